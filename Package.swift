@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Seismo: anomaly detection for multivariate time series.
+///
+/// Layout: `Sources/` holds the core, the neural-network engine, the C library wrappers and the
+/// CLI; `Plugins/` holds one library target per plugin. A plugin depends on `SeismoCore` (and
+/// `SeismoNN` if it trains), never on another plugin; only `SeismoCLI` knows every plugin.
+let package = Package(
+  name: "Seismo",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "seismo", targets: ["seismo"]),
+    .library(name: "SeismoCore", targets: ["SeismoCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // C libraries from Debian (`libcsv-dev`).
+    .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
+
+    // Core: protocols, Frame, windows, scalers, registry, pipeline, errors.
+    .target(name: "SeismoCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+    // Plugins.
+    .target(name: "CSVSource", dependencies: ["SeismoCore", "CLibCSV"], path: "Plugins/CSVSource"),
+    .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
+    .target(name: "RollingZScore", dependencies: ["SeismoCore"], path: "Plugins/RollingZScore"),
+    .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
+
+    // Command-line tool: the library holds the commands (testable), the executable calls it.
+    .target(
+      name: "SeismoCLI",
+      dependencies: [
+        "SeismoCore", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "seismo", dependencies: ["SeismoCLI"]),
+
+    // Tests.
+    .testTarget(name: "SeismoCoreTests", dependencies: ["SeismoCore"]),
+    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
+    .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
+    .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
+    .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo"]),
+  ]
+)

@@ -1,0 +1,83 @@
+import CLibCSV
+import Foundation
+import SeismoCore
+
+/// Receives the fields of a CSV file, record by record, from `CSVRecordReader`.
+protocol CSVRecordHandler: AnyObject {
+  /// Field `index` (0-based) of the record that started on physical line `line`; `bytes` is
+  /// followed by a NUL byte.
+  func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int)
+  /// The current record ended with `fieldCount` fields; it started on physical line `line`.
+  func endRecord(fieldCount: Int, line: Int)
+  /// The first error a handler hit; parsing stops once it is set.
+  var failure: SeismoError? { get }
+}
+
+/// Streams a CSV byte buffer through libcsv (strict RFC 4180 quoting), tracking physical line
+/// numbers so errors can name them, even for quoted fields that span lines.
+struct CSVRecordReader {
+  let path: String
+  let delimiter: UInt8
+
+  /// Parses `bytes` (a whole file) and reports each record to `handler`.
+  func read(_ bytes: UnsafeRawBufferPointer, into handler: any CSVRecordHandler) throws {
+    var parser = csv_parser()
+    guard csv_init(&parser, UInt8(CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) == 0 else {
+      throw SeismoError.state("libcsv could not initialise")
+    }
+    defer { csv_free(&parser) }
+    csv_set_delim(&parser, delimiter)
+
+    let context = Context(handler: handler)
+    let opaque = Unmanaged.passUnretained(context).toOpaque()
+    let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { data, length, ctx in
+      let context = Unmanaged<Context>.fromOpaque(ctx!).takeUnretainedValue()
+      if context.fieldIndex == 0 { context.recordLine = context.line }
+      let bytes = UnsafeBufferPointer(start: data?.assumingMemoryBound(to: UInt8.self), count: length)
+      context.handler.field(context.fieldIndex, bytes, line: context.recordLine)
+      context.fieldIndex += 1
+    }
+    let onRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, ctx in
+      let context = Unmanaged<Context>.fromOpaque(ctx!).takeUnretainedValue()
+      context.handler.endRecord(fieldCount: context.fieldIndex, line: context.recordLine)
+      context.fieldIndex = 0
+    }
+
+    guard var cursor = bytes.baseAddress else { return }
+    let end = cursor + bytes.count
+    // Skip a UTF-8 byte-order mark.
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { cursor += 3 }
+    // Feed one physical line at a time so `context.line` is exact when a callback fires.
+    while cursor < end {
+      context.line += 1
+      let remaining = end - cursor
+      let newline = memchr(cursor, 0x0A, remaining)
+      let length = newline.map { UnsafeRawPointer($0) - cursor + 1 } ?? remaining
+      if csv_parse(&parser, cursor, length, onField, onRecord, opaque) != length {
+        throw malformed(line: context.line, parser: &parser)
+      }
+      if let failure = handler.failure { throw failure }
+      cursor += length
+    }
+    if csv_fini(&parser, onField, onRecord, opaque) != 0 {
+      throw malformed(line: context.line, parser: &parser)
+    }
+    if let failure = handler.failure { throw failure }
+  }
+
+  private func malformed(line: Int, parser: inout csv_parser) -> SeismoError {
+    let reason = csv_error(&parser) == CSV_EPARSE
+      ? "malformed quoting (a quote inside an unquoted field, text after a closing quote, or an unclosed quote)"
+      : String(cString: csv_strerror(csv_error(&parser)))
+    return SeismoError.data(source: path, line: line, column: nil, message: reason)
+  }
+
+  /// State shared with the C callbacks through libcsv's context pointer.
+  private final class Context {
+    let handler: any CSVRecordHandler
+    var line = 0
+    var recordLine = 0
+    var fieldIndex = 0
+    init(handler: any CSVRecordHandler) { self.handler = handler }
+  }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import SeismoCore
+
+/// Reads a time series from a CSV file (parsed by libcsv).
+///
+/// The first row is the header. One column holds timestamps (ISO dates by default, or any
+/// `strftime`-style format), the others are features selected by exact name, so names with spaces
+/// such as `VIX Index` work. Rows out of time order are sorted; two rows with the same timestamp
+/// are an error naming both lines. Every error names the file, the line and the column.
+public struct CSVSource: DataSource, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .source, name: "csv", summary: "time series from a CSV file with a header row (libcsv)",
+    parameters: [
+      ParameterSpec("path", .path, default: nil, help: "the CSV file"),
+      ParameterSpec(
+        "columns", .textList, default: .textList([]),
+        help: "feature columns by header name; empty: every column but the time column"),
+      ParameterSpec(
+        "time_column", .text, default: .text("auto"),
+        help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"),
+      ParameterSpec(
+        "time_format", .text, default: .text("iso"),
+        help: "iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y"),
+      GapPolicy.parameter,
+      ParameterSpec("delimiter", .text, default: .text(","), help: "field separator, one character (use \\t for tab)"),
+    ])
+
+  public let path: String
+  let request: ColumnRequest
+  let timeParser: TimestampParser
+  let gaps: GapPolicy
+  let delimiter: UInt8
+
+  public init(parameters: Parameters) throws {
+    let delimiterText = parameters.text("delimiter") == "\\t" ? "\t" : parameters.text("delimiter")
+    guard delimiterText.utf8.count == 1, let byte = delimiterText.utf8.first else {
+      throw SeismoError.config(key: "source.delimiter", location: nil, message: "expected one character, got '\(delimiterText)'")
+    }
+    path = parameters.text("path")
+    request = ColumnRequest(time: parameters.text("time_column"), columns: parameters.textList("columns"))
+    timeParser = TimestampParser(format: parameters.text("time_format"))
+    gaps = GapPolicy(rawValue: parameters.text("gaps")) ?? .ffill
+    delimiter = byte
+  }
+
+  public func load() throws -> LoadedFrame {
+    let data = try readFile()
+    let collector = ColumnCollector(path: path, request: request, timeParser: timeParser)
+    try data.withUnsafeBytes { try CSVRecordReader(path: path, delimiter: delimiter).read($0, into: collector) }
+    guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
+    guard !collector.timestamps.isEmpty else {
+      throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
+    }
+
+    var values = collector.values
+    var timestamps = collector.timestamps
+    var lines = collector.lines
+    let names = collector.featureNames
+    if collector.hasTimeColumn { try sortByTime(&values, &timestamps, &lines, featureCount: names.count) }
+    let rowsRead = timestamps.count
+    let sourceLines = lines
+    let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count) {
+      row, feature in
+      .data(source: path, line: Int(sourceLines[row]), column: "'\(names[feature])'", message: "empty cell (gaps: error)")
+    }
+    guard !timestamps.isEmpty else {
+      throw SeismoError.data(
+        source: path, line: nil, column: nil,
+        message: "no rows left after the gap policy '\(gaps.rawValue)' (every row has an empty selected cell)")
+    }
+    let frame = try Frame(
+      timestamps: timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index, featureNames: names, values: values,
+      source: path)
+    return LoadedFrame(
+      frame: frame, origin: path, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+  }
+
+  private func readFile() throws -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw SeismoError.file(path: path, message: "no such file")
+    }
+    guard !isDirectory.boolValue else { throw SeismoError.file(path: path, message: "is a folder, not a CSV file") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SeismoError.file(path: path, message: "cannot be read (permissions?)")
+    }
+    return data
+  }
+
+  /// Sorts rows by timestamp (stable) if they are not already ascending, then rejects duplicates.
+  private func sortByTime(_ values: inout [Float], _ timestamps: inout [Timestamp], _ lines: inout [Int32], featureCount f: Int)
+    throws
+  {
+    if zip(timestamps, timestamps.dropFirst()).contains(where: { $0 > $1 }) {
+      let order = timestamps.indices.sorted { timestamps[$0] < timestamps[$1] || (timestamps[$0] == timestamps[$1] && $0 < $1) }
+      values = order.flatMap { values[$0 * f..<($0 + 1) * f] }
+      timestamps = order.map { timestamps[$0] }
+      lines = order.map { lines[$0] }
+    }
+    for r in timestamps.indices.dropFirst() where timestamps[r] == timestamps[r - 1] {
+      throw SeismoError.data(
+        source: path, line: Int(lines[r]), column: nil,
+        message: "duplicate timestamp \(CivilTime.format(timestamps[r], withTime: timestamps[r] % 86_400 != 0)) (also on line \(lines[r - 1]))")
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import SeismoCore
+
+/// Collects the timestamp column and the selected feature columns of a CSV file.
+///
+/// The first record is the header. Each later record must have as many fields as the header.
+/// Numbers are parsed with `strtof`; an empty cell is a gap (stored as NaN until the gap policy
+/// runs); anything else that is not a finite number is an error naming line and column.
+final class ColumnCollector: CSVRecordHandler {
+  enum Role {
+    case skip
+    case time
+    case feature(Int)
+  }
+
+  let path: String
+  let request: ColumnRequest
+  let timeParser: TimestampParser
+
+  private(set) var failure: SeismoError?
+  private(set) var header: [String] = []
+  private(set) var featureNames: [String] = []
+  private(set) var hasTimeColumn = false
+  /// Row-major values; NaN marks a gap.
+  private(set) var values: [Float] = []
+  private(set) var timestamps: [Timestamp] = []
+  /// Physical line of each data row, for error messages after loading.
+  private(set) var lines: [Int32] = []
+
+  private var roles: [Role] = []
+  private var rowValues: [Float] = []
+  private var rowTime: Timestamp = 0
+  private var inHeader = true
+
+  init(path: String, request: ColumnRequest, timeParser: TimestampParser) {
+    self.path = path
+    self.request = request
+    self.timeParser = timeParser
+  }
+
+  func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    guard failure == nil else { return }
+    currentLine = line
+    if inHeader {
+      header.append(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+      return
+    }
+    guard index < roles.count else { return }  // too many fields: reported at the record's end
+    switch roles[index] {
+    case .skip:
+      break
+    case .time:
+      guard let t = timeParser.parse(bytes) else {
+        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)")
+      }
+      rowTime = t
+    case .feature(let k):
+      rowValues[k] = parseNumber(bytes, field: index)
+    }
+  }
+
+  func endRecord(fieldCount: Int, line: Int) {
+    guard failure == nil else { return }
+    if inHeader {
+      inHeader = false
+      resolveHeader()
+      return
+    }
+    guard fieldCount == header.count else {
+      failure = .data(
+        source: path, line: line, column: nil,
+        message: "\(fieldCount) field\(fieldCount == 1 ? "" : "s"), but the header has \(header.count)")
+      return
+    }
+    values.append(contentsOf: rowValues)
+    timestamps.append(hasTimeColumn ? rowTime : Timestamp(timestamps.count))
+    lines.append(Int32(truncatingIfNeeded: line))
+    for k in rowValues.indices { rowValues[k] = .nan }
+  }
+
+  /// Line where the record being read started.
+  private var currentLine = 1
+
+  private func resolveHeader() {
+    let timeName = request.timeColumn(in: header)
+    if let timeName, !header.contains(timeName) {
+      return failHeader("unknown time column '\(timeName)'\(nearest(timeName)); columns are: \(listed(header))")
+    }
+    hasTimeColumn = timeName != nil
+    let wanted = request.columns.isEmpty ? header.filter { $0 != timeName } : request.columns
+    if wanted.isEmpty { return failHeader("no feature columns besides the time column '\(timeName ?? "")'") }
+    roles = Array(repeating: .skip, count: header.count)
+    if let timeName, let t = header.firstIndex(of: timeName) { roles[t] = .time }
+    for (k, name) in wanted.enumerated() {
+      let matches = header.indices.filter { header[$0] == name }
+      guard let column = matches.first else {
+        return failHeader("unknown column '\(name)'\(nearest(name)); columns are: \(listed(header))")
+      }
+      guard matches.count == 1 else { return failHeader("column '\(name)' appears \(matches.count) times in the header") }
+      if case .feature = roles[column] { return failHeader("column '\(name)' is selected twice") }
+      if case .time = roles[column] { return failHeader("column '\(name)' is the time column; it cannot also be a feature") }
+      roles[column] = .feature(k)
+    }
+    featureNames = wanted
+    rowValues = Array(repeating: .nan, count: wanted.count)
+  }
+
+  private func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Float {
+    guard let start = bytes.baseAddress else { return .nan }
+    var first = 0
+    while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
+    if first == bytes.count { return .nan }  // empty cell: a gap
+    var end: UnsafeMutablePointer<CChar>?
+    let cString = UnsafeRawPointer(start + first).assumingMemoryBound(to: CChar.self)
+    let value = strtof(cString, &end)
+    var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
+    while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
+    guard stop == bytes.count, stop > first else {
+      fail(field, "'\(text(bytes))' is not a number")
+      return .nan
+    }
+    guard value.isFinite else {
+      fail(field, "'\(text(bytes))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap)")
+      return .nan
+    }
+    return value
+  }
+
+  private func fail(_ field: Int, _ message: String) {
+    guard failure == nil else { return }
+    let name = field < header.count ? header[field] : "#\(field + 1)"
+    failure = .data(source: path, line: currentLine, column: "\(field + 1) '\(name)'", message: message)
+  }
+
+  private func failHeader(_ message: String) {
+    failure = .data(source: path, line: 1, column: nil, message: message)
+  }
+
+  private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let s = String(decoding: bytes, as: UTF8.self)
+    return s.count > 40 ? String(s.prefix(40)) + "…" : s
+  }
+
+  private func nearest(_ name: String) -> String { EditDistance.suggestion(for: name, among: header) }
+
+  private func listed(_ names: [String]) -> String {
+    names.count <= 12 ? names.joined(separator: ", ") : names.prefix(12).joined(separator: ", ") + ", … (\(names.count) in all)"
+  }
+}

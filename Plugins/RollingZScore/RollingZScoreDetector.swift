@@ -1,0 +1,86 @@
+import SeismoCore
+
+/// A fast non-neural baseline: how many standard deviations each value lies from the mean of
+/// the `window` rows before it, per feature; the row's score is the largest over features.
+///
+/// For row t ≥ window and feature j, with μ and σ the mean and population standard deviation of
+/// rows t − window … t − 1: error(t, j) = |x(t, j) − μ| / max(σ, min_std). Rows before `window`
+/// are warm-up and get no score. With `transform: diff`, the detector looks at day-to-day
+/// changes x(t) − x(t − 1) instead of levels, so it needs one more row of history.
+/// Nothing is learned in `fit`; it only checks there is enough history.
+public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .detector, name: "rolling-zscore",
+    summary: "baseline: |x − rolling mean| / rolling std per feature, max over features",
+    parameters: [
+      ParameterSpec("window", .integer(2...100_000), default: .integer(20), help: "rows of history for mean and std"),
+      ParameterSpec(
+        "transform", .choice(["level", "diff"]), default: .text("level"),
+        help: "level: the values as they are; diff: day-to-day changes"),
+      ParameterSpec(
+        "min_std", .number(0...Double.greatestFiniteMagnitude), default: .number(1e-6),
+        help: "floor on the rolling std, so flat stretches do not divide by zero"),
+    ])
+
+  public let window: Int
+  public let differenced: Bool
+  public let minStd: Double
+
+  public init(parameters: Parameters) throws {
+    window = parameters.integer("window")
+    differenced = parameters.text("transform") == "diff"
+    minStd = parameters.number("min_std")
+  }
+
+  /// Rows of history before the first score.
+  public var warmup: Int { window + (differenced ? 1 : 0) }
+
+  public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
+    guard train.rowCount > warmup else {
+      throw SeismoError.invalidInput(
+        "the training part has \(train.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmup + 1)")
+    }
+    return TrainingReport()
+  }
+
+  public func score(_ frame: Frame) throws -> Scores {
+    guard frame.rowCount > warmup else {
+      throw SeismoError.invalidInput(
+        "the data has \(frame.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmup + 1)")
+    }
+    let f = frame.featureCount
+    let series = differenced ? Self.differences(frame.values, featureCount: f) : frame.values
+    let rows = series.count / f
+    let count = rows - window
+    var errors = [Float](repeating: 0, count: count * f)
+    for j in 0..<f {
+      // Running sums of values shifted by the first value, to limit cancellation.
+      let shift = Double(series[j])
+      var sum = 0.0
+      var squares = 0.0
+      for r in 0..<window {
+        let v = Double(series[r * f + j]) - shift
+        sum += v
+        squares += v * v
+      }
+      let n = Double(window)
+      for t in window..<rows {
+        let mean = sum / n
+        let variance = max(squares / n - mean * mean, 0)
+        let x = Double(series[t * f + j]) - shift
+        errors[(t - window) * f + j] = Float(abs(x - mean) / max(variance.squareRoot(), minStd))
+        let old = Double(series[(t - window) * f + j]) - shift
+        sum += x - old
+        squares += x * x - old * old
+      }
+    }
+    var scores = [Float](repeating: 0, count: count)
+    for i in 0..<count { scores[i] = errors[i * f..<(i + 1) * f].max() ?? 0 }
+    return Scores(firstRow: warmup, values: scores, featureErrors: errors, featureCount: f)
+  }
+
+  /// Row-to-row differences of row-major values; one row fewer.
+  static func differences(_ values: [Float], featureCount f: Int) -> [Float] {
+    (f..<values.count).map { values[$0] - values[$0 - f] }
+  }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SeismoCore
+
+/// `seismo detect CONFIG.yaml`: one configured detection run.
+struct DetectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "detect",
+    abstract: "Run a detection described by a YAML config and write its results.",
+    discussion: """
+      The config has one section per stage, each naming its plugin and that plugin's parameters:
+
+        source:    { plugin: csv, path: market.csv, columns: [vix, gold_futures] }
+        split:     { train_fraction: 0.8 }
+        detector:  { plugin: rolling-zscore, window: 20 }
+        threshold: { plugin: percentile, percentile: 99 }
+        importance: { plugin: permutation, repeats: 5 }
+
+      Relative paths in the file are taken from the file's folder. Every key is checked before any \
+      work starts. `seismo plugins` lists plugins and parameters.
+
+      Writes summary.json (run, features, threshold, anomalies with their top feature, timings) and \
+      scores.csv (timestamp, part, score, threshold, is_anomaly, one error column per feature).
+
+      Example: seismo detect examples/demo.yaml --set detector.window=30 --out runs/w30
+      """)
+
+  @Argument(help: "The YAML config file.")
+  var config: String
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("Override one config value, e.g. --set detector.window=30 (repeatable).", valueName: "section.key=value"))
+  var overrides: [String] = []
+
+  @Option(help: "Output folder (default: seismo-out/RUN_ID).")
+  var out: String?
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  func run() throws {
+    try reportingErrors {
+      let runConfig = try Self.loadConfig(path: config, overrides: overrides)
+      _ = try Self.execute(runConfig, out: out, quiet: quiet)
+    }
+  }
+
+  /// Reads and validates a config file.
+  static func loadConfig(path: String, overrides: [String]) throws -> RunConfig {
+    guard FileManager.default.fileExists(atPath: path) else { throw SeismoError.file(path: path, message: "no such file") }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw SeismoError.file(path: path, message: "cannot be read as UTF-8 text")
+    }
+    let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    return try RunConfig.parse(
+      yaml: text, origin: path, baseDirectory: base, overrides: overrides, registry: StandardPlugins.registry)
+  }
+
+  /// Runs `config`, writes the run folder and prints the summary; returns the run and its folder.
+  static func execute(_ config: RunConfig, out: String?, quiet: Bool) throws -> (RunResult, String) {
+    let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
+    let run = try pipeline.run(
+      observer: quiet ? nil : { epoch, planned in
+        let validation = epoch.validationLoss.map { String(format: "  val_loss %.5f", $0) } ?? ""
+        Console.err(
+          "epoch \(epoch.epoch)/\(planned)  loss \(String(format: "%.5f", epoch.loss))\(validation)  \(String(format: "%.2fs", epoch.seconds))")
+      },
+      log: { if !quiet { Console.err($0) } })
+    let directory = out ?? "seismo-out/\(run.runID)"
+    try RunDirectory(path: directory).write(run)
+    if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
+    return (run, directory)
+  }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import SeismoCore
+
+/// The human summary printed at the end of a detection run.
+enum RunReporting {
+  /// Lines describing `run`, written to `directory`.
+  static func lines(for run: RunResult, directory: String, top: Int = 10) -> [String] {
+    let frame = run.frame
+    let anomalies = run.anomalies
+    let testCount = anomalies.filter { !$0.isTraining }.count
+    var lines = [
+      "run \(run.runID): \(run.config.detector.plugin) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \(frame.rowCount) rows (\(run.trainRows) train, \(frame.rowCount - run.trainRows) test)",
+      "threshold (\(run.config.threshold.plugin)): \(format(run.threshold))",
+      "anomalies: \(anomalies.count) (\(testCount) in the test part)",
+    ]
+    if !anomalies.isEmpty {
+      lines.append("top anomalies by score:")
+      for a in anomalies.sorted(by: { $0.score > $1.score }).prefix(top) {
+        lines.append(
+          "  \(frame.formatTimestamp(a.timestamp))  score \(format(a.score))  top feature \(a.topFeature)\(a.isTraining ? "  (train)" : "")")
+      }
+    }
+    if let importance = run.importance {
+      lines.append("feature importance (\(run.config.importance?.plugin ?? "")): mean ± std increase in score")
+      for entry in importance {
+        lines.append("  \(entry.feature): \(format(Float(entry.mean))) ± \(format(Float(entry.std)))")
+      }
+    }
+    lines.append("wrote \(directory)/\(RunDirectory.summaryFile) and \(directory)/\(RunDirectory.scoresFile)")
+    return lines
+  }
+
+  static func format(_ value: Float) -> String {
+    String(format: abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? "%.4g" : "%.4f", Double(value))
+  }
+}

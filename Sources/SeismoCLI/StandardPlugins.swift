@@ -1,0 +1,19 @@
+import CSVSource
+import PermutationImportance
+import RollingZScore
+import SeismoCore
+import Thresholds
+
+/// Every plugin that ships with Seismo. The CLI and this registry are the only places that know
+/// them all; adding a plugin means one line here.
+public enum StandardPlugins {
+  public static let registry: PluginRegistry = {
+    var registry = PluginRegistry()
+    registry.register(source: CSVSource.self)
+    registry.register(detector: RollingZScoreDetector.self)
+    registry.register(threshold: PercentileThreshold.self)
+    registry.register(threshold: FixedThreshold.self)
+    registry.register(importance: PermutationImportance.self)
+    return registry
+  }()
+}

@@ -1,0 +1,123 @@
+/// Parses timestamp cells: ISO 8601 by default, or a `strftime`-style format.
+///
+/// ISO forms accepted: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS][Z]`.
+/// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
+/// `%S`); for example `%d/%m/%Y` or `%d-%b-%y`. All times are taken as UTC.
+public struct TimestampParser: Sendable {
+  /// The `strftime`-style format, or `nil` for ISO 8601.
+  public let format: String?
+
+  public init(format: String? = nil) {
+    self.format = (format?.isEmpty ?? true) || format == "iso" ? nil : format
+  }
+
+  /// A human description of what is expected, for error messages.
+  public var expectation: String { format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS])" }
+
+  /// Parses a NUL-free byte buffer; returns nil when it is not a valid timestamp.
+  public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    if let format { return Self.parse(String(decoding: bytes, as: UTF8.self), format: format) }
+    return Self.parseISO(bytes)
+  }
+
+  /// Parses a string; returns nil when it is not a valid timestamp.
+  public func parse(_ text: String) -> Timestamp? {
+    if let format { return Self.parse(text, format: format) }
+    var copy = text
+    return copy.withUTF8 { Self.parseISO($0) }
+  }
+
+  static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    var start = 0
+    var end = b.count
+    while start < end, b[start] == 0x20 { start += 1 }
+    while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x0D { end -= 1 }
+    func number(_ from: Int, _ count: Int) -> Int? {
+      guard from + count <= end else { return nil }
+      var value = 0
+      for i in from..<from + count {
+        let c = b[i]
+        guard c >= 0x30, c <= 0x39 else { return nil }
+        value = value * 10 + Int(c - 0x30)
+      }
+      return value
+    }
+    guard end - start >= 10, let y = number(start, 4), b[start + 4] == 0x2D, let m = number(start + 5, 2),
+      b[start + 7] == 0x2D, let d = number(start + 8, 2), (1...12).contains(m),
+      (1...CivilTime.daysInMonth(year: y, month: m)).contains(d)
+    else { return nil }
+    var seconds = 0
+    var i = start + 10
+    if i < end {
+      guard b[i] == 0x20 || b[i] == 0x54, let hh = number(i + 1, 2), i + 3 < end, b[i + 3] == 0x3A,
+        let mm = number(i + 4, 2), hh < 24, mm < 60
+      else { return nil }
+      seconds = hh * 3600 + mm * 60
+      i += 6
+      if i < end, b[i] == 0x3A {
+        guard let ss = number(i + 1, 2), ss < 61 else { return nil }
+        seconds += ss
+        i += 3
+      }
+      if i < end, b[i] == 0x5A { i += 1 }
+      guard i == end else { return nil }
+    }
+    return Timestamp(CivilTime.days(year: y, month: m, day: d)) * 86_400 + Timestamp(seconds)
+  }
+
+  static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+  /// Parses `text` against a `strftime`-style format: `%Y` (4-digit year), `%y` (2-digit year,
+  /// 69–99 → 19xx, else 20xx, as POSIX), `%m`, `%d`, `%H`, `%M`, `%S` (1 or 2 digits), `%b`/`%B`
+  /// (English month names, any case), `%%`; other characters must match literally.
+  static func parse(_ text: String, format: String) -> Timestamp? {
+    let input = Array(text.utf8)
+    var i = 0
+    var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0
+    func digits(_ maxCount: Int) -> Int? {
+      var value = 0
+      var count = 0
+      while count < maxCount, i < input.count, input[i] >= 0x30, input[i] <= 0x39 {
+        value = value * 10 + Int(input[i] - 0x30)
+        i += 1
+        count += 1
+      }
+      return count > 0 ? value : nil
+    }
+    var formatIterator = Array(format.utf8).makeIterator()
+    while let c = formatIterator.next() {
+      guard c == 0x25 else {  // literal
+        guard i < input.count, input[i] == c else { return nil }
+        i += 1
+        continue
+      }
+      guard let directive = formatIterator.next() else { return nil }
+      switch directive {
+      case UInt8(ascii: "Y"): guard let v = digits(4) else { return nil }; year = v
+      case UInt8(ascii: "y"): guard let v = digits(2) else { return nil }; year = v >= 69 ? 1900 + v : 2000 + v
+      case UInt8(ascii: "m"): guard let v = digits(2) else { return nil }; month = v
+      case UInt8(ascii: "d"): guard let v = digits(2) else { return nil }; day = v
+      case UInt8(ascii: "H"): guard let v = digits(2), v < 24 else { return nil }; hour = v
+      case UInt8(ascii: "M"): guard let v = digits(2), v < 60 else { return nil }; minute = v
+      case UInt8(ascii: "S"): guard let v = digits(2), v < 61 else { return nil }; second = v
+      case UInt8(ascii: "b"), UInt8(ascii: "B"):
+        var letters = ""
+        while i < input.count, (input[i] | 0x20) >= 0x61, (input[i] | 0x20) <= 0x7A {
+          letters.append(Character(Unicode.Scalar(input[i] | 0x20)))
+          i += 1
+        }
+        guard letters.count >= 3, let m = monthNames.firstIndex(of: String(letters.prefix(3))) else { return nil }
+        month = m + 1
+      case UInt8(ascii: "%"):
+        guard i < input.count, input[i] == 0x25 else { return nil }
+        i += 1
+      default:
+        return nil
+      }
+    }
+    guard i == input.count, (1...12).contains(month), (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
+    else { return nil }
+    return Timestamp(CivilTime.days(year: year, month: month, day: day)) * 86_400
+      + Timestamp(hour * 3600 + minute * 60 + second)
+  }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import Yams
+
+/// A plugin chosen in a config section, with its validated parameters.
+public struct PluginChoice: Sendable, Codable, Equatable {
+  public var plugin: String
+  public var parameters: Parameters
+
+  public init(plugin: String, parameters: Parameters) {
+    self.plugin = plugin
+    self.parameters = parameters
+  }
+}
+
+/// A validated run configuration: which plugins, with which parameters.
+///
+/// The YAML has one section per stage; each names its `plugin` and that plugin's parameters:
+///
+/// ```yaml
+/// source:    { plugin: csv, path: market.csv, columns: [vix, gold_futures] }
+/// split:     { train_fraction: 0.8 }
+/// detector:  { plugin: rolling-zscore, window: 20 }
+/// threshold: { plugin: percentile, percentile: 95 }
+/// importance: { plugin: permutation }
+/// ```
+///
+/// `source` and `detector` are required; `threshold` defaults to `percentile`; `importance` and
+/// `sink` are optional; `split` has no plugin, only the parameters in `SplitPolicy.parameters`.
+/// Every key is checked against the plugin's declared parameters before any work starts; errors
+/// name the key's path and its line in the file.
+public struct RunConfig: Sendable, Codable, Equatable {
+  public var source: PluginChoice
+  public var split: Parameters
+  public var detector: PluginChoice
+  public var threshold: PluginChoice
+  public var importance: PluginChoice?
+  public var sink: PluginChoice?
+
+  /// The sections a config may have.
+  public static let sectionNames = ["source", "split", "detector", "threshold", "importance", "sink"]
+
+  /// Parses and validates YAML text.
+  /// - Parameters:
+  ///   - yaml: the config text.
+  ///   - origin: the file name used in messages.
+  ///   - baseDirectory: relative `path` parameters from the file are resolved against it.
+  ///   - overrides: `section.key=value` strings (from `--set`); values are YAML scalars or flow
+  ///     lists, and relative paths in them are taken from the current directory.
+  public static func parse(
+    yaml: String, origin: String, baseDirectory: String? = nil, overrides: [String] = [],
+    registry: PluginRegistry
+  ) throws -> RunConfig {
+    var sections = try readSections(yaml: yaml, origin: origin, baseDirectory: baseDirectory)
+    for override in overrides { try apply(override: override, to: &sections) }
+    return try validate(sections, registry: registry)
+  }
+
+  // MARK: - Reading
+
+  /// A raw config value with where it came from.
+  struct RawValue {
+    var node: Node
+    var location: String
+    /// Folder that relative paths in this value are resolved against (nil: current directory).
+    var baseDirectory: String?
+  }
+
+  typealias RawSection = [(key: String, value: RawValue)]
+
+  static func readSections(yaml: String, origin: String, baseDirectory: String?) throws -> [String: RawSection] {
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: yaml)
+    } catch let error as YamlError {
+      throw SeismoError.config(key: "(yaml)", location: origin, message: yamlMessage(error))
+    }
+    guard let root else { throw SeismoError.config(key: "(config)", location: origin, message: "the file is empty") }
+    guard case .mapping(let mapping) = root else {
+      throw SeismoError.config(key: "(config)", location: locate(root, origin), message: "expected a mapping of sections")
+    }
+    var sections: [String: RawSection] = [:]
+    for (keyNode, valueNode) in mapping {
+      let name = keyNode.string ?? ""
+      guard sectionNames.contains(name) else {
+        throw SeismoError.config(
+          key: name, location: locate(keyNode, origin),
+          message: "unknown section\(suggestion(name, sectionNames)); sections are \(sectionNames.joined(separator: ", "))")
+      }
+      if case .scalar(let scalar) = valueNode, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+        sections[name] = []
+        continue
+      }
+      guard case .mapping(let body) = valueNode else {
+        throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a mapping of parameters")
+      }
+      var section: RawSection = []
+      for (k, v) in body {
+        let key = k.string ?? ""
+        if section.contains(where: { $0.key == key }) {
+          throw SeismoError.config(key: "\(name).\(key)", location: locate(k, origin), message: "given twice")
+        }
+        section.append((key, RawValue(node: v, location: locate(v, origin), baseDirectory: baseDirectory)))
+      }
+      sections[name] = section
+    }
+    return sections
+  }
+
+  static func apply(override: String, to sections: inout [String: RawSection]) throws {
+    guard let eq = override.firstIndex(of: "="), let dot = override[..<eq].firstIndex(of: ".") else {
+      throw SeismoError.config(key: override, location: "--set", message: "expected section.key=value")
+    }
+    let section = String(override[..<dot])
+    let key = String(override[override.index(after: dot)..<eq])
+    let text = String(override[override.index(after: eq)...])
+    guard sectionNames.contains(section) else {
+      throw SeismoError.config(
+        key: "\(section).\(key)", location: "--set", message: "unknown section\(suggestion(section, sectionNames))")
+    }
+    let node = (try? Yams.compose(yaml: text)).flatMap { $0 } ?? Node(text)
+    let value = RawValue(node: node, location: "--set", baseDirectory: nil)
+    var body = sections[section] ?? []
+    if key == "plugin", let old = body.first(where: { $0.key == "plugin" }), old.value.node.string != node.string {
+      body = []  // a different plugin: the old plugin's parameters no longer apply
+    }
+    if let i = body.firstIndex(where: { $0.key == key }) {
+      body[i].value = value
+    } else {
+      body.append((key, value))
+    }
+    sections[section] = body
+  }
+
+  // MARK: - Validating
+
+  static func validate(_ sections: [String: RawSection], registry: PluginRegistry) throws -> RunConfig {
+    func choice(_ section: String, _ kind: PluginDescriptor.Kind, default defaultPlugin: String?) throws -> PluginChoice? {
+      guard let body = sections[section] ?? defaultPlugin.map({ _ in [] }) else { return nil }
+      let pluginValue = body.first { $0.key == "plugin" }?.value
+      guard let name = pluginValue?.node.string ?? defaultPlugin else {
+        throw SeismoError.config(
+          key: "\(section).plugin", location: nil,
+          message: "missing; choose one of: \(registry.descriptors(kind).map(\.name).joined(separator: ", "))")
+      }
+      guard let descriptor = registry.descriptor(kind, named: name) else {
+        let names = registry.descriptors(kind).map(\.name)
+        throw SeismoError.config(
+          key: "\(section).plugin", location: pluginValue?.location,
+          message: "unknown \(kind.rawValue) plugin '\(name)'\(suggestion(name, names)); available: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+      }
+      let parameters = try resolve(body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name)
+      return PluginChoice(plugin: name, parameters: parameters)
+    }
+    guard let source = try choice("source", .source, default: nil) else {
+      throw SeismoError.config(key: "source", location: nil, message: "missing section; say where the data comes from")
+    }
+    guard let detector = try choice("detector", .detector, default: nil) else {
+      throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
+    }
+    let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
+    return RunConfig(
+      source: source, split: split, detector: detector,
+      threshold: try choice("threshold", .threshold, default: "percentile")!,
+      importance: try choice("importance", .importance, default: nil),
+      sink: try choice("sink", .sink, default: nil))
+  }
+
+  /// Checks each raw value against its spec and fills defaults.
+  static func resolve(_ body: RawSection, specs: [ParameterSpec], section: String, plugin: String?) throws -> Parameters {
+    var values: [String: ParameterValue] = [:]
+    for (key, raw) in body {
+      let path = "\(section).\(key)"
+      guard let spec = specs.first(where: { $0.name == key }) else {
+        let names = specs.map(\.name)
+        let owner = plugin.map { "plugin '\($0)'" } ?? "section '\(section)'"
+        throw SeismoError.config(
+          key: path, location: raw.location,
+          message: "unknown parameter for \(owner)\(suggestion(key, names)); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+      }
+      values[key] = try convert(raw, to: spec.type, path: path)
+    }
+    for spec in specs where spec.defaultValue == nil && values[spec.name] == nil {
+      throw SeismoError.config(key: "\(section).\(spec.name)", location: nil, message: "required (\(spec.help))")
+    }
+    return Parameters(specs: specs, values: values)
+  }
+
+  static func convert(_ raw: RawValue, to type: ParameterType, path: String) throws -> ParameterValue {
+    func fail(_ expected: String) -> SeismoError {
+      let shown: String
+      switch raw.node {
+      case .scalar(let s): shown = "'\(s.string)'"
+      case .sequence: shown = "a list"
+      case .mapping: shown = "a mapping"
+      case .alias: shown = "an alias"
+      }
+      return SeismoError.config(key: path, location: raw.location, message: "expected \(expected), got \(shown)")
+    }
+    if case .textList = type {
+      switch raw.node {
+      case .scalar(let s): return .textList([s.string])
+      case .sequence(let seq):
+        var items: [String] = []
+        for item in seq {
+          guard case .scalar(let s) = item else { throw fail("a list of strings") }
+          items.append(s.string)
+        }
+        return .textList(items)
+      default: throw fail("a list of strings")
+      }
+    }
+    guard case .scalar(let scalar) = raw.node else { throw fail(type.description) }
+    let text = scalar.string
+    switch type {
+    case .integer(let range):
+      guard let v = Int(text) else { throw fail("an integer") }
+      guard range.contains(v) else { throw fail("an integer in \(range.lowerBound)...\(range.upperBound)") }
+      return .integer(v)
+    case .number(let range):
+      guard let v = Double(text), v.isFinite else { throw fail("a number") }
+      guard range.contains(v) else { throw fail("a number in \(range.lowerBound)...\(range.upperBound)") }
+      return .number(v)
+    case .boolean:
+      switch text.lowercased() {
+      case "true", "yes", "on": return .boolean(true)
+      case "false", "no", "off": return .boolean(false)
+      default: throw fail("true or false")
+      }
+    case .text:
+      return .text(text)
+    case .path:
+      guard !text.isEmpty, let base = raw.baseDirectory, !text.hasPrefix("/") else { return .text(text) }
+      return .text(URL(fileURLWithPath: base).appendingPathComponent(text).standardizedFileURL.path)
+    case .choice(let options):
+      guard options.contains(text) else { throw fail("one of \(options.joined(separator: ", "))") }
+      return .text(text)
+    case .textList:
+      preconditionFailure("handled above")
+    }
+  }
+
+  // MARK: - Messages
+
+  static func locate(_ node: Node, _ origin: String) -> String {
+    node.mark.map { "\(origin):\($0.line):\($0.column)" } ?? origin
+  }
+
+  static func yamlMessage(_ error: YamlError) -> String {
+    switch error {
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      return "line \(mark.line), column \(mark.column): \(problem)\(context.map { " \($0.text)" } ?? "")"
+    default:
+      return "\(error)".split(separator: "\n").first.map(String.init) ?? "not valid YAML"
+    }
+  }
+
+  static func suggestion(_ name: String, _ known: [String]) -> String {
+    EditDistance.suggestion(for: name, among: known)
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Writes a run into a folder: `summary.json` and `scores.csv`.
+///
+/// `scores.csv` has one row per input row: `timestamp, part, score, threshold, is_anomaly`, then
+/// one `error_<feature>` column per feature. Warm-up rows (before the detector's first score)
+/// have empty score and error cells. Each file is written to a temporary name and renamed, so a
+/// failure never leaves a half-written file behind.
+public struct RunDirectory: ResultSink {
+  public let path: String
+
+  public init(path: String) { self.path = path }
+
+  public static let summaryFile = "summary.json"
+  public static let scoresFile = "scores.csv"
+
+  public func write(_ run: RunResult) throws {
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw SeismoError.file(path: path, message: "cannot create the output folder (\(error.localizedDescription))")
+    }
+    try save(RunSummary(run).jsonData(), as: Self.summaryFile)
+    try save(Data(scoresCSV(run).utf8), as: Self.scoresFile)
+  }
+
+  func scoresCSV(_ run: RunResult) -> String {
+    let frame = run.frame
+    let scores = run.scores
+    let threshold = String(run.threshold)
+    var text = CSVText.line(["timestamp", "part", "score", "threshold", "is_anomaly"] + frame.featureNames.map { "error_" + $0 })
+    text.reserveCapacity(frame.rowCount * (40 + 12 * frame.featureCount))
+    text += "\n"
+    let blanks = String(repeating: ",", count: frame.featureCount)
+    for row in 0..<frame.rowCount {
+      text += frame.formatTimestamp(frame.timestamps[row])
+      text += row < run.trainRows ? ",train," : ",test,"
+      let i = row - scores.firstRow
+      if i < 0 {
+        text += ",\(threshold),"
+        text += blanks
+      } else {
+        text += "\(scores.values[i]),\(threshold),\(run.isAnomaly(i) ? 1 : 0)"
+        for f in 0..<frame.featureCount { text += ",\(scores.featureErrors[i * frame.featureCount + f])" }
+      }
+      text += "\n"
+    }
+    return text
+  }
+
+  private func save(_ data: Data, as name: String) throws {
+    let url = URL(fileURLWithPath: path).appendingPathComponent(name)
+    do {
+      try data.write(to: url, options: .atomic)
+    } catch {
+      throw SeismoError.file(path: url.path, message: "cannot write (\(error.localizedDescription))")
+    }
+  }
+}

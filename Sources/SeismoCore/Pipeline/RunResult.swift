@@ -1,0 +1,60 @@
+import Foundation
+
+/// Everything a finished detection run produced; what sinks persist.
+public struct RunResult: Sendable {
+  /// Unique per run: `YYYYMMDD-HHMMSS-xxxxxx` (UTC start time plus random hex).
+  public var runID: String
+  public var startedAt: Date
+  public var config: RunConfig
+  public var loaded: LoadedFrame
+  /// Leading rows of `loaded.frame` used for training.
+  public var trainRows: Int
+  public var training: TrainingReport
+  /// Scores of the whole frame (training and test rows).
+  public var scores: Scores
+  /// The calibrated cut-off; a row is an anomaly when its score is strictly greater.
+  public var threshold: Float
+  /// Ranked by mean importance, largest first; nil when no importance plugin ran.
+  public var importance: [FeatureImportanceEntry]?
+  /// Wall seconds per stage: load, fit, score, threshold, importance, total.
+  public var timings: [String: Double]
+
+  public var frame: Frame { loaded.frame }
+
+  /// Whether scored index `i` (frame row `scores.firstRow + i`) is flagged.
+  public func isAnomaly(_ i: Int) -> Bool { scores.values[i] > threshold }
+
+  /// Flagged rows, in time order.
+  public var anomalies: [Anomaly] {
+    scores.values.indices.filter(isAnomaly).map { i in
+      let row = scores.firstRow + i
+      return Anomaly(
+        row: row, timestamp: frame.timestamps[row], score: scores.values[i],
+        topFeature: frame.featureNames[scores.topFeature(at: i)], isTraining: row < trainRows)
+    }
+  }
+
+  /// A new run id from the current time.
+  public static func makeID(at date: Date = Date()) -> String {
+    let seconds = Timestamp(date.timeIntervalSince1970)
+    let stamp = CivilTime.format(seconds, withTime: true)
+      .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: " ", with: "-")
+    return stamp + "-" + String(UInt32.random(in: 0..<0xFF_FFFF), radix: 16).leftPadded(to: 6)
+  }
+}
+
+/// One flagged row.
+public struct Anomaly: Sendable, Equatable {
+  public var row: Int
+  public var timestamp: Timestamp
+  public var score: Float
+  /// The feature with the largest error at this row.
+  public var topFeature: String
+  public var isTraining: Bool
+}
+
+extension String {
+  func leftPadded(to width: Int, with pad: Character = "0") -> String {
+    count >= width ? self : String(repeating: pad, count: width - count) + self
+  }
+}

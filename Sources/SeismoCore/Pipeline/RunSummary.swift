@@ -1,0 +1,111 @@
+import Foundation
+
+/// The run summary written as `summary.json`: what ran, on what, and what it found.
+///
+/// Field names are snake_case in JSON. Timestamps are printed as in the input (`YYYY-MM-DD`, a
+/// date and time, or a row number).
+public struct RunSummary: Codable, Sendable {
+  public struct Source: Codable, Sendable {
+    public var plugin: String
+    public var parameters: Parameters
+    public var origin: String
+    public var rowsRead: Int
+    public var cellsFilled: Int
+    public var rowsDropped: Int
+  }
+
+  public struct Split: Codable, Sendable {
+    public var parameters: Parameters
+    public var trainRows: Int
+    public var testRows: Int
+    /// Timestamp of the last training row.
+    public var trainEnd: String
+  }
+
+  public struct Threshold: Codable, Sendable {
+    public var plugin: String
+    public var parameters: Parameters
+    public var value: Float
+  }
+
+  public struct Importance: Codable, Sendable {
+    public var plugin: String
+    public var parameters: Parameters
+    public var ranking: [FeatureImportanceEntry]
+  }
+
+  public struct Flag: Codable, Sendable, Equatable {
+    public var timestamp: String
+    public var score: Float
+    public var topFeature: String
+    /// `train` or `test`.
+    public var part: String
+  }
+
+  public var runId: String
+  public var startedAt: String
+  public var seismoVersion: String
+  public var source: Source
+  public var features: [String]
+  public var split: Split
+  public var detector: PluginChoice
+  public var threshold: Threshold
+  public var importance: Importance?
+  public var scoredRows: Int
+  public var training: TrainingReport
+  public var anomalyCount: Int
+  public var testAnomalyCount: Int
+  public var anomalies: [Flag]
+  public var timings: [String: Double]
+
+  public init(_ run: RunResult) {
+    let frame = run.frame
+    runId = run.runID
+    startedAt = ISO8601DateFormatter().string(from: run.startedAt)
+    seismoVersion = SeismoVersion.current
+    source = Source(
+      plugin: run.config.source.plugin, parameters: run.config.source.parameters, origin: run.loaded.origin,
+      rowsRead: run.loaded.rowsRead, cellsFilled: run.loaded.cellsFilled, rowsDropped: run.loaded.rowsDropped)
+    features = frame.featureNames
+    split = Split(
+      parameters: run.config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,
+      trainEnd: frame.formatTimestamp(frame.timestamps[run.trainRows - 1]))
+    detector = run.config.detector
+    threshold = Threshold(
+      plugin: run.config.threshold.plugin, parameters: run.config.threshold.parameters, value: run.threshold)
+    importance = zip(run.config.importance, run.importance).map {
+      Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
+    }
+    scoredRows = run.scores.values.count
+    training = run.training
+    let flagged = run.anomalies
+    anomalyCount = flagged.count
+    testAnomalyCount = flagged.filter { !$0.isTraining }.count
+    anomalies = flagged.map {
+      Flag(
+        timestamp: frame.formatTimestamp($0.timestamp), score: $0.score, topFeature: $0.topFeature,
+        part: $0.isTraining ? "train" : "test")
+    }
+    timings = run.timings
+  }
+
+  /// Pretty, key-sorted JSON with snake_case keys.
+  public func jsonData() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return try encoder.encode(self)
+  }
+
+  /// Reads a `summary.json`.
+  public static func read(from data: Data) throws -> RunSummary {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(RunSummary.self, from: data)
+  }
+}
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+  guard let a, let b else { return nil }
+  return (a, b)
+}

@@ -1,0 +1,62 @@
+/// A plugin's validated parameters: every declared parameter has a value of its declared type.
+///
+/// Built by `ParameterSpec` validation (see `ConfigSection.resolve`), so the accessors below can
+/// trust names and types; asking for an undeclared name is a programming error.
+public struct Parameters: Sendable, Equatable, Codable {
+  public private(set) var values: [String: ParameterValue]
+
+  public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
+
+  /// All defaults of `specs`, overridden by `values`.
+  public init(specs: [ParameterSpec], values: [String: ParameterValue] = [:]) {
+    var merged: [String: ParameterValue] = [:]
+    for spec in specs { merged[spec.name] = spec.defaultValue }
+    merged.merge(values) { $1 }
+    self.values = merged
+  }
+
+  public func integer(_ name: String) -> Int {
+    guard case .integer(let v) = require(name) else { preconditionFailure("\(name) is not an integer") }
+    return v
+  }
+
+  public func number(_ name: String) -> Double {
+    switch require(name) {
+    case .number(let v): return v
+    case .integer(let v): return Double(v)
+    default: preconditionFailure("\(name) is not a number")
+    }
+  }
+
+  public func boolean(_ name: String) -> Bool {
+    guard case .boolean(let v) = require(name) else { preconditionFailure("\(name) is not a boolean") }
+    return v
+  }
+
+  public func text(_ name: String) -> String {
+    guard case .text(let v) = require(name) else { preconditionFailure("\(name) is not a string") }
+    return v
+  }
+
+  public func textList(_ name: String) -> [String] {
+    guard case .textList(let v) = require(name) else { preconditionFailure("\(name) is not a list") }
+    return v
+  }
+
+  /// Sets one value (used by commands that fill parameters programmatically, e.g. the demo).
+  public mutating func set(_ name: String, _ value: ParameterValue) { values[name] = value }
+
+  private func require(_ name: String) -> ParameterValue {
+    guard let value = values[name] else { preconditionFailure("parameter '\(name)' was not declared") }
+    return value
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(values)
+  }
+
+  public init(from decoder: Decoder) throws {
+    values = try decoder.singleValueContainer().decode([String: ParameterValue].self)
+  }
+}

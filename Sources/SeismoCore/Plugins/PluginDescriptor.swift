@@ -1,0 +1,28 @@
+/// What a plugin is: its kind, config name, one-line summary and parameters.
+///
+/// `seismo plugins` prints these, and config validation checks every key against `parameters`
+/// before any work starts.
+public struct PluginDescriptor: Sendable {
+  public enum Kind: String, Sendable, CaseIterable {
+    case source, detector, threshold, importance, sink
+  }
+
+  public let kind: Kind
+  /// The name used in configs (`plugin: csv`).
+  public let name: String
+  public let summary: String
+  public let parameters: [ParameterSpec]
+
+  public init(kind: Kind, name: String, summary: String, parameters: [ParameterSpec]) {
+    self.kind = kind
+    self.name = name
+    self.summary = summary
+    self.parameters = parameters
+  }
+}
+
+/// A plugin type that can be built from validated parameters.
+public protocol ConfigurablePlugin: SendableMetatype {
+  static var descriptor: PluginDescriptor { get }
+  init(parameters: Parameters) throws
+}

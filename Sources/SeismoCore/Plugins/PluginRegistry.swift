@@ -1,0 +1,57 @@
+/// Every plugin the running program knows, by kind and name.
+///
+/// The core defines the registry; the CLI fills it (`StandardPlugins`). Plugins register their
+/// type, and the registry builds instances from validated parameters.
+public struct PluginRegistry: Sendable {
+  /// A registered plugin: its descriptor and how to build it.
+  public struct Entry<Product>: Sendable {
+    public let descriptor: PluginDescriptor
+    public let make: @Sendable (Parameters) throws -> Product
+  }
+
+  public private(set) var sources: [String: Entry<any DataSource>] = [:]
+  public private(set) var detectors: [String: Entry<any Detector>] = [:]
+  public private(set) var thresholds: [String: Entry<any Threshold>] = [:]
+  public private(set) var importances: [String: Entry<any FeatureImportance>] = [:]
+  public private(set) var sinks: [String: Entry<any ResultSink>] = [:]
+
+  public init() {}
+
+  public mutating func register<P: DataSource & ConfigurablePlugin>(source: P.Type) {
+    sources[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+  }
+
+  public mutating func register<P: Detector & ConfigurablePlugin>(detector: P.Type) {
+    detectors[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+  }
+
+  public mutating func register<P: Threshold & ConfigurablePlugin>(threshold: P.Type) {
+    thresholds[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+  }
+
+  public mutating func register<P: FeatureImportance & ConfigurablePlugin>(importance: P.Type) {
+    importances[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+  }
+
+  public mutating func register<P: ResultSink & ConfigurablePlugin>(sink: P.Type) {
+    sinks[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+  }
+
+  /// Descriptors of one kind, sorted by name.
+  public func descriptors(_ kind: PluginDescriptor.Kind) -> [PluginDescriptor] {
+    let all: [PluginDescriptor]
+    switch kind {
+    case .source: all = sources.values.map(\.descriptor)
+    case .detector: all = detectors.values.map(\.descriptor)
+    case .threshold: all = thresholds.values.map(\.descriptor)
+    case .importance: all = importances.values.map(\.descriptor)
+    case .sink: all = sinks.values.map(\.descriptor)
+    }
+    return all.sorted { $0.name < $1.name }
+  }
+
+  /// The descriptor of plugin `name` of `kind`, if registered.
+  public func descriptor(_ kind: PluginDescriptor.Kind, named name: String) -> PluginDescriptor? {
+    descriptors(kind).first { $0.name == name }
+  }
+}

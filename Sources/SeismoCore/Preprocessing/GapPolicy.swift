@@ -1,0 +1,71 @@
+/// What a source does with empty cells (gaps) in the selected columns.
+///
+/// - `drop`: remove every row that has a gap in any selected column.
+/// - `ffill`: carry each column's last value forward; rows before a column's first value (leading
+///   gaps, where there is nothing to carry) are dropped.
+/// - `error`: refuse the data, naming the first gap.
+public enum GapPolicy: String, Sendable, CaseIterable {
+  case drop, ffill, error
+
+  /// The parameter every source declares for it.
+  public static let parameter = ParameterSpec(
+    "gaps", .choice(allCases.map(\.rawValue)), default: .text(GapPolicy.ffill.rawValue),
+    help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
+
+  /// The outcome of applying a policy.
+  public struct Outcome: Equatable, Sendable {
+    public var cellsFilled = 0
+    public var rowsDropped = 0
+  }
+
+  /// Applies the policy to row-major `values` (NaN marks a gap), removing dropped rows from
+  /// `values`, `timestamps` and `rowLabels` alike.
+  /// - Parameter gapError: the error for a gap at (row, feature) under `.error`.
+  public func apply(
+    values: inout [Float], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
+    gapError: (_ row: Int, _ feature: Int) -> SeismoError
+  ) throws -> Outcome {
+    var outcome = Outcome()
+    let rows = timestamps.count
+    var keep = [Bool](repeating: true, count: rows)
+    switch self {
+    case .error:
+      if let i = values.firstIndex(where: \.isNaN) { throw gapError(i / f, i % f) }
+      return outcome
+    case .drop:
+      for r in 0..<rows where values[r * f..<(r + 1) * f].contains(where: \.isNaN) { keep[r] = false }
+    case .ffill:
+      for j in 0..<f {
+        var last = Float.nan
+        for r in 0..<rows {
+          let i = r * f + j
+          if values[i].isNaN {
+            if last.isNaN {
+              keep[r] = false
+            } else {
+              values[i] = last
+              outcome.cellsFilled += 1
+            }
+          } else {
+            last = values[i]
+          }
+        }
+      }
+    }
+    outcome.rowsDropped = keep.lazy.filter { !$0 }.count
+    guard outcome.rowsDropped > 0 else { return outcome }
+    var kept = 0
+    for r in 0..<rows where keep[r] {
+      if kept != r {
+        for j in 0..<f { values[kept * f + j] = values[r * f + j] }
+        timestamps[kept] = timestamps[r]
+        rowLabels[kept] = rowLabels[r]
+      }
+      kept += 1
+    }
+    values.removeLast((rows - kept) * f)
+    timestamps.removeLast(rows - kept)
+    rowLabels.removeLast(rows - kept)
+    return outcome
+  }
+}

@@ -1,0 +1,28 @@
+/// Yields a `Frame`: timestamps plus named feature columns on one time axis.
+///
+/// Sources apply their gap policy (see `GapPolicy`) and report what it did, so a run's summary
+/// can say how many cells were filled or rows dropped.
+public protocol DataSource {
+  func load() throws -> LoadedFrame
+}
+
+/// A frame and an account of how it was read.
+public struct LoadedFrame: Sendable {
+  public var frame: Frame
+  /// Where it came from, as users name it (a path, a table).
+  public var origin: String
+  /// Data rows read before the gap policy.
+  public var rowsRead: Int
+  /// Cells filled by the gap policy.
+  public var cellsFilled: Int
+  /// Rows removed by the gap policy.
+  public var rowsDropped: Int
+
+  public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
+    self.frame = frame
+    self.origin = origin
+    self.rowsRead = rowsRead
+    self.cellsFilled = cellsFilled
+    self.rowsDropped = rowsDropped
+  }
+}

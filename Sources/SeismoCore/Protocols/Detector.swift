@@ -1,0 +1,42 @@
+/// Learns what normal looks like and scores how abnormal each timestamp is.
+///
+/// The interface follows PyOD's `BaseDetector`: `fit` on training rows, then `score` any frame
+/// with the same features. Higher scores are more anomalous; a `Threshold` turns them into flags.
+public protocol Detector: AnyObject {
+  /// Trains on `train`. `observer` is called once per epoch for detectors that have epochs.
+  func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport
+
+  /// Scores every row of `frame` that has enough history (see `Scores.firstRow`).
+  func score(_ frame: Frame) throws -> Scores
+}
+
+/// Called after each training epoch with that epoch's record and the planned epoch count.
+public typealias TrainingObserver = (_ epoch: EpochRecord, _ plannedEpochs: Int) -> Void
+
+/// One training epoch: mean training loss, validation loss when there is a validation split, and
+/// wall time in seconds.
+public struct EpochRecord: Sendable, Codable, Equatable {
+  public var epoch: Int
+  public var loss: Double
+  public var validationLoss: Double?
+  public var seconds: Double
+
+  public init(epoch: Int, loss: Double, validationLoss: Double?, seconds: Double) {
+    self.epoch = epoch
+    self.loss = loss
+    self.validationLoss = validationLoss
+    self.seconds = seconds
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case epoch, loss, seconds
+    case validationLoss = "val_loss"
+  }
+}
+
+/// What `fit` did: the per-epoch history (empty for detectors without epochs).
+public struct TrainingReport: Sendable, Codable, Equatable {
+  public var history: [EpochRecord]
+
+  public init(history: [EpochRecord] = []) { self.history = history }
+}

@@ -1,0 +1,22 @@
+/// Explains a trained detector: how much each feature drives its scores.
+public protocol FeatureImportance {
+  /// - Parameters:
+  ///   - detector: already fitted.
+  ///   - frame: the rows to explain (usually the whole frame that was scored).
+  ///   - baseline: `detector.score(frame)`, already computed by the pipeline.
+  func explain(_ detector: Detector, on frame: Frame, baseline: Scores) throws -> [FeatureImportanceEntry]
+}
+
+/// The importance of one feature: mean and standard deviation over repeats of the change in
+/// mean score when that feature is disturbed.
+public struct FeatureImportanceEntry: Sendable, Codable, Equatable {
+  public var feature: String
+  public var mean: Double
+  public var std: Double
+
+  public init(feature: String, mean: Double, std: Double) {
+    self.feature = feature
+    self.mean = mean
+    self.std = std
+  }
+}

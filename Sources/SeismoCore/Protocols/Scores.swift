@@ -1,0 +1,31 @@
+/// Anomaly scores for the rows of a frame, with the per-feature errors that explain them.
+///
+/// Row `firstRow + i` of the scored frame has score `values[i]`; rows before `firstRow` are the
+/// warm-up a detector needs (a window's worth of history) and have no score. A windowed detector
+/// attributes a window's score to the window's *last* step.
+public struct Scores: Sendable, Equatable {
+  /// Frame row of `values[0]`.
+  public var firstRow: Int
+  /// One score per scored row.
+  public var values: [Float]
+  /// Row-major `(values.count, featureCount)`: each feature's contribution to that row's score.
+  public var featureErrors: [Float]
+  public var featureCount: Int
+
+  public init(firstRow: Int, values: [Float], featureErrors: [Float], featureCount: Int) {
+    precondition(featureErrors.count == values.count * featureCount, "featureErrors must be values.count × featureCount")
+    self.firstRow = firstRow
+    self.values = values
+    self.featureErrors = featureErrors
+    self.featureCount = featureCount
+  }
+
+  /// The feature with the largest error at scored index `i`.
+  public func topFeature(at i: Int) -> Int {
+    let row = featureErrors[i * featureCount..<(i + 1) * featureCount]
+    return (row.indices.max { row[$0] < row[$1] } ?? row.startIndex) - i * featureCount
+  }
+
+  /// Mean score, used by permutation importance as the error level.
+  public var mean: Double { values.isEmpty ? 0 : values.reduce(0.0) { $0 + Double($1) } / Double(values.count) }
+}

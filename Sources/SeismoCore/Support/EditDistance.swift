@@ -1,0 +1,27 @@
+/// "Did you mean" suggestions for misspelt names (config keys, plugins, columns).
+public enum EditDistance {
+  /// Levenshtein distance between two strings.
+  public static func between(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+      var current = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...b.count {
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+
+  /// `" (did you mean 'x'?)"` for the closest known name within distance 2 (case differences
+  /// count as 1), or `""`.
+  public static func suggestion(for name: String, among known: [String]) -> String {
+    func distance(_ candidate: String) -> Int {
+      candidate.lowercased() == name.lowercased() ? 1 : between(candidate, name)
+    }
+    guard let best = known.min(by: { distance($0) < distance($1) }), best != name, distance(best) <= 2 else { return "" }
+    return " (did you mean '\(best)'?)"
+  }
+}

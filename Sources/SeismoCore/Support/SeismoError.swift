@@ -1,0 +1,34 @@
+/// The one error type that reaches users.
+///
+/// Every case renders as a single line that says *where* (file, line, column, config key or
+/// table) and *what*. The CLI prints `error: <description>` and exits non-zero; nothing else is
+/// ever shown, so messages must stand on their own.
+public enum SeismoError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// A file could not be read or written.
+  case file(path: String, message: String)
+  /// A malformed cell or row in tabular input; `line` and `column` are 1-based.
+  case data(source: String, line: Int?, column: String?, message: String)
+  /// A configuration problem; `key` is a dotted path such as `detector.window`.
+  case config(key: String, location: String?, message: String)
+  /// Input that is well-formed but unusable, e.g. fewer rows than one window.
+  case invalidInput(String)
+  /// A saved model, database or other external state is not what was expected.
+  case state(String)
+
+  public var description: String {
+    switch self {
+    case .file(let path, let message):
+      return "\(path): \(message)"
+    case .data(let source, let line, let column, let message):
+      var place = source
+      if let line { place += ":\(line)" }
+      if let column { place += " (column \(column))" }
+      return "\(place): \(message)"
+    case .config(let key, let location, let message):
+      let place = location.map { "\($0): " } ?? ""
+      return "\(place)\(key): \(message)"
+    case .invalidInput(let message), .state(let message):
+      return message
+    }
+  }
+}

@@ -1,0 +1,3 @@
+import SeismoCLI
+
+SeismoCommand.main()

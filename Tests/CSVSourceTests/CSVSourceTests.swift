@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+@testable import CSVSource
+@testable import SeismoCore
+
+/// Writes `text` to a fresh temporary file and loads it with the given parameters.
+func load(_ text: String, _ extra: [String: ParameterValue] = [:], name: String = "t.csv") throws -> LoadedFrame {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-csv-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: dir) }
+  let path = dir.appendingPathComponent(name).path
+  try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+  var values = extra
+  values["path"] = .text(path)
+  do {
+    return try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values)).load()
+  } catch let error as SeismoError {
+    // Make messages path-independent for assertions.
+    throw SeismoError.invalidInput("\(error)".replacingOccurrences(of: dir.path + "/", with: ""))
+  }
+}
+
+func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> String {
+  do {
+    _ = try load(text, extra)
+    return "no error"
+  } catch {
+    return "\(error)"
+  }
+}
+
+@Suite struct CSVSourceLoadingTests {
+  @Test func readsDatesAndAllOtherColumns() throws {
+    let loaded = try load("date,vix,gold\n2020-01-01,12.5,1500\n2020-01-02,13,1510.25\n")
+    let f = loaded.frame
+    #expect(f.featureNames == ["vix", "gold"])
+    #expect(f.values == [12.5, 1500, 13, 1510.25])
+    #expect(f.timestamps == [18_262 * 86_400, 18_263 * 86_400])
+    #expect(f.timeKind == .calendar)
+    #expect(loaded.rowsRead == 2)
+  }
+
+  @Test func selectsColumnsByNameWithSpacesAndQuotes() throws {
+    let text = "Date,\"VIX Index\",\"Name, with comma\",other\n2020-01-01,1,2,x\n2020-01-02,3,4,y\n"
+    let f = try load(text, ["columns": .textList(["Name, with comma", "VIX Index"]), "time_column": .text("Date")]).frame
+    #expect(f.featureNames == ["Name, with comma", "VIX Index"])
+    #expect(f.values == [2, 1, 4, 3])
+  }
+
+  @Test func crlfLineEndingsAndBOM() throws {
+    let f = try load("\u{FEFF}date,a\r\n2020-01-01,1\r\n2020-01-02,2\r\n").frame
+    #expect(f.featureNames == ["a"])
+    #expect(f.values == [1, 2])
+  }
+
+  @Test func customTimeFormatAndNoTimeColumn() throws {
+    let f = try load("day,a\n16/03/2020,1\n17/03/2020,2\n", ["time_column": .text("day"), "time_format": .text("%d/%m/%Y")]).frame
+    #expect(f.timestamps == [18_337 * 86_400, 18_338 * 86_400])
+    let g = try load("sinewave\n0.5\n0.25\n").frame
+    #expect(g.timeKind == .index)
+    #expect(g.timestamps == [0, 1])
+    #expect(g.featureNames == ["sinewave"])
+  }
+
+  @Test func unsortedRowsAreSorted() throws {
+    let f = try load("date,a\n2020-01-03,3\n2020-01-01,1\n2020-01-02,2\n").frame
+    #expect(f.values == [1, 2, 3])
+  }
+
+  @Test func gapPolicies() throws {
+    let text = "date,a,b\n2020-01-01,,1\n2020-01-02,2,\n2020-01-03,3,3\n"
+    let filled = try load(text)
+    #expect(filled.frame.values == [2, 1, 3, 3])
+    #expect(filled.cellsFilled == 1)
+    #expect(filled.rowsDropped == 1)
+    let dropped = try load(text, ["gaps": .text("drop")])
+    #expect(dropped.frame.values == [3, 3])
+    #expect(loadError(text, ["gaps": .text("error")]) == "t.csv:2 (column 'a'): empty cell (gaps: error)")
+  }
+
+  @Test func tabDelimiter() throws {
+    let f = try load("date\ta\n2020-01-01\t1.5\n", ["delimiter": .text("\\t")]).frame
+    #expect(f.values == [1.5])
+  }
+
+  @Test func sharedWeeklyFilesLoad() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data")
+      .standardizedFileURL.path
+    guard FileManager.default.fileExists(atPath: root + "/financial_market_weekly_all.csv") else {
+      print("skipped: ../shared/data is not beside the repository")
+      return
+    }
+    let params = { (file: String) in Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(root + "/" + file)]) }
+    let all = try CSVSource(parameters: params("financial_market_weekly_all.csv")).load()
+    #expect(all.frame.featureCount == 57)
+    #expect(all.rowsRead == 1148)
+    #expect(all.frame.featureNames.contains("VIX Index"))
+    let four = try CSVSource(parameters: params("market_weekly_4.csv")).load()
+    #expect(four.frame.featureNames == ["vix", "nasdaq_futures", "treasury_30y", "gold_futures"])
+    #expect(four.frame.rowCount == 1140, "the 8 leading rows without Nasdaq futures are dropped by ffill")
+  }
+}
+
+@Suite struct CSVSourceErrorTests {
+  @Test func missingFileAndEmptyFile() throws {
+    let params = Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text("/nonexistent/x.csv")])
+    #expect(throws: SeismoError.file(path: "/nonexistent/x.csv", message: "no such file")) {
+      try CSVSource(parameters: params).load()
+    }
+    #expect(loadError("") == "t.csv: the file is empty")
+    #expect(loadError("date,a\n") == "t.csv: has a header but no data rows")
+  }
+
+  @Test func unknownColumnSuggestsAndLists() {
+    #expect(
+      loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vixx"])])
+        == "t.csv:1: unknown column 'vixx' (did you mean 'vix'?); columns are: date, vix, gold")
+    #expect(
+      loadError("date,vix\n2020-01-01,1\n", ["time_column": .text("when")])
+        == "t.csv:1: unknown time column 'when'; columns are: date, vix")
+  }
+
+  @Test func nonNumericCellNamesLineAndColumn() {
+    #expect(
+      loadError("date,vix,gold\n2020-01-01,1,2\n2020-01-02,abc,3\n")
+        == "t.csv:3 (column 2 'vix'): 'abc' is not a number")
+    #expect(loadError("date,a\n2020-01-01,1.5x\n") == "t.csv:2 (column 2 'a'): '1.5x' is not a number")
+  }
+
+  @Test func nanAndInfinityAreRejected() {
+    for bad in ["nan", "NaN", "inf", "-Infinity", "1e999"] {
+      #expect(
+        loadError("date,a\n2020-01-01,\(bad)\n").hasPrefix("t.csv:2 (column 2 'a'): '\(bad)' is not a finite number"))
+    }
+  }
+
+  @Test func badDatesAndDuplicates() {
+    #expect(
+      loadError("date,a\n2020-01-01,1\n2020-02-30,2\n")
+        == "t.csv:3 (column 1 'date'): '2020-02-30' is not an ISO date (YYYY-MM-DD[ HH:MM:SS])")
+    #expect(
+      loadError("date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-01,3\n")
+        == "t.csv:4: duplicate timestamp 2020-01-01 (also on line 2)")
+  }
+
+  @Test func raggedRowsAndBadQuoting() {
+    #expect(loadError("date,a,b\n2020-01-01,1,2\n2020-01-02,3\n") == "t.csv:3: 2 fields, but the header has 3")
+    #expect(loadError("date,a\n2020-01-01,\"1\"x\n").hasPrefix("t.csv:2: malformed quoting"))
+    #expect(loadError("date,a\n2020-01-01,\"1\n").hasPrefix("t.csv:2: malformed quoting"))
+  }
+
+  @Test func quotedFieldSpanningLinesKeepsLineNumbersRight() {
+    let text = "date,note,a\n2020-01-01,\"two\nlines\",1\n2020-01-02,x,oops\n"
+    #expect(loadError(text, ["columns": .textList(["a"])]) == "t.csv:4 (column 3 'a'): 'oops' is not a number")
+  }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// Every kind of bad input gives one clear line on stderr and a non-zero exit, never a crash.
+@Suite struct BadInputTests {
+  struct Case: CustomStringConvertible, Sendable {
+    var description: String
+    var csv: String?
+    var config: String
+    var expected: String
+  }
+
+  static let good = "date,a\n" + (1...40).map { "2020-01-\(String(format: "%02d", ($0 - 1) % 28 + 1))" }.enumerated().map { i, _ in
+    "\(date(18_262 + i)),\(Double(i % 7) + 1)"
+  }.joined(separator: "\n") + "\n"
+
+  static let base = "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 5 }\n"
+
+  static let cases: [Case] = [
+    Case(description: "missing file", csv: nil, config: base, expected: "data.csv: no such file"),
+    Case(description: "empty file", csv: "", config: base, expected: "data.csv: the file is empty"),
+    Case(description: "header only", csv: "date,a\n", config: base, expected: "data.csv: has a header but no data rows"),
+    Case(
+      description: "unknown column", csv: good,
+      config: "source: { plugin: csv, path: data.csv, columns: [b] }\ndetector: { plugin: rolling-zscore }\n",
+      expected: "data.csv:1: unknown column 'b'"),
+    Case(
+      description: "non-numeric cell", csv: "date,a\n2020-01-01,1\n2020-01-02,x1\n", config: base,
+      expected: "data.csv:3 (column 2 'a'): 'x1' is not a number"),
+    Case(
+      description: "unparsable date", csv: "date,a\n2020-01-01,1\n01/02/2020,2\n", config: base,
+      expected: "data.csv:3 (column 1 'date'): '01/02/2020' is not an ISO date"),
+    Case(
+      description: "duplicate timestamps", csv: "date,a\n2020-01-01,1\n2020-01-01,2\n", config: base,
+      expected: "data.csv:3: duplicate timestamp 2020-01-01 (also on line 2)"),
+    Case(
+      description: "fewer rows than one window", csv: "date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n", config: base,
+      expected: "rolling-zscore with window 5 needs at least 6"),
+    Case(
+      description: "NaN cell", csv: "date,a\n2020-01-01,1\n2020-01-02,NaN\n", config: base,
+      expected: "data.csv:3 (column 2 'a'): 'NaN' is not a finite number"),
+    Case(
+      description: "infinite cell", csv: "date,a\n2020-01-01,inf\n", config: base,
+      expected: "data.csv:2 (column 2 'a'): 'inf' is not a finite number"),
+    Case(
+      description: "unknown plugin", csv: good,
+      config: "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-autoencodr }\n",
+      expected: "run.yaml:2:21: detector.plugin: unknown detector plugin 'lstm-autoencodr'"),
+    Case(
+      description: "unknown config key", csv: good,
+      config: "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, windw: 5 }\n",
+      expected: "run.yaml:2:44: detector.windw: unknown parameter for plugin 'rolling-zscore' (did you mean 'window'?)"),
+    Case(
+      description: "wrong type", csv: good,
+      config: "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: ten }\n",
+      expected: "run.yaml:2:45: detector.window: expected an integer, got 'ten'"),
+    Case(
+      description: "bad YAML", csv: good, config: "source: [plugin: csv\n",
+      expected: "run.yaml: (yaml): line"),
+  ]
+
+  @Test(arguments: cases)
+  func failsWithOneClearLine(_ c: Case) throws {
+    let scratch = try Scratch()
+    if let csv = c.csv { try scratch.write("data.csv", csv) }
+    try scratch.write("run.yaml", c.config)
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(result.stdout.isEmpty)
+    let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty && !$0.hasPrefix("loaded ") }
+    #expect(lines.count == 1, "\(result.stderr)")
+    let message = lines.first.map(String.init) ?? ""
+    #expect(message.hasPrefix("error: "), "\(message)")
+    #expect(message.contains(c.expected), "\(message)")
+    #expect(!result.stderr.contains("Fatal error"))
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("out/summary.json").path))
+  }
+
+  @Test func missingConfigFile() throws {
+    let scratch = try Scratch()
+    let result = try CLI.run(["detect", "nope.yaml"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(result.stderr == "error: nope.yaml: no such file\n")
+  }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Runs the built `seismo` binary and captures its output, as a user's shell would.
+struct CLI {
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The `seismo` executable next to the test bundle in the build folder.
+  static let executable: URL = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = dir.appendingPathComponent("seismo")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/seismo")
+  }()
+
+  static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}
+
+/// A fresh temporary folder, removed when the value is discarded by the test.
+final class Scratch {
+  let url: URL
+
+  init() throws {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+
+  deinit { try? FileManager.default.removeItem(at: url) }
+
+  @discardableResult
+  func write(_ name: String, _ text: String) throws -> String {
+    let path = url.appendingPathComponent(name).path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  func read(_ name: String) throws -> String {
+    try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
+  }
+}
+
+/// A daily series of `rows` rows with two features: slow sines plus seeded noise, and one-day
+/// spikes at `spikes` (row numbers) on feature `b`.
+func syntheticCSV(rows: Int, spikes: [Int]) -> String {
+  var state: UInt64 = 12345
+  func noise() -> Double {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Double(state >> 11) / Double(1 << 53) - 0.5
+  }
+  var text = "date,a,b\n"
+  let start = 18_262  // 2020-01-01
+  for r in 0..<rows {
+    let days = start + r
+    let a = 100 + 5 * sin(Double(r) / 30) + noise()
+    var b = 50 + 3 * cos(Double(r) / 45) + noise()
+    if spikes.contains(r) { b += 12 }
+    text += "\(date(days)),\(String(format: "%.4f", a)),\(String(format: "%.4f", b))\n"
+  }
+  return text
+}
+
+/// ISO date of a day count since 1970-01-01.
+func date(_ days: Int) -> String {
+  let seconds = TimeInterval(days) * 86_400
+  let formatter = DateFormatter()
+  formatter.dateFormat = "yyyy-MM-dd"
+  formatter.timeZone = TimeZone(identifier: "UTC")
+  return formatter.string(from: Date(timeIntervalSince1970: seconds))
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@Suite struct DetectCommandTests {
+  let config = """
+    source: { plugin: csv, path: data.csv }
+    split: { train_fraction: 0.6 }
+    detector: { plugin: rolling-zscore, window: 20 }
+    threshold: { plugin: fixed, value: 6 }
+    importance: { plugin: permutation, repeats: 2 }
+    """
+
+  @Test func writesSummaryAndScoresWithTheRightContent() throws {
+    let scratch = try Scratch()
+    let spikes = [100, 250, 320]
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: spikes))
+    try scratch.write("run.yaml", config)
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("anomalies: 3 (2 in the test part)"))
+
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("out/summary.json").utf8)) as! [String: Any]
+    #expect(summary["features"] as? [String] == ["a", "b"])
+    #expect(summary["anomaly_count"] as? Int == 3)
+    #expect(summary["test_anomaly_count"] as? Int == 2)
+    let anomalies = summary["anomalies"] as! [[String: Any]]
+    #expect(anomalies.map { $0["timestamp"] as! String } == spikes.map { date(18_262 + $0) })
+    #expect(anomalies.allSatisfy { $0["top_feature"] as? String == "b" })
+    #expect(anomalies.map { $0["part"] as! String } == ["train", "test", "test"])
+    let detector = summary["detector"] as! [String: Any]
+    #expect(detector["plugin"] as? String == "rolling-zscore")
+    #expect((detector["parameters"] as! [String: Any])["window"] as? Int == 20)
+    let threshold = summary["threshold"] as! [String: Any]
+    #expect(threshold["value"] as? Double == 6)
+    let split = summary["split"] as! [String: Any]
+    #expect(split["train_rows"] as? Int == 240)
+    #expect(split["test_rows"] as? Int == 160)
+    #expect((summary["source"] as! [String: Any])["rows_read"] as? Int == 400)
+    #expect(summary["run_id"] as? String != nil)
+    #expect((summary["timings"] as! [String: Double])["total_s"] != nil)
+    let ranking = (summary["importance"] as! [String: Any])["ranking"] as! [[String: Any]]
+    #expect(ranking.count == 2)
+
+    let lines = try scratch.read("out/scores.csv").split(separator: "\n")
+    #expect(lines.count == 401)
+    #expect(lines[0] == "timestamp,part,score,threshold,is_anomaly,error_a,error_b")
+    #expect(lines[1].hasPrefix("\(date(18_262)),train,,6.0,,"), "warm-up rows have no score")
+    let spikeRow = lines[1 + 250].split(separator: ",", omittingEmptySubsequences: false)
+    #expect(spikeRow[0] == Substring(date(18_262 + 250)))
+    #expect(spikeRow[1] == "test")
+    #expect(Float(spikeRow[2])! > 6)
+    #expect(spikeRow[4] == "1")
+    #expect(Float(spikeRow[6])! == Float(spikeRow[2])!, "score = max feature error, here b's")
+    let flagged = lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[4] == "1" }
+    #expect(flagged.count == 3)
+  }
+
+  @Test func setOverridesAndQuiet() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write("run.yaml", config)
+    let result = try CLI.run(
+      ["detect", "run.yaml", "--set", "detector.window=30", "--set", "threshold.value=100", "--out", "o", "--quiet"],
+      in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.isEmpty && result.stderr.isEmpty)
+    let summary = try scratch.read("o/summary.json")
+    #expect(summary.contains("\"window\" : 30"))
+    #expect(summary.contains("\"anomaly_count\" : 0"))
+  }
+
+  @Test func pluginsListsEveryPluginWithParameters() throws {
+    let result = try CLI.run(["plugins"], in: FileManager.default.temporaryDirectory)
+    #expect(result.status == 0)
+    for name in ["csv", "rolling-zscore", "percentile", "fixed", "permutation", "train_fraction", "gaps (drop|ffill|error, default ffill)"] {
+      #expect(result.stdout.contains(name), "missing \(name)")
+    }
+  }
+
+  @Test func demoFindsTheInjectedAnomalies() throws {
+    let scratch = try Scratch()
+    let result = try CLI.run(["demo", "--out", "d"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let line = result.stdout.split(separator: "\n").first { $0.hasPrefix("injected anomalies found: ") }
+    let found = line.flatMap { Int($0.dropFirst("injected anomalies found: ".count).prefix { $0.isNumber }) }
+    #expect((found ?? 0) >= 7, "\(result.stdout)")
+    #expect(try scratch.read("d/market.csv").hasPrefix("date,index,vix,treasury_30y,gold\n"))
+    // The written config reruns as is.
+    let rerun = try CLI.run(["detect", "d/demo.yaml", "--out", "again", "--quiet"], in: scratch.url)
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(try scratch.read("again/summary.json").contains("\"anomaly_count\""))
+  }
+}

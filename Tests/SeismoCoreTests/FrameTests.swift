@@ -1,0 +1,76 @@
+import Testing
+
+@testable import SeismoCore
+
+@Suite struct FrameTests {
+  func frame() throws -> Frame {
+    try Frame(timestamps: [0, 86_400, 172_800], featureNames: ["a", "b"], values: [1, 2, 3, 4, 5, 6])
+  }
+
+  @Test func rowMajorAccess() throws {
+    let f = try frame()
+    #expect(f[1, 0] == 3)
+    #expect(f[2, 1] == 6)
+    #expect(f.column(1) == [2, 4, 6])
+    #expect(f.rows(1..<3).values == [3, 4, 5, 6])
+    #expect(f.rows(1..<3).timestamps == [86_400, 172_800])
+    #expect(f.replacingColumn(0, with: [9, 8, 7]).values == [9, 2, 8, 4, 7, 6])
+    #expect(f.formatTimestamp(86_400) == "1970-01-02")
+  }
+
+  @Test func rejectsBadShapes() {
+    #expect(throws: SeismoError.self) { try Frame(timestamps: [0, 1], featureNames: ["a"], values: [1]) }
+    #expect(throws: SeismoError.self) { try Frame(timestamps: [0], featureNames: [], values: []) }
+    #expect(throws: SeismoError.self) { try Frame(timestamps: [0], featureNames: ["a", "a"], values: [1, 2]) }
+  }
+
+  @Test func rejectsNonIncreasingTime() {
+    #expect(throws: SeismoError.self) { try Frame(timestamps: [5, 5], featureNames: ["a"], values: [1, 2]) }
+    #expect(throws: SeismoError.self) { try Frame(timestamps: [5, 4], featureNames: ["a"], values: [1, 2]) }
+  }
+
+  @Test func rejectsNonFiniteValuesNamingFeatureAndTime() {
+    do {
+      _ = try Frame(timestamps: [0, 86_400], featureNames: ["a", "vix"], values: [1, 2, 3, .infinity], source: "t.csv")
+      Issue.record("expected an error")
+    } catch {
+      #expect("\(error)" == "t.csv: value of 'vix' at 1970-01-02 is not finite")
+    }
+  }
+}
+
+@Suite struct GapPolicyTests {
+  let nan = Float.nan
+
+  func apply(_ policy: GapPolicy, _ values: [Float]) throws -> ([Float], [Timestamp], GapPolicy.Outcome) {
+    var v = values
+    var t: [Timestamp] = Array(0..<Timestamp(values.count / 2))
+    var labels = t.map { Int32($0) }
+    let outcome = try policy.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 2) { row, feature in
+      .data(source: "x", line: row, column: "\(feature)", message: "gap")
+    }
+    return (v, t, outcome)
+  }
+
+  @Test func forwardFillDropsLeadingGaps() throws {
+    let (v, t, outcome) = try apply(.ffill, [nan, 1, 2, nan, nan, 3, 4, 5])
+    #expect(v == [2, 1, 2, 3, 4, 5])
+    #expect(t == [1, 2, 3])
+    #expect(outcome == GapPolicy.Outcome(cellsFilled: 2, rowsDropped: 1))
+  }
+
+  @Test func dropRemovesRowsWithAnyGap() throws {
+    let (v, t, outcome) = try apply(.drop, [nan, 1, 2, nan, 6, 3, 4, 5])
+    #expect(v == [6, 3, 4, 5])
+    #expect(t == [2, 3])
+    #expect(outcome.rowsDropped == 2)
+  }
+
+  @Test func errorNamesTheFirstGap() throws {
+    #expect(throws: SeismoError.data(source: "x", line: 1, column: "1", message: "gap")) {
+      try apply(.error, [0, 1, 2, nan])
+    }
+    let (v, _, _) = try apply(.error, [0, 1, 2, 3])
+    #expect(v == [0, 1, 2, 3])
+  }
+}

@@ -1,0 +1,81 @@
+import Testing
+
+@testable import SeismoCore
+
+@Suite struct FeatureScalerTests {
+  let frame = try! Frame(timestamps: [0, 1, 2, 3], timeKind: .index, featureNames: ["a", "c"], values: [1, 5, 2, 5, 3, 5, 6, 5])
+
+  @Test func standardMatchesHandComputation() {
+    // a = 1, 2, 3, 6: mean 3, population variance (4 + 1 + 0 + 9) / 4 = 3.5.
+    let s = FeatureScaler(.standard, fittedOn: frame)
+    #expect(s.offset == [3, 5])
+    #expect(abs(s.scale[0] - Float(3.5.squareRoot())) < 1e-6)
+    #expect(s.scale[1] == 1, "a constant feature keeps scale 1")
+    let t = s.transform(frame.values)
+    #expect(abs(t[0] - Float(-2 / 3.5.squareRoot())) < 1e-6)
+    #expect(t[1] == 0)
+    let back = s.inverse(t)
+    for (x, y) in zip(back, frame.values) { #expect(abs(x - y) < 1e-5) }
+  }
+
+  @Test func minMaxMapsTrainingRangeToUnit() {
+    let s = FeatureScaler(.minmax, fittedOn: frame)
+    #expect(s.offset == [1, 5])
+    #expect(s.scale == [5, 1])
+    #expect(s.transform([6, 5, 1, 5]) == [1, 0, 0, 0])
+    #expect(s.unscaledError(0.2, feature: 0) == 1)
+  }
+}
+
+@Suite struct SlidingWindowsTests {
+  @Test func layoutIsWindowTimeFeature() throws {
+    // 5 rows × 2 features: row r = (10r, 10r + 1).
+    let values: [Float] = (0..<5).flatMap { [Float($0 * 10), Float($0 * 10 + 1)] }
+    let w = try SlidingWindows(values: values, featureCount: 2, length: 3)
+    #expect(w.count == 3)
+    #expect(w.batch(1..<3) == [10, 11, 20, 21, 30, 31, 20, 21, 30, 31, 40, 41])
+  }
+
+  @Test func tooFewRowsIsAClearError() {
+    #expect(throws: SeismoError.invalidInput("test part has 2 rows, fewer than one window of 3")) {
+      try SlidingWindows(values: [1, 2], featureCount: 1, length: 3, context: "test part")
+    }
+  }
+}
+
+@Suite struct SplitPolicyTests {
+  let frame = try! Frame(
+    timestamps: (0..<10).map { Timestamp($0) * 86_400 }, featureNames: ["a"], values: (0..<10).map(Float.init))
+
+  @Test func fractionRoundsDown() throws {
+    #expect(try SplitPolicy(trainFraction: 0.8).trainRows(of: frame) == 8)
+    #expect(try SplitPolicy(trainFraction: 0.95).trainRows(of: frame) == 9)
+    #expect(throws: SeismoError.self) { try SplitPolicy(trainFraction: 0.05).trainRows(of: frame) }
+  }
+
+  @Test func untilIncludesTheDay() throws {
+    let p = try SplitPolicy(parameters: Parameters(specs: SplitPolicy.parameters, values: ["train_until": .text("1970-01-04")]))
+    #expect(try p.trainRows(of: frame) == 4)
+  }
+}
+
+@Suite struct SeededGeneratorTests {
+  @Test func sameSeedSameStream() {
+    var a = SeededGenerator(seed: 42)
+    var b = SeededGenerator(seed: 42)
+    var c = SeededGenerator(seed: 43)
+    let xs = (0..<5).map { _ in a.next() }
+    #expect(xs == (0..<5).map { _ in b.next() })
+    #expect(xs != (0..<5).map { _ in c.next() })
+  }
+
+  @Test func gaussianHasUnitMoments() {
+    var g = SeededGenerator(seed: 1)
+    let n = 200_000
+    let draws = (0..<n).map { _ in g.nextGaussian() }
+    let mean = draws.reduce(0, +) / Double(n)
+    let variance = draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+    #expect(abs(mean) < 0.01)
+    #expect(abs(variance - 1) < 0.02)
+  }
+}

@@ -1,0 +1,128 @@
+import Testing
+
+@testable import SeismoCore
+
+@Suite struct RunConfigTests {
+  func parse(_ yaml: String, overrides: [String] = [], base: String? = nil) throws -> RunConfig {
+    try RunConfig.parse(yaml: yaml, origin: "c.yaml", baseDirectory: base, overrides: overrides, registry: testRegistry)
+  }
+
+  func message(_ yaml: String, overrides: [String] = []) -> String {
+    do {
+      _ = try parse(yaml, overrides: overrides)
+      return "no error"
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  @Test func validConfigFillsDefaults() throws {
+    let c = try parse(
+      """
+      source: { plugin: constant }
+      detector:
+        plugin: absolute
+        lag: 2
+        scale: 3
+      """)
+    #expect(c.source.plugin == "constant")
+    #expect(c.detector.parameters.integer("lag") == 2)
+    #expect(c.detector.parameters.number("scale") == 3)
+    #expect(c.detector.parameters.boolean("verbose") == false)
+    #expect(c.threshold.plugin == "percentile", "the threshold defaults to percentile")
+    #expect(c.split.number("train_fraction") == 0.8)
+    #expect(c.importance == nil)
+  }
+
+  @Test func unknownKeyNamesPathLineAndSuggestion() {
+    #expect(
+      message("source: { plugin: constant }\ndetector:\n  plugin: absolute\n  lagg: 2\n")
+        == "c.yaml:4:9: detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode")
+  }
+
+  @Test func wrongTypesAreRejectedWithTheKeyPath() {
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute, lag: two }")
+        == "c.yaml:2:36: detector.lag: expected an integer, got 'two'")
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute, lag: 11 }")
+        == "c.yaml:2:36: detector.lag: expected an integer in 0...10, got '11'")
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute, verbose: maybe }")
+        == "c.yaml:2:40: detector.verbose: expected true or false, got 'maybe'")
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute, mode: c }")
+        == "c.yaml:2:37: detector.mode: expected one of a, b, got 'c'")
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute, scale: [1] }")
+        == "c.yaml:2:38: detector.scale: expected number, got a list")
+  }
+
+  @Test func unknownPluginAndSection() {
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolut }")
+        == "c.yaml:2:21: detector.plugin: unknown detector plugin 'absolut' (did you mean 'absolute'?); available: absolute")
+    #expect(
+      message("source: { plugin: constant }\ndetectr: { plugin: absolute }").hasPrefix(
+        "c.yaml:2:1: detectr: unknown section (did you mean 'detector'?)"))
+    #expect(message("detector: { plugin: absolute }") == "source: missing section; say where the data comes from")
+    #expect(message("source: {}\ndetector: { plugin: absolute }") == "source.plugin: missing; choose one of: constant")
+  }
+
+  @Test func yamlSyntaxErrorsNameTheLine() {
+    #expect(message("source: { plugin: constant\ndetector: x").hasPrefix("c.yaml: (yaml): line "))
+    #expect(message("") == "c.yaml: (config): the file is empty")
+  }
+
+  @Test func overridesReplaceAndAdd() throws {
+    let c = try parse(
+      "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 2 }",
+      overrides: ["detector.lag=3", "source.series=[1, 2, 3]", "split.train_fraction=0.5"])
+    #expect(c.detector.parameters.integer("lag") == 3)
+    #expect(c.source.parameters.textList("series") == ["1", "2", "3"])
+    #expect(c.split.number("train_fraction") == 0.5)
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["detector.lag"])
+        == "--set: detector.lag: expected section.key=value")
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["detector.lag=x"])
+        == "--set: detector.lag: expected an integer, got 'x'")
+  }
+
+  @Test func relativePathsFromTheFileResolveAgainstItsFolder() throws {
+    let c = try parse("source: { plugin: constant, path: data/m.csv }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(c.source.parameters.text("path") == "/cfg/data/m.csv")
+    let d = try parse(
+      "source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["source.path=m.csv"], base: "/cfg")
+    #expect(d.source.parameters.text("path") == "m.csv", "--set paths stay relative to the current directory")
+  }
+}
+
+@Suite struct PipelineTests {
+  @Test func fitsOnTrainScoresAllAndCalibratesOnTrainingScores() throws {
+    let config = try RunConfig.parse(
+      yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 1 }\nsplit: { train_fraction: 0.5 }",
+      origin: "c", registry: testRegistry)
+    var epochs = 0
+    let run = try DetectionPipeline(registry: testRegistry, config: config).run(observer: { _, _ in epochs += 1 })
+    // Series 1 2 3 4 50 6; train rows 0–2; scores start at row 1 → training scores [2, 3] → max 3.
+    #expect(run.trainRows == 3)
+    #expect(run.threshold == 3)
+    #expect(run.anomalies.map(\.row) == [3, 4, 5])
+    #expect(run.anomalies.allSatisfy { !$0.isTraining })
+    #expect(epochs == 1)
+    #expect(run.training.history.count == 1)
+  }
+
+  @Test func warmupLongerThanTrainingIsAClearError() throws {
+    let config = try RunConfig.parse(
+      yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 4 }\nsplit: { train_fraction: 0.5 }",
+      origin: "c", registry: testRegistry)
+    #expect(
+      throws: SeismoError.invalidInput(
+        "no training row has a score: the detector needs 4 rows of history and the training part has 3")
+    ) {
+      try DetectionPipeline(registry: testRegistry, config: config).run()
+    }
+  }
+}

@@ -1,0 +1,59 @@
+@testable import SeismoCore
+
+/// Minimal plugins for exercising config validation and the pipeline without real ones.
+struct ConstantSource: DataSource, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(
+    kind: .source, name: "constant", summary: "rows of a given series",
+    parameters: [
+      ParameterSpec("path", .path, default: .text(""), help: "unused file"),
+      ParameterSpec("series", .textList, default: .textList(["1", "2", "3", "4", "50", "6"]), help: "values"),
+    ])
+  let values: [Float]
+  init(parameters: Parameters) throws { values = parameters.textList("series").compactMap(Float.init) }
+  func load() throws -> LoadedFrame {
+    let frame = try Frame(
+      timestamps: values.indices.map { Timestamp($0) * 86_400 }, featureNames: ["x"], values: values)
+    return LoadedFrame(frame: frame, origin: "constant", rowsRead: values.count)
+  }
+}
+
+/// Scores each row by its absolute value, with a warm-up of `lag` rows.
+final class AbsoluteDetector: Detector, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(
+    kind: .detector, name: "absolute", summary: "|x|",
+    parameters: [
+      ParameterSpec("lag", .integer(0...10), default: .integer(1), help: "warm-up rows"),
+      ParameterSpec("scale", .number, default: .number(1), help: "multiplier"),
+      ParameterSpec("verbose", .boolean, default: .boolean(false), help: "unused"),
+      ParameterSpec("mode", .choice(["a", "b"]), default: .text("a"), help: "unused"),
+    ])
+  let lag: Int
+  let scale: Float
+  init(parameters: Parameters) throws {
+    lag = parameters.integer("lag")
+    scale = Float(parameters.number("scale"))
+  }
+  func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
+    let record = EpochRecord(epoch: 1, loss: 0.5, validationLoss: nil, seconds: 0)
+    observer?(record, 1)
+    return TrainingReport(history: [record])
+  }
+  func score(_ frame: Frame) throws -> Scores {
+    let v = frame.values.dropFirst(lag * frame.featureCount).map { abs($0) * scale }
+    return Scores(firstRow: lag, values: v, featureErrors: v, featureCount: 1)
+  }
+}
+
+struct MaxThreshold: Threshold, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(kind: .threshold, name: "percentile", summary: "max of training", parameters: [])
+  init(parameters: Parameters) throws {}
+  func calibrate(trainingScores: [Float]) throws -> Float { trainingScores.max()! }
+}
+
+let testRegistry: PluginRegistry = {
+  var r = PluginRegistry()
+  r.register(source: ConstantSource.self)
+  r.register(detector: AbsoluteDetector.self)
+  r.register(threshold: MaxThreshold.self)
+  return r
+}()

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import SeismoCore
+
+@Suite struct CivilTimeTests {
+  @Test func knownDates() {
+    #expect(CivilTime.days(year: 1970, month: 1, day: 1) == 0)
+    #expect(CivilTime.days(year: 2020, month: 3, day: 16) == 18_337)
+    #expect(CivilTime.days(year: 1969, month: 12, day: 31) == -1)
+    #expect(CivilTime.format(18_337 * 86_400, withTime: false) == "2020-03-16")
+    #expect(CivilTime.format(18_337 * 86_400 + 3_723, withTime: true) == "2020-03-16 01:02:03")
+  }
+
+  @Test func roundTripsEveryDayOverTwoCenturies() {
+    for days in stride(from: -40_000, to: 60_000, by: 1) {
+      let (y, m, d) = CivilTime.date(days: days)
+      #expect(CivilTime.days(year: y, month: m, day: d) == days)
+    }
+  }
+
+  @Test func leapYears() {
+    #expect(CivilTime.daysInMonth(year: 2000, month: 2) == 29)
+    #expect(CivilTime.daysInMonth(year: 1900, month: 2) == 28)
+    #expect(CivilTime.daysInMonth(year: 2024, month: 2) == 29)
+    #expect(CivilTime.daysInMonth(year: 2023, month: 2) == 28)
+  }
+}
+
+@Suite struct TimestampParserTests {
+  let iso = TimestampParser()
+
+  @Test func isoForms() {
+    let day: Timestamp = 18_337 * 86_400
+    #expect(iso.parse("2020-03-16") == day)
+    #expect(iso.parse(" 2020-03-16 ") == day)
+    #expect(iso.parse("2020-03-16 09:30") == day + 9 * 3600 + 30 * 60)
+    #expect(iso.parse("2020-03-16T09:30:15Z") == day + 9 * 3600 + 30 * 60 + 15)
+    #expect(iso.parse("2020-03-16 09:30:15") == day + 9 * 3600 + 30 * 60 + 15)
+  }
+
+  @Test(arguments: ["2021-02-29", "2020-13-01", "2020-00-10", "20200316", "2020/03/16", "2020-03-16x", "", "2020-03-16 25:00"])
+  func rejectsInvalid(_ text: String) {
+    #expect(iso.parse(text) == nil)
+  }
+
+  @Test func customFormats() {
+    let day: Timestamp = 18_337 * 86_400
+    #expect(TimestampParser(format: "%d/%m/%Y").parse("16/03/2020") == day)
+    #expect(TimestampParser(format: "%d-%m-%y").parse("16-03-20") == day)
+    #expect(TimestampParser(format: "%d-%b-%y").parse("16-Mar-20") == day)
+    #expect(TimestampParser(format: "%Y/%m/%d").parse("2020/3/16") == day)
+    #expect(TimestampParser(format: "%d-%b-%y").parse("02-Jan-86") == Timestamp(CivilTime.days(year: 1986, month: 1, day: 2)) * 86_400)
+    #expect(TimestampParser(format: "%d/%m/%Y").parse("31/02/2020") == nil)
+    #expect(TimestampParser(format: "%d/%m/%Y").parse("16/03/2020 extra") == nil)
+  }
+
+  @Test func isoIsTheDefaultForEmptyOrIsoFormat() {
+    #expect(TimestampParser(format: "iso").format == nil)
+    #expect(TimestampParser(format: "").format == nil)
+  }
+}
