@@ -18,11 +18,17 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
-    // C libraries from Debian (`libcsv-dev`).
+    // C libraries from Debian (`libcsv-dev`, `libopenblas-dev`).
     .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
 
     // Core: protocols, Frame, windows, scalers, registry, pipeline, errors.
     .target(name: "SeismoCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+    // Neural-network engine: LSTM, Dense, Dropout, RepeatVector, BPTT, Adam, RMSprop, losses.
+    .target(
+      name: "SeismoNN", dependencies: ["SeismoCore", "COpenBLAS"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
 
     // Plugins.
     .target(name: "CSVSource", dependencies: ["SeismoCore", "CLibCSV"], path: "Plugins/CSVSource"),
@@ -41,6 +47,7 @@ let package = Package(
 
     // Tests.
     .testTarget(name: "SeismoCoreTests", dependencies: ["SeismoCore"]),
+    .testTarget(name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoCore"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),

@@ -1,0 +1,41 @@
+import SeismoCore
+
+/// The seed models' layer stacks, with every size a parameter.
+public enum Architectures {
+  /// LSTM(units) → Dropout → RepeatVector(steps) → LSTM(units, sequences) → Dropout →
+  /// TimeDistributed(Dense(features)). Input and output `(batch, steps, features)`.
+  public static func lstmAutoencoder(features: Int, steps: Int, units: Int = 64, dropout: Float = 0.2, seed: UInt64)
+    -> Sequential
+  {
+    var random = SeededGenerator(seed: seed)
+    return Sequential([
+      LSTM(inputSize: features, units: units, name: "encoder", random: &random),
+      Dropout(rate: dropout),
+      RepeatVector(steps: steps),
+      LSTM(inputSize: units, units: units, returnSequences: true, name: "decoder", random: &random),
+      Dropout(rate: dropout),
+      Dense(inputSize: units, outputSize: features, name: "output", random: &random),
+    ])
+  }
+
+  /// Stacked LSTMs (all but the last return sequences), each followed by Dropout, then
+  /// Dense(outputs) on the last state. Input `(batch, steps, features)`, output `(batch, 1,
+  /// outputs)`. The VIX seed is units [64, 32] with relu; the univariate seed [50, 100] with tanh.
+  public static func lstmForecaster(
+    features: Int, units: [Int], outputs: Int, activation: ActivationFunction, dropout: Float = 0.2, seed: UInt64
+  ) -> Sequential {
+    var random = SeededGenerator(seed: seed)
+    var layers: [Layer] = []
+    var width = features
+    for (k, u) in units.enumerated() {
+      layers.append(
+        LSTM(
+          inputSize: width, units: u, returnSequences: k < units.count - 1, activation: activation, name: "lstm\(k + 1)",
+          random: &random))
+      if dropout > 0 { layers.append(Dropout(rate: dropout)) }
+      width = u
+    }
+    layers.append(Dense(inputSize: width, outputSize: outputs, name: "output", random: &random))
+    return Sequential(layers)
+  }
+}

@@ -1,0 +1,40 @@
+import COpenBLAS
+
+/// Row-major single-precision matrix products through OpenBLAS (`cblas_sgemm`).
+///
+/// OpenBLAS runs single-threaded: Seismo parallelises across batch shards itself, which wins for
+/// the small per-step products an LSTM makes.
+enum BLAS {
+  /// Call once before any product (idempotent).
+  static let configure: Void = { openblas_set_num_threads(1) }()
+
+  /// C(m×n) = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.
+  /// `op(A)` is m×k (A is k×m when `transA`), `op(B)` is k×n (B is n×k when `transB`).
+  @inline(__always)
+  static func gemm(
+    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+      if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } } }
+      return
+    }
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+extension Array where Element == Float {
+  /// Resizes to `count` zeros only when the size changes; otherwise zero-fills in place when
+  /// `zero` is set. Keeps buffers allocated across batches.
+  mutating func prepare(_ count: Int, zero: Bool = false) {
+    if self.count != count {
+      self = [Float](repeating: 0, count: count)
+    } else if zero {
+      withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import SeismoCore
+
+/// A stack of layers applied in order, as Keras's `Sequential`.
+public final class Sequential {
+  public let layers: [Layer]
+
+  public init(_ layers: [Layer]) { self.layers = layers }
+
+  /// Every trainable parameter, in layer order.
+  public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+  /// Gradients parallel to `parameters`.
+  public var gradients: [[Float]] { layers.flatMap(\.gradients) }
+
+  /// Number of trainable scalars.
+  public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+    layers.reduce(x) { $1.forward($0, mode: &mode) }
+  }
+
+  /// Backpropagates `dy` (the loss gradient w.r.t. the last output), accumulating gradients.
+  @discardableResult
+  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+    layers.reversed().reduce(dy) { $1.backward($0) }
+  }
+
+  public func zeroGradients() { layers.forEach { $0.zeroGradients() } }
+
+  /// A twin sharing every parameter, with its own caches and gradients (for another thread).
+  public func replica() -> Sequential { Sequential(layers.map { $0.replica() }) }
+
+  /// Adds `other`'s gradients into this model's (same architecture).
+  func accumulateGradients(from other: Sequential) {
+    for (mine, theirs) in zip(layers, other.layers) {
+      for i in mine.gradients.indices {
+        let source = theirs.gradients[i]
+        mine.gradients[i].withUnsafeMutableBufferPointer { dst in
+          for j in dst.indices { dst[j] += source[j] }
+        }
+      }
+    }
+  }
+}

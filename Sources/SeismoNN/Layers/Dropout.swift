@@ -1,0 +1,42 @@
+import SeismoCore
+
+/// Inverted dropout: in training each element is zeroed with probability `rate` and the rest are
+/// scaled by 1 / (1 − rate); in inference it is the identity. Shape-preserving.
+public final class Dropout: Layer {
+  public let rate: Float
+  public var parameters: [Parameter] { [] }
+  public var gradients: [[Float]] = []
+  /// The last training mask (0 or 1 / (1 − rate)); empty after an inference pass.
+  private var mask: [Float] = []
+
+  public init(rate: Float) {
+    precondition((0..<1).contains(rate), "dropout rate must be in [0, 1)")
+    self.rate = rate
+  }
+
+  public func replica() -> Layer { Dropout(rate: rate) }
+
+  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+    guard mode.training, rate > 0 else {
+      mask = []
+      return x
+    }
+    var y = x.materialized()
+    let keep = 1 / (1 - rate)
+    let threshold = Double(rate)
+    mask.prepare(y.data.count)
+    for i in y.data.indices {
+      let m: Float = mode.random.nextUnit() >= threshold ? keep : 0
+      mask[i] = m
+      y.data[i] *= m
+    }
+    return y
+  }
+
+  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+    guard !mask.isEmpty else { return dy }
+    var dx = dy
+    for i in dx.data.indices { dx.data[i] *= mask[i] }
+    return dx
+  }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import SeismoCore
+
+/// Long short-term memory, as Keras's `LSTM`.
+///
+/// Input `(steps, batch, inputSize)`; output `(steps, batch, units)` when `returnSequences`, else
+/// the last hidden state `(1, batch, units)`. Gates are ordered i, f, g (candidate), o, as Keras:
+///
+///     z = x·W + h₋₁·U + b          W: (inputSize, 4·units), U: (units, 4·units), b: (4·units)
+///     i = σ(z_i)  f = σ(z_f)  g = act(z_g)  o = σ(z_o)
+///     c = f ⊙ c₋₁ + i ⊙ g          h = o ⊙ act(c)
+///
+/// with σ the sigmoid and `act` tanh (or relu). Speed: the input projection x·W + b for all steps
+/// is one matrix product before the time loop (once per window when the input is repeated); the
+/// gate non-linearities and the cell update are one fused loop per step; the recurrent-kernel
+/// gradient is one product after the backward loop; buffers persist across batches.
+public final class LSTM: Layer {
+  public let inputSize: Int
+  public let units: Int
+  public let returnSequences: Bool
+  public let activation: ActivationFunction
+  public let kernel: Parameter
+  public let recurrentKernel: Parameter
+  public let bias: Parameter
+  public var parameters: [Parameter] { [kernel, recurrentKernel, bias] }
+  public var gradients: [[Float]]
+
+  // Forward caches, time-major.
+  private var input = SequenceTensor(zeros: 0, batch: 0, features: 0)
+  /// Input projection x·W + b: (storedSteps·batch, 4·units).
+  private var projection: [Float] = []
+  /// Activated gates i, f, g, o per step: (steps·batch, 4·units).
+  private var gates: [Float] = []
+  /// Cell states and act(cell) per step: (steps·batch, units).
+  private var cells: [Float] = []
+  private var activatedCells: [Float] = []
+  /// Hidden states per step: (steps·batch, units).
+  private var hidden: [Float] = []
+  // Backward buffers.
+  private var gateGradients: [Float] = []
+  private var hiddenGradient: [Float] = []
+  private var cellGradient: [Float] = []
+
+  /// Creates the layer with Keras's default initialisation: glorot-uniform kernel, orthogonal
+  /// recurrent kernel, zero bias except the forget gate's, which is 1.
+  public init(
+    inputSize: Int, units: Int, returnSequences: Bool = false, activation: ActivationFunction = .tanh,
+    name: String = "lstm", random: inout SeededGenerator
+  ) {
+    self.inputSize = inputSize
+    self.units = units
+    self.returnSequences = returnSequences
+    self.activation = activation
+    kernel = Parameter(
+      name: "\(name).kernel", shape: [inputSize, 4 * units],
+      value: Initializers.glorotUniform(fanIn: inputSize, fanOut: 4 * units, random: &random))
+    recurrentKernel = Parameter(
+      name: "\(name).recurrent_kernel", shape: [units, 4 * units],
+      value: Initializers.orthogonal(rows: units, columns: 4 * units, random: &random))
+    var b = [Float](repeating: 0, count: 4 * units)
+    for j in units..<2 * units { b[j] = 1 }
+    bias = Parameter(name: "\(name).bias", shape: [4 * units], value: b)
+    gradients = [kernel, recurrentKernel, bias].map { [Float](repeating: 0, count: $0.count) }
+  }
+
+  private init(sharing other: LSTM) {
+    inputSize = other.inputSize
+    units = other.units
+    returnSequences = other.returnSequences
+    activation = other.activation
+    kernel = other.kernel
+    recurrentKernel = other.recurrentKernel
+    bias = other.bias
+    gradients = other.gradients.map { [Float](repeating: 0, count: $0.count) }
+  }
+
+  public func replica() -> Layer { LSTM(sharing: self) }
+
+  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+    precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
+    _ = BLAS.configure
+    input = x
+    let steps = x.steps, batch = x.batch, h = units, g4 = 4 * units
+    projection.prepare(x.rows * g4)
+    gates.prepare(steps * batch * g4)
+    cells.prepare(steps * batch * h)
+    activatedCells.prepare(steps * batch * h)
+    hidden.prepare(steps * batch * h)
+
+    // Input projection for every stored step at once: (rows, D)·(D, 4H) + b.
+    projection.withUnsafeMutableBufferPointer { z in
+      for r in 0..<x.rows { (z.baseAddress! + r * g4).update(from: bias.value, count: g4) }
+      BLAS.gemm(
+        m: x.rows, n: g4, k: inputSize, a: x.data, lda: inputSize, b: kernel.value, ldb: g4, beta: 1,
+        c: z.baseAddress!, ldc: g4)
+    }
+
+    let act = activation
+    projection.withUnsafeBufferPointer { zx in
+      gates.withUnsafeMutableBufferPointer { gatesBuffer in
+        cells.withUnsafeMutableBufferPointer { cellBuffer in
+          activatedCells.withUnsafeMutableBufferPointer { actBuffer in
+            hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+              recurrentKernel.value.withUnsafeBufferPointer { u in
+                for t in 0..<steps {
+                  let z = gatesBuffer.baseAddress! + t * batch * g4
+                  let source = zx.baseAddress! + (x.isRepeated ? 0 : t * batch * g4)
+                  z.update(from: source, count: batch * g4)
+                  if t > 0 {
+                    BLAS.gemm(
+                      m: batch, n: g4, k: h, a: hiddenBuffer.baseAddress! + (t - 1) * batch * h, lda: h,
+                      b: u.baseAddress!, ldb: g4, beta: 1, c: z, ldc: g4)
+                  }
+                  let c = cellBuffer.baseAddress! + t * batch * h
+                  let ac = actBuffer.baseAddress! + t * batch * h
+                  let hOut = hiddenBuffer.baseAddress! + t * batch * h
+                  let cPrev: UnsafeMutablePointer<Float>? = t > 0 ? c - batch * h : nil
+                  for b in 0..<batch {
+                    let row = z + b * g4
+                    for j in 0..<h {
+                      let i = 1 / (1 + expf(-row[j]))
+                      let f = 1 / (1 + expf(-row[h + j]))
+                      let gg = act.apply(row[2 * h + j])
+                      let o = 1 / (1 + expf(-row[3 * h + j]))
+                      row[j] = i
+                      row[h + j] = f
+                      row[2 * h + j] = gg
+                      row[3 * h + j] = o
+                      let k = b * h + j
+                      let cell = f * (cPrev?[k] ?? 0) + i * gg
+                      c[k] = cell
+                      let a = act.apply(cell)
+                      ac[k] = a
+                      hOut[k] = o * a
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if returnSequences {
+      return SequenceTensor(steps: steps, batch: batch, features: h, data: hidden)
+    }
+    return SequenceTensor(steps: 1, batch: batch, features: h, data: Array(hidden[(steps - 1) * batch * h..<steps * batch * h]))
+  }
+
+  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+    let x = input
+    let steps = x.steps, batch = x.batch, h = units, g4 = 4 * units
+    precondition(dy.features == h && dy.batch == batch && dy.steps == (returnSequences ? steps : 1))
+    gateGradients.prepare(steps * batch * g4)
+    hiddenGradient.prepare(batch * h, zero: true)
+    cellGradient.prepare(batch * h, zero: true)
+    let act = activation
+
+    gates.withUnsafeBufferPointer { gatesBuffer in
+      cells.withUnsafeBufferPointer { cellBuffer in
+        activatedCells.withUnsafeBufferPointer { actBuffer in
+          gateGradients.withUnsafeMutableBufferPointer { dzBuffer in
+            hiddenGradient.withUnsafeMutableBufferPointer { dhNext in
+              cellGradient.withUnsafeMutableBufferPointer { dcNext in
+                recurrentKernel.value.withUnsafeBufferPointer { u in
+                  dy.data.withUnsafeBufferPointer { dyBuffer in
+                    for t in stride(from: steps - 1, through: 0, by: -1) {
+                      let gate = gatesBuffer.baseAddress! + t * batch * g4
+                      let dz = dzBuffer.baseAddress! + t * batch * g4
+                      let ac = actBuffer.baseAddress! + t * batch * h
+                      let cPrev: UnsafePointer<Float>? = t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil
+                      let dyStep: UnsafePointer<Float>? =
+                        returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
+                      for b in 0..<batch {
+                        let row = gate + b * g4
+                        let drow = dz + b * g4
+                        for j in 0..<h {
+                          let k = b * h + j
+                          let dh = dhNext[k] + (dyStep?[k] ?? 0)
+                          let i = row[j], f = row[h + j], gg = row[2 * h + j], o = row[3 * h + j]
+                          let a = ac[k]
+                          let dc = dcNext[k] + dh * o * act.derivative(output: a)
+                          drow[j] = dc * gg * i * (1 - i)
+                          drow[h + j] = dc * (cPrev?[k] ?? 0) * f * (1 - f)
+                          drow[2 * h + j] = dc * i * act.derivative(output: gg)
+                          drow[3 * h + j] = dh * a * o * (1 - o)
+                          dcNext[k] = dc * f
+                        }
+                      }
+                      if t > 0 {
+                        // dh₋₁ = dz · Uᵀ
+                        BLAS.gemm(
+                          transB: true, m: batch, n: h, k: g4, a: dz, lda: g4, b: u.baseAddress!, ldb: g4, beta: 0,
+                          c: dhNext.baseAddress!, ldc: h)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    // Parameter gradients, each one product over all steps.
+    let stepRows = batch
+    var dx = [Float](repeating: 0, count: x.rows * inputSize)
+    gateGradients.withUnsafeMutableBufferPointer { dz in
+      // dU += h[0..T-2]ᵀ · dz[1..T-1]
+      if steps > 1 {
+        hidden.withUnsafeBufferPointer { hs in
+          gradients[1].withUnsafeMutableBufferPointer { dU in
+            BLAS.gemm(
+              transA: true, m: h, n: g4, k: (steps - 1) * stepRows, a: hs.baseAddress!, lda: h,
+              b: dz.baseAddress! + stepRows * g4, ldb: g4, beta: 1, c: dU.baseAddress!, ldc: g4)
+          }
+        }
+      }
+      // A repeated input saw the same x at every step: sum dz over steps first.
+      let rows = x.rows
+      if x.isRepeated {
+        for t in 1..<max(steps, 1) {
+          for r in 0..<batch * g4 { dz[r] += dz[t * batch * g4 + r] }
+        }
+      }
+      gradients[0].withUnsafeMutableBufferPointer { dW in
+        BLAS.gemm(
+          transA: true, m: inputSize, n: g4, k: rows, a: x.data, lda: inputSize, b: dz.baseAddress!, ldb: g4, beta: 1,
+          c: dW.baseAddress!, ldc: g4)
+      }
+      gradients[2].withUnsafeMutableBufferPointer { db in
+        for r in 0..<rows {
+          let row = dz.baseAddress! + r * g4
+          for j in 0..<g4 { db[j] += row[j] }
+        }
+      }
+      dx.withUnsafeMutableBufferPointer { dxBuffer in
+        BLAS.gemm(
+          transB: true, m: rows, n: inputSize, k: g4, a: dz.baseAddress!, lda: g4, b: kernel.value, ldb: g4, beta: 0,
+          c: dxBuffer.baseAddress!, ldc: inputSize)
+      }
+    }
+    // For a repeated input the gradient is w.r.t. the one vector that was repeated: (1, batch, D).
+    return SequenceTensor(steps: x.isRepeated ? 1 : steps, batch: batch, features: inputSize, data: dx)
+  }
+}

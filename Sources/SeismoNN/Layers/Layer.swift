@@ -1,0 +1,44 @@
+import SeismoCore
+
+/// One layer of a `Sequential` model.
+///
+/// A layer keeps what its backward pass needs from the last forward pass, and accumulates
+/// gradients of its parameters until `zeroGradients`. `replica()` makes a twin that shares the
+/// parameters but has its own caches and gradients, so shards of a batch can run on separate
+/// threads.
+public protocol Layer: AnyObject {
+  /// Trainable parameters, in a fixed order.
+  var parameters: [Parameter] { get }
+  /// Gradients, parallel to `parameters`.
+  var gradients: [[Float]] { get set }
+
+  /// - Parameters:
+  ///   - x: input `(steps, batch, features)`.
+  ///   - mode: training (dropout active) or inference, with the random source for dropout.
+  func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor
+
+  /// Given the loss gradient w.r.t. the last output, accumulates parameter gradients and returns
+  /// the gradient w.r.t. the last input.
+  func backward(_ dy: SequenceTensor) -> SequenceTensor
+
+  func replica() -> Layer
+}
+
+extension Layer {
+  public func zeroGradients() {
+    for i in gradients.indices { gradients[i].prepare(gradients[i].count, zero: true) }
+  }
+}
+
+/// Training or inference, with the dropout random source.
+public struct ForwardMode {
+  public var training: Bool
+  public var random: SeededGenerator
+
+  public static func inference() -> ForwardMode { ForwardMode(training: false, random: SeededGenerator(seed: 0)) }
+
+  public init(training: Bool, random: SeededGenerator) {
+    self.training = training
+    self.random = random
+  }
+}

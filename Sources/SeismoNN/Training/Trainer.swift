@@ -1,0 +1,157 @@
+import Dispatch
+import Foundation
+import SeismoCore
+
+/// How `Trainer.fit` runs, with Keras's meanings and defaults.
+public struct TrainingOptions: Sendable {
+  public var epochs = 10
+  public var batchSize = 32
+  /// Fraction of samples, taken from the *end* (as Keras), held out for validation loss.
+  public var validationSplit = 0.1
+  /// Reshuffle the training samples every epoch (seeded).
+  public var shuffle = false
+  public var seed: UInt64 = 42
+  /// Stop when validation loss has not improved for this many epochs, and restore the best
+  /// weights; nil trains every epoch.
+  public var earlyStoppingPatience: Int?
+  /// Threads; each batch is split into this many shards that run in parallel. Results depend on
+  /// the seed and on this number (floating-point sums are grouped by shard).
+  public var threads = 2
+
+  public init() {}
+}
+
+/// Trains a `Sequential` model with backpropagation through time, and runs it for inference.
+public final class Trainer {
+  public let model: Sequential
+  public let loss: Loss
+  public var optimizer: any Optimizer
+  public let options: TrainingOptions
+  /// `replicas[0]` is `model`; the others share its parameters.
+  private let replicas: [Sequential]
+
+  public init(model: Sequential, loss: Loss, optimizer: any Optimizer, options: TrainingOptions) {
+    self.model = model
+    self.loss = loss
+    self.optimizer = optimizer
+    self.options = options
+    let threads = max(1, options.threads)
+    replicas = [model] + (1..<threads).map { _ in model.replica() }
+  }
+
+  /// Trains on `inputs` → `targets` (same sample count), calling `observer` after every epoch.
+  /// - Returns: one record per epoch that ran.
+  public func fit(inputs: SequenceData, targets: SequenceData, observer: TrainingObserver? = nil) throws -> [EpochRecord] {
+    precondition(inputs.count == targets.count, "inputs and targets differ in sample count")
+    let validationCount = options.validationSplit > 0 ? inputs.count - Int((Double(inputs.count) * (1 - options.validationSplit)).rounded(.down)) : 0
+    let trainCount = inputs.count - validationCount
+    guard trainCount >= 1 else {
+      throw SeismoError.invalidInput("\(inputs.count) training windows leave none after the validation split")
+    }
+    var history: [EpochRecord] = []
+    var best = (loss: Double.infinity, weights: [[Float]](), epoch: 0)
+    var order = Array(0..<trainCount)
+    for epoch in 1...max(options.epochs, 1) {
+      let started = Date()
+      if options.shuffle {
+        var random = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        order.shuffle(using: &random)
+      }
+      var total = 0.0
+      var batchIndex = 0
+      for start in stride(from: 0, to: trainCount, by: options.batchSize) {
+        let batch = Array(order[start..<min(start + options.batchSize, trainCount)])
+        total += trainBatch(batch, inputs: inputs, targets: targets, epoch: epoch, batchIndex: batchIndex)
+        batchIndex += 1
+      }
+      let trainLoss = total / Double(trainCount * targets.steps * targets.features)
+      let validationLoss = validationCount > 0
+        ? evaluate(inputs: inputs.slice(trainCount..<inputs.count), targets: targets.slice(trainCount..<inputs.count)) : nil
+      let record = EpochRecord(epoch: epoch, loss: trainLoss, validationLoss: validationLoss, seconds: Date().timeIntervalSince(started))
+      history.append(record)
+      observer?(record, options.epochs)
+      if let patience = options.earlyStoppingPatience, let validationLoss {
+        if validationLoss < best.loss {
+          best = (validationLoss, model.parameters.map(\.value), epoch)
+        } else if epoch - best.epoch >= patience {
+          for (p, w) in zip(model.parameters, best.weights) { p.value = w }
+          break
+        }
+      }
+    }
+    return history
+  }
+
+  /// One optimiser step on samples `batch`; returns the summed element loss.
+  private func trainBatch(_ batch: [Int], inputs: SequenceData, targets: SequenceData, epoch: Int, batchIndex: Int) -> Double {
+    let shards = shardRanges(batch.count)
+    let normalizer = Float(batch.count * targets.steps * targets.features)
+    let losses = UnsafeMutableBufferPointer<Double>.allocate(capacity: shards.count)
+    defer { losses.deallocate() }
+    let work = UnsafeTransfer((replicas, losses))
+    let (seed, lossFunction) = (options.seed, loss)
+    DispatchQueue.concurrentPerform(iterations: shards.count) { s in
+      let (replicas, losses) = work.value
+      let replica = replicas[s]
+      let indices = batch[shards[s]]
+      replica.zeroGradients()
+      var mode = ForwardMode(
+        training: true,
+        random: SeededGenerator(seed: seed ^ (UInt64(epoch) << 40) ^ (UInt64(batchIndex) << 8) ^ UInt64(s)))
+      let output = replica.forward(inputs.gather(indices), mode: &mode)
+      let target = targets.gather(indices)
+      var gradient: [Float] = []
+      losses[s] = lossFunction.evaluate(prediction: output.data, target: target.data, normalizer: normalizer, gradient: &gradient)
+      replica.backward(SequenceTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient))
+    }
+    for s in 1..<shards.count { model.accumulateGradients(from: replicas[s]) }
+    optimizer.step(model.parameters, gradients: model.gradients)
+    return losses.reduce(0, +)
+  }
+
+  /// Model outputs for every sample, batch-major `(count, outputSteps, outputFeatures)`.
+  public func predict(_ inputs: SequenceData, batchSize: Int = 256) -> SequenceData {
+    var chunks: [[Float]] = []
+    var steps = 1, features = 1
+    for start in stride(from: 0, to: inputs.count, by: batchSize) {
+      let range = start..<min(start + batchSize, inputs.count)
+      let shards = shardRanges(range.count)
+      let outputs = UnsafeMutableBufferPointer<SequenceTensor>.allocate(capacity: shards.count)
+      defer { outputs.deinitialize().deallocate() }
+      let work = UnsafeTransfer((replicas, outputs))
+      DispatchQueue.concurrentPerform(iterations: shards.count) { s in
+        let (replicas, outputs) = work.value
+        var mode = ForwardMode.inference()
+        let shard = shards[s]
+        let x = inputs.gather((range.lowerBound + shard.lowerBound)..<(range.lowerBound + shard.upperBound))
+        (outputs.baseAddress! + s).initialize(to: replicas[s].forward(x, mode: &mode))
+      }
+      for output in outputs {
+        steps = output.steps
+        features = output.features
+        chunks.append(output.batchMajor())
+      }
+    }
+    return SequenceData(values: chunks.flatMap { $0 }, steps: steps, features: features)
+  }
+
+  /// Mean element loss over `inputs` → `targets`, in inference mode.
+  public func evaluate(inputs: SequenceData, targets: SequenceData) -> Double {
+    let predicted = predict(inputs)
+    var total = 0.0
+    for i in predicted.values.indices { total += Double(loss.element(predicted.values[i], targets.values[i])) }
+    return total / Double(max(predicted.values.count, 1))
+  }
+
+  /// Contiguous shards of a batch of `count`, at most one per replica.
+  private func shardRanges(_ count: Int) -> [Range<Int>] {
+    let shards = min(replicas.count, count)
+    return (0..<shards).map { s in (s * count / shards)..<((s + 1) * count / shards) }
+  }
+}
+
+/// Hands non-Sendable values to `concurrentPerform` workers that touch disjoint parts of them.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+@testable import SeismoCore
+@testable import SeismoNN
+
+@Suite struct OptimizerTests {
+  @Test func adamFirstStepsMatchHandComputation() {
+    // Keras 3 Adam, lr 0.1: step 1 with g = 0.5: m = 0.05, v = 0.00025, α = 0.1·√0.001/0.1,
+    // w ← 1 − α·m/(√v + ε) = 1 − 0.1·(0.05/0.1)·√0.001/(√0.00025 + 1e-7) ≈ 0.9 (direction-only).
+    let p = Parameter(name: "w", shape: [1], value: [1])
+    var adam = Adam(learningRate: 0.1)
+    adam.step([p], gradients: [[0.5]])
+    let m1 = 0.05, v1 = 0.00025
+    let alpha1 = 0.1 * (1 - 0.999).squareRoot() / (1 - 0.9)
+    let w1 = 1 - alpha1 * m1 / (v1.squareRoot() + 1e-7)
+    #expect(abs(Double(p.value[0]) - w1) < 1e-6)
+    adam.step([p], gradients: [[-0.2]])
+    let m2 = m1 + (-0.2 - m1) * 0.1, v2 = v1 + (0.04 - v1) * 0.001
+    let alpha2 = 0.1 * (1 - 0.999 * 0.999).squareRoot() / (1 - 0.81)
+    #expect(abs(Double(p.value[0]) - (w1 - alpha2 * m2 / (v2.squareRoot() + 1e-7))) < 1e-6)
+  }
+
+  @Test func rmspropMatchesHandComputation() {
+    let p = Parameter(name: "w", shape: [2], value: [1, -1])
+    var rms = RMSprop(learningRate: 0.01)
+    rms.step([p], gradients: [[0.3, 0]])
+    let v = 0.1 * 0.09
+    #expect(abs(Double(p.value[0]) - (1 - 0.01 * 0.3 / (v + 1e-7).squareRoot())) < 1e-6)
+    #expect(p.value[1] == -1)
+  }
+}
+
+@Suite struct InitializerTests {
+  @Test func orthogonalRowsAreOrthonormal() {
+    var r = SeededGenerator(seed: 1)
+    let (rows, cols) = (8, 32)
+    let q = Initializers.orthogonal(rows: rows, columns: cols, random: &r)
+    for a in 0..<rows {
+      for b in 0..<rows {
+        let dot = (0..<cols).reduce(0.0) { $0 + Double(q[a * cols + $1] * q[b * cols + $1]) }
+        #expect(abs(dot - (a == b ? 1 : 0)) < 1e-5)
+      }
+    }
+  }
+
+  @Test func glorotLimitAndForgetBias() {
+    var r = SeededGenerator(seed: 1)
+    let w = Initializers.glorotUniform(fanIn: 10, fanOut: 40, random: &r)
+    let limit = Float((6.0 / 50).squareRoot())
+    #expect(w.allSatisfy { abs($0) <= limit })
+    #expect(w.max()! > limit * 0.9)
+    let lstm = LSTM(inputSize: 2, units: 3, random: &r)
+    #expect(lstm.bias.value == [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+  }
+}
+
+@Suite struct TrainerTests {
+  /// Windows of a noisy sine for a small autoencoder.
+  static func sineWindows(count: Int, steps: Int) -> SequenceData {
+    var values: [Float] = []
+    for w in 0..<count {
+      for t in 0..<steps { values.append(Float(sin(Double(w + t) * 0.2))) }
+    }
+    return SequenceData(values: values, steps: steps, features: 1)
+  }
+
+  static func train(seed: UInt64, threads: Int = 2, epochs: Int = 3) throws -> (Trainer, [EpochRecord]) {
+    let data = sineWindows(count: 200, steps: 10)
+    let model = Architectures.lstmAutoencoder(features: 1, steps: 10, units: 8, seed: seed)
+    var options = TrainingOptions()
+    options.epochs = epochs
+    options.seed = seed
+    options.threads = threads
+    let trainer = Trainer(model: model, loss: .mae, optimizer: Adam(learningRate: 0.01), options: options)
+    return (trainer, try trainer.fit(inputs: data, targets: data))
+  }
+
+  @Test func lossFallsAndValidationIsReported() throws {
+    let (_, history) = try Self.train(seed: 1, epochs: 8)
+    #expect(history.count == 8)
+    #expect(history.last!.loss < history.first!.loss * 0.7)
+    #expect(history.allSatisfy { $0.validationLoss != nil })
+  }
+
+  @Test func sameSeedSameLossesAndWeights() throws {
+    let (a, ha) = try Self.train(seed: 7)
+    let (b, hb) = try Self.train(seed: 7)
+    let (c, _) = try Self.train(seed: 8)
+    #expect(ha.map(\.loss) == hb.map(\.loss))
+    #expect(ha.map(\.validationLoss) == hb.map(\.validationLoss))
+    #expect(a.model.parameters.map(\.value) == b.model.parameters.map(\.value))
+    #expect(a.model.parameters.map(\.value) != c.model.parameters.map(\.value))
+  }
+
+  @Test func shardedGradientsEqualSingleThreadGradients() {
+    // One batch: the sum of two shards' gradients equals the whole batch's, up to rounding.
+    let data = Self.sineWindows(count: 16, steps: 6)
+    func gradients(threads: Int) -> [[Float]] {
+      let model = Architectures.lstmForecaster(features: 1, units: [5], outputs: 1, activation: .tanh, dropout: 0, seed: 3)
+      var options = TrainingOptions()
+      options.threads = threads
+      options.epochs = 1
+      options.batchSize = 16
+      options.validationSplit = 0
+      var optimizer = CapturingOptimizer()
+      let trainer = Trainer(model: model, loss: .mse, optimizer: optimizer, options: options)
+      let targets = SequenceData(values: (0..<16).map { Float($0) / 16 }, steps: 1, features: 1)
+      _ = try? trainer.fit(inputs: data, targets: targets)
+      optimizer = trainer.optimizer as! CapturingOptimizer
+      return optimizer.captured
+    }
+    let one = gradients(threads: 1), two = gradients(threads: 2)
+    for (a, b) in zip(one.joined(), two.joined()) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(a)) }
+  }
+
+  @Test func earlyStoppingStopsAndRestoresBest() throws {
+    let data = Self.sineWindows(count: 100, steps: 5)
+    let model = Architectures.lstmAutoencoder(features: 1, steps: 5, units: 4, seed: 2)
+    var options = TrainingOptions()
+    options.epochs = 50
+    options.earlyStoppingPatience = 1
+    let trainer = Trainer(model: model, loss: .mae, optimizer: Adam(learningRate: 0.5), options: options)
+    let history = try trainer.fit(inputs: data, targets: data)
+    #expect(history.count < 50)
+  }
+
+  @Test func tooFewWindowsIsAClearError() {
+    let data = Self.sineWindows(count: 1, steps: 5)
+    let trainer = Trainer(
+      model: Architectures.lstmAutoencoder(features: 1, steps: 5, units: 4, seed: 2), loss: .mae, optimizer: Adam(),
+      options: TrainingOptions())
+    #expect(throws: SeismoError.self) { try trainer.fit(inputs: data, targets: data) }
+  }
+}
+
+/// Records the gradients it is given instead of stepping.
+struct CapturingOptimizer: Optimizer {
+  var captured: [[Float]] = []
+  mutating func step(_ parameters: [Parameter], gradients: [[Float]]) { captured = gradients }
+}
+
+@Suite struct WeightsFileTests {
+  @Test func roundTripsAndRejectsDamage() throws {
+    let model = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 1)
+    let data = try WeightsFile.encode(model.namedTensors(), metadata: ["detector": "lstm-autoencoder"])
+    #expect(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } % 8 == 0)
+    let (tensors, metadata) = try WeightsFile.decode(data, origin: "m.st")
+    #expect(metadata == ["detector": "lstm-autoencoder"])
+    let other = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 2)
+    try other.load(tensors, origin: "m.st")
+    #expect(other.parameters.map(\.value) == model.parameters.map(\.value))
+
+    #expect(throws: SeismoError.self) { try WeightsFile.decode(data.prefix(data.count - 5), origin: "m.st") }
+    #expect(throws: SeismoError.self) { try WeightsFile.decode(Data([1, 2, 3]), origin: "m.st") }
+    let wider = Architectures.lstmAutoencoder(features: 3, steps: 4, units: 3, seed: 2)
+    #expect(throws: SeismoError.self) { try wider.load(tensors, origin: "m.st") }
+  }
+}
