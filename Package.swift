@@ -40,7 +40,7 @@ let package = Package(
     .target(
       name: "SeismoCLI",
       dependencies: [
-        "SeismoCore", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
+        "SeismoCore", "SeismoNN", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "seismo", dependencies: ["SeismoCLI"]),

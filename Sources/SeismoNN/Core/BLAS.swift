@@ -1,12 +1,42 @@
 import COpenBLAS
+import Foundation
 
 /// Row-major single-precision matrix products through OpenBLAS (`cblas_sgemm`).
 ///
 /// OpenBLAS runs single-threaded: Seismo parallelises across batch shards itself, which wins for
 /// the small per-step products an LSTM makes.
-enum BLAS {
-  /// Call once before any product (idempotent).
-  static let configure: Void = { openblas_set_num_threads(1) }()
+public enum BLAS {
+  /// Call once before any product (idempotent): picks the kernels, then one thread.
+  static let configure: Void = {
+    selectKernels()
+    openblas_set_num_threads(1)
+  }()
+
+  /// The kernel set OpenBLAS uses (e.g. "SkylakeX", "Haswell", "Prescott").
+  public static var kernelName: String { String(cString: openblas_get_corename()) }
+
+  /// OpenBLAS 0.3.21 (Debian 12) does not recognise recent or virtualised Xeons and falls back to
+  /// its SSE3 "Prescott" kernels, about 3× slower here. When that happens, and the user has not
+  /// chosen with `OPENBLAS_CORETYPE`, choose from the CPU's feature flags and re-run selection.
+  static func selectKernels() {
+    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, kernelName.lowercased() == "prescott",
+      let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    let choice: String
+    if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"]) {
+      choice = "SkylakeX"
+    } else if flags.isSuperset(of: ["avx2", "fma"]) {
+      choice = "Haswell"
+    } else {
+      return
+    }
+    setenv("OPENBLAS_CORETYPE", choice, 1)
+    gotoblas_dynamic_quit()
+    gotoblas_dynamic_init()
+    unsetenv("OPENBLAS_CORETYPE")
+  }
 
   /// C(m×n) = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.
   /// `op(A)` is m×k (A is k×m when `transA`), `op(B)` is k×n (B is n×k when `transB`).

@@ -23,10 +23,13 @@ public final class Dropout: Layer {
     }
     var y = x.materialized()
     let keep = 1 / (1 - rate)
-    let threshold = Double(rate)
+    // Drop when a uniform 32-bit draw falls below rate·2³²; two draws per 64 random bits.
+    let threshold = UInt32(Double(rate) * 4_294_967_296.0)
     mask.prepare(y.data.count)
+    var bits: UInt64 = 0
     for i in y.data.indices {
-      let m: Float = mode.random.nextUnit() >= threshold ? keep : 0
+      if i % 2 == 0 { bits = mode.random.next() } else { bits >>= 32 }
+      let m: Float = UInt32(truncatingIfNeeded: bits) >= threshold ? keep : 0
       mask[i] = m
       y.data[i] *= m
     }

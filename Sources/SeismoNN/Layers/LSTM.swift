@@ -27,9 +27,10 @@ public final class LSTM: Layer {
 
   // Forward caches, time-major.
   private var input = SequenceTensor(zeros: 0, batch: 0, features: 0)
-  /// Input projection x·W + b: (storedSteps·batch, 4·units).
+  /// Input projection x·W + b of a repeated input: (batch, 4·units). (Other inputs are projected
+  /// straight into `gates`.)
   private var projection: [Float] = []
-  /// Activated gates i, f, g, o per step: (steps·batch, 4·units).
+  /// Pre-activations, then activated gates i, f, g, o, per step: (steps·batch, 4·units).
   private var gates: [Float] = []
   /// Cell states and act(cell) per step: (steps·batch, units).
   private var cells: [Float] = []
@@ -81,18 +82,23 @@ public final class LSTM: Layer {
     _ = BLAS.configure
     input = x
     let steps = x.steps, batch = x.batch, h = units, g4 = 4 * units
-    projection.prepare(x.rows * g4)
     gates.prepare(steps * batch * g4)
+    if x.isRepeated { projection.prepare(batch * g4) }
     cells.prepare(steps * batch * h)
     activatedCells.prepare(steps * batch * h)
     hidden.prepare(steps * batch * h)
 
     // Input projection for every stored step at once: (rows, D)·(D, 4H) + b.
-    projection.withUnsafeMutableBufferPointer { z in
+    func project(into z: UnsafeMutableBufferPointer<Float>) {
       for r in 0..<x.rows { (z.baseAddress! + r * g4).update(from: bias.value, count: g4) }
       BLAS.gemm(
         m: x.rows, n: g4, k: inputSize, a: x.data, lda: inputSize, b: kernel.value, ldb: g4, beta: 1,
         c: z.baseAddress!, ldc: g4)
+    }
+    if x.isRepeated {
+      projection.withUnsafeMutableBufferPointer { project(into: $0) }
+    } else {
+      gates.withUnsafeMutableBufferPointer { project(into: $0) }
     }
 
     let act = activation
@@ -104,36 +110,17 @@ public final class LSTM: Layer {
               recurrentKernel.value.withUnsafeBufferPointer { u in
                 for t in 0..<steps {
                   let z = gatesBuffer.baseAddress! + t * batch * g4
-                  let source = zx.baseAddress! + (x.isRepeated ? 0 : t * batch * g4)
-                  z.update(from: source, count: batch * g4)
+                  if x.isRepeated { z.update(from: zx.baseAddress!, count: batch * g4) }
                   if t > 0 {
                     BLAS.gemm(
                       m: batch, n: g4, k: h, a: hiddenBuffer.baseAddress! + (t - 1) * batch * h, lda: h,
                       b: u.baseAddress!, ldb: g4, beta: 1, c: z, ldc: g4)
                   }
                   let c = cellBuffer.baseAddress! + t * batch * h
-                  let ac = actBuffer.baseAddress! + t * batch * h
-                  let hOut = hiddenBuffer.baseAddress! + t * batch * h
-                  let cPrev: UnsafeMutablePointer<Float>? = t > 0 ? c - batch * h : nil
-                  for b in 0..<batch {
-                    let row = z + b * g4
-                    for j in 0..<h {
-                      let i = 1 / (1 + expf(-row[j]))
-                      let f = 1 / (1 + expf(-row[h + j]))
-                      let gg = act.apply(row[2 * h + j])
-                      let o = 1 / (1 + expf(-row[3 * h + j]))
-                      row[j] = i
-                      row[h + j] = f
-                      row[2 * h + j] = gg
-                      row[3 * h + j] = o
-                      let k = b * h + j
-                      let cell = f * (cPrev?[k] ?? 0) + i * gg
-                      c[k] = cell
-                      let a = act.apply(cell)
-                      ac[k] = a
-                      hOut[k] = o * a
-                    }
-                  }
+                  LSTMCellKernels.forward(
+                    gates: z, previousCell: t > 0 ? UnsafePointer(c - batch * h) : nil, cell: c,
+                    activatedCell: actBuffer.baseAddress! + t * batch * h, hidden: hiddenBuffer.baseAddress! + t * batch * h,
+                    batch: batch, units: h, activation: act)
                 }
               }
             }
@@ -165,28 +152,15 @@ public final class LSTM: Layer {
                 recurrentKernel.value.withUnsafeBufferPointer { u in
                   dy.data.withUnsafeBufferPointer { dyBuffer in
                     for t in stride(from: steps - 1, through: 0, by: -1) {
-                      let gate = gatesBuffer.baseAddress! + t * batch * g4
                       let dz = dzBuffer.baseAddress! + t * batch * g4
-                      let ac = actBuffer.baseAddress! + t * batch * h
-                      let cPrev: UnsafePointer<Float>? = t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil
                       let dyStep: UnsafePointer<Float>? =
                         returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
-                      for b in 0..<batch {
-                        let row = gate + b * g4
-                        let drow = dz + b * g4
-                        for j in 0..<h {
-                          let k = b * h + j
-                          let dh = dhNext[k] + (dyStep?[k] ?? 0)
-                          let i = row[j], f = row[h + j], gg = row[2 * h + j], o = row[3 * h + j]
-                          let a = ac[k]
-                          let dc = dcNext[k] + dh * o * act.derivative(output: a)
-                          drow[j] = dc * gg * i * (1 - i)
-                          drow[h + j] = dc * (cPrev?[k] ?? 0) * f * (1 - f)
-                          drow[2 * h + j] = dc * i * act.derivative(output: gg)
-                          drow[3 * h + j] = dh * a * o * (1 - o)
-                          dcNext[k] = dc * f
-                        }
-                      }
+                      LSTMCellKernels.backward(
+                        gates: gatesBuffer.baseAddress! + t * batch * g4,
+                        previousCell: t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil,
+                        activatedCell: actBuffer.baseAddress! + t * batch * h, hiddenGradient: dhNext.baseAddress!,
+                        outputGradient: dyStep, cellGradient: dcNext.baseAddress!, gateGradients: dz, batch: batch,
+                        units: h, activation: act)
                       if t > 0 {
                         // dh₋₁ = dz · Uᵀ
                         BLAS.gemm(

@@ -1,0 +1,174 @@
+import ArgumentParser
+import CSVSource
+import Foundation
+import SeismoCore
+import SeismoNN
+
+/// `seismo bench`: the three seed models trained exactly as `../shared/bench/keras_reference.py`
+/// trains them, printing one JSON line with the same fields, so the two compare line by line.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Train a seed model as the Keras reference does and print its timings as JSON.",
+    discussion: """
+      Same data preparation, layers, hyper-parameters and output fields as keras_reference.py:
+
+        seismo bench autoencoder --csv ../shared/data/sp500_daily_2000_2018.csv --column close
+        seismo bench forecaster  --csv ../shared/data/market_weekly_4.csv
+        seismo bench univariate  --csv ../shared/data/sp500_daily_2000_2018.csv --column close
+
+      scripts/bench.sh runs both side by side and prints the ratios.
+      """)
+
+  @Argument(help: "autoencoder, forecaster or univariate.")
+  var model: SeedModel
+
+  @Option(help: "CSV file with a header row.")
+  var csv: String
+
+  @Option(help: "Feature column (repeatable); default as the reference.")
+  var column: [String] = []
+
+  @Option(help: "Epochs (default as the reference: 10, 50, 1).")
+  var epochs: Int?
+
+  @Option(help: "Window length (default as the reference: 30, 10, 50).")
+  var window: Int?
+
+  @Option(help: "Random seed.")
+  var seed: UInt64 = 42
+
+  @Option(help: "Threads (batch shards).")
+  var threads = ProcessInfo.processInfo.activeProcessorCount
+
+  enum SeedModel: String, ExpressibleByArgument, CaseIterable {
+    case autoencoder, forecaster, univariate
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let prepared = try prepare()
+      var options = TrainingOptions()
+      options.epochs = epochs ?? prepared.epochs
+      options.batchSize = prepared.batchSize
+      options.shuffle = prepared.shuffle
+      options.seed = seed
+      options.threads = threads
+      let trainer = Trainer(model: prepared.model, loss: prepared.loss, optimizer: prepared.optimizer, options: options)
+      let started = Date()
+      let history = try trainer.fit(inputs: prepared.inputs, targets: prepared.targets)
+      let trainSeconds = Date().timeIntervalSince(started)
+      let inferStarted = Date()
+      _ = trainer.predict(prepared.inputs, batchSize: 256)
+      let inferSeconds = Date().timeIntervalSince(inferStarted)
+      let seconds = history.map(\.seconds)
+      let steady = seconds.count > 1 ? Array(seconds.dropFirst()) : seconds
+      let line: [String: Any] = [
+        "framework": "seismo \(SeismoVersion.current) (Swift, OpenBLAS \(BLAS.kernelName), \(threads) threads)",
+        "model": model.rawValue, "features": prepared.features, "train_windows": prepared.inputs.count,
+        "epochs": history.count, "batch_size": prepared.batchSize,
+        "first_epoch_s": rounded(seconds[0], 3), "steady_epoch_s": rounded(median(steady), 3),
+        "train_s": rounded(trainSeconds, 3),
+        "infer_windows_per_s": rounded(Double(prepared.inputs.count) / inferSeconds, 1),
+        "final_loss": history.last!.loss, "final_val_loss": history.last!.validationLoss ?? .nan,
+        "import_s": 0.0, "peak_rss_mib": rounded(peakResidentMiB(), 1),
+      ]
+      let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
+      Console.out(String(decoding: data, as: UTF8.self))
+    }
+  }
+
+  /// A model with its training set, prepared as the reference script prepares it.
+  struct Prepared {
+    var model: Sequential
+    var inputs: SequenceData
+    var targets: SequenceData
+    var features: [String]
+    var loss: Loss
+    var optimizer: any Optimizer
+    var epochs: Int
+    var batchSize: Int
+    var shuffle: Bool
+  }
+
+  func prepare() throws -> Prepared {
+    switch model {
+    case .autoencoder:
+      let frame = try load(defaultColumns: ["close"])
+      let f = frame.featureCount
+      let trainRows = Int(Double(frame.rowCount) * 0.95)
+      let scaler = FeatureScaler(.standard, fittedOn: frame.rows(0..<trainRows))
+      let x = scaler.transform(frame.rows(0..<trainRows).values)
+      let steps = window ?? 30
+      let windows = referenceWindows(x, rows: trainRows, features: f, steps: steps)
+      return Prepared(
+        model: Architectures.lstmAutoencoder(features: f, steps: steps, seed: seed), inputs: windows, targets: windows,
+        features: frame.featureNames, loss: .mae, optimizer: Adam(), epochs: 10, batchSize: 32, shuffle: false)
+    case .forecaster:
+      let frame = try load(defaultColumns: nil)
+      let f = frame.featureCount
+      let scaler = FeatureScaler(.minmax, fittedOn: frame)  // the reference scales on all rows
+      let x = scaler.transform(frame.values)
+      let steps = window ?? 10
+      let all = referenceWindows(x, rows: frame.rowCount, features: f, steps: steps)
+      let trainCount = Int(Double(all.count) * 0.8)
+      let targets = SequenceData(values: Array(x[steps * f..<(steps + trainCount) * f]), steps: 1, features: f)
+      return Prepared(
+        model: Architectures.lstmForecaster(features: f, units: [64, 32], outputs: f, activation: .relu, seed: seed),
+        inputs: all.slice(0..<trainCount), targets: targets, features: frame.featureNames, loss: .mse, optimizer: Adam(),
+        epochs: 50, batchSize: 32, shuffle: true)
+    case .univariate:
+      let frame = try load(defaultColumns: ["close"])
+      let steps = window ?? 50
+      let series = frame.column(0)
+      let count = series.count - (steps + 1)
+      var xs: [Float] = []
+      var ys: [Float] = []
+      for w in 0..<count {
+        let p0 = series[w]
+        for t in 0..<steps { xs.append(series[w + t] / p0 - 1) }
+        ys.append(series[w + steps] / p0 - 1)
+      }
+      let trainCount = Int(Double(count) * 0.9)
+      return Prepared(
+        model: Architectures.lstmForecaster(features: 1, units: [50, 100], outputs: 1, activation: .tanh, seed: seed),
+        inputs: SequenceData(values: Array(xs[0..<trainCount * steps]), steps: steps, features: 1),
+        targets: SequenceData(values: Array(ys[0..<trainCount]), steps: 1, features: 1), features: frame.featureNames,
+        loss: .mse, optimizer: RMSprop(), epochs: 1, batchSize: 512, shuffle: true)
+    }
+  }
+
+  /// Loads the columns, dropping rows with gaps (the reference's `dropna`).
+  func load(defaultColumns: [String]?) throws -> Frame {
+    var values: [String: ParameterValue] = ["path": .text(csv), "gaps": .text("drop")]
+    if let columns = column.isEmpty ? defaultColumns : column { values["columns"] = .textList(columns) }
+    return try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values)).load().frame
+  }
+
+  /// The reference's `windows(a, steps)`: `rows − steps` windows (one fewer than all).
+  func referenceWindows(_ x: [Float], rows: Int, features: Int, steps: Int) -> SequenceData {
+    let count = rows - steps
+    var out: [Float] = []
+    out.reserveCapacity(count * steps * features)
+    for w in 0..<count { out.append(contentsOf: x[w * features..<(w + steps) * features]) }
+    return SequenceData(values: out, steps: steps, features: features)
+  }
+
+  func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let n = sorted.count
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+  }
+
+  func rounded(_ value: Double, _ digits: Int) -> Double {
+    let scale = pow(10, Double(digits))
+    return (value * scale).rounded() / scale
+  }
+
+  /// Peak resident memory of this process, MiB (Linux `ru_maxrss` is KiB).
+  func peakResidentMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+  }
+}
