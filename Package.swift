@@ -35,12 +35,15 @@ let package = Package(
     .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
     .target(name: "RollingZScore", dependencies: ["SeismoCore"], path: "Plugins/RollingZScore"),
     .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
+    .target(name: "LSTMAutoencoder", dependencies: ["SeismoCore", "SeismoNN"], path: "Plugins/LSTMAutoencoder"),
+    .target(name: "LSTMForecaster", dependencies: ["SeismoCore", "SeismoNN"], path: "Plugins/LSTMForecaster"),
 
     // Command-line tool: the library holds the commands (testable), the executable calls it.
     .target(
       name: "SeismoCLI",
       dependencies: [
         "SeismoCore", "SeismoNN", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
+        "LSTMAutoencoder", "LSTMForecaster",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "seismo", dependencies: ["SeismoCLI"]),
@@ -51,6 +54,7 @@ let package = Package(
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
+    .testTarget(name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "Thresholds", "SeismoCore"]),
     .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo"]),
   ]
 )

@@ -1,4 +1,6 @@
 import CSVSource
+import LSTMAutoencoder
+import LSTMForecaster
 import PermutationImportance
 import RollingZScore
 import SeismoCore
@@ -11,6 +13,8 @@ public enum StandardPlugins {
     var registry = PluginRegistry()
     registry.register(source: CSVSource.self)
     registry.register(detector: RollingZScoreDetector.self)
+    registry.register(detector: LSTMAutoencoderDetector.self)
+    registry.register(detector: LSTMForecasterDetector.self)
     registry.register(threshold: PercentileThreshold.self)
     registry.register(threshold: FixedThreshold.self)
     registry.register(importance: PermutationImportance.self)

@@ -67,6 +67,14 @@ public struct Frame: Sendable, Equatable {
     (0..<rowCount).map { values[$0 * featureCount + feature] }
   }
 
+  /// Throws unless this frame has exactly `names`, in order (a model trained on other features
+  /// cannot score it).
+  public func requireFeatures(_ names: [String], for what: String) throws {
+    guard featureNames != names else { return }
+    throw SeismoError.invalidInput(
+      "\(what) was trained on features [\(names.joined(separator: ", "))] but the data has [\(featureNames.joined(separator: ", "))]")
+  }
+
   /// The index of a feature by name.
   public func featureIndex(_ name: String) -> Int? { featureNames.firstIndex(of: name) }
 

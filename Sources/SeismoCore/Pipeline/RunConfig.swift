@@ -209,6 +209,19 @@ public struct RunConfig: Sendable, Codable, Equatable {
       default: throw fail("a list of strings")
       }
     }
+    if case .integerList = type {
+      let items: [Node]
+      switch raw.node {
+      case .scalar: items = [raw.node]
+      case .sequence(let seq): items = Array(seq)
+      default: throw fail("a list of integers")
+      }
+      return .integerList(
+        try items.map { item in
+          guard case .scalar(let s) = item, let v = Int(s.string) else { throw fail("a list of integers") }
+          return v
+        })
+    }
     guard case .scalar(let scalar) = raw.node else { throw fail(type.description) }
     let text = scalar.string
     switch type {
@@ -234,7 +247,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     case .choice(let options):
       guard options.contains(text) else { throw fail("one of \(options.joined(separator: ", "))") }
       return .text(text)
-    case .textList:
+    case .textList, .integerList:
       preconditionFailure("handled above")
     }
   }

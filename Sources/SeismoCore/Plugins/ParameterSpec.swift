@@ -8,6 +8,8 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   case path
   /// A list of strings; a single scalar in the config is read as a one-element list.
   case textList
+  /// A list of integers; a single scalar is read as a one-element list.
+  case integerList
   /// One of a fixed set of words.
   case choice([String])
 
@@ -24,6 +26,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case .text: return "string"
     case .path: return "path"
     case .textList: return "list of strings"
+    case .integerList: return "list of integers"
     case .choice(let options): return options.joined(separator: "|")
     }
   }
@@ -40,6 +43,7 @@ public enum ParameterValue: Sendable, Equatable, Codable, CustomStringConvertibl
   case boolean(Bool)
   case text(String)
   case textList([String])
+  case integerList([Int])
 
   public var description: String {
     switch self {
@@ -48,6 +52,7 @@ public enum ParameterValue: Sendable, Equatable, Codable, CustomStringConvertibl
     case .boolean(let v): return String(v)
     case .text(let v): return v.isEmpty ? "\"\"" : v
     case .textList(let v): return "[" + v.joined(separator: ", ") + "]"
+    case .integerList(let v): return "[" + v.map(String.init).joined(separator: ", ") + "]"
     }
   }
 
@@ -59,6 +64,7 @@ public enum ParameterValue: Sendable, Equatable, Codable, CustomStringConvertibl
     case .boolean(let v): try container.encode(v)
     case .text(let v): try container.encode(v)
     case .textList(let v): try container.encode(v)
+    case .integerList(let v): try container.encode(v)
     }
   }
 
@@ -72,6 +78,8 @@ public enum ParameterValue: Sendable, Equatable, Codable, CustomStringConvertibl
       self = .number(v)
     } else if let v = try? container.decode(String.self) {
       self = .text(v)
+    } else if let v = try? container.decode([Int].self) {
+      self = .integerList(v)
     } else {
       self = .textList(try container.decode([String].self))
     }

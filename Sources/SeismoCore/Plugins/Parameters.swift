@@ -43,6 +43,11 @@ public struct Parameters: Sendable, Equatable, Codable {
     return v
   }
 
+  public func integerList(_ name: String) -> [Int] {
+    guard case .integerList(let v) = require(name) else { preconditionFailure("\(name) is not a list of integers") }
+    return v
+  }
+
   /// Sets one value (used by commands that fill parameters programmatically, e.g. the demo).
   public mutating func set(_ name: String, _ value: ParameterValue) { values[name] = value }
 

@@ -1,0 +1,115 @@
+import SeismoCore
+import SeismoNN
+
+/// Flags rows a stacked-LSTM forecaster failed to predict (the VIX seed; with
+/// `normalization: window` and units [50, 100], the univariate seed).
+///
+/// The model reads the `window` rows before row t and predicts every feature at t: stacked
+/// LSTMs (each followed by Dropout) → Dense(features). Feature j's error at t is |forecast −
+/// actual|, and the row's score is the mean over features (the forecast MAE). The first `window`
+/// rows are warm-up.
+///
+/// Normalisation: `scaler` min-max scales features with training statistics (errors in scaled
+/// units); `window` divides each window and its target by the window's first value, p/p₀ − 1,
+/// as the univariate seed does (errors are then relative changes).
+public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .detector, name: "lstm-forecaster",
+    summary: "stacked LSTM forecasting the next row; score = forecast MAE",
+    parameters: [
+      ParameterSpec("window", .integer(1...10_000), default: .integer(10), help: "rows of history per forecast"),
+      ParameterSpec("units", .integerList, default: .integerList([64, 32]), help: "units of each stacked LSTM"),
+      ParameterSpec(
+        "activation", .choice(["relu", "tanh"]), default: .text("relu"), help: "LSTM cell activation"),
+      ParameterSpec("dropout", .number(0...0.95), default: .number(0.2), help: "dropout rate after each LSTM"),
+      ParameterSpec(
+        "normalization", .choice(["scaler", "window"]), default: .text("scaler"),
+        help: "scaler: feature scaling fitted on training rows; window: p/p0 − 1 per window"),
+      ParameterSpec(
+        "scaler", .choice(FeatureScaler.Kind.allCases.map(\.rawValue)), default: .text("minmax"),
+        help: "feature scaling when normalization is scaler"),
+    ] + TrainingParameters.specs(epochs: 50, batchSize: 32, shuffle: true, optimizer: .adam, loss: .mse))
+
+  public let window: Int
+  public let units: [Int]
+  public let activation: ActivationFunction
+  public let dropout: Float
+  public let perWindow: Bool
+  public let scalerKind: FeatureScaler.Kind
+  let parameters: Parameters
+  private var trained: (trainer: Trainer, scaler: FeatureScaler, features: [String])?
+
+  public init(parameters: Parameters) throws {
+    self.parameters = parameters
+    window = parameters.integer("window")
+    units = parameters.integerList("units")
+    guard !units.isEmpty, units.allSatisfy({ $0 > 0 }) else {
+      throw SeismoError.config(key: "detector.units", location: nil, message: "expected one or more positive integers")
+    }
+    activation = ActivationFunction(rawValue: parameters.text("activation")) ?? .relu
+    dropout = Float(parameters.number("dropout"))
+    perWindow = parameters.text("normalization") == "window"
+    scalerKind = FeatureScaler.Kind(rawValue: parameters.text("scaler")) ?? .minmax
+  }
+
+  public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
+    let scaler = FeatureScaler(perWindow ? .none : scalerKind, fittedOn: train)
+    let (inputs, targets) = try samples(scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
+    let options = TrainingParameters.options(parameters)
+    let model = Architectures.lstmForecaster(
+      features: train.featureCount, units: units, outputs: train.featureCount, activation: activation, dropout: dropout,
+      seed: options.seed)
+    let trainer = Trainer(
+      model: model, loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
+      options: options)
+    let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
+    trained = (trainer, scaler, train.featureNames)
+    return TrainingReport(history: history)
+  }
+
+  public func score(_ frame: Frame) throws -> Scores {
+    guard let trained else { throw SeismoError.state("lstm-forecaster: score called before fit") }
+    try frame.requireFeatures(trained.features, for: "this lstm-forecaster")
+    let f = frame.featureCount
+    let (inputs, targets) = try samples(trained.scaler.transform(frame.values), featureCount: f, context: "the data")
+    let forecasts = trained.trainer.predict(inputs)
+    var errors = [Float](repeating: 0, count: targets.values.count)
+    var scores = [Float](repeating: 0, count: targets.count)
+    for i in 0..<targets.count {
+      var total: Float = 0
+      for j in 0..<f {
+        let e = abs(forecasts.values[i * f + j] - targets.values[i * f + j])
+        errors[i * f + j] = e
+        total += e
+      }
+      scores[i] = total / Float(f)
+    }
+    return Scores(firstRow: window, values: scores, featureErrors: errors, featureCount: f)
+  }
+
+  /// Windows of `window` rows and the row after each, `(count, window, f)` and `(count, 1, f)`,
+  /// normalised per window when `perWindow`.
+  func samples(_ values: [Float], featureCount f: Int, context: String) throws -> (SequenceData, SequenceData) {
+    let rows = values.count / f
+    guard rows > window else {
+      throw SeismoError.invalidInput("\(context) has \(rows) rows; lstm-forecaster with window \(window) needs at least \(window + 1)")
+    }
+    let count = rows - window
+    var inputs = [Float](repeating: 0, count: count * window * f)
+    var targets = [Float](repeating: 0, count: count * f)
+    for i in 0..<count {
+      for j in 0..<f {
+        let p0 = values[i * f + j]
+        if perWindow && p0 == 0 {
+          throw SeismoError.invalidInput(
+            "\(context): normalization 'window' divides by each window's first value, and row \(i + 1) is 0")
+        }
+        let base = perWindow ? p0 : 1
+        let offset: Float = perWindow ? 1 : 0
+        for t in 0..<window { inputs[(i * window + t) * f + j] = values[(i + t) * f + j] / base - offset }
+        targets[i * f + j] = values[(i + window) * f + j] / base - offset
+      }
+    }
+    return (SequenceData(values: inputs, steps: window, features: f), SequenceData(values: targets, steps: 1, features: f))
+  }
+}

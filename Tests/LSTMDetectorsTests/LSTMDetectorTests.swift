@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@testable import LSTMAutoencoder
+@testable import LSTMForecaster
+@testable import SeismoCore
+@testable import Thresholds
+
+/// Two smooth, noisy, correlated features with one-day spikes injected at `spikes` (rows).
+func syntheticFrame(rows: Int, spikes: [Int], seed: UInt64 = 4) throws -> Frame {
+  var random = SeededGenerator(seed: seed)
+  var values: [Float] = []
+  for r in 0..<rows {
+    let phase = Double(r) * 2 * .pi / 25
+    var a = sin(phase) + 0.05 * random.nextGaussian()
+    var b = 0.6 * cos(phase) + 0.3 * sin(phase) + 0.05 * random.nextGaussian()
+    if spikes.contains(r) {
+      if r % 2 == 0 { a += 2.5 } else { b -= 2.5 }
+    }
+    values += [Float(a), Float(b)]
+  }
+  return try Frame(
+    timestamps: (0..<rows).map { Timestamp($0) * 86_400 }, featureNames: ["a", "b"], values: values, source: "synthetic")
+}
+
+func parameters(_ specs: [ParameterSpec], _ values: [String: ParameterValue]) -> Parameters {
+  Parameters(specs: specs, values: values)
+}
+
+/// Runs fit on the head, score on all, a 99th-percentile threshold on training scores; returns
+/// (recall, precision) where an injection counts as found when a flag lands within `tolerance`
+/// rows after it, and a flag is correct when it lands within `tolerance` rows after an injection.
+func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int], tolerance: Int) throws -> (Double, Double, Scores) {
+  _ = try detector.fit(frame.rows(0..<trainRows), observer: nil)
+  let scores = try detector.score(frame)
+  let trainScores = Array(scores.values.prefix(trainRows - scores.firstRow))
+  let cut = try PercentileThreshold(percentile: 99).calibrate(trainingScores: trainScores)
+  let flagged = scores.values.indices.filter { scores.values[$0] > cut }.map { $0 + scores.firstRow }.filter { $0 >= trainRows }
+  let found = spikes.filter { s in flagged.contains { $0 >= s && $0 <= s + tolerance } }
+  let correct = flagged.filter { f in spikes.contains { f >= $0 && f <= $0 + tolerance } }
+  return (Double(found.count) / Double(spikes.count), flagged.isEmpty ? 0 : Double(correct.count) / Double(flagged.count), scores)
+}
+
+@Suite struct LSTMAutoencoderTests {
+  static let spikes = [330, 352, 371, 393]
+
+  func detector(_ extra: [String: ParameterValue] = [:]) throws -> LSTMAutoencoderDetector {
+    var values: [String: ParameterValue] = ["window": .integer(10), "units": .integer(12), "epochs": .integer(12), "seed": .integer(3)]
+    values.merge(extra) { $1 }
+    return try LSTMAutoencoderDetector(parameters: parameters(LSTMAutoencoderDetector.descriptor.parameters, values))
+  }
+
+  @Test func findsInjectedSpikesWithGoodPrecision() throws {
+    let frame = try syntheticFrame(rows: 410, spikes: Self.spikes)
+    let (recall, precision, scores) = try evaluate(detector(), frame: frame, trainRows: 320, spikes: Self.spikes, tolerance: 9)
+    #expect(recall >= 0.75, "recall \(recall)")
+    #expect(precision >= 0.6, "precision \(precision)")
+    // The score of the window ending at a spike's row names the spiked feature.
+    let i = Self.spikes[0] - scores.firstRow
+    #expect(scores.topFeature(at: i) == 0, "spike at an even row is on feature a")
+  }
+
+  @Test func scoreBelongsToTheWindowsLastRowAndIsTheMeanOfFeatureErrors() throws {
+    let frame = try syntheticFrame(rows: 120, spikes: [])
+    let d = try detector(["epochs": .integer(1)])
+    _ = try d.fit(frame.rows(0..<100), observer: nil)
+    let scores = try d.score(frame)
+    #expect(scores.firstRow == 9)
+    #expect(scores.values.count == 120 - 10 + 1)
+    for i in [0, 50, scores.values.count - 1] {
+      let mean = (scores.featureErrors[2 * i] + scores.featureErrors[2 * i + 1]) / 2
+      #expect(abs(scores.values[i] - mean) < 1e-6)
+    }
+  }
+
+  @Test func sameSeedSameScores() throws {
+    let frame = try syntheticFrame(rows: 150, spikes: [])
+    func run() throws -> [Float] {
+      let d = try detector(["epochs": .integer(2)])
+      _ = try d.fit(frame.rows(0..<120), observer: nil)
+      return try d.score(frame).values
+    }
+    #expect(try run() == run())
+  }
+
+  @Test func reportsEpochsAndRejectsShortOrForeignData() throws {
+    let frame = try syntheticFrame(rows: 60, spikes: [])
+    let d = try detector(["epochs": .integer(2)])
+    var seen: [Int] = []
+    let report = try d.fit(frame, observer: { record, planned in
+      seen.append(record.epoch)
+      #expect(planned == 2)
+    })
+    #expect(report.history.count == 2 && seen == [1, 2])
+    #expect(report.history.allSatisfy { $0.validationLoss != nil })
+    #expect(throws: SeismoError.invalidInput("the data has 5 rows, fewer than one window of 10")) {
+      try d.score(frame.rows(0..<5))
+    }
+    let other = try Frame(timestamps: [0, 1], featureNames: ["x", "y"], values: [1, 2, 3, 4])
+    #expect(throws: SeismoError.self) { try d.score(other) }
+    #expect(throws: SeismoError.invalidInput("the training part has 8 rows, fewer than one window of 10")) {
+      try self.detector().fit(frame.rows(0..<8), observer: nil)
+    }
+  }
+}
+
+@Suite struct LSTMForecasterTests {
+  static let spikes = [331, 350, 372, 390]
+
+  func detector(_ extra: [String: ParameterValue] = [:]) throws -> LSTMForecasterDetector {
+    var values: [String: ParameterValue] = [
+      "window": .integer(8), "units": .integerList([16]), "epochs": .integer(15), "seed": .integer(5), "activation": .text("tanh"),
+    ]
+    values.merge(extra) { $1 }
+    return try LSTMForecasterDetector(parameters: parameters(LSTMForecasterDetector.descriptor.parameters, values))
+  }
+
+  @Test func flagsTheSpikedDays() throws {
+    // A spike also disturbs the next `window` forecasts (it sits in their inputs), so flags within
+    // a window after it count; and the largest score of each such stretch is the spike's own day.
+    let frame = try syntheticFrame(rows: 410, spikes: Self.spikes)
+    let (recall, precision, scores) = try evaluate(detector(), frame: frame, trainRows: 320, spikes: Self.spikes, tolerance: 8)
+    #expect(recall >= 0.75, "recall \(recall)")
+    #expect(precision >= 0.6, "precision \(precision)")
+    for spike in Self.spikes {
+      let stretch = (spike - 8)...(spike)
+      #expect(stretch.max { scores.values[$0] < scores.values[$1] } == spike - 8, "spike at \(spike)")
+    }
+    #expect(scores.firstRow == 8)
+    #expect(scores.topFeature(at: Self.spikes[1] - 8) == 0)
+    #expect(scores.topFeature(at: Self.spikes[0] - 8) == 1)
+  }
+
+  @Test func windowNormalizationMatchesTheUnivariateSeed() throws {
+    // p/p0 − 1 per window: a series doubling every step gives inputs 0, 1, 3, … and target 2^w − 1.
+    let d = try detector(["window": .integer(3), "normalization": .text("window")])
+    let (x, y) = try d.samples([1, 2, 4, 8, 16], featureCount: 1, context: "t")
+    #expect(x.values == [0, 1, 3, 0, 1, 3])
+    #expect(y.values == [7, 7])
+    #expect(throws: SeismoError.self) { try d.samples([0, 1, 2, 3], featureCount: 1, context: "t") }
+  }
+
+  @Test func scoreIsTheMeanAbsoluteForecastError() throws {
+    let frame = try syntheticFrame(rows: 80, spikes: [])
+    let d = try detector(["epochs": .integer(1)])
+    _ = try d.fit(frame, observer: nil)
+    let s = try d.score(frame)
+    #expect(s.values.count == 72)
+    for i in [0, 40, 71] { #expect(abs(s.values[i] - (s.featureErrors[2 * i] + s.featureErrors[2 * i + 1]) / 2) < 1e-6) }
+  }
+
+  @Test func badUnitsAreAConfigError() {
+    #expect(throws: SeismoError.self) { try self.detector(["units": .integerList([])]) }
+  }
+}
