@@ -42,15 +42,32 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let scaler = FeatureScaler(scalerKind, fittedOn: train)
     let windows = try self.windows(scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
-    let options = TrainingParameters.options(parameters)
-    let model = Architectures.lstmAutoencoder(
-      features: train.featureCount, steps: window, units: units, dropout: dropout, seed: options.seed)
-    let trainer = Trainer(
-      model: model, loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
-      options: options)
+    let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
     trained = (trainer, scaler, train.featureNames)
     return TrainingReport(history: history)
+  }
+
+  public func exportState() throws -> DetectorState {
+    guard let trained else { throw SeismoError.state("lstm-autoencoder: nothing to save before fit") }
+    return try NeuralDetectorState.export(model: trained.trainer.model, scaler: trained.scaler, features: trained.features)
+  }
+
+  public func importState(_ state: DetectorState) throws {
+    let (scaler, features) = try NeuralDetectorState.scalerAndFeatures(state, detector: "lstm-autoencoder")
+    let trainer = makeTrainer(features: features)
+    try NeuralDetectorState.restore(trainer.model, from: state, detector: "lstm-autoencoder")
+    trained = (trainer, scaler, features)
+  }
+
+  /// A trainer around a freshly initialised model for `features`.
+  func makeTrainer(features: [String]) -> Trainer {
+    let options = TrainingParameters.options(parameters)
+    let model = Architectures.lstmAutoencoder(
+      features: features.count, steps: window, units: units, dropout: dropout, seed: options.seed)
+    return Trainer(
+      model: model, loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
+      options: options)
   }
 
   public func score(_ frame: Frame) throws -> Scores {

@@ -43,6 +43,13 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
     return TrainingReport()
   }
 
+  /// Nothing is learned: the parameters are the whole state.
+  public func exportState() throws -> DetectorState { DetectorState() }
+
+  public func importState(_ state: DetectorState) throws {
+    guard state.tensors.isEmpty else { throw SeismoError.state("rolling-zscore: the saved state holds weights; it is another detector's") }
+  }
+
   public func score(_ frame: Frame) throws -> Scores {
     guard frame.rowCount > warmup else {
       throw SeismoError.invalidInput(

@@ -38,6 +38,8 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
     observer?(record, 1)
     return TrainingReport(history: [record])
   }
+  func exportState() throws -> DetectorState { DetectorState(metadata: ["lag": String(lag)]) }
+  func importState(_ state: DetectorState) throws {}
   func score(_ frame: Frame) throws -> Scores {
     let v = frame.values.dropFirst(lag * frame.featureCount).map { abs($0) * scale }
     return Scores(firstRow: lag, values: v, featureErrors: v, featureCount: 1)

@@ -140,19 +140,19 @@ struct CapturingOptimizer: Optimizer {
   mutating func step(_ parameters: [Parameter], gradients: [[Float]]) { captured = gradients }
 }
 
-@Suite struct WeightsFileTests {
+@Suite struct TensorArchiveTests {
   @Test func roundTripsAndRejectsDamage() throws {
     let model = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 1)
-    let data = try WeightsFile.encode(model.namedTensors(), metadata: ["detector": "lstm-autoencoder"])
+    let data = try TensorArchive.encode(model.namedTensors(), metadata: ["detector": "lstm-autoencoder"])
     #expect(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } % 8 == 0)
-    let (tensors, metadata) = try WeightsFile.decode(data, origin: "m.st")
+    let (tensors, metadata) = try TensorArchive.decode(data, origin: "m.st")
     #expect(metadata == ["detector": "lstm-autoencoder"])
     let other = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 2)
     try other.load(tensors, origin: "m.st")
     #expect(other.parameters.map(\.value) == model.parameters.map(\.value))
 
-    #expect(throws: SeismoError.self) { try WeightsFile.decode(data.prefix(data.count - 5), origin: "m.st") }
-    #expect(throws: SeismoError.self) { try WeightsFile.decode(Data([1, 2, 3]), origin: "m.st") }
+    #expect(throws: SeismoError.self) { try TensorArchive.decode(data.prefix(data.count - 5), origin: "m.st") }
+    #expect(throws: SeismoError.self) { try TensorArchive.decode(Data([1, 2, 3]), origin: "m.st") }
     let wider = Architectures.lstmAutoencoder(features: 3, steps: 4, units: 3, seed: 2)
     #expect(throws: SeismoError.self) { try wider.load(tensors, origin: "m.st") }
   }

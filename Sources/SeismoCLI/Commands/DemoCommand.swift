@@ -81,11 +81,6 @@ struct DemoCommand: ParsableCommand {
   }
 
   private func write(_ text: String, to name: String) throws {
-    let path = "\(out)/\(name)"
-    do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw SeismoError.file(path: path, message: "cannot write (\(error.localizedDescription))")
-    }
+    try SeismoCLI.write(Data(text.utf8), to: "\(out)/\(name)")
   }
 }

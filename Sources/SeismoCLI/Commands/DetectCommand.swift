@@ -36,13 +36,20 @@ struct DetectCommand: ParsableCommand {
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
 
+  @Option(help: ArgumentHelp("Also save the trained model here, for `seismo score --model`.", valueName: "file"))
+  var saveModel: String?
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
   func run() throws {
     try reportingErrors {
       let runConfig = try Self.loadConfig(path: config, overrides: overrides)
-      _ = try Self.execute(runConfig, out: out, quiet: quiet)
+      let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet)
+      if let saveModel {
+        try write(SavedModel(run: run).encode(), to: saveModel)
+        if !quiet { Console.out("saved the model to \(saveModel)") }
+      }
     }
   }
 
@@ -71,5 +78,14 @@ struct DetectCommand: ParsableCommand {
     try RunDirectory(path: directory).write(run)
     if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     return (run, directory)
+  }
+}
+
+/// Writes `data` to `path` atomically (a temporary file renamed into place).
+func write(_ data: Data, to path: String) throws {
+  do {
+    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+  } catch {
+    throw SeismoError.file(path: path, message: "cannot write (\(error.localizedDescription))")
   }
 }

@@ -64,10 +64,36 @@ public struct DetectionPipeline {
     timings["total_s"] = Date().timeIntervalSince(started)
     return RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: trainRows,
-      training: training, scores: scores, threshold: threshold, importance: importance, timings: timings)
+      training: training, scores: scores, threshold: threshold, importance: importance, timings: timings,
+      detectorState: try detector.exportState())
   }
 
-  private func make<P>(_ entries: [String: PluginRegistry.Entry<P>], _ choice: PluginChoice) throws -> P {
+  /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
+  /// `config.source` says how to read the data.
+  public static func score(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, log: (String) -> Void = { _ in })
+    throws -> RunResult
+  {
+    let started = Date()
+    var timings: [String: Double] = [:]
+    let pipeline = DetectionPipeline(registry: registry, config: config)
+    var t0 = Date()
+    let loaded = try pipeline.make(registry.sources, config.source).load()
+    timings["load_s"] = Date().timeIntervalSince(t0)
+    log("loaded \(loaded.frame.rowCount) rows × \(loaded.frame.featureCount) features from \(loaded.origin)")
+    try loaded.frame.requireFeatures(model.features, for: "the model")
+    let detector = try pipeline.make(registry.detectors, model.detector)
+    try detector.importState(model.state)
+    t0 = Date()
+    let scores = try detector.score(loaded.frame)
+    timings["score_s"] = Date().timeIntervalSince(t0)
+    timings["total_s"] = Date().timeIntervalSince(started)
+    return RunResult(
+      runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: 0,
+      training: TrainingReport(), scores: scores, threshold: model.thresholdValue, importance: nil, timings: timings,
+      detectorState: model.state)
+  }
+
+  func make<P>(_ entries: [String: PluginRegistry.Entry<P>], _ choice: PluginChoice) throws -> P {
     guard let entry = entries[choice.plugin] else { throw SeismoError.state("plugin '\(choice.plugin)' is not registered") }
     return try entry.make(choice.parameters)
   }

@@ -36,6 +36,18 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var importance: PluginChoice?
   public var sink: PluginChoice?
 
+  public init(
+    source: PluginChoice, split: Parameters = Parameters(specs: SplitPolicy.parameters), detector: PluginChoice,
+    threshold: PluginChoice, importance: PluginChoice? = nil, sink: PluginChoice? = nil
+  ) {
+    self.source = source
+    self.split = split
+    self.detector = detector
+    self.threshold = threshold
+    self.importance = importance
+    self.sink = sink
+  }
+
   /// The sections a config may have.
   public static let sectionNames = ["source", "split", "detector", "threshold", "importance", "sink"]
 

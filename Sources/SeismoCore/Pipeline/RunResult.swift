@@ -18,6 +18,8 @@ public struct RunResult: Sendable {
   public var importance: [FeatureImportanceEntry]?
   /// Wall seconds per stage: load, fit, score, threshold, importance, total.
   public var timings: [String: Double]
+  /// The fitted detector's state (for `SavedModel`).
+  public var detectorState: DetectorState?
 
   public var frame: Frame { loaded.frame }
 

@@ -18,7 +18,7 @@ public struct RunSummary: Codable, Sendable {
     public var parameters: Parameters
     public var trainRows: Int
     public var testRows: Int
-    /// Timestamp of the last training row.
+    /// Timestamp of the last training row ("" when scoring a saved model: nothing trained).
     public var trainEnd: String
   }
 
@@ -69,7 +69,7 @@ public struct RunSummary: Codable, Sendable {
     features = frame.featureNames
     split = Split(
       parameters: run.config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,
-      trainEnd: frame.formatTimestamp(frame.timestamps[run.trainRows - 1]))
+      trainEnd: run.trainRows > 0 ? frame.formatTimestamp(frame.timestamps[run.trainRows - 1]) : "")
     detector = run.config.detector
     threshold = Threshold(
       plugin: run.config.threshold.plugin, parameters: run.config.threshold.parameters, value: run.threshold)

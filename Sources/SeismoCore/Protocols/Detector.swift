@@ -8,6 +8,13 @@ public protocol Detector: AnyObject {
 
   /// Scores every row of `frame` that has enough history (see `Scores.firstRow`).
   func score(_ frame: Frame) throws -> Scores
+
+  /// The fitted state, to save with a model. Throws when not fitted.
+  func exportState() throws -> DetectorState
+
+  /// Restores a state made by `exportState` of a detector built with the same parameters, so
+  /// `score` works without `fit`. Throws a clear error when the state does not fit.
+  func importState(_ state: DetectorState) throws
 }
 
 /// Called after each training epoch with that epoch's record and the planned epoch count.

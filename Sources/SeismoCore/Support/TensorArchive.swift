@@ -1,5 +1,4 @@
 import Foundation
-import SeismoCore
 
 /// Saves and loads named Float32 tensors in the safetensors layout, so weights move between
 /// machines and tools:
@@ -9,7 +8,7 @@ import SeismoCore
 ///                      "<name>": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, …}
 ///               padded with spaces to a multiple of 8
 ///     rest      the tensors' little-endian bytes, offsets relative to the end of the header
-public enum WeightsFile {
+public enum TensorArchive {
   /// A named tensor.
   public struct Tensor: Equatable, Sendable {
     public var shape: [Int]
@@ -70,25 +69,5 @@ public enum WeightsFile {
       tensors[name] = Tensor(shape: shape, values: values)
     }
     return (tensors, metadata)
-  }
-}
-
-extension Sequential {
-  /// The parameters as named tensors.
-  public func namedTensors() -> [String: WeightsFile.Tensor] {
-    Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, WeightsFile.Tensor(shape: $0.shape, values: $0.value)) })
-  }
-
-  /// Loads parameters by name; every parameter must be present with its shape.
-  public func load(_ tensors: [String: WeightsFile.Tensor], origin: String) throws {
-    for p in parameters {
-      guard let t = tensors[p.name] else {
-        throw SeismoError.state("\(origin): no tensor '\(p.name)'; the file is for a different model")
-      }
-      guard t.shape == p.shape else {
-        throw SeismoError.state("\(origin): tensor '\(p.name)' has shape \(t.shape), the model needs \(p.shape)")
-      }
-      p.value = t.values
-    }
   }
 }

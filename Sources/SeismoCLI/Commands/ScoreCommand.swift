@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SeismoCore
+
+/// `seismo score --model FILE DATA`: score new data with a saved model, without retraining.
+struct ScoreCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "score",
+    abstract: "Score a CSV file with a model saved by `seismo detect --save-model`.",
+    discussion: """
+      Uses the saved detector, scaler, weights and threshold; nothing is retrained. The data is read \
+      as the training data was (same time column, format and gap policy) and must have the model's \
+      feature columns. Writes summary.json and scores.csv like detect; every row counts as test.
+
+      Example: seismo detect run.yaml --save-model vix.seismo && seismo score --model vix.seismo new.csv
+      """)
+
+  @Option(help: "The saved model file.")
+  var model: String
+
+  @Argument(help: "CSV file to score.")
+  var data: String
+
+  @Option(help: "Output folder (default: seismo-out/RUN_ID).")
+  var out: String?
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  func run() throws {
+    try reportingErrors {
+      guard FileManager.default.fileExists(atPath: model), let bytes = FileManager.default.contents(atPath: model) else {
+        throw SeismoError.file(path: model, message: "no such file")
+      }
+      let saved = try SavedModel.decode(bytes, origin: model)
+      guard saved.source.plugin == "csv" else {
+        throw SeismoError.invalidInput("\(model) was trained from a '\(saved.source.plugin)' source; score reads CSV files")
+      }
+      var source = saved.source
+      source.parameters.set("path", .text(data))
+      source.parameters.set("columns", .textList(saved.features))
+      let config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold)
+      let run = try DetectionPipeline.score(
+        saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
+      let directory = out ?? "seismo-out/\(run.runID)"
+      try RunDirectory(path: directory).write(run)
+      if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
+    }
+  }
+}

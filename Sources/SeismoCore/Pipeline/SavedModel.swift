@@ -1,0 +1,73 @@
+import Foundation
+
+/// A trained detector with everything needed to score new data without retraining: the detector
+/// plugin and parameters, its state (weights, scaler), the features it expects, how the training
+/// data was read, and the calibrated threshold.
+///
+/// Stored as one `TensorArchive` (safetensors) file: the detector's tensors, and metadata keys
+/// `seismo.*` for Seismo's part and `state.*` for the detector's.
+public struct SavedModel: Sendable {
+  public static let format = "seismo-model/1"
+
+  public var detector: PluginChoice
+  public var source: PluginChoice
+  public var threshold: PluginChoice
+  public var thresholdValue: Float
+  public var features: [String]
+  public var state: DetectorState
+
+  public init(run: RunResult) throws {
+    guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
+    self.init(
+      detector: run.config.detector, source: run.config.source, threshold: run.config.threshold,
+      thresholdValue: run.threshold, features: run.frame.featureNames, state: state)
+  }
+
+  public init(
+    detector: PluginChoice, source: PluginChoice, threshold: PluginChoice, thresholdValue: Float, features: [String],
+    state: DetectorState
+  ) {
+    self.detector = detector
+    self.source = source
+    self.threshold = threshold
+    self.thresholdValue = thresholdValue
+    self.features = features
+    self.state = state
+  }
+
+  public func encode() throws -> Data {
+    func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
+    var metadata = Dictionary(uniqueKeysWithValues: state.metadata.map { ("state." + $0.key, $0.value) })
+    metadata["seismo.format"] = Self.format
+    metadata["seismo.version"] = SeismoVersion.current
+    metadata["seismo.detector"] = try json(detector)
+    metadata["seismo.source"] = try json(source)
+    metadata["seismo.threshold"] = try json(threshold)
+    metadata["seismo.threshold_value"] = String(thresholdValue)
+    metadata["seismo.features"] = try json(features)
+    return try TensorArchive.encode(state.tensors, metadata: metadata)
+  }
+
+  /// Reads a model file's bytes; `origin` names it in errors.
+  public static func decode(_ data: Data, origin: String) throws -> SavedModel {
+    let (tensors, metadata) = try TensorArchive.decode(data, origin: origin)
+    guard metadata["seismo.format"] == format else {
+      throw SeismoError.file(path: origin, message: "not a Seismo model (no '\(format)' marker); save one with detect --save-model")
+    }
+    func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
+      guard let text = metadata["seismo." + key], let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else {
+        throw SeismoError.file(path: origin, message: "damaged model: '\(key)' is missing or unreadable")
+      }
+      return value
+    }
+    guard let threshold = metadata["seismo.threshold_value"].flatMap(Float.init) else {
+      throw SeismoError.file(path: origin, message: "damaged model: no threshold value")
+    }
+    let stateMetadata = Dictionary(
+      uniqueKeysWithValues: metadata.filter { $0.key.hasPrefix("state.") }.map { (String($0.key.dropFirst(6)), $0.value) })
+    return SavedModel(
+      detector: try field("detector", PluginChoice.self), source: try field("source", PluginChoice.self),
+      threshold: try field("threshold", PluginChoice.self), thresholdValue: threshold,
+      features: try field("features", [String].self), state: DetectorState(tensors: tensors, metadata: stateMetadata))
+  }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `detect --save-model` then `score --model`: the same scores without retraining.
+@Suite struct SavedModelTests {
+  static let config = """
+    source: { plugin: csv, path: data.csv }
+    split: { train_fraction: 0.7 }
+    detector: { plugin: lstm-forecaster, window: 6, units: [8], epochs: 3, activation: tanh }
+    threshold: { plugin: percentile, percentile: 98 }
+    """
+
+  /// Column `name` of a scores.csv, as strings.
+  func column(_ csv: String, _ name: String) -> [Substring] {
+    let lines = csv.split(separator: "\n")
+    let header = lines[0].split(separator: ",")
+    let index = header.firstIndex(of: Substring(name))!
+    return lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[index] }
+  }
+
+  @Test(arguments: ["lstm-forecaster", "lstm-autoencoder", "rolling-zscore"])
+  func scoresEqualTheSavingRun(_ detector: String) throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 160, spikes: [140]))
+    var config = Self.config
+    if detector == "lstm-autoencoder" {
+      config = config.replacingOccurrences(
+        of: "{ plugin: lstm-forecaster, window: 6, units: [8], epochs: 3, activation: tanh }",
+        with: "{ plugin: lstm-autoencoder, window: 6, units: 8, epochs: 2 }")
+    } else if detector == "rolling-zscore" {
+      config = config.replacingOccurrences(
+        of: "{ plugin: lstm-forecaster, window: 6, units: [8], epochs: 3, activation: tanh }", with: "{ plugin: rolling-zscore }")
+    }
+    try scratch.write("run.yaml", config)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "b", "--quiet"], in: scratch.url)
+    #expect(score.status == 0, "\(score.stderr)")
+    let a = try scratch.read("a/scores.csv"), b = try scratch.read("b/scores.csv")
+    #expect(column(a, "score") == column(b, "score"))
+    #expect(column(a, "threshold") == column(b, "threshold"))
+    #expect(column(a, "is_anomaly") == column(b, "is_anomaly"))
+    #expect(column(a, "error_b") == column(b, "error_b"))
+    #expect(Set(column(b, "part")) == ["test"])
+  }
+
+  @Test func badModelFilesAndDataGiveClearErrors() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 120, spikes: []))
+    try scratch.write("run.yaml", Self.config)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let bytes = try Data(contentsOf: scratch.url.appendingPathComponent("m.seismo"))
+    try bytes.prefix(bytes.count / 2).write(to: scratch.url.appendingPathComponent("truncated.seismo"))
+    try Data(syntheticCSV(rows: 5, spikes: []).utf8).write(to: scratch.url.appendingPathComponent("notamodel.seismo"))
+    try scratch.write("other.csv", "date,x,y\n2020-01-01,1,2\n")
+    try scratch.write("short.csv", "date,a,b\n2020-01-01,1,2\n2020-01-02,1,2\n")
+
+    let cases: [([String], String)] = [
+      (["score", "--model", "missing.seismo", "data.csv"], "error: missing.seismo: no such file"),
+      (["score", "--model", "truncated.seismo", "data.csv"], "error: truncated.seismo: not a valid weights file"),
+      (["score", "--model", "notamodel.seismo", "data.csv"], "error: notamodel.seismo: not a valid weights file"),
+      (["score", "--model", "m.seismo", "other.csv"], "error: other.csv:1: unknown column 'a'"),
+      (["score", "--model", "m.seismo", "short.csv"], "error: the data has 2 rows; lstm-forecaster with window 6 needs at least 7"),
+    ]
+    for (arguments, expected) in cases {
+      let result = try CLI.run(arguments + ["--quiet"], in: scratch.url)
+      #expect(result.status == 1, "\(arguments)")
+      #expect(result.stderr.hasPrefix(expected), "\(arguments): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+  }
+}
