@@ -79,3 +79,28 @@ import Testing
     #expect(abs(variance - 1) < 0.02)
   }
 }
+
+@Suite struct EvaluationTests {
+  @Test func handComputedCase() {
+    // labels: 0 1 1 1 0 0 1 1 0 0 — two events (rows 1–3, rows 6–7)
+    // flags:  0 0 1 0 1 0 0 0 0 1
+    let labels = [0, 1, 1, 1, 0, 0, 1, 1, 0, 0].map { $0 == 1 }
+    let flags = [0, 0, 1, 0, 1, 0, 0, 0, 0, 1].map { $0 == 1 }
+    let e = Evaluation(flags: flags, labels: labels)
+    // Point-wise: TP 1 (row 2), FP 2 (rows 4, 9), FN 4 → P 1/3, R 1/5, F1 0.25.
+    #expect(e.pointwise.truePositives == 1 && e.pointwise.falsePositives == 2 && e.pointwise.falseNegatives == 4)
+    #expect(abs(e.pointwise.precision - 1.0 / 3) < 1e-12)
+    #expect(abs(e.pointwise.recall - 0.2) < 1e-12)
+    #expect(abs(e.pointwise.f1 - 0.25) < 1e-12)
+    // Adjusted: event 1 detected → rows 1–3 TP; event 2 missed → TP 3, FP 2, FN 2 → P 0.6, R 0.6.
+    #expect(e.events == 2 && e.eventsDetected == 1)
+    #expect(abs(e.pointAdjusted.precision - 0.6) < 1e-12)
+    #expect(abs(e.pointAdjusted.recall - 0.6) < 1e-12)
+    #expect(abs(e.pointAdjusted.f1 - 0.6) < 1e-12)
+  }
+
+  @Test func emptyCasesAreZeroNotNaN() {
+    let e = Evaluation(flags: [false, false], labels: [false, false])
+    #expect(e.pointwise.precision == 0 && e.pointwise.recall == 0 && e.pointwise.f1 == 0)
+  }
+}

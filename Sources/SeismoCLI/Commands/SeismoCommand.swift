@@ -14,7 +14,9 @@ public struct SeismoCommand: ParsableCommand {
       `seismo detect CONFIG.yaml` on your own data.
       """,
     version: SeismoVersion.current,
-    subcommands: [DemoCommand.self, DetectCommand.self, ScoreCommand.self, PluginsCommand.self, BenchCommand.self])
+    subcommands: [
+      DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, PluginsCommand.self, BenchCommand.self,
+    ])
 
   public init() {}
 }

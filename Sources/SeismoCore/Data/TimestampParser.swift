@@ -1,6 +1,7 @@
 /// Parses timestamp cells: ISO 8601 by default, or a `strftime`-style format.
 ///
-/// ISO forms accepted: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS][Z]`.
+/// ISO forms accepted: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.ffffff]]`, `YYYY-MM-DDTHH:MM[:SS][Z]`
+/// (fractions of a second are dropped).
 /// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
 /// `%S`); for example `%d/%m/%Y` or `%d-%b-%y`. All times are taken as UTC.
 public struct TimestampParser: Sendable {
@@ -58,6 +59,10 @@ public struct TimestampParser: Sendable {
         guard let ss = number(i + 1, 2), ss < 61 else { return nil }
         seconds += ss
         i += 3
+        if i < end, b[i] == 0x2E {  // fractional seconds are accepted and dropped
+          i += 1
+          while i < end, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        }
       }
       if i < end, b[i] == 0x5A { i += 1 }
       guard i == end else { return nil }

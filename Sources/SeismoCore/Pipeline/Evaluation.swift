@@ -1,0 +1,68 @@
+/// Precision, recall and F1 of flags against labels, point-wise and point-adjusted.
+///
+/// Point-wise: each row is one decision. Point-adjusted (Xu et al., 2018, as used by most
+/// time-series anomaly benchmarks): a run of consecutive labelled rows counts as wholly detected
+/// when any row in it is flagged, which credits a detector that fires once per event. Rows
+/// outside labelled runs are judged point-wise in both.
+public struct Evaluation: Sendable, Codable, Equatable {
+  public struct Metrics: Sendable, Codable, Equatable {
+    public var truePositives: Int
+    public var falsePositives: Int
+    public var falseNegatives: Int
+    /// TP / (TP + FP); 0 when nothing is flagged.
+    public var precision: Double
+    /// TP / (TP + FN); 0 when nothing is labelled.
+    public var recall: Double
+    /// Harmonic mean of precision and recall; 0 when both are 0.
+    public var f1: Double
+
+    init(flags: [Bool], labels: [Bool]) {
+      var tp = 0, fp = 0, fn = 0
+      for (flag, label) in zip(flags, labels) {
+        if flag && label { tp += 1 } else if flag { fp += 1 } else if label { fn += 1 }
+      }
+      truePositives = tp
+      falsePositives = fp
+      falseNegatives = fn
+      precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : 0
+      recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : 0
+      f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+    }
+  }
+
+  public var rows: Int
+  public var labelledRows: Int
+  /// Runs of consecutive labelled rows.
+  public var events: Int
+  public var eventsDetected: Int
+  public var pointwise: Metrics
+  public var pointAdjusted: Metrics
+
+  /// - Parameters: `flags` and `labels`, one per row, in time order.
+  public init(flags: [Bool], labels: [Bool]) {
+    precondition(flags.count == labels.count, "one flag and one label per row")
+    rows = flags.count
+    labelledRows = labels.filter { $0 }.count
+    pointwise = Metrics(flags: flags, labels: labels)
+    var adjusted = flags
+    var events = 0, detected = 0
+    var start = 0
+    while start < labels.count {
+      guard labels[start] else {
+        start += 1
+        continue
+      }
+      var end = start
+      while end < labels.count, labels[end] { end += 1 }
+      events += 1
+      if flags[start..<end].contains(true) {
+        detected += 1
+        for i in start..<end { adjusted[i] = true }
+      }
+      start = end
+    }
+    self.events = events
+    eventsDetected = detected
+    pointAdjusted = Metrics(flags: adjusted, labels: labels)
+  }
+}
