@@ -104,6 +104,52 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
     return Scores(firstRow: window, values: scores, featureErrors: errors, featureCount: f)
   }
 
+  /// How `forecast` feeds the model.
+  public enum ForecastMode: Sendable, Equatable {
+    /// Every step from the true `window` rows before it.
+    case pointByPoint
+    /// From the true window before `start`, then only from its own forecasts, to the end.
+    case fullSequence
+    /// Like `fullSequence`, restarting from the true window every `horizon` steps.
+    case multiSequence(horizon: Int)
+  }
+
+  /// Forecasts rows `start ..< frame.rowCount` in the data's own units (prices, not scaled
+  /// values), row-major `(rows, features)`. `start` must leave one window of history.
+  public func forecast(_ frame: Frame, from start: Int, mode: ForecastMode) throws -> [Float] {
+    guard let trained else { throw SeismoError.state("lstm-forecaster: forecast called before fit") }
+    try frame.requireFeatures(trained.features, for: "this lstm-forecaster")
+    guard start >= window, start < frame.rowCount else {
+      throw SeismoError.invalidInput("forecasts need \(window) rows of history before the first forecast row")
+    }
+    let f = frame.featureCount
+    let restart: Int
+    switch mode {
+    case .pointByPoint: restart = 1
+    case .fullSequence: restart = frame.rowCount
+    case .multiSequence(let horizon): restart = max(horizon, 1)
+    }
+    var output: [Float] = []
+    var history: [Float] = []
+    for row in start..<frame.rowCount {
+      if (row - start) % restart == 0 { history = Array(frame.values[(row - window) * f..<row * f]) }
+      let next = predictNext(history, trained: trained)
+      output += next
+      history = Array(history.dropFirst(f)) + next
+    }
+    return output
+  }
+
+  /// The row after `history` (`window` rows, original units), in original units.
+  private func predictNext(_ history: [Float], trained: (trainer: Trainer, scaler: FeatureScaler, features: [String])) -> [Float] {
+    let f = trained.features.count
+    let base = Array(history.prefix(f))
+    let input = perWindow
+      ? history.enumerated().map { $0.element / base[$0.offset % f] - 1 } : trained.scaler.transform(history)
+    let y = trained.trainer.predict(SequenceData(values: input, steps: window, features: f)).values
+    return perWindow ? y.enumerated().map { base[$0.offset] * ($0.element + 1) } : trained.scaler.inverse(y)
+  }
+
   /// Windows of `window` rows and the row after each, `(count, window, f)` and `(count, 1, f)`,
   /// normalised per window when `perWindow`.
   func samples(_ values: [Float], featureCount f: Int, context: String) throws -> (SequenceData, SequenceData) {

@@ -153,3 +153,34 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
     #expect(throws: SeismoError.self) { try self.detector(["units": .integerList([])]) }
   }
 }
+
+@Suite struct ForecastModeTests {
+  /// A price-like series: 1000 · (1 + 0.1 sin) with noise, one feature.
+  func prices(_ rows: Int) throws -> Frame {
+    var random = SeededGenerator(seed: 9)
+    let values = (0..<rows).map { Float(1000 * (1 + 0.1 * sin(Double($0) / 6)) + 2 * random.nextGaussian()) }
+    return try Frame(timestamps: (0..<rows).map { Timestamp($0) * 86_400 }, featureNames: ["close"], values: values)
+  }
+
+  @Test func modesRestartAsDocumentedAndStayInPriceUnits() throws {
+    let frame = try prices(200)
+    let d = try LSTMForecasterDetector(
+      parameters: parameters(
+        LSTMForecasterDetector.descriptor.parameters,
+        ["window": .integer(10), "units": .integerList([12]), "epochs": .integer(30), "activation": .text("tanh"),
+         "normalization": .text("window"), "seed": .integer(1)]))
+    _ = try d.fit(frame.rows(0..<160), observer: nil)
+    let point = try d.forecast(frame, from: 160, mode: .pointByPoint)
+    let multiOne = try d.forecast(frame, from: 160, mode: .multiSequence(horizon: 1))
+    let full = try d.forecast(frame, from: 160, mode: .fullSequence)
+    let multi = try d.forecast(frame, from: 160, mode: .multiSequence(horizon: 10))
+    #expect(point.count == 40 && full.count == 40)
+    #expect(point == multiOne, "a horizon of one restarts every step: point-by-point")
+    #expect(full[0] == point[0] && multi[0] == point[0], "every mode starts from the true window")
+    #expect(multi[10] == point[10], "multi restarts from the true window every horizon")
+    #expect(full[10] != point[10])
+    let mae = zip(point, frame.values[160...]).map { abs($0 - $1) }.reduce(0, +) / 40
+    #expect(mae < 30, "point forecasts are in price units and close (MAE \(mae) on a ±100 swing)")
+    #expect(throws: SeismoError.self) { try d.forecast(frame, from: 5, mode: .pointByPoint) }
+  }
+}

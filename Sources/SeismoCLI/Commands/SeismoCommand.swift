@@ -15,7 +15,8 @@ public struct SeismoCommand: ParsableCommand {
       """,
     version: SeismoVersion.current,
     subcommands: [
-      DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, PluginsCommand.self, BenchCommand.self,
+      DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, ForecastCommand.self, PluginsCommand.self,
+      BenchCommand.self,
     ])
 
   public init() {}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import LSTMForecaster
+import SeismoCore
+
+/// `seismo forecast CONFIG.yaml`: train an lstm-forecaster and forecast the test part in prices.
+struct ForecastCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "forecast",
+    abstract: "Train the config's lstm-forecaster and forecast the test part, in the data's units.",
+    discussion: """
+      Modes, as the univariate forecasting seed:
+        point  each day from the true window before it (one step ahead)
+        full   from the first test window, then only from its own forecasts
+        multi  like full, restarting from the true window every --horizon days
+      Writes OUT/forecast.csv: timestamp, sequence (the restart it belongs to), then actual_<f> and \
+      forecast_<f> for each feature, and prints the mean absolute error per feature.
+
+      Example: seismo forecast examples/sp500-univariate.yaml --mode multi --horizon 50
+      """)
+
+  @Argument(help: "A YAML config whose detector is lstm-forecaster.")
+  var config: String
+
+  @Option(help: "point, full or multi.")
+  var mode: Mode = .point
+
+  @Option(help: "Days per sequence in multi mode.")
+  var horizon = 50
+
+  @Option(name: .customLong("set"), help: "Override one config value (repeatable).")
+  var overrides: [String] = []
+
+  @Option(help: "Output folder (default: seismo-out/forecast).")
+  var out = "seismo-out/forecast"
+
+  @Flag(help: "Print nothing but errors and the result.")
+  var quiet = false
+
+  enum Mode: String, ExpressibleByArgument { case point, full, multi }
+
+  func run() throws {
+    try reportingErrors {
+      let runConfig = try DetectCommand.loadConfig(path: config, overrides: overrides)
+      guard runConfig.detector.plugin == LSTMForecasterDetector.descriptor.name else {
+        throw SeismoError.config(
+          key: "detector.plugin", location: config, message: "forecast needs lstm-forecaster, not '\(runConfig.detector.plugin)'")
+      }
+      guard horizon >= 1 else { throw SeismoError.invalidInput("--horizon must be at least 1") }
+      let loaded = try StandardPlugins.registry.sources[runConfig.source.plugin]!.make(runConfig.source.parameters).load()
+      let frame = loaded.frame
+      let trainRows = try SplitPolicy(parameters: runConfig.split).trainRows(of: frame)
+      guard trainRows < frame.rowCount else { throw SeismoError.invalidInput("the split leaves no test rows to forecast") }
+      let detector = try LSTMForecasterDetector(parameters: runConfig.detector.parameters)
+      _ = try detector.fit(
+        frame.rows(0..<trainRows),
+        observer: quiet ? nil : { epoch, planned in Console.err("epoch \(epoch.epoch)/\(planned)  loss \(String(format: "%.5f", epoch.loss))") })
+      let forecastMode: LSTMForecasterDetector.ForecastMode =
+        switch mode {
+        case .point: .pointByPoint
+        case .full: .fullSequence
+        case .multi: .multiSequence(horizon: horizon)
+        }
+      let start = max(trainRows, detector.window)
+      let predicted = try detector.forecast(frame, from: start, mode: forecastMode)
+      let f = frame.featureCount
+      let restart = mode == .multi ? horizon : (mode == .full ? frame.rowCount : 1)
+      var text = CSVText.line(["timestamp", "sequence"] + frame.featureNames.flatMap { ["actual_\($0)", "forecast_\($0)"] }) + "\n"
+      var absoluteErrors = [Double](repeating: 0, count: f)
+      for (i, row) in (start..<frame.rowCount).enumerated() {
+        var fields = [frame.formatTimestamp(frame.timestamps[row]), String(i / restart)]
+        for j in 0..<f {
+          fields += [String(frame[row, j]), String(predicted[i * f + j])]
+          absoluteErrors[j] += Double(abs(frame[row, j] - predicted[i * f + j]))
+        }
+        text += CSVText.line(fields) + "\n"
+      }
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      try write(Data(text.utf8), to: "\(out)/forecast.csv")
+      let count = Double(frame.rowCount - start)
+      Console.out("forecast (\(mode.rawValue)\(mode == .multi ? ", horizon \(horizon)" : "")) of \(Int(count)) test rows:")
+      for j in 0..<f { Console.out("  \(frame.featureNames[j]): mean absolute error \(String(format: "%.4g", absoluteErrors[j] / count))") }
+      Console.out("wrote \(out)/forecast.csv")
+    }
+  }
+}
