@@ -30,6 +30,9 @@ let package = Package(
       name: "SeismoNN", dependencies: ["SeismoCore", "COpenBLAS"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
 
+    // The HTML report with inline SVG charts.
+    .target(name: "SeismoReport", dependencies: ["SeismoCore"]),
+
     // Plugins.
     .target(name: "CSVSource", dependencies: ["SeismoCore", "CLibCSV"], path: "Plugins/CSVSource"),
     .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
@@ -42,7 +45,7 @@ let package = Package(
     .target(
       name: "SeismoCLI",
       dependencies: [
-        "SeismoCore", "SeismoNN", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
+        "SeismoCore", "SeismoNN", "SeismoReport", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
         "LSTMAutoencoder", "LSTMForecaster",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -54,6 +57,7 @@ let package = Package(
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
+    .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "Thresholds", "SeismoCore"]),
     .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo"]),
   ]

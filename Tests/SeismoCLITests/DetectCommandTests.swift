@@ -43,14 +43,15 @@ import Testing
 
     let lines = try scratch.read("out/scores.csv").split(separator: "\n")
     #expect(lines.count == 401)
-    #expect(lines[0] == "timestamp,part,score,threshold,is_anomaly,error_a,error_b")
+    #expect(lines[0] == "timestamp,part,score,threshold,is_anomaly,value_a,value_b,error_a,error_b")
     #expect(lines[1].hasPrefix("\(date(18_262)),train,,6.0,,"), "warm-up rows have no score")
     let spikeRow = lines[1 + 250].split(separator: ",", omittingEmptySubsequences: false)
     #expect(spikeRow[0] == Substring(date(18_262 + 250)))
     #expect(spikeRow[1] == "test")
     #expect(Float(spikeRow[2])! > 6)
     #expect(spikeRow[4] == "1")
-    #expect(Float(spikeRow[6])! == Float(spikeRow[2])!, "score = max feature error, here b's")
+    #expect(Float(spikeRow[8])! == Float(spikeRow[2])!, "score = max feature error, here b's")
+    #expect(Float(spikeRow[6])! > 55, "value_b holds the spiked input")
     let flagged = lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[4] == "1" }
     #expect(flagged.count == 3)
   }

@@ -19,8 +19,9 @@ struct DetectCommand: ParsableCommand {
       Relative paths in the file are taken from the file's folder. Every key is checked before any \
       work starts. `seismo plugins` lists plugins and parameters.
 
-      Writes summary.json (run, features, threshold, anomalies with their top feature, timings) and \
-      scores.csv (timestamp, part, score, threshold, is_anomaly, one error column per feature).
+      Writes summary.json (run, features, threshold, anomalies with their top feature, timings), \
+      scores.csv (timestamp, part, score, threshold, is_anomaly, then value_ and error_ columns per \
+      feature) and report.html (charts of the features, scores, loss, importance; open it in a browser).
 
       Example: seismo detect examples/demo.yaml --set detector.window=30 --out runs/w30
       """)
@@ -67,15 +68,16 @@ struct DetectCommand: ParsableCommand {
   /// Runs `config`, writes the run folder and prints the summary; returns the run and its folder.
   static func execute(_ config: RunConfig, out: String?, quiet: Bool) throws -> (RunResult, String) {
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
+    let progress = ProgressLine(quiet: quiet)
     let run = try pipeline.run(
-      observer: quiet ? nil : { epoch, planned in
-        let validation = epoch.validationLoss.map { String(format: "  val_loss %.5f", $0) } ?? ""
-        Console.err(
-          "epoch \(epoch.epoch)/\(planned)  loss \(String(format: "%.5f", epoch.loss))\(validation)  \(String(format: "%.2fs", epoch.seconds))")
-      },
-      log: { if !quiet { Console.err($0) } })
+      observer: progress.observer,
+      log: { message in
+        progress.finish()
+        if !quiet { Console.err(message) }
+      })
+    progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
-    try RunDirectory(path: directory).write(run)
+    try RunOutput.write(run, to: directory)
     if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     return (run, directory)
   }

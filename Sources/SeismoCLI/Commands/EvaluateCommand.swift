@@ -62,7 +62,6 @@ struct EvaluateCommand: ParsableCommand {
       let evaluation = Evaluation(flags: flags, labels: truth)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      encoder.keyEncodingStrategy = .convertToSnakeCase
       try write(encoder.encode(evaluation), to: "\(folder)/evaluation.json")
       for line in Self.lines(evaluation, part: part.rawValue) { Console.out(line) }
     }

@@ -52,9 +52,9 @@ struct ForecastCommand: ParsableCommand {
       let trainRows = try SplitPolicy(parameters: runConfig.split).trainRows(of: frame)
       guard trainRows < frame.rowCount else { throw SeismoError.invalidInput("the split leaves no test rows to forecast") }
       let detector = try LSTMForecasterDetector(parameters: runConfig.detector.parameters)
-      _ = try detector.fit(
-        frame.rows(0..<trainRows),
-        observer: quiet ? nil : { epoch, planned in Console.err("epoch \(epoch.epoch)/\(planned)  loss \(String(format: "%.5f", epoch.loss))") })
+      let progress = ProgressLine(quiet: quiet)
+      _ = try detector.fit(frame.rows(0..<trainRows), observer: progress.observer)
+      progress.finish()
       let forecastMode: LSTMForecasterDetector.ForecastMode =
         switch mode {
         case .point: .pointByPoint

@@ -26,7 +26,8 @@ enum RunReporting {
         lines.append("  \(entry.feature): \(format(Float(entry.mean))) ± \(format(Float(entry.std)))")
       }
     }
-    lines.append("wrote \(directory)/\(RunDirectory.summaryFile) and \(directory)/\(RunDirectory.scoresFile)")
+    lines.append(
+      "wrote \(directory)/\(RunDirectory.summaryFile), \(directory)/\(RunDirectory.scoresFile) and \(directory)/\(RunOutput.reportFile)")
     return lines
   }
 

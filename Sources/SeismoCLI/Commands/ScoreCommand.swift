@@ -10,7 +10,8 @@ struct ScoreCommand: ParsableCommand {
     discussion: """
       Uses the saved detector, scaler, weights and threshold; nothing is retrained. The data is read \
       as the training data was (same time column, format and gap policy) and must have the model's \
-      feature columns. Writes summary.json and scores.csv like detect; every row counts as test.
+      feature columns. Writes summary.json, scores.csv and report.html like detect; every row counts \
+      as test.
 
       Example: seismo detect run.yaml --save-model vix.seismo && seismo score --model vix.seismo new.csv
       """)
@@ -43,7 +44,7 @@ struct ScoreCommand: ParsableCommand {
       let run = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
       let directory = out ?? "seismo-out/\(run.runID)"
-      try RunDirectory(path: directory).write(run)
+      try RunOutput.write(run, to: directory)
       if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     }
   }

@@ -15,7 +15,8 @@ public struct SeismoCommand: ParsableCommand {
       """,
     version: SeismoVersion.current,
     subcommands: [
-      DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, ForecastCommand.self, PluginsCommand.self,
+      DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, ForecastCommand.self, ReportCommand.self,
+      PluginsCommand.self,
       BenchCommand.self,
     ])
 

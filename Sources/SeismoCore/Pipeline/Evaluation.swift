@@ -16,6 +16,11 @@ public struct Evaluation: Sendable, Codable, Equatable {
     /// Harmonic mean of precision and recall; 0 when both are 0.
     public var f1: Double
 
+    enum CodingKeys: String, CodingKey {
+      case precision, recall, f1
+      case truePositives = "true_positives", falsePositives = "false_positives", falseNegatives = "false_negatives"
+    }
+
     init(flags: [Bool], labels: [Bool]) {
       var tp = 0, fp = 0, fn = 0
       for (flag, label) in zip(flags, labels) {
@@ -37,6 +42,11 @@ public struct Evaluation: Sendable, Codable, Equatable {
   public var eventsDetected: Int
   public var pointwise: Metrics
   public var pointAdjusted: Metrics
+
+  enum CodingKeys: String, CodingKey {
+    case rows, events, pointwise
+    case labelledRows = "labelled_rows", eventsDetected = "events_detected", pointAdjusted = "point_adjusted"
+  }
 
   /// - Parameters: `flags` and `labels`, one per row, in time order.
   public init(flags: [Bool], labels: [Bool]) {

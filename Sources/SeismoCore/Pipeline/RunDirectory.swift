@@ -3,8 +3,9 @@ import Foundation
 /// Writes a run into a folder: `summary.json` and `scores.csv`.
 ///
 /// `scores.csv` has one row per input row: `timestamp, part, score, threshold, is_anomaly`, then
-/// one `error_<feature>` column per feature. Warm-up rows (before the detector's first score)
-/// have empty score and error cells. Each file is written to a temporary name and renamed, so a
+/// one `value_<feature>` column per feature (the input, as loaded) and one `error_<feature>`
+/// column per feature. Warm-up rows (before the detector's first score) have empty score,
+/// is_anomaly and error cells. Each file is written to a temporary name and renamed, so a
 /// failure never leaves a half-written file behind.
 public struct RunDirectory: ResultSink {
   public let path: String
@@ -28,7 +29,9 @@ public struct RunDirectory: ResultSink {
     let frame = run.frame
     let scores = run.scores
     let threshold = String(run.threshold)
-    var text = CSVText.line(["timestamp", "part", "score", "threshold", "is_anomaly"] + frame.featureNames.map { "error_" + $0 })
+    var text = CSVText.line(
+      ["timestamp", "part", "score", "threshold", "is_anomaly"] + frame.featureNames.map { "value_" + $0 }
+        + frame.featureNames.map { "error_" + $0 })
     text.reserveCapacity(frame.rowCount * (40 + 12 * frame.featureCount))
     text += "\n"
     let blanks = String(repeating: ",", count: frame.featureCount)
@@ -36,11 +39,11 @@ public struct RunDirectory: ResultSink {
       text += frame.formatTimestamp(frame.timestamps[row])
       text += row < run.trainRows ? ",train," : ",test,"
       let i = row - scores.firstRow
+      text += i < 0 ? ",\(threshold)," : "\(scores.values[i]),\(threshold),\(run.isAnomaly(i) ? 1 : 0)"
+      for f in 0..<frame.featureCount { text += ",\(frame[row, f])" }
       if i < 0 {
-        text += ",\(threshold),"
         text += blanks
       } else {
-        text += "\(scores.values[i]),\(threshold),\(run.isAnomaly(i) ? 1 : 0)"
         for f in 0..<frame.featureCount { text += ",\(scores.featureErrors[i * frame.featureCount + f])" }
       }
       text += "\n"

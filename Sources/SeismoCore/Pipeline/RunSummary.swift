@@ -12,6 +12,11 @@ public struct RunSummary: Codable, Sendable {
     public var rowsRead: Int
     public var cellsFilled: Int
     public var rowsDropped: Int
+
+    enum CodingKeys: String, CodingKey {
+      case plugin, parameters, origin
+      case rowsRead = "rows_read", cellsFilled = "cells_filled", rowsDropped = "rows_dropped"
+    }
   }
 
   public struct Split: Codable, Sendable {
@@ -20,6 +25,11 @@ public struct RunSummary: Codable, Sendable {
     public var testRows: Int
     /// Timestamp of the last training row ("" when scoring a saved model: nothing trained).
     public var trainEnd: String
+
+    enum CodingKeys: String, CodingKey {
+      case parameters
+      case trainRows = "train_rows", testRows = "test_rows", trainEnd = "train_end"
+    }
   }
 
   public struct Threshold: Codable, Sendable {
@@ -40,6 +50,11 @@ public struct RunSummary: Codable, Sendable {
     public var topFeature: String
     /// `train` or `test`.
     public var part: String
+
+    enum CodingKeys: String, CodingKey {
+      case timestamp, score, part
+      case topFeature = "top_feature"
+    }
   }
 
   public var runId: String
@@ -57,6 +72,12 @@ public struct RunSummary: Codable, Sendable {
   public var testAnomalyCount: Int
   public var anomalies: [Flag]
   public var timings: [String: Double]
+
+  enum CodingKeys: String, CodingKey {
+    case source, features, split, detector, threshold, importance, training, anomalies, timings
+    case runId = "run_id", startedAt = "started_at", seismoVersion = "seismo_version", scoredRows = "scored_rows"
+    case anomalyCount = "anomaly_count", testAnomalyCount = "test_anomaly_count"
+  }
 
   public init(_ run: RunResult) {
     let frame = run.frame
@@ -89,19 +110,20 @@ public struct RunSummary: Codable, Sendable {
     timings = run.timings
   }
 
-  /// Pretty, key-sorted JSON with snake_case keys.
+  /// Pretty, key-sorted JSON (keys are snake_case by their coding keys).
   public func jsonData() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
     return try encoder.encode(self)
   }
 
   /// Reads a `summary.json`.
   public static func read(from data: Data) throws -> RunSummary {
-    let decoder = JSONDecoder()
-    decoder.keyDecodingStrategy = .convertFromSnakeCase
-    return try decoder.decode(RunSummary.self, from: data)
+    do {
+      return try JSONDecoder().decode(RunSummary.self, from: data)
+    } catch {
+      throw SeismoError.state("summary.json is not a Seismo run summary (\(error.localizedDescription))")
+    }
   }
 }
 

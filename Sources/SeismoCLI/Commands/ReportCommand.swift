@@ -1,0 +1,60 @@
+import ArgumentParser
+import CSVSource
+import Foundation
+import SeismoCore
+import SeismoReport
+
+/// `seismo report RUN_DIR`: rebuild report.html from a run folder.
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Rebuild RUN_DIR/report.html from the run's summary.json and scores.csv.",
+    discussion: """
+      detect and score write the report themselves; use this after editing or copying a run folder. \
+      The page is self-contained (inline SVG, no scripts, no network): open it in any browser.
+      """)
+
+  @Argument(help: ArgumentHelp("A run folder written by detect or score.", valueName: "run-dir"))
+  var folder: String
+
+  func run() throws {
+    try reportingErrors {
+      try RunOutput.writeReport(Self.read(folder), to: folder)
+      Console.out("wrote \(folder)/\(RunOutput.reportFile)")
+    }
+  }
+
+  /// Reads a run folder back into report data.
+  static func read(_ folder: String) throws -> ReportData {
+    let summaryPath = "\(folder)/\(RunDirectory.summaryFile)"
+    guard let bytes = FileManager.default.contents(atPath: summaryPath) else {
+      throw SeismoError.file(path: summaryPath, message: "no such file; is \(folder) a run folder?")
+    }
+    let summary = try RunSummary.read(from: bytes)
+    let scoresPath = "\(folder)/\(RunDirectory.scoresFile)"
+    let indexed = !summary.split.trainEnd.isEmpty && TimestampParser().parse(summary.split.trainEnd) == nil
+    func load(_ columns: [String], gaps: GapPolicy) throws -> Frame {
+      let parameters = Parameters(
+        specs: CSVSource.descriptor.parameters,
+        values: [
+          "path": .text(scoresPath), "columns": .textList(columns), "time_column": .text(indexed ? "none" : "timestamp"),
+          "gaps": .text(gaps.rawValue),
+        ])
+      return try CSVSource(parameters: parameters).load().frame
+    }
+    let valued = try load(summary.features.map { "value_" + $0 }, gaps: .error)
+    let frame = try Frame(
+      timestamps: valued.timestamps, timeKind: valued.timeKind, featureNames: summary.features, values: valued.values,
+      source: scoresPath)
+    let scored = try load(["score"] + summary.features.map { "error_" + $0 }, gaps: .drop)
+    let rowOf = Dictionary(uniqueKeysWithValues: frame.timestamps.enumerated().map { ($1, $0) })
+    let f = summary.features.count
+    return ReportData(
+      runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
+      trainRows: summary.split.trainRows, scoreRows: scored.timestamps.map { rowOf[$0]! }, scores: scored.column(0),
+      topFeatures: (0..<scored.rowCount).map { r in
+        summary.features[(0..<f).max { scored[r, 1 + $0] < scored[r, 1 + $1] }!]
+      },
+      threshold: summary.threshold.value, history: summary.training.history, importance: summary.importance?.ranking)
+  }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import SeismoCore
+
+/// Inline SVG charts. Every chart is an `<svg class="chart" data-chart=KIND>`; its data lines are
+/// `<polyline class="series">`, flagged rows `<circle class="flag">`, the threshold
+/// `<line class="threshold" data-value=…>` and the train/test cut `<line class="boundary">`, so
+/// tests and readers can find them.
+enum Charts {
+  static let width = 960.0
+  static let margin = (left: 70.0, right: 20.0, top: 28.0, bottom: 34.0)
+
+  /// A line over time with optional flags, threshold and train/test boundary.
+  static func timeSeries(
+    kind: String, title: String, yLabel: String, timestamps: [Timestamp], values: [Double], flags: [Int],
+    threshold: Double?, boundary: Timestamp?, timeKind: Frame.TimeKind, height: Double = 190, attributes: String = ""
+  ) -> String {
+    guard let first = timestamps.first, let last = timestamps.last else { return "" }
+    let x = LinearScale(domain: Double(first)...Double(max(last, first + 1)), range: margin.left...(width - margin.right))
+    var low = values.min() ?? 0, high = values.max() ?? 1
+    if let threshold {
+      low = min(low, threshold)
+      high = max(high, threshold)
+    }
+    let y = LinearScale(domain: low...high, range: margin.top...(height - margin.bottom), flipped: true, padding: 0.05)
+    var svg = open(kind: kind, height: height, title: title, attributes: attributes)
+    svg += axes(x: x, y: y, height: height, yLabel: yLabel, timeTicks: TimeTicks.ticks(from: first, to: last, kind: timeKind))
+    if let boundary, boundary > first, boundary < last {
+      let bx = x(Double(boundary))
+      svg += line(bx, margin.top, bx, height - margin.bottom, class: "boundary", extra: "stroke-dasharray=\"4 3\"")
+      svg += text(bx + 4, margin.top + 10, "test →", class: "note")
+    }
+    let xs = timestamps.map { x(Double($0)) }
+    let keep = Downsampling.indices(xs: xs, ys: values)
+    let points = keep.map { String(format: "%.1f,%.1f", xs[$0], y(values[$0])) }.joined(separator: " ")
+    svg += "<polyline class=\"series\" data-points=\"\(keep.count)\" points=\"\(points)\"/>\n"
+    if let threshold {
+      let ty = y(threshold)
+      svg += line(margin.left, ty, width - margin.right, ty, class: "threshold", extra: "data-value=\"\(threshold)\"")
+      svg += text(width - margin.right - 4, ty - 4, "threshold \(Format.number(threshold))", class: "note", anchor: "end")
+    }
+    for i in flags {
+      svg += String(format: "<circle class=\"flag\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", xs[i], y(values[i]))
+    }
+    return svg + "</svg>\n"
+  }
+
+  /// Training and validation loss per epoch.
+  static func loss(_ history: [EpochRecord]) -> String {
+    let height = 220.0
+    let epochs = history.map { Double($0.epoch) }
+    let all = history.map(\.loss) + history.compactMap(\.validationLoss)
+    guard let minEpoch = epochs.first, let maxEpoch = epochs.last, let low = all.min(), let high = all.max() else { return "" }
+    let x = LinearScale(domain: minEpoch...max(maxEpoch, minEpoch + 1), range: margin.left...(width - margin.right))
+    let y = LinearScale(domain: low...high, range: margin.top...(height - margin.bottom), flipped: true, padding: 0.05)
+    var svg = open(kind: "loss", height: height, title: "Training and validation loss per epoch")
+    let ticks = x.ticks(8).filter { $0 == $0.rounded() }.map { (Timestamp($0), String(Int($0))) }
+    svg += axes(x: x, y: y, height: height, yLabel: "loss", timeTicks: ticks, xLabel: "epoch")
+    func series(_ values: [(Double, Double)], _ name: String) -> String {
+      let pts = values.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+      return "<polyline class=\"series \(name)\" data-name=\"\(name)\" points=\"\(pts)\"/>\n"
+    }
+    svg += series(history.map { (Double($0.epoch), $0.loss) }, "loss")
+    let validation = history.compactMap { r in r.validationLoss.map { (Double(r.epoch), $0) } }
+    if !validation.isEmpty { svg += series(validation, "val_loss") }
+    svg += legend([("loss", "training"), ("val_loss", "validation")].filter { $0.0 == "loss" || !validation.isEmpty })
+    return svg + "</svg>\n"
+  }
+
+  /// Histogram of training scores (40 bins) with the threshold.
+  static func histogram(_ scores: [Float], threshold: Float) -> String {
+    guard let low = scores.min(), let high = scores.max() else { return "" }
+    let height = 220.0, bins = 40
+    let top = max(Double(high), Double(threshold)), bottom = Double(low)
+    let binWidth = max((top - bottom) / Double(bins), 1e-12)
+    var counts = [Int](repeating: 0, count: bins)
+    for s in scores { counts[min(Int((Double(s) - bottom) / binWidth), bins - 1)] += 1 }
+    let x = LinearScale(domain: bottom...(bottom + binWidth * Double(bins)), range: margin.left...(width - margin.right))
+    let y = LinearScale(domain: 0...Double(counts.max() ?? 1), range: margin.top...(height - margin.bottom), flipped: true)
+    var svg = open(kind: "histogram", height: height, title: "Training scores and the threshold")
+    let ticks = x.ticks(6).map { (Timestamp(0), Format.number($0), $0) }
+    svg += axes(x: x, y: y, height: height, yLabel: "rows", timeTicks: [], xLabel: "score")
+    for t in ticks { svg += text(x(t.2), height - margin.bottom + 14, t.1, class: "tick", anchor: "middle") }
+    for (b, c) in counts.enumerated() where c > 0 {
+      let x0 = x(bottom + Double(b) * binWidth), x1 = x(bottom + Double(b + 1) * binWidth)
+      svg += String(
+        format: "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", x0, y(Double(c)),
+        max(x1 - x0 - 1, 0.5), y(0) - y(Double(c)))
+    }
+    let tx = x(Double(threshold))
+    svg += line(tx, margin.top, tx, height - margin.bottom, class: "threshold", extra: "data-value=\"\(threshold)\"")
+    svg += text(tx + 4, margin.top + 10, "threshold \(Format.number(Double(threshold)))", class: "note")
+    return svg + "</svg>\n"
+  }
+
+  /// Horizontal bars of mean importance with ± std whiskers.
+  static func importance(_ entries: [FeatureImportanceEntry]) -> String {
+    guard !entries.isEmpty else { return "" }
+    let rowHeight = 24.0, left = 220.0
+    let height = margin.top + margin.bottom + rowHeight * Double(entries.count)
+    let low = min(0, entries.map { $0.mean - $0.std }.min()!), high = max(entries.map { $0.mean + $0.std }.max()!, 1e-9)
+    let x = LinearScale(domain: low...high, range: left...(width - margin.right), padding: 0.05)
+    var svg = open(kind: "importance", height: height, title: "Feature importance: increase in mean score when shuffled")
+    for t in x.ticks(6) {
+      svg += line(x(t), margin.top, x(t), height - margin.bottom, class: "grid")
+      svg += text(x(t), height - margin.bottom + 14, Format.number(t), class: "tick", anchor: "middle")
+    }
+    svg += line(x(0), margin.top, x(0), height - margin.bottom, class: "axis")
+    for (i, e) in entries.enumerated() {
+      let cy = margin.top + rowHeight * (Double(i) + 0.5)
+      let (a, b) = (x(min(0, e.mean)), x(max(0, e.mean)))
+      svg += text(left - 8, cy + 4, e.feature, class: "label", anchor: "end")
+      svg += String(
+        format: "<rect class=\"bar importance\" data-feature=\"%@\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n",
+        Format.escape(e.feature), a, cy - 8, max(b - a, 0.5), 16.0)
+      svg += line(x(e.mean - e.std), cy, x(e.mean + e.std), cy, class: "whisker")
+    }
+    return svg + "</svg>\n"
+  }
+
+  // MARK: - Pieces
+
+  static func open(kind: String, height: Double, title: String, attributes: String = "") -> String {
+    String(
+      format: "<svg class=\"chart\" data-chart=\"%@\" %@ viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\">\n<title>%@</title>\n",
+      kind, attributes, width, height, Format.escape(title))
+      + text(margin.left, 16, title, class: "title")
+  }
+
+  static func axes(
+    x: LinearScale, y: LinearScale, height: Double, yLabel: String, timeTicks: [(Timestamp, String)], xLabel: String? = nil
+  ) -> String {
+    var svg = ""
+    for t in y.ticks(4) {
+      svg += line(margin.left, y(t), width - margin.right, y(t), class: "grid")
+      svg += text(margin.left - 6, y(t) + 4, Format.number(t), class: "tick", anchor: "end")
+    }
+    for (t, label) in timeTicks {
+      svg += line(x(Double(t)), height - margin.bottom, x(Double(t)), height - margin.bottom + 4, class: "axis")
+      svg += text(x(Double(t)), height - margin.bottom + 16, label, class: "tick", anchor: "middle")
+    }
+    svg += line(margin.left, height - margin.bottom, width - margin.right, height - margin.bottom, class: "axis")
+    svg += line(margin.left, margin.top, margin.left, height - margin.bottom, class: "axis")
+    svg += String(
+      format: "<text class=\"axis-label\" transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\">%@</text>\n",
+      (margin.top + height - margin.bottom) / 2, Format.escape(yLabel))
+    if let xLabel { svg += text(width - margin.right, height - 4, xLabel, class: "axis-label", anchor: "end") }
+    return svg
+  }
+
+  static func legend(_ items: [(String, String)]) -> String {
+    var svg = ""
+    for (i, item) in items.enumerated() {
+      let x = width - margin.right - 200 + Double(i) * 100
+      svg += line(x, 14, x + 18, 14, class: "legend \(item.0)")
+      svg += text(x + 22, 18, item.1, class: "note")
+    }
+    return svg
+  }
+
+  static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, class name: String, extra: String = "") -> String {
+    String(format: "<line class=\"%@\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" %@/>\n", name, x1, y1, x2, y2, extra)
+  }
+
+  static func text(_ x: Double, _ y: Double, _ s: String, class name: String, anchor: String = "start") -> String {
+    String(
+      format: "<text class=\"%@\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%@\">%@</text>\n", name, x, y, anchor, Format.escape(s))
+  }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SeismoCore
+
+/// One self-contained HTML page about a run: inline CSS and SVG, no scripts, no network.
+///
+/// Sections: a summary; each feature over time with flagged rows and the train/test boundary;
+/// the anomaly score with its threshold; training and validation loss; the histogram of training
+/// scores with the threshold; feature importance; the table of top anomalies.
+public enum HTMLReport {
+  /// At most this many feature panels (the most important first when importance ran).
+  public static let maxFeaturePanels = 12
+  /// Rows of the top-anomalies table.
+  public static let maxTableRows = 30
+
+  public static func render(_ data: ReportData) -> String {
+    let frame = data.frame
+    let flagged = data.flagged
+    let flaggedRows = flagged.map { data.scoreRows[$0] }
+    let boundary: Timestamp? = data.trainRows > 0 && data.trainRows < frame.rowCount ? frame.timestamps[data.trainRows] : nil
+    var html = """
+      <!doctype html>
+      <html lang="en"><head><meta charset="utf-8">
+      <title>Seismo run \(Format.escape(data.runID))</title>
+      <style>\(css)</style></head><body>
+      <h1>Seismo run <code>\(Format.escape(data.runID))</code></h1>
+      <p class="summary">\(Format.escape(data.detector)) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \
+      \(frame.rowCount) rows (\(frame.formatTimestamp(frame.timestamps[0])) – \(frame.formatTimestamp(frame.timestamps[frame.rowCount - 1]))), \
+      \(data.trainRows) training rows. Threshold (\(Format.escape(data.thresholdPlugin))): <b>\(Format.number(Double(data.threshold)))</b>. \
+      Anomalies: <b data-anomaly-count="\(flagged.count)">\(flagged.count)</b>, \
+      \(flaggedRows.filter { $0 >= data.trainRows }.count) in the test part.</p>
+
+      """
+
+    html += "<h2>Features over time</h2>\n<p class=\"hint\">Red dots: flagged rows. Dashed line: start of the test part.</p>\n"
+    let order = data.importance.map { ranking in ranking.compactMap { frame.featureIndex($0.feature) } } ?? Array(0..<frame.featureCount)
+    let shown = Array(order.prefix(maxFeaturePanels))
+    for j in shown {
+      html += Charts.timeSeries(
+        kind: "feature", title: frame.featureNames[j], yLabel: frame.featureNames[j], timestamps: frame.timestamps,
+        values: frame.column(j).map(Double.init), flags: flaggedRows, threshold: nil, boundary: boundary,
+        timeKind: frame.timeKind, height: 170, attributes: "data-feature=\"\(Format.escape(frame.featureNames[j]))\"")
+    }
+    if frame.featureCount > shown.count {
+      html += "<p class=\"hint\">\(frame.featureCount - shown.count) more features are in scores.csv.</p>\n"
+    }
+
+    html += "<h2>Anomaly score</h2>\n"
+    html += Charts.timeSeries(
+      kind: "score", title: "Score of each row (\(Format.escape(data.detector)))", yLabel: "score",
+      timestamps: data.scoreRows.map { frame.timestamps[$0] }, values: data.scores.map(Double.init), flags: flagged,
+      threshold: Double(data.threshold), boundary: boundary, timeKind: frame.timeKind, height: 230)
+
+    if !data.history.isEmpty {
+      html += "<h2>Training</h2>\n" + Charts.loss(data.history)
+    }
+    let trainingScores = data.trainingScores
+    if !trainingScores.isEmpty {
+      html += "<h2>Training score distribution</h2>\n" + Charts.histogram(trainingScores, threshold: data.threshold)
+    }
+    if let importance = data.importance, !importance.isEmpty {
+      html += "<h2>Feature importance</h2>\n" + Charts.importance(importance)
+    }
+    html += table(data, flagged: flagged)
+    return html + "<p class=\"hint\">Seismo \(SeismoVersion.current)</p>\n</body></html>\n"
+  }
+
+  static func table(_ data: ReportData, flagged: [Int]) -> String {
+    let frame = data.frame
+    let top = flagged.sorted { data.scores[$0] > data.scores[$1] }.prefix(maxTableRows)
+    guard !top.isEmpty else { return "<h2>Top anomalies</h2>\n<p>No row scored above the threshold.</p>\n" }
+    let columns = frame.featureNames.prefix(maxFeaturePanels)
+    var html = "<h2>Top anomalies</h2>\n<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>score</th><th>top feature</th>"
+    html += columns.map { "<th>\(Format.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+    for i in top {
+      let row = data.scoreRows[i]
+      html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(Format.number(Double(data.scores[i])))</td>"
+      html += "<td>\(Format.escape(data.topFeatures[i]))</td>"
+      html += columns.indices.map { "<td>\(Format.number(Double(frame[row, $0])))</td>" }.joined() + "</tr>\n"
+    }
+    return html + "</tbody></table>\n"
+  }
+
+  static let css = """
+    body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1000px;color:#1d2330;background:#fff}
+    h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:28px 0 6px;border-bottom:1px solid #e3e6ec;padding-bottom:4px}
+    code{font-size:18px}.summary{margin:4px 0 12px}.hint{color:#667085;font-size:12px;margin:2px 0}
+    svg.chart{display:block;margin:6px 0 14px;background:#fcfcfd}
+    .title{font-weight:600;font-size:13px;fill:#1d2330}.tick{font-size:11px;fill:#667085}.note{font-size:11px;fill:#b42318}
+    .axis-label{font-size:11px;fill:#475467}.label{font-size:12px;fill:#1d2330}
+    .grid{stroke:#eaecf0;stroke-width:1}.axis{stroke:#98a2b3;stroke-width:1}
+    .series{fill:none;stroke:#2e6fdb;stroke-width:1.3}.series.val_loss,.legend.val_loss{stroke:#f79009}.legend.loss{stroke:#2e6fdb}
+    .legend{stroke-width:2}.flag{fill:#d92d20;stroke:#fff;stroke-width:.6}
+    .threshold{stroke:#d92d20;stroke-width:1.4;stroke-dasharray:6 4}.boundary{stroke:#475467;stroke-width:1.2}
+    .bar{fill:#84adf0}.bar.importance{fill:#2e6fdb}.whisker{stroke:#1d2330;stroke-width:1.5}
+    table.anomalies{border-collapse:collapse;font-size:12px;width:100%}
+    .anomalies th,.anomalies td{border-bottom:1px solid #eaecf0;padding:4px 8px;text-align:right}
+    .anomalies th:first-child,.anomalies td:first-child,.anomalies td:nth-child(3),.anomalies th:nth-child(3){text-align:left}
+    """
+}

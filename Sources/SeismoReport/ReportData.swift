@@ -1,0 +1,53 @@
+import SeismoCore
+
+/// What a report shows: the input series, the scores and flags, training history, importance.
+/// Built from a finished run, or read back from a run folder by `seismo report`.
+public struct ReportData: Sendable {
+  public var runID: String
+  public var detector: String
+  public var thresholdPlugin: String
+  /// Input rows (values in the data's units) on their time axis.
+  public var frame: Frame
+  /// Leading rows of `frame` that trained (0 when a saved model scored the data).
+  public var trainRows: Int
+  /// Frame row of each score.
+  public var scoreRows: [Int]
+  public var scores: [Float]
+  /// Top feature of each score.
+  public var topFeatures: [String]
+  public var threshold: Float
+  public var history: [EpochRecord]
+  public var importance: [FeatureImportanceEntry]?
+
+  public init(
+    runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, scoreRows: [Int],
+    scores: [Float], topFeatures: [String], threshold: Float, history: [EpochRecord], importance: [FeatureImportanceEntry]?
+  ) {
+    self.runID = runID
+    self.detector = detector
+    self.thresholdPlugin = thresholdPlugin
+    self.frame = frame
+    self.trainRows = trainRows
+    self.scoreRows = scoreRows
+    self.scores = scores
+    self.topFeatures = topFeatures
+    self.threshold = threshold
+    self.history = history
+    self.importance = importance
+  }
+
+  public init(_ run: RunResult) {
+    let indices = run.scores.values.indices
+    self.init(
+      runID: run.runID, detector: run.config.detector.plugin, thresholdPlugin: run.config.threshold.plugin,
+      frame: run.frame, trainRows: run.trainRows, scoreRows: indices.map { $0 + run.scores.firstRow },
+      scores: run.scores.values, topFeatures: indices.map { run.frame.featureNames[run.scores.topFeature(at: $0)] },
+      threshold: run.threshold, history: run.training.history, importance: run.importance)
+  }
+
+  /// Indices into `scores` of flagged rows (score strictly above the threshold).
+  public var flagged: [Int] { scores.indices.filter { scores[$0] > threshold } }
+
+  /// Scores of training rows, for the histogram.
+  public var trainingScores: [Float] { zip(scoreRows, scores).filter { $0.0 < trainRows }.map(\.1) }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import SeismoCore
+
+/// A linear map from data values to SVG pixels, with readable tick values.
+struct LinearScale {
+  var domain: ClosedRange<Double>
+  var range: ClosedRange<Double>
+  /// True when the pixel axis points the other way (SVG's y grows downwards).
+  var flipped = false
+
+  init(domain: ClosedRange<Double>, range: ClosedRange<Double>, flipped: Bool = false, padding: Double = 0) {
+    var low = domain.lowerBound, high = domain.upperBound
+    if high - low < 1e-12 {
+      low -= 1
+      high += 1
+    }
+    let pad = (high - low) * padding
+    self.domain = (low - pad)...(high + pad)
+    self.range = range
+    self.flipped = flipped
+  }
+
+  func callAsFunction(_ value: Double) -> Double {
+    let fraction = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
+    let f = flipped ? 1 - fraction : fraction
+    return range.lowerBound + f * (range.upperBound - range.lowerBound)
+  }
+
+  /// About `count` round tick values (1, 2 or 5 × 10ⁿ apart) inside the domain.
+  func ticks(_ count: Int = 4) -> [Double] {
+    let span = domain.upperBound - domain.lowerBound
+    let raw = span / Double(max(count, 1))
+    let magnitude = pow(10, (log10(raw)).rounded(.down))
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+    var ticks: [Double] = []
+    var t = (domain.lowerBound / step).rounded(.up) * step
+    while t <= domain.upperBound + step * 1e-9 {
+      ticks.append(abs(t) < step * 1e-9 ? 0 : t)
+      t += step
+    }
+    return ticks
+  }
+}
+
+/// Tick positions and labels for a time axis: years, months or days, whichever gives 3–12 ticks.
+enum TimeTicks {
+  static func ticks(from start: Timestamp, to end: Timestamp, kind: Frame.TimeKind) -> [(Timestamp, String)] {
+    guard kind == .calendar else {
+      return LinearScale(domain: Double(start)...Double(end), range: 0...1).ticks(6).map { (Timestamp($0), String(Int($0))) }
+    }
+    let first = CivilTime.date(days: Int(start / 86_400)), last = CivilTime.date(days: Int(end / 86_400))
+    let years = last.year - first.year
+    func day(_ y: Int, _ m: Int, _ d: Int) -> Timestamp { Timestamp(CivilTime.days(year: y, month: m, day: d)) * 86_400 }
+    var out: [(Timestamp, String)] = []
+    if years >= 3 {
+      let step = max(1, Int((Double(years) / 8).rounded(.up)))
+      for y in stride(from: first.year + 1, through: last.year, by: step) { out.append((day(y, 1, 1), String(y))) }
+    } else {
+      let months = years * 12 + last.month - first.month
+      if months >= 3 {
+        let step = max(1, Int((Double(months) / 8).rounded(.up)))
+        var (y, m) = (first.year, first.month + 1)
+        while day(y, min(m, 12), 1) <= end {
+          if m > 12 {
+            y += 1
+            m -= 12
+            continue
+          }
+          out.append((day(y, m, 1), String(format: "%04d-%02d", y, m)))
+          m += step
+        }
+      } else {
+        let days = Int((end - start) / 86_400)
+        let step = max(1, days / 8)
+        for d in stride(from: Int(start / 86_400), through: Int(end / 86_400), by: step) {
+          let c = CivilTime.date(days: d)
+          out.append((Timestamp(d) * 86_400, String(format: "%02d-%02d", c.month, c.day)))
+        }
+      }
+    }
+    return out.filter { $0.0 >= start && $0.0 <= end }
+  }
+}
+
+/// Keeps at most four points per pixel column — first, lowest, highest, last — so a line chart
+/// of 100,000 points looks the same as the full series at a fraction of the size.
+enum Downsampling {
+  /// Indices into `xs`/`ys` (xs in pixels, ascending) to draw, in order.
+  static func indices(xs: [Double], ys: [Double]) -> [Int] {
+    guard xs.count > 4 else { return Array(xs.indices) }
+    var keep: [Int] = []
+    var bucketStart = 0
+    func flush(_ end: Int) {
+      let range = bucketStart..<end
+      guard !range.isEmpty else { return }
+      let low = range.min { ys[$0] < ys[$1] }!, high = range.max { ys[$0] < ys[$1] }!
+      keep += Set([range.lowerBound, low, high, end - 1]).sorted()
+    }
+    for i in 1..<xs.count where Int(xs[i]) != Int(xs[bucketStart]) {
+      flush(i)
+      bucketStart = i
+    }
+    flush(xs.count)
+    return keep
+  }
+}
+
+/// Number formatting for axes and tables.
+enum Format {
+  static func number(_ v: Double) -> String {
+    let a = abs(v)
+    if a == 0 { return "0" }
+    if a >= 100_000 || a < 0.001 { return String(format: "%.2e", v) }
+    if a >= 100 { return String(format: "%.0f", v) }
+    if a >= 1 { return String(format: "%.2f", v) }
+    return String(format: "%.3f", v)
+  }
+
+  static func escape(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@Suite struct ReportAndProgressTests {
+  let config = """
+    source: { plugin: csv, path: data.csv }
+    split: { train_fraction: 0.7 }
+    detector: { plugin: lstm-autoencoder, window: 5, units: 4, epochs: 3 }
+    threshold: { plugin: percentile, percentile: 97 }
+    """
+
+  @Test func detectWritesTheReportAndReportRebuildsItIdentically() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 150, spikes: [120]))
+    try scratch.write("run.yaml", config)
+    let result = try CLI.run(["detect", "run.yaml", "--out", "r"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("r/report.html"))
+    let first = try scratch.read("r/report.html")
+    #expect(first.contains("data-chart=\"loss\""))
+    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("r/report.html"))
+    let rebuild = try CLI.run(["report", "r"], in: scratch.url)
+    #expect(rebuild.status == 0, "\(rebuild.stderr)")
+    #expect(try scratch.read("r/report.html") == first)
+    let missing = try CLI.run(["report", "nowhere"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr.hasPrefix("error: nowhere/summary.json: no such file"))
+  }
+
+  @Test func plainProgressLinesWhenStderrIsNotATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))
+    try scratch.write("run.yaml", config)
+    let result = try CLI.run(["detect", "run.yaml", "--out", "r"], in: scratch.url)
+    let epochs = result.stderr.split(separator: "\n").filter { $0.hasPrefix("epoch ") }
+    #expect(epochs.count == 3)
+    #expect(epochs[2].hasPrefix("epoch 3/3  loss "))
+    #expect(epochs[2].contains("val_loss ") && epochs[2].hasSuffix("ETA 0.0s"))
+    #expect(!result.stderr.contains("\r"))
+    let quiet = try CLI.run(["detect", "run.yaml", "--out", "q", "--quiet"], in: scratch.url)
+    #expect(quiet.stderr.isEmpty)
+  }
+
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pseudo-terminal"))
+  func oneUpdatingLineUnderATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))
+    try scratch.write("run.yaml", config)
+    // `script` runs the command on a pseudo-terminal and copies what it printed to stdout.
+    let command = "\(CLI.executable.path) detect run.yaml --out r"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", command, "/dev/null"]
+    process.currentDirectoryURL = scratch.url
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(output)")
+    #expect(output.contains("\r\u{1B}[Kepoch 1/3  loss "))
+    #expect(output.contains("\r\u{1B}[Kepoch 3/3  loss "))
+    #expect(!output.contains("epoch 1/3  loss 0.00000\n"), "epochs overwrite one line")
+  }
+}

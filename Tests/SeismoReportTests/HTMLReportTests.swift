@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import SeismoCore
+@testable import SeismoReport
+
+func occurrences(_ needle: String, in haystack: String) -> Int { haystack.components(separatedBy: needle).count - 1 }
+
+@Suite struct HTMLReportTests {
+  /// `rows` days of two features; scores = |b|, warm-up of 2 rows; threshold 5.
+  func data(rows: Int, spikes: Set<Int>, history: [EpochRecord] = [], importance: [FeatureImportanceEntry]? = nil) throws -> ReportData {
+    let values = (0..<rows).flatMap { r -> [Float] in [Float(r % 7), spikes.contains(r) ? 9 : Float(r % 3)] }
+    let frame = try Frame(
+      timestamps: (0..<rows).map { Timestamp(18_262 + $0) * 86_400 }, featureNames: ["vix index", "gold"], values: values)
+    let scoreRows = Array(2..<rows)
+    return ReportData(
+      runID: "r1", detector: "rolling-zscore", thresholdPlugin: "fixed", frame: frame, trainRows: rows / 2,
+      scoreRows: scoreRows, scores: scoreRows.map { frame[$0, 1] }, topFeatures: scoreRows.map { _ in "gold" }, threshold: 5,
+      history: history, importance: importance)
+  }
+
+  @Test func chartsHoldTheRightSeriesFlagsThresholdAndNames() throws {
+    let history = [
+      EpochRecord(epoch: 1, loss: 0.5, validationLoss: 0.6, seconds: 1), EpochRecord(epoch: 2, loss: 0.3, validationLoss: 0.4, seconds: 1),
+    ]
+    let importance = [FeatureImportanceEntry(feature: "gold", mean: 0.3, std: 0.05), FeatureImportanceEntry(feature: "vix index", mean: 0.01, std: 0.01)]
+    let html = HTMLReport.render(try data(rows: 300, spikes: [40, 200, 260], history: history, importance: importance))
+    #expect(occurrences("data-chart=\"feature\"", in: html) == 2)
+    #expect(html.contains("data-feature=\"vix index\"") && html.contains("data-feature=\"gold\""))
+    // Three flags, drawn on each feature panel and on the score chart.
+    #expect(occurrences("class=\"flag\"", in: html) == 3 * 3)
+    #expect(html.contains("data-anomaly-count=\"3\""))
+    // The threshold line on the score chart and the histogram, with its value.
+    #expect(occurrences("class=\"threshold\"", in: html) == 2)
+    #expect(occurrences("data-value=\"5.0\"", in: html) == 2)
+    // Series: one per feature panel, one score, loss and val_loss.
+    #expect(occurrences("<polyline class=\"series", in: html) == 2 + 1 + 2)
+    #expect(html.contains("data-name=\"val_loss\""))
+    #expect(occurrences("class=\"bar importance\"", in: html) == 2)
+    #expect(occurrences("class=\"boundary\"", in: html) == 3, "the train/test cut on every time chart")
+    // Table rows: one per flag, largest score first.
+    #expect(occurrences("<tr><td>", in: html) == 3)
+    #expect(html.contains("<td>2020-02-10</td><td>9.00</td><td>gold</td>"))
+    #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"), "self-contained")
+  }
+
+  @Test func downsamplesLongSeriesButKeepsEveryFlag() throws {
+    let spikes: Set<Int> = [10_000, 55_555, 99_000]
+    let html = HTMLReport.render(try data(rows: 100_000, spikes: spikes))
+    let counts = html.components(separatedBy: "data-points=\"").dropFirst().map { Int($0.prefix { $0.isNumber })! }
+    #expect(counts.count == 3)
+    #expect(counts.allSatisfy { $0 <= 4 * 880 }, "at most four points per pixel column: \(counts)")
+    #expect(occurrences("class=\"flag\"", in: html) == 3 * 3)
+    #expect(html.utf8.count < 1_000_000)
+  }
+
+  @Test func ticksAreRound() {
+    #expect(LinearScale(domain: 0...10, range: 0...100).ticks(4) == [0, 5, 10])
+    #expect(LinearScale(domain: 0.13...0.92, range: 0...100).ticks(4) == [0.2, 0.4, 0.6000000000000001, 0.8])
+    let years = TimeTicks.ticks(
+      from: Timestamp(CivilTime.days(year: 2015, month: 1, day: 5)) * 86_400,
+      to: Timestamp(CivilTime.days(year: 2024, month: 8, day: 30)) * 86_400, kind: .calendar)
+    #expect(years.map(\.1) == ["2016", "2018", "2020", "2022", "2024"])
+  }
+
+  @Test func downsamplingKeepsExtremes() {
+    let xs = (0..<1000).map { Double($0) / 100 }  // ten pixel columns
+    var ys = (0..<1000).map { Double($0 % 10) }
+    ys[555] = 100
+    let keep = Downsampling.indices(xs: xs, ys: ys)
+    #expect(keep.contains(555))
+    #expect(keep.count <= 40)
+    #expect(keep == keep.sorted())
+  }
+}
