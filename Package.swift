@@ -21,6 +21,7 @@ let package = Package(
     // C libraries from Debian (`libcsv-dev`, `libopenblas-dev`).
     .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
     // Core: protocols, Frame, windows, scalers, registry, pipeline, errors.
     .target(name: "SeismoCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -29,6 +30,12 @@ let package = Package(
     .target(
       name: "SeismoNN", dependencies: ["SeismoCore", "COpenBLAS"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+
+    // PostgreSQL: the libpq wrapper and the results schema's migrations (SQL files in sql/).
+    .target(name: "SeismoPostgres", dependencies: ["SeismoCore", "CLibPQ", "SeismoSQL"]),
+    .target(
+      name: "SeismoSQL", path: "sql", exclude: ["README.md", "examples.sql", "market_example.sql"],
+      resources: [.embedInCode("migrations/001_results.sql")]),
 
     // The HTML report with inline SVG charts.
     .target(name: "SeismoReport", dependencies: ["SeismoCore"]),
@@ -40,13 +47,15 @@ let package = Package(
     .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
     .target(name: "LSTMAutoencoder", dependencies: ["SeismoCore", "SeismoNN"], path: "Plugins/LSTMAutoencoder"),
     .target(name: "LSTMForecaster", dependencies: ["SeismoCore", "SeismoNN"], path: "Plugins/LSTMForecaster"),
+    .target(name: "PostgresSource", dependencies: ["SeismoCore", "SeismoPostgres"], path: "Plugins/PostgresSource"),
+    .target(name: "PostgresSink", dependencies: ["SeismoCore", "SeismoPostgres"], path: "Plugins/PostgresSink"),
 
     // Command-line tool: the library holds the commands (testable), the executable calls it.
     .target(
       name: "SeismoCLI",
       dependencies: [
-        "SeismoCore", "SeismoNN", "SeismoReport", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
-        "LSTMAutoencoder", "LSTMForecaster",
+        "SeismoCore", "SeismoNN", "SeismoReport", "SeismoPostgres", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
+        "LSTMAutoencoder", "LSTMForecaster", "PostgresSource", "PostgresSink",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "seismo", dependencies: ["SeismoCLI"]),
@@ -59,6 +68,6 @@ let package = Package(
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "Thresholds", "SeismoCore"]),
-    .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo"]),
+    .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "PostgresSource", "SeismoCore"]),
   ]
 )

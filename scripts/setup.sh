@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Seismo builds against (libcsv, OpenBLAS, libpq) when missing.
+# Installs the Debian packages Seismo builds against (libcsv, OpenBLAS, libpq) when missing,
+# plus any in SEISMO_EXTRA_PACKAGES (the test script adds the PostgreSQL server).
 # Needs the Swift 6 toolchain on PATH (swift.org's Linux release).
 set -euo pipefail
 
-packages=(libcsv-dev libopenblas-dev libpq-dev)
+packages=(libcsv-dev libopenblas-dev libpq-dev ${SEISMO_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

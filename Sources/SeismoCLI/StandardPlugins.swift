@@ -2,6 +2,8 @@ import CSVSource
 import LSTMAutoencoder
 import LSTMForecaster
 import PermutationImportance
+import PostgresSink
+import PostgresSource
 import RollingZScore
 import SeismoCore
 import Thresholds
@@ -12,12 +14,14 @@ public enum StandardPlugins {
   public static let registry: PluginRegistry = {
     var registry = PluginRegistry()
     registry.register(source: CSVSource.self)
+    registry.register(source: PostgresSource.self)
     registry.register(detector: RollingZScoreDetector.self)
     registry.register(detector: LSTMAutoencoderDetector.self)
     registry.register(detector: LSTMForecasterDetector.self)
     registry.register(threshold: PercentileThreshold.self)
     registry.register(threshold: FixedThreshold.self)
     registry.register(importance: PermutationImportance.self)
+    registry.register(sink: PostgresSink.self)
     return registry
   }()
 }

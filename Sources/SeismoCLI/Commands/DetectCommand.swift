@@ -40,12 +40,32 @@ struct DetectCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also save the trained model here, for `seismo score --model`.", valueName: "file"))
   var saveModel: String?
 
+  @Flag(help: "Run the detector once per indicator (each loaded column or symbol), in parallel.")
+  var each = false
+
+  @Option(help: "Indicators run at once with --each (default: the number of cores).")
+  var jobs = ProcessInfo.processInfo.activeProcessorCount
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
   func run() throws {
     try reportingErrors {
       let runConfig = try Self.loadConfig(path: config, overrides: overrides)
+      if each {
+        guard saveModel == nil else { throw SeismoError.invalidInput("--save-model saves one model; it cannot go with --each") }
+        let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
+        let combined = try FanOut.run(runConfig, out: folder, jobs: max(jobs, 1), quiet: quiet)
+        if !quiet {
+          Console.out("\(combined.indicators) indicators in \(String(format: "%.2f", combined.wallSeconds)) s, \(combined.failed) failed")
+          for r in combined.runs {
+            Console.out("  \(r.indicator): " + (r.anomalyCount.map { "\($0) anomalies" } ?? "failed: \(r.error ?? "")"))
+          }
+          Console.out("wrote \(folder)/summary.json")
+        }
+        if combined.failed > 0 { throw SeismoError.invalidInput("\(combined.failed) of \(combined.indicators) indicators failed (see above)") }
+        return
+      }
       let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet)
       if let saveModel {
         try write(SavedModel(run: run).encode(), to: saveModel)
@@ -78,6 +98,11 @@ struct DetectCommand: ParsableCommand {
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: directory)
+    if let sink = config.sink {
+      guard let entry = StandardPlugins.registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
+      try entry.make(sink.parameters).write(run)
+      if !quiet { Console.err("wrote run \(run.runID) to the \(sink.plugin) sink") }
+    }
     if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     return (run, directory)
   }

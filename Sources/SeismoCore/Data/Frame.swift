@@ -10,7 +10,8 @@ public struct Frame: Sendable, Equatable {
   /// Whether `timestamps` are calendar times or plain row numbers.
   public let timeKind: TimeKind
   /// Feature (column) names, unique.
-  public let featureNames: [String]
+  public var featureNames: [String] { featureNamesStorage }
+  private var featureNamesStorage: [String]
   /// Row-major values, `rowCount * featureCount` of them.
   public private(set) var values: [Float]
 
@@ -52,7 +53,7 @@ public struct Frame: Sendable, Equatable {
     }
     self.timestamps = timestamps
     self.timeKind = timeKind
-    self.featureNames = featureNames
+    self.featureNamesStorage = featureNames
     self.values = values
   }
 
@@ -83,6 +84,14 @@ public struct Frame: Sendable, Equatable {
     var copy = self
     copy.timestamps = Array(timestamps[range])
     copy.values = Array(values[range.lowerBound * featureCount..<range.upperBound * featureCount])
+    return copy
+  }
+
+  /// One feature as a frame of its own (same time axis).
+  public func selecting(feature: Int) -> Frame {
+    var copy = self
+    copy.featureNamesStorage = [featureNames[feature]]
+    copy.values = column(feature)
     return copy
   }
 

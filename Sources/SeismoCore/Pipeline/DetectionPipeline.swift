@@ -28,6 +28,21 @@ public struct DetectionPipeline {
     }
 
     let loaded = try timed("load_s") { try make(registry.sources, config.source).load() }
+    return try run(loaded, started: started, timings: timings, observer: observer, log: log)
+  }
+
+  /// Runs every stage after loading, on data already loaded (`seismo detect --each` loads once
+  /// and runs this per indicator).
+  public func run(
+    _ loaded: LoadedFrame, started: Date = Date(), timings initial: [String: Double] = [:], observer: TrainingObserver? = nil,
+    log: (String) -> Void = { _ in }
+  ) throws -> RunResult {
+    var timings = initial
+    func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+      let t0 = Date()
+      defer { timings[stage] = Date().timeIntervalSince(t0) }
+      return try body()
+    }
     let frame = loaded.frame
     var gapNote = ""
     if loaded.cellsFilled + loaded.rowsDropped > 0 {

@@ -1,0 +1,83 @@
+import Foundation
+import SeismoCore
+import SeismoPostgres
+
+/// Writes a run into the `seismo` schema: the run row (config and summary as jsonb), every score
+/// with its per-feature errors (COPY), feature importance and optionally the saved model — all in
+/// one transaction, so a failure (or a lost server) leaves no part of the run behind.
+public struct PostgresSink: ResultSink, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .sink, name: "postgres", summary: "write the run into PostgreSQL (schema seismo; run `seismo db migrate` once)",
+    parameters: [
+      ParameterSpec("url", .text, default: .text(""), help: "postgresql:// URL or conninfo; empty: PG* environment"),
+      ParameterSpec("save_model", .boolean, default: .boolean(false), help: "also store the trained model (bytea)"),
+      ParameterSpec("indicator", .text, default: .text(""), help: "label stored with the run (set per indicator by for_each)"),
+    ])
+
+  public let url: String
+  public let saveModel: Bool
+  public let indicator: String
+
+  public init(parameters: Parameters) throws {
+    url = parameters.text("url")
+    saveModel = parameters.boolean("save_model")
+    indicator = parameters.text("indicator")
+  }
+
+  public func write(_ run: RunResult) throws {
+    let db = try PGConnection(url)
+    try SchemaMigrator.requireCurrent(db)
+    let summary = RunSummary(run)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let model = saveModel ? try SavedModel(run: run).encode() : nil
+    try db.transaction {
+      let inserted = try db.execute(
+        """
+        INSERT INTO seismo.runs (run_id, started_at, source_plugin, detector_plugin, threshold_plugin, indicator, features,
+          threshold, train_rows, test_rows, anomaly_count, config, summary, timings)
+        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::text[], $8::real, $9::integer, $10::integer, $11::integer,
+          $12::jsonb, $13::jsonb, $14::jsonb)
+        RETURNING id
+        """,
+        [
+          run.runID, summary.startedAt, run.config.source.plugin, run.config.detector.plugin, run.config.threshold.plugin,
+          indicator.isEmpty ? nil : indicator, PGText.array(run.frame.featureNames), String(run.threshold),
+          String(run.trainRows), String(run.frame.rowCount - run.trainRows), String(summary.anomalyCount),
+          String(decoding: try encoder.encode(run.config), as: UTF8.self),
+          String(decoding: try summary.jsonData(), as: UTF8.self),
+          String(decoding: try encoder.encode(run.timings), as: UTF8.self),
+        ])
+      guard let id = inserted.rows.first?.first ?? nil else { throw SeismoError.state("postgres: the run row got no id") }
+      try db.copy(
+        "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors) FROM STDIN", chunks: Self.scoreChunks(run, id: id))
+      if let importance = run.importance {
+        for (rank, entry) in importance.enumerated() {
+          try db.execute(
+            "INSERT INTO seismo.feature_importance (run, feature, rank, mean, std) VALUES ($1::bigint, $2, $3::integer, $4::float8, $5::float8)",
+            [id, entry.feature, String(rank + 1), String(entry.mean), String(entry.std)])
+        }
+      }
+      if let model {
+        try db.execute("INSERT INTO seismo.models (run, model) VALUES ($1::bigint, $2::bytea)", [id, PGText.bytea([UInt8](model))])
+      }
+    }
+  }
+
+  /// COPY text-format rows, about 1 MB per chunk, built lazily.
+  static func scoreChunks(_ run: RunResult, id: String) -> AnySequence<String> {
+    let scores = run.scores, frame = run.frame, f = scores.featureCount
+    let rowsPerChunk = 10_000
+    return AnySequence(
+      stride(from: 0, to: scores.values.count, by: rowsPerChunk).lazy.map { start in
+        var text = ""
+        text.reserveCapacity(rowsPerChunk * (60 + 12 * f))
+        for i in start..<min(start + rowsPerChunk, scores.values.count) {
+          let row = scores.firstRow + i
+          text += "\(id)\t\(row)\t\(PGText.timestamp(frame.timestamps[row]))\t\(row < run.trainRows ? "train" : "test")\t"
+          text += "\(scores.values[i])\t\(run.isAnomaly(i) ? "t" : "f")\t\(PGText.array(scores.featureErrors[i * f..<(i + 1) * f]))\n"
+        }
+        return text
+      })
+  }
+}

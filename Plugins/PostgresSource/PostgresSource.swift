@@ -1,0 +1,156 @@
+import Foundation
+import SeismoCore
+import SeismoPostgres
+
+/// Reads a time series from PostgreSQL: a wide table (one column per indicator), a long table
+/// (symbol, timestamp, value) pivoted wide, or any SELECT whose first column is the time.
+///
+/// Table and column names are always quoted identifiers and the time range and symbols travel
+/// as parameters, so names with spaces, quotes or semicolons are just names. Missing values
+/// (NULL, or a symbol without a row at some time) are gaps, handled by `gaps` as in the CSV source.
+public struct PostgresSource: DataSource, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .source, name: "postgres", summary: "time series from a PostgreSQL table (wide or long) or a SELECT",
+    parameters: [
+      ParameterSpec("url", .text, default: .text(""), help: "postgresql:// URL or conninfo; empty: PG* environment"),
+      ParameterSpec("table", .text, default: .text(""), help: "table name (exact, quoted); or use query"),
+      ParameterSpec("schema", .text, default: .text("public"), help: "schema of the table"),
+      ParameterSpec(
+        "layout", .choice(["wide", "long"]), default: .text("wide"),
+        help: "wide: a column per indicator; long: rows of (symbol, time, value)"),
+      ParameterSpec("time_column", .text, default: .text("ts"), help: "timestamp or date column"),
+      ParameterSpec("columns", .textList, default: .textList([]), help: "wide: indicator columns; empty: every numeric column"),
+      ParameterSpec("symbol_column", .text, default: .text("symbol"), help: "long: the symbol column"),
+      ParameterSpec("value_column", .text, default: .text("value"), help: "long: the value column"),
+      ParameterSpec("symbols", .textList, default: .textList([]), help: "long: symbols to load; empty: all"),
+      ParameterSpec("from", .text, default: .text(""), help: "first timestamp to load (ISO), inclusive"),
+      ParameterSpec("to", .text, default: .text(""), help: "last timestamp to load (ISO), inclusive"),
+      ParameterSpec(
+        "query", .text, default: .text(""),
+        help: "a SELECT instead of a table: first column the time, the others numeric features"),
+      GapPolicy.parameter,
+    ])
+
+  let p: Parameters
+  let gaps: GapPolicy
+
+  public init(parameters: Parameters) throws {
+    p = parameters
+    gaps = GapPolicy(rawValue: parameters.text("gaps")) ?? .ffill
+    guard parameters.text("table").isEmpty != parameters.text("query").isEmpty else {
+      throw SeismoError.config(key: "source.table", location: nil, message: "give either table or query (exactly one)")
+    }
+    for key in ["from", "to"] where !parameters.text(key).isEmpty && TimestampParser().parse(parameters.text(key)) == nil {
+      throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(parameters.text(key))' is not an ISO date")
+    }
+  }
+
+  var origin: String {
+    p.text("query").isEmpty ? "postgres table \(p.text("schema")).\(p.text("table"))" : "postgres query"
+  }
+
+  public func load() throws -> LoadedFrame {
+    let db = try PGConnection(p.text("url"))
+    let time = PGConnection.quote(p.text("time_column"))
+    let range = "($1::timestamptz IS NULL OR \(time) >= $1::timestamptz) AND ($2::timestamptz IS NULL OR \(time) <= $2::timestamptz)"
+    let bounds = [p.text("from"), p.text("to")].map { $0.isEmpty ? nil : $0 }
+    let table = PGConnection.qualified(p.text("schema"), p.text("table"))
+    var names: [String]
+    var timestamps: [Timestamp]
+    var values: [Float]
+    if !p.text("query").isEmpty {
+      let probe = try db.execute("SELECT * FROM (\(p.text("query"))) AS q LIMIT 0")
+      guard probe.columns.count >= 2 else {
+        throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
+      }
+      names = Array(probe.columns.dropFirst())
+      let select = ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
+        + names.map { "q.\(PGConnection.quote($0))::float8" }
+      (timestamps, values) = try read(db, "SELECT \(select.joined(separator: ", ")) FROM (\(p.text("query"))) AS q ORDER BY 1", [])
+    } else if p.text("layout") == "wide" {
+      names = p.textList("columns")
+      if names.isEmpty { names = try numericColumns(db) }
+      let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
+      (timestamps, values) = try read(
+        db, "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)", bounds)
+    } else {
+      (names, timestamps, values) = try readLong(db, table: table, time: time, range: range, bounds: bounds)
+    }
+    guard !timestamps.isEmpty else { throw SeismoError.invalidInput("\(origin): no rows (check the table, symbols and time range)") }
+    let rowsRead = timestamps.count
+    var labels = (0..<rowsRead).map { Int32($0) }
+    let times = timestamps
+    let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count) {
+      row, feature in
+      .data(
+        source: origin, line: nil, column: "'\(names[feature])'",
+        message: "NULL or missing at \(CivilTime.format(times[row], withTime: times[row] % 86_400 != 0)) (gaps: error)")
+    }
+    let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
+    return LoadedFrame(frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+  }
+
+  /// Runs a SELECT whose first column is epoch seconds and the rest values; NULL → NaN.
+  func read(_ db: PGConnection, _ sql: String, _ parameters: [String?]) throws -> ([Timestamp], [Float]) {
+    let result = try db.execute(sql, parameters)
+    var timestamps: [Timestamp] = []
+    var values: [Float] = []
+    timestamps.reserveCapacity(result.rows.count)
+    values.reserveCapacity(result.rows.count * max(result.columns.count - 1, 0))
+    for row in result.rows {
+      guard let t = row[0].flatMap(Double.init) else { throw SeismoError.invalidInput("\(origin): a row has no time") }
+      timestamps.append(Timestamp(t.rounded(.down)))
+      for cell in row.dropFirst() { values.append(cell.flatMap(Float.init) ?? .nan) }
+    }
+    return (timestamps, values)
+  }
+
+  /// The table's numeric columns other than the time column, in table order.
+  func numericColumns(_ db: PGConnection) throws -> [String] {
+    let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [PGConnection.qualified(p.text("schema"), p.text("table"))])
+    guard exists.rows.first?.first == "t" else {
+      throw SeismoError.invalidInput("\(origin): no such table")
+    }
+    let result = try db.execute(
+      """
+      SELECT column_name FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = $2 AND column_name <> $3
+        AND data_type IN ('double precision', 'real', 'numeric', 'integer', 'bigint', 'smallint')
+      ORDER BY ordinal_position
+      """, [p.text("schema"), p.text("table"), p.text("time_column")])
+    let names = result.rows.compactMap { $0[0] }
+    guard !names.isEmpty else { throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(p.text("time_column"))'") }
+    return names
+  }
+
+  /// Reads (time, symbol, value) rows and pivots them wide: one feature per symbol.
+  func readLong(_ db: PGConnection, table: String, time: String, range: String, bounds: [String?]) throws
+    -> ([String], [Timestamp], [Float])
+  {
+    let wanted = p.textList("symbols")
+    let symbol = PGConnection.quote(p.text("symbol_column")), value = PGConnection.quote(p.text("value_column"))
+    let result = try db.execute(
+      """
+      SELECT extract(epoch from \(time))::float8, \(symbol)::text, \(value)::float8 FROM \(table)
+      WHERE \(range) AND ($3::text[] IS NULL OR \(symbol)::text = ANY($3::text[])) ORDER BY \(time)
+      """, bounds + [wanted.isEmpty ? nil : PGText.array(wanted)])
+    let present = Set(result.rows.compactMap { $0[1] })
+    if let missing = wanted.first(where: { !present.contains($0) }) {
+      throw SeismoError.invalidInput(
+        "\(origin): no rows for symbol '\(missing)'\(EditDistance.suggestion(for: missing, among: Array(present)))")
+    }
+    let names = wanted.isEmpty ? present.sorted() : wanted
+    let column = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    var timestamps: [Timestamp] = []
+    var values: [Float] = []
+    for row in result.rows {
+      guard let t = row[0].flatMap(Double.init).map({ Timestamp($0.rounded(.down)) }), let s = row[1], let j = column[s] else { continue }
+      if timestamps.last != t {
+        timestamps.append(t)
+        values += [Float](repeating: .nan, count: names.count)
+      }
+      values[(timestamps.count - 1) * names.count + j] = row[2].flatMap(Float.init) ?? .nan
+    }
+    return (names, timestamps, values)
+  }
+}

@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+import SeismoCore
+
+/// `seismo detect --each`: the configured detection once per indicator (each feature of the
+/// loaded data: a column of a wide table, a symbol of a long one), in parallel, each its own run.
+///
+/// The data is loaded once. Each indicator's run is written to OUT/<indicator>/ and to the
+/// configured sink (labelled with the indicator); OUT/summary.json lists every indicator with its
+/// anomalies or its error. A failing indicator is reported and does not stop the others.
+enum FanOut {
+  /// One indicator's outcome.
+  struct Outcome: Codable {
+    var indicator: String
+    var status: String
+    var runId: String?
+    var folder: String?
+    var anomalyCount: Int?
+    var anomalies: [RunSummary.Flag]?
+    var error: String?
+
+    enum CodingKeys: String, CodingKey {
+      case indicator, status, folder, anomalies, error
+      case runId = "run_id", anomalyCount = "anomaly_count"
+    }
+  }
+
+  struct Combined: Codable {
+    var source: String
+    var indicators: Int
+    var failed: Int
+    var jobs: Int
+    var wallSeconds: Double
+    var runs: [Outcome]
+
+    enum CodingKeys: String, CodingKey {
+      case source, indicators, failed, jobs, runs
+      case wallSeconds = "wall_s"
+    }
+  }
+
+  static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool) throws -> Combined {
+    let started = Date()
+    let registry = StandardPlugins.registry
+    guard let sourceEntry = registry.sources[config.source.plugin] else { throw SeismoError.state("no source plugin") }
+    let loaded = try sourceEntry.make(config.source.parameters).load()
+    let names = loaded.frame.featureNames
+    if !quiet { Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time") }
+    let outcomes = Outcomes(count: names.count)
+    let next = Counter()
+    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
+      while let j = next.take(below: names.count) {
+        outcomes.set(j, indicator(j, of: loaded, config: config, out: out, quiet: quiet))
+      }
+    }
+    let runs = outcomes.all
+    let combined = Combined(
+      source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count, jobs: jobs,
+      wallSeconds: Date().timeIntervalSince(started), runs: runs)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    try write(encoder.encode(combined), to: "\(out)/summary.json")
+    return combined
+  }
+
+  static func indicator(_ j: Int, of loaded: LoadedFrame, config: RunConfig, out: String, quiet: Bool) -> Outcome {
+    let name = loaded.frame.featureNames[j]
+    do {
+      var single = loaded
+      single.frame = loaded.frame.selecting(feature: j)
+      single.origin = "\(loaded.origin) [\(name)]"
+      let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(single)
+      let folder = "\(out)/\(safeName(name))"
+      try RunOutput.write(run, to: folder)
+      if var sink = config.sink, let entry = StandardPlugins.registry.sinks[sink.plugin] {
+        if entry.descriptor.parameters.contains(where: { $0.name == "indicator" }) { sink.parameters.set("indicator", .text(name)) }
+        try entry.make(sink.parameters).write(run)
+      }
+      let summary = RunSummary(run)
+      if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder))") }
+      return Outcome(
+        indicator: name, status: "finished", runId: run.runID, folder: folder, anomalyCount: summary.anomalyCount,
+        anomalies: summary.anomalies)
+    } catch {
+      Console.err("error: \(name): \(error)")
+      return Outcome(indicator: name, status: "failed", error: "\(error)")
+    }
+  }
+
+  /// A folder name for an indicator: letters, digits, `.`, `_` and `-` kept, the rest `_`.
+  static func safeName(_ name: String) -> String {
+    String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+  }
+
+  /// Results written by parallel workers, one slot each.
+  final class Outcomes: @unchecked Sendable {
+    private var slots: [Outcome?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ outcome: Outcome) { lock.withLock { slots[i] = outcome } }
+    var all: [Outcome] { lock.withLock { slots.compactMap { $0 } } }
+  }
+
+  /// Hands out 0, 1, 2, … to parallel workers.
+  final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func take(below limit: Int) -> Int? {
+      lock.withLock {
+        guard value < limit else { return nil }
+        defer { value += 1 }
+        return value
+      }
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import CLibPQ
+import Foundation
+import SeismoCore
+
+/// A libpq connection with a small, safe surface: parameterised statements only (values travel
+/// as parameters, never in SQL text), COPY FROM STDIN for bulk writes, explicit transactions, and
+/// errors that carry the SQLSTATE and never the password.
+public final class PGConnection {
+  private let handle: OpaquePointer
+  /// The target as shown in messages, with any password removed.
+  public let target: String
+
+  /// Connects with a `postgresql://` URL or a `key=value` conninfo string; an empty string uses
+  /// the PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, …).
+  public init(_ conninfo: String) throws {
+    target = conninfo.isEmpty ? "the PG* environment" : Self.redact(conninfo)
+    let withName = conninfo.isEmpty ? "application_name=seismo" : conninfo
+    guard let handle = PQconnectdb(Self.withApplicationName(withName)) else {
+      throw SeismoError.state("postgres: out of memory connecting to \(target)")
+    }
+    self.handle = handle
+    guard PQstatus(handle) == CONNECTION_OK else {
+      // No PQfinish here: a class whose stored properties are set runs deinit even when init throws.
+      let message = Self.clean(String(cString: PQerrorMessage(handle)))
+      throw SeismoError.state("postgres: cannot connect to \(target): \(Self.redact(message))")
+    }
+    PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs (e.g. "already exists") stay quiet
+  }
+
+  deinit { PQfinish(handle) }
+
+  /// Runs one statement with `$1, $2, …` parameters (text format; nil is NULL).
+  @discardableResult
+  public func execute(_ sql: String, _ parameters: [String?] = []) throws -> PGResult {
+    let result = withCStrings(parameters) { values in
+      PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    }
+    return try check(result, sql: sql)
+  }
+
+  /// Runs a script of several statements without parameters (migrations).
+  public func executeScript(_ sql: String) throws {
+    _ = try check(PQexec(handle, sql), sql: sql)
+  }
+
+  /// Streams `chunks` of COPY text-format data into `copySQL` (`COPY … FROM STDIN`).
+  /// - Returns: the number of rows the server reports.
+  @discardableResult
+  public func copy<S: Sequence>(_ copySQL: String, chunks: S) throws -> Int where S.Element == String {
+    _ = try check(PQexec(handle, copySQL), sql: copySQL, expect: PGRES_COPY_IN)
+    for chunk in chunks {
+      let sent = chunk.utf8CString.withUnsafeBufferPointer { PQputCopyData(handle, $0.baseAddress, Int32($0.count - 1)) }
+      guard sent == 1 else {
+        _ = PQputCopyEnd(handle, "aborted")
+        _ = drainResults()
+        throw SeismoError.state("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      }
+    }
+    guard PQputCopyEnd(handle, nil) == 1 else {
+      throw SeismoError.state("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+    }
+    let result = try check(PQgetResult(handle), sql: copySQL)
+    _ = drainResults()
+    return result.affectedRows
+  }
+
+  /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+  public func transaction<T>(_ body: () throws -> T) throws -> T {
+    try execute("BEGIN")
+    do {
+      let value = try body()
+      try execute("COMMIT")
+      return value
+    } catch {
+      if PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+      throw error
+    }
+  }
+
+  /// `name` as a quoted SQL identifier: wrapped in double quotes, inner quotes doubled. Never
+  /// splice user text into SQL any other way.
+  public static func quote(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// `schema.table`, each part quoted.
+  public static func qualified(_ schema: String, _ table: String) -> String {
+    schema.isEmpty ? quote(table) : quote(schema) + "." + quote(table)
+  }
+
+  /// A conninfo or URL with its password replaced by `***`.
+  public static func redact(_ text: String) -> String {
+    var out = text
+    if let regex = try? NSRegularExpression(pattern: "(://[^:/@\\s]*:)[^@\\s]*@") {
+      out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***@")
+    }
+    if let regex = try? NSRegularExpression(pattern: "(password\\s*=\\s*)('[^']*'|\\S+)", options: .caseInsensitive) {
+      out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***")
+    }
+    return out
+  }
+
+  // MARK: - Internals
+
+  private func check(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> PGResult {
+    guard let result else {
+      throw SeismoError.state("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+    }
+    defer { PQclear(result) }
+    let status = PQresultStatus(result)
+    if let expect, status == expect { return PGResult(result) }
+    guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN else {
+      func field(_ code: Character) -> String? {
+        PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+      }
+      let primary = field("M") ?? Self.clean(String(cString: PQerrorMessage(handle)))
+      let hint = field("H").map { " (hint: \($0))" } ?? ""
+      let state = field("C").map { " (SQLSTATE \($0))" } ?? ""
+      throw SeismoError.state(
+        "postgres: \(primary.isEmpty ? "the server closed the connection" : Self.clean(primary))\(hint)\(state)")
+    }
+    return PGResult(result)
+  }
+
+  private func drainResults() -> Int {
+    var count = 0
+    while let extra = PQgetResult(handle) {
+      PQclear(extra)
+      count += 1
+    }
+    return count
+  }
+
+  private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+  }
+
+  private static func withApplicationName(_ conninfo: String) -> String {
+    if conninfo.contains("application_name") { return conninfo }
+    if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
+      return conninfo + (conninfo.contains("?") ? "&" : "?") + "application_name=seismo"
+    }
+    return conninfo + " application_name=seismo"
+  }
+
+  private static func clean(_ message: String) -> String {
+    message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+  }
+}
+
+/// A query result in text format.
+public struct PGResult: Sendable {
+  public let columns: [String]
+  /// Row-major cells; nil is NULL.
+  public let rows: [[String?]]
+  public let affectedRows: Int
+
+  init(_ result: OpaquePointer) {
+    let hasRows = PQresultStatus(result) == PGRES_TUPLES_OK
+    let n = hasRows ? Int(PQntuples(result)) : 0, m = hasRows ? Int(PQnfields(result)) : 0
+    columns = (0..<m).map { PQfname(result, Int32($0)).map { String(cString: $0) } ?? "" }
+    rows = (0..<n).map { r in
+      (0..<m).map { c in
+        PQgetisnull(result, Int32(r), Int32(c)) == 1
+          ? nil : PQgetvalue(result, Int32(r), Int32(c)).map { String(cString: $0) }
+      }
+    }
+    affectedRows = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? n
+  }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+
+@testable import PostgresSource
+@testable import SeismoCore
+@testable import SeismoPostgres
+
+/// Against a real PostgreSQL server: `.ci/run` starts one (scripts/pg-test-server.sh) and sets
+/// SEISMO_TEST_PG_URL; without it these tests are skipped.
+let postgresURL = ProcessInfo.processInfo.environment["SEISMO_TEST_PG_URL"]
+
+@Suite(.enabled(if: postgresURL != nil, "needs SEISMO_TEST_PG_URL: a PostgreSQL server (.ci/run starts one)"))
+struct PostgresTests {
+  let url = postgresURL ?? ""
+  /// A schema of this test's own, so tests can run in parallel.
+  let schema = "t_" + UUID().uuidString.prefix(8).lowercased()
+
+  func sql(_ statement: String, _ parameters: [String?] = []) throws -> [[String?]] {
+    try PGConnection(url).execute(statement, parameters).rows
+  }
+
+  func migrate(_ scratch: Scratch) throws {
+    let result = try CLI.run(["db", "migrate", "--url", url], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+
+  @Test func migrateIsIdempotent() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let again = try CLI.run(["db", "migrate", "--url", url], in: scratch.url)
+    #expect(again.stdout.hasPrefix("the seismo schema is up to date"))
+    #expect(try sql("SELECT count(*) FROM seismo.schema_migrations")[0][0] == "1")
+  }
+
+  @Test func ingestDetectAndReadTheSameAnomaliesBackWithSQL() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [100, 220, 260]))
+    let ingest = try CLI.run(["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "market", "--create"], in: scratch.url)
+    #expect(ingest.status == 0, "\(ingest.stderr)")
+    #expect(ingest.stdout.hasPrefix("wrote 300 rows to \(schema).market"))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: market }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      importance: { plugin: permutation, repeats: 2 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any]
+    let runID = summary["run_id"] as! String
+    let expected = (summary["anomalies"] as! [[String: Any]]).map { "\($0["timestamp"]!) \($0["top_feature"]!)" }
+    #expect(expected.count == 3)
+    let stored = try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), top_feature FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts", [runID])
+    #expect(stored.map { "\($0[0]!) \($0[1]!)" } == expected)
+    let run = try sql("SELECT features, train_rows, anomaly_count, config->'detector'->>'plugin' FROM seismo.runs WHERE run_id = $1", [runID])
+    #expect(run.first.map { $0.map { $0 ?? "" } } == ["{a,b}", "180", "3", "rolling-zscore"])
+    #expect(try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0] == "280")
+    #expect(try sql("SELECT count(*) FROM seismo.feature_importance i JOIN seismo.runs r ON r.id = i.run WHERE r.run_id = $1", [runID])[0][0] == "2")
+    #expect(try sql("SELECT length(model) > 8 FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID])[0][0] == "t")
+  }
+
+  @Test func longTablesPivotToTheWideFrame() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 50, spikes: []))
+    for (table, long) in [("wide", false), ("long", true)] {
+      let r = try CLI.run(
+        ["ingest", "data.csv", "--url", url, "--schema", schema, "--table", table, "--create"] + (long ? ["--long"] : []), in: scratch.url)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    func load(_ values: [String: ParameterValue]) throws -> Frame {
+      var all = values
+      all["url"] = .text(url)
+      all["schema"] = .text(schema)
+      return try PostgresSource(parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: all)).load().frame
+    }
+    let wide = try load(["table": .text("wide")])
+    let long = try load(["table": .text("long"), "layout": .text("long"), "symbols": .textList(["a", "b"])])
+    #expect(wide.featureNames == ["a", "b"])
+    #expect(long == wide)
+    let ranged = try load(["table": .text("wide"), "from": .text(date(18_262 + 10)), "to": .text(date(18_262 + 19))])
+    #expect(ranged.rowCount == 10)
+    let query = try load(["query": .text("SELECT ts, a * 2 AS twice FROM \(schema).wide WHERE ts < '2020-01-04'")])
+    #expect(query.featureNames == ["twice"] && query.rowCount == 3)
+    #expect(query.values[0] == wide.values[0] * 2)
+  }
+
+  @Test func badTargetsGiveClearErrorsAndExecuteNothingElse() throws {
+    let scratch = try Scratch()
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).victim (ts timestamptz, a float8)")
+    func detect(_ source: String) throws -> CLI.Result {
+      try scratch.write("run.yaml", "source: \(source)\ndetector: { plugin: rolling-zscore }\n")
+      return try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    }
+    let wrongPassword = url.replacingOccurrences(of: "postgres@", with: "seismo_pw:wrong-secret@")
+    let cases: [(String, String)] = [
+      ("{ plugin: postgres, url: \"\(wrongPassword)\", table: x }", "password authentication failed for user \"seismo_pw\""),
+      ("{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: nope }", "postgres table \(schema).nope: no such table"),
+      ("{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: victim, columns: [nope] }", "postgres: column \"nope\" does not exist (SQLSTATE 42703)"),
+      (
+        "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: 'victim\"; DROP TABLE \(schema).victim; --' }",
+        "no such table"
+      ),
+      ("{ plugin: postgres, url: \"postgresql://postgres@127.0.0.1:1/postgres\", table: x }", "cannot connect to postgresql://postgres@127.0.0.1:1/postgres"),
+    ]
+    for (source, expected) in cases {
+      let result = try detect(source)
+      #expect(result.status == 1)
+      #expect(result.stderr.hasPrefix("error: postgres"), "\(result.stderr)")
+      #expect(result.stderr.contains(expected), "\(result.stderr)")
+      #expect(!result.stderr.contains("wrong-secret"), "the password never reaches output")
+      #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+    #expect(try sql("SELECT to_regclass($1) IS NOT NULL", ["\(schema).victim"])[0][0] == "t", "nothing beyond the failing statement ran")
+    #expect(PGConnection.redact("postgresql://u:s3cret@h/db") == "postgresql://u:***@h/db")
+    #expect(PGConnection.redact("host=h password=s3cret user=u") == "host=h password=*** user=u")
+  }
+
+  @Test func aConnectionLostMidWriteLeavesNoPartOfTheRun() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    let name = "seismo_\(schema)"  // this test's own connection, as other tests' sinks may wait on the lock too
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      detector: { plugin: rolling-zscore }
+      sink: { plugin: postgres, url: "\(url)?application_name=\(name)" }
+      """)
+    // Hold a lock on the scores table so the sink blocks inside its transaction (after inserting
+    // the run row), then cut its connection the way a stopped server would.
+    let holder = try PGConnection(url)
+    try holder.execute("BEGIN")
+    try holder.execute("LOCK TABLE seismo.scores IN ACCESS EXCLUSIVE MODE")
+    let process = Process()
+    process.executableURL = CLI.executable
+    process.arguments = ["detect", "run.yaml", "--out", "r", "--quiet"]
+    process.currentDirectoryURL = scratch.url
+    let stderr = Pipe()
+    process.standardError = stderr
+    try process.run()
+    var killed = false
+    // Poll from another connection: inside a transaction pg_stat_activity is one cached snapshot.
+    let watcher = try PGConnection(url)
+    for _ in 0..<200 where !killed {
+      let waiting = try watcher.execute(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE 'COPY seismo.scores%'",
+        [name])
+      if let pid = waiting.rows.first?.first ?? nil {
+        try watcher.execute("SELECT pg_terminate_backend($1::int)", [pid])
+        killed = true
+      } else {
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+    try holder.execute("ROLLBACK")
+    let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(killed, "the sink never blocked on the lock")
+    #expect(process.terminationStatus == 1)
+    #expect(message.hasPrefix("error: postgres"), "\(message)")
+    let runID = (try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any])["run_id"] as! String
+    #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runID])[0][0] == "0")
+  }
+
+  @Test func fanOutRunsEverySymbolOfALongTable() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    // 52 symbols: column k spikes on row 100 + k.
+    var text = "date," + (0..<52).map { "s\($0)" }.joined(separator: ",") + "\n"
+    for r in 0..<160 {
+      text += date(18_262 + r) + "," + (0..<52).map { k in String(Double((r * (k + 3)) % 11) + (r == 100 + k % 50 ? 40 : 0)) }.joined(separator: ",") + "\n"
+    }
+    try scratch.write("wide.csv", text)
+    #expect(try CLI.run(["ingest", "wide.csv", "--url", url, "--schema", schema, "--table", "prices", "--create", "--long"], in: scratch.url).status == 0)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: prices, layout: long }
+      split: { train_fraction: 0.5 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 8 }
+      sink: { plugin: postgres, url: "\(url)" }
+      """)
+    let result = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let combined = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/summary.json").utf8)) as! [String: Any]
+    #expect(combined["indicators"] as? Int == 52 && combined["failed"] as? Int == 0)
+    let runIDs = (combined["runs"] as! [[String: Any]]).map { $0["run_id"] as! String }
+    let stored = try sql("SELECT count(*), count(DISTINCT indicator) FROM seismo.runs WHERE run_id = ANY($1::text[])", [PGText.array(runIDs)])
+    #expect(stored[0] == ["52", "52"])
+    let s7 = try sql(
+      "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE indicator = 's7' AND run_id = ANY($1::text[])",
+      [PGText.array(runIDs)])
+    #expect(s7.map { $0[0]! } == [date(18_262 + 107)])
+  }
+}

@@ -1,0 +1,13 @@
+/// The results schema's migrations, in order. The SQL lives in `sql/migrations/` and is
+/// compiled into the binary, so `seismo db migrate` needs no files at run time.
+public enum Migrations {
+  public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+  }
+
+  public static let all: [Migration] = [
+    Migration(version: 1, name: "results", sql: String(decoding: PackageResources._01_results_sql, as: UTF8.self))
+  ]
+}

@@ -1,0 +1,35 @@
+-- Queries analysts run on Seismo's results (schema seismo, see migrations/001_results.sql).
+
+-- Latest anomalies per indicator (or per feature set for multivariate runs).
+SELECT DISTINCT ON (coalesce(indicator, array_to_string(features, ',')))
+       coalesce(indicator, array_to_string(features, ',')) AS series, ts, score, threshold, top_feature, run_id
+FROM seismo.anomalies
+ORDER BY coalesce(indicator, array_to_string(features, ',')), ts DESC;
+
+-- Anomalies joined back to the price rows of a wide market table (market.weekly, column ts).
+SELECT a.ts, a.top_feature, a.score, m.*
+FROM seismo.anomalies a
+JOIN market.weekly m ON m.ts = a.ts
+WHERE a.run_id = (SELECT run_id FROM seismo.runs ORDER BY finished_at DESC LIMIT 1)
+ORDER BY a.score DESC;
+
+-- The features behind each flag of a run, largest error first.
+SELECT a.ts, f.feature, f.error
+FROM seismo.anomalies a,
+     LATERAL unnest(a.features, a.errors) AS f(feature, error)
+WHERE a.run_id = (SELECT run_id FROM seismo.runs ORDER BY finished_at DESC LIMIT 1)
+ORDER BY a.ts, f.error DESC;
+
+-- Runs compared by anomaly count (test part) with their detector and threshold.
+SELECT r.run_id, r.detector_plugin, r.threshold_plugin, r.threshold, r.indicator,
+       count(*) FILTER (WHERE s.is_anomaly AND s.part = 'test') AS test_anomalies, r.anomaly_count
+FROM seismo.runs r
+JOIN seismo.scores s ON s.run = r.id
+GROUP BY r.id
+ORDER BY test_anomalies DESC;
+
+-- Feature importance of the latest run that computed it.
+SELECT feature, rank, mean, std
+FROM seismo.feature_importance
+WHERE run = (SELECT run FROM seismo.feature_importance ORDER BY run DESC LIMIT 1)
+ORDER BY rank;

@@ -1,0 +1,19 @@
+-- Example market tables, as `seismo ingest --create` makes them.
+
+-- Wide: one column per indicator.
+CREATE SCHEMA IF NOT EXISTS market;
+CREATE TABLE IF NOT EXISTS market.weekly (
+  ts             timestamptz PRIMARY KEY,
+  vix            double precision,
+  nasdaq_futures double precision,
+  treasury_30y   double precision,
+  gold_futures   double precision
+);
+
+-- Long: one row per (symbol, timestamp); the postgres source pivots it wide.
+CREATE TABLE IF NOT EXISTS market.prices (
+  symbol text             NOT NULL,
+  ts     timestamptz      NOT NULL,
+  value  double precision NOT NULL,
+  PRIMARY KEY (symbol, ts)
+);
