@@ -50,7 +50,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         ])
       guard let id = inserted.rows.first?.first ?? nil else { throw SeismoError.state("postgres: the run row got no id") }
       try db.copy(
-        "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors) FROM STDIN", chunks: Self.scoreChunks(run, id: id))
+        "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors) FROM STDIN (FORMAT binary)",
+        byteChunks: Self.scoreChunks(run, id: Int64(id) ?? 0))
       if let importance = run.importance {
         for (rank, entry) in importance.enumerated() {
           try db.execute(
@@ -64,20 +65,29 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
   }
 
-  /// COPY text-format rows, about 1 MB per chunk, built lazily.
-  static func scoreChunks(_ run: RunResult, id: String) -> AnySequence<String> {
+  /// Binary COPY rows, 10,000 per chunk, built lazily; the first chunk carries the header and
+  /// the last the trailer.
+  static func scoreChunks(_ run: RunResult, id: Int64) -> AnySequence<[UInt8]> {
     let scores = run.scores, frame = run.frame, f = scores.featureCount
     let rowsPerChunk = 10_000
+    let count = scores.values.count
+    let starts = Array(stride(from: 0, to: max(count, 1), by: rowsPerChunk))
     return AnySequence(
-      stride(from: 0, to: scores.values.count, by: rowsPerChunk).lazy.map { start in
-        var text = ""
-        text.reserveCapacity(rowsPerChunk * (60 + 12 * f))
-        for i in start..<min(start + rowsPerChunk, scores.values.count) {
+      starts.lazy.map { start in
+        var copy = start == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (70 + 8 * f))
+        for i in start..<min(start + rowsPerChunk, count) {
           let row = scores.firstRow + i
-          text += "\(id)\t\(row)\t\(PGText.timestamp(frame.timestamps[row]))\t\(row < run.trainRows ? "train" : "test")\t"
-          text += "\(scores.values[i])\t\(run.isAnomaly(i) ? "t" : "f")\t\(PGText.array(scores.featureErrors[i * f..<(i + 1) * f]))\n"
+          copy.row(fields: 7)
+          copy.int64(id)
+          copy.int32(Int32(row))
+          copy.timestamptz(frame.timestamps[row])
+          copy.text(row < run.trainRows ? "train" : "test")
+          copy.float4(scores.values[i])
+          copy.bool(run.isAnomaly(i))
+          copy.float4Array(scores.featureErrors[i * f..<(i + 1) * f])
         }
-        return text
+        if start == starts.last { copy.finish() }
+        return copy.bytes
       })
   }
 }

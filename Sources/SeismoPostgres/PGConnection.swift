@@ -47,9 +47,17 @@ public final class PGConnection {
   /// - Returns: the number of rows the server reports.
   @discardableResult
   public func copy<S: Sequence>(_ copySQL: String, chunks: S) throws -> Int where S.Element == String {
+    try copy(copySQL, byteChunks: chunks.lazy.map { Array($0.utf8) })
+  }
+
+  /// Streams raw COPY data (text or binary, as `copySQL` says).
+  @discardableResult
+  public func copy<S: Sequence>(_ copySQL: String, byteChunks chunks: S) throws -> Int where S.Element == [UInt8] {
     _ = try check(PQexec(handle, copySQL), sql: copySQL, expect: PGRES_COPY_IN)
     for chunk in chunks {
-      let sent = chunk.utf8CString.withUnsafeBufferPointer { PQputCopyData(handle, $0.baseAddress, Int32($0.count - 1)) }
+      let sent = chunk.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+      }
       guard sent == 1 else {
         _ = PQputCopyEnd(handle, "aborted")
         _ = drainResults()

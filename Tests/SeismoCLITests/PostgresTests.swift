@@ -62,6 +62,11 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0] == "280")
     #expect(try sql("SELECT count(*) FROM seismo.feature_importance i JOIN seismo.runs r ON r.id = i.run WHERE r.run_id = $1", [runID])[0][0] == "2")
     #expect(try sql("SELECT length(model) > 8 FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID])[0][0] == "t")
+    // Deleting a run deletes its scores, importance and model.
+    let id = try sql("SELECT id FROM seismo.runs WHERE run_id = $1", [runID])[0][0]!
+    try sql("DELETE FROM seismo.runs WHERE run_id = $1", [runID])
+    #expect(try sql("SELECT count(*) FROM seismo.scores WHERE run = $1::bigint", [id])[0][0] == "0")
+    #expect(try sql("SELECT count(*) FROM seismo.models WHERE run = $1::bigint", [id])[0][0] == "0")
   }
 
   @Test func longTablesPivotToTheWideFrame() throws {

@@ -100,8 +100,13 @@ struct DetectCommand: ParsableCommand {
     try RunOutput.write(run, to: directory)
     if let sink = config.sink {
       guard let entry = StandardPlugins.registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
+      let started = Date()
       try entry.make(sink.parameters).write(run)
-      if !quiet { Console.err("wrote run \(run.runID) to the \(sink.plugin) sink") }
+      let seconds = Date().timeIntervalSince(started)
+      if !quiet {
+        Console.err(
+          "wrote run \(run.runID) to the \(sink.plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)")
+      }
     }
     if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     return (run, directory)
