@@ -15,6 +15,7 @@ struct PostgresTests {
   /// A schema of this test's own, so tests can run in parallel.
   let schema = "t_" + UUID().uuidString.prefix(8).lowercased()
 
+  @discardableResult
   func sql(_ statement: String, _ parameters: [String?] = []) throws -> [[String?]] {
     try PGConnection(url).execute(statement, parameters).rows
   }

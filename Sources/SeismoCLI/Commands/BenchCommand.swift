@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
       let history = try trainer.fit(inputs: prepared.inputs, targets: prepared.targets)
       let trainSeconds = Date().timeIntervalSince(started)
       let inferStarted = Date()
-      _ = trainer.predict(prepared.inputs, batchSize: 256)
+      _ = trainer.predict(prepared.inputs)
       let inferSeconds = Date().timeIntervalSince(inferStarted)
       let seconds = history.map(\.seconds)
       let steady = seconds.count > 1 ? Array(seconds.dropFirst()) : seconds

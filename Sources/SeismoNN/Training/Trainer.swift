@@ -110,11 +110,13 @@ public final class Trainer {
   }
 
   /// Model outputs for every sample, batch-major `(count, outputSteps, outputFeatures)`.
-  public func predict(_ inputs: SequenceData, batchSize: Int = 256) -> SequenceData {
+  /// Each thread runs `batchSize` samples at a time: larger batches make larger matrix products
+  /// but larger activation buffers; 32 was the best trade here (speed and peak memory).
+  public func predict(_ inputs: SequenceData, batchSize: Int = 32) -> SequenceData {
     var chunks: [[Float]] = []
     var steps = 1, features = 1
-    for start in stride(from: 0, to: inputs.count, by: batchSize) {
-      let range = start..<min(start + batchSize, inputs.count)
+    for start in stride(from: 0, to: inputs.count, by: batchSize * replicas.count) {
+      let range = start..<min(start + batchSize * replicas.count, inputs.count)
       let shards = shardRanges(range.count)
       let outputs = UnsafeMutableBufferPointer<SequenceTensor>.allocate(capacity: shards.count)
       defer { outputs.deinitialize().deallocate() }
