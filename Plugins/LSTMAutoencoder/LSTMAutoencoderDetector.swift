@@ -29,7 +29,7 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
   public let dropout: Float
   public let scalerKind: FeatureScaler.Kind
   let parameters: Parameters
-  private var trained: (trainer: Trainer, scaler: FeatureScaler, features: [String])?
+  private var fitted: FittedNetwork?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
@@ -44,35 +44,36 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
     let windows = try self.windows(scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
     let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
-    trained = (trainer, scaler, train.featureNames)
+    fitted = FittedNetwork(trainer: trainer, scaler: scaler, features: train.featureNames)
     return TrainingReport(history: history)
   }
 
   public func exportState() throws -> DetectorState {
-    guard let trained else { throw SeismoError.state("lstm-autoencoder: nothing to save before fit") }
-    return try NeuralDetectorState.export(model: trained.trainer.model, scaler: trained.scaler, features: trained.features)
+    guard let fitted else { throw SeismoError.state("lstm-autoencoder: nothing to save before fit") }
+    return try fitted.exportState()
   }
 
   public func importState(_ state: DetectorState) throws {
-    let (scaler, features) = try NeuralDetectorState.scalerAndFeatures(state, detector: "lstm-autoencoder")
-    let trainer = makeTrainer(features: features)
-    try NeuralDetectorState.restore(trainer.model, from: state, detector: "lstm-autoencoder")
-    trained = (trainer, scaler, features)
+    fitted = try FittedNetwork.restore(state, detector: "lstm-autoencoder", trainer: makeTrainer)
+  }
+
+  /// The fitted network, checked against `frame`'s features.
+  func fitted(for frame: Frame) throws -> FittedNetwork {
+    guard let fitted else { throw SeismoError.state("lstm-autoencoder: score called before fit") }
+    try fitted.check(frame, detector: "lstm-autoencoder")
+    return fitted
   }
 
   /// A trainer around a freshly initialised model for `features`.
   func makeTrainer(features: [String]) -> Trainer {
-    let options = TrainingParameters.options(parameters)
-    let model = Architectures.lstmAutoencoder(
-      features: features.count, steps: window, units: units, dropout: dropout, seed: options.seed)
-    return Trainer(
-      model: model, loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
-      options: options)
+    FittedNetwork.trainer(parameters) { options in
+      Architectures.lstmAutoencoder(
+        features: features.count, steps: window, units: units, dropout: dropout, seed: options.seed)
+    }
   }
 
   public func score(_ frame: Frame) throws -> Scores {
-    guard let trained else { throw SeismoError.state("lstm-autoencoder: score called before fit") }
-    try frame.requireFeatures(trained.features, for: "this lstm-autoencoder")
+    let trained = try fitted(for: frame)
     let f = frame.featureCount
     let inputs = try windows(trained.scaler.transform(frame.values), featureCount: f, context: "the data")
     let outputs = trained.trainer.predict(inputs)

@@ -37,7 +37,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   public let perWindow: Bool
   public let scalerKind: FeatureScaler.Kind
   let parameters: Parameters
-  private var trained: (trainer: Trainer, scaler: FeatureScaler, features: [String])?
+  private var fitted: FittedNetwork?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
@@ -57,36 +57,37 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
     let (inputs, targets) = try samples(scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
     let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
-    trained = (trainer, scaler, train.featureNames)
+    fitted = FittedNetwork(trainer: trainer, scaler: scaler, features: train.featureNames)
     return TrainingReport(history: history)
   }
 
   public func exportState() throws -> DetectorState {
-    guard let trained else { throw SeismoError.state("lstm-forecaster: nothing to save before fit") }
-    return try NeuralDetectorState.export(model: trained.trainer.model, scaler: trained.scaler, features: trained.features)
+    guard let fitted else { throw SeismoError.state("lstm-forecaster: nothing to save before fit") }
+    return try fitted.exportState()
   }
 
   public func importState(_ state: DetectorState) throws {
-    let (scaler, features) = try NeuralDetectorState.scalerAndFeatures(state, detector: "lstm-forecaster")
-    let trainer = makeTrainer(features: features)
-    try NeuralDetectorState.restore(trainer.model, from: state, detector: "lstm-forecaster")
-    trained = (trainer, scaler, features)
+    fitted = try FittedNetwork.restore(state, detector: "lstm-forecaster", trainer: makeTrainer)
+  }
+
+  /// The fitted network, checked against `frame`'s features.
+  func fitted(for frame: Frame) throws -> FittedNetwork {
+    guard let fitted else { throw SeismoError.state("lstm-forecaster: score called before fit") }
+    try fitted.check(frame, detector: "lstm-forecaster")
+    return fitted
   }
 
   /// A trainer around a freshly initialised model for `features`.
   func makeTrainer(features: [String]) -> Trainer {
-    let options = TrainingParameters.options(parameters)
-    let model = Architectures.lstmForecaster(
-      features: features.count, units: units, outputs: features.count, activation: activation, dropout: dropout,
-      seed: options.seed)
-    return Trainer(
-      model: model, loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
-      options: options)
+    FittedNetwork.trainer(parameters) { options in
+      Architectures.lstmForecaster(
+        features: features.count, units: units, outputs: features.count, activation: activation, dropout: dropout,
+        seed: options.seed)
+    }
   }
 
   public func score(_ frame: Frame) throws -> Scores {
-    guard let trained else { throw SeismoError.state("lstm-forecaster: score called before fit") }
-    try frame.requireFeatures(trained.features, for: "this lstm-forecaster")
+    let trained = try fitted(for: frame)
     let f = frame.featureCount
     let (inputs, targets) = try samples(trained.scaler.transform(frame.values), featureCount: f, context: "the data")
     let forecasts = trained.trainer.predict(inputs)
@@ -117,8 +118,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   /// Forecasts rows `start ..< frame.rowCount` in the data's own units (prices, not scaled
   /// values), row-major `(rows, features)`. `start` must leave one window of history.
   public func forecast(_ frame: Frame, from start: Int, mode: ForecastMode) throws -> [Float] {
-    guard let trained else { throw SeismoError.state("lstm-forecaster: forecast called before fit") }
-    try frame.requireFeatures(trained.features, for: "this lstm-forecaster")
+    let trained = try fitted(for: frame)
     guard start >= window, start < frame.rowCount else {
       throw SeismoError.invalidInput("forecasts need \(window) rows of history before the first forecast row")
     }
@@ -141,7 +141,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   }
 
   /// The row after `history` (`window` rows, original units), in original units.
-  private func predictNext(_ history: [Float], trained: (trainer: Trainer, scaler: FeatureScaler, features: [String])) -> [Float] {
+  private func predictNext(_ history: [Float], trained: FittedNetwork) -> [Float] {
     let f = trained.features.count
     let base = Array(history.prefix(f))
     let input = perWindow

@@ -1,0 +1,55 @@
+import Foundation
+import SeismoCore
+
+/// What a neural detector knows after `fit`: the trained network (in its trainer), the scaler
+/// fitted on the training rows, and the feature names. Saved as a `DetectorState`: the weights as
+/// tensors, the scaler and features as JSON metadata.
+public struct FittedNetwork {
+  public let trainer: Trainer
+  public let scaler: FeatureScaler
+  public let features: [String]
+
+  public init(trainer: Trainer, scaler: FeatureScaler, features: [String]) {
+    self.trainer = trainer
+    self.scaler = scaler
+    self.features = features
+  }
+
+  /// A trainer set up from the shared `TrainingParameters` around `model(options)`.
+  public static func trainer(_ parameters: Parameters, model: (TrainingOptions) -> Sequential) -> Trainer {
+    let options = TrainingParameters.options(parameters)
+    return Trainer(
+      model: model(options), loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
+      options: options)
+  }
+
+  /// Throws unless `frame` has the trained features; `detector` names the plugin in errors.
+  public func check(_ frame: Frame, detector: String) throws {
+    try frame.requireFeatures(features, for: "this \(detector)")
+  }
+
+  public func exportState() throws -> DetectorState {
+    let encoder = JSONEncoder()
+    return DetectorState(
+      tensors: trainer.model.namedTensors(),
+      metadata: [
+        "scaler": String(decoding: try encoder.encode(scaler), as: UTF8.self),
+        "features": String(decoding: try encoder.encode(features), as: UTF8.self),
+      ])
+  }
+
+  /// Rebuilds a fitted network from a saved state; `trainer` makes the untrained network for the
+  /// saved features, whose weights are then loaded.
+  public static func restore(_ state: DetectorState, detector: String, trainer makeTrainer: ([String]) -> Trainer) throws
+    -> FittedNetwork
+  {
+    guard let scalerText = state.metadata["scaler"], let featuresText = state.metadata["features"],
+      let scaler = try? JSONDecoder().decode(FeatureScaler.self, from: Data(scalerText.utf8)),
+      let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)),
+      scaler.offset.count == features.count
+    else { throw SeismoError.state("the saved state has no usable scaler and feature list for \(detector)") }
+    let trainer = makeTrainer(features)
+    try trainer.model.load(state.tensors, origin: "saved \(detector) model")
+    return FittedNetwork(trainer: trainer, scaler: scaler, features: features)
+  }
+}
