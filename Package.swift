@@ -54,7 +54,8 @@ let package = Package(
     .target(
       name: "SeismoCLI",
       dependencies: [
-        "SeismoCore", "SeismoNN", "SeismoReport", "SeismoPostgres", "CSVSource", "Thresholds", "RollingZScore", "PermutationImportance",
+        "SeismoCore", "SeismoNN", "SeismoReport", "SeismoPostgres", "CSVSource", "Thresholds", "RollingZScore",
+        "PermutationImportance",
         "LSTMAutoencoder", "LSTMForecaster", "PostgresSource", "PostgresSink",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),

@@ -66,7 +66,8 @@ struct CSVRecordReader {
   }
 
   private func malformed(line: Int, parser: inout csv_parser) -> SeismoError {
-    let reason = csv_error(&parser) == CSV_EPARSE
+    let reason =
+      csv_error(&parser) == CSV_EPARSE
       ? "malformed quoting (a quote inside an unquoted field, text after a closing quote, or an unclosed quote)"
       : String(cString: csv_strerror(csv_error(&parser)))
     return SeismoError.data(source: path, line: line, column: nil, message: reason)

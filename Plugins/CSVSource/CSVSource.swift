@@ -100,7 +100,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     for r in timestamps.indices.dropFirst() where timestamps[r] == timestamps[r - 1] {
       throw SeismoError.data(
         source: path, line: Int(lines[r]), column: nil,
-        message: "duplicate timestamp \(CivilTime.format(timestamps[r], withTime: timestamps[r] % 86_400 != 0)) (also on line \(lines[r - 1]))")
+        message:
+          "duplicate timestamp \(CivilTime.format(timestamps[r], withTime: timestamps[r] % 86_400 != 0)) (also on line \(lines[r - 1]))"
+      )
     }
   }
 }

@@ -54,7 +54,8 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let scaler = FeatureScaler(perWindow ? .none : scalerKind, fittedOn: train)
-    let (inputs, targets) = try samples(scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
+    let (inputs, targets) = try samples(
+      scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
     let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
     fitted = FittedNetwork(trainer: trainer, scaler: scaler, features: train.featureNames)
@@ -144,7 +145,8 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   private func predictNext(_ history: [Float], trained: FittedNetwork) -> [Float] {
     let f = trained.features.count
     let base = Array(history.prefix(f))
-    let input = perWindow
+    let input =
+      perWindow
       ? history.enumerated().map { $0.element / base[$0.offset % f] - 1 } : trained.scaler.transform(history)
     let y = trained.trainer.predict(SequenceData(values: input, steps: window, features: f)).values
     return perWindow ? y.enumerated().map { base[$0.offset] * ($0.element + 1) } : trained.scaler.inverse(y)
@@ -155,7 +157,8 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   func samples(_ values: [Float], featureCount f: Int, context: String) throws -> (SequenceData, SequenceData) {
     let rows = values.count / f
     guard rows > window else {
-      throw SeismoError.invalidInput("\(context) has \(rows) rows; lstm-forecaster with window \(window) needs at least \(window + 1)")
+      throw SeismoError.invalidInput(
+        "\(context) has \(rows) rows; lstm-forecaster with window \(window) needs at least \(window + 1)")
     }
     let count = rows - window
     var inputs = [Float](repeating: 0, count: count * window * f)

@@ -60,7 +60,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         }
       }
       if let model {
-        try db.execute("INSERT INTO seismo.models (run, model) VALUES ($1::bigint, $2::bytea)", [id, PGText.bytea([UInt8](model))])
+        try db.execute(
+          "INSERT INTO seismo.models (run, model) VALUES ($1::bigint, $2::bytea)", [id, PGText.bytea([UInt8](model))])
       }
     }
   }
@@ -68,7 +69,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Binary COPY rows, 10,000 per chunk, built lazily; the first chunk carries the header and
   /// the last the trailer.
   static func scoreChunks(_ run: RunResult, id: Int64) -> AnySequence<[UInt8]> {
-    let scores = run.scores, frame = run.frame, f = scores.featureCount
+    let scores = run.scores
+    let frame = run.frame
+    let f = scores.featureCount
     let rowsPerChunk = 10_000
     let count = scores.values.count
     let starts = Array(stride(from: 0, to: max(count, 1), by: rowsPerChunk))

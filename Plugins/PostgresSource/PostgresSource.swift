@@ -52,7 +52,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   public func load() throws -> LoadedFrame {
     let db = try PGConnection(p.text("url"))
     let time = PGConnection.quote(p.text("time_column"))
-    let range = "($1::timestamptz IS NULL OR \(time) >= $1::timestamptz) AND ($2::timestamptz IS NULL OR \(time) <= $2::timestamptz)"
+    let range =
+      "($1::timestamptz IS NULL OR \(time) >= $1::timestamptz) AND ($2::timestamptz IS NULL OR \(time) <= $2::timestamptz)"
     let bounds = [p.text("from"), p.text("to")].map { $0.isEmpty ? nil : $0 }
     let table = PGConnection.qualified(p.text("schema"), p.text("table"))
     var names: [String]
@@ -64,9 +65,11 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
       }
       names = Array(probe.columns.dropFirst())
-      let select = ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
+      let select =
+        ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
         + names.map { "q.\(PGConnection.quote($0))::float8" }
-      (timestamps, values) = try read(db, "SELECT \(select.joined(separator: ", ")) FROM (\(p.text("query"))) AS q ORDER BY 1", [])
+      (timestamps, values) = try read(
+        db, "SELECT \(select.joined(separator: ", ")) FROM (\(p.text("query"))) AS q ORDER BY 1", [])
     } else if p.text("layout") == "wide" {
       names = p.textList("columns")
       if names.isEmpty { names = try numericColumns(db) }
@@ -76,7 +79,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     } else {
       (names, timestamps, values) = try readLong(db, table: table, time: time, range: range, bounds: bounds)
     }
-    guard !timestamps.isEmpty else { throw SeismoError.invalidInput("\(origin): no rows (check the table, symbols and time range)") }
+    guard !timestamps.isEmpty else {
+      throw SeismoError.invalidInput("\(origin): no rows (check the table, symbols and time range)")
+    }
     let rowsRead = timestamps.count
     var labels = (0..<rowsRead).map { Int32($0) }
     let times = timestamps
@@ -87,7 +92,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         message: "NULL or missing at \(CivilTime.format(times[row], withTime: times[row] % 86_400 != 0)) (gaps: error)")
     }
     let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
-    return LoadedFrame(frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+    return LoadedFrame(
+      frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
   }
 
   /// Runs a SELECT whose first column is epoch seconds and the rest values; NULL → NaN.
@@ -119,7 +125,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       ORDER BY ordinal_position
       """, [p.text("schema"), p.text("table"), p.text("time_column")])
     let names = result.rows.compactMap { $0[0] }
-    guard !names.isEmpty else { throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(p.text("time_column"))'") }
+    guard !names.isEmpty else {
+      throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(p.text("time_column"))'")
+    }
     return names
   }
 
@@ -128,7 +136,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     -> ([String], [Timestamp], [Float])
   {
     let wanted = p.textList("symbols")
-    let symbol = PGConnection.quote(p.text("symbol_column")), value = PGConnection.quote(p.text("value_column"))
+    let symbol = PGConnection.quote(p.text("symbol_column"))
+    let value = PGConnection.quote(p.text("value_column"))
     let result = try db.execute(
       """
       SELECT extract(epoch from \(time))::float8, \(symbol)::text, \(value)::float8 FROM \(table)
@@ -144,7 +153,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     var timestamps: [Timestamp] = []
     var values: [Float] = []
     for row in result.rows {
-      guard let t = row[0].flatMap(Double.init).map({ Timestamp($0.rounded(.down)) }), let s = row[1], let j = column[s] else { continue }
+      guard let t = row[0].flatMap(Double.init).map({ Timestamp($0.rounded(.down)) }), let s = row[1], let j = column[s] else {
+        continue
+      }
       if timestamps.last != t {
         timestamps.append(t)
         values += [Float](repeating: .nan, count: names.count)

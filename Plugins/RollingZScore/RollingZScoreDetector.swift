@@ -47,7 +47,9 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
   public func exportState() throws -> DetectorState { DetectorState() }
 
   public func importState(_ state: DetectorState) throws {
-    guard state.tensors.isEmpty else { throw SeismoError.state("rolling-zscore: the saved state holds weights; it is another detector's") }
+    guard state.tensors.isEmpty else {
+      throw SeismoError.state("rolling-zscore: the saved state holds weights; it is another detector's")
+    }
   }
 
   public func score(_ frame: Frame) throws -> Scores {

@@ -167,7 +167,8 @@ public struct PGResult: Sendable {
 
   init(_ result: OpaquePointer) {
     let hasRows = PQresultStatus(result) == PGRES_TUPLES_OK
-    let n = hasRows ? Int(PQntuples(result)) : 0, m = hasRows ? Int(PQnfields(result)) : 0
+    let n = hasRows ? Int(PQntuples(result)) : 0
+    let m = hasRows ? Int(PQnfields(result)) : 0
     columns = (0..<m).map { PQfname(result, Int32($0)).map { String(cString: $0) } ?? "" }
     rows = (0..<n).map { r in
       (0..<m).map { c in

@@ -4,7 +4,8 @@ import SeismoCore
 public enum PGText {
   /// `{"a","b"}`: a text[] literal, elements quoted, `"` and `\` escaped.
   public static func array(_ items: [String]) -> String {
-    "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    "{"
+      + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
       .joined(separator: ",") + "}"
   }
 

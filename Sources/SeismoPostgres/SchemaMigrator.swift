@@ -18,7 +18,8 @@ public enum SchemaMigrator {
         CREATE TABLE IF NOT EXISTS seismo.schema_migrations (
           version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
         """)
-      let applied = Set(try connection.execute("SELECT version FROM seismo.schema_migrations").rows.compactMap { $0[0].flatMap(Int.init) })
+      let applied = Set(
+        try connection.execute("SELECT version FROM seismo.schema_migrations").rows.compactMap { $0[0].flatMap(Int.init) })
       var now: [Int] = []
       for migration in Migrations.all where !applied.contains(migration.version) {
         try connection.executeScript(migration.sql)
@@ -39,7 +40,8 @@ public enum SchemaMigrator {
       have = cell.flatMap { $0 }.flatMap { Int($0) } ?? 0
     }
     guard have >= latest else {
-      throw SeismoError.state("postgres: the seismo schema is not set up (version \(have) of \(latest)); run `seismo db migrate --url URL`")
+      throw SeismoError.state(
+        "postgres: the seismo schema is not set up (version \(have) of \(latest)); run `seismo db migrate --url URL`")
     }
   }
 }

@@ -16,7 +16,8 @@ enum Charts {
   ) -> String {
     guard let first = timestamps.first, let last = timestamps.last else { return "" }
     let x = LinearScale(domain: Double(first)...Double(max(last, first + 1)), range: margin.left...(width - margin.right))
-    var low = values.min() ?? 0, high = values.max() ?? 1
+    var low = values.min() ?? 0
+    var high = values.max() ?? 1
     if let threshold {
       low = min(low, threshold)
       high = max(high, threshold)
@@ -69,8 +70,10 @@ enum Charts {
   /// Histogram of training scores (40 bins) with the threshold.
   static func histogram(_ scores: [Float], threshold: Float) -> String {
     guard let low = scores.min(), let high = scores.max() else { return "" }
-    let height = 220.0, bins = 40
-    let top = max(Double(high), Double(threshold)), bottom = Double(low)
+    let height = 220.0
+    let bins = 40
+    let top = max(Double(high), Double(threshold))
+    let bottom = Double(low)
     let binWidth = max((top - bottom) / Double(bins), 1e-12)
     var counts = [Int](repeating: 0, count: bins)
     for s in scores { counts[min(Int((Double(s) - bottom) / binWidth), bins - 1)] += 1 }
@@ -81,7 +84,8 @@ enum Charts {
     svg += axes(x: x, y: y, height: height, yLabel: "rows", timeTicks: [], xLabel: "score")
     for t in ticks { svg += text(x(t.2), height - margin.bottom + 14, t.1, class: "tick", anchor: "middle") }
     for (b, c) in counts.enumerated() where c > 0 {
-      let x0 = x(bottom + Double(b) * binWidth), x1 = x(bottom + Double(b + 1) * binWidth)
+      let x0 = x(bottom + Double(b) * binWidth)
+      let x1 = x(bottom + Double(b + 1) * binWidth)
       svg += String(
         format: "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", x0, y(Double(c)),
         max(x1 - x0 - 1, 0.5), y(0) - y(Double(c)))
@@ -95,9 +99,11 @@ enum Charts {
   /// Horizontal bars of mean importance with ± std whiskers.
   static func importance(_ entries: [FeatureImportanceEntry]) -> String {
     guard !entries.isEmpty else { return "" }
-    let rowHeight = 24.0, left = 220.0
+    let rowHeight = 24.0
+    let left = 220.0
     let height = margin.top + margin.bottom + rowHeight * Double(entries.count)
-    let low = min(0, entries.map { $0.mean - $0.std }.min()!), high = max(entries.map { $0.mean + $0.std }.max()!, 1e-9)
+    let low = min(0, entries.map { $0.mean - $0.std }.min()!)
+    let high = max(entries.map { $0.mean + $0.std }.max()!, 1e-9)
     let x = LinearScale(domain: low...high, range: left...(width - margin.right), padding: 0.05)
     var svg = open(kind: "importance", height: height, title: "Feature importance: increase in mean score when shuffled")
     for t in x.ticks(6) {
@@ -121,7 +127,8 @@ enum Charts {
 
   static func open(kind: String, height: Double, title: String, attributes: String = "") -> String {
     String(
-      format: "<svg class=\"chart\" data-chart=\"%@\" %@ viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\">\n<title>%@</title>\n",
+      format:
+        "<svg class=\"chart\" data-chart=\"%@\" %@ viewBox=\"0 0 %.0f %.0f\" width=\"100%%\" role=\"img\">\n<title>%@</title>\n",
       kind, attributes, width, height, Format.escape(title))
       + text(margin.left, 16, title, class: "title")
   }

@@ -32,7 +32,8 @@ public enum HTMLReport {
       """
 
     html += "<h2>Features over time</h2>\n<p class=\"hint\">Red dots: flagged rows. Dashed line: start of the test part.</p>\n"
-    let order = data.importance.map { ranking in ranking.compactMap { frame.featureIndex($0.feature) } } ?? Array(0..<frame.featureCount)
+    let order =
+      data.importance.map { ranking in ranking.compactMap { frame.featureIndex($0.feature) } } ?? Array(0..<frame.featureCount)
     let shown = Array(order.prefix(maxFeaturePanels))
     for j in shown {
       html += Charts.timeSeries(
@@ -69,7 +70,8 @@ public enum HTMLReport {
     let top = flagged.sorted { data.scores[$0] > data.scores[$1] }.prefix(maxTableRows)
     guard !top.isEmpty else { return "<h2>Top anomalies</h2>\n<p>No row scored above the threshold.</p>\n" }
     let columns = frame.featureNames.prefix(maxFeaturePanels)
-    var html = "<h2>Top anomalies</h2>\n<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>score</th><th>top feature</th>"
+    var html =
+      "<h2>Top anomalies</h2>\n<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>score</th><th>top feature</th>"
     html += columns.map { "<th>\(Format.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
     for i in top {
       let row = data.scoreRows[i]

@@ -9,7 +9,8 @@ struct LinearScale {
   var flipped = false
 
   init(domain: ClosedRange<Double>, range: ClosedRange<Double>, flipped: Bool = false, padding: Double = 0) {
-    var low = domain.lowerBound, high = domain.upperBound
+    var low = domain.lowerBound
+    var high = domain.upperBound
     if high - low < 1e-12 {
       low -= 1
       high += 1
@@ -48,7 +49,8 @@ enum TimeTicks {
     guard kind == .calendar else {
       return LinearScale(domain: Double(start)...Double(end), range: 0...1).ticks(6).map { (Timestamp($0), String(Int($0))) }
     }
-    let first = CivilTime.date(days: Int(start / 86_400)), last = CivilTime.date(days: Int(end / 86_400))
+    let first = CivilTime.date(days: Int(start / 86_400))
+    let last = CivilTime.date(days: Int(end / 86_400))
     let years = last.year - first.year
     func day(_ y: Int, _ m: Int, _ d: Int) -> Timestamp { Timestamp(CivilTime.days(year: y, month: m, day: d)) * 86_400 }
     var out: [(Timestamp, String)] = []
@@ -93,7 +95,8 @@ enum Downsampling {
     func flush(_ end: Int) {
       let range = bucketStart..<end
       guard !range.isEmpty else { return }
-      let low = range.min { ys[$0] < ys[$1] }!, high = range.max { ys[$0] < ys[$1] }!
+      let low = range.min { ys[$0] < ys[$1] }!
+      let high = range.max { ys[$0] < ys[$1] }!
       keep += Set([range.lowerBound, low, high, end - 1]).sorted()
     }
     for i in 1..<xs.count where Int(xs[i]) != Int(xs[bucketStart]) {

@@ -91,7 +91,9 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
       print("skipped: ../shared/data is not beside the repository")
       return
     }
-    let params = { (file: String) in Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(root + "/" + file)]) }
+    let params = { (file: String) in
+      Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(root + "/" + file)])
+    }
     let all = try CSVSource(parameters: params("financial_market_weekly_all.csv")).load()
     #expect(all.frame.featureCount == 57)
     #expect(all.rowsRead == 1148)

@@ -30,7 +30,9 @@ func parameters(_ specs: [ParameterSpec], _ values: [String: ParameterValue]) ->
 /// Runs fit on the head, score on all, a 99th-percentile threshold on training scores; returns
 /// (recall, precision) where an injection counts as found when a flag lands within `tolerance`
 /// rows after it, and a flag is correct when it lands within `tolerance` rows after an injection.
-func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int], tolerance: Int) throws -> (Double, Double, Scores) {
+func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int], tolerance: Int) throws -> (
+  Double, Double, Scores
+) {
   _ = try detector.fit(frame.rows(0..<trainRows), observer: nil)
   let scores = try detector.score(frame)
   let trainScores = Array(scores.values.prefix(trainRows - scores.firstRow))
@@ -45,7 +47,9 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
   static let spikes = [330, 352, 371, 393]
 
   func detector(_ extra: [String: ParameterValue] = [:]) throws -> LSTMAutoencoderDetector {
-    var values: [String: ParameterValue] = ["window": .integer(10), "units": .integer(12), "epochs": .integer(12), "seed": .integer(3)]
+    var values: [String: ParameterValue] = [
+      "window": .integer(10), "units": .integer(12), "epochs": .integer(12), "seed": .integer(3),
+    ]
     values.merge(extra) { $1 }
     return try LSTMAutoencoderDetector(parameters: parameters(LSTMAutoencoderDetector.descriptor.parameters, values))
   }
@@ -87,10 +91,12 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
     let frame = try syntheticFrame(rows: 60, spikes: [])
     let d = try detector(["epochs": .integer(2)])
     var seen: [Int] = []
-    let report = try d.fit(frame, observer: { record, planned in
-      seen.append(record.epoch)
-      #expect(planned == 2)
-    })
+    let report = try d.fit(
+      frame,
+      observer: { record, planned in
+        seen.append(record.epoch)
+        #expect(planned == 2)
+      })
     #expect(report.history.count == 2 && seen == [1, 2])
     #expect(report.history.allSatisfy { $0.validationLoss != nil })
     #expect(throws: SeismoError.invalidInput("the data has 5 rows, fewer than one window of 10")) {
@@ -109,7 +115,8 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
 
   func detector(_ extra: [String: ParameterValue] = [:]) throws -> LSTMForecasterDetector {
     var values: [String: ParameterValue] = [
-      "window": .integer(8), "units": .integerList([16]), "epochs": .integer(15), "seed": .integer(5), "activation": .text("tanh"),
+      "window": .integer(8), "units": .integerList([16]), "epochs": .integer(15), "seed": .integer(5),
+      "activation": .text("tanh"),
     ]
     values.merge(extra) { $1 }
     return try LSTMForecasterDetector(parameters: parameters(LSTMForecasterDetector.descriptor.parameters, values))
@@ -167,8 +174,10 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
     let d = try LSTMForecasterDetector(
       parameters: parameters(
         LSTMForecasterDetector.descriptor.parameters,
-        ["window": .integer(10), "units": .integerList([12]), "epochs": .integer(30), "activation": .text("tanh"),
-         "normalization": .text("window"), "seed": .integer(1)]))
+        [
+          "window": .integer(10), "units": .integerList([12]), "epochs": .integer(30), "activation": .text("tanh"),
+          "normalization": .text("window"), "seed": .integer(1),
+        ]))
     _ = try d.fit(frame.rows(0..<160), observer: nil)
     let point = try d.forecast(frame, from: 160, mode: .pointByPoint)
     let multiOne = try d.forecast(frame, from: 160, mode: .multiSequence(horizon: 1))

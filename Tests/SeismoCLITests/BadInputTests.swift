@@ -10,9 +10,11 @@ import Testing
     var expected: String
   }
 
-  static let good = "date,a\n" + (1...40).map { "2020-01-\(String(format: "%02d", ($0 - 1) % 28 + 1))" }.enumerated().map { i, _ in
-    "\(date(18_262 + i)),\(Double(i % 7) + 1)"
-  }.joined(separator: "\n") + "\n"
+  static let good =
+    "date,a\n"
+    + (1...40).map { "2020-01-\(String(format: "%02d", ($0 - 1) % 28 + 1))" }.enumerated().map { i, _ in
+      "\(date(18_262 + i)),\(Double(i % 7) + 1)"
+    }.joined(separator: "\n") + "\n"
 
   static let base = "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 5 }\n"
 

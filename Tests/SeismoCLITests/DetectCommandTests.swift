@@ -73,7 +73,9 @@ import Testing
   @Test func pluginsListsEveryPluginWithParameters() throws {
     let result = try CLI.run(["plugins"], in: FileManager.default.temporaryDirectory)
     #expect(result.status == 0)
-    for name in ["csv", "rolling-zscore", "percentile", "fixed", "permutation", "train_fraction", "gaps (drop|ffill|error, default ffill)"] {
+    for name in [
+      "csv", "rolling-zscore", "percentile", "fixed", "permutation", "train_fraction", "gaps (drop|ffill|error, default ffill)",
+    ] {
       #expect(result.stdout.contains(name), "missing \(name)")
     }
   }

@@ -16,7 +16,8 @@ import Testing
       """)
     #expect(try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url).status == 0)
     // Labels: one event of two days (250, 251) and one of a day (300), plus a training day (100).
-    try scratch.write("labels.txt", "timestamp\n" + [100, 250, 251, 300].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "labels.txt", "timestamp\n" + [100, 250, 251, 300].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
     let result = try CLI.run(["evaluate", "r", "--labels", "labels.txt"], in: scratch.url)
     #expect(result.status == 0, "\(result.stderr)")
     // Test part: flags 250, 320. Point-wise TP 1, FP 1, FN 2; adjusted: event 250–251 found → TP 2, FP 1, FN 1.

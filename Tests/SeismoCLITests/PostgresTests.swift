@@ -37,7 +37,8 @@ struct PostgresTests {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [100, 220, 260]))
-    let ingest = try CLI.run(["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "market", "--create"], in: scratch.url)
+    let ingest = try CLI.run(
+      ["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "market", "--create"], in: scratch.url)
     #expect(ingest.status == 0, "\(ingest.stderr)")
     #expect(ingest.stdout.hasPrefix("wrote 300 rows to \(schema).market"))
     try scratch.write(
@@ -56,13 +57,22 @@ struct PostgresTests {
     let runID = summary["run_id"] as! String
     let expected = (summary["anomalies"] as! [[String: Any]]).map { "\($0["timestamp"]!) \($0["top_feature"]!)" }
     #expect(expected.count == 3)
-    let stored = try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), top_feature FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts", [runID])
+    let stored = try sql(
+      "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), top_feature FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts",
+      [runID])
     #expect(stored.map { "\($0[0]!) \($0[1]!)" } == expected)
-    let run = try sql("SELECT features, train_rows, anomaly_count, config->'detector'->>'plugin' FROM seismo.runs WHERE run_id = $1", [runID])
+    let run = try sql(
+      "SELECT features, train_rows, anomaly_count, config->'detector'->>'plugin' FROM seismo.runs WHERE run_id = $1", [runID])
     #expect(run.first.map { $0.map { $0 ?? "" } } == ["{a,b}", "180", "3", "rolling-zscore"])
-    #expect(try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0] == "280")
-    #expect(try sql("SELECT count(*) FROM seismo.feature_importance i JOIN seismo.runs r ON r.id = i.run WHERE r.run_id = $1", [runID])[0][0] == "2")
-    #expect(try sql("SELECT length(model) > 8 FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID])[0][0] == "t")
+    #expect(
+      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
+        == "280")
+    #expect(
+      try sql("SELECT count(*) FROM seismo.feature_importance i JOIN seismo.runs r ON r.id = i.run WHERE r.run_id = $1", [runID])[
+        0][0] == "2")
+    #expect(
+      try sql("SELECT length(model) > 8 FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID])[0][
+        0] == "t")
     // Deleting a run deletes its scores, importance and model.
     let id = try sql("SELECT id FROM seismo.runs WHERE run_id = $1", [runID])[0][0]!
     try sql("DELETE FROM seismo.runs WHERE run_id = $1", [runID])
@@ -75,7 +85,8 @@ struct PostgresTests {
     try scratch.write("data.csv", syntheticCSV(rows: 50, spikes: []))
     for (table, long) in [("wide", false), ("long", true)] {
       let r = try CLI.run(
-        ["ingest", "data.csv", "--url", url, "--schema", schema, "--table", table, "--create"] + (long ? ["--long"] : []), in: scratch.url)
+        ["ingest", "data.csv", "--url", url, "--schema", schema, "--table", table, "--create"] + (long ? ["--long"] : []),
+        in: scratch.url)
       #expect(r.status == 0, "\(r.stderr)")
     }
     func load(_ values: [String: ParameterValue]) throws -> Frame {
@@ -107,12 +118,18 @@ struct PostgresTests {
     let cases: [(String, String)] = [
       ("{ plugin: postgres, url: \"\(wrongPassword)\", table: x }", "password authentication failed for user \"seismo_pw\""),
       ("{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: nope }", "postgres table \(schema).nope: no such table"),
-      ("{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: victim, columns: [nope] }", "postgres: column \"nope\" does not exist (SQLSTATE 42703)"),
+      (
+        "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: victim, columns: [nope] }",
+        "postgres: column \"nope\" does not exist (SQLSTATE 42703)"
+      ),
       (
         "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: 'victim\"; DROP TABLE \(schema).victim; --' }",
         "no such table"
       ),
-      ("{ plugin: postgres, url: \"postgresql://postgres@127.0.0.1:1/postgres\", table: x }", "cannot connect to postgresql://postgres@127.0.0.1:1/postgres"),
+      (
+        "{ plugin: postgres, url: \"postgresql://postgres@127.0.0.1:1/postgres\", table: x }",
+        "cannot connect to postgresql://postgres@127.0.0.1:1/postgres"
+      ),
     ]
     for (source, expected) in cases {
       let result = try detect(source)
@@ -122,7 +139,9 @@ struct PostgresTests {
       #expect(!result.stderr.contains("wrong-secret"), "the password never reaches output")
       #expect(result.stderr.split(separator: "\n").count == 1)
     }
-    #expect(try sql("SELECT to_regclass($1) IS NOT NULL", ["\(schema).victim"])[0][0] == "t", "nothing beyond the failing statement ran")
+    #expect(
+      try sql("SELECT to_regclass($1) IS NOT NULL", ["\(schema).victim"])[0][0] == "t", "nothing beyond the failing statement ran"
+    )
     #expect(PGConnection.redact("postgresql://u:s3cret@h/db") == "postgresql://u:***@h/db")
     #expect(PGConnection.redact("host=h password=s3cret user=u") == "host=h password=*** user=u")
   }
@@ -171,7 +190,9 @@ struct PostgresTests {
     #expect(killed, "the sink never blocked on the lock")
     #expect(process.terminationStatus == 1)
     #expect(message.hasPrefix("error: postgres"), "\(message)")
-    let runID = (try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any])["run_id"] as! String
+    let runID =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any])["run_id"]
+      as! String
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runID])[0][0] == "0")
   }
 
@@ -181,10 +202,15 @@ struct PostgresTests {
     // 52 symbols: column k spikes on row 100 + k.
     var text = "date," + (0..<52).map { "s\($0)" }.joined(separator: ",") + "\n"
     for r in 0..<160 {
-      text += date(18_262 + r) + "," + (0..<52).map { k in String(Double((r * (k + 3)) % 11) + (r == 100 + k % 50 ? 40 : 0)) }.joined(separator: ",") + "\n"
+      text +=
+        date(18_262 + r) + ","
+        + (0..<52).map { k in String(Double((r * (k + 3)) % 11) + (r == 100 + k % 50 ? 40 : 0)) }.joined(separator: ",") + "\n"
     }
     try scratch.write("wide.csv", text)
-    #expect(try CLI.run(["ingest", "wide.csv", "--url", url, "--schema", schema, "--table", "prices", "--create", "--long"], in: scratch.url).status == 0)
+    #expect(
+      try CLI.run(
+        ["ingest", "wide.csv", "--url", url, "--schema", schema, "--table", "prices", "--create", "--long"], in: scratch.url
+      ).status == 0)
     try scratch.write(
       "run.yaml",
       """
@@ -199,7 +225,8 @@ struct PostgresTests {
     let combined = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/summary.json").utf8)) as! [String: Any]
     #expect(combined["indicators"] as? Int == 52 && combined["failed"] as? Int == 0)
     let runIDs = (combined["runs"] as! [[String: Any]]).map { $0["run_id"] as! String }
-    let stored = try sql("SELECT count(*), count(DISTINCT indicator) FROM seismo.runs WHERE run_id = ANY($1::text[])", [PGText.array(runIDs)])
+    let stored = try sql(
+      "SELECT count(*), count(DISTINCT indicator) FROM seismo.runs WHERE run_id = ANY($1::text[])", [PGText.array(runIDs)])
     #expect(stored[0] == ["52", "52"])
     let s7 = try sql(
       "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE indicator = 's7' AND run_id = ANY($1::text[])",

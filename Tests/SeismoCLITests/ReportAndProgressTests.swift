@@ -40,7 +40,9 @@ import Testing
     #expect(quiet.stderr.isEmpty)
   }
 
-  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pseudo-terminal"))
+  @Test(
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pseudo-terminal")
+  )
   func oneUpdatingLineUnderATerminal() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))

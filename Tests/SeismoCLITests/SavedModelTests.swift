@@ -36,7 +36,8 @@ import Testing
     #expect(detect.status == 0, "\(detect.stderr)")
     let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "b", "--quiet"], in: scratch.url)
     #expect(score.status == 0, "\(score.stderr)")
-    let a = try scratch.read("a/scores.csv"), b = try scratch.read("b/scores.csv")
+    let a = try scratch.read("a/scores.csv")
+    let b = try scratch.read("b/scores.csv")
     #expect(column(a, "score") == column(b, "score"))
     #expect(column(a, "threshold") == column(b, "threshold"))
     #expect(column(a, "is_anomaly") == column(b, "is_anomaly"))
@@ -61,7 +62,10 @@ import Testing
       (["score", "--model", "truncated.seismo", "data.csv"], "error: truncated.seismo: not a valid weights file"),
       (["score", "--model", "notamodel.seismo", "data.csv"], "error: notamodel.seismo: not a valid weights file"),
       (["score", "--model", "m.seismo", "other.csv"], "error: other.csv:1: unknown column 'a'"),
-      (["score", "--model", "m.seismo", "short.csv"], "error: the data has 2 rows; lstm-forecaster with window 6 needs at least 7"),
+      (
+        ["score", "--model", "m.seismo", "short.csv"],
+        "error: the data has 2 rows; lstm-forecaster with window 6 needs at least 7"
+      ),
     ]
     for (arguments, expected) in cases {
       let result = try CLI.run(arguments + ["--quiet"], in: scratch.url)

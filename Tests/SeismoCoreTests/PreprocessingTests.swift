@@ -3,7 +3,8 @@ import Testing
 @testable import SeismoCore
 
 @Suite struct FeatureScalerTests {
-  let frame = try! Frame(timestamps: [0, 1, 2, 3], timeKind: .index, featureNames: ["a", "c"], values: [1, 5, 2, 5, 3, 5, 6, 5])
+  let frame = try! Frame(
+    timestamps: [0, 1, 2, 3], timeKind: .index, featureNames: ["a", "c"], values: [1, 5, 2, 5, 3, 5, 6, 5])
 
   @Test func standardMatchesHandComputation() {
     // a = 1, 2, 3, 6: mean 3, population variance (4 + 1 + 0 + 9) / 4 = 3.5.

@@ -37,7 +37,8 @@ import Testing
   @Test func unknownKeyNamesPathLineAndSuggestion() {
     #expect(
       message("source: { plugin: constant }\ndetector:\n  plugin: absolute\n  lagg: 2\n")
-        == "c.yaml:4:9: detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode")
+        == "c.yaml:4:9: detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode"
+    )
   }
 
   @Test func wrongTypesAreRejectedWithTheKeyPath() {

@@ -50,7 +50,8 @@ import Testing
     #expect(TimestampParser(format: "%d-%m-%y").parse("16-03-20") == day)
     #expect(TimestampParser(format: "%d-%b-%y").parse("16-Mar-20") == day)
     #expect(TimestampParser(format: "%Y/%m/%d").parse("2020/3/16") == day)
-    #expect(TimestampParser(format: "%d-%b-%y").parse("02-Jan-86") == Timestamp(CivilTime.days(year: 1986, month: 1, day: 2)) * 86_400)
+    #expect(
+      TimestampParser(format: "%d-%b-%y").parse("02-Jan-86") == Timestamp(CivilTime.days(year: 1986, month: 1, day: 2)) * 86_400)
     #expect(TimestampParser(format: "%d/%m/%Y").parse("31/02/2020") == nil)
     #expect(TimestampParser(format: "%d/%m/%Y").parse("16/03/2020 extra") == nil)
   }

@@ -11,12 +11,14 @@ import Testing
     let p = Parameter(name: "w", shape: [1], value: [1])
     var adam = Adam(learningRate: 0.1)
     adam.step([p], gradients: [[0.5]])
-    let m1 = 0.05, v1 = 0.00025
+    let m1 = 0.05
+    let v1 = 0.00025
     let alpha1 = 0.1 * (1 - 0.999).squareRoot() / (1 - 0.9)
     let w1 = 1 - alpha1 * m1 / (v1.squareRoot() + 1e-7)
     #expect(abs(Double(p.value[0]) - w1) < 1e-6)
     adam.step([p], gradients: [[-0.2]])
-    let m2 = m1 + (-0.2 - m1) * 0.1, v2 = v1 + (0.04 - v1) * 0.001
+    let m2 = m1 + (-0.2 - m1) * 0.1
+    let v2 = v1 + (0.04 - v1) * 0.001
     let alpha2 = 0.1 * (1 - 0.999 * 0.999).squareRoot() / (1 - 0.81)
     #expect(abs(Double(p.value[0]) - (w1 - alpha2 * m2 / (v2.squareRoot() + 1e-7))) < 1e-6)
   }
@@ -110,7 +112,8 @@ import Testing
       optimizer = trainer.optimizer as! CapturingOptimizer
       return optimizer.captured
     }
-    let one = gradients(threads: 1), two = gradients(threads: 2)
+    let one = gradients(threads: 1)
+    let two = gradients(threads: 2)
     for (a, b) in zip(one.joined(), two.joined()) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(a)) }
   }
 

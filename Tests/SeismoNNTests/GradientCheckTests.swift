@@ -35,7 +35,8 @@ import Testing
     var worst = (-Double.infinity, "")
     var random = SeededGenerator(seed: 5)
     for (index, parameter) in p.model.parameters.enumerated() {
-      let picks = parameter.count <= samplesPerParameter
+      let picks =
+        parameter.count <= samplesPerParameter
         ? Array(0..<parameter.count) : (0..<samplesPerParameter).map { _ in Int(random.next() % UInt64(parameter.count)) }
       for k in picks {
         let original = parameter.value[k]
@@ -53,13 +54,16 @@ import Testing
     return worst
   }
 
-  static func problem(_ model: Sequential, batch: Int, steps: Int, features: Int, outSteps: Int, outFeatures: Int, seed: UInt64 = 1)
+  static func problem(
+    _ model: Sequential, batch: Int, steps: Int, features: Int, outSteps: Int, outFeatures: Int, seed: UInt64 = 1
+  )
     -> Problem
   {
     var random = SeededGenerator(seed: seed)
     let x = (0..<batch * steps * features).map { _ in Float(random.nextGaussian()) }
     let target = (0..<batch * outSteps * outFeatures).map { _ in Float(random.nextGaussian() * 0.5) }
-    return Problem(model: model, input: SequenceTensor(batchMajor: x, batch: batch, steps: steps, features: features), target: target)
+    return Problem(
+      model: model, input: SequenceTensor(batchMajor: x, batch: batch, steps: steps, features: features), target: target)
   }
 
   @Test func lstmLastStateTanh() {
@@ -78,7 +82,9 @@ import Testing
 
   @Test func denseAndDropout() {
     var r = SeededGenerator(seed: 4)
-    let m = Sequential([Dense(inputSize: 3, outputSize: 4, random: &r), Dropout(rate: 0.3), Dense(inputSize: 4, outputSize: 2, random: &r)])
+    let m = Sequential([
+      Dense(inputSize: 3, outputSize: 4, random: &r), Dropout(rate: 0.3), Dense(inputSize: 4, outputSize: 2, random: &r),
+    ])
     let (worst, at) = Self.worstViolation(Self.problem(m, batch: 5, steps: 2, features: 3, outSteps: 2, outFeatures: 2))
     #expect(worst <= 0, "\(at)")
   }

@@ -8,7 +8,9 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
 
 @Suite struct HTMLReportTests {
   /// `rows` days of two features; scores = |b|, warm-up of 2 rows; threshold 5.
-  func data(rows: Int, spikes: Set<Int>, history: [EpochRecord] = [], importance: [FeatureImportanceEntry]? = nil) throws -> ReportData {
+  func data(rows: Int, spikes: Set<Int>, history: [EpochRecord] = [], importance: [FeatureImportanceEntry]? = nil) throws
+    -> ReportData
+  {
     let values = (0..<rows).flatMap { r -> [Float] in [Float(r % 7), spikes.contains(r) ? 9 : Float(r % 3)] }
     let frame = try Frame(
       timestamps: (0..<rows).map { Timestamp(18_262 + $0) * 86_400 }, featureNames: ["vix index", "gold"], values: values)
@@ -21,9 +23,13 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
 
   @Test func chartsHoldTheRightSeriesFlagsThresholdAndNames() throws {
     let history = [
-      EpochRecord(epoch: 1, loss: 0.5, validationLoss: 0.6, seconds: 1), EpochRecord(epoch: 2, loss: 0.3, validationLoss: 0.4, seconds: 1),
+      EpochRecord(epoch: 1, loss: 0.5, validationLoss: 0.6, seconds: 1),
+      EpochRecord(epoch: 2, loss: 0.3, validationLoss: 0.4, seconds: 1),
     ]
-    let importance = [FeatureImportanceEntry(feature: "gold", mean: 0.3, std: 0.05), FeatureImportanceEntry(feature: "vix index", mean: 0.01, std: 0.01)]
+    let importance = [
+      FeatureImportanceEntry(feature: "gold", mean: 0.3, std: 0.05),
+      FeatureImportanceEntry(feature: "vix index", mean: 0.01, std: 0.01),
+    ]
     let html = HTMLReport.render(try data(rows: 300, spikes: [40, 200, 260], history: history, importance: importance))
     #expect(occurrences("data-chart=\"feature\"", in: html) == 2)
     #expect(html.contains("data-feature=\"vix index\"") && html.contains("data-feature=\"gold\""))

@@ -33,7 +33,8 @@ import Testing
 
 @Suite struct FixedThresholdTests {
   @Test func ignoresTrainingScores() throws {
-    let t = try FixedThreshold(parameters: Parameters(specs: FixedThreshold.descriptor.parameters, values: ["value": .number(0.65)]))
+    let t = try FixedThreshold(
+      parameters: Parameters(specs: FixedThreshold.descriptor.parameters, values: ["value": .number(0.65)]))
     #expect(try t.calibrate(trainingScores: [1, 2, 3]) == 0.65)
   }
 }

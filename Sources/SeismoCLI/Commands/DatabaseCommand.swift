@@ -23,7 +23,8 @@ struct DatabaseCommand: ParsableCommand {
         Console.out(
           applied.isEmpty
             ? "the seismo schema is up to date (\(db.target))"
-            : "applied migration\(applied.count == 1 ? "" : "s") \(applied.map(String.init).joined(separator: ", ")) to \(db.target)")
+            : "applied migration\(applied.count == 1 ? "" : "s") \(applied.map(String.init).joined(separator: ", ")) to \(db.target)"
+        )
       }
     }
   }

@@ -57,13 +57,16 @@ struct DetectCommand: ParsableCommand {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         let combined = try FanOut.run(runConfig, out: folder, jobs: max(jobs, 1), quiet: quiet)
         if !quiet {
-          Console.out("\(combined.indicators) indicators in \(String(format: "%.2f", combined.wallSeconds)) s, \(combined.failed) failed")
+          Console.out(
+            "\(combined.indicators) indicators in \(String(format: "%.2f", combined.wallSeconds)) s, \(combined.failed) failed")
           for r in combined.runs {
             Console.out("  \(r.indicator): " + (r.anomalyCount.map { "\($0) anomalies" } ?? "failed: \(r.error ?? "")"))
           }
           Console.out("wrote \(folder)/summary.json")
         }
-        if combined.failed > 0 { throw SeismoError.invalidInput("\(combined.failed) of \(combined.indicators) indicators failed (see above)") }
+        if combined.failed > 0 {
+          throw SeismoError.invalidInput("\(combined.failed) of \(combined.indicators) indicators failed (see above)")
+        }
         return
       }
       let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet)
@@ -105,7 +108,8 @@ struct DetectCommand: ParsableCommand {
       let seconds = Date().timeIntervalSince(started)
       if !quiet {
         Console.err(
-          "wrote run \(run.runID) to the \(sink.plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)")
+          "wrote run \(run.runID) to the \(sink.plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)"
+        )
       }
     }
     if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }

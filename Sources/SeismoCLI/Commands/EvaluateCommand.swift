@@ -46,7 +46,8 @@ struct EvaluateCommand: ParsableCommand {
       let summary = try RunSummary.read(from: data)
       let iso = TimestampParser()
       let indexed = !summary.split.trainEnd.isEmpty && iso.parse(summary.split.trainEnd) == nil
-      let trainEnd: Timestamp? = summary.split.trainEnd.isEmpty ? nil : (iso.parse(summary.split.trainEnd) ?? Timestamp(summary.split.trainEnd))
+      let trainEnd: Timestamp? =
+        summary.split.trainEnd.isEmpty ? nil : (iso.parse(summary.split.trainEnd) ?? Timestamp(summary.split.trainEnd))
       let scored = try loadCSV(
         "\(folder)/\(RunDirectory.scoresFile)", columns: ["is_anomaly"], time: indexed ? "none" : "timestamp")
       let marker = try labelMarker()
@@ -97,7 +98,8 @@ struct EvaluateCommand: ParsableCommand {
       }
       guard let windows = json[windowsKey] as? [[String]] else {
         throw SeismoError.file(
-          path: labels, message: "no windows for key '\(windowsKey)'\(EditDistance.suggestion(for: windowsKey, among: Array(json.keys)))")
+          path: labels,
+          message: "no windows for key '\(windowsKey)'\(EditDistance.suggestion(for: windowsKey, among: Array(json.keys)))")
       }
       let ranges = try windows.map { pair -> ClosedRange<Timestamp> in
         guard pair.count == 2, let a = iso.parse(pair[0]), let b = iso.parse(pair[1]), a <= b else {

@@ -45,7 +45,9 @@ enum FanOut {
     guard let sourceEntry = registry.sources[config.source.plugin] else { throw SeismoError.state("no source plugin") }
     let loaded = try sourceEntry.make(config.source.parameters).load()
     let names = loaded.frame.featureNames
-    if !quiet { Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time") }
+    if !quiet {
+      Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")
+    }
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
     DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
@@ -74,7 +76,9 @@ enum FanOut {
       let folder = "\(out)/\(safeName(name))"
       try RunOutput.write(run, to: folder)
       if var sink = config.sink, let entry = StandardPlugins.registry.sinks[sink.plugin] {
-        if entry.descriptor.parameters.contains(where: { $0.name == "indicator" }) { sink.parameters.set("indicator", .text(name)) }
+        if entry.descriptor.parameters.contains(where: { $0.name == "indicator" }) {
+          sink.parameters.set("indicator", .text(name))
+        }
         try entry.make(sink.parameters).write(run)
       }
       let summary = RunSummary(run)

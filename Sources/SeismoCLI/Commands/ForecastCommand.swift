@@ -65,7 +65,8 @@ struct ForecastCommand: ParsableCommand {
       let predicted = try detector.forecast(frame, from: start, mode: forecastMode)
       let f = frame.featureCount
       let restart = mode == .multi ? horizon : (mode == .full ? frame.rowCount : 1)
-      var text = CSVText.line(["timestamp", "sequence"] + frame.featureNames.flatMap { ["actual_\($0)", "forecast_\($0)"] }) + "\n"
+      var text =
+        CSVText.line(["timestamp", "sequence"] + frame.featureNames.flatMap { ["actual_\($0)", "forecast_\($0)"] }) + "\n"
       var absoluteErrors = [Double](repeating: 0, count: f)
       for (i, row) in (start..<frame.rowCount).enumerated() {
         var fields = [frame.formatTimestamp(frame.timestamps[row]), String(i / restart)]
@@ -79,7 +80,9 @@ struct ForecastCommand: ParsableCommand {
       try write(Data(text.utf8), to: "\(out)/forecast.csv")
       let count = Double(frame.rowCount - start)
       Console.out("forecast (\(mode.rawValue)\(mode == .multi ? ", horizon \(horizon)" : "")) of \(Int(count)) test rows:")
-      for j in 0..<f { Console.out("  \(frame.featureNames[j]): mean absolute error \(String(format: "%.4g", absoluteErrors[j] / count))") }
+      for j in 0..<f {
+        Console.out("  \(frame.featureNames[j]): mean absolute error \(String(format: "%.4g", absoluteErrors[j] / count))")
+      }
       Console.out("wrote \(out)/forecast.csv")
     }
   }

@@ -60,7 +60,8 @@ struct IngestCommand: ParsableCommand {
       let rows = try db.transaction { () -> Int in
         if create {
           try db.execute("CREATE SCHEMA IF NOT EXISTS \(PGConnection.quote(schema))")
-          let columns = long
+          let columns =
+            long
             ? "symbol text NOT NULL, ts timestamptz NOT NULL, value double precision, PRIMARY KEY (symbol, ts)"
             : (["ts timestamptz PRIMARY KEY"] + frame.featureNames.map { PGConnection.quote($0) + " double precision" })
               .joined(separator: ", ")
@@ -71,7 +72,8 @@ struct IngestCommand: ParsableCommand {
       }
       let seconds = Date().timeIntervalSince(started)
       Console.out(
-        "wrote \(rows) rows to \(schema).\(table) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)")
+        "wrote \(rows) rows to \(schema).\(table) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)"
+      )
     }
   }
 

@@ -13,13 +13,15 @@ struct PluginsCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let kinds = try kind.map { name in
-        guard let k = PluginDescriptor.Kind(rawValue: name) else {
-          throw SeismoError.invalidInput(
-            "unknown plugin kind '\(name)'; kinds are \(PluginDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return [k]
-      } ?? PluginDescriptor.Kind.allCases
+      let kinds =
+        try kind.map { name in
+          guard let k = PluginDescriptor.Kind(rawValue: name) else {
+            throw SeismoError.invalidInput(
+              "unknown plugin kind '\(name)'; kinds are \(PluginDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+          }
+          return [k]
+        } ?? PluginDescriptor.Kind.allCases
       Console.out(Self.listing(StandardPlugins.registry, kinds: kinds, includeSplit: kind == nil))
     }
   }

@@ -17,7 +17,8 @@ enum RunReporting {
       lines.append("top anomalies by score:")
       for a in anomalies.sorted(by: { $0.score > $1.score }).prefix(top) {
         lines.append(
-          "  \(frame.formatTimestamp(a.timestamp))  score \(format(a.score))  top feature \(a.topFeature)\(a.isTraining ? "  (train)" : "")")
+          "  \(frame.formatTimestamp(a.timestamp))  score \(format(a.score))  top feature \(a.topFeature)\(a.isTraining ? "  (train)" : "")"
+        )
       }
     }
     if let importance = run.importance {
@@ -27,7 +28,8 @@ enum RunReporting {
       }
     }
     lines.append(
-      "wrote \(directory)/\(RunDirectory.summaryFile), \(directory)/\(RunDirectory.scoresFile) and \(directory)/\(RunOutput.reportFile)")
+      "wrote \(directory)/\(RunDirectory.summaryFile), \(directory)/\(RunDirectory.scoresFile) and \(directory)/\(RunOutput.reportFile)"
+    )
     return lines
   }
 

@@ -73,7 +73,8 @@ public struct Frame: Sendable, Equatable {
   public func requireFeatures(_ names: [String], for what: String) throws {
     guard featureNames != names else { return }
     throw SeismoError.invalidInput(
-      "\(what) was trained on features [\(names.joined(separator: ", "))] but the data has [\(featureNames.joined(separator: ", "))]")
+      "\(what) was trained on features [\(names.joined(separator: ", "))] but the data has [\(featureNames.joined(separator: ", "))]"
+    )
   }
 
   /// The index of a feature by name.

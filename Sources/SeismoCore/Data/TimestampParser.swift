@@ -78,7 +78,12 @@ public struct TimestampParser: Sendable {
   static func parse(_ text: String, format: String) -> Timestamp? {
     let input = Array(text.utf8)
     var i = 0
-    var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0
+    var year = 1970
+    var month = 1
+    var day = 1
+    var hour = 0
+    var minute = 0
+    var second = 0
     func digits(_ maxCount: Int) -> Int? {
       var value = 0
       var count = 0
@@ -98,13 +103,27 @@ public struct TimestampParser: Sendable {
       }
       guard let directive = formatIterator.next() else { return nil }
       switch directive {
-      case UInt8(ascii: "Y"): guard let v = digits(4) else { return nil }; year = v
-      case UInt8(ascii: "y"): guard let v = digits(2) else { return nil }; year = v >= 69 ? 1900 + v : 2000 + v
-      case UInt8(ascii: "m"): guard let v = digits(2) else { return nil }; month = v
-      case UInt8(ascii: "d"): guard let v = digits(2) else { return nil }; day = v
-      case UInt8(ascii: "H"): guard let v = digits(2), v < 24 else { return nil }; hour = v
-      case UInt8(ascii: "M"): guard let v = digits(2), v < 60 else { return nil }; minute = v
-      case UInt8(ascii: "S"): guard let v = digits(2), v < 61 else { return nil }; second = v
+      case UInt8(ascii: "Y"):
+        guard let v = digits(4) else { return nil }
+        year = v
+      case UInt8(ascii: "y"):
+        guard let v = digits(2) else { return nil }
+        year = v >= 69 ? 1900 + v : 2000 + v
+      case UInt8(ascii: "m"):
+        guard let v = digits(2) else { return nil }
+        month = v
+      case UInt8(ascii: "d"):
+        guard let v = digits(2) else { return nil }
+        day = v
+      case UInt8(ascii: "H"):
+        guard let v = digits(2), v < 24 else { return nil }
+        hour = v
+      case UInt8(ascii: "M"):
+        guard let v = digits(2), v < 60 else { return nil }
+        minute = v
+      case UInt8(ascii: "S"):
+        guard let v = digits(2), v < 61 else { return nil }
+        second = v
       case UInt8(ascii: "b"), UInt8(ascii: "B"):
         var letters = ""
         while i < input.count, (input[i] | 0x20) >= 0x61, (input[i] | 0x20) <= 0x7A {

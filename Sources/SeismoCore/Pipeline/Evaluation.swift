@@ -18,11 +18,15 @@ public struct Evaluation: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case precision, recall, f1
-      case truePositives = "true_positives", falsePositives = "false_positives", falseNegatives = "false_negatives"
+      case truePositives = "true_positives"
+      case falsePositives = "false_positives"
+      case falseNegatives = "false_negatives"
     }
 
     init(flags: [Bool], labels: [Bool]) {
-      var tp = 0, fp = 0, fn = 0
+      var tp = 0
+      var fp = 0
+      var fn = 0
       for (flag, label) in zip(flags, labels) {
         if flag && label { tp += 1 } else if flag { fp += 1 } else if label { fn += 1 }
       }
@@ -45,7 +49,9 @@ public struct Evaluation: Sendable, Codable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case rows, events, pointwise
-    case labelledRows = "labelled_rows", eventsDetected = "events_detected", pointAdjusted = "point_adjusted"
+    case labelledRows = "labelled_rows"
+    case eventsDetected = "events_detected"
+    case pointAdjusted = "point_adjusted"
   }
 
   /// - Parameters: `flags` and `labels`, one per row, in time order.
@@ -55,7 +61,8 @@ public struct Evaluation: Sendable, Codable, Equatable {
     labelledRows = labels.filter { $0 }.count
     pointwise = Metrics(flags: flags, labels: labels)
     var adjusted = flags
-    var events = 0, detected = 0
+    var events = 0
+    var detected = 0
     var start = 0
     while start < labels.count {
       guard labels[start] else {

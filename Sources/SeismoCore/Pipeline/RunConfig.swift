@@ -158,9 +158,12 @@ public struct RunConfig: Sendable, Codable, Equatable {
         let names = registry.descriptors(kind).map(\.name)
         throw SeismoError.config(
           key: "\(section).plugin", location: pluginValue?.location,
-          message: "unknown \(kind.rawValue) plugin '\(name)'\(suggestion(name, names)); available: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+          message:
+            "unknown \(kind.rawValue) plugin '\(name)'\(suggestion(name, names)); available: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
+        )
       }
-      let parameters = try resolve(body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name)
+      let parameters = try resolve(
+        body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name)
       return PluginChoice(plugin: name, parameters: parameters)
     }
     guard let source = try choice("source", .source, default: nil) else {
@@ -187,7 +190,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
         let owner = plugin.map { "plugin '\($0)'" } ?? "section '\(section)'"
         throw SeismoError.config(
           key: path, location: raw.location,
-          message: "unknown parameter for \(owner)\(suggestion(key, names)); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+          message:
+            "unknown parameter for \(owner)\(suggestion(key, names)); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
+        )
       }
       values[key] = try convert(raw, to: spec.type, path: path)
     }

@@ -15,7 +15,9 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
       case plugin, parameters, origin
-      case rowsRead = "rows_read", cellsFilled = "cells_filled", rowsDropped = "rows_dropped"
+      case rowsRead = "rows_read"
+      case cellsFilled = "cells_filled"
+      case rowsDropped = "rows_dropped"
     }
   }
 
@@ -28,7 +30,9 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
       case parameters
-      case trainRows = "train_rows", testRows = "test_rows", trainEnd = "train_end"
+      case trainRows = "train_rows"
+      case testRows = "test_rows"
+      case trainEnd = "train_end"
     }
   }
 
@@ -75,8 +79,12 @@ public struct RunSummary: Codable, Sendable {
 
   enum CodingKeys: String, CodingKey {
     case source, features, split, detector, threshold, importance, training, anomalies, timings
-    case runId = "run_id", startedAt = "started_at", seismoVersion = "seismo_version", scoredRows = "scored_rows"
-    case anomalyCount = "anomaly_count", testAnomalyCount = "test_anomaly_count"
+    case runId = "run_id"
+    case startedAt = "started_at"
+    case seismoVersion = "seismo_version"
+    case scoredRows = "scored_rows"
+    case anomalyCount = "anomaly_count"
+    case testAnomalyCount = "test_anomaly_count"
   }
 
   public init(_ run: RunResult) {

@@ -52,7 +52,8 @@ public struct SavedModel: Sendable {
   public static func decode(_ data: Data, origin: String) throws -> SavedModel {
     let (tensors, metadata) = try TensorArchive.decode(data, origin: origin)
     guard metadata["seismo.format"] == format else {
-      throw SeismoError.file(path: origin, message: "not a Seismo model (no '\(format)' marker); save one with detect --save-model")
+      throw SeismoError.file(
+        path: origin, message: "not a Seismo model (no '\(format)' marker); save one with detect --save-model")
     }
     func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
       guard let text = metadata["seismo." + key], let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else {

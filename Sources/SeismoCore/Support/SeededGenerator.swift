@@ -47,4 +47,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
   private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
-

@@ -12,7 +12,8 @@ public enum Initializers {
   /// `Orthogonal`: QR of a standard normal matrix, signs fixed by R's diagonal.
   public static func orthogonal(rows: Int, columns: Int, random: inout SeededGenerator) -> [Float] {
     // Orthonormalise the columns of a tall (n × k) normal matrix, n = max, k = min.
-    let n = max(rows, columns), k = min(rows, columns)
+    let n = max(rows, columns)
+    let k = min(rows, columns)
     var q = (0..<n * k).map { _ in random.nextGaussian() }  // column-major: column c at c*n
     for c in 0..<k {
       for p in 0..<c {  // modified Gram–Schmidt, twice for stability

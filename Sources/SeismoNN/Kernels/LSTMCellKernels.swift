@@ -72,8 +72,10 @@ enum LSTMCellKernels {
         let k = k0 + j
         var dh = VectorMath.load(hiddenGradient + k)
         if let outputGradient { dh += VectorMath.load(outputGradient + k) }
-        let i = VectorMath.load(z + j), f = VectorMath.load(z + h + j)
-        let g = VectorMath.load(z + 2 * h + j), o = VectorMath.load(z + 3 * h + j)
+        let i = VectorMath.load(z + j)
+        let f = VectorMath.load(z + h + j)
+        let g = VectorMath.load(z + 2 * h + j)
+        let o = VectorMath.load(z + 3 * h + j)
         let a = VectorMath.load(activatedCell + k)
         let dc = VectorMath.load(cellGradient + k) + dh * o * VectorMath.derivative(activation, output: a)
         let previous = previousCell.map { VectorMath.load($0 + k) } ?? .zero
@@ -87,7 +89,10 @@ enum LSTMCellKernels {
       while j < h {
         let k = k0 + j
         let dh = hiddenGradient[k] + (outputGradient?[k] ?? 0)
-        let i = z[j], f = z[h + j], g = z[2 * h + j], o = z[3 * h + j]
+        let i = z[j]
+        let f = z[h + j]
+        let g = z[2 * h + j]
+        let o = z[3 * h + j]
         let a = activatedCell[k]
         let dc = cellGradient[k] + dh * o * activation.derivative(output: a)
         d[j] = dc * g * i * (1 - i)

@@ -81,7 +81,10 @@ public final class LSTM: Layer {
     precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
     _ = BLAS.configure
     input = x
-    let steps = x.steps, batch = x.batch, h = units, g4 = 4 * units
+    let steps = x.steps
+    let batch = x.batch
+    let h = units
+    let g4 = 4 * units
     gates.prepare(steps * batch * g4)
     if x.isRepeated { projection.prepare(batch * g4) }
     cells.prepare(steps * batch * h)
@@ -136,7 +139,10 @@ public final class LSTM: Layer {
 
   public func backward(_ dy: SequenceTensor) -> SequenceTensor {
     let x = input
-    let steps = x.steps, batch = x.batch, h = units, g4 = 4 * units
+    let steps = x.steps
+    let batch = x.batch
+    let h = units
+    let g4 = 4 * units
     precondition(dy.features == h && dy.batch == batch && dy.steps == (returnSequences ? steps : 1))
     gateGradients.prepare(steps * batch * g4)
     hiddenGradient.prepare(batch * h, zero: true)

@@ -23,7 +23,8 @@ public struct SequenceData: Sendable {
       data.withUnsafeMutableBufferPointer { dst in
         for (b, sample) in indices.enumerated() {
           for t in 0..<steps {
-            (dst.baseAddress! + (t * batch + b) * features).update(from: src.baseAddress! + sample * span + t * features, count: features)
+            (dst.baseAddress! + (t * batch + b) * features).update(
+              from: src.baseAddress! + sample * span + t * features, count: features)
           }
         }
       }
@@ -34,6 +35,7 @@ public struct SequenceData: Sendable {
   /// Samples `range` as a new set.
   public func slice(_ range: Range<Int>) -> SequenceData {
     let span = steps * features
-    return SequenceData(values: Array(values[range.lowerBound * span..<range.upperBound * span]), steps: steps, features: features)
+    return SequenceData(
+      values: Array(values[range.lowerBound * span..<range.upperBound * span]), steps: steps, features: features)
   }
 }

@@ -43,7 +43,8 @@ public final class Trainer {
   /// - Returns: one record per epoch that ran.
   public func fit(inputs: SequenceData, targets: SequenceData, observer: TrainingObserver? = nil) throws -> [EpochRecord] {
     precondition(inputs.count == targets.count, "inputs and targets differ in sample count")
-    let validationCount = options.validationSplit > 0 ? inputs.count - Int((Double(inputs.count) * (1 - options.validationSplit)).rounded(.down)) : 0
+    let validationCount =
+      options.validationSplit > 0 ? inputs.count - Int((Double(inputs.count) * (1 - options.validationSplit)).rounded(.down)) : 0
     let trainCount = inputs.count - validationCount
     guard trainCount >= 1 else {
       throw SeismoError.invalidInput("\(inputs.count) training windows leave none after the validation split")
@@ -65,9 +66,11 @@ public final class Trainer {
         batchIndex += 1
       }
       let trainLoss = total / Double(trainCount * targets.steps * targets.features)
-      let validationLoss = validationCount > 0
+      let validationLoss =
+        validationCount > 0
         ? evaluate(inputs: inputs.slice(trainCount..<inputs.count), targets: targets.slice(trainCount..<inputs.count)) : nil
-      let record = EpochRecord(epoch: epoch, loss: trainLoss, validationLoss: validationLoss, seconds: Date().timeIntervalSince(started))
+      let record = EpochRecord(
+        epoch: epoch, loss: trainLoss, validationLoss: validationLoss, seconds: Date().timeIntervalSince(started))
       history.append(record)
       observer?(record, options.epochs)
       if let patience = options.earlyStoppingPatience, let validationLoss {
@@ -114,7 +117,8 @@ public final class Trainer {
   /// but larger activation buffers; 32 was the best trade here (speed and peak memory).
   public func predict(_ inputs: SequenceData, batchSize: Int = 32) -> SequenceData {
     var chunks: [[Float]] = []
-    var steps = 1, features = 1
+    var steps = 1
+    var features = 1
     for start in stride(from: 0, to: inputs.count, by: batchSize * replicas.count) {
       let range = start..<min(start + batchSize * replicas.count, inputs.count)
       let shards = shardRanges(range.count)
