@@ -54,6 +54,7 @@ public struct Frame: Sendable, Equatable {
     self.timestamps = timestamps
     self.timeKind = timeKind
     self.featureNamesStorage = featureNames
+    self.hasTimeOfDay = Self.anyTimeOfDay(timestamps, timeKind)
     self.values = values
   }
 
@@ -84,6 +85,7 @@ public struct Frame: Sendable, Equatable {
   public func rows(_ range: Range<Int>) -> Frame {
     var copy = self
     copy.timestamps = Array(timestamps[range])
+    copy.hasTimeOfDay = Self.anyTimeOfDay(copy.timestamps, timeKind)
     copy.values = Array(values[range.lowerBound * featureCount..<range.upperBound * featureCount])
     return copy
   }
@@ -107,8 +109,12 @@ public struct Frame: Sendable, Equatable {
   /// A timestamp as users read it: a date, a date and time, or a row number.
   public func formatTimestamp(_ t: Timestamp) -> String { Self.format(t, timeKind, withTime: hasTimeOfDay) }
 
-  /// Whether any timestamp has a time of day (then all are printed with one).
-  public var hasTimeOfDay: Bool { timeKind == .calendar && timestamps.contains { $0 % 86_400 != 0 } }
+  /// Whether any timestamp has a time of day (then all are printed with one). Computed once.
+  public private(set) var hasTimeOfDay: Bool
+
+  private static func anyTimeOfDay(_ timestamps: [Timestamp], _ kind: TimeKind) -> Bool {
+    kind == .calendar && timestamps.contains { $0 % 86_400 != 0 }
+  }
 
   static func format(_ t: Timestamp, _ kind: TimeKind, withTime: Bool? = nil) -> String {
     switch kind {

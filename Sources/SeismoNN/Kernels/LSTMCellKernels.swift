@@ -9,9 +9,28 @@ enum LSTMCellKernels {
   /// `previousCell` nil means c₋₁ = 0.
   static func forward(
     gates: UnsafeMutablePointer<Float>, previousCell: UnsafePointer<Float>?, cell: UnsafeMutablePointer<Float>,
-    activatedCell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, batch: Int, units h: Int,
+    activatedCell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, batch: Int, units: Int,
     activation: ActivationFunction
   ) {
+    func run<A: CellActivation>(_: A.Type) {
+      forward(
+        gates: gates, previousCell: previousCell, cell: cell, activatedCell: activatedCell, hidden: hidden, batch: batch,
+        units: units, A.self)
+    }
+    switch activation {  // concrete types, so each kernel is specialised and inlined
+    case .tanh: run(TanhCell.self)
+    case .relu: run(ReluCell.self)
+    case .sigmoid: run(SigmoidCell.self)
+    case .linear: run(LinearCell.self)
+    }
+  }
+
+  @inline(__always)
+  private static func forward<A: CellActivation>(
+    gates: UnsafeMutablePointer<Float>, previousCell: UnsafePointer<Float>?, cell: UnsafeMutablePointer<Float>,
+    activatedCell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, batch: Int, units h: Int, _: A.Type
+  ) {
+    let activation = A.function
     let vectorEnd = h - h % 8
     for b in 0..<batch {
       let z = gates + b * 4 * h
@@ -20,7 +39,7 @@ enum LSTMCellKernels {
       while j < vectorEnd {
         let i = VectorMath.sigmoid(VectorMath.load(z + j))
         let f = VectorMath.sigmoid(VectorMath.load(z + h + j))
-        let g = VectorMath.apply(activation, VectorMath.load(z + 2 * h + j))
+        let g = A.apply(VectorMath.load(z + 2 * h + j))
         let o = VectorMath.sigmoid(VectorMath.load(z + 3 * h + j))
         VectorMath.store(i, z + j)
         VectorMath.store(f, z + h + j)
@@ -28,7 +47,7 @@ enum LSTMCellKernels {
         VectorMath.store(o, z + 3 * h + j)
         let previous = previousCell.map { VectorMath.load($0 + k0 + j) } ?? .zero
         let c = f * previous + i * g
-        let a = VectorMath.apply(activation, c)
+        let a = A.apply(c)
         VectorMath.store(c, cell + k0 + j)
         VectorMath.store(a, activatedCell + k0 + j)
         VectorMath.store(o * a, hidden + k0 + j)
@@ -59,9 +78,29 @@ enum LSTMCellKernels {
   static func backward(
     gates: UnsafePointer<Float>, previousCell: UnsafePointer<Float>?, activatedCell: UnsafePointer<Float>,
     hiddenGradient: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>?,
-    cellGradient: UnsafeMutablePointer<Float>, gateGradients dz: UnsafeMutablePointer<Float>, batch: Int, units h: Int,
+    cellGradient: UnsafeMutablePointer<Float>, gateGradients dz: UnsafeMutablePointer<Float>, batch: Int, units: Int,
     activation: ActivationFunction
   ) {
+    func run<A: CellActivation>(_: A.Type) {
+      backward(
+        gates: gates, previousCell: previousCell, activatedCell: activatedCell, hiddenGradient: hiddenGradient,
+        outputGradient: outputGradient, cellGradient: cellGradient, gateGradients: dz, batch: batch, units: units, A.self)
+    }
+    switch activation {  // concrete types, so each kernel is specialised and inlined
+    case .tanh: run(TanhCell.self)
+    case .relu: run(ReluCell.self)
+    case .sigmoid: run(SigmoidCell.self)
+    case .linear: run(LinearCell.self)
+    }
+  }
+
+  @inline(__always)
+  private static func backward<A: CellActivation>(
+    gates: UnsafePointer<Float>, previousCell: UnsafePointer<Float>?, activatedCell: UnsafePointer<Float>,
+    hiddenGradient: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>?,
+    cellGradient: UnsafeMutablePointer<Float>, gateGradients dz: UnsafeMutablePointer<Float>, batch: Int, units h: Int, _: A.Type
+  ) {
+    let activation = A.function
     let vectorEnd = h - h % 8
     for b in 0..<batch {
       let z = gates + b * 4 * h
@@ -77,11 +116,11 @@ enum LSTMCellKernels {
         let g = VectorMath.load(z + 2 * h + j)
         let o = VectorMath.load(z + 3 * h + j)
         let a = VectorMath.load(activatedCell + k)
-        let dc = VectorMath.load(cellGradient + k) + dh * o * VectorMath.derivative(activation, output: a)
+        let dc = VectorMath.load(cellGradient + k) + dh * o * A.derivative(output: a)
         let previous = previousCell.map { VectorMath.load($0 + k) } ?? .zero
         VectorMath.store(dc * g * i * (1 - i), d + j)
         VectorMath.store(dc * previous * f * (1 - f), d + h + j)
-        VectorMath.store(dc * i * VectorMath.derivative(activation, output: g), d + 2 * h + j)
+        VectorMath.store(dc * i * A.derivative(output: g), d + 2 * h + j)
         VectorMath.store(dh * a * o * (1 - o), d + 3 * h + j)
         VectorMath.store(dc * f, cellGradient + k)
         j += 8
