@@ -10,7 +10,10 @@ import SeismoNN
 /// window over the data: for the window ending at row t, feature j's error is the mean over the
 /// window's steps of |reconstruction − input| in scaled units, and the score of row t is the
 /// mean of those errors over features (the reconstruction MAE). A window's score belongs to its
-/// **last** timestamp, so the first `window − 1` rows are warm-up.
+/// **last** timestamp, so the first `window − 1` rows are warm-up. With `attribution:
+/// mean_over_windows` each row's error is instead averaged over every window containing it, and
+/// every row is scored. A `transform` other than `level` makes the model see changes instead of
+/// levels and costs one more row of warm-up.
 public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "lstm-autoencoder",
@@ -22,12 +25,29 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
       ParameterSpec(
         "scaler", .choice(FeatureScaler.Kind.allCases.map(\.rawValue)), default: .text("standard"),
         help: "feature scaling fitted on training rows"),
+      SeriesTransform.parameter,
+      ParameterSpec(
+        "attribution", .choice(Attribution.allCases.map(\.rawValue)), default: .text(Attribution.lastStep.rawValue),
+        help:
+          "last_step: a window's error scores its last row; mean_over_windows: each row's error averaged over every window containing it"
+      ),
     ] + TrainingParameters.specs(epochs: 10, batchSize: 32, shuffle: false, optimizer: .adam, loss: .mae))
 
   public let window: Int
   public let units: Int
   public let dropout: Float
   public let scalerKind: FeatureScaler.Kind
+  public let transform: SeriesTransform
+  public let attribution: Attribution
+
+  /// Which row a reconstruction error is charged to.
+  public enum Attribution: String, CaseIterable, Sendable {
+    /// The window's mean error scores its last row (the seed's choice; flags trail a spike by up
+    /// to `window − 1` rows).
+    case lastStep = "last_step"
+    /// Each row's error is averaged over every window that contains it (flags land on the day).
+    case meanOverWindows = "mean_over_windows"
+  }
   let parameters: Parameters
   private var fitted: FittedNetwork?
 
@@ -37,11 +57,14 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
     units = parameters.integer("units")
     dropout = Float(parameters.number("dropout"))
     scalerKind = FeatureScaler.Kind(rawValue: parameters.text("scaler")) ?? .standard
+    transform = SeriesTransform(parameters: parameters)
+    attribution = Attribution(rawValue: parameters.text("attribution")) ?? .lastStep
   }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
-    let scaler = FeatureScaler(scalerKind, fittedOn: train)
-    let windows = try self.windows(scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
+    let series = try transform.apply(train.values, featureCount: train.featureCount)
+    let scaler = FeatureScaler(scalerKind, fittedOn: series, featureCount: train.featureCount)
+    let windows = try self.windows(scaler.transform(series), featureCount: train.featureCount, context: "the training part")
     let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
     fitted = FittedNetwork(trainer: trainer, scaler: scaler, features: train.featureNames)
@@ -75,30 +98,49 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
   public func score(_ frame: Frame) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
-    let inputs = try windows(trained.scaler.transform(frame.values), featureCount: f, context: "the data")
+    let series = try transform.apply(frame.values, featureCount: f)
+    let inputs = try windows(trained.scaler.transform(series), featureCount: f, context: "the data")
     let outputs = trained.trainer.predict(inputs)
-    var errors = [Float](repeating: 0, count: inputs.count * f)
-    var scores = [Float](repeating: 0, count: inputs.count)
+    let (scores, errors) = Self.reconstructionErrors(
+      inputs: inputs.values, outputs: outputs.values, windows: inputs.count, window: window, features: f,
+      attribution: attribution)
+    let perWindow = attribution == .lastStep
+    let firstRow = (perWindow ? window - 1 : 0) + transform.lostRows
+    return Scores(firstRow: firstRow, values: scores, featureErrors: errors, featureCount: f)
+  }
+
+  /// Per-row scores and row-major `(rows, features)` errors from windows `(count, window, f)` and
+  /// their reconstructions. errors[r][j] is feature j's mean |reconstruction − input| over the
+  /// steps of the window ending at r (`lastStep`, `count` rows) or over the windows containing r
+  /// (`meanOverWindows`, `count + window − 1` rows); a row's score is the mean over features.
+  static func reconstructionErrors(
+    inputs x: [Float], outputs y: [Float], windows count: Int, window: Int, features f: Int, attribution: Attribution
+  ) -> (scores: [Float], errors: [Float]) {
+    let perWindow = attribution == .lastStep
+    let rows = perWindow ? count : count + window - 1
+    var errors = [Float](repeating: 0, count: rows * f)
+    var counts = [Float](repeating: 0, count: rows)
     let span = window * f
-    inputs.values.withUnsafeBufferPointer { x in
-      outputs.values.withUnsafeBufferPointer { y in
-        for w in 0..<inputs.count {
-          for t in 0..<window {
-            for j in 0..<f {
-              let k = w * span + t * f + j
-              errors[w * f + j] += abs(y[k] - x[k])
-            }
-          }
-          var total: Float = 0
-          for j in 0..<f {
-            errors[w * f + j] /= Float(window)
-            total += errors[w * f + j]
-          }
-          scores[w] = total / Float(f)
+    for w in 0..<count {
+      for t in 0..<window {
+        let r = perWindow ? w : w + t
+        counts[r] += 1
+        for j in 0..<f {
+          let k = w * span + t * f + j
+          errors[r * f + j] += abs(y[k] - x[k])
         }
       }
     }
-    return Scores(firstRow: window - 1, values: scores, featureErrors: errors, featureCount: f)
+    var scores = [Float](repeating: 0, count: rows)
+    for r in 0..<rows {
+      var total: Float = 0
+      for j in 0..<f {
+        errors[r * f + j] /= counts[r]
+        total += errors[r * f + j]
+      }
+      scores[r] = total / Float(f)
+    }
+    return (scores, errors)
   }
 
   /// Every window of `window` rows, `(count, window, features)`.

@@ -7,7 +7,7 @@ import SeismoNN
 /// The model reads the `window` rows before row t and predicts every feature at t: stacked
 /// LSTMs (each followed by Dropout) → Dense(features). Feature j's error at t is |forecast −
 /// actual|, and the row's score is the mean over features (the forecast MAE). The first `window`
-/// rows are warm-up.
+/// rows are warm-up (one more with a `transform` other than `level`).
 ///
 /// Normalisation: `scaler` min-max scales features with training statistics (errors in scaled
 /// units); `window` divides each window and its target by the window's first value, p/p₀ − 1,
@@ -28,6 +28,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
       ParameterSpec(
         "scaler", .choice(FeatureScaler.Kind.allCases.map(\.rawValue)), default: .text("minmax"),
         help: "feature scaling when normalization is scaler"),
+      SeriesTransform.parameter,
     ] + TrainingParameters.specs(epochs: 50, batchSize: 32, shuffle: true, optimizer: .adam, loss: .mse))
 
   public let window: Int
@@ -36,6 +37,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   public let dropout: Float
   public let perWindow: Bool
   public let scalerKind: FeatureScaler.Kind
+  public let transform: SeriesTransform
   let parameters: Parameters
   private var fitted: FittedNetwork?
 
@@ -50,6 +52,11 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
     dropout = Float(parameters.number("dropout"))
     perWindow = parameters.text("normalization") == "window"
     scalerKind = FeatureScaler.Kind(rawValue: parameters.text("scaler")) ?? .minmax
+    transform = SeriesTransform(parameters: parameters)
+    guard !(perWindow && transform != .level) else {
+      throw SeismoError.config(
+        key: "detector.transform", location: nil, message: "normalization 'window' works on levels; use transform: level")
+    }
   }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
@@ -90,7 +97,8 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   public func score(_ frame: Frame) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
-    let (inputs, targets) = try samples(trained.scaler.transform(frame.values), featureCount: f, context: "the data")
+    let series = try transform.apply(frame.values, featureCount: f)
+    let (inputs, targets) = try samples(trained.scaler.transform(series), featureCount: f, context: "the data")
     let forecasts = trained.trainer.predict(inputs)
     var errors = [Float](repeating: 0, count: targets.values.count)
     var scores = [Float](repeating: 0, count: targets.count)
@@ -103,7 +111,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
       }
       scores[i] = total / Float(f)
     }
-    return Scores(firstRow: window, values: scores, featureErrors: errors, featureCount: f)
+    return Scores(firstRow: window + transform.lostRows, values: scores, featureErrors: errors, featureCount: f)
   }
 
   /// How `forecast` feeds the model.
@@ -120,6 +128,9 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   /// values), row-major `(rows, features)`. `start` must leave one window of history.
   public func forecast(_ frame: Frame, from start: Int, mode: ForecastMode) throws -> [Float] {
     let trained = try fitted(for: frame)
+    guard transform == .level else {
+      throw SeismoError.invalidInput("forecasts are made in the data's units; use transform: level for seismo forecast")
+    }
     guard start >= window, start < frame.rowCount else {
       throw SeismoError.invalidInput("forecasts need \(window) rows of history before the first forecast row")
     }

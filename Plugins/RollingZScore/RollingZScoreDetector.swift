@@ -5,8 +5,8 @@ import SeismoCore
 ///
 /// For row t ≥ window and feature j, with μ and σ the mean and population standard deviation of
 /// rows t − window … t − 1: error(t, j) = |x(t, j) − μ| / max(σ, min_std). Rows before `window`
-/// are warm-up and get no score. With `transform: diff`, the detector looks at day-to-day
-/// changes x(t) − x(t − 1) instead of levels, so it needs one more row of history.
+/// are warm-up and get no score. With `transform: diff` or `log_return`, the detector looks at
+/// changes (see `SeriesTransform`) instead of levels, so it needs one more row of history.
 /// Nothing is learned in `fit`; it only checks there is enough history.
 public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
@@ -14,26 +14,24 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
     summary: "baseline: |x − rolling mean| / rolling std per feature, max over features",
     parameters: [
       ParameterSpec("window", .integer(2...100_000), default: .integer(20), help: "rows of history for mean and std"),
-      ParameterSpec(
-        "transform", .choice(["level", "diff"]), default: .text("level"),
-        help: "level: the values as they are; diff: day-to-day changes"),
+      SeriesTransform.parameter,
       ParameterSpec(
         "min_std", .number(0...Double.greatestFiniteMagnitude), default: .number(1e-6),
         help: "floor on the rolling std, so flat stretches do not divide by zero"),
     ])
 
   public let window: Int
-  public let differenced: Bool
+  public let transform: SeriesTransform
   public let minStd: Double
 
   public init(parameters: Parameters) throws {
     window = parameters.integer("window")
-    differenced = parameters.text("transform") == "diff"
+    transform = SeriesTransform(parameters: parameters)
     minStd = parameters.number("min_std")
   }
 
   /// Rows of history before the first score.
-  public var warmup: Int { window + (differenced ? 1 : 0) }
+  public var warmup: Int { window + transform.lostRows }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     guard train.rowCount > warmup else {
@@ -58,7 +56,7 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
         "the data has \(frame.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmup + 1)")
     }
     let f = frame.featureCount
-    let series = differenced ? Self.differences(frame.values, featureCount: f) : frame.values
+    let series = try transform.apply(frame.values, featureCount: f)
     let rows = series.count / f
     let count = rows - window
     var errors = [Float](repeating: 0, count: count * f)
@@ -86,10 +84,5 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
     var scores = [Float](repeating: 0, count: count)
     for i in 0..<count { scores[i] = errors[i * f..<(i + 1) * f].max() ?? 0 }
     return Scores(firstRow: warmup, values: scores, featureErrors: errors, featureCount: f)
-  }
-
-  /// Row-to-row differences of row-major values; one row fewer.
-  static func differences(_ values: [Float], featureCount f: Int) -> [Float] {
-    (f..<values.count).map { values[$0] - values[$0 - f] }
   }
 }

@@ -77,6 +77,42 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
     }
   }
 
+  @Test func attributionByHand() {
+    // Window 2, one feature, windows [1,2] [2,3] [3,4] reconstructed as [1,2] [2,5] [3,4]:
+    // absolute errors w0 (0,0), w1 (0,2), w2 (0,0).
+    let x: [Float] = [1, 2, 2, 3, 3, 4]
+    let y: [Float] = [1, 2, 2, 5, 3, 4]
+    let last = LSTMAutoencoderDetector.reconstructionErrors(
+      inputs: x, outputs: y, windows: 3, window: 2, features: 1, attribution: .lastStep)
+    #expect(last.scores == [0, 1, 0])
+    // Rows 0…3: row 2 lies in w1 (error 2) and w2 (error 0) → 1.
+    let mean = LSTMAutoencoderDetector.reconstructionErrors(
+      inputs: x, outputs: y, windows: 3, window: 2, features: 1, attribution: .meanOverWindows)
+    #expect(mean.scores == [0, 0, 1, 0])
+    #expect(mean.errors == mean.scores)
+  }
+
+  @Test func meanOverWindowsScoresEveryRowAndPutsTheFlagOnTheSpike() throws {
+    let frame = try syntheticFrame(rows: 410, spikes: Self.spikes)
+    let d = try detector(["attribution": .text("mean_over_windows")])
+    _ = try d.fit(frame.rows(0..<320), observer: nil)
+    let s = try d.score(frame)
+    #expect(s.firstRow == 0 && s.values.count == 410)
+    for spike in Self.spikes {
+      let stretch = (spike - 9)...(spike + 9)
+      #expect(stretch.max { s.values[$0] < s.values[$1] } == spike, "the spike's own row scores highest near it")
+    }
+  }
+
+  @Test func changesShiftTheFirstScoredRowByOne() throws {
+    let frame = try syntheticFrame(rows: 80, spikes: [])
+    let d = try detector(["epochs": .integer(1), "transform": .text("diff")])
+    _ = try d.fit(frame, observer: nil)
+    let s = try d.score(frame)
+    #expect(s.firstRow == 10)
+    #expect(s.values.count == 80 - 1 - 10 + 1)
+  }
+
   @Test func sameSeedSameScores() throws {
     let frame = try syntheticFrame(rows: 150, spikes: [])
     func run() throws -> [Float] {

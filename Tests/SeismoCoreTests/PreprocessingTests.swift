@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SeismoCore
@@ -103,5 +104,23 @@ import Testing
   @Test func emptyCasesAreZeroNotNaN() {
     let e = Evaluation(flags: [false, false], labels: [false, false])
     #expect(e.pointwise.precision == 0 && e.pointwise.recall == 0 && e.pointwise.f1 == 0)
+  }
+}
+
+@Suite struct SeriesTransformTests {
+  @Test func handComputed() throws {
+    // Two features: (1, 10), (2, 5), (4, 20)
+    let v: [Float] = [1, 10, 2, 5, 4, 20]
+    #expect(try SeriesTransform.level.apply(v, featureCount: 2) == v)
+    #expect(try SeriesTransform.diff.apply(v, featureCount: 2) == [1, -5, 2, 15])
+    let r = try SeriesTransform.logReturn.apply(v, featureCount: 2)
+    for (a, b) in zip(r, [log(2.0), log(0.5), log(2.0), log(4.0)]) { #expect(abs(Double(a) - b) < 1e-6) }
+    #expect(SeriesTransform.diff.lostRows == 1 && SeriesTransform.level.lostRows == 0)
+    #expect(throws: SeismoError.self) { try SeriesTransform.logReturn.apply([1, 0], featureCount: 1) }
+  }
+
+  @Test func scalerFromValuesEqualsScalerFromFrame() throws {
+    let frame = try Frame(timestamps: [0, 1, 2], timeKind: .index, featureNames: ["a", "b"], values: [1, 10, 2, 5, 4, 20])
+    #expect(FeatureScaler(.standard, fittedOn: frame) == FeatureScaler(.standard, fittedOn: frame.values, featureCount: 2))
   }
 }

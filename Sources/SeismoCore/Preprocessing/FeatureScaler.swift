@@ -18,30 +18,35 @@ public struct FeatureScaler: Sendable, Codable, Equatable {
 
   /// Fits on every row of `frame`. Pass only the training rows.
   public init(_ kind: Kind, fittedOn frame: Frame) {
-    let n = frame.rowCount
-    let f = frame.featureCount
+    self.init(kind, fittedOn: frame.values, featureCount: frame.featureCount)
+  }
+
+  /// Fits on row-major `values` with `featureCount` features per row.
+  public init(_ kind: Kind, fittedOn values: [Float], featureCount f: Int) {
+    let n = values.count / max(f, 1)
+    let frame = (values: values, f: f)
     var offset = [Float](repeating: 0, count: f)
     var scale = [Float](repeating: 1, count: f)
     for j in 0..<f where n > 0 {
       switch kind {
       case .standard:
         var sum = 0.0
-        for r in 0..<n { sum += Double(frame[r, j]) }
+        for r in 0..<n { sum += Double(frame.values[r * f + j]) }
         let mean = sum / Double(n)
         var squares = 0.0
         for r in 0..<n {
-          let d = Double(frame[r, j]) - mean
+          let d = Double(frame.values[r * f + j]) - mean
           squares += d * d
         }
         offset[j] = Float(mean)
         let std = (squares / Double(n)).squareRoot()
         scale[j] = std > 0 ? Float(std) : 1
       case .minmax:
-        var lo = frame[0, j]
+        var lo = frame.values[j]
         var hi = lo
         for r in 1..<n {
-          lo = min(lo, frame[r, j])
-          hi = max(hi, frame[r, j])
+          lo = min(lo, frame.values[r * f + j])
+          hi = max(hi, frame.values[r * f + j])
         }
         offset[j] = lo
         scale[j] = hi > lo ? hi - lo : 1

@@ -1,0 +1,39 @@
+import Foundation
+
+/// What a detector looks at: the values themselves, or their change from one row to the next.
+///
+/// Prices trend: a model fitted on the levels of 2000–2015 sees every level of 2017 as new. Day-to-
+/// day changes (`diff`) or log returns (`log_return`, ln(xₜ / xₜ₋₁)) keep the same scale over the
+/// years. A transformed series has one row fewer; the change at row t belongs to row t.
+public enum SeriesTransform: String, Sendable, CaseIterable {
+  case level
+  case diff
+  case logReturn = "log_return"
+
+  /// The parameter every detector declares for it.
+  public static let parameter = ParameterSpec(
+    "transform", .choice(allCases.map(\.rawValue)), default: .text(SeriesTransform.level.rawValue),
+    help: "what the detector sees: level (the values), diff (change from the previous row) or log_return (ln(x/x_prev))")
+
+  public init(parameters: Parameters) { self = SeriesTransform(rawValue: parameters.text("transform")) ?? .level }
+
+  /// Rows lost at the start.
+  public var lostRows: Int { self == .level ? 0 : 1 }
+
+  /// Row-major `(rows, featureCount)` values transformed; `rows − lostRows` rows.
+  /// - Throws: for `log_return` when a value is not positive.
+  public func apply(_ values: [Float], featureCount f: Int) throws -> [Float] {
+    switch self {
+    case .level:
+      return values
+    case .diff:
+      return values.count < f ? [] : (f..<values.count).map { values[$0] - values[$0 - f] }
+    case .logReturn:
+      if let bad = values.firstIndex(where: { $0 <= 0 }) {
+        throw SeismoError.invalidInput(
+          "transform log_return needs positive values; row \(bad / f + 1), feature \(bad % f + 1) is \(values[bad])")
+      }
+      return values.count < f ? [] : (f..<values.count).map { Float(log(Double(values[$0]) / Double(values[$0 - f]))) }
+    }
+  }
+}
