@@ -14,7 +14,7 @@ import SeismoNN
 /// mean_over_windows` each row's error is instead averaged over every window containing it, and
 /// every row is scored. A `transform` other than `level` makes the model see changes instead of
 /// levels and costs one more row of warm-up.
-public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
+public final class LSTMAutoencoderDetector: NeuralDetector {
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "lstm-autoencoder",
     summary: "LSTM autoencoder; score = reconstruction MAE of the window ending at each row",
@@ -49,7 +49,7 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
     case meanOverWindows = "mean_over_windows"
   }
   let parameters: Parameters
-  private var fitted: FittedNetwork?
+  public var fitted: FittedNetwork?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
@@ -71,24 +71,8 @@ public final class LSTMAutoencoderDetector: Detector, ConfigurablePlugin {
     return TrainingReport(history: history)
   }
 
-  public func exportState() throws -> DetectorState {
-    guard let fitted else { throw SeismoError.state("lstm-autoencoder: nothing to save before fit") }
-    return try fitted.exportState()
-  }
-
-  public func importState(_ state: DetectorState) throws {
-    fitted = try FittedNetwork.restore(state, detector: "lstm-autoencoder", trainer: makeTrainer)
-  }
-
-  /// The fitted network, checked against `frame`'s features.
-  func fitted(for frame: Frame) throws -> FittedNetwork {
-    guard let fitted else { throw SeismoError.state("lstm-autoencoder: score called before fit") }
-    try fitted.check(frame, detector: "lstm-autoencoder")
-    return fitted
-  }
-
   /// A trainer around a freshly initialised model for `features`.
-  func makeTrainer(features: [String]) -> Trainer {
+  public func makeTrainer(features: [String]) -> Trainer {
     FittedNetwork.trainer(parameters) { options in
       Architectures.lstmAutoencoder(
         features: features.count, steps: window, units: units, dropout: dropout, seed: options.seed)

@@ -12,7 +12,7 @@ import SeismoNN
 /// Normalisation: `scaler` min-max scales features with training statistics (errors in scaled
 /// units); `window` divides each window and its target by the window's first value, p/p₀ − 1,
 /// as the univariate seed does (errors are then relative changes).
-public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
+public final class LSTMForecasterDetector: NeuralDetector {
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "lstm-forecaster",
     summary: "stacked LSTM forecasting the next row; score = forecast MAE",
@@ -39,7 +39,7 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
   public let scalerKind: FeatureScaler.Kind
   public let transform: SeriesTransform
   let parameters: Parameters
-  private var fitted: FittedNetwork?
+  public var fitted: FittedNetwork?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
@@ -69,24 +69,8 @@ public final class LSTMForecasterDetector: Detector, ConfigurablePlugin {
     return TrainingReport(history: history)
   }
 
-  public func exportState() throws -> DetectorState {
-    guard let fitted else { throw SeismoError.state("lstm-forecaster: nothing to save before fit") }
-    return try fitted.exportState()
-  }
-
-  public func importState(_ state: DetectorState) throws {
-    fitted = try FittedNetwork.restore(state, detector: "lstm-forecaster", trainer: makeTrainer)
-  }
-
-  /// The fitted network, checked against `frame`'s features.
-  func fitted(for frame: Frame) throws -> FittedNetwork {
-    guard let fitted else { throw SeismoError.state("lstm-forecaster: score called before fit") }
-    try fitted.check(frame, detector: "lstm-forecaster")
-    return fitted
-  }
-
   /// A trainer around a freshly initialised model for `features`.
-  func makeTrainer(features: [String]) -> Trainer {
+  public func makeTrainer(features: [String]) -> Trainer {
     FittedNetwork.trainer(parameters) { options in
       Architectures.lstmForecaster(
         features: features.count, units: units, outputs: features.count, activation: activation, dropout: dropout,
