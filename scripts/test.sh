@@ -12,6 +12,7 @@ if [ -z "${SEISMO_TEST_PG_URL:-}" ]; then
     echo "test: PostgreSQL test server at $SEISMO_TEST_PG_URL" >&2
   else
     echo "test: could not start PostgreSQL ($server); the PostgreSQL tests will be skipped" >&2
+    [ -z "${SEISMO_REQUIRE_PG:-}" ] || exit 1
   fi
 fi
 PGOPTIONS="-c client_min_messages=warning" swift test --skip-build "$@"
