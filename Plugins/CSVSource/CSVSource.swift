@@ -43,6 +43,17 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     delimiter = byte
   }
 
+  /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the
+  /// plugin's defaults except for what is given here.
+  public init(path: String, columns: [String] = [], timeColumn: String = "auto", gaps: GapPolicy = .ffill) throws {
+    try self.init(
+      parameters: Parameters(
+        specs: Self.descriptor.parameters,
+        values: [
+          "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn), "gaps": .text(gaps.rawValue),
+        ]))
+  }
+
   public func load() throws -> LoadedFrame {
     let data = try readFile()
     let collector = ColumnCollector(path: path, request: request, timeParser: timeParser)

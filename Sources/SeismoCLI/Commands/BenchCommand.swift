@@ -140,9 +140,7 @@ struct BenchCommand: ParsableCommand {
 
   /// Loads the columns, dropping rows with gaps (the reference's `dropna`).
   func load(defaultColumns: [String]?) throws -> Frame {
-    var values: [String: ParameterValue] = ["path": .text(csv), "gaps": .text("drop")]
-    if let columns = column.isEmpty ? defaultColumns : column { values["columns"] = .textList(columns) }
-    return try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values)).load().frame
+    try CSVSource(path: csv, columns: (column.isEmpty ? defaultColumns : column) ?? [], gaps: .drop).load().frame
   }
 
   /// The reference's `windows(a, steps)`: `rows − steps` windows (one fewer than all).

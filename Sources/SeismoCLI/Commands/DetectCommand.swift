@@ -101,11 +101,7 @@ struct DetectCommand: ParsableCommand {
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: directory)
-    if let sink = config.sink {
-      guard let entry = StandardPlugins.registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
-      let started = Date()
-      try entry.make(sink.parameters).write(run)
-      let seconds = Date().timeIntervalSince(started)
+    if let seconds = try RunOutput.writeSink(run, config: config), let sink = config.sink {
       if !quiet {
         Console.err(
           "wrote run \(run.runID) to the \(sink.plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)"

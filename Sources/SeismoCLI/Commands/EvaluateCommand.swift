@@ -39,17 +39,9 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let summaryPath = "\(folder)/\(RunDirectory.summaryFile)"
-      guard let data = FileManager.default.contents(atPath: summaryPath) else {
-        throw SeismoError.file(path: summaryPath, message: "no such file; is \(folder) a run folder?")
-      }
-      let summary = try RunSummary.read(from: data)
-      let iso = TimestampParser()
-      let indexed = !summary.split.trainEnd.isEmpty && iso.parse(summary.split.trainEnd) == nil
-      let trainEnd: Timestamp? =
-        summary.split.trainEnd.isEmpty ? nil : (iso.parse(summary.split.trainEnd) ?? Timestamp(summary.split.trainEnd))
-      let scored = try loadCSV(
-        "\(folder)/\(RunDirectory.scoresFile)", columns: ["is_anomaly"], time: indexed ? "none" : "timestamp")
+      let run = try RunFolder(folder)
+      let trainEnd = run.trainEnd
+      let scored = try run.scores(["is_anomaly"], gaps: .drop)
       let marker = try labelMarker()
       var flags: [Bool] = []
       var truth: [Bool] = []
@@ -84,7 +76,7 @@ struct EvaluateCommand: ParsableCommand {
   /// Whether a timestamp is labelled anomalous.
   func labelMarker() throws -> (Timestamp) -> Bool {
     if let labelColumn {
-      let frame = try loadCSV(labels, columns: [labelColumn], time: "auto")
+      let frame = try CSVSource(path: labels, columns: [labelColumn], gaps: .drop).load().frame
       let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
       return { marked.contains($0) }
     }
@@ -122,10 +114,4 @@ struct EvaluateCommand: ParsableCommand {
     return { marked.contains($0) }
   }
 
-  func loadCSV(_ path: String, columns: [String], time: String) throws -> Frame {
-    let parameters = Parameters(
-      specs: CSVSource.descriptor.parameters,
-      values: ["path": .text(path), "columns": .textList(columns), "time_column": .text(time), "gaps": .text("drop")])
-    return try CSVSource(parameters: parameters).load().frame
-  }
 }

@@ -75,12 +75,7 @@ enum FanOut {
       let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(single)
       let folder = "\(out)/\(safeName(name))"
       try RunOutput.write(run, to: folder)
-      if var sink = config.sink, let entry = StandardPlugins.registry.sinks[sink.plugin] {
-        if entry.descriptor.parameters.contains(where: { $0.name == "indicator" }) {
-          sink.parameters.set("indicator", .text(name))
-        }
-        try entry.make(sink.parameters).write(run)
-      }
+      try RunOutput.writeSink(run, config: config, indicator: name)
       let summary = RunSummary(run)
       if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder))") }
       return Outcome(

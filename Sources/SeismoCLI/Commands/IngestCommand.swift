@@ -47,13 +47,10 @@ struct IngestCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard GapPolicy(rawValue: gaps) != nil else { throw SeismoError.invalidInput("--gaps must be ffill, drop or error") }
-      let parameters = Parameters(
-        specs: CSVSource.descriptor.parameters,
-        values: [
-          "path": .text(file), "columns": .textList(column), "time_column": .text(timeColumn), "gaps": .text(gaps),
-        ])
-      let frame = try CSVSource(parameters: parameters).load().frame
+      guard let gapPolicy = GapPolicy(rawValue: gaps) else {
+        throw SeismoError.invalidInput("--gaps must be ffill, drop or error")
+      }
+      let frame = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gapPolicy).load().frame
       let started = Date()
       let db = try PGConnection(url)
       let target = PGConnection.qualified(schema, table)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CSVSource
 import Foundation
 import SeismoCore
 import SeismoReport
@@ -26,27 +25,13 @@ struct ReportCommand: ParsableCommand {
 
   /// Reads a run folder back into report data.
   static func read(_ folder: String) throws -> ReportData {
-    let summaryPath = "\(folder)/\(RunDirectory.summaryFile)"
-    guard let bytes = FileManager.default.contents(atPath: summaryPath) else {
-      throw SeismoError.file(path: summaryPath, message: "no such file; is \(folder) a run folder?")
-    }
-    let summary = try RunSummary.read(from: bytes)
-    let scoresPath = "\(folder)/\(RunDirectory.scoresFile)"
-    let indexed = !summary.split.trainEnd.isEmpty && TimestampParser().parse(summary.split.trainEnd) == nil
-    func load(_ columns: [String], gaps: GapPolicy) throws -> Frame {
-      let parameters = Parameters(
-        specs: CSVSource.descriptor.parameters,
-        values: [
-          "path": .text(scoresPath), "columns": .textList(columns), "time_column": .text(indexed ? "none" : "timestamp"),
-          "gaps": .text(gaps.rawValue),
-        ])
-      return try CSVSource(parameters: parameters).load().frame
-    }
-    let valued = try load(summary.features.map { "value_" + $0 }, gaps: .error)
+    let run = try RunFolder(folder)
+    let summary = run.summary
+    let valued = try run.scores(summary.features.map { "value_" + $0 }, gaps: .error)
     let frame = try Frame(
       timestamps: valued.timestamps, timeKind: valued.timeKind, featureNames: summary.features, values: valued.values,
-      source: scoresPath)
-    let scored = try load(["score"] + summary.features.map { "error_" + $0 }, gaps: .drop)
+      source: run.scoresPath)
+    let scored = try run.scores(["score"] + summary.features.map { "error_" + $0 }, gaps: .drop)
     let rowOf = Dictionary(uniqueKeysWithValues: frame.timestamps.enumerated().map { ($1, $0) })
     let f = summary.features.count
     return ReportData(

@@ -11,6 +11,21 @@ enum RunOutput {
     try writeReport(ReportData(run), to: directory)
   }
 
+  /// Writes `run` to the config's sink, if it has one, labelled with `indicator` when the sink
+  /// takes one.
+  /// - Returns: the seconds the write took, or nil without a sink.
+  @discardableResult
+  static func writeSink(_ run: RunResult, config: RunConfig, indicator: String? = nil) throws -> Double? {
+    guard var sink = config.sink else { return nil }
+    guard let entry = StandardPlugins.registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
+    if let indicator, entry.descriptor.parameters.contains(where: { $0.name == "indicator" }) {
+      sink.parameters.set("indicator", .text(indicator))
+    }
+    let started = Date()
+    try entry.make(sink.parameters).write(run)
+    return Date().timeIntervalSince(started)
+  }
+
   static func writeReport(_ data: ReportData, to directory: String) throws {
     try SeismoCLI.write(Data(HTMLReport.render(data).utf8), to: "\(directory)/\(reportFile)")
   }

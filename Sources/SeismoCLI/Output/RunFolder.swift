@@ -1,0 +1,34 @@
+import CSVSource
+import Foundation
+import SeismoCore
+
+/// A run folder written by detect or score, read back: its summary and columns of its scores.csv.
+struct RunFolder {
+  let path: String
+  let summary: RunSummary
+
+  init(_ path: String) throws {
+    let summaryPath = "\(path)/\(RunDirectory.summaryFile)"
+    guard let bytes = FileManager.default.contents(atPath: summaryPath) else {
+      throw SeismoError.file(path: summaryPath, message: "no such file; is \(path) a run folder?")
+    }
+    self.path = path
+    summary = try RunSummary.read(from: bytes)
+  }
+
+  var scoresPath: String { "\(path)/\(RunDirectory.scoresFile)" }
+
+  /// Whether the run's time axis is row numbers (its timestamps are not dates).
+  var isIndexed: Bool { !summary.split.trainEnd.isEmpty && TimestampParser().parse(summary.split.trainEnd) == nil }
+
+  /// The last training timestamp, or nil when nothing trained (a saved model scored the data).
+  var trainEnd: Timestamp? {
+    let text = summary.split.trainEnd
+    return text.isEmpty ? nil : (TimestampParser().parse(text) ?? Timestamp(text))
+  }
+
+  /// Columns of scores.csv on the run's time axis; `gaps: .drop` skips the warm-up rows.
+  func scores(_ columns: [String], gaps: GapPolicy) throws -> Frame {
+    try CSVSource(path: scoresPath, columns: columns, timeColumn: isIndexed ? "none" : "timestamp", gaps: gaps).load().frame
+  }
+}
