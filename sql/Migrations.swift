@@ -8,6 +8,9 @@ public enum Migrations {
   }
 
   public static let all: [Migration] = [
-    Migration(version: 1, name: "results", sql: String(decoding: PackageResources._01_results_sql, as: UTF8.self))
+    Migration(version: 1, name: "results", sql: String(decoding: PackageResources._01_results_sql, as: UTF8.self)),
+    Migration(
+      version: 2, name: "thresholds_events",
+      sql: String(decoding: PackageResources._02_thresholds_events_sql, as: UTF8.self)),
   ]
 }

@@ -7,13 +7,17 @@ import SeismoNN
 /// Features are standard-scaled with statistics of the training rows. The model — LSTM(units) →
 /// Dropout → RepeatVector(window) → LSTM(units, sequences) → Dropout → TimeDistributed(Dense) —
 /// learns to reproduce every training window of `window` consecutive rows. Scoring slides the same
-/// window over the data: for the window ending at row t, feature j's error is the mean over the
-/// window's steps of |reconstruction − input| in scaled units, and the score of row t is the
-/// mean of those errors over features (the reconstruction MAE). A window's score belongs to its
-/// **last** timestamp, so the first `window − 1` rows are warm-up. With `attribution:
-/// mean_over_windows` each row's error is instead averaged over every window containing it, and
-/// every row is scored. A `transform` other than `level` makes the model see changes instead of
-/// levels and costs one more row of warm-up.
+/// window over the data; `attribution` says which errors make row t's score (feature errors are
+/// |reconstruction − input| in scaled units, the score is their mean over features):
+/// - `last_step` (the seed's): the mean error over the steps of the window ending at t. Causal,
+///   but a spike keeps raising the score for `window − 1` rows after it.
+/// - `last_row`: the error of row t's own step in the window ending at t. Causal, and a flag lands
+///   on the day itself.
+/// - `mean_over_windows`: row t's error averaged over every window containing it. **Non-causal**:
+///   it uses up to `window − 1` later rows, so those scores never calibrate a threshold.
+///
+/// The first `window − 1` rows are warm-up for the causal attributions. A `transform` other than
+/// `level` makes the model see changes instead of levels and costs one more row of warm-up.
 public final class LSTMAutoencoderDetector: NeuralDetector {
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "lstm-autoencoder",
@@ -29,7 +33,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
       ParameterSpec(
         "attribution", .choice(Attribution.allCases.map(\.rawValue)), default: .text(Attribution.lastStep.rawValue),
         help:
-          "last_step: a window's error scores its last row; mean_over_windows: each row's error averaged over every window containing it"
+          "last_step: mean error of the window ending at the row; last_row: that window's error at the row itself; mean_over_windows (non-causal, uses later rows): the row's error averaged over every window containing it"
       ),
     ] + TrainingParameters.specs(epochs: 10, batchSize: 32, shuffle: false, optimizer: .adam, loss: .mae))
 
@@ -43,11 +47,17 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   /// Which row a reconstruction error is charged to.
   public enum Attribution: String, CaseIterable, Sendable {
     /// The window's mean error scores its last row (the seed's choice; flags trail a spike by up
-    /// to `window − 1` rows).
+    /// to `window − 1` rows). Causal.
     case lastStep = "last_step"
+    /// The error of the window's last step scores that row (flags land on the day). Causal.
+    case lastRow = "last_row"
     /// Each row's error is averaged over every window that contains it (flags land on the day).
+    /// Non-causal: uses up to `window − 1` later rows.
     case meanOverWindows = "mean_over_windows"
   }
+
+  /// Later rows a score depends on: `window − 1` for `mean_over_windows`, else 0.
+  public var lookahead: Int { attribution == .meanOverWindows ? window - 1 : 0 }
   let parameters: Parameters
   public var fitted: FittedNetwork?
 
@@ -62,12 +72,12 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
-    let series = try transform.apply(train.values, featureCount: train.featureCount)
-    let scaler = FeatureScaler(scalerKind, fittedOn: series, featureCount: train.featureCount)
-    let windows = try self.windows(scaler.transform(series), featureCount: train.featureCount, context: "the training part")
+    let preprocessing = try Preprocessing(transform: transform, scaler: scalerKind, fittedOn: train)
+    let windows = try self.windows(
+      preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
     let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
-    fitted = FittedNetwork(trainer: trainer, scaler: scaler, features: train.featureNames)
+    fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
     return TrainingReport(history: history)
   }
 
@@ -82,31 +92,30 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   public func score(_ frame: Frame) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
-    let series = try transform.apply(frame.values, featureCount: f)
-    let inputs = try windows(trained.scaler.transform(series), featureCount: f, context: "the data")
+    let inputs = try windows(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
     let outputs = trained.trainer.predict(inputs)
     let (scores, errors) = Self.reconstructionErrors(
       inputs: inputs.values, outputs: outputs.values, windows: inputs.count, window: window, features: f,
       attribution: attribution)
-    let perWindow = attribution == .lastStep
-    let firstRow = (perWindow ? window - 1 : 0) + transform.lostRows
+    let firstRow = (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows
     return Scores(firstRow: firstRow, values: scores, featureErrors: errors, featureCount: f)
   }
 
   /// Per-row scores and row-major `(rows, features)` errors from windows `(count, window, f)` and
-  /// their reconstructions. errors[r][j] is feature j's mean |reconstruction − input| over the
-  /// steps of the window ending at r (`lastStep`, `count` rows) or over the windows containing r
-  /// (`meanOverWindows`, `count + window − 1` rows); a row's score is the mean over features.
+  /// their reconstructions. errors[r][j] is feature j's |reconstruction − input|: averaged over the
+  /// steps of window r (`lastStep`, `count` rows), at window r's last step (`lastRow`, `count`
+  /// rows), or averaged over the windows containing row r (`meanOverWindows`, `count + window − 1`
+  /// rows). A row's score is the mean over features.
   static func reconstructionErrors(
     inputs x: [Float], outputs y: [Float], windows count: Int, window: Int, features f: Int, attribution: Attribution
   ) -> (scores: [Float], errors: [Float]) {
-    let perWindow = attribution == .lastStep
+    let perWindow = attribution != .meanOverWindows
     let rows = perWindow ? count : count + window - 1
     var errors = [Float](repeating: 0, count: rows * f)
     var counts = [Float](repeating: 0, count: rows)
     let span = window * f
     for w in 0..<count {
-      for t in 0..<window {
+      for t in (attribution == .lastRow ? window - 1 : 0)..<window {
         let r = perWindow ? w : w + t
         counts[r] += 1
         for j in 0..<f {

@@ -60,12 +60,13 @@ public final class LSTMForecasterDetector: NeuralDetector {
   }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
-    let scaler = FeatureScaler(perWindow ? .none : scalerKind, fittedOn: train)
+    let preprocessing = try Preprocessing(
+      transform: transform, scaler: perWindow ? .none : scalerKind, fittedOn: train)
     let (inputs, targets) = try samples(
-      scaler.transform(train.values), featureCount: train.featureCount, context: "the training part")
+      preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
     let trainer = makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
-    fitted = FittedNetwork(trainer: trainer, scaler: scaler, features: train.featureNames)
+    fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
     return TrainingReport(history: history)
   }
 
@@ -81,8 +82,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
   public func score(_ frame: Frame) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
-    let series = try transform.apply(frame.values, featureCount: f)
-    let (inputs, targets) = try samples(trained.scaler.transform(series), featureCount: f, context: "the data")
+    let (inputs, targets) = try samples(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
     let forecasts = trained.trainer.predict(inputs)
     var errors = [Float](repeating: 0, count: targets.values.count)
     var scores = [Float](repeating: 0, count: targets.count)
@@ -142,9 +142,9 @@ public final class LSTMForecasterDetector: NeuralDetector {
     let base = Array(history.prefix(f))
     let input =
       perWindow
-      ? history.enumerated().map { $0.element / base[$0.offset % f] - 1 } : trained.scaler.transform(history)
+      ? history.enumerated().map { $0.element / base[$0.offset % f] - 1 } : trained.preprocessing.scaler.transform(history)
     let y = trained.trainer.predict(SequenceData(values: input, steps: window, features: f)).values
-    return perWindow ? y.enumerated().map { base[$0.offset] * ($0.element + 1) } : trained.scaler.inverse(y)
+    return perWindow ? y.enumerated().map { base[$0.offset] * ($0.element + 1) } : trained.preprocessing.scaler.inverse(y)
   }
 
   /// Windows of `window` rows and the row after each, `(count, window, f)` and `(count, 1, f)`,

@@ -42,7 +42,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         """,
         [
           run.runID, summary.startedAt, run.config.source.plugin, run.config.detector.plugin, run.config.threshold.plugin,
-          indicator.isEmpty ? nil : indicator, PGText.array(run.frame.featureNames), String(run.threshold),
+          indicator.isEmpty ? nil : indicator, PGText.array(run.frame.featureNames),
+          run.threshold.isFinite ? String(run.threshold) : nil,
           String(run.trainRows), String(run.frame.rowCount - run.trainRows), String(summary.anomalyCount),
           String(decoding: try encoder.encode(run.config), as: UTF8.self),
           String(decoding: try summary.jsonData(), as: UTF8.self),
@@ -50,8 +51,21 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         ])
       guard let id = inserted.rows.first?.first ?? nil else { throw SeismoError.state("postgres: the run row got no id") }
       try db.copy(
-        "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors) FROM STDIN (FORMAT binary)",
+        "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)",
         byteChunks: Self.scoreChunks(run, id: Int64(id) ?? 0))
+      for (event, described) in zip(run.events, summary.events) {
+        let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
+        try db.execute(
+          """
+          INSERT INTO seismo.events (run, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part)
+          VALUES ($1::bigint, to_timestamp($2::float8), to_timestamp($3::float8), to_timestamp($4::float8), $5::integer,
+            $6::real, $7, $8)
+          """,
+          [
+            id, time(event.start), time(event.end), time(event.alert), String(event.flagged),
+            String(described.peakScore), described.topFeature, described.part,
+          ])
+      }
       if let importance = run.importance {
         for (rank, entry) in importance.enumerated() {
           try db.execute(
@@ -74,13 +88,14 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     let f = scores.featureCount
     let rowsPerChunk = 10_000
     let count = scores.values.count
+    let alerts = Set(run.events.map(\.alert))
     let starts = Array(stride(from: 0, to: max(count, 1), by: rowsPerChunk))
     return AnySequence(
       starts.lazy.map { start in
         var copy = start == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (70 + 8 * f))
         for i in start..<min(start + rowsPerChunk, count) {
           let row = scores.firstRow + i
-          copy.row(fields: 7)
+          copy.row(fields: 9)
           copy.int64(id)
           copy.int32(Int32(row))
           copy.timestamptz(frame.timestamps[row])
@@ -88,6 +103,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           copy.float4(scores.values[i])
           copy.bool(run.isAnomaly(i))
           copy.float4Array(scores.featureErrors[i * f..<(i + 1) * f])
+          if run.cutoffs[i].isFinite { copy.float4(run.cutoffs[i]) } else { copy.null() }
+          copy.bool(alerts.contains(i))
         }
         if start == starts.last { copy.finish() }
         return copy.bytes

@@ -20,6 +20,7 @@ public enum StandardPlugins {
     registry.register(detector: LSTMForecasterDetector.self)
     registry.register(threshold: PercentileThreshold.self)
     registry.register(threshold: FixedThreshold.self)
+    registry.register(threshold: LikelihoodThreshold.self)
     registry.register(importance: PermutationImportance.self)
     registry.register(sink: PostgresSink.self)
     return registry

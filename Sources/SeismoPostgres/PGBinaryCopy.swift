@@ -43,6 +43,9 @@ public struct PGBinaryCopy {
     raw(v.bitPattern)
   }
 
+  /// A NULL field.
+  public mutating func null() { raw(Int32(-1)) }
+
   public mutating func bool(_ v: Bool) {
     raw(UInt32(1))
     bytes.append(v ? 1 : 0)

@@ -25,7 +25,7 @@ public enum HTMLReport {
       <h1>Seismo run <code>\(Format.escape(data.runID))</code></h1>
       <p class="summary">\(Format.escape(data.detector)) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \
       \(frame.rowCount) rows (\(frame.formatTimestamp(frame.timestamps[0])) – \(frame.formatTimestamp(frame.timestamps[frame.rowCount - 1]))), \
-      \(data.trainRows) training rows. Threshold (\(Format.escape(data.thresholdPlugin))): <b>\(Format.number(Double(data.threshold)))</b>. \
+      \(data.trainRows) training rows. Threshold (\(Format.escape(data.thresholdPlugin))): <b>\(data.threshold.map { Format.number(Double($0)) } ?? "adaptive, per row")</b>. \
       Anomalies: <b data-anomaly-count="\(flagged.count)">\(flagged.count)</b>, \
       \(flaggedRows.filter { $0 >= data.trainRows }.count) in the test part.</p>
 
@@ -49,14 +49,14 @@ public enum HTMLReport {
     html += Charts.timeSeries(
       kind: "score", title: "Score of each row (\(Format.escape(data.detector)))", yLabel: "score",
       timestamps: data.scoreRows.map { frame.timestamps[$0] }, values: data.scores.map(Double.init), flags: flagged,
-      threshold: Double(data.threshold), boundary: boundary, timeKind: frame.timeKind, height: 230)
+      threshold: data.threshold.map(Double.init), boundary: boundary, timeKind: frame.timeKind, height: 230)
 
     if !data.history.isEmpty {
       html += "<h2>Training</h2>\n" + Charts.loss(data.history)
     }
     let trainingScores = data.trainingScores
-    if !trainingScores.isEmpty {
-      html += "<h2>Training score distribution</h2>\n" + Charts.histogram(trainingScores, threshold: data.threshold)
+    if !trainingScores.isEmpty, let threshold = data.threshold {
+      html += "<h2>Training score distribution</h2>\n" + Charts.histogram(trainingScores, threshold: threshold)
     }
     if let importance = data.importance, !importance.isEmpty {
       html += "<h2>Feature importance</h2>\n" + Charts.importance(importance)

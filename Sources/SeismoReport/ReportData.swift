@@ -15,13 +15,17 @@ public struct ReportData: Sendable {
   public var scores: [Float]
   /// Top feature of each score.
   public var topFeatures: [String]
-  public var threshold: Float
+  /// The calibrated cut-off, drawn as a line when every row has it (nil: adaptive or none).
+  public var threshold: Float?
+  /// Whether each score is flagged (strictly above its own cut-off).
+  public var flags: [Bool]
   public var history: [EpochRecord]
   public var importance: [FeatureImportanceEntry]?
 
   public init(
     runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, scoreRows: [Int],
-    scores: [Float], topFeatures: [String], threshold: Float, history: [EpochRecord], importance: [FeatureImportanceEntry]?
+    scores: [Float], topFeatures: [String], threshold: Float?, flags: [Bool], history: [EpochRecord],
+    importance: [FeatureImportanceEntry]?
   ) {
     self.runID = runID
     self.detector = detector
@@ -32,6 +36,7 @@ public struct ReportData: Sendable {
     self.scores = scores
     self.topFeatures = topFeatures
     self.threshold = threshold
+    self.flags = flags
     self.history = history
     self.importance = importance
   }
@@ -42,11 +47,12 @@ public struct ReportData: Sendable {
       runID: run.runID, detector: run.config.detector.plugin, thresholdPlugin: run.config.threshold.plugin,
       frame: run.frame, trainRows: run.trainRows, scoreRows: indices.map { $0 + run.scores.firstRow },
       scores: run.scores.values, topFeatures: indices.map { run.frame.featureNames[run.scores.topFeature(at: $0)] },
-      threshold: run.threshold, history: run.training.history, importance: run.importance)
+      threshold: Set(run.cutoffs).count <= 1 && run.threshold.isFinite ? run.threshold : nil,
+      flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
   }
 
-  /// Indices into `scores` of flagged rows (score strictly above the threshold).
-  public var flagged: [Int] { scores.indices.filter { scores[$0] > threshold } }
+  /// Indices into `scores` of flagged rows (score strictly above its cut-off).
+  public var flagged: [Int] { scores.indices.filter { flags[$0] } }
 
   /// Scores of training rows, for the histogram.
   public var trainingScores: [Float] { zip(scoreRows, scores).filter { $0.0 < trainRows }.map(\.1) }

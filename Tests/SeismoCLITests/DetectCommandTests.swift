@@ -43,17 +43,20 @@ import Testing
 
     let lines = try scratch.read("out/scores.csv").split(separator: "\n")
     #expect(lines.count == 401)
-    #expect(lines[0] == "timestamp,part,score,threshold,is_anomaly,value_a,value_b,error_a,error_b")
-    #expect(lines[1].hasPrefix("\(date(18_262)),train,,6.0,,"), "warm-up rows have no score")
+    #expect(lines[0] == "timestamp,part,score,threshold,is_anomaly,alert,value_a,value_b,error_a,error_b")
+    #expect(lines[1].hasPrefix("\(date(18_262)),train,,,,,"), "warm-up rows have no score and no cut-off")
     let spikeRow = lines[1 + 250].split(separator: ",", omittingEmptySubsequences: false)
     #expect(spikeRow[0] == Substring(date(18_262 + 250)))
     #expect(spikeRow[1] == "test")
     #expect(Float(spikeRow[2])! > 6)
+    #expect(spikeRow[3] == "6.0", "the row's own cut-off")
     #expect(spikeRow[4] == "1")
-    #expect(Float(spikeRow[8])! == Float(spikeRow[2])!, "score = max feature error, here b's")
-    #expect(Float(spikeRow[6])! > 55, "value_b holds the spiked input")
+    #expect(spikeRow[5] == "1", "an isolated flag is its own event and alerts on the day")
+    #expect(Float(spikeRow[9])! == Float(spikeRow[2])!, "score = max feature error, here b's")
+    #expect(Float(spikeRow[7])! > 55, "value_b holds the spiked input")
     let flagged = lines.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[4] == "1" }
     #expect(flagged.count == 3)
+    #expect(summary["event_count"] as? Int == 3)
   }
 
   @Test func setOverridesAndQuiet() throws {

@@ -18,7 +18,7 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     return ReportData(
       runID: "r1", detector: "rolling-zscore", thresholdPlugin: "fixed", frame: frame, trainRows: rows / 2,
       scoreRows: scoreRows, scores: scoreRows.map { frame[$0, 1] }, topFeatures: scoreRows.map { _ in "gold" }, threshold: 5,
-      history: history, importance: importance)
+      flags: scoreRows.map { frame[$0, 1] > 5 }, history: history, importance: importance)
   }
 
   @Test func chartsHoldTheRightSeriesFlagsThresholdAndNames() throws {

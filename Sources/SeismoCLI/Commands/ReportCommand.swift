@@ -31,15 +31,16 @@ struct ReportCommand: ParsableCommand {
     let frame = try Frame(
       timestamps: valued.timestamps, timeKind: valued.timeKind, featureNames: summary.features, values: valued.values,
       source: run.scoresPath)
-    let scored = try run.scores(["score"] + summary.features.map { "error_" + $0 }, gaps: .drop)
+    let scored = try run.scores(["score", "is_anomaly"] + summary.features.map { "error_" + $0 }, gaps: .drop)
     let rowOf = Dictionary(uniqueKeysWithValues: frame.timestamps.enumerated().map { ($1, $0) })
     let f = summary.features.count
     return ReportData(
       runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
       trainRows: summary.split.trainRows, scoreRows: scored.timestamps.map { rowOf[$0]! }, scores: scored.column(0),
       topFeatures: (0..<scored.rowCount).map { r in
-        summary.features[(0..<f).max { scored[r, 1 + $0] < scored[r, 1 + $1] }!]
+        summary.features[(0..<f).max { scored[r, 2 + $0] < scored[r, 2 + $1] }!]
       },
-      threshold: summary.threshold.value, history: summary.training.history, importance: summary.importance?.ranking)
+      threshold: summary.threshold.constant ? summary.threshold.value : nil,
+      flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history, importance: summary.importance?.ranking)
   }
 }

@@ -40,7 +40,7 @@ struct ScoreCommand: ParsableCommand {
       var source = saved.source
       source.parameters.set("path", .text(data))
       source.parameters.set("columns", .textList(saved.features))
-      let config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold)
+      let config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
       let run = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
       let directory = out ?? "seismo-out/\(run.runID)"

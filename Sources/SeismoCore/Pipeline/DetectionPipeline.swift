@@ -1,10 +1,12 @@
 import Foundation
 
-/// Runs one configured detection: source → split → fit → score → threshold → importance.
+/// Runs one configured detection: source → split → fit → score → threshold → events → importance.
 ///
 /// The detector is fitted on the training rows only, then scores the whole frame once; the
-/// threshold is calibrated on the scores of training rows. Sinks are the caller's business (the
-/// CLI writes the run directory and any configured sink), so a failed sink never loses the scores.
+/// threshold rule is calibrated on the scores of training rows (never on scores that looked past
+/// the training part, see `Detector.lookahead`), then gives every scored row its cut-off; flags
+/// are grouped into events. Sinks are the caller's business (the CLI writes the run directory and
+/// any configured sink), so a failed sink never loses the scores.
 public struct DetectionPipeline {
   public let registry: PluginRegistry
   public let config: RunConfig
@@ -59,15 +61,18 @@ public struct DetectionPipeline {
     guard scores.values.allSatisfy(\.isFinite) else {
       throw SeismoError.state("detector '\(config.detector.plugin)' produced non-finite scores; check the data's scale")
     }
-    let trainingScores = Array(scores.values.prefix(max(0, trainRows - scores.firstRow)))
+    let trainingScores = Array(scores.values.prefix(max(0, trainRows - detector.lookahead - scores.firstRow)))
     guard !trainingScores.isEmpty else {
       throw SeismoError.invalidInput(
-        "no training row has a score: the detector needs \(scores.firstRow) rows of history and the training part has \(trainRows)"
+        "no training row has a score: the detector needs \(scores.firstRow) rows of history\(detector.lookahead > 0 ? " and \(detector.lookahead) after" : "") and the training part has \(trainRows)"
       )
     }
-    let threshold = try timed("threshold_s") {
-      try make(registry.thresholds, config.threshold).calibrate(trainingScores: trainingScores)
+    let rule = try make(registry.thresholds, config.threshold)
+    let (threshold, cutoffs) = try timed("threshold_s") { () throws -> (Float, [Float]) in
+      let calibrated = try rule.calibrate(trainingScores: trainingScores)
+      return (calibrated, rule.cutoffs(for: scores.values, calibrated: calibrated))
     }
+    let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
 
     var importance: [FeatureImportanceEntry]?
     if let choice = config.importance {
@@ -77,10 +82,18 @@ public struct DetectionPipeline {
       log("feature importance by \(choice.plugin)")
     }
     timings["total_s"] = Date().timeIntervalSince(started)
-    return RunResult(
+    var result = RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: trainRows,
-      training: training, scores: scores, threshold: threshold, importance: importance, timings: timings,
+      training: training, scores: scores, threshold: threshold, cutoffs: cutoffs, events: events,
+      calibrationScores: trainingScores.count, importance: importance, timings: timings,
       detectorState: try detector.exportState())
+    result.lookahead = detector.lookahead
+    return result
+  }
+
+  /// The events of the rows whose score is strictly above its cut-off.
+  static func events(_ scores: Scores, cutoffs: [Float], rule: EventRule) -> [EventRule.Event] {
+    rule.events(zip(scores.values, cutoffs).map { $0 > $1 })
   }
 
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
@@ -101,15 +114,22 @@ public struct DetectionPipeline {
     t0 = Date()
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
+    let cutoffs = try pipeline.make(registry.thresholds, model.threshold).cutoffs(
+      for: scores.values, calibrated: model.thresholdValue)
+    let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
     timings["total_s"] = Date().timeIntervalSince(started)
-    return RunResult(
+    var result = RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: 0,
-      training: TrainingReport(), scores: scores, threshold: model.thresholdValue, importance: nil, timings: timings,
-      detectorState: model.state)
+      training: TrainingReport(), scores: scores, threshold: model.thresholdValue, cutoffs: cutoffs, events: events,
+      calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
+    result.lookahead = detector.lookahead
+    return result
   }
 
+  /// Builds the chosen plugin. Parameters declared since `choice` was made (a model saved by an
+  /// older Seismo) take their defaults.
   func make<P>(_ entries: [String: PluginRegistry.Entry<P>], _ choice: PluginChoice) throws -> P {
     guard let entry = entries[choice.plugin] else { throw SeismoError.state("plugin '\(choice.plugin)' is not registered") }
-    return try entry.make(choice.parameters)
+    return try entry.make(Parameters(specs: entry.descriptor.parameters, values: choice.parameters.values))
   }
 }

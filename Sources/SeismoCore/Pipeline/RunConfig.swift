@@ -21,11 +21,13 @@ public struct PluginChoice: Sendable, Codable, Equatable {
 /// split:     { train_fraction: 0.8 }
 /// detector:  { plugin: rolling-zscore, window: 20 }
 /// threshold: { plugin: percentile, percentile: 95 }
+/// events:    { merge_gap: 5 }
 /// importance: { plugin: permutation }
 /// ```
 ///
 /// `source` and `detector` are required; `threshold` defaults to `percentile`; `importance` and
-/// `sink` are optional; `split` has no plugin, only the parameters in `SplitPolicy.parameters`.
+/// `sink` are optional; `split` and `events` have no plugin, only the parameters in
+/// `SplitPolicy.parameters` and `EventRule.parameters`.
 /// Every key is checked against the plugin's declared parameters before any work starts; errors
 /// name the key's path and its line in the file.
 public struct RunConfig: Sendable, Codable, Equatable {
@@ -33,23 +35,26 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var split: Parameters
   public var detector: PluginChoice
   public var threshold: PluginChoice
+  public var events: Parameters
   public var importance: PluginChoice?
   public var sink: PluginChoice?
 
   public init(
     source: PluginChoice, split: Parameters = Parameters(specs: SplitPolicy.parameters), detector: PluginChoice,
-    threshold: PluginChoice, importance: PluginChoice? = nil, sink: PluginChoice? = nil
+    threshold: PluginChoice, events: Parameters = Parameters(specs: EventRule.parameters), importance: PluginChoice? = nil,
+    sink: PluginChoice? = nil
   ) {
     self.source = source
     self.split = split
     self.detector = detector
     self.threshold = threshold
+    self.events = events
     self.importance = importance
     self.sink = sink
   }
 
   /// The sections a config may have.
-  public static let sectionNames = ["source", "split", "detector", "threshold", "importance", "sink"]
+  public static let sectionNames = ["source", "split", "detector", "threshold", "events", "importance", "sink"]
 
   /// Parses and validates YAML text.
   /// - Parameters:
@@ -176,6 +181,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     return RunConfig(
       source: source, split: split, detector: detector,
       threshold: try choice("threshold", .threshold, default: "percentile")!,
+      events: try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil),
       importance: try choice("importance", .importance, default: nil),
       sink: try choice("sink", .sink, default: nil))
   }

@@ -2,10 +2,12 @@ import Foundation
 
 /// Writes a run into a folder: `summary.json` and `scores.csv`.
 ///
-/// `scores.csv` has one row per input row: `timestamp, part, score, threshold, is_anomaly`, then
-/// one `value_<feature>` column per feature (the input, as loaded) and one `error_<feature>`
-/// column per feature. Warm-up rows (before the detector's first score) have empty score,
-/// is_anomaly and error cells. Each file is written to a temporary name and renamed, so a
+/// `scores.csv` has one row per input row: `timestamp, part, score, threshold, is_anomaly, alert`,
+/// then one `value_<feature>` column per feature (the input, as loaded) and one `error_<feature>`
+/// column per feature. `threshold` is that row's own cut-off (empty while an adaptive rule has
+/// none yet); `alert` is 1 on the row where an event alerts (see `EventRule`). Warm-up rows
+/// (before the detector's first score) have empty score, threshold, is_anomaly, alert and error
+/// cells. Each file is written to a temporary name and renamed, so a
 /// failure never leaves a half-written file behind.
 public struct RunDirectory: ResultSink {
   public let path: String
@@ -28,9 +30,9 @@ public struct RunDirectory: ResultSink {
   func scoresCSV(_ run: RunResult) -> String {
     let frame = run.frame
     let scores = run.scores
-    let threshold = String(run.threshold)
+    let alerts = Set(run.events.map(\.alert))
     var text = CSVText.line(
-      ["timestamp", "part", "score", "threshold", "is_anomaly"] + frame.featureNames.map { "value_" + $0 }
+      ["timestamp", "part", "score", "threshold", "is_anomaly", "alert"] + frame.featureNames.map { "value_" + $0 }
         + frame.featureNames.map { "error_" + $0 })
     text.reserveCapacity(frame.rowCount * (40 + 12 * frame.featureCount))
     text += "\n"
@@ -39,7 +41,13 @@ public struct RunDirectory: ResultSink {
       text += frame.formatTimestamp(frame.timestamps[row])
       text += row < run.trainRows ? ",train," : ",test,"
       let i = row - scores.firstRow
-      text += i < 0 ? ",\(threshold)," : "\(scores.values[i]),\(threshold),\(run.isAnomaly(i) ? 1 : 0)"
+      if i < 0 {
+        text += ",,,"
+      } else {
+        let cutoff = run.cutoffs[i]
+        text += "\(scores.values[i]),\(cutoff.isFinite ? String(cutoff) : ""),\(run.isAnomaly(i) ? 1 : 0),"
+        text += alerts.contains(i) ? "1" : "0"
+      }
       for f in 0..<frame.featureCount { text += ",\(frame[row, f])" }
       if i < 0 {
         text += blanks

@@ -12,19 +12,29 @@ public struct RunResult: Sendable {
   public var training: TrainingReport
   /// Scores of the whole frame (training and test rows).
   public var scores: Scores
-  /// The calibrated cut-off; a row is an anomaly when its score is strictly greater.
+  /// The threshold rule's calibrated cut-off (for adaptive rules, the one in force after the
+  /// calibration scores); infinity when the rule had too few scores to set one.
   public var threshold: Float
+  /// One cut-off per score: scored index `i` is an anomaly when its score is strictly greater
+  /// than `cutoffs[i]` (infinity: no cut-off yet, never flagged).
+  public var cutoffs: [Float]
+  /// Flagged rows grouped by the run's `EventRule`; indices are scored indices.
+  public var events: [EventRule.Event]
+  /// Leading scores that calibrated the threshold (training rows whose scores saw no test row).
+  public var calibrationScores: Int
   /// Ranked by mean importance, largest first; nil when no importance plugin ran.
   public var importance: [FeatureImportanceEntry]?
   /// Wall seconds per stage: load, fit, score, threshold, importance, total.
   public var timings: [String: Double]
   /// The fitted detector's state (for `SavedModel`).
   public var detectorState: DetectorState?
+  /// Later rows each score may depend on (`Detector.lookahead`); 0 for point-in-time scores.
+  public var lookahead: Int = 0
 
   public var frame: Frame { loaded.frame }
 
   /// Whether scored index `i` (frame row `scores.firstRow + i`) is flagged.
-  public func isAnomaly(_ i: Int) -> Bool { scores.values[i] > threshold }
+  public func isAnomaly(_ i: Int) -> Bool { scores.values[i] > cutoffs[i] }
 
   /// Flagged rows, in time order.
   public var anomalies: [Anomaly] {

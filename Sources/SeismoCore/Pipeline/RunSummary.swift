@@ -39,7 +39,50 @@ public struct RunSummary: Codable, Sendable {
   public struct Threshold: Codable, Sendable {
     public var plugin: String
     public var parameters: Parameters
-    public var value: Float
+    /// The calibrated cut-off (for adaptive rules, the one in force after the calibration
+    /// scores; each row's own is in scores.csv); absent when the rule had too few scores.
+    public var value: Float?
+    /// Whether every row has the same cut-off.
+    public var constant: Bool
+    /// Training scores that calibrated it.
+    public var calibrationScores: Int
+
+    enum CodingKeys: String, CodingKey {
+      case plugin, parameters, value, constant
+      case calibrationScores = "calibration_scores"
+    }
+  }
+
+  /// A group of flagged rows (see `EventRule`).
+  public struct Event: Codable, Sendable, Equatable {
+    public var start: String
+    public var end: String
+    /// The row where the event reached `min_length` flags.
+    public var alert: String
+    public var flaggedRows: Int
+    public var peakScore: Float
+    /// Top feature at the peak.
+    public var topFeature: String
+    /// Part of the alert row: `train` or `test`.
+    public var part: String
+
+    enum CodingKeys: String, CodingKey {
+      case start, end, alert, part
+      case flaggedRows = "flagged_rows"
+      case peakScore = "peak_score"
+      case topFeature = "top_feature"
+    }
+  }
+
+  /// Whether scores are point in time, and if not, how many later rows each may use.
+  public struct Causality: Codable, Sendable {
+    public var pointInTime: Bool
+    public var lookaheadRows: Int
+
+    enum CodingKeys: String, CodingKey {
+      case pointInTime = "point_in_time"
+      case lookaheadRows = "lookahead_rows"
+    }
   }
 
   public struct Importance: Codable, Sendable {
@@ -69,16 +112,22 @@ public struct RunSummary: Codable, Sendable {
   public var split: Split
   public var detector: PluginChoice
   public var threshold: Threshold
+  public var eventRule: Parameters
+  public var causality: Causality
   public var importance: Importance?
   public var scoredRows: Int
   public var training: TrainingReport
   public var anomalyCount: Int
   public var testAnomalyCount: Int
   public var anomalies: [Flag]
+  public var eventCount: Int
+  public var events: [Event]
   public var timings: [String: Double]
 
   enum CodingKeys: String, CodingKey {
-    case source, features, split, detector, threshold, importance, training, anomalies, timings
+    case source, features, split, detector, threshold, importance, training, anomalies, timings, events, causality
+    case eventRule = "event_rule"
+    case eventCount = "event_count"
     case runId = "run_id"
     case startedAt = "started_at"
     case seismoVersion = "seismo_version"
@@ -101,7 +150,12 @@ public struct RunSummary: Codable, Sendable {
       trainEnd: run.trainRows > 0 ? frame.formatTimestamp(frame.timestamps[run.trainRows - 1]) : "")
     detector = run.config.detector
     threshold = Threshold(
-      plugin: run.config.threshold.plugin, parameters: run.config.threshold.parameters, value: run.threshold)
+      plugin: run.config.threshold.plugin, parameters: run.config.threshold.parameters,
+      value: run.threshold.isFinite ? run.threshold : nil, constant: Set(run.cutoffs).count <= 1,
+      calibrationScores: run.calibrationScores)
+    eventRule = run.config.events
+    let lookahead = run.lookahead
+    causality = Causality(pointInTime: lookahead == 0, lookaheadRows: lookahead)
     importance = zip(run.config.importance, run.importance).map {
       Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
     }
@@ -114,6 +168,17 @@ public struct RunSummary: Codable, Sendable {
       Flag(
         timestamp: frame.formatTimestamp($0.timestamp), score: $0.score, topFeature: $0.topFeature,
         part: $0.isTraining ? "train" : "test")
+    }
+    eventCount = run.events.count
+    events = run.events.map { event in
+      let peak = (event.start...event.end).max { run.scores.values[$0] < run.scores.values[$1] } ?? event.start
+      let alertRow = run.scores.firstRow + event.alert
+      return Event(
+        start: frame.formatTimestamp(frame.timestamps[run.scores.firstRow + event.start]),
+        end: frame.formatTimestamp(frame.timestamps[run.scores.firstRow + event.end]),
+        alert: frame.formatTimestamp(frame.timestamps[alertRow]), flaggedRows: event.flagged,
+        peakScore: run.scores.values[peak], topFeature: frame.featureNames[run.scores.topFeature(at: peak)],
+        part: alertRow < run.trainRows ? "train" : "test")
     }
     timings = run.timings
   }

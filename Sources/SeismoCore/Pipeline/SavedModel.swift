@@ -13,6 +13,8 @@ public struct SavedModel: Sendable {
   public var source: PluginChoice
   public var threshold: PluginChoice
   public var thresholdValue: Float
+  /// How flags group into events (`EventRule.parameters`).
+  public var events: Parameters
   public var features: [String]
   public var state: DetectorState
 
@@ -20,17 +22,18 @@ public struct SavedModel: Sendable {
     guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
     self.init(
       detector: run.config.detector, source: run.config.source, threshold: run.config.threshold,
-      thresholdValue: run.threshold, features: run.frame.featureNames, state: state)
+      thresholdValue: run.threshold, events: run.config.events, features: run.frame.featureNames, state: state)
   }
 
   public init(
-    detector: PluginChoice, source: PluginChoice, threshold: PluginChoice, thresholdValue: Float, features: [String],
-    state: DetectorState
+    detector: PluginChoice, source: PluginChoice, threshold: PluginChoice, thresholdValue: Float,
+    events: Parameters = Parameters(specs: EventRule.parameters), features: [String], state: DetectorState
   ) {
     self.detector = detector
     self.source = source
     self.threshold = threshold
     self.thresholdValue = thresholdValue
+    self.events = events
     self.features = features
     self.state = state
   }
@@ -44,6 +47,7 @@ public struct SavedModel: Sendable {
     metadata["seismo.source"] = try json(source)
     metadata["seismo.threshold"] = try json(threshold)
     metadata["seismo.threshold_value"] = String(thresholdValue)
+    metadata["seismo.events"] = try json(events)
     metadata["seismo.features"] = try json(features)
     return try TensorArchive.encode(state.tensors, metadata: metadata)
   }
@@ -66,9 +70,12 @@ public struct SavedModel: Sendable {
     }
     let stateMetadata = Dictionary(
       uniqueKeysWithValues: metadata.filter { $0.key.hasPrefix("state.") }.map { (String($0.key.dropFirst(6)), $0.value) })
+    // Models saved before events existed group flags with the defaults.
+    let saved = metadata["seismo.events"] == nil ? Parameters() : try field("events", Parameters.self)
     return SavedModel(
       detector: try field("detector", PluginChoice.self), source: try field("source", PluginChoice.self),
       threshold: try field("threshold", PluginChoice.self), thresholdValue: threshold,
+      events: Parameters(specs: EventRule.parameters, values: saved.values),
       features: try field("features", [String].self), state: DetectorState(tensors: tensors, metadata: stateMetadata))
   }
 }

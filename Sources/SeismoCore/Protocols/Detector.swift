@@ -15,6 +15,15 @@ public protocol Detector: AnyObject {
   /// Restores a state made by `exportState` of a detector built with the same parameters, so
   /// `score` works without `fit`. Throws a clear error when the state does not fit.
   func importState(_ state: DetectorState) throws
+
+  /// How many rows after row t its score may depend on: 0 for a causal (point-in-time) detector.
+  /// Scores of the last `lookahead` training rows have seen test rows, so they never calibrate a
+  /// threshold.
+  var lookahead: Int { get }
+}
+
+extension Detector {
+  public var lookahead: Int { 0 }
 }
 
 /// Called after each training epoch with that epoch's record and the planned epoch count.

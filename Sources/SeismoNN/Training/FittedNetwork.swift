@@ -1,17 +1,18 @@
 import Foundation
 import SeismoCore
 
-/// What a neural detector knows after `fit`: the trained network (in its trainer), the scaler
-/// fitted on the training rows, and the feature names. Saved as a `DetectorState`: the weights as
-/// tensors, the scaler and features as JSON metadata.
+/// What a neural detector knows after `fit`: the trained network (in its trainer), the
+/// preprocessing fitted on the training rows, and the feature names. Saved as a `DetectorState`:
+/// the weights as tensors, the scaler and features as JSON metadata (the transform is a detector
+/// parameter, saved with the model's parameters).
 public struct FittedNetwork {
   public let trainer: Trainer
-  public let scaler: FeatureScaler
+  public let preprocessing: Preprocessing
   public let features: [String]
 
-  public init(trainer: Trainer, scaler: FeatureScaler, features: [String]) {
+  public init(trainer: Trainer, preprocessing: Preprocessing, features: [String]) {
     self.trainer = trainer
-    self.scaler = scaler
+    self.preprocessing = preprocessing
     self.features = features
   }
 
@@ -33,16 +34,16 @@ public struct FittedNetwork {
     return DetectorState(
       tensors: trainer.model.namedTensors(),
       metadata: [
-        "scaler": String(decoding: try encoder.encode(scaler), as: UTF8.self),
+        "scaler": String(decoding: try encoder.encode(preprocessing.scaler), as: UTF8.self),
         "features": String(decoding: try encoder.encode(features), as: UTF8.self),
       ])
   }
 
   /// Rebuilds a fitted network from a saved state; `trainer` makes the untrained network for the
-  /// saved features, whose weights are then loaded.
-  public static func restore(_ state: DetectorState, detector: String, trainer makeTrainer: ([String]) -> Trainer) throws
-    -> FittedNetwork
-  {
+  /// saved features, whose weights are then loaded. `transform` is the detector's own.
+  public static func restore(
+    _ state: DetectorState, detector: String, transform: SeriesTransform, trainer makeTrainer: ([String]) -> Trainer
+  ) throws -> FittedNetwork {
     guard let scalerText = state.metadata["scaler"], let featuresText = state.metadata["features"],
       let scaler = try? JSONDecoder().decode(FeatureScaler.self, from: Data(scalerText.utf8)),
       let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)),
@@ -50,6 +51,7 @@ public struct FittedNetwork {
     else { throw SeismoError.state("the saved state has no usable scaler and feature list for \(detector)") }
     let trainer = makeTrainer(features)
     try trainer.model.load(state.tensors, origin: "saved \(detector) model")
-    return FittedNetwork(trainer: trainer, scaler: scaler, features: features)
+    return FittedNetwork(
+      trainer: trainer, preprocessing: Preprocessing(transform: transform, scaler: scaler), features: features)
   }
 }

@@ -5,6 +5,8 @@ import SeismoCore
 public protocol NeuralDetector: Detector, ConfigurablePlugin {
   /// Set by `fit` and by `importState`.
   var fitted: FittedNetwork? { get set }
+  /// What the network sees: levels or changes (a detector parameter).
+  var transform: SeriesTransform { get }
   /// A trainer around a freshly initialised network for `features`.
   func makeTrainer(features: [String]) -> Trainer
 }
@@ -16,7 +18,8 @@ extension NeuralDetector {
   }
 
   public func importState(_ state: DetectorState) throws {
-    fitted = try FittedNetwork.restore(state, detector: Self.descriptor.name, trainer: makeTrainer)
+    fitted = try FittedNetwork.restore(
+      state, detector: Self.descriptor.name, transform: transform, trainer: makeTrainer)
   }
 
   /// The fitted network, checked against `frame`'s features.
