@@ -68,7 +68,8 @@ let package = Package(
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
-    .testTarget(name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "Thresholds", "SeismoCore"]),
+    .testTarget(
+      name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "RollingZScore", "Thresholds", "SeismoCore"]),
     .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "PostgresSource", "SeismoCore"]),
   ]
 )

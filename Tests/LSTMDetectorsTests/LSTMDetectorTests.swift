@@ -90,6 +90,10 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
       inputs: x, outputs: y, windows: 3, window: 2, features: 1, attribution: .meanOverWindows)
     #expect(mean.scores == [0, 0, 1, 0])
     #expect(mean.errors == mean.scores)
+    // last_row: each window's error at its own last step: w0 0, w1 |5 − 3| = 2, w2 0.
+    let lastRow = LSTMAutoencoderDetector.reconstructionErrors(
+      inputs: x, outputs: y, windows: 3, window: 2, features: 1, attribution: .lastRow)
+    #expect(lastRow.scores == [0, 2, 0])
   }
 
   @Test func meanOverWindowsScoresEveryRowAndPutsTheFlagOnTheSpike() throws {

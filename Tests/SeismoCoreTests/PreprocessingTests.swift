@@ -124,3 +124,35 @@ import Testing
     #expect(FeatureScaler(.standard, fittedOn: frame) == FeatureScaler(.standard, fittedOn: frame.values, featureCount: 2))
   }
 }
+
+@Suite struct EventRuleTests {
+  let flags = [true, false, true, false, false, false, true, true, true, false, true]
+
+  @Test func eachRunOfFlagsIsAnEventByDefault() {
+    let events = EventRule().events(flags)
+    #expect(events.map(\.start) == [0, 2, 6, 10])
+    #expect(events.map(\.end) == [0, 2, 8, 10])
+    #expect(events.map(\.alert) == [0, 2, 6, 10])
+  }
+
+  @Test func mergeGapJoinsFlagsAcrossShortPauses() {
+    let events = EventRule(mergeGap: 1).events(flags)
+    #expect(events == [
+      EventRule.Event(start: 0, end: 2, alert: 0, flagged: 2),
+      EventRule.Event(start: 6, end: 10, alert: 6, flagged: 4),
+    ])
+  }
+
+  @Test func minLengthDelaysTheAlertAndDropsShortEvents() {
+    let events = EventRule(mergeGap: 1, minLength: 3).events(flags)
+    #expect(events == [EventRule.Event(start: 6, end: 10, alert: 8, flagged: 4)])
+  }
+
+  @Test func alertsArePointInTime() {
+    // Appending flags never moves an earlier alert.
+    let rule = EventRule(mergeGap: 2, minLength: 2)
+    let short = rule.events(Array(flags.prefix(8))).map(\.alert)
+    let long = rule.events(flags + [true, true]).map(\.alert)
+    #expect(Array(long.prefix(short.count)) == short)
+  }
+}

@@ -38,3 +38,61 @@ import Testing
     #expect(try t.calibrate(trainingScores: [1, 2, 3]) == 0.65)
   }
 }
+
+@Suite struct PercentileHoldoutTests {
+  @Test func holdoutCalibratesOnTheLastShareOfTrainingScores() throws {
+    let scores = (1...100).map(Float.init)
+    // The last 10 % are 91 … 100; their median (NumPy linear) is 95.5. All of them: 50.5.
+    #expect(try PercentileThreshold(percentile: 50, calibration: .holdout).calibrate(trainingScores: scores) == 95.5)
+    #expect(try PercentileThreshold(percentile: 50).calibrate(trainingScores: scores) == 50.5)
+    let parsed = try PercentileThreshold(
+      parameters: Parameters(
+        specs: PercentileThreshold.descriptor.parameters,
+        values: ["calibrate_on": .text("holdout"), "holdout_fraction": .number(0.2), "percentile": .number(0)]))
+    #expect(try parsed.calibrate(trainingScores: scores) == 81, "the last 20 % start at 81")
+  }
+}
+
+@Suite struct LikelihoodThresholdTests {
+  @Test func gaussianTailAndItsInverse() {
+    #expect(abs(Gaussian.tail(0) - 0.5) < 1e-12)
+    #expect(abs(Gaussian.tail(1.959963984540054) - 0.025) < 1e-12)
+    #expect(abs(Gaussian.upperQuantile(0.025) - 1.959963984540054) < 1e-9)
+    #expect(abs(Gaussian.upperQuantile(1e-4) - 3.719016485455709) < 1e-9)
+  }
+
+  @Test func cutoffsByHand() {
+    // short 2, long 3, min_history 3, z = 1, std floor 0.1. Scores 1 3 1 3 1 10 give short means
+    // a = 1, 2, 2, 2, 2, 5.5.
+    // t = 3: a0…a2 = 1, 2, 2 → μ = 5/3, σ = √(2/9); cut-off = 2(μ + σ) − s2 = 3.2761.
+    // t = 4: a1…a3 = 2, 2, 2 → σ floored to 0.1; cut-off = 2(2.1) − s3 = 1.2.
+    // t = 5: the same history; cut-off = 2(2.1) − s4 = 3.2, and s5 = 10 is flagged.
+    let rule = LikelihoodThreshold(
+      shortWindow: 2, longWindow: 3, minHistory: 3, tailProbability: Gaussian.tail(1), minStd: 0.1)
+    let cut = rule.cutoffs(for: [1, 3, 1, 3, 1, 10], calibrated: 0)
+    #expect(cut[0..<3].allSatisfy { $0 == .infinity }, "no cut-off before min_history averages")
+    let expected3: Double = 2 * (5.0 / 3 + (2.0 / 9).squareRoot()) - 1
+    #expect(abs(Double(cut[3]) - expected3) < 1e-5)
+    #expect(abs(cut[4] - 1.2) < 1e-5)
+    #expect(abs(cut[5] - 3.2) < 1e-5)
+    let flags = zip([Float(1), 3, 1, 3, 1, 10], cut).map { $0 > $1 }
+    #expect(flags == [false, false, false, false, false, true])
+  }
+
+  @Test func adaptsToALevelShiftThatAFixedCutoffKeepsFlagging() throws {
+    // Scores jump from around 1 to around 5 and stay: a one-off change. The percentile rule
+    // flags every row after it; the likelihood rule flags the jump and then learns the new level.
+    var random = SeededGenerator(seed: 1)
+    let scores: [Float] = (0..<3000).map { t in
+      let level: Double = t < 1500 ? 1 : 5
+      return Float(level + 0.1 * random.nextGaussian())
+    }
+    let percentile = try PercentileThreshold(percentile: 99).calibrate(trainingScores: Array(scores.prefix(1000)))
+    #expect(scores.suffix(1500).filter { $0 > percentile }.count == 1500)
+    let rule = LikelihoodThreshold(shortWindow: 10, longWindow: 500, minHistory: 300, tailProbability: 1e-4)
+    let cut = rule.cutoffs(for: scores, calibrated: 0)
+    let flagged = scores.indices.filter { scores[$0] > cut[$0] }
+    #expect(flagged.contains(1500), "the jump itself is flagged")
+    #expect(flagged.filter { $0 > 2100 }.isEmpty, "the new level is normal once it fills the window")
+  }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import LSTMAutoencoder
+@testable import LSTMForecaster
+@testable import RollingZScore
+@testable import SeismoCore
+@testable import Thresholds
+
+/// Every detector, with every transform and causal attribution, must (1) train and score on
+/// identically prepared data and (2) score row t from rows ≤ t only.
+@Suite struct PointInTimeTests {
+  /// The detectors under test, small enough to train in a second.
+  static func detectors(transform: SeriesTransform) throws -> [(String, Detector)] {
+    let t: ParameterValue = .text(transform.rawValue)
+    let nn: [String: ParameterValue] = [
+      "epochs": .integer(60), "learning_rate": .number(0.01), "seed": .integer(2), "transform": t,
+    ]
+    return [
+      ("rolling-zscore", try RollingZScoreDetector(parameters: parameters(
+        RollingZScoreDetector.descriptor.parameters,
+        ["window": .integer(8), "transform": t, "min_std": .number(0.01)]))),
+      ("lstm-forecaster", try LSTMForecasterDetector(parameters: parameters(
+        LSTMForecasterDetector.descriptor.parameters,
+        nn.merging(["window": .integer(6), "units": .integerList([8]), "activation": .text("tanh")]) { $1 }))),
+      ("lstm-autoencoder last_step", try LSTMAutoencoderDetector(parameters: parameters(
+        LSTMAutoencoderDetector.descriptor.parameters, nn.merging(["window": .integer(6), "units": .integer(8)]) { $1 }))),
+      ("lstm-autoencoder last_row", try LSTMAutoencoderDetector(parameters: parameters(
+        LSTMAutoencoderDetector.descriptor.parameters,
+        nn.merging(["window": .integer(6), "units": .integer(8), "attribution": .text("last_row")]) { $1 }))),
+    ]
+  }
+
+  /// A geometric series, x(t) = 2ᵗ and 2⁻ᵗ: log returns exactly ±ln 2 in Float (rows ≤ 126).
+  static func geometric(rows: Int) throws -> Frame {
+    let values = (0..<rows).flatMap { r in [Float(pow(2, Double(r))), Float(pow(2, -Double(r)))] }
+    return try Frame(timestamps: (0..<rows).map { Timestamp($0) * 86_400 }, featureNames: ["up", "down"], values: values)
+  }
+
+  @Test(arguments: [SeriesTransform.logReturn])
+  func constantChangesGiveNearZeroError(_ transform: SeriesTransform) throws {
+    // Under log_return a geometric series is a constant input. A detector that trained on the
+    // transformed rows reproduces it; one that trained on levels and scores returns (the old
+    // forecaster) is off by the whole level range.
+    let frame = try Self.geometric(rows: 120)
+    for (name, detector) in try Self.detectors(transform: transform) {
+      _ = try detector.fit(frame.rows(0..<90), observer: nil)
+      let scores = try detector.score(frame)
+      let worst = scores.values.max() ?? .infinity
+      #expect(worst < 0.1, "\(name): largest score \(worst) on a constant input")
+    }
+  }
+
+  @Test(arguments: SeriesTransform.allCases)
+  func appendingRowsNeverChangesEarlierScores(_ transform: SeriesTransform) throws {
+    // Shifted positive, so log returns exist.
+    let synthetic = try syntheticFrame(rows: 160, spikes: [130])
+    let full = try Frame(
+      timestamps: synthetic.timestamps, featureNames: synthetic.featureNames, values: synthetic.values.map { $0 + 5 })
+    let head = full.rows(0..<140)
+    for (name, detector) in try Self.detectors(transform: transform) {
+      #expect(detector.lookahead == 0, "\(name) is causal")
+      _ = try detector.fit(full.rows(0..<100), observer: nil)
+      let short = try detector.score(head)
+      let long = try detector.score(full)
+      #expect(short.firstRow == long.firstRow)
+      let drift = zip(short.values, long.values).map { abs($0 - $1) }.max() ?? 0
+      #expect(drift <= 1e-5 * max(1, short.values.max() ?? 1), "\(name) \(transform): an earlier score moved by \(drift)")
+    }
+  }
+
+  @Test func meanOverWindowsLooksAheadAndSaysSo() throws {
+    let d = try LSTMAutoencoderDetector(parameters: parameters(
+      LSTMAutoencoderDetector.descriptor.parameters,
+      ["window": .integer(6), "units": .integer(8), "epochs": .integer(2), "attribution": .text("mean_over_windows")]))
+    #expect(d.lookahead == 5)
+    let full = try syntheticFrame(rows: 160, spikes: [138])
+    _ = try d.fit(full.rows(0..<100), observer: nil)
+    let short = try d.score(full.rows(0..<140))
+    let long = try d.score(full)
+    // The last rows of the short series are averaged over fewer windows: appending changes them.
+    let moved = zip(short.values, long.values).suffix(5).filter { abs($0 - $1) > 1e-6 }.count
+    #expect(moved > 0)
+  }
+
+  @Test func thresholdRulesNeverMoveAnEarlierCutoff() throws {
+    var random = SeededGenerator(seed: 9)
+    let scores = (0..<600).map { _ in Float(abs(random.nextGaussian())) }
+    let rules: [Threshold] = [
+      PercentileThreshold(percentile: 95),
+      LikelihoodThreshold(shortWindow: 5, longWindow: 200, minHistory: 50, tailProbability: 1e-3),
+    ]
+    for rule in rules {
+      let calibrated = try rule.calibrate(trainingScores: Array(scores.prefix(300)))
+      let short = rule.cutoffs(for: Array(scores.prefix(450)), calibrated: calibrated)
+      let long = rule.cutoffs(for: scores, calibrated: calibrated)
+      #expect(short == Array(long.prefix(450)), "\(type(of: rule))")
+    }
+  }
+}
