@@ -5,8 +5,9 @@ import SeismoCore
 ///
 /// The first row is the header. One column holds timestamps (ISO dates by default, or any
 /// `strftime`-style format), the others are features selected by exact name, so names with spaces
-/// such as `VIX Index` work. Rows out of time order are sorted; two rows with the same timestamp
-/// are an error naming both lines. Every error names the file, the line and the column.
+/// such as `VIX Index` work. Rows out of time order are sorted (and the run says so); rows with
+/// the same timestamp follow the `duplicates` policy (by default an error naming both lines).
+/// Every error names the file, the line and the column.
 public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from a CSV file with a header row (libcsv)",
@@ -22,6 +23,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         "time_format", .text, default: .text("iso"),
         help: "iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y"),
       GapPolicy.parameter,
+      DuplicatePolicy.parameter,
       ParameterSpec("delimiter", .text, default: .text(","), help: "field separator, one character (use \\t for tab)"),
     ])
 
@@ -29,6 +31,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let request: ColumnRequest
   let timeParser: TimestampParser
   let gaps: GapPolicy
+  let duplicates: DuplicatePolicy
   let delimiter: UInt8
 
   public init(parameters: Parameters) throws {
@@ -40,6 +43,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     request = ColumnRequest(time: parameters.text("time_column"), columns: parameters.textList("columns"))
     timeParser = TimestampParser(format: parameters.text("time_format"))
     gaps = GapPolicy(rawValue: parameters.text("gaps")) ?? .ffill
+    duplicates = DuplicatePolicy(rawValue: parameters.text("duplicates")) ?? .error
     delimiter = byte
   }
 
@@ -67,8 +71,23 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     var timestamps = collector.timestamps
     var lines = collector.lines
     let names = collector.featureNames
-    if collector.hasTimeColumn { try sortByTime(&values, &timestamps, &lines, featureCount: names.count) }
     let rowsRead = timestamps.count
+    var sorted = false
+    var duplicateRows = 0
+    if collector.hasTimeColumn {
+      sorted = sortByTime(&values, &timestamps, &lines, featureCount: names.count)
+      let sortedLines = lines
+      let sortedTimes = timestamps
+      duplicateRows = try duplicates.apply(
+        values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count
+      ) { r in
+        .data(
+          source: path, line: Int(sortedLines[r]), column: nil,
+          message:
+            "duplicate timestamp \(CivilTime.format(sortedTimes[r], withTime: sortedTimes[r] % 86_400 != 0)) (also on line \(sortedLines[r - 1])); set duplicates: first, last or mean to merge"
+        )
+      }
+    }
     let sourceLines = lines
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count) {
       row, feature in
@@ -82,8 +101,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     let frame = try Frame(
       timestamps: timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index, featureNames: names, values: values,
       source: path)
-    return LoadedFrame(
+    var loaded = LoadedFrame(
       frame: frame, origin: path, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+    loaded.sortedByTime = sorted
+    loaded.duplicateRowsMerged = duplicateRows
+    loaded.duplicatePolicy = duplicates
+    return loaded
   }
 
   private func readFile() throws -> Data {
@@ -98,22 +121,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return data
   }
 
-  /// Sorts rows by timestamp (stable) if they are not already ascending, then rejects duplicates.
+  /// Sorts rows by timestamp (stable) if they are not already ascending; returns whether it did.
   private func sortByTime(_ values: inout [Float], _ timestamps: inout [Timestamp], _ lines: inout [Int32], featureCount f: Int)
-    throws
+    -> Bool
   {
-    if zip(timestamps, timestamps.dropFirst()).contains(where: { $0 > $1 }) {
-      let order = timestamps.indices.sorted { timestamps[$0] < timestamps[$1] || (timestamps[$0] == timestamps[$1] && $0 < $1) }
-      values = order.flatMap { values[$0 * f..<($0 + 1) * f] }
-      timestamps = order.map { timestamps[$0] }
-      lines = order.map { lines[$0] }
-    }
-    for r in timestamps.indices.dropFirst() where timestamps[r] == timestamps[r - 1] {
-      throw SeismoError.data(
-        source: path, line: Int(lines[r]), column: nil,
-        message:
-          "duplicate timestamp \(CivilTime.format(timestamps[r], withTime: timestamps[r] % 86_400 != 0)) (also on line \(lines[r - 1]))"
-      )
-    }
+    guard zip(timestamps, timestamps.dropFirst()).contains(where: { $0 > $1 }) else { return false }
+    let order = timestamps.indices.sorted { timestamps[$0] < timestamps[$1] || (timestamps[$0] == timestamps[$1] && $0 < $1) }
+    values = order.flatMap { values[$0 * f..<($0 + 1) * f] }
+    timestamps = order.map { timestamps[$0] }
+    lines = order.map { lines[$0] }
+    return true
   }
 }

@@ -143,7 +143,25 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "t.csv:3 (column 1 'date'): '2020-02-30' is not an ISO date (YYYY-MM-DD[ HH:MM:SS])")
     #expect(
       loadError("date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-01,3\n")
-        == "t.csv:4: duplicate timestamp 2020-01-01 (also on line 2)")
+        == "t.csv:4: duplicate timestamp 2020-01-01 (also on line 2); set duplicates: first, last or mean to merge")
+  }
+
+  @Test func duplicatePoliciesMergeRepeatedTimestamps() throws {
+    // The repeated hour of a daylight-saving change, out of order, with an empty cell.
+    let text = "timestamp,a,b\n2014-03-09 01:00:00,1,10\n2014-03-09 02:00:00,2,\n2014-03-09 02:00:00,4,40\n"
+      + "2014-03-09 03:00:00,5,50\n2014-03-09 00:00:00,0,0\n"
+    let first = try load(text, ["duplicates": .text("first")])
+    #expect(first.frame.rowCount == 4)
+    #expect(first.duplicateRowsMerged == 1 && first.sortedByTime)
+    #expect(first.frame.column(0) == [0, 1, 2, 5])
+    #expect(first.frame.column(1) == [0, 10, 10, 50], "the kept row's empty cell is then forward-filled")
+    let last = try load(text, ["duplicates": .text("last")])
+    #expect(last.frame.column(0) == [0, 1, 4, 5] && last.frame.column(1) == [0, 10, 40, 50])
+    let mean = try load(text, ["duplicates": .text("mean")])
+    #expect(mean.frame.column(0) == [0, 1, 3, 5])
+    #expect(mean.frame.column(1) == [0, 10, 40, 50], "the mean of the group's non-empty cells")
+    let ordered = try load("date,a\n2020-01-01,1\n2020-01-02,2\n")
+    #expect(!ordered.sortedByTime && ordered.duplicateRowsMerged == 0)
   }
 
   @Test func raggedRowsAndBadQuoting() {

@@ -34,7 +34,7 @@ import Testing
       expected: "data.csv:3 (column 1 'date'): '01/02/2020' is not an ISO date"),
     Case(
       description: "duplicate timestamps", csv: "date,a\n2020-01-01,1\n2020-01-01,2\n", config: base,
-      expected: "data.csv:3: duplicate timestamp 2020-01-01 (also on line 2)"),
+      expected: "data.csv:3: duplicate timestamp 2020-01-01 (also on line 2); set duplicates: first, last or mean to merge"),
     Case(
       description: "fewer rows than one window", csv: "date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n", config: base,
       expected: "rolling-zscore with window 5 needs at least 6"),

@@ -51,6 +51,12 @@ public struct DetectionPipeline {
       gapNote = " (gaps: \(loaded.cellsFilled) cells filled, \(loaded.rowsDropped) rows dropped)"
     }
     log("loaded \(frame.rowCount) rows × \(frame.featureCount) features from \(loaded.origin)\(gapNote)")
+    if loaded.sortedByTime { log("warning: \(loaded.origin) had rows out of time order; they were sorted") }
+    if loaded.duplicateRowsMerged > 0 {
+      log(
+        "warning: \(loaded.duplicateRowsMerged) rows of \(loaded.origin) repeated a timestamp and were merged (duplicates: \(loaded.duplicatePolicy.rawValue))"
+      )
+    }
 
     let trainRows = try SplitPolicy(parameters: config.split).trainRows(of: frame)
     let detector = try make(registry.detectors, config.detector)

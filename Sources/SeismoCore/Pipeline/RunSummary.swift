@@ -12,12 +12,20 @@ public struct RunSummary: Codable, Sendable {
     public var rowsRead: Int
     public var cellsFilled: Int
     public var rowsDropped: Int
+    /// Rows were out of time order and were sorted.
+    public var sortedByTime: Bool?
+    /// Rows removed by merging duplicate timestamps under `duplicatePolicy`.
+    public var duplicateRowsMerged: Int?
+    public var duplicatePolicy: String?
 
     enum CodingKeys: String, CodingKey {
       case plugin, parameters, origin
       case rowsRead = "rows_read"
       case cellsFilled = "cells_filled"
       case rowsDropped = "rows_dropped"
+      case sortedByTime = "sorted_by_time"
+      case duplicateRowsMerged = "duplicate_rows_merged"
+      case duplicatePolicy = "duplicate_policy"
     }
   }
 
@@ -143,7 +151,9 @@ public struct RunSummary: Codable, Sendable {
     seismoVersion = SeismoVersion.current
     source = Source(
       plugin: run.config.source.plugin, parameters: run.config.source.parameters, origin: run.loaded.origin,
-      rowsRead: run.loaded.rowsRead, cellsFilled: run.loaded.cellsFilled, rowsDropped: run.loaded.rowsDropped)
+      rowsRead: run.loaded.rowsRead, cellsFilled: run.loaded.cellsFilled, rowsDropped: run.loaded.rowsDropped,
+      sortedByTime: run.loaded.sortedByTime, duplicateRowsMerged: run.loaded.duplicateRowsMerged,
+      duplicatePolicy: run.loaded.duplicatePolicy.rawValue)
     features = frame.featureNames
     split = Split(
       parameters: run.config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,

@@ -17,6 +17,11 @@ public struct LoadedFrame: Sendable {
   public var cellsFilled: Int
   /// Rows removed by the gap policy.
   public var rowsDropped: Int
+  /// Whether rows came out of time order and were sorted.
+  public var sortedByTime = false
+  /// Rows removed by merging duplicate timestamps, and the policy that merged them.
+  public var duplicateRowsMerged = 0
+  public var duplicatePolicy = DuplicatePolicy.error
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
     self.frame = frame
