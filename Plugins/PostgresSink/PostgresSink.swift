@@ -53,7 +53,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       try db.copy(
         "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)",
         byteChunks: Self.scoreChunks(run, id: Int64(id) ?? 0))
-      for (event, described) in zip(run.events, summary.events) {
+      for (event, described) in zip(run.events, summary.events ?? []) {
         let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
         try db.execute(
           """

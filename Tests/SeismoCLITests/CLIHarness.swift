@@ -52,6 +52,8 @@ final class Scratch {
   @discardableResult
   func write(_ name: String, _ text: String) throws -> String {
     let path = url.appendingPathComponent(name).path
+    try FileManager.default.createDirectory(
+      at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     return path
   }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import SeismoCore
+
 @Suite struct EvaluateCommandTests {
   @Test func pointwiseAndPointAdjustedAgainstAHandCount() throws {
     let scratch = try Scratch()
@@ -25,7 +27,14 @@ import Testing
     #expect(result.stdout.contains("point-wise      precision 0.500  recall 0.333  F1 0.400  (TP 1, FP 1, FN 2)"))
     #expect(result.stdout.contains("point-adjusted  precision 0.667  recall 0.667  F1 0.667  (TP 2, FP 1, FN 1)"))
     let json = try JSONSerialization.jsonObject(with: Data(try scratch.read("r/evaluation.json").utf8)) as! [String: Any]
-    #expect((json["point_adjusted"] as! [String: Any])["true_positives"] as? Int == 2)
+    let judged = json["rows_judged"] as! [String: Any]
+    #expect((judged["point_adjusted"] as! [String: Any])["true_positives"] as? Int == 2)
+    // Events: flags 250 and 320 are two events; 250 overlaps the labelled 250–251, 320 overlaps
+    // nothing, the labelled 300 is missed: TP 1, FP 1, FN 1 over 160 rows.
+    #expect(
+      result.stdout.contains(
+        "events          precision 0.500  recall 0.500  F1 0.500  (TP 1, FP 1, FN 1); 6.25 false alarms per 1,000 rows"),
+      "\(result.stdout)")
 
     // A 0/1 label column works the same way, and --part all includes the training flag at 100.
     let rows = (0..<400).map { "\(date(18_262 + $0)),\([100, 250, 251, 300].contains($0) ? 1 : 0)" }
@@ -36,5 +45,44 @@ import Testing
     let bad = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "z"], in: scratch.url)
     #expect(bad.status == 1)
     #expect(bad.stderr.hasPrefix("error: labels.csv:1: unknown column 'z'"))
+  }
+
+  @Test func nabScoresAndSweepOverSeveralRuns() throws {
+    let scratch = try Scratch()
+    // Two series of 400 days, each with one spike; NAB-style windows around the spikes.
+    try scratch.write("a/series.csv", syntheticCSV(rows: 400, spikes: [300]))
+    try scratch.write("b/series.csv", syntheticCSV(rows: 400, spikes: [200, 350]))
+    for name in ["a", "b"] {
+      try scratch.write(
+        "\(name).yaml",
+        """
+        source: { plugin: csv, path: \(name)/series.csv }
+        split: { train_fraction: 0.15 }
+        detector: { plugin: rolling-zscore, window: 20 }
+        threshold: { plugin: fixed, value: 6 }
+        """)
+      #expect(try CLI.run(["detect", "\(name).yaml", "--out", "runs/\(name)", "--quiet"], in: scratch.url).status == 0)
+    }
+    func window(_ a: Int, _ b: Int) -> String { "[\"\(date(18_262 + a)) 00:00:00\", \"\(date(18_262 + b)) 00:00:00\"]" }
+    // Series b's second window (360–370) holds no flag: one miss; its spike at 350 lies after
+    // no window closer than 3 widths: a false alert costing 0.11.
+    try scratch.write(
+      "windows.json", "{\"a/series.csv\": [\(window(295, 305))], \"b/series.csv\": [\(window(195, 205)), \(window(360, 370))]}")
+    let result = try CLI.run(
+      ["evaluate", "runs/a", "runs/b", "--labels", "windows.json", "--nab", "--sweep"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    // Each found spike is a detection at relative position −(305 − 300 + 1)/11 in its window.
+    let found = NABScore.scaledSigmoid(-6.0 / 11) / NABScore.scaledSigmoid(-1)
+    let expected = 100 * (2 * found - 1 - 0.11 + 3) / 6
+    #expect(result.stdout.contains(String(format: "corpus of 2 runs: NAB standard %.1f", expected)), "\(result.stdout)")
+    #expect(result.stdout.contains("runs/b (b/series.csv):"))
+    #expect(result.stdout.contains("sweep: best fixed cut-off"))
+
+    // A run without a time axis cannot match windows by timestamp, and says why.
+    try scratch.write("c.yaml", "source: { plugin: csv, path: a/series.csv, time_column: none, columns: [a, b] }\ndetector: { plugin: rolling-zscore }\n")
+    #expect(try CLI.run(["detect", "c.yaml", "--out", "runs/c", "--quiet"], in: scratch.url).status == 0)
+    let indexed = try CLI.run(["evaluate", "runs/c", "--labels", "windows.json", "--windows-key", "a/series.csv"], in: scratch.url)
+    #expect(indexed.status == 1)
+    #expect(indexed.stderr.contains("time_column: none"), "\(indexed.stderr)")
   }
 }

@@ -3,25 +3,41 @@ import CSVSource
 import Foundation
 import SeismoCore
 
-/// `seismo evaluate RUN_DIR --labels FILE`: how well a run's flags match known anomalies.
+/// `seismo evaluate RUN_DIR... --labels FILE`: how well runs' flags match known anomalies.
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Precision, recall, F1 and point-adjusted F1 of a run's flags against labels.",
+    abstract: "Point-wise, point-adjusted and event-level scores of runs' flags against labels; NAB scores.",
     discussion: """
       Labels come in three shapes:
         --labels weeks.csv --label-column y     a CSV with a time column and a 0/1 column
-        --labels windows.json --windows-key K   NAB-style JSON: {K: [[start, end], ...]}
+        --labels windows.json [--windows-key K] NAB-style JSON: {K: [[start, end], ...]}; without
+                                                --windows-key, each run's key is the one its
+                                                source path ends with
         --labels dates.txt                      anomalous timestamps, one per line
-      Only scored rows count, by default those of the test part (--part all for every row). A \
-      run of consecutive labelled rows is one event; point-adjusted metrics count an event as \
-      wholly found when any of its rows is flagged. Writes RUN_DIR/evaluation.json.
+      Only scored rows count, by default those of the test part (--part all for every row). A run \
+      of consecutive labelled rows is one labelled event.
+        point-wise      each row is one decision
+        point-adjusted  a labelled event counts as wholly found when any of its rows is flagged
+                        (flatters detectors that flag a lot: read it beside the event scores)
+        events          flags grouped by the run's events rule; a labelled event is found when an
+                        event overlaps it, an event overlapping none is a false alarm (Orion)
+      --nab adds the Numenta Anomaly Benchmark score (standard, reward_low_FP_rate, \
+      reward_low_FN_rate profiles) of each run's alerts over all its rows, with NAB's \
+      probationary period, and the corpus score of all runs together. --sweep finds the single \
+      fixed cut-off on the score that maximises the corpus NAB standard score. Writes \
+      RUN_DIR/evaluation.json for each run.
 
-      Example: seismo evaluate runs/weekly --labels ../shared/data/market_weekly_4_labeled.csv --label-column y
+      A run read with time_column: none has row numbers, not timestamps: evaluate it with a \
+      --label-column CSV read the same way (one row per input row, no time column).
+
+      Examples:
+        seismo evaluate runs/weekly --labels ../shared/data/market_weekly_4_labeled.csv --label-column y
+        seismo evaluate runs/nab/* --labels ../shared/data/nab/labels/combined_windows.json --nab
       """)
 
-  @Argument(help: ArgumentHelp("A run folder written by detect or score.", valueName: "run-dir"))
-  var folder: String
+  @Argument(help: ArgumentHelp("Run folders written by detect or score.", valueName: "run-dir"))
+  var folders: [String]
 
   @Option(help: "The labels file.")
   var labels: String
@@ -29,89 +45,263 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: "Label column of a CSV labels file (non-zero = anomaly).")
   var labelColumn: String?
 
-  @Option(help: "Key of a NAB-style windows JSON file, e.g. realKnownCause/nyc_taxi.csv.")
+  @Option(help: "Key of a NAB-style windows JSON file, e.g. realKnownCause/nyc_taxi.csv (one run only).")
   var windowsKey: String?
 
-  @Option(help: "Rows to judge: test or all.")
+  @Option(help: "Rows to judge for point-wise, point-adjusted and event scores: test or all.")
   var part: Part = .test
+
+  @Flag(help: "Also compute NAB scores (all rows, NAB's probationary period, each run's alerts).")
+  var nab = false
+
+  @Flag(help: "Find the fixed score cut-off with the best corpus NAB standard score.")
+  var sweep = false
 
   enum Part: String, ExpressibleByArgument { case test, all }
 
-  func run() throws {
-    try reportingErrors {
-      let run = try RunFolder(folder)
-      let trainEnd = run.trainEnd
-      let scored = try run.scores(["is_anomaly"], gaps: .drop)
-      let marker = try labelMarker()
-      var flags: [Bool] = []
-      var truth: [Bool] = []
-      for r in 0..<scored.rowCount {
-        let t = scored.timestamps[r]
-        if part == .test, let trainEnd, t <= trainEnd { continue }
-        flags.append(scored[r, 0] != 0)
-        truth.append(marker(t))
-      }
-      guard !flags.isEmpty else { throw SeismoError.invalidInput("\(folder) has no scored rows in the \(part.rawValue) part") }
-      let evaluation = Evaluation(flags: flags, labels: truth)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try write(encoder.encode(evaluation), to: "\(folder)/evaluation.json")
-      for line in Self.lines(evaluation, part: part.rawValue) { Console.out(line) }
+  func validate() throws {
+    guard windowsKey == nil || folders.count == 1 else {
+      throw ValidationError("--windows-key names one series; with several runs, each run's key is found from its source path")
     }
   }
 
-  static func lines(_ e: Evaluation, part: String) -> [String] {
+  func run() throws {
+    try reportingErrors {
+      let labelSet = try LabelSet(path: labels, column: labelColumn)
+      var evaluated: [LabelledRun] = []
+      for folder in folders {
+        let run = try LabelledRun(folder: folder, labels: labelSet, windowsKey: windowsKey)
+        let report = try run.report(part: part, nab: nab)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try write(encoder.encode(report), to: "\(folder)/evaluation.json")
+        if folders.count > 1 { Console.out("\(folder) (\(run.key ?? labels)):") }
+        for line in Self.lines(report, part: part.rawValue) { Console.out(folders.count > 1 ? "  " + line : line) }
+        evaluated.append(run)
+      }
+      if nab && evaluated.count > 1 {
+        let totals = NABScore.Profile.all.map { profile in NABScore.total(evaluated.map { $0.nab(profile) }) }
+        Console.out("corpus of \(evaluated.count) runs: " + Self.nabLine(totals))
+      }
+      if sweep {
+        let (cutoff, score) = try Self.sweep(evaluated)
+        Console.out(String(format: "sweep: best fixed cut-off %.6g gives NAB standard %.1f", Double(cutoff), score.normalized))
+      }
+    }
+  }
+
+  /// The fixed cut-off on the raw score with the best corpus NAB standard score, among the
+  /// pooled scores' percentiles 50.0, 50.5, …, 99.5 and 99.9, 99.95, 99.99.
+  static func sweep(_ runs: [LabelledRun]) throws -> (Float, NABScore) {
+    let pooled = runs.flatMap { $0.scores.compactMap { $0 } }
+    guard !pooled.isEmpty else { throw SeismoError.invalidInput("the runs have no scores to sweep") }
+    let sorted = pooled.sorted()
+    let quantiles = stride(from: 50.0, to: 100, by: 0.5).map { $0 } + [99.9, 99.95, 99.99]
+    var best: (Float, NABScore)?
+    for q in quantiles {
+      let cutoff = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q / 100))]
+      let total = NABScore.total(runs.map { $0.nab(.standard, cutoff: cutoff) })
+      if best == nil || total.normalized > best!.1.normalized { best = (cutoff, total) }
+    }
+    return best!
+  }
+
+  static func lines(_ report: EvaluationReport, part: String) -> [String] {
+    let e = report.rows
     func row(_ name: String, _ m: Evaluation.Metrics) -> String {
       String(
         format: "%@  precision %.3f  recall %.3f  F1 %.3f  (TP %d, FP %d, FN %d)", name, m.precision, m.recall, m.f1,
         m.truePositives, m.falsePositives, m.falseNegatives)
     }
-    return [
+    let ev = report.events
+    var lines = [
       "\(e.rows) scored rows (\(part)), \(e.labelledRows) labelled in \(e.events) events; \(e.eventsDetected) events flagged",
       row("point-wise    ", e.pointwise),
       row("point-adjusted", e.pointAdjusted),
+      String(
+        format: "events          precision %.3f  recall %.3f  F1 %.3f  (TP %d, FP %d, FN %d); %.2f false alarms per 1,000 rows",
+        ev.precision, ev.recall, ev.f1, ev.truePositives, ev.falsePositives, ev.falseNegatives,
+        ev.falseAlarmsPerThousandRows),
     ]
+    if let nab = report.nab { lines.append(nabLine(nab)) }
+    return lines
   }
 
-  /// Whether a timestamp is labelled anomalous.
-  func labelMarker() throws -> (Timestamp) -> Bool {
-    if let labelColumn {
-      let frame = try CSVSource(path: labels, columns: [labelColumn], gaps: .drop).load().frame
-      let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
-      return { marked.contains($0) }
+  static func nabLine(_ scores: [NABScore]) -> String {
+    let standard = scores.first { $0.profile == NABScore.Profile.standard.name }
+    let parts = scores.map { String(format: "%@ %.1f", $0.profile, $0.normalized) }.joined(separator: ", ")
+    return "NAB " + parts
+      + (standard.map { " (\($0.detectedWindows) of \($0.windows) windows detected, \($0.falsePositives) false alerts)" }
+        ?? "")
+  }
+}
+
+/// What `evaluate` writes to RUN_DIR/evaluation.json.
+struct EvaluationReport: Codable {
+  var part: String
+  var rows: Evaluation
+  var events: EventMetrics
+  var nab: [NABScore]?
+
+  enum CodingKeys: String, CodingKey {
+    case part, events, nab
+    case rows = "rows_judged"
+  }
+}
+
+/// The labels of an evaluation: a 0/1 column of a CSV, NAB-style windows, or timestamps.
+struct LabelSet {
+  enum Shape {
+    case column(String)
+    case windows([String: [[String]]])
+    case timestamps(Set<Timestamp>)
+  }
+
+  let path: String
+  let shape: Shape
+
+  init(path: String, column: String?) throws {
+    self.path = path
+    if let column {
+      shape = .column(column)
+      return
     }
-    guard let text = FileManager.default.contents(atPath: labels).map({ String(decoding: $0, as: UTF8.self) }) else {
-      throw SeismoError.file(path: labels, message: "no such file")
-    }
-    let iso = TimestampParser()
-    if let windowsKey {
-      guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-        throw SeismoError.file(path: labels, message: "not a JSON object of label windows")
+    guard let bytes = FileManager.default.contents(atPath: path) else { throw SeismoError.file(path: path, message: "no such file") }
+    let text = String(decoding: bytes, as: UTF8.self)
+    if text.drop(while: \.isWhitespace).first == "{" {
+      guard let json = try? JSONSerialization.jsonObject(with: bytes) as? [String: [[String]]] else {
+        throw SeismoError.file(path: path, message: "not a JSON object of label windows ({key: [[start, end], ...]})")
       }
-      guard let windows = json[windowsKey] as? [[String]] else {
-        throw SeismoError.file(
-          path: labels,
-          message: "no windows for key '\(windowsKey)'\(EditDistance.suggestion(for: windowsKey, among: Array(json.keys)))")
-      }
-      let ranges = try windows.map { pair -> ClosedRange<Timestamp> in
-        guard pair.count == 2, let a = iso.parse(pair[0]), let b = iso.parse(pair[1]), a <= b else {
-          throw SeismoError.file(path: labels, message: "window \(pair) of '\(windowsKey)' is not [start, end]")
-        }
-        return a...b
-      }
-      return { t in ranges.contains { $0.contains(t) } }
+      shape = .windows(json)
+      return
     }
     var marked = Set<Timestamp>()
+    let iso = TimestampParser()
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let cell = line.trimmingCharacters(in: .whitespaces)
       guard !cell.isEmpty else { continue }
       if let t = iso.parse(cell) {
         marked.insert(t)
       } else if n > 0 || cell.first?.isNumber == true {
-        throw SeismoError.data(source: labels, line: n + 1, column: nil, message: "'\(cell)' is not an ISO timestamp")
+        throw SeismoError.data(source: path, line: n + 1, column: nil, message: "'\(cell)' is not an ISO timestamp")
       }
     }
-    return { marked.contains($0) }
+    shape = .timestamps(marked)
+  }
+}
+
+/// One run folder read back with its labels, row by row over the whole input.
+struct LabelledRun {
+  let folder: String
+  /// The windows key used, for NAB-style labels.
+  let key: String?
+  let summary: RunSummary
+  /// Per input row: the score (nil in warm-up), whether flagged, whether it alerts, whether labelled.
+  let scores: [Float?]
+  let flags: [Bool]
+  let alerts: [Bool]
+  let labelled: [Bool]
+  /// Rows of the training part.
+  let trainRows: Int
+
+  /// How the run grouped flags into events (the defaults for runs written before events existed).
+  var rule: EventRule {
+    EventRule(parameters: Parameters(specs: EventRule.parameters, values: summary.eventRule?.values ?? [:]))
   }
 
+  init(folder: String, labels: LabelSet, windowsKey: String?) throws {
+    let run = try RunFolder(folder)
+    self.folder = folder
+    summary = run.summary
+    let all = try run.scores(["value_" + (summary.features.first ?? "")], gaps: .error)
+    let scored = try run.scores(["score", "is_anomaly"] + (run.hasAlerts ? ["alert"] : []), gaps: .drop)
+    let rowOf = Dictionary(uniqueKeysWithValues: all.timestamps.enumerated().map { ($1, $0) })
+    var scores = [Float?](repeating: nil, count: all.rowCount)
+    var flags = [Bool](repeating: false, count: all.rowCount)
+    var alerts = [Bool](repeating: false, count: all.rowCount)
+    for r in 0..<scored.rowCount {
+      guard let row = rowOf[scored.timestamps[r]] else { continue }
+      scores[row] = scored[r, 0]
+      flags[row] = scored[r, 1] != 0
+      // Runs written before events existed: every flagged row alerts.
+      alerts[row] = run.hasAlerts ? scored[r, 2] != 0 : flags[row]
+    }
+    self.scores = scores
+    self.flags = flags
+    self.alerts = alerts
+    trainRows = summary.split.trainRows
+    let timestamps = all.timestamps
+
+    switch labels.shape {
+    case .column(let column):
+      let frame = try CSVSource(path: labels.path, columns: [column], timeColumn: run.isIndexed ? "none" : "auto", gaps: .drop)
+        .load().frame
+      let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
+      labelled = timestamps.map { marked.contains($0) }
+      key = nil
+    case .windows(let json):
+      try Self.requireTimeAxis(run, labels: labels.path)
+      let name = try windowsKey ?? Self.key(for: summary.source.origin, in: json, labels: labels.path)
+      guard let windows = json[name] else {
+        throw SeismoError.file(
+          path: labels.path,
+          message: "no windows for key '\(name)'\(EditDistance.suggestion(for: name, among: Array(json.keys)))")
+      }
+      let iso = TimestampParser()
+      let ranges = try windows.map { pair -> ClosedRange<Timestamp> in
+        guard pair.count == 2, let a = iso.parse(pair[0]), let b = iso.parse(pair[1]), a <= b else {
+          throw SeismoError.file(path: labels.path, message: "window \(pair) of '\(name)' is not [start, end]")
+        }
+        return a...b
+      }
+      labelled = timestamps.map { t in ranges.contains { $0.contains(t) } }
+      key = name
+    case .timestamps(let marked):
+      try Self.requireTimeAxis(run, labels: labels.path)
+      labelled = timestamps.map { marked.contains($0) }
+      key = nil
+    }
+  }
+
+  static func requireTimeAxis(_ run: RunFolder, labels: String) throws {
+    guard !run.isIndexed else {
+      throw SeismoError.invalidInput(
+        "\(run.path) was read with time_column: none, so its rows have numbers, not timestamps, and the labels in \(labels) cannot be matched; give a --label-column CSV with one row per input row"
+      )
+    }
+  }
+
+  /// The windows key that `origin` (a path) ends with, e.g. realKnownCause/nyc_taxi.csv.
+  static func key(for origin: String, in json: [String: [[String]]], labels: String) throws -> String {
+    let matches = json.keys.filter { origin.hasSuffix("/" + $0) || origin == $0 }
+    guard let key = matches.max(by: { $0.count < $1.count }) else {
+      throw SeismoError.file(
+        path: labels, message: "no windows key matches the run's source \(origin); name one with --windows-key")
+    }
+    return key
+  }
+
+  /// Point-wise, point-adjusted and event scores over the scored rows of `part`, and NAB scores.
+  func report(part: EvaluateCommand.Part, nab: Bool) throws -> EvaluationReport {
+    let judged = scores.indices.filter { scores[$0] != nil && (part == .all || $0 >= trainRows) }
+    guard !judged.isEmpty else { throw SeismoError.invalidInput("\(folder) has no scored rows in the \(part.rawValue) part") }
+    let judgedFlags = judged.map { flags[$0] }
+    let judgedLabels = judged.map { labelled[$0] }
+    let detected = rule.events(judgedFlags).map { $0.start...$0.end }
+    return EvaluationReport(
+      part: part.rawValue, rows: Evaluation(flags: judgedFlags, labels: judgedLabels),
+      events: EventMetrics(detected: detected, labelled: EventMetrics.segments(judgedLabels), rows: judged.count),
+      nab: nab ? NABScore.Profile.all.map { self.nab($0) } : nil)
+  }
+
+  /// The NAB score of the run's alerts (or, with `cutoff`, of the rows scoring above it, grouped
+  /// by the run's events rule) over all rows.
+  func nab(_ profile: NABScore.Profile, cutoff: Float? = nil) -> NABScore {
+    var detections = alerts
+    if let cutoff {
+      detections = [Bool](repeating: false, count: scores.count)
+      for event in rule.events(scores.map { ($0 ?? -.infinity) > cutoff }) { detections[event.alert] = true }
+    }
+    return NABScore(detections: detections, windows: EventMetrics.segments(labelled), profile: profile)
+  }
 }

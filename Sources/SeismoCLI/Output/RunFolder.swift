@@ -18,6 +18,14 @@ struct RunFolder {
 
   var scoresPath: String { "\(path)/\(RunDirectory.scoresFile)" }
 
+  /// Whether scores.csv has the `alert` column (runs written before events existed have not).
+  var hasAlerts: Bool {
+    guard let handle = FileHandle(forReadingAtPath: scoresPath) else { return false }
+    defer { try? handle.close() }
+    let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
+    return head.prefix { $0 != "\n" }.split(separator: ",").contains("alert")
+  }
+
   /// Whether the run's time axis is row numbers (its timestamps are not dates).
   var isIndexed: Bool { !summary.split.trainEnd.isEmpty && TimestampParser().parse(summary.split.trainEnd) == nil }
 

@@ -50,10 +50,10 @@ public struct RunSummary: Codable, Sendable {
     /// The calibrated cut-off (for adaptive rules, the one in force after the calibration
     /// scores; each row's own is in scores.csv); absent when the rule had too few scores.
     public var value: Float?
-    /// Whether every row has the same cut-off.
-    public var constant: Bool
+    /// Whether every row has the same cut-off (absent in summaries of older runs: yes).
+    public var constant: Bool?
     /// Training scores that calibrated it.
-    public var calibrationScores: Int
+    public var calibrationScores: Int?
 
     enum CodingKeys: String, CodingKey {
       case plugin, parameters, value, constant
@@ -120,16 +120,17 @@ public struct RunSummary: Codable, Sendable {
   public var split: Split
   public var detector: PluginChoice
   public var threshold: Threshold
-  public var eventRule: Parameters
-  public var causality: Causality
+  // Absent in summaries written before events and causality were recorded.
+  public var eventRule: Parameters?
+  public var causality: Causality?
   public var importance: Importance?
   public var scoredRows: Int
   public var training: TrainingReport
   public var anomalyCount: Int
   public var testAnomalyCount: Int
   public var anomalies: [Flag]
-  public var eventCount: Int
-  public var events: [Event]
+  public var eventCount: Int?
+  public var events: [Event]?
   public var timings: [String: Double]
 
   enum CodingKeys: String, CodingKey {
