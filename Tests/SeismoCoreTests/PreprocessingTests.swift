@@ -55,6 +55,13 @@ import Testing
     #expect(throws: SeismoError.self) { try SplitPolicy(trainFraction: 0.05).trainRows(of: frame) }
   }
 
+  @Test func maxTrainRowsCaps() throws {
+    let capped = try SplitPolicy(
+      parameters: Parameters(specs: SplitPolicy.parameters, values: ["train_fraction": .number(0.8), "max_train_rows": .integer(3)]))
+    #expect(try capped.trainRows(of: frame) == 3)
+    #expect(try SplitPolicy(trainFraction: 0.2, maxTrainRows: 5).trainRows(of: frame) == 2, "the cap only lowers")
+  }
+
   @Test func untilIncludesTheDay() throws {
     let p = try SplitPolicy(parameters: Parameters(specs: SplitPolicy.parameters, values: ["train_until": .text("1970-01-04")]))
     #expect(try p.trainRows(of: frame) == 4)

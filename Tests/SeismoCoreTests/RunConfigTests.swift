@@ -115,6 +115,43 @@ import Testing
     #expect(run.training.history.count == 1)
   }
 
+  @Test func walkForwardRefitsDetectorAndThresholdOnEarlierRowsOnly() throws {
+    // Series 1 2 3 4 50 6 7 8 9 10; the first 4 rows train; refit every 2 rows. The threshold is
+    // the max of the fold's training scores (rows from 1 on, lag 1).
+    func run(_ window: String) throws -> RunResult {
+      let config = try RunConfig.parse(
+        yaml: """
+          source: { plugin: constant, series: ["1", "2", "3", "4", "50", "6", "7", "8", "9", "10"] }
+          detector: { plugin: absolute, lag: 1 }
+          split: { train_fraction: 0.4, refit_every: 2, refit_window: \(window) }
+          """, origin: "c", registry: testRegistry)
+      return try DetectionPipeline(registry: testRegistry, config: config).run()
+    }
+    let expanding = try run("expanding")
+    #expect(expanding.folds.map(\.trainStart) == [0, 0, 0])
+    #expect(expanding.folds.map(\.trainEnd) == [4, 6, 8])
+    #expect(expanding.folds.map(\.scoreEnd) == [6, 8, 10])
+    // Fold 1 cut 4 flags 50 and 6; folds 2 and 3 have seen 50 and flag nothing.
+    #expect(expanding.folds.map(\.threshold) == [4, 50, 50])
+    #expect(expanding.anomalies.map(\.row) == [4, 5])
+    #expect(expanding.cutoffs == [4, 4, 4, 4, 4, 50, 50, 50, 50])
+    #expect(expanding.scores.firstRow == 1 && expanding.scores.values.count == 9)
+    // Rolling: fold 3 trains on rows 4–7 only, whose scores from row 5 on are 6 7 8 → cut 8.
+    let rolling = try run("rolling")
+    #expect(rolling.folds.map(\.trainStart) == [0, 2, 4])
+    #expect(rolling.folds.map(\.threshold) == [4, 50, 8])
+    #expect(rolling.anomalies.map(\.row) == [4, 5, 8, 9])
+    // Without refits the first cut-off stays: every test row is flagged.
+    let config = try RunConfig.parse(
+      yaml: """
+        source: { plugin: constant, series: ["1", "2", "3", "4", "50", "6", "7", "8", "9", "10"] }
+        detector: { plugin: absolute, lag: 1 }
+        split: { train_fraction: 0.4 }
+        """, origin: "c", registry: testRegistry)
+    let once = try DetectionPipeline(registry: testRegistry, config: config).run()
+    #expect(once.folds.count == 1 && once.anomalies.map(\.row) == [4, 5, 6, 7, 8, 9])
+  }
+
   @Test func warmupLongerThanTrainingIsAClearError() throws {
     let config = try RunConfig.parse(
       yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 4 }\nsplit: { train_fraction: 0.5 }",

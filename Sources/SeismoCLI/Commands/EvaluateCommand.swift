@@ -69,15 +69,28 @@ struct EvaluateCommand: ParsableCommand {
     try reportingErrors {
       let labelSet = try LabelSet(path: labels, column: labelColumn)
       var evaluated: [LabelledRun] = []
+      var eventScores: [EventMetrics] = []
       for folder in folders {
         let run = try LabelledRun(folder: folder, labels: labelSet, windowsKey: windowsKey)
         let report = try run.report(part: part, nab: nab)
+        eventScores.append(report.events)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try write(encoder.encode(report), to: "\(folder)/evaluation.json")
         if folders.count > 1 { Console.out("\(folder) (\(run.key ?? labels)):") }
         for line in Self.lines(report, part: part.rawValue) { Console.out(folders.count > 1 ? "  " + line : line) }
         evaluated.append(run)
+      }
+      if evaluated.count > 1 {
+        let tp = eventScores.map(\.truePositives).reduce(0, +)
+        let fp = eventScores.map(\.falsePositives).reduce(0, +)
+        let fn = eventScores.map(\.falseNegatives).reduce(0, +)
+        let pooled = tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn)
+        let mean = eventScores.map(\.f1).reduce(0, +) / Double(eventScores.count)
+        Console.out(
+          String(
+            format: "corpus of %d runs: events F1 %.3f pooled (TP %d, FP %d, FN %d), %.3f mean over runs", evaluated.count,
+            pooled, tp, fp, fn, mean))
       }
       if nab && evaluated.count > 1 {
         let totals = NABScore.Profile.all.map { profile in NABScore.total(evaluated.map { $0.nab(profile) }) }

@@ -58,43 +58,118 @@ public struct DetectionPipeline {
       )
     }
 
-    let trainRows = try SplitPolicy(parameters: config.split).trainRows(of: frame)
-    let detector = try make(registry.detectors, config.detector)
-    let training = try timed("fit_s") { try detector.fit(frame.rows(0..<trainRows), observer: observer) }
-    log("trained \(config.detector.plugin) on \(trainRows) rows")
-
-    let scores = try timed("score_s") { try detector.score(frame) }
-    guard scores.values.allSatisfy(\.isFinite) else {
-      throw SeismoError.state("detector '\(config.detector.plugin)' produced non-finite scores; check the data's scale")
-    }
-    let trainingScores = Array(scores.values.prefix(max(0, trainRows - detector.lookahead - scores.firstRow)))
-    guard !trainingScores.isEmpty else {
-      throw SeismoError.invalidInput(
-        "no training row has a score: the detector needs \(scores.firstRow) rows of history\(detector.lookahead > 0 ? " and \(detector.lookahead) after" : "") and the training part has \(trainRows)"
-      )
-    }
+    let split = try SplitPolicy(parameters: config.split)
+    let trainRows = try split.trainRows(of: frame)
     let rule = try make(registry.thresholds, config.threshold)
-    let (threshold, cutoffs) = try timed("threshold_s") { () throws -> (Float, [Float]) in
-      let calibrated = try rule.calibrate(trainingScores: trainingScores)
-      return (calibrated, rule.cutoffs(for: scores.values, calibrated: calibrated))
-    }
-    let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
+    let fitted = try walkForward(
+      frame, folds: split.folds(rows: frame.rowCount, trainRows: trainRows), rule: rule, observer: observer, log: log)
+    timings["fit_s"] = fitted.fitSeconds
+    timings["score_s"] = fitted.scoreSeconds
+    timings["threshold_s"] = fitted.thresholdSeconds
+    let scores = fitted.scores
+    let detector = fitted.detector
+    let events = Self.events(scores, cutoffs: fitted.cutoffs, rule: EventRule(parameters: config.events))
 
     var importance: [FeatureImportanceEntry]?
     if let choice = config.importance {
       importance = try timed("importance_s") {
-        try make(registry.importances, choice).explain(detector, on: frame, baseline: scores)
+        // Walk-forward scores come from several models; importance explains the last one.
+        let baseline = fitted.folds.count == 1 ? scores : try detector.score(frame)
+        return try make(registry.importances, choice).explain(detector, on: frame, baseline: baseline)
       }
       log("feature importance by \(choice.plugin)")
     }
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: trainRows,
-      training: training, scores: scores, threshold: threshold, cutoffs: cutoffs, events: events,
-      calibrationScores: trainingScores.count, importance: importance, timings: timings,
+      training: fitted.training, scores: scores, threshold: fitted.threshold, cutoffs: fitted.cutoffs, events: events,
+      calibrationScores: fitted.calibrationScores, importance: importance, timings: timings,
       detectorState: try detector.exportState())
     result.lookahead = detector.lookahead
+    result.folds = fitted.folds
     return result
+  }
+
+  /// What fitting and scoring every fold produced.
+  struct FittedFolds {
+    /// The last fold's detector (the one a saved model keeps).
+    var detector: Detector
+    /// Each row scored once: the first fold's training rows by the first model, every later row
+    /// by the model of the fold it falls in.
+    var scores: Scores
+    var cutoffs: [Float]
+    /// The last fold's calibrated cut-off and calibration size, and its training history.
+    var threshold: Float
+    var calibrationScores: Int
+    var training: TrainingReport
+    var folds: [Fold]
+    var fitSeconds = 0.0
+    var scoreSeconds = 0.0
+    var thresholdSeconds = 0.0
+  }
+
+  /// Fits a fresh detector and threshold rule per fold, on the fold's training rows only, and
+  /// keeps the scores and cut-offs of the rows each fold scores out of sample (plus the first
+  /// fold's training rows, in sample).
+  func walkForward(
+    _ frame: Frame, folds plan: [Fold], rule: Threshold, observer: TrainingObserver?, log: (String) -> Void
+  ) throws -> FittedFolds {
+    var values: [Float] = []
+    var errors: [Float] = []
+    var cutoffs: [Float] = []
+    var firstRow = 0
+    var result: FittedFolds?
+    for (k, planned) in plan.enumerated() {
+      var fold = planned
+      let detector = try make(registry.detectors, config.detector)
+      var t0 = Date()
+      let training = try detector.fit(frame.rows(fold.trainStart..<fold.trainEnd), observer: observer)
+      fold.fitSeconds = Date().timeIntervalSince(t0)
+      fold.epochs = training.history.count
+      fold.finalLoss = training.history.last?.loss
+      let trainCount = fold.trainEnd - fold.trainStart
+      log(
+        plan.count == 1
+          ? "trained \(config.detector.plugin) on \(trainCount) rows"
+          : "fold \(k + 1) of \(plan.count): trained \(config.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
+      )
+      t0 = Date()
+      let scores = try detector.score(frame.rows(fold.trainStart..<fold.scoreEnd))
+      let scoreSeconds = Date().timeIntervalSince(t0)
+      guard scores.values.allSatisfy(\.isFinite) else {
+        throw SeismoError.state("detector '\(config.detector.plugin)' produced non-finite scores; check the data's scale")
+      }
+      let calibration = Array(scores.values.prefix(max(0, trainCount - detector.lookahead - scores.firstRow)))
+      guard !calibration.isEmpty else {
+        throw SeismoError.invalidInput(
+          "no training row has a score: the detector needs \(scores.firstRow) rows of history\(detector.lookahead > 0 ? " and \(detector.lookahead) after" : "") and the training part has \(trainCount)"
+        )
+      }
+      t0 = Date()
+      let calibrated = try rule.calibrate(trainingScores: calibration)
+      let foldCutoffs = rule.cutoffs(for: scores.values, calibrated: calibrated)
+      let thresholdSeconds = Date().timeIntervalSince(t0)
+      fold.threshold = calibrated.isFinite ? calibrated : nil
+      // The first fold keeps its training rows' (in-sample) scores; later folds only their own rows.
+      let keep = k == 0 ? 0 : trainCount - scores.firstRow
+      if k == 0 { firstRow = fold.trainStart + scores.firstRow }
+      let f = scores.featureCount
+      values += scores.values[keep...]
+      errors += scores.featureErrors[(keep * f)...]
+      cutoffs += foldCutoffs[keep...]
+      var folds = result?.folds ?? []
+      folds.append(fold)
+      result = FittedFolds(
+        detector: detector,
+        scores: Scores(firstRow: firstRow, values: [], featureErrors: [], featureCount: f), cutoffs: [],
+        threshold: calibrated, calibrationScores: calibration.count, training: training, folds: folds,
+        fitSeconds: (result?.fitSeconds ?? 0) + fold.fitSeconds, scoreSeconds: (result?.scoreSeconds ?? 0) + scoreSeconds,
+        thresholdSeconds: (result?.thresholdSeconds ?? 0) + thresholdSeconds)
+    }
+    guard var fitted = result else { throw SeismoError.state("the split left no fold to fit") }
+    fitted.scores = Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: fitted.scores.featureCount)
+    fitted.cutoffs = cutoffs
+    return fitted
   }
 
   /// The events of the rows whose score is strictly above its cut-off.

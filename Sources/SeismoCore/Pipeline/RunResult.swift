@@ -30,6 +30,8 @@ public struct RunResult: Sendable {
   public var detectorState: DetectorState?
   /// Later rows each score may depend on (`Detector.lookahead`); 0 for point-in-time scores.
   public var lookahead: Int = 0
+  /// The fits of the run: one, or one per walk-forward refit.
+  public var folds: [Fold] = []
 
   public var frame: Frame { loaded.frame }
 

@@ -123,6 +123,8 @@ public struct RunSummary: Codable, Sendable {
   // Absent in summaries written before events and causality were recorded.
   public var eventRule: Parameters?
   public var causality: Causality?
+  /// The fits: one, or one per walk-forward refit (absent in older summaries).
+  public var folds: [Fold]?
   public var importance: Importance?
   public var scoredRows: Int
   public var training: TrainingReport
@@ -134,7 +136,7 @@ public struct RunSummary: Codable, Sendable {
   public var timings: [String: Double]
 
   enum CodingKeys: String, CodingKey {
-    case source, features, split, detector, threshold, importance, training, anomalies, timings, events, causality
+    case source, features, split, detector, threshold, importance, training, anomalies, timings, events, causality, folds
     case eventRule = "event_rule"
     case eventCount = "event_count"
     case runId = "run_id"
@@ -167,6 +169,7 @@ public struct RunSummary: Codable, Sendable {
     eventRule = run.config.events
     let lookahead = run.lookahead
     causality = Causality(pointInTime: lookahead == 0, lookaheadRows: lookahead)
+    folds = run.folds
     importance = zip(run.config.importance, run.importance).map {
       Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
     }

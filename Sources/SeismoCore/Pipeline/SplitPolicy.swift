@@ -1,12 +1,24 @@
 /// How a frame is cut into training rows (the head) and test rows (the tail).
 ///
 /// Time series are never shuffled across the cut: the first `trainRows` rows train, the rest are
-/// held out. Either a fraction of the rows or a last training timestamp decides the cut.
+/// held out. Either a fraction of the rows or a last training timestamp decides the cut, and
+/// `max_train_rows` caps it (NAB's protocol: the first 15 % of a series, at most 750 rows).
 public struct SplitPolicy: Sendable, Equatable {
   /// Fraction of rows that train, in (0, 1].
   public var trainFraction: Double
   /// When set, rows up to and including this timestamp train (overrides the fraction).
   public var trainUntil: Timestamp?
+  /// When set, at most this many rows train.
+  public var maxTrainRows: Int?
+  /// Walk-forward: refit every this many rows (nil: fit once).
+  public var refitEvery: Int?
+  /// Walk-forward folds train on every earlier row (`expanding`) or on as many rows as the first
+  /// fold, ending where the fold starts (`rolling`).
+  public var refitWindow: RefitWindow
+
+  public enum RefitWindow: String, Sendable, CaseIterable {
+    case expanding, rolling
+  }
 
   public static let parameters: [ParameterSpec] = [
     ParameterSpec(
@@ -15,11 +27,26 @@ public struct SplitPolicy: Sendable, Equatable {
     ParameterSpec(
       "train_until", .text, default: .text(""),
       help: "last training timestamp (ISO date); overrides train_fraction when set"),
+    ParameterSpec(
+      "max_train_rows", .integer(0...Int(Int32.max)), default: .integer(0),
+      help: "at most this many rows train (0: no cap)"),
+    ParameterSpec(
+      "refit_every", .integer(0...Int(Int32.max)), default: .integer(0),
+      help: "walk-forward: refit the detector and threshold every this many test rows, on the rows before them (0: fit once)"),
+    ParameterSpec(
+      "refit_window", .choice(RefitWindow.allCases.map(\.rawValue)), default: .text(RefitWindow.expanding.rawValue),
+      help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)"),
   ]
 
-  public init(trainFraction: Double = 0.8, trainUntil: Timestamp? = nil) {
+  public init(
+    trainFraction: Double = 0.8, trainUntil: Timestamp? = nil, maxTrainRows: Int? = nil, refitEvery: Int? = nil,
+    refitWindow: RefitWindow = .expanding
+  ) {
     self.trainFraction = trainFraction
     self.trainUntil = trainUntil
+    self.maxTrainRows = maxTrainRows
+    self.refitEvery = refitEvery
+    self.refitWindow = refitWindow
   }
 
   public init(parameters: Parameters) throws {
@@ -31,12 +58,16 @@ public struct SplitPolicy: Sendable, Equatable {
       }
       cut = t
     }
-    self.init(trainFraction: parameters.number("train_fraction"), trainUntil: cut)
+    let cap = parameters.integer("max_train_rows")
+    let refit = parameters.integer("refit_every")
+    self.init(
+      trainFraction: parameters.number("train_fraction"), trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
+      refitEvery: refit > 0 ? refit : nil, refitWindow: RefitWindow(rawValue: parameters.text("refit_window")) ?? .expanding)
   }
 
   /// The number of leading rows of `frame` that train; at least one row trains.
   public func trainRows(of frame: Frame) throws -> Int {
-    let rows: Int
+    var rows: Int
     if let trainUntil {
       guard frame.timeKind == .calendar else {
         throw SeismoError.invalidInput("split.train_until needs a time column; this data has none")
@@ -45,10 +76,24 @@ public struct SplitPolicy: Sendable, Equatable {
     } else {
       rows = Int((Double(frame.rowCount) * trainFraction).rounded(.down))
     }
+    if let maxTrainRows { rows = min(rows, maxTrainRows) }
     guard rows > 0 else {
       throw SeismoError.invalidInput("the split leaves no training rows (\(frame.rowCount) rows in the data)")
     }
     return rows
+  }
+}
+
+extension SplitPolicy {
+  /// The folds of a frame of `rows` rows whose first `trainRows` train the first model: one fold
+  /// without `refitEvery`, else one per `refitEvery` rows after the first training part.
+  public func folds(rows: Int, trainRows: Int) -> [Fold] {
+    guard let refitEvery, trainRows < rows else { return [Fold(trainStart: 0, trainEnd: trainRows, scoreEnd: rows)] }
+    return stride(from: trainRows, to: rows, by: refitEvery).map { start in
+      Fold(
+        trainStart: refitWindow == .rolling ? start - trainRows : 0, trainEnd: start,
+        scoreEnd: Swift.min(start + refitEvery, rows))
+    }
   }
 }
 
