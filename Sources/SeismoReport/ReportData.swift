@@ -20,6 +20,8 @@ public struct ReportData: Sendable {
   /// Whether each score is flagged (strictly above its own cut-off).
   public var flags: [Bool]
   public var history: [EpochRecord]
+  /// The run's fits (more than one for a walk-forward run).
+  public var folds: [Fold] = []
   public var importance: [FeatureImportanceEntry]?
 
   public init(
@@ -49,6 +51,7 @@ public struct ReportData: Sendable {
       scores: run.scores.values, topFeatures: indices.map { run.frame.featureNames[run.scores.topFeature(at: $0)] },
       threshold: Set(run.cutoffs).count <= 1 && run.threshold.isFinite ? run.threshold : nil,
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
+    folds = run.folds
   }
 
   /// Indices into `scores` of flagged rows (score strictly above its cut-off).

@@ -26,6 +26,33 @@ import Testing
     #expect(missing.status == 1 && missing.stderr.hasPrefix("error: nowhere/summary.json: no such file"))
   }
 
+  @Test func walkForwardFoldsInProgressSummaryAndReport() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [300]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.5, refit_every: 50 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: likelihood, min_history: 50, long_window: 150 }
+      events: { merge_gap: 3 }
+      """)
+    let result = try CLI.run(["detect", "run.yaml", "--out", "r"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("fold 4 of 4: trained rolling-zscore on rows 1–350, scoring rows 351–400"), "\(result.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any]
+    let folds = summary["folds"] as! [[String: Any]]
+    #expect(folds.map { $0["train_end_row"] as! Int } == [200, 250, 300, 350])
+    #expect((summary["threshold"] as! [String: Any])["constant"] as? Bool == false, "likelihood cut-offs move")
+    #expect((summary["causality"] as! [String: Any])["point_in_time"] as? Bool == true)
+    let report = try scratch.read("r/report.html")
+    #expect(report.contains("data-fold-count=\"4\""))
+    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("r/report.html"))
+    #expect(try CLI.run(["report", "r"], in: scratch.url).status == 0)
+    #expect(try scratch.read("r/report.html") == report, "rebuilt from summary.json and scores.csv alone")
+  }
+
   @Test func plainProgressLinesWhenStderrIsNotATerminal() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))

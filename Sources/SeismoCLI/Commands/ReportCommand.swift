@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
     let scored = try run.scores(["score", "is_anomaly"] + summary.features.map { "error_" + $0 }, gaps: .drop)
     let rowOf = Dictionary(uniqueKeysWithValues: frame.timestamps.enumerated().map { ($1, $0) })
     let f = summary.features.count
-    return ReportData(
+    var data = ReportData(
       runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
       trainRows: summary.split.trainRows, scoreRows: scored.timestamps.map { rowOf[$0]! }, scores: scored.column(0),
       topFeatures: (0..<scored.rowCount).map { r in
@@ -42,5 +42,7 @@ struct ReportCommand: ParsableCommand {
       },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,
       flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history, importance: summary.importance?.ranking)
+    data.folds = summary.folds ?? []
+    return data
   }
 }
