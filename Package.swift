@@ -70,6 +70,7 @@ let package = Package(
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(
       name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "RollingZScore", "Thresholds", "SeismoCore"]),
-    .testTarget(name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "PostgresSource", "SeismoCore"]),
+    .testTarget(
+      name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "SeismoCore"]),
   ]
 )

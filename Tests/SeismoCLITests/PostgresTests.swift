@@ -4,6 +4,7 @@ import Testing
 @testable import PostgresSource
 @testable import SeismoCore
 @testable import SeismoPostgres
+import SeismoSQL
 
 /// Against a real PostgreSQL server: `.ci/run` starts one (scripts/pg-test-server.sh) and sets
 /// SEISMO_TEST_PG_URL; without it these tests are skipped.
@@ -30,7 +31,7 @@ struct PostgresTests {
     try migrate(scratch)
     let again = try CLI.run(["db", "migrate", "--url", url], in: scratch.url)
     #expect(again.stdout.hasPrefix("the seismo schema is up to date"))
-    #expect(try sql("SELECT count(*) FROM seismo.schema_migrations")[0][0] == "1")
+    #expect(try sql("SELECT count(*) FROM seismo.schema_migrations")[0][0] == String(Migrations.all.count))
   }
 
   @Test func ingestDetectAndReadTheSameAnomaliesBackWithSQL() throws {
@@ -67,6 +68,17 @@ struct PostgresTests {
     #expect(
       try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
         == "280")
+    // Every scored row keeps its own cut-off; the three isolated flags are three events, each
+    // alerting on its row.
+    #expect(
+      try sql(
+        "SELECT count(*), min(s.threshold), max(s.threshold), count(*) FILTER (WHERE s.alert) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1",
+        [runID])[0] == ["280", "6", "6", "3"])
+    let events = try sql(
+      "SELECT to_char(alert_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), top_feature, flagged_rows FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 ORDER BY alert_ts",
+      [runID])
+    #expect(events.map { "\($0[0]!) \($0[1]!)" } == expected)
+    #expect(events.allSatisfy { $0[2] == "1" })
     #expect(
       try sql("SELECT count(*) FROM seismo.feature_importance i JOIN seismo.runs r ON r.id = i.run WHERE r.run_id = $1", [runID])[
         0][0] == "2")
@@ -78,6 +90,7 @@ struct PostgresTests {
     try sql("DELETE FROM seismo.runs WHERE run_id = $1", [runID])
     #expect(try sql("SELECT count(*) FROM seismo.scores WHERE run = $1::bigint", [id])[0][0] == "0")
     #expect(try sql("SELECT count(*) FROM seismo.models WHERE run = $1::bigint", [id])[0][0] == "0")
+    #expect(try sql("SELECT count(*) FROM seismo.events WHERE run = $1::bigint", [id])[0][0] == "0")
   }
 
   @Test func longTablesPivotToTheWideFrame() throws {
