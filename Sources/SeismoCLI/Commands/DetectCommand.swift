@@ -14,14 +14,19 @@ struct DetectCommand: ParsableCommand {
         split:     { train_fraction: 0.8 }
         detector:  { plugin: rolling-zscore, window: 20 }
         threshold: { plugin: percentile, percentile: 99 }
+        events:    { merge_gap: 5 }
         importance: { plugin: permutation, repeats: 5 }
 
       Relative paths in the file are taken from the file's folder. Every key is checked before any \
-      work starts. `seismo plugins` lists plugins and parameters.
+      work starts. `seismo plugins` lists plugins and parameters. Scores and flags are point in \
+      time: row t's use rows up to t only (the autoencoder's mean_over_windows is the one \
+      non-causal option, and says so). split.refit_every makes the run walk forward: the \
+      detector and threshold are refitted every N rows on the rows before them.
 
-      Writes summary.json (run, features, threshold, anomalies with their top feature, timings), \
-      scores.csv (timestamp, part, score, threshold, is_anomaly, then value_ and error_ columns per \
-      feature) and report.html (charts of the features, scores, loss, importance; open it in a browser).
+      Writes summary.json (run, features, threshold, folds, anomalies and events with their top \
+      feature, timings), scores.csv (timestamp, part, score, the row's own threshold, is_anomaly, \
+      alert, then value_ and error_ columns per feature) and report.html (charts of the features, \
+      scores, loss, importance; open it in a browser).
 
       Example: seismo detect examples/demo.yaml --set detector.window=30 --out runs/w30
       """)

@@ -10,30 +10,35 @@ struct EvaluateCommand: ParsableCommand {
     abstract: "Point-wise, point-adjusted and event-level scores of runs' flags against labels; NAB scores.",
     discussion: """
       Labels come in three shapes:
-        --labels weeks.csv --label-column y     a CSV with a time column and a 0/1 column
-        --labels windows.json [--windows-key K] NAB-style JSON: {K: [[start, end], ...]}; without
-                                                --windows-key, each run's key is the one its
-                                                source path ends with
-        --labels dates.txt                      anomalous timestamps, one per line
-      Only scored rows count, by default those of the test part (--part all for every row). A run \
-      of consecutive labelled rows is one labelled event.
-        point-wise      each row is one decision
-        point-adjusted  a labelled event counts as wholly found when any of its rows is flagged
-                        (flatters detectors that flag a lot: read it beside the event scores)
-        events          flags grouped by the run's events rule; a labelled event is found when an
-                        event overlaps it, an event overlapping none is a false alarm (Orion)
-      --nab adds the Numenta Anomaly Benchmark score (standard, reward_low_FP_rate, \
-      reward_low_FN_rate profiles) of each run's alerts over all its rows, with NAB's \
-      probationary period, and the corpus score of all runs together. --sweep finds the single \
-      fixed cut-off on the score that maximises the corpus NAB standard score. Writes \
-      RUN_DIR/evaluation.json for each run.
+        --labels weeks.csv --label-column y  a CSV: time column, 0/1 column
+        --labels windows.json                NAB-style JSON {KEY: [[start, end]]};
+                                             KEY is the one the run's source
+                                             path ends with, or --windows-key
+        --labels dates.txt                   anomalous timestamps, one a line
 
-      A run read with time_column: none has row numbers, not timestamps: evaluate it with a \
-      --label-column CSV read the same way (one row per input row, no time column).
+      Only scored rows of the test part count (--part all: every scored row).
+      A run of consecutive labelled rows is one labelled event.
+        point-wise      each row is one decision
+        point-adjusted  a labelled event is wholly found when any of its rows
+                        is flagged (flatters detectors that flag a lot)
+        events          flags grouped by the run's events rule; a labelled
+                        event is found when an event overlaps it; an event
+                        overlapping none is a false alarm (as Orion counts)
+      --nab adds the Numenta Anomaly Benchmark score of each run's alerts over
+      all its rows (standard, reward_low_FP_rate and reward_low_FN_rate
+      profiles, NAB's probationary period), and of all runs together. --sweep
+      finds the one fixed score cut-off with the best corpus NAB standard score.
+      Writes RUN_DIR/evaluation.json for each run.
+
+      A run read with time_column: none has row numbers, not timestamps:
+      evaluate it with a --label-column CSV read the same way (one row per
+      input row, no time column).
 
       Examples:
-        seismo evaluate runs/weekly --labels ../shared/data/market_weekly_4_labeled.csv --label-column y
-        seismo evaluate runs/nab/* --labels ../shared/data/nab/labels/combined_windows.json --nab
+        seismo evaluate runs/weekly --labels market_weekly_4_labeled.csv \\
+          --label-column y
+        seismo evaluate runs/nab/* --nab \\
+          --labels ../shared/data/nab/labels/combined_windows.json
       """)
 
   @Argument(help: ArgumentHelp("Run folders written by detect or score.", valueName: "run-dir"))

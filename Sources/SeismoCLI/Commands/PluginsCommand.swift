@@ -42,9 +42,11 @@ struct PluginsCommand: ParsableCommand {
       lines.append("")
     }
     guard includeSplit else { return lines.joined(separator: "\n") }
-    lines.append("SPLIT (section `split`, no plugin)")
-    for p in SplitPolicy.parameters {
-      lines.append("      \(p.name) (\(p.type), default \(p.defaultValue.map { "\($0)" } ?? "none")): \(p.help)")
+    for (section, parameters) in [("split", SplitPolicy.parameters), ("events", EventRule.parameters)] {
+      lines.append("\(section.uppercased()) (section `\(section)`, no plugin)")
+      for p in parameters {
+        lines.append("      \(p.name) (\(p.type), default \(p.defaultValue.map { "\($0)" } ?? "none")): \(p.help)")
+      }
     }
     return lines.joined(separator: "\n")
   }
