@@ -69,8 +69,10 @@ let package = Package(
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(
-      name: "LSTMDetectorsTests", dependencies: ["LSTMAutoencoder", "LSTMForecaster", "RollingZScore", "Thresholds", "SeismoCore"]),
+      name: "LSTMDetectorsTests",
+      dependencies: ["LSTMAutoencoder", "LSTMForecaster", "RollingZScore", "Thresholds", "SeismoCore"]),
     .testTarget(
-      name: "SeismoCLITests", dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "SeismoCore"]),
+      name: "SeismoCLITests",
+      dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "SeismoCore"]),
   ]
 )

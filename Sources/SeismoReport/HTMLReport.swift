@@ -71,12 +71,15 @@ public enum HTMLReport {
     guard data.folds.count > 1 else { return "" }
     let frame = data.frame
     func time(_ row: Int) -> String { frame.formatTimestamp(frame.timestamps[min(max(row, 0), frame.rowCount - 1)]) }
-    var html = "<h2>Walk-forward folds</h2>\n<p class=\"hint\">Each fold's model and threshold were fitted on its training rows only, then scored its test rows.</p>\n"
-    html += "<table class=\"anomalies folds\" data-fold-count=\"\(data.folds.count)\"><thead><tr><th>fold</th><th>trained on</th><th>scored</th><th>cut-off</th><th>fit s</th></tr></thead><tbody>\n"
+    var html =
+      "<h2>Walk-forward folds</h2>\n<p class=\"hint\">Each fold's model and threshold were fitted on its training rows only, then scored its test rows.</p>\n"
+    html +=
+      "<table class=\"anomalies folds\" data-fold-count=\"\(data.folds.count)\"><thead><tr><th>fold</th><th>trained on</th><th>scored</th><th>cut-off</th><th>fit s</th></tr></thead><tbody>\n"
     for (k, fold) in data.folds.enumerated() {
       html += "<tr><td>\(k + 1)</td><td>\(time(fold.trainStart)) – \(time(fold.trainEnd - 1))</td>"
       html += "<td>\(time(fold.trainEnd)) – \(time(fold.scoreEnd - 1))</td>"
-      html += "<td>\(fold.threshold.map { Format.number(Double($0)) } ?? "none yet")</td><td>\(Format.number(fold.fitSeconds))</td></tr>\n"
+      html +=
+        "<td>\(fold.threshold.map { Format.number(Double($0)) } ?? "none yet")</td><td>\(Format.number(fold.fitSeconds))</td></tr>\n"
     }
     return html + "</tbody></table>\n"
   }

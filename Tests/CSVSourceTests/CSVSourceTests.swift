@@ -148,7 +148,8 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
 
   @Test func duplicatePoliciesMergeRepeatedTimestamps() throws {
     // The repeated hour of a daylight-saving change, out of order, with an empty cell.
-    let text = "timestamp,a,b\n2014-03-09 01:00:00,1,10\n2014-03-09 02:00:00,2,\n2014-03-09 02:00:00,4,40\n"
+    let text =
+      "timestamp,a,b\n2014-03-09 01:00:00,1,10\n2014-03-09 02:00:00,2,\n2014-03-09 02:00:00,4,40\n"
       + "2014-03-09 03:00:00,5,50\n2014-03-09 00:00:00,0,0\n"
     let first = try load(text, ["duplicates": .text("first")])
     #expect(first.frame.rowCount == 4)

@@ -17,17 +17,33 @@ import Testing
       "epochs": .integer(60), "learning_rate": .number(0.01), "seed": .integer(2), "transform": t,
     ]
     return [
-      ("rolling-zscore", try RollingZScoreDetector(parameters: parameters(
-        RollingZScoreDetector.descriptor.parameters,
-        ["window": .integer(8), "transform": t, "min_std": .number(0.01)]))),
-      ("lstm-forecaster", try LSTMForecasterDetector(parameters: parameters(
-        LSTMForecasterDetector.descriptor.parameters,
-        nn.merging(["window": .integer(6), "units": .integerList([8]), "activation": .text("tanh")]) { $1 }))),
-      ("lstm-autoencoder last_step", try LSTMAutoencoderDetector(parameters: parameters(
-        LSTMAutoencoderDetector.descriptor.parameters, nn.merging(["window": .integer(6), "units": .integer(8)]) { $1 }))),
-      ("lstm-autoencoder last_row", try LSTMAutoencoderDetector(parameters: parameters(
-        LSTMAutoencoderDetector.descriptor.parameters,
-        nn.merging(["window": .integer(6), "units": .integer(8), "attribution": .text("last_row")]) { $1 }))),
+      (
+        "rolling-zscore",
+        try RollingZScoreDetector(
+          parameters: parameters(
+            RollingZScoreDetector.descriptor.parameters,
+            ["window": .integer(8), "transform": t, "min_std": .number(0.01)]))
+      ),
+      (
+        "lstm-forecaster",
+        try LSTMForecasterDetector(
+          parameters: parameters(
+            LSTMForecasterDetector.descriptor.parameters,
+            nn.merging(["window": .integer(6), "units": .integerList([8]), "activation": .text("tanh")]) { $1 }))
+      ),
+      (
+        "lstm-autoencoder last_step",
+        try LSTMAutoencoderDetector(
+          parameters: parameters(
+            LSTMAutoencoderDetector.descriptor.parameters, nn.merging(["window": .integer(6), "units": .integer(8)]) { $1 }))
+      ),
+      (
+        "lstm-autoencoder last_row",
+        try LSTMAutoencoderDetector(
+          parameters: parameters(
+            LSTMAutoencoderDetector.descriptor.parameters,
+            nn.merging(["window": .integer(6), "units": .integer(8), "attribution": .text("last_row")]) { $1 }))
+      ),
     ]
   }
 
@@ -70,9 +86,10 @@ import Testing
   }
 
   @Test func meanOverWindowsLooksAheadAndSaysSo() throws {
-    let d = try LSTMAutoencoderDetector(parameters: parameters(
-      LSTMAutoencoderDetector.descriptor.parameters,
-      ["window": .integer(6), "units": .integer(8), "epochs": .integer(2), "attribution": .text("mean_over_windows")]))
+    let d = try LSTMAutoencoderDetector(
+      parameters: parameters(
+        LSTMAutoencoderDetector.descriptor.parameters,
+        ["window": .integer(6), "units": .integer(8), "epochs": .integer(2), "attribution": .text("mean_over_windows")]))
     #expect(d.lookahead == 5)
     let full = try syntheticFrame(rows: 160, spikes: [138])
     _ = try d.fit(full.rows(0..<100), observer: nil)

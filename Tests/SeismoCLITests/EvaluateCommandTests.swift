@@ -79,9 +79,12 @@ import Testing
     #expect(result.stdout.contains("sweep: best fixed cut-off"))
 
     // A run without a time axis cannot match windows by timestamp, and says why.
-    try scratch.write("c.yaml", "source: { plugin: csv, path: a/series.csv, time_column: none, columns: [a, b] }\ndetector: { plugin: rolling-zscore }\n")
+    try scratch.write(
+      "c.yaml",
+      "source: { plugin: csv, path: a/series.csv, time_column: none, columns: [a, b] }\ndetector: { plugin: rolling-zscore }\n")
     #expect(try CLI.run(["detect", "c.yaml", "--out", "runs/c", "--quiet"], in: scratch.url).status == 0)
-    let indexed = try CLI.run(["evaluate", "runs/c", "--labels", "windows.json", "--windows-key", "a/series.csv"], in: scratch.url)
+    let indexed = try CLI.run(
+      ["evaluate", "runs/c", "--labels", "windows.json", "--windows-key", "a/series.csv"], in: scratch.url)
     #expect(indexed.status == 1)
     #expect(indexed.stderr.contains("time_column: none"), "\(indexed.stderr)")
   }

@@ -1,10 +1,10 @@
 import Foundation
+import SeismoSQL
 import Testing
 
 @testable import PostgresSource
 @testable import SeismoCore
 @testable import SeismoPostgres
-import SeismoSQL
 
 /// Against a real PostgreSQL server: `.ci/run` starts one (scripts/pg-test-server.sh) and sets
 /// SEISMO_TEST_PG_URL; without it these tests are skipped.

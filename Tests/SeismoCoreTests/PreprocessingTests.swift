@@ -57,7 +57,8 @@ import Testing
 
   @Test func maxTrainRowsCaps() throws {
     let capped = try SplitPolicy(
-      parameters: Parameters(specs: SplitPolicy.parameters, values: ["train_fraction": .number(0.8), "max_train_rows": .integer(3)]))
+      parameters: Parameters(
+        specs: SplitPolicy.parameters, values: ["train_fraction": .number(0.8), "max_train_rows": .integer(3)]))
     #expect(try capped.trainRows(of: frame) == 3)
     #expect(try SplitPolicy(trainFraction: 0.2, maxTrainRows: 5).trainRows(of: frame) == 2, "the cap only lowers")
   }
@@ -144,10 +145,11 @@ import Testing
 
   @Test func mergeGapJoinsFlagsAcrossShortPauses() {
     let events = EventRule(mergeGap: 1).events(flags)
-    #expect(events == [
-      EventRule.Event(start: 0, end: 2, alert: 0, flagged: 2),
-      EventRule.Event(start: 6, end: 10, alert: 6, flagged: 4),
-    ])
+    #expect(
+      events == [
+        EventRule.Event(start: 0, end: 2, alert: 0, flagged: 2),
+        EventRule.Event(start: 6, end: 10, alert: 6, flagged: 4),
+      ])
   }
 
   @Test func minLengthDelaysTheAlertAndDropsShortEvents() {

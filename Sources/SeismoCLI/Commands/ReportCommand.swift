@@ -41,7 +41,8 @@ struct ReportCommand: ParsableCommand {
         summary.features[(0..<f).max { scored[r, 2 + $0] < scored[r, 2 + $1] }!]
       },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,
-      flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history, importance: summary.importance?.ranking)
+      flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history,
+      importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
     return data
   }
