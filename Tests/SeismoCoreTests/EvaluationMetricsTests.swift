@@ -54,9 +54,9 @@ import Testing
   @Test func overlappingSegmentsByHand() {
     // Labelled 10…19 and 50…59; detected 5…11 (finds the first), 30…31 and 80…80 (false alarms).
     let m = EventMetrics(detected: [5...11, 30...31, 80...80], labelled: [10...19, 50...59], rows: 200)
-    #expect(m.truePositives == 1 && m.falseNegatives == 1 && m.falsePositives == 2)
-    #expect(abs(m.precision - 1.0 / 3) < 1e-12 && m.recall == 0.5)
-    #expect(abs(m.f1 - 0.4) < 1e-12)
+    #expect(m.scores.truePositives == 1 && m.scores.falseNegatives == 1 && m.scores.falsePositives == 2)
+    #expect(abs(m.scores.precision - 1.0 / 3) < 1e-12 && m.scores.recall == 0.5)
+    #expect(abs(m.scores.f1 - 0.4) < 1e-12)
     #expect(m.falseAlarmsPerThousandRows == 10)
     #expect(EventMetrics.segments([false, true, true, false, true]) == [1...2, 4...4])
   }

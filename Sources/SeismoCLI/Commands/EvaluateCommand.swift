@@ -87,15 +87,15 @@ struct EvaluateCommand: ParsableCommand {
         evaluated.append(run)
       }
       if evaluated.count > 1 {
-        let tp = eventScores.map(\.truePositives).reduce(0, +)
-        let fp = eventScores.map(\.falsePositives).reduce(0, +)
-        let fn = eventScores.map(\.falseNegatives).reduce(0, +)
-        let pooled = tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn)
-        let mean = eventScores.map(\.f1).reduce(0, +) / Double(eventScores.count)
+        let pooled = Evaluation.Metrics(
+          truePositives: eventScores.map(\.scores.truePositives).reduce(0, +),
+          falsePositives: eventScores.map(\.scores.falsePositives).reduce(0, +),
+          falseNegatives: eventScores.map(\.scores.falseNegatives).reduce(0, +))
+        let mean = eventScores.map(\.scores.f1).reduce(0, +) / Double(eventScores.count)
         Console.out(
           String(
             format: "corpus of %d runs: events F1 %.3f pooled (TP %d, FP %d, FN %d), %.3f mean over runs", evaluated.count,
-            pooled, tp, fp, fn, mean))
+            pooled.f1, pooled.truePositives, pooled.falsePositives, pooled.falseNegatives, mean))
       }
       if nab && evaluated.count > 1 {
         let totals = NABScore.Profile.all.map { profile in NABScore.total(evaluated.map { $0.nab(profile) }) }
@@ -131,15 +131,12 @@ struct EvaluateCommand: ParsableCommand {
         format: "%@  precision %.3f  recall %.3f  F1 %.3f  (TP %d, FP %d, FN %d)", name, m.precision, m.recall, m.f1,
         m.truePositives, m.falsePositives, m.falseNegatives)
     }
-    let ev = report.events
     var lines = [
       "\(e.rows) scored rows (\(part)), \(e.labelledRows) labelled in \(e.events) events; \(e.eventsDetected) events flagged",
       row("point-wise    ", e.pointwise),
       row("point-adjusted", e.pointAdjusted),
-      String(
-        format: "events          precision %.3f  recall %.3f  F1 %.3f  (TP %d, FP %d, FN %d); %.2f false alarms per 1,000 rows",
-        ev.precision, ev.recall, ev.f1, ev.truePositives, ev.falsePositives, ev.falseNegatives,
-        ev.falseAlarmsPerThousandRows),
+      row("events        ", report.events.scores)
+        + String(format: "; %.2f false alarms per 1,000 rows", report.events.falseAlarmsPerThousandRows),
     ]
     if let nab = report.nab { lines.append(nabLine(nab)) }
     return lines

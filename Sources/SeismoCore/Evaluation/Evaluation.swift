@@ -30,6 +30,11 @@ public struct Evaluation: Sendable, Codable, Equatable {
       for (flag, label) in zip(flags, labels) {
         if flag && label { tp += 1 } else if flag { fp += 1 } else if label { fn += 1 }
       }
+      self.init(truePositives: tp, falsePositives: fp, falseNegatives: fn)
+    }
+
+    /// From counts.
+    public init(truePositives tp: Int, falsePositives fp: Int, falseNegatives fn: Int) {
       truePositives = tp
       falsePositives = fp
       falseNegatives = fn

@@ -5,32 +5,23 @@
 /// detected event that overlaps no labelled segment is a false alarm (FP). Precision is
 /// TP / (TP + FP), recall TP / (TP + FN).
 public struct EventMetrics: Sendable, Codable, Equatable {
-  public var truePositives: Int
-  public var falsePositives: Int
-  public var falseNegatives: Int
-  public var precision: Double
-  public var recall: Double
-  public var f1: Double
+  /// Counts of labelled events found (TP) and missed (FN), and of false alarms (FP), with the
+  /// precision, recall and F1 they give.
+  public var scores: Evaluation.Metrics
   /// False alarms per 1,000 rows judged.
   public var falseAlarmsPerThousandRows: Double
 
   enum CodingKeys: String, CodingKey {
-    case precision, recall, f1
-    case truePositives = "true_positives"
-    case falsePositives = "false_positives"
-    case falseNegatives = "false_negatives"
+    case scores
     case falseAlarmsPerThousandRows = "false_alarms_per_1000_rows"
   }
 
   /// - Parameters: `detected` and `labelled` segments as closed row ranges; `rows` judged.
   public init(detected: [ClosedRange<Int>], labelled: [ClosedRange<Int>], rows: Int) {
-    truePositives = labelled.filter { l in detected.contains { $0.overlaps(l) } }.count
-    falseNegatives = labelled.count - truePositives
-    falsePositives = detected.filter { d in !labelled.contains { $0.overlaps(d) } }.count
-    precision = truePositives + falsePositives > 0 ? Double(truePositives) / Double(truePositives + falsePositives) : 0
-    recall = labelled.isEmpty ? 0 : Double(truePositives) / Double(labelled.count)
-    f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-    falseAlarmsPerThousandRows = rows > 0 ? 1000 * Double(falsePositives) / Double(rows) : 0
+    let found = labelled.filter { l in detected.contains { $0.overlaps(l) } }.count
+    let falseAlarms = detected.filter { d in !labelled.contains { $0.overlaps(d) } }.count
+    scores = Evaluation.Metrics(truePositives: found, falsePositives: falseAlarms, falseNegatives: labelled.count - found)
+    falseAlarmsPerThousandRows = rows > 0 ? 1000 * Double(falseAlarms) / Double(rows) : 0
   }
 
   /// Runs of consecutive `true` as closed ranges.
