@@ -63,10 +63,11 @@ public struct LikelihoodThreshold: Threshold, ConfigurablePlugin {
 
   /// The cut-off for the row after the calibration scores (infinity when they are too few).
   public func calibrate(trainingScores: [Float]) throws -> Float {
-    cutoffs(for: trainingScores + [0], calibrated: 0).last ?? .infinity
+    cutoffs(for: trainingScores + [0], calibrationCount: trainingScores.count, calibrated: 0).last ?? .infinity
   }
 
-  public func cutoffs(for scores: [Float], calibrated: Float) -> [Float] {
+  /// Streams over every score: the calibration scores are simply its first history.
+  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
     let z = self.z
     var cutoffs = [Float](repeating: .infinity, count: scores.count)
     var averages = [Double](repeating: 0, count: scores.count)

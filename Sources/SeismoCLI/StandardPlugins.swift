@@ -21,6 +21,7 @@ public enum StandardPlugins {
     registry.register(threshold: PercentileThreshold.self)
     registry.register(threshold: FixedThreshold.self)
     registry.register(threshold: LikelihoodThreshold.self)
+    registry.register(threshold: SPOTThreshold.self)
     registry.register(importance: PermutationImportance.self)
     registry.register(sink: PostgresSink.self)
     return registry

@@ -84,13 +84,15 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(f.values == [1.5])
   }
 
-  @Test func sharedWeeklyFilesLoad() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data")
-      .standardizedFileURL.path
-    guard FileManager.default.fileExists(atPath: root + "/financial_market_weekly_all.csv") else {
-      print("skipped: ../shared/data is not beside the repository")
-      return
-    }
+  /// The shared datasets beside the repository (not shipped: no redistribution licence).
+  static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../shared/data").standardizedFileURL.path
+
+  @Test(
+    "the shared weekly market files load (skipped without ../shared/data beside the repository)",
+    .enabled(if: FileManager.default.fileExists(atPath: sharedData + "/financial_market_weekly_all.csv")))
+  func sharedWeeklyFilesLoad() throws {
+    let root = Self.sharedData
     let params = { (file: String) in
       Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(root + "/" + file)])
     }

@@ -109,8 +109,8 @@ import Testing
     ]
     for rule in rules {
       let calibrated = try rule.calibrate(trainingScores: Array(scores.prefix(300)))
-      let short = rule.cutoffs(for: Array(scores.prefix(450)), calibrated: calibrated)
-      let long = rule.cutoffs(for: scores, calibrated: calibrated)
+      let short = rule.cutoffs(for: Array(scores.prefix(450)), calibrationCount: 300, calibrated: calibrated)
+      let long = rule.cutoffs(for: scores, calibrationCount: 300, calibrated: calibrated)
       #expect(short == Array(long.prefix(450)), "\(type(of: rule))")
     }
   }

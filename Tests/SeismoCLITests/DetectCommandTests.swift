@@ -89,7 +89,7 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     let line = result.stdout.split(separator: "\n").first { $0.hasPrefix("injected anomalies found: ") }
     let found = line.flatMap { Int($0.dropFirst("injected anomalies found: ".count).prefix { $0.isNumber }) }
-    #expect((found ?? 0) >= 7, "\(result.stdout)")
+    #expect(found == 8, "the README promises 8 of 8: \(result.stdout)")
     #expect(try scratch.read("d/market.csv").hasPrefix("date,index,vix,treasury_30y,gold\n"))
     // The written config reruns as is.
     let rerun = try CLI.run(["detect", "d/demo.yaml", "--out", "again", "--quiet"], in: scratch.url)

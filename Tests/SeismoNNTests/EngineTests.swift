@@ -95,10 +95,10 @@ import Testing
     #expect(a.model.parameters.map(\.value) != c.model.parameters.map(\.value))
   }
 
-  @Test func shardedGradientsEqualSingleThreadGradients() {
+  @Test func shardedGradientsEqualSingleThreadGradients() throws {
     // One batch: the sum of two shards' gradients equals the whole batch's, up to rounding.
     let data = Self.sineWindows(count: 16, steps: 6)
-    func gradients(threads: Int) -> [[Float]] {
+    func gradients(threads: Int) throws -> [[Float]] {
       let model = Architectures.lstmForecaster(features: 1, units: [5], outputs: 1, activation: .tanh, dropout: 0, seed: 3)
       var options = TrainingOptions()
       options.threads = threads
@@ -108,12 +108,14 @@ import Testing
       var optimizer = CapturingOptimizer()
       let trainer = Trainer(model: model, loss: .mse, optimizer: optimizer, options: options)
       let targets = SequenceData(values: (0..<16).map { Float($0) / 16 }, steps: 1, features: 1)
-      _ = try? trainer.fit(inputs: data, targets: targets)
+      _ = try trainer.fit(inputs: data, targets: targets)
       optimizer = trainer.optimizer as! CapturingOptimizer
       return optimizer.captured
     }
-    let one = gradients(threads: 1)
-    let two = gradients(threads: 2)
+    let one = try gradients(threads: 1)
+    let two = try gradients(threads: 2)
+    #expect(!one.isEmpty && one.map(\.count) == two.map(\.count), "both runs captured the same gradient tensors")
+    #expect(one.joined().contains { $0 != 0 }, "the gradients are not all zero")
     for (a, b) in zip(one.joined(), two.joined()) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(a)) }
   }
 
@@ -126,6 +128,12 @@ import Testing
     let trainer = Trainer(model: model, loss: .mae, optimizer: Adam(learningRate: 0.5), options: options)
     let history = try trainer.fit(inputs: data, targets: data)
     #expect(history.count < 50)
+    // The weights in place are the best epoch's: their validation loss (the last 10 % of the
+    // windows) is the smallest in the history, not the last epoch's.
+    let best = history.compactMap(\.validationLoss).min()!
+    let validation = data.slice(90..<100)
+    #expect(abs(trainer.evaluate(inputs: validation, targets: validation) - best) < 1e-6)
+    #expect(history.last!.validationLoss! > best, "the last epoch was worse, so restoring mattered")
   }
 
   @Test func tooFewWindowsIsAClearError() {

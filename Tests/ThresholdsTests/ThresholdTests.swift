@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SeismoCore
@@ -69,7 +70,7 @@ import Testing
     // t = 5: the same history; cut-off = 2(2.1) − s4 = 3.2, and s5 = 10 is flagged.
     let rule = LikelihoodThreshold(
       shortWindow: 2, longWindow: 3, minHistory: 3, tailProbability: Gaussian.tail(1), minStd: 0.1)
-    let cut = rule.cutoffs(for: [1, 3, 1, 3, 1, 10], calibrated: 0)
+    let cut = rule.cutoffs(for: [1, 3, 1, 3, 1, 10], calibrationCount: 0, calibrated: 0)
     #expect(cut[0..<3].allSatisfy { $0 == .infinity }, "no cut-off before min_history averages")
     let expected3: Double = 2 * (5.0 / 3 + (2.0 / 9).squareRoot()) - 1
     #expect(abs(Double(cut[3]) - expected3) < 1e-5)
@@ -90,9 +91,59 @@ import Testing
     let percentile = try PercentileThreshold(percentile: 99).calibrate(trainingScores: Array(scores.prefix(1000)))
     #expect(scores.suffix(1500).filter { $0 > percentile }.count == 1500)
     let rule = LikelihoodThreshold(shortWindow: 10, longWindow: 500, minHistory: 300, tailProbability: 1e-4)
-    let cut = rule.cutoffs(for: scores, calibrated: 0)
+    let cut = rule.cutoffs(for: scores, calibrationCount: 1000, calibrated: 0)
     let flagged = scores.indices.filter { scores[$0] > cut[$0] }
     #expect(flagged.contains(1500), "the jump itself is flagged")
     #expect(flagged.filter { $0 > 2100 }.isEmpty, "the new level is normal once it fills the window")
+  }
+}
+
+@Suite struct SPOTThresholdTests {
+  /// Seeded draws of the generalized Pareto distribution by inversion: y = σ/γ·(u^(−γ) − 1).
+  func paretoSample(shape: Double, scale: Double, count: Int, seed: UInt64) -> [Double] {
+    var random = SeededGenerator(seed: seed)
+    return (0..<count).map { _ in
+      let u = Double.random(in: Double.ulpOfOne..<1, using: &random)
+      return shape == 0 ? -scale * log(u) : scale / shape * (pow(u, -shape) - 1)
+    }
+  }
+
+  @Test func grimshawRecoversKnownTails() {
+    // Samples of 4,000 from known tails: the fit comes within about four standard errors
+    // (the shape's is about (1 + γ)/√n ≈ 0.02).
+    let heavy = GeneralizedPareto(fitting: paretoSample(shape: 0.3, scale: 2, count: 4000, seed: 1))
+    #expect(abs(heavy.shape - 0.3) < 0.08 && abs(heavy.scale - 2) < 0.16, "\(heavy)")
+    let light = GeneralizedPareto(fitting: paretoSample(shape: -0.2, scale: 1, count: 4000, seed: 2))
+    #expect(abs(light.shape - -0.2) < 0.08 && abs(light.scale - 1) < 0.08, "\(light)")
+    let exponential = GeneralizedPareto(fitting: paretoSample(shape: 0, scale: 3, count: 4000, seed: 3))
+    #expect(abs(exponential.shape) < 0.08 && abs(exponential.scale - 3) < 0.24, "\(exponential)")
+  }
+
+  @Test func tailQuantileByHand() {
+    // γ = 0.5, σ = 2: P(Y > y) = (1 + y/4)^(−2) = 0.01 at y = 4·(10 − 1) = 36; exponential σ = 3:
+    // −3·ln 0.01 = 13.8155.
+    #expect(abs(GeneralizedPareto(shape: 0.5, scale: 2).excess(exceededWithProbability: 0.01) - 36) < 1e-9)
+    #expect(abs(GeneralizedPareto(shape: 0, scale: 3).excess(exceededWithProbability: 0.01) - 13.815510558) < 1e-8)
+  }
+
+  @Test func cutoffIsTheRiskQuantileOfExponentialScores() throws {
+    // Exponential(1) scores: P(X > z) = e^(−z), so the 1e-4 risk cut-off is ln 10⁴ = 9.21.
+    let scores = paretoSample(shape: 0, scale: 1, count: 50_000, seed: 4).map(Float.init)
+    let z = try SPOTThreshold(risk: 1e-4).calibrate(trainingScores: scores)
+    #expect(abs(Double(z) - log(1e4)) < 0.6, "z = \(z)")
+  }
+
+  @Test func streamsCausallyAndLeavesAnomaliesOutOfTheTail() throws {
+    var scores = paretoSample(shape: 0, scale: 1, count: 4000, seed: 5).map(Float.init)
+    scores[3000] = 100
+    let rule = SPOTThreshold(risk: 1e-3)
+    let calibrated = try rule.calibrate(trainingScores: Array(scores.prefix(2000)))
+    let long = rule.cutoffs(for: scores, calibrationCount: 2000, calibrated: calibrated)
+    let short = rule.cutoffs(for: Array(scores.prefix(3500)), calibrationCount: 2000, calibrated: calibrated)
+    #expect(Array(long.prefix(3500)) == short, "appending scores never moves an earlier cut-off")
+    #expect(long[2000] == calibrated && scores[3000] > long[3000])
+    #expect(long[3001] == long[3000], "the anomaly does not enter the tail model")
+    // Without calibration scores (a saved model on new data) the saved cut-off stays.
+    #expect(rule.cutoffs(for: scores, calibrationCount: 0, calibrated: 7) == [Float](repeating: 7, count: 4000))
   }
 }

@@ -147,7 +147,7 @@ public struct DetectionPipeline {
       }
       t0 = Date()
       let calibrated = try rule.calibrate(trainingScores: calibration)
-      let foldCutoffs = rule.cutoffs(for: scores.values, calibrated: calibrated)
+      let foldCutoffs = rule.cutoffs(for: scores.values, calibrationCount: calibration.count, calibrated: calibrated)
       let thresholdSeconds = Date().timeIntervalSince(t0)
       fold.threshold = calibrated.isFinite ? calibrated : nil
       // The first fold keeps its training rows' (in-sample) scores; later folds only their own rows.
@@ -196,7 +196,7 @@ public struct DetectionPipeline {
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
     let cutoffs = try pipeline.make(registry.thresholds, model.threshold).cutoffs(
-      for: scores.values, calibrated: model.thresholdValue)
+      for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
     let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(

@@ -12,13 +12,14 @@ public protocol Threshold {
   /// adaptive rules this is the cut-off in force after the last calibration score.
   func calibrate(trainingScores: [Float]) throws -> Float
 
-  /// One cut-off per score, in order; `calibrated` is what `calibrate` returned.
-  func cutoffs(for scores: [Float], calibrated: Float) -> [Float]
+  /// One cut-off per score, in order. The first `calibrationCount` scores are the ones
+  /// `calibrate` saw (0 when a saved model scores new data); `calibrated` is what it returned.
+  func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float]
 }
 
 extension Threshold {
   /// A static rule: the calibrated value for every row.
-  public func cutoffs(for scores: [Float], calibrated: Float) -> [Float] {
+  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
     [Float](repeating: calibrated, count: scores.count)
   }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import SeismoCore
+
+/// Extreme-value threshold: Streaming Peaks-Over-Threshold (SPOT), Siffer, Fontenelle, Marcus
+/// and Bourdon, "Anomaly detection in streams with extreme value theory", KDD 2017.
+///
+/// Calibration (POT): t is the `initial_quantile` of the calibration scores; their excesses over
+/// t are fitted with a generalized Pareto tail (Grimshaw's method, see `GeneralizedPareto`), and
+/// the cut-off z is the score exceeded with probability `risk`:
+/// z = t + σ/γ·((risk·n/Nₜ)^(−γ) − 1), with n scores of which Nₜ exceed t.
+/// Streaming: each later score is compared with the current z (a score above it is flagged and
+/// left out of the model); a score between t and z is a new peak, the tail is refitted and z moves;
+/// every score counts in n. Row t's cut-off uses scores before t only. Scoring a saved model's new
+/// data (no calibration scores) keeps the saved z fixed.
+public struct SPOTThreshold: Threshold, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .threshold, name: "spot",
+    summary: "extreme value: streaming peaks-over-threshold with a generalized Pareto tail (SPOT)",
+    parameters: [
+      ParameterSpec(
+        "risk", .number(1e-12...0.5), default: .number(1e-4),
+        help: "probability of a normal score exceeding the cut-off (q)"),
+      ParameterSpec(
+        "initial_quantile", .number(0.5...0.9999), default: .number(0.98),
+        help: "quantile of the calibration scores above which scores are peaks (t)"),
+    ])
+
+  public let risk: Double
+  public let initialQuantile: Double
+
+  public init(parameters: Parameters) throws {
+    self.init(risk: parameters.number("risk"), initialQuantile: parameters.number("initial_quantile"))
+  }
+
+  public init(risk: Double, initialQuantile: Double = 0.98) {
+    self.risk = risk
+    self.initialQuantile = initialQuantile
+  }
+
+  /// The state after calibration: t, the peaks (excesses over t) and the count of scores seen.
+  struct State {
+    var t: Double
+    var peaks: [Double]
+    var seen: Int
+    var tail: GeneralizedPareto
+
+    /// z: t plus the excess whose tail probability, among peaks, is risk·n/Nₜ.
+    func cutoff(risk: Double) -> Double {
+      t + tail.excess(exceededWithProbability: risk * Double(seen) / Double(peaks.count))
+    }
+  }
+
+  func initialState(_ calibration: [Float]) throws -> State {
+    guard calibration.count >= 10 else {
+      throw SeismoError.invalidInput("the spot threshold needs at least 10 calibration scores, got \(calibration.count)")
+    }
+    let sorted = calibration.map(Double.init).sorted()
+    let t = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * initialQuantile))]
+    let peaks = sorted.filter { $0 > t }.map { $0 - t }
+    guard !peaks.isEmpty else {
+      throw SeismoError.invalidInput(
+        "the spot threshold found no calibration score above its initial quantile (\(t)); the scores are too uniform")
+    }
+    return State(t: t, peaks: peaks, seen: sorted.count, tail: GeneralizedPareto(fitting: peaks))
+  }
+
+  public func calibrate(trainingScores: [Float]) throws -> Float {
+    Float(try initialState(trainingScores).cutoff(risk: risk))
+  }
+
+  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
+    guard calibrationCount > 0, var state = try? initialState(Array(scores.prefix(calibrationCount))) else {
+      return [Float](repeating: calibrated, count: scores.count)
+    }
+    var z = state.cutoff(risk: risk)
+    var cutoffs = [Float](repeating: Float(z), count: scores.count)
+    for i in calibrationCount..<scores.count {
+      cutoffs[i] = Float(z)
+      let x = Double(scores[i])
+      if x > z { continue }  // an anomaly: not part of the normal tail
+      state.seen += 1
+      if x > state.t {
+        state.peaks.append(x - state.t)
+        state.tail = GeneralizedPareto(fitting: state.peaks)
+      }
+      z = state.cutoff(risk: risk)
+    }
+    return cutoffs
+  }
+}
