@@ -22,6 +22,7 @@ public enum StandardPlugins {
     registry.register(threshold: FixedThreshold.self)
     registry.register(threshold: LikelihoodThreshold.self)
     registry.register(threshold: SPOTThreshold.self)
+    registry.register(threshold: DynamicThreshold.self)
     registry.register(importance: PermutationImportance.self)
     registry.register(sink: PostgresSink.self)
     return registry

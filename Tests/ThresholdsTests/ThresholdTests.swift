@@ -147,3 +147,43 @@ import Testing
     #expect(rule.cutoffs(for: scores, calibrationCount: 0, calibrated: 7) == [Float](repeating: 7, count: 4000))
   }
 }
+
+@Suite struct DynamicThresholdTests {
+  // Smoothed errors 1 2 1 2 1 5 1 2 9 10 1 2: μ = 3.0833, σ = 3.0675. Candidates z = 0.5 … 2:
+  //   z 0.5: ε 4.617, Eₐ = {5, 9, 10} in 2 runs → (Δμ/μ + Δσ/σ)/(3 + 2²) = 0.1956
+  //   z 1.0: ε 6.151, Eₐ = {9, 10} in 1 run     → 0.3453 (best; z 1.5 ties, the first is kept)
+  //   z 2.0: ε 9.218, Eₐ = {10}                 → 0.2190
+  let errors: [Double] = [1, 2, 1, 2, 1, 5, 1, 2, 9, 10, 1, 2]
+
+  @Test func epsilonByHand() {
+    let rule = DynamicThreshold(window: 12, smoothingSpan: 1, candidates: [0.5, 1, 1.5, 2], refresh: 100, minHistory: 12)
+    #expect(abs(rule.epsilon(errors[...])! - 6.150860386550994) < 1e-9)
+    // Without smoothing the raw cut-off of the next row is ε itself.
+    let cut = rule.cutoffs(for: errors.map(Float.init) + [0], calibrationCount: 12, calibrated: 0)
+    #expect(cut[0..<12].allSatisfy { $0 == .infinity })
+    #expect(abs(Double(cut[12]) - 6.150860386550994) < 1e-5)
+  }
+
+  @Test func smoothedCutoffIsWhereTheEWMACrossesEpsilon() {
+    // span 3: α = 0.5, so row 12 is flagged when 0.5·s + 0.5·e₁₁ > ε, i.e. s > 2ε − e₁₁.
+    let rule = DynamicThreshold(window: 12, smoothingSpan: 3, candidates: [0.5, 1, 1.5, 2], refresh: 100, minHistory: 12)
+    var smoothed = [Double(errors[0])]
+    for e in errors.dropFirst() { smoothed.append(0.5 * e + 0.5 * smoothed.last!) }
+    let epsilon = rule.epsilon(smoothed[...])!
+    let cut = rule.cutoffs(for: errors.map(Float.init) + [0], calibrationCount: 12, calibrated: 0)
+    #expect(abs(Double(cut[12]) - (2 * epsilon - smoothed[11])) < 1e-4)
+  }
+
+  @Test func flagsASpikeCausally() throws {
+    var random = SeededGenerator(seed: 7)
+    var scores = (0..<3000).map { _ in Float(abs(random.nextGaussian())) }
+    for t in 2500..<2505 { scores[t] = 8 }
+    let rule = DynamicThreshold(window: 1000, smoothingSpan: 5)
+    let cut = rule.cutoffs(for: scores, calibrationCount: 1000, calibrated: 0)
+    let flagged = scores.indices.filter { scores[$0] > cut[$0] }
+    #expect(flagged.contains(2500) || flagged.contains(2501), "the spike is flagged on arrival")
+    #expect(flagged.filter { $0 < 2500 }.count < 15, "few flags in plain noise: \(flagged.filter { $0 < 2500 })")
+    let short = rule.cutoffs(for: Array(scores.prefix(2600)), calibrationCount: 1000, calibrated: 0)
+    #expect(Array(cut.prefix(2600)) == short, "appending scores never moves an earlier cut-off")
+  }
+}

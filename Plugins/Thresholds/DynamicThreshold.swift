@@ -1,0 +1,126 @@
+import Foundation
+import SeismoCore
+
+/// The nonparametric dynamic threshold of telemanom: Hundman, Constantinou, Laporte, Colwell and
+/// Soderstrom, "Detecting spacecraft anomalies using LSTMs and nonparametric dynamic
+/// thresholding", KDD 2018, section 3.2.
+///
+/// Scores are smoothed with an exponentially weighted moving average (span h, α = 2/(h + 1)):
+/// eₜ = α·sₜ + (1 − α)·eₜ₋₁. Over the `window` smoothed scores E before a row, with mean μ and
+/// standard deviation σ, each candidate ε = μ + z·σ (z from `z_min` to `z_max` by `z_step`) is
+/// judged by
+///   (Δμ/μ + Δσ/σ) / (|Eₐ| + |E_seq|²),
+/// where Eₐ are the smoothed scores above ε, E_seq their runs of consecutive rows, and Δμ, Δσ how
+/// much the mean and standard deviation drop when Eₐ is removed. The best ε wins: the threshold
+/// that removes the most variation with the fewest, most compact anomalies. (telemanom then prunes
+/// sequences whose peaks are close to the threshold; here that is left to the events stage.)
+///
+/// Point in time: ε is chosen on smoothed scores before row t (re-chosen every `refresh` rows),
+/// and row t is flagged when its smoothed score exceeds it; since eₜ is linear in sₜ, that is the
+/// per-row cut-off on the raw score (ε − (1 − α)·eₜ₋₁)/α. Until `min_history` scores are known
+/// there is no cut-off.
+public struct DynamicThreshold: Threshold, ConfigurablePlugin {
+  public static let descriptor = PluginDescriptor(
+    kind: .threshold, name: "dynamic",
+    summary: "adaptive: telemanom's nonparametric dynamic threshold on EWMA-smoothed scores",
+    parameters: [
+      ParameterSpec(
+        "window", .integer(10...1_000_000), default: .integer(2000), help: "smoothed scores ε is chosen on"),
+      ParameterSpec(
+        "smoothing_span", .integer(1...100_000), default: .integer(30), help: "EWMA span h of the smoothing (1: none)"),
+      ParameterSpec("z_min", .number(0...100), default: .number(2.5), help: "smallest z tried in ε = μ + zσ"),
+      ParameterSpec("z_max", .number(0...100), default: .number(12), help: "largest z tried"),
+      ParameterSpec("z_step", .number(0.01...10), default: .number(0.5), help: "step between the z tried"),
+      ParameterSpec(
+        "refresh", .integer(1...1_000_000), default: .integer(100), help: "rows between two choices of ε"),
+      ParameterSpec(
+        "min_history", .integer(2...1_000_000), default: .integer(300), help: "scores needed before the first cut-off"),
+    ])
+
+  public let window: Int
+  public let smoothingSpan: Int
+  public let candidates: [Double]
+  public let refresh: Int
+  public let minHistory: Int
+
+  public init(parameters: Parameters) throws {
+    let low = parameters.number("z_min")
+    let high = parameters.number("z_max")
+    guard low <= high else {
+      throw SeismoError.config(key: "threshold.z_min", location: nil, message: "z_min \(low) is above z_max \(high)")
+    }
+    self.init(
+      window: parameters.integer("window"), smoothingSpan: parameters.integer("smoothing_span"),
+      candidates: Array(stride(from: low, through: high + 1e-9, by: parameters.number("z_step"))),
+      refresh: parameters.integer("refresh"), minHistory: parameters.integer("min_history"))
+  }
+
+  public init(
+    window: Int, smoothingSpan: Int, candidates: [Double] = Array(stride(from: 2.5, through: 12, by: 0.5)),
+    refresh: Int = 100, minHistory: Int = 300
+  ) {
+    self.window = window
+    self.smoothingSpan = smoothingSpan
+    self.candidates = candidates
+    self.refresh = refresh
+    self.minHistory = minHistory
+  }
+
+  var alpha: Double { 2 / (Double(smoothingSpan) + 1) }
+
+  /// ε chosen on `smoothed` (telemanom's criterion); nil when no candidate flags anything.
+  func epsilon(_ smoothed: ArraySlice<Double>) -> Double? {
+    let n = Double(smoothed.count)
+    let mean = smoothed.reduce(0, +) / n
+    let std = (smoothed.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+    guard std > 0, mean != 0 else { return nil }
+    var best: (score: Double, epsilon: Double)?
+    for z in candidates {
+      let epsilon = mean + z * std
+      var below = (count: 0.0, sum: 0.0, squares: 0.0)
+      var above = 0
+      var runs = 0
+      var previousAbove = false
+      for e in smoothed {
+        if e > epsilon {
+          above += 1
+          if !previousAbove { runs += 1 }
+          previousAbove = true
+        } else {
+          below.count += 1
+          below.sum += e
+          below.squares += e * e
+          previousAbove = false
+        }
+      }
+      guard above > 0, below.count > 0 else { continue }
+      let belowMean = below.sum / below.count
+      let belowStd = max(below.squares / below.count - belowMean * belowMean, 0).squareRoot()
+      let score = ((mean - belowMean) / mean + (std - belowStd) / std) / Double(above + runs * runs)
+      if best == nil || score > best!.score { best = (score, epsilon) }
+    }
+    return best?.epsilon
+  }
+
+  /// The cut-off for the row after the calibration scores.
+  public func calibrate(trainingScores: [Float]) throws -> Float {
+    cutoffs(for: trainingScores + [0], calibrationCount: trainingScores.count, calibrated: 0).last ?? .infinity
+  }
+
+  /// Streams over every score: the calibration scores are simply its first history.
+  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
+    let alpha = self.alpha
+    var cutoffs = [Float](repeating: .infinity, count: scores.count)
+    var smoothed = [Double](repeating: 0, count: scores.count)
+    var epsilon: Double?
+    for t in scores.indices {
+      if t >= minHistory {
+        if (t - minHistory) % refresh == 0 { epsilon = self.epsilon(smoothed[max(0, t - window)..<t]) }
+        if let epsilon { cutoffs[t] = Float((epsilon - (1 - alpha) * smoothed[t - 1]) / alpha) }
+      }
+      let s = Double(scores[t])
+      smoothed[t] = t == 0 ? s : alpha * s + (1 - alpha) * smoothed[t - 1]
+    }
+    return cutoffs
+  }
+}
