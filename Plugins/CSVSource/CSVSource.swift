@@ -42,8 +42,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     path = parameters.text("path")
     request = ColumnRequest(time: parameters.text("time_column"), columns: parameters.textList("columns"))
     timeParser = TimestampParser(format: parameters.text("time_format"))
-    gaps = GapPolicy(rawValue: parameters.text("gaps")) ?? .ffill
-    duplicates = DuplicatePolicy(rawValue: parameters.text("duplicates")) ?? .error
+    gaps = try parameters.choice("gaps")
+    duplicates = try parameters.choice("duplicates")
     delimiter = byte
   }
 

@@ -66,24 +66,24 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     window = parameters.integer("window")
     units = parameters.integer("units")
     dropout = Float(parameters.number("dropout"))
-    scalerKind = FeatureScaler.Kind(rawValue: parameters.text("scaler")) ?? .standard
-    transform = SeriesTransform(parameters: parameters)
-    attribution = Attribution(rawValue: parameters.text("attribution")) ?? .lastStep
+    scalerKind = try parameters.choice("scaler")
+    transform = try parameters.choice("transform")
+    attribution = try parameters.choice("attribution")
   }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let preprocessing = try Preprocessing(transform: transform, scaler: scalerKind, fittedOn: train)
     let windows = try self.windows(
       preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
-    let trainer = makeTrainer(features: train.featureNames)
+    let trainer = try makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
     fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
     return TrainingReport(history: history)
   }
 
   /// A trainer around a freshly initialised model for `features`.
-  public func makeTrainer(features: [String]) -> Trainer {
-    FittedNetwork.trainer(parameters) { options in
+  public func makeTrainer(features: [String]) throws -> Trainer {
+    try FittedNetwork.trainer(parameters) { options in
       Architectures.lstmAutoencoder(
         features: features.count, steps: window, units: units, dropout: dropout, seed: options.seed)
     }

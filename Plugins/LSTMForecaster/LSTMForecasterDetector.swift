@@ -48,11 +48,11 @@ public final class LSTMForecasterDetector: NeuralDetector {
     guard !units.isEmpty, units.allSatisfy({ $0 > 0 }) else {
       throw SeismoError.config(key: "detector.units", location: nil, message: "expected one or more positive integers")
     }
-    activation = ActivationFunction(rawValue: parameters.text("activation")) ?? .relu
+    activation = try parameters.choice("activation")
     dropout = Float(parameters.number("dropout"))
     perWindow = parameters.text("normalization") == "window"
-    scalerKind = FeatureScaler.Kind(rawValue: parameters.text("scaler")) ?? .minmax
-    transform = SeriesTransform(parameters: parameters)
+    scalerKind = try parameters.choice("scaler")
+    transform = try parameters.choice("transform")
     guard !(perWindow && transform != .level) else {
       throw SeismoError.config(
         key: "detector.transform", location: nil, message: "normalization 'window' works on levels; use transform: level")
@@ -64,15 +64,15 @@ public final class LSTMForecasterDetector: NeuralDetector {
       transform: transform, scaler: perWindow ? .none : scalerKind, fittedOn: train)
     let (inputs, targets) = try samples(
       preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
-    let trainer = makeTrainer(features: train.featureNames)
+    let trainer = try makeTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
     fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
     return TrainingReport(history: history)
   }
 
   /// A trainer around a freshly initialised model for `features`.
-  public func makeTrainer(features: [String]) -> Trainer {
-    FittedNetwork.trainer(parameters) { options in
+  public func makeTrainer(features: [String]) throws -> Trainer {
+    try FittedNetwork.trainer(parameters) { options in
       Architectures.lstmForecaster(
         features: features.count, units: units, outputs: features.count, activation: activation, dropout: dropout,
         seed: options.seed)

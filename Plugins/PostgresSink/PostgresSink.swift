@@ -49,10 +49,12 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           String(decoding: try summary.jsonData(), as: UTF8.self),
           String(decoding: try encoder.encode(run.timings), as: UTF8.self),
         ])
-      guard let id = inserted.rows.first?.first ?? nil else { throw SeismoError.state("postgres: the run row got no id") }
+      guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
+        throw SeismoError.state("postgres: the run row got no usable id")
+      }
       try db.copy(
         "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)",
-        byteChunks: Self.scoreChunks(run, id: Int64(id) ?? 0))
+        byteChunks: Self.scoreChunks(run, id: runKey))
       for (event, described) in zip(run.events, summary.events ?? []) {
         let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
         try db.execute(

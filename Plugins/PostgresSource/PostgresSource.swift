@@ -36,7 +36,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   public init(parameters: Parameters) throws {
     p = parameters
-    gaps = GapPolicy(rawValue: parameters.text("gaps")) ?? .ffill
+    gaps = try parameters.choice("gaps")
     guard parameters.text("table").isEmpty != parameters.text("query").isEmpty else {
       throw SeismoError.config(key: "source.table", location: nil, message: "give either table or query (exactly one)")
     }

@@ -26,7 +26,7 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
 
   public init(parameters: Parameters) throws {
     window = parameters.integer("window")
-    transform = SeriesTransform(parameters: parameters)
+    transform = try parameters.choice("transform")
     minStd = parameters.number("min_std")
   }
 

@@ -37,7 +37,7 @@ public struct PercentileThreshold: Threshold, ConfigurablePlugin {
 
   public init(parameters: Parameters) throws {
     percentile = parameters.number("percentile")
-    calibration = Calibration(rawValue: parameters.text("calibrate_on")) ?? .training
+    calibration = try parameters.choice("calibrate_on")
     holdoutFraction = parameters.number("holdout_fraction")
   }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import SeismoCore
+
 /// `detect --save-model` then `score --model`: the same scores without retraining.
 @Suite struct SavedModelTests {
   static let config = """
@@ -73,5 +75,51 @@ import Testing
       #expect(result.stderr.hasPrefix(expected), "\(arguments): \(result.stderr)")
       #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
+  }
+
+  @Test func olderModelsLoadWithDefaultsAndBadChoicesAreClearErrors() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 160, spikes: [140]))
+    try scratch.write(
+      "run.yaml",
+      Self.config.replacingOccurrences(
+        of: "{ plugin: lstm-forecaster, window: 6, units: [8], epochs: 3, activation: tanh }",
+        with: "{ plugin: rolling-zscore, window: 10 }"))
+    #expect(
+      try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url).status == 0)
+    let (tensors, metadata) = try TensorArchive.decode(
+      try Data(contentsOf: scratch.url.appendingPathComponent("m.seismo")), origin: "m")
+
+    /// `metadata` with `section`'s parameters edited by `change`.
+    func edit(_ metadata: [String: String], _ section: String, _ change: (inout [String: Any]) -> Void) throws
+      -> [String: String]
+    {
+      var edited = metadata
+      var choice = try JSONSerialization.jsonObject(with: Data(metadata["seismo." + section]!.utf8)) as! [String: Any]
+      var parameters = choice["parameters"] as! [String: Any]
+      change(&parameters)
+      choice["parameters"] = parameters
+      edited["seismo." + section] = String(decoding: try JSONSerialization.data(withJSONObject: choice), as: UTF8.self)
+      return edited
+    }
+    func write(_ name: String, _ metadata: [String: String]) throws {
+      try TensorArchive.encode(tensors, metadata: metadata).write(to: scratch.url.appendingPathComponent(name))
+    }
+    // A model saved before `transform`, `calibrate_on` and `holdout_fraction` existed.
+    let older = try edit(edit(metadata, "detector") { $0["transform"] = nil }, "threshold") {
+      $0["calibrate_on"] = nil
+      $0["holdout_fraction"] = nil
+    }
+    #expect(!older["seismo.detector"]!.contains("transform") && !older["seismo.threshold"]!.contains("calibrate_on"))
+    try write("old.seismo", older)
+    let old = try CLI.run(["score", "--model", "old.seismo", "data.csv", "--out", "b", "--quiet"], in: scratch.url)
+    #expect(old.status == 0, "\(old.stderr)")
+    #expect(column(try scratch.read("a/scores.csv"), "score") == column(try scratch.read("b/scores.csv"), "score"))
+    // A value that is not one of the choices: one clear line, no crash.
+    try write("bad.seismo", try edit(metadata, "detector") { $0["transform"] = "cubic" })
+    let bad = try CLI.run(["score", "--model", "bad.seismo", "data.csv", "--out", "c", "--quiet"], in: scratch.url)
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("transform") && bad.stderr.contains("'cubic' is not one of its choices"), "\(bad.stderr)")
+    #expect(bad.stderr.split(separator: "\n").count == 1)
   }
 }

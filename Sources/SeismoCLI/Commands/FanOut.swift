@@ -42,8 +42,7 @@ enum FanOut {
   static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool) throws -> Combined {
     let started = Date()
     let registry = StandardPlugins.registry
-    guard let sourceEntry = registry.sources[config.source.plugin] else { throw SeismoError.state("no source plugin") }
-    let loaded = try sourceEntry.make(config.source.parameters).load()
+    let loaded = try DetectionPipeline(registry: registry, config: config).loadSource()
     let names = loaded.frame.featureNames
     if !quiet {
       Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")

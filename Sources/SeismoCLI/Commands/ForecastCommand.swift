@@ -47,7 +47,7 @@ struct ForecastCommand: ParsableCommand {
           key: "detector.plugin", location: config, message: "forecast needs lstm-forecaster, not '\(runConfig.detector.plugin)'")
       }
       guard horizon >= 1 else { throw SeismoError.invalidInput("--horizon must be at least 1") }
-      let loaded = try StandardPlugins.registry.sources[runConfig.source.plugin]!.make(runConfig.source.parameters).load()
+      let loaded = try DetectionPipeline(registry: StandardPlugins.registry, config: runConfig).loadSource()
       let frame = loaded.frame
       let trainRows = try SplitPolicy(parameters: runConfig.split).trainRows(of: frame)
       guard trainRows < frame.rowCount else { throw SeismoError.invalidInput("the split leaves no test rows to forecast") }

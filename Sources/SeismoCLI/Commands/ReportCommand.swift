@@ -34,11 +34,17 @@ struct ReportCommand: ParsableCommand {
     let scored = try run.scores(["score", "is_anomaly"] + summary.features.map { "error_" + $0 }, gaps: .drop)
     let rowOf = Dictionary(uniqueKeysWithValues: frame.timestamps.enumerated().map { ($1, $0) })
     let f = summary.features.count
+    let scoreRows = try scored.timestamps.map { t in
+      guard let row = rowOf[t] else {
+        throw SeismoError.file(path: run.scoresPath, message: "a scored row has no input values; the file was edited")
+      }
+      return row
+    }
     var data = ReportData(
       runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
-      trainRows: summary.split.trainRows, scoreRows: scored.timestamps.map { rowOf[$0]! }, scores: scored.column(0),
+      trainRows: summary.split.trainRows, scoreRows: scoreRows, scores: scored.column(0),
       topFeatures: (0..<scored.rowCount).map { r in
-        summary.features[(0..<f).max { scored[r, 2 + $0] < scored[r, 2 + $1] }!]
+        summary.features[(0..<f).max { scored[r, 2 + $0] < scored[r, 2 + $1] } ?? 0]
       },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,
       flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history,

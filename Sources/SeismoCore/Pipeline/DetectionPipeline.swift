@@ -29,7 +29,7 @@ public struct DetectionPipeline {
       return try body()
     }
 
-    let loaded = try timed("load_s") { try make(registry.sources, config.source).load() }
+    let loaded = try timed("load_s") { try loadSource() }
     return try run(loaded, started: started, timings: timings, observer: observer, log: log)
   }
 
@@ -206,6 +206,9 @@ public struct DetectionPipeline {
     result.lookahead = detector.lookahead
     return result
   }
+
+  /// Reads the config's source.
+  public func loadSource() throws -> LoadedFrame { try make(registry.sources, config.source).load() }
 
   /// Builds the chosen plugin. Parameters declared since `choice` was made (a model saved by an
   /// older Seismo) take their defaults.

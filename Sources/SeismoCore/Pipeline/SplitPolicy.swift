@@ -62,7 +62,7 @@ public struct SplitPolicy: Sendable, Equatable {
     let refit = parameters.integer("refit_every")
     self.init(
       trainFraction: parameters.number("train_fraction"), trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
-      refitEvery: refit > 0 ? refit : nil, refitWindow: RefitWindow(rawValue: parameters.text("refit_window")) ?? .expanding)
+      refitEvery: refit > 0 ? refit : nil, refitWindow: try parameters.choice("refit_window"))
   }
 
   /// The number of leading rows of `frame` that train; at least one row trains.

@@ -48,6 +48,17 @@ public struct Parameters: Sendable, Equatable, Codable {
     return v
   }
 
+  /// A `.choice` parameter as its enum case. Validation only lets declared choices through, but
+  /// parameters read back from a saved model are checked again here: an unknown value is a
+  /// clear error, never a silent fallback to some default.
+  public func choice<T: RawRepresentable>(_ name: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
+    let text = self.text(name)
+    guard let value = T(rawValue: text) else {
+      throw SeismoError.config(key: name, location: nil, message: "'\(text)' is not one of its choices")
+    }
+    return value
+  }
+
   /// Sets one value (used by commands that fill parameters programmatically, e.g. the demo).
   public mutating func set(_ name: String, _ value: ParameterValue) { values[name] = value }
 

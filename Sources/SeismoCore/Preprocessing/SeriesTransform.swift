@@ -15,8 +15,6 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
     "transform", .choice(allCases.map(\.rawValue)), default: .text(SeriesTransform.level.rawValue),
     help: "what the detector sees: level (the values), diff (change from the previous row) or log_return (ln(x/x_prev))")
 
-  public init(parameters: Parameters) { self = SeriesTransform(rawValue: parameters.text("transform")) ?? .level }
-
   /// Rows lost at the start.
   public var lostRows: Int { self == .level ? 0 : 1 }
 

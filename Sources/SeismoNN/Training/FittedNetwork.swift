@@ -17,11 +17,11 @@ public struct FittedNetwork {
   }
 
   /// A trainer set up from the shared `TrainingParameters` around `model(options)`.
-  public static func trainer(_ parameters: Parameters, model: (TrainingOptions) -> Sequential) -> Trainer {
+  public static func trainer(_ parameters: Parameters, model: (TrainingOptions) -> Sequential) throws -> Trainer {
     let options = TrainingParameters.options(parameters)
     return Trainer(
-      model: model(options), loss: TrainingParameters.loss(parameters), optimizer: TrainingParameters.optimizer(parameters),
-      options: options)
+      model: model(options), loss: try TrainingParameters.loss(parameters),
+      optimizer: try TrainingParameters.optimizer(parameters), options: options)
   }
 
   /// Throws unless `frame` has the trained features; `detector` names the plugin in errors.
@@ -42,14 +42,14 @@ public struct FittedNetwork {
   /// Rebuilds a fitted network from a saved state; `trainer` makes the untrained network for the
   /// saved features, whose weights are then loaded. `transform` is the detector's own.
   public static func restore(
-    _ state: DetectorState, detector: String, transform: SeriesTransform, trainer makeTrainer: ([String]) -> Trainer
+    _ state: DetectorState, detector: String, transform: SeriesTransform, trainer makeTrainer: ([String]) throws -> Trainer
   ) throws -> FittedNetwork {
     guard let scalerText = state.metadata["scaler"], let featuresText = state.metadata["features"],
       let scaler = try? JSONDecoder().decode(FeatureScaler.self, from: Data(scalerText.utf8)),
       let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)),
       scaler.offset.count == features.count
     else { throw SeismoError.state("the saved state has no usable scaler and feature list for \(detector)") }
-    let trainer = makeTrainer(features)
+    let trainer = try makeTrainer(features)
     try trainer.model.load(state.tensors, origin: "saved \(detector) model")
     return FittedNetwork(
       trainer: trainer, preprocessing: Preprocessing(transform: transform, scaler: scaler), features: features)

@@ -8,7 +8,7 @@ public protocol NeuralDetector: Detector, ConfigurablePlugin {
   /// What the network sees: levels or changes (a detector parameter).
   var transform: SeriesTransform { get }
   /// A trainer around a freshly initialised network for `features`.
-  func makeTrainer(features: [String]) -> Trainer
+  func makeTrainer(features: [String]) throws -> Trainer
 }
 
 extension NeuralDetector {

@@ -41,9 +41,9 @@ public enum TrainingParameters {
     return o
   }
 
-  public static func optimizer(_ p: Parameters) -> any Optimizer {
-    (OptimizerKind(rawValue: p.text("optimizer")) ?? .adam).make(learningRate: Float(p.number("learning_rate")))
+  public static func optimizer(_ p: Parameters) throws -> any Optimizer {
+    try p.choice("optimizer", as: OptimizerKind.self).make(learningRate: Float(p.number("learning_rate")))
   }
 
-  public static func loss(_ p: Parameters) -> Loss { Loss(rawValue: p.text("loss")) ?? .mse }
+  public static func loss(_ p: Parameters) throws -> Loss { try p.choice("loss") }
 }
