@@ -165,3 +165,51 @@ import Testing
     #expect(Array(long.prefix(short.count)) == short)
   }
 }
+
+@Suite struct RefitIntervalTests {
+  func day(_ y: Int, _ m: Int, _ d: Int) -> Timestamp { Timestamp(CivilTime.days(year: y, month: m, day: d)) * 86_400 }
+
+  @Test func parsesRowsAndPeriods() throws {
+    #expect(try RefitInterval(parsing: "250") == .rows(250))
+    #expect(try RefitInterval(parsing: "30d") == .days(30))
+    #expect(try RefitInterval(parsing: "13w") == .days(91))
+    #expect(try RefitInterval(parsing: "6m") == .months(6))
+    #expect(try RefitInterval(parsing: "1Y") == .months(12))
+    #expect(try RefitInterval(parsing: "0") == nil)
+    #expect(throws: SeismoError.self) { try RefitInterval(parsing: "1q") }
+    #expect(throws: SeismoError.self) { try RefitInterval(parsing: "-3d") }
+    #expect(throws: SeismoError.self) { try RefitInterval(parsing: "y") }
+  }
+
+  @Test func monthsKeepTheDayClampedToTheMonth() {
+    let month = RefitInterval.months(1)
+    #expect(month.advance(day(2020, 1, 31), by: 1) == day(2020, 2, 29), "leap February")
+    #expect(month.advance(day(2020, 1, 31), by: 13) == day(2021, 2, 28))
+    #expect(RefitInterval.months(12).advance(day(2019, 12, 15), by: 2) == day(2021, 12, 15))
+    #expect(RefitInterval.days(7).advance(day(2020, 12, 28), by: 1) == day(2021, 1, 4))
+  }
+
+  @Test func monthlyFoldsStartOnTheFirstRowOfEachPeriod() throws {
+    // Business days (no weekends) from 2020-01-01; the first 100 rows train.
+    var times: [Timestamp] = []
+    var t = day(2020, 1, 1)
+    while times.count < 300 {
+      let weekday = (t / 86_400 + 4) % 7  // 1970-01-01 was a Thursday: 0 = Sunday
+      if weekday != 0 && weekday != 6 { times.append(t) }
+      t += 86_400
+    }
+    let frame = try Frame(timestamps: times, featureNames: ["x"], values: times.map { _ in 1 })
+    let folds = try SplitPolicy(trainFraction: 1, refitEvery: .months(3)).folds(of: frame, trainRows: 100)
+    let first = times[100]  // 2020-05-20
+    #expect(CivilTime.format(first, withTime: false) == "2020-05-20")
+    // Quarters from there: 2020-08-20, 2020-11-20, 2021-02-20 (a Saturday → the Monday after).
+    #expect(
+      folds.map { CivilTime.format(times[$0.trainEnd], withTime: false) } == [
+        "2020-05-20", "2020-08-20", "2020-11-20", "2021-02-22",
+      ])
+    #expect(folds.last!.scoreEnd == 300 && folds.dropLast().indices.allSatisfy { folds[$0].scoreEnd == folds[$0 + 1].trainEnd })
+    let indexed = try Frame(
+      timestamps: (0..<300).map { Timestamp($0) }, timeKind: .index, featureNames: ["x"], values: times.map { _ in 1 })
+    #expect(throws: SeismoError.self) { try SplitPolicy(refitEvery: .months(1)).folds(of: indexed, trainRows: 100) }
+  }
+}

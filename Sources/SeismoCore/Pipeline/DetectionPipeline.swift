@@ -62,7 +62,7 @@ public struct DetectionPipeline {
     let trainRows = try split.trainRows(of: frame)
     let rule = try make(registry.thresholds, config.threshold)
     let fitted = try walkForward(
-      frame, folds: split.folds(rows: frame.rowCount, trainRows: trainRows), rule: rule, observer: observer, log: log)
+      frame, folds: try split.folds(of: frame, trainRows: trainRows), rule: rule, observer: observer, log: log)
     timings["fit_s"] = fitted.fitSeconds
     timings["score_s"] = fitted.scoreSeconds
     timings["threshold_s"] = fitted.thresholdSeconds

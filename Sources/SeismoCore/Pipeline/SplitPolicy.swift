@@ -10,8 +10,8 @@ public struct SplitPolicy: Sendable, Equatable {
   public var trainUntil: Timestamp?
   /// When set, at most this many rows train.
   public var maxTrainRows: Int?
-  /// Walk-forward: refit every this many rows (nil: fit once).
-  public var refitEvery: Int?
+  /// Walk-forward: refit every this many rows or this calendar period (nil: fit once).
+  public var refitEvery: RefitInterval?
   /// Walk-forward folds train on every earlier row (`expanding`) or on as many rows as the first
   /// fold, ending where the fold starts (`rolling`).
   public var refitWindow: RefitWindow
@@ -31,15 +31,17 @@ public struct SplitPolicy: Sendable, Equatable {
       "max_train_rows", .integer(0...Int(Int32.max)), default: .integer(0),
       help: "at most this many rows train (0: no cap)"),
     ParameterSpec(
-      "refit_every", .integer(0...Int(Int32.max)), default: .integer(0),
-      help: "walk-forward: refit the detector and threshold every this many test rows, on the rows before them (0: fit once)"),
+      "refit_every", .text, default: .text("0"),
+      help:
+        "walk-forward: refit the detector and threshold on the rows before, every N rows (250) or period (30d, 13w, 6m, 1y); 0: fit once"
+    ),
     ParameterSpec(
       "refit_window", .choice(RefitWindow.allCases.map(\.rawValue)), default: .text(RefitWindow.expanding.rawValue),
       help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)"),
   ]
 
   public init(
-    trainFraction: Double = 0.8, trainUntil: Timestamp? = nil, maxTrainRows: Int? = nil, refitEvery: Int? = nil,
+    trainFraction: Double = 0.8, trainUntil: Timestamp? = nil, maxTrainRows: Int? = nil, refitEvery: RefitInterval? = nil,
     refitWindow: RefitWindow = .expanding
   ) {
     self.trainFraction = trainFraction
@@ -59,10 +61,9 @@ public struct SplitPolicy: Sendable, Equatable {
       cut = t
     }
     let cap = parameters.integer("max_train_rows")
-    let refit = parameters.integer("refit_every")
     self.init(
       trainFraction: parameters.number("train_fraction"), trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
-      refitEvery: refit > 0 ? refit : nil, refitWindow: try parameters.choice("refit_window"))
+      refitEvery: try RefitInterval(parsing: parameters.text("refit_every")), refitWindow: try parameters.choice("refit_window"))
   }
 
   /// The number of leading rows of `frame` that train; at least one row trains.
@@ -85,14 +86,16 @@ public struct SplitPolicy: Sendable, Equatable {
 }
 
 extension SplitPolicy {
-  /// The folds of a frame of `rows` rows whose first `trainRows` train the first model: one fold
-  /// without `refitEvery`, else one per `refitEvery` rows after the first training part.
-  public func folds(rows: Int, trainRows: Int) -> [Fold] {
+  /// The folds of `frame` whose first `trainRows` train the first model: one fold without
+  /// `refitEvery`, else one per interval after the first training part.
+  public func folds(of frame: Frame, trainRows: Int) throws -> [Fold] {
+    let rows = frame.rowCount
     guard let refitEvery, trainRows < rows else { return [Fold(trainStart: 0, trainEnd: trainRows, scoreEnd: rows)] }
-    return stride(from: trainRows, to: rows, by: refitEvery).map { start in
+    let starts = try refitEvery.foldStarts(timestamps: frame.timestamps, timeKind: frame.timeKind, trainRows: trainRows)
+    return starts.enumerated().map { k, start in
       Fold(
-        trainStart: refitWindow == .rolling ? start - trainRows : 0, trainEnd: start,
-        scoreEnd: Swift.min(start + refitEvery, rows))
+        trainStart: refitWindow == .rolling ? Swift.max(0, start - trainRows) : 0, trainEnd: start,
+        scoreEnd: k + 1 < starts.count ? starts[k + 1] : rows)
     }
   }
 }
