@@ -157,6 +157,18 @@ import Testing
     #expect(events == [EventRule.Event(start: 6, end: 10, alert: 8, flagged: 4)])
   }
 
+  @Test func minMarginPrunesEventsThatBarelyCrossTheCutoff() {
+    // Cut-off 10 everywhere; margin 0.2 needs a score of 12. Event 1 (rows 0–2) peaks at 11:
+    // pruned. Event 2 (rows 5–7) reaches 13 on its second row: it alerts there.
+    let scores: [Float] = [11, 10.5, 11, 0, 0, 10.5, 13, 11]
+    let cutoffs = [Float](repeating: 10, count: scores.count)
+    let rule = EventRule(mergeGap: 1, minMargin: 0.2)
+    #expect(rule.events(scores: scores, cutoffs: cutoffs) == [EventRule.Event(start: 5, end: 7, alert: 6, flagged: 3)])
+    #expect(EventRule(mergeGap: 1).events(scores: scores, cutoffs: cutoffs).map(\.alert) == [0, 5])
+    // The margin is relative to the cut-off's magnitude, so negative cut-offs work too.
+    #expect(rule.events(scores: [-0.9, -0.7], cutoffs: [-1, -1]).map(\.alert) == [1])
+  }
+
   @Test func alertsArePointInTime() {
     // Appending flags never moves an earlier alert.
     let rule = EventRule(mergeGap: 2, minLength: 2)

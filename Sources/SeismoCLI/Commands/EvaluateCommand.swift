@@ -213,13 +213,21 @@ struct LabelledRun {
   /// The windows key used, for NAB-style labels.
   let key: String?
   let summary: RunSummary
-  /// Per input row: the score (nil in warm-up), whether flagged, whether it alerts, whether labelled.
+  /// Per input row: the score (nil in warm-up), its cut-off (infinity: none), whether flagged,
+  /// whether it alerts, whether labelled.
   let scores: [Float?]
+  let cutoffs: [Float]
   let flags: [Bool]
   let alerts: [Bool]
   let labelled: [Bool]
   /// Rows of the training part.
   let trainRows: Int
+
+  /// Whether row `i`'s score clears its cut-off by the events rule's margin.
+  func clearsMargin(_ i: Int) -> Bool {
+    guard let score = scores[i] else { return false }
+    return Double(score) - Double(cutoffs[i]) >= rule.minMargin * abs(Double(cutoffs[i]))
+  }
 
   /// How the run grouped flags into events (the defaults for runs written before events existed).
   var rule: EventRule {
@@ -234,6 +242,10 @@ struct LabelledRun {
     let scored = try run.scores(["score", "is_anomaly"] + (run.hasAlerts ? ["alert"] : []), gaps: .drop)
     let rowOf = Dictionary(uniqueKeysWithValues: all.timestamps.enumerated().map { ($1, $0) })
     var scores = [Float?](repeating: nil, count: all.rowCount)
+    var cutoffs = [Float](repeating: .infinity, count: all.rowCount)
+    // Rows whose cut-off cell is empty (no cut-off yet) are not in this read: they keep infinity.
+    let thresholds = try run.scores(["threshold"], gaps: .drop)
+    for r in 0..<thresholds.rowCount { if let row = rowOf[thresholds.timestamps[r]] { cutoffs[row] = thresholds[r, 0] } }
     var flags = [Bool](repeating: false, count: all.rowCount)
     var alerts = [Bool](repeating: false, count: all.rowCount)
     for r in 0..<scored.rowCount {
@@ -244,6 +256,7 @@ struct LabelledRun {
       alerts[row] = run.hasAlerts ? scored[r, 2] != 0 : flags[row]
     }
     self.scores = scores
+    self.cutoffs = cutoffs
     self.flags = flags
     self.alerts = alerts
     trainRows = summary.split.trainRows
@@ -304,7 +317,7 @@ struct LabelledRun {
     guard !judged.isEmpty else { throw SeismoError.invalidInput("\(folder) has no scored rows in the \(part.rawValue) part") }
     let judgedFlags = judged.map { flags[$0] }
     let judgedLabels = judged.map { labelled[$0] }
-    let detected = rule.events(judgedFlags).map { $0.start...$0.end }
+    let detected = rule.events(judgedFlags, clearsMargin: judged.map { clearsMargin($0) }).map { $0.start...$0.end }
     return EvaluationReport(
       part: part.rawValue, rows: Evaluation(flags: judgedFlags, labels: judgedLabels),
       events: EventMetrics(detected: detected, labelled: EventMetrics.segments(judgedLabels), rows: judged.count),
@@ -317,7 +330,10 @@ struct LabelledRun {
     var detections = alerts
     if let cutoff {
       detections = [Bool](repeating: false, count: scores.count)
-      for event in rule.events(scores.map { ($0 ?? -.infinity) > cutoff }) { detections[event.alert] = true }
+      let values = scores.map { $0 ?? -.infinity }
+      for event in rule.events(scores: values, cutoffs: [Float](repeating: cutoff, count: values.count)) {
+        detections[event.alert] = true
+      }
     }
     return NABScore(detections: detections, windows: EventMetrics.segments(labelled), profile: profile)
   }

@@ -174,7 +174,7 @@ public struct DetectionPipeline {
 
   /// The events of the rows whose score is strictly above its cut-off.
   static func events(_ scores: Scores, cutoffs: [Float], rule: EventRule) -> [EventRule.Event] {
-    rule.events(zip(scores.values, cutoffs).map { $0 > $1 })
+    rule.events(scores: scores.values, cutoffs: cutoffs)
   }
 
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.

@@ -3,14 +3,18 @@
 ///
 /// Scanning the flags in time order, a flagged row within `merge_gap` unflagged rows of the
 /// previous flagged row continues the current event; otherwise it starts a new one. An event
-/// **alerts** on the row where it reaches `min_length` flagged rows (its first row with the
-/// default 1); an event that never reaches `min_length` is dropped. Both decisions use only rows
-/// up to the alert row, so alerts are point in time: appending rows never moves an earlier alert.
+/// **alerts** on the first row where it has `min_length` flagged rows (its first row with the
+/// default 1) and, with `min_margin` m > 0, at least one row whose score s clears its cut-off c by
+/// m·|c| — the causal form of telemanom's pruning of events whose peak is barely above the
+/// threshold. An event that never alerts is dropped. Every decision uses only rows up to the
+/// alert row, so alerts are point in time: appending rows never moves an earlier alert.
 public struct EventRule: Sendable, Equatable {
   /// Unflagged rows allowed inside one event.
   public var mergeGap: Int
   /// Flagged rows an event needs before it alerts.
   public var minLength: Int
+  /// How far, as a fraction of the cut-off's magnitude, one of its rows must clear the cut-off.
+  public var minMargin: Double
 
   public static let parameters: [ParameterSpec] = [
     ParameterSpec(
@@ -19,15 +23,22 @@ public struct EventRule: Sendable, Equatable {
     ParameterSpec(
       "min_length", .integer(1...1_000_000), default: .integer(1),
       help: "flagged rows an event needs before it alerts; shorter events are dropped"),
+    ParameterSpec(
+      "min_margin", .number(0...1_000_000), default: .number(0),
+      help: "an event alerts only once a row clears its cut-off by this fraction of the cut-off; events that never do are dropped"
+    ),
   ]
 
-  public init(mergeGap: Int = 0, minLength: Int = 1) {
+  public init(mergeGap: Int = 0, minLength: Int = 1, minMargin: Double = 0) {
     self.mergeGap = mergeGap
     self.minLength = minLength
+    self.minMargin = minMargin
   }
 
   public init(parameters: Parameters) {
-    self.init(mergeGap: parameters.integer("merge_gap"), minLength: parameters.integer("min_length"))
+    self.init(
+      mergeGap: parameters.integer("merge_gap"), minLength: parameters.integer("min_length"),
+      minMargin: parameters.number("min_margin"))
   }
 
   /// One event: indices into the flag array.
@@ -41,23 +52,39 @@ public struct EventRule: Sendable, Equatable {
     public var flagged: Int
   }
 
-  /// The events of `flags`, in time order.
-  public func events(_ flags: [Bool]) -> [Event] {
+  /// The events of rows whose score is strictly above its cut-off, in time order.
+  public func events(scores: [Float], cutoffs: [Float]) -> [Event] {
+    let flags = zip(scores, cutoffs).map { $0 > $1 }
+    let clears = zip(scores, cutoffs).map { Double($0) - Double($1) >= minMargin * abs(Double($1)) }
+    return events(flags, clearsMargin: clears)
+  }
+
+  /// The events of `flags`, in time order; `clearsMargin[i]` says whether row i clears its
+  /// cut-off by `minMargin` (every row does when omitted).
+  public func events(_ flags: [Bool], clearsMargin: [Bool]? = nil) -> [Event] {
     var events: [Event] = []
     var current: Event?
+    var cleared = false  // a row of the current event cleared the margin
+    var alerted = false
     func close() {
-      if let event = current, event.flagged >= minLength { events.append(event) }
+      if let event = current, alerted { events.append(event) }
       current = nil
     }
     for (i, flag) in flags.enumerated() where flag {
       if var event = current, i - event.end - 1 <= mergeGap {
         event.end = i
         event.flagged += 1
-        if event.flagged == minLength { event.alert = i }
         current = event
       } else {
         close()
         current = Event(start: i, end: i, alert: i, flagged: 1)
+        cleared = false
+        alerted = false
+      }
+      cleared = cleared || (clearsMargin?[i] ?? true)
+      if !alerted, current!.flagged >= minLength, cleared {
+        current!.alert = i
+        alerted = true
       }
     }
     close()
