@@ -14,6 +14,7 @@ public final class PGConnection {
   /// the PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, …).
   public init(_ conninfo: String) throws {
     target = conninfo.isEmpty ? "the PG* environment" : Self.redact(conninfo)
+    try Self.checkURL(conninfo, target: target)
     let withName = conninfo.isEmpty ? "application_name=seismo" : conninfo
     guard let handle = PQconnectdb(Self.withApplicationName(withName)) else {
       throw SeismoError.state("postgres: out of memory connecting to \(target)")
@@ -22,7 +23,8 @@ public final class PGConnection {
     guard PQstatus(handle) == CONNECTION_OK else {
       // No PQfinish here: a class whose stored properties are set runs deinit even when init throws.
       let message = Self.clean(String(cString: PQerrorMessage(handle)))
-      throw SeismoError.state("postgres: cannot connect to \(target): \(Self.redact(message))")
+      throw SeismoError.state(
+        "postgres: cannot connect to \(target): \(Self.redact(message, hiding: Self.password(in: conninfo)))")
     }
     PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs (e.g. "already exists") stay quiet
   }
@@ -96,16 +98,68 @@ public final class PGConnection {
     schema.isEmpty ? quote(table) : quote(schema) + "." + quote(table)
   }
 
-  /// A conninfo or URL with its password replaced by `***`.
-  public static func redact(_ text: String) -> String {
+  /// A conninfo or URL with its password replaced by `***`; `password`, when given, is also
+  /// removed wherever it appears (libpq echoes parts of a malformed URL in its messages).
+  public static func redact(_ text: String, hiding password: String? = nil) -> String {
     var out = text
-    if let regex = try? NSRegularExpression(pattern: "(://[^:/@\\s]*:)[^@\\s]*@") {
+    if let password, !password.isEmpty {
+      out = out.replacingOccurrences(of: password, with: "***")
+      if let decoded = password.removingPercentEncoding, !decoded.isEmpty {
+        out = out.replacingOccurrences(of: decoded, with: "***")
+      }
+    }
+    // The password runs to the last '@' before the host: it may itself contain '@'.
+    if let regex = try? NSRegularExpression(pattern: "(://[^:/@\\s]*:)[^/\\s]*@") {
       out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***@")
     }
     if let regex = try? NSRegularExpression(pattern: "(password\\s*=\\s*)('[^']*'|\\S+)", options: .caseInsensitive) {
       out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***")
     }
     return out
+  }
+
+  /// The password of a URL (as written, still percent-encoded) or of a `password=` conninfo.
+  static func password(in conninfo: String) -> String? {
+    if let authority = urlAuthority(conninfo), let at = authority.lastIndex(of: "@") {
+      let userinfo = authority[..<at]
+      return userinfo.firstIndex(of: ":").map { String(userinfo[userinfo.index(after: $0)...]) }
+    }
+    guard let regex = try? NSRegularExpression(pattern: "password\\s*=\\s*('([^']*)'|(\\S+))", options: .caseInsensitive),
+      let match = regex.firstMatch(in: conninfo, range: NSRange(conninfo.startIndex..., in: conninfo))
+    else { return nil }
+    for group in [2, 3] {
+      if let range = Range(match.range(at: group), in: conninfo) { return String(conninfo[range]) }
+    }
+    return nil
+  }
+
+  /// The `user:password@host:port` part of a postgres URL; nil for a conninfo string.
+  static func urlAuthority(_ conninfo: String) -> Substring? {
+    guard let scheme = conninfo.range(of: "://"),
+      conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://")
+    else { return nil }
+    let rest = conninfo[scheme.upperBound...]
+    return rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)]
+  }
+
+  /// Refuses the URL mistakes whose libpq messages would show the password: an unencoded '@'
+  /// in the user or password, and a '%' not followed by two hex digits.
+  static func checkURL(_ conninfo: String, target: String) throws {
+    guard let authority = urlAuthority(conninfo) else { return }
+    if authority.filter({ $0 == "@" }).count > 1 {
+      throw SeismoError.state(
+        "postgres: the URL \(target) has '@' in its user or password; write it percent-encoded as %40")
+    }
+    var rest = Substring(conninfo)
+    while let percent = rest.firstIndex(of: "%") {
+      let digits = rest[rest.index(after: percent)...].prefix(2)
+      guard digits.count == 2, digits.allSatisfy(\.isHexDigit) else {
+        throw SeismoError.state(
+          "postgres: the URL \(redact(target, hiding: password(in: conninfo))) has a '%' that is not a percent-encoding (%XX); write a literal % as %25"
+        )
+      }
+      rest = rest[rest.index(after: percent)...]
+    }
   }
 
   // MARK: - Internals
