@@ -24,6 +24,12 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     indicator = parameters.text("indicator")
   }
 
+  /// Connects and checks the results schema, so a wrong URL, password or missing migration is
+  /// reported before any training.
+  public func prepare() throws {
+    try SchemaMigrator.requireCurrent(PGConnection(url))
+  }
+
   public func write(_ run: RunResult) throws {
     let db = try PGConnection(url)
     try SchemaMigrator.requireCurrent(db)

@@ -59,6 +59,28 @@ import Testing
     #expect(summary["event_count"] as? Int == 3)
   }
 
+  @Test func everyPluginAndTheSinkAreCheckedBeforeTheDataIsRead() throws {
+    // The data file does not exist: an error about anything else proves it came first.
+    let scratch = try Scratch()
+    try scratch.write(
+      "bad-detector.yaml",
+      "source: { plugin: csv, path: missing.csv }\ndetector: { plugin: lstm-forecaster, units: [0] }\n")
+    let detector = try CLI.run(["detect", "bad-detector.yaml", "--out", "o"], in: scratch.url)
+    #expect(detector.status == 1)
+    #expect(detector.stderr.contains("detector.units") && !detector.stderr.contains("missing.csv"), "\(detector.stderr)")
+    try scratch.write(
+      "bad-sink.yaml",
+      """
+      source: { plugin: csv, path: missing.csv }
+      detector: { plugin: rolling-zscore }
+      sink: { plugin: postgres, url: "postgresql://u:pw@127.0.0.1:1/db?connect_timeout=2" }
+      """)
+    let sink = try CLI.run(["detect", "bad-sink.yaml", "--out", "o"], in: scratch.url)
+    #expect(sink.status == 1)
+    #expect(sink.stderr.contains("cannot connect") && !sink.stderr.contains("missing.csv"), "\(sink.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("o").path), "nothing written")
+  }
+
   @Test func setOverridesAndQuiet() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

@@ -42,7 +42,9 @@ enum FanOut {
   static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool) throws -> Combined {
     let started = Date()
     let registry = StandardPlugins.registry
-    let loaded = try DetectionPipeline(registry: registry, config: config).loadSource()
+    let pipeline = DetectionPipeline(registry: registry, config: config)
+    try pipeline.validate()
+    let loaded = try pipeline.loadSource()
     let names = loaded.frame.featureNames
     if !quiet {
       Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")

@@ -29,6 +29,7 @@ public struct DetectionPipeline {
       return try body()
     }
 
+    try validate()
     let loaded = try timed("load_s") { try loadSource() }
     return try run(loaded, started: started, timings: timings, observer: observer, log: log)
   }
@@ -205,6 +206,18 @@ public struct DetectionPipeline {
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
     return result
+  }
+
+  /// Builds every configured plugin and prepares the sink (a database sink connects and checks
+  /// its schema), so a bad parameter or an unreachable database fails before any data is loaded
+  /// or any model trained.
+  public func validate() throws {
+    _ = try SplitPolicy(parameters: config.split)
+    _ = try make(registry.sources, config.source)
+    _ = try make(registry.detectors, config.detector)
+    _ = try make(registry.thresholds, config.threshold)
+    if let importance = config.importance { _ = try make(registry.importances, importance) }
+    if let sink = config.sink { try make(registry.sinks, sink).prepare() }
   }
 
   /// Reads the config's source.
