@@ -81,6 +81,27 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("o").path), "nothing written")
   }
 
+  @Test func eachIndicatorGetsItsOwnSafeFolderInsideOut() throws {
+    // Indicator names come from the data: none may climb out of --out or share a folder.
+    let scratch = try Scratch()
+    let names = ["..", ".", "a b", "a_b", "summary.json", "A_B"]
+    var rows = ["date," + names.map { "\"\($0)\"" }.joined(separator: ",")]
+    for r in 0..<120 {
+      rows.append("\(date(18_262 + r))," + names.indices.map { String(100 + ($0 + r) % 7) }.joined(separator: ","))
+    }
+    try scratch.write("data.csv", rows.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
+    let result = try CLI.run(["detect", "run.yaml", "--each", "--out", "out/each", "--quiet"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let folders = try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out/each").path)
+    #expect(Set(folders) == ["_.", "_", "a_b", "a_b-2", "summary.json-2", "A_B-3", "summary.json"], "\(folders)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("out/summary.json").path))
+    let combined = try JSONSerialization.jsonObject(with: Data(try scratch.read("out/each/summary.json").utf8)) as! [String: Any]
+    let runs = combined["runs"] as! [[String: Any]]
+    #expect(runs.map { $0["indicator"] as! String } == names)
+    #expect(runs.allSatisfy { $0["status"] as? String == "finished" })
+  }
+
   @Test func setOverridesAndQuiet() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

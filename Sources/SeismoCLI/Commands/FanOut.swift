@@ -51,9 +51,10 @@ enum FanOut {
     }
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
+    let folders = folderNames(names)
     DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
       while let j = next.take(below: names.count) {
-        outcomes.set(j, indicator(j, of: loaded, config: config, out: out, quiet: quiet))
+        outcomes.set(j, indicator(j, of: loaded, config: config, folder: "\(out)/\(folders[j])", quiet: quiet))
       }
     }
     let runs = outcomes.all
@@ -67,14 +68,13 @@ enum FanOut {
     return combined
   }
 
-  static func indicator(_ j: Int, of loaded: LoadedFrame, config: RunConfig, out: String, quiet: Bool) -> Outcome {
+  static func indicator(_ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: String, quiet: Bool) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
       var single = loaded
       single.frame = loaded.frame.selecting(feature: j)
       single.origin = "\(loaded.origin) [\(name)]"
       let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(single)
-      let folder = "\(out)/\(safeName(name))"
       try RunOutput.write(run, to: folder)
       try RunOutput.writeSink(run, config: config, indicator: name)
       let summary = RunSummary(run)
@@ -88,9 +88,25 @@ enum FanOut {
     }
   }
 
-  /// A folder name for an indicator: letters, digits, `.`, `_` and `-` kept, the rest `_`.
-  static func safeName(_ name: String) -> String {
-    String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+  /// One folder name per indicator, safe and distinct whatever the names are: letters, digits,
+  /// `.`, `_` and `-` kept and the rest `_`; no leading dot (so `.` and `..` cannot climb out of
+  /// the output folder); at most 100 characters; `summary.json` (the combined summary) and names
+  /// already taken, ignoring case, get `-2`, `-3`, … .
+  static func folderNames(_ names: [String]) -> [String] {
+    var taken: Set<String> = ["summary.json"]
+    return names.map { name in
+      var safe = String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" }.prefix(100))
+      while safe.hasPrefix(".") { safe = "_" + safe.dropFirst() }
+      if safe.isEmpty { safe = "_" }
+      var candidate = safe
+      var n = 1
+      while taken.contains(candidate.lowercased()) {
+        n += 1
+        candidate = "\(safe)-\(n)"
+      }
+      taken.insert(candidate.lowercased())
+      return candidate
+    }
   }
 
   /// Results written by parallel workers, one slot each.
