@@ -122,4 +122,26 @@ import Testing
     #expect(bad.stderr.contains("transform") && bad.stderr.contains("'cubic' is not one of its choices"), "\(bad.stderr)")
     #expect(bad.stderr.split(separator: "\n").count == 1)
   }
+
+  @Test func saveModelNeverDestroysAnotherFile() throws {
+    let scratch = try Scratch()
+    let data = syntheticCSV(rows: 120, spikes: [])
+    try scratch.write("data.csv", data)
+    try scratch.write("notes.txt", "keep me\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
+    func detect(_ extra: [String]) throws -> CLI.Result {
+      try CLI.run(["detect", "run.yaml", "--out", "o", "--quiet"] + extra, in: scratch.url)
+    }
+    for (target, expected) in [
+      ("data.csv", "is the run's input data"), ("o/summary.json", "inside the run's output folder"),
+      ("notes.txt", "is not a Seismo model; pass --force"), (".", "is a folder"),
+    ] {
+      let result = try detect(["--save-model", target])
+      #expect(result.status == 1 && result.stderr.contains(expected), "\(target): \(result.stderr)")
+    }
+    #expect(try scratch.read("data.csv") == data && scratch.read("notes.txt") == "keep me\n", "nothing was overwritten")
+    #expect(try detect(["--save-model", "m.seismo"]).status == 0)
+    #expect(try detect(["--save-model", "m.seismo"]).status == 0, "replacing a model is fine")
+    #expect(try detect(["--save-model", "notes.txt", "--force"]).status == 0)
+  }
 }

@@ -45,6 +45,9 @@ struct DetectCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also save the trained model here, for `seismo score --model`.", valueName: "file"))
   var saveModel: String?
 
+  @Flag(help: "Let --save-model replace an existing file that is not a Seismo model.")
+  var force = false
+
   @Flag(help: "Run the detector once per indicator (each loaded column or symbol), in parallel.")
   var each = false
 
@@ -74,11 +77,42 @@ struct DetectCommand: ParsableCommand {
         }
         return
       }
+      if let saveModel { try Self.checkModelPath(saveModel, config: runConfig, out: out, force: force) }
       let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet)
       if let saveModel {
         try write(SavedModel(run: run).encode(), to: saveModel)
         if !quiet { Console.out("saved the model to \(saveModel)") }
       }
+    }
+  }
+
+  /// Refuses a --save-model path that would destroy something: a folder, the run's input file,
+  /// a file inside the run's output folder, or an existing file that is not a Seismo model
+  /// (unless `force`). Checked before any work.
+  static func checkModelPath(_ path: String, config: RunConfig, out: String?, force: Bool) throws {
+    let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory)
+    if exists, isDirectory.boolValue {
+      throw SeismoError.file(path: path, message: "is a folder; --save-model takes a file name")
+    }
+    if config.source.parameters.values["path"] != nil {
+      let input = URL(fileURLWithPath: config.source.parameters.text("path")).standardizedFileURL.resolvingSymlinksInPath()
+      if input.path == target.path {
+        throw SeismoError.file(path: path, message: "is the run's input data; save the model under another name")
+      }
+    }
+    if let out {
+      let folder = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+      if target.path.hasPrefix(folder) {
+        throw SeismoError.file(path: path, message: "is inside the run's output folder \(out); save the model elsewhere")
+      }
+    }
+    guard exists, !force else { return }
+    let isModel =
+      FileManager.default.contents(atPath: target.path).map { (try? SavedModel.decode($0, origin: path)) != nil } ?? false
+    if !isModel {
+      throw SeismoError.file(path: path, message: "exists and is not a Seismo model; pass --force to replace it")
     }
   }
 
