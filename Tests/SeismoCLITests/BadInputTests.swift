@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import SeismoCLI
+
 /// Every kind of bad input gives one clear line on stderr and a non-zero exit, never a crash.
 @Suite struct BadInputTests {
   struct Case: CustomStringConvertible, Sendable {
@@ -83,5 +85,33 @@ import Testing
     let result = try CLI.run(["detect", "nope.yaml"], in: scratch.url)
     #expect(result.status == 1)
     #expect(result.stderr == "error: nope.yaml: no such file\n")
+  }
+}
+
+@Suite struct SafeErrorLineTests {
+  @Test func hostileInputIsEchoedAsOneShortSafeLine() throws {
+    let scratch = try Scratch()
+    let long = String(repeating: "a", count: 300)
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
+    // A header that would clear the terminal, and a 300-character cell.
+    try scratch.write("data.csv", "date,\"x\u{1B}[2J\"\n2020-01-01,\(long)\n")
+    let result = try CLI.run(["detect", "run.yaml", "--out", "o"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(!result.stderr.contains("\u{1B}") && result.stderr.contains("\\u{1B}[2J"), "\(result.stderr)")
+    #expect(result.stderr.contains("aaaa…'") && !result.stderr.contains(String(repeating: "a", count: 81)))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    // A quoted cell with a newline in it.
+    try scratch.write("data.csv", "date,x\n2020-01-01,\"1\n2\"\n")
+    let newline = try CLI.run(["detect", "run.yaml", "--out", "o"], in: scratch.url)
+    #expect(newline.status == 1 && newline.stderr.split(separator: "\n").count == 1, "\(newline.stderr)")
+    #expect(newline.stderr.contains("'1\\n2'"), "\(newline.stderr)")
+  }
+
+  @Test func oneLineEscapesAndBounds() {
+    #expect(Console.oneLine("a\nb\tc\u{1B}[2J\u{7F}") == "a\\nb\\tc\\u{1B}[2J\\u{7F}")
+    let quoted = "name '" + String(repeating: "x", count: 200) + "' here"
+    #expect(Console.oneLine(quoted) == "name '" + String(repeating: "x", count: 77) + "…' here")
+    #expect(Console.oneLine(String(repeating: "y", count: 5000)).count == 1000)
+    #expect(Console.oneLine("it's fine") == "it's fine", "an unmatched quote is left alone")
   }
 }

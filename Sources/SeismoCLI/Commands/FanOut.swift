@@ -83,7 +83,7 @@ enum FanOut {
         indicator: name, status: "finished", runId: run.runID, folder: folder, anomalyCount: summary.anomalyCount,
         anomalies: summary.anomalies)
     } catch {
-      Console.err("error: \(name): \(error)")
+      Console.error("\(name): \(error)")
       return Outcome(indicator: name, status: "failed", error: "\(error)")
     }
   }

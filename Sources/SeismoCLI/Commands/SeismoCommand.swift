@@ -29,12 +29,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let error as SeismoError {
-    Console.err("error: \(error)")
+    Console.error("\(error)")
     throw ExitCode(1)
   } catch let error as ExitCode {
     throw error
   } catch {
-    Console.err("error: \(error.localizedDescription)")
+    Console.error(error.localizedDescription)
     throw ExitCode(1)
   }
 }

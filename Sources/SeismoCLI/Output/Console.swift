@@ -11,4 +11,38 @@ enum Console {
   static func err(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
+
+  /// An error as one safe, bounded line on stderr: `error: <message>`.
+  static func error(_ message: String) {
+    err("error: " + oneLine(message))
+  }
+
+  /// `text` made safe to print as one terminal line: control characters (newlines, escape
+  /// sequences that could clear or recolour the screen) shown as `\n`, `\t` or `\u{1B}`; a
+  /// quoted piece of input longer than 80 characters cut to 77 and `…`; the whole line at most
+  /// 1,000 characters.
+  static func oneLine(_ text: String) -> String {
+    var escaped = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": escaped += "\\n"
+      case "\r": escaped += "\\r"
+      case "\t": escaped += "\\t"
+      case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+        escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      default: escaped.unicodeScalars.append(scalar)
+      }
+    }
+    var shortened = ""
+    var rest = Substring(escaped)
+    while let open = rest.firstIndex(where: { $0 == "'" || $0 == "\"" }),
+      let close = rest[rest.index(after: open)...].firstIndex(of: rest[open])
+    {
+      let inner = rest[rest.index(after: open)..<close]
+      shortened += rest[...open] + (inner.count > 80 ? inner.prefix(77) + "…" : inner) + String(rest[open])
+      rest = rest[rest.index(after: close)...]
+    }
+    shortened += rest
+    return shortened.count > 1000 ? String(shortened.prefix(999)) + "…" : shortened
+  }
 }
