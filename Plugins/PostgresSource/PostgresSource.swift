@@ -7,7 +7,10 @@ import SeismoPostgres
 ///
 /// Table and column names are always quoted identifiers and the time range and symbols travel
 /// as parameters, so names with spaces, quotes or semicolons are just names. Missing values
-/// (NULL, or a symbol without a row at some time) are gaps, handled by `gaps` as in the CSV source.
+/// (NULL, or a symbol without a row at some time) are gaps, handled by `gaps` as in the CSV source;
+/// NaN or infinite values are refused, as the CSV source refuses them. Times are whole seconds:
+/// rows that share one (repeated or sub-second timestamps) follow `duplicates` as in the CSV
+/// source. An infinite timestamp is refused.
 public struct PostgresSource: DataSource, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "postgres", summary: "time series from a PostgreSQL table (wide or long) or a SELECT",
@@ -29,14 +32,23 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         "query", .text, default: .text(""),
         help: "a SELECT instead of a table: first column the time, the others numeric features"),
       GapPolicy.parameter,
+      DuplicatePolicy.parameter,
     ])
 
   let p: Parameters
   let gaps: GapPolicy
+  let duplicates: DuplicatePolicy
 
   public init(parameters: Parameters) throws {
     p = parameters
     gaps = try parameters.choice("gaps")
+    duplicates = try parameters.choice("duplicates")
+    for key in ["columns", "symbols"] {
+      let list = parameters.textList(key)
+      if let twice = list.first(where: { name in list.filter { $0 == name }.count > 1 }) {
+        throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(twice)' is listed twice")
+      }
+    }
     guard parameters.text("table").isEmpty != parameters.text("query").isEmpty else {
       throw SeismoError.config(key: "source.table", location: nil, message: "give either table or query (exactly one)")
     }
@@ -84,6 +96,23 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     }
     let rowsRead = timestamps.count
     var labels = (0..<rowsRead).map { Int32($0) }
+    if let bad = values.firstIndex(where: \.isInfinite) {
+      throw SeismoError.data(
+        source: origin, line: nil, column: "'\(names[bad % names.count])'",
+        message:
+          "NaN or infinity at \(CivilTime.format(timestamps[bad / names.count], withTime: true)) is not a number Seismo can use; store a missing value as NULL"
+      )
+    }
+    let sorted = timestamps
+    let merged = try duplicates.apply(
+      values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count
+    ) { r in
+      .data(
+        source: origin, line: nil, column: nil,
+        message:
+          "two rows at \(CivilTime.format(sorted[r], withTime: true)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
+      )
+    }
     let times = timestamps
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count) {
       row, feature in
@@ -92,8 +121,28 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         message: "NULL or missing at \(CivilTime.format(times[row], withTime: times[row] % 86_400 != 0)) (gaps: error)")
     }
     let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
-    return LoadedFrame(
+    var loaded = LoadedFrame(
       frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+    loaded.duplicateRowsMerged = merged
+    loaded.duplicatePolicy = duplicates
+    return loaded
+  }
+
+  /// Epoch seconds from a time cell, refusing ±infinity.
+  func seconds(_ cell: String?) throws -> Timestamp {
+    guard let t = cell.flatMap(Double.init) else { throw SeismoError.invalidInput("\(origin): a row has no time") }
+    guard t.isFinite else {
+      throw SeismoError.invalidInput(
+        "\(origin): a row's time is \(t > 0 ? "infinity" : "-infinity"); bound the range with from and to, or filter it out")
+    }
+    return Timestamp(t.rounded(.down))
+  }
+
+  /// A value cell: NULL is a gap (NaN); a stored NaN or infinity is kept as such and refused.
+  static func value(_ cell: String?) -> Float {
+    guard let cell else { return .nan }
+    guard let v = Float(cell) else { return .nan }
+    return v.isNaN ? .infinity : v
   }
 
   /// Runs a SELECT whose first column is epoch seconds and the rest values; NULL → NaN.
@@ -104,9 +153,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     timestamps.reserveCapacity(result.rows.count)
     values.reserveCapacity(result.rows.count * max(result.columns.count - 1, 0))
     for row in result.rows {
-      guard let t = row[0].flatMap(Double.init) else { throw SeismoError.invalidInput("\(origin): a row has no time") }
-      timestamps.append(Timestamp(t.rounded(.down)))
-      for cell in row.dropFirst() { values.append(cell.flatMap(Float.init) ?? .nan) }
+      timestamps.append(try seconds(row[0]))
+      for cell in row.dropFirst() { values.append(Self.value(cell)) }
     }
     return (timestamps, values)
   }
@@ -152,15 +200,33 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     let column = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
     var timestamps: [Timestamp] = []
     var values: [Float] = []
+    var counts: [Int] = []  // rows merged into each cell (a symbol twice in one second)
     for row in result.rows {
-      guard let t = row[0].flatMap(Double.init).map({ Timestamp($0.rounded(.down)) }), let s = row[1], let j = column[s] else {
-        continue
-      }
+      guard let s = row[1], let j = column[s] else { continue }
+      let t = try seconds(row[0])
       if timestamps.last != t {
         timestamps.append(t)
         values += [Float](repeating: .nan, count: names.count)
+        counts += [Int](repeating: 0, count: names.count)
       }
-      values[(timestamps.count - 1) * names.count + j] = row[2].flatMap(Float.init) ?? .nan
+      let k = (timestamps.count - 1) * names.count + j
+      let v = Self.value(row[2])
+      counts[k] += 1
+      if counts[k] == 1 {
+        values[k] = v
+        continue
+      }
+      switch duplicates {
+      case .error:
+        throw SeismoError.data(
+          source: origin, line: nil, column: "'\(s)'",
+          message:
+            "two rows at \(CivilTime.format(t, withTime: true)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
+        )
+      case .first: break
+      case .last: values[k] = v
+      case .mean: values[k] += (v - values[k]) / Float(counts[k])
+      }
     }
     return (names, timestamps, values)
   }

@@ -119,6 +119,48 @@ struct PostgresTests {
     #expect(query.values[0] == wide.values[0] * 2)
   }
 
+  @Test func legalButAwkwardTablesGiveClearAnswers() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    func load(_ table: String, _ extra: [String: ParameterValue] = [:]) -> String {
+      var all = extra
+      all["url"] = .text(url)
+      all["schema"] = .text(schema)
+      all["table"] = .text(table)
+      do {
+        let frame = try PostgresSource(parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: all))
+          .load().frame
+        return "rows \(frame.rowCount): \(frame.values)"
+      } catch {
+        return "\(error)"
+      }
+    }
+    // An infinite timestamp: refused with a hint, not a crash.
+    try sql("CREATE TABLE \(schema).inf (ts timestamptz, x float8)")
+    try sql("INSERT INTO \(schema).inf VALUES ('2020-01-01', 1), ('infinity', 2)")
+    #expect(load("inf").contains("a row's time is infinity; bound the range with from and to"))
+    #expect(load("inf", ["to": .text("2020-12-31")]) == "rows 1: [1.0]")
+    // A stored NaN is refused as the CSV source refuses it; NULL stays a gap.
+    try sql("CREATE TABLE \(schema).nan (ts timestamptz, x float8)")
+    try sql("INSERT INTO \(schema).nan VALUES ('2020-01-01', 1), ('2020-01-02', NULL), ('2020-01-03', 'NaN')")
+    #expect(load("nan").contains("NaN or infinity at 2020-01-03"), "\(load("nan"))")
+    #expect(load("nan", ["to": .text("2020-01-02")]) == "rows 2: [1.0, 1.0]", "NULL forward-filled")
+    // Sub-second rows share a second: an error by default, merged on request.
+    try sql("CREATE TABLE \(schema).sub (ts timestamptz, x float8)")
+    try sql(
+      "INSERT INTO \(schema).sub VALUES ('2020-01-01 00:00:00.2', 1), ('2020-01-01 00:00:00.7', 3), ('2020-01-01 00:00:01', 5)")
+    #expect(load("sub").contains("sub-second rows share one); set duplicates"), "\(load("sub"))")
+    #expect(load("sub", ["duplicates": .text("mean")]) == "rows 2: [2.0, 5.0]")
+    try sql("CREATE TABLE \(schema).sublong (ts timestamptz, symbol text, value float8)")
+    try sql(
+      "INSERT INTO \(schema).sublong VALUES ('2020-01-01 00:00:00.2', 'v', 1), ('2020-01-01 00:00:00.7', 'v', 3), ('2020-01-01 00:00:01', 'v', 5)"
+    )
+    #expect(load("sublong", ["layout": .text("long")]).contains("set duplicates"))
+    #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("last")]) == "rows 2: [3.0, 5.0]")
+    #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("mean")]) == "rows 2: [2.0, 5.0]")
+    // A symbol listed twice is a config error, not a crash.
+    #expect(load("sublong", ["layout": .text("long"), "symbols": .textList(["v", "v"])]).contains("'v' is listed twice"))
+  }
+
   @Test func badTargetsGiveClearErrorsAndExecuteNothingElse() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")
