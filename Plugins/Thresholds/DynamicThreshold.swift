@@ -19,7 +19,7 @@ import SeismoCore
 /// and row t is flagged when its smoothed score exceeds it; since eₜ is linear in sₜ, that is the
 /// per-row cut-off on the raw score (ε − (1 − α)·eₜ₋₁)/α. Until `min_history` scores are known
 /// there is no cut-off.
-public struct DynamicThreshold: Threshold, ConfigurablePlugin {
+public struct DynamicThreshold: StreamingThreshold, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "dynamic",
     summary: "adaptive: telemanom's nonparametric dynamic threshold on EWMA-smoothed scores",
@@ -100,11 +100,6 @@ public struct DynamicThreshold: Threshold, ConfigurablePlugin {
       if best == nil || score > best!.score { best = (score, epsilon) }
     }
     return best?.epsilon
-  }
-
-  /// The cut-off for the row after the calibration scores.
-  public func calibrate(trainingScores: [Float]) throws -> Float {
-    cutoffs(for: trainingScores + [0], calibrationCount: trainingScores.count, calibrated: 0).last ?? .infinity
   }
 
   /// Streams over every score: the calibration scores are simply its first history.

@@ -17,7 +17,7 @@ import SeismoCore
 /// per-row cut-off this rule reports; it uses only scores before t (point in time). Until
 /// `min_history` averages are known there is no cut-off (never flagged), like HTM's learning
 /// period. The rule adapts as the series drifts: the distribution is re-estimated at every row.
-public struct LikelihoodThreshold: Threshold, ConfigurablePlugin {
+public struct LikelihoodThreshold: StreamingThreshold, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "likelihood",
     summary: "adaptive: HTM anomaly likelihood of the short-term mean score against a trailing window",
@@ -60,11 +60,6 @@ public struct LikelihoodThreshold: Threshold, ConfigurablePlugin {
 
   /// z such that the standard Gaussian tail beyond z is `tailProbability`.
   public var z: Double { Gaussian.upperQuantile(tailProbability) }
-
-  /// The cut-off for the row after the calibration scores (infinity when they are too few).
-  public func calibrate(trainingScores: [Float]) throws -> Float {
-    cutoffs(for: trainingScores + [0], calibrationCount: trainingScores.count, calibrated: 0).last ?? .infinity
-  }
 
   /// Streams over every score: the calibration scores are simply its first history.
   public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
