@@ -104,9 +104,9 @@ public struct DetectionPipeline {
     var calibrationScores: Int
     var training: TrainingReport
     var folds: [Fold]
-    var fitSeconds = 0.0
-    var scoreSeconds = 0.0
-    var thresholdSeconds = 0.0
+    var fitSeconds: Double
+    var scoreSeconds: Double
+    var thresholdSeconds: Double
   }
 
   /// Fits a fresh detector and threshold rule per fold, on the fold's training rows only, and
@@ -119,7 +119,10 @@ public struct DetectionPipeline {
     var errors: [Float] = []
     var cutoffs: [Float] = []
     var firstRow = 0
-    var result: FittedFolds?
+    var folds: [Fold] = []
+    var scoreSeconds = 0.0
+    var thresholdSeconds = 0.0
+    var last: (detector: Detector, calibrated: Float, calibrationCount: Int, training: TrainingReport, features: Int)?
     for (k, planned) in plan.enumerated() {
       var fold = planned
       let detector = try make(registry.detectors, config.detector)
@@ -136,7 +139,7 @@ public struct DetectionPipeline {
       )
       t0 = Date()
       let scores = try detector.score(frame.rows(fold.trainStart..<fold.scoreEnd))
-      let scoreSeconds = Date().timeIntervalSince(t0)
+      scoreSeconds += Date().timeIntervalSince(t0)
       guard scores.values.allSatisfy(\.isFinite) else {
         throw SeismoError.state("detector '\(config.detector.plugin)' produced non-finite scores; check the data's scale")
       }
@@ -149,7 +152,7 @@ public struct DetectionPipeline {
       t0 = Date()
       let calibrated = try rule.calibrate(trainingScores: calibration)
       let foldCutoffs = rule.cutoffs(for: scores.values, calibrationCount: calibration.count, calibrated: calibrated)
-      let thresholdSeconds = Date().timeIntervalSince(t0)
+      thresholdSeconds += Date().timeIntervalSince(t0)
       fold.threshold = calibrated.isFinite ? calibrated : nil
       // The first fold keeps its training rows' (in-sample) scores; later folds only their own rows.
       let keep = k == 0 ? 0 : trainCount - scores.firstRow
@@ -158,19 +161,16 @@ public struct DetectionPipeline {
       values += scores.values[keep...]
       errors += scores.featureErrors[(keep * f)...]
       cutoffs += foldCutoffs[keep...]
-      var folds = result?.folds ?? []
       folds.append(fold)
-      result = FittedFolds(
-        detector: detector,
-        scores: Scores(firstRow: firstRow, values: [], featureErrors: [], featureCount: f), cutoffs: [],
-        threshold: calibrated, calibrationScores: calibration.count, training: training, folds: folds,
-        fitSeconds: (result?.fitSeconds ?? 0) + fold.fitSeconds, scoreSeconds: (result?.scoreSeconds ?? 0) + scoreSeconds,
-        thresholdSeconds: (result?.thresholdSeconds ?? 0) + thresholdSeconds)
+      last = (detector, calibrated, calibration.count, training, f)
     }
-    guard var fitted = result else { throw SeismoError.state("the split left no fold to fit") }
-    fitted.scores = Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: fitted.scores.featureCount)
-    fitted.cutoffs = cutoffs
-    return fitted
+    guard let last else { throw SeismoError.state("the split left no fold to fit") }
+    return FittedFolds(
+      detector: last.detector,
+      scores: Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: last.features),
+      cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, training: last.training,
+      folds: folds, fitSeconds: folds.map(\.fitSeconds).reduce(0, +), scoreSeconds: scoreSeconds,
+      thresholdSeconds: thresholdSeconds)
   }
 
   /// The events of the rows whose score is strictly above its cut-off.
