@@ -66,25 +66,11 @@ public struct Evaluation: Sendable, Codable, Equatable {
     labelledRows = labels.filter { $0 }.count
     pointwise = Metrics(flags: flags, labels: labels)
     var adjusted = flags
-    var events = 0
-    var detected = 0
-    var start = 0
-    while start < labels.count {
-      guard labels[start] else {
-        start += 1
-        continue
-      }
-      var end = start
-      while end < labels.count, labels[end] { end += 1 }
-      events += 1
-      if flags[start..<end].contains(true) {
-        detected += 1
-        for i in start..<end { adjusted[i] = true }
-      }
-      start = end
-    }
-    self.events = events
-    eventsDetected = detected
+    let segments = EventMetrics.segments(labels)
+    let detected = segments.filter { flags[$0].contains(true) }
+    for segment in detected { adjusted.replaceSubrange(segment, with: repeatElement(true, count: segment.count)) }
+    events = segments.count
+    eventsDetected = detected.count
     pointAdjusted = Metrics(flags: adjusted, labels: labels)
   }
 }
