@@ -49,7 +49,7 @@ public struct ReportData: Sendable {
       runID: run.runID, detector: run.config.detector.plugin, thresholdPlugin: run.config.threshold.plugin,
       frame: run.frame, trainRows: run.trainRows, scoreRows: indices.map { $0 + run.scores.firstRow },
       scores: run.scores.values, topFeatures: indices.map { run.frame.featureNames[run.scores.topFeature(at: $0)] },
-      threshold: Set(run.cutoffs).count <= 1 && run.threshold.isFinite ? run.threshold : nil,
+      threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
     folds = run.folds
   }

@@ -10,7 +10,7 @@ enum RunReporting {
     let testCount = anomalies.filter { !$0.isTraining }.count
     var lines = [
       "run \(run.runID): \(run.config.detector.plugin) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \(frame.rowCount) rows (\(run.trainRows) train, \(frame.rowCount - run.trainRows) test)",
-      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(Set(run.cutoffs).count > 1 ? ", adaptive per row" : ""); \(run.events.count) events",
+      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) events",
       "anomalies: \(anomalies.count) (\(testCount) in the test part)",
     ]
     if !anomalies.isEmpty {

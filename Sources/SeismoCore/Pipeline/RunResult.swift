@@ -38,6 +38,9 @@ public struct RunResult: Sendable {
   /// Whether scored index `i` (frame row `scores.firstRow + i`) is flagged.
   public func isAnomaly(_ i: Int) -> Bool { scores.values[i] > cutoffs[i] }
 
+  /// Whether every scored row has the same cut-off (a fixed or percentile rule, one fold).
+  public var hasConstantCutoff: Bool { cutoffs.allSatisfy { $0 == cutoffs.first } }
+
   /// Flagged rows, in time order.
   public var anomalies: [Anomaly] {
     scores.values.indices.filter(isAnomaly).map { i in

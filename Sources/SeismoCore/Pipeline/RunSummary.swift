@@ -164,7 +164,7 @@ public struct RunSummary: Codable, Sendable {
     detector = run.config.detector
     threshold = Threshold(
       plugin: run.config.threshold.plugin, parameters: run.config.threshold.parameters,
-      value: run.threshold.isFinite ? run.threshold : nil, constant: Set(run.cutoffs).count <= 1,
+      value: run.threshold.isFinite ? run.threshold : nil, constant: run.hasConstantCutoff,
       calibrationScores: run.calibrationScores)
     eventRule = run.config.events
     let lookahead = run.lookahead
