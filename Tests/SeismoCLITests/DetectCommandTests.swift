@@ -102,6 +102,24 @@ import Testing
     #expect(runs.allSatisfy { $0["status"] as? String == "finished" })
   }
 
+  @Test func sortedRowsAndMergedDuplicatesAreReported() throws {
+    let scratch = try Scratch()
+    var lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").map(String.init)
+    lines.swapAt(10, 11)  // out of order
+    lines.insert(lines[50], at: 51)  // a repeated timestamp
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml", "source: { plugin: csv, path: data.csv, duplicates: last }\ndetector: { plugin: rolling-zscore }\n")
+    let result = try CLI.run(["detect", "run.yaml", "--out", "o"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("had rows out of time order; they were sorted"), "\(result.stderr)")
+    #expect(result.stderr.contains("1 rows of") && result.stderr.contains("merged (duplicates: last)"))
+    let source = (try JSONSerialization.jsonObject(with: Data(try scratch.read("o/summary.json").utf8)) as! [String: Any])[
+      "source"] as! [String: Any]
+    #expect(source["sorted_by_time"] as? Bool == true && source["duplicate_rows_merged"] as? Int == 1)
+    #expect(source["duplicate_policy"] as? String == "last")
+  }
+
   @Test func setOverridesAndQuiet() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

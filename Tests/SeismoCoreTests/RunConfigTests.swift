@@ -152,6 +152,22 @@ import Testing
     #expect(once.folds.count == 1 && once.anomalies.map(\.row) == [4, 5, 6, 7, 8, 9])
   }
 
+  @Test func scoresThatLookAheadNeverCalibrate() throws {
+    // Series 1 2 3 4 50 6, rows 0–2 train, scores from row 1. A detector whose scores use one later
+    // row: row 2's score saw row 3 (a test row), so only row 1's score (2) calibrates.
+    func run(lookahead: Int) throws -> RunResult {
+      let config = try RunConfig.parse(
+        yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 1, lookahead: \(lookahead) }\nsplit: { train_fraction: 0.5 }",
+        origin: "c", registry: testRegistry)
+      return try DetectionPipeline(registry: testRegistry, config: config).run()
+    }
+    let causal = try run(lookahead: 0)
+    #expect(causal.threshold == 3 && causal.calibrationScores == 2 && causal.lookahead == 0)
+    let ahead = try run(lookahead: 1)
+    #expect(ahead.threshold == 2 && ahead.calibrationScores == 1 && ahead.lookahead == 1)
+    #expect(RunSummary(ahead).causality?.pointInTime == false)
+  }
+
   @Test func warmupLongerThanTrainingIsAClearError() throws {
     let config = try RunConfig.parse(
       yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 4 }\nsplit: { train_fraction: 0.5 }",

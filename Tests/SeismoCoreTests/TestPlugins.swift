@@ -26,12 +26,15 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
       ParameterSpec("scale", .number, default: .number(1), help: "multiplier"),
       ParameterSpec("verbose", .boolean, default: .boolean(false), help: "unused"),
       ParameterSpec("mode", .choice(["a", "b"]), default: .text("a"), help: "unused"),
+      ParameterSpec("lookahead", .integer(0...10), default: .integer(0), help: "later rows a score claims to use"),
     ])
   let lag: Int
   let scale: Float
+  let lookahead: Int
   init(parameters: Parameters) throws {
     lag = parameters.integer("lag")
     scale = Float(parameters.number("scale"))
+    lookahead = parameters.integer("lookahead")
   }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let record = EpochRecord(epoch: 1, loss: 0.5, validationLoss: nil, seconds: 0)

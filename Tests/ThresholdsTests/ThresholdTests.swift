@@ -133,6 +133,18 @@ import Testing
     #expect(abs(Double(z) - log(1e4)) < 0.6, "z = \(z)")
   }
 
+  @Test func initialQuantileSetsWherePeaksStart() throws {
+    // Scores 1 … 1000: t is the chosen quantile's score (nearest rank below), the peaks lie above.
+    let scores = (1...1000).map(Float.init)
+    for (q, t) in [(0.98, 980.0), (0.9, 900.0)] {
+      let rule = try SPOTThreshold(
+        parameters: Parameters(
+          specs: SPOTThreshold.descriptor.parameters, values: ["initial_quantile": .number(q), "risk": .number(1e-3)]))
+      let state = try rule.initialState(scores)
+      #expect(state.t == t && state.peaks.count == 1000 - Int(t) && state.seen == 1000)
+    }
+  }
+
   @Test func streamsCausallyAndLeavesAnomaliesOutOfTheTail() throws {
     var scores = paretoSample(shape: 0, scale: 1, count: 4000, seed: 5).map(Float.init)
     scores[3000] = 100
@@ -172,6 +184,34 @@ import Testing
     let epsilon = rule.epsilon(smoothed[...])!
     let cut = rule.cutoffs(for: errors.map(Float.init) + [0], calibrationCount: 12, calibrated: 0)
     #expect(abs(Double(cut[12]) - (2 * epsilon - smoothed[11])) < 1e-4)
+  }
+
+  @Test func parametersAndRefresh() throws {
+    let parsed = try DynamicThreshold(
+      parameters: Parameters(
+        specs: DynamicThreshold.descriptor.parameters,
+        values: [
+          "z_min": .number(2), "z_max": .number(3), "z_step": .number(0.25), "window": .integer(50),
+          "smoothing_span": .integer(9), "refresh": .integer(7), "min_history": .integer(40),
+        ]))
+    #expect(parsed.candidates == [2, 2.25, 2.5, 2.75, 3])
+    #expect(parsed.window == 50 && parsed.alpha == 0.2 && parsed.refresh == 7 && parsed.minHistory == 40)
+    #expect(throws: SeismoError.self) {
+      try DynamicThreshold(
+        parameters: Parameters(
+          specs: DynamicThreshold.descriptor.parameters, values: ["z_min": .number(5), "z_max": .number(3)]))
+    }
+    // Without smoothing the cut-off is ε itself: constant between two choices of ε, which are
+    // `refresh` rows apart.
+    var random = SeededGenerator(seed: 3)
+    let scores = (0..<400).map { _ in Float(abs(random.nextGaussian())) }
+    let everyRow = DynamicThreshold(window: 100, smoothingSpan: 1, refresh: 1, minHistory: 100)
+      .cutoffs(for: scores, calibrationCount: 100, calibrated: 0)
+    let every50 = DynamicThreshold(window: 100, smoothingSpan: 1, refresh: 50, minHistory: 100)
+      .cutoffs(for: scores, calibrationCount: 100, calibrated: 0)
+    #expect(Set(every50[100..<150]).count == 1 && Set(every50[150..<200]).count == 1)
+    #expect(every50[100] == everyRow[100] && every50[150] == everyRow[150])
+    #expect(Set(everyRow[100..<150]).count > 1, "re-chosen every row, ε moves")
   }
 
   @Test func flagsASpikeCausally() throws {
