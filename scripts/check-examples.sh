@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every shipped example and prints the share of test rows it flags (the README promises at
+# most 10 %, except where labels mark more), the flagged test days of spx-autoencoder, and which
+# injected days demo-autoencoder flags. Examples read ../shared/data beside the repository.
+#
+#   scripts/check-examples.sh             # runs go to ${SEISMO_EXAMPLES_OUT:-example-runs}/NAME
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${SEISMO_EXAMPLES_OUT:-example-runs}
+[ -x .build/release/seismo ] || swift build -c release >&2
+seismo=.build/release/seismo
+rm -rf "${out:?}"
+"$seismo" demo --out seismo-demo --quiet > /dev/null
+for config in examples/*.yaml; do
+  name=$(basename "$config" .yaml)
+  "$seismo" detect "$config" --out "$out/$name" --quiet
+  python3 - "$out/$name/summary.json" "$name" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+flagged, rows = s["test_anomaly_count"], s["split"]["test_rows"]
+days = [a["timestamp"] for a in s["anomalies"] if a["part"] == "test"]
+print(f"{sys.argv[2]}: {flagged} of {rows} test rows flagged ({100 * flagged / rows:.1f} %)"
+      + (f": {', '.join(days)}" if len(days) <= 10 else ""))
+PY
+done
+python3 - "$out/demo-autoencoder/summary.json" seismo-demo/injected.csv <<'PY'
+import csv, json, sys
+flags = {a["timestamp"] for a in json.load(open(sys.argv[1]))["anomalies"]}
+days = [r["date"] for r in csv.DictReader(open(sys.argv[2]))]
+print(f"demo-autoencoder flags {sum(d in flags for d in days)} of {len(days)} injected days on the day")
+PY
