@@ -155,11 +155,14 @@ import Testing
   @Test func scoresThatLookAheadNeverCalibrate() throws {
     // Series 1 2 3 4 50 6, rows 0–2 train, scores from row 1. A detector whose scores use one later
     // row: row 2's score saw row 3 (a test row), so only row 1's score (2) calibrates.
+    var registry = testRegistry
+    registry.register(detector: LookingAheadDetector.self)
     func run(lookahead: Int) throws -> RunResult {
       let config = try RunConfig.parse(
-        yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 1, lookahead: \(lookahead) }\nsplit: { train_fraction: 0.5 }",
-        origin: "c", registry: testRegistry)
-      return try DetectionPipeline(registry: testRegistry, config: config).run()
+        yaml:
+          "source: { plugin: constant }\ndetector: { plugin: looking-ahead, lookahead: \(lookahead) }\nsplit: { train_fraction: 0.5 }",
+        origin: "c", registry: registry)
+      return try DetectionPipeline(registry: registry, config: config).run()
     }
     let causal = try run(lookahead: 0)
     #expect(causal.threshold == 3 && causal.calibrationScores == 2 && causal.lookahead == 0)

@@ -26,15 +26,12 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
       ParameterSpec("scale", .number, default: .number(1), help: "multiplier"),
       ParameterSpec("verbose", .boolean, default: .boolean(false), help: "unused"),
       ParameterSpec("mode", .choice(["a", "b"]), default: .text("a"), help: "unused"),
-      ParameterSpec("lookahead", .integer(0...10), default: .integer(0), help: "later rows a score claims to use"),
     ])
   let lag: Int
   let scale: Float
-  let lookahead: Int
   init(parameters: Parameters) throws {
     lag = parameters.integer("lag")
     scale = Float(parameters.number("scale"))
-    lookahead = parameters.integer("lookahead")
   }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let record = EpochRecord(epoch: 1, loss: 0.5, validationLoss: nil, seconds: 0)
@@ -47,6 +44,23 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
     let v = frame.values.dropFirst(lag * frame.featureCount).map { abs($0) * scale }
     return Scores(firstRow: lag, values: v, featureErrors: v, featureCount: 1)
   }
+}
+
+/// `absolute` with a lag of 1 whose scores claim to use `lookahead` later rows.
+final class LookingAheadDetector: Detector, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(
+    kind: .detector, name: "looking-ahead", summary: "|x|, declared non-causal",
+    parameters: [ParameterSpec("lookahead", .integer(0...10), default: .integer(0), help: "later rows a score uses")])
+  let lookahead: Int
+  let scores: AbsoluteDetector
+  init(parameters: Parameters) throws {
+    lookahead = parameters.integer("lookahead")
+    scores = try AbsoluteDetector(parameters: Parameters(specs: AbsoluteDetector.descriptor.parameters))
+  }
+  func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport { TrainingReport() }
+  func exportState() throws -> DetectorState { DetectorState() }
+  func importState(_ state: DetectorState) throws {}
+  func score(_ frame: Frame) throws -> Scores { try scores.score(frame) }
 }
 
 struct MaxThreshold: Threshold, ConfigurablePlugin {
