@@ -37,6 +37,8 @@ public struct RunDirectory: ResultSink {
     text.reserveCapacity(frame.rowCount * (40 + 12 * frame.featureCount))
     text += "\n"
     let blanks = String(repeating: ",", count: frame.featureCount)
+    var cutoff = Float.infinity
+    var cutoffText = ""
     for row in 0..<frame.rowCount {
       text += frame.formatTimestamp(frame.timestamps[row])
       text += row < run.trainRows ? ",train," : ",test,"
@@ -44,8 +46,11 @@ public struct RunDirectory: ResultSink {
       if i < 0 {
         text += ",,,"
       } else {
-        let cutoff = run.cutoffs[i]
-        text += "\(scores.values[i]),\(cutoff.isFinite ? String(cutoff) : ""),\(run.isAnomaly(i) ? 1 : 0),"
+        if run.cutoffs[i] != cutoff {  // formatted once per distinct run of cut-offs
+          cutoff = run.cutoffs[i]
+          cutoffText = cutoff.isFinite ? String(cutoff) : ""
+        }
+        text += "\(scores.values[i]),\(cutoffText),\(run.isAnomaly(i) ? 1 : 0),"
         text += alerts.contains(i) ? "1" : "0"
       }
       for f in 0..<frame.featureCount { text += ",\(frame[row, f])" }
