@@ -83,7 +83,8 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
 
   /// A trainer around a freshly initialised model for `features`.
   public func makeTrainer(features: [String]) throws -> Trainer {
-    try FittedNetwork.trainer(parameters) { options in
+    let footprint = Architectures.lstmAutoencoderFootprint(features: features.count, steps: window, units: units)
+    return try FittedNetwork.trainer(parameters, detector: Self.descriptor.name, footprint: footprint) { options in
       Architectures.lstmAutoencoder(
         features: features.count, steps: window, units: units, dropout: dropout, seed: options.seed)
     }

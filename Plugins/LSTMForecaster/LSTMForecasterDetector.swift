@@ -18,7 +18,9 @@ public final class LSTMForecasterDetector: NeuralDetector {
     summary: "stacked LSTM forecasting the next row; score = forecast MAE",
     parameters: [
       ParameterSpec("window", .integer(1...10_000), default: .integer(10), help: "rows of history per forecast"),
-      ParameterSpec("units", .integerList, default: .integerList([64, 32]), help: "units of each stacked LSTM"),
+      ParameterSpec(
+        "units", .integerList(1...4096, maxCount: 16), default: .integerList([64, 32]),
+        help: "units of each stacked LSTM (1 to 16 layers)"),
       ParameterSpec(
         "activation", .choice(["relu", "tanh"]), default: .text("relu"), help: "LSTM cell activation"),
       ParameterSpec("dropout", .number(0...0.95), default: .number(0.2), help: "dropout rate after each LSTM"),
@@ -45,8 +47,8 @@ public final class LSTMForecasterDetector: NeuralDetector {
     self.parameters = parameters
     window = parameters.integer("window")
     units = parameters.integerList("units")
-    guard !units.isEmpty, units.allSatisfy({ $0 > 0 }) else {
-      throw SeismoError.config(key: "detector.units", location: nil, message: "expected one or more positive integers")
+    guard !units.isEmpty else {
+      throw SeismoError.config(key: "detector.units", location: nil, message: "expected at least one layer")
     }
     activation = try parameters.choice("activation")
     dropout = Float(parameters.number("dropout"))
@@ -72,7 +74,9 @@ public final class LSTMForecasterDetector: NeuralDetector {
 
   /// A trainer around a freshly initialised model for `features`.
   public func makeTrainer(features: [String]) throws -> Trainer {
-    try FittedNetwork.trainer(parameters) { options in
+    let footprint = Architectures.lstmForecasterFootprint(
+      features: features.count, steps: window, units: units, outputs: features.count)
+    return try FittedNetwork.trainer(parameters, detector: Self.descriptor.name, footprint: footprint) { options in
       Architectures.lstmForecaster(
         features: features.count, units: units, outputs: features.count, activation: activation, dropout: dropout,
         seed: options.seed)

@@ -1,3 +1,4 @@
 import SeismoCLI
 
+SeismoCommand.installInterruptHandlers()
 SeismoCommand.main()

@@ -20,6 +20,11 @@ struct CLI {
   }()
 
   static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    try start(arguments, in: directory).wait()
+  }
+
+  /// Starts `seismo` without waiting for it (to signal it, or race it against another run).
+  static func start(_ arguments: [String], in directory: URL) throws -> Running {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -28,22 +33,32 @@ struct CLI {
     // other would deadlock.
     let capture = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-cli-out-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: capture) }
-    let outURL = capture.appendingPathComponent("stdout")
-    let errURL = capture.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
+    let running = Running(process: process, capture: capture)
+    FileManager.default.createFile(atPath: running.outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: running.errURL.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: running.outURL)
+    process.standardError = try FileHandle(forWritingTo: running.errURL)
     try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    return running
+  }
+
+  /// A `seismo` process that was started.
+  struct Running {
+    let process: Process
+    let capture: URL
+    var outURL: URL { capture.appendingPathComponent("stdout") }
+    var errURL: URL { capture.appendingPathComponent("stderr") }
+
+    /// Waits for the exit and returns what it printed.
+    func wait() throws -> Result {
+      process.waitUntilExit()
+      defer { try? FileManager.default.removeItem(at: capture) }
+      try (process.standardOutput as? FileHandle)?.close()
+      try (process.standardError as? FileHandle)?.close()
+      return Result(
+        status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+        stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
   }
 }
 

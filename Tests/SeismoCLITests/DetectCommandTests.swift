@@ -114,8 +114,9 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("had rows out of time order; they were sorted"), "\(result.stderr)")
     #expect(result.stderr.contains("1 rows of") && result.stderr.contains("merged (duplicates: last)"))
-    let source = (try JSONSerialization.jsonObject(with: Data(try scratch.read("o/summary.json").utf8)) as! [String: Any])[
-      "source"] as! [String: Any]
+    let source =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("o/summary.json").utf8)) as! [String: Any])[
+        "source"] as! [String: Any]
     #expect(source["sorted_by_time"] as? Bool == true && source["duplicate_rows_merged"] as? Int == 1)
     #expect(source["duplicate_policy"] as? String == "last")
   }

@@ -119,7 +119,9 @@ import Testing
     try write("bad.seismo", try edit(metadata, "detector") { $0["transform"] = "cubic" })
     let bad = try CLI.run(["score", "--model", "bad.seismo", "data.csv", "--out", "c", "--quiet"], in: scratch.url)
     #expect(bad.status == 1)
-    #expect(bad.stderr.contains("transform") && bad.stderr.contains("'cubic' is not one of its choices"), "\(bad.stderr)")
+    #expect(
+      bad.stderr.contains("transform") && bad.stderr.contains("expected one of level, diff, log_return, got 'cubic'"),
+      "\(bad.stderr)")
     #expect(bad.stderr.split(separator: "\n").count == 1)
   }
 
@@ -143,5 +145,141 @@ import Testing
     #expect(try detect(["--save-model", "m.seismo"]).status == 0)
     #expect(try detect(["--save-model", "m.seismo"]).status == 0, "replacing a model is fine")
     #expect(try detect(["--save-model", "notes.txt", "--force"]).status == 0)
+  }
+}
+
+/// A model file is untrusted input: every crafted or damaged file fails in one line naming it,
+/// never crashes `score` or allocates more than the file holds (issue 11, item 1).
+@Suite struct CraftedModelTests {
+  /// Raw safetensors bytes from a header object and a data section.
+  static func archive(_ header: [String: Any], body: Data) throws -> Data {
+    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+    while json.count % 8 != 0 { json.append(0x20) }
+    var out = Data()
+    withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+    return out + json + body
+  }
+
+  @Test func everyCraftedModelFailsInOneLine() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 160, spikes: [140]))
+    try scratch.write("run.yaml", SavedModelTests.config)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let bytes = try Data(contentsOf: scratch.url.appendingPathComponent("m.seismo"))
+    let (tensors, metadata) = try TensorArchive.decode(bytes, origin: "m")
+
+    func detector(_ change: (inout [String: Any]) -> Void) throws -> [String: String] {
+      var choice = try JSONSerialization.jsonObject(with: Data(metadata["seismo.detector"]!.utf8)) as! [String: Any]
+      var parameters = choice["parameters"] as! [String: Any]
+      change(&parameters)
+      choice["parameters"] = parameters
+      var edited = metadata
+      edited["seismo.detector"] = String(decoding: try JSONSerialization.data(withJSONObject: choice), as: UTF8.self)
+      return edited
+    }
+    func scaler(offset: [Float], scale: [Float]) -> [String: String] {
+      var edited = metadata
+      let json = try! JSONSerialization.data(withJSONObject: ["kind": "minmax", "offset": offset, "scale": scale])
+      edited["state.scaler"] = String(decoding: json, as: UTF8.self)
+      return edited
+    }
+    // The raw header of the real file, to craft shapes and offsets from.
+    let headerLength = Int(bytes.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
+    let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<8 + headerLength)) as! [String: Any]
+    let body = bytes.subdata(in: 8 + headerLength..<bytes.count)
+    let bias = "output.bias"
+    func crafted(_ change: (inout [String: Any]) -> Void) throws -> Data {
+      var entry = header[bias] as! [String: Any]
+      change(&entry)
+      var edited = header
+      edited[bias] = entry
+      return try Self.archive(edited, body: body)
+    }
+    let biasOffsets = (header[bias] as! [String: Any])["data_offsets"] as! [Int]
+    let hugeUnits = Array(repeating: 4096, count: 16)
+
+    let cases: [(String, Data, String)] = [
+      ("negative shape", try crafted { $0["shape"] = [-1] }, "negative dimension"),
+      ("overflowing shape", try crafted { $0["shape"] = [1 << 62, 8] }, "is larger than the file"),
+      ("overlapping offsets", try crafted { $0["data_offsets"] = [0, biasOffsets[1] - biasOffsets[0]] }, "overlaps"),
+      ("misaligned offsets", try crafted { $0["data_offsets"] = [biasOffsets[0] + 2, biasOffsets[1] + 2] }, "tensor"),
+      (
+        "window 0", try TensorArchive.encode(tensors, metadata: try detector { $0["window"] = 0 }),
+        "detector.window: expected an integer in 1...10000, got '0'"
+      ),
+      (
+        "window of the wrong type", try TensorArchive.encode(tensors, metadata: try detector { $0["window"] = "six" }),
+        "detector.window: expected an integer in 1...10000, got 'six'"
+      ),
+      (
+        "units removed", try TensorArchive.encode(tensors, metadata: try detector { $0["units"] = nil }),
+        "has shape"
+      ),
+      (
+        "ten million units",
+        try TensorArchive.encode(tensors, metadata: try detector { $0["units"] = [10_000_000] }),
+        "detector.units: expected a list"
+      ),
+      (
+        "a model larger than memory",
+        try TensorArchive.encode(
+          tensors,
+          metadata: try detector {
+            $0["units"] = hugeUnits
+            $0["window"] = 10_000
+          }), "would need about"
+      ),
+      (
+        "a hundred million threads",
+        try TensorArchive.encode(tensors, metadata: try detector { $0["threads"] = 100_000_000 }),
+        "detector.threads: expected an integer in 1...256"
+      ),
+      (
+        "plugin switched",
+        try TensorArchive.encode(
+          tensors,
+          metadata: {
+            var m = metadata
+            m["seismo.detector"] = m["seismo.detector"]!.replacingOccurrences(of: "lstm-forecaster", with: "rolling-zscore")
+            return m
+          }()), "is not a parameter of this plugin"
+      ),
+      (
+        "short scaler", try TensorArchive.encode(tensors, metadata: scaler(offset: [0, 0], scale: [1])),
+        "no usable scaler"
+      ),
+      (
+        "zero scale", try TensorArchive.encode(tensors, metadata: scaler(offset: [0, 0], scale: [0, 0])),
+        "scale that is not positive"
+      ),
+      (
+        "NaN weights",
+        try TensorArchive.encode(
+          tensors.mapValues { TensorArchive.Tensor(shape: $0.shape, values: $0.values.map { _ in .nan }) },
+          metadata: metadata), "NaN or infinite"
+      ),
+      (
+        "NaN threshold",
+        try TensorArchive.encode(tensors, metadata: metadata.merging(["seismo.threshold_value": "nan"]) { $1 }),
+        "NaN or −∞"
+      ),
+      (
+        "−∞ threshold",
+        try TensorArchive.encode(tensors, metadata: metadata.merging(["seismo.threshold_value": "-inf"]) { $1 }),
+        "NaN or −∞"
+      ),
+    ]
+    for (name, file, expected) in cases {
+      try file.write(to: scratch.url.appendingPathComponent("x.seismo"))
+      let result = try CLI.run(["score", "--model", "x.seismo", "data.csv", "--out", "o", "--quiet"], in: scratch.url)
+      #expect(result.status == 1, "\(name): \(result.stderr)")
+      #expect(result.stderr.hasPrefix("error: x.seismo: "), "\(name): \(result.stderr)")
+      #expect(result.stderr.contains(expected), "\(name): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(name): \(result.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("o").path), "\(name)")
+    }
+    let folder = try CLI.run(["score", "--model", "a", "data.csv", "--quiet"], in: scratch.url)
+    #expect(folder.status == 1 && folder.stderr.hasPrefix("error: a: is a folder"), "\(folder.stderr)")
   }
 }

@@ -56,7 +56,7 @@ import Testing
         == "c.yaml:2:37: detector.mode: expected one of a, b, got 'c'")
     #expect(
       message("source: { plugin: constant }\ndetector: { plugin: absolute, scale: [1] }")
-        == "c.yaml:2:38: detector.scale: expected number, got a list")
+        == "c.yaml:2:38: detector.scale: expected a number, got a list")
   }
 
   @Test func unknownPluginAndSection() {

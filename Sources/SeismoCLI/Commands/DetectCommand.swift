@@ -128,7 +128,9 @@ struct DetectCommand: ParsableCommand {
   }
 
   /// Runs `config`, writes the run folder and prints the summary; returns the run and its folder.
+  /// A given `out` is locked before the work starts, so a second run into it fails at once.
   static func execute(_ config: RunConfig, out: String?, quiet: Bool) throws -> (RunResult, String) {
+    let staged = try out.map(StagedFolder.init)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
     let progress = ProgressLine(quiet: quiet)
     let run = try pipeline.run(
@@ -139,7 +141,7 @@ struct DetectCommand: ParsableCommand {
       })
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
-    try RunOutput.write(run, to: directory)
+    try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
     if let seconds = try RunOutput.writeSink(run, config: config), let sink = config.sink {
       if !quiet {
         Console.err(
@@ -152,11 +154,28 @@ struct DetectCommand: ParsableCommand {
   }
 }
 
-/// Writes `data` to `path` atomically (a temporary file renamed into place).
+/// Writes `data` to `path` atomically: into a hidden temporary file beside it, renamed into
+/// place. A failure or an interrupt removes the temporary file and leaves `path` as it was.
 func write(_ data: Data, to path: String) throws {
-  do {
-    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-  } catch {
-    throw SeismoError.file(path: path, message: "cannot write (\(error.localizedDescription))")
+  let url = URL(fileURLWithPath: path)
+  var isFolder: ObjCBool = false
+  if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+    throw SeismoError.file(path: path, message: "is a folder; give a file name")
+  }
+  let temporary = url.deletingLastPathComponent().appendingPathComponent(
+    ".\(url.lastPathComponent).seismo-tmp-\(ProcessInfo.processInfo.processIdentifier)"
+  ).path
+  let cleanup = Interrupts.onInterrupt { unlink(temporary) }
+  defer { Interrupts.done(cleanup) }
+  guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+    unlink(temporary)
+    throw SeismoError.file(path: path, message: "cannot write (\(String(cString: strerror(errno))))")
+  }
+  try Interrupts.deferring {
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw SeismoError.file(path: path, message: "cannot write (\(reason))")
+    }
   }
 }

@@ -43,6 +43,7 @@ enum FanOut {
     let started = Date()
     let registry = StandardPlugins.registry
     let pipeline = DetectionPipeline(registry: registry, config: config)
+    let staged = try StagedFolder(out)
     try pipeline.validate()
     let loaded = try pipeline.loadSource()
     let names = loaded.frame.featureNames
@@ -52,35 +53,46 @@ enum FanOut {
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
     let folders = folderNames(names)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
-      while let j = next.take(below: names.count) {
-        outcomes.set(j, indicator(j, of: loaded, config: config, folder: "\(out)/\(folders[j])", quiet: quiet))
+    var combined: Combined?
+    try staged.fill { staging in
+      DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
+        while let j = next.take(below: names.count) {
+          outcomes.set(
+            j,
+            indicator(
+              j, of: loaded, config: config, folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
+              quiet: quiet))
+        }
       }
+      let runs = outcomes.all
+      let result = Combined(
+        source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count, jobs: jobs,
+        wallSeconds: Date().timeIntervalSince(started), runs: runs)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      try write(encoder.encode(result), to: "\(staging)/summary.json")
+      combined = result
     }
-    let runs = outcomes.all
-    let combined = Combined(
-      source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count, jobs: jobs,
-      wallSeconds: Date().timeIntervalSince(started), runs: runs)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    try write(encoder.encode(combined), to: "\(out)/summary.json")
-    return combined
+    return combined!
   }
 
-  static func indicator(_ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: String, quiet: Bool) -> Outcome {
+  /// Runs indicator `j` and writes its run into `folder.staging`; `folder.shown` is where it
+  /// will be once the output folder is committed.
+  static func indicator(
+    _ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: (staging: String, shown: String), quiet: Bool
+  ) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
       var single = loaded
       single.frame = loaded.frame.selecting(feature: j)
       single.origin = "\(loaded.origin) [\(name)]"
       let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(single)
-      try RunOutput.write(run, to: folder)
+      try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSink(run, config: config, indicator: name)
       let summary = RunSummary(run)
-      if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder))") }
+      if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder.shown))") }
       return Outcome(
-        indicator: name, status: "finished", runId: run.runID, folder: folder, anomalyCount: summary.anomalyCount,
+        indicator: name, status: "finished", runId: run.runID, folder: folder.shown, anomalyCount: summary.anomalyCount,
         anomalies: summary.anomalies)
     } catch {
       Console.error("\(name): \(error)")

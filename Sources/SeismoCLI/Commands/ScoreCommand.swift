@@ -30,10 +30,18 @@ struct ScoreCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard FileManager.default.fileExists(atPath: model), let bytes = FileManager.default.contents(atPath: model) else {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: model, isDirectory: &isFolder) else {
         throw SeismoError.file(path: model, message: "no such file")
       }
+      guard !isFolder.boolValue else {
+        throw SeismoError.file(path: model, message: "is a folder; pass the model file saved by detect --save-model")
+      }
+      guard let bytes = FileManager.default.contents(atPath: model) else {
+        throw SeismoError.file(path: model, message: "cannot be read (check its permissions)")
+      }
       let saved = try SavedModel.decode(bytes, origin: model)
+      let staged = try out.map(StagedFolder.init)
       guard saved.source.plugin == "csv" else {
         throw SeismoError.invalidInput("\(model) was trained from a '\(saved.source.plugin)' source; score reads CSV files")
       }
@@ -44,7 +52,7 @@ struct ScoreCommand: ParsableCommand {
       let run = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
       let directory = out ?? "seismo-out/\(run.runID)"
-      try RunOutput.write(run, to: directory)
+      try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
       if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     }
   }

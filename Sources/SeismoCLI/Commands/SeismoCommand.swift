@@ -22,6 +22,10 @@ public struct SeismoCommand: ParsableCommand {
     ])
 
   public init() {}
+
+  /// SIGINT and SIGTERM remove staged output and exit 130 or 143 (`Interrupts`); call from
+  /// `main` before `main()`.
+  public static func installInterruptHandlers() { Interrupts.install() }
 }
 
 /// Runs `body`, turning any error into one line on stderr and exit code 1.

@@ -6,7 +6,13 @@ import SeismoReport
 enum RunOutput {
   static let reportFile = "report.html"
 
-  static func write(_ run: RunResult, to directory: String) throws {
+  /// Writes `run` to `folder` and commits it: the folder appears complete or not at all.
+  static func write(_ run: RunResult, to folder: StagedFolder) throws {
+    try folder.fill { try writeFiles(run, into: $0) }
+  }
+
+  /// Writes the run's files into the existing folder `directory` (a staging folder's part).
+  static func writeFiles(_ run: RunResult, into directory: String) throws {
     try RunDirectory(path: directory).write(run)
     try writeReport(ReportData(run), to: directory)
   }

@@ -186,17 +186,31 @@ public struct DetectionPipeline {
     let started = Date()
     var timings: [String: Double] = [:]
     let pipeline = DetectionPipeline(registry: registry, config: config)
+    // The model file is untrusted: its plugins are rebuilt through their specs and its state
+    // checked before any data is read, and any problem names the file.
+    let detector: Detector
+    let rule: Threshold
+    do {
+      _ = try pipeline.make(registry.sources, config.source)
+      detector = try pipeline.make(registry.detectors, model.detector)
+      try detector.importState(model.state)
+      rule = try pipeline.make(registry.thresholds, model.threshold)
+    } catch let error as SeismoError {
+      guard let origin = model.origin else { throw error }
+      throw SeismoError.file(path: origin, message: "unusable model: \(error)")
+    }
     var t0 = Date()
     let loaded = try pipeline.make(registry.sources, config.source).load()
     timings["load_s"] = Date().timeIntervalSince(t0)
     log("loaded \(loaded.frame.rowCount) rows × \(loaded.frame.featureCount) features from \(loaded.origin)")
     try loaded.frame.requireFeatures(model.features, for: "the model")
-    let detector = try pipeline.make(registry.detectors, model.detector)
-    try detector.importState(model.state)
     t0 = Date()
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
-    let cutoffs = try pipeline.make(registry.thresholds, model.threshold).cutoffs(
+    guard scores.values.allSatisfy(\.isFinite) else {
+      throw SeismoError.state("the model produced non-finite scores on this data; check the data's scale")
+    }
+    let cutoffs = try rule.cutoffs(
       for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
     let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
     timings["total_s"] = Date().timeIntervalSince(started)
@@ -223,10 +237,11 @@ public struct DetectionPipeline {
   /// Reads the config's source.
   public func loadSource() throws -> LoadedFrame { try make(registry.sources, config.source).load() }
 
-  /// Builds the chosen plugin. Parameters declared since `choice` was made (a model saved by an
-  /// older Seismo) take their defaults.
+  /// Builds the chosen plugin from its parameters, checked again against the plugin's spec: a
+  /// saved model's are untrusted, and parameters declared since it was saved take their defaults.
   func make<P>(_ entries: [String: PluginRegistry.Entry<P>], _ choice: PluginChoice) throws -> P {
     guard let entry = entries[choice.plugin] else { throw SeismoError.state("plugin '\(choice.plugin)' is not registered") }
-    return try entry.make(Parameters(specs: entry.descriptor.parameters, values: choice.parameters.values))
+    let section = entry.descriptor.kind.rawValue
+    return try entry.make(choice.parameters.resolved(against: entry.descriptor.parameters, section: section))
   }
 }

@@ -232,47 +232,44 @@ public struct RunConfig: Sendable, Codable, Equatable {
       default: throw fail("a list of strings")
       }
     }
-    if case .integerList = type {
+    let parsed: ParameterValue
+    switch (type, raw.node) {
+    case (.integerList, .scalar), (.integerList, .sequence):
       let items: [Node]
-      switch raw.node {
-      case .scalar: items = [raw.node]
-      case .sequence(let seq): items = Array(seq)
-      default: throw fail("a list of integers")
-      }
-      return .integerList(
+      if case .sequence(let seq) = raw.node { items = Array(seq) } else { items = [raw.node] }
+      parsed = .integerList(
         try items.map { item in
           guard case .scalar(let s) = item, let v = Int(s.string) else { throw fail("a list of integers") }
           return v
         })
-    }
-    guard case .scalar(let scalar) = raw.node else { throw fail(type.description) }
-    let text = scalar.string
-    switch type {
-    case .integer(let range):
-      guard let v = Int(text) else { throw fail("an integer") }
-      guard range.contains(v) else { throw fail("an integer in \(range.lowerBound)...\(range.upperBound)") }
-      return .integer(v)
-    case .number(let range):
-      guard let v = Double(text), v.isFinite else { throw fail("a number") }
-      guard range.contains(v) else { throw fail("a number in \(range.lowerBound)...\(range.upperBound)") }
-      return .number(v)
-    case .boolean:
-      switch text.lowercased() {
-      case "true", "yes", "on": return .boolean(true)
-      case "false", "no", "off": return .boolean(false)
-      default: throw fail("true or false")
+    case (.integerList, _):
+      throw fail("a list of integers")
+    case (_, .scalar(let scalar)):
+      let text = scalar.string
+      switch type {
+      case .integer:
+        guard let v = Int(text) else { throw fail("an integer") }
+        parsed = .integer(v)
+      case .number:
+        guard let v = Double(text), v.isFinite else { throw fail("a number") }
+        parsed = .number(v)
+      case .boolean:
+        switch text.lowercased() {
+        case "true", "yes", "on": parsed = .boolean(true)
+        case "false", "no", "off": parsed = .boolean(false)
+        default: throw fail("true or false")
+        }
+      case .path:
+        guard !text.isEmpty, let base = raw.baseDirectory, !text.hasPrefix("/") else { return .text(text) }
+        return .text(URL(fileURLWithPath: base).appendingPathComponent(text).standardizedFileURL.path)
+      case .text, .choice, .textList, .integerList:  // lists are handled above
+        parsed = .text(text)
       }
-    case .text:
-      return .text(text)
-    case .path:
-      guard !text.isEmpty, let base = raw.baseDirectory, !text.hasPrefix("/") else { return .text(text) }
-      return .text(URL(fileURLWithPath: base).appendingPathComponent(text).standardizedFileURL.path)
-    case .choice(let options):
-      guard options.contains(text) else { throw fail("one of \(options.joined(separator: ", "))") }
-      return .text(text)
-    case .textList, .integerList:
-      preconditionFailure("handled above")
+    default:
+      throw fail(type.expectation)
     }
+    guard let value = type.admit(parsed) else { throw fail(type.expectation) }
+    return value
   }
 
   // MARK: - Messages

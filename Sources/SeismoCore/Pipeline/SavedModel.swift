@@ -17,6 +17,8 @@ public struct SavedModel: Sendable {
   public var events: Parameters
   public var features: [String]
   public var state: DetectorState
+  /// Where the model was read from, for errors ("vix.seismo"); nil for a model made in memory.
+  public var origin: String?
 
   public init(run: RunResult) throws {
     guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
@@ -65,17 +67,24 @@ public struct SavedModel: Sendable {
       }
       return value
     }
-    guard let threshold = metadata["seismo.threshold_value"].flatMap(Float.init) else {
-      throw SeismoError.file(path: origin, message: "damaged model: no threshold value")
+    guard let threshold = metadata["seismo.threshold_value"].flatMap(Float.init), !threshold.isNaN, threshold > -.infinity
+    else {
+      throw SeismoError.file(path: origin, message: "damaged model: no threshold value, or one that is NaN or −∞")
     }
     let stateMetadata = Dictionary(
       uniqueKeysWithValues: metadata.filter { $0.key.hasPrefix("state.") }.map { (String($0.key.dropFirst(6)), $0.value) })
     // Models saved before events existed group flags with the defaults.
     let saved = metadata["seismo.events"] == nil ? Parameters() : try field("events", Parameters.self)
-    return SavedModel(
+    let features = try field("features", [String].self)
+    guard !features.isEmpty, Set(features).count == features.count else {
+      throw SeismoError.file(path: origin, message: "damaged model: the feature list is empty or names a feature twice")
+    }
+    var model = SavedModel(
       detector: try field("detector", PluginChoice.self), source: try field("source", PluginChoice.self),
       threshold: try field("threshold", PluginChoice.self), thresholdValue: threshold,
-      events: Parameters(specs: EventRule.parameters, values: saved.values),
-      features: try field("features", [String].self), state: DetectorState(tensors: tensors, metadata: stateMetadata))
+      events: try saved.resolved(against: EventRule.parameters, section: "events"),
+      features: features, state: DetectorState(tensors: tensors, metadata: stateMetadata))
+    model.origin = origin
+    return model
   }
 }

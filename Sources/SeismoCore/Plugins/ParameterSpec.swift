@@ -8,8 +8,9 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   case path
   /// A list of strings; a single scalar in the config is read as a one-element list.
   case textList
-  /// A list of integers; a single scalar is read as a one-element list.
-  case integerList
+  /// A list of integers, each in `range`, at most `maxCount` of them; a single scalar is read as
+  /// a one-element list.
+  case integerList(ClosedRange<Int>, maxCount: Int)
   /// One of a fixed set of words.
   case choice([String])
 
@@ -26,7 +27,9 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case .text: return "string"
     case .path: return "path"
     case .textList: return "list of strings"
-    case .integerList: return "list of integers"
+    case .integerList(let r, let maxCount):
+      let items = r.lowerBound == Int.min ? "integers" : "integers in \(r.lowerBound)...\(r.upperBound)"
+      return maxCount == Int.max ? "list of \(items)" : "list of 1 to \(maxCount) \(items)"
     case .choice(let options): return options.joined(separator: "|")
     }
   }
@@ -34,6 +37,45 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   public static let integer = ParameterType.integer(Int.min...Int.max)
   public static let number = ParameterType.number(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
   public static let positiveInteger = ParameterType.integer(1...Int.max)
+  public static let integerList = ParameterType.integerList(Int.min...Int.max, maxCount: Int.max)
+
+  /// `value` as this type stores it, or nil when it has another type or lies out of range.
+  ///
+  /// Config values are checked here after parsing; so are values read back from saved models,
+  /// whose JSON blurs types (`1.0` reads as an integer, `[]` as a list of integers).
+  public func admit(_ value: ParameterValue) -> ParameterValue? {
+    switch (self, value) {
+    case (.integer(let range), .integer(let v)):
+      return range.contains(v) ? value : nil
+    case (.number(let range), .number(let v)):
+      return v.isFinite && range.contains(v) ? value : nil
+    case (.number(let range), .integer(let v)):
+      return range.contains(Double(v)) ? .number(Double(v)) : nil
+    case (.boolean, .boolean), (.text, .text), (.path, .text), (.textList, .textList):
+      return value
+    case (.textList, .integerList(let v)) where v.isEmpty:
+      return .textList([])
+    case (.integerList(let range, let maxCount), .integerList(let v)):
+      return v.count <= maxCount && v.allSatisfy(range.contains) ? value : nil
+    case (.choice(let options), .text(let v)):
+      return options.contains(v) ? value : nil
+    default:
+      return nil
+    }
+  }
+
+  /// What an admitted value must be, as a phrase for errors ("an integer in 0...10").
+  public var expectation: String {
+    switch self {
+    case .integer: return "an " + description
+    case .number: return "a " + description
+    case .boolean: return "true or false"
+    case .text, .path: return "a string"
+    case .textList: return "a list of strings"
+    case .integerList: return "a " + description
+    case .choice(let options): return "one of \(options.joined(separator: ", "))"
+    }
+  }
 }
 
 /// A typed parameter value.

@@ -59,6 +59,29 @@ public struct Parameters: Sendable, Equatable, Codable {
     return value
   }
 
+  /// These values checked against `specs` again, with defaults for parameters declared since
+  /// they were saved: how parameters read back from a model file or a database are trusted.
+  /// `section` names them in errors ("detector").
+  public func resolved(against specs: [ParameterSpec], section: String) throws -> Parameters {
+    var admitted: [String: ParameterValue] = [:]
+    for (name, value) in values {
+      guard let spec = specs.first(where: { $0.name == name }) else {
+        throw SeismoError.config(
+          key: "\(section).\(name)", location: nil, message: "is not a parameter of this plugin (saved by another version?)")
+      }
+      guard let checked = spec.type.admit(value) else {
+        throw SeismoError.config(
+          key: "\(section).\(name)", location: nil,
+          message: "expected \(spec.type.expectation), got '\(value)'")
+      }
+      admitted[name] = checked
+    }
+    for spec in specs where spec.defaultValue == nil && admitted[spec.name] == nil {
+      throw SeismoError.config(key: "\(section).\(spec.name)", location: nil, message: "required (\(spec.help))")
+    }
+    return Parameters(specs: specs, values: admitted)
+  }
+
   /// Sets one value (used by commands that fill parameters programmatically, e.g. the demo).
   public mutating func set(_ name: String, _ value: ParameterValue) { values[name] = value }
 

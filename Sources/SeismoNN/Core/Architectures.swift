@@ -18,6 +18,12 @@ public enum Architectures {
     ])
   }
 
+  /// What `lstmAutoencoder` with these sizes needs in memory.
+  public static func lstmAutoencoderFootprint(features: Int, steps: Int, units: Int) -> NetworkFootprint {
+    .lstm(inputSize: features, units: units, steps: 1) + .lstm(inputSize: units, units: units, steps: steps)
+      + .dense(inputSize: units, outputSize: features, steps: steps)
+  }
+
   /// Stacked LSTMs (all but the last return sequences), each followed by Dropout, then
   /// Dense(outputs) on the last state. Input `(batch, steps, features)`, output `(batch, 1,
   /// outputs)`. The VIX seed is units [64, 32] with relu; the univariate seed [50, 100] with tanh.
@@ -37,5 +43,16 @@ public enum Architectures {
     }
     layers.append(Dense(inputSize: width, outputSize: outputs, name: "output", random: &random))
     return Sequential(layers)
+  }
+
+  /// What `lstmForecaster` with these sizes needs in memory.
+  public static func lstmForecasterFootprint(features: Int, steps: Int, units: [Int], outputs: Int) -> NetworkFootprint {
+    var total = NetworkFootprint(parameters: 0, activationsPerWindow: 0)
+    var width = features
+    for u in units {
+      total = total + .lstm(inputSize: width, units: u, steps: steps)
+      width = u
+    }
+    return total + .dense(inputSize: width, outputSize: outputs, steps: 1)
   }
 }

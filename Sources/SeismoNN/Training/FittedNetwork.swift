@@ -16,9 +16,13 @@ public struct FittedNetwork {
     self.features = features
   }
 
-  /// A trainer set up from the shared `TrainingParameters` around `model(options)`.
-  public static func trainer(_ parameters: Parameters, model: (TrainingOptions) -> Sequential) throws -> Trainer {
+  /// A trainer set up from the shared `TrainingParameters` around `model(options)`, once
+  /// `footprint` is known to fit in memory; `detector` names the plugin in errors.
+  public static func trainer(
+    _ parameters: Parameters, detector: String, footprint: NetworkFootprint, model: (TrainingOptions) -> Sequential
+  ) throws -> Trainer {
     let options = TrainingParameters.options(parameters)
+    try footprint.check(batchSize: options.batchSize, threads: options.threads, what: "this \(detector)")
     return Trainer(
       model: model(options), loss: try TrainingParameters.loss(parameters),
       optimizer: try TrainingParameters.optimizer(parameters), options: options)
@@ -47,8 +51,14 @@ public struct FittedNetwork {
     guard let scalerText = state.metadata["scaler"], let featuresText = state.metadata["features"],
       let scaler = try? JSONDecoder().decode(FeatureScaler.self, from: Data(scalerText.utf8)),
       let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)),
-      scaler.offset.count == features.count
+      scaler.offset.count == features.count, scaler.scale.count == features.count
     else { throw SeismoError.state("the saved state has no usable scaler and feature list for \(detector)") }
+    guard scaler.offset.allSatisfy(\.isFinite), scaler.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+      throw SeismoError.state("the saved \(detector) scaler has a non-finite offset or a scale that is not positive")
+    }
+    guard state.tensors.values.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
+      throw SeismoError.state("the saved \(detector) weights hold NaN or infinite values")
+    }
     let trainer = try makeTrainer(features)
     try trainer.model.load(state.tensors, origin: "saved \(detector) model")
     return FittedNetwork(
