@@ -61,8 +61,14 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     p.text("query").isEmpty ? "postgres table \(p.text("schema")).\(p.text("table"))" : "postgres query"
   }
 
+  /// Reads in one READ ONLY transaction (a `query` cannot write, even through functions it
+  /// calls) under the connection's lock and statement timeouts.
   public func load() throws -> LoadedFrame {
     let db = try PGConnection(p.text("url"))
+    return try db.transaction(readOnly: true) { try load(from: db) }
+  }
+
+  func load(from db: PGConnection) throws -> LoadedFrame {
     let time = PGConnection.quote(p.text("time_column"))
     let range =
       "($1::timestamptz IS NULL OR \(time) >= $1::timestamptz) AND ($2::timestamptz IS NULL OR \(time) <= $2::timestamptz)"

@@ -10,23 +10,54 @@ public final class PGConnection {
   /// The target as shown in messages, with any password removed.
   public let target: String
 
+  /// How long Seismo waits before giving up, unless the connection string says otherwise: a
+  /// server that accepts TCP but never answers, a table locked by another session or a runaway
+  /// query fail with a clear message instead of hanging.
+  public struct Limits: Sendable, Equatable {
+    /// Seconds to establish the connection (libpq's `connect_timeout`).
+    public var connectTimeout = 10
+    /// How long a statement waits for a lock (PostgreSQL's `lock_timeout`).
+    public var lockTimeout = "30s"
+    /// How long one statement may run (PostgreSQL's `statement_timeout`).
+    public var statementTimeout = "10min"
+
+    public init() {}
+  }
+
+  /// The session settings Seismo applied from `Limits` (those the connection string sets are
+  /// left to it), by name.
+  public private(set) var applied: [String: String] = [:]
+
   /// Connects with a `postgresql://` URL or a `key=value` conninfo string; an empty string uses
   /// the PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, …).
-  public init(_ conninfo: String) throws {
+  ///
+  /// `limits` apply unless the string sets them: `connect_timeout=…`, or
+  /// `options=-c lock_timeout=…` / `-c statement_timeout=…` (in a URL,
+  /// `?options=-c%20statement_timeout%3D1h`).
+  public init(_ conninfo: String, limits: Limits = Limits()) throws {
     target = conninfo.isEmpty ? "the PG* environment" : Self.redact(conninfo)
     try Self.checkURL(conninfo, target: target)
-    let withName = conninfo.isEmpty ? "application_name=seismo" : conninfo
-    guard let handle = PQconnectdb(Self.withApplicationName(withName)) else {
+    var settings = [("application_name", "seismo")]
+    if !conninfo.contains("connect_timeout") && ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil {
+      settings.append(("connect_timeout", String(limits.connectTimeout)))
+    }
+    guard let handle = PQconnectdb(Self.adding(settings, to: conninfo)) else {
       throw SeismoError.state("postgres: out of memory connecting to \(target)")
     }
     self.handle = handle
     guard PQstatus(handle) == CONNECTION_OK else {
       // No PQfinish here: a class whose stored properties are set runs deinit even when init throws.
       let message = Self.clean(String(cString: PQerrorMessage(handle)))
+      let timedOut = message.contains("timeout expired") ? " (connect_timeout in the URL sets the wait)" : ""
       throw SeismoError.state(
-        "postgres: cannot connect to \(target): \(Self.redact(message, hiding: Self.password(in: conninfo)))")
+        "postgres: cannot connect to \(target): \(Self.redact(message, hiding: Self.password(in: conninfo)))\(timedOut)")
     }
     PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs (e.g. "already exists") stay quiet
+    for (name, value) in [("lock_timeout", limits.lockTimeout), ("statement_timeout", limits.statementTimeout)]
+    where !conninfo.contains(name) {
+      try execute("SELECT set_config($1, $2, false)", [name, value])
+      applied[name] = value
+    }
   }
 
   deinit { PQfinish(handle) }
@@ -75,11 +106,16 @@ public final class PGConnection {
   }
 
   /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
-  public func transaction<T>(_ body: () throws -> T) throws -> T {
-    try execute("BEGIN")
+  ///
+  /// A `readOnly` transaction refuses writes, including writes hidden in functions a SELECT calls
+  /// (`setval`, `nextval`, …), and is always rolled back, which undoes the few writes read-only
+  /// mode lets through (`lo_create`). What no transaction undoes (`pg_terminate_backend`,
+  /// reading server files) is up to the role: connect sources as one that may only SELECT.
+  public func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws -> T {
+    try execute(readOnly ? "BEGIN READ ONLY" : "BEGIN")
     do {
       let value = try body()
-      try execute("COMMIT")
+      try execute(readOnly ? "ROLLBACK" : "COMMIT")
       return value
     } catch {
       if PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
@@ -176,7 +212,14 @@ public final class PGConnection {
         PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
       }
       let primary = field("M") ?? Self.clean(String(cString: PQerrorMessage(handle)))
-      let hint = field("H").map { " (hint: \($0))" } ?? ""
+      var hint = field("H").map { " (hint: \($0))" } ?? ""
+      if primary.contains("lock timeout") {
+        hint +=
+          " (another session holds a lock it needs; lock_timeout\(applied["lock_timeout"].map { "=" + $0 } ?? "") bounds the wait)"
+      } else if primary.contains("statement timeout") {
+        hint +=
+          " (statement_timeout\(applied["statement_timeout"].map { "=" + $0 } ?? "") stopped it; set another with ?options=-c%20statement_timeout%3D1h in the URL)"
+      }
       let state = field("C").map { " (SQLSTATE \($0))" } ?? ""
       throw SeismoError.state(
         "postgres: \(primary.isEmpty ? "the server closed the connection" : Self.clean(primary))\(hint)\(state)")
@@ -199,12 +242,18 @@ public final class PGConnection {
     return body(copies.map { $0.map { UnsafePointer($0) } })
   }
 
-  private static func withApplicationName(_ conninfo: String) -> String {
-    if conninfo.contains("application_name") { return conninfo }
-    if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
-      return conninfo + (conninfo.contains("?") ? "&" : "?") + "application_name=seismo"
+  /// `conninfo` with each `(key, value)` it does not already set appended.
+  private static func adding(_ settings: [(String, String)], to conninfo: String) -> String {
+    var out = conninfo
+    let isURL = conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://")
+    for (key, value) in settings where !conninfo.contains(key) {
+      if isURL {
+        out += (out.contains("?") ? "&" : "?") + "\(key)=\(value)"
+      } else {
+        out += (out.isEmpty ? "" : " ") + "\(key)=\(value)"
+      }
     }
-    return conninfo + " application_name=seismo"
+    return out
   }
 
   private static func clean(_ message: String) -> String {

@@ -251,6 +251,98 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runID])[0][0] == "0")
   }
 
+  @Test func sourceQueriesCannotWrite() throws {
+    let scratch = try Scratch()
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE SEQUENCE \(schema).counter START 100")
+    let objects = try sql("SELECT count(*) FROM pg_largeobject_metadata")[0][0]
+    for (query, expected) in [
+      ("SELECT now() AS ts, setval('\(schema).counter', 1)::float8 AS x", "cannot execute setval() in a read-only transaction"),
+      // Read-only mode lets lo_create through; the transaction is rolled back, so it leaves nothing.
+      ("SELECT now() AS ts, lo_create(0)::text::float8 AS x", "the split leaves no training rows"),
+      (
+        "SELECT now() AS ts, 1.0 AS x FROM (SELECT set_config('transaction_read_only', 'off', true)) s",
+        "transaction read-write mode must be set before any query"
+      ),
+    ] {
+      try scratch.write(
+        "run.yaml", "source: { plugin: postgres, url: \"\(url)\", query: \"\(query)\" }\ndetector: { plugin: rolling-zscore }\n")
+      let result = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+      #expect(result.status == 1)
+      #expect(result.stderr.contains(expected), "\(query): \(result.stderr)")
+    }
+    #expect(try sql("SELECT last_value FROM \(schema).counter")[0][0] == "100")
+    #expect(try sql("SELECT count(*) FROM pg_largeobject_metadata")[0][0] == objects)
+  }
+
+  @Test func lockAndStatementTimeoutsEndWaitsWithAClearError() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    // The URL overrides the defaults (30 s, 10 min), so the test waits one second.
+    let options = "options=-c%20lock_timeout%3D1s%20-c%20statement_timeout%3D20s"
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      detector: { plugin: rolling-zscore }
+      sink: { plugin: postgres, url: "\(url)?\(options)" }
+      """)
+    let holder = try PGConnection(url)
+    try holder.execute("BEGIN")
+    try holder.execute("LOCK TABLE seismo.runs IN ACCESS EXCLUSIVE MODE")
+    let locked = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    try holder.execute("ROLLBACK")
+    #expect(locked.status == 1)
+    #expect(
+      locked.stderr.contains("canceling statement due to lock timeout")
+        && locked.stderr.contains("another session holds a lock it needs"), "\(locked.stderr)")
+    #expect(PGConnection.Limits().lockTimeout == "30s" && PGConnection.Limits().statementTimeout == "10min")
+    #expect(try PGConnection(url).applied == ["lock_timeout": "30s", "statement_timeout": "10min"])
+
+    try scratch.write(
+      "slow.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)?options=-c%20statement_timeout%3D1s", query: "SELECT now() AS ts, 1.0 AS x FROM pg_sleep(3)" }
+      detector: { plugin: rolling-zscore }
+      """)
+    let slow = try CLI.run(["detect", "slow.yaml", "--out", "s", "--quiet"], in: scratch.url)
+    #expect(slow.status == 1)
+    #expect(
+      slow.stderr.contains("canceling statement due to statement timeout") && slow.stderr.contains("statement_timeout"),
+      "\(slow.stderr)")
+  }
+
+  /// A server that accepts the TCP connection but never answers: the default connect_timeout
+  /// (10 s) ends the wait.
+  @Test func aSilentServerTimesOut() throws {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(listener) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(listener, pointer, length) == 0 && listen(listener, 8) == 0 && getsockname(listener, pointer, &length) == 0
+      }
+    }
+    #expect(bound)
+    let port = UInt16(bigEndian: address.sin_port)
+    let scratch = try Scratch()
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: postgres, url: \"postgresql://u:secret@127.0.0.1:\(port)/db\", table: t }\ndetector: { plugin: rolling-zscore }\n"
+    )
+    let started = Date()
+    let result = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    let waited = Date().timeIntervalSince(started)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("timeout expired (connect_timeout in the URL sets the wait)"), "\(result.stderr)")
+    #expect(!result.stderr.contains("secret"))
+    #expect(waited > 5 && waited < 60, "\(waited) s")
+  }
+
   @Test func fanOutRunsEverySymbolOfALongTable() throws {
     let scratch = try Scratch()
     try migrate(scratch)
