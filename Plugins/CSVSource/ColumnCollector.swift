@@ -38,10 +38,17 @@ final class ColumnCollector: CSVRecordHandler {
     self.timeParser = timeParser
   }
 
+  /// The most columns a header may have: far more than any market table, few enough that a
+  /// runaway header (a file without newlines) fails at once instead of filling memory.
+  static let maxColumns = 100_000
+
   func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     guard failure == nil else { return }
     currentLine = line
     if inHeader {
+      guard index < Self.maxColumns else {
+        return failHeader("the header has more than \(Self.maxColumns) columns; is this a CSV file with one header row?")
+      }
       header.append(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces))
       return
     }
@@ -91,8 +98,12 @@ final class ColumnCollector: CSVRecordHandler {
     if wanted.isEmpty { return failHeader("no feature columns besides the time column '\(timeName ?? "")'") }
     roles = Array(repeating: .skip, count: header.count)
     if let timeName, let t = header.firstIndex(of: timeName) { roles[t] = .time }
+    // Positions by name, built once: looking each wanted name up in the header would take time
+    // quadratic in the number of columns.
+    var positions: [String: [Int]] = [:]
+    for (column, name) in header.enumerated() { positions[name, default: []].append(column) }
     for (k, name) in wanted.enumerated() {
-      let matches = header.indices.filter { header[$0] == name }
+      let matches = positions[name] ?? []
       guard let column = matches.first else {
         return failHeader("unknown column '\(name)'\(nearest(name)); columns are: \(listed(header))")
       }
