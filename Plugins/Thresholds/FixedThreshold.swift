@@ -4,7 +4,7 @@ import SeismoCore
 public struct FixedThreshold: Threshold, ConfigurablePlugin {
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "fixed", summary: "a fixed cut-off on the score (the autoencoder seed used 0.65)",
-    parameters: [ParameterSpec("value", .number, default: nil, help: "rows scoring strictly above this are anomalies")])
+    parameters: [ParameterSpec("value", .float32, default: nil, help: "rows scoring strictly above this are anomalies")])
 
   public let value: Float
 

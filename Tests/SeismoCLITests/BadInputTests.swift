@@ -61,6 +61,10 @@ import Testing
     Case(
       description: "bad YAML", csv: good, config: "source: [plugin: csv\n",
       expected: "run.yaml: (yaml): line"),
+    Case(
+      description: "a cut-off beyond Float32", csv: good,
+      config: base + "threshold: { plugin: fixed, value: 1e308 }\n",
+      expected: "run.yaml:3:36: threshold.value: expected a number within ±3.4e38, got '1e308'"),
   ]
 
   @Test(arguments: cases)
@@ -78,6 +82,23 @@ import Testing
     #expect(message.contains(c.expected), "\(message)")
     #expect(!result.stderr.contains("Fatal error"))
     #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("out/summary.json").path))
+  }
+
+  @Test func valuesThatOverflowTheArithmeticAreNamed() throws {
+    let scratch = try Scratch()
+    try scratch.write(
+      "data.csv",
+      "date,a\n" + (0..<60).map { "\(date(18_262 + $0)),\($0 % 2 == 0 ? "3.4e38" : "-3.4e38")" }.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-forecaster, window: 5, units: [4], epochs: 1 }\n")
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out", "--quiet"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.hasPrefix(
+        "error: detector 'lstm-forecaster' produced a non-finite score at 2020-01-06: the data's largest magnitude is 3.4e+38, too large for 32-bit arithmetic"
+      ), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
   @Test func missingConfigFile() throws {

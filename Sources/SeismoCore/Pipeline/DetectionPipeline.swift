@@ -140,9 +140,7 @@ public struct DetectionPipeline {
       t0 = Date()
       let scores = try detector.score(frame.rows(fold.trainStart..<fold.scoreEnd))
       scoreSeconds += Date().timeIntervalSince(t0)
-      guard scores.values.allSatisfy(\.isFinite) else {
-        throw SeismoError.state("detector '\(config.detector.plugin)' produced non-finite scores; check the data's scale")
-      }
+      try Self.requireFinite(scores, of: frame, detector: "detector '\(config.detector.plugin)'")
       let calibration = Array(scores.values.prefix(max(0, trainCount - detector.lookahead - scores.firstRow)))
       guard !calibration.isEmpty else {
         throw SeismoError.invalidInput(
@@ -207,9 +205,7 @@ public struct DetectionPipeline {
     t0 = Date()
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
-    guard scores.values.allSatisfy(\.isFinite) else {
-      throw SeismoError.state("the model produced non-finite scores on this data; check the data's scale")
-    }
+    try Self.requireFinite(scores, of: loaded.frame, detector: "the model")
     let cutoffs = try rule.cutoffs(
       for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
     let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
@@ -220,6 +216,16 @@ public struct DetectionPipeline {
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
     return result
+  }
+
+  /// Throws unless every score is finite. Scores overflow when the data's magnitudes are near
+  /// Float32's limit (3.4e38), so the message names the largest value.
+  static func requireFinite(_ scores: Scores, of frame: Frame, detector: String) throws {
+    guard let bad = scores.values.firstIndex(where: { !$0.isFinite }) else { return }
+    let largest = frame.values.lazy.map(abs).max() ?? 0
+    throw SeismoError.invalidInput(
+      "\(detector) produced a non-finite score at \(frame.formatTimestamp(frame.timestamps[bad + scores.firstRow])): the data's largest magnitude is \(largest), too large for 32-bit arithmetic; rescale the data (e.g. transform: log_return) or use the rolling-zscore detector"
+    )
   }
 
   /// Builds every configured plugin and prepares the sink (a database sink connects and checks

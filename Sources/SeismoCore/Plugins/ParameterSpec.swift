@@ -21,6 +21,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
       return r.upperBound == Int.max ? "integer ≥ \(r.lowerBound)" : "integer in \(r.lowerBound)...\(r.upperBound)"
     case .number(let r):
       if r.lowerBound == -Double.greatestFiniteMagnitude { return "number" }
+      if r == Self.float32Range { return "number within ±3.4e38" }
       return r.upperBound == Double.greatestFiniteMagnitude
         ? "number ≥ \(r.lowerBound)" : "number in \(r.lowerBound)...\(r.upperBound)"
     case .boolean: return "true|false"
@@ -37,6 +38,9 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   public static let integer = ParameterType.integer(Int.min...Int.max)
   public static let number = ParameterType.number(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
   public static let positiveInteger = ParameterType.integer(1...Int.max)
+  /// A number that fits a Float32 (scores, cut-offs): |x| ≤ 3.4e38.
+  public static let float32 = ParameterType.number(float32Range)
+  static let float32Range = -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
   public static let integerList = ParameterType.integerList(Int.min...Int.max, maxCount: Int.max)
 
   /// `value` as this type stores it, or nil when it has another type or lies out of range.
