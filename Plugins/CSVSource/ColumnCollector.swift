@@ -121,6 +121,11 @@ final class ColumnCollector: CSVRecordHandler {
     var first = 0
     while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
     if first == bytes.count { return .nan }  // empty cell: a gap
+    // strtof also reads hexadecimal floats (0x1p3); a market file never means one.
+    if bytes[first...].contains(where: { $0 == 0x78 || $0 == 0x58 }) {  // x, X
+      fail(field, "'\(text(bytes))' is not a decimal number")
+      return .nan
+    }
     var end: UnsafeMutablePointer<CChar>?
     let cString = UnsafeRawPointer(start + first).assumingMemoryBound(to: CChar.self)
     let value = strtof(cString, &end)

@@ -129,6 +129,21 @@ public final class PGConnection {
     "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
+  /// The longest identifier PostgreSQL keeps (NAMEDATALEN − 1 bytes); longer names are
+  /// silently cut, so two long names could become one.
+  public static let maxIdentifierBytes = 63
+
+  /// Throws unless `name` fits in an identifier; `what` names it in the error ("column").
+  public static func requireIdentifier(_ name: String, _ what: String) throws {
+    guard !name.isEmpty else { throw SeismoError.invalidInput("postgres: the \(what) name is empty") }
+    let bytes = name.utf8.count
+    guard bytes <= maxIdentifierBytes else {
+      throw SeismoError.invalidInput(
+        "postgres: the \(what) name '\(name)' is \(bytes) bytes; PostgreSQL keeps only \(maxIdentifierBytes) and would shorten it silently: rename it"
+      )
+    }
+  }
+
   /// `schema.table`, each part quoted.
   public static func qualified(_ schema: String, _ table: String) -> String {
     schema.isEmpty ? quote(table) : quote(schema) + "." + quote(table)

@@ -196,6 +196,11 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "t.csv:1: column 'c4' appears 2 times in the header")
   }
 
+  @Test func hexadecimalFloatsAreRefused() {
+    #expect(loadError("date,a\n2020-01-01,0x1p3\n") == "t.csv:2 (column 2 'a'): '0x1p3' is not a decimal number")
+    #expect(loadError("date,a\n2020-01-01, -0X10\n") == "t.csv:2 (column 2 'a'): '-0X10' is not a decimal number")
+  }
+
   @Test func aHeaderWiderThanTheCapIsRefused() {
     let header = "date," + String(repeating: "x,", count: ColumnCollector.maxColumns) + "x\n"
     #expect(

@@ -251,6 +251,22 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runID])[0][0] == "0")
   }
 
+  @Test func ingestRefusesNamesPostgreSQLWouldShorten() throws {
+    let scratch = try Scratch()
+    let long = String(repeating: "é", count: 32)  // 64 bytes
+    try scratch.write("data.csv", "date,\(long)\n2020-01-01,1\n")
+    let result = try CLI.run(
+      ["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "t", "--create"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("the column name '\(long)' is 64 bytes; PostgreSQL keeps only 63 and would shorten it silently"),
+      "\(result.stderr)")
+    #expect(try sql("SELECT to_regnamespace($1) IS NULL", [schema])[0][0] == "t", "nothing was created")
+    let table = try CLI.run(
+      ["ingest", "data.csv", "--url", url, "--table", String(repeating: "t", count: 64)], in: scratch.url)
+    #expect(table.status == 1 && table.stderr.contains("the table name"), "\(table.stderr)")
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

@@ -50,7 +50,10 @@ struct IngestCommand: ParsableCommand {
       guard let gapPolicy = GapPolicy(rawValue: gaps) else {
         throw SeismoError.invalidInput("--gaps must be ffill, drop or error")
       }
+      try PGConnection.requireIdentifier(schema, "schema")
+      try PGConnection.requireIdentifier(table, "table")
       let frame = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gapPolicy).load().frame
+      if !long { try frame.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(url)
       let target = PGConnection.qualified(schema, table)
