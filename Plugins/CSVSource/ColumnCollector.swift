@@ -122,7 +122,8 @@ final class ColumnCollector: CSVRecordHandler {
     while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
     if first == bytes.count { return .nan }  // empty cell: a gap
     // strtof also reads hexadecimal floats (0x1p3); a market file never means one.
-    if bytes[first...].contains(where: { $0 == 0x78 || $0 == 0x58 }) {  // x, X
+    let digits = bytes[first] == 0x2B || bytes[first] == 0x2D ? first + 1 : first  // after + or -
+    if digits + 1 < bytes.count, bytes[digits] == 0x30, bytes[digits + 1] | 0x20 == 0x78 {  // 0x or 0X
       fail(field, "'\(text(bytes))' is not a decimal number")
       return .nan
     }

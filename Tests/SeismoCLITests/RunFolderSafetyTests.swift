@@ -102,3 +102,37 @@ struct SeismoTestError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
 }
+
+/// A full disk, on a 200 KB tmpfs: the run fails naming the file it could not write, and leaves
+/// nothing behind. Mounting needs root; elsewhere the test returns without checking.
+@Suite struct FullDiskTests {
+  @Test func aFullDiskLeavesNothing() throws {
+    let scratch = try Scratch()
+    let disk = scratch.url.appendingPathComponent("disk")
+    try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+    let mount = Process()
+    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+    mount.arguments = ["-t", "tmpfs", "-o", "size=200k", "tmpfs", disk.path]
+    mount.standardError = FileHandle.nullDevice
+    guard (try? mount.run()) != nil,
+      ({
+        mount.waitUntilExit()
+        return mount.terminationStatus == 0
+      })()
+    else { return }
+    defer {
+      let umount = Process()
+      umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+      umount.arguments = [disk.path]
+      try? umount.run()
+      umount.waitUntilExit()
+    }
+    try Data(syntheticCSV(rows: 2500, spikes: [2000]).utf8).write(to: disk.appendingPathComponent("data.csv"))
+    try Data("source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n".utf8).write(
+      to: disk.appendingPathComponent("run.yaml"))
+    let result = try CLI.run(["detect", "run.yaml", "--out", "o", "--quiet"], in: disk)
+    #expect(result.status == 1)
+    #expect(result.stderr.hasPrefix("error: o/") && result.stderr.contains("space"), "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path).sorted() == ["data.csv", "run.yaml"])
+  }
+}

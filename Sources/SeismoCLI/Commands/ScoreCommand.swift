@@ -28,6 +28,15 @@ struct ScoreCommand: ParsableCommand {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
+  /// The run config that scores the CSV file `data` with `saved`: read as the training data
+  /// was, the model's features only.
+  static func config(for saved: SavedModel, data: String) -> RunConfig {
+    var source = saved.source
+    source.parameters.set("path", .text(data))
+    source.parameters.set("columns", .textList(saved.features))
+    return RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
+  }
+
   func run() throws {
     try reportingErrors {
       var isFolder: ObjCBool = false
@@ -45,12 +54,9 @@ struct ScoreCommand: ParsableCommand {
       guard saved.source.plugin == "csv" else {
         throw SeismoError.invalidInput("\(model) was trained from a '\(saved.source.plugin)' source; score reads CSV files")
       }
-      var source = saved.source
-      source.parameters.set("path", .text(data))
-      source.parameters.set("columns", .textList(saved.features))
-      let config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
       let run = try DetectionPipeline.score(
-        saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
+        saved, config: Self.config(for: saved, data: data), registry: StandardPlugins.registry,
+        log: { if !quiet { Console.err($0) } })
       let directory = out ?? "seismo-out/\(run.runID)"
       try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
       if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }

@@ -83,11 +83,15 @@ final class StagedFolder {
     finish()
   }
 
-  /// Writes with `body` into the staging folder and commits, or abandons on any error.
+  /// Writes with `body` into the staging folder and commits, or abandons on any error. Errors
+  /// name files by where they were to end up, not by the hidden staging folder.
   func fill(_ body: (String) throws -> Void) throws {
     do {
       try body(staging)
       try commit()
+    } catch SeismoError.file(let path, let message) where path.hasPrefix(staging) {
+      abandon()
+      throw SeismoError.file(path: destination + path.dropFirst(staging.count), message: message)
     } catch {
       abandon()
       throw error

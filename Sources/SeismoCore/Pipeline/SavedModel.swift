@@ -41,7 +41,9 @@ public struct SavedModel: Sendable {
   }
 
   public func encode() throws -> Data {
-    func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys  // the same model is the same bytes
+    func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
     var metadata = Dictionary(uniqueKeysWithValues: state.metadata.map { ("state." + $0.key, $0.value) })
     metadata["seismo.format"] = Self.format
     metadata["seismo.version"] = SeismoVersion.current
