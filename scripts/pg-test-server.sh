@@ -9,7 +9,11 @@ case "${1:-start}" in
     dir=$(mktemp -d /tmp/seismo-pg.XXXXXX)
     chown postgres "$dir" 2>/dev/null || true
     run() { if [ "$(id -u)" -eq 0 ]; then (cd "$dir" && runuser -u postgres -- "$@"); else (cd "$dir" && "$@"); fi; }
+    # 55432, or the next port no other server listens on.
     port=${SEISMO_TEST_PG_PORT:-55432}
+    if [ -z "${SEISMO_TEST_PG_PORT:-}" ]; then
+      while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2> /dev/null; do port=$((port + 1)); done
+    fi
     run "$bin/initdb" -D "$dir/data" -A trust -U postgres > "$dir/initdb.log" 2>&1
     # One role must give a password (scram), so the tests can check a wrong one is refused.
     hba="$dir/data/pg_hba.conf"

@@ -51,7 +51,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           indicator.isEmpty ? nil : indicator, PGText.array(run.frame.featureNames),
           run.threshold.isFinite ? String(run.threshold) : nil,
           String(run.trainRows), String(run.frame.rowCount - run.trainRows), String(summary.anomalyCount),
-          String(decoding: try encoder.encode(run.config), as: UTF8.self),
+          String(decoding: try encoder.encode(run.config.withoutSecrets), as: UTF8.self),
           String(decoding: try summary.jsonData(), as: UTF8.self),
           String(decoding: try encoder.encode(run.timings), as: UTF8.self),
         ])

@@ -159,14 +159,7 @@ public final class PGConnection {
         out = out.replacingOccurrences(of: decoded, with: "***")
       }
     }
-    // The password runs to the last '@' before the host: it may itself contain '@'.
-    if let regex = try? NSRegularExpression(pattern: "(://[^:/@\\s]*:)[^/\\s]*@") {
-      out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***@")
-    }
-    if let regex = try? NSRegularExpression(pattern: "(password\\s*=\\s*)('[^']*'|\\S+)", options: .caseInsensitive) {
-      out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***")
-    }
-    return out
+    return Secrets.redact(out)
   }
 
   /// The password of a URL (as written, still percent-encoded) or of a `password=` conninfo.

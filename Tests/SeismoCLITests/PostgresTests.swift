@@ -267,6 +267,40 @@ struct PostgresTests {
     #expect(table.status == 1 && table.stderr.contains("the table name"), "\(table.stderr)")
   }
 
+  /// A run with a known password in both URLs: no artefact, model or table holds it afterwards.
+  @Test func noPasswordIsStoredAnywhere() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let secret = "KnownSecret-\(schema)"
+    // The test server trusts local connections, so any password is accepted and carried along.
+    let withPassword = url.replacingOccurrences(of: "postgres@", with: "postgres:\(secret)@")
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    #expect(
+      try CLI.run(["ingest", "data.csv", "--url", withPassword, "--schema", schema, "--table", "m", "--create"], in: scratch.url)
+        .status == 0)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(withPassword)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore }
+      sink: { plugin: postgres, url: "\(withPassword)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    #expect(!detect.stdout.contains(secret) && !detect.stderr.contains(secret))
+    for file in ["r/summary.json", "r/scores.csv", "r/report.html", "m.seismo"] {
+      let bytes = try Data(contentsOf: scratch.url.appendingPathComponent(file))
+      #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file) holds the password")
+    }
+    #expect(try scratch.read("r/summary.json").contains("postgres@127.0.0.1"), "the URL is kept, without its password")
+    let hits = try sql(
+      """
+      SELECT (SELECT count(*) FROM seismo.runs WHERE config::text LIKE $1 OR summary::text LIKE $1)
+           + (SELECT count(*) FROM seismo.models WHERE position(convert_to($2, 'UTF8') IN model) > 0)
+      """, ["%\(secret)%", secret])
+    #expect(hits[0][0] == "0")
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

@@ -147,30 +147,32 @@ public struct RunSummary: Codable, Sendable {
     case testAnomalyCount = "test_anomaly_count"
   }
 
+  /// The summary of `run`, its config without passwords (`RunConfig.withoutSecrets`).
   public init(_ run: RunResult) {
     let frame = run.frame
+    let config = run.config.withoutSecrets
     runId = run.runID
     startedAt = ISO8601DateFormatter().string(from: run.startedAt)
     seismoVersion = SeismoVersion.current
     source = Source(
-      plugin: run.config.source.plugin, parameters: run.config.source.parameters, origin: run.loaded.origin,
+      plugin: config.source.plugin, parameters: config.source.parameters, origin: run.loaded.origin,
       rowsRead: run.loaded.rowsRead, cellsFilled: run.loaded.cellsFilled, rowsDropped: run.loaded.rowsDropped,
       sortedByTime: run.loaded.sortedByTime, duplicateRowsMerged: run.loaded.duplicateRowsMerged,
       duplicatePolicy: run.loaded.duplicatePolicy.rawValue)
     features = frame.featureNames
     split = Split(
-      parameters: run.config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,
+      parameters: config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,
       trainEnd: run.trainRows > 0 ? frame.formatTimestamp(frame.timestamps[run.trainRows - 1]) : "")
-    detector = run.config.detector
+    detector = config.detector
     threshold = Threshold(
-      plugin: run.config.threshold.plugin, parameters: run.config.threshold.parameters,
+      plugin: config.threshold.plugin, parameters: config.threshold.parameters,
       value: run.threshold.isFinite ? run.threshold : nil, constant: run.hasConstantCutoff,
       calibrationScores: run.calibrationScores)
-    eventRule = run.config.events
+    eventRule = config.events
     let lookahead = run.lookahead
     causality = Causality(pointInTime: lookahead == 0, lookaheadRows: lookahead)
     folds = run.folds
-    importance = zip(run.config.importance, run.importance).map {
+    importance = zip(config.importance, run.importance).map {
       Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
     }
     scoredRows = run.scores.values.count

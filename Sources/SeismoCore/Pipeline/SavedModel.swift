@@ -22,9 +22,10 @@ public struct SavedModel: Sendable {
 
   public init(run: RunResult) throws {
     guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
+    let config = run.config.withoutSecrets  // a model file never holds a password
     self.init(
-      detector: run.config.detector, source: run.config.source, threshold: run.config.threshold,
-      thresholdValue: run.threshold, events: run.config.events, features: run.frame.featureNames, state: state)
+      detector: config.detector, source: config.source, threshold: config.threshold,
+      thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
   }
 
   public init(
