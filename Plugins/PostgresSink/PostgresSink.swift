@@ -56,7 +56,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           String(decoding: try encoder.encode(run.timings), as: UTF8.self),
         ])
       guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
-        throw SeismoError.state("postgres: the run row got no usable id")
+        throw SeismoError.database("postgres: the run row got no usable id")
       }
       try db.copy(
         "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)",

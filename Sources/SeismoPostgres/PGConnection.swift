@@ -42,14 +42,14 @@ public final class PGConnection {
       settings.append(("connect_timeout", String(limits.connectTimeout)))
     }
     guard let handle = PQconnectdb(Self.adding(settings, to: conninfo)) else {
-      throw SeismoError.state("postgres: out of memory connecting to \(target)")
+      throw SeismoError.database("postgres: out of memory connecting to \(target)")
     }
     self.handle = handle
     guard PQstatus(handle) == CONNECTION_OK else {
       // No PQfinish here: a class whose stored properties are set runs deinit even when init throws.
       let message = Self.clean(String(cString: PQerrorMessage(handle)))
       let timedOut = message.contains("timeout expired") ? " (connect_timeout in the URL sets the wait)" : ""
-      throw SeismoError.state(
+      throw SeismoError.database(
         "postgres: cannot connect to \(target): \(Self.redact(message, hiding: Self.password(in: conninfo)))\(timedOut)")
     }
     PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs (e.g. "already exists") stay quiet
@@ -94,11 +94,11 @@ public final class PGConnection {
       guard sent == 1 else {
         _ = PQputCopyEnd(handle, "aborted")
         _ = drainResults()
-        throw SeismoError.state("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+        throw SeismoError.database("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
       }
     }
     guard PQputCopyEnd(handle, nil) == 1 else {
-      throw SeismoError.state("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      throw SeismoError.database("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
     }
     let result = try check(PQgetResult(handle), sql: copySQL)
     _ = drainResults()
@@ -191,14 +191,14 @@ public final class PGConnection {
   static func checkURL(_ conninfo: String, target: String) throws {
     guard let authority = urlAuthority(conninfo) else { return }
     if authority.filter({ $0 == "@" }).count > 1 {
-      throw SeismoError.state(
+      throw SeismoError.invalidInput(
         "postgres: the URL \(target) has '@' in its user or password; write it percent-encoded as %40")
     }
     var rest = Substring(conninfo)
     while let percent = rest.firstIndex(of: "%") {
       let digits = rest[rest.index(after: percent)...].prefix(2)
       guard digits.count == 2, digits.allSatisfy(\.isHexDigit) else {
-        throw SeismoError.state(
+        throw SeismoError.invalidInput(
           "postgres: the URL \(redact(target, hiding: password(in: conninfo))) has a '%' that is not a percent-encoding (%XX); write a literal % as %25"
         )
       }
@@ -210,7 +210,7 @@ public final class PGConnection {
 
   private func check(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> PGResult {
     guard let result else {
-      throw SeismoError.state("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
     }
     defer { PQclear(result) }
     let status = PQresultStatus(result)
@@ -229,7 +229,7 @@ public final class PGConnection {
           " (statement_timeout\(applied["statement_timeout"].map { "=" + $0 } ?? "") stopped it; set another with ?options=-c%20statement_timeout%3D1h in the URL)"
       }
       let state = field("C").map { " (SQLSTATE \($0))" } ?? ""
-      throw SeismoError.state(
+      throw SeismoError.database(
         "postgres: \(primary.isEmpty ? "the server closed the connection" : Self.clean(primary))\(hint)\(state)")
     }
     return PGResult(result)

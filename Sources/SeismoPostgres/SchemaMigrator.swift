@@ -40,7 +40,7 @@ public enum SchemaMigrator {
       have = cell.flatMap { $0 }.flatMap { Int($0) } ?? 0
     }
     guard have >= latest else {
-      throw SeismoError.state(
+      throw SeismoError.database(
         "postgres: the seismo schema is not set up (version \(have) of \(latest)); run `seismo db migrate --url URL`")
     }
   }

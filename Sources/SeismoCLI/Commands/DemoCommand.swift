@@ -48,9 +48,12 @@ struct DemoCommand: ParsableCommand {
       repeats: 3
     """
 
+  func validate() throws {
+    guard days >= 100 else { throw ValidationError("--days must be at least 100") }
+  }
+
   func run() throws {
     try reportingErrors {
-      guard days >= 100 else { throw SeismoError.invalidInput("--days must be at least 100") }
       let (frame, injections) = try SyntheticMarket(days: days, seed: seed).generate()
       try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
       try write(SyntheticMarket.csv(frame), to: "market.csv")

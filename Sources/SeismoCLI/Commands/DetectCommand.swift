@@ -57,14 +57,23 @@ struct DetectCommand: ParsableCommand {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
+  @OptionGroup var scripting: ScriptingOptions
+
+  func validate() throws {
+    if each, saveModel != nil { throw ValidationError("--save-model saves one model; it cannot go with --each") }
+  }
+
   func run() throws {
+    var anomalies = 0
     try reportingErrors {
       let runConfig = try Self.loadConfig(path: config, overrides: overrides)
       if each {
-        guard saveModel == nil else { throw SeismoError.invalidInput("--save-model saves one model; it cannot go with --each") }
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
-        let combined = try FanOut.run(runConfig, out: folder, jobs: max(jobs, 1), quiet: quiet)
-        if !quiet {
+        let combined = try FanOut.run(runConfig, out: folder, jobs: max(jobs, 1), quiet: quiet, counting: scripting)
+        anomalies = combined.runs.map(\.countedAnomalies).reduce(0, +)
+        if scripting.json {
+          scripting.printJSON(try FanOut.encoder.encode(combined))
+        } else if !quiet {
           Console.out(
             "\(combined.indicators) indicators in \(String(format: "%.2f", combined.wallSeconds)) s, \(combined.failed) failed")
           for r in combined.runs {
@@ -78,12 +87,15 @@ struct DetectCommand: ParsableCommand {
         return
       }
       if let saveModel { try Self.checkModelPath(saveModel, config: runConfig, out: out, force: force) }
-      let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet)
+      let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet, textSummary: !scripting.json)
       if let saveModel {
         try write(SavedModel(run: run).encode(), to: saveModel)
-        if !quiet { Console.out("saved the model to \(saveModel)") }
+        if !quiet && !scripting.json { Console.out("saved the model to \(saveModel)") }
       }
+      if scripting.json { scripting.printJSON(try RunSummary(run).jsonData()) }
+      anomalies = scripting.counted(run)
     }
+    try scripting.finish(anomalies: anomalies)
   }
 
   /// Refuses a --save-model path that would destroy something: a folder, the run's input file,
@@ -127,9 +139,10 @@ struct DetectCommand: ParsableCommand {
       yaml: text, origin: path, baseDirectory: base, overrides: overrides, registry: StandardPlugins.registry)
   }
 
-  /// Runs `config`, writes the run folder and prints the summary; returns the run and its folder.
-  /// A given `out` is locked before the work starts, so a second run into it fails at once.
-  static func execute(_ config: RunConfig, out: String?, quiet: Bool) throws -> (RunResult, String) {
+  /// Runs `config`, writes the run folder and prints the summary (unless `textSummary` is
+  /// false); returns the run and its folder. A given `out` is locked before the work starts, so a
+  /// second run into it fails at once.
+  static func execute(_ config: RunConfig, out: String?, quiet: Bool, textSummary: Bool = true) throws -> (RunResult, String) {
     let staged = try out.map(StagedFolder.init)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
     let progress = ProgressLine(quiet: quiet)
@@ -149,7 +162,7 @@ struct DetectCommand: ParsableCommand {
         )
       }
     }
-    if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
+    if !quiet && textSummary { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     return (run, directory)
   }
 }

@@ -18,6 +18,8 @@ enum FanOut {
     var anomalyCount: Int?
     var anomalies: [RunSummary.Flag]?
     var error: String?
+    /// Anomalies that count for `--fail-on-anomalies` (not in the JSON).
+    var countedAnomalies = 0
 
     enum CodingKeys: String, CodingKey {
       case indicator, status, folder, anomalies, error
@@ -39,7 +41,15 @@ enum FanOut {
     }
   }
 
-  static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool) throws -> Combined {
+  /// How summaries are encoded.
+  static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return encoder
+  }()
+
+  /// Runs every indicator; `counting` says which anomalies count for `--fail-on-anomalies`.
+  static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool, counting: ScriptingOptions) throws -> Combined {
     let started = Date()
     let registry = StandardPlugins.registry
     let pipeline = DetectionPipeline(registry: registry, config: config)
@@ -61,15 +71,13 @@ enum FanOut {
             j,
             indicator(
               j, of: loaded, config: config, folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
-              quiet: quiet))
+              quiet: quiet, counting: counting))
         }
       }
       let runs = outcomes.all
       let result = Combined(
         source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count, jobs: jobs,
         wallSeconds: Date().timeIntervalSince(started), runs: runs)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
       try write(encoder.encode(result), to: "\(staging)/summary.json")
       combined = result
     }
@@ -79,7 +87,8 @@ enum FanOut {
   /// Runs indicator `j` and writes its run into `folder.staging`; `folder.shown` is where it
   /// will be once the output folder is committed.
   static func indicator(
-    _ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: (staging: String, shown: String), quiet: Bool
+    _ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: (staging: String, shown: String), quiet: Bool,
+    counting: ScriptingOptions
   ) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
@@ -93,7 +102,7 @@ enum FanOut {
       if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder.shown))") }
       return Outcome(
         indicator: name, status: "finished", runId: run.runID, folder: folder.shown, anomalyCount: summary.anomalyCount,
-        anomalies: summary.anomalies)
+        anomalies: summary.anomalies, countedAnomalies: counting.counted(run))
     } catch {
       Console.error("\(name): \(error)")
       return Outcome(indicator: name, status: "failed", error: "\(error)")

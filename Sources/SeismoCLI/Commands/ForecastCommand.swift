@@ -39,6 +39,10 @@ struct ForecastCommand: ParsableCommand {
 
   enum Mode: String, ExpressibleByArgument { case point, full, multi }
 
+  func validate() throws {
+    guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
+  }
+
   func run() throws {
     try reportingErrors {
       let runConfig = try DetectCommand.loadConfig(path: config, overrides: overrides)
@@ -46,7 +50,6 @@ struct ForecastCommand: ParsableCommand {
         throw SeismoError.config(
           key: "detector.plugin", location: config, message: "forecast needs lstm-forecaster, not '\(runConfig.detector.plugin)'")
       }
-      guard horizon >= 1 else { throw SeismoError.invalidInput("--horizon must be at least 1") }
       let loaded = try DetectionPipeline(registry: StandardPlugins.registry, config: runConfig).loadSource()
       let frame = loaded.frame
       let trainRows = try SplitPolicy(parameters: runConfig.split).trainRows(of: frame)

@@ -4,6 +4,8 @@ import Foundation
 import SeismoCore
 import SeismoPostgres
 
+extension GapPolicy: ExpressibleByArgument {}
+
 /// `seismo ingest FILE.csv --table NAME`: load a CSV into a market table with COPY.
 struct IngestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -43,16 +45,13 @@ struct IngestCommand: ParsableCommand {
   var timeColumn = "auto"
 
   @Option(help: "Gap policy: ffill, drop or error.")
-  var gaps = "ffill"
+  var gaps = GapPolicy.ffill
 
   func run() throws {
     try reportingErrors {
-      guard let gapPolicy = GapPolicy(rawValue: gaps) else {
-        throw SeismoError.invalidInput("--gaps must be ffill, drop or error")
-      }
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
-      let frame = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gapPolicy).load().frame
+      let frame = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).load().frame
       if !long { try frame.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(url)

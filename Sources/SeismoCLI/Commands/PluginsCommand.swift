@@ -1,6 +1,8 @@
 import ArgumentParser
 import SeismoCore
 
+extension PluginDescriptor.Kind: ExpressibleByArgument {}
+
 /// `seismo plugins`: what a config can name, with every parameter.
 struct PluginsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -9,19 +11,11 @@ struct PluginsCommand: ParsableCommand {
     discussion: "A config section names a plugin (`plugin: csv`) and sets its parameters by name.")
 
   @Option(help: "Only this kind: \(PluginDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var kind: String?
+  var kind: PluginDescriptor.Kind?
 
   func run() throws {
     try reportingErrors {
-      let kinds =
-        try kind.map { name in
-          guard let k = PluginDescriptor.Kind(rawValue: name) else {
-            throw SeismoError.invalidInput(
-              "unknown plugin kind '\(name)'; kinds are \(PluginDescriptor.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-          }
-          return [k]
-        } ?? PluginDescriptor.Kind.allCases
+      let kinds = kind.map { [$0] } ?? PluginDescriptor.Kind.allCases
       Console.out(Self.listing(StandardPlugins.registry, kinds: kinds, includeSplit: kind == nil))
     }
   }

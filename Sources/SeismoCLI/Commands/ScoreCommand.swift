@@ -28,6 +28,8 @@ struct ScoreCommand: ParsableCommand {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
+  @OptionGroup var scripting: ScriptingOptions
+
   /// The run config that scores the CSV file `data` with `saved`: read as the training data
   /// was, the model's features only.
   static func config(for saved: SavedModel, data: String) -> RunConfig {
@@ -38,6 +40,7 @@ struct ScoreCommand: ParsableCommand {
   }
 
   func run() throws {
+    var anomalies = 0
     try reportingErrors {
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: model, isDirectory: &isFolder) else {
@@ -59,7 +62,13 @@ struct ScoreCommand: ParsableCommand {
         log: { if !quiet { Console.err($0) } })
       let directory = out ?? "seismo-out/\(run.runID)"
       try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
-      if !quiet { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
+      if scripting.json {
+        scripting.printJSON(try RunSummary(run).jsonData())
+      } else if !quiet {
+        RunReporting.lines(for: run, directory: directory).forEach(Console.out)
+      }
+      anomalies = scripting.counted(run)
     }
+    try scripting.finish(anomalies: anomalies)
   }
 }

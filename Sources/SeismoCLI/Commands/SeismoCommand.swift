@@ -28,17 +28,29 @@ public struct SeismoCommand: ParsableCommand {
   public static func installInterruptHandlers() { Interrupts.install() }
 }
 
-/// Runs `body`, turning any error into one line on stderr and exit code 1.
+/// The exit statuses scripts can rely on (README, "Exit status").
+///
+/// 0 done; 1 bad data, config or file; 2 the database failed or could not be reached; 3
+/// anomalies found (only with `--fail-on-anomalies`); 64 a usage error (argument-parser's, with
+/// the usage); 130 and 143 interrupted by SIGINT or SIGTERM (`Interrupts`).
+enum ExitStatus {
+  static let failure = ExitCode(1)
+  static let database = ExitCode(2)
+  static let anomalies = ExitCode(3)
+}
+
+/// Runs `body`, turning any error into one line on stderr and its exit status.
 func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let error as SeismoError {
     Console.error("\(error)")
-    throw ExitCode(1)
+    if case .database = error { throw ExitStatus.database }
+    throw ExitStatus.failure
   } catch let error as ExitCode {
     throw error
   } catch {
     Console.error(error.localizedDescription)
-    throw ExitCode(1)
+    throw ExitStatus.failure
   }
 }

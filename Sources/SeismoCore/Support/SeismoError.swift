@@ -12,8 +12,10 @@ public enum SeismoError: Error, CustomStringConvertible, Equatable, Sendable {
   case config(key: String, location: String?, message: String)
   /// Input that is well-formed but unusable, e.g. fewer rows than one window.
   case invalidInput(String)
-  /// A saved model, database or other external state is not what was expected.
+  /// A saved model or other external state is not what was expected.
   case state(String)
+  /// The database refused, failed or could not be reached (the CLI exits 2).
+  case database(String)
 
   public var description: String {
     switch self {
@@ -27,7 +29,7 @@ public enum SeismoError: Error, CustomStringConvertible, Equatable, Sendable {
     case .config(let key, let location, let message):
       let place = location.map { "\($0): " } ?? ""
       return "\(place)\(key): \(message)"
-    case .invalidInput(let message), .state(let message):
+    case .invalidInput(let message), .state(let message), .database(let message):
       return message
     }
   }
