@@ -67,6 +67,7 @@ let package = Package(
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
+    .testTarget(name: "PermutationImportanceTests", dependencies: ["PermutationImportance", "SeismoCore"]),
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(
       name: "LSTMDetectorsTests",

@@ -1,4 +1,4 @@
 import SeismoCLI
 
-SeismoCommand.installInterruptHandlers()
+SeismoCommand.prepareProcess()
 SeismoCommand.main()

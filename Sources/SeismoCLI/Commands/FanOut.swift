@@ -63,8 +63,7 @@ enum FanOut {
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
     let folders = folderNames(names)
-    var combined: Combined?
-    try staged.fill { staging in
+    return try staged.fill { staging in
       DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
         while let j = next.take(below: names.count) {
           outcomes.set(
@@ -79,9 +78,8 @@ enum FanOut {
         source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count, jobs: jobs,
         wallSeconds: Date().timeIntervalSince(started), runs: runs)
       try write(encoder.encode(result), to: "\(staging)/summary.json")
-      combined = result
+      return result
     }
-    return combined!
   }
 
   /// Runs indicator `j` and writes its run into `folder.staging`; `folder.shown` is where it

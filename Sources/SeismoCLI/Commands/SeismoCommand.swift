@@ -1,5 +1,6 @@
 import ArgumentParser
 import SeismoCore
+import SeismoNN
 
 /// `seismo`: find anomalies in multivariate time series.
 public struct SeismoCommand: ParsableCommand {
@@ -23,9 +24,13 @@ public struct SeismoCommand: ParsableCommand {
 
   public init() {}
 
-  /// SIGINT and SIGTERM remove staged output and exit 130 or 143 (`Interrupts`); call from
-  /// `main` before `main()`.
-  public static func installInterruptHandlers() { Interrupts.install() }
+  /// Process-wide set-up, from `main` before `main()` and before any thread starts: OpenBLAS's
+  /// kernels (which may `setenv`), and SIGINT/SIGTERM handling that removes staged output and
+  /// exits 130 or 143 (`Interrupts`).
+  public static func prepareProcess() {
+    BLAS.configure()
+    Interrupts.install()
+  }
 }
 
 /// The exit statuses scripts can rely on (README, "Exit status").

@@ -85,10 +85,12 @@ final class StagedFolder {
 
   /// Writes with `body` into the staging folder and commits, or abandons on any error. Errors
   /// name files by where they were to end up, not by the hidden staging folder.
-  func fill(_ body: (String) throws -> Void) throws {
+  @discardableResult
+  func fill<T>(_ body: (String) throws -> T) throws -> T {
     do {
-      try body(staging)
+      let value = try body(staging)
       try commit()
+      return value
     } catch SeismoError.file(let path, let message) where path.hasPrefix(staging) {
       abandon()
       throw SeismoError.file(path: destination + path.dropFirst(staging.count), message: message)

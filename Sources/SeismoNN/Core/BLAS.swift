@@ -6,11 +6,16 @@ import Foundation
 /// OpenBLAS runs single-threaded: Seismo parallelises across batch shards itself, which wins for
 /// the small per-step products an LSTM makes.
 public enum BLAS {
-  /// Call once before any product (idempotent): picks the kernels, then one thread.
-  static let configure: Void = {
+  /// Picks the kernels, then one thread; runs once. Kernel selection may `setenv`, which is not
+  /// thread-safe: programs call `configure()` in `main` before any thread starts (layers also
+  /// touch it, for library users, when they are created).
+  static let configured: Void = {
     selectKernels()
     openblas_set_num_threads(1)
   }()
+
+  /// Configures OpenBLAS now (idempotent); see `configured`.
+  public static func configure() { _ = configured }
 
   /// The kernel set OpenBLAS uses (e.g. "SkylakeX", "Haswell", "Prescott").
   public static var kernelName: String { String(cString: openblas_get_corename()) }

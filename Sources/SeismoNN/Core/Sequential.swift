@@ -4,7 +4,13 @@ import SeismoCore
 public final class Sequential {
   public let layers: [Layer]
 
-  public init(_ layers: [Layer]) { self.layers = layers }
+  /// Parameter names are the keys of saved weights (`encoder.kernel`, as Keras names them), so
+  /// they must be unique: a stack that repeats a layer name is a programming error.
+  public init(_ layers: [Layer]) {
+    let names = layers.flatMap(\.parameters).map(\.name)
+    precondition(Set(names).count == names.count, "layer parameter names must be unique: \(names)")
+    self.layers = layers
+  }
 
   /// Every trainable parameter, in layer order.
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }

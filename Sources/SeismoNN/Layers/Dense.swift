@@ -43,7 +43,7 @@ public final class Dense: Layer {
 
   public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
     precondition(x.features == inputSize, "Dense expects \(inputSize) input features, got \(x.features)")
-    _ = BLAS.configure
+    BLAS.configure()
     input = x.materialized()
     let rows = input.rows
     var y = [Float](repeating: 0, count: rows * outputSize)

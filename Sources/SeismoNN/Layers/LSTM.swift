@@ -79,7 +79,7 @@ public final class LSTM: Layer {
 
   public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
     precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
-    _ = BLAS.configure
+    BLAS.configure()
     input = x
     let steps = x.steps
     let batch = x.batch
