@@ -3,24 +3,27 @@ import SeismoCore
 
 /// Inline SVG charts. Every chart is an `<svg class="chart" data-chart=KIND>`; its data lines are
 /// `<polyline class="series">`, flagged rows `<circle class="flag">`, the threshold
-/// `<line class="threshold" data-value=…>` and the train/test cut `<line class="boundary">`, so
-/// tests and readers can find them.
+/// `<line class="threshold" data-value=…>` (or, when each row has its own cut-off,
+/// `<polyline class="threshold adaptive">` pieces) and the train/test cut `<line class="boundary">`,
+/// so tests and readers can find them.
 enum Charts {
   static let width = 960.0
   static let margin = (left: 70.0, right: 20.0, top: 28.0, bottom: 34.0)
 
-  /// A line over time with optional flags, threshold and train/test boundary.
+  /// A line over time with optional flags, threshold and train/test boundary. `cutoffs`, one per
+  /// value (infinity: none yet), draws a per-row threshold instead of the constant `threshold`.
   static func timeSeries(
     kind: String, title: String, yLabel: String, timestamps: [Timestamp], values: [Double], flags: [Int],
-    threshold: Double?, boundary: Timestamp?, timeKind: Frame.TimeKind, height: Double = 190, attributes: String = ""
+    threshold: Double?, cutoffs: [Double] = [], boundary: Timestamp?, timeKind: Frame.TimeKind, height: Double = 190,
+    attributes: String = ""
   ) -> String {
     guard let first = timestamps.first, let last = timestamps.last else { return "" }
     let x = LinearScale(domain: Double(first)...Double(max(last, first + 1)), range: margin.left...(width - margin.right))
     var low = values.min() ?? 0
     var high = values.max() ?? 1
-    if let threshold {
-      low = min(low, threshold)
-      high = max(high, threshold)
+    for cut in (threshold.map { [$0] } ?? []) + cutoffs where cut.isFinite {
+      low = min(low, cut)
+      high = max(high, cut)
     }
     let y = LinearScale(domain: low...high, range: margin.top...(height - margin.bottom), flipped: true, padding: 0.05)
     var svg = open(kind: kind, height: height, title: title, attributes: attributes)
@@ -39,10 +42,43 @@ enum Charts {
       svg += line(margin.left, ty, width - margin.right, ty, class: "threshold", extra: "data-value=\"\(threshold)\"")
       svg += text(width - margin.right - 4, ty - 4, "threshold \(Format.number(threshold))", class: "note", anchor: "end")
     }
+    if cutoffs.count == values.count {
+      svg += adaptiveThreshold(xs: xs, cutoffs: cutoffs, y: y)
+    }
     for i in flags {
       svg += String(format: "<circle class=\"flag\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", xs[i], y(values[i]))
     }
     return svg + "</svg>\n"
+  }
+
+  /// Per-row cut-offs as stepped polylines, one per run of finite values (a rule without a
+  /// cut-off yet draws nothing there), each reduced to at most four points per pixel column.
+  static func adaptiveThreshold(xs: [Double], cutoffs: [Double], y: LinearScale) -> String {
+    var svg = ""
+    var start = 0
+    while start < cutoffs.count {
+      guard cutoffs[start].isFinite else {
+        start += 1
+        continue
+      }
+      var end = start
+      while end < cutoffs.count, cutoffs[end].isFinite { end += 1 }
+      let runXs = Array(xs[start..<end])
+      let runYs = Array(cutoffs[start..<end])
+      var points: [String] = []
+      var previous: Double?
+      for i in Downsampling.indices(xs: runXs, ys: runYs) {
+        if let previous { points.append(String(format: "%.1f,%.1f", runXs[i], y(previous))) }  // the step
+        points.append(String(format: "%.1f,%.1f", runXs[i], y(runYs[i])))
+        previous = runYs[i]
+      }
+      svg += "<polyline class=\"threshold adaptive\" data-points=\"\(end - start)\" points=\"\(points.joined(separator: " "))\"/>\n"
+      start = end
+    }
+    if !svg.isEmpty {
+      svg += text(width - margin.right - 4, margin.top - 6, "threshold: adaptive, per row", class: "note", anchor: "end")
+    }
+    return svg
   }
 
   /// Training and validation loss per epoch.

@@ -49,7 +49,8 @@ public enum HTMLReport {
     html += Charts.timeSeries(
       kind: "score", title: "Score of each row (\(Format.escape(data.detector)))", yLabel: "score",
       timestamps: data.scoreRows.map { frame.timestamps[$0] }, values: data.scores.map(Double.init), flags: flagged,
-      threshold: data.threshold.map(Double.init), boundary: boundary, timeKind: frame.timeKind, height: 230)
+      threshold: data.threshold.map(Double.init), cutoffs: data.cutoffs.map(Double.init), boundary: boundary,
+      timeKind: frame.timeKind, height: 230)
 
     if !data.history.isEmpty {
       html += "<h2>Training</h2>\n" + Charts.loss(data.history)
@@ -111,7 +112,7 @@ public enum HTMLReport {
     .grid{stroke:#eaecf0;stroke-width:1}.axis{stroke:#98a2b3;stroke-width:1}
     .series{fill:none;stroke:#2e6fdb;stroke-width:1.3}.series.val_loss,.legend.val_loss{stroke:#f79009}.legend.loss{stroke:#2e6fdb}
     .legend{stroke-width:2}.flag{fill:#d92d20;stroke:#fff;stroke-width:.6}
-    .threshold{stroke:#d92d20;stroke-width:1.4;stroke-dasharray:6 4}.boundary{stroke:#475467;stroke-width:1.2}
+    .threshold{stroke:#d92d20;stroke-width:1.4;stroke-dasharray:6 4;fill:none}.boundary{stroke:#475467;stroke-width:1.2}
     .bar{fill:#84adf0}.bar.importance{fill:#2e6fdb}.whisker{stroke:#1d2330;stroke-width:1.5}
     table.anomalies{border-collapse:collapse;font-size:12px;width:100%}
     .anomalies th,.anomalies td{border-bottom:1px solid #eaecf0;padding:4px 8px;text-align:right}

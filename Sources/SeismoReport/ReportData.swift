@@ -19,6 +19,9 @@ public struct ReportData: Sendable {
   public var threshold: Float?
   /// Whether each score is flagged (strictly above its own cut-off).
   public var flags: [Bool]
+  /// Each score's own cut-off when they vary (an adaptive rule or walk-forward folds), drawn as a
+  /// stepped line; infinity where the rule has none yet. Empty when `threshold` says it all.
+  public var cutoffs: [Float] = []
   public var history: [EpochRecord]
   /// The run's fits (more than one for a walk-forward run).
   public var folds: [Fold] = []
@@ -52,6 +55,7 @@ public struct ReportData: Sendable {
       threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
     folds = run.folds
+    if !run.hasConstantCutoff { cutoffs = run.cutoffs }
   }
 
   /// Indices into `scores` of flagged rows (score strictly above its cut-off).

@@ -48,6 +48,7 @@ import Testing
     #expect((summary["causality"] as! [String: Any])["point_in_time"] as? Bool == true)
     let report = try scratch.read("r/report.html")
     #expect(report.contains("data-fold-count=\"4\""))
+    #expect(report.contains("class=\"threshold adaptive\""), "the per-row cut-off is drawn")
     try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("r/report.html"))
     #expect(try CLI.run(["report", "r"], in: scratch.url).status == 0)
     #expect(try scratch.read("r/report.html") == report, "rebuilt from summary.json and scores.csv alone")

@@ -21,6 +21,20 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
       flags: scoreRows.map { frame[$0, 1] > 5 }, history: history, importance: importance)
   }
 
+  @Test func perRowCutoffsAreDrawnAsSteppedLinesWithGapsWhereThereIsNone() throws {
+    var report = try data(rows: 300, spikes: [200])
+    report.threshold = nil
+    // No cut-off for the first 50 scores, then one that steps up every 100 rows, then none again.
+    report.cutoffs = report.scores.indices.map { i in i < 50 || (150..<160).contains(i) ? .infinity : Float(4 + i / 100) }
+    let html = HTMLReport.render(report)
+    #expect(occurrences("class=\"threshold adaptive\"", in: html) == 2, "two finite runs, two polylines")
+    #expect(html.contains("data-points=\"100\"") && html.contains("data-points=\"138\""))
+    #expect(!html.contains("<line class=\"threshold\""), "no constant threshold line")
+    #expect(html.contains("threshold: adaptive, per row"))
+    report.cutoffs = []
+    #expect(!HTMLReport.render(report).contains("threshold adaptive"))
+  }
+
   @Test func chartsHoldTheRightSeriesFlagsThresholdAndNames() throws {
     let history = [
       EpochRecord(epoch: 1, loss: 0.5, validationLoss: 0.6, seconds: 1),

@@ -50,6 +50,12 @@ struct ReportCommand: ParsableCommand {
       flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
+    if !(summary.threshold.constant ?? true), run.hasColumn("threshold") {
+      // Empty cells (no cut-off yet) are dropped here and drawn as none.
+      let cut = try run.scores(["threshold"], gaps: .drop)
+      let cutAt = Dictionary(uniqueKeysWithValues: zip(cut.timestamps, cut.column(0)))
+      data.cutoffs = scored.timestamps.map { cutAt[$0] ?? .infinity }
+    }
     return data
   }
 }

@@ -19,11 +19,14 @@ struct RunFolder {
   var scoresPath: String { "\(path)/\(RunDirectory.scoresFile)" }
 
   /// Whether scores.csv has the `alert` column (runs written before events existed have not).
-  var hasAlerts: Bool {
+  var hasAlerts: Bool { hasColumn("alert") }
+
+  /// Whether scores.csv's header names `column` (older runs lack the newer columns).
+  func hasColumn(_ column: String) -> Bool {
     guard let handle = FileHandle(forReadingAtPath: scoresPath) else { return false }
     defer { try? handle.close() }
     let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
-    return head.prefix { $0 != "\n" }.split(separator: ",").contains("alert")
+    return head.prefix { $0 != "\n" }.split(separator: ",").contains(Substring(column))
   }
 
   /// Whether the run's time axis is row numbers (its timestamps are not dates).
