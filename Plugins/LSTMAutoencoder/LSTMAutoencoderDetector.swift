@@ -102,7 +102,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     return Scores(firstRow: firstRow, values: scores, featureErrors: errors, featureCount: f)
   }
 
-  /// Per-row scores and row-major `(rows, features)` errors from windows `(count, window, f)` and
+  /// Per-row scores and row-major `(rows, features)` errors from windows `[N, L, D]` and
   /// their reconstructions. errors[r][j] is feature j's |reconstruction − input|: averaged over the
   /// steps of window r (`lastStep`, `count` rows), at window r's last step (`lastRow`, `count`
   /// rows), or averaged over the windows containing row r (`meanOverWindows`, `count + window − 1`
@@ -137,9 +137,9 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     return (scores, errors)
   }
 
-  /// Every window of `window` rows, `(count, window, features)`.
-  func windows(_ values: [Float], featureCount: Int, context: String) throws -> SequenceData {
+  /// Every window of `window` rows, `[N, L, D]` (L = `window`).
+  func windows(_ values: [Float], featureCount: Int, context: String) throws -> BatchMajorSamples {
     let sliding = try SlidingWindows(values: values, featureCount: featureCount, length: window, context: context)
-    return SequenceData(values: sliding.batch(0..<sliding.count), steps: window, features: featureCount)
+    return BatchMajorSamples(values: sliding.batch(0..<sliding.count), steps: window, features: featureCount)
   }
 }

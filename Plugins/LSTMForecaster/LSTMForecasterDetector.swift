@@ -147,13 +147,13 @@ public final class LSTMForecasterDetector: NeuralDetector {
     let input =
       perWindow
       ? history.enumerated().map { $0.element / base[$0.offset % f] - 1 } : trained.preprocessing.scaler.transform(history)
-    let y = trained.trainer.predict(SequenceData(values: input, steps: window, features: f)).values
+    let y = trained.trainer.predict(BatchMajorSamples(values: input, steps: window, features: f)).values
     return perWindow ? y.enumerated().map { base[$0.offset] * ($0.element + 1) } : trained.preprocessing.scaler.inverse(y)
   }
 
-  /// Windows of `window` rows and the row after each, `(count, window, f)` and `(count, 1, f)`,
+  /// Windows of `window` rows and the row after each, `[N, L, D]` and `[N, 1, D]` (L = `window`),
   /// normalised per window when `perWindow`.
-  func samples(_ values: [Float], featureCount f: Int, context: String) throws -> (SequenceData, SequenceData) {
+  func samples(_ values: [Float], featureCount f: Int, context: String) throws -> (BatchMajorSamples, BatchMajorSamples) {
     let rows = values.count / f
     guard rows > window else {
       throw SeismoError.invalidInput(
@@ -175,6 +175,8 @@ public final class LSTMForecasterDetector: NeuralDetector {
         targets[i * f + j] = values[(i + window) * f + j] / base - offset
       }
     }
-    return (SequenceData(values: inputs, steps: window, features: f), SequenceData(values: targets, steps: 1, features: f))
+    return (
+      BatchMajorSamples(values: inputs, steps: window, features: f), BatchMajorSamples(values: targets, steps: 1, features: f)
+    )
   }
 }

@@ -72,7 +72,8 @@ enum Charts {
         points.append(String(format: "%.1f,%.1f", runXs[i], y(runYs[i])))
         previous = runYs[i]
       }
-      svg += "<polyline class=\"threshold adaptive\" data-points=\"\(end - start)\" points=\"\(points.joined(separator: " "))\"/>\n"
+      svg +=
+        "<polyline class=\"threshold adaptive\" data-points=\"\(end - start)\" points=\"\(points.joined(separator: " "))\"/>\n"
       start = end
     }
     if !svg.isEmpty {

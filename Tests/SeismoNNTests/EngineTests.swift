@@ -59,12 +59,12 @@ import Testing
 
 @Suite struct TrainerTests {
   /// Windows of a noisy sine for a small autoencoder.
-  static func sineWindows(count: Int, steps: Int) -> SequenceData {
+  static func sineWindows(count: Int, steps: Int) -> BatchMajorSamples {
     var values: [Float] = []
     for w in 0..<count {
       for t in 0..<steps { values.append(Float(sin(Double(w + t) * 0.2))) }
     }
-    return SequenceData(values: values, steps: steps, features: 1)
+    return BatchMajorSamples(values: values, steps: steps, features: 1)
   }
 
   static func train(seed: UInt64, threads: Int = 2, epochs: Int = 3) throws -> (Trainer, [EpochRecord]) {
@@ -107,7 +107,7 @@ import Testing
       options.validationSplit = 0
       var optimizer = CapturingOptimizer()
       let trainer = Trainer(model: model, loss: .mse, optimizer: optimizer, options: options)
-      let targets = SequenceData(values: (0..<16).map { Float($0) / 16 }, steps: 1, features: 1)
+      let targets = BatchMajorSamples(values: (0..<16).map { Float($0) / 16 }, steps: 1, features: 1)
       _ = try trainer.fit(inputs: data, targets: targets)
       optimizer = trainer.optimizer as! CapturingOptimizer
       return optimizer.captured

@@ -11,7 +11,7 @@ import Testing
 @Suite struct GradientCheckTests {
   struct Problem {
     var model: Sequential
-    var input: SequenceTensor
+    var input: TimeMajorTensor
     var target: [Float]
   }
 
@@ -22,7 +22,7 @@ import Testing
     let value = Loss.mse.evaluate(prediction: y.data, target: p.target, normalizer: Float(y.data.count), gradient: &dy)
     if gradient {
       p.model.zeroGradients()
-      p.model.backward(SequenceTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy))
+      p.model.backward(TimeMajorTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy))
     }
     return value / Double(y.data.count)
   }
@@ -63,7 +63,7 @@ import Testing
     let x = (0..<batch * steps * features).map { _ in Float(random.nextGaussian()) }
     let target = (0..<batch * outSteps * outFeatures).map { _ in Float(random.nextGaussian() * 0.5) }
     return Problem(
-      model: model, input: SequenceTensor(batchMajor: x, batch: batch, steps: steps, features: features), target: target)
+      model: model, input: TimeMajorTensor(batchMajor: x, batch: batch, steps: steps, features: features), target: target)
   }
 
   @Test func lstmLastStateTanh() {
@@ -83,7 +83,8 @@ import Testing
   @Test func denseAndDropout() {
     var r = SeededGenerator(seed: 4)
     let m = Sequential([
-      Dense(inputSize: 3, outputSize: 4, random: &r), Dropout(rate: 0.3), Dense(inputSize: 4, outputSize: 2, random: &r),
+      Dense(inputSize: 3, outputSize: 4, name: "dense1", random: &r), Dropout(rate: 0.3),
+      Dense(inputSize: 4, outputSize: 2, name: "dense2", random: &r),
     ])
     let (worst, at) = Self.worstViolation(Self.problem(m, batch: 5, steps: 2, features: 3, outSteps: 2, outFeatures: 2))
     #expect(worst <= 0, "\(at)")
@@ -119,7 +120,7 @@ import Testing
     var dy: [Float] = []
     _ = Loss.mse.evaluate(prediction: y.data, target: p.target, normalizer: Float(y.data.count), gradient: &dy)
     m.zeroGradients()
-    let dx = m.backward(SequenceTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy))
+    let dx = m.backward(TimeMajorTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy))
     for k in 0..<p.input.data.count {
       let original = p.input.data[k]
       p.input.data[k] = original + 1e-2

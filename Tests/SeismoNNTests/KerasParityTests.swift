@@ -32,14 +32,14 @@ import Testing
     }
   }
 
-  static func inputs(batch: Int, steps: Int, features: Int) -> SequenceTensor {
+  static func inputs(batch: Int, steps: Int, features: Int) -> TimeMajorTensor {
     var values: [Float] = []
     for b in 0..<batch {
       for t in 0..<steps {
         for f in 0..<features { values.append(Float(sin(0.3 * Double(t) + Double(b) + 0.5 * Double(f)))) }
       }
     }
-    return SequenceTensor(batchMajor: values, batch: batch, steps: steps, features: features)
+    return TimeMajorTensor(batchMajor: values, batch: batch, steps: steps, features: features)
   }
 
   static func model(for c: Fixture.Case) -> Sequential {

@@ -81,8 +81,8 @@ struct BenchCommand: ParsableCommand {
   /// A model with its training set, prepared as the reference script prepares it.
   struct Prepared {
     var model: Sequential
-    var inputs: SequenceData
-    var targets: SequenceData
+    var inputs: BatchMajorSamples
+    var targets: BatchMajorSamples
     var features: [String]
     var loss: Loss
     var optimizer: any Optimizer
@@ -112,7 +112,7 @@ struct BenchCommand: ParsableCommand {
       let steps = window ?? 10
       let all = referenceWindows(x, rows: frame.rowCount, features: f, steps: steps)
       let trainCount = Int(Double(all.count) * 0.8)
-      let targets = SequenceData(values: Array(x[steps * f..<(steps + trainCount) * f]), steps: 1, features: f)
+      let targets = BatchMajorSamples(values: Array(x[steps * f..<(steps + trainCount) * f]), steps: 1, features: f)
       return Prepared(
         model: Architectures.lstmForecaster(features: f, units: [64, 32], outputs: f, activation: .relu, seed: seed),
         inputs: all.slice(0..<trainCount), targets: targets, features: frame.featureNames, loss: .mse, optimizer: Adam(),
@@ -132,8 +132,8 @@ struct BenchCommand: ParsableCommand {
       let trainCount = Int(Double(count) * 0.9)
       return Prepared(
         model: Architectures.lstmForecaster(features: 1, units: [50, 100], outputs: 1, activation: .tanh, seed: seed),
-        inputs: SequenceData(values: Array(xs[0..<trainCount * steps]), steps: steps, features: 1),
-        targets: SequenceData(values: Array(ys[0..<trainCount]), steps: 1, features: 1), features: frame.featureNames,
+        inputs: BatchMajorSamples(values: Array(xs[0..<trainCount * steps]), steps: steps, features: 1),
+        targets: BatchMajorSamples(values: Array(ys[0..<trainCount]), steps: 1, features: 1), features: frame.featureNames,
         loss: .mse, optimizer: RMSprop(), epochs: 1, batchSize: 512, shuffle: true)
     }
   }
@@ -144,12 +144,12 @@ struct BenchCommand: ParsableCommand {
   }
 
   /// The reference's `windows(a, steps)`: `rows − steps` windows (one fewer than all).
-  func referenceWindows(_ x: [Float], rows: Int, features: Int, steps: Int) -> SequenceData {
+  func referenceWindows(_ x: [Float], rows: Int, features: Int, steps: Int) -> BatchMajorSamples {
     let count = rows - steps
     var out: [Float] = []
     out.reserveCapacity(count * steps * features)
     for w in 0..<count { out.append(contentsOf: x[w * features..<(w + steps) * features]) }
-    return SequenceData(values: out, steps: steps, features: features)
+    return BatchMajorSamples(values: out, steps: steps, features: features)
   }
 
   func median(_ values: [Double]) -> Double {

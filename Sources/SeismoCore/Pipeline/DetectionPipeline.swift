@@ -206,8 +206,7 @@ public struct DetectionPipeline {
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
     try Self.requireFinite(scores, of: loaded.frame, detector: "the model")
-    let cutoffs = try rule.cutoffs(
-      for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
+    let cutoffs = rule.cutoffs(for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
     let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(

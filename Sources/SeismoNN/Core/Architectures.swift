@@ -3,7 +3,7 @@ import SeismoCore
 /// The seed models' layer stacks, with every size a parameter.
 public enum Architectures {
   /// LSTM(units) → Dropout → RepeatVector(steps) → LSTM(units, sequences) → Dropout →
-  /// TimeDistributed(Dense(features)). Input and output `(batch, steps, features)`.
+  /// TimeDistributed(Dense(features)). Input and output `[N, L, D]`.
   public static func lstmAutoencoder(features: Int, steps: Int, units: Int = 64, dropout: Float = 0.2, seed: UInt64)
     -> Sequential
   {
@@ -25,8 +25,8 @@ public enum Architectures {
   }
 
   /// Stacked LSTMs (all but the last return sequences), each followed by Dropout, then
-  /// Dense(outputs) on the last state. Input `(batch, steps, features)`, output `(batch, 1,
-  /// outputs)`. The VIX seed is units [64, 32] with relu; the univariate seed [50, 100] with tanh.
+  /// Dense(outputs) on the last state. Input `[N, L, D]`, output `[N, 1, O]` (O = `outputs`).
+  /// The VIX seed is units [64, 32] with relu; the univariate seed [50, 100] with tanh.
   public static func lstmForecaster(
     features: Int, units: [Int], outputs: Int, activation: ActivationFunction, dropout: Float = 0.2, seed: UInt64
   ) -> Sequential {

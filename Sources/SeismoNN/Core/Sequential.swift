@@ -21,13 +21,13 @@ public final class Sequential {
   /// Number of trainable scalars.
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     layers.reduce(x) { $1.forward($0, mode: &mode) }
   }
 
   /// Backpropagates `dy` (the loss gradient w.r.t. the last output), accumulating gradients.
   @discardableResult
-  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
     layers.reversed().reduce(dy) { $1.backward($0) }
   }
 

@@ -3,8 +3,8 @@ import SeismoCore
 /// A fully connected layer, `y = x·W + b`, applied to every step (Keras's `Dense`, and
 /// `TimeDistributed(Dense)` on sequences).
 ///
-/// Input `(steps, batch, inputSize)`, output `(steps, batch, outputSize)`; W: (inputSize,
-/// outputSize), glorot-uniform; b: zeros.
+/// Input `[L, N, D]` (D = `inputSize`), output `[L, N, O]` (O = `outputSize`); W `[D, O]`,
+/// glorot-uniform; b `[O]`, zeros.
 public final class Dense: Layer {
   public let inputSize: Int
   public let outputSize: Int
@@ -13,7 +13,7 @@ public final class Dense: Layer {
   public let bias: Parameter
   public var parameters: [Parameter] { [kernel, bias] }
   public var gradients: [[Float]]
-  private var input = SequenceTensor(zeros: 0, batch: 0, features: 0)
+  private var input = TimeMajorTensor(zeros: 0, batch: 0, features: 0)
   private var output: [Float] = []
 
   public init(
@@ -41,7 +41,7 @@ public final class Dense: Layer {
 
   public func replica() -> Layer { Dense(sharing: self) }
 
-  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "Dense expects \(inputSize) input features, got \(x.features)")
     BLAS.configure()
     input = x.materialized()
@@ -55,10 +55,10 @@ public final class Dense: Layer {
       if activation != .linear { for i in out.indices { out[i] = activation.apply(out[i]) } }
     }
     output = y
-    return SequenceTensor(steps: input.steps, batch: input.batch, features: outputSize, data: y)
+    return TimeMajorTensor(steps: input.steps, batch: input.batch, features: outputSize, data: y)
   }
 
-  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
     let rows = input.rows
     var delta = dy.data
     if activation != .linear {
@@ -78,6 +78,6 @@ public final class Dense: Layer {
         transB: true, m: rows, n: inputSize, k: outputSize, a: delta, lda: outputSize, b: kernel.value,
         ldb: outputSize, beta: 0, c: out.baseAddress!, ldc: inputSize)
     }
-    return SequenceTensor(steps: input.steps, batch: input.batch, features: inputSize, data: dx)
+    return TimeMajorTensor(steps: input.steps, batch: input.batch, features: inputSize, data: dx)
   }
 }

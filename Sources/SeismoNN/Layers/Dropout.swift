@@ -16,7 +16,7 @@ public final class Dropout: Layer {
 
   public func replica() -> Layer { Dropout(rate: rate) }
 
-  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     guard mode.training, rate > 0 else {
       mask = []
       return x
@@ -36,7 +36,7 @@ public final class Dropout: Layer {
     return y
   }
 
-  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
     guard !mask.isEmpty else { return dy }
     var dx = dy
     for i in dx.data.indices { dx.data[i] *= mask[i] }

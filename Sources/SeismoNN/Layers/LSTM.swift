@@ -3,10 +3,10 @@ import SeismoCore
 
 /// Long short-term memory, as Keras's `LSTM`.
 ///
-/// Input `(steps, batch, inputSize)`; output `(steps, batch, units)` when `returnSequences`, else
-/// the last hidden state `(1, batch, units)`. Gates are ordered i, f, g (candidate), o, as Keras:
+/// Input `[L, N, D]` (D = `inputSize`); output `[L, N, H]` (H = `units`) when `returnSequences`,
+/// else the last hidden state `[1, N, H]`. Gates are ordered i, f, g (candidate), o, as Keras:
 ///
-///     z = x·W + h₋₁·U + b          W: (inputSize, 4·units), U: (units, 4·units), b: (4·units)
+///     z = x·W + h₋₁·U + b          W: [D, 4H], U: [H, 4H], b: [4H]
 ///     i = σ(z_i)  f = σ(z_f)  g = act(z_g)  o = σ(z_o)
 ///     c = f ⊙ c₋₁ + i ⊙ g          h = o ⊙ act(c)
 ///
@@ -26,16 +26,16 @@ public final class LSTM: Layer {
   public var gradients: [[Float]]
 
   // Forward caches, time-major.
-  private var input = SequenceTensor(zeros: 0, batch: 0, features: 0)
-  /// Input projection x·W + b of a repeated input: (batch, 4·units). (Other inputs are projected
+  private var input = TimeMajorTensor(zeros: 0, batch: 0, features: 0)
+  /// Input projection x·W + b of a repeated input: `[N, 4H]`. (Other inputs are projected
   /// straight into `gates`.)
   private var projection: [Float] = []
-  /// Pre-activations, then activated gates i, f, g, o, per step: (steps·batch, 4·units).
+  /// Pre-activations, then activated gates i, f, g, o, per step: `[L·N, 4H]`.
   private var gates: [Float] = []
-  /// Cell states and act(cell) per step: (steps·batch, units).
+  /// Cell states and act(cell) per step: `[L·N, H]`.
   private var cells: [Float] = []
   private var activatedCells: [Float] = []
-  /// Hidden states per step: (steps·batch, units).
+  /// Hidden states per step: `[L·N, H]`.
   private var hidden: [Float] = []
   // Backward buffers.
   private var gateGradients: [Float] = []
@@ -77,7 +77,7 @@ public final class LSTM: Layer {
 
   public func replica() -> Layer { LSTM(sharing: self) }
 
-  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
     BLAS.configure()
     input = x
@@ -132,12 +132,12 @@ public final class LSTM: Layer {
       }
     }
     if returnSequences {
-      return SequenceTensor(steps: steps, batch: batch, features: h, data: hidden)
+      return TimeMajorTensor(steps: steps, batch: batch, features: h, data: hidden)
     }
-    return SequenceTensor(steps: 1, batch: batch, features: h, data: Array(hidden[(steps - 1) * batch * h..<steps * batch * h]))
+    return TimeMajorTensor(steps: 1, batch: batch, features: h, data: Array(hidden[(steps - 1) * batch * h..<steps * batch * h]))
   }
 
-  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
     let x = input
     let steps = x.steps
     let batch = x.batch
@@ -221,7 +221,7 @@ public final class LSTM: Layer {
           c: dxBuffer.baseAddress!, ldc: inputSize)
       }
     }
-    // For a repeated input the gradient is w.r.t. the one vector that was repeated: (1, batch, D).
-    return SequenceTensor(steps: x.isRepeated ? 1 : steps, batch: batch, features: inputSize, data: dx)
+    // For a repeated input the gradient is w.r.t. the one vector that was repeated: [1, N, D].
+    return TimeMajorTensor(steps: x.isRepeated ? 1 : steps, batch: batch, features: inputSize, data: dx)
   }
 }

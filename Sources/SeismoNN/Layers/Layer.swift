@@ -1,6 +1,7 @@
 import SeismoCore
 
-/// One layer of a `Sequential` model.
+/// One layer of a `Sequential` model. Shapes: N batch, L steps, D features, H units
+/// (`TimeMajorTensor`); every layer reads and writes time-major `[L, N, ·]`.
 ///
 /// A layer keeps what its backward pass needs from the last forward pass, and accumulates
 /// gradients of its parameters until `zeroGradients`. `replica()` makes a twin that shares the
@@ -13,13 +14,13 @@ public protocol Layer: AnyObject {
   var gradients: [[Float]] { get set }
 
   /// - Parameters:
-  ///   - x: input `(steps, batch, features)`.
+  ///   - x: input `[L, N, D]`.
   ///   - mode: training (dropout active) or inference, with the random source for dropout.
-  func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor
+  func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor
 
   /// Given the loss gradient w.r.t. the last output, accumulates parameter gradients and returns
   /// the gradient w.r.t. the last input.
-  func backward(_ dy: SequenceTensor) -> SequenceTensor
+  func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor
 
   func replica() -> Layer
 }

@@ -1,8 +1,8 @@
-/// Repeats a vector batch `(1, batch, features)` `steps` times → `(steps, batch, features)`.
+/// Repeats a vector batch `[1, N, D]` `steps` times → `[L, N, D]`.
 ///
 /// Nothing is copied: the output is marked `isRepeated`, and a following LSTM projects the vector
 /// once instead of once per step. Backward sums the incoming gradient over steps (an LSTM
-/// consumer has already summed it and passes `(1, batch, features)`).
+/// consumer has already summed it and passes `[1, N, D]`).
 public final class RepeatVector: Layer {
   public let steps: Int
   public var parameters: [Parameter] { [] }
@@ -12,12 +12,12 @@ public final class RepeatVector: Layer {
 
   public func replica() -> Layer { RepeatVector(steps: steps) }
 
-  public func forward(_ x: SequenceTensor, mode: inout ForwardMode) -> SequenceTensor {
+  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.steps == 1, "RepeatVector expects a vector batch (one step)")
-    return SequenceTensor(steps: steps, batch: x.batch, features: x.features, data: x.data, isRepeated: true)
+    return TimeMajorTensor(steps: steps, batch: x.batch, features: x.features, data: x.data, isRepeated: true)
   }
 
-  public func backward(_ dy: SequenceTensor) -> SequenceTensor {
+  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
     if dy.steps == 1 { return dy }
     let full = dy.materialized()
     let block = full.batch * full.features
@@ -25,6 +25,6 @@ public final class RepeatVector: Layer {
     for t in 1..<full.steps {
       for i in 0..<block { sum[i] += full.data[t * block + i] }
     }
-    return SequenceTensor(steps: 1, batch: full.batch, features: full.features, data: sum)
+    return TimeMajorTensor(steps: 1, batch: full.batch, features: full.features, data: sum)
   }
 }

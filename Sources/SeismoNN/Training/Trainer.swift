@@ -41,7 +41,9 @@ public final class Trainer {
 
   /// Trains on `inputs` → `targets` (same sample count), calling `observer` after every epoch.
   /// - Returns: one record per epoch that ran.
-  public func fit(inputs: SequenceData, targets: SequenceData, observer: TrainingObserver? = nil) throws -> [EpochRecord] {
+  public func fit(inputs: BatchMajorSamples, targets: BatchMajorSamples, observer: TrainingObserver? = nil) throws
+    -> [EpochRecord]
+  {
     precondition(inputs.count == targets.count, "inputs and targets differ in sample count")
     let validationCount =
       options.validationSplit > 0 ? inputs.count - Int((Double(inputs.count) * (1 - options.validationSplit)).rounded(.down)) : 0
@@ -86,7 +88,9 @@ public final class Trainer {
   }
 
   /// One optimiser step on samples `batch`; returns the summed element loss.
-  private func trainBatch(_ batch: [Int], inputs: SequenceData, targets: SequenceData, epoch: Int, batchIndex: Int) -> Double {
+  private func trainBatch(_ batch: [Int], inputs: BatchMajorSamples, targets: BatchMajorSamples, epoch: Int, batchIndex: Int)
+    -> Double
+  {
     let shards = shardRanges(batch.count)
     let normalizer = Float(batch.count * targets.steps * targets.features)
     let losses = UnsafeMutableBufferPointer<Double>.allocate(capacity: shards.count)
@@ -105,24 +109,24 @@ public final class Trainer {
       let target = targets.gather(indices)
       var gradient: [Float] = []
       losses[s] = lossFunction.evaluate(prediction: output.data, target: target.data, normalizer: normalizer, gradient: &gradient)
-      replica.backward(SequenceTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient))
+      replica.backward(TimeMajorTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient))
     }
     for s in 1..<shards.count { model.accumulateGradients(from: replicas[s]) }
     optimizer.step(model.parameters, gradients: model.gradients)
     return losses.reduce(0, +)
   }
 
-  /// Model outputs for every sample, batch-major `(count, outputSteps, outputFeatures)`.
+  /// Model outputs for every sample, batch-major `[N, L, O]` (L output steps, O output features).
   /// Each thread runs `batchSize` samples at a time: larger batches make larger matrix products
   /// but larger activation buffers; 32 was the best trade here (speed and peak memory).
-  public func predict(_ inputs: SequenceData, batchSize: Int = 32) -> SequenceData {
+  public func predict(_ inputs: BatchMajorSamples, batchSize: Int = 32) -> BatchMajorSamples {
     var chunks: [[Float]] = []
     var steps = 1
     var features = 1
     for start in stride(from: 0, to: inputs.count, by: batchSize * replicas.count) {
       let range = start..<min(start + batchSize * replicas.count, inputs.count)
       let shards = shardRanges(range.count)
-      let outputs = UnsafeMutableBufferPointer<SequenceTensor>.allocate(capacity: shards.count)
+      let outputs = UnsafeMutableBufferPointer<TimeMajorTensor>.allocate(capacity: shards.count)
       defer { outputs.deinitialize().deallocate() }
       let work = UnsafeTransfer((replicas, outputs))
       DispatchQueue.concurrentPerform(iterations: shards.count) { s in
@@ -138,11 +142,11 @@ public final class Trainer {
         chunks.append(output.batchMajor())
       }
     }
-    return SequenceData(values: chunks.flatMap { $0 }, steps: steps, features: features)
+    return BatchMajorSamples(values: chunks.flatMap { $0 }, steps: steps, features: features)
   }
 
   /// Mean element loss over `inputs` → `targets`, in inference mode.
-  public func evaluate(inputs: SequenceData, targets: SequenceData) -> Double {
+  public func evaluate(inputs: BatchMajorSamples, targets: BatchMajorSamples) -> Double {
     let predicted = predict(inputs)
     var total = 0.0
     for i in predicted.values.indices { total += Double(loss.element(predicted.values[i], targets.values[i])) }

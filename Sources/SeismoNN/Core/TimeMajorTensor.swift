@@ -1,14 +1,15 @@
-/// A batch of sequences in time-major layout: element (t, b, f) lives at
-/// `data[(t * batch + b) * features + f]`.
+/// A batch of sequences in time-major layout, `[L, N, D]`: element (t, n, d) lives at
+/// `data[(t * batch + n) * features + d]`.
 ///
-/// Time-major keeps each step's `(batch, features)` block contiguous, which is what the LSTM's
-/// per-step matrix products want. Public APIs take and return batch-major `(batch, time,
-/// features)` ("NLD", as Keras) and convert at the boundary. A vector batch (an LSTM's last state,
-/// a Dense output) is a tensor with `steps == 1`.
+/// Shapes in SeismoNN use one notation, as mlx-swift's MLXNN does: N batch, L steps (time), D
+/// features, H units, O outputs; the type name says the layout. Time-major keeps each step's
+/// `[N, D]` block contiguous, which is what the LSTM's per-step matrix products want. Training
+/// data comes batch-major (`BatchMajorSamples`, `[N, L, D]`, as Keras) and is gathered into this
+/// layout per batch. A vector batch (an LSTM's last state, a Dense output) has L = 1.
 ///
 /// `isRepeated` marks RepeatVector's output: every step holds the same values, and only one step
 /// is stored. An LSTM reading such an input projects it once per window, not once per step.
-public struct SequenceTensor: Sendable, Equatable {
+public struct TimeMajorTensor: Sendable, Equatable {
   public var steps: Int
   public var batch: Int
   public var features: Int
@@ -34,7 +35,7 @@ public struct SequenceTensor: Sendable, Equatable {
     self.init(steps: steps, batch: batch, features: features, data: [Float](repeating: 0, count: steps * batch * features))
   }
 
-  /// From batch-major `(batch, steps, features)` values.
+  /// From batch-major `[N, L, D]` values.
   public init(batchMajor values: UnsafeBufferPointer<Float>, batch: Int, steps: Int, features: Int) {
     precondition(values.count == batch * steps * features)
     var data = [Float](repeating: 0, count: values.count)
@@ -51,10 +52,10 @@ public struct SequenceTensor: Sendable, Equatable {
   }
 
   public init(batchMajor values: [Float], batch: Int, steps: Int, features: Int) {
-    self = values.withUnsafeBufferPointer { SequenceTensor(batchMajor: $0, batch: batch, steps: steps, features: features) }
+    self = values.withUnsafeBufferPointer { TimeMajorTensor(batchMajor: $0, batch: batch, steps: steps, features: features) }
   }
 
-  /// The values as batch-major `(batch, steps, features)`.
+  /// The values as batch-major `[N, L, D]`.
   public func batchMajor() -> [Float] {
     let full = materialized()
     var out = [Float](repeating: 0, count: full.data.count)
@@ -69,11 +70,11 @@ public struct SequenceTensor: Sendable, Equatable {
   }
 
   /// A copy with every step stored (undoes `isRepeated`).
-  public func materialized() -> SequenceTensor {
+  public func materialized() -> TimeMajorTensor {
     guard isRepeated else { return self }
     var data: [Float] = []
     data.reserveCapacity(steps * self.data.count)
     for _ in 0..<steps { data.append(contentsOf: self.data) }
-    return SequenceTensor(steps: steps, batch: batch, features: features, data: data)
+    return TimeMajorTensor(steps: steps, batch: batch, features: features, data: data)
   }
 }

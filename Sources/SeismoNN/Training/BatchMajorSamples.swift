@@ -1,6 +1,7 @@
-/// A set of samples, each a `(steps, features)` block, stored batch-major `(count, steps,
-/// features)` (NLD). Targets of a forecaster are `(count, 1, features)`.
-public struct SequenceData: Sendable {
+/// A set of samples stored batch-major, `[N, L, D]` (N = `count`, L = `steps`, D = `features`),
+/// as Keras takes them. Targets of a forecaster are `[N, 1, D]`. Batches are gathered from it as
+/// time-major `TimeMajorTensor`s.
+public struct BatchMajorSamples: Sendable {
   public let steps: Int
   public let features: Int
   public let count: Int
@@ -15,7 +16,7 @@ public struct SequenceData: Sendable {
   }
 
   /// Samples `indices`, as a time-major tensor.
-  func gather<C: Collection>(_ indices: C) -> SequenceTensor where C.Element == Int {
+  func gather<C: Collection>(_ indices: C) -> TimeMajorTensor where C.Element == Int {
     let span = steps * features
     var data = [Float](repeating: 0, count: indices.count * span)
     let batch = indices.count
@@ -29,13 +30,13 @@ public struct SequenceData: Sendable {
         }
       }
     }
-    return SequenceTensor(steps: steps, batch: batch, features: features, data: data)
+    return TimeMajorTensor(steps: steps, batch: batch, features: features, data: data)
   }
 
   /// Samples `range` as a new set.
-  public func slice(_ range: Range<Int>) -> SequenceData {
+  public func slice(_ range: Range<Int>) -> BatchMajorSamples {
     let span = steps * features
-    return SequenceData(
+    return BatchMajorSamples(
       values: Array(values[range.lowerBound * span..<range.upperBound * span]), steps: steps, features: features)
   }
 }
