@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs Seismo's benchmark and the Keras/TensorFlow reference (../shared/bench) side by side on the
-# same data, one model after the other, and prints both JSON lines and the ratios.
+# same data and prints the ratios. Each model runs ROUNDS times (default 2) with the two sides
+# interleaved (Keras, Seismo, Keras, Seismo, …); every run trains at least 4 epochs, so the steady
+# epoch (the median of all epochs but the first) is never the first epoch. Prints each run's JSON
+# lines, then per model the median ratio and its range over rounds, with the load average before
+# and after. Run it when nothing else runs.
 #
 #   scripts/bench.sh [autoencoder|forecaster|univariate ...]     (default: all three)
+#   ROUNDS=3 scripts/bench.sh
 #
 # Needs the reference's venv once: python3 -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tensorflow-cpu pandas
 # (set TF_PYTHON to use another interpreter).
@@ -12,6 +17,7 @@ root=$(pwd)
 bench_dir="$root/../shared/bench"
 data="$root/../shared/data"
 python=${TF_PYTHON:-/tmp/tfenv/bin/python}
+rounds=${ROUNDS:-2}
 [ -d "$bench_dir" ] || { echo "bench: $bench_dir not found (../shared beside the repository)" >&2; exit 1; }
 [ -x "$python" ] || { echo "bench: no TensorFlow python at $python (see the header of this script)" >&2; exit 1; }
 scripts/setup.sh
@@ -19,23 +25,33 @@ swift build -c release --product seismo >&2
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(autoencoder forecaster univariate)
 out=$(mktemp -d)
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 for m in "${models[@]}"; do
   case "$m" in
     forecaster) args=(--csv "$data/market_weekly_4.csv") ;;
+    univariate) args=(--csv "$data/sp500_daily_2000_2018.csv" --column close --epochs 4) ;;
     *) args=(--csv "$data/sp500_daily_2000_2018.csv" --column close) ;;
   esac
-  (cd "$bench_dir" && "$python" keras_reference.py "$m" "${args[@]}" | tail -n 1) > "$out/$m.keras.json"
-  .build/release/seismo bench "$m" "${args[@]}" > "$out/$m.seismo.json"
-  echo "keras:  $(cat "$out/$m.keras.json")"
-  echo "seismo: $(cat "$out/$m.seismo.json")"
-  python3 - "$out/$m.keras.json" "$out/$m.seismo.json" <<'PY'
-import json, sys
-k, s = (json.load(open(p)) for p in sys.argv[1:3])
-print(f"{s['model']}: steady epoch {k['steady_epoch_s'] / s['steady_epoch_s']:.1f}x faster, "
-      f"first epoch {k['first_epoch_s'] / s['first_epoch_s']:.1f}x, "
-      f"inference {s['infer_windows_per_s'] / k['infer_windows_per_s']:.1f}x, "
-      f"peak memory {s['peak_rss_mib'] / k['peak_rss_mib']:.2f} of Keras's; "
-      f"final val loss {s['final_val_loss']:.4f} (Keras {k['final_val_loss']:.4f})")
+  for r in $(seq "$rounds"); do
+    (cd "$bench_dir" && "$python" keras_reference.py "$m" "${args[@]}" | tail -n 1) > "$out/$m.$r.keras.json"
+    .build/release/seismo bench "$m" "${args[@]}" > "$out/$m.$r.seismo.json"
+    echo "keras:  $(cat "$out/$m.$r.keras.json")"
+    echo "seismo: $(cat "$out/$m.$r.seismo.json")"
+  done
+  python3 - "$out" "$m" "$rounds" <<'PY'
+import json, statistics, sys
+out, model, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+runs = [tuple(json.load(open(f"{out}/{model}.{r}.{side}.json")) for side in ("keras", "seismo")) for r in range(1, rounds + 1)]
+def show(name, ratios):
+    return f"{name} {statistics.median(ratios):.1f}x ({min(ratios):.1f}–{max(ratios):.1f})"
+steady = [k["steady_epoch_s"] / s["steady_epoch_s"] for k, s in runs]
+first = [k["first_epoch_s"] / s["first_epoch_s"] for k, s in runs]
+infer = [s["infer_windows_per_s"] / k["infer_windows_per_s"] for k, s in runs]
+memory = [s["peak_rss_mib"] / k["peak_rss_mib"] for k, s in runs]
+k, s = runs[-1]
+print(f"{model} ({rounds} rounds, medians and ranges): {show('steady epoch', steady)} faster, {show('first epoch', first)}, "
+      f"{show('inference', infer)}, peak memory {statistics.median(memory):.2f} of Keras's; "
+      f"final val loss {s['final_val_loss']:.4f} (Keras {k['final_val_loss']:.4f}); seismo epochs {s['epochs']}")
 PY
 done
-rm -rf "$out"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
