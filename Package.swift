@@ -34,7 +34,9 @@ let package = Package(
     .target(name: "SeismoPostgres", dependencies: ["SeismoCore", "CLibPQ", "SeismoSQL"]),
     .target(
       name: "SeismoSQL", path: "sql", exclude: ["README.md", "examples.sql", "market_example.sql"],
-      resources: [.embedInCode("migrations/001_results.sql"), .embedInCode("migrations/002_thresholds_events.sql")]),
+      resources: [.embedInCode("migrations/001_results.sql"), .embedInCode("migrations/002_thresholds_events.sql"),
+        .embedInCode("migrations/003_calendar_days.sql"),
+      ]),
 
     // The HTML report with inline SVG charts.
     .target(name: "SeismoReport", dependencies: ["SeismoCore"]),

@@ -12,5 +12,7 @@ public enum Migrations {
     Migration(
       version: 2, name: "thresholds_events",
       sql: String(decoding: PackageResources._02_thresholds_events_sql, as: UTF8.self)),
+    Migration(
+      version: 3, name: "calendar_days", sql: String(decoding: PackageResources._03_calendar_days_sql, as: UTF8.self)),
   ]
 }

@@ -302,6 +302,67 @@ struct PostgresTests {
     #expect(hits[0][0] == "0")
   }
 
+  @Test func ingestModesAppendUpsertAndReplaceInOneTransaction() throws {
+    let scratch = try Scratch()
+    func ingest(_ file: String, _ extra: [String]) throws -> CLI.Result {
+      try CLI.run(["ingest", file, "--url", url, "--schema", schema, "--table", "m"] + extra, in: scratch.url)
+    }
+    func rows() throws -> [[String?]] { try sql("SELECT ts::text, a::text, b::text FROM \(schema).m ORDER BY ts") }
+    try scratch.write("first.csv", "date,a,b\n2020-01-01,1,10\n2020-01-02,2,20\n2020-01-03,3,30\n")
+    try scratch.write("next.csv", "date,a,b\n2020-01-03,33,330\n2020-01-04,4,40\n")
+    let first = try ingest("first.csv", ["--create"])
+    #expect(first.status == 0 && first.stdout.hasPrefix("wrote 3 rows to \(schema).m (append)"), "\(first.stdout)")
+    let overlap = try ingest("next.csv", [])
+    #expect(overlap.status == 2)
+    #expect(
+      overlap.stderr.contains("duplicate key") && overlap.stderr.contains("--mode upsert overwrites them"), "\(overlap.stderr)")
+    #expect(try rows().count == 3, "nothing of the failed append was written")
+    let upsert = try ingest("next.csv", ["--mode", "upsert"])
+    #expect(upsert.status == 0 && upsert.stdout.hasPrefix("wrote 2 rows to \(schema).m (upsert)"), "\(upsert.stderr)")
+    #expect(
+      try rows() == [
+        ["2020-01-01", "1", "10"], ["2020-01-02", "2", "20"], ["2020-01-03", "33", "330"], ["2020-01-04", "4", "40"],
+      ])
+    let replace = try ingest("next.csv", ["--mode", "replace"])
+    #expect(replace.status == 0, "\(replace.stderr)")
+    #expect(try rows() == [["2020-01-03", "33", "330"], ["2020-01-04", "4", "40"]])
+    // Rows a gap policy drops are counted, not silently lost.
+    try scratch.write("gappy.csv", "date,a,b\n2020-02-01,,1\n2020-02-02,,2\n2020-02-03,3,3\n2020-02-04,,4\n")
+    let gappy = try ingest("gappy.csv", ["--mode", "replace"])
+    #expect(gappy.stdout.contains("2 rows dropped by gaps: ffill, 1 empty cells forward-filled"), "\(gappy.stdout)")
+  }
+
+  /// Daily dates read back as the same day in any session time zone (issue 12, item 7).
+  @Test func datesStayDatesInEveryTimeZone() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    #expect(
+      try CLI.run(["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "m", "--create"], in: scratch.url)
+        .status == 0)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(url)" }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any]
+    let runID = summary["run_id"] as! String
+    let flagged = (summary["anomalies"] as! [[String: Any]]).map { $0["timestamp"] as! String }
+    #expect(flagged == [date(18_262 + 150)])
+    for zone in ["America/New_York", "Asia/Tokyo"] {
+      let db = try PGConnection(url)
+      try db.execute("SELECT set_config('TimeZone', $1, false)", [zone])
+      #expect(try db.execute("SELECT ts::text FROM \(schema).m ORDER BY ts LIMIT 1").rows[0][0] == date(18_262), "\(zone)")
+      let days = try db.execute("SELECT day::text FROM seismo.anomalies WHERE run_id = $1 ORDER BY day", [runID]).rows
+      #expect(days.map { $0[0] } == flagged, "\(zone)")
+    }
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

@@ -6,6 +6,17 @@ import SeismoPostgres
 
 extension GapPolicy: ExpressibleByArgument {}
 
+/// How `ingest` treats rows the table already has.
+enum IngestMode: String, ExpressibleByArgument, CaseIterable {
+  /// Add the rows; a time (or symbol and time) already present is an error and nothing is written.
+  case append
+  /// Add new rows and overwrite the values of rows already present (needs the primary key
+  /// `--create` makes).
+  case upsert
+  /// Empty the table first, then add the rows.
+  case replace
+}
+
 /// `seismo ingest FILE.csv --table NAME`: load a CSV into a market table with COPY.
 struct IngestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -14,8 +25,12 @@ struct IngestCommand: ParsableCommand {
     discussion: """
       Wide (default): a time column `ts` plus one double-precision column per feature. Long \
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
-      table if they are missing. The CSV is read as the csv source reads it (header, ISO dates, gaps \
-      forward-filled unless --gaps says otherwise).
+      table if they are missing; a daily series gets a `date` column, so it reads back as the same \
+      day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
+      source reads it (header, ISO dates, gaps forward-filled unless --gaps says otherwise); rows \
+      the gap policy dropped and cells it filled are counted in the output. --mode says what \
+      happens to rows already in the table: append (default; an overlap is an error), upsert \
+      (overwrite them) or replace (empty the table first). Everything runs in one transaction.
 
       Example: seismo ingest ../shared/data/market_weekly_4.csv --url $URL --schema market --table weekly --create
       """)
@@ -47,32 +62,71 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Gap policy: ffill, drop or error.")
   var gaps = GapPolicy.ffill
 
+  @Option(help: "Rows already in the table: append (an overlap is an error), upsert or replace.")
+  var mode = IngestMode.append
+
   func run() throws {
     try reportingErrors {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
-      let frame = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).load().frame
+      let loaded = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).load()
+      let frame = loaded.frame
       if !long { try frame.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(url)
       let target = PGConnection.qualified(schema, table)
-      let rows = try db.transaction { () -> Int in
-        if create {
-          try db.execute("CREATE SCHEMA IF NOT EXISTS \(PGConnection.quote(schema))")
-          let columns =
-            long
-            ? "symbol text NOT NULL, ts timestamptz NOT NULL, value double precision, PRIMARY KEY (symbol, ts)"
-            : (["ts timestamptz PRIMARY KEY"] + frame.featureNames.map { PGConnection.quote($0) + " double precision" })
-              .joined(separator: ", ")
-          try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
+      let daily = frame.timestamps.allSatisfy { $0 % 86_400 == 0 }
+      let key = long ? ["symbol", "ts"] : ["ts"]
+      let valueColumns = long ? ["value"] : frame.featureNames
+      let rows = try Self.explainingOverlaps {
+        try db.transaction { () -> Int in
+          if create {
+            try db.execute("CREATE SCHEMA IF NOT EXISTS \(PGConnection.quote(schema))")
+            let time = daily ? "ts date NOT NULL" : "ts timestamptz NOT NULL"
+            let columns =
+              long
+              ? "symbol text NOT NULL, \(time), value double precision, PRIMARY KEY (symbol, ts)"
+              : ([time + " PRIMARY KEY"] + frame.featureNames.map { PGConnection.quote($0) + " double precision" })
+                .joined(separator: ", ")
+            try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
+          }
+          let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
+          switch mode {
+          case .append:
+            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
+          case .replace:
+            try db.execute("DELETE FROM \(target)")
+            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
+          case .upsert:
+            // Into a temporary copy of the table's shape, then merged on the key.
+            try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
+            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
+            let updates = valueColumns.map { "\(PGConnection.quote($0)) = EXCLUDED.\(PGConnection.quote($0))" }
+            return try db.execute(
+              "INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM seismo_ingest ON CONFLICT (\(key.map(PGConnection.quote).joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
+            ).affectedRows
+          }
         }
-        let columns = long ? "symbol, ts, value" : (["ts"] + frame.featureNames.map(PGConnection.quote)).joined(separator: ", ")
-        return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
       }
       let seconds = Date().timeIntervalSince(started)
+      var notes: [String] = []
+      if loaded.rowsDropped > 0 { notes.append("\(loaded.rowsDropped) rows dropped by gaps: \(gaps.rawValue)") }
+      if loaded.cellsFilled > 0 { notes.append("\(loaded.cellsFilled) empty cells forward-filled") }
       Console.out(
-        "wrote \(rows) rows to \(schema).\(table) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)"
+        "wrote \(rows) rows to \(schema).\(table) (\(mode.rawValue)) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)"
+          + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
+    }
+  }
+
+  /// Runs `body`, adding to a duplicate-key error what to do about it.
+  static func explainingOverlaps<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch SeismoError.database(let message) where message.contains("duplicate key") {
+      throw SeismoError.database(
+        message
+          + "; the table already has some of these rows: --mode upsert overwrites them, --mode replace empties the table first")
     }
   }
 
