@@ -26,4 +26,28 @@ public enum PGText {
     }
     return String(decoding: out, as: UTF8.self)
   }
+
+  /// The bytes of a bytea in hex form (`\x0a1b…`, as the server sends it in text format), or nil
+  /// when the text is not one.
+  public static func bytes(fromBytea text: String) -> [UInt8]? {
+    let hex = Array(text.utf8)
+    guard hex.count >= 2, hex[0] == UInt8(ascii: "\\"), hex[1] == UInt8(ascii: "x"), hex.count % 2 == 0 else { return nil }
+    func value(_ c: UInt8) -> UInt8? {
+      switch c {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+      default: return nil
+      }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity((hex.count - 2) / 2)
+    var i = 2
+    while i < hex.count {
+      guard let high = value(hex[i]), let low = value(hex[i + 1]) else { return nil }
+      out.append(high << 4 | low)
+      i += 2
+    }
+    return out
+  }
 }

@@ -363,6 +363,44 @@ struct PostgresTests {
     }
   }
 
+  /// `score` with a model stored by the sink (`--run`) or saved from a PostgreSQL run, reading
+  /// the model's own table again; the connection comes from `--url`, as models hold no password.
+  @Test func scoreReadsStoredModelsAndTheirTables() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    #expect(
+      try CLI.run(["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "m", "--create"], in: scratch.url)
+        .status == 0)
+    let withPassword = url.replacingOccurrences(of: "postgres@", with: "postgres:pw@")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(withPassword)", schema: \(schema), table: m }
+      detector: { plugin: lstm-forecaster, window: 5, units: [4], epochs: 2 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let runID =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
+      as! String
+    let scores = { (folder: String) throws -> [Substring] in
+      SavedModelTests().column(try scratch.read("\(folder)/scores.csv"), "score")
+    }
+    let stored = try CLI.run(["score", "--run", runID, "--url", url, "--out", "b", "--quiet"], in: scratch.url)
+    #expect(stored.status == 0, "\(stored.stderr)")
+    #expect(try scores("b") == scores("a"), "the stored model on its own table gives the run's scores")
+    let file = try CLI.run(["score", "--model", "m.seismo", "--url", url, "--out", "c", "--quiet"], in: scratch.url)
+    #expect(file.status == 0, "\(file.stderr)")
+    #expect(try scores("c") == scores("a"))
+    let csv = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "d", "--quiet"], in: scratch.url)
+    #expect(csv.status == 0, "\(csv.stderr)")
+    #expect(try scores("d") == scores("a"), "a model trained from PostgreSQL scores a CSV with the same columns")
+    let missing = try CLI.run(["score", "--run", "nope", "--url", url, "--quiet"], in: scratch.url)
+    #expect(missing.status == 2 && missing.stderr.contains("no stored model for run 'nope'"), "\(missing.stderr)")
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

@@ -45,6 +45,18 @@ import Testing
     #expect(column(a, "is_anomaly") == column(b, "is_anomaly"))
     #expect(column(a, "error_b") == column(b, "error_b"))
     #expect(Set(column(b, "part")) == ["test"])
+    // Without DATA, the model reads its own source again: the same file.
+    let again = try CLI.run(["score", "--model", "m.seismo", "--out", "c", "--quiet"], in: scratch.url)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(column(try scratch.read("c/scores.csv"), "score") == column(a, "score"))
+  }
+
+  @Test func scoreTakesTheModelOneWay() throws {
+    let scratch = try Scratch()
+    for arguments in [["score"], ["score", "--model", "m.seismo", "--run", "r1"]] {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == 64 && result.stderr.contains("give the model as --model FILE or --run RUN_ID"))
+    }
   }
 
   @Test func badModelFilesAndDataGiveClearErrors() throws {

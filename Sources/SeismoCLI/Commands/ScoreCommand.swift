@@ -1,26 +1,41 @@
 import ArgumentParser
+import CSVSource
 import Foundation
 import SeismoCore
+import SeismoPostgres
 
-/// `seismo score --model FILE DATA`: score new data with a saved model, without retraining.
+/// `seismo score`: score data with a saved model, without retraining.
 struct ScoreCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "score",
-    abstract: "Score a CSV file with a model saved by `seismo detect --save-model`.",
+    abstract: "Score data with a model saved by `seismo detect --save-model` or stored by the postgres sink.",
     discussion: """
-      Uses the saved detector, scaler, weights and threshold; nothing is retrained. The data is read \
-      as the training data was (same time column, format and gap policy) and must have the model's \
-      feature columns. Writes summary.json, scores.csv and report.html like detect; every row counts \
-      as test.
+      Uses the saved detector, scaler, weights and threshold; nothing is retrained. The model comes \
+      from a file (--model) or from seismo.models by run id (--run, with --url). The data is a CSV \
+      file given as DATA, read as the training data was when it was a CSV (same time column, format \
+      and gap policy); without DATA, the model's own source is read again: the same CSV file, or the \
+      same PostgreSQL table or query. Models never store passwords, so give the connection with \
+      --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns. Writes \
+      summary.json, scores.csv and report.html like detect; every row counts as test.
 
-      Example: seismo detect run.yaml --save-model vix.seismo && seismo score --model vix.seismo new.csv
+      Examples:
+        seismo detect run.yaml --save-model vix.seismo && seismo score --model vix.seismo new.csv
+        seismo score --run 20261124-101500-ab12 --url "$URL" --fail-on-anomalies --in-last 1
       """)
 
   @Option(help: "The saved model file.")
-  var model: String
+  var model: String?
 
-  @Argument(help: "CSV file to score.")
-  var data: String
+  @Option(
+    name: .customLong("run"),
+    help: ArgumentHelp("Take the model the postgres sink stored for this run (seismo.models).", valueName: "run-id"))
+  var runID: String?
+
+  @Option(help: "postgresql:// URL for --run and for a model trained from PostgreSQL (default: the PG* variables).")
+  var url: String?
+
+  @Argument(help: "CSV file to score (default: the source the model was trained from).")
+  var data: String?
 
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
@@ -30,45 +45,75 @@ struct ScoreCommand: ParsableCommand {
 
   @OptionGroup var scripting: ScriptingOptions
 
-  /// The run config that scores the CSV file `data` with `saved`: read as the training data
-  /// was, the model's features only.
-  static func config(for saved: SavedModel, data: String) -> RunConfig {
+  func validate() throws {
+    guard (model == nil) != (runID == nil) else { throw ValidationError("give the model as --model FILE or --run RUN_ID") }
+  }
+
+  /// The run config that scores with `saved`: the CSV file `data` when given (read as the training
+  /// data was if that was a CSV too), else the model's own source, with `url` as its connection
+  /// when given. Only the model's features are read.
+  static func config(for saved: SavedModel, data: String?, url: String? = nil) throws -> RunConfig {
     var source = saved.source
-    source.parameters.set("path", .text(data))
-    source.parameters.set("columns", .textList(saved.features))
+    if let data {
+      if source.plugin != CSVSource.descriptor.name {
+        source = PluginChoice(plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
+      }
+      source.parameters.set("path", .text(data))
+    } else if let url, source.parameters.values["url"] != nil {
+      source.parameters.set("url", .text(url))
+    }
+    if source.plugin == CSVSource.descriptor.name { source.parameters.set("columns", .textList(saved.features)) }
     return RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
   }
 
   func run() throws {
     var anomalies = 0
     try reportingErrors {
-      var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: model, isDirectory: &isFolder) else {
-        throw SeismoError.file(path: model, message: "no such file")
-      }
-      guard !isFolder.boolValue else {
-        throw SeismoError.file(path: model, message: "is a folder; pass the model file saved by detect --save-model")
-      }
-      guard let bytes = FileManager.default.contents(atPath: model) else {
-        throw SeismoError.file(path: model, message: "cannot be read (check its permissions)")
-      }
-      let saved = try SavedModel.decode(bytes, origin: model)
+      let saved = try runID.map { try Self.storedModel(run: $0, url: url ?? "") } ?? Self.modelFile(model ?? "")
       let staged = try out.map(StagedFolder.init)
-      guard saved.source.plugin == "csv" else {
-        throw SeismoError.invalidInput("\(model) was trained from a '\(saved.source.plugin)' source; score reads CSV files")
-      }
-      let run = try DetectionPipeline.score(
-        saved, config: Self.config(for: saved, data: data), registry: StandardPlugins.registry,
+      let result = try DetectionPipeline.score(
+        saved, config: Self.config(for: saved, data: data, url: url), registry: StandardPlugins.registry,
         log: { if !quiet { Console.err($0) } })
-      let directory = out ?? "seismo-out/\(run.runID)"
-      try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
+      let directory = out ?? "seismo-out/\(result.runID)"
+      try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if scripting.json {
-        scripting.printJSON(try RunSummary(run).jsonData())
+        scripting.printJSON(try RunSummary(result).jsonData())
       } else if !quiet {
-        RunReporting.lines(for: run, directory: directory).forEach(Console.out)
+        RunReporting.lines(for: result, directory: directory).forEach(Console.out)
       }
-      anomalies = scripting.counted(run)
+      anomalies = scripting.counted(result)
     }
     try scripting.finish(anomalies: anomalies)
+  }
+
+  /// The model in the file at `path`.
+  static func modelFile(_ path: String) throws -> SavedModel {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw SeismoError.file(path: path, message: "no such file")
+    }
+    guard !isFolder.boolValue else {
+      throw SeismoError.file(path: path, message: "is a folder; pass the model file saved by detect --save-model")
+    }
+    guard let bytes = FileManager.default.contents(atPath: path) else {
+      throw SeismoError.file(path: path, message: "cannot be read (check its permissions)")
+    }
+    return try SavedModel.decode(bytes, origin: path)
+  }
+
+  /// The model the postgres sink stored with run `runID`.
+  static func storedModel(run runID: String, url: String) throws -> SavedModel {
+    let db = try PGConnection(url)
+    let rows = try db.execute(
+      "SELECT m.model FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID]
+    ).rows
+    guard let hex = rows.first?.first ?? nil else {
+      throw SeismoError.database(
+        "postgres: no stored model for run '\(runID)' (the sink stores one with save_model: true)")
+    }
+    guard let bytes = PGText.bytes(fromBytea: hex) else {
+      throw SeismoError.database("postgres: the model of run '\(runID)' is not readable bytea")
+    }
+    return try SavedModel.decode(Data(bytes), origin: "seismo.models (run \(runID))")
   }
 }
