@@ -19,6 +19,7 @@ public enum StandardPlugins {
     registry.register(detector: LSTMAutoencoderDetector.self)
     registry.register(detector: LSTMForecasterDetector.self)
     registry.register(threshold: PercentileThreshold.self)
+    registry.defaultThreshold = PercentileThreshold.descriptor.name
     registry.register(threshold: FixedThreshold.self)
     registry.register(threshold: LikelihoodThreshold.self)
     registry.register(threshold: SPOTThreshold.self)

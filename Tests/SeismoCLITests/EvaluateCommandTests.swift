@@ -83,6 +83,9 @@ import Testing
       "c.yaml",
       "source: { plugin: csv, path: a/series.csv, time_column: none, columns: [a, b] }\ndetector: { plugin: rolling-zscore }\n")
     #expect(try CLI.run(["detect", "c.yaml", "--out", "runs/c", "--quiet"], in: scratch.url).status == 0)
+    #expect(try scratch.read("runs/c/summary.json").contains("\"time_axis\" : \"index\""))
+    #expect(try scratch.read("runs/b/summary.json").contains("\"time_axis\" : \"calendar\""))
+    #expect(try CLI.run(["report", "runs/c"], in: scratch.url).status == 0, "the report reads the recorded axis")
     let indexed = try CLI.run(
       ["evaluate", "runs/c", "--labels", "windows.json", "--windows-key", "a/series.csv"], in: scratch.url)
     #expect(indexed.status == 1)

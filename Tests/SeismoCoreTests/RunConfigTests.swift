@@ -29,7 +29,15 @@ import Testing
     #expect(c.detector.parameters.integer("lag") == 2)
     #expect(c.detector.parameters.number("scale") == 3)
     #expect(c.detector.parameters.boolean("verbose") == false)
-    #expect(c.threshold.plugin == "percentile", "the threshold defaults to percentile")
+    #expect(c.threshold.plugin == "percentile", "the threshold defaults to the registry's default")
+    var strict = testRegistry
+    strict.defaultThreshold = nil
+    #expect(
+      throws: SeismoError.config(key: "threshold", location: nil, message: "missing section; choose a threshold plugin")
+    ) {
+      try RunConfig.parse(
+        yaml: "source: { plugin: constant }\ndetector: { plugin: absolute }\n", origin: "c.yaml", registry: strict)
+    }
     #expect(c.split.number("train_fraction") == 0.8)
     #expect(c.importance == nil)
   }

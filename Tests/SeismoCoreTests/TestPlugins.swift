@@ -74,5 +74,6 @@ let testRegistry: PluginRegistry = {
   r.register(source: ConstantSource.self)
   r.register(detector: AbsoluteDetector.self)
   r.register(threshold: MaxThreshold.self)
+  r.defaultThreshold = MaxThreshold.descriptor.name
   return r
 }()

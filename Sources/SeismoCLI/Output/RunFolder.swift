@@ -29,8 +29,12 @@ struct RunFolder {
     return head.prefix { $0 != "\n" }.split(separator: ",").contains(Substring(column))
   }
 
-  /// Whether the run's time axis is row numbers (its timestamps are not dates).
-  var isIndexed: Bool { !summary.split.trainEnd.isEmpty && TimestampParser().parse(summary.split.trainEnd) == nil }
+  /// Whether the run's time axis is row numbers, as summary.json records it (guessed from the
+  /// split's last training timestamp for summaries written before it did).
+  var isIndexed: Bool {
+    if let axis = summary.timeAxis { return axis == Frame.TimeKind.index.rawValue }
+    return !summary.split.trainEnd.isEmpty && TimestampParser().parse(summary.split.trainEnd) == nil
+  }
 
   /// The last training timestamp, or nil when nothing trained (a saved model scored the data).
   var trainEnd: Timestamp? {

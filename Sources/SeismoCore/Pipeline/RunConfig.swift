@@ -178,9 +178,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
       throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
     }
     let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
+    func threshold() throws -> PluginChoice {
+      guard let chosen = try choice("threshold", .threshold, default: registry.defaultThreshold) else {
+        throw SeismoError.config(key: "threshold", location: nil, message: "missing section; choose a threshold plugin")
+      }
+      return chosen
+    }
     return RunConfig(
       source: source, split: split, detector: detector,
-      threshold: try choice("threshold", .threshold, default: "percentile")!,
+      threshold: try threshold(),
       events: try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil),
       importance: try choice("importance", .importance, default: nil),
       sink: try choice("sink", .sink, default: nil))

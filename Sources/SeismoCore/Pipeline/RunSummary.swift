@@ -117,6 +117,9 @@ public struct RunSummary: Codable, Sendable {
   public var seismoVersion: String
   public var source: Source
   public var features: [String]
+  /// `calendar` (timestamps are dates and times) or `index` (row numbers); absent in older
+  /// summaries, whose readers guess it from the split's text.
+  public var timeAxis: String?
   public var split: Split
   public var detector: PluginChoice
   public var threshold: Threshold
@@ -139,6 +142,7 @@ public struct RunSummary: Codable, Sendable {
     case source, features, split, detector, threshold, importance, training, anomalies, timings, events, causality, folds
     case eventRule = "event_rule"
     case eventCount = "event_count"
+    case timeAxis = "time_axis"
     case runId = "run_id"
     case startedAt = "started_at"
     case seismoVersion = "seismo_version"
@@ -160,6 +164,7 @@ public struct RunSummary: Codable, Sendable {
       sortedByTime: run.loaded.sortedByTime, duplicateRowsMerged: run.loaded.duplicateRowsMerged,
       duplicatePolicy: run.loaded.duplicatePolicy.rawValue)
     features = frame.featureNames
+    timeAxis = frame.timeKind.rawValue
     split = Split(
       parameters: config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,
       trainEnd: run.trainRows > 0 ? frame.formatTimestamp(frame.timestamps[run.trainRows - 1]) : "")

@@ -14,6 +14,9 @@ public struct PluginRegistry: Sendable {
   public private(set) var thresholds: [String: Entry<any Threshold>] = [:]
   public private(set) var importances: [String: Entry<any FeatureImportance>] = [:]
   public private(set) var sinks: [String: Entry<any ResultSink>] = [:]
+  /// The threshold plugin a config without a `threshold` section gets; nil makes the section
+  /// required.
+  public var defaultThreshold: String?
 
   public init() {}
 
