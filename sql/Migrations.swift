@@ -14,5 +14,6 @@ public enum Migrations {
       sql: String(decoding: PackageResources._02_thresholds_events_sql, as: UTF8.self)),
     Migration(
       version: 3, name: "calendar_days", sql: String(decoding: PackageResources._03_calendar_days_sql, as: UTF8.self)),
+    Migration(version: 4, name: "run_groups", sql: String(decoding: PackageResources._04_run_groups_sql, as: UTF8.self)),
   ]
 }

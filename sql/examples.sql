@@ -6,10 +6,27 @@ SELECT DISTINCT ON (coalesce(indicator, array_to_string(features, ',')))
 FROM seismo.anomalies
 ORDER BY coalesce(indicator, array_to_string(features, ',')), ts DESC;
 
--- Anomalies joined back to the price rows of a wide market table (market.weekly, column ts).
+-- Days anomalous for several indicators at once, in the latest `detect --each` fan-out (its runs
+-- share a group_id; `day` is the calendar date, the same in every session time zone).
+SELECT a.day, count(DISTINCT a.indicator) AS indicators, string_agg(a.indicator || ' (' || a.top_feature || ')', ', ') AS which
+FROM seismo.anomalies a
+JOIN seismo.runs r ON r.run_id = a.run_id
+WHERE r.group_id = (SELECT group_id FROM seismo.runs WHERE group_id IS NOT NULL ORDER BY finished_at DESC LIMIT 1)
+GROUP BY a.day
+HAVING count(DISTINCT a.indicator) >= 2
+ORDER BY a.day;
+
+-- The latest run of each indicator and detector (the seismo.latest_runs view) with its flags.
+SELECT l.indicator, l.detector_plugin, l.run_id, a.day, a.score, a.top_feature
+FROM seismo.latest_runs l
+JOIN seismo.anomalies a ON a.run_id = l.run_id
+ORDER BY l.indicator, a.day;
+
+-- Anomalies joined back to the price rows of a wide market table (market.weekly, whose daily or
+-- weekly `ts` is a date when `seismo ingest --create` made it).
 SELECT a.ts, a.top_feature, a.score, m.*
 FROM seismo.anomalies a
-JOIN market.weekly m ON m.ts = a.ts
+JOIN market.weekly m ON m.ts = a.day
 WHERE a.run_id = (SELECT run_id FROM seismo.runs ORDER BY finished_at DESC LIMIT 1)
 ORDER BY a.score DESC;
 

@@ -11,17 +11,20 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     parameters: [
       ParameterSpec("url", .text, default: .text(""), help: "postgresql:// URL or conninfo; empty: PG* environment"),
       ParameterSpec("save_model", .boolean, default: .boolean(false), help: "also store the trained model (bytea)"),
-      ParameterSpec("indicator", .text, default: .text(""), help: "label stored with the run (set per indicator by for_each)"),
+      ParameterSpec("indicator", .text, default: .text(""), help: "label stored with the run (set per indicator by --each)"),
+      ParameterSpec("group", .text, default: .text(""), help: "group id stored with the run (set for a whole --each fan-out)"),
     ])
 
   public let url: String
   public let saveModel: Bool
   public let indicator: String
+  public let group: String
 
   public init(parameters: Parameters) throws {
     url = parameters.text("url")
     saveModel = parameters.boolean("save_model")
     indicator = parameters.text("indicator")
+    group = parameters.text("group")
   }
 
   /// Connects and checks the results schema, so a wrong URL, password or missing migration is
@@ -41,9 +44,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       let inserted = try db.execute(
         """
         INSERT INTO seismo.runs (run_id, started_at, source_plugin, detector_plugin, threshold_plugin, indicator, features,
-          threshold, train_rows, test_rows, anomaly_count, config, summary, timings)
+          threshold, train_rows, test_rows, anomaly_count, config, summary, timings, group_id)
         VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::text[], $8::real, $9::integer, $10::integer, $11::integer,
-          $12::jsonb, $13::jsonb, $14::jsonb)
+          $12::jsonb, $13::jsonb, $14::jsonb, $15)
         RETURNING id
         """,
         [
@@ -53,7 +56,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           String(run.trainRows), String(run.frame.rowCount - run.trainRows), String(summary.anomalyCount),
           String(decoding: try encoder.encode(run.config.withoutSecrets), as: UTF8.self),
           String(decoding: try summary.jsonData(), as: UTF8.self),
-          String(decoding: try encoder.encode(run.timings), as: UTF8.self),
+          String(decoding: try encoder.encode(run.timings), as: UTF8.self), group.isEmpty ? nil : group,
         ])
       guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
         throw SeismoError.database("postgres: the run row got no usable id")

@@ -529,5 +529,46 @@ struct PostgresTests {
       "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE indicator = 's7' AND run_id = ANY($1::text[])",
       [PGText.array(runIDs)])
     #expect(s7.map { $0[0]! } == [date(18_262 + 107)])
+
+    // One group for the fan-out; the runs command lists, shows and deletes by it.
+    let group = combined["group_id"] as! String
+    #expect(try sql("SELECT count(*) FROM seismo.runs WHERE group_id = $1", [group])[0][0] == "52")
+    let list = try CLI.run(["runs", "list", "--url", url, "--group", group, "--limit", "100"], in: scratch.url)
+    #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 53, "\(list.stderr)")
+    let show = try CLI.run(["runs", "show", runIDs[7], "--url", url], in: scratch.url)
+    #expect(show.status == 0 && show.stdout.contains("\"run_id\": \"\(runIDs[7])\""), "\(show.stdout.prefix(300))")
+
+    // Every query of sql/examples.sql runs, and the cross-indicator one finds the two days on
+    // which two symbols spiked together (s0 and s50 on row 100, s1 and s51 on row 101).
+    try sql("CREATE SCHEMA IF NOT EXISTS market")
+    try scratch.write("weekly.csv", "date,vix\n2020-01-01,12\n")
+    #expect(
+      try CLI.run(
+        ["ingest", "weekly.csv", "--url", url, "--schema", "market", "--table", "weekly", "--create", "--mode", "replace"],
+        in: scratch.url
+      ).status == 0)
+    let examples = try String(
+      contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql/examples.sql"),
+      encoding: .utf8)
+    let statements = examples.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+      .filter { !$0.split(separator: "\n").allSatisfy { $0.hasPrefix("--") } }
+    #expect(statements.count >= 7)
+    for statement in statements {
+      let rows = try sql(statement)
+      if statement.contains("count(DISTINCT a.indicator) >= 2") {
+        #expect(rows.map { [$0[0], $0[1]] } == [[date(18_262 + 100), "2"], [date(18_262 + 101), "2"]], "\(rows)")
+      }
+    }
+
+    let delete = try CLI.run(["runs", "delete", runIDs[7], "--url", url], in: scratch.url)
+    #expect(delete.status == 0 && delete.stdout == "deleted 1 run\n")
+    #expect(
+      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runIDs[7]])[0][0]
+        == "0")
+    let again = try CLI.run(["runs", "delete", runIDs[7], runIDs[8], "--url", url], in: scratch.url)
+    #expect(again.status == 1 && again.stderr.contains("no run '\(runIDs[7])'"), "\(again.stderr)")
+    #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runIDs[8]])[0][0] == "1", "all or nothing")
+    let old = try CLI.run(["runs", "delete", "--older-than", "100 years", "--url", url], in: scratch.url)
+    #expect(old.status == 0 && old.stdout == "deleted 0 runs\n", "\(old.stderr)")
   }
 }

@@ -28,6 +28,8 @@ enum FanOut {
   }
 
   struct Combined: Codable {
+    /// Shared by every indicator's run (`group_id` in `seismo.runs`).
+    var groupId: String
     var source: String
     var indicators: Int
     var failed: Int
@@ -38,6 +40,7 @@ enum FanOut {
     enum CodingKeys: String, CodingKey {
       case source, indicators, failed, jobs, runs
       case wallSeconds = "wall_s"
+      case groupId = "group_id"
     }
   }
 
@@ -51,6 +54,7 @@ enum FanOut {
   /// Runs every indicator; `counting` says which anomalies count for `--fail-on-anomalies`.
   static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool, counting: ScriptingOptions) throws -> Combined {
     let started = Date()
+    let group = "each-" + RunResult.makeID(at: started)
     let registry = StandardPlugins.registry
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let staged = try StagedFolder(out)
@@ -70,12 +74,13 @@ enum FanOut {
             j,
             indicator(
               j, of: loaded, config: config, folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
-              quiet: quiet, counting: counting))
+              group: group, quiet: quiet, counting: counting))
         }
       }
       let runs = outcomes.all
       let result = Combined(
-        source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count, jobs: jobs,
+        groupId: group, source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count,
+        jobs: jobs,
         wallSeconds: Date().timeIntervalSince(started), runs: runs)
       try write(encoder.encode(result), to: "\(staging)/summary.json")
       return result
@@ -85,8 +90,8 @@ enum FanOut {
   /// Runs indicator `j` and writes its run into `folder.staging`; `folder.shown` is where it
   /// will be once the output folder is committed.
   static func indicator(
-    _ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: (staging: String, shown: String), quiet: Bool,
-    counting: ScriptingOptions
+    _ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: (staging: String, shown: String), group: String,
+    quiet: Bool, counting: ScriptingOptions
   ) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
@@ -95,7 +100,7 @@ enum FanOut {
       single.origin = "\(loaded.origin) [\(name)]"
       let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(single)
       try RunOutput.writeFiles(run, into: folder.staging)
-      try RunOutput.writeSink(run, config: config, indicator: name)
+      try RunOutput.writeSink(run, config: config, indicator: name, group: group)
       let summary = RunSummary(run)
       if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder.shown))") }
       return Outcome(

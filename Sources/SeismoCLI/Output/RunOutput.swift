@@ -17,15 +17,19 @@ enum RunOutput {
     try writeReport(ReportData(run), to: directory)
   }
 
-  /// Writes `run` to the config's sink, if it has one, labelled with `indicator` when the sink
-  /// takes one.
+  /// Writes `run` to the config's sink, if it has one, labelled with `indicator` and `group`
+  /// when the sink takes them (an `--each` fan-out sets both).
   /// - Returns: the seconds the write took, or nil without a sink.
   @discardableResult
-  static func writeSink(_ run: RunResult, config: RunConfig, indicator: String? = nil) throws -> Double? {
+  static func writeSink(_ run: RunResult, config: RunConfig, indicator: String? = nil, group: String? = nil) throws
+    -> Double?
+  {
     guard var sink = config.sink else { return nil }
     guard let entry = StandardPlugins.registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
-    if let indicator, entry.descriptor.parameters.contains(where: { $0.name == "indicator" }) {
-      sink.parameters.set("indicator", .text(indicator))
+    for (name, value) in [("indicator", indicator), ("group", group)] {
+      if let value, entry.descriptor.parameters.contains(where: { $0.name == name }) {
+        sink.parameters.set(name, .text(value))
+      }
     }
     let started = Date()
     try entry.make(sink.parameters).write(run)

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import SeismoCore
+import SeismoPostgres
+
+/// `seismo runs …`: the runs stored by the postgres sink.
+struct RunsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "runs", abstract: "List, show or delete runs stored in PostgreSQL (seismo.runs).",
+    discussion: """
+      Every run the postgres sink wrote is a row of seismo.runs; the runs of one `detect --each` \
+      share a group id. Deleting a run deletes its scores, events, importance and model with it.
+
+      Examples:
+        seismo runs list --url "$URL" --limit 20
+        seismo runs show 20261124-101500-ab12 --url "$URL"
+        seismo runs delete --older-than 90d --url "$URL"
+      """,
+    subcommands: [List.self, Show.self, Delete.self])
+
+  struct Connection: ParsableArguments {
+    @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
+    var url = ""
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The latest runs, newest first, one line each.")
+
+    @OptionGroup var connection: Connection
+
+    @Option(help: "At most this many runs.")
+    var limit = 50
+
+    @Option(help: "Only the runs of this group (an --each fan-out).")
+    var group: String?
+
+    func validate() throws {
+      guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+      try reportingErrors {
+        let rows = try PGConnection(connection.url).execute(
+          """
+          SELECT run_id, coalesce(group_id, '-'), coalesce(indicator, '-'), detector_plugin, threshold_plugin,
+                 anomaly_count::text, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+          FROM seismo.runs WHERE $2::text IS NULL OR group_id = $2
+          ORDER BY finished_at DESC, id DESC LIMIT $1::integer
+          """, [String(limit), group]
+        ).rows
+        guard !rows.isEmpty else { return Console.out("no runs") }
+        Console.out("run_id\tgroup\tindicator\tdetector\tthreshold\tanomalies\tfinished (UTC)")
+        for row in rows { Console.out(row.map { Console.oneLine($0 ?? "") }.joined(separator: "\t")) }
+      }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A run's summary.json, as stored.")
+
+    @Argument(help: "The run id.")
+    var runID: String
+
+    @OptionGroup var connection: Connection
+
+    func run() throws {
+      try reportingErrors {
+        let rows = try PGConnection(connection.url).execute(
+          "SELECT jsonb_pretty(summary) FROM seismo.runs WHERE run_id = $1", [runID]
+        ).rows
+        guard let summary = rows.first?.first ?? nil else {
+          throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
+        }
+        Console.out(summary)
+      }
+    }
+  }
+
+  struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Delete runs by id, or every run older than an age, with everything stored with them.")
+
+    @Argument(help: "Run ids to delete.")
+    var runIDs: [String] = []
+
+    @Option(help: ArgumentHelp("Delete every run that finished longer ago than this: 90d, 12w, 6 months.", valueName: "age"))
+    var olderThan: String?
+
+    @OptionGroup var connection: Connection
+
+    func validate() throws {
+      guard runIDs.isEmpty != (olderThan == nil) else {
+        throw ValidationError("give run ids or --older-than, not both or neither")
+      }
+    }
+
+    func run() throws {
+      try reportingErrors {
+        let db = try PGConnection(connection.url)
+        let deleted = try db.transaction { () -> [[String?]] in
+          if let olderThan {
+            return try db.execute(
+              "DELETE FROM seismo.runs WHERE finished_at < now() - $1::interval RETURNING run_id", [olderThan]
+            ).rows
+          }
+          let rows = try db.execute(
+            "DELETE FROM seismo.runs WHERE run_id = ANY($1::text[]) RETURNING run_id", [PGText.array(runIDs)]
+          ).rows
+          let found = Set(rows.compactMap { $0.first ?? nil })
+          if let missing = runIDs.first(where: { !found.contains($0) }) {
+            throw SeismoError.invalidInput("no run '\(missing)' in seismo.runs; nothing was deleted")
+          }
+          return rows
+        }
+        Console.out("deleted \(deleted.count) run\(deleted.count == 1 ? "" : "s")")
+      }
+    }
+  }
+}
