@@ -15,5 +15,8 @@ public enum Migrations {
     Migration(
       version: 3, name: "calendar_days", sql: String(decoding: PackageResources._03_calendar_days_sql, as: UTF8.self)),
     Migration(version: 4, name: "run_groups", sql: String(decoding: PackageResources._04_run_groups_sql, as: UTF8.self)),
+    Migration(
+      version: 5, name: "threshold_versions",
+      sql: String(decoding: PackageResources._05_threshold_versions_sql, as: UTF8.self)),
   ]
 }

@@ -401,6 +401,64 @@ struct PostgresTests {
     #expect(missing.status == 2 && missing.stderr.contains("no stored model for run 'nope'"), "\(missing.stderr)")
   }
 
+  /// `rethreshold` adds threshold versions computed from the stored scores; the anomalies view
+  /// follows the latest, and each equals what a fresh run with that threshold flags.
+  @Test func rethresholdVersionsMatchFreshRuns() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [100, 220, 260]))
+    let base = """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """
+    try scratch.write(
+      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
+    let runID =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
+      as! String
+    func viewed() throws -> [String] {
+      try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts", [runID])
+        .map { $0[0]! }
+    }
+    func rethreshold(_ settings: [String]) throws -> CLI.Result {
+      try CLI.run(["rethreshold", runID, "--url", url] + settings.flatMap { ["--set", $0] }, in: scratch.url)
+    }
+    #expect(try viewed().count == 3)
+    #expect(try sql("SELECT count(*) FROM seismo.flagged_at($1, 6)", [runID])[0][0] == "3")
+
+    let strict = try rethreshold(["threshold.value=100"])
+    #expect(
+      strict.status == 0 && strict.stdout.contains("threshold version 2 (fixed, cut-off 100.0): 0 anomalies (version 1 had 3)"),
+      "\(strict.stdout)\(strict.stderr)")
+    #expect(try viewed().isEmpty)
+
+    let percentile = try rethreshold(["threshold.plugin=percentile", "threshold.percentile=99"])
+    #expect(percentile.status == 0 && percentile.stdout.contains("threshold version 3 (percentile"), "\(percentile.stderr)")
+    try scratch.write("fresh.yaml", base + "\nthreshold: { plugin: percentile, percentile: 99 }\n")
+    #expect(try CLI.run(["detect", "fresh.yaml", "--out", "f", "--quiet"], in: scratch.url).status == 0)
+    let fresh =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("f/summary.json").utf8)) as! [String: Any])[
+        "anomalies"] as! [[String: Any]]
+    #expect(try viewed() == fresh.map { $0["timestamp"] as! String }, "the new version flags what a fresh run flags")
+    #expect(!fresh.isEmpty)
+    #expect(
+      try sql("SELECT DISTINCT threshold_version FROM seismo.anomalies WHERE run_id = $1", [runID]) == [["3"]])
+
+    let adaptive = try rethreshold(["threshold.plugin=likelihood", "threshold.long_window=100", "threshold.min_history=50"])
+    #expect(adaptive.status == 0 && adaptive.stdout.contains("per row"), "\(adaptive.stderr)")
+    #expect(
+      try sql(
+        "SELECT cutoff IS NULL, array_length(cutoffs, 1) FROM seismo.current_thresholds c JOIN seismo.runs r ON r.id = c.run WHERE r.run_id = $1",
+        [runID]) == [["t", "280"]])
+
+    let retrain = try rethreshold(["detector.window=5"])
+    #expect(retrain.status == 64 && retrain.stderr.contains("only threshold.* settings change without retraining"))
+    let missing = try CLI.run(["rethreshold", "nope", "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"))
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

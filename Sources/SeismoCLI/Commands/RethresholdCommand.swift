@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import SeismoCore
+import SeismoPostgres
+
+/// `seismo rethreshold RUN --set threshold.KEY=VALUE`: a new threshold version for a stored run,
+/// computed from its stored scores, without retraining.
+struct RethresholdCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rethreshold",
+    abstract: "Give a stored run another threshold, from its stored scores, without retraining.",
+    discussion: """
+      Reads the run's scores from seismo.scores, calibrates the threshold rule on the same \
+      training scores the run used, and stores the result as a new version in \
+      seismo.threshold_versions. The seismo.anomalies view then uses it; earlier versions stay. \
+      Walk-forward runs (more than one fold) are not supported yet. In SQL, \
+      seismo.flagged_at(run_id, cut_off) lists what a fixed cut-off would flag.
+
+      Examples:
+        seismo rethreshold 20261124-101500-ab12 --url "$URL" --set threshold.percentile=99.5
+        seismo rethreshold 20261124-101500-ab12 --url "$URL" --set threshold.plugin=spot --set threshold.risk=1e-4
+      """)
+
+  @Argument(help: "The run id.")
+  var runID: String
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "A threshold setting, e.g. threshold.percentile=99 or threshold.plugin=fixed (repeatable).",
+      valueName: "threshold.key=value"))
+  var overrides: [String] = []
+
+  @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
+  var url = ""
+
+  func validate() throws {
+    guard !overrides.isEmpty else { throw ValidationError("say what changes with --set threshold.KEY=VALUE") }
+    if let other = overrides.first(where: { !$0.hasPrefix("threshold.") }) {
+      throw ValidationError("--set \(other): only threshold.* settings change without retraining")
+    }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let db = try PGConnection(url)
+      try SchemaMigrator.requireCurrent(db)
+      let found = try db.execute(
+        """
+        SELECT id::text, config::text, coalesce((summary->'threshold'->>'calibration_scores')::int, 0)::text,
+               coalesce(jsonb_array_length(summary->'folds'), 1)::text, anomaly_count::text
+        FROM seismo.runs WHERE run_id = $1
+        """, [runID]
+      ).rows
+      guard let row = found.first, let id = row[0], let configText = row[1], let calibration = row[2].flatMap(Int.init)
+      else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)") }
+      guard row[3] == "1" else {
+        throw SeismoError.invalidInput(
+          "run '\(runID)' walked forward over \(row[3] ?? "several") folds; rethreshold handles single fits only")
+      }
+      let stored = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
+      let config = try RunConfig.parse(
+        yaml: try Self.yaml(stored), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
+      let choice = config.threshold
+      guard let entry = StandardPlugins.registry.thresholds[choice.plugin] else {
+        throw SeismoError.state("threshold plugin '\(choice.plugin)' is not registered")
+      }
+      let rule = try entry.make(choice.parameters)
+      let scored = try db.execute("SELECT row_no, score FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no", [id]).rows
+      let rows = scored.compactMap { $0[0].flatMap(Int.init) }
+      let scores = scored.compactMap { $0[1].flatMap(Float.init) }
+      guard let firstRow = rows.first, scores.count == rows.count else {
+        throw SeismoError.invalidInput("run '\(runID)' has no stored scores")
+      }
+      let calibrated = try rule.calibrate(trainingScores: Array(scores.prefix(calibration)))
+      let cutoffs = rule.cutoffs(for: scores, calibrationCount: calibration, calibrated: calibrated)
+      let constant = cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
+      let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      let version = try db.transaction { () -> String in
+        try db.execute("SELECT pg_advisory_xact_lock(8117316, $1::int)", [String(Int32(truncatingIfNeeded: Int64(id) ?? 0))])
+        return try db.execute(
+          """
+          INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, cutoff, first_row, cutoffs)
+          SELECT $1::bigint, coalesce(max(version), 1) + 1, $2, $3::jsonb, $4::real, $5::integer, $6::real[]
+          FROM seismo.threshold_versions WHERE run = $1::bigint
+          RETURNING version::text
+          """,
+          [
+            id, choice.plugin, String(decoding: try encoder.encode(choice.parameters), as: UTF8.self),
+            constant ? String(cutoffs[0]) : nil, String(firstRow),
+            constant ? nil : "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
+          ]
+        ).rows.first.flatMap { $0.first ?? nil } ?? "?"
+      }
+      Console.out(
+        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomalies (version 1 had \(row[4] ?? "?"))"
+      )
+    }
+  }
+
+  /// `config` as a YAML document in the config-file layout (JSON is YAML): each section its
+  /// plugin and parameters side by side.
+  static func yaml(_ config: RunConfig) throws -> String {
+    func section(_ plugin: String?, _ parameters: Parameters) -> [String: ParameterValue] {
+      var body = parameters.values
+      if let plugin { body["plugin"] = .text(plugin) }
+      return body
+    }
+    var sections: [String: [String: ParameterValue]] = [
+      "source": section(config.source.plugin, config.source.parameters),
+      "split": section(nil, config.split),
+      "detector": section(config.detector.plugin, config.detector.parameters),
+      "threshold": section(config.threshold.plugin, config.threshold.parameters),
+      "events": section(nil, config.events),
+    ]
+    if let importance = config.importance { sections["importance"] = section(importance.plugin, importance.parameters) }
+    return String(decoding: try JSONEncoder().encode(sections), as: UTF8.self)
+  }
+}
