@@ -60,6 +60,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   public var lookahead: Int { attribution == .meanOverWindows ? window - 1 : 0 }
   let parameters: Parameters
   public var fitted: FittedNetwork?
+  public var startingWeights: [String: TensorArchive.Tensor]?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
@@ -75,7 +76,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     let preprocessing = try Preprocessing(transform: transform, scaler: scalerKind, fittedOn: train)
     let windows = try self.windows(
       preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
-    let trainer = try makeTrainer(features: train.featureNames)
+    let trainer = try startingTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
     fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
     return TrainingReport(history: history)

@@ -42,6 +42,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
   public let transform: SeriesTransform
   let parameters: Parameters
   public var fitted: FittedNetwork?
+  public var startingWeights: [String: TensorArchive.Tensor]?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
@@ -66,7 +67,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
       transform: transform, scaler: perWindow ? .none : scalerKind, fittedOn: train)
     let (inputs, targets) = try samples(
       preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
-    let trainer = try makeTrainer(features: train.featureNames)
+    let trainer = try startingTrainer(features: train.featureNames)
     let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
     fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
     return TrainingReport(history: history)

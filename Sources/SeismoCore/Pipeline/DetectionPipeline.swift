@@ -63,7 +63,8 @@ public struct DetectionPipeline {
     let trainRows = try split.trainRows(of: frame)
     let rule = try make(registry.thresholds, config.threshold)
     let fitted = try walkForward(
-      frame, folds: try split.folds(of: frame, trainRows: trainRows), rule: rule, observer: observer, log: log)
+      frame, folds: try split.folds(of: frame, trainRows: trainRows), warmStart: split.warmStart, rule: rule,
+      observer: observer, log: log)
     timings["fit_s"] = fitted.fitSeconds
     timings["score_s"] = fitted.scoreSeconds
     timings["threshold_s"] = fitted.thresholdSeconds
@@ -111,9 +112,11 @@ public struct DetectionPipeline {
 
   /// Fits a fresh detector and threshold rule per fold, on the fold's training rows only, and
   /// keeps the scores and cut-offs of the rows each fold scores out of sample (plus the first
-  /// fold's training rows, in sample).
+  /// fold's training rows, in sample). With `warmStart`, each fold's detector starts from the
+  /// previous fold's fitted state.
   func walkForward(
-    _ frame: Frame, folds plan: [Fold], rule: Threshold, observer: TrainingObserver?, log: (String) -> Void
+    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, rule: Threshold, observer: TrainingObserver?,
+    log: (String) -> Void
   ) throws -> FittedFolds {
     var values: [Float] = []
     var errors: [Float] = []
@@ -126,6 +129,7 @@ public struct DetectionPipeline {
     for (k, planned) in plan.enumerated() {
       var fold = planned
       let detector = try make(registry.detectors, config.detector)
+      if warmStart, let previous = last?.detector { detector.warmStart(from: previous) }
       var t0 = Date()
       let training = try detector.fit(frame.rows(fold.trainStart..<fold.trainEnd), observer: observer)
       fold.fitSeconds = Date().timeIntervalSince(t0)

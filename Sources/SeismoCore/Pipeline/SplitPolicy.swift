@@ -15,6 +15,9 @@ public struct SplitPolicy: Sendable, Equatable {
   /// Walk-forward folds train on every earlier row (`expanding`) or on as many rows as the first
   /// fold, ending where the fold starts (`rolling`).
   public var refitWindow: RefitWindow
+  /// Walk-forward: each refit starts from the previous fold's fitted state (a network's weights)
+  /// instead of a fresh one (`Detector.warmStart(from:)`).
+  public var warmStart = false
 
   public enum RefitWindow: String, Sendable, CaseIterable {
     case expanding, rolling
@@ -38,6 +41,9 @@ public struct SplitPolicy: Sendable, Equatable {
     ParameterSpec(
       "refit_window", .choice(RefitWindow.allCases.map(\.rawValue)), default: .text(RefitWindow.expanding.rawValue),
       help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)"),
+    ParameterSpec(
+      "warm_start", .boolean, default: .boolean(false),
+      help: "walk-forward: start each refit from the previous fold's weights (neural detectors) instead of fresh ones"),
   ]
 
   public init(
@@ -64,6 +70,7 @@ public struct SplitPolicy: Sendable, Equatable {
     self.init(
       trainFraction: parameters.number("train_fraction"), trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
       refitEvery: try RefitInterval(parsing: parameters.text("refit_every")), refitWindow: try parameters.choice("refit_window"))
+    warmStart = parameters.boolean("warm_start")
   }
 
   /// The number of leading rows of `frame` that train; at least one row trains.

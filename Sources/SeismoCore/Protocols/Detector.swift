@@ -20,10 +20,15 @@ public protocol Detector: AnyObject {
   /// Scores of the last `lookahead` training rows have seen test rows, so they never calibrate a
   /// threshold.
   var lookahead: Int { get }
+
+  /// Makes the next `fit` start from `previous`'s fitted state (a walk-forward refit with
+  /// `split.warm_start`). Detectors without learned weights ignore it.
+  func warmStart(from previous: Detector)
 }
 
 extension Detector {
   public var lookahead: Int { 0 }
+  public func warmStart(from previous: Detector) {}
 }
 
 /// Called after each training epoch with that epoch's record and the planned epoch count.

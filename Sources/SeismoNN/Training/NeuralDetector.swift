@@ -9,6 +9,8 @@ public protocol NeuralDetector: Detector, ConfigurablePlugin {
   var transform: SeriesTransform { get }
   /// A trainer around a freshly initialised network for `features`.
   func makeTrainer(features: [String]) throws -> Trainer
+  /// Weights the next `fit` starts from instead of fresh ones (set by `warmStart(from:)`).
+  var startingWeights: [String: TensorArchive.Tensor]? { get set }
 }
 
 extension NeuralDetector {
@@ -20,6 +22,19 @@ extension NeuralDetector {
   public func importState(_ state: DetectorState) throws {
     fitted = try FittedNetwork.restore(
       state, detector: Self.descriptor.name, transform: transform, trainer: makeTrainer)
+  }
+
+  public func warmStart(from previous: Detector) {
+    guard let previous = previous as? Self, let network = previous.fitted else { return }
+    startingWeights = network.trainer.model.namedTensors()
+  }
+
+  /// The trainer `fit` uses for `features`: a fresh network, or one holding `startingWeights`
+  /// when a warm start set them.
+  public func startingTrainer(features: [String]) throws -> Trainer {
+    let trainer = try makeTrainer(features: features)
+    if let startingWeights { try trainer.model.load(startingWeights, origin: "the previous fold's network") }
+    return trainer
   }
 
   /// The fitted network, checked against `frame`'s features.
