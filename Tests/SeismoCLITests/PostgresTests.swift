@@ -21,6 +21,27 @@ struct PostgresTests {
     try PGConnection(url).execute(statement, parameters).rows
   }
 
+  /// Writes data.csv (200 days, a spike) and run.yaml: a rolling z-score run whose sink writes to
+  /// `sinkURL`.
+  func writeSinkRun(_ scratch: Scratch, sinkURL: String) throws {
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      detector: { plugin: rolling-zscore }
+      sink: { plugin: postgres, url: "\(sinkURL)" }
+      """)
+  }
+
+  /// A connection holding an exclusive lock on `table` until it rolls back.
+  func holdingLock(on table: String) throws -> PGConnection {
+    let holder = try PGConnection(url)
+    try holder.execute("BEGIN")
+    try holder.execute("LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE")
+    return holder
+  }
+
   func migrate(_ scratch: Scratch) throws {
     let result = try CLI.run(["db", "migrate", "--url", url], in: scratch.url)
     #expect(result.status == 0, "\(result.stderr)")
@@ -205,20 +226,11 @@ struct PostgresTests {
   @Test func aConnectionLostMidWriteLeavesNoPartOfTheRun() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
     let name = "seismo_\(schema)"  // this test's own connection, as other tests' sinks may wait on the lock too
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: csv, path: data.csv }
-      detector: { plugin: rolling-zscore }
-      sink: { plugin: postgres, url: "\(url)?application_name=\(name)" }
-      """)
+    try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
     // Hold a lock on the scores table so the sink blocks inside its transaction (after inserting
     // the run row), then cut its connection the way a stopped server would.
-    let holder = try PGConnection(url)
-    try holder.execute("BEGIN")
-    try holder.execute("LOCK TABLE seismo.scores IN ACCESS EXCLUSIVE MODE")
+    let holder = try holdingLock(on: "seismo.scores")
     let process = Process()
     process.executableURL = CLI.executable
     process.arguments = ["detect", "run.yaml", "--out", "r", "--quiet"]
@@ -486,19 +498,10 @@ struct PostgresTests {
   @Test func lockAndStatementTimeoutsEndWaitsWithAClearError() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
     // The URL overrides the defaults (30 s, 10 min), so the test waits one second.
     let options = "options=-c%20lock_timeout%3D1s%20-c%20statement_timeout%3D20s"
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: csv, path: data.csv }
-      detector: { plugin: rolling-zscore }
-      sink: { plugin: postgres, url: "\(url)?\(options)" }
-      """)
-    let holder = try PGConnection(url)
-    try holder.execute("BEGIN")
-    try holder.execute("LOCK TABLE seismo.runs IN ACCESS EXCLUSIVE MODE")
+    try writeSinkRun(scratch, sinkURL: "\(url)?\(options)")
+    let holder = try holdingLock(on: "seismo.runs")
     let locked = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
     try holder.execute("ROLLBACK")
     #expect(locked.status == 2)
