@@ -61,9 +61,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
         throw SeismoError.database("postgres: the run row got no usable id")
       }
-      try db.copy(
-        "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)",
-        byteChunks: Self.scoreChunks(run, id: runKey))
+      try db.copy(Self.copyScores, byteChunks: Self.scoreChunks(run, id: runKey))
       for (event, described) in zip(run.events, summary.events ?? []) {
         let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
         try db.execute(
@@ -91,26 +89,81 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
   }
 
-  /// Binary COPY rows, 10,000 per chunk, built lazily; the first chunk carries the header and
-  /// the last the trailer.
-  static func scoreChunks(_ run: RunResult, id: Int64) -> AnySequence<[UInt8]> {
+  static let copyScores =
+    "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)"
+
+  /// What `appendNewRows` did.
+  public struct Appended: Sendable {
+    public var rows: Int
+    public var anomalies: Int
+    /// The last scored timestamp before (nil: the run had no scores) and after.
+    public var lastBefore: Timestamp?
+    public var lastAfter: Timestamp?
+  }
+
+  /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
+  /// the run's last scored row, as test rows, in one transaction under a per-run advisory lock,
+  /// so running it twice, or twice at once, adds nothing more. `result` must score the same
+  /// history the run scored (its row numbers must line up), else nothing is written.
+  public static func appendNewRows(_ result: RunResult, to runID: String, url: String) throws -> Appended {
+    let db = try PGConnection(url)
+    try SchemaMigrator.requireCurrent(db)
+    return try db.transaction {
+      guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
+        let key = Int64(id)
+      else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }
+      try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [String(Int32(truncatingIfNeeded: key))])
+      let last = try db.execute(
+        "SELECT row_no::text AS last_row, extract(epoch FROM ts)::bigint::text AS last_ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1",
+        [id]
+      ).rows.first
+      let frame = result.frame
+      var from = 0  // scored index of the first new row
+      var before: Timestamp?
+      if let last, let row = last[0].flatMap(Int.init), let time = last[1].flatMap(Timestamp.init) {
+        guard row < frame.rowCount, frame.timestamps[row] == time else {
+          throw SeismoError.invalidInput(
+            "the data's history no longer matches run '\(runID)' (row \(row + 1) was \(frame.formatTimestamp(time))); rows were inserted or removed before the last scored one: run detect again"
+          )
+        }
+        from = max(0, row + 1 - result.scores.firstRow)
+        before = time
+      }
+      let count = result.scores.values.count - from
+      guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
+      try db.copy(copyScores, byteChunks: scoreChunks(result, id: key, from: from, part: "test", alerts: false))
+      let anomalies = (from..<result.scores.values.count).filter(result.isAnomaly).count
+      try db.execute(
+        "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
+        [id, String(count), String(anomalies)])
+      return Appended(
+        rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1])
+    }
+  }
+
+  /// Binary COPY rows of scored indices `from…`, 10,000 per chunk, built lazily; the first chunk
+  /// carries the header and the last the trailer. `part` forces every row's part (default: by
+  /// the run's split); `alerts: false` marks no alert.
+  static func scoreChunks(
+    _ run: RunResult, id: Int64, from first: Int = 0, part: String? = nil, alerts withAlerts: Bool = true
+  ) -> AnySequence<[UInt8]> {
     let scores = run.scores
     let frame = run.frame
     let f = scores.featureCount
     let rowsPerChunk = 10_000
     let count = scores.values.count
-    let alerts = Set(run.events.map(\.alert))
-    let starts = Array(stride(from: 0, to: max(count, 1), by: rowsPerChunk))
+    let alerts = withAlerts ? Set(run.events.map(\.alert)) : []
+    let starts = Array(stride(from: first, to: max(count, first + 1), by: rowsPerChunk))
     return AnySequence(
       starts.lazy.map { start in
-        var copy = start == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (70 + 8 * f))
+        var copy = start == first ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (70 + 8 * f))
         for i in start..<min(start + rowsPerChunk, count) {
           let row = scores.firstRow + i
           copy.row(fields: 9)
           copy.int64(id)
           copy.int32(Int32(row))
           copy.timestamptz(frame.timestamps[row])
-          copy.text(row < run.trainRows ? "train" : "test")
+          copy.text(part ?? (row < run.trainRows ? "train" : "test"))
           copy.float4(scores.values[i])
           copy.bool(run.isAnomaly(i))
           copy.float4Array(scores.featureErrors[i * f..<(i + 1) * f])

@@ -471,6 +471,67 @@ struct PostgresTests {
     #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"))
   }
 
+  /// `score --run --new-rows`: the nightly job. New rows are appended to the run once, scored as
+  /// a full rescoring scores them; a second call adds nothing; a changed history is refused.
+  @Test func incrementalScoringAppendsEachNewRowOnce() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let lines = syntheticCSV(rows: 220, spikes: [150, 210]).split(separator: "\n").map(String.init)
+    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")  // header and rows 0–199
+    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")  // rows 200–219
+    func ingest(_ file: String, _ extra: [String]) throws {
+      let result = try CLI.run(["ingest", file, "--url", url, "--schema", schema, "--table", "m"] + extra, in: scratch.url)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    try ingest("old.csv", ["--create"])
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
+    let runID =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
+      as! String
+    func stored() throws -> [[String?]] {
+      try sql(
+        "SELECT s.row_no::text AS row_text, s.score::text, s.part FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 ORDER BY s.row_no",
+        [runID])
+    }
+    let before = try stored()
+    #expect(before.count == 180)
+
+    try ingest("new.csv", [])
+    let first = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--fail-on-anomalies"], in: scratch.url)
+    #expect(first.status == 3, "the new rows hold the spike on row 210: \(first.stderr)")
+    #expect(first.stdout == "run \(runID): scored 20 new rows after \(date(18_262 + 199)), 1 anomaly\n", "\(first.stdout)")
+    let after = try stored()
+    #expect(after.count == 200 && Array(after.prefix(180)) == before, "earlier rows untouched")
+    #expect(after.suffix(20).allSatisfy { $0[2] == "test" })
+    #expect(try sql("SELECT anomaly_count, test_rows FROM seismo.runs WHERE run_id = $1", [runID]) == [["2", "100"]])
+
+    // The appended scores are those a full rescoring gives.
+    let full = try CLI.run(["score", "--run", runID, "--url", url, "--out", "full", "--quiet"], in: scratch.url)
+    #expect(full.status == 0, "\(full.stderr)")
+    let rescored = SavedModelTests().column(try scratch.read("full/scores.csv"), "score").suffix(20).map { Float($0)! }
+    #expect(after.suffix(20).map { Float($0[1]!)! } == rescored)
+
+    let again = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(again.status == 0 && again.stdout == "run \(runID): no new rows after \(date(18_262 + 219))\n", "\(again.stdout)")
+    #expect(try stored().count == 200)
+
+    try sql("DELETE FROM \(schema).m WHERE ts = $1::date", [date(18_262 + 5)])
+    let changed = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(changed.status == 1 && changed.stderr.contains("history no longer matches"), "\(changed.stderr)")
+    #expect(try stored().count == 200)
+    let usage = try CLI.run(["score", "--model", "m.seismo", "--new-rows"], in: scratch.url)
+    #expect(usage.status == 64)
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSVSource
 import Foundation
+import PostgresSink
 import SeismoCore
 import SeismoPostgres
 
@@ -21,6 +22,12 @@ struct ScoreCommand: ParsableCommand {
       Examples:
         seismo detect run.yaml --save-model vix.seismo && seismo score --model vix.seismo new.csv
         seismo score --run 20261124-101500-ab12 --url "$URL" --fail-on-anomalies --in-last 1
+        seismo score --run 20261124-101500-ab12 --url "$URL" --new-rows      # the nightly job
+
+      --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
+      rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
+      data is read whole, so every new row has the history its window needs. No folder is written \
+      unless --out is given, and --fail-on-anomalies counts the new rows only.
       """)
 
   @Option(help: "The saved model file.")
@@ -40,6 +47,9 @@ struct ScoreCommand: ParsableCommand {
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
 
+  @Flag(help: "Append the rows newer than the run's last scored row to that run in PostgreSQL (with --run).")
+  var newRows = false
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
@@ -47,6 +57,7 @@ struct ScoreCommand: ParsableCommand {
 
   func validate() throws {
     guard (model == nil) != (runID == nil) else { throw ValidationError("give the model as --model FILE or --run RUN_ID") }
+    if newRows, runID == nil { throw ValidationError("--new-rows appends to a stored run: give it with --run RUN_ID") }
   }
 
   /// The run config that scores with `saved`: the CSV file `data` when given (read as the training
@@ -74,6 +85,22 @@ struct ScoreCommand: ParsableCommand {
       let result = try DetectionPipeline.score(
         saved, config: Self.config(for: saved, data: data, url: url), registry: StandardPlugins.registry,
         log: { if !quiet { Console.err($0) } })
+      if newRows, let runID {
+        let appended = try PostgresSink.appendNewRows(result, to: runID, url: url ?? "")
+        anomalies = appended.anomalies
+        if let staged { try RunOutput.write(result, to: staged) }
+        if scripting.json {
+          scripting.printJSON(try RunSummary(result).jsonData())
+        } else if !quiet {
+          let since = appended.lastBefore.map { " after \(result.frame.formatTimestamp($0))" } ?? ""
+          Console.out(
+            appended.rows == 0
+              ? "run \(runID): no new rows\(since)"
+              : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
+          )
+        }
+        return
+      }
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if scripting.json {
