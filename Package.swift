@@ -36,7 +36,7 @@ let package = Package(
       name: "SeismoSQL", path: "sql", exclude: ["README.md", "examples.sql", "market_example.sql"],
       resources: [.embedInCode("migrations/001_results.sql"), .embedInCode("migrations/002_thresholds_events.sql"),
         .embedInCode("migrations/003_calendar_days.sql"), .embedInCode("migrations/004_run_groups.sql"),
-        .embedInCode("migrations/005_threshold_versions.sql"),
+        .embedInCode("migrations/005_threshold_versions.sql"), .embedInCode("migrations/006_watch.sql"),
       ]),
 
     // The HTML report with inline SVG charts.

@@ -18,5 +18,6 @@ public enum Migrations {
     Migration(
       version: 5, name: "threshold_versions",
       sql: String(decoding: PackageResources._05_threshold_versions_sql, as: UTF8.self)),
+    Migration(version: 6, name: "watch", sql: String(decoding: PackageResources._06_watch_sql, as: UTF8.self)),
   ]
 }

@@ -206,6 +206,41 @@ public final class PGConnection {
     }
   }
 
+  // MARK: - Notifications
+
+  /// A NOTIFY this connection received: its channel and payload.
+  public struct Notification: Sendable, Equatable {
+    public var channel: String
+    public var payload: String
+  }
+
+  /// Waits up to `timeout` seconds for notifications on the channels this connection LISTENs
+  /// to, and returns those that arrived (none on timeout). Throws when the connection is lost.
+  public func notifications(waitingUpTo timeout: Double) throws -> [Notification] {
+    var received = drainNotifications()
+    guard received.isEmpty else { return received }
+    var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+    guard descriptor.fd >= 0 else { throw SeismoError.database("postgres: the connection to \(target) is closed") }
+    let ready = poll(&descriptor, 1, Int32(max(0, timeout) * 1000))
+    if ready > 0 {
+      guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else {
+        throw SeismoError.database(
+          "postgres: lost the connection to \(target): \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      }
+      received = drainNotifications()
+    }
+    return received
+  }
+
+  private func drainNotifications() -> [Notification] {
+    var out: [Notification] = []
+    while let notify = PQnotifies(handle) {
+      out.append(Notification(channel: String(cString: notify.pointee.relname), payload: String(cString: notify.pointee.extra)))
+      PQfreemem(notify)
+    }
+    return out
+  }
+
   // MARK: - Internals
 
   private func check(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> PGResult {

@@ -532,6 +532,85 @@ struct PostgresTests {
     #expect(usage.status == 64)
   }
 
+  /// `seismo watch`: rows committed to a watched table are scored and their anomalies announced
+  /// on seismo_anomaly; one watcher per run.
+  @Test func watchScoresCommittedRowsAndAnnouncesAnomalies() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let lines = syntheticCSV(rows: 240, spikes: [150, 210]).split(separator: "\n").map(String.init)
+    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")
+    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")
+    try scratch.write("later.csv", ([lines[0]] + lines[221...240]).joined(separator: "\n") + "\n")
+    func run(_ arguments: [String]) throws {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    }
+    try run(["ingest", "old.csv", "--url", url, "--schema", schema, "--table", "m", "--create"])
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    try run(["detect", "run.yaml", "--out", "a", "--quiet"])
+    let runID =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
+      as! String
+    try run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"])
+
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    while try sql(
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 8117318 AND objid = hashtext($1)::oid", [runID]
+    )[0][0] == "0" {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never took its lock") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    let second = try CLI.run(["watch", "--run", runID, "--url", url], in: scratch.url)
+    #expect(second.status == 2 && second.stderr.contains("another seismo watch is scoring run"), "\(second.stderr)")
+
+    let listener = try PGConnection(url)
+    try listener.execute("LISTEN seismo_anomaly")
+    try run(["ingest", "new.csv", "--url", url, "--schema", schema, "--table", "m"])
+    var announced: [PGConnection.Notification] = []
+    while announced.isEmpty, Date() < deadline { announced = try listener.notifications(waitingUpTo: 1) }
+    try #require(announced.count == 1, "no anomaly was announced")
+    let payload = try JSONSerialization.jsonObject(with: Data(announced[0].payload.utf8)) as! [String: Any]
+    #expect(payload["run"] as? String == runID && payload["ts"] as? String == date(18_262 + 210), "\(payload)")
+    #expect(
+      payload["top_feature"] as? String == "b" && (payload["score"] as? Double ?? 0) > 6 && payload["threshold"] as? Double == 6)
+    func scored() throws -> String? {
+      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
+    }
+    #expect(try scored() == "200")
+
+    // The watcher's connection is cut, as by a server restart; rows committed meanwhile are
+    // scored once it has reconnected and caught up.
+    try sql(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 8117318 AND objid = hashtext($1)::oid",
+      [runID])
+    try run(["ingest", "later.csv", "--url", url, "--schema", schema, "--table", "m"])
+    while try scored() != "220" {
+      guard Date() < deadline.addingTimeInterval(30), watcher.process.isRunning else {
+        throw SeismoTestError("the watcher did not catch up after the connection was cut")
+      }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(stopped.status == 143, "\(stopped.stderr)")
+    #expect(
+      stopped.stdout.contains("run \(runID): scored 20 new rows up to \(date(18_262 + 219)), 1 anomaly"), "\(stopped.stdout)")
+    #expect(
+      stopped.stdout.contains("run \(runID): scored 20 new rows up to \(date(18_262 + 239)), 0 anomalies"), "\(stopped.stdout)")
+    #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")

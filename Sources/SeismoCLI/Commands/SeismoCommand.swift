@@ -17,7 +17,7 @@ public struct SeismoCommand: ParsableCommand {
     version: SeismoVersion.current,
     subcommands: [
       DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, ForecastCommand.self, ReportCommand.self,
-      IngestCommand.self, DatabaseCommand.self, RunsCommand.self, RethresholdCommand.self,
+      IngestCommand.self, DatabaseCommand.self, RunsCommand.self, RethresholdCommand.self, WatchCommand.self,
       PluginsCommand.self,
       BenchCommand.self,
     ])

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import PostgresSink
+import SeismoCore
+import SeismoPostgres
+
+/// `seismo watch --run RUN`: scores a stored run's new rows as they are committed.
+struct WatchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "watch",
+    abstract: "Score new rows of a PostgreSQL table as they are committed, with a stored model.",
+    discussion: """
+      LISTENs on channel seismo_rows (`seismo db watch --table T` makes the table announce new \
+      rows), and for each announcement of the model's source table appends the new rows' scores to \
+      the run, as `score --new-rows` does. Every anomaly among them is announced with NOTIFY on \
+      channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
+      "top_feature"}. It catches up on start and after a lost connection (it reconnects every few \
+      seconds), so nothing is missed and nothing is scored twice. One watcher per run: a second \
+      one is refused. Stop it with Ctrl-C or SIGTERM.
+
+      Example: seismo db watch --url "$URL" --schema market --table daily && seismo watch --run RUN_ID --url "$URL"
+      """)
+
+  @Option(
+    name: .customLong("run"),
+    help: ArgumentHelp("The stored run whose model scores the new rows (save_model: true).", valueName: "run-id"))
+  var runID: String
+
+  @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
+  var url = ""
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  func run() throws {
+    try reportingErrors {
+      let saved = try ScoreCommand.storedModel(run: runID, url: url)
+      let config = try ScoreCommand.config(for: saved, data: nil, url: url)
+      let table = Self.table(of: config.source)
+      var listener = try listen()
+      let indicator =
+        try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
+      if !quiet {
+        Console.out(
+          "watching \(table ?? "the model's source") for run \(runID) (channel seismo_rows; anomalies on seismo_anomaly)")
+        fflush(nil)  // a watcher's lines reach a file or pipe as they happen
+      }
+      var pending = true  // catch up first
+      while true {
+        do {
+          if pending {
+            try scoreNewRows(saved, config: config, indicator: indicator, announcer: listener)
+            pending = false
+          }
+          pending = try listener.notifications(waitingUpTo: 5).contains { table == nil || $0.payload == table }
+        } catch SeismoError.database(let message) {
+          // A lost connection or a restarted server: connect again, then catch up.
+          Console.err("\(message); reconnecting")
+          listener = try reconnect()
+          pending = true
+        }
+      }
+    }
+  }
+
+  /// A connection that LISTENs on seismo_rows and holds this run's watcher lock.
+  func listen() throws -> PGConnection {
+    let db = try PGConnection(url)
+    try SchemaMigrator.requireCurrent(db)
+    let locked = try db.execute(
+      "SELECT pg_try_advisory_lock(8117318, hashtext($1))", [runID]
+    ).rows.first?.first
+    guard locked == "t" else {
+      throw SeismoError.database("postgres: another seismo watch is scoring run '\(runID)'; one watcher per run")
+    }
+    try db.execute("LISTEN seismo_rows")
+    return db
+  }
+
+  /// Connects again, every 3 seconds until it works.
+  func reconnect() throws -> PGConnection {
+    while true {
+      Thread.sleep(forTimeInterval: 3)
+      do {
+        return try listen()
+      } catch SeismoError.database(let message) {
+        Console.err("\(message); retrying")
+      }
+    }
+  }
+
+  /// Appends the new rows' scores to the run and announces their anomalies.
+  func scoreNewRows(_ saved: SavedModel, config: RunConfig, indicator: String?, announcer: PGConnection) throws {
+    let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
+    let appended = try PostgresSink.appendNewRows(result, to: runID, url: url)
+    guard appended.rows > 0 else { return }
+    let frame = result.frame
+    let scores = result.scores
+    for i in scores.values.indices where result.isAnomaly(i) {
+      let row = scores.firstRow + i
+      guard appended.lastBefore.map({ frame.timestamps[row] > $0 }) ?? true else { continue }
+      let payload: [String: Any] = [
+        "run": runID, "indicator": indicator ?? NSNull(), "ts": frame.formatTimestamp(frame.timestamps[row]),
+        "score": Double(scores.values[i]), "threshold": Double(result.cutoffs[i]),
+        "top_feature": frame.featureNames[scores.topFeature(at: i)],
+      ]
+      let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+      try announcer.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
+    }
+    if !quiet {
+      Console.out(
+        "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s") up to \(appended.lastAfter.map(frame.formatTimestamp) ?? "?"), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
+      )
+      fflush(nil)  // a watcher's lines reach a file or pipe as they happen
+    }
+  }
+
+  /// `schema.table` of a postgres table source, as the trigger names it; nil for other sources
+  /// (every announcement then counts).
+  static func table(of source: PluginChoice) -> String? {
+    guard source.plugin == "postgres", let table = source.parameters.values["table"], case .text(let name) = table,
+      !name.isEmpty
+    else { return nil }
+    if case .text(let schema)? = source.parameters.values["schema"] { return "\(schema).\(name)" }
+    return "public.\(name)"
+  }
+}
