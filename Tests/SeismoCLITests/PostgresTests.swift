@@ -21,6 +21,38 @@ struct PostgresTests {
     try PGConnection(url).execute(statement, parameters).rows
   }
 
+  /// The run id recorded in `folder`/summary.json.
+  func storedRunID(_ scratch: Scratch, _ folder: String) throws -> String {
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("\(folder)/summary.json").utf8))
+    return try #require((summary as? [String: Any])?["run_id"] as? String)
+  }
+
+  /// Loads the CSV file `file` of `scratch` into this test's table `m` through `ingestURL`
+  /// (default: the test server), with `extra` options (default: create the table).
+  func ingest(_ scratch: Scratch, _ file: String, url ingestURL: String? = nil, _ extra: [String] = ["--create"]) throws {
+    let result = try CLI.run(
+      ["ingest", file, "--url", ingestURL ?? url, "--schema", schema, "--table", "m"] + extra, in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+
+  /// Ingests `history` into table `m`, runs a rolling z-score detection on it (fixed cut-off 6)
+  /// whose sink stores the model, and returns its run id.
+  func storedZScoreRun(_ scratch: Scratch, history: String) throws -> String {
+    try ingest(scratch, history)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    return try storedRunID(scratch, "a")
+  }
+
   /// Writes data.csv (200 days, a spike) and run.yaml: a rolling z-score run whose sink writes to
   /// `sinkURL`.
   func writeSinkRun(_ scratch: Scratch, sinkURL: String) throws {
@@ -258,9 +290,7 @@ struct PostgresTests {
     #expect(killed, "the sink never blocked on the lock")
     #expect(process.terminationStatus == 2, "a database failure exits 2")
     #expect(message.hasPrefix("error: postgres"), "\(message)")
-    let runID =
-      (try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any])["run_id"]
-      as! String
+    let runID = try storedRunID(scratch, "r")
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runID])[0][0] == "0")
   }
 
@@ -288,9 +318,7 @@ struct PostgresTests {
     // The test server trusts local connections, so any password is accepted and carried along.
     let withPassword = url.replacingOccurrences(of: "postgres@", with: "postgres:\(secret)@")
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
-    #expect(
-      try CLI.run(["ingest", "data.csv", "--url", withPassword, "--schema", schema, "--table", "m", "--create"], in: scratch.url)
-        .status == 0)
+    try ingest(scratch, "data.csv", url: withPassword)
     try scratch.write(
       "run.yaml",
       """
@@ -349,9 +377,7 @@ struct PostgresTests {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
-    #expect(
-      try CLI.run(["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "m", "--create"], in: scratch.url)
-        .status == 0)
+    try ingest(scratch, "data.csv")
     try scratch.write(
       "run.yaml",
       """
@@ -381,9 +407,7 @@ struct PostgresTests {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
-    #expect(
-      try CLI.run(["ingest", "data.csv", "--url", url, "--schema", schema, "--table", "m", "--create"], in: scratch.url)
-        .status == 0)
+    try ingest(scratch, "data.csv")
     let withPassword = url.replacingOccurrences(of: "postgres@", with: "postgres:pw@")
     try scratch.write(
       "run.yaml",
@@ -394,9 +418,7 @@ struct PostgresTests {
       """)
     let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
     #expect(detect.status == 0, "\(detect.stderr)")
-    let runID =
-      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
-      as! String
+    let runID = try storedRunID(scratch, "a")
     let scores = { (folder: String) throws -> [Substring] in
       SavedModelTests().column(try scratch.read("\(folder)/scores.csv"), "score")
     }
@@ -427,9 +449,7 @@ struct PostgresTests {
     try scratch.write(
       "run.yaml", base + "\nthreshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
     #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
-    let runID =
-      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
-      as! String
+    let runID = try storedRunID(scratch, "a")
     func viewed() throws -> [String] {
       try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts", [runID])
         .map { $0[0]! }
@@ -479,24 +499,7 @@ struct PostgresTests {
     let lines = syntheticCSV(rows: 220, spikes: [150, 210]).split(separator: "\n").map(String.init)
     try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")  // header and rows 0–199
     try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")  // rows 200–219
-    func ingest(_ file: String, _ extra: [String]) throws {
-      let result = try CLI.run(["ingest", file, "--url", url, "--schema", schema, "--table", "m"] + extra, in: scratch.url)
-      #expect(result.status == 0, "\(result.stderr)")
-    }
-    try ingest("old.csv", ["--create"])
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
-      split: { train_fraction: 0.6 }
-      detector: { plugin: rolling-zscore, window: 20 }
-      threshold: { plugin: fixed, value: 6 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
-      """)
-    #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
-    let runID =
-      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
-      as! String
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
     func stored() throws -> [[String?]] {
       try sql(
         "SELECT s.row_no::text AS row_text, s.score::text, s.part FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 ORDER BY s.row_no",
@@ -505,7 +508,7 @@ struct PostgresTests {
     let before = try stored()
     #expect(before.count == 180)
 
-    try ingest("new.csv", [])
+    try ingest(scratch, "new.csv", [])
     let first = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--fail-on-anomalies"], in: scratch.url)
     #expect(first.status == 3, "the new rows hold the spike on row 210: \(first.stderr)")
     #expect(first.stdout == "run \(runID): scored 20 new rows after \(date(18_262 + 199)), 1 anomaly\n", "\(first.stdout)")
@@ -545,20 +548,7 @@ struct PostgresTests {
       let result = try CLI.run(arguments, in: scratch.url)
       #expect(result.status == 0, "\(arguments): \(result.stderr)")
     }
-    try run(["ingest", "old.csv", "--url", url, "--schema", schema, "--table", "m", "--create"])
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
-      split: { train_fraction: 0.6 }
-      detector: { plugin: rolling-zscore, window: 20 }
-      threshold: { plugin: fixed, value: 6 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
-      """)
-    try run(["detect", "run.yaml", "--out", "a", "--quiet"])
-    let runID =
-      (try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as! [String: Any])["run_id"]
-      as! String
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
     try run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"])
 
     let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
@@ -575,7 +565,7 @@ struct PostgresTests {
 
     let listener = try PGConnection(url)
     try listener.execute("LISTEN seismo_anomaly")
-    try run(["ingest", "new.csv", "--url", url, "--schema", schema, "--table", "m"])
+    try ingest(scratch, "new.csv", [])
     var announced: [PGConnection.Notification] = []
     while announced.isEmpty, Date() < deadline { announced = try listener.notifications(waitingUpTo: 1) }
     try #require(announced.count == 1, "no anomaly was announced")
@@ -593,7 +583,7 @@ struct PostgresTests {
     try sql(
       "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 8117318 AND objid = hashtext($1)::oid",
       [runID])
-    try run(["ingest", "later.csv", "--url", url, "--schema", schema, "--table", "m"])
+    try ingest(scratch, "later.csv", [])
     while try scored() != "220" {
       guard Date() < deadline.addingTimeInterval(30), watcher.process.isRunning else {
         throw SeismoTestError("the watcher did not catch up after the connection was cut")
