@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Latency of `seismo watch`: from the commit of one new row to its score being visible.
+
+Sets up a table of HISTORY daily rows of one indicator, a stored run of DETECTOR on it and a
+watcher, then commits ROWS new rows one at a time (each waits for its score) and reports the
+p50 and p99 latency, then commits a burst of BURST rows and reports the sustained rows/s until
+all are scored. Needs psycopg (pip install "psycopg[binary]") and a server; see bench-watch.sh.
+
+    bench-watch.py URL SEISMO [--detector lstm-forecaster|rolling-zscore] [--rows 200] [--burst 500]
+"""
+import argparse, json, math, os, random, statistics, subprocess, sys, tempfile, time
+
+import psycopg
+
+parser = argparse.ArgumentParser()
+parser.add_argument("url")
+parser.add_argument("seismo")
+parser.add_argument("--detector", default="lstm-forecaster")
+parser.add_argument("--history", type=int, default=500)
+parser.add_argument("--rows", type=int, default=200)
+parser.add_argument("--burst", type=int, default=500)
+args = parser.parse_args()
+
+schema = "bench_watch"
+work = tempfile.mkdtemp()
+day0 = 18262  # 2020-01-01
+
+
+def value(r):
+    return 100 + 5 * math.sin(r / 30) + random.Random(r).uniform(-0.5, 0.5)
+
+
+def date(r):
+    return time.strftime("%Y-%m-%d", time.gmtime((day0 + r) * 86400))
+
+
+def seismo(*argv):
+    return subprocess.run([args.seismo, *argv], cwd=work, check=True, capture_output=True, text=True).stdout
+
+
+with open(os.path.join(work, "history.csv"), "w") as f:
+    f.write("date,vix\n" + "".join(f"{date(r)},{value(r):.4f}\n" for r in range(args.history)))
+with psycopg.connect(args.url, autocommit=True) as db:
+    db.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+seismo("db", "migrate", "--url", args.url)
+seismo("ingest", "history.csv", "--url", args.url, "--schema", schema, "--table", "m", "--create")
+detector = {
+    "lstm-forecaster": "{ plugin: lstm-forecaster, window: 10, units: [32], epochs: 5 }",
+    "rolling-zscore": "{ plugin: rolling-zscore, window: 20 }",
+}[args.detector]
+with open(os.path.join(work, "run.yaml"), "w") as f:
+    f.write(
+        f'source: {{ plugin: postgres, url: "{args.url}", schema: {schema}, table: m }}\n'
+        f"detector: {detector}\nthreshold: {{ plugin: percentile, percentile: 99 }}\n"
+        f'sink: {{ plugin: postgres, url: "{args.url}", save_model: true }}\n')
+run = json.loads(seismo("detect", "run.yaml", "--json", "--quiet", "--out", "run"))["run_id"]
+seismo("db", "watch", "--url", args.url, "--schema", schema, "--table", "m")
+watcher = subprocess.Popen([args.seismo, "watch", "--run", run, "--url", args.url, "--quiet"], cwd=work)
+
+with psycopg.connect(args.url, autocommit=True) as db:
+    def scored():
+        return db.execute(
+            "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = %s", (run,)
+        ).fetchone()[0]
+
+    def wait_for(count, limit=60):
+        deadline = time.perf_counter() + limit
+        while scored() < count:
+            if time.perf_counter() > deadline or watcher.poll() is not None:
+                sys.exit("bench-watch: the watcher did not score the rows")
+            time.sleep(0.0005)
+
+    base = scored()
+    time.sleep(1)  # the watcher's catch-up
+    latencies = []
+    r = args.history
+    for k in range(args.rows):
+        started = time.perf_counter()
+        db.execute(f"INSERT INTO {schema}.m (ts, vix) VALUES (%s, %s)", (date(r), value(r)))
+        wait_for(base + k + 1)
+        latencies.append(time.perf_counter() - started)
+        r += 1
+    started = time.perf_counter()
+    for k in range(args.burst):
+        db.execute(f"INSERT INTO {schema}.m (ts, vix) VALUES (%s, %s)", (date(r), value(r)))
+        r += 1
+    wait_for(base + args.rows + args.burst, limit=600)
+    burst_s = time.perf_counter() - started
+watcher.terminate()
+watcher.wait()
+latencies.sort()
+p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+print(json.dumps({
+    "detector": args.detector, "history_rows": args.history, "rows": args.rows,
+    "latency_ms_p50": round(p(0.50), 1), "latency_ms_p99": round(p(0.99), 1), "latency_ms_max": round(latencies[-1] * 1000, 1),
+    "burst_rows": args.burst, "burst_rows_per_s": round(args.burst / burst_s, 1),
+    "load": os.getloadavg(),
+}))

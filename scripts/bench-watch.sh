@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Measures `seismo watch`: the latency from committing one new row to its score being visible
+# (p50, p99) and the rows/s of a burst, against a throwaway PostgreSQL server (see bench-watch.py).
+#
+#   scripts/bench-watch.sh [--detector lstm-forecaster|rolling-zscore] [--rows 200] [--burst 500]
+#
+# Needs psycopg once: python3 -m venv /tmp/pgenv && /tmp/pgenv/bin/pip install "psycopg[binary]"
+# (set PG_PYTHON to use another interpreter). Run it when nothing else runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PG_PYTHON:-/tmp/pgenv/bin/python}
+[ -x "$python" ] || { echo "bench-watch: no python with psycopg at $python (see the header of this script)" >&2; exit 1; }
+SEISMO_EXTRA_PACKAGES="postgresql" scripts/setup.sh
+swift build -c release --product seismo >&2
+eval "$(scripts/pg-test-server.sh start)"
+trap 'scripts/pg-test-server.sh stop "$SEISMO_TEST_PG_DIR"' EXIT
+"$python" scripts/bench-watch.py "$SEISMO_TEST_PG_URL" "$PWD/.build/release/seismo" "$@"
