@@ -13,12 +13,11 @@ struct DatabaseCommand: ParsableCommand {
       abstract: "Create or update the seismo schema (runs, scores, anomalies view, importance, models).",
       discussion: "Idempotent: applies only the migrations the database lacks, in one transaction.")
 
-    @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
-    var url = ""
+    @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
       try reportingErrors {
-        let db = try PGConnection(url)
+        let db = try PGConnection(connection.url)
         let applied = try SchemaMigrator.migrate(db)
         Console.out(
           applied.isEmpty
@@ -37,8 +36,7 @@ struct DatabaseCommand: ParsableCommand {
         seismo_rows with the table's name. Idempotent. `--off` removes it.
         """)
 
-    @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
-    var url = ""
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Schema of the table.")
     var schema = "public"
@@ -51,7 +49,7 @@ struct DatabaseCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let db = try PGConnection(url)
+        let db = try PGConnection(connection.url)
         try SchemaMigrator.requireCurrent(db)
         let target = PGConnection.qualified(schema, table)
         try db.transaction {

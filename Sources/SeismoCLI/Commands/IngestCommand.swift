@@ -38,8 +38,7 @@ struct IngestCommand: ParsableCommand {
   @Argument(help: "The CSV file.")
   var file: String
 
-  @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
-  var url = ""
+  @OptionGroup var connection: ConnectionOptions
 
   @Option(help: "Schema of the table.")
   var schema = "public"
@@ -73,7 +72,7 @@ struct IngestCommand: ParsableCommand {
       let frame = loaded.frame
       if !long { try frame.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
-      let db = try PGConnection(url)
+      let db = try PGConnection(connection.url)
       let target = PGConnection.qualified(schema, table)
       let daily = frame.timestamps.allSatisfy { $0 % 86_400 == 0 }
       let key = long ? ["symbol", "ts"] : ["ts"]

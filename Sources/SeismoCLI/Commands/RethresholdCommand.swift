@@ -31,8 +31,7 @@ struct RethresholdCommand: ParsableCommand {
       valueName: "threshold.key=value"))
   var overrides: [String] = []
 
-  @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
-  var url = ""
+  @OptionGroup var connection: ConnectionOptions
 
   func validate() throws {
     guard !overrides.isEmpty else { throw ValidationError("say what changes with --set threshold.KEY=VALUE") }
@@ -43,7 +42,7 @@ struct RethresholdCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let db = try PGConnection(url)
+      let db = try PGConnection(connection.url)
       try SchemaMigrator.requireCurrent(db)
       let found = try db.execute(
         """

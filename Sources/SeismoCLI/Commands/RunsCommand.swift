@@ -18,15 +18,10 @@ struct RunsCommand: ParsableCommand {
       """,
     subcommands: [List.self, Show.self, Delete.self])
 
-  struct Connection: ParsableArguments {
-    @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
-    var url = ""
-  }
-
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The latest runs, newest first, one line each.")
 
-    @OptionGroup var connection: Connection
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "At most this many runs.")
     var limit = 50
@@ -61,7 +56,7 @@ struct RunsCommand: ParsableCommand {
     @Argument(help: "The run id.")
     var runID: String
 
-    @OptionGroup var connection: Connection
+    @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
       try reportingErrors {
@@ -86,7 +81,7 @@ struct RunsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Delete every run that finished longer ago than this: 90d, 12w, 6 months.", valueName: "age"))
     var olderThan: String?
 
-    @OptionGroup var connection: Connection
+    @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
       guard runIDs.isEmpty != (olderThan == nil) else {
