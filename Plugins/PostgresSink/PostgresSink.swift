@@ -104,11 +104,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
   /// the run's last scored row, as test rows, in one transaction under a per-run advisory lock,
   /// so running it twice, or twice at once, adds nothing more. `result` must score the same
-  /// history the run scored (its row numbers must line up), else nothing is written.
-  public static func appendNewRows(_ result: RunResult, to runID: String, url: String) throws -> Appended {
-    let db = try PGConnection(url)
-    try SchemaMigrator.requireCurrent(db)
-    return try db.transaction {
+  /// history the run scored (its row numbers must line up), else nothing is written. `db` is an
+  /// open connection with a current schema (a watcher passes the one it keeps).
+  public static func appendNewRows(_ result: RunResult, to runID: String, on db: PGConnection) throws -> Appended {
+    try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
         let key = Int64(id)
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }

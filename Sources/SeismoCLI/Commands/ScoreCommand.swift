@@ -86,7 +86,9 @@ struct ScoreCommand: ParsableCommand {
         saved, config: Self.config(for: saved, data: data, url: url), registry: StandardPlugins.registry,
         log: { if !quiet { Console.err($0) } })
       if newRows, let runID {
-        let appended = try PostgresSink.appendNewRows(result, to: runID, url: url ?? "")
+        let db = try PGConnection(url ?? "")
+        try SchemaMigrator.requireCurrent(db)
+        let appended = try PostgresSink.appendNewRows(result, to: runID, on: db)
         anomalies = appended.anomalies
         if let staged { try RunOutput.write(result, to: staged) }
         if scripting.json {

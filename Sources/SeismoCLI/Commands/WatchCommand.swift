@@ -26,8 +26,8 @@ struct WatchCommand: ParsableCommand {
     help: ArgumentHelp("The stored run whose model scores the new rows (save_model: true).", valueName: "run-id"))
   var runID: String
 
-  @Option(help: "postgresql:// URL or conninfo (default: the PG* environment variables).")
-  var url = ""
+  @OptionGroup var connection: ConnectionOptions
+  var url: String { connection.url }
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
@@ -89,10 +89,11 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// Appends the new rows' scores to the run and announces their anomalies.
+  /// Appends the new rows' scores to the run and announces their anomalies, on the watcher's
+  /// own connection (its schema was checked when it connected).
   func scoreNewRows(_ saved: SavedModel, config: RunConfig, indicator: String?, announcer: PGConnection) throws {
     let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
-    let appended = try PostgresSink.appendNewRows(result, to: runID, url: url)
+    let appended = try PostgresSink.appendNewRows(result, to: runID, on: announcer)
     guard appended.rows > 0 else { return }
     let frame = result.frame
     let scores = result.scores
