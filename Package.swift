@@ -37,6 +37,7 @@ let package = Package(
       resources: [.embedInCode("migrations/001_results.sql"), .embedInCode("migrations/002_thresholds_events.sql"),
         .embedInCode("migrations/003_calendar_days.sql"), .embedInCode("migrations/004_run_groups.sql"),
         .embedInCode("migrations/005_threshold_versions.sql"), .embedInCode("migrations/006_watch.sql"),
+        .embedInCode("migrations/007_jobs.sql"), .embedInCode("migrations/008_score_partitions.sql"),
       ]),
 
     // The HTML report with inline SVG charts.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL server on 127.0.0.1 for the tests and prints its URL; stop it with
 #   scripts/pg-test-server.sh stop DIR
+#   scripts/pg-test-server.sh restart DIR     (a real restart: the job-queue fault test uses it)
 # Usage: eval "$(scripts/pg-test-server.sh start)"   → exports SEISMO_TEST_PG_URL and SEISMO_TEST_PG_DIR
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -25,6 +26,14 @@ case "${1:-start}" in
       "CREATE ROLE seismo_pw LOGIN PASSWORD 'right-password'" > /dev/null
     echo "export SEISMO_TEST_PG_URL=postgresql://postgres@127.0.0.1:$port/postgres"
     echo "export SEISMO_TEST_PG_DIR=$dir"
+    ;;
+  restart)
+    dir=$2
+    if [ "$(id -u)" -eq 0 ]; then
+      (cd "$dir" && runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w restart > /dev/null)
+    else
+      "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w restart > /dev/null
+    fi
     ;;
   stop)
     dir=$2

@@ -19,5 +19,9 @@ public enum Migrations {
       version: 5, name: "threshold_versions",
       sql: String(decoding: PackageResources._05_threshold_versions_sql, as: UTF8.self)),
     Migration(version: 6, name: "watch", sql: String(decoding: PackageResources._06_watch_sql, as: UTF8.self)),
+    Migration(version: 7, name: "jobs", sql: String(decoding: PackageResources._07_jobs_sql, as: UTF8.self)),
+    Migration(
+      version: 8, name: "score_partitions",
+      sql: String(decoding: PackageResources._08_score_partitions_sql, as: UTF8.self)),
   ]
 }

@@ -36,57 +36,86 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   public func write(_ run: RunResult) throws {
     let db = try PGConnection(url)
     try SchemaMigrator.requireCurrent(db)
+    let model = saveModel ? try SavedModel(run: run).encode() : nil
+    try db.transaction {
+      _ = try Self.insert(run, on: db, labels: Labels(indicator: indicator, group: group, model: model))
+    }
+  }
+
+  /// What a run is stored with besides its results.
+  public struct Labels: Sendable {
+    /// Empty: none.
+    public var indicator = ""
+    /// Empty: none.
+    public var group = ""
+    /// The job that computed the run (`seismo worker`); at most one run per job.
+    public var job: Int64?
+    /// The saved model's bytes, to keep in seismo.models.
+    public var model: Data?
+
+    public init(indicator: String = "", group: String = "", job: Int64? = nil, model: Data? = nil) {
+      self.indicator = indicator
+      self.group = group
+      self.job = job
+      self.model = model
+    }
+  }
+
+  /// Inserts `run` (run row, scores, events, importance, model) on `db`, inside the caller's
+  /// transaction, so the caller can commit more with it (a worker marks its job done).
+  /// - Returns: the run's key (`seismo.runs.id`).
+  public static func insert(_ run: RunResult, on db: PGConnection, labels: Labels) throws -> Int64 {
     let summary = RunSummary(run)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
-    let model = saveModel ? try SavedModel(run: run).encode() : nil
-    try db.transaction {
-      let inserted = try db.execute(
+    let inserted = try db.execute(
+      """
+      INSERT INTO seismo.runs (run_id, started_at, source_plugin, detector_plugin, threshold_plugin, indicator, features,
+        threshold, train_rows, test_rows, anomaly_count, config, summary, timings, group_id, job_id)
+      VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::text[], $8::real, $9::integer, $10::integer, $11::integer,
+        $12::jsonb, $13::jsonb, $14::jsonb, $15, $16::bigint)
+      RETURNING id
+      """,
+      [
+        run.runID, summary.startedAt, run.config.source.plugin, run.config.detector.plugin, run.config.threshold.plugin,
+        labels.indicator.isEmpty ? nil : labels.indicator, PGText.array(run.frame.featureNames),
+        run.threshold.isFinite ? String(run.threshold) : nil,
+        String(run.trainRows), String(run.frame.rowCount - run.trainRows), String(summary.anomalyCount),
+        String(decoding: try encoder.encode(run.config.withoutSecrets), as: UTF8.self),
+        String(decoding: try summary.jsonData(), as: UTF8.self),
+        String(decoding: try encoder.encode(run.timings), as: UTF8.self), labels.group.isEmpty ? nil : labels.group,
+        labels.job.map(String.init),
+      ])
+    guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
+      throw SeismoError.database("postgres: the run row got no usable id")
+    }
+    try db.execute("SELECT seismo.score_partition_for($1::bigint)", [id])
+    try db.copy(copyScores, byteChunks: scoreChunks(run, id: runKey))
+    for (event, described) in zip(run.events, summary.events ?? []) {
+      let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
+      try db.execute(
         """
-        INSERT INTO seismo.runs (run_id, started_at, source_plugin, detector_plugin, threshold_plugin, indicator, features,
-          threshold, train_rows, test_rows, anomaly_count, config, summary, timings, group_id)
-        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::text[], $8::real, $9::integer, $10::integer, $11::integer,
-          $12::jsonb, $13::jsonb, $14::jsonb, $15)
-        RETURNING id
+        INSERT INTO seismo.events (run, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part)
+        VALUES ($1::bigint, to_timestamp($2::float8), to_timestamp($3::float8), to_timestamp($4::float8), $5::integer,
+          $6::real, $7, $8)
         """,
         [
-          run.runID, summary.startedAt, run.config.source.plugin, run.config.detector.plugin, run.config.threshold.plugin,
-          indicator.isEmpty ? nil : indicator, PGText.array(run.frame.featureNames),
-          run.threshold.isFinite ? String(run.threshold) : nil,
-          String(run.trainRows), String(run.frame.rowCount - run.trainRows), String(summary.anomalyCount),
-          String(decoding: try encoder.encode(run.config.withoutSecrets), as: UTF8.self),
-          String(decoding: try summary.jsonData(), as: UTF8.self),
-          String(decoding: try encoder.encode(run.timings), as: UTF8.self), group.isEmpty ? nil : group,
+          id, time(event.start), time(event.end), time(event.alert), String(event.flagged),
+          String(described.peakScore), described.topFeature, described.part,
         ])
-      guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
-        throw SeismoError.database("postgres: the run row got no usable id")
-      }
-      try db.copy(Self.copyScores, byteChunks: Self.scoreChunks(run, id: runKey))
-      for (event, described) in zip(run.events, summary.events ?? []) {
-        let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
+    }
+    if let importance = run.importance {
+      for (rank, entry) in importance.enumerated() {
         try db.execute(
-          """
-          INSERT INTO seismo.events (run, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part)
-          VALUES ($1::bigint, to_timestamp($2::float8), to_timestamp($3::float8), to_timestamp($4::float8), $5::integer,
-            $6::real, $7, $8)
-          """,
-          [
-            id, time(event.start), time(event.end), time(event.alert), String(event.flagged),
-            String(described.peakScore), described.topFeature, described.part,
-          ])
-      }
-      if let importance = run.importance {
-        for (rank, entry) in importance.enumerated() {
-          try db.execute(
-            "INSERT INTO seismo.feature_importance (run, feature, rank, mean, std) VALUES ($1::bigint, $2, $3::integer, $4::float8, $5::float8)",
-            [id, entry.feature, String(rank + 1), String(entry.mean), String(entry.std)])
-        }
-      }
-      if let model {
-        try db.execute(
-          "INSERT INTO seismo.models (run, model) VALUES ($1::bigint, $2::bytea)", [id, PGText.bytea([UInt8](model))])
+          "INSERT INTO seismo.feature_importance (run, feature, rank, mean, std) VALUES ($1::bigint, $2, $3::integer, $4::float8, $5::float8)",
+          [id, entry.feature, String(rank + 1), String(entry.mean), String(entry.std)])
       }
     }
+    if let model = labels.model {
+      try db.execute(
+        "INSERT INTO seismo.models (run, model) VALUES ($1::bigint, $2::bytea)", [id, PGText.bytea([UInt8](model))])
+    }
+    return runKey
   }
 
   static let copyScores =
@@ -130,6 +159,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       }
       let count = result.scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
+      try db.execute("SELECT seismo.score_partition_for($1::bigint)", [id])
       try db.copy(copyScores, byteChunks: scoreChunks(result, id: key, from: from, part: "test", alerts: false))
       let anomalies = (from..<result.scores.values.count).filter(result.isAnomaly).count
       try db.execute(

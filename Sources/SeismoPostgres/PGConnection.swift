@@ -62,6 +62,9 @@ public final class PGConnection {
 
   deinit { PQfinish(handle) }
 
+  /// False once the connection to the server is lost.
+  public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+
   /// Runs one statement with `$1, $2, …` parameters (text format; nil is NULL).
   @discardableResult
   public func execute(_ sql: String, _ parameters: [String?] = []) throws -> PGResult {

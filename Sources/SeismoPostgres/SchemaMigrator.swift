@@ -7,9 +7,10 @@ import SeismoSQL
 /// cannot interleave, and a failure leaves the database as it was. Applied versions are recorded
 /// in `seismo.schema_migrations`.
 public enum SchemaMigrator {
+  /// - Parameter last: the last version to apply (nil: all); the upgrade tests stop early.
   /// - Returns: the versions applied now (empty when the schema was already current).
   @discardableResult
-  public static func migrate(_ connection: PGConnection) throws -> [Int] {
+  public static func migrate(_ connection: PGConnection, through last: Int? = nil) throws -> [Int] {
     try connection.transaction {
       try connection.execute("SELECT pg_advisory_xact_lock(8117315)")
       try connection.executeScript(
@@ -21,7 +22,7 @@ public enum SchemaMigrator {
       let applied = Set(
         try connection.execute("SELECT version FROM seismo.schema_migrations").rows.compactMap { $0[0].flatMap(Int.init) })
       var now: [Int] = []
-      for migration in Migrations.all where !applied.contains(migration.version) {
+      for migration in Migrations.all where !applied.contains(migration.version) && migration.version <= last ?? .max {
         try connection.executeScript(migration.sql)
         try connection.execute(
           "INSERT INTO seismo.schema_migrations (version, name) VALUES ($1, $2)", [String(migration.version), migration.name])

@@ -92,22 +92,30 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
       try reportingErrors {
         let db = try PGConnection(connection.url)
-        let deleted = try db.transaction { () -> [[String?]] in
+        try SchemaMigrator.requireCurrent(db)
+        let (deleted, dropped) = try db.transaction { () -> (Int, String) in
+          let ids: [String]
           if let olderThan {
-            return try db.execute(
-              "DELETE FROM seismo.runs WHERE finished_at < now() - $1::interval RETURNING run_id", [olderThan]
+            ids = try db.execute("SELECT id::text FROM seismo.runs WHERE finished_at < now() - $1::interval", [olderThan])
+              .rows.compactMap { $0.first ?? nil }
+          } else {
+            let rows = try db.execute(
+              "SELECT run_id, id::text FROM seismo.runs WHERE run_id = ANY($1::text[])", [PGText.array(runIDs)]
             ).rows
+            let found = Set(rows.compactMap { $0.first ?? nil })
+            if let missing = runIDs.first(where: { !found.contains($0) }) {
+              throw SeismoError.invalidInput("no run '\(missing)' in seismo.runs; nothing was deleted")
+            }
+            ids = rows.compactMap { $0[1] }
           }
-          let rows = try db.execute(
-            "DELETE FROM seismo.runs WHERE run_id = ANY($1::text[]) RETURNING run_id", [PGText.array(runIDs)]
-          ).rows
-          let found = Set(rows.compactMap { $0.first ?? nil })
-          if let missing = runIDs.first(where: { !found.contains($0) }) {
-            throw SeismoError.invalidInput("no run '\(missing)' in seismo.runs; nothing was deleted")
-          }
-          return rows
+          let dropped =
+            try db.execute(
+              "SELECT seismo.delete_runs($1::bigint[])", ["{" + ids.joined(separator: ",") + "}"]
+            ).rows.first?.first ?? nil
+          return (ids.count, dropped ?? "0")
         }
-        Console.out("deleted \(deleted.count) run\(deleted.count == 1 ? "" : "s")")
+        let partitions = dropped == "0" ? "" : " (\(dropped) score partition\(dropped == "1" ? "" : "s") dropped whole)"
+        Console.out("deleted \(deleted) run\(deleted == 1 ? "" : "s")\(partitions)")
       }
     }
   }

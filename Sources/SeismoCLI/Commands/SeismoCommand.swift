@@ -18,6 +18,7 @@ public struct SeismoCommand: ParsableCommand {
     subcommands: [
       DemoCommand.self, DetectCommand.self, ScoreCommand.self, EvaluateCommand.self, ForecastCommand.self, ReportCommand.self,
       IngestCommand.self, DatabaseCommand.self, RunsCommand.self, RethresholdCommand.self, WatchCommand.self,
+      JobsCommand.self, WorkerCommand.self,
       PluginsCommand.self,
       BenchCommand.self,
     ])

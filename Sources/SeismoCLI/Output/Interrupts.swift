@@ -15,7 +15,7 @@ enum Interrupts {
     for signal in [SIGINT, SIGTERM] {
       Foundation.signal(signal, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-      source.setEventHandler { state.interrupt(signal) }
+      source.setEventHandler { state.handle(signal) }
       source.resume()
       state.keep(source)
     }
@@ -27,6 +27,10 @@ enum Interrupts {
   /// Forgets the clean-up `token`.
   static func done(_ token: Int) { state.remove(token) }
 
+  /// Makes the next SIGINT or SIGTERM call `drain` instead of exiting (a worker finishes its
+  /// jobs, then returns); a signal after that exits as usual.
+  static func drainOnNextSignal(_ drain: @escaping @Sendable (Int32) -> Void) { state.setDrain(drain) }
+
   /// Runs `body` with interrupts held back: a signal arriving meanwhile is handled after it.
   static func deferring<T>(_ body: () throws -> T) rethrows -> T { try state.lock.withLock(body) }
 
@@ -35,6 +39,7 @@ enum Interrupts {
     private var cleanups: [Int: @Sendable () -> Void] = [:]
     private var next = 0
     private var sources: [any DispatchSourceSignal] = []
+    private var drain: (@Sendable (Int32) -> Void)?
 
     func keep(_ source: any DispatchSourceSignal) { lock.withLock { sources.append(source) } }
 
@@ -47,6 +52,18 @@ enum Interrupts {
     }
 
     func remove(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
+
+    func setDrain(_ handler: @escaping @Sendable (Int32) -> Void) { lock.withLock { drain = handler } }
+
+    /// Drains once if asked to, else interrupts.
+    func handle(_ signal: Int32) {
+      let handler = lock.withLock { () -> (@Sendable (Int32) -> Void)? in
+        defer { drain = nil }
+        return drain
+      }
+      guard let handler else { interrupt(signal) }
+      handler(signal)
+    }
 
     func interrupt(_ signal: Int32) -> Never {
       lock.lock()  // held until exit: nothing commits after this point

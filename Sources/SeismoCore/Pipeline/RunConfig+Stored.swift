@@ -1,0 +1,39 @@
+import Foundation
+
+extension RunConfig {
+  /// A config read back from storage (a queued job's `config` jsonb), trusted no more than a
+  /// file: every plugin must be registered and every parameter is checked against the plugin's
+  /// current spec, with defaults for parameters declared since it was stored. A problem is one
+  /// line naming `origin` and the key.
+  public static func stored(_ json: Data, origin: String, registry: PluginRegistry) throws -> RunConfig {
+    let raw: RunConfig
+    do {
+      raw = try JSONDecoder().decode(RunConfig.self, from: json)
+    } catch {
+      throw SeismoError.invalidInput("\(origin): not a Seismo run config (\(error))")
+    }
+    func checked(_ choice: PluginChoice, _ kind: PluginDescriptor.Kind) throws -> PluginChoice {
+      guard let descriptor = registry.descriptor(kind, named: choice.plugin) else {
+        let names = registry.descriptors(kind).map(\.name).joined(separator: ", ")
+        throw SeismoError.config(
+          key: "\(kind.rawValue).plugin", location: origin,
+          message: "unknown \(kind.rawValue) plugin '\(choice.plugin)'; available: \(names)")
+      }
+      do {
+        return PluginChoice(
+          plugin: choice.plugin,
+          parameters: try choice.parameters.resolved(against: descriptor.parameters, section: kind.rawValue))
+      } catch SeismoError.config(let key, nil, let message) {
+        throw SeismoError.config(key: key, location: origin, message: message)
+      }
+    }
+    return RunConfig(
+      source: try checked(raw.source, .source),
+      split: try raw.split.resolved(against: SplitPolicy.parameters, section: "split"),
+      detector: try checked(raw.detector, .detector),
+      threshold: try checked(raw.threshold, .threshold),
+      events: try raw.events.resolved(against: EventRule.parameters, section: "events"),
+      importance: try raw.importance.map { try checked($0, .importance) },
+      sink: try raw.sink.map { try checked($0, .sink) })
+  }
+}

@@ -1,0 +1,363 @@
+import Foundation
+import SeismoSQL
+import Testing
+
+@testable import SeismoPostgres
+
+/// The PostgreSQL job queue: `seismo jobs` and `seismo worker`, end to end, and `JobQueue`'s
+/// claims, leases and fencing. Workers take any job of their database, so every test has a
+/// database of its own on the test server.
+@Suite(.enabled(if: postgresURL != nil, "needs SEISMO_TEST_PG_URL: a PostgreSQL server (.ci/run starts one)"))
+struct JobQueueTests {
+  let server = postgresURL ?? ""
+
+  /// A wide CSV of `columns` indicators (c0, c1, …) and `rows` days; column k jumps on row
+  /// 100 + k % 50.
+  static func wideCSV(columns: Int, rows: Int) -> String {
+    var text = "date," + (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n"
+    for r in 0..<rows {
+      text +=
+        date(18_262 + r) + ","
+        + (0..<columns).map { k in String(Double((r * (k + 3)) % 11) + (r == 100 + k % 50 ? 40 : 0)) }
+        .joined(separator: ",") + "\n"
+    }
+    return text
+  }
+
+  /// A config whose source is a query that sleeps `seconds` first: a job that takes that long.
+  static func sleepingConfig(_ seconds: Double) -> String {
+    """
+    source:
+      plugin: postgres
+      query: >-
+        SELECT d AS ts, (extract(doy FROM d) % 7)::float8 AS a
+        FROM generate_series('2020-01-01'::timestamptz, '2020-09-30', '1 day') AS d, pg_sleep(\(seconds)) AS s
+    split: { train_fraction: 0.5 }
+    detector: { plugin: rolling-zscore, window: 20 }
+    threshold: { plugin: fixed, value: 8 }
+    """
+  }
+
+  /// Waits for `running` to exit, killing it after `seconds`.
+  func finish(_ running: CLI.Running, within seconds: Double) throws -> CLI.Result {
+    let deadline = Date().addingTimeInterval(seconds)
+    while running.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if running.process.isRunning {
+      kill(running.process.processIdentifier, SIGKILL)
+      let result = try running.wait()
+      throw SeismoTestError("a worker was still running after \(seconds) s: \(result.stderr.suffix(2000))")
+    }
+    return try running.wait()
+  }
+
+  func enqueue(_ arguments: [String], _ db: TestDatabase, in scratch: Scratch) throws -> String {
+    let result = try CLI.run(["jobs", "enqueue"] + arguments + ["--url", db.url], in: scratch.url)
+    try #require(result.status == 0, "\(result.stderr)")
+    return try #require(result.stdout.split(separator: " ").last.map { String($0.dropLast()) })
+  }
+
+  @Test func eachIndicatorRunsOnceAsDetectWouldRunIt() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("wide.csv", Self.wideCSV(columns: 3, rows: 160))
+    let config = """
+      source: { plugin: csv, path: wide.csv }
+      split: { train_fraction: 0.5 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 8 }
+      """
+    try scratch.write("run.yaml", config)
+    let group = try enqueue(["run.yaml", "--each"], db, in: scratch)
+    #expect(
+      try db.sql("SELECT indicator, status FROM seismo.jobs ORDER BY id") == [
+        ["c0", "queued"], ["c1", "queued"], ["c2", "queued"],
+      ])
+
+    let workers = try (0..<2).map { _ in
+      try CLI.start(["worker", "--url", db.url, "--concurrency", "2", "--exit-when-done", "--poll", "0.2"], in: scratch.url)
+    }
+    let results = try workers.map { try finish($0, within: 60) }
+    for result in results { #expect(result.status == 0, "\(result.stderr)") }
+    let log = results.map(\.stderr).joined()
+    #expect(log.contains("indicator=c1") && log.contains("msg=done"), "\(log)")
+
+    let runs = try db.sql(
+      """
+      SELECT r.indicator, r.group_id, (j.run_id = r.run_id)::text, r.anomaly_count::text,
+             (SELECT count(*) FROM seismo.scores s WHERE s.run = r.id)::text
+      FROM seismo.runs r JOIN seismo.jobs j ON j.id = r.job_id WHERE j.status = 'done' ORDER BY r.indicator
+      """)
+    #expect(runs.map { $0[0] } == ["c0", "c1", "c2"])
+    #expect(runs.allSatisfy { $0[1] == group && $0[2] == "true" && $0[4] == "140" }, "\(runs)")
+
+    // The job for c1 scored exactly what `detect` scores on c1 alone.
+    try scratch.write("c1.yaml", config.replacingOccurrences(of: "wide.csv }", with: "wide.csv, columns: [c1] }"))
+    let detect = try CLI.run(["detect", "c1.yaml", "--out", "c1", "--quiet", "--json"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let expected = try scratch.read("c1/scores.csv").split(separator: "\n").dropFirst().compactMap {
+      Float($0.split(separator: ",", omittingEmptySubsequences: false)[2])  // empty: the window's warm-up
+    }
+    let stored = try db.sql(
+      "SELECT s.score::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.indicator = 'c1' ORDER BY s.row_no"
+    ).map { Float($0[0]!)! }
+    #expect(stored == expected)
+    #expect(runs[1][3] == String(expected.filter { $0 > 8 }.count))
+  }
+
+  @Test func aFailingJobEndsFailedWithItsErrorAndTheOthersFinish() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("wide.csv", Self.wideCSV(columns: 2, rows: 120))
+    try scratch.write("run.yaml", "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore }\n")
+    _ = try enqueue(["run.yaml", "--each", "--indicator", "c0", "--indicator", "no_such", "--indicator", "c1"], db, in: scratch)
+    let worker = try CLI.start(["worker", "--url", db.url, "--concurrency", "1", "--exit-when-done"], in: scratch.url)
+    let result = try finish(worker, within: 60)
+    #expect(result.status == 0, "\(result.stderr)")
+    let jobs = try db.sql("SELECT indicator, status, attempts::text, last_error FROM seismo.jobs ORDER BY id")
+    #expect(jobs.map { [$0[0], $0[1], $0[2]] } == [["c0", "done", "1"], ["no_such", "failed", "1"], ["c1", "done", "1"]])
+    #expect(jobs[1][3]?.contains("unknown column 'no_such'") == true, "\(jobs)")
+    #expect(result.stderr.contains("level=error") && result.stderr.contains("indicator=no_such"))
+    let listed = try CLI.run(["jobs", "list", "--status", "failed", "--url", db.url], in: scratch.url)
+    #expect(listed.stdout.contains("no_such\tfailed\t1/3") && listed.stdout.contains("unknown column"), "\(listed.stdout)")
+  }
+
+  @Test func enqueueChecksTheConfigBeforeQueueingAnything() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("wide.csv", Self.wideCSV(columns: 2, rows: 120))
+    try scratch.write("typo.yaml", "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore, windw: 20 }\n")
+    let typo = try CLI.run(["jobs", "enqueue", "typo.yaml", "--url", db.url], in: scratch.url)
+    #expect(typo.status == 1 && typo.stderr.contains("detector.windw"), "\(typo.stderr)")
+    try scratch.write(
+      "sink.yaml",
+      "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore }\nsink: { plugin: postgres, url: \"postgresql://u:secret@elsewhere/db\", save_model: true }\n"
+    )
+    _ = try enqueue(["sink.yaml"], db, in: scratch)
+    #expect(try db.sql("SELECT count(*) FROM seismo.jobs")[0][0] == "1")
+    #expect(try db.sql("SELECT config::text LIKE '%secret%' FROM seismo.jobs")[0][0] == "f")
+    // save_model of the config's postgres sink is kept; the results go to the queue's database.
+    let worker = try finish(try CLI.start(["worker", "--url", db.url, "--exit-when-done"], in: scratch.url), within: 60)
+    #expect(worker.status == 0, "\(worker.stderr)")
+    #expect(try db.sql("SELECT count(*) FROM seismo.models")[0][0] == "1")
+
+    // --sql prints a statement that queues the same job.
+    let printed = try CLI.run(["jobs", "enqueue", "sink.yaml", "--sql", "--max-attempts", "5"], in: scratch.url)
+    try #require(printed.status == 0, "\(printed.stderr)")
+    #expect(printed.stdout.hasPrefix("SELECT seismo.enqueue('{"))
+    try PGConnection(db.url).execute(printed.stdout)
+    #expect(
+      try db.sql(
+        "SELECT max_attempts::text, (config = (SELECT config FROM seismo.jobs WHERE id = 1))::text FROM seismo.jobs WHERE id = 2")
+        == [["5", "true"]])
+  }
+
+  @Test func retryAndCancelChangeOnlyTheJobsNamed() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("wide.csv", Self.wideCSV(columns: 3, rows: 120))
+    try scratch.write("run.yaml", "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore }\n")
+    let group = try enqueue(["run.yaml", "--each"], db, in: scratch)
+    try db.sql("UPDATE seismo.jobs SET status = 'failed', attempts = 3, last_error = 'x' WHERE id = 1")
+    let cancel = try CLI.run(["jobs", "cancel", "2", "--url", db.url], in: scratch.url)
+    #expect(cancel.stdout == "cancelled 1 job\n", "\(cancel.stderr)")
+    let retry = try CLI.run(["jobs", "retry", "--failed", "--url", db.url], in: scratch.url)
+    #expect(retry.stdout == "queued 1 job again\n", "\(retry.stderr)")
+    #expect(
+      try db.sql("SELECT status, attempts::text FROM seismo.jobs ORDER BY id")
+        == [["queued", "0"], ["cancelled", "0"], ["queued", "0"]])
+    let byGroup = try CLI.run(["jobs", "retry", "--group", group, "--url", db.url], in: scratch.url)
+    #expect(byGroup.stdout == "queued 1 job again\n")
+    let none = try CLI.run(["jobs", "retry", "--url", db.url], in: scratch.url)
+    #expect(none.status == 64 && none.stderr.contains("say which jobs"))
+  }
+
+  @Test func aClaimIsFencedOnceItsLeaseRunsOutAndAnotherWorkerTakesIt() throws {
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    let queue = JobQueue(try PGConnection(db.url))
+    _ = try queue.enqueue(config: "{}", indicators: ["a"], maxAttempts: 2, group: "g")
+    let first = try #require(try queue.claim(worker: "w1", lease: 0.3))
+    #expect(first.attempt == 1 && !first.reclaimed && first.indicator == "a" && first.group == "g")
+    #expect(try queue.claim(worker: "w2", lease: 30) == nil)  // held
+    #expect(try queue.renew([first.id], worker: "w1", lease: 0.3) == 1)
+    Thread.sleep(forTimeInterval: 0.5)
+    let second = try #require(try queue.claim(worker: "w2", lease: 30))
+    #expect(second.id == first.id && second.attempt == 2 && second.reclaimed)
+    // The first worker can no longer renew, finish or fail it.
+    #expect(try queue.renew([first.id], worker: "w1", lease: 30) == 0)
+    #expect(try queue.db.transaction { try queue.lock(first, worker: "w1") } == false)
+    #expect(try queue.fail(first, worker: "w1", error: "late", permanent: false, backoff: 0) == .lost)
+    // The second's last attempt fails for good, with its error.
+    #expect(try queue.fail(second, worker: "w2", error: "boom", permanent: false, backoff: 0) == .failed)
+    #expect(try db.sql("SELECT status, last_error FROM seismo.jobs") == [["failed", "boom"]])
+  }
+
+  @Test func failedAttemptsWaitTheirBackOff() throws {
+    #expect(JobQueue.backoff(after: 1, base: 10) == 10)
+    #expect(JobQueue.backoff(after: 2, base: 10) == 20)
+    #expect(JobQueue.backoff(after: 4, base: 10) == 80)
+    #expect(JobQueue.backoff(after: 30, base: 10) == 3600)
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    let queue = JobQueue(try PGConnection(db.url))
+    _ = try queue.enqueue(config: "{}", indicators: [], maxAttempts: 3, group: nil)
+    let claim = try #require(try queue.claim(worker: "w", lease: 30))
+    #expect(claim.indicator == nil)
+    #expect(try queue.fail(claim, worker: "w", error: "db down", permanent: false, backoff: 20) == .retrying)
+    let waits = try db.sql("SELECT status, round(extract(epoch FROM run_after - now()))::text FROM seismo.jobs")
+    #expect(waits == [["queued", "20"]])
+    #expect(try queue.claim(worker: "w", lease: 30) == nil)  // not due yet
+    try db.sql("UPDATE seismo.jobs SET run_after = now()")
+    let again = try #require(try queue.claim(worker: "w", lease: 30))
+    #expect(try queue.fail(again, worker: "w", error: "bad column", permanent: true, backoff: 40) == .failed)
+    #expect(try db.sql("SELECT status, attempts::text FROM seismo.jobs") == [["failed", "2"]])
+  }
+
+  @Test func sigtermFinishesTheJobInHandThenExits() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("slow.yaml", Self.sleepingConfig(1.5))
+    _ = try enqueue(["slow.yaml"], db, in: scratch)
+    _ = try enqueue(["slow.yaml"], db, in: scratch)
+    let worker = try CLI.start(["worker", "--url", db.url, "--concurrency", "1"], in: scratch.url)
+    let deadline = Date().addingTimeInterval(30)
+    while try db.sql("SELECT count(*) FROM seismo.jobs WHERE status = 'running'")[0][0] != "1" {
+      guard Date() < deadline, worker.process.isRunning else { throw SeismoTestError("the worker claimed nothing") }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    worker.process.terminate()
+    let result = try finish(worker, within: 30)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("msg=\"stopping: finishing the jobs in hand"), "\(result.stderr)")
+    #expect(try db.sql("SELECT status FROM seismo.jobs ORDER BY id") == [["done"], ["queued"]])
+    #expect(try db.sql("SELECT count(*) FROM seismo.runs")[0][0] == "1")
+  }
+
+  /// The fault test of issue 14: workers killed with SIGKILL, again and again, while 200 jobs
+  /// run. Every job ends done with exactly one run, and no score belongs to no run.
+  @Test func workersKilledMidJobLoseNoJobAndDuplicateNone() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("wide.csv", Self.wideCSV(columns: 200, rows: 1_500))
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore, window: 20 }\nthreshold: { plugin: fixed, value: 8 }\n"
+    )
+    _ = try enqueue(["run.yaml", "--each", "--max-attempts", "100"], db, in: scratch)
+    let arguments = ["worker", "--url", db.url, "--concurrency", "1", "--lease", "1", "--poll", "0.2", "--exit-when-done"]
+    var workers = try (0..<4).map { _ in try CLI.start(arguments, in: scratch.url) }
+    var kills = 0
+    var generator = SystemRandomNumberGenerator()
+    while kills < 12, try db.sql("SELECT count(*) FROM seismo.jobs WHERE status <> 'done'")[0][0] != "0" {
+      Thread.sleep(forTimeInterval: 0.25)
+      let k = Int.random(in: 0..<workers.count, using: &generator)
+      kill(workers[k].process.processIdentifier, SIGKILL)
+      _ = try workers[k].wait()
+      kills += 1
+      workers[k] = try CLI.start(arguments, in: scratch.url)
+    }
+    for worker in workers {
+      let result = try finish(worker, within: 120)
+      #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+    }
+    #expect(try db.sql("SELECT status, count(*)::text FROM seismo.jobs GROUP BY status") == [["done", "200"]])
+    #expect(
+      try db.sql("SELECT count(*), count(DISTINCT job_id), count(DISTINCT indicator) FROM seismo.runs")
+        == [["200", "200", "200"]])
+    #expect(
+      try db.sql("SELECT count(*) FROM seismo.jobs j JOIN seismo.runs r ON r.job_id = j.id AND r.run_id = j.run_id")[0][0]
+        == "200")
+    #expect(
+      try db.sql("SELECT count(*) FROM seismo.scores s WHERE NOT EXISTS (SELECT 1 FROM seismo.runs r WHERE r.id = s.run)")[0][0]
+        == "0")
+    #expect(try db.sql("SELECT count(*) FROM seismo.scores")[0][0] == String(200 * (1_500 - 20)))
+    // Some kills hit a job in hand, which another worker then claimed again.
+    #expect(
+      try db.sql("SELECT count(*) > 0 FROM seismo.jobs WHERE attempts > 1")[0][0] == "t", "no kill hit a job; \(kills) kills")
+  }
+
+  /// A real restart of the server (a throwaway server of the test's own) while workers run:
+  /// they reconnect and finish every job once.
+  @Test func workersReconnectAfterTheServerRestartsAndFinishEveryJob() throws {
+    let scratch = try Scratch()
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("scripts/pg-test-server.sh").path
+    let started = try shell([script, "start"])
+    let variables = Dictionary(
+      uniqueKeysWithValues: started.split(separator: "\n").compactMap { line -> (String, String)? in
+        let parts = line.replacingOccurrences(of: "export ", with: "").split(separator: "=", maxSplits: 1)
+        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+      })
+    let url = try #require(variables["SEISMO_TEST_PG_URL"])
+    let folder = try #require(variables["SEISMO_TEST_PG_DIR"])
+    defer { _ = try? shell([script, "stop", folder]) }
+    try SchemaMigrator.migrate(PGConnection(url))
+    try scratch.write("slow.yaml", Self.sleepingConfig(0.3))
+    let db = try PGConnection(url)
+    for _ in 0..<30 {
+      _ = try JobQueue(db).enqueue(
+        config: try storedConfig("slow.yaml", in: scratch), indicators: [], maxAttempts: 10, group: "g")
+    }
+    let arguments = [
+      "worker", "--url", url, "--concurrency", "2", "--lease", "5", "--backoff", "0.5", "--poll", "0.2", "--exit-when-done",
+    ]
+    let workers = try (0..<2).map { _ in try CLI.start(arguments, in: scratch.url) }
+    let deadline = Date().addingTimeInterval(30)
+    while try PGConnection(url).execute("SELECT count(*) FROM seismo.jobs WHERE status = 'done'").rows[0][0].flatMap({ Int($0) })
+      ?? 0 < 3
+    {
+      guard Date() < deadline else { throw SeismoTestError("no job finished before the restart") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    _ = try shell([script, "restart", folder])
+    var logs = ""
+    for worker in workers {
+      let result = try finish(worker, within: 120)
+      #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+      logs += result.stderr
+    }
+    #expect(logs.contains("lost the database"), "the restart went unnoticed")
+    let after = try PGConnection(url)
+    #expect(try after.execute("SELECT status, count(*)::text FROM seismo.jobs GROUP BY status").rows == [["done", "30"]])
+    #expect(try after.execute("SELECT count(*), count(DISTINCT job_id) FROM seismo.runs").rows == [["30", "30"]])
+  }
+
+  /// The stored form `seismo jobs enqueue --sql` prints for `file`.
+  func storedConfig(_ file: String, in scratch: Scratch) throws -> String {
+    let printed = try CLI.run(["jobs", "enqueue", file, "--sql"], in: scratch.url)
+    try #require(printed.status == 0, "\(printed.stderr)")
+    let text = printed.stdout
+    let start = text.index(text.firstIndex(of: "'")!, offsetBy: 1)
+    let end = text.range(of: "'::jsonb")!.lowerBound
+    return text[start..<end].replacingOccurrences(of: "''", with: "'")
+  }
+
+  /// Runs a bash script with `arguments` and returns its stdout; throws when it fails. Spawned
+  /// and waited for directly (Foundation's `Process` never saw this child exit once the script
+  /// had started a server), with the output in a file, so the server holds no pipe of ours.
+  func shell(_ arguments: [String]) throws -> String {
+    let scratch = try Scratch()
+    let output = scratch.url.appendingPathComponent("stdout").path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let argv = (["/bin/bash"] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, environ) == 0 else {
+      throw SeismoTestError("cannot start \(arguments)")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    guard status == 0 else { throw SeismoTestError("\(arguments) exited with status \(status)") }
+    return try String(contentsOfFile: output, encoding: .utf8)
+  }
+}
