@@ -135,8 +135,8 @@ struct JobQueueTests {
       "sink.yaml",
       "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore }\nsink: { plugin: postgres, url: \"postgresql://u:secret@elsewhere/db\", save_model: true }\n"
     )
-    _ = try enqueue(["sink.yaml"], db, in: scratch)
-    #expect(try db.sql("SELECT count(*) FROM seismo.jobs")[0][0] == "1")
+    _ = try enqueue(["sink.yaml", "--set", "detector.window=30"], db, in: scratch)
+    #expect(try db.sql("SELECT config #>> '{detector,parameters,window}' FROM seismo.jobs") == [["30"]])
     #expect(try db.sql("SELECT config::text LIKE '%secret%' FROM seismo.jobs")[0][0] == "f")
     // save_model of the config's postgres sink is kept; the results go to the queue's database.
     let worker = try finish(try CLI.start(["worker", "--url", db.url, "--exit-when-done"], in: scratch.url), within: 60)
@@ -150,7 +150,8 @@ struct JobQueueTests {
     try PGConnection(db.url).execute(printed.stdout)
     #expect(
       try db.sql(
-        "SELECT max_attempts::text, (config = (SELECT config FROM seismo.jobs WHERE id = 1))::text FROM seismo.jobs WHERE id = 2")
+        "SELECT max_attempts::text, (config - 'detector' = (SELECT config - 'detector' FROM seismo.jobs WHERE id = 1))::text FROM seismo.jobs WHERE id = 2"
+      )
         == [["5", "true"]])
   }
 
@@ -160,7 +161,8 @@ struct JobQueueTests {
     defer { db.drop(server: server) }
     try scratch.write("wide.csv", Self.wideCSV(columns: 3, rows: 120))
     try scratch.write("run.yaml", "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore }\n")
-    let group = try enqueue(["run.yaml", "--each"], db, in: scratch)
+    let group = try enqueue(["run.yaml", "--each", "--group", "nightly"], db, in: scratch)
+    #expect(group == "nightly")
     try db.sql("UPDATE seismo.jobs SET status = 'failed', attempts = 3, last_error = 'x' WHERE id = 1")
     let cancel = try CLI.run(["jobs", "cancel", "2", "--url", db.url], in: scratch.url)
     #expect(cancel.stdout == "cancelled 1 job\n", "\(cancel.stderr)")
@@ -236,6 +238,53 @@ struct JobQueueTests {
     #expect(result.stderr.contains("msg=\"stopping: finishing the jobs in hand"), "\(result.stderr)")
     #expect(try db.sql("SELECT status FROM seismo.jobs ORDER BY id") == [["done"], ["queued"]])
     #expect(try db.sql("SELECT count(*) FROM seismo.runs")[0][0] == "1")
+  }
+
+  @Test func workerOptionsTakeEffect() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("slow.yaml", Self.sleepingConfig(2))
+    _ = try enqueue(["slow.yaml", "--each", "--indicator", "a", "--indicator", "a", "--indicator", "a"], db, in: scratch)
+    func waitFor(_ condition: String, within seconds: Double) throws -> Bool {
+      let deadline = Date().addingTimeInterval(seconds)
+      while try db.sql("SELECT \(condition)")[0][0] != "t" {
+        guard Date() < deadline else { return false }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+      return true
+    }
+    // --concurrency 3: three jobs in hand at once; --lease 7: each claimed for 7 s.
+    let worker = try CLI.start(
+      ["worker", "--url", db.url, "--concurrency", "3", "--lease", "7", "--poll", "0.3"], in: scratch.url)
+    defer { if worker.process.isRunning { kill(worker.process.processIdentifier, SIGKILL) } }
+    #expect(try waitFor("count(*) = 3 FROM seismo.jobs WHERE status = 'running'", within: 30))
+    #expect(
+      try db.sql("SELECT bool_and(lease_until - now() BETWEEN interval '5 s' AND interval '7.5 s') FROM seismo.jobs")[0][0]
+        == "t")
+    #expect(try waitFor("count(*) = 3 FROM seismo.jobs WHERE status = 'done'", within: 30))
+    // --poll 0.3: a job inserted without a NOTIFY is still found within a second or so.
+    try db.sql(
+      "INSERT INTO seismo.jobs (group_id, config) SELECT 'quiet', config FROM seismo.jobs WHERE id = 1")
+    #expect(try waitFor("count(*) = 4 FROM seismo.jobs WHERE status <> 'queued'", within: 1.5))
+    #expect(try waitFor("count(*) = 4 FROM seismo.jobs WHERE status = 'done'", within: 30))
+    // --backoff 30: a source server that cannot be reached is a retry 30 s later.
+    try scratch.write(
+      "unreachable.yaml",
+      "source: { plugin: postgres, url: \"postgresql://nobody@127.0.0.1:1/x?connect_timeout=2\", table: m }\ndetector: { plugin: rolling-zscore }\n"
+    )
+    worker.process.terminate()
+    _ = try finish(worker, within: 30)
+    _ = try enqueue(["unreachable.yaml", "--group", "retried"], db, in: scratch)
+    let retrying = try CLI.start(["worker", "--url", db.url, "--concurrency", "1", "--backoff", "30"], in: scratch.url)
+    #expect(
+      try waitFor("count(*) = 1 FROM seismo.jobs WHERE group_id = 'retried' AND attempts = 1 AND status = 'queued'", within: 30))
+    retrying.process.terminate()
+    let stopped = try finish(retrying, within: 30)
+    #expect(stopped.stderr.contains("attempt failed, retrying in 30 s"), "\(stopped.stderr)")
+    let job = try db.sql(
+      "SELECT extract(epoch FROM run_after - now()) BETWEEN 20 AND 30.5, last_error FROM seismo.jobs WHERE group_id = 'retried'")
+    #expect(job[0][0] == "t" && job[0][1]?.contains("cannot connect") == true, "\(job)")
   }
 
   /// The fault test of issue 14: workers killed with SIGKILL, again and again, while 200 jobs

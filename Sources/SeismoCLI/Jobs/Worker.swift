@@ -142,8 +142,9 @@ final class Worker: @unchecked Sendable {
       let labels = PostgresSink.Labels(
         indicator: claim.indicator ?? "", group: claim.group, job: claim.id,
         model: saveModel ? try SavedModel(run: run).encode() : nil)
-      let seconds = String(format: "%.3f", Date().timeIntervalSince(started))
-      if try finish(claim, run: run, labels: labels, connection: &connection) {
+      let written = try finish(claim, run: run, labels: labels, connection: &connection)
+      let seconds = String(format: "%.3f", Date().timeIntervalSince(started))  // claim to commit
+      if written {
         count(\.done)
         log(
           "info", "done",
