@@ -17,24 +17,19 @@ while [ $# -gt 0 ]; do
     *) echo "bench-pg-insert: unknown option $1 (see the header of this script)" >&2; exit 64 ;;
   esac
 done
-SEISMO_EXTRA_PACKAGES="postgresql" scripts/setup.sh
-swift build -c release --product seismo >&2
-seismo=$PWD/.build/release/seismo
-eval "$(scripts/pg-test-server.sh start)"
-work=$(mktemp -d /tmp/seismo-bench-insert.XXXXXX)
-trap 'scripts/pg-test-server.sh stop "$SEISMO_TEST_PG_DIR"; rm -rf "$work"' EXIT
+source scripts/pg-bench-env.sh
 server=$SEISMO_TEST_PG_URL
 base=${server%/*}
 for db in partitioned plain; do
   psql "$server" -qc "CREATE DATABASE $db"
   "$seismo" db migrate --url "$base/$db" > /dev/null
 done
-# The plain side: scores as one ordinary table again, and no partitions to create.
+# The plain side: scores as one ordinary table again, which the sink writes into as it would a partition.
 PGOPTIONS="--client-min-messages=warning" psql "$base/plain" -q <<'SQL'
 DROP VIEW seismo.anomalies;
 ALTER TABLE seismo.scores RENAME TO scores_partitioned;
 CREATE TABLE seismo.scores (LIKE seismo.scores_partitioned INCLUDING ALL);
-CREATE OR REPLACE FUNCTION seismo.score_partition_for(p_run bigint) RETURNS text LANGUAGE sql AS 'SELECT NULL::text';
+CREATE OR REPLACE FUNCTION seismo.score_partition_for(p_run bigint) RETURNS text LANGUAGE sql AS 'SELECT ''scores''::text';
 SQL
 
 python3 - "$work/data.csv" "$rows" <<'PY'

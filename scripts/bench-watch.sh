@@ -10,8 +10,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PG_PYTHON:-/tmp/pgenv/bin/python}
 [ -x "$python" ] || { echo "bench-watch: no python with psycopg at $python (see the header of this script)" >&2; exit 1; }
-SEISMO_EXTRA_PACKAGES="postgresql" scripts/setup.sh
-swift build -c release --product seismo >&2
-eval "$(scripts/pg-test-server.sh start)"
-trap 'scripts/pg-test-server.sh stop "$SEISMO_TEST_PG_DIR"' EXIT
-"$python" scripts/bench-watch.py "$SEISMO_TEST_PG_URL" "$PWD/.build/release/seismo" "$@"
+source scripts/pg-bench-env.sh
+"$python" scripts/bench-watch.py "$SEISMO_TEST_PG_URL" "$seismo" "$@"

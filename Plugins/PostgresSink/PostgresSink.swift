@@ -89,19 +89,24 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
       throw SeismoError.database("postgres: the run row got no usable id")
     }
-    try db.execute("SELECT seismo.score_partition_for($1::bigint)", [id])
-    try db.copy(copyScores, byteChunks: scoreChunks(run, id: runKey))
-    for (event, described) in zip(run.events, summary.events ?? []) {
-      let time = { (i: Int) in String(run.frame.timestamps[run.scores.firstRow + i]) }
+    try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run, id: runKey))
+    let events = Array(zip(run.events, summary.events ?? []))
+    if !events.isEmpty {  // one statement for every event: a run can have thousands
+      func list(_ items: [String]) -> String { "{" + items.joined(separator: ",") + "}" }
+      func times(_ row: (EventRule.Event) -> Int) -> String {
+        list(events.map { String(run.frame.timestamps[run.scores.firstRow + row($0.0)]) })
+      }
       try db.execute(
         """
         INSERT INTO seismo.events (run, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part)
-        VALUES ($1::bigint, to_timestamp($2::float8), to_timestamp($3::float8), to_timestamp($4::float8), $5::integer,
-          $6::real, $7, $8)
+        SELECT $1::bigint, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w
+        FROM unnest($2::float8[], $3::float8[], $4::float8[], $5::integer[], $6::real[], $7::text[], $8::text[])
+          AS u(s, e, a, f, p, t, w)
         """,
         [
-          id, time(event.start), time(event.end), time(event.alert), String(event.flagged),
-          String(described.peakScore), described.topFeature, described.part,
+          id, times(\.start), times(\.end), times(\.alert), list(events.map { String($0.0.flagged) }),
+          list(events.map { String($0.1.peakScore) }), PGText.array(events.map(\.1.topFeature)),
+          PGText.array(events.map(\.1.part)),
         ])
     }
     if let importance = run.importance {
@@ -118,8 +123,19 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     return runKey
   }
 
-  static let copyScores =
-    "COPY seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)"
+  /// The binary COPY of score rows into `table`, a partition of seismo.scores. Writing to the
+  /// partition itself skips routing each row through the parent.
+  static func copyScores(into table: String) -> String {
+    "COPY \(table) (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)"
+  }
+
+  /// The partition of seismo.scores that holds run `id`'s scores (created when missing), quoted.
+  static func partition(of id: String, on db: PGConnection) throws -> String {
+    guard let name = try db.execute("SELECT seismo.score_partition_for($1::bigint)", [id]).rows.first?.first ?? nil else {
+      throw SeismoError.database("postgres: seismo.score_partition_for returned no partition for run \(id)")
+    }
+    return PGConnection.qualified("seismo", name)
+  }
 
   /// What `appendNewRows` did.
   public struct Appended: Sendable {
@@ -159,8 +175,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       }
       let count = result.scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
-      try db.execute("SELECT seismo.score_partition_for($1::bigint)", [id])
-      try db.copy(copyScores, byteChunks: scoreChunks(result, id: key, from: from, part: "test", alerts: false))
+      try db.copy(
+        copyScores(into: partition(of: id, on: db)),
+        byteChunks: scoreChunks(result, id: key, from: from, part: "test", alerts: false))
       let anomalies = (from..<result.scores.values.count).filter(result.isAnomaly).count
       try db.execute(
         "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",

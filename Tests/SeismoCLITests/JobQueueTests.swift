@@ -337,7 +337,15 @@ struct JobQueueTests {
     let scratch = try Scratch()
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("scripts/pg-test-server.sh").path
-    let started = try shell([script, "start"])
+    // A port below the kernel's ephemeral range (32768–60999), where other tests' connections and
+    // listeners cannot take it between the script's check and the server's bind.
+    var started = ""
+    for attempt in 1...3 {
+      do {
+        started = try shell([script, "start"], environment: ["SEISMO_TEST_PG_PORT": String(Int.random(in: 20_000..<30_000))])
+        break
+      } catch  where attempt < 3 {}  // that port was taken: another one
+    }
     let variables = Dictionary(
       uniqueKeysWithValues: started.split(separator: "\n").compactMap { line -> (String, String)? in
         let parts = line.replacingOccurrences(of: "export ", with: "").split(separator: "=", maxSplits: 1)
@@ -390,7 +398,7 @@ struct JobQueueTests {
   /// Runs a bash script with `arguments` and returns its stdout; throws when it fails. Spawned
   /// and waited for directly (Foundation's `Process` never saw this child exit once the script
   /// had started a server), with the output in a file, so the server holds no pipe of ours.
-  func shell(_ arguments: [String]) throws -> String {
+  func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
     let scratch = try Scratch()
     let output = scratch.url.appendingPathComponent("stdout").path
     var actions = posix_spawn_file_actions_t()
@@ -401,7 +409,11 @@ struct JobQueueTests {
     let argv = (["/bin/bash"] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, environ) == 0 else {
+    var variables = ProcessInfo.processInfo.environment
+    variables.merge(environment) { $1 }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { envp.forEach { free($0) } }
+    guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp) == 0 else {
       throw SeismoTestError("cannot start \(arguments)")
     }
     var status: Int32 = 0

@@ -260,8 +260,9 @@ struct PostgresTests {
     try migrate(scratch)
     let name = "seismo_\(schema)"  // this test's own connection, as other tests' sinks may wait on the lock too
     try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
-    // Hold a lock on the scores table so the sink blocks inside its transaction (after inserting
-    // the run row), then cut its connection the way a stopped server would.
+    // Hold a lock on the scores table and its partitions so the sink blocks inside its transaction
+    // (after inserting the run row, which gave it a transaction id), then cut its connection the
+    // way a stopped server would.
     let holder = try holdingLock(on: "seismo.scores")
     let process = Process()
     process.executableURL = CLI.executable
@@ -275,7 +276,7 @@ struct PostgresTests {
     let watcher = try PGConnection(url)
     for _ in 0..<200 where !killed {
       let waiting = try watcher.execute(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE 'COPY seismo.scores%'",
+        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL",
         [name])
       if let pid = waiting.rows.first?.first ?? nil {
         try watcher.execute("SELECT pg_terminate_backend($1::int)", [pid])

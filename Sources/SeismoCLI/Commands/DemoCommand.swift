@@ -66,7 +66,7 @@ struct DemoCommand: ParsableCommand {
       try write(Self.config + "\n", to: "demo.yaml")
       if !quiet { Console.err("wrote \(out)/market.csv (\(frame.rowCount) days × \(frame.featureCount) indicators)") }
 
-      let config = try DetectCommand.loadConfig(path: "\(out)/demo.yaml", overrides: [])
+      let config = try ConfigFileOptions.load(path: "\(out)/demo.yaml")
       let (run, _) = try DetectCommand.execute(config, out: "\(out)/run", quiet: quiet)
       let found = Self.found(injections, in: run)
       Console.out("injected anomalies found: \(found.count) of \(injections.count)")

@@ -31,13 +31,7 @@ struct DetectCommand: ParsableCommand {
       Example: seismo detect examples/demo.yaml --set detector.window=30 --out runs/w30
       """)
 
-  @Argument(help: "The YAML config file.")
-  var config: String
-
-  @Option(
-    name: .customLong("set"),
-    help: ArgumentHelp("Override one config value, e.g. --set detector.window=30 (repeatable).", valueName: "section.key=value"))
-  var overrides: [String] = []
+  @OptionGroup var configFile: ConfigFileOptions
 
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
@@ -66,7 +60,7 @@ struct DetectCommand: ParsableCommand {
   func run() throws {
     var anomalies = 0
     try reportingErrors {
-      let runConfig = try Self.loadConfig(path: config, overrides: overrides)
+      let runConfig = try configFile.load()
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         let combined = try FanOut.run(runConfig, out: folder, jobs: max(jobs, 1), quiet: quiet, counting: scripting)
@@ -126,17 +120,6 @@ struct DetectCommand: ParsableCommand {
     if !isModel {
       throw SeismoError.file(path: path, message: "exists and is not a Seismo model; pass --force to replace it")
     }
-  }
-
-  /// Reads and validates a config file.
-  static func loadConfig(path: String, overrides: [String]) throws -> RunConfig {
-    guard FileManager.default.fileExists(atPath: path) else { throw SeismoError.file(path: path, message: "no such file") }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      throw SeismoError.file(path: path, message: "cannot be read as UTF-8 text")
-    }
-    let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    return try RunConfig.parse(
-      yaml: text, origin: path, baseDirectory: base, overrides: overrides, registry: StandardPlugins.registry)
   }
 
   /// Runs `config`, writes the run folder and prints the summary (unless `textSummary` is

@@ -19,17 +19,13 @@ struct ForecastCommand: ParsableCommand {
       Example: seismo forecast examples/sp500-univariate.yaml --mode multi --horizon 50
       """)
 
-  @Argument(help: "A YAML config whose detector is lstm-forecaster.")
-  var config: String
+  @OptionGroup var configFile: ConfigFileOptions
 
   @Option(help: "point, full or multi.")
   var mode: Mode = .point
 
   @Option(help: "Days per sequence in multi mode.")
   var horizon = 50
-
-  @Option(name: .customLong("set"), help: "Override one config value (repeatable).")
-  var overrides: [String] = []
 
   @Option(help: "Output folder (default: seismo-out/forecast).")
   var out = "seismo-out/forecast"
@@ -45,10 +41,11 @@ struct ForecastCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let runConfig = try DetectCommand.loadConfig(path: config, overrides: overrides)
+      let runConfig = try configFile.load()
       guard runConfig.detector.plugin == LSTMForecasterDetector.descriptor.name else {
         throw SeismoError.config(
-          key: "detector.plugin", location: config, message: "forecast needs lstm-forecaster, not '\(runConfig.detector.plugin)'")
+          key: "detector.plugin", location: configFile.config,
+          message: "forecast needs lstm-forecaster, not '\(runConfig.detector.plugin)'")
       }
       let loaded = try DetectionPipeline(registry: StandardPlugins.registry, config: runConfig).loadSource()
       let frame = loaded.frame

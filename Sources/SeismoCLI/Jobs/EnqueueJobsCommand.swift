@@ -23,13 +23,7 @@ struct EnqueueJobsCommand: ParsableCommand {
       Example: seismo jobs enqueue nightly.yaml --each --url "$URL"
       """)
 
-  @Argument(help: "The YAML config file.")
-  var config: String
-
-  @Option(
-    name: .customLong("set"),
-    help: ArgumentHelp("Override one config value, e.g. --set detector.window=30 (repeatable).", valueName: "section.key=value"))
-  var overrides: [String] = []
+  @OptionGroup var configFile: ConfigFileOptions
 
   @Flag(help: "One job per indicator of the source (each column or symbol).")
   var each = false
@@ -57,7 +51,7 @@ struct EnqueueJobsCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let parsed = try DetectCommand.loadConfig(path: config, overrides: overrides)
+      let parsed = try configFile.load()
       let stored = try JobConfig.stored(parsed)
       var checked = JobConfig.connecting(parsed, to: connection.url)
       checked.sink = nil
