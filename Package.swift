@@ -16,6 +16,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
   ],
   targets: [
     // C libraries from Debian (`libcsv-dev`, `libopenblas-dev`).
@@ -61,6 +62,7 @@ let package = Package(
         "PermutationImportance",
         "LSTMAutoencoder", "LSTMForecaster", "PostgresSource", "PostgresSink",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(name: "seismo", dependencies: ["SeismoCLI"]),
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresSink
 import SeismoCore
 import SeismoPostgres
@@ -35,7 +36,8 @@ final class Worker: @unchecked Sendable {
   let settings: Settings
   /// `host:pid:tag`, stored in `seismo.jobs.worker`.
   let id: String
-  let log: WorkerLog
+  /// Logs with `worker` metadata; a job's lines add `job`, `indicator` and `attempt`.
+  let logger: Logger
   private let lock = NSLock()
   private var held: Set<Int64> = []
   private var draining = false
@@ -45,7 +47,9 @@ final class Worker: @unchecked Sendable {
     self.settings = settings
     let tag = String(UInt32.random(in: 0..<0x10000), radix: 36)
     id = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(tag)"
-    log = WorkerLog(worker: id)
+    var logger = Logger(label: "seismo.worker") { _ in LogfmtLogHandler() }
+    logger[metadataKey: "worker"] = "\(id)"
+    self.logger = logger
   }
 
   /// Asks every thread to stop claiming; the jobs in hand are finished first.
@@ -81,7 +85,7 @@ final class Worker: @unchecked Sendable {
         connection = db
         try JobQueue(db).renew(jobs, worker: id, lease: settings.lease)
       } catch {
-        log("warning", "cannot renew leases: \(error)")
+        logger.warning("cannot renew leases: \(error)")
         connection = nil
       }
     }
@@ -104,7 +108,7 @@ final class Worker: @unchecked Sendable {
         process(claim, connection: &connection)
         lock.withLock { _ = held.remove(claim.id) }
       } catch {
-        log("warning", "lost the database (\(error)); connecting again in 2 s")
+        logger.warning("lost the database (\(error)); connecting again in 2 s")
         connection = nil
         Thread.sleep(forTimeInterval: 2)
       }
@@ -120,16 +124,17 @@ final class Worker: @unchecked Sendable {
 
   /// Runs `claim` and finishes it: done with its run, or failed / queued again with its error.
   private func process(_ claim: JobQueue.Claim, connection: inout PGConnection?) {
-    let fields: KeyValuePairs<String, String?> = [
-      "job": String(claim.id), "indicator": claim.indicator, "attempt": String(claim.attempt),
-    ]
+    var log = logger
+    log[metadataKey: "job"] = "\(claim.id)"
+    if let indicator = claim.indicator { log[metadataKey: "indicator"] = "\(indicator)" }
+    log[metadataKey: "attempt"] = "\(claim.attempt)"
     guard claim.attempt <= claim.maxAttempts else {
       let reason =
         "abandoned: its lease ran out on attempt \(claim.maxAttempts) of \(claim.maxAttempts) (was its worker killed?)"
-      record(claim, error: reason, permanent: true, fields: fields, connection: &connection)
+      record(claim, error: reason, permanent: true, log: log, connection: &connection)
       return
     }
-    if claim.reclaimed { log("warning", "claimed again: the lease of its last worker ran out", fields) }
+    if claim.reclaimed { log.warning("claimed again: the lease of its last worker ran out") }
     let started = Date()
     do {
       let (config, saveModel) = try JobConfig.claimed(
@@ -146,20 +151,16 @@ final class Worker: @unchecked Sendable {
       let seconds = String(format: "%.3f", Date().timeIntervalSince(started))  // claim to commit
       if written {
         count(\.done)
-        log(
-          "info", "done",
-          [
-            "job": String(claim.id), "indicator": claim.indicator, "attempt": String(claim.attempt), "run": run.runID,
-            "anomalies": String(RunSummary(run).anomalyCount), "seconds": seconds,
-          ])
+        log.info(
+          "done", metadata: ["run": "\(run.runID)", "anomalies": "\(RunSummary(run).anomalyCount)", "seconds": "\(seconds)"])
       } else {
         count(\.lost)
-        log("warning", "finished after its claim was lost; the results are dropped (another worker has the job)", fields)
+        log.warning("finished after its claim was lost; the results are dropped (another worker has the job)")
       }
     } catch {
       let permanent: Bool
       if case SeismoError.database = error { permanent = false } else { permanent = error is SeismoError }
-      record(claim, error: "\(error)", permanent: permanent, fields: fields, connection: &connection)
+      record(claim, error: "\(error)", permanent: permanent, log: log, connection: &connection)
     }
   }
 
@@ -182,8 +183,7 @@ final class Worker: @unchecked Sendable {
 
   /// Records a failed attempt and logs what became of the job.
   private func record(
-    _ claim: JobQueue.Claim, error: String, permanent: Bool, fields: KeyValuePairs<String, String?>,
-    connection: inout PGConnection?
+    _ claim: JobQueue.Claim, error: String, permanent: Bool, log: Logger, connection: inout PGConnection?
   ) {
     let backoff = JobQueue.backoff(after: claim.attempt, base: settings.backoff)
     do {
@@ -193,16 +193,16 @@ final class Worker: @unchecked Sendable {
       switch outcome {
       case .failed:
         count(\.failed)
-        log("error", "failed: \(error)", fields)
+        log.error("failed: \(error)")
       case .retrying:
         count(\.retrying)
-        log("warning", "attempt failed, retrying in \(String(format: "%.0f", backoff)) s: \(error)", fields)
+        log.warning("attempt failed, retrying in \(String(format: "%.0f", backoff)) s: \(error)")
       case .lost:
         count(\.lost)
-        log("warning", "attempt failed after its claim was lost: \(error)", fields)
+        log.warning("attempt failed after its claim was lost: \(error)")
       }
     } catch let recordError {
-      log("error", "cannot record the failure (\(recordError)); the job is retried when its lease runs out: \(error)", fields)
+      log.error("cannot record the failure (\(recordError)); the job is retried when its lease runs out: \(error)")
     }
   }
 
@@ -215,7 +215,7 @@ final class Worker: @unchecked Sendable {
         connection = db
         return try body(db)
       } catch SeismoError.database(let message) where connection?.isOpen != true {
-        log("warning", "lost the database (\(message)); connecting again in 2 s")
+        logger.warning("lost the database (\(message)); connecting again in 2 s")
         connection = nil
         Thread.sleep(forTimeInterval: 2)
       }

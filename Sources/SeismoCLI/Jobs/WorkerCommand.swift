@@ -61,16 +61,15 @@ struct WorkerCommand: ParsableCommand {
           url: connection.url, concurrency: concurrency, lease: lease, poll: poll, backoff: backoff,
           exitWhenDone: exitWhenDone))
       Interrupts.drainOnNextSignal { [worker] _ in
-        worker.log("info", "stopping: finishing the jobs in hand (signal again to exit now)")
+        worker.logger.info("stopping: finishing the jobs in hand (signal again to exit now)")
         worker.drain()
       }
-      worker.log("info", "started", ["concurrency": String(concurrency), "lease": String(lease)])
+      worker.logger.info("started", metadata: ["concurrency": "\(concurrency)", "lease": "\(lease)"])
       let tally = worker.run()
-      worker.log(
-        "info", "stopped",
-        [
-          "done": String(tally.done), "failed": String(tally.failed), "retrying": String(tally.retrying),
-          "lost": String(tally.lost),
+      worker.logger.info(
+        "stopped",
+        metadata: [
+          "done": "\(tally.done)", "failed": "\(tally.failed)", "retrying": "\(tally.retrying)", "lost": "\(tally.lost)",
         ])
     }
   }
