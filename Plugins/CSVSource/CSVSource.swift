@@ -59,6 +59,21 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   public func load() throws -> LoadedFrame {
+    let table = try readTable()
+    let frame = try Frame(
+      timestamps: table.timestamps, timeKind: table.hasTimeColumn ? .calendar : .index, featureNames: table.featureNames,
+      values: table.values, source: path)
+    var loaded = LoadedFrame(
+      frame: frame, origin: path, rowsRead: table.rowsRead, cellsFilled: table.cellsFilled, rowsDropped: table.rowsDropped)
+    loaded.sortedByTime = table.sortedByTime
+    loaded.duplicateRowsMerged = table.duplicateRowsMerged
+    loaded.duplicatePolicy = duplicates
+    return loaded
+  }
+
+  /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap
+  /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
+  public func readTable() throws -> CSVTable {
     let data = try readFile()
     let collector = ColumnCollector(path: path, request: request, timeParser: timeParser)
     try data.withUnsafeBytes { try CSVRecordReader(path: path, delimiter: delimiter).read($0, into: collector) }
@@ -98,15 +113,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         source: path, line: nil, column: nil,
         message: "no rows left after the gap policy '\(gaps.rawValue)' (every row has an empty selected cell)")
     }
-    let frame = try Frame(
-      timestamps: timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index, featureNames: names, values: values,
-      source: path)
-    var loaded = LoadedFrame(
-      frame: frame, origin: path, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
-    loaded.sortedByTime = sorted
-    loaded.duplicateRowsMerged = duplicateRows
-    loaded.duplicatePolicy = duplicates
-    return loaded
+    return CSVTable(
+      timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values,
+      rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
+      duplicateRowsMerged: duplicateRows)
   }
 
   private func readFile() throws -> Data {

@@ -30,15 +30,19 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Connects and checks the results schema, so a wrong URL, password or missing migration is
   /// reported before any training.
   public func prepare() throws {
-    try SchemaMigrator.requireCurrent(PGConnection(url))
+    try PGConnectionPool.shared.withConnection(url) { try SchemaMigrator.requireCurrent($0) }
   }
 
+  /// Writes on a connection of the process's pool (a fan-out's runs share them). Run again on a
+  /// new connection when a kept one turns out closed, it writes nothing twice: the transaction
+  /// that failed left nothing, and `run_id` is unique.
   public func write(_ run: RunResult) throws {
-    let db = try PGConnection(url)
-    try SchemaMigrator.requireCurrent(db)
     let model = saveModel ? try SavedModel(run: run).encode() : nil
-    try db.transaction {
-      _ = try Self.insert(run, on: db, labels: Labels(indicator: indicator, group: group, model: model))
+    try PGConnectionPool.shared.withConnection(url) { db in
+      try SchemaMigrator.requireCurrent(db)
+      try db.transaction {
+        _ = try Self.insert(run, on: db, labels: Labels(indicator: indicator, group: group, model: model))
+      }
     }
   }
 

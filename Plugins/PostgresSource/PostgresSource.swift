@@ -62,10 +62,12 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   /// Reads in one READ ONLY transaction (a `query` cannot write, even through functions it
-  /// calls) under the connection's lock and statement timeouts.
+  /// calls) under the connection's lock and statement timeouts, on a connection of the process's
+  /// pool: a worker loading one indicator per job opens no new connection per job.
   public func load() throws -> LoadedFrame {
-    let db = try PGConnection(p.text("url"))
-    return try db.transaction(readOnly: true) { try load(from: db) }
+    try PGConnectionPool.shared.withConnection(p.text("url")) { db in
+      try db.transaction(readOnly: true) { try load(from: db) }
+    }
   }
 
   func load(from db: PGConnection) throws -> LoadedFrame {

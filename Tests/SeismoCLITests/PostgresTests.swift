@@ -172,6 +172,54 @@ struct PostgresTests {
     #expect(query.values[0] == wide.values[0] * 2)
   }
 
+  @Test func ingestKeepsGapsAsNullsForTheSourcesGapPolicy() throws {
+    let scratch = try Scratch()
+    try scratch.write("gaps.csv", "date,a,b\n2020-01-01,1,\n2020-01-02,,2\n2020-01-03,3,4\n")
+    for (table, extra) in [("wide", [String]()), ("long", ["--long"])] {
+      let r = try CLI.run(
+        ["ingest", "gaps.csv", "--url", url, "--schema", schema, "--table", table, "--create", "--gaps", "keep"] + extra,
+        in: scratch.url)
+      #expect(r.status == 0 && r.stdout.contains("2 empty cells stored as NULL"), "\(r.stdout) \(r.stderr)")
+    }
+    #expect(
+      try sql("SELECT ts::text, a::text, b::text FROM \(schema).wide ORDER BY ts")
+        == [["2020-01-01", "1", nil], ["2020-01-02", nil, "2"], ["2020-01-03", "3", "4"]])
+    #expect(try sql("SELECT count(*) FROM \(schema).long WHERE value IS NULL")[0][0] == "2")
+    // Read back, the source's own policy handles the NULLs: ffill drops the leading gap of b.
+    func load(_ table: String, _ extra: [String: ParameterValue]) throws -> Frame {
+      let values: [String: ParameterValue] = ["url": .text(url), "schema": .text(schema), "table": .text(table)]
+      return try PostgresSource(
+        parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: values.merging(extra) { $1 })
+      ).load().frame
+    }
+    let filled = try load("wide", [:])
+    #expect(filled.rowCount == 2 && filled.values == [1, 2, 3, 4])
+    #expect(try load("long", ["layout": .text("long")]) == filled)
+    #expect(throws: SeismoError.self) { try load("wide", ["gaps": .text("error")]) }
+    // Without keep, the CSV's own gap policy applies before anything is stored.
+    let ffill = try CLI.run(
+      ["ingest", "gaps.csv", "--url", url, "--schema", schema, "--table", "filled", "--create"], in: scratch.url)
+    #expect(ffill.stdout.contains("1 rows dropped by gaps: ffill") && ffill.stdout.contains("1 empty cells forward-filled"))
+    #expect(try sql("SELECT count(*) FROM \(schema).filled WHERE a IS NULL OR b IS NULL")[0][0] == "0")
+  }
+
+  @Test func pooledConnectionsAreReusedAndReplacedWhenTheServerClosedThem() throws {
+    let pool = PGConnectionPool(idlePerTarget: 2)
+    func backend() throws -> String? { try pool.withConnection(url) { try $0.execute("SELECT pg_backend_pid()").rows[0][0] } }
+    let first = try backend()
+    #expect(try backend() == first && pool.idleCount(for: url) == 1)
+    try sql("SELECT pg_terminate_backend($1::int)", [first])
+    Thread.sleep(forTimeInterval: 0.2)
+    var tries = 0
+    let replaced = try pool.withConnection(url) { db -> String? in
+      tries += 1
+      return try db.execute("SELECT pg_backend_pid()").rows[0][0]
+    }
+    #expect(replaced != first && tries == 2)
+    #expect(throws: SeismoError.self) { try pool.withConnection(url) { _ in throw SeismoError.invalidInput("no") } }
+    #expect(pool.idleCount(for: url) == 0)  // a connection whose body failed is not kept
+  }
+
   @Test func legalButAwkwardTablesGiveClearAnswers() throws {
     try sql("CREATE SCHEMA \(schema)")
     func load(_ table: String, _ extra: [String: ParameterValue] = [:]) -> String {
@@ -255,10 +303,13 @@ struct PostgresTests {
     #expect(PGConnection.redact("host=h password=s3cret user=u") == "host=h password=*** user=u")
   }
 
-  @Test func aConnectionLostMidWriteLeavesNoPartOfTheRun() throws {
+  /// The sink writes on a pooled connection (the one `prepare` checked the schema on). Cut mid-write,
+  /// it writes again once on a new connection; cut again, it fails with exit 2, and neither cut
+  /// write leaves any part of the run behind.
+  @Test(arguments: [1, 2]) func aConnectionLostMidWriteLeavesNoPartOfTheRun(cuts: Int) throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    let name = "seismo_\(schema)"  // this test's own connection, as other tests' sinks may wait on the lock too
+    let name = "seismo_\(schema)_\(cuts)"  // this test's own connections: other tests' sinks may wait on the lock too
     try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
     // Hold a lock on the scores table and its partitions so the sink blocks inside its transaction
     // (after inserting the run row, which gave it a transaction id), then cut its connection the
@@ -271,16 +322,16 @@ struct PostgresTests {
     let stderr = Pipe()
     process.standardError = stderr
     try process.run()
-    var killed = false
+    var killed: [String] = []
     // Poll from another connection: inside a transaction pg_stat_activity is one cached snapshot.
     let watcher = try PGConnection(url)
-    for _ in 0..<200 where !killed {
+    for _ in 0..<400 where killed.count < cuts {
       let waiting = try watcher.execute(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL",
-        [name])
+        "SELECT pid::text FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL AND NOT pid::text = ANY($2::text[])",
+        [name, PGText.array(killed)])
       if let pid = waiting.rows.first?.first ?? nil {
         try watcher.execute("SELECT pg_terminate_backend($1::int)", [pid])
-        killed = true
+        killed.append(pid)
       } else {
         Thread.sleep(forTimeInterval: 0.05)
       }
@@ -288,11 +339,19 @@ struct PostgresTests {
     try holder.execute("ROLLBACK")
     let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    #expect(killed, "the sink never blocked on the lock")
-    #expect(process.terminationStatus == 2, "a database failure exits 2")
-    #expect(message.hasPrefix("error: postgres"), "\(message)")
+    #expect(killed.count == cuts, "the sink blocked on the lock \(killed.count) times")
     let runID = try storedRunID(scratch, "r")
-    #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runID])[0][0] == "0")
+    let stored = try sql(
+      "SELECT count(*)::text, (SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1)::text FROM seismo.runs WHERE run_id = $1",
+      [runID])
+    if cuts == 1 {
+      #expect(process.terminationStatus == 0, "\(message)")
+      #expect(stored == [["1", "180"]])  // once, whole: 200 rows less the window's 20
+    } else {
+      #expect(process.terminationStatus == 2, "a database failure exits 2")
+      #expect(message.hasPrefix("error: postgres"), "\(message)")
+      #expect(stored == [["0", "0"]])
+    }
   }
 
   @Test func ingestRefusesNamesPostgreSQLWouldShorten() throws {

@@ -66,6 +66,17 @@ import Testing
     #expect(outcome.rowsDropped == 2)
   }
 
+  @Test func keepLeavesEveryGapAndNoSourceParameterOffersIt() throws {
+    let (v, t, outcome) = try apply(.keep, [nan, 1, 2, nan])
+    #expect(v.map(\.isNaN) == [true, false, false, true] && t == [0, 1])
+    #expect(outcome == GapPolicy.Outcome())
+    guard case .choice(let choices) = GapPolicy.parameter.type else {
+      Issue.record("gaps is not a choice")
+      return
+    }
+    #expect(choices == ["ffill", "drop", "error"])
+  }
+
   @Test func errorNamesTheFirstGap() throws {
     #expect(throws: SeismoError.data(source: "x", line: 1, column: "1", message: "gap")) {
       try apply(.error, [0, 1, 2, nan])

@@ -27,8 +27,9 @@ struct IngestCommand: ParsableCommand {
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
       table if they are missing; a daily series gets a `date` column, so it reads back as the same \
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
-      source reads it (header, ISO dates, gaps forward-filled unless --gaps says otherwise); rows \
-      the gap policy dropped and cells it filled are counted in the output. --mode says what \
+      source reads it (header, ISO dates, gaps forward-filled unless --gaps says otherwise; --gaps \
+      keep stores empty cells as NULL, for the postgres source's own gap policy when the table is \
+      read); rows the gap policy dropped and cells it filled or kept are counted in the output. --mode says what \
       happens to rows already in the table: append (default; an overlap is an error), upsert \
       (overwrite them) or replace (empty the table first). Everything runs in one transaction.
 
@@ -58,7 +59,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Time column of the CSV (default: auto).")
   var timeColumn = "auto"
 
-  @Option(help: "Gap policy: ffill, drop or error.")
+  @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
   @Option(help: "Rows already in the table: append (an overlap is an error), upsert or replace.")
@@ -68,15 +69,18 @@ struct IngestCommand: ParsableCommand {
     try reportingErrors {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
-      let loaded = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).load()
-      let frame = loaded.frame
-      if !long { try frame.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
+      let csv = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).readTable()
+      var seen = Set<String>()
+      if let twice = csv.featureNames.first(where: { !seen.insert($0).inserted }) {
+        throw SeismoError.invalidInput("\(file): column '\(twice)' appears more than once")
+      }
+      if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
       let target = PGConnection.qualified(schema, table)
-      let daily = frame.timestamps.allSatisfy { $0 % 86_400 == 0 }
+      let daily = csv.timestamps.allSatisfy { $0 % 86_400 == 0 }
       let key = long ? ["symbol", "ts"] : ["ts"]
-      let valueColumns = long ? ["value"] : frame.featureNames
+      let valueColumns = long ? ["value"] : csv.featureNames
       let rows = try Self.explainingOverlaps {
         try db.transaction { () -> Int in
           if create {
@@ -85,21 +89,21 @@ struct IngestCommand: ParsableCommand {
             let columns =
               long
               ? "symbol text NOT NULL, \(time), value double precision, PRIMARY KEY (symbol, ts)"
-              : ([time + " PRIMARY KEY"] + frame.featureNames.map { PGConnection.quote($0) + " double precision" })
+              : ([time + " PRIMARY KEY"] + csv.featureNames.map { PGConnection.quote($0) + " double precision" })
                 .joined(separator: ", ")
             try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
           }
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           switch mode {
           case .append:
-            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
+            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long))
           case .replace:
             try db.execute("DELETE FROM \(target)")
-            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
+            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long))
           case .upsert:
             // Into a temporary copy of the table's shape, then merged on the key.
             try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
-            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(frame, long: long))
+            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long))
             let updates = valueColumns.map { "\(PGConnection.quote($0)) = EXCLUDED.\(PGConnection.quote($0))" }
             return try db.execute(
               "INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM seismo_ingest ON CONFLICT (\(key.map(PGConnection.quote).joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
@@ -109,8 +113,10 @@ struct IngestCommand: ParsableCommand {
       }
       let seconds = Date().timeIntervalSince(started)
       var notes: [String] = []
-      if loaded.rowsDropped > 0 { notes.append("\(loaded.rowsDropped) rows dropped by gaps: \(gaps.rawValue)") }
-      if loaded.cellsFilled > 0 { notes.append("\(loaded.cellsFilled) empty cells forward-filled") }
+      if csv.rowsDropped > 0 { notes.append("\(csv.rowsDropped) rows dropped by gaps: \(gaps.rawValue)") }
+      if csv.cellsFilled > 0 { notes.append("\(csv.cellsFilled) empty cells forward-filled") }
+      let kept = csv.values.lazy.filter(\.isNaN).count
+      if kept > 0 { notes.append("\(kept) empty cells stored as NULL") }
       Console.out(
         "wrote \(rows) rows to \(schema).\(table) (\(mode.rawValue)) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)"
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
@@ -129,24 +135,26 @@ struct IngestCommand: ParsableCommand {
     }
   }
 
-  /// COPY text rows, 10,000 input rows per chunk. Names are escaped for COPY's text format.
-  static func chunks(_ frame: Frame, long: Bool) -> AnySequence<String> {
-    let f = frame.featureCount
+  /// COPY text rows, 10,000 input rows per chunk; an empty cell (NaN) is NULL. Names are escaped
+  /// for COPY's text format.
+  static func chunks(_ csv: CSVTable, long: Bool) -> AnySequence<String> {
+    let f = csv.featureNames.count
+    func cell(_ value: Float) -> String { value.isNaN ? "\\N" : "\(value)" }
     func escape(_ s: String) -> String {
       s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
         .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
     }
-    let symbols = frame.featureNames.map(escape)
+    let symbols = csv.featureNames.map(escape)
     return AnySequence(
-      stride(from: 0, to: frame.rowCount, by: 10_000).lazy.map { start in
+      stride(from: 0, to: csv.rowCount, by: 10_000).lazy.map { start in
         var text = ""
-        for r in start..<min(start + 10_000, frame.rowCount) {
-          let ts = PGText.timestamp(frame.timestamps[r])
+        for r in start..<min(start + 10_000, csv.rowCount) {
+          let ts = PGText.timestamp(csv.timestamps[r])
           if long {
-            for j in 0..<f { text += "\(symbols[j])\t\(ts)\t\(frame[r, j])\n" }
+            for j in 0..<f { text += "\(symbols[j])\t\(ts)\t\(cell(csv[r, j]))\n" }
           } else {
             text += ts
-            for j in 0..<f { text += "\t\(frame[r, j])" }
+            for j in 0..<f { text += "\t" + cell(csv[r, j]) }
             text += "\n"
           }
         }

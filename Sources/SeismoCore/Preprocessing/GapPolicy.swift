@@ -4,12 +4,15 @@
 /// - `ffill`: carry each column's last value forward; rows before a column's first value (leading
 ///   gaps, where there is nothing to carry) are dropped.
 /// - `error`: refuse the data, naming the first gap.
+/// - `keep`: leave gaps empty. Only `seismo ingest` offers it (they are stored as NULL, for the
+///   source's own policy to handle when the table is read); a detector needs every cell, so no
+///   source parameter accepts it.
 public enum GapPolicy: String, Sendable, CaseIterable {
-  case drop, ffill, error
+  case drop, ffill, error, keep
 
-  /// The parameter every source declares for it.
+  /// The parameter every source declares for it (every policy but `keep`).
   public static let parameter = ParameterSpec(
-    "gaps", .choice(allCases.map(\.rawValue)), default: .text(GapPolicy.ffill.rawValue),
+    "gaps", .choice([ffill, drop, error].map(\.rawValue)), default: .text(GapPolicy.ffill.rawValue),
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
   /// The outcome of applying a policy.
@@ -18,7 +21,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     public var rowsDropped = 0
   }
 
-  /// Applies the policy to row-major `values` (NaN marks a gap), removing dropped rows from
+  /// Applies the policy to row-major `values` (NaN marks a gap; `keep` leaves them), removing dropped rows from
   /// `values`, `timestamps` and `rowLabels` alike.
   /// - Parameter gapError: the error for a gap at (row, feature) under `.error`.
   public func apply(
@@ -29,6 +32,8 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     let rows = timestamps.count
     var keep = [Bool](repeating: true, count: rows)
     switch self {
+    case .keep:
+      return outcome
     case .error:
       if let i = values.firstIndex(where: \.isNaN) { throw gapError(i / f, i % f) }
       return outcome
