@@ -495,6 +495,34 @@ struct PostgresTests {
     #expect(missing.status == 2 && missing.stderr.contains("no stored model for run 'nope'"), "\(missing.stderr)")
   }
 
+  @Test func scoreStoresItsScoresAsANewRunWhenAsked() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let runID = try storedZScoreRun(scratch, history: try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150])))
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--store", "--out", "s", "--json"], in: scratch.url)
+    try #require(scored.status == 0, "\(scored.stderr)")
+    let newRun = try storedRunID(scratch, "s")
+    #expect(newRun != runID)
+    let stored = try sql(
+      """
+      SELECT r.test_rows::text, r.train_rows::text, string_agg(s.score::text, ',' ORDER BY s.row_no)
+      FROM seismo.runs r JOIN seismo.scores s ON s.run = r.id WHERE r.run_id = $1 GROUP BY r.id
+      """, [newRun])
+    let written = SavedModelTests().column(try scratch.read("s/scores.csv"), "score").filter { !$0.isEmpty }
+    #expect(stored.first?[0] == "200" && stored.first?[1] == "0", "\(stored)")
+    #expect(stored.first?[2]?.split(separator: ",").map { Float($0)! } == written.map { Float($0)! })
+    // The database is checked before any scoring: nothing is written when it cannot be reached.
+    let saved = try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "m", "--quiet"], in: scratch.url)
+    try #require(saved.status == 0, "\(saved.stderr)")
+    let refused = try CLI.run(
+      ["score", "--model", "m.seismo", "--store", "--url", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2", "--out", "u"],
+      in: scratch.url)
+    #expect(refused.status == 2 && refused.stderr.contains("cannot connect"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("u").path))
+    let both = try CLI.run(["score", "--run", runID, "--url", url, "--store", "--new-rows"], in: scratch.url)
+    #expect(both.status == 64 && both.stderr.contains("choose one"), "\(both.stderr)")
+  }
+
   /// `rethreshold` adds threshold versions computed from the stored scores; the anomalies view
   /// follows the latest, and each equals what a fresh run with that threshold flags.
   @Test func rethresholdVersionsMatchFreshRuns() throws {

@@ -74,7 +74,7 @@ import Testing
       Issue.record("gaps is not a choice")
       return
     }
-    #expect(choices == ["ffill", "drop", "error"])
+    #expect(choices == ["drop", "ffill", "error"])
   }
 
   @Test func errorNamesTheFirstGap() throws {

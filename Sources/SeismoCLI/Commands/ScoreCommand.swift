@@ -24,6 +24,9 @@ struct ScoreCommand: ParsableCommand {
         seismo score --run 20261124-101500-ab12 --url "$URL" --fail-on-anomalies --in-last 1
         seismo score --run 20261124-101500-ab12 --url "$URL" --new-rows      # the nightly job
 
+      --store also writes the scores as a new run into seismo.runs and seismo.scores (at --url), \
+      as detect's postgres sink does; the database is checked before anything is scored.
+
       --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
       data is read whole, so every new row has the history its window needs. No folder is written \
@@ -50,6 +53,9 @@ struct ScoreCommand: ParsableCommand {
   @Flag(help: "Append the rows newer than the run's last scored row to that run in PostgreSQL (with --run).")
   var newRows = false
 
+  @Flag(help: "Also store the scores as a new run in PostgreSQL (at --url), as detect's postgres sink does.")
+  var store = false
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
@@ -58,6 +64,9 @@ struct ScoreCommand: ParsableCommand {
   func validate() throws {
     guard (model == nil) != (runID == nil) else { throw ValidationError("give the model as --model FILE or --run RUN_ID") }
     if newRows, runID == nil { throw ValidationError("--new-rows appends to a stored run: give it with --run RUN_ID") }
+    if newRows, store {
+      throw ValidationError("--new-rows appends to the stored run and --store writes a new one: choose one")
+    }
   }
 
   /// The run config that scores with `saved`: the CSV file `data` when given (read as the training
@@ -81,6 +90,11 @@ struct ScoreCommand: ParsableCommand {
     var anomalies = 0
     try reportingErrors {
       let saved = try runID.map { try Self.storedModel(run: $0, url: url ?? "") } ?? Self.modelFile(model ?? "")
+      let sink =
+        try store
+        ? PostgresSink(parameters: Parameters(specs: PostgresSink.descriptor.parameters, values: ["url": .text(url ?? "")]))
+        : nil
+      try sink?.prepare()  // an unreachable database or missing schema fails before any scoring
       let staged = try out.map(StagedFolder.init)
       let result = try DetectionPipeline.score(
         saved, config: Self.config(for: saved, data: data, url: url), registry: StandardPlugins.registry,
@@ -105,6 +119,10 @@ struct ScoreCommand: ParsableCommand {
       }
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
+      if let sink {
+        try sink.write(result)
+        if !quiet && !scripting.json { Console.err("stored the scores as run \(result.runID) in seismo.runs") }
+      }
       if scripting.json {
         scripting.printJSON(try RunSummary(result).jsonData())
       } else if !quiet {

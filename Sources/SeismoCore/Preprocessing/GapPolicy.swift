@@ -12,7 +12,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
 
   /// The parameter every source declares for it (every policy but `keep`).
   public static let parameter = ParameterSpec(
-    "gaps", .choice([ffill, drop, error].map(\.rawValue)), default: .text(GapPolicy.ffill.rawValue),
+    "gaps", .choice([drop, ffill, error].map(\.rawValue)), default: .text(GapPolicy.ffill.rawValue),
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
   /// The outcome of applying a policy.
