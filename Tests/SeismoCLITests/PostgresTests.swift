@@ -495,6 +495,55 @@ struct PostgresTests {
     #expect(missing.status == 2 && missing.stderr.contains("no stored model for run 'nope'"), "\(missing.stderr)")
   }
 
+  /// The README's daily loop, command by command (its `watch` step has a test of its own):
+  /// detect with a stored model, then each "day" ingest the new rows, score only them, and
+  /// rethreshold and list runs.
+  @Test func theReadmeDailyLoopRunsEndToEnd() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 230, spikes: [120, 215]).split(separator: "\n").map(String.init)
+    try scratch.write("history.csv", lines[0...200].joined(separator: "\n") + "\n")
+    try scratch.write("day1.csv", ([lines[0]] + lines[201...210]).joined(separator: "\n") + "\n")
+    try scratch.write("day2.csv", ([lines[0]] + lines[211...230]).joined(separator: "\n") + "\n")
+    func seismo(_ arguments: [String], exit: Int32 = 0) throws -> CLI.Result {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == exit, "\(arguments): \(result.stderr)")
+      return result
+    }
+    _ = try seismo(["db", "migrate", "--url", url])
+    _ = try seismo(["ingest", "history.csv", "--url", url, "--schema", schema, "--table", "weekly", "--create"])
+    try scratch.write(
+      "pg.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: weekly }
+      detector: { plugin: rolling-zscore, window: 26, transform: diff }
+      threshold: { plugin: percentile, percentile: 99 }
+      importance: { plugin: permutation }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try seismo(["detect", "pg.yaml", "--json", "--quiet"])
+    let run = try #require(
+      (try JSONSerialization.jsonObject(with: Data(detect.stdout.utf8)) as? [String: Any])?["run_id"] as? String)
+
+    _ = try seismo(["ingest", "day1.csv", "--url", url, "--schema", schema, "--table", "weekly"])
+    let day1 = try seismo(["score", "--run", run, "--url", url, "--new-rows", "--fail-on-anomalies"])
+    #expect(day1.stdout.hasPrefix("run \(run): scored 10 new rows after \(date(18_262 + 199)), 0 anomalies"), "\(day1.stdout)")
+    let again = try seismo(["score", "--run", run, "--url", url, "--new-rows"])
+    #expect(again.stdout.hasPrefix("run \(run): no new rows after \(date(18_262 + 209))"), "\(again.stdout)")
+    _ = try seismo(["ingest", "day2.csv", "--url", url, "--schema", schema, "--table", "weekly"])
+    let day2 = try seismo(["score", "--run", run, "--url", url, "--new-rows", "--fail-on-anomalies"], exit: 3)
+    #expect(day2.stdout.contains("scored 20 new rows"), "\(day2.stdout)")
+    #expect(
+      try sql(
+        "SELECT to_char(day, 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 AND part = 'test' AND day > $2::date",
+        [run, date(18_262 + 199)]
+      ).map { $0[0] } == [date(18_262 + 215), date(18_262 + 216)])
+
+    _ = try seismo(["rethreshold", run, "--url", url, "--set", "threshold.percentile=99.5"])
+    #expect(try sql("SELECT max(threshold_version)::text FROM seismo.anomalies WHERE run_id = $1", [run]) == [["2"]])
+    let listed = try seismo(["runs", "list", "--url", url, "--limit", "500"])
+    #expect(listed.stdout.contains(run))
+  }
+
   @Test func scoreStoresItsScoresAsANewRunWhenAsked() throws {
     let scratch = try Scratch()
     try migrate(scratch)
