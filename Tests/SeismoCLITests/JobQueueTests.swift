@@ -335,25 +335,9 @@ struct JobQueueTests {
   /// they reconnect and finish every job once.
   @Test func workersReconnectAfterTheServerRestartsAndFinishEveryJob() throws {
     let scratch = try Scratch()
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("scripts/pg-test-server.sh").path
-    // A port below the kernel's ephemeral range (32768–60999), where other tests' connections and
-    // listeners cannot take it between the script's check and the server's bind.
-    var started = ""
-    for attempt in 1...3 {
-      do {
-        started = try shell([script, "start"], environment: ["SEISMO_TEST_PG_PORT": String(Int.random(in: 20_000..<30_000))])
-        break
-      } catch  where attempt < 3 {}  // that port was taken: another one
-    }
-    let variables = Dictionary(
-      uniqueKeysWithValues: started.split(separator: "\n").compactMap { line -> (String, String)? in
-        let parts = line.replacingOccurrences(of: "export ", with: "").split(separator: "=", maxSplits: 1)
-        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-      })
-    let url = try #require(variables["SEISMO_TEST_PG_URL"])
-    let folder = try #require(variables["SEISMO_TEST_PG_DIR"])
-    defer { _ = try? shell([script, "stop", folder]) }
+    let server = try ThrowawayServer()
+    defer { server.stop() }
+    let url = server.url
     try SchemaMigrator.migrate(PGConnection(url))
     try scratch.write("slow.yaml", Self.sleepingConfig(0.3))
     let db = try PGConnection(url)
@@ -372,7 +356,7 @@ struct JobQueueTests {
       guard Date() < deadline else { throw SeismoTestError("no job finished before the restart") }
       Thread.sleep(forTimeInterval: 0.1)
     }
-    _ = try shell([script, "restart", folder])
+    try server.restart()
     var logs = ""
     for worker in workers {
       let result = try finish(worker, within: 120)
@@ -393,32 +377,5 @@ struct JobQueueTests {
     let start = text.index(text.firstIndex(of: "'")!, offsetBy: 1)
     let end = text.range(of: "'::jsonb")!.lowerBound
     return text[start..<end].replacingOccurrences(of: "''", with: "'")
-  }
-
-  /// Runs a bash script with `arguments` and returns its stdout; throws when it fails. Spawned
-  /// and waited for directly (Foundation's `Process` never saw this child exit once the script
-  /// had started a server), with the output in a file, so the server holds no pipe of ours.
-  func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-    let scratch = try Scratch()
-    let output = scratch.url.appendingPathComponent("stdout").path
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let argv = (["/bin/bash"] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    var variables = ProcessInfo.processInfo.environment
-    variables.merge(environment) { $1 }
-    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { envp.forEach { free($0) } }
-    guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp) == 0 else {
-      throw SeismoTestError("cannot start \(arguments)")
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    guard status == 0 else { throw SeismoTestError("\(arguments) exited with status \(status)") }
-    return try String(contentsOfFile: output, encoding: .utf8)
   }
 }

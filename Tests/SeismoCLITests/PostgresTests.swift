@@ -672,6 +672,103 @@ struct PostgresTests {
     #expect(usage.status == 64)
   }
 
+  /// `seismo watch` across a real restart of its server (a throwaway server of the test's own):
+  /// rows committed around the restart are scored once it has reconnected, none twice.
+  @Test func watchCatchesUpAfterItsServerRestarts() throws {
+    let server = try ThrowawayServer()
+    defer { server.stop() }
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 240, spikes: []).split(separator: "\n").map(String.init)
+    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")
+    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")
+    try scratch.write("later.csv", ([lines[0]] + lines[221...240]).joined(separator: "\n") + "\n")
+    func run(_ arguments: [String]) throws {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    }
+    try run(["db", "migrate", "--url", server.url])
+    try run(["ingest", "old.csv", "--url", server.url, "--schema", "market", "--table", "m", "--create"])
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(server.url)", schema: market, table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(server.url)", save_model: true }
+      """)
+    try run(["detect", "run.yaml", "--out", "a", "--quiet"])
+    let runID = try storedRunID(scratch, "a")
+    try run(["db", "watch", "--url", server.url, "--schema", "market", "--table", "m"])
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", server.url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    func scored() -> String? {
+      (try? PGConnection(server.url).execute(
+        "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID]
+      ).rows[0][0]) ?? nil
+    }
+    func waitFor(_ count: String) throws {
+      let deadline = Date().addingTimeInterval(60)
+      while scored() != count {
+        guard Date() < deadline, watcher.process.isRunning else {
+          throw SeismoTestError("the watcher never scored \(count) rows")
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening
+    try run(["ingest", "new.csv", "--url", server.url, "--schema", "market", "--table", "m"])
+    try waitFor("200")
+    try server.restart()
+    try run(["ingest", "later.csv", "--url", server.url, "--schema", "market", "--table", "m"])
+    try waitFor("220")
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
+    #expect(stopped.stdout.contains("scored 20 new rows up to \(date(18_262 + 239))"), "\(stopped.stdout)")
+    #expect(scored() == "220")
+  }
+
+  /// `score --new-rows` killed (SIGKILL) while it appends: nothing of it remains, and a rerun
+  /// appends the new rows exactly once.
+  @Test func anInterruptedIncrementalScoreIsCompletedOnceByARerun() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let lines = syntheticCSV(rows: 220, spikes: [150]).split(separator: "\n").map(String.init)
+    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")
+    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    try ingest(scratch, "new.csv", [])
+    func stored() throws -> String? {
+      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
+    }
+    let name = "seismo_inc_\(schema)"
+    let holder = try holdingLock(on: "seismo.scores")
+    let scoring = try CLI.start(
+      ["score", "--run", runID, "--url", "\(url)?application_name=\(name)", "--new-rows"], in: scratch.url)
+    let watcher = try PGConnection(url)
+    var blocked = false
+    for _ in 0..<400 where !blocked {
+      blocked = try !watcher.execute(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]
+      ).rows.isEmpty
+      if !blocked { Thread.sleep(forTimeInterval: 0.05) }
+    }
+    #expect(blocked, "the append never waited on the lock")
+    kill(scoring.process.processIdentifier, SIGKILL)
+    _ = try scoring.wait()
+    try holder.execute("ROLLBACK")
+    for _ in 0..<200 {  // the killed client's backend ends once it gets the lock and finds no client
+      if try watcher.execute("SELECT 1 FROM pg_stat_activity WHERE application_name = $1", [name]).rows.isEmpty { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    #expect(try stored() == "180", "the killed append left nothing")
+    let rerun = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(rerun.stdout.hasPrefix("run \(runID): scored 20 new rows"), "\(rerun.stdout) \(rerun.stderr)")
+    let again = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(again.stdout.hasPrefix("run \(runID): no new rows"))
+    #expect(try stored() == "200")
+  }
+
   /// `seismo watch`: rows committed to a watched table are scored and their anomalies announced
   /// on seismo_anomaly; one watcher per run.
   @Test func watchScoresCommittedRowsAndAnnouncesAnomalies() throws {
