@@ -50,3 +50,23 @@ SELECT feature, rank, mean, std
 FROM seismo.feature_importance
 WHERE run = (SELECT run FROM seismo.feature_importance ORDER BY run DESC LIMIT 1)
 ORDER BY rank;
+
+-- The job queue (seismo jobs, seismo worker): progress of the latest groups.
+SELECT group_id, created_at, jobs, queued, running, done, failed, cancelled, last_finished_at
+FROM seismo.job_groups
+ORDER BY created_at DESC
+LIMIT 10;
+
+-- Failed jobs with their last error, and the indicators whose latest job failed.
+SELECT j.id, j.group_id, j.indicator, j.attempts, j.max_attempts, j.finished_at, j.last_error
+FROM seismo.jobs j
+WHERE j.status = 'failed'
+ORDER BY j.finished_at DESC
+LIMIT 20;
+
+-- Runs of one job group with their anomalies (the group of the latest job by default).
+SELECT r.indicator, r.run_id, r.anomaly_count, j.attempts, j.worker
+FROM seismo.jobs j
+JOIN seismo.runs r ON r.job_id = j.id
+WHERE j.group_id = (SELECT group_id FROM seismo.jobs ORDER BY id DESC LIMIT 1)
+ORDER BY r.anomaly_count DESC, r.indicator;

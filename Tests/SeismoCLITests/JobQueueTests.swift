@@ -103,6 +103,16 @@ struct JobQueueTests {
     ).map { Float($0[0]!)! }
     #expect(stored == expected)
     #expect(runs[1][3] == String(expected.filter { $0 > 8 }.count))
+
+    // sql/examples.sql's job queries answer for this group.
+    let examples = try String(
+      contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql/examples.sql"),
+      encoding: .utf8
+    ).components(separatedBy: ";\n")
+    let progress = try #require(examples.first { $0.contains("FROM seismo.job_groups") })
+    #expect(try db.sql(progress).map { [$0[0], $0[2], $0[5]] } == [[group, "3", "3"]])
+    let perGroup = try #require(examples.first { $0.contains("JOIN seismo.runs r ON r.job_id = j.id") })
+    #expect(Set(try db.sql(perGroup).map { $0[0] }) == ["c0", "c1", "c2"])
   }
 
   @Test func aFailingJobEndsFailedWithItsErrorAndTheOthersFinish() throws {
