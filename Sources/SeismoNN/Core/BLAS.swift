@@ -43,6 +43,37 @@ public enum BLAS {
     unsetenv("OPENBLAS_CORETYPE")
   }
 
+  /// The machine's single-precision matrix-product rate, GFLOP/s: `threads` threads each
+  /// multiplying n×n matrices `repeats` times (OpenBLAS single-threaded in each, as Seismo runs
+  /// it), the best of three rounds. The ceiling benchmarks quote their share of.
+  public static func sgemmPeakGFLOPs(threads: Int, n: Int = 1024, repeats: Int = 4) -> Double {
+    configure()
+    let count = n * n
+    let a = [Float](repeating: 0.5, count: count)
+    let b = [Float](repeating: 0.25, count: count)
+    var best = 0.0
+    for _ in 0..<3 {
+      let started = DispatchTime.now().uptimeNanoseconds
+      DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        var c = [Float](repeating: 0, count: count)
+        a.withUnsafeBufferPointer { a in
+          b.withUnsafeBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+              for _ in 0..<repeats {
+                gemm(
+                  m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!,
+                  ldc: n)
+              }
+            }
+          }
+        }
+      }
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+      best = max(best, 2 * pow(Double(n), 3) * Double(repeats * threads) / seconds / 1e9)
+    }
+    return best
+  }
+
   /// C(m×n) = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.
   /// `op(A)` is m×k (A is k×m when `transA`), `op(B)` is k×n (B is n×k when `transB`).
   @inline(__always)
