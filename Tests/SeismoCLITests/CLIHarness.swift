@@ -82,6 +82,15 @@ final class Scratch {
     return path
   }
 
+  /// Writes `syntheticCSV(rows:spikes:)` split by row ranges into files, each with the header:
+  /// `["old.csv": 0..<200, "new.csv": 200..<220]` puts rows 0–199 in old.csv and 200–219 in new.csv.
+  func writeSyntheticParts(rows: Int, spikes: [Int], _ parts: KeyValuePairs<String, Range<Int>>) throws {
+    let lines = syntheticCSV(rows: rows, spikes: spikes).split(separator: "\n").map(String.init)
+    for (name, range) in parts {
+      try write(name, ([lines[0]] + lines[(range.lowerBound + 1)...range.upperBound]).joined(separator: "\n") + "\n")
+    }
+  }
+
   func read(_ name: String) throws -> String {
     try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
   }

@@ -500,10 +500,8 @@ struct PostgresTests {
   /// rethreshold and list runs.
   @Test func theReadmeDailyLoopRunsEndToEnd() throws {
     let scratch = try Scratch()
-    let lines = syntheticCSV(rows: 230, spikes: [120, 215]).split(separator: "\n").map(String.init)
-    try scratch.write("history.csv", lines[0...200].joined(separator: "\n") + "\n")
-    try scratch.write("day1.csv", ([lines[0]] + lines[201...210]).joined(separator: "\n") + "\n")
-    try scratch.write("day2.csv", ([lines[0]] + lines[211...230]).joined(separator: "\n") + "\n")
+    try scratch.writeSyntheticParts(
+      rows: 230, spikes: [120, 215], ["history.csv": 0..<200, "day1.csv": 200..<210, "day2.csv": 210..<230])
     func seismo(_ arguments: [String], exit: Int32 = 0) throws -> CLI.Result {
       let result = try CLI.run(arguments, in: scratch.url)
       #expect(result.status == exit, "\(arguments): \(result.stderr)")
@@ -633,9 +631,7 @@ struct PostgresTests {
   @Test func incrementalScoringAppendsEachNewRowOnce() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    let lines = syntheticCSV(rows: 220, spikes: [150, 210]).split(separator: "\n").map(String.init)
-    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")  // header and rows 0–199
-    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")  // rows 200–219
+    try scratch.writeSyntheticParts(rows: 220, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220])
     let runID = try storedZScoreRun(scratch, history: "old.csv")
     func stored() throws -> [[String?]] {
       try sql(
@@ -678,10 +674,7 @@ struct PostgresTests {
     let server = try ThrowawayServer()
     defer { server.stop() }
     let scratch = try Scratch()
-    let lines = syntheticCSV(rows: 240, spikes: []).split(separator: "\n").map(String.init)
-    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")
-    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")
-    try scratch.write("later.csv", ([lines[0]] + lines[221...240]).joined(separator: "\n") + "\n")
+    try scratch.writeSyntheticParts(rows: 240, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
     func run(_ arguments: [String]) throws {
       let result = try CLI.run(arguments, in: scratch.url)
       #expect(result.status == 0, "\(arguments): \(result.stderr)")
@@ -733,9 +726,7 @@ struct PostgresTests {
   @Test func anInterruptedIncrementalScoreIsCompletedOnceByARerun() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    let lines = syntheticCSV(rows: 220, spikes: [150]).split(separator: "\n").map(String.init)
-    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")
-    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")
+    try scratch.writeSyntheticParts(rows: 220, spikes: [150], ["old.csv": 0..<200, "new.csv": 200..<220])
     let runID = try storedZScoreRun(scratch, history: "old.csv")
     try ingest(scratch, "new.csv", [])
     func stored() throws -> String? {
@@ -774,10 +765,8 @@ struct PostgresTests {
   @Test func watchScoresCommittedRowsAndAnnouncesAnomalies() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    let lines = syntheticCSV(rows: 240, spikes: [150, 210]).split(separator: "\n").map(String.init)
-    try scratch.write("old.csv", (lines[0...200]).joined(separator: "\n") + "\n")
-    try scratch.write("new.csv", ([lines[0]] + lines[201...220]).joined(separator: "\n") + "\n")
-    try scratch.write("later.csv", ([lines[0]] + lines[221...240]).joined(separator: "\n") + "\n")
+    try scratch.writeSyntheticParts(
+      rows: 240, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
     func run(_ arguments: [String]) throws {
       let result = try CLI.run(arguments, in: scratch.url)
       #expect(result.status == 0, "\(arguments): \(result.stderr)")
