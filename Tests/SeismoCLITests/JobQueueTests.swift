@@ -297,6 +297,41 @@ struct JobQueueTests {
     #expect(job[0][0] == "t" && job[0][1]?.contains("cannot connect") == true, "\(job)")
   }
 
+  @Test func aJobWhoseWorkersKeepDyingIsAbandonedAndACancelledOneWritesNothing() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("slow.yaml", Self.sleepingConfig(1.5))
+    // A job whose only allowed claim went to a worker that died: its lease runs out, and the next
+    // worker to claim it fails it for good instead of running it a second time.
+    _ = try enqueue(["slow.yaml", "--max-attempts", "1", "--group", "dying"], db, in: scratch)
+    let queue = JobQueue(try PGConnection(db.url))
+    _ = try #require(try queue.claim(worker: "dead", lease: 0.2))
+    Thread.sleep(forTimeInterval: 0.3)
+    let worker = try finish(
+      try CLI.start(["worker", "--url", db.url, "--concurrency", "1", "--exit-when-done"], in: scratch.url), within: 60)
+    #expect(worker.status == 0, "\(worker.stderr)")
+    let abandoned = try db.sql("SELECT status, attempts::text, last_error FROM seismo.jobs WHERE group_id = 'dying'")
+    #expect(abandoned.first?[0] == "failed" && abandoned.first?[1] == "2", "\(abandoned)")
+    #expect(abandoned.first?[2]?.contains("abandoned: its lease ran out") == true, "\(abandoned)")
+    #expect(try db.sql("SELECT count(*) FROM seismo.runs")[0][0] == "0")
+
+    // A job cancelled while it runs: its worker finishes, finds the claim gone and writes nothing.
+    _ = try enqueue(["slow.yaml", "--group", "cancelled"], db, in: scratch)
+    let running = try CLI.start(["worker", "--url", db.url, "--concurrency", "1", "--exit-when-done"], in: scratch.url)
+    let deadline = Date().addingTimeInterval(30)
+    while try db.sql("SELECT status FROM seismo.jobs WHERE group_id = 'cancelled'")[0][0] != "running" {
+      guard Date() < deadline else { throw SeismoTestError("the job never ran") }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    let cancel = try CLI.run(["jobs", "cancel", "--group", "cancelled", "--url", db.url], in: scratch.url)
+    #expect(cancel.stdout == "cancelled 1 job\n", "\(cancel.stderr)")
+    let result = try finish(running, within: 60)
+    #expect(result.stderr.contains("finished after its claim was lost"), "\(result.stderr)")
+    #expect(try db.sql("SELECT status FROM seismo.jobs WHERE group_id = 'cancelled'") == [["cancelled"]])
+    #expect(try db.sql("SELECT count(*) FROM seismo.runs")[0][0] == "0")
+  }
+
   /// The fault test of issue 14: workers killed with SIGKILL, again and again, while 200 jobs
   /// run. Every job ends done with exactly one run, and no score belongs to no run.
   @Test func workersKilledMidJobLoseNoJobAndDuplicateNone() throws {
