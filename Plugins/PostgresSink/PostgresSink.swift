@@ -96,9 +96,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run, id: runKey))
     let events = Array(zip(run.events, summary.events ?? []))
     if !events.isEmpty {  // one statement for every event: a run can have thousands
-      func list(_ items: [String]) -> String { "{" + items.joined(separator: ",") + "}" }
       func times(_ row: (EventRule.Event) -> Int) -> String {
-        list(events.map { String(run.frame.timestamps[run.scores.firstRow + row($0.0)]) })
+        PGText.array(events.map { String(run.frame.timestamps[run.scores.firstRow + row($0.0)]) })
       }
       try db.execute(
         """
@@ -108,8 +107,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           AS u(s, e, a, f, p, t, w)
         """,
         [
-          id, times(\.start), times(\.end), times(\.alert), list(events.map { String($0.0.flagged) }),
-          list(events.map { String($0.1.peakScore) }), PGText.array(events.map(\.1.topFeature)),
+          id, times(\.start), times(\.end), times(\.alert), PGText.array(events.map { String($0.0.flagged) }),
+          PGText.array(events.map { String($0.1.peakScore) }), PGText.array(events.map(\.1.topFeature)),
           PGText.array(events.map(\.1.part)),
         ])
     }

@@ -63,7 +63,7 @@ public struct JobQueue {
       """
       UPDATE seismo.jobs SET lease_until = now() + $3::float8 * interval '1 second'
       WHERE id = ANY($1::bigint[]) AND worker = $2 AND status = 'running'
-      """, ["{" + jobs.map(String.init).joined(separator: ",") + "}", worker, String(lease)]
+      """, [PGText.array(jobs.map(String.init)), worker, String(lease)]
     ).affectedRows
   }
 

@@ -2,7 +2,8 @@ import SeismoCore
 
 /// Values written as PostgreSQL text-format literals (for parameters and COPY).
 public enum PGText {
-  /// `{"a","b"}`: a text[] literal, elements quoted, `"` and `\` escaped.
+  /// `{"a","b"}`: an array literal, elements quoted, `"` and `\` escaped; it casts to any
+  /// element type (`$1::bigint[]`, `$1::float8[]`) as well as to text[].
   public static func array(_ items: [String]) -> String {
     "{"
       + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }

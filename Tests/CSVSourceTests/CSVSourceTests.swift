@@ -116,6 +116,17 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("date,a\n") == "t.csv: has a header but no data rows")
   }
 
+  @Test func aColumnNamedTwiceIsRefusedInTheHeader() throws {
+    #expect(loadError("date,a,a\n2020-01-01,1,2\n") == "t.csv:1: column 'a' appears 2 times in the header")
+    // readTable (what ingest reads, with the gaps it keeps, never building a Frame) refuses it too.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-dup-\(UUID().uuidString).csv").path
+    try Data("date,a,a\n2020-01-01,,2\n".utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(throws: SeismoError.self) { try CSVSource(path: path, gaps: .keep).readTable() }
+    try Data("date,a,b\n2020-01-01,,2\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(try CSVSource(path: path, gaps: .keep).readTable().values[0].isNaN, "a clean header keeps its gap")
+  }
+
   @Test func unknownColumnSuggestsAndLists() {
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vixx"])])

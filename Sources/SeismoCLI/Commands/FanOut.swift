@@ -95,10 +95,8 @@ enum FanOut {
   ) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
-      var single = loaded
-      single.frame = loaded.frame.selecting(feature: j)
-      single.origin = "\(loaded.origin) [\(name)]"
-      let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(single)
+      let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(
+        loaded.selecting(feature: j))
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSink(run, config: config, indicator: name, group: group)
       let summary = RunSummary(run)

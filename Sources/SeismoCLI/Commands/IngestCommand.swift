@@ -70,10 +70,6 @@ struct IngestCommand: ParsableCommand {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
       let csv = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).readTable()
-      var seen = Set<String>()
-      if let twice = csv.featureNames.first(where: { !seen.insert($0).inserted }) {
-        throw SeismoError.invalidInput("\(file): column '\(twice)' appears more than once")
-      }
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)

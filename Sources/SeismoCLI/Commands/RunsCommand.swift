@@ -44,8 +44,7 @@ struct RunsCommand: ParsableCommand {
           """, [String(limit), group]
         ).rows
         guard !rows.isEmpty else { return Console.out("no runs") }
-        Console.out("run_id\tgroup\tindicator\tdetector\tthreshold\tanomalies\tfinished (UTC)")
-        for row in rows { Console.out(row.map { Console.oneLine($0 ?? "") }.joined(separator: "\t")) }
+        Console.table(["run_id", "group", "indicator", "detector", "threshold", "anomalies", "finished (UTC)"], rows)
       }
     }
   }
@@ -110,7 +109,7 @@ struct RunsCommand: ParsableCommand {
           }
           let dropped =
             try db.execute(
-              "SELECT seismo.delete_runs($1::bigint[])", ["{" + ids.joined(separator: ",") + "}"]
+              "SELECT seismo.delete_runs($1::bigint[])", [PGText.array(ids)]
             ).rows.first?.first ?? nil
           return (ids.count, dropped ?? "0")
         }

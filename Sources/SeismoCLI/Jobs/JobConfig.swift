@@ -60,9 +60,6 @@ enum JobConfig {
         "job \(job): no indicator '\(indicator)' in \(loaded.origin) (it has \(names.prefix(10).joined(separator: ", "))\(names.count > 10 ? ", …" : ""))"
       )
     }
-    var single = loaded
-    if names.count > 1 { single.frame = loaded.frame.selecting(feature: j) }
-    single.origin = "\(loaded.origin) [\(indicator)]"
-    return single
+    return loaded.selecting(feature: j)
   }
 }

@@ -15,7 +15,7 @@ struct JobSelection: ParsableArguments {
   static let condition = "(id = ANY($1::bigint[]) OR group_id = $2)"
 
   /// `$1` and `$2` for `condition`.
-  var parameters: [String?] { ["{" + ids.map(String.init).joined(separator: ",") + "}", group] }
+  var parameters: [String?] { [PGText.array(ids.map(String.init)), group] }
 }
 
 /// `seismo jobs retry`: failed or cancelled jobs queued again.

@@ -39,7 +39,7 @@ struct ListJobsCommand: ParsableCommand {
           """, [String(limit)]
         ).rows
         guard !rows.isEmpty else { return Console.out("no jobs") }
-        print(["group", "created (UTC)", "jobs", "queued", "running", "done", "failed", "cancelled"], rows)
+        Console.table(["group", "created (UTC)", "jobs", "queued", "running", "done", "failed", "cancelled"], rows)
         return
       }
       let rows = try db.execute(
@@ -51,12 +51,7 @@ struct ListJobsCommand: ParsableCommand {
         """, [group, status, String(limit)]
       ).rows
       guard !rows.isEmpty else { return Console.out("no jobs") }
-      print(["job", "group", "indicator", "status", "attempts", "worker", "run_id", "last error"], rows)
+      Console.table(["job", "group", "indicator", "status", "attempts", "worker", "run_id", "last error"], rows)
     }
-  }
-
-  func print(_ header: [String], _ rows: [[String?]]) {
-    Console.out(header.joined(separator: "\t"))
-    for row in rows { Console.out(row.map { Console.oneLine($0 ?? "") }.joined(separator: "\t")) }
   }
 }

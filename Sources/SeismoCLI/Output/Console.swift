@@ -12,6 +12,13 @@ enum Console {
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 
+  /// Rows on stdout, tab-separated under a `header` line, each cell made safe (`oneLine`; NULL
+  /// empty).
+  static func table(_ header: [String], _ rows: [[String?]]) {
+    out(header.joined(separator: "\t"))
+    for row in rows { out(row.map { oneLine($0 ?? "") }.joined(separator: "\t")) }
+  }
+
   /// An error as one safe, bounded line on stderr: `error: <message>`.
   static func error(_ message: String) {
     err("error: " + oneLine(message))

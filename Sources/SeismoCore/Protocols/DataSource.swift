@@ -30,4 +30,13 @@ public struct LoadedFrame: Sendable {
     self.cellsFilled = cellsFilled
     self.rowsDropped = rowsDropped
   }
+
+  /// This frame cut to feature `j` (one indicator of `--each` or of a job), its origin naming it:
+  /// `market.csv [vix]`.
+  public func selecting(feature j: Int) -> LoadedFrame {
+    var single = self
+    if frame.featureCount > 1 { single.frame = frame.selecting(feature: j) }
+    single.origin = "\(origin) [\(frame.featureNames[j])]"
+    return single
+  }
 }
