@@ -185,6 +185,15 @@ struct JobQueueTests {
     #expect(byGroup.stdout == "queued 1 job again\n")
     let none = try CLI.run(["jobs", "retry", "--url", db.url], in: scratch.url)
     #expect(none.status == 64 && none.stderr.contains("say which jobs"))
+    // Retry by id; list per group (the view), per group's jobs and with --limit.
+    try db.sql("UPDATE seismo.jobs SET status = 'failed' WHERE id = 3")
+    let byID = try CLI.run(["jobs", "retry", "3", "--url", db.url], in: scratch.url)
+    #expect(byID.stdout == "queued 1 job again\n", "\(byID.stderr)")
+    #expect(try db.sql("SELECT status FROM seismo.jobs WHERE id = 3") == [["queued"]])
+    let groups = try CLI.run(["jobs", "list", "--url", db.url], in: scratch.url).stdout.split(separator: "\n")
+    #expect(groups.count == 2 && groups[1].hasPrefix("nightly\t") && groups[1].hasSuffix("\t3\t3\t0\t0\t0\t0"), "\(groups)")
+    let jobs = try CLI.run(["jobs", "list", "--group", "nightly", "--limit", "2", "--url", db.url], in: scratch.url)
+    #expect(jobs.stdout.split(separator: "\n").map { $0.prefix(12) } == ["job\tgroup\tin", "1\tnightly\tc0", "2\tnightly\tc1"])
   }
 
   @Test func aClaimIsFencedOnceItsLeaseRunsOutAndAnotherWorkerTakesIt() throws {
