@@ -16,13 +16,13 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     ])
 
   public let url: String
-  public let saveModel: Bool
+  public let savesModel: Bool
   public let indicator: String
   public let group: String
 
   public init(parameters: Parameters) throws {
     url = parameters.text("url")
-    saveModel = parameters.boolean("save_model")
+    savesModel = parameters.boolean("save_model")
     indicator = parameters.text("indicator")
     group = parameters.text("group")
   }
@@ -37,7 +37,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// new connection when a kept one turns out closed, it writes nothing twice: the transaction
   /// that failed left nothing, and `run_id` is unique.
   public func write(_ run: RunResult) throws {
-    let model = saveModel ? try SavedModel(run: run).encode() : nil
+    let model = savesModel ? try SavedModel(run: run).encode() : nil
     try PGConnectionPool.shared.withConnection(url) { db in
       try SchemaMigrator.requireCurrent(db)
       try db.transaction {

@@ -114,4 +114,41 @@ import Testing
       #expect(short == Array(long.prefix(450)), "\(type(of: rule))")
     }
   }
+
+  @Test func anEnsemblesEarlierScoresAndFlagsNeverMove() throws {
+    var registry = PluginRegistry()
+    registry.register(detector: RollingZScoreDetector.self)
+    registry.register(detector: LSTMForecasterDetector.self)
+    registry.register(threshold: DynamicThreshold.self)
+    func choice(_ plugin: String, _ values: [String: ParameterValue]) -> PluginChoice {
+      PluginChoice(plugin: plugin, parameters: Parameters(values))
+    }
+    let dynamic = choice(
+      "dynamic", ["window": .integer(100), "min_history": .integer(20), "refresh": .integer(10), "smoothing_span": .integer(1)])
+    let config = RunConfig(
+      source: choice("memory", [:]),
+      // The same 100 training rows for any length of series.
+      split: Parameters(
+        specs: SplitPolicy.parameters, values: ["train_fraction": .number(0.9), "max_train_rows": .integer(100)]),
+      detector: choice("rolling-zscore", ["window": .integer(8)]), threshold: dynamic,
+      ensemble: [
+        EnsembleMember(
+          detector: choice(
+            "lstm-forecaster",
+            ["window": .integer(6), "units": .integerList([8]), "epochs": .integer(5), "seed": .integer(2)]),
+          threshold: dynamic)
+      ])
+    let full = try syntheticFrame(rows: 200, spikes: [150, 185])
+    func run(_ frame: Frame) throws -> RunResult {
+      try DetectionPipeline(registry: registry, config: config).run(
+        LoadedFrame(frame: frame, origin: "memory", rowsRead: frame.rowCount))
+    }
+    let short = try run(full.rows(0..<170))
+    let long = try run(full)
+    #expect(short.scores.firstRow == long.scores.firstRow)
+    let n = short.scores.values.count
+    #expect(short.scores.values == Array(long.scores.values.prefix(n)))
+    #expect(short.cutoffs == Array(long.cutoffs.prefix(n)))
+    #expect(long.anomalies.contains { $0.row == 150 }, "the spike is flagged: \(long.anomalies.map(\.row))")
+  }
 }

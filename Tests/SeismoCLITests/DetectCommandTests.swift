@@ -10,6 +10,46 @@ import Testing
     importance: { plugin: permutation, repeats: 2 }
     """
 
+  @Test func anEnsembleFlagsWhatEitherMemberFlagsAndRefusesWhatItCannotDo() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 320]))
+    let head = "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.6 }\n"
+    let zscore = "{ plugin: rolling-zscore, window: 20 }"
+    let forecaster = "{ plugin: lstm-forecaster, window: 5, units: [4], epochs: 2, seed: 1 }"
+    let member = "ensemble:\n  - detector: \(forecaster)\n    threshold: { plugin: percentile, percentile: 99 }\n"
+    try scratch.write("one.yaml", head + "detector: \(zscore)\nthreshold: { plugin: fixed, value: 6 }\n")
+    try scratch.write("two.yaml", head + "detector: \(forecaster)\nthreshold: { plugin: percentile, percentile: 99 }\n")
+    try scratch.write("both.yaml", head + "detector: \(zscore)\nthreshold: { plugin: fixed, value: 6 }\n" + member)
+    func flagged(_ folder: String) throws -> Set<Substring> {
+      let lines = try scratch.read("\(folder)/scores.csv").split(separator: "\n").dropFirst()
+      return Set(lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) }.filter { $0[4] == "1" }.map { $0[0] })
+    }
+    for name in ["one", "two", "both"] {
+      let result = try CLI.run(["detect", "\(name).yaml", "--out", name, "--quiet"], in: scratch.url)
+      try #require(result.status == 0, "\(result.stderr)")
+    }
+    let one = try flagged("one")
+    let two = try flagged("two")
+    #expect(!one.isEmpty && !two.subtracting(one).isEmpty, "the members flag different rows")
+    #expect(try flagged("both") == one.union(two))
+    let summary = try scratch.read("both/summary.json")
+    #expect(summary.contains("\"ensemble\"") && summary.contains("lstm-forecaster"))
+
+    // Refused before any work: a model file holds one model; importance explains one detector.
+    let saved = try CLI.run(["detect", "both.yaml", "--out", "s", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(saved.status == 1 && saved.stderr.contains("an ensemble keeps several models"), "\(saved.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("s").path))
+    try scratch.write(
+      "sink.yaml",
+      head + "detector: \(zscore)\n" + member
+        + "sink: { plugin: postgres, url: \"postgresql://nobody@127.0.0.1:1/x?connect_timeout=1\", save_model: true }\n")
+    let sink = try CLI.run(["detect", "sink.yaml", "--out", "k"], in: scratch.url)
+    #expect(sink.status == 1 && sink.stderr.contains("an ensemble keeps several models"), "\(sink.stderr)")
+    try scratch.write("why.yaml", head + "detector: \(zscore)\n" + member + "importance: { plugin: permutation }\n")
+    let why = try CLI.run(["detect", "why.yaml", "--out", "w"], in: scratch.url)
+    #expect(why.status == 1 && why.stderr.contains("not available with an ensemble"), "\(why.stderr)")
+  }
+
   @Test func writesSummaryAndScoresWithTheRightContent() throws {
     let scratch = try Scratch()
     let spikes = [100, 250, 320]

@@ -69,11 +69,22 @@ struct MaxThreshold: Threshold, ConfigurablePlugin {
   func calibrate(trainingScores: [Float]) throws -> Float { trainingScores.max()! }
 }
 
+/// Cuts at a given value.
+struct FixedCut: Threshold, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(
+    kind: .threshold, name: "fixed", summary: "a given cut-off",
+    parameters: [ParameterSpec("value", .number, default: .number(1), help: "the cut-off")])
+  let value: Float
+  init(parameters: Parameters) throws { value = Float(parameters.number("value")) }
+  func calibrate(trainingScores: [Float]) throws -> Float { value }
+}
+
 let testRegistry: PluginRegistry = {
   var r = PluginRegistry()
   r.register(source: ConstantSource.self)
   r.register(detector: AbsoluteDetector.self)
   r.register(threshold: MaxThreshold.self)
+  r.register(threshold: FixedCut.self)
   r.defaultThreshold = MaxThreshold.descriptor.name
   return r
 }()

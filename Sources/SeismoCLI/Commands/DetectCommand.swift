@@ -96,6 +96,7 @@ struct DetectCommand: ParsableCommand {
   /// a file inside the run's output folder, or an existing file that is not a Seismo model
   /// (unless `force`). Checked before any work.
   static func checkModelPath(_ path: String, config: RunConfig, out: String?, force: Bool) throws {
+    if config.ensemble != nil { throw SavedModel.ensembleError }
     let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory)

@@ -58,6 +58,11 @@ struct RethresholdCommand: ParsableCommand {
           "run '\(runID)' walked forward over \(row[3] ?? "several") folds; rethreshold handles single fits only")
       }
       let stored = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
+      guard stored.ensemble == nil else {
+        throw SeismoError.invalidInput(
+          "run '\(runID)' is an ensemble: its stored scores are margins over each member's own cut-off, so one new threshold cannot re-cut them; run detect again with the new thresholds"
+        )
+      }
       let config = try RunConfig.parse(
         yaml: try Self.yaml(stored), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
       let choice = config.threshold

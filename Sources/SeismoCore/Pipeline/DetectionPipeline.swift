@@ -61,13 +61,21 @@ public struct DetectionPipeline {
 
     let split = try SplitPolicy(parameters: config.split)
     let trainRows = try split.trainRows(of: frame)
-    let rule = try make(registry.thresholds, config.threshold)
-    let fitted = try walkForward(
-      frame, folds: try split.folds(of: frame, trainRows: trainRows), warmStart: split.warmStart, rule: rule,
-      observer: observer, log: log)
-    timings["fit_s"] = fitted.fitSeconds
-    timings["score_s"] = fitted.scoreSeconds
-    timings["threshold_s"] = fitted.thresholdSeconds
+    let plan = try split.folds(of: frame, trainRows: trainRows)
+    let members = try config.members.map { member in
+      try walkForward(
+        frame, folds: plan, warmStart: split.warmStart, member: member, observer: observer, log: log)
+    }
+    var fitted = members[0]
+    if members.count > 1 {
+      (fitted.scores, fitted.cutoffs) = Ensemble.combine(
+        members.map { Ensemble.Flagged(scores: $0.scores, cutoffs: $0.cutoffs, typicalScore: $0.typicalScore) })
+      fitted.threshold = 0
+      log("ensemble of \(members.count) detectors: a row is flagged when any of them flags it")
+    }
+    timings["fit_s"] = members.map(\.fitSeconds).reduce(0, +)
+    timings["score_s"] = members.map(\.scoreSeconds).reduce(0, +)
+    timings["threshold_s"] = members.map(\.thresholdSeconds).reduce(0, +)
     let scores = fitted.scores
     let detector = fitted.detector
     let events = Self.events(scores, cutoffs: fitted.cutoffs, rule: EventRule(parameters: config.events))
@@ -86,13 +94,14 @@ public struct DetectionPipeline {
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: trainRows,
       training: fitted.training, scores: scores, threshold: fitted.threshold, cutoffs: fitted.cutoffs, events: events,
       calibrationScores: fitted.calibrationScores, importance: importance, timings: timings,
-      detectorState: try detector.exportState())
-    result.lookahead = detector.lookahead
+      // An ensemble keeps no single model to save.
+      detectorState: members.count == 1 ? try detector.exportState() : nil)
+    result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
     return result
   }
 
-  /// What fitting and scoring every fold produced.
+  /// What fitting and scoring every fold of one detector produced.
   struct FittedFolds {
     /// The last fold's detector (the one a saved model keeps).
     var detector: Detector
@@ -103,6 +112,8 @@ public struct DetectionPipeline {
     /// The last fold's calibrated cut-off and calibration size, and its training history.
     var threshold: Float
     var calibrationScores: Int
+    /// Mean of the first fold's calibration scores: the detector's typical score (for `Ensemble`).
+    var typicalScore: Float
     var training: TrainingReport
     var folds: [Fold]
     var fitSeconds: Double
@@ -115,9 +126,11 @@ public struct DetectionPipeline {
   /// fold's training rows, in sample). With `warmStart`, each fold's detector starts from the
   /// previous fold's fitted state.
   func walkForward(
-    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, rule: Threshold, observer: TrainingObserver?,
+    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, member: EnsembleMember, observer: TrainingObserver?,
     log: (String) -> Void
   ) throws -> FittedFolds {
+    let rule = try make(registry.thresholds, member.threshold)
+    var typicalScore: Float = 0
     var values: [Float] = []
     var errors: [Float] = []
     var cutoffs: [Float] = []
@@ -128,7 +141,7 @@ public struct DetectionPipeline {
     var last: (detector: Detector, calibrated: Float, calibrationCount: Int, training: TrainingReport, features: Int)?
     for (k, planned) in plan.enumerated() {
       var fold = planned
-      let detector = try make(registry.detectors, config.detector)
+      let detector = try make(registry.detectors, member.detector)
       if warmStart, let previous = last?.detector { detector.warmStart(from: previous) }
       var t0 = Date()
       let training = try detector.fit(frame.rows(fold.trainStart..<fold.trainEnd), observer: observer)
@@ -138,19 +151,20 @@ public struct DetectionPipeline {
       let trainCount = fold.trainEnd - fold.trainStart
       log(
         plan.count == 1
-          ? "trained \(config.detector.plugin) on \(trainCount) rows"
-          : "fold \(k + 1) of \(plan.count): trained \(config.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
+          ? "trained \(member.detector.plugin) on \(trainCount) rows"
+          : "fold \(k + 1) of \(plan.count): trained \(member.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
       )
       t0 = Date()
       let scores = try detector.score(frame.rows(fold.trainStart..<fold.scoreEnd))
       scoreSeconds += Date().timeIntervalSince(t0)
-      try Self.requireFinite(scores, of: frame, detector: "detector '\(config.detector.plugin)'")
+      try Self.requireFinite(scores, of: frame, detector: "detector '\(member.detector.plugin)'")
       let calibration = Array(scores.values.prefix(max(0, trainCount - detector.lookahead - scores.firstRow)))
       guard !calibration.isEmpty else {
         throw SeismoError.invalidInput(
           "no training row has a score: the detector needs \(scores.firstRow) rows of history\(detector.lookahead > 0 ? " and \(detector.lookahead) after" : "") and the training part has \(trainCount)"
         )
       }
+      if k == 0 { typicalScore = calibration.reduce(0, +) / Float(calibration.count) }
       t0 = Date()
       let calibrated = try rule.calibrate(trainingScores: calibration)
       let foldCutoffs = rule.cutoffs(for: scores.values, calibrationCount: calibration.count, calibrated: calibrated)
@@ -170,7 +184,8 @@ public struct DetectionPipeline {
     return FittedFolds(
       detector: last.detector,
       scores: Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: last.features),
-      cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, training: last.training,
+      cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, typicalScore: typicalScore,
+      training: last.training,
       folds: folds, fitSeconds: folds.map(\.fitSeconds).reduce(0, +), scoreSeconds: scoreSeconds,
       thresholdSeconds: thresholdSeconds)
   }
@@ -237,10 +252,16 @@ public struct DetectionPipeline {
   public func validate() throws {
     _ = try SplitPolicy(parameters: config.split)
     _ = try make(registry.sources, config.source)
-    _ = try make(registry.detectors, config.detector)
-    _ = try make(registry.thresholds, config.threshold)
+    for member in config.members {
+      _ = try make(registry.detectors, member.detector)
+      _ = try make(registry.thresholds, member.threshold)
+    }
     if let importance = config.importance { _ = try make(registry.importances, importance) }
-    if let sink = config.sink { try make(registry.sinks, sink).prepare() }
+    if let choice = config.sink {
+      let sink = try make(registry.sinks, choice)
+      if sink.savesModel, config.ensemble != nil { throw SavedModel.ensembleError }
+      try sink.prepare()
+    }
   }
 
   /// Reads the config's source.

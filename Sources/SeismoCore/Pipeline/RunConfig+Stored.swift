@@ -27,13 +27,20 @@ extension RunConfig {
         throw SeismoError.config(key: key, location: origin, message: message)
       }
     }
-    return RunConfig(
+    let config = RunConfig(
       source: try checked(raw.source, .source),
       split: try raw.split.resolved(against: SplitPolicy.parameters, section: "split"),
       detector: try checked(raw.detector, .detector),
       threshold: try checked(raw.threshold, .threshold),
       events: try raw.events.resolved(against: EventRule.parameters, section: "events"),
       importance: try raw.importance.map { try checked($0, .importance) },
-      sink: try raw.sink.map { try checked($0, .sink) })
+      sink: try raw.sink.map { try checked($0, .sink) },
+      ensemble: try raw.ensemble.map { members in
+        try members.map {
+          EnsembleMember(detector: try checked($0.detector, .detector), threshold: try checked($0.threshold, .threshold))
+        }
+      })
+    try config.checkEnsemble()
+    return config
   }
 }

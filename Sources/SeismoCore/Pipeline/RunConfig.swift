@@ -25,9 +25,16 @@ public struct PluginChoice: Sendable, Codable, Equatable {
 /// importance: { plugin: permutation }
 /// ```
 ///
-/// `source` and `detector` are required; `threshold` defaults to `percentile`; `importance` and
-/// `sink` are optional; `split` and `events` have no plugin, only the parameters in
-/// `SplitPolicy.parameters` and `EventRule.parameters`.
+/// `source` and `detector` are required; `threshold` defaults to the registry's default rule;
+/// `importance` and `sink` are optional; `split` and `events` have no plugin, only the parameters
+/// in `SplitPolicy.parameters` and `EventRule.parameters`. `ensemble` lists further detectors,
+/// each with its own threshold rule (see `Ensemble`):
+///
+/// ```yaml
+/// ensemble:
+///   - detector:  { plugin: lstm-forecaster, window: 10 }
+///     threshold: { plugin: dynamic }
+/// ```
 /// Every key is checked against the plugin's declared parameters before any work starts; errors
 /// name the key's path and its line in the file.
 public struct RunConfig: Sendable, Codable, Equatable {
@@ -38,11 +45,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var events: Parameters
   public var importance: PluginChoice?
   public var sink: PluginChoice?
+  /// Further detectors flagging alongside `detector`; nil for a single detector (and in configs
+  /// stored before ensembles existed).
+  public var ensemble: [EnsembleMember]?
 
   public init(
     source: PluginChoice, split: Parameters = Parameters(specs: SplitPolicy.parameters), detector: PluginChoice,
     threshold: PluginChoice, events: Parameters = Parameters(specs: EventRule.parameters), importance: PluginChoice? = nil,
-    sink: PluginChoice? = nil
+    sink: PluginChoice? = nil, ensemble: [EnsembleMember]? = nil
   ) {
     self.source = source
     self.split = split
@@ -51,10 +61,16 @@ public struct RunConfig: Sendable, Codable, Equatable {
     self.events = events
     self.importance = importance
     self.sink = sink
+    self.ensemble = ensemble
+  }
+
+  /// Every detector with its threshold rule: `detector` first, then the ensemble's.
+  public var members: [EnsembleMember] {
+    [EnsembleMember(detector: detector, threshold: threshold)] + (ensemble ?? [])
   }
 
   /// The sections a config may have.
-  public static let sectionNames = ["source", "split", "detector", "threshold", "events", "importance", "sink"]
+  public static let sectionNames = ["source", "split", "detector", "threshold", "events", "importance", "sink", "ensemble"]
 
   /// Parses and validates YAML text.
   /// - Parameters:
@@ -103,36 +119,80 @@ public struct RunConfig: Sendable, Codable, Equatable {
           key: name, location: locate(keyNode, origin),
           message: "unknown section\(suggestion(name, sectionNames)); sections are \(sectionNames.joined(separator: ", "))")
       }
-      if case .scalar(let scalar) = valueNode, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
-        sections[name] = []
-        continue
+      if name == "ensemble" {
+        try readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &sections)
+      } else {
+        sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
       }
-      guard case .mapping(let body) = valueNode else {
-        throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a mapping of parameters")
-      }
-      var section: RawSection = []
-      for (k, v) in body {
-        let key = k.string ?? ""
-        if section.contains(where: { $0.key == key }) {
-          throw SeismoError.config(key: "\(name).\(key)", location: locate(k, origin), message: "given twice")
-        }
-        section.append((key, RawValue(node: v, location: locate(v, origin), baseDirectory: baseDirectory)))
-      }
-      sections[name] = section
     }
     return sections
   }
 
+  /// A section's mapping of parameters (an empty value is an empty section).
+  static func readSection(_ node: Node, name: String, origin: String, baseDirectory: String?) throws -> RawSection {
+    if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+      return []
+    }
+    guard case .mapping(let body) = node else {
+      throw SeismoError.config(key: name, location: locate(node, origin), message: "expected a mapping of parameters")
+    }
+    var section: RawSection = []
+    for (k, v) in body {
+      let key = k.string ?? ""
+      if section.contains(where: { $0.key == key }) {
+        throw SeismoError.config(key: "\(name).\(key)", location: locate(k, origin), message: "given twice")
+      }
+      section.append((key, RawValue(node: v, location: locate(v, origin), baseDirectory: baseDirectory)))
+    }
+    return section
+  }
+
+  /// The `ensemble` list: member k (from 1) becomes the sections `ensemble[k].detector` and
+  /// `ensemble[k].threshold`, so every message names the member's key path.
+  static func readEnsemble(
+    _ node: Node, origin: String, baseDirectory: String?, into sections: inout [String: RawSection]
+  ) throws {
+    guard case .sequence(let items) = node, !items.isEmpty else {
+      throw SeismoError.config(
+        key: "ensemble", location: locate(node, origin),
+        message: "expected a list of members, each a mapping with a detector and a threshold")
+    }
+    for (k, item) in items.enumerated() {
+      let member = "ensemble[\(k + 1)]"
+      guard case .mapping(let body) = item else {
+        throw SeismoError.config(
+          key: member, location: locate(item, origin), message: "expected a mapping with a detector and a threshold")
+      }
+      for (keyNode, value) in body {
+        let key = keyNode.string ?? ""
+        guard ["detector", "threshold"].contains(key) else {
+          throw SeismoError.config(
+            key: "\(member).\(key)", location: locate(keyNode, origin),
+            message: "unknown key\(suggestion(key, ["detector", "threshold"])); a member has a detector and a threshold")
+        }
+        sections["\(member).\(key)"] = try readSection(
+          value, name: "\(member).\(key)", origin: origin, baseDirectory: baseDirectory)
+      }
+      guard sections["\(member).detector"] != nil else {
+        throw SeismoError.config(
+          key: "\(member).detector", location: locate(item, origin), message: "missing; choose a detector plugin")
+      }
+    }
+  }
+
   static func apply(override: String, to sections: inout [String: RawSection]) throws {
-    guard let eq = override.firstIndex(of: "="), let dot = override[..<eq].firstIndex(of: ".") else {
+    guard let eq = override.firstIndex(of: "="), let dot = override[..<eq].lastIndex(of: ".") else {
       throw SeismoError.config(key: override, location: "--set", message: "expected section.key=value")
     }
     let section = String(override[..<dot])
     let key = String(override[override.index(after: dot)..<eq])
     let text = String(override[override.index(after: eq)...])
-    guard sectionNames.contains(section) else {
+    // An ensemble member's section (`ensemble[2].detector`) must exist in the file already.
+    let isMember = section.hasPrefix("ensemble[") && sections[section] != nil
+    guard sectionNames.contains(section) && section != "ensemble" || isMember else {
       throw SeismoError.config(
-        key: "\(section).\(key)", location: "--set", message: "unknown section\(suggestion(section, sectionNames))")
+        key: "\(section).\(key)", location: "--set",
+        message: "unknown section\(suggestion(section, sectionNames + sections.keys.filter { $0.hasPrefix("ensemble[") }))")
     }
     let node = (try? Yams.compose(yaml: text)).flatMap { $0 } ?? Node(text)
     let value = RawValue(node: node, location: "--set", baseDirectory: nil)
@@ -184,12 +244,39 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       return chosen
     }
-    return RunConfig(
+    var ensemble: [EnsembleMember] = []
+    while let memberDetector = try choice("ensemble[\(ensemble.count + 1)].detector", .detector, default: nil) {
+      let section = "ensemble[\(ensemble.count + 1)].threshold"
+      let memberThreshold = try choice(section, .threshold, default: registry.defaultThreshold)
+      guard let memberThreshold else {
+        throw SeismoError.config(key: section, location: nil, message: "missing; choose a threshold plugin")
+      }
+      ensemble.append(EnsembleMember(detector: memberDetector, threshold: memberThreshold))
+    }
+    let config = RunConfig(
       source: source, split: split, detector: detector,
       threshold: try threshold(),
       events: try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil),
       importance: try choice("importance", .importance, default: nil),
-      sink: try choice("sink", .sink, default: nil))
+      sink: try choice("sink", .sink, default: nil), ensemble: ensemble.isEmpty ? nil : ensemble)
+    try config.checkEnsemble()
+    return config
+  }
+
+  /// What an ensemble cannot do (yet), refused before any work: importance explains one
+  /// detector, and `min_margin` is a fraction of one rule's cut-off.
+  func checkEnsemble() throws {
+    guard ensemble != nil else { return }
+    if importance != nil {
+      throw SeismoError.config(
+        key: "importance", location: nil,
+        message: "feature importance explains one detector; it is not available with an ensemble")
+    }
+    if events.number("min_margin") > 0 {
+      throw SeismoError.config(
+        key: "events.min_margin", location: nil,
+        message: "not available with an ensemble: its score is already each member's margin over its own cut-off")
+    }
   }
 
   /// Checks each raw value against its spec and fills defaults.

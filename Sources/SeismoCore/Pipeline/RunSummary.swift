@@ -123,6 +123,9 @@ public struct RunSummary: Codable, Sendable {
   public var split: Split
   public var detector: PluginChoice
   public var threshold: Threshold
+  /// The further detectors of an ensemble run (nil otherwise). Such a run's scores are the
+  /// largest margin of any member over its own cut-off, and its cut-off is 0 (`Ensemble`).
+  public var ensemble: [EnsembleMember]?
   // Absent in summaries written before events and causality were recorded.
   public var eventRule: Parameters?
   public var causality: Causality?
@@ -139,7 +142,8 @@ public struct RunSummary: Codable, Sendable {
   public var timings: [String: Double]
 
   enum CodingKeys: String, CodingKey {
-    case source, features, split, detector, threshold, importance, training, anomalies, timings, events, causality, folds
+    case source, features, split, detector, threshold, ensemble, importance, training, anomalies, timings, events
+    case causality, folds
     case eventRule = "event_rule"
     case eventCount = "event_count"
     case timeAxis = "time_axis"
@@ -173,6 +177,7 @@ public struct RunSummary: Codable, Sendable {
       plugin: config.threshold.plugin, parameters: config.threshold.parameters,
       value: run.threshold.isFinite ? run.threshold : nil, constant: run.hasConstantCutoff,
       calibrationScores: run.calibrationScores)
+    ensemble = config.ensemble
     eventRule = config.events
     let lookahead = run.lookahead
     causality = Causality(pointInTime: lookahead == 0, lookaheadRows: lookahead)

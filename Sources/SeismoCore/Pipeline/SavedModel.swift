@@ -20,7 +20,15 @@ public struct SavedModel: Sendable {
   /// Where the model was read from, for errors ("vix.seismo"); nil for a model made in memory.
   public var origin: String?
 
+  /// Why an ensemble run cannot be saved.
+  public static let ensembleError = SeismoError.config(
+    key: "ensemble", location: nil,
+    message:
+      "an ensemble keeps several models, and a model file holds one; drop the model saving (save_model, --save-model) or the ensemble"
+  )
+
   public init(run: RunResult) throws {
+    guard run.config.ensemble == nil else { throw Self.ensembleError }
     guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
     let config = run.config.withoutSecrets  // a model file never holds a password
     self.init(

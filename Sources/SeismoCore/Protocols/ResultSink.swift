@@ -5,8 +5,13 @@ public protocol ResultSink {
   func prepare() throws
 
   func write(_ run: RunResult) throws
+
+  /// Whether `write` also stores the trained model (`SavedModel`), which needs a run of one
+  /// detector.
+  var savesModel: Bool { get }
 }
 
 extension ResultSink {
   public func prepare() throws {}
+  public var savesModel: Bool { false }
 }

@@ -1,0 +1,80 @@
+/// One detector of an ensemble, with the threshold rule that flags its scores.
+public struct EnsembleMember: Sendable, Codable, Equatable {
+  public var detector: PluginChoice
+  public var threshold: PluginChoice
+
+  public init(detector: PluginChoice, threshold: PluginChoice) {
+    self.detector = detector
+    self.threshold = threshold
+  }
+}
+
+/// Several detectors, each flagging with its own threshold rule: a row is flagged when any member
+/// flags it.
+///
+/// Detectors fail on different shapes: a rolling z-score sees a jump out of a quiet stretch, a
+/// forecaster sees a break in a daily pattern. Each member is fitted, scored and thresholded on
+/// its own (its own walk-forward folds), giving score sᵢ(t) and cut-off cᵢ(t). The run's score is
+/// the largest relative margin
+///
+///     m(t) = maxᵢ (sᵢ(t) − cᵢ(t)) / dᵢ(t),   dᵢ(t) = max(|cᵢ(t)|, ŝᵢ),
+///
+/// where ŝᵢ is the mean of member i's first calibration scores (its typical score; 1 when they
+/// are all 0). The run's cut-off is 0, so row t is flagged exactly when some member flags it
+/// (sᵢ(t) > cᵢ(t)); a margin of 1 is a score twice its cut-off. A member takes part in a row once
+/// it has a score and a cut-off there; a row no member takes part in gets margin −1 and no
+/// cut-off. Each row's feature errors are those of the member with the largest margin, so its top
+/// feature is the one that member blames.
+///
+/// Point in time: each member's score and cut-off of row t use rows up to t, and the combination
+/// is row by row, so the ensemble's are too.
+public enum Ensemble {
+  /// One member's output: scores, one cut-off per score, and its typical score ŝ.
+  public struct Flagged {
+    public var scores: Scores
+    public var cutoffs: [Float]
+    public var typicalScore: Float
+
+    public init(scores: Scores, cutoffs: [Float], typicalScore: Float) {
+      self.scores = scores
+      self.cutoffs = cutoffs
+      self.typicalScore = typicalScore
+    }
+  }
+
+  /// The ensemble's margins and cut-offs, from the first row any member scores to the frame's
+  /// last row (every member scores to the end).
+  /// - Precondition: every member's scores end on the same frame row and have the same features.
+  public static func combine(_ members: [Flagged]) -> (scores: Scores, cutoffs: [Float]) {
+    let firstRow = members.map(\.scores.firstRow).min() ?? 0
+    let end = (members.first.map { $0.scores.firstRow + $0.scores.values.count }) ?? 0
+    let f = members.first?.scores.featureCount ?? 0
+    precondition(members.allSatisfy { $0.scores.firstRow + $0.scores.values.count == end && $0.scores.featureCount == f })
+    var margins = [Float](repeating: -1, count: end - firstRow)
+    var cutoffs = [Float](repeating: .infinity, count: end - firstRow)
+    var errors = [Float](repeating: 0, count: (end - firstRow) * f)
+    for row in firstRow..<end {
+      let r = row - firstRow
+      var best: (margin: Float, member: Flagged, index: Int)?
+      var explaining: (member: Flagged, index: Int)?
+      for member in members where row >= member.scores.firstRow {
+        let i = row - member.scores.firstRow
+        if explaining == nil { explaining = (member, i) }
+        let cutoff = member.cutoffs[i]
+        guard cutoff.isFinite else { continue }
+        let scale = max(abs(cutoff), member.typicalScore > 0 ? member.typicalScore : 1)
+        let margin = (member.scores.values[i] - cutoff) / scale
+        if best == nil || margin > best!.margin { best = (margin, member, i) }
+      }
+      if let best {
+        margins[r] = best.margin
+        cutoffs[r] = 0
+        explaining = (best.member, best.index)
+      }
+      if let (member, i) = explaining {
+        errors[r * f..<(r + 1) * f] = member.scores.featureErrors[i * f..<(i + 1) * f]
+      }
+    }
+    return (Scores(firstRow: firstRow, values: margins, featureErrors: errors, featureCount: f), cutoffs)
+  }
+}

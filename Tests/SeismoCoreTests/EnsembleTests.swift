@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import SeismoCore
+
+@Suite struct EnsembleTests {
+  @Test func combineTakesTheLargestMarginAndFlagsWhatAnyMemberFlags() {
+    // Two features. Member a scores rows 1–3, member b rows 2–3 (a longer warm-up).
+    let a = Ensemble.Flagged(
+      scores: Scores(firstRow: 1, values: [2, 5, 1], featureErrors: [1, 0, 0, 5, 1, 0], featureCount: 2),
+      cutoffs: [.infinity, 4, 4], typicalScore: 2)
+    let b = Ensemble.Flagged(
+      scores: Scores(firstRow: 2, values: [3, 1], featureErrors: [7, 0, 0, 9], featureCount: 2),
+      cutoffs: [.infinity, -2], typicalScore: 3)
+    let (scores, cutoffs) = Ensemble.combine([a, b])
+    #expect(scores.firstRow == 1)
+    // Row 1: no member has a cut-off → margin −1, no cut-off, a's errors.
+    // Row 2: a (5 − 4)/max(4, 2) = 0.25; b has no cut-off yet.
+    // Row 3: a (1 − 4)/4 = −0.75; b (1 − (−2))/max(2, 3) = 1 (its typical score is the floor).
+    #expect(scores.values == [-1, 0.25, 1])
+    #expect(cutoffs == [.infinity, 0, 0])
+    #expect(scores.featureErrors == [1, 0, 0, 5, 0, 9], "each row explained by the member with the largest margin")
+    // Flagged (margin > 0) exactly where a member's score is above its own cut-off.
+    #expect(zip(scores.values, cutoffs).map { $0 > $1 } == [false, true, true])
+  }
+
+  @Test func aRowIsFlaggedWhenAnyMemberFlagsIt() throws {
+    let series = #"source: { plugin: constant, series: ["1", "9", "3", "4", "50", "6"] }"# + "\nsplit: { train_fraction: 0.5 }\n"
+    let first = "detector: { plugin: absolute, lag: 1 }\nthreshold: { plugin: fixed, value: 8 }\n"
+    let second = "{ plugin: absolute, lag: 2 }"
+    func run(_ yaml: String) throws -> RunResult {
+      let config = try RunConfig.parse(yaml: series + yaml, origin: "c", registry: testRegistry)
+      var lines: [String] = []
+      let result = try DetectionPipeline(registry: testRegistry, config: config).run(log: { lines.append($0) })
+      #expect(lines.contains { $0.hasPrefix("ensemble of") } == (config.ensemble != nil))
+      return result
+    }
+    let alone = try run(first)
+    #expect(alone.anomalies.map(\.row) == [1, 4])
+    let other = try run("detector: \(second)\nthreshold: { plugin: fixed, value: 5 }\n")
+    #expect(other.anomalies.map(\.row) == [4, 5])
+    let both = try run(first + "ensemble:\n  - detector: \(second)\n    threshold: { plugin: fixed, value: 5 }\n")
+    #expect(both.anomalies.map(\.row) == [1, 4, 5])
+    // Row 1: only the first member scores it: (9 − 8) / max(8, mean of its training scores 9 and 3).
+    #expect(both.scores.firstRow == 1 && both.scores.values.first == 0.125)
+    #expect(both.threshold == 0 && both.cutoffs.allSatisfy { $0 == 0 })
+    #expect(both.detectorState == nil)
+    #expect(throws: SavedModel.ensembleError) { try SavedModel(run: both) }
+  }
+
+  @Test func membersAreReadWithTheirKeyPaths() throws {
+    let head = "source: { plugin: constant }\ndetector: { plugin: absolute }\n"
+    func message(_ yaml: String, overrides: [String] = []) -> String {
+      do {
+        _ = try RunConfig.parse(yaml: head + yaml, origin: "c.yaml", overrides: overrides, registry: testRegistry)
+        return "no error"
+      } catch { return "\(error)" }
+    }
+    let config = try RunConfig.parse(
+      yaml: head
+        + "ensemble:\n  - detector: { plugin: absolute, lag: 3 }\n  - detector: { plugin: absolute, lag: 4 }\n    threshold: { plugin: fixed, value: 2 }\n",
+      origin: "c.yaml", overrides: ["ensemble[1].detector.scale=2"], registry: testRegistry)
+    #expect(config.members.count == 3)
+    #expect(config.ensemble?[0].detector.parameters.integer("lag") == 3)
+    #expect(config.ensemble?[0].detector.parameters.number("scale") == 2, "--set reaches a member")
+    #expect(config.ensemble?[0].threshold.plugin == "percentile", "a member's threshold defaults as the run's does")
+    #expect(config.ensemble?[1].threshold.parameters.number("value") == 2)
+
+    #expect(
+      message("ensemble:\n  - detector: { plugin: absolute, lagg: 3 }\n")
+        == "c.yaml:4:41: ensemble[1].detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode"
+    )
+    #expect(
+      message("ensemble:\n  - detectr: { plugin: absolute }\n")
+        == "c.yaml:4:5: ensemble[1].detectr: unknown key (did you mean 'detector'?); a member has a detector and a threshold")
+    #expect(
+      message("ensemble:\n  - threshold: { plugin: fixed, value: 1 }\n")
+        == "c.yaml:4:5: ensemble[1].detector: missing; choose a detector plugin")
+    #expect(
+      message("ensemble: { detector: { plugin: absolute } }\n")
+        == "c.yaml:3:11: ensemble: expected a list of members, each a mapping with a detector and a threshold")
+    #expect(
+      message("ensemble:\n  - detector: { plugin: absolute }\n", overrides: ["ensemble[2].detector.lag=1"]).contains(
+        "unknown section"))
+    #expect(
+      message("ensemble:\n  - detector: { plugin: absolute }\nevents: { min_margin: 0.5 }\n")
+        == "events.min_margin: not available with an ensemble: its score is already each member's margin over its own cut-off")
+  }
+
+  @Test func storedConfigsKeepTheirMembersAndOlderOnesHaveNone() throws {
+    let config = try RunConfig.parse(
+      yaml:
+        "source: { plugin: constant }\ndetector: { plugin: absolute }\nensemble:\n  - detector: { plugin: absolute, lag: 2 }\n",
+      origin: "c", registry: testRegistry)
+    let json = try JSONEncoder().encode(config)
+    #expect(try RunConfig.stored(json, origin: "job 1", registry: testRegistry) == config)
+    var single = config
+    single.ensemble = nil
+    let older = try JSONEncoder().encode(single)
+    #expect(!String(decoding: older, as: UTF8.self).contains("ensemble"))
+    #expect(try RunConfig.stored(older, origin: "job 2", registry: testRegistry).ensemble == nil)
+  }
+}
