@@ -3,9 +3,11 @@ import PackageDescription
 
 /// Seismo: anomaly detection for multivariate time series.
 ///
-/// Layout: `Sources/` holds the core, the neural-network engine, the C library wrappers and the
-/// CLI; `Plugins/` holds one library target per plugin. A plugin depends on `SeismoCore` (and
-/// `SeismoNN` if it trains), never on another plugin; only `SeismoCLI` knows every plugin.
+/// Layout: `Sources/` holds the support types, the core, the neural-network engine, the glue
+/// that makes networks detectors, the C library wrappers and the CLI; `Plugins/` holds one
+/// library target per plugin. The engine (`SeismoNN`) knows nothing of the domain: it depends on
+/// `SeismoSupport` only, as the core does. A plugin depends on `SeismoCore` (and `SeismoNeural`
+/// if it trains a network), never on another plugin; only `SeismoCLI` knows every plugin.
 let package = Package(
   name: "Seismo",
   platforms: [.macOS(.v13)],
@@ -24,18 +26,25 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
-    // Core: protocols, Frame, windows, scalers, registry, pipeline, errors.
-    .target(name: "SeismoCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // Support: errors, seeded randomness, tensor files, training progress. Foundation only.
+    .target(name: "SeismoSupport"),
+
+    // Core: protocols, Frame, windows, scalers, registry, pipeline (re-exports SeismoSupport).
+    .target(name: "SeismoCore", dependencies: ["SeismoSupport", .product(name: "Yams", package: "Yams")]),
 
     // Neural-network engine: LSTM, Dense, Dropout, RepeatVector, BPTT, Adam, RMSprop, losses.
     // Checked (-O): scripts/bench-unchecked.sh measured -Ounchecked no faster (0.94× on both seed models).
-    .target(name: "SeismoNN", dependencies: ["SeismoCore", "COpenBLAS"]),
+    .target(name: "SeismoNN", dependencies: ["SeismoSupport", "COpenBLAS"]),
+
+    // Glue: a trained network as a detector (state, preprocessing, the shared training parameters).
+    .target(name: "SeismoNeural", dependencies: ["SeismoCore", "SeismoNN"]),
 
     // PostgreSQL: the libpq wrapper and the results schema's migrations (SQL files in sql/).
     .target(name: "SeismoPostgres", dependencies: ["SeismoCore", "CLibPQ", "SeismoSQL"]),
     .target(
       name: "SeismoSQL", path: "sql", exclude: ["README.md", "examples.sql", "market_example.sql"],
-      resources: [.embedInCode("migrations/001_results.sql"), .embedInCode("migrations/002_thresholds_events.sql"),
+      resources: [
+        .embedInCode("migrations/001_results.sql"), .embedInCode("migrations/002_thresholds_events.sql"),
         .embedInCode("migrations/003_calendar_days.sql"), .embedInCode("migrations/004_run_groups.sql"),
         .embedInCode("migrations/005_threshold_versions.sql"), .embedInCode("migrations/006_watch.sql"),
         .embedInCode("migrations/007_jobs.sql"), .embedInCode("migrations/008_score_partitions.sql"),
@@ -49,8 +58,10 @@ let package = Package(
     .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
     .target(name: "RollingZScore", dependencies: ["SeismoCore"], path: "Plugins/RollingZScore"),
     .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
-    .target(name: "LSTMAutoencoder", dependencies: ["SeismoCore", "SeismoNN"], path: "Plugins/LSTMAutoencoder"),
-    .target(name: "LSTMForecaster", dependencies: ["SeismoCore", "SeismoNN"], path: "Plugins/LSTMForecaster"),
+    .target(
+      name: "LSTMAutoencoder", dependencies: ["SeismoCore", "SeismoNN", "SeismoNeural"], path: "Plugins/LSTMAutoencoder"),
+    .target(
+      name: "LSTMForecaster", dependencies: ["SeismoCore", "SeismoNN", "SeismoNeural"], path: "Plugins/LSTMForecaster"),
     .target(name: "PostgresSource", dependencies: ["SeismoCore", "SeismoPostgres"], path: "Plugins/PostgresSource"),
     .target(name: "PostgresSink", dependencies: ["SeismoCore", "SeismoPostgres"], path: "Plugins/PostgresSink"),
 
@@ -68,7 +79,7 @@ let package = Package(
 
     // Tests.
     .testTarget(name: "SeismoCoreTests", dependencies: ["SeismoCore"]),
-    .testTarget(name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoCore"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),

@@ -1,5 +1,6 @@
 import SeismoCore
 import SeismoNN
+import SeismoNeural
 
 /// Flags windows an LSTM autoencoder cannot reconstruct (the S&P 500 seed, for any number of
 /// features).

@@ -1,5 +1,6 @@
 import SeismoCore
 import SeismoNN
+import SeismoNeural
 
 /// Flags rows a stacked-LSTM forecaster failed to predict (the VIX seed; with
 /// `normalization: window` and units [50, 100], the univariate seed).

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-@testable import SeismoCore
 @testable import SeismoNN
+@testable import SeismoSupport
 
 @Suite struct OptimizerTests {
   @Test func adamFirstStepsMatchHandComputation() {

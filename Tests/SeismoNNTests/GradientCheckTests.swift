@@ -1,7 +1,7 @@
 import Testing
 
-@testable import SeismoCore
 @testable import SeismoNN
+@testable import SeismoSupport
 
 /// Backpropagation through time against central finite differences.
 ///

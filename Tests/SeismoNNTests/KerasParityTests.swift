@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-@testable import SeismoCore
 @testable import SeismoNN
+@testable import SeismoSupport
 
 /// Forward outputs of the seed models equal Keras's for the same weights and inputs
 /// (fixture made by scripts/keras_parity.py with TensorFlow 2.21 / Keras 3.15).

@@ -1,7 +1,7 @@
 import Testing
 
-@testable import SeismoCore
 @testable import SeismoNN
+@testable import SeismoSupport
 
 /// FLOP counts against hand-computed ones.
 struct WorkCountTests {

@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 /// The seed models' layer stacks, with every size a parameter.
 public enum Architectures {

@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 /// Keras's default weight initialisers, drawn from a seeded generator.
 public enum Initializers {

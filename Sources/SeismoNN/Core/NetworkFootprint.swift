@@ -1,5 +1,5 @@
 import Foundation
-import SeismoCore
+import SeismoSupport
 
 /// The memory a network needs to train, estimated before anything is allocated: a config or a
 /// model file asking for more than the machine has fails in one line instead of aborting the

@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 extension Sequential {
   /// The parameters as named tensors.

@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 /// A stack of layers applied in order, as Keras's `Sequential`.
 public final class Sequential {

@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 /// A fully connected layer, `y = x·W + b`, applied to every step (Keras's `Dense`, and
 /// `TimeDistributed(Dense)` on sequences).

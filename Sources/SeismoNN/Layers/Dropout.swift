@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 /// Inverted dropout: in training each element is zeroed with probability `rate` and the rest are
 /// scaled by 1 / (1 − rate); in inference it is the identity. Shape-preserving.

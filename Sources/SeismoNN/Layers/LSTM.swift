@@ -1,5 +1,5 @@
 import Foundation
-import SeismoCore
+import SeismoSupport
 
 /// Long short-term memory, as Keras's `LSTM`.
 ///

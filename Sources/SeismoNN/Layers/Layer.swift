@@ -1,4 +1,4 @@
-import SeismoCore
+import SeismoSupport
 
 /// One layer of a `Sequential` model. Shapes: N batch, L steps, D features, H units
 /// (`TimeMajorTensor`); every layer reads and writes time-major `[L, N, ·]`.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import SeismoCore
+import SeismoSupport
 
 /// How `Trainer.fit` runs, with Keras's meanings and defaults.
 public struct TrainingOptions: Sendable {

@@ -1,4 +1,5 @@
 import SeismoCore
+import SeismoNN
 
 /// A detector built on a `FittedNetwork`: saving, restoring and the fitted-before-use check come
 /// from here, so each neural plugin only says how to build its network.

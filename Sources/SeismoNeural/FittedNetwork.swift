@@ -1,5 +1,6 @@
 import Foundation
 import SeismoCore
+import SeismoNN
 
 /// What a neural detector knows after `fit`: the trained network (in its trainer), the
 /// preprocessing fitted on the training rows, and the feature names. Saved as a `DetectorState`:

@@ -1,4 +1,5 @@
 import SeismoCore
+import SeismoNN
 
 /// The training parameters every neural detector declares, with the seed's defaults, and how
 /// they become `TrainingOptions` and an optimizer.
