@@ -9,22 +9,26 @@ import SeismoCore
 /// the same timestamp follow the `duplicates` policy (by default an error naming both lines).
 /// Every error names the file, the line and the column.
 public struct CSVSource: DataSource, ConfigurablePlugin {
+  static let path = Parameter<String>("path", default: nil, isPath: true, help: "the CSV file")
+  static let columns = Parameter<[String]>(
+    "columns", default: [], help: "feature columns by header name; empty: every column but the time column")
+  static let timeColumn = Parameter<String>(
+    "time_column", default: "auto", help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"
+  )
+  static let timeFormat = Parameter<String>(
+    "time_format", default: "iso", help: "iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y")
+  static let delimiter = Parameter<String>("delimiter", default: ",", help: "field separator, one character (use \\t for tab)")
+
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from a CSV file with a header row (libcsv)",
     parameters: [
-      ParameterSpec("path", .path, default: nil, help: "the CSV file"),
-      ParameterSpec(
-        "columns", .textList, default: .textList([]),
-        help: "feature columns by header name; empty: every column but the time column"),
-      ParameterSpec(
-        "time_column", .text, default: .text("auto"),
-        help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"),
-      ParameterSpec(
-        "time_format", .text, default: .text("iso"),
-        help: "iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y"),
-      GapPolicy.parameter,
-      DuplicatePolicy.parameter,
-      ParameterSpec("delimiter", .text, default: .text(","), help: "field separator, one character (use \\t for tab)"),
+      Self.path.spec,
+      Self.columns.spec,
+      Self.timeColumn.spec,
+      Self.timeFormat.spec,
+      GapPolicy.parameter.spec,
+      DuplicatePolicy.parameter.spec,
+      Self.delimiter.spec,
     ])
 
   public let path: String
@@ -35,15 +39,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let delimiter: UInt8
 
   public init(parameters: Parameters) throws {
-    let delimiterText = parameters.text("delimiter") == "\\t" ? "\t" : parameters.text("delimiter")
+    let delimiterText = parameters[Self.delimiter] == "\\t" ? "\t" : parameters[Self.delimiter]
     guard delimiterText.utf8.count == 1, let byte = delimiterText.utf8.first else {
       throw SeismoError.config(key: "source.delimiter", location: nil, message: "expected one character, got '\(delimiterText)'")
     }
-    path = parameters.text("path")
-    request = ColumnRequest(time: parameters.text("time_column"), columns: parameters.textList("columns"))
-    timeParser = TimestampParser(format: parameters.text("time_format"))
-    gaps = try parameters.choice("gaps")
-    duplicates = try parameters.choice("duplicates")
+    path = parameters[Self.path]
+    request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
+    timeParser = TimestampParser(format: parameters[Self.timeFormat])
+    gaps = parameters[GapPolicy.parameter]
+    duplicates = parameters[DuplicatePolicy.parameter]
     delimiter = byte
   }
 

@@ -20,22 +20,26 @@ import SeismoNeural
 /// The first `window − 1` rows are warm-up for the causal attributions. A `transform` other than
 /// `level` makes the model see changes instead of levels and costs one more row of warm-up.
 public final class LSTMAutoencoderDetector: NeuralDetector {
+  static let window = Parameter<Int>("window", 2...10_000, default: 30, help: "rows per window")
+  static let units = Parameter<Int>("units", 1...4096, default: 64, help: "LSTM units of encoder and decoder")
+  static let dropout = Parameter<Double>("dropout", 0...0.95, default: 0.2, help: "dropout rate after each LSTM")
+  static let scaler = Parameter<FeatureScaler.Kind>("scaler", default: .standard, help: "feature scaling fitted on training rows")
+  static let attribution = Parameter<Attribution>(
+    "attribution", default: .lastStep,
+    help:
+      "last_step: mean error of the window ending at the row; last_row: that window's error at the row itself; mean_over_windows (non-causal, uses later rows): the row's error averaged over every window containing it"
+  )
+
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "lstm-autoencoder",
     summary: "LSTM autoencoder; score = reconstruction MAE of the window ending at each row",
     parameters: [
-      ParameterSpec("window", .integer(2...10_000), default: .integer(30), help: "rows per window"),
-      ParameterSpec("units", .integer(1...4096), default: .integer(64), help: "LSTM units of encoder and decoder"),
-      ParameterSpec("dropout", .number(0...0.95), default: .number(0.2), help: "dropout rate after each LSTM"),
-      ParameterSpec(
-        "scaler", .choice(FeatureScaler.Kind.allCases.map(\.rawValue)), default: .text("standard"),
-        help: "feature scaling fitted on training rows"),
-      SeriesTransform.parameter,
-      ParameterSpec(
-        "attribution", .choice(Attribution.allCases.map(\.rawValue)), default: .text(Attribution.lastStep.rawValue),
-        help:
-          "last_step: mean error of the window ending at the row; last_row: that window's error at the row itself; mean_over_windows (non-causal, uses later rows): the row's error averaged over every window containing it"
-      ),
+      LSTMAutoencoderDetector.window.spec,
+      LSTMAutoencoderDetector.units.spec,
+      LSTMAutoencoderDetector.dropout.spec,
+      LSTMAutoencoderDetector.scaler.spec,
+      SeriesTransform.parameter.spec,
+      LSTMAutoencoderDetector.attribution.spec,
     ] + TrainingParameters.specs(epochs: 10, batchSize: 32, shuffle: false, optimizer: .adam, loss: .mae))
 
   public let window: Int
@@ -65,12 +69,12 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
-    window = parameters.integer("window")
-    units = parameters.integer("units")
-    dropout = Float(parameters.number("dropout"))
-    scalerKind = try parameters.choice("scaler")
-    transform = try parameters.choice("transform")
-    attribution = try parameters.choice("attribution")
+    window = parameters[Self.window]
+    units = parameters[Self.units]
+    dropout = Float(parameters[Self.dropout])
+    scalerKind = parameters[Self.scaler]
+    transform = parameters[SeriesTransform.parameter]
+    attribution = parameters[Self.attribution]
   }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {

@@ -14,24 +14,38 @@ import SeismoNeural
 /// units); `window` divides each window and its target by the window's first value, p/p₀ − 1,
 /// as the univariate seed does (errors are then relative changes).
 public final class LSTMForecasterDetector: NeuralDetector {
+  static let window = Parameter<Int>("window", 1...10_000, default: 10, help: "rows of history per forecast")
+  static let units = Parameter<[Int]>(
+    "units", 1...4096, maxCount: 16, default: [64, 32], help: "units of each stacked LSTM (1 to 16 layers)")
+  static let dropout = Parameter<Double>("dropout", 0...0.95, default: 0.2, help: "dropout rate after each LSTM")
+  static let scaler = Parameter<FeatureScaler.Kind>(
+    "scaler", default: .minmax, help: "feature scaling when normalization is scaler")
+
+  static let activation = Parameter<ActivationFunction>(
+    "activation", default: .relu, cases: [.relu, .tanh], help: "LSTM cell activation")
+  static let normalization = Parameter<Normalization>(
+    "normalization", default: .scaler,
+    help: "scaler: feature scaling fitted on training rows; window: p/p0 − 1 per window")
+
+  /// How inputs are brought to a common scale.
+  public enum Normalization: String, CaseIterable, Sendable {
+    /// The scaler fitted on the training rows (`scaler`).
+    case scaler
+    /// Each window divided by its first value, minus 1 (the univariate seed).
+    case window
+  }
+
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "lstm-forecaster",
     summary: "stacked LSTM forecasting the next row; score = forecast MAE",
     parameters: [
-      ParameterSpec("window", .integer(1...10_000), default: .integer(10), help: "rows of history per forecast"),
-      ParameterSpec(
-        "units", .integerList(1...4096, maxCount: 16), default: .integerList([64, 32]),
-        help: "units of each stacked LSTM (1 to 16 layers)"),
-      ParameterSpec(
-        "activation", .choice(["relu", "tanh"]), default: .text("relu"), help: "LSTM cell activation"),
-      ParameterSpec("dropout", .number(0...0.95), default: .number(0.2), help: "dropout rate after each LSTM"),
-      ParameterSpec(
-        "normalization", .choice(["scaler", "window"]), default: .text("scaler"),
-        help: "scaler: feature scaling fitted on training rows; window: p/p0 − 1 per window"),
-      ParameterSpec(
-        "scaler", .choice(FeatureScaler.Kind.allCases.map(\.rawValue)), default: .text("minmax"),
-        help: "feature scaling when normalization is scaler"),
-      SeriesTransform.parameter,
+      LSTMForecasterDetector.window.spec,
+      LSTMForecasterDetector.units.spec,
+      LSTMForecasterDetector.activation.spec,
+      LSTMForecasterDetector.dropout.spec,
+      LSTMForecasterDetector.normalization.spec,
+      LSTMForecasterDetector.scaler.spec,
+      SeriesTransform.parameter.spec,
     ] + TrainingParameters.specs(epochs: 50, batchSize: 32, shuffle: true, optimizer: .adam, loss: .mse))
 
   public let window: Int
@@ -47,16 +61,16 @@ public final class LSTMForecasterDetector: NeuralDetector {
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters
-    window = parameters.integer("window")
-    units = parameters.integerList("units")
+    window = parameters[Self.window]
+    units = parameters[Self.units]
     guard !units.isEmpty else {
       throw SeismoError.config(key: "detector.units", location: nil, message: "expected at least one layer")
     }
-    activation = try parameters.choice("activation")
-    dropout = Float(parameters.number("dropout"))
-    perWindow = parameters.text("normalization") == "window"
-    scalerKind = try parameters.choice("scaler")
-    transform = try parameters.choice("transform")
+    activation = parameters[Self.activation]
+    dropout = Float(parameters[Self.dropout])
+    perWindow = parameters[Self.normalization] == .window
+    scalerKind = parameters[Self.scaler]
+    transform = parameters[SeriesTransform.parameter]
     guard !(perWindow && transform != .level) else {
       throw SeismoError.config(
         key: "detector.transform", location: nil, message: "normalization 'window' works on levels; use transform: level")

@@ -8,20 +8,23 @@ import SeismoCore
 /// result is the mean and (population) standard deviation of the increases, ranked by mean,
 /// largest first. A feature the detector ignores scores about 0.
 public struct PermutationImportance: FeatureImportance, ConfigurablePlugin {
+  static let repeats = Parameter<Int>("repeats", 1...1000, default: 5, help: "shuffles per feature")
+  static let seed = Parameter<Int>("seed", Int.min...Int.max, default: 42, help: "random seed for the shuffles")
+
   public static let descriptor = PluginDescriptor(
     kind: .importance, name: "permutation",
     summary: "increase in mean score when a feature's column is shuffled (seeded, repeated)",
     parameters: [
-      ParameterSpec("repeats", .integer(1...1000), default: .integer(5), help: "shuffles per feature"),
-      ParameterSpec("seed", .integer, default: .integer(42), help: "random seed for the shuffles"),
+      Self.repeats.spec,
+      Self.seed.spec,
     ])
 
   public let repeats: Int
   public let seed: Int
 
   public init(parameters: Parameters) throws {
-    repeats = parameters.integer("repeats")
-    seed = parameters.integer("seed")
+    repeats = parameters[Self.repeats]
+    seed = parameters[Self.seed]
   }
 
   public func explain(_ detector: Detector, on frame: Frame, baseline: Scores) throws -> [FeatureImportanceEntry] {

@@ -6,13 +6,20 @@ import SeismoPostgres
 /// with its per-feature errors (COPY), feature importance and optionally the saved model — all in
 /// one transaction, so a failure (or a lost server) leaves no part of the run behind.
 public struct PostgresSink: ResultSink, ConfigurablePlugin {
+  static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
+  static let saveModel = Parameter<Bool>("save_model", default: false, help: "also store the trained model (bytea)")
+  static let indicator = Parameter<String>(
+    "indicator", default: "", help: "label stored with the run (set per indicator by --each)")
+  static let group = Parameter<String>(
+    "group", default: "", help: "group id stored with the run (set for a whole --each fan-out)")
+
   public static let descriptor = PluginDescriptor(
     kind: .sink, name: "postgres", summary: "write the run into PostgreSQL (schema seismo; run `seismo db migrate` once)",
     parameters: [
-      ParameterSpec("url", .text, default: .text(""), help: "postgresql:// URL or conninfo; empty: PG* environment"),
-      ParameterSpec("save_model", .boolean, default: .boolean(false), help: "also store the trained model (bytea)"),
-      ParameterSpec("indicator", .text, default: .text(""), help: "label stored with the run (set per indicator by --each)"),
-      ParameterSpec("group", .text, default: .text(""), help: "group id stored with the run (set for a whole --each fan-out)"),
+      Self.url.spec,
+      Self.saveModel.spec,
+      Self.indicator.spec,
+      Self.group.spec,
     ])
 
   public let url: String
@@ -21,10 +28,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   public let group: String
 
   public init(parameters: Parameters) throws {
-    url = parameters.text("url")
-    savesModel = parameters.boolean("save_model")
-    indicator = parameters.text("indicator")
-    group = parameters.text("group")
+    url = parameters[Self.url]
+    savesModel = parameters[Self.saveModel]
+    indicator = parameters[Self.indicator]
+    group = parameters[Self.group]
   }
 
   /// Connects and checks the results schema, so a wrong URL, password or missing migration is

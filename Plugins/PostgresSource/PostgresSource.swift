@@ -12,75 +12,116 @@ import SeismoPostgres
 /// rows that share one (repeated or sub-second timestamps) follow `duplicates` as in the CSV
 /// source. An infinite timestamp is refused.
 public struct PostgresSource: DataSource, ConfigurablePlugin {
+  static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
+  static let table = Parameter<String>("table", default: "", help: "table name (exact, quoted); or use query")
+  static let schema = Parameter<String>("schema", default: "public", help: "schema of the table")
+  static let timeColumn = Parameter<String>("time_column", default: "ts", help: "timestamp or date column")
+  static let columns = Parameter<[String]>("columns", default: [], help: "wide: indicator columns; empty: every numeric column")
+  static let symbolColumn = Parameter<String>("symbol_column", default: "symbol", help: "long: the symbol column")
+  static let valueColumn = Parameter<String>("value_column", default: "value", help: "long: the value column")
+  static let symbols = Parameter<[String]>("symbols", default: [], help: "long: symbols to load; empty: all")
+  static let from = Parameter<String>("from", default: "", help: "first timestamp to load (ISO), inclusive")
+  static let to = Parameter<String>("to", default: "", help: "last timestamp to load (ISO), inclusive")
+  static let query = Parameter<String>(
+    "query", default: "", help: "a SELECT instead of a table: first column the time, the others numeric features")
+
+  static let layout = Parameter<Layout>(
+    "layout", default: .wide, help: "wide: a column per indicator; long: rows of (symbol, time, value)")
+
+  /// How the table holds its indicators.
+  public enum Layout: String, CaseIterable, Sendable {
+    /// A column per indicator.
+    case wide
+    /// Rows of (symbol, time, value).
+    case long
+  }
+
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "postgres", summary: "time series from a PostgreSQL table (wide or long) or a SELECT",
     parameters: [
-      ParameterSpec("url", .text, default: .text(""), help: "postgresql:// URL or conninfo; empty: PG* environment"),
-      ParameterSpec("table", .text, default: .text(""), help: "table name (exact, quoted); or use query"),
-      ParameterSpec("schema", .text, default: .text("public"), help: "schema of the table"),
-      ParameterSpec(
-        "layout", .choice(["wide", "long"]), default: .text("wide"),
-        help: "wide: a column per indicator; long: rows of (symbol, time, value)"),
-      ParameterSpec("time_column", .text, default: .text("ts"), help: "timestamp or date column"),
-      ParameterSpec("columns", .textList, default: .textList([]), help: "wide: indicator columns; empty: every numeric column"),
-      ParameterSpec("symbol_column", .text, default: .text("symbol"), help: "long: the symbol column"),
-      ParameterSpec("value_column", .text, default: .text("value"), help: "long: the value column"),
-      ParameterSpec("symbols", .textList, default: .textList([]), help: "long: symbols to load; empty: all"),
-      ParameterSpec("from", .text, default: .text(""), help: "first timestamp to load (ISO), inclusive"),
-      ParameterSpec("to", .text, default: .text(""), help: "last timestamp to load (ISO), inclusive"),
-      ParameterSpec(
-        "query", .text, default: .text(""),
-        help: "a SELECT instead of a table: first column the time, the others numeric features"),
-      GapPolicy.parameter,
-      DuplicatePolicy.parameter,
+      Self.url.spec,
+      Self.table.spec,
+      Self.schema.spec,
+      Self.layout.spec,
+      Self.timeColumn.spec,
+      Self.columns.spec,
+      Self.symbolColumn.spec,
+      Self.valueColumn.spec,
+      Self.symbols.spec,
+      Self.from.spec,
+      Self.to.spec,
+      Self.query.spec,
+      GapPolicy.parameter.spec,
+      DuplicatePolicy.parameter.spec,
     ])
 
-  let p: Parameters
+  let url: String
+  let table: String
+  let schema: String
+  let layout: Layout
+  let timeColumn: String
+  let columns: [String]
+  let symbolColumn: String
+  let valueColumn: String
+  let symbols: [String]
+  let from: String
+  let to: String
+  let query: String
   let gaps: GapPolicy
   let duplicates: DuplicatePolicy
 
   public init(parameters: Parameters) throws {
-    p = parameters
-    gaps = try parameters.choice("gaps")
-    duplicates = try parameters.choice("duplicates")
-    for key in ["columns", "symbols"] {
-      let list = parameters.textList(key)
+    url = parameters[Self.url]
+    table = parameters[Self.table]
+    schema = parameters[Self.schema]
+    layout = parameters[Self.layout]
+    timeColumn = parameters[Self.timeColumn]
+    columns = parameters[Self.columns]
+    symbolColumn = parameters[Self.symbolColumn]
+    valueColumn = parameters[Self.valueColumn]
+    symbols = parameters[Self.symbols]
+    from = parameters[Self.from]
+    to = parameters[Self.to]
+    query = parameters[Self.query]
+    gaps = parameters[GapPolicy.parameter]
+    duplicates = parameters[DuplicatePolicy.parameter]
+    for (key, list) in [("columns", columns), ("symbols", symbols)] {
       if let twice = list.first(where: { name in list.filter { $0 == name }.count > 1 }) {
         throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(twice)' is listed twice")
       }
     }
-    guard parameters.text("table").isEmpty != parameters.text("query").isEmpty else {
+    guard table.isEmpty != query.isEmpty else {
       throw SeismoError.config(key: "source.table", location: nil, message: "give either table or query (exactly one)")
     }
-    for key in ["from", "to"] where !parameters.text(key).isEmpty && TimestampParser().parse(parameters.text(key)) == nil {
-      throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(parameters.text(key))' is not an ISO date")
+    for (key, bound) in [("from", from), ("to", to)] where !bound.isEmpty && TimestampParser().parse(bound) == nil {
+      throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(bound)' is not an ISO date")
     }
   }
 
   var origin: String {
-    p.text("query").isEmpty ? "postgres table \(p.text("schema")).\(p.text("table"))" : "postgres query"
+    self.query.isEmpty ? "postgres table \(self.schema).\(self.table)" : "postgres query"
   }
 
   /// Reads in one READ ONLY transaction (a `query` cannot write, even through functions it
   /// calls) under the connection's lock and statement timeouts, on a connection of the process's
   /// pool: a worker loading one indicator per job opens no new connection per job.
   public func load() throws -> LoadedFrame {
-    try PGConnectionPool.shared.withConnection(p.text("url")) { db in
+    try PGConnectionPool.shared.withConnection(self.url) { db in
       try db.transaction(readOnly: true) { try load(from: db) }
     }
   }
 
   func load(from db: PGConnection) throws -> LoadedFrame {
-    let time = PGConnection.quote(p.text("time_column"))
+    let time = PGConnection.quote(self.timeColumn)
     let range =
       "($1::timestamptz IS NULL OR \(time) >= $1::timestamptz) AND ($2::timestamptz IS NULL OR \(time) <= $2::timestamptz)"
-    let bounds = [p.text("from"), p.text("to")].map { $0.isEmpty ? nil : $0 }
-    let table = PGConnection.qualified(p.text("schema"), p.text("table"))
+    let bounds = [self.from, self.to].map { $0.isEmpty ? nil : $0 }
+    let table = PGConnection.qualified(self.schema, self.table)
     var names: [String]
     var timestamps: [Timestamp]
     var values: [Float]
-    if !p.text("query").isEmpty {
-      let probe = try db.execute("SELECT * FROM (\(p.text("query"))) AS q LIMIT 0")
+    if !self.query.isEmpty {
+      let probe = try db.execute("SELECT * FROM (\(self.query)) AS q LIMIT 0")
       guard probe.columns.count >= 2 else {
         throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
       }
@@ -89,9 +130,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
         + names.map { "q.\(PGConnection.quote($0))::float8" }
       (timestamps, values) = try read(
-        db, "SELECT \(select.joined(separator: ", ")) FROM (\(p.text("query"))) AS q ORDER BY 1", [])
-    } else if p.text("layout") == "wide" {
-      names = p.textList("columns")
+        db, "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1", [])
+    } else if layout == .wide {
+      names = self.columns
       if names.isEmpty { names = try numericColumns(db) }
       let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
       (timestamps, values) = try read(
@@ -169,7 +210,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   /// The table's numeric columns other than the time column, in table order.
   func numericColumns(_ db: PGConnection) throws -> [String] {
-    let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [PGConnection.qualified(p.text("schema"), p.text("table"))])
+    let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [PGConnection.qualified(self.schema, self.table)])
     guard exists.rows.first?.first == "t" else {
       throw SeismoError.invalidInput("\(origin): no such table")
     }
@@ -179,10 +220,10 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       WHERE table_schema = $1 AND table_name = $2 AND column_name <> $3
         AND data_type IN ('double precision', 'real', 'numeric', 'integer', 'bigint', 'smallint')
       ORDER BY ordinal_position
-      """, [p.text("schema"), p.text("table"), p.text("time_column")])
+      """, [self.schema, self.table, self.timeColumn])
     let names = result.rows.compactMap { $0[0] }
     guard !names.isEmpty else {
-      throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(p.text("time_column"))'")
+      throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
     }
     return names
   }
@@ -191,9 +232,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   func readLong(_ db: PGConnection, table: String, time: String, range: String, bounds: [String?]) throws
     -> ([String], [Timestamp], [Float])
   {
-    let wanted = p.textList("symbols")
-    let symbol = PGConnection.quote(p.text("symbol_column"))
-    let value = PGConnection.quote(p.text("value_column"))
+    let wanted = self.symbols
+    let symbol = PGConnection.quote(self.symbolColumn)
+    let value = PGConnection.quote(self.valueColumn)
     let result = try db.execute(
       """
       SELECT extract(epoch from \(time))::float8, \(symbol)::text, \(value)::float8 FROM \(table)

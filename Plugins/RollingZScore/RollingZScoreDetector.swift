@@ -9,15 +9,18 @@ import SeismoCore
 /// changes (see `SeriesTransform`) instead of levels, so it needs one more row of history.
 /// Nothing is learned in `fit`; it only checks there is enough history.
 public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
+  static let window = Parameter<Int>("window", 2...100_000, default: 20, help: "rows of history for mean and std")
+  static let minStd = Parameter<Double>(
+    "min_std", 0...Double.greatestFiniteMagnitude, default: 1e-6,
+    help: "floor on the rolling std, so flat stretches do not divide by zero")
+
   public static let descriptor = PluginDescriptor(
     kind: .detector, name: "rolling-zscore",
     summary: "baseline: |x − rolling mean| / rolling std per feature, max over features",
     parameters: [
-      ParameterSpec("window", .integer(2...100_000), default: .integer(20), help: "rows of history for mean and std"),
-      SeriesTransform.parameter,
-      ParameterSpec(
-        "min_std", .number(0...Double.greatestFiniteMagnitude), default: .number(1e-6),
-        help: "floor on the rolling std, so flat stretches do not divide by zero"),
+      RollingZScoreDetector.window.spec,
+      SeriesTransform.parameter.spec,
+      RollingZScoreDetector.minStd.spec,
     ])
 
   public let window: Int
@@ -25,9 +28,9 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
   public let minStd: Double
 
   public init(parameters: Parameters) throws {
-    window = parameters.integer("window")
-    transform = try parameters.choice("transform")
-    minStd = parameters.number("min_std")
+    window = parameters[Self.window]
+    transform = parameters[SeriesTransform.parameter]
+    minStd = parameters[Self.minStd]
   }
 
   /// Rows of history before the first score.

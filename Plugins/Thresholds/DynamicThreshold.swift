@@ -20,21 +20,27 @@ import SeismoCore
 /// per-row cut-off on the raw score (ε − (1 − α)·eₜ₋₁)/α. Until `min_history` scores are known
 /// there is no cut-off.
 public struct DynamicThreshold: StreamingThreshold, ConfigurablePlugin {
+  static let window = Parameter<Int>("window", 10...1_000_000, default: 2000, help: "smoothed scores ε is chosen on")
+  static let smoothingSpan = Parameter<Int>(
+    "smoothing_span", 1...100_000, default: 30, help: "EWMA span h of the smoothing (1: none)")
+  static let zMin = Parameter<Double>("z_min", 0...100, default: 2.5, help: "smallest z tried in ε = μ + zσ")
+  static let zMax = Parameter<Double>("z_max", 0...100, default: 12, help: "largest z tried")
+  static let zStep = Parameter<Double>("z_step", 0.01...10, default: 0.5, help: "step between the z tried")
+  static let refresh = Parameter<Int>("refresh", 1...1_000_000, default: 100, help: "rows between two choices of ε")
+  static let minHistory = Parameter<Int>(
+    "min_history", 2...1_000_000, default: 300, help: "scores needed before the first cut-off")
+
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "dynamic",
     summary: "adaptive: telemanom's nonparametric dynamic threshold on EWMA-smoothed scores",
     parameters: [
-      ParameterSpec(
-        "window", .integer(10...1_000_000), default: .integer(2000), help: "smoothed scores ε is chosen on"),
-      ParameterSpec(
-        "smoothing_span", .integer(1...100_000), default: .integer(30), help: "EWMA span h of the smoothing (1: none)"),
-      ParameterSpec("z_min", .number(0...100), default: .number(2.5), help: "smallest z tried in ε = μ + zσ"),
-      ParameterSpec("z_max", .number(0...100), default: .number(12), help: "largest z tried"),
-      ParameterSpec("z_step", .number(0.01...10), default: .number(0.5), help: "step between the z tried"),
-      ParameterSpec(
-        "refresh", .integer(1...1_000_000), default: .integer(100), help: "rows between two choices of ε"),
-      ParameterSpec(
-        "min_history", .integer(2...1_000_000), default: .integer(300), help: "scores needed before the first cut-off"),
+      Self.window.spec,
+      Self.smoothingSpan.spec,
+      Self.zMin.spec,
+      Self.zMax.spec,
+      Self.zStep.spec,
+      Self.refresh.spec,
+      Self.minHistory.spec,
     ])
 
   public let window: Int
@@ -44,15 +50,15 @@ public struct DynamicThreshold: StreamingThreshold, ConfigurablePlugin {
   public let minHistory: Int
 
   public init(parameters: Parameters) throws {
-    let low = parameters.number("z_min")
-    let high = parameters.number("z_max")
+    let low = parameters[Self.zMin]
+    let high = parameters[Self.zMax]
     guard low <= high else {
       throw SeismoError.config(key: "threshold.z_min", location: nil, message: "z_min \(low) is above z_max \(high)")
     }
     self.init(
-      window: parameters.integer("window"), smoothingSpan: parameters.integer("smoothing_span"),
-      candidates: Array(stride(from: low, through: high + 1e-9, by: parameters.number("z_step"))),
-      refresh: parameters.integer("refresh"), minHistory: parameters.integer("min_history"))
+      window: parameters[Self.window], smoothingSpan: parameters[Self.smoothingSpan],
+      candidates: Array(stride(from: low, through: high + 1e-9, by: parameters[Self.zStep])),
+      refresh: parameters[Self.refresh], minHistory: parameters[Self.minHistory])
   }
 
   public init(

@@ -18,23 +18,26 @@ import SeismoCore
 /// `min_history` averages are known there is no cut-off (never flagged), like HTM's learning
 /// period. The rule adapts as the series drifts: the distribution is re-estimated at every row.
 public struct LikelihoodThreshold: StreamingThreshold, ConfigurablePlugin {
+  static let shortWindow = Parameter<Int>("short_window", 1...10_000, default: 10, help: "scores averaged for each row")
+  static let longWindow = Parameter<Int>(
+    "long_window", 2...1_000_000, default: 2000, help: "rows of averaged scores whose mean and std define normal")
+  static let minHistory = Parameter<Int>(
+    "min_history", 2...1_000_000, default: 300, help: "averaged scores needed before the first cut-off (HTM's learning period)")
+  static let tailProbability = Parameter<Double>(
+    "tail_probability", 1e-15...0.5, default: 1e-4,
+    help: "flag when the Gaussian tail probability of the short-term mean is below this")
+  static let minStd = Parameter<Double>(
+    "min_std", 0...Double.greatestFiniteMagnitude, default: 1e-6, help: "floor on the trailing std, in score units")
+
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "likelihood",
     summary: "adaptive: HTM anomaly likelihood of the short-term mean score against a trailing window",
     parameters: [
-      ParameterSpec("short_window", .integer(1...10_000), default: .integer(10), help: "scores averaged for each row"),
-      ParameterSpec(
-        "long_window", .integer(2...1_000_000), default: .integer(2000),
-        help: "rows of averaged scores whose mean and std define normal"),
-      ParameterSpec(
-        "min_history", .integer(2...1_000_000), default: .integer(300),
-        help: "averaged scores needed before the first cut-off (HTM's learning period)"),
-      ParameterSpec(
-        "tail_probability", .number(1e-15...0.5), default: .number(1e-4),
-        help: "flag when the Gaussian tail probability of the short-term mean is below this"),
-      ParameterSpec(
-        "min_std", .number(0...Double.greatestFiniteMagnitude), default: .number(1e-6),
-        help: "floor on the trailing std, in score units"),
+      Self.shortWindow.spec,
+      Self.longWindow.spec,
+      Self.minHistory.spec,
+      Self.tailProbability.spec,
+      Self.minStd.spec,
     ])
 
   public let shortWindow: Int
@@ -45,9 +48,9 @@ public struct LikelihoodThreshold: StreamingThreshold, ConfigurablePlugin {
 
   public init(parameters: Parameters) throws {
     self.init(
-      shortWindow: parameters.integer("short_window"), longWindow: parameters.integer("long_window"),
-      minHistory: parameters.integer("min_history"), tailProbability: parameters.number("tail_probability"),
-      minStd: parameters.number("min_std"))
+      shortWindow: parameters[Self.shortWindow], longWindow: parameters[Self.longWindow],
+      minHistory: parameters[Self.minHistory], tailProbability: parameters[Self.tailProbability],
+      minStd: parameters[Self.minStd])
   }
 
   public init(shortWindow: Int, longWindow: Int, minHistory: Int, tailProbability: Double, minStd: Double = 1e-6) {

@@ -12,17 +12,21 @@ import SeismoCore
 /// neural detectors keep out of their gradient steps as validation (`validation_split`, 10 % by
 /// default) — so the cut-off reflects errors on rows the model did not fit.
 public struct PercentileThreshold: Threshold, ConfigurablePlugin {
+  static let percentile = Parameter<Double>("percentile", 0...100, default: 95, help: "p, from 0 to 100")
+  static let calibrateOn = Parameter<Calibration>(
+    "calibrate_on", default: .training,
+    help: "training: every training row's score; holdout: only the last holdout_fraction of them")
+  static let holdoutFraction = Parameter<Double>(
+    "holdout_fraction", 0.01...1, default: 0.1,
+    help: "share of the training rows, from the end, that calibrate with calibrate_on: holdout")
+
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "percentile",
     summary: "the p-th percentile of training (or held-out) scores, linear interpolation as NumPy",
     parameters: [
-      ParameterSpec("percentile", .number(0...100), default: .number(95), help: "p, from 0 to 100"),
-      ParameterSpec(
-        "calibrate_on", .choice(Calibration.allCases.map(\.rawValue)), default: .text(Calibration.training.rawValue),
-        help: "training: every training row's score; holdout: only the last holdout_fraction of them"),
-      ParameterSpec(
-        "holdout_fraction", .number(0.01...1), default: .number(0.1),
-        help: "share of the training rows, from the end, that calibrate with calibrate_on: holdout"),
+      Self.percentile.spec,
+      Self.calibrateOn.spec,
+      Self.holdoutFraction.spec,
     ])
 
   /// Which training scores calibrate.
@@ -36,9 +40,9 @@ public struct PercentileThreshold: Threshold, ConfigurablePlugin {
   public let holdoutFraction: Double
 
   public init(parameters: Parameters) throws {
-    percentile = parameters.number("percentile")
-    calibration = try parameters.choice("calibrate_on")
-    holdoutFraction = parameters.number("holdout_fraction")
+    percentile = parameters[Self.percentile]
+    calibration = parameters[Self.calibrateOn]
+    holdoutFraction = parameters[Self.holdoutFraction]
   }
 
   public init(percentile: Double, calibration: Calibration = .training, holdoutFraction: Double = 0.1) {

@@ -13,23 +13,24 @@ import SeismoCore
 /// every score counts in n. Row t's cut-off uses scores before t only. Scoring a saved model's new
 /// data (no calibration scores) keeps the saved z fixed.
 public struct SPOTThreshold: Threshold, ConfigurablePlugin {
+  static let risk = Parameter<Double>(
+    "risk", 1e-12...0.5, default: 1e-4, help: "probability of a normal score exceeding the cut-off (q)")
+  static let initialQuantile = Parameter<Double>(
+    "initial_quantile", 0.5...0.9999, default: 0.98, help: "quantile of the calibration scores above which scores are peaks (t)")
+
   public static let descriptor = PluginDescriptor(
     kind: .threshold, name: "spot",
     summary: "extreme value: streaming peaks-over-threshold with a generalized Pareto tail (SPOT)",
     parameters: [
-      ParameterSpec(
-        "risk", .number(1e-12...0.5), default: .number(1e-4),
-        help: "probability of a normal score exceeding the cut-off (q)"),
-      ParameterSpec(
-        "initial_quantile", .number(0.5...0.9999), default: .number(0.98),
-        help: "quantile of the calibration scores above which scores are peaks (t)"),
+      Self.risk.spec,
+      Self.initialQuantile.spec,
     ])
 
   public let risk: Double
   public let initialQuantile: Double
 
   public init(parameters: Parameters) throws {
-    self.init(risk: parameters.number("risk"), initialQuantile: parameters.number("initial_quantile"))
+    self.init(risk: parameters[Self.risk], initialQuantile: parameters[Self.initialQuantile])
   }
 
   public init(risk: Double, initialQuantile: Double = 0.98) {

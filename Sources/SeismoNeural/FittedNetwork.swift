@@ -25,8 +25,8 @@ public struct FittedNetwork {
     let options = TrainingParameters.options(parameters)
     try footprint.check(batchSize: options.batchSize, threads: options.threads, what: "this \(detector)")
     return Trainer(
-      model: model(options), loss: try TrainingParameters.loss(parameters),
-      optimizer: try TrainingParameters.optimizer(parameters), options: options)
+      model: model(options), loss: TrainingParameters.loss(parameters),
+      optimizer: TrainingParameters.optimizer(parameters), options: options)
   }
 
   /// Throws unless `frame` has the trained features; `detector` names the plugin in errors.

@@ -70,7 +70,7 @@ import Testing
     let (v, t, outcome) = try apply(.keep, [nan, 1, 2, nan])
     #expect(v.map(\.isNaN) == [true, false, false, true] && t == [0, 1])
     #expect(outcome == GapPolicy.Outcome())
-    guard case .choice(let choices) = GapPolicy.parameter.type else {
+    guard case .choice(let choices) = GapPolicy.parameter.spec.type else {
       Issue.record("gaps is not a choice")
       return
     }

@@ -31,7 +31,13 @@ enum JobConfig {
   /// narrowed to the job's indicator, its sink removed; and whether to keep the model.
   static func claimed(_ json: String, job: Int64, indicator: String?, queueURL: String) throws -> (RunConfig, saveModel: Bool) {
     var config = try RunConfig.stored(Data(json.utf8), origin: "job \(job)", registry: StandardPlugins.registry)
-    let saveModel = config.sink.map { $0.parameters.boolean("save_model") } ?? false
+    let saveModel =
+      try config.sink.map { choice in
+        guard let entry = StandardPlugins.registry.sinks[choice.plugin] else {
+          throw SeismoError.state("sink plugin '\(choice.plugin)' is not registered")
+        }
+        return try entry.make(choice.parameters).savesModel
+      } ?? false
     config.sink = nil
     config = connecting(config, to: queueURL)
     if let indicator { config.source = narrowed(config.source, to: indicator) }

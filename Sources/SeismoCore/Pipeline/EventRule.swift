@@ -16,17 +16,18 @@ public struct EventRule: Sendable, Equatable {
   /// How far, as a fraction of the cut-off's magnitude, one of its rows must clear the cut-off.
   public var minMargin: Double
 
+  static let mergeGap = Parameter<Int>(
+    "merge_gap", 0...1_000_000, default: 0, help: "flags at most this many unflagged rows apart belong to one event")
+  static let minLength = Parameter<Int>(
+    "min_length", 1...1_000_000, default: 1, help: "flagged rows an event needs before it alerts; shorter events are dropped")
+  static let minMargin = Parameter<Double>(
+    "min_margin", 0...1_000_000, default: 0,
+    help: "an event alerts only once a row clears its cut-off by this fraction of the cut-off; events that never do are dropped")
+
   public static let parameters: [ParameterSpec] = [
-    ParameterSpec(
-      "merge_gap", .integer(0...1_000_000), default: .integer(0),
-      help: "flags at most this many unflagged rows apart belong to one event"),
-    ParameterSpec(
-      "min_length", .integer(1...1_000_000), default: .integer(1),
-      help: "flagged rows an event needs before it alerts; shorter events are dropped"),
-    ParameterSpec(
-      "min_margin", .number(0...1_000_000), default: .number(0),
-      help: "an event alerts only once a row clears its cut-off by this fraction of the cut-off; events that never do are dropped"
-    ),
+    Self.mergeGap.spec,
+    Self.minLength.spec,
+    Self.minMargin.spec,
   ]
 
   public init(mergeGap: Int = 0, minLength: Int = 1, minMargin: Double = 0) {
@@ -37,8 +38,8 @@ public struct EventRule: Sendable, Equatable {
 
   public init(parameters: Parameters) {
     self.init(
-      mergeGap: parameters.integer("merge_gap"), minLength: parameters.integer("min_length"),
-      minMargin: parameters.number("min_margin"))
+      mergeGap: parameters[Self.mergeGap], minLength: parameters[Self.minLength],
+      minMargin: parameters[Self.minMargin])
   }
 
   /// One event: indices into the flag array.

@@ -272,7 +272,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         key: "importance", location: nil,
         message: "feature importance explains one detector; it is not available with an ensemble")
     }
-    if events.number("min_margin") > 0 {
+    if events[EventRule.minMargin] > 0 {
       throw SeismoError.config(
         key: "events.min_margin", location: nil,
         message: "not available with an ensemble: its score is already each member's margin over its own cut-off")

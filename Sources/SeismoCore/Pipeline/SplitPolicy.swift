@@ -23,27 +23,32 @@ public struct SplitPolicy: Sendable, Equatable {
     case expanding, rolling
   }
 
+  static let trainFraction = Parameter<Double>(
+    "train_fraction", 0.01...1, default: 0.8,
+    help: "fraction of rows, from the start, used for training (the rest is the test part)")
+  static let trainUntil = Parameter<String>(
+    "train_until", default: "", help: "last training timestamp (ISO date); overrides train_fraction when set")
+  static let maxTrainRows = Parameter<Int>(
+    "max_train_rows", 0...Int(Int32.max), default: 0, help: "at most this many rows train (0: no cap)")
+  static let refitEvery = Parameter<String>(
+    "refit_every", default: "0",
+    help:
+      "walk-forward: refit the detector and threshold on the rows before, every N rows (250) or period (30d, 13w, 6m, 1y); 0: fit once"
+  )
+  static let refitWindow = Parameter<RefitWindow>(
+    "refit_window", default: .expanding,
+    help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)")
+  static let warmStart = Parameter<Bool>(
+    "warm_start", default: false,
+    help: "walk-forward: start each refit from the previous fold's weights (neural detectors) instead of fresh ones")
+
   public static let parameters: [ParameterSpec] = [
-    ParameterSpec(
-      "train_fraction", .number(0.01...1), default: .number(0.8),
-      help: "fraction of rows, from the start, used for training (the rest is the test part)"),
-    ParameterSpec(
-      "train_until", .text, default: .text(""),
-      help: "last training timestamp (ISO date); overrides train_fraction when set"),
-    ParameterSpec(
-      "max_train_rows", .integer(0...Int(Int32.max)), default: .integer(0),
-      help: "at most this many rows train (0: no cap)"),
-    ParameterSpec(
-      "refit_every", .text, default: .text("0"),
-      help:
-        "walk-forward: refit the detector and threshold on the rows before, every N rows (250) or period (30d, 13w, 6m, 1y); 0: fit once"
-    ),
-    ParameterSpec(
-      "refit_window", .choice(RefitWindow.allCases.map(\.rawValue)), default: .text(RefitWindow.expanding.rawValue),
-      help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)"),
-    ParameterSpec(
-      "warm_start", .boolean, default: .boolean(false),
-      help: "walk-forward: start each refit from the previous fold's weights (neural detectors) instead of fresh ones"),
+    Self.trainFraction.spec,
+    Self.trainUntil.spec,
+    Self.maxTrainRows.spec,
+    Self.refitEvery.spec,
+    Self.refitWindow.spec,
+    Self.warmStart.spec,
   ]
 
   public init(
@@ -58,7 +63,7 @@ public struct SplitPolicy: Sendable, Equatable {
   }
 
   public init(parameters: Parameters) throws {
-    let until = parameters.text("train_until")
+    let until = parameters[Self.trainUntil]
     var cut: Timestamp?
     if !until.isEmpty {
       guard let t = TimestampParser().parse(until) else {
@@ -66,11 +71,11 @@ public struct SplitPolicy: Sendable, Equatable {
       }
       cut = t
     }
-    let cap = parameters.integer("max_train_rows")
+    let cap = parameters[Self.maxTrainRows]
     self.init(
-      trainFraction: parameters.number("train_fraction"), trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
-      refitEvery: try RefitInterval(parsing: parameters.text("refit_every")), refitWindow: try parameters.choice("refit_window"))
-    warmStart = parameters.boolean("warm_start")
+      trainFraction: parameters[Self.trainFraction], trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
+      refitEvery: try RefitInterval(parsing: parameters[Self.refitEvery]), refitWindow: parameters[Self.refitWindow])
+    warmStart = parameters[Self.warmStart]
   }
 
   /// The number of leading rows of `frame` that train; at least one row trains.

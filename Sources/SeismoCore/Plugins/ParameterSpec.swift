@@ -40,7 +40,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   public static let positiveInteger = ParameterType.integer(1...Int.max)
   /// A number that fits a Float32 (scores, cut-offs): |x| ≤ 3.4e38.
   public static let float32 = ParameterType.number(float32Range)
-  static let float32Range = -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
+  public static let float32Range = -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
   public static let integerList = ParameterType.integerList(Int.min...Int.max, maxCount: Int.max)
 
   /// `value` as this type stores it, or nil when it has another type or lies out of range.

@@ -48,17 +48,6 @@ public struct Parameters: Sendable, Equatable, Codable {
     return v
   }
 
-  /// A `.choice` parameter as its enum case. Validation only lets declared choices through, but
-  /// parameters read back from a saved model are checked again here: an unknown value is a
-  /// clear error, never a silent fallback to some default.
-  public func choice<T: RawRepresentable>(_ name: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
-    let text = self.text(name)
-    guard let value = T(rawValue: text) else {
-      throw SeismoError.config(key: name, location: nil, message: "'\(text)' is not one of its choices")
-    }
-    return value
-  }
-
   /// These values checked against `specs` again, with defaults for parameters declared since
   /// they were saved: how parameters read back from a model file or a database are trusted.
   /// `section` names them in errors ("detector").

@@ -10,8 +10,8 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable {
   case error, first, last, mean
 
   /// The parameter every source declares for it.
-  public static let parameter = ParameterSpec(
-    "duplicates", .choice(allCases.map(\.rawValue)), default: .text(DuplicatePolicy.error.rawValue),
+  public static let parameter = Parameter<DuplicatePolicy>(
+    "duplicates", default: .error,
     help: "rows with the same timestamp: error, first, last (in file order) or mean of the group")
 
   /// Applies the policy to time-sorted row-major `values` (NaN marks an empty cell); removes the

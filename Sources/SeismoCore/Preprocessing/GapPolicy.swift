@@ -11,8 +11,8 @@ public enum GapPolicy: String, Sendable, CaseIterable {
   case drop, ffill, error, keep
 
   /// The parameter every source declares for it (every policy but `keep`).
-  public static let parameter = ParameterSpec(
-    "gaps", .choice([drop, ffill, error].map(\.rawValue)), default: .text(GapPolicy.ffill.rawValue),
+  public static let parameter = Parameter<GapPolicy>(
+    "gaps", default: .ffill, cases: [.drop, .ffill, .error],
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
   /// The outcome of applying a policy.

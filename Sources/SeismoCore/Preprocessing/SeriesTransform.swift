@@ -11,8 +11,8 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
   case logReturn = "log_return"
 
   /// The parameter every detector declares for it.
-  public static let parameter = ParameterSpec(
-    "transform", .choice(allCases.map(\.rawValue)), default: .text(SeriesTransform.level.rawValue),
+  public static let parameter = Parameter<SeriesTransform>(
+    "transform", default: .level,
     help: "what the detector sees: level (the values), diff (change from the previous row) or log_return (ln(x/x_prev))")
 
   /// Rows lost at the start.
