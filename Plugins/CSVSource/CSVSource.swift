@@ -9,8 +9,8 @@ import SeismoCore
 /// the same timestamp follow the `duplicates` policy (by default an error naming both lines).
 /// Every error names the file, the line and the column.
 public struct CSVSource: DataSource, ConfigurablePlugin {
-  static let path = Parameter<String>("path", default: nil, isPath: true, help: "the CSV file")
-  static let columns = Parameter<[String]>(
+  public static let path = Parameter<String>("path", default: nil, isPath: true, help: "the CSV file")
+  public static let columns = Parameter<[String]>(
     "columns", default: [], help: "feature columns by header name; empty: every column but the time column")
   static let timeColumn = Parameter<String>(
     "time_column", default: "auto", help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"
@@ -37,6 +37,13 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let gaps: GapPolicy
   let duplicates: DuplicatePolicy
   let delimiter: UInt8
+
+  /// One indicator is one column.
+  public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
+    var narrowed = parameters
+    narrowed.set(columns, [indicator])
+    return narrowed
+  }
 
   public init(parameters: Parameters) throws {
     let delimiterText = parameters[Self.delimiter] == "\\t" ? "\t" : parameters[Self.delimiter]

@@ -12,20 +12,21 @@ import SeismoPostgres
 /// rows that share one (repeated or sub-second timestamps) follow `duplicates` as in the CSV
 /// source. An infinite timestamp is refused.
 public struct PostgresSource: DataSource, ConfigurablePlugin {
-  static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
-  static let table = Parameter<String>("table", default: "", help: "table name (exact, quoted); or use query")
-  static let schema = Parameter<String>("schema", default: "public", help: "schema of the table")
+  public static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
+  public static let table = Parameter<String>("table", default: "", help: "table name (exact, quoted); or use query")
+  public static let schema = Parameter<String>("schema", default: "public", help: "schema of the table")
   static let timeColumn = Parameter<String>("time_column", default: "ts", help: "timestamp or date column")
-  static let columns = Parameter<[String]>("columns", default: [], help: "wide: indicator columns; empty: every numeric column")
+  public static let columns = Parameter<[String]>(
+    "columns", default: [], help: "wide: indicator columns; empty: every numeric column")
   static let symbolColumn = Parameter<String>("symbol_column", default: "symbol", help: "long: the symbol column")
   static let valueColumn = Parameter<String>("value_column", default: "value", help: "long: the value column")
-  static let symbols = Parameter<[String]>("symbols", default: [], help: "long: symbols to load; empty: all")
+  public static let symbols = Parameter<[String]>("symbols", default: [], help: "long: symbols to load; empty: all")
   static let from = Parameter<String>("from", default: "", help: "first timestamp to load (ISO), inclusive")
   static let to = Parameter<String>("to", default: "", help: "last timestamp to load (ISO), inclusive")
-  static let query = Parameter<String>(
+  public static let query = Parameter<String>(
     "query", default: "", help: "a SELECT instead of a table: first column the time, the others numeric features")
 
-  static let layout = Parameter<Layout>(
+  public static let layout = Parameter<Layout>(
     "layout", default: .wide, help: "wide: a column per indicator; long: rows of (symbol, time, value)")
 
   /// How the table holds its indicators.
@@ -69,6 +70,14 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   let query: String
   let gaps: GapPolicy
   let duplicates: DuplicatePolicy
+
+  /// A long table's indicator is a symbol, a wide table's a column; a query loads what it selects.
+  public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
+    guard parameters[query].isEmpty else { return nil }
+    var narrowed = parameters
+    narrowed.set(parameters[layout] == .long ? symbols : columns, [indicator])
+    return narrowed
+  }
 
   public init(parameters: Parameters) throws {
     url = parameters[Self.url]

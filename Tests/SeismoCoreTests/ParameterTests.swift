@@ -48,4 +48,13 @@ import Testing
       try Parameters(["file": .text("a"), "shape": .text("flat")]).resolved(against: specs, section: "test")
     }
   }
+
+  @Test func commandsSetAndAskForOnePluginsSetting() {
+    var p = Parameters(specs: [Self.count.spec, Self.shape.spec])
+    p.set(Self.shape, .square)
+    p.set(Self.count, 9)
+    #expect(p[Self.shape] == .square && p.values["count"] == .integer(9))
+    #expect(p.ifDeclared(Self.count) == 9)
+    #expect(p.ifDeclared(Self.file) == nil, "a parameter these do not declare")
+  }
 }

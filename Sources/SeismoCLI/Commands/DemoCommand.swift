@@ -67,7 +67,8 @@ struct DemoCommand: ParsableCommand {
       if !quiet { Console.err("wrote \(out)/market.csv (\(frame.rowCount) days × \(frame.featureCount) indicators)") }
 
       let config = try ConfigFileOptions.load(path: "\(out)/demo.yaml")
-      let (run, _) = try DetectCommand.execute(config, out: "\(out)/run", quiet: quiet)
+      let (run, _) = try DetectCommand.execute(
+        config, registry: StandardPlugins.registry, out: "\(out)/run", quiet: quiet)
       let found = Self.found(injections, in: run)
       Console.out("injected anomalies found: \(found.count) of \(injections.count)")
       for injection in injections {

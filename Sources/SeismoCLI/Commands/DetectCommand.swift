@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVSource
 import Foundation
 import SeismoCore
 
@@ -63,7 +64,8 @@ struct DetectCommand: ParsableCommand {
       let runConfig = try configFile.load()
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
-        let combined = try FanOut.run(runConfig, out: folder, jobs: max(jobs, 1), quiet: quiet, counting: scripting)
+        let combined = try FanOut.run(
+          runConfig, registry: StandardPlugins.registry, out: folder, jobs: max(jobs, 1), quiet: quiet, counting: scripting)
         anomalies = combined.runs.map(\.countedAnomalies).reduce(0, +)
         if scripting.json {
           scripting.printJSON(try FanOut.encoder.encode(combined))
@@ -81,7 +83,8 @@ struct DetectCommand: ParsableCommand {
         return
       }
       if let saveModel { try Self.checkModelPath(saveModel, config: runConfig, out: out, force: force) }
-      let (run, _) = try Self.execute(runConfig, out: out, quiet: quiet, textSummary: !scripting.json)
+      let (run, _) = try Self.execute(
+        runConfig, registry: StandardPlugins.registry, out: out, quiet: quiet, textSummary: !scripting.json)
       if let saveModel {
         try write(SavedModel(run: run).encode(), to: saveModel)
         if !quiet && !scripting.json { Console.out("saved the model to \(saveModel)") }
@@ -103,8 +106,8 @@ struct DetectCommand: ParsableCommand {
     if exists, isDirectory.boolValue {
       throw SeismoError.file(path: path, message: "is a folder; --save-model takes a file name")
     }
-    if config.source.parameters.values["path"] != nil {
-      let input = URL(fileURLWithPath: config.source.parameters.text("path")).standardizedFileURL.resolvingSymlinksInPath()
+    if let data = config.source.parameters.ifDeclared(CSVSource.path) {
+      let input = URL(fileURLWithPath: data).standardizedFileURL.resolvingSymlinksInPath()
       if input.path == target.path {
         throw SeismoError.file(path: path, message: "is the run's input data; save the model under another name")
       }
@@ -126,9 +129,11 @@ struct DetectCommand: ParsableCommand {
   /// Runs `config`, writes the run folder and prints the summary (unless `textSummary` is
   /// false); returns the run and its folder. A given `out` is locked before the work starts, so a
   /// second run into it fails at once.
-  static func execute(_ config: RunConfig, out: String?, quiet: Bool, textSummary: Bool = true) throws -> (RunResult, String) {
+  static func execute(
+    _ config: RunConfig, registry: PluginRegistry, out: String?, quiet: Bool, textSummary: Bool = true
+  ) throws -> (RunResult, String) {
     let staged = try out.map(StagedFolder.init)
-    let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
+    let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
     let run = try pipeline.run(
       observer: progress.observer,
@@ -139,7 +144,7 @@ struct DetectCommand: ParsableCommand {
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
-    if let seconds = try RunOutput.writeSink(run, config: config), let sink = config.sink {
+    if let seconds = try RunOutput.writeSink(run, config: config, registry: registry), let sink = config.sink {
       if !quiet {
         Console.err(
           "wrote run \(run.runID) to the \(sink.plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)"

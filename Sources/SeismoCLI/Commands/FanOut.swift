@@ -52,10 +52,11 @@ enum FanOut {
   }()
 
   /// Runs every indicator; `counting` says which anomalies count for `--fail-on-anomalies`.
-  static func run(_ config: RunConfig, out: String, jobs: Int, quiet: Bool, counting: ScriptingOptions) throws -> Combined {
+  static func run(
+    _ config: RunConfig, registry: PluginRegistry, out: String, jobs: Int, quiet: Bool, counting: ScriptingOptions
+  ) throws -> Combined {
     let started = Date()
     let group = "each-" + RunResult.makeID(at: started)
-    let registry = StandardPlugins.registry
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let staged = try StagedFolder(out)
     try pipeline.validate()
@@ -73,7 +74,8 @@ enum FanOut {
           outcomes.set(
             j,
             indicator(
-              j, of: loaded, config: config, folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
+              j, of: loaded, config: config, registry: registry,
+              folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
               group: group, quiet: quiet, counting: counting))
         }
       }
@@ -90,15 +92,14 @@ enum FanOut {
   /// Runs indicator `j` and writes its run into `folder.staging`; `folder.shown` is where it
   /// will be once the output folder is committed.
   static func indicator(
-    _ j: Int, of loaded: LoadedFrame, config: RunConfig, folder: (staging: String, shown: String), group: String,
-    quiet: Bool, counting: ScriptingOptions
+    _ j: Int, of loaded: LoadedFrame, config: RunConfig, registry: PluginRegistry, folder: (staging: String, shown: String),
+    group: String, quiet: Bool, counting: ScriptingOptions
   ) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
-      let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run(
-        loaded.selecting(feature: j))
+      let run = try DetectionPipeline(registry: registry, config: config).run(loaded.selecting(feature: j))
       try RunOutput.writeFiles(run, into: folder.staging)
-      try RunOutput.writeSink(run, config: config, indicator: name, group: group)
+      try RunOutput.writeSink(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
       if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder.shown))") }
       return Outcome(

@@ -47,14 +47,28 @@ struct ForecastCommand: ParsableCommand {
           key: "detector.plugin", location: configFile.config,
           message: "forecast needs lstm-forecaster, not '\(runConfig.detector.plugin)'")
       }
-      let loaded = try DetectionPipeline(registry: StandardPlugins.registry, config: runConfig).loadSource()
-      let frame = loaded.frame
-      let trainRows = try SplitPolicy(parameters: runConfig.split).trainRows(of: frame)
-      guard trainRows < frame.rowCount else { throw SeismoError.invalidInput("the split leaves no test rows to forecast") }
-      let detector = try LSTMForecasterDetector(parameters: runConfig.detector.parameters)
+      guard runConfig.ensemble == nil, try SplitPolicy(parameters: runConfig.split).refitEvery == nil else {
+        throw SeismoError.config(
+          key: runConfig.ensemble == nil ? "split.refit_every" : "ensemble", location: configFile.config,
+          message: "forecast fits one forecaster once; drop it")
+      }
+      // The detection pipeline loads, splits and fits, exactly as detect would; the fitted model
+      // then forecasts.
       let progress = ProgressLine(quiet: quiet)
-      _ = try detector.fit(frame.rows(0..<trainRows), observer: progress.observer)
+      let run = try DetectionPipeline(registry: StandardPlugins.registry, config: runConfig).run(
+        observer: progress.observer,
+        log: { message in
+          progress.finish()
+          if !quiet { Console.err(message) }
+        })
       progress.finish()
+      let frame = run.frame
+      let trainRows = run.trainRows
+      guard trainRows < frame.rowCount, let state = run.detectorState else {
+        throw SeismoError.invalidInput("the split leaves no test rows to forecast")
+      }
+      let detector = try LSTMForecasterDetector(parameters: runConfig.detector.parameters)
+      try detector.importState(state)
       let forecastMode: LSTMForecasterDetector.ForecastMode =
         switch mode {
         case .point: .pointByPoint

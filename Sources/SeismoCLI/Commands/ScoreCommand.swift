@@ -2,6 +2,7 @@ import ArgumentParser
 import CSVSource
 import Foundation
 import PostgresSink
+import PostgresSource
 import SeismoCore
 import SeismoPostgres
 
@@ -78,11 +79,11 @@ struct ScoreCommand: ParsableCommand {
       if source.plugin != CSVSource.descriptor.name {
         source = PluginChoice(plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
       }
-      source.parameters.set("path", .text(data))
-    } else if let url, source.parameters.values["url"] != nil {
-      source.parameters.set("url", .text(url))
+      source.parameters.set(CSVSource.path, data)
+    } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
+      source.parameters.set(PostgresSource.url, url)
     }
-    if source.plugin == CSVSource.descriptor.name { source.parameters.set("columns", .textList(saved.features)) }
+    if source.plugin == CSVSource.descriptor.name { source.parameters.set(CSVSource.columns, saved.features) }
     return RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
   }
 

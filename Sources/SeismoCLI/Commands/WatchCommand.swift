@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostgresSink
+import PostgresSource
 import SeismoCore
 import SeismoPostgres
 
@@ -119,10 +120,9 @@ struct WatchCommand: ParsableCommand {
   /// `schema.table` of a postgres table source, as the trigger names it; nil for other sources
   /// (every announcement then counts).
   static func table(of source: PluginChoice) -> String? {
-    guard source.plugin == "postgres", let table = source.parameters.values["table"], case .text(let name) = table,
+    guard source.plugin == PostgresSource.descriptor.name, let name = source.parameters.ifDeclared(PostgresSource.table),
       !name.isEmpty
     else { return nil }
-    if case .text(let schema)? = source.parameters.values["schema"] { return "\(schema).\(name)" }
-    return "public.\(name)"
+    return "\(source.parameters.ifDeclared(PostgresSource.schema) ?? "public").\(name)"
   }
 }

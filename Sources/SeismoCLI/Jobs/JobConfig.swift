@@ -1,5 +1,6 @@
 import Foundation
 import PostgresSink
+import PostgresSource
 import SeismoCore
 
 /// How a run config becomes a queued job and a claimed job becomes a run config again.
@@ -23,39 +24,33 @@ enum JobConfig {
   /// `config` with a postgres source that has no connection of its own reading from `url`.
   static func connecting(_ config: RunConfig, to url: String) -> RunConfig {
     var config = config
-    if case .text("")? = config.source.parameters.values["url"] { config.source.parameters.set("url", .text(url)) }
+    if config.source.parameters.ifDeclared(PostgresSource.url) == "" { config.source.parameters.set(PostgresSource.url, url) }
     return config
   }
 
   /// The config of a claimed job, checked again against the current plugins, its source
   /// narrowed to the job's indicator, its sink removed; and whether to keep the model.
-  static func claimed(_ json: String, job: Int64, indicator: String?, queueURL: String) throws -> (RunConfig, saveModel: Bool) {
-    var config = try RunConfig.stored(Data(json.utf8), origin: "job \(job)", registry: StandardPlugins.registry)
+  static func claimed(
+    _ json: String, job: Int64, indicator: String?, queueURL: String, registry: PluginRegistry
+  ) throws -> (RunConfig, saveModel: Bool) {
+    var config = try RunConfig.stored(Data(json.utf8), origin: "job \(job)", registry: registry)
     let saveModel =
       try config.sink.map { choice in
-        guard let entry = StandardPlugins.registry.sinks[choice.plugin] else {
+        guard let entry = registry.sinks[choice.plugin] else {
           throw SeismoError.state("sink plugin '\(choice.plugin)' is not registered")
         }
         return try entry.make(choice.parameters).savesModel
       } ?? false
     config.sink = nil
     config = connecting(config, to: queueURL)
-    if let indicator { config.source = narrowed(config.source, to: indicator) }
+    if let indicator { config.source = narrowed(config.source, to: indicator, registry: registry) }
     return (config, saveModel)
   }
 
-  /// `source` asked to load `indicator` only, when it can say so: a long table through
-  /// `symbols`, a wide table or CSV file through `columns`; a `query` loads what it selects.
-  static func narrowed(_ source: PluginChoice, to indicator: String) -> PluginChoice {
-    var source = source
-    let declared = Set(StandardPlugins.registry.descriptor(.source, named: source.plugin)?.parameters.map(\.name) ?? [])
-    if case .text(let query)? = source.parameters.values["query"], !query.isEmpty { return source }
-    if case .text("long")? = source.parameters.values["layout"], declared.contains("symbols") {
-      source.parameters.set("symbols", .textList([indicator]))
-    } else if declared.contains("columns") {
-      source.parameters.set("columns", .textList([indicator]))
-    }
-    return source
+  /// `source` asked to load `indicator` only, when it can say so (`DataSource.narrowing`).
+  static func narrowed(_ source: PluginChoice, to indicator: String, registry: PluginRegistry) -> PluginChoice {
+    guard let narrowed = registry.sources[source.plugin]?.narrowing(source.parameters, indicator) else { return source }
+    return PluginChoice(plugin: source.plugin, parameters: narrowed)
   }
 
   /// `loaded` cut to the feature named `indicator`.

@@ -43,8 +43,12 @@ final class Worker: @unchecked Sendable {
   private var draining = false
   private var tally = Tally()
 
-  init(settings: Settings) {
+  /// The plugins jobs may name.
+  let registry: PluginRegistry
+
+  init(settings: Settings, registry: PluginRegistry) {
     self.settings = settings
+    self.registry = registry
     let tag = String(UInt32.random(in: 0..<0x10000), radix: 36)
     id = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(tag)"
     var logger = Logger(label: "seismo.worker") { _ in LogfmtLogHandler() }
@@ -138,8 +142,8 @@ final class Worker: @unchecked Sendable {
     let started = Date()
     do {
       let (config, saveModel) = try JobConfig.claimed(
-        claim.config, job: claim.id, indicator: claim.indicator, queueURL: settings.url)
-      let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
+        claim.config, job: claim.id, indicator: claim.indicator, queueURL: settings.url, registry: registry)
+      let pipeline = DetectionPipeline(registry: registry, config: config)
       try pipeline.validate()
       var loaded = try pipeline.loadSource()
       if let indicator = claim.indicator { loaded = try JobConfig.selecting(indicator, in: loaded, job: claim.id) }

@@ -59,7 +59,7 @@ struct WorkerCommand: ParsableCommand {
       let worker = Worker(
         settings: Worker.Settings(
           url: connection.url, concurrency: concurrency, lease: lease, poll: poll, backoff: backoff,
-          exitWhenDone: exitWhenDone))
+          exitWhenDone: exitWhenDone), registry: StandardPlugins.registry)
       Interrupts.drainOnNextSignal { [worker] _ in
         worker.logger.info("stopping: finishing the jobs in hand (signal again to exit now)")
         worker.drain()

@@ -21,11 +21,11 @@ enum RunOutput {
   /// when the sink takes them (an `--each` fan-out sets both).
   /// - Returns: the seconds the write took, or nil without a sink.
   @discardableResult
-  static func writeSink(_ run: RunResult, config: RunConfig, indicator: String? = nil, group: String? = nil) throws
-    -> Double?
-  {
+  static func writeSink(
+    _ run: RunResult, config: RunConfig, registry: PluginRegistry, indicator: String? = nil, group: String? = nil
+  ) throws -> Double? {
     guard var sink = config.sink else { return nil }
-    guard let entry = StandardPlugins.registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
+    guard let entry = registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
     for (name, value) in [("indicator", indicator), ("group", group)] {
       if let value, entry.descriptor.parameters.contains(where: { $0.name == name }) {
         sink.parameters.set(name, .text(value))

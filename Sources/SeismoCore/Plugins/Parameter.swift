@@ -42,6 +42,15 @@ public struct Parameter<Value>: Sendable {
 }
 
 extension Parameters {
+  /// The value of `parameter` when these parameters hold it (nil for a plugin that does not
+  /// declare it): how commands that serve several plugins ask for one plugin's setting.
+  public func ifDeclared<Value>(_ parameter: Parameter<Value>) -> Value? { parameter.value(in: self) }
+
+  /// Sets a declared parameter.
+  public mutating func set<Value>(_ parameter: Parameter<Value>, _ value: Value) {
+    set(parameter.name, parameter.stored(value))
+  }
+
   /// The value of a declared parameter.
   public subscript<Value>(_ parameter: Parameter<Value>) -> Value {
     guard let value = parameter.value(in: self) else {

@@ -7,6 +7,8 @@ public struct PluginRegistry: Sendable {
   public struct Entry<Product>: Sendable {
     public let descriptor: PluginDescriptor
     public let make: @Sendable (Parameters) throws -> Product
+    /// Sources only: `DataSource.narrowing(_:to:)`.
+    public var narrowing: @Sendable (Parameters, String) -> Parameters? = { _, _ in nil }
   }
 
   public private(set) var sources: [String: Entry<any DataSource>] = [:]
@@ -21,7 +23,8 @@ public struct PluginRegistry: Sendable {
   public init() {}
 
   public mutating func register<P: DataSource & ConfigurablePlugin>(source: P.Type) {
-    sources[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+    sources[P.descriptor.name] = Entry(
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, narrowing: { P.narrowing($0, to: $1) })
   }
 
   public mutating func register<P: Detector & ConfigurablePlugin>(detector: P.Type) {

@@ -4,6 +4,15 @@
 /// can say how many cells were filled or rows dropped.
 public protocol DataSource {
   func load() throws -> LoadedFrame
+
+  /// `parameters` changed so the source loads only the indicator (feature) named `indicator`, or
+  /// nil when it cannot say so (it then loads every indicator and the caller selects one). A
+  /// queued job of `--each` loads its own indicator this way.
+  static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters?
+}
+
+extension DataSource {
+  public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
 }
 
 /// A frame and an account of how it was read.
