@@ -235,42 +235,30 @@ struct LabelledRun {
   }
 
   init(folder: String, labels: LabelSet, windowsKey: String?) throws {
-    let run = try RunFolder(folder)
+    let run = RunFolder(folder)
     self.folder = folder
-    summary = run.summary
-    let all = try run.scores(["value_" + (summary.features.first ?? "")], gaps: .error)
-    let scored = try run.scores(["score", "is_anomaly"] + (run.hasAlerts ? ["alert"] : []), gaps: .drop)
-    let rowOf = Dictionary(uniqueKeysWithValues: all.timestamps.enumerated().map { ($1, $0) })
-    var scores = [Float?](repeating: nil, count: all.rowCount)
-    var cutoffs = [Float](repeating: .infinity, count: all.rowCount)
-    // Rows whose cut-off cell is empty (no cut-off yet) are not in this read: they keep infinity.
-    let thresholds = try run.scores(["threshold"], gaps: .drop)
-    for r in 0..<thresholds.rowCount { if let row = rowOf[thresholds.timestamps[r]] { cutoffs[row] = thresholds[r, 0] } }
-    var flags = [Bool](repeating: false, count: all.rowCount)
-    var alerts = [Bool](repeating: false, count: all.rowCount)
-    for r in 0..<scored.rowCount {
-      guard let row = rowOf[scored.timestamps[r]] else { continue }
-      scores[row] = scored[r, 0]
-      flags[row] = scored[r, 1] != 0
-      // Runs written before events existed: every flagged row alerts.
-      alerts[row] = run.hasAlerts ? scored[r, 2] != 0 : flags[row]
-    }
-    self.scores = scores
-    self.cutoffs = cutoffs
-    self.flags = flags
-    self.alerts = alerts
+    summary = try run.summary()
+    let table = try run.scores(summary)
+    scores = try table.require("score", path: run.scoresPath)
+    // An empty cut-off cell: no cut-off yet.
+    cutoffs = try table.require("threshold", path: run.scoresPath).map { $0 ?? .infinity }
+    flags = try table.require("is_anomaly", path: run.scoresPath).map { ($0 ?? 0) != 0 }
+    // Runs written before events existed: every flagged row alerts.
+    alerts = table.column("alert")?.map { ($0 ?? 0) != 0 } ?? flags
     trainRows = summary.split.trainRows
-    let timestamps = all.timestamps
+    let timestamps = table.timestamps
 
     switch labels.shape {
     case .column(let column):
-      let frame = try CSVSource(path: labels.path, columns: [column], timeColumn: run.isIndexed ? "none" : "auto", gaps: .drop)
-        .load().frame
+      let frame = try CSVSource(
+        path: labels.path, columns: [column], timeColumn: summary.isIndexed ? "none" : "auto", gaps: .drop
+      )
+      .load().frame
       let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
       labelled = timestamps.map { marked.contains($0) }
       key = nil
     case .windows(let json):
-      try Self.requireTimeAxis(run, labels: labels.path)
+      try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
       let name = try windowsKey ?? Self.key(for: summary.source.origin, in: json, labels: labels.path)
       guard let windows = json[name] else {
         throw SeismoError.file(
@@ -287,16 +275,16 @@ struct LabelledRun {
       labelled = timestamps.map { t in ranges.contains { $0.contains(t) } }
       key = name
     case .timestamps(let marked):
-      try Self.requireTimeAxis(run, labels: labels.path)
+      try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
       labelled = timestamps.map { marked.contains($0) }
       key = nil
     }
   }
 
-  static func requireTimeAxis(_ run: RunFolder, labels: String) throws {
-    guard !run.isIndexed else {
+  static func requireTimeAxis(_ summary: RunSummary, of folder: String, labels: String) throws {
+    guard !summary.isIndexed else {
       throw SeismoError.invalidInput(
-        "\(run.path) was read with time_column: none, so its rows have numbers, not timestamps, and the labels in \(labels) cannot be matched; give a --label-column CSV with one row per input row"
+        "\(folder) was read with time_column: none, so its rows have numbers, not timestamps, and the labels in \(labels) cannot be matched; give a --label-column CSV with one row per input row"
       )
     }
   }

@@ -25,36 +25,41 @@ struct ReportCommand: ParsableCommand {
 
   /// Reads a run folder back into report data.
   static func read(_ folder: String) throws -> ReportData {
-    let run = try RunFolder(folder)
-    let summary = run.summary
-    let valued = try run.scores(summary.features.map { "value_" + $0 }, gaps: .error)
-    let frame = try Frame(
-      timestamps: valued.timestamps, timeKind: valued.timeKind, featureNames: summary.features, values: valued.values,
-      source: run.scoresPath)
-    let scored = try run.scores(["score", "is_anomaly"] + summary.features.map { "error_" + $0 }, gaps: .drop)
-    let rowOf = Dictionary(uniqueKeysWithValues: frame.timestamps.enumerated().map { ($1, $0) })
-    let f = summary.features.count
-    let scoreRows = try scored.timestamps.map { t in
-      guard let row = rowOf[t] else {
-        throw SeismoError.file(path: run.scoresPath, message: "a scored row has no input values; the file was edited")
+    let run = RunFolder(folder)
+    let summary = try run.summary()
+    let table = try run.scores(summary)
+    let column = { (name: String) in try table.require(name, path: run.scoresPath) }
+    let inputs = try summary.features.map { try column("value_" + $0) }
+    var values: [Float] = []
+    values.reserveCapacity(table.rowCount * inputs.count)
+    for r in 0..<table.rowCount {
+      for cells in inputs {
+        guard let v = cells[r] else {
+          throw SeismoError.data(source: run.scoresPath, line: r + 2, column: nil, message: "an input value is missing")
+        }
+        values.append(v)
       }
-      return row
     }
+    let frame = try Frame(
+      timestamps: table.timestamps, timeKind: table.timeKind, featureNames: summary.features, values: values,
+      source: run.scoresPath)
+    let scoreCells = try column("score")
+    let scoreRows = scoreCells.indices.filter { scoreCells[$0] != nil }
+    let flagCells = try column("is_anomaly")
+    let errors = try summary.features.map { try column("error_" + $0) }
     var data = ReportData(
       runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
-      trainRows: summary.split.trainRows, scoreRows: scoreRows, scores: scored.column(0),
-      topFeatures: (0..<scored.rowCount).map { r in
-        summary.features[(0..<f).max { scored[r, 2 + $0] < scored[r, 2 + $1] } ?? 0]
+      trainRows: summary.split.trainRows, scoreRows: scoreRows, scores: scoreRows.map { scoreCells[$0] ?? 0 },
+      topFeatures: scoreRows.map { r in
+        summary.features[errors.indices.max { (errors[$0][r] ?? 0) < (errors[$1][r] ?? 0) } ?? 0]
       },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,
-      flags: (0..<scored.rowCount).map { scored[$0, 1] != 0 }, history: summary.training.history,
+      flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
-    if !(summary.threshold.constant ?? true), run.hasColumn("threshold") {
-      // Empty cells (no cut-off yet) are dropped here and drawn as none.
-      let cut = try run.scores(["threshold"], gaps: .drop)
-      let cutAt = Dictionary(uniqueKeysWithValues: zip(cut.timestamps, cut.column(0)))
-      data.cutoffs = scored.timestamps.map { cutAt[$0] ?? .infinity }
+    if !(summary.threshold.constant ?? true), let cutoffs = table.column("threshold") {
+      // Empty cells (no cut-off yet) are drawn as none.
+      data.cutoffs = scoreRows.map { cutoffs[$0] ?? .infinity }
     }
     return data
   }

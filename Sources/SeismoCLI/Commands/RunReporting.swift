@@ -28,7 +28,7 @@ enum RunReporting {
       }
     }
     lines.append(
-      "wrote \(directory)/\(RunDirectory.summaryFile), \(directory)/\(RunDirectory.scoresFile) and \(directory)/\(RunOutput.reportFile)"
+      "wrote \(directory)/\(RunFolder.summaryFile), \(directory)/\(RunFolder.scoresFile) and \(directory)/\(RunOutput.reportFile)"
     )
     return lines
   }

@@ -13,7 +13,7 @@ enum RunOutput {
 
   /// Writes the run's files into the existing folder `directory` (a staging folder's part).
   static func writeFiles(_ run: RunResult, into directory: String) throws {
-    try RunDirectory(path: directory).write(run)
+    try RunFolder(directory).write(run)
     try writeReport(ReportData(run), to: directory)
   }
 

@@ -36,7 +36,7 @@ final class StagedFolder {
     var isFolder: ObjCBool = false
     if files.fileExists(atPath: destination, isDirectory: &isFolder) {
       let contents = (try? files.contentsOfDirectory(atPath: destination)) ?? []
-      guard isFolder.boolValue, contents.isEmpty || contents.contains(RunDirectory.summaryFile) else {
+      guard isFolder.boolValue, contents.isEmpty || contents.contains(RunFolder.summaryFile) else {
         lock.release()
         throw SeismoError.file(
           path: destination,

@@ -1,0 +1,212 @@
+import Foundation
+
+/// A run's folder, written and read back: `summary.json` and `scores.csv` (the CLI adds
+/// `report.html`). `detect`, `score` and `--each` write one; `report` and `evaluate` read it.
+///
+/// `scores.csv` has one row per input row: `timestamp, part, score, threshold, is_anomaly, alert`,
+/// then one `value_<feature>` column per feature (the input, as loaded) and one `error_<feature>`
+/// column per feature. `threshold` is that row's own cut-off (empty while an adaptive rule has
+/// none yet); `alert` is 1 on the row where an event alerts (see `EventRule`). Warm-up rows
+/// (before the detector's first score) have empty score, threshold, is_anomaly, alert and error
+/// cells. Each file is written to a temporary name and renamed, so a
+/// failure never leaves a half-written file behind.
+public struct RunFolder: ResultSink {
+  public let path: String
+
+  public init(_ path: String) { self.path = path }
+
+  public static let summaryFile = "summary.json"
+  public static let scoresFile = "scores.csv"
+
+  public var summaryPath: String { "\(path)/\(Self.summaryFile)" }
+  public var scoresPath: String { "\(path)/\(Self.scoresFile)" }
+
+  public func write(_ run: RunResult) throws {
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw SeismoError.file(path: path, message: "cannot create the output folder (\(error.localizedDescription))")
+    }
+    try save(RunSummary(run).jsonData(), as: Self.summaryFile)
+    try save(Data(scoresCSV(run).utf8), as: Self.scoresFile)
+  }
+
+  func scoresCSV(_ run: RunResult) -> String {
+    let frame = run.frame
+    let scores = run.scores
+    let alerts = Set(run.events.map(\.alert))
+    var text = CSVText.line(
+      ["timestamp", "part", "score", "threshold", "is_anomaly", "alert"] + frame.featureNames.map { "value_" + $0 }
+        + frame.featureNames.map { "error_" + $0 })
+    text.reserveCapacity(frame.rowCount * (40 + 12 * frame.featureCount))
+    text += "\n"
+    let blanks = String(repeating: ",", count: frame.featureCount)
+    var cutoff = Float.infinity
+    var cutoffText = ""
+    for row in 0..<frame.rowCount {
+      text += frame.formatTimestamp(frame.timestamps[row])
+      text += row < run.trainRows ? ",train," : ",test,"
+      let i = row - scores.firstRow
+      if i < 0 {
+        text += ",,,"
+      } else {
+        if run.cutoffs[i] != cutoff {  // formatted once per distinct run of cut-offs
+          cutoff = run.cutoffs[i]
+          cutoffText = cutoff.isFinite ? String(cutoff) : ""
+        }
+        text += "\(scores.values[i]),\(cutoffText),\(run.isAnomaly(i) ? 1 : 0),"
+        text += alerts.contains(i) ? "1" : "0"
+      }
+      for f in 0..<frame.featureCount { text += ",\(frame[row, f])" }
+      if i < 0 {
+        text += blanks
+      } else {
+        for f in 0..<frame.featureCount { text += ",\(scores.featureErrors[i * frame.featureCount + f])" }
+      }
+      text += "\n"
+    }
+    return text
+  }
+
+  private func save(_ data: Data, as name: String) throws {
+    let url = URL(fileURLWithPath: path).appendingPathComponent(name)
+    do {
+      try data.write(to: url, options: .atomic)
+    } catch {
+      throw SeismoError.file(path: url.path, message: "cannot write (\(error.localizedDescription))")
+    }
+  }
+
+  // MARK: - Reading
+
+  /// The run's `summary.json`.
+  public func summary() throws -> RunSummary {
+    guard let bytes = FileManager.default.contents(atPath: summaryPath) else {
+      throw SeismoError.file(path: summaryPath, message: "no such file; is \(path) a run folder?")
+    }
+    return try RunSummary.read(from: bytes)
+  }
+
+  /// The run's `scores.csv`, one entry per input row, on the time axis `summary` records.
+  public func scores(_ summary: RunSummary) throws -> ScoresTable {
+    guard let bytes = FileManager.default.contents(atPath: scoresPath) else {
+      throw SeismoError.file(path: scoresPath, message: "no such file; is \(path) a run folder?")
+    }
+    return try ScoresTable(csv: String(decoding: bytes, as: UTF8.self), path: scoresPath, indexed: summary.isIndexed)
+  }
+}
+
+extension RunSummary {
+  /// Whether the run's time axis is row numbers, as summary.json records it (guessed from the
+  /// split's last training timestamp for summaries written before it did).
+  public var isIndexed: Bool {
+    if let axis = timeAxis { return axis == Frame.TimeKind.index.rawValue }
+    return !split.trainEnd.isEmpty && TimestampParser().parse(split.trainEnd) == nil
+  }
+}
+
+/// `scores.csv` read back: its rows in order, each cell a number or empty.
+///
+/// Row i is input row i. On a calendar axis its timestamp is parsed from the file; on a row-number
+/// axis it is i, as a CSV read without a time column numbers its rows, so labels read that way
+/// line up.
+public struct ScoresTable: Sendable {
+  public let timestamps: [Timestamp]
+  public let timeKind: Frame.TimeKind
+  /// Each row's `part`: `train` or `test`.
+  public let parts: [String]
+  private let columns: [String: [Float?]]
+
+  public var rowCount: Int { timestamps.count }
+
+  /// The cells of `name` (nil for an empty cell), or nil when the file has no such column (runs
+  /// written by older versions lack the newer ones).
+  public func column(_ name: String) -> [Float?]? { columns[name] }
+
+  /// The cells of `name`; a missing column is an error naming the file.
+  public func require(_ name: String, path: String) throws -> [Float?] {
+    guard let cells = columns[name] else { throw SeismoError.file(path: path, message: "has no '\(name)' column") }
+    return cells
+  }
+
+  init(csv: String, path: String, indexed: Bool) throws {
+    var lines = csv.split(separator: "\n", omittingEmptySubsequences: true)[...]
+    guard let headerLine = lines.popFirst() else { throw SeismoError.file(path: path, message: "is empty") }
+    let header = Self.fields(headerLine)
+    guard header.count >= 2, header[0] == "timestamp", header[1] == "part" else {
+      throw SeismoError.file(path: path, message: "is not a Seismo scores file (its header starts \(header.prefix(2)))")
+    }
+    let parser = TimestampParser()
+    var timestamps: [Timestamp] = []
+    var parts: [String] = []
+    var cells = [[Float?]](repeating: [], count: header.count - 2)
+    for (i, line) in lines.enumerated() {
+      let fields = Self.fields(line)
+      func fail(_ message: String, column: String? = nil) -> SeismoError {
+        .data(source: path, line: i + 2, column: column, message: message)
+      }
+      guard fields.count == header.count else { throw fail("\(fields.count) fields where the header has \(header.count)") }
+      if indexed {
+        timestamps.append(Timestamp(i))
+      } else {
+        guard let t = parser.parse(fields[0]) else { throw fail("'\(fields[0])' is not a timestamp", column: "timestamp") }
+        timestamps.append(t)
+      }
+      parts.append(fields[1])
+      for k in 2..<fields.count {
+        let text = fields[k]
+        if text.isEmpty {
+          cells[k - 2].append(nil)
+        } else {
+          guard let v = Float(text), v.isFinite else { throw fail("'\(text)' is not a finite number", column: header[k]) }
+          cells[k - 2].append(v)
+        }
+      }
+    }
+    self.timestamps = timestamps
+    self.timeKind = indexed ? .index : .calendar
+    self.parts = parts
+    columns = Dictionary(zip(header.dropFirst(2), cells), uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The fields of one line as `CSVText.line` writes them (RFC 4180 quoting).
+  static func fields(_ line: Substring) -> [String] {
+    guard line.contains("\"") else { return line.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    var fields: [String] = []
+    var field = ""
+    var quoted = false
+    var chars = line.makeIterator()
+    while let c = chars.next() {
+      if quoted {
+        if c == "\"" {
+          if let next = chars.next() {
+            if next == "\"" {
+              field.append("\"")
+            } else {
+              quoted = false
+              if next == "," {
+                fields.append(field)
+                field = ""
+              } else {
+                field.append(next)
+              }
+            }
+          } else {
+            quoted = false
+          }
+        } else {
+          field.append(c)
+        }
+      } else if c == "\"" {
+        quoted = true
+      } else if c == "," {
+        fields.append(field)
+        field = ""
+      } else {
+        field.append(c)
+      }
+    }
+    fields.append(field)
+    return fields
+  }
+}

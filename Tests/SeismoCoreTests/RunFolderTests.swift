@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import SeismoCore
+
+/// One run-folder type: what `write` puts in scores.csv, `scores` reads back row by row.
+@Suite struct RunFolderTests {
+  func folder() throws -> RunFolder {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-runfolder-\(UUID().uuidString)")
+    return RunFolder(url.path)
+  }
+
+  @Test func whatIsWrittenReadsBackRowByRow() throws {
+    // A feature name with a comma and a quote is quoted in the header.
+    let config = try RunConfig.parse(
+      yaml: #"source: { plugin: constant, series: ["1", "2", "3", "4", "50", "6"] }"#
+        + "\ndetector: { plugin: absolute }\nsplit: { train_fraction: 0.5 }",
+      origin: "c", registry: testRegistry)
+    var run = try DetectionPipeline(registry: testRegistry, config: config).run()
+    run.loaded.frame = try Frame(
+      timestamps: run.frame.timestamps, featureNames: [#"vix, "close""#], values: run.frame.values)
+    let folder = try folder()
+    defer { try? FileManager.default.removeItem(atPath: folder.path) }
+    try folder.write(run)
+    let summary = try folder.summary()
+    let table = try folder.scores(summary)
+    #expect(table.rowCount == 6 && table.timeKind == .calendar)
+    #expect(table.timestamps == run.frame.timestamps)
+    #expect(table.parts == ["train", "train", "train", "test", "test", "test"])
+    #expect(table.column("score") == [nil] + run.scores.values.map { Optional($0) }, "warm-up rows are empty")
+    #expect(table.column("is_anomaly") == [nil, 0, 0, 1, 1, 1])
+    #expect(table.column(#"value_vix, "close""#) == [1, 2, 3, 4, 50, 6])
+    #expect(table.column("no_such") == nil)
+    #expect(throws: SeismoError.file(path: folder.scoresPath, message: "has no 'nope' column")) {
+      try table.require("nope", path: folder.scoresPath)
+    }
+  }
+
+  @Test func rowNumbersAndBadCellsAreClear() throws {
+    let folder = try folder()
+    try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder.path) }
+    try "timestamp,part,score\n7,train,\n8,test,0.5\n".write(toFile: folder.scoresPath, atomically: true, encoding: .utf8)
+    let indexed = try ScoresTable(csv: String(contentsOfFile: folder.scoresPath, encoding: .utf8), path: "s.csv", indexed: true)
+    #expect(indexed.timestamps == [0, 1], "row numbers by position, as a CSV without a time column reads")
+    #expect(indexed.column("score") == [nil, 0.5])
+    #expect(throws: SeismoError.data(source: "s.csv", line: 3, column: "score", message: "'x' is not a finite number")) {
+      try ScoresTable(csv: "timestamp,part,score\n2020-01-01,train,1\n2020-01-02,test,x\n", path: "s.csv", indexed: false)
+    }
+    #expect(throws: SeismoError.data(source: "s.csv", line: 2, column: nil, message: "2 fields where the header has 3")) {
+      try ScoresTable(csv: "timestamp,part,score\n2020-01-01,train\n", path: "s.csv", indexed: false)
+    }
+    #expect(
+      throws: SeismoError.file(path: "\(folder.path)/summary.json", message: "no such file; is \(folder.path) a run folder?")
+    ) {
+      try folder.summary()
+    }
+  }
+}
