@@ -104,7 +104,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     let events = Array(zip(run.events, summary.events ?? []))
     if !events.isEmpty {  // one statement for every event: a run can have thousands
       func times(_ row: (EventRule.Event) -> Int) -> String {
-        PGText.array(events.map { String(run.frame.timestamps[run.scores.firstRow + row($0.0)]) })
+        PGText.array(events.map { String(run.frame.timestamps[run.scores.row(row($0.0))]) })
       }
       try db.execute(
         """
@@ -214,7 +214,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       starts.lazy.map { start in
         var copy = start == first ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (70 + 8 * f))
         for i in start..<min(start + rowsPerChunk, count) {
-          let row = scores.firstRow + i
+          let row = scores.row(i)
           copy.row(fields: 9)
           copy.int64(id)
           copy.int32(Int32(row))

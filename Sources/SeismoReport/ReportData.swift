@@ -50,7 +50,7 @@ public struct ReportData: Sendable {
     let indices = run.scores.values.indices
     self.init(
       runID: run.runID, detector: run.config.detector.plugin, thresholdPlugin: run.config.threshold.plugin,
-      frame: run.frame, trainRows: run.trainRows, scoreRows: indices.map { $0 + run.scores.firstRow },
+      frame: run.frame, trainRows: run.trainRows, scoreRows: indices.map(run.scores.row),
       scores: run.scores.values, topFeatures: indices.map { run.frame.featureNames[run.scores.topFeature(at: $0)] },
       threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)

@@ -99,7 +99,7 @@ struct WatchCommand: ParsableCommand {
     let frame = result.frame
     let scores = result.scores
     for i in scores.values.indices where result.isAnomaly(i) {
-      let row = scores.firstRow + i
+      let row = scores.row(i)
       guard appended.lastBefore.map({ frame.timestamps[row] > $0 }) ?? true else { continue }
       let payload: [String: Any] = [
         "run": runID, "indicator": indicator ?? NSNull(), "ts": frame.formatTimestamp(frame.timestamps[row]),

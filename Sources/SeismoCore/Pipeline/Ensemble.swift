@@ -47,9 +47,9 @@ public enum Ensemble {
   /// - Precondition: every member's scores end on the same frame row and have the same features.
   public static func combine(_ members: [Flagged]) -> (scores: Scores, cutoffs: [Float]) {
     let firstRow = members.map(\.scores.firstRow).min() ?? 0
-    let end = (members.first.map { $0.scores.firstRow + $0.scores.values.count }) ?? 0
+    let end = members.first?.scores.rows.upperBound ?? 0
     let f = members.first?.scores.featureCount ?? 0
-    precondition(members.allSatisfy { $0.scores.firstRow + $0.scores.values.count == end && $0.scores.featureCount == f })
+    precondition(members.allSatisfy { $0.scores.rows.upperBound == end && $0.scores.featureCount == f })
     var margins = [Float](repeating: -1, count: end - firstRow)
     var cutoffs = [Float](repeating: .infinity, count: end - firstRow)
     var errors = [Float](repeating: 0, count: (end - firstRow) * f)
@@ -57,8 +57,8 @@ public enum Ensemble {
       let r = row - firstRow
       var best: (margin: Float, member: Flagged, index: Int)?
       var explaining: (member: Flagged, index: Int)?
-      for member in members where row >= member.scores.firstRow {
-        let i = row - member.scores.firstRow
+      for member in members {
+        guard let i = member.scores.index(ofRow: row) else { continue }
         if explaining == nil { explaining = (member, i) }
         let cutoff = member.cutoffs[i]
         guard cutoff.isFinite else { continue }

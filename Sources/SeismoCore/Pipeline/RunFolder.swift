@@ -46,22 +46,22 @@ public struct RunFolder: ResultSink {
     for row in 0..<frame.rowCount {
       text += frame.formatTimestamp(frame.timestamps[row])
       text += row < run.trainRows ? ",train," : ",test,"
-      let i = row - scores.firstRow
-      if i < 0 {
-        text += ",,,"
-      } else {
+      let i = scores.index(ofRow: row)
+      if let i {
         if run.cutoffs[i] != cutoff {  // formatted once per distinct run of cut-offs
           cutoff = run.cutoffs[i]
           cutoffText = cutoff.isFinite ? String(cutoff) : ""
         }
         text += "\(scores.values[i]),\(cutoffText),\(run.isAnomaly(i) ? 1 : 0),"
         text += alerts.contains(i) ? "1" : "0"
+      } else {
+        text += ",,,"
       }
       for f in 0..<frame.featureCount { text += ",\(frame[row, f])" }
-      if i < 0 {
-        text += blanks
-      } else {
+      if let i {
         for f in 0..<frame.featureCount { text += ",\(scores.featureErrors[i * frame.featureCount + f])" }
+      } else {
+        text += blanks
       }
       text += "\n"
     }

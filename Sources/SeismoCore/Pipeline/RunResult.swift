@@ -44,7 +44,7 @@ public struct RunResult: Sendable {
   /// Flagged rows, in time order.
   public var anomalies: [Anomaly] {
     scores.values.indices.filter(isAnomaly).map { i in
-      let row = scores.firstRow + i
+      let row = scores.row(i)
       return Anomaly(
         row: row, timestamp: frame.timestamps[row], score: scores.values[i],
         topFeature: frame.featureNames[scores.topFeature(at: i)], isTraining: row < trainRows)

@@ -198,10 +198,10 @@ public struct RunSummary: Codable, Sendable {
     eventCount = run.events.count
     events = run.events.map { event in
       let peak = (event.start...event.end).max { run.scores.values[$0] < run.scores.values[$1] } ?? event.start
-      let alertRow = run.scores.firstRow + event.alert
+      let alertRow = run.scores.row(event.alert)
       return Event(
-        start: frame.formatTimestamp(frame.timestamps[run.scores.firstRow + event.start]),
-        end: frame.formatTimestamp(frame.timestamps[run.scores.firstRow + event.end]),
+        start: frame.formatTimestamp(frame.timestamps[run.scores.row(event.start)]),
+        end: frame.formatTimestamp(frame.timestamps[run.scores.row(event.end)]),
         alert: frame.formatTimestamp(frame.timestamps[alertRow]), flaggedRows: event.flagged,
         peakScore: run.scores.values[peak], topFeature: frame.featureNames[run.scores.topFeature(at: peak)],
         part: alertRow < run.trainRows ? "train" : "test")

@@ -20,6 +20,15 @@ public struct Scores: Sendable, Equatable {
     self.featureCount = featureCount
   }
 
+  /// Frame rows that have a score: `firstRow ..< firstRow + values.count`.
+  public var rows: Range<Int> { firstRow..<(firstRow + values.count) }
+
+  /// The frame row of scored index `i`.
+  public func row(_ i: Int) -> Int { firstRow + i }
+
+  /// The scored index of frame row `row`; nil for a warm-up row or a row past the last score.
+  public func index(ofRow row: Int) -> Int? { rows.contains(row) ? row - firstRow : nil }
+
   /// The feature with the largest error at scored index `i`.
   public func topFeature(at i: Int) -> Int {
     let row = featureErrors[i * featureCount..<(i + 1) * featureCount]
