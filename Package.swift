@@ -64,6 +64,7 @@ let package = Package(
       name: "LSTMForecaster", dependencies: ["SeismoCore", "SeismoNN", "SeismoNeural"], path: "Plugins/LSTMForecaster"),
     .target(name: "PostgresSource", dependencies: ["SeismoCore", "SeismoPostgres"], path: "Plugins/PostgresSource"),
     .target(name: "PostgresSink", dependencies: ["SeismoCore", "SeismoPostgres"], path: "Plugins/PostgresSink"),
+    .target(name: "HTMLReportSink", dependencies: ["SeismoCore", "SeismoReport"], path: "Plugins/HTMLReportSink"),
 
     // Command-line tool: the library holds the commands (testable), the executable calls it.
     .target(
@@ -71,7 +72,7 @@ let package = Package(
       dependencies: [
         "SeismoCore", "SeismoNN", "SeismoReport", "SeismoPostgres", "CSVSource", "Thresholds", "RollingZScore",
         "PermutationImportance",
-        "LSTMAutoencoder", "LSTMForecaster", "PostgresSource", "PostgresSink",
+        "LSTMAutoencoder", "LSTMForecaster", "PostgresSource", "PostgresSink", "HTMLReportSink",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),

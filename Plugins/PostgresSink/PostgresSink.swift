@@ -8,9 +8,9 @@ import SeismoPostgres
 public struct PostgresSink: ResultSink, ConfigurablePlugin {
   static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
   static let saveModel = Parameter<Bool>("save_model", default: false, help: "also store the trained model (bytea)")
-  static let indicator = Parameter<String>(
+  public static let indicator = Parameter<String>(
     "indicator", default: "", help: "label stored with the run (set per indicator by --each)")
-  static let group = Parameter<String>(
+  public static let group = Parameter<String>(
     "group", default: "", help: "group id stored with the run (set for a whole --each fan-out)")
 
   public static let descriptor = PluginDescriptor(

@@ -1,4 +1,5 @@
 import CSVSource
+import HTMLReportSink
 import LSTMAutoencoder
 import LSTMForecaster
 import PermutationImportance
@@ -26,6 +27,7 @@ public enum StandardPlugins {
     registry.register(threshold: DynamicThreshold.self)
     registry.register(importance: PermutationImportance.self)
     registry.register(sink: PostgresSink.self)
+    registry.register(sink: HTMLReportSink.self)
     return registry
   }()
 }

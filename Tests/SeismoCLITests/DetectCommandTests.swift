@@ -50,6 +50,27 @@ import Testing
     #expect(why.status == 1 && why.stderr.contains("not available with an ensemble"), "\(why.stderr)")
   }
 
+  @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    let run = config.replacingOccurrences(of: "importance: { plugin: permutation, repeats: 2 }", with: "")
+    try scratch.write(
+      "run.yaml", run + "sinks:\n  - { plugin: report, path: reports/a.html }\n  - { plugin: report, path: b.html }\n")
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
+    try #require(result.status == 0, "\(result.stderr)")
+    let folderReport = try scratch.read("out/report.html")
+    #expect(try scratch.read("reports/a.html") == folderReport, "the same report as the run folder's")
+    #expect(try scratch.read("b.html") == folderReport)
+    #expect(result.stderr.contains("to the report sink"))
+    // A folder where the file should go is refused before any work: no run folder appears.
+    try FileManager.default.createDirectory(
+      at: scratch.url.appendingPathComponent("taken.html"), withIntermediateDirectories: true)
+    try scratch.write("bad.yaml", run + "sinks:\n  - { plugin: report, path: taken.html }\n")
+    let refused = try CLI.run(["detect", "bad.yaml", "--out", "never"], in: scratch.url)
+    #expect(refused.status == 1 && refused.stderr.contains("taken.html: is a folder"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("never").path))
+  }
+
   @Test func writesSummaryAndScoresWithTheRightContent() throws {
     let scratch = try Scratch()
     let spikes = [100, 250, 320]

@@ -28,10 +28,10 @@ import Testing
     let config = RunConfig(
       source: source, detector: PluginChoice(plugin: "d", parameters: Parameters()),
       threshold: PluginChoice(plugin: "t", parameters: Parameters()),
-      sink: PluginChoice(plugin: "postgres", parameters: Parameters(["url": .text("host=h password=s3cret")])))
+      sinks: [PluginChoice(plugin: "postgres", parameters: Parameters(["url": .text("host=h password=s3cret")]))])
     let stored = config.withoutSecrets
     #expect(stored.source.parameters.text("url") == "postgresql://u@h/db" && stored.source.parameters.text("table") == "t")
-    #expect(stored.sink?.parameters.text("url") == "host=h")
+    #expect(stored.sinks.first?.parameters.text("url") == "host=h")
     #expect(config.source.parameters.text("url") == "postgresql://u:s3cret@h/db", "the run itself keeps what it connects with")
   }
 }

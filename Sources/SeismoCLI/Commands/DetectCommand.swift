@@ -144,12 +144,10 @@ struct DetectCommand: ParsableCommand {
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
-    if let seconds = try RunOutput.writeSink(run, config: config, registry: registry), let sink = config.sink {
-      if !quiet {
-        Console.err(
-          "wrote run \(run.runID) to the \(sink.plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)"
-        )
-      }
+    for (plugin, seconds) in try RunOutput.writeSinks(run, config: config, registry: registry) where !quiet {
+      Console.err(
+        "wrote run \(run.runID) to the \(plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)"
+      )
     }
     if !quiet && textSummary { RunReporting.lines(for: run, directory: directory).forEach(Console.out) }
     return (run, directory)

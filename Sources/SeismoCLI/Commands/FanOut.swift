@@ -99,7 +99,7 @@ enum FanOut {
     do {
       let run = try DetectionPipeline(registry: registry, config: config).run(loaded.selecting(feature: j))
       try RunOutput.writeFiles(run, into: folder.staging)
-      try RunOutput.writeSink(run, config: config, registry: registry, indicator: name, group: group)
+      try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
       if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder.shown))") }
       return Outcome(

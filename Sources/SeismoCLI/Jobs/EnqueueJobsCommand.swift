@@ -54,7 +54,7 @@ struct EnqueueJobsCommand: ParsableCommand {
       let parsed = try configFile.load()
       let stored = try JobConfig.stored(parsed)
       var checked = JobConfig.connecting(parsed, to: connection.url)
-      checked.sink = nil
+      checked.sinks = []
       let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: checked)
       try pipeline.validate()
       var indicators = indicator

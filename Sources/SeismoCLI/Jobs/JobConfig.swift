@@ -11,7 +11,7 @@ import SeismoCore
 enum JobConfig {
   /// `config` as it is stored in `seismo.jobs.config`: no passwords, no sink other than postgres.
   static func stored(_ config: RunConfig) throws -> String {
-    if let sink = config.sink, sink.plugin != PostgresSink.descriptor.name {
+    if let sink = config.sinks.first(where: { $0.plugin != PostgresSink.descriptor.name }) {
       throw SeismoError.config(
         key: "sink.plugin", location: nil,
         message: "a job writes its results to the queue's database; remove the '\(sink.plugin)' sink")
@@ -34,14 +34,13 @@ enum JobConfig {
     _ json: String, job: Int64, indicator: String?, queueURL: String, registry: PluginRegistry
   ) throws -> (RunConfig, saveModel: Bool) {
     var config = try RunConfig.stored(Data(json.utf8), origin: "job \(job)", registry: registry)
-    let saveModel =
-      try config.sink.map { choice in
-        guard let entry = registry.sinks[choice.plugin] else {
-          throw SeismoError.state("sink plugin '\(choice.plugin)' is not registered")
-        }
-        return try entry.make(choice.parameters).savesModel
-      } ?? false
-    config.sink = nil
+    let saveModel = try config.sinks.contains { choice in
+      guard let entry = registry.sinks[choice.plugin] else {
+        throw SeismoError.state("sink plugin '\(choice.plugin)' is not registered")
+      }
+      return try entry.make(choice.parameters).savesModel
+    }
+    config.sinks = []
     config = connecting(config, to: queueURL)
     if let indicator { config.source = narrowed(config.source, to: indicator, registry: registry) }
     return (config, saveModel)

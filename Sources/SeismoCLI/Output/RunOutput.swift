@@ -1,4 +1,6 @@
 import Foundation
+import HTMLReportSink
+import PostgresSink
 import SeismoCore
 import SeismoReport
 
@@ -14,29 +16,29 @@ enum RunOutput {
   /// Writes the run's files into the existing folder `directory` (a staging folder's part).
   static func writeFiles(_ run: RunResult, into directory: String) throws {
     try RunFolder(directory).write(run)
-    try writeReport(ReportData(run), to: directory)
+    try HTMLReportSink(path: "\(directory)/\(reportFile)").write(run)
   }
 
-  /// Writes `run` to the config's sink, if it has one, labelled with `indicator` and `group`
-  /// when the sink takes them (an `--each` fan-out sets both).
-  /// - Returns: the seconds the write took, or nil without a sink.
+  /// Writes `run` to each of the config's sinks in order, labelled with `indicator` and `group`
+  /// when a sink takes them (an `--each` fan-out sets both).
+  /// - Returns: each sink's plugin name and the seconds its write took.
   @discardableResult
-  static func writeSink(
+  static func writeSinks(
     _ run: RunResult, config: RunConfig, registry: PluginRegistry, indicator: String? = nil, group: String? = nil
-  ) throws -> Double? {
-    guard var sink = config.sink else { return nil }
-    guard let entry = registry.sinks[sink.plugin] else { throw SeismoError.state("no sink '\(sink.plugin)'") }
-    for (name, value) in [("indicator", indicator), ("group", group)] {
-      if let value, entry.descriptor.parameters.contains(where: { $0.name == name }) {
-        sink.parameters.set(name, .text(value))
+  ) throws -> [(plugin: String, seconds: Double)] {
+    try config.sinks.map { choice in
+      guard let entry = registry.sinks[choice.plugin] else { throw SeismoError.state("no sink '\(choice.plugin)'") }
+      var parameters = choice.parameters
+      for (label, value) in [(PostgresSink.indicator, indicator), (PostgresSink.group, group)] {
+        if let value, parameters.ifDeclared(label) != nil { parameters.set(label, value) }
       }
+      let started = Date()
+      try entry.make(parameters).write(run)
+      return (choice.plugin, Date().timeIntervalSince(started))
     }
-    let started = Date()
-    try entry.make(sink.parameters).write(run)
-    return Date().timeIntervalSince(started)
   }
 
   static func writeReport(_ data: ReportData, to directory: String) throws {
-    try SeismoCLI.write(Data(HTMLReport.render(data).utf8), to: "\(directory)/\(reportFile)")
+    try HTMLReportSink(path: "\(directory)/\(reportFile)").write(data)
   }
 }

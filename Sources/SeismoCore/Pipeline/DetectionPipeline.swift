@@ -257,7 +257,7 @@ public struct DetectionPipeline {
       _ = try make(registry.thresholds, member.threshold)
     }
     if let importance = config.importance { _ = try make(registry.importances, importance) }
-    if let choice = config.sink {
+    for choice in config.sinks {
       let sink = try make(registry.sinks, choice)
       if sink.savesModel, config.ensemble != nil { throw SavedModel.ensembleError }
       try sink.prepare()

@@ -34,7 +34,7 @@ extension RunConfig {
       threshold: try checked(raw.threshold, .threshold),
       events: try raw.events.resolved(against: EventRule.parameters, section: "events"),
       importance: try raw.importance.map { try checked($0, .importance) },
-      sink: try raw.sink.map { try checked($0, .sink) },
+      sinks: try raw.sinks.map { try checked($0, .sink) },
       ensemble: try raw.ensemble.map { members in
         try members.map {
           EnsembleMember(detector: try checked($0.detector, .detector), threshold: try checked($0.threshold, .threshold))

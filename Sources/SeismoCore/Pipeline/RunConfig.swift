@@ -26,7 +26,7 @@ public struct PluginChoice: Sendable, Codable, Equatable {
 /// ```
 ///
 /// `source` and `detector` are required; `threshold` defaults to the registry's default rule;
-/// `importance` and `sink` are optional; `split` and `events` have no plugin, only the parameters
+/// `importance` and the sinks (`sink:` one, or `sinks:` a list) are optional; `split` and `events` have no plugin, only the parameters
 /// in `SplitPolicy.parameters` and `EventRule.parameters`. `ensemble` lists further detectors,
 /// each with its own threshold rule (see `Ensemble`):
 ///
@@ -44,7 +44,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public var threshold: PluginChoice
   public var events: Parameters
   public var importance: PluginChoice?
-  public var sink: PluginChoice?
+  /// Where the run is written besides its folder, in order (`sink:` or `sinks:`).
+  public var sinks: [PluginChoice]
   /// Further detectors flagging alongside `detector`; nil for a single detector (and in configs
   /// stored before ensembles existed).
   public var ensemble: [EnsembleMember]?
@@ -52,7 +53,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
   public init(
     source: PluginChoice, split: Parameters = Parameters(specs: SplitPolicy.parameters), detector: PluginChoice,
     threshold: PluginChoice, events: Parameters = Parameters(specs: EventRule.parameters), importance: PluginChoice? = nil,
-    sink: PluginChoice? = nil, ensemble: [EnsembleMember]? = nil
+    sinks: [PluginChoice] = [], ensemble: [EnsembleMember]? = nil
   ) {
     self.source = source
     self.split = split
@@ -60,7 +61,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     self.threshold = threshold
     self.events = events
     self.importance = importance
-    self.sink = sink
+    self.sinks = sinks
     self.ensemble = ensemble
   }
 
@@ -70,7 +71,39 @@ public struct RunConfig: Sendable, Codable, Equatable {
   }
 
   /// The sections a config may have.
-  public static let sectionNames = ["source", "split", "detector", "threshold", "events", "importance", "sink", "ensemble"]
+  public static let sectionNames = [
+    "source", "split", "detector", "threshold", "events", "importance", "sink", "sinks", "ensemble",
+  ]
+
+  enum CodingKeys: String, CodingKey {
+    case source, split, detector, threshold, events, importance, sinks, ensemble
+    /// Configs stored before `sinks` held at most one.
+    case sink
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      source: try c.decode(PluginChoice.self, forKey: .source), split: try c.decode(Parameters.self, forKey: .split),
+      detector: try c.decode(PluginChoice.self, forKey: .detector),
+      threshold: try c.decode(PluginChoice.self, forKey: .threshold), events: try c.decode(Parameters.self, forKey: .events),
+      importance: try c.decodeIfPresent(PluginChoice.self, forKey: .importance),
+      sinks: try c.decodeIfPresent([PluginChoice].self, forKey: .sinks)
+        ?? (try c.decodeIfPresent(PluginChoice.self, forKey: .sink)).map { [$0] } ?? [],
+      ensemble: try c.decodeIfPresent([EnsembleMember].self, forKey: .ensemble))
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(source, forKey: .source)
+    try c.encode(split, forKey: .split)
+    try c.encode(detector, forKey: .detector)
+    try c.encode(threshold, forKey: .threshold)
+    try c.encode(events, forKey: .events)
+    try c.encodeIfPresent(importance, forKey: .importance)
+    if !sinks.isEmpty { try c.encode(sinks, forKey: .sinks) }
+    try c.encodeIfPresent(ensemble, forKey: .ensemble)
+  }
 
   /// Parses and validates YAML text.
   /// - Parameters:
@@ -121,6 +154,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       if name == "ensemble" {
         try readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &sections)
+      } else if name == "sinks" {
+        guard case .sequence(let items) = valueNode else {
+          throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a list of sinks")
+        }
+        for (k, item) in items.enumerated() {
+          sections["sinks[\(k + 1)]"] = try readSection(
+            item, name: "sinks[\(k + 1)]", origin: origin, baseDirectory: baseDirectory)
+        }
       } else {
         sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
       }
@@ -187,12 +228,11 @@ public struct RunConfig: Sendable, Codable, Equatable {
     let section = String(override[..<dot])
     let key = String(override[override.index(after: dot)..<eq])
     let text = String(override[override.index(after: eq)...])
-    // An ensemble member's section (`ensemble[2].detector`) must exist in the file already.
-    let isMember = section.hasPrefix("ensemble[") && sections[section] != nil
-    guard sectionNames.contains(section) && section != "ensemble" || isMember else {
+    // A list item's section (`ensemble[2].detector`, `sinks[1]`) must exist in the file already.
+    let listed = sections.keys.filter { $0.contains("[") }
+    guard sectionNames.contains(section) && !["ensemble", "sinks"].contains(section) || listed.contains(section) else {
       throw SeismoError.config(
-        key: "\(section).\(key)", location: "--set",
-        message: "unknown section\(suggestion(section, sectionNames + sections.keys.filter { $0.hasPrefix("ensemble[") }))")
+        key: "\(section).\(key)", location: "--set", message: "unknown section\(suggestion(section, sectionNames + listed))")
     }
     let node = (try? Yams.compose(yaml: text)).flatMap { $0 } ?? Node(text)
     let value = RawValue(node: node, location: "--set", baseDirectory: nil)
@@ -244,6 +284,17 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       return chosen
     }
+    func sinks() throws -> [PluginChoice] {
+      if let one = try choice("sink", .sink, default: nil) {
+        guard sections["sinks[1]"] == nil else {
+          throw SeismoError.config(key: "sinks", location: nil, message: "give sink (one) or sinks (a list), not both")
+        }
+        return [one]
+      }
+      var listed: [PluginChoice] = []
+      while let next = try choice("sinks[\(listed.count + 1)]", .sink, default: nil) { listed.append(next) }
+      return listed
+    }
     var ensemble: [EnsembleMember] = []
     while let memberDetector = try choice("ensemble[\(ensemble.count + 1)].detector", .detector, default: nil) {
       let section = "ensemble[\(ensemble.count + 1)].threshold"
@@ -258,7 +309,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       threshold: try threshold(),
       events: try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil),
       importance: try choice("importance", .importance, default: nil),
-      sink: try choice("sink", .sink, default: nil), ensemble: ensemble.isEmpty ? nil : ensemble)
+      sinks: try sinks(), ensemble: ensemble.isEmpty ? nil : ensemble)
     try config.checkEnsemble()
     return config
   }

@@ -60,7 +60,7 @@ extension RunConfig {
   public var withoutSecrets: RunConfig {
     RunConfig(
       source: source.withoutSecrets, split: split, detector: detector.withoutSecrets, threshold: threshold.withoutSecrets,
-      events: events, importance: importance?.withoutSecrets, sink: sink?.withoutSecrets,
+      events: events, importance: importance?.withoutSecrets, sinks: sinks.map(\.withoutSecrets),
       ensemble: ensemble?.map {
         EnsembleMember(detector: $0.detector.withoutSecrets, threshold: $0.threshold.withoutSecrets)
       })
