@@ -36,12 +36,12 @@ public struct SeismoCommand: ParsableCommand {
 
 /// The exit statuses scripts can rely on (README, "Exit status").
 ///
-/// 0 done; 1 bad data, config or file; 2 the database failed or could not be reached; 3
-/// anomalies found (only with `--fail-on-anomalies`); 64 a usage error (argument-parser's, with
-/// the usage); 130 and 143 interrupted by SIGINT or SIGTERM (`Interrupts`).
+/// 0 done; 1 bad data, config or file and 2 the database failed or could not be reached (each
+/// error's `UserFacingError.exitStatus`); 3 anomalies found (only with `--fail-on-anomalies`); 64
+/// a usage error (argument-parser's, with the usage); 130 and 143 interrupted by SIGINT or
+/// SIGTERM (`Interrupts`).
 enum ExitStatus {
   static let failure = ExitCode(1)
-  static let database = ExitCode(2)
   static let anomalies = ExitCode(3)
 }
 
@@ -49,10 +49,9 @@ enum ExitStatus {
 func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let error as SeismoError {
+  } catch let error as UserFacingError {
     Console.error("\(error)")
-    if case .database = error { throw ExitStatus.database }
-    throw ExitStatus.failure
+    throw ExitCode(error.exitStatus)
   } catch let error as ExitCode {
     throw error
   } catch {
