@@ -200,7 +200,9 @@ import Testing
     let headerLength = Int(bytes.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
     let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<8 + headerLength)) as! [String: Any]
     let body = bytes.subdata(in: 8 + headerLength..<bytes.count)
-    let bias = "output.bias"
+    // The output layer's bias: the last layer's, keyed by position.
+    let bias = try #require(
+      header.keys.filter { $0.hasSuffix(".bias") }.max { Int($0.prefix { $0 != "." }) ?? 0 < Int($1.prefix { $0 != "." }) ?? 0 })
     func crafted(_ change: (inout [String: Any]) -> Void) throws -> Data {
       var entry = header[bias] as! [String: Any]
       change(&entry)

@@ -151,6 +151,40 @@ struct CapturingOptimizer: Optimizer {
   mutating func step(_ parameters: [Parameter], gradients: [[Float]]) { captured = gradients }
 }
 
+@Suite struct WeightKeyTests {
+  @Test func keysArePositionsAndOlderNamedFilesStillLoad() throws {
+    let model = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 1)
+    // LSTM, Dropout, RepeatVector, LSTM, Dropout, Dense.
+    #expect(
+      model.parameterKeys == [
+        "0.kernel", "0.recurrent_kernel", "0.bias", "3.kernel", "3.recurrent_kernel", "3.bias", "5.kernel", "5.bias",
+      ])
+    #expect(Set(model.namedTensors().keys) == Set(model.parameterKeys))
+    // A file written before keys were positions names tensors as the layers did.
+    let older = Dictionary(
+      uniqueKeysWithValues: zip(model.parameters.map(\.name), model.parameters).map {
+        ($0, TensorArchive.Tensor(shape: $1.shape, values: $1.value))
+      })
+    #expect(older.keys.contains("encoder.kernel"))
+    let other = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 2)
+    try other.load(older, origin: "old.seismo")
+    #expect(other.parameters.map(\.value) == model.parameters.map(\.value))
+    // Two layers with the same name keep their own weights.
+    var random = SeededGenerator(seed: 3)
+    let twins = Sequential([
+      Dense(inputSize: 2, outputSize: 2, name: "same", random: &random),
+      Dense(inputSize: 2, outputSize: 2, name: "same", random: &random),
+    ])
+    let copy = Sequential([
+      Dense(inputSize: 2, outputSize: 2, name: "same", random: &random),
+      Dense(inputSize: 2, outputSize: 2, name: "same", random: &random),
+    ])
+    try copy.load(twins.namedTensors(), origin: "twins")
+    #expect(copy.parameters.map(\.value) == twins.parameters.map(\.value))
+    #expect(twins.parameters[0].value != twins.parameters[2].value)
+  }
+}
+
 @Suite struct TensorArchiveTests {
   @Test func roundTripsAndRejectsDamage() throws {
     let model = Architectures.lstmAutoencoder(features: 2, steps: 4, units: 3, seed: 1)

@@ -4,13 +4,9 @@ import SeismoSupport
 public final class Sequential {
   public let layers: [Layer]
 
-  /// Parameter names are the keys of saved weights (`encoder.kernel`, as Keras names them), so
-  /// they must be unique: a stack that repeats a layer name is a programming error.
-  public init(_ layers: [Layer]) {
-    let names = layers.flatMap(\.parameters).map(\.name)
-    precondition(Set(names).count == names.count, "layer parameter names must be unique: \(names)")
-    self.layers = layers
-  }
+  /// Layer names (`encoder`, as Keras names them) label parameters in messages; saved weights
+  /// are keyed by position (`parameterKeys`).
+  public init(_ layers: [Layer]) { self.layers = layers }
 
   /// Every trainable parameter, in layer order.
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
