@@ -159,12 +159,10 @@ public final class LSTMForecasterDetector: NeuralDetector {
   /// The row after `history` (`window` rows, original units), in original units.
   private func predictNext(_ history: [Float], trained: FittedNetwork) -> [Float] {
     let f = trained.features.count
-    let base = Array(history.prefix(f))
     let input =
-      perWindow
-      ? history.enumerated().map { $0.element / base[$0.offset % f] - 1 } : trained.preprocessing.scaler.transform(history)
+      perWindow ? RelativeToFirst.apply(history, featureCount: f) : trained.preprocessing.scaler.transform(history)
     let y = trained.trainer.predict(BatchMajorSamples(values: input, steps: window, features: f)).values
-    return perWindow ? y.enumerated().map { base[$0.offset] * ($0.element + 1) } : trained.preprocessing.scaler.inverse(y)
+    return perWindow ? RelativeToFirst.restore(y, base: history.prefix(f)) : trained.preprocessing.scaler.inverse(y)
   }
 
   /// Windows of `window` rows and the row after each, `[N, L, D]` and `[N, 1, D]` (L = `window`),
@@ -175,24 +173,11 @@ public final class LSTMForecasterDetector: NeuralDetector {
       throw SeismoError.invalidInput(
         "\(context) has \(rows) rows; lstm-forecaster with window \(window) needs at least \(window + 1)")
     }
-    let count = rows - window
-    var inputs = [Float](repeating: 0, count: count * window * f)
-    var targets = [Float](repeating: 0, count: count * f)
-    for i in 0..<count {
-      for j in 0..<f {
-        let p0 = values[i * f + j]
-        if perWindow && p0 == 0 {
-          throw SeismoError.invalidInput(
-            "\(context): normalization 'window' divides by each window's first value, and row \(i + 1) is 0")
-        }
-        let base = perWindow ? p0 : 1
-        let offset: Float = perWindow ? 1 : 0
-        for t in 0..<window { inputs[(i * window + t) * f + j] = values[(i + t) * f + j] / base - offset }
-        targets[i * f + j] = values[(i + window) * f + j] / base - offset
-      }
-    }
+    let pairs = try ForecastPairs(
+      values: values, featureCount: f, length: window, relativeToFirst: perWindow, context: context)
     return (
-      BatchMajorSamples(values: inputs, steps: window, features: f), BatchMajorSamples(values: targets, steps: 1, features: f)
+      BatchMajorSamples(values: pairs.inputs, steps: window, features: f),
+      BatchMajorSamples(values: pairs.targets, steps: 1, features: f)
     )
   }
 }

@@ -113,7 +113,7 @@ struct BenchCommand: ParsableCommand {
       let scaler = FeatureScaler(.standard, fittedOn: frame.rows(0..<trainRows))
       let x = scaler.transform(frame.rows(0..<trainRows).values)
       let steps = window ?? 30
-      let windows = referenceWindows(x, rows: trainRows, features: f, steps: steps)
+      let windows = try referenceWindows(x, features: f, steps: steps)
       return Prepared(
         model: Architectures.lstmAutoencoder(features: f, steps: steps, seed: seed), inputs: windows, targets: windows,
         features: frame.featureNames, loss: .mae, optimizer: Adam(), epochs: 10, batchSize: 32, shuffle: false)
@@ -123,7 +123,7 @@ struct BenchCommand: ParsableCommand {
       let scaler = FeatureScaler(.minmax, fittedOn: frame)  // the reference scales on all rows
       let x = scaler.transform(frame.values)
       let steps = window ?? 10
-      let all = referenceWindows(x, rows: frame.rowCount, features: f, steps: steps)
+      let all = try referenceWindows(x, features: f, steps: steps)
       let trainCount = Int(Double(all.count) * 0.8)
       let targets = BatchMajorSamples(values: Array(x[steps * f..<(steps + trainCount) * f]), steps: 1, features: f)
       return Prepared(
@@ -133,20 +133,15 @@ struct BenchCommand: ParsableCommand {
     case .univariate:
       let frame = try load(defaultColumns: ["close"])
       let steps = window ?? 50
-      let series = frame.column(0)
-      let count = series.count - (steps + 1)
-      var xs: [Float] = []
-      var ys: [Float] = []
-      for w in 0..<count {
-        let p0 = series[w]
-        for t in 0..<steps { xs.append(series[w + t] / p0 - 1) }
-        ys.append(series[w + steps] / p0 - 1)
-      }
-      let trainCount = Int(Double(count) * 0.9)
+      let pairs = try ForecastPairs(
+        values: frame.column(0), featureCount: 1, length: steps, relativeToFirst: true, context: csv)
+      // The reference makes one pair fewer than there are.
+      let trainCount = Int(Double(pairs.count - 1) * 0.9)
       return Prepared(
         model: Architectures.lstmForecaster(features: 1, units: [50, 100], outputs: 1, activation: .tanh, seed: seed),
-        inputs: BatchMajorSamples(values: Array(xs[0..<trainCount * steps]), steps: steps, features: 1),
-        targets: BatchMajorSamples(values: Array(ys[0..<trainCount]), steps: 1, features: 1), features: frame.featureNames,
+        inputs: BatchMajorSamples(values: Array(pairs.inputs[0..<trainCount * steps]), steps: steps, features: 1),
+        targets: BatchMajorSamples(values: Array(pairs.targets[0..<trainCount]), steps: 1, features: 1),
+        features: frame.featureNames,
         loss: .mse, optimizer: RMSprop(), epochs: 1, batchSize: 512, shuffle: true)
     }
   }
@@ -157,12 +152,9 @@ struct BenchCommand: ParsableCommand {
   }
 
   /// The reference's `windows(a, steps)`: `rows − steps` windows (one fewer than all).
-  func referenceWindows(_ x: [Float], rows: Int, features: Int, steps: Int) -> BatchMajorSamples {
-    let count = rows - steps
-    var out: [Float] = []
-    out.reserveCapacity(count * steps * features)
-    for w in 0..<count { out.append(contentsOf: x[w * features..<(w + steps) * features]) }
-    return BatchMajorSamples(values: out, steps: steps, features: features)
+  func referenceWindows(_ x: [Float], features: Int, steps: Int) throws -> BatchMajorSamples {
+    let windows = try SlidingWindows(values: x, featureCount: features, length: steps, context: csv)
+    return BatchMajorSamples(values: windows.batch(0..<windows.count - 1), steps: steps, features: features)
   }
 
   func median(_ values: [Double]) -> Double {
