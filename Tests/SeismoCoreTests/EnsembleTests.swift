@@ -61,10 +61,10 @@ import Testing
         + "ensemble:\n  - detector: { plugin: absolute, lag: 3 }\n  - detector: { plugin: absolute, lag: 4 }\n    threshold: { plugin: fixed, value: 2 }\n",
       origin: "c.yaml", overrides: ["ensemble[1].detector.scale=2"], registry: testRegistry)
     #expect(config.members.count == 3)
-    #expect(config.ensemble?[0].detector.parameters.integer("lag") == 3)
-    #expect(config.ensemble?[0].detector.parameters.number("scale") == 2, "--set reaches a member")
+    #expect(config.ensemble?[0].detector.parameters[AbsoluteDetector.lag] == 3)
+    #expect(config.ensemble?[0].detector.parameters[AbsoluteDetector.scale] == 2, "--set reaches a member")
     #expect(config.ensemble?[0].threshold.plugin == "percentile", "a member's threshold defaults as the run's does")
-    #expect(config.ensemble?[1].threshold.parameters.number("value") == 2)
+    #expect(config.ensemble?[1].threshold.parameters[FixedCut.value] == 2)
 
     #expect(
       message("ensemble:\n  - detector: { plugin: absolute, lagg: 3 }\n")
@@ -113,11 +113,11 @@ import Testing
   @Test func oneSinkOrAListAndOlderStoredConfigs() throws {
     let head = "source: { plugin: constant }\ndetector: { plugin: absolute }\n"
     let one = try RunConfig.parse(yaml: head + "sink: { plugin: null, label: a }\n", origin: "c", registry: registry)
-    #expect(one.sinks.map { $0.parameters.text("label") } == ["a"])
+    #expect(one.sinks.map { $0.parameters[NullSink.label] } == ["a"])
     let two = try RunConfig.parse(
       yaml: head + "sinks:\n  - { plugin: null, label: a }\n  - { plugin: null }\n", origin: "c",
       overrides: ["sinks[2].label=b"], registry: registry)
-    #expect(two.sinks.map { $0.parameters.text("label") } == ["a", "b"], "--set reaches a listed sink")
+    #expect(two.sinks.map { $0.parameters[NullSink.label] } == ["a", "b"], "--set reaches a listed sink")
     #expect(throws: SeismoError.config(key: "sinks", location: nil, message: "give sink (one) or sinks (a list), not both")) {
       try RunConfig.parse(
         yaml: head + "sink: { plugin: null }\nsinks:\n  - { plugin: null }\n", origin: "c", registry: registry)

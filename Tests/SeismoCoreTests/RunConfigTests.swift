@@ -26,9 +26,9 @@ import Testing
         scale: 3
       """)
     #expect(c.source.plugin == "constant")
-    #expect(c.detector.parameters.integer("lag") == 2)
-    #expect(c.detector.parameters.number("scale") == 3)
-    #expect(c.detector.parameters.boolean("verbose") == false)
+    #expect(c.detector.parameters[AbsoluteDetector.lag] == 2)
+    #expect(c.detector.parameters[AbsoluteDetector.scale] == 3)
+    #expect(c.detector.parameters[AbsoluteDetector.verbose] == false)
     #expect(c.threshold.plugin == "percentile", "the threshold defaults to the registry's default")
     var strict = testRegistry
     strict.defaultThreshold = nil
@@ -38,7 +38,7 @@ import Testing
       try RunConfig.parse(
         yaml: "source: { plugin: constant }\ndetector: { plugin: absolute }\n", origin: "c.yaml", registry: strict)
     }
-    #expect(c.split.number("train_fraction") == 0.8)
+    #expect(c.split[SplitPolicy.trainFraction] == 0.8)
     #expect(c.importance == nil)
   }
 
@@ -87,9 +87,9 @@ import Testing
     let c = try parse(
       "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 2 }",
       overrides: ["detector.lag=3", "source.series=[1, 2, 3]", "split.train_fraction=0.5"])
-    #expect(c.detector.parameters.integer("lag") == 3)
-    #expect(c.source.parameters.textList("series") == ["1", "2", "3"])
-    #expect(c.split.number("train_fraction") == 0.5)
+    #expect(c.detector.parameters[AbsoluteDetector.lag] == 3)
+    #expect(c.source.parameters[ConstantSource.series] == ["1", "2", "3"])
+    #expect(c.split[SplitPolicy.trainFraction] == 0.5)
     #expect(
       message("source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["detector.lag"])
         == "--set: detector.lag: expected section.key=value")
@@ -100,10 +100,10 @@ import Testing
 
   @Test func relativePathsFromTheFileResolveAgainstItsFolder() throws {
     let c = try parse("source: { plugin: constant, path: data/m.csv }\ndetector: { plugin: absolute }", base: "/cfg")
-    #expect(c.source.parameters.text("path") == "/cfg/data/m.csv")
+    #expect(c.source.parameters[ConstantSource.path] == "/cfg/data/m.csv")
     let d = try parse(
       "source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["source.path=m.csv"], base: "/cfg")
-    #expect(d.source.parameters.text("path") == "m.csv", "--set paths stay relative to the current directory")
+    #expect(d.source.parameters[ConstantSource.path] == "m.csv", "--set paths stay relative to the current directory")
   }
 }
 

@@ -2,14 +2,12 @@
 
 /// Minimal plugins for exercising config validation and the pipeline without real ones.
 struct ConstantSource: DataSource, ConfigurablePlugin {
+  static let path = Parameter<String>("path", default: "", isPath: true, help: "unused file")
+  static let series = Parameter<[String]>("series", default: ["1", "2", "3", "4", "50", "6"], help: "values")
   static let descriptor = PluginDescriptor(
-    kind: .source, name: "constant", summary: "rows of a given series",
-    parameters: [
-      ParameterSpec("path", .path, default: .text(""), help: "unused file"),
-      ParameterSpec("series", .textList, default: .textList(["1", "2", "3", "4", "50", "6"]), help: "values"),
-    ])
+    kind: .source, name: "constant", summary: "rows of a given series", parameters: [Self.path.spec, Self.series.spec])
   let values: [Float]
-  init(parameters: Parameters) throws { values = parameters.textList("series").compactMap(Float.init) }
+  init(parameters: Parameters) throws { values = parameters[Self.series].compactMap(Float.init) }
   func load() throws -> LoadedFrame {
     let frame = try Frame(
       timestamps: values.indices.map { Timestamp($0) * 86_400 }, featureNames: ["x"], values: values)
@@ -19,19 +17,21 @@ struct ConstantSource: DataSource, ConfigurablePlugin {
 
 /// Scores each row by its absolute value, with a warm-up of `lag` rows.
 final class AbsoluteDetector: Detector, ConfigurablePlugin {
+  enum Mode: String, CaseIterable, Sendable { case a, b }
+  static let lag = Parameter<Int>("lag", 0...10, default: 1, help: "warm-up rows")
+  static let scale = Parameter<Double>("scale", default: 1, help: "multiplier")
+  static let verbose = Parameter<Bool>("verbose", default: false, help: "unused")
+  static let mode = Parameter<Mode>("mode", default: .a, help: "unused")
   static let descriptor = PluginDescriptor(
     kind: .detector, name: "absolute", summary: "|x|",
     parameters: [
-      ParameterSpec("lag", .integer(0...10), default: .integer(1), help: "warm-up rows"),
-      ParameterSpec("scale", .number, default: .number(1), help: "multiplier"),
-      ParameterSpec("verbose", .boolean, default: .boolean(false), help: "unused"),
-      ParameterSpec("mode", .choice(["a", "b"]), default: .text("a"), help: "unused"),
+      AbsoluteDetector.lag.spec, AbsoluteDetector.scale.spec, AbsoluteDetector.verbose.spec, AbsoluteDetector.mode.spec,
     ])
   let lag: Int
   let scale: Float
   init(parameters: Parameters) throws {
-    lag = parameters.integer("lag")
-    scale = Float(parameters.number("scale"))
+    lag = parameters[Self.lag]
+    scale = Float(parameters[Self.scale])
   }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let record = EpochRecord(epoch: 1, loss: 0.5, validationLoss: nil, seconds: 0)
@@ -50,11 +50,12 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
 final class LookingAheadDetector: Detector, ConfigurablePlugin {
   static let descriptor = PluginDescriptor(
     kind: .detector, name: "looking-ahead", summary: "|x|, declared non-causal",
-    parameters: [ParameterSpec("lookahead", .integer(0...10), default: .integer(0), help: "later rows a score uses")])
+    parameters: [LookingAheadDetector.lookahead.spec])
+  static let lookahead = Parameter<Int>("lookahead", 0...10, default: 0, help: "later rows a score uses")
   let lookahead: Int
   let scores: AbsoluteDetector
   init(parameters: Parameters) throws {
-    lookahead = parameters.integer("lookahead")
+    lookahead = parameters[Self.lookahead]
     scores = try AbsoluteDetector(parameters: Parameters(specs: AbsoluteDetector.descriptor.parameters))
   }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport { TrainingReport() }
@@ -73,9 +74,10 @@ struct MaxThreshold: Threshold, ConfigurablePlugin {
 struct FixedCut: Threshold, ConfigurablePlugin {
   static let descriptor = PluginDescriptor(
     kind: .threshold, name: "fixed", summary: "a given cut-off",
-    parameters: [ParameterSpec("value", .number, default: .number(1), help: "the cut-off")])
+    parameters: [Self.value.spec])
+  static let value = Parameter<Double>("value", default: 1, help: "the cut-off")
   let value: Float
-  init(parameters: Parameters) throws { value = Float(parameters.number("value")) }
+  init(parameters: Parameters) throws { value = Float(parameters[Self.value]) }
   func calibrate(trainingScores: [Float]) throws -> Float { value }
 }
 

@@ -1,7 +1,8 @@
 /// A plugin's validated parameters: every declared parameter has a value of its declared type.
 ///
-/// Built by `ParameterSpec` validation (see `ConfigSection.resolve`), so the accessors below can
-/// trust names and types; asking for an undeclared name is a programming error.
+/// Built by `ParameterSpec` validation (`RunConfig.parse`, `resolved(against:section:)`), so a
+/// plugin reads each value through its typed declaration (`parameters[Self.window]`, see
+/// `Parameter`) and can trust it.
 public struct Parameters: Sendable, Equatable, Codable {
   public private(set) var values: [String: ParameterValue]
 
@@ -13,39 +14,6 @@ public struct Parameters: Sendable, Equatable, Codable {
     for spec in specs { merged[spec.name] = spec.defaultValue }
     merged.merge(values) { $1 }
     self.values = merged
-  }
-
-  public func integer(_ name: String) -> Int {
-    guard case .integer(let v) = require(name) else { preconditionFailure("\(name) is not an integer") }
-    return v
-  }
-
-  public func number(_ name: String) -> Double {
-    switch require(name) {
-    case .number(let v): return v
-    case .integer(let v): return Double(v)
-    default: preconditionFailure("\(name) is not a number")
-    }
-  }
-
-  public func boolean(_ name: String) -> Bool {
-    guard case .boolean(let v) = require(name) else { preconditionFailure("\(name) is not a boolean") }
-    return v
-  }
-
-  public func text(_ name: String) -> String {
-    guard case .text(let v) = require(name) else { preconditionFailure("\(name) is not a string") }
-    return v
-  }
-
-  public func textList(_ name: String) -> [String] {
-    guard case .textList(let v) = require(name) else { preconditionFailure("\(name) is not a list") }
-    return v
-  }
-
-  public func integerList(_ name: String) -> [Int] {
-    guard case .integerList(let v) = require(name) else { preconditionFailure("\(name) is not a list of integers") }
-    return v
   }
 
   /// These values checked against `specs` again, with defaults for parameters declared since
@@ -73,11 +41,6 @@ public struct Parameters: Sendable, Equatable, Codable {
 
   /// Sets one value (used by commands that fill parameters programmatically, e.g. the demo).
   public mutating func set(_ name: String, _ value: ParameterValue) { values[name] = value }
-
-  private func require(_ name: String) -> ParameterValue {
-    guard let value = values[name] else { preconditionFailure("parameter '\(name)' was not declared") }
-    return value
-  }
 
   public func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
