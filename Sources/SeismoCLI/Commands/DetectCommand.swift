@@ -22,7 +22,9 @@ struct DetectCommand: ParsableCommand {
       work starts. `seismo plugins` lists plugins and parameters. Scores and flags are point in \
       time: row t's use rows up to t only (the autoencoder's mean_over_windows is the one \
       non-causal option, and says so). split.refit_every makes the run walk forward: the \
-      detector and threshold are refitted every N rows on the rows before them.
+      detector and threshold are refitted every N rows on the rows before them. An ensemble: \
+      list adds detectors, each with its own threshold; a row is flagged when any flags it. \
+      sink: (one) or sinks: (a list) also writes the run to PostgreSQL or a report file.
 
       Writes summary.json (run, features, threshold, folds, anomalies and events with their top \
       feature, timings), scores.csv (timestamp, part, score, the row's own threshold, is_anomaly, \
