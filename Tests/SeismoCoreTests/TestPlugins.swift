@@ -81,6 +81,14 @@ struct FixedCut: Threshold, ConfigurablePlugin {
   func calibrate(trainingScores: [Float]) throws -> Float { value }
 }
 
+/// A sink that writes nothing, with one parameter.
+struct NullSink: ResultSink, ConfigurablePlugin {
+  static let label = Parameter<String>("label", default: "", help: "a name")
+  static let descriptor = PluginDescriptor(kind: .sink, name: "null", summary: "nothing", parameters: [Self.label.spec])
+  init(parameters: Parameters) throws {}
+  func write(_ run: RunResult) throws {}
+}
+
 let testRegistry: PluginRegistry = {
   var r = PluginRegistry()
   r.register(source: ConstantSource.self)

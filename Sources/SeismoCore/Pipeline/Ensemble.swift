@@ -1,14 +1,3 @@
-/// One detector of an ensemble, with the threshold rule that flags its scores.
-public struct EnsembleMember: Sendable, Codable, Equatable {
-  public var detector: PluginChoice
-  public var threshold: PluginChoice
-
-  public init(detector: PluginChoice, threshold: PluginChoice) {
-    self.detector = detector
-    self.threshold = threshold
-  }
-}
-
 /// Several detectors, each flagging with its own threshold rule: a row is flagged when any member
 /// flags it.
 ///

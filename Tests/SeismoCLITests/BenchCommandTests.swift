@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// `seismo bench`: the options reach the model it times, and the JSON has every field
+/// `scripts/bench.sh` reads.
+@Suite struct BenchCommandTests {
+  func bench(_ scratch: Scratch, _ arguments: [String]) throws -> [String: Any] {
+    let result = try CLI.run(["bench", "forecaster", "--csv", "data.csv"] + arguments, in: scratch.url)
+    try #require(result.status == 0, "\(result.stderr)")
+    return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  }
+
+  @Test func optionsReachTheTimedModel() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: []))
+    let five = try bench(scratch, ["--column", "a", "--column", "b", "--epochs", "3", "--window", "5"])
+    for key in [
+      "steady_epoch_s", "first_epoch_s", "train_s", "infer_windows_per_s", "train_share_of_peak", "sgemm_peak_gflops",
+      "final_loss", "peak_rss_mib",
+    ] {
+      #expect(five[key] is Double, "\(key)")
+    }
+    #expect(five["epochs"] as? Int == 3 && five["features"] as? [String] == ["a", "b"])
+    let six = try bench(scratch, ["--column", "a", "--epochs", "3", "--window", "6"])
+    #expect(six["features"] as? [String] == ["a"])
+    #expect((six["train_windows"] as? Int) != (five["train_windows"] as? Int), "the window sets how many windows train")
+    #expect((six["train_flops_per_window"] as? Int) != (five["train_flops_per_window"] as? Int))
+    let missing = try CLI.run(["bench", "forecaster", "--csv", "data.csv", "--column", "nope"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr.contains("nope"), "\(missing.stderr)")
+  }
+}
