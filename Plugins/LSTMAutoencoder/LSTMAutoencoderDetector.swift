@@ -65,7 +65,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   public var lookahead: Int { attribution == .meanOverWindows ? window - 1 : 0 }
   let parameters: Parameters
   public var fitted: FittedNetwork?
-  public var startingWeights: [String: TensorArchive.Tensor]?
+  public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters

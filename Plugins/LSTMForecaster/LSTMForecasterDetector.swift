@@ -57,7 +57,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
   public let transform: SeriesTransform
   let parameters: Parameters
   public var fitted: FittedNetwork?
-  public var startingWeights: [String: TensorArchive.Tensor]?
+  public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters

@@ -10,8 +10,9 @@ public protocol NeuralDetector: Detector, ConfigurablePlugin {
   var transform: SeriesTransform { get }
   /// A trainer around a freshly initialised network for `features`.
   func makeTrainer(features: [String]) throws -> Trainer
-  /// Weights the next `fit` starts from instead of fresh ones (set by `warmStart(from:)`).
-  var startingWeights: [String: TensorArchive.Tensor]? { get set }
+  /// Weights the next `fit` starts from instead of fresh ones, and the epochs it then trains
+  /// (nil: as configured); set by `warmStart(from:epochs:)`.
+  var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)? { get set }
 }
 
 extension NeuralDetector {
@@ -25,16 +26,19 @@ extension NeuralDetector {
       state, detector: Self.descriptor.name, transform: transform, trainer: makeTrainer)
   }
 
-  public func warmStart(from previous: Detector) {
+  public func warmStart(from previous: Detector, epochs: Int?) {
     guard let previous = previous as? Self, let network = previous.fitted else { return }
-    startingWeights = network.trainer.model.namedTensors()
+    startingPoint = (network.trainer.model.namedTensors(), epochs)
   }
 
-  /// The trainer `fit` uses for `features`: a fresh network, or one holding `startingWeights`
-  /// when a warm start set them.
+  /// The trainer `fit` uses for `features`: a fresh network, or, after a warm start, one holding
+  /// the previous fold's weights and training the refit's epochs.
   public func startingTrainer(features: [String]) throws -> Trainer {
     let trainer = try makeTrainer(features: features)
-    if let startingWeights { try trainer.model.load(startingWeights, origin: "the previous fold's network") }
+    if let startingPoint {
+      try trainer.model.load(startingPoint.weights, origin: "the previous fold's network")
+      trainer.epochLimit = startingPoint.epochs
+    }
     return trainer
   }
 

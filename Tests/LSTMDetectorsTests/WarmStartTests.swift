@@ -18,7 +18,9 @@ import Testing
   }
 
   /// Training losses of every epoch of every fold, in order, for a walk-forward run.
-  func losses(detector: String, warmStart: Bool) throws -> (epochs: [Double], folds: Int) {
+  func losses(detector: String, warmStart: Bool, refitEpochs: Int = 0) throws -> (
+    epochs: [Double], folds: Int, planned: [Int], foldEpochs: [Int]
+  ) {
     let rows = 240
     let values = (0..<rows).flatMap { r -> [Float] in [Float(sin(Double(r) / 6)), Float(cos(Double(r) / 9))] }
     let frame = try Frame(timestamps: (0..<rows).map { Int64($0) * 86_400 }, featureNames: ["a", "b"], values: values)
@@ -28,7 +30,10 @@ import Testing
       source: PluginChoice(plugin: "memory", parameters: Parameters()),
       split: Parameters(
         specs: SplitPolicy.parameters,
-        values: ["train_fraction": .number(0.5), "refit_every": .text("40"), "warm_start": .boolean(warmStart)]),
+        values: [
+          "train_fraction": .number(0.5), "refit_every": .text("40"), "warm_start": .boolean(warmStart),
+          "refit_epochs": .integer(refitEpochs),
+        ]),
       detector: PluginChoice(
         plugin: detector,
         parameters: Parameters(
@@ -39,9 +44,30 @@ import Testing
           ])),
       threshold: PluginChoice(plugin: "fixed", parameters: Parameters(["value": .number(1)])))
     var epochs: [Double] = []
+    var planned: [Int] = []
     let run = try DetectionPipeline(registry: registry, config: config).run(
-      LoadedFrame(frame: frame, origin: "memory", rowsRead: rows), observer: { record, _ in epochs.append(record.loss) })
-    return (epochs, run.folds.count)
+      LoadedFrame(frame: frame, origin: "memory", rowsRead: rows),
+      observer: { record, plan in
+        epochs.append(record.loss)
+        planned.append(plan)
+      })
+    return (epochs, run.folds.count, planned, run.folds.map(\.epochs))
+  }
+
+  @Test(arguments: ["lstm-autoencoder", "lstm-forecaster"])
+  func refitsTrainTheirOwnEpochs(_ detector: String) throws {
+    let run = try losses(detector: detector, warmStart: true, refitEpochs: 2)
+    #expect(run.foldEpochs == [4, 2, 2], "the first fit trains its 4 epochs, each warm refit 2")
+    #expect(run.planned == [4, 4, 4, 4, 2, 2, 2, 2], "progress plans each fold's own epochs")
+    // The first fold is the same as without refit_epochs.
+    let full = try losses(detector: detector, warmStart: true)
+    #expect(Array(run.epochs.prefix(4)) == Array(full.epochs.prefix(4)))
+    #expect(full.foldEpochs == [4, 4, 4])
+    #expect(
+      throws: SeismoError.config(
+        key: "split.refit_epochs", location: nil,
+        message: "fewer epochs per refit need warm_start: true (a cold refit starts from fresh weights)")
+    ) { try losses(detector: detector, warmStart: false, refitEpochs: 2) }
   }
 
   @Test(arguments: ["lstm-autoencoder", "lstm-forecaster"])

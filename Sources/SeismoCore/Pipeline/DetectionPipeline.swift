@@ -64,7 +64,8 @@ public struct DetectionPipeline {
     let plan = try split.folds(of: frame, trainRows: trainRows)
     let members = try config.members.map { member in
       try walkForward(
-        frame, folds: plan, warmStart: split.warmStart, member: member, observer: observer, log: log)
+        frame, folds: plan, warmStart: split.warmStart, refitEpochs: split.refitEpochs, member: member,
+        observer: observer, log: log)
     }
     var fitted = members[0]
     if members.count > 1 {
@@ -124,9 +125,10 @@ public struct DetectionPipeline {
   /// Fits a fresh detector and threshold rule per fold, on the fold's training rows only, and
   /// keeps the scores and cut-offs of the rows each fold scores out of sample (plus the first
   /// fold's training rows, in sample). With `warmStart`, each fold's detector starts from the
-  /// previous fold's fitted state.
+  /// previous fold's fitted state and trains `refitEpochs` epochs (nil: as configured).
   func walkForward(
-    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, member: EnsembleMember, observer: TrainingObserver?,
+    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, refitEpochs: Int? = nil, member: EnsembleMember,
+    observer: TrainingObserver?,
     log: (String) -> Void
   ) throws -> FittedFolds {
     let rule = try make(registry.thresholds, member.threshold)
@@ -142,7 +144,7 @@ public struct DetectionPipeline {
     for (k, planned) in plan.enumerated() {
       var fold = planned
       let detector = try make(registry.detectors, member.detector)
-      if warmStart, let previous = last?.detector { detector.warmStart(from: previous) }
+      if warmStart, let previous = last?.detector { detector.warmStart(from: previous, epochs: refitEpochs) }
       var t0 = Date()
       let training = try detector.fit(frame.rows(fold.trainStart..<fold.trainEnd), observer: observer)
       fold.fitSeconds = Date().timeIntervalSince(t0)

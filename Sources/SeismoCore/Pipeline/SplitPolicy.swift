@@ -16,8 +16,10 @@ public struct SplitPolicy: Sendable, Equatable {
   /// fold, ending where the fold starts (`rolling`).
   public var refitWindow: RefitWindow
   /// Walk-forward: each refit starts from the previous fold's fitted state (a network's weights)
-  /// instead of a fresh one (`Detector.warmStart(from:)`).
+  /// instead of a fresh one (`Detector.warmStart(from:epochs:)`).
   public var warmStart = false
+  /// With `warmStart`: the epochs each refit trains (nil: as many as the first fit).
+  public var refitEpochs: Int?
 
   public enum RefitWindow: String, Sendable, CaseIterable {
     case expanding, rolling
@@ -38,6 +40,9 @@ public struct SplitPolicy: Sendable, Equatable {
   static let refitWindow = Parameter<RefitWindow>(
     "refit_window", default: .expanding,
     help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)")
+  static let refitEpochs = Parameter<Int>(
+    "refit_epochs", 0...100_000, default: 0,
+    help: "with warm_start: epochs each refit trains from the previous fold's weights (0: as many as the first fit)")
   static let warmStart = Parameter<Bool>(
     "warm_start", default: false,
     help: "walk-forward: start each refit from the previous fold's weights (neural detectors) instead of fresh ones")
@@ -49,6 +54,7 @@ public struct SplitPolicy: Sendable, Equatable {
     Self.refitEvery.spec,
     Self.refitWindow.spec,
     Self.warmStart.spec,
+    Self.refitEpochs.spec,
   ]
 
   public init(
@@ -76,6 +82,13 @@ public struct SplitPolicy: Sendable, Equatable {
       trainFraction: parameters[Self.trainFraction], trainUntil: cut, maxTrainRows: cap > 0 ? cap : nil,
       refitEvery: try RefitInterval(parsing: parameters[Self.refitEvery]), refitWindow: parameters[Self.refitWindow])
     warmStart = parameters[Self.warmStart]
+    let epochs = parameters[Self.refitEpochs]
+    guard epochs == 0 || warmStart else {
+      throw SeismoError.config(
+        key: "split.refit_epochs", location: nil,
+        message: "fewer epochs per refit need warm_start: true (a cold refit starts from fresh weights)")
+    }
+    refitEpochs = epochs > 0 ? epochs : nil
   }
 
   /// The number of leading rows of `frame` that train; at least one row trains.

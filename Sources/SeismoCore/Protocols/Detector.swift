@@ -21,14 +21,15 @@ public protocol Detector: AnyObject {
   /// threshold.
   var lookahead: Int { get }
 
-  /// Makes the next `fit` start from `previous`'s fitted state (a walk-forward refit with
-  /// `split.warm_start`). Detectors without learned weights ignore it.
-  func warmStart(from previous: Detector)
+  /// Makes the next `fit` start from `previous`'s fitted state and train at most `epochs` epochs
+  /// (nil: as many as configured) — a walk-forward refit with `split.warm_start` and
+  /// `split.refit_epochs`. Detectors without learned weights ignore it.
+  func warmStart(from previous: Detector, epochs: Int?)
 }
 
 extension Detector {
   public var lookahead: Int { 0 }
-  public func warmStart(from previous: Detector) {}
+  public func warmStart(from previous: Detector, epochs: Int?) {}
 }
 
 /// What `fit` did: the per-epoch history (empty for detectors without epochs).

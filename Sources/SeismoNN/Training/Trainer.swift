@@ -27,6 +27,12 @@ public final class Trainer {
   public let loss: Loss
   public var optimizer: any Optimizer
   public let options: TrainingOptions
+  /// At most this many epochs, fewer than `options.epochs` (a warm-started walk-forward refit);
+  /// nil trains `options.epochs`.
+  public var epochLimit: Int?
+
+  /// The epochs `fit` runs, unless early stopping ends it sooner.
+  public var plannedEpochs: Int { max(min(options.epochs, epochLimit ?? options.epochs), 1) }
   /// `replicas[0]` is `model`; the others share its parameters.
   private let replicas: [Sequential]
 
@@ -54,7 +60,7 @@ public final class Trainer {
     var history: [EpochRecord] = []
     var best = (loss: Double.infinity, weights: [[Float]](), epoch: 0)
     var order = Array(0..<trainCount)
-    for epoch in 1...max(options.epochs, 1) {
+    for epoch in 1...plannedEpochs {
       let started = Date()
       if options.shuffle {
         var random = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
@@ -74,7 +80,7 @@ public final class Trainer {
       let record = EpochRecord(
         epoch: epoch, loss: trainLoss, validationLoss: validationLoss, seconds: Date().timeIntervalSince(started))
       history.append(record)
-      observer?(record, options.epochs)
+      observer?(record, plannedEpochs)
       if let patience = options.earlyStoppingPatience, let validationLoss {
         if validationLoss < best.loss {
           best = (validationLoss, model.parameters.map(\.value), epoch)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What warm-started walk-forward refits cost and what they change, against cold refits (issue 13):
+#   1. spx.csv (../shared/data), examples/spx-autoencoder.yaml on its first half, refitted every
+#      year on the rows before: a single fit, cold yearly refits, and warm refits (each starting
+#      from the previous fold's weights) training REFIT_EPOCHS epochs. Prints the summed fit
+#      seconds of every fold, its ratio to the single fit, and the test rows flagged.
+#   2. NAB realKnownCause (examples/nab/autoencoder-dynamic.yaml, refitted every 2,000 rows): the
+#      NAB standard score, cold against warm.
+#   3. The weekly market set (examples/weekly4-forecaster.yaml refitted every 52 weeks): event F1
+#      against the hand-tagged weeks, cold against warm.
+# Run it when nothing else runs; it takes about 10 minutes on 2 cores.
+#
+#   scripts/bench-walkforward.sh            REFIT_EPOCHS=2 scripts/bench-walkforward.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+epochs=${REFIT_EPOCHS:-1}
+data=../shared/data
+[ -f "$data/spx.csv" ] || { echo "bench-walkforward: no $data/spx.csv (../shared beside the repository)" >&2; exit 1; }
+swift build -c release --product seismo >&2
+seismo=.build/release/seismo
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; warm refits train $epochs epoch(s)"
+
+fits() {  # summed fit seconds, folds, test rows flagged
+  python3 - "$1/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(f"{sum(f['fit_s'] for f in s['folds']):.1f} {len(s['folds'])} {s['test_anomaly_count']}")
+PY
+}
+
+echo "== spx.csv, lstm-autoencoder, trained on the first half"
+half=(--set split.train_fraction=0.5)
+"$seismo" detect examples/spx-autoencoder.yaml "${half[@]}" --out "$out/single" --quiet
+read -r single _ flagged < <(fits "$out/single")
+echo "single fit: ${single} s, 1 fold, ${flagged} test rows flagged"
+for mode in cold warm; do
+  extra=(--set split.refit_every=1y)
+  [ "$mode" = warm ] && extra+=(--set split.warm_start=true --set "split.refit_epochs=$epochs")
+  "$seismo" detect examples/spx-autoencoder.yaml "${half[@]}" "${extra[@]}" --out "$out/$mode" --quiet
+  read -r seconds folds flagged < <(fits "$out/$mode")
+  echo "$mode yearly refits: ${seconds} s over ${folds} folds = $(python3 -c "print(f'{$seconds / $single:.1f}')")× the single fit, ${flagged} test rows flagged"
+done
+
+echo "== NAB realKnownCause, walk-forward autoencoder x dynamic"
+for mode in cold warm; do
+  extra=()
+  [ "$mode" = warm ] && extra=(--set split.warm_start=true --set "split.refit_epochs=$epochs")
+  runs=()
+  start=$(date +%s.%N)
+  for csv in "$data"/nab/realKnownCause/*.csv; do
+    name=$(basename "$csv" .csv)
+    "$seismo" detect examples/nab/autoencoder-dynamic.yaml --set "source.path=$csv" "${extra[@]}" --out "$out/nab-$mode/$name" --quiet
+    runs+=("$out/nab-$mode/$name")
+  done
+  wall=$(python3 -c "import time; print(f'{time.time() - $start:.0f}')")
+  echo "$mode ($wall s): $("$seismo" evaluate "${runs[@]}" --labels "$data/nab/labels/combined_windows.json" --nab | grep 'NAB standard' | tail -1)"
+done
+
+echo "== weekly market set, lstm-forecaster refitted every 52 weeks"
+for mode in cold warm; do
+  extra=(--set split.refit_every=52)
+  [ "$mode" = warm ] && extra+=(--set split.warm_start=true --set "split.refit_epochs=$epochs")
+  "$seismo" detect examples/weekly4-forecaster.yaml "${extra[@]}" --out "$out/weekly-$mode" --quiet
+  read -r seconds folds flagged < <(fits "$out/weekly-$mode")
+  echo "$mode: ${seconds} s over ${folds} folds, ${flagged} test weeks flagged; $("$seismo" evaluate "$out/weekly-$mode" --labels "$data/market_weekly_4_labeled.csv" --label-column y | grep '^events')"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
