@@ -96,51 +96,92 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     }
   }
 
+  /// Windows scored per chunk: scoring memory grows with the chunk and the series' rows, not with
+  /// rows × window. A multiple of the prediction batch (32 per thread), so the batches, and the
+  /// scores, are the same as scoring every window at once.
+  static let scoringChunk = 4096
+
   public func score(_ frame: Frame) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
-    let inputs = try windows(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
-    let outputs = trained.trainer.predict(inputs)
-    let (scores, errors) = Self.reconstructionErrors(
-      inputs: inputs.values, outputs: outputs.values, windows: inputs.count, window: window, features: f,
-      attribution: attribution)
+    let sliding = try SlidingWindows(
+      values: trained.preprocessing.apply(frame), featureCount: f, length: window, context: "the data")
+    var errors = ReconstructionErrors(windows: sliding.count, window: window, features: f, attribution: attribution)
+    var buffer: [Float] = []
+    for start in stride(from: 0, to: sliding.count, by: Self.scoringChunk) {
+      let range = start..<min(start + Self.scoringChunk, sliding.count)
+      sliding.copy(range, into: &buffer)
+      let outputs = trained.trainer.predict(BatchMajorSamples(values: buffer, steps: window, features: f))
+      errors.add(inputs: buffer, outputs: outputs.values, firstWindow: start)
+    }
+    let (scores, featureErrors) = errors.finish()
     let firstRow = (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows
-    return Scores(firstRow: firstRow, values: scores, featureErrors: errors, featureCount: f)
+    return Scores(firstRow: firstRow, values: scores, featureErrors: featureErrors, featureCount: f)
   }
 
   /// Per-row scores and row-major `(rows, features)` errors from windows `[N, L, D]` and
-  /// their reconstructions. errors[r][j] is feature j's |reconstruction − input|: averaged over the
-  /// steps of window r (`lastStep`, `count` rows), at window r's last step (`lastRow`, `count`
-  /// rows), or averaged over the windows containing row r (`meanOverWindows`, `count + window − 1`
-  /// rows). A row's score is the mean over features.
+  /// their reconstructions, all at once (`ReconstructionErrors` for one chunk).
   static func reconstructionErrors(
     inputs x: [Float], outputs y: [Float], windows count: Int, window: Int, features f: Int, attribution: Attribution
   ) -> (scores: [Float], errors: [Float]) {
-    let perWindow = attribution != .meanOverWindows
-    let rows = perWindow ? count : count + window - 1
-    var errors = [Float](repeating: 0, count: rows * f)
-    var counts = [Float](repeating: 0, count: rows)
-    let span = window * f
-    for w in 0..<count {
-      for t in (attribution == .lastRow ? window - 1 : 0)..<window {
-        let r = perWindow ? w : w + t
-        counts[r] += 1
-        for j in 0..<f {
-          let k = w * span + t * f + j
-          errors[r * f + j] += abs(y[k] - x[k])
+    var errors = ReconstructionErrors(windows: count, window: window, features: f, attribution: attribution)
+    errors.add(inputs: x, outputs: y, firstWindow: 0)
+    return errors.finish()
+  }
+
+  /// Reconstruction errors accumulated chunk by chunk. errors[r][j] is feature j's
+  /// |reconstruction − input|: averaged over the steps of window r (`lastStep`, one row per
+  /// window), at window r's last step (`lastRow`, one row per window), or averaged over the
+  /// windows containing row r (`meanOverWindows`, `windows + window − 1` rows). A row's score is
+  /// the mean over features.
+  struct ReconstructionErrors {
+    let window: Int
+    let features: Int
+    let attribution: Attribution
+    var sums: [Float]
+    var counts: [Float]
+
+    init(windows: Int, window: Int, features: Int, attribution: Attribution) {
+      let rows = attribution == .meanOverWindows ? windows + window - 1 : windows
+      self.window = window
+      self.features = features
+      self.attribution = attribution
+      sums = [Float](repeating: 0, count: rows * features)
+      counts = [Float](repeating: 0, count: rows)
+    }
+
+    /// Adds windows `firstWindow ..< firstWindow + n`: inputs and reconstructions `[n, L, D]`.
+    mutating func add(inputs x: [Float], outputs y: [Float], firstWindow: Int) {
+      let f = features
+      let span = window * f
+      let perWindow = attribution != .meanOverWindows
+      for w in 0..<(x.count / span) {
+        for t in (attribution == .lastRow ? window - 1 : 0)..<window {
+          let r = firstWindow + (perWindow ? w : w + t)
+          counts[r] += 1
+          for j in 0..<f {
+            let k = w * span + t * f + j
+            sums[r * f + j] += abs(y[k] - x[k])
+          }
         }
       }
     }
-    var scores = [Float](repeating: 0, count: rows)
-    for r in 0..<rows {
-      var total: Float = 0
-      for j in 0..<f {
-        errors[r * f + j] /= counts[r]
-        total += errors[r * f + j]
+
+    /// Scores and errors per row.
+    func finish() -> (scores: [Float], errors: [Float]) {
+      let f = features
+      var errors = sums
+      var scores = [Float](repeating: 0, count: counts.count)
+      for r in 0..<counts.count {
+        var total: Float = 0
+        for j in 0..<f {
+          errors[r * f + j] /= counts[r]
+          total += errors[r * f + j]
+        }
+        scores[r] = total / Float(f)
       }
-      scores[r] = total / Float(f)
+      return (scores, errors)
     }
-    return (scores, errors)
   }
 
   /// Every window of `window` rows, `[N, L, D]` (L = `window`).

@@ -152,3 +152,29 @@ import Testing
     #expect(long.anomalies.contains { $0.row == 150 }, "the spike is flagged: \(long.anomalies.map(\.row))")
   }
 }
+
+/// The autoencoder scores a long series chunk by chunk; the scores must equal scoring every
+/// window at once, across chunk boundaries, for every attribution.
+@Suite struct ChunkedScoringTests {
+  @Test(arguments: LSTMAutoencoderDetector.Attribution.allCases)
+  func chunksScoreAsOneBatch(_ attribution: LSTMAutoencoderDetector.Attribution) throws {
+    let d = try LSTMAutoencoderDetector(
+      parameters: parameters(
+        LSTMAutoencoderDetector.descriptor.parameters,
+        [
+          "window": .integer(6), "units": .integer(4), "epochs": .integer(1), "attribution": .text(attribution.rawValue),
+        ]))
+    let rows = LSTMAutoencoderDetector.scoringChunk + 300
+    let frame = try syntheticFrame(rows: rows, spikes: [LSTMAutoencoderDetector.scoringChunk + 2])
+    _ = try d.fit(frame.rows(0..<200), observer: nil)
+    let chunked = try d.score(frame)
+    let trained = try d.fitted(for: frame)
+    let windows = try d.windows(trained.preprocessing.apply(frame), featureCount: 2, context: "test")
+    let whole = LSTMAutoencoderDetector.reconstructionErrors(
+      inputs: windows.values, outputs: trained.trainer.predict(windows).values, windows: windows.count, window: 6,
+      features: 2, attribution: attribution)
+    #expect(windows.count > LSTMAutoencoderDetector.scoringChunk, "more than one chunk")
+    #expect(chunked.values == whole.scores)
+    #expect(chunked.featureErrors == whole.errors)
+  }
+}

@@ -56,4 +56,23 @@ import Testing
       try folder.summary()
     }
   }
+
+  @Test func aLongScoresFileIsWrittenInPiecesAndLeavesNothingElse() throws {
+    // 40,000 rows make a scores.csv of over a mebibyte, written in several pieces.
+    let series = (0..<40_000).map { String($0 % 97) }
+    let config = try RunConfig.parse(
+      yaml: "source: { plugin: constant }\ndetector: { plugin: absolute }\nsplit: { train_fraction: 0.5 }",
+      origin: "c", overrides: ["source.series=[\(series.joined(separator: ","))]"], registry: testRegistry)
+    let run = try DetectionPipeline(registry: testRegistry, config: config).run()
+    let folder = try folder()
+    defer { try? FileManager.default.removeItem(atPath: folder.path) }
+    try folder.write(run)
+    let size = try FileManager.default.attributesOfItem(atPath: folder.scoresPath)[.size] as? Int ?? 0
+    #expect(size > 1 << 20)
+    let table = try folder.scores(try folder.summary())
+    #expect(table.rowCount == 40_000)
+    #expect(table.column("score")?.last == Float(39_999 % 97))
+    #expect(table.column("value_x")?[39_999] == Float(39_999 % 97))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["scores.csv", "summary.json"])
+  }
 }

@@ -28,17 +28,20 @@ public struct RunFolder: ResultSink {
       throw SeismoError.file(path: path, message: "cannot create the output folder (\(error.localizedDescription))")
     }
     try save(RunSummary(run).jsonData(), as: Self.summaryFile)
-    try save(Data(scoresCSV(run).utf8), as: Self.scoresFile)
+    try saveStreaming(as: Self.scoresFile) { try scoresCSV(run, flush: $0) }
   }
 
-  func scoresCSV(_ run: RunResult) -> String {
+  /// scores.csv, handed to `flush` about a mebibyte at a time, so writing it never holds the
+  /// whole text.
+  func scoresCSV(_ run: RunResult, flush: (String) throws -> Void) throws {
     let frame = run.frame
     let scores = run.scores
     let alerts = Set(run.events.map(\.alert))
     var text = CSVText.line(
       ["timestamp", "part", "score", "threshold", "is_anomaly", "alert"] + frame.featureNames.map { "value_" + $0 }
         + frame.featureNames.map { "error_" + $0 })
-    text.reserveCapacity(frame.rowCount * (40 + 12 * frame.featureCount))
+    let chunk = 1 << 20
+    text.reserveCapacity(chunk + 1024)
     text += "\n"
     let blanks = String(repeating: ",", count: frame.featureCount)
     var cutoff = Float.infinity
@@ -64,8 +67,41 @@ public struct RunFolder: ResultSink {
         text += blanks
       }
       text += "\n"
+      if text.utf8.count >= chunk {
+        try flush(text)
+        text.removeAll(keepingCapacity: true)
+      }
     }
-    return text
+    try flush(text)
+  }
+
+  /// Writes `name` through `produce`'s pieces into a hidden temporary file beside it, renamed
+  /// into place at the end: a failure never leaves half a file.
+  private func saveStreaming(as name: String, _ produce: ((String) throws -> Void) throws -> Void) throws {
+    let url = URL(fileURLWithPath: path).appendingPathComponent(name)
+    let temporary = URL(fileURLWithPath: path).appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+    do {
+      guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+        throw SeismoError.file(path: url.path, message: "cannot write (cannot create \(temporary.lastPathComponent))")
+      }
+      let handle = try FileHandle(forWritingTo: temporary)
+      do {
+        try produce { try handle.write(contentsOf: Data($0.utf8)) }
+        try handle.close()
+      } catch {
+        try? handle.close()
+        throw error
+      }
+      guard rename(temporary.path, url.path) == 0 else {
+        throw SeismoError.file(path: url.path, message: "cannot write (\(String(cString: strerror(errno))))")
+      }
+    } catch let error as SeismoError {
+      try? FileManager.default.removeItem(at: temporary)
+      throw error
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw SeismoError.file(path: url.path, message: "cannot write (\(error.localizedDescription))")
+    }
   }
 
   private func save(_ data: Data, as name: String) throws {
