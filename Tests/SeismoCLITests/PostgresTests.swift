@@ -624,6 +624,18 @@ struct PostgresTests {
     #expect(retrain.status == 64 && retrain.stderr.contains("only threshold.* settings change without retraining"))
     let missing = try CLI.run(["rethreshold", "nope", "--url", url, "--set", "threshold.value=1"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"))
+
+    // An ensemble's stored scores are margins over each member's own cut-off: one new threshold
+    // cannot re-cut them, and rethreshold says so.
+    try scratch.write(
+      "ensemble.yaml",
+      base
+        + "\nthreshold: { plugin: fixed, value: 6 }\nensemble:\n  - detector: { plugin: rolling-zscore, window: 40 }\n"
+        + "    threshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    #expect(try CLI.run(["detect", "ensemble.yaml", "--out", "e", "--quiet"], in: scratch.url).status == 0)
+    let ensemble = try CLI.run(
+      ["rethreshold", try storedRunID(scratch, "e"), "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    #expect(ensemble.status == 1 && ensemble.stderr.contains("is an ensemble"), "\(ensemble.stderr)")
   }
 
   /// `score --run --new-rows`: the nightly job. New rows are appended to the run once, scored as
