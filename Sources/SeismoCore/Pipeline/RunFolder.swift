@@ -27,8 +27,9 @@ public struct RunFolder: ResultSink {
     } catch {
       throw SeismoError.file(path: path, message: "cannot create the output folder (\(error.localizedDescription))")
     }
-    try save(RunSummary(run).jsonData(), as: Self.summaryFile)
-    try saveStreaming(as: Self.scoresFile) { try scoresCSV(run, flush: $0) }
+    let summary = try RunSummary(run).jsonData()
+    try save(as: Self.summaryFile) { try $0(summary) }
+    try save(as: Self.scoresFile) { write in try scoresCSV(run) { try write(Data($0.utf8)) } }
   }
 
   /// scores.csv, handed to `flush` about a mebibyte at a time, so writing it never holds the
@@ -77,7 +78,7 @@ public struct RunFolder: ResultSink {
 
   /// Writes `name` through `produce`'s pieces into a hidden temporary file beside it, renamed
   /// into place at the end: a failure never leaves half a file.
-  private func saveStreaming(as name: String, _ produce: ((String) throws -> Void) throws -> Void) throws {
+  private func save(as name: String, _ produce: ((Data) throws -> Void) throws -> Void) throws {
     let url = URL(fileURLWithPath: path).appendingPathComponent(name)
     let temporary = URL(fileURLWithPath: path).appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
     do {
@@ -86,7 +87,7 @@ public struct RunFolder: ResultSink {
       }
       let handle = try FileHandle(forWritingTo: temporary)
       do {
-        try produce { try handle.write(contentsOf: Data($0.utf8)) }
+        try produce { try handle.write(contentsOf: $0) }
         try handle.close()
       } catch {
         try? handle.close()
@@ -100,15 +101,6 @@ public struct RunFolder: ResultSink {
       throw error
     } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw SeismoError.file(path: url.path, message: "cannot write (\(error.localizedDescription))")
-    }
-  }
-
-  private func save(_ data: Data, as name: String) throws {
-    let url = URL(fileURLWithPath: path).appendingPathComponent(name)
-    do {
-      try data.write(to: url, options: .atomic)
-    } catch {
       throw SeismoError.file(path: url.path, message: "cannot write (\(error.localizedDescription))")
     }
   }
