@@ -26,20 +26,31 @@ public final class Dropout: Layer {
     // Drop when a uniform 32-bit draw falls below rate·2³²; two draws per 64 random bits.
     let threshold = UInt32(Double(rate) * 4_294_967_296.0)
     mask.prepare(y.data.count)
-    var bits: UInt64 = 0
-    for i in y.data.indices {
-      if i % 2 == 0 { bits = mode.random.next() } else { bits >>= 32 }
-      let m: Float = UInt32(truncatingIfNeeded: bits) >= threshold ? keep : 0
-      mask[i] = m
-      y.data[i] *= m
+    var random = mode.random
+    // Local buffers: a loop over the stored property would pay an exclusivity check per element.
+    mask.withUnsafeMutableBufferPointer { maskBuffer in
+      y.data.withUnsafeMutableBufferPointer { values in
+        var bits: UInt64 = 0
+        for i in values.indices {
+          if i % 2 == 0 { bits = random.next() } else { bits >>= 32 }
+          let m: Float = UInt32(truncatingIfNeeded: bits) >= threshold ? keep : 0
+          maskBuffer[i] = m
+          values[i] *= m
+        }
+      }
     }
+    mode.random = random
     return y
   }
 
   public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
     guard !mask.isEmpty else { return dy }
     var dx = dy
-    for i in dx.data.indices { dx.data[i] *= mask[i] }
+    mask.withUnsafeBufferPointer { maskBuffer in
+      dx.data.withUnsafeMutableBufferPointer { values in
+        for i in values.indices { values[i] *= maskBuffer[i] }
+      }
+    }
     return dx
   }
 }
