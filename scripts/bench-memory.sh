@@ -4,7 +4,7 @@
 # then scores every row. Scoring memory should grow with the rows' own arrays, not with rows ×
 # window: the autoencoder scores 4,096 windows at a time and scores.csv is written in pieces.
 #
-#   scripts/bench-memory.sh            ROWS=2000000 scripts/bench-memory.sh
+#   scripts/bench-memory.sh            ROWS=10000000 scripts/bench-memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-1000000}

@@ -13,14 +13,21 @@ protocol CSVRecordHandler: AnyObject {
   var failure: SeismoError? { get }
 }
 
-/// Streams a CSV byte buffer through libcsv (strict RFC 4180 quoting), tracking physical line
-/// numbers so errors can name them, even for quoted fields that span lines.
+/// Streams a CSV file through libcsv (strict RFC 4180 quoting) a chunk at a time, so memory does
+/// not grow with the file, tracking physical line numbers so errors can name them, even for
+/// quoted fields that span lines.
 struct CSVRecordReader {
   let path: String
   let delimiter: UInt8
+  /// Bytes read from the file at a time.
+  var chunkSize = 1 << 20
 
-  /// Parses `bytes` (a whole file) and reports each record to `handler`.
-  func read(_ bytes: UnsafeRawBufferPointer, into handler: any CSVRecordHandler) throws {
+  /// Reads the file at `path` and reports each record to `handler`.
+  func read(into handler: any CSVRecordHandler) throws {
+    guard let file = fopen(path, "rb") else {
+      throw SeismoError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
+    }
+    defer { fclose(file) }
     var parser = csv_parser()
     guard csv_init(&parser, UInt8(CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) == 0 else {
       throw SeismoError.state("libcsv could not initialise")
@@ -43,21 +50,38 @@ struct CSVRecordReader {
       context.fieldIndex = 0
     }
 
-    guard var cursor = bytes.baseAddress else { return }
-    let end = cursor + bytes.count
-    // Skip a UTF-8 byte-order mark.
-    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { cursor += 3 }
-    // Feed one physical line at a time so `context.line` is exact when a callback fires.
-    while cursor < end {
-      context.line += 1
-      let remaining = end - cursor
-      let newline = memchr(cursor, 0x0A, remaining)
-      let length = newline.map { UnsafeRawPointer($0) - cursor + 1 } ?? remaining
-      if csv_parse(&parser, cursor, length, onField, onRecord, opaque) != length {
-        throw malformed(line: context.line, parser: &parser)
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(chunkSize, 3), alignment: 1)
+    defer { buffer.deallocate() }
+    var firstChunk = true
+    var atLineStart = true
+    while true {
+      let count = fread(buffer, 1, max(chunkSize, 3), file)
+      if count == 0 {
+        guard ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed after line \(context.line)") }
+        break
       }
-      if let failure = handler.failure { throw failure }
-      cursor += length
+      var cursor = UnsafeRawPointer(buffer)
+      let end = cursor + count
+      // Skip a UTF-8 byte-order mark (a first chunk is at least 3 bytes unless the file is shorter).
+      if firstChunk, count >= 3, cursor.load(as: UInt8.self) == 0xEF, cursor.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
+        cursor.load(fromByteOffset: 2, as: UInt8.self) == 0xBF
+      {
+        cursor += 3
+      }
+      firstChunk = false
+      // Feed up to one physical line at a time so `context.line` is exact when a callback fires;
+      // a line cut by the chunk's end continues in the next chunk.
+      while cursor < end {
+        if atLineStart { context.line += 1 }
+        let newline = memchr(cursor, 0x0A, end - cursor)
+        let length = newline.map { UnsafeRawPointer($0) - cursor + 1 } ?? (end - cursor)
+        if csv_parse(&parser, cursor, length, onField, onRecord, opaque) != length {
+          throw malformed(line: context.line, parser: &parser)
+        }
+        if let failure = handler.failure { throw failure }
+        atLineStart = newline != nil
+        cursor += length
+      }
     }
     if csv_fini(&parser, onField, onRecord, opaque) != 0 {
       throw malformed(line: context.line, parser: &parser)

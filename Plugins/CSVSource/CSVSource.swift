@@ -85,9 +85,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
   public func readTable() throws -> CSVTable {
-    let data = try readFile()
+    try checkFile()
     let collector = ColumnCollector(path: path, request: request, timeParser: timeParser)
-    try data.withUnsafeBytes { try CSVRecordReader(path: path, delimiter: delimiter).read($0, into: collector) }
+    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {
       throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
@@ -130,16 +130,16 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       duplicateRowsMerged: duplicateRows)
   }
 
-  private func readFile() throws -> Data {
+  /// Throws, naming the file, unless `path` is a readable file.
+  private func checkFile() throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw SeismoError.file(path: path, message: "no such file")
     }
     guard !isDirectory.boolValue else { throw SeismoError.file(path: path, message: "is a folder, not a CSV file") }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard FileManager.default.isReadableFile(atPath: path) else {
       throw SeismoError.file(path: path, message: "cannot be read (permissions?)")
     }
-    return data
   }
 
   /// Sorts rows by timestamp (stable) if they are not already ascending; returns whether it did.

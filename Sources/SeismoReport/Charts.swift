@@ -6,24 +6,44 @@ import SeismoCore
 /// `<line class="threshold" data-value=…>` (or, when each row has its own cut-off,
 /// `<polyline class="threshold adaptive">` pieces) and the train/test cut `<line class="boundary">`,
 /// so tests and readers can find them.
+/// A chart's points, read by index: `count` of them, point i at `time(i)` with `value(i)`. Charts
+/// read through it, so drawing millions of rows copies none of them.
+struct PlotSeries {
+  var count: Int
+  var time: (Int) -> Timestamp
+  var value: (Int) -> Double
+}
+
 enum Charts {
   static let width = 960.0
   static let margin = (left: 70.0, right: 20.0, top: 28.0, bottom: 34.0)
 
-  /// A line over time with optional flags, threshold and train/test boundary. `cutoffs`, one per
-  /// value (infinity: none yet), draws a per-row threshold instead of the constant `threshold`.
+  /// A line over time with optional flags, threshold and train/test boundary. `flags` are indices
+  /// of `series`. `cutoff`, one per point (infinity: none yet), draws a per-row threshold instead
+  /// of the constant `threshold`.
   static func timeSeries(
-    kind: String, title: String, yLabel: String, timestamps: [Timestamp], values: [Double], flags: [Int],
-    threshold: Double?, cutoffs: [Double] = [], boundary: Timestamp?, timeKind: Frame.TimeKind, height: Double = 190,
+    kind: String, title: String, yLabel: String, series: PlotSeries, flags: [Int], threshold: Double?,
+    cutoff: ((Int) -> Double)? = nil, boundary: Timestamp?, timeKind: Frame.TimeKind, height: Double = 190,
     attributes: String = ""
   ) -> String {
-    guard let first = timestamps.first, let last = timestamps.last else { return "" }
+    guard series.count > 0 else { return "" }
+    let first = series.time(0)
+    let last = series.time(series.count - 1)
     let x = LinearScale(domain: Double(first)...Double(max(last, first + 1)), range: margin.left...(width - margin.right))
-    var low = values.min() ?? 0
-    var high = values.max() ?? 1
-    for cut in (threshold.map { [$0] } ?? []) + cutoffs where cut.isFinite {
-      low = min(low, cut)
-      high = max(high, cut)
+    var low = Double.infinity
+    var high = -Double.infinity
+    for i in 0..<series.count {
+      let v = series.value(i)
+      low = min(low, v)
+      high = max(high, v)
+      if let cut = cutoff?(i), cut.isFinite {
+        low = min(low, cut)
+        high = max(high, cut)
+      }
+    }
+    if let threshold, threshold.isFinite {
+      low = min(low, threshold)
+      high = max(high, threshold)
     }
     let y = LinearScale(domain: low...high, range: margin.top...(height - margin.bottom), flipped: true, padding: 0.05)
     var svg = open(kind: kind, height: height, title: title, attributes: attributes)
@@ -33,44 +53,42 @@ enum Charts {
       svg += line(bx, margin.top, bx, height - margin.bottom, class: "boundary", extra: "stroke-dasharray=\"4 3\"")
       svg += text(bx + 4, margin.top + 10, "test →", class: "note")
     }
-    let xs = timestamps.map { x(Double($0)) }
-    let keep = Downsampling.indices(xs: xs, ys: values)
-    let points = keep.map { String(format: "%.1f,%.1f", xs[$0], y(values[$0])) }.joined(separator: " ")
+    let px = { (i: Int) in x(Double(series.time(i))) }
+    let keep = Downsampling.indices(0..<series.count, x: px, y: series.value)
+    let points = keep.map { String(format: "%.1f,%.1f", px($0), y(series.value($0))) }.joined(separator: " ")
     svg += "<polyline class=\"series\" data-points=\"\(keep.count)\" points=\"\(points)\"/>\n"
     if let threshold {
       let ty = y(threshold)
       svg += line(margin.left, ty, width - margin.right, ty, class: "threshold", extra: "data-value=\"\(threshold)\"")
       svg += text(width - margin.right - 4, ty - 4, "threshold \(Format.number(threshold))", class: "note", anchor: "end")
     }
-    if cutoffs.count == values.count {
-      svg += adaptiveThreshold(xs: xs, cutoffs: cutoffs, y: y)
+    if let cutoff {
+      svg += adaptiveThreshold(count: series.count, x: px, cutoff: cutoff, y: y)
     }
     for i in flags {
-      svg += String(format: "<circle class=\"flag\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", xs[i], y(values[i]))
+      svg += String(format: "<circle class=\"flag\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", px(i), y(series.value(i)))
     }
     return svg + "</svg>\n"
   }
 
   /// Per-row cut-offs as stepped polylines, one per run of finite values (a rule without a
   /// cut-off yet draws nothing there), each reduced to at most four points per pixel column.
-  static func adaptiveThreshold(xs: [Double], cutoffs: [Double], y: LinearScale) -> String {
+  static func adaptiveThreshold(count: Int, x: (Int) -> Double, cutoff: (Int) -> Double, y: LinearScale) -> String {
     var svg = ""
     var start = 0
-    while start < cutoffs.count {
-      guard cutoffs[start].isFinite else {
+    while start < count {
+      guard cutoff(start).isFinite else {
         start += 1
         continue
       }
       var end = start
-      while end < cutoffs.count, cutoffs[end].isFinite { end += 1 }
-      let runXs = Array(xs[start..<end])
-      let runYs = Array(cutoffs[start..<end])
+      while end < count, cutoff(end).isFinite { end += 1 }
       var points: [String] = []
       var previous: Double?
-      for i in Downsampling.indices(xs: runXs, ys: runYs) {
-        if let previous { points.append(String(format: "%.1f,%.1f", runXs[i], y(previous))) }  // the step
-        points.append(String(format: "%.1f,%.1f", runXs[i], y(runYs[i])))
-        previous = runYs[i]
+      for i in Downsampling.indices(start..<end, x: x, y: cutoff) {
+        if let previous { points.append(String(format: "%.1f,%.1f", x(i), y(previous))) }  // the step
+        points.append(String(format: "%.1f,%.1f", x(i), y(cutoff(i))))
+        previous = cutoff(i)
       }
       svg +=
         "<polyline class=\"threshold adaptive\" data-points=\"\(end - start)\" points=\"\(points.joined(separator: " "))\"/>\n"

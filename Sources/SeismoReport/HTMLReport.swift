@@ -15,7 +15,7 @@ public enum HTMLReport {
   public static func render(_ data: ReportData) -> String {
     let frame = data.frame
     let flagged = data.flagged
-    let flaggedRows = flagged.map { data.scoreRows[$0] }
+    let flaggedRows = flagged.map { data.scoreRow($0) }
     let boundary: Timestamp? = data.trainRows > 0 && data.trainRows < frame.rowCount ? frame.timestamps[data.trainRows] : nil
     var html = """
       <!doctype html>
@@ -36,9 +36,10 @@ public enum HTMLReport {
       data.importance.map { ranking in ranking.compactMap { frame.featureIndex($0.feature) } } ?? Array(0..<frame.featureCount)
     let shown = Array(order.prefix(maxFeaturePanels))
     for j in shown {
+      let series = PlotSeries(count: frame.rowCount, time: { frame.timestamps[$0] }, value: { Double(frame[$0, j]) })
       html += Charts.timeSeries(
-        kind: "feature", title: frame.featureNames[j], yLabel: frame.featureNames[j], timestamps: frame.timestamps,
-        values: frame.column(j).map(Double.init), flags: flaggedRows, threshold: nil, boundary: boundary,
+        kind: "feature", title: frame.featureNames[j], yLabel: frame.featureNames[j], series: series,
+        flags: flaggedRows, threshold: nil, boundary: boundary,
         timeKind: frame.timeKind, height: 170, attributes: "data-feature=\"\(Format.escape(frame.featureNames[j]))\"")
     }
     if frame.featureCount > shown.count {
@@ -46,10 +47,12 @@ public enum HTMLReport {
     }
 
     html += "<h2>Anomaly score</h2>\n"
+    let scores = PlotSeries(
+      count: data.scores.count, time: { frame.timestamps[data.scoreRow($0)] }, value: { Double(data.scores[$0]) })
+    let cutoff: ((Int) -> Double)? = data.cutoffs.count == data.scores.count ? { Double(data.cutoffs[$0]) } : nil
     html += Charts.timeSeries(
-      kind: "score", title: "Score of each row (\(Format.escape(data.detector)))", yLabel: "score",
-      timestamps: data.scoreRows.map { frame.timestamps[$0] }, values: data.scores.map(Double.init), flags: flagged,
-      threshold: data.threshold.map(Double.init), cutoffs: data.cutoffs.map(Double.init), boundary: boundary,
+      kind: "score", title: "Score of each row (\(Format.escape(data.detector)))", yLabel: "score", series: scores,
+      flags: flagged, threshold: data.threshold.map(Double.init), cutoff: cutoff, boundary: boundary,
       timeKind: frame.timeKind, height: 230)
 
     if !data.history.isEmpty {
@@ -94,9 +97,9 @@ public enum HTMLReport {
       "<h2>Top anomalies</h2>\n<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>score</th><th>top feature</th>"
     html += columns.map { "<th>\(Format.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
     for i in top {
-      let row = data.scoreRows[i]
+      let row = data.scoreRow(i)
       html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(Format.number(Double(data.scores[i])))</td>"
-      html += "<td>\(Format.escape(data.topFeatures[i]))</td>"
+      html += "<td>\(Format.escape(frame.featureNames[Int(data.topFeatures[i])]))</td>"
       html += columns.indices.map { "<td>\(Format.number(Double(frame[row, $0])))</td>" }.joined() + "</tr>\n"
     }
     return html + "</tbody></table>\n"

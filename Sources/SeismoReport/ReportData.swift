@@ -10,11 +10,12 @@ public struct ReportData: Sendable {
   public var frame: Frame
   /// Leading rows of `frame` that trained (0 when a saved model scored the data).
   public var trainRows: Int
-  /// Frame row of each score.
-  public var scoreRows: [Int]
+  /// Frame row of the first score; score i is row `firstScoreRow + i` (a run's scores are
+  /// contiguous: only warm-up rows at the start have none).
+  public var firstScoreRow: Int
   public var scores: [Float]
-  /// Top feature of each score.
-  public var topFeatures: [String]
+  /// Top feature of each score, as its index in `frame.featureNames` (4 bytes a row).
+  public var topFeatures: [Int32]
   /// The calibrated cut-off, drawn as a line when every row has it (nil: adaptive or none).
   public var threshold: Float?
   /// Whether each score is flagged (strictly above its own cut-off).
@@ -28,8 +29,8 @@ public struct ReportData: Sendable {
   public var importance: [FeatureImportanceEntry]?
 
   public init(
-    runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, scoreRows: [Int],
-    scores: [Float], topFeatures: [String], threshold: Float?, flags: [Bool], history: [EpochRecord],
+    runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, firstScoreRow: Int,
+    scores: [Float], topFeatures: [Int32], threshold: Float?, flags: [Bool], history: [EpochRecord],
     importance: [FeatureImportanceEntry]?
   ) {
     self.runID = runID
@@ -37,7 +38,7 @@ public struct ReportData: Sendable {
     self.thresholdPlugin = thresholdPlugin
     self.frame = frame
     self.trainRows = trainRows
-    self.scoreRows = scoreRows
+    self.firstScoreRow = firstScoreRow
     self.scores = scores
     self.topFeatures = topFeatures
     self.threshold = threshold
@@ -50,8 +51,8 @@ public struct ReportData: Sendable {
     let indices = run.scores.values.indices
     self.init(
       runID: run.runID, detector: run.config.detector.plugin, thresholdPlugin: run.config.threshold.plugin,
-      frame: run.frame, trainRows: run.trainRows, scoreRows: indices.map(run.scores.row),
-      scores: run.scores.values, topFeatures: indices.map { run.frame.featureNames[run.scores.topFeature(at: $0)] },
+      frame: run.frame, trainRows: run.trainRows, firstScoreRow: run.scores.firstRow,
+      scores: run.scores.values, topFeatures: indices.map { Int32(run.scores.topFeature(at: $0)) },
       threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
     folds = run.folds
@@ -62,5 +63,8 @@ public struct ReportData: Sendable {
   public var flagged: [Int] { scores.indices.filter { flags[$0] } }
 
   /// Scores of training rows, for the histogram.
-  public var trainingScores: [Float] { zip(scoreRows, scores).filter { $0.0 < trainRows }.map(\.1) }
+  public var trainingScores: [Float] { Array(scores.prefix(max(0, trainRows - firstScoreRow))) }
+
+  /// The frame row of score `i`.
+  public func scoreRow(_ i: Int) -> Int { firstScoreRow + i }
 }

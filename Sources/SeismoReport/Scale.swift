@@ -87,23 +87,32 @@ enum TimeTicks {
 /// Keeps at most four points per pixel column — first, lowest, highest, last — so a line chart
 /// of 100,000 points looks the same as the full series at a fraction of the size.
 enum Downsampling {
-  /// Indices into `xs`/`ys` (xs in pixels, ascending) to draw, in order.
-  static func indices(xs: [Double], ys: [Double]) -> [Int] {
-    guard xs.count > 4 else { return Array(xs.indices) }
+  /// Indices in `range` to draw, in order: per pixel column (`x(i)` in pixels, ascending), its
+  /// first, lowest, highest and last point, so spikes survive. Reads the points through `x` and
+  /// `y`, so a chart over millions of rows copies none of them.
+  static func indices(_ range: Range<Int>, x: (Int) -> Double, y: (Int) -> Double) -> [Int] {
+    guard range.count > 4 else { return Array(range) }
     var keep: [Int] = []
-    var bucketStart = 0
+    var bucketStart = range.lowerBound
+    var column = Int(x(bucketStart))
     func flush(_ end: Int) {
-      let range = bucketStart..<end
-      guard !range.isEmpty else { return }
-      let low = range.min { ys[$0] < ys[$1] }!
-      let high = range.max { ys[$0] < ys[$1] }!
-      keep += Set([range.lowerBound, low, high, end - 1]).sorted()
+      var low = bucketStart
+      var high = bucketStart
+      for i in bucketStart..<end {
+        let v = y(i)
+        if v < y(low) { low = i }
+        if v > y(high) { high = i }
+      }
+      keep += Set([bucketStart, low, high, end - 1]).sorted()
     }
-    for i in 1..<xs.count where Int(xs[i]) != Int(xs[bucketStart]) {
+    for i in (range.lowerBound + 1)..<range.upperBound {
+      let c = Int(x(i))
+      guard c != column else { continue }
       flush(i)
       bucketStart = i
+      column = c
     }
-    flush(xs.count)
+    flush(range.upperBound)
     return keep
   }
 }

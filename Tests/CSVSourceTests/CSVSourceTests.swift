@@ -219,3 +219,51 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "t.csv:1: the header has more than 100000 columns; is this a CSV file with one header row?")
   }
 }
+
+/// The reader streams the file a chunk at a time (memory independent of the file's size); a
+/// record, a quoted field or the byte-order mark cut by a chunk's end must read exactly as when
+/// the whole file is one chunk, and errors must name the same line.
+@Suite struct CSVChunkedReadingTests {
+  /// Every field and record end, as "line:field:text" and "line:end:count".
+  final class Recorder: CSVRecordHandler {
+    var events: [String] = []
+    var failure: SeismoError? { nil }
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+      events.append("\(line):\(index):\(String(decoding: bytes, as: UTF8.self))")
+    }
+    func endRecord(fieldCount: Int, line: Int) { events.append("\(line):end:\(fieldCount)") }
+  }
+
+  func read(_ text: String, chunkSize: Int) throws -> [String] {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-chunks-\(UUID().uuidString).csv").path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let recorder = Recorder()
+    var reader = CSVRecordReader(path: path, delimiter: UInt8(ascii: ","))
+    reader.chunkSize = chunkSize
+    try reader.read(into: recorder)
+    return recorder.events
+  }
+
+  @Test func chunksOfAnySizeReadAsTheWholeFile() throws {
+    let text = "\u{FEFF}date,note,a\r\n2020-01-01,\"two\nlines, quoted\",1\n2020-01-02,x,22\n\n2020-01-03,\"\",333"
+    let whole = try read(text, chunkSize: 1 << 20)
+    #expect(whole.first == "1:0:date", "the byte-order mark is skipped")
+    #expect(whole.contains("2:1:two\nlines, quoted") && whole.contains("4:2:22") && whole.last == "6:end:3")
+    for size in [3, 4, 5, 7, 11, 64] {
+      #expect(try read(text, chunkSize: size) == whole, "chunk size \(size)")
+    }
+  }
+
+  @Test func errorsNameTheSameLineWhateverTheChunkSize() {
+    let text = "date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-03,\"3\"x\n"
+    for size in [3, 5, 8, 1 << 20] {
+      #expect(throws: SeismoError.self, "chunk size \(size)") { try read(text, chunkSize: size) }
+      do {
+        _ = try read(text, chunkSize: size)
+      } catch {
+        #expect("\(error)".contains(":4: malformed quoting"), "chunk size \(size): \(error)")
+      }
+    }
+  }
+}

@@ -22,6 +22,14 @@ import Testing
     let rebuild = try CLI.run(["report", "r"], in: scratch.url)
     #expect(rebuild.status == 0, "\(rebuild.stderr)")
     #expect(try scratch.read("r/report.html") == first)
+    // Scores are contiguous after the warm-up: a blanked score in the middle is named, not drawn as 0.
+    var lines = try scratch.read("r/scores.csv").components(separatedBy: "\n")
+    var cells = lines[100].components(separatedBy: ",")
+    cells[2] = ""
+    lines[100] = cells.joined(separator: ",")
+    try scratch.write("r/scores.csv", lines.joined(separator: "\n"))
+    let gap = try CLI.run(["report", "r"], in: scratch.url)
+    #expect(gap.status == 1 && gap.stderr.contains("scores.csv:101 (column score): the score is missing"), "\(gap.stderr)")
     let missing = try CLI.run(["report", "nowhere"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.hasPrefix("error: nowhere/summary.json: no such file"))
   }

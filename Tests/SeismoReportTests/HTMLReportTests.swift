@@ -17,7 +17,7 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     let scoreRows = Array(2..<rows)
     return ReportData(
       runID: "r1", detector: "rolling-zscore", thresholdPlugin: "fixed", frame: frame, trainRows: rows / 2,
-      scoreRows: scoreRows, scores: scoreRows.map { frame[$0, 1] }, topFeatures: scoreRows.map { _ in "gold" }, threshold: 5,
+      firstScoreRow: 2, scores: scoreRows.map { frame[$0, 1] }, topFeatures: scoreRows.map { _ in 1 }, threshold: 5,
       flags: scoreRows.map { frame[$0, 1] > 5 }, history: history, importance: importance)
   }
 
@@ -87,7 +87,7 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     let xs = (0..<1000).map { Double($0) / 100 }  // ten pixel columns
     var ys = (0..<1000).map { Double($0 % 10) }
     ys[555] = 100
-    let keep = Downsampling.indices(xs: xs, ys: ys)
+    let keep = Downsampling.indices(0..<1000, x: { xs[$0] }, y: { ys[$0] })
     #expect(keep.contains(555))
     #expect(keep.count <= 40)
     #expect(keep == keep.sorted())

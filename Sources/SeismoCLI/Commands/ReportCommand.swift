@@ -44,15 +44,19 @@ struct ReportCommand: ParsableCommand {
       timestamps: table.timestamps, timeKind: table.timeKind, featureNames: summary.features, values: values,
       source: run.scoresPath)
     let scoreCells = try column("score")
-    let scoreRows = scoreCells.indices.filter { scoreCells[$0] != nil }
+    // Scores are contiguous: only the warm-up rows at the start have none.
+    let firstScoreRow = scoreCells.firstIndex { $0 != nil } ?? scoreCells.count
+    let scoreRows = firstScoreRow..<scoreCells.count
+    if let gap = scoreRows.first(where: { scoreCells[$0] == nil }) {
+      throw SeismoError.data(
+        source: run.scoresPath, line: gap + 2, column: "score", message: "the score is missing after the first scored row")
+    }
     let flagCells = try column("is_anomaly")
     let errors = try summary.features.map { try column("error_" + $0) }
     var data = ReportData(
       runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
-      trainRows: summary.split.trainRows, scoreRows: scoreRows, scores: scoreRows.map { scoreCells[$0] ?? 0 },
-      topFeatures: scoreRows.map { r in
-        summary.features[errors.indices.max { (errors[$0][r] ?? 0) < (errors[$1][r] ?? 0) } ?? 0]
-      },
+      trainRows: summary.split.trainRows, firstScoreRow: firstScoreRow, scores: scoreRows.map { scoreCells[$0] ?? 0 },
+      topFeatures: scoreRows.map { r in Int32(errors.indices.max { (errors[$0][r] ?? 0) < (errors[$1][r] ?? 0) } ?? 0) },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,
       flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)

@@ -81,8 +81,9 @@ public struct Frame: Sendable, Equatable {
   /// The index of a feature by name.
   public func featureIndex(_ name: String) -> Int? { featureNames.firstIndex(of: name) }
 
-  /// Rows `range` as a new frame (values copied).
+  /// Rows `range` as a new frame (values copied, unless `range` is every row).
   public func rows(_ range: Range<Int>) -> Frame {
+    if range == 0..<rowCount { return self }
     var copy = self
     copy.timestamps = Array(timestamps[range])
     copy.hasTimeOfDay = Self.anyTimeOfDay(copy.timestamps, timeKind)

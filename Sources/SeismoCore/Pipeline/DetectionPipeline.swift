@@ -176,9 +176,13 @@ public struct DetectionPipeline {
       let keep = k == 0 ? 0 : trainCount - scores.firstRow
       if k == 0 { firstRow = fold.trainStart + scores.firstRow }
       let f = scores.featureCount
-      values += scores.values[keep...]
-      errors += scores.featureErrors[(keep * f)...]
-      cutoffs += foldCutoffs[keep...]
+      if k == 0 {  // takes the arrays over: a single fit copies nothing
+        (values, errors, cutoffs) = (scores.values, scores.featureErrors, foldCutoffs)
+      } else {
+        values += scores.values[keep...]
+        errors += scores.featureErrors[(keep * f)...]
+        cutoffs += foldCutoffs[keep...]
+      }
       folds.append(fold)
       last = (detector, calibrated, calibration.count, training, f)
     }
