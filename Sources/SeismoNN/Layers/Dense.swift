@@ -43,7 +43,7 @@ public final class Dense: Layer {
 
   public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "Dense expects \(inputSize) input features, got \(x.features)")
-    BLAS.configure()
+    BLAS.warmUp()
     input = x.materialized()
     let rows = input.rows
     var y = [Float](repeating: 0, count: rows * outputSize)
