@@ -2,7 +2,8 @@
 # What warm-started walk-forward refits cost and what they change, against cold refits (issue 13):
 #   1. spx.csv (../shared/data), examples/spx-autoencoder.yaml on its first half, refitted every
 #      year on the rows before: a single fit, cold yearly refits, and warm refits (each starting
-#      from the previous fold's weights) training REFIT_EPOCHS epochs. Prints the summed fit
+#      from the previous fold's weights) training REFIT_EPOCHS epochs, on every earlier row
+#      (expanding) or on as many as the first fold (rolling). Prints the summed fit
 #      seconds of every fold, its ratio to the single fit, and the test rows flagged.
 #   2. NAB realKnownCause (examples/nab/autoencoder-dynamic.yaml, refitted every 2,000 rows): the
 #      NAB standard score, cold against warm.
@@ -35,9 +36,10 @@ half=(--set split.train_fraction=0.5)
 "$seismo" detect examples/spx-autoencoder.yaml "${half[@]}" --out "$out/single" --quiet
 read -r single _ flagged < <(fits "$out/single")
 echo "single fit: ${single} s, 1 fold, ${flagged} test rows flagged"
-for mode in cold warm; do
+for mode in cold warm warm-rolling; do
   extra=(--set split.refit_every=1y)
-  [ "$mode" = warm ] && extra+=(--set split.warm_start=true --set "split.refit_epochs=$epochs")
+  [ "$mode" != cold ] && extra+=(--set split.warm_start=true --set "split.refit_epochs=$epochs")
+  [ "$mode" = warm-rolling ] && extra+=(--set split.refit_window=rolling)
   "$seismo" detect examples/spx-autoencoder.yaml "${half[@]}" "${extra[@]}" --out "$out/$mode" --quiet
   read -r seconds folds flagged < <(fits "$out/$mode")
   echo "$mode yearly refits: ${seconds} s over ${folds} folds = $(python3 -c "print(f'{$seconds / $single:.1f}')")× the single fit, ${flagged} test rows flagged"
