@@ -23,24 +23,26 @@ public struct ScoresTable: Sendable {
   }
 
   init(csv: String, path: String, indexed: Bool) throws {
-    var lines = csv.split(separator: "\n", omittingEmptySubsequences: true)[...]
-    guard let headerLine = lines.popFirst() else { throw SeismoError.file(path: path, message: "is empty") }
-    let header = Self.fields(headerLine)
-    guard header.count >= 2, header[0] == "timestamp", header[1] == "part" else {
-      throw SeismoError.file(path: path, message: "is not a Seismo scores file (its header starts \(header.prefix(2)))")
-    }
+    var header: [String] = []
     let parser = TimestampParser()
     var timestamps: [Timestamp] = []
     var parts: [String] = []
-    var cells = [[Float?]](repeating: [], count: header.count - 2)
-    for (i, line) in lines.enumerated() {
-      let fields = Self.fields(line)
+    var cells: [[Float?]] = []
+    let records = Records { fields, line in
       func fail(_ message: String, column: String? = nil) -> SeismoError {
-        .data(source: path, line: i + 2, column: column, message: message)
+        .data(source: path, line: line, column: column, message: message)
+      }
+      guard !header.isEmpty else {
+        guard fields.count >= 2, fields[0] == "timestamp", fields[1] == "part" else {
+          throw SeismoError.file(path: path, message: "is not a Seismo scores file (its header starts \(fields.prefix(2)))")
+        }
+        header = fields
+        cells = [[Float?]](repeating: [], count: fields.count - 2)
+        return
       }
       guard fields.count == header.count else { throw fail("\(fields.count) fields where the header has \(header.count)") }
       if indexed {
-        timestamps.append(Timestamp(i))
+        timestamps.append(Timestamp(timestamps.count))
       } else {
         guard let t = parser.parse(fields[0]) else { throw fail("'\(fields[0])' is not a timestamp", column: "timestamp") }
         timestamps.append(t)
@@ -56,50 +58,37 @@ public struct ScoresTable: Sendable {
         }
       }
     }
+    try Array(csv.utf8).withUnsafeBytes { try CSVRecordReader(path: path).read($0, into: records) }
+    guard !header.isEmpty else { throw SeismoError.file(path: path, message: "is empty") }
     self.timestamps = timestamps
     self.timeKind = indexed ? .index : .calendar
     self.parts = parts
     columns = Dictionary(zip(header.dropFirst(2), cells), uniquingKeysWith: { first, _ in first })
   }
 
-  /// The fields of one line as `CSVText.line` writes them (RFC 4180 quoting).
-  static func fields(_ line: Substring) -> [String] {
-    guard line.contains("\"") else { return line.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-    var fields: [String] = []
-    var field = ""
-    var quoted = false
-    var chars = line.makeIterator()
-    while let c = chars.next() {
-      if quoted {
-        if c == "\"" {
-          if let next = chars.next() {
-            if next == "\"" {
-              field.append("\"")
-            } else {
-              quoted = false
-              if next == "," {
-                fields.append(field)
-                field = ""
-              } else {
-                field.append(next)
-              }
-            }
-          } else {
-            quoted = false
-          }
-        } else {
-          field.append(c)
-        }
-      } else if c == "\"" {
-        quoted = true
-      } else if c == "," {
-        fields.append(field)
-        field = ""
-      } else {
-        field.append(c)
+  /// Hands each record's fields, as text, to `body` with the line it started on; the first error
+  /// `body` throws stops the reading.
+  private final class Records: CSVRecordHandler {
+    private let body: ([String], Int) throws -> Void
+    private var fields: [String] = []
+    private(set) var failure: SeismoError?
+
+    init(_ body: @escaping ([String], Int) throws -> Void) { self.body = body }
+
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+      fields.append(String(decoding: bytes, as: UTF8.self))
+    }
+
+    func endRecord(fieldCount: Int, line: Int) {
+      defer { fields.removeAll(keepingCapacity: true) }
+      guard failure == nil else { return }
+      do {
+        try body(fields, line)
+      } catch let error as SeismoError {
+        failure = error
+      } catch {
+        failure = .state("\(error)")
       }
     }
-    fields.append(field)
-    return fields
   }
 }

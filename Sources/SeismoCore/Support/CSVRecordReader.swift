@@ -1,9 +1,8 @@
 import CLibCSV
 import Foundation
-import SeismoCore
 
 /// Receives the fields of a CSV file, record by record, from `CSVRecordReader`.
-protocol CSVRecordHandler: AnyObject {
+public protocol CSVRecordHandler: AnyObject {
   /// Field `index` (0-based) of the record that started on physical line `line`; `bytes` is
   /// followed by a NUL byte.
   func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int)
@@ -15,19 +14,49 @@ protocol CSVRecordHandler: AnyObject {
 
 /// Streams a CSV file through libcsv (strict RFC 4180 quoting) a chunk at a time, so memory does
 /// not grow with the file, tracking physical line numbers so errors can name them, even for
-/// quoted fields that span lines.
-struct CSVRecordReader {
-  let path: String
-  let delimiter: UInt8
-  /// Bytes read from the file at a time.
-  var chunkSize = 1 << 20
+/// quoted fields that span lines. The CSV source reads data files with it, `RunFolder` its own
+/// `scores.csv`.
+public struct CSVRecordReader {
+  /// The file read, and named in errors.
+  public let path: String
+  public let delimiter: UInt8
+  /// Bytes parsed at a time.
+  public var chunkSize = 1 << 20
+
+  public init(path: String, delimiter: UInt8 = UInt8(ascii: ",")) {
+    self.path = path
+    self.delimiter = delimiter
+  }
 
   /// Reads the file at `path` and reports each record to `handler`.
-  func read(into handler: any CSVRecordHandler) throws {
+  public func read(into handler: any CSVRecordHandler) throws {
     guard let file = fopen(path, "rb") else {
       throw SeismoError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
     }
     defer { fclose(file) }
+    try parse(into: handler) { buffer, capacity in
+      let count = fread(buffer, 1, capacity, file)
+      guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
+      return count
+    }
+  }
+
+  /// Parses `text`, a whole file already in memory, and reports each record to `handler`.
+  public func read(_ text: UnsafeRawBufferPointer, into handler: any CSVRecordHandler) throws {
+    var offset = 0
+    try parse(into: handler) { buffer, capacity in
+      let count = min(capacity, text.count - offset)
+      if count > 0 { buffer.copyMemory(from: text.baseAddress! + offset, byteCount: count) }
+      offset += count
+      return count
+    }
+  }
+
+  /// The parse loop: `next` fills the buffer with up to `capacity` bytes and returns how many
+  /// (0 at the end).
+  private func parse(
+    into handler: any CSVRecordHandler, next: (UnsafeMutableRawPointer, _ capacity: Int) throws -> Int
+  ) throws {
     var parser = csv_parser()
     guard csv_init(&parser, UInt8(CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) == 0 else {
       throw SeismoError.state("libcsv could not initialise")
@@ -50,16 +79,14 @@ struct CSVRecordReader {
       context.fieldIndex = 0
     }
 
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(chunkSize, 3), alignment: 1)
+    let capacity = max(chunkSize, 3)
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
     defer { buffer.deallocate() }
     var firstChunk = true
     var atLineStart = true
     while true {
-      let count = fread(buffer, 1, max(chunkSize, 3), file)
-      if count == 0 {
-        guard ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed after line \(context.line)") }
-        break
-      }
+      let count = try next(buffer, capacity)
+      guard count > 0 else { break }
       var cursor = UnsafeRawPointer(buffer)
       let end = cursor + count
       // Skip a UTF-8 byte-order mark (a first chunk is at least 3 bytes unless the file is shorter).
