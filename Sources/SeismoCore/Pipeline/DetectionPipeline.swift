@@ -79,7 +79,7 @@ public struct DetectionPipeline {
     timings["threshold_s"] = members.map(\.thresholdSeconds).reduce(0, +)
     let scores = fitted.scores
     let detector = fitted.detector
-    let events = Self.events(scores, cutoffs: fitted.cutoffs, rule: EventRule(parameters: config.events))
+    let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: fitted.cutoffs)
 
     var importance: [FeatureImportanceEntry]?
     if let choice = config.importance {
@@ -196,11 +196,6 @@ public struct DetectionPipeline {
       thresholdSeconds: thresholdSeconds)
   }
 
-  /// The events of the rows whose score is strictly above its cut-off.
-  static func events(_ scores: Scores, cutoffs: [Float], rule: EventRule) -> [EventRule.Event] {
-    rule.events(scores: scores.values, cutoffs: cutoffs)
-  }
-
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
   /// `config.source` says how to read the data.
   public static func score(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, log: (String) -> Void = { _ in })
@@ -232,7 +227,7 @@ public struct DetectionPipeline {
     timings["score_s"] = Date().timeIntervalSince(t0)
     try Self.requireFinite(scores, of: loaded.frame, detector: "the model")
     let cutoffs = rule.cutoffs(for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
-    let events = Self.events(scores, cutoffs: cutoffs, rule: EventRule(parameters: config.events))
+    let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: cutoffs)
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: 0,

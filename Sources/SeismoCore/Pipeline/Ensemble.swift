@@ -44,24 +44,25 @@ public enum Ensemble {
     var errors = [Float](repeating: 0, count: (end - firstRow) * f)
     for row in firstRow..<end {
       let r = row - firstRow
-      var best: (margin: Float, member: Flagged, index: Int)?
-      var explaining: (member: Flagged, index: Int)?
-      for member in members {
+      // (member, score index) pairs: the best margin's, else the first member scoring the row.
+      var best: (margin: Float, member: Int, index: Int)?
+      var explaining: (member: Int, index: Int)?
+      for (k, member) in members.enumerated() {
         guard let i = member.scores.index(ofRow: row) else { continue }
-        if explaining == nil { explaining = (member, i) }
+        if explaining == nil { explaining = (k, i) }
         let cutoff = member.cutoffs[i]
         guard cutoff.isFinite else { continue }
         let scale = max(abs(cutoff), member.typicalScore > 0 ? member.typicalScore : 1)
         let margin = (member.scores.values[i] - cutoff) / scale
-        if best == nil || margin > best!.margin { best = (margin, member, i) }
+        if best == nil || margin > best!.margin { best = (margin, k, i) }
       }
       if let best {
         margins[r] = best.margin
         cutoffs[r] = 0
         explaining = (best.member, best.index)
       }
-      if let (member, i) = explaining {
-        errors[r * f..<(r + 1) * f] = member.scores.featureErrors[i * f..<(i + 1) * f]
+      if let (k, i) = explaining {
+        errors[r * f..<(r + 1) * f] = members[k].scores.featureErrors[i * f..<(i + 1) * f]
       }
     }
     return (Scores(firstRow: firstRow, values: margins, featureErrors: errors, featureCount: f), cutoffs)
