@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Peak memory (RSS, /usr/bin/time) of `seismo detect` on a synthetic series of ROWS rows (default
-# 1,000,000; a sine with noise): rolling-zscore, and an lstm-autoencoder trained on 2,000 rows that
-# then scores every row. Scoring memory should grow with the rows' own arrays, not with rows ×
-# window: the autoencoder scores 4,096 windows at a time and scores.csv is written in pieces.
+# Peak memory (RSS, /usr/bin/time) and wall time on a synthetic series of ROWS rows (default
+# 1,000,000; a sine with noise), for rolling-zscore and an lstm-autoencoder:
+#   detect          `seismo detect` on the whole file (trained on its first 1 %, at most 2,000 rows),
+#                   which loads the file and keeps every row's scores for the report;
+#   score --stream  the same model (trained on the first 2,000 rows and saved) scoring the whole
+#                   file with `seismo score --stream`, which holds one piece of rows at a time.
+# Streamed memory should not grow with ROWS; detect's grows by about 30 bytes a row.
 #
 #   scripts/bench-memory.sh            ROWS=10000000 scripts/bench-memory.sh
 set -euo pipefail
@@ -20,10 +23,19 @@ with open(sys.argv[1], "w") as f:
     for i in range(int(sys.argv[2])):
         f.write(f"{i},{math.sin(i / 50) + random.gauss(0, 0.1):.5f}\n")
 PY
-source="source: { plugin: csv, path: $work/series.csv, columns: [x], time_column: none }"
-printf '%s\nsplit: { train_fraction: 0.01 }\ndetector: { plugin: rolling-zscore, window: 50 }\nthreshold: { plugin: percentile, percentile: 99.9 }\n' "$source" > "$work/zscore.yaml"
-printf '%s\nsplit: { train_fraction: 0.01, max_train_rows: 2000 }\ndetector: { plugin: lstm-autoencoder, window: 30, units: 16, epochs: 1 }\nthreshold: { plugin: percentile, percentile: 99.9 }\n' "$source" > "$work/autoencoder.yaml"
+head -n 2001 "$work/series.csv" > "$work/head.csv"
+zscore="detector: { plugin: rolling-zscore, window: 50 }"
+autoencoder="detector: { plugin: lstm-autoencoder, window: 30, units: 16, epochs: 1 }"
+threshold="threshold: { plugin: percentile, percentile: 99.9 }"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $rows rows"
 for detector in zscore autoencoder; do
-  /usr/bin/time -f "$detector: %e s wall, peak RSS %M KiB" "$seismo" detect "$work/$detector.yaml" --out "$work/$detector" --quiet
+  printf 'source: { plugin: csv, path: %s, columns: [x], time_column: none }\nsplit: { train_fraction: 0.01, max_train_rows: 2000 }\n%s\n%s\n' \
+    "$work/series.csv" "${!detector}" "$threshold" > "$work/$detector.yaml"
+  printf 'source: { plugin: csv, path: %s, columns: [x], time_column: none }\nsplit: { train_fraction: 1.0 }\n%s\n%s\n' \
+    "$work/head.csv" "${!detector}" "$threshold" > "$work/$detector-head.yaml"
+  /usr/bin/time -f "$detector, detect: %e s wall, peak RSS %M KiB" "$seismo" detect "$work/$detector.yaml" --out "$work/$detector" --quiet
+  "$seismo" detect "$work/$detector-head.yaml" --out "$work/$detector-head" --save-model "$work/$detector.seismo" --quiet
+  /usr/bin/time -f "$detector, score --stream: %e s wall, peak RSS %M KiB" "$seismo" score --model "$work/$detector.seismo" \
+    "$work/series.csv" --stream --out "$work/$detector-stream" --quiet
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

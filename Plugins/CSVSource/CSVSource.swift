@@ -106,18 +106,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       let sortedTimes = timestamps
       duplicateRows = try duplicates.apply(
         values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count
-      ) { r in
-        .data(
-          source: path, line: Int(sortedLines[r]), column: nil,
-          message:
-            "duplicate timestamp \(CivilTime.format(sortedTimes[r], withTime: sortedTimes[r] % 86_400 != 0)) (also on line \(sortedLines[r - 1])); set duplicates: first, last or mean to merge"
-        )
-      }
+      ) { duplicateError(row: $0, lines: sortedLines, timestamps: sortedTimes) }
     }
     let sourceLines = lines
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count) {
-      row, feature in
-      .data(source: path, line: Int(sourceLines[row]), column: "'\(names[feature])'", message: "empty cell (gaps: error)")
+      gapError(row: $0, feature: $1, lines: sourceLines, names: names)
     }
     guard !timestamps.isEmpty else {
       throw SeismoError.data(
@@ -130,8 +123,22 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       duplicateRowsMerged: duplicateRows)
   }
 
+  /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).
+  func duplicateError(row r: Int, lines: [Int32], timestamps: [Timestamp]) -> SeismoError {
+    .data(
+      source: path, line: Int(lines[r]), column: nil,
+      message:
+        "duplicate timestamp \(CivilTime.format(timestamps[r], withTime: timestamps[r] % 86_400 != 0)) (also on line \(lines[r - 1])); set duplicates: first, last or mean to merge"
+    )
+  }
+
+  /// Row `row` has an empty cell in `feature` (`gaps: error`).
+  func gapError(row: Int, feature: Int, lines: [Int32], names: [String]) -> SeismoError {
+    .data(source: path, line: Int(lines[row]), column: "'\(names[feature])'", message: "empty cell (gaps: error)")
+  }
+
   /// Throws, naming the file, unless `path` is a readable file.
-  private func checkFile() throws {
+  func checkFile() throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw SeismoError.file(path: path, message: "no such file")

@@ -27,6 +27,13 @@ final class ColumnCollector: CSVRecordHandler {
   /// Physical line of each data row, for error messages after loading.
   private(set) var lines: [Int32] = []
 
+  /// Streaming: once this many rows are collected, `afterLine` hands them to `onRows` and starts
+  /// afresh (nil: collect the whole file).
+  var chunkRows: Int?
+  var onRows: ((_ values: [Float], _ timestamps: [Timestamp], _ lines: [Int32]) throws -> Void)?
+  /// Rows already handed to `onRows`.
+  private(set) var rowsHandedOn = 0
+
   private var roles: [Role] = []
   private var rowValues: [Float] = []
   private var rowTime: Timestamp = 0
@@ -80,9 +87,23 @@ final class ColumnCollector: CSVRecordHandler {
       return
     }
     values.append(contentsOf: rowValues)
-    timestamps.append(hasTimeColumn ? rowTime : Timestamp(timestamps.count))
+    timestamps.append(hasTimeColumn ? rowTime : Timestamp(rowsHandedOn + timestamps.count))
     lines.append(Int32(truncatingIfNeeded: line))
     for k in rowValues.indices { rowValues[k] = .nan }
+  }
+
+  func afterLine() throws {
+    if let chunkRows, timestamps.count >= chunkRows { try handOn() }
+  }
+
+  /// Hands the rows collected so far to `onRows` (a streaming read calls it once more at the end).
+  func handOn() throws {
+    guard let onRows, !timestamps.isEmpty else { return }
+    try onRows(values, timestamps, lines)
+    rowsHandedOn += timestamps.count
+    values.removeAll(keepingCapacity: true)
+    timestamps.removeAll(keepingCapacity: true)
+    lines.removeAll(keepingCapacity: true)
   }
 
   /// Line where the record being read started.

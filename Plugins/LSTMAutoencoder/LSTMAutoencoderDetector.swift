@@ -63,6 +63,9 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
 
   /// Later rows a score depends on: `window − 1` for `mean_over_windows`, else 0.
   public var lookahead: Int { attribution == .meanOverWindows ? window - 1 : 0 }
+  /// Rows before the first score: a window's worth (none for `mean_over_windows`), plus the
+  /// transform's.
+  public var warmupRows: Int { (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows }
   let parameters: Parameters
   public var fitted: FittedNetwork?
   public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
@@ -115,8 +118,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
       errors.add(inputs: buffer, outputs: outputs.values, firstWindow: start)
     }
     let (scores, featureErrors) = errors.finish()
-    let firstRow = (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows
-    return Scores(firstRow: firstRow, values: scores, featureErrors: featureErrors, featureCount: f)
+    return Scores(firstRow: warmupRows, values: scores, featureErrors: featureErrors, featureCount: f)
   }
 
   /// Per-row scores and row-major `(rows, features)` errors from windows `[N, L, D]` and

@@ -56,6 +56,8 @@ public final class LSTMForecasterDetector: NeuralDetector {
   public let scalerKind: FeatureScaler.Kind
   public let transform: SeriesTransform
   let parameters: Parameters
+  /// Rows before the first score: the window that predicts it, plus the transform's.
+  public var warmupRows: Int { window + transform.lostRows }
   public var fitted: FittedNetwork?
   public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
 
@@ -115,7 +117,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
       }
       scores[i] = total / Float(f)
     }
-    return Scores(firstRow: window + transform.lostRows, values: scores, featureErrors: errors, featureCount: f)
+    return Scores(firstRow: warmupRows, values: scores, featureErrors: errors, featureCount: f)
   }
 
   /// How `forecast` feeds the model.

@@ -34,12 +34,12 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
   }
 
   /// Rows of history before the first score.
-  public var warmup: Int { window + transform.lostRows }
+  public var warmupRows: Int { window + transform.lostRows }
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
-    guard train.rowCount > warmup else {
+    guard train.rowCount > warmupRows else {
       throw SeismoError.invalidInput(
-        "the training part has \(train.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmup + 1)")
+        "the training part has \(train.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmupRows + 1)")
     }
     return TrainingReport()
   }
@@ -54,9 +54,9 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
   }
 
   public func score(_ frame: Frame) throws -> Scores {
-    guard frame.rowCount > warmup else {
+    guard frame.rowCount > warmupRows else {
       throw SeismoError.invalidInput(
-        "the data has \(frame.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmup + 1)")
+        "the data has \(frame.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmupRows + 1)")
     }
     let f = frame.featureCount
     let series = try transform.apply(frame.values, featureCount: f)
@@ -86,6 +86,6 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
     }
     var scores = [Float](repeating: 0, count: count)
     for i in 0..<count { scores[i] = errors[i * f..<(i + 1) * f].max() ?? 0 }
-    return Scores(firstRow: warmup, values: scores, featureErrors: errors, featureCount: f)
+    return Scores(firstRow: warmupRows, values: scores, featureErrors: errors, featureCount: f)
   }
 }

@@ -109,19 +109,31 @@ public struct DynamicThreshold: StreamingThreshold, ConfigurablePlugin {
   }
 
   /// Streams over every score: the calibration scores are simply its first history.
-  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
-    let alpha = self.alpha
-    var cutoffs = [Float](repeating: .infinity, count: scores.count)
-    var smoothed = [Double](repeating: 0, count: scores.count)
+  public func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream { Stream(rule: self) }
+
+  /// The rule's state: the smoothed scores ε is chosen on (at most twice `window` kept).
+  struct Stream: CutoffStream {
+    let rule: DynamicThreshold
+    var t = 0  // scores fed
+    var smoothed: [Double] = []  // the last smoothed scores, eₜ₋₁ last
     var epsilon: Double?
-    for t in scores.indices {
-      if t >= minHistory {
-        if (t - minHistory) % refresh == 0 { epsilon = self.epsilon(smoothed[max(0, t - window)..<t]) }
-        if let epsilon { cutoffs[t] = Float((epsilon - (1 - alpha) * smoothed[t - 1]) / alpha) }
+
+    mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] {
+      let alpha = rule.alpha
+      var cutoffs = [Float](repeating: .infinity, count: chunk.count)
+      for (k, score) in chunk.enumerated() {
+        if t >= rule.minHistory {
+          if (t - rule.minHistory) % rule.refresh == 0 {
+            epsilon = rule.epsilon(smoothed[max(0, smoothed.count - rule.window)...])
+          }
+          if let epsilon { cutoffs[k] = Float((epsilon - (1 - alpha) * smoothed[smoothed.count - 1]) / alpha) }
+        }
+        let s = Double(score)
+        smoothed.append(t == 0 ? s : alpha * s + (1 - alpha) * smoothed[smoothed.count - 1])
+        if smoothed.count >= 2 * rule.window { smoothed.removeFirst(smoothed.count - rule.window) }
+        t += 1
       }
-      let s = Double(scores[t])
-      smoothed[t] = t == 0 ? s : alpha * s + (1 - alpha) * smoothed[t - 1]
+      return cutoffs
     }
-    return cutoffs
   }
 }

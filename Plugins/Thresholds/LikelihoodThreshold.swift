@@ -65,34 +65,55 @@ public struct LikelihoodThreshold: StreamingThreshold, ConfigurablePlugin {
   public var z: Double { Gaussian.upperQuantile(tailProbability) }
 
   /// Streams over every score: the calibration scores are simply its first history.
-  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
-    let z = self.z
-    var cutoffs = [Float](repeating: .infinity, count: scores.count)
-    var averages = [Double](repeating: 0, count: scores.count)
+  public func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream { Stream(rule: self, z: z) }
+
+  /// The rule's state: the last `short_window` scores and `long_window` averages, in rings.
+  struct Stream: CutoffStream {
+    let rule: LikelihoodThreshold
+    let z: Double
+    var t = 0  // scores fed
+    var recentScores: [Double]  // score k at k % shortWindow
+    var averages: [Double]  // average k at k % longWindow
     var shortSum = 0.0  // sum of the last `shortWindow` scores before t
-    var longSum = 0.0  // sums of averages[t − longWindow ..< t]
+    var longSum = 0.0  // sums of the last `longWindow` averages before t
     var longSquares = 0.0
-    for t in scores.indices {
-      let available = min(t, shortWindow - 1)  // earlier scores averaged with sₜ
-      let n = min(t, longWindow)
-      if n >= minHistory {
-        let mean = longSum / Double(n)
-        let std = max((max(longSquares / Double(n) - mean * mean, 0)).squareRoot(), minStd)
-        let recent = shortSum - (t >= shortWindow ? Double(scores[t - shortWindow]) : 0)
-        cutoffs[t] = Float(Double(available + 1) * (mean + z * std) - recent)
-      }
-      // Move the windows past t.
-      shortSum += Double(scores[t])
-      if t >= shortWindow { shortSum -= Double(scores[t - shortWindow]) }
-      averages[t] = shortSum / Double(min(t + 1, shortWindow))
-      longSum += averages[t]
-      longSquares += averages[t] * averages[t]
-      if t >= longWindow {
-        longSum -= averages[t - longWindow]
-        longSquares -= averages[t - longWindow] * averages[t - longWindow]
-      }
+
+    init(rule: LikelihoodThreshold, z: Double) {
+      self.rule = rule
+      self.z = z
+      recentScores = [Double](repeating: 0, count: rule.shortWindow)
+      averages = [Double](repeating: 0, count: rule.longWindow)
     }
-    return cutoffs
+
+    mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] {
+      let (shortWindow, longWindow) = (rule.shortWindow, rule.longWindow)
+      var cutoffs = [Float](repeating: .infinity, count: chunk.count)
+      for (k, score) in chunk.enumerated() {
+        let available = min(t, shortWindow - 1)  // earlier scores averaged with sₜ
+        let n = min(t, longWindow)
+        let leaving = t >= shortWindow ? recentScores[t % shortWindow] : 0  // sₜ₋ₛ
+        if n >= rule.minHistory {
+          let mean = longSum / Double(n)
+          let std = max((max(longSquares / Double(n) - mean * mean, 0)).squareRoot(), rule.minStd)
+          cutoffs[k] = Float(Double(available + 1) * (mean + z * std) - (shortSum - leaving))
+        }
+        // Move the windows past t.
+        shortSum += Double(score)
+        shortSum -= leaving
+        recentScores[t % shortWindow] = Double(score)
+        let average = shortSum / Double(min(t + 1, shortWindow))
+        longSum += average
+        longSquares += average * average
+        if t >= longWindow {
+          let old = averages[t % longWindow]
+          longSum -= old
+          longSquares -= old * old
+        }
+        averages[t % longWindow] = average
+        t += 1
+      }
+      return cutoffs
+    }
   }
 }
 

@@ -69,23 +69,37 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
     Float(try initialState(trainingScores).cutoff(risk: risk))
   }
 
-  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
-    guard calibrationCount > 0, var state = try? initialState(Array(scores.prefix(calibrationCount))) else {
-      return [Float](repeating: calibrated, count: scores.count)
-    }
-    var z = state.cutoff(risk: risk)
-    var cutoffs = [Float](repeating: Float(z), count: scores.count)
-    for i in calibrationCount..<scores.count {
-      cutoffs[i] = Float(z)
-      let x = Double(scores[i])
-      if x > z { continue }  // an anomaly: not part of the normal tail
-      state.seen += 1
-      if x > state.t {
-        state.peaks.append(x - state.t)
-        state.tail = GeneralizedPareto(fitting: state.peaks)
+  public func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream {
+    guard !calibration.isEmpty, let state = try? initialState(calibration) else { return ConstantCutoffs(calibrated) }
+    return Stream(risk: risk, state: state, z: state.cutoff(risk: risk), calibrationLeft: calibration.count)
+  }
+
+  /// The streaming tail model: its state grows with the peaks (scores between t and z) only.
+  struct Stream: CutoffStream {
+    let risk: Double
+    var state: State
+    var z: Double
+    /// Calibration scores still to be fed: they get z and are already in the model.
+    var calibrationLeft: Int
+
+    mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] {
+      var cutoffs = [Float](repeating: Float(z), count: chunk.count)
+      for (k, score) in chunk.enumerated() {
+        cutoffs[k] = Float(z)
+        if calibrationLeft > 0 {
+          calibrationLeft -= 1
+          continue
+        }
+        let x = Double(score)
+        if x > z { continue }  // an anomaly: not part of the normal tail
+        state.seen += 1
+        if x > state.t {
+          state.peaks.append(x - state.t)
+          state.tail = GeneralizedPareto(fitting: state.peaks)
+        }
+        z = state.cutoff(risk: risk)
       }
-      z = state.cutoff(risk: risk)
+      return cutoffs
     }
-    return cutoffs
   }
 }

@@ -267,3 +267,63 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     }
   }
 }
+
+/// `stream` hands the rows over in pieces with the policies `load` applies to the whole file.
+@Suite struct CSVSourceStreamingTests {
+  /// The pieces of `text` streamed `rows` at a time, and what `load` gives.
+  func pieces(_ text: String, rows: Int, _ extra: [String: ParameterValue] = [:]) throws -> (
+    pieces: [LoadedFrame], whole: LoadedFrame
+  ) {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-stream-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    try Data(text.utf8).write(to: scratch)
+    var values = extra
+    values["path"] = .text(scratch.path)
+    let source = try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values))
+    var pieces: [LoadedFrame] = []
+    try source.stream(rows: rows) { pieces.append($0) }
+    return (pieces, try source.load())
+  }
+
+  /// Leading gaps, a gap at every cut, and a repeated timestamp across a cut.
+  let text =
+    "date,a,b\n2020-01-01,1,\n2020-01-02,,\n2020-01-03,3,30\n2020-01-04,,40\n2020-01-05,5,\n"
+    + "2020-01-05,7,50\n2020-01-06,6,60\n2020-01-07,,70\n2020-01-08,8,80\n"
+
+  @Test(arguments: [1, 2, 3, 5, 100])
+  func piecesAreTheLoadedRows(rows: Int) throws {
+    for policy in [["gaps": ParameterValue.text("ffill")], ["gaps": .text("drop")]] {
+      var extra = policy
+      extra["duplicates"] = .text("mean")
+      let (pieces, whole) = try self.pieces(text, rows: rows, extra)
+      #expect(pieces.flatMap(\.frame.timestamps) == whole.frame.timestamps, "\(policy), pieces of \(rows)")
+      #expect(pieces.flatMap(\.frame.values) == whole.frame.values, "\(policy), pieces of \(rows)")
+      #expect(pieces.map(\.rowsRead).reduce(0, +) == whole.rowsRead)
+      #expect(pieces.map(\.cellsFilled).reduce(0, +) == whole.cellsFilled)
+      #expect(pieces.map(\.rowsDropped).reduce(0, +) == whole.rowsDropped)
+      #expect(pieces.map(\.duplicateRowsMerged).reduce(0, +) == 1)
+      #expect(pieces.allSatisfy { $0.frame.rowCount <= max(rows, 2) }, "a piece holds about `rows` rows")
+    }
+  }
+
+  @Test func rowNumbersContinueAcrossPiecesWithoutATimeColumn() throws {
+    let (pieces, whole) = try pieces("a\n1\n2\n3\n4\n5\n", rows: 2, ["time_column": .text("none")])
+    #expect(pieces.flatMap(\.frame.timestamps) == [0, 1, 2, 3, 4] && whole.frame.timestamps == [0, 1, 2, 3, 4])
+  }
+
+  @Test func rowsOutOfOrderAndDuplicatesUnderErrorAreRefused() throws {
+    #expect(throws: SeismoError.self) { try pieces("date,a\n2020-01-02,1\n2020-01-01,2\n", rows: 1) }
+    do {
+      _ = try pieces("date,a\n2020-01-02,1\n2020-01-03,2\n2020-01-01,3\n", rows: 2)
+      Issue.record("no error")
+    } catch {
+      #expect("\(error)".contains(":4: comes before line 3 in time; a stream reads rows in file order and cannot sort them"))
+    }
+    do {
+      _ = try pieces("date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-02,3\n", rows: 2)
+      Issue.record("no error")
+    } catch {
+      #expect("\(error)".contains(":4: duplicate timestamp 2020-01-02 (also on line 3)"))
+    }
+  }
+}

@@ -5,6 +5,7 @@ import Testing
 
 /// Scores row t by |x₀ − x₁|; feature 2 is ignored.
 final class GapDetector: Detector {
+  var warmupRows: Int { 0 }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport { TrainingReport() }
   func exportState() throws -> DetectorState { DetectorState(tensors: [:], metadata: [:]) }
   func importState(_ state: DetectorState) throws {}

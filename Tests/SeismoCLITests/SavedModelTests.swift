@@ -297,3 +297,86 @@ import Testing
     #expect(folder.status == 1 && folder.stderr.hasPrefix("error: a: is a folder"), "\(folder.stderr)")
   }
 }
+
+/// `score --stream`: the scores, flags and events of `score`, a piece at a time.
+@Suite struct StreamedScoreTests {
+  func column(_ csv: String, _ name: String) -> [Substring] { SavedModelTests().column(csv, name) }
+
+  @Test(arguments: ["rolling-zscore", "lstm-autoencoder"])
+  func piecesGiveTheScoresOfTheWholeFile(_ detector: String) throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 330]))
+    let model =
+      detector == "rolling-zscore"
+      ? "{ plugin: rolling-zscore, window: 10 }" : "{ plugin: lstm-autoencoder, window: 6, units: 8, epochs: 2 }"
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.5 }
+      detector: \(model)
+      threshold: { plugin: likelihood, long_window: 60, min_history: 30 }
+      events: { merge_gap: 2 }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let whole = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "whole", "--quiet"], in: scratch.url)
+    #expect(whole.status == 0, "\(whole.stderr)")
+    // Pieces smaller than the detector's warm-up, and pieces that do not divide the file.
+    for pieceRows in ["3", "37"] {
+      let out = "stream\(pieceRows)"
+      let streamed = try CLI.run(
+        ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", pieceRows, "--out", out, "--json"],
+        in: scratch.url)
+      #expect(streamed.status == 0, "\(streamed.stderr)")
+      let a = try scratch.read("whole/scores.csv")
+      let b = try scratch.read("\(out)/scores.csv")
+      #expect(a.split(separator: "\n").first == b.split(separator: "\n").first)
+      for name in ["timestamp", "part", "is_anomaly", "alert", "value_a"] {
+        #expect(column(a, name) == column(b, name), "\(name), pieces of \(pieceRows)")
+      }
+      // The network's matrix products see other batches at the cuts: rounding only (and the
+      // adaptive cut-offs follow the scores).
+      for name in ["score", "threshold"] {
+        for (x, y) in zip(column(a, name), column(b, name)) {
+          #expect(x.isEmpty == y.isEmpty)
+          if let x = Float(x), let y = Float(y) { #expect(abs(x - y) <= 1e-5 * max(1, abs(x)), "\(name)") }
+        }
+      }
+      let summaries = try [("whole", whole.stdout), (out, streamed.stdout)].map { name, _ in
+        try RunSummary.read(from: Data(try scratch.read("\(name)/summary.json").utf8))
+      }
+      #expect(summaries[0].anomalyCount == summaries[1].anomalyCount)
+      #expect(detector != "rolling-zscore" || summaries[0].anomalyCount > 0, "the spikes are flagged")
+      #expect(summaries[0].events?.map(\.alert) == summaries[1].events?.map(\.alert))
+      #expect(summaries[0].eventCount == summaries[1].eventCount)
+      #expect(summaries[1].split.testRows == 400 && summaries[1].scoredRows == summaries[0].scoredRows)
+      #expect(streamed.stdout.contains("\"anomaly_count\""), "--json prints the summary")
+      #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("\(out)/report.html").path))
+    }
+  }
+
+  @Test func refusesWhatAStreamCannotDo() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.5 }
+      detector: { plugin: lstm-autoencoder, window: 6, units: 4, epochs: 1, attribution: mean_over_windows }
+      threshold: { plugin: percentile }
+      """)
+    #expect(
+      try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "a", "--quiet"], in: scratch.url).status == 0)
+    let ahead = try CLI.run(["score", "--model", "m.seismo", "--stream", "--out", "b"], in: scratch.url)
+    #expect(ahead.status != 0 && ahead.stderr.contains("look 5 rows ahead (attribution: mean_over_windows)"))
+    let store = try CLI.run(["score", "--model", "m.seismo", "--stream", "--store"], in: scratch.url)
+    #expect(store.status == 64 && store.stderr.contains("--stream writes a run folder only; drop --store"))
+    try scratch.write("unsorted.csv", "date,a,b\n2020-01-02,1,2\n2020-01-01,1,2\n")
+    try scratch.write("r2.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
+    #expect(try CLI.run(["detect", "r2.yaml", "--save-model", "z.seismo", "--out", "c", "--quiet"], in: scratch.url).status == 0)
+    let unsorted = try CLI.run(["score", "--model", "z.seismo", "unsorted.csv", "--stream", "--out", "d"], in: scratch.url)
+    #expect(unsorted.status != 0 && unsorted.stderr.contains("unsorted.csv:3: comes before line 2 in time"))
+  }
+}

@@ -225,3 +225,21 @@ import Testing
     #expect(throws: SeismoError.self) { try SplitPolicy(refitEvery: .months(1)).folds(of: indexed, trainRows: 100) }
   }
 }
+
+@Suite struct EventTrackerTests {
+  /// Fed one flag at a time, the tracker says where events alert as it goes, and its events are
+  /// those of the whole series.
+  @Test func alertsAsTheFlagsArriveAndEndsWithTheWholeSeriesEvents() {
+    let flags = [true, false, true, false, false, false, true, true, true, false, true, true, true]
+    let rule = EventRule(mergeGap: 1, minLength: 2)
+    var tracker = EventRule.Tracker(rule: rule)
+    var alerts: [Int] = []
+    for (i, flag) in flags.enumerated() where flag {
+      if tracker.flag(i, clearsMargin: true) { alerts.append(i) }
+    }
+    #expect(tracker.closed.count == 1, "the last event is still open")
+    let events = tracker.finish()
+    #expect(events == rule.events(flags))
+    #expect(alerts == events.map(\.alert) && alerts == [2, 7])
+  }
+}

@@ -38,6 +38,7 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
     observer?(record, 1)
     return TrainingReport(history: [record])
   }
+  var warmupRows: Int { lag }
   func exportState() throws -> DetectorState { DetectorState(metadata: ["lag": String(lag)]) }
   func importState(_ state: DetectorState) throws {}
   func score(_ frame: Frame) throws -> Scores {
@@ -58,6 +59,7 @@ final class LookingAheadDetector: Detector, ConfigurablePlugin {
     lookahead = parameters[Self.lookahead]
     scores = try AbsoluteDetector(parameters: Parameters(specs: AbsoluteDetector.descriptor.parameters))
   }
+  var warmupRows: Int { scores.warmupRows }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport { TrainingReport() }
   func exportState() throws -> DetectorState { DetectorState() }
   func importState(_ state: DetectorState) throws {}

@@ -227,3 +227,59 @@ import Testing
     #expect(Array(cut.prefix(2600)) == short, "appending scores never moves an earlier cut-off")
   }
 }
+
+/// Every rule's `CutoffStream` fed in pieces gives the cut-offs of the whole series, with state
+/// that does not grow with the series.
+@Suite struct CutoffStreamTests {
+  /// Scores with a drift and two spikes, so adaptive rules move and flag.
+  var scores: [Float] {
+    var random = SeededGenerator(seed: 11)
+    return (0..<5000).map { i in
+      Float(Double.random(in: 0..<1, using: &random) + Double(i) / 2000 + (i == 3100 || i == 4200 ? 20 : 0))
+    }
+  }
+
+  func rules() throws -> [(String, Threshold)] {
+    [
+      (
+        "fixed",
+        try FixedThreshold(parameters: Parameters(specs: FixedThreshold.descriptor.parameters, values: ["value": .number(1.5)]))
+      ),
+      ("likelihood", LikelihoodThreshold(shortWindow: 5, longWindow: 400, minHistory: 200, tailProbability: 1e-3)),
+      ("dynamic", DynamicThreshold(window: 300, smoothingSpan: 10, refresh: 50, minHistory: 200)),
+      ("spot", SPOTThreshold(risk: 1e-3)),
+    ]
+  }
+
+  @Test func piecesGiveTheWholeSeriesCutoffs() throws {
+    let scores = self.scores
+    for (name, rule) in try rules() {
+      for calibrationCount in [0, 1000] {
+        let calibration = Array(scores.prefix(calibrationCount))
+        let calibrated = calibrationCount == 0 ? 1.5 : try rule.calibrate(trainingScores: calibration)
+        let whole = rule.cutoffs(for: scores, calibrationCount: calibrationCount, calibrated: calibrated)
+        #expect(whole.contains { $0.isFinite }, "\(name) gives cut-offs")
+        for pieceSize in [1, 7, 999] {
+          var stream = rule.cutoffStream(calibration: calibration, calibrated: calibrated)
+          var pieces: [Float] = []
+          for start in stride(from: 0, to: scores.count, by: pieceSize) {
+            pieces += stream.cutoffs(for: scores[start..<min(start + pieceSize, scores.count)])
+          }
+          #expect(pieces == whole, "\(name), calibration \(calibrationCount), pieces of \(pieceSize)")
+        }
+      }
+    }
+  }
+
+  @Test func stateIsBoundedByTheRulesWindows() {
+    let rule = DynamicThreshold(window: 300, smoothingSpan: 10, refresh: 50, minHistory: 200)
+    var stream = rule.cutoffStream(calibration: [], calibrated: 0)
+    _ = stream.cutoffs(for: scores[...])
+    #expect((stream as? DynamicThreshold.Stream)?.smoothed.count ?? .max < 2 * rule.window)
+    let likelihood = LikelihoodThreshold(shortWindow: 5, longWindow: 400, minHistory: 200, tailProbability: 1e-3)
+    var ring = likelihood.cutoffStream(calibration: [], calibrated: 0)
+    _ = ring.cutoffs(for: scores[...])
+    let state = ring as? LikelihoodThreshold.Stream
+    #expect(state?.averages.count == 400 && state?.recentScores.count == 5 && state?.t == 5000)
+  }
+}

@@ -226,7 +226,7 @@ struct LabelledRun {
   /// Whether row `i`'s score clears its cut-off by the events rule's margin.
   func clearsMargin(_ i: Int) -> Bool {
     guard let score = scores[i] else { return false }
-    return Double(score) - Double(cutoffs[i]) >= rule.minMargin * abs(Double(cutoffs[i]))
+    return rule.clears(score, cutoffs[i])
   }
 
   /// How the run grouped flags into events (the defaults for runs written before events existed).

@@ -33,6 +33,26 @@ enum RunReporting {
     return lines
   }
 
+  /// Lines describing a streamed `run`, written to `directory`.
+  static func lines(for run: StreamedRun, directory: String, top: Int = 10) -> [String] {
+    let features = run.loaded.frame.featureCount
+    var lines = [
+      "run \(run.runID): \(run.config.detector.plugin) on \(features) feature\(features == 1 ? "" : "s") × \(run.rows) rows, streamed",
+      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) events",
+      "anomalies: \(run.anomalyCount)",
+    ]
+    if !run.flags.isEmpty {
+      lines.append("top anomalies by score:")
+      for flag in run.flags.sorted(by: { $0.score > $1.score }).prefix(top) {
+        lines.append("  \(flag.timestamp)  score \(format(flag.score))  top feature \(flag.topFeature)")
+      }
+    }
+    lines.append(
+      "wrote \(directory)/\(RunFolder.summaryFile) and \(directory)/\(RunFolder.scoresFile) (a streamed run draws no \(RunOutput.reportFile))"
+    )
+    return lines
+  }
+
   static func format(_ value: Float) -> String {
     String(format: abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? "%.4g" : "%.4f", Double(value))
   }

@@ -28,6 +28,14 @@ struct ScoreCommand: ParsableCommand {
       --store also writes the scores as a new run into seismo.runs and seismo.scores (at --url), \
       as detect's postgres sink does; the database is checked before anything is scored.
 
+      --stream reads a CSV file a piece at a time (--piece-rows rows) and writes scores.csv as it \
+      goes, so memory stays flat however long the file: use it for files too large to load. Each \
+      piece is scored with the warm-up rows before it, so the scores are those of the whole file \
+      (rolling-zscore's running sums restart per piece: differences near 1e-6). It writes \
+      summary.json and scores.csv but no report.html, needs rows in time order (a stream cannot \
+      sort) and a point-in-time model (not attribution: mean_over_windows).
+        seismo score --model vix.seismo --stream ten-years-of-ticks.csv
+
       --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
       data is read whole, so every new row has the history its window needs. No folder is written \
@@ -57,6 +65,12 @@ struct ScoreCommand: ParsableCommand {
   @Flag(help: "Also store the scores as a new run in PostgreSQL (at --url), as detect's postgres sink does.")
   var store = false
 
+  @Flag(help: "Read the CSV file a piece at a time and write scores.csv as it goes: memory stays flat (no report.html).")
+  var stream = false
+
+  @Option(help: "Rows per piece with --stream.")
+  var pieceRows = 65_536
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
@@ -65,6 +79,10 @@ struct ScoreCommand: ParsableCommand {
   func validate() throws {
     guard (model == nil) != (runID == nil) else { throw ValidationError("give the model as --model FILE or --run RUN_ID") }
     if newRows, runID == nil { throw ValidationError("--new-rows appends to a stored run: give it with --run RUN_ID") }
+    if stream, newRows || store {
+      throw ValidationError("--stream writes a run folder only; drop --\(newRows ? "new-rows" : "store")")
+    }
+    guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be at least 1") }
     if newRows, store {
       throw ValidationError("--new-rows appends to the stored run and --store writes a new one: choose one")
     }
@@ -91,6 +109,10 @@ struct ScoreCommand: ParsableCommand {
     var anomalies = 0
     try reportingErrors {
       let saved = try runID.map { try Self.storedModel(run: $0, url: url ?? "") } ?? Self.modelFile(model ?? "")
+      if stream {
+        anomalies = try scoreStream(saved)
+        return
+      }
       let sink =
         try store
         ? PostgresSink(parameters: Parameters(specs: PostgresSink.descriptor.parameters, values: ["url": .text(url ?? "")]))
@@ -132,6 +154,27 @@ struct ScoreCommand: ParsableCommand {
       anomalies = scripting.counted(result)
     }
     try scripting.finish(anomalies: anomalies)
+  }
+
+  /// `--stream`: scores `saved`'s data a piece at a time into the output folder.
+  /// - Returns: the anomalies that count for `--fail-on-anomalies`.
+  func scoreStream(_ saved: SavedModel) throws -> Int {
+    let config = try Self.config(for: saved, data: data, url: url)
+    let runID = RunResult.makeID()
+    let staged = try StagedFolder(out ?? "seismo-out/\(runID)")
+    let run = try staged.fill { directory in
+      try RunFolder(directory).write(featureNames: saved.features) { write in
+        try DetectionPipeline.scoreStream(
+          saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows, write: write,
+          log: { if !quiet { Console.err($0) } })
+      }
+    }
+    if scripting.json {
+      scripting.printJSON(try RunSummary(run).jsonData())
+    } else if !quiet {
+      RunReporting.lines(for: run, directory: staged.destination).forEach(Console.out)
+    }
+    return scripting.counted(run)
   }
 
   /// The model in the file at `path`.

@@ -28,6 +28,12 @@ struct ScriptingOptions: ParsableArguments {
     return run.anomalies.filter { !$0.isTraining && $0.row >= firstCounted }.count
   }
 
+  /// The same for a streamed run (every row is a test row).
+  func counted(_ run: StreamedRun) -> Int {
+    let firstCounted = inLast.map { run.scoredRows - $0 } ?? 0
+    return run.flagged.filter { $0 >= firstCounted }.count
+  }
+
   /// Throws exit status 3 when asked to and `count` anomalies were found; says so on stderr.
   func finish(anomalies count: Int) throws {
     guard failOnAnomalies, count > 0 else { return }

@@ -91,6 +91,14 @@ public struct Frame: Sendable, Equatable {
     return copy
   }
 
+  /// This frame with `other`'s rows after its own (same features and time axis). Throws unless
+  /// time still strictly increases across the seam; `source` is named in the error.
+  public func appending(_ other: Frame, source: String) throws -> Frame {
+    try Frame(
+      timestamps: timestamps + other.timestamps, timeKind: timeKind, featureNames: featureNames,
+      values: values + other.values, source: source)
+  }
+
   /// One feature as a frame of its own (same time axis).
   public func selecting(feature: Int) -> Frame {
     var copy = self

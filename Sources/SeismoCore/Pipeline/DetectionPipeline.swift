@@ -204,19 +204,7 @@ public struct DetectionPipeline {
     let started = Date()
     var timings: [String: Double] = [:]
     let pipeline = DetectionPipeline(registry: registry, config: config)
-    // The model file is untrusted: its plugins are rebuilt through their specs and its state
-    // checked before any data is read, and any problem names the file.
-    let detector: Detector
-    let rule: Threshold
-    do {
-      _ = try pipeline.make(registry.sources, config.source)
-      detector = try pipeline.make(registry.detectors, model.detector)
-      try detector.importState(model.state)
-      rule = try pipeline.make(registry.thresholds, model.threshold)
-    } catch let error as SeismoError {
-      guard let origin = model.origin else { throw error }
-      throw SeismoError.file(path: origin, message: "unusable model: \(error)")
-    }
+    let (detector, rule) = try pipeline.rebuild(model)
     var t0 = Date()
     let loaded = try pipeline.make(registry.sources, config.source).load()
     timings["load_s"] = Date().timeIntervalSince(t0)
@@ -235,6 +223,21 @@ public struct DetectionPipeline {
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
     return result
+  }
+
+  /// The saved model's detector, its state restored, and its threshold rule. The model file is
+  /// untrusted: its plugins are rebuilt through their specs and its state checked before any data
+  /// is read, and any problem names the file.
+  func rebuild(_ model: SavedModel) throws -> (Detector, Threshold) {
+    do {
+      _ = try make(registry.sources, config.source)
+      let detector = try make(registry.detectors, model.detector)
+      try detector.importState(model.state)
+      return (detector, try make(registry.thresholds, model.threshold))
+    } catch let error as SeismoError {
+      guard let origin = model.origin else { throw error }
+      throw SeismoError.file(path: origin, message: "unusable model: \(error)")
+    }
   }
 
   /// Throws unless every score is finite. Scores overflow when the data's magnitudes are near

@@ -55,24 +55,42 @@ public struct EventRule: Sendable, Equatable {
 
   /// The events of rows whose score is strictly above its cut-off, in time order.
   public func events(scores: [Float], cutoffs: [Float]) -> [Event] {
-    let flags = zip(scores, cutoffs).map { $0 > $1 }
-    let clears = zip(scores, cutoffs).map { Double($0) - Double($1) >= minMargin * abs(Double($1)) }
-    return events(flags, clearsMargin: clears)
+    var tracker = Tracker(rule: self)
+    for i in scores.indices where scores[i] > cutoffs[i] { tracker.flag(i, clearsMargin: clears(scores[i], cutoffs[i])) }
+    return tracker.finish()
+  }
+
+  /// Whether `score` clears `cutoff` by `minMargin`·|cutoff|.
+  public func clears(_ score: Float, _ cutoff: Float) -> Bool {
+    Double(score) - Double(cutoff) >= minMargin * abs(Double(cutoff))
   }
 
   /// The events of `flags`, in time order; `clearsMargin[i]` says whether row i clears its
   /// cut-off by `minMargin` (every row does when omitted).
   public func events(_ flags: [Bool], clearsMargin: [Bool]? = nil) -> [Event] {
-    var events: [Event] = []
-    var current: Event?
-    var cleared = false  // a row of the current event cleared the margin
-    var alerted = false
-    func close() {
-      if let event = current, alerted { events.append(event) }
-      current = nil
-    }
-    for (i, flag) in flags.enumerated() where flag {
-      if var event = current, i - event.end - 1 <= mergeGap {
+    var tracker = Tracker(rule: self)
+    for (i, flag) in flags.enumerated() where flag { tracker.flag(i, clearsMargin: clearsMargin?[i] ?? true) }
+    return tracker.finish()
+  }
+
+  /// Groups flagged rows into events as they arrive, so a stream of any length needs only the
+  /// open event: `events(_:)` is this fed the whole series.
+  public struct Tracker: Sendable {
+    public let rule: EventRule
+    /// The events closed so far, in time order.
+    public private(set) var closed: [Event] = []
+    /// The event still open (it may yet be dropped if it never alerts).
+    public private(set) var current: Event?
+    private var cleared = false  // a row of the current event cleared the margin
+    private var alerted = false
+
+    public init(rule: EventRule) { self.rule = rule }
+
+    /// Feeds flagged row `i` (rows arrive in increasing order; unflagged rows are not fed).
+    /// - Returns: whether the event alerts on this row.
+    @discardableResult
+    public mutating func flag(_ i: Int, clearsMargin: Bool) -> Bool {
+      if var event = current, i - event.end - 1 <= rule.mergeGap {
         event.end = i
         event.flagged += 1
         current = event
@@ -82,13 +100,22 @@ public struct EventRule: Sendable, Equatable {
         cleared = false
         alerted = false
       }
-      cleared = cleared || (clearsMargin?[i] ?? true)
-      if !alerted, current!.flagged >= minLength, cleared {
-        current!.alert = i
-        alerted = true
-      }
+      cleared = cleared || clearsMargin
+      guard !alerted, current!.flagged >= rule.minLength, cleared else { return false }
+      current!.alert = i
+      alerted = true
+      return true
     }
-    close()
-    return events
+
+    /// Every event, the open one closed (an event that never alerted is dropped).
+    public mutating func finish() -> [Event] {
+      close()
+      return closed
+    }
+
+    private mutating func close() {
+      if let event = current, alerted { closed.append(event) }
+      current = nil
+    }
   }
 }

@@ -22,68 +22,49 @@ public struct RunFolder: ResultSink {
   public var scoresPath: String { "\(path)/\(Self.scoresFile)" }
 
   public func write(_ run: RunResult) throws {
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw SeismoError.file(path: path, message: "cannot create the output folder (\(error.localizedDescription))")
-    }
+    try createFolder()
     let summary = try RunSummary(run).jsonData()
     try save(as: Self.summaryFile) { try $0(summary) }
     try save(as: Self.scoresFile) { write in try scoresCSV(run) { try write(Data($0)) } }
   }
 
-  /// scores.csv, handed to `flush` about a mebibyte of UTF-8 at a time, so writing it never holds
-  /// the whole text.
-  func scoresCSV(_ run: RunResult, flush: ([UInt8]) throws -> Void) throws {
-    let frame = run.frame
-    let scores = run.scores
-    let alerts = Set(run.events.map(\.alert))
-    let chunk = 1 << 20
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(chunk + 4096)
-    // Appending UTF-8 bytes is several times faster than growing one String.
-    func add(_ text: String) { bytes.append(contentsOf: text.utf8) }
-    func add(_ value: Float) { bytes.append(contentsOf: value.description.utf8) }
-    add(
-      CSVText.line(
-        ["timestamp", "part", "score", "threshold", "is_anomaly", "alert"] + frame.featureNames.map { "value_" + $0 }
-          + frame.featureNames.map { "error_" + $0 }))
-    add("\n")
-    let comma = UInt8(ascii: ",")
-    var cutoff = Float.infinity
-    var cutoffText = ""
-    for row in 0..<frame.rowCount {
-      add(frame.formatTimestamp(frame.timestamps[row]))
-      add(row < run.trainRows ? ",train," : ",test,")
-      let i = scores.index(ofRow: row)
-      if let i {
-        if run.cutoffs[i] != cutoff {  // formatted once per distinct run of cut-offs
-          cutoff = run.cutoffs[i]
-          cutoffText = cutoff.isFinite ? String(cutoff) : ""
-        }
-        add(scores.values[i])
-        bytes.append(comma)
-        add(cutoffText)
-        add(run.isAnomaly(i) ? ",1," : ",0,")
-        add(alerts.contains(i) ? "1" : "0")
-      } else {
-        add(",,,")
-      }
-      for f in 0..<frame.featureCount {
-        bytes.append(comma)
-        add(frame[row, f])
-      }
-      for f in 0..<frame.featureCount {
-        bytes.append(comma)
-        if let i { add(scores.featureErrors[i * frame.featureCount + f]) }
-      }
-      bytes.append(UInt8(ascii: "\n"))
-      if bytes.count >= chunk {
-        try flush(bytes)
-        bytes.removeAll(keepingCapacity: true)
+  /// Writes a streamed run: `scores.csv` a piece at a time as `score` hands the pieces to its
+  /// argument, then `summary.json` from what it returns. Both files appear whole or not at all.
+  /// - Parameter featureNames: the columns of `scores.csv`.
+  public func write(
+    featureNames: [String], streaming score: (_ write: (ScoresCSV.Rows) throws -> Void) throws -> StreamedRun
+  ) throws -> StreamedRun {
+    try createFolder()
+    var run: StreamedRun?
+    try save(as: Self.scoresFile) { write in
+      try withoutActuallyEscaping(write) { write in
+        var csv = ScoresCSV(featureNames: featureNames)
+        run = try score { try csv.write($0) { try write(Data($0)) } }
+        try csv.finish { try write(Data($0)) }
       }
     }
-    try flush(bytes)
+    guard let run else { throw SeismoError.state("the stream returned no run") }
+    let summary = try RunSummary(run).jsonData()
+    try save(as: Self.summaryFile) { try $0(summary) }
+    return run
+  }
+
+  /// scores.csv, handed to `flush` about a mebibyte of UTF-8 at a time.
+  func scoresCSV(_ run: RunResult, flush: ([UInt8]) throws -> Void) throws {
+    var csv = ScoresCSV(featureNames: run.frame.featureNames)
+    try csv.write(
+      ScoresCSV.Rows(
+        frame: run.frame, trainRows: run.trainRows, scores: run.scores, cutoffs: run.cutoffs,
+        alerts: Set(run.events.map(\.alert))), flush: flush)
+    try csv.finish(flush: flush)
+  }
+
+  private func createFolder() throws {
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      throw SeismoError.file(path: path, message: "cannot create the output folder (\(error.localizedDescription))")
+    }
   }
 
   /// Writes `name` through `produce`'s pieces into a hidden temporary file beside it, renamed

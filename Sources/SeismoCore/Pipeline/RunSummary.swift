@@ -68,6 +68,7 @@ public struct RunSummary: Codable, Sendable {
     /// The row where the event reached `min_length` flags.
     public var alert: String
     public var flaggedRows: Int
+    /// The highest score among the event's flagged rows.
     public var peakScore: Float
     /// Top feature at the peak.
     public var topFeature: String
@@ -158,55 +159,76 @@ public struct RunSummary: Codable, Sendable {
   /// The summary of `run`, its config without passwords (`RunConfig.withoutSecrets`).
   public init(_ run: RunResult) {
     let frame = run.frame
-    let config = run.config.withoutSecrets
-    runId = run.runID
-    startedAt = ISO8601DateFormatter().string(from: run.startedAt)
-    seismoVersion = SeismoVersion.current
-    source = Source(
-      plugin: config.source.plugin, parameters: config.source.parameters, origin: run.loaded.origin,
-      rowsRead: run.loaded.rowsRead, cellsFilled: run.loaded.cellsFilled, rowsDropped: run.loaded.rowsDropped,
-      sortedByTime: run.loaded.sortedByTime, duplicateRowsMerged: run.loaded.duplicateRowsMerged,
-      duplicatePolicy: run.loaded.duplicatePolicy.rawValue)
-    features = frame.featureNames
-    timeAxis = frame.timeKind.rawValue
-    split = Split(
-      parameters: config.split, trainRows: run.trainRows, testRows: frame.rowCount - run.trainRows,
-      trainEnd: run.trainRows > 0 ? frame.formatTimestamp(frame.timestamps[run.trainRows - 1]) : "")
-    detector = config.detector
-    threshold = Threshold(
-      plugin: config.threshold.plugin, parameters: config.threshold.parameters,
-      value: run.threshold.isFinite ? run.threshold : nil, constant: run.hasConstantCutoff,
-      calibrationScores: run.calibrationScores)
-    ensemble = config.ensemble
-    eventRule = config.events
-    let lookahead = run.lookahead
-    causality = Causality(pointInTime: lookahead == 0, lookaheadRows: lookahead)
+    var log = FlagLog(rule: EventRule(parameters: run.config.events))
+    for i in run.scores.values.indices where run.isAnomaly(i) {
+      let row = run.scores.row(i)
+      log.add(
+        Flag(
+          timestamp: frame.formatTimestamp(frame.timestamps[row]), score: run.scores.values[i],
+          topFeature: frame.featureNames[run.scores.topFeature(at: i)], part: row < run.trainRows ? "train" : "test"),
+        at: i, clearsMargin: log.rule.clears(run.scores.values[i], run.cutoffs[i]))
+    }
+    let (flags, events) = log.finish()
+    self.init(
+      runID: run.runID, startedAt: run.startedAt, config: run.config, loaded: run.loaded, rows: frame.rowCount,
+      trainRows: run.trainRows,
+      trainEnd: run.trainRows > 0 ? frame.formatTimestamp(frame.timestamps[run.trainRows - 1]) : "",
+      threshold: run.threshold, constant: run.hasConstantCutoff, calibrationScores: run.calibrationScores,
+      lookahead: run.lookahead, scoredRows: run.scores.values.count, flags: flags, anomalyCount: log.flagged.count,
+      testAnomalyCount: log.testCount, events: events, eventCount: log.eventCount, timings: run.timings)
     folds = run.folds
-    importance = zip(config.importance, run.importance).map {
+    importance = zip(run.config.importance, run.importance).map {
       Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
     }
-    scoredRows = run.scores.values.count
     training = run.training
-    let flagged = run.anomalies
-    anomalyCount = flagged.count
-    testAnomalyCount = flagged.filter { !$0.isTraining }.count
-    anomalies = flagged.map {
-      Flag(
-        timestamp: frame.formatTimestamp($0.timestamp), score: $0.score, topFeature: $0.topFeature,
-        part: $0.isTraining ? "train" : "test")
-    }
-    eventCount = run.events.count
-    events = run.events.map { event in
-      let peak = (event.start...event.end).max { run.scores.values[$0] < run.scores.values[$1] } ?? event.start
-      let alertRow = run.scores.row(event.alert)
-      return Event(
-        start: frame.formatTimestamp(frame.timestamps[run.scores.row(event.start)]),
-        end: frame.formatTimestamp(frame.timestamps[run.scores.row(event.end)]),
-        alert: frame.formatTimestamp(frame.timestamps[alertRow]), flaggedRows: event.flagged,
-        peakScore: run.scores.values[peak], topFeature: frame.featureNames[run.scores.topFeature(at: peak)],
-        part: alertRow < run.trainRows ? "train" : "test")
-    }
-    timings = run.timings
+  }
+
+  /// The summary of a run scored as a stream: every row in the test part, nothing trained;
+  /// `anomalies` and `events` list the highest-scoring only (`anomaly_count` and `event_count`
+  /// count them all).
+  public init(_ run: StreamedRun) {
+    self.init(
+      runID: run.runID, startedAt: run.startedAt, config: run.config, loaded: run.loaded, rows: run.rows, trainRows: 0,
+      trainEnd: "", threshold: run.threshold, constant: run.hasConstantCutoff, calibrationScores: 0, lookahead: 0,
+      scoredRows: run.scoredRows, flags: run.flags, anomalyCount: run.flagged.count, testAnomalyCount: run.flagged.count,
+      events: run.events, eventCount: run.eventCount, timings: run.timings)
+    folds = []
+  }
+
+  /// The parts every run has.
+  private init(
+    runID: String, startedAt: Date, config: RunConfig, loaded: LoadedFrame, rows: Int, trainRows: Int, trainEnd: String,
+    threshold: Float, constant: Bool, calibrationScores: Int, lookahead: Int, scoredRows: Int, flags: [Flag],
+    anomalyCount: Int, testAnomalyCount: Int, events: [Event], eventCount: Int, timings: [String: Double]
+  ) {
+    let config = config.withoutSecrets
+    let frame = loaded.frame
+    runId = runID
+    self.startedAt = ISO8601DateFormatter().string(from: startedAt)
+    seismoVersion = SeismoVersion.current
+    source = Source(
+      plugin: config.source.plugin, parameters: config.source.parameters, origin: loaded.origin,
+      rowsRead: loaded.rowsRead, cellsFilled: loaded.cellsFilled, rowsDropped: loaded.rowsDropped,
+      sortedByTime: loaded.sortedByTime, duplicateRowsMerged: loaded.duplicateRowsMerged,
+      duplicatePolicy: loaded.duplicatePolicy.rawValue)
+    features = frame.featureNames
+    timeAxis = frame.timeKind.rawValue
+    split = Split(parameters: config.split, trainRows: trainRows, testRows: rows - trainRows, trainEnd: trainEnd)
+    detector = config.detector
+    self.threshold = Threshold(
+      plugin: config.threshold.plugin, parameters: config.threshold.parameters,
+      value: threshold.isFinite ? threshold : nil, constant: constant, calibrationScores: calibrationScores)
+    ensemble = config.ensemble
+    eventRule = config.events
+    causality = Causality(pointInTime: lookahead == 0, lookaheadRows: lookahead)
+    self.scoredRows = scoredRows
+    training = TrainingReport()
+    self.anomalyCount = anomalyCount
+    self.testAnomalyCount = testAnomalyCount
+    anomalies = flags
+    self.eventCount = eventCount
+    self.events = events
+    self.timings = timings
   }
 
   /// Pretty, key-sorted JSON (keys are snake_case by their coding keys).

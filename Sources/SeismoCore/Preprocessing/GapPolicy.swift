@@ -28,6 +28,18 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     values: inout [Float], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
     gapError: (_ row: Int, _ feature: Int) -> SeismoError
   ) throws -> Outcome {
+    var carried = [Float](repeating: .nan, count: f)
+    return try apply(
+      values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f, carrying: &carried,
+      gapError: gapError)
+  }
+
+  /// `apply` on one piece of a longer series: `carried` holds each column's last value before
+  /// the piece (NaN: none yet) for `ffill` to carry in, and is left holding the piece's last ones.
+  public func apply(
+    values: inout [Float], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
+    carrying carried: inout [Float], gapError: (_ row: Int, _ feature: Int) -> SeismoError
+  ) throws -> Outcome {
     var outcome = Outcome()
     let rows = timestamps.count
     var keep = [Bool](repeating: true, count: rows)
@@ -41,7 +53,8 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       for r in 0..<rows where values[r * f..<(r + 1) * f].contains(where: \.isNaN) { keep[r] = false }
     case .ffill:
       for j in 0..<f {
-        var last = Float.nan
+        var last = carried[j]
+        defer { carried[j] = last }
         for r in 0..<rows {
           let i = r * f + j
           if values[i].isNaN {

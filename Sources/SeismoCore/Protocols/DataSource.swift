@@ -11,6 +11,16 @@ public protocol DataSource {
   static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters?
 }
 
+/// A source that can hand its rows over a piece at a time, so a series larger than memory can be
+/// scored in fixed memory (`seismo score --stream`).
+public protocol StreamingSource: DataSource {
+  /// Calls `body` with consecutive pieces of the data, in time order, of about `rows` rows each,
+  /// each with its gap and duplicate policies applied as `load` would apply them to the whole.
+  /// The counts of each piece (rows read, cells filled, rows dropped and merged) are its own.
+  /// Throws, naming the line, when rows come out of time order: a stream cannot sort.
+  func stream(rows: Int, _ body: (LoadedFrame) throws -> Void) throws
+}
+
 extension DataSource {
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
 }

@@ -16,6 +16,9 @@ public protocol Detector: AnyObject {
   /// `score` works without `fit`. Throws a clear error when the state does not fit.
   func importState(_ state: DetectorState) throws
 
+  /// Rows of history before the first score (`Scores.firstRow` of any frame it scores).
+  var warmupRows: Int { get }
+
   /// How many rows after row t its score may depend on: 0 for a causal (point-in-time) detector.
   /// Scores of the last `lookahead` training rows have seen test rows, so they never calibrate a
   /// threshold.

@@ -1,25 +1,49 @@
 /// A threshold rule with two verbs, as Merlion's post-rules and PyOD's `threshold_` have them:
-/// `calibrate` learns from the calibration scores (the training rows' scores), then `cutoffs`
-/// gives every scored row its own cut-off. A row is an anomaly when its score is **strictly
-/// greater** than its cut-off.
+/// `calibrate` learns from the calibration scores (the training rows' scores), then a
+/// `CutoffStream` gives every scored row its own cut-off. A row is an anomaly when its score is
+/// **strictly greater** than its cut-off.
 ///
 /// Point in time: the cut-off of score t may use scores 0 … t − 1 and the calibrated value, never
 /// score t itself or later ones, so appending rows never changes an earlier flag. A fixed or
-/// percentile rule gives every row the calibrated value; an adaptive rule (likelihood) moves with
-/// the scores. `Float.infinity` means "no cut-off yet" (an adaptive rule's warm-up): never flagged.
+/// percentile rule gives every row the calibrated value; an adaptive rule (likelihood, dynamic,
+/// spot) moves with the scores. `Float.infinity` means "no cut-off yet" (an adaptive rule's
+/// warm-up): never flagged.
 public protocol Threshold {
   /// The rule's summary cut-off, learned from `trainingScores` (fixed rules ignore them). For
   /// adaptive rules this is the cut-off in force after the last calibration score.
   func calibrate(trainingScores: [Float]) throws -> Float
 
-  /// One cut-off per score, in order. The first `calibrationCount` scores are the ones
-  /// `calibrate` saw (0 when a saved model scores new data); `calibrated` is what it returned.
-  func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float]
+  /// The cut-offs of scores fed in time order, a chunk at a time. The first `calibration.count`
+  /// scores fed are `calibration` itself (empty when a saved model scores new data), and
+  /// `calibrated` is what `calibrate` returned for them. Its state is bounded by the rule's own
+  /// windows, never by the number of scores, so a stream of any length runs in fixed memory.
+  func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream
+}
+
+/// Cut-offs for scores that arrive in order: feeding a series in any number of chunks gives the
+/// same cut-offs as feeding it whole.
+public protocol CutoffStream {
+  /// One cut-off per score of `chunk`, the scores fed before it being the history.
+  mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float]
+}
+
+/// A static rule's stream: the calibrated value for every row.
+public struct ConstantCutoffs: CutoffStream {
+  public let value: Float
+
+  public init(_ value: Float) { self.value = value }
+
+  public mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] { [Float](repeating: value, count: chunk.count) }
 }
 
 extension Threshold {
-  /// A static rule: the calibrated value for every row.
+  public func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream { ConstantCutoffs(calibrated) }
+
+  /// One cut-off per score, in order: the whole series fed to one `cutoffStream`. The first
+  /// `calibrationCount` scores are the ones `calibrate` saw (0 when a saved model scores new data);
+  /// `calibrated` is what it returned.
   public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
-    [Float](repeating: calibrated, count: scores.count)
+    var stream = cutoffStream(calibration: Array(scores.prefix(calibrationCount)), calibrated: calibrated)
+    return stream.cutoffs(for: scores[...])
   }
 }

@@ -10,6 +10,13 @@ public protocol CSVRecordHandler: AnyObject {
   func endRecord(fieldCount: Int, line: Int)
   /// The first error a handler hit; parsing stops once it is set.
   var failure: SeismoError? { get }
+  /// Called after each physical line, between records: a handler that streams hands its finished
+  /// records on here (and may throw).
+  func afterLine() throws
+}
+
+extension CSVRecordHandler {
+  public func afterLine() throws {}
 }
 
 /// Streams a CSV file through libcsv (strict RFC 4180 quoting) a chunk at a time, so memory does
@@ -106,6 +113,7 @@ public struct CSVRecordReader {
           throw malformed(line: context.line, parser: &parser)
         }
         if let failure = handler.failure { throw failure }
+        try handler.afterLine()
         atLineStart = newline != nil
         cursor += length
       }

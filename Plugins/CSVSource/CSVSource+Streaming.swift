@@ -1,0 +1,106 @@
+import SeismoCore
+
+extension CSVSource: StreamingSource {
+  /// Reads the file a piece of about `rows` rows at a time (`seismo score --stream`): memory holds
+  /// one piece, never the file.
+  ///
+  /// Each piece gets the policies `load` applies to the whole file, and gives the same rows: the
+  /// gap policy carries each column's last value from piece to piece, and rows sharing the last
+  /// timestamp of a piece wait for the next one, so duplicates are merged across the cut. Rows
+  /// must come in time order (equal timestamps are duplicates): a stream cannot sort, so a row
+  /// earlier than the one before it is an error naming both lines.
+  public func stream(rows: Int, _ body: (LoadedFrame) throws -> Void) throws {
+    // The collector holds `body` only while the file is read.
+    try withoutActuallyEscaping(body) { try stream(rows: rows, escaping: $0) }
+  }
+
+  private func stream(rows: Int, escaping body: @escaping (LoadedFrame) throws -> Void) throws {
+    try checkFile()
+    let collector = ColumnCollector(path: path, request: request, timeParser: timeParser)
+    var waiting = Piece()  // rows read but not yet handed on
+    var carried: [Float] = []  // each column's last value, for ffill
+    var previous: (time: Timestamp, line: Int32)?
+
+    /// Applies the policies to the waiting rows and hands them on, but for the rows sharing the
+    /// last timestamp unless `final` (they may have duplicates in the next piece).
+    func handOn(final: Bool) throws {
+      let f = collector.featureNames.count
+      var cut = waiting.timestamps.count
+      if !final, collector.hasTimeColumn, let last = waiting.timestamps.last {
+        while cut > 0, waiting.timestamps[cut - 1] == last { cut -= 1 }
+      }
+      guard cut > 0 || (final && waiting.rowsRead > 0) else { return }
+      var piece = waiting.prefix(cut, featureCount: f)
+      waiting.removeFirst(cut, featureCount: f)
+      if carried.isEmpty { carried = [Float](repeating: .nan, count: f) }
+      var merged = 0
+      if collector.hasTimeColumn {
+        let (lines, times) = (piece.lines, piece.timestamps)
+        merged = try duplicates.apply(
+          values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f
+        ) { duplicateError(row: $0, lines: lines, timestamps: times) }
+      }
+      let lines = piece.lines
+      let outcome = try gaps.apply(
+        values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f, carrying: &carried
+      ) { gapError(row: $0, feature: $1, lines: lines, names: collector.featureNames) }
+      let frame = try Frame(
+        timestamps: piece.timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index,
+        featureNames: collector.featureNames, values: piece.values, source: path)
+      var loaded = LoadedFrame(
+        frame: frame, origin: path, rowsRead: cut, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+      loaded.duplicateRowsMerged = merged
+      loaded.duplicatePolicy = duplicates
+      try body(loaded)
+    }
+
+    collector.chunkRows = rows
+    defer { collector.onRows = nil }  // it holds the collector
+    collector.onRows = { values, timestamps, lines in
+      for (r, t) in timestamps.enumerated() {
+        if let previous, t < previous.time {
+          throw SeismoError.data(
+            source: path, line: Int(lines[r]), column: nil,
+            message:
+              "comes before line \(previous.line) in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
+          )
+        }
+        previous = (t, lines[r])
+      }
+      waiting.append(values: values, timestamps: timestamps, lines: lines)
+      try handOn(final: false)
+    }
+    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
+    guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
+    try collector.handOn()
+    guard collector.rowsHandedOn > 0 else {
+      throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
+    }
+    try handOn(final: true)
+  }
+
+  /// Rows read and not yet handed on.
+  private struct Piece {
+    var values: [Float] = []
+    var timestamps: [Timestamp] = []
+    var lines: [Int32] = []
+
+    var rowsRead: Int { timestamps.count }
+
+    mutating func append(values: [Float], timestamps: [Timestamp], lines: [Int32]) {
+      self.values += values
+      self.timestamps += timestamps
+      self.lines += lines
+    }
+
+    func prefix(_ n: Int, featureCount f: Int) -> Piece {
+      Piece(values: Array(values.prefix(n * f)), timestamps: Array(timestamps.prefix(n)), lines: Array(lines.prefix(n)))
+    }
+
+    mutating func removeFirst(_ n: Int, featureCount f: Int) {
+      values.removeFirst(n * f)
+      timestamps.removeFirst(n)
+      lines.removeFirst(n)
+    }
+  }
+}

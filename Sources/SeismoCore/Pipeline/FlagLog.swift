@@ -1,0 +1,92 @@
+/// The summary's flagged rows and events, built as flagged rows arrive in time order:
+/// `EventRule.Tracker` decides the events, this keeps their timestamps and peaks (an event's peak
+/// is its highest-scoring flagged row). A run in memory lists every flag and event; a streamed run
+/// keeps the `keep` highest-scoring flags and the `keep` events with the highest peaks, so its
+/// summary stays small however long the stream.
+public struct FlagLog {
+  private var tracker: EventRule.Tracker
+  /// The listed flags and events, with their order in time.
+  private var kept: Highest<RunSummary.Flag>
+  private var events: Highest<RunSummary.Event>
+  /// The summary of the tracker's open event.
+  private var open: RunSummary.Event?
+  /// Events kept so far.
+  public private(set) var eventCount = 0
+  /// Scored indices of every flagged row (for `--fail-on-anomalies --in-last`).
+  public private(set) var flagged: [Int] = []
+  public private(set) var testCount = 0
+
+  /// - Parameter keep: how many of the highest-scoring flags and events to list (nil: all).
+  public init(rule: EventRule, keep: Int? = nil) {
+    tracker = EventRule.Tracker(rule: rule)
+    kept = Highest(keep: keep) { $0.score }
+    events = Highest(keep: keep) { $0.peakScore }
+  }
+
+  public var rule: EventRule { tracker.rule }
+
+  /// Feeds flagged row `flag` at scored index `index` (indices increase).
+  /// - Returns: whether an event alerts on it.
+  @discardableResult
+  public mutating func add(_ flag: RunSummary.Flag, at index: Int, clearsMargin: Bool) -> Bool {
+    let closed = tracker.closed.count
+    let alerts = tracker.flag(index, clearsMargin: clearsMargin)
+    if tracker.current?.start == index {  // a new event: the open one was kept or dropped
+      if tracker.closed.count > closed, let open { events.add(open, at: eventCount) }
+      eventCount = tracker.closed.count
+      open = RunSummary.Event(
+        start: flag.timestamp, end: flag.timestamp, alert: flag.timestamp, flaggedRows: 0, peakScore: flag.score,
+        topFeature: flag.topFeature, part: flag.part)
+    }
+    open!.end = flag.timestamp
+    open!.flaggedRows += 1
+    if flag.score > open!.peakScore {
+      open!.peakScore = flag.score
+      open!.topFeature = flag.topFeature
+    }
+    if alerts {
+      open!.alert = flag.timestamp
+      open!.part = flag.part
+    }
+    flagged.append(index)
+    if flag.part == "test" { testCount += 1 }
+    kept.add(flag, at: index)
+    return alerts
+  }
+
+  /// The listed flags in time order, and every event (the open one closed).
+  public mutating func finish() -> (flags: [RunSummary.Flag], events: [RunSummary.Event]) {
+    let closed = tracker.closed.count
+    if tracker.finish().count > closed, let open { events.add(open, at: eventCount) }
+    eventCount = tracker.closed.count
+    open = nil
+    return (kept.inTimeOrder(), events.inTimeOrder())
+  }
+}
+
+/// The `keep` items with the highest `score` (all when `keep` is nil), each added with its place
+/// in time: trimmed whenever it holds twice `keep`, so its memory stays bounded.
+struct Highest<Item> {
+  let keep: Int?
+  let score: (Item) -> Float
+  private var items: [(order: Int, item: Item)] = []
+
+  init(keep: Int?, score: @escaping (Item) -> Float) {
+    self.keep = keep
+    self.score = score
+  }
+
+  mutating func add(_ item: Item, at order: Int) {
+    items.append((order, item))
+    if let keep, items.count >= 2 * keep { trim(to: keep) }
+  }
+
+  mutating func inTimeOrder() -> [Item] {
+    if let keep, items.count > keep { trim(to: keep) }
+    return items.sorted { $0.order < $1.order }.map(\.item)
+  }
+
+  private mutating func trim(to count: Int) {
+    items = Array(items.sorted { score($0.item) > score($1.item) }.prefix(count))
+  }
+}
