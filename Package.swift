@@ -57,6 +57,7 @@ let package = Package(
     .target(name: "CSVSource", dependencies: ["SeismoCore"], path: "Plugins/CSVSource"),
     .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
     .target(name: "RollingZScore", dependencies: ["SeismoCore"], path: "Plugins/RollingZScore"),
+    .target(name: "Discord", dependencies: ["SeismoCore"], path: "Plugins/Discord"),
     .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
     .target(
       name: "LSTMAutoencoder", dependencies: ["SeismoCore", "SeismoNN", "SeismoNeural"], path: "Plugins/LSTMAutoencoder"),
@@ -70,7 +71,7 @@ let package = Package(
     .target(
       name: "SeismoCLI",
       dependencies: [
-        "SeismoCore", "SeismoNN", "SeismoReport", "SeismoPostgres", "CSVSource", "Thresholds", "RollingZScore",
+        "SeismoCore", "SeismoNN", "SeismoReport", "SeismoPostgres", "CSVSource", "Thresholds", "RollingZScore", "Discord",
         "PermutationImportance",
         "LSTMAutoencoder", "LSTMForecaster", "PostgresSource", "PostgresSink", "HTMLReportSink",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -84,6 +85,7 @@ let package = Package(
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
+    .testTarget(name: "DiscordTests", dependencies: ["Discord", "SeismoCore", "SeismoSupport"]),
     .testTarget(name: "PermutationImportanceTests", dependencies: ["PermutationImportance", "SeismoCore"]),
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(

@@ -1,4 +1,5 @@
 import CSVSource
+import Discord
 import HTMLReportSink
 import LSTMAutoencoder
 import LSTMForecaster
@@ -19,6 +20,7 @@ public enum StandardPlugins {
     registry.register(detector: RollingZScoreDetector.self)
     registry.register(detector: LSTMAutoencoderDetector.self)
     registry.register(detector: LSTMForecasterDetector.self)
+    registry.register(detector: DiscordDetector.self)
     registry.register(threshold: PercentileThreshold.self)
     registry.defaultThreshold = PercentileThreshold.descriptor.name
     registry.register(threshold: FixedThreshold.self)

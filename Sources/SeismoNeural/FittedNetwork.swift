@@ -35,13 +35,7 @@ public struct FittedNetwork {
   }
 
   public func exportState() throws -> DetectorState {
-    let encoder = JSONEncoder()
-    return DetectorState(
-      tensors: trainer.model.namedTensors(),
-      metadata: [
-        "scaler": String(decoding: try encoder.encode(preprocessing.scaler), as: UTF8.self),
-        "features": String(decoding: try encoder.encode(features), as: UTF8.self),
-      ])
+    DetectorState(tensors: trainer.model.namedTensors(), metadata: try preprocessing.scaler.metadata(features: features))
   }
 
   /// Rebuilds a fitted network from a saved state; `trainer` makes the untrained network for the
@@ -49,14 +43,7 @@ public struct FittedNetwork {
   public static func restore(
     _ state: DetectorState, detector: String, transform: SeriesTransform, trainer makeTrainer: ([String]) throws -> Trainer
   ) throws -> FittedNetwork {
-    guard let scalerText = state.metadata["scaler"], let featuresText = state.metadata["features"],
-      let scaler = try? JSONDecoder().decode(FeatureScaler.self, from: Data(scalerText.utf8)),
-      let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)),
-      scaler.offset.count == features.count, scaler.scale.count == features.count
-    else { throw SeismoError.state("the saved state has no usable scaler and feature list for \(detector)") }
-    guard scaler.offset.allSatisfy(\.isFinite), scaler.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-      throw SeismoError.state("the saved \(detector) scaler has a non-finite offset or a scale that is not positive")
-    }
+    let (scaler, features) = try FeatureScaler.restore(from: state.metadata, detector: detector)
     guard state.tensors.values.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
       throw SeismoError.state("the saved \(detector) weights hold NaN or infinite values")
     }

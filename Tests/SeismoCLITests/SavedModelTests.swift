@@ -302,13 +302,16 @@ import Testing
 @Suite struct StreamedScoreTests {
   func column(_ csv: String, _ name: String) -> [Substring] { SavedModelTests().column(csv, name) }
 
-  @Test(arguments: ["rolling-zscore", "lstm-autoencoder"])
+  @Test(arguments: ["rolling-zscore", "lstm-autoencoder", "discord"])
   func piecesGiveTheScoresOfTheWholeFile(_ detector: String) throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 330]))
-    let model =
-      detector == "rolling-zscore"
-      ? "{ plugin: rolling-zscore, window: 10 }" : "{ plugin: lstm-autoencoder, window: 6, units: 8, epochs: 2 }"
+    let model = [
+      "rolling-zscore": "{ plugin: rolling-zscore, window: 10 }",
+      "lstm-autoencoder": "{ plugin: lstm-autoencoder, window: 6, units: 8, epochs: 2 }",
+      // Its history bounds the context each piece needs.
+      "discord": "{ plugin: discord, window: 8, history: 60 }",
+    ][detector]!
     try scratch.write(
       "run.yaml",
       """
@@ -378,5 +381,9 @@ import Testing
     #expect(try CLI.run(["detect", "r2.yaml", "--save-model", "z.seismo", "--out", "c", "--quiet"], in: scratch.url).status == 0)
     let unsorted = try CLI.run(["score", "--model", "z.seismo", "unsorted.csv", "--stream", "--out", "d"], in: scratch.url)
     #expect(unsorted.status != 0 && unsorted.stderr.contains("unsorted.csv:3: comes before line 2 in time"))
+    try scratch.write("r3.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: discord, window: 8 }\n")
+    #expect(try CLI.run(["detect", "r3.yaml", "--save-model", "d.seismo", "--out", "e", "--quiet"], in: scratch.url).status == 0)
+    let unbounded = try CLI.run(["score", "--model", "d.seismo", "--stream", "--out", "f"], in: scratch.url)
+    #expect(unbounded.status != 0 && unbounded.stderr.contains("(discord without a bounded history)"))
   }
 }

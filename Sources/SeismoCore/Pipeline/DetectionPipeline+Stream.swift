@@ -26,13 +26,19 @@ extension DetectionPipeline {
         "the model's scores look \(detector.lookahead) rows ahead (attribution: mean_over_windows), so they would change at every piece of a stream; score without --stream"
       )
     }
+    guard let history = detector.historyRows else {
+      throw SeismoError.invalidInput(
+        "the model's scores compare each row with every earlier row (\(model.detector.plugin) without a bounded history), so a stream would need the whole file; bound its history or score without --stream"
+      )
+    }
     let source = try pipeline.make(registry.sources, config.source)
     guard let streaming = source as? StreamingSource else {
       throw SeismoError.invalidInput(
         "the \(config.source.plugin) source cannot be read as a stream (--stream reads CSV files); score without --stream")
     }
     var stream = StreamState(
-      model: model, detector: detector, cutoffs: rule.cutoffStream(calibration: [], calibrated: model.thresholdValue),
+      model: model, detector: detector, history: history,
+      cutoffs: rule.cutoffStream(calibration: [], calibrated: model.thresholdValue),
       log: FlagLog(rule: EventRule(parameters: config.events), keep: StreamedRun.listedFlags))
     var totals: LoadedFrame?
     var scoreSeconds = 0.0
@@ -72,11 +78,13 @@ extension DetectionPipeline {
       timings: ["load_s": max(0, total - scoreSeconds), "score_s": scoreSeconds, "total_s": total])
   }
 
-  /// The stream's state between pieces: the rows waiting to be scored (behind the warm-up rows
+  /// The stream's state between pieces: the rows waiting to be scored (behind the rows of history
   /// they need as context), the rules' state and the flagged rows so far.
   private struct StreamState {
     let model: SavedModel
     let detector: Detector
+    /// Rows of context each piece needs (`Detector.historyRows`).
+    let history: Int
     var cutoffs: any CutoffStream
     var log: FlagLog
     /// The context rows, then the rows not yet scored.
@@ -105,32 +113,32 @@ extension DetectionPipeline {
       guard let frame = pending, unscoredRows > 0 else { return nil }
       let scores = try detector.score(frame)
       try DetectionPipeline.requireFinite(scores, of: frame, detector: "the model")
-      let warmup = detector.warmupRows
-      guard scores.firstRow == warmup, contextRows == 0 || contextRows == warmup else {
+      guard scores.firstRow == detector.warmupRows else {
         throw SeismoError.state(
-          "the detector's first score is at row \(scores.firstRow), not after its warm-up of \(warmup) rows")
+          "the detector's first score is at row \(scores.firstRow), not after its warm-up of \(detector.warmupRows) rows")
       }
-      let cut = cutoffs.cutoffs(for: scores.values[...])
+      // The context rows' own scores were written with the piece before.
+      let skip = max(0, contextRows - scores.firstRow)
+      let f = scores.featureCount
+      let own = Scores(
+        firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
+        featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
+      let ownFrame = frame.rows(contextRows..<frame.rowCount)
+      let cut = cutoffs.cutoffs(for: own.values[...])
       timeOfDay = timeOfDay || frame.hasTimeOfDay
       var alerts = Set<Int>()
-      for i in scores.values.indices {
+      for i in own.values.indices {
         if firstCutoff == nil { firstCutoff = cut[i] }
         constantCutoff = constantCutoff && cut[i] == firstCutoff
-        guard scores.values[i] > cut[i] else { continue }
+        guard own.values[i] > cut[i] else { continue }
         let flag = RunSummary.Flag(
-          timestamp: Frame.format(frame.timestamps[scores.row(i)], frame.timeKind, withTime: timeOfDay),
-          score: scores.values[i], topFeature: frame.featureNames[scores.topFeature(at: i)], part: "test")
-        if log.add(flag, at: scoredRows + i, clearsMargin: log.rule.clears(scores.values[i], cut[i])) { alerts.insert(i) }
+          timestamp: Frame.format(ownFrame.timestamps[own.row(i)], frame.timeKind, withTime: timeOfDay),
+          score: own.values[i], topFeature: frame.featureNames[own.topFeature(at: i)], part: "test")
+        if log.add(flag, at: scoredRows + i, clearsMargin: log.rule.clears(own.values[i], cut[i])) { alerts.insert(i) }
       }
-      scoredRows += scores.values.count
-      let own = frame.rows(contextRows..<frame.rowCount)
-      let piece = ScoresCSV.Rows(
-        frame: own, trainRows: 0,
-        scores: Scores(
-          firstRow: scores.firstRow - contextRows, values: scores.values, featureErrors: scores.featureErrors,
-          featureCount: scores.featureCount),
-        cutoffs: cut, alerts: alerts)
-      contextRows = min(warmup, frame.rowCount)
+      scoredRows += own.values.count
+      let piece = ScoresCSV.Rows(frame: ownFrame, trainRows: 0, scores: own, cutoffs: cut, alerts: alerts)
+      contextRows = min(history, frame.rowCount)
       pending = frame.rows((frame.rowCount - contextRows)..<frame.rowCount)
       return piece
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Per-feature affine scaling, `x' = (x − offset) / scale`, fitted on training rows only and
 /// saved with a model so new data is scaled exactly as the training data was.
 public struct FeatureScaler: Sendable, Codable, Equatable {
@@ -81,4 +83,30 @@ public struct FeatureScaler: Sendable, Codable, Equatable {
 
   /// An error in scaled units for `feature`, in original units (multiplied by the scale).
   public func unscaledError(_ error: Float, feature: Int) -> Float { error * scale[feature] }
+}
+
+extension FeatureScaler {
+  /// The scaler and the feature names it was fitted on, as a saved model's metadata (`scaler` and
+  /// `features`, JSON).
+  public func metadata(features: [String]) throws -> [String: String] {
+    let encoder = JSONEncoder()
+    return [
+      "scaler": String(decoding: try encoder.encode(self), as: UTF8.self),
+      "features": String(decoding: try encoder.encode(features), as: UTF8.self),
+    ]
+  }
+
+  /// The scaler and feature names saved by `metadata(features:)`, checked: one finite offset and
+  /// one positive scale per feature. `detector` names the plugin in errors.
+  public static func restore(from metadata: [String: String], detector: String) throws -> (FeatureScaler, [String]) {
+    guard let scalerText = metadata["scaler"], let featuresText = metadata["features"],
+      let scaler = try? JSONDecoder().decode(FeatureScaler.self, from: Data(scalerText.utf8)),
+      let features = try? JSONDecoder().decode([String].self, from: Data(featuresText.utf8)),
+      scaler.offset.count == features.count, scaler.scale.count == features.count
+    else { throw SeismoError.state("the saved state has no usable scaler and feature list for \(detector)") }
+    guard scaler.offset.allSatisfy(\.isFinite), scaler.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+      throw SeismoError.state("the saved \(detector) scaler has a non-finite offset or a scale that is not positive")
+    }
+    return (scaler, features)
+  }
 }

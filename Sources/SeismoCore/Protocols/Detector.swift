@@ -19,6 +19,10 @@ public protocol Detector: AnyObject {
   /// Rows of history before the first score (`Scores.firstRow` of any frame it scores).
   var warmupRows: Int { get }
 
+  /// Rows before row t that row t's score may use: `warmupRows` for a windowed detector, nil when
+  /// it may use every earlier row (such a detector cannot score a stream).
+  var historyRows: Int? { get }
+
   /// How many rows after row t its score may depend on: 0 for a causal (point-in-time) detector.
   /// Scores of the last `lookahead` training rows have seen test rows, so they never calibrate a
   /// threshold.
@@ -31,6 +35,7 @@ public protocol Detector: AnyObject {
 }
 
 extension Detector {
+  public var historyRows: Int? { warmupRows }
   public var lookahead: Int { 0 }
   public func warmStart(from previous: Detector, epochs: Int?) {}
 }

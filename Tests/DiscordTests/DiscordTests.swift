@@ -1,0 +1,130 @@
+import Foundation
+import SeismoSupport
+import Testing
+
+@testable import Discord
+@testable import SeismoCore
+
+@Suite struct DiscordTests {
+  func detector(_ values: [String: ParameterValue] = [:]) throws -> DiscordDetector {
+    try DiscordDetector(parameters: Parameters(specs: DiscordDetector.descriptor.parameters, values: values))
+  }
+
+  func frame(_ values: [Float], features: Int = 1) throws -> Frame {
+    try Frame(
+      timestamps: (0..<(values.count / features)).map { Timestamp($0) }, timeKind: .index,
+      featureNames: (0..<features).map { "f\($0)" }, values: values)
+  }
+
+  /// The left profile by brute force: every earlier window, every step, summed in full.
+  func bruteForce(_ x: [Float], f: Int, m: Int, exclusion: Int, history: Int) -> [(Double, Int)] {
+    let n = x.count / f - m + 1
+    return (0..<n).map { s in
+      var best = (Double.infinity, 0)
+      for i in 0..<n where i <= s - exclusion && (history == 0 || s - i <= history) {
+        var d = 0.0
+        for k in 0..<m {
+          for j in 0..<f {
+            let e = Double(x[(s + k) * f + j]) - Double(x[(i + k) * f + j])
+            d += e * e
+          }
+        }
+        if d < best.0 { best = (d, i) }
+      }
+      return best
+    }
+  }
+
+  @Test(arguments: [(1, 7, 7, 0), (2, 5, 3, 0), (2, 5, 5, 40), (1, 3, 3, 2000)])
+  func diagonalsGiveTheBruteForceProfile(f: Int, m: Int, exclusion: Int, history: Int) {
+    // 1,500 rows: past the diagonal's full recomputation every 1,024 pairs.
+    var random = SeededGenerator(seed: 3)
+    let x = (0..<(1500 * f)).map { _ in Float.random(in: -1..<1, using: &random) }
+    let profile = LeftProfile(values: x, featureCount: f, window: m, exclusion: exclusion, history: history)
+    let expected = bruteForce(x, f: f, m: m, exclusion: exclusion, history: history)
+    #expect(profile.nearest.count == expected.count)
+    for (s, (got, want)) in zip(profile.nearest, expected).enumerated() {
+      if want.0.isInfinite {
+        #expect(got.distance.isInfinite, "start \(s)")
+      } else {
+        #expect(abs(got.distance - want.0) <= 1e-9 * max(1, want.0) && got.start == want.1, "start \(s)")
+      }
+    }
+  }
+
+  /// A saw-tooth that resets every 40 rows, with one novel bump: the resets, however steep, have
+  /// earlier twins and score near 0; the bump has none.
+  @Test func recurringShapesScoreLowAndANovelOneHigh() throws {
+    var values = (0..<800).map { Float($0 % 40) / 4 }
+    for t in 600..<606 { values[t] += 3 }
+    let detector = try detector(["window": .integer(20)])
+    _ = try detector.fit(try frame(Array(values.prefix(200))), observer: nil)
+    let scores = try detector.score(try frame(values))
+    #expect(scores.firstRow == 39)
+    // Once a whole cycle has been seen (the first windows have no twin yet):
+    let seen = scores.index(ofRow: 80)!
+    let top = scores.values.indices.dropFirst(seen).max { scores.values[$0] < scores.values[$1] }!
+    #expect((600..<626).contains(scores.row(top)), "the bump scores highest (row \(scores.row(top)))")
+    let later = scores.values[(scores.index(ofRow: 100)!)..<(scores.index(ofRow: 590)!)]
+    #expect(later.allSatisfy { $0 < 1e-4 }, "every recurring reset has an exact twin")
+    // In standard deviations of the training rows: one step of the saw-tooth is 0.25 / 2.9 of one.
+    #expect(scores.values[top] > 0.5)
+  }
+
+  @Test func appendingRowsLeavesEveryEarlierScoreUnchanged() throws {
+    var random = SeededGenerator(seed: 9)
+    let values = (0..<3000).map { _ in Float.random(in: 0..<1, using: &random) }
+    let detector = try detector(["window": .integer(16), "transform": .text("diff")])
+    _ = try detector.fit(try frame(Array(values.prefix(500))), observer: nil)
+    let short = try detector.score(try frame(Array(values.prefix(2000))))
+    let long = try detector.score(try frame(values))
+    #expect(short.firstRow == long.firstRow && short.firstRow == 16 + 15 + 1)
+    #expect(Array(long.values.prefix(short.values.count)) == short.values)
+    #expect(Array(long.featureErrors.prefix(short.featureErrors.count)) == short.featureErrors)
+  }
+
+  /// Under `log_return` a doubling series is one constant return (ln 2, exactly): every window is
+  /// the same, so every score is 0; on levels the windows keep growing and no window has a twin.
+  @Test func transformPreparesTheValuesItCompares() throws {
+    let values = (0..<120).map { Float(pow(2, Double($0))) }
+    for (transform, isZero) in [("log_return", true), ("level", false)] {
+      let detector = try detector(["window": .integer(10), "transform": .text(transform)])
+      _ = try detector.fit(try frame(Array(values.prefix(40))), observer: nil)
+      let scores = try detector.score(try frame(values))
+      #expect(scores.values.allSatisfy { $0 < 1e-3 } == isZero, "\(transform)")
+    }
+  }
+
+  @Test func featureErrorsNameTheFeatureThatChanged() throws {
+    // Two features repeating a cycle; at row 300 only the second breaks it.
+    var values: [Float] = []
+    for t in 0..<400 { values += [Float(t % 25), Float((t * 7) % 25) + (t >= 300 && t < 305 ? 9 : 0)] }
+    let detector = try detector(["window": .integer(10)])
+    _ = try detector.fit(try frame(Array(values.prefix(200)), features: 2), observer: nil)
+    let scores = try detector.score(try frame(values, features: 2))
+    let i = scores.index(ofRow: 304)!
+    #expect(scores.values[i] > 0.1 && scores.topFeature(at: i) == 1)
+    #expect(scores.featureErrors[i * 2] < 1e-6, "the first feature has an exact earlier twin")
+  }
+
+  @Test func optionsStateAndErrors() throws {
+    #expect(try detector(["window": .integer(10)]).warmupRows == 19)
+    #expect(try detector(["window": .integer(10), "exclusion": .integer(3)]).warmupRows == 12)
+    #expect(try detector(["window": .integer(10)]).historyRows == nil)
+    #expect(try detector(["window": .integer(10), "history": .integer(100)]).historyRows == 109)
+    #expect(throws: SeismoError.self) { try detector(["window": .integer(10), "history": .integer(5)]) }
+    let fitted = try detector(["window": .integer(4)])
+    #expect(throws: SeismoError.self) { try fitted.score(try frame([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])) }
+    _ = try fitted.fit(try frame((0..<50).map { Float($0 % 7) }), observer: nil)
+    let restored = try detector(["window": .integer(4)])
+    try restored.importState(try fitted.exportState())
+    let data = try frame((0..<90).map { Float(($0 * 3) % 11) })
+    #expect(try restored.score(data) == (try fitted.score(data)))
+    do {
+      _ = try fitted.score(try frame([1, 2, 3, 4, 5, 6, 7]))
+      Issue.record("no error")
+    } catch {
+      #expect("\(error)".contains("the data has 7 rows; discord with window 4 and exclusion 4 needs at least 8"))
+    }
+  }
+}
