@@ -52,6 +52,19 @@ import Testing
     }
   }
 
+  /// A periodic series has many equally near windows: any number of threads keeps the same one
+  /// (the latest), as one thread does.
+  @Test func threadsDoNotChangeTheProfile() {
+    let x = (0..<900).map { Float(($0 * 7) % 30) }
+    let one = LeftProfile(values: x, featureCount: 1, window: 12, exclusion: 12, history: 0, threads: 1)
+    for threads in [2, 3] {
+      let many = LeftProfile(values: x, featureCount: 1, window: 12, exclusion: 12, history: 0, threads: threads)
+      #expect(many.nearest.map(\.distance) == one.nearest.map(\.distance))
+      #expect(many.nearest.map(\.start) == one.nearest.map(\.start), "\(threads) threads")
+    }
+    #expect(one.nearest[500].start == 470, "the latest of the exact twins, one period back")
+  }
+
   /// A saw-tooth that resets every 40 rows, with one novel bump: the resets, however steep, have
   /// earlier twins and score near 0; the bump has none.
   @Test func recurringShapesScoreLowAndANovelOneHigh() throws {
@@ -105,6 +118,23 @@ import Testing
     let i = scores.index(ofRow: 304)!
     #expect(scores.values[i] > 0.1 && scores.topFeature(at: i) == 1)
     #expect(scores.featureErrors[i * 2] < 1e-6, "the first feature has an exact earlier twin")
+  }
+
+  /// Every pair of 500,000 windows would take minutes: refused at once, naming the
+  /// history that fits; with it, the same rows are scored.
+  @Test func aSearchTooLongIsRefusedWithTheHistoryThatFits() throws {
+    let values = (0..<500_000).map { Float($0 % 97) }
+    let unbounded = try detector(["window": .integer(10)])
+    _ = try unbounded.fit(try frame(Array(values.prefix(500))), observer: nil)
+    do {
+      _ = try unbounded.score(try frame(values))
+      Issue.record("no error")
+    } catch {
+      #expect("\(error)".contains("8 minutes on one core); set history to bound the search (history: 48000 or less"))
+    }
+    let bounded = try detector(["window": .integer(10), "history": .integer(40)])
+    _ = try bounded.fit(try frame(Array(values.prefix(500))), observer: nil)
+    #expect(try bounded.score(try frame(values)).values.count == 500_000 - 19)
   }
 
   @Test func optionsStateAndErrors() throws {

@@ -48,7 +48,7 @@ enum RunReporting {
       }
     }
     lines.append(
-      "wrote \(directory)/\(RunFolder.summaryFile) and \(directory)/\(RunFolder.scoresFile) (a streamed run draws no \(RunOutput.reportFile))"
+      "wrote \(directory)/\(RunFolder.summaryFile) and \(directory)/\(RunFolder.scoresFile) (a streamed run draws no \(RunOutput.reportFile); `seismo report \(directory)` draws one)"
     )
     return lines
   }

@@ -32,7 +32,7 @@ struct ScoreCommand: ParsableCommand {
       goes, so memory stays flat however long the file: use it for files too large to load. Each \
       piece is scored with the warm-up rows before it, so the scores are those of the whole file \
       (rolling-zscore's running sums restart per piece: differences near 1e-6). It writes \
-      summary.json and scores.csv but no report.html, needs rows in time order (a stream cannot \
+      summary.json and scores.csv but no report.html (seismo report FOLDER draws one), needs rows in time order (a stream cannot \
       sort) and a point-in-time model (not attribution: mean_over_windows).
         seismo score --model vix.seismo --stream ten-years-of-ticks.csv
 

@@ -165,9 +165,3 @@ public final class Trainer {
     return (0..<shards).map { s in (s * count / shards)..<((s + 1) * count / shards) }
   }
 }
-
-/// Hands non-Sendable values to `concurrentPerform` workers that touch disjoint parts of them.
-struct UnsafeTransfer<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
-}
