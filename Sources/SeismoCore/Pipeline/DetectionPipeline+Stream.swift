@@ -4,15 +4,16 @@ extension DetectionPipeline {
   /// Scores data with a saved model as a stream, in memory that does not grow with the series.
   ///
   /// The source hands its rows over about `pieceRows` at a time; each piece is scored with the
-  /// detector's warm-up rows before it as context, so every row gets the score it would get from
-  /// the whole series. Cut-offs come from one `CutoffStream` and events from one
+  /// rows of history its scores use (`Detector.historyRows`) as context, so every row gets the
+  /// score it would get from the whole series. Cut-offs come from one `CutoffStream` and events from one
   /// `EventRule.Tracker` (in a `FlagLog`), both fed in order, and `write` receives each piece ready for
   /// `scores.csv`. Memory holds a piece, its context and the rules' bounded state, plus the
   /// events and the 1,000 highest-scoring flags the summary lists.
   ///
-  /// Scores equal `score`'s up to rounding: rolling-zscore restarts its running sums with each
-  /// piece (a difference near 1e-6 of a score). Only point-in-time models stream: a score that
-  /// looks ahead would change at every cut.
+  /// Scores equal `score`'s up to rounding: the networks' matrix products and discord's running
+  /// sums are cut differently at the pieces (differences near 1e-6 of a score). Only
+  /// point-in-time models with a bounded history stream: a score that looks ahead would change at
+  /// every cut, and one that uses every earlier row would need the whole file.
   /// - Parameter runID: the run's id (the caller names its folder after it before the run).
   public static func scoreStream(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, runID: String, pieceRows: Int,
@@ -37,7 +38,7 @@ extension DetectionPipeline {
         "the \(config.source.plugin) source cannot be read as a stream (--stream reads CSV files); score without --stream")
     }
     var stream = StreamState(
-      model: model, detector: detector, history: history,
+      detector: detector, history: history,
       cutoffs: rule.cutoffStream(calibration: [], calibrated: model.thresholdValue),
       log: FlagLog(rule: EventRule(parameters: config.events), keep: StreamedRun.listedFlags))
     var totals: LoadedFrame?
@@ -81,7 +82,6 @@ extension DetectionPipeline {
   /// The stream's state between pieces: the rows waiting to be scored (behind the rows of history
   /// they need as context), the rules' state and the flagged rows so far.
   private struct StreamState {
-    let model: SavedModel
     let detector: Detector
     /// Rows of context each piece needs (`Detector.historyRows`).
     let history: Int
