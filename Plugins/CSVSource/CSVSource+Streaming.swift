@@ -29,7 +29,7 @@ extension CSVSource: StreamingSource {
       if !final, collector.hasTimeColumn, let last = waiting.timestamps.last {
         while cut > 0, waiting.timestamps[cut - 1] == last { cut -= 1 }
       }
-      guard cut > 0 || (final && waiting.rowsRead > 0) else { return }
+      guard cut > 0 else { return }
       var piece = waiting.prefix(cut, featureCount: f)
       waiting.removeFirst(cut, featureCount: f)
       if carried.isEmpty { carried = [Float](repeating: .nan, count: f) }
@@ -84,8 +84,6 @@ extension CSVSource: StreamingSource {
     var values: [Float] = []
     var timestamps: [Timestamp] = []
     var lines: [Int32] = []
-
-    var rowsRead: Int { timestamps.count }
 
     mutating func append(values: [Float], timestamps: [Timestamp], lines: [Int32]) {
       self.values += values

@@ -10,8 +10,8 @@ public struct FlagLog {
   private var events: Highest<RunSummary.Event>
   /// The summary of the tracker's open event.
   private var open: RunSummary.Event?
-  /// Events kept so far.
-  public private(set) var eventCount = 0
+  /// Events kept so far (the open one not yet counted).
+  public var eventCount: Int { tracker.closed.count }
   /// Scored indices of every flagged row (for `--fail-on-anomalies --in-last`).
   public private(set) var flagged: [Int] = []
   public private(set) var testCount = 0
@@ -32,8 +32,7 @@ public struct FlagLog {
     let closed = tracker.closed.count
     let alerts = tracker.flag(index, clearsMargin: clearsMargin)
     if tracker.current?.start == index {  // a new event: the open one was kept or dropped
-      if tracker.closed.count > closed, let open { events.add(open, at: eventCount) }
-      eventCount = tracker.closed.count
+      listOpen(ifClosedSince: closed)
       open = RunSummary.Event(
         start: flag.timestamp, end: flag.timestamp, alert: flag.timestamp, flaggedRows: 0, peakScore: flag.score,
         topFeature: flag.topFeature, part: flag.part)
@@ -54,13 +53,21 @@ public struct FlagLog {
     return alerts
   }
 
-  /// The listed flags in time order, and every event (the open one closed).
+  /// The listed flags and events, in time order (the open event closed).
   public mutating func finish() -> (flags: [RunSummary.Flag], events: [RunSummary.Event]) {
     let closed = tracker.closed.count
-    if tracker.finish().count > closed, let open { events.add(open, at: eventCount) }
-    eventCount = tracker.closed.count
+    _ = tracker.finish()
+    listOpen(ifClosedSince: closed)
     open = nil
     return (kept.inTimeOrder(), events.inTimeOrder())
+  }
+}
+
+extension FlagLog {
+  /// Lists the open event's summary if the tracker kept it as event `count` (it closed it since
+  /// holding `count` events); a dropped event is not listed.
+  fileprivate mutating func listOpen(ifClosedSince count: Int) {
+    if tracker.closed.count > count, let open { events.add(open, at: count) }
   }
 }
 
