@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SeismoCLI
 @testable import SeismoCore
 
 /// `detect --save-model` then `score --model`: the same scores without retraining.
@@ -385,5 +386,26 @@ import Testing
     #expect(try CLI.run(["detect", "r3.yaml", "--save-model", "d.seismo", "--out", "e", "--quiet"], in: scratch.url).status == 0)
     let unbounded = try CLI.run(["score", "--model", "d.seismo", "--stream", "--out", "f"], in: scratch.url)
     #expect(unbounded.status != 0 && unbounded.stderr.contains("(discord without a bounded history)"))
+  }
+}
+
+/// `DetectionPipeline.scoreStream` hands `scores.csv` over in pieces of the size asked.
+@Suite struct StreamPieceTests {
+  @Test func piecesHaveTheRowsAsked() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250]))
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let model = try ScoreCommand.modelFile(scratch.url.appendingPathComponent("m.seismo").path)
+    let config = try ScoreCommand.config(for: model, data: scratch.url.appendingPathComponent("data.csv").path)
+    for (pieceRows, pieces) in [(50, 8), (1000, 1)] {
+      var sizes: [Int] = []
+      let run = try DetectionPipeline.scoreStream(
+        model, config: config, registry: StandardPlugins.registry, runID: "r", pieceRows: pieceRows,
+        write: { sizes.append($0.frame.rowCount) })
+      #expect(sizes.count == pieces, "pieces of \(pieceRows): \(sizes)")
+      #expect(sizes.reduce(0, +) == 400 && run.rows == 400 && run.scoredRows == 390)
+    }
   }
 }

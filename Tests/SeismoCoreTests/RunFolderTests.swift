@@ -76,3 +76,48 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["scores.csv", "summary.json"])
   }
 }
+
+/// The summary's flags and events as `FlagLog` builds them, and `scores.csv` written in pieces.
+@Suite struct FlagLogAndPiecesTests {
+  func flag(_ day: Int, _ score: Float) -> RunSummary.Flag {
+    RunSummary.Flag(timestamp: "d\(day)", score: score, topFeature: "x", part: "test")
+  }
+
+  @Test func aCappedLogListsTheHighestFlagsAndEventsInTimeOrderAndCountsAll() {
+    // Flags at 0, 1 (one event, peak 5), 10 (peak 9), 20 (peak 2), 30 (peak 7).
+    let flags = [(0, Float(3)), (1, 5), (10, 9), (20, 2), (30, 7)]
+    var capped = FlagLog(rule: EventRule(mergeGap: 2), keep: 2)
+    var whole = FlagLog(rule: EventRule(mergeGap: 2))
+    for (i, score) in flags {
+      capped.add(flag(i, score), at: i, clearsMargin: true)
+      whole.add(flag(i, score), at: i, clearsMargin: true)
+    }
+    let all = whole.finish()
+    let listed = capped.finish()
+    #expect(all.flags.map(\.timestamp) == ["d0", "d1", "d10", "d20", "d30"] && all.events.count == 4)
+    #expect(all.events.map(\.peakScore) == [5, 9, 2, 7] && all.events[0].flaggedRows == 2 && all.events[0].end == "d1")
+    #expect(listed.flags.map(\.timestamp) == ["d10", "d30"], "the two highest, in time order")
+    #expect(listed.events.map(\.start) == ["d10", "d30"])
+    #expect(capped.eventCount == 4 && capped.flagged == [0, 1, 10, 20, 30])
+  }
+
+  @Test func piecesPrintTimesOfDayOnceAnyRowHasOne() throws {
+    func piece(_ timestamps: [Timestamp]) throws -> ScoresCSV.Rows {
+      let frame = try Frame(timestamps: timestamps, featureNames: ["x"], values: timestamps.map { _ in 1 })
+      return ScoresCSV.Rows(
+        frame: frame, trainRows: 0,
+        scores: Scores(
+          firstRow: 0, values: [Float](repeating: 2, count: timestamps.count),
+          featureErrors: [Float](repeating: 2, count: timestamps.count), featureCount: 1),
+        cutoffs: [Float](repeating: 1, count: timestamps.count), alerts: [0])
+    }
+    var csv = ScoresCSV(featureNames: ["x"])
+    var bytes: [UInt8] = []
+    try csv.write(try piece([0, 86_400])) { bytes += $0 }
+    try csv.write(try piece([2 * 86_400, 2 * 86_400 + 3_600, 3 * 86_400])) { bytes += $0 }
+    try csv.finish { bytes += $0 }
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { $0.prefix { $0 != "," } }
+    #expect(
+      lines == ["timestamp", "1970-01-01", "1970-01-02", "1970-01-03 00:00:00", "1970-01-03 01:00:00", "1970-01-04 00:00:00"])
+  }
+}
