@@ -377,6 +377,8 @@ import Testing
     #expect(ahead.status != 0 && ahead.stderr.contains("look 5 rows ahead (attribution: mean_over_windows)"))
     let store = try CLI.run(["score", "--model", "m.seismo", "--stream", "--store"], in: scratch.url)
     #expect(store.status == 64 && store.stderr.contains("--stream writes a run folder only; drop --store"))
+    let empty = try CLI.run(["score", "--model", "m.seismo", "--stream", "--piece-rows", "0"], in: scratch.url)
+    #expect(empty.status == 64 && empty.stderr.contains("--piece-rows must be at least 1"))
     try scratch.write("unsorted.csv", "date,a,b\n2020-01-02,1,2\n2020-01-01,1,2\n")
     try scratch.write("r2.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
     #expect(try CLI.run(["detect", "r2.yaml", "--save-model", "z.seismo", "--out", "c", "--quiet"], in: scratch.url).status == 0)

@@ -30,10 +30,11 @@ struct ScoreCommand: ParsableCommand {
 
       --stream reads a CSV file a piece at a time (--piece-rows rows) and writes scores.csv as it \
       goes, so memory stays flat however long the file: use it for files too large to load. Each \
-      piece is scored with the warm-up rows before it, so the scores are those of the whole file \
-      (rolling-zscore's running sums restart per piece: differences near 1e-6). It writes \
-      summary.json and scores.csv but no report.html (seismo report FOLDER draws one), needs rows in time order (a stream cannot \
-      sort) and a point-in-time model (not attribution: mean_over_windows).
+      piece is scored with the rows of history its scores use, so flags and events are those of \
+      the whole file and scores agree up to rounding (near 1e-6). It writes summary.json and \
+      scores.csv but no report.html (seismo report FOLDER draws one). It needs rows in time order \
+      (a stream cannot sort), a point-in-time model (not attribution: mean_over_windows) and, for \
+      discord, a bounded history.
         seismo score --model vix.seismo --stream ten-years-of-ticks.csv
 
       --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
