@@ -32,9 +32,13 @@ let package = Package(
     // Core: protocols, Frame, windows, scalers, registry, pipeline (re-exports SeismoSupport).
     .target(name: "SeismoCore", dependencies: ["SeismoSupport", "CLibCSV", .product(name: "Yams", package: "Yams")]),
 
+    // The engine's element-wise kernels in C, each built for AVX-512, AVX2 and the baseline and
+    // picked at load time (Swift builds a function for one instruction set only).
+    .target(name: "CSeismoKernels"),
+
     // Neural-network engine: LSTM, Dense, Dropout, RepeatVector, BPTT, Adam, RMSprop, losses.
     // Checked (-O): scripts/bench-unchecked.sh measured -Ounchecked no faster (at most 1.04×).
-    .target(name: "SeismoNN", dependencies: ["SeismoSupport", "COpenBLAS"]),
+    .target(name: "SeismoNN", dependencies: ["SeismoSupport", "COpenBLAS", "CSeismoKernels"]),
 
     // Glue: a trained network as a detector (state, preprocessing, the shared training parameters).
     .target(name: "SeismoNeural", dependencies: ["SeismoCore", "SeismoNN"]),
@@ -81,7 +85,7 @@ let package = Package(
 
     // Tests.
     .testTarget(name: "SeismoCoreTests", dependencies: ["SeismoCore"]),
-    .testTarget(name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport", "CSeismoKernels"], resources: [.copy("Fixtures")]),
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),

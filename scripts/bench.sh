@@ -4,8 +4,9 @@
 # interleaved (Keras, Seismo, Keras, Seismo, …); every run trains at least 4 epochs, so the steady
 # epoch (the median of all epochs but the first) is never the first epoch. Prints each run's JSON
 # lines, then per model the median ratio and its range over rounds, with the load average before
-# and after, and the share of the machine's sgemm rate that each side's training reaches (the real
-# work of the matrix products, counted from the layer shapes by `seismo bench`). Run it when
+# and after, and the share of the machine's peak that each side's training reaches (the real work
+# of the matrix products, counted from the layer shapes by `seismo bench`; the peak is the larger
+# of OpenBLAS's sgemm rate and the multiply-add ceiling, both on as many threads). Run it when
 # nothing else runs.
 #
 #   scripts/bench.sh [autoencoder|forecaster|univariate ...]     (default: all three)
@@ -58,9 +59,11 @@ print(f"{model} ({rounds} rounds, medians and ranges): {show('steady epoch', ste
 # a steady training epoch (the same FLOPs for both sides) and of inference.
 work = [s["train_flops_per_window"] * s["train_windows"] for k, s in runs]
 seismo_share = [s["train_share_of_peak"] for k, s in runs]
-keras_share = [w / k["steady_epoch_s"] / 1e9 / s["sgemm_peak_gflops"] for w, (k, s) in zip(work, runs)]
+keras_share = [w / k["steady_epoch_s"] / 1e9 / s["peak_gflops"] for w, (k, s) in zip(work, runs)]
 infer_share = [s["infer_share_of_peak"] for k, s in runs]
-print(f"  sgemm peak {statistics.median(s['sgemm_peak_gflops'] for k, s in runs):.0f} GFLOP/s; training: seismo "
+print(f"  peak {statistics.median(s['peak_gflops'] for k, s in runs):.0f} GFLOP/s (sgemm "
+      f"{statistics.median(s['sgemm_peak_gflops'] for k, s in runs):.0f}, multiply-add ceiling "
+      f"{statistics.median(s['arithmetic_peak_gflops'] for k, s in runs):.0f}); training: seismo "
       f"{statistics.median(s['train_gflops'] for k, s in runs):.1f} GFLOP/s, {100 * statistics.median(seismo_share):.0f}% of peak "
       f"({100 * min(seismo_share):.0f}–{100 * max(seismo_share):.0f}), keras {100 * statistics.median(keras_share):.0f}%; "
       f"seismo inference {100 * statistics.median(infer_share):.0f}% of peak")

@@ -16,10 +16,13 @@ import Testing
     let five = try bench(scratch, ["--column", "a", "--column", "b", "--epochs", "3", "--window", "5"])
     for key in [
       "steady_epoch_s", "first_epoch_s", "train_s", "infer_windows_per_s", "train_share_of_peak", "sgemm_peak_gflops",
-      "final_loss", "peak_rss_mib",
+      "arithmetic_peak_gflops", "peak_gflops", "final_loss", "peak_rss_mib",
     ] {
       #expect(five[key] is Double, "\(key)")
     }
+    // Shares are of the larger ceiling, so neither one can flatter them.
+    let (sgemm, arithmetic) = (five["sgemm_peak_gflops"] as? Double ?? 0, five["arithmetic_peak_gflops"] as? Double ?? 0)
+    #expect(five["peak_gflops"] as? Double == max(sgemm, arithmetic) && min(sgemm, arithmetic) > 0)
     #expect(five["epochs"] as? Int == 3 && five["features"] as? [String] == ["a", "b"])
     let six = try bench(scratch, ["--column", "a", "--epochs", "3", "--window", "6"])
     #expect(six["features"] as? [String] == ["a"])

@@ -73,6 +73,14 @@ import Testing
     #expect(worst <= 0, "\(at)")
   }
 
+  @Test func lstmFullAndPartialLaneGroups() {
+    // 11 units: one group of 8 lanes and one of 3 in the fused cell kernels.
+    var r = SeededGenerator(seed: 8)
+    let m = Sequential([LSTM(inputSize: 2, units: 11, returnSequences: true, random: &r)])
+    let (worst, at) = Self.worstViolation(Self.problem(m, batch: 3, steps: 4, features: 2, outSteps: 4, outFeatures: 11))
+    #expect(worst <= 0, "\(at)")
+  }
+
   @Test func lstmSequencesRelu() {
     var r = SeededGenerator(seed: 3)
     let m = Sequential([LSTM(inputSize: 2, units: 4, returnSequences: true, activation: .relu, random: &r)])

@@ -103,6 +103,11 @@ public enum BLAS {
     return best
   }
 
+  /// B = Aᵀ: A is `rows`×`columns` and B `columns`×`rows`, both row-major and dense.
+  static func transpose(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into b: UnsafeMutablePointer<Float>) {
+    cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), b, Int32(rows))
+  }
+
   /// C(m×n) = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.
   /// `op(A)` is m×k (A is k×m when `transA`), `op(B)` is k×n (B is n×k when `transB`).
   @inline(__always)
@@ -122,12 +127,12 @@ public enum BLAS {
   }
 }
 
-extension Array where Element == Float {
+extension Array where Element: Numeric {
   /// Resizes to `count` zeros only when the size changes; otherwise zero-fills in place when
   /// `zero` is set. Keeps buffers allocated across batches.
   mutating func prepare(_ count: Int, zero: Bool = false) {
     if self.count != count {
-      self = [Float](repeating: 0, count: count)
+      self = [Element](repeating: 0, count: count)
     } else if zero {
       withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }

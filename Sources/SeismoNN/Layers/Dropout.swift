@@ -1,3 +1,4 @@
+import CSeismoKernels
 import SeismoSupport
 
 /// Inverted dropout: in training each element is zeroed with probability `rate` and the rest are
@@ -8,6 +9,8 @@ public final class Dropout: Layer {
   public var gradients: [[Float]] = []
   /// The last training mask (0 or 1 / (1 − rate)); empty after an inference pass.
   private var mask: [Float] = []
+  /// The 32-bit random draws behind `mask`.
+  private var draws: [UInt32] = []
 
   public init(rate: Float) {
     precondition((0..<1).contains(rate), "dropout rate must be in [0, 1)")
@@ -22,23 +25,21 @@ public final class Dropout: Layer {
       return x
     }
     var y = x.materialized()
-    let keep = 1 / (1 - rate)
+    let n = y.data.count
     // Drop when a uniform 32-bit draw falls below rate·2³²; two draws per 64 random bits.
     let threshold = UInt32(Double(rate) * 4_294_967_296.0)
-    mask.prepare(y.data.count)
+    mask.prepare(n)
+    draws.prepare(n)
     var random = mode.random
     // Local buffers: a loop over the stored property would pay an exclusivity check per element.
-    mask.withUnsafeMutableBufferPointer { maskBuffer in
-      y.data.withUnsafeMutableBufferPointer { values in
-        var bits: UInt64 = 0
-        for i in values.indices {
-          if i % 2 == 0 { bits = random.next() } else { bits >>= 32 }
-          let m: Float = UInt32(truncatingIfNeeded: bits) >= threshold ? keep : 0
-          maskBuffer[i] = m
-          values[i] *= m
-        }
+    draws.withUnsafeMutableBufferPointer { draws in
+      for k in stride(from: 0, to: n, by: 2) {
+        let bits = random.next()
+        draws[k] = UInt32(truncatingIfNeeded: bits)
+        if k + 1 < n { draws[k + 1] = UInt32(truncatingIfNeeded: bits >> 32) }
       }
     }
+    seismo_dropout(&y.data, &mask, draws, n, threshold, 1 / (1 - rate))
     mode.random = random
     return y
   }

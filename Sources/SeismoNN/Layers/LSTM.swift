@@ -1,3 +1,4 @@
+import CSeismoKernels
 import Foundation
 import SeismoSupport
 
@@ -41,6 +42,9 @@ public final class LSTM: Layer {
   private var gateGradients: [Float] = []
   private var hiddenGradient: [Float] = []
   private var cellGradient: [Float] = []
+  /// Uᵀ, `[4H, H]`, so dh₋₁ = dz·Uᵀ is a product with B's rows contiguous, as `SmallProduct`
+  /// needs.
+  private var recurrentKernelTransposed: [Float] = []
 
   /// Creates the layer with Keras's default initialisation: glorot-uniform kernel, orthogonal
   /// recurrent kernel, zero bias except the forget gate's, which is 1.
@@ -91,12 +95,11 @@ public final class LSTM: Layer {
     activatedCells.prepare(steps * batch * h)
     hidden.prepare(steps * batch * h)
 
-    // Input projection for every stored step at once: (rows, D)·(D, 4H) + b.
+    // Input projection for every stored step at once: b + (rows, D)·(D, 4H).
     func project(into z: UnsafeMutableBufferPointer<Float>) {
-      for r in 0..<x.rows { (z.baseAddress! + r * g4).update(from: bias.value, count: g4) }
-      BLAS.gemm(
-        m: x.rows, n: g4, k: inputSize, a: x.data, lda: inputSize, b: kernel.value, ldb: g4, beta: 1,
-        c: z.baseAddress!, ldc: g4)
+      SmallProduct.multiply(
+        m: x.rows, n: g4, k: inputSize, a: x.data, lda: inputSize, b: kernel.value, ldb: g4, plus: bias.value,
+        addendStride: 0, c: z.baseAddress!, ldc: g4)
     }
     if x.isRepeated {
       projection.withUnsafeMutableBufferPointer { project(into: $0) }
@@ -104,7 +107,7 @@ public final class LSTM: Layer {
       gates.withUnsafeMutableBufferPointer { project(into: $0) }
     }
 
-    let act = activation
+    let act = activation.cellActivation
     projection.withUnsafeBufferPointer { zx in
       gates.withUnsafeMutableBufferPointer { gatesBuffer in
         cells.withUnsafeMutableBufferPointer { cellBuffer in
@@ -112,18 +115,20 @@ public final class LSTM: Layer {
             hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
               recurrentKernel.value.withUnsafeBufferPointer { u in
                 for t in 0..<steps {
+                  // z = x·W + b (projected) + h₋₁·U.
                   let z = gatesBuffer.baseAddress! + t * batch * g4
-                  if x.isRepeated { z.update(from: zx.baseAddress!, count: batch * g4) }
+                  let projected = x.isRepeated ? zx.baseAddress! : UnsafePointer(z)
                   if t > 0 {
-                    BLAS.gemm(
+                    SmallProduct.multiply(
                       m: batch, n: g4, k: h, a: hiddenBuffer.baseAddress! + (t - 1) * batch * h, lda: h,
-                      b: u.baseAddress!, ldb: g4, beta: 1, c: z, ldc: g4)
+                      b: u.baseAddress!, ldb: g4, plus: projected, addendStride: g4, c: z, ldc: g4)
+                  } else if x.isRepeated {
+                    z.update(from: projected, count: batch * g4)
                   }
                   let c = cellBuffer.baseAddress! + t * batch * h
-                  LSTMCellKernels.forward(
-                    gates: z, previousCell: t > 0 ? UnsafePointer(c - batch * h) : nil, cell: c,
-                    activatedCell: actBuffer.baseAddress! + t * batch * h, hidden: hiddenBuffer.baseAddress! + t * batch * h,
-                    batch: batch, units: h, activation: act)
+                  seismo_lstm_cell_forward(
+                    z, t > 0 ? UnsafePointer(c - batch * h) : nil, c, actBuffer.baseAddress! + t * batch * h,
+                    hiddenBuffer.baseAddress! + t * batch * h, batch, h, act)
                 }
               }
             }
@@ -147,7 +152,11 @@ public final class LSTM: Layer {
     gateGradients.prepare(steps * batch * g4)
     hiddenGradient.prepare(batch * h, zero: true)
     cellGradient.prepare(batch * h, zero: true)
-    let act = activation
+    recurrentKernelTransposed.prepare(g4 * h)
+    recurrentKernelTransposed.withUnsafeMutableBufferPointer { uT in
+      BLAS.transpose(recurrentKernel.value, rows: h, columns: g4, into: uT.baseAddress!)
+    }
+    let act = activation.cellActivation
 
     gates.withUnsafeBufferPointer { gatesBuffer in
       cells.withUnsafeBufferPointer { cellBuffer in
@@ -155,22 +164,20 @@ public final class LSTM: Layer {
           gateGradients.withUnsafeMutableBufferPointer { dzBuffer in
             hiddenGradient.withUnsafeMutableBufferPointer { dhNext in
               cellGradient.withUnsafeMutableBufferPointer { dcNext in
-                recurrentKernel.value.withUnsafeBufferPointer { u in
+                recurrentKernelTransposed.withUnsafeBufferPointer { uT in
                   dy.data.withUnsafeBufferPointer { dyBuffer in
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                       let dz = dzBuffer.baseAddress! + t * batch * g4
                       let dyStep: UnsafePointer<Float>? =
                         returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
-                      LSTMCellKernels.backward(
-                        gates: gatesBuffer.baseAddress! + t * batch * g4,
-                        previousCell: t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil,
-                        activatedCell: actBuffer.baseAddress! + t * batch * h, hiddenGradient: dhNext.baseAddress!,
-                        outputGradient: dyStep, cellGradient: dcNext.baseAddress!, gateGradients: dz, batch: batch,
-                        units: h, activation: act)
+                      seismo_lstm_cell_backward(
+                        gatesBuffer.baseAddress! + t * batch * g4,
+                        t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil, actBuffer.baseAddress! + t * batch * h,
+                        dhNext.baseAddress!, dyStep, dcNext.baseAddress!, dz, batch, h, act)
                       if t > 0 {
                         // dh₋₁ = dz · Uᵀ
-                        BLAS.gemm(
-                          transB: true, m: batch, n: h, k: g4, a: dz, lda: g4, b: u.baseAddress!, ldb: g4, beta: 0,
+                        SmallProduct.multiply(
+                          m: batch, n: h, k: g4, a: dz, lda: g4, b: uT.baseAddress!, ldb: h, plus: nil, addendStride: 0,
                           c: dhNext.baseAddress!, ldc: h)
                       }
                     }
@@ -191,30 +198,24 @@ public final class LSTM: Layer {
       if steps > 1 {
         hidden.withUnsafeBufferPointer { hs in
           gradients[1].withUnsafeMutableBufferPointer { dU in
-            BLAS.gemm(
+            SmallProduct.multiply(
               transA: true, m: h, n: g4, k: (steps - 1) * stepRows, a: hs.baseAddress!, lda: h,
-              b: dz.baseAddress! + stepRows * g4, ldb: g4, beta: 1, c: dU.baseAddress!, ldc: g4)
+              b: dz.baseAddress! + stepRows * g4, ldb: g4, plus: dU.baseAddress!, addendStride: g4, c: dU.baseAddress!,
+              ldc: g4)
           }
         }
       }
       // A repeated input saw the same x at every step: sum dz over steps first.
       let rows = x.rows
-      if x.isRepeated {
-        for t in 1..<max(steps, 1) {
-          for r in 0..<batch * g4 { dz[r] += dz[t * batch * g4 + r] }
-        }
+      if x.isRepeated, steps > 1 {
+        seismo_add_rows(dz.baseAddress!, dz.baseAddress! + batch * g4, steps - 1, batch * g4)
       }
       gradients[0].withUnsafeMutableBufferPointer { dW in
-        BLAS.gemm(
-          transA: true, m: inputSize, n: g4, k: rows, a: x.data, lda: inputSize, b: dz.baseAddress!, ldb: g4, beta: 1,
-          c: dW.baseAddress!, ldc: g4)
+        SmallProduct.multiply(
+          transA: true, m: inputSize, n: g4, k: rows, a: x.data, lda: inputSize, b: dz.baseAddress!, ldb: g4,
+          plus: dW.baseAddress!, addendStride: g4, c: dW.baseAddress!, ldc: g4)
       }
-      gradients[2].withUnsafeMutableBufferPointer { db in
-        for r in 0..<rows {
-          let row = dz.baseAddress! + r * g4
-          for j in 0..<g4 { db[j] += row[j] }
-        }
-      }
+      gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz.baseAddress!, rows, g4) }
       dx.withUnsafeMutableBufferPointer { dxBuffer in
         BLAS.gemm(
           transB: true, m: rows, n: inputSize, k: g4, a: dz.baseAddress!, lda: g4, b: kernel.value, ldb: g4, beta: 0,

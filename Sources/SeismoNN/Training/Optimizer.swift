@@ -1,3 +1,4 @@
+import CSeismoKernels
 import Foundation
 
 /// Updates parameters from their gradients.
@@ -33,14 +34,11 @@ public struct Adam: Optimizer {
     let alpha = learningRate * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
     let (b1, b2, eps) = (beta1, beta2, epsilon)
     for (p, parameter) in parameters.enumerated() {
-      let g = gradients[p]
-      m[p].withUnsafeMutableBufferPointer { m in
-        v[p].withUnsafeMutableBufferPointer { v in
-          parameter.value.withUnsafeMutableBufferPointer { w in
-            for i in w.indices {
-              m[i] += (g[i] - m[i]) * (1 - b1)
-              v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
-              w[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+      gradients[p].withUnsafeBufferPointer { g in
+        m[p].withUnsafeMutableBufferPointer { m in
+          v[p].withUnsafeMutableBufferPointer { v in
+            parameter.value.withUnsafeMutableBufferPointer { w in
+              seismo_adam_update(w.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, w.count, alpha, b1, b2, eps)
             }
           }
         }

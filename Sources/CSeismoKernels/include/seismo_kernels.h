@@ -1,0 +1,66 @@
+// Seismo's element-wise kernels: the LSTM cell's fused per-step work and the Adam update.
+//
+// They are C, not Swift, for one reason: on x86-64 each is compiled for AVX-512, AVX2 and the
+// baseline, and the loader picks the widest the CPU has (`target_clones`). Swift compiles a
+// function for one instruction set only, the baseline's 4-lane SSE. The arithmetic is the same
+// on every path (no fused multiply-adds), so results do not depend on the machine.
+//
+// Layouts for one LSTM step, row-major: `gates` (batch, 4·units), gate blocks i, f, g, o;
+// `cell`, `activated_cell`, `hidden` and their gradients (batch, units).
+#ifndef SEISMO_KERNELS_H
+#define SEISMO_KERNELS_H
+
+#include <stddef.h>
+
+/// The LSTM's candidate and cell activation (`act`); the gates always use the sigmoid.
+typedef enum {
+  SeismoCellTanh = 0,
+  SeismoCellRelu = 1,
+  SeismoCellSigmoid = 2,
+  SeismoCellLinear = 3,
+} SeismoCellActivation;
+
+/// Activates the pre-activations in `gates` in place (σ, σ, act, σ) and computes
+/// c = f⊙c₋₁ + i⊙g, act(c) and h = o⊙act(c). `previous_cell` NULL means c₋₁ = 0.
+void seismo_lstm_cell_forward(float *gates, const float *previous_cell, float *cell, float *activated_cell,
+                              float *hidden, size_t batch, size_t units, SeismoCellActivation activation);
+
+/// From dh (`hidden_gradient`, the recurrent part, plus `output_gradient` when not NULL) and dc
+/// (`cell_gradient`, recurrent), writes the pre-activation gradients `gate_gradients`
+/// (batch, 4·units) and replaces `cell_gradient` with dc₋₁ = dc⊙f. `gates` holds activated gates.
+void seismo_lstm_cell_backward(const float *gates, const float *previous_cell, const float *activated_cell,
+                               const float *hidden_gradient, const float *output_gradient, float *cell_gradient,
+                               float *gate_gradients, size_t batch, size_t units, SeismoCellActivation activation);
+
+/// sum[j] += Σ_r rows[r·width + j] over `count` rows, row by row in order (the sums of a plain
+/// loop). `sum` must not overlap `rows`.
+void seismo_add_rows(float *sum, const float *rows, size_t count, size_t width);
+
+/// Inverted dropout's mask: element k is dropped when the k-th 32-bit draw (`draws`, two per
+/// 64-bit random word, low half first) is below `threshold`; kept elements are scaled by `keep`.
+/// Writes the mask (0 or `keep`) and multiplies `values` by it.
+void seismo_dropout(float *values, float *mask, const unsigned int *draws, size_t n, unsigned int threshold, float keep);
+
+/// y = tanh(x) and y = σ(x) for n values, by the kernels' exp-free approximation.
+void seismo_tanh(const float *x, float *y, size_t n);
+void seismo_sigmoid(const float *x, float *y, size_t n);
+
+/// One Adam update of n weights, Keras 3's form: m += (g − m)(1 − β₁), v += (g² − v)(1 − β₂),
+/// w −= α·m / (√v + ε), with α the step size already corrected for bias.
+void seismo_adam_update(float *weights, float *m, float *v, const float *gradients, size_t n, float alpha,
+                        float beta1, float beta2, float epsilon);
+
+/// C = D + A·B (D NULL: C = A·B; D = C: C += A·B) for the small, skinny products of an LSTM
+/// step, where OpenBLAS runs at a fraction of its large-matrix speed. C is m×n with row stride
+/// `ldc`, D m×n with row stride `ldd`; B is k×n with row stride `ldb`; A(i, p) is
+/// a[i·a_row_stride + p·a_column_stride], so a transposed A is a stride swap. Sums run over p in
+/// order; they may use fused multiply-adds. A and B must not overlap C.
+void seismo_small_product(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
+                          const float *b, size_t ldb, const float *d, size_t ldd, float *c, size_t ldc);
+
+/// 12 independent chains of 16-lane multiply-adds, `iterations` steps each (384 floating-point
+/// operations per step): the core's arithmetic peak on the widest instruction set, with no memory
+/// traffic. Returns a value that depends on every step, so the loop cannot be skipped.
+float seismo_multiply_add_loop(size_t iterations);
+
+#endif

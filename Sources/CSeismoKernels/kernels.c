@@ -1,0 +1,213 @@
+#include "seismo_kernels.h"
+
+// The same IEEE operations on every instruction set: no contraction into fused multiply-adds.
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__) && defined(__linux__)
+#define WIDEST_AVAILABLE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define WIDEST_AVAILABLE
+#endif
+
+#define INLINE static inline __attribute__((always_inline))
+
+// Rows are short (units 50–128): interleaving vectors would need more lanes than a row has and
+// leave the row to the scalar remainder loop.
+#define ONE_VECTOR_AT_A_TIME _Pragma("clang loop vectorize(enable) interleave_count(1)")
+
+// tanh(x) ≈ x·P(x²)/Q(x²) on [−8, 8], x clamped there (tanh is within 2.3e-7 of ±1 beyond).
+// Coefficients from scripts/fit_tanh.py: largest absolute error 4.9e-7 in float arithmetic.
+INLINE float tanh_approx(float x) {
+  x = x > 8.0f ? 8.0f : x;
+  x = x < -8.0f ? -8.0f : x;
+  const float y = x * x;
+  const float p = (((-6.142625075e-9f * y + 7.162684142e-6f) * y + 2.696434269e-3f) * y + 1.271233559e-1f) * y +
+                  9.999997616e-1f;
+  const float q = ((1.967483549e-4f * y + 2.285040542e-2f) * y + 4.604549706e-1f) * y + 1.0f;
+  return x * p / q;
+}
+
+// σ(x) = ½·tanh(x/2) + ½: largest absolute error 2.7e-7.
+INLINE float sigmoid_approx(float x) { return 0.5f * tanh_approx(0.5f * x) + 0.5f; }
+
+INLINE float activate(float x, SeismoCellActivation a) {
+  switch (a) {
+  case SeismoCellTanh: return tanh_approx(x);
+  case SeismoCellRelu: return x > 0.0f ? x : 0.0f;
+  case SeismoCellSigmoid: return sigmoid_approx(x);
+  case SeismoCellLinear: return x;
+  }
+  return x;
+}
+
+// f′ from f's output y.
+INLINE float derivative(float y, SeismoCellActivation a) {
+  switch (a) {
+  case SeismoCellTanh: return 1.0f - y * y;
+  case SeismoCellRelu: return y > 0.0f ? 1.0f : 0.0f;
+  case SeismoCellSigmoid: return y * (1.0f - y);
+  case SeismoCellLinear: return 1.0f;
+  }
+  return 1.0f;
+}
+
+// One batch row. `a` is a constant at every call site, so each activation gets its own loop; the
+// gate blocks come as separate restrict pointers, and a row without a previous cell state has
+// its own loop, so the vectoriser needs no run-time overlap checks.
+INLINE void forward_row(float *restrict zi, float *restrict zf, float *restrict zg, float *restrict zo,
+                        const float *restrict c_prev, float *restrict c, float *restrict act_c,
+                        float *restrict h_out, size_t h, SeismoCellActivation a) {
+  ONE_VECTOR_AT_A_TIME
+  for (size_t j = 0; j < h; j++) {
+    const float i = sigmoid_approx(zi[j]);
+    const float f = sigmoid_approx(zf[j]);
+    const float g = activate(zg[j], a);
+    const float o = sigmoid_approx(zo[j]);
+    zi[j] = i;
+    zf[j] = f;
+    zg[j] = g;
+    zo[j] = o;
+    const float cell = c_prev ? f * c_prev[j] + i * g : i * g;
+    const float activated = activate(cell, a);
+    c[j] = cell;
+    act_c[j] = activated;
+    h_out[j] = o * activated;
+  }
+}
+
+INLINE void forward_rows(float *z, const float *c_prev, float *c, float *act_c, float *h_out, size_t batch, size_t h,
+                         SeismoCellActivation a) {
+  for (size_t b = 0; b < batch; b++) {
+    float *row = z + b * 4 * h;
+    if (c_prev) {
+      forward_row(row, row + h, row + 2 * h, row + 3 * h, c_prev + b * h, c + b * h, act_c + b * h, h_out + b * h, h, a);
+    } else {
+      forward_row(row, row + h, row + 2 * h, row + 3 * h, NULL, c + b * h, act_c + b * h, h_out + b * h, h, a);
+    }
+  }
+}
+
+WIDEST_AVAILABLE
+void seismo_lstm_cell_forward(float *gates, const float *previous_cell, float *cell, float *activated_cell,
+                              float *hidden, size_t batch, size_t units, SeismoCellActivation activation) {
+  switch (activation) {
+  case SeismoCellTanh:
+    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellTanh);
+    break;
+  case SeismoCellRelu:
+    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellRelu);
+    break;
+  case SeismoCellSigmoid:
+    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellSigmoid);
+    break;
+  case SeismoCellLinear:
+    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellLinear);
+    break;
+  }
+}
+
+// `gates` and `d` hold blocks i, f, g, o of `h` each.
+INLINE void backward_row(const float *restrict z, const float *restrict c_prev, const float *restrict act_c,
+                         const float *restrict dh_next, const float *restrict dy, float *restrict dc_next,
+                         float *restrict di, float *restrict df, float *restrict dg, float *restrict d_o, size_t h,
+                         SeismoCellActivation a) {
+  ONE_VECTOR_AT_A_TIME
+  for (size_t j = 0; j < h; j++) {
+    const float dh = dy ? dh_next[j] + dy[j] : dh_next[j];
+    const float i = z[j], f = z[h + j], g = z[2 * h + j], o = z[3 * h + j];
+    const float activated = act_c[j];
+    const float dc = dc_next[j] + dh * o * derivative(activated, a);
+    di[j] = dc * g * i * (1.0f - i);
+    df[j] = c_prev ? dc * c_prev[j] * f * (1.0f - f) : 0.0f;
+    dg[j] = dc * i * derivative(g, a);
+    d_o[j] = dh * activated * o * (1.0f - o);
+    dc_next[j] = dc * f;
+  }
+}
+
+INLINE void backward_rows(const float *z, const float *c_prev, const float *act_c, const float *dh_next,
+                          const float *dy, float *dc_next, float *d, size_t batch, size_t h, SeismoCellActivation a) {
+  for (size_t b = 0; b < batch; b++) {
+    const float *zb = z + b * 4 * h, *act = act_c + b * h, *dhb = dh_next + b * h;
+    float *db = d + b * 4 * h, *dcb = dc_next + b * h;
+    const float *prev = c_prev ? c_prev + b * h : NULL, *dyb = dy ? dy + b * h : NULL;
+    // The four combinations of present and absent inputs, each its own loop.
+    if (prev && dyb) {
+      backward_row(zb, prev, act, dhb, dyb, dcb, db, db + h, db + 2 * h, db + 3 * h, h, a);
+    } else if (prev) {
+      backward_row(zb, prev, act, dhb, NULL, dcb, db, db + h, db + 2 * h, db + 3 * h, h, a);
+    } else if (dyb) {
+      backward_row(zb, NULL, act, dhb, dyb, dcb, db, db + h, db + 2 * h, db + 3 * h, h, a);
+    } else {
+      backward_row(zb, NULL, act, dhb, NULL, dcb, db, db + h, db + 2 * h, db + 3 * h, h, a);
+    }
+  }
+}
+
+WIDEST_AVAILABLE
+void seismo_lstm_cell_backward(const float *gates, const float *previous_cell, const float *activated_cell,
+                               const float *hidden_gradient, const float *output_gradient, float *cell_gradient,
+                               float *gate_gradients, size_t batch, size_t units, SeismoCellActivation activation) {
+  switch (activation) {
+  case SeismoCellTanh:
+    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
+                  gate_gradients, batch, units, SeismoCellTanh);
+    break;
+  case SeismoCellRelu:
+    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
+                  gate_gradients, batch, units, SeismoCellRelu);
+    break;
+  case SeismoCellSigmoid:
+    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
+                  gate_gradients, batch, units, SeismoCellSigmoid);
+    break;
+  case SeismoCellLinear:
+    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
+                  gate_gradients, batch, units, SeismoCellLinear);
+    break;
+  }
+}
+
+WIDEST_AVAILABLE
+void seismo_add_rows(float *restrict sum, const float *restrict rows, size_t count, size_t width) {
+  for (size_t r = 0; r < count; r++) {
+    const float *row = rows + r * width;
+    ONE_VECTOR_AT_A_TIME
+    for (size_t j = 0; j < width; j++) sum[j] += row[j];
+  }
+}
+
+WIDEST_AVAILABLE
+void seismo_dropout(float *restrict values, float *restrict mask, const unsigned int *restrict draws, size_t n,
+                    unsigned int threshold, float keep) {
+  ONE_VECTOR_AT_A_TIME
+  for (size_t k = 0; k < n; k++) {
+    mask[k] = draws[k] >= threshold ? keep : 0.0f;
+    values[k] *= mask[k];
+  }
+}
+
+WIDEST_AVAILABLE
+void seismo_tanh(const float *restrict x, float *restrict y, size_t n) {
+  ONE_VECTOR_AT_A_TIME
+  for (size_t k = 0; k < n; k++) y[k] = tanh_approx(x[k]);
+}
+
+WIDEST_AVAILABLE
+void seismo_sigmoid(const float *restrict x, float *restrict y, size_t n) {
+  ONE_VECTOR_AT_A_TIME
+  for (size_t k = 0; k < n; k++) y[k] = sigmoid_approx(x[k]);
+}
+
+WIDEST_AVAILABLE
+void seismo_adam_update(float *restrict weights, float *restrict m, float *restrict v, const float *restrict gradients,
+                        size_t n, float alpha, float beta1, float beta2, float epsilon) {
+  ONE_VECTOR_AT_A_TIME
+  for (size_t k = 0; k < n; k++) {
+    const float g = gradients[k];
+    m[k] += (g - m[k]) * (1.0f - beta1);
+    v[k] += (g * g - v[k]) * (1.0f - beta2);
+    // The elementwise builtin is sqrtf without errno, so the loop vectorises.
+    weights[k] -= alpha * m[k] / (__builtin_elementwise_sqrt(v[k]) + epsilon);
+  }
+}

@@ -1,0 +1,108 @@
+import CSeismoKernels
+import Foundation
+import Testing
+
+@testable import SeismoNN
+@testable import SeismoSupport
+
+/// The kernels' exp-free activations stay within their documented error of Foundation's.
+@Suite struct KernelActivationTests {
+  /// Inputs over [−30, 30] in steps of 1/1024, with the extremes; 61,444 of them, so every
+  /// vector path and a partial group run.
+  static let inputs: [Float] =
+    stride(from: -30.0, through: 30.0, by: 1.0 / 1024).map { Float($0) } + [
+      -.greatestFiniteMagnitude, .greatestFiniteMagnitude, -0.0, .leastNonzeroMagnitude,
+    ]
+
+  static func worstError(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, _ exact: (Double) -> Double)
+    -> Double
+  {
+    var outputs = [Float](repeating: .nan, count: inputs.count)
+    kernel(inputs, &outputs, inputs.count)
+    return zip(inputs, outputs).map { abs(Double($1) - exact(Double($0))) }.max()!
+  }
+
+  @Test func tanhIsWithinItsBound() {
+    #expect(Self.worstError(seismo_tanh, Foundation.tanh) <= 5e-7)
+  }
+
+  @Test func sigmoidIsWithinItsBound() {
+    #expect(Self.worstError(seismo_sigmoid) { 1 / (1 + Foundation.exp(-$0)) } <= 3e-7)
+  }
+
+  @Test func tanhIsRelativelyExactNearZero() {
+    let x: [Float] = [1e-30, 1e-6, 1e-3, 0.05, -0.05]
+    var y = [Float](repeating: 0, count: x.count)
+    seismo_tanh(x, &y, x.count)
+    for (x, y) in zip(x, y) { #expect(abs(Double(y) / Foundation.tanh(Double(x)) - 1) <= 5e-7, "x = \(x)") }
+  }
+}
+
+/// The other element-wise kernels against hand-computed cases (Adam's: `OptimizerTests`).
+@Suite struct ElementwiseKernelTests {
+  @Test func addRowsSumsEachColumnInOrder() {
+    let rows: [Float] = [1, 2, 3, 10, 20, 30, 100, 200, 300]
+    var sum: [Float] = [0.5, 0.5, 0.5]
+    seismo_add_rows(&sum, rows, 3, 3)
+    #expect(sum == [111.5, 222.5, 333.5])
+  }
+
+  @Test func dropoutDropsDrawsBelowTheThreshold() {
+    var values: [Float] = [1, 2, 3, 4]
+    var mask = [Float](repeating: -1, count: 4)
+    let draws: [UInt32] = [0, 99, 100, .max]
+    seismo_dropout(&values, &mask, draws, 4, 100, 2)
+    #expect(mask == [0, 0, 2, 2])
+    #expect(values == [0, 0, 6, 8])
+  }
+}
+
+/// `SmallProduct` against a plain triple loop in Double, on shapes that take every block path
+/// (6 rows and each remainder, 64, 16 and single columns), with A as is and transposed, and with
+/// no addend, C itself, and one row repeated (stride 0, as the bias is added).
+@Suite struct SmallProductTests {
+  enum Addend: CaseIterable { case none, itself, repeatedRow }
+
+  @Test(arguments: [(13, 83, 5), (16, 256, 64), (32, 64, 256), (1, 200, 30), (7, 15, 1), (5, 16, 0)])
+  func matchesThePlainProduct(_ shape: (Int, Int, Int)) {
+    let (m, n, k) = shape
+    var random = SeededGenerator(seed: UInt64(m * 1000 + n))
+    let a = (0..<m * k).map { _ in Float(random.nextGaussian()) }
+    let b = (0..<k * n).map { _ in Float(random.nextGaussian()) }
+    let start = (0..<m * n).map { _ in Float(random.nextGaussian()) }
+    let row = (0..<n).map { _ in Float(random.nextGaussian()) }
+    let aTransposed = (0..<k * m).map { index in a[(index % m) * k + index / m] }
+    for transA in [false, true] {
+      for addend in Addend.allCases {
+        var c = start
+        row.withUnsafeBufferPointer { row in
+          c.withUnsafeMutableBufferPointer { c in
+            let d: UnsafePointer<Float>? =
+              switch addend {
+              case .none: nil
+              case .itself: UnsafePointer(c.baseAddress!)
+              case .repeatedRow: row.baseAddress!
+              }
+            SmallProduct.multiply(
+              transA: transA, m: m, n: n, k: k, a: transA ? aTransposed : a, lda: transA ? m : k, b: b, ldb: n,
+              plus: d, addendStride: addend == .repeatedRow ? 0 : n, c: c.baseAddress!, ldc: n)
+          }
+        }
+        var worst = 0.0
+        for i in 0..<m {
+          for j in 0..<n {
+            var sum =
+              switch addend {
+              case .none: 0.0
+              case .itself: Double(start[i * n + j])
+              case .repeatedRow: Double(row[j])
+              }
+            for p in 0..<k { sum += Double(a[i * k + p]) * Double(b[p * n + j]) }
+            worst = max(worst, abs(Double(c[i * n + j]) - sum) / (1 + abs(sum)))
+          }
+        }
+        #expect(worst < 1e-5, "\(m)×\(n)×\(k) transA \(transA) addend \(addend): \(worst)")
+      }
+    }
+  }
+}
