@@ -3,10 +3,10 @@ import PackageDescription
 
 /// Seismo: anomaly detection for multivariate time series.
 ///
-/// Layout: `Sources/` holds the support types, the core, the neural-network engine, the glue
-/// that makes networks detectors, the C library wrappers and the CLI; `Plugins/` holds one
-/// library target per plugin. The engine (`SeismoNN`) knows nothing of the domain: it depends on
-/// `SeismoSupport` only, as the core does. A plugin depends on `SeismoCore` (and `SeismoNeural`
+/// Layout: `Sources/` holds the support types, the core, the neural-network engine and its C
+/// kernels, the glue that makes networks detectors, the C library wrappers and the CLI; `Plugins/`
+/// holds one library target per plugin. The engine (`SeismoNN`) knows nothing of the domain: it
+/// depends on `SeismoSupport` and its kernels only, as the core depends on `SeismoSupport`. A plugin depends on `SeismoCore` (and `SeismoNeural`
 /// if it trains a network), never on another plugin; only `SeismoCLI` knows every plugin.
 let package = Package(
   name: "Seismo",

@@ -1,5 +1,7 @@
 #include "seismo_kernels.h"
 
+#include <stdlib.h>
+
 // Products may fuse multiply-adds (as OpenBLAS's do): their sums round differently on
 // different instruction sets, by an ulp or so.
 #pragma clang fp contract(fast)
@@ -9,6 +11,8 @@
 #else
 #define WIDEST_AVAILABLE
 #endif
+
+#define INLINE static inline __attribute__((always_inline))
 
 // 16 floats: one AVX-512 register, two AVX2 ones or four SSE ones; loads need only float
 // alignment.
@@ -35,36 +39,72 @@ typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
       for (int q = 0; q < V; q++) STORE(c + (i + r) * ldc + j + 16 * q, acc[r][q]);                                    \
   } while (0)
 
+// The last `rest` (< 16) columns, from `panel`: B's last columns copied to a k×16 panel padded
+// with zeros, so the loop over k loads whole vectors; D and C move lane by lane, once per block.
+#define PARTIAL_BLOCK(R, V)                                                                                            \
+  do {                                                                                                                 \
+    v16 acc[R];                                                                                                        \
+    for (int r = 0; r < R; r++) {                                                                                      \
+      acc[r] = (v16)0.0f;                                                                                              \
+      if (d)                                                                                                           \
+        for (size_t q = 0; q < rest; q++) acc[r][q] = d[(i + r) * ldd + j + q];                                        \
+    }                                                                                                                  \
+    for (size_t p = 0; p < k; p++) {                                                                                   \
+      const v16 bq = LOAD(panel + 16 * p);                                                                             \
+      for (int r = 0; r < R; r++) acc[r] += a[(i + r) * a_row_stride + p * a_column_stride] * bq;                      \
+    }                                                                                                                  \
+    for (int r = 0; r < R; r++)                                                                                        \
+      for (size_t q = 0; q < rest; q++) c[(i + r) * ldc + j + q] = acc[r][q];                                          \
+  } while (0)
+
 // Rows i..<m in blocks of 6, then one block of the 1–5 left (6 rows by 4 vectors is 24
 // accumulators, within AVX-512's 32 registers).
-#define ROWS(V)                                                                                                        \
+#define ROWS(BLOCK_KIND, V)                                                                                            \
   do {                                                                                                                 \
     size_t i = 0;                                                                                                      \
-    for (; i + 6 <= m; i += 6) BLOCK(6, V);                                                                            \
+    for (; i + 6 <= m; i += 6) BLOCK_KIND(6, V);                                                                       \
     switch (m - i) {                                                                                                   \
-    case 5: BLOCK(5, V); break;                                                                                        \
-    case 4: BLOCK(4, V); break;                                                                                        \
-    case 3: BLOCK(3, V); break;                                                                                        \
-    case 2: BLOCK(2, V); break;                                                                                        \
-    case 1: BLOCK(1, V); break;                                                                                        \
+    case 5: BLOCK_KIND(5, V); break;                                                                                   \
+    case 4: BLOCK_KIND(4, V); break;                                                                                   \
+    case 3: BLOCK_KIND(3, V); break;                                                                                   \
+    case 2: BLOCK_KIND(2, V); break;                                                                                   \
+    case 1: BLOCK_KIND(1, V); break;                                                                                   \
     }                                                                                                                  \
   } while (0)
+
+// C = D + A·B for k ≤ K_CHUNK.
+INLINE void product_chunk(size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,
+                          size_t a_column_stride, const float *restrict b, size_t ldb, const float *d, size_t ldd,
+                          float *c, size_t ldc) {
+  size_t j = 0;
+  for (; j + 64 <= n; j += 64) ROWS(BLOCK, 4);
+  for (; j + 16 <= n; j += 16) ROWS(BLOCK, 1);
+  const size_t rest = n - j;
+  if (rest == 0) return;
+  float *panel = malloc(16 * (k > 0 ? k : 1) * sizeof(float));
+  if (!panel) abort();
+  for (size_t p = 0; p < k; p++) {
+    for (size_t q = 0; q < 16; q++) panel[16 * p + q] = q < rest ? b[p * ldb + j + q] : 0.0f;
+  }
+  ROWS(PARTIAL_BLOCK, 1);
+  free(panel);
+}
+
+// Rows of B per pass: a pass's 64-column panel of B (64 KB) stays in the L2 cache while every
+// row block of C runs over it. Later passes add to C; the sums still run over p in order.
+#define K_CHUNK 256
 
 WIDEST_AVAILABLE
 void seismo_small_product(size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,
                           size_t a_column_stride, const float *restrict b, size_t ldb, const float *d, size_t ldd,
                           float *c, size_t ldc) {
-  size_t j = 0;
-  for (; j + 64 <= n; j += 64) ROWS(4);
-  for (; j + 16 <= n; j += 16) ROWS(1);
-  // Fewer than 16 columns left: one at a time.
-  for (; j < n; j++) {
-    for (size_t i = 0; i < m; i++) {
-      float sum = d ? d[i * ldd + j] : 0.0f;
-      for (size_t p = 0; p < k; p++) sum += a[i * a_row_stride + p * a_column_stride] * b[p * ldb + j];
-      c[i * ldc + j] = sum;
-    }
-  }
+  size_t p0 = 0;
+  do {
+    const size_t chunk = k - p0 < K_CHUNK ? k - p0 : K_CHUNK;
+    product_chunk(m, n, chunk, a + p0 * a_column_stride, a_row_stride, a_column_stride, b + p0 * ldb, ldb,
+                  p0 == 0 ? d : c, p0 == 0 ? ldd : ldc, c, ldc);
+    p0 += chunk;
+  } while (p0 < k);
 }
 
 WIDEST_AVAILABLE

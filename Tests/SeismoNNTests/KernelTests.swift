@@ -58,12 +58,13 @@ import Testing
 }
 
 /// `SmallProduct` against a plain triple loop in Double, on shapes that take every block path
-/// (6 rows and each remainder, 64, 16 and single columns), with A as is and transposed, and with
-/// no addend, C itself, and one row repeated (stride 0, as the bias is added).
+/// (6 rows and each remainder; 64, 16 and a partial 16 columns; k past one 256-row pass), with A
+/// as is and transposed, and with no addend, C itself, and one row repeated (stride 0, as the bias
+/// is added).
 @Suite struct SmallProductTests {
   enum Addend: CaseIterable { case none, itself, repeatedRow }
 
-  @Test(arguments: [(13, 83, 5), (16, 256, 64), (32, 64, 256), (1, 200, 30), (7, 15, 1), (5, 16, 0)])
+  @Test(arguments: [(13, 83, 5), (16, 256, 64), (32, 64, 256), (1, 200, 30), (7, 15, 1), (5, 16, 0), (7, 83, 600)])
   func matchesThePlainProduct(_ shape: (Int, Int, Int)) {
     let (m, n, k) = shape
     var random = SeededGenerator(seed: UInt64(m * 1000 + n))
@@ -101,7 +102,8 @@ import Testing
             worst = max(worst, abs(Double(c[i * n + j]) - sum) / (1 + abs(sum)))
           }
         }
-        #expect(worst < 1e-5, "\(m)×\(n)×\(k) transA \(transA) addend \(addend): \(worst)")
+        // Float sums of k products: allow their rounding to grow with k.
+        #expect(worst < 1e-5 * max(1, Double(k) / 64), "\(m)×\(n)×\(k) transA \(transA) addend \(addend): \(worst)")
       }
     }
   }

@@ -42,9 +42,10 @@ public final class LSTM: Layer {
   private var gateGradients: [Float] = []
   private var hiddenGradient: [Float] = []
   private var cellGradient: [Float] = []
-  /// Uᵀ, `[4H, H]`, so dh₋₁ = dz·Uᵀ is a product with B's rows contiguous, as `SmallProduct`
-  /// needs.
+  /// Uᵀ `[4H, H]` and Wᵀ `[4H, D]`, so dh₋₁ = dz·Uᵀ and dx = dz·Wᵀ are products with B's rows
+  /// contiguous, as `SmallProduct` needs.
   private var recurrentKernelTransposed: [Float] = []
+  private var kernelTransposed: [Float] = []
 
   /// Creates the layer with Keras's default initialisation: glorot-uniform kernel, orthogonal
   /// recurrent kernel, zero bias except the forget gate's, which is 1.
@@ -216,10 +217,14 @@ public final class LSTM: Layer {
           plus: dW.baseAddress!, addendStride: g4, c: dW.baseAddress!, ldc: g4)
       }
       gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz.baseAddress!, rows, g4) }
-      dx.withUnsafeMutableBufferPointer { dxBuffer in
-        BLAS.gemm(
-          transB: true, m: rows, n: inputSize, k: g4, a: dz.baseAddress!, lda: g4, b: kernel.value, ldb: g4, beta: 0,
-          c: dxBuffer.baseAddress!, ldc: inputSize)
+      kernelTransposed.prepare(g4 * inputSize)
+      kernelTransposed.withUnsafeMutableBufferPointer { wT in
+        BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: wT.baseAddress!)
+        dx.withUnsafeMutableBufferPointer { dxBuffer in
+          SmallProduct.multiply(
+            m: rows, n: inputSize, k: g4, a: dz.baseAddress!, lda: g4, b: wT.baseAddress!, ldb: inputSize, plus: nil,
+            addendStride: 0, c: dxBuffer.baseAddress!, ldc: inputSize)
+        }
       }
     }
     // For a repeated input the gradient is w.r.t. the one vector that was repeated: [1, N, D].
