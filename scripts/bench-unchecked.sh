@@ -21,7 +21,7 @@ if grep -q '"-Ounchecked"' Package.swift; then
   sed -i 's/swiftSettings: \[.unsafeFlags(\["-Ounchecked"\], .when(configuration: .release))\]/swiftSettings: []/' "$twin/Package.swift"
   names=(unchecked checked)
 else
-  sed -i 's/\.target(name: "SeismoNN", dependencies: \["SeismoSupport", "COpenBLAS"\])/.target(name: "SeismoNN", dependencies: ["SeismoSupport", "COpenBLAS"], swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))])/' "$twin/Package.swift"
+  sed -i 's/\.target(name: "SeismoNN", dependencies: \["SeismoSupport", "COpenBLAS", "CSeismoKernels"\])/.target(name: "SeismoNN", dependencies: ["SeismoSupport", "COpenBLAS", "CSeismoKernels"], swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))])/' "$twin/Package.swift"
   names=(checked unchecked)
 fi
 ! cmp -s Package.swift "$twin/Package.swift" || { echo "bench-unchecked: could not flip the flag in Package.swift" >&2; exit 1; }

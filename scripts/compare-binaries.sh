@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 data="$root/../shared/data"
-binaries=("$1" "$3")
+binaries=("$(realpath "$1")" "$(realpath "$3")")  # absolute: the detect runs from examples/
 names=("$2" "$4")
 rounds=${5:-3}
 [ -d "$data" ] || { echo "compare-binaries: $data not found (../shared beside the repository)" >&2; exit 1; }
