@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 command -v qemu-x86_64 > /dev/null || { echo "check-kernel-paths: needs qemu-user (apt-get install qemu-user)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-clang -O2 -I Sources/CSeismoKernels/include scripts/kernel-paths/kernels_on_fixed_data.c \
+# The Swift toolchain's clang, which builds the kernels in the package, unless CC names another.
+cc=${CC:-$(command -v clang || echo "$(dirname "$(command -v swift)")/clang")}
+"$cc" -O2 -I Sources/CSeismoKernels/include scripts/kernel-paths/kernels_on_fixed_data.c \
   Sources/CSeismoKernels/kernels.c Sources/CSeismoKernels/products.c -o "$work/kernels" -lm
 "$work/kernels" > "$work/native.txt"
 status=0

@@ -1,15 +1,8 @@
 #include "seismo_kernels.h"
+#include "dispatch.h"
 
 // The same IEEE operations on every instruction set: no contraction into fused multiply-adds.
 #pragma clang fp contract(off)
-
-#if defined(__x86_64__) && defined(__linux__)
-#define WIDEST_AVAILABLE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define WIDEST_AVAILABLE
-#endif
-
-#define INLINE static inline __attribute__((always_inline))
 
 // Rows are short (units 50–128): interleaving vectors would need more lanes than a row has and
 // leave the row to the scalar remainder loop.
@@ -51,6 +44,31 @@ INLINE float derivative(float y, SeismoCellActivation a) {
   return 1.0f;
 }
 
+// Runs CALL with `a` a constant equal to `activation`, so each activation gets its own loops.
+#define SPECIALISED(activation, CALL)                                                                                  \
+  switch (activation) {                                                                                                \
+  case SeismoCellTanh: {                                                                                               \
+    const SeismoCellActivation a = SeismoCellTanh;                                                                     \
+    CALL;                                                                                                              \
+    break;                                                                                                             \
+  }                                                                                                                    \
+  case SeismoCellRelu: {                                                                                               \
+    const SeismoCellActivation a = SeismoCellRelu;                                                                     \
+    CALL;                                                                                                              \
+    break;                                                                                                             \
+  }                                                                                                                    \
+  case SeismoCellSigmoid: {                                                                                            \
+    const SeismoCellActivation a = SeismoCellSigmoid;                                                                  \
+    CALL;                                                                                                              \
+    break;                                                                                                             \
+  }                                                                                                                    \
+  case SeismoCellLinear: {                                                                                             \
+    const SeismoCellActivation a = SeismoCellLinear;                                                                   \
+    CALL;                                                                                                              \
+    break;                                                                                                             \
+  }                                                                                                                    \
+  }
+
 // One batch row. `a` is a constant at every call site, so each activation gets its own loop; the
 // gate blocks come as separate restrict pointers, and a row without a previous cell state has
 // its own loop, so the vectoriser needs no run-time overlap checks.
@@ -90,20 +108,7 @@ INLINE void forward_rows(float *z, const float *c_prev, float *c, float *act_c, 
 WIDEST_AVAILABLE
 void seismo_lstm_cell_forward(float *gates, const float *previous_cell, float *cell, float *activated_cell,
                               float *hidden, size_t batch, size_t units, SeismoCellActivation activation) {
-  switch (activation) {
-  case SeismoCellTanh:
-    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellTanh);
-    break;
-  case SeismoCellRelu:
-    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellRelu);
-    break;
-  case SeismoCellSigmoid:
-    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellSigmoid);
-    break;
-  case SeismoCellLinear:
-    forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, SeismoCellLinear);
-    break;
-  }
+  SPECIALISED(activation, forward_rows(gates, previous_cell, cell, activated_cell, hidden, batch, units, a));
 }
 
 // `gates` and `d` hold blocks i, f, g, o of `h` each.
@@ -148,24 +153,8 @@ WIDEST_AVAILABLE
 void seismo_lstm_cell_backward(const float *gates, const float *previous_cell, const float *activated_cell,
                                const float *hidden_gradient, const float *output_gradient, float *cell_gradient,
                                float *gate_gradients, size_t batch, size_t units, SeismoCellActivation activation) {
-  switch (activation) {
-  case SeismoCellTanh:
-    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
-                  gate_gradients, batch, units, SeismoCellTanh);
-    break;
-  case SeismoCellRelu:
-    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
-                  gate_gradients, batch, units, SeismoCellRelu);
-    break;
-  case SeismoCellSigmoid:
-    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
-                  gate_gradients, batch, units, SeismoCellSigmoid);
-    break;
-  case SeismoCellLinear:
-    backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient, cell_gradient,
-                  gate_gradients, batch, units, SeismoCellLinear);
-    break;
-  }
+  SPECIALISED(activation, backward_rows(gates, previous_cell, activated_cell, hidden_gradient, output_gradient,
+                                        cell_gradient, gate_gradients, batch, units, a));
 }
 
 WIDEST_AVAILABLE

@@ -1,18 +1,11 @@
 #include "seismo_kernels.h"
+#include "dispatch.h"
 
 #include <stdlib.h>
 
 // Products may fuse multiply-adds (as OpenBLAS's do): their sums round differently on
 // different instruction sets, by an ulp or so.
 #pragma clang fp contract(fast)
-
-#if defined(__x86_64__) && defined(__linux__)
-#define WIDEST_AVAILABLE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define WIDEST_AVAILABLE
-#endif
-
-#define INLINE static inline __attribute__((always_inline))
 
 // 16 floats: one AVX-512 register, two AVX2 ones or four SSE ones; loads need only float
 // alignment.
