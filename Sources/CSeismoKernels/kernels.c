@@ -177,15 +177,15 @@ void seismo_dropout(float *restrict values, float *restrict mask, const unsigned
 }
 
 WIDEST_AVAILABLE
-void seismo_tanh(const float *restrict x, float *restrict y, size_t n) {
+void seismo_tanh(float *values, size_t n) {
   ONE_VECTOR_AT_A_TIME
-  for (size_t k = 0; k < n; k++) y[k] = tanh_approx(x[k]);
+  for (size_t k = 0; k < n; k++) values[k] = tanh_approx(values[k]);
 }
 
 WIDEST_AVAILABLE
-void seismo_sigmoid(const float *restrict x, float *restrict y, size_t n) {
+void seismo_sigmoid(float *values, size_t n) {
   ONE_VECTOR_AT_A_TIME
-  for (size_t k = 0; k < n; k++) y[k] = sigmoid_approx(x[k]);
+  for (size_t k = 0; k < n; k++) values[k] = sigmoid_approx(values[k]);
 }
 
 WIDEST_AVAILABLE

@@ -20,7 +20,8 @@ int main(){
     printf("act %d forward %016llx %016llx backward %016llx %016llx  h[7]=%.9g\n",act,mix(g2,B*4*H),mix(h,B*H),mix(dz,B*4*H),mix(dcc,B*H),h[7]);
   }
   float x[1000], y[1000]; for(int i=0;i<1000;i++) x[i]=(i-500)*0.02f;
-  seismo_tanh(x,y,1000); printf("tanh %016llx\n",mix(y,1000)); seismo_sigmoid(x,y,1000); printf("sigmoid %016llx\n",mix(y,1000));
+  memcpy(y,x,sizeof y); seismo_tanh(y,1000); printf("tanh %016llx\n",mix(y,1000));
+  memcpy(y,x,sizeof y); seismo_sigmoid(y,1000); printf("sigmoid %016llx\n",mix(y,1000));
   float w[37],m[37],v[37],gr[37]; for(int i=0;i<37;i++){w[i]=sinf(i);m[i]=0.1f*cosf(i);v[i]=0.01f*(1+sinf(i));gr[i]=cosf(2*i);}
   seismo_adam_update(w,m,v,gr,37,0.001f,0.9f,0.999f,1e-7f); printf("adam %016llx\n",mix(w,37));
   size_t M=13,N=83,K=29; float *A=malloc(M*K*4),*Bm=malloc(K*N*4),*C=malloc(M*N*4),*D=malloc(N*4);

@@ -41,9 +41,9 @@ void seismo_add_rows(float *sum, const float *rows, size_t count, size_t width);
 /// Writes the mask (0 or `keep`) and multiplies `values` by it.
 void seismo_dropout(float *values, float *mask, const unsigned int *draws, size_t n, unsigned int threshold, float keep);
 
-/// y = tanh(x) and y = σ(x) for n values, by the kernels' exp-free approximation.
-void seismo_tanh(const float *x, float *y, size_t n);
-void seismo_sigmoid(const float *x, float *y, size_t n);
+/// tanh and σ in place on n values, by the kernels' exp-free approximation (for Dense layers).
+void seismo_tanh(float *values, size_t n);
+void seismo_sigmoid(float *values, size_t n);
 
 /// One Adam update of n weights, Keras 3's form: m += (g − m)(1 − β₁), v += (g² − v)(1 − β₂),
 /// w −= α·m / (√v + ε), with α the step size already corrected for bias.

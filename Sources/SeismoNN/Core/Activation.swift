@@ -1,18 +1,7 @@
-import Foundation
-
-/// The element-wise non-linearities an LSTM uses.
+/// The element-wise non-linearities an LSTM uses (applied through the C kernels:
+/// `apply(to:count:)`).
 public enum ActivationFunction: String, Sendable, Codable, CaseIterable {
   case tanh, relu, sigmoid, linear
-
-  @inline(__always)
-  func apply(_ x: Float) -> Float {
-    switch self {
-    case .tanh: return Foundation.tanh(x)
-    case .relu: return x > 0 ? x : 0
-    case .sigmoid: return 1 / (1 + exp(-x))
-    case .linear: return x
-    }
-  }
 
   /// The derivative, expressed through the activation's *output* y = f(x) (and x for relu).
   @inline(__always)

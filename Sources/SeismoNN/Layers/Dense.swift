@@ -1,3 +1,4 @@
+import CSeismoKernels
 import SeismoSupport
 
 /// A fully connected layer, `y = x·W + b`, applied to every step (Keras's `Dense`, and
@@ -52,7 +53,7 @@ public final class Dense: Layer {
       BLAS.gemm(
         m: rows, n: outputSize, k: inputSize, a: input.data, lda: inputSize, b: kernel.value, ldb: outputSize, beta: 1,
         c: out.baseAddress!, ldc: outputSize)
-      if activation != .linear { for i in out.indices { out[i] = activation.apply(out[i]) } }
+      activation.apply(to: out.baseAddress!, count: out.count)
     }
     output = y
     return TimeMajorTensor(steps: input.steps, batch: input.batch, features: outputSize, data: y)
@@ -69,9 +70,7 @@ public final class Dense: Layer {
         transA: true, m: inputSize, n: outputSize, k: rows, a: input.data, lda: inputSize, b: delta, ldb: outputSize,
         beta: 1, c: dW.baseAddress!, ldc: outputSize)
     }
-    for r in 0..<rows {
-      for j in 0..<outputSize { gradients[1][j] += delta[r * outputSize + j] }
-    }
+    gradients[1].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, delta, rows, outputSize) }
     var dx = [Float](repeating: 0, count: rows * inputSize)
     dx.withUnsafeMutableBufferPointer { out in
       BLAS.gemm(
