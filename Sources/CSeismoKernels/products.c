@@ -1,8 +1,6 @@
 #include "seismo_kernels.h"
 #include "dispatch.h"
 
-#include <stdlib.h>
-
 // Products may fuse multiply-adds (as OpenBLAS's do): their sums round differently on
 // different instruction sets, by an ulp or so.
 #pragma clang fp contract(fast)
@@ -65,6 +63,10 @@ typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
     }                                                                                                                  \
   } while (0)
 
+// Rows of B per pass: a pass's 64-column panel of B (64 KB) stays in the L2 cache while every
+// row block of C runs over it. Later passes add to C; the sums still run over p in order.
+#define K_CHUNK 256
+
 // C = D + A·B for k ≤ K_CHUNK.
 INLINE void product_chunk(size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,
                           size_t a_column_stride, const float *restrict b, size_t ldb, const float *d, size_t ldd,
@@ -74,18 +76,12 @@ INLINE void product_chunk(size_t m, size_t n, size_t k, const float *restrict a,
   for (; j + 16 <= n; j += 16) ROWS(BLOCK, 1);
   const size_t rest = n - j;
   if (rest == 0) return;
-  float *panel = malloc(16 * (k > 0 ? k : 1) * sizeof(float));
-  if (!panel) abort();
+  float panel[16 * K_CHUNK];  // k ≤ K_CHUNK: on the stack, no allocation per step
   for (size_t p = 0; p < k; p++) {
     for (size_t q = 0; q < 16; q++) panel[16 * p + q] = q < rest ? b[p * ldb + j + q] : 0.0f;
   }
   ROWS(PARTIAL_BLOCK, 1);
-  free(panel);
 }
-
-// Rows of B per pass: a pass's 64-column panel of B (64 KB) stays in the L2 cache while every
-// row block of C runs over it. Later passes add to C; the sums still run over p in order.
-#define K_CHUNK 256
 
 WIDEST_AVAILABLE
 void seismo_small_product(size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,

@@ -7,8 +7,8 @@ import Foundation
 /// the small per-step products an LSTM makes.
 public enum BLAS {
   /// Picks the kernels, then one thread; runs once. Kernel selection may `setenv`, which is not
-  /// thread-safe: programs call `configure()` in `main` before any thread starts (layers also
-  /// touch it, for library users, when they are created).
+  /// thread-safe: programs call `configure()` in `main` before any thread starts (Dense layers
+  /// also touch it, for library users, before their first product).
   static let configured: Void = {
     selectKernels()
     openblas_set_num_threads(1)
@@ -17,9 +17,9 @@ public enum BLAS {
   /// Configures OpenBLAS now (idempotent); see `configured`.
   public static func configure() { _ = configured }
 
-  /// OpenBLAS runs small products, like an LSTM's per-step ones, at about a third of their speed
+  /// OpenBLAS runs small products, like a Dense layer's on one batch, at about a third of their speed
   /// until one large product has run in the packing buffer the call draws from OpenBLAS's pool;
-  /// threads multiplying at the same time draw different buffers. So before the first layer
+  /// threads multiplying at the same time draw different buffers. So before the first Dense layer
   /// multiplies, one 512³ product runs on a thread per core, all at once (about 10 ms, once).
   static let warmedUp: Void = {
     configure()
@@ -42,8 +42,8 @@ public enum BLAS {
     done.wait()
   }()
 
-  /// Configures OpenBLAS and warms its buffers (idempotent); see `warmedUp`. Layers call it
-  /// before their first product.
+  /// Configures OpenBLAS and warms its buffers (idempotent); see `warmedUp`. Dense layers
+  /// call it before their first product (an LSTM's products are `SmallProduct`'s).
   public static func warmUp() { _ = warmedUp }
 
   /// The kernel set OpenBLAS uses (e.g. "SkylakeX", "Haswell", "Prescott").

@@ -84,7 +84,6 @@ public final class LSTM: Layer {
 
   public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
-    BLAS.warmUp()
     input = x
     let steps = x.steps
     let batch = x.batch
