@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The Swift toolchain's clang, which builds the kernels in the package, unless CC names another.
 cc=${CC:-$(command -v clang || echo "$(dirname "$(command -v swift)")/clang")}
-"$cc" -O2 -I Sources/CSeismoKernels/include -I /usr/include/x86_64-linux-gnu \
+"$cc" -O2 -mprefer-vector-width=512 -I Sources/CSeismoKernels/include -I /usr/include/x86_64-linux-gnu \
   scripts/bench-products/products_vs_openblas.c Sources/CSeismoKernels/products.c -o "$work/products" -lopenblas -lm
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$work/products"

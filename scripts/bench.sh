@@ -55,8 +55,9 @@ k, s = runs[-1]
 print(f"{model} ({rounds} rounds, medians and ranges): {show('steady epoch', steady)} faster, {show('first epoch', first)}, "
       f"{show('inference', infer)}, peak memory {statistics.median(memory):.2f} of Keras's; "
       f"final val loss {s['final_val_loss']:.4f} (Keras {k['final_val_loss']:.4f}); seismo epochs {s['epochs']}")
-# Share of the machine's sgemm rate (measured by seismo bench on as many threads): the real work of
-# a steady training epoch (the same FLOPs for both sides) and of inference.
+# Share of the machine's peak (measured by seismo bench on as many threads): the real work of a
+# steady training epoch (the same FLOPs for both sides) and of a steady inference pass. The
+# inference ratio above compares first passes, as the reference makes one.
 work = [s["train_flops_per_window"] * s["train_windows"] for k, s in runs]
 seismo_share = [s["train_share_of_peak"] for k, s in runs]
 keras_share = [w / k["steady_epoch_s"] / 1e9 / s["peak_gflops"] for w, (k, s) in zip(work, runs)]
@@ -66,7 +67,9 @@ print(f"  peak {statistics.median(s['peak_gflops'] for k, s in runs):.0f} GFLOP/
       f"{statistics.median(s['arithmetic_peak_gflops'] for k, s in runs):.0f}); training: seismo "
       f"{statistics.median(s['train_gflops'] for k, s in runs):.1f} GFLOP/s, {100 * statistics.median(seismo_share):.0f}% of peak "
       f"({100 * min(seismo_share):.0f}–{100 * max(seismo_share):.0f}), keras {100 * statistics.median(keras_share):.0f}%; "
-      f"seismo inference {100 * statistics.median(infer_share):.0f}% of peak")
+      f"seismo steady inference {statistics.median(s['steady_infer_windows_per_s'] for k, s in runs):,.0f} windows/s "
+      f"({min(s['steady_infer_windows_per_s'] for k, s in runs):,.0f}–{max(s['steady_infer_windows_per_s'] for k, s in runs):,.0f}), "
+      f"{100 * statistics.median(infer_share):.0f}% of peak")
 PY
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -48,11 +48,14 @@ typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
       for (size_t q = 0; q < rest; q++) c[(i + r) * ldc + j + q] = acc[r][q];                                          \
   } while (0)
 
-// Rows i..<m in blocks of 6, then one block of the 1–5 left (6 rows by 4 vectors is 24
-// accumulators, within AVX-512's 32 registers).
-#define ROWS(BLOCK_KIND, V)                                                                                            \
+// Rows i..<m in blocks of R, then of 6, then one block of the 1–5 left. R·V is at most 24
+// accumulators, within AVX-512's 32 registers with room for B's vectors and A's broadcast; a
+// narrow block takes more rows, so that enough independent sums hide the multiply-add latency
+// and each broadcast of A feeds enough of them.
+#define ROWS(BLOCK_KIND, V, R)                                                                                         \
   do {                                                                                                                 \
     size_t i = 0;                                                                                                      \
+    for (; i + R <= m; i += R) BLOCK_KIND(R, V);                                                                       \
     for (; i + 6 <= m; i += 6) BLOCK_KIND(6, V);                                                                       \
     switch (m - i) {                                                                                                   \
     case 5: BLOCK_KIND(5, V); break;                                                                                   \
@@ -72,15 +75,21 @@ INLINE void product_chunk(size_t m, size_t n, size_t k, const float *restrict a,
                           size_t a_column_stride, const float *restrict b, size_t ldb, const float *d, size_t ldd,
                           float *c, size_t ldc) {
   size_t j = 0;
-  for (; j + 64 <= n; j += 64) ROWS(BLOCK, 4);
-  for (; j + 16 <= n; j += 16) ROWS(BLOCK, 1);
+  for (; j + 64 <= n; j += 64) ROWS(BLOCK, 4, 6);
+  // The 1–3 whole vectors left, in one block.
+  switch ((n - j) / 16) {
+  case 3: ROWS(BLOCK, 3, 8); break;
+  case 2: ROWS(BLOCK, 2, 8); break;
+  case 1: ROWS(BLOCK, 1, 8); break;
+  }
+  j += (n - j) / 16 * 16;
   const size_t rest = n - j;
   if (rest == 0) return;
   float panel[16 * K_CHUNK];  // k ≤ K_CHUNK: on the stack, no allocation per step
   for (size_t p = 0; p < k; p++) {
     for (size_t q = 0; q < 16; q++) panel[16 * p + q] = q < rest ? b[p * ldb + j + q] : 0.0f;
   }
-  ROWS(PARTIAL_BLOCK, 1);
+  ROWS(PARTIAL_BLOCK, 1, 8);
 }
 
 WIDEST_AVAILABLE

@@ -16,7 +16,7 @@ import Testing
     let five = try bench(scratch, ["--column", "a", "--column", "b", "--epochs", "3", "--window", "5"])
     for key in [
       "steady_epoch_s", "first_epoch_s", "train_s", "infer_windows_per_s", "train_share_of_peak", "sgemm_peak_gflops",
-      "arithmetic_peak_gflops", "peak_gflops", "final_loss", "peak_rss_mib",
+      "arithmetic_peak_gflops", "peak_gflops", "final_loss", "peak_rss_mib", "steady_infer_windows_per_s",
     ] {
       #expect(five[key] is Double, "\(key)")
     }

@@ -202,3 +202,30 @@ struct CapturingOptimizer: Optimizer {
     #expect(throws: SeismoError.self) { try wider.load(tensors, origin: "m.st") }
   }
 }
+
+/// Inference keeps one step of an LSTM's gates and two of its cell states; training keeps every
+/// step. Both must compute the same outputs, bit for bit, whatever the input's kind.
+@Suite struct LSTMInferenceTests {
+  @Test(arguments: [false, true])
+  func inferenceEqualsTrainingForward(returnSequences: Bool) {
+    var random = SeededGenerator(seed: 21)
+    let layers: [Layer] = [
+      LSTM(inputSize: 3, units: 5, returnSequences: true, name: "first", random: &random),
+      LSTM(inputSize: 5, units: 4, returnSequences: false, name: "encoder", random: &random),
+      RepeatVector(steps: 6),
+      LSTM(inputSize: 4, units: 7, returnSequences: returnSequences, name: "decoder", random: &random),
+    ]
+    let model = Sequential(layers)
+    let x = TimeMajorTensor(
+      batchMajor: (0..<(4 * 6 * 3)).map { Float(sin(Double($0) * 0.7)) }, batch: 4, steps: 6, features: 3)
+    var training = ForwardMode(training: true, random: SeededGenerator(seed: 1))
+    let trained = model.forward(x, mode: &training)
+    var inference = ForwardMode.inference()
+    let inferred = model.forward(x, mode: &inference)
+    #expect(inferred.steps == trained.steps && inferred.features == trained.features)
+    #expect(inferred.data == trained.data)
+    // And again after the inference pass, so the training caches are rebuilt.
+    let again = model.forward(x, mode: &training)
+    #expect(again.data == trained.data)
+  }
+}

@@ -123,7 +123,7 @@ import Testing
     var r = SeededGenerator(seed: 6)
     let m = Sequential([LSTM(inputSize: 2, units: 3, returnSequences: true, random: &r)])
     var p = Self.problem(m, batch: 2, steps: 4, features: 2, outSteps: 4, outFeatures: 3)
-    var mode = ForwardMode.inference()
+    var mode = ForwardMode(training: true, random: SeededGenerator(seed: 0))
     let y = m.forward(p.input, mode: &mode)
     var dy: [Float] = []
     _ = Loss.mse.evaluate(prediction: y.data, target: p.target, normalizer: Float(y.data.count), gradient: &dy)

@@ -47,8 +47,13 @@ int main(void) {
       {"autoencoder step, h·U (batch shard 16, units 64)", 0, 16, 256, 64},
       {"autoencoder step, dz·Uᵀ", 0, 16, 64, 256},
       {"autoencoder gradient, hᵀ·dz", 1, 64, 256, 464},
+      {"autoencoder inference step (shard 32)", 0, 32, 256, 64},
       {"univariate step, layer 1 (shard 256, units 50)", 0, 256, 200, 50},
+      {"univariate step, layer 1, dz·Uᵀ", 0, 256, 50, 200},
+      {"univariate step, layer 2 (units 100)", 0, 256, 400, 100},
+      {"univariate step, layer 2, dz·Uᵀ", 0, 256, 100, 400},
       {"univariate gradient, layer 2, hᵀ·dz (units 100)", 1, 100, 400, 12544},
+      {"univariate input gradient, layer 2, dz·Wᵀ", 0, 12800, 50, 400},
   };
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     const int m = shapes[s].m, n = shapes[s].n, k = shapes[s].k;

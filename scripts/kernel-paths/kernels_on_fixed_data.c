@@ -1,32 +1,61 @@
-// Runs every C kernel on fixed data and prints a checksum of each result's bits, and one product
-// entry beside its value summed in double. scripts/check-kernel-paths.sh compares the output across
-// instruction sets.
+// Runs every C kernel on fixed data and prints every result, one per line:
+// `<kernel> <index> <value>`, the value with 9 significant digits (enough to tell any two floats
+// apart). scripts/check-kernel-paths.sh compares the output across instruction sets.
 #include "seismo_kernels.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
-static unsigned long long mix(const float *x, size_t n) { unsigned long long h = 1469598103934665603ULL; for (size_t i=0;i<n;i++){unsigned u; memcpy(&u,x+i,4); h = (h ^ u) * 1099511628211ULL;} return h; }
-int main(){
-  size_t B=5, H=50;
-  float *g=malloc(B*4*H*4),*g2=malloc(B*4*H*4),*cp=malloc(B*H*4),*c=malloc(B*H*4),*a=malloc(B*H*4),*h=malloc(B*H*4),*dh=malloc(B*H*4),*dy=malloc(B*H*4),*dc=malloc(B*H*4),*dz=malloc(B*4*H*4);
-  for(size_t i=0;i<B*4*H;i++) g[i]=3*sinf(0.37f*i);
-  for(size_t i=0;i<B*H;i++){cp[i]=cosf(0.11f*i); dh[i]=sinf(0.7f*i); dy[i]=cosf(0.3f*i); dc[i]=0.5f*sinf(0.2f*i);}
-  for (int act=0; act<4; act++){
-    memcpy(g2,g,B*4*H*4);
-    seismo_lstm_cell_forward(g2,cp,c,a,h,B,H,act);
-    float dcc[250]; memcpy(dcc,dc,B*H*4);
-    seismo_lstm_cell_backward(g2,cp,a,dh,dy,dcc,dz,B,H,act);
-    printf("act %d forward %016llx %016llx backward %016llx %016llx  h[7]=%.9g\n",act,mix(g2,B*4*H),mix(h,B*H),mix(dz,B*4*H),mix(dcc,B*H),h[7]);
-  }
-  float x[1000], y[1000]; for(int i=0;i<1000;i++) x[i]=(i-500)*0.02f;
-  memcpy(y,x,sizeof y); seismo_tanh(y,1000); printf("tanh %016llx\n",mix(y,1000));
-  memcpy(y,x,sizeof y); seismo_sigmoid(y,1000); printf("sigmoid %016llx\n",mix(y,1000));
-  float w[37],m[37],v[37],gr[37]; for(int i=0;i<37;i++){w[i]=sinf(i);m[i]=0.1f*cosf(i);v[i]=0.01f*(1+sinf(i));gr[i]=cosf(2*i);}
-  seismo_adam_update(w,m,v,gr,37,0.001f,0.9f,0.999f,1e-7f); printf("adam %016llx\n",mix(w,37));
-  size_t M=13,N=83,K=29; float *A=malloc(M*K*4),*Bm=malloc(K*N*4),*C=malloc(M*N*4),*D=malloc(N*4);
-  for(size_t i=0;i<M*K;i++)A[i]=sinf(0.1f*i); for(size_t i=0;i<K*N;i++)Bm[i]=cosf(0.07f*i); for(size_t i=0;i<N;i++)D[i]=0.3f*i;
-  seismo_small_product(M,N,K,A,K,1,Bm,N,D,0,C,N); 
-  double ref=0; for(size_t p=0;p<K;p++) ref+= (double)A[2*K+p]*Bm[p*N+70]; ref+=D[70];
-  printf("product %016llx  C[2,70]=%.9g ref %.9g\n",mix(C,M*N),C[2*N+70],ref);
+
+static void print(const char *kernel, const float *values, size_t n) {
+  for (size_t i = 0; i < n; i++) printf("%s %zu %.9g\n", kernel, i, values[i]);
+}
+
+static float *filled(size_t n, float scale, float frequency, int cosine) {
+  float *values = malloc(n * sizeof(float));
+  for (size_t i = 0; i < n; i++) values[i] = scale * (cosine ? cosf(frequency * i) : sinf(frequency * i));
+  return values;
+}
+
+// One LSTM step forward and back, batch 5, units 50 (a row of 16-lane vectors and a remainder).
+static void cell(SeismoCellActivation activation) {
+  const size_t batch = 5, units = 50, n = batch * units;
+  float *gates = filled(4 * n, 3, 0.37f, 0), *previous = filled(n, 1, 0.11f, 1);
+  float *hidden_gradient = filled(n, 1, 0.7f, 0), *output_gradient = filled(n, 1, 0.3f, 1);
+  float *cell_gradient = filled(n, 0.5f, 0.2f, 0);
+  float *cell = malloc(n * sizeof(float)), *activated = malloc(n * sizeof(float)), *hidden = malloc(n * sizeof(float));
+  float *gate_gradients = malloc(4 * n * sizeof(float));
+  seismo_lstm_cell_forward(gates, previous, cell, activated, hidden, batch, units, activation);
+  seismo_lstm_cell_backward(gates, previous, activated, hidden_gradient, output_gradient, cell_gradient,
+                            gate_gradients, batch, units, activation);
+  char name[64];
+  snprintf(name, sizeof name, "cell-forward-%d-gates", activation), print(name, gates, 4 * n);
+  snprintf(name, sizeof name, "cell-forward-%d-hidden", activation), print(name, hidden, n);
+  snprintf(name, sizeof name, "cell-backward-%d-gates", activation), print(name, gate_gradients, 4 * n);
+  snprintf(name, sizeof name, "cell-backward-%d-cell", activation), print(name, cell_gradient, n);
+  free(gates), free(previous), free(hidden_gradient), free(output_gradient), free(cell_gradient);
+  free(cell), free(activated), free(hidden), free(gate_gradients);
+}
+
+int main(void) {
+  for (int activation = SeismoCellTanh; activation <= SeismoCellLinear; activation++) cell(activation);
+
+  float x[1000], y[1000];
+  for (int i = 0; i < 1000; i++) x[i] = (i - 500) * 0.02f;
+  memcpy(y, x, sizeof y), seismo_tanh(y, 1000), print("tanh", y, 1000);
+  memcpy(y, x, sizeof y), seismo_sigmoid(y, 1000), print("sigmoid", y, 1000);
+
+  float *weights = filled(37, 1, 1, 0), *m = filled(37, 0.1f, 1, 1), *v = filled(37, 0.01f, 1, 0);
+  float *gradients = filled(37, 1, 2, 1);
+  for (int i = 0; i < 37; i++) v[i] += 0.01f;
+  seismo_adam_update(weights, m, v, gradients, 37, 0.001f, 0.9f, 0.999f, 1e-7f);
+  print("adam", weights, 37);
+
+  // 13 rows (two 6-row blocks and one row), 83 columns (a 64-column block, a vector and 3 more).
+  const size_t rows = 13, columns = 83, depth = 29;
+  float *a = filled(rows * depth, 1, 0.1f, 0), *b = filled(depth * columns, 1, 0.07f, 1);
+  float *bias = filled(columns, 1, 0.3f, 0), *c = malloc(rows * columns * sizeof(float));
+  seismo_small_product(rows, columns, depth, a, depth, 1, b, columns, bias, 0, c, columns);
+  print("product", c, rows * columns);
+  return 0;
 }

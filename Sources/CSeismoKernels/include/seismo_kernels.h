@@ -2,8 +2,8 @@
 //
 // They are C, not Swift, for one reason: on x86-64 each is compiled for AVX-512, AVX2 and the
 // baseline, and the loader picks the widest the CPU has (`target_clones`). Swift compiles a
-// function for one instruction set only, the baseline's 4-lane SSE. The arithmetic is the same
-// on every path (no fused multiply-adds), so results do not depend on the machine.
+// function for one instruction set only, the baseline's 4-lane SSE. Multiply-adds are fused on
+// AVX2 and AVX-512, so those two paths give the same bits; the baseline's differ by an ulp or so.
 //
 // Layouts for one LSTM step, row-major: `gates` (batch, 4·units), gate blocks i, f, g, o;
 // `cell`, `activated_cell`, `hidden` and their gradients (batch, units).

@@ -14,7 +14,8 @@ import SeismoSupport
 /// with σ the sigmoid and `act` tanh (or relu). Speed: the input projection x·W + b for all steps
 /// is one matrix product before the time loop (once per window when the input is repeated); the
 /// gate non-linearities and the cell update are one fused loop per step; the recurrent-kernel
-/// gradient is one product after the backward loop; buffers persist across batches.
+/// gradient is one product after the backward loop; buffers persist across batches. Inference
+/// keeps only the hidden states of every step, so its working set stays in cache.
 public final class LSTM: Layer {
   public let inputSize: Int
   public let units: Int
@@ -38,6 +39,8 @@ public final class LSTM: Layer {
   private var activatedCells: [Float] = []
   /// Hidden states per step: `[L·N, H]`.
   private var hidden: [Float] = []
+  /// Whether the last forward pass kept every step (training), as `backward` needs.
+  private var keptSteps = false
   // Backward buffers.
   private var gateGradients: [Float] = []
   private var hiddenGradient: [Float] = []
@@ -89,22 +92,30 @@ public final class LSTM: Layer {
     let batch = x.batch
     let h = units
     let g4 = 4 * units
-    gates.prepare(steps * batch * g4)
+    // Training keeps every step for backpropagation. Inference keeps one step of gates and two of
+    // cell states (the current and the previous), so they stay in cache; the input is then
+    // projected step by step.
+    let keepsSteps = mode.training
+    keptSteps = keepsSteps
+    let gateStride = keepsSteps ? batch * g4 : 0
+    gates.prepare((keepsSteps ? steps : 1) * batch * g4)
     if x.isRepeated { projection.prepare(batch * g4) }
-    cells.prepare(steps * batch * h)
-    activatedCells.prepare(steps * batch * h)
+    cells.prepare((keepsSteps ? steps : 2) * batch * h)
+    activatedCells.prepare((keepsSteps ? steps : 1) * batch * h)
     hidden.prepare(steps * batch * h)
 
-    // Input projection for every stored step at once: b + (rows, D)·(D, 4H).
-    func project(into z: UnsafeMutableBufferPointer<Float>) {
-      SmallProduct.multiply(
-        m: x.rows, n: g4, k: inputSize, a: x.data, lda: inputSize, b: kernel.value, ldb: g4, plus: bias.value,
-        addendStride: 0, c: z.baseAddress!, ldc: g4)
+    // Input projection b + (rows, D)·(D, 4H) for `rows` input rows from `row`.
+    func project(rows: Int, from row: Int, into z: UnsafeMutablePointer<Float>) {
+      x.data.withUnsafeBufferPointer { xs in
+        SmallProduct.multiply(
+          m: rows, n: g4, k: inputSize, a: xs.baseAddress! + row * inputSize, lda: inputSize, b: kernel.value, ldb: g4,
+          plus: bias.value, addendStride: 0, c: z, ldc: g4)
+      }
     }
     if x.isRepeated {
-      projection.withUnsafeMutableBufferPointer { project(into: $0) }
-    } else {
-      gates.withUnsafeMutableBufferPointer { project(into: $0) }
+      projection.withUnsafeMutableBufferPointer { project(rows: batch, from: 0, into: $0.baseAddress!) }
+    } else if keepsSteps {
+      gates.withUnsafeMutableBufferPointer { project(rows: x.rows, from: 0, into: $0.baseAddress!) }
     }
 
     let act = activation.cellActivation
@@ -116,7 +127,8 @@ public final class LSTM: Layer {
               recurrentKernel.value.withUnsafeBufferPointer { u in
                 for t in 0..<steps {
                   // z = x·W + b (projected) + h₋₁·U.
-                  let z = gatesBuffer.baseAddress! + t * batch * g4
+                  let z = gatesBuffer.baseAddress! + t * gateStride
+                  if !keepsSteps && !x.isRepeated { project(rows: batch, from: t * batch, into: z) }
                   let projected = x.isRepeated ? zx.baseAddress! : UnsafePointer(z)
                   if t > 0 {
                     SmallProduct.multiply(
@@ -125,10 +137,13 @@ public final class LSTM: Layer {
                   } else if x.isRepeated {
                     z.update(from: projected, count: batch * g4)
                   }
-                  let c = cellBuffer.baseAddress! + t * batch * h
+                  let c = cellBuffer.baseAddress! + (keepsSteps ? t : t % 2) * batch * h
+                  let previous: UnsafePointer<Float>? =
+                    t > 0 ? UnsafePointer(cellBuffer.baseAddress! + (keepsSteps ? t - 1 : (t - 1) % 2) * batch * h) : nil
                   seismo_lstm_cell_forward(
-                    z, t > 0 ? UnsafePointer(c - batch * h) : nil, c, actBuffer.baseAddress! + t * batch * h,
-                    hiddenBuffer.baseAddress! + t * batch * h, batch, h, act)
+                    z, previous, c,
+                    actBuffer.baseAddress! + (keepsSteps ? t : 0) * batch * h, hiddenBuffer.baseAddress! + t * batch * h,
+                    batch, h, act)
                 }
               }
             }
@@ -149,6 +164,7 @@ public final class LSTM: Layer {
     let h = units
     let g4 = 4 * units
     precondition(dy.features == h && dy.batch == batch && dy.steps == (returnSequences ? steps : 1))
+    precondition(keptSteps, "LSTM.backward needs a forward pass in training mode")
     gateGradients.prepare(steps * batch * g4)
     hiddenGradient.prepare(batch * h, zero: true)
     cellGradient.prepare(batch * h, zero: true)
