@@ -48,13 +48,13 @@ typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
       for (size_t q = 0; q < rest; q++) c[(i + r) * ldc + j + q] = acc[r][q];                                          \
   } while (0)
 
-// Rows i..<m in blocks of R, then of 6, then one block of the 1–5 left. R·V is at most 24
+// Rows FIRST..<m in blocks of R, then of 6, then one block of the 1–5 left. R·V is at most 24
 // accumulators, within AVX-512's 32 registers with room for B's vectors and A's broadcast; a
 // narrow block takes more rows, so that enough independent sums hide the multiply-add latency
 // and each broadcast of A feeds enough of them.
-#define ROWS(BLOCK_KIND, V, R)                                                                                         \
+#define ROWS(BLOCK_KIND, V, R, FIRST)                                                                                  \
   do {                                                                                                                 \
-    size_t i = 0;                                                                                                      \
+    size_t i = FIRST;                                                                                                  \
     for (; i + R <= m; i += R) BLOCK_KIND(R, V);                                                                       \
     for (; i + 6 <= m; i += 6) BLOCK_KIND(6, V);                                                                       \
     switch (m - i) {                                                                                                   \
@@ -70,37 +70,50 @@ typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
 // row block of C runs over it. Later passes add to C; the sums still run over p in order.
 #define K_CHUNK 256
 
-// C = D + A·B for k ≤ K_CHUNK.
-INLINE void product_chunk(size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,
-                          size_t a_column_stride, const float *restrict b, size_t ldb, const float *d, size_t ldd,
-                          float *c, size_t ldc) {
+// Rows of A per slab when A has more rows than B has columns: every column group of a slab runs
+// while its rows of A (24 · K_CHUNK floats, 24 KB) stay in the L1 cache, so a tall A streams
+// from memory once, not once per column group.
+#define SLAB 24
+
+// C = D + A·B for k ≤ K_CHUNK and rows i0..<m, with B's last `n mod 16` columns in `panel`.
+INLINE void product_rows(size_t i0, size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,
+                         size_t a_column_stride, const float *restrict b, size_t ldb, const float *restrict panel,
+                         const float *d, size_t ldd, float *c, size_t ldc) {
   size_t j = 0;
-  for (; j + 64 <= n; j += 64) ROWS(BLOCK, 4, 6);
+  for (; j + 64 <= n; j += 64) ROWS(BLOCK, 4, 6, i0);
   // The 1–3 whole vectors left, in one block.
   switch ((n - j) / 16) {
-  case 3: ROWS(BLOCK, 3, 8); break;
-  case 2: ROWS(BLOCK, 2, 8); break;
-  case 1: ROWS(BLOCK, 1, 8); break;
+  case 3: ROWS(BLOCK, 3, 8, i0); break;
+  case 2: ROWS(BLOCK, 2, 8, i0); break;
+  case 1: ROWS(BLOCK, 1, 8, i0); break;
   }
   j += (n - j) / 16 * 16;
   const size_t rest = n - j;
-  if (rest == 0) return;
-  float panel[16 * K_CHUNK];  // k ≤ K_CHUNK: on the stack, no allocation per step
-  for (size_t p = 0; p < k; p++) {
-    for (size_t q = 0; q < 16; q++) panel[16 * p + q] = q < rest ? b[p * ldb + j + q] : 0.0f;
-  }
-  ROWS(PARTIAL_BLOCK, 1, 8);
+  if (rest > 0) ROWS(PARTIAL_BLOCK, 1, 8, i0);
 }
 
 WIDEST_AVAILABLE
 void seismo_small_product(size_t m, size_t n, size_t k, const float *restrict a, size_t a_row_stride,
                           size_t a_column_stride, const float *restrict b, size_t ldb, const float *d, size_t ldd,
                           float *c, size_t ldc) {
+  const size_t slab = m > n ? SLAB : m;
+  const size_t last = n - n % 16;  // the partial columns' first
+  float panel[16 * K_CHUNK];       // k ≤ K_CHUNK per pass: on the stack, no allocation per step
   size_t p0 = 0;
   do {
     const size_t chunk = k - p0 < K_CHUNK ? k - p0 : K_CHUNK;
-    product_chunk(m, n, chunk, a + p0 * a_column_stride, a_row_stride, a_column_stride, b + p0 * ldb, ldb,
-                  p0 == 0 ? d : c, p0 == 0 ? ldd : ldc, c, ldc);
+    const float *pass_a = a + p0 * a_column_stride, *pass_b = b + p0 * ldb, *pass_d = p0 == 0 ? d : c;
+    const size_t pass_ldd = p0 == 0 ? ldd : ldc;
+    if (last < n) {
+      // B's last columns, padded with zeros to a k×16 panel, so the loop over k loads whole vectors.
+      for (size_t p = 0; p < chunk; p++) {
+        for (size_t q = 0; q < 16; q++) panel[16 * p + q] = last + q < n ? pass_b[p * ldb + last + q] : 0.0f;
+      }
+    }
+    for (size_t i0 = 0; i0 < m; i0 += slab) {
+      product_rows(i0, i0 + slab < m ? i0 + slab : m, n, chunk, pass_a, a_row_stride, a_column_stride, pass_b, ldb,
+                   panel, pass_d, pass_ldd, c, ldc);
+    }
     p0 += chunk;
   } while (p0 < k);
 }

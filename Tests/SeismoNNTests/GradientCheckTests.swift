@@ -118,7 +118,29 @@ import Testing
     #expect(worst <= 0, "\(at)")
   }
 
-  @Test func inputGradientOfLSTM() {
+  /// Training skips the first layer's input gradient; the parameter gradients are the same.
+  @Test func skippingTheInputGradientKeepsParameterGradients() throws {
+    for (model, outSteps) in [
+      (Architectures.lstmAutoencoder(features: 2, steps: 5, units: 4, dropout: 0, seed: 3), 5),
+      (Architectures.lstmForecaster(features: 2, units: [4, 3], outputs: 2, activation: .tanh, dropout: 0, seed: 4), 1),
+    ] {
+      let p = Self.problem(model, batch: 3, steps: 5, features: 2, outSteps: outSteps, outFeatures: 2)
+      var mode = ForwardMode(training: true, random: SeededGenerator(seed: 0))
+      let y = model.forward(p.input, mode: &mode)
+      var dy: [Float] = []
+      _ = Loss.mse.evaluate(prediction: y.data, target: p.target, normalizer: Float(y.data.count), gradient: &dy)
+      let gradient = TimeMajorTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy)
+      model.zeroGradients()
+      let full = try #require(model.backward(gradient))
+      #expect(full.data.count == p.input.data.count)
+      let withInput = model.gradients
+      model.zeroGradients()
+      #expect(model.backward(gradient, inputGradient: false) == nil)
+      #expect(model.gradients == withInput)
+    }
+  }
+
+  @Test func inputGradientOfLSTM() throws {
     // dL/dx through an LSTM, checked on the input itself.
     var r = SeededGenerator(seed: 6)
     let m = Sequential([LSTM(inputSize: 2, units: 3, returnSequences: true, random: &r)])
@@ -128,7 +150,7 @@ import Testing
     var dy: [Float] = []
     _ = Loss.mse.evaluate(prediction: y.data, target: p.target, normalizer: Float(y.data.count), gradient: &dy)
     m.zeroGradients()
-    let dx = m.backward(TimeMajorTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy))
+    let dx = try #require(m.backward(TimeMajorTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy)))
     for k in 0..<p.input.data.count {
       let original = p.input.data[k]
       p.input.data[k] = original + 1e-2

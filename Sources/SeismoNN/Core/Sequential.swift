@@ -22,9 +22,16 @@ public final class Sequential {
   }
 
   /// Backpropagates `dy` (the loss gradient w.r.t. the last output), accumulating gradients.
+  /// - Returns: the gradient w.r.t. the model's input, or nil when `inputGradient` is false: the
+  ///   first layer then skips that product (training never uses it).
   @discardableResult
-  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
-    layers.reversed().reduce(dy) { $1.backward($0) }
+  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool = true) -> TimeMajorTensor? {
+    var gradient = dy
+    for (index, layer) in layers.enumerated().reversed() {
+      guard let next = layer.backward(gradient, inputGradient: inputGradient || index > 0) else { return nil }
+      gradient = next
+    }
+    return gradient
   }
 
   public func zeroGradients() { layers.forEach { $0.zeroGradients() } }

@@ -59,7 +59,7 @@ public final class Dense: Layer {
     return TimeMajorTensor(steps: input.steps, batch: input.batch, features: outputSize, data: y)
   }
 
-  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
+  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
     let rows = input.rows
     var delta = dy.data
     if activation != .linear {
@@ -71,6 +71,7 @@ public final class Dense: Layer {
         beta: 1, c: dW.baseAddress!, ldc: outputSize)
     }
     gradients[1].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, delta, rows, outputSize) }
+    guard inputGradient else { return nil }
     var dx = [Float](repeating: 0, count: rows * inputSize)
     dx.withUnsafeMutableBufferPointer { out in
       BLAS.gemm(

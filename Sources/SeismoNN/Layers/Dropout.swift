@@ -44,7 +44,8 @@ public final class Dropout: Layer {
     return y
   }
 
-  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
+  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
+    guard inputGradient else { return nil }
     guard !mask.isEmpty else { return dy }
     var dx = dy
     mask.withUnsafeBufferPointer { maskBuffer in

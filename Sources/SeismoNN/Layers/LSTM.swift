@@ -157,7 +157,7 @@ public final class LSTM: Layer {
     return TimeMajorTensor(steps: 1, batch: batch, features: h, data: Array(hidden[(steps - 1) * batch * h..<steps * batch * h]))
   }
 
-  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
+  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
     let x = input
     let steps = x.steps
     let batch = x.batch
@@ -208,7 +208,7 @@ public final class LSTM: Layer {
 
     // Parameter gradients, each one product over all steps.
     let stepRows = batch
-    var dx = [Float](repeating: 0, count: x.rows * inputSize)
+    var dx = [Float](repeating: 0, count: inputGradient ? x.rows * inputSize : 0)
     gateGradients.withUnsafeMutableBufferPointer { dz in
       // dU += h[0..T-2]ᵀ · dz[1..T-1]
       if steps > 1 {
@@ -232,6 +232,7 @@ public final class LSTM: Layer {
           plus: dW.baseAddress!, addendStride: g4, c: dW.baseAddress!, ldc: g4)
       }
       gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz.baseAddress!, rows, g4) }
+      guard inputGradient else { return }
       kernelTransposed.prepare(g4 * inputSize)
       kernelTransposed.withUnsafeMutableBufferPointer { wT in
         BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: wT.baseAddress!)
@@ -242,6 +243,7 @@ public final class LSTM: Layer {
         }
       }
     }
+    guard inputGradient else { return nil }
     // For a repeated input the gradient is w.r.t. the one vector that was repeated: [1, N, D].
     return TimeMajorTensor(steps: x.isRepeated ? 1 : steps, batch: batch, features: inputSize, data: dx)
   }

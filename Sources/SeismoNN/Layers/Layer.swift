@@ -19,13 +19,17 @@ public protocol Layer: AnyObject {
   func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor
 
   /// Given the loss gradient w.r.t. the last output, accumulates parameter gradients and returns
-  /// the gradient w.r.t. the last input.
-  func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor
+  /// the gradient w.r.t. the last input, or nil without computing it when `inputGradient` is
+  /// false (a model's first layer in training, whose input gradient nothing uses).
+  func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor?
 
   func replica() -> Layer
 }
 
 extension Layer {
+  /// `backward(dy, inputGradient: true)`: parameter gradients and the input gradient.
+  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor { backward(dy, inputGradient: true)! }
+
   public func zeroGradients() {
     for i in gradients.indices { gradients[i].prepare(gradients[i].count, zero: true) }
   }

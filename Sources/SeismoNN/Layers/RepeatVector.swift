@@ -17,7 +17,8 @@ public final class RepeatVector: Layer {
     return TimeMajorTensor(steps: steps, batch: x.batch, features: x.features, data: x.data, isRepeated: true)
   }
 
-  public func backward(_ dy: TimeMajorTensor) -> TimeMajorTensor {
+  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
+    guard inputGradient else { return nil }
     if dy.steps == 1 { return dy }
     let full = dy.materialized()
     let block = full.batch * full.features

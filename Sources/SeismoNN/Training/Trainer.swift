@@ -115,7 +115,9 @@ public final class Trainer {
       let target = targets.gather(indices)
       var gradient: [Float] = []
       losses[s] = lossFunction.evaluate(prediction: output.data, target: target.data, normalizer: normalizer, gradient: &gradient)
-      replica.backward(TimeMajorTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient))
+      replica.backward(
+        TimeMajorTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient),
+        inputGradient: false)
     }
     for s in 1..<shards.count { model.accumulateGradients(from: replicas[s]) }
     optimizer.step(model.parameters, gradients: model.gradients)
