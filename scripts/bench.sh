@@ -58,7 +58,7 @@ print(f"{model} ({rounds} rounds, medians and ranges): {show('steady epoch', ste
 # Share of the machine's peak (measured by seismo bench on as many threads): the real work of a
 # steady training epoch (the same FLOPs for both sides) and of a steady inference pass. The
 # inference ratio above compares first passes, as the reference makes one.
-work = [s["train_flops_per_window"] * s["train_windows"] for k, s in runs]
+work = [s["epoch_flops"] for k, s in runs]
 seismo_share = [s["train_share_of_peak"] for k, s in runs]
 keras_share = [w / k["steady_epoch_s"] / 1e9 / s["peak_gflops"] for w, (k, s) in zip(work, runs)]
 infer_share = [s["infer_share_of_peak"] for k, s in runs]

@@ -17,6 +17,7 @@ import Testing
     for key in [
       "steady_epoch_s", "first_epoch_s", "train_s", "infer_windows_per_s", "train_share_of_peak", "sgemm_peak_gflops",
       "arithmetic_peak_gflops", "peak_gflops", "final_loss", "peak_rss_mib", "steady_infer_windows_per_s",
+      "epoch_flops",
     ] {
       #expect(five[key] is Double, "\(key)")
     }
@@ -24,6 +25,13 @@ import Testing
     let (sgemm, arithmetic) = (five["sgemm_peak_gflops"] as? Double ?? 0, five["arithmetic_peak_gflops"] as? Double ?? 0)
     #expect(five["peak_gflops"] as? Double == max(sgemm, arithmetic) && min(sgemm, arithmetic) > 0)
     #expect(five["epochs"] as? Int == 3 && five["features"] as? [String] == ["a", "b"])
+    // An epoch's work: forward and backward for the training windows, forward only (a third) for
+    // the 10 % held out for validation.
+    let number = { (key: String) in (five[key] as? NSNumber)?.doubleValue ?? .nan }
+    let windows = number("train_windows")
+    let validation = windows - (windows * 0.9).rounded(.down)
+    let perWindow = number("train_flops_per_window")
+    #expect(validation > 0 && number("epoch_flops") == perWindow * (windows - validation) + perWindow / 3 * validation)
     let six = try bench(scratch, ["--column", "a", "--epochs", "3", "--window", "6"])
     #expect(six["features"] as? [String] == ["a"])
     #expect((six["train_windows"] as? Int) != (five["train_windows"] as? Int), "the window sets how many windows train")

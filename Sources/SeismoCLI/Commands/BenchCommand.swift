@@ -69,14 +69,19 @@ struct BenchCommand: ParsableCommand {
       let steadyInferSeconds = median(Array(passes.dropFirst()))
       let seconds = history.map(\.seconds)
       let steady = seconds.count > 1 ? Array(seconds.dropFirst()) : seconds
-      // Real work: the matrix products of every training window (forward and backward) per
-      // steady epoch, and of every window's forward pass per steady inference pass; the share is of this
-      // machine's peak on as many threads, measured after training: the larger of the sgemm
-      // rate and the multiply-add ceiling.
+      // Real work: the matrix products of a steady epoch (forward and backward for each training
+      // window, forward only for each validation window) and of every window's forward pass per
+      // steady inference pass; the share is of this machine's peak on as many threads, measured
+      // after training: the larger of the sgemm rate and the multiply-add ceiling.
       let windows = Double(prepared.inputs.count)
       let steps = prepared.inputs.steps
-      let trainGFLOPs = WorkCount.trainingFLOPs(prepared.model, steps: steps) * windows / median(steady) / 1e9
-      let inferGFLOPs = WorkCount.forwardFLOPs(prepared.model, steps: steps) * windows / steadyInferSeconds / 1e9
+      let forwardFLOPs = WorkCount.forwardFLOPs(prepared.model, steps: steps)
+      let validationWindows = Double(options.validationCount(of: prepared.inputs.count))
+      let epochFLOPs =
+        WorkCount.trainingFLOPs(prepared.model, steps: steps) * (windows - validationWindows)
+        + forwardFLOPs * validationWindows
+      let trainGFLOPs = epochFLOPs / median(steady) / 1e9
+      let inferGFLOPs = forwardFLOPs * windows / steadyInferSeconds / 1e9
       let residentMiB = peakResidentMiB()  // before the sgemm run allocates its matrices
       let sgemmPeak = BLAS.sgemmPeakGFLOPs(threads: threads)
       let arithmeticPeak = ArithmeticPeak.gflops(threads: threads)
@@ -91,7 +96,7 @@ struct BenchCommand: ParsableCommand {
         "steady_infer_windows_per_s": rounded(windows / steadyInferSeconds, 1),
         "final_loss": history.last!.loss, "final_val_loss": history.last!.validationLoss ?? .nan,
         "import_s": 0.0, "peak_rss_mib": rounded(residentMiB, 1),
-        "train_flops_per_window": WorkCount.trainingFLOPs(prepared.model, steps: steps),
+        "train_flops_per_window": WorkCount.trainingFLOPs(prepared.model, steps: steps), "epoch_flops": epochFLOPs,
         "sgemm_peak_gflops": rounded(sgemmPeak, 1), "arithmetic_peak_gflops": rounded(arithmeticPeak, 1),
         "peak_gflops": rounded(peak, 1), "train_gflops": rounded(trainGFLOPs, 1),
         "train_share_of_peak": rounded(trainGFLOPs / peak, 3), "infer_gflops": rounded(inferGFLOPs, 1),

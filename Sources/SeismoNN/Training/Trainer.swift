@@ -19,6 +19,11 @@ public struct TrainingOptions: Sendable {
   public var threads = 2
 
   public init() {}
+
+  /// How many of `samples` samples `validationSplit` holds out (Keras's rounding).
+  public func validationCount(of samples: Int) -> Int {
+    validationSplit > 0 ? samples - Int((Double(samples) * (1 - validationSplit)).rounded(.down)) : 0
+  }
 }
 
 /// Trains a `Sequential` model with backpropagation through time, and runs it for inference.
@@ -51,8 +56,7 @@ public final class Trainer {
     -> [EpochRecord]
   {
     precondition(inputs.count == targets.count, "inputs and targets differ in sample count")
-    let validationCount =
-      options.validationSplit > 0 ? inputs.count - Int((Double(inputs.count) * (1 - options.validationSplit)).rounded(.down)) : 0
+    let validationCount = options.validationCount(of: inputs.count)
     let trainCount = inputs.count - validationCount
     guard trainCount >= 1 else {
       throw SeismoError.invalidInput("\(inputs.count) training windows leave none after the validation split")
