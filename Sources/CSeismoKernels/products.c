@@ -49,9 +49,9 @@ typedef float v16 __attribute__((ext_vector_type(16), aligned(4)));
   } while (0)
 
 // Rows FIRST..<m in blocks of R, then of 6, then one block of the 1–5 left. R·V is at most 24
-// accumulators, within AVX-512's 32 registers with room for B's vectors and A's broadcast; a
-// narrow block takes more rows, so that enough independent sums hide the multiply-add latency
-// and each broadcast of A feeds enough of them.
+// accumulators, within AVX-512's 32 registers with room for B's vectors and A's broadcast.
+// Blocks narrower than 4 vectors take 8 rows rather than 6, for more independent sums per loaded
+// vector of B; more than 8 rows ran slower (each row needs its own address register).
 #define ROWS(BLOCK_KIND, V, R, FIRST)                                                                                  \
   do {                                                                                                                 \
     size_t i = FIRST;                                                                                                  \
