@@ -95,6 +95,22 @@ import Testing
     #expect(a.model.parameters.map(\.value) != c.model.parameters.map(\.value))
   }
 
+  /// Threads take batches as they come free; each sample's output is its own forward pass,
+  /// whatever the threads, the batch size or the batch the sample fell in.
+  @Test func predictionsAreEachSamplesOwnForwardPass() throws {
+    let (trainer, _) = try Self.train(seed: 3, threads: 2, epochs: 1)
+    let samples = Self.sineWindows(count: 75, steps: 10)  // two whole batches of 32 and 11 more
+    let predicted = trainer.predict(samples)
+    #expect(predicted.count == 75 && predicted.steps == 10 && predicted.features == 1)
+    var options = TrainingOptions()
+    options.threads = 1
+    let single = Trainer(model: trainer.model, loss: .mae, optimizer: Adam(), options: options)
+    #expect(single.predict(samples, batchSize: 7).values == predicted.values)
+    var mode = ForwardMode.inference()
+    let last = trainer.model.forward(samples.gather(74..<75), mode: &mode).batchMajor()
+    #expect(Array(predicted.values[(74 * 10)...]) == last)
+  }
+
   @Test func shardedGradientsEqualSingleThreadGradients() throws {
     // One batch: the sum of two shards' gradients equals the whole batch's, up to rounding.
     let data = Self.sineWindows(count: 16, steps: 6)

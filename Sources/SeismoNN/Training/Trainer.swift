@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SeismoSupport
+import Synchronization
 
 /// How `Trainer.fit` runs, with Keras's meanings and defaults.
 public struct TrainingOptions: Sendable {
@@ -129,32 +130,30 @@ public final class Trainer {
   }
 
   /// Model outputs for every sample, batch-major `[N, L, O]` (L output steps, O output features).
-  /// Each thread runs `batchSize` samples at a time: larger batches make larger matrix products
-  /// but larger activation buffers; 32 was the best trade here (speed and peak memory).
+  /// Each thread takes the next `batchSize` samples until none are left, so a thread slowed by
+  /// other work takes fewer and nobody waits between batches. Larger batches make larger matrix
+  /// products but larger activation buffers; 32 was the best trade here (speed and peak memory).
+  /// Samples are independent in inference, so the outputs do not depend on the threads.
   public func predict(_ inputs: BatchMajorSamples, batchSize: Int = 32) -> BatchMajorSamples {
-    var chunks: [[Float]] = []
-    var steps = 1
-    var features = 1
-    for start in stride(from: 0, to: inputs.count, by: batchSize * replicas.count) {
-      let range = start..<min(start + batchSize * replicas.count, inputs.count)
-      let shards = shardRanges(range.count)
-      let outputs = UnsafeMutableBufferPointer<TimeMajorTensor>.allocate(capacity: shards.count)
-      defer { outputs.deinitialize().deallocate() }
-      let work = UnsafeTransfer((replicas, outputs))
-      DispatchQueue.concurrentPerform(iterations: shards.count) { s in
-        let (replicas, outputs) = work.value
-        var mode = ForwardMode.inference()
-        let shard = shards[s]
-        let x = inputs.gather((range.lowerBound + shard.lowerBound)..<(range.lowerBound + shard.upperBound))
-        (outputs.baseAddress! + s).initialize(to: replicas[s].forward(x, mode: &mode))
-      }
-      for output in outputs {
-        steps = output.steps
-        features = output.features
-        chunks.append(output.batchMajor())
+    let batches = (inputs.count + batchSize - 1) / batchSize
+    let outputs = UnsafeMutableBufferPointer<TimeMajorTensor>.allocate(capacity: batches)
+    defer { outputs.deinitialize().deallocate() }
+    let next = Atomic(0)
+    let work = UnsafeTransfer((replicas, outputs))
+    DispatchQueue.concurrentPerform(iterations: min(replicas.count, batches)) { s in
+      let (replicas, outputs) = work.value
+      var mode = ForwardMode.inference()
+      while case let b = next.wrappingAdd(1, ordering: .relaxed).oldValue, b < batches {
+        let x = inputs.gather((b * batchSize)..<min((b + 1) * batchSize, inputs.count))
+        (outputs.baseAddress! + b).initialize(to: replicas[s].forward(x, mode: &mode))
       }
     }
-    return BatchMajorSamples(values: chunks.flatMap { $0 }, steps: steps, features: features)
+    let steps = outputs.first?.steps ?? 1
+    let features = outputs.first?.features ?? 1
+    var values: [Float] = []
+    values.reserveCapacity(inputs.count * steps * features)
+    for output in outputs { values.append(contentsOf: output.batchMajor()) }
+    return BatchMajorSamples(values: values, steps: steps, features: features)
   }
 
   /// Mean element loss over `inputs` → `targets`, in inference mode.
