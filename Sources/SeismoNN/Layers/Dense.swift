@@ -45,7 +45,7 @@ public final class Dense: Layer {
   public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "Dense expects \(inputSize) input features, got \(x.features)")
     BLAS.warmUp()
-    input = x.materialized()
+    let input = x.materialized()
     let rows = input.rows
     var y = [Float](repeating: 0, count: rows * outputSize)
     y.withUnsafeMutableBufferPointer { out in
@@ -55,12 +55,15 @@ public final class Dense: Layer {
         c: out.baseAddress!, ldc: outputSize)
       activation.apply(to: out.baseAddress!, count: out.count)
     }
-    output = y
+    // Kept for backward in training only: in inference a kept input would share the previous
+    // layer's buffer, which that layer would then copy before its next write.
+    (self.input, output) = mode.training ? (input, y) : (TimeMajorTensor(zeros: 0, batch: 0, features: 0), [])
     return TimeMajorTensor(steps: input.steps, batch: input.batch, features: outputSize, data: y)
   }
 
   public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
     let rows = input.rows
+    precondition(rows == dy.rows && rows > 0, "Dense.backward needs a forward pass in training mode")
     var delta = dy.data
     if activation != .linear {
       for i in delta.indices { delta[i] *= activation.derivative(output: output[i]) }

@@ -87,7 +87,8 @@ public final class LSTM: Layer {
 
   public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
-    input = x
+    // Kept for backward in training only (see `Dense.forward`).
+    input = mode.training ? x : TimeMajorTensor(zeros: 0, batch: 0, features: 0)
     let steps = x.steps
     let batch = x.batch
     let h = units
