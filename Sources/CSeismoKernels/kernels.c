@@ -73,7 +73,8 @@ INLINE float derivative(float y, SeismoCellActivation a) {
 
 // One batch row. `a` is a constant at every call site, so each activation gets its own loop; the
 // gate blocks come as separate restrict pointers, and a row without a previous cell state has
-// its own loop, so the vectoriser needs no run-time overlap checks.
+// its own loop, so the vectoriser needs no run-time overlap checks. Without `act_c` (inference)
+// nothing is kept for the backward pass: the gates stay unwritten and act(c) unstored.
 INLINE void forward_row(float *restrict zi, float *restrict zf, float *restrict zg, float *restrict zo,
                         const float *restrict c_prev, float *restrict c, float *restrict act_c,
                         float *restrict h_out, size_t h, SeismoCellActivation a) {
@@ -83,26 +84,35 @@ INLINE void forward_row(float *restrict zi, float *restrict zf, float *restrict 
     const float f = sigmoid_approx(zf[j]);
     const float g = activate(zg[j], a);
     const float o = sigmoid_approx(zo[j]);
-    zi[j] = i;
-    zf[j] = f;
-    zg[j] = g;
-    zo[j] = o;
     const float cell = c_prev ? f * c_prev[j] + i * g : i * g;
     const float activated = activate(cell, a);
+    if (act_c) {
+      zi[j] = i;
+      zf[j] = f;
+      zg[j] = g;
+      zo[j] = o;
+      act_c[j] = activated;
+    }
     c[j] = cell;
-    act_c[j] = activated;
     h_out[j] = o * activated;
   }
 }
 
+// Each combination of present and absent previous state and kept activations is its own loop.
 INLINE void forward_rows(float *z, const float *c_prev, float *c, float *act_c, float *h_out, size_t batch, size_t h,
                          SeismoCellActivation a) {
   for (size_t b = 0; b < batch; b++) {
-    float *row = z + b * 4 * h;
-    if (c_prev) {
-      forward_row(row, row + h, row + 2 * h, row + 3 * h, c_prev + b * h, c + b * h, act_c + b * h, h_out + b * h, h, a);
+    float *row = z + b * 4 * h, *zi = row, *zf = row + h, *zg = row + 2 * h, *zo = row + 3 * h;
+    const float *prev = c_prev ? c_prev + b * h : NULL;
+    float *cb = c + b * h, *hb = h_out + b * h;
+    if (prev && act_c) {
+      forward_row(zi, zf, zg, zo, prev, cb, act_c + b * h, hb, h, a);
+    } else if (prev) {
+      forward_row(zi, zf, zg, zo, prev, cb, NULL, hb, h, a);
+    } else if (act_c) {
+      forward_row(zi, zf, zg, zo, NULL, cb, act_c + b * h, hb, h, a);
     } else {
-      forward_row(row, row + h, row + 2 * h, row + 3 * h, NULL, c + b * h, act_c + b * h, h_out + b * h, h, a);
+      forward_row(zi, zf, zg, zo, NULL, cb, NULL, hb, h, a);
     }
   }
 }

@@ -25,10 +25,13 @@ static void cell(SeismoCellActivation activation) {
   float *cell_gradient = filled(n, 0.5f, 0.2f, 0);
   float *cell = malloc(n * sizeof(float)), *activated = malloc(n * sizeof(float)), *hidden = malloc(n * sizeof(float));
   float *gate_gradients = malloc(4 * n * sizeof(float));
+  char name[64];
+  // Inference first (it leaves the gates as they were), then training.
+  seismo_lstm_cell_forward(gates, previous, cell, NULL, hidden, batch, units, activation);
+  snprintf(name, sizeof name, "cell-inference-%d-hidden", activation), print(name, hidden, n);
   seismo_lstm_cell_forward(gates, previous, cell, activated, hidden, batch, units, activation);
   seismo_lstm_cell_backward(gates, previous, activated, hidden_gradient, output_gradient, cell_gradient,
                             gate_gradients, batch, units, activation);
-  char name[64];
   snprintf(name, sizeof name, "cell-forward-%d-gates", activation), print(name, gates, 4 * n);
   snprintf(name, sizeof name, "cell-forward-%d-hidden", activation), print(name, hidden, n);
   snprintf(name, sizeof name, "cell-backward-%d-gates", activation), print(name, gate_gradients, 4 * n);

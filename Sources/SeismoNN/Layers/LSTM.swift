@@ -102,7 +102,7 @@ public final class LSTM: Layer {
     gates.prepare((keepsSteps ? steps : 1) * batch * g4)
     if x.isRepeated { projection.prepare(batch * g4) }
     cells.prepare((keepsSteps ? steps : 2) * batch * h)
-    activatedCells.prepare((keepsSteps ? steps : 1) * batch * h)
+    activatedCells.prepare(keepsSteps ? steps * batch * h : 0)
     hidden.prepare(steps * batch * h)
 
     // Input projection b + (rows, D)·(D, 4H) for `rows` input rows from `row`.
@@ -142,9 +142,8 @@ public final class LSTM: Layer {
                   let previous: UnsafePointer<Float>? =
                     t > 0 ? UnsafePointer(cellBuffer.baseAddress! + (keepsSteps ? t - 1 : (t - 1) % 2) * batch * h) : nil
                   seismo_lstm_cell_forward(
-                    z, previous, c,
-                    actBuffer.baseAddress! + (keepsSteps ? t : 0) * batch * h, hiddenBuffer.baseAddress! + t * batch * h,
-                    batch, h, act)
+                    z, previous, c, keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
+                    hiddenBuffer.baseAddress! + t * batch * h, batch, h, act)
                 }
               }
             }
