@@ -15,7 +15,8 @@ import SeismoSupport
 /// is one matrix product before the time loop (once per window when the input is repeated); the
 /// gate non-linearities and the cell update are one fused loop per step; the recurrent-kernel
 /// gradient is one product after the backward loop; buffers persist across batches. Inference
-/// keeps only the hidden states of every step, so its working set stays in cache.
+/// keeps one step of gates, two of cell states and, unless it returns sequences, one of hidden
+/// states, so its working set stays in cache.
 public final class LSTM: Layer {
   public let inputSize: Int
   public let units: Int
@@ -103,7 +104,11 @@ public final class LSTM: Layer {
     if x.isRepeated { projection.prepare(batch * g4) }
     cells.prepare((keepsSteps ? steps : 2) * batch * h)
     activatedCells.prepare(keepsSteps ? steps * batch * h : 0)
-    hidden.prepare(steps * batch * h)
+    // Hidden states of every step, or of one in inference when only the last is returned: a
+    // step's product reads h₋₁ before its cell update writes h.
+    let keepsHidden = keepsSteps || returnSequences
+    let hiddenSlot = { (t: Int) in keepsHidden ? t * batch * h : 0 }
+    hidden.prepare((keepsHidden ? steps : 1) * batch * h)
 
     // Input projection b + (rows, D)·(D, 4H) for `rows` input rows from `row`.
     func project(rows: Int, from row: Int, into z: UnsafeMutablePointer<Float>) {
@@ -133,7 +138,7 @@ public final class LSTM: Layer {
                   let projected = x.isRepeated ? zx.baseAddress! : UnsafePointer(z)
                   if t > 0 {
                     SmallProduct.multiply(
-                      m: batch, n: g4, k: h, a: hiddenBuffer.baseAddress! + (t - 1) * batch * h, lda: h,
+                      m: batch, n: g4, k: h, a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h,
                       b: u.baseAddress!, ldb: g4, plus: projected, addendStride: g4, c: z, ldc: g4)
                   } else if x.isRepeated {
                     z.update(from: projected, count: batch * g4)
@@ -143,7 +148,7 @@ public final class LSTM: Layer {
                     t > 0 ? UnsafePointer(cellBuffer.baseAddress! + (keepsSteps ? t - 1 : (t - 1) % 2) * batch * h) : nil
                   seismo_lstm_cell_forward(
                     z, previous, c, keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
-                    hiddenBuffer.baseAddress! + t * batch * h, batch, h, act)
+                    hiddenBuffer.baseAddress! + hiddenSlot(t), batch, h, act)
                 }
               }
             }
@@ -154,7 +159,8 @@ public final class LSTM: Layer {
     if returnSequences {
       return TimeMajorTensor(steps: steps, batch: batch, features: h, data: hidden)
     }
-    return TimeMajorTensor(steps: 1, batch: batch, features: h, data: Array(hidden[(steps - 1) * batch * h..<steps * batch * h]))
+    let last = hiddenSlot(steps - 1)
+    return TimeMajorTensor(steps: 1, batch: batch, features: h, data: Array(hidden[last..<last + batch * h]))
   }
 
   public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
