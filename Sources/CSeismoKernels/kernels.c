@@ -47,28 +47,18 @@ INLINE float derivative(float y, SeismoCellActivation a) {
 }
 
 // Runs CALL with `a` a constant equal to `activation`, so each activation gets its own loops.
+#define SPECIALISED_CASE(value, CALL)                                                                                  \
+  case value: {                                                                                                        \
+    const SeismoCellActivation a = value;                                                                              \
+    CALL;                                                                                                              \
+    break;                                                                                                             \
+  }
 #define SPECIALISED(activation, CALL)                                                                                  \
   switch (activation) {                                                                                                \
-  case SeismoCellTanh: {                                                                                               \
-    const SeismoCellActivation a = SeismoCellTanh;                                                                     \
-    CALL;                                                                                                              \
-    break;                                                                                                             \
-  }                                                                                                                    \
-  case SeismoCellRelu: {                                                                                               \
-    const SeismoCellActivation a = SeismoCellRelu;                                                                     \
-    CALL;                                                                                                              \
-    break;                                                                                                             \
-  }                                                                                                                    \
-  case SeismoCellSigmoid: {                                                                                            \
-    const SeismoCellActivation a = SeismoCellSigmoid;                                                                  \
-    CALL;                                                                                                              \
-    break;                                                                                                             \
-  }                                                                                                                    \
-  case SeismoCellLinear: {                                                                                             \
-    const SeismoCellActivation a = SeismoCellLinear;                                                                   \
-    CALL;                                                                                                              \
-    break;                                                                                                             \
-  }                                                                                                                    \
+    SPECIALISED_CASE(SeismoCellTanh, CALL)                                                                             \
+    SPECIALISED_CASE(SeismoCellRelu, CALL)                                                                             \
+    SPECIALISED_CASE(SeismoCellSigmoid, CALL)                                                                          \
+    SPECIALISED_CASE(SeismoCellLinear, CALL)                                                                           \
   }
 
 // One batch row. `a` is a constant at every call site, so each activation gets its own loop; the

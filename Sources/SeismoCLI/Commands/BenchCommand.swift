@@ -76,10 +76,9 @@ struct BenchCommand: ParsableCommand {
       let windows = Double(prepared.inputs.count)
       let steps = prepared.inputs.steps
       let forwardFLOPs = WorkCount.forwardFLOPs(prepared.model, steps: steps)
+      let trainingFLOPs = WorkCount.trainingFLOPs(prepared.model, steps: steps)
       let validationWindows = Double(options.validationCount(of: prepared.inputs.count))
-      let epochFLOPs =
-        WorkCount.trainingFLOPs(prepared.model, steps: steps) * (windows - validationWindows)
-        + forwardFLOPs * validationWindows
+      let epochFLOPs = trainingFLOPs * (windows - validationWindows) + forwardFLOPs * validationWindows
       let trainGFLOPs = epochFLOPs / median(steady) / 1e9
       let inferGFLOPs = forwardFLOPs * windows / steadyInferSeconds / 1e9
       let residentMiB = peakResidentMiB()  // before the sgemm run allocates its matrices
@@ -96,7 +95,7 @@ struct BenchCommand: ParsableCommand {
         "steady_infer_windows_per_s": rounded(windows / steadyInferSeconds, 1),
         "final_loss": history.last!.loss, "final_val_loss": history.last!.validationLoss ?? .nan,
         "import_s": 0.0, "peak_rss_mib": rounded(residentMiB, 1),
-        "train_flops_per_window": WorkCount.trainingFLOPs(prepared.model, steps: steps), "epoch_flops": epochFLOPs,
+        "train_flops_per_window": trainingFLOPs, "epoch_flops": epochFLOPs,
         "sgemm_peak_gflops": rounded(sgemmPeak, 1), "arithmetic_peak_gflops": rounded(arithmeticPeak, 1),
         "peak_gflops": rounded(peak, 1), "train_gflops": rounded(trainGFLOPs, 1),
         "train_share_of_peak": rounded(trainGFLOPs / peak, 3), "infer_gflops": rounded(inferGFLOPs, 1),

@@ -35,6 +35,9 @@ public struct TimeMajorTensor: Sendable, Equatable {
     self.init(steps: steps, batch: batch, features: features, data: [Float](repeating: 0, count: steps * batch * features))
   }
 
+  /// No values: what a layer keeps when it keeps nothing.
+  public static let empty = TimeMajorTensor(zeros: 0, batch: 0, features: 0)
+
   /// From batch-major `[N, L, D]` values.
   public init(batchMajor values: UnsafeBufferPointer<Float>, batch: Int, steps: Int, features: Int) {
     precondition(values.count == batch * steps * features)

@@ -14,7 +14,7 @@ public final class Dense: Layer {
   public let bias: Parameter
   public var parameters: [Parameter] { [kernel, bias] }
   public var gradients: [[Float]]
-  private var input = TimeMajorTensor(zeros: 0, batch: 0, features: 0)
+  private var input = TimeMajorTensor.empty
   private var output: [Float] = []
 
   public init(
@@ -57,7 +57,7 @@ public final class Dense: Layer {
     }
     // Kept for backward in training only: in inference a kept input would share the previous
     // layer's buffer, which that layer would then copy before its next write.
-    (self.input, output) = mode.training ? (input, y) : (TimeMajorTensor(zeros: 0, batch: 0, features: 0), [])
+    (self.input, output) = mode.training ? (input, y) : (.empty, [])
     return TimeMajorTensor(steps: input.steps, batch: input.batch, features: outputSize, data: y)
   }
 

@@ -29,7 +29,7 @@ public final class LSTM: Layer {
   public var gradients: [[Float]]
 
   // Forward caches, time-major.
-  private var input = TimeMajorTensor(zeros: 0, batch: 0, features: 0)
+  private var input = TimeMajorTensor.empty
   /// Input projection x·W + b of a repeated input: `[N, 4H]`. (Other inputs are projected
   /// straight into `gates`.)
   private var projection: [Float] = []
@@ -89,7 +89,7 @@ public final class LSTM: Layer {
   public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "LSTM expects \(inputSize) input features, got \(x.features)")
     // Kept for backward in training only (see `Dense.forward`).
-    input = mode.training ? x : TimeMajorTensor(zeros: 0, batch: 0, features: 0)
+    input = mode.training ? x : .empty
     let steps = x.steps
     let batch = x.batch
     let h = units
@@ -102,6 +102,7 @@ public final class LSTM: Layer {
     let gateStride = keepsSteps ? batch * g4 : 0
     gates.prepare((keepsSteps ? steps : 1) * batch * g4)
     if x.isRepeated { projection.prepare(batch * g4) }
+    let cellSlot = { (t: Int) in (keepsSteps ? t : t % 2) * batch * h }
     cells.prepare((keepsSteps ? steps : 2) * batch * h)
     activatedCells.prepare(keepsSteps ? steps * batch * h : 0)
     // Hidden states of every step, or of one in inference when only the last is returned: a
@@ -143,11 +144,9 @@ public final class LSTM: Layer {
                   } else if x.isRepeated {
                     z.update(from: projected, count: batch * g4)
                   }
-                  let c = cellBuffer.baseAddress! + (keepsSteps ? t : t % 2) * batch * h
-                  let previous: UnsafePointer<Float>? =
-                    t > 0 ? UnsafePointer(cellBuffer.baseAddress! + (keepsSteps ? t - 1 : (t - 1) % 2) * batch * h) : nil
+                  let previous = t > 0 ? UnsafePointer(cellBuffer.baseAddress! + cellSlot(t - 1)) : nil
                   seismo_lstm_cell_forward(
-                    z, previous, c, keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
+                    z, previous, cellBuffer.baseAddress! + cellSlot(t), keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
                     hiddenBuffer.baseAddress! + hiddenSlot(t), batch, h, act)
                 }
               }
