@@ -62,7 +62,12 @@ import Testing
 @Suite struct SmallProductTests {
   enum Addend: CaseIterable { case none, itself, repeatedRow }
 
-  @Test(arguments: [(13, 83, 5), (16, 256, 64), (32, 64, 256), (1, 200, 30), (7, 15, 1), (5, 16, 0), (7, 83, 600)])
+  @Test(arguments: [
+    (13, 83, 5), (16, 256, 64), (32, 64, 256), (1, 200, 30), (7, 15, 1), (5, 16, 0), (7, 83, 600),
+    // 64 + 2 vectors of columns in 8-row blocks; more rows than columns, so slabs of 24 rows
+    // (with 3 vectors and a partial one, and with 2 and a partial one past one 256-row pass).
+    (9, 96, 4), (61, 50, 9), (70, 40, 300),
+  ])
   func matchesThePlainProduct(_ shape: (Int, Int, Int)) {
     let (m, n, k) = shape
     var random = SeededGenerator(seed: UInt64(m * 1000 + n))
