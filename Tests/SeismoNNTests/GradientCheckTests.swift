@@ -140,6 +140,50 @@ import Testing
     }
   }
 
+  /// `LSTM.backward` runs the steps in chunks (`LSTM.chunkSteps`); with 130 windows a chunk is
+  /// one step. Gradients are sums over windows, so they must equal the sums of the gradients of
+  /// five batches of 26 windows, which backward runs as one chunk each; the input gradients must
+  /// equal the batches' ones.
+  @Test func backwardInChunksOfStepsMatchesOneChunk() throws {
+    #expect(LSTM.chunkSteps(batch: 130) == 1 && LSTM.chunkSteps(batch: 26) >= 6)
+    for (model, outSteps) in [
+      (Architectures.lstmAutoencoder(features: 2, steps: 6, units: 4, dropout: 0, seed: 7), 6),
+      (Architectures.lstmForecaster(features: 2, units: [4, 3], outputs: 2, activation: .tanh, dropout: 0, seed: 8), 1),
+    ] {
+      var random = SeededGenerator(seed: 9)
+      let x = (0..<130 * 6 * 2).map { _ in Float(random.nextGaussian()) }
+      let target = (0..<130 * outSteps * 2).map { _ in Float(random.nextGaussian() * 0.5) }
+      /// Parameter gradients and batch-major input gradient of windows `windows`, with the loss
+      /// normalised as for all 130.
+      func gradients(_ windows: Range<Int>) throws -> ([[Float]], [Float]) {
+        let input = TimeMajorTensor(
+          batchMajor: Array(x[windows.lowerBound * 12..<windows.upperBound * 12]), batch: windows.count, steps: 6, features: 2)
+        var mode = ForwardMode(training: true, random: SeededGenerator(seed: 0))
+        let y = model.forward(input, mode: &mode)
+        let yTarget = TimeMajorTensor(
+          batchMajor: Array(target[windows.lowerBound * outSteps * 2..<windows.upperBound * outSteps * 2]),
+          batch: windows.count, steps: outSteps, features: 2)
+        var dy: [Float] = []
+        _ = Loss.mse.evaluate(prediction: y.data, target: yTarget.data, normalizer: Float(target.count), gradient: &dy)
+        model.zeroGradients()
+        let dx = try #require(model.backward(TimeMajorTensor(steps: y.steps, batch: y.batch, features: y.features, data: dy)))
+        return (model.gradients, dx.batchMajor())
+      }
+      let (whole, wholeDx) = try gradients(0..<130)
+      var summed = whole.map { [Float](repeating: 0, count: $0.count) }
+      var batchesDx: [Float] = []
+      for start in stride(from: 0, to: 130, by: 26) {
+        let (part, partDx) = try gradients(start..<start + 26)
+        for (i, g) in part.enumerated() { for k in g.indices { summed[i][k] += g[k] } }
+        batchesDx += partDx
+      }
+      for (a, b) in zip(whole + [wholeDx], summed + [batchesDx]) {
+        let scale = max(a.map(abs).max() ?? 0, 1e-3)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * scale }, "\(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(scale)")
+      }
+    }
+  }
+
   @Test func inputGradientOfLSTM() throws {
     // dL/dx through an LSTM, checked on the input itself.
     var r = SeededGenerator(seed: 6)

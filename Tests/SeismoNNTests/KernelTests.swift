@@ -112,6 +112,35 @@ import Testing
   }
 }
 
+/// `SmallProduct.multiplySum` (an LSTM step's z = b + x·W + h₋₁·U) gives the bits of one
+/// product over both terms' k, wherever k is split: either term empty, a split inside or at the
+/// end of the first 256-row pass, with partial columns and with the bias row repeated.
+@Suite struct ProductSumTests {
+  @Test(arguments: [
+    (13, 83, 300, 0), (13, 83, 300, 40), (13, 83, 300, 256), (13, 83, 300, 280), (13, 83, 300, 300),
+    (32, 256, 65, 1), (61, 50, 9, 4), (7, 400, 150, 50),
+  ])
+  func isTheProductOverBothTerms(_ shape: (Int, Int, Int, Int)) {
+    let (m, n, k, split) = shape
+    var random = SeededGenerator(seed: UInt64(m * 1000 + k + split))
+    let a = (0..<m * k).map { _ in Float(random.nextGaussian()) }
+    let b = (0..<k * n).map { _ in Float(random.nextGaussian()) }
+    let row = (0..<n).map { _ in Float(random.nextGaussian()) }
+    var whole = [Float](repeating: 0, count: m * n)
+    var sum = [Float](repeating: .nan, count: m * n)
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        SmallProduct.multiply(
+          m: m, n: n, k: k, a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n, plus: row, addendStride: 0, c: &whole, ldc: n)
+        let first = SmallProduct.Term(a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n, k: split)
+        let second = SmallProduct.Term(a: a.baseAddress! + split, lda: k, b: b.baseAddress! + split * n, ldb: n, k: k - split)
+        SmallProduct.multiplySum(m: m, n: n, first, second, plus: row, addendStride: 0, c: &sum, ldc: n)
+      }
+    }
+    #expect(sum == whole, "\(m)×\(n)×\(k) split at \(split)")
+  }
+}
+
 /// A Dense layer applies its activation: tanh and sigmoid through the kernels, relu in Swift.
 @Suite struct DenseActivationTests {
   @Test(arguments: [ActivationFunction.tanh, .sigmoid, .relu, .linear])

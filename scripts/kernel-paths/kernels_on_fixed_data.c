@@ -60,5 +60,9 @@ int main(void) {
   float *bias = filled(columns, 1, 0.3f, 0), *c = malloc(rows * columns * sizeof(float));
   seismo_small_product(rows, columns, depth, a, depth, 1, b, columns, bias, 0, c, columns);
   print("product", c, rows * columns);
+  // The same product as two terms (an LSTM step's x·W + h₋₁·U), split at depth 11.
+  const SeismoProductTerm first = {a, depth, 1, b, columns, 11}, second = {a + 11, depth, 1, b + 11 * columns, columns, depth - 11};
+  seismo_small_product_sum(rows, columns, first, second, bias, 0, c, columns);
+  print("product-sum", c, rows * columns);
   return 0;
 }

@@ -52,6 +52,9 @@ void seismo_sigmoid(float *values, size_t n);
 void seismo_adam_update(float *weights, float *m, float *v, const float *gradients, size_t n, float alpha,
                         float beta1, float beta2, float epsilon);
 
+/// Rows of B that `seismo_small_product` takes per pass (its k runs in passes of this many).
+#define SEISMO_PRODUCT_PASS_ROWS 256
+
 /// C = D + A·B (D NULL: C = A·B; D = C: C += A·B) for the small, skinny products of an LSTM
 /// step, where OpenBLAS runs at a fraction of its large-matrix speed. C is m×n with row stride
 /// `ldc`, D m×n with row stride `ldd`; B is k×n with row stride `ldb`; A(i, p) is
@@ -59,6 +62,21 @@ void seismo_adam_update(float *weights, float *m, float *v, const float *gradien
 /// order; they may use fused multiply-adds. A and B must not overlap C.
 void seismo_small_product(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
                           const float *b, size_t ldb, const float *d, size_t ldd, float *c, size_t ldc);
+
+/// One term A·B of `seismo_small_product_sum`: A(i, p) = a[i·row_stride + p·column_stride] and
+/// B's row p at b + p·ldb, for p < k.
+typedef struct {
+  const float *a;
+  size_t row_stride, column_stride;
+  const float *b;
+  size_t ldb, k;
+} SeismoProductTerm;
+
+/// C = D + A₁·B₁ + A₂·B₂, as `seismo_small_product` with k₁ + k₂ rows, the first term's before
+/// the second's, and with the same bits; an LSTM step's z = b + x·W + h₋₁·U in one pass over C.
+/// A term with k = 0 reads nothing.
+void seismo_small_product_sum(size_t m, size_t n, SeismoProductTerm first, SeismoProductTerm second, const float *d,
+                              size_t ldd, float *c, size_t ldc);
 
 /// 12 independent chains of 16-lane multiply-adds, `iterations` steps each (384 floating-point
 /// operations per step): the core's arithmetic peak on the widest instruction set, with no memory

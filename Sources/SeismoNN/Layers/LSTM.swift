@@ -11,12 +11,14 @@ import SeismoSupport
 ///     i = σ(z_i)  f = σ(z_f)  g = act(z_g)  o = σ(z_o)
 ///     c = f ⊙ c₋₁ + i ⊙ g          h = o ⊙ act(c)
 ///
-/// with σ the sigmoid and `act` tanh (or relu). Speed: the input projection x·W + b for all steps
-/// is one matrix product before the time loop (once per window when the input is repeated); the
-/// gate non-linearities and the cell update are one fused loop per step; the recurrent-kernel
-/// gradient is one product after the backward loop; buffers persist across batches. Inference
-/// keeps one step of gates, two of cell states and, unless it returns sequences, one of hidden
-/// states, so its working set stays in cache.
+/// with σ the sigmoid and `act` tanh (or relu). Speed: z of a step is one pass of the product
+/// kernel over both terms (a repeated input is projected once per window); the gate
+/// non-linearities and the cell update are one fused loop per step; backward runs the steps in
+/// chunks of about 256 rows (`chunkSteps`) and turns each chunk's gate gradients into parameter
+/// gradients while they are in cache, so it keeps one chunk of them; buffers persist across
+/// batches. Inference keeps one
+/// step of gates, two of cell states and, unless it returns sequences, one of hidden states, so
+/// its working set stays in cache.
 public final class LSTM: Layer {
   public let inputSize: Int
   public let units: Int
@@ -30,8 +32,7 @@ public final class LSTM: Layer {
 
   // Forward caches, time-major.
   private var input = TimeMajorTensor.empty
-  /// Input projection x·W + b of a repeated input: `[N, 4H]`. (Other inputs are projected
-  /// straight into `gates`.)
+  /// Input projection x·W + b of a repeated input: `[N, 4H]`.
   private var projection: [Float] = []
   /// Pre-activations, then activated gates i, f, g, o, per step: `[L·N, 4H]`.
   private var gates: [Float] = []
@@ -43,7 +44,10 @@ public final class LSTM: Layer {
   /// Whether the last forward pass kept every step (training), as `backward` needs.
   private var keptSteps = false
   // Backward buffers.
+  /// Gate gradients dz of the steps `backward` is working on: `[chunkSteps·N, 4H]`.
   private var gateGradients: [Float] = []
+  /// dz summed over steps, for a repeated input: `[N, 4H]`.
+  private var repeatedGateGradients: [Float] = []
   private var hiddenGradient: [Float] = []
   private var cellGradient: [Float] = []
   /// Uᵀ `[4H, H]` and Wᵀ `[4H, D]`, so dh₋₁ = dz·Uᵀ and dx = dz·Wᵀ are products with B's rows
@@ -95,8 +99,7 @@ public final class LSTM: Layer {
     let h = units
     let g4 = 4 * units
     // Training keeps every step for backpropagation. Inference keeps one step of gates and two of
-    // cell states (the current and the previous), so they stay in cache; the input is then
-    // projected step by step.
+    // cell states (the current and the previous), so they stay in cache.
     let keepsSteps = mode.training
     keptSteps = keepsSteps
     let gateStride = keepsSteps ? batch * g4 : 0
@@ -111,43 +114,52 @@ public final class LSTM: Layer {
     let hiddenSlot = { (t: Int) in keepsHidden ? t * batch * h : 0 }
     hidden.prepare((keepsHidden ? steps : 1) * batch * h)
 
-    // Input projection b + (rows, D)·(D, 4H) for `rows` input rows from `row`.
-    func project(rows: Int, from row: Int, into z: UnsafeMutablePointer<Float>) {
-      x.data.withUnsafeBufferPointer { xs in
-        SmallProduct.multiply(
-          m: rows, n: g4, k: inputSize, a: xs.baseAddress! + row * inputSize, lda: inputSize, b: kernel.value, ldb: g4,
-          plus: bias.value, addendStride: 0, c: z, ldc: g4)
-      }
-    }
+    // A repeated input's projection x·W + b, once per window: `[N, 4H]`.
     if x.isRepeated {
-      projection.withUnsafeMutableBufferPointer { project(rows: batch, from: 0, into: $0.baseAddress!) }
-    } else if keepsSteps {
-      gates.withUnsafeMutableBufferPointer { project(rows: x.rows, from: 0, into: $0.baseAddress!) }
+      x.data.withUnsafeBufferPointer { xs in
+        projection.withUnsafeMutableBufferPointer { zx in
+          SmallProduct.multiply(
+            m: batch, n: g4, k: inputSize, a: xs.baseAddress!, lda: inputSize, b: kernel.value, ldb: g4,
+            plus: bias.value, addendStride: 0, c: zx.baseAddress!, ldc: g4)
+        }
+      }
     }
 
     let act = activation.cellActivation
-    projection.withUnsafeBufferPointer { zx in
-      gates.withUnsafeMutableBufferPointer { gatesBuffer in
-        cells.withUnsafeMutableBufferPointer { cellBuffer in
-          activatedCells.withUnsafeMutableBufferPointer { actBuffer in
-            hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
-              recurrentKernel.value.withUnsafeBufferPointer { u in
-                for t in 0..<steps {
-                  // z = x·W + b (projected) + h₋₁·U.
-                  let z = gatesBuffer.baseAddress! + t * gateStride
-                  if !keepsSteps && !x.isRepeated { project(rows: batch, from: t * batch, into: z) }
-                  let projected = x.isRepeated ? zx.baseAddress! : UnsafePointer(z)
-                  if t > 0 {
-                    SmallProduct.multiply(
-                      m: batch, n: g4, k: h, a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h,
-                      b: u.baseAddress!, ldb: g4, plus: projected, addendStride: g4, c: z, ldc: g4)
-                  } else if x.isRepeated {
-                    z.update(from: projected, count: batch * g4)
+    x.data.withUnsafeBufferPointer { xs in
+      kernel.value.withUnsafeBufferPointer { w in
+        recurrentKernel.value.withUnsafeBufferPointer { u in
+          bias.value.withUnsafeBufferPointer { b in
+            projection.withUnsafeBufferPointer { zx in
+              gates.withUnsafeMutableBufferPointer { gatesBuffer in
+                cells.withUnsafeMutableBufferPointer { cellBuffer in
+                  activatedCells.withUnsafeMutableBufferPointer { actBuffer in
+                    hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+                      for t in 0..<steps {
+                        // z = b + x·W + h₋₁·U in one product (h₋₁ = 0 at t = 0), or, for a
+                        // repeated input, the projection + h₋₁·U.
+                        let z = gatesBuffer.baseAddress! + t * gateStride
+                        let input =
+                          x.isRepeated
+                          ? SmallProduct.Term.none
+                          : SmallProduct.Term(
+                            a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w.baseAddress!, ldb: g4, k: inputSize)
+                        let recurrent =
+                          t > 0
+                          ? SmallProduct.Term(
+                            a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h, b: u.baseAddress!, ldb: g4, k: h)
+                          : SmallProduct.Term.none
+                        SmallProduct.multiplySum(
+                          m: batch, n: g4, input, recurrent, plus: x.isRepeated ? zx.baseAddress! : b.baseAddress!,
+                          addendStride: x.isRepeated ? g4 : 0, c: z, ldc: g4)
+                        let previous = t > 0 ? UnsafePointer(cellBuffer.baseAddress! + cellSlot(t - 1)) : nil
+                        seismo_lstm_cell_forward(
+                          z, previous, cellBuffer.baseAddress! + cellSlot(t),
+                          keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
+                          hiddenBuffer.baseAddress! + hiddenSlot(t), batch, h, act)
+                      }
+                    }
                   }
-                  let previous = t > 0 ? UnsafePointer(cellBuffer.baseAddress! + cellSlot(t - 1)) : nil
-                  seismo_lstm_cell_forward(
-                    z, previous, cellBuffer.baseAddress! + cellSlot(t), keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
-                    hiddenBuffer.baseAddress! + hiddenSlot(t), batch, h, act)
                 }
               }
             }
@@ -170,36 +182,51 @@ public final class LSTM: Layer {
     let g4 = 4 * units
     precondition(dy.features == h && dy.batch == batch && dy.steps == (returnSequences ? steps : 1))
     precondition(keptSteps, "LSTM.backward needs a forward pass in training mode")
-    gateGradients.prepare(steps * batch * g4)
+    let span = Self.chunkSteps(batch: batch)
+    gateGradients.prepare(span * batch * g4)
+    if x.isRepeated { repeatedGateGradients.prepare(batch * g4, zero: true) }
     hiddenGradient.prepare(batch * h, zero: true)
     cellGradient.prepare(batch * h, zero: true)
     recurrentKernelTransposed.prepare(g4 * h)
     recurrentKernelTransposed.withUnsafeMutableBufferPointer { uT in
       BLAS.transpose(recurrentKernel.value, rows: h, columns: g4, into: uT.baseAddress!)
     }
+    if inputGradient {
+      kernelTransposed.prepare(g4 * inputSize)
+      kernelTransposed.withUnsafeMutableBufferPointer { wT in
+        BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: wT.baseAddress!)
+      }
+    }
+    var dx = [Float](repeating: 0, count: inputGradient ? x.rows * inputSize : 0)
     let act = activation.cellActivation
 
-    gates.withUnsafeBufferPointer { gatesBuffer in
-      cells.withUnsafeBufferPointer { cellBuffer in
-        activatedCells.withUnsafeBufferPointer { actBuffer in
-          gateGradients.withUnsafeMutableBufferPointer { dzBuffer in
-            hiddenGradient.withUnsafeMutableBufferPointer { dhNext in
-              cellGradient.withUnsafeMutableBufferPointer { dcNext in
-                recurrentKernelTransposed.withUnsafeBufferPointer { uT in
-                  dy.data.withUnsafeBufferPointer { dyBuffer in
-                    for t in stride(from: steps - 1, through: 0, by: -1) {
-                      let dz = dzBuffer.baseAddress! + t * batch * g4
-                      let dyStep: UnsafePointer<Float>? =
-                        returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
-                      seismo_lstm_cell_backward(
-                        gatesBuffer.baseAddress! + t * batch * g4,
-                        t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil, actBuffer.baseAddress! + t * batch * h,
-                        dhNext.baseAddress!, dyStep, dcNext.baseAddress!, dz, batch, h, act)
-                      if t > 0 {
-                        // dh₋₁ = dz · Uᵀ
-                        SmallProduct.multiply(
-                          m: batch, n: h, k: g4, a: dz, lda: g4, b: uT.baseAddress!, ldb: h, plus: nil, addendStride: 0,
-                          c: dhNext.baseAddress!, ldc: h)
+    // Steps run backwards in chunks of `span`; each chunk's gate gradients dz go into the
+    // parameter gradients (and dx) while they are still in cache.
+    var end = steps
+    while end > 0 {
+      let chunk = max(0, end - span)..<end
+      gates.withUnsafeBufferPointer { gatesBuffer in
+        cells.withUnsafeBufferPointer { cellBuffer in
+          activatedCells.withUnsafeBufferPointer { actBuffer in
+            gateGradients.withUnsafeMutableBufferPointer { dzBuffer in
+              hiddenGradient.withUnsafeMutableBufferPointer { dhNext in
+                cellGradient.withUnsafeMutableBufferPointer { dcNext in
+                  recurrentKernelTransposed.withUnsafeBufferPointer { uT in
+                    dy.data.withUnsafeBufferPointer { dyBuffer in
+                      for t in chunk.reversed() {
+                        let dz = dzBuffer.baseAddress! + (t - chunk.lowerBound) * batch * g4
+                        let dyStep: UnsafePointer<Float>? =
+                          returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
+                        seismo_lstm_cell_backward(
+                          gatesBuffer.baseAddress! + t * batch * g4,
+                          t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil, actBuffer.baseAddress! + t * batch * h,
+                          dhNext.baseAddress!, dyStep, dcNext.baseAddress!, dz, batch, h, act)
+                        if t > 0 {
+                          // dh₋₁ = dz · Uᵀ
+                          SmallProduct.multiply(
+                            m: batch, n: h, k: g4, a: dz, lda: g4, b: uT.baseAddress!, ldb: h, plus: nil, addendStride: 0,
+                            c: dhNext.baseAddress!, ldc: h)
+                        }
                       }
                     }
                   }
@@ -209,47 +236,74 @@ public final class LSTM: Layer {
           }
         }
       }
+      accumulateChunkGradients(chunk, of: x, into: &dx)
+      end = chunk.lowerBound
     }
-
-    // Parameter gradients, each one product over all steps.
-    let stepRows = batch
-    var dx = [Float](repeating: 0, count: inputGradient ? x.rows * inputSize : 0)
-    gateGradients.withUnsafeMutableBufferPointer { dz in
-      // dU += h[0..T-2]ᵀ · dz[1..T-1]
-      if steps > 1 {
-        hidden.withUnsafeBufferPointer { hs in
-          gradients[1].withUnsafeMutableBufferPointer { dU in
-            SmallProduct.multiply(
-              transA: true, m: h, n: g4, k: (steps - 1) * stepRows, a: hs.baseAddress!, lda: h,
-              b: dz.baseAddress! + stepRows * g4, ldb: g4, plus: dU.baseAddress!, addendStride: g4, c: dU.baseAddress!,
-              ldc: g4)
-          }
-        }
-      }
-      // A repeated input saw the same x at every step: sum dz over steps first.
-      let rows = x.rows
-      if x.isRepeated, steps > 1 {
-        seismo_add_rows(dz.baseAddress!, dz.baseAddress! + batch * g4, steps - 1, batch * g4)
-      }
-      gradients[0].withUnsafeMutableBufferPointer { dW in
-        SmallProduct.multiply(
-          transA: true, m: inputSize, n: g4, k: rows, a: x.data, lda: inputSize, b: dz.baseAddress!, ldb: g4,
-          plus: dW.baseAddress!, addendStride: g4, c: dW.baseAddress!, ldc: g4)
-      }
-      gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz.baseAddress!, rows, g4) }
-      guard inputGradient else { return }
-      kernelTransposed.prepare(g4 * inputSize)
-      kernelTransposed.withUnsafeMutableBufferPointer { wT in
-        BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: wT.baseAddress!)
-        dx.withUnsafeMutableBufferPointer { dxBuffer in
-          SmallProduct.multiply(
-            m: rows, n: inputSize, k: g4, a: dz.baseAddress!, lda: g4, b: wT.baseAddress!, ldb: inputSize, plus: nil,
-            addendStride: 0, c: dxBuffer.baseAddress!, ldc: inputSize)
-        }
+    if x.isRepeated {
+      // A repeated input saw the same x at every step: its gradients use dz summed over steps.
+      repeatedGateGradients.withUnsafeBufferPointer { dzSum in
+        inputGradients(dz: dzSum.baseAddress!, rows: 0..<batch, of: x, into: &dx)
       }
     }
     guard inputGradient else { return nil }
     // For a repeated input the gradient is w.r.t. the one vector that was repeated: [1, N, D].
     return TimeMajorTensor(steps: x.isRepeated ? 1 : steps, batch: batch, features: inputSize, data: dx)
+  }
+
+  /// Steps whose gate gradients `backward` keeps at once: `SmallProduct.passRows` rows (at
+  /// least one step), so each parameter-gradient product runs as one full pass of the kernel.
+  static func chunkSteps(batch: Int) -> Int { max(1, SmallProduct.passRows / max(batch, 1)) }
+
+  /// Adds the gradients of steps `chunk`, whose gate gradients are in `gateGradients`, to dU and
+  /// db, and to dW and dx, or, for a repeated input, to the summed gate gradients.
+  private func accumulateChunkGradients(_ chunk: Range<Int>, of x: TimeMajorTensor, into dx: inout [Float]) {
+    let batch = x.batch
+    let h = units
+    let g4 = 4 * units
+    gateGradients.withUnsafeBufferPointer { dzBuffer in
+      let dz = dzBuffer.baseAddress!
+      let rows = chunk.count * batch
+      // dU += h[t-1]ᵀ · dz[t] for the chunk's steps t ≥ 1.
+      let first = max(chunk.lowerBound, 1)
+      if first < chunk.upperBound {
+        hidden.withUnsafeBufferPointer { hs in
+          gradients[1].withUnsafeMutableBufferPointer { dU in
+            SmallProduct.multiply(
+              transA: true, m: h, n: g4, k: (chunk.upperBound - first) * batch, a: hs.baseAddress! + (first - 1) * batch * h,
+              lda: h, b: dz + (first - chunk.lowerBound) * batch * g4, ldb: g4, plus: dU.baseAddress!, addendStride: g4,
+              c: dU.baseAddress!, ldc: g4)
+          }
+        }
+      }
+      gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz, rows, g4) }
+      if x.isRepeated {
+        repeatedGateGradients.withUnsafeMutableBufferPointer { dzSum in
+          seismo_add_rows(dzSum.baseAddress!, dz, chunk.count, batch * g4)
+        }
+      } else {
+        inputGradients(dz: dz, rows: chunk.lowerBound * batch..<chunk.upperBound * batch, of: x, into: &dx)
+      }
+    }
+  }
+
+  /// dW += xᵀ · dz and, unless `dx` is empty, dx = dz · Wᵀ (`Wᵀ` in `kernelTransposed`), for
+  /// the stored input rows `rows`: dz `[rows.count, 4H]`, x and dx `[x.rows, D]`.
+  private func inputGradients(dz: UnsafePointer<Float>, rows: Range<Int>, of x: TimeMajorTensor, into dx: inout [Float]) {
+    let g4 = 4 * units
+    x.data.withUnsafeBufferPointer { xs in
+      gradients[0].withUnsafeMutableBufferPointer { dW in
+        SmallProduct.multiply(
+          transA: true, m: inputSize, n: g4, k: rows.count, a: xs.baseAddress! + rows.lowerBound * inputSize, lda: inputSize,
+          b: dz, ldb: g4, plus: dW.baseAddress!, addendStride: g4, c: dW.baseAddress!, ldc: g4)
+      }
+    }
+    guard !dx.isEmpty else { return }
+    kernelTransposed.withUnsafeBufferPointer { wT in
+      dx.withUnsafeMutableBufferPointer { dxBuffer in
+        SmallProduct.multiply(
+          m: rows.count, n: inputSize, k: g4, a: dz, lda: g4, b: wT.baseAddress!, ldb: inputSize, plus: nil,
+          addendStride: 0, c: dxBuffer.baseAddress! + rows.lowerBound * inputSize, ldc: inputSize)
+      }
+    }
   }
 }
