@@ -166,3 +166,30 @@ import Testing
     }
   }
 }
+
+/// `AlignedFloats` starts on a cache line at every size it grows to, zeroes on request, copies
+/// exactly; `paddedStride` rounds to whole 16-float vectors; a padded transpose leaves each row
+/// where its stride says.
+@Suite struct AlignedFloatsTests {
+  @Test func startsOnACacheLine() {
+    let buffer = AlignedFloats()
+    for count in [1, 3, 200, 17, 4096, 100_003] {
+      buffer.prepare(count, zero: true)
+      #expect(Int(bitPattern: buffer.base) % 64 == 0, "\(count) floats")
+      #expect(buffer.count == count)
+      #expect((0..<count).allSatisfy { buffer.base[$0] == 0 })
+    }
+    let values: [Float] = [1, -2, 3.5, 4]
+    buffer.copy(values)
+    #expect(buffer.count == 4 && Array(UnsafeBufferPointer(start: buffer.base, count: 4)) == values)
+    #expect([1, 16, 17, 50, 64, 100].map(AlignedFloats.paddedStride) == [16, 16, 32, 64, 64, 112])
+  }
+
+  @Test func paddedTranspose() {
+    let a: [Float] = [1, 2, 3, 4, 5, 6]  // 2×3
+    var b = [Float](repeating: -1, count: 3 * 16)
+    BLAS.transpose(a, rows: 2, columns: 3, into: &b, ldb: 16)
+    #expect((0..<3).map { Array(b[$0 * 16..<$0 * 16 + 2]) } == [[1, 4], [2, 5], [3, 6]])
+    #expect(b[2] == -1 && b[16 + 2] == -1)
+  }
+}

@@ -30,30 +30,34 @@ public final class LSTM: Layer {
   public var parameters: [Parameter] { [kernel, recurrentKernel, bias] }
   public var gradients: [[Float]]
 
-  // Forward caches, time-major.
+  // Forward caches, time-major. The product kernel's B operands (the weights, dz and the
+  // transposes) and the gates it writes are `AlignedFloats`.
   private var input = TimeMajorTensor.empty
+  /// W `[D, 4H]` and U `[H, 4H]`, copied at each forward pass.
+  private let kernelCopy = AlignedFloats()
+  private let recurrentKernelCopy = AlignedFloats()
   /// Input projection x·W + b of a repeated input: `[N, 4H]`.
-  private var projection: [Float] = []
+  private let projection = AlignedFloats()
   /// Pre-activations, then activated gates i, f, g, o, per step: `[L·N, 4H]`.
-  private var gates: [Float] = []
+  private let gates = AlignedFloats()
   /// Cell states and act(cell) per step: `[L·N, H]`.
-  private var cells: [Float] = []
-  private var activatedCells: [Float] = []
+  private let cells = AlignedFloats()
+  private let activatedCells = AlignedFloats()
   /// Hidden states per step: `[L·N, H]`.
   private var hidden: [Float] = []
   /// Whether the last forward pass kept every step (training), as `backward` needs.
   private var keptSteps = false
   // Backward buffers.
   /// Gate gradients dz of the steps `backward` is working on: `[chunkSteps·N, 4H]`.
-  private var gateGradients: [Float] = []
+  private let gateGradients = AlignedFloats()
   /// dz summed over steps, for a repeated input: `[N, 4H]`.
   private var repeatedGateGradients: [Float] = []
-  private var hiddenGradient: [Float] = []
-  private var cellGradient: [Float] = []
-  /// Uᵀ `[4H, H]` and Wᵀ `[4H, D]`, so dh₋₁ = dz·Uᵀ and dx = dz·Wᵀ are products with B's rows
-  /// contiguous, as `SmallProduct` needs.
-  private var recurrentKernelTransposed: [Float] = []
-  private var kernelTransposed: [Float] = []
+  private let hiddenGradient = AlignedFloats()
+  private let cellGradient = AlignedFloats()
+  /// Uᵀ `[4H, H]` and Wᵀ `[4H, D]`, rows padded to whole vectors (`AlignedFloats.paddedStride`),
+  /// so dh₋₁ = dz·Uᵀ and dx = dz·Wᵀ are products with B's rows contiguous and aligned.
+  private let recurrentKernelTransposed = AlignedFloats()
+  private let kernelTransposed = AlignedFloats()
 
   /// Creates the layer with Keras's default initialisation: glorot-uniform kernel, orthogonal
   /// recurrent kernel, zero bias except the forget gate's, which is 1.
@@ -104,7 +108,6 @@ public final class LSTM: Layer {
     keptSteps = keepsSteps
     let gateStride = keepsSteps ? batch * g4 : 0
     gates.prepare((keepsSteps ? steps : 1) * batch * g4)
-    if x.isRepeated { projection.prepare(batch * g4) }
     let cellSlot = { (t: Int) in (keepsSteps ? t : t % 2) * batch * h }
     cells.prepare((keepsSteps ? steps : 2) * batch * h)
     activatedCells.prepare(keepsSteps ? steps * batch * h : 0)
@@ -113,56 +116,44 @@ public final class LSTM: Layer {
     let keepsHidden = keepsSteps || returnSequences
     let hiddenSlot = { (t: Int) in keepsHidden ? t * batch * h : 0 }
     hidden.prepare((keepsHidden ? steps : 1) * batch * h)
+    kernelCopy.copy(kernel.value)
+    recurrentKernelCopy.copy(recurrentKernel.value)
+    let w = kernelCopy.base
+    let u = recurrentKernelCopy.base
 
     // A repeated input's projection x·W + b, once per window: `[N, 4H]`.
     if x.isRepeated {
+      projection.prepare(batch * g4)
       x.data.withUnsafeBufferPointer { xs in
-        projection.withUnsafeMutableBufferPointer { zx in
-          SmallProduct.multiply(
-            m: batch, n: g4, k: inputSize, a: xs.baseAddress!, lda: inputSize, b: kernel.value, ldb: g4,
-            plus: bias.value, addendStride: 0, c: zx.baseAddress!, ldc: g4)
-        }
+        SmallProduct.multiply(
+          m: batch, n: g4, k: inputSize, a: xs.baseAddress!, lda: inputSize, b: w, ldb: g4, plus: bias.value,
+          addendStride: 0, c: projection.base, ldc: g4)
       }
     }
 
     let act = activation.cellActivation
     x.data.withUnsafeBufferPointer { xs in
-      kernel.value.withUnsafeBufferPointer { w in
-        recurrentKernel.value.withUnsafeBufferPointer { u in
-          bias.value.withUnsafeBufferPointer { b in
-            projection.withUnsafeBufferPointer { zx in
-              gates.withUnsafeMutableBufferPointer { gatesBuffer in
-                cells.withUnsafeMutableBufferPointer { cellBuffer in
-                  activatedCells.withUnsafeMutableBufferPointer { actBuffer in
-                    hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
-                      for t in 0..<steps {
-                        // z = b + x·W + h₋₁·U in one product (h₋₁ = 0 at t = 0), or, for a
-                        // repeated input, the projection + h₋₁·U.
-                        let z = gatesBuffer.baseAddress! + t * gateStride
-                        let input =
-                          x.isRepeated
-                          ? SmallProduct.Term.none
-                          : SmallProduct.Term(
-                            a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w.baseAddress!, ldb: g4, k: inputSize)
-                        let recurrent =
-                          t > 0
-                          ? SmallProduct.Term(
-                            a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h, b: u.baseAddress!, ldb: g4, k: h)
-                          : SmallProduct.Term.none
-                        SmallProduct.multiplySum(
-                          m: batch, n: g4, input, recurrent, plus: x.isRepeated ? zx.baseAddress! : b.baseAddress!,
-                          addendStride: x.isRepeated ? g4 : 0, c: z, ldc: g4)
-                        let previous = t > 0 ? UnsafePointer(cellBuffer.baseAddress! + cellSlot(t - 1)) : nil
-                        seismo_lstm_cell_forward(
-                          z, previous, cellBuffer.baseAddress! + cellSlot(t),
-                          keepsSteps ? actBuffer.baseAddress! + t * batch * h : nil,
-                          hiddenBuffer.baseAddress! + hiddenSlot(t), batch, h, act)
-                      }
-                    }
-                  }
-                }
-              }
-            }
+      bias.value.withUnsafeBufferPointer { b in
+        hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+          for t in 0..<steps {
+            // z = b + x·W + h₋₁·U in one product (h₋₁ = 0 at t = 0), or, for a repeated
+            // input, the projection + h₋₁·U.
+            let z = gates.base + t * gateStride
+            let input =
+              x.isRepeated
+              ? SmallProduct.Term.none
+              : SmallProduct.Term(a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w, ldb: g4, k: inputSize)
+            let recurrent =
+              t > 0
+              ? SmallProduct.Term(a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h, b: u, ldb: g4, k: h)
+              : SmallProduct.Term.none
+            SmallProduct.multiplySum(
+              m: batch, n: g4, input, recurrent, plus: x.isRepeated ? UnsafePointer(projection.base) : b.baseAddress!,
+              addendStride: x.isRepeated ? g4 : 0, c: z, ldc: g4)
+            let previous = t > 0 ? UnsafePointer(cells.base + cellSlot(t - 1)) : nil
+            seismo_lstm_cell_forward(
+              z, previous, cells.base + cellSlot(t), keepsSteps ? activatedCells.base + t * batch * h : nil,
+              hiddenBuffer.baseAddress! + hiddenSlot(t), batch, h, act)
           }
         }
       }
@@ -187,15 +178,13 @@ public final class LSTM: Layer {
     if x.isRepeated { repeatedGateGradients.prepare(batch * g4, zero: true) }
     hiddenGradient.prepare(batch * h, zero: true)
     cellGradient.prepare(batch * h, zero: true)
-    recurrentKernelTransposed.prepare(g4 * h)
-    recurrentKernelTransposed.withUnsafeMutableBufferPointer { uT in
-      BLAS.transpose(recurrentKernel.value, rows: h, columns: g4, into: uT.baseAddress!)
-    }
+    let uTStride = AlignedFloats.paddedStride(h)
+    recurrentKernelTransposed.prepare(g4 * uTStride)
+    BLAS.transpose(recurrentKernel.value, rows: h, columns: g4, into: recurrentKernelTransposed.base, ldb: uTStride)
     if inputGradient {
-      kernelTransposed.prepare(g4 * inputSize)
-      kernelTransposed.withUnsafeMutableBufferPointer { wT in
-        BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: wT.baseAddress!)
-      }
+      kernelTransposed.prepare(g4 * AlignedFloats.paddedStride(inputSize))
+      BLAS.transpose(
+        kernel.value, rows: inputSize, columns: g4, into: kernelTransposed.base, ldb: AlignedFloats.paddedStride(inputSize))
     }
     var dx = [Float](repeating: 0, count: inputGradient ? x.rows * inputSize : 0)
     let act = activation.cellActivation
@@ -205,34 +194,19 @@ public final class LSTM: Layer {
     var end = steps
     while end > 0 {
       let chunk = max(0, end - span)..<end
-      gates.withUnsafeBufferPointer { gatesBuffer in
-        cells.withUnsafeBufferPointer { cellBuffer in
-          activatedCells.withUnsafeBufferPointer { actBuffer in
-            gateGradients.withUnsafeMutableBufferPointer { dzBuffer in
-              hiddenGradient.withUnsafeMutableBufferPointer { dhNext in
-                cellGradient.withUnsafeMutableBufferPointer { dcNext in
-                  recurrentKernelTransposed.withUnsafeBufferPointer { uT in
-                    dy.data.withUnsafeBufferPointer { dyBuffer in
-                      for t in chunk.reversed() {
-                        let dz = dzBuffer.baseAddress! + (t - chunk.lowerBound) * batch * g4
-                        let dyStep: UnsafePointer<Float>? =
-                          returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
-                        seismo_lstm_cell_backward(
-                          gatesBuffer.baseAddress! + t * batch * g4,
-                          t > 0 ? cellBuffer.baseAddress! + (t - 1) * batch * h : nil, actBuffer.baseAddress! + t * batch * h,
-                          dhNext.baseAddress!, dyStep, dcNext.baseAddress!, dz, batch, h, act)
-                        if t > 0 {
-                          // dh₋₁ = dz · Uᵀ
-                          SmallProduct.multiply(
-                            m: batch, n: h, k: g4, a: dz, lda: g4, b: uT.baseAddress!, ldb: h, plus: nil, addendStride: 0,
-                            c: dhNext.baseAddress!, ldc: h)
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
+      dy.data.withUnsafeBufferPointer { dyBuffer in
+        for t in chunk.reversed() {
+          let dz = gateGradients.base + (t - chunk.lowerBound) * batch * g4
+          let dyStep: UnsafePointer<Float>? =
+            returnSequences ? dyBuffer.baseAddress! + t * batch * h : (t == steps - 1 ? dyBuffer.baseAddress! : nil)
+          seismo_lstm_cell_backward(
+            gates.base + t * batch * g4, t > 0 ? cells.base + (t - 1) * batch * h : nil, activatedCells.base + t * batch * h,
+            hiddenGradient.base, dyStep, cellGradient.base, dz, batch, h, act)
+          if t > 0 {
+            // dh₋₁ = dz · Uᵀ
+            SmallProduct.multiply(
+              m: batch, n: h, k: g4, a: dz, lda: g4, b: recurrentKernelTransposed.base, ldb: uTStride, plus: nil,
+              addendStride: 0, c: hiddenGradient.base, ldc: h)
           }
         }
       }
@@ -260,29 +234,27 @@ public final class LSTM: Layer {
     let batch = x.batch
     let h = units
     let g4 = 4 * units
-    gateGradients.withUnsafeBufferPointer { dzBuffer in
-      let dz = dzBuffer.baseAddress!
-      let rows = chunk.count * batch
-      // dU += h[t-1]ᵀ · dz[t] for the chunk's steps t ≥ 1.
-      let first = max(chunk.lowerBound, 1)
-      if first < chunk.upperBound {
-        hidden.withUnsafeBufferPointer { hs in
-          gradients[1].withUnsafeMutableBufferPointer { dU in
-            SmallProduct.multiply(
-              transA: true, m: h, n: g4, k: (chunk.upperBound - first) * batch, a: hs.baseAddress! + (first - 1) * batch * h,
-              lda: h, b: dz + (first - chunk.lowerBound) * batch * g4, ldb: g4, plus: dU.baseAddress!, addendStride: g4,
-              c: dU.baseAddress!, ldc: g4)
-          }
+    let dz = UnsafePointer(gateGradients.base)
+    let rows = chunk.count * batch
+    // dU += h[t-1]ᵀ · dz[t] for the chunk's steps t ≥ 1.
+    let first = max(chunk.lowerBound, 1)
+    if first < chunk.upperBound {
+      hidden.withUnsafeBufferPointer { hs in
+        gradients[1].withUnsafeMutableBufferPointer { dU in
+          SmallProduct.multiply(
+            transA: true, m: h, n: g4, k: (chunk.upperBound - first) * batch, a: hs.baseAddress! + (first - 1) * batch * h,
+            lda: h, b: dz + (first - chunk.lowerBound) * batch * g4, ldb: g4, plus: dU.baseAddress!, addendStride: g4,
+            c: dU.baseAddress!, ldc: g4)
         }
       }
-      gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz, rows, g4) }
-      if x.isRepeated {
-        repeatedGateGradients.withUnsafeMutableBufferPointer { dzSum in
-          seismo_add_rows(dzSum.baseAddress!, dz, chunk.count, batch * g4)
-        }
-      } else {
-        inputGradients(dz: dz, rows: chunk.lowerBound * batch..<chunk.upperBound * batch, of: x, into: &dx)
+    }
+    gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz, rows, g4) }
+    if x.isRepeated {
+      repeatedGateGradients.withUnsafeMutableBufferPointer { dzSum in
+        seismo_add_rows(dzSum.baseAddress!, dz, chunk.count, batch * g4)
       }
+    } else {
+      inputGradients(dz: dz, rows: chunk.lowerBound * batch..<chunk.upperBound * batch, of: x, into: &dx)
     }
   }
 
@@ -298,12 +270,11 @@ public final class LSTM: Layer {
       }
     }
     guard !dx.isEmpty else { return }
-    kernelTransposed.withUnsafeBufferPointer { wT in
-      dx.withUnsafeMutableBufferPointer { dxBuffer in
-        SmallProduct.multiply(
-          m: rows.count, n: inputSize, k: g4, a: dz, lda: g4, b: wT.baseAddress!, ldb: inputSize, plus: nil,
-          addendStride: 0, c: dxBuffer.baseAddress! + rows.lowerBound * inputSize, ldc: inputSize)
-      }
+    dx.withUnsafeMutableBufferPointer { dxBuffer in
+      SmallProduct.multiply(
+        m: rows.count, n: inputSize, k: g4, a: dz, lda: g4, b: kernelTransposed.base,
+        ldb: AlignedFloats.paddedStride(inputSize), plus: nil, addendStride: 0,
+        c: dxBuffer.baseAddress! + rows.lowerBound * inputSize, ldc: inputSize)
     }
   }
 }
