@@ -168,7 +168,7 @@ import Testing
 }
 
 /// `AlignedFloats` starts on a cache line at every size it grows to, zeroes on request, copies
-/// exactly; `paddedStride` rounds to whole 16-float vectors; a padded transpose leaves each row
+/// rows to their padded places; `paddedStride` rounds to whole 16-float vectors; a padded transpose leaves each row
 /// where its stride says.
 @Suite struct AlignedFloatsTests {
   @Test func startsOnACacheLine() {
@@ -179,9 +179,11 @@ import Testing
       #expect(buffer.count == count)
       #expect((0..<count).allSatisfy { buffer.base[$0] == 0 })
     }
-    let values: [Float] = [1, -2, 3.5, 4]
-    buffer.copy(values)
-    #expect(buffer.count == 4 && Array(UnsafeBufferPointer(start: buffer.base, count: 4)) == values)
+    let values: [Float] = [1, -2, 3.5, 4, 5, 6]
+    buffer.copy(values, columns: 3, stride: 16)
+    #expect(buffer.count == 32 && Int(bitPattern: buffer.base) % 64 == 0)
+    #expect(Array(UnsafeBufferPointer(start: buffer.base, count: 3)) == [1, -2, 3.5])
+    #expect(Array(UnsafeBufferPointer(start: buffer.base + 16, count: 3)) == [4, 5, 6])
     #expect([1, 16, 17, 50, 64, 100].map(AlignedFloats.paddedStride) == [16, 16, 32, 64, 64, 112])
   }
 

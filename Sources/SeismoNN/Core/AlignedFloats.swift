@@ -33,13 +33,17 @@ final class AlignedFloats {
     if zero { base.update(repeating: 0, count: count) }
   }
 
-  /// Makes this buffer a copy of `values`.
-  func copy(_ values: [Float]) {
-    prepare(values.count)
-    values.withUnsafeBufferPointer { if let from = $0.baseAddress { base.update(from: from, count: values.count) } }
+  /// Makes this buffer a copy of the row-major matrix `values` with `columns` columns, each row
+  /// starting `stride` floats after the one before (the padding is left unspecified).
+  func copy(_ values: [Float], columns: Int, stride: Int) {
+    let rows = values.count / max(columns, 1)
+    prepare(rows * stride)
+    values.withUnsafeBufferPointer { from in
+      for r in 0..<rows { (base + r * stride).update(from: from.baseAddress! + r * columns, count: columns) }
+    }
   }
 
   /// `columns` rounded up to a whole number of 16-float vectors: a row stride that keeps every
-  /// row of an aligned matrix aligned.
+  /// row of an aligned matrix aligned (200 floats, a units-50 LSTM's gates, become 208).
   static func paddedStride(_ columns: Int) -> Int { (columns + 15) / 16 * 16 }
 }

@@ -33,7 +33,7 @@ public final class LSTM: Layer {
   // Forward caches, time-major. The product kernel's B operands (the weights, dz and the
   // transposes) and the gates it writes are `AlignedFloats`.
   private var input = TimeMajorTensor.empty
-  /// W `[D, 4H]` and U `[H, 4H]`, copied at each forward pass.
+  /// W `[D, 4H]` and U `[H, 4H]`, copied at each forward pass with rows padded to whole vectors.
   private let kernelCopy = AlignedFloats()
   private let recurrentKernelCopy = AlignedFloats()
   /// Input projection x·W + b of a repeated input: `[N, 4H]`.
@@ -116,8 +116,9 @@ public final class LSTM: Layer {
     let keepsHidden = keepsSteps || returnSequences
     let hiddenSlot = { (t: Int) in keepsHidden ? t * batch * h : 0 }
     hidden.prepare((keepsHidden ? steps : 1) * batch * h)
-    kernelCopy.copy(kernel.value)
-    recurrentKernelCopy.copy(recurrentKernel.value)
+    let weightStride = AlignedFloats.paddedStride(g4)
+    kernelCopy.copy(kernel.value, columns: g4, stride: weightStride)
+    recurrentKernelCopy.copy(recurrentKernel.value, columns: g4, stride: weightStride)
     let w = kernelCopy.base
     let u = recurrentKernelCopy.base
 
@@ -126,7 +127,7 @@ public final class LSTM: Layer {
       projection.prepare(batch * g4)
       x.data.withUnsafeBufferPointer { xs in
         SmallProduct.multiply(
-          m: batch, n: g4, k: inputSize, a: xs.baseAddress!, lda: inputSize, b: w, ldb: g4, plus: bias.value,
+          m: batch, n: g4, k: inputSize, a: xs.baseAddress!, lda: inputSize, b: w, ldb: weightStride, plus: bias.value,
           addendStride: 0, c: projection.base, ldc: g4)
       }
     }
@@ -142,10 +143,10 @@ public final class LSTM: Layer {
             let input =
               x.isRepeated
               ? SmallProduct.Term.none
-              : SmallProduct.Term(a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w, ldb: g4, k: inputSize)
+              : SmallProduct.Term(a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w, ldb: weightStride, k: inputSize)
             let recurrent =
               t > 0
-              ? SmallProduct.Term(a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h, b: u, ldb: g4, k: h)
+              ? SmallProduct.Term(a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h, b: u, ldb: weightStride, k: h)
               : SmallProduct.Term.none
             SmallProduct.multiplySum(
               m: batch, n: g4, input, recurrent, plus: x.isRepeated ? UnsafePointer(projection.base) : b.baseAddress!,
