@@ -1,6 +1,10 @@
 #include "seismo_kernels.h"
 #include "dispatch.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
 // A multiply followed by an add in one expression is one fused multiply-add where the instruction
 // set has them (AVX2, AVX-512: the same bits on both) and two operations on the baseline, whose
 // results differ by an ulp or so. Fusing cuts the cell step's operations by a third.
@@ -201,4 +205,25 @@ void seismo_adam_update(float *restrict weights, float *restrict m, float *restr
     // The elementwise builtin is sqrtf without errno, so the loop vectorises.
     weights[k] -= alpha * m[k] / (__builtin_elementwise_sqrt(v[k]) + epsilon);
   }
+}
+
+// MXCSR bits: flush to zero (15) and denormals are zero (6).
+#define FLUSH_SUBNORMALS 0x8040u
+
+unsigned int seismo_flush_subnormals(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  const unsigned int mode = _mm_getcsr();
+  _mm_setcsr(mode | FLUSH_SUBNORMALS);
+  return mode;
+#else
+  return 0;
+#endif
+}
+
+void seismo_restore_float_mode(unsigned int mode) {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_setcsr(mode);
+#else
+  (void)mode;
+#endif
 }

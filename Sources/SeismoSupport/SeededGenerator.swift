@@ -6,7 +6,7 @@ import Foundation
 /// importance, the demo market) draws from one of these, so the same seed gives the same result
 /// on every machine.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-  private var state: (UInt64, UInt64, UInt64, UInt64)
+  @usableFromInline var state: (UInt64, UInt64, UInt64, UInt64)
 
   public init(seed: UInt64) {
     var s = seed
@@ -20,6 +20,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     state = (splitMix(), splitMix(), splitMix(), splitMix())
   }
 
+  /// Inlinable, so a caller in another module (dropout draws one per two elements) does not pay
+  /// a call per draw.
+  @inlinable
   public mutating func next() -> UInt64 {
     let result = rotl(state.1 &* 5, 7) &* 9
     let t = state.1 << 17
@@ -45,5 +48,5 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
   }
 
-  private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  @usableFromInline func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }

@@ -195,3 +195,26 @@ import Testing
     #expect(b[2] == -1 && b[16 + 2] == -1)
   }
 }
+
+/// Inside `withSubnormalsFlushed` a kernel's subnormal results become zero (and subnormal
+/// inputs count as zero); outside, and after it, they do not.
+@Suite struct SubnormalFlushTests {
+  #if arch(x86_64) || arch(i386)
+    static let onX86 = true
+  #else
+    static let onX86 = false
+  #endif
+
+  static func sumOfSubnormals() -> Float {
+    var sum: [Float] = [0]
+    let rows: [Float] = [Float.leastNormalMagnitude / 4, Float.leastNormalMagnitude / 8]
+    seismo_add_rows(&sum, rows, 2, 1)
+    return sum[0]
+  }
+
+  @Test(.enabled(if: SubnormalFlushTests.onX86, "flushing is x86's MXCSR")) func flushesOnlyInside() {
+    #expect(Self.sumOfSubnormals() == Float.leastNormalMagnitude * 3 / 8)
+    #expect(withSubnormalsFlushed { Self.sumOfSubnormals() } == 0)
+    #expect(Self.sumOfSubnormals() == Float.leastNormalMagnitude * 3 / 8)
+  }
+}

@@ -143,7 +143,8 @@ public final class LSTM: Layer {
             let input =
               x.isRepeated
               ? SmallProduct.Term.none
-              : SmallProduct.Term(a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w, ldb: weightStride, k: inputSize)
+              : SmallProduct.Term(
+                a: xs.baseAddress! + t * batch * inputSize, lda: inputSize, b: w, ldb: weightStride, k: inputSize)
             let recurrent =
               t > 0
               ? SmallProduct.Term(a: hiddenBuffer.baseAddress! + hiddenSlot(t - 1), lda: h, b: u, ldb: weightStride, k: h)

@@ -109,23 +109,28 @@ public final class Trainer {
     let work = UnsafeTransfer((replicas, losses))
     let (seed, lossFunction) = (options.seed, loss)
     DispatchQueue.concurrentPerform(iterations: shards.count) { s in
-      let (replicas, losses) = work.value
-      let replica = replicas[s]
-      let indices = batch[shards[s]]
-      replica.zeroGradients()
-      var mode = ForwardMode(
-        training: true,
-        random: SeededGenerator(seed: seed ^ (UInt64(epoch) << 40) ^ (UInt64(batchIndex) << 8) ^ UInt64(s)))
-      let output = replica.forward(inputs.gather(indices), mode: &mode)
-      let target = targets.gather(indices)
-      var gradient: [Float] = []
-      losses[s] = lossFunction.evaluate(prediction: output.data, target: target.data, normalizer: normalizer, gradient: &gradient)
-      replica.backward(
-        TimeMajorTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient),
-        inputGradient: false)
+      withSubnormalsFlushed {
+        let (replicas, losses) = work.value
+        let replica = replicas[s]
+        let indices = batch[shards[s]]
+        replica.zeroGradients()
+        var mode = ForwardMode(
+          training: true,
+          random: SeededGenerator(seed: seed ^ (UInt64(epoch) << 40) ^ (UInt64(batchIndex) << 8) ^ UInt64(s)))
+        let output = replica.forward(inputs.gather(indices), mode: &mode)
+        let target = targets.gather(indices)
+        var gradient: [Float] = []
+        losses[s] = lossFunction.evaluate(
+          prediction: output.data, target: target.data, normalizer: normalizer, gradient: &gradient)
+        replica.backward(
+          TimeMajorTensor(steps: output.steps, batch: output.batch, features: output.features, data: gradient),
+          inputGradient: false)
+      }
     }
-    for s in 1..<shards.count { model.accumulateGradients(from: replicas[s]) }
-    optimizer.step(model.parameters, gradients: model.gradients)
+    withSubnormalsFlushed {
+      for s in 1..<shards.count { model.accumulateGradients(from: replicas[s]) }
+      optimizer.step(model.parameters, gradients: model.gradients)
+    }
     return losses.reduce(0, +)
   }
 
@@ -141,11 +146,13 @@ public final class Trainer {
     let next = Atomic(0)
     let work = UnsafeTransfer((replicas, outputs))
     DispatchQueue.concurrentPerform(iterations: min(replicas.count, batches)) { s in
-      let (replicas, outputs) = work.value
-      var mode = ForwardMode.inference()
-      while case let b = next.wrappingAdd(1, ordering: .relaxed).oldValue, b < batches {
-        let x = inputs.gather((b * batchSize)..<min((b + 1) * batchSize, inputs.count))
-        (outputs.baseAddress! + b).initialize(to: replicas[s].forward(x, mode: &mode))
+      withSubnormalsFlushed {
+        let (replicas, outputs) = work.value
+        var mode = ForwardMode.inference()
+        while case let b = next.wrappingAdd(1, ordering: .relaxed).oldValue, b < batches {
+          let x = inputs.gather((b * batchSize)..<min((b + 1) * batchSize, inputs.count))
+          (outputs.baseAddress! + b).initialize(to: replicas[s].forward(x, mode: &mode))
+        }
       }
     }
     let steps = outputs.first?.steps ?? 1
