@@ -16,9 +16,9 @@ import SeismoSupport
 /// non-linearities and the cell update are one fused loop per step; backward runs the steps in
 /// chunks of about 256 rows (`chunkSteps`) and turns each chunk's gate gradients into parameter
 /// gradients while they are in cache, so it keeps one chunk of them; buffers persist across
-/// batches. Inference keeps one
-/// step of gates, two of cell states and, unless it returns sequences, one of hidden states, so
-/// its working set stays in cache.
+/// batches, and those the kernels read by whole vectors start on 64-byte boundaries. Inference
+/// keeps one step of gates, two of cell states and, unless it returns sequences, one of hidden
+/// states, so its working set stays in cache.
 public final class LSTM: Layer {
   public let inputSize: Int
   public let units: Int
@@ -30,8 +30,8 @@ public final class LSTM: Layer {
   public var parameters: [Parameter] { [kernel, recurrentKernel, bias] }
   public var gradients: [[Float]]
 
-  // Forward caches, time-major. The product kernel's B operands (the weights, dz and the
-  // transposes) and the gates it writes are `AlignedFloats`.
+  // Forward caches, time-major. What the kernels load by whole vectors (the product's B operands:
+  // weights, transposes, dz; the gates and cell states) is `AlignedFloats`.
   private var input = TimeMajorTensor.empty
   /// W `[D, 4H]` and U `[H, 4H]`, copied at each forward pass with rows padded to whole vectors.
   private let kernelCopy = AlignedFloats()
