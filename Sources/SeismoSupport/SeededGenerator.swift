@@ -48,5 +48,5 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
   }
 
-  @usableFromInline func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  @inlinable func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
