@@ -51,13 +51,14 @@ public final class LSTM: Layer {
   /// Gate gradients dz of the steps `backward` is working on: `[chunkSteps·N, 4H]`.
   private let gateGradients = AlignedFloats()
   /// dz summed over steps, for a repeated input: `[N, 4H]`.
-  private var repeatedGateGradients: [Float] = []
+  private let repeatedGateGradients = AlignedFloats()
   private let hiddenGradient = AlignedFloats()
   private let cellGradient = AlignedFloats()
   /// Uᵀ `[4H, H]` and Wᵀ `[4H, D]`, rows padded to whole vectors (`AlignedFloats.paddedStride`),
   /// so dh₋₁ = dz·Uᵀ and dx = dz·Wᵀ are products with B's rows contiguous and aligned.
   private let recurrentKernelTransposed = AlignedFloats()
   private let kernelTransposed = AlignedFloats()
+  private var kernelTransposedStride: Int { AlignedFloats.paddedStride(inputSize) }
 
   /// Creates the layer with Keras's default initialisation: glorot-uniform kernel, orthogonal
   /// recurrent kernel, zero bias except the forget gate's, which is 1.
@@ -184,9 +185,8 @@ public final class LSTM: Layer {
     recurrentKernelTransposed.prepare(g4 * uTStride)
     BLAS.transpose(recurrentKernel.value, rows: h, columns: g4, into: recurrentKernelTransposed.base, ldb: uTStride)
     if inputGradient {
-      kernelTransposed.prepare(g4 * AlignedFloats.paddedStride(inputSize))
-      BLAS.transpose(
-        kernel.value, rows: inputSize, columns: g4, into: kernelTransposed.base, ldb: AlignedFloats.paddedStride(inputSize))
+      kernelTransposed.prepare(g4 * kernelTransposedStride)
+      BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: kernelTransposed.base, ldb: kernelTransposedStride)
     }
     var dx = [Float](repeating: 0, count: inputGradient ? x.rows * inputSize : 0)
     let act = activation.cellActivation
@@ -217,9 +217,7 @@ public final class LSTM: Layer {
     }
     if x.isRepeated {
       // A repeated input saw the same x at every step: its gradients use dz summed over steps.
-      repeatedGateGradients.withUnsafeBufferPointer { dzSum in
-        inputGradients(dz: dzSum.baseAddress!, rows: 0..<batch, of: x, into: &dx)
-      }
+      inputGradients(dz: repeatedGateGradients.base, rows: 0..<batch, of: x, into: &dx)
     }
     guard inputGradient else { return nil }
     // For a repeated input the gradient is w.r.t. the one vector that was repeated: [1, N, D].
@@ -252,9 +250,7 @@ public final class LSTM: Layer {
     }
     gradients[2].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, dz, rows, g4) }
     if x.isRepeated {
-      repeatedGateGradients.withUnsafeMutableBufferPointer { dzSum in
-        seismo_add_rows(dzSum.baseAddress!, dz, chunk.count, batch * g4)
-      }
+      seismo_add_rows(repeatedGateGradients.base, dz, chunk.count, batch * g4)
     } else {
       inputGradients(dz: dz, rows: chunk.lowerBound * batch..<chunk.upperBound * batch, of: x, into: &dx)
     }
@@ -274,8 +270,8 @@ public final class LSTM: Layer {
     guard !dx.isEmpty else { return }
     dx.withUnsafeMutableBufferPointer { dxBuffer in
       SmallProduct.multiply(
-        m: rows.count, n: inputSize, k: g4, a: dz, lda: g4, b: kernelTransposed.base,
-        ldb: AlignedFloats.paddedStride(inputSize), plus: nil, addendStride: 0,
+        m: rows.count, n: inputSize, k: g4, a: dz, lda: g4, b: kernelTransposed.base, ldb: kernelTransposedStride,
+        plus: nil, addendStride: 0,
         c: dxBuffer.baseAddress! + rows.lowerBound * inputSize, ldc: inputSize)
     }
   }
