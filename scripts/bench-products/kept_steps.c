@@ -10,7 +10,7 @@
 //             - every step reads step 0's, which stay in cache.
 // The variants alternate, 40 times each; each prints its best time, so the neighbours' noise
 // drops out. The difference between a pair is what moving the kept steps to and from memory
-// costs. Run by scripts/bench-kept-steps.sh.
+// costs. Run by scripts/bench-products.sh.
 #include "seismo_kernels.h"
 
 #include <stdio.h>
