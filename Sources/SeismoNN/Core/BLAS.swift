@@ -103,12 +103,10 @@ public enum BLAS {
     return best
   }
 
-  /// B = Aᵀ: A is `rows`×`columns`, dense, and B `columns`×`rows` with row stride `ldb` (default
-  /// `rows`, dense), both row-major.
-  static func transpose(
-    _ a: UnsafePointer<Float>, rows: Int, columns: Int, into b: UnsafeMutablePointer<Float>, ldb: Int? = nil
-  ) {
-    cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), b, Int32(ldb ?? rows))
+  /// B = Aᵀ: A is `rows`×`columns`, dense, and B `columns`×`rows` with row stride `ldb` (at least
+  /// `rows`), both row-major.
+  static func transpose(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into b: UnsafeMutablePointer<Float>, ldb: Int) {
+    cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), b, Int32(ldb))
   }
 
   /// C(m×n) = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.

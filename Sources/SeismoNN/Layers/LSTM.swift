@@ -188,7 +188,9 @@ public final class LSTM: Layer {
       kernelTransposed.prepare(g4 * kernelTransposedStride)
       BLAS.transpose(kernel.value, rows: inputSize, columns: g4, into: kernelTransposed.base, ldb: kernelTransposedStride)
     }
-    var dx = [Float](repeating: 0, count: inputGradient ? x.rows * inputSize : 0)
+    // Every row of dx is written by one product (`inputGradients`), so it starts uninitialised.
+    let dxCount = inputGradient ? x.rows * inputSize : 0
+    var dx = [Float](unsafeUninitializedCapacity: dxCount) { _, count in count = dxCount }
     let act = activation.cellActivation
 
     // Steps run backwards in chunks of `span`; each chunk's gate gradients dz go into the
