@@ -34,8 +34,9 @@ struct CLI {
     let capture = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-cli-out-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
     let running = Running(process: process, capture: capture)
-    FileManager.default.createFile(atPath: running.outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: running.errURL.path, contents: nil)
+    // Where a file cannot be created, opening it below throws, naming it.
+    _ = FileManager.default.createFile(atPath: running.outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: running.errURL.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: running.outURL)
     process.standardError = try FileHandle(forWritingTo: running.errURL)
     try process.run()

@@ -55,10 +55,11 @@ import Testing
   }
 }
 
-/// `SmallProduct` against a plain triple loop in Double, on shapes that take every block path
-/// (6 rows and each remainder; 64, 16 and a partial 16 columns; k past one 256-row pass), with A
-/// as is and transposed, and with no addend, C itself, and one row repeated (stride 0, as the bias
-/// is added).
+/// `SmallProduct` against a plain triple loop in Double, on shapes that take every block path of
+/// the build the CPU runs (6 rows and each remainder; wide blocks, 1–3 whole vectors and a
+/// partial one: 64, 16 and 1–15 columns on AVX-512, 16, 8 and 1–7 on AVX2; k past one 256-row
+/// pass), with A as is and transposed, and with no addend, C itself, and one row repeated (stride
+/// 0, as the bias is added). scripts/check-kernel-paths.sh runs the other builds.
 @Suite struct SmallProductTests {
   enum Addend: CaseIterable { case none, itself, repeatedRow }
 

@@ -54,8 +54,10 @@ int main(void) {
   seismo_adam_update(weights, m, v, gradients, 37, 0.001f, 0.9f, 0.999f, 1e-7f);
   print("adam", weights, 37);
 
-  // 13 rows (two 6-row blocks and one row), 83 columns (a 64-column block, a vector and 3 more).
-  const size_t rows = 13, columns = 83, depth = 29;
+  // 13 rows (two 6-row blocks and one row) and 95 columns, which take every column path of
+  // every build: a wide block, one vector and a partial one (AVX-512: 64 + 16 + 15 columns;
+  // AVX2: 5 blocks of 16, then 8 + 7; the baseline: 11 blocks of 8, then 4 + 3).
+  const size_t rows = 13, columns = 95, depth = 29;
   float *a = filled(rows * depth, 1, 0.1f, 0), *b = filled(depth * columns, 1, 0.07f, 1);
   float *bias = filled(columns, 1, 0.3f, 0), *c = malloc(rows * columns * sizeof(float));
   seismo_small_product(rows, columns, depth, a, depth, 1, b, columns, bias, 0, c, columns);

@@ -1,9 +1,10 @@
 // Seismo's element-wise kernels: the LSTM cell's fused per-step work and the Adam update.
 //
 // They are C, not Swift, for one reason: on x86-64 each is compiled for AVX-512, AVX2 and the
-// baseline, and the loader picks the widest the CPU has (`target_clones`). Swift compiles a
-// function for one instruction set only, the baseline's 4-lane SSE. Multiply-adds are fused on
-// AVX2 and AVX-512, so those two paths give the same bits; the baseline's differ by an ulp or so.
+// baseline, and the loader picks the widest the CPU has (`target_clones`; the products, blocked
+// for each set's registers, have a build per set). Swift compiles a function for one
+// instruction set only, the baseline's 4-lane SSE. Multiply-adds are fused on AVX2 and AVX-512,
+// so those two paths give the same bits; the baseline's differ by an ulp or so.
 //
 // Layouts for one LSTM step, row-major: `gates` (batch, 4·units), gate blocks i, f, g, o;
 // `cell`, `activated_cell`, `hidden` and their gradients (batch, units).
@@ -78,9 +79,10 @@ typedef struct {
 void seismo_small_product_sum(size_t m, size_t n, SeismoProductTerm first, SeismoProductTerm second, const float *d,
                               size_t ldd, float *c, size_t ldc);
 
-/// 12 independent chains of 16-lane multiply-adds, `iterations` steps each (384 floating-point
-/// operations per step): the core's arithmetic peak on the widest instruction set, with no memory
-/// traffic. Returns a value that depends on every step, so the loop cannot be skipped.
+/// 12 independent chains of multiply-adds in the widest registers, 16 lanes' worth per chain
+/// and step, `iterations` steps (384 floating-point operations per step): the core's arithmetic
+/// peak on the widest instruction set, with no memory traffic and no spills (AVX2's 16 registers
+/// hold the 12 chains). Returns a value that depends on every step, so the loop cannot be skipped.
 float seismo_multiply_add_loop(size_t iterations);
 
 /// Sets this thread to flush subnormal floats to zero, as results (FTZ) and as inputs (DAZ), and
