@@ -1,6 +1,7 @@
 // One core: OpenBLAS's cblas_sgemm against seismo_small_product(_sum) on the products an LSTM
-// makes, C = C + op(A)·B row-major on 64-byte-aligned buffers, best of 3 rounds each, after one
-// 512³ product warms OpenBLAS's buffers. Run by scripts/bench-products.sh.
+// makes, C = C + op(A)·B row-major on 64-byte-aligned buffers, after one 512³ product warms
+// OpenBLAS's buffers. The two sides alternate, ROUNDS rounds each, and each reports its best
+// round, so the neighbours' noise drops out. Run by scripts/bench-products.sh.
 #include "seismo_kernels.h"
 
 #include <cblas.h>
@@ -15,35 +16,31 @@ static double now(void) {
   return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-// GFLOP/s of the best of 3 rounds of `repeats` products C = C + op(A)·B with A m×k and B k×n;
-// side 0 OpenBLAS, 1 Seismo. With `split` > 0 (an LSTM step's x·W + h₋₁·U) the product is two
-// terms, A's first `split` columns with B's first rows and the rest with the rest: two sgemm
-// calls for OpenBLAS, one seismo_small_product_sum for Seismo.
-static double rate(int side, int trans_a, int m, int n, int k, int split, const float *a, const float *b, float *c) {
-  const int repeats = (int)(4e8 / (2.0 * m * n * k)) + 1;
+enum { ROUNDS = 40 };
+
+// Seconds for `repeats` products C = C + op(A)·B with A m×k and B k×n; side 0 OpenBLAS, 1 Seismo.
+// With `split` > 0 (an LSTM step's x·W + h₋₁·U) the product is two terms, A's first `split`
+// columns with B's first rows and the rest with the rest: two sgemm calls for OpenBLAS, one
+// seismo_small_product_sum for Seismo.
+static double seconds(int side, int trans_a, int m, int n, int k, int split, int repeats, const float *a,
+                      const float *b, float *c) {
   const int lda = trans_a ? m : k;
-  double best = 0;
-  for (int round = 0; round < 3; round++) {
-    const double start = now();
-    for (int r = 0; r < repeats; r++) {
-      if (side == 0 && split > 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, split, 1, a, lda, b, n, 1, c, n);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k - split, 1, a + split, lda, b + split * n, n, 1,
-                    c, n);
-      } else if (side == 0) {
-        cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1, a, lda, b, n, 1, c,
-                    n);
-      } else if (split > 0) {
-        const SeismoProductTerm first = {a, lda, 1, b, n, split}, second = {a + split, lda, 1, b + split * n, n, k - split};
-        seismo_small_product_sum(m, n, first, second, c, n, c, n);
-      } else {
-        seismo_small_product(m, n, k, a, trans_a ? 1 : k, trans_a ? m : 1, b, n, c, n, c, n);
-      }
+  const double start = now();
+  for (int r = 0; r < repeats; r++) {
+    if (side == 0 && split > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, split, 1, a, lda, b, n, 1, c, n);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k - split, 1, a + split, lda, b + split * n, n, 1, c,
+                  n);
+    } else if (side == 0) {
+      cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1, a, lda, b, n, 1, c, n);
+    } else if (split > 0) {
+      const SeismoProductTerm first = {a, lda, 1, b, n, split}, second = {a + split, lda, 1, b + split * n, n, k - split};
+      seismo_small_product_sum(m, n, first, second, c, n, c, n);
+    } else {
+      seismo_small_product(m, n, k, a, trans_a ? 1 : k, trans_a ? m : 1, b, n, c, n, c, n);
     }
-    const double gflops = 2.0 * m * n * k * repeats / (now() - start) / 1e9;
-    if (gflops > best) best = gflops;
   }
-  return best;
+  return now() - start;
 }
 
 // `count` floats on a 64-byte boundary, as the LSTM keeps its operands (AlignedFloats.swift).
@@ -76,8 +73,15 @@ int main(void) {
     for (int i = 0; i < m * k; i++) a[i] = sinf(i) * 0.01f;
     for (int i = 0; i < k * n; i++) b[i] = cosf(i) * 0.01f;
     for (int i = 0; i < m * n; i++) c[i] = 0;
-    const double openblas = rate(0, shapes[s].trans_a, m, n, k, shapes[s].split, a, b, c);
-    const double seismo = rate(1, shapes[s].trans_a, m, n, k, shapes[s].split, a, b, c);
+    const int repeats = (int)(2e8 / (2.0 * m * n * k)) + 1;
+    double best[2] = {INFINITY, INFINITY};
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int side = 0; side < 2; side++) {
+        const double t = seconds(side, shapes[s].trans_a, m, n, k, shapes[s].split, repeats, a, b, c);
+        if (t < best[side]) best[side] = t;
+      }
+    }
+    const double openblas = 2.0 * m * n * k * repeats / best[0] / 1e9, seismo = 2.0 * m * n * k * repeats / best[1] / 1e9;
     printf("%-56s %4d×%-4d·%4d×%-4d  OpenBLAS %6.1f  Seismo %6.1f GFLOP/s  (%.1f×)\n", shapes[s].what, m, k, k, n,
            openblas, seismo, seismo / openblas);
     free(a), free(b), free(c);
