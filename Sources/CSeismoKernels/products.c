@@ -104,6 +104,7 @@ INLINE SeismoProductTerm term_rows(SeismoProductTerm t, size_t from, size_t coun
 #define WIDE 4
 #define TARGET __attribute__((target(X86_64_V4)))
 #define NAMED(name) seismo_##name##_avx512
+#define SET_NAME "AVX-512"
 #include "products_for_target.h"
 
 #define VECTOR v8
@@ -111,6 +112,7 @@ INLINE SeismoProductTerm term_rows(SeismoProductTerm t, size_t from, size_t coun
 #define WIDE 2
 #define TARGET __attribute__((target(X86_64_V3)))
 #define NAMED(name) seismo_##name##_avx2
+#define SET_NAME "AVX2"
 #include "products_for_target.h"
 
 #define VECTOR v4
@@ -118,6 +120,7 @@ INLINE SeismoProductTerm term_rows(SeismoProductTerm t, size_t from, size_t coun
 #define WIDE 2
 #define TARGET
 #define NAMED(name) seismo_##name##_baseline
+#define SET_NAME "baseline"
 #include "products_for_target.h"
 
 // The widest build the CPU runs, bound once as the program loads (a GNU indirect function).
@@ -131,6 +134,7 @@ INLINE SeismoProductTerm term_rows(SeismoProductTerm t, size_t from, size_t coun
 WIDEST_BUILD(small_product)
 WIDEST_BUILD(small_product_sum)
 WIDEST_BUILD(multiply_add_loop)
+WIDEST_BUILD(kernel_instruction_set)
 
 void seismo_small_product(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
                           const float *b, size_t ldb, const float *d, size_t ldd, float *c, size_t ldc)
@@ -138,6 +142,7 @@ void seismo_small_product(size_t m, size_t n, size_t k, const float *a, size_t a
 void seismo_small_product_sum(size_t m, size_t n, SeismoProductTerm first, SeismoProductTerm second, const float *d,
                               size_t ldd, float *c, size_t ldc) __attribute__((ifunc("widest_small_product_sum")));
 float seismo_multiply_add_loop(size_t iterations) __attribute__((ifunc("widest_multiply_add_loop")));
+const char *seismo_kernel_instruction_set(void) __attribute__((ifunc("widest_kernel_instruction_set")));
 
 #else
 
@@ -147,6 +152,7 @@ float seismo_multiply_add_loop(size_t iterations) __attribute__((ifunc("widest_m
 #define WIDE 2
 #define TARGET
 #define NAMED(name) seismo_##name##_baseline
+#define SET_NAME "baseline"
 #include "products_for_target.h"
 
 void seismo_small_product(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
@@ -158,5 +164,6 @@ void seismo_small_product_sum(size_t m, size_t n, SeismoProductTerm first, Seism
   seismo_small_product_sum_baseline(m, n, first, second, d, ldd, c, ldc);
 }
 float seismo_multiply_add_loop(size_t iterations) { return seismo_multiply_add_loop_baseline(iterations); }
+const char *seismo_kernel_instruction_set(void) { return seismo_kernel_instruction_set_baseline(); }
 
 #endif

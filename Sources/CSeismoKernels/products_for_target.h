@@ -5,7 +5,8 @@
 //                  vectors of B and A's broadcast fit the register file (6·4 of AVX-512's 32,
 //                  6·2 of AVX2's and SSE's 16);
 //   TARGET         the attribute that compiles a function for the set (empty for the baseline);
-//   NAMED(name)    the build's name for a function.
+//   NAMED(name)    the build's name for a function;
+//   SET_NAME       the set's name, as `seismo_kernel_instruction_set` returns it.
 // The file undefines them at its end, ready for the next build.
 
 // C = D + A₁·B₁ + A₂·B₂ for k₁ + k₂ ≤ K_CHUNK and rows i0..<m, with the B rows' last
@@ -102,8 +103,11 @@ TARGET float NAMED(multiply_add_loop)(size_t iterations) {
   return sum;
 }
 
+TARGET const char *NAMED(kernel_instruction_set)(void) { return SET_NAME; }
+
 #undef VECTOR
 #undef LANES
 #undef WIDE
 #undef TARGET
 #undef NAMED
+#undef SET_NAME

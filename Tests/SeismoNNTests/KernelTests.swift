@@ -219,3 +219,29 @@ import Testing
     #expect(Self.sumOfSubnormals() == Float.leastNormalMagnitude * 3 / 8)
   }
 }
+
+/// The loader binds the widest build of the kernels that the CPU's flags allow: a machine with
+/// AVX2 that ran the baseline build would pass every other test, only slower.
+@Suite struct KernelInstructionSetTests {
+  #if arch(x86_64) && os(Linux)
+    static let onX86Linux = true
+  #else
+    static let onX86Linux = false
+  #endif
+
+  /// The CPU's flags, from /proc/cpuinfo's first `flags` line.
+  static func cpuFlags() throws -> Set<String> {
+    let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+    let line = try #require(info.split(separator: "\n").first { $0.hasPrefix("flags") })
+    return Set(line.split(separator: " ").map(String.init))
+  }
+
+  @Test(.enabled(if: onX86Linux, "the builds are x86-64's")) func isTheWidestTheCPUAllows() throws {
+    let flags = try Self.cpuFlags()
+    // x86-64-v3 and v4 as the kernels' builds need them (/proc/cpuinfo calls lzcnt "abm").
+    let v3: Set = ["avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"]
+    let v4: Set = ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"]
+    let expected = v3.isSubset(of: flags) ? (v4.isSubset(of: flags) ? "AVX-512" : "AVX2") : "baseline"
+    #expect(KernelInstructionSet.current == expected, "flags: \(flags.sorted().joined(separator: " "))")
+  }
+}

@@ -85,6 +85,10 @@ void seismo_small_product_sum(size_t m, size_t n, SeismoProductTerm first, Seism
 /// hold the 12 chains). Returns a value that depends on every step, so the loop cannot be skipped.
 float seismo_multiply_add_loop(size_t iterations);
 
+/// The instruction set whose build of the products the loader bound: "AVX-512", "AVX2" or
+/// "baseline" (SSE on x86-64; every other architecture).
+const char *seismo_kernel_instruction_set(void);
+
 /// Sets this thread to flush subnormal floats to zero, as results (FTZ) and as inputs (DAZ), and
 /// returns the previous setting for `seismo_restore_float_mode`. Subnormals (below 1.2e-38) cost
 /// a microcode assist of about a hundred cycles per operation on x86; an optimizer's moment

@@ -86,7 +86,8 @@ struct BenchCommand: ParsableCommand {
       let arithmeticPeak = ArithmeticPeak.gflops(threads: threads)
       let peak = max(sgemmPeak, arithmeticPeak)
       let line: [String: Any] = [
-        "framework": "seismo \(SeismoVersion.current) (Swift, OpenBLAS \(BLAS.kernelName), \(threads) threads)",
+        "framework":
+          "seismo \(SeismoVersion.current) (Swift, \(KernelInstructionSet.current) kernels, OpenBLAS \(BLAS.kernelName), \(threads) threads)",
         "model": model.rawValue, "features": prepared.features, "train_windows": prepared.inputs.count,
         "epochs": history.count, "batch_size": prepared.batchSize,
         "first_epoch_s": rounded(seconds[0], 3), "steady_epoch_s": rounded(median(steady), 3),
