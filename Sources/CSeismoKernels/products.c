@@ -96,7 +96,16 @@ INLINE SeismoProductTerm term_rows(SeismoProductTerm t, size_t from, size_t coun
 }
 
 // One build per instruction set, each blocked for its registers: the same sums in the same
-// order, so the builds differ only where one fuses multiply-adds and another cannot.
+// order, so the builds differ only where one fuses multiply-adds and another cannot. The
+// baseline, four lanes wide (SSE's and NEON's registers), is every architecture's fallback.
+#define VECTOR v4
+#define LANES 4
+#define WIDE 2
+#define TARGET
+#define NAMED(name) seismo_##name##_baseline
+#define SET_NAME "baseline"
+#include "products_for_target.h"
+
 #if defined(__x86_64__) && defined(__linux__)
 
 #define VECTOR v16
@@ -113,14 +122,6 @@ INLINE SeismoProductTerm term_rows(SeismoProductTerm t, size_t from, size_t coun
 #define TARGET __attribute__((target(X86_64_V3)))
 #define NAMED(name) seismo_##name##_avx2
 #define SET_NAME "AVX2"
-#include "products_for_target.h"
-
-#define VECTOR v4
-#define LANES 4
-#define WIDE 2
-#define TARGET
-#define NAMED(name) seismo_##name##_baseline
-#define SET_NAME "baseline"
 #include "products_for_target.h"
 
 // The widest build the CPU runs, bound once as the program loads (a GNU indirect function).
@@ -146,15 +147,7 @@ const char *seismo_kernel_instruction_set(void) __attribute__((ifunc("widest_ker
 
 #else
 
-// Other architectures: one build, four lanes wide (NEON's and SSE's registers).
-#define VECTOR v4
-#define LANES 4
-#define WIDE 2
-#define TARGET
-#define NAMED(name) seismo_##name##_baseline
-#define SET_NAME "baseline"
-#include "products_for_target.h"
-
+// Other architectures: the baseline build.
 void seismo_small_product(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
                           const float *b, size_t ldb, const float *d, size_t ldd, float *c, size_t ldc) {
   seismo_small_product_baseline(m, n, k, a, a_row_stride, a_column_stride, b, ldb, d, ldd, c, ldc);
