@@ -25,6 +25,9 @@ import Testing
     let (sgemm, arithmetic) = (five["sgemm_peak_gflops"] as? Double ?? 0, five["arithmetic_peak_gflops"] as? Double ?? 0)
     #expect(five["peak_gflops"] as? Double == max(sgemm, arithmetic) && min(sgemm, arithmetic) > 0)
     #expect(five["epochs"] as? Int == 3 && five["features"] as? [String] == ["a", "b"])
+    // It names the build of the kernels that ran (`KernelInstructionSetTests` checks which).
+    let framework = five["framework"] as? String ?? ""
+    #expect(["AVX-512", "AVX2", "baseline"].contains { framework.contains("\($0) kernels") }, "\(framework)")
     // An epoch's work: forward and backward for the training windows, forward only (a third) for
     // the 10 % held out for validation.
     let number = { (key: String) in (five[key] as? NSNumber)?.doubleValue ?? .nan }
