@@ -99,4 +99,14 @@ unsigned int seismo_flush_subnormals(void);
 /// Restores the floating-point mode `seismo_flush_subnormals` returned.
 void seismo_restore_float_mode(unsigned int mode);
 
+/// Tells the core that this thread is spinning on a flag (x86 `pause`, Arm `yield`): the loop
+/// runs slower and leaves the core's shared resources to other work. Nothing elsewhere.
+static inline void seismo_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
 #endif

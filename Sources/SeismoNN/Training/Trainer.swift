@@ -41,6 +41,8 @@ public final class Trainer {
   public var plannedEpochs: Int { max(min(options.epochs, epochLimit ?? options.epochs), 1) }
   /// `replicas[0]` is `model`; the others share its parameters.
   private let replicas: [Sequential]
+  /// Runs the shards of a batch, one member per replica.
+  private let team: WorkerTeam
 
   public init(model: Sequential, loss: Loss, optimizer: any Optimizer, options: TrainingOptions) {
     self.model = model
@@ -49,6 +51,7 @@ public final class Trainer {
     self.options = options
     let threads = max(1, options.threads)
     replicas = [model] + (1..<threads).map { _ in model.replica() }
+    team = WorkerTeam(size: threads)
   }
 
   /// Trains on `inputs` → `targets` (same sample count), calling `observer` after every epoch.
@@ -108,7 +111,7 @@ public final class Trainer {
     defer { losses.deallocate() }
     let work = UnsafeTransfer((replicas, losses))
     let (seed, lossFunction) = (options.seed, loss)
-    DispatchQueue.concurrentPerform(iterations: shards.count) { s in
+    team.perform(members: shards.count) { s in
       withSubnormalsFlushed {
         let (replicas, losses) = work.value
         let replica = replicas[s]
@@ -143,13 +146,13 @@ public final class Trainer {
     let batches = (inputs.count + batchSize - 1) / batchSize
     let outputs = UnsafeMutableBufferPointer<TimeMajorTensor>.allocate(capacity: batches)
     defer { outputs.deinitialize().deallocate() }
-    let next = Atomic(0)
+    let next = BatchCounter()
     let work = UnsafeTransfer((replicas, outputs))
-    DispatchQueue.concurrentPerform(iterations: min(replicas.count, batches)) { s in
+    team.perform(members: min(replicas.count, batches)) { s in
       withSubnormalsFlushed {
         let (replicas, outputs) = work.value
         var mode = ForwardMode.inference()
-        while case let b = next.wrappingAdd(1, ordering: .relaxed).oldValue, b < batches {
+        while case let b = next.count.wrappingAdd(1, ordering: .relaxed).oldValue, b < batches {
           let x = inputs.gather((b * batchSize)..<min((b + 1) * batchSize, inputs.count))
           (outputs.baseAddress! + b).initialize(to: replicas[s].forward(x, mode: &mode))
         }
@@ -175,5 +178,10 @@ public final class Trainer {
   private func shardRanges(_ count: Int) -> [Range<Int>] {
     let shards = min(replicas.count, count)
     return (0..<shards).map { s in (s * count / shards)..<((s + 1) * count / shards) }
+  }
+
+  /// The next batch to take, shared by the members predicting.
+  private final class BatchCounter: Sendable {
+    let count = Atomic(0)
   }
 }
