@@ -41,7 +41,7 @@ public final class Trainer {
   public var plannedEpochs: Int { max(min(options.epochs, epochLimit ?? options.epochs), 1) }
   /// `replicas[0]` is `model`; the others share its parameters.
   private let replicas: [Sequential]
-  /// Runs the shards of a batch, one member per replica.
+  /// Runs a batch's shards and inference's members, iteration s on `replicas[s]`.
   private let team: WorkerTeam
 
   public init(model: Sequential, loss: Loss, optimizer: any Optimizer, options: TrainingOptions) {
@@ -111,7 +111,7 @@ public final class Trainer {
     defer { losses.deallocate() }
     let work = UnsafeTransfer((replicas, losses))
     let (seed, lossFunction) = (options.seed, loss)
-    team.perform(members: shards.count) { s in
+    team.perform(iterations: shards.count) { s in
       withSubnormalsFlushed {
         let (replicas, losses) = work.value
         let replica = replicas[s]
@@ -148,7 +148,7 @@ public final class Trainer {
     defer { outputs.deinitialize().deallocate() }
     let next = BatchCounter()
     let work = UnsafeTransfer((replicas, outputs))
-    team.perform(members: min(replicas.count, batches)) { s in
+    team.perform(iterations: min(replicas.count, batches)) { s in
       withSubnormalsFlushed {
         let (replicas, outputs) = work.value
         var mode = ForwardMode.inference()

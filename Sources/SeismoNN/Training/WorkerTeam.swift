@@ -3,16 +3,17 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A fixed team of threads that runs one job at a time on every member: the caller is member 0
-/// and `size - 1` helper threads, started once, are the others.
+/// A fixed team of threads for a trainer's batches: the caller of `perform` and `size - 1` helper
+/// threads, started once, take a job's iterations until none are left.
 ///
-/// It replaces `DispatchQueue.concurrentPerform` for a trainer's batches, which take a fraction
-/// of a millisecond: on a virtual machine, waking a parked worker thread for each batch took
-/// 50–200 µs, and the caller often ran both halves of a batch itself before the worker woke.
-/// After a job, a helper watches for the next one for up to `spinWindow` (most batches follow
-/// within it) and only then parks on a semaphore. Helpers spin only while no other team is
-/// running a job and the team has no more members than the machine has cores, so teams that
-/// run side by side (`seismo detect --each`) share the cores as parked threads would.
+/// It replaces `DispatchQueue.concurrentPerform`, whose parked worker took 50–200 µs to wake on
+/// a virtual machine, while a batch takes a fraction of a millisecond: the caller often ran both
+/// halves of a batch itself before the worker woke. After a job, a helper watches for the next
+/// one for up to `spinWindow` (most batches follow within it) and only then parks on a semaphore.
+/// Helpers spin only while no other team is running a job, and only on a team with no more
+/// members than the machine has cores; so teams that run side by side (`seismo detect --each`)
+/// share the cores as parked threads would, and as with `concurrentPerform`, the caller takes
+/// the iterations that no helper has claimed, so nobody waits for a thread that is not running.
 final class WorkerTeam: Sendable {
   /// Members, the caller included.
   let size: Int
@@ -26,12 +27,11 @@ final class WorkerTeam: Sendable {
 
   init(size: Int) {
     self.size = max(1, size)
-    let spins = self.size <= ProcessInfo.processInfo.activeProcessorCount
-    state = State(spins: spins)
+    state = State(spins: self.size <= ProcessInfo.processInfo.activeProcessorCount)
     helpers = (1..<self.size).map { _ in Helper() }
     for (index, helper) in zip(1..., helpers) {
       let state = state
-      let thread = Thread { state.serve(member: index, helper: helper) }
+      let thread = Thread { state.serve(helper: helper) }
       thread.name = "seismo-team-\(index)"
       thread.start()
     }
@@ -39,15 +39,16 @@ final class WorkerTeam: Sendable {
 
   deinit {
     state.stopping.store(true, ordering: .sequentiallyConsistent)
-    post()
+    post(iterations: 0)
   }
 
-  /// Runs `body(member)` for each member in `0..<members` (at most `size`), the caller taking 0,
-  /// and returns when all have finished. `body` must not call `perform` on this team.
-  func perform(members: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    precondition(members <= size, "a job for \(members) members on a team of \(size)")
-    guard members > 1 else {
-      if members == 1 { body(0) }
+  /// Runs `body(i)` for each i in `0..<iterations`, each once, on the caller and the helpers, and
+  /// returns when all have finished. Which member runs an iteration depends on timing, so `body`
+  /// must give the same result on any thread. `body` must not call `perform` on this team.
+  func perform(iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    precondition(iterations < 1 << 16, "\(iterations) iterations in one job")
+    guard iterations > 1, size > 1 else {
+      for i in 0..<iterations { body(i) }
       return
     }
     state.performing.store(true, ordering: .relaxed)
@@ -57,24 +58,29 @@ final class WorkerTeam: Sendable {
       state.performing.store(false, ordering: .relaxed)
     }
     state.job = body
-    state.members = members
-    state.pending.store(size - 1, ordering: .relaxed)
-    post()
-    body(0)
+    state.unfinished.store(iterations, ordering: .relaxed)
+    let generation = post(iterations: iterations)
+    state.work(generation: generation)
     var polls = 0
-    while state.pending.load(ordering: .acquiring) != 0 {
+    while state.unfinished.load(ordering: .acquiring) != 0 {
       polls += 1
       if polls < 4096 { seismo_spin_pause() } else { sched_yield() }
     }
     state.job = nil
   }
 
-  /// Publishes a new generation (a job, or the stop) and wakes the helpers that parked.
-  private func post() {
-    state.generation.add(1, ordering: .sequentiallyConsistent)
+  /// Publishes a new job of `iterations` (none: the stop) and wakes the helpers that parked,
+  /// unless another team is running a job: then the cores are busy, and the caller takes the
+  /// iterations that no spinning helper claims. Returns the job's generation.
+  @discardableResult
+  private func post(iterations: Int) -> UInt64 {
+    let generation = (state.ticket.load(ordering: .relaxed) >> 32) &+ 1
+    state.ticket.store(generation << 32 | UInt64(iterations) << 16, ordering: .sequentiallyConsistent)
+    guard iterations == 0 || Self.othersQuiet(state) else { return generation }
     for helper in helpers where helper.parked.exchange(false, ordering: .sequentiallyConsistent) {
       helper.wake.signal()
     }
+    return generation
   }
 
   /// Whether helpers may keep spinning: no team but their own (if that) is inside `perform`.
@@ -89,42 +95,58 @@ final class WorkerTeam: Sendable {
     let wake = DispatchSemaphore(value: 0)
   }
 
-  /// What the caller and the helpers share. `job` and `members` are written by the caller
-  /// before it publishes a generation and read by helpers after they see it.
+  /// What the caller and the helpers share. The caller writes `job` before it publishes a
+  /// ticket, and changes it only when every iteration has finished.
   final class State: @unchecked Sendable {
     let spins: Bool
-    let generation = Atomic(0)
-    let pending = Atomic(0)
+    /// The current job: generation (bits 32–63), iterations (16–31), the next unclaimed (0–15).
+    let ticket = Atomic<UInt64>(0)
+    /// The current job's iterations not yet finished.
+    let unfinished = Atomic(0)
     let stopping = Atomic(false)
     /// Whether this team's caller is inside `perform`.
     let performing = Atomic(false)
     /// Helper threads that have started and not yet ended.
     let liveHelpers = Atomic(0)
     var job: (@Sendable (Int) -> Void)?
-    var members = 0
 
     init(spins: Bool) { self.spins = spins }
 
-    /// A helper's life: wait for each generation, run its part of the job, report done.
-    fileprivate func serve(member: Int, helper: Helper) {
+    /// Claims and runs job `generation`'s iterations until none are left unclaimed.
+    func work(generation: UInt64) {
+      var ticket = self.ticket.load(ordering: .acquiring)
+      while ticket >> 32 == generation, ticket & 0xFFFF < ticket >> 16 & 0xFFFF {
+        let (claimed, current) = self.ticket.weakCompareExchange(
+          expected: ticket, desired: ticket + 1, successOrdering: .acquiring, failureOrdering: .acquiring)
+        if claimed {
+          job?(Int(ticket & 0xFFFF))
+          unfinished.subtract(1, ordering: .releasing)
+          ticket += 1
+        } else {
+          ticket = current
+        }
+      }
+    }
+
+    /// A helper's life: wait for each job and work on it, until the stop.
+    fileprivate func serve(helper: Helper) {
       liveHelpers.add(1, ordering: .relaxed)
       defer { liveHelpers.subtract(1, ordering: .relaxed) }
-      var seen = 0
+      var seen: UInt64 = 0
       while true {
         seen = next(after: seen, helper: helper)
         if stopping.load(ordering: .acquiring) { return }
-        if member < members, let job { job(member) }
-        pending.subtract(1, ordering: .releasing)
+        work(generation: seen)
       }
     }
 
     /// Waits for a generation after `seen`: spins for up to `spinWindow`, then parks. Returns it.
-    private func next(after seen: Int, helper: Helper) -> Int {
+    private func next(after seen: UInt64, helper: Helper) -> UInt64 {
       if spins {
         let deadline = ContinuousClock.now + WorkerTeam.spinWindow
         var polls = 0
         while WorkerTeam.othersQuiet(self) {
-          let current = generation.load(ordering: .acquiring)
+          let current = ticket.load(ordering: .acquiring) >> 32
           if current != seen { return current }
           seismo_spin_pause()
           polls += 1
@@ -135,14 +157,14 @@ final class WorkerTeam: Sendable {
       // with both sequentially consistent, either this look sees the generation or the caller
       // sees the flag and signals.
       helper.parked.store(true, ordering: .sequentiallyConsistent)
-      let current = generation.load(ordering: .sequentiallyConsistent)
+      let current = ticket.load(ordering: .sequentiallyConsistent) >> 32
       if current != seen {
         // Published already: take the flag back, or consume the signal the caller sent.
         if !helper.parked.exchange(false, ordering: .sequentiallyConsistent) { helper.wake.wait() }
         return current
       }
       helper.wake.wait()
-      return generation.load(ordering: .acquiring)
+      return ticket.load(ordering: .acquiring) >> 32
     }
   }
 }
