@@ -36,20 +36,36 @@ import Testing
     return elsewhere.withLock { $0 }
   }
 
-  /// Runs jobs until a helper has taken an iteration, for up to 10 s: helpers step aside while
-  /// another team (another test's trainer) runs a job.
-  static func helpersTakePart(_ team: WorkerTeam, busyMicroseconds: UInt64, pauseMicroseconds: UInt32 = 0) -> Bool {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ContinuousClock.now < deadline {
-      let elsewhere = run(
-        team, iterations: team.size, jobs: 20, busyMicroseconds: busyMicroseconds, pauseMicroseconds: pauseMicroseconds)
-      if elsewhere > 0 { return true }
-    }
-    return false
-  }
+  // Teams that take part whatever else runs: other tests' trainers run at the same time, and a
+  // team that steps aside for them would leave every iteration to the caller.
 
   @Test func helpersTakeIterations() {
-    #expect(Self.helpersTakePart(WorkerTeam(size: 3), busyMicroseconds: 20))
+    #expect(Self.run(WorkerTeam(size: 3, stepsAside: false), iterations: 3, jobs: 200, busyMicroseconds: 100) > 0)
+  }
+
+  @Test func helpersStepAsideWhileAnotherTeamRunsAJob() {
+    // Team `busy` runs a job whose two iterations wait for `release`.
+    let busy = WorkerTeam(size: 2, stepsAside: false)
+    let started = Mutex(0)
+    let release = Mutex(false)
+    let finished = DispatchSemaphore(value: 0)
+    let busyTeam = UnsafeTransfer(busy)
+    Thread {
+      busyTeam.value.perform(iterations: 2) { _ in
+        started.withLock { $0 += 1 }
+        while !release.withLock({ $0 }) { usleep(100) }
+      }
+      finished.signal()
+    }.start()
+    #expect(Self.eventually { started.withLock { $0 } == 2 })
+    // Meanwhile another team's helper neither spins nor wakes: once it has parked (a helper that
+    // happens to be awake when a job is posted still takes part), the caller takes every iteration.
+    let team = WorkerTeam(size: 2)
+    #expect(Self.eventually { team.state.liveHelpers.load(ordering: .relaxed) == 1 })
+    Self.run(team, iterations: 2, jobs: 10, busyMicroseconds: 200, pauseMicroseconds: 1_000)
+    #expect(Self.run(team, iterations: 2, jobs: 50, busyMicroseconds: 200) == 0)
+    release.withLock { $0 = true }
+    finished.wait()
   }
 
   @Test func jobsMayHaveFewerOrMoreIterationsThanMembers() {
@@ -62,7 +78,8 @@ import Testing
 
   @Test func parkedHelpersWakeForTheNextJob() {
     // 2 ms between jobs, four times the spin window: every helper has parked by the next.
-    #expect(Self.helpersTakePart(WorkerTeam(size: 2), busyMicroseconds: 500, pauseMicroseconds: 2_000))
+    let team = WorkerTeam(size: 2, stepsAside: false)
+    #expect(Self.run(team, iterations: 2, jobs: 20, busyMicroseconds: 500, pauseMicroseconds: 2_000) > 0)
     // More members than cores: helpers never spin.
     let crowded = WorkerTeam(size: ProcessInfo.processInfo.activeProcessorCount + 2)
     #expect(!crowded.state.spins)
@@ -76,18 +93,22 @@ import Testing
     }
   }
 
-  @Test func helperThreadsEndWithTheTeam() async throws {
+  /// Waits (synchronously: a loaded test run can starve an async wait for tens of seconds) until
+  /// `condition` holds or 30 s have passed; returns whether it held.
+  static func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while !condition() {
+      if ContinuousClock.now > deadline { return false }
+      usleep(2_000)
+    }
+    return true
+  }
+
+  @Test func helperThreadsEndWithTheTeam() {
     var team: WorkerTeam? = WorkerTeam(size: 4)
     let state = team!.state
-    let deadline = ContinuousClock.now + .seconds(10)
-    while state.liveHelpers.load(ordering: .relaxed) < 3, ContinuousClock.now < deadline {
-      try await Task.sleep(for: .milliseconds(5))
-    }
-    #expect(state.liveHelpers.load(ordering: .relaxed) == 3)
+    #expect(Self.eventually { state.liveHelpers.load(ordering: .relaxed) == 3 })
     team = nil
-    while state.liveHelpers.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
-      try await Task.sleep(for: .milliseconds(5))
-    }
-    #expect(state.liveHelpers.load(ordering: .relaxed) == 0)
+    #expect(Self.eventually { state.liveHelpers.load(ordering: .relaxed) == 0 })
   }
 }

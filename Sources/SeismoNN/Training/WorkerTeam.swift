@@ -25,9 +25,11 @@ final class WorkerTeam: Sendable {
   /// Teams inside `perform`, across the process.
   private static let performing = Atomic<Int>(0)
 
-  init(size: Int) {
+  /// `stepsAside`: whether helpers stop spinning, and parked ones stay parked, while another
+  /// team runs a job (off only in tests that need the helpers whatever else runs).
+  init(size: Int, stepsAside: Bool = true) {
     self.size = max(1, size)
-    state = State(spins: self.size <= ProcessInfo.processInfo.activeProcessorCount)
+    state = State(spins: self.size <= ProcessInfo.processInfo.activeProcessorCount, stepsAside: stepsAside)
     helpers = (1..<self.size).map { _ in Helper() }
     for (index, helper) in zip(1..., helpers) {
       let state = state
@@ -83,8 +85,10 @@ final class WorkerTeam: Sendable {
     return generation
   }
 
-  /// Whether helpers may keep spinning: no team but their own (if that) is inside `perform`.
+  /// Whether helpers may keep spinning, and parked ones be woken: no team but their own (if
+  /// that) is inside `perform`, or the team does not step aside.
   fileprivate static func othersQuiet(_ state: State) -> Bool {
+    guard state.stepsAside else { return true }
     let own = state.performing.load(ordering: .relaxed) ? 1 : 0
     return performing.load(ordering: .relaxed) <= own
   }
@@ -99,6 +103,7 @@ final class WorkerTeam: Sendable {
   /// ticket, and changes it only when every iteration has finished.
   final class State: @unchecked Sendable {
     let spins: Bool
+    let stepsAside: Bool
     /// The current job: generation (bits 32–63), iterations (16–31), the next unclaimed (0–15).
     let ticket = Atomic<UInt64>(0)
     /// The current job's iterations not yet finished.
@@ -110,7 +115,10 @@ final class WorkerTeam: Sendable {
     let liveHelpers = Atomic(0)
     var job: (@Sendable (Int) -> Void)?
 
-    init(spins: Bool) { self.spins = spins }
+    init(spins: Bool, stepsAside: Bool) {
+      self.spins = spins
+      self.stepsAside = stepsAside
+    }
 
     /// Claims and runs job `generation`'s iterations until none are left unclaimed.
     func work(generation: UInt64) {
