@@ -76,7 +76,7 @@ final class WorkerTeam: Sendable {
   /// iterations that no spinning helper claims. Returns the job's generation.
   @discardableResult
   private func post(iterations: Int) -> UInt64 {
-    let generation = (state.ticket.load(ordering: .relaxed) >> 32) &+ 1
+    let generation = ((state.ticket.load(ordering: .relaxed) >> 32) &+ 1) & 0xFFFF_FFFF  // 32 bits, wrapping
     state.ticket.store(generation << 32 | UInt64(iterations) << 16, ordering: .sequentiallyConsistent)
     guard iterations == 0 || Self.othersQuiet(state) else { return generation }
     for helper in helpers where helper.parked.exchange(false, ordering: .sequentiallyConsistent) {
