@@ -229,15 +229,9 @@ import Testing
     static let onX86Linux = false
   #endif
 
-  /// The CPU's flags, from /proc/cpuinfo's first `flags` line.
-  static func cpuFlags() throws -> Set<String> {
-    let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-    let line = try #require(info.split(separator: "\n").first { $0.hasPrefix("flags") })
-    return Set(line.split(separator: " ").map(String.init))
-  }
-
   @Test(.enabled(if: onX86Linux, "the builds are x86-64's")) func isTheWidestTheCPUAllows() throws {
-    let flags = try Self.cpuFlags()
+    let flags = CPUFlags.current
+    try #require(!flags.isEmpty, "no flags line in /proc/cpuinfo")
     // x86-64-v3 and v4 as the kernels' builds need them (/proc/cpuinfo calls lzcnt "abm").
     let v3: Set = ["avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"]
     let v4: Set = ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"]

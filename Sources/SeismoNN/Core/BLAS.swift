@@ -53,11 +53,9 @@ public enum BLAS {
   /// its SSE3 "Prescott" kernels, about 3× slower here. When that happens, and the user has not
   /// chosen with `OPENBLAS_CORETYPE`, choose from the CPU's feature flags and re-run selection.
   static func selectKernels() {
-    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, kernelName.lowercased() == "prescott",
-      let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-      let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, kernelName.lowercased() == "prescott"
     else { return }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    let flags = CPUFlags.current
     let choice: String
     if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"]) {
       choice = "SkylakeX"
