@@ -48,7 +48,7 @@ def med(what, side, key):
 for model in ("autoencoder", "forecaster", "univariate"):
     a, b = (med(model, s, "steady_epoch_s") for s in (0, 1))
     ia, ib = (med(model, s, "infer_windows_per_s") for s in (0, 1))
-    print(f"{model}: steady epoch {first} {a:.3f} s, {second} {b:.3f} s: "
+    print(f"{model}: steady epoch {first} {a * 1e3:.2f} ms, {second} {b * 1e3:.2f} ms: "
           f"{second} {a / b:.2f}x faster; inference (first pass) {ib / ia:.2f}x ({len(rows[(model, 1)])} runs each, medians)")
 a, b = (med("detect", s, "wall_s") for s in (0, 1))
 print(f"detect examples/spx-autoencoder.yaml: {first} {a:.1f} s, {second} {b:.1f} s wall: {second} {a / b:.2f}x faster")

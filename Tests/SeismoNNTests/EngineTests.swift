@@ -9,7 +9,7 @@ import Testing
     // Keras 3 Adam, lr 0.1: step 1 with g = 0.5: m = 0.05, v = 0.00025, α = 0.1·√0.001/0.1,
     // w ← 1 − α·m/(√v + ε) = 1 − 0.1·(0.05/0.1)·√0.001/(√0.00025 + 1e-7) ≈ 0.9 (direction-only).
     let p = Parameter(name: "w", shape: [1], value: [1])
-    var adam = Adam(learningRate: 0.1)
+    let adam = Adam(learningRate: 0.1)
     adam.step([p], gradients: [[0.5]])
     let m1 = 0.05
     let v1 = 0.00025
@@ -25,11 +25,43 @@ import Testing
 
   @Test func rmspropMatchesHandComputation() {
     let p = Parameter(name: "w", shape: [2], value: [1, -1])
-    var rms = RMSprop(learningRate: 0.01)
+    let rms = RMSprop(learningRate: 0.01)
     rms.step([p], gradients: [[0.3, 0]])
     let v = 0.1 * 0.09
     #expect(abs(Double(p.value[0]) - (1 - 0.01 * 0.3 / (v + 1e-7).squareRoot())) < 1e-6)
     #expect(p.value[1] == -1)
+  }
+
+  /// A step in pieces, in any order (as a trainer's threads take them), gives the bits of one
+  /// whole step: each piece finds its own elements' state.
+  @Test(arguments: [OptimizerKind.adam, .rmsprop])
+  func piecesInAnyOrderMatchOneWholeStep(kind: OptimizerKind) {
+    var random = SeededGenerator(seed: 5)
+    let shapes = [37, 50]
+    func parameters() -> [Parameter] {
+      var random = SeededGenerator(seed: 9)
+      return shapes.map { n in
+        Parameter(name: "p", shape: [n], value: (0..<n).map { _ in Float.random(in: -1...1, using: &random) })
+      }
+    }
+    let steps = (0..<3).map { _ in shapes.map { n in (0..<n).map { _ in Float.random(in: -1...1, using: &random) } } }
+    let (whole, pieces) = (parameters(), parameters())
+    let (one, split) = (kind.make(learningRate: 0.01), kind.make(learningRate: 0.01))
+    for gradients in steps {
+      one.step(whole, gradients: gradients)
+      split.beginStep(elements: 87)
+      // Second parameter's tail, first's head, second's head, first's tail: (offset, parameter, start, end).
+      for (offset, p, start, end) in [(37, 1, 10, 50), (0, 0, 0, 20), (37, 1, 0, 10), (0, 0, 20, 37)] {
+        pieces[p].value.withUnsafeMutableBufferPointer { w in
+          gradients[p].withUnsafeBufferPointer { g in
+            split.update(
+              (offset + start)..<(offset + end), weights: w.baseAddress! + start, gradients: g.baseAddress! + start)
+          }
+        }
+      }
+    }
+    #expect(whole.map(\.value) == pieces.map(\.value))
+    #expect(whole[0].value != parameters()[0].value, "the steps moved the weights")
   }
 }
 
@@ -112,27 +144,28 @@ import Testing
   }
 
   @Test func shardedGradientsEqualSingleThreadGradients() throws {
-    // One batch: the sum of two shards' gradients equals the whole batch's, up to rounding.
+    // One batch: the sum of two shards' gradients equals the whole batch's, up to rounding. The
+    // model's 4,385 elements make a step of 4 pieces, whose bounds fall inside parameters.
     let data = Self.sineWindows(count: 16, steps: 6)
-    func gradients(threads: Int) throws -> [[Float]] {
-      let model = Architectures.lstmForecaster(features: 1, units: [5], outputs: 1, activation: .tanh, dropout: 0, seed: 3)
+    func gradients(threads: Int) throws -> [Float] {
+      let model = Architectures.lstmForecaster(features: 1, units: [32], outputs: 1, activation: .tanh, dropout: 0, seed: 3)
       var options = TrainingOptions()
       options.threads = threads
       options.epochs = 1
       options.batchSize = 16
       options.validationSplit = 0
-      var optimizer = CapturingOptimizer()
+      let optimizer = CapturingOptimizer()
       let trainer = Trainer(model: model, loss: .mse, optimizer: optimizer, options: options)
       let targets = BatchMajorSamples(values: (0..<16).map { Float($0) / 16 }, steps: 1, features: 1)
       _ = try trainer.fit(inputs: data, targets: targets)
-      optimizer = trainer.optimizer as! CapturingOptimizer
+      #expect(optimizer.steps == 1 && optimizer.updates.allSatisfy { $0 == 1 }, "every element stepped once")
       return optimizer.captured
     }
     let one = try gradients(threads: 1)
     let two = try gradients(threads: 2)
-    #expect(!one.isEmpty && one.map(\.count) == two.map(\.count), "both runs captured the same gradient tensors")
-    #expect(one.joined().contains { $0 != 0 }, "the gradients are not all zero")
-    for (a, b) in zip(one.joined(), two.joined()) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(a)) }
+    #expect(one.count == 4_385 && two.count == one.count, "both runs captured every element")
+    #expect(one.contains { $0 != 0 }, "the gradients are not all zero")
+    for (a, b) in zip(one, two) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(a)) }
   }
 
   @Test func earlyStoppingStopsAndRestoresBest() throws {
@@ -161,10 +194,37 @@ import Testing
   }
 }
 
-/// Records the gradients it is given instead of stepping.
-struct CapturingOptimizer: Optimizer {
-  var captured: [[Float]] = []
-  mutating func step(_ parameters: [Parameter], gradients: [[Float]]) { captured = gradients }
+/// Records the gradients it is given, and how often each element is updated, instead of stepping.
+final class CapturingOptimizer: Optimizer {
+  private(set) var steps = 0
+  private var gradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+  private var counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 0)
+
+  var captured: [Float] { Array(gradients) }
+  var updates: [Int] { Array(counts) }
+
+  deinit {
+    gradients.deallocate()
+    counts.deallocate()
+  }
+
+  func beginStep(elements: Int) {
+    steps += 1
+    gradients.deallocate()
+    counts.deallocate()
+    gradients = .allocate(capacity: elements)
+    gradients.initialize(repeating: .nan)
+    counts = .allocate(capacity: elements)
+    counts.initialize(repeating: 0)
+  }
+
+  // Pieces of one step run at once on disjoint elements: each writes only its own.
+  func update(_ range: Range<Int>, weights: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>) {
+    for (k, i) in range.enumerated() {
+      self.gradients[i] = gradients[k]
+      counts[i] += 1
+    }
+  }
 }
 
 @Suite struct WeightKeyTests {

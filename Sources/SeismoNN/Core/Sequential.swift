@@ -38,16 +38,4 @@ public final class Sequential {
 
   /// A twin sharing every parameter, with its own caches and gradients (for another thread).
   public func replica() -> Sequential { Sequential(layers.map { $0.replica() }) }
-
-  /// Adds `other`'s gradients into this model's (same architecture).
-  func accumulateGradients(from other: Sequential) {
-    for (mine, theirs) in zip(layers, other.layers) {
-      for i in mine.gradients.indices {
-        let source = theirs.gradients[i]
-        mine.gradients[i].withUnsafeMutableBufferPointer { dst in
-          for j in dst.indices { dst[j] += source[j] }
-        }
-      }
-    }
-  }
 }

@@ -17,12 +17,11 @@ public enum WorkCount {
     for layer in model.layers {
       switch layer {
       case let lstm as LSTM:
-        let gates = 8 * Double(lstm.units)
-        flops += (repeated ? 1 : current) * gates * Double(lstm.inputSize) + current * gates * Double(lstm.units)
+        flops += (repeated ? 1 : current) * inputProduct(lstm) + current * 8 * Double(lstm.units * lstm.units)
         if !lstm.returnSequences { current = 1 }
         repeated = false
       case let dense as Dense:
-        flops += current * 2 * Double(dense.inputSize) * Double(dense.outputSize)  // no hoisting in Dense
+        flops += current * product(dense)  // no hoisting in Dense
       case let repeater as RepeatVector:
         current = Double(repeater.steps)
         repeated = true
@@ -34,6 +33,21 @@ public enum WorkCount {
   }
 
   /// Training FLOPs for one window: the forward products plus the backward pass's two (the
-  /// gradients with respect to the inputs and to the weights, each as large as the forward one).
-  public static func trainingFLOPs(_ model: Sequential, steps: Int) -> Double { 3 * forwardFLOPs(model, steps: steps) }
+  /// gradients with respect to the inputs and to the weights, each as large as the forward one),
+  /// less the first layer's input gradient, which training skips (as Keras does: nothing uses it).
+  public static func trainingFLOPs(_ model: Sequential, steps: Int) -> Double {
+    let skipped: Double
+    switch model.layers.first {
+    case let lstm as LSTM: skipped = Double(steps) * inputProduct(lstm)
+    case let dense as Dense: skipped = Double(steps) * product(dense)
+    default: skipped = 0
+    }
+    return 3 * forwardFLOPs(model, steps: steps) - skipped
+  }
+
+  /// An LSTM step's input product, x·W: 2 · 4H · D.
+  private static func inputProduct(_ lstm: LSTM) -> Double { 8 * Double(lstm.units * lstm.inputSize) }
+
+  /// A Dense layer's product for one step: 2 · D · O.
+  private static func product(_ dense: Dense) -> Double { 2 * Double(dense.inputSize * dense.outputSize) }
 }

@@ -1,3 +1,4 @@
+import CSeismoKernels
 import Foundation
 import SeismoSupport
 import Synchronization
@@ -40,8 +41,14 @@ public final class Trainer {
   public var plannedEpochs: Int { max(min(options.epochs, epochLimit ?? options.epochs), 1) }
   /// `replicas[0]` is `model`; the others share its parameters.
   private let replicas: [Sequential]
-  /// Runs a batch's shards and inference's members, iteration s on `replicas[s]`.
+  /// Runs a batch's shards and inference's members, iteration s on `replicas[s]`, and the
+  /// pieces of an optimizer step.
   private let team: WorkerTeam
+  /// Where each parameter starts among all of them laid end to end, and (last) their size.
+  private let parameterOffsets: [Int]
+  /// Pieces of an optimizer step: a few per thread, so a late thread takes fewer, and none
+  /// under 1,024 elements.
+  private let stepPieces: Int
 
   public init(model: Sequential, loss: Loss, optimizer: any Optimizer, options: TrainingOptions) {
     self.model = model
@@ -51,6 +58,8 @@ public final class Trainer {
     let threads = max(1, options.threads)
     replicas = [model] + (1..<threads).map { _ in model.replica() }
     team = WorkerTeam(size: threads)
+    parameterOffsets = model.parameters.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    stepPieces = max(1, min(4 * threads, parameterOffsets.last! / 1024))
   }
 
   /// Trains on `inputs` → `targets` (same sample count), calling `observer` after every epoch.
@@ -129,11 +138,37 @@ public final class Trainer {
           inputGradient: false)
       }
     }
-    withSubnormalsFlushed {
-      for s in 1..<shards.count { model.accumulateGradients(from: replicas[s]) }
-      optimizer.step(model.parameters, gradients: model.gradients)
-    }
+    step(summing: shards.count)
     return losses.reduce(0, +)
+  }
+
+  /// Sums the gradients of the first `shards` replicas into `model`'s and steps the optimizer,
+  /// both over the team in pieces of the parameters laid end to end. Each element is summed in
+  /// replica order and stepped once, so the weights are those one thread would make.
+  private func step(summing shards: Int) {
+    let (offsets, pieces, optimizer) = (parameterOffsets, stepPieces, optimizer)
+    let elements = offsets.last!
+    optimizer.beginStep(elements: elements)
+    model.withParameterPointers(replicas: replicas[1..<shards]) { weights, gradients in
+      let work = UnsafeTransfer((weights, gradients, optimizer))
+      team.perform(iterations: pieces) { piece in
+        withSubnormalsFlushed {
+          let (weights, gradients, optimizer) = work.value
+          // Piece boundaries fall on whole 64-byte vectors of the flat elements.
+          func boundary(_ i: Int) -> Int { i == pieces ? elements : i * elements / pieces / 16 * 16 }
+          let piece = boundary(piece)..<boundary(piece + 1)
+          for p in 0..<weights.count {
+            let (first, end) = (max(piece.lowerBound, offsets[p]), min(piece.upperBound, offsets[p + 1]))
+            guard first < end else { continue }
+            let elements = first..<end
+            let at = elements.lowerBound - offsets[p]
+            let total = gradients[0][p] + at
+            for r in 1..<gradients.count { seismo_add_rows(total, gradients[r][p] + at, 1, elements.count) }
+            optimizer.update(elements, weights: weights[p] + at, gradients: total)
+          }
+        }
+      }
+    }
   }
 
   /// Model outputs for every sample, batch-major `[N, L, O]` (L output steps, O output features).
