@@ -17,18 +17,22 @@ public final class Sequential {
   /// Number of trainable scalars.
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
-    layers.reduce(x) { $1.forward($0, mode: &mode) }
+  /// Each layer is handed its input to keep (`consume`), so a layer that changes it element by
+  /// element, such as Dropout, changes it in place rather than in a copy.
+  public func forward(_ x: consuming TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
+    var current = x
+    for layer in layers { current = layer.forward(consume current, mode: &mode) }
+    return current
   }
 
   /// Backpropagates `dy` (the loss gradient w.r.t. the last output), accumulating gradients.
   /// - Returns: the gradient w.r.t. the model's input, or nil when `inputGradient` is false: the
   ///   first layer then skips that product (training never uses it).
   @discardableResult
-  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool = true) -> TimeMajorTensor? {
+  public func backward(_ dy: consuming TimeMajorTensor, inputGradient: Bool = true) -> TimeMajorTensor? {
     var gradient = dy
     for (index, layer) in layers.enumerated().reversed() {
-      guard let next = layer.backward(gradient, inputGradient: inputGradient || index > 0) else { return nil }
+      guard let next = layer.backward(consume gradient, inputGradient: inputGradient || index > 0) else { return nil }
       gradient = next
     }
     return gradient

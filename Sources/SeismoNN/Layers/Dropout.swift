@@ -19,12 +19,13 @@ public final class Dropout: Layer {
 
   public func replica() -> Layer { Dropout(rate: rate) }
 
-  public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
+  public func forward(_ x: consuming TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     guard mode.training, rate > 0 else {
       mask = []
       return x
     }
-    var y = x.materialized()
+    var y = consume x
+    if y.isRepeated { y = y.materialized() }
     let n = y.data.count
     // Drop when a uniform 32-bit draw falls below rate·2³²; two draws per 64 random bits.
     let threshold = UInt32(Double(rate) * 4_294_967_296.0)
@@ -44,10 +45,10 @@ public final class Dropout: Layer {
     return y
   }
 
-  public func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
+  public func backward(_ dy: consuming TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor? {
     guard inputGradient else { return nil }
     guard !mask.isEmpty else { return dy }
-    var dx = dy
+    var dx = consume dy
     mask.withUnsafeBufferPointer { maskBuffer in
       dx.data.withUnsafeMutableBufferPointer { values in
         for i in values.indices { values[i] *= maskBuffer[i] }

@@ -14,14 +14,15 @@ public protocol Layer: AnyObject {
   var gradients: [[Float]] { get set }
 
   /// - Parameters:
-  ///   - x: input `[L, N, D]`.
+  ///   - x: input `[L, N, D]`, the layer's to keep or change (`Sequential` hands it over, so a
+  ///     change in place copies nothing).
   ///   - mode: training (dropout active) or inference, with the random source for dropout.
-  func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor
+  func forward(_ x: consuming TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor
 
   /// Given the loss gradient w.r.t. the last output, accumulates parameter gradients and returns
   /// the gradient w.r.t. the last input, or nil without computing it when `inputGradient` is
   /// false (a model's first layer in training, whose input gradient nothing uses).
-  func backward(_ dy: TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor?
+  func backward(_ dy: consuming TimeMajorTensor, inputGradient: Bool) -> TimeMajorTensor?
 
   func replica() -> Layer
 }
