@@ -306,8 +306,10 @@ final class CapturingOptimizer: Optimizer {
   }
 }
 
-/// A model hands each layer its input to keep, so Dropout masks the activations it is given in
-/// place: a copy of every activation per batch had cost the univariate model 7–12 % of its epoch.
+/// A model hands each layer its input to keep, so Dropout masks what it is given in place: the
+/// gradient in backward, and in forward the activations unless their layer keeps them too (an
+/// LSTM keeps its hidden states). A copy per batch had cost the univariate model 7–12 % of its
+/// epoch.
 @Suite struct HandOverTests {
   static func tensor() -> TimeMajorTensor {
     TimeMajorTensor(steps: 3, batch: 4, features: 5, data: (0..<60).map { Float($0) + 1 })

@@ -18,7 +18,8 @@ public final class Sequential {
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
   /// Each layer is handed its input to keep (`consume`), so a layer that changes it element by
-  /// element, such as Dropout, changes it in place rather than in a copy.
+  /// element, such as Dropout, changes it in place rather than in a copy (unless the layer before
+  /// keeps it too).
   public func forward(_ x: consuming TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     var current = x
     for layer in layers { current = layer.forward(consume current, mode: &mode) }
