@@ -32,6 +32,17 @@ import Testing
     #expect(p.value[1] == -1)
   }
 
+  /// An optimizer moved to a model of another size starts afresh: its first step there is a
+  /// new optimizer's first step (Adam's bias correction restarts with its moments).
+  @Test func anotherModelSizeStartsAfresh() {
+    let used = Adam(learningRate: 0.1)
+    used.step([Parameter(name: "w", shape: [1], value: [1])], gradients: [[0.5]])
+    let (a, b) = (Parameter(name: "a", shape: [2], value: [1, 2]), Parameter(name: "b", shape: [2], value: [1, 2]))
+    used.step([a], gradients: [[0.3, -0.4]])
+    Adam(learningRate: 0.1).step([b], gradients: [[0.3, -0.4]])
+    #expect(a.value == b.value && a.value != [1, 2])
+  }
+
   /// A step in pieces, in any order (as a trainer's threads take them), gives the bits of one
   /// whole step: each piece finds its own elements' state.
   @Test(arguments: [OptimizerKind.adam, .rmsprop])

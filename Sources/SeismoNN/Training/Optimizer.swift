@@ -1,8 +1,8 @@
 import CSeismoKernels
 import Foundation
 
-/// Updates parameters from their gradients, element by element (PyTorch's and Keras's
-/// optimizers, in the form that splits across threads).
+/// Updates parameters from their gradients, element by element, so that one step can be split
+/// across threads.
 ///
 /// A step is `beginStep`, then `update` over ranges of the elements (every parameter laid end to
 /// end, in `Sequential.parameters` order) that together cover each element once. The ranges of
@@ -32,8 +32,8 @@ extension Optimizer {
   }
 }
 
-/// An optimizer's per-element state: `count` floats per slot, zero at first, at fixed addresses
-/// (the threads of one step write disjoint ranges of it at once).
+/// An optimizer's per-element state: one float per element in each slot (Adam's m and v), zero
+/// at first, at fixed addresses (the threads of one step write disjoint ranges of it at once).
 final class OptimizerState {
   private let slots: [AlignedFloats]
 
