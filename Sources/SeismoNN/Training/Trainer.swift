@@ -46,9 +46,10 @@ public final class Trainer {
   private let team: WorkerTeam
   /// Where each parameter starts among all of them laid end to end, and (last) their size.
   private let parameterOffsets: [Int]
-  /// Pieces of an optimizer step: a few per thread, so a late thread takes fewer, and none
-  /// under 1,024 elements.
-  private let stepPieces: Int
+  /// The pieces of an optimizer step, ranges of the parameters laid end to end: a few per
+  /// thread, so a late thread takes fewer, none under 1,024 elements, and each starting on a
+  /// whole 64-byte vector.
+  private let stepPieces: [Range<Int>]
 
   public init(model: Sequential, loss: Loss, optimizer: any Optimizer, options: TrainingOptions) {
     self.model = model
@@ -59,7 +60,8 @@ public final class Trainer {
     replicas = [model] + (1..<threads).map { _ in model.replica() }
     team = WorkerTeam(size: threads)
     parameterOffsets = model.parameters.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-    stepPieces = max(1, min(4 * threads, parameterOffsets.last! / 1024))
+    let elements = parameterOffsets.last!
+    stepPieces = Self.split(elements, into: max(1, min(4 * threads, elements / 1024)), alignment: 16)
   }
 
   /// Trains on `inputs` → `targets` (same sample count), calling `observer` after every epoch.
@@ -147,16 +149,13 @@ public final class Trainer {
   /// replica order and stepped once, so the weights are those one thread would make.
   private func step(summing shards: Int) {
     let (offsets, pieces, optimizer) = (parameterOffsets, stepPieces, optimizer)
-    let elements = offsets.last!
-    optimizer.beginStep(elements: elements)
+    optimizer.beginStep(elements: offsets.last!)
     model.withParameterPointers(replicas: replicas[1..<shards]) { weights, gradients in
       let work = UnsafeTransfer((weights, gradients, optimizer))
-      team.perform(iterations: pieces) { piece in
+      team.perform(iterations: pieces.count) { index in
         withSubnormalsFlushed {
           let (weights, gradients, optimizer) = work.value
-          // Piece boundaries fall on whole 64-byte vectors of the flat elements.
-          func boundary(_ i: Int) -> Int { i == pieces ? elements : i * elements / pieces / 16 * 16 }
-          let piece = boundary(piece)..<boundary(piece + 1)
+          let piece = pieces[index]
           for p in 0..<weights.count {
             let (first, end) = (max(piece.lowerBound, offsets[p]), min(piece.upperBound, offsets[p + 1]))
             guard first < end else { continue }
@@ -209,9 +208,13 @@ public final class Trainer {
   }
 
   /// Contiguous shards of a batch of `count`, at most one per replica.
-  private func shardRanges(_ count: Int) -> [Range<Int>] {
-    let shards = min(replicas.count, count)
-    return (0..<shards).map { s in (s * count / shards)..<((s + 1) * count / shards) }
+  private func shardRanges(_ count: Int) -> [Range<Int>] { Self.split(count, into: min(replicas.count, count)) }
+
+  /// `0..<count` in `parts` contiguous ranges of near-equal size, each but the first starting
+  /// on a multiple of `alignment` (so a range may be empty when `count` is small).
+  private static func split(_ count: Int, into parts: Int, alignment: Int = 1) -> [Range<Int>] {
+    func start(_ i: Int) -> Int { i == parts ? count : i * count / parts / alignment * alignment }
+    return (0..<parts).map { start($0)..<start($0 + 1) }
   }
 
   /// The next batch to take, shared by the members predicting.
