@@ -6,8 +6,8 @@
 # lines, then per model the median ratio and its range over rounds, with the load average before
 # and after, and the share of the machine's peak that each side's training reaches (the real work
 # of the matrix products, counted from the layer shapes by `seismo bench`; the peak is the larger
-# of OpenBLAS's sgemm rate and the multiply-add ceiling, both on as many threads). Run it when
-# nothing else runs.
+# of OpenBLAS's sgemm rate and the multiply-add ceiling, both on as many threads, and the best any
+# of the model's rounds measured). Run it when nothing else runs.
 #
 #   scripts/bench.sh [autoencoder|forecaster|univariate ...]     (default: all three)
 #   ROUNDS=3 scripts/bench.sh
@@ -58,11 +58,15 @@ print(f"{model} ({rounds} rounds, medians and ranges): {show('steady epoch', ste
 # Share of the machine's peak (measured by seismo bench on as many threads): the real work of a
 # steady training epoch (the same FLOPs for both sides) and of a steady inference pass. The
 # inference ratio above compares first passes, as the reference makes one.
+# The peak is the best any round measured: a neighbour busy while one round measures it lowers
+# that round's figure (a core taken halves it), and a share of a low peak would flatter.
 work = [s["epoch_flops"] for k, s in runs]
-seismo_share = [s["train_share_of_peak"] for k, s in runs]
-keras_share = [w / k["steady_epoch_s"] / 1e9 / s["peak_gflops"] for w, (k, s) in zip(work, runs)]
-infer_share = [s["infer_share_of_peak"] for k, s in runs]
-print(f"  peak {statistics.median(s['peak_gflops'] for k, s in runs):.0f} GFLOP/s (sgemm "
+peak = max(s["peak_gflops"] for k, s in runs)
+seismo_share = [s["train_gflops"] / peak for k, s in runs]
+keras_share = [w / k["steady_epoch_s"] / 1e9 / peak for w, (k, s) in zip(work, runs)]
+infer_share = [s["infer_gflops"] / peak for k, s in runs]
+each_peak = ", ".join(f"{s['peak_gflops']:.0f}" for k, s in runs)
+print(f"  peak {peak:.0f} GFLOP/s, the best round's (rounds: {each_peak}; median sgemm "
       f"{statistics.median(s['sgemm_peak_gflops'] for k, s in runs):.0f}, multiply-add ceiling "
       f"{statistics.median(s['arithmetic_peak_gflops'] for k, s in runs):.0f}); training: seismo "
       f"{statistics.median(s['train_gflops'] for k, s in runs):.1f} GFLOP/s, {100 * statistics.median(seismo_share):.0f}% of peak "
