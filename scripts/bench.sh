@@ -7,7 +7,8 @@
 # and after, and the share of the machine's peak that each side's training reaches (the real work
 # of the matrix products, counted from the layer shapes by `seismo bench`; the peak is the larger
 # of OpenBLAS's sgemm rate and the multiply-add ceiling, both on as many threads, and the best any
-# of the model's rounds measured). Run it when nothing else runs.
+# of the model's rounds measured), and Seismo's steady inference against the most windows/s that
+# peak allows. Run it when nothing else runs.
 #
 #   scripts/bench.sh [autoencoder|forecaster|univariate ...]     (default: all three)
 #   ROUNDS=3 scripts/bench.sh
@@ -65,6 +66,8 @@ peak = max(s["peak_gflops"] for k, s in runs)
 seismo_share = [s["train_gflops"] / peak for k, s in runs]
 keras_share = [w / k["steady_epoch_s"] / 1e9 / peak for w, (k, s) in zip(work, runs)]
 infer_share = [s["infer_gflops"] / peak for k, s in runs]
+# The most windows/s the peak allows: no efficiency passes the peak's arithmetic.
+limit = peak * 1e9 / s["forward_flops_per_window"]
 each_peak = ", ".join(f"{s['peak_gflops']:.0f}" for k, s in runs)
 print(f"  peak {peak:.0f} GFLOP/s, the best round's (rounds: {each_peak}; median sgemm "
       f"{statistics.median(s['sgemm_peak_gflops'] for k, s in runs):.0f}, multiply-add ceiling "
@@ -73,7 +76,7 @@ print(f"  peak {peak:.0f} GFLOP/s, the best round's (rounds: {each_peak}; median
       f"({100 * min(seismo_share):.0f}–{100 * max(seismo_share):.0f}), keras {100 * statistics.median(keras_share):.0f}%; "
       f"seismo steady inference {statistics.median(s['steady_infer_windows_per_s'] for k, s in runs):,.0f} windows/s "
       f"({min(s['steady_infer_windows_per_s'] for k, s in runs):,.0f}–{max(s['steady_infer_windows_per_s'] for k, s in runs):,.0f}), "
-      f"{100 * statistics.median(infer_share):.0f}% of peak")
+      f"{100 * statistics.median(infer_share):.0f}% of peak, which allows {limit:,.0f} windows/s")
 PY
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
