@@ -94,7 +94,9 @@ let package = Package(
     .testTarget(name: "SeismoReportTests", dependencies: ["SeismoReport", "SeismoCore"]),
     .testTarget(
       name: "LSTMDetectorsTests",
-      dependencies: ["LSTMAutoencoder", "LSTMForecaster", "RollingZScore", "Thresholds", "SeismoCore"]),
+      dependencies: [
+        "LSTMAutoencoder", "LSTMForecaster", "RollingZScore", "Thresholds", "SeismoCore", "SeismoNeural", "SeismoNN",
+      ]),
     .testTarget(
       name: "SeismoCLITests",
       dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "SeismoCore"]),

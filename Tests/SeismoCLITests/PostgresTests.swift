@@ -165,6 +165,12 @@ struct PostgresTests {
     let long = try load(["table": .text("long"), "layout": .text("long"), "symbols": .textList(["a", "b"])])
     #expect(wide.featureNames == ["a", "b"])
     #expect(long == wide)
+    // A long table whose symbol and value columns have other names.
+    try sql("CREATE TABLE \(schema).renamed AS SELECT ts, symbol AS ticker, value AS px FROM \(schema).long")
+    let renamed = try load([
+      "table": .text("renamed"), "layout": .text("long"), "symbol_column": .text("ticker"), "value_column": .text("px"),
+    ])
+    #expect(renamed == wide)
     let ranged = try load(["table": .text("wide"), "from": .text(date(18_262 + 10)), "to": .text(date(18_262 + 19))])
     #expect(ranged.rowCount == 10)
     let query = try load(["query": .text("SELECT ts, a * 2 AS twice FROM \(schema).wide WHERE ts < '2020-01-04'")])

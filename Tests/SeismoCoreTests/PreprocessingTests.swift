@@ -169,6 +169,16 @@ import Testing
     #expect(rule.events(scores: [-0.9, -0.7], cutoffs: [-1, -1]).map(\.alert) == [1])
   }
 
+  /// The `events:` section of a config reaches the rule, each key set off its default.
+  @Test func configKeysReachTheRule() {
+    let parsed = EventRule(
+      parameters: Parameters(
+        specs: EventRule.parameters,
+        values: ["merge_gap": .integer(1), "min_length": .integer(3), "min_margin": .number(0.2)]))
+    #expect(parsed == EventRule(mergeGap: 1, minLength: 3, minMargin: 0.2))
+    #expect(EventRule(parameters: Parameters(specs: EventRule.parameters)) == EventRule())
+  }
+
   @Test func alertsArePointInTime() {
     // Appending flags never moves an earlier alert.
     let rule = EventRule(mergeGap: 2, minLength: 2)

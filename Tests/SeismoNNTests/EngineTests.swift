@@ -179,6 +179,38 @@ import Testing
     for (a, b) in zip(one, two) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(a)) }
   }
 
+  /// Final weights after training 2 epochs on 40 windows of a noisy sine (the last 4 held out).
+  static func shuffledWeights(shuffle: Bool, seed: UInt64 = 5, batchSize: Int = 8) throws -> [[Float]] {
+    let data = Self.sineWindows(count: 40, steps: 6)
+    var options = TrainingOptions()
+    options.epochs = 2
+    options.batchSize = batchSize
+    options.shuffle = shuffle
+    options.seed = seed
+    options.threads = 1
+    let model = Architectures.lstmAutoencoder(features: 1, steps: 6, units: 4, dropout: 0, seed: 1)
+    let trainer = Trainer(model: model, loss: .mse, optimizer: Adam(learningRate: 0.01), options: options)
+    _ = try trainer.fit(inputs: data, targets: data)
+    return trainer.model.parameters.map(\.value)
+  }
+
+  /// `shuffle` reorders the training windows every epoch, by the seed, and only them: with one
+  /// batch of all 36 training windows the order cannot matter beyond rounding, so a shuffle that
+  /// let a held-out window in, or dropped one, would show.
+  @Test func shuffleReordersTheTrainingWindowsBySeed() throws {
+    let shuffled = try Self.shuffledWeights(shuffle: true)
+    let differsFromOrdered = try Self.shuffledWeights(shuffle: false) != shuffled
+    let sameForSameSeed = try Self.shuffledWeights(shuffle: true) == shuffled
+    let differsForOtherSeed = try Self.shuffledWeights(shuffle: true, seed: 6) != shuffled
+    #expect(differsFromOrdered, "other batches give other weights")
+    #expect(sameForSameSeed, "the same seed, the same order")
+    #expect(differsForOtherSeed, "another seed, another order")
+    let whole = try Self.shuffledWeights(shuffle: false, batchSize: 36)
+    let wholeShuffled = try Self.shuffledWeights(shuffle: true, batchSize: 36)
+    let largest = zip(whole.joined(), wholeShuffled.joined()).map { abs($0 - $1) / (1 + abs($0)) }.max()!
+    #expect(largest <= 1e-5, "one batch of the same windows in another order: rounding only")
+  }
+
   @Test func earlyStoppingStopsAndRestoresBest() throws {
     let data = Self.sineWindows(count: 100, steps: 5)
     let model = Architectures.lstmAutoencoder(features: 1, steps: 5, units: 4, seed: 2)

@@ -55,6 +55,20 @@ import Testing
 }
 
 @Suite struct LikelihoodThresholdTests {
+  /// Each key of a config reaches the rule: every value differs from its default.
+  @Test func parametersReachTheRule() throws {
+    let values: [String: ParameterValue] = [
+      "short_window": .integer(4), "long_window": .integer(60), "min_history": .integer(30),
+      "tail_probability": .number(0.01), "min_std": .number(0.5),
+    ]
+    let defaults = Parameters(specs: LikelihoodThreshold.descriptor.parameters)
+    for (key, value) in values { #expect(defaults.values[key] != value, "\(key) is set to its default") }
+    let parsed = try LikelihoodThreshold(
+      parameters: Parameters(specs: LikelihoodThreshold.descriptor.parameters, values: values))
+    #expect(parsed.shortWindow == 4 && parsed.longWindow == 60 && parsed.minHistory == 30)
+    #expect(parsed.tailProbability == 0.01 && parsed.minStd == 0.5)
+  }
+
   @Test func gaussianTailAndItsInverse() {
     #expect(abs(Gaussian.tail(0) - 0.5) < 1e-12)
     #expect(abs(Gaussian.tail(1.959963984540054) - 0.025) < 1e-12)

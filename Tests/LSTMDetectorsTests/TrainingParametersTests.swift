@@ -1,0 +1,68 @@
+import Testing
+
+@testable import LSTMAutoencoder
+@testable import LSTMForecaster
+@testable import SeismoCore
+@testable import SeismoNN
+@testable import SeismoNeural
+
+/// The training keys of a neural detector's config reach the trainer it builds: each is set to
+/// a value other than the detector's default, so a key the mapping dropped would leave the default.
+@Suite struct TrainingParametersTests {
+  /// Every training key, with `shuffle` and `loss` the opposite of the detector's defaults.
+  static func values(shuffle: Bool, loss: String) -> [String: ParameterValue] {
+    [
+      "epochs": .integer(7), "batch_size": .integer(5), "validation_split": .number(0.25), "shuffle": .boolean(shuffle),
+      "optimizer": .text("rmsprop"), "learning_rate": .number(0.02), "loss": .text(loss), "patience": .integer(3),
+      "seed": .integer(99), "threads": .integer(1),
+    ]
+  }
+
+  static func specs(of detector: String) throws -> [ParameterSpec] {
+    var registry = PluginRegistry()
+    registry.register(detector: LSTMAutoencoderDetector.self)
+    registry.register(detector: LSTMForecasterDetector.self)
+    return try #require(registry.detectors[detector]).descriptor.parameters
+  }
+
+  /// Parameters as a config file gives them: checked against the detector's declared specs.
+  static func parameters(of detector: String, _ values: [String: ParameterValue]) throws -> Parameters {
+    try Parameters(values).resolved(against: specs(of: detector), section: "detector")
+  }
+
+  static func trainer(_ parameters: Parameters) throws -> Trainer {
+    try FittedNetwork.trainer(
+      parameters, detector: "test", footprint: Architectures.lstmAutoencoderFootprint(features: 1, steps: 4, units: 2)
+    ) { options in
+      Architectures.lstmAutoencoder(features: 1, steps: 4, units: 2, seed: options.seed)
+    }
+  }
+
+  @Test(arguments: [("lstm-autoencoder", true, Loss.mse), ("lstm-forecaster", false, Loss.mae)])
+  func everyTrainingKeyReachesTheTrainer(detector: String, shuffle: Bool, loss: Loss) throws {
+    let values = Self.values(shuffle: shuffle, loss: loss.rawValue)
+    let defaults = try Parameters(specs: Self.specs(of: detector))
+    for (key, value) in values { #expect(defaults.values[key] != value, "\(key) is set to its default") }
+    let trainer = try Self.trainer(Self.parameters(of: detector, values))
+    let options = trainer.options
+    #expect(options.epochs == 7)
+    #expect(options.batchSize == 5)
+    #expect(options.validationSplit == 0.25)
+    #expect(options.shuffle == shuffle)
+    #expect(options.earlyStoppingPatience == 3)
+    #expect(options.seed == 99)
+    #expect(options.threads == 1)
+    #expect(trainer.loss == loss)
+    let optimizer = try #require(trainer.optimizer as? RMSprop)
+    #expect(optimizer.learningRate == 0.02)
+  }
+
+  /// `patience: 0`, the default, trains every epoch; `optimizer: adam` takes the learning rate.
+  @Test func patienceZeroIsOffAndAdamTakesTheRate() throws {
+    let parameters = try Self.parameters(
+      of: "lstm-autoencoder", ["patience": .integer(0), "optimizer": .text("adam"), "learning_rate": .number(0.5)])
+    let trainer = try Self.trainer(parameters)
+    #expect(trainer.options.earlyStoppingPatience == nil)
+    #expect(try #require(trainer.optimizer as? Adam).learningRate == 0.5)
+  }
+}
