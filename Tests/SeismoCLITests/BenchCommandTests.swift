@@ -41,6 +41,16 @@ import Testing
     #expect(six["features"] as? [String] == ["a"])
     #expect((six["train_windows"] as? Int) != (five["train_windows"] as? Int), "the window sets how many windows train")
     #expect((six["train_flops_per_window"] as? Int) != (five["train_flops_per_window"] as? Int))
+    // The seed draws other weights; the threads group the batch's sums otherwise.
+    let base = ["--column", "a", "--epochs", "3", "--window", "6"]
+    let two = try bench(scratch, base + ["--threads", "2"])
+    let reseeded = try bench(scratch, base + ["--threads", "2", "--seed", "7"])
+    let one = try bench(scratch, base + ["--threads", "1"])
+    #expect((two["framework"] as? String)?.hasSuffix(", 2 threads)") == true)
+    #expect((one["framework"] as? String)?.hasSuffix(", 1 thread)") == true)
+    let loss = { (run: [String: Any]) in run["final_loss"] as? Double ?? .nan }
+    #expect(loss(reseeded) != loss(two), "another seed, other weights")
+    #expect(loss(one) != loss(two), "one shard, other sums")
     let missing = try CLI.run(["bench", "forecaster", "--csv", "data.csv", "--column", "nope"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.contains("nope"), "\(missing.stderr)")
   }

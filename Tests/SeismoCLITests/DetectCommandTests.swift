@@ -152,7 +152,7 @@ import Testing
     }
     try scratch.write("data.csv", rows.joined(separator: "\n") + "\n")
     try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
-    let result = try CLI.run(["detect", "run.yaml", "--each", "--out", "out/each", "--quiet"], in: scratch.url)
+    let result = try CLI.run(["detect", "run.yaml", "--each", "--jobs", "3", "--out", "out/each", "--quiet"], in: scratch.url)
     #expect(result.status == 0, "\(result.stderr)")
     let folders = try FileManager.default.contentsOfDirectory(atPath: scratch.url.appendingPathComponent("out/each").path)
     #expect(Set(folders) == ["_.", "_", "a_b", "a_b-2", "summary.json-2", "A_B-3", "summary.json"], "\(folders)")
@@ -161,6 +161,13 @@ import Testing
     let runs = combined["runs"] as! [[String: Any]]
     #expect(runs.map { $0["indicator"] as! String } == names)
     #expect(runs.allSatisfy { $0["status"] as? String == "finished" })
+    // `--jobs` sets how many indicators run at once, not what they find.
+    let serial = try CLI.run(["detect", "run.yaml", "--each", "--jobs", "1", "--out", "out/serial"], in: scratch.url)
+    #expect(serial.status == 0 && serial.stderr.contains("; 1 at a time"), "\(serial.stderr)")
+    let one = try JSONSerialization.jsonObject(with: Data(try scratch.read("out/serial/summary.json").utf8)) as! [String: Any]
+    #expect(one["jobs"] as? Int == 1 && combined["jobs"] as? Int == 3)
+    let counts = { (summary: [String: Any]) in (summary["runs"] as! [[String: Any]]).map { $0["anomaly_count"] as? Int } }
+    #expect(counts(one) == counts(combined))
   }
 
   @Test func sortedRowsAndMergedDuplicatesAreReported() throws {
@@ -204,6 +211,18 @@ import Testing
     ] {
       #expect(result.stdout.contains(name), "missing \(name)")
     }
+  }
+
+  /// `demo --days` sets the market's length and `--seed` draws another one.
+  @Test func demoDaysAndSeedShapeTheMarket() throws {
+    let scratch = try Scratch()
+    for (folder, seed) in [("s7", "7"), ("s8", "8")] {
+      let result = try CLI.run(["demo", "--out", folder, "--seed", seed, "--days", "300", "--quiet"], in: scratch.url)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let seven = try scratch.read("s7/market.csv")
+    #expect(seven.split(separator: "\n").count == 301, "a header and 300 business days")
+    #expect(try scratch.read("s8/market.csv") != seven)
   }
 
   @Test func demoFindsTheInjectedAnomalies() throws {

@@ -178,6 +178,35 @@ struct PostgresTests {
     #expect(query.values[0] == wide.values[0] * 2)
   }
 
+  /// `ingest --time-column`: a time column that auto-detection does not know by name.
+  @Test func ingestTakesTheNamedTimeColumn() throws {
+    let scratch = try Scratch()
+    try scratch.write("days.csv", "a,day\n1.5,2020-01-02\n2.5,2020-01-03\n")
+    let auto = try CLI.run(["ingest", "days.csv", "--url", url, "--schema", schema, "--table", "t", "--create"], in: scratch.url)
+    #expect(auto.status != 0, "without the option 'day' is no time column: \(auto.stdout)")
+    try ingest(scratch, "days.csv", ["--create", "--time-column", "day"])
+    #expect(
+      try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
+  }
+
+  /// `db watch` attaches the trigger that announces new rows; `--off` removes it, and either
+  /// can run again.
+  @Test func dbWatchAttachesAndOffRemovesTheTrigger() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 5, spikes: []))
+    try ingest(scratch, "data.csv")
+    func triggers() throws -> String? {
+      try sql(
+        "SELECT count(*) FROM pg_trigger WHERE tgname = 'seismo_watch' AND tgrelid = $1::regclass", ["\(schema).m"])[0][0]
+    }
+    for (extra, expected) in [([String](), "1"), ([], "1"), (["--off"], "0"), (["--off"], "0")] {
+      let result = try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"] + extra, in: scratch.url)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(try triggers() == expected, "after db watch \(extra)")
+    }
+  }
+
   @Test func ingestKeepsGapsAsNullsForTheSourcesGapPolicy() throws {
     let scratch = try Scratch()
     try scratch.write("gaps.csv", "date,a,b\n2020-01-01,1,\n2020-01-02,,2\n2020-01-03,3,4\n")

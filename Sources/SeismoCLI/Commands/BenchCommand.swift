@@ -87,7 +87,7 @@ struct BenchCommand: ParsableCommand {
       let peak = max(sgemmPeak, arithmeticPeak)
       let line: [String: Any] = [
         "framework":
-          "seismo \(SeismoVersion.current) (Swift, \(KernelInstructionSet.current) kernels, OpenBLAS \(BLAS.kernelName), \(threads) threads)",
+          "seismo \(SeismoVersion.current) (Swift, \(KernelInstructionSet.current) kernels, OpenBLAS \(BLAS.kernelName), \(threads) thread\(threads == 1 ? "" : "s"))",
         "model": model.rawValue, "features": prepared.features, "train_windows": prepared.inputs.count,
         "epochs": history.count, "batch_size": prepared.batchSize,
         "first_epoch_s": rounded(seconds[0], 5), "steady_epoch_s": rounded(median(steady), 5),
