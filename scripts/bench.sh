@@ -67,15 +67,16 @@ seismo_share = [s["train_gflops"] / peak for k, s in runs]
 keras_share = [w / k["steady_epoch_s"] / 1e9 / peak for w, (k, s) in zip(work, runs)]
 infer_share = [s["infer_gflops"] / peak for k, s in runs]
 # The most windows/s the peak allows: no efficiency passes the peak's arithmetic.
-limit = peak * 1e9 / s["forward_flops_per_window"]
+limit = peak * 1e9 / runs[-1][1]["forward_flops_per_window"]
+steady_infer = [s["steady_infer_windows_per_s"] for k, s in runs]
 each_peak = ", ".join(f"{s['peak_gflops']:.0f}" for k, s in runs)
 print(f"  peak {peak:.0f} GFLOP/s, the best round's (rounds: {each_peak}; median sgemm "
       f"{statistics.median(s['sgemm_peak_gflops'] for k, s in runs):.0f}, multiply-add ceiling "
       f"{statistics.median(s['arithmetic_peak_gflops'] for k, s in runs):.0f}); training: seismo "
       f"{statistics.median(s['train_gflops'] for k, s in runs):.1f} GFLOP/s, {100 * statistics.median(seismo_share):.0f}% of peak "
       f"({100 * min(seismo_share):.0f}–{100 * max(seismo_share):.0f}), keras {100 * statistics.median(keras_share):.0f}%; "
-      f"seismo steady inference {statistics.median(s['steady_infer_windows_per_s'] for k, s in runs):,.0f} windows/s "
-      f"({min(s['steady_infer_windows_per_s'] for k, s in runs):,.0f}–{max(s['steady_infer_windows_per_s'] for k, s in runs):,.0f}), "
+      f"seismo steady inference {statistics.median(steady_infer):,.0f} windows/s "
+      f"({min(steady_infer):,.0f}–{max(steady_infer):,.0f}), "
       f"{100 * statistics.median(infer_share):.0f}% of peak, which allows {limit:,.0f} windows/s")
 PY
 done

@@ -19,10 +19,7 @@ import Testing
   }
 
   static func specs(of detector: String) throws -> [ParameterSpec] {
-    var registry = PluginRegistry()
-    registry.register(detector: LSTMAutoencoderDetector.self)
-    registry.register(detector: LSTMForecasterDetector.self)
-    return try #require(registry.detectors[detector]).descriptor.parameters
+    try #require(WarmStartTests.registry().detectors[detector]).descriptor.parameters
   }
 
   /// Parameters as a config file gives them: checked against the detector's declared specs.
