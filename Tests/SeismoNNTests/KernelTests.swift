@@ -28,6 +28,19 @@ import Testing
     #expect(Self.worstError(seismo_sigmoid) { 1 / (1 + Foundation.exp(-$0)) } <= 3e-7)
   }
 
+  /// σ is ½·tanh(x/2) + ½ to the bit: the kernel folds the halvings into its coefficients.
+  @Test func sigmoidIsTheHalvedTanhToTheBit() {
+    let x = Self.inputs + [1e-20, -3e-38, 2e-38, 5e-39, 15.999, 16, 16.001, -16.001]
+    var halves = x.map { 0.5 * $0 }
+    seismo_tanh(&halves, halves.count)
+    var sigmoids = x
+    seismo_sigmoid(&sigmoids, sigmoids.count)
+    let mismatched = x.indices.filter { k in
+      sigmoids[k].bitPattern != Float(0.5).addingProduct(0.5, halves[k]).bitPattern
+    }
+    #expect(mismatched.count == 0, "first at x = \(mismatched.first.map { x[$0] } ?? 0)")
+  }
+
   @Test func tanhIsRelativelyExactNearZero() {
     let x: [Float] = [1e-30, 1e-6, 1e-3, 0.05, -0.05]
     var y = x

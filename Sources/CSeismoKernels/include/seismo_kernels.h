@@ -23,8 +23,8 @@ typedef enum {
 
 /// Activates the pre-activations in `gates` in place (σ, σ, act, σ) and computes
 /// c = f⊙c₋₁ + i⊙g, act(c) and h = o⊙act(c). `previous_cell` NULL means c₋₁ = 0.
-/// `activated_cell` NULL (inference) keeps nothing for the backward pass: `gates` is left as it
-/// was and act(c) is not stored; `cell` and `hidden` are the same.
+/// `activated_cell` NULL (inference) keeps nothing for the backward pass: act(c) is not stored;
+/// `gates`, `cell` and `hidden` are the same.
 void seismo_lstm_cell_forward(float *gates, const float *previous_cell, float *cell, float *activated_cell,
                               float *hidden, size_t batch, size_t units, SeismoCellActivation activation);
 
