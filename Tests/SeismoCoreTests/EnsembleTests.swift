@@ -84,7 +84,8 @@ import Testing
         "unknown section"))
     #expect(
       message("ensemble:\n  - detector: { plugin: absolute }\nevents: { min_margin: 0.5 }\n")
-        == "events.min_margin: not available with an ensemble: its score is already each member's margin over its own cut-off")
+        == "c.yaml:5:23: events.min_margin: not available with an ensemble: its score is already each member's margin over its own cut-off"
+    )
   }
 
   @Test func storedConfigsKeepTheirMembersAndOlderOnesHaveNone() throws {

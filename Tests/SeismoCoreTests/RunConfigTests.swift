@@ -78,6 +78,27 @@ import Testing
     #expect(message("source: {}\ndetector: { plugin: absolute }") == "source.plugin: missing; choose one of: constant")
   }
 
+  /// A plugin's or a section's own checks (beyond each key's type and range) place their error at
+  /// the key's line and column, under the section's path.
+  @Test func checksAcrossKeysNameTheLineAndColumn() {
+    let head = "source: { plugin: constant }\n"
+    #expect(
+      message(head + "detector: { plugin: absolute, scale: 0 }") == "c.yaml:2:38: detector.scale: must not be 0")
+    #expect(
+      message(head + "detector: { plugin: absolute }\nensemble:\n  - detector: { plugin: absolute, scale: 0 }\n")
+        == "c.yaml:4:42: ensemble[1].detector.scale: must not be 0")
+    #expect(
+      message(head + "detector: { plugin: absolute }", overrides: ["detector.scale=0"])
+        == "--set: detector.scale: must not be 0")
+    #expect(
+      message(head + "detector: { plugin: absolute }\nsplit: { refit_every: 1x }")
+        == "c.yaml:3:23: split.refit_every: unknown unit in '1x'; use d, w, m or y (or a row count)")
+    #expect(
+      message(head + "detector: { plugin: absolute }\nsplit:\n  refit_epochs: 2\n")
+        == "c.yaml:4:17: split.refit_epochs: fewer epochs per refit need warm_start: true (a cold refit starts from fresh weights)"
+    )
+  }
+
   @Test func yamlSyntaxErrorsNameTheLine() {
     #expect(message("source: { plugin: constant\ndetector: x").hasPrefix("c.yaml: (yaml): line "))
     #expect(message("") == "c.yaml: (config): the file is empty")

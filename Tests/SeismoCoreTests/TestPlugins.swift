@@ -29,9 +29,11 @@ final class AbsoluteDetector: Detector, ConfigurablePlugin {
     ])
   let lag: Int
   let scale: Float
+  /// Refuses a zero scale, as a plugin's own check beyond its parameters' types and ranges.
   init(parameters: Parameters) throws {
     lag = parameters[Self.lag]
     scale = Float(parameters[Self.scale])
+    guard scale != 0 else { throw SeismoError.config(key: "detector.scale", location: nil, message: "must not be 0") }
   }
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let record = EpochRecord(epoch: 1, loss: 0.5, validationLoss: nil, seconds: 0)

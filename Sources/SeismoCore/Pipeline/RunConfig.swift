@@ -269,6 +269,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       let parameters = try resolve(
         body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name)
+      try locating(in: body, section: section) { try registry.check(kind, named: name, parameters) }
       return PluginChoice(plugin: name, parameters: parameters)
     }
     guard let source = try choice("source", .source, default: nil) else {
@@ -278,6 +279,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
     }
     let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
+    try locating(in: sections["split"] ?? [], section: "split") { _ = try SplitPolicy(parameters: split) }
     func threshold() throws -> PluginChoice {
       guard let chosen = try choice("threshold", .threshold, default: registry.defaultThreshold) else {
         throw SeismoError.config(key: "threshold", location: nil, message: "missing section; choose a threshold plugin")
@@ -310,8 +312,24 @@ public struct RunConfig: Sendable, Codable, Equatable {
       events: try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil),
       importance: try choice("importance", .importance, default: nil),
       sinks: try sinks(), ensemble: ensemble.isEmpty ? nil : ensemble)
-    try config.checkEnsemble()
+    try locating(in: sections["events"] ?? [], section: "events") { try config.checkEnsemble() }
     return config
+  }
+
+  /// Runs `check`, placing a config error it throws without a location at its key's line and
+  /// column in `body`. A plugin names a key by its kind (`detector.units`); the error then names
+  /// it by the config's section (`ensemble[2].detector.units`). Keys not in `body` (defaults)
+  /// keep the error as it was.
+  static func locating(in body: RawSection, section: String, _ check: () throws -> Void) throws {
+    do {
+      try check()
+    } catch SeismoError.config(let key, nil, let message) {
+      let name = key.split(separator: ".", maxSplits: 1).last.map(String.init) ?? key
+      guard let raw = body.first(where: { $0.key == name })?.value else {
+        throw SeismoError.config(key: key, location: nil, message: message)
+      }
+      throw SeismoError.config(key: "\(section).\(name)", location: raw.location, message: message)
+    }
   }
 
   /// What an ensemble cannot do (yet), refused before any work: importance explains one

@@ -56,6 +56,19 @@ public struct PluginRegistry: Sendable {
     return all.sorted { $0.name < $1.name }
   }
 
+  /// Builds plugin `name` of `kind` from `parameters` and drops it: the checks its initialiser
+  /// makes across parameters (`z_min` above `z_max`), run while a config file's line and column
+  /// for each key are at hand (`RunConfig`). Initialisers only read their parameters.
+  public func check(_ kind: PluginDescriptor.Kind, named name: String, _ parameters: Parameters) throws {
+    switch kind {
+    case .source: _ = try sources[name]?.make(parameters)
+    case .detector: _ = try detectors[name]?.make(parameters)
+    case .threshold: _ = try thresholds[name]?.make(parameters)
+    case .importance: _ = try importances[name]?.make(parameters)
+    case .sink: _ = try sinks[name]?.make(parameters)
+    }
+  }
+
   /// The descriptor of plugin `name` of `kind`, if registered.
   public func descriptor(_ kind: PluginDescriptor.Kind, named name: String) -> PluginDescriptor? {
     descriptors(kind).first { $0.name == name }
