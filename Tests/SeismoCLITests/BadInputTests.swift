@@ -107,6 +107,18 @@ import Testing
     #expect(result.status == 1)
     #expect(result.stderr == "error: nope.yaml: no such file\n")
   }
+
+  @Test func configThatIsAFolderOrNotTextIsNamed() throws {
+    let scratch = try Scratch()
+    try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("runs"), withIntermediateDirectories: true)
+    try Data([0x73, 0x6f, 0xff, 0xfe, 0x00]).write(to: scratch.url.appendingPathComponent("binary.yaml"))
+    let folder = try CLI.run(["detect", "runs"], in: scratch.url)
+    #expect(folder.status == 1)
+    #expect(folder.stderr == "error: runs: is a folder; give the YAML config file\n")
+    let binary = try CLI.run(["detect", "binary.yaml"], in: scratch.url)
+    #expect(binary.status == 1)
+    #expect(binary.stderr == "error: binary.yaml: is not UTF-8 text; a config is a YAML file\n")
+  }
 }
 
 @Suite struct SafeErrorLineTests {

@@ -87,6 +87,28 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.schema_migrations")[0][0] == String(Migrations.all.count))
   }
 
+  /// On a database without the results schema, every command that reads it says how to set it
+  /// up, rather than PostgreSQL's "relation does not exist".
+  @Test func commandsOnADatabaseWithoutTheSchemaSaySo() throws {
+    let scratch = try Scratch()
+    let database = schema
+    try sql("CREATE DATABASE \(database)")
+    defer { _ = try? sql("DROP DATABASE \(database) WITH (FORCE)") }
+    let bare = try #require(url.range(of: "/", options: .backwards)).lowerBound
+    let bareURL = url[..<bare] + "/" + database
+    for command in [
+      ["runs", "list"], ["runs", "show", "r1"], ["runs", "delete", "r1"], ["score", "--run", "r1"], ["watch", "--run", "r1"],
+      ["rethreshold", "r1", "--set", "threshold.percentile=90"], ["jobs", "list"],
+    ] {
+      let result = try CLI.run(command + ["--url", String(bareURL)], in: scratch.url)
+      #expect(result.status == 2, "\(command)")
+      #expect(
+        result.stderr
+          == "error: postgres: the seismo schema is not set up (version 0 of \(Migrations.all.count)); run `seismo db migrate --url URL`\n",
+        "\(command)")
+    }
+  }
+
   @Test func ingestDetectAndReadTheSameAnomaliesBackWithSQL() throws {
     let scratch = try Scratch()
     try migrate(scratch)

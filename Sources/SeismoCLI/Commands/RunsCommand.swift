@@ -35,7 +35,9 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let rows = try PGConnection(connection.url).execute(
+        let db = try PGConnection(connection.url)
+        try SchemaMigrator.requireCurrent(db)
+        let rows = try db.execute(
           """
           SELECT run_id, coalesce(group_id, '-'), coalesce(indicator, '-'), detector_plugin, threshold_plugin,
                  anomaly_count::text, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
@@ -59,9 +61,9 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let rows = try PGConnection(connection.url).execute(
-          "SELECT jsonb_pretty(summary) FROM seismo.runs WHERE run_id = $1", [runID]
-        ).rows
+        let db = try PGConnection(connection.url)
+        try SchemaMigrator.requireCurrent(db)
+        let rows = try db.execute("SELECT jsonb_pretty(summary) FROM seismo.runs WHERE run_id = $1", [runID]).rows
         guard let summary = rows.first?.first ?? nil else {
           throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
         }

@@ -196,6 +196,7 @@ struct ScoreCommand: ParsableCommand {
   /// The model the postgres sink stored with run `runID`.
   static func storedModel(run runID: String, url: String) throws -> SavedModel {
     let db = try PGConnection(url)
+    try SchemaMigrator.requireCurrent(db)
     let rows = try db.execute(
       "SELECT m.model FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID]
     ).rows
