@@ -61,7 +61,7 @@ public final class DiscordDetector: Detector, ConfigurablePlugin {
 
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     try requireRows(train.rowCount, what: "the training part")
-    let prepared = try transform.apply(train.values, featureCount: train.featureCount)
+    let prepared = try transform.apply(to: train)
     scaling = (FeatureScaler(.standard, fittedOn: prepared, featureCount: train.featureCount), train.featureNames)
     return TrainingReport()
   }
@@ -84,7 +84,7 @@ public final class DiscordDetector: Detector, ConfigurablePlugin {
     try requireRows(frame.rowCount, what: "the data")
     let f = frame.featureCount
     try requireAffordable(rows: frame.rowCount - transform.lostRows, features: f)
-    let x = scaling.scaler.transform(try transform.apply(frame.values, featureCount: f))
+    let x = scaling.scaler.transform(try transform.apply(to: frame))
     let profile = LeftProfile(values: x, featureCount: f, window: window, exclusion: exclusion, history: history)
     let count = profile.nearest.count - exclusion
     var scores = [Float](repeating: 0, count: count)

@@ -59,7 +59,7 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
         "the data has \(frame.rowCount) rows; rolling-zscore with window \(window) needs at least \(warmupRows + 1)")
     }
     let f = frame.featureCount
-    let series = try transform.apply(frame.values, featureCount: f)
+    let series = try transform.apply(to: frame)
     let rows = series.count / f
     let count = rows - window
     var errors = [Float](repeating: 0, count: count * f)

@@ -41,6 +41,12 @@ import Testing
       description: "fewer rows than one window", csv: "date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n", config: base,
       expected: "rolling-zscore with window 5 needs at least 6"),
     Case(
+      description: "a value log_return cannot take",
+      csv: "date,a\n" + (1...9).map { "2020-01-0\($0),\($0 == 4 ? 0 : $0)" }.joined(separator: "\n") + "\n",
+      config:
+        "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-autoencoder, window: 2, epochs: 1, transform: log_return }\n",
+      expected: "transform log_return needs positive values; 'a' is 0.0 at 2020-01-04"),
+    Case(
       description: "NaN cell", csv: "date,a\n2020-01-01,1\n2020-01-02,NaN\n", config: base,
       expected: "data.csv:3 (column 2 'a'): 'NaN' is not a finite number"),
     Case(

@@ -127,6 +127,18 @@ import Testing
     #expect(throws: SeismoError.self) { try SeriesTransform.logReturn.apply([1, 0], featureCount: 1) }
   }
 
+  @Test func aValueLogReturnCannotTakeIsNamedByColumnAndDate() throws {
+    let day: Timestamp = 86_400
+    let frame = try Frame(
+      timestamps: [18_262 * day, 18_263 * day, 18_264 * day], featureNames: ["vix", "gold"], values: [20, 1800, 21, 0, 22, 1810]
+    )
+    #expect(
+      throws: SeismoError.invalidInput(
+        "transform log_return needs positive values; 'gold' is 0.0 at 2020-01-02 (transform: diff takes any sign)")
+    ) { try SeriesTransform.logReturn.apply(to: frame) }
+    #expect(try SeriesTransform.diff.apply(to: frame) == [1, -1800, 1, 1810])
+  }
+
   @Test func scalerFromValuesEqualsScalerFromFrame() throws {
     let frame = try Frame(timestamps: [0, 1, 2], timeKind: .index, featureNames: ["a", "b"], values: [1, 10, 2, 5, 4, 20])
     #expect(FeatureScaler(.standard, fittedOn: frame) == FeatureScaler(.standard, fittedOn: frame.values, featureCount: 2))

@@ -16,7 +16,7 @@ public struct Preprocessing: Sendable, Equatable {
 
   /// Fits the scaler on `train` after the transform.
   public init(transform: SeriesTransform, scaler kind: FeatureScaler.Kind, fittedOn train: Frame) throws {
-    let series = try transform.apply(train.values, featureCount: train.featureCount)
+    let series = try transform.apply(to: train)
     self.init(transform: transform, scaler: FeatureScaler(kind, fittedOn: series, featureCount: train.featureCount))
   }
 
@@ -25,6 +25,6 @@ public struct Preprocessing: Sendable, Equatable {
 
   /// `frame`'s values prepared, row-major `(frame.rowCount − lostRows, features)`.
   public func apply(_ frame: Frame) throws -> [Float] {
-    scaler.transform(try transform.apply(frame.values, featureCount: frame.featureCount))
+    scaler.transform(try transform.apply(to: frame))
   }
 }

@@ -18,6 +18,19 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
   /// Rows lost at the start.
   public var lostRows: Int { self == .level ? 0 : 1 }
 
+  /// `frame`'s values transformed, as `apply(_:featureCount:)`; a value `log_return` cannot take
+  /// is named by its column and timestamp.
+  public func apply(to frame: Frame) throws -> [Float] {
+    let values = frame.values
+    let f = frame.featureCount
+    if self == .logReturn, let bad = values.firstIndex(where: { $0 <= 0 }) {
+      throw SeismoError.invalidInput(
+        "transform log_return needs positive values; '\(frame.featureNames[bad % f])' is \(values[bad]) at \(frame.formatTimestamp(frame.timestamps[bad / f])) (transform: diff takes any sign)"
+      )
+    }
+    return try apply(values, featureCount: f)
+  }
+
   /// Row-major `(rows, featureCount)` values transformed; `rows − lostRows` rows.
   /// - Throws: for `log_return` when a value is not positive.
   public func apply(_ values: [Float], featureCount f: Int) throws -> [Float] {
