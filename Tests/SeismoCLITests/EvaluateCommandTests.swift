@@ -45,6 +45,13 @@ import Testing
     let bad = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "z"], in: scratch.url)
     #expect(bad.status == 1)
     #expect(bad.stderr.hasPrefix("error: labels.csv:1: unknown column 'z'"))
+
+    // The same CSV without --label-column is read as a list of dates; its columns are named.
+    let unnamed = try CLI.run(["evaluate", "r", "--labels", "labels.csv"], in: scratch.url)
+    #expect(unnamed.status == 1)
+    #expect(
+      unnamed.stderr
+        == "error: labels.csv:1: 'date,y' has several columns; for a CSV of labels, name its 0/1 column with --label-column\n")
   }
 
   @Test func nabScoresAndSweepOverSeveralRuns() throws {

@@ -199,6 +199,10 @@ struct LabelSet {
       guard !cell.isEmpty else { continue }
       if let t = iso.parse(cell) {
         marked.insert(t)
+      } else if cell.contains(",") {
+        throw SeismoError.data(
+          source: path, line: n + 1, column: nil,
+          message: "'\(cell)' has several columns; for a CSV of labels, name its 0/1 column with --label-column")
       } else if n > 0 || cell.first?.isNumber == true {
         throw SeismoError.data(source: path, line: n + 1, column: nil, message: "'\(cell)' is not an ISO timestamp")
       }
