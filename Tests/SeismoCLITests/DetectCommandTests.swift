@@ -225,6 +225,28 @@ import Testing
     #expect(try scratch.read("s8/market.csv") != seven)
   }
 
+  /// The demo writes only into a new folder, an empty one or an earlier demo's: never over a
+  /// market.csv of the user's own, nor among a run's files.
+  @Test func demoRefusesAFolderItDidNotWrite() throws {
+    let scratch = try Scratch()
+    try scratch.write("mine/market.csv", "date,mine\n")
+    let refused = try CLI.run(["demo", "--out", "mine", "--days", "300", "--quiet"], in: scratch.url)
+    #expect(refused.status == 1)
+    #expect(
+      refused.stderr
+        == "error: mine: exists and is not a seismo demo folder; choose another --out (the demo writes market.csv, injected.csv, demo.yaml and run/ in it)\n"
+    )
+    #expect(try scratch.read("mine/market.csv") == "date,mine\n", "the user's file is untouched")
+    try scratch.write("afile", "x")
+    #expect(
+      try CLI.run(["demo", "--out", "afile", "--quiet"], in: scratch.url).stderr
+        == "error: afile: is a file; --out takes a folder\n")
+    for _ in 0..<2 {  // a new folder, then the same demo folder again
+      let again = try CLI.run(["demo", "--out", "d", "--days", "300", "--quiet"], in: scratch.url)
+      #expect(again.status == 0, "\(again.stderr)")
+    }
+  }
+
   @Test func demoFindsTheInjectedAnomalies() throws {
     let scratch = try Scratch()
     let result = try CLI.run(["demo", "--out", "d"], in: scratch.url)

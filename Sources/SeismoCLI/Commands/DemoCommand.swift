@@ -54,6 +54,7 @@ struct DemoCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      try Self.requireDemoFolder(out)
       let (frame, injections) = try SyntheticMarket(days: days, seed: seed).generate()
       try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
       try write(SyntheticMarket.csv(frame), to: "market.csv")
@@ -75,6 +76,25 @@ struct DemoCommand: ParsableCommand {
         let mark = found.contains(injection) ? "found " : "missed"
         Console.out("  \(mark) \(frame.formatTimestamp(frame.timestamps[injection.row]))  \(injection.description)")
       }
+    }
+  }
+
+  /// What a demo writes in its folder; the run's staging folder and lock beside `run` start `.run.`.
+  static let demoEntries: Set<String> = ["market.csv", "injected.csv", "demo.yaml", "run"]
+
+  /// Refuses an `out` that exists and holds anything but an earlier demo's files, so the demo
+  /// never overwrites a market.csv of the user's own or mixes its files with a run's.
+  static func requireDemoFolder(_ out: String) throws {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) else { return }
+    guard isFolder.boolValue else { throw SeismoError.file(path: out, message: "is a file; --out takes a folder") }
+    let contents = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { !$0.hasPrefix(".run.") }
+    guard contents.isEmpty || contents.contains("demo.yaml") && Set(contents).isSubset(of: demoEntries) else {
+      throw SeismoError.file(
+        path: out,
+        message:
+          "exists and is not a seismo demo folder; choose another --out (the demo writes market.csv, injected.csv, demo.yaml and run/ in it)"
+      )
     }
   }
 
