@@ -11,6 +11,7 @@ import Testing
     (["demo", "--days", "5"], "--days must be at least 100"),
     (["forecast", "run.yaml", "--horizon", "0"], "--horizon must be at least 1"),
     (["detect", "run.yaml", "--in-last", "5"], "--in-last goes with --fail-on-anomalies"),
+    (["detect", "run.yaml", "--each", "--jobs", "0"], "--jobs must be at least 1"),
   ])
   func usageErrorsExit64WithTheUsage(_ arguments: [String], _ expected: String) throws {
     let scratch = try Scratch()

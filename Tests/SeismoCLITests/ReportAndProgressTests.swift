@@ -32,6 +32,16 @@ import Testing
     #expect(gap.status == 1 && gap.stderr.contains("scores.csv:101 (column score): the score is missing"), "\(gap.stderr)")
     let missing = try CLI.run(["report", "nowhere"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.hasPrefix("error: nowhere/summary.json: no such file"))
+    // A damaged summary.json is named with what is wrong in it.
+    let summary = try scratch.read("r/summary.json")
+    for (text, reason) in [
+      ("{\"broken\": ", "not valid JSON"), (summary.replacingOccurrences(of: "\"run_id\"", with: "\"run\""), "no 'run_id'"),
+    ] {
+      try scratch.write("r/summary.json", text)
+      let damaged = try CLI.run(["report", "r"], in: scratch.url)
+      #expect(damaged.status == 1)
+      #expect(damaged.stderr == "error: r/summary.json: not a Seismo run summary (\(reason))\n")
+    }
   }
 
   @Test func walkForwardFoldsInProgressSummaryAndReport() throws {

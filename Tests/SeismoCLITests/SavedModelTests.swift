@@ -348,7 +348,7 @@ import Testing
         }
       }
       let summaries = try [("whole", whole.stdout), (out, streamed.stdout)].map { name, _ in
-        try RunSummary.read(from: Data(try scratch.read("\(name)/summary.json").utf8))
+        try RunSummary.read(from: Data(try scratch.read("\(name)/summary.json").utf8), path: name)
       }
       #expect(summaries[0].anomalyCount == summaries[1].anomalyCount)
       #expect(detector != "rolling-zscore" || summaries[0].anomalyCount > 0, "the spikes are flagged")

@@ -58,6 +58,7 @@ struct DetectCommand: ParsableCommand {
 
   func validate() throws {
     if each, saveModel != nil { throw ValidationError("--save-model saves one model; it cannot go with --each") }
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
   }
 
   func run() throws {
@@ -67,7 +68,7 @@ struct DetectCommand: ParsableCommand {
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         let combined = try FanOut.run(
-          runConfig, registry: StandardPlugins.registry, out: folder, jobs: max(jobs, 1), quiet: quiet, counting: scripting)
+          runConfig, registry: StandardPlugins.registry, out: folder, jobs: jobs, quiet: quiet, counting: scripting)
         anomalies = combined.runs.map(\.countedAnomalies).reduce(0, +)
         if scripting.json {
           scripting.printJSON(try FanOut.encoder.encode(combined))

@@ -103,7 +103,7 @@ public struct RunFolder: ResultSink {
     guard let bytes = FileManager.default.contents(atPath: summaryPath) else {
       throw SeismoError.file(path: summaryPath, message: "no such file; is \(path) a run folder?")
     }
-    return try RunSummary.read(from: bytes)
+    return try RunSummary.read(from: bytes, path: summaryPath)
   }
 
   /// The run's `scores.csv`, one entry per input row, on the time axis `summary` records.

@@ -238,12 +238,27 @@ public struct RunSummary: Codable, Sendable {
     return try encoder.encode(self)
   }
 
-  /// Reads a `summary.json`.
-  public static func read(from data: Data) throws -> RunSummary {
+  /// Reads a `summary.json`; `path` names it in errors.
+  public static func read(from data: Data, path: String) throws -> RunSummary {
     do {
       return try JSONDecoder().decode(RunSummary.self, from: data)
     } catch {
-      throw SeismoError.state("summary.json is not a Seismo run summary (\(error.localizedDescription))")
+      throw SeismoError.file(path: path, message: "not a Seismo run summary (\(reason(error)))")
+    }
+  }
+
+  /// What a decoding failure found, in a few words: the key missing or mistyped, or no JSON.
+  static func reason(_ error: Error) -> String {
+    func dotted(_ path: [CodingKey]) -> String {
+      path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error as? DecodingError {
+    case .keyNotFound(let key, let context)?: return "no '\(dotted(context.codingPath + [key]))'"
+    case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+      return "'\(dotted(context.codingPath))': \(context.debugDescription)"
+    case .dataCorrupted(let context)?:
+      return context.codingPath.isEmpty ? "not valid JSON" : "'\(dotted(context.codingPath))': \(context.debugDescription)"
+    default: return error.localizedDescription
     }
   }
 }
