@@ -32,6 +32,14 @@ public enum SchemaMigrator {
     }
   }
 
+  /// A connection to `url` whose results schema is current; what a command that reads or writes
+  /// the schema opens first.
+  public static func connection(_ url: String) throws -> PGConnection {
+    let db = try PGConnection(url)
+    try requireCurrent(db)
+    return db
+  }
+
   /// Throws a clear error unless the schema is current (sinks call this before writing).
   public static func requireCurrent(_ connection: PGConnection) throws {
     let latest = Migrations.all.map(\.version).max() ?? 0

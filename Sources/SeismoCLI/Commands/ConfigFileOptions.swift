@@ -18,14 +18,7 @@ struct ConfigFileOptions: ParsableArguments {
 
   /// Reads and validates the config file at `path`. Relative paths in it are taken from its folder.
   static func load(path: String, overrides: [String] = []) throws -> RunConfig {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-      throw SeismoError.file(path: path, message: "no such file")
-    }
-    guard !isFolder.boolValue else { throw SeismoError.file(path: path, message: "is a folder; give the YAML config file") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw SeismoError.file(path: path, message: "cannot be read (check its permissions)")
-    }
+    let data = try readFile(path, folderHint: "give the YAML config file")
     guard let text = String(data: data, encoding: .utf8) else {
       throw SeismoError.file(path: path, message: "is not UTF-8 text; a config is a YAML file")
     }

@@ -49,8 +49,7 @@ struct DatabaseCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let db = try PGConnection(connection.url)
-        try SchemaMigrator.requireCurrent(db)
+        let db = try SchemaMigrator.connection(connection.url)
         let target = PGConnection.qualified(schema, table)
         try db.transaction {
           try db.execute("DROP TRIGGER IF EXISTS seismo_watch ON \(target)")

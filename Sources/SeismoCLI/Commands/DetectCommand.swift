@@ -157,6 +157,20 @@ struct DetectCommand: ParsableCommand {
   }
 }
 
+/// The bytes of the file at `path`, or an error naming it: no such file, a folder (`folderHint`
+/// says what to give instead), or unreadable.
+func readFile(_ path: String, folderHint: String) throws -> Data {
+  var isFolder: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+    throw SeismoError.file(path: path, message: "no such file")
+  }
+  guard !isFolder.boolValue else { throw SeismoError.file(path: path, message: "is a folder; \(folderHint)") }
+  guard let bytes = FileManager.default.contents(atPath: path) else {
+    throw SeismoError.file(path: path, message: "cannot be read (check its permissions)")
+  }
+  return bytes
+}
+
 /// Writes `data` to `path` atomically: into a hidden temporary file beside it, renamed into
 /// place. A failure or an interrupt removes the temporary file and leaves `path` as it was.
 func write(_ data: Data, to path: String) throws {

@@ -42,8 +42,7 @@ struct RethresholdCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let db = try PGConnection(connection.url)
-      try SchemaMigrator.requireCurrent(db)
+      let db = try SchemaMigrator.connection(connection.url)
       let found = try db.execute(
         """
         SELECT id::text, config::text, coalesce((summary->'threshold'->>'calibration_scores')::int, 0)::text,

@@ -35,8 +35,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let db = try PGConnection(connection.url)
-        try SchemaMigrator.requireCurrent(db)
+        let db = try SchemaMigrator.connection(connection.url)
         let rows = try db.execute(
           """
           SELECT run_id, coalesce(group_id, '-'), coalesce(indicator, '-'), detector_plugin, threshold_plugin,
@@ -61,8 +60,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let db = try PGConnection(connection.url)
-        try SchemaMigrator.requireCurrent(db)
+        let db = try SchemaMigrator.connection(connection.url)
         let rows = try db.execute("SELECT jsonb_pretty(summary) FROM seismo.runs WHERE run_id = $1", [runID]).rows
         guard let summary = rows.first?.first ?? nil else {
           throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
@@ -92,8 +90,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       try reportingErrors {
-        let db = try PGConnection(connection.url)
-        try SchemaMigrator.requireCurrent(db)
+        let db = try SchemaMigrator.connection(connection.url)
         let (deleted, dropped) = try db.transaction { () -> (Int, String) in
           let ids: [String]
           if let olderThan {

@@ -124,8 +124,7 @@ struct ScoreCommand: ParsableCommand {
         saved, config: Self.config(for: saved, data: data, url: url), registry: StandardPlugins.registry,
         log: { if !quiet { Console.err($0) } })
       if newRows, let runID {
-        let db = try PGConnection(url ?? "")
-        try SchemaMigrator.requireCurrent(db)
+        let db = try SchemaMigrator.connection(url ?? "")
         let appended = try PostgresSink.appendNewRows(result, to: runID, on: db)
         anomalies = appended.anomalies
         if let staged { try RunOutput.write(result, to: staged) }
@@ -180,23 +179,13 @@ struct ScoreCommand: ParsableCommand {
 
   /// The model in the file at `path`.
   static func modelFile(_ path: String) throws -> SavedModel {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-      throw SeismoError.file(path: path, message: "no such file")
-    }
-    guard !isFolder.boolValue else {
-      throw SeismoError.file(path: path, message: "is a folder; pass the model file saved by detect --save-model")
-    }
-    guard let bytes = FileManager.default.contents(atPath: path) else {
-      throw SeismoError.file(path: path, message: "cannot be read (check its permissions)")
-    }
+    let bytes = try readFile(path, folderHint: "pass the model file saved by detect --save-model")
     return try SavedModel.decode(bytes, origin: path)
   }
 
   /// The model the postgres sink stored with run `runID`.
   static func storedModel(run runID: String, url: String) throws -> SavedModel {
-    let db = try PGConnection(url)
-    try SchemaMigrator.requireCurrent(db)
+    let db = try SchemaMigrator.connection(url)
     let rows = try db.execute(
       "SELECT m.model FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID]
     ).rows

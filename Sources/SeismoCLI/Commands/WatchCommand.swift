@@ -66,8 +66,7 @@ struct WatchCommand: ParsableCommand {
 
   /// A connection that LISTENs on seismo_rows and holds this run's watcher lock.
   func listen() throws -> PGConnection {
-    let db = try PGConnection(url)
-    try SchemaMigrator.requireCurrent(db)
+    let db = try SchemaMigrator.connection(url)
     let locked = try db.execute(
       "SELECT pg_try_advisory_lock(8117318, hashtext($1))", [runID]
     ).rows.first?.first

@@ -66,8 +66,7 @@ struct EnqueueJobsCommand: ParsableCommand {
       if sql {
         return Console.out(Self.statement(config: stored, indicators: indicators, maxAttempts: maxAttempts, group: group))
       }
-      let db = try PGConnection(connection.url)
-      try SchemaMigrator.requireCurrent(db)
+      let db = try SchemaMigrator.connection(connection.url)
       let id = try JobQueue(db).enqueue(config: stored, indicators: indicators, maxAttempts: maxAttempts, group: group)
       let count = max(1, indicators.count)
       Console.out("queued \(count) job\(count == 1 ? "" : "s") in group \(id)")

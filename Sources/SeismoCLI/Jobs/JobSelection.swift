@@ -38,8 +38,7 @@ struct RetryJobsCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let db = try PGConnection(connection.url)
-      try SchemaMigrator.requireCurrent(db)
+      let db = try SchemaMigrator.connection(connection.url)
       let count = try db.transaction { () -> Int in
         let changed = try db.execute(
           """
@@ -72,8 +71,7 @@ struct CancelJobsCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let db = try PGConnection(connection.url)
-      try SchemaMigrator.requireCurrent(db)
+      let db = try SchemaMigrator.connection(connection.url)
       let count = try db.execute(
         """
         UPDATE seismo.jobs SET status = 'cancelled', lease_until = NULL, finished_at = now()

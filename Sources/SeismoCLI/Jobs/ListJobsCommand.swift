@@ -28,8 +28,7 @@ struct ListJobsCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let db = try PGConnection(connection.url)
-      try SchemaMigrator.requireCurrent(db)
+      let db = try SchemaMigrator.connection(connection.url)
       if group == nil, status == nil {
         let rows = try db.execute(
           """

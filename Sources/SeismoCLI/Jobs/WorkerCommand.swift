@@ -55,7 +55,7 @@ struct WorkerCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      try SchemaMigrator.requireCurrent(PGConnection(connection.url))  // fail fast: wrong URL, no schema
+      _ = try SchemaMigrator.connection(connection.url)  // fail fast: wrong URL, no schema
       let worker = Worker(
         settings: Worker.Settings(
           url: connection.url, concurrency: concurrency, lease: lease, poll: poll, backoff: backoff,

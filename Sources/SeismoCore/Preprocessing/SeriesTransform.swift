@@ -21,19 +21,17 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
   /// `frame`'s values transformed, as `apply(_:featureCount:)`; a value `log_return` cannot take
   /// is named by its column and timestamp.
   public func apply(to frame: Frame) throws -> [Float] {
-    let values = frame.values
     let f = frame.featureCount
-    if self == .logReturn, let bad = values.firstIndex(where: { $0 <= 0 }) {
-      throw SeismoError.invalidInput(
-        "transform log_return needs positive values; '\(frame.featureNames[bad % f])' is \(values[bad]) at \(frame.formatTimestamp(frame.timestamps[bad / f])) (transform: diff takes any sign)"
-      )
+    return try apply(frame.values, featureCount: f) { bad in
+      "'\(frame.featureNames[bad % f])' is \(frame.values[bad]) at \(frame.formatTimestamp(frame.timestamps[bad / f])) (transform: diff takes any sign)"
     }
-    return try apply(values, featureCount: f)
   }
 
   /// Row-major `(rows, featureCount)` values transformed; `rows − lostRows` rows.
+  /// - Parameter describing: how an error names the value at an index (default: its row and
+  ///   feature numbers).
   /// - Throws: for `log_return` when a value is not positive.
-  public func apply(_ values: [Float], featureCount f: Int) throws -> [Float] {
+  public func apply(_ values: [Float], featureCount f: Int, describing: ((Int) -> String)? = nil) throws -> [Float] {
     switch self {
     case .level:
       return values
@@ -41,8 +39,8 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
       return values.count < f ? [] : (f..<values.count).map { values[$0] - values[$0 - f] }
     case .logReturn:
       if let bad = values.firstIndex(where: { $0 <= 0 }) {
-        throw SeismoError.invalidInput(
-          "transform log_return needs positive values; row \(bad / f + 1), feature \(bad % f + 1) is \(values[bad])")
+        let value = describing?(bad) ?? "row \(bad / f + 1), feature \(bad % f + 1) is \(values[bad])"
+        throw SeismoError.invalidInput("transform log_return needs positive values; \(value)")
       }
       return values.count < f ? [] : (f..<values.count).map { Float(log(Double(values[$0]) / Double(values[$0 - f]))) }
     }
