@@ -74,6 +74,7 @@ import Testing
 
     let cases: [([String], String)] = [
       (["score", "--model", "missing.seismo", "data.csv"], "error: missing.seismo: no such file"),
+      (["score", "--model", "a", "data.csv"], "error: a: is a folder; pass the model file saved by detect --save-model"),
       (["score", "--model", "truncated.seismo", "data.csv"], "error: truncated.seismo: not a valid weights file"),
       (["score", "--model", "notamodel.seismo", "data.csv"], "error: notamodel.seismo: not a valid weights file"),
       (["score", "--model", "m.seismo", "other.csv"], "error: other.csv:1: unknown column 'a'"),
