@@ -38,6 +38,14 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let duplicates: DuplicatePolicy
   let delimiter: UInt8
 
+  /// The byte a `delimiter` setting names: one ASCII character other than a quote or a line
+  /// break, or `\t` for a tab; nil otherwise.
+  public static func delimiterByte(_ text: String) -> UInt8? {
+    let character = text == "\\t" ? "\t" : text
+    guard character.utf8.count == 1, let byte = character.utf8.first, !"\"\n\r".utf8.contains(byte) else { return nil }
+    return byte
+  }
+
   /// One indicator is one column.
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
     var narrowed = parameters
@@ -46,9 +54,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   public init(parameters: Parameters) throws {
-    let delimiterText = parameters[Self.delimiter] == "\\t" ? "\t" : parameters[Self.delimiter]
-    guard delimiterText.utf8.count == 1, let byte = delimiterText.utf8.first else {
-      throw SeismoError.config(key: "source.delimiter", location: nil, message: "expected one character, got '\(delimiterText)'")
+    guard let byte = Self.delimiterByte(parameters[Self.delimiter]) else {
+      throw SeismoError.config(
+        key: "source.delimiter", location: nil,
+        message: "expected one character other than a quote or a line break, got '\(parameters[Self.delimiter])'")
     }
     path = parameters[Self.path]
     request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
@@ -60,12 +69,16 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the
   /// plugin's defaults except for what is given here.
-  public init(path: String, columns: [String] = [], timeColumn: String = "auto", gaps: GapPolicy = .ffill) throws {
+  public init(
+    path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
+    gaps: GapPolicy = .ffill
+  ) throws {
     try self.init(
       parameters: Parameters(
         specs: Self.descriptor.parameters,
         values: [
-          "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn), "gaps": .text(gaps.rawValue),
+          "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
+          "time_format": .text(timeFormat), "delimiter": .text(delimiter), "gaps": .text(gaps.rawValue),
         ]))
   }
 
@@ -86,7 +99,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
   public func readTable() throws -> CSVTable {
     try checkFile()
-    let collector = ColumnCollector(path: path, request: request, timeParser: timeParser)
+    let collector = ColumnCollector(path: path, request: request, timeParser: timeParser, delimiter: delimiter)
     try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {

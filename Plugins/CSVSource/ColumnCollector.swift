@@ -16,6 +16,8 @@ final class ColumnCollector: CSVRecordHandler {
   let path: String
   let request: ColumnRequest
   let timeParser: TimestampParser
+  /// The field separator the file is read with, for the hint when the header is one column.
+  let delimiter: UInt8
 
   private(set) var failure: SeismoError?
   private(set) var header: [String] = []
@@ -39,10 +41,11 @@ final class ColumnCollector: CSVRecordHandler {
   private var rowTime: Timestamp = 0
   private var inHeader = true
 
-  init(path: String, request: ColumnRequest, timeParser: TimestampParser) {
+  init(path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8) {
     self.path = path
     self.request = request
     self.timeParser = timeParser
+    self.delimiter = delimiter
   }
 
   /// The most columns a header may have: far more than any market table, few enough that a
@@ -167,11 +170,24 @@ final class ColumnCollector: CSVRecordHandler {
   private func fail(_ field: Int, _ message: String) {
     guard failure == nil else { return }
     let name = field < header.count ? header[field] : "#\(field + 1)"
-    failure = .data(source: path, line: currentLine, column: "\(field + 1) '\(name)'", message: message)
+    failure = .data(source: path, line: currentLine, column: "\(field + 1) '\(name)'", message: message + delimiterHint)
   }
 
   private func failHeader(_ message: String) {
-    failure = .data(source: path, line: 1, column: nil, message: message)
+    failure = .data(source: path, line: 1, column: nil, message: message + delimiterHint)
+  }
+
+  /// Separators a market file may use besides the one it is read with.
+  static let otherSeparators: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+
+  /// A hint when the header is one column holding another separator: a file separated by ';'
+  /// read with ',' has the one column 'date;vix'.
+  private var delimiterHint: String {
+    guard header.count == 1,
+      let other = Self.otherSeparators.first(where: { $0 != delimiter && header[0].utf8.contains($0) })
+    else { return "" }
+    let shown = other == UInt8(ascii: "\t") ? "\\t" : String(UnicodeScalar(other))
+    return " (the header is one column, '\(header[0])': for a file separated by '\(shown)', set the delimiter to '\(shown)')"
   }
 
   private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

@@ -84,6 +84,35 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(f.values == [1.5])
   }
 
+  /// A file read with the wrong separator has a one-column header; its error says which
+  /// separator the header holds.
+  @Test func aOneColumnHeaderHoldingAnotherSeparatorIsHinted() throws {
+    let semicolons = "date;vix\n2020-01-01;10\n"
+    #expect(
+      loadError(semicolons)
+        == "t.csv:2 (column 1 'date;vix'): '2020-01-01;10' is not a number (the header is one column, 'date;vix': for a file separated by ';', set the delimiter to ';')"
+    )
+    #expect(
+      loadError(semicolons, ["columns": .textList(["vix"])]).hasSuffix(
+        "unknown column 'vix'; columns are: date;vix (the header is one column, 'date;vix': for a file separated by ';', set the delimiter to ';')"
+      ))
+    #expect(try load(semicolons, ["delimiter": .text(";")]).frame.values == [10])
+    #expect(loadError("date,vix\n2020-01-01,10\n", ["delimiter": .text(";")]).hasSuffix("set the delimiter to ',')"))
+    #expect(loadError("date\tvix\n2020-01-01\t10\n").hasSuffix("set the delimiter to '\\t')"))
+    #expect(loadError("date|vix\n2020-01-01|10\n").hasSuffix("set the delimiter to '|')"))
+    // One real column: no hint.
+    #expect(loadError("vix\nabc\n") == "t.csv:2 (column 1 'vix'): 'abc' is not a number")
+  }
+
+  @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {
+    for bad in [";;", "", "\"", "\n", "\r", "é"] {
+      #expect(
+        loadError("date,a\n2020-01-01,1\n", ["delimiter": .text(bad)]).contains("source.delimiter: expected one character"),
+        "\(bad)")
+    }
+    #expect(CSVSource.delimiterByte("\\t") == 9 && CSVSource.delimiterByte("|") == UInt8(ascii: "|"))
+  }
+
   /// The shared datasets beside the repository (not shipped: no redistribution licence).
   static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../shared/data").standardizedFileURL.path

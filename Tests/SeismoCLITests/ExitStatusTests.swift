@@ -7,6 +7,7 @@ import Testing
   @Test(arguments: [
     (["detect", "run.yaml", "--each", "--save-model", "m.seismo"], "--save-model saves one model; it cannot go with --each"),
     (["ingest", "data.csv", "--table", "t", "--gaps", "bogus"], "The value 'bogus' is invalid for '--gaps <gaps>'"),
+    (["ingest", "data.csv", "--table", "t", "--delimiter", ";;"], "--delimiter: expected one character"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),
     (["demo", "--days", "5"], "--days must be at least 100"),
     (["forecast", "run.yaml", "--horizon", "0"], "--horizon must be at least 1"),

@@ -211,6 +211,20 @@ struct PostgresTests {
       try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
   }
 
+  /// `ingest --delimiter` and `--time-format`: a European export, separated by ';' with day-first dates.
+  @Test func ingestReadsOtherSeparatorsAndDateFormats() throws {
+    let scratch = try Scratch()
+    try scratch.write("eu.csv", "date;a\n02/01/2020;1.5\n03/01/2020;2.5\n")
+    let plain = try CLI.run(["ingest", "eu.csv", "--url", url, "--schema", schema, "--table", "t", "--create"], in: scratch.url)
+    #expect(plain.status == 1 && plain.stderr.contains("set the delimiter to ';'"), "\(plain.stderr)")
+    let iso = try CLI.run(
+      ["ingest", "eu.csv", "--url", url, "--schema", schema, "--table", "t", "--create", "--delimiter", ";"], in: scratch.url)
+    #expect(iso.status == 1 && iso.stderr.contains("'02/01/2020' is not"), "without --time-format: \(iso.stderr)")
+    try ingest(scratch, "eu.csv", ["--create", "--delimiter", ";", "--time-format", "%d/%m/%Y"])
+    #expect(
+      try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
+  }
+
   /// `db watch` attaches the trigger that announces new rows; `--off` removes it, and either
   /// can run again.
   @Test func dbWatchAttachesAndOffRemovesTheTrigger() throws {

@@ -27,7 +27,7 @@ struct IngestCommand: ParsableCommand {
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
       table if they are missing; a daily series gets a `date` column, so it reads back as the same \
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
-      source reads it (header, ISO dates, gaps forward-filled unless --gaps says otherwise; --gaps \
+      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, gaps forward-filled unless --gaps says otherwise; --gaps \
       keep stores empty cells as NULL, for the postgres source's own gap policy when the table is \
       read); rows the gap policy dropped and cells it filled or kept are counted in the output. --mode says what \
       happens to rows already in the table: append (default; an overlap is an error), upsert \
@@ -59,17 +59,32 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Time column of the CSV (default: auto).")
   var timeColumn = "auto"
 
+  @Option(help: "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y.")
+  var timeFormat = "iso"
+
+  @Option(help: "Field separator of the CSV, one character (\\t for tab).")
+  var delimiter = ","
+
   @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
   @Option(help: "Rows already in the table: append (an overlap is an error), upsert or replace.")
   var mode = IngestMode.append
 
+  func validate() throws {
+    guard CSVSource.delimiterByte(delimiter) != nil else {
+      throw ValidationError(
+        "--delimiter: expected one character other than a quote or a line break (\\t for tab), got '\(delimiter)'")
+    }
+  }
+
   func run() throws {
     try reportingErrors {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
-      let csv = try CSVSource(path: file, columns: column, timeColumn: timeColumn, gaps: gaps).readTable()
+      let csv = try CSVSource(
+        path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, gaps: gaps
+      ).readTable()
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
