@@ -16,7 +16,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     "time_column", default: "auto", help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"
   )
   static let timeFormat = Parameter<String>(
-    "time_format", default: "iso", help: "iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y")
+    "time_format", default: "iso", help: "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y")
   static let delimiter = Parameter<String>("delimiter", default: ",", help: "field separator, one character (use \\t for tab)")
 
   public static let descriptor = PluginDescriptor(

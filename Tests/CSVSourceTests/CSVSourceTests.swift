@@ -182,7 +182,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
   @Test func badDatesAndDuplicates() {
     #expect(
       loadError("date,a\n2020-01-01,1\n2020-02-30,2\n")
-        == "t.csv:3 (column 1 'date'): '2020-02-30' is not an ISO date (YYYY-MM-DD[ HH:MM:SS])")
+        == "t.csv:3 (column 1 'date'): '2020-02-30' is not an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM])")
     #expect(
       loadError("date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-01,3\n")
         == "t.csv:4: duplicate timestamp 2020-01-01 (also on line 2); set duplicates: first, last or mean to merge")

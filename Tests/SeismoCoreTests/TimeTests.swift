@@ -39,7 +39,23 @@ import Testing
     #expect(iso.parse("2020-03-16 09:30:15.000000") == day + 9 * 3600 + 30 * 60 + 15, "NAB's label timestamps")
   }
 
-  @Test(arguments: ["2021-02-29", "2020-13-01", "2020-00-10", "20200316", "2020/03/16", "2020-03-16x", "", "2020-03-16 25:00"])
+  /// An offset east of UTC is taken off (a local time ahead of UTC is earlier in UTC), in every
+  /// form PostgreSQL and ISO 8601 write; a date alone takes none.
+  @Test func isoOffsetsGiveUTC() {
+    let utc = iso.parse("2020-03-16 09:30:15")!
+    for text in ["2020-03-16 11:30:15+02", "2020-03-16 11:30:15+0200", "2020-03-16T11:30:15+02:00", "2020-03-16 11:30:15.25+02"] {
+      #expect(iso.parse(text) == utc, "\(text)")
+    }
+    #expect(iso.parse("2020-03-16 04:00:15-05:30") == utc)
+    #expect(iso.parse("2020-03-16T09:30:15+00:00") == utc)
+    #expect(iso.parse("2020-03-16 00:30+01") == iso.parse("2020-03-15 23:30"), "across midnight")
+  }
+
+  @Test(arguments: [
+    "2021-02-29", "2020-13-01", "2020-00-10", "20200316", "2020/03/16", "2020-03-16x", "", "2020-03-16 25:00",
+    "2020-03-16+02", "2020-03-16 09:30+2", "2020-03-16 09:30+16", "2020-03-16 09:30+02:60", "2020-03-16 09:30+02:0",
+    "2020-03-16 09:30Z+02",
+  ])
   func rejectsInvalid(_ text: String) {
     #expect(iso.parse(text) == nil)
   }

@@ -59,7 +59,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Time column of the CSV (default: auto).")
   var timeColumn = "auto"
 
-  @Option(help: "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS]) or a strftime-style format such as %d/%m/%Y.")
+  @Option(help: "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y.")
   var timeFormat = "iso"
 
   @Option(help: "Field separator of the CSV, one character (\\t for tab).")

@@ -1,9 +1,11 @@
 /// Parses timestamp cells: ISO 8601 by default, or a `strftime`-style format.
 ///
-/// ISO forms accepted: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.ffffff]]`, `YYYY-MM-DDTHH:MM[:SS][Z]`
-/// (fractions of a second are dropped).
+/// ISO forms accepted: `YYYY-MM-DD`, and `YYYY-MM-DD HH:MM[:SS[.ffffff]]` with a space or `T`
+/// before the time and an optional zone after it: `Z`, or an offset `±HH`, `±HHMM` or `±HH:MM`
+/// (as PostgreSQL writes a `timestamptz`), which is taken off to give UTC. Fractions of a second
+/// are dropped.
 /// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
-/// `%S`); for example `%d/%m/%Y` or `%d-%b-%y`. All times are taken as UTC.
+/// `%S`); for example `%d/%m/%Y` or `%d-%b-%y`. Times without an offset are taken as UTC.
 public struct TimestampParser: Sendable {
   /// The `strftime`-style format, or `nil` for ISO 8601.
   public let format: String?
@@ -13,7 +15,9 @@ public struct TimestampParser: Sendable {
   }
 
   /// A human description of what is expected, for error messages.
-  public var expectation: String { format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS])" }
+  public var expectation: String {
+    format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM])"
+  }
 
   /// Parses a NUL-free byte buffer; returns nil when it is not a valid timestamp.
   public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
@@ -64,7 +68,21 @@ public struct TimestampParser: Sendable {
           while i < end, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
         }
       }
-      if i < end, b[i] == 0x5A { i += 1 }
+      if i < end, b[i] == 0x5A {  // Z: UTC
+        i += 1
+      } else if i < end, b[i] == 0x2B || b[i] == 0x2D {  // ±HH, ±HHMM or ±HH:MM east of UTC
+        let sign = b[i] == 0x2D ? -1 : 1
+        guard let hours = number(i + 1, 2), hours <= 15 else { return nil }
+        i += 3
+        var minutes = 0
+        if i < end {
+          let colon = b[i] == 0x3A ? 1 : 0
+          guard let value = number(i + colon, 2), value < 60 else { return nil }
+          minutes = value
+          i += colon + 2
+        }
+        seconds -= sign * (hours * 3600 + minutes * 60)
+      }
       guard i == end else { return nil }
     }
     return Timestamp(CivilTime.days(year: y, month: m, day: d)) * 86_400 + Timestamp(seconds)
