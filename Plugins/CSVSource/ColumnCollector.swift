@@ -115,7 +115,7 @@ final class ColumnCollector: CSVRecordHandler {
   private func resolveHeader() {
     let timeName = request.timeColumn(in: header)
     if let timeName, !header.contains(timeName) {
-      return failHeader("unknown time column '\(timeName)'\(nearest(timeName)); columns are: \(listed(header))")
+      return failHeader("unknown time column '\(timeName)'\(nearest(timeName)); columns are: \(EditDistance.listing(header))")
     }
     hasTimeColumn = timeName != nil
     let wanted = request.columns.isEmpty ? header.filter { $0 != timeName } : request.columns
@@ -129,7 +129,7 @@ final class ColumnCollector: CSVRecordHandler {
     for (k, name) in wanted.enumerated() {
       let matches = positions[name] ?? []
       guard let column = matches.first else {
-        return failHeader("unknown column '\(name)'\(nearest(name)); columns are: \(listed(header))")
+        return failHeader("unknown column '\(name)'\(nearest(name)); columns are: \(EditDistance.listing(header))")
       }
       guard matches.count == 1 else { return failHeader("column '\(name)' appears \(matches.count) times in the header") }
       if case .feature = roles[column] { return failHeader("column '\(name)' is selected twice") }
@@ -196,8 +196,4 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   private func nearest(_ name: String) -> String { EditDistance.suggestion(for: name, among: header) }
-
-  private func listed(_ names: [String]) -> String {
-    names.count <= 12 ? names.joined(separator: ", ") : names.prefix(12).joined(separator: ", ") + ", … (\(names.count) in all)"
-  }
 }

@@ -134,6 +134,10 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       guard probe.columns.count >= 2 else {
         throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
       }
+      let types = try Self.baseTypes(ofOIDs: probe.columnTypes, db)
+      let selected = zip(probe.columns, types).map { Column(name: $0, type: $1) }
+      try requireTime(selected[0])
+      try selected.dropFirst().forEach(requireNumber)
       names = Array(probe.columns.dropFirst())
       let select =
         ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
@@ -141,12 +145,25 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       (timestamps, values) = try read(
         db, "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1", [])
     } else if layout == .wide {
-      names = self.columns
-      if names.isEmpty { names = try numericColumns(db) }
+      let catalogue = try TableColumns(self, db)
+      try requireTime(catalogue.named(self.timeColumn, "time column"))
+      if self.columns.isEmpty {
+        names = catalogue.all.filter { $0.name != self.timeColumn && $0.isNumber }.map(\.name)
+        guard !names.isEmpty else {
+          throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
+        }
+      } else {
+        names = self.columns
+        try names.forEach { try requireNumber(catalogue.named($0, "column")) }
+      }
       let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
       (timestamps, values) = try read(
         db, "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)", bounds)
     } else {
+      let catalogue = try TableColumns(self, db)
+      try requireTime(catalogue.named(self.timeColumn, "time column"))
+      _ = try catalogue.named(self.symbolColumn, "symbol column")
+      try requireNumber(catalogue.named(self.valueColumn, "value column"))
       (names, timestamps, values) = try readLong(db, table: table, time: time, range: range, bounds: bounds)
     }
     guard !timestamps.isEmpty else {
@@ -215,26 +232,6 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       for cell in row.dropFirst() { values.append(Self.value(cell)) }
     }
     return (timestamps, values)
-  }
-
-  /// The table's numeric columns other than the time column, in table order.
-  func numericColumns(_ db: PGConnection) throws -> [String] {
-    let exists = try db.execute("SELECT to_regclass($1) IS NOT NULL", [PGConnection.qualified(self.schema, self.table)])
-    guard exists.rows.first?.first == "t" else {
-      throw SeismoError.invalidInput("\(origin): no such table")
-    }
-    let result = try db.execute(
-      """
-      SELECT column_name FROM information_schema.columns
-      WHERE table_schema = $1 AND table_name = $2 AND column_name <> $3
-        AND data_type IN ('double precision', 'real', 'numeric', 'integer', 'bigint', 'smallint')
-      ORDER BY ordinal_position
-      """, [self.schema, self.table, self.timeColumn])
-    let names = result.rows.compactMap { $0[0] }
-    guard !names.isEmpty else {
-      throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
-    }
-    return names
   }
 
   /// Reads (time, symbol, value) rows and pivots them wide: one feature per symbol.

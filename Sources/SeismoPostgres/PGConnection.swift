@@ -310,6 +310,8 @@ public final class PGConnection {
 /// A query result in text format.
 public struct PGResult: Sendable {
   public let columns: [String]
+  /// Each column's type OID (`pg_type.oid`), as the server describes the result.
+  public let columnTypes: [UInt32]
   /// Row-major cells; nil is NULL.
   public let rows: [[String?]]
   public let affectedRows: Int
@@ -319,6 +321,7 @@ public struct PGResult: Sendable {
     let n = hasRows ? Int(PQntuples(result)) : 0
     let m = hasRows ? Int(PQnfields(result)) : 0
     columns = (0..<m).map { PQfname(result, Int32($0)).map { String(cString: $0) } ?? "" }
+    columnTypes = (0..<m).map { UInt32(PQftype(result, Int32($0))) }
     rows = (0..<n).map { r in
       (0..<m).map { c in
         PQgetisnull(result, Int32(r), Int32(c)) == 1

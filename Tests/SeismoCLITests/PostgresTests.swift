@@ -333,6 +333,57 @@ struct PostgresTests {
     #expect(load("sublong", ["layout": .text("long"), "symbols": .textList(["v", "v"])]).contains("'v' is listed twice"))
   }
 
+  /// Columns are checked by name and type before any row is read: a missing one is named with
+  /// the table's columns, a text one or a time column that is no date says so (not a failed
+  /// cast), and a domain counts as its base type.
+  @Test func missingAndMistypedColumnsAreNamed() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE DOMAIN \(schema).price AS float8")
+    try sql("CREATE TABLE \(schema).mixed (ts date, a float8, label text, n integer, p \(schema).price)")
+    try sql("INSERT INTO \(schema).mixed SELECT '2020-01-01'::date + i, i, 'x', i, i * 2 FROM generate_series(0, 9) i")
+    try sql("CREATE TABLE \(schema).long (ts timestamptz, symbol text, value text)")
+    try sql("CREATE TABLE \(schema).bare ()")
+    func load(_ values: [String: ParameterValue]) -> String {
+      var all = values
+      all["url"] = .text(url)
+      all["schema"] = .text(schema)
+      do {
+        let frame = try PostgresSource(parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: all))
+          .load().frame
+        return "\(frame.featureNames) × \(frame.rowCount)"
+      } catch {
+        return "\(error)"
+      }
+    }
+    let table = "postgres table \(schema).mixed"
+    #expect(load(["table": .text("mixed")]) == "[\"a\", \"n\", \"p\"] × 10", "numeric columns and the domain, not the text")
+    #expect(load(["table": .text("mixed"), "columns": .textList(["label"])]) == "\(table): column 'label' is text, not a number")
+    #expect(
+      load(["table": .text("mixed"), "columns": .textList(["A"])])
+        == "\(table): no column 'A' (did you mean 'a'?); columns are: ts, a, label, n, p")
+    #expect(
+      load(["table": .text("mixed"), "time_column": .text("a")])
+        == "\(table): the time column 'a' is double precision, not a date or timestamp")
+    #expect(
+      load(["table": .text("mixed"), "time_column": .text("when")])
+        == "\(table): no time column 'when'; columns are: ts, a, label, n, p")
+    #expect(
+      load(["query": .text("SELECT ts, label FROM \(schema).mixed")])
+        == "postgres query: column 'label' is text, not a number")
+    #expect(
+      load(["query": .text("SELECT a, ts FROM \(schema).mixed")])
+        == "postgres query: the time column 'a' is double precision, not a date or timestamp")
+    #expect(load(["query": .text("SELECT ts, p, n * 2 AS twice FROM \(schema).mixed")]) == "[\"p\", \"twice\"] × 10")
+    #expect(
+      load(["table": .text("long"), "layout": .text("long")])
+        == "postgres table \(schema).long: column 'value' is text, not a number")
+    #expect(
+      load(["table": .text("long"), "layout": .text("long"), "symbol_column": .text("ticker")])
+        == "postgres table \(schema).long: no symbol column 'ticker'; columns are: ts, symbol, value")
+    #expect(load(["table": .text("bare")]) == "postgres table \(schema).bare: the table has no columns")
+    #expect(load(["table": .text("none")]) == "postgres table \(schema).none: no such table")
+  }
+
   @Test func badTargetsGiveClearErrorsAndExecuteNothingElse() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")
@@ -347,7 +398,7 @@ struct PostgresTests {
       ("{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: nope }", "postgres table \(schema).nope: no such table"),
       (
         "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: victim, columns: [nope] }",
-        "postgres: column \"nope\" does not exist (SQLSTATE 42703)"
+        "postgres table \(schema).victim: no column 'nope'; columns are: ts, a"
       ),
       (
         "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: 'victim\"; DROP TABLE \(schema).victim; --' }",
@@ -360,8 +411,8 @@ struct PostgresTests {
     ]
     for (source, expected) in cases {
       let result = try detect(source)
-      // 2: the server refused or could not be reached; 1: the table simply is not there.
-      #expect(result.status == (expected.contains("no such table") ? 1 : 2), "\(result.stderr)")
+      // 2: the server refused or could not be reached; 1: the table or column simply is not there.
+      #expect(result.status == (expected.contains("no such table") || expected.contains("no column") ? 1 : 2), "\(result.stderr)")
       #expect(result.stderr.hasPrefix("error: postgres"), "\(result.stderr)")
       #expect(result.stderr.contains(expected), "\(result.stderr)")
       #expect(!result.stderr.contains("wrong-secret"), "the password never reaches output")

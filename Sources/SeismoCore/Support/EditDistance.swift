@@ -25,4 +25,10 @@ public enum EditDistance {
     guard let best = known.min(by: { distance($0) < distance($1) }), best != name, distance(best) <= 2 else { return "" }
     return " (did you mean '\(best)'?)"
   }
+
+  /// The known names, for a message after a suggestion: all of them, or the first 12 and how
+  /// many there are in all.
+  public static func listing(_ names: [String]) -> String {
+    names.count <= 12 ? names.joined(separator: ", ") : names.prefix(12).joined(separator: ", ") + ", … (\(names.count) in all)"
+  }
 }
