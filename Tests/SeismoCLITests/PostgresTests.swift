@@ -21,6 +21,19 @@ struct PostgresTests {
     try PGConnection(url).execute(statement, parameters).rows
   }
 
+  /// The frame the postgres source loads with `values` on this test's server and schema.
+  func loadSource(_ values: [String: ParameterValue]) throws -> Frame {
+    let defaults: [String: ParameterValue] = ["url": .text(url), "schema": .text(schema)]
+    return try PostgresSource(
+      parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: defaults.merging(values) { $1 })
+    ).load().frame
+  }
+
+  /// `loadSource`'s frame summarised, or its error's message.
+  func loadOutcome(_ values: [String: ParameterValue], _ summary: (Frame) -> String) -> String {
+    do { return summary(try loadSource(values)) } catch { return "\(error)" }
+  }
+
   /// The run id recorded in `folder`/summary.json.
   func storedRunID(_ scratch: Scratch, _ folder: String) throws -> String {
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("\(folder)/summary.json").utf8))
@@ -177,12 +190,7 @@ struct PostgresTests {
         in: scratch.url)
       #expect(r.status == 0, "\(r.stderr)")
     }
-    func load(_ values: [String: ParameterValue]) throws -> Frame {
-      var all = values
-      all["url"] = .text(url)
-      all["schema"] = .text(schema)
-      return try PostgresSource(parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: all)).load().frame
-    }
+    let load = loadSource
     let wide = try load(["table": .text("wide")])
     let long = try load(["table": .text("long"), "layout": .text("long"), "symbols": .textList(["a", "b"])])
     #expect(wide.featureNames == ["a", "b"])
@@ -258,10 +266,7 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM \(schema).long WHERE value IS NULL")[0][0] == "2")
     // Read back, the source's own policy handles the NULLs: ffill drops the leading gap of b.
     func load(_ table: String, _ extra: [String: ParameterValue]) throws -> Frame {
-      let values: [String: ParameterValue] = ["url": .text(url), "schema": .text(schema), "table": .text(table)]
-      return try PostgresSource(
-        parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: values.merging(extra) { $1 })
-      ).load().frame
+      try loadSource(extra.merging(["table": .text(table)]) { $1 })
     }
     let filled = try load("wide", [:])
     #expect(filled.rowCount == 2 && filled.values == [1, 2, 3, 4])
@@ -294,17 +299,7 @@ struct PostgresTests {
   @Test func legalButAwkwardTablesGiveClearAnswers() throws {
     try sql("CREATE SCHEMA \(schema)")
     func load(_ table: String, _ extra: [String: ParameterValue] = [:]) -> String {
-      var all = extra
-      all["url"] = .text(url)
-      all["schema"] = .text(schema)
-      all["table"] = .text(table)
-      do {
-        let frame = try PostgresSource(parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: all))
-          .load().frame
-        return "rows \(frame.rowCount): \(frame.values)"
-      } catch {
-        return "\(error)"
-      }
+      loadOutcome(extra.merging(["table": .text(table)]) { $1 }) { "rows \($0.rowCount): \($0.values)" }
     }
     // An infinite timestamp: refused with a hint, not a crash.
     try sql("CREATE TABLE \(schema).inf (ts timestamptz, x float8)")
@@ -344,16 +339,7 @@ struct PostgresTests {
     try sql("CREATE TABLE \(schema).long (ts timestamptz, symbol text, value text)")
     try sql("CREATE TABLE \(schema).bare ()")
     func load(_ values: [String: ParameterValue]) -> String {
-      var all = values
-      all["url"] = .text(url)
-      all["schema"] = .text(schema)
-      do {
-        let frame = try PostgresSource(parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: all))
-          .load().frame
-        return "\(frame.featureNames) × \(frame.rowCount)"
-      } catch {
-        return "\(error)"
-      }
+      loadOutcome(values) { "\($0.featureNames) × \($0.rowCount)" }
     }
     let table = "postgres table \(schema).mixed"
     #expect(load(["table": .text("mixed")]) == "[\"a\", \"n\", \"p\"] × 10", "numeric columns and the domain, not the text")
