@@ -1104,5 +1104,14 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runIDs[8]])[0][0] == "1", "all or nothing")
     let old = try CLI.run(["runs", "delete", "--older-than", "100 years", "--url", url], in: scratch.url)
     #expect(old.status == 0 && old.stdout == "deleted 0 runs\n", "\(old.stderr)")
+    // Ages read as refit_every's periods: 6m is six months (PostgreSQL alone would read six
+    // minutes, and delete a run of an hour ago).
+    try sql("UPDATE seismo.runs SET finished_at = now() - interval '1 hour' WHERE run_id = $1", [runIDs[8]])
+    let months = try CLI.run(["runs", "delete", "--older-than", "6m", "--url", url], in: scratch.url)
+    #expect(months.status == 0 && months.stdout == "deleted 0 runs\n", "\(months.stderr)")
+    try sql("UPDATE seismo.runs SET finished_at = now() - interval '13 months' WHERE run_id = $1", [runIDs[8]])
+    let year = try CLI.run(["runs", "delete", "--older-than", "1y", "--url", url], in: scratch.url)
+    #expect(year.status == 0 && year.stdout == "deleted 1 run\n", "\(year.stderr)")
+    #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runIDs[8]])[0][0] == "0")
   }
 }

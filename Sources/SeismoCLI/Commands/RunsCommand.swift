@@ -77,7 +77,10 @@ struct RunsCommand: ParsableCommand {
     @Argument(help: "Run ids to delete.")
     var runIDs: [String] = []
 
-    @Option(help: ArgumentHelp("Delete every run that finished longer ago than this: 90d, 12w, 6 months.", valueName: "age"))
+    @Option(
+      help: ArgumentHelp(
+        "Delete every run that finished longer ago than this: 36h, 90d, 12w, 6m (months) or 1y; also 6 months.",
+        valueName: "age"))
     var olderThan: String?
 
     @OptionGroup var connection: ConnectionOptions
@@ -86,6 +89,25 @@ struct RunsCommand: ParsableCommand {
       guard runIDs.isEmpty != (olderThan == nil) else {
         throw ValidationError("give run ids or --older-than, not both or neither")
       }
+      if let olderThan, Self.interval(olderThan) == nil {
+        throw ValidationError(
+          "--older-than '\(olderThan)': expected a whole number and a unit, such as 36h, 90d, 12w, 6m (months) or 1y")
+      }
+    }
+
+    /// The PostgreSQL interval an age names (`90d` → `90 days`, `6m` → `6 months`, as in
+    /// `refit_every`; PostgreSQL itself would read `6m` as six minutes), or nil.
+    static func interval(_ age: String) -> String? {
+      let units = [
+        "h": "hours", "hour": "hours", "hours": "hours", "d": "days", "day": "days", "days": "days", "w": "weeks",
+        "week": "weeks", "weeks": "weeks", "m": "months", "month": "months", "months": "months", "y": "years",
+        "year": "years", "years": "years",
+      ]
+      let text = age.trimmingCharacters(in: .whitespaces).lowercased()
+      let digits = text.prefix { $0.isASCII && $0.isNumber }
+      guard let count = Int(digits), let unit = units[text.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)]
+      else { return nil }
+      return "\(count) \(unit)"
     }
 
     func run() throws {
@@ -94,8 +116,10 @@ struct RunsCommand: ParsableCommand {
         let (deleted, dropped) = try db.transaction { () -> (Int, String) in
           let ids: [String]
           if let olderThan {
-            ids = try db.execute("SELECT id::text FROM seismo.runs WHERE finished_at < now() - $1::interval", [olderThan])
-              .rows.compactMap { $0.first ?? nil }
+            ids = try db.execute(
+              "SELECT id::text FROM seismo.runs WHERE finished_at < now() - $1::interval", [Self.interval(olderThan)]
+            )
+            .rows.compactMap { $0.first ?? nil }
           } else {
             let rows = try db.execute(
               "SELECT run_id, id::text FROM seismo.runs WHERE run_id = ANY($1::text[])", [PGText.array(runIDs)]
