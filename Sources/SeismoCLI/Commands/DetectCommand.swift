@@ -48,7 +48,7 @@ struct DetectCommand: ParsableCommand {
   @Flag(help: "Run the detector once per indicator (each loaded column or symbol), in parallel.")
   var each = false
 
-  @Option(help: "Indicators run at once with --each (default: the number of cores).")
+  @Option(help: "Indicators run at once with --each; the default is the number of cores.")
   var jobs = ProcessInfo.processInfo.activeProcessorCount
 
   @Flag(help: "Print nothing but errors.")

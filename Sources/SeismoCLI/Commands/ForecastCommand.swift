@@ -27,7 +27,7 @@ struct ForecastCommand: ParsableCommand {
   @Option(help: "Days per sequence in multi mode.")
   var horizon = 50
 
-  @Option(help: "Output folder (default: seismo-out/forecast).")
+  @Option(help: "Output folder.")
   var out = "seismo-out/forecast"
 
   @Flag(help: "Print nothing but errors and the result.")

@@ -56,7 +56,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Feature columns to load (repeatable; default: all but the time column).")
   var column: [String] = []
 
-  @Option(help: "Time column of the CSV (default: auto).")
+  @Option(help: "Time column of the CSV: auto (date, timestamp, time or datetime), a header name, or none.")
   var timeColumn = "auto"
 
   @Option(help: "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y.")
