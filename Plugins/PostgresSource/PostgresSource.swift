@@ -136,7 +136,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       }
       let types = try Self.baseTypes(ofOIDs: probe.columnTypes, db)
       let selected = zip(probe.columns, types).map { Column(name: $0, type: $1) }
-      try requireTime(selected[0])
+      try selected.first.map(requireTime)
       try selected.dropFirst().forEach(requireNumber)
       names = Array(probe.columns.dropFirst())
       let select =

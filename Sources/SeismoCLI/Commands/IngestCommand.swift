@@ -27,9 +27,10 @@ struct IngestCommand: ParsableCommand {
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
       table if they are missing; a daily series gets a `date` column, so it reads back as the same \
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
-      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, gaps forward-filled unless --gaps says otherwise; --gaps \
-      keep stores empty cells as NULL, for the postgres source's own gap policy when the table is \
-      read); rows the gap policy dropped and cells it filled or kept are counted in the output. --mode says what \
+      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, gaps \
+      forward-filled unless --gaps says otherwise; --gaps keep stores empty cells as NULL, for the \
+      postgres source's own gap policy when the table is read); rows the gap policy dropped and \
+      cells it filled or kept are counted in the output. --mode says what \
       happens to rows already in the table: append (default; an overlap is an error), upsert \
       (overwrite them) or replace (empty the table first). Everything runs in one transaction.
 
