@@ -48,6 +48,18 @@ import Testing
     try scratch.write("why.yaml", head + "detector: \(zscore)\n" + member + "importance: { plugin: permutation }\n")
     let why = try CLI.run(["detect", "why.yaml", "--out", "w"], in: scratch.url)
     #expect(why.status == 1 && why.stderr.contains("not available with an ensemble"), "\(why.stderr)")
+    // Members of one plugin: an error says which member it is about.
+    try scratch.write(
+      "twins.yaml",
+      head + "detector: \(zscore)\nensemble:\n  - detector: \(zscore)\n    threshold: { plugin: percentile, percentile: 99 }\n")
+    for (option, expected) in [
+      ("ensemble[1].detector.window=5000", "error: ensemble[1]: the training part has 240 rows; rolling-zscore with window 5000"),
+      ("detector.window=5000", "error: detector: the training part has 240 rows; rolling-zscore with window 5000"),
+    ] {
+      let twins = try CLI.run(
+        ["detect", "twins.yaml", "--out", "t", "--quiet", "--set", option], in: scratch.url)
+      #expect(twins.status == 1 && twins.stderr.hasPrefix(expected), "\(twins.stderr)")
+    }
   }
 
   @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {

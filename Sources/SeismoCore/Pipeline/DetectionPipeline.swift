@@ -62,10 +62,12 @@ public struct DetectionPipeline {
     let split = try SplitPolicy(parameters: config.split)
     let trainRows = try split.trainRows(of: frame)
     let plan = try split.folds(of: frame, trainRows: trainRows)
-    let members = try config.members.map { member in
-      try walkForward(
-        frame, folds: plan, warmStart: split.warmStart, refitEpochs: split.refitEpochs, member: member,
-        observer: observer, log: log)
+    let members = try config.members.enumerated().map { k, member in
+      try Self.naming(member: k, of: config.members.count) {
+        try walkForward(
+          frame, folds: plan, warmStart: split.warmStart, refitEpochs: split.refitEpochs, member: member,
+          observer: observer, log: log)
+      }
     }
     var fitted = members[0]
     if members.count > 1 {
@@ -237,6 +239,17 @@ public struct DetectionPipeline {
     } catch let error as SeismoError {
       guard let origin = model.origin else { throw error }
       throw SeismoError.file(path: origin, message: "unusable model: \(error)")
+    }
+  }
+
+  /// Runs `body` for member `k` of `count`; in an ensemble, an input error it throws names the
+  /// member (`detector: …`, `ensemble[k]: …`), as two members may be the same plugin.
+  static func naming<T>(member k: Int, of count: Int, _ body: () throws -> T) throws -> T {
+    guard count > 1 else { return try body() }
+    do {
+      return try body()
+    } catch SeismoError.invalidInput(let message) {
+      throw SeismoError.invalidInput("\(k == 0 ? "detector" : "ensemble[\(k)]"): \(message)")
     }
   }
 
