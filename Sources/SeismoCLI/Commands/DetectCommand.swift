@@ -31,7 +31,8 @@ struct DetectCommand: ParsableCommand {
       alert, then value_ and error_ columns per feature) and report.html (charts of the features, \
       scores, loss, importance; open it in a browser).
 
-      Example: seismo detect examples/demo.yaml --set detector.window=30 --out runs/w30
+      Example, after `seismo demo` (which writes seismo-demo/demo.yaml): \
+      seismo detect seismo-demo/demo.yaml --set detector.window=30 --out runs/w30
       """)
 
   @OptionGroup var configFile: ConfigFileOptions
