@@ -157,7 +157,7 @@ final class ColumnCollector: CSVRecordHandler {
     var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
     while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
     guard stop == bytes.count, stop > first else {
-      fail(field, "'\(text(bytes))' is not a number")
+      fail(field, "'\(text(bytes))' is not a number\(Self.decimalCommaHint(String(decoding: bytes, as: UTF8.self)))")
       return .nan
     }
     guard value.isFinite else {
@@ -175,6 +175,19 @@ final class ColumnCollector: CSVRecordHandler {
 
   private func failHeader(_ message: String) {
     failure = .data(source: path, line: 1, column: nil, message: message + delimiterHint)
+  }
+
+  /// A hint for a number written with a decimal comma (`1,5` or `1.234,5`, as European
+  /// exports write them), which is read only with a point.
+  static func decimalCommaHint(_ text: String) -> String {
+    let cell = text.trimmingCharacters(in: .whitespaces)
+    let parts = cell.split(separator: ",", omittingEmptySubsequences: false)
+    guard parts.count == 2, let whole = parts.first, let fraction = parts.last, !fraction.isEmpty,
+      fraction.allSatisfy(\.isASCII) && fraction.allSatisfy(\.isNumber),
+      Float(whole.replacingOccurrences(of: ".", with: "")) != nil
+    else { return "" }
+    let pointed = whole.replacingOccurrences(of: ".", with: "") + "." + fraction
+    return " (a decimal comma? numbers are read with a point: \(pointed))"
   }
 
   /// Separators a market file may use besides the one it is read with.

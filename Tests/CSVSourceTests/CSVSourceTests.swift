@@ -104,6 +104,15 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("vix\nabc\n") == "t.csv:2 (column 1 'vix'): 'abc' is not a number")
   }
 
+  @Test func aDecimalCommaIsHinted() {
+    #expect(
+      loadError("date;vix\n2020-01-01;1,5\n", ["delimiter": .text(";")])
+        == "t.csv:2 (column 2 'vix'): '1,5' is not a number (a decimal comma? numbers are read with a point: 1.5)")
+    #expect(loadError("date;vix\n2020-01-01;-1.234,5\n", ["delimiter": .text(";")]).hasSuffix("with a point: -1234.5)"))
+    #expect(loadError("date;vix\n2020-01-01;abc,5\n", ["delimiter": .text(";")]).hasSuffix("is not a number"))
+    #expect(loadError("date;vix\n2020-01-01;1,5,6\n", ["delimiter": .text(";")]).hasSuffix("is not a number"))
+  }
+
   @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {
     for bad in [";;", "", "\"", "\n", "\r", "é"] {
       #expect(
