@@ -47,6 +47,13 @@ import Testing
         "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-autoencoder, window: 2, epochs: 1, transform: log_return }\n",
       expected: "transform log_return needs positive values; 'a' is 0.0 at 2020-01-04"),
     Case(
+      description: "one training window, held out for validation", csv: good,
+      config:
+        "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.75 }\ndetector: { plugin: lstm-autoencoder, window: 30, epochs: 1 }\n",
+      expected:
+        "1 training window, and validation_split 0.1 holds out 1, leaving none to train on; add training rows, shorten the window or lower validation_split"
+    ),
+    Case(
       description: "NaN cell", csv: "date,a\n2020-01-01,1\n2020-01-02,NaN\n", config: base,
       expected: "data.csv:3 (column 2 'a'): 'NaN' is not a finite number"),
     Case(

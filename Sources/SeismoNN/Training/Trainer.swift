@@ -73,7 +73,9 @@ public final class Trainer {
     let validationCount = options.validationCount(of: inputs.count)
     let trainCount = inputs.count - validationCount
     guard trainCount >= 1 else {
-      throw SeismoError.invalidInput("\(inputs.count) training windows leave none after the validation split")
+      throw SeismoError.invalidInput(
+        "\(inputs.count) training window\(inputs.count == 1 ? "" : "s"), and validation_split \(options.validationSplit) holds out \(validationCount), leaving none to train on; add training rows, shorten the window or lower validation_split"
+      )
     }
     var history: [EpochRecord] = []
     var best = (loss: Double.infinity, weights: [[Float]](), epoch: 0)
