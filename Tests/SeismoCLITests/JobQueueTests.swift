@@ -185,6 +185,17 @@ struct JobQueueTests {
     #expect(byGroup.stdout == "queued 1 job again\n")
     let none = try CLI.run(["jobs", "retry", "--url", db.url], in: scratch.url)
     #expect(none.status == 64 && none.stderr.contains("say which jobs"))
+    // A job id or group that is not there is named, and nothing changes.
+    let before = try db.sql("SELECT status, attempts::text FROM seismo.jobs ORDER BY id")
+    for (arguments, expected) in [
+      (["retry", "1", "99"], "error: no job 99 in seismo.jobs"), (["cancel", "99"], "error: no job 99 in seismo.jobs"),
+      (["retry", "--group", "nightyl"], "error: no job group 'nightyl' in seismo.jobs"),
+      (["cancel", "--group", "nightyl"], "error: no job group 'nightyl' in seismo.jobs"),
+    ] {
+      let typo = try CLI.run(["jobs"] + arguments + ["--url", db.url], in: scratch.url)
+      #expect(typo.status == 1 && typo.stderr.hasPrefix(expected), "\(arguments): \(typo.stderr)")
+    }
+    #expect(try db.sql("SELECT status, attempts::text FROM seismo.jobs ORDER BY id") == before)
     // Retry by id; list per group (the view), per group's jobs and with --limit.
     try db.sql("UPDATE seismo.jobs SET status = 'failed' WHERE id = 3")
     let byID = try CLI.run(["jobs", "retry", "3", "--url", db.url], in: scratch.url)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SeismoCore
 import SeismoPostgres
 
 /// Which jobs `seismo jobs retry` and `cancel` act on: ids, a group, or both.
@@ -16,6 +17,20 @@ struct JobSelection: ParsableArguments {
 
   /// `$1` and `$2` for `condition`.
   var parameters: [String?] { [PGText.array(ids.map(String.init)), group] }
+
+  /// Throws, naming it, for a job id or group that seismo.jobs does not have: a typo changes
+  /// nothing and says so.
+  func requireExisting(on db: PGConnection) throws {
+    let found = try db.execute(
+      "SELECT id::text FROM seismo.jobs WHERE id = ANY($1::bigint[])", [PGText.array(ids.map(String.init))]
+    ).rows.compactMap { $0.first ?? nil }
+    if let missing = ids.first(where: { !found.contains(String($0)) }) {
+      throw SeismoError.invalidInput("no job \(missing) in seismo.jobs (seismo jobs list --group G shows a group's jobs)")
+    }
+    if let group, try db.execute("SELECT 1 FROM seismo.jobs WHERE group_id = $1 LIMIT 1", [group]).rows.isEmpty {
+      throw SeismoError.invalidInput("no job group '\(group)' in seismo.jobs (seismo jobs list shows the groups)")
+    }
+  }
 }
 
 /// `seismo jobs retry`: failed or cancelled jobs queued again.
@@ -39,6 +54,7 @@ struct RetryJobsCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let db = try SchemaMigrator.connection(connection.url)
+      try selection.requireExisting(on: db)
       let count = try db.transaction { () -> Int in
         let changed = try db.execute(
           """
@@ -72,6 +88,7 @@ struct CancelJobsCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let db = try SchemaMigrator.connection(connection.url)
+      try selection.requireExisting(on: db)
       let count = try db.execute(
         """
         UPDATE seismo.jobs SET status = 'cancelled', lease_until = NULL, finished_at = now()
