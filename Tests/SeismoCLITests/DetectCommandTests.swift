@@ -62,6 +62,27 @@ import Testing
     }
   }
 
+  /// `--each` runs every indicator on its own rows: one listed later (empty before) does not cut
+  /// the others' history, and each run equals a run on that column alone.
+  @Test func eachIndicatorKeepsItsOwnRows() throws {
+    let scratch = try Scratch()
+    let rows = (0..<300).map { i in
+      "\(date(18_262 + i)),\(Double(i % 11) + (i == 250 ? 30 : 0)),\(i < 120 ? "" : String(Double(i % 5)))"
+    }
+    try scratch.write("late.csv", "date,a,b\n" + rows.joined(separator: "\n") + "\n")
+    let run = "split: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 20 }\n"
+    try scratch.write("each.yaml", "source: { plugin: csv, path: late.csv }\n" + run)
+    try scratch.write("a.yaml", "source: { plugin: csv, path: late.csv, columns: [a] }\n" + run)
+    let each = try CLI.run(["detect", "each.yaml", "--each", "--out", "each"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    #expect(each.stderr.contains("120 rows were dropped where some indicator had a gap; each indicator is read again alone"))
+    let alone = try CLI.run(["detect", "a.yaml", "--out", "alone", "--quiet"], in: scratch.url)
+    try #require(alone.status == 0, "\(alone.stderr)")
+    #expect(try scratch.read("each/a/scores.csv") == scratch.read("alone/scores.csv"))
+    #expect(try scratch.read("each/a/scores.csv").split(separator: "\n").count == 301)
+    #expect(try scratch.read("each/b/scores.csv").split(separator: "\n").count == 181)
+  }
+
   @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

@@ -5,7 +5,8 @@ import SeismoCore
 /// `seismo detect --each`: the configured detection once per indicator (each feature of the
 /// loaded data: a column of a wide table, a symbol of a long one), in parallel, each its own run.
 ///
-/// The data is loaded once. Each indicator's run is written to OUT/<indicator>/ and to the
+/// The data is loaded once; an indicator that lost rows to another's gaps is loaded again alone
+/// (see `rows(of:in:config:registry:)`). Each indicator's run is written to OUT/<indicator>/ and to the
 /// configured sink (labelled with the indicator); OUT/summary.json lists every indicator with its
 /// anomalies or its error. A failing indicator is reported and does not stop the others.
 enum FanOut {
@@ -64,6 +65,11 @@ enum FanOut {
     let names = loaded.frame.featureNames
     if !quiet {
       Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")
+      if loaded.rowsDropped > 0, let first = names.first, registry.narrowed(config.source, to: first) != nil {
+        Console.err(
+          "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows"
+        )
+      }
     }
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
@@ -97,7 +103,8 @@ enum FanOut {
   ) -> Outcome {
     let name = loaded.frame.featureNames[j]
     do {
-      let run = try DetectionPipeline(registry: registry, config: config).run(loaded.selecting(feature: j))
+      let run = try DetectionPipeline(registry: registry, config: config).run(
+        rows(of: j, in: loaded, config: config, registry: registry))
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
@@ -109,6 +116,18 @@ enum FanOut {
       Console.error("\(name): \(error)")
       return Outcome(indicator: name, status: "failed", error: "\(error)")
     }
+  }
+
+  /// Indicator `j`'s rows: cut from the data loaded once, unless the gap policy dropped rows
+  /// there (rows where another indicator had a gap, such as the years before a later-listed
+  /// future); then loaded alone, so that its run has every row of its own, as its job would.
+  static func rows(of j: Int, in loaded: LoadedFrame, config: RunConfig, registry: PluginRegistry) throws -> LoadedFrame {
+    guard loaded.rowsDropped > 0, let source = registry.narrowed(config.source, to: loaded.frame.featureNames[j]) else {
+      return loaded.selecting(feature: j)
+    }
+    var own = config
+    own.source = source
+    return try DetectionPipeline(registry: registry, config: own).loadSource().selecting(feature: 0)
   }
 
   /// One folder name per indicator, safe and distinct whatever the names are: letters, digits,

@@ -42,14 +42,8 @@ enum JobConfig {
     }
     config.sinks = []
     config = connecting(config, to: queueURL)
-    if let indicator { config.source = narrowed(config.source, to: indicator, registry: registry) }
+    if let indicator { config.source = registry.narrowed(config.source, to: indicator) ?? config.source }
     return (config, saveModel)
-  }
-
-  /// `source` asked to load `indicator` only, when it can say so (`DataSource.narrowing`).
-  static func narrowed(_ source: PluginChoice, to indicator: String, registry: PluginRegistry) -> PluginChoice {
-    guard let narrowed = registry.sources[source.plugin]?.narrowing(source.parameters, indicator) else { return source }
-    return PluginChoice(plugin: source.plugin, parameters: narrowed)
   }
 
   /// `loaded` cut to the feature named `indicator`.

@@ -22,6 +22,14 @@ public struct PluginRegistry: Sendable {
 
   public init() {}
 
+  /// `source` asked to load `indicator` only (`DataSource.narrowing`); nil when its plugin
+  /// cannot say so.
+  public func narrowed(_ source: PluginChoice, to indicator: String) -> PluginChoice? {
+    sources[source.plugin]?.narrowing(source.parameters, indicator).map {
+      PluginChoice(plugin: source.plugin, parameters: $0)
+    }
+  }
+
   public mutating func register<P: DataSource & ConfigurablePlugin>(source: P.Type) {
     sources[P.descriptor.name] = Entry(
       descriptor: P.descriptor, make: { try P(parameters: $0) }, narrowing: { P.narrowing($0, to: $1) })
