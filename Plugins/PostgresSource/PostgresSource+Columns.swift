@@ -41,6 +41,9 @@ extension PostgresSource {
       }
     }
 
+    /// The numeric columns other than `time`, in table order: a wide table's indicators.
+    func numbers(besides time: String) -> [String] { all.filter { $0.name != time && $0.isNumber }.map(\.name) }
+
     /// The column `name`, which the source calls its `role`.
     func named(_ name: String, _ role: String) throws -> Column {
       if let column = all.first(where: { $0.name == name }) { return column }
@@ -73,6 +76,17 @@ extension PostgresSource {
   func requireNumber(_ column: Column) throws {
     guard column.isNumber else {
       throw SeismoError.invalidInput("\(origin): column '\(column.name)' is \(column.type), not a number")
+    }
+  }
+
+  /// The indicators `load` would read, without reading rows: a wide table's `columns` or numeric
+  /// columns, a long table's `symbols`; nil for a query, or a long table without `symbols`.
+  public func indicatorNames() throws -> [String]? {
+    guard query.isEmpty else { return nil }
+    if layout == .long { return symbols.isEmpty ? nil : symbols }
+    if !columns.isEmpty { return columns }
+    return try PGConnectionPool.shared.withConnection(url) { db in
+      try db.transaction(readOnly: true) { try TableColumns(self, db).numbers(besides: timeColumn) }
     }
   }
 }

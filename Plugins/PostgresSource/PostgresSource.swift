@@ -148,7 +148,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       let catalogue = try TableColumns(self, db)
       try requireTime(catalogue.named(self.timeColumn, "time column"))
       if self.columns.isEmpty {
-        names = catalogue.all.filter { $0.name != self.timeColumn && $0.isNumber }.map(\.name)
+        names = catalogue.numbers(besides: self.timeColumn)
         guard !names.isEmpty else {
           throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
         }

@@ -104,6 +104,19 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("vix\nabc\n") == "t.csv:2 (column 1 'vix'): 'abc' is not a number")
   }
 
+  /// The indicators come from the header alone: rows that would not load do not matter.
+  @Test func indicatorNamesReadTheHeaderOnly() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-csv-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("h.csv").path
+    try Data("\u{FEFF}date, a ,b\n2020-01-01,x,\"unclosed\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(try CSVSource(path: path).indicatorNames() == ["a", "b"])
+    #expect(try CSVSource(path: path, timeColumn: "none").indicatorNames() == ["date", "a", "b"])
+    #expect(try CSVSource(path: path, columns: ["b"]).indicatorNames() == ["b"])
+    #expect(throws: SeismoError.self) { try CSVSource(path: path).load() }
+  }
+
   @Test func aDecimalCommaIsHinted() {
     #expect(
       loadError("date;vix\n2020-01-01;1,5\n", ["delimiter": .text(";")])

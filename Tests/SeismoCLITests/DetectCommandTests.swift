@@ -66,12 +66,19 @@ import Testing
   /// the others' history, and each run equals a run on that column alone.
   @Test func eachIndicatorKeepsItsOwnRows() throws {
     let scratch = try Scratch()
-    let rows = (0..<300).map { i in
-      "\(date(18_262 + i)),\(Double(i % 11) + (i == 250 ? 30 : 0)),\(i < 120 ? "" : String(Double(i % 5)))"
+    // a: every day; b: from day 120; c (in the second file): never.
+    func rows(withEmptyColumn: Bool) -> String {
+      (0..<300).map { i in
+        let a = Double(i % 11) + (i == 250 ? 30 : 0)
+        let b = i < 120 ? "" : String(Double(i % 5))
+        return "\(date(18_262 + i)),\(a)\(withEmptyColumn ? "," : ""),\(b)"
+      }.joined(separator: "\n") + "\n"
     }
-    try scratch.write("late.csv", "date,a,b\n" + rows.joined(separator: "\n") + "\n")
+    try scratch.write("late.csv", "date,a,b\n" + rows(withEmptyColumn: false))
+    try scratch.write("empty.csv", "date,a,c,b\n" + rows(withEmptyColumn: true))
     let run = "split: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 20 }\n"
     try scratch.write("each.yaml", "source: { plugin: csv, path: late.csv }\n" + run)
+    try scratch.write("empty.yaml", "source: { plugin: csv, path: empty.csv }\n" + run)
     try scratch.write("a.yaml", "source: { plugin: csv, path: late.csv, columns: [a] }\n" + run)
     let each = try CLI.run(["detect", "each.yaml", "--each", "--out", "each"], in: scratch.url)
     try #require(each.status == 0, "\(each.stderr)")
@@ -81,6 +88,15 @@ import Testing
     #expect(try scratch.read("each/a/scores.csv") == scratch.read("alone/scores.csv"))
     #expect(try scratch.read("each/a/scores.csv").split(separator: "\n").count == 301)
     #expect(try scratch.read("each/b/scores.csv").split(separator: "\n").count == 181)
+
+    // A column without a single value stops the joint load; each indicator is then read alone
+    // and only that one fails.
+    let empty = try CLI.run(["detect", "empty.yaml", "--each", "--out", "empty"], in: scratch.url)
+    #expect(empty.status == 1 && empty.stderr.contains("each is read alone"), "\(empty.stderr)")
+    let summary = try scratch.read("empty/summary.json")
+    #expect(summary.contains("\"failed\" : 1") && summary.contains("no rows left after the gap policy"), "\(summary)")
+    #expect(try scratch.read("empty/a/scores.csv") == scratch.read("alone/scores.csv"))
+    #expect(try scratch.read("empty/b/scores.csv") == scratch.read("each/b/scores.csv"))
   }
 
   @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {

@@ -21,13 +21,15 @@ struct PostgresTests {
     try PGConnection(url).execute(statement, parameters).rows
   }
 
-  /// The frame the postgres source loads with `values` on this test's server and schema.
-  func loadSource(_ values: [String: ParameterValue]) throws -> Frame {
+  /// The postgres source with `values` on this test's server and schema.
+  func source(_ values: [String: ParameterValue]) throws -> PostgresSource {
     let defaults: [String: ParameterValue] = ["url": .text(url), "schema": .text(schema)]
     return try PostgresSource(
-      parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: defaults.merging(values) { $1 })
-    ).load().frame
+      parameters: Parameters(specs: PostgresSource.descriptor.parameters, values: defaults.merging(values) { $1 }))
   }
+
+  /// The frame the postgres source loads with `values`.
+  func loadSource(_ values: [String: ParameterValue]) throws -> Frame { try source(values).load().frame }
 
   /// `loadSource`'s frame summarised, or its error's message.
   func loadOutcome(_ values: [String: ParameterValue], _ summary: (Frame) -> String) -> String {
@@ -367,6 +369,14 @@ struct PostgresTests {
       load(["table": .text("long"), "layout": .text("long"), "symbol_column": .text("ticker")])
         == "postgres table \(schema).long: no symbol column 'ticker'; columns are: ts, symbol, value")
     #expect(load(["table": .text("bare")]) == "postgres table \(schema).bare: the table has no columns")
+    // The indicators without reading rows: a wide table's numeric columns or those listed; a
+    // long table's symbols when listed; a query's, never.
+    func indicators(_ values: [String: ParameterValue]) throws -> [String]? { try source(values).indicatorNames() }
+    #expect(try indicators(["table": .text("mixed")]) == ["a", "n", "p"])
+    #expect(try indicators(["table": .text("mixed"), "columns": .textList(["n"])]) == ["n"])
+    #expect(try indicators(["table": .text("long"), "layout": .text("long")]) == nil)
+    #expect(try indicators(["table": .text("long"), "layout": .text("long"), "symbols": .textList(["x"])]) == ["x"])
+    #expect(try indicators(["query": .text("SELECT 1")]) == nil)
     #expect(load(["table": .text("none")]) == "postgres table \(schema).none: no such table")
   }
 

@@ -5,8 +5,9 @@ import SeismoCore
 /// `seismo detect --each`: the configured detection once per indicator (each feature of the
 /// loaded data: a column of a wide table, a symbol of a long one), in parallel, each its own run.
 ///
-/// The data is loaded once; an indicator that lost rows to another's gaps is loaded again alone
-/// (see `rows(of:in:config:registry:)`). Each indicator's run is written to OUT/<indicator>/ and to the
+/// The data is loaded once; an indicator that lost rows to another's gaps, or every indicator
+/// when they cannot be loaded together, is loaded again alone (see `rows(of:in:config:registry:)`).
+/// Each indicator's run is written to OUT/<indicator>/ and to the
 /// configured sink (labelled with the indicator); OUT/summary.json lists every indicator with its
 /// anomalies or its error. A failing indicator is reported and does not stop the others.
 enum FanOut {
@@ -61,9 +62,21 @@ enum FanOut {
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let staged = try StagedFolder(out)
     try pipeline.validate()
-    let loaded = try pipeline.loadSource()
-    let names = loaded.frame.featureNames
-    if !quiet {
+    let loaded: LoadedFrame?
+    let names: [String]
+    do {
+      loaded = try pipeline.loadSource()
+      names = loaded!.frame.featureNames
+    } catch let error as SeismoError where error.exitStatus == 1 {
+      // One indicator's data can stop the load of all (a column with no value at all): then
+      // each is read alone, and only that one fails.
+      guard let listed = try pipeline.sourceIndicators(), let first = listed.first,
+        registry.narrowed(config.source, to: first) != nil
+      else { throw error }
+      if !quiet { Console.err("the indicators could not be loaded together (\(error)); each is read alone") }
+      (loaded, names) = (nil, listed)
+    }
+    if !quiet, let loaded {
       Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")
       if loaded.rowsDropped > 0, let first = names.first, registry.narrowed(config.source, to: first) != nil {
         Console.err(
@@ -80,14 +93,16 @@ enum FanOut {
           outcomes.set(
             j,
             indicator(
-              j, of: loaded, config: config, registry: registry,
+              names[j], of: loaded, config: config, registry: registry,
               folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
               group: group, quiet: quiet, counting: counting))
         }
       }
       let runs = outcomes.all
       let result = Combined(
-        groupId: group, source: loaded.origin, indicators: names.count, failed: runs.filter { $0.status != "finished" }.count,
+        groupId: group, source: loaded?.origin ?? "\(config.source.plugin) source, each indicator read alone",
+        indicators: names.count,
+        failed: runs.filter { $0.status != "finished" }.count,
         jobs: jobs,
         wallSeconds: Date().timeIntervalSince(started), runs: runs)
       try write(encoder.encode(result), to: "\(staging)/summary.json")
@@ -95,16 +110,15 @@ enum FanOut {
     }
   }
 
-  /// Runs indicator `j` and writes its run into `folder.staging`; `folder.shown` is where it
+  /// Runs indicator `name` and writes its run into `folder.staging`; `folder.shown` is where it
   /// will be once the output folder is committed.
   static func indicator(
-    _ j: Int, of loaded: LoadedFrame, config: RunConfig, registry: PluginRegistry, folder: (staging: String, shown: String),
-    group: String, quiet: Bool, counting: ScriptingOptions
+    _ name: String, of loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry,
+    folder: (staging: String, shown: String), group: String, quiet: Bool, counting: ScriptingOptions
   ) -> Outcome {
-    let name = loaded.frame.featureNames[j]
     do {
       let run = try DetectionPipeline(registry: registry, config: config).run(
-        rows(of: j, in: loaded, config: config, registry: registry))
+        rows(of: name, in: loaded, config: config, registry: registry))
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
@@ -118,11 +132,17 @@ enum FanOut {
     }
   }
 
-  /// Indicator `j`'s rows: cut from the data loaded once, unless the gap policy dropped rows
+  /// Indicator `name`'s rows: cut from the data loaded once, unless the gap policy dropped rows
   /// there (rows where another indicator had a gap, such as the years before a later-listed
-  /// future); then loaded alone, so that its run has every row of its own, as its job would.
-  static func rows(of j: Int, in loaded: LoadedFrame, config: RunConfig, registry: PluginRegistry) throws -> LoadedFrame {
-    guard loaded.rowsDropped > 0, let source = registry.narrowed(config.source, to: loaded.frame.featureNames[j]) else {
+  /// future) or nothing could be loaded at once; then loaded alone, so that its run has every
+  /// row of its own, as its job would.
+  static func rows(of name: String, in loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry) throws
+    -> LoadedFrame
+  {
+    let j = loaded?.frame.featureNames.firstIndex(of: name)
+    if let loaded, let j, loaded.rowsDropped == 0 { return loaded.selecting(feature: j) }
+    guard let source = registry.narrowed(config.source, to: name) else {
+      guard let loaded, let j else { throw SeismoError.state("indicator '\(name)' cannot be loaded alone") }
       return loaded.selecting(feature: j)
     }
     var own = config

@@ -284,6 +284,9 @@ public struct DetectionPipeline {
   /// Reads the config's source.
   public func loadSource() throws -> LoadedFrame { try make(registry.sources, config.source).load() }
 
+  /// The source's indicators without loading its rows (`DataSource.indicatorNames`).
+  public func sourceIndicators() throws -> [String]? { try make(registry.sources, config.source).indicatorNames() }
+
   /// Builds the chosen plugin from its parameters, checked again against the plugin's spec: a
   /// saved model's are untrusted, and parameters declared since it was saved take their defaults.
   func make<P>(_ entries: [String: PluginRegistry.Entry<P>], _ choice: PluginChoice) throws -> P {

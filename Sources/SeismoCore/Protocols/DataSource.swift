@@ -9,6 +9,11 @@ public protocol DataSource {
   /// nil when it cannot say so (it then loads every indicator and the caller selects one). A
   /// queued job of `--each` loads its own indicator this way.
   static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters?
+
+  /// The indicators (features) `load` would return, found without reading the rows (a CSV's
+  /// header, a table's columns), or nil when the source cannot tell without loading. `--each`
+  /// asks when its indicators cannot be loaded together, to read each alone.
+  func indicatorNames() throws -> [String]?
 }
 
 /// A source that can hand its rows over a piece at a time, so a series larger than memory can be
@@ -23,6 +28,7 @@ public protocol StreamingSource: DataSource {
 
 extension DataSource {
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
+  public func indicatorNames() throws -> [String]? { nil }
 }
 
 /// A frame and an account of how it was read.
