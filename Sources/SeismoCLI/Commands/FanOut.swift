@@ -65,8 +65,8 @@ enum FanOut {
     let loaded: LoadedFrame?
     let names: [String]
     do {
-      loaded = try pipeline.loadSource()
-      names = loaded!.frame.featureNames
+      let all = try pipeline.loadSource()
+      (loaded, names) = (all, all.frame.featureNames)
     } catch let error as SeismoError where error.exitStatus == 1 {
       // One indicator's data can stop the load of all (a column with no value at all): then
       // each is read alone, and only that one fails.
@@ -93,7 +93,7 @@ enum FanOut {
           outcomes.set(
             j,
             indicator(
-              names[j], of: loaded, config: config, registry: registry,
+              j, named: names[j], of: loaded, config: config, registry: registry,
               folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
               group: group, quiet: quiet, counting: counting))
         }
@@ -110,15 +110,15 @@ enum FanOut {
     }
   }
 
-  /// Runs indicator `name` and writes its run into `folder.staging`; `folder.shown` is where it
-  /// will be once the output folder is committed.
+  /// Runs indicator `j`, `name`, and writes its run into `folder.staging`; `folder.shown` is
+  /// where it will be once the output folder is committed.
   static func indicator(
-    _ name: String, of loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry,
+    _ j: Int, named name: String, of loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry,
     folder: (staging: String, shown: String), group: String, quiet: Bool, counting: ScriptingOptions
   ) -> Outcome {
     do {
       let run = try DetectionPipeline(registry: registry, config: config).run(
-        rows(of: name, in: loaded, config: config, registry: registry))
+        rows(of: j, named: name, in: loaded, config: config, registry: registry))
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
@@ -132,17 +132,16 @@ enum FanOut {
     }
   }
 
-  /// Indicator `name`'s rows: cut from the data loaded once, unless the gap policy dropped rows
-  /// there (rows where another indicator had a gap, such as the years before a later-listed
-  /// future) or nothing could be loaded at once; then loaded alone, so that its run has every
-  /// row of its own, as its job would.
-  static func rows(of name: String, in loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry) throws
-    -> LoadedFrame
+  /// Indicator `j`'s rows (feature `j` of `loaded`, named `name`): cut from the data loaded
+  /// once, unless the gap policy dropped rows there (rows where another indicator had a gap,
+  /// such as the years before a later-listed future) or nothing could be loaded at once; then
+  /// loaded alone, so that its run has every row of its own, as its job would.
+  static func rows(of j: Int, named name: String, in loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry)
+    throws -> LoadedFrame
   {
-    let j = loaded?.frame.featureNames.firstIndex(of: name)
-    if let loaded, let j, loaded.rowsDropped == 0 { return loaded.selecting(feature: j) }
+    if let loaded, loaded.rowsDropped == 0 { return loaded.selecting(feature: j) }
     guard let source = registry.narrowed(config.source, to: name) else {
-      guard let loaded, let j else { throw SeismoError.state("indicator '\(name)' cannot be loaded alone") }
+      guard let loaded else { throw SeismoError.state("indicator '\(name)' cannot be loaded alone") }
       return loaded.selecting(feature: j)
     }
     var own = config
