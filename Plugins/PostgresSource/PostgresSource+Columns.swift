@@ -73,6 +73,22 @@ extension PostgresSource {
     }
   }
 
+  /// The WHERE condition for `from` and `to` on the time column `column` (which must be a date
+  /// or timestamp), with its parameters `$1` and `$2`. A bound is read as Seismo reads every
+  /// time, UTC unless it carries an offset, and compared as the column stores time: with a
+  /// `timestamptz` as an instant, with a `date` or `timestamp` as a UTC wall clock, as `load`
+  /// reads them. The session's TimeZone plays no part.
+  func timeRange(on column: Column) throws -> (condition: String, parameters: [String?]) {
+    try requireTime(column)
+    let instant = column.type == "timestamp with time zone"
+    let type = instant ? "timestamptz" : "timestamp"
+    let time = PGConnection.quote(column.name)
+    let bounds = [from, to].map { text in
+      TimestampParser().parse(text).map { instant ? PGText.timestamp($0) : CivilTime.format($0, withTime: true) }
+    }
+    return ("($1::\(type) IS NULL OR \(time) >= $1::\(type)) AND ($2::\(type) IS NULL OR \(time) <= $2::\(type))", bounds)
+  }
+
   func requireNumber(_ column: Column) throws {
     guard column.isNumber else {
       throw SeismoError.invalidInput("\(origin): column '\(column.name)' is \(column.type), not a number")

@@ -122,9 +122,6 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   func load(from db: PGConnection) throws -> LoadedFrame {
     let time = PGConnection.quote(self.timeColumn)
-    let range =
-      "($1::timestamptz IS NULL OR \(time) >= $1::timestamptz) AND ($2::timestamptz IS NULL OR \(time) <= $2::timestamptz)"
-    let bounds = [self.from, self.to].map { $0.isEmpty ? nil : $0 }
     let table = PGConnection.qualified(self.schema, self.table)
     var names: [String]
     var timestamps: [Timestamp]
@@ -146,7 +143,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         db, "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1", [])
     } else if layout == .wide {
       let catalogue = try TableColumns(self, db)
-      try requireTime(catalogue.named(self.timeColumn, "time column"))
+      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"))
       if self.columns.isEmpty {
         names = catalogue.numbers(besides: self.timeColumn)
         guard !names.isEmpty else {
@@ -161,7 +158,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         db, "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)", bounds)
     } else {
       let catalogue = try TableColumns(self, db)
-      try requireTime(catalogue.named(self.timeColumn, "time column"))
+      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"))
       _ = try catalogue.named(self.symbolColumn, "symbol column")
       try requireNumber(catalogue.named(self.valueColumn, "value column"))
       (names, timestamps, values) = try readLong(db, table: table, time: time, range: range, bounds: bounds)

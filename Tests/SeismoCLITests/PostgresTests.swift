@@ -380,6 +380,31 @@ struct PostgresTests {
     #expect(load(["table": .text("none")]) == "postgres table \(schema).none: no such table")
   }
 
+  /// `from` and `to` are UTC, as every time in Seismo, whatever the server's TimeZone: with the
+  /// session in New York, a day's bounds still take exactly that day's rows of a `timestamptz`,
+  /// a `date` and a `timestamp` column.
+  @Test func timeBoundsAreUTCInAnySessionTimeZone() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    for (table, type) in [("instants", "timestamptz"), ("days", "date"), ("clock", "timestamp")] {
+      try sql("CREATE TABLE \(schema).\(table) (ts \(type), x float8)")
+      // Midnight UTC of ten days (a timestamp read as UTC becomes the instant).
+      let day = "(timestamp '2020-01-01' + i * interval '1 day')" + (type == "timestamptz" ? " AT TIME ZONE 'UTC'" : "")
+      try sql("INSERT INTO \(schema).\(table) SELECT \(day), i FROM generate_series(0, 9) i")
+    }
+    let newYork = url + (url.contains("?") ? "&" : "?") + "options=-c%20TimeZone%3DAmerica/New_York"
+    #expect(try PGConnection(newYork).execute("SHOW TimeZone").rows == [["America/New_York"]])
+    for table in ["instants", "days", "clock"] {
+      for (from, to) in [("2020-01-03", "2020-01-05"), ("2020-01-03T00:00Z", "2020-01-05 00:00:00+00:00")] {
+        let frame = try source([
+          "url": .text(newYork), "table": .text(table), "from": .text(from), "to": .text(to),
+        ]).load().frame
+        #expect(frame.values == [2, 3, 4], "\(table) from \(from) to \(to)")
+      }
+      let shifted = try source(["url": .text(newYork), "table": .text(table), "from": .text("2020-01-03 00:00-05")]).load()
+      #expect(shifted.frame.values.first == 3, "\(table): 05:00 UTC on the 3rd is after that day's row")
+    }
+  }
+
   @Test func badTargetsGiveClearErrorsAndExecuteNothingElse() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")
