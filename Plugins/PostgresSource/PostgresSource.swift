@@ -105,6 +105,21 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     for (key, bound) in [("from", from), ("to", to)] where !bound.isEmpty && TimestampParser().parse(bound) == nil {
       throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(bound)' is not an ISO date")
     }
+    if let first = TimestampParser().parse(from), let last = TimestampParser().parse(to), first > last {
+      throw SeismoError.config(key: "source.to", location: nil, message: "'\(to)' is before from '\(from)'")
+    }
+    // A setting the chosen form of table would not read is refused, not ignored.
+    let unread: [(key: String, isSet: Bool, reason: String)] = [
+      ("from", !query.isEmpty && !from.isEmpty, "a query bounds its own rows; put the range in its WHERE"),
+      ("to", !query.isEmpty && !to.isEmpty, "a query bounds its own rows; put the range in its WHERE"),
+      ("columns", !query.isEmpty && !columns.isEmpty, "a query's features are the columns it selects"),
+      ("columns", query.isEmpty && layout == .long && !columns.isEmpty, "a long table picks symbols, not columns"),
+      ("symbols", !query.isEmpty && !symbols.isEmpty, "a query's features are the columns it selects"),
+      ("symbols", query.isEmpty && layout == .wide && !symbols.isEmpty, "a wide table picks columns; symbols need layout: long"),
+    ]
+    if let setting = unread.first(where: \.isSet) {
+      throw SeismoError.config(key: "source.\(setting.key)", location: nil, message: "not read here: \(setting.reason)")
+    }
   }
 
   var origin: String {

@@ -369,6 +369,17 @@ struct PostgresTests {
       load(["table": .text("long"), "layout": .text("long"), "symbol_column": .text("ticker")])
         == "postgres table \(schema).long: no symbol column 'ticker'; columns are: ts, symbol, value")
     #expect(load(["table": .text("bare")]) == "postgres table \(schema).bare: the table has no columns")
+    // A setting the chosen form would not read is refused, not ignored.
+    let query: ParameterValue = .text("SELECT ts, a FROM \(schema).mixed")
+    for (values, expected) in [
+      (["query": query, "from": .text("2020-01-03")], "source.from: not read here: a query bounds its own rows"),
+      (["query": query, "symbols": .textList(["a"])], "source.symbols: not read here: a query's features"),
+      (["table": .text("long"), "layout": .text("long"), "columns": .textList(["a"])], "source.columns: not read here"),
+      (["table": .text("mixed"), "symbols": .textList(["a"])], "source.symbols: not read here: a wide table picks columns"),
+      (["table": .text("mixed"), "from": .text("2020-01-05"), "to": .text("2020-01-03")], "source.to: '2020-01-03' is before"),
+    ] as [([String: ParameterValue], String)] {
+      #expect(load(values).hasPrefix(expected), "\(values): \(load(values))")
+    }
     // The indicators without reading rows: a wide table's numeric columns or those listed; a
     // long table's symbols when listed; a query's, never.
     func indicators(_ values: [String: ParameterValue]) throws -> [String]? { try source(values).indicatorNames() }
