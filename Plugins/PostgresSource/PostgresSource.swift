@@ -21,8 +21,10 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   static let symbolColumn = Parameter<String>("symbol_column", default: "symbol", help: "long: the symbol column")
   static let valueColumn = Parameter<String>("value_column", default: "value", help: "long: the value column")
   public static let symbols = Parameter<[String]>("symbols", default: [], help: "long: symbols to load; empty: all")
-  static let from = Parameter<String>("from", default: "", help: "first timestamp to load (ISO), inclusive")
-  static let to = Parameter<String>("to", default: "", help: "last timestamp to load (ISO), inclusive")
+  static let from = Parameter<String>(
+    "from", default: "", help: "first timestamp to load (ISO; UTC unless it has an offset), inclusive; tables only")
+  static let to = Parameter<String>(
+    "to", default: "", help: "last timestamp to load (ISO; UTC unless it has an offset), inclusive; tables only")
   public static let query = Parameter<String>(
     "query", default: "", help: "a SELECT instead of a table: first column the time, the others numeric features")
 
