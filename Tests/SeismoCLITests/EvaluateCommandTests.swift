@@ -42,6 +42,21 @@ import Testing
     let all = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "y", "--part", "all"], in: scratch.url)
     #expect(all.stdout.contains("point-wise      precision 0.667  recall 0.500  F1 0.571  (TP 2, FP 1, FN 2)"), "\(all.stdout)")
 
+    // Labels of another period: a label column none of whose rows is a row of the run is
+    // refused; a list of dates none of which is one is warned about.
+    let later = (0..<10).map { "\(date(18_262 + 1_000 + $0)),\($0 == 3 ? 1 : 0)" }
+    try scratch.write("later.csv", "date,y\n" + later.joined(separator: "\n") + "\n")
+    let elsewhere = try CLI.run(["evaluate", "r", "--labels", "later.csv", "--label-column", "y"], in: scratch.url)
+    #expect(
+      elsewhere.status == 1
+        && elsewhere.stderr.hasPrefix(
+          "error: none of the 10 label rows of later.csv (2022-09-27 – 2022-10-06) is a row of r (2020-01-01 – 2021-02-03)"),
+      "\(elsewhere.stderr)")
+    try scratch.write("later.txt", "timestamp\n\(date(18_262 + 1_003))\n")
+    let dates = try CLI.run(["evaluate", "r", "--labels", "later.txt"], in: scratch.url)
+    #expect(dates.status == 0 && dates.stderr.hasPrefix("warning: none of the 1 labelled times in later.txt"), "\(dates.stderr)")
+    #expect(result.stderr.isEmpty && all.stderr.isEmpty, "labels that match warn of nothing")
+
     let bad = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "z"], in: scratch.url)
     #expect(bad.status == 1)
     #expect(bad.stderr.hasPrefix("error: labels.csv:1: unknown column 'z'"))

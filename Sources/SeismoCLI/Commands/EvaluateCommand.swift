@@ -77,6 +77,7 @@ struct EvaluateCommand: ParsableCommand {
       var eventScores: [EventMetrics] = []
       for folder in folders {
         let run = try LabelledRun(folder: folder, labels: labelSet, windowsKey: windowsKey)
+        if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
         let report = try run.report(part: part, nab: nab)
         eventScores.append(report.events)
         let encoder = JSONEncoder()
@@ -226,6 +227,8 @@ struct LabelledRun {
   let labelled: [Bool]
   /// Rows of the training part.
   let trainRows: Int
+  /// A warning when no labelled time falls on a row of the run (nil when some do).
+  private(set) var unmatched: String?
 
   /// Whether row `i`'s score clears its cut-off by the events rule's margin.
   func clearsMargin(_ i: Int) -> Bool {
@@ -261,6 +264,13 @@ struct LabelledRun {
       let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
       labelled = timestamps.map { marked.contains($0) }
       key = nil
+      // A label column has a row for every time it judges: none on the run's rows is a mismatch.
+      let rows = Set(timestamps)
+      guard frame.timestamps.contains(where: rows.contains) else {
+        throw SeismoError.invalidInput(
+          "none of the \(frame.rowCount) label rows of \(labels.path) (\(Self.span(frame.timestamps, summary))) is a row of \(folder) (\(Self.span(timestamps, summary))); are they the labels of this data?"
+        )
+      }
     case .windows(let json):
       try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
       let name = try windowsKey ?? Self.key(for: summary.source.origin, in: json, labels: labels.path)
@@ -278,11 +288,27 @@ struct LabelledRun {
       }
       labelled = timestamps.map { t in ranges.contains { $0.contains(t) } }
       key = name
+      if !ranges.isEmpty, !labelled.contains(true) {
+        unmatched =
+          "none of the \(ranges.count) windows of '\(name)' in \(labels.path) covers a row of \(folder) (\(Self.span(timestamps, summary)))"
+      }
     case .timestamps(let marked):
       try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
       labelled = timestamps.map { marked.contains($0) }
       key = nil
+      if !marked.isEmpty, !labelled.contains(true) {
+        unmatched =
+          "none of the \(marked.count) labelled times in \(labels.path) (\(Self.span(Array(marked), summary))) is a row of \(folder) (\(Self.span(timestamps, summary)))"
+      }
     }
+  }
+
+  /// `first – last` of `times`, as the run prints its rows' times.
+  static func span(_ times: [Timestamp], _ summary: RunSummary) -> String {
+    guard let first = times.min(), let last = times.max() else { return "none" }
+    let withTime = times.contains { $0 % 86_400 != 0 }
+    func shown(_ t: Timestamp) -> String { summary.isIndexed ? "row \(t + 1)" : CivilTime.format(t, withTime: withTime) }
+    return "\(shown(first)) – \(shown(last))"
   }
 
   static func requireTimeAxis(_ summary: RunSummary, of folder: String, labels: String) throws {
