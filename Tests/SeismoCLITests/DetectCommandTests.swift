@@ -99,6 +99,22 @@ import Testing
     #expect(try scratch.read("empty/b/scores.csv") == scratch.read("each/b/scores.csv"))
   }
 
+  /// A `train_until` on or after the last row leaves nothing to test: the run says so.
+  @Test func aTrainUntilPastTheDataIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let past = try CLI.run(["detect", "run.yaml", "--out", "a", "--set", "split.train_until=2099-01-01"], in: scratch.url)
+    #expect(past.status == 0)
+    #expect(
+      past.stderr.contains(
+        "warning: split.train_until 2099-01-01 is not before the last row (\(date(18_262 + 99))): every row is training and none is tested"
+      ), "\(past.stderr)")
+    let within = try CLI.run(
+      ["detect", "run.yaml", "--out", "b", "--set", "split.train_until=\(date(18_262 + 98))"], in: scratch.url)
+    #expect(within.status == 0 && !within.stderr.contains("warning"), "\(within.stderr)")
+  }
+
   @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

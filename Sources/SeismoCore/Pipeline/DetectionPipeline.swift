@@ -61,6 +61,11 @@ public struct DetectionPipeline {
 
     let split = try SplitPolicy(parameters: config.split)
     let trainRows = try split.trainRows(of: frame)
+    if let until = split.trainUntil, trainRows == frame.rowCount, let last = frame.timestamps.last {
+      log(
+        "warning: split.train_until \(frame.formatTimestamp(until)) is not before the last row (\(frame.formatTimestamp(last))): every row is training and none is tested"
+      )
+    }
     let plan = try split.folds(of: frame, trainRows: trainRows)
     let members = try config.members.enumerated().map { k, member in
       try Self.naming(member: k, of: config.members.count) {
