@@ -60,6 +60,45 @@ import Testing
     }
   }
 
+  /// `score --set source.KEY=VALUE` reads new data written another way (here ';' and day-first
+  /// dates) and scores it as the model's own format; only source settings may change.
+  @Test func scoreReadsDataWrittenAnotherWay() throws {
+    let scratch = try Scratch()
+    let csv = syntheticCSV(rows: 160, spikes: [140])
+    try scratch.write("data.csv", csv)
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    #expect(
+      try CLI.run(["detect", "run.yaml", "--out", "d", "--quiet", "--save-model", "m.seismo"], in: scratch.url).status == 0)
+    // The same rows, separated by ';' with dates written DD/MM/YYYY.
+    let european =
+      csv.split(separator: "\n").enumerated().map { i, line -> String in
+        var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if i > 0 {
+          let ymd = fields[0].split(separator: "-")
+          fields[0] = "\(ymd[2])/\(ymd[1])/\(ymd[0])"
+        }
+        return fields.joined(separator: ";")
+      }.joined(separator: "\n") + "\n"
+    try scratch.write("eu.csv", european)
+    let plain = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "plain", "--quiet"], in: scratch.url)
+    try #require(plain.status == 0, "\(plain.stderr)")
+    let unset = try CLI.run(["score", "--model", "m.seismo", "eu.csv", "--out", "u", "--quiet"], in: scratch.url)
+    #expect(unset.status == 1 && unset.stderr.contains("set the delimiter to ';'"), "\(unset.stderr)")
+    for stream in [[], ["--stream"]] {
+      let eu = try CLI.run(
+        [
+          "score", "--model", "m.seismo", "eu.csv", "--out", "eu\(stream.count)", "--quiet", "--set", "source.delimiter=;",
+          "--set", "source.time_format=%d/%m/%Y",
+        ] + stream, in: scratch.url)
+      try #require(eu.status == 0, "\(eu.stderr)")
+      #expect(try scratch.read("eu\(stream.count)/scores.csv") == scratch.read("plain/scores.csv"), "\(stream)")
+    }
+    let detector = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--set", "detector.window=3"], in: scratch.url)
+    #expect(detector.status == 64 && detector.stderr.contains("score changes only how the data is read"), "\(detector.stderr)")
+    let typo = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--set", "source.delimitr=;"], in: scratch.url)
+    #expect(typo.status == 1 && typo.stderr.contains("(did you mean 'delimiter'?)"), "\(typo.stderr)")
+  }
+
   @Test func badModelFilesAndDataGiveClearErrors() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 120, spikes: []))

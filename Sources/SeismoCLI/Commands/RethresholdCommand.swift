@@ -63,7 +63,7 @@ struct RethresholdCommand: ParsableCommand {
         )
       }
       let config = try RunConfig.parse(
-        yaml: try Self.yaml(stored), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
+        yaml: try stored.yamlDocument(), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
       let choice = config.threshold
       guard let entry = StandardPlugins.registry.thresholds[choice.plugin] else {
         throw SeismoError.state("threshold plugin '\(choice.plugin)' is not registered")
@@ -101,24 +101,5 @@ struct RethresholdCommand: ParsableCommand {
         "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomalies (version 1 had \(row[4] ?? "?"))"
       )
     }
-  }
-
-  /// `config` as a YAML document in the config-file layout (JSON is YAML): each section its
-  /// plugin and parameters side by side.
-  static func yaml(_ config: RunConfig) throws -> String {
-    func section(_ plugin: String?, _ parameters: Parameters) -> [String: ParameterValue] {
-      var body = parameters.values
-      if let plugin { body["plugin"] = .text(plugin) }
-      return body
-    }
-    var sections: [String: [String: ParameterValue]] = [
-      "source": section(config.source.plugin, config.source.parameters),
-      "split": section(nil, config.split),
-      "detector": section(config.detector.plugin, config.detector.parameters),
-      "threshold": section(config.threshold.plugin, config.threshold.parameters),
-      "events": section(nil, config.events),
-    ]
-    if let importance = config.importance { sections["importance"] = section(importance.plugin, importance.parameters) }
-    return String(decoding: try JSONEncoder().encode(sections), as: UTF8.self)
   }
 }

@@ -57,6 +57,13 @@ struct ScoreCommand: ParsableCommand {
   @Argument(help: "CSV file to score (default: the source the model was trained from).")
   var data: String?
 
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Read the data otherwise than the model's source did, e.g. --set source.delimiter=';' or --set source.time_format=%d/%m/%Y (source settings only; repeatable).",
+      valueName: "source.key=value"))
+  var overrides: [String] = []
+
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
 
@@ -87,12 +94,23 @@ struct ScoreCommand: ParsableCommand {
     if newRows, store {
       throw ValidationError("--new-rows appends to the stored run and --store writes a new one: choose one")
     }
+    for override in overrides {
+      let key = override.split(separator: "=", maxSplits: 1).first.map(String.init) ?? override
+      guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.columns"].contains(key) else {
+        throw ValidationError(
+          "--set \(override): score changes only how the data is read (source settings other than plugin, path and columns); the model's detector and threshold stay as trained"
+        )
+      }
+    }
   }
 
   /// The run config that scores with `saved`: the CSV file `data` when given (read as the training
   /// data was if that was a CSV too), else the model's own source, with `url` as its connection
   /// when given. Only the model's features are read.
-  static func config(for saved: SavedModel, data: String?, url: String? = nil) throws -> RunConfig {
+  /// `overrides` (`source.KEY=VALUE`) then change how the source reads, checked as a config's.
+  static func config(for saved: SavedModel, data: String?, url: String? = nil, overrides: [String] = []) throws
+    -> RunConfig
+  {
     var source = saved.source
     if let data {
       if source.plugin != CSVSource.descriptor.name {
@@ -103,7 +121,14 @@ struct ScoreCommand: ParsableCommand {
       source.parameters.set(PostgresSource.url, url)
     }
     if source.plugin == CSVSource.descriptor.name { source.parameters.set(CSVSource.columns, saved.features) }
-    return RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
+    var config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
+    if !overrides.isEmpty {
+      config.source =
+        try RunConfig.parse(
+          yaml: config.yamlDocument(), origin: "the model's source", overrides: overrides, registry: StandardPlugins.registry
+        ).source
+    }
+    return config
   }
 
   func run() throws {
@@ -121,7 +146,7 @@ struct ScoreCommand: ParsableCommand {
       try sink?.prepare()  // an unreachable database or missing schema fails before any scoring
       let staged = try out.map(StagedFolder.init)
       let result = try DetectionPipeline.score(
-        saved, config: Self.config(for: saved, data: data, url: url), registry: StandardPlugins.registry,
+        saved, config: Self.config(for: saved, data: data, url: url, overrides: overrides), registry: StandardPlugins.registry,
         log: { if !quiet { Console.err($0) } })
       if newRows, let runID {
         let db = try SchemaMigrator.connection(url ?? "")
@@ -159,7 +184,7 @@ struct ScoreCommand: ParsableCommand {
   /// `--stream`: scores `saved`'s data a piece at a time into the output folder.
   /// - Returns: the anomalies that count for `--fail-on-anomalies`.
   func scoreStream(_ saved: SavedModel) throws -> Int {
-    let config = try Self.config(for: saved, data: data, url: url)
+    let config = try Self.config(for: saved, data: data, url: url, overrides: overrides)
     let runID = RunResult.makeID()
     let staged = try StagedFolder(out ?? "seismo-out/\(runID)")
     let run = try staged.fill { directory in

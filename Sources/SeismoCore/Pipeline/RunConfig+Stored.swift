@@ -43,4 +43,23 @@ extension RunConfig {
     try config.checkEnsemble()
     return config
   }
+
+  /// This config as a YAML document in the config-file layout (JSON is YAML), each section its
+  /// plugin and parameters side by side, for `parse` to read again with `--set` overrides.
+  public func yamlDocument() throws -> String {
+    func section(_ plugin: String?, _ parameters: Parameters) -> [String: ParameterValue] {
+      var body = parameters.values
+      if let plugin { body["plugin"] = .text(plugin) }
+      return body
+    }
+    var sections: [String: [String: ParameterValue]] = [
+      "source": section(source.plugin, source.parameters),
+      "split": section(nil, split),
+      "detector": section(detector.plugin, detector.parameters),
+      "threshold": section(threshold.plugin, threshold.parameters),
+      "events": section(nil, events),
+    ]
+    if let importance { sections["importance"] = section(importance.plugin, importance.parameters) }
+    return String(decoding: try JSONEncoder().encode(sections), as: UTF8.self)
+  }
 }
