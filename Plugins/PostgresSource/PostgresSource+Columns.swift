@@ -83,8 +83,8 @@ extension PostgresSource {
     let instant = column.type == "timestamp with time zone"
     let type = instant ? "timestamptz" : "timestamp"
     let time = PGConnection.quote(column.name)
-    let bounds = [from, to].map { text in
-      TimestampParser().parse(text).map { instant ? PGText.timestamp($0) : CivilTime.format($0, withTime: true) }
+    let bounds = [timeBounds.from, timeBounds.to].map { time in
+      time.map { instant ? PGText.timestamp($0) : CivilTime.format($0, withTime: true) }
     }
     return ("($1::\(type) IS NULL OR \(time) >= $1::\(type)) AND ($2::\(type) IS NULL OR \(time) <= $2::\(type))", bounds)
   }

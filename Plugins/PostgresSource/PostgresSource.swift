@@ -69,6 +69,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   let symbols: [String]
   let from: String
   let to: String
+  /// `from` and `to` as times (UTC unless they carry an offset), parsed once; nil where unset.
+  let timeBounds: (from: Timestamp?, to: Timestamp?)
   let query: String
   let gaps: GapPolicy
   let duplicates: DuplicatePolicy
@@ -104,10 +106,11 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     guard table.isEmpty != query.isEmpty else {
       throw SeismoError.config(key: "source.table", location: nil, message: "give either table or query (exactly one)")
     }
-    for (key, bound) in [("from", from), ("to", to)] where !bound.isEmpty && TimestampParser().parse(bound) == nil {
+    timeBounds = (TimestampParser().parse(from), TimestampParser().parse(to))
+    for (key, bound, time) in [("from", from, timeBounds.from), ("to", to, timeBounds.to)] where !bound.isEmpty && time == nil {
       throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(bound)' is not an ISO date")
     }
-    if let first = TimestampParser().parse(from), let last = TimestampParser().parse(to), first > last {
+    if let first = timeBounds.from, let last = timeBounds.to, first > last {
       throw SeismoError.config(key: "source.to", location: nil, message: "'\(to)' is before from '\(from)'")
     }
     // A setting the chosen form of table would not read is refused, not ignored.
