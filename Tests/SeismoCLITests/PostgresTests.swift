@@ -508,6 +508,52 @@ struct PostgresTests {
     }
   }
 
+  /// The sink locks seismo.scores before the partition it copies into, the order PostgreSQL's own
+  /// statements take (a query, `DROP`, `ALTER` and `LOCK TABLE` lock the parent first). Copying into
+  /// the partition alone took the partition first and the parent after (to read its bounds), and
+  /// deadlocked against anyone locking the whole table meanwhile.
+  @Test func theSinkLocksTheScoresTableBeforeItsPartition() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let name = "seismo_\(schema)_order"
+    try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
+    let first = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(first.status == 0, "\(first.stderr)")  // the partition now exists
+    let holder = try PGConnection(url)
+    try holder.execute("BEGIN")
+    try holder.execute("LOCK TABLE ONLY seismo.scores IN ACCESS EXCLUSIVE MODE")
+    let process = Process()
+    process.executableURL = CLI.executable
+    process.arguments = ["detect", "run.yaml", "--out", "b", "--quiet"]
+    process.currentDirectoryURL = scratch.url
+    try process.run()
+    let watcher = try PGConnection(url)
+    var held: [String?] = []
+    var waited = false
+    for _ in 0..<400 where !waited {
+      let waiting = try watcher.execute(
+        """
+        SELECT array_agg(l.relation::regclass::text ORDER BY l.relation::regclass::text) FILTER (WHERE l.granted)
+        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+        WHERE a.application_name = $1 AND a.wait_event_type = 'Lock' AND a.backend_xid IS NOT NULL
+          AND l.locktype = 'relation' AND l.relation::regclass::text LIKE 'seismo.scores%'
+        GROUP BY a.pid HAVING bool_or(NOT l.granted AND l.relation = 'seismo.scores'::regclass)
+        """, [name]
+      ).rows.first
+      if let waiting {
+        held = waiting
+        waited = true
+      } else {
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+    try holder.execute("ROLLBACK")
+    process.waitUntilExit()
+    #expect(waited, "the sink waited for seismo.scores")
+    #expect(held == [nil], "while waiting for seismo.scores the sink held \(held)")
+    #expect(process.terminationStatus == 0)
+  }
+
   @Test func ingestRefusesNamesPostgreSQLWouldShorten() throws {
     let scratch = try Scratch()
     let long = String(repeating: "é", count: 32)  // 64 bytes
