@@ -62,6 +62,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     path = parameters[Self.path]
     request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
     timeParser = TimestampParser(format: parameters[Self.timeFormat])
+    if timeParser.format != nil, request.numbersRows {
+      throw SeismoError.config(
+        key: "source.time_format", location: nil,
+        message: "not read here: time_column \(parameters[Self.timeColumn]) numbers the rows")
+    }
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
     delimiter = byte

@@ -118,6 +118,11 @@ final class ColumnCollector: CSVRecordHandler {
       return failHeader("unknown time column '\(timeName)'\(nearest(timeName)); columns are: \(EditDistance.listing(header))")
     }
     hasTimeColumn = timeName != nil
+    if !hasTimeColumn, let format = timeParser.format {
+      return failHeader(
+        "time_format '\(format)' is set but no column is read as time (time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", "))); name it with time_column"
+      )
+    }
     let wanted = request.columns.isEmpty ? header.filter { $0 != timeName } : request.columns
     if wanted.isEmpty { return failHeader("no feature columns besides the time column '\(timeName ?? "")'") }
     roles = Array(repeating: .skip, count: header.count)

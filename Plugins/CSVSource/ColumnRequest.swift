@@ -8,12 +8,13 @@ struct ColumnRequest {
 
   static let automaticTimeNames = ["date", "timestamp", "time", "datetime"]
 
+  /// True when the rows are numbered whatever the header holds (`time: none`).
+  var numbersRows: Bool { time == "" || time == "none" }
+
   /// The header name of the time column, or nil for none.
   func timeColumn(in header: [String]) -> String? {
-    switch time {
-    case "", "none": return nil
-    case "auto": return header.first { Self.automaticTimeNames.contains($0.lowercased()) }
-    default: return time
-    }
+    if numbersRows { return nil }
+    if time == "auto" { return header.first { Self.automaticTimeNames.contains($0.lowercased()) } }
+    return time
   }
 }

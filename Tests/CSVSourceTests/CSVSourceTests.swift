@@ -187,6 +187,20 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "t.csv:1: unknown time column 'when'; columns are: date, vix")
   }
 
+  /// A time format with no column to read it from is refused, not ignored: the rows would be
+  /// numbered and every date check skipped.
+  @Test func aTimeFormatNeedsATimeColumn() {
+    let format: [String: ParameterValue] = ["time_format": .text("%d/%m/%Y")]
+    #expect(
+      loadError("day,a\n16/03/2020,1\n", format)
+        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for date, timestamp, time, datetime); name it with time_column"
+    )
+    #expect(
+      loadError("a\n1\n", format.merging(["time_column": .text("none")]) { $1 })
+        == "source.time_format: not read here: time_column none numbers the rows")
+    #expect(loadError("a\n1\n", ["time_column": .text("none")]) == "no error")
+  }
+
   @Test func nonNumericCellNamesLineAndColumn() {
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n2020-01-02,abc,3\n")
