@@ -268,6 +268,24 @@ import Testing
     #expect(summary.contains("\"anomaly_count\" : 0"))
   }
 
+  /// A required parameter left out is named where its plugin was chosen: the file's line, or the
+  /// `--set` that chose it, with the `--set` that would give it.
+  @Test func aMissingRequiredValueIsNamedWhereThePluginWasChosen() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write("run.yaml", config.replacingOccurrences(of: "fixed, value: 6", with: "fixed"))
+    let inFile = try CLI.run(["detect", "run.yaml", "--out", "o", "--quiet"], in: scratch.url)
+    #expect(inFile.status == 1)
+    #expect(inFile.stderr.hasPrefix("error: run.yaml:4:"), "\(inFile.stderr)")
+    #expect(inFile.stderr.contains("threshold.value: required (") && !inFile.stderr.contains("--set"), "\(inFile.stderr)")
+    try scratch.write("run.yaml", config.replacingOccurrences(of: "fixed, value: 6", with: "percentile"))
+    let bySet = try CLI.run(
+      ["detect", "run.yaml", "--out", "o", "--quiet", "--set", "threshold.plugin=fixed"], in: scratch.url)
+    #expect(bySet.status == 1)
+    #expect(bySet.stderr.hasPrefix("error: --set: threshold.value: required ("), "\(bySet.stderr)")
+    #expect(bySet.stderr.contains("; add --set threshold.value=VALUE"), "\(bySet.stderr)")
+  }
+
   @Test func pluginsListsEveryPluginWithParameters() throws {
     let result = try CLI.run(["plugins"], in: FileManager.default.temporaryDirectory)
     #expect(result.status == 0)

@@ -268,7 +268,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
         )
       }
       let parameters = try resolve(
-        body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name)
+        body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name,
+        chosenAt: pluginValue?.location)
       try locating(in: body, section: section) { try registry.check(kind, named: name, parameters) }
       return PluginChoice(plugin: name, parameters: parameters)
     }
@@ -349,7 +350,11 @@ public struct RunConfig: Sendable, Codable, Equatable {
   }
 
   /// Checks each raw value against its spec and fills defaults.
-  static func resolve(_ body: RawSection, specs: [ParameterSpec], section: String, plugin: String?) throws -> Parameters {
+  /// - Parameter chosenAt: where the section's plugin was chosen (a file location or `--set`),
+  ///   which a missing required value is reported at.
+  static func resolve(
+    _ body: RawSection, specs: [ParameterSpec], section: String, plugin: String?, chosenAt: String? = nil
+  ) throws -> Parameters {
     var values: [String: ParameterValue] = [:]
     for (key, raw) in body {
       let path = "\(section).\(key)"
@@ -365,7 +370,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
       values[key] = try convert(raw, to: spec.type, path: path)
     }
     for spec in specs where spec.defaultValue == nil && values[spec.name] == nil {
-      throw SeismoError.config(key: "\(section).\(spec.name)", location: nil, message: "required (\(spec.help))")
+      let hint = chosenAt == "--set" ? "; add --set \(section).\(spec.name)=VALUE" : ""
+      throw SeismoError.config(
+        key: "\(section).\(spec.name)", location: chosenAt, message: "required (\(spec.help))\(hint)")
     }
     return Parameters(specs: specs, values: values)
   }
