@@ -95,14 +95,25 @@ extension PostgresSource {
     }
   }
 
-  /// The indicators `load` would read, without reading rows: a wide table's `columns` or numeric
-  /// columns, a long table's `symbols`; nil for a query, or a long table without `symbols`.
+  /// The indicators `load` would read, without pivoting rows: a wide table's `columns` or
+  /// numeric columns (from the catalogue), a long table's `symbols` or the distinct symbols in the
+  /// time range, sorted as `load` sorts them; nil for a query, or a long table without any symbol.
   public func indicatorNames() throws -> [String]? {
     guard query.isEmpty else { return nil }
-    if layout == .long { return symbols.isEmpty ? nil : symbols }
-    if !columns.isEmpty { return columns }
+    if layout == .long, !symbols.isEmpty { return symbols }
+    if layout == .wide, !columns.isEmpty { return columns }
     return try PGConnectionPool.shared.withConnection(url) { db in
-      try db.transaction(readOnly: true) { try TableColumns(self, db).numbers(besides: timeColumn) }
+      try db.transaction(readOnly: true) {
+        let catalogue = try TableColumns(self, db)
+        guard layout == .long else { return catalogue.numbers(besides: timeColumn) }
+        let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"))
+        let symbol = PGConnection.quote(try catalogue.named(symbolColumn, "symbol column").name)
+        let names = try db.execute(
+          "SELECT DISTINCT \(symbol)::text FROM \(PGConnection.qualified(schema, table)) WHERE \(range) AND \(symbol) IS NOT NULL",
+          bounds
+        ).rows.compactMap { $0[0] }.sorted()
+        return names.isEmpty ? nil : names
+      }
     }
   }
 }

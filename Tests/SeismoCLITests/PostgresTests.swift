@@ -380,13 +380,19 @@ struct PostgresTests {
     ] as [([String: ParameterValue], String)] {
       #expect(load(values).hasPrefix(expected), "\(values): \(load(values))")
     }
-    // The indicators without reading rows: a wide table's numeric columns or those listed; a
-    // long table's symbols when listed; a query's, never.
+    // The indicators without pivoting rows: a wide table's numeric columns or those listed; a
+    // long table's symbols, listed or those in the time range; a query's, never.
     func indicators(_ values: [String: ParameterValue]) throws -> [String]? { try source(values).indicatorNames() }
     #expect(try indicators(["table": .text("mixed")]) == ["a", "n", "p"])
     #expect(try indicators(["table": .text("mixed"), "columns": .textList(["n"])]) == ["n"])
-    #expect(try indicators(["table": .text("long"), "layout": .text("long")]) == nil)
-    #expect(try indicators(["table": .text("long"), "layout": .text("long"), "symbols": .textList(["x"])]) == ["x"])
+    let long: [String: ParameterValue] = ["table": .text("long"), "layout": .text("long")]
+    #expect(try indicators(long) == nil, "no symbol at all")
+    try sql(
+      "INSERT INTO \(schema).long VALUES ('2020-01-02', 'b', '1'), ('2020-01-01', 'a', '1'), ('2020-01-02', NULL, '1'), ('2020-01-02', 'a', '2')"
+    )
+    #expect(try indicators(long) == ["a", "b"])
+    #expect(try indicators(long.merging(["to": .text("2020-01-01")]) { $1 }) == ["a"], "the symbols of the time range")
+    #expect(try indicators(long.merging(["symbols": .textList(["x"])]) { $1 }) == ["x"])
     #expect(try indicators(["query": .text("SELECT 1")]) == nil)
     #expect(load(["table": .text("none")]) == "postgres table \(schema).none: no such table")
   }

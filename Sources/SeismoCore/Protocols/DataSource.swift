@@ -11,7 +11,7 @@ public protocol DataSource {
   static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters?
 
   /// The indicators (features) `load` would return, found without reading the rows (a CSV's
-  /// header, a table's columns), or nil when the source cannot tell without loading. `--each`
+  /// header, a table's columns or symbols), or nil when the source cannot tell without loading. `--each`
   /// asks when its indicators cannot be loaded together, to read each alone.
   func indicatorNames() throws -> [String]?
 }
