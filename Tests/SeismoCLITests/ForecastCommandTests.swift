@@ -40,7 +40,7 @@ import Testing
     #expect(actual(full.lines) == actual(point.lines), "the same actual values")
   }
 
-  @Test func forecastFitsOneForecasterOnce() throws {
+  @Test func whatForecastCannotDoIsRefusedBeforeTraining() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: []))
     for (extra, expected) in [
@@ -51,5 +51,13 @@ import Testing
       let result = try CLI.run(["forecast", "run.yaml", "--out", "x"], in: scratch.url)
       #expect(result.status == 1 && result.stderr.contains(expected), "\(result.stderr)")
     }
+    // Refused before anything is loaded or trained.
+    try scratch.write("run.yaml", config.replacingOccurrences(of: "seed: 1", with: "seed: 1, transform: log_return"))
+    let result = try CLI.run(["forecast", "run.yaml", "--out", "x"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr
+        == "error: run.yaml: detector.transform: forecast speaks the data's units, so it needs transform: level, not log_return\n",
+      "\(result.stderr)")
   }
 }

@@ -52,6 +52,12 @@ struct ForecastCommand: ParsableCommand {
           key: runConfig.ensemble == nil ? "split.refit_every" : "ensemble", location: configFile.config,
           message: "forecast fits one forecaster once; drop it")
       }
+      let transform = runConfig.detector.parameters[SeriesTransform.parameter]
+      guard transform == .level else {
+        throw SeismoError.config(
+          key: "detector.transform", location: configFile.config,
+          message: "forecast speaks the data's units, so it needs transform: level, not \(transform.rawValue)")
+      }
       // The detection pipeline loads, splits and fits, exactly as detect would; the fitted model
       // then forecasts.
       let progress = ProgressLine(quiet: quiet)
