@@ -16,7 +16,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     "time_column", default: "auto", help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"
   )
   static let timeFormat = Parameter<String>(
-    "time_format", default: "iso", help: "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y")
+    "time_format", default: "iso",
+    help: "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970)")
   static let delimiter = Parameter<String>("delimiter", default: ",", help: "field separator, one character (use \\t for tab)")
 
   public static let descriptor = PluginDescriptor(
@@ -62,6 +63,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     path = parameters[Self.path]
     request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
     timeParser = TimestampParser(format: parameters[Self.timeFormat])
+    if let problem = TimestampParser.problem(with: parameters[Self.timeFormat]) {
+      throw SeismoError.config(key: "source.time_format", location: nil, message: "'\(parameters[Self.timeFormat])': \(problem)")
+    }
     if timeParser.format != nil, request.numbersRows {
       throw SeismoError.config(
         key: "source.time_format", location: nil,

@@ -199,6 +199,11 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
       loadError("a\n1\n", format.merging(["time_column": .text("none")]) { $1 })
         == "source.time_format: not read here: time_column none numbers the rows")
     #expect(loadError("a\n1\n", ["time_column": .text("none")]) == "no error")
+    #expect(
+      loadError("day,a\n16/03/2020,1\n", ["time_column": .text("day"), "time_format": .text("%d/%m/%Q")])
+        == "source.time_format: '%d/%m/%Q': %Q is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %%")
+    let epoch = try? load("ts,a\n1584316800,1\n1584403200.5,2\n", ["time_column": .text("ts"), "time_format": .text("%s")])
+    #expect(epoch?.frame.timestamps == [18_337 * 86_400, 18_338 * 86_400], "epoch seconds")
   }
 
   @Test func nonNumericCellNamesLineAndColumn() {

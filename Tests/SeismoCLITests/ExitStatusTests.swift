@@ -8,6 +8,7 @@ import Testing
     (["detect", "run.yaml", "--each", "--save-model", "m.seismo"], "--save-model saves one model; it cannot go with --each"),
     (["ingest", "data.csv", "--table", "t", "--gaps", "bogus"], "The value 'bogus' is invalid for '--gaps <gaps>'"),
     (["ingest", "data.csv", "--table", "t", "--delimiter", ";;"], "--delimiter: expected one character"),
+    (["ingest", "data.csv", "--table", "t", "--time-format", "%Y-%j"], "--time-format '%Y-%j': %j is not a directive it knows"),
     (["runs", "delete", "--older-than", "bogus"], "--older-than 'bogus': expected a whole number and a unit"),
     (["runs", "delete", "--older-than=-5d"], "--older-than '-5d': expected"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),

@@ -70,6 +70,21 @@ import Testing
       TimestampParser(format: "%d-%b-%y").parse("02-Jan-86") == Timestamp(CivilTime.days(year: 1986, month: 1, day: 2)) * 86_400)
     #expect(TimestampParser(format: "%d/%m/%Y").parse("31/02/2020") == nil)
     #expect(TimestampParser(format: "%d/%m/%Y").parse("16/03/2020 extra") == nil)
+    // Seconds since the epoch, a fraction dropped by rounding down.
+    let epoch = TimestampParser(format: "%s")
+    #expect(epoch.parse("1584316800") == day)
+    #expect(epoch.parse("1584316800.999") == day && epoch.parse("1584316800.") == nil)
+    #expect(epoch.parse("-1") == -1 && epoch.parse("-0.5") == -1 && epoch.parse("-1.0") == -1)
+    #expect(epoch.parse("1584316800.\(String(repeating: "9", count: 40))") == day, "a long fraction is only skipped")
+    #expect(epoch.parse("") == nil && epoch.parse("12x") == nil && epoch.parse("1e9") == nil)
+    #expect(TimestampParser(format: "@%s").parse("@60") == 60)
+  }
+
+  /// A format is checked before any cell is read: an unknown directive is named.
+  @Test func unknownDirectivesAreNamed() {
+    #expect(TimestampParser.problem(with: "%d/%m/%Y") == nil && TimestampParser.problem(with: "%s") == nil)
+    #expect(TimestampParser.problem(with: "%Y-%j") == "%j is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %%")
+    #expect(TimestampParser.problem(with: "%Y%") == "it ends with a lone %")
   }
 
   @Test func isoIsTheDefaultForEmptyOrIsoFormat() {

@@ -60,7 +60,10 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Time column of the CSV: auto (date, timestamp, time or datetime), a header name, or none.")
   var timeColumn = "auto"
 
-  @Option(help: "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y.")
+  @Option(
+    help:
+      "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970)."
+  )
   var timeFormat = "iso"
 
   @Option(help: "Field separator of the CSV, one character (\\t for tab).")
@@ -76,6 +79,9 @@ struct IngestCommand: ParsableCommand {
     guard CSVSource.delimiterByte(delimiter) != nil else {
       throw ValidationError(
         "--delimiter: expected one character other than a quote or a line break (\\t for tab), got '\(delimiter)'")
+    }
+    if let problem = TimestampParser.problem(with: timeFormat) {
+      throw ValidationError("--time-format '\(timeFormat)': \(problem)")
     }
   }
 

@@ -5,13 +5,30 @@
 /// (as PostgreSQL writes a `timestamptz`), which is taken off to give UTC. Fractions of a second
 /// are dropped.
 /// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
-/// `%S`); for example `%d/%m/%Y` or `%d-%b-%y`. Times without an offset are taken as UTC.
+/// `%S`, and `%s` for seconds since 1970-01-01 UTC); for example `%d/%m/%Y` or `%d-%b-%y`.
+/// Times without an offset are taken as UTC.
 public struct TimestampParser: Sendable {
   /// The `strftime`-style format, or `nil` for ISO 8601.
   public let format: String?
 
   public init(format: String? = nil) {
     self.format = (format?.isEmpty ?? true) || format == "iso" ? nil : format
+  }
+
+  /// The directives a custom format may use (after `%`).
+  static let directives = "YymdHMSbBs%"
+
+  /// Why `format` cannot be read (an unknown or unfinished directive), or nil when it can.
+  public static func problem(with format: String) -> String? {
+    var characters = format.makeIterator()
+    while let c = characters.next() {
+      guard c == "%" else { continue }
+      guard let directive = characters.next() else { return "it ends with a lone %" }
+      guard directives.contains(directive) else {
+        return "%\(directive) is not a directive it knows; known: \(directives.map { "%\($0)" }.joined(separator: " "))"
+      }
+    }
+    return nil
   }
 
   /// A human description of what is expected, for error messages.
@@ -92,7 +109,8 @@ public struct TimestampParser: Sendable {
 
   /// Parses `text` against a `strftime`-style format: `%Y` (4-digit year), `%y` (2-digit year,
   /// 69–99 → 19xx, else 20xx, as POSIX), `%m`, `%d`, `%H`, `%M`, `%S` (1 or 2 digits), `%b`/`%B`
-  /// (English month names, any case), `%%`; other characters must match literally.
+  /// (English month names, any case), `%s` (whole seconds since 1970-01-01 UTC, may be negative;
+  /// a fraction is dropped), `%%`; other characters must match literally.
   static func parse(_ text: String, format: String) -> Timestamp? {
     let input = Array(text.utf8)
     var i = 0
@@ -102,6 +120,7 @@ public struct TimestampParser: Sendable {
     var hour = 0
     var minute = 0
     var second = 0
+    var epochSeconds: Int?
     func digits(_ maxCount: Int) -> Int? {
       var value = 0
       var count = 0
@@ -150,6 +169,19 @@ public struct TimestampParser: Sendable {
         }
         guard letters.count >= 3, let m = monthNames.firstIndex(of: String(letters.prefix(3))) else { return nil }
         month = m + 1
+      case UInt8(ascii: "s"):
+        let negative = i < input.count && input[i] == 0x2D
+        if negative { i += 1 }
+        guard let v = digits(12) else { return nil }
+        var fraction = false  // a fraction of a second is dropped (rounding down), as elsewhere
+        if i + 1 < input.count, input[i] == 0x2E, input[i + 1] >= 0x30, input[i + 1] <= 0x39 {
+          i += 1
+          while i < input.count, input[i] >= 0x30, input[i] <= 0x39 {
+            fraction = fraction || input[i] != 0x30
+            i += 1
+          }
+        }
+        epochSeconds = negative ? -v - (fraction ? 1 : 0) : v
       case UInt8(ascii: "%"):
         guard i < input.count, input[i] == 0x25 else { return nil }
         i += 1
@@ -157,7 +189,9 @@ public struct TimestampParser: Sendable {
         return nil
       }
     }
-    guard i == input.count, (1...12).contains(month), (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
+    guard i == input.count else { return nil }
+    if let epochSeconds { return Timestamp(epochSeconds) }
+    guard (1...12).contains(month), (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
     else { return nil }
     return Timestamp(CivilTime.days(year: year, month: month, day: day)) * 86_400
       + Timestamp(hour * 3600 + minute * 60 + second)
