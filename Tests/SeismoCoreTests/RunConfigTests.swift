@@ -47,6 +47,16 @@ import Testing
       message("source: { plugin: constant }\ndetector:\n  plugin: absolute\n  lagg: 2\n")
         == "c.yaml:4:9: detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode"
     )
+    // A split or events setting written in another section says where it goes.
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute, max_train_rows: 9 }")
+        == "c.yaml:2:47: detector.max_train_rows: unknown parameter for plugin 'absolute'; it goes in the split section: split: { max_train_rows: … }; known: lag, scale, verbose, mode"
+    )
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute }\nsplit: { min_length: 2 }")
+        .hasPrefix(
+          "c.yaml:3:22: split.min_length: unknown parameter for section 'split'; it goes in the events section: events: { min_length: … }"
+        ))
   }
 
   @Test func wrongTypesAreRejectedWithTheKeyPath() {

@@ -361,10 +361,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
       guard let spec = specs.first(where: { $0.name == key }) else {
         let names = specs.map(\.name)
         let owner = plugin.map { "plugin '\($0)'" } ?? "section '\(section)'"
+        // A setting of a section without plugins, written in another section.
+        let home = [("split", SplitPolicy.parameters), ("events", EventRule.parameters)].first { home, specs in
+          home != section && specs.contains { $0.name == key }
+        }
+        let moved = home.map { "; it goes in the \($0.0) section: \($0.0): { \(key): … }" } ?? ""
         throw SeismoError.config(
           key: path, location: raw.location,
           message:
-            "unknown parameter for \(owner)\(suggestion(key, names)); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
+            "unknown parameter for \(owner)\(moved.isEmpty ? suggestion(key, names) : "")\(moved); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
         )
       }
       values[key] = try convert(raw, to: spec.type, path: path)
