@@ -100,7 +100,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
       throw SeismoError.database("postgres: the run row got no usable id")
     }
-    try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run, id: runKey))
+    try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run.scoredRows, id: runKey))
     let events = Array(zip(run.events, summary.events ?? []))
     if !events.isEmpty {  // one statement for every event: a run can have thousands
       func times(_ row: (EventRule.Event) -> Int) -> String {
@@ -166,6 +166,19 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// history the run scored (its row numbers must line up), else nothing is written. `db` is an
   /// open connection with a current schema (a watcher passes the one it keeps).
   public static func appendNewRows(_ result: RunResult, to runID: String, on db: PGConnection) throws -> Appended {
+    var rows = result.scoredRows
+    rows.trainRows = 0
+    rows.alerts = []
+    return try appendNewRows(rows, at: 0, to: runID, on: db)
+  }
+
+  /// `appendNewRows` for a piece of the series whose frame row 0 is series row `offset` (a
+  /// watcher's batch): its rows newer than the run's last scored row are appended as they are
+  /// (part, alerts). The run's last scored row must be in the piece, where its time must match,
+  /// or just before it; rows after the piece (stored by another scorer) leave nothing to append.
+  public static func appendNewRows(_ piece: ScoresCSV.Rows, at offset: Int, to runID: String, on db: PGConnection)
+    throws -> Appended
+  {
     try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
         let key = Int64(id)
@@ -175,24 +188,27 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         "SELECT row_no::text AS last_row, extract(epoch FROM ts)::bigint::text AS last_ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1",
         [id]
       ).rows.first
-      let frame = result.frame
+      let frame = piece.frame
+      let scores = piece.scores
       var from = 0  // scored index of the first new row
       var before: Timestamp?
       if let last, let row = last[0].flatMap(Int.init), let time = last[1].flatMap(Timestamp.init) {
-        guard row < frame.rowCount, frame.timestamps[row] == time else {
+        let local = row - offset  // the last scored row in `frame`
+        if offset > 0, local >= frame.rowCount {  // another scorer stored these rows already
+          return Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time)
+        }
+        guard local < frame.rowCount, local >= -1, local == -1 || frame.timestamps[local] == time else {
           throw SeismoError.invalidInput(
             "the data's history no longer matches run '\(runID)' (row \(row + 1) was \(frame.formatTimestamp(time))); rows were inserted or removed before the last scored one: run detect again"
           )
         }
-        from = max(0, row + 1 - result.scores.firstRow)
+        from = max(0, local + 1 - scores.firstRow)
         before = time
       }
-      let count = result.scores.values.count - from
+      let count = scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
-      try db.copy(
-        copyScores(into: partition(of: id, on: db)),
-        byteChunks: scoreChunks(result, id: key, from: from, part: "test", alerts: false))
-      let anomalies = (from..<result.scores.values.count).filter(result.isAnomaly).count
+      try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
+      let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
       try db.execute(
         "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
         [id, String(count), String(anomalies)])
@@ -201,18 +217,17 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
   }
 
-  /// Binary COPY rows of scored indices `from…`, 10,000 per chunk, built lazily; the first chunk
-  /// carries the header and the last the trailer. `part` forces every row's part (default: by
-  /// the run's split); `alerts: false` marks no alert.
-  static func scoreChunks(
-    _ run: RunResult, id: Int64, from first: Int = 0, part: String? = nil, alerts withAlerts: Bool = true
-  ) -> AnySequence<[UInt8]> {
-    let scores = run.scores
-    let frame = run.frame
+  /// Binary COPY rows of `piece`'s scored indices `from…` (row numbers counted from series row
+  /// `offset`), 10,000 per chunk, built lazily; the first chunk carries the header and the last
+  /// the trailer.
+  static func scoreChunks(_ piece: ScoresCSV.Rows, id: Int64, at offset: Int = 0, from first: Int = 0)
+    -> AnySequence<[UInt8]>
+  {
+    let scores = piece.scores
+    let frame = piece.frame
     let f = scores.featureCount
     let rowsPerChunk = 10_000
     let count = scores.values.count
-    let alerts = withAlerts ? Set(run.events.map(\.alert)) : []
     let starts = Array(stride(from: first, to: max(count, first + 1), by: rowsPerChunk))
     return AnySequence(
       starts.lazy.map { start in
@@ -221,14 +236,14 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           let row = scores.row(i)
           copy.row(fields: 9)
           copy.int64(id)
-          copy.int32(Int32(row))
+          copy.int32(Int32(offset + row))
           copy.timestamptz(frame.timestamps[row])
-          copy.text(part ?? (row < run.trainRows ? "train" : "test"))
+          copy.text(row < piece.trainRows ? "train" : "test")
           copy.float4(scores.values[i])
-          copy.bool(run.isAnomaly(i))
+          copy.bool(scores.values[i] > piece.cutoffs[i])
           copy.float4Array(scores.featureErrors[i * f..<(i + 1) * f])
-          if run.cutoffs[i].isFinite { copy.float4(run.cutoffs[i]) } else { copy.null() }
-          copy.bool(alerts.contains(i))
+          if piece.cutoffs[i].isFinite { copy.float4(piece.cutoffs[i]) } else { copy.null() }
+          copy.bool(piece.alerts.contains(i))
         }
         if start == starts.last { copy.finish() }
         return copy.bytes

@@ -74,19 +74,25 @@ extension PostgresSource {
   }
 
   /// The WHERE condition for `from` and `to` on the time column `column` (which must be a date
-  /// or timestamp), with its parameters `$1` and `$2`. A bound is read as Seismo reads every
-  /// time, UTC unless it carries an offset, and compared as the column stores time: with a
-  /// `timestamptz` as an instant, with a `date` or `timestamp` as a UTC wall clock, as `load`
-  /// reads them. The session's TimeZone plays no part.
-  func timeRange(on column: Column) throws -> (condition: String, parameters: [String?]) {
+  /// or timestamp), with its parameters `$1` and `$2`, and for `$3`: rows at or after `next`
+  /// (nil: any), or before it when `before`. A bound is read as Seismo reads every time, UTC
+  /// unless it carries an offset, and compared as the column stores time: with a `timestamptz`
+  /// as an instant, with a `date` or `timestamp` as a UTC wall clock, as `load` reads them. The
+  /// session's TimeZone plays no part.
+  func timeRange(on column: Column, next: Timestamp? = nil, before: Bool = false) throws
+    -> (condition: String, parameters: [String?])
+  {
     try requireTime(column)
     let instant = column.type == "timestamp with time zone"
     let type = instant ? "timestamptz" : "timestamp"
     let time = PGConnection.quote(column.name)
-    let bounds = [timeBounds.from, timeBounds.to].map { time in
+    let bounds = [timeBounds.from, timeBounds.to, next].map { time in
       time.map { instant ? PGText.timestamp($0) : CivilTime.format($0, withTime: true) }
     }
-    return ("($1::\(type) IS NULL OR \(time) >= $1::\(type)) AND ($2::\(type) IS NULL OR \(time) <= $2::\(type))", bounds)
+    return (
+      "($1::\(type) IS NULL OR \(time) >= $1::\(type)) AND ($2::\(type) IS NULL OR \(time) <= $2::\(type))"
+        + " AND ($3::\(type) IS NULL OR \(time) \(before ? "<" : ">=") $3::\(type))", bounds
+    )
   }
 
   func requireNumber(_ column: Column) throws {

@@ -141,11 +141,29 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   func load(from db: PGConnection) throws -> LoadedFrame {
+    var carried: [Float]?
+    return try policiesApplied(to: read(db), carrying: &carried)
+  }
+
+  /// Rows as they are stored: NULL (or a symbol missing at a time) is NaN, nothing merged.
+  struct StoredRows {
+    var names: [String]
+    var timestamps: [Timestamp]
+    var values: [Float]
+    /// The table's rows they came from (a long table's: one a symbol and time).
+    var tableRows: Int
+  }
+
+  /// Reads the stored rows, of the source's own features, or of `features` when given (then a
+  /// long table's symbol without rows is a column of gaps when `next` is given), from `next`
+  /// on when given.
+  func read(_ db: PGConnection, features: [String]? = nil, next: Timestamp? = nil) throws -> StoredRows {
     let time = PGConnection.quote(self.timeColumn)
     let table = PGConnection.qualified(self.schema, self.table)
     var names: [String]
     var timestamps: [Timestamp]
     var values: [Float]
+    var tableRows: Int?
     if !self.query.isEmpty {
       let probe = try db.execute("SELECT * FROM (\(self.query)) AS q LIMIT 0")
       guard probe.columns.count >= 2 else {
@@ -163,8 +181,11 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         db, "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1", [])
     } else if layout == .wide {
       let catalogue = try TableColumns(self, db)
-      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"))
-      if self.columns.isEmpty {
+      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
+      if let features {
+        names = features
+        try names.forEach { try requireNumber(catalogue.named($0, "column")) }
+      } else if self.columns.isEmpty {
         names = catalogue.numbers(besides: self.timeColumn)
         guard !names.isEmpty else {
           throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
@@ -178,12 +199,23 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         db, "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)", bounds)
     } else {
       let catalogue = try TableColumns(self, db)
-      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"))
+      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
       _ = try catalogue.named(self.symbolColumn, "symbol column")
       try requireNumber(catalogue.named(self.valueColumn, "value column"))
-      (names, timestamps, values) = try readLong(db, table: table, time: time, range: range, bounds: bounds)
+      (names, timestamps, values, tableRows) = try readLong(
+        db, table: table, time: time, range: range, bounds: bounds, symbols: features ?? symbols, allPresent: next == nil)
     }
-    guard !timestamps.isEmpty else {
+    return StoredRows(names: names, timestamps: timestamps, values: values, tableRows: tableRows ?? timestamps.count)
+  }
+
+  /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds each
+  /// column's last value before the rows for `ffill` to carry in, and is left holding the last
+  /// ones. The first read of a series (`carried` nil) must find rows.
+  func policiesApplied(to rows: StoredRows, carrying carried: inout [Float]?) throws -> LoadedFrame {
+    let names = rows.names
+    var timestamps = rows.timestamps
+    var values = rows.values
+    guard !timestamps.isEmpty || carried != nil else {
       throw SeismoError.invalidInput("\(origin): no rows (check the table, symbols and time range)")
     }
     let rowsRead = timestamps.count
@@ -206,8 +238,11 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       )
     }
     let times = timestamps
-    let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count) {
-      row, feature in
+    var carry = carried ?? [Float](repeating: .nan, count: names.count)
+    defer { carried = carry }
+    let outcome = try gaps.apply(
+      values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count, carrying: &carry
+    ) { row, feature in
       .data(
         source: origin, line: nil, column: "'\(names[feature])'",
         message: "NULL or missing at \(CivilTime.format(times[row], withTime: times[row] % 86_400 != 0)) (gaps: error)")
@@ -252,19 +287,20 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   /// Reads (time, symbol, value) rows and pivots them wide: one feature per symbol.
-  func readLong(_ db: PGConnection, table: String, time: String, range: String, bounds: [String?]) throws
-    -> ([String], [Timestamp], [Float])
-  {
-    let wanted = self.symbols
+  /// `symbols` empty: every symbol in the range. `allPresent`: each of `symbols` must have a row.
+  func readLong(
+    _ db: PGConnection, table: String, time: String, range: String, bounds: [String?], symbols wanted: [String],
+    allPresent: Bool
+  ) throws -> ([String], [Timestamp], [Float], Int) {
     let symbol = PGConnection.quote(self.symbolColumn)
     let value = PGConnection.quote(self.valueColumn)
     let result = try db.execute(
       """
       SELECT extract(epoch from \(time))::float8, \(symbol)::text, \(value)::float8 FROM \(table)
-      WHERE \(range) AND ($3::text[] IS NULL OR \(symbol)::text = ANY($3::text[])) ORDER BY \(time)
+      WHERE \(range) AND ($4::text[] IS NULL OR \(symbol)::text = ANY($4::text[])) ORDER BY \(time)
       """, bounds + [wanted.isEmpty ? nil : PGText.array(wanted)])
     let present = Set(result.rows.compactMap { $0[1] })
-    if let missing = wanted.first(where: { !present.contains($0) }) {
+    if allPresent, let missing = wanted.first(where: { !present.contains($0) }) {
       throw SeismoError.invalidInput(
         "\(origin): no rows for symbol '\(missing)'\(EditDistance.suggestion(for: missing, among: Array(present)))")
     }
@@ -300,6 +336,6 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       case .mean: values[k] += (v - values[k]) / Float(counts[k])
       }
     }
-    return (names, timestamps, values)
+    return (names, timestamps, values, result.rows.count)
   }
 }

@@ -397,6 +397,51 @@ struct PostgresTests {
     #expect(load(["table": .text("none")]) == "postgres table \(schema).none: no such table")
   }
 
+  /// `newRows` reads the whole table once, then only the rows after the last it read, with the
+  /// gap policy carrying values across reads, and stops when rows appear or vanish among those
+  /// already read.
+  @Test func newRowsAreTheRowsAfterTheLastRead() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).w (ts date, a float8, b float8)")
+    try sql("CREATE TABLE \(schema).l (ts timestamptz, symbol text, value float8)")
+    // Days 0–3; a is NULL on day 0 (and on day 4, added later), b is ten times the day.
+    func insert(_ days: ClosedRange<Int>) throws {
+      try sql(
+        "INSERT INTO \(schema).w SELECT '2020-01-01'::date + d, CASE WHEN d % 4 = 0 THEN NULL ELSE d END, d * 10 FROM generate_series($1::int, $2::int) d",
+        ["\(days.lowerBound)", "\(days.upperBound)"])
+    }
+    try insert(0...3)
+    try sql(
+      "INSERT INTO \(schema).l SELECT '2020-01-01'::timestamptz + d * interval '1 day', 'x', d FROM generate_series(1, 3) d")
+    for (table, layout, features) in [("w", "wide", ["a", "b"]), ("l", "long", ["x"])] {
+      let reader = try source(["table": .text(table), "layout": .text(layout)])
+      var position = PostgresSource.ReadPosition(features: features)
+      let first = try reader.newRows(after: &position).frame
+      #expect(first.rowCount == 3, "\(table): day 0 has no a (a leading gap, dropped)")
+      #expect(try reader.newRows(after: &position).frame.rowCount == 0, "\(table): nothing new")
+      if layout == "wide" {
+        try insert(4...5)
+        let next = try reader.newRows(after: &position).frame
+        let days: [Timestamp] = [18_266 * 86_400, 18_267 * 86_400]
+        #expect(next.timestamps == days)
+        #expect(next.values == [3, 40, 5, 50], "day 4's a is carried from day 3, read the time before")
+        try sql("INSERT INTO \(schema).w VALUES ('2019-12-31', 1, 1)")
+      } else {
+        try sql("INSERT INTO \(schema).l VALUES ('2020-01-05', 'x', 4), ('2020-01-05', 'y', 7)")
+        let next = try reader.newRows(after: &position).frame
+        #expect(next.values == [4] && next.featureNames == ["x"], "only the read symbols")
+        try sql("DELETE FROM \(schema).l WHERE ts = '2020-01-02'")
+      }
+      var thrown = ""
+      do { _ = try reader.newRows(after: &position) } catch { thrown = "\(error)" }
+      #expect(thrown.contains("rows were inserted or deleted among those already scored"), "\(table): \(thrown)")
+    }
+    let query = try source(["query": .text("SELECT ts, a FROM \(schema).w")])
+    var position = PostgresSource.ReadPosition(features: ["a"])
+    #expect(!query.readsNewRows)
+    #expect(throws: SeismoError.self) { try query.newRows(after: &position) }
+  }
+
   /// `from` and `to` are UTC, as every time in Seismo, whatever the server's TimeZone: with the
   /// session in New York, a day's bounds still take exactly that day's rows of a `timestamptz`,
   /// a `date` and a `timestamp` column.
@@ -1040,6 +1085,76 @@ struct PostgresTests {
     #expect(
       stopped.stdout.contains("run \(runID): scored 20 new rows up to \(date(18_262 + 239)), 0 anomalies"), "\(stopped.stdout)")
     #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
+  }
+
+  /// After catching up, `seismo watch` reads only each batch's new rows, keeping the threshold's
+  /// state: with an adaptive threshold its stored scores, cut-offs and flags are those a whole
+  /// `score` of the table gives. A row inserted among those it has read stops it.
+  @Test func watchReadsOnlyNewRowsAndScoresAsAWholeScoreWould() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 260, spikes: [150, 230], ["old.csv": 0..<200, "b1.csv": 200..<220, "b2.csv": 220..<240, "b3.csv": 240..<260])
+    try ingest(scratch, "old.csv")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: dynamic, window: 50, smoothing_span: 3, refresh: 7, min_history: 30 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    func scored() throws -> String? {
+      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
+    }
+    let deadline = Date().addingTimeInterval(90)
+    for (batch, total) in [("b1.csv", "200"), ("b2.csv", "220"), ("b3.csv", "240")] {
+      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
+      try ingest(scratch, batch, [])
+      while try scored() != total {
+        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    // As a whole score of the table: the same rows, scores, cut-offs and flags.
+    let whole = try CLI.run(["score", "--run", runID, "--url", url, "--out", "whole", "--quiet"], in: scratch.url)
+    try #require(whole.status == 0, "\(whole.stderr)")
+    let expected = try scratch.read("whole/scores.csv").split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }.filter { $0[0] >= Substring(date(18_262 + 200)) }
+    let stored = try sql(
+      """
+      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.threshold::text, s.is_anomaly::text FROM seismo.scores s
+      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no
+      """, [runID])
+    try #require(stored.count == 60 && expected.count == 60, "\(stored.count) stored, \(expected.count) scored whole")
+    var flags = 0
+    for (row, line) in zip(stored, expected) {
+      #expect(row[0].map { Substring($0) } == line[0])
+      for (value, whole) in [(row[1], line[2]), (row[2], line[3])] {
+        let (a, b) = (Double(value ?? "") ?? .nan, Double(whole) ?? .nan)
+        #expect(a.isNaN == b.isNaN && !(abs(a - b) > 1e-5 * (1 + abs(b))), "\(line[0]): \(a) stored, \(b) scored whole")
+      }
+      #expect((row[3] == "true") == (line[4] == "1" || line[4] == "true"), "\(line[0]): flag")
+      flags += row[3] == "true" ? 1 : 0
+    }
+    #expect(flags >= 1, "the spike on day 230 is flagged")
+    // A row inserted among those read: the counts no longer match, and the watcher stops.
+    try sql("INSERT INTO \(schema).m (ts, a, b) VALUES ('2019-12-31', 1, 1)")
+    let stopped = try watcher.wait()
+    #expect(stopped.status == 1)
+    #expect(
+      stopped.stdout.hasPrefix("watching \(schema).m for run \(runID)")
+        && stopped.stdout.contains("reads only the rows after the last it read"))
+    #expect(
+      stopped.stderr.contains("rows were inserted or deleted among those already scored; run detect again"), "\(stopped.stderr)")
   }
 
   @Test func sourceQueriesCannotWrite() throws {

@@ -13,7 +13,11 @@ struct WatchCommand: ParsableCommand {
     discussion: """
       LISTENs on channel seismo_rows (`seismo db watch --table T` makes the table announce new \
       rows), and for each announcement of the model's source table appends the new rows' scores to \
-      the run, as `score --new-rows` does. Every anomaly among them is announced with NOTIFY on \
+      the run, as `score --new-rows` does. It reads the whole table once, then only the rows after \
+      the last it read, keeping the model's context rows and the threshold's state in memory (a \
+      query source, or a model whose scores look ahead or use every earlier row, is read whole \
+      each time). Rows inserted or deleted among those already read stop it with an error: run \
+      detect again. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature"}. It catches up on start and after a lost connection (it reconnects every few \
       seconds), so nothing is missed and nothing is scored twice. One watcher per run: a second \
@@ -41,23 +45,27 @@ struct WatchCommand: ParsableCommand {
       var listener = try listen()
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
+      var reader = NewRowsReader(saved, config: config)
       if !quiet {
         Console.out(
-          "watching \(table ?? "the model's source") for run \(runID) (channel seismo_rows; anomalies on seismo_anomaly)")
+          "watching \(table ?? "the model's source") for run \(runID) (channel seismo_rows; anomalies on seismo_anomaly); \(reader.reading)"
+        )
         fflush(nil)  // a watcher's lines reach a file or pipe as they happen
       }
       var pending = true  // catch up first
       while true {
         do {
           if pending {
-            try scoreNewRows(saved, config: config, indicator: indicator, announcer: listener)
+            try announce(reader.scoreNewRows(to: runID, on: listener), indicator: indicator, on: listener)
             pending = false
           }
           pending = try listener.notifications(waitingUpTo: 5).contains { table == nil || $0.payload == table }
         } catch SeismoError.database(let message) {
-          // A lost connection or a restarted server: connect again, then catch up.
+          // A lost connection or a restarted server: connect again, then catch up, reading the
+          // whole table again (a batch may have been scored but not stored).
           Console.err("\(message); reconnecting")
           listener = try reconnect()
+          reader.restart()
           pending = true
         }
       }
@@ -89,24 +97,23 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// Appends the new rows' scores to the run and announces their anomalies, on the watcher's
-  /// own connection (its schema was checked when it connected).
-  func scoreNewRows(_ saved: SavedModel, config: RunConfig, indicator: String?, announcer: PGConnection) throws {
-    let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
-    let appended = try PostgresSink.appendNewRows(result, to: runID, on: announcer)
-    guard appended.rows > 0 else { return }
-    let frame = result.frame
-    let scores = result.scores
-    for i in scores.values.indices where result.isAnomaly(i) {
+  /// Announces the anomalies among a batch's appended rows and prints what it did.
+  func announce(_ batch: NewRowsReader.Batch?, indicator: String?, on db: PGConnection) throws {
+    guard let batch, batch.appended.rows > 0 else { return }
+    let appended = batch.appended
+    let piece = batch.piece
+    let frame = piece.frame
+    let scores = piece.scores
+    for i in scores.values.indices where scores.values[i] > piece.cutoffs[i] {
       let row = scores.row(i)
       guard appended.lastBefore.map({ frame.timestamps[row] > $0 }) ?? true else { continue }
       let payload: [String: Any] = [
         "run": runID, "indicator": indicator ?? NSNull(), "ts": frame.formatTimestamp(frame.timestamps[row]),
-        "score": Double(scores.values[i]), "threshold": Double(result.cutoffs[i]),
+        "score": Double(scores.values[i]), "threshold": Double(piece.cutoffs[i]),
         "top_feature": frame.featureNames[scores.topFeature(at: i)],
       ]
       let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
-      try announcer.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
+      try db.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
     }
     if !quiet {
       Console.out(

@@ -213,7 +213,7 @@ public struct DetectionPipeline {
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let (detector, rule) = try pipeline.rebuild(model)
     var t0 = Date()
-    let loaded = try pipeline.make(registry.sources, config.source).load()
+    let loaded = try pipeline.source().load()
     timings["load_s"] = Date().timeIntervalSince(t0)
     log("loaded \(loaded.frame.rowCount) rows × \(loaded.frame.featureCount) features from \(loaded.origin)")
     try loaded.frame.requireFeatures(model.features, for: "the model")
@@ -237,7 +237,7 @@ public struct DetectionPipeline {
   /// is read, and any problem names the file.
   func rebuild(_ model: SavedModel) throws -> (Detector, Threshold) {
     do {
-      _ = try make(registry.sources, config.source)
+      _ = try source()
       let detector = try make(registry.detectors, model.detector)
       try detector.importState(model.state)
       return (detector, try make(registry.thresholds, model.threshold))
@@ -273,7 +273,7 @@ public struct DetectionPipeline {
   /// or any model trained.
   public func validate() throws {
     _ = try SplitPolicy(parameters: config.split)
-    _ = try make(registry.sources, config.source)
+    _ = try source()
     for member in config.members {
       _ = try make(registry.detectors, member.detector)
       _ = try make(registry.thresholds, member.threshold)
@@ -286,11 +286,14 @@ public struct DetectionPipeline {
     }
   }
 
+  /// The config's source plugin, built from its parameters.
+  public func source() throws -> DataSource { try make(registry.sources, config.source) }
+
   /// Reads the config's source.
-  public func loadSource() throws -> LoadedFrame { try make(registry.sources, config.source).load() }
+  public func loadSource() throws -> LoadedFrame { try source().load() }
 
   /// The source's indicators without loading its rows (`DataSource.indicatorNames`).
-  public func sourceIndicators() throws -> [String]? { try make(registry.sources, config.source).indicatorNames() }
+  public func sourceIndicators() throws -> [String]? { try source().indicatorNames() }
 
   /// Builds the chosen plugin from its parameters, checked again against the plugin's spec: a
   /// saved model's are untrusted, and parameters declared since it was saved take their defaults.

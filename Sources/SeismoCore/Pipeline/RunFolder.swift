@@ -52,10 +52,7 @@ public struct RunFolder: ResultSink {
   /// scores.csv, handed to `flush` about a mebibyte of UTF-8 at a time.
   func scoresCSV(_ run: RunResult, flush: ([UInt8]) throws -> Void) throws {
     var csv = ScoresCSV(featureNames: run.frame.featureNames)
-    try csv.write(
-      ScoresCSV.Rows(
-        frame: run.frame, trainRows: run.trainRows, scores: run.scores, cutoffs: run.cutoffs,
-        alerts: Set(run.events.map(\.alert))), flush: flush)
+    try csv.write(run.scoredRows, flush: flush)
     try csv.finish(flush: flush)
   }
 

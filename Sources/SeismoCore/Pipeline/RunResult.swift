@@ -38,6 +38,13 @@ public struct RunResult: Sendable {
   /// Whether scored index `i` (frame row `scores.firstRow + i`) is flagged.
   public func isAnomaly(_ i: Int) -> Bool { scores.values[i] > cutoffs[i] }
 
+  /// Every row with its part, score, cut-off and alert, as `scores.csv` and the postgres sink
+  /// write them.
+  public var scoredRows: ScoresCSV.Rows {
+    ScoresCSV.Rows(
+      frame: frame, trainRows: trainRows, scores: scores, cutoffs: cutoffs, alerts: Set(events.map(\.alert)))
+  }
+
   /// Whether every scored row has the same cut-off (a fixed or percentile rule, one fold).
   public var hasConstantCutoff: Bool { cutoffs.allSatisfy { $0 == cutoffs.first } }
 

@@ -1,0 +1,69 @@
+import SeismoCore
+import SeismoPostgres
+
+/// Reading a table's new rows only (`seismo watch`), instead of the whole table at every batch.
+extension PostgresSource {
+  /// How far a reader of new rows has read the table.
+  public struct ReadPosition: Sendable {
+    /// The features read, in order (a wide table's columns, a long table's symbols).
+    public let features: [String]
+    /// The last time read; nil before the first read.
+    public internal(set) var lastTime: Timestamp?
+    /// The table's rows read so far (a long table's: one a symbol and time), within from and to.
+    var tableRows = 0
+    /// Each feature's last value, for `ffill` to carry into the next rows; nil before the first read.
+    var carried: [Float]?
+
+    public init(features: [String]) { self.features = features }
+  }
+
+  /// Whether `newRows` can read this source: a table, not a query.
+  public var readsNewRows: Bool { query.isEmpty }
+
+  /// The rows of `position.features` after `position.lastTime` (the whole table at the first
+  /// read), with the duplicate and gap policies applied as `load` applies them to the whole
+  /// table (`ffill` carries the values read before), and moves `position` on. Times are whole
+  /// seconds, so the next read starts at the second after the last time.
+  ///
+  /// In the same snapshot it counts the table's rows up to that second: when the count differs
+  /// from the rows read, rows were inserted or deleted among those already read, and it throws
+  /// (the stored scores would no longer line up with the table).
+  public func newRows(after position: inout ReadPosition) throws -> LoadedFrame {
+    guard readsNewRows else {
+      throw SeismoError.invalidInput("\(origin): a query's new rows cannot be told apart; it is read whole")
+    }
+    return try PGConnectionPool.shared.withConnection(url) { db in
+      try db.transaction(readOnly: true) {
+        try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        let next = position.lastTime.map { $0 + 1 }
+        if let next {
+          let counted = try tableRows(db, before: next, features: position.features)
+          guard counted == position.tableRows else {
+            throw SeismoError.invalidInput(
+              "\(origin): \(counted) rows up to \(CivilTime.format(next - 1, withTime: true)) now, but \(position.tableRows) when they were read: rows were inserted or deleted among those already scored; run detect again"
+            )
+          }
+        }
+        let stored = try read(db, features: position.features, next: next)
+        let loaded = try policiesApplied(to: stored, carrying: &position.carried)
+        position.tableRows += stored.tableRows
+        position.lastTime = stored.timestamps.last ?? position.lastTime
+        return loaded
+      }
+    }
+  }
+
+  /// The table's rows before `next` within from and to (a long table's of the `features`' symbols).
+  func tableRows(_ db: PGConnection, before next: Timestamp, features: [String]) throws -> Int {
+    let catalogue = try TableColumns(self, db)
+    let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"), next: next, before: true)
+    let table = PGConnection.qualified(schema, self.table)
+    let count =
+      layout == .wide
+      ? try db.execute("SELECT count(*) FROM \(table) WHERE \(range)", bounds)
+      : try db.execute(
+        "SELECT count(*) FROM \(table) WHERE \(range) AND \(PGConnection.quote(symbolColumn))::text = ANY($4::text[])",
+        bounds + [PGText.array(features)])
+    return Int(count.rows.first?.first.flatMap { $0 } ?? "") ?? 0
+  }
+}

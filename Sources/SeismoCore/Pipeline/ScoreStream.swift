@@ -1,0 +1,99 @@
+/// A saved model scoring a series whose rows arrive in pieces (`score --stream`, `seismo watch`).
+///
+/// It holds the rows waiting to be scored behind the rows of history their scores use as context
+/// (`Detector.historyRows`), the threshold rule's `CutoffStream`, and the event rule's state and
+/// flagged rows in a `FlagLog`. Each piece's scores are those the rows get within the whole
+/// series, up to rounding (see `DetectionPipeline.scoreStream`).
+public struct ScoreStream {
+  /// Why a model's scores cannot be computed piece by piece.
+  public enum Unstreamable: Error {
+    /// The reason, as a clause: "the model's scores look 5 rows ahead (…)".
+    case scores(String)
+  }
+
+  let detector: Detector
+  /// Rows of context each piece needs.
+  let history: Int
+  var cutoffs: any CutoffStream
+  var log: FlagLog
+  /// The context rows, then the rows not yet scored.
+  var pending: Frame?
+  var contextRows = 0
+  /// Rows appended so far: the series row of the next appended row.
+  public private(set) var rows = 0
+  var scoredRows = 0
+  var constantCutoff = true
+  var firstCutoff: Float?
+  /// Timestamps print with a time of day once any row has one.
+  var timeOfDay = false
+
+  /// The stream of `model` (rebuilt as `DetectionPipeline.score` rebuilds it), whose flag log
+  /// keeps the `keepFlags` highest flags. Throws `Unstreamable` for a model whose scores look
+  /// ahead or use every earlier row.
+  public init(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, keepFlags: Int) throws {
+    let (detector, rule) = try DetectionPipeline(registry: registry, config: config).rebuild(model)
+    guard detector.lookahead == 0 else {
+      throw Unstreamable.scores(
+        "the model's scores look \(detector.lookahead) rows ahead (attribution: mean_over_windows), so they would change as later rows arrive"
+      )
+    }
+    guard let history = detector.historyRows else {
+      throw Unstreamable.scores(
+        "the model's scores compare each row with every earlier row (\(model.detector.plugin) without a bounded history), so each piece would need the whole series"
+      )
+    }
+    self.detector = detector
+    self.history = history
+    cutoffs = rule.cutoffStream(calibration: [], calibrated: model.thresholdValue)
+    log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
+  }
+
+  var unscoredRows: Int { (pending?.rowCount ?? 0) - contextRows }
+  /// Whether the waiting rows can be scored before the end: the first piece must outgrow the
+  /// detector's warm-up (at the end, the detector itself says when the data is too short).
+  var outgrewWarmup: Bool { (pending?.rowCount ?? 0) > detector.warmupRows }
+
+  /// Appends the next rows of the series (after every row appended before).
+  public mutating func append(_ frame: Frame, origin: String) throws {
+    guard frame.rowCount > 0 else { return }
+    pending = try pending.map { try $0.appending(frame, source: origin) } ?? frame
+    rows += frame.rowCount
+  }
+
+  /// Scores the waiting rows: a piece of every row appended since the last call (row 0 of its
+  /// frame is series row `rows - frame.rowCount`), scored from the first row the warm-up allows;
+  /// nil when there are none.
+  public mutating func scorePending() throws -> ScoresCSV.Rows? {
+    guard let frame = pending, unscoredRows > 0 else { return nil }
+    let scores = try detector.score(frame)
+    try DetectionPipeline.requireFinite(scores, of: frame, detector: "the model")
+    guard scores.firstRow == detector.warmupRows else {
+      throw SeismoError.state(
+        "the detector's first score is at row \(scores.firstRow), not after its warm-up of \(detector.warmupRows) rows")
+    }
+    // The context rows' own scores were written with the piece before.
+    let skip = max(0, contextRows - scores.firstRow)
+    let f = scores.featureCount
+    let own = Scores(
+      firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
+      featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
+    let ownFrame = frame.rows(contextRows..<frame.rowCount)
+    let cut = cutoffs.cutoffs(for: own.values[...])
+    timeOfDay = timeOfDay || frame.hasTimeOfDay
+    var alerts = Set<Int>()
+    for i in own.values.indices {
+      if firstCutoff == nil { firstCutoff = cut[i] }
+      constantCutoff = constantCutoff && cut[i] == firstCutoff
+      guard own.values[i] > cut[i] else { continue }
+      let flag = RunSummary.Flag(
+        timestamp: Frame.format(ownFrame.timestamps[own.row(i)], frame.timeKind, withTime: timeOfDay),
+        score: own.values[i], topFeature: frame.featureNames[own.topFeature(at: i)], part: "test")
+      if log.add(flag, at: scoredRows + i, clearsMargin: log.rule.clears(own.values[i], cut[i])) { alerts.insert(i) }
+    }
+    scoredRows += own.values.count
+    let piece = ScoresCSV.Rows(frame: ownFrame, trainRows: 0, scores: own, cutoffs: cut, alerts: alerts)
+    contextRows = min(history, frame.rowCount)
+    pending = frame.rows((frame.rowCount - contextRows)..<frame.rowCount)
+    return piece
+  }
+}
