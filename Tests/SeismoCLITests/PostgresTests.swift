@@ -1157,6 +1157,44 @@ struct PostgresTests {
       stopped.stderr.contains("rows were inserted or deleted among those already scored; run detect again"), "\(stopped.stderr)")
   }
 
+  /// A query's new rows cannot be told from its old ones, so a watcher of a query-sourced run
+  /// reads the query whole at every batch, and says so.
+  @Test func watchReadsAQueryWholeAtEveryBatch() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220])
+    try ingest(scratch, "old.csv")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", query: "SELECT ts, a, b FROM \(schema).m" }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    Thread.sleep(forTimeInterval: 0.5)
+    try ingest(scratch, "new.csv", [])
+    let deadline = Date().addingTimeInterval(60)
+    while try sql(
+      "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID]
+    )[0][0] != "200" {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored the rows") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(
+      stopped.stdout.contains("reads the whole source at each batch, as a query's new rows cannot be told apart"),
+      "\(stopped.stdout)")
+    #expect(stopped.stdout.contains("scored 20 new rows up to \(date(18_262 + 219))"), "\(stopped.stdout)")
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")
