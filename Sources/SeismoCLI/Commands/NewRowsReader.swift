@@ -25,11 +25,12 @@ struct NewRowsReader {
   var stream: ScoreStream?
   var position: PostgresSource.ReadPosition
 
-  init(_ saved: SavedModel, config: RunConfig) {
+  /// Throws when the model or its source cannot be built.
+  init(_ saved: SavedModel, config: RunConfig) throws {
     self.saved = saved
     self.config = config
     position = PostgresSource.ReadPosition(features: saved.features)
-    let source = (try? DetectionPipeline(registry: StandardPlugins.registry, config: config).source()) as? PostgresSource
+    let source = try DetectionPipeline(registry: StandardPlugins.registry, config: config).source() as? PostgresSource
     var reason: String?
     if let source, !source.readsNewRows {
       reason = "a query's new rows cannot be told apart"
@@ -40,8 +41,6 @@ struct NewRowsReader {
         _ = try ScoreStream(saved, config: config, registry: StandardPlugins.registry, keepFlags: 0)
       } catch ScoreStream.Unstreamable.scores(let why) {
         reason = why
-      } catch {
-        reason = "\(error)"
       }
     }
     table = reason == nil ? source : nil

@@ -45,7 +45,7 @@ struct WatchCommand: ParsableCommand {
       var listener = try listen()
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
-      var reader = NewRowsReader(saved, config: config)
+      var reader = try NewRowsReader(saved, config: config)
       if !quiet {
         Console.out(
           "watching \(table ?? "the model's source") for run \(runID) (channel seismo_rows; anomalies on seismo_anomaly); \(reader.reading)"
