@@ -81,6 +81,22 @@ struct PostgresTests {
       """)
   }
 
+  /// Writes `config` plus a postgres sink that saves the model as run.yaml, stores its run, makes
+  /// this test's table m announce new rows and starts `seismo watch` on the run.
+  func watching(_ scratch: Scratch, _ config: String) throws -> (runID: String, watcher: CLI.Running) {
+    try scratch.write("run.yaml", config + "\nsink: { plugin: postgres, url: \"\(url)\", save_model: true }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    return (runID, try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url))
+  }
+
+  /// How many scores run `runID` has stored.
+  func storedScores(_ runID: String) throws -> String? {
+    try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
+  }
+
   /// A connection holding an exclusive lock on `table` until it rolls back.
   func holdingLock(on table: String) throws -> PGConnection {
     let holder = try PGConnection(url)
@@ -1096,24 +1112,16 @@ struct PostgresTests {
     try scratch.writeSyntheticParts(
       rows: 260, spikes: [150, 230], ["old.csv": 0..<200, "b1.csv": 200..<220, "b2.csv": 220..<240, "b3.csv": 240..<260])
     try ingest(scratch, "old.csv")
-    try scratch.write(
-      "run.yaml",
+    let (runID, watcher) = try watching(
+      scratch,
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
       split: { train_fraction: 0.6 }
       detector: { plugin: rolling-zscore, window: 20 }
       threshold: { plugin: dynamic, window: 50, smoothing_span: 3, refresh: 7, min_history: 30 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
-    try #require(detect.status == 0, "\(detect.stderr)")
-    let runID = try storedRunID(scratch, "a")
-    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
-    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
-    func scored() throws -> String? {
-      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
-    }
+    func scored() throws -> String? { try storedScores(runID) }
     let deadline = Date().addingTimeInterval(90)
     for (batch, total) in [("b1.csv", "200"), ("b2.csv", "220"), ("b3.csv", "240")] {
       Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
@@ -1164,26 +1172,18 @@ struct PostgresTests {
     try migrate(scratch)
     try scratch.writeSyntheticParts(rows: 220, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220])
     try ingest(scratch, "old.csv")
-    try scratch.write(
-      "run.yaml",
+    let (runID, watcher) = try watching(
+      scratch,
       """
       source: { plugin: postgres, url: "\(url)", query: "SELECT ts, a, b FROM \(schema).m" }
       detector: { plugin: rolling-zscore, window: 20 }
       threshold: { plugin: fixed, value: 6 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
-    try #require(detect.status == 0, "\(detect.stderr)")
-    let runID = try storedRunID(scratch, "a")
-    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
-    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
     Thread.sleep(forTimeInterval: 0.5)
     try ingest(scratch, "new.csv", [])
     let deadline = Date().addingTimeInterval(60)
-    while try sql(
-      "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID]
-    )[0][0] != "200" {
+    while try storedScores(runID) != "200" {
       guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored the rows") }
       Thread.sleep(forTimeInterval: 0.1)
     }
