@@ -8,7 +8,7 @@ extension PostgresSource {
     /// The features read, in order (a wide table's columns, a long table's symbols).
     public let features: [String]
     /// The last time read; nil before the first read.
-    public internal(set) var lastTime: Timestamp?
+    var lastTime: Timestamp?
     /// The table's rows read so far (a long table's: one a symbol and time), within from and to.
     var tableRows = 0
     /// Each feature's last value, for `ffill` to carry into the next rows; nil before the first read.
@@ -35,16 +35,17 @@ extension PostgresSource {
     return try PGConnectionPool.shared.withConnection(url) { db in
       try db.transaction(readOnly: true) {
         try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        let catalogue = try TableColumns(self, db)
         let next = position.lastTime.map { $0 + 1 }
         if let next {
-          let counted = try tableRows(db, before: next, features: position.features)
+          let counted = try countRows(db, catalogue, before: next, features: position.features)
           guard counted == position.tableRows else {
             throw SeismoError.invalidInput(
               "\(origin): \(counted) rows up to \(CivilTime.format(next - 1, withTime: true)) now, but \(position.tableRows) when they were read: rows were inserted or deleted among those already scored; run detect again"
             )
           }
         }
-        let stored = try read(db, features: position.features, next: next)
+        let stored = try read(db, features: position.features, next: next, catalogue: catalogue)
         let loaded = try policiesApplied(to: stored, carrying: &position.carried)
         position.tableRows += stored.tableRows
         position.lastTime = stored.timestamps.last ?? position.lastTime
@@ -54,8 +55,7 @@ extension PostgresSource {
   }
 
   /// The table's rows before `next` within from and to (a long table's of the `features`' symbols).
-  func tableRows(_ db: PGConnection, before next: Timestamp, features: [String]) throws -> Int {
-    let catalogue = try TableColumns(self, db)
+  func countRows(_ db: PGConnection, _ catalogue: TableColumns, before next: Timestamp, features: [String]) throws -> Int {
     let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"), next: next, before: true)
     let table = PGConnection.qualified(schema, self.table)
     let count =

@@ -154,10 +154,12 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     var tableRows: Int
   }
 
-  /// Reads the stored rows, of the source's own features, or of `features` when given (then a
-  /// long table's symbol without rows is a column of gaps when `next` is given), from `next`
-  /// on when given.
-  func read(_ db: PGConnection, features: [String]? = nil, next: Timestamp? = nil) throws -> StoredRows {
+  /// Reads the stored rows of the source's own features, or of `features` when given, from
+  /// `next` on when given (a long table's symbol without rows there is then a column of gaps).
+  /// `catalogue`: the table's columns when the caller has them already.
+  func read(
+    _ db: PGConnection, features: [String]? = nil, next: Timestamp? = nil, catalogue known: TableColumns? = nil
+  ) throws -> StoredRows {
     let time = PGConnection.quote(self.timeColumn)
     let table = PGConnection.qualified(self.schema, self.table)
     var names: [String]
@@ -180,7 +182,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       (timestamps, values) = try read(
         db, "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1", [])
     } else if layout == .wide {
-      let catalogue = try TableColumns(self, db)
+      let catalogue = try known ?? TableColumns(self, db)
       let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
       if let features {
         names = features
@@ -198,7 +200,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       (timestamps, values) = try read(
         db, "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)", bounds)
     } else {
-      let catalogue = try TableColumns(self, db)
+      let catalogue = try known ?? TableColumns(self, db)
       let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
       _ = try catalogue.named(self.symbolColumn, "symbol column")
       try requireNumber(catalogue.named(self.valueColumn, "value column"))

@@ -38,7 +38,7 @@ struct NewRowsReader {
       reason = "the source is not a PostgreSQL table"
     } else {
       do {
-        _ = try ScoreStream(saved, config: config, registry: StandardPlugins.registry, keepFlags: 0)
+        stream = try Self.stream(of: saved, config: config)
       } catch ScoreStream.Unstreamable.scores(let why) {
         reason = why
       }
@@ -50,6 +50,11 @@ struct NewRowsReader {
   /// What the watcher says it does at each batch.
   var reading: String {
     wholeBecause.map { "reads the whole source at each batch, as \($0)" } ?? "reads only the rows after the last it read"
+  }
+
+  /// The model's stream, before any row (a watcher lists no flags: it announces each row).
+  static func stream(of saved: SavedModel, config: RunConfig) throws -> ScoreStream {
+    try ScoreStream(saved, config: config, registry: StandardPlugins.registry, keepFlags: 0)
   }
 
   /// Forgets what was read: the next batch reads the whole table again.
@@ -64,7 +69,7 @@ struct NewRowsReader {
       let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
       return Batch(appended: try PostgresSink.appendNewRows(result, to: runID, on: db), piece: result.scoredRows)
     }
-    var stream = try self.stream ?? ScoreStream(saved, config: config, registry: StandardPlugins.registry, keepFlags: 0)
+    var stream = try self.stream ?? Self.stream(of: saved, config: config)
     let loaded = try table.newRows(after: &position)
     try stream.append(loaded.frame, origin: loaded.origin)
     let piece = try stream.scorePending()
