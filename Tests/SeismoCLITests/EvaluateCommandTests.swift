@@ -57,6 +57,28 @@ import Testing
     #expect(dates.status == 0 && dates.stderr.hasPrefix("warning: none of the 1 labelled times in later.txt"), "\(dates.stderr)")
     #expect(result.stderr.isEmpty && all.stderr.isEmpty, "labels that match warn of nothing")
 
+    // Labels that miss alone are named: they can count neither as found nor as missed. A `#`
+    // starts a comment.
+    try scratch.write(
+      "some.txt",
+      "timestamp  # the header\n# a comment line\n\(date(18_262 + 250))\n\(date(18_262 + 300)) # a miss\n2021-02-03T12:00:00\n\(date(18_262 + 1_003))\n"
+    )
+    let some = try CLI.run(["evaluate", "r", "--labels", "some.txt"], in: scratch.url)
+    #expect(some.status == 0, "\(some.stderr)")
+    #expect(
+      some.stderr
+        == "warning: 2 of the 4 labelled times in some.txt are not rows of r (2020-01-01 – 2021-02-03) and count for nothing: 2021-02-03 12:00:00, 2022-09-30\n"
+    )
+    #expect(some.stdout.contains("(TP 1, FP 1, FN 1)"), "rows 250 and 300 are judged: \(some.stdout)")
+    let partly = rows + ["\(date(18_262 + 1_003)),1", "\(date(18_262 + 1_004)),0"]
+    try scratch.write("partly.csv", "date,y\n" + partly.joined(separator: "\n") + "\n")
+    let column = try CLI.run(["evaluate", "r", "--labels", "partly.csv", "--label-column", "y"], in: scratch.url)
+    #expect(
+      column.status == 0
+        && column.stderr
+          == "warning: 1 of the 5 anomalous label rows in partly.csv is not a row of r (2020-01-01 – 2021-02-03) and counts for nothing: 2022-09-30\n",
+      "\(column.stderr)")
+
     let bad = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "z"], in: scratch.url)
     #expect(bad.status == 1)
     #expect(bad.stderr.hasPrefix("error: labels.csv:1: unknown column 'z'"))
@@ -99,6 +121,16 @@ import Testing
     #expect(result.stdout.contains(String(format: "corpus of 2 runs: NAB standard %.1f", expected)), "\(result.stdout)")
     #expect(result.stdout.contains("runs/b (b/series.csv):"))
     #expect(result.stdout.contains("sweep: best fixed cut-off"))
+    #expect(result.stderr.isEmpty, "windows that cover rows warn of nothing: \(result.stderr)")
+
+    // A window that covers no row (here, after the last) is named: it cannot count as missed.
+    try scratch.write("late.json", "{\"a/series.csv\": [\(window(295, 305)), \(window(500, 510))]}")
+    let late = try CLI.run(["evaluate", "runs/a", "--labels", "late.json"], in: scratch.url)
+    #expect(
+      late.status == 0
+        && late.stderr
+          == "warning: 1 of the 2 windows of 'a/series.csv' in late.json covers no row of runs/a (2020-01-01 – 2021-02-03) and counts for nothing: [\(date(18_262 + 500)), \(date(18_262 + 510))]\n",
+      "\(late.stderr)")
 
     // A run without a time axis cannot match windows by timestamp, and says why.
     try scratch.write(

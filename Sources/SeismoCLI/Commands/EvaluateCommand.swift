@@ -15,6 +15,7 @@ struct EvaluateCommand: ParsableCommand {
                                              KEY is the one the run's source
                                              path ends with, or --windows-key
         --labels dates.txt                   anomalous timestamps, one a line
+                                             (# starts a comment)
 
       Only scored rows of the test part count (--part all: every scored row).
       A run of consecutive labelled rows is one labelled event.
@@ -196,7 +197,7 @@ struct LabelSet {
     var marked = Set<Timestamp>()
     let iso = TimestampParser()
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let cell = line.trimmingCharacters(in: .whitespaces)
+      let cell = (line.firstIndex(of: "#").map { line[..<$0] } ?? line).trimmingCharacters(in: .whitespaces)
       guard !cell.isEmpty else { continue }
       if let t = iso.parse(cell) {
         marked.insert(t)
@@ -227,7 +228,8 @@ struct LabelledRun {
   let labelled: [Bool]
   /// Rows of the training part.
   let trainRows: Int
-  /// A warning when no labelled time falls on a row of the run (nil when some do).
+  /// A warning when labelled times or windows fall on no row of the run, so count for nothing
+  /// (nil when every one falls on a row).
   private(set) var unmatched: String?
 
   /// Whether row `i`'s score clears its cut-off by the events rule's margin.
@@ -271,6 +273,9 @@ struct LabelledRun {
           "none of the \(frame.rowCount) label rows of \(labels.path) (\(Self.span(frame.timestamps, summary))) is a row of \(folder) (\(Self.span(timestamps, summary))); are they the labels of this data?"
         )
       }
+      unmatched = Self.missing(
+        marked.subtracting(rows), of: marked.count, what: "anomalous label rows", labels: labels.path, folder: folder,
+        timestamps: timestamps, summary: summary)
     case .windows(let json):
       try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
       let name = try windowsKey ?? Self.key(for: summary.source.origin, in: json, labels: labels.path)
@@ -291,6 +296,13 @@ struct LabelledRun {
       if !ranges.isEmpty, !labelled.contains(true) {
         unmatched =
           "none of the \(ranges.count) windows of '\(name)' in \(labels.path) covers a row of \(folder) (\(Self.span(timestamps, summary)))"
+      } else {
+        let empty = ranges.filter { range in !timestamps.contains { range.contains($0) } }
+        if !empty.isEmpty {
+          let shown = empty.prefix(3).map { "[\(Self.shown($0.lowerBound, summary)), \(Self.shown($0.upperBound, summary))]" }
+          unmatched =
+            "\(empty.count) of the \(ranges.count) windows of '\(name)' in \(labels.path) \(empty.count == 1 ? "covers" : "cover") no row of \(folder) (\(Self.span(timestamps, summary))) and \(empty.count == 1 ? "counts" : "count") for nothing: \(shown.joined(separator: ", "))\(empty.count > 3 ? ", …" : "")"
+        }
       }
     case .timestamps(let marked):
       try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
@@ -299,16 +311,36 @@ struct LabelledRun {
       if !marked.isEmpty, !labelled.contains(true) {
         unmatched =
           "none of the \(marked.count) labelled times in \(labels.path) (\(Self.span(Array(marked), summary))) is a row of \(folder) (\(Self.span(timestamps, summary)))"
+      } else {
+        unmatched = Self.missing(
+          marked.subtracting(timestamps), of: marked.count, what: "labelled times", labels: labels.path, folder: folder,
+          timestamps: timestamps, summary: summary)
       }
     }
+  }
+
+  /// A warning naming the first of `missing`, the labelled times that are no row of the run, out
+  /// of `total` (nil when none is missing).
+  static func missing(
+    _ missing: Set<Timestamp>, of total: Int, what: String, labels: String, folder: String, timestamps: [Timestamp],
+    summary: RunSummary
+  ) -> String? {
+    guard !missing.isEmpty else { return nil }
+    let shown = missing.sorted().prefix(5).map { Self.shown($0, summary) }
+    return
+      "\(missing.count) of the \(total) \(what) in \(labels) \(missing.count == 1 ? "is not a row" : "are not rows") of \(folder) (\(Self.span(timestamps, summary))) and \(missing.count == 1 ? "counts" : "count") for nothing: \(shown.joined(separator: ", "))\(missing.count > 5 ? ", …" : "")"
   }
 
   /// `first – last` of `times`, as the run prints its rows' times.
   static func span(_ times: [Timestamp], _ summary: RunSummary) -> String {
     guard let first = times.min(), let last = times.max() else { return "none" }
     let withTime = times.contains { $0 % 86_400 != 0 }
-    func shown(_ t: Timestamp) -> String { summary.isIndexed ? "row \(t + 1)" : CivilTime.format(t, withTime: withTime) }
-    return "\(shown(first)) – \(shown(last))"
+    return "\(shown(first, summary, withTime: withTime)) – \(shown(last, summary, withTime: withTime))"
+  }
+
+  /// `t` as the run prints its rows' times: a row number, a date, or a date and time.
+  static func shown(_ t: Timestamp, _ summary: RunSummary, withTime: Bool? = nil) -> String {
+    summary.isIndexed ? "row \(t + 1)" : CivilTime.format(t, withTime: withTime ?? (t % 86_400 != 0))
   }
 
   static func requireTimeAxis(_ summary: RunSummary, of folder: String, labels: String) throws {
