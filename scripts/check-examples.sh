@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every shipped example and prints the share of test rows it flags (the README promises at
 # most 10 %, except where labels mark more), the flagged test days of spx-autoencoder, and which
-# injected days demo-autoencoder flags. Examples read ../shared/data beside the repository.
+# injected days demo-autoencoder flags, and sp500-univariate's forecast errors beside the naive
+# forecast's. Examples read ../shared/data beside the repository.
 #
 #   scripts/check-examples.sh             # runs go to ${SEISMO_EXAMPLES_OUT:-example-runs}/NAME
 set -euo pipefail
@@ -29,3 +30,7 @@ flags = {a["timestamp"] for a in json.load(open(sys.argv[1]))["anomalies"]}
 days = [r["date"] for r in csv.DictReader(open(sys.argv[2]))]
 print(f"demo-autoencoder flags {sum(d in flags for d in days)} of {len(days)} injected days on the day")
 PY
+for mode in point multi; do
+  "$seismo" forecast examples/sp500-univariate.yaml --mode "$mode" --out "$out/sp500-forecast-$mode" --quiet |
+    sed -n 's/^  close: /sp500-univariate forecast ('"$mode"'): /p'
+done

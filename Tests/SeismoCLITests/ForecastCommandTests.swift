@@ -38,6 +38,22 @@ import Testing
     #expect(full.lines[1][3] == point.lines[1][3] && full.lines[10][3] != point.lines[10][3])
     let actual = { (lines: [[Substring]]) -> [Substring] in lines.dropFirst().map { $0[2] } }
     #expect(actual(full.lines) == actual(point.lines), "the same actual values")
+
+    // Beside each error, the naive forecast's, by hand: each row forecast as the last row its
+    // sequence was given (rows 150–199 are the test part).
+    let a = try scratch.read("data.csv").split(separator: "\n").dropFirst().map { Float($0.split(separator: ",")[1])! }
+    func naive(_ lastKnown: (Int) -> Int) -> String {
+      let sum = (150..<200).map { Double(abs(a[$0] - a[lastKnown($0)])) }.reduce(0, +)
+      return "(holding the last known value: \(String(format: "%.4g", sum / 50)))\n"
+    }
+    let cases: [(String, (Int) -> Int)] = [
+      (point.stdout, { $0 - 1 }), (multi.stdout, { 150 + ($0 - 150) / 20 * 20 - 1 }), (full.stdout, { _ in 149 }),
+    ]
+    for (stdout, lastKnown) in cases {
+      let line = stdout.split(separator: "\n").first { $0.hasPrefix("  a: ") } ?? ""
+      #expect(line.hasSuffix(naive(lastKnown).dropLast()), "\(stdout)")
+    }
+    #expect(naive { $0 - 1 } != naive { _ in 149 }, "the modes' naive forecasts differ")
   }
 
   @Test func whatForecastCannotDoIsRefusedBeforeTraining() throws {

@@ -14,7 +14,9 @@ struct ForecastCommand: ParsableCommand {
         full   from the first test window, then only from its own forecasts
         multi  like full, restarting from the true window every --horizon days
       Writes OUT/forecast.csv: timestamp, sequence (the restart it belongs to), then actual_<f> and \
-      forecast_<f> for each feature, and prints the mean absolute error per feature.
+      forecast_<f> for each feature, and prints the mean absolute error per feature, beside that \
+      of the naive forecast that holds the last known value (the row before, in point mode; the \
+      row before the sequence, in full and multi), which a forecaster must beat to be worth using.
 
       Example: seismo forecast examples/sp500-univariate.yaml --mode multi --horizon 50
       """)
@@ -88,11 +90,15 @@ struct ForecastCommand: ParsableCommand {
       var text =
         CSVText.line(["timestamp", "sequence"] + frame.featureNames.flatMap { ["actual_\($0)", "forecast_\($0)"] }) + "\n"
       var absoluteErrors = [Double](repeating: 0, count: f)
+      // The naive forecast's: each row forecast as the last row the sequence was given.
+      var naiveErrors = [Double](repeating: 0, count: f)
       for (i, row) in (start..<frame.rowCount).enumerated() {
         var fields = [frame.formatTimestamp(frame.timestamps[row]), String(i / restart)]
+        let lastKnown = start + i / restart * restart - 1
         for j in 0..<f {
           fields += [String(frame[row, j]), String(predicted[i * f + j])]
           absoluteErrors[j] += Double(abs(frame[row, j] - predicted[i * f + j]))
+          naiveErrors[j] += Double(abs(frame[row, j] - frame[lastKnown, j]))
         }
         text += CSVText.line(fields) + "\n"
       }
@@ -101,7 +107,9 @@ struct ForecastCommand: ParsableCommand {
       let count = Double(frame.rowCount - start)
       Console.out("forecast (\(mode.rawValue)\(mode == .multi ? ", horizon \(horizon)" : "")) of \(Int(count)) test rows:")
       for j in 0..<f {
-        Console.out("  \(frame.featureNames[j]): mean absolute error \(String(format: "%.4g", absoluteErrors[j] / count))")
+        Console.out(
+          "  \(frame.featureNames[j]): mean absolute error \(String(format: "%.4g", absoluteErrors[j] / count)) (holding the last known value: \(String(format: "%.4g", naiveErrors[j] / count)))"
+        )
       }
       Console.out("wrote \(out)/forecast.csv")
     }
