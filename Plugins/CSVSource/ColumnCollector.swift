@@ -115,7 +115,9 @@ final class ColumnCollector: CSVRecordHandler {
   private func resolveHeader() {
     let timeName = request.timeColumn(in: header)
     if let timeName, !header.contains(timeName) {
-      return failHeader("unknown time column '\(timeName)'\(nearest(timeName)); columns are: \(EditDistance.listing(header))")
+      return failHeader(
+        "unknown time column '\(timeName)'\(EditDistance.suggestion(for: timeName, among: header)); columns are: \(EditDistance.listing(header))"
+      )
     }
     hasTimeColumn = timeName != nil
     if !hasTimeColumn, let format = timeParser.format {
@@ -134,7 +136,11 @@ final class ColumnCollector: CSVRecordHandler {
     for (k, name) in wanted.enumerated() {
       let matches = positions[name] ?? []
       guard let column = matches.first else {
-        return failHeader("unknown column '\(name)'\(nearest(name)); columns are: \(EditDistance.listing(header))")
+        // Another wanted column is no suggestion: it is not the one missing.
+        let others = header.filter { !wanted.contains($0) }
+        return failHeader(
+          "unknown column '\(name)'\(EditDistance.suggestion(for: name, among: others)); columns are: \(EditDistance.listing(header))"
+        )
       }
       guard matches.count == 1 else { return failHeader("column '\(name)' appears \(matches.count) times in the header") }
       if case .feature = roles[column] { return failHeader("column '\(name)' is selected twice") }
@@ -213,5 +219,4 @@ final class ColumnCollector: CSVRecordHandler {
     return s.count > 40 ? String(s.prefix(40)) + "…" : s
   }
 
-  private func nearest(_ name: String) -> String { EditDistance.suggestion(for: name, among: header) }
 }

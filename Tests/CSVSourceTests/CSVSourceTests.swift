@@ -185,6 +185,17 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError("date,vix\n2020-01-01,1\n", ["time_column": .text("when")])
         == "t.csv:1: unknown time column 'when'; columns are: date, vix")
+    // A name one edit from another wanted column, or a one-letter name one edit from anything, is
+    // not a typo to suggest; a difference in case is.
+    #expect(
+      loadError("date,a,c\n2020-01-01,1,2\n", ["columns": .textList(["a", "b"])])
+        == "t.csv:1: unknown column 'b'; columns are: date, a, c")
+    #expect(
+      loadError("date,vix,vox\n2020-01-01,1,2\n", ["columns": .textList(["vix", "vux"])])
+        == "t.csv:1: unknown column 'vux' (did you mean 'vox'?); columns are: date, vix, vox")
+    #expect(
+      loadError("date,A\n2020-01-01,1\n", ["columns": .textList(["a"])])
+        == "t.csv:1: unknown column 'a' (did you mean 'A'?); columns are: date, A")
   }
 
   /// A time format with no column to read it from is refused, not ignored: the rows would be

@@ -16,13 +16,15 @@ public enum EditDistance {
     return previous[b.count]
   }
 
-  /// `" (did you mean 'x'?)"` for the closest known name within distance 2 (case differences
-  /// count as 1), or `""`.
+  /// `" (did you mean 'x'?)"` for the closest known name that differs only in case, or within
+  /// distance 2 and fewer edits than `name` has characters (`b` is not a typo of `a`), or `""`.
   public static func suggestion(for name: String, among known: [String]) -> String {
     func distance(_ candidate: String) -> Int {
-      candidate.lowercased() == name.lowercased() ? 1 : between(candidate, name)
+      candidate.lowercased() == name.lowercased() ? 0 : between(candidate, name)
     }
-    guard let best = known.min(by: { distance($0) < distance($1) }), best != name, distance(best) <= 2 else { return "" }
+    guard let best = known.min(by: { distance($0) < distance($1) }), best != name,
+      distance(best) == 0 || distance(best) <= min(2, name.count - 1)
+    else { return "" }
     return " (did you mean '\(best)'?)"
   }
 
