@@ -151,6 +151,40 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     return PGConnection.qualified("seismo", name)
   }
 
+  /// The scores a run has stored, in row order, for scoring on after them.
+  public struct StoredScores: Sendable {
+    /// Series rows of the first and the last stored score.
+    public var firstRow: Int
+    public var lastRow: Int
+    public var scores: [Float]
+    /// Each score's cut-off (infinity where the rule had none yet).
+    public var cutoffs: [Float]
+
+    /// Whether every row from the first to the last stored one has its score.
+    public var isContiguous: Bool { lastRow - firstRow + 1 == scores.count }
+  }
+
+  /// Run `runID`'s stored scores and cut-offs (nil when it has none). A per-row cut-off of a
+  /// later threshold version (`rethreshold`) is not among them: these are the ones scored.
+  public static func storedScores(of runID: String, on db: PGConnection) throws -> StoredScores? {
+    // Two arrays in one row: a row per score would cost an allocation each.
+    let row = try db.execute(
+      """
+      SELECT min(s.row_no)::text, max(s.row_no)::text, array_agg(s.score ORDER BY s.row_no)::text,
+             array_agg(s.threshold ORDER BY s.row_no)::text
+      FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1
+      """, [runID]
+    ).rows.first
+    guard let row, let first = row[0].flatMap(Int.init), let last = row[1].flatMap(Int.init) else { return nil }
+    func elements(_ text: String?) -> [Substring] { text?.dropFirst().dropLast().split(separator: ",") ?? [] }
+    let scores = elements(row[2]).compactMap { Float($0) }
+    let cutoffs = elements(row[3]).map { Float($0) ?? .infinity }  // NULL: no cut-off yet
+    guard scores.count == cutoffs.count else {
+      throw SeismoError.database("postgres: run '\(runID)' has a stored score that is not a number")
+    }
+    return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs)
+  }
+
   /// What `appendNewRows` did.
   public struct Appended: Sendable {
     public var rows: Int

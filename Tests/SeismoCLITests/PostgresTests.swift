@@ -52,14 +52,14 @@ struct PostgresTests {
 
   /// Ingests `history` into table `m`, runs a rolling z-score detection on it (fixed cut-off 6)
   /// whose sink stores the model, and returns its run id.
-  func storedZScoreRun(_ scratch: Scratch, history: String) throws -> String {
+  func storedZScoreRun(_ scratch: Scratch, history: String, transform: String = "level") throws -> String {
     try ingest(scratch, history)
     try scratch.write(
       "run.yaml",
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
       split: { train_fraction: 0.6 }
-      detector: { plugin: rolling-zscore, window: 20 }
+      detector: { plugin: rolling-zscore, window: 20, transform: \(transform) }
       threshold: { plugin: fixed, value: 6 }
       sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
@@ -910,22 +910,23 @@ struct PostgresTests {
   @Test func incrementalScoringAppendsEachNewRowOnce() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    try scratch.writeSyntheticParts(rows: 220, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220])
-    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    try scratch.writeSyntheticParts(
+      rows: 240, spikes: [150, 210, 232], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
+    let runID = try storedZScoreRun(scratch, history: "old.csv", transform: "log_return")
     func stored() throws -> [[String?]] {
       try sql(
         "SELECT s.row_no::text AS row_text, s.score::text, s.part FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 ORDER BY s.row_no",
         [runID])
     }
     let before = try stored()
-    #expect(before.count == 180)
+    #expect(before.count == 179)
 
     try ingest(scratch, "new.csv", [])
     let first = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--fail-on-anomalies"], in: scratch.url)
     #expect(first.status == 3, "the new rows hold the spike on row 210: \(first.stderr)")
     #expect(first.stdout == "run \(runID): scored 20 new rows after \(date(18_262 + 199)), 1 anomaly\n", "\(first.stdout)")
     let after = try stored()
-    #expect(after.count == 200 && Array(after.prefix(180)) == before, "earlier rows untouched")
+    #expect(after.count == 199 && Array(after.prefix(179)) == before, "earlier rows untouched")
     #expect(after.suffix(20).allSatisfy { $0[2] == "test" })
     #expect(try sql("SELECT anomaly_count, test_rows FROM seismo.runs WHERE run_id = $1", [runID]) == [["2", "100"]])
 
@@ -937,12 +938,30 @@ struct PostgresTests {
 
     let again = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(again.status == 0 && again.stdout == "run \(runID): no new rows after \(date(18_262 + 219))\n", "\(again.stdout)")
-    #expect(try stored().count == 200)
+    #expect(try stored().count == 199)
+
+    // Only the new rows are scored, with the rows before them that their scores use: an old row
+    // later set to a value no score can use (as a whole rescoring shows) is not scored again.
+    try sql("UPDATE \(schema).m SET b = -1 WHERE ts = $1::date", [date(18_262 + 5)])
+    let wholly = try CLI.run(["score", "--run", runID, "--url", url, "--out", "wholly", "--quiet"], in: scratch.url)
+    #expect(wholly.status == 1 && wholly.stderr.contains("needs positive values"), "\(wholly.stderr)")
+    try ingest(scratch, "later.csv", [])
+    // --json says what was appended; --in-last 3 counts the flags of the last 3 rows only (the
+    // spike is on row 232, of 220–239).
+    let later = try CLI.run(
+      ["score", "--run", runID, "--url", url, "--new-rows", "--json", "--fail-on-anomalies", "--in-last", "3"], in: scratch.url)
+    #expect(later.status == 0, "\(later.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(later.stdout.utf8)) as? [String: Any]
+    #expect(json?["new_rows"] as? Int == 20 && json?["anomalies"] as? Int == 1, "\(later.stdout)")
+    #expect(json?["after"] as? String == date(18_262 + 219) && json?["up_to"] as? String == date(18_262 + 239))
+    #expect(try stored().count == 219)
+    let folder = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--out", "f"], in: scratch.url)
+    #expect(folder.status == 64 && folder.stderr.contains("writes no folder"), "\(folder.stderr)")
 
     try sql("DELETE FROM \(schema).m WHERE ts = $1::date", [date(18_262 + 5)])
     let changed = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(changed.status == 1 && changed.stderr.contains("history no longer matches"), "\(changed.stderr)")
-    #expect(try stored().count == 200)
+    #expect(try stored().count == 219)
     let usage = try CLI.run(["score", "--model", "m.seismo", "--new-rows"], in: scratch.url)
     #expect(usage.status == 64)
   }

@@ -451,3 +451,66 @@ import Testing
     }
   }
 }
+
+/// A stream resumed after rows scored before (`score --new-rows`, a watcher's start) scores only
+/// the rows after them, as the whole stream does: the context rows give the scores, the stored
+/// scores replay the adaptive threshold and an event open across the resume.
+@Suite struct ResumedStreamTests {
+  @Test func aResumedStreamScoresTheRestAsTheWholeStreamDoes() throws {
+    let scratch = try Scratch()
+    // Two spiked days ten apart (290, 300): one event (merge_gap 10) that alerts on its second
+    // flagged row (min_length 2), after the resume at row 295.
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [290, 300]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      detector: { plugin: rolling-zscore, window: 5 }
+      threshold: { plugin: likelihood, short_window: 1, long_window: 100, min_history: 50, tail_probability: 0.001 }
+      events: { merge_gap: 10, min_length: 2 }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "a", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let model = try ScoreCommand.modelFile(scratch.url.appendingPathComponent("m.seismo").path)
+    let config = try ScoreCommand.config(for: model, data: scratch.url.appendingPathComponent("data.csv").path)
+    let frame = try DetectionPipeline(registry: StandardPlugins.registry, config: config).source().load().frame
+    func stream() throws -> ScoreStream {
+      try ScoreStream(model, config: config, registry: StandardPlugins.registry, keepFlags: 0)
+    }
+    var whole = try stream()
+    try whole.append(frame, origin: "data.csv")
+    let all = try #require(try whole.scorePending())
+    let warmup = all.scores.firstRow
+    let alerted = Set(all.alerts.map { all.scores.row($0) })
+    let flagged = all.scores.values.indices.filter { all.scores.values[$0] > all.cutoffs[$0] }.map(all.scores.row)
+    try #require(flagged.contains(290) && flagged.contains(300) && alerted.contains(300), "\(flagged) \(alerted.sorted())")
+    #expect(Set(all.cutoffs).count > 1, "the likelihood cut-offs move")
+
+    let resumeAt = 295
+    var resumed = try stream()
+    let stored = (resumeAt - warmup)
+    resumed.resume(
+      after: frame.rows(0..<resumeAt), rows: resumeAt, scores: all.scores.values[..<stored],
+      cutoffs: all.cutoffs[..<stored])
+    try resumed.append(frame.rows(resumeAt..<frame.rowCount), origin: "data.csv")
+    let rest = try #require(try resumed.scorePending())
+    #expect(rest.frame.rowCount == frame.rowCount - resumeAt && rest.scores.firstRow == 0, "only the rows from 299 on")
+    #expect(rest.frame.timestamps == Array(frame.timestamps[resumeAt...]))
+    for (i, (score, cutoff)) in zip(rest.scores.values, rest.cutoffs).enumerated() {
+      let (wholeScore, wholeCutoff) = (all.scores.values[stored + i], all.cutoffs[stored + i])
+      #expect(abs(score - wholeScore) <= 1e-5 * (1 + abs(wholeScore)), "row \(resumeAt + i): \(score), whole \(wholeScore)")
+      #expect(cutoff == wholeCutoff || abs(cutoff - wholeCutoff) <= 1e-5 * (1 + abs(wholeCutoff)), "row \(resumeAt + i)")
+    }
+    #expect(
+      Set(rest.alerts.map { resumeAt + $0 }) == alerted.filter { $0 >= resumeAt },
+      "the event open across the resume alerts on row 300")
+
+    // Without the stored history the threshold starts over (no cut-off for min_history rows)
+    // and the event's first row is forgotten.
+    var fresh = try stream()
+    fresh.resume(after: frame.rows(0..<resumeAt), rows: resumeAt, scores: [], cutoffs: [])
+    try fresh.append(frame.rows(resumeAt..<frame.rowCount), origin: "data.csv")
+    let forgetful = try #require(try fresh.scorePending())
+    #expect(forgetful.cutoffs.prefix(50).allSatisfy { $0 == .infinity } && !forgetful.alerts.contains(300 - resumeAt))
+  }
+}

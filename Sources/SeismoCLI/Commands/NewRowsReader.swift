@@ -3,10 +3,12 @@ import PostgresSource
 import SeismoCore
 import SeismoPostgres
 
-/// How `seismo watch` reads each batch: the whole table once, then only the rows after the last
-/// it read, with the model's context rows and the threshold's state kept in a `ScoreStream`.
-/// A query source, or a model whose scores cannot be computed piece by piece, is read and scored
-/// whole at every batch instead.
+/// How `seismo watch` and `seismo score --new-rows` read and score a run's new rows: the whole
+/// table once, then only the rows after the last it read, with the model's context rows and the
+/// threshold's state kept in a `ScoreStream`. The first read scores only the rows from the run's
+/// last stored one on: the stream resumes from the stored scores. A query source, or a model
+/// whose scores cannot be computed piece by piece, is read and scored whole at every batch
+/// instead.
 struct NewRowsReader {
   /// One batch: what was appended to the run, and the scored rows it came from; nil when no
   /// row was new.
@@ -21,7 +23,8 @@ struct NewRowsReader {
   let table: PostgresSource?
   /// Why the source is read whole at every batch; nil when only new rows are read.
   let wholeBecause: String?
-  /// The model's stream since the last restart, and how far it has read the table.
+  /// The model's stream since the last restart (nil before the first batch), and how far it has
+  /// read the table.
   var stream: ScoreStream?
   var position: PostgresSource.ReadPosition
 
@@ -38,7 +41,7 @@ struct NewRowsReader {
       reason = "the source is not a PostgreSQL table"
     } else {
       do {
-        stream = try Self.stream(of: saved, config: config)
+        _ = try Self.stream(of: saved, config: config)  // built at the first batch
       } catch ScoreStream.Unstreamable.scores(let why) {
         reason = why
       }
@@ -57,7 +60,25 @@ struct NewRowsReader {
     try ScoreStream(saved, config: config, registry: StandardPlugins.registry, keepFlags: 0)
   }
 
-  /// Forgets what was read: the next batch reads the whole table again.
+  /// Appends `series` (the whole table) to a new `stream`, set to score only the rows from run
+  /// `runID`'s last stored one on: the rows before it are context, and the threshold's and events'
+  /// state is replayed from the stored scores. The last stored row is scored again, so that the
+  /// append checks it is still the row the run scored. A run without stored scores, or whose
+  /// scores do not fit `series`, has every row appended (the append then refuses a mismatch).
+  static func resume(_ stream: inout ScoreStream, series: LoadedFrame, run runID: String, on db: PGConnection) throws {
+    let frame = series.frame
+    guard let stored = try PostgresSink.storedScores(of: runID, on: db), stored.isContiguous,
+      stored.lastRow < frame.rowCount, stored.lastRow >= stream.warmupRows
+    else { return try stream.append(frame, origin: series.origin) }
+    let last = stored.lastRow
+    stream.resume(
+      after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
+      cutoffs: stored.cutoffs.dropLast())
+    try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
+  }
+
+  /// Forgets what was read: the next batch reads the whole table again and resumes after the
+  /// run's last stored row.
   mutating func restart() {
     stream = nil
     position = PostgresSource.ReadPosition(features: saved.features)
@@ -69,9 +90,15 @@ struct NewRowsReader {
       let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
       return Batch(appended: try PostgresSink.appendNewRows(result, to: runID, on: db), piece: result.scoredRows)
     }
-    var stream = try self.stream ?? Self.stream(of: saved, config: config)
     let loaded = try table.newRows(after: &position)
-    try stream.append(loaded.frame, origin: loaded.origin)
+    var stream: ScoreStream
+    if let kept = self.stream {
+      stream = kept
+      try stream.append(loaded.frame, origin: loaded.origin)
+    } else {
+      stream = try Self.stream(of: saved, config: config)
+      try Self.resume(&stream, series: loaded, run: runID, on: db)
+    }
     let piece = try stream.scorePending()
     self.stream = stream
     guard let piece else { return nil }

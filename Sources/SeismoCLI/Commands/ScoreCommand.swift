@@ -39,8 +39,11 @@ struct ScoreCommand: ParsableCommand {
 
       --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
-      data is read whole, so every new row has the history its window needs. No folder is written \
-      unless --out is given, and --fail-on-anomalies counts the new rows only.
+      data is read whole, but only the new rows are scored, with the rows of history their scores \
+      use; an adaptive threshold and the events rule carry on from the run's stored scores. (A \
+      query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
+      score the whole data instead.) It writes no folder; --json prints what it appended, and \
+      --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).
       """)
 
   @Option(help: "The saved model file.")
@@ -94,6 +97,10 @@ struct ScoreCommand: ParsableCommand {
     if newRows, store {
       throw ValidationError("--new-rows appends to the stored run and --store writes a new one: choose one")
     }
+    if newRows, out != nil {
+      throw ValidationError(
+        "--new-rows appends to the stored run and writes no folder; for a folder of the whole data, drop --new-rows")
+    }
     for override in overrides {
       let key = override.split(separator: "=", maxSplits: 1).first.map(String.init) ?? override
       guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.columns"].contains(key) else {
@@ -144,27 +151,14 @@ struct ScoreCommand: ParsableCommand {
         ? PostgresSink(parameters: Parameters(specs: PostgresSink.descriptor.parameters, values: ["url": .text(url ?? "")]))
         : nil
       try sink?.prepare()  // an unreachable database or missing schema fails before any scoring
-      let staged = try out.map(StagedFolder.init)
-      let result = try DetectionPipeline.score(
-        saved, config: Self.config(for: saved, data: data, url: url, overrides: overrides), registry: StandardPlugins.registry,
-        log: { if !quiet { Console.err($0) } })
+      let config = try Self.config(for: saved, data: data, url: url, overrides: overrides)
       if newRows, let runID {
-        let db = try SchemaMigrator.connection(url ?? "")
-        let appended = try PostgresSink.appendNewRows(result, to: runID, on: db)
-        anomalies = appended.anomalies
-        if let staged { try RunOutput.write(result, to: staged) }
-        if scripting.json {
-          scripting.printJSON(try RunSummary(result).jsonData())
-        } else if !quiet {
-          let since = appended.lastBefore.map { " after \(result.frame.formatTimestamp($0))" } ?? ""
-          Console.out(
-            appended.rows == 0
-              ? "run \(runID): no new rows\(since)"
-              : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
-          )
-        }
+        anomalies = try appendNewRows(saved, config: config, to: runID)
         return
       }
+      let staged = try out.map(StagedFolder.init)
+      let result = try DetectionPipeline.score(
+        saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if let sink {
@@ -179,6 +173,38 @@ struct ScoreCommand: ParsableCommand {
       anomalies = scripting.counted(result)
     }
     try scripting.finish(anomalies: anomalies)
+  }
+
+  /// `--new-rows`: appends the scores of the data's rows after run `runID`'s last scored row to
+  /// the run, and says what it appended.
+  /// - Returns: the anomalies that count for `--fail-on-anomalies`.
+  func appendNewRows(_ saved: SavedModel, config: RunConfig, to runID: String) throws -> Int {
+    let db = try SchemaMigrator.connection(url ?? "")
+    var reader = try NewRowsReader(saved, config: config)
+    guard let batch = try reader.scoreNewRows(to: runID, on: db) else {
+      throw SeismoError.invalidInput("the data has no row to score after the model's warm-up")
+    }
+    let (appended, piece) = (batch.appended, batch.piece)
+    let frame = piece.frame
+    let format = { (t: Timestamp?) in t.map(frame.formatTimestamp) }
+    // The appended rows are the piece's last `appended.rows` scores; --in-last N keeps the last N.
+    let scores = piece.scores.values
+    let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
+    if scripting.json {
+      let summary: [String: Any] = [
+        "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies,
+        "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
+      ]
+      scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))
+    } else if !quiet {
+      let since = format(appended.lastBefore).map { " after \($0)" } ?? ""
+      Console.out(
+        appended.rows == 0
+          ? "run \(runID): no new rows\(since)"
+          : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
+      )
+    }
+    return counted.filter { scores[$0] > piece.cutoffs[$0] }.count
   }
 
   /// `--stream`: scores `saved`'s data a piece at a time into the output folder.

@@ -31,7 +31,8 @@ public struct FlagLog {
   public mutating func add(_ flag: RunSummary.Flag, at index: Int, clearsMargin: Bool) -> Bool {
     let closed = tracker.closed.count
     let alerts = tracker.flag(index, clearsMargin: clearsMargin)
-    if tracker.current?.start == index {  // a new event: the open one was kept or dropped
+    // A new event (the open one was kept or dropped), or one that began before a resume.
+    if tracker.current?.start == index || open == nil {
       listOpen(ifClosedSince: closed)
       open = RunSummary.Event(
         start: flag.timestamp, end: flag.timestamp, alert: flag.timestamp, flaggedRows: 0, peakScore: flag.score,
@@ -51,6 +52,14 @@ public struct FlagLog {
     if flag.part == "test" { testCount += 1 }
     kept.add(flag, at: index)
     return alerts
+  }
+
+  /// Feeds flagged row `index` of a series scored before the log began (a resumed stream), for
+  /// the events' state only: it is neither listed nor counted, and an event it leaves open is
+  /// listed from the first row added after it.
+  public mutating func replay(at index: Int, clearsMargin: Bool) {
+    tracker.flag(index, clearsMargin: clearsMargin)
+    open = nil
   }
 
   /// The listed flags and events, in time order (the open event closed).

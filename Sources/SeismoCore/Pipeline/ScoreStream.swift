@@ -48,6 +48,30 @@ public struct ScoreStream {
     log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
   }
 
+  /// Rows of context each piece's first score uses (`Detector.historyRows`).
+  public var historyRows: Int { history }
+  /// Rows before the first score of a series (`Detector.warmupRows`).
+  public var warmupRows: Int { detector.warmupRows }
+
+  /// Resumes scoring a series whose first `rows` rows were scored before (a stored run), so that
+  /// only the rows after them are scored: `context` holds the series' rows just before row
+  /// `rows` (the last `historyRows` of them are kept), and `scores` and `cutoffs` what every
+  /// scored row before got, in order. The threshold rule's and the event rule's state are
+  /// replayed from them; the replayed rows are neither listed nor counted. Call it before any
+  /// `append`; the next row appended is series row `rows`.
+  public mutating func resume(after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>) {
+    let kept = min(history, context.rowCount)
+    pending = context.rows((context.rowCount - kept)..<context.rowCount)
+    contextRows = kept
+    self.rows = rows
+    _ = self.cutoffs.cutoffs(for: scores)
+    for (i, (score, cutoff)) in zip(scores, cutoffs).enumerated() where score > cutoff {
+      log.replay(at: i, clearsMargin: log.rule.clears(score, cutoff))
+    }
+    scoredRows = scores.count
+    timeOfDay = context.hasTimeOfDay
+  }
+
   var unscoredRows: Int { (pending?.rowCount ?? 0) - contextRows }
   /// Whether the waiting rows can be scored before the end: the first piece must outgrow the
   /// detector's warm-up (at the end, the detector itself says when the data is too short).
