@@ -16,7 +16,8 @@ extension CSVSource: StreamingSource {
 
   private func stream(rows: Int, escaping body: @escaping (LoadedFrame) throws -> Void) throws {
     try checkFile()
-    let collector = ColumnCollector(path: path, request: request, timeParser: timeParser, delimiter: delimiter)
+    let collector = ColumnCollector(
+      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal)
     var waiting = Piece()  // rows read but not yet handed on
     var carried: [Float] = []  // each column's last value, for ffill
     var previous: (time: Timestamp, line: Int32)?

@@ -19,6 +19,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     "time_format", default: "iso",
     help: "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970)")
   static let delimiter = Parameter<String>("delimiter", default: ",", help: "field separator, one character (use \\t for tab)")
+  static let decimal = Parameter<DecimalMark>(
+    "decimal", default: .point,
+    help:
+      "decimal mark: point (1234.5) or comma (1234,5 or 1.234,5 as European exports write them; points then only group thousands)"
+  )
 
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from a CSV file with a header row (libcsv)",
@@ -30,6 +35,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       GapPolicy.parameter.spec,
       DuplicatePolicy.parameter.spec,
       Self.delimiter.spec,
+      Self.decimal.spec,
     ])
 
   public let path: String
@@ -38,6 +44,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let gaps: GapPolicy
   let duplicates: DuplicatePolicy
   let delimiter: UInt8
+  let decimal: DecimalMark
 
   /// The byte a `delimiter` setting names: one ASCII character other than a quote or a line
   /// break, or `\t` for a tab; nil otherwise.
@@ -74,20 +81,22 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
     delimiter = byte
+    decimal = parameters[Self.decimal]
   }
 
   /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the
   /// plugin's defaults except for what is given here.
   public init(
     path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
-    gaps: GapPolicy = .ffill
+    decimal: DecimalMark = .point, gaps: GapPolicy = .ffill
   ) throws {
     try self.init(
       parameters: Parameters(
         specs: Self.descriptor.parameters,
         values: [
           "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
-          "time_format": .text(timeFormat), "delimiter": .text(delimiter), "gaps": .text(gaps.rawValue),
+          "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
+          "gaps": .text(gaps.rawValue),
         ]))
   }
 
@@ -108,7 +117,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
   public func readTable() throws -> CSVTable {
     try checkFile()
-    let collector = ColumnCollector(path: path, request: request, timeParser: timeParser, delimiter: delimiter)
+    let collector = ColumnCollector(
+      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal)
     try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {

@@ -18,6 +18,7 @@ final class ColumnCollector: CSVRecordHandler {
   let timeParser: TimestampParser
   /// The field separator the file is read with, for the hint when the header is one column.
   let delimiter: UInt8
+  let decimal: DecimalMark
 
   private(set) var failure: SeismoError?
   private(set) var header: [String] = []
@@ -41,11 +42,12 @@ final class ColumnCollector: CSVRecordHandler {
   private var rowTime: Timestamp = 0
   private var inHeader = true
 
-  init(path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8) {
+  init(path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark) {
     self.path = path
     self.request = request
     self.timeParser = timeParser
     self.delimiter = delimiter
+    self.decimal = decimal
   }
 
   /// The most columns a header may have: far more than any market table, few enough that a
@@ -152,6 +154,21 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   private func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Float {
+    guard decimal == .comma else { return parsePointNumber(bytes, field: field, written: bytes) }
+    guard let pointed = DecimalMark.pointed(String(decoding: bytes, as: UTF8.self)) else {
+      fail(field, "'\(text(bytes))' is not a number with a decimal comma (1234,5 or 1.234,5)")
+      return .nan
+    }
+    return (Array(pointed.utf8) + [0]).withUnsafeBufferPointer {
+      parsePointNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
+    }
+  }
+
+  /// `bytes` read as a number with a decimal point, followed in memory by a byte that ends it
+  /// (as `strtof` needs); errors quote the cell as `written`.
+  private func parsePointNumber(
+    _ bytes: UnsafeBufferPointer<UInt8>, field: Int, written: UnsafeBufferPointer<UInt8>
+  ) -> Float {
     guard let start = bytes.baseAddress else { return .nan }
     var first = 0
     while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
@@ -159,7 +176,7 @@ final class ColumnCollector: CSVRecordHandler {
     // strtof also reads hexadecimal floats (0x1p3); a market file never means one.
     let digits = bytes[first] == 0x2B || bytes[first] == 0x2D ? first + 1 : first  // after + or -
     if digits + 1 < bytes.count, bytes[digits] == 0x30, bytes[digits + 1] | 0x20 == 0x78 {  // 0x or 0X
-      fail(field, "'\(text(bytes))' is not a decimal number")
+      fail(field, "'\(text(written))' is not a decimal number")
       return .nan
     }
     var end: UnsafeMutablePointer<CChar>?
@@ -168,11 +185,15 @@ final class ColumnCollector: CSVRecordHandler {
     var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
     while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
     guard stop == bytes.count, stop > first else {
-      fail(field, "'\(text(bytes))' is not a number\(Self.decimalCommaHint(String(decoding: bytes, as: UTF8.self)))")
+      fail(
+        field,
+        "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(String(decoding: bytes, as: UTF8.self)) : "")"
+      )
       return .nan
     }
     guard value.isFinite else {
-      fail(field, "'\(text(bytes))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap)")
+      fail(
+        field, "'\(text(written))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap)")
       return .nan
     }
     return value
@@ -198,7 +219,7 @@ final class ColumnCollector: CSVRecordHandler {
       Float(whole.replacingOccurrences(of: ".", with: "")) != nil
     else { return "" }
     let pointed = whole.replacingOccurrences(of: ".", with: "") + "." + fraction
-    return " (a decimal comma? numbers are read with a point: \(pointed))"
+    return " (a decimal comma? set decimal: comma, or write \(pointed))"
   }
 
   /// Separators a market file may use besides the one it is read with.

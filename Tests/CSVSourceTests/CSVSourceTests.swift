@@ -120,10 +120,27 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
   @Test func aDecimalCommaIsHinted() {
     #expect(
       loadError("date;vix\n2020-01-01;1,5\n", ["delimiter": .text(";")])
-        == "t.csv:2 (column 2 'vix'): '1,5' is not a number (a decimal comma? numbers are read with a point: 1.5)")
-    #expect(loadError("date;vix\n2020-01-01;-1.234,5\n", ["delimiter": .text(";")]).hasSuffix("with a point: -1234.5)"))
+        == "t.csv:2 (column 2 'vix'): '1,5' is not a number (a decimal comma? set decimal: comma, or write 1.5)")
+    #expect(loadError("date;vix\n2020-01-01;-1.234,5\n", ["delimiter": .text(";")]).hasSuffix("or write -1234.5)"))
     #expect(loadError("date;vix\n2020-01-01;abc,5\n", ["delimiter": .text(";")]).hasSuffix("is not a number"))
     #expect(loadError("date;vix\n2020-01-01;1,5,6\n", ["delimiter": .text(";")]).hasSuffix("is not a number"))
+  }
+
+  /// `decimal: comma` reads European exports: a decimal comma, points between thousands only.
+  @Test func aDecimalCommaIsReadWhenAsked() throws {
+    let comma: [String: ParameterValue] = ["delimiter": .text(";"), "decimal": .text("comma")]
+    let text = "date;vix;gold\n2020-01-01;1,5;1.234,25\n2020-01-02; -12,75 ;2.001.000\n2020-01-03;7;-0,5e1\n"
+    #expect(try load(text, comma).frame.values == [1.5, 1234.25, -12.75, 2_001_000, 7, -5])
+    // Quoted, a decimal comma also reads in a file separated by commas.
+    #expect(try load("date,vix\n2020-01-01,\"1,5\"\n", ["decimal": .text("comma")]).frame.values == [1.5])
+    // A point that does not group thousands is refused, never read as 15 or 1.5.
+    for (cell, shown) in [("1.5", "1.5"), ("1,2,3", "1,2,3"), ("12.34,5", "12.34,5"), ("1234.567", "1234.567")] {
+      #expect(
+        loadError("date;vix\n2020-01-01;\(cell)\n", comma)
+          == "t.csv:2 (column 2 'vix'): '\(shown)' is not a number with a decimal comma (1234,5 or 1.234,5)")
+    }
+    #expect(loadError("date;vix\n2020-01-01;1,x\n", comma) == "t.csv:2 (column 2 'vix'): '1,x' is not a number")
+    #expect(loadError("date;vix\n2020-01-01;0x1,5\n", comma).hasSuffix("'0x1,5' is not a decimal number"))
   }
 
   @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {

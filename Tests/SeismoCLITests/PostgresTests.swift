@@ -237,10 +237,12 @@ struct PostgresTests {
       try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
   }
 
-  /// `ingest --delimiter` and `--time-format`: a European export, separated by ';' with day-first dates.
+  /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'
+  /// with day-first dates and decimal commas.
   @Test func ingestReadsOtherSeparatorsAndDateFormats() throws {
     let scratch = try Scratch()
     try scratch.write("eu.csv", "date;a\n02/01/2020;1.5\n03/01/2020;2.5\n")
+    try scratch.write("comma.csv", "date;a\n02/01/2020;1.234,5\n03/01/2020;2,5\n")
     let plain = try CLI.run(["ingest", "eu.csv", "--url", url, "--schema", schema, "--table", "t", "--create"], in: scratch.url)
     #expect(plain.status == 1 && plain.stderr.contains("set the delimiter to ';'"), "\(plain.stderr)")
     let iso = try CLI.run(
@@ -249,6 +251,15 @@ struct PostgresTests {
     try ingest(scratch, "eu.csv", ["--create", "--delimiter", ";", "--time-format", "%d/%m/%Y"])
     #expect(
       try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
+    let options = ["--delimiter", ";", "--time-format", "%d/%m/%Y", "--mode", "replace"]
+    let points = try CLI.run(
+      ["ingest", "comma.csv", "--url", url, "--schema", schema, "--table", "m"] + options, in: scratch.url)
+    #expect(points.status == 1 && points.stderr.contains("set decimal: comma"), "\(points.stderr)")
+    try ingest(scratch, "comma.csv", options + ["--decimal", "comma"])
+    #expect(
+      try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [
+        ["2020-01-02", "1234.5"], ["2020-01-03", "2.5"],
+      ])
   }
 
   /// `db watch` attaches the trigger that announces new rows; `--off` removes it, and either

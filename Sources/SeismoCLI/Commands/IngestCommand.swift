@@ -5,6 +5,7 @@ import SeismoCore
 import SeismoPostgres
 
 extension GapPolicy: ExpressibleByArgument {}
+extension DecimalMark: ExpressibleByArgument {}
 
 /// How `ingest` treats rows the table already has.
 enum IngestMode: String, ExpressibleByArgument, CaseIterable {
@@ -27,7 +28,7 @@ struct IngestCommand: ParsableCommand {
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
       table if they are missing; a daily series gets a `date` column, so it reads back as the same \
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
-      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, gaps \
+      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma, gaps \
       forward-filled unless --gaps says otherwise; --gaps keep stores empty cells as NULL, for the \
       postgres source's own gap policy when the table is read); rows the gap policy dropped and \
       cells it filled or kept are counted in the output. --mode says what \
@@ -69,6 +70,9 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Field separator of the CSV, one character (\\t for tab).")
   var delimiter = ","
 
+  @Option(help: "Decimal mark of the CSV's numbers: point (1234.5) or comma (1234,5 or 1.234,5).")
+  var decimal = DecimalMark.point
+
   @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
@@ -90,7 +94,8 @@ struct IngestCommand: ParsableCommand {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
       let csv = try CSVSource(
-        path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, gaps: gaps
+        path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
+        gaps: gaps
       ).readTable()
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
