@@ -1,8 +1,7 @@
 import SeismoCore
 
 extension CSVSource {
-  /// The feature columns `load` would read: the `columns` listed, or every header column but the
-  /// time column, from the header alone.
+  /// The feature columns `load` would read (`ColumnRequest.features`), from the header alone.
   public func indicatorNames() throws -> [String]? {
     guard request.columns.isEmpty else { return request.columns }
     try checkFile()
@@ -10,8 +9,7 @@ extension CSVSource {
     do {
       try CSVRecordReader(path: path, delimiter: delimiter).read(into: header)
     } catch is HeaderReader.Done {}
-    let timeName = request.timeColumn(in: header.names)
-    return header.names.filter { $0 != timeName }
+    return request.features(in: header.names)
   }
 }
 

@@ -11,7 +11,7 @@ import SeismoCore
 public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let path = Parameter<String>("path", default: nil, isPath: true, help: "the CSV file")
   public static let columns = Parameter<[String]>(
-    "columns", default: [], help: "feature columns by header name; empty: every column but the time column")
+    "columns", default: [], help: "feature columns by header name; empty: every named column but the time column")
   static let timeColumn = Parameter<String>(
     "time_column", default: "auto", help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"
   )

@@ -11,6 +11,9 @@ final class ColumnCollector: CSVRecordHandler {
     case skip
     case time
     case feature(Int)
+    /// A column without a name in the header, not read: it must stay empty (an export's trailing
+    /// separator), since a value there would be lost.
+    case unnamed
   }
 
   let path: String
@@ -65,16 +68,30 @@ final class ColumnCollector: CSVRecordHandler {
       return
     }
     guard index < roles.count else { return }  // too many fields: reported at the record's end
+    let empty = bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    if !empty { recordHasContent = true }
     switch roles[index] {
     case .skip:
       break
     case .time:
+      // An empty time cell may belong to a row of empty cells, which is skipped: decided at its end.
+      if empty {
+        emptyTimeField = index
+        return
+      }
       guard let t = timeParser.parse(bytes) else {
         return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)")
       }
       rowTime = t
     case .feature(let k):
       rowValues[k] = parseNumber(bytes, field: index)
+    case .unnamed:
+      if !empty {
+        fail(
+          index,
+          "'\(text(bytes))' is in a column without a name in the header, which is not read; name the column, or remove the value"
+        )
+      }
     }
   }
 
@@ -85,12 +102,18 @@ final class ColumnCollector: CSVRecordHandler {
       resolveHeader()
       return
     }
+    defer { (recordHasContent, emptyTimeField) = (false, nil) }
+    guard recordHasContent else {  // a row of empty cells (`,,`), as spreadsheets export: skipped
+      for k in rowValues.indices { rowValues[k] = .nan }
+      return
+    }
     guard fieldCount == header.count else {
       failure = .data(
         source: path, line: line, column: nil,
         message: "\(fieldCount) field\(fieldCount == 1 ? "" : "s"), but the header has \(header.count)")
       return
     }
+    if let field = emptyTimeField { return fail(field, "the time cell is empty; every row needs its time") }
     values.append(contentsOf: rowValues)
     timestamps.append(hasTimeColumn ? rowTime : Timestamp(rowsHandedOn + timestamps.count))
     lines.append(Int32(truncatingIfNeeded: line))
@@ -113,6 +136,10 @@ final class ColumnCollector: CSVRecordHandler {
 
   /// Line where the record being read started.
   private var currentLine = 1
+  /// Whether a cell of the record being read holds anything but blanks.
+  private var recordHasContent = false
+  /// The record's time cell, when it is empty.
+  private var emptyTimeField: Int?
 
   private func resolveHeader() {
     let timeName = request.timeColumn(in: header)
@@ -127,9 +154,9 @@ final class ColumnCollector: CSVRecordHandler {
         "time_format '\(format)' is set but no column is read as time (time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", "))); name it with time_column"
       )
     }
-    let wanted = request.columns.isEmpty ? header.filter { $0 != timeName } : request.columns
+    let wanted = request.features(in: header)
     if wanted.isEmpty { return failHeader("no feature columns besides the time column '\(timeName ?? "")'") }
-    roles = Array(repeating: .skip, count: header.count)
+    roles = header.map { request.columns.isEmpty && $0.isEmpty ? .unnamed : .skip }
     if let timeName, let t = header.firstIndex(of: timeName) { roles[t] = .time }
     // Positions by name, built once: looking each wanted name up in the header would take time
     // quadratic in the number of columns.

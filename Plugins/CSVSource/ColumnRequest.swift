@@ -3,13 +3,21 @@ struct ColumnRequest {
   /// `"auto"`: a column named date, timestamp, time or datetime (any case) if there is one;
   /// `""` or `"none"`: no time column (rows are numbered); otherwise the exact header name.
   var time: String
-  /// Feature columns by exact header name; empty means every column but the time column.
+  /// Feature columns by exact header name; empty means every named column but the time column.
   var columns: [String]
 
   static let automaticTimeNames = ["date", "timestamp", "time", "datetime"]
 
   /// True when the rows are numbered whatever the header holds (`time: none`).
   var numbersRows: Bool { time == "" || time == "none" }
+
+  /// The feature columns to read from `header`: the ones listed, or every column with a name but
+  /// the time column (an export's trailing separator adds a column without one).
+  func features(in header: [String]) -> [String] {
+    guard columns.isEmpty else { return columns }
+    let time = timeColumn(in: header)
+    return header.filter { !$0.isEmpty && $0 != time }
+  }
 
   /// The header name of the time column, or nil for none.
   func timeColumn(in header: [String]) -> String? {

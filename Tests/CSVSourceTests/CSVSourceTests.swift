@@ -126,6 +126,28 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("date;vix\n2020-01-01;1,5,6\n", ["delimiter": .text(";")]).hasSuffix("is not a number"))
   }
 
+  /// What spreadsheets export around the data: a trailing separator on every line (a column
+  /// without a name) and rows of empty cells at the end are not data.
+  @Test func spreadsheetLeftoversAreNotData() throws {
+    let trailing = "date,a,b,\n2020-01-01,1,2,\n2020-01-02,3,4, \n"
+    let loaded = try load(trailing)
+    #expect(loaded.frame.featureNames == ["a", "b"] && loaded.frame.values == [1, 2, 3, 4])
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-trail-\(UUID().uuidString).csv").path
+    try Data(trailing.utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(try CSVSource(path: path).indicatorNames() == ["a", "b"], "--each runs the named columns")
+    #expect(
+      loadError("date,a,b,\n2020-01-01,1,2,\n2020-01-02,3,4,5\n")
+        == "t.csv:3 (column 4 ''): '5' is in a column without a name in the header, which is not read; name the column, or remove the value"
+    )
+    #expect(try load("date,a,b,\n2020-01-01,1,2,9\n", ["columns": .textList(["a"])]).frame.values == [1], "listed columns")
+    let blankRows = try load("date,a,b\n2020-01-01,1,2\n,,\n2020-01-02,3,4\n , ,\n,,,,\n")
+    #expect(blankRows.frame.values == [1, 2, 3, 4] && blankRows.rowsRead == 2)
+    #expect(
+      loadError("date,a,b\n2020-01-01,1,2\n,3,4\n")
+        == "t.csv:3 (column 1 'date'): the time cell is empty; every row needs its time")
+  }
+
   /// `decimal: comma` reads European exports: a decimal comma, points between thousands only.
   @Test func aDecimalCommaIsReadWhenAsked() throws {
     let comma: [String: ParameterValue] = ["delimiter": .text(";"), "decimal": .text("comma")]
