@@ -24,6 +24,9 @@ import Testing
       let help = try CLI.run(["help"] + command, in: Self.root)
       #expect(help.status == 0, "help \(command): \(help.stderr)")
       commands += Self.subcommands(of: help.stdout).filter { $0 != "help" }.map { command + [$0] }
+      // Value names read as words: none split out of a camel-case property (`<run-i-ds>`).
+      let usage = help.stdout.split(separator: "\n").filter { $0.hasPrefix("USAGE:") }
+      #expect(!usage.contains { $0.contains(/<[^>]*-[a-z]-[^>]*>/) }, "help \(command): \(usage)")
       for path in help.stdout.split(whereSeparator: \.isWhitespace) where path.hasPrefix("examples/") {
         let file = String(path).trimmingCharacters(in: CharacterSet(charactersIn: ".,;:)`'\""))
         #expect(

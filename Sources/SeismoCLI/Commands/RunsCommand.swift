@@ -74,7 +74,7 @@ struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Delete runs by id, or every run older than an age, with everything stored with them.")
 
-    @Argument(help: "Run ids to delete.")
+    @Argument(help: ArgumentHelp("Run ids to delete.", valueName: "run-id"))
     var runIDs: [String] = []
 
     @Option(
