@@ -9,6 +9,16 @@ import Testing
     #expect(CivilTime.days(year: 1969, month: 12, day: 31) == -1)
     #expect(CivilTime.format(18_337 * 86_400, withTime: false) == "2020-03-16")
     #expect(CivilTime.format(18_337 * 86_400 + 3_723, withTime: true) == "2020-03-16 01:02:03")
+    // Padded on the left to 4 year digits and 2 of the rest; a longer year keeps its digits.
+    #expect(
+      CivilTime.format(Int64(CivilTime.days(year: 7, month: 1, day: 9)) * 86_400 + 59, withTime: true) == "0007-01-09 00:00:59")
+    #expect(
+      CivilTime.format(Int64(CivilTime.days(year: 12_345, month: 12, day: 31)) * 86_400 + 86_399, withTime: true)
+        == "12345-12-31 23:59:59")
+    #expect(CivilTime.format(-1, withTime: true) == "1969-12-31 23:59:59")
+    var bytes = Array("x,".utf8)
+    CivilTime.append(18_337 * 86_400, withTime: false, to: &bytes)
+    #expect(String(decoding: bytes, as: UTF8.self) == "x,2020-03-16", "appends after what is there")
   }
 
   @Test func roundTripsEveryDayOverTwoCenturies() {

@@ -72,6 +72,12 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     #expect(counts.allSatisfy { $0 <= 4 * 880 }, "at most four points per pixel column: \(counts)")
     #expect(occurrences("class=\"flag\"", in: html) == 3 * 3)
     #expect(html.utf8.count < 1_000_000)
+    // Flags within 2 pixels of each other are one circle: 2,000 flagged rows in a row, about 18
+    // pixel columns wide, are drawn with few circles, still one per 2-pixel square they cover.
+    var crowded = try data(rows: 100_000, spikes: [])
+    crowded.flags = crowded.scores.indices.map { (40_000..<42_000).contains($0 + crowded.firstScoreRow) }
+    let circles = occurrences("class=\"flag\"", in: HTMLReport.render(crowded))
+    #expect((3 * 9...3 * 100).contains(circles), "\(circles) circles for 3 × 2,000 flags")
   }
 
   @Test func ticksAreRound() {

@@ -131,4 +131,12 @@ public struct Frame: Sendable, Equatable {
     case .calendar: return CivilTime.format(t, withTime: withTime ?? (t % 86_400 != 0))
     }
   }
+
+  /// `format`'s UTF-8 bytes appended to `bytes`.
+  static func append(_ t: Timestamp, _ kind: TimeKind, withTime: Bool, to bytes: inout [UInt8]) {
+    switch kind {
+    case .index: bytes += String(t).utf8
+    case .calendar: CivilTime.append(t, withTime: withTime, to: &bytes)
+    }
+  }
 }

@@ -44,6 +44,14 @@ public enum CivilTime {
 
   /// `YYYY-MM-DD` when `withTime` is false, else `YYYY-MM-DD HH:MM:SS`.
   public static func format(_ t: Timestamp, withTime: Bool) -> String {
+    var bytes: [UInt8] = []
+    append(t, withTime: withTime, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Appends `format(t, withTime:)`'s UTF-8 bytes to `bytes`, without building a string (a
+  /// scores.csv of millions of rows writes one per row).
+  public static func append(_ t: Timestamp, withTime: Bool, to bytes: inout [UInt8]) {
     let secondsPerDay: Int64 = 86_400
     var days = t / secondsPerDay
     var rest = t % secondsPerDay
@@ -52,16 +60,42 @@ public enum CivilTime {
       rest += secondsPerDay
     }
     let (y, m, d) = date(days: Int(days))
-    var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+    pad(y, 4, &bytes)
+    bytes.append(UInt8(ascii: "-"))
+    pad(m, 2, &bytes)
+    bytes.append(UInt8(ascii: "-"))
+    pad(d, 2, &bytes)
     if withTime {
       let r = Int(rest)
-      text += " " + pad(r / 3600, 2) + ":" + pad(r / 60 % 60, 2) + ":" + pad(r % 60, 2)
+      bytes.append(UInt8(ascii: " "))
+      pad(r / 3600, 2, &bytes)
+      bytes.append(UInt8(ascii: ":"))
+      pad(r / 60 % 60, 2, &bytes)
+      bytes.append(UInt8(ascii: ":"))
+      pad(r % 60, 2, &bytes)
     }
-    return text
   }
 
-  private static func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+  /// `value`'s decimal digits, zero-padded on the left to `width` characters.
+  private static func pad(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+    guard value >= 0 else {  // a year before 1 BC: as String pads it
+      let digits = String(value)
+      bytes += repeatElement(UInt8(ascii: "0"), count: max(0, width - digits.utf8.count)) + Array(digits.utf8)
+      return
+    }
+    var count = 1
+    var scan = value
+    while scan >= 10 {
+      scan /= 10
+      count += 1
+    }
+    bytes += repeatElement(UInt8(ascii: "0"), count: max(0, width - count))
+    let first = bytes.count
+    bytes += repeatElement(UInt8(ascii: "0"), count: count)
+    var rest = value
+    for i in stride(from: first + count - 1, through: first, by: -1) {
+      bytes[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+      rest /= 10
+    }
   }
 }

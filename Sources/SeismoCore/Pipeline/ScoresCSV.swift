@@ -51,7 +51,7 @@ public struct ScoresCSV {
     let comma = UInt8(ascii: ",")
     timeOfDay = timeOfDay || frame.hasTimeOfDay
     for row in 0..<frame.rowCount {
-      add(Frame.format(frame.timestamps[row], frame.timeKind, withTime: timeOfDay))
+      Frame.append(frame.timestamps[row], frame.timeKind, withTime: timeOfDay, to: &bytes)
       add(row < piece.trainRows ? ",train," : ",test,")
       let i = scores.index(ofRow: row)
       if let i {
