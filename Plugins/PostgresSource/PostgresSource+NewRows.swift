@@ -41,7 +41,7 @@ extension PostgresSource {
           let counted = try countRows(db, catalogue, before: next, features: position.features)
           guard counted == position.tableRows else {
             throw SeismoError.invalidInput(
-              "\(origin): \(counted) rows up to \(CivilTime.format(next - 1, withTime: true)) now, but \(position.tableRows) when they were read: rows were inserted or deleted among those already scored; run detect again"
+              "\(origin): \(counted) rows up to \(CivilTime.format(next - 1)) now, but \(position.tableRows) when they were read: rows were inserted or deleted among those already scored; run detect again"
             )
           }
         }

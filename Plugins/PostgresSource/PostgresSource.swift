@@ -226,7 +226,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       throw SeismoError.data(
         source: origin, line: nil, column: "'\(names[bad % names.count])'",
         message:
-          "NaN or infinity at \(CivilTime.format(timestamps[bad / names.count], withTime: true)) is not a number Seismo can use; store a missing value as NULL"
+          "NaN or infinity at \(CivilTime.format(timestamps[bad / names.count])) is not a number Seismo can use; store a missing value as NULL"
       )
     }
     let sorted = timestamps
@@ -236,7 +236,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       .data(
         source: origin, line: nil, column: nil,
         message:
-          "two rows at \(CivilTime.format(sorted[r], withTime: true)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
+          "two rows at \(CivilTime.format(sorted[r])) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
       )
     }
     let times = timestamps
@@ -331,7 +331,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         throw SeismoError.data(
           source: origin, line: nil, column: "'\(s)'",
           message:
-            "two rows at \(CivilTime.format(t, withTime: true)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
+            "two rows at \(CivilTime.format(t)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
         )
       case .first: break
       case .last: values[k] = v

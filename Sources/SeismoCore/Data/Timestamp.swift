@@ -42,6 +42,9 @@ public enum CivilTime {
     }
   }
 
+  /// `t` alone, as a message names it: `YYYY-MM-DD` at midnight, else `YYYY-MM-DD HH:MM:SS`.
+  public static func format(_ t: Timestamp) -> String { format(t, withTime: t % 86_400 != 0) }
+
   /// `YYYY-MM-DD` when `withTime` is false, else `YYYY-MM-DD HH:MM:SS`.
   public static func format(_ t: Timestamp, withTime: Bool) -> String {
     var bytes: [UInt8] = []
