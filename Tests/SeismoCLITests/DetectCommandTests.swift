@@ -144,6 +144,18 @@ import Testing
     let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("anomalies: 3 (2 in the test part)"))
+    // The test part's anomalies are listed first, then the training part's (in sample).
+    let listed = result.stdout.split(separator: "\n")
+    let headings = listed.filter { $0.hasPrefix("top anomalies") }
+    #expect(
+      headings == [
+        "top anomalies of the test part, by score:", "top anomalies of the training part (in sample), by score:",
+      ], "\(result.stdout)")
+    if let first = listed.firstIndex(of: headings.first ?? ""), let second = listed.firstIndex(of: headings.last ?? "") {
+      let days = { (range: Range<Int>) in Set(listed[range].map { $0.split(separator: " ").first.map(String.init) ?? "" }) }
+      #expect(days((first + 1)..<second) == [date(18_262 + 250), date(18_262 + 320)])
+      #expect(days((second + 1)..<(second + 2)) == [date(18_262 + 100)])
+    }
 
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("out/summary.json").utf8)) as! [String: Any]
     #expect(summary["features"] as? [String] == ["a", "b"])

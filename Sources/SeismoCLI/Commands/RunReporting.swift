@@ -3,7 +3,9 @@ import SeismoCore
 
 /// The human summary printed at the end of a detection run.
 enum RunReporting {
-  /// Lines describing `run`, written to `directory`.
+  /// Lines describing `run`, written to `directory`: the `top` highest-scoring anomalies of the
+  /// test part first (out of sample, what an analyst acts on), then those of the training part
+  /// (in sample), half as many when the test part has some.
   static func lines(for run: RunResult, directory: String, top: Int = 10) -> [String] {
     let frame = run.frame
     let anomalies = run.anomalies
@@ -13,12 +15,15 @@ enum RunReporting {
       "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) events",
       "anomalies: \(anomalies.count) (\(testCount) in the test part)",
     ]
-    if !anomalies.isEmpty {
-      lines.append("top anomalies by score:")
-      for a in anomalies.sorted(by: { $0.score > $1.score }).prefix(top) {
-        lines.append(
-          "  \(frame.formatTimestamp(a.timestamp))  score \(format(a.score))  top feature \(a.topFeature)\(a.isTraining ? "  (train)" : "")"
-        )
+    let test = anomalies.filter { !$0.isTraining }.sorted { $0.score > $1.score }
+    let training = anomalies.filter(\.isTraining).sorted { $0.score > $1.score }
+    for (heading, part, count) in [
+      ("top anomalies of the test part, by score:", test, top),
+      ("top anomalies of the training part (in sample), by score:", training, test.isEmpty ? top : top / 2),
+    ] where !part.isEmpty {
+      lines.append(heading)
+      for a in part.prefix(count) {
+        lines.append("  \(frame.formatTimestamp(a.timestamp))  score \(format(a.score))  top feature \(a.topFeature)")
       }
     }
     if let importance = run.importance {
