@@ -90,15 +90,21 @@ public enum HTMLReport {
 
   static func table(_ data: ReportData, flagged: [Int]) -> String {
     let frame = data.frame
-    let top = flagged.sorted { data.scores[$0] > data.scores[$1] }.prefix(maxTableRows)
+    // The test part's flags first (out of sample, what an analyst acts on), each part by score.
+    let isTest = { (i: Int) in data.scoreRow(i) >= data.trainRows }
+    let top = flagged.sorted {
+      isTest($0) != isTest($1) ? isTest($0) : data.scores[$0] > data.scores[$1]
+    }.prefix(maxTableRows)
     guard !top.isEmpty else { return "<h2>Top anomalies</h2>\n<p>No row scored above the threshold.</p>\n" }
     let columns = frame.featureNames.prefix(maxFeaturePanels)
     var html =
-      "<h2>Top anomalies</h2>\n<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>score</th><th>top feature</th>"
+      "<h2>Top anomalies</h2>\n<p class=\"hint\">The test part's first, then the training part's (in sample); each by score.</p>\n"
+      + "<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>part</th><th>score</th><th>top feature</th>"
     html += columns.map { "<th>\(Format.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
     for i in top {
       let row = data.scoreRow(i)
-      html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(Format.number(Double(data.scores[i])))</td>"
+      html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(isTest(i) ? "test" : "train")</td>"
+      html += "<td>\(Format.number(Double(data.scores[i])))</td>"
       html += "<td>\(Format.escape(frame.featureNames[Int(data.topFeatures[i])]))</td>"
       html += columns.indices.map { "<td>\(Format.number(Double(frame[row, $0])))</td>" }.joined() + "</tr>\n"
     }

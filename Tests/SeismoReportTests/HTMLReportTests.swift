@@ -58,9 +58,13 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     #expect(html.contains("data-name=\"val_loss\""))
     #expect(occurrences("class=\"bar importance\"", in: html) == 2)
     #expect(occurrences("class=\"boundary\"", in: html) == 3, "the train/test cut on every time chart")
-    // Table rows: one per flag, largest score first.
+    // Table rows: one per flag, the test part's first (rows 200 and 260), then the training part's.
     #expect(occurrences("<tr><td>", in: html) == 3)
-    #expect(html.contains("<td>2020-02-10</td><td>9.00</td><td>gold</td>"))
+    #expect(html.contains("<td>2020-02-10</td><td>train</td><td>9.00</td><td>gold</td>"))
+    let order = ["2020-07-19</td><td>test", "2020-09-17</td><td>test", "2020-02-10</td><td>train"].map {
+      html.range(of: $0)?.lowerBound
+    }
+    #expect(order.allSatisfy { $0 != nil } && order[2]! > order[0]! && order[2]! > order[1]!, "test rows first")
     #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"), "self-contained")
   }
 
