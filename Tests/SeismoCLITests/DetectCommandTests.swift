@@ -66,10 +66,11 @@ import Testing
   /// the others' history, and each run equals a run on that column alone.
   @Test func eachIndicatorKeepsItsOwnRows() throws {
     let scratch = try Scratch()
-    // a: every day; b: from day 120; c (in the second file): never.
+    // a: every day, with spikes on days 60 (training) and 250 (test); b: from day 120; c (in the
+    // second file): never.
     func rows(withEmptyColumn: Bool) -> String {
       (0..<300).map { i in
-        let a = Double(i % 11) + (i == 250 ? 30 : 0)
+        let a = Double(i % 11) + (i == 60 || i == 250 ? 30 : 0)
         let b = i < 120 ? "" : String(Double(i % 5))
         return "\(date(18_262 + i)),\(a)\(withEmptyColumn ? "," : ""),\(b)"
       }.joined(separator: "\n") + "\n"
@@ -83,6 +84,17 @@ import Testing
     let each = try CLI.run(["detect", "each.yaml", "--each", "--out", "each"], in: scratch.url)
     try #require(each.status == 0, "\(each.stderr)")
     #expect(each.stderr.contains("120 rows were dropped where some indicator had a gap; each indicator is read again alone"))
+    // Each indicator's line counts its anomalies and those of the test part.
+    var differ = false
+    for name in ["a", "b"] {
+      let counts =
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("each/\(name)/summary.json").utf8)) as? [String: Any]
+      let (all, test) = (counts?["anomaly_count"] as? Int ?? -1, counts?["test_anomaly_count"] as? Int ?? -1)
+      differ = differ || all != test
+      #expect(each.stdout.contains("  \(name): \(all) anomalies, \(test) in the test part\n"), "\(each.stdout)")
+      #expect(each.stderr.contains("\(name): \(all) anomalies, \(test) in the test part (each/\(name))"), "\(each.stderr)")
+    }
+    #expect(differ, "an indicator with anomalies in the training part tells the two counts apart")
     let alone = try CLI.run(["detect", "a.yaml", "--out", "alone", "--quiet"], in: scratch.url)
     try #require(alone.status == 0, "\(alone.stderr)")
     #expect(try scratch.read("each/a/scores.csv") == scratch.read("alone/scores.csv"))

@@ -77,7 +77,10 @@ struct DetectCommand: ParsableCommand {
           Console.out(
             "\(combined.indicators) indicators in \(String(format: "%.2f", combined.wallSeconds)) s, \(combined.failed) failed")
           for r in combined.runs {
-            Console.out("  \(r.indicator): " + (r.anomalyCount.map { "\($0) anomalies" } ?? "failed: \(r.error ?? "")"))
+            let test = r.anomalies?.filter { $0.part == "test" }.count ?? 0
+            Console.out(
+              "  \(r.indicator): "
+                + (r.anomalyCount.map { "\($0) anomalies, \(test) in the test part" } ?? "failed: \(r.error ?? "")"))
           }
           Console.out("wrote \(folder)/summary.json")
         }

@@ -122,7 +122,9 @@ enum FanOut {
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
-      if !quiet { Console.err("\(name): \(summary.anomalyCount) anomalies (\(folder.shown))") }
+      if !quiet {
+        Console.err("\(name): \(summary.anomalyCount) anomalies, \(summary.testAnomalyCount) in the test part (\(folder.shown))")
+      }
       return Outcome(
         indicator: name, status: "finished", runId: run.runID, folder: folder.shown, anomalyCount: summary.anomalyCount,
         anomalies: summary.anomalies, countedAnomalies: counting.counted(run))
