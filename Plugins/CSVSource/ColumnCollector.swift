@@ -86,12 +86,14 @@ final class ColumnCollector: CSVRecordHandler {
     case .feature(let k):
       rowValues[k] = parseNumber(bytes, field: index)
     case .unnamed:
-      if !empty {
-        fail(
-          index,
-          "'\(text(bytes))' is in a column without a name in the header, which is not read; name the column, or remove the value"
-        )
-      }
+      guard !empty else { break }
+      // A first column without a name is what pandas' to_csv writes for the index.
+      fail(
+        index,
+        index == 0
+          ? "'\(text(bytes))' is in a first column without a name in the header (an index written by pandas?), which is not read; name it (date, if it holds the times) or drop it"
+          : "'\(text(bytes))' is in a column without a name in the header, which is not read; name the column, or remove the value"
+      )
     }
   }
 

@@ -141,6 +141,11 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "t.csv:3 (column 4 ''): '5' is in a column without a name in the header, which is not read; name the column, or remove the value"
     )
     #expect(try load("date,a,b,\n2020-01-01,1,2,9\n", ["columns": .textList(["a"])]).frame.values == [1], "listed columns")
+    #expect(
+      loadError(",vix\n2020-01-01,12.5\n")
+        == "t.csv:2 (column 1 ''): '2020-01-01' is in a first column without a name in the header (an index written by pandas?), which is not read; name it (date, if it holds the times) or drop it"
+    )
+    #expect(try load(",vix\n,12.5\n,13\n", ["time_column": .text("none")]).frame.values == [12.5, 13], "an empty index")
     let blankRows = try load("date,a,b\n2020-01-01,1,2\n,,\n2020-01-02,3,4\n , ,\n,,,,\n")
     #expect(blankRows.frame.values == [1, 2, 3, 4] && blankRows.rowsRead == 2)
     #expect(
