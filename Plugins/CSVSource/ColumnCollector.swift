@@ -80,7 +80,8 @@ final class ColumnCollector: CSVRecordHandler {
         return
       }
       guard let t = timeParser.parse(bytes) else {
-        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)")
+        let cell = String(decoding: bytes, as: UTF8.self)
+        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(timeParser.hint(for: cell))")
       }
       rowTime = t
     case .feature(let k):

@@ -33,7 +33,9 @@ import Testing
       expected: "data.csv:3 (column 2 'a'): 'x1' is not a number"),
     Case(
       description: "unparsable date", csv: "date,a\n2020-01-01,1\n01/02/2020,2\n", config: base,
-      expected: "data.csv:3 (column 1 'date'): '01/02/2020' is not an ISO date"),
+      expected:
+        "data.csv:3 (column 1 'date'): '01/02/2020' is not an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) (set time_format: '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)"
+    ),
     Case(
       description: "duplicate timestamps", csv: "date,a\n2020-01-01,1\n2020-01-01,2\n", config: base,
       expected: "data.csv:3: duplicate timestamp 2020-01-01 (also on line 2); set duplicates: first, last or mean to merge"),

@@ -70,6 +70,24 @@ import Testing
     #expect(iso.parse(text) == nil)
   }
 
+  /// A cell that is not ISO but a common other form gets the `time_format` that reads it.
+  @Test func hintsNameTheFormatThatReadsACell() {
+    let iso = TimestampParser()
+    let expected = [
+      "2020/01/13": " (set time_format: '%Y/%m/%d' to read it)",
+      "16/03/2020": " (set time_format: '%d/%m/%Y' to read it)",
+      "03/16/2020": " (set time_format: '%m/%d/%Y' to read it)",
+      "01/02/2020": " (set time_format: '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)",
+      "16.03.2020 09:30": " (set time_format: '%d.%m.%Y %H:%M' to read it)",
+      "20200316": " (set time_format: '%Y%m%d' to read it)",
+      "16-Mar-2020": " (set time_format: '%d-%b-%Y' to read it)",
+      "1577836800": " (set time_format: '%s' to read it)",
+      "garbage": "", "2020-13-45": "", "32/13/2020": "",
+    ]
+    for (cell, hint) in expected { #expect(iso.hint(for: cell) == hint, "\(cell)") }
+    #expect(TimestampParser(format: "%d/%m/%Y").hint(for: "2020/01/13") == "", "a format set is not second-guessed")
+  }
+
   @Test func customFormats() {
     let day: Timestamp = 18_337 * 86_400
     #expect(TimestampParser(format: "%d/%m/%Y").parse("16/03/2020") == day)

@@ -36,6 +36,25 @@ public struct TimestampParser: Sendable {
     format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM])"
   }
 
+  /// For a cell the ISO reading refused: the `time_format` that would read it, when it is a
+  /// common other form (`2020/03/16`, `16/03/2020`, `03/16/2020`, `16.03.2020`, `20200316`,
+  /// `16-Mar-2020`, seconds since 1970; maybe with a time of day), as `" (set time_format: …)"`;
+  /// `""` when none does or a format is already set. `01/02/2020` gets both orders.
+  public func hint(for text: String) -> String {
+    guard format == nil else { return "" }
+    let dates = ["%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y"]
+    let times = ["", " %H:%M:%S", " %H:%M"]
+    var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
+    if found.isEmpty, text.count >= 9, Self.parse(text, format: "%s") != nil { found = ["%s"] }
+    switch found.count {
+    case 0: return ""
+    case 1: return " (set time_format: '\(found[0])' to read it)"
+    case 2 where found[0].hasPrefix("%d") && found[1].hasPrefix("%m"):
+      return " (set time_format: '\(found[0])' if the day comes first, '\(found[1])' if the month does)"
+    default: return " (set time_format to one of \(found.map { "'\($0)'" }.joined(separator: ", ")))"
+    }
+  }
+
   /// Parses a NUL-free byte buffer; returns nil when it is not a valid timestamp.
   public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     if let format { return Self.parse(String(decoding: bytes, as: UTF8.self), format: format) }
