@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SeismoCore
@@ -135,6 +136,15 @@ import Testing
     let d = try parse(
       "source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["source.path=m.csv"], base: "/cfg")
     #expect(d.source.parameters[ConstantSource.path] == "m.csv", "--set paths stay relative to the current directory")
+    // `~/` is the home folder, in a file and in --set; `~x` and `a/~` are names like any other.
+    let home = NSHomeDirectory()
+    let tilde = try parse("source: { plugin: constant, path: ~/m.csv }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(tilde.source.parameters[ConstantSource.path] == home + "/m.csv" && home.hasPrefix("/"))
+    let set = try parse(
+      "source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["source.path=~/m.csv"], base: "/cfg")
+    #expect(set.source.parameters[ConstantSource.path] == home + "/m.csv")
+    let named = try parse("source: { plugin: constant, path: ~m.csv }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(named.source.parameters[ConstantSource.path] == "/cfg/~m.csv")
   }
 }
 

@@ -434,6 +434,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
         default: throw fail("true or false")
         }
       case .path:
+        // `~/…` is the home folder, as a shell reads it (a shell leaves `key=~/…` in --set alone).
+        let text = text == "~" || text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
         guard !text.isEmpty, let base = raw.baseDirectory, !text.hasPrefix("/") else { return .text(text) }
         return .text(URL(fileURLWithPath: base).appendingPathComponent(text).standardizedFileURL.path)
       case .text, .choice, .textList, .integerList:  // lists are handled above
