@@ -160,7 +160,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     .data(
       source: path, line: Int(lines[r]), column: nil,
       message:
-        "duplicate timestamp \(CivilTime.format(timestamps[r], withTime: timestamps[r] % 86_400 != 0)) (also on line \(lines[r - 1])); set duplicates: first, last or mean to merge"
+        "duplicate timestamp \(CivilTime.format(timestamps[r])) (also on line \(lines[r - 1])); set duplicates: first, last or mean to merge"
     )
   }
 

@@ -247,7 +247,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     ) { row, feature in
       .data(
         source: origin, line: nil, column: "'\(names[feature])'",
-        message: "NULL or missing at \(CivilTime.format(times[row], withTime: times[row] % 86_400 != 0)) (gaps: error)")
+        message: "NULL or missing at \(CivilTime.format(times[row])) (gaps: error)")
     }
     let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
     var loaded = LoadedFrame(

@@ -298,11 +298,10 @@ struct LabelledRun {
           "none of the \(ranges.count) windows of '\(name)' in \(labels.path) covers a row of \(folder) (\(Self.span(timestamps, summary)))"
       } else {
         let empty = ranges.filter { range in !timestamps.contains { range.contains($0) } }
-        if !empty.isEmpty {
-          let shown = empty.prefix(3).map { "[\(Self.shown($0.lowerBound, summary)), \(Self.shown($0.upperBound, summary))]" }
-          unmatched =
-            "\(empty.count) of the \(ranges.count) windows of '\(name)' in \(labels.path) \(empty.count == 1 ? "covers" : "cover") no row of \(folder) (\(Self.span(timestamps, summary))) and \(empty.count == 1 ? "counts" : "count") for nothing: \(shown.joined(separator: ", "))\(empty.count > 3 ? ", …" : "")"
-        }
+        unmatched = Self.countingForNothing(
+          empty.map { "[\(Self.shown($0.lowerBound, summary)), \(Self.shown($0.upperBound, summary))]" },
+          of: ranges.count, "windows of '\(name)'", ("covers no row", "cover no row"), labels: labels.path, folder: folder,
+          timestamps: timestamps, summary: summary, listing: 3)
       }
     case .timestamps(let marked):
       try Self.requireTimeAxis(summary, of: folder, labels: labels.path)
@@ -325,10 +324,21 @@ struct LabelledRun {
     _ missing: Set<Timestamp>, of total: Int, what: String, labels: String, folder: String, timestamps: [Timestamp],
     summary: RunSummary
   ) -> String? {
-    guard !missing.isEmpty else { return nil }
-    let shown = missing.sorted().prefix(5).map { Self.shown($0, summary) }
+    countingForNothing(
+      missing.sorted().map { shown($0, summary) }, of: total, what, ("is not a row", "are not rows"), labels: labels,
+      folder: folder, timestamps: timestamps, summary: summary, listing: 5)
+  }
+
+  /// "N of the `total` `what` in LABELS `verb` of FOLDER (its span) and count for nothing: …",
+  /// naming the first `listing` of `items` (nil when there are none). `verb`: singular, plural.
+  static func countingForNothing(
+    _ items: [String], of total: Int, _ what: String, _ verb: (one: String, many: String), labels: String,
+    folder: String, timestamps: [Timestamp], summary: RunSummary, listing: Int
+  ) -> String? {
+    guard !items.isEmpty else { return nil }
+    let one = items.count == 1
     return
-      "\(missing.count) of the \(total) \(what) in \(labels) \(missing.count == 1 ? "is not a row" : "are not rows") of \(folder) (\(Self.span(timestamps, summary))) and \(missing.count == 1 ? "counts" : "count") for nothing: \(shown.joined(separator: ", "))\(missing.count > 5 ? ", …" : "")"
+      "\(items.count) of the \(total) \(what) in \(labels) \(one ? verb.one : verb.many) of \(folder) (\(span(timestamps, summary))) and \(one ? "counts" : "count") for nothing: \(items.prefix(listing).joined(separator: ", "))\(items.count > listing ? ", …" : "")"
   }
 
   /// `first – last` of `times`, as the run prints its rows' times.
@@ -340,7 +350,7 @@ struct LabelledRun {
 
   /// `t` as the run prints its rows' times: a row number, a date, or a date and time.
   static func shown(_ t: Timestamp, _ summary: RunSummary, withTime: Bool? = nil) -> String {
-    summary.isIndexed ? "row \(t + 1)" : CivilTime.format(t, withTime: withTime ?? (t % 86_400 != 0))
+    summary.isIndexed ? "row \(t + 1)" : withTime.map { CivilTime.format(t, withTime: $0) } ?? CivilTime.format(t)
   }
 
   static func requireTimeAxis(_ summary: RunSummary, of folder: String, labels: String) throws {

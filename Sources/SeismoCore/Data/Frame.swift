@@ -128,7 +128,7 @@ public struct Frame: Sendable, Equatable {
   static func format(_ t: Timestamp, _ kind: TimeKind, withTime: Bool? = nil) -> String {
     switch kind {
     case .index: return String(t)
-    case .calendar: return CivilTime.format(t, withTime: withTime ?? (t % 86_400 != 0))
+    case .calendar: return withTime.map { CivilTime.format(t, withTime: $0) } ?? CivilTime.format(t)
     }
   }
 
