@@ -188,14 +188,18 @@ final class ColumnCollector: CSVRecordHandler {
 
   private func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Float {
     guard decimal == .comma else { return parsePointNumber(bytes, field: field, written: bytes) }
-    guard let pointed = DecimalMark.pointed(String(decoding: bytes, as: UTF8.self)) else {
+    guard DecimalMark.point(bytes, into: &pointed) else {
       fail(field, "'\(text(bytes))' is not a number with a decimal comma (1234,5 or 1.234,5)")
       return .nan
     }
-    return (Array(pointed.utf8) + [0]).withUnsafeBufferPointer {
+    pointed.append(0)  // ends the number for strtof
+    return pointed.withUnsafeBufferPointer {
       parsePointNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
     }
   }
+
+  /// `decimal: comma`: the cell being read, rewritten with a decimal point (reused from cell to cell).
+  @exclusivity(unchecked) private var pointed: [UInt8] = []
 
   /// `bytes` read as a number with a decimal point, followed in memory by a byte that ends it
   /// (as `strtof` needs); errors quote the cell as `written`.
@@ -218,10 +222,7 @@ final class ColumnCollector: CSVRecordHandler {
     var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
     while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
     guard stop == bytes.count, stop > first else {
-      fail(
-        field,
-        "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(String(decoding: bytes, as: UTF8.self)) : "")"
-      )
+      fail(field, "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(bytes) : "")")
       return .nan
     }
     guard value.isFinite else {
@@ -244,15 +245,12 @@ final class ColumnCollector: CSVRecordHandler {
 
   /// A hint for a number written with a decimal comma (`1,5` or `1.234,5`, as European
   /// exports write them), which is read only with a point.
-  static func decimalCommaHint(_ text: String) -> String {
-    let cell = text.trimmingCharacters(in: .whitespaces)
-    let parts = cell.split(separator: ",", omittingEmptySubsequences: false)
-    guard parts.count == 2, let whole = parts.first, let fraction = parts.last, !fraction.isEmpty,
-      fraction.allSatisfy(\.isASCII) && fraction.allSatisfy(\.isNumber),
-      Float(whole.replacingOccurrences(of: ".", with: "")) != nil
-    else { return "" }
-    let pointed = whole.replacingOccurrences(of: ".", with: "") + "." + fraction
-    return " (a decimal comma? set decimal: comma, or write \(pointed))"
+  static func decimalCommaHint(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+    var rewritten: [UInt8] = []
+    guard cell.contains(UInt8(ascii: ",")), DecimalMark.point(cell, into: &rewritten) else { return "" }
+    let number = String(decoding: rewritten, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    guard number.last?.isNumber == true, Float(number) != nil else { return "" }  // a digit after the comma
+    return " (a decimal comma? set decimal: comma, or write \(number))"
   }
 
   /// Separators a market file may use besides the one it is read with.

@@ -6,18 +6,39 @@
 public enum DecimalMark: String, Sendable, CaseIterable {
   case point, comma
 
-  /// A cell written with a decimal comma (`-1.234,5`) rewritten with a decimal point (`-1234.5`);
-  /// nil when it has more than one comma, or a point that does not group thousands.
-  static func pointed(_ cell: String) -> String? {
-    let parts = cell.split(separator: ",", omittingEmptySubsequences: false)
-    guard parts.count <= 2 else { return nil }
-    let groups = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-    if groups.count > 1 {
-      func digits(_ text: Substring) -> Bool { text.allSatisfy { $0.isASCII && $0.isNumber } }
-      let lead = groups[0].drop { $0 == " " || $0 == "\t" || $0 == "+" || $0 == "-" }
-      guard (1...3).contains(lead.count), digits(lead), groups.dropFirst().allSatisfy({ $0.count == 3 && digits($0) })
-      else { return nil }
+  /// Writes `cell`, a number with a decimal comma (`-1.234,5`), into `out` with a decimal point
+  /// (`-1234.5`), replacing what `out` held; false when it has more than one comma, or a point
+  /// that does not group thousands. `out` is the caller's, reused from cell to cell.
+  static func point(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    out.removeAll(keepingCapacity: true)
+    var commas = 0
+    var points = 0
+    var digits = 0  // digits since the start of the number, or since the last point
+    var other = false  // anything but blanks, a sign and digits before the first point
+    for byte in cell {
+      switch byte {
+      case UInt8(ascii: ","):
+        guard commas == 0, points == 0 || digits == 3 else { return false }
+        commas += 1
+        out.append(UInt8(ascii: "."))
+      case UInt8(ascii: ".") where commas == 0:
+        // The first point follows 1 to 3 digits, each later one exactly 3.
+        guard points == 0 ? !other && (1...3).contains(digits) : digits == 3 else { return false }
+        points += 1
+        digits = 0
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        digits += 1
+        out.append(byte)
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "+"),
+        UInt8(ascii: "-") where commas == 0 && digits == 0:
+        guard points == 0 else { return false }
+        out.append(byte)
+      default:
+        guard points == 0 || commas > 0 else { return false }  // only digits between grouping points
+        other = other || commas == 0
+        out.append(byte)
+      }
     }
-    return groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
+    return points == 0 || commas > 0 || digits == 3
   }
 }
