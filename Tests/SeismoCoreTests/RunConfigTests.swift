@@ -130,6 +130,21 @@ import Testing
         == "--set: detector.lag: expected an integer, got 'x'")
   }
 
+  /// Another plugin drops the file's parameters of its section but keeps those set beside it,
+  /// whichever comes first on the command line.
+  @Test func parametersSetBeforeTheirPluginAreKept() throws {
+    let yaml = "source: { plugin: constant }\ndetector: { plugin: absolute }\nthreshold: { plugin: percentile }"
+    for overrides in [["threshold.value=7", "threshold.plugin=fixed"], ["threshold.plugin=fixed", "threshold.value=7"]] {
+      let c = try parse(yaml, overrides: overrides)
+      #expect(c.threshold.plugin == "fixed" && c.threshold.parameters[FixedCut.value] == 7, "\(overrides)")
+    }
+    let file = try parse(
+      yaml.replacingOccurrences(of: "{ plugin: absolute }", with: "{ plugin: absolute, lag: 3 }"),
+      overrides: ["detector.scale=2", "detector.plugin=absolute"])
+    #expect(file.detector.parameters[AbsoluteDetector.lag] == 3, "the same plugin keeps the file's parameters")
+    #expect(file.detector.parameters[AbsoluteDetector.scale] == 2)
+  }
+
   @Test func relativePathsFromTheFileResolveAgainstItsFolder() throws {
     let c = try parse("source: { plugin: constant, path: data/m.csv }\ndetector: { plugin: absolute }", base: "/cfg")
     #expect(c.source.parameters[ConstantSource.path] == "/cfg/data/m.csv")

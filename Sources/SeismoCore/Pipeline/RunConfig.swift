@@ -117,7 +117,12 @@ public struct RunConfig: Sendable, Codable, Equatable {
     registry: PluginRegistry
   ) throws -> RunConfig {
     var sections = try readSections(yaml: yaml, origin: origin, baseDirectory: baseDirectory)
-    for override in overrides { try apply(override: override, to: &sections) }
+    // Another plugin drops the file's parameters of its section, so plugins are set first: the
+    // parameters set beside one are its own, in whatever order they were given.
+    func setsPlugin(_ override: String) -> Bool { override.prefix { $0 != "=" }.hasSuffix(".plugin") }
+    for override in overrides.filter(setsPlugin) + overrides.filter({ !setsPlugin($0) }) {
+      try apply(override: override, to: &sections)
+    }
     return try validate(sections, registry: registry)
   }
 
