@@ -23,5 +23,7 @@ public enum Migrations {
     Migration(
       version: 8, name: "score_partitions",
       sql: String(decoding: PackageResources._08_score_partitions_sql, as: UTF8.self)),
+    Migration(
+      version: 9, name: "fold_scores", sql: String(decoding: PackageResources._09_fold_scores_sql, as: UTF8.self)),
   ]
 }

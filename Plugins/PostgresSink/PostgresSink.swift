@@ -101,6 +101,11 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       throw SeismoError.database("postgres: the run row got no usable id")
     }
     try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run.scoredRows, id: runKey))
+    if !run.foldScores.isEmpty {
+      try db.copy(
+        "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
+        byteChunks: foldChunks(run.foldScores, id: runKey))
+    }
     let events = Array(zip(run.events, summary.events ?? []))
     if !events.isEmpty {  // one statement for every event: a run can have thousands
       func times(_ row: (EventRule.Event) -> Int) -> String {
@@ -176,13 +181,34 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       """, [runID]
     ).rows.first
     guard let row, let first = row[0].flatMap(Int.init), let last = row[1].flatMap(Int.init) else { return nil }
-    func elements(_ text: String?) -> [Substring] { text?.dropFirst().dropLast().split(separator: ",") ?? [] }
     let scores = elements(row[2]).compactMap { Float($0) }
     let cutoffs = elements(row[3]).map { Float($0) ?? .infinity }  // NULL: no cut-off yet
     guard scores.count == cutoffs.count else {
       throw SeismoError.database("postgres: run '\(runID)' has a stored score that is not a number")
     }
     return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs)
+  }
+
+  /// The elements of a one-dimensional array's text form (`{1,2.5,NULL}`), as written.
+  private static func elements(_ text: String?) -> [Substring] {
+    text?.dropFirst().dropLast().split(separator: ",") ?? []
+  }
+
+  /// Run `runID`'s folds' own training scores, in fold order: empty for a single fit, and for a
+  /// walk-forward run stored before schema version 9 kept them.
+  public static func storedFoldScores(of runID: String, on db: PGConnection) throws -> [FoldScores] {
+    try db.execute(
+      """
+      SELECT f.first_row::text, f.calibration::text, f.scores::text
+      FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run WHERE r.run_id = $1 ORDER BY f.fold
+      """, [runID]
+    ).rows.map { row in
+      let text = elements(row[2])
+      let scores = text.compactMap { Float($0) }
+      guard let first = row[0].flatMap(Int.init), let calibration = row[1].flatMap(Int.init), scores.count == text.count
+      else { throw SeismoError.database("postgres: run '\(runID)' has a stored fold score that is not a number") }
+      return FoldScores(firstRow: first, scores: scores, calibrationCount: calibration)
+    }
   }
 
   /// What `appendNewRows` did.
@@ -249,6 +275,23 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       return Appended(
         rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1])
     }
+  }
+
+  /// Binary COPY rows of seismo.fold_scores, a fold per chunk; the first chunk carries the header
+  /// and the last the trailer.
+  static func foldChunks(_ folds: [FoldScores], id: Int64) -> AnySequence<[UInt8]> {
+    AnySequence(
+      folds.enumerated().lazy.map { k, fold in
+        var copy = k == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: 64 + 8 * fold.scores.count)
+        copy.row(fields: 5)
+        copy.int64(id)
+        copy.int32(Int32(k + 1))
+        copy.int32(Int32(fold.firstRow))
+        copy.int32(Int32(fold.calibrationCount))
+        copy.float4Array(fold.scores[...])
+        if k == folds.count - 1 { copy.finish() }
+        return copy.bytes
+      })
   }
 
   /// Binary COPY rows of `piece`'s scored indices `from…` (row numbers counted from series row

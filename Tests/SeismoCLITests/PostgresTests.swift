@@ -916,6 +916,75 @@ struct PostgresTests {
     #expect(ensemble.status == 1 && ensemble.stderr.contains("is an ensemble"), "\(ensemble.stderr)")
   }
 
+  /// `rethreshold` re-cuts a walk-forward run fold by fold: each fold's rule is calibrated on that
+  /// fold's model's own scores of its training rows (seismo.fold_scores), which are not the
+  /// run's scores of those rows (the previous fold's model gave those). Each version's cut-offs
+  /// are a fresh walk-forward run's with that threshold, row for row.
+  @Test func rethresholdRecutsAWalkForwardRunFoldByFold() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [150, 200, 260]))
+    let base = """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.4, refit_every: 60 }
+      detector: { plugin: lstm-autoencoder, window: 5, units: 4, epochs: 2, threads: 1 }
+      """
+    try scratch.write(
+      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 100 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    let detected = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    try #require(detected.status == 0, "\(detected.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    let kept = try sql(
+      """
+      SELECT f.fold::text, f.first_row::text, f.calibration::text, array_length(f.scores, 1)::text
+      FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run WHERE r.run_id = $1 ORDER BY f.fold
+      """, [runID])
+    // 120 training rows, then refits at rows 180 and 240; windows of 5 score from row 4 of each.
+    #expect(kept == [["1", "4", "116", "116"], ["2", "4", "176", "176"], ["3", "4", "236", "236"]])
+    #expect(
+      try sql(
+        """
+        SELECT count(*) FILTER (WHERE f.scores[s.row_no - f.first_row + 1] <> s.score)::text
+        FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run JOIN seismo.scores s ON s.run = f.run
+        WHERE r.run_id = $1 AND f.fold = 3 AND s.row_no BETWEEN 180 AND 239
+        """, [runID]) == [["60"]], "fold 3's own scores of rows 180–239 are not fold 2's")
+
+    func versionCutoffs() throws -> [Float?] {
+      try sql(
+        """
+        SELECT coalesce(v.cutoff, v.cutoffs[s.row_no - v.first_row + 1])::text
+        FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run JOIN seismo.current_thresholds v ON v.run = s.run
+        WHERE r.run_id = $1 ORDER BY s.row_no
+        """, [runID]
+      ).map { $0[0].flatMap { Float($0) } }
+    }
+    let thresholds = [
+      ["plugin": "percentile", "percentile": "95"],
+      ["plugin": "likelihood", "long_window": "40", "short_window": "3", "min_history": "20"],
+    ]
+    for (k, settings) in thresholds.enumerated() {
+      let pairs = settings.sorted { $0.key < $1.key }
+      let threshold = "{ " + pairs.map { "\($0): \($1)" }.joined(separator: ", ") + " }"
+      let recut = try CLI.run(
+        ["rethreshold", runID, "--url", url] + pairs.flatMap { ["--set", "threshold.\($0)=\($1)"] }, in: scratch.url)
+      #expect(recut.status == 0 && recut.stdout.contains("threshold version \(k + 2) ("), "\(recut.stdout)\(recut.stderr)")
+      try scratch.write("fresh\(k).yaml", base + "\nthreshold: \(threshold)\n")
+      #expect(try CLI.run(["detect", "fresh\(k).yaml", "--out", "f\(k)", "--quiet"], in: scratch.url).status == 0)
+      // scores.csv lists the 4 rows before the first window too, without a score.
+      let fresh = SavedModelTests().column(try scratch.read("f\(k)/scores.csv"), "threshold").dropFirst(4).map { Float($0) }
+      #expect(try versionCutoffs() == fresh, "\(threshold)")
+      #expect(Set(fresh.compactMap { $0 }).count >= 3, "each fold has its own cut-offs")
+    }
+
+    // A walk-forward run stored before schema version 9 has no fold scores: said, not guessed.
+    try sql("DELETE FROM seismo.fold_scores f USING seismo.runs r WHERE r.id = f.run AND r.run_id = $1", [runID])
+    let old = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    #expect(
+      old.status == 1
+        && old.stderr.contains("walked forward over 3 folds but was stored before Seismo kept each fold's training scores"),
+      "\(old.stderr)")
+  }
+
   /// `score --run --new-rows`: the nightly job. New rows are appended to the run once, scored as
   /// a full rescoring scores them; a second call adds nothing; a changed history is refused.
   @Test func incrementalScoringAppendsEachNewRowOnce() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresSink
 import SeismoCore
 import SeismoPostgres
 
@@ -13,7 +14,8 @@ struct RethresholdCommand: ParsableCommand {
       Reads the run's scores from seismo.scores, calibrates the threshold rule on the same \
       training scores the run used, and stores the result as a new version in \
       seismo.threshold_versions. The seismo.anomalies view then uses it; earlier versions stay. \
-      Walk-forward runs (more than one fold) are not supported yet. In SQL, \
+      A walk-forward run is re-cut fold by fold, each fold's rule calibrated on that fold's own \
+      training scores, as detect did. In SQL, \
       seismo.flagged_at(run_id, cut_off) lists what a fixed cut-off would flag.
 
       Examples:
@@ -52,31 +54,40 @@ struct RethresholdCommand: ParsableCommand {
       ).rows
       guard let row = found.first, let id = row[0], let configText = row[1], let calibration = row[2].flatMap(Int.init)
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)") }
-      guard row[3] == "1" else {
-        throw SeismoError.invalidInput(
-          "run '\(runID)' walked forward over \(row[3] ?? "several") folds; rethreshold handles single fits only")
-      }
-      let stored = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
-      guard stored.ensemble == nil else {
+      let foldCount = row[3].flatMap(Int.init) ?? 1
+      let storedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
+      guard storedConfig.ensemble == nil else {
         throw SeismoError.invalidInput(
           "run '\(runID)' is an ensemble: its stored scores are margins over each member's own cut-off, so one new threshold cannot re-cut them; run detect again with the new thresholds"
         )
       }
       let config = try RunConfig.parse(
-        yaml: try stored.yamlDocument(), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
+        yaml: try storedConfig.yamlDocument(), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
       let choice = config.threshold
       guard let entry = StandardPlugins.registry.thresholds[choice.plugin] else {
         throw SeismoError.state("threshold plugin '\(choice.plugin)' is not registered")
       }
       let rule = try entry.make(choice.parameters)
-      let scored = try db.execute("SELECT row_no, score FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no", [id]).rows
-      let rows = scored.compactMap { $0[0].flatMap(Int.init) }
-      let scores = scored.compactMap { $0[1].flatMap(Float.init) }
-      guard let firstRow = rows.first, scores.count == rows.count else {
+      guard let stored = try PostgresSink.storedScores(of: runID, on: db) else {
         throw SeismoError.invalidInput("run '\(runID)' has no stored scores")
       }
-      let calibrated = try rule.calibrate(trainingScores: Array(scores.prefix(calibration)))
-      let cutoffs = rule.cutoffs(for: scores, calibrationCount: calibration, calibrated: calibrated)
+      guard stored.isContiguous else {
+        throw SeismoError.state("run '\(runID)' lacks stored scores between rows \(stored.firstRow) and \(stored.lastRow)")
+      }
+      let scores = stored.scores
+      let firstRow = stored.firstRow
+      let cutoffs: [Float]
+      if foldCount > 1 {
+        let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
+        guard folds.count == foldCount else {
+          throw SeismoError.invalidInput(
+            "run '\(runID)' walked forward over \(foldCount) folds but was stored before Seismo kept each fold's training scores (schema version 9); run detect again to rethreshold it"
+          )
+        }
+        cutoffs = try rule.cutoffs(for: scores, firstRow: firstRow, walkingForward: folds)
+      } else {
+        cutoffs = try rule.calibratedCutoffs(for: scores, calibrationCount: calibration).cutoffs
+      }
       let constant = cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
       let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count
       let encoder = JSONEncoder()

@@ -106,6 +106,8 @@ public struct DetectionPipeline {
       detectorState: members.count == 1 ? try detector.exportState() : nil)
     result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
+    // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
+    if members.count == 1 { result.foldScores = fitted.foldScores }
     return result
   }
 
@@ -124,6 +126,8 @@ public struct DetectionPipeline {
     var typicalScore: Float
     var training: TrainingReport
     var folds: [Fold]
+    /// Each fold's own training scores, for re-thresholding; empty for a single fit.
+    var foldScores: [FoldScores]
     var fitSeconds: Double
     var scoreSeconds: Double
     var thresholdSeconds: Double
@@ -145,6 +149,7 @@ public struct DetectionPipeline {
     var cutoffs: [Float] = []
     var firstRow = 0
     var folds: [Fold] = []
+    var foldScores: [FoldScores] = []
     var scoreSeconds = 0.0
     var thresholdSeconds = 0.0
     var last: (detector: Detector, calibrated: Float, calibrationCount: Int, training: TrainingReport, features: Int)?
@@ -167,20 +172,26 @@ public struct DetectionPipeline {
       let scores = try detector.score(frame.rows(fold.trainStart..<fold.scoreEnd))
       scoreSeconds += Date().timeIntervalSince(t0)
       try Self.requireFinite(scores, of: frame, detector: "detector '\(member.detector.plugin)'")
-      let calibration = Array(scores.values.prefix(max(0, trainCount - detector.lookahead - scores.firstRow)))
-      guard !calibration.isEmpty else {
+      let calibrationCount = max(0, trainCount - detector.lookahead - scores.firstRow)
+      guard calibrationCount > 0 else {
         throw SeismoError.invalidInput(
           "no training row has a score: the detector needs \(scores.firstRow) rows of history\(detector.lookahead > 0 ? " and \(detector.lookahead) after" : "") and the training part has \(trainCount)"
         )
       }
-      if k == 0 { typicalScore = calibration.reduce(0, +) / Float(calibration.count) }
+      if k == 0 { typicalScore = scores.values.prefix(calibrationCount).reduce(0, +) / Float(calibrationCount) }
       t0 = Date()
-      let calibrated = try rule.calibrate(trainingScores: calibration)
-      let foldCutoffs = rule.cutoffs(for: scores.values, calibrationCount: calibration.count, calibrated: calibrated)
+      let (calibrated, foldCutoffs) = try rule.calibratedCutoffs(for: scores.values, calibrationCount: calibrationCount)
       thresholdSeconds += Date().timeIntervalSince(t0)
       fold.threshold = calibrated.isFinite ? calibrated : nil
+      let inSample = trainCount - scores.firstRow
+      if plan.count > 1 {
+        foldScores.append(
+          FoldScores(
+            firstRow: fold.trainStart + scores.firstRow, scores: Array(scores.values.prefix(inSample)),
+            calibrationCount: calibrationCount))
+      }
       // The first fold keeps its training rows' (in-sample) scores; later folds only their own rows.
-      let keep = k == 0 ? 0 : trainCount - scores.firstRow
+      let keep = k == 0 ? 0 : inSample
       if k == 0 { firstRow = fold.trainStart + scores.firstRow }
       let f = scores.featureCount
       if k == 0 {  // takes the arrays over: a single fit copies nothing
@@ -191,7 +202,7 @@ public struct DetectionPipeline {
         cutoffs += foldCutoffs[keep...]
       }
       folds.append(fold)
-      last = (detector, calibrated, calibration.count, training, f)
+      last = (detector, calibrated, calibrationCount, training, f)
     }
     guard let last else { throw SeismoError.state("the split left no fold to fit") }
     return FittedFolds(
@@ -199,7 +210,7 @@ public struct DetectionPipeline {
       scores: Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: last.features),
       cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, typicalScore: typicalScore,
       training: last.training,
-      folds: folds, fitSeconds: folds.map(\.fitSeconds).reduce(0, +), scoreSeconds: scoreSeconds,
+      folds: folds, foldScores: foldScores, fitSeconds: folds.map(\.fitSeconds).reduce(0, +), scoreSeconds: scoreSeconds,
       thresholdSeconds: thresholdSeconds)
   }
 

@@ -1,0 +1,58 @@
+/// A walk-forward fold's own scores of its training rows: what its threshold was calibrated on.
+///
+/// A walk-forward run keeps each row's score from the model of the fold that scored it out of
+/// sample, so a later fold's in-sample scores (its model on the rows it trained on) are not among
+/// the run's scores. They are kept here, so the run can be re-thresholded as `detect` thresholded
+/// it: each fold's rule calibrated on its own training scores (`seismo rethreshold`).
+public struct FoldScores: Sendable, Equatable {
+  /// Series row of `scores[0]`: the fold's first training row with a score.
+  public var firstRow: Int
+  /// The fold's model's scores of its training rows `firstRow ..< firstRow + scores.count` (the
+  /// fold's out-of-sample rows follow them).
+  public var scores: [Float]
+  /// How many leading `scores` calibrated the threshold: the rest looked past the training rows
+  /// (`Detector.lookahead`).
+  public var calibrationCount: Int
+
+  public init(firstRow: Int, scores: [Float], calibrationCount: Int) {
+    self.firstRow = firstRow
+    self.scores = scores
+    self.calibrationCount = calibrationCount
+  }
+
+  /// The series row after the fold's training rows: its first out-of-sample row.
+  public var endRow: Int { firstRow + scores.count }
+}
+
+extension Threshold {
+  /// Calibrates on the first `calibrationCount` of one model's `scores` and gives every score
+  /// its cut-off, as a fit thresholds its scores.
+  public func calibratedCutoffs(for scores: [Float], calibrationCount: Int) throws -> (calibrated: Float, cutoffs: [Float]) {
+    let calibrated = try calibrate(trainingScores: Array(scores.prefix(calibrationCount)))
+    return (calibrated, cutoffs(for: scores, calibrationCount: calibrationCount, calibrated: calibrated))
+  }
+
+  /// The cut-offs of a walk-forward run's `scores` (series rows `firstRow…`, each scored by its
+  /// fold's model) under this rule: each fold's rule calibrated on that fold's own training
+  /// scores and run on through its out-of-sample rows, as `detect` does. The first fold's
+  /// training rows are the first scores; the last fold's out-of-sample rows run to the end of
+  /// `scores` (rows appended by incremental scoring belong to it).
+  /// - Throws: when the folds do not tile `scores`.
+  public func cutoffs(for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores]) throws -> [Float] {
+    guard let first = folds.first, first.firstRow == firstRow else {
+      throw SeismoError.state("the first fold's scores do not start at the run's first scored row \(firstRow)")
+    }
+    var cutoffs: [Float] = []
+    cutoffs.reserveCapacity(scores.count)
+    for (k, fold) in folds.enumerated() {
+      let end = k + 1 < folds.count ? folds[k + 1].endRow : firstRow + scores.count
+      guard firstRow <= fold.endRow, fold.endRow <= end, end <= firstRow + scores.count else {
+        throw SeismoError.state("fold \(k + 1)'s rows (\(fold.firstRow)..<\(end)) do not fit the run's scored rows")
+      }
+      let outOfSample = scores[(fold.endRow - firstRow)..<(end - firstRow)]
+      let foldCutoffs = try calibratedCutoffs(for: fold.scores + outOfSample, calibrationCount: fold.calibrationCount).cutoffs
+      cutoffs += k == 0 ? foldCutoffs[...] : foldCutoffs[fold.scores.count...]
+    }
+    return cutoffs
+  }
+}
