@@ -62,6 +62,30 @@ import Testing
     }
   }
 
+  /// `--no-sinks` writes the run folder only: a config's sink is neither reached nor written.
+  @Test func noSinksSkipsTheConfigsSinks() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      detector: { plugin: rolling-zscore, window: 10 }
+      sinks:
+        - { plugin: postgres, url: "postgresql://nobody@127.0.0.1:1/x?connect_timeout=1" }
+        - { plugin: report, path: sink-report.html }
+
+      """)
+    let stored = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(stored.status == 2 && stored.stderr.contains("cannot connect"), "\(stored.stderr)")
+    for options in [["--out", "b"], ["--out", "c", "--each"]] {
+      let local = try CLI.run(["detect", "run.yaml", "--no-sinks", "--quiet"] + options, in: scratch.url)
+      #expect(local.status == 0, "\(options): \(local.stderr)")
+      #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent(options[1] + "/summary.json").path))
+    }
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("sink-report.html").path))
+  }
+
   /// `--each` runs every indicator on its own rows: one listed later (empty before) does not cut
   /// the others' history, and each run equals a run on that column alone.
   @Test func eachIndicatorKeepsItsOwnRows() throws {

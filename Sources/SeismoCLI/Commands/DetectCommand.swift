@@ -52,6 +52,9 @@ struct DetectCommand: ParsableCommand {
   @Option(help: "Indicators run at once with --each; the default is the number of cores.")
   var jobs = ProcessInfo.processInfo.activeProcessorCount
 
+  @Flag(help: "Write the run folder only, not the config's sink: or sinks: (to try a variant without storing it).")
+  var noSinks = false
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
@@ -65,7 +68,8 @@ struct DetectCommand: ParsableCommand {
   func run() throws {
     var anomalies = 0
     try reportingErrors {
-      let runConfig = try configFile.load()
+      var runConfig = try configFile.load()
+      if noSinks { runConfig.sinks = [] }
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         let combined = try FanOut.run(
