@@ -810,14 +810,40 @@ struct PostgresTests {
     #expect(day2.stdout.contains("scored 20 new rows"), "\(day2.stdout)")
     #expect(
       try sql(
-        "SELECT to_char(day, 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 AND part = 'test' AND day > $2::date",
+        "SELECT to_char(day, 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 AND part = 'test' AND day > $2::date ORDER BY day",
         [run, date(18_262 + 199)]
       ).map { $0[0] } == [date(18_262 + 215), date(18_262 + 216)])
 
     _ = try seismo(["rethreshold", run, "--url", url, "--set", "threshold.percentile=99.5"])
     #expect(try sql("SELECT max(threshold_version)::text FROM seismo.anomalies WHERE run_id = $1", [run]) == [["2"]])
+    // The list shows the latest version and what it flags, not version 1's count.
+    let flagged = try sql("SELECT count(*)::text FROM seismo.anomalies WHERE run_id = $1", [run])[0][0]
+    #expect(try sql("SELECT anomaly_count::text FROM seismo.runs WHERE run_id = $1", [run])[0][0] != flagged)
     let listed = try seismo(["runs", "list", "--url", url, "--limit", "500"])
-    #expect(listed.stdout.contains(run))
+    let line = listed.stdout.split(separator: "\n").first { $0.hasPrefix(run) }?.split(separator: "\t").map(String.init)
+    #expect(line?[4] == "percentile (version 2)" && line?[5] == flagged, "\(listed.stdout)")
+  }
+
+  /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
+  /// seismo.anomalies judges them by the run's own threshold, as they were scored, and says so.
+  @Test func rowsAppendedAfterAPerRowVersionAreJudgedByTheRunsThreshold() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220])
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    let recut = try CLI.run(
+      [
+        "rethreshold", runID, "--url", url, "--set", "threshold.plugin=likelihood", "--set", "threshold.long_window=50",
+        "--set", "threshold.min_history=30",
+      ], in: scratch.url)
+    #expect(recut.status == 0 && recut.stdout.contains("per row"), "\(recut.stdout)\(recut.stderr)")
+    try ingest(scratch, "new.csv", [])
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(scored.status == 0 && scored.stdout.contains("1 anomaly"), "\(scored.stdout)\(scored.stderr)")
+    let listed = try sql(
+      "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
+      [runID, date(18_262 + 199)])
+    #expect(listed == [[date(18_262 + 210), "1"]])
   }
 
   @Test func scoreStoresItsScoresAsANewRunWhenAsked() throws {

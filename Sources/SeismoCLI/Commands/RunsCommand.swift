@@ -19,7 +19,12 @@ struct RunsCommand: ParsableCommand {
     subcommands: [List.self, Show.self, Delete.self])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The latest runs, newest first, one line each.")
+    static let configuration = CommandConfiguration(
+      abstract: "The latest runs, newest first, one line each.",
+      discussion: """
+        A run given another threshold by `seismo rethreshold` shows its latest version and the \
+        anomalies flagged under it, as seismo.anomalies lists them.
+        """)
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -38,10 +43,14 @@ struct RunsCommand: ParsableCommand {
         let db = try SchemaMigrator.connection(connection.url)
         let rows = try db.execute(
           """
-          SELECT run_id, coalesce(group_id, '-'), coalesce(indicator, '-'), detector_plugin, threshold_plugin,
-                 anomaly_count::text, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
-          FROM seismo.runs WHERE $2::text IS NULL OR group_id = $2
-          ORDER BY finished_at DESC, id DESC LIMIT $1::integer
+          SELECT r.run_id, coalesce(r.group_id, '-'), coalesce(r.indicator, '-'), r.detector_plugin,
+                 CASE WHEN v.run IS NULL THEN r.threshold_plugin ELSE format('%s (version %s)', v.plugin, v.version) END,
+                 CASE WHEN v.run IS NULL THEN r.anomaly_count
+                      ELSE (SELECT count(*) FROM seismo.anomalies a WHERE a.run_id = r.run_id) END::text,
+                 to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+          FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
+          WHERE $2::text IS NULL OR r.group_id = $2
+          ORDER BY r.finished_at DESC, r.id DESC LIMIT $1::integer
           """, [String(limit), group]
         ).rows
         guard !rows.isEmpty else { return Console.out("no runs") }
