@@ -13,7 +13,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let columns = Parameter<[String]>(
     "columns", default: [], help: "feature columns by header name; empty: every named column but the time column")
   static let timeColumn = Parameter<String>(
-    "time_column", default: "auto", help: "timestamp column; auto: date/timestamp/time/datetime if present; none: number the rows"
+    "time_column", default: "auto",
+    help: "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows"
   )
   static let timeFormat = Parameter<String>(
     "time_format", default: "iso",

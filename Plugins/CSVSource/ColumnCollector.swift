@@ -222,7 +222,10 @@ final class ColumnCollector: CSVRecordHandler {
     var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
     while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
     guard stop == bytes.count, stop > first else {
-      fail(field, "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(bytes) : "")")
+      fail(
+        field,
+        "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(bytes) : "")\(timeHint(written, field: field))"
+      )
       return .nan
     }
     guard value.isFinite else {
@@ -251,6 +254,14 @@ final class ColumnCollector: CSVRecordHandler {
     let number = String(decoding: rewritten, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     guard number.last?.isNumber == true, Float(number) != nil else { return "" }  // a digit after the comma
     return " (a decimal comma? set decimal: comma, or write \(number))"
+  }
+
+  /// A hint for a time in a feature column when no column was read as time: the time column is
+  /// found by name, and this one's name is not among those looked for.
+  private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
+    guard !hasTimeColumn, !request.numbersRows, field < header.count, TimestampParser().parse(cell) != nil else { return "" }
+    return
+      " (a time? time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", ")); name this one with time_column: \(header[field]))"
   }
 
   /// Separators a market file may use besides the one it is read with.

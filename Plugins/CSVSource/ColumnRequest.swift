@@ -1,12 +1,13 @@
 /// Which columns of a CSV file to read.
 struct ColumnRequest {
-  /// `"auto"`: a column named date, timestamp, time or datetime (any case) if there is one;
+  /// `"auto"`: a column named date, timestamp, time, datetime or ts (any case) if there is one;
   /// `""` or `"none"`: no time column (rows are numbered); otherwise the exact header name.
   var time: String
   /// Feature columns by exact header name; empty means every named column but the time column.
   var columns: [String]
 
-  static let automaticTimeNames = ["date", "timestamp", "time", "datetime"]
+  /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports).
+  static let automaticTimeNames = ["date", "timestamp", "time", "datetime", "ts"]
 
   /// True when the rows are numbered whatever the header holds (`time: none`).
   var numbersRows: Bool { time == "" || time == "none" }

@@ -242,13 +242,28 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "t.csv:1: unknown column 'a' (did you mean 'A'?); columns are: date, A")
   }
 
+  /// `ts` (the time column of the tables `seismo ingest` writes) is found as the time column; a
+  /// time under a name auto does not look for says so, and which setting reads it.
+  @Test func aTimeColumnIsFoundByNameOrNamedInTheError() throws {
+    let exported = try load("ts,a\n2020-03-16 09:30:00,1\n2020-03-16 09:31:00,2\n")
+    #expect(exported.frame.featureNames == ["a"] && exported.frame.timestamps == [1_584_351_000, 1_584_351_060])
+    #expect(
+      loadError("when,a\n2020-03-16,1\n")
+        == "t.csv:2 (column 1 'when'): '2020-03-16' is not a number (a time? time_column auto looks for date, timestamp, time, datetime, ts; name this one with time_column: when)"
+    )
+    // A number that is not one, where a time column was found, is no time.
+    #expect(loadError("date,a\n2020-03-16,x1\n") == "t.csv:2 (column 2 'a'): 'x1' is not a number")
+    #expect(
+      loadError("date,a\n2020-03-16,2020-03-17\n") == "t.csv:2 (column 2 'a'): '2020-03-17' is not a number")
+  }
+
   /// A time format with no column to read it from is refused, not ignored: the rows would be
   /// numbered and every date check skipped.
   @Test func aTimeFormatNeedsATimeColumn() {
     let format: [String: ParameterValue] = ["time_format": .text("%d/%m/%Y")]
     #expect(
       loadError("day,a\n16/03/2020,1\n", format)
-        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for date, timestamp, time, datetime); name it with time_column"
+        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for date, timestamp, time, datetime, ts); name it with time_column"
     )
     #expect(
       loadError("a\n1\n", format.merging(["time_column": .text("none")]) { $1 })

@@ -58,7 +58,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Feature columns to load (repeatable; default: all but the time column).")
   var column: [String] = []
 
-  @Option(help: "Time column of the CSV: auto (date, timestamp, time or datetime), a header name, or none.")
+  @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts), a header name, or none.")
   var timeColumn = "auto"
 
   @Option(
