@@ -862,6 +862,16 @@ struct PostgresTests {
     let written = SavedModelTests().column(try scratch.read("s/scores.csv"), "score").filter { !$0.isEmpty }
     #expect(stored.first?[0] == "200" && stored.first?[1] == "0", "\(stored)")
     #expect(stored.first?[2]?.split(separator: ",").map { Float($0)! } == written.map { Float($0)! })
+    // It has no training scores: a threshold rule that calibrates on them says so.
+    let uncalibrated = try CLI.run(
+      ["rethreshold", newRun, "--url", url, "--set", "threshold.plugin=percentile"], in: scratch.url)
+    #expect(
+      uncalibrated.status == 1
+        && uncalibrated.stderr.contains(
+          "was scored by a saved model and has no training scores to calibrate on (the percentile threshold needs at least one training score); rethreshold the run that trained the model"
+        ), "\(uncalibrated.stderr)")
+    let cut = try CLI.run(["rethreshold", newRun, "--url", url, "--set", "threshold.value=8"], in: scratch.url)
+    #expect(cut.status == 0 && cut.stdout.contains("(fixed, cut-off 8.0)"), "\(cut.stderr)")
     // The database is checked before any scoring: nothing is written when it cannot be reached.
     let saved = try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "m", "--quiet"], in: scratch.url)
     try #require(saved.status == 0, "\(saved.stderr)")

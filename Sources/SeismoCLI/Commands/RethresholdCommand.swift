@@ -86,7 +86,13 @@ struct RethresholdCommand: ParsableCommand {
         }
         cutoffs = try rule.cutoffs(for: scores, firstRow: firstRow, walkingForward: folds)
       } else {
-        cutoffs = try rule.calibratedCutoffs(for: scores, calibrationCount: calibration).cutoffs
+        do {
+          cutoffs = try rule.calibratedCutoffs(for: scores, calibrationCount: calibration).cutoffs
+        } catch SeismoError.invalidInput(let why) where calibration == 0 {
+          throw SeismoError.invalidInput(
+            "run '\(runID)' was scored by a saved model and has no training scores to calibrate on (\(why)); rethreshold the run that trained the model, or give a cut-off (threshold.plugin=fixed)"
+          )
+        }
       }
       let constant = cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
       let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count
