@@ -172,21 +172,19 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Run `runID`'s stored scores and cut-offs (nil when it has none). A per-row cut-off of a
   /// later threshold version (`rethreshold`) is not among them: these are the ones scored.
   public static func storedScores(of runID: String, on db: PGConnection) throws -> StoredScores? {
-    // Two arrays in one row: a row per score would cost an allocation each.
-    let row = try db.execute(
+    let rows = try db.executeFloat8(
       """
-      SELECT min(s.row_no)::text, max(s.row_no)::text, array_agg(s.score ORDER BY s.row_no)::text,
-             array_agg(s.threshold ORDER BY s.row_no)::text
-      FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1
-      """, [runID]
-    ).rows.first
-    guard let row, let first = row[0].flatMap(Int.init), let last = row[1].flatMap(Int.init) else { return nil }
-    let scores = elements(row[2]).compactMap { Float($0) }
-    let cutoffs = elements(row[3]).map { Float($0) ?? .infinity }  // NULL: no cut-off yet
-    guard scores.count == cutoffs.count else {
-      throw SeismoError.database("postgres: run '\(runID)' has a stored score that is not a number")
+      SELECT s.row_no::float8, s.score::float8, s.threshold::float8
+      FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY s.row_no
+      """, [runID])
+    guard rows.rowCount > 0, let first = rows[0, 0], let last = rows[rows.rowCount - 1, 0] else { return nil }
+    var scores = [Float](repeating: 0, count: rows.rowCount)
+    var cutoffs = [Float](repeating: 0, count: rows.rowCount)
+    for i in 0..<rows.rowCount {
+      scores[i] = Float(rows[i, 1] ?? .nan)
+      cutoffs[i] = rows[i, 2].map(Float.init) ?? .infinity  // NULL: no cut-off yet
     }
-    return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs)
+    return StoredScores(firstRow: Int(first), lastRow: Int(last), scores: scores, cutoffs: cutoffs)
   }
 
   /// The elements of a one-dimensional array's text form (`{1,2.5,NULL}`), as written.

@@ -258,8 +258,11 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   /// Epoch seconds from a time cell, refusing ±infinity.
-  func seconds(_ cell: String?) throws -> Timestamp {
-    guard let t = cell.flatMap(Double.init) else { throw SeismoError.invalidInput("\(origin): a row has no time") }
+  func seconds(_ cell: String?) throws -> Timestamp { try seconds(cell.flatMap(Double.init)) }
+
+  /// Epoch seconds from a time cell read as a number, refusing ±infinity.
+  func seconds(_ cell: Double?) throws -> Timestamp {
+    guard let t = cell else { throw SeismoError.invalidInput("\(origin): a row has no time") }
     guard t.isFinite else {
       throw SeismoError.invalidInput(
         "\(origin): a row's time is \(t > 0 ? "infinity" : "-infinity"); bound the range with from and to, or filter it out")
@@ -268,22 +271,26 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   /// A value cell: NULL is a gap (NaN); a stored NaN or infinity is kept as such and refused.
-  static func value(_ cell: String?) -> Float {
+  static func value(_ cell: String?) -> Float { value(cell.flatMap { Float($0) }) }
+
+  /// A value cell read as a number: NULL is a gap (NaN); a stored NaN becomes infinity, which
+  /// is refused with the other infinities.
+  static func value<N: BinaryFloatingPoint>(_ cell: N?) -> Float {
     guard let cell else { return .nan }
-    guard let v = Float(cell) else { return .nan }
-    return v.isNaN ? .infinity : v
+    return cell.isNaN ? .infinity : Float(cell)
   }
 
-  /// Runs a SELECT whose first column is epoch seconds and the rest values; NULL → NaN.
+  /// Runs a SELECT whose first column is epoch seconds and the rest values, all float8 (read in
+  /// binary); NULL → NaN.
   func read(_ db: PGConnection, _ sql: String, _ parameters: [String?]) throws -> ([Timestamp], [Float]) {
-    let result = try db.execute(sql, parameters)
+    let result = try db.executeFloat8(sql, parameters)
     var timestamps: [Timestamp] = []
     var values: [Float] = []
-    timestamps.reserveCapacity(result.rows.count)
-    values.reserveCapacity(result.rows.count * max(result.columns.count - 1, 0))
-    for row in result.rows {
-      timestamps.append(try seconds(row[0]))
-      for cell in row.dropFirst() { values.append(Self.value(cell)) }
+    timestamps.reserveCapacity(result.rowCount)
+    values.reserveCapacity(result.rowCount * max(result.columnCount - 1, 0))
+    for r in 0..<result.rowCount {
+      timestamps.append(try seconds(result[r, 0]))
+      for c in 1..<result.columnCount { values.append(Self.value(result[r, c])) }
     }
     return (timestamps, values)
   }

@@ -74,6 +74,22 @@ public final class PGConnection {
     return try check(result, sql: sql)
   }
 
+  /// Runs one SELECT whose columns are all `float8`, with its result in binary: the server prints
+  /// no number and nothing here parses one, which makes reading many rows of numbers (a source's
+  /// table, a run's scores) several times cheaper than `execute`.
+  /// - Throws: as `execute`, and when a column is not `float8` (cast it: `x::float8`).
+  public func executeFloat8(_ sql: String, _ parameters: [String?] = []) throws -> PGFloat8Result {
+    let result = try checked(
+      withCStrings(parameters) { values in
+        PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 1)
+      }, sql: sql)
+    let rows = PGFloat8Result(result)
+    if let column = (0..<rows.columnCount).first(where: { PQftype(result, Int32($0)) != 701 }) {
+      throw SeismoError.state("postgres: column \(column + 1) of a float8 read is not float8")
+    }
+    return rows
+  }
+
   /// Runs a script of several statements without parameters (migrations).
   public func executeScript(_ sql: String) throws {
     _ = try check(PQexec(handle, sql), sql: sql)
@@ -247,13 +263,21 @@ public final class PGConnection {
   // MARK: - Internals
 
   private func check(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> PGResult {
+    let result = try checked(result, sql: sql, expect: expect)
+    defer { PQclear(result) }
+    return PGResult(result)
+  }
+
+  /// `result` when it succeeded (the caller clears it); else it is cleared and the server's
+  /// error thrown, with its hint and SQLSTATE.
+  private func checked(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> OpaquePointer {
     guard let result else {
       throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
     }
-    defer { PQclear(result) }
     let status = PQresultStatus(result)
-    if let expect, status == expect { return PGResult(result) }
+    if let expect, status == expect { return result }
     guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN else {
+      defer { PQclear(result) }
       func field(_ code: Character) -> String? {
         PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
       }
@@ -270,7 +294,7 @@ public final class PGConnection {
       throw SeismoError.database(
         "postgres: \(primary.isEmpty ? "the server closed the connection" : Self.clean(primary))\(hint)\(state)")
     }
-    return PGResult(result)
+    return result
   }
 
   private func drainResults() -> Int {
@@ -304,6 +328,30 @@ public final class PGConnection {
 
   private static func clean(_ message: String) -> String {
     message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+  }
+}
+
+/// A query result in binary format whose columns are all `float8` (`PGConnection.executeFloat8`),
+/// read in place.
+public final class PGFloat8Result {
+  private let result: OpaquePointer
+  public let rowCount: Int
+  public let columnCount: Int
+
+  init(_ result: OpaquePointer) {
+    self.result = result
+    let hasRows = PQresultStatus(result) == PGRES_TUPLES_OK
+    rowCount = hasRows ? Int(PQntuples(result)) : 0
+    columnCount = hasRows ? Int(PQnfields(result)) : 0
+  }
+
+  deinit { PQclear(result) }
+
+  /// The cell at `row`, `column` (from 0); nil is NULL. A stored NaN or infinity is returned as such.
+  public subscript(row: Int, column: Int) -> Double? {
+    guard PQgetisnull(result, Int32(row), Int32(column)) == 0, let cell = PQgetvalue(result, Int32(row), Int32(column))
+    else { return nil }
+    return Double(bitPattern: UInt64(bigEndian: UnsafeRawPointer(cell).loadUnaligned(as: UInt64.self)))
   }
 }
 

@@ -325,6 +325,24 @@ struct PostgresTests {
     #expect(pool.idleCount(for: url) == 0)  // a connection whose body failed is not kept
   }
 
+  /// `executeFloat8` reads numbers in binary, bit for bit, with NULL apart from a stored NaN,
+  /// and refuses a column that is not float8 rather than misreading its bytes.
+  @Test func float8ResultsAreReadExactly() throws {
+    let db = try PGConnection(url)
+    let read = try db.executeFloat8(
+      "SELECT x, $1::float8 FROM unnest('{1.5,-0,1e300,5e-324,NULL,NaN,-Infinity}'::float8[]) WITH ORDINALITY AS u(x, k) ORDER BY k",
+      ["0.1"])
+    #expect(read.rowCount == 7 && read.columnCount == 2)
+    let column = (0..<read.rowCount).map { read[$0, 0] }
+    #expect(Array(column.prefix(5)) == [1.5, -0.0, 1e300, 5e-324, nil])
+    #expect(column[1]?.sign == .minus && column[5]?.isNaN == true && column[6] == -.infinity)
+    #expect(read[0, 1] == 0.1)
+    #expect(try db.executeFloat8("SELECT 1.5::float8 WHERE false").rowCount == 0)
+    #expect(throws: SeismoError.state("postgres: column 2 of a float8 read is not float8")) {
+      try db.executeFloat8("SELECT 1::float8, 2::real")
+    }
+  }
+
   @Test func legalButAwkwardTablesGiveClearAnswers() throws {
     try sql("CREATE SCHEMA \(schema)")
     func load(_ table: String, _ extra: [String: ParameterValue] = [:]) -> String {
