@@ -113,13 +113,20 @@ extension PostgresSource {
         let catalogue = try TableColumns(self, db)
         guard layout == .long else { return catalogue.numbers(besides: timeColumn) }
         let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"))
-        let symbol = PGConnection.quote(try catalogue.named(symbolColumn, "symbol column").name)
-        let names = try db.execute(
-          "SELECT DISTINCT \(symbol)::text FROM \(PGConnection.qualified(schema, table)) WHERE \(range) AND \(symbol) IS NOT NULL",
-          bounds
-        ).rows.compactMap { $0[0] }.sorted()
+        _ = try catalogue.named(symbolColumn, "symbol column")
+        let names = try symbols(in: range, bounds, on: db)
         return names.isEmpty ? nil : names
       }
     }
+  }
+
+  /// The distinct symbols of a long table in `range` (a `timeRange` condition), sorted as `load`
+  /// orders its features.
+  func symbols(in range: String, _ bounds: [String?], on db: PGConnection) throws -> [String] {
+    let symbol = PGConnection.quote(symbolColumn)
+    return try db.execute(
+      "SELECT DISTINCT \(symbol)::text FROM \(PGConnection.qualified(schema, table)) WHERE \(range) AND \(symbol) IS NOT NULL",
+      bounds
+    ).rows.compactMap { $0[0] }.sorted()
   }
 }

@@ -303,31 +303,34 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   ) throws -> ([String], [Timestamp], [Float], Int) {
     let symbol = PGConnection.quote(self.symbolColumn)
     let value = PGConnection.quote(self.valueColumn)
-    let result = try db.execute(
+    let names = wanted.isEmpty ? try symbols(in: range, bounds, on: db) : wanted
+    // Each row's symbol as its feature's number (from 1), so that the rows read in binary.
+    let result = try db.executeFloat8(
       """
-      SELECT extract(epoch from \(time))::float8, \(symbol)::text, \(value)::float8 FROM \(table)
-      WHERE \(range) AND ($4::text[] IS NULL OR \(symbol)::text = ANY($4::text[])) ORDER BY \(time)
-      """, bounds + [wanted.isEmpty ? nil : PGText.array(wanted)])
-    let present = Set(result.rows.compactMap { $0[1] })
-    if allPresent, let missing = wanted.first(where: { !present.contains($0) }) {
+      SELECT extract(epoch from \(time))::float8, array_position($4::text[], \(symbol)::text)::float8, \(value)::float8
+      FROM \(table) WHERE \(range) AND \(symbol)::text = ANY($4::text[]) ORDER BY \(time)
+      """, bounds + [PGText.array(names)])
+    var present = [Bool](repeating: false, count: names.count)
+    for r in 0..<result.rowCount { result[r, 1].map { present[Int($0) - 1] = true } }
+    if allPresent, let missing = names.indices.first(where: { !present[$0] }) {
+      let others = try symbols(in: range, bounds, on: db)
       throw SeismoError.invalidInput(
-        "\(origin): no rows for symbol '\(missing)'\(EditDistance.suggestion(for: missing, among: Array(present)))")
+        "\(origin): no rows for symbol '\(names[missing])'\(EditDistance.suggestion(for: names[missing], among: others))")
     }
-    let names = wanted.isEmpty ? present.sorted() : wanted
-    let column = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
     var timestamps: [Timestamp] = []
     var values: [Float] = []
     var counts: [Int] = []  // rows merged into each cell (a symbol twice in one second)
-    for row in result.rows {
-      guard let s = row[1], let j = column[s] else { continue }
-      let t = try seconds(row[0])
+    for r in 0..<result.rowCount {
+      guard let feature = result[r, 1] else { continue }
+      let j = Int(feature) - 1
+      let t = try seconds(result[r, 0])
       if timestamps.last != t {
         timestamps.append(t)
         values += [Float](repeating: .nan, count: names.count)
         counts += [Int](repeating: 0, count: names.count)
       }
       let k = (timestamps.count - 1) * names.count + j
-      let v = Self.value(row[2])
+      let v = Self.value(result[r, 2])
       counts[k] += 1
       if counts[k] == 1 {
         values[k] = v
@@ -336,7 +339,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       switch duplicates {
       case .error:
         throw SeismoError.data(
-          source: origin, line: nil, column: "'\(s)'",
+          source: origin, line: nil, column: "'\(names[j])'",
           message:
             "two rows at \(CivilTime.format(t)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
         )
@@ -345,6 +348,6 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       case .mean: values[k] += (v - values[k]) / Float(counts[k])
       }
     }
-    return (names, timestamps, values, result.rows.count)
+    return (names, timestamps, values, result.rowCount)
   }
 }

@@ -219,6 +219,17 @@ struct PostgresTests {
       "table": .text("renamed"), "layout": .text("long"), "symbol_column": .text("ticker"), "value_column": .text("px"),
     ])
     #expect(renamed == wide)
+    // Symbols in another order are features in that order; a symbol without rows is named, with
+    // the table's symbols to suggest from.
+    let swapped = try load(["table": .text("long"), "layout": .text("long"), "symbols": .textList(["b", "a"])])
+    #expect(swapped.featureNames == ["b", "a"] && swapped.values[0] == wide.values[1] && swapped.values[1] == wide.values[0])
+    try sql(
+      "CREATE TABLE \(schema).markets AS SELECT ts, CASE symbol WHEN 'a' THEN 'gold' ELSE 'vix' END AS symbol, value FROM \(schema).long"
+    )
+    #expect(
+      loadOutcome(["table": .text("markets"), "layout": .text("long"), "symbols": .textList(["vix", "gld"])]) { _ in "" }
+        .hasSuffix("no rows for symbol 'gld' (did you mean 'gold'?)"))
+    #expect(try load(["table": .text("markets"), "layout": .text("long")]).featureNames == ["gold", "vix"])
     let ranged = try load(["table": .text("wide"), "from": .text(date(18_262 + 10)), "to": .text(date(18_262 + 19))])
     #expect(ranged.rowCount == 10)
     let query = try load(["query": .text("SELECT ts, a * 2 AS twice FROM \(schema).wide WHERE ts < '2020-01-04'")])
