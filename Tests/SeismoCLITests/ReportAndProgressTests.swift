@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import SeismoCLI
+
 @Suite struct ReportAndProgressTests {
   let config = """
     source: { plugin: csv, path: data.csv }
@@ -109,5 +111,16 @@ import Testing
     #expect(output.contains("\r\u{1B}[Kepoch 1/3  loss "))
     #expect(output.contains("\r\u{1B}[Kepoch 3/3  loss "))
     #expect(!output.contains("epoch 1/3  loss 0.00000\n"), "epochs overwrite one line")
+  }
+}
+
+/// Numbers in the console summary.
+@Suite struct SummaryNumberTests {
+  @Test func aSpreadReadsOnItsValuesScale() {
+    #expect(RunReporting.format(0.0189, plusMinus: 0.000_879_6) == "0.0189 ± 0.0009")
+    #expect(RunReporting.format(0.000_52, plusMinus: 0.000_012_34) == "0.00052 ± 1.234e-05")
+    #expect(RunReporting.format(-0.0125, plusMinus: 0.0011) == "-0.0125 ± 0.0011")
+    #expect(RunReporting.format(1234.5, plusMinus: 2.25) == "1234 ± 2.25")
+    #expect(RunReporting.format(0.0009, plusMinus: 0.02) == "0.0009 ± 0.0200")
   }
 }

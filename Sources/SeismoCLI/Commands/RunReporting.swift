@@ -29,7 +29,7 @@ enum RunReporting {
     if let importance = run.importance {
       lines.append("feature importance (\(run.config.importance?.plugin ?? "")): mean ± std increase in score")
       for entry in importance {
-        lines.append("  \(entry.feature): \(format(Float(entry.mean))) ± \(format(Float(entry.std)))")
+        lines.append("  \(entry.feature): \(format(Float(entry.mean), plusMinus: Float(entry.std)))")
       }
     }
     lines.append(
@@ -58,7 +58,17 @@ enum RunReporting {
     return lines
   }
 
-  static func format(_ value: Float) -> String {
-    String(format: abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? "%.4g" : "%.4f", Double(value))
+  /// Four decimals, or four significant digits for a value under 0.001 or from 1000 on.
+  static func format(_ value: Float) -> String { String(format: pattern(value), Double(value)) }
+
+  /// `value ± spread`, both in the larger one's format, so that they read on one scale
+  /// (`0.0189 ± 0.0009`, not `0.0189 ± 0.0008796`).
+  static func format(_ value: Float, plusMinus spread: Float) -> String {
+    let pattern = pattern(max(abs(value), abs(spread)))
+    return String(format: pattern, Double(value)) + " ± " + String(format: pattern, Double(spread))
+  }
+
+  private static func pattern(_ value: Float) -> String {
+    abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? "%.4g" : "%.4f"
   }
 }
