@@ -56,6 +56,16 @@ import Testing
     #expect(naive { $0 - 1 } != naive { _ in 149 }, "the modes' naive forecasts differ")
   }
 
+  /// A forecast prints no importance, so a config's importance is not computed for it.
+  @Test func aConfigsImportanceIsNotComputed() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: []))
+    try scratch.write("run.yaml", config + "\nimportance: { plugin: permutation, repeats: 2 }\n")
+    let result = try CLI.run(["forecast", "run.yaml", "--out", "p"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("trained lstm-forecaster") && !result.stderr.contains("importance"), "\(result.stderr)")
+  }
+
   @Test func whatForecastCannotDoIsRefusedBeforeTraining() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: []))

@@ -43,7 +43,8 @@ struct ForecastCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let runConfig = try configFile.load()
+      var runConfig = try configFile.load()
+      runConfig.importance = nil  // a forecast prints no importance: not worth its re-scorings
       guard runConfig.detector.plugin == LSTMForecasterDetector.descriptor.name else {
         throw SeismoError.config(
           key: "detector.plugin", location: configFile.config,
