@@ -913,6 +913,32 @@ struct PostgresTests {
     #expect(both.status == 64 && both.stderr.contains("choose one"), "\(both.stderr)")
   }
 
+  /// A file announces no new rows: watching a run whose model reads one is refused at once, with
+  /// the command that scores the file's new rows.
+  @Test func watchRefusesARunThatReadsAFile() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\nsink: { plugin: postgres, url: \"\(url)\", save_model: true }\n"
+    )
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
+    let runID = try storedRunID(scratch, "a")
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    let deadline = Date().addingTimeInterval(15)
+    while watcher.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    if watcher.process.isRunning { watcher.process.terminate() }  // it waited for notifications
+    let watched = try watcher.wait()
+    #expect(
+      watched.status == 1
+        && watched.stderr.contains(
+          "reads a csv source, which announces no new rows: watch follows a PostgreSQL table; score a file's new rows with seismo score --run \(runID) --new-rows"
+        ), "\(watched.stderr)")
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(scored.status == 0 && scored.stdout.contains("no new rows"), "\(scored.stderr)")
+  }
+
   /// `rethreshold` adds threshold versions computed from the stored scores; the anomalies view
   /// follows the latest, and each equals what a fresh run with that threshold flags.
   @Test func rethresholdVersionsMatchFreshRuns() throws {

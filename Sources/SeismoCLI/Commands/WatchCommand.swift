@@ -41,6 +41,11 @@ struct WatchCommand: ParsableCommand {
     try reportingErrors {
       let saved = try ScoreCommand.storedModel(run: runID, url: url)
       let config = try ScoreCommand.config(for: saved, data: nil, url: url)
+      guard config.source.plugin == PostgresSource.descriptor.name else {
+        throw SeismoError.invalidInput(
+          "run '\(runID)' reads a \(config.source.plugin) source, which announces no new rows: watch follows a PostgreSQL table; score a file's new rows with seismo score --run \(runID) --new-rows"
+        )
+      }
       let table = Self.table(of: config.source)
       var listener = try listen()
       let indicator =
@@ -123,8 +128,8 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// `schema.table` of a postgres table source, as the trigger names it; nil for other sources
-  /// (every announcement then counts).
+  /// `schema.table` of a postgres table source, as the trigger names it; nil for a query (every
+  /// announcement then counts).
   static func table(of source: PluginChoice) -> String? {
     guard source.plugin == PostgresSource.descriptor.name, let name = source.parameters.ifDeclared(PostgresSource.table),
       !name.isEmpty
