@@ -23,7 +23,13 @@ import Testing
     let result = try CLI.run(["evaluate", "r", "--labels", "labels.txt"], in: scratch.url)
     #expect(result.status == 0, "\(result.stderr)")
     // Test part: flags 250, 320. Point-wise TP 1, FP 1, FN 2; adjusted: event 250–251 found → TP 2, FP 1, FN 1.
-    #expect(result.stdout.contains("160 scored rows (test), 3 labelled in 2 events; 1 events flagged"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("160 scored rows (test); 3 labelled rows in 2 events, 1 of them flagged"), "\(result.stdout)")
+    // The training day is named: it counts for nothing in the test part.
+    #expect(
+      result.stderr
+        == "warning: 1 of the 4 labelled rows of r is in the training part or before the first score, so counts for nothing (--part all judges the training part): \(date(18_262 + 100))\n",
+      "\(result.stderr)")
     #expect(result.stdout.contains("point-wise      precision 0.500  recall 0.333  F1 0.400  (TP 1, FP 1, FN 2)"))
     #expect(result.stdout.contains("point-adjusted  precision 0.667  recall 0.667  F1 0.667  (TP 2, FP 1, FN 1)"))
     let json = try JSONSerialization.jsonObject(with: Data(try scratch.read("r/evaluation.json").utf8)) as! [String: Any]
@@ -55,7 +61,13 @@ import Testing
     try scratch.write("later.txt", "timestamp\n\(date(18_262 + 1_003))\n")
     let dates = try CLI.run(["evaluate", "r", "--labels", "later.txt"], in: scratch.url)
     #expect(dates.status == 0 && dates.stderr.hasPrefix("warning: none of the 1 labelled times in later.txt"), "\(dates.stderr)")
-    #expect(result.stderr.isEmpty && all.stderr.isEmpty, "labels that match warn of nothing")
+    #expect(all.stderr.isEmpty, "labels that match warn of nothing")
+    try scratch.write("none.txt", "# no anomaly in this period\n")
+    let none = try CLI.run(["evaluate", "r", "--labels", "none.txt"], in: scratch.url)
+    #expect(
+      none.status == 0
+        && none.stderr == "warning: none.txt lists no labelled times, so every flag counts as a false alarm\n"
+        && none.stdout.contains("0 labelled rows in 0 events, 0 of them flagged"), "\(none.stderr)\(none.stdout)")
 
     // Labels that miss alone are named: they can count neither as found nor as missed. A `#`
     // starts a comment.
@@ -76,7 +88,8 @@ import Testing
     #expect(
       column.status == 0
         && column.stderr
-          == "warning: 1 of the 5 anomalous label rows in partly.csv is not a row of r (2020-01-01 – 2021-02-03) and counts for nothing: 2022-09-30\n",
+          == "warning: 1 of the 5 anomalous label rows in partly.csv is not a row of r (2020-01-01 – 2021-02-03) and counts for nothing: 2022-09-30\n"
+          + "warning: 1 of the 4 labelled rows of r is in the training part or before the first score, so counts for nothing (--part all judges the training part): 2020-04-10\n",
       "\(column.stderr)")
 
     let bad = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "z"], in: scratch.url)

@@ -74,11 +74,15 @@ struct EvaluateCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let labelSet = try LabelSet(path: labels, column: labelColumn)
+      if case .timestamps(let marked) = labelSet.shape, marked.isEmpty {
+        Console.err("warning: \(labels) lists no labelled times, so every flag counts as a false alarm")
+      }
       var evaluated: [LabelledRun] = []
       var eventScores: [EventMetrics] = []
       for folder in folders {
         let run = try LabelledRun(folder: folder, labels: labelSet, windowsKey: windowsKey)
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
+        if let unjudged = run.unjudged(part: part) { Console.err("warning: \(unjudged)") }
         let report = try run.report(part: part, nab: nab)
         eventScores.append(report.events)
         let encoder = JSONEncoder()
@@ -134,7 +138,7 @@ struct EvaluateCommand: ParsableCommand {
         m.truePositives, m.falsePositives, m.falseNegatives)
     }
     var lines = [
-      "\(e.rows) scored rows (\(part)), \(e.labelledRows) labelled in \(e.events) events; \(e.eventsDetected) events flagged",
+      "\(e.rows) scored rows (\(part)); \(e.labelledRows) labelled row\(e.labelledRows == 1 ? "" : "s") in \(e.events) event\(e.events == 1 ? "" : "s"), \(e.eventsDetected) of them flagged",
       row("point-wise    ", e.pointwise),
       row("point-adjusted", e.pointAdjusted),
       row("events        ", report.events.scores)
@@ -228,6 +232,8 @@ struct LabelledRun {
   let labelled: [Bool]
   /// Rows of the training part.
   let trainRows: Int
+  /// Per input row: its time (or row number, for a run read with time_column: none).
+  let timestamps: [Timestamp]
   /// A warning when labelled times or windows fall on no row of the run, so count for nothing
   /// (nil when every one falls on a row).
   private(set) var unmatched: String?
@@ -255,7 +261,7 @@ struct LabelledRun {
     // Runs written before events existed: every flagged row alerts.
     alerts = table.column("alert")?.map { ($0 ?? 0) != 0 } ?? flags
     trainRows = summary.split.trainRows
-    let timestamps = table.timestamps
+    timestamps = table.timestamps
 
     switch labels.shape {
     case .column(let column):
@@ -371,9 +377,24 @@ struct LabelledRun {
     return key
   }
 
+  /// Whether row `i` is judged in `part`: scored, and in the test part unless `part` is all.
+  func judges(_ i: Int, in part: EvaluateCommand.Part) -> Bool { scores[i] != nil && (part == .all || i >= trainRows) }
+
+  /// A warning when labelled rows of the run are not judged in `part` (training rows in the test
+  /// part, rows before the first score), so count for nothing; nil when every one is judged.
+  func unjudged(part: EvaluateCommand.Part) -> String? {
+    let outside = labelled.indices.filter { labelled[$0] && !judges($0, in: part) }
+    guard !outside.isEmpty else { return nil }
+    let training = part == .test && outside.contains { $0 < trainRows && scores[$0] != nil }
+    let names = outside.prefix(5).map { Self.shown(timestamps[$0], summary) }
+    let one = outside.count == 1
+    return
+      "\(outside.count) of the \(labelled.filter { $0 }.count) labelled rows of \(folder) \(one ? "is" : "are") \(training ? "in the training part or " : "")before the first score, so \(one ? "counts" : "count") for nothing\(training ? " (--part all judges the training part)" : ""): \(names.joined(separator: ", "))\(outside.count > 5 ? ", …" : "")"
+  }
+
   /// Point-wise, point-adjusted and event scores over the scored rows of `part`, and NAB scores.
   func report(part: EvaluateCommand.Part, nab: Bool) throws -> EvaluationReport {
-    let judged = scores.indices.filter { scores[$0] != nil && (part == .all || $0 >= trainRows) }
+    let judged = scores.indices.filter { judges($0, in: part) }
     guard !judged.isEmpty else { throw SeismoError.invalidInput("\(folder) has no scored rows in the \(part.rawValue) part") }
     let judgedFlags = judged.map { flags[$0] }
     let judgedLabels = judged.map { labelled[$0] }
