@@ -92,6 +92,9 @@ import Testing
           + "warning: 1 of the 4 labelled rows of r is in the training part or before the first score, so counts for nothing (--part all judges the training part): 2020-04-10\n",
       "\(column.stderr)")
 
+    let folder = try CLI.run(["evaluate", "r", "--labels", "r"], in: scratch.url)
+    #expect(folder.status == 1 && folder.stderr == "error: r: is a folder; give a file of labels\n", "\(folder.stderr)")
+
     let bad = try CLI.run(["evaluate", "r", "--labels", "labels.csv", "--label-column", "z"], in: scratch.url)
     #expect(bad.status == 1)
     #expect(bad.stderr.hasPrefix("error: labels.csv:1: unknown column 'z'"))

@@ -187,9 +187,7 @@ struct LabelSet {
       shape = .column(column)
       return
     }
-    guard let bytes = FileManager.default.contents(atPath: path) else {
-      throw SeismoError.file(path: path, message: "no such file")
-    }
+    let bytes = try readFile(path, folderHint: "give a file of labels")
     let text = String(decoding: bytes, as: UTF8.self)
     if text.drop(while: \.isWhitespace).first == "{" {
       guard let json = try? JSONSerialization.jsonObject(with: bytes) as? [String: [[String]]] else {
