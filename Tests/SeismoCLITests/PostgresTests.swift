@@ -982,8 +982,20 @@ struct PostgresTests {
     #expect(
       try sql("SELECT DISTINCT threshold_version FROM seismo.anomalies WHERE run_id = $1", [runID]) == [["3"]])
 
+    // runs show lists the versions after the summary's own threshold (version 1).
+    let shown = try CLI.run(["runs", "show", runID, "--url", url], in: scratch.url)
+    let versions = try #require(
+      (try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["threshold_versions"]
+        as? [[String: Any]], "\(shown.stdout.suffix(600))")
+    #expect(
+      versions.map { $0["version"] as? Int } == [2, 3] && versions.map { $0["plugin"] as? String } == ["fixed", "percentile"])
+    #expect(
+      (versions[0]["cutoff"] as? Double) == 100 && (versions[1]["parameters"] as? [String: Any])?["percentile"] as? Double == 99)
+
     let adaptive = try rethreshold(["threshold.plugin=likelihood", "threshold.long_window=100", "threshold.min_history=50"])
     #expect(adaptive.status == 0 && adaptive.stdout.contains("per row"), "\(adaptive.stderr)")
+    let perRow = try CLI.run(["runs", "show", runID, "--url", url], in: scratch.url).stdout
+    #expect(perRow.contains("\"cutoff\": \"per row\""), "\(perRow.suffix(400))")
     #expect(
       try sql(
         "SELECT cutoff IS NULL, array_length(cutoffs, 1) FROM seismo.current_thresholds c JOIN seismo.runs r ON r.id = c.run WHERE r.run_id = $1",

@@ -60,7 +60,8 @@ struct RunsCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A run's summary.json, as stored.")
+    static let configuration = CommandConfiguration(
+      abstract: "A run's summary.json, as stored, with the threshold versions `seismo rethreshold` added.")
 
     @Argument(help: "The run id.")
     var runID: String
@@ -70,7 +71,18 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
       try reportingErrors {
         let db = try SchemaMigrator.connection(connection.url)
-        let rows = try db.execute("SELECT jsonb_pretty(summary) FROM seismo.runs WHERE run_id = $1", [runID]).rows
+        let rows = try db.execute(
+          """
+          SELECT jsonb_pretty(r.summary || coalesce((
+            SELECT jsonb_build_object('threshold_versions', jsonb_agg(jsonb_build_object(
+                     'version', v.version, 'plugin', v.plugin, 'parameters', v.parameters,
+                     'cutoff', coalesce(to_jsonb(v.cutoff), '"per row"'::jsonb),
+                     'created_at', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))
+                   ORDER BY v.version))
+            FROM seismo.threshold_versions v WHERE v.run = r.id), '{}'::jsonb))
+          FROM seismo.runs r WHERE r.run_id = $1
+          """, [runID]
+        ).rows
         guard let summary = rows.first?.first ?? nil else {
           throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
         }
