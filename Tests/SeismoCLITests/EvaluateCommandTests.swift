@@ -28,7 +28,7 @@ import Testing
     // The training day is named: it counts for nothing in the test part.
     #expect(
       result.stderr
-        == "warning: 1 of the 4 labelled rows of r is in the training part or before the first score, so counts for nothing (--part all judges the training part): \(date(18_262 + 100))\n",
+        == "warning: 1 of the 4 labelled rows of r counts for nothing (in the training part, which --part all judges): \(date(18_262 + 100))\n",
       "\(result.stderr)")
     #expect(result.stdout.contains("point-wise      precision 0.500  recall 0.333  F1 0.400  (TP 1, FP 1, FN 2)"))
     #expect(result.stdout.contains("point-adjusted  precision 0.667  recall 0.667  F1 0.667  (TP 2, FP 1, FN 1)"))
@@ -62,6 +62,12 @@ import Testing
     let dates = try CLI.run(["evaluate", "r", "--labels", "later.txt"], in: scratch.url)
     #expect(dates.status == 0 && dates.stderr.hasPrefix("warning: none of the 1 labelled times in later.txt"), "\(dates.stderr)")
     #expect(all.stderr.isEmpty, "labels that match warn of nothing")
+    try scratch.write("early.txt", [5, 100, 250].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
+    let early = try CLI.run(["evaluate", "r", "--labels", "early.txt"], in: scratch.url)
+    #expect(
+      early.stderr
+        == "warning: 2 of the 3 labelled rows of r count for nothing (1 in the training part, which --part all judges; 1 before the first score): 2020-01-06, 2020-04-10\n",
+      "\(early.stderr)")
     try scratch.write("none.txt", "# no anomaly in this period\n")
     let none = try CLI.run(["evaluate", "r", "--labels", "none.txt"], in: scratch.url)
     #expect(
@@ -89,7 +95,7 @@ import Testing
       column.status == 0
         && column.stderr
           == "warning: 1 of the 5 anomalous label rows in partly.csv is not a row of r (2020-01-01 – 2021-02-03) and counts for nothing: 2022-09-30\n"
-          + "warning: 1 of the 4 labelled rows of r is in the training part or before the first score, so counts for nothing (--part all judges the training part): 2020-04-10\n",
+          + "warning: 1 of the 4 labelled rows of r counts for nothing (in the training part, which --part all judges): 2020-04-10\n",
       "\(column.stderr)")
 
     let folder = try CLI.run(["evaluate", "r", "--labels", "r"], in: scratch.url)

@@ -383,11 +383,16 @@ struct LabelledRun {
   func unjudged(part: EvaluateCommand.Part) -> String? {
     let outside = labelled.indices.filter { labelled[$0] && !judges($0, in: part) }
     guard !outside.isEmpty else { return nil }
-    let training = part == .test && outside.contains { $0 < trainRows && scores[$0] != nil }
+    let unscored = outside.filter { scores[$0] == nil }.count
+    let training = outside.count - unscored
+    let whole = training == outside.count || unscored == outside.count
+    let reasons = [
+      training > 0 ? "\(whole ? "" : "\(training) ")in the training part, which --part all judges" : nil,
+      unscored > 0 ? "\(whole ? "" : "\(unscored) ")before the first score" : nil,
+    ].compactMap { $0 }
     let names = outside.prefix(5).map { Self.shown(timestamps[$0], summary) }
-    let one = outside.count == 1
     return
-      "\(outside.count) of the \(labelled.filter { $0 }.count) labelled rows of \(folder) \(one ? "is" : "are") \(training ? "in the training part or " : "")before the first score, so \(one ? "counts" : "count") for nothing\(training ? " (--part all judges the training part)" : ""): \(names.joined(separator: ", "))\(outside.count > 5 ? ", …" : "")"
+      "\(outside.count) of the \(labelled.filter { $0 }.count) labelled rows of \(folder) \(outside.count == 1 ? "counts" : "count") for nothing (\(reasons.joined(separator: "; "))): \(names.joined(separator: ", "))\(outside.count > 5 ? ", …" : "")"
   }
 
   /// Point-wise, point-adjusted and event scores over the scored rows of `part`, and NAB scores.
