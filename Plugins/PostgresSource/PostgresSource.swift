@@ -258,9 +258,6 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   /// Epoch seconds from a time cell, refusing ±infinity.
-  func seconds(_ cell: String?) throws -> Timestamp { try seconds(cell.flatMap(Double.init)) }
-
-  /// Epoch seconds from a time cell read as a number, refusing ±infinity.
   func seconds(_ cell: Double?) throws -> Timestamp {
     guard let t = cell else { throw SeismoError.invalidInput("\(origin): a row has no time") }
     guard t.isFinite else {
@@ -270,12 +267,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     return Timestamp(t.rounded(.down))
   }
 
-  /// A value cell: NULL is a gap (NaN); a stored NaN or infinity is kept as such and refused.
-  static func value(_ cell: String?) -> Float { value(cell.flatMap { Float($0) }) }
-
-  /// A value cell read as a number: NULL is a gap (NaN); a stored NaN becomes infinity, which
-  /// is refused with the other infinities.
-  static func value<N: BinaryFloatingPoint>(_ cell: N?) -> Float {
+  /// A value cell: NULL is a gap (NaN); a stored NaN becomes infinity, which is refused with the
+  /// other infinities.
+  static func value(_ cell: Double?) -> Float {
     guard let cell else { return .nan }
     return cell.isNaN ? .infinity : Float(cell)
   }
