@@ -13,23 +13,30 @@ CREATE TABLE IF NOT EXISTS seismo.fold_scores (
   PRIMARY KEY (run, fold)
 );
 
--- A per-row threshold version (an adaptive rule) has the cut-offs of the rows it was computed
--- for. Rows appended after it by incremental scoring (`score --new-rows`, `watch`) are judged by
--- the run's own threshold, as they were scored, and the view says so (threshold_version 1) until
--- `seismo rethreshold` runs again; version 8's view never flagged them.
+-- Every score judged by its run's current threshold version: its cut-off (`cut`, NULL: none
+-- yet), whether it is flagged and whether it alerts (events, and so alerts, belong to version 1).
+-- A per-row version (an adaptive rule) has the cut-offs of the rows it was computed for. Rows
+-- appended after it by incremental scoring (`score --new-rows`, `watch`) are judged by the run's
+-- own threshold, as they were scored, and say so (threshold_version 1) until `seismo rethreshold`
+-- runs again; version 8's anomalies view never flagged them.
 DROP VIEW IF EXISTS seismo.anomalies;
-CREATE VIEW seismo.anomalies AS
-WITH judged AS (
+CREATE VIEW seismo.judged_scores AS
+WITH versioned AS (
   SELECT s.*, v.version,
          CASE WHEN v.run IS NULL THEN s.threshold ELSE coalesce(v.cutoff, v.cutoffs[s.row_no - v.first_row + 1]) END AS cut
   FROM seismo.scores s
   LEFT JOIN seismo.current_thresholds v
     ON v.run = s.run AND (v.cutoff IS NOT NULL OR s.row_no - v.first_row < cardinality(v.cutoffs))
 )
+SELECT run, row_no, ts, day, part, score, errors, cut, coalesce(version, 1) AS threshold_version,
+       CASE WHEN version IS NULL THEN is_anomaly ELSE coalesce(score > cut, false) END AS flagged,
+       alert AND version IS NULL AS alerted
+FROM versioned;
+
+CREATE VIEW seismo.anomalies AS
 SELECT r.run_id, r.detector_plugin, r.indicator, j.ts, j.day, j.score, coalesce(j.cut, r.threshold) AS threshold, j.part,
        (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1) AS top_feature,
-       j.errors, r.features, r.finished_at, j.alert AND j.version IS NULL AS alert,
-       coalesce(j.version, 1) AS threshold_version
-FROM judged j
+       j.errors, r.features, r.finished_at, j.alerted AS alert, j.threshold_version
+FROM seismo.judged_scores j
 JOIN seismo.runs r ON r.id = j.run
-WHERE CASE WHEN j.version IS NULL THEN j.is_anomaly ELSE j.score > j.cut END;
+WHERE j.flagged;

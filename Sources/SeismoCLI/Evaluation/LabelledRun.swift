@@ -1,0 +1,226 @@
+import CSVSource
+import SeismoCore
+
+/// One run read back with its labels, row by row: a run folder (every input row), or a run
+/// stored in PostgreSQL (its scored rows, judged by its current threshold version).
+struct LabelledRun {
+  /// How messages name the run: its folder, or `run RUN_ID`.
+  let name: String
+  /// The windows key used, for NAB-style labels.
+  let key: String?
+  let summary: RunSummary
+  /// Per input row: the score (nil in warm-up), its cut-off (infinity: none), whether flagged,
+  /// whether it alerts, whether labelled.
+  let scores: [Float?]
+  let cutoffs: [Float]
+  let flags: [Bool]
+  let alerts: [Bool]
+  let labelled: [Bool]
+  /// Rows of the training part.
+  let trainRows: Int
+  /// Per input row: its time (or row number, for a run read with time_column: none).
+  let timestamps: [Timestamp]
+  /// A warning when labelled times or windows fall on no row of the run, so count for nothing
+  /// (nil when every one falls on a row).
+  private(set) var unmatched: String?
+
+  /// Whether row `i`'s score clears its cut-off by the events rule's margin.
+  func clearsMargin(_ i: Int) -> Bool {
+    guard let score = scores[i] else { return false }
+    return rule.clears(score, cutoffs[i])
+  }
+
+  /// How the run grouped flags into events (the defaults for runs written before events existed).
+  var rule: EventRule {
+    EventRule(parameters: Parameters(specs: EventRule.parameters, values: summary.eventRule?.values ?? [:]))
+  }
+
+  init(folder: String, labels: LabelSet, windowsKey: String?) throws {
+    let run = RunFolder(folder)
+    let summary = try run.summary()
+    let table = try run.scores(summary)
+    let flags = try table.require("is_anomaly", path: run.scoresPath).map { ($0 ?? 0) != 0 }
+    try self.init(
+      name: folder, summary: summary, scores: try table.require("score", path: run.scoresPath),
+      // An empty cut-off cell: no cut-off yet.
+      cutoffs: try table.require("threshold", path: run.scoresPath).map { $0 ?? .infinity }, flags: flags,
+      // Runs written before events existed: every flagged row alerts.
+      alerts: table.column("alert")?.map { ($0 ?? 0) != 0 } ?? flags, trainRows: summary.split.trainRows,
+      timestamps: table.timestamps, labels: labels, windowsKey: windowsKey)
+  }
+
+  /// Matches `labels` to the run's rows.
+  init(
+    name: String, summary: RunSummary, scores: [Float?], cutoffs: [Float], flags: [Bool], alerts: [Bool], trainRows: Int,
+    timestamps: [Timestamp], labels: LabelSet, windowsKey: String?
+  ) throws {
+    self.name = name
+    self.summary = summary
+    self.scores = scores
+    self.cutoffs = cutoffs
+    self.flags = flags
+    self.alerts = alerts
+    self.trainRows = trainRows
+    self.timestamps = timestamps
+
+    switch labels.shape {
+    case .column(let column):
+      let frame = try CSVSource(
+        path: labels.path, columns: [column], timeColumn: summary.isIndexed ? "none" : "auto", gaps: .drop
+      )
+      .load().frame
+      let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
+      labelled = timestamps.map { marked.contains($0) }
+      key = nil
+      // A label column has a row for every time it judges: none on the run's rows is a mismatch.
+      let rows = Set(timestamps)
+      guard frame.timestamps.contains(where: rows.contains) else {
+        throw SeismoError.invalidInput(
+          "none of the \(frame.rowCount) label rows of \(labels.path) (\(Self.span(frame.timestamps, summary))) is a row of \(name) (\(Self.span(timestamps, summary))); are they the labels of this data?"
+        )
+      }
+      unmatched = Self.missing(
+        marked.subtracting(rows), of: marked.count, what: "anomalous label rows", labels: labels.path, folder: name,
+        timestamps: timestamps, summary: summary)
+    case .windows(let json):
+      try Self.requireTimeAxis(summary, of: name, labels: labels.path)
+      let windowsName = try windowsKey ?? Self.key(for: summary.source.origin, in: json, labels: labels.path)
+      guard let windows = json[windowsName] else {
+        throw SeismoError.file(
+          path: labels.path,
+          message: "no windows for key '\(windowsName)'\(EditDistance.suggestion(for: windowsName, among: Array(json.keys)))")
+      }
+      let iso = TimestampParser()
+      let ranges = try windows.map { pair -> ClosedRange<Timestamp> in
+        guard pair.count == 2, let a = iso.parse(pair[0]), let b = iso.parse(pair[1]), a <= b else {
+          throw SeismoError.file(path: labels.path, message: "window \(pair) of '\(windowsName)' is not [start, end]")
+        }
+        return a...b
+      }
+      labelled = timestamps.map { t in ranges.contains { $0.contains(t) } }
+      key = windowsName
+      if !ranges.isEmpty, !labelled.contains(true) {
+        unmatched =
+          "none of the \(ranges.count) windows of '\(windowsName)' in \(labels.path) covers a row of \(self.name) (\(Self.span(timestamps, summary)))"
+      } else {
+        let empty = ranges.filter { range in !timestamps.contains { range.contains($0) } }
+        unmatched = Self.countingForNothing(
+          empty.map { "[\(Self.shown($0.lowerBound, summary)), \(Self.shown($0.upperBound, summary))]" },
+          of: ranges.count, "windows of '\(windowsName)'", ("covers no row", "cover no row"), labels: labels.path, folder: self.name,
+          timestamps: timestamps, summary: summary, listing: 3)
+      }
+    case .timestamps(let marked):
+      try Self.requireTimeAxis(summary, of: name, labels: labels.path)
+      labelled = timestamps.map { marked.contains($0) }
+      key = nil
+      if !marked.isEmpty, !labelled.contains(true) {
+        unmatched =
+          "none of the \(marked.count) labelled times in \(labels.path) (\(Self.span(Array(marked), summary))) is a row of \(name) (\(Self.span(timestamps, summary)))"
+      } else {
+        unmatched = Self.missing(
+          marked.subtracting(timestamps), of: marked.count, what: "labelled times", labels: labels.path, folder: name,
+          timestamps: timestamps, summary: summary)
+      }
+    }
+  }
+
+  /// A warning naming the first of `missing`, the labelled times that are no row of the run, out
+  /// of `total` (nil when none is missing).
+  static func missing(
+    _ missing: Set<Timestamp>, of total: Int, what: String, labels: String, folder: String, timestamps: [Timestamp],
+    summary: RunSummary
+  ) -> String? {
+    countingForNothing(
+      missing.sorted().map { shown($0, summary) }, of: total, what, ("is not a row", "are not rows"), labels: labels,
+      folder: folder, timestamps: timestamps, summary: summary, listing: 5)
+  }
+
+  /// "N of the `total` `what` in LABELS `verb` of FOLDER (its span) and count for nothing: …",
+  /// naming the first `listing` of `items` (nil when there are none). `verb`: singular, plural.
+  static func countingForNothing(
+    _ items: [String], of total: Int, _ what: String, _ verb: (one: String, many: String), labels: String,
+    folder: String, timestamps: [Timestamp], summary: RunSummary, listing: Int
+  ) -> String? {
+    guard !items.isEmpty else { return nil }
+    let one = items.count == 1
+    return
+      "\(items.count) of the \(total) \(what) in \(labels) \(one ? verb.one : verb.many) of \(folder) (\(span(timestamps, summary))) and \(one ? "counts" : "count") for nothing: \(items.prefix(listing).joined(separator: ", "))\(items.count > listing ? ", …" : "")"
+  }
+
+  /// `first – last` of `times`, as the run prints its rows' times.
+  static func span(_ times: [Timestamp], _ summary: RunSummary) -> String {
+    guard let first = times.min(), let last = times.max() else { return "none" }
+    let withTime = times.contains { $0 % 86_400 != 0 }
+    return "\(shown(first, summary, withTime: withTime)) – \(shown(last, summary, withTime: withTime))"
+  }
+
+  /// `t` as the run prints its rows' times: a row number, a date, or a date and time.
+  static func shown(_ t: Timestamp, _ summary: RunSummary, withTime: Bool? = nil) -> String {
+    summary.isIndexed ? "row \(t + 1)" : withTime.map { CivilTime.format(t, withTime: $0) } ?? CivilTime.format(t)
+  }
+
+  static func requireTimeAxis(_ summary: RunSummary, of folder: String, labels: String) throws {
+    guard !summary.isIndexed else {
+      throw SeismoError.invalidInput(
+        "\(folder) was read with time_column: none, so its rows have numbers, not timestamps, and the labels in \(labels) cannot be matched; give a --label-column CSV with one row per input row"
+      )
+    }
+  }
+
+  /// The windows key that `origin` (a path) ends with, e.g. realKnownCause/nyc_taxi.csv.
+  static func key(for origin: String, in json: [String: [[String]]], labels: String) throws -> String {
+    let matches = json.keys.filter { origin.hasSuffix("/" + $0) || origin == $0 }
+    guard let key = matches.max(by: { $0.count < $1.count }) else {
+      throw SeismoError.file(
+        path: labels, message: "no windows key matches the run's source \(origin); name one with --windows-key")
+    }
+    return key
+  }
+
+  /// Whether row `i` is judged in `part`: scored, and in the test part unless `part` is all.
+  func judges(_ i: Int, in part: EvaluateCommand.Part) -> Bool { scores[i] != nil && (part == .all || i >= trainRows) }
+
+  /// A warning when labelled rows of the run are not judged in `part` (training rows in the test
+  /// part, rows before the first score), so count for nothing; nil when every one is judged.
+  func unjudged(part: EvaluateCommand.Part) -> String? {
+    let outside = labelled.indices.filter { labelled[$0] && !judges($0, in: part) }
+    guard !outside.isEmpty else { return nil }
+    let unscored = outside.filter { scores[$0] == nil }.count
+    let training = outside.count - unscored
+    let whole = training == outside.count || unscored == outside.count
+    let reasons = [
+      training > 0 ? "\(whole ? "" : "\(training) ")in the training part, which --part all judges" : nil,
+      unscored > 0 ? "\(whole ? "" : "\(unscored) ")before the first score" : nil,
+    ].compactMap { $0 }
+    let names = outside.prefix(5).map { Self.shown(timestamps[$0], summary) }
+    return
+      "\(outside.count) of the \(labelled.filter { $0 }.count) labelled rows of \(name) \(outside.count == 1 ? "counts" : "count") for nothing (\(reasons.joined(separator: "; "))): \(names.joined(separator: ", "))\(outside.count > 5 ? ", …" : "")"
+  }
+
+  /// Point-wise, point-adjusted and event scores over the scored rows of `part`, and NAB scores.
+  func report(part: EvaluateCommand.Part, nab: Bool) throws -> EvaluationReport {
+    let judged = scores.indices.filter { judges($0, in: part) }
+    guard !judged.isEmpty else { throw SeismoError.invalidInput("\(name) has no scored rows in the \(part.rawValue) part") }
+    let judgedFlags = judged.map { flags[$0] }
+    let judgedLabels = judged.map { labelled[$0] }
+    let detected = rule.events(judgedFlags, clearsMargin: judged.map { clearsMargin($0) }).map { $0.start...$0.end }
+    return EvaluationReport(
+      part: part.rawValue, rows: Evaluation(flags: judgedFlags, labels: judgedLabels),
+      events: EventMetrics(detected: detected, labelled: EventMetrics.segments(judgedLabels), rows: judged.count),
+      nab: nab ? NABScore.Profile.all.map { self.nab($0) } : nil)
+  }
+
+  /// The NAB score of the run's alerts (or, with `cutoff`, of the rows scoring above it, grouped
+  /// by the run's events rule) over all rows.
+  func nab(_ profile: NABScore.Profile, cutoff: Float? = nil) -> NABScore {
+    var detections = alerts
+    if let cutoff {
+      detections = [Bool](repeating: false, count: scores.count)
+      let values = scores.map { $0 ?? -.infinity }
+      for event in rule.events(scores: values, cutoffs: [Float](repeating: cutoff, count: values.count)) {
+        detections[event.alert] = true
+      }
+    }
+    return NABScore(detections: detections, windows: EventMetrics.segments(labelled), profile: profile)
+  }
+}
