@@ -939,6 +939,56 @@ struct PostgresTests {
     #expect(scored.status == 0 && scored.stdout.contains("no new rows"), "\(scored.stderr)")
   }
 
+  /// `evaluate --run` judges a stored run as its folder is judged, then by its latest threshold
+  /// version: a version equals a fresh run with that threshold, events and NAB included.
+  @Test func evaluateJudgesStoredRunsByTheirLatestThresholdVersion() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [100, 250, 320]))
+    let base = """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      events: { merge_gap: 3 }
+      """
+    try scratch.write(
+      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url).status == 0)
+    let runID = try storedRunID(scratch, "r")
+    try scratch.write("labels.txt", [100, 250, 251, 300, 330].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
+    func evaluate(_ target: [String]) throws -> CLI.Result {
+      let result = try CLI.run(["evaluate"] + target + ["--labels", "labels.txt", "--nab"], in: scratch.url)
+      #expect(result.status == 0, "\(result.stderr)")
+      return result
+    }
+    let stored = try evaluate(["--run", runID, "--url", url])
+    #expect(stored.stdout == (try evaluate(["r"])).stdout, "\(stored.stdout)")
+    #expect(stored.stdout.contains("(TP 1, FP 1, FN 3)"), "\(stored.stdout)")
+
+    // Another version is judged, named in a heading.
+    #expect(try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=100"], in: scratch.url).status == 0)
+    let strict = try evaluate(["--run", runID, "--url", url]).stdout
+    #expect(strict.hasPrefix("run \(runID) (labels.txt, threshold version 2):\n"), "\(strict)")
+    #expect(strict.contains("point-wise      precision 0.000  recall 0.000  F1 0.000  (TP 0, FP 0, FN 4)"), "\(strict)")
+    let recut = try CLI.run(
+      ["rethreshold", runID, "--url", url, "--set", "threshold.plugin=percentile", "--set", "threshold.percentile=99"],
+      in: scratch.url)
+    #expect(recut.status == 0, "\(recut.stderr)")
+    try scratch.write("fresh.yaml", base + "\nthreshold: { plugin: percentile, percentile: 99 }\n")
+    #expect(try CLI.run(["detect", "fresh.yaml", "--out", "f", "--quiet"], in: scratch.url).status == 0)
+    let fresh = try evaluate(["f"]).stdout
+    let percentile = try evaluate(["--run", runID, "--url", url]).stdout
+    #expect(
+      percentile.split(separator: "\n").dropFirst().map { $0.dropFirst(2) } == fresh.split(separator: "\n").map { $0[...] },
+      "\(percentile)\n\(fresh)")
+    #expect(!fresh.contains("(TP 1, FP 1, FN 3)"), "the percentile judges otherwise than the fixed cut-off")
+
+    let missing = try CLI.run(["evaluate", "--run", "nope", "--url", url, "--labels", "labels.txt"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"), "\(missing.stderr)")
+    let neither = try CLI.run(["evaluate", "--labels", "labels.txt"], in: scratch.url)
+    #expect(neither.status == 64 && neither.stderr.contains("give run folders, or stored runs with --run"), "\(neither.stderr)")
+  }
+
   /// `rethreshold` adds threshold versions computed from the stored scores; the anomalies view
   /// follows the latest, and each equals what a fresh run with that threshold flags.
   @Test func rethresholdVersionsMatchFreshRuns() throws {

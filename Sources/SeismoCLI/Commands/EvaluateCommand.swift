@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeismoCore
+import SeismoPostgres
 
 /// `seismo evaluate RUN_DIR... --labels FILE`: how well runs' flags match known anomalies.
 struct EvaluateCommand: ParsableCommand {
@@ -28,7 +29,9 @@ struct EvaluateCommand: ParsableCommand {
       all its rows (standard, reward_low_FP_rate and reward_low_FN_rate
       profiles, NAB's probationary period), and of all runs together. --sweep
       finds the one fixed score cut-off with the best corpus NAB standard score.
-      Writes RUN_DIR/evaluation.json for each run.
+      Writes RUN_DIR/evaluation.json for each run folder. A run stored in \
+      PostgreSQL (--run RUN_ID --url URL) is judged by its latest threshold \
+      version, so a `seismo rethreshold` can be measured without retraining.
 
       A run read with time_column: none has row numbers, not timestamps:
       evaluate it with a --label-column CSV read the same way (one row per
@@ -39,10 +42,20 @@ struct EvaluateCommand: ParsableCommand {
           --label-column y
         seismo evaluate runs/nab/* --nab \\
           --labels ../shared/data/nab/labels/combined_windows.json
+        seismo evaluate --run 20261124-101500-ab12 --url "$URL" \\
+          --labels market_weekly_4_labeled.csv --label-column y
       """)
 
   @Argument(help: ArgumentHelp("Run folders written by detect or score.", valueName: "run-dir"))
-  var folders: [String]
+  var folders: [String] = []
+
+  @Option(
+    name: .customLong("run"),
+    help: ArgumentHelp(
+      "A run stored in PostgreSQL, judged by its latest threshold version (repeatable; with --url).", valueName: "run-id"))
+  var runIDs: [String] = []
+
+  @OptionGroup var connection: ConnectionOptions
 
   @Option(help: "The labels file.")
   var labels: String
@@ -65,7 +78,10 @@ struct EvaluateCommand: ParsableCommand {
   enum Part: String, ExpressibleByArgument { case test, all }
 
   func validate() throws {
-    guard windowsKey == nil || folders.count == 1 else {
+    guard !folders.isEmpty || !runIDs.isEmpty else {
+      throw ValidationError("give run folders, or stored runs with --run RUN_ID --url URL")
+    }
+    guard windowsKey == nil || folders.count + runIDs.count == 1 else {
       throw ValidationError("--windows-key names one series; with several runs, each run's key is found from its source path")
     }
   }
@@ -78,17 +94,25 @@ struct EvaluateCommand: ParsableCommand {
       }
       var evaluated: [LabelledRun] = []
       var eventScores: [EventMetrics] = []
-      for folder in folders {
-        let run = try LabelledRun(folder: folder, labels: labelSet, windowsKey: windowsKey)
+      let db = runIDs.isEmpty ? nil : try SchemaMigrator.connection(connection.url)
+      let runs =
+        try folders.map { try LabelledRun(folder: $0, labels: labelSet, windowsKey: windowsKey) }
+        + runIDs.map { try LabelledRun(stored: $0, on: db!, labels: labelSet, windowsKey: windowsKey) }
+      for (k, run) in runs.enumerated() {
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
         if let unjudged = run.unjudged(part: part) { Console.err("warning: \(unjudged)") }
         let report = try run.report(part: part, nab: nab)
         eventScores.append(report.events)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try write(encoder.encode(report), to: "\(folder)/evaluation.json")
-        if folders.count > 1 { Console.out("\(folder) (\(run.key ?? labels)):") }
-        for line in Self.lines(report, part: part.rawValue) { Console.out(folders.count > 1 ? "  " + line : line) }
+        if k < folders.count {
+          let encoder = JSONEncoder()
+          encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+          try write(encoder.encode(report), to: "\(folders[k])/evaluation.json")
+        }
+        let version = run.thresholdVersion > 1 ? ", threshold version \(run.thresholdVersion)" : ""
+        if runs.count > 1 || !version.isEmpty { Console.out("\(run.name) (\(run.key ?? labels)\(version)):") }
+        for line in Self.lines(report, part: part.rawValue) {
+          Console.out(runs.count > 1 || !version.isEmpty ? "  " + line : line)
+        }
         evaluated.append(run)
       }
       if evaluated.count > 1 {

@@ -23,6 +23,10 @@ struct LabelledRun {
   /// A warning when labelled times or windows fall on no row of the run, so count for nothing
   /// (nil when every one falls on a row).
   private(set) var unmatched: String?
+  /// The threshold version that judged a stored run's rows (its latest; 1: the run's own).
+  var thresholdVersion = 1
+  /// Input rows before the first row listed here: a stored run's warm-up, which is not stored.
+  var leadingRows = 0
 
   /// Whether row `i`'s score clears its cut-off by the events rule's margin.
   func clearsMargin(_ i: Int) -> Bool {
@@ -31,7 +35,9 @@ struct LabelledRun {
   }
 
   /// How the run grouped flags into events (the defaults for runs written before events existed).
-  var rule: EventRule {
+  var rule: EventRule { Self.rule(of: summary) }
+
+  static func rule(of summary: RunSummary) -> EventRule {
     EventRule(parameters: Parameters(specs: EventRule.parameters, values: summary.eventRule?.values ?? [:]))
   }
 
@@ -106,7 +112,8 @@ struct LabelledRun {
         let empty = ranges.filter { range in !timestamps.contains { range.contains($0) } }
         unmatched = Self.countingForNothing(
           empty.map { "[\(Self.shown($0.lowerBound, summary)), \(Self.shown($0.upperBound, summary))]" },
-          of: ranges.count, "windows of '\(windowsName)'", ("covers no row", "cover no row"), labels: labels.path, folder: self.name,
+          of: ranges.count, "windows of '\(windowsName)'", ("covers no row", "cover no row"), labels: labels.path,
+          folder: self.name,
           timestamps: timestamps, summary: summary, listing: 3)
       }
     case .timestamps(let marked):
@@ -221,6 +228,10 @@ struct LabelledRun {
         detections[event.alert] = true
       }
     }
-    return NABScore(detections: detections, windows: EventMetrics.segments(labelled), profile: profile)
+    // NAB's probationary period counts every input row, the unstored warm-up of a stored run too.
+    let lead = leadingRows
+    return NABScore(
+      detections: [Bool](repeating: false, count: lead) + detections,
+      windows: EventMetrics.segments(labelled).map { ($0.lowerBound + lead)...($0.upperBound + lead) }, profile: profile)
   }
 }
