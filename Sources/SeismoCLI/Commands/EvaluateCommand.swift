@@ -100,7 +100,6 @@ struct EvaluateCommand: ParsableCommand {
         + runIDs.map { try LabelledRun(stored: $0, on: db!, labels: labelSet, windowsKey: windowsKey) }
       for (k, run) in runs.enumerated() {
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
-        if let unjudged = run.unjudged(part: part) { Console.err("warning: \(unjudged)") }
         let report = try run.report(part: part, nab: nab)
         eventScores.append(report.events)
         if k < folders.count {
@@ -161,7 +160,10 @@ struct EvaluateCommand: ParsableCommand {
         m.truePositives, m.falsePositives, m.falseNegatives)
     }
     var lines = [
-      "\(e.rows) scored rows (\(part)); \(e.labelledRows) labelled row\(e.labelledRows == 1 ? "" : "s") in \(e.events) event\(e.events == 1 ? "" : "s"), \(e.eventsDetected) of them flagged",
+      "\(e.rows) scored rows (\(part)); \(e.labelledRows) labelled row\(e.labelledRows == 1 ? "" : "s") in \(e.events) event\(e.events == 1 ? "" : "s"), \(e.eventsDetected) of them flagged"
+        + (report.labelledRowsNotJudged == 0
+          ? ""
+          : "; \(report.labelledRowsNotJudged) more labelled row\(report.labelledRowsNotJudged == 1 ? " is" : "s are") not among the scored rows\(part == "test" ? " (--part all judges the training part's)" : "")"),
       row("point-wise    ", e.pointwise),
       row("point-adjusted", e.pointAdjusted),
       row("events        ", report.events.scores)

@@ -187,23 +187,6 @@ struct LabelledRun {
   /// Whether row `i` is judged in `part`: scored, and in the test part unless `part` is all.
   func judges(_ i: Int, in part: EvaluateCommand.Part) -> Bool { scores[i] != nil && (part == .all || i >= trainRows) }
 
-  /// A warning when labelled rows of the run are not judged in `part` (training rows in the test
-  /// part, rows before the first score), so count for nothing; nil when every one is judged.
-  func unjudged(part: EvaluateCommand.Part) -> String? {
-    let outside = labelled.indices.filter { labelled[$0] && !judges($0, in: part) }
-    guard !outside.isEmpty else { return nil }
-    let unscored = outside.filter { scores[$0] == nil }.count
-    let training = outside.count - unscored
-    let whole = training == outside.count || unscored == outside.count
-    let reasons = [
-      training > 0 ? "\(whole ? "" : "\(training) ")in the training part, which --part all judges" : nil,
-      unscored > 0 ? "\(whole ? "" : "\(unscored) ")before the first score" : nil,
-    ].compactMap { $0 }
-    let names = outside.prefix(5).map { Self.shown(timestamps[$0], summary) }
-    return
-      "\(outside.count) of the \(labelled.filter { $0 }.count) labelled rows of \(name) \(outside.count == 1 ? "counts" : "count") for nothing (\(reasons.joined(separator: "; "))): \(names.joined(separator: ", "))\(outside.count > 5 ? ", …" : "")"
-  }
-
   /// Point-wise, point-adjusted and event scores over the scored rows of `part`, and NAB scores.
   func report(part: EvaluateCommand.Part, nab: Bool) throws -> EvaluationReport {
     let judged = scores.indices.filter { judges($0, in: part) }
@@ -213,6 +196,7 @@ struct LabelledRun {
     let detected = rule.events(judgedFlags, clearsMargin: judged.map { clearsMargin($0) }).map { $0.start...$0.end }
     return EvaluationReport(
       part: part.rawValue, rows: Evaluation(flags: judgedFlags, labels: judgedLabels),
+      labelledRowsNotJudged: labelled.indices.filter { labelled[$0] && !judges($0, in: part) }.count,
       events: EventMetrics(detected: detected, labelled: EventMetrics.segments(judgedLabels), rows: judged.count),
       nab: nab ? NABScore.Profile.all.map { self.nab($0) } : nil)
   }
