@@ -94,10 +94,11 @@ struct EvaluateCommand: ParsableCommand {
       }
       var evaluated: [LabelledRun] = []
       var eventScores: [EventMetrics] = []
-      let db = runIDs.isEmpty ? nil : try SchemaMigrator.connection(connection.url)
-      let runs =
-        try folders.map { try LabelledRun(folder: $0, labels: labelSet, windowsKey: windowsKey) }
-        + runIDs.map { try LabelledRun(stored: $0, on: db!, labels: labelSet, windowsKey: windowsKey) }
+      var runs = try folders.map { try LabelledRun(folder: $0, labels: labelSet, windowsKey: windowsKey) }
+      if !runIDs.isEmpty {
+        let db = try SchemaMigrator.connection(connection.url)
+        runs += try runIDs.map { try LabelledRun(stored: $0, on: db, labels: labelSet, windowsKey: windowsKey) }
+      }
       for (k, run) in runs.enumerated() {
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
         let report = try run.report(part: part, nab: nab)
