@@ -70,3 +70,15 @@ FROM seismo.jobs j
 JOIN seismo.runs r ON r.job_id = j.id
 WHERE j.group_id = (SELECT group_id FROM seismo.jobs ORDER BY id DESC LIMIT 1)
 ORDER BY r.anomaly_count DESC, r.indicator;
+
+-- Runs given other thresholds by `seismo rethreshold`: test-part flags under the run's own
+-- threshold (version 1) and under its latest version, side by side.
+SELECT r.run_id, r.threshold_plugin, v.plugin AS latest_plugin, j.threshold_version,
+       count(*) FILTER (WHERE s.is_anomaly AND s.part = 'test') AS own_flags,
+       count(*) FILTER (WHERE j.flagged AND j.part = 'test') AS latest_flags
+FROM seismo.runs r
+JOIN seismo.current_thresholds v ON v.run = r.id
+JOIN seismo.scores s ON s.run = r.id
+JOIN seismo.judged_scores j ON j.run = s.run AND j.row_no = s.row_no
+GROUP BY r.id, v.plugin, j.threshold_version
+ORDER BY r.finished_at DESC;

@@ -1590,10 +1590,23 @@ struct PostgresTests {
     let statements = examples.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
       .filter { !$0.split(separator: "\n").allSatisfy { $0.hasPrefix("--") } }
     #expect(statements.count >= 7)
+    // One run (not of the two days above) given a cut-off nothing reaches, for the query that
+    // compares threshold versions.
+    let recut = try CLI.run(
+      ["rethreshold", runIDs[20], "--url", url, "--set", "threshold.plugin=fixed", "--set", "threshold.value=1000"],
+      in: scratch.url)
+    #expect(recut.status == 0, "\(recut.stderr)")
+    let ownFlags = try sql(
+      "SELECT count(*) FILTER (WHERE s.is_anomaly AND s.part = 'test')::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1",
+      [runIDs[20]])[0][0]
     for statement in statements {
       let rows = try sql(statement)
       if statement.contains("count(DISTINCT a.indicator) >= 2") {
         #expect(rows.map { [$0[0], $0[1]] } == [[date(18_262 + 100), "2"], [date(18_262 + 101), "2"]], "\(rows)")
+      }
+      if statement.contains("latest_flags") {
+        #expect(rows.filter { $0[0] == runIDs[20] }.map { Array($0.dropFirst(2)) } == [["fixed", "2", ownFlags, "0"]], "\(rows)")
+        #expect(ownFlags != "0", "the run's own threshold flags its spike")
       }
     }
 
