@@ -1589,7 +1589,7 @@ struct PostgresTests {
       encoding: .utf8)
     let statements = examples.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
       .filter { !$0.split(separator: "\n").allSatisfy { $0.hasPrefix("--") } }
-    #expect(statements.count >= 7)
+    #expect(statements.count >= 7 && statements.contains { $0.contains("latest_flags") })
     // One run (not of the two days above) given a cut-off nothing reaches, for the query that
     // compares threshold versions.
     let recut = try CLI.run(
