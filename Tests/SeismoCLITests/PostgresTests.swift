@@ -68,6 +68,16 @@ struct PostgresTests {
     return try storedRunID(scratch, "a")
   }
 
+  /// Detects `base` (a source, split and detector) with the fixed cut-off 6 and the postgres sink
+  /// into folder `out`; returns the stored run's id.
+  func storedFixedCutRun(_ scratch: Scratch, _ base: String, out: String) throws -> String {
+    try scratch.write(
+      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", out, "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    return try storedRunID(scratch, out)
+  }
+
   /// Writes data.csv (200 days, a spike) and run.yaml: a rolling z-score run whose sink writes to
   /// `sinkURL`.
   func writeSinkRun(_ scratch: Scratch, sinkURL: String) throws {
@@ -951,10 +961,7 @@ struct PostgresTests {
       detector: { plugin: rolling-zscore, window: 20 }
       events: { merge_gap: 3 }
       """
-    try scratch.write(
-      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
-    #expect(try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url).status == 0)
-    let runID = try storedRunID(scratch, "r")
+    let runID = try storedFixedCutRun(scratch, base, out: "r")
     try scratch.write("labels.txt", [100, 250, 251, 300, 330].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
     func evaluate(_ target: [String]) throws -> CLI.Result {
       let result = try CLI.run(["evaluate"] + target + ["--labels", "labels.txt", "--nab"], in: scratch.url)
@@ -1000,10 +1007,7 @@ struct PostgresTests {
       split: { train_fraction: 0.6 }
       detector: { plugin: rolling-zscore, window: 20 }
       """
-    try scratch.write(
-      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
-    #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
-    let runID = try storedRunID(scratch, "a")
+    let runID = try storedFixedCutRun(scratch, base, out: "a")
     func viewed() throws -> [String] {
       try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts", [runID])
         .map { $0[0]! }
