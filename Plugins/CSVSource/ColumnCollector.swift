@@ -259,7 +259,7 @@ final class ColumnCollector: CSVRecordHandler {
   /// A hint for a time in a feature column when no column was read as time: the time column is
   /// found by name, and this one's name is not among those looked for.
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
-    guard !hasTimeColumn, !request.numbersRows, field < header.count, TimestampParser().parse(cell) != nil else { return "" }
+    guard !hasTimeColumn, !request.numbersRows, field < header.count, timeParser.parse(cell) != nil else { return "" }
     return
       " (a time? time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", ")); name this one with time_column: \(header[field]))"
   }

@@ -23,7 +23,7 @@ struct RunsCommand: ParsableCommand {
       abstract: "The latest runs, newest first, one line each.",
       discussion: """
         A run given another threshold by `seismo rethreshold` shows its latest version and the \
-        anomalies flagged under it, as seismo.anomalies lists them.
+        anomalies flagged under it, as seismo.judged_scores (and seismo.anomalies) judge them.
         """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -46,7 +46,7 @@ struct RunsCommand: ParsableCommand {
           SELECT r.run_id, coalesce(r.group_id, '-'), coalesce(r.indicator, '-'), r.detector_plugin,
                  CASE WHEN v.run IS NULL THEN r.threshold_plugin ELSE format('%s (version %s)', v.plugin, v.version) END,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
-                      ELSE (SELECT count(*) FROM seismo.anomalies a WHERE a.run_id = r.run_id) END::text,
+                      ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
           WHERE $2::text IS NULL OR r.group_id = $2
