@@ -106,24 +106,14 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
         byteChunks: foldChunks(run.foldScores, id: runKey))
     }
-    let events = Array(zip(run.events, summary.events ?? []))
-    if !events.isEmpty {  // one statement for every event: a run can have thousands
-      func times(_ row: (EventRule.Event) -> Int) -> String {
-        PGText.array(events.map { String(run.frame.timestamps[run.scores.row(row($0.0))]) })
-      }
-      try db.execute(
-        """
-        INSERT INTO seismo.events (run, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part)
-        SELECT $1::bigint, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w
-        FROM unnest($2::float8[], $3::float8[], $4::float8[], $5::integer[], $6::real[], $7::text[], $8::text[])
-          AS u(s, e, a, f, p, t, w)
-        """,
-        [
-          id, times(\.start), times(\.end), times(\.alert), PGText.array(events.map { String($0.0.flagged) }),
-          PGText.array(events.map { String($0.1.peakScore) }), PGText.array(events.map(\.1.topFeature)),
-          PGText.array(events.map(\.1.part)),
-        ])
+    // The summary's events with their times in seconds, as the events table takes them.
+    let events = zip(run.events, summary.events ?? []).map { rows, event in
+      var event = event
+      let time = { (index: Int) in String(run.frame.timestamps[run.scores.row(index)]) }
+      (event.start, event.end, event.alert) = (time(rows.start), time(rows.end), time(rows.alert))
+      return event
     }
+    try insertEvents(events, run: id, on: db)
     if let importance = run.importance {
       for (rank, entry) in importance.enumerated() {
         try db.execute(
@@ -221,22 +211,25 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
   /// the run's last scored row, as test rows, in one transaction under a per-run advisory lock,
   /// so running it twice, or twice at once, adds nothing more. `result` must score the same
-  /// history the run scored (its row numbers must line up), else nothing is written. `db` is an
-  /// open connection with a current schema (a watcher passes the one it keeps).
-  public static func appendNewRows(_ result: RunResult, to runID: String, on db: PGConnection) throws -> Appended {
+  /// history the run scored (its row numbers must line up), else nothing is written. The run's
+  /// events grow by `events`' grouping of the new flags with the stored ones. `db` is an open
+  /// connection with a current schema (a watcher passes the one it keeps).
+  public static func appendNewRows(_ result: RunResult, to runID: String, events: EventRule, on db: PGConnection)
+    throws -> Appended
+  {
     var rows = result.scoredRows
     rows.trainRows = 0
-    rows.alerts = []
-    return try appendNewRows(rows, at: 0, to: runID, on: db)
+    rows.alerts = []  // the stored events decide them
+    return try appendNewRows(rows, at: 0, to: runID, events: events, on: db)
   }
 
   /// `appendNewRows` for a piece of the series whose frame row 0 is series row `offset` (a
   /// watcher's batch): its rows newer than the run's last scored row are appended as they are
   /// (part, alerts). The run's last scored row must be in the piece, where its time must match,
   /// or just before it; rows after the piece (stored by another scorer) leave nothing to append.
-  public static func appendNewRows(_ piece: ScoresCSV.Rows, at offset: Int, to runID: String, on db: PGConnection)
-    throws -> Appended
-  {
+  public static func appendNewRows(
+    _ piece: ScoresCSV.Rows, at offset: Int, to runID: String, events: EventRule, on db: PGConnection
+  ) throws -> Appended {
     try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
         let key = Int64(id)
@@ -266,6 +259,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       let count = scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
       try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
+      try extendEvents(of: id, appendedFrom: offset + scores.row(from), rule: events, on: db)
       let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
       try db.execute(
         "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",

@@ -1203,6 +1203,100 @@ struct PostgresTests {
     #expect(usage.status == 64)
   }
 
+  /// Incremental scoring keeps seismo.events: an event the new rows continue is stored again
+  /// with them, and its alert row is marked, as a full rescoring groups the flags. Here a flag on
+  /// the last row of one night (219) is too short to alert (min_length 2) until the next night's
+  /// flag two rows on (221; the window of 60 keeps it above 6 despite 219) joins it (merge_gap
+  /// 2). Both ways of reading new rows keep them: a
+  /// table (only the new rows are scored) and a query (the whole source is scored again).
+  @Test(arguments: ["table: m", "query: \"SELECT ts, a, b FROM {schema}.m\""])
+  func incrementalScoringExtendsTheStoredEvents(source: String) throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 240, spikes: [150, 219, 221], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
+    try ingest(scratch, "old.csv")
+    let read = source.replacingOccurrences(of: "{schema}", with: schema)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), \(read) }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 60 }
+      threshold: { plugin: fixed, value: 6 }
+      events: { merge_gap: 2, min_length: 2 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    func events() throws -> [[String?]] {
+      try sql(
+        """
+        SELECT to_char(start_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(end_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+               to_char(alert_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), flagged_rows::text, peak_score::text, top_feature
+        FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 ORDER BY start_ts
+        """, [runID])
+    }
+    #expect(try events().isEmpty, "the lone flag on row 150 is too short to alert")
+    for (night, rows) in [("new.csv", 219), ("later.csv", 239)] {
+      try ingest(scratch, night, [])
+      let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+      #expect(scored.status == 0, "\(scored.stderr)")
+      #expect(
+        try sql("SELECT max(row_no)::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])
+          == [["\(rows)"]])
+    }
+    let stored = try events()
+    #expect(
+      stored.map { Array($0.prefix(4)) } == [[date(18_262 + 219), date(18_262 + 221), date(18_262 + 221), "2"]], "\(stored)")
+    #expect(
+      try sql(
+        "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 AND alert", [runID])
+        == [[date(18_262 + 221)]])
+
+    // The events a full rescoring of the whole table finds.
+    let full = try CLI.run(["score", "--run", runID, "--url", url, "--out", "full", "--quiet"], in: scratch.url)
+    #expect(full.status == 0, "\(full.stderr)")
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(try scratch.read("full/summary.json").utf8)) as? [String: Any])
+    let rescored = try #require(summary["events"] as? [[String: Any]]).map { event in
+      [event["start"], event["end"], event["alert"], event["flagged_rows"], event["peak_score"], event["top_feature"]]
+        .map { $0.map { "\($0)" } }
+    }
+    #expect(stored == rescored)
+  }
+
+  /// An event that began long before the new rows (here every row is flagged, so the run has
+  /// one event from its first scored row, far more rows back than the first look-back reaches)
+  /// is continued, not split where the look-back started.
+  @Test func incrementalScoringContinuesAnEventThatBeganLongBefore() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 2_520, spikes: [], ["old.csv": 0..<2_500, "new.csv": 2_500..<2_520])
+    try ingest(scratch, "old.csv")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: -1 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    try ingest(scratch, "new.csv", [])
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(scored.status == 0, "\(scored.stderr)")
+    #expect(
+      try sql(
+        """
+        SELECT to_char(start_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(end_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), flagged_rows::text
+        FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1
+        """, [runID]) == [[date(18_262 + 20), date(18_262 + 2_519), "2500"]])
+  }
+
   /// `seismo watch` across a real restart of its server (a throwaway server of the test's own):
   /// rows committed around the restart are scored once it has reconnected, none twice.
   @Test func watchCatchesUpAfterItsServerRestarts() throws {

@@ -88,7 +88,9 @@ struct NewRowsReader {
   mutating func scoreNewRows(to runID: String, on db: PGConnection) throws -> Batch? {
     guard let table else {
       let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
-      return Batch(appended: try PostgresSink.appendNewRows(result, to: runID, on: db), piece: result.scoredRows)
+      return Batch(
+        appended: try PostgresSink.appendNewRows(result, to: runID, events: EventRule(parameters: config.events), on: db),
+        piece: result.scoredRows)
     }
     let loaded = try table.newRows(after: &position)
     var stream: ScoreStream
@@ -103,6 +105,8 @@ struct NewRowsReader {
     self.stream = stream
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
-    return Batch(appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, on: db), piece: piece)
+    return Batch(
+      appended: try PostgresSink.appendNewRows(
+        piece, at: offset, to: runID, events: EventRule(parameters: config.events), on: db), piece: piece)
   }
 }

@@ -40,7 +40,8 @@ struct ScoreCommand: ParsableCommand {
       --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
       data is read whole, but only the new rows are scored, with the rows of history their scores \
-      use; an adaptive threshold and the events rule carry on from the run's stored scores. (A \
+      use; an adaptive threshold and the events rule carry on from the run's stored scores, and \
+      the run's events in seismo.events grow with the new flags. (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended, and \
       --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).

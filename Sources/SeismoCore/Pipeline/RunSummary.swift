@@ -107,6 +107,13 @@ public struct RunSummary: Codable, Sendable {
     /// `train` or `test`.
     public var part: String
 
+    public init(timestamp: String, score: Float, topFeature: String, part: String) {
+      self.timestamp = timestamp
+      self.score = score
+      self.topFeature = topFeature
+      self.part = part
+    }
+
     enum CodingKeys: String, CodingKey {
       case timestamp, score, part
       case topFeature = "top_feature"
