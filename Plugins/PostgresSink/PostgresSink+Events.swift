@@ -28,12 +28,15 @@ extension PostgresSink {
   /// grouped them. Only the flagged rows from the start of the chain that reaches the first new
   /// flag are read (a chain: flags at most `merge_gap` unflagged rows apart): the events before
   /// it cannot change.
-  static func extendEvents(of id: String, appendedFrom first: Int, rule: EventRule, on db: PGConnection) throws {
+  /// - Returns: the times of the new rows where an event alerts.
+  static func extendEvents(of id: String, appendedFrom first: Int, rule: EventRule, on db: PGConnection) throws
+    -> Set<Timestamp>
+  {
     var lookBack = 1024
     while true {
       let low = max(0, first - lookBack)
       let flags = try flaggedRows(of: id, from: low, on: db)
-      guard let firstNew = flags.firstIndex(where: { $0.row >= first }) else { return }  // no new flag
+      guard let firstNew = flags.firstIndex(where: { $0.row >= first }) else { return [] }  // no new flag
       // The chain holding the first new flag starts at the last flag, up to it, that is more than
       // merge_gap rows after the flag before it (a flag before `low` may sit at `low - 1`).
       let chainStart = (0...firstNew).last { k in
@@ -45,20 +48,19 @@ extension PostgresSink {
         continue
       }
       var log = FlagLog(rule: rule)
-      var alerts: [String] = []
+      var newAlerts: [StoredFlag] = []  // earlier alerts are marked already
       for flag in flags[chainStart...] {
-        if log.add(flag.flag, at: flag.row, clearsMargin: rule.clears(flag.flag.score, flag.cutoff)) {
-          alerts.append(String(flag.row))
-        }
+        let alerts = log.add(flag.flag, at: flag.row, clearsMargin: rule.clears(flag.flag.score, flag.cutoff))
+        if alerts && flag.row >= first { newAlerts.append(flag) }
       }
       try db.execute(
         "DELETE FROM seismo.events WHERE run = $1::bigint AND start_ts >= to_timestamp($2::float8)",
         [id, flags[chainStart].flag.timestamp])
       try insertEvents(log.finish().events, run: id, on: db)
       try db.execute(
-        "UPDATE seismo.scores SET alert = true WHERE run = $1::bigint AND row_no = ANY($2::integer[]) AND NOT alert",
-        [id, PGText.array(alerts)])
-      return
+        "UPDATE seismo.scores SET alert = true WHERE run = $1::bigint AND row_no = ANY($2::integer[])",
+        [id, PGText.array(newAlerts.map { String($0.row) })])
+      return Set(newAlerts.compactMap { Timestamp($0.flag.timestamp) })
     }
   }
 

@@ -206,6 +206,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// The last scored timestamp before (nil: the run had no scores) and after.
     public var lastBefore: Timestamp?
     public var lastAfter: Timestamp?
+    /// The times of the appended rows where an event of the run alerts.
+    public var alerts: Set<Timestamp> = []
   }
 
   /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
@@ -259,13 +261,14 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       let count = scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
       try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
-      try extendEvents(of: id, appendedFrom: offset + scores.row(from), rule: events, on: db)
+      let alerts = try extendEvents(of: id, appendedFrom: offset + scores.row(from), rule: events, on: db)
       let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
       try db.execute(
         "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
         [id, String(count), String(anomalies)])
       return Appended(
-        rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1])
+        rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1],
+        alerts: alerts)
     }
   }
 

@@ -1239,10 +1239,12 @@ struct PostgresTests {
         """, [runID])
     }
     #expect(try events().isEmpty, "the lone flag on row 150 is too short to alert")
-    for (night, rows) in [("new.csv", 219), ("later.csv", 239)] {
+    for (night, rows, alerts) in [("new.csv", 219, 0), ("later.csv", 239, 1)] {
       try ingest(scratch, night, [])
-      let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+      let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
       #expect(scored.status == 0, "\(scored.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any]
+      #expect(json?["anomalies"] as? Int == 1 && json?["alerts"] as? Int == alerts, "\(night): \(scored.stdout)")
       #expect(
         try sql("SELECT max(row_no)::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])
           == [["\(rows)"]])
@@ -1424,7 +1426,8 @@ struct PostgresTests {
     let payload = try JSONSerialization.jsonObject(with: Data(announced[0].payload.utf8)) as! [String: Any]
     #expect(payload["run"] as? String == runID && payload["ts"] as? String == date(18_262 + 210), "\(payload)")
     #expect(
-      payload["top_feature"] as? String == "b" && (payload["score"] as? Double ?? 0) > 6 && payload["threshold"] as? Double == 6)
+      payload["top_feature"] as? String == "b" && (payload["score"] as? Double ?? 0) > 6 && payload["threshold"] as? Double == 6
+        && payload["alert"] as? Bool == true)
     func scored() throws -> String? {
       try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
     }

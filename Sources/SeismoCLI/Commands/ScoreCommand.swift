@@ -43,8 +43,9 @@ struct ScoreCommand: ParsableCommand {
       use; an adaptive threshold and the events rule carry on from the run's stored scores, and \
       the run's events in seismo.events grow with the new flags. (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
-      score the whole data instead.) It writes no folder; --json prints what it appended, and \
-      --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).
+      score the whole data instead.) It writes no folder; --json prints what it appended \
+      (new_rows, anomalies, and alerts: the rows where an event alerts), and --fail-on-anomalies \
+      counts the new rows only (--in-last N: those among the last N rows).
       """)
 
   @Option(help: "The saved model file.")
@@ -193,7 +194,7 @@ struct ScoreCommand: ParsableCommand {
     let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
     if scripting.json {
       let summary: [String: Any] = [
-        "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies,
+        "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
       ]
       scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))

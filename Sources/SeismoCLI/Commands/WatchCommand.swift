@@ -19,7 +19,8 @@ struct WatchCommand: ParsableCommand {
       each time). Rows inserted or deleted among those already read stop it with an error: run \
       detect again. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
-      "top_feature"}. It catches up on start and after a lost connection (it reconnects every few \
+      "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
+      section's rule: listen for those to hear once per episode). It catches up on start and after a lost connection (it reconnects every few \
       seconds), so nothing is missed and nothing is scored twice. One watcher per run: a second \
       one is refused. Stop it with Ctrl-C or SIGTERM.
 
@@ -116,6 +117,7 @@ struct WatchCommand: ParsableCommand {
         "run": runID, "indicator": indicator ?? NSNull(), "ts": frame.formatTimestamp(frame.timestamps[row]),
         "score": Double(scores.values[i]), "threshold": Double(piece.cutoffs[i]),
         "top_feature": frame.featureNames[scores.topFeature(at: i)],
+        "alert": appended.alerts.contains(frame.timestamps[row]),
       ]
       let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
       try db.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
