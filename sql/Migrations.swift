@@ -25,5 +25,8 @@ public enum Migrations {
       sql: String(decoding: PackageResources._08_score_partitions_sql, as: UTF8.self)),
     Migration(
       version: 9, name: "fold_scores", sql: String(decoding: PackageResources._09_fold_scores_sql, as: UTF8.self)),
+    Migration(
+      version: 10, name: "version_events",
+      sql: String(decoding: PackageResources._10_version_events_sql, as: UTF8.self)),
   ]
 }

@@ -82,3 +82,10 @@ JOIN seismo.scores s ON s.run = r.id
 JOIN seismo.judged_scores j ON j.run = s.run AND j.row_no = s.row_no
 GROUP BY r.id, v.plugin, j.threshold_version
 ORDER BY r.finished_at DESC;
+
+-- The events of the latest run of each indicator and detector, under each run's latest threshold
+-- version (seismo.current_events): one line per episode, where it alerted and what drove its peak.
+SELECT e.indicator, e.run_id, e.version, e.start_day, e.end_day, e.alert_ts, e.flagged_rows, e.peak_score, e.top_feature
+FROM seismo.latest_runs l
+JOIN seismo.current_events e ON e.run_id = l.run_id
+ORDER BY e.indicator, e.alert_ts;

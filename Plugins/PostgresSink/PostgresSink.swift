@@ -261,7 +261,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       let count = scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
       try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
-      let alerts = try extendEvents(of: id, appendedFrom: offset + scores.row(from), rule: events, on: db)
+      let alerts = try updateEvents(of: id, from: offset + scores.row(from), rule: events, on: db)
       let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
       try db.execute(
         "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",

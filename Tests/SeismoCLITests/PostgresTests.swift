@@ -1006,6 +1006,7 @@ struct PostgresTests {
       source: { plugin: csv, path: data.csv }
       split: { train_fraction: 0.6 }
       detector: { plugin: rolling-zscore, window: 20 }
+      events: { merge_gap: 50 }
       """
     let runID = try storedFixedCutRun(scratch, base, out: "a")
     func viewed() throws -> [String] {
@@ -1020,9 +1021,16 @@ struct PostgresTests {
 
     let strict = try rethreshold(["threshold.value=100"])
     #expect(
-      strict.status == 0 && strict.stdout.contains("threshold version 2 (fixed, cut-off 100.0): 0 anomalies (version 1 had 3)"),
+      strict.status == 0
+        && strict.stdout.contains(
+          "threshold version 2 (fixed, cut-off 100.0): 0 anomalies in 0 events (version 1 had 3 anomalies)"),
       "\(strict.stdout)\(strict.stderr)")
     #expect(try viewed().isEmpty)
+    // Version 1 keeps its events: the spike on row 100, and those on 220 and 260 merged.
+    #expect(
+      try sql(
+        "SELECT version, flagged_rows FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 ORDER BY start_ts",
+        [runID]) == [["1", "1"], ["1", "2"]])
 
     let percentile = try rethreshold(["threshold.plugin=percentile", "threshold.percentile=99"])
     #expect(percentile.status == 0 && percentile.stdout.contains("threshold version 3 (percentile"), "\(percentile.stderr)")
@@ -1033,6 +1041,26 @@ struct PostgresTests {
         "anomalies"] as! [[String: Any]]
     #expect(try viewed() == fresh.map { $0["timestamp"] as! String }, "the new version flags what a fresh run flags")
     #expect(!fresh.isEmpty)
+    // Its events, under the run's events rule, and so its alerts, are a fresh run's too.
+    let freshEvents =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("f/summary.json").utf8)) as! [String: Any])[
+        "events"] as! [[String: Any]]
+    #expect(
+      try sql(
+        """
+        SELECT to_char(start_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(end_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+               to_char(alert_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), flagged_rows::text, peak_score::text, top_feature, part
+        FROM seismo.current_events WHERE run_id = $1 ORDER BY start_ts
+        """, [runID])
+        == freshEvents.map { event in
+          ["start", "end", "alert", "flagged_rows", "peak_score", "top_feature", "part"].map { event[$0].map { "\($0)" } }
+        })
+    #expect(freshEvents.count >= 2 && freshEvents.contains { $0["flagged_rows"] as? Int ?? 0 > 1 }, "\(freshEvents)")
+    #expect(
+      try sql(
+        "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 AND alert ORDER BY ts",
+        [runID]
+      ).map { $0[0]! } == freshEvents.map { $0["alert"] as! String })
     #expect(
       try sql("SELECT DISTINCT threshold_version FROM seismo.anomalies WHERE run_id = $1", [runID]) == [["3"]])
 
@@ -1207,10 +1235,14 @@ struct PostgresTests {
   /// with them, and its alert row is marked, as a full rescoring groups the flags. Here a flag on
   /// the last row of one night (219) is too short to alert (min_length 2) until the next night's
   /// flag two rows on (221; the window of 60 keeps it above 6 despite 219) joins it (merge_gap
-  /// 2). Both ways of reading new rows keep them: a
-  /// table (only the new rows are scored) and a query (the whole source is scored again).
-  @Test(arguments: ["table: m", "query: \"SELECT ts, a, b FROM {schema}.m\""])
-  func incrementalScoringExtendsTheStoredEvents(source: String) throws {
+  /// 2). Both ways of reading new rows keep them: a table (only the new rows are scored) and a
+  /// query (the whole source is scored again); and a run given another threshold version first
+  /// (the same cut-off, `rethreshold`) keeps them under that version, whose events give the
+  /// alerts.
+  @Test(
+    arguments: zip(
+      ["table: m", "query: \"SELECT ts, a, b FROM {schema}.m\"", "table: m"], [1, 1, 2]))
+  func incrementalScoringExtendsTheStoredEvents(source: String, version: Int) throws {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.writeSyntheticParts(
@@ -1230,13 +1262,18 @@ struct PostgresTests {
     let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
     #expect(detect.status == 0, "\(detect.stderr)")
     let runID = try storedRunID(scratch, "a")
+    if version == 2 {
+      let recut = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=6"], in: scratch.url)
+      #expect(recut.status == 0, "\(recut.stderr)")
+    }
     func events() throws -> [[String?]] {
       try sql(
         """
         SELECT to_char(start_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(end_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
                to_char(alert_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), flagged_rows::text, peak_score::text, top_feature
-        FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 ORDER BY start_ts
-        """, [runID])
+        FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 AND e.version = $2::integer
+        ORDER BY start_ts
+        """, [runID, String(version)])
     }
     #expect(try events().isEmpty, "the lone flag on row 150 is too short to alert")
     for (night, rows, alerts) in [("new.csv", 219, 0), ("later.csv", 239, 1)] {
@@ -1690,7 +1727,9 @@ struct PostgresTests {
       encoding: .utf8)
     let statements = examples.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
       .filter { !$0.split(separator: "\n").allSatisfy { $0.hasPrefix("--") } }
-    #expect(statements.count >= 7 && statements.contains { $0.contains("latest_flags") })
+    #expect(
+      statements.count >= 7 && statements.contains { $0.contains("latest_flags") }
+        && statements.contains { $0.contains("seismo.current_events") })
     // One run (not of the two days above) given a cut-off nothing reaches, for the query that
     // compares threshold versions.
     let recut = try CLI.run(
@@ -1708,6 +1747,15 @@ struct PostgresTests {
       if statement.contains("latest_flags") {
         #expect(rows.filter { $0[0] == runIDs[20] }.map { Array($0.dropFirst(2)) } == [["fixed", "2", ownFlags, "0"]], "\(rows)")
         #expect(ownFlags != "0", "the run's own threshold flags its spike")
+      }
+      if statement.contains("seismo.current_events") {
+        // The re-cut run's events are its version 2's: none; the others' are their own.
+        let mine = rows.filter { runIDs.contains($0[1] ?? "") }  // other tests' runs may be listed
+        #expect(mine.count > 2 && mine.allSatisfy { $0[1] != runIDs[20] && $0[2] == "1" }, "\(mine)")
+        #expect(
+          try sql(
+            "SELECT count(*) FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 AND e.version = 1",
+            [runIDs[20]])[0][0] != "0")
       }
     }
 

@@ -13,7 +13,9 @@ struct RethresholdCommand: ParsableCommand {
     discussion: """
       Reads the run's scores from seismo.scores, calibrates the threshold rule on the same \
       training scores the run used, and stores the result as a new version in \
-      seismo.threshold_versions. The seismo.anomalies view then uses it; earlier versions stay. \
+      seismo.threshold_versions, with the events of its flags (the run's events rule) in \
+      seismo.events. The seismo.anomalies and seismo.current_events views then use it; earlier \
+      versions stay. \
       A walk-forward run is re-cut fold by fold, each fold's rule calibrated on that fold's own \
       training scores, as detect did. In SQL, \
       seismo.flagged_at(run_id, cut_off) lists what a fixed cut-off would flag.
@@ -98,24 +100,32 @@ struct RethresholdCommand: ParsableCommand {
       let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count
       let encoder = JSONEncoder()
       encoder.outputFormatting = .sortedKeys
-      let version = try db.transaction { () -> String in
-        try db.execute("SELECT pg_advisory_xact_lock(8117316, $1::int)", [String(Int32(truncatingIfNeeded: Int64(id) ?? 0))])
-        return try db.execute(
-          """
-          INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, cutoff, first_row, cutoffs)
-          SELECT $1::bigint, coalesce(max(version), 1) + 1, $2, $3::jsonb, $4::real, $5::integer, $6::real[]
-          FROM seismo.threshold_versions WHERE run = $1::bigint
-          RETURNING version::text
-          """,
-          [
-            id, choice.plugin, String(decoding: try encoder.encode(choice.parameters), as: UTF8.self),
-            constant ? String(cutoffs[0]) : nil, String(firstRow),
-            constant ? nil : "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
-          ]
-        ).rows.first.flatMap { $0.first ?? nil } ?? "?"
+      let (version, events) = try db.transaction { () -> (String, Int) in
+        // One version at a time, and no rows appended while its events are computed.
+        let key = String(Int32(truncatingIfNeeded: Int64(id) ?? 0))
+        try db.execute("SELECT pg_advisory_xact_lock(8117316, $1::int)", [key])
+        try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [key])
+        let version =
+          try db.execute(
+            """
+            INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, cutoff, first_row, cutoffs)
+            SELECT $1::bigint, coalesce(max(version), 1) + 1, $2, $3::jsonb, $4::real, $5::integer, $6::real[]
+            FROM seismo.threshold_versions WHERE run = $1::bigint
+            RETURNING version::text
+            """,
+            [
+              id, choice.plugin, String(decoding: try encoder.encode(choice.parameters), as: UTF8.self),
+              constant ? String(cutoffs[0]) : nil, String(firstRow),
+              constant ? nil : "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
+            ]
+          ).rows.first.flatMap { $0.first ?? nil } ?? "?"
+        try PostgresSink.updateEvents(of: id, from: firstRow, rule: EventRule(parameters: config.events), on: db)
+        let events = try db.execute(
+          "SELECT count(*)::text FROM seismo.events WHERE run = $1::bigint AND version = $2::integer", [id, version])
+        return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)
       }
       Console.out(
-        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomalies (version 1 had \(row[4] ?? "?"))"
+        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomalies in \(events) event\(events == 1 ? "" : "s") (version 1 had \(row[4] ?? "?") anomalies)"
       )
     }
   }

@@ -4,9 +4,8 @@ import SeismoPostgres
 
 extension LabelledRun {
   /// Run `runID` as stored in PostgreSQL, judged as `seismo.judged_scores` judges it: by its
-  /// latest threshold version (`seismo rethreshold`). Its rows are the scored ones (a window's
-  /// warm-up is not stored). Events belong to the run's own threshold, so under a later version
-  /// the alerts are those of the run's events rule applied to that version's flags.
+  /// latest threshold version (`seismo rethreshold`), whose events give the alerts. Its rows are
+  /// the scored ones (a window's warm-up is not stored).
   init(stored runID: String, on db: PGConnection, labels: LabelSet, windowsKey: String?) throws {
     guard let text = try db.execute("SELECT summary::text FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first,
       let text
@@ -25,14 +24,8 @@ extension LabelledRun {
     let scores = (0..<n).map { rows[$0, 2].map(Float.init) }
     let cutoffs = (0..<n).map { rows[$0, 3].map(Float.init) ?? .infinity }
     let flags = (0..<n).map { rows[$0, 4] == 1 }
-    var alerts = (0..<n).map { rows[$0, 5] == 1 }
+    let alerts = (0..<n).map { rows[$0, 5] == 1 }
     let version = (0..<n).compactMap { rows[$0, 6] }.max() ?? 1
-    if version > 1 {
-      alerts = [Bool](repeating: false, count: n)
-      for event in Self.rule(of: summary).events(scores: scores.map { $0 ?? -.infinity }, cutoffs: cutoffs) {
-        alerts[event.alert] = true
-      }
-    }
     try self.init(
       name: "run \(runID)", summary: summary, scores: scores, cutoffs: cutoffs, flags: flags, alerts: alerts,
       trainRows: max(0, summary.split.trainRows - Int(first)),
