@@ -22,23 +22,22 @@ extension PostgresSink {
       ])
   }
 
-  /// Brings the events of run `id`'s latest threshold version up to date with its flags from
-  /// series row `first` on (rows just appended, or every row of a version just added): an event
-  /// those rows continue is stored again with them and new events are added. Under version 1
-  /// the row where each new event alerts is also marked in seismo.scores (`alert`).
+  /// Brings the events of run `id`'s latest threshold version, `version`, up to date with its
+  /// flags from series row `first` on (rows just appended, or every row of a version just added):
+  /// an event those rows continue is stored again with them and new events are added. Under
+  /// version 1 the row where each new event alerts is also marked in seismo.scores (`alert`).
   ///
   /// Events are `rule`'s grouping of the flags as `seismo.judged_scores` judges them, as
   /// `detect` grouped its own. Only the flagged rows from the start of the chain that reaches the
   /// first flag from `first` on are read (a chain: flags at most `merge_gap` unflagged rows
-  /// apart): the events before it cannot change.
+  /// apart): the events before it cannot change. Rows from `first` on without a flag cost one
+  /// look at those rows.
   /// - Returns: the times of the rows from `first` on where an event alerts.
-  public static func updateEvents(of id: String, from first: Int, rule: EventRule, on db: PGConnection) throws
-    -> Set<Timestamp>
-  {
-    let version =
-      try db.execute("SELECT coalesce(max(version), 1)::text FROM seismo.threshold_versions WHERE run = $1::bigint", [id])
-      .rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 1
-    var lookBack = 1024
+  @discardableResult
+  public static func updateEvents(
+    of id: String, version: Int, from first: Int, rule: EventRule, on db: PGConnection
+  ) throws -> Set<Timestamp> {
+    var lookBack = 0
     while true {
       let low = max(0, first - lookBack)
       let flags = try flaggedRows(of: id, from: low, on: db)
@@ -50,7 +49,7 @@ extension PostgresSink {
         return flags[k].row - before - 1 > rule.mergeGap
       }
       guard let chainStart else {
-        lookBack *= 4
+        lookBack = max(1024, 4 * lookBack)
         continue
       }
       var log = FlagLog(rule: rule)

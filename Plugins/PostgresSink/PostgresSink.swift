@@ -237,10 +237,15 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         let key = Int64(id)
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }
       try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [String(Int32(truncatingIfNeeded: key))])
+      // The last scored row (none: NULLs) and the latest threshold version, whose events grow.
       let last = try db.execute(
-        "SELECT row_no::text AS last_row, extract(epoch FROM ts)::bigint::text AS last_ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1",
-        [id]
+        """
+        SELECT s.row_no::text AS last_row, extract(epoch FROM s.ts)::bigint::text AS last_ts, v.version::text
+        FROM (SELECT coalesce(max(version), 1) AS version FROM seismo.threshold_versions WHERE run = $1::bigint) v
+        LEFT JOIN LATERAL (SELECT row_no, ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1) s ON true
+        """, [id]
       ).rows.first
+      let version = last?[2].flatMap(Int.init) ?? 1
       let frame = piece.frame
       let scores = piece.scores
       var from = 0  // scored index of the first new row
@@ -261,8 +266,11 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       let count = scores.values.count - from
       guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
       try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
-      let alerts = try updateEvents(of: id, from: offset + scores.row(from), rule: events, on: db)
       let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
+      // Without a later version the flags are these: no flag, no event to change.
+      let alerts =
+        version == 1 && anomalies == 0
+        ? [] : try updateEvents(of: id, version: version, from: offset + scores.row(from), rule: events, on: db)
       try db.execute(
         "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
         [id, String(count), String(anomalies)])

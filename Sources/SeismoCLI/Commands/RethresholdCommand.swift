@@ -119,7 +119,8 @@ struct RethresholdCommand: ParsableCommand {
               constant ? nil : "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
             ]
           ).rows.first.flatMap { $0.first ?? nil } ?? "?"
-        try PostgresSink.updateEvents(of: id, from: firstRow, rule: EventRule(parameters: config.events), on: db)
+        try PostgresSink.updateEvents(
+          of: id, version: Int(version) ?? 0, from: firstRow, rule: EventRule(parameters: config.events), on: db)
         let events = try db.execute(
           "SELECT count(*)::text FROM seismo.events WHERE run = $1::bigint AND version = $2::integer", [id, version])
         return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)
