@@ -853,14 +853,16 @@ struct PostgresTests {
         [run, date(18_262 + 199)]
       ).map { $0[0] } == [date(18_262 + 215), date(18_262 + 216)])
 
-    _ = try seismo(["rethreshold", run, "--url", url, "--set", "threshold.percentile=99.5"])
+    let recut = try seismo(["rethreshold", run, "--url", url, "--set", "threshold.percentile=99.5"]).stdout
+    let events = recut.firstMatch(of: /in (\d+) events?/).map { String($0.1) }
     #expect(try sql("SELECT max(threshold_version)::text FROM seismo.anomalies WHERE run_id = $1", [run]) == [["2"]])
     // The list shows the latest version and what it flags, not version 1's count.
     let flagged = try sql("SELECT count(*)::text FROM seismo.anomalies WHERE run_id = $1", [run])[0][0]
     #expect(try sql("SELECT anomaly_count::text FROM seismo.runs WHERE run_id = $1", [run])[0][0] != flagged)
     let listed = try seismo(["runs", "list", "--url", url, "--limit", "500"])
     let line = listed.stdout.split(separator: "\n").first { $0.hasPrefix(run) }?.split(separator: "\t").map(String.init)
-    #expect(line?[4] == "percentile (version 2)" && line?[5] == flagged, "\(listed.stdout)")
+    #expect(line?[4] == "percentile (version 2)" && line?[5] == flagged && line?[6] == events, "\(listed.stdout)")
+    #expect(events != nil && events != "0", "\(recut)")
   }
 
   /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
@@ -1073,6 +1075,7 @@ struct PostgresTests {
       versions.map { $0["version"] as? Int } == [2, 3] && versions.map { $0["plugin"] as? String } == ["fixed", "percentile"])
     #expect(
       (versions[0]["cutoff"] as? Double) == 100 && (versions[1]["parameters"] as? [String: Any])?["percentile"] as? Double == 99)
+    #expect(versions.map { $0["events"] as? Int } == [0, freshEvents.count])
 
     let adaptive = try rethreshold(["threshold.plugin=likelihood", "threshold.long_window=100", "threshold.min_history=50"])
     #expect(adaptive.status == 0 && adaptive.stdout.contains("per row"), "\(adaptive.stderr)")

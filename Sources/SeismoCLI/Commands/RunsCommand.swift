@@ -47,6 +47,7 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.run IS NULL THEN r.threshold_plugin ELSE format('%s (version %s)', v.plugin, v.version) END,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
                       ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
+                 (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
           WHERE $2::text IS NULL OR r.group_id = $2
@@ -54,7 +55,7 @@ struct RunsCommand: ParsableCommand {
           """, [String(limit), group]
         ).rows
         guard !rows.isEmpty else { return Console.out("no runs") }
-        Console.table(["run_id", "group", "indicator", "detector", "threshold", "anomalies", "finished (UTC)"], rows)
+        Console.table(["run_id", "group", "indicator", "detector", "threshold", "anomalies", "events", "finished (UTC)"], rows)
       }
     }
   }
@@ -77,6 +78,7 @@ struct RunsCommand: ParsableCommand {
             SELECT jsonb_build_object('threshold_versions', jsonb_agg(jsonb_build_object(
                      'version', v.version, 'plugin', v.plugin, 'parameters', v.parameters,
                      'cutoff', coalesce(to_jsonb(v.cutoff), '"per row"'::jsonb),
+                     'events', (SELECT count(*) FROM seismo.events e WHERE e.run = v.run AND e.version = v.version),
                      'created_at', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))
                    ORDER BY v.version))
             FROM seismo.threshold_versions v WHERE v.run = r.id), '{}'::jsonb))
