@@ -116,17 +116,33 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
-  public func readTable() throws -> CSVTable {
+  public func readTable() throws -> CSVTable<Float> {
+    let collector = try collect(inDoubles: false)
+    return try table(of: collector, values: collector.values)
+  }
+
+  /// `readTable` with the numbers in double precision, as written (`seismo ingest` stores them so).
+  public func readTableInDoubles() throws -> CSVTable<Double> {
+    let collector = try collect(inDoubles: true)
+    return try table(of: collector, values: collector.doubles)
+  }
+
+  /// The file read by a collector, at least a header and a data row.
+  private func collect(inDoubles: Bool) throws -> ColumnCollector {
     try checkFile()
     let collector = ColumnCollector(
-      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal)
+      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal, inDoubles: inDoubles)
     try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {
       throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
     }
+    return collector
+  }
 
-    var values = collector.values
+  /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy applied.
+  private func table<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
+    var values = values
     var timestamps = collector.timestamps
     var lines = collector.lines
     let names = collector.featureNames
@@ -183,9 +199,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   /// Sorts rows by timestamp (stable) if they are not already ascending; returns whether it did.
-  private func sortByTime(_ values: inout [Float], _ timestamps: inout [Timestamp], _ lines: inout [Int32], featureCount f: Int)
-    -> Bool
-  {
+  private func sortByTime<Value>(
+    _ values: inout [Value], _ timestamps: inout [Timestamp], _ lines: inout [Int32], featureCount f: Int
+  ) -> Bool {
     guard zip(timestamps, timestamps.dropFirst()).contains(where: { $0 > $1 }) else { return false }
     let order = timestamps.indices.sorted { timestamps[$0] < timestamps[$1] || (timestamps[$0] == timestamps[$1] && $0 < $1) }
     values = order.flatMap { values[$0 * f..<($0 + 1) * f] }

@@ -1,14 +1,16 @@
+import Foundation
 import SeismoCore
 
 /// A CSV file's rows as `CSVSource.readTable` leaves them: sorted by time, duplicates merged, the
 /// gap policy applied; under `gaps: keep` empty cells are NaN, which a `Frame` would refuse.
-public struct CSVTable: Sendable {
+/// `Value` is `Float` for detection; `seismo ingest` reads `Double`, to store numbers as written.
+public struct CSVTable<Value: CSVNumber>: Sendable {
   /// Seconds since 1970 (or row numbers without a time column), strictly increasing.
   public var timestamps: [Timestamp]
   public var hasTimeColumn: Bool
   public var featureNames: [String]
   /// Row-major, `rowCount × featureNames.count`; NaN marks an empty cell kept by `gaps: keep`.
-  public var values: [Float]
+  public var values: [Value]
   /// Data rows in the file.
   public var rowsRead: Int
   public var cellsFilled: Int
@@ -19,5 +21,25 @@ public struct CSVTable: Sendable {
   public var rowCount: Int { timestamps.count }
 
   /// The value of `feature` in `row` (NaN: empty).
-  public subscript(row: Int, feature: Int) -> Float { values[row * featureNames.count + feature] }
+  public subscript(row: Int, feature: Int) -> Value { values[row * featureNames.count + feature] }
+}
+
+/// A number type a CSV file is read into, with the C parser that reads it.
+public protocol CSVNumber: BinaryFloatingPoint, Sendable {
+  /// The number at `text` (`strtof`, `strtod`), with `end` set past its last character.
+  static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Self
+}
+
+extension Float: CSVNumber {
+  @inline(__always)
+  public static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)
+    -> Float
+  { strtof(text, end) }
+}
+
+extension Double: CSVNumber {
+  @inline(__always)
+  public static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)
+    -> Double
+  { strtod(text, end) }
 }

@@ -4,8 +4,10 @@ import SeismoCore
 /// Collects the timestamp column and the selected feature columns of a CSV file.
 ///
 /// The first record is the header. Each later record must have as many fields as the header.
-/// Numbers are parsed with `strtof`; an empty cell is a gap (stored as NaN until the gap policy
-/// runs); anything else that is not a finite number is an error naming line and column.
+/// Numbers are parsed with `strtof` into `values`, or with `strtod` into `doubles` when
+/// `inDoubles` (`seismo ingest`, which stores them as written); an empty cell is a gap (stored as
+/// NaN until the gap policy runs); anything else that is not a finite number is an error naming
+/// line and column.
 final class ColumnCollector: CSVRecordHandler {
   enum Role {
     case skip
@@ -22,6 +24,8 @@ final class ColumnCollector: CSVRecordHandler {
   /// The field separator the file is read with, for the hint when the header is one column.
   let delimiter: UInt8
   let decimal: DecimalMark
+  /// Whether numbers go to `doubles` instead of `values`.
+  let inDoubles: Bool
 
   // What is marked `@exclusivity(unchecked)` is touched for every cell: the runtime's access
   // check on each took 12 % of loading a 1,000,000-row file. Only this class's methods touch it,
@@ -30,8 +34,9 @@ final class ColumnCollector: CSVRecordHandler {
   private(set) var header: [String] = []
   private(set) var featureNames: [String] = []
   @exclusivity(unchecked) private(set) var hasTimeColumn = false
-  /// Row-major values; NaN marks a gap.
+  /// Row-major values; NaN marks a gap. One of the two is filled, as `inDoubles` says.
   @exclusivity(unchecked) private(set) var values: [Float] = []
+  @exclusivity(unchecked) private(set) var doubles: [Double] = []
   @exclusivity(unchecked) private(set) var timestamps: [Timestamp] = []
   /// Physical line of each data row, for error messages after loading.
   @exclusivity(unchecked) private(set) var lines: [Int32] = []
@@ -45,15 +50,20 @@ final class ColumnCollector: CSVRecordHandler {
 
   @exclusivity(unchecked) private var roles: [Role] = []
   @exclusivity(unchecked) private var rowValues: [Float] = []
+  @exclusivity(unchecked) private var rowDoubles: [Double] = []
   @exclusivity(unchecked) private var rowTime: Timestamp = 0
   @exclusivity(unchecked) private var inHeader = true
 
-  init(path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark) {
+  init(
+    path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark,
+    inDoubles: Bool = false
+  ) {
     self.path = path
     self.request = request
     self.timeParser = timeParser
     self.delimiter = delimiter
     self.decimal = decimal
+    self.inDoubles = inDoubles
   }
 
   /// The most columns a header may have: far more than any market table, few enough that a
@@ -88,7 +98,11 @@ final class ColumnCollector: CSVRecordHandler {
       }
       rowTime = t
     case .feature(let k):
-      rowValues[k] = parseNumber(bytes, field: index)
+      if inDoubles {
+        rowDoubles[k] = parseNumber(bytes, field: index)
+      } else {
+        rowValues[k] = parseNumber(bytes, field: index)
+      }
     case .unnamed:
       guard !empty else { break }
       // A first column without a name is what pandas' to_csv writes for the index.
@@ -109,10 +123,7 @@ final class ColumnCollector: CSVRecordHandler {
       return
     }
     defer { (recordHasContent, emptyTimeField) = (false, nil) }
-    guard recordHasContent else {  // a row of empty cells (`,,`), as spreadsheets export: skipped
-      for k in rowValues.indices { rowValues[k] = .nan }
-      return
-    }
+    guard recordHasContent else { return clearRow() }  // a row of empty cells (`,,`), as spreadsheets export: skipped
     guard fieldCount == header.count else {
       failure = .data(
         source: path, line: line, column: nil,
@@ -120,10 +131,16 @@ final class ColumnCollector: CSVRecordHandler {
       return
     }
     if let field = emptyTimeField { return fail(field, "the time cell is empty; every row needs its time") }
-    values.append(contentsOf: rowValues)
+    if inDoubles { doubles.append(contentsOf: rowDoubles) } else { values.append(contentsOf: rowValues) }
     timestamps.append(hasTimeColumn ? rowTime : Timestamp(rowsHandedOn + timestamps.count))
     lines.append(Int32(truncatingIfNeeded: line))
+    clearRow()
+  }
+
+  /// Empties the row being read (every cell a gap until read).
+  private func clearRow() {
     for k in rowValues.indices { rowValues[k] = .nan }
+    for k in rowDoubles.indices { rowDoubles[k] = .nan }
   }
 
   func afterLine() throws {
@@ -183,16 +200,17 @@ final class ColumnCollector: CSVRecordHandler {
       roles[column] = .feature(k)
     }
     featureNames = wanted
-    rowValues = Array(repeating: .nan, count: wanted.count)
+    rowValues = Array(repeating: .nan, count: inDoubles ? 0 : wanted.count)
+    rowDoubles = Array(repeating: .nan, count: inDoubles ? wanted.count : 0)
   }
 
-  private func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Float {
+  private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
     guard decimal == .comma else { return parsePointNumber(bytes, field: field, written: bytes) }
     guard DecimalMark.point(bytes, into: &pointed) else {
       fail(field, "'\(text(bytes))' is not a number with a decimal comma (1234,5 or 1.234,5)")
       return .nan
     }
-    pointed.append(0)  // ends the number for strtof
+    pointed.append(0)  // ends the number for strtof and strtod
     return pointed.withUnsafeBufferPointer {
       parsePointNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
     }
@@ -202,15 +220,15 @@ final class ColumnCollector: CSVRecordHandler {
   @exclusivity(unchecked) private var pointed: [UInt8] = []
 
   /// `bytes` read as a number with a decimal point, followed in memory by a byte that ends it
-  /// (as `strtof` needs); errors quote the cell as `written`.
-  private func parsePointNumber(
+  /// (as `strtof` and `strtod` need); errors quote the cell as `written`.
+  private func parsePointNumber<Value: CSVNumber>(
     _ bytes: UnsafeBufferPointer<UInt8>, field: Int, written: UnsafeBufferPointer<UInt8>
-  ) -> Float {
+  ) -> Value {
     guard let start = bytes.baseAddress else { return .nan }
     var first = 0
     while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
     if first == bytes.count { return .nan }  // empty cell: a gap
-    // strtof also reads hexadecimal floats (0x1p3); a market file never means one.
+    // strtof and strtod also read hexadecimal floats (0x1p3); a market file never means one.
     let digits = bytes[first] == 0x2B || bytes[first] == 0x2D ? first + 1 : first  // after + or -
     if digits + 1 < bytes.count, bytes[digits] == 0x30, bytes[digits + 1] | 0x20 == 0x78 {  // 0x or 0X
       fail(field, "'\(text(written))' is not a decimal number")
@@ -218,7 +236,7 @@ final class ColumnCollector: CSVRecordHandler {
     }
     var end: UnsafeMutablePointer<CChar>?
     let cString = UnsafeRawPointer(start + first).assumingMemoryBound(to: CChar.self)
-    let value = strtof(cString, &end)
+    let value = Value.parse(cString, &end)
     var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
     while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
     guard stop == bytes.count, stop > first else {

@@ -222,6 +222,20 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(try CSVSource(path: path, gaps: .keep).readTable().values[0].isNaN, "a clean header keeps its gap")
   }
 
+  /// `readTableInDoubles` (what ingest reads) keeps the digits a Float would round away,
+  /// through sorting, duplicates merged by mean and forward-filled gaps.
+  @Test func readTableInDoublesKeepsEveryDigit() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-dbl-\(UUID().uuidString).csv").path
+    try Data("date,a\n2020-01-03,\n2020-01-02,1234567891\n2020-01-01,0.1\n2020-01-01,0.2\n".utf8)
+      .write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let source = try CSVSource(
+      parameters: Parameters(
+        specs: CSVSource.descriptor.parameters, values: ["path": .text(path), "duplicates": .text("mean")]))
+    #expect(try source.readTableInDoubles().values == [(0.1 + 0.2) / 2, 1_234_567_891, 1_234_567_891])
+    #expect(try source.readTable().values == [Float((0.1 + 0.2) / 2), 1_234_567_936, 1_234_567_936])
+  }
+
   @Test func unknownColumnSuggestsAndLists() {
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vixx"])])

@@ -283,6 +283,33 @@ struct PostgresTests {
       ])
   }
 
+  /// Ingest stores the numbers as the file writes them, in double precision: a price with nine
+  /// significant digits, a volume of ten and a tiny rate, wide and long, with a decimal comma and
+  /// forward-filled gaps too (a detector reads them as Float; the table keeps them whole).
+  @Test func ingestStoresNumbersAsWritten() throws {
+    let scratch = try Scratch()
+    try scratch.write("p.csv", "date,px,vol,rate\n2024-01-02,123456.789,1234567891,0.000123456789\n2024-01-03,,7,1e-9\n")
+    try scratch.write("c.csv", "date;px\n2024-01-02;1.234.567,891\n")
+    for (table, extra) in [("wide", [String]()), ("long", ["--long"])] {
+      let r = try CLI.run(
+        ["ingest", "p.csv", "--url", url, "--schema", schema, "--table", table, "--create"] + extra, in: scratch.url)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    #expect(
+      try sql("SELECT px::text, vol::text, rate::text FROM \(schema).wide ORDER BY ts")
+        == [["123456.789", "1234567891", "0.000123456789"], ["123456.789", "7", "1e-09"]])
+    #expect(
+      try sql("SELECT value::text FROM \(schema).long WHERE symbol = 'vol' ORDER BY ts") == [["1234567891"], ["7"]])
+    let comma = try CLI.run(
+      [
+        "ingest", "c.csv", "--url", url, "--schema", schema, "--table", "comma", "--create", "--delimiter", ";", "--decimal",
+        "comma",
+      ],
+      in: scratch.url)
+    #expect(comma.status == 0, "\(comma.stderr)")
+    #expect(try sql("SELECT px::text FROM \(schema).comma") == [["1234567.891"]])
+  }
+
   /// `db watch` attaches the trigger that announces new rows; `--off` removes it, and either
   /// can run again.
   @Test func dbWatchAttachesAndOffRemovesTheTrigger() throws {

@@ -96,7 +96,7 @@ struct IngestCommand: ParsableCommand {
       let csv = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
         gaps: gaps
-      ).readTable()
+      ).readTableInDoubles()  // stored as written, not rounded to the Float a detector reads
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
@@ -160,9 +160,9 @@ struct IngestCommand: ParsableCommand {
 
   /// COPY text rows, 10,000 input rows per chunk; an empty cell (NaN) is NULL. Names are escaped
   /// for COPY's text format.
-  static func chunks(_ csv: CSVTable, long: Bool) -> AnySequence<String> {
+  static func chunks(_ csv: CSVTable<Double>, long: Bool) -> AnySequence<String> {
     let f = csv.featureNames.count
-    func cell(_ value: Float) -> String { value.isNaN ? "\\N" : "\(value)" }
+    func cell(_ value: Double) -> String { value.isNaN ? "\\N" : "\(value)" }
     func escape(_ s: String) -> String {
       s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
         .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")

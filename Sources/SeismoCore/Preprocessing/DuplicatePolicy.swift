@@ -17,8 +17,9 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable {
   /// Applies the policy to time-sorted row-major `values` (NaN marks an empty cell); removes the
   /// merged rows from `values`, `timestamps` and `rowLabels` alike and returns how many it removed.
   /// - Parameter duplicateError: the error for row `r` repeating row `r − 1`'s timestamp under `.error`.
-  public func apply(
-    values: inout [Float], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
+  @inlinable
+  public func apply<Value: BinaryFloatingPoint>(
+    values: inout [Value], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
     duplicateError: (_ row: Int) -> SeismoError
   ) throws -> Int {
     let rows = timestamps.count
@@ -33,7 +34,7 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable {
         var cell = values[source * f + j]
         if self == .mean && end - start > 1 {
           let cells = (start..<end).map { values[$0 * f + j] }.filter { !$0.isNaN }
-          cell = cells.isEmpty ? .nan : Float(cells.reduce(0.0) { $0 + Double($1) } / Double(cells.count))
+          cell = cells.isEmpty ? .nan : Value(cells.reduce(0.0) { $0 + Double($1) } / Double(cells.count))
         }
         values[kept * f + j] = cell
       }

@@ -17,18 +17,25 @@ public enum GapPolicy: String, Sendable, CaseIterable {
 
   /// The outcome of applying a policy.
   public struct Outcome: Equatable, Sendable {
-    public var cellsFilled = 0
-    public var rowsDropped = 0
+    public var cellsFilled: Int
+    public var rowsDropped: Int
+
+    @inlinable
+    public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
+      self.cellsFilled = cellsFilled
+      self.rowsDropped = rowsDropped
+    }
   }
 
   /// Applies the policy to row-major `values` (NaN marks a gap; `keep` leaves them), removing dropped rows from
   /// `values`, `timestamps` and `rowLabels` alike.
   /// - Parameter gapError: the error for a gap at (row, feature) under `.error`.
-  public func apply(
-    values: inout [Float], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
+  @inlinable
+  public func apply<Value: BinaryFloatingPoint>(
+    values: inout [Value], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
     gapError: (_ row: Int, _ feature: Int) -> SeismoError
   ) throws -> Outcome {
-    var carried = [Float](repeating: .nan, count: f)
+    var carried = [Value](repeating: .nan, count: f)
     return try apply(
       values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f, carrying: &carried,
       gapError: gapError)
@@ -36,9 +43,10 @@ public enum GapPolicy: String, Sendable, CaseIterable {
 
   /// `apply` on one piece of a longer series: `carried` holds each column's last value before
   /// the piece (NaN: none yet) for `ffill` to carry in, and is left holding the piece's last ones.
-  public func apply(
-    values: inout [Float], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
-    carrying carried: inout [Float], gapError: (_ row: Int, _ feature: Int) -> SeismoError
+  @inlinable
+  public func apply<Value: BinaryFloatingPoint>(
+    values: inout [Value], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
+    carrying carried: inout [Value], gapError: (_ row: Int, _ feature: Int) -> SeismoError
   ) throws -> Outcome {
     var outcome = Outcome()
     let rows = timestamps.count
