@@ -1013,11 +1013,27 @@ struct PostgresTests {
     try scratch.write("fresh.yaml", base + "\nthreshold: { plugin: percentile, percentile: 99 }\n")
     #expect(try CLI.run(["detect", "fresh.yaml", "--out", "f", "--quiet"], in: scratch.url).status == 0)
     let fresh = try evaluate(["f"]).stdout
-    let percentile = try evaluate(["--run", runID, "--url", url]).stdout
+    let judged = try evaluate(["--run", runID, "--url", url])
+    let percentile = judged.stdout
     #expect(
       percentile.split(separator: "\n").dropFirst().map { $0.dropFirst(2) } == fresh.split(separator: "\n").map { $0[...] },
       "\(percentile)\n\(fresh)")
     #expect(!fresh.contains("(TP 1, FP 1, FN 3)"), "the percentile judges otherwise than the fixed cut-off")
+    #expect(!judged.stderr.contains("warning"), "\(judged.stderr)")
+
+    // A version made before schema version 10 stored no events: its alerts are unknown (NULL),
+    // which evaluate and runs list say instead of counting none.
+    try sql(
+      "UPDATE seismo.threshold_versions v SET has_events = false FROM seismo.runs r WHERE r.id = v.run AND r.run_id = $1",
+      [runID])
+    #expect(
+      try sql(
+        "SELECT DISTINCT alerted::text FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1",
+        [runID]) == [[nil]])
+    let unknown = try evaluate(["--run", runID, "--url", url])
+    #expect(unknown.stderr.contains("was made before Seismo stored each version's events"), "\(unknown.stderr)")
+    let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url)
+    #expect(listed.stdout.split(separator: "\n").first { $0.hasPrefix(runID) }?.split(separator: "\t")[6] == "?")
 
     let missing = try CLI.run(["evaluate", "--run", "nope", "--url", url, "--labels", "labels.txt"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"), "\(missing.stderr)")

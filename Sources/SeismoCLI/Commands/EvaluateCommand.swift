@@ -101,6 +101,7 @@ struct EvaluateCommand: ParsableCommand {
       }
       for (k, run) in runs.enumerated() {
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
+        if let unknown = run.unknownAlerts { Console.err("warning: \(unknown)") }
         let report = try run.report(part: part, nab: nab)
         eventScores.append(report.events)
         if k < folders.count {

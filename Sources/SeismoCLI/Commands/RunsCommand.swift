@@ -47,7 +47,9 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.run IS NULL THEN r.threshold_plugin ELSE format('%s (version %s)', v.plugin, v.version) END,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
                       ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
-                 (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text,
+                 CASE WHEN v.has_events IS FALSE THEN '?'  -- a version made before schema version 10
+                      ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
+                 END,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
           WHERE $2::text IS NULL OR r.group_id = $2

@@ -31,6 +31,10 @@ extension LabelledRun {
       trainRows: max(0, summary.split.trainRows - Int(first)),
       timestamps: (0..<n).map { Timestamp((rows[$0, 1] ?? 0).rounded(.down)) }, labels: labels, windowsKey: windowsKey)
     thresholdVersion = Int(version)
+    if (0..<n).contains(where: { rows[$0, 5] == nil }) {
+      unknownAlerts =
+        "run \(runID)'s threshold version \(Int(version)) was made before Seismo stored each version's events (schema version 10), so its alerts are unknown and its NAB score counts none; run seismo rethreshold again"
+    }
     leadingRows = Int(first)
   }
 }

@@ -25,6 +25,8 @@ struct LabelledRun {
   private(set) var unmatched: String?
   /// The threshold version that judged a stored run's rows (its latest; 1: the run's own).
   var thresholdVersion = 1
+  /// A warning when that version has no stored events, so its alerts are unknown (nil: known).
+  var unknownAlerts: String?
   /// Input rows before the first row listed here: a stored run's warm-up, which is not stored.
   var leadingRows = 0
 
