@@ -100,12 +100,12 @@ struct RethresholdCommand: ParsableCommand {
       let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count
       let encoder = JSONEncoder()
       encoder.outputFormatting = .sortedKeys
-      let (version, events) = try db.transaction { () -> (String, Int) in
+      let (version, events) = try db.transaction { () -> (Int, Int) in
         // One version at a time, and no rows appended while its events are computed.
         let key = String(Int32(truncatingIfNeeded: Int64(id) ?? 0))
         try db.execute("SELECT pg_advisory_xact_lock(8117316, $1::int)", [key])
         try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [key])
-        let version =
+        let inserted =
           try db.execute(
             """
             INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, cutoff, first_row, cutoffs)
@@ -118,11 +118,12 @@ struct RethresholdCommand: ParsableCommand {
               constant ? String(cutoffs[0]) : nil, String(firstRow),
               constant ? nil : "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
             ]
-          ).rows.first.flatMap { $0.first ?? nil } ?? "?"
+          ).rows.first?.first.flatMap { $0.flatMap(Int.init) }
+        guard let version = inserted else { throw SeismoError.database("postgres: the new threshold version got no number") }
         try PostgresSink.updateEvents(
-          of: id, version: Int(version) ?? 0, from: firstRow, rule: EventRule(parameters: config.events), on: db)
+          of: id, version: version, from: firstRow, rule: EventRule(parameters: config.events), on: db)
         let events = try db.execute(
-          "SELECT count(*)::text FROM seismo.events WHERE run = $1::bigint AND version = $2::integer", [id, version])
+          "SELECT count(*)::text FROM seismo.events WHERE run = $1::bigint AND version = $2::integer", [id, String(version)])
         return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)
       }
       Console.out(

@@ -20,9 +20,10 @@ struct WatchCommand: ParsableCommand {
       detect again. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
-      section's rule: listen for those to hear once per episode). It catches up on start and after a lost connection (it reconnects every few \
-      seconds), so nothing is missed and nothing is scored twice. One watcher per run: a second \
-      one is refused. Stop it with Ctrl-C or SIGTERM.
+      section's rule: listen for those to hear once per episode). It catches up on start and \
+      after a lost connection (it reconnects every few seconds), so nothing is missed and \
+      nothing is scored twice. One watcher per run: a second one is refused. Stop it with \
+      Ctrl-C or SIGTERM.
 
       Example: seismo db watch --url "$URL" --schema market --table daily && seismo watch --run RUN_ID --url "$URL"
       """)
