@@ -310,6 +310,35 @@ struct PostgresTests {
     #expect(try sql("SELECT px::text FROM \(schema).comma") == [["1234567.891"]])
   }
 
+  /// On a terminal, ingest shows the rows written on one updating line and clears it; to a pipe
+  /// or a log it prints only its closing line.
+  @Test(
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pseudo-terminal")
+  )
+  func ingestShowsItsProgressOnATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("long.csv", syntheticCSV(rows: 25_000, spikes: []))
+    // `script` runs the command on a pseudo-terminal and copies what it printed to stdout.
+    let command = "\(CLI.executable.path) ingest long.csv --url '\(url)' --schema \(schema) --table t --create"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", command, "/dev/null"]
+    process.currentDirectoryURL = scratch.url
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(output)")
+    #expect(output.contains("\r\u{1B}[Kwriting 10,000 of 25,000 rows (40 %)"), "\(output)")
+    #expect(output.contains("\r\u{1B}[Kwriting 25,000 of 25,000 rows (100 %)\r\u{1B}[K"), "cleared at the end: \(output)")
+    #expect(output.contains("wrote 25000 rows to \(schema).t"))
+    let piped = try CLI.run(
+      ["ingest", "long.csv", "--url", url, "--schema", schema, "--table", "t", "--mode", "replace"], in: scratch.url)
+    #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped.stderr)")
+  }
+
   /// `db watch` attaches the trigger that announces new rows; `--off` removes it, and either
   /// can run again.
   @Test func dbWatchAttachesAndOffRemovesTheTrigger() throws {

@@ -114,6 +114,19 @@ import Testing
   }
 }
 
+/// The rows-done line of long work (ingest).
+@Suite struct RowProgressTests {
+  @Test func countsAreGroupedByThousands() {
+    #expect(
+      [0, 7, 999, 1_000, 25_000, 2_000_000, -1_234].map(RowProgress.grouped) == [
+        "0", "7", "999", "1,000", "25,000", "2,000,000", "-1,234",
+      ])
+    #expect(
+      RowProgress.describe("writing", done: 1_230_000, total: 2_000_000) == "writing 1,230,000 of 2,000,000 rows (61 %)")
+    #expect(RowProgress.describe("writing", done: 0, total: 0) == "writing 0 of 0 rows (100 %)")
+  }
+}
+
 /// Numbers in the console summary.
 @Suite struct SummaryNumberTests {
   @Test func aSpreadReadsOnItsValuesScale() {

@@ -104,6 +104,8 @@ struct IngestCommand: ParsableCommand {
       let daily = csv.timestamps.allSatisfy { $0 % 86_400 == 0 }
       let key = long ? ["symbol", "ts"] : ["ts"]
       let valueColumns = long ? ["value"] : csv.featureNames
+      let progress = RowProgress("writing", total: csv.rowCount)
+      defer { progress.finish() }  // an error's line too starts on a clean line
       let rows = try Self.explainingOverlaps {
         try db.transaction { () -> Int in
           if create {
@@ -119,14 +121,14 @@ struct IngestCommand: ParsableCommand {
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           switch mode {
           case .append:
-            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long))
+            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
           case .replace:
             try db.execute("DELETE FROM \(target)")
-            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long))
+            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
           case .upsert:
             // Into a temporary copy of the table's shape, then merged on the key.
             try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
-            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long))
+            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
             let updates = valueColumns.map { "\(PGConnection.quote($0)) = EXCLUDED.\(PGConnection.quote($0))" }
             return try db.execute(
               "INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM seismo_ingest ON CONFLICT (\(key.map(PGConnection.quote).joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
@@ -134,6 +136,7 @@ struct IngestCommand: ParsableCommand {
           }
         }
       }
+      progress.finish()  // before the closing line
       let seconds = Date().timeIntervalSince(started)
       var notes: [String] = []
       if csv.rowsDropped > 0 { notes.append("\(csv.rowsDropped) rows dropped by gaps: \(gaps.rawValue)") }
@@ -158,9 +161,9 @@ struct IngestCommand: ParsableCommand {
     }
   }
 
-  /// COPY text rows, 10,000 input rows per chunk; an empty cell (NaN) is NULL. Names are escaped
-  /// for COPY's text format.
-  static func chunks(_ csv: CSVTable<Double>, long: Bool) -> AnySequence<String> {
+  /// COPY text rows, 10,000 input rows per chunk, built as they are sent (`progress` counts
+  /// them); an empty cell (NaN) is NULL. Names are escaped for COPY's text format.
+  static func chunks(_ csv: CSVTable<Double>, long: Bool, progress: RowProgress? = nil) -> AnySequence<String> {
     let f = csv.featureNames.count
     func cell(_ value: Double) -> String { value.isNaN ? "\\N" : "\(value)" }
     func escape(_ s: String) -> String {
@@ -171,7 +174,9 @@ struct IngestCommand: ParsableCommand {
     return AnySequence(
       stride(from: 0, to: csv.rowCount, by: 10_000).lazy.map { start in
         var text = ""
-        for r in start..<min(start + 10_000, csv.rowCount) {
+        let end = min(start + 10_000, csv.rowCount)
+        defer { progress?.update(end) }
+        for r in start..<end {
           let ts = PGText.timestamp(csv.timestamps[r])
           if long {
             for j in 0..<f { text += "\(symbols[j])\t\(ts)\t\(cell(csv[r, j]))\n" }
