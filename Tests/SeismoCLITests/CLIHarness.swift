@@ -23,6 +23,25 @@ struct CLI {
     try start(arguments, in: directory).wait()
   }
 
+  /// Whether `runOnATerminal` can run here (it needs util-linux `script`).
+  static let hasTerminal = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
+
+  /// Runs `seismo` with `arguments` (shell-quoted by the caller) on a pseudo-terminal, as a user
+  /// at a terminal would: `script` copies what it printed, stdout and stderr as one, to `stdout`.
+  static func runOnATerminal(_ arguments: String, in directory: URL) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = ["-qec", "\(executable.path) \(arguments)", "/dev/null"]
+    process.currentDirectoryURL = directory
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return Result(status: process.terminationStatus, stdout: output, stderr: "")
+  }
+
   /// Starts `seismo` without waiting for it (to signal it, or race it against another run).
   static func start(_ arguments: [String], in directory: URL) throws -> Running {
     let process = Process()

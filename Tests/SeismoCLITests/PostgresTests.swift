@@ -312,25 +312,14 @@ struct PostgresTests {
 
   /// On a terminal, ingest shows the rows written on one updating line and clears it; to a pipe
   /// or a log it prints only its closing line.
-  @Test(
-    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pseudo-terminal")
-  )
+  @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
   func ingestShowsItsProgressOnATerminal() throws {
     let scratch = try Scratch()
     try scratch.write("long.csv", syntheticCSV(rows: 25_000, spikes: []))
-    // `script` runs the command on a pseudo-terminal and copies what it printed to stdout.
-    let command = "\(CLI.executable.path) ingest long.csv --url '\(url)' --schema \(schema) --table t --create"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", command, "/dev/null"]
-    process.currentDirectoryURL = scratch.url
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(output)")
+    let result = try CLI.runOnATerminal(
+      "ingest long.csv --url '\(url)' --schema \(schema) --table t --create", in: scratch.url)
+    let output = result.stdout
+    #expect(result.status == 0, "\(output)")
     #expect(output.contains("\r\u{1B}[Kwriting 10,000 of 25,000 rows (40 %)"), "\(output)")
     #expect(output.contains("\r\u{1B}[Kwriting 25,000 of 25,000 rows (100 %)\r\u{1B}[K"), "cleared at the end: \(output)")
     #expect(output.contains("wrote 25000 rows to \(schema).t"))

@@ -88,26 +88,14 @@ import Testing
     #expect(quiet.stderr.isEmpty)
   }
 
-  @Test(
-    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pseudo-terminal")
-  )
+  @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
   func oneUpdatingLineUnderATerminal() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))
     try scratch.write("run.yaml", config)
-    // `script` runs the command on a pseudo-terminal and copies what it printed to stdout.
-    let command = "\(CLI.executable.path) detect run.yaml --out r"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", command, "/dev/null"]
-    process.currentDirectoryURL = scratch.url
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(output)")
+    let result = try CLI.runOnATerminal("detect run.yaml --out r", in: scratch.url)
+    let output = result.stdout
+    #expect(result.status == 0, "\(output)")
     #expect(output.contains("\r\u{1B}[Kepoch 1/3  loss "))
     #expect(output.contains("\r\u{1B}[Kepoch 3/3  loss "))
     #expect(!output.contains("epoch 1/3  loss 0.00000\n"), "epochs overwrite one line")
