@@ -37,9 +37,7 @@ struct LabelledRun {
   }
 
   /// How the run grouped flags into events (the defaults for runs written before events existed).
-  var rule: EventRule { Self.rule(of: summary) }
-
-  static func rule(of summary: RunSummary) -> EventRule {
+  var rule: EventRule {
     EventRule(parameters: Parameters(specs: EventRule.parameters, values: summary.eventRule?.values ?? [:]))
   }
 
