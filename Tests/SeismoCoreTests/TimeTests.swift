@@ -113,6 +113,9 @@ import Testing
     #expect(TimestampParser.problem(with: "%d/%m/%Y") == nil && TimestampParser.problem(with: "%s") == nil)
     #expect(TimestampParser.problem(with: "%Y-%j") == "%j is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %%")
     #expect(TimestampParser.problem(with: "%Y%") == "it ends with a lone %")
+    // A word for a format (unix, epoch) would match only itself: every cell would be refused.
+    #expect(TimestampParser.problem(with: "unix")?.hasPrefix("it has no directive") == true)
+    #expect(TimestampParser.problem(with: "iso") == nil && TimestampParser.problem(with: "") == nil)
   }
 
   @Test func isoIsTheDefaultForEmptyOrIsoFormat() {

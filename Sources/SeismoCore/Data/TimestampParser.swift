@@ -18,8 +18,14 @@ public struct TimestampParser: Sendable {
   /// The directives a custom format may use (after `%`).
   static let directives = "YymdHMSbBs%"
 
-  /// Why `format` cannot be read (an unknown or unfinished directive), or nil when it can.
+  /// Why `format` cannot be read (an unknown or unfinished directive, or none at all), or nil
+  /// when it can.
   public static func problem(with format: String) -> String? {
+    guard TimestampParser(format: format).format != nil else { return nil }  // ISO
+    guard format.contains("%") else {
+      return
+        "it has no directive, so it would match only that text; write the time's form with directives, such as %d/%m/%Y or %Y-%m-%d %H:%M (%s: seconds since 1970), or iso"
+    }
     var characters = format.makeIterator()
     while let c = characters.next() {
       guard c == "%" else { continue }
