@@ -255,6 +255,22 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("o").path), "nothing written")
   }
 
+  /// The log's first line counts rows, features (one is one feature) and the gap policy's work,
+  /// for detect and for score alike.
+  @Test func theLoadedLineCountsRowsFeaturesAndGaps() throws {
+    let scratch = try Scratch()
+    let values = (0..<60).map { $0 == 30 ? "" : String(100 + $0 % 7) }
+    try scratch.write("data.csv", "date,x\n" + values.indices.map { "\(date(18_262 + $0)),\(values[$0])\n" }.joined())
+    try scratch.write(
+      "run.yaml", "source: { plugin: csv, path: data.csv, gaps: ffill }\ndetector: { plugin: rolling-zscore, window: 5 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "d", "--save-model", "m.seismo"], in: scratch.url)
+    // detect names the file as the config resolves it, score as it was given.
+    let line = #/loaded 60 rows × 1 feature from \S*data\.csv \(gaps: 1 cells filled, 0 rows dropped\)\n/#
+    #expect(detect.status == 0 && detect.stderr.contains(line), "\(detect.stderr)")
+    let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)
+    #expect(score.status == 0 && score.stderr.contains(line), "\(score.stderr)")
+  }
+
   @Test func eachIndicatorGetsItsOwnSafeFolderInsideOut() throws {
     // Indicator names come from the data: none may climb out of --out or share a folder.
     let scratch = try Scratch()

@@ -47,11 +47,7 @@ public struct DetectionPipeline {
       return try body()
     }
     let frame = loaded.frame
-    var gapNote = ""
-    if loaded.cellsFilled + loaded.rowsDropped > 0 {
-      gapNote = " (gaps: \(loaded.cellsFilled) cells filled, \(loaded.rowsDropped) rows dropped)"
-    }
-    log("loaded \(frame.rowCount) rows × \(frame.featureCount) features from \(loaded.origin)\(gapNote)")
+    log(loaded.logLine)
     if loaded.sortedByTime { log("warning: \(loaded.origin) had rows out of time order; they were sorted") }
     if loaded.duplicateRowsMerged > 0 {
       log(
@@ -226,7 +222,7 @@ public struct DetectionPipeline {
     var t0 = Date()
     let loaded = try pipeline.source().load()
     timings["load_s"] = Date().timeIntervalSince(t0)
-    log("loaded \(loaded.frame.rowCount) rows × \(loaded.frame.featureCount) features from \(loaded.origin)")
+    log(loaded.logLine)
     try loaded.frame.requireFeatures(model.features, for: "the model")
     t0 = Date()
     let scores = try detector.score(loaded.frame)

@@ -56,6 +56,15 @@ public struct LoadedFrame: Sendable {
     self.rowsDropped = rowsDropped
   }
 
+  /// What was loaded, for the log: `loaded 1140 rows × 4 features from market.csv (gaps: 3 cells
+  /// filled, 8 rows dropped)`.
+  public var logLine: String {
+    let n = frame.featureCount
+    let gaps =
+      cellsFilled + rowsDropped > 0 ? " (gaps: \(cellsFilled) cells filled, \(rowsDropped) rows dropped)" : ""
+    return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)"
+  }
+
   /// This frame cut to feature `j` (one indicator of `--each` or of a job), its origin naming it:
   /// `market.csv [vix]`.
   public func selecting(feature j: Int) -> LoadedFrame {
