@@ -106,8 +106,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
         byteChunks: foldChunks(run.foldScores, id: runKey))
     }
-    // The summary's events with their times in seconds, as the events table takes them.
-    let events = zip(run.events, summary.events ?? []).map { rows, event in
+    // Every event (the summary lists the highest only), with its times in seconds, as the events
+    // table takes them.
+    var log = RunSummary.flagLog(of: run, listing: nil)
+    let events = zip(run.events, log.finish().events).map { rows, event in
       var event = event
       let time = { (index: Int) in String(run.frame.timestamps[run.scores.row(index)]) }
       (event.start, event.end, event.alert) = (time(rows.start), time(rows.end), time(rows.alert))

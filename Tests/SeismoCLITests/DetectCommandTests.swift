@@ -233,6 +233,43 @@ import Testing
     #expect(summary["event_count"] as? Int == 3)
   }
 
+  /// A summary lists the 1,000 highest-scoring flags and the 1,000 events with the highest peaks,
+  /// in time order, and counts them all; scores.csv marks every flagged and alerting row, and
+  /// `--each` counts each indicator's test flags from the counts, not from the list.
+  @Test func aSummaryListsTheHighestThousandFlagsAndEventsAndCountsThemAll() throws {
+    let scratch = try Scratch()
+    try writeManyEventsRun(scratch)
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out", "--quiet"], in: scratch.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("out/summary.json").utf8)) as! [String: Any]
+    let rows = try scratch.read("out/scores.csv").split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
+    let flagged = rows.filter { $0[4] == "1" }
+    #expect(flagged.count > 2_000 && summary["anomaly_count"] as? Int == flagged.count)
+    #expect(summary["test_anomaly_count"] as? Int == flagged.filter { $0[1] == "test" }.count)
+    #expect(summary["event_count"] as? Int == rows.filter { $0[5] == "1" }.count, "every event alerts once")
+    #expect(summary["event_count"] as! Int > 1_000)
+    let listed = summary["anomalies"] as! [[String: Any]]
+    let events = summary["events"] as! [[String: Any]]
+    #expect(listed.count == 1_000 && events.count == 1_000)
+    let times = listed.map { $0["timestamp"] as! String }
+    #expect(times == times.sorted() && events.map { $0["start"] as! String } == events.map { $0["start"] as! String }.sorted())
+    // The listed flags are the highest-scoring of all flagged rows.
+    let highest = flagged.map { Float($0[2])! }.sorted(by: >).prefix(1_000)
+    #expect(listed.map { Float($0["score"] as! Double) }.sorted(by: >) == Array(highest))
+
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each"], in: scratch.url)
+    #expect(each.status == 0, "\(each.stderr)")
+    for feature in ["a", "b"] {
+      let own =
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("each/\(feature)/summary.json").utf8)) as! [String: Any]
+      let (count, test) = (own["anomaly_count"] as! Int, own["test_anomaly_count"] as! Int)
+      #expect(count > 1_000 && (own["anomalies"] as! [Any]).count == 1_000)
+      #expect(each.stdout.contains("  \(feature): \(count) anomalies, \(test) in the test part"), "\(each.stdout)")
+    }
+  }
+
   @Test func everyPluginAndTheSinkAreCheckedBeforeTheDataIsRead() throws {
     // The data file does not exist: an error about anything else proves it came first.
     let scratch = try Scratch()

@@ -209,6 +209,39 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.events WHERE run = $1::bigint", [id])[0][0] == "0")
   }
 
+  /// The sink stores every event, though the summary (in the folder and in seismo.runs) lists
+  /// only the 1,000 with the highest peaks.
+  @Test func everyEventIsStoredThoughTheSummaryListsTheHighest() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try writeManyEventsRun(scratch, extra: "sink: { plugin: postgres, url: \"\(url)\" }")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("r/summary.json").utf8)) as! [String: Any]
+    let runID = summary["run_id"] as! String
+    let eventCount = summary["event_count"] as! Int
+    #expect(eventCount > 1_000 && (summary["events"] as! [Any]).count == 1_000)
+    let stored = try sql(
+      """
+      SELECT count(*), count(*) FILTER (WHERE e.alert_ts IS NOT NULL), sum(e.flagged_rows),
+             jsonb_array_length(r.summary->'events'), jsonb_array_length(r.summary->'anomalies'), r.anomaly_count
+      FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 GROUP BY r.id
+      """, [runID])
+    #expect(
+      stored.first == [
+        "\(eventCount)", "\(eventCount)", "\(summary["anomaly_count"] as! Int)", "1000", "1000",
+        "\(summary["anomaly_count"] as! Int)",
+      ])
+    // The listed events are the stored ones with the highest peaks.
+    let highest = try sql(
+      """
+      SELECT to_char(e.start_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.events e JOIN seismo.runs r ON r.id = e.run
+      WHERE r.run_id = $1 ORDER BY e.peak_score DESC, e.start_ts LIMIT 1000
+      """, [runID])
+    let unlisted = Set(highest.map { $0[0]! }).subtracting((summary["events"] as! [[String: Any]]).map { $0["start"] as! String })
+    #expect(unlisted.count == 0, "\(unlisted.sorted().prefix(3))")
+  }
+
   @Test func longTablesPivotToTheWideFrame() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 50, spikes: []))

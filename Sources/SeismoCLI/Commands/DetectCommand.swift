@@ -81,10 +81,10 @@ struct DetectCommand: ParsableCommand {
           Console.out(
             "\(combined.indicators) indicators in \(String(format: "%.2f", combined.wallSeconds)) s, \(combined.failed) failed")
           for r in combined.runs {
-            let test = r.anomalies?.filter { $0.part == "test" }.count ?? 0
             Console.out(
               "  \(r.indicator): "
-                + (r.anomalyCount.map { "\($0) anomalies, \(test) in the test part" } ?? "failed: \(r.error ?? "")"))
+                + (r.anomalyCount.map { "\($0) anomalies, \(r.testAnomalyCount ?? 0) in the test part" }
+                  ?? "failed: \(r.error ?? "")"))
           }
           Console.out("wrote \(folder)/summary.json")
         }

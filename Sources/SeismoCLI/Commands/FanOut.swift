@@ -18,6 +18,8 @@ enum FanOut {
     var runId: String?
     var folder: String?
     var anomalyCount: Int?
+    var testAnomalyCount: Int?
+    /// The highest-scoring (`RunSummary.listed`), in time order.
     var anomalies: [RunSummary.Flag]?
     var error: String?
     /// Anomalies that count for `--fail-on-anomalies` (not in the JSON).
@@ -25,7 +27,7 @@ enum FanOut {
 
     enum CodingKeys: String, CodingKey {
       case indicator, status, folder, anomalies, error
-      case runId = "run_id", anomalyCount = "anomaly_count"
+      case runId = "run_id", anomalyCount = "anomaly_count", testAnomalyCount = "test_anomaly_count"
     }
   }
 
@@ -127,7 +129,7 @@ enum FanOut {
       }
       return Outcome(
         indicator: name, status: "finished", runId: run.runID, folder: folder.shown, anomalyCount: summary.anomalyCount,
-        anomalies: summary.anomalies, countedAnomalies: counting.counted(run))
+        testAnomalyCount: summary.testAnomalyCount, anomalies: summary.anomalies, countedAnomalies: counting.counted(run))
     } catch {
       Console.error("\(name): \(error)")
       return Outcome(indicator: name, status: "failed", error: "\(error)")

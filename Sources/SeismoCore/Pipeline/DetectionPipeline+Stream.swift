@@ -22,7 +22,7 @@ extension DetectionPipeline {
     let started = Date()
     var stream: ScoreStream
     do {
-      stream = try ScoreStream(model, config: config, registry: registry, keepFlags: StreamedRun.listedFlags)
+      stream = try ScoreStream(model, config: config, registry: registry, keepFlags: RunSummary.listed)
     } catch ScoreStream.Unstreamable.scores(let reason) {
       throw SeismoError.invalidInput("\(reason); score without --stream")
     }

@@ -1,8 +1,8 @@
 /// The summary's flagged rows and events, built as flagged rows arrive in time order:
 /// `EventRule.Tracker` decides the events, this keeps their timestamps and peaks (an event's peak
-/// is its highest-scoring flagged row). A run in memory lists every flag and event; a streamed run
-/// keeps the `keep` highest-scoring flags and the `keep` events with the highest peaks, so its
-/// summary stays small however long the stream.
+/// is its highest-scoring flagged row). A summary keeps the `keep` highest-scoring flags and the
+/// `keep` events with the highest peaks, so it stays small however many rows are flagged; the
+/// postgres sink lists every event.
 public struct FlagLog {
   private var tracker: EventRule.Tracker
   /// The listed flags and events, with their order in time.

@@ -163,19 +163,16 @@ public struct RunSummary: Codable, Sendable {
     case testAnomalyCount = "test_anomaly_count"
   }
 
+  /// How many flags, and how many events, a summary lists: the highest-scoring flags and the
+  /// events with the highest peaks. `anomaly_count` and `event_count` count them all; a run's
+  /// `scores.csv` marks every flagged and alerting row, and the postgres sink stores every event.
+  public static let listed = 1000
+
   /// The summary of `run`, its config without passwords (`RunConfig.withoutSecrets`).
   public init(_ run: RunResult) {
-    let frame = run.frame
-    var log = FlagLog(rule: EventRule(parameters: run.config.events))
-    for i in run.scores.values.indices where run.isAnomaly(i) {
-      let row = run.scores.row(i)
-      log.add(
-        Flag(
-          timestamp: frame.formatTimestamp(frame.timestamps[row]), score: run.scores.values[i],
-          topFeature: frame.featureNames[run.scores.topFeature(at: i)], part: row < run.trainRows ? "train" : "test"),
-        at: i, clearsMargin: log.rule.clears(run.scores.values[i], run.cutoffs[i]))
-    }
+    var log = Self.flagLog(of: run, listing: Self.listed)
     let (flags, events) = log.finish()
+    let frame = run.frame
     self.init(
       runID: run.runID, startedAt: run.startedAt, config: run.config, loaded: run.loaded, rows: frame.rowCount,
       trainRows: run.trainRows,
@@ -188,6 +185,22 @@ public struct RunSummary: Codable, Sendable {
       Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
     }
     training = run.training
+  }
+
+  /// `run`'s flags fed in time order to a log that lists `listing` of them and of its events
+  /// (nil: all).
+  public static func flagLog(of run: RunResult, listing: Int?) -> FlagLog {
+    let frame = run.frame
+    var log = FlagLog(rule: EventRule(parameters: run.config.events), keep: listing)
+    for i in run.scores.values.indices where run.isAnomaly(i) {
+      let row = run.scores.row(i)
+      log.add(
+        Flag(
+          timestamp: frame.formatTimestamp(frame.timestamps[row]), score: run.scores.values[i],
+          topFeature: frame.featureNames[run.scores.topFeature(at: i)], part: row < run.trainRows ? "train" : "test"),
+        at: i, clearsMargin: log.rule.clears(run.scores.values[i], run.cutoffs[i]))
+    }
+    return log
   }
 
   /// The summary of a run scored as a stream: every row in the test part, nothing trained;

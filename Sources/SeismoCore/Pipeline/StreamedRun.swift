@@ -16,11 +16,11 @@ public struct StreamedRun: Sendable {
   public var threshold: Float
   /// Whether every scored row had the same cut-off.
   public var hasConstantCutoff: Bool
-  /// The highest-scoring flagged rows (`StreamedRun.listedFlags` of them), in time order.
+  /// The highest-scoring flagged rows (`RunSummary.listed` of them), in time order.
   public var flags: [RunSummary.Flag]
   /// Scored indices of every flagged row.
   public var flagged: [Int]
-  /// The events with the highest peaks (`listedFlags` of them), in time order, and how many
+  /// The events with the highest peaks (`RunSummary.listed` of them), in time order, and how many
   /// there were.
   public var events: [RunSummary.Event]
   public var eventCount: Int
@@ -29,7 +29,4 @@ public struct StreamedRun: Sendable {
 
   /// Flagged rows: every one is in the test part (a streamed run trains nothing).
   public var anomalyCount: Int { flagged.count }
-
-  /// How many flags, and how many events, a streamed run's summary lists.
-  public static let listedFlags = 1000
 }
