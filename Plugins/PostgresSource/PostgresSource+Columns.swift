@@ -5,21 +5,8 @@ import SeismoPostgres
 /// missing column is named with the table's columns, and a text column or a time column that
 /// is not a date says so, instead of failing inside a cast.
 extension PostgresSource {
-  /// A column of the table or the query, with its type as PostgreSQL names it (a domain's base
-  /// type, without modifiers: `numeric`, `timestamp with time zone`).
-  struct Column {
-    let name: String
-    let type: String
-
-    static let numberTypes: Set = ["double precision", "real", "numeric", "integer", "bigint", "smallint"]
-    static let timeTypes: Set = ["date", "timestamp without time zone", "timestamp with time zone"]
-
-    var isNumber: Bool { Self.numberTypes.contains(type) }
-    var isTime: Bool { Self.timeTypes.contains(type) }
-  }
-
-  /// A type's base type name, for a column of `pg_type` aliased `t`.
-  static let baseTypeName = "format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END, NULL)"
+  /// A column of the table or the query, with its type as PostgreSQL names it.
+  typealias Column = PGConnection.TableColumn
 
   /// The table's columns in table order, looked up by name with a suggestion when one is missing.
   struct TableColumns {
@@ -28,17 +15,10 @@ extension PostgresSource {
 
     init(_ source: PostgresSource, _ db: PGConnection) throws {
       origin = source.origin
-      let relation = PGConnection.qualified(source.schema, source.table)
-      all = try db.execute(
-        """
-        SELECT a.attname, \(PostgresSource.baseTypeName) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
-        """, [relation]
-      ).rows.map { Column(name: $0[0] ?? "", type: $0[1] ?? "") }
-      // No columns: no such table, or a table without any (which has no time column either).
-      if all.isEmpty, try db.execute("SELECT to_regclass($1) IS NULL", [relation]).rows.first?.first == "t" {
+      guard let all = try db.columns(ofTable: source.schema, source.table) else {
         throw SeismoError.invalidInput("\(origin): no such table")
       }
+      self.all = all
     }
 
     /// The numeric columns other than `time`, in table order: a wide table's indicators.
@@ -59,7 +39,7 @@ extension PostgresSource {
   static func baseTypes(ofOIDs oids: [UInt32], _ db: PGConnection) throws -> [String] {
     let rows = try db.execute(
       """
-      SELECT \(baseTypeName) FROM unnest($1::oid[]) WITH ORDINALITY AS u(type, position)
+      SELECT \(PGConnection.baseTypeName) FROM unnest($1::oid[]) WITH ORDINALITY AS u(type, position)
       JOIN pg_type t ON t.oid = u.type ORDER BY u.position
       """, [PGText.array(oids.map(String.init))]
     ).rows
@@ -129,4 +109,13 @@ extension PostgresSource {
       bounds
     ).rows.compactMap { $0[0] }.sorted()
   }
+}
+
+/// The types `load` reads as numbers and as times.
+extension PGConnection.TableColumn {
+  static let numberTypes: Set = ["double precision", "real", "numeric", "integer", "bigint", "smallint"]
+  static let timeTypes: Set = ["date", "timestamp without time zone", "timestamp with time zone"]
+
+  var isNumber: Bool { Self.numberTypes.contains(type) }
+  var isTime: Bool { Self.timeTypes.contains(type) }
 }

@@ -291,6 +291,37 @@ struct PostgresTests {
       try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
   }
 
+  /// A missing table, or a table without a column the file brings, is named with what to do
+  /// before any row is written: a wide table's columns with a suggestion, a long table's shape.
+  @Test func ingestNamesAMissingTableOrColumnBeforeWriting() throws {
+    let scratch = try Scratch()
+    try scratch.write("vix.csv", "date,vix\n2020-01-02,12.5\n")
+    try scratch.write("vx.csv", "date,vx,gold\n2020-01-03,13.5,1500\n")
+    func ingest(_ file: String, _ table: String, _ extra: [String] = []) throws -> CLI.Result {
+      try CLI.run(["ingest", file, "--url", url, "--schema", schema, "--table", table] + extra, in: scratch.url)
+    }
+    let none = try ingest("vix.csv", "m")
+    #expect(none.status == 1 && none.stderr == "error: \(schema).m: no such table; --create makes it\n", "\(none.stderr)")
+    #expect(try ingest("vix.csv", "m", ["--create"]).status == 0)
+    let typo = try ingest("vx.csv", "m")
+    #expect(
+      typo.status == 1
+        && typo.stderr.hasPrefix(
+          "error: \(schema).m has no columns 'vx', 'gold'; its columns are: ts, vix. ingest writes a wide table: ts, then one column per feature of the file"
+        ), "\(typo.stderr)")
+    let one = try ingest("vx.csv", "m", ["--column", "vx"])
+    #expect(
+      one.stderr.hasPrefix("error: \(schema).m has no column 'vx' (did you mean 'vix'?); its columns are: ts, vix."),
+      "\(one.stderr)")
+    let long = try ingest("vix.csv", "m", ["--long"])
+    #expect(
+      long.stderr.hasPrefix(
+        "error: \(schema).m has no columns 'symbol', 'value'; its columns are: ts, vix. ingest writes a long table: symbol, ts and value"
+      ),
+      "\(long.stderr)")
+    #expect(try sql("SELECT count(*) FROM \(schema).m") == [["1"]], "nothing more was written")
+  }
+
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'
   /// with day-first dates and decimal commas.
   @Test func ingestReadsOtherSeparatorsAndDateFormats() throws {

@@ -118,6 +118,7 @@ struct IngestCommand: ParsableCommand {
                 .joined(separator: ", ")
             try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
           }
+          try Self.requireTable(schema, table, columns: key + valueColumns, long: long, on: db)
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           switch mode {
           case .append:
@@ -148,6 +149,23 @@ struct IngestCommand: ParsableCommand {
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
     }
+  }
+
+  /// Throws, saying what to do, unless `schema.table` exists with all of `columns`, the columns
+  /// COPY writes (a table made before, or by hand, may lack some).
+  static func requireTable(_ schema: String, _ table: String, columns: [String], long: Bool, on db: PGConnection) throws {
+    guard let existing = try db.columns(ofTable: schema, table).map({ $0.map(\.name) }) else {
+      throw SeismoError.invalidInput("\(schema).\(table): no such table; --create makes it")
+    }
+    let missing = columns.filter { !existing.contains($0) }
+    guard let first = missing.first else { return }
+    let shape =
+      long ? "a long table: symbol, ts and value" : "a wide table: ts, then one column per feature of the file"
+    throw SeismoError.invalidInput(
+      "\(schema).\(table) has no column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))"
+        + (missing.count == 1 ? EditDistance.suggestion(for: first, among: existing) : "")
+        + "; its columns are: \(EditDistance.listing(existing)). ingest writes \(shape); choose the file's columns with --column, or --create another table"
+    )
   }
 
   /// Runs `body`, adding to a duplicate-key error what to do about it.

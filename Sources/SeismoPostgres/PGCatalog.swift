@@ -1,0 +1,32 @@
+/// What the system catalogue says about a table's columns, for checks made before any row is
+/// read or written.
+extension PGConnection {
+  /// A table column: its name and its type as PostgreSQL names it (a domain's base type, without
+  /// modifiers: `numeric`, `timestamp with time zone`).
+  public struct TableColumn: Sendable, Equatable {
+    public let name: String
+    public let type: String
+
+    public init(name: String, type: String) {
+      self.name = name
+      self.type = type
+    }
+  }
+
+  /// The base type name of a `pg_type` row aliased `t` (a domain's base type), as SQL.
+  public static let baseTypeName = "format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END, NULL)"
+
+  /// The columns of `schema.table` in table order; nil when there is no such table (or view).
+  public func columns(ofTable schema: String, _ table: String) throws -> [TableColumn]? {
+    let relation = Self.qualified(schema, table)
+    let columns = try execute(
+      """
+      SELECT a.attname, \(Self.baseTypeName) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+      """, [relation]
+    ).rows.map { TableColumn(name: $0[0] ?? "", type: $0[1] ?? "") }
+    // No columns: no such table, or a table without any.
+    if columns.isEmpty, try execute("SELECT to_regclass($1) IS NULL", [relation]).rows.first?.first == "t" { return nil }
+    return columns
+  }
+}
