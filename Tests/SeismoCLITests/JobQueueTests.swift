@@ -131,6 +131,12 @@ struct JobQueueTests {
     #expect(result.stderr.contains("level=error") && result.stderr.contains("indicator=no_such"))
     let listed = try CLI.run(["jobs", "list", "--status", "failed", "--url", db.url], in: scratch.url)
     #expect(listed.stdout.contains("no_such\tfailed\t1/3") && listed.stdout.contains("unknown column"), "\(listed.stdout)")
+    let json = try CLI.run(["jobs", "list", "--status", "failed", "--url", db.url, "--json"], in: scratch.url).stdout
+    let failed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+    #expect(failed.count == 1 && failed.first?["indicator"] as? String == "no_such", "\(json)")
+    #expect(
+      failed.first?["attempts"] as? Int == 1 && failed.first?["max_attempts"] as? Int == 3 && failed.first?["run_id"] is NSNull)
+    #expect((failed.first?["last_error"] as? String)?.contains("unknown column 'no_such'") == true)
   }
 
   @Test func enqueueChecksTheConfigBeforeQueueingAnything() throws {
@@ -205,6 +211,16 @@ struct JobQueueTests {
     #expect(groups.count == 2 && groups[1].hasPrefix("nightly\t") && groups[1].hasSuffix("\t3\t3\t0\t0\t0\t0"), "\(groups)")
     let jobs = try CLI.run(["jobs", "list", "--group", "nightly", "--limit", "2", "--url", db.url], in: scratch.url)
     #expect(jobs.stdout.split(separator: "\n").map { $0.prefix(12) } == ["job\tgroup\tin", "1\tnightly\tc0", "2\tnightly\tc1"])
+    let groupsJSON = try CLI.run(["jobs", "list", "--url", db.url, "--json"], in: scratch.url).stdout
+    let counted = try JSONSerialization.jsonObject(with: Data(groupsJSON.utf8)) as? [[String: Any]] ?? []
+    #expect(counted.count == 1 && counted[0]["group"] as? String == "nightly", "\(groupsJSON)")
+    #expect(counted.first.map { [$0["jobs"], $0["queued"], $0["done"]].map { $0 as? Int } } == [3, 3, 0])
+    let jobsJSON = try CLI.run(
+      ["jobs", "list", "--group", "nightly", "--limit", "2", "--url", db.url, "--json"], in: scratch.url
+    ).stdout
+    let listed = try JSONSerialization.jsonObject(with: Data(jobsJSON.utf8)) as? [[String: Any]] ?? []
+    #expect(listed.map { $0["job"] as? Int } == [1, 2] && listed.map { $0["indicator"] as? String } == ["c0", "c1"])
+    #expect(listed.allSatisfy { $0["status"] as? String == "queued" && $0["worker"] is NSNull }, "\(jobsJSON)")
   }
 
   @Test func aClaimIsFencedOnceItsLeaseRunsOutAndAnotherWorkerTakesIt() throws {

@@ -972,6 +972,14 @@ struct PostgresTests {
     let line = listed.stdout.split(separator: "\n").first { $0.hasPrefix(run) }?.split(separator: "\t").map(String.init)
     #expect(line?[4] == "percentile (version 2)" && line?[5] == flagged && line?[6] == events, "\(listed.stdout)")
     #expect(events != nil && events != "0", "\(recut)")
+    // --json gives the same, typed, for scripts.
+    let json = try seismo(["runs", "list", "--url", url, "--limit", "500", "--json"]).stdout
+    let entry = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])?.first {
+      $0["run_id"] as? String == run
+    }
+    #expect(entry?["threshold"] as? String == "percentile" && entry?["threshold_version"] as? Int == 2, "\(json.prefix(400))")
+    #expect(entry?["anomalies"] as? Int == flagged.flatMap { Int($0) } && entry?["events"] as? Int == events.flatMap { Int($0) })
+    #expect(entry?["group"] is NSNull && entry?["indicator"] is NSNull && (entry?["finished_utc"] as? String)?.count == 19)
   }
 
   /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
@@ -1116,6 +1124,11 @@ struct PostgresTests {
     #expect(unknown.stderr.contains("was made before Seismo stored each version's events"), "\(unknown.stderr)")
     let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url)
     #expect(listed.stdout.split(separator: "\n").first { $0.hasPrefix(runID) }?.split(separator: "\t")[6] == "?")
+    let json = try CLI.run(["runs", "list", "--url", url, "--limit", "500", "--json"], in: scratch.url).stdout
+    let entry = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])?.first {
+      $0["run_id"] as? String == runID
+    }
+    #expect(entry?["events"] is NSNull, "unknown, not none: \(String(describing: entry))")
 
     let missing = try CLI.run(["evaluate", "--run", "nope", "--url", url, "--labels", "labels.txt"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"), "\(missing.stderr)")
@@ -1838,6 +1851,12 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE group_id = $1", [group])[0][0] == "52")
     let list = try CLI.run(["runs", "list", "--url", url, "--group", group, "--limit", "100"], in: scratch.url)
     #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 53, "\(list.stderr)")
+    let listed = try CLI.run(["runs", "list", "--url", url, "--group", group, "--limit", "100", "--json"], in: scratch.url)
+    let entries = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+    #expect(entries.count == 52 && entries.allSatisfy { $0["group"] as? String == group && $0["indicator"] is String })
+    #expect(Set(entries.compactMap { $0["run_id"] as? String }) == Set(runIDs))
+    let none = try CLI.run(["runs", "list", "--url", url, "--group", "no-such-group", "--json"], in: scratch.url)
+    #expect(none.status == 0 && none.stdout == "[]\n", "\(none.stdout)")
     let show = try CLI.run(["runs", "show", runIDs[7], "--url", url], in: scratch.url)
     #expect(show.status == 0 && show.stdout.contains("\"run_id\": \"\(runIDs[7])\""), "\(show.stdout.prefix(300))")
 

@@ -34,6 +34,12 @@ struct RunsCommand: ParsableCommand {
     @Option(help: "Only the runs of this group (an --each fan-out).")
     var group: String?
 
+    @Flag(
+      help:
+        "Print the runs as a JSON array on stdout, for scripts: run_id, group, indicator, detector, threshold, threshold_version, anomalies, events (null: unknown), finished_utc."
+    )
+    var json = false
+
     func validate() throws {
       guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
     }
@@ -43,11 +49,11 @@ struct RunsCommand: ParsableCommand {
         let db = try SchemaMigrator.connection(connection.url)
         let rows = try db.execute(
           """
-          SELECT r.run_id, coalesce(r.group_id, '-'), coalesce(r.indicator, '-'), r.detector_plugin,
-                 CASE WHEN v.run IS NULL THEN r.threshold_plugin ELSE format('%s (version %s)', v.plugin, v.version) END,
+          SELECT r.run_id, r.group_id, r.indicator, r.detector_plugin, coalesce(v.plugin, r.threshold_plugin),
+                 coalesce(v.version, 1)::text,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
                       ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
-                 CASE WHEN v.has_events IS FALSE THEN '?'  -- a version made before schema version 10
+                 CASE WHEN v.has_events IS FALSE THEN NULL  -- a version made before schema version 10
                       ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
                  END,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
@@ -56,8 +62,22 @@ struct RunsCommand: ParsableCommand {
           ORDER BY r.finished_at DESC, r.id DESC LIMIT $1::integer
           """, [String(limit), group]
         ).rows
+        if json {
+          return try Console.json(
+            [
+              "run_id", "group", "indicator", "detector", "threshold", "threshold_version", "anomalies", "events",
+              "finished_utc",
+            ], rows, integers: ["threshold_version", "anomalies", "events"])
+        }
         guard !rows.isEmpty else { return Console.out("no runs") }
-        Console.table(["run_id", "group", "indicator", "detector", "threshold", "anomalies", "events", "finished (UTC)"], rows)
+        Console.table(
+          ["run_id", "group", "indicator", "detector", "threshold", "anomalies", "events", "finished (UTC)"],
+          rows.map { r in
+            [
+              r[0], r[1] ?? "-", r[2] ?? "-", r[3], r[5] == "1" ? r[4] : "\(r[4] ?? "") (version \(r[5] ?? ""))", r[6],
+              r[7] ?? "?", r[8],
+            ]
+          })
       }
     }
   }

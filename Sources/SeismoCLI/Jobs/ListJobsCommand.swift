@@ -19,6 +19,14 @@ struct ListJobsCommand: ParsableCommand {
   @Option(help: "At most this many lines.")
   var limit = 50
 
+  @Flag(
+    help: """
+      Print the lines as a JSON array on stdout, for scripts: per group, group, created_utc and the \
+      count of jobs in each status; per job, job, group, indicator, status, attempts, \
+      max_attempts, worker, run_id, last_error (null where there is none).
+      """)
+  var json = false
+
   func validate() throws {
     guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
     if let status, !["queued", "running", "done", "failed", "cancelled"].contains(status) {
@@ -37,20 +45,28 @@ struct ListJobsCommand: ParsableCommand {
           FROM seismo.job_groups ORDER BY created_at DESC LIMIT $1::integer
           """, [String(limit)]
         ).rows
+        let counts = ["jobs", "queued", "running", "done", "failed", "cancelled"]
+        if json { return try Console.json(["group", "created_utc"] + counts, rows, integers: Set(counts)) }
         guard !rows.isEmpty else { return Console.out("no jobs") }
-        Console.table(["group", "created (UTC)", "jobs", "queued", "running", "done", "failed", "cancelled"], rows)
+        Console.table(["group", "created (UTC)"] + counts, rows)
         return
       }
       let rows = try db.execute(
         """
-        SELECT id::text, group_id, coalesce(indicator, '-'), status, attempts || '/' || max_attempts, coalesce(worker, '-'),
-               coalesce(run_id, '-'), coalesce(last_error, '')
+        SELECT id::text, group_id, indicator, status, attempts::text, max_attempts::text, worker, run_id, last_error
         FROM seismo.jobs WHERE ($1::text IS NULL OR group_id = $1) AND ($2::text IS NULL OR status = $2)
         ORDER BY id LIMIT $3::integer
         """, [group, status, String(limit)]
       ).rows
+      if json {
+        return try Console.json(
+          ["job", "group", "indicator", "status", "attempts", "max_attempts", "worker", "run_id", "last_error"], rows,
+          integers: ["job", "attempts", "max_attempts"])
+      }
       guard !rows.isEmpty else { return Console.out("no jobs") }
-      Console.table(["job", "group", "indicator", "status", "attempts", "worker", "run_id", "last error"], rows)
+      Console.table(
+        ["job", "group", "indicator", "status", "attempts", "worker", "run_id", "last error"],
+        rows.map { r in [r[0], r[1], r[2] ?? "-", r[3], "\(r[4] ?? "")/\(r[5] ?? "")", r[6] ?? "-", r[7] ?? "-", r[8] ?? ""] })
     }
   }
 }

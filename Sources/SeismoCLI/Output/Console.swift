@@ -19,6 +19,22 @@ enum Console {
     for row in rows { out(row.map { oneLine($0 ?? "") }.joined(separator: "\t")) }
   }
 
+  /// Rows on stdout as a JSON array of objects, for `--json`: each cell under its column's key, as
+  /// a number in the `integers` columns, NULL as null.
+  static func json(_ keys: [String], _ rows: [[String?]], integers: Set<String> = []) throws {
+    guard !rows.isEmpty else { return out("[]") }  // not the pretty printer's "[\n\n]"
+    let objects = rows.map { row in
+      Dictionary(
+        uniqueKeysWithValues: zip(keys, row).map { key, cell -> (String, Any) in
+          guard let cell else { return (key, NSNull()) }
+          return (key, integers.contains(key) ? (Int(cell) as Any? ?? cell) : cell)
+        })
+    }
+    out(
+      String(
+        decoding: try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+  }
+
   /// An error as one safe, bounded line on stderr: `error: <message>`.
   static func error(_ message: String) {
     err("error: " + oneLine(message))
