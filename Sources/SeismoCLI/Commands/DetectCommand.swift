@@ -26,9 +26,10 @@ struct DetectCommand: ParsableCommand {
       list adds detectors, each with its own threshold; a row is flagged when any flags it. \
       sink: (one) or sinks: (a list) also writes the run to PostgreSQL or a report file.
 
-      Writes summary.json (run, features, threshold, folds, anomalies and events with their top \
-      feature, timings), scores.csv (timestamp, part, score, the row's own threshold, is_anomaly, \
-      alert, then value_ and error_ columns per feature) and report.html (charts of the features, \
+      Writes summary.json (run, features, threshold, folds, the counts of anomalies and events \
+      and the 1,000 highest of each with their top feature, timings), scores.csv (every row: \
+      timestamp, part, score, the row's own threshold, is_anomaly, alert, then value_ and error_ \
+      columns per feature) and report.html (charts of the features, \
       scores, loss, importance; open it in a browser).
 
       Example, after `seismo demo` (which writes seismo-demo/demo.yaml): \
