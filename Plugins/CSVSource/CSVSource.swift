@@ -101,8 +101,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         ]))
   }
 
-  public func load() throws -> LoadedFrame {
-    let table = try readTable()
+  public func load() throws -> LoadedFrame { try load(observer: nil) }
+
+  public func load(observer: LoadObserver?) throws -> LoadedFrame {
+    let table = try readTable(observer: observer)
     let frame = try Frame(
       timestamps: table.timestamps, timeKind: table.hasTimeColumn ? .calendar : .index, featureNames: table.featureNames,
       values: table.values, source: path)
@@ -116,23 +118,24 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
-  public func readTable() throws -> CSVTable<Float> {
-    let collector = try collect(inDoubles: false)
+  /// `observer` hears how many of the file's bytes have been read.
+  public func readTable(observer: LoadObserver? = nil) throws -> CSVTable<Float> {
+    let collector = try collect(inDoubles: false, observer: observer)
     return try table(of: collector, values: collector.values)
   }
 
   /// `readTable` with the numbers in double precision, as written (`seismo ingest` stores them so).
-  public func readTableInDoubles() throws -> CSVTable<Double> {
-    let collector = try collect(inDoubles: true)
+  public func readTableInDoubles(observer: LoadObserver? = nil) throws -> CSVTable<Double> {
+    let collector = try collect(inDoubles: true, observer: observer)
     return try table(of: collector, values: collector.doubles)
   }
 
   /// The file read by a collector, at least a header and a data row.
-  private func collect(inDoubles: Bool) throws -> ColumnCollector {
+  private func collect(inDoubles: Bool, observer: LoadObserver?) throws -> ColumnCollector {
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal, inDoubles: inDoubles)
-    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
+    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {
       throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")

@@ -31,6 +31,21 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
 }
 
 @Suite struct CSVSourceLoadingTests {
+  /// The reader tells its observer the bytes read after each mebibyte, and the file's size.
+  @Test func readingReportsBytesReadOfTheFilesSize() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-csv-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("big.csv").path
+    let text = "t,x\n" + (0..<250_000).map { "\($0),\($0 % 97).5\n" }.joined()
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    var heard: [[Int]] = []
+    let table = try CSVSource(path: path, timeColumn: "none").readTable { heard.append([$0, $1]) }
+    let size = text.utf8.count
+    #expect(table.rowCount == 250_000 && size > 2 << 20)
+    #expect(heard.map { $0[0] } == [1 << 20, 2 << 20, size] && heard.allSatisfy { $0[1] == size }, "\(heard)")
+  }
+
   @Test func readsDatesAndAllOtherColumns() throws {
     let loaded = try load("date,vix,gold\n2020-01-01,12.5,1500\n2020-01-02,13,1510.25\n")
     let f = loaded.frame

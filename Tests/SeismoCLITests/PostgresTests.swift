@@ -385,6 +385,7 @@ struct PostgresTests {
     let output = result.stdout
     #expect(result.status == 0, "\(output)")
     #expect(output.contains("\r\u{1B}[Kwriting 10,000 of 25,000 rows (40 %)"), "\(output)")
+    #expect(output.contains(#/\r\e\[Kreading 0\.\d of 0\.\d MB \(100 %\)\r\e\[K/#), "the file read first: \(output.prefix(200))")
     #expect(output.contains("\r\u{1B}[Kwriting 25,000 of 25,000 rows (100 %)\r\u{1B}[K"), "cleared at the end: \(output)")
     #expect(output.contains("wrote 25000 rows to \(schema).t"))
     let piped = try CLI.run(

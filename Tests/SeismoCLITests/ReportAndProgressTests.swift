@@ -100,18 +100,41 @@ import Testing
     #expect(output.contains("\r\u{1B}[Kepoch 3/3  loss "))
     #expect(!output.contains("epoch 1/3  loss 0.00000\n"), "epochs overwrite one line")
   }
+
+  /// Reading a large file shows the mebibytes read on one line, cleared before the next line,
+  /// for detect and score, and before an error; nothing of it goes to a pipe.
+  @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
+  func readingALargeFileShowsItsProgressOnATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 40_000, spikes: []))  // 1.2 MB
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\n")
+    let detect = try CLI.runOnATerminal("detect run.yaml --out r --save-model m.seismo", in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stdout)")
+    #expect(detect.stdout.contains(#/\r\e\[Kreading 1\.0 of 1\.\d MB \(\d\d %\)\r\e\[K/#), "\(detect.stdout.prefix(300))")
+    #expect(detect.stdout.contains(#/ MB \(100 %\)\r\e\[Kloaded 40000 rows/#), "cleared before the next line")
+    let score = try CLI.runOnATerminal("score --model m.seismo data.csv --out s", in: scratch.url)
+    #expect(score.stdout.contains(#/ MB \(100 %\)\r\e\[Kloaded 40000 rows/#), "\(score.stdout.prefix(300))")
+    let piped = try CLI.run(["detect", "run.yaml", "--out", "p"], in: scratch.url)
+    #expect(piped.status == 0 && !piped.stderr.contains("reading"), "\(piped.stderr)")
+    // A bad cell near the end: the error starts on a clean line.
+    try scratch.write("data.csv", try scratch.read("data.csv") + "2199-01-01,x,1\n")
+    let bad = try CLI.runOnATerminal("detect run.yaml --out b", in: scratch.url)
+    #expect(bad.status == 1 && bad.stdout.contains(#/ MB \(\d+ %\)\r\e\[Kerror: /#), "\(bad.stdout.suffix(300))")
+  }
 }
 
-/// The rows-done line of long work (ingest).
-@Suite struct RowProgressTests {
-  @Test func countsAreGroupedByThousands() {
+/// The done-of-total line of long work (ingest's rows, a CSV file's bytes).
+@Suite struct CountProgressTests {
+  @Test func countsAreGroupedByThousandsAndBytesShownInMebibytes() {
     #expect(
-      [0, 7, 999, 1_000, 25_000, 2_000_000, -1_234].map(RowProgress.grouped) == [
+      [0, 7, 999, 1_000, 25_000, 2_000_000, -1_234].map(CountProgress.grouped) == [
         "0", "7", "999", "1,000", "25,000", "2,000,000", "-1,234",
       ])
-    #expect(
-      RowProgress.describe("writing", done: 1_230_000, total: 2_000_000) == "writing 1,230,000 of 2,000,000 rows (61 %)")
-    #expect(RowProgress.describe("writing", done: 0, total: 0) == "writing 0 of 0 rows (100 %)")
+    let rows = CountProgress("writing", unit: .rows, isTerminal: false)
+    #expect(rows.describe(done: 1_230_000, total: 2_000_000) == "writing 1,230,000 of 2,000,000 rows (61 %)")
+    #expect(rows.describe(done: 0, total: 0) == "writing 0 of 0 rows (100 %)")
+    let bytes = CountProgress("reading m.csv:", unit: .bytes, isTerminal: false)
+    #expect(bytes.describe(done: 325_000_000, total: 723_400_000) == "reading m.csv: 309.9 of 689.9 MB (44 %)")
   }
 }
 

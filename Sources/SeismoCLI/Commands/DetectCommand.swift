@@ -147,9 +147,12 @@ struct DetectCommand: ParsableCommand {
     let staged = try out.map(StagedFolder.init)
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
+    let reading = CountProgress("reading", unit: .bytes)
+    defer { reading.finish() }  // an error's line too starts on a clean line
     let run = try pipeline.run(
-      observer: progress.observer,
+      reading: quiet ? nil : reading.update, observer: progress.observer,
       log: { message in
+        reading.finish()
         progress.finish()
         if !quiet { Console.err(message) }
       })

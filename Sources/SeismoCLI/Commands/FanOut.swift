@@ -66,10 +66,14 @@ enum FanOut {
     try pipeline.validate()
     let loaded: LoadedFrame?
     let names: [String]
+    let reading = CountProgress("reading", unit: .bytes)
+    defer { reading.finish() }
     do {
-      let all = try pipeline.loadSource()
+      let all = try pipeline.loadSource(observer: quiet ? nil : reading.update)
+      reading.finish()
       (loaded, names) = (all, all.frame.featureNames)
     } catch let error as SeismoError where error.exitStatus == 1 {
+      reading.finish()
       // One indicator's data can stop the load of all (a column with no value at all): then
       // each is read alone, and only that one fails.
       guard let listed = try pipeline.sourceIndicators(), let first = listed.first,

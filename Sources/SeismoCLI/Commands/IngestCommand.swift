@@ -93,10 +93,13 @@ struct IngestCommand: ParsableCommand {
     try reportingErrors {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
+      let reading = CountProgress("reading", unit: .bytes)
+      defer { reading.finish() }
       let csv = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
         gaps: gaps
-      ).readTableInDoubles()  // stored as written, not rounded to the Float a detector reads
+      ).readTableInDoubles(observer: reading.update)  // stored as written, not rounded to the Float a detector reads
+      reading.finish()
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
@@ -104,7 +107,7 @@ struct IngestCommand: ParsableCommand {
       let daily = csv.timestamps.allSatisfy { $0 % 86_400 == 0 }
       let key = long ? ["symbol", "ts"] : ["ts"]
       let valueColumns = long ? ["value"] : csv.featureNames
-      let progress = RowProgress("writing", total: csv.rowCount)
+      let progress = CountProgress("writing", unit: .rows)
       defer { progress.finish() }  // an error's line too starts on a clean line
       let rows = try Self.explainingOverlaps {
         try db.transaction { () -> Int in
@@ -181,7 +184,7 @@ struct IngestCommand: ParsableCommand {
 
   /// COPY text rows, 10,000 input rows per chunk, built as they are sent (`progress` counts
   /// them); an empty cell (NaN) is NULL. Names are escaped for COPY's text format.
-  static func chunks(_ csv: CSVTable<Double>, long: Bool, progress: RowProgress? = nil) -> AnySequence<String> {
+  static func chunks(_ csv: CSVTable<Double>, long: Bool, progress: CountProgress? = nil) -> AnySequence<String> {
     let f = csv.featureNames.count
     func cell(_ value: Double) -> String { value.isNaN ? "\\N" : "\(value)" }
     func escape(_ s: String) -> String {
@@ -193,7 +196,7 @@ struct IngestCommand: ParsableCommand {
       stride(from: 0, to: csv.rowCount, by: 10_000).lazy.map { start in
         var text = ""
         let end = min(start + 10_000, csv.rowCount)
-        defer { progress?.update(end) }
+        defer { progress?.update(end, of: csv.rowCount) }
         for r in start..<end {
           let ts = PGText.timestamp(csv.timestamps[r])
           if long {

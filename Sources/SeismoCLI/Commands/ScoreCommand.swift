@@ -159,8 +159,14 @@ struct ScoreCommand: ParsableCommand {
         return
       }
       let staged = try out.map(StagedFolder.init)
+      let reading = CountProgress("reading", unit: .bytes)
+      defer { reading.finish() }
       let result = try DetectionPipeline.score(
-        saved, config: config, registry: StandardPlugins.registry, log: { if !quiet { Console.err($0) } })
+        saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
+        log: {
+          reading.finish()
+          if !quiet { Console.err($0) }
+        })
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if let sink {

@@ -18,9 +18,12 @@ public struct DetectionPipeline {
 
   /// Runs every stage.
   /// - Parameters:
+  ///   - reading: hears how far the source has read (for progress display).
   ///   - observer: receives each training epoch (for progress display).
   ///   - log: receives one line per finished stage.
-  public func run(observer: TrainingObserver? = nil, log: (String) -> Void = { _ in }) throws -> RunResult {
+  public func run(reading: LoadObserver? = nil, observer: TrainingObserver? = nil, log: (String) -> Void = { _ in })
+    throws -> RunResult
+  {
     let started = Date()
     var timings: [String: Double] = [:]
     func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
@@ -30,7 +33,7 @@ public struct DetectionPipeline {
     }
 
     try validate()
-    let loaded = try timed("load_s") { try loadSource() }
+    let loaded = try timed("load_s") { try loadSource(observer: reading) }
     return try run(loaded, started: started, timings: timings, observer: observer, log: log)
   }
 
@@ -211,16 +214,17 @@ public struct DetectionPipeline {
   }
 
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
-  /// `config.source` says how to read the data.
-  public static func score(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, log: (String) -> Void = { _ in })
-    throws -> RunResult
-  {
+  /// `config.source` says how to read the data; `reading` hears how far it has read.
+  public static func score(
+    _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: LoadObserver? = nil,
+    log: (String) -> Void = { _ in }
+  ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let (detector, rule) = try pipeline.rebuild(model)
     var t0 = Date()
-    let loaded = try pipeline.source().load()
+    let loaded = try pipeline.loadSource(observer: reading)
     timings["load_s"] = Date().timeIntervalSince(t0)
     log(loaded.logLine)
     try loaded.frame.requireFeatures(model.features, for: "the model")
@@ -296,8 +300,8 @@ public struct DetectionPipeline {
   /// The config's source plugin, built from its parameters.
   public func source() throws -> DataSource { try make(registry.sources, config.source) }
 
-  /// Reads the config's source.
-  public func loadSource() throws -> LoadedFrame { try source().load() }
+  /// Reads the config's source, telling `observer` how far it has read.
+  public func loadSource(observer: LoadObserver? = nil) throws -> LoadedFrame { try source().load(observer: observer) }
 
   /// The source's indicators without loading its rows (`DataSource.indicatorNames`).
   public func sourceIndicators() throws -> [String]? { try source().indicatorNames() }

@@ -35,15 +35,21 @@ public struct CSVRecordReader {
     self.delimiter = delimiter
   }
 
-  /// Reads the file at `path` and reports each record to `handler`.
-  public func read(into handler: any CSVRecordHandler) throws {
+  /// Reads the file at `path` and reports each record to `handler`, and to `progress` the bytes
+  /// read and the file's size after each chunk.
+  public func read(into handler: any CSVRecordHandler, progress: LoadObserver? = nil) throws {
     guard let file = fopen(path, "rb") else {
       throw SeismoError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
     }
     defer { fclose(file) }
+    var status = stat()
+    let size = fstat(fileno(file), &status) == 0 ? Int(status.st_size) : 0
+    var done = 0
     try parse(into: handler) { buffer, capacity in
       let count = fread(buffer, 1, capacity, file)
       guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
+      done += count
+      if count > 0 { progress?(done, max(size, done)) }
       return count
     }
   }
