@@ -103,7 +103,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   public func load() throws -> LoadedFrame { try load(observer: nil) }
 
-  public func load(observer: LoadObserver?) throws -> LoadedFrame {
+  public func load(observer: ProgressObserver?) throws -> LoadedFrame {
     let table = try readTable(observer: observer)
     let frame = try Frame(
       timestamps: table.timestamps, timeKind: table.hasTimeColumn ? .calendar : .index, featureNames: table.featureNames,
@@ -119,19 +119,19 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
   /// `observer` hears how many of the file's bytes have been read.
-  public func readTable(observer: LoadObserver? = nil) throws -> CSVTable<Float> {
+  public func readTable(observer: ProgressObserver? = nil) throws -> CSVTable<Float> {
     let collector = try collect(inDoubles: false, observer: observer)
     return try table(of: collector, values: collector.values)
   }
 
   /// `readTable` with the numbers in double precision, as written (`seismo ingest` stores them so).
-  public func readTableInDoubles(observer: LoadObserver? = nil) throws -> CSVTable<Double> {
+  public func readTableInDoubles(observer: ProgressObserver? = nil) throws -> CSVTable<Double> {
     let collector = try collect(inDoubles: true, observer: observer)
     return try table(of: collector, values: collector.doubles)
   }
 
   /// The file read by a collector, at least a header and a data row.
-  private func collect(inDoubles: Bool, observer: LoadObserver?) throws -> ColumnCollector {
+  private func collect(inDoubles: Bool, observer: ProgressObserver?) throws -> ColumnCollector {
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal, inDoubles: inDoubles)

@@ -43,12 +43,15 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Writes on a connection of the process's pool (a fan-out's runs share them). Run again on a
   /// new connection when a kept one turns out closed, it writes nothing twice: the transaction
   /// that failed left nothing, and `run_id` is unique.
-  public func write(_ run: RunResult) throws {
+  public func write(_ run: RunResult) throws { try write(run, observer: nil) }
+
+  public func write(_ run: RunResult, observer: ProgressObserver?) throws {
     let model = savesModel ? try SavedModel(run: run).encode() : nil
     try PGConnectionPool.shared.withConnection(url) { db in
       try SchemaMigrator.requireCurrent(db)
       try db.transaction {
-        _ = try Self.insert(run, on: db, labels: Labels(indicator: indicator, group: group, model: model))
+        _ = try Self.insert(
+          run, on: db, labels: Labels(indicator: indicator, group: group, model: model), observer: observer)
       }
     }
   }
@@ -74,8 +77,11 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
 
   /// Inserts `run` (run row, scores, events, importance, model) on `db`, inside the caller's
   /// transaction, so the caller can commit more with it (a worker marks its job done).
+  /// `observer` hears the scored rows sent.
   /// - Returns: the run's key (`seismo.runs.id`).
-  public static func insert(_ run: RunResult, on db: PGConnection, labels: Labels) throws -> Int64 {
+  public static func insert(_ run: RunResult, on db: PGConnection, labels: Labels, observer: ProgressObserver? = nil)
+    throws -> Int64
+  {
     let summary = RunSummary(run)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
@@ -100,7 +106,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
       throw SeismoError.database("postgres: the run row got no usable id")
     }
-    try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run.scoredRows, id: runKey))
+    try db.copy(
+      copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run.scoredRows, id: runKey, observer: observer))
     if !run.foldScores.isEmpty {
       try db.copy(
         "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
@@ -300,11 +307,11 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   }
 
   /// Binary COPY rows of `piece`'s scored indices `from…` (row numbers counted from series row
-  /// `offset`), 10,000 per chunk, built lazily; the first chunk carries the header and the last
-  /// the trailer.
-  static func scoreChunks(_ piece: ScoresCSV.Rows, id: Int64, at offset: Int = 0, from first: Int = 0)
-    -> AnySequence<[UInt8]>
-  {
+  /// `offset`), 10,000 per chunk, built lazily (`observer` hears the rows built); the first chunk
+  /// carries the header and the last the trailer.
+  static func scoreChunks(
+    _ piece: ScoresCSV.Rows, id: Int64, at offset: Int = 0, from first: Int = 0, observer: ProgressObserver? = nil
+  ) -> AnySequence<[UInt8]> {
     let scores = piece.scores
     let frame = piece.frame
     let f = scores.featureCount
@@ -328,6 +335,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           copy.bool(piece.alerts.contains(i))
         }
         if start == starts.last { copy.finish() }
+        observer?(min(start + rowsPerChunk, count) - first, count - first)
         return copy.bytes
       })
   }

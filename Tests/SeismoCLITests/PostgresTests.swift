@@ -374,10 +374,11 @@ struct PostgresTests {
     #expect(try sql("SELECT px::text FROM \(schema).comma") == [["1234567.891"]])
   }
 
-  /// On a terminal, ingest shows the rows written on one updating line and clears it; to a pipe
-  /// or a log it prints only its closing line.
+  /// On a terminal, ingest shows the file read and the rows written, and the sink the scores
+  /// stored, on one updating line that it clears; to a pipe or a log they print only their
+  /// closing lines.
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
-  func ingestShowsItsProgressOnATerminal() throws {
+  func ingestAndTheSinkShowTheirProgressOnATerminal() throws {
     let scratch = try Scratch()
     try scratch.write("long.csv", syntheticCSV(rows: 25_000, spikes: []))
     let result = try CLI.runOnATerminal(
@@ -391,6 +392,21 @@ struct PostgresTests {
     let piped = try CLI.run(
       ["ingest", "long.csv", "--url", url, "--schema", schema, "--table", "t", "--mode", "replace"], in: scratch.url)
     #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped.stderr)")
+    // The sink's write of the scores too, cleared before the line that says it is done.
+    try migrate(scratch)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: t }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(url)" }
+      """)
+    let detect = try CLI.runOnATerminal("detect run.yaml --out r", in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stdout)")
+    #expect(detect.stdout.contains("\r\u{1B}[Kstoring 10,000 of 24,980 rows (40 %)"), "\(detect.stdout.prefix(400))")
+    #expect(detect.stdout.contains("\r\u{1B}[Kstoring 24,980 of 24,980 rows (100 %)\r\u{1B}[Kwrote run "))
+    let quiet = try CLI.run(["detect", "run.yaml", "--out", "q"], in: scratch.url)
+    #expect(quiet.status == 0 && !quiet.stderr.contains("storing"), "not to a pipe: \(quiet.stderr)")
   }
 
   /// `db watch` attaches the trigger that announces new rows; `--off` removes it, and either

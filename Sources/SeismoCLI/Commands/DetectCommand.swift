@@ -159,7 +159,11 @@ struct DetectCommand: ParsableCommand {
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
-    for (plugin, seconds) in try RunOutput.writeSinks(run, config: config, registry: registry) where !quiet {
+    let storing = CountProgress("storing", unit: .rows)
+    defer { storing.finish() }
+    let written = try RunOutput.writeSinks(run, config: config, registry: registry, observer: quiet ? nil : storing.update)
+    storing.finish()
+    for (plugin, seconds) in written where !quiet {
       Console.err(
         "wrote run \(run.runID) to the \(plugin) sink: \(run.scores.values.count) scores in \(String(format: "%.2f", seconds)) s (\(Int(Double(run.scores.values.count) / max(seconds, 1e-9))) rows/s)"
       )

@@ -170,7 +170,10 @@ struct ScoreCommand: ParsableCommand {
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if let sink {
-        try sink.write(result)
+        let storing = CountProgress("storing", unit: .rows)
+        defer { storing.finish() }
+        try sink.write(result, observer: quiet ? nil : storing.update)
+        storing.finish()
         if !quiet && !scripting.json { Console.err("stored the scores as run \(result.runID) in seismo.runs") }
       }
       if scripting.json {

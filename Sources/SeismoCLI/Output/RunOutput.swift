@@ -24,7 +24,8 @@ enum RunOutput {
   /// - Returns: each sink's plugin name and the seconds its write took.
   @discardableResult
   static func writeSinks(
-    _ run: RunResult, config: RunConfig, registry: PluginRegistry, indicator: String? = nil, group: String? = nil
+    _ run: RunResult, config: RunConfig, registry: PluginRegistry, indicator: String? = nil, group: String? = nil,
+    observer: ProgressObserver? = nil
   ) throws -> [(plugin: String, seconds: Double)] {
     try config.sinks.map { choice in
       guard let entry = registry.sinks[choice.plugin] else { throw SeismoError.state("no sink '\(choice.plugin)'") }
@@ -33,7 +34,7 @@ enum RunOutput {
         if let value, parameters.ifDeclared(label) != nil { parameters.set(label, value) }
       }
       let started = Date()
-      try entry.make(parameters).write(run)
+      try entry.make(parameters).write(run, observer: observer)
       return (choice.plugin, Date().timeIntervalSince(started))
     }
   }

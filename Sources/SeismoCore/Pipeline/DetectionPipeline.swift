@@ -21,7 +21,7 @@ public struct DetectionPipeline {
   ///   - reading: hears how far the source has read (for progress display).
   ///   - observer: receives each training epoch (for progress display).
   ///   - log: receives one line per finished stage.
-  public func run(reading: LoadObserver? = nil, observer: TrainingObserver? = nil, log: (String) -> Void = { _ in })
+  public func run(reading: ProgressObserver? = nil, observer: TrainingObserver? = nil, log: (String) -> Void = { _ in })
     throws -> RunResult
   {
     let started = Date()
@@ -216,7 +216,7 @@ public struct DetectionPipeline {
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
   /// `config.source` says how to read the data; `reading` hears how far it has read.
   public static func score(
-    _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: LoadObserver? = nil,
+    _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: ProgressObserver? = nil,
     log: (String) -> Void = { _ in }
   ) throws -> RunResult {
     let started = Date()
@@ -301,7 +301,7 @@ public struct DetectionPipeline {
   public func source() throws -> DataSource { try make(registry.sources, config.source) }
 
   /// Reads the config's source, telling `observer` how far it has read.
-  public func loadSource(observer: LoadObserver? = nil) throws -> LoadedFrame { try source().load(observer: observer) }
+  public func loadSource(observer: ProgressObserver? = nil) throws -> LoadedFrame { try source().load(observer: observer) }
 
   /// The source's indicators without loading its rows (`DataSource.indicatorNames`).
   public func sourceIndicators() throws -> [String]? { try source().indicatorNames() }

@@ -5,9 +5,9 @@
 public protocol DataSource {
   func load() throws -> LoadedFrame
 
-  /// `load`, telling `observer` how far it has read, for a progress line on long reads; a
-  /// source that cannot tell loads as `load` does.
-  func load(observer: LoadObserver?) throws -> LoadedFrame
+  /// `load`, telling `observer` how many bytes of how many it has read, for a progress line on
+  /// long reads; a source that cannot tell loads as `load` does.
+  func load(observer: ProgressObserver?) throws -> LoadedFrame
 
   /// `parameters` changed so the source loads only the indicator (feature) named `indicator`, or
   /// nil when it cannot say so (it then loads every indicator and the caller selects one). A
@@ -30,11 +30,8 @@ public protocol StreamingSource: DataSource {
   func stream(rows: Int, _ body: (LoadedFrame) throws -> Void) throws
 }
 
-/// Receives how far a source has read: `done` of `total` bytes (a file's).
-public typealias LoadObserver = (_ done: Int, _ total: Int) -> Void
-
 extension DataSource {
-  public func load(observer: LoadObserver?) throws -> LoadedFrame { try load() }
+  public func load(observer: ProgressObserver?) throws -> LoadedFrame { try load() }
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
   public func indicatorNames() throws -> [String]? { nil }
 }

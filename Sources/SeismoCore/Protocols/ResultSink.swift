@@ -6,12 +6,21 @@ public protocol ResultSink {
 
   func write(_ run: RunResult) throws
 
+  /// `write`, telling `observer` how many of the run's scored rows it has written, for a
+  /// progress line on long writes; a sink that cannot tell writes as `write` does.
+  func write(_ run: RunResult, observer: ProgressObserver?) throws
+
   /// Whether `write` also stores the trained model (`SavedModel`), which needs a run of one
   /// detector.
   var savesModel: Bool { get }
 }
 
+/// Hears how far long work has come: `done` of `total`, in the unit the caller documents (a
+/// source's bytes read, a sink's rows written).
+public typealias ProgressObserver = (_ done: Int, _ total: Int) -> Void
+
 extension ResultSink {
+  public func write(_ run: RunResult, observer: ProgressObserver?) throws { try write(run) }
   public func prepare() throws {}
   public var savesModel: Bool { false }
 }

@@ -37,7 +37,7 @@ public struct CSVRecordReader {
 
   /// Reads the file at `path` and reports each record to `handler`, and to `progress` the bytes
   /// read and the file's size after each chunk.
-  public func read(into handler: any CSVRecordHandler, progress: LoadObserver? = nil) throws {
+  public func read(into handler: any CSVRecordHandler, progress: ProgressObserver? = nil) throws {
     guard let file = fopen(path, "rb") else {
       throw SeismoError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
     }
