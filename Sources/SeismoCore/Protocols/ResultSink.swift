@@ -15,10 +15,6 @@ public protocol ResultSink {
   var savesModel: Bool { get }
 }
 
-/// Hears how far long work has come: `done` of `total`, in the unit the caller documents (a
-/// source's bytes read, a sink's rows written).
-public typealias ProgressObserver = (_ done: Int, _ total: Int) -> Void
-
 extension ResultSink {
   public func write(_ run: RunResult, observer: ProgressObserver?) throws { try write(run) }
   public func prepare() throws {}
