@@ -9,12 +9,14 @@ extension CSVSource: StreamingSource {
   /// timestamp of a piece wait for the next one, so duplicates are merged across the cut. Rows
   /// must come in time order (equal timestamps are duplicates): a stream cannot sort, so a row
   /// earlier than the one before it is an error naming both lines.
-  public func stream(rows: Int, _ body: (LoadedFrame) throws -> Void) throws {
+  public func stream(rows: Int, observer: ProgressObserver? = nil, _ body: (LoadedFrame) throws -> Void) throws {
     // The collector holds `body` only while the file is read.
-    try withoutActuallyEscaping(body) { try stream(rows: rows, escaping: $0) }
+    try withoutActuallyEscaping(body) { try stream(rows: rows, observer: observer, escaping: $0) }
   }
 
-  private func stream(rows: Int, escaping body: @escaping (LoadedFrame) throws -> Void) throws {
+  private func stream(
+    rows: Int, observer: ProgressObserver?, escaping body: @escaping (LoadedFrame) throws -> Void
+  ) throws {
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal)
@@ -71,7 +73,7 @@ extension CSVSource: StreamingSource {
       waiting.append(values: values, timestamps: timestamps, lines: lines)
       try handOn(final: false)
     }
-    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector)
+    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     try collector.handOn()
     guard collector.rowsHandedOn > 0 else {

@@ -102,7 +102,7 @@ import Testing
   }
 
   /// Reading a large file shows the mebibytes read on one line, cleared before the next line,
-  /// for detect and score, and before an error; nothing of it goes to a pipe.
+  /// for detect, score and score --stream, and before an error; nothing of it goes to a pipe.
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
   func readingALargeFileShowsItsProgressOnATerminal() throws {
     let scratch = try Scratch()
@@ -114,6 +114,13 @@ import Testing
     #expect(detect.stdout.contains(#/ MB \(100 %\)\r\e\[Kloaded 40000 rows/#), "cleared before the next line")
     let score = try CLI.runOnATerminal("score --model m.seismo data.csv --out s", in: scratch.url)
     #expect(score.stdout.contains(#/ MB \(100 %\)\r\e\[Kloaded 40000 rows/#), "\(score.stdout.prefix(300))")
+    // A stream reads the file as it scores: the line runs until the last piece is scored.
+    let stream = try CLI.runOnATerminal(
+      "score --model m.seismo data.csv --stream --piece-rows 5000 --out st", in: scratch.url)
+    let streaming = try #require(stream.stdout.firstRange(of: "pieces of about 5000 rows"), "\(stream.stdout.prefix(300))")
+    #expect(stream.stdout[..<streaming.lowerBound].contains(#/ MB \(\d+ %\)\r\e\[Kstreaming data\.csv in /#))
+    #expect(stream.stdout[streaming.upperBound...].contains("\r\u{1B}[Kreading "), "the line goes on after the first piece")
+    #expect(stream.stdout.contains(#/ MB \(100 %\)\r\e\[Kscored 39980 rows/#), "\(stream.stdout.suffix(400))")
     let piped = try CLI.run(["detect", "run.yaml", "--out", "p"], in: scratch.url)
     #expect(piped.status == 0 && !piped.stderr.contains("reading"), "\(piped.stderr)")
     // A bad cell near the end: the error starts on a clean line.

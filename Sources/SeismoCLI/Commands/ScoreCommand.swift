@@ -224,13 +224,20 @@ struct ScoreCommand: ParsableCommand {
     let config = try Self.config(for: saved, data: data, url: url, overrides: overrides)
     let runID = RunResult.makeID()
     let staged = try StagedFolder(out ?? "seismo-out/\(runID)")
+    let reading = CountProgress("reading", unit: .bytes)
+    defer { reading.finish() }
     let run = try staged.fill { directory in
       try RunFolder(directory).write(featureNames: saved.features) { write in
         try DetectionPipeline.scoreStream(
-          saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows, write: write,
-          log: { if !quiet { Console.err($0) } })
+          saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows,
+          reading: quiet ? nil : reading.update, write: write,
+          log: {
+            reading.finish()
+            if !quiet { Console.err($0) }
+          })
       }
     }
+    reading.finish()
     if scripting.json {
       scripting.printJSON(try RunSummary(run).jsonData())
     } else if !quiet {

@@ -14,10 +14,12 @@ extension DetectionPipeline {
   /// sums are cut differently at the pieces (differences near 1e-6 of a score). Only
   /// point-in-time models with a bounded history stream: a score that looks ahead would change at
   /// every cut, and one that uses every earlier row would need the whole file.
-  /// - Parameter runID: the run's id (the caller names its folder after it before the run).
+  /// - Parameters:
+  ///   - runID: the run's id (the caller names its folder after it before the run).
+  ///   - reading: hears how far the source has read.
   public static func scoreStream(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, runID: String, pieceRows: Int,
-    write: (ScoresCSV.Rows) throws -> Void, log: (String) -> Void = { _ in }
+    reading: ProgressObserver? = nil, write: (ScoresCSV.Rows) throws -> Void, log: (String) -> Void = { _ in }
   ) throws -> StreamedRun {
     let started = Date()
     var stream: ScoreStream
@@ -38,7 +40,7 @@ extension DetectionPipeline {
       if let piece = try stream.scorePending() { try write(piece) }
       scoreSeconds += Date().timeIntervalSince(t0)
     }
-    try streaming.stream(rows: pieceRows) { loaded in
+    try streaming.stream(rows: pieceRows, observer: reading) { loaded in
       if var sum = totals {
         sum.rowsRead += loaded.rowsRead
         sum.cellsFilled += loaded.cellsFilled

@@ -27,7 +27,8 @@ public protocol StreamingSource: DataSource {
   /// each with its gap and duplicate policies applied as `load` would apply them to the whole.
   /// The counts of each piece (rows read, cells filled, rows dropped and merged) are its own.
   /// Throws, naming the line, when rows come out of time order: a stream cannot sort.
-  func stream(rows: Int, _ body: (LoadedFrame) throws -> Void) throws
+  /// `observer` hears how many bytes of how many it has read.
+  func stream(rows: Int, observer: ProgressObserver?, _ body: (LoadedFrame) throws -> Void) throws
 }
 
 extension DataSource {
