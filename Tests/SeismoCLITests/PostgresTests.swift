@@ -511,6 +511,11 @@ struct PostgresTests {
       "INSERT INTO \(schema).sub VALUES ('2020-01-01 00:00:00.2', 1), ('2020-01-01 00:00:00.7', 3), ('2020-01-01 00:00:01', 5)")
     #expect(load("sub").contains("sub-second rows share one); set duplicates"), "\(load("sub"))")
     #expect(load("sub", ["duplicates": .text("mean")]) == "rows 2: [2.0, 5.0]")
+    // first and last follow the stored times, not the order the rows were inserted in.
+    try sql("CREATE TABLE \(schema).subrev (ts timestamptz, x float8)")
+    try sql("INSERT INTO \(schema).subrev VALUES ('2020-01-01 00:00:00.7', 3), ('2020-01-01 00:00:00.2', 1)")
+    #expect(load("subrev", ["duplicates": .text("first")]) == "rows 1: [1.0]")
+    #expect(load("subrev", ["duplicates": .text("last")]) == "rows 1: [3.0]")
     try sql("CREATE TABLE \(schema).sublong (ts timestamptz, symbol text, value float8)")
     try sql(
       "INSERT INTO \(schema).sublong VALUES ('2020-01-01 00:00:00.2', 'v', 1), ('2020-01-01 00:00:00.7', 'v', 3), ('2020-01-01 00:00:01', 'v', 5)"

@@ -4,7 +4,8 @@
 /// (NAB's `ec2_request_latency_system_failure.csv` does). The policy is reported in the run's
 /// summary with the number of rows it removed.
 /// - `error` (default): refuse the data, naming both lines.
-/// - `first` / `last`: keep the first / last row of each group, in file order.
+/// - `first` / `last`: keep the first / last row of each group, in file order; a table's rows come
+///   in the order of their stored times (finer than the second they share), exact ties in none.
 /// - `mean`: one row whose cells are the mean of the group's non-empty cells.
 public enum DuplicatePolicy: String, Sendable, CaseIterable {
   case error, first, last, mean
@@ -12,7 +13,9 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable {
   /// The parameter every source declares for it.
   public static let parameter = Parameter<DuplicatePolicy>(
     "duplicates", default: .error,
-    help: "rows with the same timestamp: error, first, last (in file order) or mean of the group")
+    help:
+      "rows with the same timestamp: error, first, last (a file's in line order, a table's by stored time, exact ties in no set order) or mean of the group"
+  )
 
   /// Applies the policy to time-sorted row-major `values` (NaN marks an empty cell); removes the
   /// merged rows from `values`, `timestamps` and `rowLabels` alike and returns how many it removed.
