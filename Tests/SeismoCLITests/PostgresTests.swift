@@ -1716,6 +1716,36 @@ struct PostgresTests {
         && stopped.stdout.contains("reads only the rows after the last it read"))
     #expect(
       stopped.stderr.contains("rows were inserted or deleted among those already scored; run detect again"), "\(stopped.stderr)")
+    #expect(!stopped.stderr.contains("does not announce new rows"), "the table has its trigger")
+  }
+
+  /// A watcher of a table without `seismo db watch`'s trigger would wait forever in silence: it
+  /// says so, and what to run, when it starts.
+  @Test func watchWarnsWhenItsTableDoesNotAnnounceNewRows() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("old.csv", syntheticCSV(rows: 120, spikes: []))
+    try ingest(scratch, "old.csv")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    try #require(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
+    let runID = try storedRunID(scratch, "a")
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    let deadline = Date().addingTimeInterval(30)
+    while (try? Data(contentsOf: watcher.outURL))?.isEmpty ?? true, Date() < deadline, watcher.process.isRunning {
+      Thread.sleep(forTimeInterval: 0.1)  // until it has started watching
+    }
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(
+      stopped.stderr.contains(
+        "warning: \(schema).m does not announce new rows (it has no seismo_watch trigger), so nothing will be scored until it does: seismo db watch --url URL --schema \(schema) --table m"
+      ), "\(stopped.stderr)")
   }
 
   /// A query's new rows cannot be told from its old ones, so a watcher of a query-sourced run

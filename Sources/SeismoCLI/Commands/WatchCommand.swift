@@ -12,7 +12,7 @@ struct WatchCommand: ParsableCommand {
     abstract: "Score new rows of a PostgreSQL table as they are committed, with a stored model.",
     discussion: """
       LISTENs on channel seismo_rows (`seismo db watch --table T` makes the table announce new \
-      rows), and for each announcement of the model's source table appends the new rows' scores to \
+      rows; it warns at the start when the table does not), and for each announcement of the model's source table appends the new rows' scores to \
       the run, as `score --new-rows` does. It reads the whole table once, then only the rows after \
       the last it read, keeping the model's context rows and the threshold's state in memory (a \
       query source, or a model whose scores look ahead or use every earlier row, is read whole \
@@ -48,8 +48,14 @@ struct WatchCommand: ParsableCommand {
           "run '\(runID)' reads a \(config.source.plugin) source, which announces no new rows: watch follows a PostgreSQL table; score a file's new rows with seismo score --run \(runID) --new-rows"
         )
       }
-      let table = Self.table(of: config.source)
+      let source = Self.table(of: config.source)
+      let table = source.map { "\($0.schema).\($0.name)" }  // as the trigger's announcements name it
       var listener = try listen()
+      if !quiet, let (schema, name) = source, try !Self.announcesNewRows(schema, name, on: listener) {
+        Console.err(
+          "warning: \(schema).\(name) does not announce new rows (it has no seismo_watch trigger), so nothing will be scored until it does: seismo db watch --url URL --schema \(schema) --table \(name)"
+        )
+      }
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
       var reader = try NewRowsReader(saved, config: config)
@@ -131,12 +137,21 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// `schema.table` of a postgres table source, as the trigger names it; nil for a query (every
-  /// announcement then counts).
-  static func table(of source: PluginChoice) -> String? {
+  /// Whether table `schema.name` has the enabled trigger `seismo db watch` attaches.
+  static func announcesNewRows(_ schema: String, _ name: String, on db: PGConnection) throws -> Bool {
+    try db.execute(
+      """
+      SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = 'seismo_watch' AND tgenabled <> 'D')
+      """, [PGConnection.qualified(schema, name)]
+    ).rows.first?.first == "t"
+  }
+
+  /// The schema and name of a postgres table source; nil for a query (every announcement then
+  /// counts).
+  static func table(of source: PluginChoice) -> (schema: String, name: String)? {
     guard source.plugin == PostgresSource.descriptor.name, let name = source.parameters.ifDeclared(PostgresSource.table),
       !name.isEmpty
     else { return nil }
-    return "\(source.parameters.ifDeclared(PostgresSource.schema) ?? "public").\(name)"
+    return (source.parameters.ifDeclared(PostgresSource.schema) ?? "public", name)
   }
 }
