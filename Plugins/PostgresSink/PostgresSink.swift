@@ -115,14 +115,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
     // Every event (the summary lists the highest only), with its times in seconds, as the events
     // table takes them.
-    var log = RunSummary.flagLog(of: run, listing: nil)
-    let events = zip(run.events, log.finish().events).map { rows, event in
-      var event = event
-      let time = { (index: Int) in String(run.frame.timestamps[run.scores.row(index)]) }
-      (event.start, event.end, event.alert) = (time(rows.start), time(rows.end), time(rows.alert))
-      return event
-    }
-    try insertEvents(events, run: id, on: db)
+    var log = RunSummary.flagLog(of: run, listing: nil) { String($0) }
+    try insertEvents(log.finish().events, run: id, on: db)
     if let importance = run.importance {
       for (rank, entry) in importance.enumerated() {
         try db.execute(

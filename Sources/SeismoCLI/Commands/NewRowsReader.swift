@@ -19,6 +19,8 @@ struct NewRowsReader {
 
   let saved: SavedModel
   let config: RunConfig
+  /// How the run groups its flags into events, which the appended rows extend.
+  let events: EventRule
   /// The table read a batch at a time; nil when the source is read whole.
   let table: PostgresSource?
   /// Why the source is read whole at every batch; nil when only new rows are read.
@@ -32,6 +34,7 @@ struct NewRowsReader {
   init(_ saved: SavedModel, config: RunConfig) throws {
     self.saved = saved
     self.config = config
+    events = EventRule(parameters: config.events)
     position = PostgresSource.ReadPosition(features: saved.features)
     let source = try DetectionPipeline(registry: StandardPlugins.registry, config: config).source() as? PostgresSource
     var reason: String?
@@ -89,7 +92,7 @@ struct NewRowsReader {
     guard let table else {
       let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
       return Batch(
-        appended: try PostgresSink.appendNewRows(result, to: runID, events: EventRule(parameters: config.events), on: db),
+        appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
         piece: result.scoredRows)
     }
     let loaded = try table.newRows(after: &position)
@@ -106,7 +109,6 @@ struct NewRowsReader {
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
     return Batch(
-      appended: try PostgresSink.appendNewRows(
-        piece, at: offset, to: runID, events: EventRule(parameters: config.events), on: db), piece: piece)
+      appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, events: events, on: db), piece: piece)
   }
 }

@@ -188,15 +188,16 @@ public struct RunSummary: Codable, Sendable {
   }
 
   /// `run`'s flags fed in time order to a log that lists `listing` of them and of its events
-  /// (nil: all).
-  public static func flagLog(of run: RunResult, listing: Int?) -> FlagLog {
+  /// (nil: all), their times written by `stamp` (nil: as the run's frame prints them).
+  public static func flagLog(of run: RunResult, listing: Int?, stamp: ((Timestamp) -> String)? = nil) -> FlagLog {
     let frame = run.frame
     var log = FlagLog(rule: EventRule(parameters: run.config.events), keep: listing)
     for i in run.scores.values.indices where run.isAnomaly(i) {
       let row = run.scores.row(i)
+      let time = frame.timestamps[row]
       log.add(
         Flag(
-          timestamp: frame.formatTimestamp(frame.timestamps[row]), score: run.scores.values[i],
+          timestamp: stamp?(time) ?? frame.formatTimestamp(time), score: run.scores.values[i],
           topFeature: frame.featureNames[run.scores.topFeature(at: i)], part: row < run.trainRows ? "train" : "test"),
         at: i, clearsMargin: log.rule.clears(run.scores.values[i], run.cutoffs[i]))
     }
