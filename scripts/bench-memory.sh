@@ -8,9 +8,14 @@
 # Streamed memory should not grow with ROWS; detect's grows by about 30 bytes a row. Last,
 # detect at the 95th percentile, which flags about 5 % of the rows, and the size of its summary.
 #
+# With PG_URL (a postgresql:// URL), the same series also goes into a table (seismo_bench_memory,
+# schema public, replaced at each run and dropped at the end by psql) to be read from PostgreSQL:
+# rolling-zscore's detect and score --stream on the table.
+#
 # SEISMO=path/to/seismo measures that build instead (an earlier commit's, say).
 #
 #   scripts/bench-memory.sh            ROWS=10000000 scripts/bench-memory.sh
+#   PG_URL="$(scripts/pg-test-server.sh start | sed -n 's/^export SEISMO_TEST_PG_URL=//p')" scripts/bench-memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-1000000}
@@ -51,4 +56,17 @@ s = json.load(open(sys.argv[1]))
 print(f"  summary.json {os.path.getsize(sys.argv[1]) / 1e6:.1f} MB: {len(s['anomalies'])} of {s['anomaly_count']} flags"
       f" and {len(s['events'])} of {s['event_count']} events listed")
 PY
+if [ -n "${PG_URL:-}" ]; then
+  # The series with a time: one row a minute from 2000-01-01, as epoch seconds.
+  awk -F, 'NR == 1 { print "ts,x"; next } { print 946684800 + 60 * $1 "," $2 }' "$work/series.csv" > "$work/timed.csv"
+  "$seismo" ingest "$work/timed.csv" --url "$PG_URL" --table seismo_bench_memory --time-format %s --create --mode replace >&2
+  trap 'rm -rf "$work"; psql -q "$PG_URL" -c "DROP TABLE IF EXISTS seismo_bench_memory" 2>/dev/null || true' EXIT
+  source="source: { plugin: postgres, url: \"$PG_URL\", table: seismo_bench_memory }"
+  printf '%s\nsplit: { train_fraction: 0.01, max_train_rows: 2000 }\n%s\n%s\n' "$source" "$zscore" "$threshold" > "$work/table.yaml"
+  /usr/bin/time -f "zscore from the table, detect: %e s wall, peak RSS %M KiB" "$seismo" detect "$work/table.yaml" \
+    --out "$work/table" --save-model "$work/table.seismo" --quiet
+  /usr/bin/time -f "zscore from the table, score --stream: %e s wall, peak RSS %M KiB" "$seismo" score \
+    --model "$work/table.seismo" --url "$PG_URL" --stream --out "$work/table-stream" --quiet ||
+    echo "  (this build cannot stream a table)"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

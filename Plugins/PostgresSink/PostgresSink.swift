@@ -165,19 +165,22 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// Run `runID`'s stored scores and cut-offs (nil when it has none). A per-row cut-off of a
   /// later threshold version (`rethreshold`) is not among them: these are the ones scored.
   public static func storedScores(of runID: String, on db: PGConnection) throws -> StoredScores? {
-    let rows = try db.executeFloat8(
+    var rows: (first: Int, last: Int)?
+    var scores: [Float] = []
+    var cutoffs: [Float] = []
+    try db.forEachFloat8Row(
       """
       SELECT s.row_no::float8, s.score::float8, s.threshold::float8
       FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY s.row_no
-      """, [runID])
-    guard rows.rowCount > 0, let first = rows[0, 0], let last = rows[rows.rowCount - 1, 0] else { return nil }
-    var scores = [Float](repeating: 0, count: rows.rowCount)
-    var cutoffs = [Float](repeating: 0, count: rows.rowCount)
-    for i in 0..<rows.rowCount {
-      scores[i] = Float(rows[i, 1] ?? .nan)
-      cutoffs[i] = rows[i, 2].map(Float.init) ?? .infinity  // NULL: no cut-off yet
+      """, [runID]
+    ) { row in
+      let number = Int(row[0] ?? 0)
+      rows = (rows?.first ?? number, number)
+      scores.append(Float(row[1] ?? .nan))
+      cutoffs.append(row[2].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
     }
-    return StoredScores(firstRow: Int(first), lastRow: Int(last), scores: scores, cutoffs: cutoffs)
+    guard let (first, last) = rows else { return nil }
+    return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs)
   }
 
   /// The elements of a one-dimensional array's text form (`{1,2.5,NULL}`), as written.
@@ -329,7 +332,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           copy.bool(piece.alerts.contains(i))
         }
         if start == starts.last { copy.finish() }
-        observer?(min(start + rowsPerChunk, count) - first, count - first)
+        observer?(ProgressCount(min(start + rowsPerChunk, count) - first, of: count - first, .rows))
         return copy.bytes
       })
   }

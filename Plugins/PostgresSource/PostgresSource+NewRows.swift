@@ -32,25 +32,22 @@ extension PostgresSource {
     guard readsNewRows else {
       throw SeismoError.invalidInput("\(origin): a query's new rows cannot be told apart; it is read whole")
     }
-    return try PGConnectionPool.shared.withConnection(url) { db in
-      try db.transaction(readOnly: true) {
-        try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        let catalogue = try TableColumns(self, db)
-        let next = position.lastTime.map { $0 + 1 }
-        if let next {
-          let counted = try countRows(db, catalogue, before: next, features: position.features)
-          guard counted == position.tableRows else {
-            throw SeismoError.invalidInput(
-              "\(origin): \(counted) rows up to \(CivilTime.format(next - 1)) now, but \(position.tableRows) when they were read: rows were inserted or deleted among those already scored; run detect again"
-            )
-          }
+    return try inSnapshot { db in
+      let catalogue = try TableColumns(self, db)
+      let next = position.lastTime.map { $0 + 1 }
+      if let next {
+        let counted = try countRows(db, catalogue, before: next, features: position.features)
+        guard counted == position.tableRows else {
+          throw SeismoError.invalidInput(
+            "\(origin): \(counted) rows up to \(CivilTime.format(next - 1)) now, but \(position.tableRows) when they were read: rows were inserted or deleted among those already scored; run detect again"
+          )
         }
-        let stored = try read(db, features: position.features, next: next, catalogue: catalogue)
-        let loaded = try policiesApplied(to: stored, carrying: &position.carried)
-        position.tableRows += stored.tableRows
-        position.lastTime = stored.timestamps.last ?? position.lastTime
-        return loaded
       }
+      let (stored, tableRows) = try read(db, features: position.features, next: next, catalogue: catalogue)
+      let loaded = try policiesApplied(to: stored, carrying: &position.carried)
+      position.tableRows += tableRows
+      position.lastTime = stored.timestamps.last ?? position.lastTime
+      return loaded
     }
   }
 

@@ -131,83 +131,36 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     self.query.isEmpty ? "postgres table \(self.schema).\(self.table)" : "postgres query"
   }
 
-  /// Reads in one READ ONLY transaction (a `query` cannot write, even through functions it
-  /// calls) under the connection's lock and statement timeouts, on a connection of the process's
-  /// pool: a worker loading one indicator per job opens no new connection per job.
-  public func load() throws -> LoadedFrame {
+  public func load() throws -> LoadedFrame { try load(observer: nil) }
+
+  /// `observer` hears the table rows read of how many (of how many unknown for a query).
+  public func load(observer: ProgressObserver?) throws -> LoadedFrame {
+    try inSnapshot { db in
+      var carried: [Float]?
+      return try policiesApplied(to: read(db, observer: observer).rows, carrying: &carried)
+    }
+  }
+
+  /// Runs `body` in one READ ONLY transaction (a `query` cannot write, even through functions it
+  /// calls) with one snapshot for all its statements (REPEATABLE READ: a count agrees with the
+  /// rows read), under the connection's lock and statement timeouts, on a connection of the
+  /// process's pool: a worker loading one indicator per job opens no new connection per job.
+  func inSnapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
     try PGConnectionPool.shared.withConnection(self.url) { db in
-      try db.transaction(readOnly: true) { try load(from: db) }
+      try db.transaction(readOnly: true) {
+        try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return try body(db)
+      }
     }
   }
 
-  func load(from db: PGConnection) throws -> LoadedFrame {
-    var carried: [Float]?
-    return try policiesApplied(to: read(db), carrying: &carried)
-  }
-
-  /// Rows as they are stored: NULL (or a symbol missing at a time) is NaN, nothing merged.
-  struct StoredRows {
-    var names: [String]
-    var timestamps: [Timestamp]
-    var values: [Float]
-    /// The table's rows they came from (a long table's: one a symbol and time).
-    var tableRows: Int
-  }
-
-  /// Reads the stored rows of the source's own features, or of `features` when given, from
-  /// `next` on when given (a long table's symbol without rows there is then a column of gaps).
-  /// `catalogue`: the table's columns when the caller has them already.
-  func read(
-    _ db: PGConnection, features: [String]? = nil, next: Timestamp? = nil, catalogue known: TableColumns? = nil
-  ) throws -> StoredRows {
-    let time = PGConnection.quote(self.timeColumn)
-    let table = PGConnection.qualified(self.schema, self.table)
-    var names: [String]
-    var timestamps: [Timestamp]
-    var values: [Float]
-    var tableRows: Int?
-    if !self.query.isEmpty {
-      let probe = try db.execute("SELECT * FROM (\(self.query)) AS q LIMIT 0")
-      guard probe.columns.count >= 2 else {
-        throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
-      }
-      let types = try Self.baseTypes(ofOIDs: probe.columnTypes, db)
-      let selected = zip(probe.columns, types).map { Column(name: $0, type: $1) }
-      try selected.first.map(requireTime)
-      try selected.dropFirst().forEach(requireNumber)
-      names = Array(probe.columns.dropFirst())
-      let select =
-        ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
-        + names.map { "q.\(PGConnection.quote($0))::float8" }
-      (timestamps, values) = try read(
-        db, "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1", [])
-    } else if layout == .wide {
-      let catalogue = try known ?? TableColumns(self, db)
-      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
-      if let features {
-        names = features
-        try names.forEach { try requireNumber(catalogue.named($0, "column")) }
-      } else if self.columns.isEmpty {
-        names = catalogue.numbers(besides: self.timeColumn)
-        guard !names.isEmpty else {
-          throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
-        }
-      } else {
-        names = self.columns
-        try names.forEach { try requireNumber(catalogue.named($0, "column")) }
-      }
-      let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
-      (timestamps, values) = try read(
-        db, "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)", bounds)
-    } else {
-      let catalogue = try known ?? TableColumns(self, db)
-      let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
-      _ = try catalogue.named(self.symbolColumn, "symbol column")
-      try requireNumber(catalogue.named(self.valueColumn, "value column"))
-      (names, timestamps, values, tableRows) = try readLong(
-        db, table: table, time: time, range: range, bounds: bounds, symbols: features ?? symbols, allPresent: next == nil)
-    }
-    return StoredRows(names: names, timestamps: timestamps, values: values, tableRows: tableRows ?? timestamps.count)
+  /// Two rows at `time` under `duplicates: error`; `column` names a long table's symbol.
+  func twoRows(at time: Timestamp, column: String?) -> SeismoError {
+    .data(
+      source: origin, line: nil, column: column.map { "'\($0)'" },
+      message:
+        "two rows at \(CivilTime.format(time)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
+    )
   }
 
   /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds each
@@ -232,13 +185,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     let sorted = timestamps
     let merged = try duplicates.apply(
       values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count
-    ) { r in
-      .data(
-        source: origin, line: nil, column: nil,
-        message:
-          "two rows at \(CivilTime.format(sorted[r])) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
-      )
-    }
+    ) { twoRows(at: sorted[$0], column: nil) }
     let times = timestamps
     var carry = carried ?? [Float](repeating: .nan, count: names.count)
     defer { carried = carry }
@@ -255,93 +202,5 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     loaded.duplicateRowsMerged = merged
     loaded.duplicatePolicy = duplicates
     return loaded
-  }
-
-  /// Epoch seconds from a time cell, refusing ±infinity.
-  func seconds(_ cell: Double?) throws -> Timestamp {
-    guard let t = cell else { throw SeismoError.invalidInput("\(origin): a row has no time") }
-    guard t.isFinite else {
-      throw SeismoError.invalidInput(
-        "\(origin): a row's time is \(t > 0 ? "infinity" : "-infinity"); bound the range with from and to, or filter it out")
-    }
-    return Timestamp(t.rounded(.down))
-  }
-
-  /// A value cell: NULL is a gap (NaN); a stored NaN becomes infinity, which is refused with the
-  /// other infinities.
-  static func value(_ cell: Double?) -> Float {
-    guard let cell else { return .nan }
-    return cell.isNaN ? .infinity : Float(cell)
-  }
-
-  /// Runs a SELECT whose first column is epoch seconds and the rest values, all float8 (read in
-  /// binary); NULL → NaN.
-  func read(_ db: PGConnection, _ sql: String, _ parameters: [String?]) throws -> ([Timestamp], [Float]) {
-    let result = try db.executeFloat8(sql, parameters)
-    var timestamps: [Timestamp] = []
-    var values: [Float] = []
-    timestamps.reserveCapacity(result.rowCount)
-    values.reserveCapacity(result.rowCount * max(result.columnCount - 1, 0))
-    for r in 0..<result.rowCount {
-      timestamps.append(try seconds(result[r, 0]))
-      for c in 1..<result.columnCount { values.append(Self.value(result[r, c])) }
-    }
-    return (timestamps, values)
-  }
-
-  /// Reads (time, symbol, value) rows and pivots them wide: one feature per symbol.
-  /// `symbols` empty: every symbol in the range. `allPresent`: each of `symbols` must have a row.
-  func readLong(
-    _ db: PGConnection, table: String, time: String, range: String, bounds: [String?], symbols wanted: [String],
-    allPresent: Bool
-  ) throws -> ([String], [Timestamp], [Float], Int) {
-    let symbol = PGConnection.quote(self.symbolColumn)
-    let value = PGConnection.quote(self.valueColumn)
-    let names = wanted.isEmpty ? try symbols(in: range, bounds, on: db) : wanted
-    // Each row's symbol as its feature's number (from 1), so that the rows read in binary.
-    let result = try db.executeFloat8(
-      """
-      SELECT extract(epoch from \(time))::float8, array_position($4::text[], \(symbol)::text)::float8, \(value)::float8
-      FROM \(table) WHERE \(range) AND \(symbol)::text = ANY($4::text[]) ORDER BY \(time)
-      """, bounds + [PGText.array(names)])
-    var present = [Bool](repeating: false, count: names.count)
-    for r in 0..<result.rowCount { result[r, 1].map { present[Int($0) - 1] = true } }
-    if allPresent, let missing = names.indices.first(where: { !present[$0] }) {
-      let others = try symbols(in: range, bounds, on: db)
-      throw SeismoError.invalidInput(
-        "\(origin): no rows for symbol '\(names[missing])'\(EditDistance.suggestion(for: names[missing], among: others))")
-    }
-    var timestamps: [Timestamp] = []
-    var values: [Float] = []
-    var counts: [Int] = []  // rows merged into each cell (a symbol twice in one second)
-    for r in 0..<result.rowCount {
-      guard let feature = result[r, 1] else { continue }
-      let j = Int(feature) - 1
-      let t = try seconds(result[r, 0])
-      if timestamps.last != t {
-        timestamps.append(t)
-        values += [Float](repeating: .nan, count: names.count)
-        counts += [Int](repeating: 0, count: names.count)
-      }
-      let k = (timestamps.count - 1) * names.count + j
-      let v = Self.value(result[r, 2])
-      counts[k] += 1
-      if counts[k] == 1 {
-        values[k] = v
-        continue
-      }
-      switch duplicates {
-      case .error:
-        throw SeismoError.data(
-          source: origin, line: nil, column: "'\(names[j])'",
-          message:
-            "two rows at \(CivilTime.format(t)) (times are whole seconds, so sub-second rows share one); set duplicates: first, last or mean to merge"
-        )
-      case .first: break
-      case .last: values[k] = v
-      case .mean: values[k] += (v - values[k]) / Float(counts[k])
-      }
-    }
-    return (names, timestamps, values, result.rowCount)
   }
 }

@@ -74,20 +74,47 @@ public final class PGConnection {
     return try check(result, sql: sql)
   }
 
-  /// Runs one SELECT whose columns are all `float8`, with its result in binary: the server prints
-  /// no number and nothing here parses one, which makes reading many rows of numbers (a source's
-  /// table, a run's scores) several times cheaper than `execute`.
+  /// Runs one SELECT whose columns are all `float8` and hands `body` its rows one at a time as
+  /// they arrive (libpq's single-row mode), in binary: the server prints no number and nothing
+  /// here parses one, which makes reading many rows of numbers (a source's table, a run's scores)
+  /// several times cheaper than `execute`. Memory holds a row, never the result, and the server
+  /// plans and runs the query as it would any other (in parallel where it can). When `body`
+  /// throws, the query is cancelled on the server and the error passed on.
   /// - Throws: as `execute`, and when a column is not `float8` (cast it: `x::float8`).
-  public func executeFloat8(_ sql: String, _ parameters: [String?] = []) throws -> PGFloat8Result {
-    let result = try checked(
-      withCStrings(parameters) { values in
-        PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 1)
-      }, sql: sql)
-    let rows = PGFloat8Result(result)
-    if let column = (0..<rows.columnCount).first(where: { PQftype(result, Int32($0)) != 701 }) {
-      throw SeismoError.state("postgres: column \(column + 1) of a float8 read is not float8")
+  public func forEachFloat8Row(_ sql: String, _ parameters: [String?] = [], _ body: (PGFloat8Row) throws -> Void)
+    throws
+  {
+    let sent = withCStrings(parameters) { values in
+      PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 1)
     }
-    return rows
+    guard sent == 1, PQsetSingleRowMode(handle) == 1 else {
+      _ = drainResults()
+      throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+    }
+    var typesChecked = false
+    do {
+      while let next = PQgetResult(handle) {
+        let result = try checked(next, sql: sql, expect: PGRES_SINGLE_TUPLE)
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_SINGLE_TUPLE else { continue }  // the closing empty result
+        let row = PGFloat8Row(result: result, columnCount: Int(PQnfields(result)))
+        if !typesChecked {
+          if let column = (0..<row.columnCount).first(where: { PQftype(result, Int32($0)) != 701 }) {
+            throw SeismoError.state("postgres: column \(column + 1) of a float8 read is not float8")
+          }
+          typesChecked = true
+        }
+        try body(row)
+      }
+    } catch {
+      if let cancel = PQgetCancel(handle) {
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &message, Int32(message.count))
+        PQfreeCancel(cancel)
+      }
+      _ = drainResults()
+      throw error
+    }
   }
 
   /// Runs a script of several statements without parameters (migrations).
@@ -331,26 +358,14 @@ public final class PGConnection {
   }
 }
 
-/// A query result in binary format whose columns are all `float8` (`PGConnection.executeFloat8`),
-/// read in place.
-public final class PGFloat8Result {
-  private let result: OpaquePointer
-  public let rowCount: Int
+/// One row of `PGConnection.forEachFloat8Row`'s read, valid only inside the call it is passed to.
+public struct PGFloat8Row {
+  fileprivate let result: OpaquePointer
   public let columnCount: Int
 
-  init(_ result: OpaquePointer) {
-    self.result = result
-    let hasRows = PQresultStatus(result) == PGRES_TUPLES_OK
-    rowCount = hasRows ? Int(PQntuples(result)) : 0
-    columnCount = hasRows ? Int(PQnfields(result)) : 0
-  }
-
-  deinit { PQclear(result) }
-
-  /// The cell at `row`, `column` (from 0); nil is NULL. A stored NaN or infinity is returned as such.
-  public subscript(row: Int, column: Int) -> Double? {
-    guard PQgetisnull(result, Int32(row), Int32(column)) == 0, let cell = PQgetvalue(result, Int32(row), Int32(column))
-    else { return nil }
+  /// The cell in `column` (from 0); nil is NULL. A stored NaN or infinity is returned as such.
+  public subscript(column: Int) -> Double? {
+    guard PQgetisnull(result, 0, Int32(column)) == 0, let cell = PQgetvalue(result, 0, Int32(column)) else { return nil }
     return Double(bitPattern: UInt64(bigEndian: UnsafeRawPointer(cell).loadUnaligned(as: UInt64.self)))
   }
 }

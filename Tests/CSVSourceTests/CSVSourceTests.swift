@@ -39,11 +39,11 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let path = dir.appendingPathComponent("big.csv").path
     let text = "t,x\n" + (0..<250_000).map { "\($0),\($0 % 97).5\n" }.joined()
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    var heard: [[Int]] = []
-    let table = try CSVSource(path: path, timeColumn: "none").readTable { heard.append([$0, $1]) }
+    var heard: [ProgressCount] = []
+    let table = try CSVSource(path: path, timeColumn: "none").readTable { heard.append($0) }
     let size = text.utf8.count
     #expect(table.rowCount == 250_000 && size > 2 << 20)
-    #expect(heard.map { $0[0] } == [1 << 20, 2 << 20, size] && heard.allSatisfy { $0[1] == size }, "\(heard)")
+    #expect(heard == [1 << 20, 2 << 20, size].map { ProgressCount($0, of: size, .bytes) }, "\(heard)")
   }
 
   @Test func readsDatesAndAllOtherColumns() throws {

@@ -403,6 +403,7 @@ struct PostgresTests {
       """)
     let detect = try CLI.runOnATerminal("detect run.yaml --out r", in: scratch.url)
     #expect(detect.status == 0, "\(detect.stdout)")
+    #expect(detect.stdout.contains("\r\u{1B}[Kreading 25,000 of 25,000 rows (100 %)\r\u{1B}[K"), "\(detect.stdout.prefix(400))")
     #expect(detect.stdout.contains("\r\u{1B}[Kstoring 10,000 of 24,980 rows (40 %)"), "\(detect.stdout.prefix(400))")
     #expect(detect.stdout.contains("\r\u{1B}[Kstoring 24,980 of 24,980 rows (100 %)\r\u{1B}[Kwrote run "))
     let quiet = try CLI.run(["detect", "run.yaml", "--out", "q"], in: scratch.url)
@@ -472,22 +473,93 @@ struct PostgresTests {
     #expect(pool.idleCount(for: url) == 0)  // a connection whose body failed is not kept
   }
 
-  /// `executeFloat8` reads numbers in binary, bit for bit, with NULL apart from a stored NaN,
-  /// and refuses a column that is not float8 rather than misreading its bytes.
-  @Test func float8ResultsAreReadExactly() throws {
+  /// A float8 read comes a row at a time, in binary, bit for bit, with NULL apart from a stored
+  /// NaN; it refuses a column that is not float8 rather than misreading its bytes. A failure
+  /// mid-read, or a caller that stops, leaves the connection ready for the next statement.
+  @Test func float8RowsAreReadExactlyOneAtATime() throws {
     let db = try PGConnection(url)
-    let read = try db.executeFloat8(
+    var rows: [[Double?]] = []
+    try db.forEachFloat8Row(
       "SELECT x, $1::float8 FROM unnest('{1.5,-0,1e300,5e-324,NULL,NaN,-Infinity}'::float8[]) WITH ORDINALITY AS u(x, k) ORDER BY k",
-      ["0.1"])
-    #expect(read.rowCount == 7 && read.columnCount == 2)
-    let column = (0..<read.rowCount).map { read[$0, 0] }
+      ["0.1"]
+    ) { row in rows.append((0..<row.columnCount).map { row[$0] }) }
+    #expect(rows.count == 7 && rows.allSatisfy { $0.count == 2 && $0[1] == 0.1 })
+    let column = rows.map { $0[0] }
     #expect(Array(column.prefix(5)) == [1.5, -0.0, 1e300, 5e-324, nil])
     #expect(column[1]?.sign == .minus && column[5]?.isNaN == true && column[6] == -.infinity)
-    #expect(read[0, 1] == 0.1)
-    #expect(try db.executeFloat8("SELECT 1.5::float8 WHERE false").rowCount == 0)
+    var none = 0
+    try db.forEachFloat8Row("SELECT 1.5::float8 WHERE false") { _ in none += 1 }
+    #expect(none == 0)
     #expect(throws: SeismoError.state("postgres: column 2 of a float8 read is not float8")) {
-      try db.executeFloat8("SELECT 1::float8, 2::real")
+      try db.forEachFloat8Row("SELECT 1::float8, 2::real") { _ in }
     }
+    var read = 0
+    #expect(throws: SeismoError.self) {
+      try db.forEachFloat8Row("SELECT 1 / (3 - x)::float8 FROM generate_series(1, 5) x") { _ in read += 1 }
+    }
+    #expect(read == 2, "the rows before the server's error")
+    struct Enough: Error {}
+    #expect(throws: Enough.self) {
+      try db.forEachFloat8Row("SELECT generate_series(1, 100000000)::float8") { row in
+        if row[0] == 3 { throw Enough() }
+      }
+    }
+    #expect(try db.execute("SELECT 41 + 1").rows == [["42"]], "the cancelled query is over")
+  }
+
+  /// A table or query read a piece at a time gives, piece after piece, the rows `load` gives:
+  /// duplicates (sub-second rows) and a long table's symbols merged across the cuts, gaps
+  /// filled across them; each piece holds about the rows asked for. Progress counts table rows.
+  @Test func streamedTablesGiveTheRowsALoadGives() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    // Rows 2k and 2k + 1 share second k; a is NULL in every fifth second.
+    try sql(
+      """
+      CREATE TABLE \(schema).w AS SELECT timestamp '2020-01-01' + (i / 2) * interval '1 second'
+        + (i % 2) * interval '0.25 second' AS ts, CASE WHEN (i / 2) % 5 = 3 THEN NULL ELSE i::float8 END AS a,
+        (i * i)::float8 AS b FROM generate_series(0, 40) i
+      """)
+    try sql(
+      "CREATE TABLE \(schema).l AS SELECT ts, 'a' AS symbol, a AS value FROM \(schema).w UNION ALL SELECT ts, 'b', b FROM \(schema).w"
+    )
+    let merged: [String: ParameterValue] = ["duplicates": .text("mean"), "gaps": .text("ffill")]
+    let cases: [(values: [String: ParameterValue], tableRows: Int, counted: Bool)] = [
+      (["table": .text("w")], 41, true),
+      (["table": .text("l"), "layout": .text("long")], 82, true),
+      (["query": .text("SELECT ts, a, b FROM \(schema).w")], 41, false),
+    ]
+    for (values, tableRows, counted) in cases {
+      let source = try self.source(values.merging(merged) { $1 })
+      var loadCounts: [ProgressCount] = []
+      let whole = try source.load(observer: { loadCounts.append($0) })
+      #expect(whole.frame.rowCount == 21, "41 rows in 21 seconds: \(values)")
+      #expect(loadCounts.last == ProgressCount(tableRows, of: counted ? tableRows : nil, .rows), "\(values)")
+      var pieces: [LoadedFrame] = []
+      var counts: [ProgressCount] = []
+      // Pieces of 3 rows cut seconds in two.
+      try source.stream(rows: 3, observer: { counts.append($0) }) { pieces.append($0) }
+      #expect(pieces.count >= 7, "\(values)")
+      #expect(pieces.allSatisfy { $0.rowsRead <= 4 }, "\(pieces.map(\.rowsRead))")
+      #expect(pieces.flatMap(\.frame.timestamps) == whole.frame.timestamps, "\(values)")
+      #expect(pieces.flatMap(\.frame.values) == whole.frame.values, "\(values)")
+      #expect(pieces.map(\.cellsFilled).reduce(0, +) == whole.cellsFilled && whole.cellsFilled > 0)
+      #expect(pieces.map(\.duplicateRowsMerged).reduce(0, +) == whole.duplicateRowsMerged)
+      #expect(counts.last == ProgressCount(tableRows, of: counted ? tableRows : nil, .rows))
+    }
+    // Progress every 50,000 rows and at the end.
+    var counts: [ProgressCount] = []
+    try sql(
+      "CREATE TABLE \(schema).big AS SELECT timestamp '2020-01-01' + i * interval '1 minute' AS ts, i::float8 AS x FROM generate_series(1, 120000) i"
+    )
+    _ = try source(["table": .text("big")]).load(observer: { counts.append($0) })
+    #expect(counts == [50_000, 100_000, 120_000].map { ProgressCount($0, of: 120_000, .rows) })
+    // A listed symbol without rows is named before any piece is handed on.
+    var handed = 0
+    let missing = #expect(throws: SeismoError.self) {
+      try source(["table": .text("l"), "layout": .text("long"), "symbols": .textList(["a", "c"])])
+        .stream(rows: 3, observer: nil) { _ in handed += 1 }
+    }
+    #expect("\(missing.map { "\($0)" } ?? "")".contains("no rows for symbol 'c'") && handed == 0)
   }
 
   @Test func legalButAwkwardTablesGiveClearAnswers() throws {
@@ -941,6 +1013,28 @@ struct PostgresTests {
     #expect(try scores("d") == scores("a"), "a model trained from PostgreSQL scores a CSV with the same columns")
     let missing = try CLI.run(["score", "--run", "nope", "--url", url, "--quiet"], in: scratch.url)
     #expect(missing.status == 2 && missing.stderr.contains("no stored model for run 'nope'"), "\(missing.stderr)")
+  }
+
+  /// `score --stream` reads a run's table through a cursor, a piece at a time, and gives the
+  /// scores and flags of `score`.
+  @Test func scoreStreamsATable() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [200, 260]))
+    let runID = try storedZScoreRun(scratch, history: "data.csv")
+    let whole = try CLI.run(["score", "--run", runID, "--url", url, "--out", "w", "--quiet"], in: scratch.url)
+    #expect(whole.status == 0, "\(whole.stderr)")
+    let streamed = try CLI.run(
+      ["score", "--run", runID, "--url", url, "--stream", "--piece-rows", "7", "--out", "s"], in: scratch.url)
+    #expect(streamed.status == 0, "\(streamed.stderr)")
+    #expect(streamed.stderr.contains("streaming postgres table \(schema).m in pieces of about 7 rows"), "\(streamed.stderr)")
+    let (a, b) = (try scratch.read("w/scores.csv"), try scratch.read("s/scores.csv"))
+    let column = SavedModelTests().column
+    for name in ["timestamp", "is_anomaly", "value_a"] { #expect(column(a, name) == column(b, name), "\(name)") }
+    for (x, y) in zip(column(a, "score"), column(b, "score")) {
+      if let x = Float(x), let y = Float(y) { #expect(abs(x - y) <= 1e-5 * max(1, abs(x))) }
+    }
+    #expect(column(a, "is_anomaly").contains("1"), "the spikes are flagged")
   }
 
   /// The README's daily loop, command by command (its `watch` step has a test of its own):

@@ -1,4 +1,5 @@
 import Foundation
+import SeismoCore
 import Testing
 
 @testable import SeismoCLI
@@ -137,11 +138,13 @@ import Testing
       [0, 7, 999, 1_000, 25_000, 2_000_000, -1_234].map(CountProgress.grouped) == [
         "0", "7", "999", "1,000", "25,000", "2,000,000", "-1,234",
       ])
-    let rows = CountProgress("writing", unit: .rows, isTerminal: false)
-    #expect(rows.describe(done: 1_230_000, total: 2_000_000) == "writing 1,230,000 of 2,000,000 rows (61 %)")
-    #expect(rows.describe(done: 0, total: 0) == "writing 0 of 0 rows (100 %)")
-    let bytes = CountProgress("reading m.csv:", unit: .bytes, isTerminal: false)
-    #expect(bytes.describe(done: 325_000_000, total: 723_400_000) == "reading m.csv: 309.9 of 689.9 MB (44 %)")
+    let progress = CountProgress("writing", isTerminal: false)
+    #expect(progress.describe(ProgressCount(1_230_000, of: 2_000_000, .rows)) == "writing 1,230,000 of 2,000,000 rows (61 %)")
+    #expect(progress.describe(ProgressCount(0, of: 0, .rows)) == "writing 0 of 0 rows (100 %)")
+    #expect(progress.describe(ProgressCount(430_000, of: nil, .rows)) == "writing 430,000 rows")
+    let bytes = CountProgress("reading m.csv:", isTerminal: false)
+    #expect(bytes.describe(ProgressCount(325_000_000, of: 723_400_000, .bytes)) == "reading m.csv: 309.9 of 689.9 MB (44 %)")
+    #expect(bytes.describe(ProgressCount(325_000_000, of: nil, .bytes)) == "reading m.csv: 309.9 MB")
   }
 }
 

@@ -147,7 +147,7 @@ struct DetectCommand: ParsableCommand {
     let staged = try out.map(StagedFolder.init)
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
-    let reading = CountProgress("reading", unit: .bytes)
+    let reading = CountProgress("reading")
     defer { reading.finish() }  // an error's line too starts on a clean line
     let run = try pipeline.run(
       reading: quiet ? nil : reading.update, observer: progress.observer,
@@ -159,7 +159,7 @@ struct DetectCommand: ParsableCommand {
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: try staged ?? StagedFolder(directory))
-    let storing = CountProgress("storing", unit: .rows)
+    let storing = CountProgress("storing")
     defer { storing.finish() }
     let written = try RunOutput.writeSinks(run, config: config, registry: registry, observer: quiet ? nil : storing.update)
     storing.finish()

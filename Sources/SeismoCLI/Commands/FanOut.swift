@@ -66,7 +66,7 @@ enum FanOut {
     try pipeline.validate()
     let loaded: LoadedFrame?
     let names: [String]
-    let reading = CountProgress("reading", unit: .bytes)
+    let reading = CountProgress("reading")
     defer { reading.finish() }
     do {
       let all = try pipeline.loadSource(observer: quiet ? nil : reading.update)

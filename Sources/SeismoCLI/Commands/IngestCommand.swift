@@ -93,7 +93,7 @@ struct IngestCommand: ParsableCommand {
     try reportingErrors {
       try PGConnection.requireIdentifier(schema, "schema")
       try PGConnection.requireIdentifier(table, "table")
-      let reading = CountProgress("reading", unit: .bytes)
+      let reading = CountProgress("reading")
       defer { reading.finish() }
       let csv = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
@@ -107,7 +107,7 @@ struct IngestCommand: ParsableCommand {
       let daily = csv.timestamps.allSatisfy { $0 % 86_400 == 0 }
       let key = long ? ["symbol", "ts"] : ["ts"]
       let valueColumns = long ? ["value"] : csv.featureNames
-      let progress = CountProgress("writing", unit: .rows)
+      let progress = CountProgress("writing")
       defer { progress.finish() }  // an error's line too starts on a clean line
       let rows = try Self.explainingOverlaps {
         try db.transaction { () -> Int in
@@ -196,7 +196,7 @@ struct IngestCommand: ParsableCommand {
       stride(from: 0, to: csv.rowCount, by: 10_000).lazy.map { start in
         var text = ""
         let end = min(start + 10_000, csv.rowCount)
-        defer { progress?.update(end, of: csv.rowCount) }
+        defer { progress?.update(ProgressCount(end, of: csv.rowCount, .rows)) }
         for r in start..<end {
           let ts = PGText.timestamp(csv.timestamps[r])
           if long {

@@ -28,14 +28,16 @@ struct ScoreCommand: ParsableCommand {
       --store also writes the scores as a new run into seismo.runs and seismo.scores (at --url), \
       as detect's postgres sink does; the database is checked before anything is scored.
 
-      --stream reads a CSV file a piece at a time (--piece-rows rows) and writes scores.csv as it \
-      goes, so memory stays flat however long the file: use it for files too large to load. Each \
+      --stream reads the data a piece at a time (--piece-rows rows: a CSV file as it is read, a \
+      PostgreSQL table or query through a cursor) and writes scores.csv as it goes, so memory stays \
+      flat however long the data: use it for data too large to load. Each \
       piece is scored with the rows of history its scores use, so flags and events are those of \
-      the whole file and scores agree up to rounding (near 1e-6). It writes summary.json and \
-      scores.csv but no report.html (seismo report FOLDER draws one). It needs rows in time order \
-      (a stream cannot sort), a point-in-time model (not attribution: mean_over_windows) and, for \
-      discord, a bounded history.
+      the whole data and scores agree up to rounding (near 1e-6). It writes summary.json and \
+      scores.csv but no report.html (seismo report FOLDER draws one). It needs a file's rows in \
+      time order (a stream cannot sort; a table's come sorted), a point-in-time model (not \
+      attribution: mean_over_windows) and, for discord, a bounded history.
         seismo score --model vix.seismo --stream ten-years-of-ticks.csv
+        seismo score --run 20261124-101500-ab12 --url "$URL" --stream     # a run's table
 
       --new-rows (with --run) is incremental scoring: it appends to that run in seismo.scores the \
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
@@ -78,7 +80,7 @@ struct ScoreCommand: ParsableCommand {
   @Flag(help: "Also store the scores as a new run in PostgreSQL (at --url), as detect's postgres sink does.")
   var store = false
 
-  @Flag(help: "Read the CSV file a piece at a time and write scores.csv as it goes: memory stays flat (no report.html).")
+  @Flag(help: "Read the data a piece at a time and write scores.csv as it goes: memory stays flat (no report.html).")
   var stream = false
 
   @Option(help: "Rows per piece with --stream.")
@@ -159,7 +161,7 @@ struct ScoreCommand: ParsableCommand {
         return
       }
       let staged = try out.map(StagedFolder.init)
-      let reading = CountProgress("reading", unit: .bytes)
+      let reading = CountProgress("reading")
       defer { reading.finish() }
       let result = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
@@ -170,7 +172,7 @@ struct ScoreCommand: ParsableCommand {
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if let sink {
-        let storing = CountProgress("storing", unit: .rows)
+        let storing = CountProgress("storing")
         defer { storing.finish() }
         try sink.write(result, observer: quiet ? nil : storing.update)
         storing.finish()
@@ -224,7 +226,7 @@ struct ScoreCommand: ParsableCommand {
     let config = try Self.config(for: saved, data: data, url: url, overrides: overrides)
     let runID = RunResult.makeID()
     let staged = try StagedFolder(out ?? "seismo-out/\(runID)")
-    let reading = CountProgress("reading", unit: .bytes)
+    let reading = CountProgress("reading")
     defer { reading.finish() }
     let run = try staged.fill { directory in
       try RunFolder(directory).write(featureNames: saved.features) { write in

@@ -1,32 +1,23 @@
 import Foundation
+import SeismoCore
 
-/// Progress of long work counted in rows (`ingest`'s rows written) or bytes (a CSV file read), on
-/// stderr: one updating line when stderr is a terminal, nothing otherwise (a log gets the
-/// command's closing line).
+/// Progress of long work counted in rows (`ingest`'s rows written, a table's rows read) or bytes
+/// (a CSV file read), on stderr: one updating line when stderr is a terminal, nothing otherwise
+/// (a log gets the command's closing line).
 final class CountProgress {
-  /// What is counted.
-  enum Unit {
-    /// Shown as `writing 1,230,000 of 2,000,000 rows (61 %)`.
-    case rows
-    /// Shown in MiB: `reading market.csv: 310.2 of 689.9 MB (45 %)`.
-    case bytes
-  }
-
   let label: String
-  let unit: Unit
   let isTerminal: Bool
   private var shown = false
 
-  init(_ label: String, unit: Unit, isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
+  init(_ label: String, isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
     self.label = label
-    self.unit = unit
     self.isTerminal = isTerminal
   }
 
-  /// Shows that `done` of `total` are through.
-  func update(_ done: Int, of total: Int) {
+  /// Shows `count`.
+  func update(_ count: ProgressCount) {
     guard isTerminal else { return }
-    FileHandle.standardError.write(Data(("\r\u{1B}[K" + describe(done: done, total: total)).utf8))
+    FileHandle.standardError.write(Data(("\r\u{1B}[K" + describe(count)).utf8))
     shown = true
   }
 
@@ -36,15 +27,16 @@ final class CountProgress {
     shown = false
   }
 
-  /// The line for `done` of `total`.
-  func describe(done: Int, total: Int) -> String {
-    let percent = total > 0 ? 100 * done / total : 100
-    switch unit {
-    case .rows: return "\(label) \(Self.grouped(done)) of \(Self.grouped(total)) rows (\(percent) %)"
-    case .bytes:
-      let mib = { (bytes: Int) in String(format: "%.1f", Double(bytes) / 1_048_576) }
-      return "\(label) \(mib(done)) of \(mib(total)) MB (\(percent) %)"
+  /// The line for `count`: `writing 1,230,000 of 2,000,000 rows (61 %)`, `reading 310.2 of
+  /// 689.9 MB (45 %)`, or without a known total `reading 430,000 rows`.
+  func describe(_ count: ProgressCount) -> String {
+    let amount = { (n: Int) in
+      count.unit == .rows ? Self.grouped(n) : String(format: "%.1f", Double(n) / 1_048_576)
     }
+    let unit = count.unit == .rows ? "rows" : "MB"
+    guard let total = count.total else { return "\(label) \(amount(count.done)) \(unit)" }
+    let percent = total > 0 ? 100 * count.done / total : 100
+    return "\(label) \(amount(count.done)) of \(amount(total)) \(unit) (\(percent) %)"
   }
 
   /// `n` with a comma between each group of three digits.

@@ -31,7 +31,7 @@ extension DetectionPipeline {
     let source = try DetectionPipeline(registry: registry, config: config).source()
     guard let streaming = source as? StreamingSource else {
       throw SeismoError.invalidInput(
-        "the \(config.source.plugin) source cannot be read as a stream (--stream reads CSV files); score without --stream")
+        "the \(config.source.plugin) source cannot be read as a stream; score without --stream")
     }
     var totals: LoadedFrame?
     var scoreSeconds = 0.0

@@ -5,8 +5,8 @@
 public protocol DataSource {
   func load() throws -> LoadedFrame
 
-  /// `load`, telling `observer` how many bytes of how many it has read, for a progress line on
-  /// long reads; a source that cannot tell loads as `load` does.
+  /// `load`, telling `observer` how far it has read (a file's bytes, a table's rows), for a
+  /// progress line on long reads; a source that cannot tell loads as `load` does.
   func load(observer: ProgressObserver?) throws -> LoadedFrame
 
   /// `parameters` changed so the source loads only the indicator (feature) named `indicator`, or
@@ -27,7 +27,7 @@ public protocol StreamingSource: DataSource {
   /// each with its gap and duplicate policies applied as `load` would apply them to the whole.
   /// The counts of each piece (rows read, cells filled, rows dropped and merged) are its own.
   /// Throws, naming the line, when rows come out of time order: a stream cannot sort.
-  /// `observer` hears how many bytes of how many it has read.
+  /// `observer` hears how far it has read, as `load(observer:)`'s does.
   func stream(rows: Int, observer: ProgressObserver?, _ body: (LoadedFrame) throws -> Void) throws
 }
 

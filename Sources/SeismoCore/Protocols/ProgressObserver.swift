@@ -1,3 +1,24 @@
-/// Hears how far long work has come: `done` of `total`, in the unit the caller documents (a
-/// source's bytes read, a sink's rows written), for a progress line.
-public typealias ProgressObserver = (_ done: Int, _ total: Int) -> Void
+/// How far long work has come: `done` of `total` in `unit`, for a progress line.
+public struct ProgressCount: Sendable, Equatable {
+  /// What is counted.
+  public enum Unit: Sendable {
+    /// Rows: a table's rows read, a sink's rows written.
+    case rows
+    /// Bytes: a file's bytes read.
+    case bytes
+  }
+
+  public var done: Int
+  /// nil when it is not known ahead (the rows of a query, which would have to run twice to count).
+  public var total: Int?
+  public var unit: Unit
+
+  public init(_ done: Int, of total: Int?, _ unit: Unit) {
+    self.done = done
+    self.total = total
+    self.unit = unit
+  }
+}
+
+/// Hears how far long work has come (a source's bytes or rows read, a sink's rows written).
+public typealias ProgressObserver = (ProgressCount) -> Void

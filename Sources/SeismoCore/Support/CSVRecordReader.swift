@@ -49,7 +49,7 @@ public struct CSVRecordReader {
       let count = fread(buffer, 1, capacity, file)
       guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
       done += count
-      if count > 0 { progress?(done, max(size, done)) }
+      if count > 0 { progress?(ProgressCount(done, of: max(size, done), .bytes)) }
       return count
     }
   }

@@ -1,0 +1,139 @@
+import SeismoCore
+import SeismoPostgres
+
+/// Reading the stored rows a row at a time as the server sends them: `load` keeps the rows but
+/// never the whole result, and `stream` keeps neither.
+extension PostgresSource {
+  /// Table rows read between two progress reports.
+  static let progressRows = 50_000
+
+  /// What a read runs: a SELECT whose first column is epoch seconds and the others the features'
+  /// values (a long table's: each row's feature number from 1, then its value), all float8, and
+  /// for a table the statement that counts its rows.
+  struct ReadPlan {
+    var names: [String]
+    var select: String
+    var parameters: [String?]
+    /// nil for a query, which would have to run twice to be counted.
+    var count: String?
+    var isLong: Bool
+  }
+
+  /// Reads the stored rows of the source's own features, or of `features` when given, from
+  /// `next` on when given (a long table's symbol without rows there is then a column of gaps).
+  /// `catalogue`: the table's columns when the caller has them already; `observer` hears the
+  /// table rows read of how many.
+  /// - Returns: the rows, and the table rows they came from (a long table's: one a symbol and time).
+  func read(
+    _ db: PGConnection, features: [String]? = nil, next: Timestamp? = nil, catalogue: TableColumns? = nil,
+    observer: ProgressObserver? = nil
+  ) throws -> (rows: StoredRows, tableRows: Int) {
+    let plan = try self.plan(db, features: features, next: next, catalogue: catalogue)
+    var rows = StoredRows(names: plan.names, isLong: plan.isLong)
+    let tableRows = try fetch(plan, on: db, observer: observer) { try rows.append($0, from: self) }
+    if plan.isLong, next == nil { try requireEverySymbol(rows.names, present: rows.present, db) }
+    return (rows, tableRows)
+  }
+
+  /// Runs `plan`, handing `body` its rows one at a time; `observer` hears the rows read of how
+  /// many (counted first, when it listens and the plan can count) every `progressRows` rows and
+  /// at the end.
+  /// - Returns: the rows read.
+  func fetch(
+    _ plan: ReadPlan, on db: PGConnection, observer: ProgressObserver?, _ body: (PGFloat8Row) throws -> Void
+  ) throws -> Int {
+    var total: Int?
+    if observer != nil, let count = plan.count {
+      total = Int(try db.execute(count, plan.parameters).rows.first?.first.flatMap { $0 } ?? "")
+    }
+    var done = 0
+    try db.forEachFloat8Row(plan.select, plan.parameters) { row in
+      try body(row)
+      done += 1
+      if done % Self.progressRows == 0 { observer?(ProgressCount(done, of: total, .rows)) }
+    }
+    observer?(ProgressCount(done, of: total, .rows))
+    return done
+  }
+
+  /// The statements that read the source's features (or `features`) from `next` on.
+  func plan(_ db: PGConnection, features: [String]?, next: Timestamp?, catalogue known: TableColumns?) throws -> ReadPlan {
+    if !self.query.isEmpty {
+      let probe = try db.execute("SELECT * FROM (\(self.query)) AS q LIMIT 0")
+      guard probe.columns.count >= 2 else {
+        throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
+      }
+      let types = try Self.baseTypes(ofOIDs: probe.columnTypes, db)
+      let selected = zip(probe.columns, types).map { Column(name: $0, type: $1) }
+      try selected.first.map(requireTime)
+      try selected.dropFirst().forEach(requireNumber)
+      let names = Array(probe.columns.dropFirst())
+      let select =
+        ["extract(epoch from q.\(PGConnection.quote(probe.columns[0])))::float8"]
+        + names.map { "q.\(PGConnection.quote($0))::float8" }
+      return ReadPlan(
+        names: names, select: "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1",
+        parameters: [], count: nil, isLong: false)
+    }
+    let time = PGConnection.quote(self.timeColumn)
+    let table = PGConnection.qualified(self.schema, self.table)
+    let catalogue = try known ?? TableColumns(self, db)
+    let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
+    if layout == .wide {
+      var names = features ?? self.columns
+      if names.isEmpty {
+        names = catalogue.numbers(besides: self.timeColumn)
+        guard !names.isEmpty else {
+          throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
+        }
+      } else {
+        try names.forEach { try requireNumber(catalogue.named($0, "column")) }
+      }
+      let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
+      return ReadPlan(
+        names: names, select: "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)",
+        parameters: bounds, count: "SELECT count(*) FROM \(table) WHERE \(range)", isLong: false)
+    }
+    _ = try catalogue.named(self.symbolColumn, "symbol column")
+    try requireNumber(catalogue.named(self.valueColumn, "value column"))
+    let symbol = PGConnection.quote(self.symbolColumn)
+    let value = PGConnection.quote(self.valueColumn)
+    let wanted = features ?? self.symbols
+    let names = wanted.isEmpty ? try symbols(in: range, bounds, on: db) : wanted
+    let filter = "\(range) AND \(symbol)::text = ANY($4::text[])"
+    // Each row's symbol as its feature's number (from 1), so that the rows read in binary.
+    return ReadPlan(
+      names: names,
+      select: """
+        SELECT extract(epoch from \(time))::float8, array_position($4::text[], \(symbol)::text)::float8, \(value)::float8
+        FROM \(table) WHERE \(filter) ORDER BY \(time)
+        """,
+      parameters: bounds + [PGText.array(names)], count: "SELECT count(*) FROM \(table) WHERE \(filter)", isLong: true)
+  }
+
+  /// Throws, naming the first, when a long table's symbol among `names` has no row within from
+  /// and to (`present` false).
+  func requireEverySymbol(_ names: [String], present: [Bool], _ db: PGConnection) throws {
+    guard let missing = names.indices.first(where: { !present[$0] }) else { return }
+    throw SeismoError.invalidInput(
+      "\(origin): no rows for symbol '\(names[missing])'\(EditDistance.suggestion(for: names[missing], among: try storedSymbols(db)))"
+    )
+  }
+
+  /// A long table's symbols within from and to.
+  func storedSymbols(_ db: PGConnection) throws -> [String] {
+    let catalogue = try TableColumns(self, db)
+    let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"))
+    return try symbols(in: range, bounds, on: db)
+  }
+
+  /// Epoch seconds from a time cell, refusing ±infinity.
+  func seconds(_ cell: Double?) throws -> Timestamp {
+    guard let t = cell else { throw SeismoError.invalidInput("\(origin): a row has no time") }
+    guard t.isFinite else {
+      throw SeismoError.invalidInput(
+        "\(origin): a row's time is \(t > 0 ? "infinity" : "-infinity"); bound the range with from and to, or filter it out")
+    }
+    return Timestamp(t.rounded(.down))
+  }
+}

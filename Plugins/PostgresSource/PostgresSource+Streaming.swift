@@ -1,0 +1,38 @@
+import SeismoCore
+import SeismoPostgres
+
+extension PostgresSource: StreamingSource {
+  /// Reads the rows as the server sends them and hands them on about `rows` at a time (`seismo
+  /// score --stream`): memory holds one piece, never the table or the query's result.
+  ///
+  /// Each piece gets the policies `load` applies to the whole, and gives the same rows: the gap
+  /// policy carries each column's last value from piece to piece, and the rows of a piece's last
+  /// time wait for the next piece, so duplicates (and a long table's symbols) are merged across
+  /// the cut. All pieces come from one snapshot of the database. `observer` hears the table
+  /// rows read of how many (of how many unknown for a query).
+  public func stream(rows: Int, observer: ProgressObserver?, _ body: (LoadedFrame) throws -> Void) throws {
+    try inSnapshot { db in
+      let plan = try self.plan(db, features: nil, next: nil, catalogue: nil)
+      if plan.isLong, !symbols.isEmpty {  // before any piece is handed on; `load` finds it out as it reads
+        let stored = Set(try storedSymbols(db))
+        try requireEverySymbol(plan.names, present: plan.names.map(stored.contains), db)
+      }
+      var waiting = StoredRows(names: plan.names, isLong: plan.isLong)
+      var carried: [Float]?
+      func handOn(final: Bool) throws {
+        let settled = waiting.removeSettled(final: final)
+        // The first piece must have rows: `policiesApplied` refuses an empty read.
+        guard !settled.timestamps.isEmpty || (final && carried == nil) else { return }
+        try body(policiesApplied(to: settled, carrying: &carried))
+      }
+      _ = try fetch(plan, on: db, observer: observer) { row in
+        try waiting.append(row, from: self)
+        // Rows all of one time wait: none of them is settled.
+        if waiting.timestamps.count > rows, waiting.timestamps.first != waiting.timestamps.last {
+          try handOn(final: false)
+        }
+      }
+      try handOn(final: true)
+    }
+  }
+}

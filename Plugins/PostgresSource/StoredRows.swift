@@ -1,0 +1,85 @@
+import SeismoCore
+import SeismoPostgres
+
+/// A source's rows as they are stored, wide: NULL (or a symbol missing at a time) is NaN, and
+/// nothing is merged but a long table's symbol twice in one second (by the duplicate policy, as
+/// the rows are pivoted).
+struct StoredRows {
+  /// The features: a wide table's columns, a long table's symbols.
+  let names: [String]
+  /// Whether the rows come from a long table, as (time, feature number from 1, value).
+  let isLong: Bool
+  /// Epoch seconds, one a row.
+  private(set) var timestamps: [Timestamp] = []
+  /// Row-major, `names.count` per row.
+  private(set) var values: [Float] = []
+  /// A long table's: whether each feature had a row (its value may be NULL).
+  private(set) var present: [Bool]
+  /// A long table's: the table rows merged into each cell (row-major as `values`).
+  private var merged: [Int] = []
+
+  init(names: [String], isLong: Bool) {
+    self.names = names
+    self.isLong = isLong
+    present = [Bool](repeating: false, count: names.count)
+  }
+
+  /// Appends `row`, a row in the form of `source`'s read plan, pivoting a long table's rows.
+  /// - Throws: on an infinite time, or a symbol twice in one second under `duplicates: error`.
+  mutating func append(_ row: PGFloat8Row, from source: PostgresSource) throws {
+    let f = names.count
+    let t = try source.seconds(row[0])
+    guard isLong else {
+      timestamps.append(t)
+      for c in 1...f { values.append(Self.value(row[c])) }
+      return
+    }
+    guard let feature = row[1] else { return }
+    let j = Int(feature) - 1
+    present[j] = true
+    if timestamps.last != t {
+      timestamps.append(t)
+      values += repeatElement(.nan, count: f)
+      merged += repeatElement(0, count: f)
+    }
+    let k = (timestamps.count - 1) * f + j
+    let v = Self.value(row[2])
+    merged[k] += 1
+    guard merged[k] > 1 else {
+      values[k] = v
+      return
+    }
+    switch source.duplicates {
+    case .error: throw source.twoRows(at: t, column: names[j])
+    case .first: break
+    case .last: values[k] = v
+    case .mean: values[k] += (v - values[k]) / Float(merged[k])
+    }
+  }
+
+  /// Removes and returns the rows before the last time, or every row when `final`: the next
+  /// batch may bring more rows at the last time (duplicates to merge, a long table's other
+  /// symbols).
+  mutating func removeSettled(final: Bool) -> StoredRows {
+    var cut = timestamps.count
+    if !final, let last = timestamps.last {
+      while cut > 0, timestamps[cut - 1] == last { cut -= 1 }
+    }
+    let f = names.count
+    var settled = StoredRows(names: names, isLong: isLong)
+    settled.present = present
+    settled.timestamps = Array(timestamps.prefix(cut))
+    settled.values = Array(values.prefix(cut * f))
+    timestamps.removeFirst(cut)
+    values.removeFirst(cut * f)
+    if isLong { merged.removeFirst(cut * f) }
+    return settled
+  }
+
+  /// A value cell: NULL is a gap (NaN); a stored NaN becomes infinity, which is refused with the
+  /// other infinities.
+  static func value(_ cell: Double?) -> Float {
+    guard let cell else { return .nan }
+    return cell.isNaN ? .infinity : Float(cell)
+  }
+}
