@@ -30,27 +30,39 @@ extension PostgresSource {
   ) throws -> (rows: StoredRows, tableRows: Int) {
     let plan = try self.plan(db, features: features, next: next, catalogue: catalogue)
     var rows = StoredRows(names: plan.names, isLong: plan.isLong)
-    let tableRows = try fetch(plan, on: db, observer: observer) { try rows.append($0, from: self) }
+    let tableRows = try fetch(plan, on: db, cursor: false, observer: observer) { try rows.append($0, from: self) }
     if plan.isLong, next == nil { try requireEverySymbol(rows.names, present: rows.present, db) }
     return (rows, tableRows)
   }
 
-  /// Runs `plan`, handing `body` its rows one at a time; `observer` hears the rows read of how
-  /// many (counted first, when it listens and the plan can count) every `progressRows` rows and
-  /// at the end.
+  /// Runs `plan`, handing `body` its rows one at a time: as the server sends them, or through a
+  /// `cursor` fetched 50,000 rows or 4 MiB at a time when `body` may be slow (a stream scoring
+  /// as it reads), so that the statement timeout bounds each fetch, not the whole read. `observer`
+  /// hears the rows read of how many (counted first, when it listens and the plan can count)
+  /// every `progressRows` rows and at the end.
   /// - Returns: the rows read.
   func fetch(
-    _ plan: ReadPlan, on db: PGConnection, observer: ProgressObserver?, _ body: (PGFloat8Row) throws -> Void
+    _ plan: ReadPlan, on db: PGConnection, cursor: Bool, observer: ProgressObserver?,
+    _ body: (PGFloat8Row) throws -> Void
   ) throws -> Int {
     var total: Int?
     if observer != nil, let count = plan.count {
       total = Int(try db.execute(count, plan.parameters).rows.first?.first.flatMap { $0 } ?? "")
     }
     var done = 0
-    try db.forEachFloat8Row(plan.select, plan.parameters) { row in
+    func each(_ row: PGFloat8Row) throws {
       try body(row)
       done += 1
       if done % Self.progressRows == 0 { observer?(ProgressCount(done, of: total, .rows)) }
+    }
+    if cursor {
+      // 50,000 rows or 4 MiB a fetch, whichever is less: a float8 cell is 12 bytes on the wire,
+      // a row's header 7.
+      let rowBytes = 7 + 12 * (plan.isLong ? 3 : plan.names.count + 1)
+      try db.forEachFloat8Row(
+        plan.select, plan.parameters, fetching: min(Self.progressRows, max(1_000, (4 << 20) / rowBytes)), each)
+    } else {
+      try db.forEachFloat8Row(plan.select, plan.parameters, each)
     }
     observer?(ProgressCount(done, of: total, .rows))
     return done

@@ -2,8 +2,9 @@ import SeismoCore
 import SeismoPostgres
 
 extension PostgresSource: StreamingSource {
-  /// Reads the rows as the server sends them and hands them on about `rows` at a time (`seismo
-  /// score --stream`): memory holds one piece, never the table or the query's result.
+  /// Reads the rows through a cursor and hands them on about `rows` at a time (`seismo score
+  /// --stream`): memory holds one piece, never the table or the query's result, and the
+  /// statement timeout bounds each fetch, not a read that lasts as long as the scoring.
   ///
   /// Each piece gets the policies `load` applies to the whole, and gives the same rows: the gap
   /// policy carries each column's last value from piece to piece, and the rows of a piece's last
@@ -25,7 +26,7 @@ extension PostgresSource: StreamingSource {
         guard !settled.timestamps.isEmpty || (final && carried == nil) else { return }
         try body(policiesApplied(to: settled, carrying: &carried))
       }
-      _ = try fetch(plan, on: db, observer: observer) { row in
+      _ = try fetch(plan, on: db, cursor: true, observer: observer) { row in
         try waiting.append(row, from: self)
         // Rows all of one time wait: none of them is settled.
         if waiting.timestamps.count > rows, waiting.timestamps.first != waiting.timestamps.last {

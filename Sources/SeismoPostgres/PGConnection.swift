@@ -97,14 +97,11 @@ public final class PGConnection {
         let result = try checked(next, sql: sql, expect: PGRES_SINGLE_TUPLE)
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_SINGLE_TUPLE else { continue }  // the closing empty result
-        let row = PGFloat8Row(result: result, columnCount: Int(PQnfields(result)))
         if !typesChecked {
-          if let column = (0..<row.columnCount).first(where: { PQftype(result, Int32($0)) != 701 }) {
-            throw SeismoError.state("postgres: column \(column + 1) of a float8 read is not float8")
-          }
+          try Self.requireFloat8(result)
           typesChecked = true
         }
-        try body(row)
+        try body(PGFloat8Row(result: result, row: 0))
       }
     } catch {
       if let cancel = PQgetCancel(handle) {
@@ -114,6 +111,55 @@ public final class PGConnection {
       }
       _ = drainResults()
       throw error
+    }
+  }
+
+  /// As `forEachFloat8Row(_:_:_:)`, but through a cursor fetched `batchRows` rows at a time, each
+  /// fetch a statement of its own: the statement timeout bounds each fetch, not the whole read,
+  /// so `body` may take as long as it likes (a stream that scores as it reads). A single-row
+  /// read is one statement, which the timeout stops once the server has more to send than the
+  /// socket holds. The next batch is asked for before `body` sees the current one, so the
+  /// server fetches while the caller works; that fetch waits on the caller once the socket is
+  /// full, so keep a batch to what `body` gets through well within the timeout. A cursor lives
+  /// in a transaction, so call this in one; its query never runs in parallel.
+  public func forEachFloat8Row(
+    _ sql: String, _ parameters: [String?] = [], fetching batchRows: Int, _ body: (PGFloat8Row) throws -> Void
+  ) throws {
+    cursors += 1
+    let cursor = "seismo_read_\(cursors)"
+    try execute("DECLARE \(cursor) NO SCROLL CURSOR FOR \(sql)", parameters)
+    let fetch = "FETCH FORWARD \(max(1, batchRows)) FROM \(cursor)"
+    func ask() throws {
+      guard PQsendQueryParams(handle, fetch, 0, nil, nil, nil, nil, 1) == 1 else {
+        throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      }
+    }
+    try ask()
+    while true {
+      let result = try checked(PQgetResult(handle), sql: fetch)
+      defer { PQclear(result) }
+      _ = drainResults()
+      let rows = PQntuples(result)
+      guard rows > 0 else { break }
+      try Self.requireFloat8(result)
+      try ask()
+      do {
+        for r in 0..<rows { try body(PGFloat8Row(result: result, row: r)) }
+      } catch {
+        _ = drainResults()  // the batch asked for, before the connection can run anything else
+        throw error
+      }
+    }
+    try execute("CLOSE \(cursor)")
+  }
+
+  /// Cursors declared on this connection, to name each apart.
+  private var cursors = 0
+
+  /// Throws unless every column of `result` is float8.
+  private static func requireFloat8(_ result: OpaquePointer) throws {
+    if let column = (0..<PQnfields(result)).first(where: { PQftype(result, $0) != 701 }) {
+      throw SeismoError.state("postgres: column \(column + 1) of a float8 read is not float8")
     }
   }
 
@@ -358,14 +404,18 @@ public final class PGConnection {
   }
 }
 
-/// One row of `PGConnection.forEachFloat8Row`'s read, valid only inside the call it is passed to.
+/// One row of a `PGConnection.forEachFloat8Row` read, valid only inside the call it is passed to.
 public struct PGFloat8Row {
   fileprivate let result: OpaquePointer
-  public let columnCount: Int
+  fileprivate let row: Int32
+
+  public var columnCount: Int { Int(PQnfields(result)) }
 
   /// The cell in `column` (from 0); nil is NULL. A stored NaN or infinity is returned as such.
   public subscript(column: Int) -> Double? {
-    guard PQgetisnull(result, 0, Int32(column)) == 0, let cell = PQgetvalue(result, 0, Int32(column)) else { return nil }
+    guard PQgetisnull(result, row, Int32(column)) == 0, let cell = PQgetvalue(result, row, Int32(column)) else {
+      return nil
+    }
     return Double(bitPattern: UInt64(bigEndian: UnsafeRawPointer(cell).loadUnaligned(as: UInt64.self)))
   }
 }

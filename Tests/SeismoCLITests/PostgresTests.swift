@@ -507,6 +507,53 @@ struct PostgresTests {
     #expect(try db.execute("SELECT 41 + 1").rows == [["42"]], "the cancelled query is over")
   }
 
+  /// A stream's reader may pause between rows for longer than the statement timeout: each fetch
+  /// of its cursor is a statement of its own. A single-row read is one statement, which the
+  /// timeout stops once the server has had more to send than the socket holds.
+  @Test func aCursorReadOutlastsTheStatementTimeout() throws {
+    let db = try PGConnection(url)
+    try db.execute("SET statement_timeout = 500")
+    let select = "SELECT generate_series(1, 2000000)::float8"
+    let pauseAtTheFirstRow = { (row: PGFloat8Row) in if row[0] == 1 { Thread.sleep(forTimeInterval: 1) } }
+    var rows = 0
+    try db.transaction {
+      try db.forEachFloat8Row(select, fetching: 50_000) { row in
+        pauseAtTheFirstRow(row)
+        rows += 1
+      }
+    }
+    #expect(rows == 2_000_000)
+    let stopped = #expect(throws: SeismoError.self) { try db.forEachFloat8Row(select, [], pauseAtTheFirstRow) }
+    #expect("\(stopped.map { "\($0)" } ?? "")".contains("statement timeout"))
+    // A caller that stops leaves nothing on the connection: the batch asked for ahead is taken off.
+    struct Enough: Error {}
+    try db.transaction {
+      #expect(throws: Enough.self) {
+        try db.forEachFloat8Row(select, fetching: 1_000) { row in if row[0] == 1_500 { throw Enough() } }
+      }
+      var after = 0
+      try db.forEachFloat8Row("SELECT 1::float8") { _ in after += 1 }
+      #expect(after == 1)
+    }
+  }
+
+  /// A stream scores as it reads, so its read lasts as long as the scoring: the statement timeout
+  /// bounds each fetch of its cursor, and a slow piece does not stop it.
+  @Test func aStreamOutlastsTheStatementTimeout() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).t (ts timestamp PRIMARY KEY, x float8)")
+    try sql(
+      "INSERT INTO \(schema).t SELECT timestamp '2000-01-01' + g * interval '1 minute', g FROM generate_series(1, 1000000) g"
+    )
+    let timeout = (url.contains("?") ? "&" : "?") + "options=-c%20statement_timeout%3D1000"
+    var rows = 0
+    try source(["table": .text("t"), "url": .text(url + timeout)]).stream(rows: 65_536, observer: nil) { piece in
+      if rows == 0 { Thread.sleep(forTimeInterval: 1.5) }
+      rows += piece.frame.rowCount
+    }
+    #expect(rows == 1_000_000)
+  }
+
   /// A table or query read a piece at a time gives, piece after piece, the rows `load` gives:
   /// duplicates (sub-second rows) and a long table's symbols merged across the cuts, gaps
   /// filled across them; each piece holds about the rows asked for. Progress counts table rows.
