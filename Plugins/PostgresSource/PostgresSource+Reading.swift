@@ -4,8 +4,9 @@ import SeismoPostgres
 /// Reading the stored rows a row at a time as the server sends them: `load` keeps the rows but
 /// never the whole result, and `stream` keeps neither.
 extension PostgresSource {
-  /// Table rows read between two progress reports.
-  static let progressRows = 50_000
+  /// Table rows read between two progress reports, and the most a stream's cursor fetches at a
+  /// time.
+  static let batchRows = 50_000
 
   /// What a read runs: a SELECT whose first column is epoch seconds and the others the features'
   /// values (a long table's: each row's feature number from 1, then its value), all float8, and
@@ -39,7 +40,7 @@ extension PostgresSource {
   /// `cursor` fetched 50,000 rows or 4 MiB at a time when `body` may be slow (a stream scoring
   /// as it reads), so that the statement timeout bounds each fetch, not the whole read. `observer`
   /// hears the rows read of how many (counted first, when it listens and the plan can count)
-  /// every `progressRows` rows and at the end.
+  /// every `batchRows` rows and at the end.
   /// - Returns: the rows read.
   func fetch(
     _ plan: ReadPlan, on db: PGConnection, cursor: Bool, observer: ProgressObserver?,
@@ -53,14 +54,14 @@ extension PostgresSource {
     func each(_ row: PGFloat8Row) throws {
       try body(row)
       done += 1
-      if done % Self.progressRows == 0 { observer?(ProgressCount(done, of: total, .rows)) }
+      if done % Self.batchRows == 0 { observer?(ProgressCount(done, of: total, .rows)) }
     }
     if cursor {
       // 50,000 rows or 4 MiB a fetch, whichever is less: a float8 cell is 12 bytes on the wire,
       // a row's header 7.
       let rowBytes = 7 + 12 * (plan.isLong ? 3 : plan.names.count + 1)
       try db.forEachFloat8Row(
-        plan.select, plan.parameters, fetching: min(Self.progressRows, max(1_000, (4 << 20) / rowBytes)), each)
+        plan.select, plan.parameters, fetching: min(Self.batchRows, max(1_000, (4 << 20) / rowBytes)), each)
     } else {
       try db.forEachFloat8Row(plan.select, plan.parameters, each)
     }
