@@ -54,13 +54,6 @@ extension PostgresSource {
   /// The table's rows before `next` within from and to (a long table's of the `features`' symbols).
   func countRows(_ db: PGConnection, _ catalogue: TableColumns, before next: Timestamp, features: [String]) throws -> Int {
     let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"), next: next, before: true)
-    let table = PGConnection.qualified(schema, self.table)
-    let count =
-      layout == .wide
-      ? try db.execute("SELECT count(*) FROM \(table) WHERE \(range)", bounds)
-      : try db.execute(
-        "SELECT count(*) FROM \(table) WHERE \(range) AND \(PGConnection.quote(symbolColumn))::text = ANY($4::text[])",
-        bounds + [PGText.array(features)])
-    return Int(count.rows.first?.first.flatMap { $0 } ?? "") ?? 0
+    return try count(db, where: rows(in: range), layout == .wide ? bounds : bounds + [PGText.array(features)])
   }
 }

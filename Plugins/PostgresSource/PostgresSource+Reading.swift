@@ -10,13 +10,14 @@ extension PostgresSource {
 
   /// What a read runs: a SELECT whose first column is epoch seconds and the others the features'
   /// values (a long table's: each row's feature number from 1, then its value), all float8, and
-  /// for a table the statement that counts its rows.
+  /// for a table the condition its rows meet.
   struct ReadPlan {
     var names: [String]
     var select: String
     var parameters: [String?]
-    /// nil for a query, which would have to run twice to be counted.
-    var count: String?
+    /// The condition on the table's rows it reads, to count them; nil for a query, which would
+    /// have to run twice to be counted.
+    var filter: String?
     var isLong: Bool
   }
 
@@ -47,9 +48,7 @@ extension PostgresSource {
     _ body: (PGFloat8Row) throws -> Void
   ) throws -> Int {
     var total: Int?
-    if observer != nil, let count = plan.count {
-      total = Int(try db.execute(count, plan.parameters).rows.first?.first.flatMap { $0 } ?? "")
-    }
+    if observer != nil, let filter = plan.filter { total = try count(db, where: filter, plan.parameters) }
     var done = 0
     func each(_ row: PGFloat8Row) throws {
       try body(row)
@@ -86,7 +85,7 @@ extension PostgresSource {
         + names.map { "q.\(PGConnection.quote($0))::float8" }
       return ReadPlan(
         names: names, select: "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1",
-        parameters: [], count: nil, isLong: false)
+        parameters: [], filter: nil, isLong: false)
     }
     let time = PGConnection.quote(self.timeColumn)
     let table = PGConnection.qualified(self.schema, self.table)
@@ -105,7 +104,7 @@ extension PostgresSource {
       let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
       return ReadPlan(
         names: names, select: "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)",
-        parameters: bounds, count: "SELECT count(*) FROM \(table) WHERE \(range)", isLong: false)
+        parameters: bounds, filter: rows(in: range), isLong: false)
     }
     _ = try catalogue.named(self.symbolColumn, "symbol column")
     try requireNumber(catalogue.named(self.valueColumn, "value column"))
@@ -113,7 +112,7 @@ extension PostgresSource {
     let value = PGConnection.quote(self.valueColumn)
     let wanted = features ?? self.symbols
     let names = wanted.isEmpty ? try symbols(in: range, bounds, on: db) : wanted
-    let filter = "\(range) AND \(symbol)::text = ANY($4::text[])"
+    let filter = rows(in: range)
     // Each row's symbol as its feature's number (from 1), so that the rows read in binary.
     return ReadPlan(
       names: names,
@@ -121,7 +120,20 @@ extension PostgresSource {
         SELECT extract(epoch from \(time))::float8, array_position($4::text[], \(symbol)::text)::float8, \(value)::float8
         FROM \(table) WHERE \(filter) ORDER BY \(time)
         """,
-      parameters: bounds + [PGText.array(names)], count: "SELECT count(*) FROM \(table) WHERE \(filter)", isLong: true)
+      parameters: bounds + [PGText.array(names)], filter: filter, isLong: true)
+  }
+
+  /// The condition on the table's rows within `range` (a `timeRange` condition); a long table's
+  /// are also of the symbols in `$4`.
+  func rows(in range: String) -> String {
+    layout == .wide ? range : "\(range) AND \(PGConnection.quote(symbolColumn))::text = ANY($4::text[])"
+  }
+
+  /// The table's rows that meet `condition`, with its `parameters`.
+  func count(_ db: PGConnection, where condition: String, _ parameters: [String?]) throws -> Int {
+    let table = PGConnection.qualified(schema, self.table)
+    let cell = try db.execute("SELECT count(*) FROM \(table) WHERE \(condition)", parameters).rows.first?.first ?? nil
+    return cell.flatMap { Int($0) } ?? 0
   }
 
   /// Throws, naming the first, when a long table's symbol among `names` has no row within from

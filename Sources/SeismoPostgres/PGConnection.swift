@@ -47,7 +47,7 @@ public final class PGConnection {
     self.handle = handle
     guard PQstatus(handle) == CONNECTION_OK else {
       // No PQfinish here: a class whose stored properties are set runs deinit even when init throws.
-      let message = Self.clean(String(cString: PQerrorMessage(handle)))
+      let message = lastError
       let timedOut = message.contains("timeout expired") ? " (connect_timeout in the URL sets the wait)" : ""
       throw SeismoError.database(
         "postgres: cannot connect to \(target): \(Self.redact(message, hiding: Self.password(in: conninfo)))\(timedOut)")
@@ -89,7 +89,7 @@ public final class PGConnection {
     }
     guard sent == 1, PQsetSingleRowMode(handle) == 1 else {
       _ = drainResults()
-      throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      throw SeismoError.database("postgres: \(lastError)")
     }
     var typesChecked = false
     do {
@@ -131,7 +131,7 @@ public final class PGConnection {
     let fetch = "FETCH FORWARD \(max(1, batchRows)) FROM \(cursor)"
     func ask() throws {
       guard PQsendQueryParams(handle, fetch, 0, nil, nil, nil, nil, 1) == 1 else {
-        throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+        throw SeismoError.database("postgres: \(lastError)")
       }
     }
     try ask()
@@ -186,11 +186,11 @@ public final class PGConnection {
       guard sent == 1 else {
         _ = PQputCopyEnd(handle, "aborted")
         _ = drainResults()
-        throw SeismoError.database("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+        throw SeismoError.database("postgres: COPY failed: \(lastError)")
       }
     }
     guard PQputCopyEnd(handle, nil) == 1 else {
-      throw SeismoError.database("postgres: COPY failed: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      throw SeismoError.database("postgres: COPY failed: \(lastError)")
     }
     let result = try check(PQgetResult(handle), sql: copySQL)
     _ = drainResults()
@@ -317,7 +317,7 @@ public final class PGConnection {
     if ready > 0 {
       guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else {
         throw SeismoError.database(
-          "postgres: lost the connection to \(target): \(Self.clean(String(cString: PQerrorMessage(handle))))")
+          "postgres: lost the connection to \(target): \(lastError)")
       }
       received = drainNotifications()
     }
@@ -335,6 +335,9 @@ public final class PGConnection {
 
   // MARK: - Internals
 
+  /// libpq's message for the connection's last failure, on one line.
+  private var lastError: String { Self.clean(String(cString: PQerrorMessage(handle))) }
+
   private func check(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> PGResult {
     let result = try checked(result, sql: sql, expect: expect)
     defer { PQclear(result) }
@@ -345,7 +348,7 @@ public final class PGConnection {
   /// error thrown, with its hint and SQLSTATE.
   private func checked(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> OpaquePointer {
     guard let result else {
-      throw SeismoError.database("postgres: \(Self.clean(String(cString: PQerrorMessage(handle))))")
+      throw SeismoError.database("postgres: \(lastError)")
     }
     let status = PQresultStatus(result)
     if let expect, status == expect { return result }
@@ -354,7 +357,7 @@ public final class PGConnection {
       func field(_ code: Character) -> String? {
         PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
       }
-      let primary = field("M") ?? Self.clean(String(cString: PQerrorMessage(handle)))
+      let primary = field("M") ?? lastError
       var hint = field("H").map { " (hint: \($0))" } ?? ""
       if primary.contains("lock timeout") {
         hint +=
