@@ -9,6 +9,12 @@ import Testing
     (["ingest", "data.csv", "--table", "t", "--gaps", "bogus"], "The value 'bogus' is invalid for '--gaps <gaps>'"),
     (["ingest", "data.csv", "--table", "t", "--delimiter", ";;"], "--delimiter: expected one character"),
     (["ingest", "data.csv", "--table", "t", "--time-format", "%Y-%j"], "--time-format '%Y-%j': %j is not a directive it knows"),
+    (["ingest", "data.csv", "--table", "t", "--column", "a", "--column", "b", "--as", "x"], "(2 --column, 1 --as)"),
+    (["ingest", "data.csv", "--table", "t", "--as", "x"], "(0 --column, 1 --as)"),
+    (
+      ["ingest", "data.csv", "--table", "t", "--column", "a", "--column", "b", "--as", "x", "--as", "x"],
+      "--as 'x' is given twice"
+    ),
     (["runs", "delete", "--older-than", "bogus"], "--older-than 'bogus': expected a whole number and a unit"),
     (["runs", "delete", "--older-than=-5d"], "--older-than '-5d': expected"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),

@@ -322,6 +322,53 @@ struct PostgresTests {
     #expect(try sql("SELECT count(*) FROM \(schema).m") == [["1"]], "nothing more was written")
   }
 
+  /// `ingest --as` joins files of one indicator each, both with a column `close`: as symbols of
+  /// a long table, or as columns of a wide one that `--create` extends and `--mode upsert` fills
+  /// on the days already there. The postgres source reads both as the same frame.
+  @Test func ingestJoinsFilesOfOneIndicatorEach() throws {
+    let scratch = try Scratch()
+    try scratch.write("vix.csv", "date,close\n2020-01-02,12.5\n2020-01-03,14.0\n2020-01-06,13.0\n")
+    try scratch.write("spx.csv", "date,open,close\n2020-01-03,3200,3234.5\n2020-01-06,3220,3246.25\n2020-01-07,3240,3237.0\n")
+    func ingest(_ file: String, _ table: String, _ extra: [String]) throws -> CLI.Result {
+      try CLI.run(
+        ["ingest", file, "--url", url, "--schema", schema, "--table", table, "--column", "close"] + extra, in: scratch.url)
+    }
+    for (file, name, extra) in [("vix.csv", "vix", ["--create"]), ("spx.csv", "spx", [])] {
+      let r = try ingest(file, "prices", ["--as", name, "--long"] + extra)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    #expect(
+      try sql("SELECT symbol, ts::text, value::text FROM \(schema).prices WHERE ts = '2020-01-03' ORDER BY symbol")
+        == [["spx", "2020-01-03", "3234.5"], ["vix", "2020-01-03", "14"]])
+    #expect(try ingest("vix.csv", "wide", ["--as", "vix", "--create"]).status == 0)
+    let without = try ingest("spx.csv", "wide", ["--as", "spx"])
+    #expect(
+      without.status == 1 && without.stderr.contains("has no column 'spx'") && without.stderr.hasSuffix("or --create adds it\n"),
+      "\(without.stderr)")
+    let overlapping = try ingest("spx.csv", "wide", ["--as", "spx", "--create"])
+    #expect(overlapping.status != 0 && overlapping.stderr.contains("--mode upsert overwrites them"), "\(overlapping.stderr)")
+    #expect(
+      try sql("SELECT count(*) FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'wide'", [schema]) == [
+        ["2"]
+      ],
+      "the failed ingest added no column")
+    let joined = try ingest("spx.csv", "wide", ["--as", "spx", "--create", "--mode", "upsert"])
+    #expect(joined.status == 0, "\(joined.stderr)")
+    #expect(
+      try sql("SELECT ts::text, vix::text, spx::text FROM \(schema).wide ORDER BY ts") == [
+        ["2020-01-02", "12.5", nil], ["2020-01-03", "14", "3234.5"], ["2020-01-06", "13", "3246.25"],
+        ["2020-01-07", nil, "3237"],
+      ])
+    let wide = try loadSource(["table": .text("wide"), "gaps": .text("drop")])
+    let long = try loadSource([
+      "table": .text("prices"), "layout": .text("long"), "symbols": .textList(["vix", "spx"]), "gaps": .text("drop"),
+    ])
+    #expect(wide.featureNames == ["vix", "spx"] && wide.rowCount == 2 && long == wide)
+    // A long table is no wide one: --create adds no column to it.
+    let intoLong = try ingest("spx.csv", "prices", ["--as", "spx", "--create"])
+    #expect(intoLong.status == 1 && intoLong.stderr.hasSuffix("or --create another table\n"), "\(intoLong.stderr)")
+  }
+
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'
   /// with day-first dates and decimal commas.
   @Test func ingestReadsOtherSeparatorsAndDateFormats() throws {

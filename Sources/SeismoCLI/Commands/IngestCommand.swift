@@ -35,7 +35,17 @@ struct IngestCommand: ParsableCommand {
       happens to rows already in the table: append (default; an overlap is an error), upsert \
       (overwrite them) or replace (empty the table first). Everything runs in one transaction.
 
-      Example: seismo ingest ../shared/data/market_weekly_4.csv --url $URL --schema market --table weekly --create
+      --as stores each --column under another name: a wide table's column, a long table's \
+      symbol. It joins files that each hold one indicator, all with a column called close, \
+      say: in a long table (each file's rows are its symbol's), or in a wide one (--create adds \
+      a missing feature column, and --mode upsert fills it on the times already there). The \
+      postgres source then reads the indicators side by side, its gap policy filling the days \
+      one file has and another lacks.
+
+      Examples:
+        seismo ingest ../shared/data/market_weekly_4.csv --url "$URL" --schema market --table weekly --create
+        seismo ingest vix_daily.csv --url "$URL" --table prices --long --column close --as vix --create
+        seismo ingest spx.csv --url "$URL" --table prices --long --column close --as spx
       """)
 
   @Argument(help: "The CSV file.")
@@ -49,7 +59,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Table name.")
   var table: String
 
-  @Flag(help: "Create the schema and table when missing.")
+  @Flag(help: "Create the schema and table when missing, and a wide table's missing feature columns.")
   var create = false
 
   @Flag(help: "Write a long table (symbol, ts, value) instead of a wide one.")
@@ -57,6 +67,13 @@ struct IngestCommand: ParsableCommand {
 
   @Option(help: "Feature columns to load (repeatable; default: all but the time column).")
   var column: [String] = []
+
+  @Option(
+    name: .customLong("as"),
+    help: ArgumentHelp(
+      "The name to store each --column under, in their order: a wide table's column, a long table's symbol (repeatable; default: the CSV's header names).",
+      valueName: "name"))
+  var storedNames: [String] = []
 
   @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts), a header name, or none.")
   var timeColumn = "auto"
@@ -87,6 +104,13 @@ struct IngestCommand: ParsableCommand {
     if let problem = TimestampParser.problem(with: timeFormat) {
       throw ValidationError("--time-format '\(timeFormat)': \(problem)")
     }
+    guard storedNames.isEmpty || storedNames.count == column.count else {
+      throw ValidationError(
+        "--as names each --column in order: give as many (\(column.count) --column, \(storedNames.count) --as)")
+    }
+    if let twice = storedNames.first(where: { name in storedNames.filter { $0 == name }.count > 1 }) {
+      throw ValidationError("--as '\(twice)' is given twice; each column needs a name of its own")
+    }
   }
 
   func run() throws {
@@ -95,11 +119,12 @@ struct IngestCommand: ParsableCommand {
       try PGConnection.requireIdentifier(table, "table")
       let reading = CountProgress("reading")
       defer { reading.finish() }
-      let csv = try CSVSource(
+      var csv = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
         gaps: gaps
       ).readTableInDoubles(observer: reading.update)  // stored as written, not rounded to the Float a detector reads
       reading.finish()
+      if !storedNames.isEmpty { csv.featureNames = storedNames }
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
@@ -120,6 +145,7 @@ struct IngestCommand: ParsableCommand {
               : ([time + " PRIMARY KEY"] + csv.featureNames.map { PGConnection.quote($0) + " double precision" })
                 .joined(separator: ", ")
             try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
+            if !long { try Self.addFeatureColumns(csv.featureNames, to: schema, table, on: db) }
           }
           try Self.requireTable(schema, table, columns: key + valueColumns, long: long, on: db)
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
@@ -157,18 +183,38 @@ struct IngestCommand: ParsableCommand {
   /// Throws, saying what to do, unless `schema.table` exists with all of `columns`, the columns
   /// COPY writes (a table made before, or by hand, may lack some).
   static func requireTable(_ schema: String, _ table: String, columns: [String], long: Bool, on db: PGConnection) throws {
-    guard let existing = try db.columns(ofTable: schema, table).map({ $0.map(\.name) }) else {
+    guard let catalogued = try db.columns(ofTable: schema, table) else {
       throw SeismoError.invalidInput("\(schema).\(table): no such table; --create makes it")
     }
+    let existing = catalogued.map(\.name)
     let missing = columns.filter { !existing.contains($0) }
     guard let first = missing.first else { return }
     let shape =
       long ? "a long table: symbol, ts and value" : "a wide table: ts, then one column per feature of the file"
+    let create =
+      !long && isWide(catalogued) ? "--create adds \(missing.count == 1 ? "it" : "them")" : "--create another table"
     throw SeismoError.invalidInput(
       "\(schema).\(table) has no column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))"
         + (missing.count == 1 ? EditDistance.suggestion(for: first, among: existing) : "")
-        + "; its columns are: \(EditDistance.listing(existing)). ingest writes \(shape); choose the file's columns with --column, or --create another table"
+        + "; its columns are: \(EditDistance.listing(existing)). ingest writes \(shape); choose the file's columns with --column (and their names with --as), or \(create)"
     )
+  }
+
+  /// Whether `columns` are a wide market table's: `ts`, and numbers in every other column (a
+  /// long table's text `symbol` is not).
+  static func isWide(_ columns: [PGConnection.TableColumn]) -> Bool {
+    let numeric: Set = ["double precision", "real", "numeric", "bigint", "integer", "smallint"]
+    return columns.contains { $0.name == "ts" } && columns.allSatisfy { $0.name == "ts" || numeric.contains($0.type) }
+  }
+
+  /// `--create` on a wide table: adds the feature columns in `names` that it lacks (double
+  /// precision), so files of one indicator each join on `ts`. Any other table is left as it is.
+  static func addFeatureColumns(_ names: [String], to schema: String, _ table: String, on db: PGConnection) throws {
+    guard let columns = try db.columns(ofTable: schema, table), isWide(columns) else { return }
+    for name in names where !columns.contains(where: { $0.name == name }) {
+      try db.execute(
+        "ALTER TABLE \(PGConnection.qualified(schema, table)) ADD COLUMN \(PGConnection.quote(name)) double precision")
+    }
   }
 
   /// Runs `body`, adding to a duplicate-key error what to do about it.
