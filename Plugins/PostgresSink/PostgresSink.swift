@@ -183,6 +183,16 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs)
   }
 
+  /// The time of run `runID`'s last scored row, in epoch seconds; nil when it has none.
+  public static func lastScoredTime(of runID: String, on db: PGConnection) throws -> Timestamp? {
+    try db.execute(
+      """
+      SELECT extract(epoch FROM s.ts)::bigint::text FROM seismo.scores s
+      WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY s.row_no DESC LIMIT 1
+      """, [runID]
+    ).rows.first?.first?.flatMap(Timestamp.init)
+  }
+
   /// The elements of a one-dimensional array's text form (`{1,2.5,NULL}`), as written.
   private static func elements(_ text: String?) -> [Substring] {
     text?.dropFirst().dropLast().split(separator: ",") ?? []

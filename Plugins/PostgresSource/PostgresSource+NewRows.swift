@@ -13,8 +13,29 @@ extension PostgresSource {
     var tableRows = 0
     /// Each feature's last value, for `ffill` to carry into the next rows; nil before the first read.
     var carried: [Float]?
+    /// Rows up to this time are read as they are, never held by `wait_for` (a run's scored rows).
+    public var settled: Timestamp?
+    /// The rows at the end of the table that the last read held back, waiting for a feature.
+    public internal(set) var waiting: Waiting?
 
-    public init(features: [String]) { self.features = features }
+    public init(features: [String], settled: Timestamp? = nil) {
+      self.features = features
+      self.settled = settled
+    }
+  }
+
+  /// Rows at the end of a table that miss a feature `wait_for` names: they are read again, and
+  /// scored, once they have it or a later row has every one.
+  public struct Waiting: Sendable, Equatable {
+    public let rows: Int
+    /// The first waiting row's time, and the features it misses.
+    public let since: Timestamp
+    public let missing: [String]
+
+    /// `1 row waits for spx (from 2018-07-02)`.
+    public var description: String {
+      "\(rows) row\(rows == 1 ? " waits" : "s wait") for \(missing.joined(separator: ", ")) (from \(CivilTime.format(since)))"
+    }
   }
 
   /// Whether `newRows` can read this source: a table, not a query.
@@ -24,6 +45,10 @@ extension PostgresSource {
   /// read), with the duplicate and gap policies applied as `load` applies them to the whole
   /// table (`ffill` carries the values read before), and moves `position` on. Times are whole
   /// seconds, so the next read starts at the second after the last time.
+  ///
+  /// Rows at the end that miss a feature `wait_for` names are not returned but left for the next
+  /// read (`position.waiting` says which): a row is scored once every indicator has come, or once
+  /// a later row has them all, so one loaded before another is not scored with a carried value.
   ///
   /// In the same snapshot it counts the table's rows up to that second: when the count differs
   /// from the rows read, rows were inserted or deleted among those already read, and it throws
@@ -43,11 +68,28 @@ extension PostgresSource {
           )
         }
       }
-      let (stored, tableRows) = try read(db, features: position.features, next: next, catalogue: catalogue)
+      var (stored, tableRows) = try read(db, features: position.features, next: next, catalogue: catalogue)
+      let held = stored.removeWaiting(needing: try awaited(among: stored.names), after: position.settled)
+      position.waiting = held.map { Waiting(rows: $0.rows, since: $0.since, missing: $0.missing) }
       let loaded = try policiesApplied(to: stored, carrying: &position.carried)
-      position.tableRows += tableRows
+      position.tableRows += tableRows - (held?.tableRows ?? 0)
       position.lastTime = stored.timestamps.last ?? position.lastTime
       return loaded
+    }
+  }
+
+  /// The indices in `features` of those `wait_for` names.
+  func awaited(among features: [String]) throws -> [Int] {
+    if waitFor == ["all"] { return Array(features.indices) }
+    return try waitFor.map { name in
+      guard let j = features.firstIndex(of: name) else {
+        throw SeismoError.config(
+          key: "source.wait_for", location: nil,
+          message:
+            "'\(name)' is not a feature read\(EditDistance.suggestion(for: name, among: features)); the features are: \(features.joined(separator: ", "))"
+        )
+      }
+      return j
     }
   }
 

@@ -54,17 +54,22 @@ struct PostgresTests {
   /// whose sink stores the model, and returns its run id.
   func storedZScoreRun(_ scratch: Scratch, history: String, transform: String = "level") throws -> String {
     try ingest(scratch, history)
-    try scratch.write(
-      "run.yaml",
+    return try storedModelRun(
+      scratch,
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
       split: { train_fraction: 0.6 }
       detector: { plugin: rolling-zscore, window: 20, transform: \(transform) }
       threshold: { plugin: fixed, value: 6 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
+  }
+
+  /// Writes `config` plus a postgres sink that saves the model as run.yaml, detects it into
+  /// folder `a` and returns the stored run's id.
+  func storedModelRun(_ scratch: Scratch, _ config: String) throws -> String {
+    try scratch.write("run.yaml", config + "\nsink: { plugin: postgres, url: \"\(url)\", save_model: true }\n")
     let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
-    #expect(detect.status == 0, "\(detect.stderr)")
+    try #require(detect.status == 0, "\(detect.stderr)")
     return try storedRunID(scratch, "a")
   }
 
@@ -94,10 +99,7 @@ struct PostgresTests {
   /// Writes `config` plus a postgres sink that saves the model as run.yaml, stores its run, makes
   /// this test's table m announce new rows and starts `seismo watch` on the run.
   func watching(_ scratch: Scratch, _ config: String) throws -> (runID: String, watcher: CLI.Running) {
-    try scratch.write("run.yaml", config + "\nsink: { plugin: postgres, url: \"\(url)\", save_model: true }\n")
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
-    try #require(detect.status == 0, "\(detect.stderr)")
-    let runID = try storedRunID(scratch, "a")
+    let runID = try storedModelRun(scratch, config)
     #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
     return (runID, try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url))
   }
@@ -803,6 +805,60 @@ struct PostgresTests {
     var position = PostgresSource.ReadPosition(features: ["a"])
     #expect(!query.readsNewRows)
     #expect(throws: SeismoError.self) { try query.newRows(after: &position) }
+  }
+
+  /// Rows at the end of a table that miss a feature wait (`wait_for`, by default every feature):
+  /// they are read again at the next call and come out once complete, with their own values,
+  /// not carried ones, or once a later row is complete. The wait moves no row count, so a
+  /// symbol that comes late is no insertion among the rows read. Rows up to `settled` (a run's
+  /// scored rows) never wait.
+  @Test func newRowsWaitForEveryFeature() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).l (ts date, symbol text, value float8)")
+    try sql("CREATE TABLE \(schema).w (ts date, a float8, b float8)")
+    try sql(
+      "INSERT INTO \(schema).l SELECT '2020-01-01'::date + d, s, d FROM generate_series(1, 3) d, unnest(ARRAY['x', 'y']) s")
+    try sql("INSERT INTO \(schema).w SELECT '2020-01-01'::date + d, d, d * 10 FROM generate_series(1, 3) d")
+    let day = { (d: Int) in Timestamp((18_262 + d) * 86_400) }
+
+    let long = try source(["table": .text("l"), "layout": .text("long")])
+    var position = PostgresSource.ReadPosition(features: ["x", "y"])
+    #expect(try long.newRows(after: &position).frame.rowCount == 3 && position.waiting == nil)
+    try sql("INSERT INTO \(schema).l VALUES ('2020-01-05', 'x', 4), ('2020-01-06', 'x', 5)")
+    #expect(try long.newRows(after: &position).frame.rowCount == 0)
+    #expect(position.waiting == PostgresSource.Waiting(rows: 2, since: day(4), missing: ["y"]))
+    #expect(position.waiting?.description == "2 rows wait for y (from 2020-01-05)")
+    try sql("INSERT INTO \(schema).l VALUES ('2020-01-06', 'y', 50)")
+    let late = try long.newRows(after: &position).frame
+    #expect(late.timestamps == [day(4), day(5)] && late.values == [4, 3, 5, 50], "day 4 waited, then carried y: \(late.values)")
+    #expect(position.waiting == nil)
+    try sql("INSERT INTO \(schema).l VALUES ('2020-01-07', 'y', 6)")
+    #expect(try long.newRows(after: &position).frame.rowCount == 0 && position.waiting?.missing == ["x"])
+    try sql("INSERT INTO \(schema).l VALUES ('2020-01-07', 'x', 60)")
+    #expect(try long.newRows(after: &position).frame.values == [60, 6], "its own x, once it came")
+
+    let wide = try source(["table": .text("w")])
+    func read(_ reader: PostgresSource, settled: Timestamp? = nil) throws -> (values: [Float], waiting: Int) {
+      var position = PostgresSource.ReadPosition(features: ["a", "b"], settled: settled)
+      let frame = try reader.newRows(after: &position).frame
+      return (frame.values, position.waiting?.rows ?? 0)
+    }
+    try sql("INSERT INTO \(schema).w VALUES ('2020-01-05', 4, NULL)")
+    #expect(try read(wide) == ([1, 10, 2, 20, 3, 30], 1))
+    #expect(try read(wide, settled: day(4)).values.suffix(2) == [4, 30], "a scored row never waits")
+    #expect(try read(source(["table": .text("w"), "wait_for": .textList([])])) == ([1, 10, 2, 20, 3, 30, 4, 30], 0))
+    #expect(try read(source(["table": .text("w"), "wait_for": .textList(["a"])])).waiting == 0)
+    #expect(try read(source(["table": .text("w"), "wait_for": .textList(["b"])])).waiting == 1)
+    try sql("UPDATE \(schema).w SET b = 40 WHERE ts = '2020-01-05'")
+    #expect(try read(wide) == ([1, 10, 2, 20, 3, 30, 4, 40], 0))
+    #expect(
+      loadOutcome(["table": .text("w"), "wait_for": .textList(["bb"])]) { _ in "" } == "",
+      "a whole load does not wait")
+    var unknown = PostgresSource.ReadPosition(features: ["a", "b"])
+    #expect {
+      try source(["table": .text("w"), "wait_for": .textList(["bb"])]).newRows(after: &unknown)
+    } throws: { "\($0)".contains("source.wait_for: 'bb' is not a feature read (did you mean 'b'?)") }
+    #expect(throws: SeismoError.self) { try source(["table": .text("w"), "wait_for": .textList(["all", "a"])]) }
   }
 
   /// `from` and `to` are UTC, as every time in Seismo, whatever the server's TimeZone: with the
@@ -1582,6 +1638,104 @@ struct PostgresTests {
     #expect(usage.status == 64)
   }
 
+  /// Indicators loaded one at a time, each from its own file into a long table: a new day with
+  /// only some of them waits (the source's `wait_for`, every feature by default) instead of being
+  /// scored with a carried value. `--new-rows` says what waits, and scores the days once the
+  /// rest has come, as a whole rescoring scores them; `wait_for: []` scores them at once. A
+  /// watcher, which used to stop when a symbol came after its day was scored (an insertion among
+  /// the rows read), goes on and scores the day once.
+  @Test func newRowsWaitForIndicatorsLoadedOneAtATime() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 206, spikes: [150, 201], ["old.csv": 0..<200, "new.csv": 200..<202, "next.csv": 202..<203, "last.csv": 203..<206])
+    func load(_ file: String, _ column: String, as name: String, _ extra: [String] = []) throws {
+      try ingest(scratch, file, ["--long", "--column", column, "--as", name] + extra)
+    }
+    try load("old.csv", "a", as: "x", ["--create"])
+    try load("old.csv", "b", as: "y")
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      """)
+    func newRows(_ extra: [String] = []) throws -> [String: Any] {
+      let r = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"] + extra, in: scratch.url)
+      #expect(r.status == 0, "\(r.stderr)")
+      return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    try load("new.csv", "a", as: "x")
+    let waiting = try newRows()
+    #expect(waiting["new_rows"] as? Int == 0 && waiting["waiting"] as? Int == 2, "\(waiting)")
+    #expect(waiting["waiting_for"] as? [String] == ["y"])
+    let said = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(
+      said.stdout == "run \(runID): no new rows after \(date(18_262 + 199)); 2 rows wait for y (from \(date(18_262 + 200)))\n")
+    try load("new.csv", "b", as: "y")
+    let scored = try newRows()
+    #expect(scored["new_rows"] as? Int == 2 && scored["anomalies"] as? Int == 1 && scored["waiting"] as? Int == 0, "\(scored)")
+    let full = try CLI.run(["score", "--run", runID, "--url", url, "--out", "full", "--quiet"], in: scratch.url)
+    try #require(full.status == 0, "\(full.stderr)")
+    let rescored = SavedModelTests().column(try scratch.read("full/scores.csv"), "score").suffix(2).map { Float($0)! }
+    let stored = try sql(
+      "SELECT s.score::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no",
+      [runID])
+    #expect(stored.map { Float($0[0]!)! } == rescored, "the days' own values, as a whole rescoring reads them")
+
+    // wait_for: [] scores a day as soon as one indicator has come, the other carried.
+    try load("next.csv", "a", as: "x")
+    let eager = try newRows(["--set", "source.wait_for=[]"])
+    #expect(eager["new_rows"] as? Int == 1 && eager["waiting"] as? Int == 0, "\(eager)")
+
+    try load("next.csv", "b", as: "y")  // day 202 keeps its score, with y carried
+
+    // The watcher waits too, and goes on when the other symbol comes.
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    Thread.sleep(forTimeInterval: 1)  // it is listening, and has caught up
+    let deadline = Date().addingTimeInterval(60)
+    try load("last.csv", "a", as: "x")
+    Thread.sleep(forTimeInterval: 1)
+    #expect(try storedScores(runID) == "183", "days 203–205 wait for y")
+    try load("last.csv", "b", as: "y")
+    while try storedScores(runID) != "186" {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored days 203–205") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(stopped.status == 143, "\(stopped.stderr)")
+    #expect(stopped.stdout.contains("run \(runID): 3 rows wait for y (from \(date(18_262 + 203)))"), "\(stopped.stdout)")
+    #expect(stopped.stdout.contains("run \(runID): scored 3 new rows up to \(date(18_262 + 205))"), "\(stopped.stdout)")
+  }
+
+  /// A run whose last scored day missed an indicator (detect scored it with the value carried)
+  /// goes on from that day: rows the run has scored never wait.
+  @Test func newRowsGoOnFromALastScoredRowThatMissedAnIndicator() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 202, spikes: [], ["x.csv": 0..<200, "y.csv": 0..<199, "new.csv": 200..<202])
+    try ingest(scratch, "x.csv", ["--long", "--column", "a", "--as", "x", "--create"])
+    try ingest(scratch, "y.csv", ["--long", "--column", "b", "--as", "y"])
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    let none = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(none.status == 0 && none.stdout == "run \(runID): no new rows after \(date(18_262 + 199))\n", "\(none.stderr)")
+    try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
+    try ingest(scratch, "new.csv", ["--long", "--column", "b", "--as", "y"])
+    let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(next.stdout.hasPrefix("run \(runID): scored 2 new rows after \(date(18_262 + 199))"), "\(next.stderr)")
+  }
+
   /// Incremental scoring keeps seismo.events: an event the new rows continue is stored again
   /// with them, and its alert row is marked, as a full rescoring groups the flags. Here a flag on
   /// the last row of one night (219) is too short to alert (min_length 2) until the next night's
@@ -1600,19 +1754,15 @@ struct PostgresTests {
       rows: 240, spikes: [150, 219, 221], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
     try ingest(scratch, "old.csv")
     let read = source.replacingOccurrences(of: "{schema}", with: schema)
-    try scratch.write(
-      "run.yaml",
+    let runID = try storedModelRun(
+      scratch,
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), \(read) }
       split: { train_fraction: 0.6 }
       detector: { plugin: rolling-zscore, window: 60 }
       threshold: { plugin: fixed, value: 6 }
       events: { merge_gap: 2, min_length: 2 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
-    #expect(detect.status == 0, "\(detect.stderr)")
-    let runID = try storedRunID(scratch, "a")
     if version == 2 {
       let recut = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=6"], in: scratch.url)
       #expect(recut.status == 0, "\(recut.stderr)")
@@ -1665,17 +1815,13 @@ struct PostgresTests {
     try migrate(scratch)
     try scratch.writeSyntheticParts(rows: 2_520, spikes: [], ["old.csv": 0..<2_500, "new.csv": 2_500..<2_520])
     try ingest(scratch, "old.csv")
-    try scratch.write(
-      "run.yaml",
+    let runID = try storedModelRun(
+      scratch,
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
       detector: { plugin: rolling-zscore, window: 20 }
       threshold: { plugin: fixed, value: -1 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
-    #expect(detect.status == 0, "\(detect.stderr)")
-    let runID = try storedRunID(scratch, "a")
     try ingest(scratch, "new.csv", [])
     let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(scored.status == 0, "\(scored.stderr)")
@@ -1914,15 +2060,12 @@ struct PostgresTests {
     try migrate(scratch)
     try scratch.write("old.csv", syntheticCSV(rows: 120, spikes: []))
     try ingest(scratch, "old.csv")
-    try scratch.write(
-      "run.yaml",
+    let runID = try storedModelRun(
+      scratch,
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
       detector: { plugin: rolling-zscore, window: 20 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
       """)
-    try #require(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
-    let runID = try storedRunID(scratch, "a")
     let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
     let deadline = Date().addingTimeInterval(30)
     while (try? Data(contentsOf: watcher.outURL))?.isEmpty ?? true, Date() < deadline, watcher.process.isRunning {

@@ -80,6 +80,10 @@ struct NewRowsReader {
     try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
   }
 
+  /// The rows at the end of the table that the last batch left to wait for a feature (the
+  /// source's `wait_for`); nil when none did, or when the source is read whole.
+  var waiting: PostgresSource.Waiting? { table == nil ? nil : position.waiting }
+
   /// Forgets what was read: the next batch reads the whole table again and resumes after the
   /// run's last stored row.
   mutating func restart() {
@@ -95,6 +99,7 @@ struct NewRowsReader {
         appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
         piece: result.scoredRows)
     }
+    if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
     let loaded = try table.newRows(after: &position)
     var stream: ScoreStream
     if let kept = self.stream {

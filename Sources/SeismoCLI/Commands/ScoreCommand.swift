@@ -43,10 +43,14 @@ struct ScoreCommand: ParsableCommand {
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
       data is read whole, but only the new rows are scored, with the rows of history their scores \
       use; an adaptive threshold and the events rule carry on from the run's stored scores, and \
-      the run's events in seismo.events grow with the new flags. (A \
+      the run's events in seismo.events grow with the new flags. Rows at the end of a table \
+      that miss an indicator (loaded one at a time, vix before spx) wait for it, and are scored \
+      at a later call once it has come; the table source's wait_for says which features to wait \
+      for (all by default; --set source.wait_for=[] scores them at once). (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended \
-      (new_rows, anomalies, and alerts: the rows where an event alerts), and --fail-on-anomalies \
+      (new_rows, anomalies, and alerts: the rows where an event alerts) and what waits \
+      (waiting, waiting_for), and --fail-on-anomalies \
       counts the new rows only (--in-last N: those among the last N rows).
       """)
 
@@ -203,18 +207,21 @@ struct ScoreCommand: ParsableCommand {
     // The appended rows are the piece's last `appended.rows` scores; --in-last N keeps the last N.
     let scores = piece.scores.values
     let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
+    let waiting = reader.waiting
     if scripting.json {
       let summary: [String: Any] = [
         "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
+        "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
       ]
       scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))
     } else if !quiet {
       let since = format(appended.lastBefore).map { " after \($0)" } ?? ""
       Console.out(
-        appended.rows == 0
+        (appended.rows == 0
           ? "run \(runID): no new rows\(since)"
-          : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
+          : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")")
+          + (waiting.map { "; \($0.description)" } ?? "")
       )
     }
     return counted.filter { scores[$0] > piece.cutoffs[$0] }.count

@@ -16,7 +16,9 @@ struct WatchCommand: ParsableCommand {
       the run, as `score --new-rows` does. It reads the whole table once, then only the rows after \
       the last it read, keeping the model's context rows and the threshold's state in memory (a \
       query source, or a model whose scores look ahead or use every earlier row, is read whole \
-      each time). Rows inserted or deleted among those already read stop it with an error: run \
+      each time). Rows at the end of the table that miss an indicator wait for it, as with \
+      score --new-rows (the source's wait_for), and it says when rows start or stop waiting. \
+      Rows inserted or deleted among those already read stop it with an error: run \
       detect again. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
@@ -66,11 +68,17 @@ struct WatchCommand: ParsableCommand {
         fflush(nil)  // a watcher's lines reach a file or pipe as they happen
       }
       var pending = true  // catch up first
+      var waiting: PostgresSource.Waiting?  // as last said
       while true {
         do {
           if pending {
             try announce(reader.scoreNewRows(to: runID, on: listener), indicator: indicator, on: listener)
             pending = false
+            if reader.waiting != waiting, !quiet {
+              waiting = reader.waiting
+              Console.out("run \(runID): " + (waiting?.description ?? "no row waits"))
+              fflush(nil)
+            }
           }
           pending = try listener.notifications(waitingUpTo: 5).contains { table == nil || $0.payload == table }
         } catch SeismoError.database(let message) {
