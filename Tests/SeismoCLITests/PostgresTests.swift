@@ -326,7 +326,8 @@ struct PostgresTests {
 
   /// `ingest --as` joins files of one indicator each, both with a column `close`: as symbols of
   /// a long table, or as columns of a wide one that `--create` extends and `--mode upsert` fills
-  /// on the days already there. The postgres source reads both as the same frame.
+  /// on the days already there. The postgres source reads both as the same frame. `--mode
+  /// replace` then reloads one indicator without losing the other.
   @Test func ingestJoinsFilesOfOneIndicatorEach() throws {
     let scratch = try Scratch()
     try scratch.write("vix.csv", "date,close\n2020-01-02,12.5\n2020-01-03,14.0\n2020-01-06,13.0\n")
@@ -369,6 +370,20 @@ struct PostgresTests {
     // A long table is no wide one: --create adds no column to it.
     let intoLong = try ingest("spx.csv", "prices", ["--as", "spx", "--create"])
     #expect(intoLong.status == 1 && intoLong.stderr.hasSuffix("or --create another table\n"), "\(intoLong.stderr)")
+    // --mode replace reloads one indicator: a long table's other symbols stay; a wide table
+    // whose other columns deleting would empty is refused, and left as it was.
+    try scratch.write("vix2.csv", "date,close\n2020-01-09,15.5\n")
+    #expect(try ingest("vix2.csv", "prices", ["--as", "vix", "--long", "--mode", "replace"]).status == 0)
+    #expect(
+      try sql("SELECT symbol, count(*)::text FROM \(schema).prices GROUP BY symbol ORDER BY symbol") == [
+        ["spx", "3"], ["vix", "1"],
+      ])
+    let emptying = try ingest("vix2.csv", "wide", ["--as", "vix", "--mode", "replace"])
+    #expect(
+      emptying.status == 1
+        && emptying.stderr.contains("has columns the file does not bring (spx), which --mode replace would empty too"),
+      "\(emptying.stderr)")
+    #expect(try sql("SELECT count(*)::text FROM \(schema).wide") == [["4"]])
   }
 
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'

@@ -14,7 +14,9 @@ enum IngestMode: String, ExpressibleByArgument, CaseIterable {
   /// Add new rows and overwrite the values of rows already present (needs the primary key
   /// `--create` makes).
   case upsert
-  /// Empty the table first, then add the rows.
+  /// Delete the rows the file replaces first, then add them: a wide table's every row (it
+  /// refuses when the table has columns the file does not bring), a long table's rows of the
+  /// file's symbols.
   case replace
 }
 
@@ -33,7 +35,9 @@ struct IngestCommand: ParsableCommand {
       postgres source's own gap policy when the table is read); rows the gap policy dropped and \
       cells it filled or kept are counted in the output. --mode says what \
       happens to rows already in the table: append (default; an overlap is an error), upsert \
-      (overwrite them) or replace (empty the table first). Everything runs in one transaction.
+      (overwrite them) or replace (delete the rows first: a wide table's all, which it refuses \
+      when the table has columns the file does not bring; a long table's of the file's symbols \
+      only). Everything runs in one transaction.
 
       --as stores each --column under another name: a wide table's column, a long table's \
       symbol. It joins files that each hold one indicator, all with a column called close, \
@@ -153,7 +157,12 @@ struct IngestCommand: ParsableCommand {
           case .append:
             return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
           case .replace:
-            try db.execute("DELETE FROM \(target)")
+            if long {
+              try db.execute("DELETE FROM \(target) WHERE symbol = ANY($1::text[])", [PGText.array(csv.featureNames)])
+            } else {
+              try Self.requireNoOtherColumns(schema, table, besides: key + valueColumns, on: db)
+              try db.execute("DELETE FROM \(target)")
+            }
             return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
           case .upsert:
             // Into a temporary copy of the table's shape, then merged on the key.
@@ -200,6 +209,18 @@ struct IngestCommand: ParsableCommand {
     )
   }
 
+  /// Throws, before a wide table is emptied for `--mode replace`, when it has columns besides
+  /// `written`: deleting its rows would lose theirs (an indicator another file brought).
+  static func requireNoOtherColumns(_ schema: String, _ table: String, besides written: [String], on db: PGConnection)
+    throws
+  {
+    let others = try (db.columns(ofTable: schema, table) ?? []).map(\.name).filter { !written.contains($0) }
+    guard !others.isEmpty else { return }
+    throw SeismoError.invalidInput(
+      "\(schema).\(table) has columns the file does not bring (\(EditDistance.listing(others))), which --mode replace would empty too; --mode upsert keeps them, or bring them in the file"
+    )
+  }
+
   /// Whether `columns` are a wide market table's: `ts`, and numbers in every other column (a
   /// long table's text `symbol` is not).
   static func isWide(_ columns: [PGConnection.TableColumn]) -> Bool {
@@ -224,7 +245,8 @@ struct IngestCommand: ParsableCommand {
     } catch SeismoError.database(let message) where message.contains("duplicate key") {
       throw SeismoError.database(
         message
-          + "; the table already has some of these rows: --mode upsert overwrites them, --mode replace empties the table first")
+          + "; the table already has some of these rows: --mode upsert overwrites them, --mode replace deletes the old ones first"
+      )
     }
   }
 
