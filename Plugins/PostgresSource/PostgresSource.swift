@@ -28,7 +28,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   public static let query = Parameter<String>(
     "query", default: "", help: "a SELECT instead of a table: first column the time, the others numeric features")
 
-  static let waitFor = Parameter<[String]>(
+  public static let waitFor = Parameter<[String]>(
     "wait_for", default: ["all"],
     help:
       "watch and score --new-rows: the features a new row at the end of the table must have before it is scored (all: every one; []: none), so indicators loaded one at a time are scored together; tables only"
@@ -85,10 +85,12 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   let waitFor: [String]
 
   /// A long table's indicator is a symbol, a wide table's a column; a query loads what it selects.
+  /// `wait_for` keeps what it names of the indicator.
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
     guard parameters[query].isEmpty else { return nil }
     var narrowed = parameters
     narrowed.set(parameters[layout] == .long ? symbols : columns, [indicator])
+    if parameters[waitFor] != ["all"] { narrowed.set(waitFor, parameters[waitFor].filter { $0 == indicator }) }
     return narrowed
   }
 

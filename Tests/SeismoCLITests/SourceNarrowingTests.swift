@@ -20,5 +20,10 @@ import Testing
     let long = try narrowed("postgres", ["table": .text("prices"), "layout": .text("long")])
     #expect(long?[PostgresSource.symbols] == ["vix"] && long?[PostgresSource.columns] == [])
     #expect(try narrowed("postgres", ["query": .text("SELECT ts, vix FROM m")]) == nil, "a query loads what it selects")
+    #expect(wide?[PostgresSource.waitFor] == ["all"])
+    let waiting = try narrowed("postgres", ["table": .text("market"), "wait_for": .textList(["vix", "gold"])])
+    #expect(waiting?[PostgresSource.waitFor] == ["vix"], "an indicator read alone waits for itself only")
+    let other = try narrowed("postgres", ["table": .text("market"), "wait_for": .textList(["gold"])])
+    #expect(other?[PostgresSource.waitFor] == [])
   }
 }
