@@ -384,6 +384,13 @@ struct PostgresTests {
         && emptying.stderr.contains("has columns the file does not bring (spx), which --mode replace would empty too"),
       "\(emptying.stderr)")
     #expect(try sql("SELECT count(*)::text FROM \(schema).wide") == [["4"]])
+    // A table of dates takes no times of day, which PostgreSQL would cut to their day.
+    try scratch.write("hourly.csv", "ts,close\n2020-01-10 10:00:00,16\n2020-01-10 11:00:00,17\n")
+    let hourly = try ingest("hourly.csv", "prices", ["--as", "vix", "--long"])
+    #expect(
+      hourly.status == 1 && hourly.stderr.contains("keeps dates (ts date), but the file has times of day (2020-01-10 10:00:00)"),
+      "\(hourly.stderr)")
+    #expect(try sql("SELECT count(*)::text FROM \(schema).prices") == [["4"]])
   }
 
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'

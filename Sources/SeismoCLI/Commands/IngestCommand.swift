@@ -152,6 +152,7 @@ struct IngestCommand: ParsableCommand {
             if !long { try Self.addFeatureColumns(csv.featureNames, to: schema, table, on: db) }
           }
           try Self.requireTable(schema, table, columns: key + valueColumns, long: long, on: db)
+          if !daily { try Self.requireTimesOfDay(schema, table, csv, on: db) }
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           switch mode {
           case .append:
@@ -206,6 +207,17 @@ struct IngestCommand: ParsableCommand {
       "\(schema).\(table) has no column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))"
         + (missing.count == 1 ? EditDistance.suggestion(for: first, among: existing) : "")
         + "; its columns are: \(EditDistance.listing(existing)). ingest writes \(shape); choose the file's columns with --column (and their names with --as), or \(create)"
+    )
+  }
+
+  /// Throws when `schema.table` keeps dates (`ts date`) but `csv` has times of day, which
+  /// PostgreSQL would cut to their day without a word.
+  static func requireTimesOfDay(_ schema: String, _ table: String, _ csv: CSVTable<Double>, on db: PGConnection) throws {
+    guard try db.columns(ofTable: schema, table)?.first(where: { $0.name == "ts" })?.type == "date",
+      let first = csv.timestamps.first(where: { $0 % 86_400 != 0 })
+    else { return }
+    throw SeismoError.invalidInput(
+      "\(schema).\(table) keeps dates (ts date), but the file has times of day (\(CivilTime.format(first))), which would be cut to their day; load them into a table with a timestamptz ts (--create makes one for a file with times of day)"
     )
   }
 
