@@ -113,6 +113,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     loaded.sortedByTime = table.sortedByTime
     loaded.duplicateRowsMerged = table.duplicateRowsMerged
     loaded.duplicatePolicy = duplicates
+    loaded.carriedToEnd = table.carriedToEnd
     return loaded
   }
 
@@ -172,7 +173,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
-      duplicateRowsMerged: duplicateRows)
+      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).

@@ -17,6 +17,8 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
   public var rowsDropped: Int
   public var sortedByTime: Bool
   public var duplicateRowsMerged: Int
+  /// Features `ffill` carried to the end over a longer gap than any earlier one of theirs.
+  public var carriedToEnd: [GapPolicy.Carry] = []
 
   public var rowCount: Int { timestamps.count }
 

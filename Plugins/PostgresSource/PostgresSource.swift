@@ -217,6 +217,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
     loaded.duplicateRowsMerged = merged
     loaded.duplicatePolicy = duplicates
+    loaded.carriedToEnd = outcome.carriedToEnd
     return loaded
   }
 }

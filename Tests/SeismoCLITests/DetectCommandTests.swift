@@ -135,6 +135,28 @@ import Testing
     #expect(try scratch.read("empty/b/scores.csv") == scratch.read("each/b/scores.csv"))
   }
 
+  /// A feature whose data stopped before the last row (carried there by `ffill`, over a longer
+  /// gap than any before) is warned about, by detect, --each and score, and kept in summary.json.
+  @Test func aFeatureCarriedToTheEndIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    // b has no value in the last 10 of 100 rows.
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r > 90 ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : String(line)
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: b has no value after \(date(18_262 + 89)): gaps: ffill carries that value through the last 10 rows (from \(date(18_262 + 90)) on); its data stopped, or is late"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    #expect((summary?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
+    let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
+    #expect(each.status == 0 && each.stderr.components(separatedBy: "has no value after").count == 2, "\(each.stderr)")
+    let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)
+    #expect(score.status == 0 && score.stderr.contains(warning), "\(score.stderr)")
+  }
+
   /// A `train_until` on or after the last row leaves nothing to test: the run says so.
   @Test func aTrainUntilPastTheDataIsWarnedAbout() throws {
     let scratch = try Scratch()

@@ -858,6 +858,10 @@ struct PostgresTests {
     #expect(try long.newRows(after: &position).frame.rowCount == 0 && position.waiting?.missing == ["x"])
     try sql("INSERT INTO \(schema).l VALUES ('2020-01-07', 'x', 60)")
     #expect(try long.newRows(after: &position).frame.values == [60, 6], "its own x, once it came")
+    // A whole load does not wait; it carries y through the last 5 days and says so.
+    try sql("INSERT INTO \(schema).l SELECT '2020-01-01'::date + d, 'x', d FROM generate_series(8, 12) d")
+    let loaded = try long.load()
+    #expect(loaded.frame.rowCount == 11 && loaded.carriedToEnd == [GapPolicy.Carry(feature: 1, rows: 5)])
 
     let wide = try source(["table": .text("w")])
     func read(_ reader: PostgresSource, settled: Timestamp? = nil) throws -> (values: [Float], waiting: Int) {

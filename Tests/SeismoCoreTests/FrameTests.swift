@@ -59,6 +59,25 @@ import Testing
     #expect(outcome == GapPolicy.Outcome(cellsFilled: 2, rowsDropped: 1))
   }
 
+  /// A feature carried over its last rows is noticed when the gap is at least 5 rows and longer
+  /// than any earlier gap of that feature: a series that stopped, not one that is sparse.
+  @Test func forwardFillNoticesAFeatureCarriedToTheEnd() throws {
+    func carried(_ a: [Float?], _ b: [Float?]) throws -> [GapPolicy.Carry] {
+      try apply(.ffill, zip(a, b).flatMap { [$0 ?? nan, $1 ?? nan] }).2.carriedToEnd
+    }
+    let ten: [Float?] = (0..<10).map(Float.init)
+    #expect(try carried(ten, [1, 2, 3, 4, 5, nil, nil, nil, nil, nil]) == [GapPolicy.Carry(feature: 1, rows: 5)])
+    #expect(try carried(ten, [1, 2, 3, 4, 5, 6, nil, nil, nil, nil]).isEmpty, "4 rows: too few")
+    #expect(
+      try carried([1, nil, nil, nil, nil, nil, 7, 8, 9, nil], [1, 2, 3, 4, nil, nil, nil, nil, nil, nil]) == [
+        GapPolicy.Carry(feature: 1, rows: 6)
+      ], "a's last gap (1 row) is shorter than its earlier one (5)")
+    #expect(
+      try carried([1, nil, nil, nil, nil, nil, 7, nil, nil, nil, nil, nil], Array(repeating: 1, count: 12))
+        .isEmpty, "a gap of 5, then one of 5 at the end: as sparse as before")
+    #expect(try carried([nil, nil, nil, nil, nil, nil, 1, 2], ten).isEmpty, "leading gaps are dropped, not carried")
+  }
+
   @Test func dropRemovesRowsWithAnyGap() throws {
     let (v, t, outcome) = try apply(.drop, [nan, 1, 2, nan, 6, 3, 4, 5])
     #expect(v == [6, 3, 4, 5])

@@ -84,6 +84,7 @@ enum FanOut {
     }
     if !quiet, let loaded {
       Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")
+      loaded.warnings.forEach { Console.err($0) }
       if loaded.rowsDropped > 0, let first = names.first, registry.narrowed(config.source, to: first) != nil {
         Console.err(
           "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows"

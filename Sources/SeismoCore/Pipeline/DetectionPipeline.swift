@@ -51,12 +51,7 @@ public struct DetectionPipeline {
     }
     let frame = loaded.frame
     log(loaded.logLine)
-    if loaded.sortedByTime { log("warning: \(loaded.origin) had rows out of time order; they were sorted") }
-    if loaded.duplicateRowsMerged > 0 {
-      log(
-        "warning: \(loaded.duplicateRowsMerged) rows of \(loaded.origin) repeated a timestamp and were merged (duplicates: \(loaded.duplicatePolicy.rawValue))"
-      )
-    }
+    loaded.warnings.forEach(log)
 
     let split = try SplitPolicy(parameters: config.split)
     let trainRows = try split.trainRows(of: frame)
@@ -227,6 +222,7 @@ public struct DetectionPipeline {
     let loaded = try pipeline.loadSource(observer: reading)
     timings["load_s"] = Date().timeIntervalSince(t0)
     log(loaded.logLine)
+    loaded.warnings.forEach(log)
     try loaded.frame.requireFeatures(model.features, for: "the model")
     t0 = Date()
     let scores = try detector.score(loaded.frame)

@@ -17,6 +17,9 @@ public struct RunSummary: Codable, Sendable {
     /// Rows removed by merging duplicate timestamps under `duplicatePolicy`.
     public var duplicateRowsMerged: Int?
     public var duplicatePolicy: String?
+    /// Features with no value in their last rows, and how many rows `ffill` carried their last
+    /// value through (see `GapPolicy.Carry`); absent when none.
+    public var carriedToEnd: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
       case plugin, parameters, origin
@@ -26,6 +29,7 @@ public struct RunSummary: Codable, Sendable {
       case sortedByTime = "sorted_by_time"
       case duplicateRowsMerged = "duplicate_rows_merged"
       case duplicatePolicy = "duplicate_policy"
+      case carriedToEnd = "carried_to_end"
     }
   }
 
@@ -231,7 +235,10 @@ public struct RunSummary: Codable, Sendable {
       plugin: config.source.plugin, parameters: config.source.parameters, origin: loaded.origin,
       rowsRead: loaded.rowsRead, cellsFilled: loaded.cellsFilled, rowsDropped: loaded.rowsDropped,
       sortedByTime: loaded.sortedByTime, duplicateRowsMerged: loaded.duplicateRowsMerged,
-      duplicatePolicy: loaded.duplicatePolicy.rawValue)
+      duplicatePolicy: loaded.duplicatePolicy.rawValue,
+      carriedToEnd: loaded.carriedToEnd.isEmpty
+        ? nil
+        : Dictionary(uniqueKeysWithValues: loaded.carriedToEnd.map { (frame.featureNames[$0.feature], $0.rows) }))
     features = frame.featureNames
     timeAxis = frame.timeKind.rawValue
     split = Split(parameters: config.split, trainRows: trainRows, testRows: rows - trainRows, trainEnd: trainEnd)

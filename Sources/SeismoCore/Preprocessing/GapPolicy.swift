@@ -15,10 +15,27 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     "gaps", default: .ffill, cases: [.drop, .ffill, .error],
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
+  /// A feature `ffill` carried over the last `rows` rows, a longer gap than any earlier one of
+  /// that feature and at least `Carry.noticed` rows: its data stopped, or is late.
+  public struct Carry: Equatable, Sendable {
+    public var feature: Int
+    public var rows: Int
+
+    /// The shortest trailing gap worth a word.
+    public static let noticed = 5
+
+    public init(feature: Int, rows: Int) {
+      self.feature = feature
+      self.rows = rows
+    }
+  }
+
   /// The outcome of applying a policy.
   public struct Outcome: Equatable, Sendable {
     public var cellsFilled: Int
     public var rowsDropped: Int
+    /// The features `ffill` carried to the end, by feature.
+    public var carriedToEnd: [Carry] = []
 
     @inlinable
     public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
@@ -63,6 +80,8 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       for j in 0..<f {
         var last = carried[j]
         defer { carried[j] = last }
+        var run = 0  // cells filled since the last value
+        var longest = 0  // the longest such run that a value ended
         for r in 0..<rows {
           let i = r * f + j
           if values[i].isNaN {
@@ -71,11 +90,15 @@ public enum GapPolicy: String, Sendable, CaseIterable {
             } else {
               values[i] = last
               outcome.cellsFilled += 1
+              run += 1
             }
           } else {
             last = values[i]
+            longest = max(longest, run)
+            run = 0
           }
         }
+        if run >= Carry.noticed, run > longest { outcome.carriedToEnd.append(Carry(feature: j, rows: run)) }
       }
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count

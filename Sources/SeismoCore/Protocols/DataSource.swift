@@ -53,6 +53,8 @@ public struct LoadedFrame: Sendable {
   /// Rows removed by merging duplicate timestamps, and the policy that merged them.
   public var duplicateRowsMerged = 0
   public var duplicatePolicy = DuplicatePolicy.error
+  /// Features whose last rows `ffill` filled, over a longer gap than any earlier one of theirs.
+  public var carriedToEnd: [GapPolicy.Carry] = []
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
     self.frame = frame
@@ -71,11 +73,31 @@ public struct LoadedFrame: Sendable {
     return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)"
   }
 
+  /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, and
+  /// features whose data stopped before the last row (carried there by `ffill`).
+  public var warnings: [String] {
+    var said: [String] = []
+    if sortedByTime { said.append("\(origin) had rows out of time order; they were sorted") }
+    if duplicateRowsMerged > 0 {
+      said.append(
+        "\(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))")
+    }
+    let times = frame.timestamps
+    for carry in carriedToEnd where carry.rows < times.count && carry.feature < frame.featureCount {
+      let first = times.count - carry.rows
+      said.append(
+        "\(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(times[first - 1])): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(times[first])) on); its data stopped, or is late"
+      )
+    }
+    return said.map { "warning: " + $0 }
+  }
+
   /// This frame cut to feature `j` (one indicator of `--each` or of a job), its origin naming it:
   /// `market.csv [vix]`.
   public func selecting(feature j: Int) -> LoadedFrame {
     var single = self
     if frame.featureCount > 1 { single.frame = frame.selecting(feature: j) }
+    single.carriedToEnd = carriedToEnd.filter { $0.feature == j }.map { GapPolicy.Carry(feature: 0, rows: $0.rows) }
     single.origin = "\(origin) [\(frame.featureNames[j])]"
     return single
   }
