@@ -30,6 +30,7 @@ public enum HTMLReport {
       \(flaggedRows.filter { $0 >= data.trainRows }.count) in the test part.</p>
 
       """
+    for warning in data.warnings { html += "<p class=\"warning\">\(Format.escape(warning))</p>\n" }
 
     html += "<h2>Features over time</h2>\n<p class=\"hint\">Red dots: flagged rows. Dashed line: start of the test part.</p>\n"
     let order =
@@ -114,7 +115,7 @@ public enum HTMLReport {
   static let css = """
     body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1000px;color:#1d2330;background:#fff}
     h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:28px 0 6px;border-bottom:1px solid #e3e6ec;padding-bottom:4px}
-    code{font-size:18px}.summary{margin:4px 0 12px}.hint{color:#667085;font-size:12px;margin:2px 0}
+    code{font-size:18px}.summary{margin:4px 0 12px}.hint{color:#667085;font-size:12px;margin:2px 0}.warning{color:#9a3412;margin:2px 0}
     svg.chart{display:block;margin:6px 0 14px;background:#fcfcfd}
     .title{font-weight:600;font-size:13px;fill:#1d2330}.tick{font-size:11px;fill:#667085}.note{font-size:11px;fill:#b42318}
     .axis-label{font-size:11px;fill:#475467}.label{font-size:12px;fill:#1d2330}

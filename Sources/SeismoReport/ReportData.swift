@@ -27,6 +27,8 @@ public struct ReportData: Sendable {
   /// The run's fits (more than one for a walk-forward run).
   public var folds: [Fold] = []
   public var importance: [FeatureImportanceEntry]?
+  /// What the run warned about its data (`LoadedFrame.warnings`), shown under the summary.
+  public var warnings: [String] = []
 
   public init(
     runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, firstScoreRow: Int,
@@ -57,6 +59,7 @@ public struct ReportData: Sendable {
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
     folds = run.folds
     if !run.hasConstantCutoff { cutoffs = run.cutoffs }
+    warnings = run.loaded.warnings
   }
 
   /// Indices into `scores` of flagged rows (score strictly above its cut-off).

@@ -151,6 +151,11 @@ import Testing
     #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
     #expect((summary?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
+    let shown = "<p class=\"warning\">\(warning)</p>"
+    #expect(try scratch.read("a/report.html").contains(shown), "the report shows it")
+    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
+    #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
+    #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.components(separatedBy: "has no value after").count == 2, "\(each.stderr)")
     let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)

@@ -2272,12 +2272,11 @@ struct PostgresTests {
     // Every query of sql/examples.sql runs, and the cross-indicator one finds the two days on
     // which two symbols spiked together (s0 and s50 on row 100, s1 and s51 on row 101).
     try sql("CREATE SCHEMA IF NOT EXISTS market")
+    try sql("DROP TABLE IF EXISTS market.weekly")  // the examples' table, whatever an earlier run left
     try scratch.write("weekly.csv", "date,vix\n2020-01-01,12\n")
     #expect(
-      try CLI.run(
-        ["ingest", "weekly.csv", "--url", url, "--schema", "market", "--table", "weekly", "--create", "--mode", "replace"],
-        in: scratch.url
-      ).status == 0)
+      try CLI.run(["ingest", "weekly.csv", "--url", url, "--schema", "market", "--table", "weekly", "--create"], in: scratch.url)
+        .status == 0)
     let examples = try String(
       contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql/examples.sql"),
       encoding: .utf8)

@@ -61,6 +61,14 @@ struct ReportCommand: ParsableCommand {
       flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
+    var loaded = LoadedFrame(frame: frame, origin: summary.source.origin, rowsRead: summary.source.rowsRead)
+    loaded.sortedByTime = summary.source.sortedByTime ?? false
+    loaded.duplicateRowsMerged = summary.source.duplicateRowsMerged ?? 0
+    loaded.duplicatePolicy = summary.source.duplicatePolicy.flatMap(DuplicatePolicy.init(rawValue:)) ?? .error
+    loaded.carriedToEnd = (summary.source.carriedToEnd ?? [:]).compactMap { name, rows in
+      summary.features.firstIndex(of: name).map { GapPolicy.Carry(feature: $0, rows: rows) }
+    }.sorted { $0.feature < $1.feature }
+    data.warnings = loaded.warnings
     if !(summary.threshold.constant ?? true), let cutoffs = table.column("threshold") {
       // Empty cells (no cut-off yet) are drawn as none.
       data.cutoffs = scoreRows.map { cutoffs[$0] ?? .infinity }
