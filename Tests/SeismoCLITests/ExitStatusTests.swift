@@ -15,6 +15,7 @@ import Testing
       ["ingest", "data.csv", "--table", "t", "--column", "a", "--column", "b", "--as", "x", "--as", "x"],
       "--as 'x' is given twice"
     ),
+    (["watch", "--run", "r", "--set", "detector.window=3"], "its detector and threshold stay as trained"),
     (["runs", "delete", "--older-than", "bogus"], "--older-than 'bogus': expected a whole number and a unit"),
     (["runs", "delete", "--older-than=-5d"], "--older-than '-5d': expected"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),

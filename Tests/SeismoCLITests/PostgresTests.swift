@@ -1740,6 +1740,33 @@ struct PostgresTests {
     #expect(stopped.stdout.contains("run \(runID): scored 3 new rows up to \(date(18_262 + 205))"), "\(stopped.stdout)")
   }
 
+  /// `watch --set source.wait_for=[]` reads the table otherwise than the model's source did: a
+  /// day with one indicator of two is scored at once, the other carried.
+  @Test func watchTakesSourceSettings() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 201, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<201])
+    try ingest(scratch, "old.csv", ["--long", "--column", "a", "--as", "x", "--create"])
+    try ingest(scratch, "old.csv", ["--long", "--column", "b", "--as", "y"])
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let before = try storedScores(runID)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url, "--set", "source.wait_for=[]"], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    Thread.sleep(forTimeInterval: 1)  // it is listening, and has caught up
+    try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
+    let deadline = Date().addingTimeInterval(30)
+    while try storedScores(runID) == before {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the day with x only was never scored") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+  }
+
   /// A run whose last scored day missed an indicator (detect scored it with the value carried)
   /// goes on from that day: rows the run has scored never wait.
   @Test func newRowsGoOnFromALastScoredRowThatMissedAnIndicator() throws {

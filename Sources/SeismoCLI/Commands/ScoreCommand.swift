@@ -68,12 +68,8 @@ struct ScoreCommand: ParsableCommand {
   @Argument(help: "CSV file to score (default: the source the model was trained from).")
   var data: String?
 
-  @Option(
-    name: .customLong("set"),
-    help: ArgumentHelp(
-      "Read the data otherwise than the model's source did, e.g. --set source.delimiter=';' or --set source.time_format=%d/%m/%Y (source settings only; repeatable).",
-      valueName: "source.key=value"))
-  var overrides: [String] = []
+  @OptionGroup var sourceOverrides: SourceOverrides
+  var overrides: [String] { sourceOverrides.values }
 
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
@@ -108,14 +104,6 @@ struct ScoreCommand: ParsableCommand {
     if newRows, out != nil {
       throw ValidationError(
         "--new-rows appends to the stored run and writes no folder; for a folder of the whole data, drop --new-rows")
-    }
-    for override in overrides {
-      let key = override.split(separator: "=", maxSplits: 1).first.map(String.init) ?? override
-      guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.columns"].contains(key) else {
-        throw ValidationError(
-          "--set \(override): score changes only how the data is read (source settings other than plugin, path and columns); the model's detector and threshold stay as trained"
-        )
-      }
     }
   }
 

@@ -38,13 +38,15 @@ struct WatchCommand: ParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   var url: String { connection.url }
 
+  @OptionGroup var overrides: SourceOverrides
+
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
   func run() throws {
     try reportingErrors {
       let saved = try ScoreCommand.storedModel(run: runID, url: url)
-      let config = try ScoreCommand.config(for: saved, data: nil, url: url)
+      let config = try ScoreCommand.config(for: saved, data: nil, url: url, overrides: overrides.values)
       guard config.source.plugin == PostgresSource.descriptor.name else {
         throw SeismoError.invalidInput(
           "run '\(runID)' reads a \(config.source.plugin) source, which announces no new rows: watch follows a PostgreSQL table; score a file's new rows with seismo score --run \(runID) --new-rows"

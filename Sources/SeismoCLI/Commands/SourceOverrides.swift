@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `--set source.key=value` for commands that score with a saved model (`score`, `watch`): read
+/// the data otherwise than the model's source did. The detector and threshold stay as trained,
+/// and the plugin, path and columns stay the model's.
+struct SourceOverrides: ParsableArguments {
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Read the data otherwise than the model's source did, e.g. --set source.delimiter=';' or --set source.wait_for=[] (source settings only; repeatable).",
+      valueName: "source.key=value"))
+  var values: [String] = []
+
+  func validate() throws {
+    for value in values {
+      let key = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
+      guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.columns"].contains(key) else {
+        throw ValidationError(
+          "--set \(value): a saved model's data can be read otherwise (source settings other than plugin, path and columns), but its detector and threshold stay as trained"
+        )
+      }
+    }
+  }
+}
