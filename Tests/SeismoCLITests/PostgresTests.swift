@@ -64,6 +64,21 @@ struct PostgresTests {
       """)
   }
 
+  /// Loads column a of `xFile` as symbol x and column b of `yFile` as symbol y into this test's
+  /// long table m, and stores a rolling z-score run of window 20 on it that saves its model;
+  /// `extra` ends the config.
+  func storedLongRun(_ scratch: Scratch, x xFile: String, y yFile: String, _ extra: String = "") throws -> String {
+    try ingest(scratch, xFile, ["--long", "--column", "a", "--as", "x", "--create"])
+    try ingest(scratch, yFile, ["--long", "--column", "b", "--as", "y"])
+    return try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      detector: { plugin: rolling-zscore, window: 20 }
+      \(extra)
+      """)
+  }
+
   /// Writes `config` plus a postgres sink that saves the model as run.yaml, detects it into
   /// folder `a` and returns the stored run's id.
   func storedModelRun(_ scratch: Scratch, _ config: String) throws -> String {
@@ -1675,19 +1690,11 @@ struct PostgresTests {
     try migrate(scratch)
     try scratch.writeSyntheticParts(
       rows: 206, spikes: [150, 201], ["old.csv": 0..<200, "new.csv": 200..<202, "next.csv": 202..<203, "last.csv": 203..<206])
-    func load(_ file: String, _ column: String, as name: String, _ extra: [String] = []) throws {
-      try ingest(scratch, file, ["--long", "--column", column, "--as", name] + extra)
+    func load(_ file: String, _ column: String, as name: String) throws {
+      try ingest(scratch, file, ["--long", "--column", column, "--as", name])
     }
-    try load("old.csv", "a", as: "x", ["--create"])
-    try load("old.csv", "b", as: "y")
-    let runID = try storedModelRun(
-      scratch,
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
-      split: { train_fraction: 0.6 }
-      detector: { plugin: rolling-zscore, window: 20 }
-      threshold: { plugin: fixed, value: 6 }
-      """)
+    let runID = try storedLongRun(
+      scratch, x: "old.csv", y: "old.csv", "split: { train_fraction: 0.6 }\nthreshold: { plugin: fixed, value: 6 }")
     func newRows(_ extra: [String] = []) throws -> [String: Any] {
       let r = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"] + extra, in: scratch.url)
       #expect(r.status == 0, "\(r.stderr)")
@@ -1746,14 +1753,7 @@ struct PostgresTests {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.writeSyntheticParts(rows: 201, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<201])
-    try ingest(scratch, "old.csv", ["--long", "--column", "a", "--as", "x", "--create"])
-    try ingest(scratch, "old.csv", ["--long", "--column", "b", "--as", "y"])
-    let runID = try storedModelRun(
-      scratch,
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
-      detector: { plugin: rolling-zscore, window: 20 }
-      """)
+    let runID = try storedLongRun(scratch, x: "old.csv", y: "old.csv")
     #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
     let before = try storedScores(runID)
     let watcher = try CLI.start(["watch", "--run", runID, "--url", url, "--set", "source.wait_for=[]"], in: scratch.url)
@@ -1773,14 +1773,7 @@ struct PostgresTests {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.writeSyntheticParts(rows: 202, spikes: [], ["x.csv": 0..<200, "y.csv": 0..<199, "new.csv": 200..<202])
-    try ingest(scratch, "x.csv", ["--long", "--column", "a", "--as", "x", "--create"])
-    try ingest(scratch, "y.csv", ["--long", "--column", "b", "--as", "y"])
-    let runID = try storedModelRun(
-      scratch,
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
-      detector: { plugin: rolling-zscore, window: 20 }
-      """)
+    let runID = try storedLongRun(scratch, x: "x.csv", y: "y.csv")
     let none = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(none.status == 0 && none.stdout == "run \(runID): no new rows after \(date(18_262 + 199))\n", "\(none.stderr)")
     try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
