@@ -149,10 +149,11 @@ struct IngestCommand: ParsableCommand {
               : ([time + " PRIMARY KEY"] + csv.featureNames.map { PGConnection.quote($0) + " double precision" })
                 .joined(separator: ", ")
             try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
-            if !long { try Self.addFeatureColumns(csv.featureNames, to: schema, table, on: db) }
           }
-          try Self.requireTable(schema, table, columns: key + valueColumns, long: long, on: db)
-          if !daily { try Self.requireTimesOfDay(schema, table, csv, on: db) }
+          var catalogued = try IngestTable(schema, table, on: db)
+          if create, !long { catalogued = try catalogued.adding(featureColumns: csv.featureNames, on: db) }
+          try catalogued.require(columns: key + valueColumns, long: long)
+          try catalogued.requireDates(in: csv)
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           switch mode {
           case .append:
@@ -161,7 +162,7 @@ struct IngestCommand: ParsableCommand {
             if long {
               try db.execute("DELETE FROM \(target) WHERE symbol = ANY($1::text[])", [PGText.array(csv.featureNames)])
             } else {
-              try Self.requireNoOtherColumns(schema, table, besides: key + valueColumns, on: db)
+              try catalogued.requireNoOtherColumns(besides: key + valueColumns)
               try db.execute("DELETE FROM \(target)")
             }
             return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
@@ -187,66 +188,6 @@ struct IngestCommand: ParsableCommand {
         "wrote \(rows) rows to \(schema).\(table) (\(mode.rawValue)) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)"
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
-    }
-  }
-
-  /// Throws, saying what to do, unless `schema.table` exists with all of `columns`, the columns
-  /// COPY writes (a table made before, or by hand, may lack some).
-  static func requireTable(_ schema: String, _ table: String, columns: [String], long: Bool, on db: PGConnection) throws {
-    guard let catalogued = try db.columns(ofTable: schema, table) else {
-      throw SeismoError.invalidInput("\(schema).\(table): no such table; --create makes it")
-    }
-    let existing = catalogued.map(\.name)
-    let missing = columns.filter { !existing.contains($0) }
-    guard let first = missing.first else { return }
-    let shape =
-      long ? "a long table: symbol, ts and value" : "a wide table: ts, then one column per feature of the file"
-    let create =
-      !long && isWide(catalogued) ? "--create adds \(missing.count == 1 ? "it" : "them")" : "--create another table"
-    throw SeismoError.invalidInput(
-      "\(schema).\(table) has no column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))"
-        + (missing.count == 1 ? EditDistance.suggestion(for: first, among: existing) : "")
-        + "; its columns are: \(EditDistance.listing(existing)). ingest writes \(shape); choose the file's columns with --column (and their names with --as), or \(create)"
-    )
-  }
-
-  /// Throws when `schema.table` keeps dates (`ts date`) but `csv` has times of day, which
-  /// PostgreSQL would cut to their day without a word.
-  static func requireTimesOfDay(_ schema: String, _ table: String, _ csv: CSVTable<Double>, on db: PGConnection) throws {
-    guard try db.columns(ofTable: schema, table)?.first(where: { $0.name == "ts" })?.type == "date",
-      let first = csv.timestamps.first(where: { $0 % 86_400 != 0 })
-    else { return }
-    throw SeismoError.invalidInput(
-      "\(schema).\(table) keeps dates (ts date), but the file has times of day (\(CivilTime.format(first))), which would be cut to their day; load them into a table with a timestamptz ts (--create makes one for a file with times of day)"
-    )
-  }
-
-  /// Throws, before a wide table is emptied for `--mode replace`, when it has columns besides
-  /// `written`: deleting its rows would lose theirs (an indicator another file brought).
-  static func requireNoOtherColumns(_ schema: String, _ table: String, besides written: [String], on db: PGConnection)
-    throws
-  {
-    let others = try (db.columns(ofTable: schema, table) ?? []).map(\.name).filter { !written.contains($0) }
-    guard !others.isEmpty else { return }
-    throw SeismoError.invalidInput(
-      "\(schema).\(table) has columns the file does not bring (\(EditDistance.listing(others))), which --mode replace would empty too; --mode upsert keeps them, or bring them in the file"
-    )
-  }
-
-  /// Whether `columns` are a wide market table's: `ts`, and numbers in every other column (a
-  /// long table's text `symbol` is not).
-  static func isWide(_ columns: [PGConnection.TableColumn]) -> Bool {
-    let numeric: Set = ["double precision", "real", "numeric", "bigint", "integer", "smallint"]
-    return columns.contains { $0.name == "ts" } && columns.allSatisfy { $0.name == "ts" || numeric.contains($0.type) }
-  }
-
-  /// `--create` on a wide table: adds the feature columns in `names` that it lacks (double
-  /// precision), so files of one indicator each join on `ts`. Any other table is left as it is.
-  static func addFeatureColumns(_ names: [String], to schema: String, _ table: String, on db: PGConnection) throws {
-    guard let columns = try db.columns(ofTable: schema, table), isWide(columns) else { return }
-    for name in names where !columns.contains(where: { $0.name == name }) {
-      try db.execute(
-        "ALTER TABLE \(PGConnection.qualified(schema, table)) ADD COLUMN \(PGConnection.quote(name)) double precision")
     }
   }
 

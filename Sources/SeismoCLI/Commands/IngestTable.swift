@@ -1,0 +1,85 @@
+import CSVSource
+import SeismoCore
+import SeismoPostgres
+
+/// The table `seismo ingest` writes, as the system catalogue describes it, with the checks made
+/// before any row is written: each names the table and says what to do.
+struct IngestTable {
+  let schema: String
+  let name: String
+  let columns: [PGConnection.TableColumn]
+
+  /// Reads the table's columns; throws when there is no such table.
+  init(_ schema: String, _ name: String, on db: PGConnection) throws {
+    guard let columns = try db.columns(ofTable: schema, name) else {
+      throw SeismoError.invalidInput("\(schema).\(name): no such table; --create makes it")
+    }
+    self.schema = schema
+    self.name = name
+    self.columns = columns
+  }
+
+  /// Whether it is a wide market table: `ts`, and numbers in every other column (a long table's
+  /// text `symbol` is not).
+  var isWide: Bool {
+    let numeric: Set = ["double precision", "real", "numeric", "bigint", "integer", "smallint"]
+    return columns.contains { $0.name == "ts" } && columns.allSatisfy { $0.name == "ts" || numeric.contains($0.type) }
+  }
+
+  /// `--create` on a wide table: the table with the feature columns in `names` it lacked added
+  /// (double precision), so files of one indicator each join on `ts`. Any other table is left
+  /// as it is.
+  func adding(featureColumns names: [String], on db: PGConnection) throws -> IngestTable {
+    guard isWide else { return self }
+    var added = self
+    for column in names where !columns.contains(where: { $0.name == column }) {
+      try db.execute(
+        "ALTER TABLE \(PGConnection.qualified(schema, name)) ADD COLUMN \(PGConnection.quote(column)) double precision")
+      added = IngestTable(schema: schema, name: name, columns: added.columns + [.init(name: column, type: "double precision")])
+    }
+    return added
+  }
+
+  private init(schema: String, name: String, columns: [PGConnection.TableColumn]) {
+    self.schema = schema
+    self.name = name
+    self.columns = columns
+  }
+
+  /// Throws unless the table has all of `written`, the columns COPY writes (a table made before,
+  /// or by hand, may lack some).
+  func require(columns written: [String], long: Bool) throws {
+    let existing = columns.map(\.name)
+    let missing = written.filter { !existing.contains($0) }
+    guard let first = missing.first else { return }
+    let shape =
+      long ? "a long table: symbol, ts and value" : "a wide table: ts, then one column per feature of the file"
+    let create = !long && isWide ? "--create adds \(missing.count == 1 ? "it" : "them")" : "--create another table"
+    throw SeismoError.invalidInput(
+      "\(schema).\(name) has no column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))"
+        + (missing.count == 1 ? EditDistance.suggestion(for: first, among: existing) : "")
+        + "; its columns are: \(EditDistance.listing(existing)). ingest writes \(shape); choose the file's columns with --column (and their names with --as), or \(create)"
+    )
+  }
+
+  /// Throws when the table keeps dates (`ts date`) but `csv` has times of day, which PostgreSQL
+  /// would cut to their day without a word.
+  func requireDates(in csv: CSVTable<Double>) throws {
+    guard columns.first(where: { $0.name == "ts" })?.type == "date",
+      let first = csv.timestamps.first(where: { $0 % 86_400 != 0 })
+    else { return }
+    throw SeismoError.invalidInput(
+      "\(schema).\(name) keeps dates (ts date), but the file has times of day (\(CivilTime.format(first))), which would be cut to their day; load them into a table with a timestamptz ts (--create makes one for a file with times of day)"
+    )
+  }
+
+  /// Throws, before a wide table is emptied for `--mode replace`, when it has columns besides
+  /// `written`: deleting its rows would lose theirs (an indicator another file brought).
+  func requireNoOtherColumns(besides written: [String]) throws {
+    let others = columns.map(\.name).filter { !written.contains($0) }
+    guard !others.isEmpty else { return }
+    throw SeismoError.invalidInput(
+      "\(schema).\(name) has columns the file does not bring (\(EditDistance.listing(others))), which --mode replace would empty too; --mode upsert keeps them, or bring them in the file"
+    )
+  }
+}
