@@ -10,7 +10,6 @@ import Testing
     (["ingest", "data.csv", "--table", "t", "--delimiter", ";;"], "--delimiter: expected one character"),
     (["ingest", "data.csv", "--table", "t", "--time-format", "%Y-%j"], "--time-format '%Y-%j': %j is not a directive it knows"),
     (["ingest", "data.csv", "--table", "t", "--column", "a", "--column", "b", "--as", "x"], "(2 --column, 1 --as)"),
-    (["ingest", "data.csv", "--table", "t", "--as", "x"], "(0 --column, 1 --as)"),
     (
       ["ingest", "data.csv", "--table", "t", "--column", "a", "--column", "b", "--as", "x", "--as", "x"],
       "--as 'x' is given twice"

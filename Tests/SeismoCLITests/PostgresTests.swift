@@ -399,13 +399,25 @@ struct PostgresTests {
         && emptying.stderr.contains("has columns the file does not bring (spx), which --mode replace would empty too"),
       "\(emptying.stderr)")
     #expect(try sql("SELECT count(*)::text FROM \(schema).wide") == [["4"]])
+    // Without --column, --as names every column of the file, in order.
+    let unnamed = try CLI.run(
+      ["ingest", "spx.csv", "--url", url, "--schema", schema, "--table", "prices", "--long", "--as", "spx"], in: scratch.url)
+    #expect(
+      unnamed.status == 1
+        && unnamed.stderr.contains("--as names each column loaded, in order, but spx.csv has 2 (open, close) for 1 --as"),
+      "\(unnamed.stderr)")
+    try scratch.write("gold.csv", "date,close\n2020-01-09,1550\n")
+    let gold = try CLI.run(
+      ["ingest", "gold.csv", "--url", url, "--schema", schema, "--table", "prices", "--long", "--as", "gold"], in: scratch.url)
+    #expect(gold.status == 0, "\(gold.stderr)")
+    #expect(try sql("SELECT value::text FROM \(schema).prices WHERE symbol = 'gold'") == [["1550"]])
     // A table of dates takes no times of day, which PostgreSQL would cut to their day.
     try scratch.write("hourly.csv", "ts,close\n2020-01-10 10:00:00,16\n2020-01-10 11:00:00,17\n")
     let hourly = try ingest("hourly.csv", "prices", ["--as", "vix", "--long"])
     #expect(
       hourly.status == 1 && hourly.stderr.contains("keeps dates (ts date), but the file has times of day (2020-01-10 10:00:00)"),
       "\(hourly.stderr)")
-    #expect(try sql("SELECT count(*)::text FROM \(schema).prices") == [["4"]])
+    #expect(try sql("SELECT count(*)::text FROM \(schema).prices") == [["5"]])
   }
 
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'

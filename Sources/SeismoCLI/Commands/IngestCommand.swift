@@ -75,7 +75,7 @@ struct IngestCommand: ParsableCommand {
   @Option(
     name: .customLong("as"),
     help: ArgumentHelp(
-      "The name to store each --column under, in their order: a wide table's column, a long table's symbol (repeatable; default: the CSV's header names).",
+      "The name to store each --column under (each column loaded, without --column), in their order: a wide table's column, a long table's symbol (repeatable; default: the CSV's header names).",
       valueName: "name"))
   var storedNames: [String] = []
 
@@ -108,7 +108,7 @@ struct IngestCommand: ParsableCommand {
     if let problem = TimestampParser.problem(with: timeFormat) {
       throw ValidationError("--time-format '\(timeFormat)': \(problem)")
     }
-    guard storedNames.isEmpty || storedNames.count == column.count else {
+    guard storedNames.isEmpty || column.isEmpty || storedNames.count == column.count else {
       throw ValidationError(
         "--as names each --column in order: give as many (\(column.count) --column, \(storedNames.count) --as)")
     }
@@ -128,7 +128,14 @@ struct IngestCommand: ParsableCommand {
         gaps: gaps
       ).readTableInDoubles(observer: reading.update)  // stored as written, not rounded to the Float a detector reads
       reading.finish()
-      if !storedNames.isEmpty { csv.featureNames = storedNames }
+      if !storedNames.isEmpty {
+        guard storedNames.count == csv.featureNames.count else {
+          throw SeismoError.invalidInput(
+            "--as names each column loaded, in order, but \(file) has \(csv.featureNames.count) (\(csv.featureNames.joined(separator: ", "))) for \(storedNames.count) --as; choose them with --column"
+          )
+        }
+        csv.featureNames = storedNames
+      }
       if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
