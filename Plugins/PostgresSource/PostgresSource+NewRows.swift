@@ -70,7 +70,7 @@ extension PostgresSource {
       }
       var (stored, tableRows) = try read(db, features: position.features, next: next, catalogue: catalogue)
       let held = stored.removeWaiting(needing: try awaited(among: stored.names), after: position.settled)
-      position.waiting = held.map { Waiting(rows: $0.rows, since: $0.since, missing: $0.missing) }
+      position.waiting = held?.waiting
       let loaded = try policiesApplied(to: stored, carrying: &position.carried)
       position.tableRows += tableRows - (held?.tableRows ?? 0)
       position.lastTime = stored.timestamps.last ?? position.lastTime

@@ -76,21 +76,13 @@ struct StoredRows {
     return settled
   }
 
-  /// The rows at the end that wait for a feature, removed by `removeWaiting`.
-  struct Held {
-    /// Rows (times) held, and the table rows they came from.
-    var rows: Int
-    var tableRows: Int
-    /// The first held row's time, and which of the needed features it misses.
-    var since: Timestamp
-    var missing: [String]
-  }
-
   /// Removes the rows at the end that wait for a feature: every row after the last one with a
   /// value of each feature in `needed` (indices into `names`), at a time after `settled` (rows
   /// already scored are never held). A time's rows stay together.
-  /// - Returns: what it removed; nil when no row waits.
-  mutating func removeWaiting(needing needed: [Int], after settled: Timestamp?) -> Held? {
+  /// - Returns: the rows removed, and the table rows they came from; nil when no row waits.
+  mutating func removeWaiting(needing needed: [Int], after settled: Timestamp?) -> (
+    waiting: PostgresSource.Waiting, tableRows: Int
+  )? {
     let f = names.count
     let n = timestamps.count
     var cut = n
@@ -101,13 +93,13 @@ struct StoredRows {
     }
     while cut > 0, cut < n, timestamps[cut] == timestamps[cut - 1] { cut += 1 }
     guard cut < n else { return nil }
-    let held = Held(
-      rows: n - cut, tableRows: isLong ? merged[(cut * f)...].reduce(0, +) : n - cut, since: timestamps[cut],
-      missing: needed.filter { values[cut * f + $0].isNaN }.map { names[$0] })
+    let waiting = PostgresSource.Waiting(
+      rows: n - cut, since: timestamps[cut], missing: needed.filter { values[cut * f + $0].isNaN }.map { names[$0] })
+    let tableRows = isLong ? merged[(cut * f)...].reduce(0, +) : n - cut
     timestamps.removeLast(n - cut)
     values.removeLast((n - cut) * f)
     if isLong { merged.removeLast((n - cut) * f) }
-    return held
+    return (waiting, tableRows)
   }
 
   /// A value cell: NULL is a gap (NaN); a stored NaN becomes infinity, which is refused with the

@@ -7,7 +7,7 @@ import SeismoPostgres
 struct IngestTable {
   let schema: String
   let name: String
-  let columns: [PGConnection.TableColumn]
+  private(set) var columns: [PGConnection.TableColumn]
 
   /// Reads the table's columns; throws when there is no such table.
   init(_ schema: String, _ name: String, on db: PGConnection) throws {
@@ -35,15 +35,9 @@ struct IngestTable {
     for column in names where !columns.contains(where: { $0.name == column }) {
       try db.execute(
         "ALTER TABLE \(PGConnection.qualified(schema, name)) ADD COLUMN \(PGConnection.quote(column)) double precision")
-      added = IngestTable(schema: schema, name: name, columns: added.columns + [.init(name: column, type: "double precision")])
+      added.columns.append(.init(name: column, type: "double precision"))
     }
     return added
-  }
-
-  private init(schema: String, name: String, columns: [PGConnection.TableColumn]) {
-    self.schema = schema
-    self.name = name
-    self.columns = columns
   }
 
   /// Throws unless the table has all of `written`, the columns COPY writes (a table made before,
