@@ -42,27 +42,32 @@ typedef float v4 __attribute__((ext_vector_type(4), aligned(4)));
   } while (0)
 
 // The last `rest` (< LANES) columns, from `panel`: both terms' B rows, last columns copied to a
-// (k₁ + k₂)×LANES panel padded with zeros, so the loop over k loads whole vectors; D and C move
-// lane by lane, once per block.
-#define PARTIAL_BLOCK(R, V)                                                                                            \
+// (k₁ + k₂)×W panel padded with zeros, so the loop over k loads whole vectors of W lanes (4, 8
+// or 16: the narrowest that holds `rest`); D and C move lane by lane, once per block. A narrow
+// vector does the same sums in the same order, and costs less where a wide one takes two passes
+// through the multiply-add units (AVX-512 on Zen 4, AVX2 on Zen 1).
+#define PARTIAL_BLOCK(R, W)                                                                                            \
   do {                                                                                                                 \
-    VECTOR acc[R];                                                                                                     \
+    v##W acc[R];                                                                                                       \
     for (int r = 0; r < R; r++) {                                                                                      \
-      acc[r] = (VECTOR)0.0f;                                                                                           \
+      acc[r] = (v##W)0.0f;                                                                                             \
       if (d)                                                                                                           \
         for (size_t q = 0; q < rest; q++) acc[r][q] = d[(i + r) * ldd + j + q];                                        \
     }                                                                                                                  \
     for (size_t p = 0; p < first.k; p++) {                                                                             \
-      const VECTOR bq = LOAD(panel + LANES * p);                                                                       \
+      const v##W bq = *(const v##W *)(panel + W * p);                                                                  \
       for (int r = 0; r < R; r++) acc[r] += first.a[(i + r) * first.row_stride + p * first.column_stride] * bq;        \
     }                                                                                                                  \
     for (size_t p = 0; two_terms && p < second.k; p++) {                                                               \
-      const VECTOR bq = LOAD(panel + LANES * (first.k + p));                                                           \
+      const v##W bq = *(const v##W *)(panel + W * (first.k + p));                                                      \
       for (int r = 0; r < R; r++) acc[r] += second.a[(i + r) * second.row_stride + p * second.column_stride] * bq;     \
     }                                                                                                                  \
     for (int r = 0; r < R; r++)                                                                                        \
       for (size_t q = 0; q < rest; q++) c[(i + r) * ldc + j + q] = acc[r][q];                                          \
   } while (0)
+
+// The width of the partial block's vectors for `rest` (< LANES) columns.
+#define TAIL_LANES(rest) ((rest) <= 4 ? 4 : (rest) <= 8 ? 8 : 16)
 
 // Rows FIRST..<m in blocks of R, then of 6, then one block of the 1–5 left.
 #define ROWS(BLOCK_KIND, V, R, FIRST)                                                                                  \

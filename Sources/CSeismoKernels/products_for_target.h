@@ -32,13 +32,23 @@ TARGET INLINE void NAMED(product_rows)(size_t i0, size_t m, size_t n, SeismoProd
   }
   j += (n - j) / LANES * LANES;
   const size_t rest = n - j;
-  if (rest > 0) ROWS(PARTIAL_BLOCK, 1, 8, i0);
+  switch (rest == 0 ? 0 : TAIL_LANES(rest)) {
+  case 4: ROWS(PARTIAL_BLOCK, 4, 8, i0); break;
+  case 8:
+    if (LANES >= 8) ROWS(PARTIAL_BLOCK, 8, 8, i0);
+    break;
+  case 16:
+    if (LANES >= 16) ROWS(PARTIAL_BLOCK, 16, 8, i0);
+    break;
+  }
 }
 
-// The last columns (from `last`) of a term's B rows, padded with zeros, into panel rows.
+// The last columns (from `last`) of a term's B rows, padded with zeros, into panel rows of
+// TAIL_LANES(n − last) floats.
 TARGET INLINE void NAMED(copy_partial_columns)(SeismoProductTerm t, size_t last, size_t n, float *restrict panel) {
+  const size_t width = TAIL_LANES(n - last);
   for (size_t p = 0; p < t.k; p++) {
-    for (size_t q = 0; q < LANES; q++) panel[LANES * p + q] = last + q < n ? t.b[p * t.ldb + last + q] : 0.0f;
+    for (size_t q = 0; q < width; q++) panel[width * p + q] = last + q < n ? t.b[p * t.ldb + last + q] : 0.0f;
   }
 }
 
@@ -60,7 +70,7 @@ TARGET INLINE void NAMED(product_passes)(size_t m, size_t n, SeismoProductTerm f
     const size_t pass_ldd = p0 == 0 ? ldd : ldc;
     if (last < n) {
       NAMED(copy_partial_columns)(pass_first, last, n, panel);
-      NAMED(copy_partial_columns)(pass_second, last, n, panel + LANES * pass_first.k);
+      NAMED(copy_partial_columns)(pass_second, last, n, panel + TAIL_LANES(n - last) * pass_first.k);
     }
     for (size_t i0 = 0; i0 < m; i0 += slab) {
       NAMED(product_rows)(i0, i0 + slab < m ? i0 + slab : m, n, pass_first, pass_second, two_terms, panel, pass_d,

@@ -133,6 +133,9 @@ import Testing
   @Test(arguments: [
     (13, 83, 300, 0), (13, 83, 300, 40), (13, 83, 300, 256), (13, 83, 300, 280), (13, 83, 300, 300),
     (32, 256, 65, 1), (61, 50, 9, 4), (7, 400, 150, 50),
+    // Partial columns in vectors of 8 and of 16 lanes (AVX-512: 32 + 8 and 64 + 16 + 15), past
+    // the first pass.
+    (9, 40, 300, 100), (13, 95, 300, 280),
   ])
   func isTheProductOverBothTerms(_ shape: (Int, Int, Int, Int)) {
     let (m, n, k, split) = shape
