@@ -28,5 +28,8 @@ public enum Migrations {
     Migration(
       version: 10, name: "version_events",
       sql: String(decoding: PackageResources._10_version_events_sql, as: UTF8.self)),
+    Migration(
+      version: 11, name: "input_digests",
+      sql: String(decoding: PackageResources._11_input_digests_sql, as: UTF8.self)),
   ]
 }

@@ -134,7 +134,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// The binary COPY of score rows into `table`, a partition of seismo.scores. Writing to the
   /// partition itself skips routing each row through the parent.
   static func copyScores(into table: String) -> String {
-    "COPY \(table) (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) FROM STDIN (FORMAT binary)"
+    "COPY \(table) (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert, input_digest) FROM STDIN (FORMAT binary)"
   }
 
   /// The partition of seismo.scores that holds run `id`'s scores (created when missing), quoted.
@@ -157,9 +157,21 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     public var scores: [Float]
     /// Each score's cut-off (infinity where the rule had none yet).
     public var cutoffs: [Float]
+    /// Each scored row's digest (`Frame.digest(ofRow:)`) as it was scored; nil for a score
+    /// stored before schema version 11.
+    public var digests: [Int32?]
 
     /// Whether every row from the first to the last stored one has its score.
     public var isContiguous: Bool { lastRow - firstRow + 1 == scores.count }
+
+    /// The stored rows of `series` (its rows numbered as the run's) that have changed since they
+    /// were scored: whose digest differs from the one stored with their score. Empty unless the
+    /// stored rows are contiguous and all in `series`.
+    public func restatedRows(in series: Frame) -> [Int] {
+      guard isContiguous, lastRow < series.rowCount else { return [] }
+      return digests.indices.filter { i in digests[i].map { $0 != series.digest(ofRow: firstRow + i) } ?? false }
+        .map { firstRow + $0 }
+    }
   }
 
   /// Run `runID`'s stored scores and cut-offs (nil when it has none). A per-row cut-off of a
@@ -168,9 +180,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     var rows: (first: Int, last: Int)?
     var scores: [Float] = []
     var cutoffs: [Float] = []
+    var digests: [Int32?] = []
     try db.forEachFloat8Row(
       """
-      SELECT s.row_no::float8, s.score::float8, s.threshold::float8
+      SELECT s.row_no::float8, s.score::float8, s.threshold::float8, s.input_digest::float8
       FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY s.row_no
       """, [runID]
     ) { row in
@@ -178,9 +191,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       rows = (rows?.first ?? number, number)
       scores.append(Float(row[1] ?? .nan))
       cutoffs.append(row[2].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
+      digests.append(row[3].flatMap { Int32(exactly: $0) })  // NULL: stored before version 11
     }
     guard let (first, last) = rows else { return nil }
-    return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs)
+    return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs, digests: digests)
   }
 
   /// The time of run `runID`'s last scored row, in epoch seconds; nil when it has none.
@@ -327,10 +341,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     let starts = Array(stride(from: first, to: max(count, first + 1), by: rowsPerChunk))
     return AnySequence(
       starts.lazy.map { start in
-        var copy = start == first ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (70 + 8 * f))
+        var copy = start == first ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (78 + 8 * f))
         for i in start..<min(start + rowsPerChunk, count) {
           let row = scores.row(i)
-          copy.row(fields: 9)
+          copy.row(fields: 10)
           copy.int64(id)
           copy.int32(Int32(offset + row))
           copy.timestamptz(frame.timestamps[row])
@@ -340,6 +354,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           copy.float4Array(scores.featureErrors[i * f..<(i + 1) * f])
           if piece.cutoffs[i].isFinite { copy.float4(piece.cutoffs[i]) } else { copy.null() }
           copy.bool(piece.alerts.contains(i))
+          copy.int32(frame.digest(ofRow: row))
         }
         if start == starts.last { copy.finish() }
         observer?(ProgressCount(min(start + rowsPerChunk, count) - first, of: count - first, .rows))

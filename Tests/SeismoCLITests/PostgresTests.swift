@@ -1631,7 +1631,8 @@ struct PostgresTests {
   }
 
   /// `score --run --new-rows`: the nightly job. New rows are appended to the run once, scored as
-  /// a full rescoring scores them; a second call adds nothing; a changed history is refused.
+  /// a full rescoring scores them; a second call adds nothing; a row changed after it was scored
+  /// is named in a warning; a changed history is refused.
   @Test func incrementalScoringAppendsEachNewRowOnce() throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -1650,6 +1651,7 @@ struct PostgresTests {
     let first = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--fail-on-anomalies"], in: scratch.url)
     #expect(first.status == 3, "the new rows hold the spike on row 210: \(first.stderr)")
     #expect(first.stdout == "run \(runID): scored 20 new rows after \(date(18_262 + 199)), 1 anomaly\n", "\(first.stdout)")
+    #expect(!first.stderr.contains("changed in the table"), "no row has changed: \(first.stderr)")
     let after = try stored()
     #expect(after.count == 199 && Array(after.prefix(179)) == before, "earlier rows untouched")
     #expect(after.suffix(20).allSatisfy { $0[2] == "test" })
@@ -1663,11 +1665,12 @@ struct PostgresTests {
 
     let again = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(again.status == 0 && again.stdout == "run \(runID): no new rows after \(date(18_262 + 219))\n", "\(again.stdout)")
+    #expect(again.stderr == "", "the rows appended by the first call are as the table holds them: \(again.stderr)")
     #expect(try stored().count == 199)
 
     // Only the new rows are scored, with the rows before them that their scores use: an old row
     // later set to a value no score can use (as a whole rescoring shows) is not scored again.
-    try sql("UPDATE \(schema).m SET b = -1 WHERE ts = $1::date", [date(18_262 + 5)])
+    try sql("UPDATE \(schema).m SET b = -1 WHERE ts = $1::date", [date(18_262 + 25)])
     let wholly = try CLI.run(["score", "--run", runID, "--url", url, "--out", "wholly", "--quiet"], in: scratch.url)
     #expect(wholly.status == 1 && wholly.stderr.contains("needs positive values"), "\(wholly.stderr)")
     try ingest(scratch, "later.csv", [])
@@ -1679,13 +1682,26 @@ struct PostgresTests {
     let json = try JSONSerialization.jsonObject(with: Data(later.stdout.utf8)) as? [String: Any]
     #expect(json?["new_rows"] as? Int == 20 && json?["anomalies"] as? Int == 1, "\(later.stdout)")
     #expect(json?["after"] as? String == date(18_262 + 219) && json?["up_to"] as? String == date(18_262 + 239))
+    // The changed row is named: its stored score used the old value.
+    #expect(json?["restated"] as? Int == 1 && json?["restated_from"] as? String == date(18_262 + 25), "\(later.stdout)")
+    #expect(
+      later.stderr.contains(
+        "warning: 1 row of run \(runID) changed in the table after it was scored (\(date(18_262 + 25))): the stored scores of that row"
+      ), "\(later.stderr)")
+    // Scores stored before schema version 11 have no digest: they are not compared.
+    try sql(
+      "UPDATE seismo.scores s SET input_digest = NULL FROM seismo.runs r WHERE r.id = s.run AND r.run_id = $1", [runID])
+    let undigested = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    let quiet = try JSONSerialization.jsonObject(with: Data(undigested.stdout.utf8)) as? [String: Any]
+    #expect(quiet?["restated"] as? Int == 0 && undigested.stderr == "", "\(undigested.stdout) \(undigested.stderr)")
     #expect(try stored().count == 219)
     let folder = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--out", "f"], in: scratch.url)
     #expect(folder.status == 64 && folder.stderr.contains("writes no folder"), "\(folder.stderr)")
 
-    try sql("DELETE FROM \(schema).m WHERE ts = $1::date", [date(18_262 + 5)])
+    try sql("DELETE FROM \(schema).m WHERE ts = $1::date", [date(18_262 + 25)])
     let changed = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(changed.status == 1 && changed.stderr.contains("history no longer matches"), "\(changed.stderr)")
+    #expect(!changed.stderr.contains("changed in the table"), "a refused history is not also called restated")
     #expect(try stored().count == 219)
     let usage = try CLI.run(["score", "--model", "m.seismo", "--new-rows"], in: scratch.url)
     #expect(usage.status == 64)
@@ -1841,6 +1857,7 @@ struct PostgresTests {
       #expect(scored.status == 0, "\(scored.stderr)")
       let json = try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any]
       #expect(json?["anomalies"] as? Int == 1 && json?["alerts"] as? Int == alerts, "\(night): \(scored.stdout)")
+      #expect(json?["restated"] as? Int == 0, "no stored row has changed: \(scored.stdout)")
       #expect(
         try sql("SELECT max(row_no)::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])
           == [["\(rows)"]])
@@ -1863,6 +1880,18 @@ struct PostgresTests {
         .map { $0.map { "\($0)" } }
     }
     #expect(stored == rescored)
+
+    // Two stored rows restated, read either way (a table's first read is whole; a query's every).
+    try sql("UPDATE \(schema).m SET a = a + 1 WHERE ts IN ($1::date, $2::date)", [date(18_262 + 100), date(18_262 + 230)])
+    let restated = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    let json = try JSONSerialization.jsonObject(with: Data(restated.stdout.utf8)) as? [String: Any]
+    #expect(
+      json?["restated"] as? Int == 2 && json?["restated_from"] as? String == date(18_262 + 100)
+        && json?["restated_to"] as? String == date(18_262 + 230), "\(restated.stdout)")
+    #expect(
+      restated.stderr.contains(
+        "warning: 2 rows of run \(runID) changed in the table after they were scored (\(date(18_262 + 100)) and \(date(18_262 + 230))): the stored scores of those rows, and of the rows whose windows hold them, used the old values."
+      ), "\(restated.stderr)")
   }
 
   /// An event that began long before the new rows (here every row is flagged, so the run has
@@ -2025,6 +2054,10 @@ struct PostgresTests {
     }
     #expect(try scored() == "200")
 
+    // A row it scored is restated; the watcher reads only rows after those it has read, so it
+    // warns of the change when it next reads the whole table.
+    try sql("UPDATE \(schema).m SET b = b + 1 WHERE ts = $1::date", [date(18_262 + 30)])
+
     // The watcher's connection is cut, as by a server restart; rows committed meanwhile are
     // scored once it has reconnected and caught up.
     try sql(
@@ -2046,6 +2079,11 @@ struct PostgresTests {
     #expect(
       stopped.stdout.contains("run \(runID): scored 20 new rows up to \(date(18_262 + 239)), 0 anomalies"), "\(stopped.stdout)")
     #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
+    #expect(
+      stopped.stderr.components(
+        separatedBy: "warning: 1 row of run \(runID) changed in the table after it was scored (\(date(18_262 + 30)))"
+      ).count == 2,
+      "warned once, as it caught up: \(stopped.stderr)")
   }
 
   /// After catching up, `seismo watch` reads only each batch's new rows, keeping the threshold's

@@ -37,6 +37,19 @@ import Testing
       #expect("\(error)" == "t.csv: value of 'vix' at 1970-01-02 is not finite")
     }
   }
+
+  /// A row's digest is FNV-1a over its values' bytes (little-endian bit patterns, in feature
+  /// order), worked by hand for the first two rows: start at 0x811C9DC5, then for each byte xor
+  /// it in and multiply by 16777619 modulo 2³². Equal rows at other times or in other frames
+  /// digest alike; a swapped pair does not.
+  @Test func rowDigestIsFNV1aOverTheValues() throws {
+    let f = try Frame(timestamps: [0, 1, 2, 3], featureNames: ["a", "b"], values: [0, 1, 0, -1, 0, 1, 1, 0])
+    #expect(f.digest(ofRow: 0) == Int32(bitPattern: 2_342_790_472))
+    #expect(f.digest(ofRow: 1) == 195_255_240)
+    #expect(f.digest(ofRow: 2) == f.digest(ofRow: 0))
+    #expect(f.digest(ofRow: 3) != f.digest(ofRow: 0))
+    #expect(try frame().rows(1..<3).digest(ofRow: 0) == frame().digest(ofRow: 1))
+  }
 }
 
 @Suite struct GapPolicyTests {

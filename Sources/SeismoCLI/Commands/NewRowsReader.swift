@@ -15,6 +15,20 @@ struct NewRowsReader {
   struct Batch {
     var appended: PostgresSink.Appended
     var piece: ScoresCSV.Rows
+    /// The times of the rows the run scored before that have changed since (restated in the
+    /// table), as far as this batch read them: every stored row when it read the whole table.
+    var restated: [Timestamp] = []
+
+    /// The warning that the restated rows' stored scores are stale, with the rows' times as
+    /// `format` prints them; nil when no row was restated.
+    func restatedWarning(run runID: String, format: (Timestamp) -> String) -> String? {
+      guard let first = restated.first, let last = restated.last else { return nil }
+      let count = restated.count
+      let times =
+        count == 1 ? format(first) : "\(format(first)) \(count == 2 ? "and" : "to") \(format(last))"
+      return
+        "warning: \(count) row\(count == 1 ? "" : "s") of run \(runID) changed in the table after \(count == 1 ? "it was" : "they were") scored (\(times)): the stored scores of \(count == 1 ? "that row" : "those rows"), and of the rows whose windows hold \(count == 1 ? "it" : "them"), used the old values. `seismo score --run \(runID) --url URL --store` scores the whole history again as a new run."
+    }
   }
 
   let saved: SavedModel
@@ -68,16 +82,23 @@ struct NewRowsReader {
   /// state is replayed from the stored scores. The last stored row is scored again, so that the
   /// append checks it is still the row the run scored. A run without stored scores, or whose
   /// scores do not fit `series`, has every row appended (the append then refuses a mismatch).
-  static func resume(_ stream: inout ScoreStream, series: LoadedFrame, run runID: String, on db: PGConnection) throws {
+  /// - Returns: the stored rows that have changed since they were scored.
+  static func resume(_ stream: inout ScoreStream, series: LoadedFrame, run runID: String, on db: PGConnection) throws
+    -> [Int]
+  {
     let frame = series.frame
     guard let stored = try PostgresSink.storedScores(of: runID, on: db), stored.isContiguous,
       stored.lastRow < frame.rowCount, stored.lastRow >= stream.warmupRows
-    else { return try stream.append(frame, origin: series.origin) }
+    else {
+      try stream.append(frame, origin: series.origin)
+      return []
+    }
     let last = stored.lastRow
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
       cutoffs: stored.cutoffs.dropLast())
     try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
+    return stored.restatedRows(in: frame)
   }
 
   /// The rows at the end of the table that the last batch left to wait for a feature (the
@@ -95,25 +116,29 @@ struct NewRowsReader {
   mutating func scoreNewRows(to runID: String, on db: PGConnection) throws -> Batch? {
     guard let table else {
       let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
+      let series = result.scoredRows.frame
+      let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedRows(in: series) ?? []
       return Batch(
         appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
-        piece: result.scoredRows)
+        piece: result.scoredRows, restated: restated.map { series.timestamps[$0] })
     }
     if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
     let loaded = try table.newRows(after: &position)
     var stream: ScoreStream
+    var restated: [Timestamp] = []
     if let kept = self.stream {
       stream = kept
       try stream.append(loaded.frame, origin: loaded.origin)
     } else {
       stream = try Self.stream(of: saved, config: config)
-      try Self.resume(&stream, series: loaded, run: runID, on: db)
+      restated = try Self.resume(&stream, series: loaded, run: runID, on: db).map { loaded.frame.timestamps[$0] }
     }
     let piece = try stream.scorePending()
     self.stream = stream
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
     return Batch(
-      appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, events: events, on: db), piece: piece)
+      appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, events: events, on: db), piece: piece,
+      restated: restated)
   }
 }

@@ -46,12 +46,14 @@ struct ScoreCommand: ParsableCommand {
       the run's events in seismo.events grow with the new flags. Rows at the end of a table \
       that miss an indicator (loaded one at a time, vix before spx) wait for it, and are scored \
       at a later call once it has come; the table source's wait_for says which features to wait \
-      for (all by default; --set source.wait_for=[] scores them at once). (A \
+      for (all by default; --set source.wait_for=[] scores them at once). Rows scored before \
+      that have changed in the table since (a restated print) are named in a warning: their \
+      stored scores used the old values. (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended \
-      (new_rows, anomalies, and alerts: the rows where an event alerts) and what waits \
-      (waiting, waiting_for), and --fail-on-anomalies \
-      counts the new rows only (--in-last N: those among the last N rows).
+      (new_rows, anomalies, and alerts: the rows where an event alerts), what waits \
+      (waiting, waiting_for) and what changed (restated, restated_from, restated_to), and \
+      --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).
       """)
 
   @Option(help: "The saved model file.")
@@ -196,11 +198,14 @@ struct ScoreCommand: ParsableCommand {
     let scores = piece.scores.values
     let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
     let waiting = reader.waiting
+    batch.restatedWarning(run: runID, format: frame.formatTimestamp).map(Console.err)
     if scripting.json {
       let summary: [String: Any] = [
         "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
         "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
+        "restated": batch.restated.count, "restated_from": format(batch.restated.first) ?? NSNull(),
+        "restated_to": format(batch.restated.last) ?? NSNull(),
       ]
       scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))
     } else if !quiet {

@@ -19,7 +19,9 @@ struct WatchCommand: ParsableCommand {
       each time). Rows at the end of the table that miss an indicator wait for it, as with \
       score --new-rows (the source's wait_for), and it says when rows start or stop waiting. \
       Rows inserted or deleted among those already read stop it with an error: run \
-      detect again. Every anomaly among the new rows is announced with NOTIFY on \
+      detect again. As it starts, and after a lost connection, it warns of rows scored before \
+      that have changed in the table since (a restated print), whose stored scores used the old \
+      values. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
       section's rule: listen for those to hear once per episode). It catches up on start and \
@@ -122,6 +124,9 @@ struct WatchCommand: ParsableCommand {
 
   /// Announces the anomalies among a batch's appended rows and prints what it did.
   func announce(_ batch: NewRowsReader.Batch?, indicator: String?, on db: PGConnection) throws {
+    if let batch, let warning = batch.restatedWarning(run: runID, format: batch.piece.frame.formatTimestamp) {
+      Console.err(warning)
+    }
     guard let batch, batch.appended.rows > 0 else { return }
     let appended = batch.appended
     let piece = batch.piece
