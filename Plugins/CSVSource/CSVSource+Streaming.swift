@@ -21,7 +21,7 @@ extension CSVSource: StreamingSource {
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal)
     var waiting = Piece()  // rows read but not yet handed on
-    var carried: [Float] = []  // each column's last value, for ffill
+    var carried: GapPolicy.Carrying<Float>?  // what ffill carries from piece to piece
     var previous: (time: Timestamp, line: Int32)?
 
     /// Applies the policies to the waiting rows and hands them on, but for the rows sharing the
@@ -35,7 +35,6 @@ extension CSVSource: StreamingSource {
       guard cut > 0 else { return }
       var piece = waiting.prefix(cut, featureCount: f)
       waiting.removeFirst(cut, featureCount: f)
-      if carried.isEmpty { carried = [Float](repeating: .nan, count: f) }
       var merged = 0
       if collector.hasTimeColumn {
         let (lines, times) = (piece.lines, piece.timestamps)
@@ -44,8 +43,10 @@ extension CSVSource: StreamingSource {
         ) { duplicateError(row: $0, lines: lines, timestamps: times) }
       }
       let lines = piece.lines
+      var carry = carried ?? GapPolicy.Carrying(featureCount: f)
+      defer { carried = carry }
       let outcome = try gaps.apply(
-        values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f, carrying: &carried
+        values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f, carrying: &carry
       ) { gapError(row: $0, feature: $1, lines: lines, names: collector.featureNames) }
       let frame = try Frame(
         timestamps: piece.timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index,
@@ -54,6 +55,7 @@ extension CSVSource: StreamingSource {
         frame: frame, origin: path, rowsRead: cut, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
       loaded.duplicateRowsMerged = merged
       loaded.duplicatePolicy = duplicates
+      loaded.carriedToEnd = outcome.carriedToEnd
       try body(loaded)
     }
 

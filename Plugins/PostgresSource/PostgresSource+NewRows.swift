@@ -12,7 +12,7 @@ extension PostgresSource {
     /// The table's rows read so far (a long table's: one a symbol and time), within from and to.
     var tableRows = 0
     /// Each feature's last value, for `ffill` to carry into the next rows; nil before the first read.
-    var carried: [Float]?
+    var carried: GapPolicy.Carrying<Float>?
     /// Rows up to this time are read as they are, never held by `wait_for` (a run's scored rows).
     public var settled: Timestamp?
     /// The rows at the end of the table that the last read held back, waiting for a feature.

@@ -19,7 +19,7 @@ extension PostgresSource: StreamingSource {
         try requireEverySymbol(plan.names, present: plan.names.map(stored.contains), db)
       }
       var waiting = StoredRows(names: plan.names, isLong: plan.isLong)
-      var carried: [Float]?
+      var carried: GapPolicy.Carrying<Float>?
       func handOn(final: Bool) throws {
         let settled = waiting.removeSettled(final: final)
         // The first piece must have rows: `policiesApplied` refuses an empty read.

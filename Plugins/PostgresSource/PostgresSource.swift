@@ -152,7 +152,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   /// `observer` hears the table rows read of how many (of how many unknown for a query).
   public func load(observer: ProgressObserver?) throws -> LoadedFrame {
     try inSnapshot { db in
-      var carried: [Float]?
+      var carried: GapPolicy.Carrying<Float>?
       return try policiesApplied(to: read(db, observer: observer).rows, carrying: &carried)
     }
   }
@@ -179,10 +179,10 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     )
   }
 
-  /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds each
-  /// column's last value before the rows for `ffill` to carry in, and is left holding the last
-  /// ones. The first read of a series (`carried` nil) must find rows.
-  func policiesApplied(to rows: StoredRows, carrying carried: inout [Float]?) throws -> LoadedFrame {
+  /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds what `ffill`
+  /// carries in from the rows before, and is left holding what it carries on. The first read of
+  /// a series (`carried` nil) must find rows.
+  func policiesApplied(to rows: StoredRows, carrying carried: inout GapPolicy.Carrying<Float>?) throws -> LoadedFrame {
     let names = rows.names
     var timestamps = rows.timestamps
     var values = rows.values
@@ -203,7 +203,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count
     ) { twoRows(at: sorted[$0], column: nil) }
     let times = timestamps
-    var carry = carried ?? [Float](repeating: .nan, count: names.count)
+    var carry = carried ?? GapPolicy.Carrying(featureCount: names.count)
     defer { carried = carry }
     let outcome = try gaps.apply(
       values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count, carrying: &carry

@@ -136,7 +136,8 @@ import Testing
   }
 
   /// A feature whose data stopped before the last row (carried there by `ffill`, over a longer
-  /// gap than any before) is warned about, by detect, --each and score, and kept in summary.json.
+  /// gap than any before) is warned about, by detect, --each, score and score --stream, and kept
+  /// in summary.json.
   @Test func aFeatureCarriedToTheEndIsWarnedAbout() throws {
     let scratch = try Scratch()
     // b has no value in the last 10 of 100 rows.
@@ -160,6 +161,12 @@ import Testing
     #expect(each.status == 0 && each.stderr.components(separatedBy: "has no value after").count == 2, "\(each.stderr)")
     let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)
     #expect(score.status == 0 && score.stderr.contains(warning), "\(score.stderr)")
+    // A stream counts the carry over its pieces (of 7 rows here), as the whole file does.
+    let stream = try CLI.run(
+      ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "t"], in: scratch.url)
+    #expect(stream.status == 0 && stream.stderr.contains(warning), "\(stream.stderr)")
+    let streamed = try JSONSerialization.jsonObject(with: Data(try scratch.read("t/summary.json").utf8)) as? [String: Any]
+    #expect((streamed?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
   }
 
   /// A `train_until` on or after the last row leaves nothing to test: the run says so.

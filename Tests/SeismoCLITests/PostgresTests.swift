@@ -888,7 +888,9 @@ struct PostgresTests {
     // A whole load does not wait; it carries y through the last 5 days and says so.
     try sql("INSERT INTO \(schema).l SELECT '2020-01-01'::date + d, 'x', d FROM generate_series(8, 12) d")
     let loaded = try long.load()
-    #expect(loaded.frame.rowCount == 11 && loaded.carriedToEnd == [GapPolicy.Carry(feature: 1, rows: 5)])
+    #expect(
+      loaded.frame.rowCount == 11
+        && loaded.carriedToEnd == [GapPolicy.Carry(feature: 1, rows: 5, after: day(6), from: day(8))])
 
     let wide = try source(["table": .text("w")])
     func read(_ reader: PostgresSource, settled: Timestamp? = nil) throws -> (values: [Float], waiting: Int) {

@@ -79,16 +79,46 @@ import Testing
       try apply(.ffill, zip(a, b).flatMap { [$0 ?? nan, $1 ?? nan] }).2.carriedToEnd
     }
     let ten: [Float?] = (0..<10).map(Float.init)
-    #expect(try carried(ten, [1, 2, 3, 4, 5, nil, nil, nil, nil, nil]) == [GapPolicy.Carry(feature: 1, rows: 5)])
+    #expect(
+      try carried(ten, [1, 2, 3, 4, 5, nil, nil, nil, nil, nil]) == [GapPolicy.Carry(feature: 1, rows: 5, after: 4, from: 5)])
     #expect(try carried(ten, [1, 2, 3, 4, 5, 6, nil, nil, nil, nil]).isEmpty, "4 rows: too few")
     #expect(
       try carried([1, nil, nil, nil, nil, nil, 7, 8, 9, nil], [1, 2, 3, 4, nil, nil, nil, nil, nil, nil]) == [
-        GapPolicy.Carry(feature: 1, rows: 6)
+        GapPolicy.Carry(feature: 1, rows: 6, after: 3, from: 4)
       ], "a's last gap (1 row) is shorter than its earlier one (5)")
     #expect(
       try carried([1, nil, nil, nil, nil, nil, 7, nil, nil, nil, nil, nil], Array(repeating: 1, count: 12))
         .isEmpty, "a gap of 5, then one of 5 at the end: as sparse as before")
     #expect(try carried([nil, nil, nil, nil, nil, nil, 1, 2], ten).isEmpty, "leading gaps are dropped, not carried")
+  }
+
+  /// A series applied piece by piece (as `score --stream` reads it) carries as it does whole:
+  /// the same values, and a carry to the end counted over every piece, with its times, against
+  /// the gaps of every piece before.
+  @Test func piecesCarryAsTheWholeSeries() throws {
+    let a: [Float] = [1, .nan, .nan, .nan, .nan, .nan, .nan, 8, 9, 10, .nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan]
+    let b: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, .nan, .nan, .nan, .nan, .nan, .nan, .nan]
+    let whole = try apply(.ffill, zip(a, b).flatMap { [$0, $1] })
+    #expect(
+      whole.2.carriedToEnd == [
+        GapPolicy.Carry(feature: 0, rows: 8, after: 9, from: 10), GapPolicy.Carry(feature: 1, rows: 7, after: 10, from: 11),
+      ])
+    for cut in [3, 9, 12, 16] {
+      var state = GapPolicy.Carrying<Float>(featureCount: 2)
+      var values: [Float] = []
+      var last = GapPolicy.Outcome()
+      for range in [0..<cut, cut..<a.count] {
+        var v = range.flatMap { [a[$0], b[$0]] }
+        var t = range.map { Timestamp($0) }
+        var labels = t.map { Int32($0) }
+        last = try GapPolicy.ffill.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 2, carrying: &state) {
+          .data(source: "x", line: $0, column: "\($1)", message: "gap")
+        }
+        values += v
+      }
+      #expect(values == whole.0, "cut at \(cut)")
+      #expect(last.carriedToEnd == whole.2.carriedToEnd, "cut at \(cut)")
+    }
   }
 
   @Test func dropRemovesRowsWithAnyGap() throws {

@@ -66,7 +66,9 @@ struct ReportCommand: ParsableCommand {
     loaded.duplicateRowsMerged = summary.source.duplicateRowsMerged ?? 0
     loaded.duplicatePolicy = summary.source.duplicatePolicy.flatMap(DuplicatePolicy.init(rawValue:)) ?? .error
     loaded.carriedToEnd = (summary.source.carriedToEnd ?? [:]).compactMap { name, rows in
-      summary.features.firstIndex(of: name).map { GapPolicy.Carry(feature: $0, rows: rows) }
+      summary.features.firstIndex(of: name).flatMap { feature in
+        rows < frame.rowCount ? GapPolicy.Carry(feature: feature, rows: rows, endOf: frame.timestamps) : nil
+      }
     }.sorted { $0.feature < $1.feature }
     data.warnings = loaded.warnings
     if !(summary.threshold.constant ?? true), let cutoffs = table.column("threshold") {

@@ -46,13 +46,14 @@ extension DetectionPipeline {
         sum.cellsFilled += loaded.cellsFilled
         sum.rowsDropped += loaded.rowsDropped
         sum.duplicateRowsMerged += loaded.duplicateRowsMerged
+        sum.carriedToEnd = loaded.carriedToEnd  // each piece's counts every piece before it
+        if loaded.frame.rowCount > 0 { sum.frame = loaded.frame.rows(loaded.frame.rowCount - 1..<loaded.frame.rowCount) }
         totals = sum
       } else {
         try loaded.frame.requireFeatures(model.features, for: "the model")
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows")
         totals = loaded
-        totals?.frame = try Frame(
-          timestamps: [], timeKind: loaded.frame.timeKind, featureNames: loaded.frame.featureNames, values: [])
+        totals?.frame = loaded.frame.rows(max(0, loaded.frame.rowCount - 1)..<loaded.frame.rowCount)
       }
       try stream.append(loaded.frame, origin: loaded.origin)
       if stream.unscoredRows >= pieceRows, stream.outgrewWarmup { try scorePending() }
@@ -61,6 +62,7 @@ extension DetectionPipeline {
     guard let totals, stream.rows > 0 else {
       throw SeismoError.invalidInput("\(config.source.plugin) source: no rows left after its gap policy")
     }
+    totals.warnings.forEach(log)
     let total = Date().timeIntervalSince(started)
     let (flags, events) = stream.log.finish()
     log("scored \(stream.scoredRows) rows: \(stream.log.flagged.count) flagged, \(stream.log.eventCount) events")

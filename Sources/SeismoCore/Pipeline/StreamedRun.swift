@@ -6,8 +6,8 @@ public struct StreamedRun: Sendable {
   public var runID: String
   public var startedAt: Date
   public var config: RunConfig
-  /// The source's counts over the whole stream; its frame has the features and time axis but no
-  /// rows.
+  /// The source's counts over the whole stream; its frame has the features, the time axis and
+  /// at most the last row read.
   public var loaded: LoadedFrame
   /// Rows after the source's gap and duplicate policies (all in the test part).
   public var rows: Int

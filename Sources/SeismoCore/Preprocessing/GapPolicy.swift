@@ -16,17 +16,56 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
   /// A feature `ffill` carried over the last `rows` rows, a longer gap than any earlier one of
-  /// that feature and at least `Carry.noticed` rows: its data stopped, or is late.
+  /// that feature and at least `Carry.noticed` rows: its data stopped, or is late. Its last value
+  /// is at `after`; the carried rows start at `from`.
   public struct Carry: Equatable, Sendable {
     public var feature: Int
     public var rows: Int
+    public var after: Timestamp
+    public var from: Timestamp
 
     /// The shortest trailing gap worth a word.
     public static let noticed = 5
 
-    public init(feature: Int, rows: Int) {
+    public init(feature: Int, rows: Int, after: Timestamp, from: Timestamp) {
       self.feature = feature
       self.rows = rows
+      self.after = after
+      self.from = from
+    }
+
+    /// The carry of `feature` over the last `rows` of `timestamps` (which must hold more rows).
+    public init(feature: Int, rows: Int, endOf timestamps: [Timestamp]) {
+      let first = timestamps.count - rows
+      self.init(feature: feature, rows: rows, after: timestamps[first - 1], from: timestamps[first])
+    }
+  }
+
+  /// What `ffill` carries from one piece of a series into the next: each column's last value
+  /// and its time, and the gap it is filling since. A series read whole is one piece.
+  public struct Carrying<Value: BinaryFloatingPoint & Sendable>: Sendable {
+    /// Each column's last value (NaN: none yet) and its time.
+    @usableFromInline var last: [Value]
+    @usableFromInline var lastTime: [Timestamp]
+    /// Cells filled since each column's last value, from which time, and the longest such run
+    /// that a value ended.
+    @usableFromInline var run: [Int]
+    @usableFromInline var runFrom: [Timestamp]
+    @usableFromInline var longest: [Int]
+
+    public init(featureCount f: Int) {
+      last = [Value](repeating: .nan, count: f)
+      lastTime = [Timestamp](repeating: 0, count: f)
+      run = [Int](repeating: 0, count: f)
+      runFrom = lastTime
+      longest = run
+    }
+
+    /// The columns carried to the end of what has been read, over a gap worth a word.
+    public var carriedToEnd: [Carry] {
+      run.indices.filter { run[$0] >= Carry.noticed && run[$0] > longest[$0] }.map {
+        Carry(feature: $0, rows: run[$0], after: lastTime[$0], from: runFrom[$0])
+      }
     }
   }
 
@@ -34,7 +73,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
   public struct Outcome: Equatable, Sendable {
     public var cellsFilled: Int
     public var rowsDropped: Int
-    /// The features `ffill` carried to the end, by feature.
+    /// The features `ffill` carried to the end, by feature: over all the pieces read so far.
     public var carriedToEnd: [Carry] = []
 
     @inlinable
@@ -48,22 +87,22 @@ public enum GapPolicy: String, Sendable, CaseIterable {
   /// `values`, `timestamps` and `rowLabels` alike.
   /// - Parameter gapError: the error for a gap at (row, feature) under `.error`.
   @inlinable
-  public func apply<Value: BinaryFloatingPoint>(
+  public func apply<Value: BinaryFloatingPoint & Sendable>(
     values: inout [Value], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
     gapError: (_ row: Int, _ feature: Int) -> SeismoError
   ) throws -> Outcome {
-    var carried = [Value](repeating: .nan, count: f)
+    var carrying = Carrying<Value>(featureCount: f)
     return try apply(
-      values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f, carrying: &carried,
+      values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f, carrying: &carrying,
       gapError: gapError)
   }
 
-  /// `apply` on one piece of a longer series: `carried` holds each column's last value before
-  /// the piece (NaN: none yet) for `ffill` to carry in, and is left holding the piece's last ones.
+  /// `apply` on one piece of a longer series: `carrying` holds what `ffill` carries in from the
+  /// pieces before (`Carrying(featureCount:)` for the first), and is left holding it for the next.
   @inlinable
-  public func apply<Value: BinaryFloatingPoint>(
+  public func apply<Value: BinaryFloatingPoint & Sendable>(
     values: inout [Value], timestamps: inout [Timestamp], rowLabels: inout [Int32], featureCount f: Int,
-    carrying carried: inout [Value], gapError: (_ row: Int, _ feature: Int) -> SeismoError
+    carrying state: inout Carrying<Value>, gapError: (_ row: Int, _ feature: Int) -> SeismoError
   ) throws -> Outcome {
     var outcome = Outcome()
     let rows = timestamps.count
@@ -78,28 +117,26 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       for r in 0..<rows where values[r * f..<(r + 1) * f].contains(where: \.isNaN) { keep[r] = false }
     case .ffill:
       for j in 0..<f {
-        var last = carried[j]
-        defer { carried[j] = last }
-        var run = 0  // cells filled since the last value
-        var longest = 0  // the longest such run that a value ended
         for r in 0..<rows {
           let i = r * f + j
           if values[i].isNaN {
-            if last.isNaN {
+            if state.last[j].isNaN {
               keep[r] = false
             } else {
-              values[i] = last
+              values[i] = state.last[j]
               outcome.cellsFilled += 1
-              run += 1
+              if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
+              state.run[j] += 1
             }
           } else {
-            last = values[i]
-            longest = max(longest, run)
-            run = 0
+            state.last[j] = values[i]
+            state.lastTime[j] = timestamps[r]
+            state.longest[j] = max(state.longest[j], state.run[j])
+            state.run[j] = 0
           }
         }
-        if run >= Carry.noticed, run > longest { outcome.carriedToEnd.append(Carry(feature: j, rows: run)) }
       }
+      outcome.carriedToEnd = state.carriedToEnd
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count
     guard outcome.rowsDropped > 0 else { return outcome }

@@ -82,11 +82,9 @@ public struct LoadedFrame: Sendable {
       said.append(
         "\(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))")
     }
-    let times = frame.timestamps
-    for carry in carriedToEnd where carry.rows < times.count && carry.feature < frame.featureCount {
-      let first = times.count - carry.rows
+    for carry in carriedToEnd where carry.feature < frame.featureCount {
       said.append(
-        "\(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(times[first - 1])): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(times[first])) on); its data stopped, or is late"
+        "\(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
       )
     }
     return said.map { "warning: " + $0 }
@@ -97,7 +95,9 @@ public struct LoadedFrame: Sendable {
   public func selecting(feature j: Int) -> LoadedFrame {
     var single = self
     if frame.featureCount > 1 { single.frame = frame.selecting(feature: j) }
-    single.carriedToEnd = carriedToEnd.filter { $0.feature == j }.map { GapPolicy.Carry(feature: 0, rows: $0.rows) }
+    single.carriedToEnd = carriedToEnd.filter { $0.feature == j }.map { carry in
+      GapPolicy.Carry(feature: 0, rows: carry.rows, after: carry.after, from: carry.from)
+    }
     single.origin = "\(origin) [\(frame.featureNames[j])]"
     return single
   }
