@@ -94,6 +94,11 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     return narrowed
   }
 
+  /// A long table's symbol alone has its own times; read with the others, it has theirs too.
+  public static func narrowingChangesRows(_ parameters: Parameters) -> Bool {
+    parameters[query].isEmpty && parameters[layout] == .long
+  }
+
   public init(parameters: Parameters) throws {
     url = parameters[Self.url]
     table = parameters[Self.table]

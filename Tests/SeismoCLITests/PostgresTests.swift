@@ -1812,6 +1812,42 @@ struct PostgresTests {
     #expect(next.stdout.hasPrefix("run \(runID): scored 2 new rows after \(date(18_262 + 199))"), "\(next.stderr)")
   }
 
+  /// `detect --each` over a long table runs each symbol on its own times, as its stored run (whose
+  /// source is narrowed to the symbol) reads them again: y, which has no row on some of x's days,
+  /// is not scored on them with carried values, and `--new-rows` goes on from its run. Before,
+  /// y's run had x's days, and every later `--new-rows` refused it as a changed history.
+  @Test func eachRunOfALongTableHasItsSymbolsOwnRows() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220])
+    // y misses every tenth day.
+    for name in ["old", "new"] {
+      let lines = try scratch.read("\(name).csv").split(separator: "\n").map(String.init)
+      let sparse = lines.enumerated().filter { $0.offset == 0 || $0.offset % 10 != 3 }.map(\.element)
+      try scratch.write("\(name)-y.csv", sparse.joined(separator: "\n") + "\n")
+    }
+    try ingest(scratch, "old.csv", ["--long", "--column", "a", "--as", "x", "--create"])
+    try ingest(scratch, "old-y.csv", ["--long", "--column", "b", "--as", "y"])
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    let y = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/y/summary.json").utf8)) as? [String: Any]
+    #expect((y?["source"] as? [String: Any])?["rows_read"] as? Int == 180, "y's own 180 days, not x's 200")
+    #expect(y?["scored_rows"] as? Int == 160)
+    let runID = try #require(y?["run_id"] as? String)
+
+    try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
+    try ingest(scratch, "new-y.csv", ["--long", "--column", "b", "--as", "y"])
+    let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(next.status == 0 && next.stdout.hasPrefix("run \(runID): scored 18 new rows"), "\(next.stdout)\(next.stderr)")
+  }
+
   /// Incremental scoring keeps seismo.events: an event the new rows continue is stored again
   /// with them, and its alert row is marked, as a full rescoring groups the flags. Here a flag on
   /// the last row of one night (219) is too short to alert (min_length 2) until the next night's

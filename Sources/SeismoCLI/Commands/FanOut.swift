@@ -5,8 +5,9 @@ import SeismoCore
 /// `seismo detect --each`: the configured detection once per indicator (each feature of the
 /// loaded data: a column of a wide table, a symbol of a long one), in parallel, each its own run.
 ///
-/// The data is loaded once; an indicator that lost rows to another's gaps, or every indicator
-/// when they cannot be loaded together, is loaded again alone (see `rows(of:in:config:registry:)`).
+/// The data is loaded once; an indicator that lost rows to another's gaps, every indicator of a
+/// long table (whose symbols have their own times), or every indicator when they cannot be loaded
+/// together, is loaded again alone (see `rows(of:in:config:registry:)`).
 /// Each indicator's run is written to OUT/<indicator>/ and to the
 /// configured sink (labelled with the indicator); OUT/summary.json lists every indicator with its
 /// anomalies or its error. A failing indicator is reported and does not stop the others.
@@ -143,12 +144,16 @@ enum FanOut {
 
   /// Indicator `j`'s rows (feature `j` of `loaded`, named `name`): cut from the data loaded
   /// once, unless the gap policy dropped rows there (rows where another indicator had a gap,
-  /// such as the years before a later-listed future) or nothing could be loaded at once; then
-  /// loaded alone, so that its run has every row of its own, as its job would.
+  /// such as the years before a later-listed future), the source read alone gives other rows (a
+  /// long table's symbol has its own times, not every symbol's) or nothing could be loaded at
+  /// once; then loaded alone, so that its run has its own rows, as its stored run and its job
+  /// read them.
   static func rows(of j: Int, named name: String, in loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry)
     throws -> LoadedFrame
   {
-    if let loaded, loaded.rowsDropped == 0 { return loaded.selecting(feature: j) }
+    if let loaded, loaded.rowsDropped == 0, !registry.narrowingChangesRows(config.source) {
+      return loaded.selecting(feature: j)
+    }
     guard let source = registry.narrowed(config.source, to: name) else {
       guard let loaded else { throw SeismoError.state("indicator '\(name)' cannot be loaded alone") }
       return loaded.selecting(feature: j)

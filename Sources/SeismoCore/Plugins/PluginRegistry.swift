@@ -7,8 +7,9 @@ public struct PluginRegistry: Sendable {
   public struct Entry<Product>: Sendable {
     public let descriptor: PluginDescriptor
     public let make: @Sendable (Parameters) throws -> Product
-    /// Sources only: `DataSource.narrowing(_:to:)`.
+    /// Sources only: `DataSource.narrowing(_:to:)` and `DataSource.narrowingChangesRows(_:)`.
     public var narrowing: @Sendable (Parameters, String) -> Parameters? = { _, _ in nil }
+    public var narrowingChangesRows: @Sendable (Parameters) -> Bool = { _ in false }
   }
 
   public private(set) var sources: [String: Entry<any DataSource>] = [:]
@@ -30,9 +31,16 @@ public struct PluginRegistry: Sendable {
     }
   }
 
+  /// Whether `source` narrowed to one indicator can read other rows for it than a load of
+  /// every indicator (`DataSource.narrowingChangesRows`).
+  public func narrowingChangesRows(_ source: PluginChoice) -> Bool {
+    sources[source.plugin]?.narrowingChangesRows(source.parameters) ?? false
+  }
+
   public mutating func register<P: DataSource & ConfigurablePlugin>(source: P.Type) {
     sources[P.descriptor.name] = Entry(
-      descriptor: P.descriptor, make: { try P(parameters: $0) }, narrowing: { P.narrowing($0, to: $1) })
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, narrowing: { P.narrowing($0, to: $1) },
+      narrowingChangesRows: { P.narrowingChangesRows($0) })
   }
 
   public mutating func register<P: Detector & ConfigurablePlugin>(detector: P.Type) {

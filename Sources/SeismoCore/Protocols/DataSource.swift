@@ -14,6 +14,12 @@ public protocol DataSource {
   /// queued job of `--each` loads its own indicator this way.
   static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters?
 
+  /// Whether `narrowing` can change the rows an indicator has: a long table's symbol read alone
+  /// has its own times only, where a load of every symbol has the times of all (the gaps filled
+  /// by the gap policy). `detect --each` then loads each indicator alone, as its stored run and
+  /// its job read it.
+  static func narrowingChangesRows(_ parameters: Parameters) -> Bool
+
   /// The indicators (features) `load` would return, found without reading the rows (a CSV's
   /// header, a table's columns or symbols), or nil when the source cannot tell without loading. `--each`
   /// asks when its indicators cannot be loaded together, to read each alone.
@@ -34,6 +40,7 @@ public protocol StreamingSource: DataSource {
 extension DataSource {
   public func load(observer: ProgressObserver?) throws -> LoadedFrame { try load() }
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
+  public static func narrowingChangesRows(_ parameters: Parameters) -> Bool { false }
   public func indicatorNames() throws -> [String]? { nil }
 }
 
