@@ -1688,7 +1688,7 @@ struct PostgresTests {
     #expect(json?["restated"] as? Int == 1 && json?["restated_from"] as? String == date(18_262 + 25), "\(later.stdout)")
     #expect(
       later.stderr.contains(
-        "warning: 1 row of run \(runID) changed in the table after it was scored (\(date(18_262 + 25))): the stored scores of that row"
+        "warning: 1 row of run \(runID) changed in the table after it was scored (\(date(18_262 + 25))): restated, or a late value where the gap policy had carried one. The stored scores of that row"
       ), "\(later.stderr)")
     // Scores stored before schema version 11 have no digest: they are not compared.
     try sql(
@@ -1810,6 +1810,12 @@ struct PostgresTests {
     try ingest(scratch, "new.csv", ["--long", "--column", "b", "--as", "y"])
     let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(next.stdout.hasPrefix("run \(runID): scored 2 new rows after \(date(18_262 + 199))"), "\(next.stderr)")
+    // y's print for that day comes at last: the day was scored with a carried y, and is named.
+    try scratch.writeSyntheticParts(rows: 202, spikes: [], ["late.csv": 199..<200])
+    try ingest(scratch, "late.csv", ["--long", "--column", "b", "--as", "y"])
+    let late = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    let json = try JSONSerialization.jsonObject(with: Data(late.stdout.utf8)) as? [String: Any]
+    #expect(json?["restated"] as? Int == 1 && json?["restated_from"] as? String == date(18_262 + 199), "\(late.stdout)")
   }
 
   /// `detect --each` over a long table runs each symbol on its own times, as its stored run (whose
@@ -1928,7 +1934,7 @@ struct PostgresTests {
         && json?["restated_to"] as? String == date(18_262 + 230), "\(restated.stdout)")
     #expect(
       restated.stderr.contains(
-        "warning: 2 rows of run \(runID) changed in the table after they were scored (\(date(18_262 + 100)) and \(date(18_262 + 230))): the stored scores of those rows, and of the rows whose windows hold them, used the old values."
+        "warning: 2 rows of run \(runID) changed in the table after they were scored (\(date(18_262 + 100)) and \(date(18_262 + 230))): restated, or a late value where the gap policy had carried one. The stored scores of those rows, and of the rows whose windows hold them, used the old values;"
       ), "\(restated.stderr)")
   }
 

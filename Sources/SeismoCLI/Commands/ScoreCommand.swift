@@ -47,7 +47,8 @@ struct ScoreCommand: ParsableCommand {
       that miss an indicator (loaded one at a time, vix before spx) wait for it, and are scored \
       at a later call once it has come; the table source's wait_for says which features to wait \
       for (all by default; --set source.wait_for=[] scores them at once). Rows scored before \
-      that have changed in the table since (a restated print) are named in a warning: their \
+      that have changed in the table since (a restated print, or a late one where a value was \
+      carried) are named in a warning: their \
       stored scores used the old values. (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended \
