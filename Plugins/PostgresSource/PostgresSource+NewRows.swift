@@ -11,7 +11,7 @@ extension PostgresSource {
     var lastTime: Timestamp?
     /// The table's rows read so far (a long table's: one a symbol and time), within from and to.
     var tableRows = 0
-    /// Each feature's last value, for `ffill` to carry into the next rows; nil before the first read.
+    /// What `ffill` carries into the next rows (each feature's last value, its gap); nil before the first read.
     var carried: GapPolicy.Carrying<Float>?
     /// Rows up to this time are read as they are, never held by `wait_for` (a run's scored rows).
     public var settled: Timestamp?
