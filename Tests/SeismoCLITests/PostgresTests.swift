@@ -1854,6 +1854,34 @@ struct PostgresTests {
     #expect(next.status == 0 && next.stdout.hasPrefix("run \(runID): scored 18 new rows"), "\(next.stdout)\(next.stderr)")
   }
 
+  /// `detect --each` over a query, which cannot be narrowed to one indicator: each run's stored
+  /// source is the whole query, and its model takes its own feature from what the query returns,
+  /// so `score --run` and `--new-rows` go on from it. Before, both refused the run: "the model
+  /// was trained on features [b] but the data has [a, b]".
+  @Test func eachRunOfAQueryScoresItsOwnIndicatorAgain() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [150], ["old.csv": 0..<200, "new.csv": 200..<220])
+    try ingest(scratch, "old.csv")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(url)", query: "SELECT ts, a, b FROM \(schema).m ORDER BY ts" }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    let runID = try storedRunID(scratch, "each/b")
+    let again = try CLI.run(["score", "--run", runID, "--url", url, "--out", "again", "--quiet"], in: scratch.url)
+    #expect(again.status == 0, "\(again.stderr)")
+    let column = { (folder: String) in SavedModelTests().column(try scratch.read("\(folder)/scores.csv"), "score") }
+    #expect(try column("again") == column("each/b"), "the run's own scores")
+    try ingest(scratch, "new.csv", [])
+    let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(next.status == 0 && next.stdout.hasPrefix("run \(runID): scored 20 new rows"), "\(next.stdout)\(next.stderr)")
+  }
+
   /// Incremental scoring keeps seismo.events: an event the new rows continue is stored again
   /// with them, and its alert row is marked, as a full rescoring groups the flags. Here a flag on
   /// the last row of one night (219) is too short to alert (min_length 2) until the next night's

@@ -38,6 +38,21 @@ import Testing
     }
   }
 
+  /// A saved model scores the features it was trained on, in its order, cut from data that has
+  /// others too; data that lacks one is refused, naming both lists.
+  @Test func aModelTakesItsFeaturesFromWiderData() throws {
+    let wide = LoadedFrame(
+      frame: try Frame(timestamps: [0, 1], featureNames: ["c", "b", "a"], values: [1, 2, 3, 4, 5, 6]), origin: "q",
+      rowsRead: 2)
+    let picked = try wide.withFeatures(["a", "b"], for: "the model")
+    #expect(picked.frame.featureNames == ["a", "b"] && picked.frame.values == [3, 2, 6, 5])
+    #expect(picked.origin == "q [a, b]")
+    #expect(try wide.withFeatures(["c", "b", "a"], for: "the model").origin == "q", "the same features: itself")
+    #expect(throws: SeismoError.invalidInput("the model was trained on features [a, d] but the data has [c, b, a]")) {
+      try wide.withFeatures(["a", "d"], for: "the model")
+    }
+  }
+
   /// A row's digest is FNV-1a over its values' bytes (little-endian bit patterns, in feature
   /// order), worked by hand for the first two rows: start at 0x811C9DC5, then for each byte xor
   /// it in and multiply by 16777619 modulo 2³². Equal rows at other times or in other frames

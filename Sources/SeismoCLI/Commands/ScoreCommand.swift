@@ -17,7 +17,8 @@ struct ScoreCommand: ParsableCommand {
       file given as DATA, read as the training data was when it was a CSV (same time column, format \
       and gap policy); without DATA, the model's own source is read again: the same CSV file, or the \
       same PostgreSQL table or query. Models never store passwords, so give the connection with \
-      --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns. Writes \
+      --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns (others \
+      are left out). Writes \
       summary.json, scores.csv and report.html like detect; every row counts as test.
 
       Examples:

@@ -73,7 +73,12 @@ public struct Frame: Sendable, Equatable {
   /// cannot score it).
   public func requireFeatures(_ names: [String], for what: String) throws {
     guard featureNames != names else { return }
-    throw SeismoError.invalidInput(
+    throw featureMismatch(names, for: what)
+  }
+
+  /// The error for data whose features are not `names`, the ones `what` was trained on.
+  public func featureMismatch(_ names: [String], for what: String) -> SeismoError {
+    .invalidInput(
       "\(what) was trained on features [\(names.joined(separator: ", "))] but the data has [\(featureNames.joined(separator: ", "))]"
     )
   }
@@ -99,13 +104,20 @@ public struct Frame: Sendable, Equatable {
       values: values + other.values, source: source)
   }
 
-  /// One feature as a frame of its own (same time axis).
-  public func selecting(feature: Int) -> Frame {
+  /// Features `features` (indices, in the order given) as a frame of their own (same time axis).
+  public func selecting(features: [Int]) -> Frame {
     var copy = self
-    copy.featureNamesStorage = [featureNames[feature]]
-    copy.values = column(feature)
+    copy.featureNamesStorage = features.map { featureNames[$0] }
+    copy.values = []
+    copy.values.reserveCapacity(rowCount * features.count)
+    for row in 0..<rowCount {
+      for feature in features { copy.values.append(values[row * featureCount + feature]) }
+    }
     return copy
   }
+
+  /// One feature as a frame of its own (same time axis).
+  public func selecting(feature: Int) -> Frame { selecting(features: [feature]) }
 
   /// Replaces one feature column (length `rowCount`), e.g. with a permuted copy.
   public func replacingColumn(_ feature: Int, with column: [Float]) -> Frame {

@@ -40,7 +40,8 @@ extension DetectionPipeline {
       if let piece = try stream.scorePending() { try write(piece) }
       scoreSeconds += Date().timeIntervalSince(t0)
     }
-    try streaming.stream(rows: pieceRows, observer: reading) { loaded in
+    try streaming.stream(rows: pieceRows, observer: reading) { piece in
+      let loaded = try piece.withFeatures(model.features, for: "the model")
       if var sum = totals {
         sum.rowsRead += loaded.rowsRead
         sum.cellsFilled += loaded.cellsFilled
@@ -50,7 +51,6 @@ extension DetectionPipeline {
         if loaded.frame.rowCount > 0 { sum.frame = loaded.frame.rows(loaded.frame.rowCount - 1..<loaded.frame.rowCount) }
         totals = sum
       } else {
-        try loaded.frame.requireFeatures(model.features, for: "the model")
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows")
         totals = loaded
         totals?.frame = loaded.frame.rows(max(0, loaded.frame.rowCount - 1)..<loaded.frame.rowCount)

@@ -97,15 +97,31 @@ public struct LoadedFrame: Sendable {
     return said.map { "warning: " + $0 }
   }
 
-  /// This frame cut to feature `j` (one indicator of `--each` or of a job), its origin naming it:
+  /// This frame cut to features `features` (indices, in that order), its origin naming them:
   /// `market.csv [vix]`.
-  public func selecting(feature j: Int) -> LoadedFrame {
-    var single = self
-    if frame.featureCount > 1 { single.frame = frame.selecting(feature: j) }
-    single.carriedToEnd = carriedToEnd.filter { $0.feature == j }.map { carry in
-      GapPolicy.Carry(feature: 0, rows: carry.rows, after: carry.after, from: carry.from)
+  public func selecting(features: [Int]) -> LoadedFrame {
+    var picked = self
+    if features != Array(0..<frame.featureCount) { picked.frame = frame.selecting(features: features) }
+    picked.carriedToEnd = carriedToEnd.compactMap { carry in
+      features.firstIndex(of: carry.feature).map {
+        GapPolicy.Carry(feature: $0, rows: carry.rows, after: carry.after, from: carry.from)
+      }
     }
-    single.origin = "\(origin) [\(frame.featureNames[j])]"
-    return single
+    picked.origin = "\(origin) [\(features.map { frame.featureNames[$0] }.joined(separator: ", "))]"
+    return picked
+  }
+
+  /// This frame cut to feature `j` (one indicator of `--each` or of a job).
+  public func selecting(feature j: Int) -> LoadedFrame { selecting(features: [j]) }
+
+  /// This frame with the features a saved model was trained on, `names`, in the model's order:
+  /// itself when it has exactly those, cut to them when it has them among others (the run of one
+  /// indicator of `--each` over a query, which cannot load that indicator alone). Throws, naming
+  /// both lists, when it lacks any.
+  public func withFeatures(_ names: [String], for what: String) throws -> LoadedFrame {
+    guard frame.featureNames != names else { return self }
+    let indices = names.compactMap(frame.featureIndex)
+    guard indices.count == names.count else { throw frame.featureMismatch(names, for: what) }
+    return selecting(features: indices)
   }
 }
