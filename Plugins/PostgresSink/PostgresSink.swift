@@ -138,14 +138,16 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   }
 
   /// The partition of seismo.scores that holds run `id`'s scores (created when missing), quoted.
-  /// Locks seismo.scores first (its partitions stay unlocked), since copying into a partition
-  /// locks the parent only after it, to check the rows' bounds: anyone locking the whole table in
-  /// between (`LOCK`, `ALTER`, a migration) would deadlock with the copy.
+  /// Then locks seismo.scores (its partitions stay unlocked) before the copy, since copying into
+  /// a partition locks the parent only after it, to check the rows' bounds: anyone locking the
+  /// whole table in between (`LOCK`, `ALTER`, a migration) would deadlock with the copy. The
+  /// lock comes after the partition: a creator waits for the others (an advisory lock) holding
+  /// nothing on seismo.scores, whose creation of the partition needs more than a share of it.
   static func partition(of id: String, on db: PGConnection) throws -> String {
-    try db.execute("LOCK TABLE ONLY seismo.scores IN ACCESS SHARE MODE")
     guard let name = try db.execute("SELECT seismo.score_partition_for($1::bigint)", [id]).rows.first?.first ?? nil else {
       throw SeismoError.database("postgres: seismo.score_partition_for returned no partition for run \(id)")
     }
+    try db.execute("LOCK TABLE ONLY seismo.scores IN ACCESS SHARE MODE")
     return PGConnection.qualified("seismo", name)
   }
 
