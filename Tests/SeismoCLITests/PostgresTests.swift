@@ -1037,9 +1037,15 @@ struct PostgresTests {
   /// statements take (a query, `DROP`, `ALTER` and `LOCK TABLE` lock the parent first). Copying into
   /// the partition alone took the partition first and the parent after (to read its bounds), and
   /// deadlocked against anyone locking the whole table meanwhile.
+  /// On a throwaway server of its own: another test's run that starts a partition meanwhile would
+  /// wait for the lock held here with the partition creators' lock, which this run would then
+  /// wait for instead.
   @Test func theSinkLocksTheScoresTableBeforeItsPartition() throws {
+    let server = try ThrowawayServer()
+    defer { server.stop() }
+    let url = server.url
     let scratch = try Scratch()
-    try migrate(scratch)
+    #expect(try CLI.run(["db", "migrate", "--url", url], in: scratch.url).status == 0)
     let name = "seismo_\(schema)_order"
     try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
     let first = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
@@ -1885,28 +1891,35 @@ struct PostgresTests {
   /// Runs stored at once by `detect --each`, the first in a new partition of seismo.scores (every
   /// 1,000 runs): they all need the partition, and one creates it while the others wait. Before,
   /// each took a share of seismo.scores and then queued for the creator's lock, while the
-  /// creator waited for their shares to go: PostgreSQL broke the deadlock by failing a run.
+  /// creator waited for their shares to go: PostgreSQL broke the deadlock by failing a run. On a
+  /// throwaway server of the test's own, whose run numbers it moves to a new partition each round
+  /// without moving other tests' runs.
   @Test func runsStoredAtOnceShareANewPartition() throws {
+    let server = try ThrowawayServer()
+    defer { server.stop() }
     let scratch = try Scratch()
-    try migrate(scratch)
     let symbols = (0..<8).map { "s\($0)" }
     let rows = (0..<60).map { r in
       date(18_262 + r) + "," + symbols.indices.map { k in String(Double((r * (k + 3)) % 11)) }.joined(separator: ",")
     }
     try scratch.write("wide.csv", (["date," + symbols.joined(separator: ",")] + rows).joined(separator: "\n") + "\n")
-    try ingest(scratch, "wide.csv", ["--create", "--long"])
+    func run(_ arguments: [String]) throws -> CLI.Result {
+      try CLI.run(arguments, in: scratch.url)
+    }
+    #expect(try run(["db", "migrate", "--url", server.url]).status == 0)
+    #expect(try run(["ingest", "wide.csv", "--url", server.url, "--table", "m", "--create", "--long"]).status == 0)
     try scratch.write(
       "run.yaml",
       """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      source: { plugin: postgres, url: "\(server.url)", table: m, layout: long }
       detector: { plugin: rolling-zscore, window: 10 }
-      sink: { plugin: postgres, url: "\(url)" }
+      sink: { plugin: postgres, url: "\(server.url)" }
       """)
     for round in 1...8 {
       // The next run starts a partition of its own.
-      try sql("SELECT setval('seismo.runs_id_seq', (SELECT (last_value / 1000 + 1) * 1000 + 999 FROM seismo.runs_id_seq))")
-      let each = try CLI.run(
-        ["detect", "run.yaml", "--each", "--jobs", "8", "--out", "each\(round)", "--quiet"], in: scratch.url)
+      try PGConnection(server.url).execute(
+        "SELECT setval('seismo.runs_id_seq', (SELECT (last_value / 1000 + 1) * 1000 + 999 FROM seismo.runs_id_seq))")
+      let each = try run(["detect", "run.yaml", "--each", "--jobs", "8", "--out", "each\(round)", "--quiet"])
       #expect(each.status == 0 && !each.stderr.contains("deadlock"), "round \(round): \(each.stderr)")
     }
   }
