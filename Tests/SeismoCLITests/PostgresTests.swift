@@ -1347,6 +1347,9 @@ struct PostgresTests {
     let written = SavedModelTests().column(try scratch.read("s/scores.csv"), "score").filter { !$0.isEmpty }
     #expect(stored.first?[0] == "200" && stored.first?[1] == "0", "\(stored)")
     #expect(stored.first?[2]?.split(separator: ",").map { Float($0)! } == written.map { Float($0)! })
+    // It keeps the model, so the nightly job can go on from the new run.
+    let next = try CLI.run(["score", "--run", newRun, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(next.status == 0 && next.stdout.hasPrefix("run \(newRun): no new rows after"), "\(next.stdout)\(next.stderr)")
     // It has no training scores: a threshold rule that calibrates on them says so.
     let uncalibrated = try CLI.run(
       ["rethreshold", newRun, "--url", url, "--set", "threshold.plugin=percentile"], in: scratch.url)

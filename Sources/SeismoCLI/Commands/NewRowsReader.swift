@@ -27,7 +27,7 @@ struct NewRowsReader {
       let times =
         count == 1 ? format(first) : "\(format(first)) \(count == 2 ? "and" : "to") \(format(last))"
       return
-        "warning: \(count) row\(count == 1 ? "" : "s") of run \(runID) changed in the table after \(count == 1 ? "it was" : "they were") scored (\(times)): restated, or a late value where the gap policy had carried one. The stored scores of \(count == 1 ? "that row" : "those rows"), and of the rows whose windows hold \(count == 1 ? "it" : "them"), used the old values; `seismo score --run \(runID) --url URL --store` scores the whole history again as a new run."
+        "warning: \(count) row\(count == 1 ? "" : "s") of run \(runID) changed in the table after \(count == 1 ? "it was" : "they were") scored (\(times)): restated, or a late value where the gap policy had carried one. The stored scores of \(count == 1 ? "that row" : "those rows"), and of the rows whose windows hold \(count == 1 ? "it" : "them"), used the old values; `seismo score --run \(runID) --url URL --store` scores the whole history again as a new run, which --new-rows and watch go on from."
     }
   }
 

@@ -27,7 +27,8 @@ struct ScoreCommand: ParsableCommand {
         seismo score --run 20261124-101500-ab12 --url "$URL" --new-rows      # the nightly job
 
       --store also writes the scores as a new run into seismo.runs and seismo.scores (at --url), \
-      as detect's postgres sink does; the database is checked before anything is scored.
+      as detect's postgres sink does, with the model, so --new-rows and watch can go on from the \
+      new run; the database is checked before anything is scored.
 
       --stream reads the data a piece at a time (--piece-rows rows: a CSV file as it is read, a \
       PostgreSQL table or query through a cursor) and writes scores.csv as it goes, so memory stays \
@@ -148,7 +149,9 @@ struct ScoreCommand: ParsableCommand {
       }
       let sink =
         try store
-        ? PostgresSink(parameters: Parameters(specs: PostgresSink.descriptor.parameters, values: ["url": .text(url ?? "")]))
+        ? PostgresSink(
+          parameters: Parameters(
+            specs: PostgresSink.descriptor.parameters, values: ["url": .text(url ?? ""), "save_model": .boolean(true)]))
         : nil
       try sink?.prepare()  // an unreachable database or missing schema fails before any scoring
       let config = try Self.config(for: saved, data: data, url: url, overrides: overrides)
