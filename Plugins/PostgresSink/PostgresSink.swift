@@ -166,13 +166,13 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// Whether every row from the first to the last stored one has its score.
     public var isContiguous: Bool { lastRow - firstRow + 1 == scores.count }
 
-    /// The stored rows of `series` (its rows numbered as the run's) that have changed since they
-    /// were scored: whose digest differs from the one stored with their score. Empty unless the
-    /// stored rows are contiguous and all in `series`.
-    public func restatedRows(in series: Frame) -> [Int] {
+    /// The times of the stored rows of `series` (its rows numbered as the run's) that have
+    /// changed since they were scored: whose digest differs from the one stored with their
+    /// score. Empty unless the stored rows are contiguous and all in `series`.
+    public func restatedTimes(in series: Frame) -> [Timestamp] {
       guard isContiguous, lastRow < series.rowCount else { return [] }
       return digests.indices.filter { i in digests[i].map { $0 != series.digest(ofRow: firstRow + i) } ?? false }
-        .map { firstRow + $0 }
+        .map { series.timestamps[firstRow + $0] }
     }
   }
 

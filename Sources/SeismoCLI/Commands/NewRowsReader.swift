@@ -82,9 +82,9 @@ struct NewRowsReader {
   /// state is replayed from the stored scores. The last stored row is scored again, so that the
   /// append checks it is still the row the run scored. A run without stored scores, or whose
   /// scores do not fit `series`, has every row appended (the append then refuses a mismatch).
-  /// - Returns: the stored rows that have changed since they were scored.
+  /// - Returns: the times of the stored rows that have changed since they were scored.
   static func resume(_ stream: inout ScoreStream, series: LoadedFrame, run runID: String, on db: PGConnection) throws
-    -> [Int]
+    -> [Timestamp]
   {
     let frame = series.frame
     guard let stored = try PostgresSink.storedScores(of: runID, on: db), stored.isContiguous,
@@ -98,7 +98,7 @@ struct NewRowsReader {
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
       cutoffs: stored.cutoffs.dropLast())
     try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
-    return stored.restatedRows(in: frame)
+    return stored.restatedTimes(in: frame)
   }
 
   /// The rows at the end of the table that the last batch left to wait for a feature (the
@@ -116,11 +116,10 @@ struct NewRowsReader {
   mutating func scoreNewRows(to runID: String, on db: PGConnection) throws -> Batch? {
     guard let table else {
       let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
-      let series = result.scoredRows.frame
-      let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedRows(in: series) ?? []
+      let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
       return Batch(
         appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
-        piece: result.scoredRows, restated: restated.map { series.timestamps[$0] })
+        piece: result.scoredRows, restated: restated)
     }
     if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
     let loaded = try table.newRows(after: &position)
@@ -131,7 +130,7 @@ struct NewRowsReader {
       try stream.append(loaded.frame, origin: loaded.origin)
     } else {
       stream = try Self.stream(of: saved, config: config)
-      restated = try Self.resume(&stream, series: loaded, run: runID, on: db).map { loaded.frame.timestamps[$0] }
+      restated = try Self.resume(&stream, series: loaded, run: runID, on: db)
     }
     let piece = try stream.scorePending()
     self.stream = stream

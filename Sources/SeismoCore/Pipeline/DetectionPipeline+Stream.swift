@@ -48,13 +48,13 @@ extension DetectionPipeline {
         sum.rowsDropped += loaded.rowsDropped
         sum.duplicateRowsMerged += loaded.duplicateRowsMerged
         sum.carriedToEnd = loaded.carriedToEnd  // each piece's counts every piece before it
-        if loaded.frame.rowCount > 0 { sum.frame = loaded.frame.rows(loaded.frame.rowCount - 1..<loaded.frame.rowCount) }
         totals = sum
       } else {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows")
         totals = loaded
-        totals?.frame = loaded.frame.rows(max(0, loaded.frame.rowCount - 1)..<loaded.frame.rowCount)
       }
+      let rows = loaded.frame.rowCount
+      if rows > 0 { totals?.frame = loaded.frame.rows(rows - 1..<rows) }  // the last row read: its time format
       try stream.append(loaded.frame, origin: loaded.origin)
       if stream.unscoredRows >= pieceRows, stream.outgrewWarmup { try scorePending() }
     }
