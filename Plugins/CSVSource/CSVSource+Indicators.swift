@@ -1,15 +1,12 @@
 import SeismoCore
 
 extension CSVSource {
-  /// The feature columns `load` would read (`ColumnRequest.features`), from the header alone.
+  /// The features `load` would read (`ColumnRequest.features`, or `featureSources` for joined or
+  /// renamed files), from the headers alone.
   public func indicatorNames() throws -> [String]? {
+    if paths.count > 1 || !renames.isEmpty { return try featureSources().map(\.name) }
     guard request.columns.isEmpty else { return request.columns }
-    try checkFile()
-    let header = HeaderReader()
-    do {
-      try CSVRecordReader(path: path, delimiter: delimiter).read(into: header)
-    } catch is HeaderReader.Done {}
-    return request.features(in: header.names)
+    return request.features(in: try header())
   }
 }
 

@@ -17,6 +17,13 @@ extension CSVSource: StreamingSource {
   private func stream(
     rows: Int, observer: ProgressObserver?, escaping body: @escaping (LoadedFrame) throws -> Void
   ) throws {
+    guard paths.count == 1 else {
+      throw SeismoError.config(
+        key: "source.path", location: nil,
+        message:
+          "a stream reads one file in time order, and \(origin) are joined in memory: score without --stream, or load them into one table (seismo ingest --as)"
+      )
+    }
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal)
@@ -48,9 +55,10 @@ extension CSVSource: StreamingSource {
       let outcome = try gaps.apply(
         values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f, carrying: &carry
       ) { gapError(row: $0, feature: $1, lines: lines, names: collector.featureNames) }
+      guard renames.isEmpty || renames.count == f else { throw renameCountError(collector.featureNames) }
       let frame = try Frame(
         timestamps: piece.timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index,
-        featureNames: collector.featureNames, values: piece.values, source: path)
+        featureNames: renames.isEmpty ? collector.featureNames : renames, values: piece.values, source: path)
       var loaded = LoadedFrame(
         frame: frame, origin: path, rowsRead: cut, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
       loaded.duplicateRowsMerged = merged

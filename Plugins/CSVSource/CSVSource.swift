@@ -1,20 +1,31 @@
 import Foundation
 import SeismoCore
 
-/// Reads a time series from a CSV file (parsed by libcsv).
+/// Reads a time series from a CSV file (parsed by libcsv), or from several joined on time.
 ///
 /// The first row is the header. One column holds timestamps (ISO dates by default, or any
 /// `strftime`-style format), the others are features selected by exact name, so names with spaces
 /// such as `VIX Index` work. Rows out of time order are sorted (and the run says so); rows with
 /// the same timestamp follow the `duplicates` policy (by default an error naming both lines).
 /// Every error names the file, the line and the column.
+///
+/// Several files (`path: [vix.csv, spx.csv]`, one indicator a file as vendors ship them) are each
+/// read so, then joined on their times: a row for every time any file has, a gap where a file has
+/// none, filled by the gap policy as an empty cell is. `as` names the features, which files
+/// that each call their price `close` need.
 public struct CSVSource: DataSource, ConfigurablePlugin {
-  public static let path = Parameter<String>("path", default: nil, isPath: true, help: "the CSV file")
+  public static let path = Parameter<[String]>(
+    paths: "path", default: nil,
+    help: "the CSV file, or a list of files joined on time (a row for each time any has; gaps filled by the gap policy)")
   public static let columns = Parameter<[String]>(
-    "columns", default: [], help: "feature columns by header name; empty: every named column but the time column")
+    "columns", default: [],
+    help: "feature columns by header name, taken from each file that has them; empty: every named column but the time column")
+  public static let renames = Parameter<[String]>(
+    "as", default: [],
+    help: "the features' names, in order (file by file, each file's columns in turn); empty: the columns' own names")
   static let timeColumn = Parameter<String>(
     "time_column", default: "auto",
-    help: "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows"
+    help: "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows (one file only)"
   )
   static let timeFormat = Parameter<String>(
     "time_format", default: "iso",
@@ -27,10 +38,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   )
 
   public static let descriptor = PluginDescriptor(
-    kind: .source, name: "csv", summary: "time series from a CSV file with a header row (libcsv)",
+    kind: .source, name: "csv", summary: "time series from CSV files with a header row (libcsv)",
     parameters: [
       Self.path.spec,
       Self.columns.spec,
+      Self.renames.spec,
       Self.timeColumn.spec,
       Self.timeFormat.spec,
       GapPolicy.parameter.spec,
@@ -39,13 +51,21 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.decimal.spec,
     ])
 
-  public let path: String
-  let request: ColumnRequest
+  /// The files, in the order their features come.
+  var paths: [String]
+  /// The features' names in place of the columns', or empty.
+  var renames: [String]
+  var request: ColumnRequest
   let timeParser: TimestampParser
-  let gaps: GapPolicy
+  var gaps: GapPolicy
   let duplicates: DuplicatePolicy
   let delimiter: UInt8
   let decimal: DecimalMark
+
+  /// The one file read (each file's own source, when several are joined).
+  var path: String { paths[0] }
+  /// How the files are named in messages: `vix.csv + spx.csv`.
+  var origin: String { paths.joined(separator: " + ") }
 
   /// The byte a `delimiter` setting names: one ASCII character other than a quote or a line
   /// break, or `\t` for a tab; nil otherwise.
@@ -55,11 +75,28 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return byte
   }
 
-  /// One indicator is one column.
+  /// One indicator is one column of one file: the file that gives it, alone, when several are
+  /// joined (so it keeps its own times). Nil when the headers that tell cannot be read (the load
+  /// then names the problem).
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
     var narrowed = parameters
-    narrowed.set(columns, [indicator])
+    let renamed = !(parameters.ifDeclared(renames) ?? []).isEmpty
+    guard narrowingChangesRows(parameters) || renamed else {
+      narrowed.set(columns, [indicator])
+      return narrowed
+    }
+    guard let source = try? CSVSource(parameters: parameters), let features = try? source.featureSources(),
+      let feature = features.first(where: { $0.name == indicator })
+    else { return nil }
+    narrowed.set(path, [feature.path])
+    narrowed.set(columns, [feature.column])
+    narrowed.set(renames, renamed ? [indicator] : [])
     return narrowed
+  }
+
+  /// Joined files each have their own times: an indicator read alone has its file's.
+  public static func narrowingChangesRows(_ parameters: Parameters) -> Bool {
+    (parameters.ifDeclared(path)?.count ?? 0) > 1
   }
 
   public init(parameters: Parameters) throws {
@@ -68,8 +105,22 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         key: "source.delimiter", location: nil,
         message: "expected one character other than a quote or a line break, got '\(parameters[Self.delimiter])'")
     }
-    path = parameters[Self.path]
+    paths = parameters[Self.path]
+    renames = parameters[Self.renames]
     request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
+    if paths.count > 1, request.numbersRows {
+      throw SeismoError.config(
+        key: "source.time_column", location: nil,
+        message:
+          "several files are joined on their times, so each needs a time column; time_column \(parameters[Self.timeColumn]) numbers the rows"
+      )
+    }
+    if let twice = Self.repeated(paths) {
+      throw SeismoError.config(key: "source.path", location: nil, message: "\(twice) is listed twice")
+    }
+    if let twice = Self.repeated(renames) {
+      throw SeismoError.config(key: "source.as", location: nil, message: "'\(twice)' names two features")
+    }
     timeParser = TimestampParser(format: parameters[Self.timeFormat])
     if let problem = TimestampParser.problem(with: parameters[Self.timeFormat]) {
       throw SeismoError.config(key: "source.time_format", location: nil, message: "'\(parameters[Self.timeFormat])': \(problem)")
@@ -107,9 +158,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     let table = try readTable(observer: observer)
     let frame = try Frame(
       timestamps: table.timestamps, timeKind: table.hasTimeColumn ? .calendar : .index, featureNames: table.featureNames,
-      values: table.values, source: path)
+      values: table.values, source: origin)
     var loaded = LoadedFrame(
-      frame: frame, origin: path, rowsRead: table.rowsRead, cellsFilled: table.cellsFilled, rowsDropped: table.rowsDropped)
+      frame: frame, origin: origin, rowsRead: table.rowsRead, cellsFilled: table.cellsFilled, rowsDropped: table.rowsDropped)
     loaded.sortedByTime = table.sortedByTime
     loaded.duplicateRowsMerged = table.duplicateRowsMerged
     loaded.duplicatePolicy = duplicates
@@ -121,14 +172,46 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// policy applied. Under `gaps: keep` (`seismo ingest --gaps keep`) empty cells stay NaN.
   /// `observer` hears how many of the file's bytes have been read.
   public func readTable(observer: ProgressObserver? = nil) throws -> CSVTable<Float> {
-    let collector = try collect(inDoubles: false, observer: observer)
-    return try table(of: collector, values: collector.values)
+    try read(observer: observer) { source, observer in
+      let collector = try source.collect(inDoubles: false, observer: observer)
+      return try source.table(of: collector, values: collector.values)
+    }
   }
 
   /// `readTable` with the numbers in double precision, as written (`seismo ingest` stores them so).
   public func readTableInDoubles(observer: ProgressObserver? = nil) throws -> CSVTable<Double> {
-    let collector = try collect(inDoubles: true, observer: observer)
-    return try table(of: collector, values: collector.doubles)
+    try read(observer: observer) { source, observer in
+      let collector = try source.collect(inDoubles: true, observer: observer)
+      return try source.table(of: collector, values: collector.doubles)
+    }
+  }
+
+  /// The table `readFile` reads from the one file, or the files' tables joined on time, with
+  /// the features named by `as`.
+  private func read<Value: CSVNumber>(
+    observer: ProgressObserver?, _ readFile: (CSVSource, ProgressObserver?) throws -> CSVTable<Value>
+  ) throws -> CSVTable<Value> {
+    var table = try paths.count == 1 ? readFile(self, observer) : joinedTable(observer: observer, readFile)
+    if !renames.isEmpty {
+      guard renames.count == table.featureNames.count else { throw renameCountError(table.featureNames) }
+      table.featureNames = renames
+    }
+    return table
+  }
+
+  /// `as` gives a name to each feature, in order, but `names` are what the files give.
+  func renameCountError(_ names: [String]) -> SeismoError {
+    .config(
+      key: "source.as", location: nil,
+      message:
+        "names each feature, in order, but \(origin) give\(paths.count == 1 ? "s" : "") \(names.count) (\(names.joined(separator: ", "))) for \(renames.count) names; choose them with columns"
+    )
+  }
+
+  /// The first item of `items` that is there twice.
+  private static func repeated(_ items: [String]) -> String? {
+    var seen = Set<String>()
+    return items.first { !seen.insert($0).inserted }
   }
 
   /// The file read by a collector, at least a header and a data row.
@@ -171,7 +254,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         message: "no rows left after the gap policy '\(gaps.rawValue)' (every row has an empty selected cell)")
     }
     return CSVTable(
-      timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values,
+      timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
       duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd)
   }

@@ -11,6 +11,9 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
   public var featureNames: [String]
   /// Row-major, `rowCount × featureNames.count`; NaN marks an empty cell kept by `gaps: keep`.
   public var values: [Value]
+  /// The file's line of each row (of the last of merged duplicates), for messages; empty for
+  /// files joined on time, whose rows come from several.
+  public var lines: [Int32]
   /// Data rows in the file.
   public var rowsRead: Int
   public var cellsFilled: Int

@@ -93,8 +93,10 @@ import Testing
       try #require(eu.status == 0, "\(eu.stderr)")
       #expect(try scratch.read("eu\(stream.count)/scores.csv") == scratch.read("plain/scores.csv"), "\(stream)")
     }
-    let detector = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--set", "detector.window=3"], in: scratch.url)
-    #expect(detector.status == 64 && detector.stderr.contains("its detector and threshold stay as trained"), "\(detector.stderr)")
+    for fixed in ["detector.window=3", "source.as=[x, y]"] {
+      let refused = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--set", fixed], in: scratch.url)
+      #expect(refused.status == 64 && refused.stderr.contains("its detector and threshold stay as trained"), "\(refused.stderr)")
+    }
     let typo = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--set", "source.delimitr=;"], in: scratch.url)
     #expect(typo.status == 1 && typo.stderr.contains("(did you mean 'delimiter'?)"), "\(typo.stderr)")
   }

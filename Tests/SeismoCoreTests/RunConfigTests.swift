@@ -161,6 +161,30 @@ import Testing
     let named = try parse("source: { plugin: constant, path: ~m.csv }\ndetector: { plugin: absolute }", base: "/cfg")
     #expect(named.source.parameters[ConstantSource.path] == "/cfg/~m.csv")
   }
+
+  /// A list of paths: each resolved as one path is; one path is stored as a string, as a `path`
+  /// setting is, so a run of one file reads back the same.
+  @Test func aListOfPathsResolvesEachAndStoresOneAsAString() throws {
+    let c = try parse(
+      "source: { plugin: constant, files: [a.csv, /abs/b.csv, ~/c.csv] }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(c.source.parameters[ConstantSource.files] == ["/cfg/a.csv", "/abs/b.csv", NSHomeDirectory() + "/c.csv"])
+    let one = try parse("source: { plugin: constant, files: [a.csv] }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(one.source.parameters.values["files"] == .text("/cfg/a.csv"))
+    let scalar = try parse("source: { plugin: constant, files: a.csv }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(scalar.source.parameters[ConstantSource.files] == ["/cfg/a.csv"])
+    let set = try parse(
+      "source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["source.files=[x.csv, y.csv]"], base: "/cfg")
+    #expect(set.source.parameters[ConstantSource.files] == ["x.csv", "y.csv"])
+    for bad in ["[]", "[a.csv, [b.csv]]", "{ a: b }", "[a.csv, '']"] {
+      #expect(
+        message("source: { plugin: constant, files: \(bad) }\ndetector: { plugin: absolute }").contains(
+          "source.files: expected a path or a list of paths"), "\(bad)")
+    }
+    // Saved parameters (a model file, a database) are admitted the same way.
+    #expect(ParameterType.pathList.admit(.textList(["a"])) == .text("a"))
+    #expect(ParameterType.pathList.admit(.textList(["a", "b"])) == .textList(["a", "b"]))
+    #expect(ParameterType.pathList.admit(.textList([])) == nil && ParameterType.pathList.admit(.integer(1)) == nil)
+  }
 }
 
 @Suite struct PipelineTests {

@@ -118,7 +118,7 @@ struct DetectCommand: ParsableCommand {
     if exists, isDirectory.boolValue {
       throw SeismoError.file(path: path, message: "is a folder; --save-model takes a file name")
     }
-    if let data = config.source.parameters.ifDeclared(CSVSource.path) {
+    for data in config.source.parameters.ifDeclared(CSVSource.path) ?? [] {
       let input = URL(fileURLWithPath: data).standardizedFileURL.resolvingSymlinksInPath()
       if input.path == target.path {
         throw SeismoError.file(path: path, message: "is the run's input data; save the model under another name")

@@ -124,11 +124,16 @@ struct ScoreCommand: ParsableCommand {
       if source.plugin != CSVSource.descriptor.name {
         source = PluginChoice(plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
       }
-      source.parameters.set(CSVSource.path, data)
+      // The file has the model's features under their own names.
+      source.parameters.set(CSVSource.path, [data])
+      source.parameters.set(CSVSource.renames, [])
     } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
       source.parameters.set(PostgresSource.url, url)
     }
-    if source.plugin == CSVSource.descriptor.name { source.parameters.set(CSVSource.columns, saved.features) }
+    // Renamed features are read from their files' own columns, which `as` names.
+    if source.plugin == CSVSource.descriptor.name, source.parameters.ifDeclared(CSVSource.renames)?.isEmpty ?? true {
+      source.parameters.set(CSVSource.columns, saved.features)
+    }
     var config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
     if !overrides.isEmpty {
       config.source =

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `--set source.key=value` for commands that score with a saved model (`score`, `watch`): read
 /// the data otherwise than the model's source did. The detector and threshold stay as trained,
-/// and the plugin, path and columns stay the model's.
+/// and the plugin, path, columns and feature names stay the model's.
 struct SourceOverrides: ParsableArguments {
   @Option(
     name: .customLong("set"),
@@ -14,9 +14,9 @@ struct SourceOverrides: ParsableArguments {
   func validate() throws {
     for value in values {
       let key = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
-      guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.columns"].contains(key) else {
+      guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.columns", "source.as"].contains(key) else {
         throw ValidationError(
-          "--set \(value): a saved model's data can be read otherwise (source settings other than plugin, path and columns), but its detector and threshold stay as trained"
+          "--set \(value): a saved model's data can be read otherwise (source settings other than plugin, path, columns and as), but its detector and threshold stay as trained"
         )
       }
     }

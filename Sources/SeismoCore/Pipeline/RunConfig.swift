@@ -392,11 +392,25 @@ public struct RunConfig: Sendable, Codable, Equatable {
       let shown: String
       switch raw.node {
       case .scalar(let s): shown = "'\(s.string)'"
-      case .sequence: shown = "a list"
+      case .sequence(let items): shown = items.isEmpty ? "an empty list" : "a list"
       case .mapping: shown = "a mapping"
       case .alias: shown = "an alias"
       }
       return SeismoError.config(key: path, location: raw.location, message: "expected \(expected), got \(shown)")
+    }
+    if case .pathList = type {
+      let items: [Node]
+      switch raw.node {
+      case .scalar: items = [raw.node]
+      case .sequence(let seq): items = Array(seq)
+      default: throw fail(type.expectation)
+      }
+      let paths = try items.map { item in
+        guard case .scalar(let s) = item, !s.string.isEmpty else { throw fail(type.expectation) }
+        return resolvedPath(s.string, base: raw.baseDirectory)
+      }
+      guard let value = type.admit(.textList(paths)) else { throw fail(type.expectation) }
+      return value
     }
     if case .textList = type {
       switch raw.node {
@@ -439,11 +453,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
         default: throw fail("true or false")
         }
       case .path:
-        // `~/…` is the home folder, as a shell reads it (a shell leaves `key=~/…` in --set alone).
-        let text = text == "~" || text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
-        guard !text.isEmpty, let base = raw.baseDirectory, !text.hasPrefix("/") else { return .text(text) }
-        return .text(URL(fileURLWithPath: base).appendingPathComponent(text).standardizedFileURL.path)
-      case .text, .choice, .textList, .integerList:  // lists are handled above
+        return .text(resolvedPath(text, base: raw.baseDirectory))
+      case .text, .choice, .textList, .integerList, .pathList:  // lists are handled above
         parsed = .text(text)
       }
     default:
@@ -451,6 +462,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
     guard let value = type.admit(parsed) else { throw fail(type.expectation) }
     return value
+  }
+
+  /// A path as a config file means it: `~/…` is the home folder, as a shell reads it (a shell
+  /// leaves `key=~/…` in --set alone), and a relative path is relative to `base`, the file's
+  /// folder (nil: the current directory, as for `--set`).
+  static func resolvedPath(_ text: String, base: String?) -> String {
+    let text = text == "~" || text.hasPrefix("~/") ? NSString(string: text).expandingTildeInPath : text
+    guard !text.isEmpty, let base, !text.hasPrefix("/") else { return text }
+    return URL(fileURLWithPath: base).appendingPathComponent(text).standardizedFileURL.path
   }
 
   // MARK: - Messages

@@ -114,6 +114,26 @@ extension Parameter where Value == [String] {
   }
 }
 
+extension Parameter where Value == [String] {
+  /// One file path or several (`ParameterType.pathList`); `default: nil` makes it required.
+  public init(paths name: String, default value: [String]?, help: String) {
+    self.init(
+      ParameterSpec(name, .pathList, default: value.map(Self.storedPaths), help: help), encode: Self.storedPaths,
+      decode: {
+        switch $0 {
+        case .text(let v): [v]
+        case .textList(let v): v
+        default: nil
+        }
+      })
+  }
+
+  /// Paths as `ParameterType.pathList` stores them: one as a string, several as a list.
+  private static func storedPaths(_ paths: [String]) -> ParameterValue {
+    paths.count == 1 ? .text(paths[0]) : .textList(paths)
+  }
+}
+
 extension Parameter where Value == [Int] {
   /// A list of 1 to `maxCount` integers, each in `range`.
   public init(_ name: String, _ range: ClosedRange<Int>, maxCount: Int, default value: [Int]?, help: String) {

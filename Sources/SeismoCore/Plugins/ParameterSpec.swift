@@ -6,6 +6,9 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   case text
   /// A file path; relative paths in a config file are resolved against the file's folder.
   case path
+  /// One file path or a list of them, each resolved as `path` is. One is stored as a `path` is
+  /// (`.text`), so a setting of one file reads back the same wherever it is written.
+  case pathList
   /// A list of strings; a single scalar in the config is read as a one-element list.
   case textList
   /// A list of integers, each in `range`, at most `maxCount` of them; a single scalar is read as
@@ -27,6 +30,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case .boolean: return "true|false"
     case .text: return "string"
     case .path: return "path"
+    case .pathList: return "path or list of paths"
     case .textList: return "list of strings"
     case .integerList(let r, let maxCount):
       let items = r.lowerBound == Int.min ? "integers" : "integers in \(r.lowerBound)...\(r.upperBound)"
@@ -55,8 +59,10 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
       return v.isFinite && range.contains(v) ? value : nil
     case (.number(let range), .integer(let v)):
       return range.contains(Double(v)) ? .number(Double(v)) : nil
-    case (.boolean, .boolean), (.text, .text), (.path, .text), (.textList, .textList):
+    case (.boolean, .boolean), (.text, .text), (.path, .text), (.textList, .textList), (.pathList, .text):
       return value
+    case (.pathList, .textList(let v)):
+      return v.isEmpty ? nil : v.count == 1 ? .text(v[0]) : value
     case (.textList, .integerList(let v)) where v.isEmpty:
       return .textList([])
     case (.integerList(let range, let maxCount), .integerList(let v)):
@@ -75,6 +81,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case .number: return "a " + description
     case .boolean: return "true or false"
     case .text, .path: return "a string"
+    case .pathList: return "a path or a list of paths"
     case .textList: return "a list of strings"
     case .integerList: return "a " + description
     case .choice(let options): return "one of \(options.joined(separator: ", "))"

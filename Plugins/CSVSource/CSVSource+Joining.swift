@@ -1,0 +1,147 @@
+import Foundation
+import SeismoCore
+
+/// One feature of a source's files: the file and column it is read from, and its name.
+struct FeatureSource: Equatable {
+  var path: String
+  var column: String
+  var name: String
+}
+
+extension CSVSource {
+  /// The features the files give, in order, found from their headers alone: each file's
+  /// `columns` that it has (every named column but its time column when none are listed), named
+  /// by `as`. Throws, naming the files and their columns, when a listed column is in none of the
+  /// files, a file gives none, or two features would share a name.
+  func featureSources() throws -> [FeatureSource] {
+    var found: [(path: String, column: String)] = []
+    var headers: [(path: String, names: [String])] = []
+    for file in paths {
+      let header = try single(file).header()
+      headers.append((file, header))
+      let columns = request.columns.isEmpty ? request.features(in: header) : request.columns.filter(header.contains)
+      guard !columns.isEmpty else {
+        let wanted =
+          request.columns.isEmpty ? "no feature columns" : "none of the columns \(request.columns.joined(separator: ", "))"
+        throw SeismoError.data(
+          source: file, line: 1, column: nil, message: "has \(wanted); its columns are: \(EditDistance.listing(header))")
+      }
+      found += columns.map { (file, $0) }
+    }
+    if let missing = request.columns.first(where: { column in !found.contains { $0.column == column } }) {
+      let others = headers.flatMap(\.names).filter { !request.columns.contains($0) }
+      let listing = headers.map { "\($0.path) (\(EditDistance.listing($0.names)))" }.joined(separator: "; ")
+      throw SeismoError.config(
+        key: "source.columns", location: nil,
+        message:
+          "unknown column '\(missing)'\(EditDistance.suggestion(for: missing, among: others)): none of the files has it; their columns: \(listing)"
+      )
+    }
+    guard !renames.isEmpty else {
+      for (k, feature) in found.enumerated() {
+        if let other = found[..<k].first(where: { $0.column == feature.column }) {
+          throw SeismoError.config(
+            key: "source.as", location: nil,
+            message:
+              "'\(feature.column)' is a column of both \(other.path) and \(feature.path); name the \(found.count) features with as: [\(found.map(\.column).joined(separator: ", "))], in this order"
+          )
+        }
+      }
+      return found.map { FeatureSource(path: $0.path, column: $0.column, name: $0.column) }
+    }
+    guard renames.count == found.count else { throw renameCountError(found.map(\.column)) }
+    return zip(found, renames).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
+  }
+
+  /// This source reading `file` alone, with its settings but `as`: how each of several files is
+  /// read before they are joined.
+  func single(_ file: String) -> CSVSource {
+    var source = self
+    source.paths = [file]
+    source.renames = []
+    return source
+  }
+
+  /// The header of the one file.
+  func header() throws -> [String] {
+    try checkFile()
+    let header = HeaderReader()
+    do {
+      try CSVRecordReader(path: path, delimiter: delimiter).read(into: header)
+    } catch is HeaderReader.Done {}
+    guard !header.names.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
+    return header.names
+  }
+
+  /// The files' tables, each read by `readFile` with its own columns and its gaps kept, joined on
+  /// time: a row for each time any file has, NaN where a file has none, then the gap policy.
+  /// Errors name the file (and its line, when the file has the row).
+  func joinedTable<Value: CSVNumber>(
+    observer: ProgressObserver?, _ readFile: (CSVSource, ProgressObserver?) throws -> CSVTable<Value>
+  ) throws -> CSVTable<Value> {
+    let features = try featureSources()
+    let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+    var tables: [CSVTable<Value>] = []
+    for (k, file) in paths.enumerated() {
+      var source = single(file)
+      source.request.columns = features.filter { $0.path == file }.map(\.column)
+      source.gaps = .keep
+      let before = sizes[..<k].reduce(0, +)
+      let total = sizes.reduce(0, +)
+      let table = try readFile(
+        source, observer.map { observer in { observer(ProgressCount(before + $0.done, of: total, .bytes)) } })
+      guard table.hasTimeColumn else {
+        throw SeismoError.data(
+          source: file, line: 1, column: nil,
+          message:
+            "has no time column (time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", "))); several files are joined on their times: name it with time_column"
+        )
+      }
+      tables.append(table)
+    }
+
+    // The union of the files' times, and where each file's rows land in it.
+    let times = Array(Set(tables.flatMap(\.timestamps))).sorted()
+    let rowOf = Dictionary(uniqueKeysWithValues: times.enumerated().map { ($1, $0) })
+    let f = features.count
+    var values = [Value](repeating: .nan, count: times.count * f)
+    // The line of each joined row in each file (0: the file has no such row).
+    var fileLines = [[Int32]](repeating: [Int32](repeating: 0, count: times.count), count: tables.count)
+    var offset = 0
+    for (k, table) in tables.enumerated() {
+      let width = table.featureNames.count
+      for (r, time) in table.timestamps.enumerated() {
+        let row = rowOf[time]!
+        fileLines[k][row] = table.lines[r]
+        for j in 0..<width { values[row * f + offset + j] = table[r, j] }
+      }
+      offset += width
+    }
+
+    // `gapError` gets a row's place in `times`, the rows as they were before the policy.
+    var timestamps = times
+    var rowLabels = [Int32](repeating: 0, count: times.count)
+    let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f) {
+      row, feature in
+      let source = features[feature]
+      let k = paths.firstIndex(of: source.path)!
+      let line = fileLines[k][row]
+      guard line > 0 else {
+        return .data(
+          source: source.path, line: nil, column: nil,
+          message: "has no row for \(CivilTime.format(times[row])), which another file has (gaps: error)")
+      }
+      return .data(source: source.path, line: Int(line), column: "'\(source.column)'", message: "empty cell (gaps: error)")
+    }
+    guard !timestamps.isEmpty else {
+      throw SeismoError.data(
+        source: origin, line: nil, column: nil,
+        message: "no rows left after the gap policy '\(gaps.rawValue)': no time has a value in every file")
+    }
+    return CSVTable(
+      timestamps: timestamps, hasTimeColumn: true, featureNames: features.map(\.column), values: values,
+      lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped,
+      sortedByTime: tables.contains(where: \.sortedByTime),
+      duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd)
+  }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+
+@testable import CSVSource
+@testable import SeismoCore
+
+/// Several files, one indicator a file as vendors ship them, joined on time (`path: [a, b]`), and
+/// features named by `as`.
+@Suite struct JoinedFilesTests {
+  /// A scratch folder holding `files` (name → text), removed by `close`.
+  final class Folder {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-join-\(UUID().uuidString)")
+
+    init(_ files: [String: String]) throws {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      for (name, text) in files { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// The csv source over `names` with `extra` settings.
+    func source(_ names: [String], _ extra: [String: ParameterValue] = [:]) throws -> CSVSource {
+      var values = extra
+      values["path"] = names.count == 1 ? .text(path(names[0])) : .textList(names.map(path))
+      return try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values))
+    }
+
+    /// The error `body` throws, with this folder's path taken out.
+    func error(_ body: () throws -> Void) -> String {
+      do {
+        try body()
+        return "no error"
+      } catch {
+        return "\(error)".replacingOccurrences(of: url.path + "/", with: "")
+      }
+    }
+  }
+
+  static let day: Timestamp = 86_400
+  /// 2020-01-01 … 2020-01-06.
+  static func jan(_ d: Int) -> Timestamp { (18_262 + Timestamp(d - 1)) * day }
+
+  /// vix has the 1st to the 4th, the 3rd empty; spx (written out of order) starts on the 2nd,
+  /// lacks the 3rd and goes on to the 6th; both call their price `close`.
+  let files = [
+    "vix.csv": "date,open,close\n2020-01-01,1,10\n2020-01-02,2,11\n2020-01-03,3,\n2020-01-04,4,13\n",
+    "spx.csv": "Date,close\n2020-01-04,400\n2020-01-02,200\n2020-01-05,500\n2020-01-06,600\n",
+  ]
+
+  @Test func filesAreJoinedOnTimeAndTheGapPolicyFillsWhatOneLacks() throws {
+    let folder = try Folder(files)
+    let loaded = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"]), "as": .textList(["vix", "spx"])])
+      .load()
+    let f = loaded.frame
+    #expect(f.featureNames == ["vix", "spx"])
+    // The 1st has no spx yet (a leading gap: dropped); the 3rd carries both (vix's empty cell,
+    // spx's missing row); the 5th and 6th carry vix's last value.
+    #expect(f.timestamps == (2...6).map(Self.jan))
+    #expect(f.values == [11, 200, 11, 200, 13, 400, 13, 500, 13, 600])
+    #expect(loaded.rowsRead == 6 && loaded.rowsDropped == 1 && loaded.cellsFilled == 4)
+    #expect(loaded.sortedByTime, "spx.csv was out of order")
+    #expect(loaded.origin == folder.path("vix.csv") + " + " + folder.path("spx.csv"))
+    // drop keeps the times both files have a value for.
+    let dropped = try folder.source(
+      ["vix.csv", "spx.csv"], ["columns": .textList(["close"]), "as": .textList(["vix", "spx"]), "gaps": .text("drop")]
+    ).load().frame
+    #expect(dropped.timestamps == [2, 4].map(Self.jan) && dropped.values == [11, 200, 13, 400])
+  }
+
+  @Test func eachFileGivesTheListedColumnsItHasOrAllOfItsOwn() throws {
+    let folder = try Folder(files.merging(["gold.csv": "ts,gold,volume\n2020-01-02,1500,7\n"]) { $1 })
+    // `open` is vix's only: each file gives what it has of the list.
+    let listed = try folder.source(
+      ["vix.csv", "spx.csv"], ["columns": .textList(["open", "close"]), "as": .textList(["o", "v", "s"])])
+    #expect(try listed.featureSources().map { "\($0.column)>\($0.name)" } == ["open>o", "close>v", "close>s"])
+    // Without columns, every column of each file; distinct names need no `as`.
+    let all = try folder.source(["vix.csv", "gold.csv"], ["columns": .textList(["close", "gold"])]).load().frame
+    #expect(all.featureNames == ["close", "gold"] && all.timestamps == (2...4).map(Self.jan))
+    #expect(all.values == [11, 1500, 11, 1500, 13, 1500])
+    #expect(try folder.source(["gold.csv", "vix.csv"]).indicatorNames() == ["gold", "volume", "open", "close"])
+  }
+
+  @Test func namesMustBeDistinctAndAsMustNameEachFeature() throws {
+    let folder = try Folder(files)
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"])]).load() }
+        == "source.as: 'close' is a column of both vix.csv and spx.csv; name the 2 features with as: [close, close], in this order"
+    )
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["as": .textList(["a", "b"])]).load() }
+        == "source.as: names each feature, in order, but vix.csv + spx.csv give 3 (open, close, close) for 2 names; choose them with columns"
+    )
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv"], ["as": .textList(["a"])]).load() }
+        == "source.as: names each feature, in order, but vix.csv gives 2 (open, close) for 1 names; choose them with columns")
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["as": .textList(["a", "a", "b"])]) }
+        == "source.as: 'a' names two features")
+    #expect(folder.error { _ = try folder.source(["vix.csv", "vix.csv"]) } == "source.path: vix.csv is listed twice")
+  }
+
+  @Test func aColumnInNoFileOrAFileWithNoneIsNamed() throws {
+    let folder = try Folder(files)
+    let unknown = folder.error {
+      _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close", "opne"])]).load()
+    }
+    #expect(
+      unknown
+        == "source.columns: unknown column 'opne' (did you mean 'open'?): none of the files has it; their columns: vix.csv (date, open, close); spx.csv (Date, close)",
+      "\(unknown)")
+    let none = folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["open"])]).load() }
+    #expect(none.hasPrefix("spx.csv:1: has none of the columns open; its columns are: Date, close"), "\(none)")
+  }
+
+  @Test func theGapErrorNamesTheFileAndItsLineOrTheMissingRow() throws {
+    let folder = try Folder(files)
+    let extra: [String: ParameterValue] = [
+      "columns": .textList(["close"]), "as": .textList(["vix", "spx"]), "gaps": .text("error"),
+    ]
+    // The first gap, in time then feature order, is spx's missing row for the 1st.
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], extra).load() }
+        == "spx.csv: has no row for 2020-01-01, which another file has (gaps: error)")
+    // With vix alone on the 1st and the 3rd: vix's empty cell on line 4 comes first.
+    let cut = try Folder([
+      "vix.csv": files["vix.csv"]!, "spx.csv": "date,close\n2020-01-01,100\n2020-01-02,200\n2020-01-03,300\n2020-01-04,400\n",
+    ])
+    #expect(
+      cut.error { _ = try cut.source(["vix.csv", "spx.csv"], extra).load() }
+        == "vix.csv:4 (column 'close'): empty cell (gaps: error)")
+  }
+
+  @Test func joinedFilesNeedTimesToJoinOn() throws {
+    let folder = try Folder(files.merging(["rows.csv": "x\n1\n2\n"]) { $1 })
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["time_column": .text("none")]) }
+        == "source.time_column: several files are joined on their times, so each needs a time column; time_column none numbers the rows"
+    )
+    let untimed = folder.error { _ = try folder.source(["vix.csv", "rows.csv"]).load() }
+    #expect(untimed.hasPrefix("rows.csv:1: has no time column (time_column auto looks for date, timestamp"), "\(untimed)")
+  }
+
+  /// Duplicates are merged in each file by its policy before the join.
+  @Test func eachFileMergesItsDuplicatesBeforeTheJoin() throws {
+    let folder = try Folder([
+      "a.csv": "date,a\n2020-01-01,1\n2020-01-01,3\n2020-01-02,5\n", "b.csv": "date,b\n2020-01-01,10\n2020-01-02,20\n",
+    ])
+    let loaded = try folder.source(["a.csv", "b.csv"], ["duplicates": .text("mean")]).load()
+    #expect(loaded.frame.values == [2, 10, 5, 20] && loaded.duplicateRowsMerged == 1)
+    #expect(
+      folder.error { _ = try folder.source(["a.csv", "b.csv"]).load() }.hasPrefix("a.csv:3: duplicate timestamp 2020-01-01"))
+  }
+
+  /// Progress counts the bytes of all the files, against their sum.
+  @Test func progressCountsEveryFilesBytes() throws {
+    let folder = try Folder(files)
+    var heard: [ProgressCount] = []
+    _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"]), "as": .textList(["v", "s"])])
+      .readTable { heard.append($0) }
+    let sizes = ["vix.csv", "spx.csv"].map { files[$0]!.utf8.count }
+    let total = sizes.reduce(0, +)
+    #expect(heard == [sizes[0], total].map { ProgressCount($0, of: total, .bytes) }, "\(heard)")
+  }
+
+  /// `as` renames one file's columns too, when loaded and when streamed.
+  @Test func asRenamesOneFilesColumns() throws {
+    let folder = try Folder(files)
+    let source = try folder.source(["vix.csv"], ["as": .textList(["o", "c"])])
+    #expect(try source.load().frame.featureNames == ["o", "c"])
+    var streamed: [String] = []
+    try source.stream(rows: 2) { streamed = $0.frame.featureNames }
+    #expect(streamed == ["o", "c"])
+    #expect(try source.indicatorNames() == ["o", "c"])
+  }
+
+  @Test func aStreamReadsOneFile() throws {
+    let folder = try Folder(files)
+    let refused = folder.error {
+      try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"]), "as": .textList(["v", "s"])]).stream(rows: 10) {
+        _ in
+      }
+    }
+    #expect(
+      refused.hasPrefix("source.path: a stream reads one file in time order, and vix.csv + spx.csv are joined in memory"),
+      "\(refused)")
+  }
+
+  /// An indicator of joined files is narrowed to its file, column and name, and keeps its own
+  /// times (`--each`, a queued job).
+  @Test func anIndicatorIsNarrowedToItsOwnFile() throws {
+    let folder = try Folder(files)
+    let parameters = Parameters(
+      specs: CSVSource.descriptor.parameters,
+      values: [
+        "path": .textList(["vix.csv", "spx.csv"].map(folder.path)), "columns": .textList(["close"]),
+        "as": .textList(["vix", "spx"]),
+      ])
+    #expect(CSVSource.narrowingChangesRows(parameters))
+    let spx = try #require(CSVSource.narrowing(parameters, to: "spx"))
+    #expect(
+      spx[CSVSource.path] == [folder.path("spx.csv")] && spx[CSVSource.columns] == ["close"] && spx[CSVSource.renames] == ["spx"])
+    let alone = try CSVSource(parameters: spx).load().frame
+    #expect(alone.featureNames == ["spx"] && alone.timestamps == [2, 4, 5, 6].map(Self.jan))
+    #expect(CSVSource.narrowing(parameters, to: "gold") == nil)
+    // One file without `as`: the column, as before.
+    let one = Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(folder.path("vix.csv"))])
+    #expect(!CSVSource.narrowingChangesRows(one) && CSVSource.narrowing(one, to: "open")?[CSVSource.columns] == ["open"])
+  }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Runs over several CSV files joined on time (`path: [a.csv, b.csv]` with `as`), end to end.
+@Suite struct JoinedFilesCommandTests {
+  /// Writes a.csv and b.csv, each a `close` column of the synthetic series (feature a, then b),
+  /// on calendars of their own: a lacks every 7th day, b every 11th day and the first `bLacks`.
+  /// Their first `rows` days; a spike in b at row 150.
+  func writeFiles(_ scratch: Scratch, rows: Int, bLacks: Int = 3) throws {
+    let lines = syntheticCSV(rows: rows, spikes: [150]).split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",").map(String.init)
+    }
+    let a = lines.enumerated().filter { $0.offset % 7 != 6 }.map { "\($0.element[0]),\($0.element[1])" }
+    let b = lines.enumerated().filter { $0.offset % 11 != 10 && $0.offset >= bLacks }.map { "\($0.element[0]),\($0.element[2])" }
+    try scratch.write("a.csv", (["date,close"] + a).joined(separator: "\n") + "\n")
+    try scratch.write("b.csv", (["date,close"] + b).joined(separator: "\n") + "\n")
+  }
+
+  static let config = """
+    source: { plugin: csv, path: [a.csv, b.csv], columns: [close], as: [a, b] }
+    split: { train_until: 2020-04-30 }
+    detector: { plugin: rolling-zscore, window: 10 }
+    threshold: { plugin: percentile, percentile: 99 }
+    """
+
+  /// Column `name` of a scores.csv, keyed by timestamp.
+  func column(_ csv: String, _ name: String) -> [String: String] {
+    let lines = csv.split(separator: "\n")
+    let header = lines[0].split(separator: ",")
+    let index = header.firstIndex(of: Substring(name))!
+    var byTime: [String: String] = [:]
+    for line in lines.dropFirst() {
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      byTime[String(cells[0])] = String(cells[index])
+    }
+    return byTime
+  }
+
+  @Test func aRunOverJoinedFilesIsScoredAgainByItsModelAndIsPointInTime() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200)
+    try scratch.write("run.yaml", Self.config)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    // 200 days less the 2 neither file has (days 76 and 153) and the 3 before b starts; a's 26
+    // and b's 16 missing days filled.
+    #expect(
+      detect.stderr.contains(
+        "loaded 195 rows × 2 features from \(scratch.url.path)/a.csv + \(scratch.url.path)/b.csv (gaps: 42 cells filled, 3 rows dropped)"
+      ), "\(detect.stderr)")
+    let scores = try scratch.read("r/scores.csv")
+    #expect(scores.hasPrefix("timestamp,part,score,threshold,is_anomaly,alert,value_a,value_b,error_a,error_b\n"))
+    #expect(column(scores, "is_anomaly")[date(18_262 + 150)] == "1", "b's spike is flagged")
+    // The model reads its two files again, and a file of the joined rows scores the same.
+    let again = try CLI.run(["score", "--model", "m.seismo", "--out", "s", "--quiet"], in: scratch.url)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == column(scores, "score"))
+    let joined = scores.split(separator: "\n").dropFirst().map { line in
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      return "\(cells[0]),\(cells[6]),\(cells[7])"
+    }
+    try scratch.write("joined.csv", (["date,a,b"] + joined).joined(separator: "\n") + "\n")
+    let file = try CLI.run(["score", "--model", "m.seismo", "joined.csv", "--out", "t", "--quiet"], in: scratch.url)
+    #expect(file.status == 0, "\(file.stderr)")
+    #expect(column(try scratch.read("t/scores.csv"), "score") == column(scores, "score"))
+    // Days appended to both files leave every earlier row's score, cut-off and flag as it was.
+    try writeFiles(scratch, rows: 240)
+    let longer = try CLI.run(["detect", "run.yaml", "--out", "u", "--quiet"], in: scratch.url)
+    #expect(longer.status == 0, "\(longer.stderr)")
+    let later = try scratch.read("u/scores.csv")
+    for name in ["score", "threshold", "is_anomaly", "value_b"] {
+      let before = column(scores, name)
+      #expect(column(later, name).filter { before[$0.key] != nil } == before, "\(name)")
+    }
+  }
+
+  /// `--each` runs each file's indicator on that file's own days, not on the union, even where
+  /// the gap policy dropped no row of the union.
+  @Test func eachIndicatorOfJoinedFilesRunsOnItsOwnDays() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200, bLacks: 0)
+    try scratch.write("run.yaml", Self.config)
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "e"], in: scratch.url)
+    #expect(each.status == 0, "\(each.stderr)")
+    for (name, file) in [("a", "a.csv"), ("b", "b.csv")] {
+      let days = try scratch.read(file).split(separator: "\n").dropFirst().map { String($0.prefix(10)) }
+      let scored = try scratch.read("e/\(name)/scores.csv").split(separator: "\n").dropFirst().map { String($0.prefix(10)) }
+      #expect(scored == days, "\(name): the rows of \(file)")
+    }
+  }
+}
