@@ -85,7 +85,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       narrowed.set(columns, [indicator])
       return narrowed
     }
-    guard let source = try? CSVSource(parameters: parameters), let features = try? source.featureSources(),
+    guard let checked = try? parameters.resolved(against: descriptor.parameters, section: "source"),
+      let source = try? CSVSource(parameters: checked), let features = try? source.featureSources(),
       let feature = features.first(where: { $0.name == indicator })
     else { return nil }
     narrowed.set(path, [feature.path])

@@ -1927,6 +1927,39 @@ struct PostgresTests {
     }
   }
 
+  /// `detect --each` over joined CSV files stores each indicator's run, and `--new-rows` goes on
+  /// from it reading that indicator's file alone, on its own days. Before, the stored model read
+  /// both files again and refused y's run: "the data's history no longer matches".
+  @Test func eachRunOfJoinedFilesGoesOnWithNewRows() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    // x has every day, y misses every tenth; 200 days, then 20 more appended to both.
+    func write(days: Int) throws {
+      let lines = syntheticCSV(rows: days, spikes: []).split(separator: "\n").dropFirst().map {
+        $0.split(separator: ",").map(String.init)
+      }
+      try scratch.write("x.csv", (["date,close"] + lines.map { "\($0[0]),\($0[1])" }).joined(separator: "\n") + "\n")
+      let sparse = lines.enumerated().filter { $0.offset % 10 != 3 }.map { "\($0.element[0]),\($0.element[2])" }
+      try scratch.write("y.csv", (["date,close"] + sparse).joined(separator: "\n") + "\n")
+    }
+    try write(days: 200)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: [x.csv, y.csv], columns: [close], as: [x, y] }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    let y = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/y/summary.json").utf8)) as? [String: Any]
+    #expect((y?["source"] as? [String: Any])?["rows_read"] as? Int == 180, "y's own 180 days, not x's 200")
+    let runID = try #require(y?["run_id"] as? String)
+    try write(days: 220)
+    let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(next.status == 0 && next.stdout.hasPrefix("run \(runID): scored 18 new rows"), "\(next.stdout)\(next.stderr)")
+  }
+
   /// Incremental scoring keeps seismo.events: an event the new rows continue is stored again
   /// with them, and its alert row is marked, as a full rescoring groups the flags. Here a flag on
   /// the last row of one night (219) is too short to alert (min_length 2) until the next night's

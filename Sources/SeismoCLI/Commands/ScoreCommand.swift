@@ -130,9 +130,14 @@ struct ScoreCommand: ParsableCommand {
     } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
       source.parameters.set(PostgresSource.url, url)
     }
-    // Renamed features are read from their files' own columns, which `as` names.
-    if source.plugin == CSVSource.descriptor.name, source.parameters.ifDeclared(CSVSource.renames)?.isEmpty ?? true {
-      source.parameters.set(CSVSource.columns, saved.features)
+    // Only the model's features are read. A run of one indicator of joined files (`--each`) reads
+    // its own file, on its own times; renamed features are read from the columns `as` names.
+    if source.plugin == CSVSource.descriptor.name {
+      if saved.features.count == 1, let alone = CSVSource.narrowing(source.parameters, to: saved.features[0]) {
+        source.parameters = alone
+      } else if source.parameters.ifDeclared(CSVSource.renames)?.isEmpty ?? true {
+        source.parameters.set(CSVSource.columns, saved.features)
+      }
     }
     var config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
     if !overrides.isEmpty {
