@@ -18,7 +18,9 @@ struct DetectCommand: ParsableCommand {
         events:    { merge_gap: 5 }
         importance: { plugin: permutation, repeats: 5 }
 
-      Relative paths in the file are taken from the file's folder (~/ is the home folder). Every key is checked before any \
+      Several files, one indicator each, are joined on time: path: [vix.csv, spx.csv], as: [vix, spx] (names for \
+      columns both files call close). Relative paths in the file are taken from the file's folder (~/ is the home \
+      folder). Every key is checked before any \
       work starts. `seismo plugins` lists plugins and parameters. Scores and flags are point in \
       time: row t's use rows up to t only (the autoencoder's mean_over_windows is the one \
       non-causal option, and says so). split.refit_every makes the run walk forward: the \
