@@ -30,6 +30,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   static let timeFormat = Parameter<String>(
     "time_format", default: "iso",
     help: "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970)")
+  static let missing = Parameter<[String]>(
+    "missing", default: [],
+    help: "texts that mark a missing value, read as empty cells (gaps): FRED writes ., Yahoo null, R NA; empty: none")
   static let delimiter = Parameter<String>("delimiter", default: ",", help: "field separator, one character (use \\t for tab)")
   static let decimal = Parameter<DecimalMark>(
     "decimal", default: .point,
@@ -47,6 +50,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.timeFormat.spec,
       GapPolicy.parameter.spec,
       DuplicatePolicy.parameter.spec,
+      Self.missing.spec,
       Self.delimiter.spec,
       Self.decimal.spec,
     ])
@@ -59,6 +63,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let timeParser: TimestampParser
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
+  /// Cell texts read as empty cells (`missing`), as bytes.
+  let missingMarks: [[UInt8]]
   let delimiter: UInt8
   let decimal: DecimalMark
 
@@ -133,6 +139,14 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     }
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
+    missingMarks = try parameters[Self.missing].map { mark in
+      let trimmed = mark.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty else {
+        throw SeismoError.config(
+          key: "source.missing", location: nil, message: "an empty cell is a gap already; list texts such as '.' or NA")
+      }
+      return Array(trimmed.utf8)
+    }
     delimiter = byte
     decimal = parameters[Self.decimal]
   }
@@ -141,7 +155,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// plugin's defaults except for what is given here.
   public init(
     path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
-    decimal: DecimalMark = .point, gaps: GapPolicy = .ffill
+    decimal: DecimalMark = .point, missing: [String] = [], gaps: GapPolicy = .ffill
   ) throws {
     try self.init(
       parameters: Parameters(
@@ -149,7 +163,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         values: [
           "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
           "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
-          "gaps": .text(gaps.rawValue),
+          "missing": .textList(missing), "gaps": .text(gaps.rawValue),
         ]))
   }
 
@@ -219,7 +233,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   private func collect(inDoubles: Bool, observer: ProgressObserver?) throws -> ColumnCollector {
     try checkFile()
     let collector = ColumnCollector(
-      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal, inDoubles: inDoubles)
+      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
+      missingMarks: missingMarks, inDoubles: inDoubles)
     try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {

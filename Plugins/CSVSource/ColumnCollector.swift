@@ -5,9 +5,9 @@ import SeismoCore
 ///
 /// The first record is the header. Each later record must have as many fields as the header.
 /// Numbers are parsed with `strtof` into `values`, or with `strtod` into `doubles` when
-/// `inDoubles` (`seismo ingest`, which stores them as written); an empty cell is a gap (stored as
-/// NaN until the gap policy runs); anything else that is not a finite number is an error naming
-/// line and column.
+/// `inDoubles` (`seismo ingest`, which stores them as written); an empty cell, or one holding a
+/// missing-value mark (`missingMarks`: FRED's `.`, say), is a gap (stored as NaN until the gap
+/// policy runs); anything else that is not a finite number is an error naming line and column.
 final class ColumnCollector: CSVRecordHandler {
   enum Role {
     case skip
@@ -24,6 +24,8 @@ final class ColumnCollector: CSVRecordHandler {
   /// The field separator the file is read with, for the hint when the header is one column.
   let delimiter: UInt8
   let decimal: DecimalMark
+  /// Cell texts (spaces around them aside) that are gaps, not numbers.
+  let missingMarks: [[UInt8]]
   /// Whether numbers go to `doubles` instead of `values`.
   let inDoubles: Bool
 
@@ -56,13 +58,14 @@ final class ColumnCollector: CSVRecordHandler {
 
   init(
     path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark,
-    inDoubles: Bool = false
+    missingMarks: [[UInt8]] = [], inDoubles: Bool = false
   ) {
     self.path = path
     self.request = request
     self.timeParser = timeParser
     self.delimiter = delimiter
     self.decimal = decimal
+    self.missingMarks = missingMarks
     self.inDoubles = inDoubles
   }
 
@@ -205,6 +208,7 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
+    if !missingMarks.isEmpty, isMissingMark(bytes) { return .nan }  // a gap
     guard decimal == .comma else { return parsePointNumber(bytes, field: field, written: bytes) }
     guard DecimalMark.point(bytes, into: &pointed) else {
       fail(field, "'\(text(bytes))' is not a number with a decimal comma (1234,5 or 1.234,5)")
@@ -214,6 +218,30 @@ final class ColumnCollector: CSVRecordHandler {
     return pointed.withUnsafeBufferPointer {
       parsePointNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
     }
+  }
+
+  /// Whether `bytes`, spaces, tabs and a carriage return around it aside, is one of `missingMarks`.
+  private func isMissingMark(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else {
+      return false
+    }
+    let cell = bytes[first...last]
+    return missingMarks.contains { $0.elementsEqual(cell) }
+  }
+
+  /// Texts that exports write for a missing value (compared ignoring case): FRED's `.`, Yahoo's
+  /// `null`, R's `NA`, spreadsheets' `#N/A` and their other errors.
+  static let commonMissingMarks: Set<String> = [
+    ".", "-", "--", "?", "null", "na", "n/a", "#n/a", "#na", "none", "nil", "missing", "nd", "#value!", "#div/0!", "#ref!",
+  ]
+
+  /// A hint for a cell that is a common mark of a missing value, which `missing` reads as a gap.
+  static func missingMarkHint(_ cell: String) -> String {
+    let mark = cell.trimmingCharacters(in: .whitespaces)
+    guard commonMissingMarks.contains(mark.lowercased()) else { return "" }
+    let quoted = mark.replacingOccurrences(of: "'", with: "''")
+    return " (a mark for a missing value? set missing: ['\(quoted)'] to read such cells as gaps)"
   }
 
   /// `decimal: comma`: the cell being read, rewritten with a decimal point (reused from cell to cell).
@@ -242,13 +270,15 @@ final class ColumnCollector: CSVRecordHandler {
     guard stop == bytes.count, stop > first else {
       fail(
         field,
-        "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(bytes) : "")\(timeHint(written, field: field))"
+        "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(bytes) : "")\(timeHint(written, field: field))\(Self.missingMarkHint(text(written)))"
       )
       return .nan
     }
     guard value.isFinite else {
       fail(
-        field, "'\(text(written))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap)")
+        field,
+        "'\(text(written))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap, or set missing: ['\(text(written).trimmingCharacters(in: .whitespaces))'] to read such cells as gaps)"
+      )
       return .nan
     }
     return value

@@ -317,6 +317,52 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
       #expect(
         loadError("date,a\n2020-01-01,\(bad)\n").hasPrefix("t.csv:2 (column 2 'a'): '\(bad)' is not a finite number"))
     }
+    #expect(
+      loadError("date,a\n2020-01-01,NaN\n").hasSuffix(
+        "leave the cell empty for a gap, or set missing: ['NaN'] to read such cells as gaps)"))
+  }
+
+  /// `missing` reads marks of a missing value (FRED's `.`, Yahoo's `null`) as empty cells, which
+  /// the gap policy then handles; without it they are errors that name the setting.
+  @Test func missingMarksAreGapsWhenListed() throws {
+    let text = "date,a,b\n2020-01-01,1,10\n2020-01-02, . ,null\n2020-01-03,3,NaN\n2020-01-04,NA,40\n"
+    let marks: ParameterValue = .textList([".", "null", "NaN", "NA"])
+    let filled = try load(text, ["missing": marks])
+    #expect(filled.frame.values == [1, 10, 1, 10, 3, 10, 3, 40] && filled.cellsFilled == 4)
+    let dropped = try load(text, ["missing": marks, "gaps": .text("drop")]).frame
+    #expect(dropped.timestamps == [18_262 * 86_400] && dropped.values == [1, 10])
+    #expect(
+      loadError(text, ["missing": marks, "gaps": .text("error")]) == "t.csv:3 (column 'a'): empty cell (gaps: error)")
+    // A mark is the whole cell: `.5` and `1.` are numbers, `..` is not a mark.
+    #expect(try load("date,a\n2020-01-01,.5\n2020-01-02,1.\n", ["missing": .textList(["."])]).frame.values == [0.5, 1])
+    #expect(loadError("date,a\n2020-01-01,..\n", ["missing": .textList(["."])]) == "t.csv:2 (column 2 'a'): '..' is not a number")
+    // Unlisted, a common mark is an error naming the setting; other words only fail.
+    #expect(
+      loadError(text)
+        == "t.csv:3 (column 2 'a'): '.' is not a number (a mark for a missing value? set missing: ['.'] to read such cells as gaps)"
+    )
+    #expect(
+      loadError("date,a\n2020-01-01,#N/A\n").hasSuffix("set missing: ['#N/A'] to read such cells as gaps)"))
+    #expect(loadError("date,a\n2020-01-01,abc\n") == "t.csv:2 (column 2 'a'): 'abc' is not a number")
+    #expect(
+      loadError("date,a\n2020-01-01,1\n", ["missing": .textList([" "])]).hasPrefix(
+        "source.missing: an empty cell is a gap already"))
+    // With a decimal comma, in double precision (ingest), and streamed.
+    #expect(
+      try load("date,a\n2020-01-01,\"1,5\"\n2020-01-02,.\n", ["missing": .textList(["."]), "decimal": .text("comma")]).frame
+        .values == [1.5, 1.5])
+  }
+
+  /// Ingest's double-precision read and a stream read marks as `load` does.
+  @Test func missingMarksAreGapsInDoublesAndStreams() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-missing-\(UUID().uuidString).csv")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try Data("date,a\n2020-01-01,1.25\n2020-01-02,.\n2020-01-03,3\n".utf8).write(to: file)
+    let kept = try CSVSource(path: file.path, missing: ["."], gaps: .keep).readTableInDoubles()
+    #expect(kept.values[0] == 1.25 && kept.values[1].isNaN && kept.values[2] == 3)
+    var streamed: [Float] = []
+    try CSVSource(path: file.path, missing: ["."]).stream(rows: 1) { streamed += $0.frame.values }
+    #expect(streamed == [1.25, 1.25, 3])
   }
 
   @Test func badDatesAndDuplicates() {

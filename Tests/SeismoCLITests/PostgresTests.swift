@@ -552,6 +552,18 @@ struct PostgresTests {
       ["ingest", "gaps.csv", "--url", url, "--schema", schema, "--table", "filled", "--create"], in: scratch.url)
     #expect(ffill.stdout.contains("1 rows dropped by gaps: ffill") && ffill.stdout.contains("1 empty cells forward-filled"))
     #expect(try sql("SELECT count(*) FROM \(schema).filled WHERE a IS NULL OR b IS NULL")[0][0] == "0")
+    // FRED writes '.' for a day without a print: --missing stores it as NULL; without, it is refused.
+    try scratch.write("fred.csv", "DATE,DGS30\n2020-01-01,2.5\n2020-01-02,.\n2020-01-03,2.75\n")
+    let refused = try CLI.run(
+      ["ingest", "fred.csv", "--url", url, "--schema", schema, "--table", "fred", "--create"], in: scratch.url)
+    #expect(refused.status == 1 && refused.stderr.contains("set missing: ['.']"), "\(refused.stderr)")
+    let fred = try CLI.run(
+      [
+        "ingest", "fred.csv", "--url", url, "--schema", schema, "--table", "fred", "--create", "--missing", ".", "--gaps", "keep",
+      ],
+      in: scratch.url)
+    #expect(fred.status == 0 && fred.stdout.contains("1 empty cells stored as NULL"), "\(fred.stdout) \(fred.stderr)")
+    #expect(try sql("SELECT \"DGS30\"::text FROM \(schema).fred ORDER BY ts") == [["2.5"], [nil], ["2.75"]])
   }
 
   @Test func pooledConnectionsAreReusedAndReplacedWhenTheServerClosedThem() throws {

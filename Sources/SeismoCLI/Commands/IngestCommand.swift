@@ -30,7 +30,8 @@ struct IngestCommand: ParsableCommand {
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
       table if they are missing; a daily series gets a `date` column, so it reads back as the same \
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
-      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma, gaps \
+      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma, \
+      no missing-value marks unless --missing, gaps \
       forward-filled unless --gaps says otherwise; --gaps keep stores empty cells as NULL, for the \
       postgres source's own gap policy when the table is read); rows the gap policy dropped and \
       cells it filled or kept are counted in the output. --mode says what \
@@ -94,6 +95,12 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Decimal mark of the CSV's numbers: point (1234.5) or comma (1234,5 or 1.234,5).")
   var decimal = DecimalMark.point
 
+  @Option(
+    help: ArgumentHelp(
+      "A text that marks a missing value, read as an empty cell: . (FRED), null (Yahoo), NA (repeatable).",
+      valueName: "mark"))
+  var missing: [String] = []
+
   @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
@@ -125,7 +132,7 @@ struct IngestCommand: ParsableCommand {
       defer { reading.finish() }
       var csv = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
-        gaps: gaps
+        missing: missing, gaps: gaps
       ).readTableInDoubles(observer: reading.update)  // stored as written, not rounded to the Float a detector reads
       reading.finish()
       if !storedNames.isEmpty {
