@@ -53,6 +53,26 @@ extension CSVSource {
     return zip(found, renames).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
   }
 
+  /// Throws, naming it, when a file shares no time with any other: rows join on exact times, so
+  /// dates beside times of day (`2020-01-02` beside `2020-01-02 16:00`), or years that do not
+  /// overlap, would give rows that each hold one file's value.
+  private func checkSharedTimes<Value>(_ tables: [CSVTable<Value>]) throws {
+    let sets = tables.map { Set($0.timestamps) }
+    for (k, table) in tables.enumerated() {
+      let others = sets.indices.filter { $0 != k }
+      guard !others.contains(where: { !sets[$0].isDisjoint(with: sets[k]) }) else { continue }
+      let other = others[0]
+      func span(_ t: CSVTable<Value>) -> String {
+        "\(CivilTime.format(t.timestamps.first!)) … \(CivilTime.format(t.timestamps.last!))"
+      }
+      throw SeismoError.data(
+        source: paths[k], line: nil, column: nil,
+        message:
+          "shares no time with the other files (its rows: \(span(table)); \(paths[other])'s: \(span(tables[other]))); files are joined on exact times, so dates do not meet times of day"
+      )
+    }
+  }
+
   /// This source reading `file` alone, with its settings but `as`: how each of several files is
   /// read before they are joined.
   func single(_ file: String) -> CSVSource {
@@ -99,6 +119,8 @@ extension CSVSource {
       }
       tables.append(table)
     }
+
+    try checkSharedTimes(tables)
 
     // The union of the files' times, and where each file's rows land in it.
     let times = Array(Set(tables.flatMap(\.timestamps))).sorted()

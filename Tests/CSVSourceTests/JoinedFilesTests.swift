@@ -142,6 +142,16 @@ import Testing
     #expect(untimed.hasPrefix("rows.csv:1: has no time column (time_column auto looks for date, timestamp"), "\(untimed)")
   }
 
+  /// Rows join on exact times: a file of times of day beside one of dates, or years that do not
+  /// overlap, is refused rather than joined into rows that each hold one file's value.
+  @Test func aFileThatSharesNoTimeIsNamed() throws {
+    let folder = try Folder(files.merging(["close.csv": "date,spx\n2020-01-02 16:00,200\n2020-01-03 16:00,300\n"]) { $1 })
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "close.csv"], ["columns": .textList(["close", "spx"])]).load() }
+        == "vix.csv: shares no time with the other files (its rows: 2020-01-01 … 2020-01-04; close.csv's: 2020-01-02 16:00:00 … 2020-01-03 16:00:00); files are joined on exact times, so dates do not meet times of day"
+    )
+  }
+
   /// Duplicates are merged in each file by its policy before the join.
   @Test func eachFileMergesItsDuplicatesBeforeTheJoin() throws {
     let folder = try Folder([
