@@ -161,5 +161,11 @@ import Testing
     #expect(Console.oneLine(quoted) == "name '" + String(repeating: "x", count: 77) + "…' here")
     #expect(Console.oneLine(String(repeating: "y", count: 5000)).count == 1000)
     #expect(Console.oneLine("it's fine") == "it's fine", "an unmatched quote is left alone")
+    // Apostrophes are not quotes: the text between two is not cut.
+    let words = "the model's source read 2 files; " + String(repeating: "z", count: 90) + " the model's features"
+    #expect(Console.oneLine(words) == words)
+    #expect(
+      Console.oneLine("the run's '" + String(repeating: "q", count: 90) + "': it's")
+        == "the run's '" + String(repeating: "q", count: 77) + "…': it's")
   }
 }

@@ -130,7 +130,7 @@ import Testing
     for model in models {
       let saved = try SavedModel.decode(model, origin: "base.seismo")
       _ = try DetectionPipeline.score(
-        saved, config: try ScoreCommand.config(for: saved, data: data), registry: StandardPlugins.registry)
+        saved, config: try ScoreCommand.config(for: saved, data: [data]), registry: StandardPlugins.registry)
     }
     var random = SeededGenerator(seed: Self.seed &+ 2)
     var scored = 0
@@ -179,7 +179,7 @@ import Testing
       let problem = Self.unexpected {
         let saved = try SavedModel.decode(bytes, origin: "fuzz.seismo")
         _ = try DetectionPipeline.score(
-          saved, config: try ScoreCommand.config(for: saved, data: data), registry: StandardPlugins.registry)
+          saved, config: try ScoreCommand.config(for: saved, data: [data]), registry: StandardPlugins.registry)
         scored += 1
       }
       #expect(problem == nil, "case \(k) (seed \(Self.seed &+ 2)): \(problem ?? "")")

@@ -63,6 +63,18 @@ import Testing
     let file = try CLI.run(["score", "--model", "m.seismo", "joined.csv", "--out", "t", "--quiet"], in: scratch.url)
     #expect(file.status == 0, "\(file.stderr)")
     #expect(column(try scratch.read("t/scores.csv"), "score") == column(scores, "score"))
+    // New files, as many as the model joined, are read as it read its own: by column and `as`.
+    try scratch.write("a2.csv", try scratch.read("a.csv"))
+    try scratch.write("b2.csv", try scratch.read("b.csv"))
+    let files = try CLI.run(["score", "--model", "m.seismo", "a2.csv", "b2.csv", "--out", "f", "--quiet"], in: scratch.url)
+    #expect(files.status == 0, "\(files.stderr)")
+    #expect(column(try scratch.read("f/scores.csv"), "score") == column(scores, "score"))
+    let three = try CLI.run(["score", "--model", "m.seismo", "a2.csv", "b2.csv", "joined.csv"], in: scratch.url)
+    #expect(
+      three.status == 1
+        && three.stderr.contains(
+          "the model's source read 2 files, and 3 files are given: give as many, in its order, or one file with the model's features (a, b)"
+        ), "\(three.stderr)")
     // Days appended to both files leave every earlier row's score, cut-off and flag as it was.
     try writeFiles(scratch, rows: 240)
     let longer = try CLI.run(["detect", "run.yaml", "--out", "u", "--quiet"], in: scratch.url)
@@ -72,6 +84,20 @@ import Testing
       let before = column(scores, name)
       #expect(column(later, name).filter { before[$0.key] != nil } == before, "\(name)")
     }
+  }
+
+  /// A model of one file whose columns `as` renamed scores another file of that layout.
+  @Test func aRenamedFilesModelScoresAFileOfItsLayout() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 120, spikes: [100]))
+    try scratch.write(
+      "run.yaml", "source: { plugin: csv, path: data.csv, as: [x, y] }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    try scratch.write("new.csv", try scratch.read("data.csv"))
+    let score = try CLI.run(["score", "--model", "m.seismo", "new.csv", "--out", "s", "--quiet"], in: scratch.url)
+    #expect(score.status == 0, "\(score.stderr)")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == column(try scratch.read("r/scores.csv"), "score"))
   }
 
   /// `--each` runs each file's indicator on that file's own days, not on the union, even where

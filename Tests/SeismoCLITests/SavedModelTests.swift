@@ -442,7 +442,7 @@ import Testing
     let detect = try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "a", "--quiet"], in: scratch.url)
     #expect(detect.status == 0, "\(detect.stderr)")
     let model = try ScoreCommand.modelFile(scratch.url.appendingPathComponent("m.seismo").path)
-    let config = try ScoreCommand.config(for: model, data: scratch.url.appendingPathComponent("data.csv").path)
+    let config = try ScoreCommand.config(for: model, data: [scratch.url.appendingPathComponent("data.csv").path])
     for (pieceRows, pieces) in [(50, 8), (1000, 1)] {
       var sizes: [Int] = []
       let run = try DetectionPipeline.scoreStream(
@@ -474,7 +474,7 @@ import Testing
     let detect = try CLI.run(["detect", "run.yaml", "--save-model", "m.seismo", "--out", "a", "--quiet"], in: scratch.url)
     try #require(detect.status == 0, "\(detect.stderr)")
     let model = try ScoreCommand.modelFile(scratch.url.appendingPathComponent("m.seismo").path)
-    let config = try ScoreCommand.config(for: model, data: scratch.url.appendingPathComponent("data.csv").path)
+    let config = try ScoreCommand.config(for: model, data: [scratch.url.appendingPathComponent("data.csv").path])
     let frame = try DetectionPipeline(registry: StandardPlugins.registry, config: config).source().load().frame
     func stream() throws -> ScoreStream {
       try ScoreStream(model, config: config, registry: StandardPlugins.registry, keepFlags: 0)

@@ -15,7 +15,8 @@ struct ScoreCommand: ParsableCommand {
       Uses the saved detector, scaler, weights and threshold; nothing is retrained. The model comes \
       from a file (--model) or from seismo.models by run id (--run, with --url). The data is a CSV \
       file given as DATA, read as the training data was when it was a CSV (same time column, format \
-      and gap policy); without DATA, the model's own source is read again: the same CSV file, or the \
+      and gap policy), or, for a model of joined files, as many files in the same order, each read \
+      as its own was; without DATA, the model's own source is read again: the same CSV files, or the \
       same PostgreSQL table or query. Models never store passwords, so give the connection with \
       --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns (others \
       are left out). Writes \
@@ -70,8 +71,11 @@ struct ScoreCommand: ParsableCommand {
   @Option(help: "postgresql:// URL for --run and for a model trained from PostgreSQL (default: the PG* variables).")
   var url: String?
 
-  @Argument(help: "CSV file to score (default: the source the model was trained from).")
-  var data: String?
+  @Argument(
+    help: ArgumentHelp(
+      "CSV file to score, or as many as the model's source joined, in its order (default: the source the model was trained from).",
+      valueName: "data"))
+  var data: [String] = []
 
   @OptionGroup var sourceOverrides: SourceOverrides
   var overrides: [String] { sourceOverrides.values }
@@ -112,20 +116,31 @@ struct ScoreCommand: ParsableCommand {
     }
   }
 
-  /// The run config that scores with `saved`: the CSV file `data` when given (read as the training
-  /// data was if that was a CSV too), else the model's own source, with `url` as its connection
-  /// when given. Only the model's features are read.
+  /// The run config that scores with `saved`: the CSV files `data` when given, else the model's own
+  /// source, with `url` as its connection when given. As many files as the model's CSV source read
+  /// are read as it read its own (their columns, `as` names and settings); one file otherwise
+  /// holds the model's features under their own names (read as the training data was if that
+  /// was a CSV too). Only the model's features are read.
   /// `overrides` (`source.KEY=VALUE`) then change how the source reads, checked as a config's.
-  static func config(for saved: SavedModel, data: String?, url: String? = nil, overrides: [String] = []) throws
+  static func config(for saved: SavedModel, data: [String], url: String? = nil, overrides: [String] = []) throws
     -> RunConfig
   {
     var source = saved.source
-    if let data {
+    let trainedFiles = source.plugin == CSVSource.descriptor.name ? source.parameters.ifDeclared(CSVSource.path)?.count : nil
+    if !data.isEmpty, data.count == trainedFiles {
+      source.parameters.set(CSVSource.path, data)
+    } else if !data.isEmpty {
+      guard data.count == 1 else {
+        let read = trainedFiles.map { "\($0) file\($0 == 1 ? "" : "s")" } ?? "\(source.plugin) data"
+        throw SeismoError.invalidInput(
+          "the model's source read \(read), and \(data.count) files are given: give as many, in its order, or one file with the model's features (\(saved.features.joined(separator: ", ")))"
+        )
+      }
       if source.plugin != CSVSource.descriptor.name {
         source = PluginChoice(plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
       }
       // The file has the model's features under their own names.
-      source.parameters.set(CSVSource.path, [data])
+      source.parameters.set(CSVSource.path, data)
       source.parameters.set(CSVSource.renames, [])
     } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
       source.parameters.set(PostgresSource.url, url)

@@ -48,7 +48,7 @@ struct WatchCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let saved = try ScoreCommand.storedModel(run: runID, url: url)
-      let config = try ScoreCommand.config(for: saved, data: nil, url: url, overrides: overrides.values)
+      let config = try ScoreCommand.config(for: saved, data: [], url: url, overrides: overrides.values)
       guard config.source.plugin == PostgresSource.descriptor.name else {
         throw SeismoError.invalidInput(
           "run '\(runID)' reads a \(config.source.plugin) source, which announces no new rows: watch follows a PostgreSQL table; score a file's new rows with seismo score --run \(runID) --new-rows"

@@ -56,10 +56,19 @@ enum Console {
       default: escaped.unicodeScalars.append(scalar)
       }
     }
+    // A single quote inside a word (`the model's`) is an apostrophe: a quote opens after a
+    // character that is not a letter or digit, and closes before one.
+    let wordy: (Character?) -> Bool = { $0.map { $0.isLetter || $0.isNumber } ?? false }
     var shortened = ""
     var rest = Substring(escaped)
-    while let open = rest.firstIndex(where: { $0 == "'" || $0 == "\"" }),
-      let close = rest[rest.index(after: open)...].firstIndex(of: rest[open])
+    func isOpening(_ i: Substring.Index) -> Bool {
+      rest[i] == "\"" || (rest[i] == "'" && !wordy(i > rest.startIndex ? rest[rest.index(before: i)] : nil))
+    }
+    while let open = rest.indices.first(where: isOpening),
+      let close = rest.indices[rest.index(after: open)...].first(where: { i in
+        rest[i] == rest[open]
+          && (rest[i] == "\"" || !wordy(rest.index(after: i) < rest.endIndex ? rest[rest.index(after: i)] : nil))
+      })
     {
       let inner = rest[rest.index(after: open)..<close]
       shortened += rest[...open] + (inner.count > 80 ? inner.prefix(77) + "…" : inner) + String(rest[open])
