@@ -37,7 +37,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   static let decimal = Parameter<DecimalMark>(
     "decimal", default: .point,
     help:
-      "decimal mark: point (1234.5) or comma (1234,5 or 1.234,5 as European exports write them; points then only group thousands)"
+      "decimal mark: point (1234.5), comma (1234,5 or 1.234,5 as European exports write them; points then only group thousands) or point_grouped (1,234.5 as American ones do; commas then only group thousands)"
   )
 
   public static let descriptor = PluginDescriptor(

@@ -209,9 +209,10 @@ final class ColumnCollector: CSVRecordHandler {
 
   private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
     if !missingMarks.isEmpty, isMissingMark(bytes) { return .nan }  // a gap
-    guard decimal == .comma else { return parsePointNumber(bytes, field: field, written: bytes) }
-    guard DecimalMark.point(bytes, into: &pointed) else {
-      fail(field, "'\(text(bytes))' is not a number with a decimal comma (1234,5 or 1.234,5)")
+    guard let marks = decimal.marks else { return parsePointNumber(bytes, field: field, written: bytes) }
+    guard DecimalMark.ungrouped(bytes, decimal: marks.decimal, group: marks.group, into: &pointed) else {
+      let form = decimal == .comma ? "a decimal comma (1234,5 or 1.234,5)" : "a decimal point (1234.5 or 1,234.5)"
+      fail(field, "'\(text(bytes))' is not a number with \(form)")
       return .nan
     }
     pointed.append(0)  // ends the number for strtof and strtod
@@ -270,7 +271,7 @@ final class ColumnCollector: CSVRecordHandler {
     guard stop == bytes.count, stop > first else {
       fail(
         field,
-        "'\(text(written))' is not a number\(decimal == .point ? Self.decimalCommaHint(bytes) : "")\(timeHint(written, field: field))\(Self.missingMarkHint(text(written)))"
+        "'\(text(written))' is not a number\(decimal == .point ? Self.groupingHint(bytes) : "")\(timeHint(written, field: field))\(Self.missingMarkHint(text(written)))"
       )
       return .nan
     }
@@ -294,14 +295,22 @@ final class ColumnCollector: CSVRecordHandler {
     failure = .data(source: path, line: 1, column: nil, message: message + delimiterHint)
   }
 
-  /// A hint for a number written with a decimal comma (`1,5` or `1.234,5`, as European
-  /// exports write them), which is read only with a point.
-  static func decimalCommaHint(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+  /// A hint for a number written with a decimal comma (`1,5` or `1.234,5`, as European exports
+  /// write them) or with commas grouping thousands before a point (`1,234.5`, as American ones
+  /// do), which `point` does not read. A comma before a point can only group thousands.
+  static func groupingHint(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+    guard cell.contains(UInt8(ascii: ",")) else { return "" }
     var rewritten: [UInt8] = []
-    guard cell.contains(UInt8(ascii: ",")), DecimalMark.point(cell, into: &rewritten) else { return "" }
-    let number = String(decoding: rewritten, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-    guard number.last?.isNumber == true, Float(number) != nil else { return "" }  // a digit after the comma
-    return " (a decimal comma? set decimal: comma, or write \(number))"
+    func number(_ mark: DecimalMark) -> String? {
+      guard let marks = mark.marks, DecimalMark.ungrouped(cell, decimal: marks.decimal, group: marks.group, into: &rewritten)
+      else { return nil }
+      let number = String(decoding: rewritten, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      return number.last?.isNumber == true && Float(number) != nil ? number : nil  // a digit at the end
+    }
+    if cell.contains(UInt8(ascii: ".")), let grouped = number(.pointGrouped) {
+      return " (commas grouping thousands? set decimal: point_grouped, or write \(grouped))"
+    }
+    return number(.comma).map { " (a decimal comma? set decimal: comma, or write \($0))" } ?? ""
   }
 
   /// A hint for a time in a feature column when no column was read as time: the time column is

@@ -185,6 +185,23 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("date;vix\n2020-01-01;0x1,5\n", comma).hasSuffix("'0x1,5' is not a decimal number"))
   }
 
+  /// `decimal: point_grouped` reads American exports: commas between thousands, a decimal point;
+  /// unset, such a cell is refused with the hint.
+  @Test func commasGroupingThousandsAreReadWhenAsked() throws {
+    let grouped: [String: ParameterValue] = ["decimal": .text("point_grouped")]
+    let text = "date,spx,vol\n2020-01-01,\"4,769.83\",\"1,234,567\"\n2020-01-02, -12.5 ,7\n"
+    #expect(try load(text, grouped).frame.values == [4769.83, 1_234_567, -12.5, 7])
+    for cell in ["1,5", "12,34.5", "1.2.3", "1,2345.6"] {
+      #expect(
+        loadError("date,spx\n2020-01-01,\"\(cell)\"\n", grouped)
+          == "t.csv:2 (column 2 'spx'): '\(cell)' is not a number with a decimal point (1234.5 or 1,234.5)")
+    }
+    #expect(
+      loadError(text)
+        == "t.csv:2 (column 2 'spx'): '4,769.83' is not a number (commas grouping thousands? set decimal: point_grouped, or write 4769.83)"
+    )
+  }
+
   @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {
     for bad in [";;", "", "\"", "\n", "\r", "é"] {
       #expect(

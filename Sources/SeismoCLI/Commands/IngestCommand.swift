@@ -30,7 +30,7 @@ struct IngestCommand: ParsableCommand {
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
       table if they are missing; a daily series gets a `date` column, so it reads back as the same \
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
-      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma, \
+      source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma or point_grouped, \
       no missing-value marks unless --missing, gaps \
       forward-filled unless --gaps says otherwise; --gaps keep stores empty cells as NULL, for the \
       postgres source's own gap policy when the table is read); rows the gap policy dropped and \
@@ -92,7 +92,8 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Field separator of the CSV, one character (\\t for tab).")
   var delimiter = ","
 
-  @Option(help: "Decimal mark of the CSV's numbers: point (1234.5) or comma (1234,5 or 1.234,5).")
+  @Option(
+    help: "Decimal mark of the CSV's numbers: point (1234.5), comma (1234,5 or 1.234,5) or point_grouped (1,234.5).")
   var decimal = DecimalMark.point
 
   @Option(
