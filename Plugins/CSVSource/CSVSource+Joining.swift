@@ -73,12 +73,13 @@ extension CSVSource {
     }
   }
 
-  /// This source reading `file` alone, with its settings but `as`: how each of several files is
-  /// read before they are joined.
+  /// This source reading `file` alone, with its settings but `as` and the hold-back: how each of
+  /// several files is read before they are joined.
   func single(_ file: String) -> CSVSource {
     var source = self
     source.paths = [file]
     source.renames = []
+    source.holdBack = nil  // the joined rows are held back, not each file's
     return source
   }
 
@@ -143,6 +144,7 @@ extension CSVSource {
     // `gapError` gets a row's place in `times`, the rows as they were before the policy.
     var timestamps = times
     var rowLabels = [Int32](repeating: 0, count: times.count)
+    let waiting = try holdingBack(&values, &timestamps, &rowLabels, names: features.map(\.name))
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f) {
       row, feature in
       let source = features[feature]
@@ -164,6 +166,7 @@ extension CSVSource {
       timestamps: timestamps, hasTimeColumn: true, featureNames: features.map(\.column), values: values,
       lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped,
       sortedByTime: tables.contains(where: \.sortedByTime),
-      duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd)
+      duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd,
+      waiting: waiting)
   }
 }

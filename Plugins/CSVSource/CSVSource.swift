@@ -50,6 +50,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.timeFormat.spec,
       GapPolicy.parameter.spec,
       DuplicatePolicy.parameter.spec,
+      WaitingRows.parameter.spec,
       Self.missing.spec,
       Self.delimiter.spec,
       Self.decimal.spec,
@@ -63,6 +64,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let timeParser: TimestampParser
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
+  /// The features a new row at the end must have before incremental scoring takes it.
+  let waitFor: [String]
+  /// Set by `loadHoldingBack`: the rows at the end that wait for a feature are left out.
+  var holdBack: HoldBack?
   /// Cell texts read as empty cells (`missing`), as bytes.
   let missingMarks: [[UInt8]]
   let delimiter: UInt8
@@ -86,6 +91,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// then names the problem).
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
     var narrowed = parameters
+    if let waitFor = parameters.ifDeclared(WaitingRows.parameter), waitFor != ["all"] {
+      narrowed.set(WaitingRows.parameter, waitFor.filter { $0 == indicator })
+    }
     let renamed = !(parameters.ifDeclared(renames) ?? []).isEmpty
     guard narrowingChangesRows(parameters) || renamed else {
       narrowed.set(columns, [indicator])
@@ -139,6 +147,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     }
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
+    waitFor = parameters[WaitingRows.parameter]
+    try WaitingRows.check(waitFor)
     missingMarks = try parameters[Self.missing].map { mark in
       let trimmed = mark.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else {
@@ -169,8 +179,41 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   public func load() throws -> LoadedFrame { try load(observer: nil) }
 
-  public func load(observer: ProgressObserver?) throws -> LoadedFrame {
-    let table = try readTable(observer: observer)
+  public func load(observer: ProgressObserver?) throws -> LoadedFrame { try loaded(readTable(observer: observer)) }
+
+  /// `load`, less the rows at the end that wait for a feature `wait_for` names (after `settled`).
+  public func loadHoldingBack(after settled: Timestamp?) throws -> (LoadedFrame, WaitingRows?) {
+    var source = self
+    source.holdBack = HoldBack(after: settled)
+    let table = try source.readTable()
+    return (try loaded(table), table.waiting)
+  }
+
+  /// Rows at the end that `loadHoldingBack` leaves out: those that miss a feature `wait_for`
+  /// names, after `after` (the last row already scored).
+  struct HoldBack {
+    var after: Timestamp?
+  }
+
+  /// Removes the rows at the end that `holdBack` leaves out from `values` (`names` the features'
+  /// names as loaded, NaN a gap) and the arrays beside it; what they wait for, or nil.
+  func holdingBack<Value: CSVNumber>(
+    _ values: inout [Value], _ timestamps: inout [Timestamp], _ lines: inout [Int32], names: [String]
+  ) throws -> WaitingRows? {
+    guard let holdBack,
+      let (cut, waiting) = WaitingRows.start(
+        values: values, timestamps: timestamps, names: names, needing: try WaitingRows.awaited(waitFor, among: names),
+        after: holdBack.after)
+    else { return nil }
+    let held = timestamps.count - cut
+    values.removeLast(held * names.count)
+    timestamps.removeLast(held)
+    lines.removeLast(held)
+    return waiting
+  }
+
+  /// The frame of `table`, with how it was read.
+  private func loaded(_ table: CSVTable<Float>) throws -> LoadedFrame {
     let frame = try Frame(
       timestamps: table.timestamps, timeKind: table.hasTimeColumn ? .calendar : .index, featureNames: table.featureNames,
       values: table.values, source: origin)
@@ -260,6 +303,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count
       ) { duplicateError(row: $0, lines: sortedLines, timestamps: sortedTimes) }
     }
+    let loadedNames = renames.count == names.count ? renames : names
+    let waiting = try holdingBack(&values, &timestamps, &lines, names: loadedNames)
     let sourceLines = lines
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count) {
       gapError(row: $0, feature: $1, lines: sourceLines, names: names)
@@ -272,7 +317,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
-      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd)
+      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, waiting: waiting)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).

@@ -16,25 +16,11 @@ extension PostgresSource {
     /// Rows up to this time are read as they are, never held by `wait_for` (a run's scored rows).
     public var settled: Timestamp?
     /// The rows at the end of the table that the last read held back, waiting for a feature.
-    public internal(set) var waiting: Waiting?
+    public internal(set) var waiting: WaitingRows?
 
     public init(features: [String], settled: Timestamp? = nil) {
       self.features = features
       self.settled = settled
-    }
-  }
-
-  /// Rows at the end of a table that miss a feature `wait_for` names: they are read again, and
-  /// scored, once they have it or a later row has every one.
-  public struct Waiting: Sendable, Equatable {
-    public let rows: Int
-    /// The first waiting row's time, and the features it misses.
-    public let since: Timestamp
-    public let missing: [String]
-
-    /// `1 row waits for spx (from 2018-07-02)`.
-    public var description: String {
-      "\(rows) row\(rows == 1 ? " waits" : "s wait") for \(missing.joined(separator: ", ")) (from \(CivilTime.format(since)))"
     }
   }
 
@@ -69,27 +55,12 @@ extension PostgresSource {
         }
       }
       var (stored, tableRows) = try read(db, features: position.features, next: next, catalogue: catalogue)
-      let held = stored.removeWaiting(needing: try awaited(among: stored.names), after: position.settled)
+      let held = stored.removeWaiting(needing: try WaitingRows.awaited(waitFor, among: stored.names), after: position.settled)
       position.waiting = held?.waiting
       let loaded = try policiesApplied(to: stored, carrying: &position.carried)
       position.tableRows += tableRows - (held?.tableRows ?? 0)
       position.lastTime = stored.timestamps.last ?? position.lastTime
       return loaded
-    }
-  }
-
-  /// The indices in `features` of those `wait_for` names.
-  func awaited(among features: [String]) throws -> [Int] {
-    if waitFor == ["all"] { return Array(features.indices) }
-    return try waitFor.map { name in
-      guard let j = features.firstIndex(of: name) else {
-        throw SeismoError.config(
-          key: "source.wait_for", location: nil,
-          message:
-            "'\(name)' is not a feature read\(EditDistance.suggestion(for: name, among: features)); the features are: \(features.joined(separator: ", "))"
-        )
-      }
-      return j
     }
   }
 

@@ -28,11 +28,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   public static let query = Parameter<String>(
     "query", default: "", help: "a SELECT instead of a table: first column the time, the others numeric features")
 
-  public static let waitFor = Parameter<[String]>(
-    "wait_for", default: ["all"],
-    help:
-      "watch and score --new-rows: the features a new row at the end of the table must have before it is scored (all: every one; []: none), so indicators loaded one at a time are scored together; tables only"
-  )
+  public static let waitFor = WaitingRows.parameter
 
   public static let layout = Parameter<Layout>(
     "layout", default: .wide, help: "wide: a column per indicator; long: rows of (symbol, time, value)")
@@ -115,15 +111,12 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
     waitFor = parameters[Self.waitFor]
-    for (key, list) in [("columns", columns), ("symbols", symbols), ("wait_for", waitFor)] {
+    for (key, list) in [("columns", columns), ("symbols", symbols)] {
       if let twice = list.first(where: { name in list.filter { $0 == name }.count > 1 }) {
         throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(twice)' is listed twice")
       }
     }
-    if waitFor.count > 1, waitFor.contains("all") {
-      throw SeismoError.config(
-        key: "source.wait_for", location: nil, message: "all means every feature; give all alone, or the features to wait for")
-    }
+    try WaitingRows.check(waitFor)
     guard table.isEmpty != query.isEmpty else {
       throw SeismoError.config(key: "source.table", location: nil, message: "give either table or query (exactly one)")
     }

@@ -81,20 +81,14 @@ struct StoredRows {
   /// already scored are never held). A time's rows stay together.
   /// - Returns: the rows removed, and the table rows they came from; nil when no row waits.
   mutating func removeWaiting(needing needed: [Int], after settled: Timestamp?) -> (
-    waiting: PostgresSource.Waiting, tableRows: Int
+    waiting: WaitingRows, tableRows: Int
   )? {
+    guard
+      let (cut, waiting) = WaitingRows.start(
+        values: values, timestamps: timestamps, names: names, needing: needed, after: settled)
+    else { return nil }
     let f = names.count
     let n = timestamps.count
-    var cut = n
-    while cut > 0, needed.contains(where: { values[(cut - 1) * f + $0].isNaN }),
-      settled.map({ timestamps[cut - 1] > $0 }) ?? true
-    {
-      cut -= 1
-    }
-    while cut > 0, cut < n, timestamps[cut] == timestamps[cut - 1] { cut += 1 }
-    guard cut < n else { return nil }
-    let waiting = PostgresSource.Waiting(
-      rows: n - cut, since: timestamps[cut], missing: needed.filter { values[cut * f + $0].isNaN }.map { names[$0] })
     let tableRows = isLong ? merged[(cut * f)...].reduce(0, +) : n - cut
     timestamps.removeLast(n - cut)
     values.removeLast((n - cut) * f)

@@ -152,6 +152,37 @@ import Testing
     )
   }
 
+  /// Incremental scoring holds back the rows at the end that miss a feature `wait_for` names,
+  /// after the last scored row; a plain load fills them.
+  @Test func rowsAtTheEndWaitForALateFile() throws {
+    let folder = try Folder(files)
+    let extra: [String: ParameterValue] = ["columns": .textList(["close"]), "as": .textList(["vix", "spx"])]
+    // vix stops on the 4th; spx goes on to the 6th: the 5th and 6th wait for vix.
+    let (loaded, waiting) = try folder.source(["vix.csv", "spx.csv"], extra).loadHoldingBack(after: Self.jan(3))
+    #expect(loaded.frame.timestamps == (2...4).map(Self.jan))
+    #expect(waiting == WaitingRows(rows: 2, since: Self.jan(5), missing: ["vix"]))
+    #expect(try folder.source(["vix.csv", "spx.csv"], extra).load().frame.rowCount == 5, "a plain load fills them")
+    // Rows already scored never wait; wait_for names what to wait for.
+    #expect(try folder.source(["vix.csv", "spx.csv"], extra).loadHoldingBack(after: Self.jan(6)).1 == nil)
+    let spxOnly = extra.merging(["wait_for": .textList(["spx"])]) { $1 }
+    #expect(try folder.source(["vix.csv", "spx.csv"], spxOnly).loadHoldingBack(after: nil).1 == nil)
+    let typo = extra.merging(["wait_for": .textList(["spy"])]) { $1 }
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], typo).loadHoldingBack(after: nil) }
+        == "source.wait_for: 'spy' is not a feature read (did you mean 'spx'?); the features are: vix, spx")
+    // One file: an empty cell at the end waits too.
+    let single = try Folder(["a.csv": "date,a,b\n2020-01-01,1,2\n2020-01-02,3,\n"])
+    let (one, held) = try single.source(["a.csv"]).loadHoldingBack(after: nil)
+    #expect(one.frame.rowCount == 1 && held?.missing == ["b"])
+    // --each keeps an indicator's own wait.
+    let narrowed = CSVSource.narrowing(
+      Parameters(
+        specs: CSVSource.descriptor.parameters,
+        values: ["path": .textList(["vix.csv", "spx.csv"].map(folder.path)), "wait_for": .textList(["vix", "spx"])]
+          .merging(extra) { $1 }), to: "spx")
+    #expect(narrowed?[WaitingRows.parameter] == ["spx"])
+  }
+
   /// Duplicates are merged in each file by its policy before the join.
   @Test func eachFileMergesItsDuplicatesBeforeTheJoin() throws {
     let folder = try Folder([

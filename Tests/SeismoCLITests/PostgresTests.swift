@@ -887,7 +887,7 @@ struct PostgresTests {
     #expect(try long.newRows(after: &position).frame.rowCount == 3 && position.waiting == nil)
     try sql("INSERT INTO \(schema).l VALUES ('2020-01-05', 'x', 4), ('2020-01-06', 'x', 5)")
     #expect(try long.newRows(after: &position).frame.rowCount == 0)
-    #expect(position.waiting == PostgresSource.Waiting(rows: 2, since: day(4), missing: ["y"]))
+    #expect(position.waiting == WaitingRows(rows: 2, since: day(4), missing: ["y"]))
     #expect(position.waiting?.description == "2 rows wait for y (from 2020-01-05)")
     try sql("INSERT INTO \(schema).l VALUES ('2020-01-06', 'y', 50)")
     let late = try long.newRows(after: &position).frame
@@ -1762,13 +1762,7 @@ struct PostgresTests {
     try load("new.csv", "b", as: "y")
     let scored = try newRows()
     #expect(scored["new_rows"] as? Int == 2 && scored["anomalies"] as? Int == 1 && scored["waiting"] as? Int == 0, "\(scored)")
-    let full = try CLI.run(["score", "--run", runID, "--url", url, "--out", "full", "--quiet"], in: scratch.url)
-    try #require(full.status == 0, "\(full.stderr)")
-    let rescored = SavedModelTests().column(try scratch.read("full/scores.csv"), "score").suffix(2).map { Float($0)! }
-    let stored = try sql(
-      "SELECT s.score::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no",
-      [runID])
-    #expect(stored.map { Float($0[0]!)! } == rescored, "the days' own values, as a whole rescoring reads them")
+    try expectStoredScoresOfAWholeRescoring(runID, from: 200, scratch)
 
     // wait_for: [] scores a day as soon as one indicator has come, the other carried.
     try load("next.csv", "a", as: "x")
@@ -1970,6 +1964,67 @@ struct PostgresTests {
     try write(days: 220)
     let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(next.status == 0 && next.stdout.hasPrefix("run \(runID): scored 18 new rows"), "\(next.stdout)\(next.stderr)")
+  }
+
+  /// Expects run `runID`'s stored scores from row `first` on to be those a whole rescoring with
+  /// its model gives (`score --run` into a folder): the rows' own values were scored.
+  func expectStoredScoresOfAWholeRescoring(_ runID: String, from first: Int, _ scratch: Scratch) throws {
+    let full = try CLI.run(["score", "--run", runID, "--url", url, "--out", "full", "--quiet"], in: scratch.url)
+    try #require(full.status == 0, "\(full.stderr)")
+    let stored = try sql(
+      "SELECT s.score::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= $2 ORDER BY s.row_no",
+      [runID, String(first)])
+    let rescored = SavedModelTests().column(try scratch.read("full/scores.csv"), "score").suffix(stored.count).map { Float($0)! }
+    #expect(stored.map { Float($0[0]!)! } == rescored, "the days' own values, as a whole rescoring reads them")
+  }
+
+  /// A stored run of joined CSV files waits for a late file as a table's run waits for a late
+  /// symbol: a day that one file has and the other not yet is held back, and scored with its own
+  /// values once the other's print comes. Before, it was scored at once with the other carried,
+  /// and never again (here a spike on the late file's day went unflagged).
+  @Test func newRowsOfJoinedFilesWaitForALateFile() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let lines = syntheticCSV(rows: 203, spikes: [201]).split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",").map(String.init)
+    }
+    func write(_ name: String, column: Int, days: Int) throws {
+      let rows = lines.prefix(days).map { "\($0[0]),\($0[column])" }
+      try scratch.write(name, (["date,close"] + rows).joined(separator: "\n") + "\n")
+    }
+    try write("x.csv", column: 1, days: 200)
+    try write("y.csv", column: 2, days: 200)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: [x.csv, y.csv], columns: [close], as: [x, y] }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--json", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let runID = try #require(
+      (try JSONSerialization.jsonObject(with: Data(detect.stdout.utf8)) as? [String: Any])?["run_id"] as? String)
+    func newRows(_ extra: [String] = []) throws -> [String: Any] {
+      let r = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"] + extra, in: scratch.url)
+      #expect(r.status == 0, "\(r.stderr)")
+      return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    try write("x.csv", column: 1, days: 202)  // x's two days come first
+    let waiting = try newRows()
+    #expect(waiting["new_rows"] as? Int == 0 && waiting["waiting"] as? Int == 2, "\(waiting)")
+    #expect(waiting["waiting_for"] as? [String] == ["y"])
+    try write("y.csv", column: 2, days: 202)
+    let scored = try newRows()
+    #expect(scored["new_rows"] as? Int == 2 && scored["anomalies"] as? Int == 1 && scored["waiting"] as? Int == 0, "\(scored)")
+    try expectStoredScoresOfAWholeRescoring(runID, from: 200, scratch)
+    // wait_for: [] scores a day as soon as one file has it, the other carried.
+    try write("x.csv", column: 1, days: 203)
+    let eager = try newRows(["--set", "source.wait_for=[]"])
+    #expect(eager["new_rows"] as? Int == 1 && eager["waiting"] as? Int == 0, "\(eager)")
   }
 
   /// Incremental scoring keeps seismo.events: an event the new rows continue is stored again

@@ -43,6 +43,8 @@ struct NewRowsReader {
   /// read the table.
   var stream: ScoreStream?
   var position: PostgresSource.ReadPosition
+  /// What the last whole read held back, waiting for a feature.
+  var heldBack: WaitingRows?
 
   /// Throws when the model or its source cannot be built.
   init(_ saved: SavedModel, config: RunConfig) throws {
@@ -101,9 +103,9 @@ struct NewRowsReader {
     return stored.restatedTimes(in: frame)
   }
 
-  /// The rows at the end of the table that the last batch left to wait for a feature (the
-  /// source's `wait_for`); nil when none did, or when the source is read whole.
-  var waiting: PostgresSource.Waiting? { table == nil ? nil : position.waiting }
+  /// The rows at the end of the data that the last batch left to wait for a feature (the
+  /// source's `wait_for`); nil when none did.
+  var waiting: WaitingRows? { table == nil ? heldBack : position.waiting }
 
   /// Forgets what was read: the next batch reads the whole table again and resumes after the
   /// run's last stored row.
@@ -115,7 +117,16 @@ struct NewRowsReader {
   /// Reads and scores the new rows and appends their scores to run `runID` on `db`.
   mutating func scoreNewRows(to runID: String, on db: PGConnection) throws -> Batch? {
     guard let table else {
-      let result = try DetectionPipeline.score(saved, config: config, registry: StandardPlugins.registry)
+      let settled = try PostgresSink.lastScoredTime(of: runID, on: db)
+      var held: WaitingRows?
+      let result = try DetectionPipeline.score(
+        saved, config: config, registry: StandardPlugins.registry,
+        load: { source in
+          let (loaded, waiting) = try source.loadHoldingBack(after: settled)
+          held = waiting
+          return loaded
+        })
+      heldBack = held
       let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
       return Batch(
         appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),

@@ -72,7 +72,7 @@ struct WatchCommand: ParsableCommand {
         fflush(nil)  // a watcher's lines reach a file or pipe as they happen
       }
       var pending = true  // catch up first
-      var waiting: PostgresSource.Waiting?  // as last said
+      var waiting: WaitingRows?  // as last said
       while true {
         do {
           if pending {

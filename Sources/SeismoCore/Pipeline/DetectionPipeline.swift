@@ -209,17 +209,20 @@ public struct DetectionPipeline {
   }
 
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
-  /// `config.source` says how to read the data; `reading` hears how far it has read.
+  /// `config.source` says how to read the data; `reading` hears how far it has read, and `load`,
+  /// when given, reads it from the source instead of `load(observer:)` (incremental scoring
+  /// holds back rows that wait for a feature).
   public static func score(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: ProgressObserver? = nil,
-    log: (String) -> Void = { _ in }
+    log: (String) -> Void = { _ in }, load: ((DataSource) throws -> LoadedFrame)? = nil
   ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let (detector, rule) = try pipeline.rebuild(model)
     var t0 = Date()
-    let loaded = try pipeline.loadSource(observer: reading).withFeatures(model.features, for: "the model")
+    let read = try load.map { try $0(pipeline.source()) } ?? pipeline.loadSource(observer: reading)
+    let loaded = try read.withFeatures(model.features, for: "the model")
     timings["load_s"] = Date().timeIntervalSince(t0)
     log(loaded.logLine)
     loaded.warnings.forEach(log)

@@ -24,6 +24,12 @@ public protocol DataSource {
   /// header, a table's columns or symbols), or nil when the source cannot tell without loading. `--each`
   /// asks when its indicators cannot be loaded together, to read each alone.
   func indicatorNames() throws -> [String]?
+
+  /// `load`, less the rows at the end that miss a feature the source waits for (`wait_for`) and
+  /// come after `settled` (rows already scored never wait), with what they wait for: how
+  /// incremental scoring reads a source it reads whole. A source that does not wait loads as
+  /// `load` does.
+  func loadHoldingBack(after settled: Timestamp?) throws -> (LoadedFrame, WaitingRows?)
 }
 
 /// A source that can hand its rows over a piece at a time, so a series larger than memory can be
@@ -42,6 +48,7 @@ extension DataSource {
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
   public static func narrowingChangesRows(_ parameters: Parameters) -> Bool { false }
   public func indicatorNames() throws -> [String]? { nil }
+  public func loadHoldingBack(after settled: Timestamp?) throws -> (LoadedFrame, WaitingRows?) { (try load(), nil) }
 }
 
 /// A frame and an account of how it was read.
