@@ -65,6 +65,7 @@ extension CSVSource: StreamingSource {
       loaded.duplicateRowsMerged = merged
       loaded.duplicatePolicy = duplicates
       loaded.carriedToEnd = outcome.carriedToEnd
+      loaded.holes = outcome.holes
       try body(loaded)
     }
 

@@ -223,6 +223,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     loaded.duplicateRowsMerged = table.duplicateRowsMerged
     loaded.duplicatePolicy = duplicates
     loaded.carriedToEnd = table.carriedToEnd
+    loaded.holes = table.holes
     return loaded
   }
 
@@ -317,7 +318,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
-      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, waiting: waiting)
+      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, holes: outcome.holes, waiting: waiting)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).

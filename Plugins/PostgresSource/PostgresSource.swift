@@ -216,6 +216,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     loaded.duplicateRowsMerged = merged
     loaded.duplicatePolicy = duplicates
     loaded.carriedToEnd = outcome.carriedToEnd
+    loaded.holes = outcome.holes
     return loaded
   }
 }

@@ -339,6 +339,24 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         "leave the cell empty for a gap, or set missing: ['NaN'] to read such cells as gaps)"))
   }
 
+  /// A month without values inside a column is named: it is flat there under ffill, and its
+  /// first value after may be flagged for the jump.
+  @Test func aHoleInsideAColumnIsNamed() throws {
+    var text = "date,a,b\n"
+    for d in 0..<40 {
+      let date = CivilTime.format(Timestamp(18_262 + d) * 86_400)
+      text += "\(date),\(d),\((5..<25).contains(d) ? "" : String(d))\n"
+    }
+    let loaded = try load(text)
+    #expect(
+      loaded.holes == [GapPolicy.Hole(feature: 1, rows: 20, after: 18_266 * 86_400, from: 18_267 * 86_400, to: 18_286 * 86_400)])
+    #expect(
+      loaded.warnings == [
+        "warning: b has no value from 2020-01-06 to 2020-01-25: gaps: ffill carries its value of 2020-01-05 over 20 rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+      ])
+    #expect(loaded.selecting(features: [1]).holes.first?.feature == 0)
+  }
+
   /// `missing` reads marks of a missing value (FRED's `.`, Yahoo's `null`) as empty cells, which
   /// the gap policy then handles; without it they are errors that name the setting.
   @Test func missingMarksAreGapsWhenListed() throws {

@@ -169,6 +169,31 @@ import Testing
     #expect((streamed?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
   }
 
+  /// A hole inside a feature's data (20 days without b) is warned about, kept in summary.json and
+  /// shown by the report, rebuilt too.
+  @Test func aHoleInsideTheDataIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      (41...60).contains(r)
+        ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : String(line)
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: b has no value from \(date(18_262 + 40)) to \(date(18_262 + 59)): gaps: ffill carries its value of \(date(18_262 + 39)) over 20 rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    let holes = (summary?["source"] as? [String: Any])?["holes"] as? [String: [String: Any]]
+    #expect(
+      holes?["b"]?["rows"] as? Int == 20 && holes?["b"]?["from"] as? String == date(18_262 + 40), "\(String(describing: holes))")
+    let shown = "<p class=\"warning\">\(warning)</p>"
+    #expect(try scratch.read("a/report.html").contains(shown), "the report shows it")
+    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
+    #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
+    #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
+  }
+
   /// A `train_until` on or after the last row leaves nothing to test: the run says so.
   @Test func aTrainUntilPastTheDataIsWarnedAbout() throws {
     let scratch = try Scratch()

@@ -107,6 +107,24 @@ import Testing
     #expect(try carried([nil, nil, nil, nil, nil, nil, 1, 2], ten).isEmpty, "leading gaps are dropped, not carried")
   }
 
+  /// Columns `a` and `b` (times 0, 1, …) filled by `ffill` in two pieces cut at row `cut`, as
+  /// `score --stream` reads them: the values, and the second piece's outcome.
+  func ffillInTwoPieces(_ a: [Float], _ b: [Float], cut: Int) throws -> (values: [Float], last: GapPolicy.Outcome) {
+    var state = GapPolicy.Carrying<Float>(featureCount: 2)
+    var values: [Float] = []
+    var last = GapPolicy.Outcome()
+    for range in [0..<cut, cut..<a.count] {
+      var v = range.flatMap { [a[$0], b[$0]] }
+      var t = range.map { Timestamp($0) }
+      var labels = t.map { Int32($0) }
+      last = try GapPolicy.ffill.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 2, carrying: &state) {
+        .data(source: "x", line: $0, column: "\($1)", message: "gap")
+      }
+      values += v
+    }
+    return (values, last)
+  }
+
   /// A series applied piece by piece (as `score --stream` reads it) carries as it does whole:
   /// the same values, and a carry to the end counted over every piece, with its times, against
   /// the gaps of every piece before.
@@ -119,20 +137,26 @@ import Testing
         GapPolicy.Carry(feature: 0, rows: 8, after: 9, from: 10), GapPolicy.Carry(feature: 1, rows: 7, after: 10, from: 11),
       ])
     for cut in [3, 9, 12, 16] {
-      var state = GapPolicy.Carrying<Float>(featureCount: 2)
-      var values: [Float] = []
-      var last = GapPolicy.Outcome()
-      for range in [0..<cut, cut..<a.count] {
-        var v = range.flatMap { [a[$0], b[$0]] }
-        var t = range.map { Timestamp($0) }
-        var labels = t.map { Int32($0) }
-        last = try GapPolicy.ffill.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 2, carrying: &state) {
-          .data(source: "x", line: $0, column: "\($1)", message: "gap")
-        }
-        values += v
-      }
+      let (values, last) = try ffillInTwoPieces(a, b, cut: cut)
       #expect(values == whole.0, "cut at \(cut)")
       #expect(last.carriedToEnd == whole.2.carriedToEnd, "cut at \(cut)")
+    }
+  }
+
+  /// A run of at least 10 filled rows inside a feature's data is a hole: its longest is
+  /// reported with its times, whole or piece by piece; shorter runs (holidays) and runs at the
+  /// start or the end are not holes.
+  @Test func forwardFillNoticesAHoleInsideTheData() throws {
+    let hole: [Float] = [1, 2] + Array(repeating: .nan, count: 11) + [14, 15] + Array(repeating: .nan, count: 3) + [19]
+    let steady = (0..<hole.count).map(Float.init)
+    let whole = try apply(.ffill, zip(steady, hole).flatMap { [$0, $1] })
+    #expect(whole.2.holes == [GapPolicy.Hole(feature: 1, rows: 11, after: 1, from: 2, to: 12)])
+    let short: [Float] = [1, 2] + Array(repeating: .nan, count: 9) + [12]
+    #expect(try apply(.ffill, zip(steady.prefix(12), short).flatMap { [$0, $1] }).2.holes.isEmpty, "9 rows: too few")
+    let leadingAndTrailing: [Float] = Array(repeating: .nan, count: 11) + [1] + Array(repeating: .nan, count: 10)
+    #expect(try apply(.ffill, zip(steady.prefix(22), leadingAndTrailing).flatMap { [$0, $1] }).2.holes.isEmpty)
+    for cut in [2, 7, 13] {
+      #expect(try ffillInTwoPieces(steady, hole, cut: cut).last.holes == whole.2.holes, "cut at \(cut)")
     }
   }
 

@@ -70,6 +70,13 @@ struct ReportCommand: ParsableCommand {
         rows < frame.rowCount ? GapPolicy.Carry(feature: feature, rows: rows, endOf: frame.timestamps) : nil
       }
     }.sorted { $0.feature < $1.feature }
+    let time = TimestampParser()
+    loaded.holes = (summary.source.holes ?? [:]).compactMap { name, hole in
+      guard let feature = summary.features.firstIndex(of: name), let after = time.parse(hole.after),
+        let from = time.parse(hole.from), let to = time.parse(hole.to)
+      else { return nil }
+      return GapPolicy.Hole(feature: feature, rows: hole.rows, after: after, from: from, to: to)
+    }.sorted { $0.feature < $1.feature }
     data.warnings = loaded.warnings
     if !(summary.threshold.constant ?? true), let cutoffs = table.column("threshold") {
       // Empty cells (no cut-off yet) are drawn as none.

@@ -48,6 +48,7 @@ extension DetectionPipeline {
         sum.rowsDropped += loaded.rowsDropped
         sum.duplicateRowsMerged += loaded.duplicateRowsMerged
         sum.carriedToEnd = loaded.carriedToEnd  // each piece's counts every piece before it
+        sum.holes = loaded.holes
         totals = sum
       } else {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows")

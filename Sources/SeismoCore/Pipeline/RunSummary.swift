@@ -20,6 +20,17 @@ public struct RunSummary: Codable, Sendable {
     /// Features with no value in their last rows, and how many rows `ffill` carried their last
     /// value through (see `GapPolicy.Carry`); absent when none.
     public var carriedToEnd: [String: Int]?
+    /// Features with a long run of rows inside their data that `ffill` filled (see
+    /// `GapPolicy.Hole`); absent when none.
+    public var holes: [String: Hole]?
+
+    /// A hole: the rows filled, from `from` to `to`, with the value of `after`.
+    public struct Hole: Codable, Sendable, Equatable {
+      public var rows: Int
+      public var after: String
+      public var from: String
+      public var to: String
+    }
 
     enum CodingKeys: String, CodingKey {
       case plugin, parameters, origin
@@ -30,6 +41,7 @@ public struct RunSummary: Codable, Sendable {
       case duplicateRowsMerged = "duplicate_rows_merged"
       case duplicatePolicy = "duplicate_policy"
       case carriedToEnd = "carried_to_end"
+      case holes
     }
   }
 
@@ -238,7 +250,18 @@ public struct RunSummary: Codable, Sendable {
       duplicatePolicy: loaded.duplicatePolicy.rawValue,
       carriedToEnd: loaded.carriedToEnd.isEmpty
         ? nil
-        : Dictionary(uniqueKeysWithValues: loaded.carriedToEnd.map { (frame.featureNames[$0.feature], $0.rows) }))
+        : Dictionary(uniqueKeysWithValues: loaded.carriedToEnd.map { (frame.featureNames[$0.feature], $0.rows) }),
+      holes: loaded.holes.isEmpty
+        ? nil
+        : Dictionary(
+          uniqueKeysWithValues: loaded.holes.map {
+            (
+              frame.featureNames[$0.feature],
+              Source.Hole(
+                rows: $0.rows, after: frame.formatTimestamp($0.after), from: frame.formatTimestamp($0.from),
+                to: frame.formatTimestamp($0.to))
+            )
+          }))
     features = frame.featureNames
     timeAxis = frame.timeKind.rawValue
     split = Split(parameters: config.split, trainRows: trainRows, testRows: rows - trainRows, trainEnd: trainEnd)

@@ -41,6 +41,30 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     }
   }
 
+  /// The longest run of rows inside a feature's data (a value before and after it) that `ffill`
+  /// filled, when it is at least `Hole.noticed` rows: a hole in the data, over which the feature
+  /// is flat, and after which it jumps. The value carried is from `after`; the filled rows run
+  /// from `from` to `to`.
+  public struct Hole: Equatable, Sendable {
+    public var feature: Int
+    public var rows: Int
+    public var after: Timestamp
+    public var from: Timestamp
+    public var to: Timestamp
+
+    /// The shortest hole worth a word: longer than a market's usual closures (a long weekend, a
+    /// week of holidays on another market's calendar).
+    public static let noticed = 10
+
+    public init(feature: Int, rows: Int, after: Timestamp, from: Timestamp, to: Timestamp) {
+      self.feature = feature
+      self.rows = rows
+      self.after = after
+      self.from = from
+      self.to = to
+    }
+  }
+
   /// What `ffill` carries from one piece of a series into the next: each column's last value
   /// and its time, and the gap it is filling since. A series read whole is one piece.
   public struct Carrying<Value: BinaryFloatingPoint & Sendable>: Sendable {
@@ -51,14 +75,32 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// that a value ended.
     @usableFromInline var run: [Int]
     @usableFromInline var runFrom: [Timestamp]
+    @usableFromInline var runTo: [Timestamp]
     @usableFromInline var longest: [Int]
+    /// Each column's longest run that a value ended, as a hole (nil: none yet).
+    @usableFromInline var longestHole: [Hole?]
 
     public init(featureCount f: Int) {
       last = [Value](repeating: .nan, count: f)
       lastTime = [Timestamp](repeating: 0, count: f)
       run = [Int](repeating: 0, count: f)
       runFrom = lastTime
+      runTo = lastTime
       longest = run
+      longestHole = [Hole?](repeating: nil, count: f)
+    }
+
+    /// Each column's longest hole in what has been read, when worth a word.
+    public var holes: [Hole] { longestHole.compactMap { $0 }.filter { $0.rows >= Hole.noticed } }
+
+    /// Column `j`'s value at `time` ends the run of filled rows before it.
+    @inlinable
+    mutating func endRun(_ j: Int) {
+      if run[j] > longest[j] {
+        longest[j] = run[j]
+        longestHole[j] = Hole(feature: j, rows: run[j], after: lastTime[j], from: runFrom[j], to: runTo[j])
+      }
+      run[j] = 0
     }
 
     /// The columns carried to the end of what has been read, over a gap worth a word.
@@ -75,6 +117,9 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     public var rowsDropped: Int
     /// The features `ffill` carried to the end, by feature: over all the pieces read so far.
     public var carriedToEnd: [Carry] = []
+    /// Each feature's longest hole that `ffill` filled, when worth a word: over all the pieces
+    /// read so far.
+    public var holes: [Hole] = []
 
     @inlinable
     public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
@@ -126,17 +171,18 @@ public enum GapPolicy: String, Sendable, CaseIterable {
               values[i] = state.last[j]
               outcome.cellsFilled += 1
               if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
+              state.runTo[j] = timestamps[r]
               state.run[j] += 1
             }
           } else {
+            state.endRun(j)
             state.last[j] = values[i]
             state.lastTime[j] = timestamps[r]
-            state.longest[j] = max(state.longest[j], state.run[j])
-            state.run[j] = 0
           }
         }
       }
       outcome.carriedToEnd = state.carriedToEnd
+      outcome.holes = state.holes
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count
     guard outcome.rowsDropped > 0 else { return outcome }

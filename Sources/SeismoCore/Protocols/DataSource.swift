@@ -69,6 +69,8 @@ public struct LoadedFrame: Sendable {
   public var duplicatePolicy = DuplicatePolicy.error
   /// Features whose last rows `ffill` filled, over a longer gap than any earlier one of theirs.
   public var carriedToEnd: [GapPolicy.Carry] = []
+  /// Features with a long run of rows inside their data that `ffill` filled.
+  public var holes: [GapPolicy.Hole] = []
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
     self.frame = frame
@@ -101,6 +103,11 @@ public struct LoadedFrame: Sendable {
         "\(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
       )
     }
+    for hole in holes where hole.feature < frame.featureCount {
+      said.append(
+        "\(frame.featureNames[hole.feature]) has no value from \(frame.formatTimestamp(hole.from)) to \(frame.formatTimestamp(hole.to)): gaps: ffill carries its value of \(frame.formatTimestamp(hole.after)) over \(hole.rows) rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+      )
+    }
     return said.map { "warning: " + $0 }
   }
 
@@ -112,6 +119,11 @@ public struct LoadedFrame: Sendable {
     picked.carriedToEnd = carriedToEnd.compactMap { carry in
       features.firstIndex(of: carry.feature).map {
         GapPolicy.Carry(feature: $0, rows: carry.rows, after: carry.after, from: carry.from)
+      }
+    }
+    picked.holes = holes.compactMap { hole in
+      features.firstIndex(of: hole.feature).map {
+        GapPolicy.Hole(feature: $0, rows: hole.rows, after: hole.after, from: hole.from, to: hole.to)
       }
     }
     picked.origin = "\(origin) [\(features.map { frame.featureNames[$0] }.joined(separator: ", "))]"
