@@ -46,9 +46,9 @@ struct ScoreCommand: ParsableCommand {
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
       data is read whole, but only the new rows are scored, with the rows of history their scores \
       use; an adaptive threshold and the events rule carry on from the run's stored scores, and \
-      the run's events in seismo.events grow with the new flags. Rows at the end of a table \
-      that miss an indicator (loaded one at a time, vix before spx) wait for it, and are scored \
-      at a later call once it has come; the table source's wait_for says which features to wait \
+      the run's events in seismo.events grow with the new flags. Rows at the end of a table, or \
+      of joined CSV files, that miss an indicator (loaded one at a time, vix before spx) wait for \
+      it, and are scored at a later call once it has come; the source's wait_for says which features to wait \
       for (all by default; --set source.wait_for=[] scores them at once). Rows scored before \
       that have changed in the table since (a restated print, or a late one where a value was \
       carried) are named in a warning: their \
