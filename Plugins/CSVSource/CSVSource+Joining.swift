@@ -68,16 +68,20 @@ extension CSVSource {
       throw SeismoError.data(
         source: paths[k], line: nil, column: nil,
         message:
-          "shares no time with the other files (its rows: \(span(table)); \(paths[other])'s: \(span(tables[other]))); files are joined on exact times, so dates do not meet times of day"
+          "shares no time with the other files (its rows: \(span(table)); \(paths[other])'s: \(span(tables[other]))); rows are joined on exact times, so the files must overlap in time, and dates never meet times of day"
       )
     }
   }
 
-  /// This source reading `file` alone, with its settings but `as` and the hold-back: how each of
-  /// several files is read before they are joined.
+  /// This source reading `file` alone, with its settings (its own time format and separator, when
+  /// each file has one) but `as` and the hold-back: how each of several files is read before
+  /// they are joined.
   func single(_ file: String) -> CSVSource {
+    let k = paths.firstIndex(of: file) ?? 0
     var source = self
     source.paths = [file]
+    source.timeParsers = [timeParsers[timeParsers.count == 1 ? 0 : k]]
+    source.delimiters = [delimiters[delimiters.count == 1 ? 0 : k]]
     source.renames = []
     source.holdBack = nil  // the joined rows are held back, not each file's
     return source

@@ -15,7 +15,7 @@ import SeismoCore
 /// that each call their price `close` need.
 public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let path = Parameter<[String]>(
-    paths: "path", default: nil,
+    oneOrMore: "path", isPath: true, default: nil,
     help: "the CSV file, or a list of files joined on time (a row for each time any has; gaps filled by the gap policy)")
   public static let columns = Parameter<[String]>(
     "columns", default: [],
@@ -27,13 +27,17 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     "time_column", default: "auto",
     help: "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows (one file only)"
   )
-  static let timeFormat = Parameter<String>(
-    "time_format", default: "iso",
-    help: "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970)")
+  public static let timeFormat = Parameter<[String]>(
+    oneOrMore: "time_format", default: ["iso"],
+    help:
+      "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970); several files: one for all, or a list, one per file"
+  )
   static let missing = Parameter<[String]>(
     "missing", default: [],
     help: "texts that mark a missing value, read as empty cells (gaps): FRED writes ., Yahoo null, R NA; empty: none")
-  static let delimiter = Parameter<String>("delimiter", default: ",", help: "field separator, one character (use \\t for tab)")
+  public static let delimiter = Parameter<[String]>(
+    oneOrMore: "delimiter", default: [","],
+    help: "field separator, one character (use \\t for tab); several files: one for all, or a list, one per file")
   static let decimal = Parameter<DecimalMark>(
     "decimal", default: .point,
     help:
@@ -61,7 +65,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// The features' names in place of the columns', or empty.
   var renames: [String]
   var request: ColumnRequest
-  let timeParser: TimestampParser
+  /// The time format and field separator of each file (one for all, when one is given).
+  var timeParsers: [TimestampParser]
+  var delimiters: [UInt8]
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
   /// The features a new row at the end must have before incremental scoring takes it.
@@ -70,11 +76,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var holdBack: HoldBack?
   /// Cell texts read as empty cells (`missing`), as bytes.
   let missingMarks: [[UInt8]]
-  let delimiter: UInt8
   let decimal: DecimalMark
 
-  /// The one file read (each file's own source, when several are joined).
+  /// The one file read (each file's own source, when several are joined), and how.
   var path: String { paths[0] }
+  var timeParser: TimestampParser { timeParsers[0] }
+  var delimiter: UInt8 { delimiters[0] }
   /// How the files are named in messages: `vix.csv + spx.csv`.
   var origin: String { paths.joined(separator: " + ") }
 
@@ -103,6 +110,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       let source = try? CSVSource(parameters: checked), let features = try? source.featureSources(),
       let feature = features.first(where: { $0.name == indicator })
     else { return nil }
+    let k = source.paths.firstIndex(of: feature.path) ?? 0
+    for setting in [timeFormat, delimiter] where checked[setting].count > 1 {
+      narrowed.set(setting, [checked[setting][k]])  // the file's own
+    }
     narrowed.set(path, [feature.path])
     narrowed.set(columns, [feature.column])
     narrowed.set(renames, renamed ? [indicator] : [])
@@ -115,12 +126,21 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   public init(parameters: Parameters) throws {
-    guard let byte = Self.delimiterByte(parameters[Self.delimiter]) else {
-      throw SeismoError.config(
-        key: "source.delimiter", location: nil,
-        message: "expected one character other than a quote or a line break, got '\(parameters[Self.delimiter])'")
-    }
     paths = parameters[Self.path]
+    for (key, list) in [("time_format", parameters[Self.timeFormat]), ("delimiter", parameters[Self.delimiter])]
+    where list.count != 1 && list.count != paths.count {
+      throw SeismoError.config(
+        key: "source.\(key)", location: nil,
+        message: "give one for every file, or a list with one per file: \(paths.count) files, \(list.count) given")
+    }
+    delimiters = try parameters[Self.delimiter].map { text in
+      guard let byte = Self.delimiterByte(text) else {
+        throw SeismoError.config(
+          key: "source.delimiter", location: nil,
+          message: "expected one character other than a quote or a line break, got '\(text)'")
+      }
+      return byte
+    }
     renames = parameters[Self.renames]
     request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
     if paths.count > 1, request.numbersRows {
@@ -136,11 +156,13 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     if let twice = Self.repeated(renames) {
       throw SeismoError.config(key: "source.as", location: nil, message: "'\(twice)' names two features")
     }
-    timeParser = TimestampParser(format: parameters[Self.timeFormat])
-    if let problem = TimestampParser.problem(with: parameters[Self.timeFormat]) {
-      throw SeismoError.config(key: "source.time_format", location: nil, message: "'\(parameters[Self.timeFormat])': \(problem)")
+    timeParsers = try parameters[Self.timeFormat].map { format in
+      if let problem = TimestampParser.problem(with: format) {
+        throw SeismoError.config(key: "source.time_format", location: nil, message: "'\(format)': \(problem)")
+      }
+      return TimestampParser(format: format)
     }
-    if timeParser.format != nil, request.numbersRows {
+    if timeParsers[0].format != nil, request.numbersRows {
       throw SeismoError.config(
         key: "source.time_format", location: nil,
         message: "not read here: time_column \(parameters[Self.timeColumn]) numbers the rows")
@@ -157,7 +179,6 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       }
       return Array(trimmed.utf8)
     }
-    delimiter = byte
     decimal = parameters[Self.decimal]
   }
 

@@ -148,7 +148,7 @@ import Testing
     let folder = try Folder(files.merging(["close.csv": "date,spx\n2020-01-02 16:00,200\n2020-01-03 16:00,300\n"]) { $1 })
     #expect(
       folder.error { _ = try folder.source(["vix.csv", "close.csv"], ["columns": .textList(["close", "spx"])]).load() }
-        == "vix.csv: shares no time with the other files (its rows: 2020-01-01 … 2020-01-04; close.csv's: 2020-01-02 16:00:00 … 2020-01-03 16:00:00); files are joined on exact times, so dates do not meet times of day"
+        == "vix.csv: shares no time with the other files (its rows: 2020-01-01 … 2020-01-04; close.csv's: 2020-01-02 16:00:00 … 2020-01-03 16:00:00); rows are joined on exact times, so the files must overlap in time, and dates never meet times of day"
     )
   }
 
@@ -181,6 +181,34 @@ import Testing
         values: ["path": .textList(["vix.csv", "spx.csv"].map(folder.path)), "wait_for": .textList(["vix", "spx"])]
           .merging(extra) { $1 }), to: "spx")
     #expect(narrowed?[WaitingRows.parameter] == ["spx"])
+  }
+
+  /// Files from vendors that write them differently: a time format and a separator for each.
+  @Test func eachFileHasItsOwnFormatAndSeparatorWhenListed() throws {
+    let folder = try Folder([
+      "us.csv": "date,close\n2020-01-02,10\n2020-01-03,11\n2020-01-04,12\n",
+      "eu.csv": "date;dax\n02/01/2020;13000\n04/01/2020;13100\n",
+    ])
+    let extra: [String: ParameterValue] = [
+      "time_format": .textList(["iso", "%d/%m/%Y"]), "delimiter": .textList([",", ";"]),
+    ]
+    let frame = try folder.source(["us.csv", "eu.csv"], extra).load().frame
+    #expect(frame.featureNames == ["close", "dax"] && frame.timestamps == (2...4).map(Self.jan))
+    #expect(frame.values == [10, 13000, 11, 13000, 12, 13100])
+    // --each reads eu.csv alone, with its own format and separator.
+    let parameters = Parameters(
+      specs: CSVSource.descriptor.parameters,
+      values: extra.merging(["path": .textList(["us.csv", "eu.csv"].map(folder.path))]) { $1 })
+    let dax = try #require(CSVSource.narrowing(parameters, to: "dax"))
+    #expect(dax[CSVSource.timeFormat] == ["%d/%m/%Y"] && dax[CSVSource.delimiter] == [";"])
+    #expect(try CSVSource(parameters: dax).load().frame.values == [13000, 13100])
+    #expect(
+      folder.error { _ = try folder.source(["us.csv", "eu.csv", "us2.csv"], extra) }
+        == "source.time_format: give one for every file, or a list with one per file: 3 files, 2 given")
+    // One format for both reads eu.csv's dates as ISO, and fails there.
+    #expect(
+      folder.error { _ = try folder.source(["us.csv", "eu.csv"], ["delimiter": .textList([",", ";"])]).load() }.hasPrefix(
+        "eu.csv:2 (column 1 'date'): '02/01/2020' is not an ISO date"))
   }
 
   /// Duplicates are merged in each file by its policy before the join.

@@ -23,6 +23,16 @@ import Testing
     threshold: { plugin: percentile, percentile: 99 }
     """
 
+  /// Writes the joined rows a run scored (its scores.csv's `value_a`, `value_b`) as a file
+  /// `date,a,b`: one file with the model's features by name.
+  func writeJoinedRows(of scores: String, to name: String, in scratch: Scratch) throws {
+    let joined = scores.split(separator: "\n").dropFirst().map { line in
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      return "\(cells[0]),\(cells[6]),\(cells[7])"
+    }
+    try scratch.write(name, (["date,a,b"] + joined).joined(separator: "\n") + "\n")
+  }
+
   /// Column `name` of a scores.csv, keyed by timestamp.
   func column(_ csv: String, _ name: String) -> [String: String] {
     let lines = csv.split(separator: "\n")
@@ -55,11 +65,7 @@ import Testing
     let again = try CLI.run(["score", "--model", "m.seismo", "--out", "s", "--quiet"], in: scratch.url)
     #expect(again.status == 0, "\(again.stderr)")
     #expect(column(try scratch.read("s/scores.csv"), "score") == column(scores, "score"))
-    let joined = scores.split(separator: "\n").dropFirst().map { line in
-      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-      return "\(cells[0]),\(cells[6]),\(cells[7])"
-    }
-    try scratch.write("joined.csv", (["date,a,b"] + joined).joined(separator: "\n") + "\n")
+    try writeJoinedRows(of: scores, to: "joined.csv", in: scratch)
     let file = try CLI.run(["score", "--model", "m.seismo", "joined.csv", "--out", "t", "--quiet"], in: scratch.url)
     #expect(file.status == 0, "\(file.stderr)")
     #expect(column(try scratch.read("t/scores.csv"), "score") == column(scores, "score"))
@@ -98,6 +104,29 @@ import Testing
     let score = try CLI.run(["score", "--model", "m.seismo", "new.csv", "--out", "s", "--quiet"], in: scratch.url)
     #expect(score.status == 0, "\(score.stderr)")
     #expect(column(try scratch.read("s/scores.csv"), "score") == column(try scratch.read("r/scores.csv"), "score"))
+  }
+
+  /// A model of files with a time format each scores one file of its features by name, read with
+  /// the first file's format (before, the list of two formats for one file was refused).
+  @Test func aModelOfFilesWithFormatsEachScoresOneFile() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200)
+    let b = try scratch.read("b.csv").split(separator: "\n").enumerated().map { i, line -> String in
+      guard i > 0 else { return String(line) }
+      let cells = line.split(separator: ",")
+      let ymd = cells[0].split(separator: "-")
+      return "\(ymd[2])/\(ymd[1])/\(ymd[0]),\(cells[1])"
+    }
+    try scratch.write("b.csv", b.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml", Self.config.replacingOccurrences(of: "as: [a, b] }", with: "as: [a, b], time_format: [iso, \"%d/%m/%Y\"] }"))
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let scores = try scratch.read("r/scores.csv")
+    try writeJoinedRows(of: scores, to: "joined.csv", in: scratch)
+    let one = try CLI.run(["score", "--model", "m.seismo", "joined.csv", "--out", "s", "--quiet"], in: scratch.url)
+    #expect(one.status == 0, "\(one.stderr)")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == column(scores, "score"))
   }
 
   /// `--each` runs each file's indicator on that file's own days, not on the union, even where

@@ -180,10 +180,17 @@ import Testing
         message("source: { plugin: constant, files: \(bad) }\ndetector: { plugin: absolute }").contains(
           "source.files: expected a path or a list of paths"), "\(bad)")
     }
+    // Strings that are not paths are taken as written.
+    let formats = try parse("source: { plugin: constant, formats: [iso, a/b] }\ndetector: { plugin: absolute }", base: "/cfg")
+    #expect(formats.source.parameters[ConstantSource.formats] == ["iso", "a/b"])
+    #expect(
+      message("source: { plugin: constant, formats: [] }\ndetector: { plugin: absolute }").contains(
+        "source.formats: expected a string or a list of strings, got an empty list"))
     // Saved parameters (a model file, a database) are admitted the same way.
-    #expect(ParameterType.pathList.admit(.textList(["a"])) == .text("a"))
-    #expect(ParameterType.pathList.admit(.textList(["a", "b"])) == .textList(["a", "b"]))
-    #expect(ParameterType.pathList.admit(.textList([])) == nil && ParameterType.pathList.admit(.integer(1)) == nil)
+    let paths = ParameterType.oneOrMore(isPath: true)
+    #expect(paths.admit(.textList(["a"])) == .text("a"))
+    #expect(paths.admit(.textList(["a", "b"])) == .textList(["a", "b"]))
+    #expect(paths.admit(.textList([])) == nil && paths.admit(.integer(1)) == nil)
   }
 }
 

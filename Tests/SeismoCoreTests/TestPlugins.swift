@@ -3,11 +3,12 @@
 /// Minimal plugins for exercising config validation and the pipeline without real ones.
 struct ConstantSource: DataSource, ConfigurablePlugin {
   static let path = Parameter<String>("path", default: "", isPath: true, help: "unused file")
-  static let files = Parameter<[String]>(paths: "files", default: ["a.csv"], help: "unused files")
+  static let files = Parameter<[String]>(oneOrMore: "files", isPath: true, default: ["a.csv"], help: "unused files")
+  static let formats = Parameter<[String]>(oneOrMore: "formats", default: ["iso"], help: "unused formats")
   static let series = Parameter<[String]>("series", default: ["1", "2", "3", "4", "50", "6"], help: "values")
   static let descriptor = PluginDescriptor(
     kind: .source, name: "constant", summary: "rows of a given series",
-    parameters: [Self.path.spec, Self.files.spec, Self.series.spec])
+    parameters: [Self.path.spec, Self.files.spec, Self.formats.spec, Self.series.spec])
   let values: [Float]
   init(parameters: Parameters) throws { values = parameters[Self.series].compactMap(Float.init) }
   func load() throws -> LoadedFrame {

@@ -139,9 +139,13 @@ struct ScoreCommand: ParsableCommand {
       if source.plugin != CSVSource.descriptor.name {
         source = PluginChoice(plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
       }
-      // The file has the model's features under their own names.
+      // The file has the model's features under their own names; of joined files' formats, the
+      // first file's is taken (`--set` says otherwise).
       source.parameters.set(CSVSource.path, data)
       source.parameters.set(CSVSource.renames, [])
+      for setting in [CSVSource.timeFormat, CSVSource.delimiter] {
+        if let first = source.parameters.ifDeclared(setting)?.first { source.parameters.set(setting, [first]) }
+      }
     } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
       source.parameters.set(PostgresSource.url, url)
     }

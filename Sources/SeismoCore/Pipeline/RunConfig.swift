@@ -398,7 +398,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       return SeismoError.config(key: path, location: raw.location, message: "expected \(expected), got \(shown)")
     }
-    if case .pathList = type {
+    if case .oneOrMore(let isPath) = type {
       let items: [Node]
       switch raw.node {
       case .scalar: items = [raw.node]
@@ -407,7 +407,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       let paths = try items.map { item in
         guard case .scalar(let s) = item, !s.string.isEmpty else { throw fail(type.expectation) }
-        return resolvedPath(s.string, base: raw.baseDirectory)
+        return isPath ? resolvedPath(s.string, base: raw.baseDirectory) : s.string
       }
       guard let value = type.admit(.textList(paths)) else { throw fail(type.expectation) }
       return value
@@ -454,7 +454,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         }
       case .path:
         return .text(resolvedPath(text, base: raw.baseDirectory))
-      case .text, .choice, .textList, .integerList, .pathList:  // lists are handled above
+      case .text, .choice, .textList, .integerList, .oneOrMore:  // lists are handled above
         parsed = .text(text)
       }
     default:

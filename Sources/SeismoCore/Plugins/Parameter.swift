@@ -115,10 +115,12 @@ extension Parameter where Value == [String] {
 }
 
 extension Parameter where Value == [String] {
-  /// One file path or several (`ParameterType.pathList`); `default: nil` makes it required.
-  public init(paths name: String, default value: [String]?, help: String) {
+  /// One string or several (`ParameterType.oneOrMore`): file paths when `isPath`; `default: nil`
+  /// makes it required.
+  public init(oneOrMore name: String, isPath: Bool = false, default value: [String]?, help: String) {
     self.init(
-      ParameterSpec(name, .pathList, default: value.map(Self.storedPaths), help: help), encode: Self.storedPaths,
+      ParameterSpec(name, .oneOrMore(isPath: isPath), default: value.map(Self.storedOneOrMore), help: help),
+      encode: Self.storedOneOrMore,
       decode: {
         switch $0 {
         case .text(let v): [v]
@@ -128,9 +130,9 @@ extension Parameter where Value == [String] {
       })
   }
 
-  /// Paths as `ParameterType.pathList` stores them: one as a string, several as a list.
-  private static func storedPaths(_ paths: [String]) -> ParameterValue {
-    paths.count == 1 ? .text(paths[0]) : .textList(paths)
+  /// Strings as `ParameterType.oneOrMore` stores them: one as a string, several as a list.
+  private static func storedOneOrMore(_ items: [String]) -> ParameterValue {
+    items.count == 1 ? .text(items[0]) : .textList(items)
   }
 }
 

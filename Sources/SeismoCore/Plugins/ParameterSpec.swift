@@ -6,9 +6,10 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
   case text
   /// A file path; relative paths in a config file are resolved against the file's folder.
   case path
-  /// One file path or a list of them, each resolved as `path` is. One is stored as a `path` is
-  /// (`.text`), so a setting of one file reads back the same wherever it is written.
-  case pathList
+  /// One string or a list of them (one a file, say), file paths resolved as `path` is when
+  /// `isPath`. One is stored as a string (`.text`), so a setting of one reads back the same
+  /// wherever it is written.
+  case oneOrMore(isPath: Bool)
   /// A list of strings; a single scalar in the config is read as a one-element list.
   case textList
   /// A list of integers, each in `range`, at most `maxCount` of them; a single scalar is read as
@@ -30,7 +31,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case .boolean: return "true|false"
     case .text: return "string"
     case .path: return "path"
-    case .pathList: return "path or list of paths"
+    case .oneOrMore(let isPath): return isPath ? "path or list of paths" : "string or list of strings"
     case .textList: return "list of strings"
     case .integerList(let r, let maxCount):
       let items = r.lowerBound == Int.min ? "integers" : "integers in \(r.lowerBound)...\(r.upperBound)"
@@ -59,9 +60,9 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
       return v.isFinite && range.contains(v) ? value : nil
     case (.number(let range), .integer(let v)):
       return range.contains(Double(v)) ? .number(Double(v)) : nil
-    case (.boolean, .boolean), (.text, .text), (.path, .text), (.textList, .textList), (.pathList, .text):
+    case (.boolean, .boolean), (.text, .text), (.path, .text), (.textList, .textList), (.oneOrMore, .text):
       return value
-    case (.pathList, .textList(let v)):
+    case (.oneOrMore, .textList(let v)):
       return v.isEmpty ? nil : v.count == 1 ? .text(v[0]) : value
     case (.textList, .integerList(let v)) where v.isEmpty:
       return .textList([])
@@ -81,7 +82,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case .number: return "a " + description
     case .boolean: return "true or false"
     case .text, .path: return "a string"
-    case .pathList: return "a path or a list of paths"
+    case .oneOrMore(let isPath): return isPath ? "a path or a list of paths" : "a string or a list of strings"
     case .textList: return "a list of strings"
     case .integerList: return "a " + description
     case .choice(let options): return "one of \(options.joined(separator: ", "))"
