@@ -31,5 +31,8 @@ public enum Migrations {
     Migration(
       version: 11, name: "input_digests",
       sql: String(decoding: PackageResources._11_input_digests_sql, as: UTF8.self)),
+    Migration(
+      version: 12, name: "warmup_digests",
+      sql: String(decoding: PackageResources._12_warmup_digests_sql, as: UTF8.self)),
   ]
 }

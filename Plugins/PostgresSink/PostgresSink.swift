@@ -88,9 +88,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     let inserted = try db.execute(
       """
       INSERT INTO seismo.runs (run_id, started_at, source_plugin, detector_plugin, threshold_plugin, indicator, features,
-        threshold, train_rows, test_rows, anomaly_count, config, summary, timings, group_id, job_id)
+        threshold, train_rows, test_rows, anomaly_count, config, summary, timings, group_id, job_id, warmup_digests)
       VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::text[], $8::real, $9::integer, $10::integer, $11::integer,
-        $12::jsonb, $13::jsonb, $14::jsonb, $15, $16::bigint)
+        $12::jsonb, $13::jsonb, $14::jsonb, $15, $16::bigint, $17::integer[])
       RETURNING id
       """,
       [
@@ -102,6 +102,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         String(decoding: try summary.jsonData(), as: UTF8.self),
         String(decoding: try encoder.encode(run.timings), as: UTF8.self), labels.group.isEmpty ? nil : labels.group,
         labels.job.map(String.init),
+        PGText.array((0..<min(run.scores.firstRow, run.frame.rowCount)).map { String(run.frame.digest(ofRow: $0)) }),
       ])
     guard let id = inserted.rows.first?.first ?? nil, let runKey = Int64(id) else {
       throw SeismoError.database("postgres: the run row got no usable id")
@@ -162,17 +163,25 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// Each scored row's digest (`Frame.digest(ofRow:)`) as it was scored; nil for a score
     /// stored before schema version 11.
     public var digests: [Int32?]
+    /// The digests of the run's warm-up rows (rows `0..<firstRow`, which have no score), as they
+    /// were scored; nil for a run stored before schema version 12.
+    public var warmupDigests: [Int32]?
 
     /// Whether every row from the first to the last stored one has its score.
     public var isContiguous: Bool { lastRow - firstRow + 1 == scores.count }
 
-    /// The times of the stored rows of `series` (its rows numbered as the run's) that have
-    /// changed since they were scored: whose digest differs from the one stored with their
-    /// score. Empty unless the stored rows are contiguous and all in `series`.
+    /// The times of the rows of `series` (its rows numbered as the run's) that have changed
+    /// since the run scored them: a stored row whose digest differs from the one stored with its
+    /// score, or a warm-up row whose digest differs from the run's. Empty unless the stored rows
+    /// are contiguous and all in `series`.
     public func restatedTimes(in series: Frame) -> [Timestamp] {
       guard isContiguous, lastRow < series.rowCount else { return [] }
-      return digests.indices.filter { i in digests[i].map { $0 != series.digest(ofRow: firstRow + i) } ?? false }
-        .map { series.timestamps[firstRow + $0] }
+      let warmup = (warmupDigests ?? []).prefix(firstRow).enumerated().filter { row, digest in
+        digest != series.digest(ofRow: row)
+      }.map(\.offset)
+      let scored = digests.indices.filter { i in digests[i].map { $0 != series.digest(ofRow: firstRow + i) } ?? false }
+        .map { firstRow + $0 }
+      return (warmup + scored).map { series.timestamps[$0] }
     }
   }
 
@@ -196,7 +205,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       digests.append(row[3].flatMap { Int32(exactly: $0) })  // NULL: stored before version 11
     }
     guard let (first, last) = rows else { return nil }
-    return StoredScores(firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs, digests: digests)
+    let warmup = try db.execute("SELECT array_to_string(warmup_digests, ',') FROM seismo.runs WHERE run_id = $1", [runID])
+      .rows.first?.first??.split(separator: ",").compactMap { Int32($0) }
+    return StoredScores(
+      firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs, digests: digests, warmupDigests: warmup)
   }
 
   /// The time of run `runID`'s last scored row, in epoch seconds; nil when it has none.

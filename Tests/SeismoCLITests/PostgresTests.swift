@@ -2098,17 +2098,25 @@ struct PostgresTests {
     }
     #expect(stored == rescored)
 
-    // Two stored rows restated, read either way (a table's first read is whole; a query's every).
-    try sql("UPDATE \(schema).m SET a = a + 1 WHERE ts IN ($1::date, $2::date)", [date(18_262 + 100), date(18_262 + 230)])
+    // Two stored rows restated, read either way (a table's first read is whole; a query's every),
+    // and a row of the warm-up (the window's first 59 rows, which have no score of their own).
+    try sql(
+      "UPDATE \(schema).m SET a = a + 1 WHERE ts IN ($1::date, $2::date, $3::date)",
+      [date(18_262 + 10), date(18_262 + 100), date(18_262 + 230)])
     let restated = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
     let json = try JSONSerialization.jsonObject(with: Data(restated.stdout.utf8)) as? [String: Any]
     #expect(
-      json?["restated"] as? Int == 2 && json?["restated_from"] as? String == date(18_262 + 100)
+      json?["restated"] as? Int == 3 && json?["restated_from"] as? String == date(18_262 + 10)
         && json?["restated_to"] as? String == date(18_262 + 230), "\(restated.stdout)")
     #expect(
       restated.stderr.contains(
-        "warning: 2 rows of run \(runID) changed in the table after they were scored (\(date(18_262 + 100)) and \(date(18_262 + 230))): restated, or a late value where the gap policy had carried one. The stored scores of those rows, and of the rows whose windows hold them, used the old values;"
+        "warning: 3 rows of run \(runID) changed in the table after they were scored (\(date(18_262 + 10)) to \(date(18_262 + 230))): restated, or a late value where the gap policy had carried one. The stored scores of those rows, and of the rows whose windows hold them, used the old values;"
       ), "\(restated.stderr)")
+    // A run stored before schema version 12 has no warm-up digests: its warm-up is not compared.
+    try sql("UPDATE seismo.runs SET warmup_digests = NULL WHERE run_id = $1", [runID])
+    let older = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    let olderJSON = try JSONSerialization.jsonObject(with: Data(older.stdout.utf8)) as? [String: Any]
+    #expect(olderJSON?["restated"] as? Int == 2, "\(older.stdout)")
   }
 
   /// An event that began long before the new rows (here every row is flagged, so the run has
