@@ -17,9 +17,10 @@ extension CSVSource {
     var found: [(path: String, column: String)] = []
     var headers: [(path: String, names: [String])] = []
     for file in paths {
-      let header = try single(file).header()
+      let own = single(file)
+      let header = try own.header()
       headers.append((file, header))
-      let columns = request.columns.isEmpty ? request.features(in: header) : request.columns.filter(header.contains)
+      let columns = request.columns.isEmpty ? own.request.features(in: header) : request.columns.filter(header.contains)
       guard !columns.isEmpty else {
         let wanted =
           request.columns.isEmpty ? "no feature columns" : "none of the columns \(request.columns.joined(separator: ", "))"
@@ -73,15 +74,19 @@ extension CSVSource {
     }
   }
 
-  /// This source reading `file` alone, with its settings (its own time format and separator, when
-  /// each file has one) but `as` and the hold-back: how each of several files is read before
-  /// they are joined.
+  /// This source reading `file` alone, with its settings (its own time column, time format,
+  /// separator and decimal mark, when each file has one) but `as` and the hold-back: how each of
+  /// several files is read before they are joined.
   func single(_ file: String) -> CSVSource {
     let k = paths.firstIndex(of: file) ?? 0
     var source = self
     source.paths = [file]
-    source.timeParsers = [timeParsers[timeParsers.count == 1 ? 0 : k]]
-    source.delimiters = [delimiters[delimiters.count == 1 ? 0 : k]]
+    func own<T>(_ list: [T]) -> [T] { [list[list.count == 1 ? 0 : k]] }
+    source.timeColumns = own(timeColumns)
+    source.request.time = source.timeColumns[0]
+    source.timeParsers = own(timeParsers)
+    source.delimiters = own(delimiters)
+    source.decimals = own(decimals)
     source.renames = []
     source.holdBack = nil  // the joined rows are held back, not each file's
     return source

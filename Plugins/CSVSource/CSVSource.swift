@@ -23,9 +23,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let renames = Parameter<[String]>(
     "as", default: [],
     help: "the features' names, in order (file by file, each file's columns in turn); empty: the columns' own names")
-  static let timeColumn = Parameter<String>(
-    "time_column", default: "auto",
-    help: "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows (one file only)"
+  public static let timeColumn = Parameter<[String]>(
+    oneOrMore: "time_column", default: ["auto"],
+    help:
+      "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows (one file only); several files: one for all, or a list, one per file"
   )
   public static let timeFormat = Parameter<[String]>(
     oneOrMore: "time_format", default: ["iso"],
@@ -38,11 +39,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let delimiter = Parameter<[String]>(
     oneOrMore: "delimiter", default: [","],
     help: "field separator, one character (use \\t for tab); several files: one for all, or a list, one per file")
-  static let decimal = Parameter<DecimalMark>(
-    "decimal", default: .point,
+  public static let decimal = Parameter<[String]>(
+    oneOrMore: "decimal", default: [DecimalMark.point.rawValue],
     help:
-      "decimal mark: point (1234.5), comma (1234,5 or 1.234,5 as European exports write them; points then only group thousands) or point_grouped (1,234.5 as American ones do; commas then only group thousands)"
+      "decimal mark: point (1234.5), comma (1234,5 or 1.234,5 as European exports write them; points then only group thousands) or point_grouped (1,234.5 as American ones do; commas then only group thousands); several files: one for all, or a list, one per file"
   )
+
+  /// The settings that may differ from file to file (a list, one per file) when vendors write
+  /// their files differently.
+  public static let perFile = [timeColumn, timeFormat, delimiter, decimal]
 
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from CSV files with a header row (libcsv)",
@@ -65,9 +70,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// The features' names in place of the columns', or empty.
   var renames: [String]
   var request: ColumnRequest
-  /// The time format and field separator of each file (one for all, when one is given).
+  /// The time column, time format, field separator and decimal mark of each file (one for all,
+  /// when one is given).
+  var timeColumns: [String]
   var timeParsers: [TimestampParser]
   var delimiters: [UInt8]
+  var decimals: [DecimalMark]
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
   /// The features a new row at the end must have before incremental scoring takes it.
@@ -76,12 +84,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var holdBack: HoldBack?
   /// Cell texts read as empty cells (`missing`), as bytes.
   let missingMarks: [[UInt8]]
-  let decimal: DecimalMark
 
   /// The one file read (each file's own source, when several are joined), and how.
   var path: String { paths[0] }
   var timeParser: TimestampParser { timeParsers[0] }
   var delimiter: UInt8 { delimiters[0] }
+  var decimal: DecimalMark { decimals[0] }
   /// How the files are named in messages: `vix.csv + spx.csv`.
   var origin: String { paths.joined(separator: " + ") }
 
@@ -111,7 +119,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       let feature = features.first(where: { $0.name == indicator })
     else { return nil }
     let k = source.paths.firstIndex(of: feature.path) ?? 0
-    for setting in [timeFormat, delimiter] where checked[setting].count > 1 {
+    for setting in perFile where checked[setting].count > 1 {
       narrowed.set(setting, [checked[setting][k]])  // the file's own
     }
     narrowed.set(path, [feature.path])
@@ -127,11 +135,13 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   public init(parameters: Parameters) throws {
     paths = parameters[Self.path]
-    for (key, list) in [("time_format", parameters[Self.timeFormat]), ("delimiter", parameters[Self.delimiter])]
-    where list.count != 1 && list.count != paths.count {
+    for setting in Self.perFile where parameters[setting].count != 1 && parameters[setting].count != paths.count {
+      let list = parameters[setting]
       throw SeismoError.config(
-        key: "source.\(key)", location: nil,
-        message: "give one for every file, or a list with one per file: \(paths.count) files, \(list.count) given")
+        key: "source.\(setting.name)", location: nil,
+        message:
+          "give one for every file, or a list with one per file: \(paths.count) file\(paths.count == 1 ? "" : "s"), \(list.count) given"
+      )
     }
     delimiters = try parameters[Self.delimiter].map { text in
       guard let byte = Self.delimiterByte(text) else {
@@ -142,12 +152,13 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       return byte
     }
     renames = parameters[Self.renames]
-    request = ColumnRequest(time: parameters[Self.timeColumn], columns: parameters[Self.columns])
-    if paths.count > 1, request.numbersRows {
+    timeColumns = parameters[Self.timeColumn]
+    request = ColumnRequest(time: timeColumns[0], columns: parameters[Self.columns])
+    if paths.count > 1, let none = timeColumns.first(where: { ColumnRequest(time: $0, columns: []).numbersRows }) {
       throw SeismoError.config(
         key: "source.time_column", location: nil,
         message:
-          "several files are joined on their times, so each needs a time column; time_column \(parameters[Self.timeColumn]) numbers the rows"
+          "several files are joined on their times, so each needs a time column; time_column \(none.isEmpty ? "\"\"" : none) numbers the rows"
       )
     }
     if let twice = Self.repeated(paths) {
@@ -165,7 +176,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     if timeParsers[0].format != nil, request.numbersRows {
       throw SeismoError.config(
         key: "source.time_format", location: nil,
-        message: "not read here: time_column \(parameters[Self.timeColumn]) numbers the rows")
+        message: "not read here: time_column \(timeColumns[0]) numbers the rows")
     }
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
@@ -179,7 +190,14 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       }
       return Array(trimmed.utf8)
     }
-    decimal = parameters[Self.decimal]
+    decimals = try parameters[Self.decimal].map { text in
+      guard let mark = DecimalMark(rawValue: text) else {
+        throw SeismoError.config(
+          key: "source.decimal", location: nil,
+          message: "expected one of \(DecimalMark.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+      }
+      return mark
+    }
   }
 
   /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the

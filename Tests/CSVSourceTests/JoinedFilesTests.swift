@@ -183,32 +183,47 @@ import Testing
     #expect(narrowed?[WaitingRows.parameter] == ["spx"])
   }
 
-  /// Files from vendors that write them differently: a time format and a separator for each.
+  /// Files from vendors that write them differently: a time column, a time format, a separator
+  /// and a decimal mark for each.
   @Test func eachFileHasItsOwnFormatAndSeparatorWhenListed() throws {
     let folder = try Folder([
-      "us.csv": "date,close\n2020-01-02,10\n2020-01-03,11\n2020-01-04,12\n",
-      "eu.csv": "date;dax\n02/01/2020;13000\n04/01/2020;13100\n",
+      "us.csv": "date,close\n2020-01-02,\"1,010.5\"\n2020-01-03,11\n2020-01-04,12\n",
+      "eu.csv": "Datum;dax\n02/01/2020;13000,5\n04/01/2020;13100\n",
     ])
     let extra: [String: ParameterValue] = [
-      "time_format": .textList(["iso", "%d/%m/%Y"]), "delimiter": .textList([",", ";"]),
+      "time_column": .textList(["auto", "Datum"]), "time_format": .textList(["iso", "%d/%m/%Y"]),
+      "delimiter": .textList([",", ";"]), "decimal": .textList(["point_grouped", "comma"]),
     ]
     let frame = try folder.source(["us.csv", "eu.csv"], extra).load().frame
     #expect(frame.featureNames == ["close", "dax"] && frame.timestamps == (2...4).map(Self.jan))
-    #expect(frame.values == [10, 13000, 11, 13000, 12, 13100])
+    #expect(frame.values == [1010.5, 13000.5, 11, 13000.5, 12, 13100])
+    #expect(
+      folder.error {
+        _ = try folder.source(["us.csv", "eu.csv"], extra.merging(["decimal": .textList(["point", "koma"])]) { $1 })
+      }
+        == "source.decimal: expected one of point, comma, point_grouped, got 'koma'")
+    #expect(
+      folder.error {
+        _ = try folder.source(["us.csv", "eu.csv"], extra.merging(["time_column": .textList(["auto", "none"])]) { $1 })
+      }
+        == "source.time_column: several files are joined on their times, so each needs a time column; time_column none numbers the rows"
+    )
     // --each reads eu.csv alone, with its own format and separator.
     let parameters = Parameters(
       specs: CSVSource.descriptor.parameters,
       values: extra.merging(["path": .textList(["us.csv", "eu.csv"].map(folder.path))]) { $1 })
     let dax = try #require(CSVSource.narrowing(parameters, to: "dax"))
     #expect(dax[CSVSource.timeFormat] == ["%d/%m/%Y"] && dax[CSVSource.delimiter] == [";"])
-    #expect(try CSVSource(parameters: dax).load().frame.values == [13000, 13100])
+    #expect(dax[CSVSource.decimal] == ["comma"] && dax[CSVSource.timeColumn] == ["Datum"])
+    #expect(try CSVSource(parameters: dax).load().frame.values == [13000.5, 13100])
     #expect(
       folder.error { _ = try folder.source(["us.csv", "eu.csv", "us2.csv"], extra) }
-        == "source.time_format: give one for every file, or a list with one per file: 3 files, 2 given")
+        == "source.time_column: give one for every file, or a list with one per file: 3 files, 2 given")
     // One format for both reads eu.csv's dates as ISO, and fails there.
+    let oneFormat = extra.merging(["time_format": .text("iso")]) { $1 }
     #expect(
-      folder.error { _ = try folder.source(["us.csv", "eu.csv"], ["delimiter": .textList([",", ";"])]).load() }.hasPrefix(
-        "eu.csv:2 (column 1 'date'): '02/01/2020' is not an ISO date"))
+      folder.error { _ = try folder.source(["us.csv", "eu.csv"], oneFormat).load() }.hasPrefix(
+        "eu.csv:2 (column 1 'Datum'): '02/01/2020' is not an ISO date"))
   }
 
   /// Duplicates are merged in each file by its policy before the join.

@@ -143,7 +143,7 @@ struct ScoreCommand: ParsableCommand {
       // first file's is taken (`--set` says otherwise).
       source.parameters.set(CSVSource.path, data)
       source.parameters.set(CSVSource.renames, [])
-      for setting in [CSVSource.timeFormat, CSVSource.delimiter] {
+      for setting in CSVSource.perFile {
         if let first = source.parameters.ifDeclared(setting)?.first { source.parameters.set(setting, [first]) }
       }
     } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
