@@ -111,13 +111,13 @@ extension CSVSource {
   ) throws -> CSVTable<Value> {
     let features = try featureSources()
     let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+    let total = sizes.reduce(0, +)
     var tables: [CSVTable<Value>] = []
     for (k, file) in paths.enumerated() {
       var source = single(file)
       source.request.columns = features.filter { $0.path == file }.map(\.column)
       source.gaps = .keep
       let before = sizes[..<k].reduce(0, +)
-      let total = sizes.reduce(0, +)
       let table = try readFile(
         source, observer.map { observer in { observer(ProgressCount(before + $0.done, of: total, .bytes)) } })
       guard table.hasTimeColumn else {

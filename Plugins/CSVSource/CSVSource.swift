@@ -161,10 +161,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
           "several files are joined on their times, so each needs a time column; time_column \(none.isEmpty ? "\"\"" : none) numbers the rows"
       )
     }
-    if let twice = Self.repeated(paths) {
+    if let twice = paths.firstRepeated {
       throw SeismoError.config(key: "source.path", location: nil, message: "\(twice) is listed twice")
     }
-    if let twice = Self.repeated(renames) {
+    if let twice = renames.firstRepeated {
       throw SeismoError.config(key: "source.as", location: nil, message: "'\(twice)' names two features")
     }
     timeParsers = try parameters[Self.timeFormat].map { format in
@@ -304,12 +304,6 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       message:
         "names each feature, in order, but \(origin) give\(paths.count == 1 ? "s" : "") \(names.count) (\(names.joined(separator: ", "))) for \(renames.count) names; choose them with columns"
     )
-  }
-
-  /// The first item of `items` that is there twice.
-  private static func repeated(_ items: [String]) -> String? {
-    var seen = Set<String>()
-    return items.first { !seen.insert($0).inserted }
   }
 
   /// The file read by a collector, at least a header and a data row.

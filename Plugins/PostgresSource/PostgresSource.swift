@@ -112,7 +112,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     duplicates = parameters[DuplicatePolicy.parameter]
     waitFor = parameters[Self.waitFor]
     for (key, list) in [("columns", columns), ("symbols", symbols)] {
-      if let twice = list.first(where: { name in list.filter { $0 == name }.count > 1 }) {
+      if let twice = list.firstRepeated {
         throw SeismoError.config(key: "source.\(key)", location: nil, message: "'\(twice)' is listed twice")
       }
     }

@@ -1833,6 +1833,24 @@ struct PostgresTests {
     #expect(json?["restated"] as? Int == 1 && json?["restated_from"] as? String == date(18_262 + 199), "\(late.stdout)")
   }
 
+  /// Runs `detect --each` over `source` (indicators x and y, y without every tenth of x's 200
+  /// days) with a sink that keeps the models, expects y's run to have read y's own 180 days, and
+  /// returns that run's summary.
+  func eachRunOfY(_ scratch: Scratch, source: String) throws -> [String: Any] {
+    try scratch.write(
+      "run.yaml",
+      """
+      source: \(source)
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(url)", save_model: true }
+      """)
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    let y = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/y/summary.json").utf8)) as? [String: Any]
+    #expect((y?["source"] as? [String: Any])?["rows_read"] as? Int == 180, "y's own 180 days, not x's 200")
+    return y ?? [:]
+  }
+
   /// `detect --each` over a long table runs each symbol on its own times, as its stored run (whose
   /// source is narrowed to the symbol) reads them again: y, which has no row on some of x's days,
   /// is not scored on them with carried values, and `--new-rows` goes on from its run. Before,
@@ -1849,19 +1867,10 @@ struct PostgresTests {
     }
     try ingest(scratch, "old.csv", ["--long", "--column", "a", "--as", "x", "--create"])
     try ingest(scratch, "old-y.csv", ["--long", "--column", "b", "--as", "y"])
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
-      detector: { plugin: rolling-zscore, window: 20 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
-      """)
-    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
-    try #require(each.status == 0, "\(each.stderr)")
-    let y = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/y/summary.json").utf8)) as? [String: Any]
-    #expect((y?["source"] as? [String: Any])?["rows_read"] as? Int == 180, "y's own 180 days, not x's 200")
-    #expect(y?["scored_rows"] as? Int == 160)
-    let runID = try #require(y?["run_id"] as? String)
+    let y = try eachRunOfY(
+      scratch, source: "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: m, layout: long }")
+    #expect(y["scored_rows"] as? Int == 160)
+    let runID = try #require(y["run_id"] as? String)
 
     try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
     try ingest(scratch, "new-y.csv", ["--long", "--column", "b", "--as", "y"])
@@ -1949,18 +1958,9 @@ struct PostgresTests {
       try scratch.write("y.csv", (["date,close"] + sparse).joined(separator: "\n") + "\n")
     }
     try write(days: 200)
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: csv, path: [x.csv, y.csv], columns: [close], as: [x, y] }
-      detector: { plugin: rolling-zscore, window: 20 }
-      sink: { plugin: postgres, url: "\(url)", save_model: true }
-      """)
-    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
-    try #require(each.status == 0, "\(each.stderr)")
-    let y = try JSONSerialization.jsonObject(with: Data(try scratch.read("each/y/summary.json").utf8)) as? [String: Any]
-    #expect((y?["source"] as? [String: Any])?["rows_read"] as? Int == 180, "y's own 180 days, not x's 200")
-    let runID = try #require(y?["run_id"] as? String)
+    let runID = try #require(
+      try eachRunOfY(scratch, source: "{ plugin: csv, path: [x.csv, y.csv], columns: [close], as: [x, y] }")["run_id"]
+        as? String)
     try write(days: 220)
     let next = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
     #expect(next.status == 0 && next.stdout.hasPrefix("run \(runID): scored 18 new rows"), "\(next.stdout)\(next.stderr)")

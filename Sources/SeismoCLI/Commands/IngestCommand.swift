@@ -120,7 +120,7 @@ struct IngestCommand: ParsableCommand {
       throw ValidationError(
         "--as names each --column in order: give as many (\(column.count) --column, \(storedNames.count) --as)")
     }
-    if let twice = storedNames.first(where: { name in storedNames.filter { $0 == name }.count > 1 }) {
+    if let twice = storedNames.firstRepeated {
       throw ValidationError("--as '\(twice)' is given twice; each column needs a name of its own")
     }
   }

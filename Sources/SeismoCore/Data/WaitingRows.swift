@@ -28,7 +28,7 @@ public struct WaitingRows: Sendable, Equatable {
 
   /// Checks a `wait_for` setting: no name twice, and `all` alone.
   public static func check(_ waitFor: [String]) throws {
-    if let twice = waitFor.first(where: { name in waitFor.filter { $0 == name }.count > 1 }) {
+    if let twice = waitFor.firstRepeated {
       throw SeismoError.config(key: "source.wait_for", location: nil, message: "'\(twice)' is listed twice")
     }
     if waitFor.count > 1, waitFor.contains("all") {

@@ -71,12 +71,10 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// Each column's last value (NaN: none yet) and its time.
     @usableFromInline var last: [Value]
     @usableFromInline var lastTime: [Timestamp]
-    /// Cells filled since each column's last value, from which time, and the longest such run
-    /// that a value ended.
+    /// Cells filled since each column's last value, and the times of the first and last of them.
     @usableFromInline var run: [Int]
     @usableFromInline var runFrom: [Timestamp]
     @usableFromInline var runTo: [Timestamp]
-    @usableFromInline var longest: [Int]
     /// Each column's longest run that a value ended, as a hole (nil: none yet).
     @usableFromInline var longestHole: [Hole?]
 
@@ -86,18 +84,20 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       run = [Int](repeating: 0, count: f)
       runFrom = lastTime
       runTo = lastTime
-      longest = run
       longestHole = [Hole?](repeating: nil, count: f)
     }
 
     /// Each column's longest hole in what has been read, when worth a word.
     public var holes: [Hole] { longestHole.compactMap { $0 }.filter { $0.rows >= Hole.noticed } }
 
-    /// Column `j`'s value at `time` ends the run of filled rows before it.
+    /// The rows of column `j`'s longest run that a value ended (0: none).
+    @inlinable
+    func longest(_ j: Int) -> Int { longestHole[j]?.rows ?? 0 }
+
+    /// A value of column `j` ends the run of filled rows before it.
     @inlinable
     mutating func endRun(_ j: Int) {
-      if run[j] > longest[j] {
-        longest[j] = run[j]
+      if run[j] > longest(j) {
         longestHole[j] = Hole(feature: j, rows: run[j], after: lastTime[j], from: runFrom[j], to: runTo[j])
       }
       run[j] = 0
@@ -105,7 +105,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
 
     /// The columns carried to the end of what has been read, over a gap worth a word.
     public var carriedToEnd: [Carry] {
-      run.indices.filter { run[$0] >= Carry.noticed && run[$0] > longest[$0] }.map {
+      run.indices.filter { run[$0] >= Carry.noticed && run[$0] > longest($0) }.map {
         Carry(feature: $0, rows: run[$0], after: lastTime[$0], from: runFrom[$0])
       }
     }
