@@ -82,8 +82,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   let waitFor: [String]
   /// Set by `loadHoldingBack`: the rows at the end that wait for a feature are left out.
   var holdBack: HoldBack?
-  /// Cell texts read as empty cells (`missing`), as bytes.
-  let missingMarks: [[UInt8]]
+  /// Cell texts read as a value of their own: `missing`'s as empty cells (NaN).
+  var marks: [CellMark]
 
   /// The one file read (each file's own source, when several are joined), and how.
   var path: String { paths[0] }
@@ -182,13 +182,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     duplicates = parameters[DuplicatePolicy.parameter]
     waitFor = parameters[WaitingRows.parameter]
     try WaitingRows.check(waitFor)
-    missingMarks = try parameters[Self.missing].map { mark in
-      let trimmed = mark.trimmingCharacters(in: .whitespaces)
-      guard !trimmed.isEmpty else {
+    marks = try parameters[Self.missing].map { mark in
+      guard !mark.trimmingCharacters(in: .whitespaces).isEmpty else {
         throw SeismoError.config(
           key: "source.missing", location: nil, message: "an empty cell is a gap already; list texts such as '.' or NA")
       }
-      return Array(trimmed.utf8)
+      return CellMark(mark, value: .nan)
     }
     decimals = try parameters[Self.decimal].map { text in
       guard let mark = DecimalMark(rawValue: text) else {
@@ -214,6 +213,14 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
           "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
           "missing": .textList(missing), "gaps": .text(gaps.rawValue),
         ]))
+  }
+
+  /// This source, reading `True` and `False` (and `TRUE`, `true`, …) as 1 and 0: a labels file's
+  /// boolean column, as pandas writes it.
+  public func readingBooleans() -> CSVSource {
+    var source = self
+    source.marks += CellMark.booleans
+    return source
   }
 
   public func load() throws -> LoadedFrame { try load(observer: nil) }
@@ -311,7 +318,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
-      missingMarks: missingMarks, inDoubles: inDoubles)
+      marks: marks, inDoubles: inDoubles)
     try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {

@@ -6,8 +6,9 @@ import SeismoCore
 /// The first record is the header. Each later record must have as many fields as the header.
 /// Numbers are parsed with `strtof` into `values`, or with `strtod` into `doubles` when
 /// `inDoubles` (`seismo ingest`, which stores them as written); an empty cell, or one holding a
-/// missing-value mark (`missingMarks`: FRED's `.`, say), is a gap (stored as NaN until the gap
-/// policy runs); anything else that is not a finite number is an error naming line and column.
+/// missing-value mark (FRED's `.`, say, in `marks` as NaN), is a gap (stored as NaN until the
+/// gap policy runs); anything else that is not a finite number or a mark is an error naming line
+/// and column.
 final class ColumnCollector: CSVRecordHandler {
   enum Role {
     case skip
@@ -24,8 +25,9 @@ final class ColumnCollector: CSVRecordHandler {
   /// The field separator the file is read with, for the hint when the header is one column.
   let delimiter: UInt8
   let decimal: DecimalMark
-  /// Cell texts (spaces around them aside) that are gaps, not numbers.
-  let missingMarks: [[UInt8]]
+  /// Cell texts (spaces around them aside) read as a value of their own: NaN (a gap) for a
+  /// missing-value mark, 1 and 0 for a label file's `True` and `False`.
+  let marks: [CellMark]
   /// Whether numbers go to `doubles` instead of `values`.
   let inDoubles: Bool
 
@@ -58,14 +60,14 @@ final class ColumnCollector: CSVRecordHandler {
 
   init(
     path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark,
-    missingMarks: [[UInt8]] = [], inDoubles: Bool = false
+    marks: [CellMark] = [], inDoubles: Bool = false
   ) {
     self.path = path
     self.request = request
     self.timeParser = timeParser
     self.delimiter = delimiter
     self.decimal = decimal
-    self.missingMarks = missingMarks
+    self.marks = marks
     self.inDoubles = inDoubles
   }
 
@@ -208,7 +210,7 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
-    if !missingMarks.isEmpty, isMissingMark(bytes) { return .nan }  // a gap
+    if !marks.isEmpty, let marked = markedValue(bytes) { return Value(marked) }
     guard let marks = decimal.marks else { return parsePointNumber(bytes, field: field, written: bytes) }
     guard DecimalMark.ungrouped(bytes, decimal: marks.decimal, group: marks.group, into: &pointed) else {
       let form = decimal == .comma ? "a decimal comma (1234,5 or 1.234,5)" : "a decimal point (1234.5 or 1,234.5)"
@@ -221,14 +223,15 @@ final class ColumnCollector: CSVRecordHandler {
     }
   }
 
-  /// Whether `bytes`, spaces, tabs and a carriage return around it aside, is one of `missingMarks`.
-  private func isMissingMark(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  /// The value of the mark `bytes` is, spaces, tabs and a carriage return around it aside; nil
+  /// when it is none of `marks`.
+  private func markedValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
     let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else {
-      return false
+      return nil
     }
     let cell = bytes[first...last]
-    return missingMarks.contains { $0.elementsEqual(cell) }
+    return marks.first { $0.text.elementsEqual(cell) }?.value
   }
 
   /// Texts that exports write for a missing value (compared ignoring case): FRED's `.`, Yahoo's

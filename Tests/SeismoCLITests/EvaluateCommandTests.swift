@@ -111,6 +111,53 @@ import Testing
         == "error: labels.csv:1: 'date,y' has several columns; for a CSV of labels, name its 0/1 column with --label-column\n")
   }
 
+  /// A label column holds 0 and 1, or pandas' True and False; any other value (a column of
+  /// scores or prices named by mistake) is refused at its line instead of labelling the row.
+  @Test func aLabelColumnHoldsZerosAndOnesOrBooleans() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 320]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      """)
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url).status == 0)
+    func labels(_ cell: (Int) -> String) -> String {
+      "date,y\n" + (240..<400).map { "\(date(18_262 + $0)),\(cell($0))" }.joined(separator: "\n") + "\n"
+    }
+    // Rows 250 and 300 labelled: the flag at 250 is found, 300 missed, 320 a false alarm.
+    let expected = "point-wise      precision 0.500  recall 0.500  F1 0.500  (TP 1, FP 1, FN 1)"
+    for (name, yes, no) in [("ones", "1", "0"), ("pandas", "True", "False"), ("spreadsheet", "TRUE", "FALSE")] {
+      try scratch.write("\(name).csv", labels { [250, 300].contains($0) ? yes : no })
+      let result = try CLI.run(["evaluate", "r", "--labels", "\(name).csv", "--label-column", "y"], in: scratch.url)
+      #expect(result.status == 0 && result.stdout.contains(expected), "\(name): \(result.stderr)\(result.stdout)")
+    }
+    // An empty cell labels nothing; the rows around it are judged as before.
+    try scratch.write("holes.csv", labels { [250, 300].contains($0) ? "1" : $0 == 260 ? "" : "0" })
+    let holes = try CLI.run(["evaluate", "r", "--labels", "holes.csv", "--label-column", "y"], in: scratch.url)
+    #expect(holes.status == 0 && holes.stdout.contains(expected), "\(holes.stderr)\(holes.stdout)")
+
+    // Row 245 (line 7) holds a probability, a count, a word: each is refused at its line.
+    for (cell, message) in [
+      ("0.5", "0.5 is not a label; a label column holds 1 (anomalous) or 0 (normal), or True and False"),
+      ("2", "2 is not a label; a label column holds 1 (anomalous) or 0 (normal), or True and False"),
+      ("yes", "'yes' is not a number"),
+    ] {
+      try scratch.write("odd.csv", labels { $0 == 245 ? cell : $0 == 250 ? "1" : "0" })
+      let odd = try CLI.run(["evaluate", "r", "--labels", "odd.csv", "--label-column", "y"], in: scratch.url)
+      #expect(odd.status == 1 && odd.stdout.isEmpty, "\(cell)")
+      #expect(odd.stderr.hasPrefix("error: odd.csv:7 (column ") && odd.stderr.contains(message), "\(odd.stderr)")
+    }
+    try scratch.write("blank.csv", labels { _ in "" })
+    let blank = try CLI.run(["evaluate", "r", "--labels", "blank.csv", "--label-column", "y"], in: scratch.url)
+    #expect(
+      blank.status == 1 && blank.stderr == "error: blank.csv (column 'y'): every cell is empty: no row is labelled\n",
+      "\(blank.stderr)")
+  }
+
   @Test func nabScoresAndSweepOverSeveralRuns() throws {
     let scratch = try Scratch()
     // Two series of 400 days, each with one spike; NAB-style windows around the spikes.

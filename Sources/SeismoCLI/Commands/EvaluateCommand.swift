@@ -11,6 +11,7 @@ struct EvaluateCommand: ParsableCommand {
     discussion: """
       Labels come in three shapes:
         --labels weeks.csv --label-column y  a CSV: time column, 0/1 column
+                                             (or True/False; empty: unlabelled)
         --labels windows.json                NAB-style JSON {KEY: [[start, end]]};
                                              KEY is the one the run's source
                                              path ends with, or --windows-key

@@ -1,3 +1,4 @@
+import CSVSource
 import Foundation
 import SeismoCore
 
@@ -43,5 +44,31 @@ struct LabelSet {
       }
     }
     shape = .timestamps(marked)
+  }
+
+  /// The times of a labels CSV's rows that have a label in `column` (its row numbers when
+  /// `indexed`), and those labelled anomalous. A label is 1 or 0, or `True` or `False` as pandas
+  /// writes a boolean column; any other value is an error naming its line (a column of scores
+  /// or prices given by mistake would otherwise label every row). An empty cell labels nothing.
+  func columnLabels(_ column: String, indexed: Bool) throws -> (rows: [Timestamp], marked: Set<Timestamp>) {
+    let table = try CSVSource(path: path, columns: [column], timeColumn: indexed ? "none" : "auto", gaps: .keep)
+      .readingBooleans().readTable()
+    var rows: [Timestamp] = []
+    var marked = Set<Timestamp>()
+    for row in 0..<table.rowCount where !table[row, 0].isNaN {
+      let value = table[row, 0]
+      guard value == 0 || value == 1 else {
+        let shown = value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : "\(value)"
+        throw SeismoError.data(
+          source: path, line: Int(table.lines[row]), column: "'\(column)'",
+          message: "\(shown) is not a label; a label column holds 1 (anomalous) or 0 (normal), or True and False")
+      }
+      rows.append(table.timestamps[row])
+      if value == 1 { marked.insert(table.timestamps[row]) }
+    }
+    guard !rows.isEmpty else {
+      throw SeismoError.data(source: path, line: nil, column: "'\(column)'", message: "every cell is empty: no row is labelled")
+    }
+    return (rows, marked)
   }
 }

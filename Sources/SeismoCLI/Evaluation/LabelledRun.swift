@@ -71,18 +71,14 @@ struct LabelledRun {
 
     switch labels.shape {
     case .column(let column):
-      let frame = try CSVSource(
-        path: labels.path, columns: [column], timeColumn: summary.isIndexed ? "none" : "auto", gaps: .drop
-      )
-      .load().frame
-      let marked = Set((0..<frame.rowCount).filter { frame[$0, 0] != 0 }.map { frame.timestamps[$0] })
+      let (labelRows, marked) = try labels.columnLabels(column, indexed: summary.isIndexed)
       labelled = timestamps.map { marked.contains($0) }
       key = nil
       // A label column has a row for every time it judges: none on the run's rows is a mismatch.
       let rows = Set(timestamps)
-      guard frame.timestamps.contains(where: rows.contains) else {
+      guard labelRows.contains(where: rows.contains) else {
         throw SeismoError.invalidInput(
-          "none of the \(frame.rowCount) label rows of \(labels.path) (\(Self.span(frame.timestamps, summary))) is a row of \(name) (\(Self.span(timestamps, summary))); are they the labels of this data?"
+          "none of the \(labelRows.count) label rows of \(labels.path) (\(Self.span(labelRows, summary))) is a row of \(name) (\(Self.span(timestamps, summary))); are they the labels of this data?"
         )
       }
       unmatched = Self.missing(
