@@ -169,7 +169,7 @@ extension CSVSource {
     guard !timestamps.isEmpty else {
       throw SeismoError.data(
         source: origin, line: nil, column: nil,
-        message: "no rows left after the gap policy '\(gaps.rawValue)': no time has a value in every file")
+        message: gaps.noRowsLeft(outcome, names: features.map(\.name), otherwise: "no time has a value in every file"))
     }
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: true, featureNames: features.map(\.column), values: values,

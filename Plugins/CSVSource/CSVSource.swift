@@ -353,7 +353,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     guard !timestamps.isEmpty else {
       throw SeismoError.data(
         source: path, line: nil, column: nil,
-        message: "no rows left after the gap policy '\(gaps.rawValue)' (every row has an empty selected cell)")
+        message: gaps.noRowsLeft(outcome, names: loadedNames, otherwise: "every row has an empty selected cell"))
     }
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,

@@ -210,6 +210,10 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         source: origin, line: nil, column: "'\(names[feature])'",
         message: "NULL or missing at \(CivilTime.format(times[row])) (gaps: error)")
     }
+    guard !timestamps.isEmpty || carried != nil else {
+      throw SeismoError.invalidInput(
+        "\(origin): \(gaps.noRowsLeft(outcome, names: names, otherwise: "every row has a NULL or missing value"))")
+    }
     let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
     var loaded = LoadedFrame(
       frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)

@@ -357,6 +357,18 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loaded.selecting(features: [1]).holes.first?.feature == 0)
   }
 
+  /// A column without a single value leaves no row under ffill or drop: the error names it.
+  @Test func aColumnWithoutAValueIsNamed() throws {
+    let text = "date,a,b,c\n2020-01-01,1,,\n2020-01-02,2,,\n"
+    #expect(loadError(text) == "t.csv: no rows left after the gap policy 'ffill': features 'b', 'c' have no value in any row")
+    #expect(
+      loadError(text, ["columns": .textList(["a", "b"]), "gaps": .text("drop")])
+        == "t.csv: no rows left after the gap policy 'drop': feature 'b' has no value in any row")
+    #expect(
+      loadError("date,a,b\n2020-01-01,1,\n2020-01-02,,2\n", ["gaps": .text("drop")])
+        == "t.csv: no rows left after the gap policy 'drop' (every row has an empty selected cell)")
+  }
+
   /// `missing` reads marks of a missing value (FRED's `.`, Yahoo's `null`) as empty cells, which
   /// the gap policy then handles; without it they are errors that name the setting.
   @Test func missingMarksAreGapsWhenListed() throws {

@@ -112,6 +112,13 @@ import Testing
       "\(unknown)")
     let none = folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["open"])]).load() }
     #expect(none.hasPrefix("spx.csv:1: has none of the columns open; its columns are: Date, close"), "\(none)")
+    // A file whose column has no value leaves no row; the error names the feature by its name.
+    let blank = try Folder([
+      "a.csv": "date,close\n2020-01-01,1\n2020-01-02,2\n", "b.csv": "date,close\n2020-01-01,\n2020-01-02,\n",
+    ])
+    #expect(
+      blank.error { _ = try blank.source(["a.csv", "b.csv"], ["as": .textList(["a", "b"])]).load() }
+        == "a.csv + b.csv: no rows left after the gap policy 'ffill': feature 'b' has no value in any row")
   }
 
   @Test func theGapErrorNamesTheFileAndItsLineOrTheMissingRow() throws {

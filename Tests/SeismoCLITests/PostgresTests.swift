@@ -547,6 +547,14 @@ struct PostgresTests {
     #expect(filled.rowCount == 2 && filled.values == [1, 2, 3, 4])
     #expect(try load("long", ["layout": .text("long")]) == filled)
     #expect(throws: SeismoError.self) { try load("wide", ["gaps": .text("error")]) }
+    // A column of NULLs leaves no row: the error names it, under either policy.
+    try sql("ALTER TABLE \(schema).wide ADD COLUMN unset double precision")
+    for gaps in ["ffill", "drop"] {
+      #expect(
+        "\(try #require(throws: SeismoError.self) { try load("wide", ["columns": .textList(["a", "unset"]), "gaps": .text(gaps)]) })"
+          == "postgres table \(schema).wide: no rows left after the gap policy '\(gaps)': feature 'unset' has no value in any row"
+      )
+    }
     // Without keep, the CSV's own gap policy applies before anything is stored.
     let ffill = try CLI.run(
       ["ingest", "gaps.csv", "--url", url, "--schema", schema, "--table", "filled", "--create"], in: scratch.url)

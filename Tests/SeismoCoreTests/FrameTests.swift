@@ -80,6 +80,37 @@ import Testing
     return (v, t, outcome)
   }
 
+  /// When no row is left, the outcome names the features without a value (none carried in),
+  /// which no policy can fill; the message says so, or falls back to the source's reason.
+  @Test func aFeatureWithoutAValueIsNamedWhenNoRowIsLeft() throws {
+    for policy in [GapPolicy.ffill, .drop] {
+      let (_, t, outcome) = try apply(policy, [1, nan, 2, nan, 3, nan])
+      #expect(t.isEmpty && outcome.emptyFeatures == [1])
+      #expect(
+        policy.noRowsLeft(outcome, names: ["a", "b"], otherwise: "why")
+          == "no rows left after the gap policy '\(policy.rawValue)': feature 'b' has no value in any row")
+    }
+    // Both empty: both named. Rows left, or every row dropped with each feature somewhere: none.
+    #expect(try apply(.ffill, [nan, nan, nan, nan]).2.emptyFeatures == [0, 1])
+    #expect(try apply(.ffill, [nan, 1, 2, nan]).2.emptyFeatures == [])
+    let alternating = try apply(.drop, [nan, 1, 2, nan])
+    #expect(alternating.1.isEmpty && alternating.2.emptyFeatures == [])
+    #expect(
+      GapPolicy.drop.noRowsLeft(alternating.2, names: ["a", "b"], otherwise: "every row has a gap")
+        == "no rows left after the gap policy 'drop' (every row has a gap)")
+    // A value carried in from an earlier piece fills the column: it is not empty.
+    var state = GapPolicy.Carrying<Float>(featureCount: 1)
+    var (v, t, labels): ([Float], [Timestamp], [Int32]) = ([5], [0], [0])
+    _ = try GapPolicy.ffill.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 1, carrying: &state) { _, _ in
+      .invalidInput("gap")
+    }
+    (v, t, labels) = ([nan, nan], [1, 2], [1, 2])
+    let next = try GapPolicy.ffill.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 1, carrying: &state) {
+      _, _ in .invalidInput("gap")
+    }
+    #expect(v == [5, 5] && next.emptyFeatures == [])
+  }
+
   @Test func forwardFillDropsLeadingGaps() throws {
     let (v, t, outcome) = try apply(.ffill, [nan, 1, 2, nan, nan, 3, 4, 5])
     #expect(v == [2, 1, 2, 3, 4, 5])

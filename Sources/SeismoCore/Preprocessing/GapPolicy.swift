@@ -120,6 +120,9 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// Each feature's longest hole that `ffill` filled, when worth a word: over all the pieces
     /// read so far.
     public var holes: [Hole] = []
+    /// When every row was dropped: the features without a value in any of them (nor one carried
+    /// in), which no policy can fill. Empty otherwise.
+    public var emptyFeatures: [Int] = []
 
     @inlinable
     public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
@@ -186,6 +189,11 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count
     guard outcome.rowsDropped > 0 else { return outcome }
+    if outcome.rowsDropped == rows {
+      outcome.emptyFeatures = (0..<f).filter { j in
+        self == .ffill ? state.last[j].isNaN : (0..<rows).allSatisfy { values[$0 * f + j].isNaN }
+      }
+    }
     var kept = 0
     for r in 0..<rows where keep[r] {
       if kept != r {
@@ -199,5 +207,15 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     timestamps.removeLast(rows - kept)
     rowLabels.removeLast(rows - kept)
     return outcome
+  }
+
+  /// Why no row is left after this policy, when `outcome` (of features `names`) dropped every
+  /// row: the features without a value, or `otherwise`.
+  public func noRowsLeft(_ outcome: Outcome, names: [String], otherwise: String) -> String {
+    let empty = outcome.emptyFeatures.map { "'\(names[$0])'" }
+    guard !empty.isEmpty else { return "no rows left after the gap policy '\(rawValue)' (\(otherwise))" }
+    let one = empty.count == 1
+    return
+      "no rows left after the gap policy '\(rawValue)': \(one ? "feature" : "features") \(empty.joined(separator: ", ")) \(one ? "has" : "have") no value in any row"
   }
 }
