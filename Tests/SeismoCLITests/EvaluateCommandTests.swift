@@ -4,10 +4,11 @@ import Testing
 @testable import SeismoCore
 
 @Suite struct EvaluateCommandTests {
-  @Test func pointwiseAndPointAdjustedAgainstAHandCount() throws {
+  /// A scratch folder with run folder `r`: 400 synthetic days whose only flags are the `spikes`
+  /// (a rolling z-score cut at 6); rows from 240 on are the test part.
+  func spikedRun(spikes: [Int]) throws -> Scratch {
     let scratch = try Scratch()
-    // Spikes at rows 100, 250, 320 are the only flags (fixed threshold 6); rows ≥ 240 are test.
-    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [100, 250, 320]))
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: spikes))
     try scratch.write(
       "run.yaml",
       """
@@ -16,7 +17,14 @@ import Testing
       detector: { plugin: rolling-zscore, window: 20 }
       threshold: { plugin: fixed, value: 6 }
       """)
-    #expect(try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url).status == 0)
+    let run = try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    try #require(run.status == 0, "\(run.stderr)")
+    return scratch
+  }
+
+  @Test func pointwiseAndPointAdjustedAgainstAHandCount() throws {
+    // Spikes at rows 100, 250, 320 are the only flags (fixed threshold 6); rows ≥ 240 are test.
+    let scratch = try spikedRun(spikes: [100, 250, 320])
     // Labels: one event of two days (250, 251) and one of a day (300), plus a training day (100).
     try scratch.write(
       "labels.txt", "timestamp\n" + [100, 250, 251, 300].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
@@ -114,17 +122,7 @@ import Testing
   /// A label column holds 0 and 1, or pandas' True and False; any other value (a column of
   /// scores or prices named by mistake) is refused at its line instead of labelling the row.
   @Test func aLabelColumnHoldsZerosAndOnesOrBooleans() throws {
-    let scratch = try Scratch()
-    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 320]))
-    try scratch.write(
-      "run.yaml",
-      """
-      source: { plugin: csv, path: data.csv }
-      split: { train_fraction: 0.6 }
-      detector: { plugin: rolling-zscore, window: 20 }
-      threshold: { plugin: fixed, value: 6 }
-      """)
-    #expect(try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url).status == 0)
+    let scratch = try spikedRun(spikes: [250, 320])
     func labels(_ cell: (Int) -> String) -> String {
       "date,y\n" + (240..<400).map { "\(date(18_262 + $0)),\(cell($0))" }.joined(separator: "\n") + "\n"
     }
