@@ -316,10 +316,22 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "source.time_format: not read here: time_column none numbers the rows")
     #expect(loadError("a\n1\n", ["time_column": .text("none")]) == "no error")
     #expect(
-      loadError("day,a\n16/03/2020,1\n", ["time_column": .text("day"), "time_format": .text("%d/%m/%Q")])
-        == "source.time_format: '%d/%m/%Q': %Q is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %%")
+      loadError("day,a\n16/03/2020,1\n", ["time_column": .text("day"), "time_format": .text("%d/%m/%J")])
+        == "source.time_format: '%d/%m/%J': %J is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %Q %%")
     let epoch = try? load("ts,a\n1584316800,1\n1584403200.5,2\n", ["time_column": .text("ts"), "time_format": .text("%s")])
     #expect(epoch?.frame.timestamps == [18_337 * 86_400, 18_338 * 86_400], "epoch seconds")
+    // Milliseconds, as exchanges export klines: read with %Q, and named when read as ISO or %s.
+    let klines = "ts,a\n1584316800000,1\n1584316860000,2\n"
+    let minutes = try? load(klines, ["time_column": .text("ts"), "time_format": .text("%Q")])
+    #expect(minutes?.frame.timestamps == [18_337 * 86_400, 18_337 * 86_400 + 60], "epoch milliseconds")
+    #expect(
+      loadError(klines, ["time_column": .text("ts")])
+        == "t.csv:2 (column 1 'ts'): '1584316800000' is not an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) (set time_format: '%Q' to read it)"
+    )
+    #expect(
+      loadError(klines, ["time_column": .text("ts"), "time_format": .text("%s")])
+        == "t.csv:2 (column 1 'ts'): '1584316800000' is not a date in the format '%s' (milliseconds since 1970? set time_format: '%Q')"
+    )
   }
 
   @Test func nonNumericCellNamesLineAndColumn() {

@@ -106,12 +106,30 @@ import Testing
     #expect(epoch.parse("1584316800.\(String(repeating: "9", count: 40))") == day, "a long fraction is only skipped")
     #expect(epoch.parse("") == nil && epoch.parse("12x") == nil && epoch.parse("1e9") == nil)
     #expect(TimestampParser(format: "@%s").parse("@60") == 60)
+    // Milliseconds, to the whole second below (before 1970 too).
+    let milliseconds = TimestampParser(format: "%Q")
+    #expect(milliseconds.parse("1584316800000") == day && milliseconds.parse("1584316800999") == day)
+    #expect(milliseconds.parse("-1") == -1 && milliseconds.parse("-1000") == -1 && milliseconds.parse("-1001") == -2)
+    #expect(milliseconds.parse("0") == 0 && milliseconds.parse("") == nil && milliseconds.parse("1.5e3") == nil)
+  }
+
+  /// Cells the default ISO reading refuses get the format that reads them; digits get %s or %Q
+  /// by their count (13 digits as seconds would be 50,000 years away).
+  @Test func epochCellsGetTheirFormatAsAHint() {
+    let iso = TimestampParser()
+    #expect(iso.hint(for: "1584316800") == " (set time_format: '%s' to read it)")
+    #expect(iso.hint(for: "1584316800000") == " (set time_format: '%Q' to read it)")
+    #expect(iso.hint(for: "123456789012") == " (set time_format: '%Q' to read it)")
+    #expect(TimestampParser(format: "%s").hint(for: "1584316800000") == " (milliseconds since 1970? set time_format: '%Q')")
+    #expect(TimestampParser(format: "%s").hint(for: "x584316800000") == "")
+    #expect(TimestampParser(format: "%d/%m/%Y").hint(for: "1584316800000") == "")
   }
 
   /// A format is checked before any cell is read: an unknown directive is named.
   @Test func unknownDirectivesAreNamed() {
     #expect(TimestampParser.problem(with: "%d/%m/%Y") == nil && TimestampParser.problem(with: "%s") == nil)
-    #expect(TimestampParser.problem(with: "%Y-%j") == "%j is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %%")
+    #expect(
+      TimestampParser.problem(with: "%Y-%j") == "%j is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %Q %%")
     #expect(TimestampParser.problem(with: "%Y%") == "it ends with a lone %")
     // A word for a format (unix, epoch) would match only itself: every cell would be refused.
     #expect(TimestampParser.problem(with: "unix")?.hasPrefix("it has no directive") == true)

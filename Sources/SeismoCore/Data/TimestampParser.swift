@@ -5,7 +5,8 @@
 /// (as PostgreSQL writes a `timestamptz`), which is taken off to give UTC. Fractions of a second
 /// are dropped.
 /// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
-/// `%S`, and `%s` for seconds since 1970-01-01 UTC); for example `%d/%m/%Y` or `%d-%b-%y`.
+/// `%S`, `%s` for seconds since 1970-01-01 UTC and `%Q` for milliseconds, as crypto exchanges
+/// export them); for example `%d/%m/%Y` or `%d-%b-%y`.
 /// Times without an offset are taken as UTC.
 public struct TimestampParser: Sendable {
   /// The `strftime`-style format, or `nil` for ISO 8601.
@@ -16,7 +17,7 @@ public struct TimestampParser: Sendable {
   }
 
   /// The directives a custom format may use (after `%`).
-  static let directives = "YymdHMSbBs%"
+  static let directives = "YymdHMSbBsQ%"
 
   /// Why `format` cannot be read (an unknown or unfinished directive, or none at all), or nil
   /// when it can.
@@ -24,7 +25,7 @@ public struct TimestampParser: Sendable {
     guard TimestampParser(format: format).format != nil else { return nil }  // ISO
     guard format.contains("%") else {
       return
-        "it has no directive, so it would match only that text; write the time's form with directives, such as %d/%m/%Y or %Y-%m-%d %H:%M (%s: seconds since 1970), or iso"
+        "it has no directive, so it would match only that text; write the time's form with directives, such as %d/%m/%Y or %Y-%m-%d %H:%M (%s: seconds since 1970, %Q: milliseconds), or iso"
     }
     var characters = format.makeIterator()
     while let c = characters.next() {
@@ -44,13 +45,16 @@ public struct TimestampParser: Sendable {
 
   /// For a cell the ISO reading refused: the `time_format` that would read it, when it is a
   /// common other form (`2020/03/16`, `16/03/2020`, `03/16/2020`, `16.03.2020`, `20200316`,
-  /// `16-Mar-2020`, seconds since 1970; maybe with a time of day), as `" (set time_format: …)"`;
-  /// `""` when none does or a format is already set. `01/02/2020` gets both orders.
+  /// `16-Mar-2020`, seconds or milliseconds since 1970; maybe with a time of day), as
+  /// `" (set time_format: …)"`; `""` when none does or another format is set. `01/02/2020` gets
+  /// both orders. Under `%s`, milliseconds get `%Q`.
   public func hint(for text: String) -> String {
+    if format == "%s", Self.isMilliseconds(text) { return " (milliseconds since 1970? set time_format: '%Q')" }
     guard format == nil else { return "" }
     let dates = ["%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y"]
     let times = ["", " %H:%M:%S", " %H:%M"]
     var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
+    if found.isEmpty, Self.isMilliseconds(text) { found = ["%Q"] }
     if found.isEmpty, text.count >= 9, Self.parse(text, format: "%s") != nil { found = ["%s"] }
     switch found.count {
     case 0: return ""
@@ -59,6 +63,12 @@ public struct TimestampParser: Sendable {
       return " (set time_format: '\(found[0])' if the day comes first, '\(found[1])' if the month does)"
     default: return " (set time_format to one of \(found.map { "'\($0)'" }.joined(separator: ", ")))"
     }
+  }
+
+  /// Whether `text` is 12 or 13 digits, as milliseconds since 1970 are from March 1973 to 2286
+  /// (as seconds they would be tens of thousands of years away).
+  static func isMilliseconds(_ text: String) -> Bool {
+    (12...13).contains(text.count) && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
   }
 
   /// Parses a NUL-free byte buffer; returns nil when it is not a valid timestamp.
@@ -135,7 +145,8 @@ public struct TimestampParser: Sendable {
   /// Parses `text` against a `strftime`-style format: `%Y` (4-digit year), `%y` (2-digit year,
   /// 69–99 → 19xx, else 20xx, as POSIX), `%m`, `%d`, `%H`, `%M`, `%S` (1 or 2 digits), `%b`/`%B`
   /// (English month names, any case), `%s` (whole seconds since 1970-01-01 UTC, may be negative;
-  /// a fraction is dropped), `%%`; other characters must match literally.
+  /// a fraction is dropped), `%Q` (milliseconds since then, to the whole second below), `%%`;
+  /// other characters must match literally.
   static func parse(_ text: String, format: String) -> Timestamp? {
     let input = Array(text.utf8)
     var i = 0
@@ -207,6 +218,12 @@ public struct TimestampParser: Sendable {
           }
         }
         epochSeconds = negative ? -v - (fraction ? 1 : 0) : v
+      case UInt8(ascii: "Q"):
+        let negative = i < input.count && input[i] == 0x2D
+        if negative { i += 1 }
+        guard let v = digits(15) else { return nil }
+        let milliseconds = negative ? -v : v
+        epochSeconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000)
       case UInt8(ascii: "%"):
         guard i < input.count, input[i] == 0x25 else { return nil }
         i += 1
