@@ -124,7 +124,7 @@ extension CSVSource {
         throw SeismoError.data(
           source: file, line: 1, column: nil,
           message:
-            "has no time column (time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", "))); several files are joined on their times: name it with time_column"
+            "has no time column (time_column auto looks for \(ColumnRequest.automaticTimeDescription)); several files are joined on their times: name it with time_column"
         )
       }
       tables.append(table)

@@ -66,6 +66,7 @@ extension CSVSource: StreamingSource {
       loaded.duplicatePolicy = duplicates
       loaded.carriedToEnd = outcome.carriedToEnd
       loaded.holes = outcome.holes
+      loaded.timeColumnNotFound = timeColumnNotFound(collector.hasTimeColumn)
       try body(loaded)
     }
 

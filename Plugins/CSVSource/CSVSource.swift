@@ -26,7 +26,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let timeColumn = Parameter<[String]>(
     oneOrMore: "time_column", default: ["auto"],
     help:
-      "timestamp column; auto: date/timestamp/time/datetime/ts if present; none: number the rows (one file only); several files: one for all, or a list, one per file"
+      "timestamp column; auto: one named date/timestamp/time/datetime/ts, else the first with one of those words in its name (open_time, Date (UTC)), else none, with a warning; none: number the rows (one file only); several files: one for all, or a list, one per file"
   )
   public static let timeFormat = Parameter<[String]>(
     oneOrMore: "time_format", default: ["iso"],
@@ -270,7 +270,14 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     loaded.duplicatePolicy = duplicates
     loaded.carriedToEnd = table.carriedToEnd
     loaded.holes = table.holes
+    loaded.timeColumnNotFound = timeColumnNotFound(table.hasTimeColumn)
     return loaded
+  }
+
+  /// What `time_column: auto` looked for when it found no time column (nil: it found one, or
+  /// the rows are numbered as asked).
+  func timeColumnNotFound(_ hasTimeColumn: Bool) -> String? {
+    hasTimeColumn || request.numbersRows ? nil : "time_column auto looks for \(ColumnRequest.automaticTimeDescription)"
   }
 
   /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap

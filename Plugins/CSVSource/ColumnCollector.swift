@@ -99,7 +99,13 @@ final class ColumnCollector: CSVRecordHandler {
       }
       guard let t = timeParser.parse(bytes) else {
         let cell = String(decoding: bytes, as: UTF8.self)
-        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(timeParser.hint(for: cell))")
+        // A column taken by a word of its name may not hold times at all: say how it was taken.
+        let hint = timeParser.hint(for: cell)
+        let took =
+          hint.isEmpty && request.tookByWord(header[index])
+          ? " (time_column auto took '\(header[index])' for the time column, by its name; name the right one with time_column, or set none to number the rows)"
+          : ""
+        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(hint)\(took)")
       }
       rowTime = t
     case .feature(let k):
@@ -179,7 +185,7 @@ final class ColumnCollector: CSVRecordHandler {
     hasTimeColumn = timeName != nil
     if !hasTimeColumn, let format = timeParser.format {
       return failHeader(
-        "time_format '\(format)' is set but no column is read as time (time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", "))); name it with time_column"
+        "time_format '\(format)' is set but no column is read as time (time_column auto looks for \(ColumnRequest.automaticTimeDescription)); name it with time_column"
       )
     }
     let wanted = request.features(in: header)
@@ -321,7 +327,7 @@ final class ColumnCollector: CSVRecordHandler {
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
     guard !hasTimeColumn, !request.numbersRows, field < header.count, timeParser.parse(cell) != nil else { return "" }
     return
-      " (a time? time_column auto looks for \(ColumnRequest.automaticTimeNames.joined(separator: ", ")); name this one with time_column: \(header[field]))"
+      " (a time? time_column auto looks for \(ColumnRequest.automaticTimeDescription); name this one with time_column: \(header[field]))"
   }
 
   /// Separators a market file may use besides the one it is read with.

@@ -1,6 +1,7 @@
 /// Which columns of a CSV file to read.
 struct ColumnRequest {
-  /// `"auto"`: a column named date, timestamp, time, datetime or ts (any case) if there is one;
+  /// `"auto"`: a column named date, timestamp, time, datetime or ts (any case) if there is one,
+  /// else the first whose name has one of those as a word (`open_time`, `Date (UTC)`, `tradeDate`);
   /// `""` or `"none"`: no time column (rows are numbered); otherwise the exact header name.
   var time: String
   /// Feature columns by exact header name; empty means every named column but the time column.
@@ -8,6 +9,10 @@ struct ColumnRequest {
 
   /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports).
   static let automaticTimeNames = ["date", "timestamp", "time", "datetime", "ts"]
+
+  /// What `auto` looks for, for messages.
+  static let automaticTimeDescription =
+    "a column named \(automaticTimeNames.dropLast().joined(separator: ", ")) or \(automaticTimeNames.last!), or with one of those words in its name"
 
   /// True when the rows are numbered whatever the header holds (`time: none`).
   var numbersRows: Bool { time == "" || time == "none" }
@@ -23,7 +28,36 @@ struct ColumnRequest {
   /// The header name of the time column, or nil for none.
   func timeColumn(in header: [String]) -> String? {
     if numbersRows { return nil }
-    if time == "auto" { return header.first { Self.automaticTimeNames.contains($0.lowercased()) } }
-    return time
+    guard time == "auto" else { return time }
+    if let named = header.first(where: { Self.automaticTimeNames.contains($0.lowercased()) }) { return named }
+    // A header of one column leaves nothing to take it from (`date;vix`, read with the wrong separator).
+    guard header.count > 1 else { return nil }
+    return header.first { Self.words(of: $0).contains(where: Self.automaticTimeNames.contains) }
+  }
+
+  /// Whether `auto` took `name` for the time column by a word of its name, not the whole name.
+  func tookByWord(_ name: String) -> Bool { time == "auto" && !Self.automaticTimeNames.contains(name.lowercased()) }
+
+  /// The lowercase words of a column name: split at what is not a letter or digit, and where a
+  /// capital follows a small letter (`openTime`).
+  static func words(of name: String) -> [String] {
+    var words: [String] = []
+    var word = ""
+    var previousIsLower = false
+    for c in name {
+      guard c.isLetter || c.isNumber else {
+        if !word.isEmpty { words.append(word) }
+        (word, previousIsLower) = ("", false)
+        continue
+      }
+      if c.isUppercase, previousIsLower, !word.isEmpty {
+        words.append(word)
+        word = ""
+      }
+      word += c.lowercased()
+      previousIsLower = c.isLowercase
+    }
+    if !word.isEmpty { words.append(word) }
+    return words
   }
 }

@@ -295,12 +295,43 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(exported.frame.featureNames == ["a"] && exported.frame.timestamps == [1_584_351_000, 1_584_351_060])
     #expect(
       loadError("when,a\n2020-03-16,1\n")
-        == "t.csv:2 (column 1 'when'): '2020-03-16' is not a number (a time? time_column auto looks for date, timestamp, time, datetime, ts; name this one with time_column: when)"
+        == "t.csv:2 (column 1 'when'): '2020-03-16' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name; name this one with time_column: when)"
     )
     // A number that is not one, where a time column was found, is no time.
     #expect(loadError("date,a\n2020-03-16,x1\n") == "t.csv:2 (column 2 'a'): 'x1' is not a number")
     #expect(
       loadError("date,a\n2020-03-16,2020-03-17\n") == "t.csv:2 (column 2 'a'): '2020-03-17' is not a number")
+  }
+
+  /// Without a column named for time, auto takes the first with a time word in its name (an
+  /// exchange's `open_time`, a vendor's `Date (UTC)`, `tradeDate`); without one, the rows are
+  /// numbered and a warning says so, unless time_column: none asked for it.
+  @Test func aTimeWordInAColumnsNameMakesItTheTimeColumn() throws {
+    #expect(ColumnRequest.words(of: "Date (UTC)") == ["date", "utc"])
+    #expect(
+      ColumnRequest.words(of: "tradeDate") == ["trade", "date"] && ColumnRequest.words(of: "OPEN_TIME") == ["open", "time"])
+    #expect(ColumnRequest.words(of: "update") == ["update"])
+    for header in ["open_time", "Date (UTC)", "tradeDate", "ts_event"] {
+      let loaded = try load("price,\(header.contains(" ") ? "\"\(header)\"" : header)\n1,2020-03-16\n2,2020-03-17\n")
+      #expect(
+        loaded.frame.featureNames == ["price"] && loaded.frame.timestamps == [18_337 * 86_400, 18_338 * 86_400], "\(header)")
+      #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
+    }
+    // A column named for time comes first, wherever it is; `update` is no time word.
+    #expect(try load("open_time,date,a\n5,2020-03-16,1\n").frame.featureNames == ["open_time", "a"])
+    let untimed = try load("update,a\n5,1\n6,2\n")
+    #expect(untimed.frame.timeKind == .index && untimed.frame.featureNames == ["update", "a"])
+    #expect(
+      untimed.warnings
+        == [
+          "warning: t.csv has no time column (time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
+        ].map { $0.replacingOccurrences(of: "t.csv", with: untimed.origin) })
+    #expect(try load("update,a\n5,1\n6,2\n", ["time_column": .text("none")]).warnings.isEmpty)
+    // Taken by its name, a column of other numbers is refused, saying how it was taken.
+    #expect(
+      loadError("time_to_maturity,a\n3.5,1\n")
+        == "t.csv:2 (column 1 'time_to_maturity'): '3.5' is not an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) (time_column auto took 'time_to_maturity' for the time column, by its name; name the right one with time_column, or set none to number the rows)"
+    )
   }
 
   /// A time format with no column to read it from is refused, not ignored: the rows would be
@@ -309,7 +340,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let format: [String: ParameterValue] = ["time_format": .text("%d/%m/%Y")]
     #expect(
       loadError("day,a\n16/03/2020,1\n", format)
-        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for date, timestamp, time, datetime, ts); name it with time_column"
+        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name); name it with time_column"
     )
     #expect(
       loadError("a\n1\n", format.merging(["time_column": .text("none")]) { $1 })

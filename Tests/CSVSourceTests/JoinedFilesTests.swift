@@ -146,7 +146,9 @@ import Testing
         == "source.time_column: several files are joined on their times, so each needs a time column; time_column none numbers the rows"
     )
     let untimed = folder.error { _ = try folder.source(["vix.csv", "rows.csv"]).load() }
-    #expect(untimed.hasPrefix("rows.csv:1: has no time column (time_column auto looks for date, timestamp"), "\(untimed)")
+    #expect(
+      untimed.hasPrefix("rows.csv:1: has no time column (time_column auto looks for a column named date, timestamp"), "\(untimed)"
+    )
   }
 
   /// Rows join on exact times: a file of times of day beside one of dates, or years that do not

@@ -71,6 +71,9 @@ public struct LoadedFrame: Sendable {
   public var carriedToEnd: [GapPolicy.Carry] = []
   /// Features with a long run of rows inside their data that `ffill` filled.
   public var holes: [GapPolicy.Hole] = []
+  /// What the source looked for as the time column and did not find, so that it numbered the
+  /// rows (nil: it found one, or was told to number them).
+  public var timeColumnNotFound: String?
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
     self.frame = frame
@@ -89,8 +92,9 @@ public struct LoadedFrame: Sendable {
     return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)"
   }
 
-  /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, and
-  /// features whose data stopped before the last row (carried there by `ffill`).
+  /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, features
+  /// whose data stopped before the last row (carried there by `ffill`) or has a hole, and rows
+  /// numbered for want of a time column.
   public var warnings: [String] {
     var said: [String] = []
     if sortedByTime { said.append("\(origin) had rows out of time order; they were sorted") }
@@ -106,6 +110,11 @@ public struct LoadedFrame: Sendable {
     for hole in holes where hole.feature < frame.featureCount {
       said.append(
         "\(frame.featureNames[hole.feature]) has no value from \(frame.formatTimestamp(hole.from)) to \(frame.formatTimestamp(hole.to)): gaps: ffill carries its value of \(frame.formatTimestamp(hole.after)) over \(hole.rows) rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+      )
+    }
+    if let timeColumnNotFound {
+      said.append(
+        "\(origin) has no time column (\(timeColumnNotFound)), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
       )
     }
     return said.map { "warning: " + $0 }
