@@ -54,6 +54,7 @@ let package = Package(
         .embedInCode("migrations/007_jobs.sql"), .embedInCode("migrations/008_score_partitions.sql"),
         .embedInCode("migrations/009_fold_scores.sql"), .embedInCode("migrations/010_version_events.sql"),
         .embedInCode("migrations/011_input_digests.sql"), .embedInCode("migrations/012_warmup_digests.sql"),
+        .embedInCode("migrations/013_changed_rows.sql"),
       ]),
 
     // The HTML report with inline SVG charts.

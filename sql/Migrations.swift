@@ -34,5 +34,8 @@ public enum Migrations {
     Migration(
       version: 12, name: "warmup_digests",
       sql: String(decoding: PackageResources._12_warmup_digests_sql, as: UTF8.self)),
+    Migration(
+      version: 13, name: "changed_rows",
+      sql: String(decoding: PackageResources._13_changed_rows_sql, as: UTF8.self)),
   ]
 }

@@ -46,6 +46,12 @@ extension PostgresSource {
     return rows.map { $0[0] ?? "" }
   }
 
+  /// Throws, naming the table's columns, unless the table has `time_column`, as a date or
+  /// timestamp (`seismo db watch` checks the column its triggers announce times of).
+  public func requireTimeColumn(on db: PGConnection) throws {
+    try requireTime(TableColumns(self, db).named(timeColumn, "time column"))
+  }
+
   func requireTime(_ column: Column) throws {
     guard column.isTime else {
       throw SeismoError.invalidInput(

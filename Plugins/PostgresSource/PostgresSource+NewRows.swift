@@ -8,7 +8,7 @@ extension PostgresSource {
     /// The features read, in order (a wide table's columns, a long table's symbols).
     public let features: [String]
     /// The last time read; nil before the first read.
-    var lastTime: Timestamp?
+    public internal(set) var lastTime: Timestamp?
     /// The table's rows read so far (a long table's: one a symbol and time), within from and to.
     var tableRows = 0
     /// What `ffill` carries into the next rows (each feature's last value, its gap); nil before the first read.

@@ -10,6 +10,10 @@ public enum PGText {
       .joined(separator: ",") + "}"
   }
 
+  /// `'it''s'`: a string constant for SQL that takes no parameter (a trigger's arguments), its
+  /// quotes doubled (the server's standard_conforming_strings leaves backslashes as they are).
+  public static func constant(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
   /// `{1.5,2}`: a real[] literal.
   public static func array(_ values: ArraySlice<Float>) -> String { "{" + values.map { String($0) }.joined(separator: ",") + "}" }
 

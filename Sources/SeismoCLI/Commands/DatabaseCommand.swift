@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresSource
 import SeismoCore
 import SeismoPostgres
 
@@ -30,10 +31,14 @@ struct DatabaseCommand: ParsableCommand {
 
   struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Make a market table announce new rows, for `seismo watch`.",
+      abstract: "Make a market table announce new and changed rows, for `seismo watch`.",
       discussion: """
-        Attaches a trigger to the table: after every INSERT or UPDATE statement it NOTIFYs channel \
-        seismo_rows with the table's name. Idempotent. `--off` removes it.
+        Attaches triggers to the table: after every INSERT or UPDATE statement one NOTIFYs channel \
+        seismo_rows with the table's name (new rows to score); after every UPDATE or DELETE \
+        statement that changed rows, another NOTIFYs it with the earliest time changed \
+        (--time-column), so a watcher warns at once of a restated row it has scored. \
+        Idempotent: run it again on a table set up by an older version to add the second. \
+        `--off` removes them.
         """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -44,24 +49,57 @@ struct DatabaseCommand: ParsableCommand {
     @Option(help: "The market table.")
     var table: String
 
-    @Flag(help: "Remove the trigger instead.")
+    @Option(help: "The table's time column (the postgres source's time_column).")
+    var timeColumn = "ts"
+
+    @Flag(help: "Remove the triggers instead.")
     var off = false
+
+    /// The triggers attached, by name.
+    static let triggers = ["seismo_watch", "seismo_watch_updates", "seismo_watch_deletes"]
 
     func run() throws {
       try reportingErrors {
         let db = try SchemaMigrator.connection(connection.url)
         let target = PGConnection.qualified(schema, table)
+        if !off { try requireTimeColumn(on: db) }
         try db.transaction {
-          try db.execute("DROP TRIGGER IF EXISTS seismo_watch ON \(target)")
-          if !off {
-            try db.execute(
-              "CREATE TRIGGER seismo_watch AFTER INSERT OR UPDATE ON \(target) FOR EACH STATEMENT EXECUTE FUNCTION seismo.notify_new_rows()"
-            )
-          }
+          for name in Self.triggers { try db.execute("DROP TRIGGER IF EXISTS \(name) ON \(target)") }
+          guard !off else { return }
+          try db.execute(
+            "CREATE TRIGGER seismo_watch AFTER INSERT OR UPDATE ON \(target) FOR EACH STATEMENT EXECUTE FUNCTION seismo.notify_new_rows()"
+          )
+          let time = PGText.constant(timeColumn)
+          try db.execute(
+            """
+            CREATE TRIGGER seismo_watch_updates AFTER UPDATE ON \(target)
+            REFERENCING OLD TABLE AS seismo_old_rows NEW TABLE AS seismo_new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION seismo.notify_changed_rows(\(time))
+            """)
+          try db.execute(
+            """
+            CREATE TRIGGER seismo_watch_deletes AFTER DELETE ON \(target) REFERENCING OLD TABLE AS seismo_old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION seismo.notify_changed_rows(\(time))
+            """)
         }
         Console.out(
-          off ? "\(schema).\(table) no longer announces new rows" : "\(schema).\(table) announces new rows on channel seismo_rows"
+          off
+            ? "\(schema).\(table) no longer announces new or changed rows"
+            : "\(schema).\(table) announces new rows and changed ones (from their earliest \(timeColumn)) on channel seismo_rows"
         )
+      }
+    }
+
+    /// Throws, naming the table's columns, unless the table has the time column as a date or timestamp.
+    func requireTimeColumn(on db: PGConnection) throws {
+      let source = try PostgresSource(
+        parameters: Parameters(
+          specs: PostgresSource.descriptor.parameters,
+          values: ["schema": .text(schema), "table": .text(table), "time_column": .text(timeColumn)]))
+      do {
+        try source.requireTimeColumn(on: db)
+      } catch SeismoError.invalidInput(let message) where !message.hasSuffix("no such table") {
+        throw SeismoError.invalidInput(message + " (--time-column names the table's time column)")
       }
     }
   }

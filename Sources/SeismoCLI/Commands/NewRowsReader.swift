@@ -107,6 +107,13 @@ struct NewRowsReader {
   /// source's `wait_for`); nil when none did.
   var waiting: WaitingRows? { table == nil ? heldBack : position.waiting }
 
+  /// Whether a batch since the last restart has read the table up to `time` (a query source's
+  /// batches read it whole, so never only up to a time).
+  func hasRead(_ time: Timestamp) -> Bool {
+    guard stream != nil, let last = position.lastTime else { return false }
+    return time <= last
+  }
+
   /// Forgets what was read: the next batch reads the whole table again and resumes after the
   /// run's last stored row.
   mutating func restart() {

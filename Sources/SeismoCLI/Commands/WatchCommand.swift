@@ -19,9 +19,11 @@ struct WatchCommand: ParsableCommand {
       each time). Rows at the end of the table that miss an indicator wait for it, as with \
       score --new-rows (the source's wait_for), and it says when rows start or stop waiting. \
       Rows inserted or deleted among those already read stop it with an error: run \
-      detect again. As it starts, and after a lost connection, it warns of rows scored before \
-      that have changed in the table since (a restated print), whose stored scores used the old \
-      values. Every anomaly among the new rows is announced with NOTIFY on \
+      detect again. It warns of rows it scored that have changed in the table since (a restated \
+      print), whose stored scores used the old values: as it starts and after a lost connection, \
+      and at once when an UPDATE changes one (the table announces the earliest time an UPDATE or \
+      DELETE changed; it then reads the whole table again to compare). Each restated row is \
+      named once. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
       section's rule: listen for those to hear once per episode). It catches up on start and \
@@ -57,10 +59,17 @@ struct WatchCommand: ParsableCommand {
       let source = Self.table(of: config.source)
       let table = source.map { "\($0.schema).\($0.name)" }  // as the trigger's announcements name it
       var listener = try listen()
-      if !quiet, let (schema, name) = source, try !Self.announcesNewRows(schema, name, on: listener) {
-        Console.err(
-          "warning: \(schema).\(name) does not announce new rows (it has no seismo_watch trigger), so nothing will be scored until it does: seismo db watch --url URL --schema \(schema) --table \(name)"
-        )
+      if !quiet, let (schema, name) = source {
+        let triggers = try Self.triggers(on: schema, name, on: listener)
+        if !triggers.contains("seismo_watch") {
+          Console.err(
+            "warning: \(schema).\(name) does not announce new rows (it has no seismo_watch trigger), so nothing will be scored until it does: seismo db watch --url URL --schema \(schema) --table \(name)"
+          )
+        } else if !triggers.isSuperset(of: DatabaseCommand.Watch.triggers) {
+          Console.err(
+            "warning: \(schema).\(name) does not announce changed rows (its triggers are from an older seismo db watch), so a restated row is named only when the watcher starts or reconnects; to hear of one at once: seismo db watch --url URL --schema \(schema) --table \(name)"
+          )
+        }
       }
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
@@ -73,10 +82,12 @@ struct WatchCommand: ParsableCommand {
       }
       var pending = true  // catch up first
       var waiting: WaitingRows?  // as last said
+      var restated = Set<Timestamp>()  // the rows named restated so far
       while true {
         do {
           if pending {
-            try announce(reader.scoreNewRows(to: runID, on: listener), indicator: indicator, on: listener)
+            try announce(
+              reader.scoreNewRows(to: runID, on: listener), indicator: indicator, restated: &restated, on: listener)
             pending = false
             if reader.waiting != waiting, !quiet {
               waiting = reader.waiting
@@ -84,7 +95,16 @@ struct WatchCommand: ParsableCommand {
               fflush(nil)
             }
           }
-          pending = try listener.notifications(waitingUpTo: 5).contains { table == nil || $0.payload == table }
+          let notifications = try listener.notifications(waitingUpTo: 5)
+          pending = notifications.contains { table == nil || $0.payload == table }
+          // Rows changed among those read: read the whole table again, which compares the
+          // scored rows with their stored digests (a query source is read whole every time).
+          if let table, let from = notifications.compactMap({ Self.changedFrom($0.payload, in: table) }).min(),
+            reader.hasRead(from)
+          {
+            reader.restart()
+            pending = true
+          }
         } catch SeismoError.database(let message) {
           // A lost connection or a restarted server: connect again, then catch up, reading the
           // whole table again (a batch may have been scored but not stored).
@@ -122,10 +142,15 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// Announces the anomalies among a batch's appended rows and prints what it did.
-  func announce(_ batch: NewRowsReader.Batch?, indicator: String?, on db: PGConnection) throws {
-    if let batch, let warning = batch.restatedWarning(run: runID, format: batch.piece.frame.formatTimestamp) {
-      Console.err(warning)
+  /// Announces the anomalies among a batch's appended rows and prints what it did; warns of the
+  /// restated rows it finds that are not among `restated` (those named before), and adds them.
+  func announce(
+    _ batch: NewRowsReader.Batch?, indicator: String?, restated: inout Set<Timestamp>, on db: PGConnection
+  ) throws {
+    if var fresh = batch {
+      fresh.restated.removeAll(where: restated.contains)
+      restated.formUnion(fresh.restated)
+      if let warning = fresh.restatedWarning(run: runID, format: fresh.piece.frame.formatTimestamp) { Console.err(warning) }
     }
     guard let batch, batch.appended.rows > 0 else { return }
     let appended = batch.appended
@@ -152,13 +177,24 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// Whether table `schema.name` has the enabled trigger `seismo db watch` attaches.
-  static func announcesNewRows(_ schema: String, _ name: String, on db: PGConnection) throws -> Bool {
-    try db.execute(
-      """
-      SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = 'seismo_watch' AND tgenabled <> 'D')
-      """, [PGConnection.qualified(schema, name)]
-    ).rows.first?.first == "t"
+  /// The enabled triggers of table `schema.name` among those `seismo db watch` attaches.
+  static func triggers(on schema: String, _ name: String, on db: PGConnection) throws -> Set<String> {
+    let rows = try db.execute(
+      "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = ANY($2::text[]) AND tgenabled <> 'D'",
+      [PGConnection.qualified(schema, name), PGText.array(DatabaseCommand.Watch.triggers)]
+    ).rows
+    return Set(rows.compactMap { $0.first ?? nil })
+  }
+
+  /// The earliest time an UPDATE or DELETE changed in `table`, from the announcement
+  /// `notify_changed_rows` makes (`{"table": …, "changed_from": seconds}`); nil for another
+  /// payload (new rows, another table).
+  static func changedFrom(_ payload: String, in table: String) -> Timestamp? {
+    guard payload.hasPrefix("{"),
+      let json = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+      json["table"] as? String == table, let from = json["changed_from"] as? NSNumber
+    else { return nil }
+    return from.int64Value
   }
 
   /// The schema and name of a postgres table source; nil for a query (every announcement then
