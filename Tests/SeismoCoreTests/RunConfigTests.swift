@@ -58,6 +58,11 @@ import Testing
         .hasPrefix(
           "c.yaml:3:22: split.min_length: unknown parameter for section 'split'; it goes in the events section: events: { min_length: … }"
         ))
+    // A setting of another plugin of the section names that plugin.
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute }\nthreshold: { plugin: percentile, value: 3 }")
+        == "c.yaml:3:41: threshold.value: unknown parameter for plugin 'percentile'; plugin 'fixed' takes it: choose it with threshold.plugin; known: none"
+    )
   }
 
   @Test func wrongTypesAreRejectedWithTheKeyPath() {

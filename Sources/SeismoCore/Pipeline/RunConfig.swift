@@ -274,7 +274,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       let parameters = try resolve(
         body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name,
-        chosenAt: pluginValue?.location)
+        chosenAt: pluginValue?.location, siblings: registry.descriptors(kind))
       try locating(in: body, section: section) { try registry.check(kind, named: name, parameters) }
       return PluginChoice(plugin: name, parameters: parameters)
     }
@@ -355,10 +355,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
   }
 
   /// Checks each raw value against its spec and fills defaults.
-  /// - Parameter chosenAt: where the section's plugin was chosen (a file location or `--set`),
-  ///   which a missing required value is reported at.
+  /// - Parameters:
+  ///   - chosenAt: where the section's plugin was chosen (a file location or `--set`), which a
+  ///     missing required value is reported at.
+  ///   - siblings: the plugins the section could have chosen, which an unknown parameter may
+  ///     belong to (`threshold.percentile` under `plugin: fixed`).
   static func resolve(
-    _ body: RawSection, specs: [ParameterSpec], section: String, plugin: String?, chosenAt: String? = nil
+    _ body: RawSection, specs: [ParameterSpec], section: String, plugin: String?, chosenAt: String? = nil,
+    siblings: [PluginDescriptor] = []
   ) throws -> Parameters {
     var values: [String: ParameterValue] = [:]
     for (key, raw) in body {
@@ -370,7 +374,13 @@ public struct RunConfig: Sendable, Codable, Equatable {
         let home = [("split", SplitPolicy.parameters), ("events", EventRule.parameters)].first { home, specs in
           home != section && specs.contains { $0.name == key }
         }
-        let moved = home.map { "; it goes in the \($0.0) section: \($0.0): { \(key): … }" } ?? ""
+        // A setting of another plugin of the section: the plugin is the thing to change.
+        let owners = siblings.filter { $0.name != plugin && $0.parameters.contains { $0.name == key } }.map { "'\($0.name)'" }
+        let moved =
+          home.map { "; it goes in the \($0.0) section: \($0.0): { \(key): … }" }
+          ?? (owners.isEmpty
+            ? ""
+            : "; \(owners.count == 1 ? "plugin" : "plugins") \(owners.joined(separator: ", ")) \(owners.count == 1 ? "takes" : "take") it: choose \(owners.count == 1 ? "it" : "one") with \(section).plugin")
         throw SeismoError.config(
           key: path, location: raw.location,
           message:
