@@ -217,17 +217,33 @@ final class ColumnCollector: CSVRecordHandler {
 
   private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
     if !marks.isEmpty, let marked = markedValue(bytes) { return Value(marked) }
-    guard let marks = decimal.marks else { return parsePointNumber(bytes, field: field, written: bytes) }
+    guard Currency.mayBeIn(bytes), Currency.removed(from: bytes, into: &unpriced) else {
+      return parseNumber(bytes, field: field, written: bytes)
+    }
+    unpriced.append(0)  // ends the number for strtof and strtod
+    return unpriced.withUnsafeBufferPointer {
+      parseNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
+    }
+  }
+
+  /// `bytes` (a number, `written` so in the file) read with the file's decimal mark.
+  private func parseNumber<Value: CSVNumber>(
+    _ bytes: UnsafeBufferPointer<UInt8>, field: Int, written: UnsafeBufferPointer<UInt8>
+  ) -> Value {
+    guard let marks = decimal.marks else { return parsePointNumber(bytes, field: field, written: written) }
     guard DecimalMark.ungrouped(bytes, decimal: marks.decimal, group: marks.group, into: &pointed) else {
       let form = decimal == .comma ? "a decimal comma (1234,5 or 1.234,5)" : "a decimal point (1234.5 or 1,234.5)"
-      fail(field, "'\(text(bytes))' is not a number with \(form)")
+      fail(field, "'\(text(written))' is not a number with \(form)")
       return .nan
     }
     pointed.append(0)  // ends the number for strtof and strtod
     return pointed.withUnsafeBufferPointer {
-      parsePointNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
+      parsePointNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: written)
     }
   }
+
+  /// The cell being read without its currency sign (reused from cell to cell).
+  @exclusivity(unchecked) private var unpriced: [UInt8] = []
 
   /// The value of the mark `bytes` is, spaces, tabs and a carriage return around it aside; nil
   /// when it is none of `marks`.

@@ -202,6 +202,26 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     )
   }
 
+  /// A currency sign beside a price is dropped, before the number or after it: Nasdaq's exports
+  /// (`$172.62`), European ones (`1.234,50 €`). A sign alone, or another word, is no number.
+  @Test func aCurrencySignBesideAPriceIsDropped() throws {
+    let nasdaq = "Date,Close/Last,Volume\n03/15/2024,$172.62,121136800\n03/14/2024,-$1.5,72913510\n03/13/2024, $ 2 ,3\n"
+    let read = try load(nasdaq, ["time_format": .text("%m/%d/%Y")]).frame
+    #expect(read.values == [2, 3, -1.5, 72_913_510, 172.62, 121_136_800], "sorted by date")
+    let euro = "date,dax,ftse\n2024-03-15,\"1.234,50 €\",£7\n2024-03-16,€-2,\"-¥3,5\"\n"
+    #expect(try load(euro, ["decimal": .text("comma")]).frame.values == [1234.5, 7, -2, -3.5])
+    #expect(try load("date,a\n2024-03-15,+$4\n2024-03-16,5$\n").frame.values == [4, 5])
+    // In double precision too, as ingest reads.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-price-\(UUID().uuidString).csv")
+    try Data("date,a\n2024-03-15,$172.62\n".utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    #expect(try CSVSource(path: file.path).readTableInDoubles().values == [172.62])
+    for cell in ["$", "$$1", "1$2", "$1 €", "US$1", "(1.50)"] {
+      #expect(
+        loadError("date,a\n2024-03-15,\"\(cell)\"\n") == "t.csv:2 (column 2 'a'): '\(cell)' is not a number", "\(cell)")
+    }
+  }
+
   @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {
     for bad in [";;", "", "\"", "\n", "\r", "é"] {
       #expect(
