@@ -217,11 +217,11 @@ final class ColumnCollector: CSVRecordHandler {
 
   private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
     if !marks.isEmpty, let marked = markedValue(bytes) { return Value(marked) }
-    guard Currency.mayBeIn(bytes), Currency.removed(from: bytes, into: &unpriced) else {
+    guard NumberUnits.mayBeIn(bytes), NumberUnits.removed(from: bytes, into: &unitless) else {
       return parseNumber(bytes, field: field, written: bytes)
     }
-    unpriced.append(0)  // ends the number for strtof and strtod
-    return unpriced.withUnsafeBufferPointer {
+    unitless.append(0)  // ends the number for strtof and strtod
+    return unitless.withUnsafeBufferPointer {
       parseNumber(UnsafeBufferPointer(rebasing: $0.dropLast()), field: field, written: bytes)
     }
   }
@@ -242,8 +242,8 @@ final class ColumnCollector: CSVRecordHandler {
     }
   }
 
-  /// The cell being read without its currency sign (reused from cell to cell).
-  @exclusivity(unchecked) private var unpriced: [UInt8] = []
+  /// The cell being read without its units (reused from cell to cell).
+  @exclusivity(unchecked) private var unitless: [UInt8] = []
 
   /// The value of the mark `bytes` is, spaces, tabs and a carriage return around it aside; nil
   /// when it is none of `marks`.

@@ -202,21 +202,34 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     )
   }
 
-  /// A currency sign beside a price is dropped, before the number or after it: Nasdaq's exports
-  /// (`$172.62`), European ones (`1.234,50 €`). A sign alone, or another word, is no number.
-  @Test func aCurrencySignBesideAPriceIsDropped() throws {
+  /// Units beside a number are dropped: a currency sign before or after it (Nasdaq's `$172.62`,
+  /// European `1.234,50 €`), a percent sign (Investing.com's `-0.28%`, read as written) and a
+  /// magnitude (`2.31B`, read as 2.31e9). A unit alone, or twice, is no number.
+  @Test func unitsBesideANumberAreDropped() throws {
     let nasdaq = "Date,Close/Last,Volume\n03/15/2024,$172.62,121136800\n03/14/2024,-$1.5,72913510\n03/13/2024, $ 2 ,3\n"
     let read = try load(nasdaq, ["time_format": .text("%m/%d/%Y")]).frame
     #expect(read.values == [2, 3, -1.5, 72_913_510, 172.62, 121_136_800], "sorted by date")
     let euro = "date,dax,ftse\n2024-03-15,\"1.234,50 €\",£7\n2024-03-16,€-2,\"-¥3,5\"\n"
     #expect(try load(euro, ["decimal": .text("comma")]).frame.values == [1234.5, 7, -2, -3.5])
     #expect(try load("date,a\n2024-03-15,+$4\n2024-03-16,5$\n").frame.values == [4, 5])
-    // In double precision too, as ingest reads.
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-price-\(UUID().uuidString).csv")
-    try Data("date,a\n2024-03-15,$172.62\n".utf8).write(to: file)
+    // Investing.com: a date with a month's name, thousands grouped, a volume's magnitude, a change in percent.
+    let investing = """
+      "Date","Price","Vol.","Change %"
+      "Dec 29, 2023","4,769.83","2.31B","-0.28%"
+      "Dec 28, 2023","4,783.35","850.5K","0.04%"
+      "Dec 27, 2023","4,781.58","1.2M","+0.14%"
+
+      """
+    let spx = try load(investing, ["time_format": .text("%b %d, %Y"), "decimal": .text("point_grouped")]).frame
+    #expect(spx.featureNames == ["Price", "Vol.", "Change %"])
+    #expect(spx.values == [4781.58, 1.2e6, 0.14, 4783.35, 850_500, 0.04, 4769.83, 2.31e9, -0.28])
+    #expect(try load("date,m\n2024-03-15,$1.5T\n2024-03-16,3k\n").frame.values == [1.5e12, 3000])
+    // In double precision too, as ingest reads, rounded once: 2.31B is 2310000000 exactly.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-units-\(UUID().uuidString).csv")
+    try Data("date,a,v\n2024-03-15,$172.62,2.31B\n".utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    #expect(try CSVSource(path: file.path).readTableInDoubles().values == [172.62])
-    for cell in ["$", "$$1", "1$2", "$1 €", "US$1", "(1.50)"] {
+    #expect(try CSVSource(path: file.path).readTableInDoubles().values == [172.62, 2_310_000_000])
+    for cell in ["$", "$$1", "1$2", "$1 €", "US$1", "(1.50)", "%", "5%%", "1.5MB", "B", "1e5K", "K5"] {
       #expect(
         loadError("date,a\n2024-03-15,\"\(cell)\"\n") == "t.csv:2 (column 2 'a'): '\(cell)' is not a number", "\(cell)")
     }
