@@ -87,6 +87,7 @@ extension CSVSource {
     source.timeParsers = own(timeParsers)
     source.delimiters = own(delimiters)
     source.decimals = own(decimals)
+    source.skips = own(skips)
     source.renames = []
     source.holdBack = nil  // the joined rows are held back, not each file's
     return source
@@ -97,7 +98,7 @@ extension CSVSource {
     try checkFile()
     let header = HeaderReader()
     do {
-      try CSVRecordReader(path: path, delimiter: delimiter).read(into: header)
+      try recordReader.read(into: header)
     } catch is HeaderReader.Done {}
     guard !header.names.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     return header.names

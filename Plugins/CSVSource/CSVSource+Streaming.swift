@@ -86,7 +86,7 @@ extension CSVSource: StreamingSource {
       waiting.append(values: values, timestamps: timestamps, lines: lines)
       try handOn(final: false)
     }
-    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector, progress: observer)
+    try recordReader.read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     try collector.handOn()
     guard collector.rowsHandedOn > 0 else {

@@ -45,9 +45,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       "decimal mark: point (1234.5), comma (1234,5 or 1.234,5 as European exports write them; points then only group thousands) or point_grouped (1,234.5 as American ones do; commas then only group thousands); several files: one for all, or a list, one per file"
   )
 
+  public static let skipLines = Parameter<[String]>(
+    oneOrMore: "skip_lines", default: ["0"],
+    help:
+      "lines above the header row to skip: a title or notes an export writes first; several files: one for all, or a list, one per file"
+  )
+
   /// The settings that may differ from file to file (a list, one per file) when vendors write
   /// their files differently.
-  public static let perFile = [timeColumn, timeFormat, delimiter, decimal]
+  public static let perFile = [timeColumn, timeFormat, delimiter, decimal, skipLines]
 
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from CSV files with a header row (libcsv)",
@@ -63,6 +69,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.missing.spec,
       Self.delimiter.spec,
       Self.decimal.spec,
+      Self.skipLines.spec,
     ])
 
   /// The files, in the order their features come.
@@ -76,6 +83,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var timeParsers: [TimestampParser]
   var delimiters: [UInt8]
   var decimals: [DecimalMark]
+  /// Lines above each file's header to skip.
+  var skips: [Int]
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
   /// The features a new row at the end must have before incremental scoring takes it.
@@ -90,6 +99,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var timeParser: TimestampParser { timeParsers[0] }
   var delimiter: UInt8 { delimiters[0] }
   var decimal: DecimalMark { decimals[0] }
+  /// The reader of the one file's records.
+  var recordReader: CSVRecordReader { CSVRecordReader(path: path, delimiter: delimiter, skipLines: skips[0]) }
   /// How the files are named in messages: `vix.csv + spx.csv`.
   var origin: String { paths.joined(separator: " + ") }
 
@@ -197,13 +208,20 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       }
       return mark
     }
+    skips = try parameters[Self.skipLines].map { text in
+      guard let lines = Int(text), (0...1_000_000).contains(lines) else {
+        throw SeismoError.config(
+          key: "source.skip_lines", location: nil, message: "expected a count of lines, 0 or more, got '\(text)'")
+      }
+      return lines
+    }
   }
 
   /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the
   /// plugin's defaults except for what is given here.
   public init(
     path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
-    decimal: DecimalMark = .point, missing: [String] = [], gaps: GapPolicy = .ffill
+    decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill
   ) throws {
     try self.init(
       parameters: Parameters(
@@ -211,7 +229,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         values: [
           "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
           "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
-          "missing": .textList(missing), "gaps": .text(gaps.rawValue),
+          "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
         ]))
   }
 
@@ -326,7 +344,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
       marks: marks, inDoubles: inDoubles)
-    try CSVRecordReader(path: path, delimiter: delimiter).read(into: collector, progress: observer)
+    try recordReader.read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {
       throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")

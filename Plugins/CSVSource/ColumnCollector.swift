@@ -57,6 +57,8 @@ final class ColumnCollector: CSVRecordHandler {
   @exclusivity(unchecked) private var rowDoubles: [Double] = []
   @exclusivity(unchecked) private var rowTime: Timestamp = 0
   @exclusivity(unchecked) private var inHeader = true
+  /// The physical line of the header.
+  private var headerLine = 1
 
   init(
     path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark,
@@ -127,9 +129,20 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   func endRecord(fieldCount: Int, line: Int) {
+    if !inHeader, header.count == 1, fieldCount > 1, timestamps.isEmpty, rowsHandedOn == 0 {
+      // A header of one column above wider rows is a title or notes above the table, whatever
+      // its first field's error said.
+      failure = .data(
+        source: path, line: line, column: nil,
+        message:
+          "\(fieldCount) fields, but the header (line \(headerLine), '\(header[0])') has one: a title or notes above the table? skip_lines: \(line - 1) starts reading at line \(line)"
+      )
+      return
+    }
     guard failure == nil else { return }
     if inHeader {
       inHeader = false
+      headerLine = line
       resolveHeader()
       return
     }

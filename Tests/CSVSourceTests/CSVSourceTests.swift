@@ -235,6 +235,27 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     }
   }
 
+  /// A title or notes above the header are skipped with `skip_lines`; lines keep their numbers
+  /// in errors. Without it, a one-column header above wider rows says so, with the count.
+  @Test func linesAboveTheHeaderAreSkippedWhenAsked() throws {
+    let titled = "S&P 500 Historical Data\n\ndate,a,b\n2020-01-01,1,2\n2020-01-02,3,4\n"
+    #expect(
+      loadError(titled)
+        == "t.csv:3: 3 fields, but the header (line 1, 'S&P 500 Historical Data') has one: a title or notes above the table? skip_lines: 2 starts reading at line 3"
+    )
+    let read = try load(titled, ["skip_lines": .text("2")]).frame
+    #expect(read.featureNames == ["a", "b"] && read.values == [1, 2, 3, 4])
+    #expect(
+      loadError(titled + "2020-01-03,x,5\n", ["skip_lines": .text("2")]) == "t.csv:6 (column 2 'a'): 'x' is not a number",
+      "the physical line")
+    // Skipped lines are not parsed: a quote there does not matter.
+    #expect(try load("# \"notes\n" + titled.dropFirst(24), ["skip_lines": .text("1")]).frame.values == [1, 2, 3, 4])
+    #expect(
+      loadError(titled, ["skip_lines": .text("x")]) == "source.skip_lines: expected a count of lines, 0 or more, got 'x'")
+    // A file of one column is no title.
+    #expect(try load("date,a\n2020-01-01,1\n").frame.values == [1])
+  }
+
   @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {
     for bad in [";;", "", "\"", "\n", "\r", "é"] {
       #expect(

@@ -197,11 +197,12 @@ import Testing
   @Test func eachFileHasItsOwnFormatAndSeparatorWhenListed() throws {
     let folder = try Folder([
       "us.csv": "date,close\n2020-01-02,\"1,010.5\"\n2020-01-03,11\n2020-01-04,12\n",
-      "eu.csv": "Datum;dax\n02/01/2020;13000,5\n04/01/2020;13100\n",
+      "eu.csv": "DAX Historische Daten\nDatum;dax\n02/01/2020;13000,5\n04/01/2020;13100\n",
     ])
     let extra: [String: ParameterValue] = [
       "time_column": .textList(["auto", "Datum"]), "time_format": .textList(["iso", "%d/%m/%Y"]),
       "delimiter": .textList([",", ";"]), "decimal": .textList(["point_grouped", "comma"]),
+      "skip_lines": .textList(["0", "1"]),
     ]
     let frame = try folder.source(["us.csv", "eu.csv"], extra).load().frame
     #expect(frame.featureNames == ["close", "dax"] && frame.timestamps == (2...4).map(Self.jan))
@@ -224,6 +225,7 @@ import Testing
     let dax = try #require(CSVSource.narrowing(parameters, to: "dax"))
     #expect(dax[CSVSource.timeFormat] == ["%d/%m/%Y"] && dax[CSVSource.delimiter] == [";"])
     #expect(dax[CSVSource.decimal] == ["comma"] && dax[CSVSource.timeColumn] == ["Datum"])
+    #expect(dax[CSVSource.skipLines] == ["1"])
     #expect(try CSVSource(parameters: dax).load().frame.values == [13000.5, 13100])
     #expect(
       folder.error { _ = try folder.source(["us.csv", "eu.csv", "us2.csv"], extra) }
@@ -232,7 +234,7 @@ import Testing
     let oneFormat = extra.merging(["time_format": .text("iso")]) { $1 }
     #expect(
       folder.error { _ = try folder.source(["us.csv", "eu.csv"], oneFormat).load() }.hasPrefix(
-        "eu.csv:2 (column 1 'Datum'): '02/01/2020' is not an ISO date"))
+        "eu.csv:3 (column 1 'Datum'): '02/01/2020' is not an ISO date"), "the physical line, below the skipped title")
   }
 
   /// Duplicates are merged in each file by its policy before the join.

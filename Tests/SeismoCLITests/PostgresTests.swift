@@ -638,6 +638,16 @@ struct PostgresTests {
       in: scratch.url)
     #expect(fred.status == 0 && fred.stdout.contains("1 empty cells stored as NULL"), "\(fred.stdout) \(fred.stderr)")
     #expect(try sql("SELECT \"DGS30\"::text FROM \(schema).fred ORDER BY ts") == [["2.5"], [nil], ["2.75"]])
+    // A title above the header: refused with the count, read with --skip-lines.
+    try scratch.write("titled.csv", "10-Year Treasury\ndate,t10\n2020-01-01,1.9\n2020-01-02,1.95\n")
+    let titled = try CLI.run(
+      ["ingest", "titled.csv", "--url", url, "--schema", schema, "--table", "t10", "--create"], in: scratch.url)
+    #expect(titled.status == 1 && titled.stderr.contains("a title or notes above the table? skip_lines: 1"), "\(titled.stderr)")
+    let skipped = try CLI.run(
+      ["ingest", "titled.csv", "--url", url, "--schema", schema, "--table", "t10", "--create", "--skip-lines", "1"],
+      in: scratch.url)
+    #expect(skipped.status == 0, "\(skipped.stderr)")
+    #expect(try sql("SELECT t10::text FROM \(schema).t10 ORDER BY ts") == [["1.9"], ["1.95"]])
   }
 
   @Test func pooledConnectionsAreReusedAndReplacedWhenTheServerClosedThem() throws {

@@ -102,6 +102,9 @@ struct IngestCommand: ParsableCommand {
       valueName: "mark"))
   var missing: [String] = []
 
+  @Option(help: "Lines above the header row to skip: a title or notes an export writes first.")
+  var skipLines = 0
+
   @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
@@ -133,7 +136,7 @@ struct IngestCommand: ParsableCommand {
       defer { reading.finish() }
       var csv = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
-        missing: missing, gaps: gaps
+        missing: missing, skipLines: skipLines, gaps: gaps
       ).readTableInDoubles(observer: reading.update)  // stored as written, not rounded to the Float a detector reads
       reading.finish()
       if !storedNames.isEmpty {

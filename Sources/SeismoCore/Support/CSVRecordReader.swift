@@ -29,10 +29,14 @@ public struct CSVRecordReader {
   public let delimiter: UInt8
   /// Bytes parsed at a time.
   public var chunkSize = 1 << 20
+  /// Physical lines at the start that are not parsed (a title or notes above the header); line
+  /// numbers still count them.
+  public var skipLines: Int
 
-  public init(path: String, delimiter: UInt8 = UInt8(ascii: ",")) {
+  public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), skipLines: Int = 0) {
     self.path = path
     self.delimiter = delimiter
+    self.skipLines = skipLines
   }
 
   /// Reads the file at `path` and reports each record to `handler`, and to `progress` the bytes
@@ -115,6 +119,11 @@ public struct CSVRecordReader {
         if atLineStart { context.line += 1 }
         let newline = memchr(cursor, 0x0A, end - cursor)
         let length = newline.map { UnsafeRawPointer($0) - cursor + 1 } ?? (end - cursor)
+        if context.line <= skipLines {
+          atLineStart = newline != nil
+          cursor += length
+          continue
+        }
         if csv_parse(&parser, cursor, length, onField, onRecord, opaque) != length {
           throw malformed(line: context.line, parser: &parser)
         }
