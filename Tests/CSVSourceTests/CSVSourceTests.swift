@@ -365,7 +365,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       ColumnRequest.words(of: "tradeDate") == ["trade", "date"] && ColumnRequest.words(of: "OPEN_TIME") == ["open", "time"])
     #expect(ColumnRequest.words(of: "update") == ["update"])
-    for header in ["open_time", "Date (UTC)", "tradeDate", "ts_event"] {
+    for header in ["open_time", "Date (UTC)", "tradeDate", "ts_event", "observation_date"] {
       let loaded = try load("price,\(header.contains(" ") ? "\"\(header)\"" : header)\n1,2020-03-16\n2,2020-03-17\n")
       #expect(
         loaded.frame.featureNames == ["price"] && loaded.frame.timestamps == [18_337 * 86_400, 18_338 * 86_400], "\(header)")
