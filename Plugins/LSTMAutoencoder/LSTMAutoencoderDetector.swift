@@ -65,6 +65,9 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   public var lookahead: Int { attribution == .meanOverWindows ? window - 1 : 0 }
   /// Rows before the first score: a window's worth (none for `mean_over_windows`), plus the
   /// transform's.
+  /// A model of the levels unless it sees changes (`transform`).
+  public var learnsLevels: Bool { transform == .level }
+
   public var warmupRows: Int { (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows }
   let parameters: Parameters
   public var fitted: FittedNetwork?

@@ -27,7 +27,8 @@ public struct ReportData: Sendable {
   /// The run's fits (more than one for a walk-forward run).
   public var folds: [Fold] = []
   public var importance: [FeatureImportanceEntry]?
-  /// What the run warned about its data (`LoadedFrame.warnings`), shown under the summary.
+  /// What the run warned about its data and itself (`LoadedFrame.warnings`,
+  /// `RunResult.warnings`), shown under the summary.
   public var warnings: [String] = []
 
   public init(
@@ -59,7 +60,7 @@ public struct ReportData: Sendable {
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
     folds = run.folds
     if !run.hasConstantCutoff { cutoffs = run.cutoffs }
-    warnings = run.loaded.warnings
+    warnings = run.loaded.warnings + run.warnings
   }
 
   /// Indices into `scores` of flagged rows (score strictly above its cut-off).

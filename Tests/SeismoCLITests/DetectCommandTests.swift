@@ -194,6 +194,42 @@ import Testing
     #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
   }
 
+  /// A model of levels fitted once, meeting test rows outside its training range, is warned
+  /// about (stderr, summary.json, the report, a rebuilt report); a model of changes, a rolling
+  /// detector and walk-forward refits are not.
+  @Test func testRowsOutsideTheTrainingRangeOfAModelOfLevelsAreWarnedAbout() throws {
+    let scratch = try Scratch()
+    // b trends up: the last 40 of 200 rows (the test part) all lie above the first 160's range.
+    let lines = syntheticCSV(rows: 200, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r == 0 ? String(line) : line.split(separator: ",").dropLast().joined(separator: ",") + ",\(Double(r) * 0.5)"
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-autoencoder, window: 10, units: 4, epochs: 1 }\n")
+    let warning =
+      "warning: b: 40 of 40 test rows lie outside its training range (0.5 to 80); lstm-autoencoder models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
+    #expect(!detect.stderr.contains("warning: a:"), "a stays in its range")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    #expect(summary?["warnings"] as? [String] == [warning], "\(String(describing: summary?["warnings"]))")
+    let shown = "<p class=\"warning\">\(warning)</p>"
+    #expect(try scratch.read("a/report.html").contains(shown), "the report shows it")
+    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
+    #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
+    #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
+    for (setting, why) in [
+      ("detector.transform=diff", "a model of changes"), ("detector.plugin=rolling-zscore", "a rolling detector"),
+      ("split.refit_every=20", "walk-forward refits"),
+    ] {
+      let other = try CLI.run(["detect", "run.yaml", "--out", "b", "--set", setting], in: scratch.url)
+      #expect(other.status == 0 && !other.stderr.contains("training range"), "\(why): \(other.stderr)")
+      let quiet = try JSONSerialization.jsonObject(with: Data(try scratch.read("b/summary.json").utf8)) as? [String: Any]
+      #expect(quiet?["warnings"] == nil, "\(why)")
+    }
+  }
+
   /// A `train_until` on or after the last row leaves nothing to test: the run says so.
   @Test func aTrainUntilPastTheDataIsWarnedAbout() throws {
     let scratch = try Scratch()
@@ -205,6 +241,7 @@ import Testing
       past.stderr.contains(
         "warning: split.train_until 2099-01-01 is not before the last row (\(date(18_262 + 99))): every row is training and none is tested"
       ), "\(past.stderr)")
+    #expect(try scratch.read("a/report.html").contains("every row is training and none is tested"), "the report shows it")
     let within = try CLI.run(
       ["detect", "run.yaml", "--out", "b", "--set", "split.train_until=\(date(18_262 + 98))"], in: scratch.url)
     #expect(within.status == 0 && !within.stderr.contains("warning"), "\(within.stderr)")

@@ -53,10 +53,15 @@ public struct DetectionPipeline {
     log(loaded.logLine)
     loaded.warnings.forEach(log)
 
+    var warnings: [String] = []
+    func warn(_ warning: String) {
+      warnings.append(warning)
+      log(warning)
+    }
     let split = try SplitPolicy(parameters: config.split)
     let trainRows = try split.trainRows(of: frame)
     if let until = split.trainUntil, trainRows == frame.rowCount, let last = frame.timestamps.last {
-      log(
+      warn(
         "warning: split.train_until \(frame.formatTimestamp(until)) is not before the last row (\(frame.formatTimestamp(last))): every row is training and none is tested"
       )
     }
@@ -67,6 +72,11 @@ public struct DetectionPipeline {
           frame, folds: plan, warmStart: split.warmStart, refitEpochs: split.refitEpochs, member: member,
           observer: observer, log: log)
       }
+    }
+    // A model of levels fitted once meets test rows outside its training range (walk-forward
+    // refits move the range along).
+    if plan.count == 1, let level = zip(config.members, members).first(where: { $1.detector.learnsLevels }) {
+      LevelDrift.of(frame, trainRows: trainRows).forEach { warn($0.warning(frame, detector: level.0.detector.plugin)) }
     }
     var fitted = members[0]
     if members.count > 1 {
@@ -100,6 +110,7 @@ public struct DetectionPipeline {
       detectorState: members.count == 1 ? try detector.exportState() : nil)
     result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
+    result.warnings = warnings
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
     if members.count == 1 { result.foldScores = fitted.foldScores }
     return result

@@ -32,6 +32,9 @@ public struct RunResult: Sendable {
   public var lookahead: Int = 0
   /// The fits of the run: one, or one per walk-forward refit.
   public var folds: [Fold] = []
+  /// What the run warned about besides its data's load (`LoadedFrame.warnings`): a split that
+  /// tests nothing, test rows outside the range a model of levels learned.
+  public var warnings: [String] = []
   /// A walk-forward run's folds' own training scores, which its threshold was calibrated on
   /// (what `rethreshold` needs); empty for a single fit or an ensemble.
   public var foldScores: [FoldScores] = []

@@ -164,9 +164,13 @@ public struct RunSummary: Codable, Sendable {
   public var eventCount: Int?
   public var events: [Event]?
   public var timings: [String: Double]
+  /// What the run warned about besides its data's load (`RunResult.warnings`); absent when
+  /// nothing, and in older summaries.
+  public var warnings: [String]?
 
   enum CodingKeys: String, CodingKey {
     case source, features, split, detector, threshold, ensemble, importance, training, anomalies, timings, events
+    case warnings
     case causality, folds
     case eventRule = "event_rule"
     case eventCount = "event_count"
@@ -201,6 +205,7 @@ public struct RunSummary: Codable, Sendable {
       Importance(plugin: $0.plugin, parameters: $0.parameters, ranking: $1)
     }
     training = run.training
+    warnings = run.warnings.isEmpty ? nil : run.warnings
   }
 
   /// `run`'s flags fed in time order to a log that lists `listing` of them and of its events

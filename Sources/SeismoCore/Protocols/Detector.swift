@@ -28,6 +28,12 @@ public protocol Detector: AnyObject {
   /// threshold.
   var lookahead: Int { get }
 
+  /// Whether the detector models the values' levels as the training rows hold them (a scaler
+  /// and weights fitted there), so that a row far outside the training range scores as anomalous
+  /// for that alone: a trending price scored by a model of its levels. The pipeline warns when
+  /// many test rows lie outside it.
+  var learnsLevels: Bool { get }
+
   /// Makes the next `fit` start from `previous`'s fitted state and train at most `epochs` epochs
   /// (nil: as many as configured) — a walk-forward refit with `split.warm_start` and
   /// `split.refit_epochs`. Detectors without learned weights ignore it.
@@ -37,6 +43,7 @@ public protocol Detector: AnyObject {
 extension Detector {
   public var historyRows: Int? { warmupRows }
   public var lookahead: Int { 0 }
+  public var learnsLevels: Bool { false }
   public func warmStart(from previous: Detector, epochs: Int?) {}
 }
 
