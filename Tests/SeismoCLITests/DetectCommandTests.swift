@@ -219,6 +219,8 @@ import Testing
     try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
     #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
     #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
+    let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
+    #expect(each.status == 0 && each.stderr.contains(warning), "--each says it too: \(each.stderr)")
     for (setting, why) in [
       ("detector.transform=diff", "a model of changes"), ("detector.plugin=rolling-zscore", "a rolling detector"),
       ("split.refit_every=20", "walk-forward refits"),

@@ -131,6 +131,7 @@ enum FanOut {
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
       if !quiet {
+        run.warnings.forEach { Console.err($0) }
         Console.err("\(name): \(summary.anomalyCount) anomalies, \(summary.testAnomalyCount) in the test part (\(folder.shown))")
       }
       return Outcome(
