@@ -7,8 +7,8 @@ import SeismoCore
 /// Numbers are parsed with `strtof` into `values`, or with `strtod` into `doubles` when
 /// `inDoubles` (`seismo ingest`, which stores them as written); an empty cell, or one holding a
 /// missing-value mark (FRED's `.`, say, in `marks` as NaN), is a gap (stored as NaN until the
-/// gap policy runs); anything else that is not a finite number or a mark is an error naming line
-/// and column.
+/// gap policy runs); units beside a number (`$`, `%`, `2.31B`) are dropped; anything else that
+/// is not a finite number or a mark is an error naming line and column.
 final class ColumnCollector: CSVRecordHandler {
   enum Role {
     case skip
@@ -228,6 +228,8 @@ final class ColumnCollector: CSVRecordHandler {
     rowDoubles = Array(repeating: .nan, count: inDoubles ? wanted.count : 0)
   }
 
+  /// The number in the cell `bytes` of column `field`: a mark's value, or the number without the
+  /// units written beside it (`NumberUnits`); NaN, with `failure` set, when it is none.
   private func parseNumber<Value: CSVNumber>(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) -> Value {
     if !marks.isEmpty, let marked = markedValue(bytes) { return Value(marked) }
     guard NumberUnits.mayBeIn(bytes), NumberUnits.removed(from: bytes, into: &unitless) else {
