@@ -221,6 +221,13 @@ import Testing
     #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.contains(warning), "--each says it too: \(each.stderr)")
+    // A saved model keeps its training range: scoring the last 50 rows, 40 lie outside it.
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "m", "--save-model", "m.seismo"], in: scratch.url).status == 0)
+    try scratch.write("tail.csv", ([lines[0]] + lines.suffix(50)).joined(separator: "\n") + "\n")
+    let scored = try CLI.run(["score", "--model", "m.seismo", "tail.csv", "--out", "s"], in: scratch.url)
+    let scoredWarning = warning.replacingOccurrences(of: "40 of 40 test rows", with: "40 of 50 scored rows")
+    #expect(scored.status == 0 && scored.stderr.contains(scoredWarning), "\(scored.stderr)")
+    #expect(try scratch.read("s/summary.json").contains("40 of 50 scored rows"))
     for (setting, why) in [
       ("detector.transform=diff", "a model of changes"), ("detector.plugin=rolling-zscore", "a rolling detector"),
       ("split.refit_every=20", "walk-forward refits"),

@@ -178,6 +178,22 @@ import Testing
       bad.stderr.contains("transform") && bad.stderr.contains("expected one of level, diff, log_return, got 'cubic'"),
       "\(bad.stderr)")
     #expect(bad.stderr.split(separator: "\n").count == 1)
+    // A model keeps each feature's training range (the first 128 of 160 rows); one saved before
+    // ranges were kept has none, and ranges that do not fit the features are damage.
+    let ranges = try #require(metadata["seismo.training_ranges"])
+    #expect(try SavedModel.decode(TensorArchive.encode(tensors, metadata: metadata), origin: "m").trainingRanges?.count == 2)
+    var rangeless = metadata
+    rangeless["seismo.training_ranges"] = nil
+    #expect(try SavedModel.decode(TensorArchive.encode(tensors, metadata: rangeless), origin: "m").trainingRanges == nil)
+    try write("norange.seismo", rangeless)
+    #expect(
+      try CLI.run(["score", "--model", "norange.seismo", "data.csv", "--out", "d", "--quiet"], in: scratch.url).status == 0)
+    var damaged = metadata
+    damaged["seismo.training_ranges"] = "[[1, 0], [0, 1]]"
+    #expect(throws: SeismoError.file(path: "m", message: "damaged model: the training ranges do not match the features")) {
+      try SavedModel.decode(TensorArchive.encode(tensors, metadata: damaged), origin: "m")
+    }
+    #expect(ranges.hasPrefix("[[") && !ranges.contains("null"), "\(ranges)")
   }
 
   @Test func saveModelNeverDestroysAnotherFile() throws {

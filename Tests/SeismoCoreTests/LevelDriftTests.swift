@@ -16,8 +16,8 @@ import Testing
     let drift = LevelDrift.of(frame, trainRows: 6)
     #expect(
       drift == [
-        LevelDrift(feature: 0, outside: 1, testRows: 4, range: 0...5),
-        LevelDrift(feature: 2, outside: 3, testRows: 4, range: 10...20),
+        LevelDrift(feature: 0, outside: 1, rows: 4, range: 0...5),
+        LevelDrift(feature: 2, outside: 3, rows: 4, range: 10...20),
       ])
     #expect(
       drift[1].warning(frame, detector: "lstm-forecaster")
@@ -26,6 +26,9 @@ import Testing
     // Rows 0–4 train: a has 1 of 5 outside (6), under a quarter; b 2 of 5 (6, 6); c 3 of 5.
     #expect(LevelDrift.of(frame, trainRows: 5).map(\.outside) == [2, 3])
     #expect(LevelDrift.of(frame, trainRows: 5).map(\.feature) == [1, 2])
+    // Rows a saved model scores, against its ranges: c's 9, 21 and -3 of rows 5–9.
+    #expect(LevelDrift.of(frame, rows: 5..<10, outside: [0...100, 0...100, 10...20]).map(\.outside) == [3])
+    #expect(LevelDrift.of(frame, rows: 5..<10, outside: [0...100]).isEmpty, "ranges of other features")
     // No test rows, no drift.
     #expect(LevelDrift.of(frame, trainRows: 10).isEmpty)
     #expect(LevelDrift.shown(1_234_567) == "1.235e+06" && LevelDrift.shown(0.5) == "0.5" && LevelDrift.shown(80) == "80")

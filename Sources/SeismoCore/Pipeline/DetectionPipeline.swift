@@ -249,6 +249,12 @@ public struct DetectionPipeline {
       training: TrainingReport(), scores: scores, threshold: model.thresholdValue, cutoffs: cutoffs, events: events,
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
+    if detector.learnsLevels, let ranges = model.trainingRanges {
+      result.warnings = LevelDrift.of(loaded.frame, rows: 0..<loaded.frame.rowCount, outside: ranges).map {
+        $0.warning(loaded.frame, detector: model.detector.plugin, judged: "scored rows")
+      }
+      result.warnings.forEach(log)
+    }
     return result
   }
 

@@ -1,40 +1,54 @@
 import Foundation
 
-/// How many test rows of a feature lie outside the range its training rows span. A detector that
+/// How many rows of a feature lie outside the range its training rows span. A detector that
 /// learns levels (`Detector.learnsLevels`) has never seen such values, and may flag them for
 /// that alone: a price that trends out of its training range looks anomalous every day after.
 struct LevelDrift: Equatable {
   var feature: Int
-  /// Test rows above or below the training range, of `testRows`.
+  /// Rows above or below the training range, of `rows` judged (a run's test rows, or the rows a
+  /// saved model scores).
   var outside: Int
-  var testRows: Int
+  var rows: Int
   /// The training rows' smallest and largest value.
   var range: ClosedRange<Float>
 
-  /// The share of test rows outside the range worth a warning.
+  /// The share of rows outside the range worth a warning.
   static let noticed = 0.25
+
+  /// Each feature's smallest and largest value over `rows` of `frame` (which must not be empty).
+  static func ranges(of frame: Frame, rows: Range<Int>) -> [ClosedRange<Float>] {
+    (0..<frame.featureCount).map { j in
+      var low = Float.infinity
+      var high = -Float.infinity
+      for r in rows {
+        low = min(low, frame[r, j])
+        high = max(high, frame[r, j])
+      }
+      return low...high
+    }
+  }
+
+  /// The features of `frame` with at least `noticed` of `rows` outside their `ranges`.
+  static func of(_ frame: Frame, rows: Range<Int>, outside ranges: [ClosedRange<Float>]) -> [LevelDrift] {
+    guard !rows.isEmpty, ranges.count == frame.featureCount else { return [] }
+    return ranges.enumerated().compactMap { j, range in
+      let outside = rows.count { !range.contains(frame[$0, j]) }
+      guard Double(outside) >= noticed * Double(rows.count) else { return nil }
+      return LevelDrift(feature: j, outside: outside, rows: rows.count, range: range)
+    }
+  }
 
   /// The features of `frame` with at least `noticed` of the rows after `trainRows` outside the
   /// range of the rows before.
   static func of(_ frame: Frame, trainRows: Int) -> [LevelDrift] {
-    let testRows = frame.rowCount - trainRows
-    guard trainRows > 0, testRows > 0 else { return [] }
-    return (0..<frame.featureCount).compactMap { j in
-      var low = Float.infinity
-      var high = -Float.infinity
-      for r in 0..<trainRows {
-        low = min(low, frame[r, j])
-        high = max(high, frame[r, j])
-      }
-      let outside = (trainRows..<frame.rowCount).count { !(low...high).contains(frame[$0, j]) }
-      guard Double(outside) >= noticed * Double(testRows) else { return nil }
-      return LevelDrift(feature: j, outside: outside, testRows: testRows, range: low...high)
-    }
+    guard trainRows > 0 else { return [] }
+    return of(frame, rows: trainRows..<frame.rowCount, outside: ranges(of: frame, rows: 0..<trainRows))
   }
 
-  /// The warning for `detector`, naming the feature of `frame`.
-  func warning(_ frame: Frame, detector: String) -> String {
-    "warning: \(frame.featureNames[feature]): \(outside) of \(testRows) test rows lie outside its training range (\(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound))); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+  /// The warning for `detector`, naming the feature of `frame`; `judged` says which rows were
+  /// counted ("test rows", "scored rows").
+  func warning(_ frame: Frame, detector: String, judged: String = "test rows") -> String {
+    "warning: \(frame.featureNames[feature]): \(outside) of \(rows) \(judged) lie outside its training range (\(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound))); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
   }
 
   /// `x` with 4 significant digits, as the run prints scores.

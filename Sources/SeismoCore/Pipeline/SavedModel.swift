@@ -19,6 +19,10 @@ public struct SavedModel: Sendable {
   public var state: DetectorState
   /// Where the model was read from, for errors ("vix.seismo"); nil for a model made in memory.
   public var origin: String?
+  /// Each feature's smallest and largest value in the rows the model was fitted on, for the
+  /// warning that scored rows lie outside what a model of levels learned (`LevelDrift`); nil for
+  /// a model saved before they were kept.
+  public var trainingRanges: [ClosedRange<Float>]?
 
   /// Why an ensemble run cannot be saved.
   public static let ensembleError = SeismoError.config(
@@ -34,6 +38,12 @@ public struct SavedModel: Sendable {
     self.init(
       detector: config.detector, source: config.source, threshold: config.threshold,
       thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
+    // The rows the saved detector (the last fold's) was fitted on.
+    if let fold = run.folds.last ?? (run.trainRows > 0 ? Fold(trainStart: 0, trainEnd: run.trainRows, scoreEnd: 0) : nil),
+      fold.trainEnd > fold.trainStart
+    {
+      trainingRanges = LevelDrift.ranges(of: run.frame, rows: fold.trainStart..<fold.trainEnd)
+    }
   }
 
   public init(
@@ -62,6 +72,9 @@ public struct SavedModel: Sendable {
     metadata["seismo.threshold_value"] = String(thresholdValue)
     metadata["seismo.events"] = try json(events)
     metadata["seismo.features"] = try json(features)
+    if let trainingRanges {
+      metadata["seismo.training_ranges"] = try json(trainingRanges.map { [$0.lowerBound, $0.upperBound] })
+    }
     return try TensorArchive.encode(state.tensors, metadata: metadata)
   }
 
@@ -96,6 +109,13 @@ public struct SavedModel: Sendable {
       events: try saved.resolved(against: EventRule.parameters, section: "events"),
       features: features, state: DetectorState(tensors: tensors, metadata: stateMetadata))
     model.origin = origin
+    if metadata["seismo.training_ranges"] != nil {  // absent in models saved before they were kept
+      let ranges = try field("training_ranges", [[Float]].self)
+      guard ranges.count == features.count, ranges.allSatisfy({ $0.count == 2 && $0[0] <= $0[1] }) else {
+        throw SeismoError.file(path: origin, message: "damaged model: the training ranges do not match the features")
+      }
+      model.trainingRanges = ranges.map { $0[0]...$0[1] }
+    }
     return model
   }
 }
