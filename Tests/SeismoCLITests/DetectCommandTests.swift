@@ -2,6 +2,15 @@ import Foundation
 import Testing
 
 @Suite struct DetectCommandTests {
+  /// Run folder `run`'s report shows `warning`, and so does the report `seismo report` rebuilds.
+  func expectReportShows(_ warning: String, of run: String, in scratch: Scratch) throws {
+    let shown = "<p class=\"warning\">\(warning)</p>"
+    #expect(try scratch.read("\(run)/report.html").contains(shown), "the report shows it")
+    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("\(run)/report.html"))
+    #expect(try CLI.run(["report", run], in: scratch.url).status == 0)
+    #expect(try scratch.read("\(run)/report.html").contains(shown), "a rebuilt report too")
+  }
+
   let config = """
     source: { plugin: csv, path: data.csv }
     split: { train_fraction: 0.6 }
@@ -152,11 +161,7 @@ import Testing
     #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
     #expect((summary?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
-    let shown = "<p class=\"warning\">\(warning)</p>"
-    #expect(try scratch.read("a/report.html").contains(shown), "the report shows it")
-    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
-    #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
-    #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
+    try expectReportShows(warning, of: "a", in: scratch)
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.components(separatedBy: "has no value after").count == 2, "\(each.stderr)")
     let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)
@@ -187,11 +192,7 @@ import Testing
     let holes = (summary?["source"] as? [String: Any])?["holes"] as? [String: [String: Any]]
     #expect(
       holes?["b"]?["rows"] as? Int == 20 && holes?["b"]?["from"] as? String == date(18_262 + 40), "\(String(describing: holes))")
-    let shown = "<p class=\"warning\">\(warning)</p>"
-    #expect(try scratch.read("a/report.html").contains(shown), "the report shows it")
-    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
-    #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
-    #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
+    try expectReportShows(warning, of: "a", in: scratch)
   }
 
   /// A model of levels fitted once, meeting test rows outside its training range, is warned
@@ -214,11 +215,7 @@ import Testing
     #expect(!detect.stderr.contains("warning: a:"), "a stays in its range")
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
     #expect(summary?["warnings"] as? [String] == [warning], "\(String(describing: summary?["warnings"]))")
-    let shown = "<p class=\"warning\">\(warning)</p>"
-    #expect(try scratch.read("a/report.html").contains(shown), "the report shows it")
-    try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("a/report.html"))
-    #expect(try CLI.run(["report", "a"], in: scratch.url).status == 0)
-    #expect(try scratch.read("a/report.html").contains(shown), "a rebuilt report too")
+    try expectReportShows(warning, of: "a", in: scratch)
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.contains(warning), "--each says it too: \(each.stderr)")
     // A saved model keeps its training range: scoring the last 50 rows, 40 lie outside it.
