@@ -31,7 +31,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let timeFormat = Parameter<[String]>(
     oneOrMore: "time_format", default: ["iso"],
     help:
-      "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds); several files: one for all, or a list, one per file"
+      "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days, 43831 for 2020-01-01); several files: one for all, or a list, one per file"
   )
   static let missing = Parameter<[String]>(
     "missing", default: [],

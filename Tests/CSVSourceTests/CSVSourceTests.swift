@@ -405,6 +405,9 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
         == "source.time_format: '%d/%m/%J': %J is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %Q %%")
     let epoch = try? load("ts,a\n1584316800,1\n1584403200.5,2\n", ["time_column": .text("ts"), "time_format": .text("%s")])
     #expect(epoch?.frame.timestamps == [18_337 * 86_400, 18_338 * 86_400], "epoch seconds")
+    // Excel serial days, as a date column formatted as a number exports.
+    let excel = try? load("date,a\n43831,1\n43832.5,2\n", ["time_format": .text("excel")])
+    #expect(excel?.frame.timestamps == [18_262 * 86_400, 18_263 * 86_400 + 43_200], "Excel serial days")
     // Milliseconds, as exchanges export klines: read with %Q, and named when read as ISO or %s.
     let klines = "ts,a\n1584316800000,1\n1584316860000,2\n"
     let minutes = try? load(klines, ["time_column": .text("ts"), "time_format": .text("%Q")])

@@ -113,6 +113,26 @@ import Testing
     #expect(milliseconds.parse("0") == 0 && milliseconds.parse("") == nil && milliseconds.parse("1.5e3") == nil)
   }
 
+  /// Excel serial days: 43831 is 2020-01-01, a fraction is the time of day (to the second);
+  /// Excel's 29 February 1900 and everything before it, words and signs are refused.
+  @Test func excelSerialDays() {
+    let excel = TimestampParser(format: "excel")
+    let newYear = Timestamp(CivilTime.days(year: 2020, month: 1, day: 1)) * 86_400
+    #expect(excel.parse("43831") == newYear && excel.parse(" 43831 ") == newYear)
+    #expect(excel.parse("43831.5") == newYear + 43_200 && excel.parse("43831.25") == newYear + 21_600)
+    #expect(excel.parse("61") == Timestamp(CivilTime.days(year: 1900, month: 3, day: 1)) * 86_400)
+    #expect(excel.parse("2958465") == Timestamp(CivilTime.days(year: 9999, month: 12, day: 31)) * 86_400)
+    for bad in ["60", "2958466", "-1", "4e4", "43831.", "2020-01-01", "", "43831.x"] {
+      #expect(excel.parse(bad) == nil, "\(bad)")
+    }
+    #expect(TimestampParser.problem(with: "excel") == nil)
+    #expect(excel.expectation == "an Excel serial day (43831 for 2020-01-01, a fraction for the time of day)")
+    // Read as ISO, a serial day of 1954–2119 gets the hint; other numbers do not.
+    #expect(TimestampParser().hint(for: "43831") == " (set time_format: 'excel' to read it)")
+    #expect(TimestampParser().hint(for: "43831.75") == " (set time_format: 'excel' to read it)")
+    #expect(TimestampParser().hint(for: "12345") == "" && TimestampParser().hint(for: "99999") == "")
+  }
+
   /// Cells the default ISO reading refuses get the format that reads them; digits get %s or %Q
   /// by their count (13 digits as seconds would be 50,000 years away).
   @Test func epochCellsGetTheirFormatAsAHint() {

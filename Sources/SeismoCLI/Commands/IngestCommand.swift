@@ -85,7 +85,7 @@ struct IngestCommand: ParsableCommand {
 
   @Option(
     help:
-      "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds)."
+      "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days)."
   )
   var timeFormat = "iso"
 

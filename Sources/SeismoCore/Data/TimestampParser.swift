@@ -7,8 +7,13 @@
 /// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
 /// `%S`, `%s` for seconds since 1970-01-01 UTC and `%Q` for milliseconds, as crypto exchanges
 /// export them); for example `%d/%m/%Y` or `%d-%b-%y`.
+/// `excel` reads Excel serial days (days since 1899-12-30, a fraction for the time of day), as a
+/// spreadsheet exports a date column formatted as a number.
 /// Times without an offset are taken as UTC.
 public struct TimestampParser: Sendable {
+  /// The format of Excel serial days.
+  public static let excel = "excel"
+
   /// The `strftime`-style format, or `nil` for ISO 8601.
   public let format: String?
 
@@ -22,7 +27,7 @@ public struct TimestampParser: Sendable {
   /// Why `format` cannot be read (an unknown or unfinished directive, or none at all), or nil
   /// when it can.
   public static func problem(with format: String) -> String? {
-    guard TimestampParser(format: format).format != nil else { return nil }  // ISO
+    guard TimestampParser(format: format).format != nil, format != excel else { return nil }  // ISO, or Excel days
     guard format.contains("%") else {
       return
         "it has no directive, so it would match only that text; write the time's form with directives, such as %d/%m/%Y or %Y-%m-%d %H:%M (%s: seconds since 1970, %Q: milliseconds), or iso"
@@ -40,7 +45,8 @@ public struct TimestampParser: Sendable {
 
   /// A human description of what is expected, for error messages.
   public var expectation: String {
-    format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM])"
+    guard format != Self.excel else { return "an Excel serial day (43831 for 2020-01-01, a fraction for the time of day)" }
+    return format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM])"
   }
 
   /// For a cell the ISO reading refused: the `time_format` that would read it, when it is a
@@ -56,6 +62,12 @@ public struct TimestampParser: Sendable {
     var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
     if found.isEmpty, Self.isMilliseconds(text) { found = ["%Q"] }
     if found.isEmpty, text.count >= 9, Self.parse(text, format: "%s") != nil { found = ["%s"] }
+    // Excel serial days of 1954–2119 (20000–80000), as a date column formatted as a number exports.
+    if found.isEmpty, let days = Int(text.prefix { $0 != "." }), (20_000...80_000).contains(days),
+      Self.parseExcel(text) != nil
+    {
+      found = [Self.excel]
+    }
     switch found.count {
     case 0: return ""
     case 1: return " (set time_format: '\(found[0])' to read it)"
@@ -73,15 +85,39 @@ public struct TimestampParser: Sendable {
 
   /// Parses a NUL-free byte buffer; returns nil when it is not a valid timestamp.
   public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
-    if let format { return Self.parse(String(decoding: bytes, as: UTF8.self), format: format) }
+    if let format { return parse(String(decoding: bytes, as: UTF8.self), format: format) }
     return Self.parseISO(bytes)
   }
 
   /// Parses a string; returns nil when it is not a valid timestamp.
   public func parse(_ text: String) -> Timestamp? {
-    if let format { return Self.parse(text, format: format) }
+    if let format { return parse(text, format: format) }
     var copy = text
     return copy.withUTF8 { Self.parseISO($0) }
+  }
+
+  /// `text` read by the format, Excel serial days or `strftime`-style.
+  private func parse(_ text: String, format: String) -> Timestamp? {
+    format == Self.excel ? Self.parseExcel(text) : Self.parse(text, format: format)
+  }
+
+  /// Excel serial days: whole days since 1899-12-30, and a fraction for the time of day (to the
+  /// nearest second). Days before 1900-03-01, which Excel counts with a 29 February 1900 that
+  /// never was, are refused, as is anything after 9999-12-31.
+  static func parseExcel(_ text: String) -> Timestamp? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber),
+      let days = Int(whole), (61...2_958_465).contains(days)
+    else { return nil }
+    var seconds = 0
+    if parts.count == 2 {
+      guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber),
+        let fraction = Double("0." + parts[1])
+      else { return nil }
+      seconds = min(86_399, Int((fraction * 86_400).rounded()))
+    }
+    return Timestamp(days - 25_569) * 86_400 + Timestamp(seconds)
   }
 
   static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {

@@ -104,7 +104,8 @@ public struct SplitPolicy: Sendable, Equatable {
     }
     if let maxTrainRows { rows = min(rows, maxTrainRows) }
     guard rows > 0 else {
-      throw SeismoError.invalidInput("the split leaves no training rows (\(frame.rowCount) rows in the data)")
+      throw SeismoError.invalidInput(
+        "the split leaves no training rows (\(frame.rowCount) row\(frame.rowCount == 1 ? "" : "s") in the data)")
     }
     return rows
   }
