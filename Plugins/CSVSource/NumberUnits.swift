@@ -1,7 +1,8 @@
 /// What exports write beside a number, which the csv source drops: a currency sign (`$172.62`
 /// as Nasdaq's exports write prices, `-$1.50`, `1.234,50 €`; `$`, `€`, `£`, `¥`), a percent
 /// sign (`-0.28%`, as Investing.com writes a change: read as -0.28, the number as written) and a
-/// magnitude (`2.31B`, `850.5K`: volumes, read as 2.31e9 and 850,500; K, M, B and T).
+/// magnitude (`2.31B`, `850.5K`: volumes, read as 2.31e9 and 850,500; K, M, B and T). A number
+/// in parentheses is negative, as accounts write it: `(1.50)`, `($1.50)`.
 enum NumberUnits {
   /// The currency signs, as UTF-8.
   static let currencies: [[UInt8]] = [Array("$".utf8), Array("€".utf8), Array("£".utf8), Array("¥".utf8)]
@@ -13,13 +14,13 @@ enum NumberUnits {
   ]
 
   /// Whether `cell` may hold a unit: its first or last byte is `$`, `%`, a letter, a blank, a
-  /// number's sign or part of a multi-byte character. A cheap test, made on every cell before
+  /// number's sign, a parenthesis or part of a multi-byte character. A cheap test, made on every cell before
   /// the exact one.
   @inline(__always)
   static func mayBeIn(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let first = cell.first, let last = cell.last else { return false }
-    return first == 0x24 || first >= 0x80 || first == 0x2D || first == 0x2B || first == 0x20 || last == 0x24
-      || last == 0x25 || last >= 0x41 || last == 0x20
+    return first == 0x24 || first >= 0x80 || first == 0x2D || first == 0x2B || first == 0x20 || first == 0x28
+      || last == 0x24 || last == 0x25 || last >= 0x41 || last == 0x20
   }
 
   /// Writes the number of `cell` without its units into `out` (a magnitude as an exponent) and
@@ -31,9 +32,14 @@ enum NumberUnits {
       return false
     }
     end += 1
-    let sign = cell[start] == 0x2D || cell[start] == 0x2B ? cell[start] : nil
-    if sign != nil { start += 1 }
     var found = false
+    var sign: UInt8?
+    if cell[start] == 0x28, cell[end - 1] == 0x29, end - start > 2 {  // `(1.50)`: negative
+      (start, end, sign, found) = (start + 1, end - 1, 0x2D, true)
+    } else if cell[start] == 0x2D || cell[start] == 0x2B {
+      sign = cell[start]
+      start += 1
+    }
     if let currency = currencies.first(where: { has($0, in: cell, at: start, before: end) }) {  // `$ 172.62`
       start += currency.count
       while start < end, cell[start] == 0x20 { start += 1 }

@@ -204,7 +204,8 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
 
   /// Units beside a number are dropped: a currency sign before or after it (Nasdaq's `$172.62`,
   /// European `1.234,50 €`), a percent sign (Investing.com's `-0.28%`, read as written) and a
-  /// magnitude (`2.31B`, read as 2.31e9). A unit alone, or twice, is no number.
+  /// magnitude (`2.31B`, read as 2.31e9); parentheses make a number negative, as accounts write
+  /// it. A unit alone, or twice, is no number.
   @Test func unitsBesideANumberAreDropped() throws {
     let nasdaq = "Date,Close/Last,Volume\n03/15/2024,$172.62,121136800\n03/14/2024,-$1.5,72913510\n03/13/2024, $ 2 ,3\n"
     let read = try load(nasdaq, ["time_format": .text("%m/%d/%Y")]).frame
@@ -224,12 +225,14 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(spx.featureNames == ["Price", "Vol.", "Change %"])
     #expect(spx.values == [4781.58, 1.2e6, 0.14, 4783.35, 850_500, 0.04, 4769.83, 2.31e9, -0.28])
     #expect(try load("date,m\n2024-03-15,$1.5T\n2024-03-16,3k\n").frame.values == [1.5e12, 3000])
+    // Accounts write a negative number in parentheses.
+    #expect(try load("date,p\n2024-03-15,(1.50)\n2024-03-16,($2)\n2024-03-17,(2.5%)\n").frame.values == [-1.5, -2, -2.5])
     // In double precision too, as ingest reads, rounded once: 2.31B is 2310000000 exactly.
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-units-\(UUID().uuidString).csv")
     try Data("date,a,v\n2024-03-15,$172.62,2.31B\n".utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     #expect(try CSVSource(path: file.path).readTableInDoubles().values == [172.62, 2_310_000_000])
-    for cell in ["$", "$$1", "1$2", "$1 €", "US$1", "(1.50)", "%", "5%%", "1.5MB", "B", "1e5K", "K5"] {
+    for cell in ["$", "$$1", "1$2", "$1 €", "US$1", "(-1.50)", "()", "(1", "%", "5%%", "1.5MB", "B", "1e5K", "K5"] {
       #expect(
         loadError("date,a\n2024-03-15,\"\(cell)\"\n") == "t.csv:2 (column 2 'a'): '\(cell)' is not a number", "\(cell)")
     }
