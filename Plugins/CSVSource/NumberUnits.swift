@@ -2,8 +2,11 @@
 /// as Nasdaq's exports write prices, `-$1.50`, `1.234,50 €`; `$`, `€`, `£`, `¥`), a percent
 /// sign (`-0.28%`, as Investing.com writes a change: read as -0.28, the number as written) and a
 /// magnitude (`2.31B`, `850.5K`: volumes, read as 2.31e9 and 850,500; K, M, B and T). A number
-/// in parentheses is negative, as accounts write it: `(1.50)`, `($1.50)`.
+/// in parentheses is negative, as accounts write it: `(1.50)`, `($1.50)`; so is one after the
+/// typographic minus sign `−` (U+2212) that typeset exports write.
 enum NumberUnits {
+  /// The typographic minus sign, U+2212, as UTF-8.
+  static let minus = Array("\u{2212}".utf8)
   /// The currency signs, as UTF-8.
   static let currencies: [[UInt8]] = [Array("$".utf8), Array("€".utf8), Array("£".utf8), Array("¥".utf8)]
   /// The letters of a magnitude after a number, and the exponent each stands for (written after
@@ -39,6 +42,8 @@ enum NumberUnits {
     } else if cell[start] == 0x2D || cell[start] == 0x2B {
       sign = cell[start]
       start += 1
+    } else if has(minus, in: cell, at: start, before: end) {
+      (start, sign, found) = (start + minus.count, 0x2D, true)
     }
     if let currency = currencies.first(where: { has($0, in: cell, at: start, before: end) }) {  // `$ 172.62`
       start += currency.count

@@ -225,6 +225,8 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(spx.featureNames == ["Price", "Vol.", "Change %"])
     #expect(spx.values == [4781.58, 1.2e6, 0.14, 4783.35, 850_500, 0.04, 4769.83, 2.31e9, -0.28])
     #expect(try load("date,m\n2024-03-15,$1.5T\n2024-03-16,3k\n").frame.values == [1.5e12, 3000])
+    // A typeset export's minus sign (U+2212), before the number or its currency sign.
+    #expect(try load("date,p\n2024-03-15,\u{2212}1.5\n2024-03-16,\u{2212}$2\n").frame.values == [-1.5, -2])
     // Accounts write a negative number in parentheses.
     #expect(try load("date,p\n2024-03-15,(1.50)\n2024-03-16,($2)\n2024-03-17,(2.5%)\n").frame.values == [-1.5, -2, -2.5])
     // In double precision too, as ingest reads, rounded once: 2.31B is 2310000000 exactly.
@@ -232,7 +234,9 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     try Data("date,a,v\n2024-03-15,$172.62,2.31B\n".utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     #expect(try CSVSource(path: file.path).readTableInDoubles().values == [172.62, 2_310_000_000])
-    for cell in ["$", "$$1", "1$2", "$1 €", "US$1", "(-1.50)", "()", "(1", "%", "5%%", "1.5MB", "B", "1e5K", "K5"] {
+    for cell in [
+      "$", "$$1", "1$2", "$1 €", "US$1", "(-1.50)", "()", "(1", "%", "5%%", "1.5MB", "B", "1e5K", "K5", "\u{2212}", "\u{2212}-1",
+    ] {
       #expect(
         loadError("date,a\n2024-03-15,\"\(cell)\"\n") == "t.csv:2 (column 2 'a'): '\(cell)' is not a number", "\(cell)")
     }
