@@ -16,14 +16,16 @@ enum NumberUnits {
     UInt8(ascii: "B"): Array("e9".utf8), UInt8(ascii: "T"): Array("e12".utf8),
   ]
 
-  /// Whether `cell` may hold a unit: its first or last byte is `$`, `%`, a letter, a blank, a
-  /// number's sign, a parenthesis or part of a multi-byte character. A cheap test, made on every cell before
-  /// the exact one.
+  /// Whether `cell` may hold a unit: its last byte is `$`, `%`, `)`, a letter, a blank or part of
+  /// a multi-byte character, or its first (after a number's sign) is `$`, `(`, a blank or part of
+  /// a multi-byte character. A cheap test, made on every cell before the exact one; a plain
+  /// negative number (`-1.5`) passes it by.
   @inline(__always)
   static func mayBeIn(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let first = cell.first, let last = cell.last else { return false }
-    return first == 0x24 || first >= 0x80 || first == 0x2D || first == 0x2B || first == 0x20 || first == 0x28
-      || last == 0x24 || last == 0x25 || last >= 0x41 || last == 0x20
+    if last == 0x24 || last == 0x25 || last == 0x29 || last >= 0x41 || last == 0x20 { return true }
+    let lead = (first == 0x2D || first == 0x2B) && cell.count > 1 ? cell[1] : first
+    return lead == 0x24 || lead >= 0x80 || lead == 0x28 || lead == 0x20
   }
 
   /// Writes the number of `cell` without its units into `out` (a magnitude as an exponent) and
