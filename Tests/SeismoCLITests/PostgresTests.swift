@@ -1453,7 +1453,15 @@ struct PostgresTests {
     let written = SavedModelTests().column(try scratch.read("s/scores.csv"), "score").filter { !$0.isEmpty }
     #expect(stored.first?[0] == "200" && stored.first?[1] == "0", "\(stored)")
     #expect(stored.first?[2]?.split(separator: ",").map { Float($0)! } == written.map { Float($0)! })
-    // It keeps the model, so the nightly job can go on from the new run.
+    // It keeps the model, with the training ranges of the rows it was fitted on, so the nightly
+    // job can go on from the new run.
+    func storedModel(_ run: String) throws -> SavedModel {
+      let hex = try sql("SELECT m.model::text FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [run])
+      return try SavedModel.decode(Data(try #require(PGText.bytes(fromBytea: hex[0][0] ?? ""))), origin: run)
+    }
+    let ranges = try #require(try storedModel(runID).trainingRanges)
+    let kept = try storedModel(newRun).trainingRanges
+    #expect(ranges.count == 2 && kept == ranges)
     let next = try CLI.run(["score", "--run", newRun, "--url", url, "--new-rows"], in: scratch.url)
     #expect(next.status == 0 && next.stdout.hasPrefix("run \(newRun): no new rows after"), "\(next.stdout)\(next.stderr)")
     // It has no training scores: a threshold rule that calibrates on them says so.

@@ -111,6 +111,9 @@ public struct DetectionPipeline {
     result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
     result.warnings = warnings
+    if let fold = fitted.folds.last, fold.trainEnd > fold.trainStart {
+      result.trainingRanges = LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd)
+    }
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
     if members.count == 1 { result.foldScores = fitted.foldScores }
     return result
@@ -249,6 +252,7 @@ public struct DetectionPipeline {
       training: TrainingReport(), scores: scores, threshold: model.thresholdValue, cutoffs: cutoffs, events: events,
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
+    result.trainingRanges = model.trainingRanges  // kept by a model stored from this scoring (score --store)
     if detector.learnsLevels, let ranges = model.trainingRanges {
       result.warnings = LevelDrift.of(loaded.frame, rows: 0..<loaded.frame.rowCount, outside: ranges).map {
         $0.warning(loaded.frame, detector: model.detector.plugin, judged: "scored rows")

@@ -32,6 +32,10 @@ public struct RunResult: Sendable {
   public var lookahead: Int = 0
   /// The fits of the run: one, or one per walk-forward refit.
   public var folds: [Fold] = []
+  /// Each feature's smallest and largest value in the rows the kept detector (the last fold's)
+  /// was fitted on, which a saved model keeps; a scoring run passes its model's on. Nil when
+  /// unknown.
+  public var trainingRanges: [ClosedRange<Float>]?
   /// What the run warned about besides its data's load (`LoadedFrame.warnings`): a split that
   /// tests nothing, test rows outside the range a model of levels learned.
   public var warnings: [String] = []

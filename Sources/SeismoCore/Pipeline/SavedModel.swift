@@ -38,12 +38,7 @@ public struct SavedModel: Sendable {
     self.init(
       detector: config.detector, source: config.source, threshold: config.threshold,
       thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
-    // The rows the saved detector (the last fold's) was fitted on.
-    if let fold = run.folds.last ?? (run.trainRows > 0 ? Fold(trainStart: 0, trainEnd: run.trainRows, scoreEnd: 0) : nil),
-      fold.trainEnd > fold.trainStart
-    {
-      trainingRanges = LevelDrift.ranges(of: run.frame, rows: fold.trainStart..<fold.trainEnd)
-    }
+    trainingRanges = run.trainingRanges
   }
 
   public init(
