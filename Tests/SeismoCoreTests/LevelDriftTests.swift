@@ -4,6 +4,12 @@ import Testing
 
 /// `LevelDrift` counts the test rows of each feature outside its training rows' range, by hand.
 @Suite struct LevelDriftTests {
+  /// The drift of the rows after `trainRows` against the range of those before.
+  func drifts(_ frame: Frame, trainRows: Int) -> [LevelDrift] {
+    guard trainRows > 0 else { return [] }
+    return LevelDrift.of(frame, rows: trainRows..<frame.rowCount, outside: LevelDrift.ranges(of: frame, rows: 0..<trainRows))
+  }
+
   /// Rows 0–5 train, 6–9 test. a: 1 of 4 test rows outside [0, 5] (25 %, reported); b: none;
   /// c: 2 below, 1 above, 1 inside.
   @Test func testRowsOutsideTheTrainingRangeAreCounted() throws {
@@ -13,7 +19,7 @@ import Testing
     let frame = try Frame(
       timestamps: (0..<10).map { Timestamp($0) * 86_400 }, featureNames: ["a", "b", "c"],
       values: (0..<10).flatMap { [a[$0], b[$0], c[$0]] })
-    let drift = LevelDrift.of(frame, trainRows: 6)
+    let drift = drifts(frame, trainRows: 6)
     #expect(
       drift == [
         LevelDrift(feature: 0, outside: 1, rows: 4, range: 0...5),
@@ -24,13 +30,13 @@ import Testing
         == "warning: c: 3 of 4 test rows lie outside its training range (10 to 20); lstm-forecaster models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
     )
     // Rows 0–4 train: a has 1 of 5 outside (6), under a quarter; b 2 of 5 (6, 6); c 3 of 5.
-    #expect(LevelDrift.of(frame, trainRows: 5).map(\.outside) == [2, 3])
-    #expect(LevelDrift.of(frame, trainRows: 5).map(\.feature) == [1, 2])
+    #expect(drifts(frame, trainRows: 5).map(\.outside) == [2, 3])
+    #expect(drifts(frame, trainRows: 5).map(\.feature) == [1, 2])
     // Rows a saved model scores, against its ranges: c's 9, 21 and -3 of rows 5–9.
     #expect(LevelDrift.of(frame, rows: 5..<10, outside: [0...100, 0...100, 10...20]).map(\.outside) == [3])
     #expect(LevelDrift.of(frame, rows: 5..<10, outside: [0...100]).isEmpty, "ranges of other features")
     // No test rows, no drift.
-    #expect(LevelDrift.of(frame, trainRows: 10).isEmpty)
+    #expect(drifts(frame, trainRows: 10).isEmpty)
     #expect(LevelDrift.shown(1_234_567) == "1.235e+06" && LevelDrift.shown(0.5) == "0.5" && LevelDrift.shown(80) == "80")
   }
 }

@@ -73,10 +73,18 @@ public struct DetectionPipeline {
           observer: observer, log: log)
       }
     }
+    // The ranges of the rows the last fold's detector was fitted on, which a saved model keeps.
+    let trainingRanges = plan.last.flatMap { fold in
+      fold.trainEnd > fold.trainStart ? LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd) : nil
+    }
     // A model of levels fitted once meets test rows outside its training range (walk-forward
     // refits move the range along).
-    if plan.count == 1, let level = zip(config.members, members).first(where: { $1.detector.learnsLevels }) {
-      LevelDrift.of(frame, trainRows: trainRows).forEach { warn($0.warning(frame, detector: level.0.detector.plugin)) }
+    if plan.count == 1, let ranges = trainingRanges,
+      let level = zip(config.members, members).first(where: { $1.detector.learnsLevels })
+    {
+      LevelDrift.of(frame, rows: trainRows..<frame.rowCount, outside: ranges).forEach {
+        warn($0.warning(frame, detector: level.0.detector.plugin))
+      }
     }
     var fitted = members[0]
     if members.count > 1 {
@@ -111,9 +119,7 @@ public struct DetectionPipeline {
     result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
     result.warnings = warnings
-    if let fold = fitted.folds.last, fold.trainEnd > fold.trainStart {
-      result.trainingRanges = LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd)
-    }
+    result.trainingRanges = trainingRanges
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
     if members.count == 1 { result.foldScores = fitted.foldScores }
     return result

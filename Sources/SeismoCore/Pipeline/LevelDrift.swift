@@ -38,13 +38,6 @@ struct LevelDrift: Equatable {
     }
   }
 
-  /// The features of `frame` with at least `noticed` of the rows after `trainRows` outside the
-  /// range of the rows before.
-  static func of(_ frame: Frame, trainRows: Int) -> [LevelDrift] {
-    guard trainRows > 0 else { return [] }
-    return of(frame, rows: trainRows..<frame.rowCount, outside: ranges(of: frame, rows: 0..<trainRows))
-  }
-
   /// The warning for `detector`, naming the feature of `frame`; `judged` says which rows were
   /// counted ("test rows", "scored rows").
   func warning(_ frame: Frame, detector: String, judged: String = "test rows") -> String {
