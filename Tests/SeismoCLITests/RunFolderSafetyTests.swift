@@ -45,6 +45,30 @@ import Testing
     #expect(try leftovers(scratch, besides: ["data.csv", "run.yaml", "o"]) == [])
   }
 
+  /// A signal sent before seismo has set up its handlers, while the parent blocks it (a
+  /// supervisor's or a test's spawn), is pending when seismo starts: seismo exits on it instead
+  /// of discarding it and running on. `sh` makes SIGTERM pending, then becomes seismo.
+  @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+  func aSignalPendingAtStartEndsTheRun(_ signal: Int32, _ status: Int32) throws {
+    var blocked = sigset_t()
+    sigemptyset(&blocked)
+    sigaddset(&blocked, signal)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setsigmask(&attributes, &blocked)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    let arguments = ["/bin/sh", "-c", "kill -\(signal) $$; exec \"$0\" plugins > /dev/null", CLI.executable.path]
+    var argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid = pid_t()
+    try #require(posix_spawn(&pid, "/bin/sh", nil, &attributes, &argv, environ) == 0)
+    var wait: Int32 = 0
+    try #require(waitpid(pid, &wait, 0) == pid)
+    let exited = wait & 0x7f == 0
+    #expect(exited && (wait >> 8) & 0xff == status, "wait status \(wait)")
+  }
+
   @Test func aSecondRunIntoTheSameFolderFailsAtOnce() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

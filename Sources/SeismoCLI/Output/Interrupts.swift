@@ -10,8 +10,13 @@ import Foundation
 enum Interrupts {
   private static let state = State()
 
-  /// Installs the handlers; call once from `main` before any work starts.
+  /// Installs the handlers; call once from `main` before any work starts. A signal already
+  /// pending (sent while the parent that started seismo blocked it) ends the process here, as
+  /// ignoring the signal, the handlers' first step, would discard it.
   static func install() {
+    var pending = sigset_t()
+    sigpending(&pending)
+    for signal in [SIGINT, SIGTERM] where sigismember(&pending, signal) == 1 { state.interrupt(signal) }
     for signal in [SIGINT, SIGTERM] {
       Foundation.signal(signal, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
