@@ -225,6 +225,11 @@ import Testing
     let scoredWarning = warning.replacingOccurrences(of: "40 of 40 test rows", with: "40 of 50 scored rows")
     #expect(scored.status == 0 && scored.stderr.contains(scoredWarning), "\(scored.stderr)")
     #expect(try scratch.read("s/summary.json").contains("40 of 50 scored rows"))
+    // So does scoring it in pieces, counting every piece's rows.
+    let streamed = try CLI.run(
+      ["score", "--model", "m.seismo", "tail.csv", "--out", "t", "--stream", "--piece-rows", "20"], in: scratch.url)
+    #expect(streamed.status == 0 && streamed.stderr.contains(scoredWarning), "\(streamed.stderr)")
+    #expect(try scratch.read("t/summary.json").contains("40 of 50 scored rows"))
     for (setting, why) in [
       ("detector.transform=diff", "a model of changes"), ("detector.plugin=rolling-zscore", "a rolling detector"),
       ("split.refit_every=20", "walk-forward refits"),

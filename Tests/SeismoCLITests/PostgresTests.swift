@@ -119,6 +119,12 @@ struct PostgresTests {
     return (runID, try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url))
   }
 
+  /// The model run `runID` stored.
+  func storedModel(_ runID: String) throws -> SavedModel {
+    let hex = try sql("SELECT m.model::text FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID])
+    return try SavedModel.decode(Data(try #require(PGText.bytes(fromBytea: hex[0][0] ?? ""))), origin: runID)
+  }
+
   /// How many scores run `runID` has stored.
   func storedScores(_ runID: String) throws -> String? {
     try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
@@ -1455,10 +1461,6 @@ struct PostgresTests {
     #expect(stored.first?[2]?.split(separator: ",").map { Float($0)! } == written.map { Float($0)! })
     // It keeps the model, with the training ranges of the rows it was fitted on, so the nightly
     // job can go on from the new run.
-    func storedModel(_ run: String) throws -> SavedModel {
-      let hex = try sql("SELECT m.model::text FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [run])
-      return try SavedModel.decode(Data(try #require(PGText.bytes(fromBytea: hex[0][0] ?? ""))), origin: run)
-    }
     let ranges = try #require(try storedModel(runID).trainingRanges)
     let kept = try storedModel(newRun).trainingRanges
     #expect(ranges.count == 2 && kept == ranges)
@@ -2546,6 +2548,74 @@ struct PostgresTests {
       stopped.stdout.contains("reads the whole source at each batch, as a query's new rows cannot be told apart"),
       "\(stopped.stdout)")
     #expect(stopped.stdout.contains("scored 20 new rows up to \(date(18_262 + 219))"), "\(stopped.stdout)")
+  }
+
+  /// New rows that leave the training range of a model of levels are warned about: by
+  /// `score --new-rows` (stderr and --json's `warnings`), judging the rows it appends, and by a
+  /// watcher once per feature; a model of changes on the same rows is not.
+  @Test func newRowsOutsideTheTrainingRangeOfAModelOfLevelsAreWarnedAbout() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    // b jumps from about 50 to about 150 on day 200; a stays in its range.
+    let lines = syntheticCSV(rows: 240, spikes: []).split(separator: "\n").map(String.init)
+    let shifted = lines.enumerated().map { r, line in
+      guard r > 200 else { return line }
+      let cells = line.split(separator: ",")
+      return "\(cells[0]),\(cells[1]),\(Double(cells[2])! + 100)"
+    }
+    for (name, range) in [("old.csv", 0..<200), ("new.csv", 200..<220), ("b1.csv", 220..<230), ("b2.csv", 230..<240)] {
+      try scratch.write(name, ([shifted[0]] + shifted[(range.lowerBound + 1)...range.upperBound]).joined(separator: "\n") + "\n")
+    }
+    try ingest(scratch, "old.csv")
+    let source = "source: { plugin: postgres, url: \"\(url)\", schema: \(schema), table: m }\nsplit: { train_fraction: 0.6 }"
+    let changes = try storedModelRun(
+      scratch, source + "\ndetector: { plugin: lstm-autoencoder, window: 10, units: 4, epochs: 1, transform: diff }")
+    // A query is read whole at every call: its new rows are the last of what it reads.
+    let query = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", query: "SELECT ts, a, b FROM \(schema).m" }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: lstm-autoencoder, window: 10, units: 4, epochs: 1 }
+      """)
+    let (runID, watcher) = try watching(
+      scratch, source + "\ndetector: { plugin: lstm-autoencoder, window: 10, units: 4, epochs: 1 }")
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let range = try #require(try storedModel(runID).trainingRanges?[1])
+    let warning =
+      "warning: b: 20 of 20 new rows lie outside its training range (\(LevelDrift.shown(range.lowerBound)) to \(LevelDrift.shown(range.upperBound))); lstm-autoencoder models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+    watcher.process.terminate()  // started here to share the run; followed below
+    _ = try watcher.wait()
+
+    try ingest(scratch, "new.csv", [])
+    let levels = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    #expect(levels.status == 0 && levels.stderr == warning + "\n", "\(levels.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(levels.stdout.utf8)) as? [String: Any]
+    #expect(json?["new_rows"] as? Int == 20 && json?["warnings"] as? [String] == [warning], "\(levels.stdout)")
+    let whole = try CLI.run(["score", "--run", query, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    #expect(whole.status == 0 && whole.stderr == warning + "\n", "a query: \(whole.stderr)")
+    let diffs = try CLI.run(["score", "--run", changes, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    let quiet = try JSONSerialization.jsonObject(with: Data(diffs.stdout.utf8)) as? [String: Any]
+    #expect(diffs.stderr == "" && quiet?["warnings"] as? [String] == [], "a model of changes: \(diffs.stderr)")
+
+    // A watcher counts the rows it appends, and names b once: after the first batch (10 of 10).
+    let following = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if following.process.isRunning { following.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    let scored = Int(try #require(try storedScores(runID)))!
+    for (batch, total) in [("b1.csv", scored + 10), ("b2.csv", scored + 20)] {
+      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening
+      try ingest(scratch, batch, [])
+      while try storedScores(runID) != String(total) {
+        guard Date() < deadline, following.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    following.process.terminate()
+    let stopped = try following.wait()
+    let once = warning.replacingOccurrences(of: "20 of 20", with: "10 of 10")
+    #expect(
+      stopped.stderr.components(separatedBy: "warning: b:").count == 2 && stopped.stderr.contains(once), "\(stopped.stderr)")
   }
 
   @Test func sourceQueriesCannotWrite() throws {

@@ -18,6 +18,9 @@ struct NewRowsReader {
     /// The times of the rows the run scored before that have changed since (restated in the
     /// table), as far as this batch read them: every stored row when it read the whole table.
     var restated: [Timestamp] = []
+    /// The features with a quarter or more of the rows appended since the reader began outside
+    /// the training range of a model of levels, and the warning for each (`LevelDriftCounter`).
+    var outsideRange: [(feature: String, text: String)] = []
 
     /// The warning that the restated rows' stored scores are stale, with the rows' times as
     /// `format` prints them; nil when no row was restated.
@@ -45,6 +48,9 @@ struct NewRowsReader {
   var position: PostgresSource.ReadPosition
   /// What the last whole read held back, waiting for a feature.
   var heldBack: WaitingRows?
+  /// The appended rows, counted against a model of levels' training ranges; nil for a model of
+  /// changes.
+  var drift: LevelDriftCounter?
 
   /// Throws when the model or its source cannot be built.
   init(_ saved: SavedModel, config: RunConfig) throws {
@@ -52,7 +58,9 @@ struct NewRowsReader {
     self.config = config
     events = EventRule(parameters: config.events)
     position = PostgresSource.ReadPosition(features: saved.features)
-    let source = try DetectionPipeline(registry: StandardPlugins.registry, config: config).source() as? PostgresSource
+    let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
+    let source = try pipeline.source() as? PostgresSource
+    drift = LevelDriftCounter(saved, learnsLevels: try pipeline.rebuild(saved).0.learnsLevels)
     var reason: String?
     if let source, !source.readsNewRows {
       reason = "a query's new rows cannot be told apart"
@@ -135,9 +143,10 @@ struct NewRowsReader {
         })
       heldBack = held
       let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
-      return Batch(
-        appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
-        piece: result.scoredRows, restated: restated)
+      return counted(
+        Batch(
+          appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
+          piece: result.scoredRows, restated: restated))
     }
     if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
     let loaded = try table.newRows(after: &position)
@@ -154,8 +163,21 @@ struct NewRowsReader {
     self.stream = stream
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
-    return Batch(
-      appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, events: events, on: db), piece: piece,
-      restated: restated)
+    return counted(
+      Batch(
+        appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, events: events, on: db), piece: piece,
+        restated: restated))
+  }
+
+  /// `batch` with its appended rows (the last of its piece) counted against a model of levels'
+  /// training ranges, and the warnings of every row counted so far.
+  mutating func counted(_ batch: Batch) -> Batch {
+    guard var drift else { return batch }
+    var batch = batch
+    let rows = batch.piece.frame.rowCount
+    drift.count(batch.piece.frame, rows: (rows - min(batch.appended.rows, rows))..<rows)
+    batch.outsideRange = drift.warnings(judged: "new rows")
+    self.drift = drift
+    return batch
   }
 }

@@ -52,11 +52,13 @@ struct ScoreCommand: ParsableCommand {
       for (all by default; --set source.wait_for=[] scores them at once). Rows scored before \
       that have changed in the table since (a restated print, or a late one where a value was \
       carried) are named in a warning: their \
-      stored scores used the old values. (A \
+      stored scores used the old values. A model of levels warns when a quarter of the new rows \
+      lie outside a feature's training range. (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended \
       (new_rows, anomalies, and alerts: the rows where an event alerts), what waits \
-      (waiting, waiting_for) and what changed (restated, restated_from, restated_to), and \
+      (waiting, waiting_for), what changed (restated, restated_from, restated_to) and the \
+      warnings, and \
       --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).
       """)
 
@@ -233,13 +235,14 @@ struct ScoreCommand: ParsableCommand {
     let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
     let waiting = reader.waiting
     batch.restatedWarning(run: runID, format: frame.formatTimestamp).map(Console.err)
+    batch.outsideRange.forEach { Console.err($0.text) }
     if scripting.json {
       let summary: [String: Any] = [
         "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
         "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
         "restated": batch.restated.count, "restated_from": format(batch.restated.first) ?? NSNull(),
-        "restated_to": format(batch.restated.last) ?? NSNull(),
+        "restated_to": format(batch.restated.last) ?? NSNull(), "warnings": batch.outsideRange.map(\.text),
       ]
       scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))
     } else if !quiet {

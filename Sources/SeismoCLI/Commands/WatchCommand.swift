@@ -23,7 +23,8 @@ struct WatchCommand: ParsableCommand {
       print), whose stored scores used the old values: as it starts and after a lost connection, \
       and at once when an UPDATE changes one (the table announces the earliest time an UPDATE or \
       DELETE changed; it then reads the whole table again to compare). Each restated row is \
-      named once. Every anomaly among the new rows is announced with NOTIFY on \
+      named once. A model of levels warns, once per feature, when a quarter of the rows appended \
+      since it started lie outside the feature's training range. Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
       section's rule: listen for those to hear once per episode). It catches up on start and \
@@ -83,11 +84,13 @@ struct WatchCommand: ParsableCommand {
       var pending = true  // catch up first
       var waiting: WaitingRows?  // as last said
       var restated = Set<Timestamp>()  // the rows named restated so far
+      var outsideRange = Set<String>()  // the features named outside their training range so far
       while true {
         do {
           if pending {
             try announce(
-              reader.scoreNewRows(to: runID, on: listener), indicator: indicator, restated: &restated, on: listener)
+              reader.scoreNewRows(to: runID, on: listener), indicator: indicator, restated: &restated,
+              outsideRange: &outsideRange, on: listener)
             pending = false
             if reader.waiting != waiting, !quiet {
               waiting = reader.waiting
@@ -143,14 +146,17 @@ struct WatchCommand: ParsableCommand {
   }
 
   /// Announces the anomalies among a batch's appended rows and prints what it did; warns of the
-  /// restated rows it finds that are not among `restated` (those named before), and adds them.
+  /// restated rows it finds that are not among `restated` (those named before), and of the
+  /// features outside a model of levels' training range not among `outsideRange`, and adds them.
   func announce(
-    _ batch: NewRowsReader.Batch?, indicator: String?, restated: inout Set<Timestamp>, on db: PGConnection
+    _ batch: NewRowsReader.Batch?, indicator: String?, restated: inout Set<Timestamp>,
+    outsideRange: inout Set<String>, on db: PGConnection
   ) throws {
     if var fresh = batch {
       fresh.restated.removeAll(where: restated.contains)
       restated.formUnion(fresh.restated)
       if let warning = fresh.restatedWarning(run: runID, format: fresh.piece.frame.formatTimestamp) { Console.err(warning) }
+      for drift in fresh.outsideRange where outsideRange.insert(drift.feature).inserted { Console.err(drift.text) }
     }
     guard let batch, batch.appended.rows > 0 else { return }
     let appended = batch.appended

@@ -35,9 +35,13 @@ extension DetectionPipeline {
     }
     var totals: LoadedFrame?
     var scoreSeconds = 0.0
+    var drift = LevelDriftCounter(model, learnsLevels: stream.learnsLevels)
     func scorePending() throws {
       let t0 = Date()
-      if let piece = try stream.scorePending() { try write(piece) }
+      if let piece = try stream.scorePending() {
+        drift?.count(piece.frame, rows: 0..<piece.frame.rowCount)
+        try write(piece)
+      }
       scoreSeconds += Date().timeIntervalSince(t0)
     }
     try streaming.stream(rows: pieceRows, observer: reading) { piece in
@@ -64,6 +68,8 @@ extension DetectionPipeline {
       throw SeismoError.invalidInput("\(config.source.plugin) source: no rows left after its gap policy")
     }
     totals.warnings.forEach(log)
+    let warnings = drift?.warnings(judged: "scored rows").map(\.text) ?? []
+    warnings.forEach(log)
     let total = Date().timeIntervalSince(started)
     let (flags, events) = stream.log.finish()
     log("scored \(stream.scoredRows) rows: \(stream.log.flagged.count) flagged, \(stream.log.eventCount) events")
@@ -71,6 +77,6 @@ extension DetectionPipeline {
       runID: runID, startedAt: started, config: config, loaded: totals, rows: stream.rows,
       scoredRows: stream.scoredRows, threshold: model.thresholdValue, hasConstantCutoff: stream.constantCutoff,
       flags: flags, flagged: stream.log.flagged, events: events, eventCount: stream.log.eventCount,
-      timings: ["load_s": max(0, total - scoreSeconds), "score_s": scoreSeconds, "total_s": total])
+      timings: ["load_s": max(0, total - scoreSeconds), "score_s": scoreSeconds, "total_s": total], warnings: warnings)
   }
 }

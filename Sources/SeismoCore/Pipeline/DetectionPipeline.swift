@@ -259,10 +259,9 @@ public struct DetectionPipeline {
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
     result.trainingRanges = model.trainingRanges  // kept by a model stored from this scoring (score --store)
-    if detector.learnsLevels, let ranges = model.trainingRanges {
-      result.warnings = LevelDrift.of(loaded.frame, rows: 0..<loaded.frame.rowCount, outside: ranges).map {
-        $0.warning(loaded.frame, detector: model.detector.plugin, judged: "scored rows")
-      }
+    if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {
+      drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)
+      result.warnings = drift.warnings(judged: "scored rows").map(\.text)
       result.warnings.forEach(log)
     }
     return result
@@ -271,7 +270,7 @@ public struct DetectionPipeline {
   /// The saved model's detector, its state restored, and its threshold rule. The model file is
   /// untrusted: its plugins are rebuilt through their specs and its state checked before any data
   /// is read, and any problem names the file.
-  func rebuild(_ model: SavedModel) throws -> (Detector, Threshold) {
+  public func rebuild(_ model: SavedModel) throws -> (Detector, Threshold) {
     do {
       _ = try source()
       let detector = try make(registry.detectors, model.detector)

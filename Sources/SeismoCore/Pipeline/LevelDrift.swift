@@ -30,18 +30,50 @@ struct LevelDrift: Equatable {
 
   /// The features of `frame` with at least `noticed` of `rows` outside their `ranges`.
   static func of(_ frame: Frame, rows: Range<Int>, outside ranges: [ClosedRange<Float>]) -> [LevelDrift] {
-    guard !rows.isEmpty, ranges.count == frame.featureCount else { return [] }
-    return ranges.enumerated().compactMap { j, range in
-      let outside = rows.count { !range.contains(frame[$0, j]) }
-      guard Double(outside) >= noticed * Double(rows.count) else { return nil }
-      return LevelDrift(feature: j, outside: outside, rows: rows.count, range: range)
+    var tally = Tally(ranges: ranges)
+    tally.count(frame, rows: rows)
+    return tally.drifts
+  }
+
+  /// Rows outside each feature's range, counted over one or more pieces of a series.
+  struct Tally: Sendable {
+    let ranges: [ClosedRange<Float>]
+    /// Per feature, the rows counted outside its range.
+    var outside: [Int]
+    var rows = 0
+
+    init(ranges: [ClosedRange<Float>]) {
+      self.ranges = ranges
+      outside = Array(repeating: 0, count: ranges.count)
+    }
+
+    /// Counts `rows` of `frame`; a frame whose features the ranges do not fit counts nothing.
+    mutating func count(_ frame: Frame, rows: Range<Int>) {
+      guard ranges.count == frame.featureCount else { return }
+      for (j, range) in ranges.enumerated() {
+        outside[j] += rows.count { !range.contains(frame[$0, j]) }
+      }
+      self.rows += rows.count
+    }
+
+    /// The features with at least `noticed` of the rows counted outside their range.
+    var drifts: [LevelDrift] {
+      guard rows > 0 else { return [] }
+      return ranges.indices.compactMap { j in
+        guard Double(outside[j]) >= noticed * Double(rows) else { return nil }
+        return LevelDrift(feature: j, outside: outside[j], rows: rows, range: ranges[j])
+      }
     }
   }
 
   /// The warning for `detector`, naming the feature of `frame`; `judged` says which rows were
   /// counted ("test rows", "scored rows").
   func warning(_ frame: Frame, detector: String, judged: String = "test rows") -> String {
-    "warning: \(frame.featureNames[feature]): \(outside) of \(rows) \(judged) lie outside its training range (\(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound))); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+    warning(named: frame.featureNames[feature], detector: detector, judged: judged)
+  }
+
+  func warning(named name: String, detector: String, judged: String) -> String {
+    "warning: \(name): \(outside) of \(rows) \(judged) lie outside its training range (\(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound))); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
   }
 
   /// `x` with 4 significant digits, as the run prints scores.

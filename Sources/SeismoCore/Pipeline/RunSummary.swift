@@ -235,6 +235,7 @@ public struct RunSummary: Codable, Sendable {
       scoredRows: run.scoredRows, flags: run.flags, anomalyCount: run.flagged.count, testAnomalyCount: run.flagged.count,
       events: run.events, eventCount: run.eventCount, timings: run.timings)
     folds = []
+    warnings = run.warnings.isEmpty ? nil : run.warnings
   }
 
   /// The parts every run has.

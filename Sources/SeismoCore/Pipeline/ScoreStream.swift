@@ -52,6 +52,9 @@ public struct ScoreStream {
   public var historyRows: Int { history }
   /// Rows before the first score of a series (`Detector.warmupRows`).
   public var warmupRows: Int { detector.warmupRows }
+  /// Whether the model learns levels (`Detector.learnsLevels`), so may flag rows outside its
+  /// training range for that alone.
+  public var learnsLevels: Bool { detector.learnsLevels }
 
   /// Resumes scoring a series whose first `rows` rows were scored before (a stored run), so that
   /// only the rows after them are scored: `context` holds the series' rows just before row

@@ -26,6 +26,9 @@ public struct StreamedRun: Sendable {
   public var eventCount: Int
   /// Wall seconds per stage: load (reading and the source's policies), score, total.
   public var timings: [String: Double]
+  /// What the run warned about besides its data's load: scored rows outside a model of levels'
+  /// training range (`LevelDriftCounter`).
+  public var warnings: [String] = []
 
   /// Flagged rows: every one is in the test part (a streamed run trains nothing).
   public var anomalyCount: Int { flagged.count }

@@ -1,0 +1,31 @@
+/// The rows a saved model of levels scores, counted against its training ranges for the
+/// `LevelDrift` warning: at once (`score`), or piece by piece as rows arrive (`score --stream`,
+/// `score --new-rows`, `watch`), where a price trends out of the range the model learned.
+public struct LevelDriftCounter: Sendable {
+  /// The model's detector plugin, as the warning names it.
+  let detector: String
+  let features: [String]
+  var tally: LevelDrift.Tally
+
+  /// The counter of `model`'s rows; nil when its detector does not learn levels
+  /// (`Detector.learnsLevels`) or the model keeps no training ranges (saved before they were).
+  public init?(_ model: SavedModel, learnsLevels: Bool) {
+    guard learnsLevels, let ranges = model.trainingRanges, ranges.count == model.features.count else { return nil }
+    detector = model.detector.plugin
+    features = model.features
+    tally = LevelDrift.Tally(ranges: ranges)
+  }
+
+  /// Counts `rows` of `frame`, whose features are the model's.
+  public mutating func count(_ frame: Frame, rows: Range<Int>) {
+    tally.count(frame, rows: rows)
+  }
+
+  /// The warnings for the rows counted so far, one per feature with at least a quarter of them
+  /// outside its range; `judged` names those rows ("scored rows", "new rows").
+  public func warnings(judged: String) -> [(feature: String, text: String)] {
+    tally.drifts.map {
+      (features[$0.feature], $0.warning(named: features[$0.feature], detector: detector, judged: judged))
+    }
+  }
+}
