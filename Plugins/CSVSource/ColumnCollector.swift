@@ -131,11 +131,16 @@ final class ColumnCollector: CSVRecordHandler {
   func endRecord(fieldCount: Int, line: Int) {
     if !inHeader, header.count == 1, fieldCount > 1, timestamps.isEmpty, rowsHandedOn == 0 {
       // A header of one column above wider rows is a title or notes above the table, whatever
-      // its first field's error said.
+      // its first field's error said; or, when it holds another separator, a file separated by
+      // it whose decimal commas split the rows (a European spreadsheet's `date;vix` over
+      // `2020-01-02;12,47`).
+      let split = "\(fieldCount) fields, but the header (line \(headerLine), '\(header[0])') has one"
       failure = .data(
         source: path, line: line, column: nil,
-        message:
-          "\(fieldCount) fields, but the header (line \(headerLine), '\(header[0])') has one: a title or notes above the table? skip_lines: \(line - 1) starts reading at line \(line)"
+        message: otherSeparator.map {
+          "\(split): for a file separated by '\($0)', set the delimiter to '\($0)'"
+            + ($0 == ";" && delimiter == UInt8(ascii: ",") ? ", and decimal: comma if its numbers are written 12,47" : "")
+        } ?? "\(split): a title or notes above the table? skip_lines: \(line - 1) starts reading at line \(line)"
       )
       return
     }
@@ -364,14 +369,20 @@ final class ColumnCollector: CSVRecordHandler {
   /// Separators a market file may use besides the one it is read with.
   static let otherSeparators: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
 
-  /// A hint when the header is one column holding another separator: a file separated by ';'
-  /// read with ',' has the one column 'date;vix'.
-  private var delimiterHint: String {
+  /// The separator, other than the one read with, that a header of one column holds, as a
+  /// config writes it: a file separated by ';' read with ',' has the one column 'date;vix'.
+  private var otherSeparator: String? {
     guard header.count == 1,
       let other = Self.otherSeparators.first(where: { $0 != delimiter && header[0].utf8.contains($0) })
-    else { return "" }
-    let shown = other == UInt8(ascii: "\t") ? "\\t" : String(UnicodeScalar(other))
-    return " (the header is one column, '\(header[0])': for a file separated by '\(shown)', set the delimiter to '\(shown)')"
+    else { return nil }
+    return other == UInt8(ascii: "\t") ? "\\t" : String(UnicodeScalar(other))
+  }
+
+  /// A hint when the header is one column holding another separator.
+  private var delimiterHint: String {
+    otherSeparator.map {
+      " (the header is one column, '\(header[0])': for a file separated by '\($0)', set the delimiter to '\($0)')"
+    } ?? ""
   }
 
   private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

@@ -6,11 +6,16 @@ import Testing
 
 /// Writes `text` to a fresh temporary file and loads it with the given parameters.
 func load(_ text: String, _ extra: [String: ParameterValue] = [:], name: String = "t.csv") throws -> LoadedFrame {
+  try load(bytes: Data(text.utf8), extra, name: name)
+}
+
+/// Writes `bytes` to a fresh temporary file and loads it with the given parameters.
+func load(bytes: Data, _ extra: [String: ParameterValue] = [:], name: String = "t.csv") throws -> LoadedFrame {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-csv-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: dir) }
   let path = dir.appendingPathComponent(name).path
-  try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+  try bytes.write(to: URL(fileURLWithPath: path))
   var values = extra
   values["path"] = .text(path)
   do {
@@ -117,6 +122,35 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("date|vix\n2020-01-01|10\n").hasSuffix("set the delimiter to '|')"))
     // One real column: no hint.
     #expect(loadError("vix\nabc\n") == "t.csv:2 (column 1 'vix'): 'abc' is not a number")
+    // A European spreadsheet's file: separated by ';', its decimal commas split the rows.
+    let european = "date;vix\n2020-01-01;12,47\n"
+    #expect(
+      loadError(european)
+        == "t.csv:2: 2 fields, but the header (line 1, 'date;vix') has one: for a file separated by ';', set the delimiter to ';', and decimal: comma if its numbers are written 12,47"
+    )
+    #expect(try load(european, ["delimiter": .text(";"), "decimal": .text("comma")]).frame.values == [12.47])
+    #expect(
+      loadError("date\tvix\n2020-01-01\t12,47\n").hasSuffix("has one: for a file separated by '\\t', set the delimiter to '\\t'"))
+  }
+
+  /// A file that is not UTF-8 text is named for what it is, before any cell is read.
+  @Test func aFileThatIsNotTextIsNamed() throws {
+    func error(_ bytes: [UInt8], name: String = "t.csv") -> String {
+      do {
+        _ = try load(bytes: Data(bytes), name: name)
+        return "no error"
+      } catch {
+        return "\(error)"
+      }
+    }
+    let utf16 = Array("date,vix\n2020-01-01,10\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    #expect(error([0xFF, 0xFE] + utf16).hasPrefix("t.csv: is UTF-16 text (a spreadsheet's \"Unicode text\"), not UTF-8"))
+    #expect(error(utf16).hasPrefix("t.csv: holds a NUL byte on line 1: UTF-16 text without a byte-order mark"))
+    #expect(error([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], name: "t.xlsx").hasPrefix("t.xlsx: is a zip archive (an Excel .xlsx"))
+    #expect(error([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1]).contains("is an Excel 97–2003 workbook (.xls)"))
+    #expect(error([0x1F, 0x8B, 0x08, 0x00]).hasSuffix("is gzip-compressed: decompress it first (gunzip)"))
+    // A UTF-8 byte-order mark is text, and skipped.
+    #expect(try load(bytes: Data([0xEF, 0xBB, 0xBF] + Array("date,vix\n2020-01-01,10\n".utf8))).frame.values == [10])
   }
 
   /// The indicators come from the header alone: rows that would not load do not matter.

@@ -106,6 +106,9 @@ public struct CSVRecordReader {
       guard count > 0 else { break }
       var cursor = UnsafeRawPointer(buffer)
       let end = cursor + count
+      if firstChunk, let reason = NotText.reason(UnsafeRawBufferPointer(start: cursor, count: count)) {
+        throw SeismoError.file(path: path, message: reason)
+      }
       // Skip a UTF-8 byte-order mark (a first chunk is at least 3 bytes unless the file is shorter).
       if firstChunk, count >= 3, cursor.load(as: UInt8.self) == 0xEF, cursor.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
         cursor.load(fromByteOffset: 2, as: UInt8.self) == 0xBF
