@@ -49,14 +49,30 @@ extension PostgresSource {
   /// Throws, naming the table's columns, unless the table has `time_column`, as a date or
   /// timestamp (`seismo db watch` checks the column its triggers announce times of).
   public func requireTimeColumn(on db: PGConnection) throws {
-    try requireTime(TableColumns(self, db).named(timeColumn, "time column"))
+    try requireTime(TableColumns(self, db).named(timeColumn, "time column"), readingRows: false)
   }
 
-  func requireTime(_ column: Column) throws {
+  /// Throws unless `column` is a date or timestamp; when `readingRows`, the error says how a
+  /// query converts what it holds (triggers, which announce the table's own times, cannot).
+  func requireTime(_ column: Column, readingRows: Bool = true) throws {
     guard column.isTime else {
+      let name = PGConnection.quote(column.name)
+      let hint =
+        column.isNumber
+        ? casting("seconds since 1970?", "to_timestamp(\(name)) AS \(name)")
+        : casting("times written as text?", "\(name)::timestamptz AS \(name)")
       throw SeismoError.invalidInput(
-        "\(origin): the time column '\(column.name)' is \(column.type), not a date or timestamp")
+        "\(origin): the time column '\(column.name)' is \(column.type), not a date or timestamp"
+          + (readingRows ? " (\(hint))" : ""))
     }
+  }
+
+  /// A hint that `guess` is what a column holds, and that a query converts it with `select`
+  /// (the column's conversion, as that query's select list would write it).
+  func casting(_ guess: String, _ select: String) -> String {
+    query.isEmpty
+      ? "\(guess) read the table with a query that converts it: SELECT \(select), … FROM \(PGConnection.qualified(schema, table))"
+      : "\(guess) convert it in the query: SELECT \(select), …"
   }
 
   /// The WHERE condition for `from` and `to` on the time column `column` (which must be a date
@@ -83,7 +99,11 @@ extension PostgresSource {
 
   func requireNumber(_ column: Column) throws {
     guard column.isNumber else {
-      throw SeismoError.invalidInput("\(origin): column '\(column.name)' is \(column.type), not a number")
+      let name = PGConnection.quote(column.name)
+      let conversion = ["money": "numeric", "boolean": "int"][column.type] ?? "float8"
+      // A long table's values are its rows, which a query would have to pivot.
+      let hint = query.isEmpty && layout == .long ? "" : " (\(casting("numbers?", "\(name)::\(conversion) AS \(name)")))"
+      throw SeismoError.invalidInput("\(origin): column '\(column.name)' is \(column.type), not a number\(hint)")
     }
   }
 

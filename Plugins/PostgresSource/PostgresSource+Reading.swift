@@ -77,7 +77,7 @@ extension PostgresSource {
       }
       let types = try Self.baseTypes(ofOIDs: probe.columnTypes, db)
       let selected = zip(probe.columns, types).map { Column(name: $0, type: $1) }
-      try selected.first.map(requireTime)
+      try selected.first.map { try requireTime($0) }
       try selected.dropFirst().forEach(requireNumber)
       let names = Array(probe.columns.dropFirst())
       let select =

@@ -541,6 +541,7 @@ struct PostgresTests {
     let numbers = try CLI.run(
       ["db", "watch", "--url", url, "--schema", schema, "--table", "m", "--time-column", "a"], in: scratch.url)
     #expect(numbers.status == 1 && numbers.stderr.contains("the time column 'a' is double precision"), "\(numbers.stderr)")
+    #expect(!numbers.stderr.contains("query"), "triggers announce the table's own times: no query converts them")
     #expect(try triggers().isEmpty, "a refused db watch attaches nothing")
 
     // Announcements: new rows name the table; an UPDATE or DELETE its earliest time changed
@@ -871,22 +872,37 @@ struct PostgresTests {
     }
     let table = "postgres table \(schema).mixed"
     #expect(load(["table": .text("mixed")]) == "[\"a\", \"n\", \"p\"] × 10", "numeric columns and the domain, not the text")
-    #expect(load(["table": .text("mixed"), "columns": .textList(["label"])]) == "\(table): column 'label' is text, not a number")
+    #expect(
+      load(["table": .text("mixed"), "columns": .textList(["label"])])
+        == "\(table): column 'label' is text, not a number (numbers? read the table with a query that converts it: SELECT \"label\"::float8 AS \"label\", … FROM \"\(schema)\".\"mixed\")"
+    )
     #expect(
       load(["table": .text("mixed"), "columns": .textList(["A"])])
         == "\(table): no column 'A' (did you mean 'a'?); columns are: ts, a, label, n, p")
     #expect(
       load(["table": .text("mixed"), "time_column": .text("a")])
-        == "\(table): the time column 'a' is double precision, not a date or timestamp")
+        == "\(table): the time column 'a' is double precision, not a date or timestamp (seconds since 1970? read the table with a query that converts it: SELECT to_timestamp(\"a\") AS \"a\", … FROM \"\(schema)\".\"mixed\")"
+    )
     #expect(
       load(["table": .text("mixed"), "time_column": .text("when")])
         == "\(table): no time column 'when'; columns are: ts, a, label, n, p")
     #expect(
       load(["query": .text("SELECT ts, label FROM \(schema).mixed")])
-        == "postgres query: column 'label' is text, not a number")
+        == "postgres query: column 'label' is text, not a number (numbers? convert it in the query: SELECT \"label\"::float8 AS \"label\", …)"
+    )
     #expect(
       load(["query": .text("SELECT a, ts FROM \(schema).mixed")])
-        == "postgres query: the time column 'a' is double precision, not a date or timestamp")
+        == "postgres query: the time column 'a' is double precision, not a date or timestamp (seconds since 1970? convert it in the query: SELECT to_timestamp(\"a\") AS \"a\", …)"
+    )
+    #expect(
+      load(["query": .text("SELECT ts::text AS ts, a FROM \(schema).mixed")]).hasSuffix(
+        "(times written as text? convert it in the query: SELECT \"ts\"::timestamptz AS \"ts\", …)"))
+    #expect(
+      load(["query": .text("SELECT ts, a::numeric::money AS m FROM \(schema).mixed")]).hasSuffix(
+        "(numbers? convert it in the query: SELECT \"m\"::numeric AS \"m\", …)"))
+    #expect(
+      load(["query": .text("SELECT ts, a > 1 AS b FROM \(schema).mixed")]).hasSuffix(
+        "(numbers? convert it in the query: SELECT \"b\"::int AS \"b\", …)"))
     #expect(load(["query": .text("SELECT ts, p, n * 2 AS twice FROM \(schema).mixed")]) == "[\"p\", \"twice\"] × 10")
     #expect(
       load(["table": .text("long"), "layout": .text("long")])
