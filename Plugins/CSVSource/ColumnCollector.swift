@@ -320,6 +320,15 @@ final class ColumnCollector: CSVRecordHandler {
       )
       return .nan
     }
+    // A number written in digits that overflows the type (1e39 in a Float) is not a mark.
+    if value.isInfinite, bytes[first..<stop].contains(where: { (0x30...0x39).contains($0) }) {
+      let largest = String(format: "%.1e", Double(Value.greatestFiniteMagnitude))
+      fail(
+        field,
+        "'\(text(written))' is beyond the largest number a \(MemoryLayout<Value>.size * 8)-bit float holds (±\(largest)): rescale the column (in thousands, say)"
+      )
+      return .nan
+    }
     guard value.isFinite else {
       fail(
         field,

@@ -470,11 +470,19 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("date,a\n2020-01-01,1.5x\n") == "t.csv:2 (column 2 'a'): '1.5x' is not a number")
   }
 
-  @Test func nanAndInfinityAreRejected() {
-    for bad in ["nan", "NaN", "inf", "-Infinity", "1e999"] {
+  @Test func nanAndInfinityAreRejected() throws {
+    for bad in ["nan", "NaN", "inf", "-Infinity"] {
       #expect(
         loadError("date,a\n2020-01-01,\(bad)\n").hasPrefix("t.csv:2 (column 2 'a'): '\(bad)' is not a finite number"))
     }
+    // Digits beyond a Float's range are a number too large, not a mark for a missing value.
+    for big in ["1e999", "-4e38", "999999999999999999999999999999999999999"] {
+      #expect(
+        loadError("date,a\n2020-01-01,\(big)\n")
+          == "t.csv:2 (column 2 'a'): '\(big)' is beyond the largest number a 32-bit float holds (±3.4e+38): rescale the column (in thousands, say)"
+      )
+    }
+    #expect(try load("date,a\n2020-01-01,3e38\n").frame.values == [3e38])
     #expect(
       loadError("date,a\n2020-01-01,NaN\n").hasSuffix(
         "leave the cell empty for a gap, or set missing: ['NaN'] to read such cells as gaps)"))

@@ -835,6 +835,9 @@ struct PostgresTests {
     try sql("INSERT INTO \(schema).nan VALUES ('2020-01-01', 1), ('2020-01-02', NULL), ('2020-01-03', 'NaN')")
     #expect(load("nan").contains("NaN or infinity at 2020-01-03 is not"), "a midnight is a date: \(load("nan"))")
     #expect(load("nan", ["to": .text("2020-01-02")]) == "rows 2: [1.0, 1.0]", "NULL forward-filled")
+    try sql("CREATE TABLE \(schema).huge (ts date, x float8)")
+    try sql("INSERT INTO \(schema).huge VALUES ('2020-01-01', 1), ('2020-01-02', 1e39)")
+    #expect(load("huge").contains("at 2020-01-02 is not a number Seismo can use (nor is a number beyond a 32-bit float's"))
     // Sub-second rows share a second: an error by default, merged on request.
     try sql("CREATE TABLE \(schema).sub (ts timestamptz, x float8)")
     try sql(
