@@ -196,8 +196,8 @@ import Testing
   }
 
   /// A model of levels fitted once, meeting test rows outside its training range, is warned
-  /// about (stderr, summary.json, the report, a rebuilt report); a model of changes, a rolling
-  /// detector and walk-forward refits are not.
+  /// about (stderr, summary.json, the report, a rebuilt report), and so is one refitted walk
+  /// forward, by each fold's range; a model of changes and a rolling detector are not.
   @Test func testRowsOutsideTheTrainingRangeOfAModelOfLevelsAreWarnedAbout() throws {
     let scratch = try Scratch()
     // b trends up: the last 40 of 200 rows (the test part) all lie above the first 160's range.
@@ -230,9 +230,17 @@ import Testing
       ["score", "--model", "m.seismo", "tail.csv", "--out", "t", "--stream", "--piece-rows", "20"], in: scratch.url)
     #expect(streamed.status == 0 && streamed.stderr.contains(scoredWarning), "\(streamed.stderr)")
     #expect(try scratch.read("t/summary.json").contains("40 of 50 scored rows"))
+    // Walk-forward refits each judge their own test rows: every 20 rows, b's next 20 rise past
+    // the rows the fold trained on.
+    let refits = try CLI.run(["detect", "run.yaml", "--out", "w", "--set", "split.refit_every=20"], in: scratch.url)
+    #expect(
+      refits.status == 0
+        && refits.stderr.contains(
+          "warning: b: 40 of 40 test rows lie outside the training range of the fold that scored them; lstm-autoencoder models levels"
+        ), "\(refits.stderr)")
+    #expect(!refits.stderr.contains("warning: a:"), "a stays in its range")
     for (setting, why) in [
       ("detector.transform=diff", "a model of changes"), ("detector.plugin=rolling-zscore", "a rolling detector"),
-      ("split.refit_every=20", "walk-forward refits"),
     ] {
       let other = try CLI.run(["detect", "run.yaml", "--out", "b", "--set", setting], in: scratch.url)
       #expect(other.status == 0 && !other.stderr.contains("training range"), "\(why): \(other.stderr)")

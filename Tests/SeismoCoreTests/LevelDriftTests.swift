@@ -39,4 +39,46 @@ import Testing
     #expect(drifts(frame, trainRows: 10).isEmpty)
     #expect(LevelDrift.shown(1_234_567) == "1.235e+06" && LevelDrift.shown(0.5) == "0.5" && LevelDrift.shown(80) == "80")
   }
+
+  /// Walk-forward folds judge their test rows by their own training rows. x rises to a new high
+  /// every fourth row: folds train on rows 0–3, 0–5 (expanding) or 2–5 (rolling), and test the
+  /// next two. Expanding: rows 4–5 against [1, 4] have 5 outside; 6–7 against [1, 5]: 6.
+  @Test func walkForwardFoldsAreJudgedByTheirOwnTrainingRows() throws {
+    let x: [Float] = [1, 3, 2, 4, 5, 3, 6, 4]
+    let frame = try Frame(timestamps: (0..<8).map { Timestamp($0) * 86_400 }, featureNames: ["x"], values: x)
+    let expanding = [Fold(trainStart: 0, trainEnd: 4, scoreEnd: 6), Fold(trainStart: 0, trainEnd: 6, scoreEnd: 8)]
+    #expect(LevelDrift.foldRanges(of: frame, feature: 0, folds: expanding) == [1...4, 1...5])
+    #expect(LevelDrift.of(frame, folds: expanding) == [LevelDrift(feature: 0, outside: 2, rows: 4, range: nil)])
+    let rolling = [Fold(trainStart: 0, trainEnd: 4, scoreEnd: 6), Fold(trainStart: 2, trainEnd: 6, scoreEnd: 8)]
+    #expect(LevelDrift.foldRanges(of: frame, feature: 0, folds: rolling) == [1...4, 2...5])
+    #expect(
+      LevelDrift.of(frame, folds: rolling)[0].warning(frame, detector: "lstm-autoencoder").hasPrefix(
+        "warning: x: 2 of 4 test rows lie outside the training range of the fold that scored them; lstm-autoencoder"))
+    // One fold is judged as before, with its range.
+    #expect(
+      LevelDrift.of(frame, folds: [Fold(trainStart: 0, trainEnd: 4, scoreEnd: 8)])
+        == [LevelDrift(feature: 0, outside: 2, rows: 4, range: 1...4)])
+
+    // The one-pass ranges equal each fold's range computed directly, for random series and folds.
+    var state: UInt64 = 7
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33) % bound
+    }
+    for _ in 0..<50 {
+      let rows = 20 + next(80)
+      let values = (0..<rows).map { _ in Float(next(1000)) / 10 }
+      let series = try Frame(timestamps: (0..<rows).map { Timestamp($0) * 60 }, featureNames: ["v"], values: values)
+      var folds: [Fold] = []
+      var (start, end) = (0, 1 + next(10))
+      while end < rows {
+        let score = min(rows, end + 1 + next(10))
+        folds.append(Fold(trainStart: start, trainEnd: end, scoreEnd: score))
+        start = min(end - 1, start + next(5))
+        end = score
+      }
+      let direct = folds.map { LevelDrift.ranges(of: series, rows: $0.trainStart..<$0.trainEnd)[0] }
+      #expect(LevelDrift.foldRanges(of: series, feature: 0, folds: folds) == direct)
+    }
+  }
 }

@@ -77,14 +77,10 @@ public struct DetectionPipeline {
     let trainingRanges = plan.last.flatMap { fold in
       fold.trainEnd > fold.trainStart ? LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd) : nil
     }
-    // A model of levels fitted once meets test rows outside its training range (walk-forward
-    // refits move the range along).
-    if plan.count == 1, let ranges = trainingRanges,
-      let level = zip(config.members, members).first(where: { $1.detector.learnsLevels })
-    {
-      LevelDrift.of(frame, rows: trainRows..<frame.rowCount, outside: ranges).forEach {
-        warn($0.warning(frame, detector: level.0.detector.plugin))
-      }
+    // A model of levels meets test rows outside the range it was fitted on (each walk-forward
+    // fold's own).
+    if let level = zip(config.members, members).first(where: { $1.detector.learnsLevels }) {
+      LevelDrift.of(frame, folds: plan).forEach { warn($0.warning(frame, detector: level.0.detector.plugin)) }
     }
     var fitted = members[0]
     if members.count > 1 {

@@ -9,8 +9,9 @@ struct LevelDrift: Equatable {
   /// saved model scores).
   var outside: Int
   var rows: Int
-  /// The training rows' smallest and largest value.
-  var range: ClosedRange<Float>
+  /// The training rows' smallest and largest value; nil when each fold of a walk-forward run
+  /// judged its test rows by its own training rows.
+  var range: ClosedRange<Float>?
 
   /// The share of rows outside the range worth a warning.
   static let noticed = 0.25
@@ -33,6 +34,50 @@ struct LevelDrift: Equatable {
     var tally = Tally(ranges: ranges)
     tally.count(frame, rows: rows)
     return tally.drifts
+  }
+
+  /// The features of `frame` with at least `noticed` of the folds' test rows outside the range
+  /// of the rows their fold trained on. One fold is judged as `of(_:rows:outside:)` judges it;
+  /// walk-forward folds each by their own range, so a price that keeps making new highs is named
+  /// though every refit moves the range along.
+  static func of(_ frame: Frame, folds: [Fold]) -> [LevelDrift] {
+    let fitted = folds.filter { $0.trainEnd > $0.trainStart }
+    if fitted.count == 1, let fold = fitted.first {
+      return of(
+        frame, rows: fold.trainEnd..<fold.scoreEnd, outside: ranges(of: frame, rows: fold.trainStart..<fold.trainEnd))
+    }
+    let rows = fitted.reduce(0) { $0 + $1.scoreEnd - $1.trainEnd }
+    guard rows > 0 else { return [] }
+    return (0..<frame.featureCount).compactMap { j in
+      var outside = 0
+      for (fold, range) in zip(fitted, foldRanges(of: frame, feature: j, folds: fitted)) {
+        outside += (fold.trainEnd..<fold.scoreEnd).count { !range.contains(frame[$0, j]) }
+      }
+      guard Double(outside) >= noticed * Double(rows) else { return nil }
+      return LevelDrift(feature: j, outside: outside, rows: rows, range: nil)
+    }
+  }
+
+  /// Feature `j`'s smallest and largest value over each fold's training rows, whose starts and
+  /// ends never move back from fold to fold: one pass, with the rows that may still be a
+  /// window's minimum (or maximum) kept in order, O(rows) in all however many folds.
+  static func foldRanges(of frame: Frame, feature j: Int, folds: [Fold]) -> [ClosedRange<Float>] {
+    var lows: [Int] = []  // rows with increasing values, each the minimum of the rows after it
+    var highs: [Int] = []  // rows with decreasing values
+    var (lowHead, highHead) = (0, 0)
+    var next = 0
+    return folds.map { fold in
+      while next < fold.trainEnd {
+        while lows.count > lowHead, frame[lows[lows.count - 1], j] >= frame[next, j] { lows.removeLast() }
+        while highs.count > highHead, frame[highs[highs.count - 1], j] <= frame[next, j] { highs.removeLast() }
+        lows.append(next)
+        highs.append(next)
+        next += 1
+      }
+      while lows[lowHead] < fold.trainStart { lowHead += 1 }
+      while highs[highHead] < fold.trainStart { highHead += 1 }
+      return frame[lows[lowHead], j]...frame[highs[highHead], j]
+    }
   }
 
   /// Rows outside each feature's range, counted over one or more pieces of a series.
@@ -73,7 +118,11 @@ struct LevelDrift: Equatable {
   }
 
   func warning(named name: String, detector: String, judged: String) -> String {
-    "warning: \(name): \(outside) of \(rows) \(judged) lie outside its training range (\(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound))); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+    let outsideWhat =
+      range.map { "its training range (\(Self.shown($0.lowerBound)) to \(Self.shown($0.upperBound)))" }
+      ?? "the training range of the fold that scored them"
+    return
+      "warning: \(name): \(outside) of \(rows) \(judged) lie outside \(outsideWhat); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
   }
 
   /// `x` with 4 significant digits, as the run prints scores.
