@@ -24,14 +24,15 @@ extension PostgresSource {
     /// The numeric columns other than `time`, in table order: a wide table's indicators.
     func numbers(besides time: String) -> [String] { all.filter { $0.name != time && $0.isNumber }.map(\.name) }
 
-    /// The column `name`, which the source calls its `role`.
-    func named(_ name: String, _ role: String) throws -> Column {
+    /// The column `name`, which the source calls its `role`; an error for a missing one ends with
+    /// `hint`, in parentheses, when given.
+    func named(_ name: String, _ role: String, hint: String? = nil) throws -> Column {
       if let column = all.first(where: { $0.name == name }) { return column }
       guard !all.isEmpty else { throw SeismoError.invalidInput("\(origin): the table has no columns") }
       let names = all.map(\.name)
       throw SeismoError.invalidInput(
         "\(origin): no \(role) '\(name)'\(EditDistance.suggestion(for: name, among: names)); columns are: \(EditDistance.listing(names))"
-      )
+          + (hint.map { " (\($0))" } ?? ""))
     }
   }
 
@@ -47,23 +48,23 @@ extension PostgresSource {
   }
 
   /// Throws, naming the table's columns, unless the table has `time_column`, as a date or
-  /// timestamp (`seismo db watch` checks the column its triggers announce times of).
-  public func requireTimeColumn(on db: PGConnection) throws {
-    try requireTime(TableColumns(self, db).named(timeColumn, "time column"), readingRows: false)
+  /// timestamp (`seismo db watch` checks the column its triggers announce times of). An error
+  /// about the column ends with `hint`, in parentheses: which option names it.
+  public func requireTimeColumn(on db: PGConnection, hint: String) throws {
+    try requireTime(TableColumns(self, db).named(timeColumn, "time column", hint: hint), hint: hint)
   }
 
-  /// Throws unless `column` is a date or timestamp; when `readingRows`, the error says how a
-  /// query converts what it holds (triggers, which announce the table's own times, cannot).
-  func requireTime(_ column: Column, readingRows: Bool = true) throws {
+  /// Throws unless `column` is a date or timestamp, ending the error with `hint` in parentheses;
+  /// nil: the query that converts what the column holds.
+  func requireTime(_ column: Column, hint: String? = nil) throws {
     guard column.isTime else {
       let name = PGConnection.quote(column.name)
-      let hint =
+      let conversion =
         column.isNumber
         ? casting("seconds since 1970?", "to_timestamp(\(name)) AS \(name)")
         : casting("times written as text?", "\(name)::timestamptz AS \(name)")
       throw SeismoError.invalidInput(
-        "\(origin): the time column '\(column.name)' is \(column.type), not a date or timestamp"
-          + (readingRows ? " (\(hint))" : ""))
+        "\(origin): the time column '\(column.name)' is \(column.type), not a date or timestamp (\(hint ?? conversion))")
     }
   }
 

@@ -541,7 +541,11 @@ struct PostgresTests {
     let numbers = try CLI.run(
       ["db", "watch", "--url", url, "--schema", schema, "--table", "m", "--time-column", "a"], in: scratch.url)
     #expect(numbers.status == 1 && numbers.stderr.contains("the time column 'a' is double precision"), "\(numbers.stderr)")
-    #expect(!numbers.stderr.contains("query"), "triggers announce the table's own times: no query converts them")
+    #expect(
+      numbers.stderr.hasSuffix("not a date or timestamp (--time-column names the table's time column)\n"),
+      "triggers announce the table's own times: no query converts them: \(numbers.stderr)")
+    let missing = try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "nope"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr == "error: postgres table \(schema).nope: no such table\n", "\(missing.stderr)")
     #expect(try triggers().isEmpty, "a refused db watch attaches nothing")
 
     // Announcements: new rows name the table; an UPDATE or DELETE its earliest time changed

@@ -96,11 +96,7 @@ struct DatabaseCommand: ParsableCommand {
         parameters: Parameters(
           specs: PostgresSource.descriptor.parameters,
           values: ["schema": .text(schema), "table": .text(table), "time_column": .text(timeColumn)]))
-      do {
-        try source.requireTimeColumn(on: db)
-      } catch SeismoError.invalidInput(let message) where !message.hasSuffix("no such table") {
-        throw SeismoError.invalidInput(message + " (--time-column names the table's time column)")
-      }
+      try source.requireTimeColumn(on: db, hint: "--time-column names the table's time column")
     }
   }
 }
