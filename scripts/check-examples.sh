@@ -3,7 +3,7 @@
 # most 10 %, except where labels mark more), the flagged test days of spx-autoencoder, and which
 # injected days demo-autoencoder flags, and sp500-univariate's forecast errors beside the naive
 # forecast's, and the warnings of runs on levels (README: nasdaq_futures' 228 of 228, and the
-# seed's 395 of 410 refitted yearly). Examples read ../shared/data beside the repository.
+# seed's 395 of 410 refitted yearly), and the forecast errors of the forecaster of log returns. Examples read ../shared/data beside the repository.
 #
 #   scripts/check-examples.sh             # runs go to ${SEISMO_EXAMPLES_OUT:-example-runs}/NAME
 set -euo pipefail
@@ -42,3 +42,6 @@ for mode in point multi; do
   "$seismo" forecast examples/sp500-univariate.yaml --mode "$mode" --out "$out/sp500-forecast-$mode" --quiet |
     sed -n 's/^  close: /sp500-univariate forecast ('"$mode"'): /p'
 done
+"$seismo" forecast examples/weekly4-forecaster-returns.yaml --mode point --out "$out/weekly4-returns-forecast" --quiet |
+  sed -n 's/^  \([a-z0-9_]*\): /weekly4-forecaster-returns forecast (point), \1: /p'
+

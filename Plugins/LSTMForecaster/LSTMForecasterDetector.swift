@@ -135,14 +135,13 @@ public final class LSTMForecasterDetector: NeuralDetector {
   }
 
   /// Forecasts rows `start ..< frame.rowCount` in the data's own units (prices, not scaled
-  /// values), row-major `(rows, features)`. `start` must leave one window of history.
+  /// values or changes), row-major `(rows, features)`. `start` must leave the warm-up's rows of
+  /// history (`warmupRows`: one window, and a row more for a change). A model of changes
+  /// forecasts the next change, which moves the last value on: a sequence of forecasts compounds.
   public func forecast(_ frame: Frame, from start: Int, mode: ForecastMode) throws -> [Float] {
     let trained = try fitted(for: frame)
-    guard transform == .level else {
-      throw SeismoError.invalidInput("forecasts are made in the data's units; use transform: level for seismo forecast")
-    }
-    guard start >= window, start < frame.rowCount else {
-      throw SeismoError.invalidInput("forecasts need \(window) rows of history before the first forecast row")
+    guard start >= warmupRows, start < frame.rowCount else {
+      throw SeismoError.invalidInput("forecasts need \(warmupRows) rows of history before the first forecast row")
     }
     let f = frame.featureCount
     let restart: Int
@@ -154,21 +153,26 @@ public final class LSTMForecasterDetector: NeuralDetector {
     var output: [Float] = []
     var history: [Float] = []
     for row in start..<frame.rowCount {
-      if (row - start) % restart == 0 { history = Array(frame.values[(row - window) * f..<row * f]) }
-      let next = predictNext(history, trained: trained)
+      if (row - start) % restart == 0 { history = Array(frame.values[(row - warmupRows) * f..<row * f]) }
+      let next = try predictNext(history, trained: trained)
       output += next
       history = Array(history.dropFirst(f)) + next
     }
     return output
   }
 
-  /// The row after `history` (`window` rows, original units), in original units.
-  private func predictNext(_ history: [Float], trained: FittedNetwork) -> [Float] {
+  /// The row after `history` (`warmupRows` rows, original units), in original units.
+  private func predictNext(_ history: [Float], trained: FittedNetwork) throws -> [Float] {
     let f = trained.features.count
-    let input =
-      perWindow ? RelativeToFirst.apply(history, featureCount: f) : trained.preprocessing.scaler.transform(history)
+    if perWindow {
+      let y = trained.trainer.predict(
+        BatchMajorSamples(values: RelativeToFirst.apply(history, featureCount: f), steps: window, features: f)
+      ).values
+      return RelativeToFirst.restore(y, base: history.prefix(f))
+    }
+    let input = trained.preprocessing.scaler.transform(try transform.apply(history, featureCount: f))
     let y = trained.trainer.predict(BatchMajorSamples(values: input, steps: window, features: f)).values
-    return perWindow ? RelativeToFirst.restore(y, base: history.prefix(f)) : trained.preprocessing.scaler.inverse(y)
+    return transform.row(after: history.suffix(f), change: trained.preprocessing.scaler.inverse(y))
   }
 
   /// Windows of `window` rows and the row after each, `[N, L, D]` and `[N, 1, D]` (L = `window`),

@@ -77,13 +77,40 @@ import Testing
       let result = try CLI.run(["forecast", "run.yaml", "--out", "x"], in: scratch.url)
       #expect(result.status == 1 && result.stderr.contains(expected), "\(result.stderr)")
     }
-    // Refused before anything is loaded or trained.
-    try scratch.write("run.yaml", config.replacingOccurrences(of: "seed: 1", with: "seed: 1, transform: log_return"))
-    let result = try CLI.run(["forecast", "run.yaml", "--out", "x"], in: scratch.url)
-    #expect(result.status == 1)
-    #expect(
-      result.stderr
-        == "error: run.yaml: detector.transform: forecast speaks the data's units, so it needs transform: level, not log_return\n",
-      "\(result.stderr)")
+  }
+
+  /// A forecaster of changes forecasts in the data's units: each row moves the one before by the
+  /// forecast change, and a sequence compounds them. The series grows 1 % a day (log_return) or
+  /// 0.5 a day (diff), with a little noise; the scaled mean change is what an untrained network
+  /// already outputs, so the forecasts follow the trend that holding the last value misses.
+  @Test(arguments: [("log_return", 1.01, 0.0), ("diff", 1.0, 0.5)])
+  func aForecasterOfChangesForecastsInTheDataUnits(_ transform: String, _ growth: Double, _ step: Double) throws {
+    let scratch = try Scratch()
+    var state: UInt64 = 3
+    let values = (0..<200).map { t -> Double in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let noise = Double(state >> 11) / Double(1 << 53) - 0.5
+      return 100 * pow(growth, Double(t)) + step * Double(t) + 0.05 * noise
+    }
+    try scratch.write(
+      "data.csv", "date,x\n" + values.enumerated().map { "\(date(18_262 + $0)),\($1)" }.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.75 }\n"
+        + "detector: { plugin: lstm-forecaster, window: 5, units: [4], epochs: 1, seed: 1, transform: \(transform) }\n")
+    let point = try forecast(scratch, ["--mode", "point", "--out", "p"])
+    #expect(point.lines.count == 1 + 50 && point.lines[1][0] == Substring(date(18_262 + 150)))
+    for (t, line) in zip(150..., point.lines.dropFirst()) {
+      let forecast = Double(line[3])!
+      let moved = transform == "log_return" ? log(forecast / values[t - 1]) : forecast - values[t - 1]
+      let expected = transform == "log_return" ? log(growth) : step
+      #expect(abs(moved - expected) < 0.5 * expected, "day \(t): \(forecast) after \(values[t - 1])")
+    }
+    // Ten days from each true value: the compounded changes stay with the trend.
+    let multi = try forecast(scratch, ["--mode", "multi", "--horizon", "10", "--out", "m"])
+    let errors = multi.stdout.split(separator: "\n").first { $0.hasPrefix("  x: ") }.map(String.init) ?? ""
+    let numbers = errors.split(whereSeparator: { !"0123456789.e+-".contains($0) }).compactMap { Double($0) }
+    try #require(numbers.count == 2, "\(multi.stdout)")
+    #expect(numbers[0] < 0.25 * numbers[1], "forecast error \(numbers[0]) against holding the last value's \(numbers[1])")
   }
 }

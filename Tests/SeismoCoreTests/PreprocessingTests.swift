@@ -125,6 +125,12 @@ import Testing
     for (a, b) in zip(r, [log(2.0), log(0.5), log(2.0), log(4.0)]) { #expect(abs(Double(a) - b) < 1e-6) }
     #expect(SeriesTransform.diff.lostRows == 1 && SeriesTransform.level.lostRows == 0)
     #expect(throws: SeismoError.self) { try SeriesTransform.logReturn.apply([1, 0], featureCount: 1) }
+    // One step undone: the row after (2, 5) that each transform's change describes is (4, 20).
+    for transform in SeriesTransform.allCases {
+      let change = try transform.apply(v, featureCount: 2).suffix(2)
+      let row = transform.row(after: v[2..<4], change: Array(change))
+      for (a, b) in zip(row, [Float(4), 20]) { #expect(abs(a - b) < 1e-5, "\(transform): \(row)") }
+    }
   }
 
   @Test func aValueLogReturnCannotTakeIsNamedByColumnAndDate() throws {

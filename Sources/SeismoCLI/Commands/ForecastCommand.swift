@@ -16,7 +16,9 @@ struct ForecastCommand: ParsableCommand {
       Writes OUT/forecast.csv: timestamp, sequence (the restart it belongs to), then actual_<f> and \
       forecast_<f> for each feature, and prints the mean absolute error per feature, beside that \
       of the naive forecast that holds the last known value (the row before, in point mode; the \
-      row before the sequence, in full and multi), which a forecaster must beat to be worth using.
+      row before the sequence, in full and multi), which a forecaster must beat to be worth using. \
+      A forecaster of changes (transform: diff or log_return) forecasts each row's change from \
+      the row before, so a sequence compounds its changes from the last true value.
 
       Example: seismo forecast examples/sp500-univariate.yaml --mode multi --horizon 50
       """)
@@ -55,12 +57,6 @@ struct ForecastCommand: ParsableCommand {
           key: runConfig.ensemble == nil ? "split.refit_every" : "ensemble", location: configFile.config,
           message: "forecast fits one forecaster once; drop it")
       }
-      let transform = runConfig.detector.parameters[SeriesTransform.parameter]
-      guard transform == .level else {
-        throw SeismoError.config(
-          key: "detector.transform", location: configFile.config,
-          message: "forecast speaks the data's units, so it needs transform: level, not \(transform.rawValue)")
-      }
       // The detection pipeline loads, splits and fits, exactly as detect would; the fitted model
       // then forecasts.
       let progress = ProgressLine(quiet: quiet)
@@ -84,7 +80,7 @@ struct ForecastCommand: ParsableCommand {
         case .full: .fullSequence
         case .multi: .multiSequence(horizon: horizon)
         }
-      let start = max(trainRows, detector.window)
+      let start = max(trainRows, detector.warmupRows)
       let predicted = try detector.forecast(frame, from: start, mode: forecastMode)
       let f = frame.featureCount
       let restart = mode == .multi ? horizon : (mode == .full ? frame.rowCount : 1)

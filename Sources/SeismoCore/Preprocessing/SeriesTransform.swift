@@ -45,4 +45,14 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
       return values.count < f ? [] : (f..<values.count).map { Float(log(Double(values[$0]) / Double(values[$0 - f]))) }
     }
   }
+
+  /// The row of values after `last` (one row) whose transformed value is `change`: `apply`
+  /// undone for one step (last + change, last · e^change; a level is its own value).
+  public func row(after last: ArraySlice<Float>, change: [Float]) -> [Float] {
+    switch self {
+    case .level: change
+    case .diff: zip(last, change).map { $0 + $1 }
+    case .logReturn: zip(last, change).map { Float(Double($0) * exp(Double($1))) }
+    }
+  }
 }
