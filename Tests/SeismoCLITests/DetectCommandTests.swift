@@ -218,17 +218,27 @@ import Testing
     try expectReportShows(warning, of: "a", in: scratch)
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.contains(warning), "--each says it too: \(each.stderr)")
+    // --quiet keeps warnings, and only them.
+    let quiet = try CLI.run(["detect", "run.yaml", "--out", "q", "--quiet"], in: scratch.url)
+    #expect(quiet.status == 0 && quiet.stderr == warning + "\n", "\(quiet.stderr)")
+    let quietEach = try CLI.run(["detect", "run.yaml", "--out", "qe", "--each", "--quiet"], in: scratch.url)
+    #expect(quietEach.status == 0 && quietEach.stderr == warning + "\n", "\(quietEach.stderr)")
     // A saved model keeps its training range: scoring the last 50 rows, 40 lie outside it.
     #expect(try CLI.run(["detect", "run.yaml", "--out", "m", "--save-model", "m.seismo"], in: scratch.url).status == 0)
     try scratch.write("tail.csv", ([lines[0]] + lines.suffix(50)).joined(separator: "\n") + "\n")
     let scored = try CLI.run(["score", "--model", "m.seismo", "tail.csv", "--out", "s"], in: scratch.url)
     let scoredWarning = warning.replacingOccurrences(of: "40 of 40 test rows", with: "40 of 50 scored rows")
     #expect(scored.status == 0 && scored.stderr.contains(scoredWarning), "\(scored.stderr)")
+    let quietScore = try CLI.run(["score", "--model", "m.seismo", "tail.csv", "--out", "sq", "--quiet"], in: scratch.url)
+    #expect(quietScore.stderr == scoredWarning + "\n", "\(quietScore.stderr)")
     #expect(try scratch.read("s/summary.json").contains("40 of 50 scored rows"))
     // So does scoring it in pieces, counting every piece's rows.
     let streamed = try CLI.run(
       ["score", "--model", "m.seismo", "tail.csv", "--out", "t", "--stream", "--piece-rows", "20"], in: scratch.url)
     #expect(streamed.status == 0 && streamed.stderr.contains(scoredWarning), "\(streamed.stderr)")
+    let quietStream = try CLI.run(
+      ["score", "--model", "m.seismo", "tail.csv", "--out", "tq", "--stream", "--quiet"], in: scratch.url)
+    #expect(quietStream.stderr == scoredWarning + "\n", "\(quietStream.stderr)")
     #expect(try scratch.read("t/summary.json").contains("40 of 50 scored rows"))
     // Walk-forward refits each judge their own test rows: every 20 rows, b's next 20 rise past
     // the rows the fold trained on.

@@ -58,7 +58,7 @@ struct DetectCommand: ParsableCommand {
   @Flag(help: "Write the run folder only, not the config's sink: or sinks: (to try a variant without storing it).")
   var noSinks = false
 
-  @Flag(help: "Print nothing but errors.")
+  @Flag(help: "Print nothing but warnings and errors.")
   var quiet = false
 
   @OptionGroup var scripting: ScriptingOptions
@@ -156,7 +156,7 @@ struct DetectCommand: ParsableCommand {
       log: { message in
         reading.finish()
         progress.finish()
-        if !quiet { Console.err(message) }
+        Console.narrate(message, quiet: quiet)
       })
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"

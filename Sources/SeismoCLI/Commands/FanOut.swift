@@ -83,9 +83,9 @@ enum FanOut {
       if !quiet { Console.err("the indicators could not be loaded together (\(error)); each is read alone") }
       (loaded, names) = (nil, listed)
     }
+    loaded?.warnings.forEach { Console.err($0) }
     if !quiet, let loaded {
       Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")
-      loaded.warnings.forEach { Console.err($0) }
       if loaded.rowsDropped > 0, let first = names.first, registry.narrowed(config.source, to: first) != nil {
         Console.err(
           "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows"
@@ -130,8 +130,8 @@ enum FanOut {
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       let summary = RunSummary(run)
+      run.warnings.forEach { Console.err($0) }
       if !quiet {
-        run.warnings.forEach { Console.err($0) }
         Console.err("\(name): \(summary.anomalyCount) anomalies, \(summary.testAnomalyCount) in the test part (\(folder.shown))")
       }
       return Outcome(

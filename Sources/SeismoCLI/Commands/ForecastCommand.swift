@@ -34,7 +34,7 @@ struct ForecastCommand: ParsableCommand {
   @Option(help: "Output folder.")
   var out = "seismo-out/forecast"
 
-  @Flag(help: "Print nothing but errors and the result.")
+  @Flag(help: "Print nothing but warnings, errors and the result.")
   var quiet = false
 
   enum Mode: String, ExpressibleByArgument { case point, full, multi }
@@ -64,7 +64,7 @@ struct ForecastCommand: ParsableCommand {
         observer: progress.observer,
         log: { message in
           progress.finish()
-          if !quiet { Console.err(message) }
+          Console.narrate(message, quiet: quiet)
         })
       progress.finish()
       let frame = run.frame

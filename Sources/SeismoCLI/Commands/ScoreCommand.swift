@@ -97,7 +97,7 @@ struct ScoreCommand: ParsableCommand {
   @Option(help: "Rows per piece with --stream.")
   var pieceRows = 65_536
 
-  @Flag(help: "Print nothing but errors.")
+  @Flag(help: "Print nothing but warnings and errors.")
   var quiet = false
 
   @OptionGroup var scripting: ScriptingOptions
@@ -197,7 +197,7 @@ struct ScoreCommand: ParsableCommand {
         saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
         log: {
           reading.finish()
-          if !quiet { Console.err($0) }
+          Console.narrate($0, quiet: quiet)
         })
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
@@ -272,7 +272,7 @@ struct ScoreCommand: ParsableCommand {
           reading: quiet ? nil : reading.update, write: write,
           log: {
             reading.finish()
-            if !quiet { Console.err($0) }
+            Console.narrate($0, quiet: quiet)
           })
       }
     }

@@ -45,7 +45,7 @@ struct WatchCommand: ParsableCommand {
 
   @OptionGroup var overrides: SourceOverrides
 
-  @Flag(help: "Print nothing but errors.")
+  @Flag(help: "Print nothing but warnings and errors.")
   var quiet = false
 
   func run() throws {
@@ -60,7 +60,7 @@ struct WatchCommand: ParsableCommand {
       let source = Self.table(of: config.source)
       let table = source.map { "\($0.schema).\($0.name)" }  // as the trigger's announcements name it
       var listener = try listen()
-      if !quiet, let (schema, name) = source {
+      if let (schema, name) = source {
         let triggers = try Self.triggers(on: schema, name, on: listener)
         if !triggers.contains("seismo_watch") {
           Console.err(

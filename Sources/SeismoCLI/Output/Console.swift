@@ -12,6 +12,12 @@ enum Console {
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 
+  /// A line of a command's account of its work on stderr; with `--quiet`, only a warning
+  /// (`warning: …`), which a quiet nightly job still needs to hear.
+  static func narrate(_ line: String, quiet: Bool) {
+    if !quiet || line.hasPrefix("warning: ") { err(line) }
+  }
+
   /// Rows on stdout, tab-separated under a `header` line, each cell made safe (`oneLine`; NULL
   /// empty).
   static func table(_ header: [String], _ rows: [[String?]]) {
