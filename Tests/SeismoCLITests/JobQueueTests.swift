@@ -115,6 +115,32 @@ struct JobQueueTests {
     #expect(Set(try db.sql(perGroup).map { $0[0] }) == ["c0", "c1", "c2"])
   }
 
+  /// What a job's data and run warn of is logged, as detect prints it: rows out of time order
+  /// (the load's warning) and a train_until past the last row (the run's).
+  @Test func aJobsWarningsAreLogged() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    let lines = Self.wideCSV(columns: 1, rows: 80).split(separator: "\n")
+    try scratch.write("late.csv", ([lines[0]] + lines.dropFirst().reversed()).joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: late.csv }
+      split: { train_until: 2099-01-01 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    _ = try enqueue(["run.yaml"], db, in: scratch)
+    let worker = try CLI.start(["worker", "--url", db.url, "--exit-when-done", "--poll", "0.2"], in: scratch.url)
+    let result = try finish(worker, within: 60)
+    #expect(result.status == 0, "\(result.stderr)")
+    let warnings = result.stderr.split(separator: "\n").filter { $0.contains("level=warning") && $0.contains("job=1") }
+    #expect(warnings.contains { $0.contains("late.csv had rows out of time order; they were sorted") }, "\(result.stderr)")
+    #expect(
+      warnings.contains { $0.contains("msg=\"split.train_until 2099-01-01 is not before the last row") }, "\(result.stderr)")
+    #expect(result.stderr.contains("msg=done"))
+  }
+
   @Test func aFailingJobEndsFailedWithItsErrorAndTheOthersFinish() throws {
     let scratch = try Scratch()
     let db = try TestDatabase(server: server)

@@ -19,13 +19,20 @@ struct LogfmtLogHandler: LogHandler {
   }
 
   func log(event: LogEvent) {
-    let fields = metadata.merging(event.metadata ?? [:]) { $1 }
-    let keys =
-      Self.leading.filter { fields[$0] != nil } + fields.keys.filter { !Self.leading.contains($0) }.sorted()
-    var text = "time=\(Self.now()) level=\(event.level)"
-    for key in keys { text += " \(key)=\(Self.value("\(fields[key]!)"))" }
-    text += " msg=\(Self.value(event.message.description))"
-    Console.err(Console.oneLine(text))
+    Console.err(
+      Self.line(
+        time: Self.now(), level: event.level, fields: metadata.merging(event.metadata ?? [:]) { $1 },
+        message: event.message.description))
+  }
+
+  /// One logfmt line. Each value is made one line first (`Console.oneLine`: control characters
+  /// escaped, a long quoted piece of input cut), then quoted if it must be; the message, last,
+  /// is otherwise whole, however long: a warning or a job's error is read in full.
+  static func line(time: String, level: Logger.Level, fields: Logger.Metadata, message: String) -> String {
+    let keys = leading.filter { fields[$0] != nil } + fields.keys.filter { !leading.contains($0) }.sorted()
+    var text = "time=\(time) level=\(level)"
+    for key in keys { text += " \(key)=\(value(Console.oneLine("\(fields[key]!)")))" }
+    return text + " msg=\(value(Console.oneLine(message)))"
   }
 
   /// `text` bare when it has no space, quote, `=` or backslash, else quoted with `"` and `\` escaped.

@@ -148,6 +148,8 @@ final class Worker: @unchecked Sendable {
       var loaded = try pipeline.loadSource()
       if let indicator = claim.indicator { loaded = try JobConfig.selecting(indicator, in: loaded, job: claim.id) }
       let run = try pipeline.run(loaded)
+      // What the data's load and the run warned of (a hole, new levels), as detect prints it.
+      for warning in loaded.warnings + run.warnings { log.warning("\(warning.trimmingPrefix("warning: "))") }
       let labels = PostgresSink.Labels(
         indicator: claim.indicator ?? "", group: claim.group, job: claim.id,
         model: saveModel ? try SavedModel(run: run).encode() : nil)
