@@ -2800,6 +2800,12 @@ struct PostgresTests {
     let ownFlags = try sql(
       "SELECT count(*) FILTER (WHERE s.is_anomaly AND s.part = 'test')::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1",
       [runIDs[20]])[0][0]
+    // One run that warns, for the query that lists runs' warnings: every row trained.
+    let warned = try CLI.run(
+      ["detect", "run.yaml", "--out", "warned", "--quiet", "--json", "--set", "split.train_until=2099-01-01"], in: scratch.url)
+    try #require(warned.status == 0, "\(warned.stderr)")
+    let warnedRun = try #require(
+      (try JSONSerialization.jsonObject(with: Data(warned.stdout.utf8)) as? [String: Any])?["run_id"] as? String)
     for statement in statements {
       let rows = try sql(statement)
       if statement.contains("count(DISTINCT a.indicator) >= 2") {
@@ -2808,6 +2814,11 @@ struct PostgresTests {
       if statement.contains("latest_flags") {
         #expect(rows.filter { $0[0] == runIDs[20] }.map { Array($0.dropFirst(2)) } == [["fixed", "2", ownFlags, "0"]], "\(rows)")
         #expect(ownFlags != "0", "the run's own threshold flags its spike")
+      }
+      if statement.contains("jsonb_array_elements_text(r.summary -> 'warnings')") {
+        let mine = rows.filter { $0[0] == warnedRun }
+        #expect(
+          mine.count == 1 && mine[0][4]?.hasPrefix("warning: split.train_until 2099-01-01 is not before") == true, "\(rows)")
       }
       if statement.contains("seismo.current_events") {
         // The re-cut run's events are its version 2's: none; the others' are their own.
