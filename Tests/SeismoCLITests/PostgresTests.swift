@@ -1357,8 +1357,20 @@ struct PostgresTests {
     let csv = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "d", "--quiet"], in: scratch.url)
     #expect(csv.status == 0, "\(csv.stderr)")
     #expect(try scores("d") == scores("a"), "a model trained from PostgreSQL scores a CSV with the same columns")
+    // A run that does not exist, or stored no model, is the user's to fix (exit 1), not a
+    // database failure to retry (2).
     let missing = try CLI.run(["score", "--run", "nope", "--url", url, "--quiet"], in: scratch.url)
-    #expect(missing.status == 2 && missing.stderr.contains("no stored model for run 'nope'"), "\(missing.stderr)")
+    #expect(
+      missing.status == 1 && missing.stderr == "error: no run 'nope' in seismo.runs (seismo runs list shows them)\n",
+      "\(missing.stderr)")
+    let modelless = try storedFixedCutRun(
+      scratch, "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 20 }", out: "nm")
+    for command in [["score", "--run", modelless, "--url", url, "--new-rows"], ["watch", "--run", modelless, "--url", url]] {
+      let refused = try CLI.run(command, in: scratch.url)
+      #expect(
+        refused.status == 1 && refused.stderr.hasPrefix("error: run '\(modelless)' stored no model: a run keeps one when"),
+        "\(command[0]): \(refused.stderr)")
+    }
   }
 
   /// `score --stream` reads a run's table through a cursor, a piece at a time, and gives the

@@ -291,15 +291,20 @@ struct ScoreCommand: ParsableCommand {
     return try SavedModel.decode(bytes, origin: path)
   }
 
-  /// The model the postgres sink stored with run `runID`.
+  /// The model the postgres sink stored with run `runID`. A run that does not exist, or that
+  /// stored no model, is an input error (exit 1), not a database failure to retry.
   static func storedModel(run runID: String, url: String) throws -> SavedModel {
     let db = try SchemaMigrator.connection(url)
     let rows = try db.execute(
-      "SELECT m.model FROM seismo.models m JOIN seismo.runs r ON r.id = m.run WHERE r.run_id = $1", [runID]
+      "SELECT m.model FROM seismo.runs r LEFT JOIN seismo.models m ON m.run = r.id WHERE r.run_id = $1", [runID]
     ).rows
-    guard let hex = rows.first?.first ?? nil else {
-      throw SeismoError.database(
-        "postgres: no stored model for run '\(runID)' (the sink stores one with save_model: true)")
+    guard let row = rows.first else {
+      throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
+    }
+    guard let hex = row.first ?? nil else {
+      throw SeismoError.invalidInput(
+        "run '\(runID)' stored no model: a run keeps one when its postgres sink has save_model: true (or detect --save-model writes a file for score --model)"
+      )
     }
     guard let bytes = PGText.bytes(fromBytea: hex) else {
       throw SeismoError.database("postgres: the model of run '\(runID)' is not readable bytea")
