@@ -6,7 +6,7 @@ import SeismoPostgres
 /// with its per-feature errors (COPY), feature importance and optionally the saved model — all in
 /// one transaction, so a failure (or a lost server) leaves no part of the run behind.
 public struct PostgresSink: ResultSink, ConfigurablePlugin {
-  static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
+  public static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
   static let saveModel = Parameter<Bool>("save_model", default: false, help: "also store the trained model (bytea)")
   public static let indicator = Parameter<String>(
     "indicator", default: "", help: "label stored with the run (set per indicator by --each)")

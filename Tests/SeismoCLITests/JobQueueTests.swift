@@ -177,13 +177,24 @@ struct JobQueueTests {
       "sink.yaml",
       "source: { plugin: csv, path: wide.csv }\ndetector: { plugin: rolling-zscore }\nsink: { plugin: postgres, url: \"postgresql://u:secret@elsewhere/db\", save_model: true }\n"
     )
-    _ = try enqueue(["sink.yaml", "--set", "detector.window=30"], db, in: scratch)
+    // The sink names another database: the results go to the queue's, and enqueue says so.
+    let queued = try CLI.run(["jobs", "enqueue", "sink.yaml", "--set", "detector.window=30", "--url", db.url], in: scratch.url)
+    #expect(
+      queued.status == 0
+        && queued.stderr
+          == "warning: sink.url is not where these jobs' results go: a job writes them to the queue's database (--url), whatever its sink names\n",
+      "\(queued.stderr)")
     #expect(try db.sql("SELECT config #>> '{detector,parameters,window}' FROM seismo.jobs") == [["30"]])
     #expect(try db.sql("SELECT config::text LIKE '%secret%' FROM seismo.jobs")[0][0] == "f")
     // save_model of the config's postgres sink is kept; the results go to the queue's database.
     let worker = try finish(try CLI.start(["worker", "--url", db.url, "--exit-when-done"], in: scratch.url), within: 60)
     #expect(worker.status == 0, "\(worker.stderr)")
     #expect(try db.sql("SELECT count(*) FROM seismo.models")[0][0] == "1")
+
+    // A sink naming the queue's own database is not warned about.
+    let same = try CLI.run(
+      ["jobs", "enqueue", "sink.yaml", "--set", "sink.url=\(db.url)", "--url", db.url, "--sql"], in: scratch.url)
+    #expect(same.status == 0 && same.stderr.isEmpty, "\(same.stderr)")
 
     // --sql prints a statement that queues the same job.
     let printed = try CLI.run(["jobs", "enqueue", "sink.yaml", "--sql", "--max-attempts", "5"], in: scratch.url)

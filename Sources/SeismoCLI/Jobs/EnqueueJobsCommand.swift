@@ -53,6 +53,7 @@ struct EnqueueJobsCommand: ParsableCommand {
     try reportingErrors {
       let parsed = try configFile.load()
       let stored = try JobConfig.stored(parsed)
+      JobConfig.unusedSinkURL(parsed, queueURL: connection.url).map(Console.err)
       var checked = JobConfig.connecting(parsed, to: connection.url)
       checked.sinks = []
       let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: checked)

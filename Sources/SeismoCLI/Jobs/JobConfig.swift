@@ -21,6 +21,17 @@ enum JobConfig {
     return String(decoding: try encoder.encode(config.withoutSecrets), as: UTF8.self)
   }
 
+  /// The warning for a postgres sink that names a database other than the queue's (`queueURL`,
+  /// as given): a job's results go to the queue's, whatever the sink names; nil when it names
+  /// none, or the same.
+  static func unusedSinkURL(_ config: RunConfig, queueURL: String) -> String? {
+    guard let url = config.sinks.first?.parameters.ifDeclared(PostgresSink.url), !url.isEmpty, url != queueURL else {
+      return nil
+    }
+    return
+      "warning: sink.url is not where these jobs' results go: a job writes them to the queue's database (--url), whatever its sink names"
+  }
+
   /// `config` with a postgres source that has no connection of its own reading from `url`.
   static func connecting(_ config: RunConfig, to url: String) -> RunConfig {
     var config = config
