@@ -1454,6 +1454,7 @@ struct PostgresTests {
     #expect(entry?["threshold"] as? String == "percentile" && entry?["threshold_version"] as? Int == 2, "\(json.prefix(400))")
     #expect(entry?["anomalies"] as? Int == flagged.flatMap { Int($0) } && entry?["events"] as? Int == events.flatMap { Int($0) })
     #expect(entry?["group"] is NSNull && entry?["indicator"] is NSNull && (entry?["finished_utc"] as? String)?.count == 19)
+    #expect(entry?["warnings"] as? Int == 0 && line?[7] == "0", "no warning")
   }
 
   /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
@@ -2828,6 +2829,10 @@ struct PostgresTests {
         #expect(ownFlags != "0", "the run's own threshold flags its spike")
       }
       if statement.contains("jsonb_array_elements_text(r.summary -> 'warnings')") {
+        // runs list counts them.
+        let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
+        let line = listed.split(separator: "\n").first { $0.hasPrefix(warnedRun) }?.split(separator: "\t")
+        #expect(line?[7] == "1", "\(listed.prefix(400))")
         let mine = rows.filter { $0[0] == warnedRun }
         #expect(
           mine.count == 1 && mine[0][4]?.hasPrefix("warning: split.train_until 2099-01-01 is not before") == true, "\(rows)")

@@ -23,7 +23,9 @@ struct RunsCommand: ParsableCommand {
       abstract: "The latest runs, newest first, one line each.",
       discussion: """
         A run given another threshold by `seismo rethreshold` shows its latest version and the \
-        anomalies flagged under it, as seismo.judged_scores (and seismo.anomalies) judge them.
+        anomalies flagged under it, as seismo.judged_scores (and seismo.anomalies) judge them. \
+        warnings counts what the run warned of (a hole in a column, a model of levels meeting \
+        new levels): `seismo runs show RUN_ID` prints them, in the summary's warnings.
         """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -36,7 +38,7 @@ struct RunsCommand: ParsableCommand {
 
     @Flag(
       help:
-        "Print the runs as a JSON array on stdout, for scripts: run_id, group, indicator, detector, threshold, threshold_version, anomalies, events (null: unknown), finished_utc."
+        "Print the runs as a JSON array on stdout, for scripts: run_id, group, indicator, detector, threshold, threshold_version, anomalies, events (null: unknown), warnings, finished_utc."
     )
     var json = false
 
@@ -56,6 +58,7 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.has_events IS FALSE THEN NULL  -- a version made before schema version 10
                       ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
                  END,
+                 jsonb_array_length(coalesce(r.summary -> 'warnings', '[]'::jsonb))::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
           WHERE $2::text IS NULL OR r.group_id = $2
@@ -66,16 +69,16 @@ struct RunsCommand: ParsableCommand {
           return try Console.json(
             [
               "run_id", "group", "indicator", "detector", "threshold", "threshold_version", "anomalies", "events",
-              "finished_utc",
-            ], rows, integers: ["threshold_version", "anomalies", "events"])
+              "warnings", "finished_utc",
+            ], rows, integers: ["threshold_version", "anomalies", "events", "warnings"])
         }
         guard !rows.isEmpty else { return Console.out("no runs") }
         Console.table(
-          ["run_id", "group", "indicator", "detector", "threshold", "anomalies", "events", "finished (UTC)"],
+          ["run_id", "group", "indicator", "detector", "threshold", "anomalies", "events", "warnings", "finished (UTC)"],
           rows.map { r in
             [
               r[0], r[1] ?? "-", r[2] ?? "-", r[3], r[5] == "1" ? r[4] : "\(r[4] ?? "") (version \(r[5] ?? ""))", r[6],
-              r[7] ?? "?", r[8],
+              r[7] ?? "?", r[8], r[9],
             ]
           })
       }
