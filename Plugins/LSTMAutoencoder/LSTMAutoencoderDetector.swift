@@ -63,11 +63,10 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
 
   /// Later rows a score depends on: `window − 1` for `mean_over_windows`, else 0.
   public var lookahead: Int { attribution == .meanOverWindows ? window - 1 : 0 }
-  /// Rows before the first score: a window's worth (none for `mean_over_windows`), plus the
-  /// transform's.
   /// A model of the levels unless it sees changes (`transform`).
   public var learnsLevels: Bool { transform == .level }
-
+  /// Rows before the first score: a window's worth (none for `mean_over_windows`), plus the
+  /// transform's.
   public var warmupRows: Int { (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows }
   let parameters: Parameters
   public var fitted: FittedNetwork?

@@ -56,11 +56,10 @@ public final class LSTMForecasterDetector: NeuralDetector {
   public let scalerKind: FeatureScaler.Kind
   public let transform: SeriesTransform
   let parameters: Parameters
-  /// Rows before the first score: the window that predicts it, plus the transform's.
   /// A model of the levels unless it sees changes (`transform`) or each window relative to its
   /// first value (`normalization: window`).
   public var learnsLevels: Bool { transform == .level && !perWindow }
-
+  /// Rows before the first score: the window that predicts it, plus the transform's.
   public var warmupRows: Int { window + transform.lostRows }
   public var fitted: FittedNetwork?
   public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
