@@ -169,7 +169,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
       ).values
       return RelativeToFirst.restore(y, base: history.prefix(f))
     }
-    let input = trained.preprocessing.scaler.transform(try transform.apply(history, featureCount: f))
+    let input = try trained.preprocessing.apply(history, featureCount: f)
     let y = trained.trainer.predict(BatchMajorSamples(values: input, steps: window, features: f)).values
     return transform.row(after: history.suffix(f), change: trained.preprocessing.scaler.inverse(y))
   }

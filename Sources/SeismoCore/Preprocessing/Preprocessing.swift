@@ -27,4 +27,10 @@ public struct Preprocessing: Sendable, Equatable {
   public func apply(_ frame: Frame) throws -> [Float] {
     scaler.transform(try transform.apply(to: frame))
   }
+
+  /// Row-major `(rows, featureCount)` values prepared, `rows − lostRows` rows (a forecast's own
+  /// history, which is no frame).
+  public func apply(_ values: [Float], featureCount f: Int) throws -> [Float] {
+    scaler.transform(try transform.apply(values, featureCount: f))
+  }
 }
