@@ -60,7 +60,8 @@ struct NewRowsReader {
     position = PostgresSource.ReadPosition(features: saved.features)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
     let source = try pipeline.source() as? PostgresSource
-    drift = LevelDriftCounter(saved, learnsLevels: try pipeline.rebuild(saved).0.learnsLevels)
+    let (detector, _) = try pipeline.rebuild(saved)  // the stream builds its own at the first batch
+    drift = LevelDriftCounter(saved, learnsLevels: detector.learnsLevels)
     var reason: String?
     if let source, !source.readsNewRows {
       reason = "a query's new rows cannot be told apart"
@@ -68,7 +69,7 @@ struct NewRowsReader {
       reason = "the source is not a PostgreSQL table"
     } else {
       do {
-        _ = try Self.stream(of: saved, config: config)  // built at the first batch
+        _ = try ScoreStream.contextRows(of: detector, plugin: saved.detector.plugin)
       } catch ScoreStream.Unstreamable.scores(let why) {
         reason = why
       }

@@ -32,6 +32,15 @@ public struct ScoreStream {
   /// ahead or use every earlier row.
   public init(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, keepFlags: Int) throws {
     let (detector, rule) = try DetectionPipeline(registry: registry, config: config).rebuild(model)
+    self.detector = detector
+    history = try Self.contextRows(of: detector, plugin: model.detector.plugin)
+    cutoffs = rule.cutoffStream(calibration: [], calibrated: model.thresholdValue)
+    log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
+  }
+
+  /// The rows of context each piece of `detector` (a `plugin`) needs; throws `Unstreamable` for
+  /// one whose scores look ahead or use every earlier row.
+  public static func contextRows(of detector: Detector, plugin: String) throws -> Int {
     guard detector.lookahead == 0 else {
       throw Unstreamable.scores(
         "the model's scores look \(detector.lookahead) rows ahead (attribution: mean_over_windows), so they would change as later rows arrive"
@@ -39,13 +48,10 @@ public struct ScoreStream {
     }
     guard let history = detector.historyRows else {
       throw Unstreamable.scores(
-        "the model's scores compare each row with every earlier row (\(model.detector.plugin) without a bounded history), so each piece would need the whole series"
+        "the model's scores compare each row with every earlier row (\(plugin) without a bounded history), so each piece would need the whole series"
       )
     }
-    self.detector = detector
-    self.history = history
-    cutoffs = rule.cutoffStream(calibration: [], calibrated: model.thresholdValue)
-    log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
+    return history
   }
 
   /// Rows of context each piece's first score uses (`Detector.historyRows`).
