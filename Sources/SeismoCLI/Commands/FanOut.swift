@@ -83,13 +83,14 @@ enum FanOut {
       if !quiet { Console.err("the indicators could not be loaded together (\(error)); each is read alone") }
       (loaded, names) = (nil, listed)
     }
-    loaded?.warnings.forEach { Console.err($0) }
-    if !quiet, let loaded {
-      Console.err("loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time")
+    if let loaded {
+      Console.narrate(
+        "loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time", quiet: quiet)
+      loaded.warnings.forEach { Console.err($0) }  // under --quiet too
       if loaded.rowsDropped > 0, let first = names.first, registry.narrowed(config.source, to: first) != nil {
-        Console.err(
-          "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows"
-        )
+        Console.narrate(
+          "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows",
+          quiet: quiet)
       }
     }
     let outcomes = Outcomes(count: names.count)
