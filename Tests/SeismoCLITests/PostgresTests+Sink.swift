@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+
+@testable import SeismoPostgres
+
+/// The postgres sink: a run lands whole or not at all, with no secret stored.
+extension PostgresTests {
+  @Test func badTargetsGiveClearErrorsAndExecuteNothingElse() throws {
+    let scratch = try Scratch()
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).victim (ts timestamptz, a float8)")
+    func detect(_ source: String) throws -> CLI.Result {
+      try scratch.write("run.yaml", "source: \(source)\ndetector: { plugin: rolling-zscore }\n")
+      return try CLI.run(["detect", "run.yaml", "--out", "r", "--quiet"], in: scratch.url)
+    }
+    let wrongPassword = url.replacingOccurrences(of: "postgres@", with: "seismo_pw:wrong-secret@")
+    let cases: [(String, String)] = [
+      ("{ plugin: postgres, url: \"\(wrongPassword)\", table: x }", "password authentication failed for user \"seismo_pw\""),
+      ("{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: nope }", "postgres table \(schema).nope: no such table"),
+      (
+        "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: victim, columns: [nope] }",
+        "postgres table \(schema).victim: no column 'nope'; columns are: ts, a"
+      ),
+      (
+        "{ plugin: postgres, url: \"\(url)\", schema: \(schema), table: 'victim\"; DROP TABLE \(schema).victim; --' }",
+        "no such table"
+      ),
+      (
+        "{ plugin: postgres, url: \"postgresql://postgres@127.0.0.1:1/postgres\", table: x }",
+        "cannot connect to postgresql://postgres@127.0.0.1:1/postgres"
+      ),
+    ]
+    for (source, expected) in cases {
+      let result = try detect(source)
+      // 2: the server refused or could not be reached; 1: the table or column simply is not there.
+      #expect(result.status == (expected.contains("no such table") || expected.contains("no column") ? 1 : 2), "\(result.stderr)")
+      #expect(result.stderr.hasPrefix("error: postgres"), "\(result.stderr)")
+      #expect(result.stderr.contains(expected), "\(result.stderr)")
+      #expect(!result.stderr.contains("wrong-secret"), "the password never reaches output")
+      #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+    #expect(
+      try sql("SELECT to_regclass($1) IS NOT NULL", ["\(schema).victim"])[0][0] == "t", "nothing beyond the failing statement ran"
+    )
+    #expect(PGConnection.redact("postgresql://u:s3cret@h/db") == "postgresql://u:***@h/db")
+    #expect(PGConnection.redact("host=h password=s3cret user=u") == "host=h password=*** user=u")
+  }
+
+  /// The sink writes on a pooled connection (the one `prepare` checked the schema on). Cut mid-write,
+  /// it writes again once on a new connection; cut again, it fails with exit 2, and neither cut
+  /// write leaves any part of the run behind.
+  @Test(arguments: [1, 2]) func aConnectionLostMidWriteLeavesNoPartOfTheRun(cuts: Int) throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let name = "seismo_\(schema)_\(cuts)"  // this test's own connections: other tests' sinks may wait on the lock too
+    try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
+    // Hold a lock on the scores table and its partitions so the sink blocks inside its transaction
+    // (after inserting the run row, which gave it a transaction id), then cut its connection the
+    // way a stopped server would.
+    let holder = try holdingLock(on: "seismo.scores")
+    let process = Process()
+    process.executableURL = CLI.executable
+    process.arguments = ["detect", "run.yaml", "--out", "r", "--quiet"]
+    process.currentDirectoryURL = scratch.url
+    let stderr = Pipe()
+    process.standardError = stderr
+    try process.run()
+    var killed: [String] = []
+    // Poll from another connection: inside a transaction pg_stat_activity is one cached snapshot.
+    let watcher = try PGConnection(url)
+    for _ in 0..<400 where killed.count < cuts {
+      let waiting = try watcher.execute(
+        "SELECT pid::text FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL AND NOT pid::text = ANY($2::text[])",
+        [name, PGText.array(killed)])
+      if let pid = waiting.rows.first?.first ?? nil {
+        try watcher.execute("SELECT pg_terminate_backend($1::int)", [pid])
+        killed.append(pid)
+      } else {
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+    try holder.execute("ROLLBACK")
+    let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(killed.count == cuts, "the sink blocked on the lock \(killed.count) times")
+    let runID = try storedRunID(scratch, "r")
+    let stored = try sql(
+      "SELECT count(*)::text, (SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1)::text FROM seismo.runs WHERE run_id = $1",
+      [runID])
+    if cuts == 1 {
+      #expect(process.terminationStatus == 0, "\(message)")
+      #expect(stored == [["1", "180"]])  // once, whole: 200 rows less the window's 20
+    } else {
+      #expect(process.terminationStatus == 2, "a database failure exits 2")
+      #expect(message.hasPrefix("error: postgres"), "\(message)")
+      #expect(stored == [["0", "0"]])
+    }
+  }
+
+  /// The sink locks seismo.scores before the partition it copies into, the order PostgreSQL's own
+  /// statements take (a query, `DROP`, `ALTER` and `LOCK TABLE` lock the parent first). Copying into
+  /// the partition alone took the partition first and the parent after (to read its bounds), and
+  /// deadlocked against anyone locking the whole table meanwhile.
+  /// On a throwaway server of its own: another test's run that starts a partition meanwhile would
+  /// wait for the lock held here with the partition creators' lock, which this run would then
+  /// wait for instead.
+  @Test func theSinkLocksTheScoresTableBeforeItsPartition() throws {
+    let server = try ThrowawayServer()
+    defer { server.stop() }
+    let url = server.url
+    let scratch = try Scratch()
+    #expect(try CLI.run(["db", "migrate", "--url", url], in: scratch.url).status == 0)
+    let name = "seismo_\(schema)_order"
+    try writeSinkRun(scratch, sinkURL: "\(url)?application_name=\(name)")
+    let first = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(first.status == 0, "\(first.stderr)")  // the partition now exists
+    let holder = try PGConnection(url)
+    try holder.execute("BEGIN")
+    try holder.execute("LOCK TABLE ONLY seismo.scores IN ACCESS EXCLUSIVE MODE")
+    let process = Process()
+    process.executableURL = CLI.executable
+    process.arguments = ["detect", "run.yaml", "--out", "b", "--quiet"]
+    process.currentDirectoryURL = scratch.url
+    try process.run()
+    let watcher = try PGConnection(url)
+    var held: [String?] = []
+    var waited = false
+    for _ in 0..<400 where !waited {
+      let waiting = try watcher.execute(
+        """
+        SELECT array_agg(l.relation::regclass::text ORDER BY l.relation::regclass::text) FILTER (WHERE l.granted)
+        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+        WHERE a.application_name = $1 AND a.wait_event_type = 'Lock' AND a.backend_xid IS NOT NULL
+          AND l.locktype = 'relation' AND l.relation::regclass::text LIKE 'seismo.scores%'
+        GROUP BY a.pid HAVING bool_or(NOT l.granted AND l.relation = 'seismo.scores'::regclass)
+        """, [name]
+      ).rows.first
+      if let waiting {
+        held = waiting
+        waited = true
+      } else {
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+    try holder.execute("ROLLBACK")
+    process.waitUntilExit()
+    #expect(waited, "the sink waited for seismo.scores")
+    #expect(held == [nil], "while waiting for seismo.scores the sink held \(held)")
+    #expect(process.terminationStatus == 0)
+  }
+
+  /// A run with a known password in both URLs: no artefact, model or table holds it afterwards.
+  @Test func noPasswordIsStoredAnywhere() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let secret = "KnownSecret-\(schema)"
+    // The test server trusts local connections, so any password is accepted and carried along.
+    let withPassword = url.replacingOccurrences(of: "postgres@", with: "postgres:\(secret)@")
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try ingest(scratch, "data.csv", url: withPassword)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(withPassword)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore }
+      sink: { plugin: postgres, url: "\(withPassword)", save_model: true }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stderr)")
+    #expect(!detect.stdout.contains(secret) && !detect.stderr.contains(secret))
+    for file in ["r/summary.json", "r/scores.csv", "r/report.html", "m.seismo"] {
+      let bytes = try Data(contentsOf: scratch.url.appendingPathComponent(file))
+      #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file) holds the password")
+    }
+    #expect(try scratch.read("r/summary.json").contains("postgres@127.0.0.1"), "the URL is kept, without its password")
+    let hits = try sql(
+      """
+      SELECT (SELECT count(*) FROM seismo.runs WHERE config::text LIKE $1 OR summary::text LIKE $1)
+           + (SELECT count(*) FROM seismo.models WHERE position(convert_to($2, 'UTF8') IN model) > 0)
+      """, ["%\(secret)%", secret])
+    #expect(hits[0][0] == "0")
+  }
+
+  /// Runs stored at once by `detect --each`, the first in a new partition of seismo.scores (every
+  /// 1,000 runs): they all need the partition, and one creates it while the others wait. Before,
+  /// each took a share of seismo.scores and then queued for the creator's lock, while the
+  /// creator waited for their shares to go: PostgreSQL broke the deadlock by failing a run. On a
+  /// throwaway server of the test's own, whose run numbers it moves to a new partition each round
+  /// without moving other tests' runs.
+  @Test func runsStoredAtOnceShareANewPartition() throws {
+    let server = try ThrowawayServer()
+    defer { server.stop() }
+    let scratch = try Scratch()
+    let symbols = (0..<8).map { "s\($0)" }
+    let rows = (0..<60).map { r in
+      date(18_262 + r) + "," + symbols.indices.map { k in String(Double((r * (k + 3)) % 11)) }.joined(separator: ",")
+    }
+    try scratch.write("wide.csv", (["date," + symbols.joined(separator: ",")] + rows).joined(separator: "\n") + "\n")
+    func run(_ arguments: [String]) throws -> CLI.Result {
+      try CLI.run(arguments, in: scratch.url)
+    }
+    #expect(try run(["db", "migrate", "--url", server.url]).status == 0)
+    #expect(try run(["ingest", "wide.csv", "--url", server.url, "--table", "m", "--create", "--long"]).status == 0)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(server.url)", table: m, layout: long }
+      detector: { plugin: rolling-zscore, window: 10 }
+      sink: { plugin: postgres, url: "\(server.url)" }
+      """)
+    for round in 1...8 {
+      // The next run starts a partition of its own.
+      try PGConnection(server.url).execute(
+        "SELECT setval('seismo.runs_id_seq', (SELECT (last_value / 1000 + 1) * 1000 + 999 FROM seismo.runs_id_seq))")
+      let each = try run(["detect", "run.yaml", "--each", "--jobs", "8", "--out", "each\(round)", "--quiet"])
+      #expect(each.status == 0 && !each.stderr.contains("deadlock"), "round \(round): \(each.stderr)")
+    }
+  }
+}

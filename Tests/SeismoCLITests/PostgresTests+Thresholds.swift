@@ -1,0 +1,270 @@
+import Foundation
+import Testing
+
+/// `rethreshold` and `evaluate --run`: stored runs cut again and judged.
+extension PostgresTests {
+  /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
+  /// seismo.anomalies judges them by the run's own threshold, as they were scored, and says so.
+  @Test func rowsAppendedAfterAPerRowVersionAreJudgedByTheRunsThreshold() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220])
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    let recut = try CLI.run(
+      [
+        "rethreshold", runID, "--url", url, "--set", "threshold.plugin=likelihood", "--set", "threshold.long_window=50",
+        "--set", "threshold.min_history=30",
+      ], in: scratch.url)
+    #expect(recut.status == 0 && recut.stdout.contains("per row"), "\(recut.stdout)\(recut.stderr)")
+    try ingest(scratch, "new.csv", [])
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(scored.status == 0 && scored.stdout.contains("1 anomaly"), "\(scored.stdout)\(scored.stderr)")
+    let listed = try sql(
+      "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
+      [runID, date(18_262 + 199)])
+    #expect(listed == [[date(18_262 + 210), "1"]])
+  }
+
+  /// `evaluate --run` judges a stored run as its folder is judged, then by its latest threshold
+  /// version: a version equals a fresh run with that threshold, events and NAB included.
+  @Test func evaluateJudgesStoredRunsByTheirLatestThresholdVersion() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [100, 250, 320]))
+    let base = """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      events: { merge_gap: 3 }
+      """
+    let runID = try storedFixedCutRun(scratch, base, out: "r")
+    try scratch.write("labels.txt", [100, 250, 251, 300, 330].map { date(18_262 + $0) }.joined(separator: "\n") + "\n")
+    func evaluate(_ target: [String]) throws -> CLI.Result {
+      let result = try CLI.run(["evaluate"] + target + ["--labels", "labels.txt", "--nab"], in: scratch.url)
+      #expect(result.status == 0, "\(result.stderr)")
+      return result
+    }
+    let stored = try evaluate(["--run", runID, "--url", url])
+    #expect(stored.stdout == (try evaluate(["r"])).stdout, "\(stored.stdout)")
+    #expect(stored.stdout.contains("(TP 1, FP 1, FN 3)"), "\(stored.stdout)")
+
+    // Another version is judged, named in a heading.
+    #expect(try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=100"], in: scratch.url).status == 0)
+    let strict = try evaluate(["--run", runID, "--url", url]).stdout
+    #expect(strict.hasPrefix("run \(runID) (labels.txt, threshold version 2):\n"), "\(strict)")
+    #expect(strict.contains("point-wise      precision 0.000  recall 0.000  F1 0.000  (TP 0, FP 0, FN 4)"), "\(strict)")
+    let recut = try CLI.run(
+      ["rethreshold", runID, "--url", url, "--set", "threshold.plugin=percentile", "--set", "threshold.percentile=99"],
+      in: scratch.url)
+    #expect(recut.status == 0, "\(recut.stderr)")
+    try scratch.write("fresh.yaml", base + "\nthreshold: { plugin: percentile, percentile: 99 }\n")
+    #expect(try CLI.run(["detect", "fresh.yaml", "--out", "f", "--quiet"], in: scratch.url).status == 0)
+    let fresh = try evaluate(["f"]).stdout
+    let judged = try evaluate(["--run", runID, "--url", url])
+    let percentile = judged.stdout
+    #expect(
+      percentile.split(separator: "\n").dropFirst().map { $0.dropFirst(2) } == fresh.split(separator: "\n").map { $0[...] },
+      "\(percentile)\n\(fresh)")
+    #expect(!fresh.contains("(TP 1, FP 1, FN 3)"), "the percentile judges otherwise than the fixed cut-off")
+    #expect(!judged.stderr.contains("warning"), "\(judged.stderr)")
+
+    // A version made before schema version 10 stored no events: its alerts are unknown (NULL),
+    // which evaluate and runs list say instead of counting none.
+    try sql(
+      "UPDATE seismo.threshold_versions v SET has_events = false FROM seismo.runs r WHERE r.id = v.run AND r.run_id = $1",
+      [runID])
+    #expect(
+      try sql(
+        "SELECT DISTINCT alerted::text FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1",
+        [runID]) == [[nil]])
+    let unknown = try evaluate(["--run", runID, "--url", url])
+    #expect(unknown.stderr.contains("was made before Seismo stored each version's events"), "\(unknown.stderr)")
+    let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url)
+    #expect(listed.stdout.split(separator: "\n").first { $0.hasPrefix(runID) }?.split(separator: "\t")[6] == "?")
+    let json = try CLI.run(["runs", "list", "--url", url, "--limit", "500", "--json"], in: scratch.url).stdout
+    let entry = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])?.first {
+      $0["run_id"] as? String == runID
+    }
+    #expect(entry?["events"] is NSNull, "unknown, not none: \(String(describing: entry))")
+
+    let missing = try CLI.run(["evaluate", "--run", "nope", "--url", url, "--labels", "labels.txt"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"), "\(missing.stderr)")
+    let neither = try CLI.run(["evaluate", "--labels", "labels.txt"], in: scratch.url)
+    #expect(neither.status == 64 && neither.stderr.contains("give run folders, or stored runs with --run"), "\(neither.stderr)")
+  }
+
+  /// `rethreshold` adds threshold versions computed from the stored scores; the anomalies view
+  /// follows the latest, and each equals what a fresh run with that threshold flags.
+  @Test func rethresholdVersionsMatchFreshRuns() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [100, 220, 260]))
+    let base = """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      events: { merge_gap: 50 }
+      """
+    let runID = try storedFixedCutRun(scratch, base, out: "a")
+    func viewed() throws -> [String] {
+      try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 ORDER BY ts", [runID])
+        .map { $0[0]! }
+    }
+    func rethreshold(_ settings: [String]) throws -> CLI.Result {
+      try CLI.run(["rethreshold", runID, "--url", url] + settings.flatMap { ["--set", $0] }, in: scratch.url)
+    }
+    #expect(try viewed().count == 3)
+    #expect(try sql("SELECT count(*) FROM seismo.flagged_at($1, 6)", [runID])[0][0] == "3")
+
+    let strict = try rethreshold(["threshold.value=100"])
+    #expect(
+      strict.status == 0
+        && strict.stdout.contains(
+          "threshold version 2 (fixed, cut-off 100.0): 0 anomalies in 0 events (version 1 had 3 anomalies)"),
+      "\(strict.stdout)\(strict.stderr)")
+    #expect(try viewed().isEmpty)
+    // Version 1 keeps its events: the spike on row 100, and those on 220 and 260 merged.
+    #expect(
+      try sql(
+        "SELECT version, flagged_rows FROM seismo.events e JOIN seismo.runs r ON r.id = e.run WHERE r.run_id = $1 ORDER BY start_ts",
+        [runID]) == [["1", "1"], ["1", "2"]])
+
+    let percentile = try rethreshold(["threshold.plugin=percentile", "threshold.percentile=99"])
+    #expect(percentile.status == 0 && percentile.stdout.contains("threshold version 3 (percentile"), "\(percentile.stderr)")
+    try scratch.write("fresh.yaml", base + "\nthreshold: { plugin: percentile, percentile: 99 }\n")
+    #expect(try CLI.run(["detect", "fresh.yaml", "--out", "f", "--quiet"], in: scratch.url).status == 0)
+    let fresh =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("f/summary.json").utf8)) as! [String: Any])[
+        "anomalies"] as! [[String: Any]]
+    #expect(try viewed() == fresh.map { $0["timestamp"] as! String }, "the new version flags what a fresh run flags")
+    #expect(!fresh.isEmpty)
+    // Its events, under the run's events rule, and so its alerts, are a fresh run's too.
+    let freshEvents =
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("f/summary.json").utf8)) as! [String: Any])[
+        "events"] as! [[String: Any]]
+    #expect(
+      try sql(
+        """
+        SELECT to_char(start_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(end_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+               to_char(alert_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD'), flagged_rows::text, peak_score::text, top_feature, part
+        FROM seismo.current_events WHERE run_id = $1 ORDER BY start_ts
+        """, [runID])
+        == freshEvents.map { event in
+          ["start", "end", "alert", "flagged_rows", "peak_score", "top_feature", "part"].map { event[$0].map { "\($0)" } }
+        })
+    #expect(freshEvents.count >= 2 && freshEvents.contains { $0["flagged_rows"] as? Int ?? 0 > 1 }, "\(freshEvents)")
+    #expect(
+      try sql(
+        "SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM seismo.anomalies WHERE run_id = $1 AND alert ORDER BY ts",
+        [runID]
+      ).map { $0[0]! } == freshEvents.map { $0["alert"] as! String })
+    #expect(
+      try sql("SELECT DISTINCT threshold_version FROM seismo.anomalies WHERE run_id = $1", [runID]) == [["3"]])
+
+    // runs show lists the versions after the summary's own threshold (version 1).
+    let shown = try CLI.run(["runs", "show", runID, "--url", url], in: scratch.url)
+    let versions = try #require(
+      (try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["threshold_versions"]
+        as? [[String: Any]], "\(shown.stdout.suffix(600))")
+    #expect(
+      versions.map { $0["version"] as? Int } == [2, 3] && versions.map { $0["plugin"] as? String } == ["fixed", "percentile"])
+    #expect(
+      (versions[0]["cutoff"] as? Double) == 100 && (versions[1]["parameters"] as? [String: Any])?["percentile"] as? Double == 99)
+    #expect(versions.map { $0["events"] as? Int } == [0, freshEvents.count])
+
+    let adaptive = try rethreshold(["threshold.plugin=likelihood", "threshold.long_window=100", "threshold.min_history=50"])
+    #expect(adaptive.status == 0 && adaptive.stdout.contains("per row"), "\(adaptive.stderr)")
+    let perRow = try CLI.run(["runs", "show", runID, "--url", url], in: scratch.url).stdout
+    #expect(perRow.contains("\"cutoff\": \"per row\""), "\(perRow.suffix(400))")
+    #expect(
+      try sql(
+        "SELECT cutoff IS NULL, array_length(cutoffs, 1) FROM seismo.current_thresholds c JOIN seismo.runs r ON r.id = c.run WHERE r.run_id = $1",
+        [runID]) == [["t", "280"]])
+
+    let retrain = try rethreshold(["detector.window=5"])
+    #expect(retrain.status == 64 && retrain.stderr.contains("only threshold.* settings change without retraining"))
+    let missing = try CLI.run(["rethreshold", "nope", "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"))
+
+    // An ensemble's stored scores are margins over each member's own cut-off: one new threshold
+    // cannot re-cut them, and rethreshold says so.
+    try scratch.write(
+      "ensemble.yaml",
+      base
+        + "\nthreshold: { plugin: fixed, value: 6 }\nensemble:\n  - detector: { plugin: rolling-zscore, window: 40 }\n"
+        + "    threshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    #expect(try CLI.run(["detect", "ensemble.yaml", "--out", "e", "--quiet"], in: scratch.url).status == 0)
+    let ensemble = try CLI.run(
+      ["rethreshold", try storedRunID(scratch, "e"), "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    #expect(ensemble.status == 1 && ensemble.stderr.contains("is an ensemble"), "\(ensemble.stderr)")
+  }
+
+  /// `rethreshold` re-cuts a walk-forward run fold by fold: each fold's rule is calibrated on that
+  /// fold's model's own scores of its training rows (seismo.fold_scores), which are not the
+  /// run's scores of those rows (the previous fold's model gave those). Each version's cut-offs
+  /// are a fresh walk-forward run's with that threshold, row for row.
+  @Test func rethresholdRecutsAWalkForwardRunFoldByFold() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [150, 200, 260]))
+    let base = """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.4, refit_every: 60 }
+      detector: { plugin: lstm-autoencoder, window: 5, units: 4, epochs: 2, threads: 1 }
+      """
+    try scratch.write(
+      "run.yaml", base + "\nthreshold: { plugin: fixed, value: 100 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
+    let detected = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    try #require(detected.status == 0, "\(detected.stderr)")
+    let runID = try storedRunID(scratch, "a")
+    let kept = try sql(
+      """
+      SELECT f.fold::text, f.first_row::text, f.calibration::text, array_length(f.scores, 1)::text
+      FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run WHERE r.run_id = $1 ORDER BY f.fold
+      """, [runID])
+    // 120 training rows, then refits at rows 180 and 240; windows of 5 score from row 4 of each.
+    #expect(kept == [["1", "4", "116", "116"], ["2", "4", "176", "176"], ["3", "4", "236", "236"]])
+    #expect(
+      try sql(
+        """
+        SELECT count(*) FILTER (WHERE f.scores[s.row_no - f.first_row + 1] <> s.score)::text
+        FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run JOIN seismo.scores s ON s.run = f.run
+        WHERE r.run_id = $1 AND f.fold = 3 AND s.row_no BETWEEN 180 AND 239
+        """, [runID]) == [["60"]], "fold 3's own scores of rows 180–239 are not fold 2's")
+
+    func versionCutoffs() throws -> [Float?] {
+      try sql(
+        """
+        SELECT coalesce(v.cutoff, v.cutoffs[s.row_no - v.first_row + 1])::text
+        FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run JOIN seismo.current_thresholds v ON v.run = s.run
+        WHERE r.run_id = $1 ORDER BY s.row_no
+        """, [runID]
+      ).map { $0[0].flatMap { Float($0) } }
+    }
+    let thresholds = [
+      ["plugin": "percentile", "percentile": "95"],
+      ["plugin": "likelihood", "long_window": "40", "short_window": "3", "min_history": "20"],
+    ]
+    for (k, settings) in thresholds.enumerated() {
+      let pairs = settings.sorted { $0.key < $1.key }
+      let threshold = "{ " + pairs.map { "\($0): \($1)" }.joined(separator: ", ") + " }"
+      let recut = try CLI.run(
+        ["rethreshold", runID, "--url", url] + pairs.flatMap { ["--set", "threshold.\($0)=\($1)"] }, in: scratch.url)
+      #expect(recut.status == 0 && recut.stdout.contains("threshold version \(k + 2) ("), "\(recut.stdout)\(recut.stderr)")
+      try scratch.write("fresh\(k).yaml", base + "\nthreshold: \(threshold)\n")
+      #expect(try CLI.run(["detect", "fresh\(k).yaml", "--out", "f\(k)", "--quiet"], in: scratch.url).status == 0)
+      // scores.csv lists the 4 rows before the first window too, without a score.
+      let fresh = SavedModelTests().column(try scratch.read("f\(k)/scores.csv"), "threshold").dropFirst(4).map { Float($0) }
+      #expect(try versionCutoffs() == fresh, "\(threshold)")
+      #expect(Set(fresh.compactMap { $0 }).count >= 3, "each fold has its own cut-offs")
+    }
+
+    // A walk-forward run stored before schema version 9 has no fold scores: said, not guessed.
+    try sql("DELETE FROM seismo.fold_scores f USING seismo.runs r WHERE r.id = f.run AND r.run_id = $1", [runID])
+    let old = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    #expect(
+      old.status == 1
+        && old.stderr.contains("walked forward over 3 folds but was stored before Seismo kept each fold's training scores"),
+      "\(old.stderr)")
+  }
+}

@@ -1,0 +1,414 @@
+import Foundation
+import Testing
+
+@testable import SeismoPostgres
+
+/// `seismo db watch` and `seismo watch`: scoring rows as they are committed.
+extension PostgresTests {
+  /// `db watch` attaches the triggers that announce new and changed rows; `--off` removes them,
+  /// and either can run again. The changed rows' announcement names their earliest time, of the
+  /// column --time-column names, which must be a date or timestamp.
+  @Test func dbWatchAttachesAndOffRemovesTheTriggers() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 5, spikes: []))
+    try ingest(scratch, "data.csv")
+    func triggers() throws -> [String] {
+      try sql("SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass ORDER BY tgname", ["\(schema).m"]).map { $0[0] ?? "" }
+    }
+    let all = ["seismo_watch", "seismo_watch_deletes", "seismo_watch_updates"]
+    for (extra, expected) in [([String](), all), ([], all), (["--off"], []), (["--off"], [])] {
+      let result = try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"] + extra, in: scratch.url)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(try triggers() == expected, "after db watch \(extra)")
+    }
+    let misnamed = try CLI.run(
+      ["db", "watch", "--url", url, "--schema", schema, "--table", "m", "--time-column", "tss"], in: scratch.url)
+    #expect(
+      misnamed.status == 1
+        && misnamed.stderr.hasPrefix(
+          "error: postgres table \(schema).m: no time column 'tss' (did you mean 'ts'?); columns are: ts, a, b (--time-column names the table's time column)"
+        ), "\(misnamed.stderr)")
+    let numbers = try CLI.run(
+      ["db", "watch", "--url", url, "--schema", schema, "--table", "m", "--time-column", "a"], in: scratch.url)
+    #expect(numbers.status == 1 && numbers.stderr.contains("the time column 'a' is double precision"), "\(numbers.stderr)")
+    #expect(
+      numbers.stderr.hasSuffix("not a date or timestamp (--time-column names the table's time column)\n"),
+      "triggers announce the table's own times: no query converts them: \(numbers.stderr)")
+    let missing = try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "nope"], in: scratch.url)
+    #expect(missing.status == 1 && missing.stderr == "error: postgres table \(schema).nope: no such table\n", "\(missing.stderr)")
+    #expect(try triggers().isEmpty, "a refused db watch attaches nothing")
+
+    // Announcements: new rows name the table; an UPDATE or DELETE its earliest time changed
+    // (before or after the change); a statement that changes nothing, nothing.
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let listener = try PGConnection(url)
+    try listener.execute("LISTEN seismo_rows")
+    let table = "\(schema).m"
+    // This table's announcements, `count` of them (up to 10 s), and any more that follow at once;
+    // other tests' watched tables announce on the same channel.
+    func heard(_ count: Int) throws -> [String] {
+      func ours() throws -> [String] {
+        try listener.notifications(waitingUpTo: 0.3).map(\.payload).filter { $0 == table || $0.contains("\"\(table)\"") }
+      }
+      var payloads: [String] = []
+      let deadline = Date().addingTimeInterval(10)
+      while payloads.count < count, Date() < deadline { payloads += try ours() }
+      return payloads + (try ours())
+    }
+    func changed(_ day: Int) -> String { "{\"table\" : \"\(table)\", \"changed_from\" : \((18_262 + day) * 86_400)}" }
+    try sql("UPDATE \(schema).m SET a = a + 1 WHERE ts >= $1::date", [date(18_262 + 3)])
+    #expect(try heard(2) == [table, changed(3)])
+    try sql("UPDATE \(schema).m SET ts = ts - 10 WHERE ts = $1::date", [date(18_262 + 4)])
+    #expect(try heard(2) == [table, changed(-6)])
+    try sql("DELETE FROM \(schema).m WHERE ts >= $1::date", [date(18_262 + 1)])
+    #expect(try heard(1) == [changed(1)])
+    try sql("UPDATE \(schema).m SET a = 0 WHERE false")
+    #expect(try heard(1) == [table])
+  }
+
+  /// An UPDATE of a row the watcher has scored is named at once, not only when the watcher next
+  /// starts; each restated row once. A DELETE among the scored rows stops it, as rows inserted
+  /// among them do.
+  @Test func watchNamesARestatedRowAtOnce() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220])
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    func printed(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+    func waitFor(_ what: String, in url: URL, count: Int = 1) throws {
+      while printed(url).components(separatedBy: what).count <= count {
+        guard Date() < deadline, watcher.process.isRunning else {
+          throw SeismoTestError("never printed \(what): \(printed(watcher.outURL)) \(printed(watcher.errURL))")
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    try waitFor("reads only the rows after the last it read", in: watcher.outURL)
+    try ingest(scratch, "new.csv", [])
+    try waitFor("scored 20 new rows", in: watcher.outURL)
+    let warning = "changed in the table after it was scored (\(date(18_262 + 30)))"
+    try sql("UPDATE \(schema).m SET b = b + 1 WHERE ts = $1::date", [date(18_262 + 30)])
+    try waitFor(warning, in: watcher.errURL)
+    // Another row restated: only that one is named; a change after the rows read, none.
+    try sql("UPDATE \(schema).m SET b = b + 1 WHERE ts IN ($1::date, $2::date)", [date(18_262 + 30), date(18_262 + 210)])
+    try waitFor("changed in the table after it was scored (\(date(18_262 + 210)))", in: watcher.errURL)
+    #expect(printed(watcher.errURL).components(separatedBy: warning).count == 2, "\(printed(watcher.errURL))")
+    try sql("DELETE FROM \(schema).m WHERE ts = $1::date", [date(18_262 + 100)])
+    let stopped = try watcher.wait()
+    #expect(stopped.status == 1 && stopped.stderr.contains("the data's history no longer matches run"), "\(stopped.stderr)")
+    #expect(!stopped.stderr.contains("reconnecting"), "the watcher read again without losing its connection")
+  }
+
+  /// A file announces no new rows: watching a run whose model reads one is refused at once, with
+  /// the command that scores the file's new rows.
+  @Test func watchRefusesARunThatReadsAFile() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\nsink: { plugin: postgres, url: \"\(url)\", save_model: true }\n"
+    )
+    #expect(try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url).status == 0)
+    let runID = try storedRunID(scratch, "a")
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    let deadline = Date().addingTimeInterval(15)
+    while watcher.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    if watcher.process.isRunning { watcher.process.terminate() }  // it waited for notifications
+    let watched = try watcher.wait()
+    #expect(
+      watched.status == 1
+        && watched.stderr.contains(
+          "reads a csv source, which announces no new rows: watch follows a PostgreSQL table; score a file's new rows with seismo score --run \(runID) --new-rows"
+        ), "\(watched.stderr)")
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(scored.status == 0 && scored.stdout.contains("no new rows"), "\(scored.stderr)")
+  }
+
+  /// `watch --set source.wait_for=[]` reads the table otherwise than the model's source did: a
+  /// day with one indicator of two is scored at once, the other carried.
+  @Test func watchTakesSourceSettings() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 201, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<201])
+    let runID = try storedLongRun(scratch, x: "old.csv", y: "old.csv")
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let before = try storedScores(runID)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url, "--set", "source.wait_for=[]"], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    Thread.sleep(forTimeInterval: 1)  // it is listening, and has caught up
+    try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
+    let deadline = Date().addingTimeInterval(30)
+    while try storedScores(runID) == before {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the day with x only was never scored") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+  }
+
+  /// `seismo watch` across a real restart of its server (a throwaway server of the test's own):
+  /// rows committed around the restart are scored once it has reconnected, none twice.
+  @Test func watchCatchesUpAfterItsServerRestarts() throws {
+    let server = try ThrowawayServer()
+    defer { server.stop() }
+    let scratch = try Scratch()
+    try scratch.writeSyntheticParts(rows: 240, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
+    func run(_ arguments: [String]) throws {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    }
+    try run(["db", "migrate", "--url", server.url])
+    try run(["ingest", "old.csv", "--url", server.url, "--schema", "market", "--table", "m", "--create"])
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: postgres, url: "\(server.url)", schema: market, table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      sink: { plugin: postgres, url: "\(server.url)", save_model: true }
+      """)
+    try run(["detect", "run.yaml", "--out", "a", "--quiet"])
+    let runID = try storedRunID(scratch, "a")
+    try run(["db", "watch", "--url", server.url, "--schema", "market", "--table", "m"])
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", server.url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    func scored() -> String? {
+      (try? PGConnection(server.url).execute(
+        "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID]
+      ).rows[0][0]) ?? nil
+    }
+    func waitFor(_ count: String) throws {
+      let deadline = Date().addingTimeInterval(60)
+      while scored() != count {
+        guard Date() < deadline, watcher.process.isRunning else {
+          throw SeismoTestError("the watcher never scored \(count) rows")
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening
+    try run(["ingest", "new.csv", "--url", server.url, "--schema", "market", "--table", "m"])
+    try waitFor("200")
+    try server.restart()
+    try run(["ingest", "later.csv", "--url", server.url, "--schema", "market", "--table", "m"])
+    try waitFor("220")
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
+    #expect(stopped.stdout.contains("scored 20 new rows up to \(date(18_262 + 239))"), "\(stopped.stdout)")
+    #expect(scored() == "220")
+  }
+
+  /// `seismo watch`: rows committed to a watched table are scored and their anomalies announced
+  /// on seismo_anomaly; one watcher per run.
+  @Test func watchScoresCommittedRowsAndAnnouncesAnomalies() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 240, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
+    func run(_ arguments: [String]) throws {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    }
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    try run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"])
+
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    while try sql(
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 8117318 AND objid = hashtext($1)::oid", [runID]
+    )[0][0] == "0" {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never took its lock") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    let second = try CLI.run(["watch", "--run", runID, "--url", url], in: scratch.url)
+    #expect(second.status == 2 && second.stderr.contains("another seismo watch is scoring run"), "\(second.stderr)")
+
+    let listener = try PGConnection(url)
+    try listener.execute("LISTEN seismo_anomaly")
+    try ingest(scratch, "new.csv", [])
+    var announced: [PGConnection.Notification] = []
+    while announced.isEmpty, Date() < deadline {
+      // This run's: other tests' watchers announce on the same channel.
+      announced = try listener.notifications(waitingUpTo: 1).filter { $0.payload.contains("\"\(runID)\"") }
+    }
+    try #require(announced.count == 1, "no anomaly was announced")
+    let payload = try JSONSerialization.jsonObject(with: Data(announced[0].payload.utf8)) as! [String: Any]
+    #expect(payload["run"] as? String == runID && payload["ts"] as? String == date(18_262 + 210), "\(payload)")
+    #expect(
+      payload["top_feature"] as? String == "b" && (payload["score"] as? Double ?? 0) > 6 && payload["threshold"] as? Double == 6
+        && payload["alert"] as? Bool == true)
+    func scored() throws -> String? {
+      try sql("SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [runID])[0][0]
+    }
+    #expect(try scored() == "200")
+
+    // A row it scored is restated: the UPDATE announces its time, and the watcher warns at once,
+    // reading the table whole again; it does not warn again after the reconnect below.
+    try sql("UPDATE \(schema).m SET b = b + 1 WHERE ts = $1::date", [date(18_262 + 30)])
+
+    // The watcher's connection is cut, as by a server restart; rows committed meanwhile are
+    // scored once it has reconnected and caught up.
+    try sql(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 8117318 AND objid = hashtext($1)::oid",
+      [runID])
+    try ingest(scratch, "later.csv", [])
+    while try scored() != "220" {
+      guard Date() < deadline.addingTimeInterval(30), watcher.process.isRunning else {
+        throw SeismoTestError("the watcher did not catch up after the connection was cut")
+      }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(stopped.status == 143, "\(stopped.stderr)")
+    #expect(
+      stopped.stdout.contains("run \(runID): scored 20 new rows up to \(date(18_262 + 219)), 1 anomaly"), "\(stopped.stdout)")
+    #expect(
+      stopped.stdout.contains("run \(runID): scored 20 new rows up to \(date(18_262 + 239)), 0 anomalies"), "\(stopped.stdout)")
+    #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
+    #expect(
+      stopped.stderr.components(
+        separatedBy: "warning: 1 row of run \(runID) changed in the table after it was scored (\(date(18_262 + 30)))"
+      ).count == 2,
+      "warned once: \(stopped.stderr)")
+  }
+
+  /// After catching up, `seismo watch` reads only each batch's new rows, keeping the threshold's
+  /// state: with an adaptive threshold its stored scores, cut-offs and flags are those a whole
+  /// `score` of the table gives. A row inserted among those it has read stops it.
+  @Test func watchReadsOnlyNewRowsAndScoresAsAWholeScoreWould() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 260, spikes: [150, 230], ["old.csv": 0..<200, "b1.csv": 200..<220, "b2.csv": 220..<240, "b3.csv": 240..<260])
+    try ingest(scratch, "old.csv")
+    let (runID, watcher) = try watching(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: dynamic, window: 50, smoothing_span: 3, refresh: 7, min_history: 30 }
+      """)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    func scored() throws -> String? { try storedScores(runID) }
+    let deadline = Date().addingTimeInterval(90)
+    for (batch, total) in [("b1.csv", "200"), ("b2.csv", "220"), ("b3.csv", "240")] {
+      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
+      try ingest(scratch, batch, [])
+      while try scored() != total {
+        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    // As a whole score of the table: the same rows, scores, cut-offs and flags.
+    let whole = try CLI.run(["score", "--run", runID, "--url", url, "--out", "whole", "--quiet"], in: scratch.url)
+    try #require(whole.status == 0, "\(whole.stderr)")
+    let expected = try scratch.read("whole/scores.csv").split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }.filter { $0[0] >= Substring(date(18_262 + 200)) }
+    let stored = try sql(
+      """
+      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.threshold::text, s.is_anomaly::text FROM seismo.scores s
+      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no
+      """, [runID])
+    try #require(stored.count == 60 && expected.count == 60, "\(stored.count) stored, \(expected.count) scored whole")
+    var flags = 0
+    for (row, line) in zip(stored, expected) {
+      #expect(row[0].map { Substring($0) } == line[0])
+      for (value, whole) in [(row[1], line[2]), (row[2], line[3])] {
+        let (a, b) = (Double(value ?? "") ?? .nan, Double(whole) ?? .nan)
+        #expect(a.isNaN == b.isNaN && !(abs(a - b) > 1e-5 * (1 + abs(b))), "\(line[0]): \(a) stored, \(b) scored whole")
+      }
+      #expect((row[3] == "true") == (line[4] == "1" || line[4] == "true"), "\(line[0]): flag")
+      flags += row[3] == "true" ? 1 : 0
+    }
+    #expect(flags >= 1, "the spike on day 230 is flagged")
+    // A row inserted among those read: the counts no longer match, and the watcher stops.
+    try sql("INSERT INTO \(schema).m (ts, a, b) VALUES ('2019-12-31', 1, 1)")
+    let stopped = try watcher.wait()
+    #expect(stopped.status == 1)
+    #expect(
+      stopped.stdout.hasPrefix("watching \(schema).m for run \(runID)")
+        && stopped.stdout.contains("reads only the rows after the last it read"))
+    #expect(
+      stopped.stderr.contains("rows were inserted or deleted among those already scored; run detect again"), "\(stopped.stderr)")
+    #expect(!stopped.stderr.contains("does not announce new rows"), "the table has its trigger")
+  }
+
+  /// A watcher of a table without `seismo db watch`'s trigger would wait forever in silence: it
+  /// says so, and what to run, when it starts.
+  @Test func watchWarnsWhenItsTableDoesNotAnnounceNewRows() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("old.csv", syntheticCSV(rows: 120, spikes: []))
+    try ingest(scratch, "old.csv")
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    func started() throws -> CLI.Result {
+      let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+      let deadline = Date().addingTimeInterval(30)
+      while (try? Data(contentsOf: watcher.outURL))?.isEmpty ?? true, Date() < deadline, watcher.process.isRunning {
+        Thread.sleep(forTimeInterval: 0.1)  // until it has started watching
+      }
+      watcher.process.terminate()
+      return try watcher.wait()
+    }
+    let stopped = try started()
+    #expect(
+      stopped.stderr.contains(
+        "warning: \(schema).m does not announce new rows (it has no seismo_watch trigger), so nothing will be scored until it does: seismo db watch --url URL --schema \(schema) --table m"
+      ), "\(stopped.stderr)")
+    // A table set up by an older db watch announces new rows but not changed ones.
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let set = try started()
+    #expect(!set.stderr.contains("warning"), "\(set.stderr)")
+    try sql("DROP TRIGGER seismo_watch_updates ON \(schema).m")
+    let older = try started().stderr.split(separator: "\n").first ?? ""
+    #expect(
+      older
+        == "warning: \(schema).m does not announce changed rows (its triggers are from an older seismo db watch), so a restated row is named only when the watcher starts or reconnects; to hear of one at once: seismo db watch --url URL --schema \(schema) --table m",
+      "\(older)")
+  }
+
+  /// A query's new rows cannot be told from its old ones, so a watcher of a query-sourced run
+  /// reads the query whole at every batch, and says so.
+  @Test func watchReadsAQueryWholeAtEveryBatch() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220])
+    try ingest(scratch, "old.csv")
+    let (runID, watcher) = try watching(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", query: "SELECT ts, a, b FROM \(schema).m" }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      """)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    Thread.sleep(forTimeInterval: 0.5)
+    try ingest(scratch, "new.csv", [])
+    let deadline = Date().addingTimeInterval(60)
+    while try storedScores(runID) != "200" {
+      guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored the rows") }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(
+      stopped.stdout.contains("reads the whole source at each batch, as a query's new rows cannot be told apart"),
+      "\(stopped.stdout)")
+    #expect(stopped.stdout.contains("scored 20 new rows up to \(date(18_262 + 219))"), "\(stopped.stdout)")
+  }
+}
