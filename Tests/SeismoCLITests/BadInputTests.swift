@@ -75,7 +75,7 @@ import Testing
       expected: "run.yaml:2:45: detector.window: expected an integer, got 'ten'"),
     Case(
       description: "bad YAML", csv: good, config: "source: [plugin: csv\n",
-      expected: "run.yaml: (yaml): line"),
+      expected: "run.yaml:2:1: (yaml): did not find expected ',' or ']' while parsing a flow sequence"),
     Case(
       description: "a cut-off beyond Float32", csv: good,
       config: base + "threshold: { plugin: fixed, value: 1e308 }\n",

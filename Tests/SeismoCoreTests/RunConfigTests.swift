@@ -115,9 +115,33 @@ import Testing
     )
   }
 
+  /// YAML that does not parse is located as other config errors are (`file:line:column:`), and
+  /// its usual causes are named: a tab in the indentation, a key given twice (at its second use,
+  /// by its path, with the line of the first).
   @Test func yamlSyntaxErrorsNameTheLine() {
-    #expect(message("source: { plugin: constant\ndetector: x").hasPrefix("c.yaml: (yaml): line "))
+    #expect(
+      message("source: { plugin: constant\ndetector: x")
+        == "c.yaml:2:9: (yaml): did not find expected ',' or '}' while parsing a flow mapping")
     #expect(message("") == "c.yaml: (config): the file is empty")
+    #expect(
+      message("source:\n\tplugin: constant\n")
+        == "c.yaml:2:1: (yaml): found character that cannot start any token while scanning for the next token"
+        + " (a tab in the indentation: YAML indents with spaces only)")
+    let source = "# a comment\nsource:\n  plugin: constant\n"
+    #expect(
+      message(source + "detector:\n  plugin: absolute\nsource: { plugin: constant }\n")
+        == "c.yaml:6:1: source: given twice in one mapping (first at line 2); keep one")
+    #expect(
+      message(source + "detector:\n  plugin: absolute\n  lag: 1\n  lag: 2\n")
+        == "c.yaml:7:3: detector.lag: given twice in one mapping (first at line 6); keep one")
+    let item = "  - detector:\n      plugin: absolute\n    threshold: { plugin: fixed }\n"
+    #expect(
+      message(source + "detector: { plugin: absolute }\nensemble:\n" + item + item + "    threshold: { plugin: fixed }\n")
+        == "c.yaml:12:5: ensemble[2].threshold: given twice in one mapping (first at line 11); keep one")
+    #expect(
+      message(
+        source + "detector: { plugin: absolute }\nensemble:\n  - detector:\n      plugin: absolute\n      lag: 1\n      lag: 1\n")
+        == "c.yaml:9:7: ensemble[1].detector.lag: given twice in one mapping (first at line 8); keep one")
   }
 
   @Test func overridesReplaceAndAdd() throws {

@@ -143,7 +143,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     do {
       root = try Yams.compose(yaml: yaml)
     } catch let error as YamlError {
-      throw SeismoError.config(key: "(yaml)", location: origin, message: yamlMessage(error))
+      throw yamlSyntaxError(error, yaml: yaml, origin: origin)
     }
     guard let root else { throw SeismoError.config(key: "(config)", location: origin, message: "the file is empty") }
     guard case .mapping(let mapping) = root else {
@@ -487,16 +487,6 @@ public struct RunConfig: Sendable, Codable, Equatable {
 
   static func locate(_ node: Node, _ origin: String) -> String {
     node.mark.map { "\(origin):\($0.line):\($0.column)" } ?? origin
-  }
-
-  static func yamlMessage(_ error: YamlError) -> String {
-    switch error {
-    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-      .composer(let context, let problem, let mark, _):
-      return "line \(mark.line), column \(mark.column): \(problem)\(context.map { " \($0.text)" } ?? "")"
-    default:
-      return "\(error)".split(separator: "\n").first.map(String.init) ?? "not valid YAML"
-    }
   }
 
   static func suggestion(_ name: String, _ known: [String]) -> String {
