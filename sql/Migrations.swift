@@ -37,5 +37,8 @@ public enum Migrations {
     Migration(
       version: 13, name: "changed_rows",
       sql: String(decoding: PackageResources._13_changed_rows_sql, as: UTF8.self)),
+    Migration(
+      version: 14, name: "later_warnings",
+      sql: String(decoding: PackageResources._14_later_warnings_sql, as: UTF8.self)),
   ]
 }

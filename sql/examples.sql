@@ -97,3 +97,11 @@ SELECT r.run_id, r.indicator, r.detector_plugin, r.finished_at, w.warning
 FROM seismo.runs r CROSS JOIN LATERAL jsonb_array_elements_text(r.summary -> 'warnings') AS w(warning)
 ORDER BY r.finished_at DESC, r.run_id, w.warning
 LIMIT 50;
+
+-- What the nightly `score --new-rows` and the watchers warned of as they appended rows to runs,
+-- newest first: rows restated in the table after they were scored, levels outside a model's
+-- training range.
+SELECT r.run_id, r.indicator, w.warned_at, w.command, w.up_to, w.message
+FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run
+ORDER BY w.id DESC
+LIMIT 50;

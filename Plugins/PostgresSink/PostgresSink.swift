@@ -258,15 +258,18 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// the run's last scored row, as test rows, in one transaction under a per-run advisory lock,
   /// so running it twice, or twice at once, adds nothing more. `result` must score the same
   /// history the run scored (its row numbers must line up), else nothing is written. The run's
-  /// events grow by `events`' grouping of the new flags with the stored ones. `db` is an open
-  /// connection with a current schema (a watcher passes the one it keeps).
-  public static func appendNewRows(_ result: RunResult, to runID: String, events: EventRule, on db: PGConnection)
-    throws -> Appended
-  {
+  /// events grow by `events`' grouping of the new flags with the stored ones. What `warnings`
+  /// gives for what was appended is stored in seismo.run_warnings, in the same transaction, as
+  /// said by `command`. `db` is an open connection with a current schema (a watcher passes the
+  /// one it keeps).
+  public static func appendNewRows(
+    _ result: RunResult, to runID: String, events: EventRule, on db: PGConnection, command: String,
+    warnings: (Appended) throws -> [String]
+  ) throws -> Appended {
     var rows = result.scoredRows
     rows.trainRows = 0
     rows.alerts = []  // the stored events decide them
-    return try appendNewRows(rows, at: 0, to: runID, events: events, on: db)
+    return try appendNewRows(rows, at: 0, to: runID, events: events, on: db, command: command, warnings: warnings)
   }
 
   /// `appendNewRows` for a piece of the series whose frame row 0 is series row `offset` (a
@@ -274,54 +277,71 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// (part, alerts). The run's last scored row must be in the piece, where its time must match,
   /// or just before it; rows after the piece (stored by another scorer) leave nothing to append.
   public static func appendNewRows(
-    _ piece: ScoresCSV.Rows, at offset: Int, to runID: String, events: EventRule, on db: PGConnection
+    _ piece: ScoresCSV.Rows, at offset: Int, to runID: String, events: EventRule, on db: PGConnection,
+    command: String, warnings: (Appended) throws -> [String]
   ) throws -> Appended {
     try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
         let key = Int64(id)
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }
       try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [String(Int32(truncatingIfNeeded: key))])
-      // The last scored row (none: NULLs) and the latest threshold version, whose events grow.
-      let last = try db.execute(
-        """
-        SELECT s.row_no::text AS last_row, extract(epoch FROM s.ts)::bigint::text AS last_ts, v.version::text
-        FROM (SELECT coalesce(max(version), 1) AS version FROM seismo.threshold_versions WHERE run = $1::bigint) v
-        LEFT JOIN LATERAL (SELECT row_no, ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1) s ON true
-        """, [id]
-      ).rows.first
-      let version = last?[2].flatMap(Int.init) ?? 1
-      let frame = piece.frame
-      let scores = piece.scores
-      var from = 0  // scored index of the first new row
-      var before: Timestamp?
-      if let last, let row = last[0].flatMap(Int.init), let time = last[1].flatMap(Timestamp.init) {
-        let local = row - offset  // the last scored row in `frame`
-        if offset > 0, local >= frame.rowCount {  // another scorer stored these rows already
-          return Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time)
-        }
-        guard local < frame.rowCount, local >= -1, local == -1 || frame.timestamps[local] == time else {
-          throw SeismoError.invalidInput(
-            "the data's history no longer matches run '\(runID)' (row \(row + 1) was \(frame.formatTimestamp(time))); rows were inserted or removed before the last scored one: run detect again"
-          )
-        }
-        from = max(0, local + 1 - scores.firstRow)
-        before = time
+      let appended = try appendLocked(piece, at: offset, to: (runID, id, key), events: events, on: db)
+      for message in try warnings(appended) {
+        try db.execute(
+          "INSERT INTO seismo.run_warnings (run, command, up_to, message) VALUES ($1::bigint, $2, to_timestamp($3::float8), $4)",
+          [id, command, appended.lastAfter.map { String($0) }, message])
       }
-      let count = scores.values.count - from
-      guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
-      try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
-      let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
-      // Without a later version the flags are these: no flag, no event to change.
-      let alerts =
-        version == 1 && anomalies == 0
-        ? [] : try updateEvents(of: id, version: version, from: offset + scores.row(from), rule: events, on: db)
-      try db.execute(
-        "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
-        [id, String(count), String(anomalies)])
-      return Appended(
-        rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1],
-        alerts: alerts)
+      return appended
     }
+  }
+
+  /// `appendNewRows`'s work inside its transaction, once the run (`run.id`, its key `run.key`) is
+  /// locked.
+  private static func appendLocked(
+    _ piece: ScoresCSV.Rows, at offset: Int, to run: (runID: String, id: String, key: Int64), events: EventRule,
+    on db: PGConnection
+  ) throws -> Appended {
+    let (runID, id, key) = run
+    // The last scored row (none: NULLs) and the latest threshold version, whose events grow.
+    let last = try db.execute(
+      """
+      SELECT s.row_no::text AS last_row, extract(epoch FROM s.ts)::bigint::text AS last_ts, v.version::text
+      FROM (SELECT coalesce(max(version), 1) AS version FROM seismo.threshold_versions WHERE run = $1::bigint) v
+      LEFT JOIN LATERAL (SELECT row_no, ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1) s ON true
+      """, [id]
+    ).rows.first
+    let version = last?[2].flatMap(Int.init) ?? 1
+    let frame = piece.frame
+    let scores = piece.scores
+    var from = 0  // scored index of the first new row
+    var before: Timestamp?
+    if let last, let row = last[0].flatMap(Int.init), let time = last[1].flatMap(Timestamp.init) {
+      let local = row - offset  // the last scored row in `frame`
+      if offset > 0, local >= frame.rowCount {  // another scorer stored these rows already
+        return Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time)
+      }
+      guard local < frame.rowCount, local >= -1, local == -1 || frame.timestamps[local] == time else {
+        throw SeismoError.invalidInput(
+          "the data's history no longer matches run '\(runID)' (row \(row + 1) was \(frame.formatTimestamp(time))); rows were inserted or removed before the last scored one: run detect again"
+        )
+      }
+      from = max(0, local + 1 - scores.firstRow)
+      before = time
+    }
+    let count = scores.values.count - from
+    guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
+    try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
+    let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
+    // Without a later version the flags are these: no flag, no event to change.
+    let alerts =
+      version == 1 && anomalies == 0
+      ? [] : try updateEvents(of: id, version: version, from: offset + scores.row(from), rule: events, on: db)
+    try db.execute(
+      "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
+      [id, String(count), String(anomalies)])
+    return Appended(
+      rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1],
+      alerts: alerts)
   }
 
   /// Binary COPY rows of seismo.fold_scores, a fold per chunk; the first chunk carries the header

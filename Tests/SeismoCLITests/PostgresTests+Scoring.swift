@@ -606,6 +606,29 @@ extension PostgresTests {
     let diffs = try CLI.run(["score", "--run", changes, "--url", url, "--new-rows", "--json"], in: scratch.url)
     let quiet = try JSONSerialization.jsonObject(with: Data(diffs.stdout.utf8)) as? [String: Any]
     #expect(diffs.stderr == "" && quiet?["warnings"] as? [String] == [], "a model of changes: \(diffs.stderr)")
+    // The warning is stored with the rows it came with, counted by `runs list` and listed by
+    // `runs show`; a run that gave none has none.
+    let stored = """
+      SELECT w.command, to_char(w.up_to AT TIME ZONE 'UTC', 'YYYY-MM-DD'), w.message
+      FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1 ORDER BY w.id
+      """
+    let day220 = String(lines[220].prefix(10))
+    #expect(try sql(stored, [runID]) == [["score --new-rows", day220, warning]])
+    #expect(try sql(stored, [query]) == [["score --new-rows", day220, warning]])
+    #expect(try sql(stored, [changes]).isEmpty)
+    let listed = try CLI.run(["runs", "list", "--url", url, "--json", "--limit", "100"], in: scratch.url)
+    let runs = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+    let counts = Dictionary(
+      uniqueKeysWithValues: runs.compactMap { run in (run["run_id"] as? String).map { ($0, run["warnings"] as? Int) } })
+    // runID's own detect warned of a and b in its test rows (its summary's 2), then --new-rows of b.
+    #expect(counts[runID] == 3 && counts[changes] == 0, "\(listed.stdout)")
+    let shown = try CLI.run(["runs", "show", runID, "--url", url], in: scratch.url)
+    let later =
+      (try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["later_warnings"] as? [[String: Any]]
+    #expect(
+      later?.map { [$0["command"] as? String, $0["up_to"] as? String, $0["message"] as? String] } == [
+        ["score --new-rows", day220 + " 00:00:00", warning]
+      ], "\(shown.stdout)")
 
     // A watcher counts the rows it appends, and names b once: after the first batch (10 of 10).
     let following = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
@@ -625,5 +648,7 @@ extension PostgresTests {
     let once = warning.replacingOccurrences(of: "20 of 20", with: "10 of 10")
     #expect(
       stopped.stderr.components(separatedBy: "warning: b:").count == 2 && stopped.stderr.contains(once), "\(stopped.stderr)")
+    // Stored once too, with the first batch's rows.
+    #expect(try sql(stored, [runID]).dropFirst() == [["watch", String(lines[230].prefix(10)), once]])
   }
 }

@@ -98,6 +98,13 @@ extension PostgresTests {
     try sql("UPDATE \(schema).m SET b = b + 1 WHERE ts IN ($1::date, $2::date)", [date(18_262 + 30), date(18_262 + 210)])
     try waitFor("changed in the table after it was scored (\(date(18_262 + 210)))", in: watcher.errURL)
     #expect(printed(watcher.errURL).components(separatedBy: warning).count == 2, "\(printed(watcher.errURL))")
+    // Each warning is stored with the run, as printed, once.
+    let stored = try sql(
+      "SELECT w.command, w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1 ORDER BY w.id",
+      [runID])
+    let lines = printed(watcher.errURL).split(separator: "\n").map(String.init).filter { $0.hasPrefix("warning: ") }
+    #expect(stored.map { $0[0] } == ["watch", "watch"] && stored.map { $0[1] } == lines, "\(stored)")
+    #expect(lines.count == 2 && lines[1].contains("(\(date(18_262 + 210)))"), "\(lines)")
     try sql("DELETE FROM \(schema).m WHERE ts = $1::date", [date(18_262 + 100)])
     let stopped = try watcher.wait()
     #expect(stopped.status == 1 && stopped.stderr.contains("the data's history no longer matches run"), "\(stopped.stderr)")

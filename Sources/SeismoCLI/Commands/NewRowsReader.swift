@@ -21,17 +21,27 @@ struct NewRowsReader {
     /// The features with a quarter or more of the rows appended since the reader began outside
     /// the training range of a model of levels, and the warning for each (`LevelDriftCounter`).
     var outsideRange: [(feature: String, text: String)] = []
+    /// The warnings of this batch that the reader had not given before (restated rows not named
+    /// before, features newly outside their range), as stored with the run (seismo.run_warnings).
+    var warnings: [String] = []
 
-    /// The warning that the restated rows' stored scores are stale, with the rows' times as
-    /// `format` prints them; nil when no row was restated.
-    func restatedWarning(run runID: String, format: (Timestamp) -> String) -> String? {
-      guard let first = restated.first, let last = restated.last else { return nil }
-      let count = restated.count
-      let times =
+    /// The warning that the stored scores of the restated rows at `times` are stale, with the
+    /// times as `format` prints them; nil when there are none.
+    static func restatedWarning(_ times: [Timestamp], run runID: String, format: (Timestamp) -> String) -> String? {
+      guard let first = times.first, let last = times.last else { return nil }
+      let count = times.count
+      let span =
         count == 1 ? format(first) : "\(format(first)) \(count == 2 ? "and" : "to") \(format(last))"
       return
-        "warning: \(count) row\(count == 1 ? "" : "s") of run \(runID) changed in the table after \(count == 1 ? "it was" : "they were") scored (\(times)): restated, or a late value where the gap policy had carried one. The stored scores of \(count == 1 ? "that row" : "those rows"), and of the rows whose windows hold \(count == 1 ? "it" : "them"), used the old values; `seismo score --run \(runID) --url URL --store` scores the whole history again as a new run, which --new-rows and watch go on from."
+        "warning: \(count) row\(count == 1 ? "" : "s") of run \(runID) changed in the table after \(count == 1 ? "it was" : "they were") scored (\(span)): restated, or a late value where the gap policy had carried one. The stored scores of \(count == 1 ? "that row" : "those rows"), and of the rows whose windows hold \(count == 1 ? "it" : "them"), used the old values; `seismo score --run \(runID) --url URL --store` scores the whole history again as a new run, which --new-rows and watch go on from."
     }
+  }
+
+  /// What the reader has warned of since it began, so that each restated row and each feature
+  /// outside its training range is warned of once.
+  struct Warned {
+    var restated = Set<Timestamp>()
+    var features = Set<String>()
   }
 
   let saved: SavedModel
@@ -51,11 +61,16 @@ struct NewRowsReader {
   /// The appended rows, counted against a model of levels' training ranges; nil for a model of
   /// changes.
   var drift: LevelDriftCounter?
+  /// What the reader has warned of, each once.
+  var warned = Warned()
+  /// The command that reads, as its stored warnings name it: `score --new-rows` or `watch`.
+  let command: String
 
   /// Throws when the model or its source cannot be built.
-  init(_ saved: SavedModel, config: RunConfig) throws {
+  init(_ saved: SavedModel, config: RunConfig, command: String) throws {
     self.saved = saved
     self.config = config
+    self.command = command
     events = EventRule(parameters: config.events)
     position = PostgresSource.ReadPosition(features: saved.features)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
@@ -144,10 +159,11 @@ struct NewRowsReader {
         })
       heldBack = held
       let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
-      return counted(
-        Batch(
-          appended: try PostgresSink.appendNewRows(result, to: runID, events: events, on: db),
-          piece: result.scoredRows, restated: restated))
+      let (events, command) = (events, command)  // read before `landed` changes self
+      return try landed(result.scoredRows, restated: restated, run: runID) { warnings in
+        try PostgresSink.appendNewRows(
+          result, to: runID, events: events, on: db, command: command, warnings: warnings)
+      }
     }
     if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
     let loaded = try table.newRows(after: &position)
@@ -164,21 +180,49 @@ struct NewRowsReader {
     self.stream = stream
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
-    return counted(
-      Batch(
-        appended: try PostgresSink.appendNewRows(piece, at: offset, to: runID, events: events, on: db), piece: piece,
-        restated: restated))
+    let (events, command) = (events, command)  // read before `landed` changes self
+    return try landed(piece, restated: restated, run: runID) { warnings in
+      try PostgresSink.appendNewRows(
+        piece, at: offset, to: runID, events: events, on: db, command: command, warnings: warnings)
+    }
+  }
+
+  /// Appends `piece` through `append`, which stores the warnings it is handed with the rows, in
+  /// one transaction, and returns the batch. The reader's counts and what it has warned of
+  /// change only once the append has landed, so a batch that failed warns again when retried.
+  mutating func landed(
+    _ piece: ScoresCSV.Rows, restated: [Timestamp], run runID: String,
+    append: ((PostgresSink.Appended) -> [String]) throws -> PostgresSink.Appended
+  ) throws -> Batch {
+    var judged: (batch: Batch, drift: LevelDriftCounter?, warned: Warned)?
+    let appended = try append { appended in
+      judged = self.judged(Batch(appended: appended, piece: piece, restated: restated), run: runID)
+      return judged?.batch.warnings ?? []
+    }
+    let (batch, drift, warned) = judged ?? self.judged(Batch(appended: appended, piece: piece, restated: restated), run: runID)
+    self.drift = drift
+    self.warned = warned
+    return batch
   }
 
   /// `batch` with its appended rows (the last of its piece) counted against a model of levels'
-  /// training ranges, and the warnings of every row counted so far.
-  mutating func counted(_ batch: Batch) -> Batch {
-    guard var drift else { return batch }
+  /// training ranges, the warnings of every row counted so far, and the warnings it gives that
+  /// the reader has not given before; with the counter and what has been warned of after it.
+  func judged(_ batch: Batch, run runID: String) -> (batch: Batch, drift: LevelDriftCounter?, warned: Warned) {
     var batch = batch
-    let rows = batch.piece.frame.rowCount
-    drift.count(batch.piece.frame, rows: (rows - min(batch.appended.rows, rows))..<rows)
-    batch.outsideRange = drift.warnings(judged: "new rows")
-    self.drift = drift
-    return batch
+    var drift = self.drift
+    var warned = self.warned
+    if var counter = drift {
+      let rows = batch.piece.frame.rowCount
+      counter.count(batch.piece.frame, rows: (rows - min(batch.appended.rows, rows))..<rows)
+      batch.outsideRange = counter.warnings(judged: "new rows")
+      drift = counter
+    }
+    let fresh = batch.restated.filter { warned.restated.insert($0).inserted }
+    let restatedWarning = Batch.restatedWarning(fresh, run: runID, format: batch.piece.frame.formatTimestamp)
+    batch.warnings =
+      (restatedWarning.map { [$0] } ?? [])
+      + batch.outsideRange.filter { warned.features.insert($0.feature).inserted }.map(\.text)
+    return (batch, drift, warned)
   }
 }

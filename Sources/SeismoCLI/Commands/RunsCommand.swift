@@ -25,7 +25,9 @@ struct RunsCommand: ParsableCommand {
         A run given another threshold by `seismo rethreshold` shows its latest version and the \
         anomalies flagged under it, as seismo.judged_scores (and seismo.anomalies) judge them. \
         warnings counts what the run warned of (a hole in a column, a model of levels meeting \
-        new levels): `seismo runs show RUN_ID` prints them, in the summary's warnings.
+        new levels), and what `score --new-rows` and `watch` warned of as they appended rows to it \
+        (restated rows, new levels): `seismo runs show RUN_ID` prints them, in the summary's \
+        warnings and later_warnings.
         """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -58,7 +60,8 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.has_events IS FALSE THEN NULL  -- a version made before schema version 10
                       ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
                  END,
-                 jsonb_array_length(coalesce(r.summary -> 'warnings', '[]'::jsonb))::text,
+                 (jsonb_array_length(coalesce(r.summary -> 'warnings', '[]'::jsonb))
+                  + (SELECT count(*) FROM seismo.run_warnings w WHERE w.run = r.id))::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
           WHERE $2::text IS NULL OR r.group_id = $2
@@ -87,7 +90,9 @@ struct RunsCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "A run's summary.json, as stored, with the threshold versions `seismo rethreshold` added.")
+      abstract:
+        "A run's summary.json, as stored, with the threshold versions `seismo rethreshold` added and the warnings `score --new-rows` and `watch` gave later (later_warnings)."
+    )
 
     @Argument(help: "The run id.")
     var runID: String
@@ -106,7 +111,14 @@ struct RunsCommand: ParsableCommand {
                      'events', (SELECT count(*) FROM seismo.events e WHERE e.run = v.run AND e.version = v.version),
                      'created_at', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))
                    ORDER BY v.version))
-            FROM seismo.threshold_versions v WHERE v.run = r.id), '{}'::jsonb))
+            FROM seismo.threshold_versions v WHERE v.run = r.id), '{}'::jsonb) || coalesce((
+            SELECT jsonb_build_object('later_warnings', jsonb_agg(jsonb_build_object(
+                     'warned_at', to_char(w.warned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                     'command', w.command,
+                     'up_to', to_char(w.up_to AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                     'message', w.message)
+                   ORDER BY w.id))
+            FROM seismo.run_warnings w WHERE w.run = r.id), '{}'::jsonb))
           FROM seismo.runs r WHERE r.run_id = $1
           """, [runID]
         ).rows

@@ -53,7 +53,8 @@ struct ScoreCommand: ParsableCommand {
       that have changed in the table since (a restated print, or a late one where a value was \
       carried) are named in a warning: their \
       stored scores used the old values. A model of levels warns when a quarter of the new rows \
-      lie outside a feature's training range. (A \
+      lie outside a feature's training range. Its warnings are stored with the run (seismo.run_warnings; \
+      runs show lists them). (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended \
       (new_rows, anomalies, and alerts: the rows where an event alerts), what waits \
@@ -223,7 +224,7 @@ struct ScoreCommand: ParsableCommand {
   /// - Returns: the anomalies that count for `--fail-on-anomalies`.
   func appendNewRows(_ saved: SavedModel, config: RunConfig, to runID: String) throws -> Int {
     let db = try SchemaMigrator.connection(url ?? "")
-    var reader = try NewRowsReader(saved, config: config)
+    var reader = try NewRowsReader(saved, config: config, command: "score --new-rows")
     guard let batch = try reader.scoreNewRows(to: runID, on: db) else {
       throw SeismoError.invalidInput("the data has no row to score after the model's warm-up")
     }
@@ -234,15 +235,14 @@ struct ScoreCommand: ParsableCommand {
     let scores = piece.scores.values
     let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
     let waiting = reader.waiting
-    batch.restatedWarning(run: runID, format: frame.formatTimestamp).map(Console.err)
-    batch.outsideRange.forEach { Console.err($0.text) }
+    batch.warnings.forEach(Console.err)
     if scripting.json {
       let summary: [String: Any] = [
         "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
         "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
         "restated": batch.restated.count, "restated_from": format(batch.restated.first) ?? NSNull(),
-        "restated_to": format(batch.restated.last) ?? NSNull(), "warnings": batch.outsideRange.map(\.text),
+        "restated_to": format(batch.restated.last) ?? NSNull(), "warnings": batch.warnings,
       ]
       scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))
     } else if !quiet {

@@ -24,7 +24,8 @@ struct WatchCommand: ParsableCommand {
       and at once when an UPDATE changes one (the table announces the earliest time an UPDATE or \
       DELETE changed; it then reads the whole table again to compare). Each restated row is \
       named once. A model of levels warns, once per feature, when a quarter of the rows appended \
-      since it started lie outside the feature's training range. Every anomaly among the new rows is announced with NOTIFY on \
+      since it started lie outside the feature's training range. Its warnings are stored with the \
+      run (seismo.run_warnings; runs show lists them). Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
       section's rule: listen for those to hear once per episode). It catches up on start and \
@@ -74,7 +75,7 @@ struct WatchCommand: ParsableCommand {
       }
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
-      var reader = try NewRowsReader(saved, config: config)
+      var reader = try NewRowsReader(saved, config: config, command: "watch")
       if !quiet {
         Console.out(
           "watching \(table ?? "the model's source") for run \(runID) (channel seismo_rows; anomalies on seismo_anomaly); \(reader.reading)"
@@ -83,14 +84,10 @@ struct WatchCommand: ParsableCommand {
       }
       var pending = true  // catch up first
       var waiting: WaitingRows?  // as last said
-      var restated = Set<Timestamp>()  // the rows named restated so far
-      var outsideRange = Set<String>()  // the features named outside their training range so far
       while true {
         do {
           if pending {
-            try announce(
-              reader.scoreNewRows(to: runID, on: listener), indicator: indicator, restated: &restated,
-              outsideRange: &outsideRange, on: listener)
+            try announce(reader.scoreNewRows(to: runID, on: listener), indicator: indicator, on: listener)
             pending = false
             if reader.waiting != waiting, !quiet {
               waiting = reader.waiting
@@ -145,19 +142,11 @@ struct WatchCommand: ParsableCommand {
     }
   }
 
-  /// Announces the anomalies among a batch's appended rows and prints what it did; warns of the
-  /// restated rows it finds that are not among `restated` (those named before), and of the
-  /// features outside a model of levels' training range not among `outsideRange`, and adds them.
-  func announce(
-    _ batch: NewRowsReader.Batch?, indicator: String?, restated: inout Set<Timestamp>,
-    outsideRange: inout Set<String>, on db: PGConnection
-  ) throws {
-    if var fresh = batch {
-      fresh.restated.removeAll(where: restated.contains)
-      restated.formUnion(fresh.restated)
-      if let warning = fresh.restatedWarning(run: runID, format: fresh.piece.frame.formatTimestamp) { Console.err(warning) }
-      for drift in fresh.outsideRange where outsideRange.insert(drift.feature).inserted { Console.err(drift.text) }
-    }
+  /// Announces the anomalies among a batch's appended rows and prints what it did, and its
+  /// warnings (each restated row and each feature outside a model of levels' training range is
+  /// warned of once, as stored with the run).
+  func announce(_ batch: NewRowsReader.Batch?, indicator: String?, on db: PGConnection) throws {
+    batch?.warnings.forEach(Console.err)
     guard let batch, batch.appended.rows > 0 else { return }
     let appended = batch.appended
     let piece = batch.piece
