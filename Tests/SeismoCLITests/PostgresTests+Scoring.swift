@@ -651,4 +651,66 @@ extension PostgresTests {
     // Stored once too, with the first batch's rows.
     #expect(try sql(stored, [runID]).dropFirst() == [["watch", String(lines[230].prefix(10)), once]])
   }
+
+  /// A feature whose data stops, or has a hole, among the rows `--new-rows` appends is warned
+  /// about as `detect` warns of it, and the warning is stored with the run; a hole before the
+  /// run's last scored row is not warned about again. A watcher warns once of a feature carried
+  /// through two batches, at the first. Before, neither said anything: the scores used carried values.
+  @Test func newRowsWhoseFeatureStoppedOrHasAHoleAreWarnedAbout() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    // b is missing on rows 205…216 (a hole of 12 rows) and from row 226 on (its data stopped):
+    // 14 rows carried, more than the hole, as `detect` warns only of a carry longer than any hole.
+    let lines = syntheticCSV(rows: 260, spikes: []).split(separator: "\n").map(String.init)
+    let holed = lines.enumerated().map { index, line in
+      let row = index - 1
+      guard (205...216).contains(row) || row >= 226 else { return line }
+      return line.split(separator: ",").prefix(2).joined(separator: ",") + ","
+    }
+    let parts = [
+      ("old.csv", 0..<200), ("new1.csv", 200..<225), ("new2.csv", 225..<240), ("new3.csv", 240..<250),
+      ("new4.csv", 250..<260),
+    ]
+    for (name, rows) in parts {
+      try scratch.write(name, ([holed[0]] + holed[(rows.lowerBound + 1)...rows.upperBound]).joined(separator: "\n") + "\n")
+    }
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    let newRows = ["score", "--run", runID, "--url", url, "--new-rows"]
+    let hole =
+      "warning: b has no value from \(date(18_262 + 205)) to \(date(18_262 + 216)): gaps: ffill carries its value of \(date(18_262 + 204)) over 12 rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+    try ingest(scratch, "new1.csv", ["--gaps", "keep"])
+    let first = try CLI.run(newRows, in: scratch.url)
+    #expect(first.status == 0 && first.stderr == hole + "\n", "\(first.stderr)")
+    // Rows 226… wait for b; the hole, before the last scored row, is not warned about again.
+    try ingest(scratch, "new2.csv", ["--gaps", "keep"])
+    let waiting = try CLI.run(newRows, in: scratch.url)
+    #expect(waiting.status == 0 && waiting.stderr == "" && waiting.stdout.contains("14 rows wait for b"), "\(waiting.stderr)")
+    let carried = try CLI.run(newRows + ["--set", "source.wait_for=[]"], in: scratch.url)
+    let carry = { (rows: Int) in
+      "warning: b has no value after \(date(18_262 + 225)): gaps: ffill carries that value through the last \(rows) rows (from \(date(18_262 + 226)) on); its data stopped, or is late"
+    }
+    #expect(carried.status == 0 && carried.stderr == carry(14) + "\n", "\(carried.stderr)")
+    let stored =
+      "SELECT w.command, w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1 ORDER BY w.id"
+    #expect(try sql(stored, [runID]) == [["score --new-rows", hole], ["score --new-rows", carry(14)]])
+
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url, "--set", "source.wait_for=[]"], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    let scored = Int(try #require(try storedScores(runID)))!
+    for (batch, total) in [("new3.csv", scored + 10), ("new4.csv", scored + 20)] {
+      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening
+      try ingest(scratch, batch, ["--gaps", "keep"])
+      while try storedScores(runID) != String(total) {
+        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    let warned = stopped.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }.map(String.init)
+    #expect(warned == [carry(24)], "\(stopped.stderr)")
+    #expect(try sql(stored, [runID]).dropFirst(2) == [["watch", carry(24)]])
+  }
 }

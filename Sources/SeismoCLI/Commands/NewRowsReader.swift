@@ -22,7 +22,8 @@ struct NewRowsReader {
     /// the training range of a model of levels, and the warning for each (`LevelDriftCounter`).
     var outsideRange: [(feature: String, text: String)] = []
     /// The warnings of this batch that the reader had not given before (restated rows not named
-    /// before, features newly outside their range), as stored with the run (seismo.run_warnings).
+    /// before, features newly outside their range, features whose data stopped or has a hole
+    /// among the appended rows), as stored with the run (seismo.run_warnings).
     var warnings: [String] = []
 
     /// The warning that the stored scores of the restated rows at `times` are stale, with the
@@ -42,6 +43,10 @@ struct NewRowsReader {
   struct Warned {
     var restated = Set<Timestamp>()
     var features = Set<String>()
+    /// The gaps `ffill` filled among the appended rows: a feature carried to the end (by its
+    /// index), a hole (by its feature and first time).
+    var carried = Set<Int>()
+    var holes = Set<[Timestamp]>()
   }
 
   let saved: SavedModel
@@ -160,7 +165,7 @@ struct NewRowsReader {
       heldBack = held
       let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
       let (events, command) = (events, command)  // read before `landed` changes self
-      return try landed(result.scoredRows, restated: restated, run: runID) { warnings in
+      return try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) { warnings in
         try PostgresSink.appendNewRows(
           result, to: runID, events: events, on: db, command: command, warnings: warnings)
       }
@@ -181,25 +186,27 @@ struct NewRowsReader {
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
     let (events, command) = (events, command)  // read before `landed` changes self
-    return try landed(piece, restated: restated, run: runID) { warnings in
+    return try landed(piece, loaded: loaded, restated: restated, run: runID) { warnings in
       try PostgresSink.appendNewRows(
         piece, at: offset, to: runID, events: events, on: db, command: command, warnings: warnings)
     }
   }
 
-  /// Appends `piece` through `append`, which stores the warnings it is handed with the rows, in
-  /// one transaction, and returns the batch. The reader's counts and what it has warned of
-  /// change only once the append has landed, so a batch that failed warns again when retried.
+  /// Appends `piece` (scored from `loaded`) through `append`, which stores the warnings it is
+  /// handed with the rows, in one transaction, and returns the batch. The reader's counts and
+  /// what it has warned of change only once the append has landed, so a batch that failed warns
+  /// again when retried.
   mutating func landed(
-    _ piece: ScoresCSV.Rows, restated: [Timestamp], run runID: String,
+    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], run runID: String,
     append: ((PostgresSink.Appended) -> [String]) throws -> PostgresSink.Appended
   ) throws -> Batch {
     var judged: (batch: Batch, drift: LevelDriftCounter?, warned: Warned)?
     let appended = try append { appended in
-      judged = self.judged(Batch(appended: appended, piece: piece, restated: restated), run: runID)
+      judged = self.judged(Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, run: runID)
       return judged?.batch.warnings ?? []
     }
-    let (batch, drift, warned) = judged ?? self.judged(Batch(appended: appended, piece: piece, restated: restated), run: runID)
+    let (batch, drift, warned) =
+      judged ?? self.judged(Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, run: runID)
     self.drift = drift
     self.warned = warned
     return batch
@@ -207,8 +214,11 @@ struct NewRowsReader {
 
   /// `batch` with its appended rows (the last of its piece) counted against a model of levels'
   /// training ranges, the warnings of every row counted so far, and the warnings it gives that
-  /// the reader has not given before; with the counter and what has been warned of after it.
-  func judged(_ batch: Batch, run runID: String) -> (batch: Batch, drift: LevelDriftCounter?, warned: Warned) {
+  /// the reader has not given before, of those and of the gaps `ffill` filled among the appended
+  /// rows as `loaded` found them; with the counter and what has been warned of after it.
+  func judged(_ batch: Batch, loaded: LoadedFrame, run runID: String) -> (
+    batch: Batch, drift: LevelDriftCounter?, warned: Warned
+  ) {
     var batch = batch
     var drift = self.drift
     var warned = self.warned
@@ -220,8 +230,13 @@ struct NewRowsReader {
     }
     let fresh = batch.restated.filter { warned.restated.insert($0).inserted }
     let restatedWarning = Batch.restatedWarning(fresh, run: runID, format: batch.piece.frame.formatTimestamp)
+    // A carry to the end runs through the appended rows; a hole counts when it ends among them.
+    let carried = batch.appended.rows == 0 ? [] : loaded.carriedToEnd
+    let holes = loaded.holes.filter { hole in batch.appended.lastBefore.map { hole.to > $0 } ?? true }
     batch.warnings =
       (restatedWarning.map { [$0] } ?? [])
+      + carried.filter { warned.carried.insert($0.feature).inserted }.compactMap(loaded.warning(_:))
+      + holes.filter { warned.holes.insert([Timestamp($0.feature), $0.from]).inserted }.compactMap(loaded.warning(_:))
       + batch.outsideRange.filter { warned.features.insert($0.feature).inserted }.map(\.text)
     return (batch, drift, warned)
   }

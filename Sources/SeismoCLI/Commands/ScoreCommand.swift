@@ -53,7 +53,9 @@ struct ScoreCommand: ParsableCommand {
       that have changed in the table since (a restated print, or a late one where a value was \
       carried) are named in a warning: their \
       stored scores used the old values. A model of levels warns when a quarter of the new rows \
-      lie outside a feature's training range. Its warnings are stored with the run (seismo.run_warnings; \
+      lie outside a feature's training range, and any run warns of a feature whose data stopped \
+      among the new rows (carried by gaps: ffill), or has a hole there. Its warnings are stored \
+      with the run (seismo.run_warnings; \
       runs show lists them). (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
       score the whole data instead.) It writes no folder; --json prints what it appended \

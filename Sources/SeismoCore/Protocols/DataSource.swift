@@ -97,27 +97,36 @@ public struct LoadedFrame: Sendable {
   /// numbered for want of a time column.
   public var warnings: [String] {
     var said: [String] = []
-    if sortedByTime { said.append("\(origin) had rows out of time order; they were sorted") }
+    if sortedByTime { said.append("warning: \(origin) had rows out of time order; they were sorted") }
     if duplicateRowsMerged > 0 {
       said.append(
-        "\(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))")
-    }
-    for carry in carriedToEnd where carry.feature < frame.featureCount {
-      said.append(
-        "\(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
+        "warning: \(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))"
       )
     }
-    for hole in holes where hole.feature < frame.featureCount {
-      said.append(
-        "\(frame.featureNames[hole.feature]) has no value from \(frame.formatTimestamp(hole.from)) to \(frame.formatTimestamp(hole.to)): gaps: ffill carries its value of \(frame.formatTimestamp(hole.after)) over \(hole.rows) rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
-      )
-    }
+    said += carriedToEnd.compactMap(warning(_:))
+    said += holes.compactMap(warning(_:))
     if let timeColumnNotFound {
       said.append(
-        "\(origin) has no time column (\(timeColumnNotFound)), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
+        "warning: \(origin) has no time column (\(timeColumnNotFound)), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
       )
     }
-    return said.map { "warning: " + $0 }
+    return said
+  }
+
+  /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
+  /// feature the frame does not have.
+  public func warning(_ carry: GapPolicy.Carry) -> String? {
+    guard carry.feature < frame.featureCount else { return nil }
+    return
+      "warning: \(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
+  }
+
+  /// The warning that `ffill` filled a hole inside a feature's data; nil for a feature the frame
+  /// does not have.
+  public func warning(_ hole: GapPolicy.Hole) -> String? {
+    guard hole.feature < frame.featureCount else { return nil }
+    return
+      "warning: \(frame.featureNames[hole.feature]) has no value from \(frame.formatTimestamp(hole.from)) to \(frame.formatTimestamp(hole.to)): gaps: ffill carries its value of \(frame.formatTimestamp(hole.after)) over \(hole.rows) rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
   }
 
   /// This frame cut to features `features` (indices, in that order), its origin naming them:
