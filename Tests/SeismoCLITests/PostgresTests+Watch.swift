@@ -389,6 +389,51 @@ extension PostgresTests {
       "\(older)")
   }
 
+  /// A table dropped and made again (as some loads do) loses its triggers without a word: a
+  /// watcher checks its table whenever it has waited without news, and says when the table is
+  /// gone, when it is back without the trigger, and when it announces its rows again.
+  @Test func watchWarnsWhenItsTableStopsAnnouncingNewRows() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("old.csv", syntheticCSV(rows: 120, spikes: []))
+    try ingest(scratch, "old.csv")
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    let dbWatch = ["db", "watch", "--url", url, "--schema", schema, "--table", "m"]
+    #expect(try CLI.run(dbWatch, in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    func printed(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+    func waitFor(_ what: String, in url: URL) throws {
+      while !printed(url).contains(what) {
+        guard Date() < deadline, watcher.process.isRunning else {
+          throw SeismoTestError("never printed \(what): \(printed(watcher.outURL)) \(printed(watcher.errURL))")
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    try waitFor("watching", in: watcher.outURL)
+    let fix = "seismo db watch --url URL --schema \(schema) --table m"
+    try sql("ALTER TABLE \(schema).m RENAME TO m_before")
+    try waitFor(
+      "warning: \(schema).m no longer exists (dropped or renamed while watched), so nothing will be scored until it is back and announces new rows: \(fix)\n",
+      in: watcher.errURL)
+    try sql("CREATE TABLE \(schema).m (LIKE \(schema).m_before)")
+    try waitFor(
+      "warning: \(schema).m no longer announces new rows (its seismo_watch trigger is gone: was the table dropped and made again?), so nothing will be scored until it does: \(fix)\n",
+      in: watcher.errURL)
+    #expect(try CLI.run(dbWatch, in: scratch.url).status == 0)
+    try waitFor("\(schema).m announces new and changed rows again\n", in: watcher.errURL)
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    #expect(stopped.stderr.components(separatedBy: "warning: ").count == 3, "each change said once: \(stopped.stderr)")
+  }
+
   /// A query's new rows cannot be told from its old ones, so a watcher of a query-sourced run
   /// reads the query whole at every batch, and says so.
   @Test func watchReadsAQueryWholeAtEveryBatch() throws {

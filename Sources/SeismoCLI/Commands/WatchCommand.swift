@@ -12,7 +12,9 @@ struct WatchCommand: ParsableCommand {
     abstract: "Score new rows of a PostgreSQL table as they are committed, with a stored model.",
     discussion: """
       LISTENs on channel seismo_rows (`seismo db watch --table T` makes the table announce new \
-      rows; it warns at the start when the table does not), and for each announcement of the model's source table appends the new rows' scores to \
+      rows; it warns at the start when the table does not, and \
+      later when the table is dropped, or made again without the trigger, as it checks whenever \
+      it has waited 5 seconds without news), and for each announcement of the model's source table appends the new rows' scores to \
       the run, as `score --new-rows` does. It reads the whole table once, then only the rows after \
       the last it read, keeping the model's context rows and the threshold's state in memory (a \
       query source, or a model whose scores look ahead or use every earlier row, is read whole \
@@ -62,18 +64,8 @@ struct WatchCommand: ParsableCommand {
       let source = Self.table(of: config.source)
       let table = source.map { "\($0.schema).\($0.name)" }  // as the trigger's announcements name it
       var listener = try listen()
-      if let (schema, name) = source {
-        let triggers = try Self.triggers(on: schema, name, on: listener)
-        if !triggers.contains("seismo_watch") {
-          Console.err(
-            "warning: \(schema).\(name) does not announce new rows (it has no seismo_watch trigger), so nothing will be scored until it does: seismo db watch --url URL --schema \(schema) --table \(name)"
-          )
-        } else if !triggers.isSuperset(of: DatabaseCommand.Watch.triggers) {
-          Console.err(
-            "warning: \(schema).\(name) does not announce changed rows (its triggers are from an older seismo db watch), so a restated row is named only when the watcher starts or reconnects; to hear of one at once: seismo db watch --url URL --schema \(schema) --table \(name)"
-          )
-        }
-      }
+      var watched = try source.map { try WatchedTable(schema: $0.schema, name: $0.name, on: listener) }
+      watched?.startWarning.map(Console.err)
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
       var reader = try NewRowsReader(saved, config: config, command: "watch")
@@ -97,6 +89,9 @@ struct WatchCommand: ParsableCommand {
             }
           }
           let notifications = try listener.notifications(waitingUpTo: 5)
+          if notifications.isEmpty, let change = try watched?.recheck(on: listener) {
+            Console.narrate(change, quiet: quiet)
+          }
           pending = notifications.contains { table == nil || $0.payload == table }
           // Rows changed among those read: read the whole table again, which compares the
           // scored rows with their stored digests (a query source is read whole every time).
@@ -171,15 +166,6 @@ struct WatchCommand: ParsableCommand {
       )
       fflush(nil)  // a watcher's lines reach a file or pipe as they happen
     }
-  }
-
-  /// The enabled triggers of table `schema.name` among those `seismo db watch` attaches.
-  static func triggers(on schema: String, _ name: String, on db: PGConnection) throws -> Set<String> {
-    let rows = try db.execute(
-      "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = ANY($2::text[]) AND tgenabled <> 'D'",
-      [PGConnection.qualified(schema, name), PGText.array(DatabaseCommand.Watch.triggers)]
-    ).rows
-    return Set(rows.compactMap { $0.first ?? nil })
   }
 
   /// The earliest time an UPDATE or DELETE changed in `table`, from the announcement
