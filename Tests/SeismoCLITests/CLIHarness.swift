@@ -69,6 +69,20 @@ struct CLI {
     var outURL: URL { capture.appendingPathComponent("stdout") }
     var errURL: URL { capture.appendingPathComponent("stderr") }
 
+    /// What it has printed so far on stdout (`outURL`) or stderr (`errURL`).
+    func printed(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    /// Waits until it has printed `what` more than `count` times on `url`'s stream; throws when it
+    /// exits first or `deadline` passes.
+    func waitFor(_ what: String, in url: URL, count: Int = 0, deadline: Date) throws {
+      while printed(url).components(separatedBy: what).count <= count + 1 {
+        guard Date() < deadline, process.isRunning else {
+          throw SeismoTestError("never printed \(what): \(printed(outURL)) \(printed(errURL))")
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+
     /// Waits for the exit and returns what it printed.
     func wait() throws -> Result {
       process.waitUntilExit()

@@ -79,15 +79,8 @@ extension PostgresTests {
     let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
     let deadline = Date().addingTimeInterval(60)
-    func printed(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-    func waitFor(_ what: String, in url: URL, count: Int = 1) throws {
-      while printed(url).components(separatedBy: what).count <= count {
-        guard Date() < deadline, watcher.process.isRunning else {
-          throw SeismoTestError("never printed \(what): \(printed(watcher.outURL)) \(printed(watcher.errURL))")
-        }
-        Thread.sleep(forTimeInterval: 0.1)
-      }
-    }
+    func waitFor(_ what: String, in url: URL) throws { try watcher.waitFor(what, in: url, deadline: deadline) }
+    func printed(_ url: URL) -> String { watcher.printed(url) }
     try waitFor("reads only the rows after the last it read", in: watcher.outURL)
     try ingest(scratch, "new.csv", [])
     try waitFor("scored 20 new rows", in: watcher.outURL)
@@ -350,19 +343,25 @@ extension PostgresTests {
     #expect(!stopped.stderr.contains("does not announce new rows"), "the table has its trigger")
   }
 
-  /// A watcher of a table without `seismo db watch`'s trigger would wait forever in silence: it
-  /// says so, and what to run, when it starts.
-  @Test func watchWarnsWhenItsTableDoesNotAnnounceNewRows() throws {
-    let scratch = try Scratch()
+  /// Table m of 120 synthetic rows, without `db watch`'s triggers, and a rolling z-score run on it
+  /// that stores its model; returns the run id.
+  func storedRunOfTableM(_ scratch: Scratch) throws -> String {
     try migrate(scratch)
     try scratch.write("old.csv", syntheticCSV(rows: 120, spikes: []))
     try ingest(scratch, "old.csv")
-    let runID = try storedModelRun(
+    return try storedModelRun(
       scratch,
       """
       source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
       detector: { plugin: rolling-zscore, window: 20 }
       """)
+  }
+
+  /// A watcher of a table without `seismo db watch`'s trigger would wait forever in silence: it
+  /// says so, and what to run, when it starts.
+  @Test func watchWarnsWhenItsTableDoesNotAnnounceNewRows() throws {
+    let scratch = try Scratch()
+    let runID = try storedRunOfTableM(scratch)
     func started() throws -> CLI.Result {
       let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
       let deadline = Date().addingTimeInterval(30)
@@ -394,29 +393,13 @@ extension PostgresTests {
   /// gone, when it is back without the trigger, and when it announces its rows again.
   @Test func watchWarnsWhenItsTableStopsAnnouncingNewRows() throws {
     let scratch = try Scratch()
-    try migrate(scratch)
-    try scratch.write("old.csv", syntheticCSV(rows: 120, spikes: []))
-    try ingest(scratch, "old.csv")
-    let runID = try storedModelRun(
-      scratch,
-      """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
-      detector: { plugin: rolling-zscore, window: 20 }
-      """)
+    let runID = try storedRunOfTableM(scratch)
     let dbWatch = ["db", "watch", "--url", url, "--schema", schema, "--table", "m"]
     #expect(try CLI.run(dbWatch, in: scratch.url).status == 0)
     let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
     let deadline = Date().addingTimeInterval(60)
-    func printed(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-    func waitFor(_ what: String, in url: URL) throws {
-      while !printed(url).contains(what) {
-        guard Date() < deadline, watcher.process.isRunning else {
-          throw SeismoTestError("never printed \(what): \(printed(watcher.outURL)) \(printed(watcher.errURL))")
-        }
-        Thread.sleep(forTimeInterval: 0.1)
-      }
-    }
+    func waitFor(_ what: String, in url: URL) throws { try watcher.waitFor(what, in: url, deadline: deadline) }
     try waitFor("watching", in: watcher.outURL)
     let fix = "seismo db watch --url URL --schema \(schema) --table m"
     try sql("ALTER TABLE \(schema).m RENAME TO m_before")
