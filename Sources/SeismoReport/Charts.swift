@@ -140,9 +140,11 @@ enum Charts {
     let x = LinearScale(domain: bottom...(bottom + binWidth * Double(bins)), range: margin.left...(width - margin.right))
     let y = LinearScale(domain: 0...Double(counts.max() ?? 1), range: margin.top...(height - margin.bottom), flipped: true)
     var svg = open(kind: "histogram", height: height, title: "Training scores and the threshold")
-    let ticks = x.ticks(6).map { (Timestamp(0), Format.number($0), $0) }
+    let ticks = x.ticks(6)
     svg += axes(x: x, y: y, height: height, yLabel: "rows", timeTicks: [], xLabel: "score")
-    for t in ticks { svg += text(x(t.2), height - margin.bottom + 14, t.1, class: "tick", anchor: "middle") }
+    for (t, label) in zip(ticks, Format.ticks(ticks)) {
+      svg += text(x(t), height - margin.bottom + 14, label, class: "tick", anchor: "middle")
+    }
     for (b, c) in counts.enumerated() where c > 0 {
       let x0 = x(bottom + Double(b) * binWidth)
       let x1 = x(bottom + Double(b + 1) * binWidth)
@@ -166,9 +168,10 @@ enum Charts {
     let high = max(entries.map { $0.mean + $0.std }.max()!, 1e-9)
     let x = LinearScale(domain: low...high, range: left...(width - margin.right), padding: 0.05)
     var svg = open(kind: "importance", height: height, title: "Feature importance: increase in mean score when shuffled")
-    for t in x.ticks(6) {
+    let ticks = x.ticks(6)
+    for (t, label) in zip(ticks, Format.ticks(ticks)) {
       svg += line(x(t), margin.top, x(t), height - margin.bottom, class: "grid")
-      svg += text(x(t), height - margin.bottom + 14, Format.number(t), class: "tick", anchor: "middle")
+      svg += text(x(t), height - margin.bottom + 14, label, class: "tick", anchor: "middle")
     }
     svg += line(x(0), margin.top, x(0), height - margin.bottom, class: "axis")
     for (i, e) in entries.enumerated() {
@@ -197,9 +200,10 @@ enum Charts {
     x: LinearScale, y: LinearScale, height: Double, yLabel: String, timeTicks: [(Timestamp, String)], xLabel: String? = nil
   ) -> String {
     var svg = ""
-    for t in y.ticks(4) {
+    let ticks = y.ticks(4)
+    for (t, label) in zip(ticks, Format.ticks(ticks)) {
       svg += line(margin.left, y(t), width - margin.right, y(t), class: "grid")
-      svg += text(margin.left - 6, y(t) + 4, Format.number(t), class: "tick", anchor: "end")
+      svg += text(margin.left - 6, y(t) + 4, label, class: "tick", anchor: "end")
     }
     for (t, label) in timeTicks {
       svg += line(x(Double(t)), height - margin.bottom, x(Double(t)), height - margin.bottom + 4, class: "axis")

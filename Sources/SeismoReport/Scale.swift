@@ -119,6 +119,18 @@ enum Downsampling {
 
 /// Number formatting for axes and tables.
 enum Format {
+  /// Labels for evenly spaced axis `ticks`, each with the decimals their spacing needs (98, 100,
+  /// 102; 0.5, 1.0, 1.5), so that one axis reads in one format, and row counts as whole numbers;
+  /// an axis of very large or very small values in e-notation, as `number` writes them.
+  static func ticks(_ ticks: [Double]) -> [String] {
+    guard ticks.count >= 2 else { return ticks.map(number) }
+    let step = abs(ticks[1] - ticks[0])
+    let largest = ticks.map(abs).max() ?? 0
+    guard step > 0, largest < 100_000, step >= 0.001 else { return ticks.map(number) }
+    let decimals = max(0, -Int(log10(step).rounded(.down)))
+    return ticks.map { String(format: "%.\(decimals)f", $0) }
+  }
+
   static func number(_ v: Double) -> String {
     let a = abs(v)
     if a == 0 { return "0" }

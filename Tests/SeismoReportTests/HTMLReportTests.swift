@@ -93,6 +93,19 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     #expect(years.map(\.1) == ["2016", "2018", "2020", "2022", "2024"])
   }
 
+  /// An axis's labels share the decimals its spacing needs: no "98.00" beside "102", no row
+  /// counts as "5.00".
+  @Test func tickLabelsShareTheDecimalsTheirSpacingNeeds() {
+    #expect(Format.ticks([98, 100, 102]) == ["98", "100", "102"])
+    #expect(Format.ticks([0, 5, 10]) == ["0", "5", "10"])
+    #expect(Format.ticks(LinearScale(domain: 0.13...0.92, range: 0...100).ticks(4)) == ["0.2", "0.4", "0.6", "0.8"])
+    #expect(Format.ticks([-0.05, 0, 0.05, 0.1]) == ["-0.05", "0.00", "0.05", "0.10"])
+    #expect(Format.ticks([1.5, 2, 2.5]) == ["1.5", "2.0", "2.5"])
+    // Beyond the fixed-point range, e-notation as Format.number writes it.
+    #expect(Format.ticks([0, 500_000, 1_000_000]) == ["0", "5.00e+05", "1.00e+06"])
+    #expect(Format.ticks([7]) == ["7.00"])
+  }
+
   @Test func downsamplingKeepsExtremes() {
     let xs = (0..<1000).map { Double($0) / 100 }  // ten pixel columns
     var ys = (0..<1000).map { Double($0 % 10) }
