@@ -107,7 +107,7 @@ public enum HTMLReport {
       html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(isTest(i) ? "test" : "train")</td>"
       html += "<td>\(Format.number(Double(data.scores[i])))</td>"
       html += "<td>\(Format.escape(frame.featureNames[Int(data.topFeatures[i])]))</td>"
-      html += columns.indices.map { "<td>\(Format.number(Double(frame[row, $0])))</td>" }.joined() + "</tr>\n"
+      html += columns.indices.map { "<td>\(Format.value(frame[row, $0]))</td>" }.joined() + "</tr>\n"
     }
     return html + "</tbody></table>\n"
   }

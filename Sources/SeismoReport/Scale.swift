@@ -131,6 +131,11 @@ enum Format {
     return ticks.map { String(format: "%.\(decimals)f", $0) }
   }
 
+  /// A data value as the table of anomalies shows it: 6 significant digits, what a Float holds
+  /// with room to spare (4769.83, 14.911, 0.0634; e-notation beyond), not cut to an axis's
+  /// rounding (4770).
+  static func value(_ v: Float) -> String { String(format: "%.6g", Double(v)) }
+
   static func number(_ v: Double) -> String {
     let a = abs(v)
     if a == 0 { return "0" }

@@ -106,6 +106,16 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     #expect(Format.ticks([7]) == ["7.00"])
   }
 
+  /// The table of anomalies shows the data's values as read, not rounded like an axis.
+  @Test func valuesKeepTheirDigits() {
+    #expect(Format.value(4769.83) == "4769.83")
+    #expect(Format.value(14.911034) == "14.911")
+    #expect(Format.value(0.0634) == "0.0634")
+    #expect(Format.value(-2.5) == "-2.5")
+    #expect(Format.value(3.2e9) == "3.2e+09")
+    #expect(Format.number(4769.83) == "4770", "an axis's rounding, which the table used")
+  }
+
   @Test func downsamplingKeepsExtremes() {
     let xs = (0..<1000).map { Double($0) / 100 }  // ten pixel columns
     var ys = (0..<1000).map { Double($0 % 10) }
