@@ -16,7 +16,8 @@ extension PostgresSource {
     init(_ source: PostgresSource, _ db: PGConnection) throws {
       origin = source.origin
       guard let all = try db.columns(ofTable: source.schema, source.table) else {
-        throw SeismoError.invalidInput("\(origin): no such table")
+        throw SeismoError.invalidInput(
+          "\(origin): no such table\(try db.missingTableHint(schema: source.schema, table: source.table))")
       }
       self.all = all
     }

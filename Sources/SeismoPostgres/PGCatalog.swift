@@ -1,3 +1,5 @@
+import SeismoCore
+
 /// What the system catalogue says about a table's columns, for checks made before any row is
 /// read or written.
 extension PGConnection {
@@ -28,5 +30,24 @@ extension PGConnection {
     // No columns: no such table, or a table without any.
     if columns.isEmpty, try execute("SELECT to_regclass($1) IS NULL", [relation]).rows.first?.first == "t" { return nil }
     return columns
+  }
+
+  /// What follows "no such table" for `schema.table`: the schema's closest table or view
+  /// (` (did you mean 'vix'?)`: names are quoted, so `VIX` is not `vix`), or, when the schema
+  /// does not exist, that and its closest schema; empty when nothing is close.
+  public func missingTableHint(schema: String, table: String) throws -> String {
+    let schemas = try execute(
+      "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
+    ).rows.compactMap { $0.first ?? nil }
+    guard schemas.contains(schema) else {
+      return "; there is no schema '\(schema)'\(EditDistance.suggestion(for: schema, among: schemas))"
+    }
+    let tables = try execute(
+      """
+      SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+      """, [schema]
+    ).rows.compactMap { $0.first ?? nil }
+    return EditDistance.suggestion(for: table, among: tables)
   }
 }

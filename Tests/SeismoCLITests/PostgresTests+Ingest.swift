@@ -156,8 +156,13 @@ extension PostgresTests {
       try CLI.run(["ingest", file, "--url", url, "--schema", schema, "--table", table] + extra, in: scratch.url)
     }
     let none = try ingest("vix.csv", "m")
-    #expect(none.status == 1 && none.stderr == "error: \(schema).m: no such table; --create makes it\n", "\(none.stderr)")
+    #expect(
+      none.status == 1
+        && none.stderr == "error: \(schema).m: no such table; there is no schema '\(schema)'; --create makes it\n",
+      "\(none.stderr)")
     #expect(try ingest("vix.csv", "m", ["--create"]).status == 0)
+    let near = try ingest("vix.csv", "mm")
+    #expect(near.stderr == "error: \(schema).mm: no such table (did you mean 'm'?); --create makes it\n", "\(near.stderr)")
     let typo = try ingest("vx.csv", "m")
     #expect(
       typo.status == 1

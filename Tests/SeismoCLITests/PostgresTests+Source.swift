@@ -279,7 +279,14 @@ extension PostgresTests {
     #expect(try indicators(long.merging(["to": .text("2020-01-01")]) { $1 }) == ["a"], "the symbols of the time range")
     #expect(try indicators(long.merging(["symbols": .textList(["x"])]) { $1 }) == ["x"])
     #expect(try indicators(["query": .text("SELECT 1")]) == nil)
-    #expect(load(["table": .text("none")]) == "postgres table \(schema).none: no such table")
+    #expect(load(["table": .text("absent")]) == "postgres table \(schema).absent: no such table")
+    // A near name is suggested: a typo, another case (names are quoted), a schema's typo.
+    #expect(load(["table": .text("mixd")]) == "postgres table \(schema).mixd: no such table (did you mean 'mixed'?)")
+    #expect(load(["table": .text("Mixed")]) == "postgres table \(schema).Mixed: no such table (did you mean 'mixed'?)")
+    let typo = String(schema.dropLast())
+    #expect(
+      load(["schema": .text(typo), "table": .text("mixed")])
+        == "postgres table \(typo).mixed: no such table; there is no schema '\(typo)' (did you mean '\(schema)'?)")
   }
 
   /// `newRows` reads the whole table once, then only the rows after the last it read, with the

@@ -12,7 +12,8 @@ struct IngestTable {
   /// Reads the table's columns; throws when there is no such table.
   init(_ schema: String, _ name: String, on db: PGConnection) throws {
     guard let columns = try db.columns(ofTable: schema, name) else {
-      throw SeismoError.invalidInput("\(schema).\(name): no such table; --create makes it")
+      throw SeismoError.invalidInput(
+        "\(schema).\(name): no such table\(try db.missingTableHint(schema: schema, table: name)); --create makes it")
     }
     self.schema = schema
     self.name = name
