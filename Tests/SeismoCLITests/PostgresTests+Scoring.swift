@@ -42,6 +42,17 @@ extension PostgresTests {
     #expect(
       missing.status == 1 && missing.stderr == "error: no run 'nope' in seismo.runs (seismo runs list shows them)\n",
       "\(missing.stderr)")
+    // An id cut short when copied, or mistyped, names the run it may have meant.
+    let cut = String(runID.dropLast(2))
+    let typo = String(runID.dropLast()) + (runID.last == "0" ? "1" : "0")
+    for (given, command) in [
+      (cut, ["score", "--run"]), (typo, ["runs", "show"]), (typo, ["rethreshold", "--set", "threshold.percentile=99"]),
+    ] {
+      let near = try CLI.run(command + [given, "--url", url], in: scratch.url)
+      #expect(
+        near.status == 1 && near.stderr == "error: no run '\(given)' in seismo.runs (did you mean '\(runID)'?)\n",
+        "\(command): \(near.stderr)")
+    }
     let modelless = try storedFixedCutRun(
       scratch, "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 20 }", out: "nm")
     for command in [["score", "--run", modelless, "--url", url, "--new-rows"], ["watch", "--run", modelless, "--url", url]] {

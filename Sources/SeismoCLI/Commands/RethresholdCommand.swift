@@ -55,7 +55,7 @@ struct RethresholdCommand: ParsableCommand {
         """, [runID]
       ).rows
       guard let row = found.first, let id = row[0], let configText = row[1], let calibration = row[2].flatMap(Int.init)
-      else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)") }
+      else { throw MissingRun.error(runID, on: db) }
       let foldCount = row[3].flatMap(Int.init) ?? 1
       let storedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
       guard storedConfig.ensemble == nil else {

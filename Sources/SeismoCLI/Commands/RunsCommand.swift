@@ -123,7 +123,7 @@ struct RunsCommand: ParsableCommand {
           """, [runID]
         ).rows
         guard let summary = rows.first?.first ?? nil else {
-          throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
+          throw MissingRun.error(runID, on: db)
         }
         Console.out(summary)
       }
@@ -186,7 +186,7 @@ struct RunsCommand: ParsableCommand {
             ).rows
             let found = Set(rows.compactMap { $0.first ?? nil })
             if let missing = runIDs.first(where: { !found.contains($0) }) {
-              throw SeismoError.invalidInput("no run '\(missing)' in seismo.runs; nothing was deleted")
+              throw MissingRun.error(missing, on: db, after: "; nothing was deleted")
             }
             ids = rows.compactMap { $0[1] }
           }

@@ -301,7 +301,7 @@ struct ScoreCommand: ParsableCommand {
       "SELECT m.model FROM seismo.runs r LEFT JOIN seismo.models m ON m.run = r.id WHERE r.run_id = $1", [runID]
     ).rows
     guard let row = rows.first else {
-      throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)")
+      throw MissingRun.error(runID, on: db)
     }
     guard let hex = row.first ?? nil else {
       throw SeismoError.invalidInput(

@@ -9,7 +9,7 @@ extension LabelledRun {
   init(stored runID: String, on db: PGConnection, labels: LabelSet, windowsKey: String?) throws {
     guard let text = try db.execute("SELECT summary::text FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first,
       let text
-    else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs (seismo runs list shows them)") }
+    else { throw MissingRun.error(runID, on: db) }
     let summary = try JSONDecoder().decode(RunSummary.self, from: Data(text.utf8))
     var first: Int?
     var timestamps: [Timestamp] = []
