@@ -82,15 +82,15 @@ extension PostgresSource {
   /// (nil: any), or before it when `before`. A bound is read as Seismo reads every time, UTC
   /// unless it carries an offset, and compared as the column stores time: with a `timestamptz`
   /// as an instant, with a `date` or `timestamp` as a UTC wall clock, as `load` reads them. The
-  /// session's TimeZone plays no part.
-  func timeRange(on column: Column, next: Timestamp? = nil, before: Bool = false) throws
+  /// session's TimeZone plays no part. `unbounded` leaves `from` and `to` out.
+  func timeRange(on column: Column, next: Timestamp? = nil, before: Bool = false, unbounded: Bool = false) throws
     -> (condition: String, parameters: [String?])
   {
     try requireTime(column)
     let instant = column.type == "timestamp with time zone"
     let type = instant ? "timestamptz" : "timestamp"
     let time = PGConnection.quote(column.name)
-    let bounds = [timeBounds.from, timeBounds.to, next].map { time in
+    let bounds = (unbounded ? [nil, nil, next] : [timeBounds.from, timeBounds.to, next]).map { time in
       time.map { instant ? PGText.timestamp($0) : CivilTime.format($0, withTime: true) }
     }
     return (

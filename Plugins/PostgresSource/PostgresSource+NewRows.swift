@@ -64,6 +64,21 @@ extension PostgresSource {
     }
   }
 
+  /// The time of the last row a reader reads (the source's `to`); nil when it reads on.
+  public var end: Timestamp? { timeBounds.to }
+
+  /// The table's rows after the source's `to` (a long table's of the `features`' symbols), which
+  /// a reader of new rows never reads: 0 without `to`.
+  public func rowsAfterTheEnd(features: [String]) throws -> Int {
+    guard let end, readsNewRows else { return 0 }
+    return try inSnapshot { db in
+      let catalogue = try TableColumns(self, db)
+      let (range, bounds) = try timeRange(
+        on: catalogue.named(timeColumn, "time column"), next: end + 1, unbounded: true)
+      return try count(db, where: rows(in: range), layout == .wide ? bounds : bounds + [PGText.array(features)])
+    }
+  }
+
   /// The table's rows before `next` within from and to (a long table's of the `features`' symbols).
   func countRows(_ db: PGConnection, _ catalogue: TableColumns, before next: Timestamp, features: [String]) throws -> Int {
     let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"), next: next, before: true)

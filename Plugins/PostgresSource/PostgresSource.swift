@@ -141,7 +141,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     }
   }
 
-  var origin: String {
+  /// What it reads, as messages name it: `postgres table market.daily`, or `postgres query`.
+  public var origin: String {
     self.query.isEmpty ? "postgres table \(self.schema).\(self.table)" : "postgres query"
   }
 

@@ -724,4 +724,41 @@ extension PostgresTests {
     #expect(warned == [carry(24)], "\(stopped.stderr)")
     #expect(try sql(stored, [runID]).dropFirst(2) == [["watch", carry(24)]])
   }
+
+  /// A run whose source ends at a time (`to`) never reads the rows after it: `--new-rows` warns
+  /// of those there are, and stores the warning with the run, and a watcher says so as it starts,
+  /// where before both said "no new rows" night after night.
+  @Test func rowsAfterTheSourcesEndAreWarnedAbout() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [], ["old.csv": 0..<200, "new.csv": 200..<220])
+    try ingest(scratch, "old.csv")
+    let end = date(18_262 + 189)
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, to: "\(end)" }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    try ingest(scratch, "new.csv", [])
+    let newRows = ["score", "--run", runID, "--url", url, "--new-rows"]
+    let bounded = try CLI.run(newRows, in: scratch.url)
+    let warning =
+      "warning: 30 rows of postgres table \(schema).m lie after the source's end (to: \(end)), so run \(runID) never scores them: --set source.to= reads on (source.to=TIME: up to TIME)"
+    #expect(bounded.status == 0 && bounded.stderr == warning + "\n", "\(bounded.stderr)")
+    #expect(bounded.stdout.hasPrefix("run \(runID): no new rows after \(end)"), "\(bounded.stdout)")
+    let stored = "SELECT w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1"
+    #expect(try sql(stored, [runID]) == [[warning]])
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    try watcher.waitFor("watching", in: watcher.outURL, deadline: Date().addingTimeInterval(30))
+    watcher.process.terminate()
+    let said = try watcher.wait().stderr.split(separator: "\n").filter { $0.hasPrefix("warning: run") }
+    #expect(
+      said == [
+        "warning: run \(runID)'s source ends at \(end) (to:), so this watcher scores no row after it: --set source.to= reads on (source.to=TIME: up to TIME)"
+      ], "\(said)")
+    let lifted = try CLI.run(newRows + ["--set", "source.to="], in: scratch.url)
+    #expect(lifted.status == 0 && lifted.stderr == "" && lifted.stdout.contains("scored 30 new rows"), "\(lifted.stderr)")
+  }
 }

@@ -47,6 +47,8 @@ struct NewRowsReader {
     /// index), a hole (by its feature and first time).
     var carried = Set<Int>()
     var holes = Set<[Timestamp]>()
+    /// The rows after the source's `to`, which are never read.
+    var beyondEnd = false
   }
 
   let saved: SavedModel
@@ -55,6 +57,8 @@ struct NewRowsReader {
   let events: EventRule
   /// The table read a batch at a time; nil when the source is read whole.
   let table: PostgresSource?
+  /// The source when it ends at a time (`to`), after which it reads no row; nil when it reads on.
+  let bounded: PostgresSource?
   /// Why the source is read whole at every batch; nil when only new rows are read.
   let wholeBecause: String?
   /// The model's stream since the last restart (nil before the first batch), and how far it has
@@ -96,6 +100,7 @@ struct NewRowsReader {
     }
     table = reason == nil ? source : nil
     wholeBecause = reason
+    bounded = source?.end == nil ? nil : source
   }
 
   /// What the watcher says it does at each batch.
@@ -165,7 +170,9 @@ struct NewRowsReader {
       heldBack = held
       let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
       let (events, command) = (events, command)  // read before `landed` changes self
-      return try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) { warnings in
+      let beyond = try bounded?.rowsAfterTheEnd(features: saved.features) ?? 0
+      return try landed(result.scoredRows, loaded: result.loaded, restated: restated, beyondEnd: beyond, run: runID) {
+        warnings in
         try PostgresSink.appendNewRows(
           result, to: runID, events: events, on: db, command: command, warnings: warnings)
       }
@@ -186,7 +193,8 @@ struct NewRowsReader {
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
     let (events, command) = (events, command)  // read before `landed` changes self
-    return try landed(piece, loaded: loaded, restated: restated, run: runID) { warnings in
+    let beyond = try bounded?.rowsAfterTheEnd(features: saved.features) ?? 0
+    return try landed(piece, loaded: loaded, restated: restated, beyondEnd: beyond, run: runID) { warnings in
       try PostgresSink.appendNewRows(
         piece, at: offset, to: runID, events: events, on: db, command: command, warnings: warnings)
     }
@@ -197,16 +205,19 @@ struct NewRowsReader {
   /// what it has warned of change only once the append has landed, so a batch that failed warns
   /// again when retried.
   mutating func landed(
-    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], run runID: String,
+    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], beyondEnd: Int, run runID: String,
     append: ((PostgresSink.Appended) -> [String]) throws -> PostgresSink.Appended
   ) throws -> Batch {
     var judged: (batch: Batch, drift: LevelDriftCounter?, warned: Warned)?
     let appended = try append { appended in
-      judged = self.judged(Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, run: runID)
+      judged = self.judged(
+        Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, beyondEnd: beyondEnd, run: runID)
       return judged?.batch.warnings ?? []
     }
     let (batch, drift, warned) =
-      judged ?? self.judged(Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, run: runID)
+      judged
+      ?? self.judged(
+        Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, beyondEnd: beyondEnd, run: runID)
     self.drift = drift
     self.warned = warned
     return batch
@@ -214,9 +225,10 @@ struct NewRowsReader {
 
   /// `batch` with its appended rows (the last of its piece) counted against a model of levels'
   /// training ranges, the warnings of every row counted so far, and the warnings it gives that
-  /// the reader has not given before, of those and of the gaps `ffill` filled among the appended
-  /// rows as `loaded` found them; with the counter and what has been warned of after it.
-  func judged(_ batch: Batch, loaded: LoadedFrame, run runID: String) -> (
+  /// the reader has not given before, of those, of the gaps `ffill` filled among the appended
+  /// rows as `loaded` found them, and of the `beyondEnd` rows after the source's `to`; with the
+  /// counter and what has been warned of after it.
+  func judged(_ batch: Batch, loaded: LoadedFrame, beyondEnd: Int, run runID: String) -> (
     batch: Batch, drift: LevelDriftCounter?, warned: Warned
   ) {
     var batch = batch
@@ -238,6 +250,13 @@ struct NewRowsReader {
       + carried.filter { warned.carried.insert($0.feature).inserted }.compactMap(loaded.warning(_:))
       + holes.filter { warned.holes.insert([Timestamp($0.feature), $0.from]).inserted }.compactMap(loaded.warning(_:))
       + batch.outsideRange.filter { warned.features.insert($0.feature).inserted }.map(\.text)
+    if beyondEnd > 0, let end = bounded?.end, !warned.beyondEnd {
+      warned.beyondEnd = true
+      let origin = bounded?.origin ?? "the table"
+      batch.warnings.append(
+        "warning: \(beyondEnd) row\(beyondEnd == 1 ? "" : "s") of \(origin) lie after the source's end (to: \(batch.piece.frame.formatTimestamp(end))), so run \(runID) never scores \(beyondEnd == 1 ? "it" : "them"): --set source.to= reads on (source.to=TIME: up to TIME)"
+      )
+    }
     return (batch, drift, warned)
   }
 }

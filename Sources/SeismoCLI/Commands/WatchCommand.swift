@@ -69,6 +69,12 @@ struct WatchCommand: ParsableCommand {
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
       var reader = try NewRowsReader(saved, config: config, command: "watch")
+      if let end = reader.bounded?.end {
+        Console.err(
+          "warning: run \(runID)'s source ends at \(CivilTime.format(end)) (to:), so this watcher scores no row after it: --set source.to= reads on (source.to=TIME: up to TIME)"
+        )
+        reader.warned.beyondEnd = true
+      }
       if !quiet {
         Console.out(
           "watching \(table ?? "the model's source") for run \(runID) (channel seismo_rows; anomalies on seismo_anomaly); \(reader.reading)"
