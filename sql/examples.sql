@@ -90,11 +90,15 @@ FROM seismo.latest_runs l
 JOIN seismo.current_events e ON e.run_id = l.run_id
 ORDER BY e.indicator, e.alert_ts;
 
--- Runs that warned, newest first: a hole in a column, data out of time order, a model of levels
--- meeting levels outside its training range, a train_until past the data (summary.json's
--- `warnings`, which detect prints and workers log).
+-- Runs that warned, newest first: a hole in a column or its data stopped, data out of time
+-- order (summary.json's `source.warnings`, of its data's load), a model of levels meeting levels
+-- outside its training range, a train_until past the data (its `warnings`), as detect prints
+-- them and workers log them.
 SELECT r.run_id, r.indicator, r.detector_plugin, r.finished_at, w.warning
-FROM seismo.runs r CROSS JOIN LATERAL jsonb_array_elements_text(r.summary -> 'warnings') AS w(warning)
+FROM seismo.runs r
+CROSS JOIN LATERAL jsonb_array_elements_text(
+  coalesce(r.summary -> 'source' -> 'warnings', '[]'::jsonb) || coalesce(r.summary -> 'warnings', '[]'::jsonb)
+) AS w(warning)
 ORDER BY r.finished_at DESC, r.run_id, w.warning
 LIMIT 50;
 

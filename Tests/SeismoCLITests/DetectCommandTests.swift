@@ -161,6 +161,7 @@ import Testing
     #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
     #expect((summary?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
+    #expect((summary?["source"] as? [String: Any])?["warnings"] as? [String] == [warning], "kept as printed")
     try expectReportShows(warning, of: "a", in: scratch)
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.components(separatedBy: "has no value after").count == 2, "\(each.stderr)")
@@ -172,6 +173,7 @@ import Testing
     #expect(stream.status == 0 && stream.stderr.contains(warning), "\(stream.stderr)")
     let streamed = try JSONSerialization.jsonObject(with: Data(try scratch.read("t/summary.json").utf8)) as? [String: Any]
     #expect((streamed?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
+    #expect((streamed?["source"] as? [String: Any])?["warnings"] as? [String] == [warning])
   }
 
   /// A hole inside a feature's data (20 days without b) is warned about, kept in summary.json and

@@ -184,6 +184,17 @@ extension PostgresTests {
     try #require(warned.status == 0, "\(warned.stderr)")
     let warnedRun = try #require(
       (try JSONSerialization.jsonObject(with: Data(warned.stdout.utf8)) as? [String: Any])?["run_id"] as? String)
+    // And one whose data's load warns: rows out of time order.
+    let rows = syntheticCSV(rows: 40, spikes: []).split(separator: "\n").map(String.init)
+    try scratch.write("swapped.csv", ([rows[0], rows[2], rows[1]] + rows[3...]).joined(separator: "\n") + "\n")
+    try scratch.write(
+      "swapped.yaml",
+      "source: { plugin: csv, path: swapped.csv }\ndetector: { plugin: rolling-zscore, window: 5 }\nsink: { plugin: postgres, url: \"\(url)\" }\n"
+    )
+    let unsorted = try CLI.run(["detect", "swapped.yaml", "--out", "swapped", "--quiet", "--json"], in: scratch.url)
+    try #require(unsorted.status == 0, "\(unsorted.stderr)")
+    let unsortedRun = try #require(
+      (try JSONSerialization.jsonObject(with: Data(unsorted.stdout.utf8)) as? [String: Any])?["run_id"] as? String)
     for statement in statements {
       let rows = try sql(statement)
       if statement.contains("count(DISTINCT a.indicator) >= 2") {
@@ -193,14 +204,18 @@ extension PostgresTests {
         #expect(rows.filter { $0[0] == runIDs[20] }.map { Array($0.dropFirst(2)) } == [["fixed", "2", ownFlags, "0"]], "\(rows)")
         #expect(ownFlags != "0", "the run's own threshold flags its spike")
       }
-      if statement.contains("jsonb_array_elements_text(r.summary -> 'warnings')") {
-        // runs list counts them.
+      if statement.contains("r.summary -> 'source' -> 'warnings'") {
+        // runs list counts them: the run's own, and its data's load's.
         let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
-        let line = listed.split(separator: "\n").first { $0.hasPrefix(warnedRun) }?.split(separator: "\t")
-        #expect(line?[7] == "1", "\(listed.prefix(400))")
+        for run in [warnedRun, unsortedRun] {
+          let line = listed.split(separator: "\n").first { $0.hasPrefix(run) }?.split(separator: "\t")
+          #expect(line?[7] == "1", "\(listed.prefix(400))")
+        }
         let mine = rows.filter { $0[0] == warnedRun }
         #expect(
           mine.count == 1 && mine[0][4]?.hasPrefix("warning: split.train_until 2099-01-01 is not before") == true, "\(rows)")
+        let load = rows.filter { $0[0] == unsortedRun }.map { $0[4] }
+        #expect(load == ["warning: \(scratch.url.path)/swapped.csv had rows out of time order; they were sorted"], "\(rows)")
       }
       if statement.contains("seismo.current_events") {
         // The re-cut run's events are its version 2's: none; the others' are their own.

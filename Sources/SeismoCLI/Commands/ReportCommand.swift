@@ -77,7 +77,7 @@ struct ReportCommand: ParsableCommand {
       else { return nil }
       return GapPolicy.Hole(feature: feature, rows: hole.rows, after: after, from: from, to: to)
     }.sorted { $0.feature < $1.feature }
-    data.warnings = loaded.warnings + (summary.warnings ?? [])
+    data.warnings = (summary.source.warnings ?? loaded.warnings) + (summary.warnings ?? [])
     if !(summary.threshold.constant ?? true), let cutoffs = table.column("threshold") {
       // Empty cells (no cut-off yet) are drawn as none.
       data.cutoffs = scoreRows.map { cutoffs[$0] ?? .infinity }

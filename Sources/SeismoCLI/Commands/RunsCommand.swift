@@ -27,7 +27,7 @@ struct RunsCommand: ParsableCommand {
         warnings counts what the run warned of (a hole in a column, a model of levels meeting \
         new levels), and what `score --new-rows` and `watch` warned of as they appended rows to it \
         (restated rows, new levels): `seismo runs show RUN_ID` prints them, in the summary's \
-        warnings and later_warnings.
+        source.warnings (its data's load), warnings and later_warnings.
         """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -60,7 +60,8 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.has_events IS FALSE THEN NULL  -- a version made before schema version 10
                       ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
                  END,
-                 (jsonb_array_length(coalesce(r.summary -> 'warnings', '[]'::jsonb))
+                 (jsonb_array_length(coalesce(r.summary -> 'source' -> 'warnings', '[]'::jsonb))
+                  + jsonb_array_length(coalesce(r.summary -> 'warnings', '[]'::jsonb))
                   + (SELECT count(*) FROM seismo.run_warnings w WHERE w.run = r.id))::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id

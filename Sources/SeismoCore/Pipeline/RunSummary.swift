@@ -23,6 +23,10 @@ public struct RunSummary: Codable, Sendable {
     /// Features with a long run of rows inside their data that `ffill` filled (see
     /// `GapPolicy.Hole`); absent when none.
     public var holes: [String: Hole]?
+    /// What the load warned of, as printed (`LoadedFrame.warnings`: rows sorted or merged, a
+    /// feature carried to the end or with a hole, rows numbered); absent when nothing, and in
+    /// summaries written before it was kept.
+    public var warnings: [String]?
 
     /// A hole: the rows filled, from `from` to `to`, with the value of `after`.
     public struct Hole: Codable, Sendable, Equatable {
@@ -41,7 +45,7 @@ public struct RunSummary: Codable, Sendable {
       case duplicateRowsMerged = "duplicate_rows_merged"
       case duplicatePolicy = "duplicate_policy"
       case carriedToEnd = "carried_to_end"
-      case holes
+      case holes, warnings
     }
   }
 
@@ -267,7 +271,8 @@ public struct RunSummary: Codable, Sendable {
                 rows: $0.rows, after: frame.formatTimestamp($0.after), from: frame.formatTimestamp($0.from),
                 to: frame.formatTimestamp($0.to))
             )
-          }))
+          }),
+      warnings: loaded.warnings.isEmpty ? nil : loaded.warnings)
     features = frame.featureNames
     timeAxis = frame.timeKind.rawValue
     split = Split(parameters: config.split, trainRows: trainRows, testRows: rows - trainRows, trainEnd: trainEnd)
