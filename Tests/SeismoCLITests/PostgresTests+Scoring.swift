@@ -761,4 +761,36 @@ extension PostgresTests {
     let lifted = try CLI.run(newRows + ["--set", "source.to="], in: scratch.url)
     #expect(lifted.status == 0 && lifted.stderr == "" && lifted.stdout.contains("scored 30 new rows"), "\(lifted.stderr)")
   }
+
+  /// A feature whose new rows all repeat one value, longer than ever before (a feed resending its
+  /// last print), is warned about by detect and by `--new-rows`, which stores the warning.
+  @Test func aFeatureGoneStaleAmongNewRowsIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    // a repeats row 205's value from row 206 on: 14 rows.
+    let lines = syntheticCSV(rows: 220, spikes: []).split(separator: "\n").map(String.init)
+    let value = lines[206].split(separator: ",")[1]
+    let stale = lines.enumerated().map { index, line in
+      guard index > 206 else { return line }
+      var cells = line.split(separator: ",").map(String.init)
+      cells[1] = String(value)
+      return cells.joined(separator: ",")
+    }
+    for (name, rows) in [("old.csv", 0..<200), ("new.csv", 200..<220), ("all.csv", 0..<220)] {
+      try scratch.write(name, ([stale[0]] + stale[(rows.lowerBound + 1)...rows.upperBound]).joined(separator: "\n") + "\n")
+    }
+    let warning =
+      "warning: a has kept its value of \(date(18_262 + 205)) (\(Float(String(value))!)) through the last 14 rows (from \(date(18_262 + 206)) on), longer than ever before: its data may be stale (a feed resending its last print), which reads as a calm market"
+    try scratch.write("all.yaml", "source: { plugin: csv, path: all.csv }\ndetector: { plugin: rolling-zscore, window: 20 }\n")
+    let detect = try CLI.run(["detect", "all.yaml", "--out", "all", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr == warning + "\n", "\(detect.stderr)")
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    try ingest(scratch, "new.csv", [])
+    let newRows = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(newRows.status == 0 && newRows.stderr == warning + "\n", "\(newRows.stderr)")
+    #expect(
+      try sql(
+        "SELECT w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1", [runID])
+        == [[warning]])
+  }
 }

@@ -22,8 +22,8 @@ struct NewRowsReader {
     /// the training range of a model of levels, and the warning for each (`LevelDriftCounter`).
     var outsideRange: [(feature: String, text: String)] = []
     /// The warnings of this batch that the reader had not given before (restated rows not named
-    /// before, features newly outside their range, features whose data stopped or has a hole
-    /// among the appended rows), as stored with the run (seismo.run_warnings).
+    /// before, features newly outside their range, features whose data stopped, went stale or
+    /// has a hole among the appended rows), as stored with the run (seismo.run_warnings).
     var warnings: [String] = []
 
     /// The warning that the stored scores of the restated rows at `times` are stale, with the
@@ -47,6 +47,8 @@ struct NewRowsReader {
     /// index), a hole (by its feature and first time).
     var carried = Set<Int>()
     var holes = Set<[Timestamp]>()
+    /// The features whose last rows repeat one value (`StaleValues`), by index.
+    var stale = Set<Int>()
     /// The rows after the source's `to`, which are never read.
     var beyondEnd = false
   }
@@ -225,8 +227,8 @@ struct NewRowsReader {
 
   /// `batch` with its appended rows (the last of its piece) counted against a model of levels'
   /// training ranges, the warnings of every row counted so far, and the warnings it gives that
-  /// the reader has not given before, of those, of the gaps `ffill` filled among the appended
-  /// rows as `loaded` found them, and of the `beyondEnd` rows after the source's `to`; with the
+  /// the reader has not given before, of those, of the gaps `ffill` filled and the stale values
+  /// among the appended rows as `loaded` found them, and of the `beyondEnd` rows after the source's `to`; with the
   /// counter and what has been warned of after it.
   func judged(_ batch: Batch, loaded: LoadedFrame, beyondEnd: Int, run runID: String) -> (
     batch: Batch, drift: LevelDriftCounter?, warned: Warned
@@ -242,14 +244,21 @@ struct NewRowsReader {
     }
     let fresh = batch.restated.filter { warned.restated.insert($0).inserted }
     let restatedWarning = Batch.restatedWarning(fresh, run: runID, format: batch.piece.frame.formatTimestamp)
-    // A carry to the end runs through the appended rows; a hole counts when it ends among them.
-    let carried = batch.appended.rows == 0 ? [] : loaded.carriedToEnd
-    let holes = loaded.holes.filter { hole in batch.appended.lastBefore.map { hole.to > $0 } ?? true }
-    batch.warnings =
-      (restatedWarning.map { [$0] } ?? [])
-      + carried.filter { warned.carried.insert($0.feature).inserted }.compactMap(loaded.warning(_:))
-      + holes.filter { warned.holes.insert([Timestamp($0.feature), $0.from]).inserted }.compactMap(loaded.warning(_:))
-      + batch.outsideRange.filter { warned.features.insert($0.feature).inserted }.map(\.text)
+    // A carry or a stale run to the end runs through the appended rows; a hole counts when it
+    // ends among them.
+    let appended = batch.appended.rows > 0
+    let carried = (appended ? loaded.carriedToEnd : []).filter { warned.carried.insert($0.feature).inserted }
+    let stale = (appended ? loaded.staleToEnd : []).filter { warned.stale.insert($0.feature).inserted }
+    let holes = loaded.holes.filter { hole in
+      batch.appended.lastBefore.map { hole.to > $0 } ?? true
+        && warned.holes.insert([Timestamp(hole.feature), hole.from]).inserted
+    }
+    let outside = batch.outsideRange.filter { warned.features.insert($0.feature).inserted }.map(\.text)
+    var warnings = restatedWarning.map { [$0] } ?? []
+    warnings += carried.compactMap(loaded.warning(_:))
+    warnings += stale.compactMap(loaded.staleWarning(_:))
+    warnings += holes.compactMap(loaded.warning(_:))
+    batch.warnings = warnings + outside
     if beyondEnd > 0, let end = bounded?.end, !warned.beyondEnd {
       warned.beyondEnd = true
       let origin = bounded?.origin ?? "the table"

@@ -71,6 +71,11 @@ public struct LoadedFrame: Sendable {
   public var carriedToEnd: [GapPolicy.Carry] = []
   /// Features with a long run of rows inside their data that `ffill` filled.
   public var holes: [GapPolicy.Hole] = []
+  /// Features whose last rows repeat one value, longer than ever before (`StaleValues`), other
+  /// than those carried to the end.
+  public var staleToEnd: [GapPolicy.Carry] {
+    StaleValues.atEnd(of: frame, besides: Set(carriedToEnd.map(\.feature)))
+  }
   /// What the source looked for as the time column and did not find, so that it numbered the
   /// rows (nil: it found one, or was told to number them).
   public var timeColumnNotFound: String?
@@ -93,8 +98,8 @@ public struct LoadedFrame: Sendable {
   }
 
   /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, features
-  /// whose data stopped before the last row (carried there by `ffill`) or has a hole, and rows
-  /// numbered for want of a time column.
+  /// whose data stopped before the last row (carried there by `ffill`), repeats one value at the
+  /// end (stale) or has a hole, and rows numbered for want of a time column.
   public var warnings: [String] {
     var said: [String] = []
     if sortedByTime { said.append("warning: \(origin) had rows out of time order; they were sorted") }
@@ -104,6 +109,7 @@ public struct LoadedFrame: Sendable {
       )
     }
     said += carriedToEnd.compactMap(warning(_:))
+    said += staleToEnd.compactMap(staleWarning(_:))
     said += holes.compactMap(warning(_:))
     if let timeColumnNotFound {
       said.append(
@@ -119,6 +125,15 @@ public struct LoadedFrame: Sendable {
     guard carry.feature < frame.featureCount else { return nil }
     return
       "warning: \(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
+  }
+
+  /// The warning that a feature's last rows repeat one value (`staleToEnd`); nil for a feature
+  /// the frame does not have.
+  public func staleWarning(_ stale: GapPolicy.Carry) -> String? {
+    guard stale.feature < frame.featureCount, stale.rows < frame.rowCount else { return nil }
+    let value = frame[frame.rowCount - 1, stale.feature]
+    return
+      "warning: \(frame.featureNames[stale.feature]) has kept its value of \(frame.formatTimestamp(stale.after)) (\(value)) through the last \(stale.rows) rows (from \(frame.formatTimestamp(stale.from)) on), longer than ever before: its data may be stale (a feed resending its last print), which reads as a calm market"
   }
 
   /// The warning that `ffill` filled a hole inside a feature's data; nil for a feature the frame
