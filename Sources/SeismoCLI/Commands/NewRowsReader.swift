@@ -38,8 +38,9 @@ struct NewRowsReader {
     }
   }
 
-  /// What the reader has warned of since it began, so that each restated row and each feature
-  /// outside its training range is warned of once.
+  /// What the reader has warned of since it began, so that each is warned of once: a restated
+  /// row, a feature outside its training range, carried to the end, stale or with a hole, and
+  /// the rows after the source's end.
   struct Warned {
     var restated = Set<Timestamp>()
     var features = Set<String>()
