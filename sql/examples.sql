@@ -90,22 +90,13 @@ FROM seismo.latest_runs l
 JOIN seismo.current_events e ON e.run_id = l.run_id
 ORDER BY e.indicator, e.alert_ts;
 
--- Runs that warned, newest first: a hole in a column or its data stopped, data out of time
--- order (summary.json's `source.warnings`, of its data's load), a model of levels meeting levels
--- outside its training range, a train_until past the data (its `warnings`), as detect prints
--- them and workers log them.
-SELECT r.run_id, r.indicator, r.detector_plugin, r.finished_at, w.warning
-FROM seismo.runs r
-CROSS JOIN LATERAL jsonb_array_elements_text(
-  coalesce(r.summary -> 'source' -> 'warnings', '[]'::jsonb) || coalesce(r.summary -> 'warnings', '[]'::jsonb)
-) AS w(warning)
-ORDER BY r.finished_at DESC, r.run_id, w.warning
-LIMIT 50;
-
--- What the nightly `score --new-rows` and the watchers warned of as they appended rows to runs,
--- newest first: rows restated in the table after they were scored, levels outside a model's
--- training range.
-SELECT r.run_id, r.indicator, w.warned_at, w.command, w.up_to, w.message
-FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run
-ORDER BY w.id DESC
+-- What the runs warned of, newest first (seismo.warnings): their data's load ('load': a hole in
+-- a column, a feature whose data stopped or went stale, rows out of time order), the runs
+-- themselves ('run': a model of levels meeting levels outside its training range, a train_until
+-- past the data), as detect prints them and workers log them, and what the nightly
+-- `score --new-rows` and the watchers warned of as they appended rows (their command's name:
+-- restated rows, and the same of the new rows), with the last row scored then (up_to).
+SELECT w.run_id, w.indicator, w.warned_at, w.kind, w.up_to, w.message
+FROM seismo.warnings w
+ORDER BY w.warned_at DESC, w.run_id, w.message
 LIMIT 50;

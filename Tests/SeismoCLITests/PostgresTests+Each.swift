@@ -204,7 +204,7 @@ extension PostgresTests {
         #expect(rows.filter { $0[0] == runIDs[20] }.map { Array($0.dropFirst(2)) } == [["fixed", "2", ownFlags, "0"]], "\(rows)")
         #expect(ownFlags != "0", "the run's own threshold flags its spike")
       }
-      if statement.contains("r.summary -> 'source' -> 'warnings'") {
+      if statement.contains("FROM seismo.warnings w") {
         // runs list counts them: the run's own, and its data's load's.
         let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
         for run in [warnedRun, unsortedRun] {
@@ -213,9 +213,12 @@ extension PostgresTests {
         }
         let mine = rows.filter { $0[0] == warnedRun }
         #expect(
-          mine.count == 1 && mine[0][4]?.hasPrefix("warning: split.train_until 2099-01-01 is not before") == true, "\(rows)")
-        let load = rows.filter { $0[0] == unsortedRun }.map { $0[4] }
-        #expect(load == ["warning: \(scratch.url.path)/swapped.csv had rows out of time order; they were sorted"], "\(rows)")
+          mine.count == 1 && mine[0][3] == "run"
+            && mine[0][5]?.hasPrefix("warning: split.train_until 2099-01-01 is not before") == true, "\(rows)")
+        let load = rows.filter { $0[0] == unsortedRun }.map { [$0[3], $0[5]] }
+        #expect(
+          load == [["load", "warning: \(scratch.url.path)/swapped.csv had rows out of time order; they were sorted"]],
+          "\(rows)")
       }
       if statement.contains("seismo.current_events") {
         // The re-cut run's events are its version 2's: none; the others' are their own.

@@ -627,6 +627,11 @@ extension PostgresTests {
     #expect(try sql(stored, [runID]) == [["score --new-rows", day220, warning]])
     #expect(try sql(stored, [query]) == [["score --new-rows", day220, warning]])
     #expect(try sql(stored, [changes]).isEmpty)
+    // seismo.warnings lists the run's own two and the later one, each with its kind.
+    #expect(
+      try sql("SELECT kind FROM seismo.warnings WHERE run_id = $1 ORDER BY kind", [runID]) == [
+        ["run"], ["run"], ["score --new-rows"],
+      ])
     let listed = try CLI.run(["runs", "list", "--url", url, "--json", "--limit", "100"], in: scratch.url)
     let runs = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
     let counts = Dictionary(

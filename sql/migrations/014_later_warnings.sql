@@ -4,8 +4,10 @@
 -- levels outside its training range. Each warning is stored with the rows it came with, in the
 -- same transaction, so an unattended run's warnings are in the database as well as in a log.
 -- `command` is the command that warned, `up_to` the run's last scored time after that batch.
--- `seismo runs list` counts them with the run's own warnings (summary.json's), and
--- `seismo runs show` lists them under `later_warnings`.
+-- `seismo runs show` lists them under `later_warnings`. The view `seismo.warnings` lists every
+-- warning of every run in one place, with `kind` saying whose it is: 'load' (its data's load,
+-- summary.json's source.warnings), 'run' (the run's own, its warnings; both at the run's end),
+-- or the later command's; `seismo runs list` counts a run's rows of it.
 CREATE TABLE IF NOT EXISTS seismo.run_warnings (
   id        bigserial   PRIMARY KEY,
   run       bigint      NOT NULL REFERENCES seismo.runs (id) ON DELETE CASCADE,
@@ -15,3 +17,16 @@ CREATE TABLE IF NOT EXISTS seismo.run_warnings (
   message   text        NOT NULL
 );
 CREATE INDEX IF NOT EXISTS run_warnings_run ON seismo.run_warnings (run, id);
+
+CREATE OR REPLACE VIEW seismo.warnings AS
+SELECT r.id AS run, r.run_id, r.indicator, r.finished_at AS warned_at, 'load'::text AS kind,
+       NULL::timestamptz AS up_to, w.message
+FROM seismo.runs r
+CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(r.summary -> 'source' -> 'warnings', '[]'::jsonb)) AS w(message)
+UNION ALL
+SELECT r.id, r.run_id, r.indicator, r.finished_at, 'run', NULL, w.message
+FROM seismo.runs r
+CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(r.summary -> 'warnings', '[]'::jsonb)) AS w(message)
+UNION ALL
+SELECT r.id, r.run_id, r.indicator, w.warned_at, w.command, w.up_to, w.message
+FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run;

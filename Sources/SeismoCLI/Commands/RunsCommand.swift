@@ -60,9 +60,7 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.has_events IS FALSE THEN NULL  -- a version made before schema version 10
                       ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
                  END,
-                 (jsonb_array_length(coalesce(r.summary -> 'source' -> 'warnings', '[]'::jsonb))
-                  + jsonb_array_length(coalesce(r.summary -> 'warnings', '[]'::jsonb))
-                  + (SELECT count(*) FROM seismo.run_warnings w WHERE w.run = r.id))::text,
+                 (SELECT count(*) FROM seismo.warnings w WHERE w.run = r.id)::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
           WHERE $2::text IS NULL OR r.group_id = $2
