@@ -176,6 +176,34 @@ import Testing
     #expect((streamed?["source"] as? [String: Any])?["warnings"] as? [String] == [warning])
   }
 
+  /// A feature whose last rows repeat one value is warned about by detect and by a stream,
+  /// which follows the repeats across its pieces, and kept in summary.json as printed.
+  @Test func aFeatureGoneStaleIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    // a keeps row 89's value through the last 10 of 100 rows.
+    var value = ""
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { index, line in
+      var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if index == 90 { value = cells[1] }
+      if index > 90 { cells[1] = value }
+      return cells.joined(separator: ",")
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: a has kept its value of \(date(18_262 + 89)) (\(Float(value)!)) through the last 10 rows (from \(date(18_262 + 90)) on), longer than ever before: its data may be stale (a feed resending its last print), which reads as a calm market"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
+    let stream = try CLI.run(
+      ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "t"], in: scratch.url)
+    #expect(stream.status == 0 && stream.stderr.contains(warning), "\(stream.stderr)")
+    for folder in ["a", "t"] {
+      let summary =
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("\(folder)/summary.json").utf8)) as? [String: Any]
+      #expect((summary?["source"] as? [String: Any])?["warnings"] as? [String] == [warning], "\(folder)")
+    }
+  }
+
   /// A hole inside a feature's data (20 days without b) is warned about, kept in summary.json and
   /// shown by the report, rebuilt too.
   @Test func aHoleInsideTheDataIsWarnedAbout() throws {

@@ -47,4 +47,20 @@ import Testing
     loaded.carriedToEnd = [GapPolicy.Carry(feature: 0, rows: 8, endOf: loaded.frame.timestamps)]
     #expect(loaded.staleToEnd.isEmpty && loaded.warnings.count == 1 && loaded.warnings[0].contains("gaps: ffill carries"))
   }
+
+  /// A stream's pieces, read one after another, give what the whole series gives.
+  @Test func piecesGiveWhatTheWholeGives() throws {
+    var a: [Float] = (0..<40).map { Float($0 % 9) }
+    for r in 5...8 { a[r] = a[4] }
+    for r in 30...39 { a[r] = a[29] }
+    let b: [Float] = (0..<40).map { Float($0) }
+    let whole = try frame([a, b])
+    let expected = StaleValues.atEnd(of: whole)
+    #expect(expected == [GapPolicy.Carry(feature: 0, rows: 10, after: 29 * 86_400, from: 30 * 86_400)])
+    for size in [1, 3, 7, 40] {
+      var tracker = StaleValues.Tracker(featureCount: 2)
+      for start in stride(from: 0, to: 40, by: size) { tracker.add(whole.rows(start..<min(start + size, 40))) }
+      #expect(tracker.atEnd() == expected, "pieces of \(size)")
+    }
+  }
 }

@@ -34,6 +34,7 @@ extension DetectionPipeline {
         "the \(config.source.plugin) source cannot be read as a stream; score without --stream")
     }
     var totals: LoadedFrame?
+    var stale = StaleValues.Tracker(featureCount: model.features.count)
     var scoreSeconds = 0.0
     var drift = LevelDriftCounter(model, learnsLevels: stream.learnsLevels)
     func scorePending() throws {
@@ -58,6 +59,8 @@ extension DetectionPipeline {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows")
         totals = loaded
       }
+      stale.add(loaded.frame)
+      totals?.staleOverPieces = stale.atEnd(besides: Set(loaded.carriedToEnd.map(\.feature)))
       let rows = loaded.frame.rowCount
       if rows > 0 { totals?.frame = loaded.frame.rows(rows - 1..<rows) }  // the last row read: its time format
       try stream.append(loaded.frame, origin: loaded.origin)

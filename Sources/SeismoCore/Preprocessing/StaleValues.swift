@@ -12,24 +12,59 @@ public enum StaleValues {
   /// The stale features of `frame` other than those in `carried`, as `GapPolicy.Carry` values:
   /// `after` is the time of the last row with a new value, `from` the time of the first repeat.
   public static func atEnd(of frame: Frame, besides carried: Set<Int> = []) -> [GapPolicy.Carry] {
-    let rows = frame.rowCount
-    guard rows > noticed else { return [] }
-    return (0..<frame.featureCount).compactMap { j in
-      guard !carried.contains(j) else { return nil }
-      var run = 0  // repeats of the current value
-      var longest = 0  // the longest run that a new value ended
-      var changes = 0
-      for r in 1..<rows {
-        if frame[r, j] == frame[r - 1, j] {
-          run += 1
-        } else {
-          longest = max(longest, run)
-          run = 0
-          changes += 1
+    var tracker = Tracker(featureCount: frame.featureCount)
+    tracker.add(frame)
+    return tracker.atEnd(besides: carried)
+  }
+
+  /// The runs of repeats of a series read a piece at a time (`score --stream`), as `atEnd` finds
+  /// them in the whole series.
+  public struct Tracker: Sendable {
+    private var last: [Float]
+    /// Repeats of each feature's current value, the longest run a new value ended, its changes.
+    private var run: [Int]
+    private var longest: [Int]
+    private var changes: [Int]
+    /// The time of each feature's last new value, and of its first repeat since.
+    private var changedAt: [Timestamp]
+    private var repeatsFrom: [Timestamp]
+    private var rows = 0
+
+    public init(featureCount f: Int) {
+      last = [Float](repeating: .nan, count: f)
+      run = [Int](repeating: 0, count: f)
+      longest = run
+      changes = run
+      changedAt = [Timestamp](repeating: 0, count: f)
+      repeatsFrom = changedAt
+    }
+
+    /// Reads the next rows of the series.
+    public mutating func add(_ frame: Frame) {
+      for r in 0..<frame.rowCount {
+        for j in 0..<last.count {
+          let value = frame[r, j]
+          if rows > 0, value == last[j] {
+            if run[j] == 0 { repeatsFrom[j] = frame.timestamps[r] }
+            run[j] += 1
+          } else {
+            if rows > 0 { changes[j] += 1 }
+            longest[j] = max(longest[j], run[j])
+            run[j] = 0
+            last[j] = value
+            changedAt[j] = frame.timestamps[r]
+          }
         }
+        rows += 1
       }
-      guard run >= noticed, run > longest, changes >= noticed else { return nil }
-      return GapPolicy.Carry(feature: j, rows: run, endOf: frame.timestamps)
+    }
+
+    /// The stale features so far, other than those in `carried`.
+    public func atEnd(besides carried: Set<Int> = []) -> [GapPolicy.Carry] {
+      last.indices.compactMap { j in
+        guard !carried.contains(j), run[j] >= noticed, run[j] > longest[j], changes[j] >= noticed else { return nil }
+        return GapPolicy.Carry(feature: j, rows: run[j], after: changedAt[j], from: repeatsFrom[j])
+      }
     }
   }
 }

@@ -72,10 +72,12 @@ public struct LoadedFrame: Sendable {
   /// Features with a long run of rows inside their data that `ffill` filled.
   public var holes: [GapPolicy.Hole] = []
   /// Features whose last rows repeat one value, longer than ever before (`StaleValues`), other
-  /// than those carried to the end.
+  /// than those carried to the end: found in `frame`, or over every piece a stream read.
   public var staleToEnd: [GapPolicy.Carry] {
-    StaleValues.atEnd(of: frame, besides: Set(carriedToEnd.map(\.feature)))
+    staleOverPieces ?? StaleValues.atEnd(of: frame, besides: Set(carriedToEnd.map(\.feature)))
   }
+  /// `staleToEnd` as a stream found it over its pieces (its `frame` keeps the last row only).
+  public var staleOverPieces: [GapPolicy.Carry]?
   /// What the source looked for as the time column and did not find, so that it numbered the
   /// rows (nil: it found one, or was told to number them).
   public var timeColumnNotFound: String?
@@ -130,7 +132,7 @@ public struct LoadedFrame: Sendable {
   /// The warning that a feature's last rows repeat one value (`staleToEnd`); nil for a feature
   /// the frame does not have.
   public func staleWarning(_ stale: GapPolicy.Carry) -> String? {
-    guard stale.feature < frame.featureCount, stale.rows < frame.rowCount else { return nil }
+    guard stale.feature < frame.featureCount, frame.rowCount > 0 else { return nil }
     let value = frame[frame.rowCount - 1, stale.feature]
     return
       "warning: \(frame.featureNames[stale.feature]) has kept its value of \(frame.formatTimestamp(stale.after)) (\(value)) through the last \(stale.rows) rows (from \(frame.formatTimestamp(stale.from)) on), longer than ever before: its data may be stale (a feed resending its last print), which reads as a calm market"
