@@ -153,27 +153,38 @@ import Testing
     let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
       r > 90 ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : String(line)
     }
-    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
-    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
     let warning =
       "warning: b has no value after \(date(18_262 + 89)): gaps: ffill carries that value through the last 10 rows (from \(date(18_262 + 90)) on); its data stopped, or is late"
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
-    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
-    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
-    #expect((summary?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
-    #expect((summary?["source"] as? [String: Any])?["warnings"] as? [String] == [warning], "kept as printed")
+    // A stream counts the carry over its pieces (of 7 rows here), as the whole file does.
+    try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
+    for folder in ["a", "t"] {
+      let summary =
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("\(folder)/summary.json").utf8)) as? [String: Any]
+      #expect((summary?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10], "\(folder)")
+    }
     try expectReportShows(warning, of: "a", in: scratch)
     let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
     #expect(each.status == 0 && each.stderr.components(separatedBy: "has no value after").count == 2, "\(each.stderr)")
     let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)
     #expect(score.status == 0 && score.stderr.contains(warning), "\(score.stderr)")
-    // A stream counts the carry over its pieces (of 7 rows here), as the whole file does.
+  }
+
+  /// Writes `lines` as data.csv and a rolling z-score run.yaml, and expects `detect` (into a/,
+  /// saving m.seismo) and `score --stream` in pieces of 7 rows (into t/) to print `warning` and
+  /// keep it in summary.json as printed (`source.warnings`).
+  func expectDetectAndStreamWarn(_ warning: String, of lines: [String], in scratch: Scratch) throws {
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
     let stream = try CLI.run(
       ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "t"], in: scratch.url)
     #expect(stream.status == 0 && stream.stderr.contains(warning), "\(stream.stderr)")
-    let streamed = try JSONSerialization.jsonObject(with: Data(try scratch.read("t/summary.json").utf8)) as? [String: Any]
-    #expect((streamed?["source"] as? [String: Any])?["carried_to_end"] as? [String: Int] == ["b": 10])
-    #expect((streamed?["source"] as? [String: Any])?["warnings"] as? [String] == [warning])
+    for folder in ["a", "t"] {
+      let summary =
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("\(folder)/summary.json").utf8)) as? [String: Any]
+      #expect((summary?["source"] as? [String: Any])?["warnings"] as? [String] == [warning], "\(folder): as printed")
+    }
   }
 
   /// A feature whose last rows repeat one value is warned about by detect and by a stream,
@@ -188,20 +199,9 @@ import Testing
       if index > 90 { cells[1] = value }
       return cells.joined(separator: ",")
     }
-    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
-    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
     let warning =
       "warning: a has kept its value of \(date(18_262 + 89)) (\(Float(value)!)) through the last 10 rows (from \(date(18_262 + 90)) on), longer than ever before: its data may be stale (a feed resending its last print), which reads as a calm market"
-    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
-    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
-    let stream = try CLI.run(
-      ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "t"], in: scratch.url)
-    #expect(stream.status == 0 && stream.stderr.contains(warning), "\(stream.stderr)")
-    for folder in ["a", "t"] {
-      let summary =
-        try JSONSerialization.jsonObject(with: Data(try scratch.read("\(folder)/summary.json").utf8)) as? [String: Any]
-      #expect((summary?["source"] as? [String: Any])?["warnings"] as? [String] == [warning], "\(folder)")
-    }
+    try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
   }
 
   /// A hole inside a feature's data (20 days without b) is warned about, kept in summary.json and
