@@ -768,7 +768,8 @@ extension PostgresTests {
   }
 
   /// A feature whose new rows all repeat one value, longer than ever before (a feed resending its
-  /// last print), is warned about by detect and by `--new-rows`, which stores the warning.
+  /// last print), is warned about by detect, by `--new-rows` and by a watcher, which follows the
+  /// repeats across its batches (neither batch alone shows them), and each stores the warning.
   @Test func aFeatureGoneStaleAmongNewRowsIsWarnedAbout() throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -781,7 +782,8 @@ extension PostgresTests {
       cells[1] = String(value)
       return cells.joined(separator: ",")
     }
-    for (name, rows) in [("old.csv", 0..<200), ("new.csv", 200..<220), ("all.csv", 0..<220)] {
+    let parts = [("old.csv", 0..<200), ("new1.csv", 200..<210), ("new2.csv", 210..<220), ("all.csv", 0..<220)]
+    for (name, rows) in parts {
       try scratch.write(name, ([stale[0]] + stale[(rows.lowerBound + 1)...rows.upperBound]).joined(separator: "\n") + "\n")
     }
     let warning =
@@ -789,13 +791,33 @@ extension PostgresTests {
     try scratch.write("all.yaml", "source: { plugin: csv, path: all.csv }\ndetector: { plugin: rolling-zscore, window: 20 }\n")
     let detect = try CLI.run(["detect", "all.yaml", "--out", "all", "--quiet"], in: scratch.url)
     #expect(detect.status == 0 && detect.stderr == warning + "\n", "\(detect.stderr)")
-    let runID = try storedZScoreRun(scratch, history: "old.csv")
-    try ingest(scratch, "new.csv", [])
-    let newRows = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    // Two runs of the history: one watched as the new rows come in two batches, one given them
+    // at once by --new-rows.
+    let watched = try storedZScoreRun(scratch, history: "old.csv")
+    let nightly = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      """)
+    #expect(try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "m"], in: scratch.url).status == 0)
+    let watcher = try CLI.start(["watch", "--run", watched, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    try watcher.waitFor("watching", in: watcher.outURL, deadline: deadline)
+    for (count, batch) in ["new1.csv", "new2.csv"].enumerated() {
+      try ingest(scratch, batch, [])
+      try watcher.waitFor("scored 10 new rows", in: watcher.outURL, count: count, deadline: deadline)
+    }
+    watcher.process.terminate()
+    let said = try watcher.wait().stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }.map(String.init)
+    #expect(said == [warning], "\(said)")
+    let newRows = try CLI.run(["score", "--run", nightly, "--url", url, "--new-rows"], in: scratch.url)
     #expect(newRows.status == 0 && newRows.stderr == warning + "\n", "\(newRows.stderr)")
-    #expect(
-      try sql(
-        "SELECT w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1", [runID])
-        == [[warning]])
+    let stored = "SELECT w.command, w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1"
+    #expect(try sql(stored, [watched]) == [["watch", warning]])
+    #expect(try sql(stored, [nightly]) == [["score --new-rows", warning]])
   }
 }

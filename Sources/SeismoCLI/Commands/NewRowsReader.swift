@@ -70,6 +70,9 @@ struct NewRowsReader {
   var position: PostgresSource.ReadPosition
   /// What the last whole read held back, waiting for a feature.
   var heldBack: WaitingRows?
+  /// The runs of repeats of every row read since the last restart, for the stale features
+  /// among the new rows (a batch alone is too short to tell).
+  var repeats: StaleValues.Tracker
   /// The appended rows, counted against a model of levels' training ranges; nil for a model of
   /// changes.
   var drift: LevelDriftCounter?
@@ -85,6 +88,7 @@ struct NewRowsReader {
     self.command = command
     events = EventRule(parameters: config.events)
     position = PostgresSource.ReadPosition(features: saved.features)
+    repeats = StaleValues.Tracker(featureCount: saved.features.count)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
     let source = try pipeline.source() as? PostgresSource
     let (detector, _) = try pipeline.rebuild(saved)  // the stream builds its own at the first batch
@@ -156,6 +160,7 @@ struct NewRowsReader {
   mutating func restart() {
     stream = nil
     position = PostgresSource.ReadPosition(features: saved.features)
+    repeats = StaleValues.Tracker(featureCount: saved.features.count)
   }
 
   /// Reads and scores the new rows and appends their scores to run `runID` on `db`.
@@ -181,7 +186,9 @@ struct NewRowsReader {
       }
     }
     if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
-    let loaded = try table.newRows(after: &position)
+    var loaded = try table.newRows(after: &position)
+    repeats.add(loaded.frame)
+    loaded.staleOverPieces = repeats.atEnd(besides: Set(loaded.carriedToEnd.map(\.feature)))
     var stream: ScoreStream
     var restated: [Timestamp] = []
     if let kept = self.stream {
