@@ -27,7 +27,8 @@ struct RunsCommand: ParsableCommand {
         warnings counts what the run warned of (a hole in a column, a model of levels meeting \
         new levels), and what `score --new-rows` and `watch` warned of as they appended rows to it \
         (restated rows, new levels): `seismo runs show RUN_ID` prints them, in the summary's \
-        source.warnings (its data's load), warnings and later_warnings.
+        source.warnings (its data's load), warnings and later_warnings, and the view \
+        seismo.warnings lists every run's.
         """)
 
     @OptionGroup var connection: ConnectionOptions

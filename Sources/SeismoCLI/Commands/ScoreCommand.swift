@@ -54,7 +54,8 @@ struct ScoreCommand: ParsableCommand {
       carried) are named in a warning: their \
       stored scores used the old values. A model of levels warns when a quarter of the new rows \
       lie outside a feature's training range, and any run warns of a feature whose data stopped \
-      among the new rows (carried by gaps: ffill), or has a hole there, and of the table's rows \
+      among the new rows (carried by gaps: ffill), went stale (one value repeated) or has a hole \
+      there, and of the table's rows \
       after the source's end (to:), which it never reads (--set source.to= reads on). Its \
       warnings are stored \
       with the run (seismo.run_warnings; \

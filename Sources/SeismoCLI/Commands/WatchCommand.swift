@@ -27,7 +27,8 @@ struct WatchCommand: ParsableCommand {
       DELETE changed; it then reads the whole table again to compare). Each restated row is \
       named once. A model of levels warns, once per feature, when a quarter of the rows appended \
       since it started lie outside the feature's training range, and it warns once of a feature \
-      whose data stopped among the rows it appends, or has a hole there. Its warnings are stored with the \
+      whose data stopped among the rows it appends, went stale (one value repeated) or has a hole \
+      there, and as it starts of a source that ends at a time (to:). Its warnings are stored with the \
       run (seismo.run_warnings; runs show lists them). Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
