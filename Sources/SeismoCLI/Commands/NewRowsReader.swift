@@ -178,8 +178,7 @@ struct NewRowsReader {
       heldBack = held
       let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
       let (events, command) = (events, command)  // read before `landed` changes self
-      let beyond = try bounded?.rowsAfterTheEnd(features: saved.features) ?? 0
-      return try landed(result.scoredRows, loaded: result.loaded, restated: restated, beyondEnd: beyond, run: runID) {
+      return try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) {
         warnings in
         try PostgresSink.appendNewRows(
           result, to: runID, events: events, on: db, command: command, warnings: warnings)
@@ -203,21 +202,22 @@ struct NewRowsReader {
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
     let (events, command) = (events, command)  // read before `landed` changes self
-    let beyond = try bounded?.rowsAfterTheEnd(features: saved.features) ?? 0
-    return try landed(piece, loaded: loaded, restated: restated, beyondEnd: beyond, run: runID) { warnings in
+    return try landed(piece, loaded: loaded, restated: restated, run: runID) { warnings in
       try PostgresSink.appendNewRows(
         piece, at: offset, to: runID, events: events, on: db, command: command, warnings: warnings)
     }
   }
 
   /// Appends `piece` (scored from `loaded`) through `append`, which stores the warnings it is
-  /// handed with the rows, in one transaction, and returns the batch. The reader's counts and
+  /// handed with the rows, in one transaction, and returns the batch (counting the table's rows
+  /// past the source's end, for their warning). The reader's counts and
   /// what it has warned of change only once the append has landed, so a batch that failed warns
   /// again when retried.
   mutating func landed(
-    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], beyondEnd: Int, run runID: String,
+    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], run runID: String,
     append: ((PostgresSink.Appended) -> [String]) throws -> PostgresSink.Appended
   ) throws -> Batch {
+    let beyondEnd = try bounded?.rowsAfterTheEnd(features: saved.features) ?? 0
     var judged: (batch: Batch, drift: LevelDriftCounter?, warned: Warned)?
     let appended = try append { appended in
       judged = self.judged(
