@@ -48,6 +48,14 @@ import Testing
     #expect(loaded.staleToEnd.isEmpty && loaded.warnings.count == 1 && loaded.warnings[0].contains("gaps: ffill carries"))
   }
 
+  /// What a stream found over its pieces follows its feature when the frame is narrowed.
+  @Test func narrowingKeepsEachStaleFeatureItsOwn() throws {
+    var loaded = LoadedFrame(frame: try frame([[1, 2], [3, 4]]), origin: "x.csv", rowsRead: 2)
+    loaded.staleOverPieces = [GapPolicy.Carry(feature: 1, rows: 9, after: 0, from: 86_400)]
+    #expect(loaded.selecting(features: [1]).staleToEnd.map(\.feature) == [0])
+    #expect(loaded.selecting(features: [0]).staleToEnd.isEmpty)
+  }
+
   /// A stream's pieces, read one after another, give what the whole series gives.
   @Test func piecesGiveWhatTheWholeGives() throws {
     var a: [Float] = (0..<40).map { Float($0 % 9) }

@@ -151,11 +151,15 @@ public struct LoadedFrame: Sendable {
   public func selecting(features: [Int]) -> LoadedFrame {
     var picked = self
     if features != Array(0..<frame.featureCount) { picked.frame = frame.selecting(features: features) }
-    picked.carriedToEnd = carriedToEnd.compactMap { carry in
-      features.firstIndex(of: carry.feature).map {
-        GapPolicy.Carry(feature: $0, rows: carry.rows, after: carry.after, from: carry.from)
+    func narrowed(_ carries: [GapPolicy.Carry]) -> [GapPolicy.Carry] {
+      carries.compactMap { carry in
+        features.firstIndex(of: carry.feature).map {
+          GapPolicy.Carry(feature: $0, rows: carry.rows, after: carry.after, from: carry.from)
+        }
       }
     }
+    picked.carriedToEnd = narrowed(carriedToEnd)
+    picked.staleOverPieces = staleOverPieces.map(narrowed)
     picked.holes = holes.compactMap { hole in
       features.firstIndex(of: hole.feature).map {
         GapPolicy.Hole(feature: $0, rows: hole.rows, after: hole.after, from: hole.from, to: hole.to)
