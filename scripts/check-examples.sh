@@ -3,8 +3,9 @@
 # most 10 %, except where labels mark more), the flagged test days of spx-autoencoder, and which
 # injected days demo-autoencoder flags, and sp500-univariate's forecast errors beside the naive
 # forecast's, the warnings of runs on levels (detect --quiet prints them; README: nasdaq_futures'
-# 228 of 228, and the seed's 395 of 410 refitted yearly), and the forecast errors of the
-# forecaster of log returns. Examples read ../shared/data beside the repository.
+# 228 of 228, and the seed's 395 of 410 refitted yearly), the forecast errors of the forecaster
+# of log returns, and the stale features of the shared data files (README: LLL1 Index, 513
+# weeks). Examples read ../shared/data beside the repository.
 #
 #   scripts/check-examples.sh             # runs go to ${SEISMO_EXAMPLES_OUT:-example-runs}/NAME
 set -euo pipefail
@@ -42,3 +43,12 @@ done
 "$seismo" forecast examples/weekly4-forecaster-returns.yaml --mode point --out "$out/weekly4-returns-forecast" --quiet |
   sed -n 's/^  \([a-z0-9_]*\): /weekly4-forecaster-returns forecast (point), \1: /p'
 
+# Stale features in the shared data (README: LLL1 Index, flat for its last 513 weeks): the load's
+# warning of a rolling z-score run over each file; a file that names none prints nothing.
+for file in ../shared/data/*.csv; do
+  name=$(basename "$file" .csv)
+  printf 'source: { plugin: csv, path: %s, duplicates: first }\ndetector: { plugin: rolling-zscore, window: 20 }\n' \
+    "$(realpath "$file")" > "$out/stale-$name.yaml"
+  { "$seismo" detect "$out/stale-$name.yaml" --out "$out/stale-$name" --quiet 2>&1 || true; } |
+    { grep "has kept its value" || true; } | sed "s/^/$name: /"
+done
