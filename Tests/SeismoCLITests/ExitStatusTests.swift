@@ -19,7 +19,12 @@ import Testing
     (["runs", "delete", "--older-than=-5d"], "--older-than '-5d': expected"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),
     (["demo", "--days", "5"], "--days must be at least 100"),
-    (["forecast", "run.yaml", "--horizon", "0"], "--horizon must be at least 1"),
+    (["forecast", "run.yaml", "--mode", "multi", "--horizon", "0"], "--horizon must be at least 1"),
+    (["forecast", "run.yaml", "--horizon", "20"], "--horizon sets the sequences of --mode multi; add --mode multi"),
+    (["forecast", "run.yaml", "--mode", "full", "--horizon", "20"], "--horizon sets the sequences of --mode multi"),
+    (["score", "--model", "m.seismo", "--piece-rows", "10"], "--piece-rows sets the pieces of --stream; add --stream"),
+    (["detect", "run.yaml", "--force"], "--force lets --save-model replace a file; give --save-model"),
+    (["detect", "run.yaml", "--jobs", "3"], "--jobs sets how many indicators --each runs at once"),
     (["detect", "run.yaml", "--in-last", "5"], "--in-last goes with --fail-on-anomalies"),
     (["detect", "run.yaml", "--each", "--jobs", "0"], "--jobs must be at least 1"),
   ])

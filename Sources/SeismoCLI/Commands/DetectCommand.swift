@@ -52,8 +52,8 @@ struct DetectCommand: ParsableCommand {
   @Flag(help: "Run the detector once per indicator (each loaded column or symbol), in parallel.")
   var each = false
 
-  @Option(help: "Indicators run at once with --each; the default is the number of cores.")
-  var jobs = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "Indicators run at once with --each (default: the number of cores).")
+  var jobs: Int?
 
   @Flag(help: "Write the run folder only, not the config's sink: or sinks: (to try a variant without storing it).")
   var noSinks = false
@@ -65,7 +65,14 @@ struct DetectCommand: ParsableCommand {
 
   func validate() throws {
     if each, saveModel != nil { throw ValidationError("--save-model saves one model; it cannot go with --each") }
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    if let jobs {
+      guard each else {
+        throw ValidationError(
+          "--jobs sets how many indicators --each runs at once; one detector's threads are its detector.threads")
+      }
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+    if force, saveModel == nil { throw ValidationError("--force lets --save-model replace a file; give --save-model") }
   }
 
   func run() throws {
@@ -76,7 +83,8 @@ struct DetectCommand: ParsableCommand {
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         let combined = try FanOut.run(
-          runConfig, registry: StandardPlugins.registry, out: folder, jobs: jobs, quiet: quiet, counting: scripting)
+          runConfig, registry: StandardPlugins.registry, out: folder, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+          quiet: quiet, counting: scripting)
         anomalies = combined.runs.map(\.countedAnomalies).reduce(0, +)
         if scripting.json {
           scripting.printJSON(try FanOut.encoder.encode(combined))

@@ -28,8 +28,10 @@ struct ForecastCommand: ParsableCommand {
   @Option(help: "point, full or multi.")
   var mode: Mode = .point
 
-  @Option(help: "Days per sequence in multi mode.")
-  var horizon = 50
+  @Option(help: "Days per sequence in multi mode (default: \(Self.defaultHorizon)).")
+  var horizon: Int?
+
+  static let defaultHorizon = 50
 
   @Option(help: "Output folder.")
   var out = "seismo-out/forecast"
@@ -40,7 +42,10 @@ struct ForecastCommand: ParsableCommand {
   enum Mode: String, ExpressibleByArgument { case point, full, multi }
 
   func validate() throws {
-    guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
+    if let horizon {
+      guard mode == .multi else { throw ValidationError("--horizon sets the sequences of --mode multi; add --mode multi") }
+      guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
+    }
   }
 
   func run() throws {
@@ -74,6 +79,7 @@ struct ForecastCommand: ParsableCommand {
       }
       let detector = try LSTMForecasterDetector(parameters: runConfig.detector.parameters)
       try detector.importState(state)
+      let horizon = self.horizon ?? Self.defaultHorizon
       let forecastMode: LSTMForecasterDetector.ForecastMode =
         switch mode {
         case .point: .pointByPoint

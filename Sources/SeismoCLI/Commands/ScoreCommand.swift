@@ -100,8 +100,10 @@ struct ScoreCommand: ParsableCommand {
   @Flag(help: "Read the data a piece at a time and write scores.csv as it goes: memory stays flat (no report.html).")
   var stream = false
 
-  @Option(help: "Rows per piece with --stream.")
-  var pieceRows = 65_536
+  @Option(help: "Rows per piece with --stream (default: \(Self.defaultPieceRows)).")
+  var pieceRows: Int?
+
+  static let defaultPieceRows = 65_536
 
   @Flag(help: "Print nothing but warnings and errors.")
   var quiet = false
@@ -114,7 +116,10 @@ struct ScoreCommand: ParsableCommand {
     if stream, newRows || store {
       throw ValidationError("--stream writes a run folder only; drop --\(newRows ? "new-rows" : "store")")
     }
-    guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be at least 1") }
+    if let pieceRows {
+      guard stream else { throw ValidationError("--piece-rows sets the pieces of --stream; add --stream") }
+      guard pieceRows >= 1 else { throw ValidationError("--piece-rows must be at least 1") }
+    }
     if newRows, store {
       throw ValidationError("--new-rows appends to the stored run and --store writes a new one: choose one")
     }
@@ -273,7 +278,7 @@ struct ScoreCommand: ParsableCommand {
     let run = try staged.fill { directory in
       try RunFolder(directory).write(featureNames: saved.features) { write in
         try DetectionPipeline.scoreStream(
-          saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows,
+          saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows ?? Self.defaultPieceRows,
           reading: quiet ? nil : reading.update, write: write,
           log: {
             reading.finish()
