@@ -197,6 +197,23 @@ import Testing
           == "warning: 1 of the 2 windows of 'a/series.csv' in late.json covers no row of runs/a (2020-01-01 – 2021-02-03) and counts for nothing: [\(date(18_262 + 500)), \(date(18_262 + 510))]\n",
       "\(late.stderr)")
 
+    // An option the labels' kind has no use for is refused, not ignored.
+    let columnOfWindows = try CLI.run(
+      ["evaluate", "runs/a", "--labels", "windows.json", "--label-column", "y"], in: scratch.url)
+    #expect(
+      columnOfWindows.status == 1
+        && columnOfWindows.stderr
+          == "error: windows.json: is a JSON file of label windows, with no columns: drop --label-column\n",
+      "\(columnOfWindows.stderr)")
+    try scratch.write("times.txt", "\(date(18_262 + 300))\n")
+    let keyOfTimes = try CLI.run(
+      ["evaluate", "runs/a", "--labels", "times.txt", "--windows-key", "a/series.csv"], in: scratch.url)
+    #expect(
+      keyOfTimes.status == 1
+        && keyOfTimes.stderr
+          == "error: times.txt: is not a JSON file of label windows, so --windows-key has no key to name: drop it\n",
+      "\(keyOfTimes.stderr)")
+
     // A run without a time axis cannot match windows by timestamp, and says why.
     try scratch.write(
       "c.yaml",

@@ -89,7 +89,7 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let labelSet = try LabelSet(path: labels, column: labelColumn)
+      let labelSet = try LabelSet(path: labels, column: labelColumn, windowsKey: windowsKey)
       if case .timestamps(let marked) = labelSet.shape, marked.isEmpty {
         Console.err("warning: \(labels) lists no labelled times, so every flag counts as a false alarm")
       }

@@ -13,15 +13,27 @@ struct LabelSet {
   let path: String
   let shape: Shape
 
-  init(path: String, column: String?) throws {
+  /// Reads the labels at `path`: the CSV's `column` when one is named, else NAB-style windows
+  /// (a JSON object, whose key `windowsKey` may name), else one timestamp per line. An option
+  /// the file's kind would not use is an error, not ignored.
+  init(path: String, column: String?, windowsKey: String?) throws {
     self.path = path
+    let bytes = try readFile(path, folderHint: "give a file of labels")
+    let text = String(decoding: bytes, as: UTF8.self)
+    let isJSON = text.drop(while: \.isWhitespace).first == "{"
+    if isJSON, column != nil {
+      throw SeismoError.file(
+        path: path, message: "is a JSON file of label windows, with no columns: drop --label-column")
+    }
+    if !isJSON, windowsKey != nil {
+      throw SeismoError.file(
+        path: path, message: "is not a JSON file of label windows, so --windows-key has no key to name: drop it")
+    }
     if let column {
       shape = .column(column)
       return
     }
-    let bytes = try readFile(path, folderHint: "give a file of labels")
-    let text = String(decoding: bytes, as: UTF8.self)
-    if text.drop(while: \.isWhitespace).first == "{" {
+    if isJSON {
       guard let json = try? JSONSerialization.jsonObject(with: bytes) as? [String: [[String]]] else {
         throw SeismoError.file(path: path, message: "not a JSON object of label windows ({key: [[start, end], ...]})")
       }
