@@ -16,6 +16,12 @@ public protocol NeuralDetector: Detector, ConfigurablePlugin {
 }
 
 extension NeuralDetector {
+  /// The detector's own checks, and those of its `TrainingParameters`.
+  public static func checkConfiguration(_ parameters: Parameters) throws {
+    _ = try Self(parameters: parameters)
+    try TrainingParameters.check(parameters)
+  }
+
   public func exportState() throws -> DetectorState {
     guard let fitted else { throw SeismoError.state("\(Self.descriptor.name): nothing to save before fit") }
     return try fitted.exportState()

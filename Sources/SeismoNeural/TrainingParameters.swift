@@ -31,6 +31,19 @@ public enum TrainingParameters {
     ]
   }
 
+  /// Throws for settings that training would ignore together: early stopping watches the
+  /// validation loss, so `patience` needs `validation_split` above 0. A config's check
+  /// (`NeuralDetector.checkConfiguration`), not the detector's `init`: a model saved with such
+  /// settings still scores.
+  public static func check(_ p: Parameters) throws {
+    if p[patience] > 0, p[validationSplit] == 0 {
+      throw SeismoError.config(
+        key: "detector.patience", location: nil,
+        message:
+          "stops on the validation loss, and validation_split 0 holds out no window; raise validation_split or drop patience")
+    }
+  }
+
   public static func options(_ p: Parameters) -> TrainingOptions {
     var o = TrainingOptions()
     o.epochs = p[epochs]

@@ -62,4 +62,24 @@ import Testing
     #expect(trainer.options.earlyStoppingPatience == nil)
     #expect(try #require(trainer.optimizer as? Adam).learningRate == 0.5)
   }
+
+  /// Early stopping watches the validation loss: with `validation_split: 0` it would never stop,
+  /// so a config giving both is refused. A detector is still built from them (a model saved so
+  /// still scores).
+  @Test(arguments: ["lstm-autoencoder", "lstm-forecaster"])
+  func patienceNeedsValidationWindows(detector: String) throws {
+    let registry = WarmStartTests.registry()
+    func check(_ values: [String: ParameterValue]) throws {
+      try registry.check(.detector, named: detector, Self.parameters(of: detector, values))
+    }
+    let unwatched: [String: ParameterValue] = ["patience": .integer(2), "validation_split": .number(0)]
+    let error = try #require(throws: SeismoError.self) { try check(unwatched) }
+    #expect(
+      "\(error)".contains(
+        "detector.patience: stops on the validation loss, and validation_split 0 holds out no window"),
+      "\(error)")
+    try check(["patience": .integer(2), "validation_split": .number(0.05)])
+    try check(["patience": .integer(0), "validation_split": .number(0)])
+    _ = try #require(registry.detectors[detector]).make(Self.parameters(of: detector, unwatched))
+  }
 }

@@ -56,6 +56,13 @@ import Testing
         "1 training window, and validation_split 0.1 holds out 1, leaving none to train on; add training rows, shorten the window or lower validation_split"
     ),
     Case(
+      description: "early stopping with nothing held out", csv: good,
+      config:
+        "source: { plugin: csv, path: data.csv }\ndetector:\n  plugin: lstm-forecaster\n  validation_split: 0\n  patience: 3\n",
+      expected:
+        "run.yaml:5:13: detector.patience: stops on the validation loss, and validation_split 0 holds out no window; raise validation_split or drop patience"
+    ),
+    Case(
       description: "NaN cell", csv: "date,a\n2020-01-01,1\n2020-01-02,NaN\n", config: base,
       expected: "data.csv:3 (column 2 'a'): 'NaN' is not a finite number"),
     Case(

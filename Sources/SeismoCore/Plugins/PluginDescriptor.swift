@@ -25,4 +25,12 @@ public struct PluginDescriptor: Sendable {
 public protocol ConfigurablePlugin: SendableMetatype {
   static var descriptor: PluginDescriptor { get }
   init(parameters: Parameters) throws
+  /// Throws for parameters a config file must not give together. By default, the checks `init`
+  /// makes; a plugin adds those that need not hold for a model already trained (settings of
+  /// training a saved model was trained with).
+  static func checkConfiguration(_ parameters: Parameters) throws
+}
+
+extension ConfigurablePlugin {
+  public static func checkConfiguration(_ parameters: Parameters) throws { _ = try Self(parameters: parameters) }
 }

@@ -7,6 +7,8 @@ public struct PluginRegistry: Sendable {
   public struct Entry<Product>: Sendable {
     public let descriptor: PluginDescriptor
     public let make: @Sendable (Parameters) throws -> Product
+    /// `ConfigurablePlugin.checkConfiguration` of the plugin's type.
+    public let check: @Sendable (Parameters) throws -> Void
     /// Sources only: `DataSource.narrowing(_:to:)` and `DataSource.narrowingChangesRows(_:)`.
     public var narrowing: @Sendable (Parameters, String) -> Parameters? = { _, _ in nil }
     public var narrowingChangesRows: @Sendable (Parameters) -> Bool = { _ in false }
@@ -39,24 +41,29 @@ public struct PluginRegistry: Sendable {
 
   public mutating func register<P: DataSource & ConfigurablePlugin>(source: P.Type) {
     sources[P.descriptor.name] = Entry(
-      descriptor: P.descriptor, make: { try P(parameters: $0) }, narrowing: { P.narrowing($0, to: $1) },
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, check: { try P.checkConfiguration($0) },
+      narrowing: { P.narrowing($0, to: $1) },
       narrowingChangesRows: { P.narrowingChangesRows($0) })
   }
 
   public mutating func register<P: Detector & ConfigurablePlugin>(detector: P.Type) {
-    detectors[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+    detectors[P.descriptor.name] = Entry(
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, check: { try P.checkConfiguration($0) })
   }
 
   public mutating func register<P: Threshold & ConfigurablePlugin>(threshold: P.Type) {
-    thresholds[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+    thresholds[P.descriptor.name] = Entry(
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, check: { try P.checkConfiguration($0) })
   }
 
   public mutating func register<P: FeatureImportance & ConfigurablePlugin>(importance: P.Type) {
-    importances[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+    importances[P.descriptor.name] = Entry(
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, check: { try P.checkConfiguration($0) })
   }
 
   public mutating func register<P: ResultSink & ConfigurablePlugin>(sink: P.Type) {
-    sinks[P.descriptor.name] = Entry(descriptor: P.descriptor) { try P(parameters: $0) }
+    sinks[P.descriptor.name] = Entry(
+      descriptor: P.descriptor, make: { try P(parameters: $0) }, check: { try P.checkConfiguration($0) })
   }
 
   /// Descriptors of one kind, sorted by name.
@@ -72,16 +79,17 @@ public struct PluginRegistry: Sendable {
     return all.sorted { $0.name < $1.name }
   }
 
-  /// Builds plugin `name` of `kind` from `parameters` and drops it: the checks its initialiser
-  /// makes across parameters (`z_min` above `z_max`), run while a config file's line and column
-  /// for each key are at hand (`RunConfig`). Initialisers only read their parameters.
+  /// Runs plugin `name`'s `checkConfiguration` on `parameters` (by default, builds the plugin
+  /// and drops it): the checks across parameters (`z_min` above `z_max`), run while a config
+  /// file's line and column for each key are at hand (`RunConfig`). Initialisers only read
+  /// their parameters.
   public func check(_ kind: PluginDescriptor.Kind, named name: String, _ parameters: Parameters) throws {
     switch kind {
-    case .source: _ = try sources[name]?.make(parameters)
-    case .detector: _ = try detectors[name]?.make(parameters)
-    case .threshold: _ = try thresholds[name]?.make(parameters)
-    case .importance: _ = try importances[name]?.make(parameters)
-    case .sink: _ = try sinks[name]?.make(parameters)
+    case .source: try sources[name]?.check(parameters)
+    case .detector: try detectors[name]?.check(parameters)
+    case .threshold: try thresholds[name]?.check(parameters)
+    case .importance: try importances[name]?.check(parameters)
+    case .sink: try sinks[name]?.check(parameters)
     }
   }
 
