@@ -48,8 +48,12 @@ extension PostgresTests {
     #expect(stored.stdout == (try evaluate(["r"])).stdout, "\(stored.stdout)")
     #expect(stored.stdout.contains("(TP 1, FP 1, FN 3)"), "\(stored.stdout)")
 
-    // Another version is judged, named in a heading.
-    #expect(try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=100"], in: scratch.url).status == 0)
+    // Another version is judged, named in a heading. The stored config is read as it ran: a
+    // setting a newer config check refuses (warm_start without refit_every) does not stop it.
+    try sql(
+      "UPDATE seismo.runs SET config = jsonb_set(config, '{split,warm_start}', 'true') WHERE run_id = $1", [runID])
+    let version2 = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=100"], in: scratch.url)
+    #expect(version2.status == 0, "\(version2.stderr)")
     let strict = try evaluate(["--run", runID, "--url", url]).stdout
     #expect(strict.hasPrefix("run \(runID) (labels.txt, threshold version 2):\n"), "\(strict)")
     #expect(strict.contains("point-wise      precision 0.000  recall 0.000  F1 0.000  (TP 0, FP 0, FN 4)"), "\(strict)")

@@ -113,6 +113,19 @@ import Testing
       message(head + "detector: { plugin: absolute }\nsplit:\n  refit_epochs: 2\n")
         == "c.yaml:4:17: split.refit_epochs: fewer epochs per refit need warm_start: true (a cold refit starts from fresh weights)"
     )
+    // Settings of refits, without refits, would be ignored.
+    for (key, value, column) in [("refit_window", "rolling", 17), ("warm_start", "true", 15)] {
+      #expect(
+        message(head + "detector: { plugin: absolute }\nsplit:\n  \(key): \(value)\n")
+          == "c.yaml:4:\(column): split.\(key): shapes walk-forward refits, and without refit_every the detector fits once; set refit_every or drop it"
+      )
+      #expect(message(head + "detector: { plugin: absolute }\nsplit: { refit_every: 50, \(key): \(value) }\n") == "no error")
+      // A stored run's config ran as it was; rethreshold and score read it again.
+      let stored = try? RunConfig.parse(
+        yaml: head + "detector: { plugin: absolute }\nsplit: { \(key): \(value) }\n", origin: "run r",
+        registry: testRegistry, stored: true)
+      #expect(stored != nil)
+    }
   }
 
   /// YAML that does not parse is located as other config errors are (`file:line:column:`), and

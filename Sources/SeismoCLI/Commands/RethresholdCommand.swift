@@ -64,7 +64,8 @@ struct RethresholdCommand: ParsableCommand {
         )
       }
       let config = try RunConfig.parse(
-        yaml: try storedConfig.yamlDocument(), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry)
+        yaml: try storedConfig.yamlDocument(), origin: "run \(runID)", overrides: overrides, registry: StandardPlugins.registry,
+        stored: true)
       let choice = config.threshold
       guard let entry = StandardPlugins.registry.thresholds[choice.plugin] else {
         throw SeismoError.state("threshold plugin '\(choice.plugin)' is not registered")

@@ -175,7 +175,8 @@ struct ScoreCommand: ParsableCommand {
     if !overrides.isEmpty {
       config.source =
         try RunConfig.parse(
-          yaml: config.yamlDocument(), origin: "the model's source", overrides: overrides, registry: StandardPlugins.registry
+          yaml: config.yamlDocument(), origin: "the model's source", overrides: overrides, registry: StandardPlugins.registry,
+          stored: true
         ).source
     }
     return config

@@ -112,9 +112,12 @@ public struct RunConfig: Sendable, Codable, Equatable {
   ///   - baseDirectory: relative `path` parameters from the file are resolved against it.
   ///   - overrides: `section.key=value` strings (from `--set`); values are YAML scalars or flow
   ///     lists, and relative paths in them are taken from the current directory.
+  ///   - stored: the config of a stored run or a saved model: it passes the checks it needed to
+  ///     run (the plugins' `init`), not those that refuse a setting another makes useless
+  ///     (`checkConfiguration`), which may be newer than the run.
   public static func parse(
     yaml: String, origin: String, baseDirectory: String? = nil, overrides: [String] = [],
-    registry: PluginRegistry
+    registry: PluginRegistry, stored: Bool = false
   ) throws -> RunConfig {
     var sections = try readSections(yaml: yaml, origin: origin, baseDirectory: baseDirectory)
     // Another plugin drops the file's parameters of its section, so plugins are set first: the
@@ -123,7 +126,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     for override in overrides.filter(setsPlugin) + overrides.filter({ !setsPlugin($0) }) {
       try apply(override: override, to: &sections)
     }
-    return try validate(sections, registry: registry)
+    return try validate(sections, registry: registry, stored: stored)
   }
 
   // MARK: - Reading
@@ -255,7 +258,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
 
   // MARK: - Validating
 
-  static func validate(_ sections: [String: RawSection], registry: PluginRegistry) throws -> RunConfig {
+  static func validate(_ sections: [String: RawSection], registry: PluginRegistry, stored: Bool) throws -> RunConfig {
     func choice(_ section: String, _ kind: PluginDescriptor.Kind, default defaultPlugin: String?) throws -> PluginChoice? {
       guard let body = sections[section] ?? defaultPlugin.map({ _ in [] }) else { return nil }
       let pluginValue = body.first { $0.key == "plugin" }?.value
@@ -275,7 +278,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       let parameters = try resolve(
         body.filter { $0.key != "plugin" }, specs: descriptor.parameters, section: section, plugin: name,
         chosenAt: pluginValue?.location, siblings: registry.descriptors(kind))
-      try locating(in: body, section: section) { try registry.check(kind, named: name, parameters) }
+      try locating(in: body, section: section) { try registry.check(kind, named: name, parameters, stored: stored) }
       return PluginChoice(plugin: name, parameters: parameters)
     }
     guard let source = try choice("source", .source, default: nil) else {
@@ -285,7 +288,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
       throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
     }
     let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
-    try locating(in: sections["split"] ?? [], section: "split") { _ = try SplitPolicy(parameters: split) }
+    try locating(in: sections["split"] ?? [], section: "split") {
+      if stored { _ = try SplitPolicy(parameters: split) } else { try SplitPolicy.checkConfiguration(split) }
+    }
     func threshold() throws -> PluginChoice {
       guard let chosen = try choice("threshold", .threshold, default: registry.defaultThreshold) else {
         throw SeismoError.config(key: "threshold", location: nil, message: "missing section; choose a threshold plugin")

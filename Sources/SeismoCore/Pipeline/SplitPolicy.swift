@@ -91,6 +91,19 @@ public struct SplitPolicy: Sendable, Equatable {
     refitEpochs = epochs > 0 ? epochs : nil
   }
 
+  /// Throws for a config's split that `init` would take but not use: settings of walk-forward
+  /// refits (`refit_window: rolling`, `warm_start`) without `refit_every`. Not checked for a
+  /// stored run (see `ConfigurablePlugin.checkConfiguration`).
+  public static func checkConfiguration(_ parameters: Parameters) throws {
+    let split = try SplitPolicy(parameters: parameters)
+    guard split.refitEvery == nil,
+      let key = split.refitWindow == .rolling ? Self.refitWindow.name : (split.warmStart ? Self.warmStart.name : nil)
+    else { return }
+    throw SeismoError.config(
+      key: "split.\(key)", location: nil,
+      message: "shapes walk-forward refits, and without refit_every the detector fits once; set refit_every or drop it")
+  }
+
   /// The number of leading rows of `frame` that train; at least one row trains.
   public func trainRows(of frame: Frame) throws -> Int {
     var rows: Int

@@ -82,14 +82,18 @@ public struct PluginRegistry: Sendable {
   /// Runs plugin `name`'s `checkConfiguration` on `parameters` (by default, builds the plugin
   /// and drops it): the checks across parameters (`z_min` above `z_max`), run while a config
   /// file's line and column for each key are at hand (`RunConfig`). Initialisers only read
-  /// their parameters.
-  public func check(_ kind: PluginDescriptor.Kind, named name: String, _ parameters: Parameters) throws {
+  /// their parameters. A `stored` run's parameters are only built (`RunConfig.parse`).
+  public func check(_ kind: PluginDescriptor.Kind, named name: String, _ parameters: Parameters, stored: Bool) throws {
+    func check<P>(_ entry: Entry<P>?) throws {
+      guard let entry else { return }
+      if stored { _ = try entry.make(parameters) } else { try entry.check(parameters) }
+    }
     switch kind {
-    case .source: try sources[name]?.check(parameters)
-    case .detector: try detectors[name]?.check(parameters)
-    case .threshold: try thresholds[name]?.check(parameters)
-    case .importance: try importances[name]?.check(parameters)
-    case .sink: try sinks[name]?.check(parameters)
+    case .source: try check(sources[name])
+    case .detector: try check(detectors[name])
+    case .threshold: try check(thresholds[name])
+    case .importance: try check(importances[name])
+    case .sink: try check(sinks[name])
     }
   }
 
