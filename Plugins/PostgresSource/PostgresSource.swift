@@ -141,6 +141,25 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     }
   }
 
+  /// Beyond `init`'s checks, refuses the settings the chosen form of table would not read that
+  /// differ from their defaults: a query's schema, layout, time column or `wait_for`, a wide
+  /// table's symbol or value column. A config's check only: a stored run keeps what it ran with.
+  public static func checkConfiguration(_ parameters: Parameters) throws {
+    let source = try Self(parameters: parameters)
+    let isQuery = !source.query.isEmpty
+    let unread: [(parameter: String, isSet: Bool, reason: String)] = [
+      (schema.name, isQuery && parameters.changesDefault(schema), "a query names its own tables (schema.table)"),
+      (layout.name, isQuery && parameters.changesDefault(layout), "a query's rows are wide: the time, then a column per feature"),
+      (timeColumn.name, isQuery && parameters.changesDefault(timeColumn), "a query's first column is its time"),
+      (waitFor.name, isQuery && parameters.changesDefault(waitFor), "a query's rows never wait"),
+      (symbolColumn.name, source.layout == .wide && parameters.changesDefault(symbolColumn), "symbol_column needs layout: long"),
+      (valueColumn.name, source.layout == .wide && parameters.changesDefault(valueColumn), "value_column needs layout: long"),
+    ]
+    if let setting = unread.first(where: \.isSet) {
+      throw SeismoError.config(key: "source.\(setting.parameter)", location: nil, message: "not read here: \(setting.reason)")
+    }
+  }
+
   /// What it reads, as messages name it: `postgres table market.daily`, or `postgres query`.
   public var origin: String {
     self.query.isEmpty ? "postgres table \(self.schema).\(self.table)" : "postgres query"

@@ -123,6 +123,25 @@ import Testing
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
+  /// A postgres source setting that its form of table would not read is refused at its line,
+  /// before any connection (the server here is unreachable).
+  @Test(arguments: [
+    ("query: 'SELECT ts, a FROM m', schema: market", "1:105: source.schema: not read here: a query names its own tables"),
+    ("query: 'SELECT ts, a FROM m', layout: long", "1:105: source.layout: not read here: a query's rows are wide"),
+    ("query: 'SELECT ts, a FROM m', time_column: day", "1:110: source.time_column: not read here: a query's first column"),
+    ("query: 'SELECT ts, a FROM m', wait_for: [a]", "1:107: source.wait_for: not read here: a query's rows never wait"),
+    ("table: m, symbol_column: ticker", "1:92: source.symbol_column: not read here: symbol_column needs layout: long"),
+    ("table: m, value_column: close", "1:91: source.value_column: not read here: value_column needs layout: long"),
+  ])
+  func postgresSettingsNotReadAreRefused(_ settings: String, _ expected: String) throws {
+    let scratch = try Scratch()
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: postgres, url: 'postgresql://u@127.0.0.1:1/db', \(settings) }\ndetector: { plugin: rolling-zscore }\n")
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
+    #expect(result.status == 1 && result.stderr.hasPrefix("error: run.yaml:\(expected)"), "\(result.stderr)")
+  }
+
   @Test func missingConfigFile() throws {
     let scratch = try Scratch()
     let result = try CLI.run(["detect", "nope.yaml"], in: scratch.url)

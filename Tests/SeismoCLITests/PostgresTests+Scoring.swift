@@ -423,7 +423,7 @@ extension PostgresTests {
   /// alerts.
   @Test(
     arguments: zip(
-      ["table: m", "query: \"SELECT ts, a, b FROM {schema}.m\"", "table: m"], [1, 1, 2]))
+      ["schema: {schema}, table: m", "query: \"SELECT ts, a, b FROM {schema}.m\"", "schema: {schema}, table: m"], [1, 1, 2]))
   func incrementalScoringExtendsTheStoredEvents(source: String, version: Int) throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -434,7 +434,7 @@ extension PostgresTests {
     let runID = try storedModelRun(
       scratch,
       """
-      source: { plugin: postgres, url: "\(url)", schema: \(schema), \(read) }
+      source: { plugin: postgres, url: "\(url)", \(read) }
       split: { train_fraction: 0.6 }
       detector: { plugin: rolling-zscore, window: 60 }
       threshold: { plugin: fixed, value: 6 }

@@ -46,6 +46,12 @@ extension Parameters {
   /// declare it): how commands that serve several plugins ask for one plugin's setting.
   public func ifDeclared<Value>(_ parameter: Parameter<Value>) -> Value? { parameter.value(in: self) }
 
+  /// Whether `parameter` holds other than its default: a setting a config gave, for the checks
+  /// that refuse a setting another makes useless (`ConfigurablePlugin.checkConfiguration`).
+  public func changesDefault<Value>(_ parameter: Parameter<Value>) -> Bool {
+    values[parameter.name] != parameter.spec.defaultValue
+  }
+
   /// Sets a declared parameter.
   public mutating func set<Value>(_ parameter: Parameter<Value>, _ value: Value) {
     set(parameter.name, parameter.stored(value))
