@@ -45,6 +45,16 @@ public struct PercentileThreshold: Threshold, ConfigurablePlugin {
     holdoutFraction = parameters[Self.holdoutFraction]
   }
 
+  /// Beyond `init`'s checks: `holdout_fraction` is read with `calibrate_on: holdout` only.
+  public static func checkConfiguration(_ parameters: Parameters) throws {
+    let threshold = try Self(parameters: parameters)
+    if threshold.calibration == .training, parameters.changesDefault(Self.holdoutFraction) {
+      throw SeismoError.config(
+        key: "threshold.holdout_fraction", location: nil,
+        message: "not read here: calibrate_on training uses every training score; set calibrate_on: holdout or drop it")
+    }
+  }
+
   public init(percentile: Double, calibration: Calibration = .training, holdoutFraction: Double = 0.1) {
     self.percentile = percentile
     self.calibration = calibration

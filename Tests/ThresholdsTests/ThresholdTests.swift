@@ -52,6 +52,18 @@ import Testing
         values: ["calibrate_on": .text("holdout"), "holdout_fraction": .number(0.2), "percentile": .number(0)]))
     #expect(try parsed.calibrate(trainingScores: scores) == 81, "the last 20 % start at 81")
   }
+
+  /// A holdout share without `calibrate_on: holdout` would be ignored: a config is refused.
+  @Test func aHoldoutShareNeedsHoldoutCalibration() throws {
+    func check(_ values: [String: ParameterValue]) throws {
+      try PercentileThreshold.checkConfiguration(
+        Parameters(specs: PercentileThreshold.descriptor.parameters, values: values))
+    }
+    let error = try #require(throws: SeismoError.self) { try check(["holdout_fraction": .number(0.2)]) }
+    #expect("\(error)".contains("threshold.holdout_fraction: not read here"), "\(error)")
+    try check(["holdout_fraction": .number(0.2), "calibrate_on": .text("holdout")])
+    try check(["calibrate_on": .text("training")])
+  }
 }
 
 @Suite struct LikelihoodThresholdTests {
