@@ -82,6 +82,15 @@ public final class LSTMForecasterDetector: NeuralDetector {
     }
   }
 
+  /// `normalization: window` scales each window itself, so `scaler` is not read.
+  public static func checkUnreadSettings(_ parameters: Parameters) throws {
+    if parameters[normalization] == .window, parameters.changesDefault(scaler) {
+      throw SeismoError.config(
+        key: "detector.scaler", location: nil,
+        message: "not read here: normalization window scales each window by its first row; drop it")
+    }
+  }
+
   public func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport {
     let preprocessing = try Preprocessing(
       transform: transform, scaler: perWindow ? .none : scalerKind, fittedOn: train)

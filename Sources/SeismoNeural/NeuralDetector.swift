@@ -13,6 +13,9 @@ public protocol NeuralDetector: Detector, ConfigurablePlugin {
   /// Weights the next `fit` starts from instead of fresh ones, and the epochs it then trains
   /// (nil: as configured); set by `warmStart(from:epochs:)`.
   var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)? { get set }
+  /// Throws for a config's settings of this detector that the others make unread (part of
+  /// `checkConfiguration`; none by default).
+  static func checkUnreadSettings(_ parameters: Parameters) throws
 }
 
 extension NeuralDetector {
@@ -20,7 +23,10 @@ extension NeuralDetector {
   public static func checkConfiguration(_ parameters: Parameters) throws {
     _ = try Self(parameters: parameters)
     try TrainingParameters.check(parameters)
+    try checkUnreadSettings(parameters)
   }
+
+  public static func checkUnreadSettings(_ parameters: Parameters) throws {}
 
   public func exportState() throws -> DetectorState {
     guard let fitted else { throw SeismoError.state("\(Self.descriptor.name): nothing to save before fit") }

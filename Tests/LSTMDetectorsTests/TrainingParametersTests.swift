@@ -82,4 +82,19 @@ import Testing
     try check(["patience": .integer(0), "validation_split": .number(0)])
     try check(unwatched, stored: true)
   }
+
+  /// The forecaster's `normalization: window` scales each window itself: a config's `scaler`
+  /// would not be read, and is refused; a stored run's is not.
+  @Test func aScalerBesideWindowNormalizationIsRefused() throws {
+    let registry = WarmStartTests.registry()
+    func check(_ values: [String: ParameterValue], stored: Bool = false) throws {
+      try registry.check(.detector, named: "lstm-forecaster", Self.parameters(of: "lstm-forecaster", values), stored: stored)
+    }
+    let unread: [String: ParameterValue] = ["normalization": .text("window"), "scaler": .text("standard")]
+    let error = try #require(throws: SeismoError.self) { try check(unread) }
+    #expect("\(error)".contains("detector.scaler: not read here"), "\(error)")
+    try check(unread, stored: true)
+    try check(["normalization": .text("window")])
+    try check(["normalization": .text("scaler"), "scaler": .text("standard")])
+  }
 }
