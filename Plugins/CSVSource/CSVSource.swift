@@ -294,7 +294,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// What `time_column: auto` looked for when it found no time column (nil: it found one, or
   /// the rows are numbered as asked).
-  func timeColumnNotFound(_ hasTimeColumn: Bool) -> String? {
+  public func timeColumnNotFound(_ hasTimeColumn: Bool) -> String? {
     hasTimeColumn || request.numbersRows ? nil : "time_column auto looks for \(ColumnRequest.automaticTimeDescription)"
   }
 

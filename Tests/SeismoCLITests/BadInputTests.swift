@@ -142,6 +142,20 @@ import Testing
     #expect(result.status == 1 && result.stderr.hasPrefix("error: run.yaml:\(expected)"), "\(result.stderr)")
   }
 
+  /// A file without a time column is not ingested: its numbered rows would be stored as times
+  /// in 1970. Refused before connecting (the server here is unreachable).
+  @Test func ingestNeedsATimeColumn() throws {
+    let scratch = try Scratch()
+    try scratch.write("prices.csv", "close,volume\n1.5,10\n1.6,12\n")
+    let result = try CLI.run(
+      ["ingest", "prices.csv", "--url", "postgresql://u@127.0.0.1:1/db", "--table", "t", "--create"], in: scratch.url)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.hasPrefix("error: prices.csv: has no time column (time_column auto looks for a column named date")
+        && result.stderr.hasSuffix("and a table's rows need times; name its time column with --time-column\n"),
+      "\(result.stderr)")
+  }
+
   @Test func missingConfigFile() throws {
     let scratch = try Scratch()
     let result = try CLI.run(["detect", "nope.yaml"], in: scratch.url)

@@ -23,6 +23,7 @@ import Testing
     (["forecast", "run.yaml", "--horizon", "20"], "--horizon sets the sequences of --mode multi; add --mode multi"),
     (["forecast", "run.yaml", "--mode", "full", "--horizon", "20"], "--horizon sets the sequences of --mode multi"),
     (["score", "--model", "m.seismo", "--piece-rows", "10"], "--piece-rows sets the pieces of --stream; add --stream"),
+    (["ingest", "data.csv", "--table", "t", "--time-column", "none"], "--time-column none: a table's rows need times"),
     (["detect", "run.yaml", "--force"], "--force lets --save-model replace a file; give --save-model"),
     (["detect", "run.yaml", "--jobs", "3"], "--jobs sets how many indicators --each runs at once"),
     (["detect", "run.yaml", "--in-last", "5"], "--in-last goes with --fail-on-anomalies"),

@@ -80,7 +80,7 @@ struct IngestCommand: ParsableCommand {
       valueName: "name"))
   var storedNames: [String] = []
 
-  @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts), a header name, or none.")
+  @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts) or a header name.")
   var timeColumn = "auto"
 
   @Option(
@@ -112,6 +112,11 @@ struct IngestCommand: ParsableCommand {
   var mode = IngestMode.append
 
   func validate() throws {
+    if ["", "none"].contains(timeColumn) {
+      throw ValidationError(
+        "--time-column \(timeColumn.isEmpty ? "\"\"" : timeColumn): a table's rows need times, and numbered rows would be stored as seconds after 1970; name the time column"
+      )
+    }
     guard CSVSource.delimiterByte(delimiter) != nil else {
       throw ValidationError(
         "--delimiter: expected one character other than a quote or a line break (\\t for tab), got '\(delimiter)'")
@@ -134,11 +139,17 @@ struct IngestCommand: ParsableCommand {
       try PGConnection.requireIdentifier(table, "table")
       let reading = CountProgress("reading")
       defer { reading.finish() }
-      var csv = try CSVSource(
+      let source = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
-        missing: missing, skipLines: skipLines, gaps: gaps
-      ).readTableInDoubles(observer: reading.update)  // stored as written, not rounded to the Float a detector reads
+        missing: missing, skipLines: skipLines, gaps: gaps)
+      var csv = try source.readTableInDoubles(observer: reading.update)  // as written, not rounded to a detector's Float
       reading.finish()
+      if let notFound = source.timeColumnNotFound(csv.hasTimeColumn) {
+        throw SeismoError.file(
+          path: file,
+          message:
+            "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
+      }
       if !storedNames.isEmpty {
         guard storedNames.count == csv.featureNames.count else {
           throw SeismoError.invalidInput(
