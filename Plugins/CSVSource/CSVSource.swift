@@ -221,7 +221,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// plugin's defaults except for what is given here.
   public init(
     path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
-    decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill
+    decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
+    duplicates: DuplicatePolicy = .error
   ) throws {
     try self.init(
       parameters: Parameters(
@@ -230,6 +231,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
           "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
           "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
           "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
+          "duplicates": .text(duplicates.rawValue),
         ]))
   }
 

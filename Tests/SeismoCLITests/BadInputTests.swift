@@ -151,9 +151,25 @@ import Testing
       ["ingest", "prices.csv", "--url", "postgresql://u@127.0.0.1:1/db", "--table", "t", "--create"], in: scratch.url)
     #expect(result.status == 1)
     #expect(
-      result.stderr.hasPrefix("error: prices.csv: has no time column (time_column auto looks for a column named date")
+      result.stderr.hasPrefix("error: prices.csv: has no time column (--time-column auto looks for a column named date")
         && result.stderr.hasSuffix("and a table's rows need times; name its time column with --time-column\n"),
       "\(result.stderr)")
+  }
+
+  /// `ingest`'s errors about the file suggest its own options, not a config's keys.
+  @Test(arguments: [
+    ("date,a\n01/02/2020,1\n", "(set --time-format '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)"),
+    ("date,a\n2020-01-01,.\n", "(a mark for a missing value? set --missing '.' to read such cells as gaps)"),
+    ("date,a\n2020-01-01,1\n2020-01-01,2\n", "set --duplicates first, last or mean to merge"),
+    ("date;a\n2020-01-01;1,5\n", "set --delimiter to ';', and --decimal comma if its numbers are written 12,47"),
+    ("Title\ndate,a\n2020-01-01,1\n", "a title or notes above the table? --skip-lines 1 starts reading at line 2"),
+  ])
+  func ingestSuggestsItsOwnOptions(_ csv: String, _ expected: String) throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", csv)
+    let result = try CLI.run(
+      ["ingest", "data.csv", "--url", "postgresql://u@127.0.0.1:1/db", "--table", "t", "--create"], in: scratch.url)
+    #expect(result.status == 1 && result.stderr.hasSuffix(expected + "\n"), "\(result.stderr)")
   }
 
   @Test func missingConfigFile() throws {

@@ -270,7 +270,7 @@ extension PostgresTests {
     try scratch.write("eu.csv", "date;a\n02/01/2020;1.5\n03/01/2020;2.5\n")
     try scratch.write("comma.csv", "date;a\n02/01/2020;1.234,5\n03/01/2020;2,5\n")
     let plain = try CLI.run(["ingest", "eu.csv", "--url", url, "--schema", schema, "--table", "t", "--create"], in: scratch.url)
-    #expect(plain.status == 1 && plain.stderr.contains("set the delimiter to ';'"), "\(plain.stderr)")
+    #expect(plain.status == 1 && plain.stderr.contains("set --delimiter to ';'"), "\(plain.stderr)")
     let iso = try CLI.run(
       ["ingest", "eu.csv", "--url", url, "--schema", schema, "--table", "t", "--create", "--delimiter", ";"], in: scratch.url)
     #expect(iso.status == 1 && iso.stderr.contains("'02/01/2020' is not"), "without --time-format: \(iso.stderr)")
@@ -280,12 +280,25 @@ extension PostgresTests {
     let options = ["--delimiter", ";", "--time-format", "%d/%m/%Y", "--mode", "replace"]
     let points = try CLI.run(
       ["ingest", "comma.csv", "--url", url, "--schema", schema, "--table", "m"] + options, in: scratch.url)
-    #expect(points.status == 1 && points.stderr.contains("set decimal: comma"), "\(points.stderr)")
+    #expect(points.status == 1 && points.stderr.contains("set --decimal comma"), "\(points.stderr)")
     try ingest(scratch, "comma.csv", options + ["--decimal", "comma"])
     #expect(
       try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [
         ["2020-01-02", "1234.5"], ["2020-01-03", "2.5"],
       ])
+    // Rows sharing a time: refused, or merged as --duplicates says, and counted.
+    try scratch.write("twice.csv", "date,a\n2020-01-04,1\n2020-01-04,2\n2020-01-05,4\n")
+    func twice(_ policy: String) throws -> CLI.Result {
+      try CLI.run(
+        ["ingest", "twice.csv", "--url", url, "--schema", schema, "--table", "m", "--mode", "upsert", "--duplicates", policy],
+        in: scratch.url)
+    }
+    #expect(try twice("error").status == 1)
+    for (policy, value) in [("first", "1"), ("last", "2"), ("mean", "1.5")] {
+      let merged = try twice(policy)
+      #expect(merged.stdout.hasSuffix("; 1 rows sharing a time merged by --duplicates \(policy)\n"), "\(merged.stdout)")
+      #expect(try sql("SELECT a::text FROM \(schema).m WHERE ts = '2020-01-04'") == [[value]])
+    }
   }
 
   /// Ingest stores the numbers as the file writes them, in double precision: a price with nine
@@ -383,13 +396,13 @@ extension PostgresTests {
     // Without keep, the CSV's own gap policy applies before anything is stored.
     let ffill = try CLI.run(
       ["ingest", "gaps.csv", "--url", url, "--schema", schema, "--table", "filled", "--create"], in: scratch.url)
-    #expect(ffill.stdout.contains("1 rows dropped by gaps: ffill") && ffill.stdout.contains("1 empty cells forward-filled"))
+    #expect(ffill.stdout.contains("1 rows dropped by --gaps ffill") && ffill.stdout.contains("1 empty cells forward-filled"))
     #expect(try sql("SELECT count(*) FROM \(schema).filled WHERE a IS NULL OR b IS NULL")[0][0] == "0")
     // FRED writes '.' for a day without a print: --missing stores it as NULL; without, it is refused.
     try scratch.write("fred.csv", "DATE,DGS30\n2020-01-01,2.5\n2020-01-02,.\n2020-01-03,2.75\n")
     let refused = try CLI.run(
       ["ingest", "fred.csv", "--url", url, "--schema", schema, "--table", "fred", "--create"], in: scratch.url)
-    #expect(refused.status == 1 && refused.stderr.contains("set missing: ['.']"), "\(refused.stderr)")
+    #expect(refused.status == 1 && refused.stderr.contains("set --missing '.'"), "\(refused.stderr)")
     let fred = try CLI.run(
       [
         "ingest", "fred.csv", "--url", url, "--schema", schema, "--table", "fred", "--create", "--missing", ".", "--gaps", "keep",
@@ -401,7 +414,7 @@ extension PostgresTests {
     try scratch.write("titled.csv", "10-Year Treasury\ndate,t10\n2020-01-01,1.9\n2020-01-02,1.95\n")
     let titled = try CLI.run(
       ["ingest", "titled.csv", "--url", url, "--schema", schema, "--table", "t10", "--create"], in: scratch.url)
-    #expect(titled.status == 1 && titled.stderr.contains("a title or notes above the table? skip_lines: 1"), "\(titled.stderr)")
+    #expect(titled.status == 1 && titled.stderr.contains("a title or notes above the table? --skip-lines 1"), "\(titled.stderr)")
     let skipped = try CLI.run(
       ["ingest", "titled.csv", "--url", url, "--schema", schema, "--table", "t10", "--create", "--skip-lines", "1"],
       in: scratch.url)
@@ -452,6 +465,6 @@ extension PostgresTests {
     // Rows a gap policy drops are counted, not silently lost.
     try scratch.write("gappy.csv", "date,a,b\n2020-02-01,,1\n2020-02-02,,2\n2020-02-03,3,3\n2020-02-04,,4\n")
     let gappy = try ingest("gappy.csv", ["--mode", "replace"])
-    #expect(gappy.stdout.contains("2 rows dropped by gaps: ffill, 1 empty cells forward-filled"), "\(gappy.stdout)")
+    #expect(gappy.stdout.contains("2 rows dropped by --gaps ffill, 1 empty cells forward-filled"), "\(gappy.stdout)")
   }
 }

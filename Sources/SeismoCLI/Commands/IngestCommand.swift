@@ -6,6 +6,7 @@ import SeismoPostgres
 
 extension GapPolicy: ExpressibleByArgument {}
 extension DecimalMark: ExpressibleByArgument {}
+extension DuplicatePolicy: ExpressibleByArgument {}
 
 /// How `ingest` treats rows the table already has.
 enum IngestMode: String, ExpressibleByArgument, CaseIterable {
@@ -108,6 +109,9 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
+  @Option(help: "Rows of the file with the same time: error, or keep the first, the last or the mean of each group.")
+  var duplicates = DuplicatePolicy.error
+
   @Option(help: "Rows already in the table: append (an overlap is an error), upsert or replace.")
   var mode = IngestMode.append
 
@@ -141,14 +145,16 @@ struct IngestCommand: ParsableCommand {
       defer { reading.finish() }
       let source = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
-        missing: missing, skipLines: skipLines, gaps: gaps)
-      var csv = try source.readTableInDoubles(observer: reading.update)  // as written, not rounded to a detector's Float
+        missing: missing, skipLines: skipLines, gaps: gaps, duplicates: duplicates)
+      var csv = try Self.inOptionTerms {
+        try source.readTableInDoubles(observer: reading.update)  // as written, not rounded to a detector's Float
+      }
       reading.finish()
       if let notFound = source.timeColumnNotFound(csv.hasTimeColumn) {
         throw SeismoError.file(
           path: file,
-          message:
-            "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
+          message: Self.inOptionTerms(
+            "has no time column (\(notFound)), and a table's rows need times; name its time column with time_column"))
       }
       if !storedNames.isEmpty {
         guard storedNames.count == csv.featureNames.count else {
@@ -209,7 +215,10 @@ struct IngestCommand: ParsableCommand {
       progress.finish()  // before the closing line
       let seconds = Date().timeIntervalSince(started)
       var notes: [String] = []
-      if csv.rowsDropped > 0 { notes.append("\(csv.rowsDropped) rows dropped by gaps: \(gaps.rawValue)") }
+      if csv.rowsDropped > 0 { notes.append("\(csv.rowsDropped) rows dropped by --gaps \(gaps.rawValue)") }
+      if csv.duplicateRowsMerged > 0 {
+        notes.append("\(csv.duplicateRowsMerged) rows sharing a time merged by --duplicates \(duplicates.rawValue)")
+      }
       if csv.cellsFilled > 0 { notes.append("\(csv.cellsFilled) empty cells forward-filled") }
       let kept = csv.values.lazy.filter(\.isNaN).count
       if kept > 0 { notes.append("\(kept) empty cells stored as NULL") }
@@ -218,6 +227,31 @@ struct IngestCommand: ParsableCommand {
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
     }
+  }
+
+  /// Runs `body`, reading the CSV, with the settings its errors suggest named as this command's
+  /// options: `set --decimal comma` where a config would `set decimal: comma`.
+  static func inOptionTerms<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch SeismoError.data(let source, let line, let column, let message) {
+      throw SeismoError.data(source: source, line: line, column: column, message: inOptionTerms(message))
+    } catch SeismoError.file(let path, let message) {
+      throw SeismoError.file(path: path, message: inOptionTerms(message))
+    }
+  }
+
+  /// `message` with the csv source's settings written as `ingest` options.
+  static func inOptionTerms(_ message: String) -> String {
+    var text = message
+    for name in ["time_format", "time_column", "skip_lines", "decimal", "missing", "duplicates", "gaps"] {
+      let option = "--" + name.replacingOccurrences(of: "_", with: "-")
+      text = text.replacingOccurrences(of: "\(name): ", with: "\(option) ")
+      if name.contains("_") { text = text.replacingOccurrences(of: name, with: option) }
+    }
+    // A config's list of marks is one --missing per mark.
+    return text.replacingOccurrences(of: #"--missing \['(.*?)'\]"#, with: "--missing '$1'", options: .regularExpression)
+      .replacingOccurrences(of: "set the delimiter to", with: "set --delimiter to")
   }
 
   /// Runs `body`, adding to a duplicate-key error what to do about it.
