@@ -198,21 +198,20 @@ import Testing
       "\(late.stderr)")
 
     // An option the labels' kind has no use for is refused, not ignored.
-    let columnOfWindows = try CLI.run(
-      ["evaluate", "runs/a", "--labels", "windows.json", "--label-column", "y"], in: scratch.url)
-    #expect(
-      columnOfWindows.status == 1
-        && columnOfWindows.stderr
-          == "error: windows.json: is a JSON file of label windows, with no columns: drop --label-column\n",
-      "\(columnOfWindows.stderr)")
     try scratch.write("times.txt", "\(date(18_262 + 300))\n")
-    let keyOfTimes = try CLI.run(
-      ["evaluate", "runs/a", "--labels", "times.txt", "--windows-key", "a/series.csv"], in: scratch.url)
-    #expect(
-      keyOfTimes.status == 1
-        && keyOfTimes.stderr
-          == "error: times.txt: is not a JSON file of label windows, so --windows-key has no key to name: drop it\n",
-      "\(keyOfTimes.stderr)")
+    for (labels, option, expected) in [
+      (
+        "windows.json", ["--label-column", "y"],
+        "windows.json: is a JSON file of label windows, with no columns: drop --label-column"
+      ),
+      (
+        "times.txt", ["--windows-key", "a/series.csv"],
+        "times.txt: is not a JSON file of label windows, so --windows-key has no key to name: drop it"
+      ),
+    ] {
+      let refused = try CLI.run(["evaluate", "runs/a", "--labels", labels] + option, in: scratch.url)
+      #expect(refused.status == 1 && refused.stderr == "error: \(expected)\n", "\(refused.stderr)")
+    }
 
     // A run without a time axis cannot match windows by timestamp, and says why.
     try scratch.write(
