@@ -66,6 +66,11 @@ import Testing
   @Test func untilIncludesTheDay() throws {
     let p = try SplitPolicy(parameters: Parameters(specs: SplitPolicy.parameters, values: ["train_until": .text("1970-01-04")]))
     #expect(try p.trainRows(of: frame) == 4)
+    let early = try SplitPolicy(
+      parameters: Parameters(specs: SplitPolicy.parameters, values: ["train_until": .text("1969-12-31")]))
+    let error = try #require(throws: SeismoError.self) { try early.trainRows(of: frame) }
+    #expect(
+      "\(error)" == "split.train_until 1969-12-31 is before the first row (1970-01-01), so no row trains; set a later date")
   }
 }
 

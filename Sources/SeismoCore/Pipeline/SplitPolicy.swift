@@ -116,6 +116,11 @@ public struct SplitPolicy: Sendable, Equatable {
       rows = Int((Double(frame.rowCount) * trainFraction).rounded(.down))
     }
     if let maxTrainRows { rows = min(rows, maxTrainRows) }
+    if rows == 0, let trainUntil, let first = frame.timestamps.first {
+      throw SeismoError.invalidInput(
+        "split.train_until \(frame.formatTimestamp(trainUntil)) is before the first row (\(frame.formatTimestamp(first))), so no row trains; set a later date"
+      )
+    }
     guard rows > 0 else {
       throw SeismoError.invalidInput(
         "the split leaves no training rows (\(frame.rowCount) row\(frame.rowCount == 1 ? "" : "s") in the data)")
