@@ -289,7 +289,8 @@ import Testing
     }
   }
 
-  /// A `train_until` on or after the last row leaves nothing to test: the run says so.
+  /// A `train_until` on or after the last row leaves nothing to test, and a `refit_every` as long
+  /// as the test part refits nowhere: the run says so.
   @Test func aTrainUntilPastTheDataIsWarnedAbout() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))
@@ -304,6 +305,22 @@ import Testing
     let within = try CLI.run(
       ["detect", "run.yaml", "--out", "b", "--set", "split.train_until=\(date(18_262 + 98))"], in: scratch.url)
     #expect(within.status == 0 && !within.stderr.contains("warning"), "\(within.stderr)")
+    // A walk-forward interval as long as the test part (20 rows) refits nowhere; a shorter one
+    // refits in silence. A train_until before the data trains on nothing, and says why.
+    for (every, warned) in [("20", true), ("40d", true), ("19", false), ("7d", false)] {
+      let walk = try CLI.run(["detect", "run.yaml", "--out", "w", "--set", "split.refit_every=\(every)"], in: scratch.url)
+      #expect(walk.status == 0)
+      #expect(
+        walk.stderr.contains(
+          "warning: split.refit_every \(every) places no refit within the test part (20 rows, \(date(18_262 + 80)) – \(date(18_262 + 99))), so the detector is fitted once"
+        ) == warned, "\(every): \(walk.stderr)")
+    }
+    let early = try CLI.run(["detect", "run.yaml", "--out", "e", "--set", "split.train_until=2019-12-31"], in: scratch.url)
+    #expect(
+      early.status == 1
+        && early.stderr.hasSuffix(
+          "split.train_until 2019-12-31 is before the first row (2020-01-01), so no row trains; set a later date\n"),
+      "\(early.stderr)")
   }
 
   @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {
