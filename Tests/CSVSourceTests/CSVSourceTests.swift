@@ -378,6 +378,13 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError("date,vix,vox\n2020-01-01,1,2\n", ["columns": .textList(["vix", "vux"])])
         == "t.csv:1: unknown column 'vux' (did you mean 'vox'?); columns are: date, vix, vox")
+    // Known names joined by commas are a list written as one name (`--set source.columns=a,b`).
+    #expect(
+      loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vix, gold"])])
+        == "t.csv:1: unknown column 'vix, gold' (a list? write it [vix, gold]); columns are: date, vix, gold")
+    #expect(
+      loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vix,oil"])])
+        == "t.csv:1: unknown column 'vix,oil'; columns are: date, vix, gold")
     #expect(
       loadError("date,A\n2020-01-01,1\n", ["columns": .textList(["a"])])
         == "t.csv:1: unknown column 'a' (did you mean 'A'?); columns are: date, A")
