@@ -67,6 +67,7 @@ extension CSVSource: StreamingSource {
       loaded.carriedToEnd = outcome.carriedToEnd
       loaded.holes = outcome.holes
       loaded.timeColumnNotFound = timeColumnNotFound(collector.hasTimeColumn)
+      loaded.timeWrittenWithOffset = collector.timeWrittenWithOffset
       try body(loaded)
     }
 

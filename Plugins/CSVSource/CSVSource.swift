@@ -291,6 +291,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     loaded.carriedToEnd = table.carriedToEnd
     loaded.holes = table.holes
     loaded.timeColumnNotFound = timeColumnNotFound(table.hasTimeColumn)
+    loaded.timeWrittenWithOffset = table.timeWrittenWithOffset
     return loaded
   }
 
@@ -385,7 +386,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
-      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, holes: outcome.holes, waiting: waiting)
+      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, holes: outcome.holes, waiting: waiting,
+      timeWrittenWithOffset: collector.timeWrittenWithOffset)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).

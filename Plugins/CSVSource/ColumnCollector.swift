@@ -38,6 +38,9 @@ final class ColumnCollector: CSVRecordHandler {
   private(set) var header: [String] = []
   private(set) var featureNames: [String] = []
   @exclusivity(unchecked) private(set) var hasTimeColumn = false
+  /// The first time cell, as written, when it has an offset from UTC (which reading takes off).
+  private(set) var timeWrittenWithOffset: String?
+  private var firstTimeSeen = false
   /// Row-major values; NaN marks a gap. One of the two is filled, as `inDoubles` says.
   @exclusivity(unchecked) private(set) var values: [Float] = []
   @exclusivity(unchecked) private(set) var doubles: [Double] = []
@@ -110,6 +113,11 @@ final class ColumnCollector: CSVRecordHandler {
         return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(hint)\(took)")
       }
       rowTime = t
+      if !firstTimeSeen {
+        firstTimeSeen = true
+        let cell = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        if timeParser.format == nil, TimestampParser.writtenOffset(cell) != nil { timeWrittenWithOffset = cell }
+      }
     case .feature(let k):
       if inDoubles {
         rowDoubles[k] = parseNumber(bytes, field: index)

@@ -61,6 +61,20 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loaded.rowsRead == 2)
   }
 
+  /// Times written with an offset are read in UTC, and the load says so with the first of them;
+  /// times in UTC (`Z`, or none) say nothing.
+  @Test func timesWithAnOffsetAreSaidToBeShownInUTC() throws {
+    let offset = try load("time,a\n2020-02-03 09:30:00-05:00,1\n2020-02-03 10:30:00-05:00,2\n")
+    let halfPastTwo: Timestamp = 18_295 * 86_400 + 14 * 3_600 + 1_800
+    #expect(offset.frame.timestamps.first == halfPastTwo)
+    #expect(
+      offset.logLine.hasSuffix("t.csv; times are shown in UTC: 2020-02-03 09:30:00-05:00 as 2020-02-03 14:30:00"),
+      "\(offset.logLine)")
+    for utc in ["time,a\n2020-02-03T14:30:00Z,1\n", "time,a\n2020-02-03 14:30:00,1\n"] {
+      #expect(!(try load(utc).logLine.contains("UTC")))
+    }
+  }
+
   @Test func selectsColumnsByNameWithSpacesAndQuotes() throws {
     let text = "Date,\"VIX Index\",\"Name, with comma\",other\n2020-01-01,1,2,x\n2020-01-02,3,4,y\n"
     let f = try load(text, ["columns": .textList(["Name, with comma", "VIX Index"]), "time_column": .text("Date")]).frame

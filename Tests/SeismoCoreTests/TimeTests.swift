@@ -59,6 +59,12 @@ import Testing
     #expect(iso.parse("2020-03-16 04:00:15-05:30") == utc)
     #expect(iso.parse("2020-03-16T09:30:15+00:00") == utc)
     #expect(iso.parse("2020-03-16 00:30+01") == iso.parse("2020-03-15 23:30"), "across midnight")
+    // The offset as written, which the outputs' UTC times are said to take off.
+    #expect(TimestampParser.writtenOffset("2020-03-16T11:30:15+02:00") == 7_200)
+    #expect(TimestampParser.writtenOffset(" 2020-03-16 04:00-05:30") == -19_800)
+    for none in ["2020-03-16 09:30:15", "2020-03-16T09:30:15Z", "2020-03-16 09:30+00:00", "2020-03-16", "03/16/2020 9:30-05"] {
+      #expect(TimestampParser.writtenOffset(none) == nil, "\(none)")
+    }
   }
 
   @Test(arguments: [

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses timestamp cells: ISO 8601 by default, or a `strftime`-style format.
 ///
 /// ISO forms accepted: `YYYY-MM-DD`, and `YYYY-MM-DD HH:MM[:SS[.ffffff]]` with a space or `T`
@@ -174,6 +176,16 @@ public struct TimestampParser: Sendable {
       guard i == end else { return nil }
     }
     return Timestamp(CivilTime.days(year: y, month: m, day: d)) * 86_400 + Timestamp(seconds)
+  }
+
+  /// The offset from UTC, in seconds east, that an ISO time `text` is written with; nil for
+  /// none, `Z` or `+00:00`, or text that is not an ISO time.
+  public static func writtenOffset(_ text: String) -> Timestamp? {
+    let text = text.trimmingCharacters(in: .whitespaces)
+    guard text.count > 16, let zone = text.dropFirst(10).lastIndex(where: { $0 == "+" || $0 == "-" }),
+      let written = TimestampParser().parse(text), let local = TimestampParser().parse(String(text[..<zone]))
+    else { return nil }
+    return local == written ? nil : local - written
   }
 
   static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

@@ -81,6 +81,9 @@ public struct LoadedFrame: Sendable {
   /// What the source looked for as the time column and did not find, so that it numbered the
   /// rows (nil: it found one, or was told to number them).
   public var timeColumnNotFound: String?
+  /// A time as the source wrote it, with an offset from UTC, when it writes them so: every
+  /// output shows times in UTC, which `logLine` says.
+  public var timeWrittenWithOffset: String?
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
     self.frame = frame
@@ -96,7 +99,11 @@ public struct LoadedFrame: Sendable {
     let n = frame.featureCount
     let gaps =
       cellsFilled + rowsDropped > 0 ? " (gaps: \(cellsFilled) cells filled, \(rowsDropped) rows dropped)" : ""
-    return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)"
+    var utc = ""
+    if let written = timeWrittenWithOffset, let time = TimestampParser().parse(written) {
+      utc = "; times are shown in UTC: \(written) as \(frame.formatTimestamp(time))"
+    }
+    return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)\(utc)"
   }
 
   /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, features
