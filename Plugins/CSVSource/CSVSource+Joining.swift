@@ -177,6 +177,7 @@ extension CSVSource {
       lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped,
       sortedByTime: tables.contains(where: \.sortedByTime),
       duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd,
-      holes: outcome.holes, waiting: waiting, timeWrittenWithOffset: tables.lazy.compactMap(\.timeWrittenWithOffset).first)
+      filledAtEnd: outcome.filledAtEnd, holes: outcome.holes, waiting: waiting,
+      timeWrittenWithOffset: tables.lazy.compactMap(\.timeWrittenWithOffset).first)
   }
 }

@@ -386,8 +386,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
-      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, holes: outcome.holes, waiting: waiting,
-      timeWrittenWithOffset: collector.timeWrittenWithOffset)
+      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, filledAtEnd: outcome.filledAtEnd,
+      holes: outcome.holes, waiting: waiting, timeWrittenWithOffset: collector.timeWrittenWithOffset)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).

@@ -22,6 +22,8 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
   public var duplicateRowsMerged: Int
   /// Features `ffill` carried to the end over a longer gap than any earlier one of theirs.
   public var carriedToEnd: [GapPolicy.Carry] = []
+  /// Features whose last rows `ffill` filled, however few: what `seismo ingest` would store.
+  public var filledAtEnd: [GapPolicy.Carry] = []
   /// Features' long runs of filled rows inside their data.
   public var holes: [GapPolicy.Hole] = []
   /// The rows at the end left out because they wait for a feature (`loadHoldingBack`).

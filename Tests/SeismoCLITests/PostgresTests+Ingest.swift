@@ -398,6 +398,19 @@ extension PostgresTests {
       ["ingest", "gaps.csv", "--url", url, "--schema", schema, "--table", "filled", "--create"], in: scratch.url)
     #expect(ffill.stdout.contains("1 rows dropped by --gaps ffill") && ffill.stdout.contains("1 empty cells forward-filled"))
     #expect(try sql("SELECT count(*) FROM \(schema).filled WHERE a IS NULL OR b IS NULL")[0][0] == "0")
+    #expect(ffill.stderr.isEmpty, "a hole of one row is not worth a word: \(ffill.stderr)")
+    // Values filled at the end are stored as data: each column's is named, however short, and so
+    // is a long hole.
+    let days = (0..<30).map { CivilTime.format(Timestamp(18_262 + $0) * 86_400) }
+    let late = days.enumerated().map { i, day in "\(day),\(i),\(i >= 28 || (5..<17).contains(i) ? "" : "\(i)")" }
+    try scratch.write("late.csv", "date,a,b\n" + late.joined(separator: "\n") + "\n")
+    let stored = try CLI.run(
+      ["ingest", "late.csv", "--url", url, "--schema", schema, "--table", "late", "--create"], in: scratch.url)
+    #expect(
+      stored.stderr
+        == "warning: b has no value after 2020-01-28: --gaps ffill stored that value in its last 2 rows (from 2020-01-29 on); --gaps keep stores NULL there, for a later --mode upsert to fill\n"
+        + "warning: b has no value from 2020-01-06 to 2020-01-17: --gaps ffill stored its value of 2020-01-05 in those 12 rows\n",
+      "\(stored.stderr)")
     // FRED writes '.' for a day without a print: --missing stores it as NULL; without, it is refused.
     try scratch.write("fred.csv", "DATE,DGS30\n2020-01-01,2.5\n2020-01-02,.\n2020-01-03,2.75\n")
     let refused = try CLI.run(

@@ -213,6 +213,17 @@ struct IngestCommand: ParsableCommand {
         }
       }
       progress.finish()  // before the closing line
+      // Filled cells are stored as data: say where a column's data stopped or has a hole.
+      for carry in csv.filledAtEnd {
+        Console.err(
+          "warning: \(csv.featureNames[carry.feature]) has no value after \(CivilTime.format(carry.after)): --gaps ffill stored that value in its last \(carry.rows) row\(carry.rows == 1 ? "" : "s") (from \(CivilTime.format(carry.from)) on); --gaps keep stores NULL there, for a later --mode upsert to fill"
+        )
+      }
+      for hole in csv.holes {
+        Console.err(
+          "warning: \(csv.featureNames[hole.feature]) has no value from \(CivilTime.format(hole.from)) to \(CivilTime.format(hole.to)): --gaps ffill stored its value of \(CivilTime.format(hole.after)) in those \(hole.rows) rows"
+        )
+      }
       let seconds = Date().timeIntervalSince(started)
       var notes: [String] = []
       if csv.rowsDropped > 0 { notes.append("\(csv.rowsDropped) rows dropped by --gaps \(gaps.rawValue)") }

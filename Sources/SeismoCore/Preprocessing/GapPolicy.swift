@@ -104,10 +104,11 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     }
 
     /// The columns carried to the end of what has been read, over a gap worth a word.
-    public var carriedToEnd: [Carry] {
-      run.indices.filter { run[$0] >= Carry.noticed && run[$0] > longest($0) }.map {
-        Carry(feature: $0, rows: run[$0], after: lastTime[$0], from: runFrom[$0])
-      }
+    public var carriedToEnd: [Carry] { filledAtEnd.filter { $0.rows >= Carry.noticed && $0.rows > longest($0.feature) } }
+
+    /// Every column whose last rows were filled, however few.
+    public var filledAtEnd: [Carry] {
+      run.indices.filter { run[$0] > 0 }.map { Carry(feature: $0, rows: run[$0], after: lastTime[$0], from: runFrom[$0]) }
     }
   }
 
@@ -117,6 +118,8 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     public var rowsDropped: Int
     /// The features `ffill` carried to the end, by feature: over all the pieces read so far.
     public var carriedToEnd: [Carry] = []
+    /// The features whose last rows `ffill` filled, however few (`Carrying.filledAtEnd`).
+    public var filledAtEnd: [Carry] = []
     /// Each feature's longest hole that `ffill` filled, when worth a word: over all the pieces
     /// read so far.
     public var holes: [Hole] = []
@@ -185,6 +188,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
         }
       }
       outcome.carriedToEnd = state.carriedToEnd
+      outcome.filledAtEnd = state.filledAtEnd
       outcome.holes = state.holes
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count
