@@ -25,9 +25,10 @@ public struct PluginDescriptor: Sendable {
 public protocol ConfigurablePlugin: SendableMetatype {
   static var descriptor: PluginDescriptor { get }
   init(parameters: Parameters) throws
-  /// Throws for parameters a config file must not give together. By default, the checks `init`
-  /// makes; a plugin adds those that need not hold for a model already trained (settings of
-  /// training a saved model was trained with).
+  /// Throws for parameters a config must not give together: by default, the checks `init`
+  /// makes. A plugin adds settings that its others leave unread (`patience` without validation
+  /// windows): a config is refused for them, while a stored run or a saved model that holds them
+  /// is still built by `init`.
   static func checkConfiguration(_ parameters: Parameters) throws
 }
 
