@@ -22,6 +22,32 @@ import Testing
     return scratch
   }
 
+  /// Labels written as a spreadsheet writes them (`;` between fields, days first) are read with
+  /// `--delimiter` and `--time-format`, and judge as the same labels in ISO; without them, the
+  /// error suggests these options.
+  @Test func labelsWrittenOtherwiseAreReadWithTheirFormat() throws {
+    let scratch = try spikedRun(spikes: [250, 320])
+    let days = [250, 251, 300]
+    func dayFirst(_ day: Int) -> String { date(18_262 + day).split(separator: "-").reversed().joined(separator: "/") }
+    try scratch.write("iso.csv", "date,y\n" + days.map { "\(date(18_262 + $0)),1" }.joined(separator: "\n") + "\n")
+    try scratch.write("eu.csv", "date;y\n" + days.map { "\(dayFirst($0));1" }.joined(separator: "\n") + "\n")
+    try scratch.write("eu.txt", days.map(dayFirst).joined(separator: "\n") + "\n")
+    let iso = try CLI.run(["evaluate", "r", "--labels", "iso.csv", "--label-column", "y"], in: scratch.url)
+    #expect(iso.status == 0 && iso.stdout.contains("(TP 1, FP 1, FN 2)"), "\(iso.stdout) \(iso.stderr)")
+    let format = ["--delimiter", ";", "--time-format", "%d/%m/%Y"]
+    let eu = try CLI.run(["evaluate", "r", "--labels", "eu.csv", "--label-column", "y"] + format, in: scratch.url)
+    #expect(eu.status == 0 && eu.stdout == iso.stdout, "\(eu.stdout) \(eu.stderr)")
+    let listed = try CLI.run(["evaluate", "r", "--labels", "eu.txt", "--time-format", "%d/%m/%Y"], in: scratch.url)
+    #expect(listed.status == 0 && listed.stdout == iso.stdout, "\(listed.stdout) \(listed.stderr)")
+    let semicolons = try CLI.run(["evaluate", "r", "--labels", "eu.csv", "--label-column", "y"], in: scratch.url)
+    #expect(semicolons.status == 1 && semicolons.stderr.contains("set --delimiter to ';'"), "\(semicolons.stderr)")
+    let daysFirst = try CLI.run(
+      ["evaluate", "r", "--labels", "eu.csv", "--label-column", "y", "--delimiter", ";"], in: scratch.url)
+    #expect(daysFirst.status == 1 && daysFirst.stderr.contains("(set --time-format '%d/%m/%Y'"), "\(daysFirst.stderr)")
+    let list = try CLI.run(["evaluate", "r", "--labels", "eu.txt"], in: scratch.url)
+    #expect(list.status == 1 && list.stderr.contains("(set --time-format '%d/%m/%Y'"), "\(list.stderr)")
+  }
+
   @Test func pointwiseAndPointAdjustedAgainstAHandCount() throws {
     // Spikes at rows 100, 250, 320 are the only flags (fixed threshold 6); rows ≥ 240 are test.
     let scratch = try spikedRun(spikes: [100, 250, 320])
@@ -202,7 +228,11 @@ import Testing
     for (labels, option, expected) in [
       (
         "windows.json", ["--label-column", "y"],
-        "windows.json: is a JSON file of label windows, with no columns: drop --label-column"
+        "windows.json: is a JSON file of label windows, with ISO times and no columns: drop --label-column"
+      ),
+      (
+        "windows.json", ["--time-format", "%d/%m/%Y"],
+        "windows.json: is a JSON file of label windows, with ISO times and no columns: drop --time-format"
       ),
       (
         "times.txt", ["--windows-key", "a/series.csv"],

@@ -17,6 +17,8 @@ struct EvaluateCommand: ParsableCommand {
                                              path ends with, or --windows-key
         --labels dates.txt                   anomalous timestamps, one a line
                                              (# starts a comment)
+      A CSV or a list of times written otherwise than ISO dates and commas is
+      read with --time-format (%d/%m/%Y, say) and --delimiter (';').
 
       Only scored rows of the test part count (--part all: every scored row).
       A run of consecutive labelled rows is one labelled event.
@@ -61,8 +63,10 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: "The labels file.")
   var labels: String
 
-  @Option(help: "Label column of a CSV labels file (non-zero = anomaly).")
+  @Option(help: "Label column of a CSV labels file: 1 or True anomalous, 0 or False normal, empty unlabelled.")
   var labelColumn: String?
+
+  @OptionGroup var format: CSVFormatOptions
 
   @Option(help: "Key of a NAB-style windows JSON file, e.g. realKnownCause/nyc_taxi.csv (one run only).")
   var windowsKey: String?
@@ -89,7 +93,7 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let labelSet = try LabelSet(path: labels, column: labelColumn, windowsKey: windowsKey)
+      let labelSet = try LabelSet(path: labels, column: labelColumn, windowsKey: windowsKey, format: format)
       if case .timestamps(let marked) = labelSet.shape, marked.isEmpty {
         Console.err("warning: \(labels) lists no labelled times, so every flag counts as a false alarm")
       }

@@ -84,14 +84,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts) or a header name.")
   var timeColumn = "auto"
 
-  @Option(
-    help:
-      "Format of the time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days)."
-  )
-  var timeFormat = "iso"
-
-  @Option(help: "Field separator of the CSV, one character (\\t for tab).")
-  var delimiter = ","
+  @OptionGroup var format: CSVFormatOptions
 
   @Option(
     help: "Decimal mark of the CSV's numbers: point (1234.5), comma (1234,5 or 1.234,5) or point_grouped (1,234.5).")
@@ -121,13 +114,6 @@ struct IngestCommand: ParsableCommand {
         "--time-column \(timeColumn.isEmpty ? "\"\"" : timeColumn): a table's rows need times, and numbered rows would be stored as seconds after 1970; name the time column"
       )
     }
-    guard CSVSource.delimiterByte(delimiter) != nil else {
-      throw ValidationError(
-        "--delimiter: expected one character other than a quote or a line break (\\t for tab), got '\(delimiter)'")
-    }
-    if let problem = TimestampParser.problem(with: timeFormat) {
-      throw ValidationError("--time-format '\(timeFormat)': \(problem)")
-    }
     guard storedNames.isEmpty || column.isEmpty || storedNames.count == column.count else {
       throw ValidationError(
         "--as names each --column in order: give as many (\(column.count) --column, \(storedNames.count) --as)")
@@ -144,16 +130,17 @@ struct IngestCommand: ParsableCommand {
       let reading = CountProgress("reading")
       defer { reading.finish() }
       let source = try CSVSource(
-        path: file, columns: column, timeColumn: timeColumn, timeFormat: timeFormat, delimiter: delimiter, decimal: decimal,
+        path: file, columns: column, timeColumn: timeColumn, timeFormat: format.timeFormat, delimiter: format.delimiter,
+        decimal: decimal,
         missing: missing, skipLines: skipLines, gaps: gaps, duplicates: duplicates)
-      var csv = try Self.inOptionTerms {
+      var csv = try CSVFormatOptions.inOptionTerms {
         try source.readTableInDoubles(observer: reading.update)  // as written, not rounded to a detector's Float
       }
       reading.finish()
       if let notFound = source.timeColumnNotFound(csv.hasTimeColumn) {
         throw SeismoError.file(
           path: file,
-          message: Self.inOptionTerms(
+          message: CSVFormatOptions.inOptionTerms(
             "has no time column (\(notFound)), and a table's rows need times; name its time column with time_column"))
       }
       if !storedNames.isEmpty {
@@ -238,31 +225,6 @@ struct IngestCommand: ParsableCommand {
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
     }
-  }
-
-  /// Runs `body`, reading the CSV, with the settings its errors suggest named as this command's
-  /// options: `set --decimal comma` where a config would `set decimal: comma`.
-  static func inOptionTerms<T>(_ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch SeismoError.data(let source, let line, let column, let message) {
-      throw SeismoError.data(source: source, line: line, column: column, message: inOptionTerms(message))
-    } catch SeismoError.file(let path, let message) {
-      throw SeismoError.file(path: path, message: inOptionTerms(message))
-    }
-  }
-
-  /// `message` with the csv source's settings written as `ingest` options.
-  static func inOptionTerms(_ message: String) -> String {
-    var text = message
-    for name in ["time_format", "time_column", "skip_lines", "decimal", "missing", "duplicates", "gaps"] {
-      let option = "--" + name.replacingOccurrences(of: "_", with: "-")
-      text = text.replacingOccurrences(of: "\(name): ", with: "\(option) ")
-      if name.contains("_") { text = text.replacingOccurrences(of: name, with: option) }
-    }
-    // A config's list of marks is one --missing per mark.
-    return text.replacingOccurrences(of: #"--missing \['(.*?)'\]"#, with: "--missing '$1'", options: .regularExpression)
-      .replacingOccurrences(of: "set the delimiter to", with: "set --delimiter to")
   }
 
   /// Runs `body`, adding to a duplicate-key error what to do about it.

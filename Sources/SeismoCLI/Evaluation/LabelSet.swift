@@ -12,18 +12,21 @@ struct LabelSet {
 
   let path: String
   let shape: Shape
+  /// How a CSV of labels (or a list of times) writes its times and fields.
+  let format: CSVFormatOptions
 
   /// Reads the labels at `path`: the CSV's `column` when one is named, else NAB-style windows
-  /// (a JSON object, whose key `windowsKey` may name), else one timestamp per line. An option
-  /// the file's kind would not use is an error, not ignored.
-  init(path: String, column: String?, windowsKey: String?) throws {
+  /// (a JSON object, whose key `windowsKey` may name), else one timestamp per line, each read as
+  /// `format` says. An option the file's kind would not use is an error, not ignored.
+  init(path: String, column: String?, windowsKey: String?, format: CSVFormatOptions) throws {
     self.path = path
+    self.format = format
     let bytes = try readFile(path, folderHint: "give a file of labels")
     let text = String(decoding: bytes, as: UTF8.self)
     let isJSON = text.drop(while: \.isWhitespace).first == "{"
-    if isJSON, column != nil {
+    if isJSON, let option = (column != nil ? ["--label-column"] : []).first ?? format.given.first {
       throw SeismoError.file(
-        path: path, message: "is a JSON file of label windows, with no columns: drop --label-column")
+        path: path, message: "is a JSON file of label windows, with ISO times and no columns: drop \(option)")
     }
     if !isJSON, windowsKey != nil {
       throw SeismoError.file(
@@ -41,18 +44,20 @@ struct LabelSet {
       return
     }
     var marked = Set<Timestamp>()
-    let iso = TimestampParser()
+    let parser = TimestampParser(format: format.timeFormat)
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let cell = (line.firstIndex(of: "#").map { line[..<$0] } ?? line).trimmingCharacters(in: .whitespaces)
       guard !cell.isEmpty else { continue }
-      if let t = iso.parse(cell) {
+      if let t = parser.parse(cell) {
         marked.insert(t)
       } else if cell.contains(",") {
         throw SeismoError.data(
           source: path, line: n + 1, column: nil,
           message: "'\(cell)' has several columns; for a CSV of labels, name its 0/1 column with --label-column")
       } else if n > 0 || cell.first?.isNumber == true {
-        throw SeismoError.data(source: path, line: n + 1, column: nil, message: "'\(cell)' is not an ISO timestamp")
+        throw SeismoError.data(
+          source: path, line: n + 1, column: nil,
+          message: CSVFormatOptions.inOptionTerms("'\(cell)' is not \(parser.expectation)\(parser.hint(for: cell))"))
       }
     }
     shape = .timestamps(marked)
@@ -63,8 +68,15 @@ struct LabelSet {
   /// writes a boolean column; any other value is an error naming its line (a column of scores
   /// or prices given by mistake would otherwise label every row). An empty cell labels nothing.
   func columnLabels(_ column: String, indexed: Bool) throws -> (rows: [Timestamp], marked: Set<Timestamp>) {
-    let table = try CSVSource(path: path, columns: [column], timeColumn: indexed ? "none" : "auto", gaps: .keep)
-      .readingBooleans().readTable()
+    if indexed, format.timeFormat != "iso" {
+      throw SeismoError.file(
+        path: path, message: "labels a run without times by row number, so --time-format is not read: drop it")
+    }
+    let source = try CSVSource(
+      path: path, columns: [column], timeColumn: indexed ? "none" : "auto",
+      timeFormat: indexed ? "iso" : format.timeFormat, delimiter: format.delimiter, gaps: .keep
+    ).readingBooleans()
+    let table = try CSVFormatOptions.inOptionTerms { try source.readTable() }
     var rows: [Timestamp] = []
     var marked = Set<Timestamp>()
     for row in 0..<table.rowCount where !table[row, 0].isNaN {
