@@ -17,6 +17,7 @@ import Testing
     (["watch", "--run", "r", "--set", "detector.window=3"], "its detector and threshold stay as trained"),
     (["runs", "delete", "--older-than", "bogus"], "--older-than 'bogus': expected a whole number and a unit"),
     (["runs", "delete", "--older-than=-5d"], "--older-than '-5d': expected"),
+    (["runs", "delete", "--older-than", "0d"], "--older-than '0d': every run is older than that; give an age above 0"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),
     (["demo", "--days", "5"], "--days must be at least 100"),
     (["forecast", "run.yaml", "--mode", "multi", "--horizon", "0"], "--horizon must be at least 1"),

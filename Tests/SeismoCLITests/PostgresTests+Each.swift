@@ -247,6 +247,14 @@ extension PostgresTests {
     let months = try CLI.run(["runs", "delete", "--older-than", "6m", "--url", url], in: scratch.url)
     #expect(months.status == 0 && months.stdout == "deleted 0 runs\n", "\(months.stderr)")
     try sql("UPDATE seismo.runs SET finished_at = now() - interval '13 months' WHERE run_id = $1", [runIDs[8]])
+    // A dry run lists what it would delete, and deletes nothing.
+    let wouldDelete = try CLI.run(["runs", "delete", "--older-than", "1y", "--dry-run", "--url", url], in: scratch.url)
+    #expect(
+      wouldDelete.status == 0 && wouldDelete.stdout.hasPrefix("\(runIDs[8])  ")
+        && wouldDelete.stdout.contains("  rolling-zscore  s")
+        && wouldDelete.stdout.hasSuffix("\nwould delete 1 run (a dry run: nothing was deleted)\n"),
+      "\(wouldDelete.stdout) \(wouldDelete.stderr)")
+    #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runIDs[8]])[0][0] == "1")
     let year = try CLI.run(["runs", "delete", "--older-than", "1y", "--url", url], in: scratch.url)
     #expect(year.status == 0 && year.stdout == "deleted 1 run\n", "\(year.stderr)")
     #expect(try sql("SELECT count(*) FROM seismo.runs WHERE run_id = $1", [runIDs[8]])[0][0] == "0")

@@ -143,15 +143,24 @@ struct RunsCommand: ParsableCommand {
         valueName: "age"))
     var olderThan: String?
 
+    @Flag(help: "List the runs it would delete, with when each finished, and delete nothing.")
+    var dryRun = false
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
       guard runIDs.isEmpty != (olderThan == nil) else {
         throw ValidationError("give run ids or --older-than, not both or neither")
       }
-      if let olderThan, Self.interval(olderThan) == nil {
-        throw ValidationError(
-          "--older-than '\(olderThan)': expected a whole number and a unit, such as 36h, 90d, 12w, 6m (months) or 1y")
+      if let olderThan {
+        guard let interval = Self.interval(olderThan) else {
+          throw ValidationError(
+            "--older-than '\(olderThan)': expected a whole number and a unit, such as 36h, 90d, 12w, 6m (months) or 1y")
+        }
+        guard !interval.hasPrefix("0 ") else {
+          throw ValidationError(
+            "--older-than '\(olderThan)': every run is older than that; give an age above 0 (see them first with --dry-run)")
+        }
       }
     }
 
@@ -190,15 +199,29 @@ struct RunsCommand: ParsableCommand {
             }
             ids = rows.compactMap { $0[1] }
           }
+          guard !dryRun else { return (ids.count, try Self.listing(ids, on: db)) }
           let dropped =
             try db.execute(
               "SELECT seismo.delete_runs($1::bigint[])", [PGText.array(ids)]
             ).rows.first?.first ?? nil
           return (ids.count, dropped ?? "0")
         }
+        let runs = "\(deleted) run\(deleted == 1 ? "" : "s")"
+        if dryRun { return Console.out(dropped + "would delete \(runs) (a dry run: nothing was deleted)") }
         let partitions = dropped == "0" ? "" : " (\(dropped) score partition\(dropped == "1" ? "" : "s") dropped whole)"
-        Console.out("deleted \(deleted) run\(deleted == 1 ? "" : "s")\(partitions)")
+        Console.out("deleted \(runs)\(partitions)")
       }
+    }
+
+    /// One line per run of `ids`, oldest first: its id, when it finished (UTC), its detector and
+    /// indicator.
+    static func listing(_ ids: [String], on db: PGConnection) throws -> String {
+      try db.execute(
+        """
+        SELECT run_id, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), detector_plugin, coalesce(indicator, '')
+        FROM seismo.runs WHERE id = ANY($1::bigint[]) ORDER BY finished_at, run_id
+        """, [PGText.array(ids)]
+      ).rows.map { row in row.map { $0 ?? "" }.filter { !$0.isEmpty }.joined(separator: "  ") + "\n" }.joined()
     }
   }
 }
