@@ -171,8 +171,21 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   public func load(observer: ProgressObserver?) throws -> LoadedFrame {
     try inSnapshot { db in
       var carried: GapPolicy.Carrying<Float>?
-      return try policiesApplied(to: read(db, observer: observer).rows, carrying: &carried)
+      var loaded = try policiesApplied(to: read(db, observer: observer).rows, carrying: &carried)
+      loaded.timeWrittenWithOffset = try sessionTime(of: loaded.frame.timestamps.first, db)
+      return loaded
     }
+  }
+
+  /// `time` as this session shows the table's time column, when it is a `timestamptz` and the
+  /// session's time zone is not UTC: with its offset, as psql would show the row, where every
+  /// output shows it in UTC. Nil for a query, or another type of column.
+  func sessionTime(of time: Timestamp?, _ db: PGConnection) throws -> String? {
+    guard query.isEmpty, let time,
+      try TableColumns(self, db).named(timeColumn, "time column").type == "timestamp with time zone"
+    else { return nil }
+    let shown = try db.execute("SELECT $1::timestamptz::text", [PGText.timestamp(time)]).rows.first?.first ?? nil
+    return shown.flatMap { TimestampParser.writtenOffset($0) == nil ? nil : $0 }
   }
 
   /// Runs `body` in one READ ONLY transaction (a `query` cannot write, even through functions it

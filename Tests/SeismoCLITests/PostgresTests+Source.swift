@@ -27,6 +27,29 @@ extension PostgresTests {
   /// A float8 read comes a row at a time, in binary, bit for bit, with NULL apart from a stored
   /// NaN; it refuses a column that is not float8 rather than misreading its bytes. A failure
   /// mid-read, or a caller that stops, leaves the connection ready for the next statement.
+  /// A `timestamptz` time column is shown in UTC by every output; the load says so with its first
+  /// time as a session in another time zone shows it (psql's view), and says nothing in UTC.
+  @Test func aSessionOutsideUTCIsToldTimesAreShownInUTC() throws {
+    let scratch = try Scratch()
+    let rows = (0..<60).map {
+      "2020-02-03 \(String(format: "%02d", 9 + $0 / 12)):\(String(format: "%02d", $0 % 12 * 5)):00-05:00,\($0 % 7)"
+    }
+    try scratch.write("intraday.csv", "time,a\n" + rows.joined(separator: "\n") + "\n")
+    try ingest(scratch, "intraday.csv")
+    for (zone, said) in [
+      ("America/New_York", "; times are shown in UTC: 2020-02-03 09:00:00-05 as 2020-02-03 14:00:00\n"), ("UTC", "\n"),
+    ] {
+      let session = url + (url.contains("?") ? "&" : "?") + "options=-c%20TimeZone%3D\(zone)"
+      try scratch.write(
+        "run.yaml",
+        "source: { plugin: postgres, url: \"\(session)\", schema: \(schema), table: m }\ndetector: { plugin: rolling-zscore }\n")
+      let detect = try CLI.run(["detect", "run.yaml", "--out", zone.replacingOccurrences(of: "/", with: "-")], in: scratch.url)
+      #expect(
+        detect.status == 0 && detect.stderr.hasPrefix("loaded 60 rows × 1 feature from postgres table \(schema).m\(said)"),
+        "\(zone): \(detect.stderr)")
+    }
+  }
+
   @Test func float8RowsAreReadExactlyOneAtATime() throws {
     let db = try PGConnection(url)
     var rows: [[Double?]] = []

@@ -81,8 +81,9 @@ public struct LoadedFrame: Sendable {
   /// What the source looked for as the time column and did not find, so that it numbered the
   /// rows (nil: it found one, or was told to number them).
   public var timeColumnNotFound: String?
-  /// A time as the source wrote it, with an offset from UTC, when it writes them so: every
-  /// output shows times in UTC, which `logLine` says.
+  /// A time as the source wrote it (a CSV's cell, or a `timestamptz` as the database session
+  /// shows it), with an offset from UTC, when it writes them so: every output shows times in
+  /// UTC, which `logLine` says.
   public var timeWrittenWithOffset: String?
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
