@@ -77,6 +77,11 @@ import Testing
       let result = try CLI.run(["forecast", "run.yaml", "--out", "x"], in: scratch.url)
       #expect(result.status == 1 && result.stderr.contains(expected), "\(result.stderr)")
     }
+    // An --out that is a file is named before any epoch trains.
+    try scratch.write("run.yaml", config)
+    try scratch.write("taken", "")
+    let taken = try CLI.run(["forecast", "run.yaml", "--out", "taken"], in: scratch.url)
+    #expect(taken.status == 1 && taken.stderr == "error: taken: is a file; --out takes a folder\n", "\(taken.stderr)")
   }
 
   /// A forecaster of changes forecasts in the data's units: each row moves the one before by the

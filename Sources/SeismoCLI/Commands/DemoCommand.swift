@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
     try reportingErrors {
       try Self.requireDemoFolder(out)
       let (frame, injections) = try SyntheticMarket(days: days, seed: seed).generate()
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      try makeOutputFolder(out)
       try write(SyntheticMarket.csv(frame), to: "market.csv")
       try write(
         CSVText.line(["date", "feature", "what"]) + "\n"

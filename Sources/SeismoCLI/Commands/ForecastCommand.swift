@@ -62,6 +62,7 @@ struct ForecastCommand: ParsableCommand {
           key: runConfig.ensemble == nil ? "split.refit_every" : "ensemble", location: configFile.config,
           message: "forecast fits one forecaster once; drop it")
       }
+      try makeOutputFolder(out)  // before training: a wrong --out is said at once
       // The detection pipeline loads, splits and fits, exactly as detect would; the fitted model
       // then forecasts.
       let progress = ProgressLine(quiet: quiet)
@@ -105,7 +106,6 @@ struct ForecastCommand: ParsableCommand {
         }
         text += CSVText.line(fields) + "\n"
       }
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
       try write(Data(text.utf8), to: "\(out)/forecast.csv")
       let count = Double(frame.rowCount - start)
       Console.out("forecast (\(mode.rawValue)\(mode == .multi ? ", horizon \(horizon)" : "")) of \(Int(count)) test rows:")
