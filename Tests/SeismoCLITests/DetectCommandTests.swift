@@ -204,6 +204,28 @@ import Testing
     try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
   }
 
+  /// Times written with an offset are shown in UTC by every output: detect and a stream say so
+  /// with the first time as written and as shown, and scores.csv shows UTC.
+  @Test func timesWithAnOffsetAreSaidToBeShownInUTC() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r == 0
+        ? String(line) : line.replacingOccurrences(of: ",", with: " 09:30:00-05:00,", options: [], range: line.range(of: ","))
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let note = "; times are shown in UTC: \(date(18_262)) 09:30:00-05:00 as \(date(18_262)) 14:30:00\n"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(
+      detect.status == 0 && detect.stderr.hasPrefix("loaded 100 rows × 2 features from ")
+        && detect.stderr.contains("/data.csv\(note)"), "\(detect.stderr)")
+    let stream = try CLI.run(
+      ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "t"], in: scratch.url)
+    #expect(
+      stream.status == 0 && stream.stderr.hasPrefix("streaming data.csv in pieces of about 7 rows\(note)"), "\(stream.stderr)")
+    #expect(try scratch.read("t/scores.csv").contains("\n\(date(18_262 + 99)) 14:30:00,test,"))
+  }
+
   /// A hole inside a feature's data (20 days without b) is warned about, kept in summary.json and
   /// shown by the report, rebuilt too.
   @Test func aHoleInsideTheDataIsWarnedAbout() throws {

@@ -56,7 +56,7 @@ extension DetectionPipeline {
         sum.holes = loaded.holes
         totals = sum
       } else {
-        log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows")
+        log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")
         totals = loaded
       }
       stale.add(loaded.frame)

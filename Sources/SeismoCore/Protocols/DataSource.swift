@@ -100,11 +100,14 @@ public struct LoadedFrame: Sendable {
     let n = frame.featureCount
     let gaps =
       cellsFilled + rowsDropped > 0 ? " (gaps: \(cellsFilled) cells filled, \(rowsDropped) rows dropped)" : ""
-    var utc = ""
-    if let written = timeWrittenWithOffset, let time = TimestampParser().parse(written) {
-      utc = "; times are shown in UTC: \(written) as \(frame.formatTimestamp(time))"
-    }
-    return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)\(utc)"
+    return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)\(utcNote)"
+  }
+
+  /// `; times are shown in UTC: 2020-02-03 09:30:00-05:00 as 2020-02-03 14:30:00` when the
+  /// source writes its times with an offset (`timeWrittenWithOffset`), else empty.
+  public var utcNote: String {
+    guard let written = timeWrittenWithOffset, let time = TimestampParser().parse(written) else { return "" }
+    return "; times are shown in UTC: \(written) as \(frame.formatTimestamp(time))"
   }
 
   /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, features
