@@ -22,7 +22,8 @@ public struct LikelihoodThreshold: StreamingThreshold, ConfigurablePlugin {
   static let longWindow = Parameter<Int>(
     "long_window", 2...1_000_000, default: 2000, help: "rows of averaged scores whose mean and std define normal")
   static let minHistory = Parameter<Int>(
-    "min_history", 2...1_000_000, default: 300, help: "averaged scores needed before the first cut-off (HTM's learning period)")
+    "min_history", 2...1_000_000, default: 300,
+    help: "averaged scores needed before the first cut-off (HTM's learning period; at most long_window)")
   static let tailProbability = Parameter<Double>(
     "tail_probability", 1e-15...0.5, default: 1e-4,
     help: "flag when the Gaussian tail probability of the short-term mean is below this")
@@ -51,6 +52,18 @@ public struct LikelihoodThreshold: StreamingThreshold, ConfigurablePlugin {
       shortWindow: parameters[Self.shortWindow], longWindow: parameters[Self.longWindow],
       minHistory: parameters[Self.minHistory], tailProbability: parameters[Self.tailProbability],
       minStd: parameters[Self.minStd])
+  }
+
+  /// Beyond `init`'s checks: a `min_history` a config gives above `long_window` would be cut to
+  /// it (the default is, silently: `long_window: 104` alone needs no `min_history`).
+  public static func checkConfiguration(_ parameters: Parameters) throws {
+    _ = try Self(parameters: parameters)
+    let (history, window) = (parameters[minHistory], parameters[longWindow])
+    if parameters.changesDefault(minHistory), history > window {
+      throw SeismoError.config(
+        key: "threshold.min_history", location: nil,
+        message: "\(history) is more than long_window \(window), the averaged scores the rule keeps; give at most \(window)")
+    }
   }
 
   public init(shortWindow: Int, longWindow: Int, minHistory: Int, tailProbability: Double, minStd: Double = 1e-6) {

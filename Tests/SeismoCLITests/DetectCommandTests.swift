@@ -204,6 +204,26 @@ import Testing
     try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
   }
 
+  /// An adaptive threshold that needs more scores than the run has before its first cut-off
+  /// flags nothing in the test part: the run says so, and says nothing when it has enough.
+  @Test func aThresholdThatNeverFormsIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: [90]))
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\nthreshold: { plugin: likelihood, short_window: 1, long_window: 200 }\n"
+    )
+    for (history, warned) in [(95, true), (20, false)] {
+      let run = try CLI.run(
+        ["detect", "run.yaml", "--out", "h\(history)", "--set", "threshold.min_history=\(history)"], in: scratch.url)
+      #expect(run.status == 0)
+      #expect(
+        run.stderr.contains(
+          "warning: threshold likelihood set no cut-off on any test row, so none could be flagged: it needs more scores before its first than the run has (min_history \(history))"
+        ) == warned, "\(history): \(run.stderr)")
+    }
+  }
+
   /// Times written with an offset are shown in UTC by every output: detect and a stream say so
   /// with the first time as written and as shown, and scores.csv shows UTC.
   @Test func timesWithAnOffsetAreSaidToBeShownInUTC() throws {

@@ -81,6 +81,26 @@ import Testing
     #expect(parsed.tailProbability == 0.01 && parsed.minStd == 0.5)
   }
 
+  /// A config's `min_history` above `long_window` would be cut to it: refused. The default is
+  /// cut in silence, so `long_window: 104` alone is a valid config.
+  @Test func aMinHistoryBeyondTheLongWindowIsRefused() throws {
+    func check(_ values: [String: ParameterValue]) throws {
+      try LikelihoodThreshold.checkConfiguration(
+        Parameters(specs: LikelihoodThreshold.descriptor.parameters, values: values))
+    }
+    let error = try #require(throws: SeismoError.self) {
+      try check(["long_window": .integer(104), "min_history": .integer(200)])
+    }
+    #expect(
+      "\(error)"
+        == "threshold.min_history: 200 is more than long_window 104, the averaged scores the rule keeps; give at most 104")
+    try check(["long_window": .integer(104)])
+    try check(["long_window": .integer(104), "min_history": .integer(104)])
+    let cut = try LikelihoodThreshold(
+      parameters: Parameters(specs: LikelihoodThreshold.descriptor.parameters, values: ["long_window": .integer(104)]))
+    #expect(cut.minHistory == 104)
+  }
+
   @Test func gaussianTailAndItsInverse() {
     #expect(abs(Gaussian.tail(0) - 0.5) < 1e-12)
     #expect(abs(Gaussian.tail(1.959963984540054) - 0.025) < 1e-12)

@@ -99,6 +99,14 @@ public struct DetectionPipeline {
     timings["threshold_s"] = members.map(\.thresholdSeconds).reduce(0, +)
     let scores = fitted.scores
     let detector = fitted.detector
+    // The cut-offs start at the first scored row.
+    let testCutoffs = fitted.cutoffs.dropFirst(max(0, trainRows - scores.firstRow))
+    if members.count == 1, !testCutoffs.isEmpty, !testCutoffs.contains(where: \.isFinite) {
+      let history = config.threshold.parameters.values["min_history"].map { " (min_history \($0))" } ?? ""
+      warn(
+        "warning: threshold \(config.threshold.plugin) set no cut-off on any test row, so none could be flagged: it needs more scores before its first than the run has\(history)"
+      )
+    }
     let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: fitted.cutoffs)
 
     var importance: [FeatureImportanceEntry]?
