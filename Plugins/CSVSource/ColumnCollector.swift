@@ -376,11 +376,16 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   /// A hint for a time in a feature column when no column was read as time: the time column is
-  /// found by name, and this one's name is not among those looked for.
+  /// found by name, and this one's name is not among those looked for. A time in another format
+  /// (`01.02.2020` under `Datum`) gets the `time_format` that reads it too.
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
-    guard !hasTimeColumn, !request.numbersRows, field < header.count, timeParser.parse(cell) != nil else { return "" }
-    return
-      " (a time? time_column auto looks for \(ColumnRequest.automaticTimeDescription); name this one with time_column: \(header[field]))"
+    guard !hasTimeColumn, !request.numbersRows, field < header.count else { return "" }
+    let name =
+      "a time? time_column auto looks for \(ColumnRequest.automaticTimeDescription); name this one with time_column: \(header[field])"
+    if timeParser.parse(cell) != nil { return " (\(name))" }
+    // " (set time_format: '%d.%m.%Y' to read it)", as the time column's own error would say.
+    let format = timeParser.hint(for: String(decoding: cell, as: UTF8.self))
+    return format.isEmpty ? "" : " (\(name), and \(format.dropFirst(2).dropLast()))"
   }
 
   /// Separators a market file may use besides the one it is read with.

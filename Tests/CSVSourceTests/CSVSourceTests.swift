@@ -413,6 +413,12 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
       loadError("when,a\n2020-03-16,1\n")
         == "t.csv:2 (column 1 'when'): '2020-03-16' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name; name this one with time_column: when)"
     )
+    // A time in another format gets the time_format that reads it too (a German export's Datum).
+    #expect(
+      loadError("Datum;Schluss\n16.03.2020;1\n", ["delimiter": .text(";")])
+        == "t.csv:2 (column 1 'Datum'): '16.03.2020' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name; name this one with time_column: Datum, and set time_format: '%d.%m.%Y' to read it)"
+    )
+    #expect(loadError("Datum,a\nx1,1\n") == "t.csv:2 (column 1 'Datum'): 'x1' is not a number", "no time, no hint")
     // A number that is not one, where a time column was found, is no time.
     #expect(loadError("date,a\n2020-03-16,x1\n") == "t.csv:2 (column 2 'a'): 'x1' is not a number")
     #expect(
