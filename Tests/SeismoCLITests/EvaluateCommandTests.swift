@@ -46,6 +46,12 @@ import Testing
     #expect(daysFirst.status == 1 && daysFirst.stderr.contains("(set --time-format '%d/%m/%Y'"), "\(daysFirst.stderr)")
     let list = try CLI.run(["evaluate", "r", "--labels", "eu.txt"], in: scratch.url)
     #expect(list.status == 1 && list.stderr.contains("(set --time-format '%d/%m/%Y'"), "\(list.stderr)")
+    let fields = try CLI.run(["evaluate", "r", "--labels", "eu.txt", "--delimiter", ";"], in: scratch.url)
+    #expect(
+      fields.status == 1
+        && fields.stderr
+          == "error: eu.txt: is read as a list of times, one a line, without fields: drop --delimiter (or name its 0/1 column with --label-column)\n",
+      "\(fields.stderr)")
   }
 
   @Test func pointwiseAndPointAdjustedAgainstAHandCount() throws {

@@ -43,6 +43,12 @@ struct LabelSet {
       shape = .windows(json)
       return
     }
+    if format.delimiter != "," {
+      throw SeismoError.file(
+        path: path,
+        message:
+          "is read as a list of times, one a line, without fields: drop --delimiter (or name its 0/1 column with --label-column)")
+    }
     var marked = Set<Timestamp>()
     let parser = TimestampParser(format: format.timeFormat)
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
