@@ -24,7 +24,7 @@ struct LabelSet {
     let bytes = try readFile(path, folderHint: "give a file of labels")
     let text = String(decoding: bytes, as: UTF8.self)
     let isJSON = text.drop(while: \.isWhitespace).first == "{"
-    if isJSON, let option = (column != nil ? ["--label-column"] : []).first ?? format.given.first {
+    if isJSON, let option = column.map({ _ in "--label-column" }) ?? format.given.first {
       throw SeismoError.file(
         path: path, message: "is a JSON file of label windows, with ISO times and no columns: drop \(option)")
     }
