@@ -24,8 +24,7 @@ struct WatchedTable {
   init(schema: String, name: String, on db: PGConnection) throws {
     self.schema = schema
     self.name = name
-    state = .missing
-    state = try current(on: db)
+    state = try Self.state(of: schema, name, on: db)
   }
 
   /// The warning for the table as the watcher starts; nil when it announces new and changed
@@ -47,7 +46,7 @@ struct WatchedTable {
   /// announces less than it should, a plain line when it announces new and changed rows again,
   /// nil when nothing changed.
   mutating func recheck(on db: PGConnection) throws -> String? {
-    let now = try current(on: db)
+    let now = try Self.state(of: schema, name, on: db)
     defer { state = now }
     guard now != state else { return nil }
     switch now {
@@ -68,8 +67,8 @@ struct WatchedTable {
   /// The command that makes the table announce its rows.
   private var fix: String { "seismo db watch --url URL --schema \(schema) --table \(name)" }
 
-  /// What the table announces now, from the catalogue.
-  private func current(on db: PGConnection) throws -> State {
+  /// What table `schema`.`name` announces now, from the catalogue.
+  private static func state(of schema: String, _ name: String, on db: PGConnection) throws -> State {
     let rows = try db.execute(
       """
       SELECT to_regclass($1) IS NOT NULL,
