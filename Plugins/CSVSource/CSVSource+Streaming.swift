@@ -27,7 +27,7 @@ extension CSVSource: StreamingSource {
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
-      marks: marks)
+      spelling: spelling, marks: marks)
     var waiting = Piece()  // rows read but not yet handed on
     var carried: GapPolicy.Carrying<Float>?  // what ffill carries from piece to piece
     var previous: (time: Timestamp, line: Int32)?

@@ -93,6 +93,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var holdBack: HoldBack?
   /// Cell texts read as a value of their own: `missing`'s as empty cells (NaN).
   var marks: [CellMark]
+  /// How errors name the settings that would read the file: config keys, or the options of a
+  /// command that reads it itself.
+  var spelling = SettingSpelling.config
 
   /// The one file read (each file's own source, when several are joined), and how.
   var path: String { paths[0] }
@@ -218,11 +221,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the
-  /// plugin's defaults except for what is given here.
+  /// plugin's defaults except for what is given here. `spelling` is how its errors name these
+  /// settings: `.options` where the command takes them as options.
   public init(
     path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
     decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
-    duplicates: DuplicatePolicy = .error
+    duplicates: DuplicatePolicy = .error, spelling: SettingSpelling = .config
   ) throws {
     try self.init(
       parameters: Parameters(
@@ -233,6 +237,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
           "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
           "duplicates": .text(duplicates.rawValue),
         ]))
+    self.spelling = spelling
   }
 
   /// This source, reading `True` and `False` (and `TRUE`, `true`, …) as 1 and 0: a labels file's
@@ -298,7 +303,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// What `time_column: auto` looked for when it found no time column (nil: it found one, or
   /// the rows are numbered as asked).
   public func timeColumnNotFound(_ hasTimeColumn: Bool) -> String? {
-    hasTimeColumn || request.numbersRows ? nil : "time_column auto looks for \(ColumnRequest.automaticTimeDescription)"
+    hasTimeColumn || request.numbersRows
+      ? nil : "\(spelling.name("time_column")) auto looks for \(ColumnRequest.automaticTimeDescription)"
   }
 
   /// The file's rows before they become a `Frame`: sorted by time, duplicates merged, the gap
@@ -346,7 +352,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
-      marks: marks, inDoubles: inDoubles)
+      spelling: spelling, marks: marks, inDoubles: inDoubles)
     try recordReader.read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {
@@ -395,13 +401,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     .data(
       source: path, line: Int(lines[r]), column: nil,
       message:
-        "duplicate timestamp \(CivilTime.format(timestamps[r])) (also on line \(lines[r - 1])); set duplicates: first, last or mean to merge"
+        "duplicate timestamp \(CivilTime.format(timestamps[r])) (also on line \(lines[r - 1])); set \(spelling.setting("duplicates", "first, last or mean")) to merge"
     )
   }
 
   /// Row `row` has an empty cell in `feature` (`gaps: error`).
   func gapError(row: Int, feature: Int, lines: [Int32], names: [String]) -> SeismoError {
-    .data(source: path, line: Int(lines[row]), column: "'\(names[feature])'", message: "empty cell (gaps: error)")
+    .data(
+      source: path, line: Int(lines[row]), column: "'\(names[feature])'",
+      message: "empty cell (\(spelling.setting("gaps", "error")))")
   }
 
   /// Throws, naming the file, unless `path` is a readable file.

@@ -25,6 +25,8 @@ final class ColumnCollector: CSVRecordHandler {
   /// The field separator the file is read with, for the hint when the header is one column.
   let delimiter: UInt8
   let decimal: DecimalMark
+  /// How hints name the settings that would read the file.
+  let spelling: SettingSpelling
   /// Cell texts (spaces around them aside) read as a value of their own: NaN (a gap) for a
   /// missing-value mark, 1 and 0 for a label file's `True` and `False`.
   let marks: [CellMark]
@@ -65,13 +67,14 @@ final class ColumnCollector: CSVRecordHandler {
 
   init(
     path: String, request: ColumnRequest, timeParser: TimestampParser, delimiter: UInt8, decimal: DecimalMark,
-    marks: [CellMark] = [], inDoubles: Bool = false
+    spelling: SettingSpelling, marks: [CellMark] = [], inDoubles: Bool = false
   ) {
     self.path = path
     self.request = request
     self.timeParser = timeParser
     self.delimiter = delimiter
     self.decimal = decimal
+    self.spelling = spelling
     self.marks = marks
     self.inDoubles = inDoubles
   }
@@ -105,11 +108,8 @@ final class ColumnCollector: CSVRecordHandler {
       guard let t = timeParser.parse(bytes) else {
         let cell = String(decoding: bytes, as: UTF8.self)
         // A column taken by a word of its name may not hold times at all: say how it was taken.
-        let hint = timeParser.hint(for: cell)
-        let took =
-          hint.isEmpty && request.tookByWord(header[index])
-          ? " (time_column auto took '\(header[index])' for the time column, by its name; name the right one with time_column, or set none to number the rows)"
-          : ""
+        let hint = timeParser.hint(for: cell, spelling: spelling)
+        let took = hint.isEmpty && request.tookByWord(header[index]) ? tookByWordHint(header[index]) : ""
         return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(hint)\(took)")
       }
       rowTime = t
@@ -146,9 +146,11 @@ final class ColumnCollector: CSVRecordHandler {
       failure = .data(
         source: path, line: line, column: nil,
         message: otherSeparator.map {
-          "\(split): for a file separated by '\($0)', set the delimiter to '\($0)'"
-            + ($0 == ";" && delimiter == UInt8(ascii: ",") ? ", and decimal: comma if its numbers are written 12,47" : "")
-        } ?? "\(split): a title or notes above the table? skip_lines: \(line - 1) starts reading at line \(line)"
+          "\(split): for a file separated by '\($0)', set \(spelling.setting("delimiter", quoted: $0))"
+            + ($0 == ";" && delimiter == UInt8(ascii: ",")
+              ? ", and \(spelling.setting("decimal", "comma")) if its numbers are written 12,47" : "")
+        }
+          ?? "\(split): a title or notes above the table? \(spelling.setting("skip_lines", "\(line - 1)")) starts reading at line \(line)"
       )
       return
     }
@@ -211,7 +213,7 @@ final class ColumnCollector: CSVRecordHandler {
     hasTimeColumn = timeName != nil
     if !hasTimeColumn, let format = timeParser.format {
       return failHeader(
-        "time_format '\(format)' is set but no column is read as time (time_column auto looks for \(ColumnRequest.automaticTimeDescription)); name it with time_column"
+        "\(spelling.name("time_format")) '\(format)' is set but no column is read as time (\(autoLooksFor)); name it with \(spelling.name("time_column"))"
       )
     }
     let wanted = request.features(in: header)
@@ -291,11 +293,23 @@ final class ColumnCollector: CSVRecordHandler {
   ]
 
   /// A hint for a cell that is a common mark of a missing value, which `missing` reads as a gap.
-  static func missingMarkHint(_ cell: String) -> String {
+  private func missingMarkHint(_ cell: String) -> String {
     let mark = cell.trimmingCharacters(in: .whitespaces)
-    guard commonMissingMarks.contains(mark.lowercased()) else { return "" }
-    let quoted = mark.replacingOccurrences(of: "'", with: "''")
-    return " (a mark for a missing value? set missing: ['\(quoted)'] to read such cells as gaps)"
+    guard Self.commonMissingMarks.contains(mark.lowercased()) else { return "" }
+    return " (a mark for a missing value? set \(spelling.setting("missing", listOf: mark)) to read such cells as gaps)"
+  }
+
+  /// What `time_column: auto` looks for, named in this spelling.
+  private var autoLooksFor: String {
+    "\(spelling.name("time_column")) auto looks for \(ColumnRequest.automaticTimeDescription)"
+  }
+
+  /// A hint for a time column taken by a word of its name (`time_to_maturity`) that holds no
+  /// times. A config may number the rows instead; a command's options read a table by its times.
+  private func tookByWordHint(_ name: String) -> String {
+    let timeColumn = spelling.name("time_column")
+    let orNone = spelling == .config ? ", or set none to number the rows" : ""
+    return " (\(timeColumn) auto took '\(name)' for the time column, by its name; name the right one with \(timeColumn)\(orNone))"
   }
 
   /// `decimal: comma`: the cell being read, rewritten with a decimal point (reused from cell to cell).
@@ -324,7 +338,7 @@ final class ColumnCollector: CSVRecordHandler {
     guard stop == bytes.count, stop > first else {
       fail(
         field,
-        "'\(text(written))' is not a number\(decimal == .point ? Self.groupingHint(bytes) : "")\(timeHint(written, field: field))\(Self.missingMarkHint(text(written)))"
+        "'\(text(written))' is not a number\(decimal == .point ? groupingHint(bytes) : "")\(timeHint(written, field: field))\(missingMarkHint(text(written)))"
       )
       return .nan
     }
@@ -340,7 +354,7 @@ final class ColumnCollector: CSVRecordHandler {
     guard value.isFinite else {
       fail(
         field,
-        "'\(text(written))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap, or set missing: ['\(text(written).trimmingCharacters(in: .whitespaces))'] to read such cells as gaps)"
+        "'\(text(written))' is not a finite number (NaN and infinity are not allowed; leave the cell empty for a gap, or set \(spelling.setting("missing", listOf: text(written).trimmingCharacters(in: .whitespaces))) to read such cells as gaps)"
       )
       return .nan
     }
@@ -360,7 +374,7 @@ final class ColumnCollector: CSVRecordHandler {
   /// A hint for a number written with a decimal comma (`1,5` or `1.234,5`, as European exports
   /// write them) or with commas grouping thousands before a point (`1,234.5`, as American ones
   /// do), which `point` does not read. A comma before a point can only group thousands.
-  static func groupingHint(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+  private func groupingHint(_ cell: UnsafeBufferPointer<UInt8>) -> String {
     guard cell.contains(UInt8(ascii: ",")) else { return "" }
     var rewritten: [UInt8] = []
     func number(_ mark: DecimalMark) -> String? {
@@ -370,9 +384,9 @@ final class ColumnCollector: CSVRecordHandler {
       return number.last?.isNumber == true && Float(number) != nil ? number : nil  // a digit at the end
     }
     if cell.contains(UInt8(ascii: ".")), let grouped = number(.pointGrouped) {
-      return " (commas grouping thousands? set decimal: point_grouped, or write \(grouped))"
+      return " (commas grouping thousands? set \(spelling.setting("decimal", "point_grouped")), or write \(grouped))"
     }
-    return number(.comma).map { " (a decimal comma? set decimal: comma, or write \($0))" } ?? ""
+    return number(.comma).map { " (a decimal comma? set \(spelling.setting("decimal", "comma")), or write \($0))" } ?? ""
   }
 
   /// A hint for a time in a feature column when no column was read as time: the time column is
@@ -380,11 +394,10 @@ final class ColumnCollector: CSVRecordHandler {
   /// (`01.02.2020` under `Datum`) gets the `time_format` that reads it too.
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
     guard !hasTimeColumn, !request.numbersRows, field < header.count else { return "" }
-    let name =
-      "a time? time_column auto looks for \(ColumnRequest.automaticTimeDescription); name this one with time_column: \(header[field])"
+    let name = "a time? \(autoLooksFor); name this one with \(spelling.setting("time_column", header[field]))"
     if timeParser.parse(cell) != nil { return " (\(name))" }
     // " (set time_format: '%d.%m.%Y' to read it)", as the time column's own error would say.
-    let format = timeParser.hint(for: String(decoding: cell, as: UTF8.self))
+    let format = timeParser.hint(for: String(decoding: cell, as: UTF8.self), spelling: spelling)
     return format.isEmpty ? "" : " (\(name), and \(format.dropFirst(2).dropLast()))"
   }
 
@@ -392,7 +405,7 @@ final class ColumnCollector: CSVRecordHandler {
   static let otherSeparators: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
 
   /// The separator, other than the one read with, that a header of one column holds, as a
-  /// config writes it: a file separated by ';' read with ',' has the one column 'date;vix'.
+  /// setting writes it: a file separated by ';' read with ',' has the one column 'date;vix'.
   private var otherSeparator: String? {
     guard header.count == 1,
       let other = Self.otherSeparators.first(where: { $0 != delimiter && header[0].utf8.contains($0) })
@@ -403,7 +416,7 @@ final class ColumnCollector: CSVRecordHandler {
   /// A hint when the header is one column holding another separator.
   private var delimiterHint: String {
     otherSeparator.map {
-      " (the header is one column, '\(header[0])': for a file separated by '\($0)', set the delimiter to '\($0)')"
+      " (the header is one column, '\(header[0])': for a file separated by '\($0)', set \(spelling.setting("delimiter", quoted: $0)))"
     } ?? ""
   }
 

@@ -124,27 +124,27 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let semicolons = "date;vix\n2020-01-01;10\n"
     #expect(
       loadError(semicolons)
-        == "t.csv:2 (column 1 'date;vix'): '2020-01-01;10' is not a number (the header is one column, 'date;vix': for a file separated by ';', set the delimiter to ';')"
+        == "t.csv:2 (column 1 'date;vix'): '2020-01-01;10' is not a number (the header is one column, 'date;vix': for a file separated by ';', set delimiter: ';')"
     )
     #expect(
       loadError(semicolons, ["columns": .textList(["vix"])]).hasSuffix(
-        "unknown column 'vix'; columns are: date;vix (the header is one column, 'date;vix': for a file separated by ';', set the delimiter to ';')"
+        "unknown column 'vix'; columns are: date;vix (the header is one column, 'date;vix': for a file separated by ';', set delimiter: ';')"
       ))
     #expect(try load(semicolons, ["delimiter": .text(";")]).frame.values == [10])
-    #expect(loadError("date,vix\n2020-01-01,10\n", ["delimiter": .text(";")]).hasSuffix("set the delimiter to ',')"))
-    #expect(loadError("date\tvix\n2020-01-01\t10\n").hasSuffix("set the delimiter to '\\t')"))
-    #expect(loadError("date|vix\n2020-01-01|10\n").hasSuffix("set the delimiter to '|')"))
+    #expect(loadError("date,vix\n2020-01-01,10\n", ["delimiter": .text(";")]).hasSuffix("set delimiter: ',')"))
+    #expect(loadError("date\tvix\n2020-01-01\t10\n").hasSuffix("set delimiter: '\\t')"))
+    #expect(loadError("date|vix\n2020-01-01|10\n").hasSuffix("set delimiter: '|')"))
     // One real column: no hint.
     #expect(loadError("vix\nabc\n") == "t.csv:2 (column 1 'vix'): 'abc' is not a number")
     // A European spreadsheet's file: separated by ';', its decimal commas split the rows.
     let european = "date;vix\n2020-01-01;12,47\n"
     #expect(
       loadError(european)
-        == "t.csv:2: 2 fields, but the header (line 1, 'date;vix') has one: for a file separated by ';', set the delimiter to ';', and decimal: comma if its numbers are written 12,47"
+        == "t.csv:2: 2 fields, but the header (line 1, 'date;vix') has one: for a file separated by ';', set delimiter: ';', and decimal: comma if its numbers are written 12,47"
     )
     #expect(try load(european, ["delimiter": .text(";"), "decimal": .text("comma")]).frame.values == [12.47])
     #expect(
-      loadError("date\tvix\n2020-01-01\t12,47\n").hasSuffix("has one: for a file separated by '\\t', set the delimiter to '\\t'"))
+      loadError("date\tvix\n2020-01-01\t12,47\n").hasSuffix("has one: for a file separated by '\\t', set delimiter: '\\t'"))
   }
 
   /// A file that is not UTF-8 text is named for what it is, before any cell is read.

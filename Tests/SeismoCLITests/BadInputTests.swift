@@ -153,8 +153,13 @@ import Testing
     ("date,a\n01/02/2020,1\n", "(set --time-format '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)"),
     ("date,a\n2020-01-01,.\n", "(a mark for a missing value? set --missing '.' to read such cells as gaps)"),
     ("date,a\n2020-01-01,1\n2020-01-01,2\n", "set --duplicates first, last or mean to merge"),
-    ("date;a\n2020-01-01;1,5\n", "set --delimiter to ';', and --decimal comma if its numbers are written 12,47"),
+    ("date;a\n2020-01-01;1,5\n", "set --delimiter ';', and --decimal comma if its numbers are written 12,47"),
     ("Title\ndate,a\n2020-01-01,1\n", "a title or notes above the table? --skip-lines 1 starts reading at line 2"),
+    // Ingest stores a table by its times: numbering the rows is not offered.
+    (
+      "time_to_maturity,a\n3.5,1\n",
+      "(--time-column auto took 'time_to_maturity' for the time column, by its name; name the right one with --time-column)"
+    ),
   ])
   func ingestSuggestsItsOwnOptions(_ csv: String, _ expected: String) throws {
     let scratch = try Scratch()

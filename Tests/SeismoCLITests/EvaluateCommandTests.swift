@@ -40,7 +40,7 @@ import Testing
     let listed = try CLI.run(["evaluate", "r", "--labels", "eu.txt", "--time-format", "%d/%m/%Y"], in: scratch.url)
     #expect(listed.status == 0 && listed.stdout == iso.stdout, "\(listed.stdout) \(listed.stderr)")
     let semicolons = try CLI.run(["evaluate", "r", "--labels", "eu.csv", "--label-column", "y"], in: scratch.url)
-    #expect(semicolons.status == 1 && semicolons.stderr.contains("set --delimiter to ';'"), "\(semicolons.stderr)")
+    #expect(semicolons.status == 1 && semicolons.stderr.contains("set --delimiter ';'"), "\(semicolons.stderr)")
     let daysFirst = try CLI.run(
       ["evaluate", "r", "--labels", "eu.csv", "--label-column", "y", "--delimiter", ";"], in: scratch.url)
     #expect(daysFirst.status == 1 && daysFirst.stderr.contains("(set --time-format '%d/%m/%Y'"), "\(daysFirst.stderr)")

@@ -83,7 +83,7 @@ import Testing
     let plain = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "plain", "--quiet"], in: scratch.url)
     try #require(plain.status == 0, "\(plain.stderr)")
     let unset = try CLI.run(["score", "--model", "m.seismo", "eu.csv", "--out", "u", "--quiet"], in: scratch.url)
-    #expect(unset.status == 1 && unset.stderr.contains("set the delimiter to ';'"), "\(unset.stderr)")
+    #expect(unset.status == 1 && unset.stderr.contains("set delimiter: ';'"), "\(unset.stderr)")
     for stream in [[], ["--stream"]] {
       let eu = try CLI.run(
         [

@@ -15,6 +15,17 @@ import Testing
   static let sizes = Parameter<[Int]>("sizes", 1...64, maxCount: 3, default: [8], help: "integers")
   static let shape = Parameter<Shape>("shape", default: .round, cases: [.round, .square], help: "not flat")
 
+  /// A hint names a setting as the user types it: a config key, or a command's option quoted
+  /// for the shell.
+  @Test func settingsAreSpelledAsTheyAreTyped() {
+    #expect(SettingSpelling.config.setting("decimal", "comma") == "decimal: comma")
+    #expect(SettingSpelling.options.setting("decimal", "comma") == "--decimal comma")
+    #expect(SettingSpelling.options.name("time_column") == "--time-column")
+    #expect(SettingSpelling.config.setting("missing", listOf: "it's") == "missing: ['it''s']")
+    #expect(SettingSpelling.options.setting("missing", listOf: "it's") == #"--missing 'it'\''s'"#)
+    #expect(SettingSpelling.options.setting("time_format", quoted: "%d.%m.%Y") == "--time-format '%d.%m.%Y'")
+  }
+
   @Test func specsSayWhatTheDeclarationSays() {
     #expect(Self.count.spec.type == .integer(1...9) && Self.count.spec.defaultValue == .integer(3))
     #expect(Self.rate.spec.type == .number(0...1) && Self.rate.spec.defaultValue == .number(0.5))

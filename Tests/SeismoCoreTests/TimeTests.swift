@@ -90,8 +90,15 @@ import Testing
       "1577836800": " (set time_format: '%s' to read it)",
       "garbage": "", "2020-13-45": "", "32/13/2020": "",
     ]
-    for (cell, hint) in expected { #expect(iso.hint(for: cell) == hint, "\(cell)") }
-    #expect(TimestampParser(format: "%d/%m/%Y").hint(for: "2020/01/13") == "", "a format set is not second-guessed")
+    for (cell, hint) in expected { #expect(iso.hint(for: cell, spelling: .config) == hint, "\(cell)") }
+    #expect(
+      TimestampParser(format: "%d/%m/%Y").hint(for: "2020/01/13", spelling: .config) == "", "a format set is not second-guessed")
+    // A command that takes options names its option, quoted for the shell.
+    #expect(
+      iso.hint(for: "01/02/2020", spelling: .options)
+        == " (set --time-format '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)")
+    #expect(
+      iso.hint(for: "2020/01/02 09:30:00", spelling: .options) == " (set --time-format '%Y/%m/%d %H:%M:%S' to read it)")
   }
 
   @Test func customFormats() {
@@ -134,21 +141,25 @@ import Testing
     #expect(TimestampParser.problem(with: "excel") == nil)
     #expect(excel.expectation == "an Excel serial day (43831 for 2020-01-01, a fraction for the time of day)")
     // Read as ISO, a serial day of 1954–2119 gets the hint; other numbers do not.
-    #expect(TimestampParser().hint(for: "43831") == " (set time_format: 'excel' to read it)")
-    #expect(TimestampParser().hint(for: "43831.75") == " (set time_format: 'excel' to read it)")
-    #expect(TimestampParser().hint(for: "12345") == "" && TimestampParser().hint(for: "99999") == "")
+    #expect(TimestampParser().hint(for: "43831", spelling: .config) == " (set time_format: 'excel' to read it)")
+    #expect(TimestampParser().hint(for: "43831.75", spelling: .config) == " (set time_format: 'excel' to read it)")
+    #expect(
+      TimestampParser().hint(for: "12345", spelling: .config) == ""
+        && TimestampParser().hint(for: "99999", spelling: .config) == "")
   }
 
   /// Cells the default ISO reading refuses get the format that reads them; digits get %s or %Q
   /// by their count (13 digits as seconds would be 50,000 years away).
   @Test func epochCellsGetTheirFormatAsAHint() {
     let iso = TimestampParser()
-    #expect(iso.hint(for: "1584316800") == " (set time_format: '%s' to read it)")
-    #expect(iso.hint(for: "1584316800000") == " (set time_format: '%Q' to read it)")
-    #expect(iso.hint(for: "123456789012") == " (set time_format: '%Q' to read it)")
-    #expect(TimestampParser(format: "%s").hint(for: "1584316800000") == " (milliseconds since 1970? set time_format: '%Q')")
-    #expect(TimestampParser(format: "%s").hint(for: "x584316800000") == "")
-    #expect(TimestampParser(format: "%d/%m/%Y").hint(for: "1584316800000") == "")
+    #expect(iso.hint(for: "1584316800", spelling: .config) == " (set time_format: '%s' to read it)")
+    #expect(iso.hint(for: "1584316800000", spelling: .config) == " (set time_format: '%Q' to read it)")
+    #expect(iso.hint(for: "123456789012", spelling: .config) == " (set time_format: '%Q' to read it)")
+    #expect(
+      TimestampParser(format: "%s").hint(for: "1584316800000", spelling: .config)
+        == " (milliseconds since 1970? set time_format: '%Q')")
+    #expect(TimestampParser(format: "%s").hint(for: "x584316800000", spelling: .config) == "")
+    #expect(TimestampParser(format: "%d/%m/%Y").hint(for: "1584316800000", spelling: .config) == "")
   }
 
   /// A format is checked before any cell is read: an unknown directive is named.

@@ -3,8 +3,8 @@ import CSVSource
 import SeismoCore
 
 /// How a CSV file writes its times and separates its fields: `ingest`'s file, `evaluate`'s
-/// labels. Errors reading such a file suggest these options, where the csv source's suggest its
-/// config keys (`inOptionTerms`).
+/// labels. A command reads such a file with `SettingSpelling.options`, so its errors suggest
+/// options where a config's would suggest keys.
 struct CSVFormatOptions: ParsableArguments {
   @Option(
     help:
@@ -28,30 +28,5 @@ struct CSVFormatOptions: ParsableArguments {
   /// The options given, of these two: for a file of a kind that reads neither.
   var given: [String] {
     (timeFormat == "iso" ? [] : ["--time-format"]) + (delimiter == "," ? [] : ["--delimiter"])
-  }
-
-  /// Runs `body`, reading a CSV, with the settings its errors suggest named as options: `set
-  /// --decimal comma` where a config would `set decimal: comma`.
-  static func inOptionTerms<T>(_ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch SeismoError.data(let source, let line, let column, let message) {
-      throw SeismoError.data(source: source, line: line, column: column, message: inOptionTerms(message))
-    } catch SeismoError.file(let path, let message) {
-      throw SeismoError.file(path: path, message: inOptionTerms(message))
-    }
-  }
-
-  /// `message` with the csv source's settings written as command-line options.
-  static func inOptionTerms(_ message: String) -> String {
-    var text = message
-    for name in ["time_format", "time_column", "skip_lines", "decimal", "missing", "duplicates", "gaps"] {
-      let option = "--" + name.replacingOccurrences(of: "_", with: "-")
-      text = text.replacingOccurrences(of: "\(name): ", with: "\(option) ")
-      if name.contains("_") { text = text.replacingOccurrences(of: name, with: option) }
-    }
-    // A config's list of marks is one --missing per mark.
-    return text.replacingOccurrences(of: #"--missing \['(.*?)'\]"#, with: "--missing '$1'", options: .regularExpression)
-      .replacingOccurrences(of: "set the delimiter to", with: "set --delimiter to")
   }
 }

@@ -132,16 +132,14 @@ struct IngestCommand: ParsableCommand {
       let source = try CSVSource(
         path: file, columns: column, timeColumn: timeColumn, timeFormat: format.timeFormat, delimiter: format.delimiter,
         decimal: decimal,
-        missing: missing, skipLines: skipLines, gaps: gaps, duplicates: duplicates)
-      var csv = try CSVFormatOptions.inOptionTerms {
-        try source.readTableInDoubles(observer: reading.update)  // as written, not rounded to a detector's Float
-      }
+        missing: missing, skipLines: skipLines, gaps: gaps, duplicates: duplicates, spelling: .options)
+      // As written, not rounded to a detector's Float.
+      var csv = try source.readTableInDoubles(observer: reading.update)
       reading.finish()
       if let notFound = source.timeColumnNotFound(csv.hasTimeColumn) {
         throw SeismoError.file(
           path: file,
-          message: CSVFormatOptions.inOptionTerms(
-            "has no time column (\(notFound)), and a table's rows need times; name its time column with time_column"))
+          message: "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
       }
       if !storedNames.isEmpty {
         guard storedNames.count == csv.featureNames.count else {

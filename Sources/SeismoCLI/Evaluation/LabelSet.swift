@@ -63,7 +63,7 @@ struct LabelSet {
       } else if n > 0 || cell.first?.isNumber == true {
         throw SeismoError.data(
           source: path, line: n + 1, column: nil,
-          message: CSVFormatOptions.inOptionTerms("'\(cell)' is not \(parser.expectation)\(parser.hint(for: cell))"))
+          message: "'\(cell)' is not \(parser.expectation)\(parser.hint(for: cell, spelling: .options))")
       }
     }
     shape = .timestamps(marked)
@@ -80,9 +80,9 @@ struct LabelSet {
     }
     let source = try CSVSource(
       path: path, columns: [column], timeColumn: indexed ? "none" : "auto",
-      timeFormat: indexed ? "iso" : format.timeFormat, delimiter: format.delimiter, gaps: .keep
+      timeFormat: indexed ? "iso" : format.timeFormat, delimiter: format.delimiter, gaps: .keep, spelling: .options
     ).readingBooleans()
-    let table = try CSVFormatOptions.inOptionTerms { try source.readTable() }
+    let table = try source.readTable()
     var rows: [Timestamp] = []
     var marked = Set<Timestamp>()
     for row in 0..<table.rowCount where !table[row, 0].isNaN {

@@ -54,10 +54,11 @@ public struct TimestampParser: Sendable {
   /// For a cell the ISO reading refused: the `time_format` that would read it, when it is a
   /// common other form (`2020/03/16`, `16/03/2020`, `03/16/2020`, `16.03.2020`, `20200316`,
   /// `16-Mar-2020`, seconds or milliseconds since 1970; maybe with a time of day), as
-  /// `" (set time_format: …)"`; `""` when none does or another format is set. `01/02/2020` gets
-  /// both orders. Under `%s`, milliseconds get `%Q`.
-  public func hint(for text: String) -> String {
-    if format == "%s", Self.isMilliseconds(text) { return " (milliseconds since 1970? set time_format: '%Q')" }
+  /// `" (set time_format: …)"` in `spelling`; `""` when none does or another format is set.
+  /// `01/02/2020` gets both orders. Under `%s`, milliseconds get `%Q`.
+  public func hint(for text: String, spelling: SettingSpelling) -> String {
+    func set(_ format: String) -> String { spelling.setting("time_format", quoted: format) }
+    if format == "%s", Self.isMilliseconds(text) { return " (milliseconds since 1970? set \(set("%Q")))" }
     guard format == nil else { return "" }
     let dates = ["%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y"]
     let times = ["", " %H:%M:%S", " %H:%M"]
@@ -72,10 +73,11 @@ public struct TimestampParser: Sendable {
     }
     switch found.count {
     case 0: return ""
-    case 1: return " (set time_format: '\(found[0])' to read it)"
+    case 1: return " (set \(set(found[0])) to read it)"
     case 2 where found[0].hasPrefix("%d") && found[1].hasPrefix("%m"):
-      return " (set time_format: '\(found[0])' if the day comes first, '\(found[1])' if the month does)"
-    default: return " (set time_format to one of \(found.map { "'\($0)'" }.joined(separator: ", ")))"
+      return " (set \(set(found[0])) if the day comes first, \(spelling.quote(found[1])) if the month does)"
+    default:
+      return " (set \(spelling.name("time_format")) to one of \(found.map(spelling.quote).joined(separator: ", ")))"
     }
   }
 
