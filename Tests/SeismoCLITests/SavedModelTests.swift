@@ -194,6 +194,50 @@ import Testing
       try SavedModel.decode(TensorArchive.encode(tensors, metadata: damaged), origin: "m")
     }
     #expect(ranges.hasPrefix("[[") && !ranges.contains("null"), "\(ranges)")
+    // It keeps its training rows' spacing too (daily rows: 86400 s); one saved before has none,
+    // and a spacing that is not a positive count of seconds is damage.
+    #expect(metadata["seismo.training_spacing_s"] == "86400")
+    var spaceless = metadata
+    spaceless["seismo.training_spacing_s"] = nil
+    #expect(try SavedModel.decode(TensorArchive.encode(tensors, metadata: spaceless), origin: "m").trainingSpacing == nil)
+    for bad in ["0", "-86400", "1.5", "daily"] {
+      var damaged = metadata
+      damaged["seismo.training_spacing_s"] = bad
+      #expect(
+        throws: SeismoError.file(
+          path: "m", message: "damaged model: the training rows' spacing is not a positive count of seconds")
+      ) { try SavedModel.decode(TensorArchive.encode(tensors, metadata: damaged), origin: "m") }
+    }
+  }
+
+  /// A model fitted on daily rows that scores weekly ones reads seven weeks as if they were seven
+  /// days: `score` says so, whole or as a stream, and keeps the warning in the summary. Rows
+  /// spaced as the training rows were say nothing.
+  @Test func scoringRowsSpacedOtherwiseIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let daily = syntheticCSV(rows: 160, spikes: [140])
+    try scratch.write("data.csv", daily)
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "d", "--quiet", "--save-model", "m.seismo"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let weekly =
+      daily.split(separator: "\n").enumerated().map { i, line -> String in
+        guard i > 0 else { return String(line) }
+        return date(18_262 + 7 * (i - 1)) + line.drop { $0 != "," }
+      }.joined(separator: "\n") + "\n"
+    try scratch.write("weekly.csv", weekly)
+    let warning =
+      "warning: the model (rolling-zscore) was fitted on rows 1 day apart, and the scored rows are 7 days apart (medians)"
+    for stream in [[], ["--stream", "--piece-rows", "50"]] {
+      let same = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "same", "--quiet"] + stream, in: scratch.url)
+      #expect(same.status == 0 && !same.stderr.contains("apart"), "\(same.stderr)")
+      let other = try CLI.run(
+        ["score", "--model", "m.seismo", "weekly.csv", "--out", "weekly", "--quiet"] + stream, in: scratch.url)
+      #expect(other.status == 0 && other.stderr.components(separatedBy: warning).count == 2, "\(stream): \(other.stderr)")
+      let summary = try JSONSerialization.jsonObject(with: Data(scratch.read("weekly/summary.json").utf8)) as? [String: Any]
+      let warnings = summary?["warnings"] as? [String] ?? []
+      #expect(warnings.contains { $0.hasPrefix(warning) }, "\(stream): \(warnings)")
+    }
   }
 
   @Test func saveModelNeverDestroysAnotherFile() throws {

@@ -37,6 +37,9 @@ extension DetectionPipeline {
     var stale = StaleValues.Tracker(featureCount: model.features.count)
     var scoreSeconds = 0.0
     var drift = LevelDriftCounter(model, learnsLevels: stream.learnsLevels)
+    // The rows' spacing, judged by the first piece of two rows or more.
+    var spacingJudged = model.trainingSpacing == nil
+    var warnings: [String] = []
     func scorePending() throws {
       let t0 = Date()
       if let piece = try stream.scorePending() {
@@ -47,6 +50,7 @@ extension DetectionPipeline {
     }
     try streaming.stream(rows: pieceRows, observer: reading) { piece in
       let loaded = try piece.withFeatures(model.features, for: "the model")
+      let rows = loaded.frame.rowCount
       if var sum = totals {
         sum.rowsRead += loaded.rowsRead
         sum.cellsFilled += loaded.cellsFilled
@@ -59,9 +63,15 @@ extension DetectionPipeline {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")
         totals = loaded
       }
+      if !spacingJudged, let spacing = RowSpacing(of: loaded.frame, rows: 0..<rows) {
+        spacingJudged = true
+        if let warning = model.trainingSpacing?.warning(scoring: spacing, detector: model.detector.plugin) {
+          log(warning)
+          warnings.append(warning)
+        }
+      }
       stale.add(loaded.frame)
       totals?.staleOverPieces = stale.atEnd(besides: Set(loaded.carriedToEnd.map(\.feature)))
-      let rows = loaded.frame.rowCount
       if rows > 0 { totals?.frame = loaded.frame.rows(rows - 1..<rows) }  // the last row read: its time format
       try stream.append(loaded.frame, origin: loaded.origin)
       if stream.unscoredRows >= pieceRows, stream.outgrewWarmup { try scorePending() }
@@ -71,8 +81,9 @@ extension DetectionPipeline {
       throw SeismoError.invalidInput("\(config.source.plugin) source: no rows left after its gap policy")
     }
     totals.warnings.forEach(log)
-    let warnings = drift?.warnings(judged: "scored rows").map(\.text) ?? []
-    warnings.forEach(log)
+    let drifts = drift?.warnings(judged: "scored rows").map(\.text) ?? []
+    drifts.forEach(log)
+    warnings += drifts
     let total = Date().timeIntervalSince(started)
     let (flags, events) = stream.log.finish()
     log("scored \(stream.scoredRows) rows: \(stream.log.flagged.count) flagged, \(stream.log.eventCount) events")

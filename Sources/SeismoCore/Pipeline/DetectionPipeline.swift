@@ -82,6 +82,7 @@ public struct DetectionPipeline {
     let trainingRanges = plan.last.flatMap { fold in
       fold.trainEnd > fold.trainStart ? LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd) : nil
     }
+    let trainingSpacing = plan.last.flatMap { RowSpacing(of: frame, rows: $0.trainStart..<$0.trainEnd) }
     // A model of levels meets test rows outside the range it was fitted on (each walk-forward
     // fold's own).
     if let level = zip(config.members, members).first(where: { $1.detector.learnsLevels }) {
@@ -129,6 +130,7 @@ public struct DetectionPipeline {
     result.folds = fitted.folds
     result.warnings = warnings
     result.trainingRanges = trainingRanges
+    result.trainingSpacing = trainingSpacing
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
     if members.count == 1 { result.foldScores = fitted.foldScores }
     return result
@@ -267,12 +269,19 @@ public struct DetectionPipeline {
       training: TrainingReport(), scores: scores, threshold: model.thresholdValue, cutoffs: cutoffs, events: events,
       calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
     result.lookahead = detector.lookahead
-    result.trainingRanges = model.trainingRanges  // kept by a model stored from this scoring (score --store)
+    // Kept by a model stored from this scoring (score --store).
+    result.trainingRanges = model.trainingRanges
+    result.trainingSpacing = model.trainingSpacing
+    if let spacing = RowSpacing(of: loaded.frame, rows: 0..<loaded.frame.rowCount),
+      let warning = model.trainingSpacing?.warning(scoring: spacing, detector: model.detector.plugin)
+    {
+      result.warnings.append(warning)
+    }
     if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {
       drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)
-      result.warnings = drift.warnings(judged: "scored rows").map(\.text)
-      result.warnings.forEach(log)
+      result.warnings += drift.warnings(judged: "scored rows").map(\.text)
     }
+    result.warnings.forEach(log)
     return result
   }
 

@@ -23,6 +23,10 @@ public struct SavedModel: Sendable {
   /// warning that scored rows lie outside what a model of levels learned (`LevelDrift`); nil for
   /// a model saved before they were kept.
   public var trainingRanges: [ClosedRange<Float>]?
+  /// How far apart the rows the model was fitted on lie, for the warning that scored rows are
+  /// spaced otherwise (`RowSpacing`); nil for rows without times, or a model saved before it
+  /// was kept.
+  public var trainingSpacing: RowSpacing?
 
   /// Why an ensemble run cannot be saved.
   public static let ensembleError = SeismoError.config(
@@ -39,6 +43,7 @@ public struct SavedModel: Sendable {
       detector: config.detector, source: config.source, threshold: config.threshold,
       thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
     trainingRanges = run.trainingRanges
+    trainingSpacing = run.trainingSpacing
   }
 
   public init(
@@ -70,6 +75,7 @@ public struct SavedModel: Sendable {
     if let trainingRanges {
       metadata["seismo.training_ranges"] = try json(trainingRanges.map { [$0.lowerBound, $0.upperBound] })
     }
+    if let trainingSpacing { metadata["seismo.training_spacing_s"] = String(trainingSpacing.seconds) }
     return try TensorArchive.encode(state.tensors, metadata: metadata)
   }
 
@@ -110,6 +116,13 @@ public struct SavedModel: Sendable {
         throw SeismoError.file(path: origin, message: "damaged model: the training ranges do not match the features")
       }
       model.trainingRanges = ranges.map { $0[0]...$0[1] }
+    }
+    if let text = metadata["seismo.training_spacing_s"] {  // absent for rows without times, or before it was kept
+      guard let spacing = Int64(text).flatMap(RowSpacing.init(seconds:)) else {
+        throw SeismoError.file(
+          path: origin, message: "damaged model: the training rows' spacing is not a positive count of seconds")
+      }
+      model.trainingSpacing = spacing
     }
     return model
   }

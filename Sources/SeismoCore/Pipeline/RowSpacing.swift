@@ -1,0 +1,51 @@
+/// The typical time between consecutive rows: the median gap, in seconds. Daily market data is
+/// a day apart (a weekend's three days are the exception, not the median), weekly data seven.
+///
+/// A detector reads patterns over a number of rows. A model fitted on weekly rows that scores
+/// daily ones reads ten days as if they were ten weeks, and a day's change is measured against
+/// weeks' changes: its scores and threshold mean something else, and nothing else says so. A
+/// saved model keeps its training rows' spacing, and scoring rows spaced otherwise warns.
+public struct RowSpacing: Sendable, Equatable {
+  /// The median gap between consecutive rows, in seconds (positive).
+  public let seconds: Int64
+
+  /// Spacings this many times apart, or more, are warned about: far beyond the jitter of one
+  /// sampling (a month of 28 to 31 days, ticks a second or two apart), and well within the
+  /// factor of 5 between daily and weekly rows.
+  static let noticed: Double = 2
+
+  public init?(seconds: Int64) {
+    guard seconds > 0 else { return nil }
+    self.seconds = seconds
+  }
+
+  /// The spacing of `rows` of `frame`; nil when the frame's rows are numbered (no time column)
+  /// or there are fewer than two rows.
+  public init?(of frame: Frame, rows: Range<Int>) {
+    guard frame.timeKind == .calendar, rows.count >= 2 else { return nil }
+    var gaps = rows.dropFirst().map { frame.timestamps[$0] - frame.timestamps[$0 - 1] }
+    gaps.sort()
+    self.init(seconds: gaps[gaps.count / 2])
+  }
+
+  /// The spacing in words, in the largest unit that counts it whole (`7 days`, `36 hours`, `5
+  /// minutes`), or in days to one decimal when hours do not (`1.4 days`).
+  public var description: String {
+    let units: [(seconds: Int64, name: String)] = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")]
+    if seconds >= 86_400, seconds % 3_600 != 0 {
+      return "\((Double(seconds) / 86_400 * 10).rounded() / 10) days"
+    }
+    let unit = units.first { seconds % $0.seconds == 0 }!  // a second divides every spacing
+    let count = seconds / unit.seconds
+    return "\(count) \(unit.name)\(count == 1 ? "" : "s")"
+  }
+
+  /// The warning for `scored` rows spaced otherwise than this, the training rows', by a factor of
+  /// `noticed` or more; nil when they are alike. `detector` names the model's plugin.
+  public func warning(scoring scored: RowSpacing, detector: String) -> String? {
+    let ratio = Double(max(seconds, scored.seconds)) / Double(min(seconds, scored.seconds))
+    guard ratio >= Self.noticed else { return nil }
+    return
+      "warning: the model (\(detector)) was fitted on rows \(description) apart, and the scored rows are \(scored.description) apart (medians): it reads a number of rows at a time, so its scores and threshold mean something else here; score rows sampled as its training rows were"
+  }
+}

@@ -1,0 +1,51 @@
+import Testing
+
+@testable import SeismoCore
+
+/// `RowSpacing`: the median gap between rows, and the warning when scored rows are spaced
+/// otherwise than a model's training rows, checked by hand.
+@Suite struct RowSpacingTests {
+  /// A frame of one feature at `days` (days since 1970, or row numbers for `.index`).
+  func frame(_ days: [Int64], _ kind: Frame.TimeKind = .calendar) throws -> Frame {
+    try Frame(
+      timestamps: days.map { kind == .calendar ? $0 * 86_400 : $0 }, timeKind: kind, featureNames: ["x"],
+      values: days.map { _ in 1 })
+  }
+
+  /// Business days Monday 2020-01-06 to Friday 2020-01-17 (a weekend between): gaps of 1, 1, 1,
+  /// 1, 3, 1, 1, 1, 1 days, whose median is 1 day; weekly rows are 7 days; numbered rows and one
+  /// row have no spacing.
+  @Test func theMedianGapIsTheSpacing() throws {
+    let business: [Int64] = [18_267, 18_268, 18_269, 18_270, 18_271, 18_274, 18_275, 18_276, 18_277, 18_278]
+    let daily = try #require(RowSpacing(of: frame(business), rows: 0..<10))
+    #expect(daily.seconds == 86_400 && daily.description == "1 day")
+    // Rows 4–6 alone: gaps of 3 and 1 days; the median of two is the larger.
+    #expect(RowSpacing(of: try frame(business), rows: 4..<7)?.seconds == 3 * 86_400)
+    let weekly = try #require(RowSpacing(of: frame([18_267, 18_274, 18_281, 18_288]), rows: 0..<4))
+    #expect(weekly.description == "7 days")
+    #expect(RowSpacing(of: try frame([0, 1, 2, 3], .index), rows: 0..<4) == nil)
+    #expect(RowSpacing(of: try frame(business), rows: 3..<4) == nil)
+    #expect(RowSpacing(seconds: 0) == nil)
+    let words: [(Int64, String)] = [
+      (1, "1 second"), (90, "90 seconds"), (300, "5 minutes"), (5_400, "90 minutes"), (3_600, "1 hour"),
+      (129_600, "36 hours"), (120_960, "1.4 days"), (2_592_000, "30 days"),
+    ]
+    for (seconds, text) in words { #expect(RowSpacing(seconds: seconds)?.description == text, "\(seconds)") }
+  }
+
+  /// Weekly against daily rows (7×) warns, either way round; rows 1.5× apart (a month of 28
+  /// days against one of 42, say) do not; 2× does.
+  @Test func spacingsTwiceApartOrMoreAreWarnedAbout() throws {
+    let day = try #require(RowSpacing(seconds: 86_400))
+    let week = try #require(RowSpacing(seconds: 7 * 86_400))
+    #expect(
+      week.warning(scoring: day, detector: "lstm-autoencoder")
+        == "warning: the model (lstm-autoencoder) was fitted on rows 7 days apart, and the scored rows are 1 day apart (medians): it reads a number of rows at a time, so its scores and threshold mean something else here; score rows sampled as its training rows were"
+    )
+    #expect(
+      day.warning(scoring: week, detector: "x")?.contains("fitted on rows 1 day apart, and the scored rows are 7 days") == true)
+    #expect(day.warning(scoring: day, detector: "x") == nil)
+    #expect(day.warning(scoring: try #require(RowSpacing(seconds: 129_600)), detector: "x") == nil)
+    #expect(day.warning(scoring: try #require(RowSpacing(seconds: 172_800)), detector: "x") != nil)
+  }
+}
