@@ -365,6 +365,31 @@ import Testing
       "\(early.stderr)")
   }
 
+  /// Weekly history before daily recent rows: the detector reads the test rows by patterns of
+  /// another span, and the run says so. Training rows alike (the walk-forward folds' first) do
+  /// not warn.
+  @Test func testRowsSpacedOtherwiseThanTrainingRowsAreWarnedAbout() throws {
+    let scratch = try Scratch()
+    let rows = syntheticCSV(rows: 100, spikes: []).split(separator: "\n")
+    let days = (0..<80).map { 18_262 + 7 * $0 } + (1...20).map { 18_262 + 7 * 79 + $0 }
+    let mixed = (["date,a,b"] + zip(days, rows.dropFirst()).map { date($0) + $1.drop { $0 != "," } }).joined(separator: "\n")
+    try scratch.write("data.csv", mixed + "\n")
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\nsplit: { train_until: \(date(days[79])) }\ndetector: { plugin: rolling-zscore, window: 10 }\n"
+    )
+    let warning =
+      "warning: the training rows lie 7 days apart, and the test rows 1 day apart (medians): a detector reads a number of rows at a time, so it scores the test rows by patterns of another span; split where the sampling changes, or give rows sampled alike"
+    let run = try CLI.run(["detect", "run.yaml", "--out", "a"], in: scratch.url)
+    #expect(run.status == 0 && run.stderr.contains(warning), "\(run.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(scratch.read("a/summary.json").utf8)) as? [String: Any]
+    #expect((summary?["warnings"] as? [String])?.contains(warning) == true, "\(String(describing: summary?["warnings"]))")
+    // Trained up to the 50th weekly row, its test rows are mostly weekly (29 gaps of 7 days, 20
+    // of 1): their median is 7 days, and it does not.
+    let late = try CLI.run(["detect", "run.yaml", "--out", "b", "--set", "split.train_until=\(date(days[49]))"], in: scratch.url)
+    #expect(late.status == 0 && !late.stderr.contains("apart"), "\(late.stderr)")
+  }
+
   @Test func theReportIsASinkAndSeveralSinksAreWrittenInOrder() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 200, spikes: [150]))

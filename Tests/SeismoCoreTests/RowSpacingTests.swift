@@ -47,5 +47,8 @@ import Testing
     #expect(day.warning(scoring: day, detector: "x") == nil)
     #expect(day.warning(scoring: try #require(RowSpacing(seconds: 129_600)), detector: "x") == nil)
     #expect(day.warning(scoring: try #require(RowSpacing(seconds: 172_800)), detector: "x") != nil)
+    #expect(
+      week.warning(test: day)?.hasPrefix("warning: the training rows lie 7 days apart, and the test rows 1 day apart") == true)
+    #expect(day.warning(test: try #require(RowSpacing(seconds: 129_600))) == nil)
   }
 }

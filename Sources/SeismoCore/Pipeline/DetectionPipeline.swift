@@ -66,6 +66,11 @@ public struct DetectionPipeline {
       )
     }
     let plan = try split.folds(of: frame, trainRows: trainRows)
+    if let first = plan.first, let training = RowSpacing(of: frame, rows: first.trainStart..<first.trainEnd),
+      let test = RowSpacing(of: frame, rows: trainRows..<frame.rowCount), let warning = training.warning(test: test)
+    {
+      warn(warning)
+    }
     if split.refitEvery != nil, plan.count == 1, trainRows < frame.rowCount {
       warn(
         "warning: split.refit_every \(config.split[SplitPolicy.refitEvery]) places no refit within the test part (\(frame.rowCount - trainRows) rows, \(frame.formatTimestamp(frame.timestamps[trainRows])) – \(frame.formatTimestamp(frame.timestamps[frame.rowCount - 1]))), so the detector is fitted once"

@@ -40,12 +40,24 @@ public struct RowSpacing: Sendable, Equatable {
     return "\(count) \(unit.name)\(count == 1 ? "" : "s")"
   }
 
-  /// The warning for `scored` rows spaced otherwise than this, the training rows', by a factor of
-  /// `noticed` or more; nil when they are alike. `detector` names the model's plugin.
+  /// Whether `other` is this spacing times `noticed` or more, or divided by it.
+  func differs(from other: RowSpacing) -> Bool {
+    Double(max(seconds, other.seconds)) / Double(min(seconds, other.seconds)) >= Self.noticed
+  }
+
+  /// The warning for `scored` rows spaced otherwise than this, a saved model's training rows';
+  /// nil when they are alike. `detector` names the model's plugin.
   public func warning(scoring scored: RowSpacing, detector: String) -> String? {
-    let ratio = Double(max(seconds, scored.seconds)) / Double(min(seconds, scored.seconds))
-    guard ratio >= Self.noticed else { return nil }
+    guard differs(from: scored) else { return nil }
     return
       "warning: the model (\(detector)) was fitted on rows \(description) apart, and the scored rows are \(scored.description) apart (medians): it reads a number of rows at a time, so its scores and threshold mean something else here; score rows sampled as its training rows were"
+  }
+
+  /// The warning for a run's `test` rows spaced otherwise than this, its training rows'
+  /// (weekly history before daily recent rows, say); nil when they are alike.
+  func warning(test: RowSpacing) -> String? {
+    guard differs(from: test) else { return nil }
+    return
+      "warning: the training rows lie \(description) apart, and the test rows \(test.description) apart (medians): a detector reads a number of rows at a time, so it scores the test rows by patterns of another span; split where the sampling changes, or give rows sampled alike"
   }
 }
