@@ -54,7 +54,7 @@ extension PostgresSource {
           )
         }
       }
-      var (stored, tableRows) = try read(db, features: position.features, next: next, catalogue: catalogue)
+      var (stored, tableRows, _) = try read(db, features: position.features, next: next, catalogue: catalogue)
       let held = stored.removeWaiting(needing: try WaitingRows.awaited(waitFor, among: stored.names), after: position.settled)
       position.waiting = held?.waiting
       let loaded = try policiesApplied(to: stored, carrying: &position.carried)

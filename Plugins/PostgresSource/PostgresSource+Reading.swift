@@ -19,22 +19,25 @@ extension PostgresSource {
     /// have to run twice to be counted.
     var filter: String?
     var isLong: Bool
+    /// The time column as it is read (a query's first column), for its type.
+    var time: Column
   }
 
   /// Reads the stored rows of the source's own features, or of `features` when given, from
   /// `next` on when given (a long table's symbol without rows there is then a column of gaps).
   /// `catalogue`: the table's columns when the caller has them already; `observer` hears the
   /// table rows read of how many.
-  /// - Returns: the rows, and the table rows they came from (a long table's: one a symbol and time).
+  /// - Returns: the rows, the table rows they came from (a long table's: one a symbol and
+  ///   time), and the time column they were read from.
   func read(
     _ db: PGConnection, features: [String]? = nil, next: Timestamp? = nil, catalogue: TableColumns? = nil,
     observer: ProgressObserver? = nil
-  ) throws -> (rows: StoredRows, tableRows: Int) {
+  ) throws -> (rows: StoredRows, tableRows: Int, time: Column) {
     let plan = try self.plan(db, features: features, next: next, catalogue: catalogue)
     var rows = StoredRows(names: plan.names, isLong: plan.isLong)
     let tableRows = try fetch(plan, on: db, cursor: false, observer: observer) { try rows.append($0, from: self) }
     if plan.isLong, next == nil { try requireEverySymbol(rows.names, present: rows.present, db) }
-    return (rows, tableRows)
+    return (rows, tableRows, plan.time)
   }
 
   /// Runs `plan`, handing `body` its rows one at a time: as the server sends them, or through a
@@ -85,12 +88,13 @@ extension PostgresSource {
         + names.map { "q.\(PGConnection.quote($0))::float8" }
       return ReadPlan(
         names: names, select: "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1",
-        parameters: [], filter: nil, isLong: false)
+        parameters: [], filter: nil, isLong: false, time: selected[0])
     }
     let time = PGConnection.quote(self.timeColumn)
     let table = PGConnection.qualified(self.schema, self.table)
     let catalogue = try known ?? TableColumns(self, db)
-    let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"), next: next)
+    let timeRead = try catalogue.named(self.timeColumn, "time column")
+    let (range, bounds) = try timeRange(on: timeRead, next: next)
     if layout == .wide {
       var names = features ?? self.columns
       if names.isEmpty {
@@ -104,7 +108,7 @@ extension PostgresSource {
       let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
       return ReadPlan(
         names: names, select: "SELECT \(select.joined(separator: ", ")) FROM \(table) WHERE \(range) ORDER BY \(time)",
-        parameters: bounds, filter: rows(in: range), isLong: false)
+        parameters: bounds, filter: rows(in: range), isLong: false, time: timeRead)
     }
     _ = try catalogue.named(self.symbolColumn, "symbol column")
     try requireNumber(catalogue.named(self.valueColumn, "value column"))
@@ -120,7 +124,7 @@ extension PostgresSource {
         SELECT extract(epoch from \(time))::float8, array_position($4::text[], \(symbol)::text)::float8, \(value)::float8
         FROM \(table) WHERE \(filter) ORDER BY \(time)
         """,
-      parameters: bounds + [PGText.array(names)], filter: filter, isLong: true)
+      parameters: bounds + [PGText.array(names)], filter: filter, isLong: true, time: timeRead)
   }
 
   /// The condition on the table's rows within `range` (a `timeRange` condition); a long table's

@@ -24,7 +24,11 @@ extension PostgresSource: StreamingSource {
         let settled = waiting.removeSettled(final: final)
         // The first piece must have rows: `policiesApplied` refuses an empty read.
         guard !settled.timestamps.isEmpty || (final && carried == nil) else { return }
-        try body(policiesApplied(to: settled, carrying: &carried))
+        let first = carried == nil
+        var piece = try policiesApplied(to: settled, carrying: &carried)
+        // The first piece carries the note that times are shown in UTC, as a load does.
+        if first { piece.timeWrittenWithOffset = try sessionTime(of: piece.frame.timestamps.first, in: plan.time, db) }
+        try body(piece)
       }
       _ = try fetch(plan, on: db, cursor: true, observer: observer) { row in
         try waiting.append(row, from: self)

@@ -170,21 +170,17 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   /// `observer` hears the table rows read of how many (of how many unknown for a query).
   public func load(observer: ProgressObserver?) throws -> LoadedFrame {
     try inSnapshot { db in
-      // A table's columns, looked up once: to read it, and for its time column's type.
-      let catalogue = query.isEmpty ? try TableColumns(self, db) : nil
+      let (rows, _, time) = try read(db, observer: observer)
       var carried: GapPolicy.Carrying<Float>?
-      var loaded = try policiesApplied(to: read(db, catalogue: catalogue, observer: observer).rows, carrying: &carried)
-      if let catalogue {
-        loaded.timeWrittenWithOffset = try sessionTime(
-          of: loaded.frame.timestamps.first, in: catalogue.named(timeColumn, "time column"), db)
-      }
+      var loaded = try policiesApplied(to: rows, carrying: &carried)
+      loaded.timeWrittenWithOffset = try sessionTime(of: loaded.frame.timestamps.first, in: time, db)
       return loaded
     }
   }
 
-  /// `time` as this session shows the table's time column `column`, when it is a `timestamptz`
-  /// and the session's time zone is not UTC: with its offset, as psql would show the row, where
-  /// every output shows it in UTC. Nil for another type of column.
+  /// `time` as this session shows the time column `column` (a table's, or a query's first), when
+  /// it is a `timestamptz` and the session's time zone is not UTC: with its offset, as psql would
+  /// show the row, where every output shows it in UTC. Nil for another type of column.
   func sessionTime(of time: Timestamp?, in column: Column, _ db: PGConnection) throws -> String? {
     guard let time, column.type == "timestamp with time zone" else { return nil }
     let shown = try db.execute("SELECT $1::timestamptz::text", [PGText.timestamp(time)]).rows.first?.first ?? nil

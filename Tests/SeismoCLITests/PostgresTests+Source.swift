@@ -27,8 +27,9 @@ extension PostgresTests {
   /// A float8 read comes a row at a time, in binary, bit for bit, with NULL apart from a stored
   /// NaN; it refuses a column that is not float8 rather than misreading its bytes. A failure
   /// mid-read, or a caller that stops, leaves the connection ready for the next statement.
-  /// A `timestamptz` time column is shown in UTC by every output; the load says so with its first
-  /// time as a session in another time zone shows it (psql's view), and says nothing in UTC.
+  /// A `timestamptz` time column is shown in UTC by every output; the load (a table's or a
+  /// query's) and a stream's first piece say so with the first time as a session in another time
+  /// zone shows it (psql's view), and say nothing in UTC.
   @Test func aSessionOutsideUTCIsToldTimesAreShownInUTC() throws {
     let scratch = try Scratch()
     let rows = (0..<60).map {
@@ -43,10 +44,25 @@ extension PostgresTests {
       try scratch.write(
         "run.yaml",
         "source: { plugin: postgres, url: \"\(session)\", schema: \(schema), table: m }\ndetector: { plugin: rolling-zscore }\n")
-      let detect = try CLI.run(["detect", "run.yaml", "--out", zone.replacingOccurrences(of: "/", with: "-")], in: scratch.url)
+      let folder = zone.replacingOccurrences(of: "/", with: "-")
+      let detect = try CLI.run(["detect", "run.yaml", "--out", folder, "--save-model", "\(folder).seismo"], in: scratch.url)
       #expect(
         detect.status == 0 && detect.stderr.hasPrefix("loaded 60 rows × 1 feature from postgres table \(schema).m\(said)"),
         "\(zone): \(detect.stderr)")
+      // A stream's first piece says it as a load does, and so does a query's load.
+      let stream = try CLI.run(
+        ["score", "--model", "\(folder).seismo", "--url", session, "--stream", "--out", "\(folder)-stream"], in: scratch.url)
+      #expect(
+        stream.status == 0 && stream.stderr.contains("streaming postgres table \(schema).m in pieces of about 65536 rows\(said)"),
+        "\(zone): \(stream.stderr)")
+      try scratch.write(
+        "query.yaml",
+        "source: { plugin: postgres, url: \"\(session)\", query: 'SELECT ts, a FROM \(schema).m' }\ndetector: { plugin: rolling-zscore }\n"
+      )
+      let query = try CLI.run(["detect", "query.yaml", "--out", "\(folder)-query"], in: scratch.url)
+      #expect(
+        query.status == 0 && query.stderr.hasPrefix("loaded 60 rows × 1 feature from postgres query\(said)"),
+        "\(zone): \(query.stderr)")
     }
   }
 
