@@ -82,6 +82,14 @@ import Testing
     try scratch.write("taken", "")
     let taken = try CLI.run(["forecast", "run.yaml", "--out", "taken"], in: scratch.url)
     #expect(taken.status == 1 && taken.stderr == "error: taken: is a file; --out takes a folder\n", "\(taken.stderr)")
+    // A split that trains on every row leaves nothing to forecast: said before any epoch (the
+    // error is the only line).
+    let whole = try CLI.run(["forecast", "run.yaml", "--set", "split.train_until=2099-01-01", "--out", "w"], in: scratch.url)
+    #expect(
+      whole.status == 1
+        && whole.stderr
+          == "error: the split trains on every row (200, to \(date(18_262 + 199))), which leaves none to forecast; set an earlier split.train_until or a smaller split.train_fraction\n",
+      "\(whole.stderr)")
   }
 
   /// A forecaster of changes forecasts in the data's units: each row moves the one before by the

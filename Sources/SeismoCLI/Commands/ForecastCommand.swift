@@ -65,19 +65,26 @@ struct ForecastCommand: ParsableCommand {
       try makeOutputFolder(out)  // before training: a wrong --out is said at once
       // The detection pipeline loads, splits and fits, exactly as detect would; the fitted model
       // then forecasts.
+      let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: runConfig)
+      try pipeline.validate()
+      let loaded = try pipeline.loadSource()
+      // Before training: a split that leaves nothing to forecast is said at once.
+      let frame = loaded.frame
+      guard try SplitPolicy(parameters: runConfig.split).trainRows(of: frame) < frame.rowCount else {
+        throw SeismoError.invalidInput(
+          "the split trains on every row (\(frame.rowCount), to \(frame.formatTimestamp(frame.timestamps[frame.rowCount - 1]))), which leaves none to forecast; set an earlier split.train_until or a smaller split.train_fraction"
+        )
+      }
       let progress = ProgressLine(quiet: quiet)
-      let run = try DetectionPipeline(registry: StandardPlugins.registry, config: runConfig).run(
-        observer: progress.observer,
+      let run = try pipeline.run(
+        loaded, observer: progress.observer,
         log: { message in
           progress.finish()
           Console.narrate(message, quiet: quiet)
         })
       progress.finish()
-      let frame = run.frame
       let trainRows = run.trainRows
-      guard trainRows < frame.rowCount, let state = run.detectorState else {
-        throw SeismoError.invalidInput("the split leaves no test rows to forecast")
-      }
+      guard let state = run.detectorState else { throw SeismoError.state("the run kept no forecaster to forecast with") }
       let detector = try LSTMForecasterDetector(parameters: runConfig.detector.parameters)
       try detector.importState(state)
       let horizon = self.horizon ?? Self.defaultHorizon
