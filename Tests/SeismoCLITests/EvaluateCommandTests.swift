@@ -54,6 +54,24 @@ import Testing
       "\(fields.stderr)")
   }
 
+  /// A run that trained on every row has no test part to judge: the error says `--part all`
+  /// judges its in-sample flags, and that does.
+  @Test func aRunWithoutATestPartIsJudgedWithPartAll() throws {
+    let scratch = try spikedRun(spikes: [100])
+    let run = try CLI.run(
+      ["detect", "run.yaml", "--out", "whole", "--quiet", "--set", "split.train_until=2099-01-01"], in: scratch.url)
+    try #require(run.status == 0, "\(run.stderr)")
+    try scratch.write("dates.txt", date(18_262 + 100) + "\n")
+    let test = try CLI.run(["evaluate", "whole", "--labels", "dates.txt"], in: scratch.url)
+    #expect(
+      test.status == 1
+        && test.stderr
+          == "error: whole has no scored rows in the test part; --part all judges its training rows' flags (in sample)\n",
+      "\(test.stderr)")
+    let all = try CLI.run(["evaluate", "whole", "--labels", "dates.txt", "--part", "all"], in: scratch.url)
+    #expect(all.status == 0 && all.stdout.contains("(TP 1, FP 0, FN 0)"), "\(all.stdout) \(all.stderr)")
+  }
+
   @Test func pointwiseAndPointAdjustedAgainstAHandCount() throws {
     // Spikes at rows 100, 250, 320 are the only flags (fixed threshold 6); rows ≥ 240 are test.
     let scratch = try spikedRun(spikes: [100, 250, 320])

@@ -186,7 +186,11 @@ struct LabelledRun {
   /// Point-wise, point-adjusted and event scores over the scored rows of `part`, and NAB scores.
   func report(part: EvaluateCommand.Part, nab: Bool) throws -> EvaluationReport {
     let judged = scores.indices.filter { judges($0, in: part) }
-    guard !judged.isEmpty else { throw SeismoError.invalidInput("\(name) has no scored rows in the \(part.rawValue) part") }
+    guard !judged.isEmpty else {
+      // Every row trained: only --part all judges its (in-sample) flags.
+      let hint = part == .test && scores.contains { $0 != nil } ? "; --part all judges its training rows' flags (in sample)" : ""
+      throw SeismoError.invalidInput("\(name) has no scored rows in the \(part.rawValue) part\(hint)")
+    }
     let judgedFlags = judged.map { flags[$0] }
     let judgedLabels = judged.map { labelled[$0] }
     let detected = rule.events(judgedFlags, clearsMargin: judged.map { clearsMargin($0) }).map { $0.start...$0.end }
