@@ -124,7 +124,7 @@ extension PostgresTests {
     #expect(
       strict.status == 0
         && strict.stdout.contains(
-          "threshold version 2 (fixed, cut-off 100.0): 0 anomalies in 0 events (version 1 had 3 anomalies)"),
+          "threshold version 2 (fixed, cut-off 100.0): 0 anomalies in 0 events (version 1 had 3)"),
       "\(strict.stdout)\(strict.stderr)")
     #expect(try viewed().isEmpty)
     // Version 1 keeps its events: the spike on row 100, and those on 220 and 260 merged.

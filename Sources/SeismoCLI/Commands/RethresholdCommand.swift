@@ -128,7 +128,7 @@ struct RethresholdCommand: ParsableCommand {
         return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)
       }
       Console.out(
-        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomalies in \(events) event\(events == 1 ? "" : "s") (version 1 had \(row[4] ?? "?") anomalies)"
+        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomal\(flagged == 1 ? "y" : "ies") in \(events) event\(events == 1 ? "" : "s") (version 1 had \(row[4] ?? "?"))"
       )
     }
   }
