@@ -419,6 +419,10 @@ import Testing
     let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("anomalies: 3 (2 in the test part)"))
+    #expect(result.stdout.contains("threshold (fixed): 6.0000; 3 events\n"), "\(result.stdout)")
+    try scratch.write("one.csv", syntheticCSV(rows: 400, spikes: [250]))
+    let one = try CLI.run(["detect", "run.yaml", "--out", "one", "--set", "source.path=one.csv"], in: scratch.url)
+    #expect(one.stdout.contains("threshold (fixed): 6.0000; 1 event\n"), "\(one.stdout)")
     // The test part's anomalies are listed first, then the training part's (in sample).
     let listed = result.stdout.split(separator: "\n")
     let headings = listed.filter { $0.hasPrefix("top anomalies") }

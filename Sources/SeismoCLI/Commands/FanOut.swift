@@ -133,7 +133,9 @@ enum FanOut {
       let summary = RunSummary(run)
       run.warnings.forEach { Console.err($0) }
       if !quiet {
-        Console.err("\(name): \(summary.anomalyCount) anomalies, \(summary.testAnomalyCount) in the test part (\(folder.shown))")
+        Console.err(
+          "\(name): \(summary.anomalyCount) anomal\(summary.anomalyCount == 1 ? "y" : "ies"), \(summary.testAnomalyCount) in the test part (\(folder.shown))"
+        )
       }
       return Outcome(
         indicator: name, status: "finished", runId: run.runID, folder: folder.shown, anomalyCount: summary.anomalyCount,

@@ -12,7 +12,7 @@ enum RunReporting {
     let testCount = anomalies.filter { !$0.isTraining }.count
     var lines = [
       "run \(run.runID): \(run.config.detector.plugin) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \(frame.rowCount) rows (\(run.trainRows) train, \(frame.rowCount - run.trainRows) test)",
-      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) events",
+      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) event\(run.events.count == 1 ? "" : "s")",
       "anomalies: \(anomalies.count) (\(testCount) in the test part)",
     ]
     let test = anomalies.filter { !$0.isTraining }.sorted { $0.score > $1.score }
@@ -43,7 +43,7 @@ enum RunReporting {
     let features = run.loaded.frame.featureCount
     var lines = [
       "run \(run.runID): \(run.config.detector.plugin) on \(features) feature\(features == 1 ? "" : "s") × \(run.rows) rows, streamed",
-      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) events",
+      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) event\(run.eventCount == 1 ? "" : "s")",
       "anomalies: \(run.anomalyCount)",
     ]
     if !run.flags.isEmpty {

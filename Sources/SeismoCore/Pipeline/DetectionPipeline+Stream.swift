@@ -86,7 +86,9 @@ extension DetectionPipeline {
     warnings += drifts
     let total = Date().timeIntervalSince(started)
     let (flags, events) = stream.log.finish()
-    log("scored \(stream.scoredRows) rows: \(stream.log.flagged.count) flagged, \(stream.log.eventCount) events")
+    log(
+      "scored \(stream.scoredRows) rows: \(stream.log.flagged.count) flagged, \(stream.log.eventCount) event\(stream.log.eventCount == 1 ? "" : "s")"
+    )
     return StreamedRun(
       runID: runID, startedAt: started, config: config, loaded: totals, rows: stream.rows,
       scoredRows: stream.scoredRows, threshold: model.thresholdValue, hasConstantCutoff: stream.constantCutoff,
