@@ -194,25 +194,32 @@ import Testing
       try SavedModel.decode(TensorArchive.encode(tensors, metadata: damaged), origin: "m")
     }
     #expect(ranges.hasPrefix("[[") && !ranges.contains("null"), "\(ranges)")
-    // It keeps its training rows' spacing too (daily rows: 86400 s); one saved before has none,
-    // and a spacing that is not a positive count of seconds is damage.
-    #expect(metadata["seismo.training_spacing_s"] == "86400")
+    // It keeps its training rows' times and spacing too (the first 112 daily rows, 70 %); one
+    // saved before has none, and times out of order or a spacing that is not a positive count of
+    // seconds are damage.
+    let first = 18_262 * 86_400
+    #expect(
+      metadata["seismo.training_rows"] == #"{"first":\#(first),"last":\#(first + 111 * 86_400),"spacing_s":86400}"#)
     var spaceless = metadata
-    spaceless["seismo.training_spacing_s"] = nil
-    #expect(try SavedModel.decode(TensorArchive.encode(tensors, metadata: spaceless), origin: "m").trainingSpacing == nil)
-    for bad in ["0", "-86400", "1.5", "daily"] {
+    spaceless["seismo.training_rows"] = nil
+    #expect(try SavedModel.decode(TensorArchive.encode(tensors, metadata: spaceless), origin: "m").trainingRows == nil)
+    for bad in [
+      #"{"first":10,"last":10,"spacing_s":1}"#, #"{"first":0,"last":10,"spacing_s":0}"#, #"{"first":0,"last":10}"#,
+    ] {
       var damaged = metadata
-      damaged["seismo.training_spacing_s"] = bad
+      damaged["seismo.training_rows"] = bad
       #expect(
         throws: SeismoError.file(
-          path: "m", message: "damaged model: the training rows' spacing is not a positive count of seconds")
+          path: "m",
+          message: "damaged model: the training rows need a first time before their last and a positive spacing in seconds")
       ) { try SavedModel.decode(TensorArchive.encode(tensors, metadata: damaged), origin: "m") }
     }
   }
 
   /// A model fitted on daily rows that scores weekly ones reads seven weeks as if they were seven
   /// days: `score` says so, whole or as a stream, and keeps the warning in the summary. Rows
-  /// spaced as the training rows were say nothing.
+  /// spaced as the training rows were say nothing of it, but of the rows among them that the
+  /// model was fitted on.
   @Test func scoringRowsSpacedOtherwiseIsWarnedAbout() throws {
     let scratch = try Scratch()
     let daily = syntheticCSV(rows: 160, spikes: [140])
@@ -229,8 +236,13 @@ import Testing
     let warning =
       "warning: the model (rolling-zscore) was fitted on rows 1 day apart, and the scored rows are 7 days apart (medians)"
     for stream in [[], ["--stream", "--piece-rows", "50"]] {
+      // The model's own rows are spaced alike; the first 128 (80 %) are those it was fitted on.
       let same = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "same", "--quiet"] + stream, in: scratch.url)
-      #expect(same.status == 0 && !same.stderr.contains("apart"), "\(same.stderr)")
+      #expect(
+        same.status == 0
+          && same.stderr
+            == "warning: 128 of the 160 rows lie within the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 127))): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(date(18_262 + 127))\n",
+        "\(stream): \(same.stderr)")
       let other = try CLI.run(
         ["score", "--model", "m.seismo", "weekly.csv", "--out", "weekly", "--quiet"] + stream, in: scratch.url)
       #expect(other.status == 0 && other.stderr.components(separatedBy: warning).count == 2, "\(stream): \(other.stderr)")

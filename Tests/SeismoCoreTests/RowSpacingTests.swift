@@ -51,4 +51,22 @@ import Testing
       week.warning(test: day)?.hasPrefix("warning: the training rows lie 7 days apart, and the test rows 1 day apart") == true)
     #expect(day.warning(test: try #require(RowSpacing(seconds: 129_600))) == nil)
   }
+
+  /// `TrainingRows` counts the scored rows within the training rows' times, ends included, and
+  /// warns of them; numbered rows are never in sample.
+  @Test func rowsWithinTheTrainingTimesAreInSample() throws {
+    let training = try #require(TrainingRows(of: frame([10, 11, 12, 13, 14]), rows: 1..<4))  // days 11–13
+    #expect(training.first == 11 * 86_400 && training.last == 13 * 86_400 && training.spacing.seconds == 86_400)
+    let scored = try frame([9, 10, 11, 12, 13, 14, 20])
+    #expect(training.inSampleCount(scored) == 3)
+    #expect(training.inSampleCount(try frame([11, 12, 13], .index)) == 0)
+    #expect(
+      training.inSampleWarning(3, of: 7, shownAs: scored)
+        == "warning: 3 of the 7 rows lie within the rows the model was fitted on (1970-01-12 – 1970-01-14): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after 1970-01-14"
+    )
+    #expect(training.inSampleWarning(0, of: 7, shownAs: scored) == nil)
+    #expect(TrainingRows(first: 5, last: 5, spacing: training.spacing) == nil)
+    #expect(training.spacingWarning(scoring: try frame([0, 7, 14]), detector: "d")?.contains("7 days apart") == true)
+    #expect(training.spacingWarning(scoring: try frame([3]), detector: "d") == nil)
+  }
 }

@@ -37,8 +37,10 @@ extension DetectionPipeline {
     var stale = StaleValues.Tracker(featureCount: model.features.count)
     var scoreSeconds = 0.0
     var drift = LevelDriftCounter(model, learnsLevels: stream.learnsLevels)
-    // The rows' spacing, judged by the first piece of two rows or more.
-    var spacingJudged = model.trainingSpacing == nil
+    // The rows' spacing, judged by the first piece of two rows or more, and those the model was
+    // fitted on, counted over every piece.
+    var spacingJudged = model.trainingRows == nil
+    var inSample = 0
     var warnings: [String] = []
     func scorePending() throws {
       let t0 = Date()
@@ -63,11 +65,14 @@ extension DetectionPipeline {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")
         totals = loaded
       }
-      if !spacingJudged, let spacing = RowSpacing(of: loaded.frame, rows: 0..<rows) {
-        spacingJudged = true
-        if let warning = model.trainingSpacing?.warning(scoring: spacing, detector: model.detector.plugin) {
-          log(warning)
-          warnings.append(warning)
+      if let training = model.trainingRows {
+        inSample += training.inSampleCount(loaded.frame)
+        if !spacingJudged, rows >= 2 {
+          spacingJudged = true
+          if let warning = training.spacingWarning(scoring: loaded.frame, detector: model.detector.plugin) {
+            log(warning)
+            warnings.append(warning)
+          }
         }
       }
       stale.add(loaded.frame)
@@ -81,9 +86,11 @@ extension DetectionPipeline {
       throw SeismoError.invalidInput("\(config.source.plugin) source: no rows left after its gap policy")
     }
     totals.warnings.forEach(log)
-    let drifts = drift?.warnings(judged: "scored rows").map(\.text) ?? []
-    drifts.forEach(log)
-    warnings += drifts
+    let later =
+      [model.trainingRows?.inSampleWarning(inSample, of: stream.rows, shownAs: totals.frame)].compactMap { $0 }
+      + (drift?.warnings(judged: "scored rows").map(\.text) ?? [])
+    later.forEach(log)
+    warnings += later
     let total = Date().timeIntervalSince(started)
     let (flags, events) = stream.log.finish()
     log(

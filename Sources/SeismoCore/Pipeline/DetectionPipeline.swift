@@ -87,7 +87,7 @@ public struct DetectionPipeline {
     let trainingRanges = plan.last.flatMap { fold in
       fold.trainEnd > fold.trainStart ? LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd) : nil
     }
-    let trainingSpacing = plan.last.flatMap { RowSpacing(of: frame, rows: $0.trainStart..<$0.trainEnd) }
+    let trainingRows = plan.last.flatMap { TrainingRows(of: frame, rows: $0.trainStart..<$0.trainEnd) }
     // A model of levels meets test rows outside the range it was fitted on (each walk-forward
     // fold's own).
     if let level = zip(config.members, members).first(where: { $1.detector.learnsLevels }) {
@@ -135,7 +135,7 @@ public struct DetectionPipeline {
     result.folds = fitted.folds
     result.warnings = warnings
     result.trainingRanges = trainingRanges
-    result.trainingSpacing = trainingSpacing
+    result.trainingRows = trainingRows
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
     if members.count == 1 { result.foldScores = fitted.foldScores }
     return result
@@ -276,11 +276,13 @@ public struct DetectionPipeline {
     result.lookahead = detector.lookahead
     // Kept by a model stored from this scoring (score --store).
     result.trainingRanges = model.trainingRanges
-    result.trainingSpacing = model.trainingSpacing
-    if let spacing = RowSpacing(of: loaded.frame, rows: 0..<loaded.frame.rowCount),
-      let warning = model.trainingSpacing?.warning(scoring: spacing, detector: model.detector.plugin)
-    {
-      result.warnings.append(warning)
+    result.trainingRows = model.trainingRows
+    if let training = model.trainingRows {
+      let frame = loaded.frame
+      result.warnings += [
+        training.spacingWarning(scoring: frame, detector: model.detector.plugin),
+        training.inSampleWarning(training.inSampleCount(frame), of: frame.rowCount, shownAs: frame),
+      ].compactMap { $0 }
     }
     if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {
       drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)

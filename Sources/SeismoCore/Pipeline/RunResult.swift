@@ -36,9 +36,9 @@ public struct RunResult: Sendable {
   /// was fitted on, which a saved model keeps; a scoring run passes its model's on. Nil when
   /// unknown.
   public var trainingRanges: [ClosedRange<Float>]?
-  /// How far apart the rows the last fold's detector was fitted on lie, which a saved model
-  /// keeps; nil for rows without times.
-  public var trainingSpacing: RowSpacing?
+  /// The times and spacing of the rows the last fold's detector was fitted on, which a saved
+  /// model keeps; nil for rows without times.
+  public var trainingRows: TrainingRows?
   /// What the run warned about besides its data's load (`LoadedFrame.warnings`): a split that
   /// tests nothing, test rows outside the range a model of levels learned.
   public var warnings: [String] = []

@@ -23,10 +23,10 @@ public struct SavedModel: Sendable {
   /// warning that scored rows lie outside what a model of levels learned (`LevelDrift`); nil for
   /// a model saved before they were kept.
   public var trainingRanges: [ClosedRange<Float>]?
-  /// How far apart the rows the model was fitted on lie, for the warning that scored rows are
-  /// spaced otherwise (`RowSpacing`); nil for rows without times, or a model saved before it
-  /// was kept.
-  public var trainingSpacing: RowSpacing?
+  /// The times and spacing of the rows the model was fitted on, for the warnings that scored
+  /// rows are spaced otherwise or were trained on (`TrainingRows`); nil for rows without times,
+  /// or a model saved before they were kept.
+  public var trainingRows: TrainingRows?
 
   /// Why an ensemble run cannot be saved.
   public static let ensembleError = SeismoError.config(
@@ -43,7 +43,7 @@ public struct SavedModel: Sendable {
       detector: config.detector, source: config.source, threshold: config.threshold,
       thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
     trainingRanges = run.trainingRanges
-    trainingSpacing = run.trainingSpacing
+    trainingRows = run.trainingRows
   }
 
   public init(
@@ -75,7 +75,11 @@ public struct SavedModel: Sendable {
     if let trainingRanges {
       metadata["seismo.training_ranges"] = try json(trainingRanges.map { [$0.lowerBound, $0.upperBound] })
     }
-    if let trainingSpacing { metadata["seismo.training_spacing_s"] = String(trainingSpacing.seconds) }
+    if let trainingRows {
+      metadata["seismo.training_rows"] = try json([
+        "first": trainingRows.first, "last": trainingRows.last, "spacing_s": trainingRows.spacing.seconds,
+      ])
+    }
     return try TensorArchive.encode(state.tensors, metadata: metadata)
   }
 
@@ -117,12 +121,17 @@ public struct SavedModel: Sendable {
       }
       model.trainingRanges = ranges.map { $0[0]...$0[1] }
     }
-    if let text = metadata["seismo.training_spacing_s"] {  // absent for rows without times, or before it was kept
-      guard let spacing = Int64(text).flatMap(RowSpacing.init(seconds:)) else {
+    if metadata["seismo.training_rows"] != nil {  // absent for rows without times, or before they were kept
+      let rows = try field("training_rows", [String: Int64].self)
+      guard let first = rows["first"], let last = rows["last"],
+        let spacing = rows["spacing_s"].flatMap(RowSpacing.init(seconds:)),
+        let training = TrainingRows(first: first, last: last, spacing: spacing)
+      else {
         throw SeismoError.file(
-          path: origin, message: "damaged model: the training rows' spacing is not a positive count of seconds")
+          path: origin,
+          message: "damaged model: the training rows need a first time before their last and a positive spacing in seconds")
       }
-      model.trainingSpacing = spacing
+      model.trainingRows = training
     }
     return model
   }
