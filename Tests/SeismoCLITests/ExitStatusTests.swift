@@ -5,7 +5,6 @@ import Testing
 /// and `--json` for scripts.
 @Suite struct ExitStatusTests {
   @Test(arguments: [
-    (["detect", "run.yaml", "--each", "--save-model", "m.seismo"], "--save-model saves one model; it cannot go with --each"),
     (["ingest", "data.csv", "--table", "t", "--gaps", "bogus"], "The value 'bogus' is invalid for '--gaps <gaps>'"),
     (["ingest", "data.csv", "--table", "t", "--delimiter", ";;"], "--delimiter: expected one character"),
     (["ingest", "data.csv", "--table", "t", "--time-format", "%Y-%j"], "--time-format '%Y-%j': %j is not a directive it knows"),

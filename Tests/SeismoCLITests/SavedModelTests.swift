@@ -216,6 +216,47 @@ import Testing
     }
   }
 
+  /// `detect --each --save-model FOLDER` saves each indicator's model as FOLDER/INDICATOR.seismo,
+  /// which scores as its run did. What it would destroy is refused before any indicator runs: a
+  /// folder inside the output folder, a file where the folder goes, a file that is not a model
+  /// (unless --force).
+  @Test func eachIndicatorsModelIsSavedInTheFolder() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 160, spikes: [140]))
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--save-model", "models", "--out", "e"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    #expect(each.stdout.hasSuffix("saved 2 models to models\n"), "\(each.stdout)")
+    let combined = try JSONSerialization.jsonObject(with: Data(scratch.read("e/summary.json").utf8)) as? [String: Any]
+    let runs = combined?["runs"] as? [[String: Any]] ?? []
+    #expect(runs.map { $0["model"] as? String } == ["models/a.seismo", "models/b.seismo"], "\(runs)")
+    for feature in ["a", "b"] {
+      let score = try CLI.run(
+        ["score", "--model", "models/\(feature).seismo", "data.csv", "--out", "s\(feature)", "--quiet"], in: scratch.url)
+      #expect(score.status == 0, "\(score.stderr)")
+      #expect(
+        column(try scratch.read("s\(feature)/scores.csv"), "score")
+          == column(try scratch.read("e/\(feature)/scores.csv"), "score"))
+      #expect(column(try scratch.read("s\(feature)/scores.csv"), "value_\(feature)").count == 160)
+    }
+    try scratch.write("taken", "")
+    try scratch.write("models/b.seismo", "notes")
+    for (folder, out, expected) in [
+      ("e/models", "e", "error: e/models: is inside the runs' output folder e; save the models elsewhere\n"),
+      ("taken", "r", "error: taken: is a file; --save-model with --each takes a folder\n"),
+      ("models", "r", "error: models/b.seismo: exists and is not a Seismo model; pass --force to replace it\n"),
+    ] {
+      let refused = try CLI.run(["detect", "run.yaml", "--each", "--save-model", folder, "--out", out], in: scratch.url)
+      #expect(refused.status == 1 && refused.stderr.hasSuffix(expected), "\(refused.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("r").path), "no indicator ran")
+    }
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("e/models").path))
+    let forced = try CLI.run(
+      ["detect", "run.yaml", "--each", "--save-model", "models", "--out", "f", "--force"], in: scratch.url)
+    #expect(forced.status == 0, "\(forced.stderr)")
+    #expect(try Data(contentsOf: scratch.url.appendingPathComponent("models/b.seismo")) != Data("notes".utf8))
+  }
+
   /// A model fitted on daily rows that scores weekly ones reads seven weeks as if they were seven
   /// days: `score` says so, whole or as a stream, and keeps the warning in the summary. Rows
   /// spaced as the training rows were say nothing of it, but of the rows among them that the

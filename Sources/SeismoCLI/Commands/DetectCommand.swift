@@ -43,7 +43,10 @@ struct DetectCommand: ParsableCommand {
   @Option(help: "Output folder (default: seismo-out/RUN_ID).")
   var out: String?
 
-  @Option(help: ArgumentHelp("Also save the trained model here, for `seismo score --model`.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Also save the trained model here, for `seismo score --model`; with --each, a folder that gets one model per indicator (FOLDER/INDICATOR.seismo).",
+      valueName: "file"))
   var saveModel: String?
 
   @Flag(help: "Let --save-model replace an existing file that is not a Seismo model.")
@@ -64,7 +67,6 @@ struct DetectCommand: ParsableCommand {
   @OptionGroup var scripting: ScriptingOptions
 
   func validate() throws {
-    if each, saveModel != nil { throw ValidationError("--save-model saves one model; it cannot go with --each") }
     if let jobs {
       guard each else {
         throw ValidationError(
@@ -82,9 +84,17 @@ struct DetectCommand: ParsableCommand {
       if noSinks { runConfig.sinks = [] }
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
+        if let saveModel {
+          if runConfig.ensemble != nil { throw SavedModel.ensembleError }
+          if Self.path(saveModel, isInside: folder) {
+            throw SeismoError.file(
+              path: saveModel, message: "is inside the runs' output folder \(folder); save the models elsewhere")
+          }
+          try makeOutputFolder(saveModel, for: "--save-model with --each")
+        }
         let combined = try FanOut.run(
           runConfig, registry: StandardPlugins.registry, out: folder, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-          quiet: quiet, counting: scripting)
+          quiet: quiet, counting: scripting, models: saveModel.map { FanOut.Models(folder: $0, force: force) })
         anomalies = combined.runs.map(\.countedAnomalies).reduce(0, +)
         if scripting.json {
           scripting.printJSON(try FanOut.encoder.encode(combined))
@@ -94,10 +104,14 @@ struct DetectCommand: ParsableCommand {
           for r in combined.runs {
             Console.out(
               "  \(r.indicator): "
-                + (r.anomalyCount.map { "\($0) anomalies, \(r.testAnomalyCount ?? 0) in the test part" }
+                + (r.anomalyCount.map { "\($0) anomal\($0 == 1 ? "y" : "ies"), \(r.testAnomalyCount ?? 0) in the test part" }
                   ?? "failed: \(r.error ?? "")"))
           }
           Console.out("wrote \(folder)/summary.json")
+          let models = combined.runs.compactMap(\.model)
+          if let saveModel, !models.isEmpty {
+            Console.out("saved \(models.count) model\(models.count == 1 ? "" : "s") to \(saveModel)")
+          }
         }
         if combined.failed > 0 {
           throw SeismoError.invalidInput("\(combined.failed) of \(combined.indicators) indicators failed (see above)")
@@ -134,11 +148,8 @@ struct DetectCommand: ParsableCommand {
         throw SeismoError.file(path: path, message: "is the run's input data; save the model under another name")
       }
     }
-    if let out {
-      let folder = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath().path + "/"
-      if target.path.hasPrefix(folder) {
-        throw SeismoError.file(path: path, message: "is inside the run's output folder \(out); save the model elsewhere")
-      }
+    if let out, Self.path(path, isInside: out) {
+      throw SeismoError.file(path: path, message: "is inside the run's output folder \(out); save the model elsewhere")
     }
     guard exists, !force else { return }
     let isModel =
@@ -146,6 +157,12 @@ struct DetectCommand: ParsableCommand {
     if !isModel {
       throw SeismoError.file(path: path, message: "exists and is not a Seismo model; pass --force to replace it")
     }
+  }
+
+  /// Whether `path` is `folder` or lies inside it, symbolic links resolved.
+  static func path(_ path: String, isInside folder: String) -> Bool {
+    func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+    return (resolved(path) + "/").hasPrefix(resolved(folder) + "/")
   }
 
   /// Runs `config`, writes the run folder and prints the summary (unless `textSummary` is

@@ -10,14 +10,24 @@ import SeismoCore
 /// together, is loaded again alone (see `rows(of:in:config:registry:)`).
 /// Each indicator's run is written to OUT/<indicator>/ and to the
 /// configured sink (labelled with the indicator); OUT/summary.json lists every indicator with its
-/// anomalies or its error. A failing indicator is reported and does not stop the others.
+/// anomalies or its error. A failing indicator is reported and does not stop the others. With
+/// `--save-model FOLDER`, each indicator's model is saved as FOLDER/<indicator>.seismo.
 enum FanOut {
+  /// Where `--save-model` puts each indicator's model, and whether it may replace a file that is
+  /// not one.
+  struct Models {
+    var folder: String
+    var force: Bool
+  }
+
   /// One indicator's outcome.
   struct Outcome: Codable {
     var indicator: String
     var status: String
     var runId: String?
     var folder: String?
+    /// The saved model's file, with `--save-model`.
+    var model: String?
     var anomalyCount: Int?
     var testAnomalyCount: Int?
     /// The highest-scoring (`RunSummary.listed`), in time order.
@@ -27,7 +37,7 @@ enum FanOut {
     var countedAnomalies = 0
 
     enum CodingKeys: String, CodingKey {
-      case indicator, status, folder, anomalies, error
+      case indicator, status, folder, model, anomalies, error
       case runId = "run_id", anomalyCount = "anomaly_count", testAnomalyCount = "test_anomaly_count"
     }
   }
@@ -56,9 +66,11 @@ enum FanOut {
     return encoder
   }()
 
-  /// Runs every indicator; `counting` says which anomalies count for `--fail-on-anomalies`.
+  /// Runs every indicator; `counting` says which anomalies count for `--fail-on-anomalies`, and
+  /// `models` where their models go (none: not saved).
   static func run(
-    _ config: RunConfig, registry: PluginRegistry, out: String, jobs: Int, quiet: Bool, counting: ScriptingOptions
+    _ config: RunConfig, registry: PluginRegistry, out: String, jobs: Int, quiet: Bool, counting: ScriptingOptions,
+    models: Models? = nil
   ) throws -> Combined {
     let started = Date()
     let group = "each-" + RunResult.makeID(at: started)
@@ -96,6 +108,11 @@ enum FanOut {
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
     let folders = folderNames(names)
+    // Each model's file, checked before any indicator runs.
+    let modelFiles = models.map { models in folders.map { "\(models.folder)/\($0).seismo" } }
+    if let models, let modelFiles {
+      try modelFiles.forEach { try DetectCommand.checkModelPath($0, config: config, out: out, force: models.force) }
+    }
     return try staged.fill { staging in
       DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in
         while let j = next.take(below: names.count) {
@@ -103,7 +120,7 @@ enum FanOut {
             j,
             indicator(
               j, named: names[j], of: loaded, config: config, registry: registry,
-              folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"),
+              folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"), model: modelFiles?[j],
               group: group, quiet: quiet, counting: counting))
         }
       }
@@ -119,17 +136,19 @@ enum FanOut {
     }
   }
 
-  /// Runs indicator `j`, `name`, and writes its run into `folder.staging`; `folder.shown` is
-  /// where it will be once the output folder is committed.
+  /// Runs indicator `j`, `name`, writes its run into `folder.staging` and saves its model to
+  /// `model`, when given; `folder.shown` is where the run will be once the output folder is
+  /// committed.
   static func indicator(
     _ j: Int, named name: String, of loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry,
-    folder: (staging: String, shown: String), group: String, quiet: Bool, counting: ScriptingOptions
+    folder: (staging: String, shown: String), model: String?, group: String, quiet: Bool, counting: ScriptingOptions
   ) -> Outcome {
     do {
       let run = try DetectionPipeline(registry: registry, config: config).run(
         rows(of: j, named: name, in: loaded, config: config, registry: registry))
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
+      if let model { try write(SavedModel(run: run).encode(), to: model) }
       let summary = RunSummary(run)
       run.warnings.forEach { Console.err($0) }
       if !quiet {
@@ -138,7 +157,8 @@ enum FanOut {
         )
       }
       return Outcome(
-        indicator: name, status: "finished", runId: run.runID, folder: folder.shown, anomalyCount: summary.anomalyCount,
+        indicator: name, status: "finished", runId: run.runID, folder: folder.shown, model: model,
+        anomalyCount: summary.anomalyCount,
         testAnomalyCount: summary.testAnomalyCount, anomalies: summary.anomalies, countedAnomalies: counting.counted(run))
     } catch {
       Console.error("\(name): \(error)")

@@ -41,12 +41,12 @@ func write(_ data: Data, to path: String) throws {
   }
 }
 
-/// Makes folder `path` for an `--out`, with its parents, unless it exists; a file there, or a
-/// folder that cannot be made, is an error naming it, before any work.
-func makeOutputFolder(_ path: String) throws {
+/// Makes folder `path` for `option` (`--out`), with its parents, unless it exists; a file there,
+/// or a folder that cannot be made, is an error naming it, before any work.
+func makeOutputFolder(_ path: String, for option: String = "--out") throws {
   var isFolder: ObjCBool = false
   if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-    guard isFolder.boolValue else { throw SeismoError.file(path: path, message: "is a file; --out takes a folder") }
+    guard isFolder.boolValue else { throw SeismoError.file(path: path, message: "is a file; \(option) takes a folder") }
     return
   }
   do {
