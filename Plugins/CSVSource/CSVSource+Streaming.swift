@@ -65,6 +65,7 @@ extension CSVSource: StreamingSource {
       loaded.duplicateRowsMerged = merged
       loaded.duplicatePolicy = duplicates
       loaded.carriedToEnd = outcome.carriedToEnd
+      loaded.filledAtEnd = outcome.filledAtEnd
       loaded.holes = outcome.holes
       loaded.timeColumnNotFound = timeColumnNotFound(collector.hasTimeColumn)
       loaded.timeWrittenWithOffset = collector.timeWrittenWithOffset

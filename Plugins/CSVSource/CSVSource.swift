@@ -294,6 +294,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     loaded.duplicateRowsMerged = table.duplicateRowsMerged
     loaded.duplicatePolicy = duplicates
     loaded.carriedToEnd = table.carriedToEnd
+    loaded.filledAtEnd = table.filledAtEnd
     loaded.holes = table.holes
     loaded.timeColumnNotFound = timeColumnNotFound(table.hasTimeColumn)
     loaded.timeWrittenWithOffset = table.timeWrittenWithOffset

@@ -252,6 +252,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     loaded.duplicateRowsMerged = merged
     loaded.duplicatePolicy = duplicates
     loaded.carriedToEnd = outcome.carriedToEnd
+    loaded.filledAtEnd = outcome.filledAtEnd
     loaded.holes = outcome.holes
     return loaded
   }

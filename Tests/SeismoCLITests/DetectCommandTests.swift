@@ -169,6 +169,23 @@ import Testing
     #expect(score.status == 0 && score.stderr.contains(warning), "\(score.stderr)")
   }
 
+  /// A feature with no value in its last row or few (a value late, or a market closed on the
+  /// last day) is warned about too, shorter than the carry above: the last rows are scored with
+  /// an earlier value. detect and score --stream say it and keep it in summary.json.
+  @Test(arguments: [1, 3])
+  func aFeatureLateByAFewRowsIsWarnedAbout(_ late: Int) throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r > 100 - late
+        ? line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") + "," : String(line)
+    }
+    let rows =
+      late == 1 ? "the last row (\(date(18_262 + 99)))" : "the last \(late) rows (from \(date(18_262 + 100 - late)) on)"
+    let warning =
+      "warning: b has no value on \(rows): gaps: ffill carries its value of \(date(18_262 + 99 - late)) there, and the scores use it; its data is late, or it had no row then"
+    try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
+  }
+
   /// Writes `lines` as data.csv and a rolling z-score run.yaml, and expects `detect` (into a/,
   /// saving m.seismo) and `score --stream` in pieces of 7 rows (into t/) to print `warning` and
   /// keep it in summary.json as printed (`source.warnings`).

@@ -59,6 +59,7 @@ extension DetectionPipeline {
         sum.rowsDropped += loaded.rowsDropped
         sum.duplicateRowsMerged += loaded.duplicateRowsMerged
         sum.carriedToEnd = loaded.carriedToEnd  // each piece's counts every piece before it
+        sum.filledAtEnd = loaded.filledAtEnd
         sum.holes = loaded.holes
         totals = sum
       } else {

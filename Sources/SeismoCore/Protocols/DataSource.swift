@@ -69,6 +69,9 @@ public struct LoadedFrame: Sendable {
   public var duplicatePolicy = DuplicatePolicy.error
   /// Features whose last rows `ffill` filled, over a longer gap than any earlier one of theirs.
   public var carriedToEnd: [GapPolicy.Carry] = []
+  /// Features whose last rows `ffill` filled, however few: those not `carriedToEnd` are a value
+  /// a day or two late, or a market closed on the last day, which the last row is scored with.
+  public var filledAtEnd: [GapPolicy.Carry] = []
   /// Features with a long run of rows inside their data that `ffill` filled.
   public var holes: [GapPolicy.Hole] = []
   /// Features whose last rows repeat one value, longer than ever before (`StaleValues`), other
@@ -122,6 +125,8 @@ public struct LoadedFrame: Sendable {
       )
     }
     said += carriedToEnd.compactMap(warning(_:))
+    let long = Set(carriedToEnd.map(\.feature))
+    said += filledAtEnd.filter { !long.contains($0.feature) }.compactMap(lastRowsWarning(_:))
     said += staleToEnd.compactMap(staleWarning(_:))
     said += holes.compactMap(warning(_:))
     if let timeColumnNotFound {
@@ -138,6 +143,19 @@ public struct LoadedFrame: Sendable {
     guard carry.feature < frame.featureCount else { return nil }
     return
       "warning: \(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
+  }
+
+  /// The warning that `ffill` filled a feature's last few rows (`filledAtEnd`, not long enough to
+  /// be `carriedToEnd`): the last row is scored with a value of an earlier one. Nil for a feature
+  /// the frame does not have.
+  public func lastRowsWarning(_ carry: GapPolicy.Carry) -> String? {
+    guard carry.feature < frame.featureCount else { return nil }
+    let rows =
+      carry.rows == 1
+      ? "the last row (\(frame.formatTimestamp(carry.from)))"
+      : "the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on)"
+    return
+      "warning: \(frame.featureNames[carry.feature]) has no value on \(rows): gaps: ffill carries its value of \(frame.formatTimestamp(carry.after)) there, and the scores use it; its data is late, or it had no row then"
   }
 
   /// The warning that a feature's last rows repeat one value (`staleToEnd`); nil for a feature
@@ -170,6 +188,7 @@ public struct LoadedFrame: Sendable {
       }
     }
     picked.carriedToEnd = narrowed(carriedToEnd)
+    picked.filledAtEnd = narrowed(filledAtEnd)
     picked.staleOverPieces = staleOverPieces.map(narrowed)
     picked.holes = holes.compactMap { hole in
       features.firstIndex(of: hole.feature).map {
