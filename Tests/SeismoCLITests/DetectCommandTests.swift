@@ -658,6 +658,16 @@ import Testing
     ] {
       #expect(result.stdout.contains(name), "missing \(name)")
     }
+    // Named plugins only: postgres is a source and a sink; split is a section.
+    let named = try CLI.run(["plugins", "postgres", "split"], in: FileManager.default.temporaryDirectory)
+    #expect(named.status == 0)
+    #expect(
+      named.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+        == ["SOURCE PLUGINS (section `source`)", "SINK PLUGINS (section `sink`)", "SPLIT (section `split`, no plugin)"],
+      "\(named.stdout)")
+    #expect(named.stdout.contains("  postgres — ") && !named.stdout.contains("  csv — ") && !named.stdout.contains("merge_gap"))
+    let oneKind = try CLI.run(["plugins", "postgres", "--kind", "sink"], in: FileManager.default.temporaryDirectory)
+    #expect(oneKind.status == 0 && !oneKind.stdout.contains("SOURCE") && oneKind.stdout.contains("SINK"), "\(oneKind.stdout)")
   }
 
   /// `demo --days` sets the market's length and `--seed` draws another one.

@@ -18,6 +18,8 @@ import Testing
     (["runs", "delete", "--older-than=-5d"], "--older-than '-5d': expected"),
     (["runs", "delete", "--older-than", "0d"], "--older-than '0d': every run is older than that; give an age above 0"),
     (["plugins", "--kind", "nope"], "The value 'nope' is invalid for '--kind <kind>'"),
+    (["plugins", "lstm-autoencodr"], "unknown plugin 'lstm-autoencodr' (did you mean 'lstm-autoencoder'?); known: csv,"),
+    (["plugins", "fixed", "--kind", "source"], "'fixed' is no source plugin; drop --kind source"),
     (["demo", "--days", "5"], "--days must be at least 100"),
     (["forecast", "run.yaml", "--mode", "multi", "--horizon", "0"], "--horizon must be at least 1"),
     (["forecast", "run.yaml", "--horizon", "20"], "--horizon sets the sequences of --mode multi; add --mode multi"),
