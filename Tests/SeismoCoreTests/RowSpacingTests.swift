@@ -13,18 +13,23 @@ import Testing
   }
 
   /// Business days Monday 2020-01-06 to Friday 2020-01-17 (a weekend between): gaps of 1, 1, 1,
-  /// 1, 3, 1, 1, 1, 1 days, whose median is 1 day; weekly rows are 7 days; numbered rows and one
-  /// row have no spacing.
+  /// 1, 3, 1, 1, 1, 1 days, whose median is 1 day; weekly rows are 7 days. Numbered rows, and
+  /// fewer than 10 rows, have no spacing.
   @Test func theMedianGapIsTheSpacing() throws {
     let business: [Int64] = [18_267, 18_268, 18_269, 18_270, 18_271, 18_274, 18_275, 18_276, 18_277, 18_278]
     let daily = try #require(RowSpacing(of: frame(business), rows: 0..<10))
     #expect(daily.seconds == 86_400 && daily.description == "1 day")
-    // Rows 4–6 alone: gaps of 3 and 1 days; the median of two is the larger.
-    #expect(RowSpacing(of: try frame(business), rows: 4..<7)?.seconds == 3 * 86_400)
-    let weekly = try #require(RowSpacing(of: frame([18_267, 18_274, 18_281, 18_288]), rows: 0..<4))
+    // Two weekends among 10 rows (gaps 1, 1, 1, 1, 3, 1, 1, 1, 1, 3 sorted: 1 ×8, 3 ×2) and an
+    // even count of gaps: the lower median, 1 day.
+    let twoWeekends = business + [18_281]
+    #expect(RowSpacing(of: try frame(twoWeekends), rows: 0..<11)?.seconds == 86_400)
+    // Gaps of 1 day ×4 and 3 days ×5: the median is 3 days.
+    let sparse: [Int64] = [0, 1, 2, 3, 4, 7, 10, 13, 16, 19]
+    #expect(RowSpacing(of: try frame(sparse), rows: 0..<10)?.seconds == 3 * 86_400)
+    let weekly = try #require(RowSpacing(of: frame((0..<10).map { 18_267 + 7 * $0 }), rows: 0..<10))
     #expect(weekly.description == "7 days")
-    #expect(RowSpacing(of: try frame([0, 1, 2, 3], .index), rows: 0..<4) == nil)
-    #expect(RowSpacing(of: try frame(business), rows: 3..<4) == nil)
+    #expect(RowSpacing(of: try frame(Array(0..<10), .index), rows: 0..<10) == nil)
+    #expect(RowSpacing(of: try frame(business), rows: 4..<7) == nil, "three rows say little")
     #expect(RowSpacing(seconds: 0) == nil)
     let words: [(Int64, String)] = [
       (1, "1 second"), (90, "90 seconds"), (300, "5 minutes"), (5_400, "90 minutes"), (3_600, "1 hour"),
@@ -55,18 +60,19 @@ import Testing
   /// `TrainingRows` counts the scored rows within the training rows' times, ends included, and
   /// warns of them; numbered rows are never in sample.
   @Test func rowsWithinTheTrainingTimesAreInSample() throws {
-    let training = try #require(TrainingRows(of: frame([10, 11, 12, 13, 14]), rows: 1..<4))  // days 11–13
-    #expect(training.first == 11 * 86_400 && training.last == 13 * 86_400 && training.spacing.seconds == 86_400)
-    let scored = try frame([9, 10, 11, 12, 13, 14, 20])
+    let training = try #require(TrainingRows(of: frame(Array(10...25)), rows: 1..<11))  // days 11–20
+    #expect(training.first == 11 * 86_400 && training.last == 20 * 86_400 && training.spacing.seconds == 86_400)
+    let scored = try frame([9, 10, 11, 15, 20, 21, 30])
     #expect(training.inSampleCount(scored) == 3)
     #expect(training.inSampleCount(try frame([11, 12, 13], .index)) == 0)
     #expect(
       training.inSampleWarning(3, of: 7, shownAs: scored)
-        == "warning: 3 of the 7 rows lie within the rows the model was fitted on (1970-01-12 – 1970-01-14): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after 1970-01-14"
+        == "warning: 3 of the 7 rows lie within the rows the model was fitted on (1970-01-12 – 1970-01-21): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after 1970-01-21"
     )
     #expect(training.inSampleWarning(0, of: 7, shownAs: scored) == nil)
     #expect(TrainingRows(first: 5, last: 5, spacing: training.spacing) == nil)
-    #expect(training.spacingWarning(scoring: try frame([0, 7, 14]), detector: "d")?.contains("7 days apart") == true)
-    #expect(training.spacingWarning(scoring: try frame([3]), detector: "d") == nil)
+    let weekly = try frame((0..<10).map { 7 * $0 })
+    #expect(training.spacingWarning(scoring: weekly, detector: "d")?.contains("7 days apart") == true)
+    #expect(training.spacingWarning(scoring: try frame([0, 7, 14]), detector: "d") == nil, "three rows say little")
   }
 }

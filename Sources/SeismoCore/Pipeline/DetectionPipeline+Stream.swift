@@ -37,8 +37,8 @@ extension DetectionPipeline {
     var stale = StaleValues.Tracker(featureCount: model.features.count)
     var scoreSeconds = 0.0
     var drift = LevelDriftCounter(model, learnsLevels: stream.learnsLevels)
-    // The rows' spacing, judged by the first piece of two rows or more, and those the model was
-    // fitted on, counted over every piece.
+    // The rows' spacing, judged by the first piece with enough rows (`RowSpacing.fewest`), and
+    // those the model was fitted on, counted over every piece.
     var spacingJudged = model.trainingRows == nil
     var inSample = 0
     var warnings: [String] = []
@@ -68,7 +68,7 @@ extension DetectionPipeline {
       }
       if let training = model.trainingRows {
         inSample += training.inSampleCount(loaded.frame)
-        if !spacingJudged, rows >= 2 {
+        if !spacingJudged, RowSpacing(of: loaded.frame, rows: 0..<rows) != nil {
           spacingJudged = true
           if let warning = training.spacingWarning(scoring: loaded.frame, detector: model.detector.plugin) {
             log(warning)

@@ -14,18 +14,22 @@ public struct RowSpacing: Sendable, Equatable {
   /// factor of 5 between daily and weekly rows.
   static let noticed: Double = 2
 
+  /// The fewest rows whose spacing is judged: fewer say little (a weekend is one of the two
+  /// gaps of three days' rows).
+  static let fewest = 10
+
   public init?(seconds: Int64) {
     guard seconds > 0 else { return nil }
     self.seconds = seconds
   }
 
-  /// The spacing of `rows` of `frame`; nil when the frame's rows are numbered (no time column)
-  /// or there are fewer than two rows.
+  /// The spacing of `rows` of `frame`: the lower median of their gaps; nil when the frame's rows
+  /// are numbered (no time column) or fewer than `fewest`.
   public init?(of frame: Frame, rows: Range<Int>) {
-    guard frame.timeKind == .calendar, rows.count >= 2 else { return nil }
+    guard frame.timeKind == .calendar, rows.count >= Self.fewest else { return nil }
     var gaps = rows.dropFirst().map { frame.timestamps[$0] - frame.timestamps[$0 - 1] }
     gaps.sort()
-    self.init(seconds: gaps[gaps.count / 2])
+    self.init(seconds: gaps[(gaps.count - 1) / 2])
   }
 
   /// The spacing in words, in the largest unit that counts it whole (`7 days`, `36 hours`, `5

@@ -7,7 +7,8 @@ public struct TrainingRows: Sendable, Equatable {
   public let last: Timestamp
   public let spacing: RowSpacing
 
-  /// `rows` of `frame`; nil when its rows are numbered (no time column) or fewer than two.
+  /// `rows` of `frame`; nil when its rows are numbered (no time column) or too few to have a
+  /// spacing (`RowSpacing.fewest`).
   public init?(of frame: Frame, rows: Range<Int>) {
     guard let spacing = RowSpacing(of: frame, rows: rows) else { return nil }
     self.init(first: frame.timestamps[rows.lowerBound], last: frame.timestamps[rows.upperBound - 1], spacing: spacing)
