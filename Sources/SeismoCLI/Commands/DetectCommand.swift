@@ -86,7 +86,7 @@ struct DetectCommand: ParsableCommand {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         if let saveModel {
           if runConfig.ensemble != nil { throw SavedModel.ensembleError }
-          if Self.path(saveModel, isInside: folder) {
+          if Self.isPath(saveModel, inside: folder) {
             throw SeismoError.file(
               path: saveModel, message: "is inside the runs' output folder \(folder); save the models elsewhere")
           }
@@ -148,7 +148,7 @@ struct DetectCommand: ParsableCommand {
         throw SeismoError.file(path: path, message: "is the run's input data; save the model under another name")
       }
     }
-    if let out, Self.path(path, isInside: out) {
+    if let out, Self.isPath(path, inside: out) {
       throw SeismoError.file(path: path, message: "is inside the run's output folder \(out); save the model elsewhere")
     }
     guard exists, !force else { return }
@@ -160,7 +160,7 @@ struct DetectCommand: ParsableCommand {
   }
 
   /// Whether `path` is `folder` or lies inside it, symbolic links resolved.
-  static func path(_ path: String, isInside folder: String) -> Bool {
+  static func isPath(_ path: String, inside folder: String) -> Bool {
     func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
     return (resolved(path) + "/").hasPrefix(resolved(folder) + "/")
   }
