@@ -320,7 +320,7 @@ import Testing
     #expect(scored.status == 0 && scored.stderr.contains(scoredWarning), "\(scored.stderr)")
     // Its first 10 rows are the last the model was fitted on: their scores are in sample.
     let inSample =
-      "warning: 10 of the 50 rows lie within the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 159))): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(date(18_262 + 159))\n"
+      "warning: 10 of the 50 rows fall within the times of the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 159))): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(date(18_262 + 159))\n"
     let quietScore = try CLI.run(["score", "--model", "m.seismo", "tail.csv", "--out", "sq", "--quiet"], in: scratch.url)
     #expect(quietScore.stderr == inSample + scoredWarning + "\n", "\(quietScore.stderr)")
     #expect(try scratch.read("s/summary.json").contains("40 of 50 scored rows"))

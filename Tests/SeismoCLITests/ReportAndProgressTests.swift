@@ -123,7 +123,7 @@ import Testing
     #expect(stream.stdout[streaming.upperBound...].contains("\r\u{1B}[Kreading "), "the line goes on after the first piece")
     // (Its rows are the model's own: it says first that their scores are in sample.)
     #expect(
-      stream.stdout.contains(#/ MB \(100 %\)\r\e\[Kwarning: 32000 of the 40000 rows lie within/#),
+      stream.stdout.contains(#/ MB \(100 %\)\r\e\[Kwarning: 32000 of the 40000 rows fall within/#),
       "\(stream.stdout.suffix(400))")
     let piped = try CLI.run(["detect", "run.yaml", "--out", "p"], in: scratch.url)
     #expect(piped.status == 0 && !piped.stderr.contains("reading"), "\(piped.stderr)")

@@ -282,7 +282,7 @@ import Testing
       #expect(
         same.status == 0
           && same.stderr
-            == "warning: 128 of the 160 rows lie within the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 127))): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(date(18_262 + 127))\n",
+            == "warning: 128 of the 160 rows fall within the times of the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 127))): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(date(18_262 + 127))\n",
         "\(stream): \(same.stderr)")
       let other = try CLI.run(
         ["score", "--model", "m.seismo", "weekly.csv", "--out", "weekly", "--quiet"] + stream, in: scratch.url)

@@ -67,7 +67,7 @@ import Testing
     #expect(training.inSampleCount(try frame([11, 12, 13], .index)) == 0)
     #expect(
       training.inSampleWarning(3, of: 7, shownAs: scored)
-        == "warning: 3 of the 7 rows lie within the rows the model was fitted on (1970-01-12 – 1970-01-21): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after 1970-01-21"
+        == "warning: 3 of the 7 rows fall within the times of the rows the model was fitted on (1970-01-12 – 1970-01-21): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after 1970-01-21"
     )
     #expect(training.inSampleWarning(0, of: 7, shownAs: scored) == nil)
     #expect(TrainingRows(first: 5, last: 5, spacing: training.spacing) == nil)

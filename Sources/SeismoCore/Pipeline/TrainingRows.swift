@@ -37,6 +37,6 @@ public struct TrainingRows: Sendable, Equatable {
     guard inSample > 0 else { return nil }
     let span = "\(frame.formatTimestamp(first)) – \(frame.formatTimestamp(last))"
     return
-      "warning: \(inSample) of the \(rows) rows lie within the rows the model was fitted on (\(span)): their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(frame.formatTimestamp(last))"
+      "warning: \(inSample) of the \(rows) rows fall within the times of the rows the model was fitted on (\(span)): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(frame.formatTimestamp(last))"
   }
 }
