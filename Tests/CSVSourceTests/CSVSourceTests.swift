@@ -396,6 +396,10 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vix, gold"])])
         == "t.csv:1: unknown column 'vix, gold' (a list? write it [vix, gold]); columns are: date, vix, gold")
+    // So are they with a bracket left open (`--set 'source.columns=[vix, gold'`).
+    #expect(
+      loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["[vix, gold"])])
+        == "t.csv:1: unknown column '[vix, gold' (a list? write it [vix, gold]); columns are: date, vix, gold")
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vix,oil"])])
         == "t.csv:1: unknown column 'vix,oil'; columns are: date, vix, gold")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// "Did you mean" suggestions for misspelt names (config keys, plugins, columns).
 public enum EditDistance {
   /// Levenshtein distance between two strings.
@@ -19,9 +21,11 @@ public enum EditDistance {
   /// `" (did you mean 'x'?)"` for the closest known name that differs only in case, or within
   /// distance 2 and fewer edits than `name` has characters (`b` is not a typo of `a`), or `""`.
   /// Names joined by commas, each known, are a list written as one name (`--set
-  /// source.columns=a,b`): the suggestion is to write it as a list.
+  /// source.columns=a,b`, or `[a, b` without its closing bracket): the suggestion is to write it
+  /// as a list.
   public static func suggestion(for name: String, among known: [String]) -> String {
-    let parts = name.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let parts = name.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+      .map { $0.trimmingCharacters(in: .whitespaces) }
     if parts.count > 1, parts.allSatisfy(known.contains) {
       return " (a list? write it [\(parts.joined(separator: ", "))])"
     }
