@@ -396,6 +396,15 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["vix, gold"])])
         == "t.csv:1: unknown column 'vix, gold' (a list? write it [vix, gold]); columns are: date, vix, gold")
+    // And files: a path of names joined by commas, with a bracket or without.
+    for path in ["nowhere/a.csv,b.csv", "nowhere/[a.csv, b.csv"] {
+      #expect(throws: SeismoError.file(path: path, message: "no such file (a list of files? write it [a.csv, b.csv])")) {
+        try CSVSource(path: path).load()
+      }
+    }
+    #expect(throws: SeismoError.file(path: "nowhere/a.csv", message: "no such file")) {
+      try CSVSource(path: "nowhere/a.csv").load()
+    }
     // So are they with a bracket left open (`--set 'source.columns=[vix, gold'`).
     #expect(
       loadError("date,vix,gold\n2020-01-01,1,2\n", ["columns": .textList(["[vix, gold"])])
