@@ -418,10 +418,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       // Names joined by commas are a list written as one name (`--set source.path=a.csv,b.csv`).
-      let parts = URL(fileURLWithPath: path).lastPathComponent.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-      let hint = parts.count > 1 ? " (a list of files? write it [\(parts.joined(separator: ", "))])" : ""
-      throw SeismoError.file(path: path, message: "no such file\(hint)")
+      let hint = EditDistance.listed(URL(fileURLWithPath: path).lastPathComponent).map {
+        " (a list of files? write it [\($0.joined(separator: ", "))])"
+      }
+      throw SeismoError.file(path: path, message: "no such file\(hint ?? "")")
     }
     guard !isDirectory.boolValue else { throw SeismoError.file(path: path, message: "is a folder, not a CSV file") }
     guard FileManager.default.isReadableFile(atPath: path) else {

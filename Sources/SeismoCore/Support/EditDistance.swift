@@ -24,9 +24,7 @@ public enum EditDistance {
   /// source.columns=a,b`, or `[a, b` without its closing bracket): the suggestion is to write it
   /// as a list.
   public static func suggestion(for name: String, among known: [String]) -> String {
-    let parts = name.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
-      .map { $0.trimmingCharacters(in: .whitespaces) }
-    if parts.count > 1, parts.allSatisfy(known.contains) {
+    if let parts = listed(name), parts.allSatisfy(known.contains) {
       return " (a list? write it [\(parts.joined(separator: ", "))])"
     }
     func distance(_ candidate: String) -> Int {
@@ -36,6 +34,14 @@ public enum EditDistance {
       distance(best) == 0 || distance(best) <= min(2, name.count - 1)
     else { return "" }
     return " (did you mean '\(best)'?)"
+  }
+
+  /// The names in `name` when it is several joined by commas (`a,b`, `[a, b`), as a list setting
+  /// written as one name reads; nil for one name.
+  public static func listed(_ name: String) -> [String]? {
+    let parts = name.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+    return parts.count > 1 ? parts : nil
   }
 
   /// The known names, for a message after a suggestion: all of them, or the first 12 and how
