@@ -178,6 +178,6 @@ extension CSVSource {
       sortedByTime: tables.contains(where: \.sortedByTime),
       duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd,
       filledAtEnd: outcome.filledAtEnd, holes: outcome.holes, waiting: waiting,
-      timeWrittenWithOffset: tables.lazy.compactMap(\.timeWrittenWithOffset).first)
+      timesWrittenWithOffset: tables.first { !$0.timesWrittenWithOffset.isEmpty }?.timesWrittenWithOffset ?? [])
   }
 }

@@ -68,7 +68,7 @@ extension CSVSource: StreamingSource {
       loaded.filledAtEnd = outcome.filledAtEnd
       loaded.holes = outcome.holes
       loaded.timeColumnNotFound = timeColumnNotFound(collector.hasTimeColumn)
-      loaded.timeWrittenWithOffset = collector.timeWrittenWithOffset
+      loaded.timesWrittenWithOffset = collector.timesWrittenWithOffset
       try body(loaded)
     }
 

@@ -297,7 +297,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     loaded.filledAtEnd = table.filledAtEnd
     loaded.holes = table.holes
     loaded.timeColumnNotFound = timeColumnNotFound(table.hasTimeColumn)
-    loaded.timeWrittenWithOffset = table.timeWrittenWithOffset
+    loaded.timesWrittenWithOffset = table.timesWrittenWithOffset
     return loaded
   }
 
@@ -394,7 +394,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
       rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
       duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, filledAtEnd: outcome.filledAtEnd,
-      holes: outcome.holes, waiting: waiting, timeWrittenWithOffset: collector.timeWrittenWithOffset)
+      holes: outcome.holes, waiting: waiting, timesWrittenWithOffset: collector.timesWrittenWithOffset)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).

@@ -28,8 +28,9 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
   public var holes: [GapPolicy.Hole] = []
   /// The rows at the end left out because they wait for a feature (`loadHoldingBack`).
   public var waiting: WaitingRows?
-  /// A time cell as written, when the file writes its times with an offset from UTC.
-  public var timeWrittenWithOffset: String?
+  /// The first time cell as written, when the file writes its times with an offset from UTC, and
+  /// the first with another offset (daylight saving).
+  public var timesWrittenWithOffset: [String] = []
 
   public var rowCount: Int { timestamps.count }
 

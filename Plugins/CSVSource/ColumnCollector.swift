@@ -40,9 +40,13 @@ final class ColumnCollector: CSVRecordHandler {
   private(set) var header: [String] = []
   private(set) var featureNames: [String] = []
   @exclusivity(unchecked) private(set) var hasTimeColumn = false
-  /// The first time cell, as written, when it has an offset from UTC (which reading takes off).
-  private(set) var timeWrittenWithOffset: String?
+  /// The first time cell, as written, when it has an offset from UTC (which reading takes off),
+  /// then the first written with another offset (daylight saving), for the UTC note.
+  private(set) var timesWrittenWithOffset: [String] = []
   private var firstTimeSeen = false
+  /// The first time cell's offset, and its text (`-05:00`): a later cell that ends with the same
+  /// bytes has the same offset, and is not parsed again.
+  private var firstOffset: (seconds: Timestamp, text: [UInt8])?
   /// Row-major values; NaN marks a gap. One of the two is filled, as `inDoubles` says.
   @exclusivity(unchecked) private(set) var values: [Float] = []
   @exclusivity(unchecked) private(set) var doubles: [Double] = []
@@ -115,8 +119,10 @@ final class ColumnCollector: CSVRecordHandler {
       rowTime = t
       if !firstTimeSeen {
         firstTimeSeen = true
+        noteOffset(bytes)
+      } else if let first = firstOffset, timesWrittenWithOffset.count == 1, !Self.ends(bytes, with: first.text) {
         let cell = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        if timeParser.format == nil, TimestampParser.writtenOffset(cell) != nil { timeWrittenWithOffset = cell }
+        if TimestampParser.writtenOffset(cell) ?? 0 != first.seconds { timesWrittenWithOffset.append(cell) }
       }
     case .feature(let k):
       if inDoubles {
@@ -291,6 +297,23 @@ final class ColumnCollector: CSVRecordHandler {
   static let commonMissingMarks: Set<String> = [
     ".", "-", "--", "?", "null", "na", "n/a", "#n/a", "#na", "none", "nil", "missing", "nd", "#value!", "#div/0!", "#ref!",
   ]
+
+  /// Whether `bytes`, blanks and a carriage return at its end aside, ends with `suffix`.
+  private static func ends(_ bytes: UnsafeBufferPointer<UInt8>, with suffix: [UInt8]) -> Bool {
+    var end = bytes.count
+    while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
+    return end >= suffix.count && bytes[(end - suffix.count)..<end].elementsEqual(suffix)
+  }
+
+  /// Keeps the first time cell, `bytes`, and its offset when it is written with one (an ISO time).
+  private func noteOffset(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let cell = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    guard timeParser.format == nil, let seconds = TimestampParser.writtenOffset(cell),
+      let sign = cell.dropFirst(10).lastIndex(where: { $0 == "+" || $0 == "-" })
+    else { return }
+    timesWrittenWithOffset = [cell]
+    firstOffset = (seconds, Array(cell[sign...].utf8))
+  }
 
   /// A hint for a cell that is a common mark of a missing value, which `missing` reads as a gap.
   private func missingMarkHint(_ cell: String) -> String {

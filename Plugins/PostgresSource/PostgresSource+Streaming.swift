@@ -27,7 +27,7 @@ extension PostgresSource: StreamingSource {
         let first = carried == nil
         var piece = try policiesApplied(to: settled, carrying: &carried)
         // The first piece carries the note that times are shown in UTC, as a load does.
-        if first { piece.timeWrittenWithOffset = try sessionTime(of: piece.frame.timestamps.first, in: plan.time, db) }
+        if first { piece.timesWrittenWithOffset = try sessionTimes(of: piece.frame.timestamps, in: plan.time, db) }
         try body(piece)
       }
       _ = try fetch(plan, on: db, cursor: true, observer: observer) { row in

@@ -173,18 +173,26 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       let (rows, _, time) = try read(db, observer: observer)
       var carried: GapPolicy.Carrying<Float>?
       var loaded = try policiesApplied(to: rows, carrying: &carried)
-      loaded.timeWrittenWithOffset = try sessionTime(of: loaded.frame.timestamps.first, in: time, db)
+      loaded.timesWrittenWithOffset = try sessionTimes(of: loaded.frame.timestamps, in: time, db)
       return loaded
     }
   }
 
-  /// `time` as this session shows the time column `column` (a table's, or a query's first), when
-  /// it is a `timestamptz` and the session's time zone is not UTC: with its offset, as psql would
-  /// show the row, where every output shows it in UTC. Nil for another type of column.
-  func sessionTime(of time: Timestamp?, in column: Column, _ db: PGConnection) throws -> String? {
-    guard let time, column.type == "timestamp with time zone" else { return nil }
-    let shown = try db.execute("SELECT $1::timestamptz::text", [PGText.timestamp(time)]).rows.first?.first ?? nil
-    return shown.flatMap { TimestampParser.writtenOffset($0) == nil ? nil : $0 }
+  /// The first of `times` as this session shows the time column `column` (a table's, or a
+  /// query's first), when it is a `timestamptz` and the session's time zone is not UTC: with its
+  /// offset, as psql would show the row, where every output shows it in UTC. Then the first of 24
+  /// times spread over the rest that has another offset (daylight saving), when one has. None for
+  /// another type of column.
+  func sessionTimes(of times: [Timestamp], in column: Column, _ db: PGConnection) throws -> [String] {
+    guard !times.isEmpty, column.type == "timestamp with time zone" else { return [] }
+    let sampled = Set((0...24).map { $0 * (times.count - 1) / 24 }).sorted().map { PGText.timestamp(times[$0]) }
+    let shown = try db.execute(
+      "SELECT t::timestamptz::text FROM unnest($1::text[]) WITH ORDINALITY AS s(t, k) ORDER BY k",
+      [PGText.array(sampled)]
+    ).rows.compactMap { $0.first ?? nil }
+    guard let written = shown.first, let offset = TimestampParser.writtenOffset(written) else { return [] }
+    let other = shown.dropFirst().first { TimestampParser.writtenOffset($0) ?? 0 != offset }
+    return [written] + (other.map { [$0] } ?? [])
   }
 
   /// Runs `body` in one READ ONLY transaction (a `query` cannot write, even through functions it

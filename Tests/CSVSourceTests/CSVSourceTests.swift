@@ -70,6 +70,13 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       offset.logLine.hasSuffix("t.csv; times are shown in UTC: 2020-02-03 09:30:00-05:00 as 2020-02-03 14:30:00"),
       "\(offset.logLine)")
+    // Daylight saving: the first time written with another offset is shown too.
+    let saving = try load(
+      "time,a\n2020-03-06 09:30:00-05:00,1\n2020-03-09 09:30:00-04:00,2\n2020-03-10 09:30:00-04:00,3\r\n")
+    #expect(
+      saving.logLine.hasSuffix(
+        "; times are shown in UTC: 2020-03-06 09:30:00-05:00 as 2020-03-06 14:30:00, 2020-03-09 09:30:00-04:00 as 2020-03-09 13:30:00"
+      ), "\(saving.logLine)")
     for utc in ["time,a\n2020-02-03T14:30:00Z,1\n", "time,a\n2020-02-03 14:30:00,1\n"] {
       #expect(!(try load(utc).logLine.contains("UTC")))
     }

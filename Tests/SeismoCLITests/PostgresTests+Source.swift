@@ -32,13 +32,18 @@ extension PostgresTests {
   /// zone shows it (psql's view), and say nothing in UTC.
   @Test func aSessionOutsideUTCIsToldTimesAreShownInUTC() throws {
     let scratch = try Scratch()
-    let rows = (0..<60).map {
-      "2020-02-03 \(String(format: "%02d", 9 + $0 / 12)):\(String(format: "%02d", $0 % 12 * 5)):00-05:00,\($0 % 7)"
-    }
+    // Five hours of winter rows, then one of summer's, under daylight saving.
+    let rows =
+      (0..<60).map {
+        "2020-02-03 \(String(format: "%02d", 9 + $0 / 12)):\(String(format: "%02d", $0 % 12 * 5)):00-05:00,\($0 % 7)"
+      } + (0..<12).map { "2020-07-06 09:\(String(format: "%02d", $0 * 5)):00-04:00,\($0 % 5)" }
     try scratch.write("intraday.csv", "time,a\n" + rows.joined(separator: "\n") + "\n")
     try ingest(scratch, "intraday.csv")
     for (zone, said) in [
-      ("America/New_York", "; times are shown in UTC: 2020-02-03 09:00:00-05 as 2020-02-03 14:00:00\n"), ("UTC", "\n"),
+      (
+        "America/New_York",
+        "; times are shown in UTC: 2020-02-03 09:00:00-05 as 2020-02-03 14:00:00, 2020-07-06 09:10:00-04 as 2020-07-06 13:10:00\n"
+      ), ("UTC", "\n"),
     ] {
       let session = url + (url.contains("?") ? "&" : "?") + "options=-c%20TimeZone%3D\(zone)"
       try scratch.write(
@@ -47,7 +52,7 @@ extension PostgresTests {
       let folder = zone.replacingOccurrences(of: "/", with: "-")
       let detect = try CLI.run(["detect", "run.yaml", "--out", folder, "--save-model", "\(folder).seismo"], in: scratch.url)
       #expect(
-        detect.status == 0 && detect.stderr.hasPrefix("loaded 60 rows × 1 feature from postgres table \(schema).m\(said)"),
+        detect.status == 0 && detect.stderr.hasPrefix("loaded 72 rows × 1 feature from postgres table \(schema).m\(said)"),
         "\(zone): \(detect.stderr)")
       // A stream's first piece says it as a load does, and so does a query's load.
       let stream = try CLI.run(
@@ -61,7 +66,7 @@ extension PostgresTests {
       )
       let query = try CLI.run(["detect", "query.yaml", "--out", "\(folder)-query"], in: scratch.url)
       #expect(
-        query.status == 0 && query.stderr.hasPrefix("loaded 60 rows × 1 feature from postgres query\(said)"),
+        query.status == 0 && query.stderr.hasPrefix("loaded 72 rows × 1 feature from postgres query\(said)"),
         "\(zone): \(query.stderr)")
     }
   }

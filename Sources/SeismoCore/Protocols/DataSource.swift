@@ -84,10 +84,10 @@ public struct LoadedFrame: Sendable {
   /// What the source looked for as the time column and did not find, so that it numbered the
   /// rows (nil: it found one, or was told to number them).
   public var timeColumnNotFound: String?
-  /// A time as the source wrote it (a CSV's cell, or a `timestamptz` as the database session
-  /// shows it), with an offset from UTC, when it writes them so: every output shows times in
-  /// UTC, which `logLine` says.
-  public var timeWrittenWithOffset: String?
+  /// The first time as the source wrote it (a CSV's cell, or a `timestamptz` as the database
+  /// session shows it), with an offset from UTC, when it writes them so, then the first with
+  /// another offset (daylight saving): every output shows times in UTC, which `logLine` says.
+  public var timesWrittenWithOffset: [String] = []
 
   public init(frame: Frame, origin: String, rowsRead: Int, cellsFilled: Int = 0, rowsDropped: Int = 0) {
     self.frame = frame
@@ -107,10 +107,13 @@ public struct LoadedFrame: Sendable {
   }
 
   /// `; times are shown in UTC: 2020-02-03 09:30:00-05:00 as 2020-02-03 14:30:00` when the
-  /// source writes its times with an offset (`timeWrittenWithOffset`), else empty.
+  /// source writes its times with an offset (`timesWrittenWithOffset`), and `, 2020-03-09
+  /// 09:30:00-04:00 as 2020-03-09 13:30:00` when it writes another later; else empty.
   public var utcNote: String {
-    guard let written = timeWrittenWithOffset, let time = TimestampParser().parse(written) else { return "" }
-    return "; times are shown in UTC: \(written) as \(frame.formatTimestamp(time))"
+    let shown = timesWrittenWithOffset.compactMap { written in
+      TimestampParser().parse(written).map { "\(written) as \(frame.formatTimestamp($0))" }
+    }
+    return shown.isEmpty ? "" : "; times are shown in UTC: " + shown.joined(separator: ", ")
   }
 
   /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, features
