@@ -20,7 +20,9 @@ struct ScoreCommand: ParsableCommand {
       same PostgreSQL table or query. Models never store passwords, so give the connection with \
       --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns (others \
       are left out). Writes \
-      summary.json, scores.csv and report.html like detect; every row counts as test.
+      summary.json, scores.csv and report.html like detect; every row counts as test. It warns of \
+      rows that fall within the times the model was fitted on (in sample, if they are those rows) \
+      and of rows spaced otherwise than those (weekly rows for a model of daily ones).
 
       Examples:
         seismo detect run.yaml --save-model vix.seismo && seismo score --model vix.seismo new.csv
