@@ -251,6 +251,12 @@ import Testing
       #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("r").path), "no indicator ran")
     }
     #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("e/models").path))
+    // A run that fails before any indicator runs leaves no models folder behind.
+    let unread = try CLI.run(
+      ["detect", "run.yaml", "--each", "--save-model", "fresh", "--out", "r", "--set", "source.path=missing.csv"],
+      in: scratch.url)
+    #expect(unread.status == 1 && unread.stderr.contains("missing.csv: no such file"), "\(unread.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("fresh").path))
     let forced = try CLI.run(
       ["detect", "run.yaml", "--each", "--save-model", "models", "--out", "f", "--force"], in: scratch.url)
     #expect(forced.status == 0, "\(forced.stderr)")

@@ -90,7 +90,7 @@ struct DetectCommand: ParsableCommand {
             throw SeismoError.file(
               path: saveModel, message: "is inside the runs' output folder \(folder); save the models elsewhere")
           }
-          try makeOutputFolder(saveModel, for: "--save-model with --each")
+          try checkOutputFolder(saveModel, for: FanOut.Models.option)
         }
         let combined = try FanOut.run(
           runConfig, registry: StandardPlugins.registry, out: folder, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,

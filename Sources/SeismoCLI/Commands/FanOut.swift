@@ -18,6 +18,9 @@ enum FanOut {
   struct Models {
     var folder: String
     var force: Bool
+
+    /// The option that gives the folder, as errors name it.
+    static let option = "--save-model with --each"
   }
 
   /// One indicator's outcome.
@@ -112,6 +115,7 @@ enum FanOut {
     let modelFiles = models.map { models in folders.map { "\(models.folder)/\($0).seismo" } }
     if let models, let modelFiles {
       try modelFiles.forEach { try DetectCommand.checkModelPath($0, config: config, out: out, force: models.force) }
+      try makeOutputFolder(models.folder, for: Models.option)
     }
     return try staged.fill { staging in
       DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, names.count))) { _ in

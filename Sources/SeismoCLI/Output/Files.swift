@@ -41,14 +41,19 @@ func write(_ data: Data, to path: String) throws {
   }
 }
 
+/// Throws, naming `path`, when a file is there: `option` (`--out`) takes a folder.
+func checkOutputFolder(_ path: String, for option: String = "--out") throws {
+  var isFolder: ObjCBool = false
+  if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+    throw SeismoError.file(path: path, message: "is a file; \(option) takes a folder")
+  }
+}
+
 /// Makes folder `path` for `option` (`--out`), with its parents, unless it exists; a file there,
 /// or a folder that cannot be made, is an error naming it, before any work.
 func makeOutputFolder(_ path: String, for option: String = "--out") throws {
-  var isFolder: ObjCBool = false
-  if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-    guard isFolder.boolValue else { throw SeismoError.file(path: path, message: "is a file; \(option) takes a folder") }
-    return
-  }
+  try checkOutputFolder(path, for: option)
+  guard !FileManager.default.fileExists(atPath: path) else { return }
   do {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   } catch {
