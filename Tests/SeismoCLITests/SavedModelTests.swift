@@ -290,6 +290,18 @@ import Testing
           && same.stderr
             == "warning: 128 of the 160 rows fall within the times of the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 127))): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(date(18_262 + 127))\n",
         "\(stream): \(same.stderr)")
+      // A nightly job judges its last rows only: in sample among them are warned of, or none.
+      let lastFive = try CLI.run(
+        ["score", "--model", "m.seismo", "data.csv", "--out", "l5", "--quiet", "--fail-on-anomalies", "--in-last", "5"]
+          + stream, in: scratch.url)
+      #expect(lastFive.status == 0 && lastFive.stderr.isEmpty, "\(stream): \(lastFive.stderr)")
+      let lastForty = try CLI.run(
+        ["score", "--model", "m.seismo", "data.csv", "--out", "l40", "--quiet", "--fail-on-anomalies", "--in-last", "40"]
+          + stream, in: scratch.url)
+      #expect(
+        lastForty.stderr.hasPrefix(
+          "warning: 8 of the last 40 rows fall within the times of the rows the model was fitted on (\(date(18_262)) – \(date(18_262 + 127)))"
+        ), "\(stream): \(lastForty.stderr)")
       let other = try CLI.run(
         ["score", "--model", "m.seismo", "weekly.csv", "--out", "weekly", "--quiet"] + stream, in: scratch.url)
       #expect(other.status == 0 && other.stderr.components(separatedBy: warning).count == 2, "\(stream): \(other.stderr)")

@@ -209,6 +209,7 @@ struct ScoreCommand: ParsableCommand {
       defer { reading.finish() }
       let result = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
+        judging: scripting.inLast,
         log: {
           reading.finish()
           Console.narrate($0, quiet: quiet)
@@ -282,7 +283,7 @@ struct ScoreCommand: ParsableCommand {
       try RunFolder(directory).write(featureNames: saved.features) { write in
         try DetectionPipeline.scoreStream(
           saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows ?? Self.defaultPieceRows,
-          reading: quiet ? nil : reading.update, write: write,
+          reading: quiet ? nil : reading.update, judging: scripting.inLast, write: write,
           log: {
             reading.finish()
             Console.narrate($0, quiet: quiet)

@@ -17,9 +17,12 @@ extension DetectionPipeline {
   /// - Parameters:
   ///   - runID: the run's id (the caller names its folder after it before the run).
   ///   - reading: hears how far the source has read.
+  ///   - lastRows: the rows whose flags count (`--in-last`), when given: only their rows within
+  ///     the training rows' times are warned of.
   public static func scoreStream(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, runID: String, pieceRows: Int,
-    reading: ProgressObserver? = nil, write: (ScoresCSV.Rows) throws -> Void, log: (String) -> Void = { _ in }
+    reading: ProgressObserver? = nil, judging lastRows: Int? = nil, write: (ScoresCSV.Rows) throws -> Void,
+    log: (String) -> Void = { _ in }
   ) throws -> StreamedRun {
     let started = Date()
     var stream: ScoreStream
@@ -41,6 +44,7 @@ extension DetectionPipeline {
     // those the model was fitted on, counted over every piece.
     var spacingJudged = model.trainingRows == nil
     var inSample = 0
+    var lastInSample: [Bool] = []  // whether each of the last `lastRows` rows read is in sample
     var warnings: [String] = []
     func scorePending() throws {
       let t0 = Date()
@@ -68,6 +72,11 @@ extension DetectionPipeline {
       }
       if let training = model.trainingRows {
         inSample += training.inSampleCount(loaded.frame)
+        if let lastRows {
+          let tail = max(0, rows - lastRows)..<rows
+          lastInSample += tail.map { training.inSampleCount(loaded.frame, rows: $0..<$0 + 1) == 1 }
+          lastInSample.removeFirst(max(0, lastInSample.count - lastRows))
+        }
         if !spacingJudged, RowSpacing(of: loaded.frame, rows: 0..<rows) != nil {
           spacingJudged = true
           if let warning = training.spacingWarning(scoring: loaded.frame, detector: model.detector.plugin) {
@@ -87,8 +96,11 @@ extension DetectionPipeline {
       throw SeismoError.invalidInput("\(config.source.plugin) source: no rows left after its gap policy")
     }
     totals.warnings.forEach(log)
+    let judged = lastRows == nil ? (inSample, stream.rows) : (lastInSample.count { $0 }, lastInSample.count)
     let later =
-      [model.trainingRows?.inSampleWarning(inSample, of: stream.rows, shownAs: totals.frame)].compactMap { $0 }
+      [
+        model.trainingRows?.inSampleWarning(judged.0, of: judged.1, atEnd: lastRows != nil, shownAs: totals.frame)
+      ].compactMap { $0 }
       + (drift?.warnings(judged: "scored rows").map(\.text) ?? [])
     later.forEach(log)
     warnings += later

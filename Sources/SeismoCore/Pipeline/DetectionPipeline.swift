@@ -247,10 +247,11 @@ public struct DetectionPipeline {
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
   /// `config.source` says how to read the data; `reading` hears how far it has read, and `load`,
   /// when given, reads it from the source instead of `load(observer:)` (incremental scoring
-  /// holds back rows that wait for a feature).
+  /// holds back rows that wait for a feature). `lastRows`, when given, are the rows whose flags
+  /// count (`--in-last`): only their rows within the training rows' times are warned of.
   public static func score(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: ProgressObserver? = nil,
-    log: (String) -> Void = { _ in }, load: ((DataSource) throws -> LoadedFrame)? = nil
+    judging lastRows: Int? = nil, log: (String) -> Void = { _ in }, load: ((DataSource) throws -> LoadedFrame)? = nil
   ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
@@ -279,9 +280,11 @@ public struct DetectionPipeline {
     result.trainingRows = model.trainingRows
     if let training = model.trainingRows {
       let frame = loaded.frame
+      let judged = lastRows.map { max(0, frame.rowCount - $0)..<frame.rowCount } ?? 0..<frame.rowCount
       result.warnings += [
         training.spacingWarning(scoring: frame, detector: model.detector.plugin),
-        training.inSampleWarning(training.inSampleCount(frame), of: frame.rowCount, shownAs: frame),
+        training.inSampleWarning(
+          training.inSampleCount(frame, rows: judged), of: judged.count, atEnd: lastRows != nil, shownAs: frame),
       ].compactMap { $0 }
     }
     if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {

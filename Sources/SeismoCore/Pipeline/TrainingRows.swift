@@ -26,17 +26,20 @@ public struct TrainingRows: Sendable, Equatable {
     RowSpacing(of: frame, rows: 0..<frame.rowCount).flatMap { spacing.warning(scoring: $0, detector: detector) }
   }
 
-  /// How many of `frame`'s rows lie within the training rows' times (none of numbered rows).
-  public func inSampleCount(_ frame: Frame) -> Int {
-    frame.timeKind == .calendar ? frame.timestamps.count { (first...last).contains($0) } : 0
+  /// How many of `rows` of `frame` (all of them by default) lie within the training rows'
+  /// times (none of numbered rows).
+  public func inSampleCount(_ frame: Frame, rows: Range<Int>? = nil) -> Int {
+    guard frame.timeKind == .calendar else { return 0 }
+    return (rows ?? 0..<frame.rowCount).count { (first...last).contains(frame.timestamps[$0]) }
   }
 
-  /// The warning that `inSample` of the `rows` scored lie within the training rows' times; nil
-  /// for none. `frame` shows the times as the scored data writes them.
-  public func inSampleWarning(_ inSample: Int, of rows: Int, shownAs frame: Frame) -> String? {
+  /// The warning that `inSample` of the `rows` scored (`atEnd`: the last rows, those
+  /// `--in-last` judges) lie within the training rows' times; nil for none. `frame` shows the
+  /// times as the scored data writes them.
+  public func inSampleWarning(_ inSample: Int, of rows: Int, atEnd: Bool = false, shownAs frame: Frame) -> String? {
     guard inSample > 0 else { return nil }
     let span = "\(frame.formatTimestamp(first)) – \(frame.formatTimestamp(last))"
     return
-      "warning: \(inSample) of the \(rows) rows fall within the times of the rows the model was fitted on (\(span)): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(frame.formatTimestamp(last))"
+      "warning: \(inSample) of the \(atEnd ? "last " : "")\(rows) rows fall within the times of the rows the model was fitted on (\(span)): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(frame.formatTimestamp(last))"
   }
 }
