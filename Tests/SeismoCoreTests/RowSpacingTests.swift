@@ -75,4 +75,28 @@ import Testing
     #expect(training.spacingWarning(scoring: weekly, detector: "d")?.contains("7 days apart") == true)
     #expect(training.spacingWarning(scoring: try frame([0, 7, 14]), detector: "d") == nil, "three rows say little")
   }
+
+  /// A tally over pieces says what one over the whole says: the spacing once, from the first
+  /// piece of 10 rows or more, and the rows in sample, all of them or among the last few.
+  @Test func aTallyOverPiecesSaysWhatTheWholeSays() throws {
+    let training = try #require(TrainingRows(of: frame(Array(0...19)), rows: 0..<20))  // days 0–19, daily
+    let weekly: [Int64] = (0..<30).map { 7 * $0 }  // days 0–203: 3 of them (0, 7, 14) in sample
+    let whole = try frame(weekly)
+    var once = TrainingRows.Tally(training, detector: "d", lastRows: nil)
+    let spacing = once.count(whole)
+    #expect(spacing?.contains("fitted on rows 1 day apart, and the scored rows are 7 days apart") == true)
+    #expect(once.inSampleWarning(shownAs: whole)?.hasPrefix("warning: 3 of the 30 rows fall within") == true)
+    var pieces = TrainingRows.Tally(training, detector: "d", lastRows: nil)
+    #expect(pieces.count(try frame(Array(weekly[0..<4]))) == nil, "4 rows say nothing of their spacing")
+    #expect(pieces.count(try frame(Array(weekly[4..<16]))) == spacing)
+    #expect(pieces.count(try frame(Array(weekly[16...]))) == nil, "said once")
+    #expect(pieces.inSampleWarning(shownAs: whole) == once.inSampleWarning(shownAs: whole))
+    // The last rows only: the last 28 hold day 14 (1 in sample); the last 27 none.
+    for (last, said) in [(28, "warning: 1 of the last 28 rows fall within"), (27, nil)] {
+      var tail = TrainingRows.Tally(training, detector: "d", lastRows: last)
+      _ = tail.count(try frame(Array(weekly[0..<20])))
+      _ = tail.count(try frame(Array(weekly[20...])))
+      #expect(tail.inSampleWarning(shownAs: whole).map { String($0.prefix(said?.count ?? 0)) } == said, "\(last)")
+    }
+  }
 }

@@ -40,11 +40,7 @@ extension DetectionPipeline {
     var stale = StaleValues.Tracker(featureCount: model.features.count)
     var scoreSeconds = 0.0
     var drift = LevelDriftCounter(model, learnsLevels: stream.learnsLevels)
-    // The rows' spacing, judged by the first piece with enough rows (`RowSpacing.fewest`), and
-    // those the model was fitted on, counted over every piece.
-    var spacingJudged = model.trainingRows == nil
-    var inSample = 0
-    var lastInSample: [Bool] = []  // whether each of the last `lastRows` rows read is in sample
+    var tally = model.trainingRows.map { TrainingRows.Tally($0, detector: model.detector.plugin, lastRows: lastRows) }
     var warnings: [String] = []
     func scorePending() throws {
       let t0 = Date()
@@ -70,20 +66,9 @@ extension DetectionPipeline {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")
         totals = loaded
       }
-      if let training = model.trainingRows {
-        inSample += training.inSampleCount(loaded.frame)
-        if let lastRows {
-          let tail = max(0, rows - lastRows)..<rows
-          lastInSample += tail.map { training.inSampleCount(loaded.frame, rows: $0..<$0 + 1) == 1 }
-          lastInSample.removeFirst(max(0, lastInSample.count - lastRows))
-        }
-        if !spacingJudged, RowSpacing(of: loaded.frame, rows: 0..<rows) != nil {
-          spacingJudged = true
-          if let warning = training.spacingWarning(scoring: loaded.frame, detector: model.detector.plugin) {
-            log(warning)
-            warnings.append(warning)
-          }
-        }
+      if let warning = tally?.count(loaded.frame) {
+        log(warning)
+        warnings.append(warning)
       }
       stale.add(loaded.frame)
       totals?.staleOverPieces = stale.atEnd(besides: Set(loaded.carriedToEnd.map(\.feature)))
@@ -96,11 +81,8 @@ extension DetectionPipeline {
       throw SeismoError.invalidInput("\(config.source.plugin) source: no rows left after its gap policy")
     }
     totals.warnings.forEach(log)
-    let judged = lastRows == nil ? (inSample, stream.rows) : (lastInSample.count { $0 }, lastInSample.count)
     let later =
-      [
-        model.trainingRows?.inSampleWarning(judged.0, of: judged.1, atEnd: lastRows != nil, shownAs: totals.frame)
-      ].compactMap { $0 }
+      [tally?.inSampleWarning(shownAs: totals.frame)].compactMap { $0 }
       + (drift?.warnings(judged: "scored rows").map(\.text) ?? [])
     later.forEach(log)
     warnings += later

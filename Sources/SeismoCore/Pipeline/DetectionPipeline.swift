@@ -279,13 +279,8 @@ public struct DetectionPipeline {
     result.trainingRanges = model.trainingRanges
     result.trainingRows = model.trainingRows
     if let training = model.trainingRows {
-      let frame = loaded.frame
-      let judged = lastRows.map { max(0, frame.rowCount - $0)..<frame.rowCount } ?? 0..<frame.rowCount
-      result.warnings += [
-        training.spacingWarning(scoring: frame, detector: model.detector.plugin),
-        training.inSampleWarning(
-          training.inSampleCount(frame, rows: judged), of: judged.count, atEnd: lastRows != nil, shownAs: frame),
-      ].compactMap { $0 }
+      var tally = TrainingRows.Tally(training, detector: model.detector.plugin, lastRows: lastRows)
+      result.warnings += [tally.count(loaded.frame), tally.inSampleWarning(shownAs: loaded.frame)].compactMap { $0 }
     }
     if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {
       drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)

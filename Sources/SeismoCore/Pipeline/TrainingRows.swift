@@ -26,11 +26,14 @@ public struct TrainingRows: Sendable, Equatable {
     RowSpacing(of: frame, rows: 0..<frame.rowCount).flatMap { spacing.warning(scoring: $0, detector: detector) }
   }
 
-  /// How many of `rows` of `frame` (all of them by default) lie within the training rows'
-  /// times (none of numbered rows).
-  public func inSampleCount(_ frame: Frame, rows: Range<Int>? = nil) -> Int {
-    guard frame.timeKind == .calendar else { return 0 }
-    return (rows ?? 0..<frame.rowCount).count { (first...last).contains(frame.timestamps[$0]) }
+  /// How many of `frame`'s rows lie within the training rows' times (none of numbered rows).
+  public func inSampleCount(_ frame: Frame) -> Int {
+    frame.timeKind == .calendar ? frame.timestamps.count { (first...last).contains($0) } : 0
+  }
+
+  /// Whether row `row` of `frame` lies within the training rows' times.
+  func isInSample(_ frame: Frame, row: Int) -> Bool {
+    frame.timeKind == .calendar && (first...last).contains(frame.timestamps[row])
   }
 
   /// The warning that `inSample` of the `rows` scored (`atEnd`: the last rows, those
@@ -41,5 +44,49 @@ public struct TrainingRows: Sendable, Equatable {
     let span = "\(frame.formatTimestamp(first)) – \(frame.formatTimestamp(last))"
     return
       "warning: \(inSample) of the \(atEnd ? "last " : "")\(rows) rows fall within the times of the rows the model was fitted on (\(span)): if they are those rows, their scores are in sample, where it learned what is normal, and seldom stand out; it judges afresh after \(frame.formatTimestamp(last))"
+  }
+}
+
+extension TrainingRows {
+  /// What scoring learns of the scored rows against a model's training rows, all at once or a
+  /// piece at a time: their spacing, judged by the first piece with enough rows
+  /// (`RowSpacing.fewest`), and how many are in sample, over every row or among the last
+  /// `lastRows` (those `--in-last` judges).
+  public struct Tally: Sendable {
+    let training: TrainingRows
+    /// The model's detector plugin, as the spacing warning names it.
+    let detector: String
+    let lastRows: Int?
+    private var spacingJudged = false
+    private var rows = 0
+    private var inSample = 0
+    /// Whether each of the last `lastRows` rows counted is in sample.
+    private var lastInSample: [Bool] = []
+
+    public init(_ training: TrainingRows, detector: String, lastRows: Int?) {
+      (self.training, self.detector, self.lastRows) = (training, detector, lastRows)
+    }
+
+    /// Counts `frame`'s rows (the next piece); returns the spacing warning when this is the
+    /// first piece that can judge it and it is spaced otherwise.
+    public mutating func count(_ frame: Frame) -> String? {
+      rows += frame.rowCount
+      inSample += training.inSampleCount(frame)
+      if let lastRows {
+        lastInSample += (max(0, frame.rowCount - lastRows)..<frame.rowCount).map { training.isInSample(frame, row: $0) }
+        lastInSample.removeFirst(max(0, lastInSample.count - lastRows))
+      }
+      guard !spacingJudged, RowSpacing(of: frame, rows: 0..<frame.rowCount) != nil else { return nil }
+      spacingJudged = true
+      return training.spacingWarning(scoring: frame, detector: detector)
+    }
+
+    /// The warning of the rows counted that are in sample (of the last `lastRows`, when given);
+    /// `frame` shows the times as the scored data writes them.
+    public func inSampleWarning(shownAs frame: Frame) -> String? {
+      lastRows == nil
+        ? training.inSampleWarning(inSample, of: rows, shownAs: frame)
+        : training.inSampleWarning(lastInSample.count { $0 }, of: lastInSample.count, atEnd: true, shownAs: frame)
+    }
   }
 }
