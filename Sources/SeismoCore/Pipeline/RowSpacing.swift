@@ -9,9 +9,9 @@ public struct RowSpacing: Sendable, Equatable {
   /// The median gap between consecutive rows, in seconds (positive).
   public let seconds: Int64
 
-  /// Spacings this many times apart, or more, are warned about: far beyond the jitter of one
-  /// sampling (a month of 28 to 31 days, ticks a second or two apart), and well within the
-  /// factor of 5 between daily and weekly rows.
+  /// Spacings this many times apart, or more, are warned about: beyond the jitter of one
+  /// sampling (a month of 28 to 31 days), and well below the factor of 7 between daily and
+  /// weekly rows.
   static let noticed: Double = 2
 
   /// The fewest rows whose spacing is judged: fewer say little (a weekend is one of the two
