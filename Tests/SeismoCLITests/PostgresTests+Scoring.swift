@@ -324,6 +324,8 @@ extension PostgresTests {
       guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored days 203–205") }
       Thread.sleep(forTimeInterval: 0.1)
     }
+    // The rows are stored a moment before the watcher says so: wait for its line, not to kill it between.
+    try watcher.waitFor("scored 3 new rows up to \(date(18_262 + 205))", in: watcher.outURL, deadline: deadline)
     watcher.process.terminate()
     let stopped = try watcher.wait()
     #expect(stopped.status == 143, "\(stopped.stderr)")
@@ -723,6 +725,8 @@ extension PostgresTests {
         Thread.sleep(forTimeInterval: 0.1)
       }
     }
+    // The rows are stored a moment before the watcher says so: wait for its line, not to kill it between.
+    try watcher.waitFor("scored 10 new rows", in: watcher.outURL, count: 1, deadline: deadline)
     watcher.process.terminate()
     let stopped = try watcher.wait()
     let warned = stopped.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }.map(String.init)

@@ -196,6 +196,9 @@ extension PostgresTests {
     try server.restart()
     try run(["ingest", "later.csv", "--url", server.url, "--schema", "market", "--table", "m"])
     try waitFor("220")
+    // The rows are stored a moment before the watcher says so: wait for its line, not to kill it between.
+    try watcher.waitFor(
+      "scored 20 new rows up to \(date(18_262 + 239))", in: watcher.outURL, deadline: Date().addingTimeInterval(30))
     watcher.process.terminate()
     let stopped = try watcher.wait()
     #expect(stopped.stderr.contains("reconnecting"), "\(stopped.stderr)")
@@ -264,7 +267,10 @@ extension PostgresTests {
       }
       Thread.sleep(forTimeInterval: 0.2)
     }
-
+    // The rows are stored a moment before the watcher says so: wait for its line, not to kill it between.
+    try watcher.waitFor(
+      "scored 20 new rows up to \(date(18_262 + 239)), 0 anomalies", in: watcher.outURL,
+      deadline: Date().addingTimeInterval(30))
     watcher.process.terminate()
     let stopped = try watcher.wait()
     #expect(stopped.status == 143, "\(stopped.stderr)")
@@ -439,6 +445,8 @@ extension PostgresTests {
       guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored the rows") }
       Thread.sleep(forTimeInterval: 0.1)
     }
+    // The rows are stored a moment before the watcher says so: wait for its line, not to kill it between.
+    try watcher.waitFor("scored 20 new rows up to \(date(18_262 + 219))", in: watcher.outURL, deadline: deadline)
     watcher.process.terminate()
     let stopped = try watcher.wait()
     #expect(
