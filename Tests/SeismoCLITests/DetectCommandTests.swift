@@ -186,6 +186,24 @@ import Testing
     try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
   }
 
+  /// A feature with one value in every training row (a policy rate at its floor) teaches the
+  /// detector nothing, and its first change after is judged against no spread: the run says so,
+  /// and keeps it in summary.json; a feature that moves says nothing.
+  @Test func aFeatureConstantInTrainingIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r == 0 ? "date,a,rate" : line.split(separator: ",").dropLast().joined(separator: ",") + (r <= 90 ? ",0.25" : ",0.5")
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: rate has one value (0.25) in every training row (\(date(18_262)) – \(date(18_262 + 79))): the detector learns nothing of it, and judges any later change against no spread"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr == warning + "\n", "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    #expect(summary?["warnings"] as? [String] == [warning], "\(String(describing: summary?["warnings"]))")
+  }
+
   /// Writes `lines` as data.csv and a rolling z-score run.yaml, and expects `detect` (into a/,
   /// saving m.seismo) and `score --stream` in pieces of 7 rows (into t/) to print `warning` and
   /// keep it in summary.json as printed (`source.warnings`).

@@ -66,10 +66,8 @@ public struct DetectionPipeline {
       )
     }
     let plan = try split.folds(of: frame, trainRows: trainRows)
-    if let first = plan.first, let training = RowSpacing(of: frame, rows: first.trainStart..<first.trainEnd),
-      let test = RowSpacing(of: frame, rows: trainRows..<frame.rowCount), let warning = training.warning(test: test)
-    {
-      warn(warning)
+    if let first = plan.first {
+      Self.trainingWarnings(frame, training: first.trainStart..<first.trainEnd, trainRows: trainRows).forEach(warn)
     }
     if split.refitEvery != nil, plan.count == 1, trainRows < frame.rowCount {
       warn(
@@ -139,6 +137,27 @@ public struct DetectionPipeline {
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
     if members.count == 1 { result.foldScores = fitted.foldScores }
     return result
+  }
+
+  /// What the (first) training rows of `frame` say before any fit: test rows (from `trainRows`)
+  /// spaced otherwise, and features with one value in every training row, of which a detector
+  /// learns nothing and whose later changes it judges against no spread.
+  static func trainingWarnings(_ frame: Frame, training rows: Range<Int>, trainRows: Int) -> [String] {
+    var said: [String] = []
+    if let training = RowSpacing(of: frame, rows: rows), let test = RowSpacing(of: frame, rows: trainRows..<frame.rowCount),
+      let warning = training.warning(test: test)
+    {
+      said.append(warning)
+    }
+    guard rows.count >= 2 else { return said }
+    for j in 0..<frame.featureCount {
+      let value = frame[rows.lowerBound, j]
+      guard rows.allSatisfy({ frame[$0, j] == value }) else { continue }
+      said.append(
+        "warning: \(frame.featureNames[j]) has one value (\(value)) in every training row (\(frame.formatTimestamp(frame.timestamps[rows.lowerBound])) – \(frame.formatTimestamp(frame.timestamps[rows.upperBound - 1]))): the detector learns nothing of it, and judges any later change against no spread"
+      )
+    }
+    return said
   }
 
   /// What fitting and scoring every fold of one detector produced.
