@@ -30,6 +30,10 @@ import Testing
     #expect(weekly.description == "7 days")
     #expect(RowSpacing(of: try frame(Array(0..<10), .index), rows: 0..<10) == nil)
     #expect(RowSpacing(of: try frame(business), rows: 4..<7) == nil, "three rows say little")
+    // A long series is judged by its last 10,000 gaps: 30,000 business days' 1 day, however
+    // their weekends fall.
+    let long: [Int64] = (0..<30_000).map { (day: Int) -> Int64 in Int64(day / 5 * 7 + day % 5) }
+    #expect(RowSpacing(of: try frame(long), rows: 0..<30_000)?.seconds == 86_400)
     #expect(RowSpacing(seconds: 0) == nil)
     let words: [(Int64, String)] = [
       (1, "1 second"), (90, "90 seconds"), (300, "5 minutes"), (5_400, "90 minutes"), (3_600, "1 hour"),
