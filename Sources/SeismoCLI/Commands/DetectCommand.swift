@@ -86,7 +86,7 @@ struct DetectCommand: ParsableCommand {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         if let saveModel {
           if runConfig.ensemble != nil { throw SavedModel.ensembleError }
-          if Self.isPath(saveModel, inside: folder) {
+          if isPath(saveModel, inside: folder) {
             throw SeismoError.file(
               path: saveModel, message: "is inside the runs' output folder \(folder); save the models elsewhere")
           }
@@ -118,7 +118,7 @@ struct DetectCommand: ParsableCommand {
         }
         return
       }
-      if let saveModel { try Self.checkModelPath(saveModel, config: runConfig, out: out, force: force) }
+      if let saveModel { try checkModelPath(saveModel, config: runConfig, out: out, force: force) }
       let (run, _) = try Self.execute(
         runConfig, registry: StandardPlugins.registry, out: out, quiet: quiet, textSummary: !scripting.json)
       if let saveModel {
@@ -129,40 +129,6 @@ struct DetectCommand: ParsableCommand {
       anomalies = scripting.counted(run)
     }
     try scripting.finish(anomalies: anomalies)
-  }
-
-  /// Refuses a --save-model path that would destroy something: a folder, the run's input file,
-  /// a file inside the run's output folder, or an existing file that is not a Seismo model
-  /// (unless `force`). Checked before any work.
-  static func checkModelPath(_ path: String, config: RunConfig, out: String?, force: Bool) throws {
-    if config.ensemble != nil { throw SavedModel.ensembleError }
-    let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
-    var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory)
-    if exists, isDirectory.boolValue {
-      throw SeismoError.file(path: path, message: "is a folder; --save-model takes a file name")
-    }
-    for data in config.source.parameters.ifDeclared(CSVSource.path) ?? [] {
-      let input = URL(fileURLWithPath: data).standardizedFileURL.resolvingSymlinksInPath()
-      if input.path == target.path {
-        throw SeismoError.file(path: path, message: "is the run's input data; save the model under another name")
-      }
-    }
-    if let out, Self.isPath(path, inside: out) {
-      throw SeismoError.file(path: path, message: "is inside the run's output folder \(out); save the model elsewhere")
-    }
-    guard exists, !force else { return }
-    let isModel =
-      FileManager.default.contents(atPath: target.path).map { (try? SavedModel.decode($0, origin: path)) != nil } ?? false
-    if !isModel {
-      throw SeismoError.file(path: path, message: "exists and is not a Seismo model; pass --force to replace it")
-    }
-  }
-
-  /// Whether `path` is `folder` or lies inside it, symbolic links resolved.
-  static func isPath(_ path: String, inside folder: String) -> Bool {
-    func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-    return (resolved(path) + "/").hasPrefix(resolved(folder) + "/")
   }
 
   /// Runs `config`, writes the run folder and prints the summary (unless `textSummary` is

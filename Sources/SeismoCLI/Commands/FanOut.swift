@@ -114,7 +114,7 @@ enum FanOut {
     // Each model's file, checked before any indicator runs.
     let modelFiles = models.map { models in folders.map { "\(models.folder)/\($0).seismo" } }
     if let models, let modelFiles {
-      try modelFiles.forEach { try DetectCommand.checkModelPath($0, config: config, out: out, force: models.force) }
+      try modelFiles.forEach { try checkModelPath($0, config: config, out: out, force: models.force) }
       try makeOutputFolder(models.folder, for: Models.option)
     }
     return try staged.fill { staging in

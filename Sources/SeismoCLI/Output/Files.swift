@@ -60,3 +60,14 @@ func makeOutputFolder(_ path: String, for option: String = "--out") throws {
     throw SeismoError.file(path: path, message: "cannot create the folder (\(error.localizedDescription))")
   }
 }
+
+/// `path` made absolute, with `.` and `..` and symbolic links resolved: two names of one file
+/// compare equal.
+func resolvedPath(_ path: String) -> String {
+  URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+}
+
+/// Whether `path` is `folder` or lies inside it, symbolic links resolved.
+func isPath(_ path: String, inside folder: String) -> Bool {
+  (resolvedPath(path) + "/").hasPrefix(resolvedPath(folder) + "/")
+}
