@@ -34,7 +34,11 @@ import Testing
     let gap = try CLI.run(["report", "r"], in: scratch.url)
     #expect(gap.status == 1 && gap.stderr.contains("scores.csv:101 (column score): the score is missing"), "\(gap.stderr)")
     let missing = try CLI.run(["report", "nowhere"], in: scratch.url)
-    #expect(missing.status == 1 && missing.stderr.hasPrefix("error: nowhere/summary.json: no such file"))
+    #expect(missing.status == 1 && missing.stderr.hasPrefix("error: nowhere: no such folder"))
+    // A config given where the run folder goes is named as a file.
+    try scratch.write("run.yaml", "source: {plugin: csv}\n")
+    let config = try CLI.run(["report", "run.yaml"], in: scratch.url)
+    #expect(config.status == 1 && config.stderr.hasPrefix("error: run.yaml: a file, not a run folder"), "\(config.stderr)")
     // A damaged summary.json is named with what is wrong in it.
     let summary = try scratch.read("r/summary.json")
     for (text, reason) in [

@@ -55,6 +55,21 @@ import Testing
     ) {
       try folder.summary()
     }
+    // A path that is no folder is named for what it is.
+    let missing = RunFolder(folder.path + "-missing")
+    #expect(
+      throws: SeismoError.file(
+        path: missing.path, message: "no such folder (a run folder, as detect or score writes with --out)")
+    ) {
+      try missing.summary()
+    }
+    #expect(
+      throws: SeismoError.file(
+        path: folder.scoresPath,
+        message: "a file, not a run folder: give the folder that detect or score wrote (--out), which holds summary.json")
+    ) {
+      try RunFolder(folder.scoresPath).summary()
+    }
   }
 
   @Test func aLongScoresFileIsWrittenInPiecesAndLeavesNothingElse() throws {

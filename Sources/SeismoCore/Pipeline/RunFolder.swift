@@ -97,6 +97,15 @@ public struct RunFolder: ResultSink {
 
   /// The run's `summary.json`.
   public func summary() throws -> RunSummary {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw SeismoError.file(path: path, message: "no such folder (a run folder, as detect or score writes with --out)")
+    }
+    guard isFolder.boolValue else {
+      throw SeismoError.file(
+        path: path,
+        message: "a file, not a run folder: give the folder that detect or score wrote (--out), which holds summary.json")
+    }
     guard let bytes = FileManager.default.contents(atPath: summaryPath) else {
       throw SeismoError.file(path: summaryPath, message: "no such file; is \(path) a run folder?")
     }
