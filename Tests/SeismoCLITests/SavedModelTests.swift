@@ -99,6 +99,44 @@ import Testing
     }
     let typo = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--set", "source.delimitr=;"], in: scratch.url)
     #expect(typo.status == 1 && typo.stderr.contains("(did you mean 'delimiter'?)"), "\(typo.stderr)")
+
+    // A file whose columns have other names (b's values under 'Close', a's under 'Gold', in
+    // that order) is read with source.columns naming the model's features' columns, whole and
+    // streamed, and scores as the model's own file.
+    let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    try scratch.write(
+      "vendor.csv", (["date,Close,Gold"] + lines.dropFirst().map { "\($0[0]),\($0[2]),\($0[1])" }).joined(separator: "\n"))
+    let named = try CLI.run(["score", "--model", "m.seismo", "vendor.csv", "--quiet"], in: scratch.url)
+    #expect(named.status == 1 && named.stderr.contains("vendor.csv:1: unknown column 'a'"), "\(named.stderr)")
+    for stream in [[], ["--stream"]] {
+      let mapped = try CLI.run(
+        [
+          "score", "--model", "m.seismo", "vendor.csv", "--out", "v\(stream.count)", "--quiet", "--set",
+          "source.columns=[Gold, Close]",
+        ]
+          + stream, in: scratch.url)
+      try #require(mapped.status == 0, "\(mapped.stderr)")
+      #expect(try scratch.read("v\(stream.count)/scores.csv") == scratch.read("plain/scores.csv"), "\(stream)")
+    }
+    // In the other order the features are swapped, and the scores differ.
+    let swapped = try CLI.run(
+      ["score", "--model", "m.seismo", "vendor.csv", "--out", "swapped", "--quiet", "--set", "source.columns=[Close, Gold]"],
+      in: scratch.url)
+    try #require(swapped.status == 0, "\(swapped.stderr)")
+    #expect(try scratch.read("swapped/scores.csv") != scratch.read("plain/scores.csv"))
+    for (arguments, message) in [
+      (
+        ["vendor.csv", "--set", "source.columns=[Gold]"],
+        "--set source.columns=[Gold]: names 1 column, and the model has 2 features (a, b): name the file's column for each, in that order"
+      ),
+      (
+        ["--set", "source.columns=[Gold, Close]"],
+        "--set source.columns=[Gold, Close]: names the columns of a CSV file given as DATA that hold the model's features (a, b); the model's own source is read with its own columns"
+      ),
+    ] {
+      let refused = try CLI.run(["score", "--model", "m.seismo", "--out", "r", "--quiet"] + arguments, in: scratch.url)
+      #expect(refused.status == 1 && refused.stderr == "error: \(message)\n", "\(refused.stderr)")
+    }
   }
 
   @Test func badModelFilesAndDataGiveClearErrors() throws {

@@ -19,7 +19,8 @@ struct ScoreCommand: ParsableCommand {
       as its own was; without DATA, the model's own source is read again: the same CSV files, or the \
       same PostgreSQL table or query. Models never store passwords, so give the connection with \
       --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns (others \
-      are left out). Writes \
+      are left out); a file whose columns have other names is read with --set \
+      'source.columns=[Close, Gold]', its columns for the model's features in the model's order. Writes \
       summary.json, scores.csv and report.html like detect; every row counts as test. It warns of \
       rows that fall within the times the model was fitted on (in sample, if they are those rows) \
       and of rows spaced otherwise than those (weekly rows for a model of daily ones).
@@ -181,7 +182,30 @@ struct ScoreCommand: ParsableCommand {
           stored: true
         ).source
     }
+    if let columns = overrides.last(where: { $0.hasPrefix("source.columns=") }) {
+      try readFeatures(from: columns, of: &config.source, for: saved, data: data)
+    }
     return config
+  }
+
+  /// `--set source.columns=[…]` (`setting`): the columns of the one CSV file `data` that hold
+  /// the model's features, in the model's order, read under the features' names (`as`).
+  private static func readFeatures(
+    from setting: String, of source: inout PluginChoice, for saved: SavedModel, data: [String]
+  ) throws {
+    let features = saved.features.joined(separator: ", ")
+    guard data.count == 1, source.plugin == CSVSource.descriptor.name else {
+      throw SeismoError.invalidInput(
+        "--set \(setting): names the columns of a CSV file given as DATA that hold the model's features (\(features)); the model's own source is read with its own columns"
+      )
+    }
+    let columns = source.parameters[CSVSource.columns]
+    guard columns.count == saved.features.count else {
+      throw SeismoError.invalidInput(
+        "--set \(setting): names \(columns.count) column\(columns.count == 1 ? "" : "s"), and the model has \(saved.features.count) feature\(saved.features.count == 1 ? "" : "s") (\(features)): name the file's column for each, in that order"
+      )
+    }
+    source.parameters.set(CSVSource.renames, saved.features)
   }
 
   func run() throws {
