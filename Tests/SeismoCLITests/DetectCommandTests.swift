@@ -202,6 +202,25 @@ import Testing
     #expect(detect.status == 0 && detect.stderr == warning + "\n", "\(detect.stderr)")
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
     #expect(summary?["warnings"] as? [String] == [warning], "\(String(describing: summary?["warnings"]))")
+
+    // Walk-forward: the rate moves in the first fold's rows and holds 0.25 through rows 40–169,
+    // so rolling refits of 80 rows every 20 fit folds 3 to 5 (rows 40–119, 60–139, 80–159) on
+    // one value.
+    let rolling = syntheticCSV(rows: 200, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      let rate = r <= 40 ? (r % 2 == 0 ? "0.25" : "0.3") : r <= 170 ? "0.25" : "0.5"
+      return r == 0 ? "date,a,rate" : line.split(separator: ",").dropLast().joined(separator: ",") + "," + rate
+    }
+    try scratch.write("rolling.csv", rolling.joined(separator: "\n") + "\n")
+    let refits = try CLI.run(
+      [
+        "detect", "run.yaml", "--out", "r", "--quiet", "--set", "source.path=rolling.csv", "--set", "split.train_fraction=0.4",
+        "--set", "split.refit_every=20", "--set", "split.refit_window=rolling",
+      ], in: scratch.url)
+    #expect(
+      refits.status == 0
+        && refits.stderr
+          == "warning: rate has one value (0.25) in every training row of fold 3 of 6 (\(date(18_262 + 40)) – \(date(18_262 + 119))) and of 2 later folds: the detector learns nothing of it, and judges any later change against no spread\n",
+      "\(refits.stderr)")
   }
 
   /// Writes `lines` as data.csv and a rolling z-score run.yaml, and expects `detect` (into a/,

@@ -1,0 +1,31 @@
+import Testing
+
+@testable import SeismoCore
+
+/// Which folds' training rows hold one value of a feature (`DetectionPipeline.constantFolds`),
+/// by hand on a feature that moves, stays, then moves again.
+@Suite struct ConstantFeatureTests {
+  @Test func foldsWhoseTrainingRowsHoldOneValueAreFound() throws {
+    // Rows 0–3 move, rows 3–7 hold 5, rows 8–9 move.
+    let values: [Float] = [1, 2, 3, 5, 5, 5, 5, 5, 6, 7]
+    let frame = try Frame(timestamps: (0..<10).map { Int64($0) * 86_400 }, featureNames: ["rate"], values: values)
+    let folds = [0..<4, 2..<6, 3..<7, 4..<8, 5..<9, 6..<7, 7..<10]
+    // 3..<7 and 4..<8 hold 5 only; 2..<6 starts on 3; 6..<7 is one row, which says nothing.
+    #expect(DetectionPipeline.constantFolds(of: 0, in: frame, folds: folds) == [2, 3])
+    #expect(DetectionPipeline.constantFolds(of: 0, in: frame, folds: [3..<8]) == [0])
+    #expect(DetectionPipeline.constantFolds(of: 0, in: frame, folds: [0..<10]).isEmpty)
+  }
+
+  @Test func warningsNameTheFirstConstantFoldAndCountTheRest() throws {
+    let values: [Float] = [1, 2, 3, 5, 5, 5, 5, 5, 6, 7]
+    let frame = try Frame(timestamps: (0..<10).map { Int64($0) * 86_400 }, featureNames: ["rate"], values: values)
+    #expect(
+      DetectionPipeline.trainingWarnings(frame, folds: [0..<4, 3..<7, 4..<8, 6..<9], trainRows: 4) == [
+        "warning: rate has one value (5.0) in every training row of fold 2 of 4 (1970-01-04 – 1970-01-07) and of 1 later fold: the detector learns nothing of it, and judges any later change against no spread"
+      ])
+    #expect(
+      DetectionPipeline.trainingWarnings(frame, folds: [3..<8], trainRows: 8) == [
+        "warning: rate has one value (5.0) in every training row (1970-01-04 – 1970-01-08): the detector learns nothing of it, and judges any later change against no spread"
+      ])
+  }
+}
