@@ -219,7 +219,7 @@ import Testing
     #expect(
       refits.status == 0
         && refits.stderr
-          == "warning: rate has one value (0.25) in every training row of fold 3 of 6 (\(date(18_262 + 40)) – \(date(18_262 + 119))) and of 2 later folds: the detector learns nothing of it, and judges any later change against no spread\n",
+          == "warning: rate has one value (0.25) in every training row of fold 3 of 6 (\(date(18_262 + 40)) – \(date(18_262 + 119))), and one value in those of 2 later folds: the detector learns nothing of it, and judges any later change against no spread\n",
       "\(refits.stderr)")
   }
 

@@ -21,7 +21,7 @@ import Testing
     let frame = try Frame(timestamps: (0..<10).map { Int64($0) * 86_400 }, featureNames: ["rate"], values: values)
     #expect(
       DetectionPipeline.trainingWarnings(frame, folds: [0..<4, 3..<7, 4..<8, 6..<9], trainRows: 4) == [
-        "warning: rate has one value (5.0) in every training row of fold 2 of 4 (1970-01-04 – 1970-01-07) and of 1 later fold: the detector learns nothing of it, and judges any later change against no spread"
+        "warning: rate has one value (5.0) in every training row of fold 2 of 4 (1970-01-04 – 1970-01-07), and one value in those of 1 later fold: the detector learns nothing of it, and judges any later change against no spread"
       ])
     #expect(
       DetectionPipeline.trainingWarnings(frame, folds: [3..<8], trainRows: 8) == [

@@ -159,7 +159,7 @@ public struct DetectionPipeline {
       let which =
         folds.count == 1
         ? "every training row (\(span))"
-        : "every training row of fold \(k + 1) of \(folds.count) (\(span))\(more > 0 ? " and of \(more) later fold\(more == 1 ? "" : "s")" : "")"
+        : "every training row of fold \(k + 1) of \(folds.count) (\(span))\(more > 0 ? ", and one value in those of \(more) later fold\(more == 1 ? "" : "s")" : "")"
       said.append(
         "warning: \(frame.featureNames[j]) has one value (\(frame[rows.lowerBound, j])) in \(which): the detector learns nothing of it, and judges any later change against no spread"
       )
