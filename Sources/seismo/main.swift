@@ -1,4 +1,5 @@
 import SeismoCLI
 
 SeismoCommand.prepareProcess()
+SeismoCommand.refuseUnknownCommands()
 SeismoCommand.main()

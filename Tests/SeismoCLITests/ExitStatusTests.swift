@@ -30,6 +30,15 @@ import Testing
     (["detect", "run.yaml", "--jobs", "3"], "--jobs sets how many indicators --each runs at once"),
     (["detect", "run.yaml", "--in-last", "5"], "--in-last goes with --fail-on-anomalies"),
     (["detect", "run.yaml", "--each", "--jobs", "0"], "--jobs must be at least 1"),
+    (["detetc", "run.yaml"], "Error: unknown command 'detetc' (did you mean 'detect'?); its commands: demo, detect,"),
+    (
+      ["runs", "lst", "--url", "x"],
+      "Error: unknown command 'lst' for 'seismo runs' (did you mean 'list'?); its commands: list, show, delete"
+    ),
+    (
+      ["db", "status"],
+      "Error: unknown command 'status' for 'seismo db'; its commands: migrate, watch\nUsage: seismo db <subcommand>"
+    ),
   ])
   func usageErrorsExit64WithTheUsage(_ arguments: [String], _ expected: String) throws {
     let scratch = try Scratch()
