@@ -32,6 +32,20 @@ extension PGConnection {
     return columns
   }
 
+  /// Whether `schema.table` has a primary key or unique index on exactly `columns` (in any
+  /// order, no expression, no predicate): what keeps two rows of one key out, and what `INSERT …
+  /// ON CONFLICT (columns)` needs.
+  public func hasUniqueKey(ofTable schema: String, _ table: String, columns: [String]) throws -> Bool {
+    try execute(
+      """
+      SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indpred IS NULL
+        AND i.indexprs IS NULL AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text COLLATE "C") FROM pg_attribute a
+          WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)) = $2::text[]
+        AND cardinality(i.indkey::int2[]) = cardinality($2::text[]))
+      """, [Self.qualified(schema, table), PGText.array(columns.sorted())]
+    ).rows.first?.first == "t"
+  }
+
   /// What follows "no such table" for `schema.table`: the schema's closest table or view
   /// (` (did you mean 'vix'?)`: names are quoted, so `VIX` is not `vix`), or, when the schema
   /// does not exist, that and its closest schema; empty when nothing is close.

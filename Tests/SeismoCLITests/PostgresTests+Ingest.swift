@@ -182,6 +182,56 @@ extension PostgresTests {
     #expect(try sql("SELECT count(*) FROM \(schema).m") == [["1"]], "nothing more was written")
   }
 
+  /// A table made by hand may lack a key on its times, or keep a feature as text. Appending
+  /// rows it has already would store them twice, and upsert has no rows to overwrite by; numbers
+  /// in a text column are left out by the postgres source. Each is refused before anything is
+  /// written, naming the SQL that mends the table; with a unique index, both modes work.
+  @Test func ingestRefusesWhatATableWithoutKeyOrNumbersWouldLose() throws {
+    let scratch = try Scratch()
+    func ingest(_ file: String, _ table: String, _ extra: [String] = []) throws -> CLI.Result {
+      try CLI.run(["ingest", file, "--url", url, "--schema", schema, "--table", table] + extra, in: scratch.url)
+    }
+    try scratch.write("first.csv", "date,a,b\n2020-01-01,1,10\n2020-01-02,2,20\n2020-01-03,3,30\n")
+    try scratch.write("next.csv", "date,a,b\n2020-01-03,33,330\n2020-01-04,4,40\n")
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).wide (ts date, a double precision, b double precision)")
+    try sql("CREATE TABLE \(schema).long (symbol text, ts timestamptz, value double precision)")
+    try sql("CREATE TABLE \(schema).texts (ts date PRIMARY KEY, a text, b double precision)")
+    #expect(try ingest("first.csv", "wide").status == 0)
+    let twice = try ingest("next.csv", "wide")
+    #expect(
+      twice.status == 2
+        && twice.stderr
+          == "error: \(schema).wide already has 1 of these rows (2020-01-03), which appending would store twice: it has no primary key on (ts) to refuse them. --mode replace deletes the old ones first; with a key (ALTER TABLE \"\(schema)\".\"wide\" ADD PRIMARY KEY (\"ts\")), --mode upsert overwrites them\n",
+      "\(twice.stderr)")
+    let upsert = try ingest("next.csv", "wide", ["--mode", "upsert"])
+    #expect(
+      upsert.status == 1
+        && upsert.stderr
+          == "error: \(schema).wide has no primary key or unique index on (ts), by which --mode upsert finds the rows to overwrite; add one (ALTER TABLE \"\(schema)\".\"wide\" ADD PRIMARY KEY (\"ts\")), or --mode replace\n",
+      "\(upsert.stderr)")
+    #expect(try sql("SELECT count(*) FROM \(schema).wide") == [["3"]], "nothing more was written")
+    // A long table's key is (symbol, ts): another symbol on the same days is no overlap.
+    #expect(try ingest("first.csv", "long", ["--long", "--column", "a"]).status == 0)
+    #expect(try ingest("first.csv", "long", ["--long", "--column", "b"]).status == 0)
+    let again = try ingest("next.csv", "long", ["--long"])
+    #expect(again.status == 2 && again.stderr.contains("already has 2 of these rows (2020-01-03)"), "\(again.stderr)")
+    #expect(again.stderr.contains("no primary key on (symbol, ts)"), "\(again.stderr)")
+    // With a unique index, an overlap is the database's duplicate key, and upsert merges.
+    try sql("CREATE UNIQUE INDEX ON \(schema).wide (ts)")
+    let keyed = try ingest("next.csv", "wide")
+    #expect(keyed.status == 2 && keyed.stderr.contains("duplicate key"), "\(keyed.stderr)")
+    #expect(try ingest("next.csv", "wide", ["--mode", "upsert"]).status == 0)
+    #expect(try sql("SELECT count(*), sum(a) FROM \(schema).wide") == [["4", "40"]])
+    let text = try ingest("first.csv", "texts")
+    #expect(
+      text.status == 1
+        && text.stderr
+          == "error: \(schema).texts: column 'a' is text, and ingest writes numbers, which the postgres source reads from numeric columns only; make it one (ALTER TABLE \"\(schema)\".\"texts\" ALTER COLUMN \"a\" TYPE double precision USING \"a\"::double precision), or load another table\n",
+      "\(text.stderr)")
+    #expect(try sql("SELECT count(*) FROM \(schema).texts") == [["0"]])
+  }
+
   /// `ingest --as` joins files of one indicator each, both with a column `close`: as symbols of
   /// a long table, or as columns of a wide one that `--create` extends and `--mode upsert` fills
   /// on the days already there. The postgres source reads both as the same frame. `--mode

@@ -173,11 +173,19 @@ struct IngestCommand: ParsableCommand {
           var catalogued = try IngestTable(schema, table, on: db)
           if create, !long { catalogued = try catalogued.adding(featureColumns: csv.featureNames, on: db) }
           try catalogued.require(columns: key + valueColumns, long: long)
+          try catalogued.requireNumbers(in: valueColumns)
           try catalogued.requireDates(in: csv)
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
+          let keyed = try catalogued.hasUniqueKey(key, on: db)
           switch mode {
-          case .append:
+          case .append where keyed:
             return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
+          case .append:
+            // No key refuses an overlap: the rows go through a temporary table, checked first.
+            try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
+            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
+            try Self.refuseOverlap(of: catalogued, key: key, on: db)
+            return try db.execute("INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM seismo_ingest").affectedRows
           case .replace:
             if long {
               try db.execute("DELETE FROM \(target) WHERE symbol = ANY($1::text[])", [PGText.array(csv.featureNames)])
@@ -187,6 +195,7 @@ struct IngestCommand: ParsableCommand {
             }
             return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
           case .upsert:
+            guard keyed else { throw catalogued.upsertNeedsKey(key) }
             // Into a temporary copy of the table's shape, then merged on the key.
             try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
             try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
@@ -235,6 +244,24 @@ struct IngestCommand: ParsableCommand {
           + "; the table already has some of these rows: --mode upsert overwrites them, --mode replace deletes the old ones first"
       )
     }
+  }
+
+  /// Throws when rows of `seismo_ingest` share their `key` with rows of `table`, which has no
+  /// unique key to refuse them: appended, they would be stored twice.
+  static func refuseOverlap(of table: IngestTable, key: [String], on db: PGConnection) throws {
+    let target = PGConnection.qualified(table.schema, table.name)
+    let matching = key.map { "t.\(PGConnection.quote($0)) = s.\(PGConnection.quote($0))" }.joined(separator: " AND ")
+    let found = try db.execute(
+      "SELECT count(*), extract(epoch FROM min(s.ts))::float8, extract(epoch FROM max(s.ts))::float8 FROM seismo_ingest s JOIN \(target) t ON \(matching)"
+    ).rows.first
+    guard let count = found?[0].flatMap({ Int($0) }), count > 0, let first = found?[1].flatMap({ Double($0) }),
+      let last = found?[2].flatMap({ Double($0) })
+    else { return }
+    let span =
+      first == last ? CivilTime.format(Int64(first)) : "\(CivilTime.format(Int64(first))) – \(CivilTime.format(Int64(last)))"
+    throw SeismoError.database(
+      "\(table.schema).\(table.name) already has \(count) of these rows (\(span)), which appending would store twice: it has no primary key on (\(key.joined(separator: ", "))) to refuse them. --mode replace deletes the old ones first; with a key (\(table.addKey(key))), --mode upsert overwrites them"
+    )
   }
 
   /// COPY text rows, 10,000 input rows per chunk, built as they are sent (`progress` counts

@@ -20,11 +20,42 @@ struct IngestTable {
     self.columns = columns
   }
 
+  /// The column types that hold numbers.
+  static let numeric: Set = ["double precision", "real", "numeric", "bigint", "integer", "smallint"]
+
   /// Whether it is a wide market table: `ts`, and numbers in every other column (a long table's
   /// text `symbol` is not).
   var isWide: Bool {
-    let numeric: Set = ["double precision", "real", "numeric", "bigint", "integer", "smallint"]
-    return columns.contains { $0.name == "ts" } && columns.allSatisfy { $0.name == "ts" || numeric.contains($0.type) }
+    columns.contains { $0.name == "ts" } && columns.allSatisfy { $0.name == "ts" || Self.numeric.contains($0.type) }
+  }
+
+  /// Throws when a column of `values`, which ingest writes numbers into, is not numeric: a text
+  /// column takes them, and the postgres source then leaves it out as no number.
+  func requireNumbers(in values: [String]) throws {
+    guard let column = columns.first(where: { values.contains($0.name) && !Self.numeric.contains($0.type) }) else { return }
+    let quoted = PGConnection.quote(column.name)
+    throw SeismoError.invalidInput(
+      "\(schema).\(name): column '\(column.name)' is \(column.type), and ingest writes numbers, which the postgres source reads from numeric columns only; make it one (ALTER TABLE \(PGConnection.qualified(schema, name)) ALTER COLUMN \(quoted) TYPE double precision USING \(quoted)::double precision), or load another table"
+    )
+  }
+
+  /// Whether rows of one `key` (`ts`, or `symbol, ts`) are kept out by a primary key or unique
+  /// index, as `--mode upsert` needs and `--mode append` relies on to refuse an overlap.
+  func hasUniqueKey(_ key: [String], on db: PGConnection) throws -> Bool {
+    try db.hasUniqueKey(ofTable: schema, name, columns: key)
+  }
+
+  /// The error for `--mode upsert` into a table without a unique `key`, which has no rows to
+  /// overwrite by.
+  func upsertNeedsKey(_ key: [String]) -> SeismoError {
+    SeismoError.invalidInput(
+      "\(schema).\(name) has no primary key or unique index on (\(key.joined(separator: ", "))), by which --mode upsert finds the rows to overwrite; add one (\(addKey(key))), or --mode replace"
+    )
+  }
+
+  /// The SQL that gives the table its primary key `key`.
+  func addKey(_ key: [String]) -> String {
+    "ALTER TABLE \(PGConnection.qualified(schema, name)) ADD PRIMARY KEY (\(key.map(PGConnection.quote).joined(separator: ", ")))"
   }
 
   /// `--create` on a wide table: the table with the feature columns in `names` it lacked added
