@@ -48,7 +48,9 @@ extension CSVSource: StreamingSource {
         let (lines, times) = (piece.lines, piece.timestamps)
         merged = try duplicates.apply(
           values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f
-        ) { duplicateError(row: $0, lines: lines, timestamps: times) }
+        ) {
+          duplicateError(row: $0, lines: lines, timestamps: times, fractional: collector.firstFractionalTime)
+        }
       }
       let lines = piece.lines
       var carry = carried ?? GapPolicy.Carrying(featureCount: f)

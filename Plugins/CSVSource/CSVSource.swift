@@ -377,7 +377,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       let sortedTimes = timestamps
       duplicateRows = try duplicates.apply(
         values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count
-      ) { duplicateError(row: $0, lines: sortedLines, timestamps: sortedTimes) }
+      ) {
+        duplicateError(row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime)
+      }
     }
     let loadedNames = renames.count == names.count ? renames : names
     let waiting = try holdingBack(&values, &timestamps, &lines, names: loadedNames)
@@ -397,12 +399,19 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       holes: outcome.holes, waiting: waiting, timesWrittenWithOffset: collector.timesWrittenWithOffset)
   }
 
-  /// Row `row` repeats the timestamp of the row before it (`duplicates: error`).
-  func duplicateError(row r: Int, lines: [Int32], timestamps: [Timestamp]) -> SeismoError {
-    .data(
+  /// Row `row` repeats the timestamp of the row before it (`duplicates: error`); `fractional`, the
+  /// file's first time cell with a fraction of a second, says why rows that differ by one share it.
+  func duplicateError(
+    row r: Int, lines: [Int32], timestamps: [Timestamp], fractional: (cell: String, time: Timestamp)?
+  ) -> SeismoError {
+    let why = fractional.map {
+      " (times are kept to the second, and this file's have fractions, which are dropped: '\($0.cell)' reads as \(CivilTime.format($0.time)))"
+    }
+    let merge = fractional == nil ? "to merge" : "to merge the rows of each second (mean: one bar a second)"
+    return .data(
       source: path, line: Int(lines[r]), column: nil,
       message:
-        "duplicate timestamp \(CivilTime.format(timestamps[r])) (also on line \(lines[r - 1])); set \(spelling.setting("duplicates", "first, last or mean")) to merge"
+        "duplicate timestamp \(CivilTime.format(timestamps[r])) (also on line \(lines[r - 1]))\(why ?? ""); set \(spelling.setting("duplicates", "first, last or mean")) \(merge)"
     )
   }
 

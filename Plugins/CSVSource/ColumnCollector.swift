@@ -44,6 +44,9 @@ final class ColumnCollector: CSVRecordHandler {
   /// then the first written with another offset (daylight saving), for the UTC note.
   private(set) var timesWrittenWithOffset: [String] = []
   private var firstTimeSeen = false
+  /// The first ISO time cell written with a fraction of a second, which reading drops: times are
+  /// whole seconds, so rows a fraction apart share one (named by the duplicate error).
+  private(set) var firstFractionalTime: (cell: String, time: Timestamp)?
   /// The first time cell's offset, and its text (`-05:00`): a later cell that ends with the same
   /// bytes has the same offset, and is not parsed again.
   private var firstOffset: (seconds: Timestamp, text: [UInt8])?
@@ -117,6 +120,9 @@ final class ColumnCollector: CSVRecordHandler {
         return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(hint)\(took)")
       }
       rowTime = t
+      if firstFractionalTime == nil, timeParser.format == nil, Self.hasFraction(bytes) {
+        firstFractionalTime = (String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces), t)
+      }
       if !firstTimeSeen {
         firstTimeSeen = true
         noteOffset(bytes)
@@ -297,6 +303,17 @@ final class ColumnCollector: CSVRecordHandler {
   static let commonMissingMarks: Set<String> = [
     ".", "-", "--", "?", "null", "na", "n/a", "#n/a", "#na", "none", "nil", "missing", "nd", "#value!", "#div/0!", "#ref!",
   ]
+
+  /// Whether an ISO time cell has a fraction of a second other than zero (`09:30:00.250`).
+  private static func hasFraction(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let point = bytes.firstIndex(of: 0x2E) else { return false }
+    var i = point + 1
+    while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+      if bytes[i] != 0x30 { return true }
+      i += 1
+    }
+    return false
+  }
 
   /// Whether `bytes`, blanks and a carriage return at its end aside, ends with `suffix`.
   private static func ends(_ bytes: UnsafeBufferPointer<UInt8>, with suffix: [UInt8]) -> Bool {

@@ -615,6 +615,17 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError("date,a\n2020-01-01,1\n2020-01-02,2\n2020-01-01,3\n")
         == "t.csv:4: duplicate timestamp 2020-01-01 (also on line 2); set duplicates: first, last or mean to merge")
+    // Ticks a fraction of a second apart share a second: the error says why, naming the file's
+    // first time with a fraction (a fraction of zero, or none, says nothing of it).
+    #expect(
+      loadError(
+        "time,a\n2020-01-01T09:30:00.000Z,1\n2020-01-01T09:30:00.750Z,2\n2020-01-01T09:30:01.250Z,3\n2020-01-01T09:30:01.500Z,4\n"
+      )
+        == "t.csv:3: duplicate timestamp 2020-01-01 09:30:00 (also on line 2) (times are kept to the second, and this file's have fractions, which are dropped: '2020-01-01T09:30:00.750Z' reads as 2020-01-01 09:30:00); set duplicates: first, last or mean to merge the rows of each second (mean: one bar a second)"
+    )
+    #expect(
+      loadError("time,a\n2020-01-01 09:30:00.000,1\n2020-01-01 09:30:00.000,2\n")
+        == "t.csv:3: duplicate timestamp 2020-01-01 09:30:00 (also on line 2); set duplicates: first, last or mean to merge")
   }
 
   @Test func duplicatePoliciesMergeRepeatedTimestamps() throws {
@@ -782,6 +793,12 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
       Issue.record("no error")
     } catch {
       #expect("\(error)".contains(":4: duplicate timestamp 2020-01-02 (also on line 3)"))
+    }
+    do {
+      _ = try pieces("time,a\n2020-01-01 09:30:00,1\n2020-01-01 09:30:01.5,2\n2020-01-01 09:30:01.7,3\n", rows: 2)
+      Issue.record("no error")
+    } catch {
+      #expect("\(error)".contains(":4: duplicate timestamp 2020-01-01 09:30:01 (also on line 3) (times are kept to the second"))
     }
   }
 }
