@@ -74,7 +74,14 @@ extension PostgresSource {
   /// The statements that read the source's features (or `features`) from `next` on.
   func plan(_ db: PGConnection, features: [String]?, next: Timestamp?, catalogue known: TableColumns?) throws -> ReadPlan {
     if !self.query.isEmpty {
-      let probe = try db.execute("SELECT * FROM (\(self.query)) AS q LIMIT 0")
+      let probe: PGResult
+      do {
+        probe = try db.execute("SELECT * FROM (\(self.query)) AS q LIMIT 0")
+      } catch SeismoError.database(let message) where self.query.contains(";") && message.contains("at or near \";\"") {
+        throw SeismoError.config(
+          key: "source.query", location: nil,
+          message: "one SELECT, which the source reads inside another: a ';' there ends it; keep one statement")
+      }
       guard probe.columns.count >= 2 else {
         throw SeismoError.invalidInput("\(origin): the SELECT needs a time column and at least one feature column")
       }

@@ -107,7 +107,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     symbols = parameters[Self.symbols]
     from = parameters[Self.from]
     to = parameters[Self.to]
-    query = parameters[Self.query]
+    query = Self.statement(parameters[Self.query])
     gaps = parameters[GapPolicy.parameter]
     duplicates = parameters[DuplicatePolicy.parameter]
     waitFor = parameters[Self.waitFor]
@@ -158,6 +158,14 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     if let setting = unread.first(where: \.isSet) {
       throw SeismoError.config(key: "source.\(setting.parameter)", location: nil, message: "not read here: \(setting.reason)")
     }
+  }
+
+  /// `query` as the source runs it, inside another SELECT: without the `;` that ends a statement
+  /// in psql (and the blanks around it), which there is a syntax error.
+  static func statement(_ query: String) -> String {
+    var text = Substring(query)
+    while let last = text.last, last == ";" || last.isWhitespace { text = text.dropLast() }
+    return String(text)
   }
 
   /// What it reads, as messages name it: `postgres table market.daily`, or `postgres query`.

@@ -492,6 +492,25 @@ extension PostgresTests {
     }
   }
 
+  /// A query pasted from psql ends in ';', a syntax error inside the SELECT the source wraps
+  /// it in: the ';' is dropped. A second statement after one is refused, naming the setting,
+  /// and never runs; a ';' inside a string is no statement's end.
+  @Test func aQueryEndingInASemicolonIsRead() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).w (ts date PRIMARY KEY, a float8)")
+    try sql("INSERT INTO \(schema).w SELECT date '2020-01-01' + i, i % 7 FROM generate_series(0, 59) i")
+    let plain = try loadSource(["query": .text("SELECT ts, a FROM \(schema).w")])
+    for query in [
+      "SELECT ts, a FROM \(schema).w;", "SELECT ts, a FROM \(schema).w ;\n ", "SELECT ts, a FROM \(schema).w WHERE 'x;' <> ''",
+    ] {
+      #expect(try loadSource(["query": .text(query)]) == plain, "\(query)")
+    }
+    #expect(
+      loadOutcome(["query": .text("SELECT ts, a FROM \(schema).w; DROP TABLE \(schema).w")]) { _ in "loaded" }
+        == "source.query: one SELECT, which the source reads inside another: a ';' there ends it; keep one statement")
+    #expect(try sql("SELECT count(*) FROM \(schema).w") == [["60"]])
+  }
+
   @Test func sourceQueriesCannotWrite() throws {
     let scratch = try Scratch()
     try sql("CREATE SCHEMA \(schema)")
