@@ -94,7 +94,7 @@ extension CSVSource {
   }
 
   /// The header of the one file.
-  func header() throws -> [String] {
+  public func header() throws -> [String] {
     try checkFile()
     let header = HeaderReader()
     do {

@@ -129,6 +129,44 @@ import Testing
     #expect(column(try scratch.read("s/scores.csv"), "score") == column(scores, "score"))
   }
 
+  /// An `--each` model of joined files scores a new version of its own file (b's `close`,
+  /// dates day first) as that file was read: its column, under the feature's name, and its
+  /// time format, not the first file's. It was refused ("unknown column 'b'"); a file with a
+  /// column of the feature's name is read by name with the first file's settings, as before.
+  @Test func anEachModelScoresItsOwnFileOfJoinedFiles() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200)
+    let b = try scratch.read("b.csv").split(separator: "\n").enumerated().map { i, line -> String in
+      guard i > 0 else { return String(line) }
+      let cells = line.split(separator: ",")
+      let ymd = cells[0].split(separator: "-")
+      return "\(ymd[2])/\(ymd[1])/\(ymd[0]),\(cells[1])"
+    }
+    try scratch.write("b.csv", b.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml", Self.config.replacingOccurrences(of: "as: [a, b] }", with: "as: [a, b], time_format: [iso, \"%d/%m/%Y\"] }"))
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "e", "--save-model", "models", "--quiet"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    try scratch.write("b2.csv", try scratch.read("b.csv"))
+    let own = try CLI.run(["score", "--model", "models/b.seismo", "b2.csv", "--out", "s", "--quiet"], in: scratch.url)
+    try #require(own.status == 0, "\(own.stderr)")
+    let run = column(try scratch.read("e/b/scores.csv"), "score")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == run)
+    // The same rows under the feature's name, dates in ISO: read by name, with the first file's
+    // format, as a file of every feature by name is.
+    let named = b.enumerated().map { i, line -> String in
+      guard i > 0 else { return "date,b" }
+      let cells = line.split(separator: ",")
+      let dmy = cells[0].split(separator: "/")
+      return "\(dmy[2])-\(dmy[1])-\(dmy[0]),\(cells[1])"
+    }
+    try scratch.write("named.csv", named.joined(separator: "\n") + "\n")
+    let byName = try CLI.run(
+      ["score", "--model", "models/b.seismo", "named.csv", "--out", "n", "--quiet"], in: scratch.url)
+    try #require(byName.status == 0, "\(byName.stderr)")
+    #expect(column(try scratch.read("n/scores.csv"), "score") == run)
+  }
+
   /// `--each` runs each file's indicator on that file's own days, not on the union, even where
   /// the gap policy dropped no row of the union.
   @Test func eachIndicatorOfJoinedFilesRunsOnItsOwnDays() throws {

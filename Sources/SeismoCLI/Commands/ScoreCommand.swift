@@ -136,7 +136,8 @@ struct ScoreCommand: ParsableCommand {
   /// source, with `url` as its connection when given. As many files as the model's CSV source read
   /// are read as it read its own (their columns, `as` names and settings); one file otherwise
   /// holds the model's features under their own names (read as the training data was if that
-  /// was a CSV too). Only the model's features are read.
+  /// was a CSV too), or, for one indicator of joined files, is read as that indicator's file was
+  /// when it has no column of its name. Only the model's features are read.
   /// `overrides` (`source.KEY=VALUE`) then change how the source reads, checked as a config's.
   static func config(for saved: SavedModel, data: [String], url: String? = nil, overrides: [String] = []) throws
     -> RunConfig
@@ -152,15 +153,20 @@ struct ScoreCommand: ParsableCommand {
           "the model's source read \(read), and \(data.count) files are given: give as many, in its order, or one file with the model's features (\(saved.features.joined(separator: ", ")))"
         )
       }
-      if source.plugin != CSVSource.descriptor.name {
-        source = PluginChoice(plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
-      }
-      // The file has the model's features under their own names; of joined files' formats, the
-      // first file's is taken (`--set` says otherwise).
-      source.parameters.set(CSVSource.path, data)
-      source.parameters.set(CSVSource.renames, [])
-      for setting in CSVSource.perFile {
-        if let first = source.parameters.ifDeclared(setting)?.first { source.parameters.set(setting, [first]) }
+      if let own = Self.ownFileReading(for: saved, of: source, file: data[0]) {
+        source.parameters = own
+      } else {
+        if source.plugin != CSVSource.descriptor.name {
+          source = PluginChoice(
+            plugin: CSVSource.descriptor.name, parameters: Parameters(specs: CSVSource.descriptor.parameters))
+        }
+        // The file has the model's features under their own names; of joined files' formats, the
+        // first file's is taken (`--set` says otherwise).
+        source.parameters.set(CSVSource.path, data)
+        source.parameters.set(CSVSource.renames, [])
+        for setting in CSVSource.perFile {
+          if let first = source.parameters.ifDeclared(setting)?.first { source.parameters.set(setting, [first]) }
+        }
       }
     } else if let url, source.parameters.ifDeclared(PostgresSource.url) != nil {
       source.parameters.set(PostgresSource.url, url)
@@ -186,6 +192,27 @@ struct ScoreCommand: ParsableCommand {
       try readFeatures(from: columns, of: &config.source, for: saved, data: data)
     }
     return config
+  }
+
+  /// For one indicator of joined files (an `--each` model) and a `file` without a column of its
+  /// name: the settings that read the file as the indicator's own file was read (its format; the
+  /// column it had, under the feature's name). Nil otherwise.
+  private static func ownFileReading(for saved: SavedModel, of source: PluginChoice, file: String) -> Parameters? {
+    guard source.plugin == CSVSource.descriptor.name, saved.features.count == 1,
+      var own = CSVSource.narrowing(source.parameters, to: saved.features[0])
+    else { return nil }
+    own.set(CSVSource.path, [file])
+    guard let header = header(of: own), !header.contains(saved.features[0]) else { return nil }
+    return own
+  }
+
+  /// The header of the one CSV file that `parameters` read; nil when it cannot be read (loading
+  /// it then says why).
+  private static func header(of parameters: Parameters) -> [String]? {
+    guard let resolved = try? parameters.resolved(against: CSVSource.descriptor.parameters, section: "source"),
+      let source = try? CSVSource(parameters: resolved)
+    else { return nil }
+    return try? source.header()
   }
 
   /// `--set source.columns=[…]` (`setting`): the columns of the one CSV file `data` that hold
