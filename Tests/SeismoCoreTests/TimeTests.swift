@@ -87,6 +87,10 @@ import Testing
       "16.03.2020 09:30": " (set time_format: '%d.%m.%Y %H:%M' to read it)",
       "20200316": " (set time_format: '%Y%m%d' to read it)",
       "16-Mar-2020": " (set time_format: '%d-%b-%Y' to read it)",
+      // As Investing.com and the Wall Street Journal write dates, and as a month is spelled out.
+      "Mar 06, 2020": " (set time_format: '%b %d, %Y' to read it)",
+      "March 6, 2020": " (set time_format: '%b %d, %Y' to read it)",
+      "Mar 06 2020": " (set time_format: '%b %d %Y' to read it)",
       "1577836800": " (set time_format: '%s' to read it)",
       "garbage": "", "2020-13-45": "", "32/13/2020": "",
     ]

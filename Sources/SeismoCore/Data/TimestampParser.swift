@@ -60,7 +60,10 @@ public struct TimestampParser: Sendable {
     func set(_ format: String) -> String { spelling.setting("time_format", quoted: format) }
     if format == "%s", Self.isMilliseconds(text) { return " (milliseconds since 1970? set \(set("%Q")))" }
     guard format == nil else { return "" }
-    let dates = ["%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y"]
+    let dates = [
+      "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y",
+      "%b %d %Y",
+    ]
     let times = ["", " %H:%M:%S", " %H:%M"]
     var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
     if found.isEmpty, Self.isMilliseconds(text) { found = ["%Q"] }
