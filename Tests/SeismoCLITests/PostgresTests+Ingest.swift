@@ -184,8 +184,9 @@ extension PostgresTests {
 
   /// A table made by hand may lack a key on its times, or keep a feature as text. Appending
   /// rows it has already would store them twice, and upsert has no rows to overwrite by; numbers
-  /// in a text column are left out by the postgres source. Each is refused before anything is
-  /// written, naming the SQL that mends the table; with a unique index, both modes work.
+  /// in a text column are left out by the postgres source, and a fraction cannot go into a
+  /// whole-number column. Each is refused before anything is written, naming the SQL that mends
+  /// the table; with a unique index, both modes work, and whole numbers go into a bigint.
   @Test func ingestRefusesWhatATableWithoutKeyOrNumbersWouldLose() throws {
     let scratch = try Scratch()
     func ingest(_ file: String, _ table: String, _ extra: [String] = []) throws -> CLI.Result {
@@ -230,6 +231,19 @@ extension PostgresTests {
           == "error: \(schema).texts: column 'a' is text, and ingest writes numbers, which the postgres source reads from numeric columns only; make it one (ALTER TABLE \"\(schema)\".\"texts\" ALTER COLUMN \"a\" TYPE double precision USING \"a\"::double precision), or load another table\n",
       "\(text.stderr)")
     #expect(try sql("SELECT count(*) FROM \(schema).texts") == [["0"]])
+    // A whole-number column (volumes kept as bigint) takes whole numbers, which were written 5.0
+    // and refused; a fraction is refused before any row is written.
+    try sql("CREATE TABLE \(schema).volumes (ts date PRIMARY KEY, a bigint, b float8)")
+    #expect(try ingest("first.csv", "volumes").status == 0)
+    #expect(try sql("SELECT a::text, b::text FROM \(schema).volumes ORDER BY ts") == [["1", "10"], ["2", "20"], ["3", "30"]])
+    try scratch.write("fraction.csv", "date,a,b\n2020-01-04,4,40\n2020-01-05,5.5,50\n")
+    let fraction = try ingest("fraction.csv", "volumes")
+    #expect(
+      fraction.status == 1
+        && fraction.stderr
+          == "error: \(schema).volumes: column 'a' is bigint, and the file's a has 5.5 at 2020-01-05, which it cannot hold; make it double precision (ALTER TABLE \"\(schema)\".\"volumes\" ALTER COLUMN \"a\" TYPE double precision), or load another table\n",
+      "\(fraction.stderr)")
+    #expect(try sql("SELECT count(*) FROM \(schema).volumes") == [["3"]])
   }
 
   /// `ingest --as` joins files of one indicator each, both with a column `close`: as symbols of

@@ -174,6 +174,7 @@ struct IngestCommand: ParsableCommand {
           if create, !long { catalogued = try catalogued.adding(featureColumns: csv.featureNames, on: db) }
           try catalogued.require(columns: key + valueColumns, long: long)
           try catalogued.requireNumbers(in: valueColumns)
+          try catalogued.requireWholeNumbers(in: csv, long: long)
           try catalogued.requireDates(in: csv)
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           let keyed = try catalogued.hasUniqueKey(key, on: db)
@@ -268,7 +269,10 @@ struct IngestCommand: ParsableCommand {
   /// them); an empty cell (NaN) is NULL. Names are escaped for COPY's text format.
   static func chunks(_ csv: CSVTable<Double>, long: Bool, progress: CountProgress? = nil) -> AnySequence<String> {
     let f = csv.featureNames.count
-    func cell(_ value: Double) -> String { value.isNaN ? "\\N" : "\(value)" }
+    // A whole number is written without a fraction (5, not 5.0), which an integer column takes.
+    func cell(_ value: Double) -> String {
+      value.isNaN ? "\\N" : value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
     func escape(_ s: String) -> String {
       s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
         .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")

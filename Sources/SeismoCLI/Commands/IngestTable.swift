@@ -39,6 +39,31 @@ struct IngestTable {
     )
   }
 
+  /// The column types that hold whole numbers only.
+  static let whole: Set = ["bigint", "integer", "smallint"]
+
+  /// Throws when `csv` has a value with a fraction for a whole-number column (a wide table's
+  /// feature column, or a long table's `value`), which PostgreSQL would refuse mid-COPY.
+  func requireWholeNumbers(in csv: CSVTable<Double>, long: Bool) throws {
+    let f = csv.featureNames.count
+    for column in columns where Self.whole.contains(column.type) {
+      let features =
+        long
+        ? (column.name == "value" ? Array(0..<f) : []) : csv.featureNames.indices.filter { csv.featureNames[$0] == column.name }
+      for j in features {
+        guard
+          let r = (0..<csv.rowCount).first(where: {
+            let v = csv.values[$0 * f + j]
+            return !v.isNaN && v != v.rounded()
+          })
+        else { continue }
+        throw SeismoError.invalidInput(
+          "\(schema).\(name): column '\(column.name)' is \(column.type), and the file's \(csv.featureNames[j]) has \(csv.values[r * f + j]) at \(CivilTime.format(csv.timestamps[r])), which it cannot hold; make it double precision (ALTER TABLE \(PGConnection.qualified(schema, name)) ALTER COLUMN \(PGConnection.quote(column.name)) TYPE double precision), or load another table"
+        )
+      }
+    }
+  }
+
   /// Whether rows of one `key` (`ts`, or `symbol, ts`) are kept out by a primary key or unique
   /// index, as `--mode upsert` needs and `--mode append` relies on to refuse an overlap.
   func hasUniqueKey(_ key: [String], on db: PGConnection) throws -> Bool {
