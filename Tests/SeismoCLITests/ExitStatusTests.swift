@@ -35,6 +35,7 @@ import Testing
       ["runs", "lst", "--url", "x"],
       "Error: unknown command 'lst' for 'seismo runs' (did you mean 'list'?); its commands: list, show, delete"
     ),
+    (["help", "runs", "lst"], "Error: unknown command 'lst' for 'seismo runs' (did you mean 'list'?)"),
     (
       ["db", "status"],
       "Error: unknown command 'status' for 'seismo db'; its commands: migrate, watch\nUsage: seismo db <subcommand>"

@@ -12,8 +12,9 @@ enum UnknownCommand {
     var commands = SeismoCommand.configuration.subcommands
     var path = [SeismoCommand.configuration.commandName ?? "seismo"]
     for argument in arguments {
-      // `seismo help detect` is argument-parser's own; an option is for the command reached.
-      guard !commands.isEmpty, !argument.hasPrefix("-"), !(path.count == 1 && argument == "help") else { return nil }
+      // An option is for the command reached; `seismo help runs list` names commands after `help`.
+      guard !commands.isEmpty, !argument.hasPrefix("-") else { return nil }
+      if path.count == 1, argument == "help" { continue }
       var names: [String] = []
       var next: [ParsableCommand.Type]?
       for command in commands {
