@@ -16,7 +16,7 @@ struct ScoreCommand: ParsableCommand {
       from a file (--model) or from seismo.models by run id (--run, with --url). The data is a CSV \
       file given as DATA, read as the training data was when it was a CSV (same time column, format \
       and gap policy), or, for a model of joined files, as many files in the same order, each read \
-      as its own was; without DATA, the model's own source is read again: the same CSV files, or the \
+      as its own was (an --each model of joined files: its own file, so read); without DATA, the model's own source is read again: the same CSV files, or the \
       same PostgreSQL table or query. Models never store passwords, so give the connection with \
       --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns (others \
       are left out); a file whose columns have other names is read with --set \
