@@ -16,6 +16,23 @@ import Testing
     try scratch.write("b.csv", (["date,close"] + b).joined(separator: "\n") + "\n")
   }
 
+  /// `writeFiles` of 200 rows with b's dates written day first, and run.yaml reading each file
+  /// with its own time format. Returns b.csv's lines.
+  @discardableResult
+  func writeFilesWithFormats(_ scratch: Scratch) throws -> [String] {
+    try writeFiles(scratch, rows: 200)
+    let b = try scratch.read("b.csv").split(separator: "\n").enumerated().map { i, line -> String in
+      guard i > 0 else { return String(line) }
+      let cells = line.split(separator: ",")
+      let ymd = cells[0].split(separator: "-")
+      return "\(ymd[2])/\(ymd[1])/\(ymd[0]),\(cells[1])"
+    }
+    try scratch.write("b.csv", b.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml", Self.config.replacingOccurrences(of: "as: [a, b] }", with: "as: [a, b], time_format: [iso, \"%d/%m/%Y\"] }"))
+    return b
+  }
+
   static let config = """
     source: { plugin: csv, path: [a.csv, b.csv], columns: [close], as: [a, b] }
     split: { train_until: 2020-04-30 }
@@ -110,16 +127,7 @@ import Testing
   /// the first file's format (before, the list of two formats for one file was refused).
   @Test func aModelOfFilesWithFormatsEachScoresOneFile() throws {
     let scratch = try Scratch()
-    try writeFiles(scratch, rows: 200)
-    let b = try scratch.read("b.csv").split(separator: "\n").enumerated().map { i, line -> String in
-      guard i > 0 else { return String(line) }
-      let cells = line.split(separator: ",")
-      let ymd = cells[0].split(separator: "-")
-      return "\(ymd[2])/\(ymd[1])/\(ymd[0]),\(cells[1])"
-    }
-    try scratch.write("b.csv", b.joined(separator: "\n") + "\n")
-    try scratch.write(
-      "run.yaml", Self.config.replacingOccurrences(of: "as: [a, b] }", with: "as: [a, b], time_format: [iso, \"%d/%m/%Y\"] }"))
+    try writeFilesWithFormats(scratch)
     let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
     try #require(detect.status == 0, "\(detect.stderr)")
     let scores = try scratch.read("r/scores.csv")
@@ -135,16 +143,7 @@ import Testing
   /// column of the feature's name is read by name with the first file's settings, as before.
   @Test func anEachModelScoresItsOwnFileOfJoinedFiles() throws {
     let scratch = try Scratch()
-    try writeFiles(scratch, rows: 200)
-    let b = try scratch.read("b.csv").split(separator: "\n").enumerated().map { i, line -> String in
-      guard i > 0 else { return String(line) }
-      let cells = line.split(separator: ",")
-      let ymd = cells[0].split(separator: "-")
-      return "\(ymd[2])/\(ymd[1])/\(ymd[0]),\(cells[1])"
-    }
-    try scratch.write("b.csv", b.joined(separator: "\n") + "\n")
-    try scratch.write(
-      "run.yaml", Self.config.replacingOccurrences(of: "as: [a, b] }", with: "as: [a, b], time_format: [iso, \"%d/%m/%Y\"] }"))
+    let b = try writeFilesWithFormats(scratch)
     let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "e", "--save-model", "models", "--quiet"], in: scratch.url)
     try #require(each.status == 0, "\(each.stderr)")
     try scratch.write("b2.csv", try scratch.read("b.csv"))
