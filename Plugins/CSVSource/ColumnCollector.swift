@@ -433,12 +433,27 @@ final class ColumnCollector: CSVRecordHandler {
   /// found by name, and this one's name is not among those looked for. A time in another format
   /// (`01.02.2020` under `Datum`) gets the `time_format` that reads it too.
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
+    if hasTimeColumn, Self.isTimeOfDay(cell), let t = roles.firstIndex(where: { if case .time = $0 { true } else { false } }) {
+      // A date and a time of day in two columns (`Date,Time`, as MetaTrader exports them).
+      return
+        " (a time of day? the time column '\(header[t])' holds the rest of it: join the two into one column, as 2020-01-02 09:30, for \(spelling.name("time_column")) to read)"
+    }
     guard !hasTimeColumn, !request.numbersRows, field < header.count else { return "" }
     let name = "a time? \(autoLooksFor); name this one with \(spelling.setting("time_column", header[field]))"
     if timeParser.parse(cell) != nil { return " (\(name))" }
     // " (set time_format: '%d.%m.%Y' to read it)", as the time column's own error would say.
     let format = timeParser.hint(for: String(decoding: cell, as: UTF8.self), spelling: spelling)
     return format.isEmpty ? "" : " (\(name), and \(format.dropFirst(2).dropLast()))"
+  }
+
+  /// Whether `cell` is a time of day: `9:30`, `09:30` or `09:30:00`, a fraction after it or not.
+  static func isTimeOfDay(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+    let text = String(decoding: cell, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard (2...3).contains(parts.count), (1...2).contains(parts[0].count) else { return false }
+    let seconds = parts.count == 3 ? parts[2].prefix { $0 != "." } : "00"
+    return ([parts[0], parts[1], seconds]).allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+      && parts[1].count == 2 && seconds.count == 2
   }
 
   /// Separators a market file may use besides the one it is read with.

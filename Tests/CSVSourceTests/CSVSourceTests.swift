@@ -443,6 +443,16 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("date,a\n2020-03-16,x1\n") == "t.csv:2 (column 2 'a'): 'x1' is not a number")
     #expect(
       loadError("date,a\n2020-03-16,2020-03-17\n") == "t.csv:2 (column 2 'a'): '2020-03-17' is not a number")
+    // The day in one column and the time of day in another, as MetaTrader exports them.
+    for cell in ["09:30", "9:30", "09:30:15", "09:30:15.250"] {
+      #expect(
+        loadError("Date,Time,Close\n2020-01-02,\(cell),1.1\n")
+          == "t.csv:2 (column 2 'Time'): '\(cell)' is not a number (a time of day? the time column 'Date' holds the rest of it: join the two into one column, as 2020-01-02 09:30, for time_column to read)"
+      )
+    }
+    for cell in ["12:5", "9:30:1", "a:30", "930:00"] {
+      #expect(loadError("Date,Time\n2020-01-02,\(cell)\n") == "t.csv:2 (column 2 'Time'): '\(cell)' is not a number", "\(cell)")
+    }
   }
 
   /// Without a column named for time, auto takes the first with a time word in its name (an
