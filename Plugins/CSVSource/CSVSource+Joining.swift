@@ -84,6 +84,8 @@ extension CSVSource {
     func own<T>(_ list: [T]) -> [T] { [list[list.count == 1 ? 0 : k]] }
     source.timeColumns = own(timeColumns)
     source.request.time = source.timeColumns[0]
+    source.timeOfDayColumns = own(timeOfDayColumns)
+    source.request.timeOfDay = source.timeOfDayColumns[0]
     source.timeParsers = own(timeParsers)
     source.delimiters = own(delimiters)
     source.decimals = own(decimals)

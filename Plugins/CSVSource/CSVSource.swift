@@ -28,6 +28,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     help:
       "timestamp column; auto: one named date/timestamp/time/datetime/ts, else the first with one of those words in its name (observation_date, open_time, Date (UTC)), else none, with a warning; none: number the rows (one file only); several files: one for all, or a list, one per file"
   )
+  public static let timeOfDayColumn = Parameter<[String]>(
+    oneOrMore: "time_of_day_column", default: ["none"],
+    help:
+      "a column of times of day (09:30, 09:30:15) added to the time column's days, where a file keeps them apart (MetaTrader's Date,Time); none: the time column holds the whole time; several files: one for all, or a list, one per file"
+  )
   public static let timeFormat = Parameter<[String]>(
     oneOrMore: "time_format", default: ["iso"],
     help:
@@ -53,7 +58,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// The settings that may differ from file to file (a list, one per file) when vendors write
   /// their files differently.
-  public static let perFile = [timeColumn, timeFormat, delimiter, decimal, skipLines]
+  public static let perFile = [timeColumn, timeOfDayColumn, timeFormat, delimiter, decimal, skipLines]
 
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from CSV files with a header row (libcsv)",
@@ -62,6 +67,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.columns.spec,
       Self.renames.spec,
       Self.timeColumn.spec,
+      Self.timeOfDayColumn.spec,
       Self.timeFormat.spec,
       GapPolicy.parameter.spec,
       DuplicatePolicy.parameter.spec,
@@ -80,6 +86,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// The time column, time format, field separator and decimal mark of each file (one for all,
   /// when one is given).
   var timeColumns: [String]
+  /// Each file's column of times of day, or "" for none.
+  var timeOfDayColumns: [String]
   var timeParsers: [TimestampParser]
   var delimiters: [UInt8]
   var decimals: [DecimalMark]
@@ -167,7 +175,19 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     }
     renames = parameters[Self.renames]
     timeColumns = parameters[Self.timeColumn]
-    request = ColumnRequest(time: timeColumns[0], columns: parameters[Self.columns])
+    let times = parameters[Self.timeColumn]
+    let timesOfDay = parameters[Self.timeOfDayColumn].map { $0 == "none" ? "" : $0 }
+    timeOfDayColumns = timesOfDay
+    request = ColumnRequest(time: times[0], columns: parameters[Self.columns], timeOfDay: timesOfDay[0])
+    for (k, name) in timesOfDay.enumerated() where !name.isEmpty {
+      let time = times[times.count == 1 ? 0 : k]
+      guard ColumnRequest(time: time, columns: []).numbersRows else { continue }
+      throw SeismoError.config(
+        key: "source.time_of_day_column", location: nil,
+        message:
+          "'\(name)' adds times of day to the time column's days, and time_column \(time.isEmpty ? "\"\"" : time) numbers the rows; name the column of days"
+      )
+    }
     if paths.count > 1, let none = timeColumns.first(where: { ColumnRequest(time: $0, columns: []).numbersRows }) {
       throw SeismoError.config(
         key: "source.time_column", location: nil,
@@ -224,7 +244,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// plugin's defaults except for what is given here. `spelling` is how its errors name these
   /// settings: `.options` where the command takes them as options.
   public init(
-    path: String, columns: [String] = [], timeColumn: String = "auto", timeFormat: String = "iso", delimiter: String = ",",
+    path: String, columns: [String] = [], timeColumn: String = "auto", timeOfDayColumn: String = "none",
+    timeFormat: String = "iso",
+    delimiter: String = ",",
     decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
     duplicates: DuplicatePolicy = .error, spelling: SettingSpelling = .config
   ) throws {
@@ -233,6 +255,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         specs: Self.descriptor.parameters,
         values: [
           "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
+          "time_of_day_column": .text(timeOfDayColumn),
           "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
           "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
           "duplicates": .text(duplicates.rawValue),

@@ -13,6 +13,8 @@ final class ColumnCollector: CSVRecordHandler {
   enum Role {
     case skip
     case time
+    /// Times of day, added to the time column's days (`request.timeOfDay`).
+    case timeOfDay
     case feature(Int)
     /// A column without a name in the header, not read: it must stay empty (an export's trailing
     /// separator), since a value there would be lost.
@@ -68,6 +70,8 @@ final class ColumnCollector: CSVRecordHandler {
   @exclusivity(unchecked) private var rowValues: [Float] = []
   @exclusivity(unchecked) private var rowDoubles: [Double] = []
   @exclusivity(unchecked) private var rowTime: Timestamp = 0
+  /// Seconds since midnight of the row's time of day (0 without a time-of-day column).
+  @exclusivity(unchecked) private var rowTimeOfDay: Timestamp = 0
   @exclusivity(unchecked) private var inHeader = true
   /// The physical line of the header.
   private var headerLine = 1
@@ -130,6 +134,15 @@ final class ColumnCollector: CSVRecordHandler {
         let cell = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         if TimestampParser.writtenOffset(cell) ?? 0 != first.seconds { timesWrittenWithOffset.append(cell) }
       }
+    case .timeOfDay:
+      guard let seconds = Self.secondsOfDay(bytes) else {
+        return fail(
+          index,
+          empty
+            ? "the time of day is empty; every row needs one (\(spelling.name("time_of_day_column")))"
+            : "'\(text(bytes))' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59)")
+      }
+      rowTimeOfDay = seconds
     case .feature(let k):
       if inDoubles {
         rowDoubles[k] = parseNumber(bytes, field: index)
@@ -183,7 +196,7 @@ final class ColumnCollector: CSVRecordHandler {
     }
     if let field = emptyTimeField { return fail(field, "the time cell is empty; every row needs its time") }
     if inDoubles { doubles.append(contentsOf: rowDoubles) } else { values.append(contentsOf: rowValues) }
-    timestamps.append(hasTimeColumn ? rowTime : Timestamp(rowsHandedOn + timestamps.count))
+    timestamps.append(hasTimeColumn ? rowTime + rowTimeOfDay : Timestamp(rowsHandedOn + timestamps.count))
     lines.append(Int32(truncatingIfNeeded: line))
     clearRow()
   }
@@ -232,6 +245,18 @@ final class ColumnCollector: CSVRecordHandler {
     if wanted.isEmpty { return failHeader("no feature columns besides the time column '\(timeName ?? "")'") }
     roles = header.map { request.columns.isEmpty && $0.isEmpty ? .unnamed : .skip }
     if let timeName, let t = header.firstIndex(of: timeName) { roles[t] = .time }
+    if !request.timeOfDay.isEmpty {
+      let name = request.timeOfDay
+      guard let t = header.firstIndex(of: name) else {
+        return failHeader(
+          "unknown time-of-day column '\(name)'\(EditDistance.suggestion(for: name, among: header)) (\(spelling.name("time_of_day_column"))); columns are: \(EditDistance.listing(header))"
+        )
+      }
+      if case .time = roles[t] {
+        return failHeader("column '\(name)' is the time column; the time-of-day column is another, beside it")
+      }
+      roles[t] = .timeOfDay
+    }
     // Positions by name, built once: looking each wanted name up in the header would take time
     // quadratic in the number of columns.
     var positions: [String: [Int]] = [:]
@@ -248,6 +273,9 @@ final class ColumnCollector: CSVRecordHandler {
       guard matches.count == 1 else { return failHeader("column '\(name)' appears \(matches.count) times in the header") }
       if case .feature = roles[column] { return failHeader("column '\(name)' is selected twice") }
       if case .time = roles[column] { return failHeader("column '\(name)' is the time column; it cannot also be a feature") }
+      if case .timeOfDay = roles[column] {
+        return failHeader("column '\(name)' is the time-of-day column; it cannot also be a feature")
+      }
       roles[column] = .feature(k)
     }
     featureNames = wanted
@@ -433,10 +461,11 @@ final class ColumnCollector: CSVRecordHandler {
   /// found by name, and this one's name is not among those looked for. A time in another format
   /// (`01.02.2020` under `Datum`) gets the `time_format` that reads it too.
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
-    if hasTimeColumn, Self.isTimeOfDay(cell), let t = roles.firstIndex(where: { if case .time = $0 { true } else { false } }) {
+    if hasTimeColumn, Self.secondsOfDay(cell) != nil, field < header.count,
+      let t = roles.firstIndex(where: { if case .time = $0 { true } else { false } })
+    {
       // A date and a time of day in two columns (`Date,Time`, as MetaTrader exports them).
-      return
-        " (a time of day? the time column '\(header[t])' holds the rest of it: join the two into one column, as 2020-01-02 09:30, for \(spelling.name("time_column")) to read)"
+      return " (a time of day? \(spelling.setting("time_of_day_column", header[field])) adds it to the days of '\(header[t])')"
     }
     guard !hasTimeColumn, !request.numbersRows, field < header.count else { return "" }
     let name = "a time? \(autoLooksFor); name this one with \(spelling.setting("time_column", header[field]))"
@@ -446,14 +475,18 @@ final class ColumnCollector: CSVRecordHandler {
     return format.isEmpty ? "" : " (\(name), and \(format.dropFirst(2).dropLast()))"
   }
 
-  /// Whether `cell` is a time of day: `9:30`, `09:30` or `09:30:00`, a fraction after it or not.
-  static func isTimeOfDay(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+  /// The seconds since midnight of a time of day, `9:30`, `09:30` or `09:30:15` (a fraction of
+  /// a second after it is dropped, as elsewhere); nil when `cell` is none.
+  static func secondsOfDay(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     let text = String(decoding: cell, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard (2...3).contains(parts.count), (1...2).contains(parts[0].count) else { return false }
-    let seconds = parts.count == 3 ? parts[2].prefix { $0 != "." } : "00"
-    return ([parts[0], parts[1], seconds]).allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
-      && parts[1].count == 2 && seconds.count == 2
+    guard (2...3).contains(parts.count), (1...2).contains(parts[0].count) else { return nil }
+    let second = parts.count == 3 ? parts[2].prefix { $0 != "." } : "00"
+    guard parts[1].count == 2, second.count == 2,
+      [parts[0], parts[1], second].allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+      let h = Timestamp(parts[0]), let m = Timestamp(parts[1]), let s = Timestamp(second), h < 24, m < 60, s < 60
+    else { return nil }
+    return h * 3600 + m * 60 + s
   }
 
   /// Separators a market file may use besides the one it is read with.

@@ -4,8 +4,12 @@ struct ColumnRequest {
   /// else the first whose name has one of those as a word (`open_time`, `Date (UTC)`, `tradeDate`);
   /// `""` or `"none"`: no time column (rows are numbered); otherwise the exact header name.
   var time: String
-  /// Feature columns by exact header name; empty means every named column but the time column.
+  /// Feature columns by exact header name; empty means every named column but the time column
+  /// (and the time-of-day column).
   var columns: [String]
+  /// The column of times of day added to the time column's days (MetaTrader's `Time` beside
+  /// `Date`), or "" for none.
+  var timeOfDay = ""
 
   /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports).
   static let automaticTimeNames = ["date", "timestamp", "time", "datetime", "ts"]
@@ -22,7 +26,7 @@ struct ColumnRequest {
   func features(in header: [String]) -> [String] {
     guard columns.isEmpty else { return columns }
     let time = timeColumn(in: header)
-    return header.filter { !$0.isEmpty && $0 != time }
+    return header.filter { !$0.isEmpty && $0 != time && $0 != timeOfDay }
   }
 
   /// The header name of the time column, or nil for none.

@@ -447,12 +447,51 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     for cell in ["09:30", "9:30", "09:30:15", "09:30:15.250"] {
       #expect(
         loadError("Date,Time,Close\n2020-01-02,\(cell),1.1\n")
-          == "t.csv:2 (column 2 'Time'): '\(cell)' is not a number (a time of day? the time column 'Date' holds the rest of it: join the two into one column, as 2020-01-02 09:30, for time_column to read)"
+          == "t.csv:2 (column 2 'Time'): '\(cell)' is not a number (a time of day? time_of_day_column: Time adds it to the days of 'Date')"
       )
     }
-    for cell in ["12:5", "9:30:1", "a:30", "930:00"] {
+    for cell in ["12:5", "9:30:1", "a:30", "930:00", "24:00", "09:60"] {
       #expect(loadError("Date,Time\n2020-01-02,\(cell)\n") == "t.csv:2 (column 2 'Time'): '\(cell)' is not a number", "\(cell)")
     }
+  }
+
+  /// `time_of_day_column` adds a column of times of day to the time column's days (MetaTrader's
+  /// `Date,Time`): worked by hand, with the errors of a wrong or empty cell, a wrong name and a
+  /// time column that numbers the rows.
+  @Test func aTimeOfDayColumnIsAddedToTheDays() throws {
+    let text = "Date,Time,Close\n2020-01-02,09:30,1.1\n2020-01-02,9:31:15,1.2\n2020-01-03,00:00,1.3\n"
+    let loaded = try load(text, ["time_of_day_column": .text("Time")])
+    // 2020-01-02 is 1,577,923,200 s after 1970.
+    #expect(loaded.frame.timestamps == [1_577_923_200 + 34_200, 1_577_923_200 + 34_275, 1_578_009_600])
+    #expect(loaded.frame.featureNames == ["Close"] && loaded.frame.values == [1.1, 1.2, 1.3])
+    // With a day-first date format, and in another column order.
+    let dayFirst = try load(
+      "Time;Close;Date\n09:30;1.1;02/01/2020\n",
+      [
+        "time_of_day_column": .text("Time"), "time_format": .text("%d/%m/%Y"), "delimiter": .text(";"),
+        "time_column": .text("Date"),
+      ])
+    #expect(dayFirst.frame.timestamps == [1_577_923_200 + 34_200])
+    let time = ["time_of_day_column": ParameterValue.text("Time")]
+    #expect(
+      loadError("Date,Time,Close\n2020-01-02,25:00,1.1\n", time)
+        == "t.csv:2 (column 2 'Time'): '25:00' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59)")
+    #expect(
+      loadError("Date,Time,Close\n2020-01-02,,1.1\n", time)
+        == "t.csv:2 (column 2 'Time'): the time of day is empty; every row needs one (time_of_day_column)")
+    #expect(
+      loadError("Date,Tim,Close\n2020-01-02,09:30,1.1\n", time)
+        == "t.csv:1: unknown time-of-day column 'Time' (did you mean 'Tim'?) (time_of_day_column); columns are: Date, Tim, Close")
+    #expect(
+      loadError("Date,Time,Close\n2020-01-02,09:30,1.1\n", ["time_of_day_column": .text("Date")])
+        == "t.csv:1: column 'Date' is the time column; the time-of-day column is another, beside it")
+    #expect(
+      loadError("Date,Time,Close\n2020-01-02,09:30,1.1\n", ["time_of_day_column": .text("Time"), "columns": .textList(["Time"])])
+        == "t.csv:1: column 'Time' is the time-of-day column; it cannot also be a feature")
+    #expect(
+      loadError("Date,Time,Close\n2020-01-02,09:30,1.1\n", ["time_of_day_column": .text("Time"), "time_column": .text("none")])
+        == "source.time_of_day_column: 'Time' adds times of day to the time column's days, and time_column none numbers the rows; name the column of days"
+    )
   }
 
   /// Without a column named for time, auto takes the first with a time word in its name (an
@@ -762,6 +801,15 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     var pieces: [LoadedFrame] = []
     try source.stream(rows: rows) { pieces.append($0) }
     return (pieces, try source.load())
+  }
+
+  /// A time-of-day column read a piece at a time gives the times a whole load gives.
+  @Test func aTimeOfDayColumnIsReadInPieces() throws {
+    let text =
+      "Date,Time,Close\n" + (0..<30).map { "2020-01-0\(2 + $0 / 10),\(9 + $0 % 10):30,\($0)" }.joined(separator: "\n") + "\n"
+    let (pieces, whole) = try self.pieces(text, rows: 7, ["time_of_day_column": .text("Time")])
+    #expect(pieces.flatMap(\.frame.timestamps) == whole.frame.timestamps)
+    #expect(whole.frame.timestamps.count == 30 && whole.frame.timestamps[11] == 1_578_009_600 + 10 * 3600 + 1800)
   }
 
   /// Leading gaps, a gap at every cut, and a repeated timestamp across a cut.

@@ -110,6 +110,31 @@ import Testing
   }
 
   /// A model of one file whose columns `as` renamed scores another file of that layout.
+  /// A model of a file with the day and the time of day apart (`time_of_day_column`) keeps the
+  /// setting, so `score` reads a new file of that layout, whole and streamed, as the run did.
+  @Test func aModelOfDaysAndTimesOfDayApartScoresAFileOfItsLayout() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 120, spikes: [100]).split(separator: "\n").dropFirst().enumerated().map { r, line in
+      let cells = line.split(separator: ",")
+      return "2020-01-02,\(9 + r / 60):\(String(format: "%02d", r % 60)),\(cells[1]),\(cells[2])"
+    }
+    try scratch.write("ticks.csv", (["Date,Time,a,b"] + lines).joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: ticks.csv, time_of_day_column: Time }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let run = column(try scratch.read("r/scores.csv"), "score")
+    #expect(run.keys.contains("2020-01-02 10:59:00"))
+    try scratch.write("new.csv", try scratch.read("ticks.csv"))
+    for stream in [[], ["--stream", "--piece-rows", "17"]] {
+      let score = try CLI.run(
+        ["score", "--model", "m.seismo", "new.csv", "--out", "s\(stream.count)", "--quiet"] + stream, in: scratch.url)
+      try #require(score.status == 0, "\(score.stderr)")
+      #expect(column(try scratch.read("s\(stream.count)/scores.csv"), "score") == run)
+    }
+  }
+
   @Test func aRenamedFilesModelScoresAFileOfItsLayout() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 120, spikes: [100]))

@@ -144,6 +144,20 @@ extension PostgresTests {
     try ingest(scratch, "days.csv", ["--create", "--time-column", "day"])
     #expect(
       try sql("SELECT ts::date::text, a::text FROM \(schema).m ORDER BY ts") == [["2020-01-02", "1.5"], ["2020-01-03", "2.5"]])
+    // A day and a time of day in two columns (MetaTrader's Date,Time): --time-of-day-column adds them.
+    try scratch.write("mt.csv", "Date,Time,Close\n2020-01-02,09:30,1.5\n2020-01-02,09:31,2.5\n")
+    let apart = try CLI.run(
+      ["ingest", "mt.csv", "--url", url, "--schema", schema, "--table", "ticks", "--create"], in: scratch.url)
+    #expect(
+      apart.status == 1 && apart.stderr.contains("(a time of day? --time-of-day-column Time adds it to the days of 'Date')"),
+      "\(apart.stderr)")
+    let joined = try CLI.run(
+      ["ingest", "mt.csv", "--url", url, "--schema", schema, "--table", "ticks", "--create", "--time-of-day-column", "Time"],
+      in: scratch.url)
+    #expect(joined.status == 0, "\(joined.stderr)")
+    #expect(
+      try sql("SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), \"Close\"::text FROM \(schema).ticks ORDER BY ts")
+        == [["2020-01-02 09:30", "1.5"], ["2020-01-02 09:31", "2.5"]])
   }
 
   /// A missing table, or a table without a column the file brings, is named with what to do

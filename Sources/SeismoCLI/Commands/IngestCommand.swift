@@ -84,6 +84,12 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts) or a header name.")
   var timeColumn = "auto"
 
+  @Option(
+    help:
+      "A column of times of day (09:30, 09:30:15) added to the time column's days, where the CSV keeps them apart (MetaTrader's Date,Time)."
+  )
+  var timeOfDayColumn = "none"
+
   @OptionGroup var format: CSVFormatOptions
 
   @Option(
@@ -130,7 +136,8 @@ struct IngestCommand: ParsableCommand {
       let reading = CountProgress("reading")
       defer { reading.finish() }
       let source = try CSVSource(
-        path: file, columns: column, timeColumn: timeColumn, timeFormat: format.timeFormat, delimiter: format.delimiter,
+        path: file, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn, timeFormat: format.timeFormat,
+        delimiter: format.delimiter,
         decimal: decimal,
         missing: missing, skipLines: skipLines, gaps: gaps, duplicates: duplicates, spelling: .options)
       // As written, not rounded to a detector's Float.
