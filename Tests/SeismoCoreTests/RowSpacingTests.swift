@@ -76,8 +76,12 @@ import Testing
     #expect(training.inSampleWarning(0, of: 7, shownAs: scored) == nil)
     #expect(TrainingRows(first: 5, last: 5, spacing: training.spacing) == nil)
     let weekly = try frame((0..<10).map { 7 * $0 })
-    #expect(training.spacingWarning(scoring: weekly, detector: "d")?.contains("7 days apart") == true)
-    #expect(training.spacingWarning(scoring: try frame([0, 7, 14]), detector: "d") == nil, "three rows say little")
+    func spacingWarning(_ scored: Frame) -> String? {
+      var tally = TrainingRows.Tally(training, detector: "d", lastRows: nil)
+      return tally.count(scored)
+    }
+    #expect(spacingWarning(weekly)?.contains("7 days apart") == true)
+    #expect(spacingWarning(try frame([0, 7, 14])) == nil, "three rows say little")
   }
 
   /// A tally over pieces says what one over the whole says: the spacing once, from the first

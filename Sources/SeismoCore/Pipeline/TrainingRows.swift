@@ -20,12 +20,6 @@ public struct TrainingRows: Sendable, Equatable {
     (self.first, self.last, self.spacing) = (first, last, spacing)
   }
 
-  /// The warning for scored rows (`frame`, or its first piece) spaced otherwise; nil when they
-  /// are alike, or have no spacing. `detector` names the model's plugin.
-  public func spacingWarning(scoring frame: Frame, detector: String) -> String? {
-    RowSpacing(of: frame, rows: 0..<frame.rowCount).flatMap { spacing.warning(scoring: $0, detector: detector) }
-  }
-
   /// How many of `frame`'s rows lie within the training rows' times (none of numbered rows).
   public func inSampleCount(_ frame: Frame) -> Int {
     frame.timeKind == .calendar ? frame.timestamps.count { (first...last).contains($0) } : 0
@@ -68,7 +62,7 @@ extension TrainingRows {
     }
 
     /// Counts `frame`'s rows (the next piece); returns the spacing warning when this is the
-    /// first piece that can judge it and it is spaced otherwise.
+    /// first piece that can judge it (it has a spacing) and it is spaced otherwise.
     public mutating func count(_ frame: Frame) -> String? {
       rows += frame.rowCount
       inSample += training.inSampleCount(frame)
@@ -76,9 +70,9 @@ extension TrainingRows {
         lastInSample += (max(0, frame.rowCount - lastRows)..<frame.rowCount).map { training.isInSample(frame, row: $0) }
         lastInSample.removeFirst(max(0, lastInSample.count - lastRows))
       }
-      guard !spacingJudged, RowSpacing(of: frame, rows: 0..<frame.rowCount) != nil else { return nil }
+      guard !spacingJudged, let scored = RowSpacing(of: frame, rows: 0..<frame.rowCount) else { return nil }
       spacingJudged = true
-      return training.spacingWarning(scoring: frame, detector: detector)
+      return training.spacing.warning(scoring: scored, detector: detector)
     }
 
     /// The warning of the rows counted that are in sample (of the last `lastRows`, when given);
