@@ -175,12 +175,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     }
     renames = parameters[Self.renames]
     timeColumns = parameters[Self.timeColumn]
-    let times = parameters[Self.timeColumn]
-    let timesOfDay = parameters[Self.timeOfDayColumn].map { $0 == "none" ? "" : $0 }
-    timeOfDayColumns = timesOfDay
-    request = ColumnRequest(time: times[0], columns: parameters[Self.columns], timeOfDay: timesOfDay[0])
-    for (k, name) in timesOfDay.enumerated() where !name.isEmpty {
-      let time = times[times.count == 1 ? 0 : k]
+    timeOfDayColumns = parameters[Self.timeOfDayColumn].map { $0 == "none" ? "" : $0 }
+    request = ColumnRequest(time: timeColumns[0], columns: parameters[Self.columns], timeOfDay: timeOfDayColumns[0])
+    for (k, name) in timeOfDayColumns.enumerated() where !name.isEmpty {
+      let time = timeColumns[timeColumns.count == 1 ? 0 : k]
       guard ColumnRequest(time: time, columns: []).numbersRows else { continue }
       throw SeismoError.config(
         key: "source.time_of_day_column", location: nil,

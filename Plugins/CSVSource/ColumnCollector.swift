@@ -476,17 +476,39 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   /// The seconds since midnight of a time of day, `9:30`, `09:30` or `09:30:15` (a fraction of
-  /// a second after it is dropped, as elsewhere); nil when `cell` is none.
+  /// a second after it is dropped, as elsewhere), blanks around it aside; nil when `cell` is none.
+  /// Read from the bytes: it runs once per row.
   static func secondsOfDay(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
-    let text = String(decoding: cell, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-    guard (2...3).contains(parts.count), (1...2).contains(parts[0].count) else { return nil }
-    let second = parts.count == 3 ? parts[2].prefix { $0 != "." } : "00"
-    guard parts[1].count == 2, second.count == 2,
-      [parts[0], parts[1], second].allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-      let h = Timestamp(parts[0]), let m = Timestamp(parts[1]), let s = Timestamp(second), h < 24, m < 60, s < 60
-    else { return nil }
-    return h * 3600 + m * 60 + s
+    var i = 0
+    var end = cell.count
+    while i < end, cell[i] == 0x20 || cell[i] == 0x09 { i += 1 }
+    while end > i, cell[end - 1] == 0x20 || cell[end - 1] == 0x09 || cell[end - 1] == 0x0D { end -= 1 }
+    // A field of `digits` digits (1...2 for the hour, 2 for the others) below `limit`.
+    func field(_ digits: ClosedRange<Int>, below limit: Timestamp) -> Timestamp? {
+      var value: Timestamp = 0
+      var count = 0
+      while i < end, cell[i] >= 0x30, cell[i] <= 0x39, count < digits.upperBound {
+        value = value * 10 + Timestamp(cell[i] - 0x30)
+        (i, count) = (i + 1, count + 1)
+      }
+      return digits.contains(count) && value < limit ? value : nil
+    }
+    func colon() -> Bool {
+      guard i < end, cell[i] == 0x3A else { return false }
+      i += 1
+      return true
+    }
+    guard let hour = field(1...2, below: 24), colon(), let minute = field(2...2, below: 60) else { return nil }
+    var second: Timestamp = 0
+    if i < end {
+      guard colon(), let s = field(2...2, below: 60) else { return nil }
+      second = s
+      if i < end, cell[i] == 0x2E {  // a fraction of a second, dropped
+        i += 1
+        while i < end, cell[i] >= 0x30, cell[i] <= 0x39 { i += 1 }
+      }
+    }
+    return i == end ? hour * 3600 + minute * 60 + second : nil
   }
 
   /// Separators a market file may use besides the one it is read with.
