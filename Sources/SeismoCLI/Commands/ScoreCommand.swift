@@ -188,7 +188,7 @@ struct ScoreCommand: ParsableCommand {
           stored: true
         ).source
     }
-    if let columns = overrides.last(where: { $0.hasPrefix("source.columns=") }) {
+    if let columns = overrides.last(where: { RunConfig.key(ofOverride: $0) == "source.columns" }) {
       try readFeatures(from: columns, of: &config.source, for: saved, data: data)
     }
     return config

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SeismoCore
 
 /// `--set source.key=value` for commands that score with a saved model (`score`, `watch`): read
 /// the data otherwise than the model's source did. The detector and threshold stay as trained,
@@ -14,7 +15,7 @@ struct SourceOverrides: ParsableArguments {
 
   func validate() throws {
     for value in values {
-      let key = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
+      let key = RunConfig.key(ofOverride: value)
       guard key.hasPrefix("source."), !["source.plugin", "source.path", "source.as"].contains(key) else {
         throw ValidationError(
           "--set \(value): a saved model's data can be read otherwise (source settings other than plugin, path and as; source.columns names a file's columns that hold the model's features), but its detector and threshold stay as trained"

@@ -122,7 +122,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     var sections = try readSections(yaml: yaml, origin: origin, baseDirectory: baseDirectory)
     // Another plugin drops the file's parameters of its section, so plugins are set first: the
     // parameters set beside one are its own, in whatever order they were given.
-    func setsPlugin(_ override: String) -> Bool { override.prefix { $0 != "=" }.hasSuffix(".plugin") }
+    func setsPlugin(_ override: String) -> Bool { key(ofOverride: override).hasSuffix(".plugin") }
     for override in overrides.filter(setsPlugin) + overrides.filter({ !setsPlugin($0) }) {
       try apply(override: override, to: &sections)
     }
@@ -228,6 +228,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
     }
   }
+
+  /// The `section.key` an override (`section.key=value`, from `--set`) sets.
+  public static func key(ofOverride override: String) -> Substring { override.prefix { $0 != "=" } }
 
   static func apply(override: String, to sections: inout [String: RawSection]) throws {
     guard let eq = override.firstIndex(of: "="), let dot = override[..<eq].lastIndex(of: ".") else {
