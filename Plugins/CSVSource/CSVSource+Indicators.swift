@@ -18,6 +18,10 @@ final class HeaderReader: CSVRecordHandler {
   private(set) var names: [String] = []
   private var finished = false
   let failure: SeismoError? = nil
+  /// Names the separator that would read a header libcsv refused.
+  let separators: SeparatorAdvice
+
+  init(separators: SeparatorAdvice) { self.separators = separators }
 
   func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     if !finished { names.append(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)) }
@@ -26,4 +30,6 @@ final class HeaderReader: CSVRecordHandler {
   func endRecord(fieldCount: Int, line: Int) { finished = true }
 
   func afterLine() throws { if finished { throw Done() } }
+
+  func hint(forMalformed line: UnsafeRawBufferPointer) -> String? { separators.hint(forMalformed: line) }
 }

@@ -98,7 +98,7 @@ extension CSVSource {
   /// The header of the one file.
   public func header() throws -> [String] {
     try checkFile()
-    let header = HeaderReader()
+    let header = HeaderReader(separators: SeparatorAdvice(delimiter: delimiter, spelling: spelling))
     do {
       try recordReader.read(into: header)
     } catch is HeaderReader.Done {}

@@ -24,8 +24,10 @@ final class ColumnCollector: CSVRecordHandler {
   let path: String
   let request: ColumnRequest
   let timeParser: TimestampParser
-  /// The field separator the file is read with, for the hint when the header is one column.
+  /// The field separator the file is read with.
   let delimiter: UInt8
+  /// Names the separator that would read the file, when the header is one column.
+  private let separators: SeparatorAdvice
   let decimal: DecimalMark
   /// How hints name the settings that would read the file.
   let spelling: SettingSpelling
@@ -86,6 +88,7 @@ final class ColumnCollector: CSVRecordHandler {
     self.delimiter = delimiter
     self.decimal = decimal
     self.spelling = spelling
+    separators = SeparatorAdvice(delimiter: delimiter, spelling: spelling)
     self.marks = marks
     self.inDoubles = inDoubles
   }
@@ -170,11 +173,7 @@ final class ColumnCollector: CSVRecordHandler {
       let split = "\(fieldCount) fields, but the header (line \(headerLine), '\(header[0])') has one"
       failure = .data(
         source: path, line: line, column: nil,
-        message: otherSeparator.map {
-          "\(split): for a file separated by '\($0)', set \(spelling.setting("delimiter", quoted: $0))"
-            + ($0 == ";" && delimiter == UInt8(ascii: ",")
-              ? ", and \(spelling.setting("decimal", "comma")) if its numbers are written 12,47" : "")
-        }
+        message: separators.otherSeparator(inHeader: header[0]).map { "\(split): \(separators.advice(for: $0))" }
           ?? "\(split): a title or notes above the table? \(spelling.setting("skip_lines", "\(line - 1)")) starts reading at line \(line)"
       )
       return
@@ -512,23 +511,14 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   /// Separators a market file may use besides the one it is read with.
-  static let otherSeparators: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
-
-  /// The separator, other than the one read with, that a header of one column holds, as a
-  /// setting writes it: a file separated by ';' read with ',' has the one column 'date;vix'.
-  private var otherSeparator: String? {
-    guard header.count == 1,
-      let other = Self.otherSeparators.first(where: { $0 != delimiter && header[0].utf8.contains($0) })
-    else { return nil }
-    return other == UInt8(ascii: "\t") ? "\\t" : String(UnicodeScalar(other))
-  }
-
-  /// A hint when the header is one column holding another separator.
+  /// A hint when the header is one column holding another separator: a file separated by ';'
+  /// read with ',' has the one column 'date;vix'.
   private var delimiterHint: String {
-    otherSeparator.map {
-      " (the header is one column, '\(header[0])': for a file separated by '\($0)', set \(spelling.setting("delimiter", quoted: $0)))"
-    } ?? ""
+    guard header.count == 1, let other = separators.otherSeparator(inHeader: header[0]) else { return "" }
+    return " (the header is one column, '\(header[0])': \(separators.advice(for: other)))"
   }
+
+  func hint(forMalformed line: UnsafeRawBufferPointer) -> String? { separators.hint(forMalformed: line) }
 
   private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let s = String(decoding: bytes, as: UTF8.self)

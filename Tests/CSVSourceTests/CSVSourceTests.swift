@@ -131,11 +131,11 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let semicolons = "date;vix\n2020-01-01;10\n"
     #expect(
       loadError(semicolons)
-        == "t.csv:2 (column 1 'date;vix'): '2020-01-01;10' is not a number (the header is one column, 'date;vix': for a file separated by ';', set delimiter: ';')"
+        == "t.csv:2 (column 1 'date;vix'): '2020-01-01;10' is not a number (the header is one column, 'date;vix': for a file separated by ';', set delimiter: ';', and decimal: comma if its numbers are written 12,47)"
     )
     #expect(
       loadError(semicolons, ["columns": .textList(["vix"])]).hasSuffix(
-        "unknown column 'vix'; columns are: date;vix (the header is one column, 'date;vix': for a file separated by ';', set delimiter: ';')"
+        "unknown column 'vix'; columns are: date;vix (the header is one column, 'date;vix': for a file separated by ';', set delimiter: ';', and decimal: comma if its numbers are written 12,47)"
       ))
     #expect(try load(semicolons, ["delimiter": .text(";")]).frame.values == [10])
     #expect(loadError("date,vix\n2020-01-01,10\n", ["delimiter": .text(";")]).hasSuffix("set delimiter: ',')"))
@@ -152,6 +152,37 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(try load(european, ["delimiter": .text(";"), "decimal": .text("comma")]).frame.values == [12.47])
     #expect(
       loadError("date\tvix\n2020-01-01\t12,47\n").hasSuffix("has one: for a file separated by '\\t', set delimiter: '\\t'"))
+  }
+
+  /// A spreadsheet that quotes every field (`"date";"vix"`) read with another separator fails
+  /// libcsv's quoting rules on its first line; the error names the separator between the quotes,
+  /// whether the file is loaded or only its header read.
+  @Test func quotedFieldsSeparatedByAnotherSeparatorAreHinted() throws {
+    let quoted = "\"date\";\"vix\"\n\"2020-01-01\";\"12,47\"\n"
+    #expect(
+      loadError(quoted)
+        == "t.csv:1: malformed quoting (a quote inside an unquoted field, text after a closing quote, or an unclosed quote) (its quoted fields are separated by ';': for a file separated by ';', set delimiter: ';', and decimal: comma if its numbers are written 12,47)"
+    )
+    #expect(try load(quoted, ["delimiter": .text(";"), "decimal": .text("comma")]).frame.values == [12.47])
+    #expect(
+      loadError("\"date\"\t\"vix\"\n").hasSuffix(
+        "(its quoted fields are separated by '\\t': for a file separated by '\\t', set delimiter: '\\t')"))
+    // A quote out of place in a file with the right separator: no hint.
+    #expect(loadError("date,vix\n2020-01-01,1\"2\n").hasSuffix("or an unclosed quote)"))
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-csv-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("q.csv").path
+    try quoted.write(toFile: path, atomically: true, encoding: .utf8)
+    let source = try CSVSource(path: path, spelling: .options)
+    #expect(throws: SeismoError.self) { try source.header() }
+    do { _ = try source.header() } catch {
+      #expect(
+        "\(error)".hasSuffix(
+          "(its quoted fields are separated by ';': for a file separated by ';', set --delimiter ';', and --decimal comma if its numbers are written 12,47)"
+        ))
+    }
   }
 
   /// A file that is not UTF-8 text is named for what it is, before any cell is read.

@@ -172,6 +172,19 @@ import Testing
         == "--set: detector.lag: expected an integer, got 'x'")
   }
 
+  /// A bare `|` or `>` is YAML's block scalar, read as an empty text: the error names that and
+  /// how to write the character (a `delimiter: |` of a file separated by pipes).
+  @Test func aBareBlockIndicatorIsNamed() throws {
+    #expect(
+      message("source: { plugin: constant }\ndetector:\n  plugin: absolute\n  lag: |\n")
+        == "c.yaml:4:8: detector.lag: expected an integer, got an empty YAML block (a bare | starts one): write the character | in quotes, '|'"
+    )
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute }", overrides: ["detector.lag=>"])
+        == "--set: detector.lag: expected an integer, got an empty YAML block (a bare > starts one): write the character > in quotes, '>'"
+    )
+  }
+
   /// Another plugin drops the file's parameters of its section but keeps those set beside it,
   /// whichever comes first on the command line.
   @Test func parametersSetBeforeTheirPluginAreKept() throws {

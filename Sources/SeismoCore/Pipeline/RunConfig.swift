@@ -409,6 +409,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
     func fail(_ expected: String) -> SeismoError {
       let shown: String
       switch raw.node {
+      case .scalar(let s) where s.string.isEmpty && (s.style == .literal || s.style == .folded):
+        // `delimiter: |` is YAML's empty block scalar, not the character.
+        let mark = s.style == .literal ? "|" : ">"
+        shown = "an empty YAML block (a bare \(mark) starts one): write the character \(mark) in quotes, '\(mark)'"
       case .scalar(let s): shown = "'\(s.string)'"
       case .sequence(let items): shown = items.isEmpty ? "an empty list" : "a list"
       case .mapping: shown = "a mapping"

@@ -13,10 +13,14 @@ public protocol CSVRecordHandler: AnyObject {
   /// Called after each physical line, between records: a handler that streams hands its finished
   /// records on here (and may throw).
   func afterLine() throws
+  /// A hint to add to the error for `line`, the bytes of a physical line that libcsv refused
+  /// (malformed quoting), or nil.
+  func hint(forMalformed line: UnsafeRawBufferPointer) -> String?
 }
 
 extension CSVRecordHandler {
   public func afterLine() throws {}
+  public func hint(forMalformed line: UnsafeRawBufferPointer) -> String? { nil }
 }
 
 /// Streams a CSV file through libcsv (strict RFC 4180 quoting) a chunk at a time, so memory does
@@ -128,7 +132,9 @@ public struct CSVRecordReader {
           continue
         }
         if csv_parse(&parser, cursor, length, onField, onRecord, opaque) != length {
-          throw malformed(line: context.line, parser: &parser)
+          throw malformed(
+            line: context.line, parser: &parser,
+            hint: handler.hint(forMalformed: UnsafeRawBufferPointer(start: cursor, count: length)))
         }
         if let failure = handler.failure { throw failure }
         try handler.afterLine()
@@ -142,10 +148,11 @@ public struct CSVRecordReader {
     if let failure = handler.failure { throw failure }
   }
 
-  private func malformed(line: Int, parser: inout csv_parser) -> SeismoError {
+  private func malformed(line: Int, parser: inout csv_parser, hint: String? = nil) -> SeismoError {
     let reason =
       csv_error(&parser) == CSV_EPARSE
       ? "malformed quoting (a quote inside an unquoted field, text after a closing quote, or an unclosed quote)"
+        + (hint.map { " " + $0 } ?? "")
       : String(cString: csv_strerror(csv_error(&parser)))
     return SeismoError.data(source: path, line: line, column: nil, message: reason)
   }
