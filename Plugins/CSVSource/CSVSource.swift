@@ -31,12 +31,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let timeOfDayColumn = Parameter<[String]>(
     oneOrMore: "time_of_day_column", default: ["none"],
     help:
-      "a column of times of day (09:30, 09:30:15) added to the time column's days, where a file keeps them apart (MetaTrader's Date,Time); none: the time column holds the whole time; several files: one for all, or a list, one per file"
+      "a column of times of day (09:30, 09:30:15, 9:30 PM) added to the time column's days, where a file keeps them apart (MetaTrader's Date,Time); none: the time column holds the whole time; several files: one for all, or a list, one per file"
   )
   public static let timeFormat = Parameter<[String]>(
     oneOrMore: "time_format", default: ["iso"],
     help:
-      "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days, 43831 for 2020-01-01); several files: one for all, or a list, one per file"
+      "iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%I:%M %p: a 12-hour clock; %s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days, 43831 for 2020-01-01); several files: one for all, or a list, one per file"
   )
   static let missing = Parameter<[String]>(
     "missing", default: [],

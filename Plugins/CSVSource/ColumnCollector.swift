@@ -143,7 +143,7 @@ final class ColumnCollector: CSVRecordHandler {
           index,
           empty
             ? "the time of day is empty; every row needs one (\(spelling.name("time_of_day_column")))"
-            : "'\(text(bytes))' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59)")
+            : "'\(text(bytes))' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59; or 1:00 to 12:59 with AM or PM)")
       }
       rowTimeOfDay = seconds
     case .feature(let k):
@@ -475,7 +475,8 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   /// The seconds since midnight of a time of day, `9:30`, `09:30` or `09:30:15` (a fraction of
-  /// a second after it is dropped, as elsewhere), blanks around it aside; nil when `cell` is none.
+  /// a second after it is dropped, as elsewhere), or on a 12-hour clock, `9:30 AM`, `12:05 pm`
+  /// or `9:30:15PM`; blanks around it aside. Nil when `cell` is none.
   /// Read from the bytes: it runs once per row.
   static func secondsOfDay(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     var i = 0
@@ -497,9 +498,9 @@ final class ColumnCollector: CSVRecordHandler {
       i += 1
       return true
     }
-    guard let hour = field(1...2, below: 24), colon(), let minute = field(2...2, below: 60) else { return nil }
+    guard var hour = field(1...2, below: 24), colon(), let minute = field(2...2, below: 60) else { return nil }
     var second: Timestamp = 0
-    if i < end {
+    if i < end, cell[i] == 0x3A {
       guard colon(), let s = field(2...2, below: 60) else { return nil }
       second = s
       if i < end, cell[i] == 0x2E {  // a fraction of a second, dropped
@@ -507,10 +508,19 @@ final class ColumnCollector: CSVRecordHandler {
         while i < end, cell[i] >= 0x30, cell[i] <= 0x39 { i += 1 }
       }
     }
+    if i < end {  // a 12-hour clock's AM or PM (any case), after a space or not
+      if cell[i] == 0x20 { i += 1 }
+      guard (1...12).contains(hour), end - i == 2, cell[i + 1] | 0x20 == 0x6D else { return nil }  // m
+      switch cell[i] | 0x20 {
+      case 0x61: hour %= 12  // a: 12:05 AM is 00:05
+      case 0x70: hour = hour % 12 + 12  // p: 12:05 PM is 12:05
+      default: return nil
+      }
+      i = end
+    }
     return i == end ? hour * 3600 + minute * 60 + second : nil
   }
 
-  /// Separators a market file may use besides the one it is read with.
   /// A hint when the header is one column holding another separator: a file separated by ';'
   /// read with ',' has the one column 'date;vix'.
   private var delimiterHint: String {

@@ -475,7 +475,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError("date,a\n2020-03-16,2020-03-17\n") == "t.csv:2 (column 2 'a'): '2020-03-17' is not a number")
     // The day in one column and the time of day in another, as MetaTrader exports them.
-    for cell in ["09:30", "9:30", "09:30:15", "09:30:15.250"] {
+    for cell in ["09:30", "9:30", "09:30:15", "09:30:15.250", "9:30 PM"] {
       #expect(
         loadError("Date,Time,Close\n2020-01-02,\(cell),1.1\n")
           == "t.csv:2 (column 2 'Time'): '\(cell)' is not a number (a time of day? time_of_day_column: Time adds it to the days of 'Date')"
@@ -506,7 +506,18 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let time = ["time_of_day_column": ParameterValue.text("Time")]
     #expect(
       loadError("Date,Time,Close\n2020-01-02,25:00,1.1\n", time)
-        == "t.csv:2 (column 2 'Time'): '25:00' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59)")
+        == "t.csv:2 (column 2 'Time'): '25:00' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59; or 1:00 to 12:59 with AM or PM)"
+    )
+    // A 12-hour clock: 12 AM is midnight, 12 PM noon; any case, with a space or without.
+    let twelveHour = try load(
+      "Date,Time,Close\n2020-01-02,12:05 AM,1\n2020-01-02,9:30 am,2\n2020-01-02,12:00 PM,3\n2020-01-02,9:30:15PM,4\n",
+      time)
+    #expect(twelveHour.frame.timestamps == [300, 34_200, 43_200, 77_415].map { 1_577_923_200 + $0 })
+    for cell in ["13:00 PM", "0:30 AM", "9:30 XM", "9:30 A", "9:30  PM", "9:30 AMX"] {
+      #expect(
+        loadError("Date,Time,Close\n2020-01-02,\(cell),1.1\n", time).hasSuffix(
+          "'\(cell)' is not a time of day (HH:MM or HH:MM:SS, 00:00 to 23:59:59; or 1:00 to 12:59 with AM or PM)"), "\(cell)")
+    }
     #expect(
       loadError("Date,Time,Close\n2020-01-02,,1.1\n", time)
         == "t.csv:2 (column 2 'Time'): the time of day is empty; every row needs one (time_of_day_column)")
@@ -570,7 +581,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(loadError("a\n1\n", ["time_column": .text("none")]) == "no error")
     #expect(
       loadError("day,a\n16/03/2020,1\n", ["time_column": .text("day"), "time_format": .text("%d/%m/%J")])
-        == "source.time_format: '%d/%m/%J': %J is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %Q %%")
+        == "source.time_format: '%d/%m/%J': %J is not a directive it knows; known: %Y %y %m %d %H %I %M %S %p %b %B %s %Q %%")
     let epoch = try? load("ts,a\n1584316800,1\n1584403200.5,2\n", ["time_column": .text("ts"), "time_format": .text("%s")])
     #expect(epoch?.frame.timestamps == [18_337 * 86_400, 18_338 * 86_400], "epoch seconds")
     // Excel serial days, as a date column formatted as a number exports.

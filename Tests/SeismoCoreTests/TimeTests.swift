@@ -92,6 +92,10 @@ import Testing
       "March 6, 2020": " (set time_format: '%b %d, %Y' to read it)",
       "Mar 06 2020": " (set time_format: '%b %d %Y' to read it)",
       "1577836800": " (set time_format: '%s' to read it)",
+      // A 12-hour clock, as American exports write it.
+      "2020-03-16 9:30 PM": " (set time_format: '%Y-%m-%d %I:%M %p' to read it)",
+      "2020-03-16 9:30": " (set time_format: '%Y-%m-%d %H:%M' to read it)",  // ISO's hour has 2 digits
+      "03/16/2020 09:30:15 am": " (set time_format: '%m/%d/%Y %I:%M:%S %p' to read it)",
       "garbage": "", "2020-13-45": "", "32/13/2020": "",
     ]
     for (cell, hint) in expected { #expect(iso.hint(for: cell, spelling: .config) == hint, "\(cell)") }
@@ -123,6 +127,14 @@ import Testing
     #expect(epoch.parse("1584316800.\(String(repeating: "9", count: 40))") == day, "a long fraction is only skipped")
     #expect(epoch.parse("") == nil && epoch.parse("12x") == nil && epoch.parse("1e9") == nil)
     #expect(TimestampParser(format: "@%s").parse("@60") == 60)
+    // A 12-hour clock: 12 AM is midnight, 12 PM noon, AM or PM in any case.
+    let twelve = TimestampParser(format: "%d/%m/%Y %I:%M %p")
+    #expect(twelve.parse("16/03/2020 12:05 AM") == day + 300 && twelve.parse("16/03/2020 9:30 am") == day + 34_200)
+    #expect(twelve.parse("16/03/2020 12:00 PM") == day + 43_200 && twelve.parse("16/03/2020 11:59 pm") == day + 86_340)
+    for refused in ["16/03/2020 13:00 PM", "16/03/2020 0:30 AM", "16/03/2020 9:30 XM", "16/03/2020 9:30 A", "16/03/2020 9:30"] {
+      #expect(twelve.parse(refused) == nil, "\(refused)")
+    }
+    #expect(TimestampParser(format: "%p %I").parse("PM 3") == Timestamp(15 * 3600), "AM or PM may come first")
     // Milliseconds, to the whole second below (before 1970 too).
     let milliseconds = TimestampParser(format: "%Q")
     #expect(milliseconds.parse("1584316800000") == day && milliseconds.parse("1584316800999") == day)
@@ -170,8 +182,17 @@ import Testing
   @Test func unknownDirectivesAreNamed() {
     #expect(TimestampParser.problem(with: "%d/%m/%Y") == nil && TimestampParser.problem(with: "%s") == nil)
     #expect(
-      TimestampParser.problem(with: "%Y-%j") == "%j is not a directive it knows; known: %Y %y %m %d %H %M %S %b %B %s %Q %%")
+      TimestampParser.problem(with: "%Y-%j") == "%j is not a directive it knows; known: %Y %y %m %d %H %I %M %S %p %b %B %s %Q %%"
+    )
     #expect(TimestampParser.problem(with: "%Y%") == "it ends with a lone %")
+    #expect(TimestampParser.problem(with: "%m/%d/%Y %I:%M %p") == nil)
+    #expect(
+      TimestampParser.problem(with: "%m/%d/%Y %I:%M")
+        == "%I is an hour of a 12-hour clock (1 to 12), and without %p (AM or PM) 9 could be 09:00 or 21:00; add %p")
+    #expect(
+      TimestampParser.problem(with: "%Y-%m-%d %H:%M %p")
+        == "%p (AM or PM) goes with %I, the hour of a 12-hour clock; %H is of a 24-hour one")
+    #expect(TimestampParser.problem(with: "%Y-%m-%d %p") == "%p (AM or PM) goes with %I, the hour of a 12-hour clock; add it")
     // A word for a format (unix, epoch) would match only itself: every cell would be refused.
     #expect(TimestampParser.problem(with: "unix")?.hasPrefix("it has no directive") == true)
     #expect(TimestampParser.problem(with: "iso") == nil && TimestampParser.problem(with: "") == nil)

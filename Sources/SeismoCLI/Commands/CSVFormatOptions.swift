@@ -8,7 +8,7 @@ import SeismoCore
 struct CSVFormatOptions: ParsableArguments {
   @Option(
     help:
-      "Format of the CSV's time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days)."
+      "Format of the CSV's time column: iso (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) or a strftime-style format such as %d/%m/%Y (%I:%M %p: a 12-hour clock; %s: seconds since 1970, %Q: milliseconds), or excel (Excel serial days)."
   )
   var timeFormat = "iso"
 

@@ -86,7 +86,7 @@ struct IngestCommand: ParsableCommand {
 
   @Option(
     help:
-      "A column of times of day (09:30, 09:30:15) added to the time column's days, where the CSV keeps them apart (MetaTrader's Date,Time)."
+      "A column of times of day (09:30, 09:30:15, 9:30 PM) added to the time column's days, where the CSV keeps them apart (MetaTrader's Date,Time)."
   )
   var timeOfDayColumn = "none"
 

@@ -7,7 +7,7 @@ import Foundation
 /// (as PostgreSQL writes a `timestamptz`), which is taken off to give UTC. Fractions of a second
 /// are dropped.
 /// A custom format uses `strftime`-style directives (`%Y`, `%y`, `%m`, `%d`, `%b`, `%H`, `%M`,
-/// `%S`, `%s` for seconds since 1970-01-01 UTC and `%Q` for milliseconds, as crypto exchanges
+/// `%S`, `%I` and `%p` for a 12-hour clock, `%s` for seconds since 1970-01-01 UTC and `%Q` for milliseconds, as crypto exchanges
 /// export them); for example `%d/%m/%Y` or `%d-%b-%y`.
 /// `excel` reads Excel serial days (days since 1899-12-30, a fraction for the time of day), as a
 /// spreadsheet exports a date column formatted as a number.
@@ -24,7 +24,7 @@ public struct TimestampParser: Sendable {
   }
 
   /// The directives a custom format may use (after `%`).
-  static let directives = "YymdHMSbBsQ%"
+  static let directives = "YymdHIMSpbBsQ%"
 
   /// Why `format` cannot be read (an unknown or unfinished directive, or none at all), or nil
   /// when it can.
@@ -42,7 +42,14 @@ public struct TimestampParser: Sendable {
         return "%\(directive) is not a directive it knows; known: \(directives.map { "%\($0)" }.joined(separator: " "))"
       }
     }
-    return nil
+    // A 12-hour clock's hour means nothing without its AM or PM, and a 24-hour one has none.
+    switch (format.contains("%I"), format.contains("%p"), format.contains("%H")) {
+    case (true, false, _):
+      return "%I is an hour of a 12-hour clock (1 to 12), and without %p (AM or PM) 9 could be 09:00 or 21:00; add %p"
+    case (false, true, true): return "%p (AM or PM) goes with %I, the hour of a 12-hour clock; %H is of a 24-hour one"
+    case (false, true, false): return "%p (AM or PM) goes with %I, the hour of a 12-hour clock; add it"
+    default: return nil
+    }
   }
 
   /// A human description of what is expected, for error messages.
@@ -61,10 +68,11 @@ public struct TimestampParser: Sendable {
     if format == "%s", Self.isMilliseconds(text) { return " (milliseconds since 1970? set \(set("%Q")))" }
     guard format == nil else { return "" }
     let dates = [
-      "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y",
+      "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y",
+      "%b %d, %Y",
       "%b %d %Y",
     ]
-    let times = ["", " %H:%M:%S", " %H:%M"]
+    let times = ["", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p"]
     var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
     if found.isEmpty, Self.isMilliseconds(text) { found = ["%Q"] }
     if found.isEmpty, text.count >= 9, Self.parse(text, format: "%s") != nil { found = ["%s"] }
@@ -197,7 +205,8 @@ public struct TimestampParser: Sendable {
 
   /// Parses `text` against a `strftime`-style format: `%Y` (4-digit year), `%y` (2-digit year,
   /// 69–99 → 19xx, else 20xx, as POSIX), `%m`, `%d`, `%H`, `%M`, `%S` (1 or 2 digits), `%b`/`%B`
-  /// (English month names, any case), `%s` (whole seconds since 1970-01-01 UTC, may be negative;
+  /// (English month names, any case), `%I` (the hour of a 12-hour clock, 1 to 12) with `%p`
+  /// (`AM` or `PM`, any case: 12 AM is midnight, 12 PM noon), `%s` (whole seconds since 1970-01-01 UTC, may be negative;
   /// a fraction is dropped), `%Q` (milliseconds since then, to the whole second below), `%%`;
   /// other characters must match literally.
   static func parse(_ text: String, format: String) -> Timestamp? {
@@ -209,6 +218,8 @@ public struct TimestampParser: Sendable {
     var hour = 0
     var minute = 0
     var second = 0
+    /// `%p`: 0 for AM, 12 for PM, added to the hour of `%I` once both are read.
+    var afternoon = 0
     var epochSeconds: Int?
     func digits(_ maxCount: Int) -> Int? {
       var value = 0
@@ -244,6 +255,17 @@ public struct TimestampParser: Sendable {
       case UInt8(ascii: "H"):
         guard let v = digits(2), v < 24 else { return nil }
         hour = v
+      case UInt8(ascii: "I"):
+        guard let v = digits(2), (1...12).contains(v) else { return nil }
+        hour = v % 12
+      case UInt8(ascii: "p"):
+        guard i + 1 < input.count, input[i + 1] | 0x20 == 0x6D else { return nil }  // m
+        switch input[i] | 0x20 {
+        case 0x61: afternoon = 0  // a
+        case 0x70: afternoon = 12  // p
+        default: return nil
+        }
+        i += 2
       case UInt8(ascii: "M"):
         guard let v = digits(2), v < 60 else { return nil }
         minute = v
@@ -289,6 +311,6 @@ public struct TimestampParser: Sendable {
     guard (1...12).contains(month), (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
     else { return nil }
     return Timestamp(CivilTime.days(year: year, month: month, day: day)) * 86_400
-      + Timestamp(hour * 3600 + minute * 60 + second)
+      + Timestamp((hour + afternoon) * 3600 + minute * 60 + second)
   }
 }
