@@ -10,6 +10,29 @@ extension CSVSource {
   }
 }
 
+extension CSVSource {
+  /// `parameters` changed so the source reads `features`, a saved model's, under their names.
+  /// One file, or files whose columns are the features: `columns` picks them. Files that share
+  /// a column's name had their features named for the files (`featureNames`): read as they
+  /// were, or, when other files are read (named otherwise), with `as` naming the features in
+  /// order. Named by `as` already: unchanged.
+  public static func reading(_ features: [String], with parameters: Parameters) -> Parameters {
+    guard parameters.ifDeclared(renames)?.isEmpty ?? true else { return parameters }
+    var picked = parameters
+    picked.set(columns, features)
+    guard parameters.ifDeclared(path)?.count ?? 0 > 1 else { return picked }
+    func names(_ parameters: Parameters) -> [String]? {
+      guard let resolved = try? parameters.resolved(against: descriptor.parameters, section: "source") else { return nil }
+      return try? CSVSource(parameters: resolved).indicatorNames()
+    }
+    if names(parameters) == features { return parameters }
+    if names(picked) == features { return picked }
+    var renamed = parameters
+    renamed.set(renames, features)
+    return renamed
+  }
+}
+
 /// Reads a CSV file's first record, the header, and stops.
 final class HeaderReader: CSVRecordHandler {
   /// Thrown once the header is read, to stop the reader.

@@ -39,19 +39,31 @@ extension CSVSource {
       )
     }
     guard !renames.isEmpty else {
-      for (k, feature) in found.enumerated() {
-        if let other = found[..<k].first(where: { $0.column == feature.column }) {
-          throw SeismoError.config(
-            key: "source.as", location: nil,
-            message:
-              "'\(feature.column)' is a column of both \(other.path) and \(feature.path); name the \(found.count) features with as: [\(found.map(\.column).joined(separator: ", "))], in this order"
-          )
-        }
+      let names = Self.featureNames(found)
+      if let k = names.indices.first(where: { names[..<$0].contains(names[$0]) }) {
+        let other = found[names.firstIndex(of: names[k])!]
+        let distinct = names.enumerated().map { j, name in names[..<j].contains(name) ? "\(name)_\(j + 1)" : name }
+        throw SeismoError.config(
+          key: "source.as", location: nil,
+          message:
+            "'\(found[k].column)' is a column of both \(other.path) and \(found[k].path), files of one name; name the \(found.count) features with as, in this order: as: [\(distinct.joined(separator: ", "))]"
+        )
       }
-      return found.map { FeatureSource(path: $0.path, column: $0.column, name: $0.column) }
+      return zip(found, names).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
     }
     guard renames.count == found.count else { throw renameCountError(found.map(\.column)) }
     return zip(found, renames).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
+  }
+
+  /// The features' names without `as`: the columns' own, unless files share a column's name
+  /// (`Close` of `AAPL.csv` and of `MSFT.csv`); then each file's name (`AAPL`, `MSFT`), where
+  /// every file gives one column, or else the file's name and the column's (`AAPL_Close`).
+  static func featureNames(_ found: [(path: String, column: String)]) -> [String] {
+    let columns = found.map(\.column)
+    guard Set(columns).count < columns.count else { return columns }
+    let stems = found.map { URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent }
+    let onePerFile = Set(found.map(\.path)).count == found.count
+    return onePerFile ? stems : zip(stems, columns).map { "\($0)_\($1)" }
   }
 
   /// Throws, naming it, when a file shares no time with any other: rows join on exact times, so
@@ -175,7 +187,7 @@ extension CSVSource {
         message: gaps.noRowsLeft(outcome, names: features.map(\.name), otherwise: "no time has a value in every file"))
     }
     return CSVTable(
-      timestamps: timestamps, hasTimeColumn: true, featureNames: features.map(\.column), values: values,
+      timestamps: timestamps, hasTimeColumn: true, featureNames: features.map(\.name), values: values,
       lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped,
       sortedByTime: tables.contains(where: \.sortedByTime),
       duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd,

@@ -11,18 +11,22 @@ import SeismoCore
 ///
 /// Several files (`path: [vix.csv, spx.csv]`, one indicator a file as vendors ship them) are each
 /// read so, then joined on their times: a row for every time any file has, a gap where a file has
-/// none, filled by the gap policy as an empty cell is. `as` names the features, which files
-/// that each call their price `close` need.
+/// none, filled by the gap policy as an empty cell is. `as` names the features; without it, files
+/// that each call their price `close` name theirs for the files (`featureNames`).
 public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let path = Parameter<[String]>(
     oneOrMore: "path", isPath: true, default: nil,
-    help: "the CSV file, or a list of files joined on time (a row for each time any has; gaps filled by the gap policy)")
+    help:
+      "the CSV file, or a list of files joined on time (a row for each time any has; gaps filled by the gap policy); a wildcard (prices/*.csv) gives the files it matches, in name order"
+  )
   public static let columns = Parameter<[String]>(
     "columns", default: [],
     help: "feature columns by header name, taken from each file that has them; empty: every named column but the time column")
   public static let renames = Parameter<[String]>(
     "as", default: [],
-    help: "the features' names, in order (file by file, each file's columns in turn); empty: the columns' own names")
+    help:
+      "the features' names, in order (file by file, each file's columns in turn); empty: the columns' own names, or where files share a column's name, the files' (spx, or spx_close when a file gives several)"
+  )
   public static let timeColumn = Parameter<[String]>(
     oneOrMore: "time_column", default: ["auto"],
     help:
@@ -146,7 +150,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     }
     narrowed.set(path, [feature.path])
     narrowed.set(columns, [feature.column])
-    narrowed.set(renames, renamed ? [indicator] : [])
+    narrowed.set(renames, feature.name == feature.column ? [] : [indicator])  // `as`, or named for its file
     return narrowed
   }
 

@@ -85,10 +85,6 @@ import Testing
   @Test func namesMustBeDistinctAndAsMustNameEachFeature() throws {
     let folder = try Folder(files)
     #expect(
-      folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"])]).load() }
-        == "source.as: 'close' is a column of both vix.csv and spx.csv; name the 2 features with as: [close, close], in this order"
-    )
-    #expect(
       folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["as": .textList(["a", "b"])]).load() }
         == "source.as: names each feature, in order, but vix.csv + spx.csv give 3 (open, close, close) for 2 names; choose them with columns"
     )
@@ -99,6 +95,32 @@ import Testing
       folder.error { _ = try folder.source(["vix.csv", "spx.csv"], ["as": .textList(["a", "a", "b"])]) }
         == "source.as: 'a' names two features")
     #expect(folder.error { _ = try folder.source(["vix.csv", "vix.csv"]) } == "source.path: vix.csv is listed twice")
+  }
+
+  /// Files that share a column's name (`close` of vix.csv and spx.csv), without `as`, name
+  /// their features for the files: the file's name where each gives one column, else the file's
+  /// and the column's. Files of one name in two folders need `as`, and the error lists names.
+  @Test func filesSharingAColumnNameNameTheirFeaturesForTheFiles() throws {
+    let folder = try Folder(files)
+    let byFile = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"])]).load().frame
+    #expect(byFile.featureNames == ["vix", "spx"] && byFile.values == [11, 200, 11, 200, 13, 400, 13, 500, 13, 600])
+    let every = try folder.source(["vix.csv", "spx.csv"])
+    #expect(try every.indicatorNames() == ["vix_open", "vix_close", "spx_close"])
+    #expect(try every.load().frame.featureNames == ["vix_open", "vix_close", "spx_close"])
+    // An indicator named for its file is read alone from it, under that name.
+    let parameters = Parameters(
+      specs: CSVSource.descriptor.parameters,
+      values: ["path": .textList(["vix.csv", "spx.csv"].map(folder.path)), "columns": .textList(["close"])])
+    let spx = try #require(CSVSource.narrowing(parameters, to: "spx"))
+    #expect(spx[CSVSource.path] == [folder.path("spx.csv")] && spx[CSVSource.renames] == ["spx"])
+    #expect(try CSVSource(parameters: spx).load().frame.featureNames == ["spx"])
+
+    try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("old"), withIntermediateDirectories: true)
+    try Data(files["vix.csv"]!.utf8).write(to: folder.url.appendingPathComponent("old/vix.csv"))
+    #expect(
+      folder.error { _ = try folder.source(["vix.csv", "old/vix.csv"], ["columns": .textList(["close"])]).load() }
+        == "source.as: 'close' is a column of both vix.csv and old/vix.csv, files of one name; name the 2 features with as, in this order: as: [vix, vix_2]"
+    )
   }
 
   @Test func aColumnInNoFileOrAFileWithNoneIsNamed() throws {

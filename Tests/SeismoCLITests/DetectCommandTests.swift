@@ -291,7 +291,7 @@ import Testing
     let note = "; times are shown in UTC: \(date(18_262)) 09:30:00-05:00 as \(date(18_262)) 14:30:00\n"
     let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
     #expect(
-      detect.status == 0 && detect.stderr.hasPrefix("loaded 100 rows × 2 features from ")
+      detect.status == 0 && detect.stderr.hasPrefix("loaded 100 rows × 2 features (a, b) from ")
         && detect.stderr.contains("/data.csv\(note)"), "\(detect.stderr)")
     let stream = try CLI.run(
       ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "t"], in: scratch.url)
@@ -602,7 +602,7 @@ import Testing
       "run.yaml", "source: { plugin: csv, path: data.csv, gaps: ffill }\ndetector: { plugin: rolling-zscore, window: 5 }\n")
     let detect = try CLI.run(["detect", "run.yaml", "--out", "d", "--save-model", "m.seismo"], in: scratch.url)
     // detect names the file as the config resolves it, score as it was given.
-    let line = #/loaded 60 rows × 1 feature from \S*data\.csv \(gaps: 1 cells filled, 0 rows dropped\)\n/#
+    let line = #/loaded 60 rows × 1 feature \(\S+\) from \S*data\.csv \(gaps: 1 cells filled, 0 rows dropped\)\n/#
     #expect(detect.status == 0 && detect.stderr.contains(line), "\(detect.stderr)")
     let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s"], in: scratch.url)
     #expect(score.status == 0 && score.stderr.contains(line), "\(score.stderr)")

@@ -73,7 +73,7 @@ import Testing
     // and b's 16 missing days filled.
     #expect(
       detect.stderr.contains(
-        "loaded 195 rows × 2 features from \(scratch.url.path)/a.csv + \(scratch.url.path)/b.csv (gaps: 42 cells filled, 3 rows dropped)"
+        "loaded 195 rows × 2 features (a, b) from \(scratch.url.path)/a.csv + \(scratch.url.path)/b.csv (gaps: 42 cells filled, 3 rows dropped)"
       ), "\(detect.stderr)")
     let scores = try scratch.read("r/scores.csv")
     #expect(scores.hasPrefix("timestamp,part,score,threshold,is_anomaly,alert,value_a,value_b,error_a,error_b\n"))
@@ -189,6 +189,43 @@ import Testing
       ["score", "--model", "models/b.seismo", "named.csv", "--out", "n", "--quiet"], in: scratch.url)
     try #require(byName.status == 0, "\(byName.stderr)")
     #expect(column(try scratch.read("n/scores.csv"), "score") == run)
+  }
+
+  /// `path: prices/*.csv` reads every file the wildcard matches, in name order, each feature
+  /// named for its file (they share the column `close`); the run keeps the files it read, so a
+  /// file added later is not read by its model. A wildcard that matches nothing is named.
+  @Test func aWildcardPathReadsEveryFileItMatches() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200)
+    try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("prices"), withIntermediateDirectories: true)
+    for name in ["a", "b"] { try scratch.write("prices/\(name).csv", try scratch.read("\(name).csv")) }
+    try scratch.write("prices/notes", "not a csv")
+    try scratch.write(
+      "run.yaml",
+      Self.config.replacingOccurrences(
+        of: "path: [a.csv, b.csv], columns: [close], as: [a, b]", with: "path: prices/*.csv, columns: [close]"))
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    #expect(
+      detect.stderr.contains("2 features (a, b) from \(scratch.url.path)/prices/a.csv + \(scratch.url.path)/prices/b.csv"),
+      "\(detect.stderr)")
+    // The same scores as the files listed by name, with `as`.
+    try scratch.write("listed.yaml", Self.config)
+    let listed = try CLI.run(["detect", "listed.yaml", "--out", "l", "--quiet"], in: scratch.url)
+    try #require(listed.status == 0, "\(listed.stderr)")
+    #expect(try scratch.read("r/scores.csv") == scratch.read("l/scores.csv"))
+    // A file added later: the model reads the files of its run.
+    try scratch.write("prices/c.csv", try scratch.read("a.csv"))
+    let again = try CLI.run(["score", "--model", "m.seismo", "--out", "s", "--quiet"], in: scratch.url)
+    try #require(again.status == 0, "\(again.stderr)")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == column(try scratch.read("r/scores.csv"), "score"))
+    // Two other files of that layout, named otherwise: their features take the model's names.
+    for (name, from) in [("x", "a"), ("y", "b")] { try scratch.write("\(name).csv", try scratch.read("\(from).csv")) }
+    let other = try CLI.run(["score", "--model", "m.seismo", "x.csv", "y.csv", "--out", "o", "--quiet"], in: scratch.url)
+    try #require(other.status == 0, "\(other.stderr)")
+    #expect(column(try scratch.read("o/scores.csv"), "score") == column(try scratch.read("r/scores.csv"), "score"))
+    let none = try CLI.run(["detect", "run.yaml", "--set", "source.path=prices/*.txt", "--out", "n"], in: scratch.url)
+    #expect(none.status == 1 && none.stderr == "error: --set: source.path: 'prices/*.txt' matches no file\n", "\(none.stderr)")
   }
 
   /// `--each` runs each file's indicator on that file's own days, not on the union, even where

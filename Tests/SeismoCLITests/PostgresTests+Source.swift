@@ -52,7 +52,7 @@ extension PostgresTests {
       let folder = zone.replacingOccurrences(of: "/", with: "-")
       let detect = try CLI.run(["detect", "run.yaml", "--out", folder, "--save-model", "\(folder).seismo"], in: scratch.url)
       #expect(
-        detect.status == 0 && detect.stderr.hasPrefix("loaded 72 rows × 1 feature from postgres table \(schema).m\(said)"),
+        detect.status == 0 && detect.stderr.hasPrefix("loaded 72 rows × 1 feature (a) from postgres table \(schema).m\(said)"),
         "\(zone): \(detect.stderr)")
       // A stream's first piece says it as a load does, and so does a query's load.
       let stream = try CLI.run(
@@ -66,7 +66,7 @@ extension PostgresTests {
       )
       let query = try CLI.run(["detect", "query.yaml", "--out", "\(folder)-query"], in: scratch.url)
       #expect(
-        query.status == 0 && query.stderr.hasPrefix("loaded 72 rows × 1 feature from postgres query\(said)"),
+        query.status == 0 && query.stderr.hasPrefix("loaded 72 rows × 1 feature (a) from postgres query\(said)"),
         "\(zone): \(query.stderr)")
     }
   }

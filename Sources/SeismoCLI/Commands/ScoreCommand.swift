@@ -172,12 +172,13 @@ struct ScoreCommand: ParsableCommand {
       source.parameters.set(PostgresSource.url, url)
     }
     // Only the model's features are read. A run of one indicator of joined files (`--each`) reads
-    // its own file, on its own times; renamed features are read from the columns `as` names.
+    // its own file, on its own times; renamed features are read from the columns `as` names, and
+    // features named for their files as they were.
     if source.plugin == CSVSource.descriptor.name {
       if saved.features.count == 1, let alone = CSVSource.narrowing(source.parameters, to: saved.features[0]) {
         source.parameters = alone
-      } else if source.parameters.ifDeclared(CSVSource.renames)?.isEmpty ?? true {
-        source.parameters.set(CSVSource.columns, saved.features)
+      } else {
+        source.parameters = CSVSource.reading(saved.features, with: source.parameters)
       }
     }
     var config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)

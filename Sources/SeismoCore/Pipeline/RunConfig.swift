@@ -427,9 +427,20 @@ public struct RunConfig: Sendable, Codable, Equatable {
       case .sequence(let seq): items = Array(seq)
       default: throw fail(type.expectation)
       }
-      let paths = try items.map { item in
+      let paths = try items.flatMap { item in
         guard case .scalar(let s) = item, !s.string.isEmpty else { throw fail(type.expectation) }
-        return isPath ? resolvedPath(s.string, base: raw.baseDirectory) : s.string
+        guard isPath else { return [s.string] }
+        let resolved = resolvedPath(s.string, base: raw.baseDirectory)
+        guard PathPattern.isPattern(resolved) else { return [resolved] }
+        // A wildcard gives the files it matches now, in name order: the run (and a model saved
+        // from it) keeps that list, so a file added later is not read by `score`.
+        let files = PathPattern.files(matching: resolved)
+        guard !files.isEmpty else {
+          throw SeismoError.config(
+            key: path, location: raw.location,
+            message: "'\(s.string)' matches no file\(resolved == s.string ? "" : " (\(resolved))")")
+        }
+        return files
       }
       guard let value = type.admit(.textList(paths)) else { throw fail(type.expectation) }
       return value

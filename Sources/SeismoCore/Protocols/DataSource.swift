@@ -97,13 +97,14 @@ public struct LoadedFrame: Sendable {
     self.rowsDropped = rowsDropped
   }
 
-  /// What was loaded, for the log: `loaded 1140 rows × 4 features from market.csv (gaps: 3 cells
-  /// filled, 8 rows dropped)`.
+  /// What was loaded, for the log: `loaded 1140 rows × 4 features (vix, nasdaq_futures,
+  /// treasury_30y, gold_futures) from market.csv (gaps: 3 cells filled, 8 rows dropped)`.
   public var logLine: String {
     let n = frame.featureCount
     let gaps =
       cellsFilled + rowsDropped > 0 ? " (gaps: \(cellsFilled) cells filled, \(rowsDropped) rows dropped)" : ""
-    return "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") from \(origin)\(gaps)\(utcNote)"
+    return
+      "loaded \(frame.rowCount) rows × \(n) feature\(n == 1 ? "" : "s") (\(EditDistance.listing(frame.featureNames))) from \(origin)\(gaps)\(utcNote)"
   }
 
   /// `; times are shown in UTC: 2020-02-03 09:30:00-05:00 as 2020-02-03 14:30:00` when the
