@@ -107,6 +107,21 @@ extension CSVSource {
     return source
   }
 
+  /// One source per file, each reading its file alone, with the features the join takes from
+  /// it under the names the join gives them (`as`, or named for the files): how a long table
+  /// stores each file's rows on that file's own times.
+  public func eachFile() throws -> [CSVSource] {
+    guard paths.count > 1 else { return [self] }
+    let features = try featureSources()
+    return paths.map { file in
+      var source = single(file)
+      let own = features.filter { $0.path == file }
+      source.request.columns = own.map(\.column)
+      source.renames = own.map(\.name)
+      return source
+    }
+  }
+
   /// The header of the one file.
   public func header() throws -> [String] {
     try checkFile()

@@ -246,7 +246,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// plugin's defaults except for what is given here. `spelling` is how its errors name these
   /// settings: `.options` where the command takes them as options.
   public init(
-    path: String, columns: [String] = [], timeColumn: String = "auto", timeOfDayColumn: String = "none",
+    paths: [String], columns: [String] = [], timeColumn: String = "auto", timeOfDayColumn: String = "none",
     timeFormat: String = "iso",
     delimiter: String = ",",
     decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
@@ -256,7 +256,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       parameters: Parameters(
         specs: Self.descriptor.parameters,
         values: [
-          "path": .text(path), "columns": .textList(columns), "time_column": .text(timeColumn),
+          "path": .textList(paths), "columns": .textList(columns), "time_column": .text(timeColumn),
           "time_of_day_column": .text(timeOfDayColumn),
           "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
           "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),

@@ -45,7 +45,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let text = "t,x\n" + (0..<250_000).map { "\($0),\($0 % 97).5\n" }.joined()
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     var heard: [ProgressCount] = []
-    let table = try CSVSource(path: path, timeColumn: "none").readTable { heard.append($0) }
+    let table = try CSVSource(paths: [path], timeColumn: "none").readTable { heard.append($0) }
     let size = text.utf8.count
     #expect(table.rowCount == 250_000 && size > 2 << 20)
     #expect(heard == [1 << 20, 2 << 20, size].map { ProgressCount($0, of: size, .bytes) }, "\(heard)")
@@ -175,7 +175,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("q.csv").path
     try quoted.write(toFile: path, atomically: true, encoding: .utf8)
-    let source = try CSVSource(path: path, spelling: .options)
+    let source = try CSVSource(paths: [path], spelling: .options)
     #expect(throws: SeismoError.self) { try source.header() }
     do { _ = try source.header() } catch {
       #expect(
@@ -212,10 +212,10 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("h.csv").path
     try Data("\u{FEFF}date, a ,b\n2020-01-01,x,\"unclosed\n".utf8).write(to: URL(fileURLWithPath: path))
-    #expect(try CSVSource(path: path).indicatorNames() == ["a", "b"])
-    #expect(try CSVSource(path: path, timeColumn: "none").indicatorNames() == ["date", "a", "b"])
-    #expect(try CSVSource(path: path, columns: ["b"]).indicatorNames() == ["b"])
-    #expect(throws: SeismoError.self) { try CSVSource(path: path).load() }
+    #expect(try CSVSource(paths: [path]).indicatorNames() == ["a", "b"])
+    #expect(try CSVSource(paths: [path], timeColumn: "none").indicatorNames() == ["date", "a", "b"])
+    #expect(try CSVSource(paths: [path], columns: ["b"]).indicatorNames() == ["b"])
+    #expect(throws: SeismoError.self) { try CSVSource(paths: [path]).load() }
   }
 
   @Test func aDecimalCommaIsHinted() {
@@ -236,7 +236,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-trail-\(UUID().uuidString).csv").path
     try Data(trailing.utf8).write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(try CSVSource(path: path).indicatorNames() == ["a", "b"], "--each runs the named columns")
+    #expect(try CSVSource(paths: [path]).indicatorNames() == ["a", "b"], "--each runs the named columns")
     #expect(
       loadError("date,a,b,\n2020-01-01,1,2,\n2020-01-02,3,4,5\n")
         == "t.csv:3 (column 4 ''): '5' is in a column without a name in the header, which is not read; name the column, or remove the value"
@@ -319,7 +319,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-units-\(UUID().uuidString).csv")
     try Data("date,a,v\n2024-03-15,$172.62,2.31B\n".utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    #expect(try CSVSource(path: file.path).readTableInDoubles().values == [172.62, 2_310_000_000])
+    #expect(try CSVSource(paths: [file.path]).readTableInDoubles().values == [172.62, 2_310_000_000])
     for cell in [
       "$", "$$1", "1$2", "$1 €", "US$1", "(-1.50)", "()", "(1", "%", "5%%", "1.5MB", "B", "1e5K", "K5", "\u{2212}", "\u{2212}-1",
     ] {
@@ -396,9 +396,9 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-dup-\(UUID().uuidString).csv").path
     try Data("date,a,a\n2020-01-01,,2\n".utf8).write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(throws: SeismoError.self) { try CSVSource(path: path, gaps: .keep).readTable() }
+    #expect(throws: SeismoError.self) { try CSVSource(paths: [path], gaps: .keep).readTable() }
     try Data("date,a,b\n2020-01-01,,2\n".utf8).write(to: URL(fileURLWithPath: path))
-    #expect(try CSVSource(path: path, gaps: .keep).readTable().values[0].isNaN, "a clean header keeps its gap")
+    #expect(try CSVSource(paths: [path], gaps: .keep).readTable().values[0].isNaN, "a clean header keeps its gap")
   }
 
   /// `readTableInDoubles` (what ingest reads) keeps the digits a Float would round away,
@@ -437,11 +437,11 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     // And files: a path of names joined by commas, with a bracket or without.
     for path in ["nowhere/a.csv,b.csv", "nowhere/[a.csv, b.csv"] {
       #expect(throws: SeismoError.file(path: path, message: "no such file (a list of files? write it [a.csv, b.csv])")) {
-        try CSVSource(path: path).load()
+        try CSVSource(paths: [path]).load()
       }
     }
     #expect(throws: SeismoError.file(path: "nowhere/a.csv", message: "no such file")) {
-      try CSVSource(path: "nowhere/a.csv").load()
+      try CSVSource(paths: ["nowhere/a.csv"]).load()
     }
     // So are they with a bracket left open (`--set 'source.columns=[vix, gold'`).
     #expect(
@@ -692,10 +692,10 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-missing-\(UUID().uuidString).csv")
     defer { try? FileManager.default.removeItem(at: file) }
     try Data("date,a\n2020-01-01,1.25\n2020-01-02,.\n2020-01-03,3\n".utf8).write(to: file)
-    let kept = try CSVSource(path: file.path, missing: ["."], gaps: .keep).readTableInDoubles()
+    let kept = try CSVSource(paths: [file.path], missing: ["."], gaps: .keep).readTableInDoubles()
     #expect(kept.values[0] == 1.25 && kept.values[1].isNaN && kept.values[2] == 3)
     var streamed: [Float] = []
-    try CSVSource(path: file.path, missing: ["."]).stream(rows: 1) { streamed += $0.frame.values }
+    try CSVSource(paths: [file.path], missing: ["."]).stream(rows: 1) { streamed += $0.frame.values }
     #expect(streamed == [1.25, 1.25, 3])
   }
 

@@ -341,6 +341,47 @@ extension PostgresTests {
     #expect(try sql("SELECT count(*)::text FROM \(schema).prices") == [["5"]])
   }
 
+  /// Several files in one ingest (`seismo ingest prices/*.csv`), in one transaction: a long
+  /// table gets each file's rows on its own days, a wide one the files joined on time; features
+  /// that share a column's name are named for their files, or by `--as` across the files.
+  @Test func ingestLoadsSeveralFilesAtOnce() throws {
+    let scratch = try Scratch()
+    try scratch.write("vix.csv", "date,close\n2020-01-02,12.5\n2020-01-03,14.0\n2020-01-06,13.0\n")
+    try scratch.write("spx.csv", "date,open,close\n2020-01-03,3200,3234.5\n2020-01-06,3220,3246.25\n2020-01-07,3240,3237.0\n")
+    func ingest(_ table: String, _ extra: [String]) throws -> CLI.Result {
+      try CLI.run(
+        ["ingest", "vix.csv", "spx.csv", "--url", url, "--schema", schema, "--table", table, "--create"] + extra, in: scratch.url)
+    }
+    let long = try ingest("several_long", ["--long", "--column", "close"])
+    #expect(long.status == 0 && long.stdout.hasPrefix("wrote 6 rows to \(schema).several_long"), "\(long.stderr)")
+    #expect(
+      try sql("SELECT symbol, ts::text, value::text FROM \(schema).several_long ORDER BY symbol, ts") == [
+        ["spx", "2020-01-03", "3234.5"], ["spx", "2020-01-06", "3246.25"], ["spx", "2020-01-07", "3237"],
+        ["vix", "2020-01-02", "12.5"], ["vix", "2020-01-03", "14"], ["vix", "2020-01-06", "13"],
+      ])
+    let wide = try ingest("several_wide", ["--column", "close", "--gaps", "keep"])
+    #expect(wide.status == 0, "\(wide.stderr)")
+    #expect(
+      try sql("SELECT ts::text, vix::text, spx::text FROM \(schema).several_wide ORDER BY ts") == [
+        ["2020-01-02", "12.5", nil], ["2020-01-03", "14", "3234.5"], ["2020-01-06", "13", "3246.25"],
+        ["2020-01-07", nil, "3237"],
+      ])
+    // Every column: a file of several names each for the file and the column; --as names them all.
+    #expect(try ingest("several_every", ["--long"]).status == 0)
+    #expect(
+      try sql("SELECT DISTINCT symbol FROM \(schema).several_every ORDER BY symbol") == [
+        ["spx_close"], ["spx_open"], ["vix_close"],
+      ])
+    #expect(try ingest("several_as", ["--long", "--as", "v", "--as", "so", "--as", "sc"]).status == 0)
+    #expect(try sql("SELECT DISTINCT symbol FROM \(schema).several_as ORDER BY symbol") == [["sc"], ["so"], ["v"]])
+    let short = try ingest("several_short", ["--long", "--as", "v"])
+    #expect(
+      short.status == 1
+        && short.stderr.contains(
+          "--as names each column loaded, in order, but vix.csv + spx.csv have 3 (vix_close, spx_open, spx_close) for 1 --as"),
+      "\(short.stderr)")
+  }
+
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'
   /// with day-first dates and decimal commas.
   @Test func ingestReadsOtherSeparatorsAndDateFormats() throws {

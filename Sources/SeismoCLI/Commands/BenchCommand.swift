@@ -164,7 +164,7 @@ struct BenchCommand: ParsableCommand {
 
   /// Loads the columns, dropping rows with gaps (the reference's `dropna`).
   func load(defaultColumns: [String]?) throws -> Frame {
-    try CSVSource(path: csv, columns: (column.isEmpty ? defaultColumns : column) ?? [], gaps: .drop).load().frame
+    try CSVSource(paths: [csv], columns: (column.isEmpty ? defaultColumns : column) ?? [], gaps: .drop).load().frame
   }
 
   /// The reference's `windows(a, steps)`: `rows − steps` windows (one fewer than all).

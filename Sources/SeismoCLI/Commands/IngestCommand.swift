@@ -25,7 +25,7 @@ enum IngestMode: String, ExpressibleByArgument, CaseIterable {
 struct IngestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ingest",
-    abstract: "Load a CSV file into a PostgreSQL market table (COPY, one transaction).",
+    abstract: "Load CSV files into a PostgreSQL market table (COPY, one transaction).",
     discussion: """
       Wide (default): a time column `ts` plus one double-precision column per feature. Long \
       (--long): rows of (symbol, ts, value), one symbol per feature. --create makes the schema and \
@@ -46,16 +46,23 @@ struct IngestCommand: ParsableCommand {
       say: in a long table (each file's rows are its symbol's), or in a wide one (--create adds \
       a missing feature column, and --mode upsert fills it on the times already there). The \
       postgres source then reads the indicators side by side, its gap policy filling the days \
-      one file has and another lacks.
+      one file has and another lacks. Several files load at once, in one transaction: a long \
+      table gets each file's rows on its own times, a wide one the files joined on time; where \
+      they share a column's name, each is named for its file (spx.csv's close: spx), unless --as \
+      names every column loaded, file by file.
 
       Examples:
         seismo ingest ../shared/data/market_weekly_4.csv --url "$URL" --schema market --table weekly --create
         seismo ingest vix_daily.csv --url "$URL" --table prices --long --column close --as vix --create
         seismo ingest spx.csv --url "$URL" --table prices --long --column close --as spx
+        seismo ingest prices/*.csv --url "$URL" --table prices --long --column close --create
       """)
 
-  @Argument(help: "The CSV file.")
-  var file: String
+  @Argument(
+    help: ArgumentHelp(
+      "The CSV file, or several (prices/*.csv): joined on time into a wide table, each file's rows its own in a long one.",
+      valueName: "file"))
+  var files: [String]
 
   @OptionGroup var connection: ConnectionOptions
 
@@ -115,6 +122,7 @@ struct IngestCommand: ParsableCommand {
   var mode = IngestMode.append
 
   func validate() throws {
+    guard !files.isEmpty else { throw ValidationError("give the CSV file to load (or several)") }
     if ["", "none"].contains(timeColumn) {
       throw ValidationError(
         "--time-column \(timeColumn.isEmpty ? "\"\"" : timeColumn): a table's rows need times, and numbered rows would be stored as seconds after 1970; name the time column"
@@ -136,33 +144,43 @@ struct IngestCommand: ParsableCommand {
       let reading = CountProgress("reading")
       defer { reading.finish() }
       let source = try CSVSource(
-        path: file, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn, timeFormat: format.timeFormat,
-        delimiter: format.delimiter,
-        decimal: decimal,
-        missing: missing, skipLines: skipLines, gaps: gaps, duplicates: duplicates, spelling: .options)
-      // As written, not rounded to a detector's Float.
-      var csv = try source.readTableInDoubles(observer: reading.update)
+        paths: files, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn,
+        timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
+        gaps: gaps, duplicates: duplicates, spelling: .options)
+      // A wide table holds the files joined on time; a long table each file's rows, on its own
+      // times. The numbers as written, not rounded to a detector's Float.
+      let readers = long ? try source.eachFile() : [source]
+      var tables = try readers.map { try $0.readTableInDoubles(observer: reading.update) }
       reading.finish()
-      if let notFound = source.timeColumnNotFound(csv.hasTimeColumn) {
-        throw SeismoError.file(
-          path: file,
-          message: "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
+      for (k, csv) in tables.enumerated() {  // the files joined have times, or the join said which has none
+        if let notFound = readers[k].timeColumnNotFound(csv.hasTimeColumn) {
+          throw SeismoError.file(
+            path: files[k],
+            message: "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
+        }
       }
       if !storedNames.isEmpty {
-        guard storedNames.count == csv.featureNames.count else {
+        let loaded = tables.flatMap(\.featureNames)
+        guard storedNames.count == loaded.count else {
           throw SeismoError.invalidInput(
-            "--as names each column loaded, in order, but \(file) has \(csv.featureNames.count) (\(csv.featureNames.joined(separator: ", "))) for \(storedNames.count) --as; choose them with --column"
+            "--as names each column loaded, in order, but \(files.joined(separator: " + ")) \(files.count == 1 ? "has" : "have") \(loaded.count) (\(loaded.joined(separator: ", "))) for \(storedNames.count) --as; choose them with --column"
           )
         }
-        csv.featureNames = storedNames
+        var next = 0
+        for k in tables.indices {
+          let n = tables[k].featureNames.count
+          tables[k].featureNames = Array(storedNames[next..<next + n])
+          next += n
+        }
       }
-      if !long { try csv.featureNames.forEach { try PGConnection.requireIdentifier($0, "column") } }
+      let names = tables.flatMap(\.featureNames)
+      if !long { try names.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
       let target = PGConnection.qualified(schema, table)
-      let daily = csv.timestamps.allSatisfy { $0 % 86_400 == 0 }
+      let daily = tables.allSatisfy { $0.timestamps.allSatisfy { $0 % 86_400 == 0 } }
       let key = long ? ["symbol", "ts"] : ["ts"]
-      let valueColumns = long ? ["value"] : csv.featureNames
+      let valueColumns = long ? ["value"] : names
       let progress = CountProgress("writing")
       defer { progress.finish() }  // an error's line too starts on a clean line
       let rows = try Self.explainingOverlaps {
@@ -173,40 +191,44 @@ struct IngestCommand: ParsableCommand {
             let columns =
               long
               ? "symbol text NOT NULL, \(time), value double precision, PRIMARY KEY (symbol, ts)"
-              : ([time + " PRIMARY KEY"] + csv.featureNames.map { PGConnection.quote($0) + " double precision" })
+              : ([time + " PRIMARY KEY"] + names.map { PGConnection.quote($0) + " double precision" })
                 .joined(separator: ", ")
             try db.execute("CREATE TABLE IF NOT EXISTS \(target) (\(columns))")
           }
           var catalogued = try IngestTable(schema, table, on: db)
-          if create, !long { catalogued = try catalogued.adding(featureColumns: csv.featureNames, on: db) }
+          if create, !long { catalogued = try catalogued.adding(featureColumns: names, on: db) }
           try catalogued.require(columns: key + valueColumns, long: long)
           try catalogued.requireNumbers(in: valueColumns)
-          try catalogued.requireWholeNumbers(in: csv, long: long)
-          try catalogued.requireDates(in: csv)
+          for csv in tables {
+            try catalogued.requireWholeNumbers(in: csv, long: long)
+            try catalogued.requireDates(in: csv)
+          }
           let columns = (key + valueColumns).map(PGConnection.quote).joined(separator: ", ")
           let keyed = try catalogued.hasUniqueKey(key, on: db)
           switch mode {
           case .append where keyed:
-            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
+            return try db.copy(
+              "COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(tables, long: long, progress: progress))
           case .append:
             // No key refuses an overlap: the rows go through a temporary table, checked first.
             try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
-            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
+            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(tables, long: long, progress: progress))
             try Self.refuseOverlap(of: catalogued, key: key, on: db)
             return try db.execute("INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM seismo_ingest").affectedRows
           case .replace:
             if long {
-              try db.execute("DELETE FROM \(target) WHERE symbol = ANY($1::text[])", [PGText.array(csv.featureNames)])
+              try db.execute("DELETE FROM \(target) WHERE symbol = ANY($1::text[])", [PGText.array(names)])
             } else {
               try catalogued.requireNoOtherColumns(besides: key + valueColumns)
               try db.execute("DELETE FROM \(target)")
             }
-            return try db.copy("COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
+            return try db.copy(
+              "COPY \(target) (\(columns)) FROM STDIN", chunks: Self.chunks(tables, long: long, progress: progress))
           case .upsert:
             guard keyed else { throw catalogued.upsertNeedsKey(key) }
             // Into a temporary copy of the table's shape, then merged on the key.
             try db.execute("CREATE TEMPORARY TABLE seismo_ingest (LIKE \(target) INCLUDING DEFAULTS) ON COMMIT DROP")
-            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(csv, long: long, progress: progress))
+            try db.copy("COPY seismo_ingest (\(columns)) FROM STDIN", chunks: Self.chunks(tables, long: long, progress: progress))
             let updates = valueColumns.map { "\(PGConnection.quote($0)) = EXCLUDED.\(PGConnection.quote($0))" }
             return try db.execute(
               "INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM seismo_ingest ON CONFLICT (\(key.map(PGConnection.quote).joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
@@ -216,24 +238,27 @@ struct IngestCommand: ParsableCommand {
       }
       progress.finish()  // before the closing line
       // Filled cells are stored as data: say where a column's data stopped or has a hole.
-      for carry in csv.filledAtEnd {
-        Console.err(
-          "warning: \(csv.featureNames[carry.feature]) has no value after \(CivilTime.format(carry.after)): --gaps ffill stored that value in its last \(carry.rows) row\(carry.rows == 1 ? "" : "s") (from \(CivilTime.format(carry.from)) on); --gaps keep stores NULL there, for a later --mode upsert to fill"
-        )
-      }
-      for hole in csv.holes {
-        Console.err(
-          "warning: \(csv.featureNames[hole.feature]) has no value from \(CivilTime.format(hole.from)) to \(CivilTime.format(hole.to)): --gaps ffill stored its value of \(CivilTime.format(hole.after)) in those \(hole.rows) rows"
-        )
+      for csv in tables {
+        for carry in csv.filledAtEnd {
+          Console.err(
+            "warning: \(csv.featureNames[carry.feature]) has no value after \(CivilTime.format(carry.after)): --gaps ffill stored that value in its last \(carry.rows) row\(carry.rows == 1 ? "" : "s") (from \(CivilTime.format(carry.from)) on); --gaps keep stores NULL there, for a later --mode upsert to fill"
+          )
+        }
+        for hole in csv.holes {
+          Console.err(
+            "warning: \(csv.featureNames[hole.feature]) has no value from \(CivilTime.format(hole.from)) to \(CivilTime.format(hole.to)): --gaps ffill stored its value of \(CivilTime.format(hole.after)) in those \(hole.rows) rows"
+          )
+        }
       }
       let seconds = Date().timeIntervalSince(started)
+      func total(_ count: (CSVTable<Double>) -> Int) -> Int { tables.reduce(0) { $0 + count($1) } }
       var notes: [String] = []
-      if csv.rowsDropped > 0 { notes.append("\(csv.rowsDropped) rows dropped by --gaps \(gaps.rawValue)") }
-      if csv.duplicateRowsMerged > 0 {
-        notes.append("\(csv.duplicateRowsMerged) rows sharing a time merged by --duplicates \(duplicates.rawValue)")
+      if total(\.rowsDropped) > 0 { notes.append("\(total(\.rowsDropped)) rows dropped by --gaps \(gaps.rawValue)") }
+      if total(\.duplicateRowsMerged) > 0 {
+        notes.append("\(total(\.duplicateRowsMerged)) rows sharing a time merged by --duplicates \(duplicates.rawValue)")
       }
-      if csv.cellsFilled > 0 { notes.append("\(csv.cellsFilled) empty cells forward-filled") }
-      let kept = csv.values.lazy.filter(\.isNaN).count
+      if total(\.cellsFilled) > 0 { notes.append("\(total(\.cellsFilled)) empty cells forward-filled") }
+      let kept = total { $0.values.lazy.filter(\.isNaN).count }
       if kept > 0 { notes.append("\(kept) empty cells stored as NULL") }
       Console.out(
         "wrote \(rows) rows to \(schema).\(table) (\(mode.rawValue)) in \(String(format: "%.2f", seconds)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)"
@@ -272,9 +297,21 @@ struct IngestCommand: ParsableCommand {
     )
   }
 
-  /// COPY text rows, 10,000 input rows per chunk, built as they are sent (`progress` counts
-  /// them); an empty cell (NaN) is NULL. Names are escaped for COPY's text format.
-  static func chunks(_ csv: CSVTable<Double>, long: Bool, progress: CountProgress? = nil) -> AnySequence<String> {
+  /// COPY text rows of `tables`, one after another, 10,000 input rows per chunk, built as they
+  /// are sent (`progress` counts them); an empty cell (NaN) is NULL. Names are escaped for COPY's
+  /// text format.
+  static func chunks(_ tables: [CSVTable<Double>], long: Bool, progress: CountProgress? = nil) -> AnySequence<String> {
+    let before = tables.reduce(into: [0]) { $0.append($0.last! + $1.rowCount) }
+    return AnySequence(
+      tables.indices.lazy.flatMap { k in
+        chunks(tables[k], long: long, rowsBefore: before[k], of: before.last!, progress: progress)
+      })
+  }
+
+  /// `csv`'s COPY rows, in chunks; `progress` hears `rowsBefore` plus the rows built, of `total`.
+  private static func chunks(
+    _ csv: CSVTable<Double>, long: Bool, rowsBefore: Int, of total: Int, progress: CountProgress?
+  ) -> AnySequence<String> {
     let f = csv.featureNames.count
     // A whole number is written without a fraction (5, not 5.0), which an integer column takes.
     func cell(_ value: Double) -> String {
@@ -289,7 +326,7 @@ struct IngestCommand: ParsableCommand {
       stride(from: 0, to: csv.rowCount, by: 10_000).lazy.map { start in
         var text = ""
         let end = min(start + 10_000, csv.rowCount)
-        defer { progress?.update(ProgressCount(end, of: csv.rowCount, .rows)) }
+        defer { progress?.update(ProgressCount(rowsBefore + end, of: total, .rows)) }
         for r in start..<end {
           let ts = PGText.timestamp(csv.timestamps[r])
           if long {

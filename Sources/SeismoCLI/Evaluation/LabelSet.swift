@@ -79,7 +79,7 @@ struct LabelSet {
         path: path, message: "labels a run without times by row number, so --time-format is not read: drop it")
     }
     let source = try CSVSource(
-      path: path, columns: [column], timeColumn: indexed ? "none" : "auto",
+      paths: [path], columns: [column], timeColumn: indexed ? "none" : "auto",
       timeFormat: indexed ? "iso" : format.timeFormat, delimiter: format.delimiter, gaps: .keep, spelling: .options
     ).readingBooleans()
     let table = try source.readTable()
