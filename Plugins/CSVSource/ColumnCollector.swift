@@ -24,9 +24,7 @@ final class ColumnCollector: CSVRecordHandler {
   let path: String
   let request: ColumnRequest
   let timeParser: TimestampParser
-  /// The field separator the file is read with.
-  let delimiter: UInt8
-  /// Names the separator that would read the file, when the header is one column.
+  /// Names the separator that would read the file, when it was read with another (`delimiter`).
   private let separators: SeparatorAdvice
   let decimal: DecimalMark
   /// How hints name the settings that would read the file.
@@ -85,7 +83,6 @@ final class ColumnCollector: CSVRecordHandler {
     self.path = path
     self.request = request
     self.timeParser = timeParser
-    self.delimiter = delimiter
     self.decimal = decimal
     self.spelling = spelling
     separators = SeparatorAdvice(delimiter: delimiter, spelling: spelling)
