@@ -2,8 +2,15 @@ import SeismoCore
 
 extension CSVSource {
   /// The features `load` would read (`ColumnRequest.features`, or `featureSources` for joined or
-  /// renamed files), from the headers alone.
+  /// renamed files), from the headers alone; a long file's only when `symbols` lists them (else
+  /// nil: its rows name them).
   public func indicatorNames() throws -> [String]? {
+    if !request.symbol.isEmpty {
+      guard renames.isEmpty else { return renames }
+      guard !symbolsRead.isEmpty else { return nil }
+      let values = request.features(in: try header())
+      return symbolsRead.flatMap { symbol in values.count == 1 ? [symbol] : values.map { "\(symbol)_\($0)" } }
+    }
     if paths.count > 1 || !renames.isEmpty { return try featureSources().map(\.name) }
     guard request.columns.isEmpty else { return request.columns }
     return request.features(in: try header())
@@ -18,6 +25,16 @@ extension CSVSource {
   /// order. Named by `as` already: unchanged.
   public static func reading(_ features: [String], with parameters: Parameters) -> Parameters {
     guard parameters.ifDeclared(renames)?.isEmpty ?? true else { return parameters }
+    if parameters.ifDeclared(layout) == .long {
+      // A long file's symbols and value columns, in the model's order.
+      guard let parts = longFeatures(parameters).map({ features.compactMap($0) }), parts.count == features.count else {
+        return parameters
+      }
+      var picked = parameters
+      picked.set(symbols, parts.map(\.symbol).uniqued)
+      picked.set(columns, parts.map(\.column).uniqued)
+      return picked
+    }
     var picked = parameters
     picked.set(columns, features)
     guard parameters.ifDeclared(path)?.count ?? 0 > 1 else { return picked }

@@ -1,6 +1,21 @@
 import Foundation
 import SeismoCore
 
+/// Where a table of a join came from: a file, or a long file's symbol, and its columns (as
+/// the file names them), for errors.
+struct JoinedPart {
+  var file: String
+  var symbol: String?
+  var columns: [String]
+
+  /// What the parts are: files, or a long file's symbols.
+  var kind: String { symbol == nil ? "file" : "symbol" }
+  /// `symbol AAPL ` before a message about the symbol; nothing for a file, named as the source.
+  var subject: String { symbol.map { "symbol \($0) " } ?? "" }
+  /// The part, named in a message about another: the file, or `symbol AAPL`.
+  var named: String { symbol.map { "symbol \($0)" } ?? file }
+}
+
 /// One feature of a source's files: the file and column it is read from, and its name.
 struct FeatureSource: Equatable {
   var path: String
@@ -66,10 +81,12 @@ extension CSVSource {
     return onePerFile ? stems : zip(stems, columns).map { "\($0)_\($1)" }
   }
 
-  /// Throws, naming it, when a file shares no time with any other: rows join on exact times, so
-  /// dates beside times of day (`2020-01-02` beside `2020-01-02 16:00`), or years that do not
-  /// overlap, would give rows that each hold one file's value.
-  private func checkSharedTimes<Value>(_ tables: [CSVTable<Value>]) throws {
+  /// Throws, naming it, when a part (a file, or a long file's symbol) shares no time with any
+  /// other: rows join on exact times, so dates beside times of day (`2020-01-02` beside
+  /// `2020-01-02 16:00`), or years that do not overlap, would give rows that each hold one part's
+  /// value.
+  private func checkSharedTimes<Value>(_ tables: [CSVTable<Value>], parts: [JoinedPart]) throws {
+    guard tables.count > 1 else { return }  // a long file's one symbol
     let sets = tables.map { Set($0.timestamps) }
     for (k, table) in tables.enumerated() {
       let others = sets.indices.filter { $0 != k }
@@ -79,9 +96,9 @@ extension CSVSource {
         "\(CivilTime.format(t.timestamps.first!)) … \(CivilTime.format(t.timestamps.last!))"
       }
       throw SeismoError.data(
-        source: paths[k], line: nil, column: nil,
+        source: parts[k].file, line: nil, column: nil,
         message:
-          "shares no time with the other files (its rows: \(span(table)); \(paths[other])'s: \(span(tables[other]))); rows are joined on exact times, so the files must overlap in time, and dates never meet times of day"
+          "\(parts[k].subject)shares no time with the other \(parts[k].kind)s (its rows: \(span(table)); \(parts[other].named)'s: \(span(tables[other]))); rows are joined on exact times, so the \(parts[k].kind)s must overlap in time, and dates never meet times of day"
       )
     }
   }
@@ -160,51 +177,64 @@ extension CSVSource {
       tables.append(table)
     }
 
-    try checkSharedTimes(tables)
+    let parts = paths.map { file in
+      JoinedPart(file: file, symbol: nil, columns: features.filter { $0.path == file }.map(\.column))
+    }
+    return try join(tables, parts: parts, names: features.map(\.name))
+  }
 
-    // The union of the files' times, and where each file's rows land in it.
+  /// `tables` joined on time: a row for each time any has, NaN where a table has none, then the
+  /// gap policy. `parts` say where each table's rows came from, for errors; `names` are the
+  /// features', table by table.
+  func join<Value: CSVNumber>(_ tables: [CSVTable<Value>], parts: [JoinedPart], names: [String]) throws -> CSVTable<Value> {
+    try checkSharedTimes(tables, parts: parts)
+
+    // The union of the tables' times, and where each table's rows land in it.
     let times = Array(Set(tables.flatMap(\.timestamps))).sorted()
     let rowOf = Dictionary(uniqueKeysWithValues: times.enumerated().map { ($1, $0) })
-    let f = features.count
+    let f = names.count
     var values = [Value](repeating: .nan, count: times.count * f)
-    // The line of each joined row in each file (0: the file has no such row).
-    var fileLines = [[Int32]](repeating: [Int32](repeating: 0, count: times.count), count: tables.count)
+    // The line of each joined row in each table (0: the table has no such row), and each
+    // feature's table and column in it.
+    var tableLines = [[Int32]](repeating: [Int32](repeating: 0, count: times.count), count: tables.count)
+    var featureOf: [(table: Int, column: Int)] = []
     var offset = 0
     for (k, table) in tables.enumerated() {
       let width = table.featureNames.count
       for (r, time) in table.timestamps.enumerated() {
         let row = rowOf[time]!
-        fileLines[k][row] = table.lines[r]
+        tableLines[k][row] = table.lines[r]
         for j in 0..<width { values[row * f + offset + j] = table[r, j] }
       }
+      featureOf += (0..<width).map { (k, $0) }
       offset += width
     }
 
     // `gapError` gets a row's place in `times`, the rows as they were before the policy.
     var timestamps = times
     var rowLabels = [Int32](repeating: 0, count: times.count)
-    let waiting = try holdingBack(&values, &timestamps, &rowLabels, names: features.map(\.name))
+    let waiting = try holdingBack(&values, &timestamps, &rowLabels, names: names)
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f) {
       row, feature in
-      let source = features[feature]
-      let k = paths.firstIndex(of: source.path)!
-      let line = fileLines[k][row]
+      let (k, column) = featureOf[feature]
+      let part = parts[k]
+      let line = tableLines[k][row]
       guard line > 0 else {
         return .data(
-          source: source.path, line: nil, column: nil,
-          message: "has no row for \(CivilTime.format(times[row])), which another file has (gaps: error)")
+          source: part.file, line: nil, column: nil,
+          message: "\(part.subject)has no row for \(CivilTime.format(times[row])), which another \(part.kind) has (gaps: error)")
       }
-      return .data(source: source.path, line: Int(line), column: "'\(source.column)'", message: "empty cell (gaps: error)")
+      return .data(source: part.file, line: Int(line), column: "'\(part.columns[column])'", message: "empty cell (gaps: error)")
     }
     guard !timestamps.isEmpty else {
       throw SeismoError.data(
         source: origin, line: nil, column: nil,
-        message: gaps.noRowsLeft(outcome, names: features.map(\.name), otherwise: "no time has a value in every file"))
+        message: gaps.noRowsLeft(outcome, names: names, otherwise: "no time has a value in every \(parts[0].kind)"))
     }
     return CSVTable(
-      timestamps: timestamps, hasTimeColumn: true, featureNames: features.map(\.name), values: values,
-      lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped,
-      sortedByTime: tables.contains(where: \.sortedByTime),
+      timestamps: timestamps, hasTimeColumn: true, featureNames: names, values: values,
+      lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled,
+      rowsDropped: outcome.rowsDropped, sortedByTime: tables.contains(where: \.sortedByTime),
       duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd,
       filledAtEnd: outcome.filledAtEnd, holes: outcome.holes, waiting: waiting,
       timesWrittenWithOffset: tables.first { !$0.timesWrittenWithOffset.isEmpty }?.timesWrittenWithOffset ?? [])

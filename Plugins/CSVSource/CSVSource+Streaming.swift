@@ -24,6 +24,13 @@ extension CSVSource: StreamingSource {
           "a stream reads one file in time order, and \(origin) are joined in memory: score without --stream, or load them into one table (seismo ingest --as)"
       )
     }
+    guard request.symbol.isEmpty else {
+      throw SeismoError.config(
+        key: "source.layout", location: nil,
+        message:
+          "a stream reads rows in time order, and a long file's symbols are joined in memory: score without --stream"
+      )
+    }
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,

@@ -27,6 +27,20 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     help:
       "the features' names, in order (file by file, each file's columns in turn); empty: the columns' own names, or where files share a column's name, the files' (spx, or spx_close when a file gives several)"
   )
+  public static let layout = Parameter<Layout>(
+    "layout", default: .wide,
+    help:
+      "wide: a column per feature; long: a row per symbol and time (a symbol column beside the values, as one file of many tickers is shipped), each symbol's values a feature (AAPL, or AAPL_close when several value columns are read); one file"
+  )
+  /// A file's shape: a column per feature, or a row per symbol and time.
+  public enum Layout: String, CaseIterable, Sendable {
+    case wide, long
+  }
+  public static let symbolColumn = Parameter<String>(
+    "symbol_column", default: "symbol", help: "long: the column naming each row's symbol (Name, ticker, …)")
+  public static let symbols = Parameter<[String]>(
+    "symbols", default: [],
+    help: "long: the symbols to read, in this order; empty: every one, in the order they first appear")
   public static let timeColumn = Parameter<[String]>(
     oneOrMore: "time_column", default: ["auto"],
     help:
@@ -80,6 +94,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.delimiter.spec,
       Self.decimal.spec,
       Self.skipLines.spec,
+      Self.layout.spec,
+      Self.symbolColumn.spec,
+      Self.symbols.spec,
     ])
 
   /// The files, in the order their features come.
@@ -97,6 +114,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var decimals: [DecimalMark]
   /// Lines above each file's header to skip.
   var skips: [Int]
+  /// `layout: long`'s symbols to read, in order (empty: every one); the symbol column is
+  /// `request.symbol`.
+  var symbolsRead: [String]
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
   /// The features a new row at the end must have before incremental scoring takes it.
@@ -128,12 +148,20 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   /// One indicator is one column of one file: the file that gives it, alone, when several are
-  /// joined (so it keeps its own times). Nil when the headers that tell cannot be read (the load
-  /// then names the problem).
+  /// joined (so it keeps its own times), or a long file's symbol (and value column). Nil when the
+  /// headers that tell cannot be read (the load then names the problem), or a long file's
+  /// features are named by `as`.
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? {
     var narrowed = parameters
     if let waitFor = parameters.ifDeclared(WaitingRows.parameter), waitFor != ["all"] {
       narrowed.set(WaitingRows.parameter, waitFor.filter { $0 == indicator })
+    }
+    if parameters.ifDeclared(layout) == .long {
+      guard let (symbol, column) = longFeatures(parameters)?(indicator) else { return nil }
+      narrowed.set(symbols, [symbol])
+      narrowed.set(columns, [column])
+      if indicator != symbol { narrowed.set(renames, [indicator]) }  // AAPL_close, read alone, is AAPL
+      return narrowed
     }
     let renamed = !(parameters.ifDeclared(renames) ?? []).isEmpty
     guard narrowingChangesRows(parameters) || renamed else {
@@ -154,9 +182,29 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return narrowed
   }
 
-  /// Joined files each have their own times: an indicator read alone has its file's.
+  /// Joined files each have their own times, as a long file's symbols do: an indicator read
+  /// alone has its own.
   public static func narrowingChangesRows(_ parameters: Parameters) -> Bool {
-    (parameters.ifDeclared(path)?.count ?? 0) > 1
+    (parameters.ifDeclared(path)?.count ?? 0) > 1 || parameters.ifDeclared(layout) == .long
+  }
+
+  /// For a long file (`parameters`), what gives a feature of a name: its symbol and value column
+  /// (`AAPL` is the one value column's; `AAPL_close`, `close`'s of several). Nil when the header
+  /// cannot be read or `as` names the features, which only a load tells apart; the function's
+  /// nil, for a name no feature has.
+  static func longFeatures(_ parameters: Parameters) -> ((String) -> (symbol: String, column: String)?)? {
+    guard parameters.ifDeclared(renames)?.isEmpty ?? true,
+      let checked = try? parameters.resolved(against: descriptor.parameters, section: "source"),
+      let source = try? CSVSource(parameters: checked), let header = try? source.header()
+    else { return nil }
+    let values = source.request.features(in: header)
+    return { name in
+      if values.count == 1 { return (name, values[0]) }
+      // The longest value column the name ends with: `BRK_B_close` is BRK_B's close.
+      guard let column = values.filter({ name.count > $0.count + 1 && name.hasSuffix("_" + $0) }).max(by: { $0.count < $1.count })
+      else { return nil }
+      return (String(name.dropLast(column.count + 1)), column)
+    }
   }
 
   public init(parameters: Parameters) throws {
@@ -181,6 +229,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     timeColumns = parameters[Self.timeColumn]
     timeOfDayColumns = parameters[Self.timeOfDayColumn].map { $0 == "none" ? "" : $0 }
     request = ColumnRequest(time: timeColumns[0], columns: parameters[Self.columns], timeOfDay: timeOfDayColumns[0])
+    symbolsRead = parameters[Self.symbols]
+    try Self.checkLayout(parameters, paths: paths, numbersRows: request.numbersRows)
+    if parameters[Self.layout] == .long { request.symbol = parameters[Self.symbolColumn] }
     for (k, name) in timeOfDayColumns.enumerated() where !name.isEmpty {
       let time = timeColumns[timeColumns.count == 1 ? 0 : k]
       guard ColumnRequest(time: time, columns: []).numbersRows else { continue }
@@ -239,6 +290,34 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
           key: "source.skip_lines", location: nil, message: "expected a count of lines, 0 or more, got '\(text)'")
       }
       return lines
+    }
+  }
+
+  /// Throws for a layout setting that cannot be read, or that would go unread: a long file needs
+  /// one file and a time column; `symbol_column` and `symbols` need `layout: long`.
+  static func checkLayout(_ parameters: Parameters, paths: [String], numbersRows: Bool) throws {
+    let symbols = parameters[Self.symbols]
+    if let twice = symbols.firstRepeated {
+      throw SeismoError.config(key: "source.symbols", location: nil, message: "'\(twice)' is listed twice")
+    }
+    guard parameters[Self.layout] == .long else {
+      let set = !symbols.isEmpty ? "symbols" : parameters.changesDefault(Self.symbolColumn) ? "symbol_column" : nil
+      if let set {
+        throw SeismoError.config(
+          key: "source.\(set)", location: nil, message: "reads a long file (a row per symbol and time); set layout: long")
+      }
+      return
+    }
+    if paths.count > 1 {
+      throw SeismoError.config(
+        key: "source.layout", location: nil,
+        message:
+          "long reads one file of many symbols; \(paths.count) files are joined as wide ones: one at a time, or layout: wide")
+    }
+    if numbersRows {
+      throw SeismoError.config(
+        key: "source.layout", location: nil,
+        message: "long joins the symbols on their times, and time_column none numbers the rows; name the time column")
     }
   }
 
@@ -389,6 +468,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy applied.
   private func table<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
+    guard request.symbol.isEmpty else { return try longTable(of: collector, values: values) }
     var values = values
     var timestamps = collector.timestamps
     var lines = collector.lines
@@ -400,10 +480,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       sorted = sortByTime(&values, &timestamps, &lines, featureCount: names.count)
       let sortedLines = lines
       let sortedTimes = timestamps
+      // A column named as a symbol column is, beside repeated times: a long file read as wide.
+      let long = ColumnRequest.likelySymbolColumn(in: collector.header).map {
+        " (a long file, a row per symbol and time? set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", $0)))"
+      }
       duplicateRows = try duplicates.apply(
         values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count
       ) {
-        duplicateError(row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime)
+        duplicateError(
+          row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime, long: long)
       }
     }
     let loadedNames = renames.count == names.count ? renames : names
@@ -424,10 +509,60 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       holes: outcome.holes, waiting: waiting, timesWrittenWithOffset: collector.timesWrittenWithOffset)
   }
 
+  /// A long file's rows (`layout: long`), `values` being their numbers: each symbol's rows
+  /// sorted and merged as a wide file's are, then the symbols joined on time as files are, each
+  /// symbol's values features named for it (`AAPL`, or `AAPL_close` for several value columns).
+  private func longTable<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
+    let columns = collector.featureNames
+    let f = columns.count
+    let read =
+      try symbolsRead.isEmpty
+      ? Array(collector.symbols.indices)
+      : symbolsRead.map { symbol in
+        guard let k = collector.symbols.firstIndex(of: symbol) else {
+          throw SeismoError.config(
+            key: "source.symbols", location: nil,
+            message:
+              "'\(symbol)' is not in \(path)'s symbol column '\(request.symbol)'\(EditDistance.suggestion(for: symbol, among: collector.symbols)); its symbols: \(EditDistance.listing(collector.symbols))"
+          )
+        }
+        return k
+      }
+    var rowsOf = [[Int]](repeating: [], count: collector.symbols.count)
+    for (r, k) in collector.rowSymbols.enumerated() { rowsOf[Int(k)].append(r) }
+    var tables: [CSVTable<Value>] = []
+    var parts: [JoinedPart] = []
+    var names: [String] = []
+    for k in read {
+      let symbol = collector.symbols[k]
+      var own = [Value]()
+      own.reserveCapacity(rowsOf[k].count * f)
+      for r in rowsOf[k] { own.append(contentsOf: values[r * f..<(r + 1) * f]) }
+      var timestamps = rowsOf[k].map { collector.timestamps[$0] }
+      var lines = rowsOf[k].map { collector.lines[$0] }
+      let sorted = sortByTime(&own, &timestamps, &lines, featureCount: f)
+      let (sortedLines, sortedTimes) = (lines, timestamps)
+      let merged = try duplicates.apply(values: &own, timestamps: &timestamps, rowLabels: &lines, featureCount: f) {
+        duplicateError(
+          row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime, symbol: symbol)
+      }
+      tables.append(
+        CSVTable(
+          timestamps: timestamps, hasTimeColumn: true, featureNames: columns, values: own, lines: lines,
+          rowsRead: rowsOf[k].count, cellsFilled: 0, rowsDropped: 0, sortedByTime: sorted, duplicateRowsMerged: merged,
+          timesWrittenWithOffset: collector.timesWrittenWithOffset))
+      parts.append(JoinedPart(file: path, symbol: symbol, columns: columns))
+      names += f == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" }
+    }
+    return try join(tables, parts: parts, names: names)
+  }
+
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`); `fractional`, the
   /// file's first time cell with a fraction of a second, says why rows that differ by one share it.
+  /// A long file's rows are `symbol`'s; `long` is the hint that a wide file is long.
   func duplicateError(
-    row r: Int, lines: [Int32], timestamps: [Timestamp], fractional: (cell: String, time: Timestamp)?
+    row r: Int, lines: [Int32], timestamps: [Timestamp], fractional: (cell: String, time: Timestamp)?,
+    symbol: String? = nil, long: String? = nil
   ) -> SeismoError {
     let why = fractional.map {
       " (times are kept to the second, and this file's have fractions, which are dropped: '\($0.cell)' reads as \(CivilTime.format($0.time)))"
@@ -436,7 +571,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return .data(
       source: path, line: Int(lines[r]), column: nil,
       message:
-        "duplicate timestamp \(CivilTime.format(timestamps[r])) (also on line \(lines[r - 1]))\(why ?? ""); set \(spelling.setting("duplicates", "first, last or mean")) \(merge)"
+        "duplicate timestamp \(CivilTime.format(timestamps[r]))\(symbol.map { " of symbol \($0)" } ?? "") (also on line \(lines[r - 1]))\(why ?? "")\(long ?? ""); set \(spelling.setting("duplicates", "first, last or mean")) \(merge)"
     )
   }
 

@@ -16,6 +16,8 @@ final class ColumnCollector: CSVRecordHandler {
     /// Times of day, added to the time column's days (`request.timeOfDay`).
     case timeOfDay
     case feature(Int)
+    /// A long file's symbol column (`request.symbol`).
+    case symbol
     /// A column without a name in the header, not read: it must stay empty (an export's trailing
     /// separator), since a value there would be lost.
     case unnamed
@@ -58,6 +60,14 @@ final class ColumnCollector: CSVRecordHandler {
   @exclusivity(unchecked) private(set) var timestamps: [Timestamp] = []
   /// Physical line of each data row, for error messages after loading.
   @exclusivity(unchecked) private(set) var lines: [Int32] = []
+  /// A long file's symbols, in the order they first appear, and each row's (an index into them).
+  private(set) var symbols: [String] = []
+  @exclusivity(unchecked) private(set) var rowSymbols: [Int32] = []
+  private var symbolIndex: [String: Int32] = [:]
+  /// The symbol of the row being read, or -1 before its cell.
+  @exclusivity(unchecked) private var rowSymbol: Int32 = -1
+  /// The symbol column's position in the header, for a long file.
+  private var symbolField: Int?
 
   /// Streaming: once this many rows are collected, `afterLine` hands them to `onRows` and starts
   /// afresh (nil: collect the whole file).
@@ -134,6 +144,16 @@ final class ColumnCollector: CSVRecordHandler {
         let cell = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         if TimestampParser.writtenOffset(cell) ?? 0 != first.seconds { timesWrittenWithOffset.append(cell) }
       }
+    case .symbol:
+      guard !empty else { return }  // a row of empty cells is skipped; another is refused at its end
+      let symbol = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      if let known = symbolIndex[symbol] {
+        rowSymbol = known
+      } else {
+        rowSymbol = Int32(symbols.count)
+        symbolIndex[symbol] = rowSymbol
+        symbols.append(symbol)
+      }
     case .timeOfDay:
       guard let seconds = Self.secondsOfDay(bytes) else {
         return fail(
@@ -191,9 +211,13 @@ final class ColumnCollector: CSVRecordHandler {
       return
     }
     if let field = emptyTimeField { return fail(field, "the time cell is empty; every row needs its time") }
+    if let field = symbolField, rowSymbol < 0 {
+      return fail(field, "the symbol is empty; every row of a long file needs one (\(spelling.name("symbol_column")))")
+    }
     if inDoubles { doubles.append(contentsOf: rowDoubles) } else { values.append(contentsOf: rowValues) }
     timestamps.append(hasTimeColumn ? rowTime + rowTimeOfDay : Timestamp(rowsHandedOn + timestamps.count))
     lines.append(Int32(truncatingIfNeeded: line))
+    if !request.symbol.isEmpty { rowSymbols.append(rowSymbol) }
     clearRow()
   }
 
@@ -201,6 +225,7 @@ final class ColumnCollector: CSVRecordHandler {
   private func clearRow() {
     for k in rowValues.indices { rowValues[k] = .nan }
     for k in rowDoubles.indices { rowDoubles[k] = .nan }
+    rowSymbol = -1
   }
 
   func afterLine() throws {
@@ -253,6 +278,20 @@ final class ColumnCollector: CSVRecordHandler {
       }
       roles[t] = .timeOfDay
     }
+    if !request.symbol.isEmpty {
+      let name = request.symbol
+      guard let t = header.firstIndex(of: name) else {
+        return failHeader(
+          "unknown symbol column '\(name)'\(symbolColumnSuggestion(for: name)) (\(spelling.name("symbol_column"))); columns are: \(EditDistance.listing(header))"
+        )
+      }
+      if case .time = roles[t] { return failHeader("column '\(name)' is the time column; the symbol column is another") }
+      if case .timeOfDay = roles[t] {
+        return failHeader("column '\(name)' is the time-of-day column; the symbol column is another")
+      }
+      roles[t] = .symbol
+      symbolField = t
+    }
     // Positions by name, built once: looking each wanted name up in the header would take time
     // quadratic in the number of columns.
     var positions: [String: [Int]] = [:]
@@ -271,6 +310,9 @@ final class ColumnCollector: CSVRecordHandler {
       if case .time = roles[column] { return failHeader("column '\(name)' is the time column; it cannot also be a feature") }
       if case .timeOfDay = roles[column] {
         return failHeader("column '\(name)' is the time-of-day column; it cannot also be a feature")
+      }
+      if case .symbol = roles[column] {
+        return failHeader("column '\(name)' is the symbol column; it cannot also be a feature")
       }
       roles[column] = .feature(k)
     }
@@ -402,7 +444,7 @@ final class ColumnCollector: CSVRecordHandler {
     guard stop == bytes.count, stop > first else {
       fail(
         field,
-        "'\(text(written))' is not a number\(decimal == .point ? groupingHint(bytes) : "")\(timeHint(written, field: field))\(missingMarkHint(text(written)))"
+        "'\(text(written))' is not a number\(decimal == .point ? groupingHint(bytes) : "")\(timeHint(written, field: field))\(missingMarkHint(text(written)))\(longFileHint(written, field: field))"
       )
       return .nan
     }
@@ -516,6 +558,29 @@ final class ColumnCollector: CSVRecordHandler {
       i = end
     }
     return i == end ? hour * 3600 + minute * 60 + second : nil
+  }
+
+  /// ` (did you mean 'Ticker'?)` for a symbol column not found: a column of a near name, or one
+  /// named as symbol columns are (`Name`).
+  private func symbolColumnSuggestion(for name: String) -> String {
+    let near = EditDistance.suggestion(for: name, among: header)
+    guard near.isEmpty, let likely = ColumnRequest.likelySymbolColumn(in: header) else { return near }
+    return " (did you mean '\(likely)'?)"
+  }
+
+  /// For a text in a feature column of a wide file: ` (a symbol? …)` when the column is named as
+  /// a symbol column is, or the cell reads as a ticker (`AAPL`, `BRK.B`: a capital first, two
+  /// or more, digits and `.-^=` besides): a file of a row per symbol and time is long.
+  private func longFileHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
+    guard request.symbol.isEmpty, field < header.count else { return "" }
+    let named = ColumnRequest.symbolNames.contains(header[field].lowercased())
+    let capital = { (byte: UInt8) in (0x41...0x5A).contains(byte) }
+    let ticker =
+      (2...12).contains(cell.count) && capital(cell[0]) && cell.filter(capital).count >= 2
+      && cell.allSatisfy { capital($0) || (0x30...0x39).contains($0) || ".-^=".utf8.contains($0) }
+    guard named || ticker else { return "" }
+    return
+      " (a symbol? a file of a row per symbol and time is long: set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", header[field])))"
   }
 
   /// A hint when the header is one column holding another separator: a file separated by ';'

@@ -10,9 +10,19 @@ struct ColumnRequest {
   /// The column of times of day added to the time column's days (MetaTrader's `Time` beside
   /// `Date`), or "" for none.
   var timeOfDay = ""
+  /// A long file's column naming each row's symbol (`layout: long`), or "" for a wide file.
+  var symbol = ""
 
   /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports).
   static let automaticTimeNames = ["date", "timestamp", "time", "datetime", "ts"]
+
+  /// Names a long file's symbol column goes by (any case), for hints.
+  static let symbolNames: Set<String> = ["symbol", "ticker", "name", "code", "sym", "instrument", "asset", "security", "isin"]
+
+  /// The column of `header` named as a long file's symbol column is, if any.
+  static func likelySymbolColumn(in header: [String]) -> String? {
+    header.first { symbolNames.contains($0.lowercased()) }
+  }
 
   /// What `auto` looks for, for messages.
   static let automaticTimeDescription =
@@ -22,11 +32,12 @@ struct ColumnRequest {
   var numbersRows: Bool { time == "" || time == "none" }
 
   /// The feature columns to read from `header`: the ones listed, or every column with a name but
-  /// the time column (an export's trailing separator adds a column without one).
+  /// the time column, the time-of-day column and the symbol column (an export's trailing
+  /// separator adds a column without one). A long file's are its value columns.
   func features(in header: [String]) -> [String] {
     guard columns.isEmpty else { return columns }
     let time = timeColumn(in: header)
-    return header.filter { !$0.isEmpty && $0 != time && $0 != timeOfDay }
+    return header.filter { !$0.isEmpty && $0 != time && $0 != timeOfDay && $0 != symbol }
   }
 
   /// The header name of the time column, or nil for none.

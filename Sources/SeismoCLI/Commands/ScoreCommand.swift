@@ -146,6 +146,13 @@ struct ScoreCommand: ParsableCommand {
     let trainedFiles = source.plugin == CSVSource.descriptor.name ? source.parameters.ifDeclared(CSVSource.path)?.count : nil
     if !data.isEmpty, data.count == trainedFiles {
       source.parameters.set(CSVSource.path, data)
+      // A long file's model, and a file with a column for each feature instead of a symbol column.
+      if source.parameters.ifDeclared(CSVSource.layout) == .long, let header = header(of: source.parameters),
+        let symbolColumn = source.parameters.ifDeclared(CSVSource.symbolColumn), !header.contains(symbolColumn),
+        saved.features.allSatisfy(header.contains)
+      {
+        Self.readWide(&source.parameters)
+      }
     } else if !data.isEmpty {
       guard data.count == 1 else {
         let read = trainedFiles.map { "\($0) file\($0 == 1 ? "" : "s")" } ?? "\(source.plugin) data"
@@ -164,6 +171,7 @@ struct ScoreCommand: ParsableCommand {
         // first file's is taken (`--set` says otherwise).
         source.parameters.set(CSVSource.path, data)
         source.parameters.set(CSVSource.renames, [])
+        Self.readWide(&source.parameters)
         for setting in CSVSource.perFile {
           if let first = source.parameters.ifDeclared(setting)?.first { source.parameters.set(setting, [first]) }
         }
@@ -205,6 +213,15 @@ struct ScoreCommand: ParsableCommand {
     own.set(CSVSource.path, [file])
     guard let header = header(of: own), !header.contains(saved.features[0]) else { return nil }
     return own
+  }
+
+  /// `parameters` of a long file's model (`layout: long`) changed to read a file with a column
+  /// for each feature, named as the feature.
+  private static func readWide(_ parameters: inout Parameters) {
+    guard parameters.ifDeclared(CSVSource.layout) == .long else { return }
+    parameters.set(CSVSource.layout, .wide)
+    if let symbol = CSVSource.symbolColumn.spec.defaultValue { parameters.set(CSVSource.symbolColumn.name, symbol) }
+    parameters.set(CSVSource.symbols, [])
   }
 
   /// The header of the one CSV file that `parameters` read; nil when it cannot be read (loading

@@ -7,3 +7,11 @@ extension Sequence where Element: Hashable {
     return first { counts[$0, default: 0] > 1 }
   }
 }
+
+extension Sequence where Element: Hashable {
+  /// The elements without repeats, each where it first occurs (`[a, b, a, c]`: `[a, b, c]`).
+  public var uniqued: [Element] {
+    var seen = Set<Element>()
+    return filter { seen.insert($0).inserted }
+  }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@testable import CSVSource
+@testable import SeismoCore
+
+/// A long file (`layout: long`): a row per symbol and time, as one file of many tickers is
+/// shipped; each symbol's values become features, joined on time as files are.
+@Suite struct LongFileTests {
+  /// 2020-01-01 … 2020-01-04.
+  static func jan(_ d: Int) -> Timestamp { (18_262 + Timestamp(d - 1)) * 86_400 }
+
+  /// AAPL has the 1st to the 3rd (written out of order), MSFT the 1st, 2nd and 4th; `Name` is
+  /// the symbol column, as Kaggle's S&P 500 file names it.
+  static let text = """
+    date,open,close,Name
+    2020-01-02,2,20,AAPL
+    2020-01-01,1,10,AAPL
+    2020-01-01,5,50,MSFT
+    2020-01-02,6,60,MSFT
+    2020-01-03,3,30,AAPL
+    2020-01-04,8,80,MSFT
+
+    """
+  static let long: [String: ParameterValue] = ["layout": .text("long"), "symbol_column": .text("Name")]
+
+  func long(_ extra: [String: ParameterValue]) -> [String: ParameterValue] { Self.long.merging(extra) { $1 } }
+
+  @Test func eachSymbolsValuesAreFeaturesJoinedOnTime() throws {
+    // One value column: a feature per symbol, named for it. MSFT lacks the 3rd, AAPL the 4th:
+    // ffill carries each one's last value.
+    let close = try load(Self.text, long(["columns": .textList(["close"])])).frame
+    #expect(close.featureNames == ["AAPL", "MSFT"])
+    #expect(close.timestamps == (1...4).map(Self.jan))
+    #expect(close.values == [10, 50, 20, 60, 30, 60, 30, 80])
+    // Several: each symbol's, named for the symbol and the column; `drop` keeps the days of both.
+    let both = try load(Self.text, long(["gaps": .text("drop")])).frame
+    #expect(both.featureNames == ["AAPL_open", "AAPL_close", "MSFT_open", "MSFT_close"])
+    #expect(both.timestamps == [1, 2].map(Self.jan) && both.values == [1, 10, 5, 50, 2, 20, 6, 60])
+    // `symbols` picks and orders them.
+    let picked = try load(Self.text, long(["columns": .textList(["close"]), "symbols": .textList(["MSFT"])])).frame
+    #expect(picked.featureNames == ["MSFT"] && picked.timestamps == [1, 2, 4].map(Self.jan) && picked.values == [50, 60, 80])
+    let ordered = try load(Self.text, long(["columns": .textList(["close"]), "symbols": .textList(["MSFT", "AAPL"])]))
+    #expect(ordered.frame.featureNames == ["MSFT", "AAPL"] && ordered.sortedByTime, "AAPL's rows were out of order")
+    // `as` names the features, in order.
+    let named = try load(Self.text, long(["columns": .textList(["close"]), "as": .textList(["apple", "microsoft"])]))
+    #expect(named.frame.featureNames == ["apple", "microsoft"])
+  }
+
+  @Test func aLongFilesErrorsNameTheSymbol() throws {
+    #expect(
+      loadError(Self.text, long(["symbols": .textList(["MSFTT"])]))
+        == "source.symbols: 'MSFTT' is not in t.csv's symbol column 'Name' (did you mean 'MSFT'?); its symbols: AAPL, MSFT")
+    #expect(
+      loadError(Self.text, ["layout": .text("long")])
+        == "t.csv:1: unknown symbol column 'symbol' (did you mean 'Name'?) (symbol_column); columns are: date, open, close, Name"
+    )
+    #expect(
+      loadError(Self.text, long(["columns": .textList(["close", "Name"])]))
+        == "t.csv:1: column 'Name' is the symbol column; it cannot also be a feature")
+    #expect(
+      loadError("date,close,Name\n2020-01-01,1,AAPL\n2020-01-01,2,\n", Self.long)
+        == "t.csv:3 (column 3 'Name'): the symbol is empty; every row of a long file needs one (symbol_column)")
+    #expect(
+      loadError("date,close,Name\n2020-01-01,1,AAPL\n2020-01-01,2,AAPL\n", Self.long)
+        == "t.csv:3: duplicate timestamp 2020-01-01 of symbol AAPL (also on line 2); set duplicates: first, last or mean to merge"
+    )
+    #expect(
+      loadError(Self.text, long(["columns": .textList(["close"]), "gaps": .text("error")]))
+        == "t.csv: symbol MSFT has no row for 2020-01-03, which another symbol has (gaps: error)")
+    #expect(
+      loadError("date,close,Name\n2020-01-01,1,AAPL\n2020-01-02,2,MSFT\n", Self.long)
+        .hasPrefix("t.csv: symbol AAPL shares no time with the other symbols (its rows: 2020-01-01 … 2020-01-01; symbol MSFT's:"))
+    // Settings of a long file without one, and a long file that cannot be joined.
+    #expect(
+      loadError(Self.text, ["symbols": .textList(["AAPL"])])
+        == "source.symbols: reads a long file (a row per symbol and time); set layout: long")
+    #expect(
+      loadError(Self.text, ["symbol_column": .text("Name")])
+        == "source.symbol_column: reads a long file (a row per symbol and time); set layout: long")
+    #expect(
+      loadError(Self.text, long(["time_column": .text("none")]))
+        == "source.layout: long joins the symbols on their times, and time_column none numbers the rows; name the time column")
+  }
+
+  /// A long file read as wide says what it is: the times repeat, and the symbols are no numbers.
+  @Test func aLongFileReadAsWideIsNamed() throws {
+    #expect(
+      loadError(Self.text, ["columns": .textList(["close"])])
+        == "t.csv:4: duplicate timestamp 2020-01-01 (also on line 3) (a long file, a row per symbol and time? set layout: long, symbol_column: Name); set duplicates: first, last or mean to merge"
+    )
+    #expect(
+      loadError(Self.text)
+        == "t.csv:2 (column 4 'Name'): 'AAPL' is not a number (a symbol? a file of a row per symbol and time is long: set layout: long, symbol_column: Name)"
+    )
+    #expect(
+      loadError("date,close,ticker_id\n2020-01-01,1,BRK.B\n").hasSuffix(
+        "'BRK.B' is not a number (a symbol? a file of a row per symbol and time is long: set layout: long, symbol_column: ticker_id)"
+      ))
+    #expect(loadError("date,close,note\n2020-01-01,1,big day\n") == "t.csv:2 (column 3 'note'): 'big day' is not a number")
+  }
+
+  /// `--each` reads a symbol alone, on its own times; `AAPL_close` is AAPL's close, named so.
+  @Test func anIndicatorIsNarrowedToItsSymbol() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-long-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("long.csv").path
+    try Self.text.write(toFile: path, atomically: true, encoding: .utf8)
+    let parameters = Parameters(specs: CSVSource.descriptor.parameters, values: long(["path": .text(path)]))
+    #expect(CSVSource.narrowingChangesRows(parameters))
+    let msft = try #require(CSVSource.narrowing(parameters, to: "MSFT_close"))
+    #expect(
+      msft[CSVSource.symbols] == ["MSFT"] && msft[CSVSource.columns] == ["close"] && msft[CSVSource.renames] == ["MSFT_close"])
+    let alone = try CSVSource(parameters: msft).load().frame
+    #expect(alone.featureNames == ["MSFT_close"] && alone.timestamps == [1, 2, 4].map(Self.jan) && alone.values == [50, 60, 80])
+    #expect(CSVSource.narrowing(parameters, to: "MSFT_volume") == nil, "no such column")
+    var close = parameters
+    close.set(CSVSource.columns, ["close"])
+    #expect(CSVSource.narrowing(close, to: "AAPL")?[CSVSource.symbols] == ["AAPL"])
+    // Its names without reading the rows: only when `symbols` lists them.
+    #expect(try CSVSource(parameters: close).indicatorNames() == nil)
+    close.set(CSVSource.symbols, ["MSFT", "AAPL"])
+    #expect(try CSVSource(parameters: close).indicatorNames() == ["MSFT", "AAPL"])
+    // A stream cannot join the symbols.
+    #expect(throws: SeismoError.self) { try CSVSource(parameters: close).stream(rows: 10) { _ in } }
+  }
+}
