@@ -125,9 +125,8 @@ extension CSVSource {
   }
 
   /// One source per file, each reading its file alone, with the features the join takes from
-  /// it under the names the join gives them (`as`, or named for the files): how a long table
-  /// stores each file's rows on that file's own times.
-  public func eachFile() throws -> [CSVSource] {
+  /// it under the names the join gives them (`as`, or named for the files).
+  func eachFile() throws -> [CSVSource] {
     guard paths.count > 1 else { return [self] }
     let features = try featureSources()
     return paths.map { file in

@@ -322,25 +322,29 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   }
 
   /// A source for code that reads CSV files itself (ingest, evaluate, report, bench): the
-  /// plugin's defaults except for what is given here. `spelling` is how its errors name these
-  /// settings: `.options` where the command takes them as options.
+  /// plugin's defaults except for what is given here; a `symbolColumn` reads a long file.
+  /// `spelling` is how its errors name these settings: `.options` where the command takes them
+  /// as options.
   public init(
     paths: [String], columns: [String] = [], timeColumn: String = "auto", timeOfDayColumn: String = "none",
     timeFormat: String = "iso",
     delimiter: String = ",",
     decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
-    duplicates: DuplicatePolicy = .error, spelling: SettingSpelling = .config
+    duplicates: DuplicatePolicy = .error, symbolColumn: String? = nil, symbols: [String] = [],
+    spelling: SettingSpelling = .config
   ) throws {
-    try self.init(
-      parameters: Parameters(
-        specs: Self.descriptor.parameters,
-        values: [
-          "path": .textList(paths), "columns": .textList(columns), "time_column": .text(timeColumn),
-          "time_of_day_column": .text(timeOfDayColumn),
-          "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
-          "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
-          "duplicates": .text(duplicates.rawValue),
-        ]))
+    var values: [String: ParameterValue] = [
+      "path": .textList(paths), "columns": .textList(columns), "time_column": .text(timeColumn),
+      "time_of_day_column": .text(timeOfDayColumn),
+      "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
+      "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
+      "duplicates": .text(duplicates.rawValue), "symbols": .textList(symbols),
+    ]
+    if let symbolColumn {
+      values["layout"] = Self.layout.stored(.long)
+      values["symbol_column"] = .text(symbolColumn)
+    }
+    try self.init(parameters: Parameters(specs: Self.descriptor.parameters, values: values))
     self.spelling = spelling
   }
 
@@ -430,6 +434,30 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     }
   }
 
+  /// What `readTableInDoubles` joins, each part read alone with the policies a file read alone
+  /// gets, its features under the names the join gives them: each of several files, or each
+  /// symbol of a long file; else the one file. How a long table stores each part's rows on its
+  /// own times.
+  public func readPartsInDoubles(observer: ProgressObserver? = nil) throws -> [CSVTable<Double>] {
+    guard !request.symbol.isEmpty else {
+      return try eachFile().map { try $0.readTableInDoubles(observer: observer) }
+    }
+    let collector = try collect(inDoubles: true, observer: observer)
+    var (tables, _, names) = try symbolTables(of: collector, values: collector.doubles)
+    if !renames.isEmpty {
+      guard renames.count == names.count else { throw renameCountError(names) }
+      names = renames
+    }
+    var next = 0
+    return try tables.map { table in
+      let own = Array(names[next..<next + table.featureNames.count])
+      next += own.count
+      var part = try filled(table, names: own)
+      part.featureNames = own
+      return part
+    }
+  }
+
   /// The table `readFile` reads from the one file, or the files' tables joined on time, with
   /// the features named by `as`.
   private func read<Value: CSVNumber>(
@@ -466,53 +494,86 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return collector
   }
 
-  /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy applied.
+  /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy
+  /// applied; a long file's symbols joined on time.
   private func table<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
-    guard request.symbol.isEmpty else { return try longTable(of: collector, values: values) }
-    var values = values
-    var timestamps = collector.timestamps
-    var lines = collector.lines
-    let names = collector.featureNames
+    guard request.symbol.isEmpty else {
+      let (tables, parts, names) = try symbolTables(of: collector, values: values)
+      return try join(tables, parts: parts, names: names)
+    }
+    // A column named as a symbol column is, beside repeated times: a long file read as wide.
+    let long = ColumnRequest.likelySymbolColumn(in: collector.header).map {
+      " (a long file, a row per symbol and time? set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", $0)))"
+    }
+    let rows = try merged(values, collector.timestamps, collector.lines, of: collector, longHint: long)
+    return try filled(rows, names: renames.count == rows.featureNames.count ? renames : rows.featureNames)
+  }
+
+  /// Rows of `collector` (`values`, `timestamps` and `lines`, a file's or a long file's symbol's)
+  /// sorted by time and their duplicates merged, before the gap policy. The duplicate error
+  /// names `symbol`, or gives `longHint`, that the file is long.
+  private func merged<Value: CSVNumber>(
+    _ values: [Value], _ timestamps: [Timestamp], _ lines: [Int32], of collector: ColumnCollector,
+    symbol: String? = nil, longHint: String? = nil
+  ) throws -> CSVTable<Value> {
+    var (values, timestamps, lines) = (values, timestamps, lines)
+    let f = collector.featureNames.count
     let rowsRead = timestamps.count
     var sorted = false
     var duplicateRows = 0
     if collector.hasTimeColumn {
-      sorted = sortByTime(&values, &timestamps, &lines, featureCount: names.count)
-      let sortedLines = lines
-      let sortedTimes = timestamps
-      // A column named as a symbol column is, beside repeated times: a long file read as wide.
-      let long = ColumnRequest.likelySymbolColumn(in: collector.header).map {
-        " (a long file, a row per symbol and time? set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", $0)))"
-      }
-      duplicateRows = try duplicates.apply(
-        values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count
-      ) {
+      sorted = sortByTime(&values, &timestamps, &lines, featureCount: f)
+      let (sortedLines, sortedTimes) = (lines, timestamps)
+      duplicateRows = try duplicates.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: f) {
         duplicateError(
-          row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime, long: long)
+          row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime, symbol: symbol,
+          long: longHint)
       }
-    }
-    let loadedNames = renames.count == names.count ? renames : names
-    let waiting = try holdingBack(&values, &timestamps, &lines, names: loadedNames)
-    let sourceLines = lines
-    let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: names.count) {
-      gapError(row: $0, feature: $1, lines: sourceLines, names: names)
-    }
-    guard !timestamps.isEmpty else {
-      throw SeismoError.data(
-        source: path, line: nil, column: nil,
-        message: gaps.noRowsLeft(outcome, names: loadedNames, otherwise: "every row has an empty selected cell"))
     }
     return CSVTable(
-      timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: names, values: values, lines: lines,
-      rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped, sortedByTime: sorted,
-      duplicateRowsMerged: duplicateRows, carriedToEnd: outcome.carriedToEnd, filledAtEnd: outcome.filledAtEnd,
-      holes: outcome.holes, waiting: waiting, timesWrittenWithOffset: collector.timesWrittenWithOffset)
+      timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: collector.featureNames, values: values,
+      lines: lines, rowsRead: rowsRead, cellsFilled: 0, rowsDropped: 0, sortedByTime: sorted,
+      duplicateRowsMerged: duplicateRows, timesWrittenWithOffset: collector.timesWrittenWithOffset)
   }
 
-  /// A long file's rows (`layout: long`), `values` being their numbers: each symbol's rows
-  /// sorted and merged as a wide file's are, then the symbols joined on time as files are, each
-  /// symbol's values features named for it (`AAPL`, or `AAPL_close` for several value columns).
-  private func longTable<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
+  /// `table` (its features named by the file's columns) held back and with the gap policy applied,
+  /// as one file read alone is; `names` are the features' names as loaded.
+  private func filled<Value: CSVNumber>(_ table: CSVTable<Value>, names: [String]) throws -> CSVTable<Value> {
+    var table = table
+    table.waiting = try holdingBack(&table.values, &table.timestamps, &table.lines, names: names)
+    let (columns, sourceLines) = (table.featureNames, table.lines)
+    let outcome = try gaps.apply(
+      values: &table.values, timestamps: &table.timestamps, rowLabels: &table.lines, featureCount: columns.count
+    ) {
+      gapError(row: $0, feature: $1, lines: sourceLines, names: columns)
+    }
+    guard !table.timestamps.isEmpty else {
+      throw SeismoError.data(
+        source: path, line: nil, column: nil,
+        message: gaps.noRowsLeft(outcome, names: names, otherwise: "every row has an empty selected cell"))
+    }
+    table.cellsFilled = outcome.cellsFilled
+    table.rowsDropped = outcome.rowsDropped
+    table.carriedToEnd = outcome.carriedToEnd
+    table.filledAtEnd = outcome.filledAtEnd
+    table.holes = outcome.holes
+    return table
+  }
+
+  /// A long file's rows (`layout: long`), `values` being their numbers, one table per symbol
+  /// read (`symbols`, or every one), each sorted and merged as a wide file's rows are; with where
+  /// each came from and the features' names, each symbol's named for it (`AAPL`, or `AAPL_close`
+  /// for several value columns).
+  private func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> (
+    [CSVTable<Value>], [JoinedPart], [String]
+  ) {
+    guard collector.hasTimeColumn else {
+      throw SeismoError.file(
+        path: path,
+        message:
+          "has no time column (\(timeColumnNotFound(false) ?? "")), and a long file's symbols are joined on their times; name it with \(spelling.name("time_column"))"
+      )
+    }
     let columns = collector.featureNames
     let f = columns.count
     let read =
@@ -538,23 +599,14 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       var own = [Value]()
       own.reserveCapacity(rowsOf[k].count * f)
       for r in rowsOf[k] { own.append(contentsOf: values[r * f..<(r + 1) * f]) }
-      var timestamps = rowsOf[k].map { collector.timestamps[$0] }
-      var lines = rowsOf[k].map { collector.lines[$0] }
-      let sorted = sortByTime(&own, &timestamps, &lines, featureCount: f)
-      let (sortedLines, sortedTimes) = (lines, timestamps)
-      let merged = try duplicates.apply(values: &own, timestamps: &timestamps, rowLabels: &lines, featureCount: f) {
-        duplicateError(
-          row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime, symbol: symbol)
-      }
       tables.append(
-        CSVTable(
-          timestamps: timestamps, hasTimeColumn: true, featureNames: columns, values: own, lines: lines,
-          rowsRead: rowsOf[k].count, cellsFilled: 0, rowsDropped: 0, sortedByTime: sorted, duplicateRowsMerged: merged,
-          timesWrittenWithOffset: collector.timesWrittenWithOffset))
+        try merged(
+          own, rowsOf[k].map { collector.timestamps[$0] }, rowsOf[k].map { collector.lines[$0] }, of: collector,
+          symbol: symbol))
       parts.append(JoinedPart(file: path, symbol: symbol, columns: columns))
       names += f == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" }
     }
-    return try join(tables, parts: parts, names: names)
+    return (tables, parts, names)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`); `fractional`, the

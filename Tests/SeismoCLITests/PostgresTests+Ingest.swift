@@ -382,6 +382,37 @@ extension PostgresTests {
       "\(short.stderr)")
   }
 
+  /// A long CSV (`--symbol-column Name`, a row per symbol and day): a long table gets each
+  /// symbol's rows on its own days, a wide one the symbols joined on time; `--symbol` picks them.
+  @Test func ingestReadsALongFile() throws {
+    let scratch = try Scratch()
+    try scratch.write(
+      "all.csv",
+      "date,close,Name\n2020-01-02,12.5,vix\n2020-01-03,3234.5,spx\n2020-01-03,14.0,vix\n2020-01-06,3246.25,spx\n2020-01-07,9,gold\n"
+    )
+    func ingest(_ table: String, _ extra: [String]) throws -> CLI.Result {
+      try CLI.run(
+        ["ingest", "all.csv", "--url", url, "--schema", schema, "--table", table, "--create", "--symbol-column", "Name"] + extra,
+        in: scratch.url)
+    }
+    let long = try ingest("long_csv", ["--long", "--symbol", "vix", "--symbol", "spx"])
+    #expect(long.status == 0 && long.stdout.hasPrefix("wrote 4 rows"), "\(long.stderr)")
+    #expect(
+      try sql("SELECT symbol, ts::text, value::text FROM \(schema).long_csv ORDER BY symbol, ts") == [
+        ["spx", "2020-01-03", "3234.5"], ["spx", "2020-01-06", "3246.25"], ["vix", "2020-01-02", "12.5"],
+        ["vix", "2020-01-03", "14"],
+      ])
+    let wide = try ingest("wide_csv", ["--symbol", "vix", "--symbol", "spx", "--gaps", "keep"])
+    #expect(wide.status == 0, "\(wide.stderr)")
+    #expect(
+      try sql("SELECT ts::text, vix::text, spx::text FROM \(schema).wide_csv ORDER BY ts") == [
+        ["2020-01-02", "12.5", nil], ["2020-01-03", "14", "3234.5"], ["2020-01-06", nil, "3246.25"],
+      ])
+    let unnamed = try CLI.run(
+      ["ingest", "all.csv", "--url", url, "--schema", schema, "--table", "x", "--symbol", "vix"], in: scratch.url)
+    #expect(unnamed.status == 64 && unnamed.stderr.contains("name its --symbol-column"), "\(unnamed.stderr)")
+  }
+
   /// `ingest --delimiter`, `--time-format` and `--decimal`: a European export, separated by ';'
   /// with day-first dates and decimal commas.
   @Test func ingestReadsOtherSeparatorsAndDateFormats() throws {

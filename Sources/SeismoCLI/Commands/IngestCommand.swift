@@ -49,13 +49,15 @@ struct IngestCommand: ParsableCommand {
       one file has and another lacks. Several files load at once, in one transaction: a long \
       table gets each file's rows on its own times, a wide one the files joined on time; where \
       they share a column's name, each is named for its file (spx.csv's close: spx), unless --as \
-      names every column loaded, file by file.
+      names every column loaded, file by file. A long CSV, a row per symbol and time, loads \
+      with --symbol-column: each symbol's values are a feature.
 
       Examples:
         seismo ingest ../shared/data/market_weekly_4.csv --url "$URL" --schema market --table weekly --create
         seismo ingest vix_daily.csv --url "$URL" --table prices --long --column close --as vix --create
         seismo ingest spx.csv --url "$URL" --table prices --long --column close --as spx
         seismo ingest prices/*.csv --url "$URL" --table prices --long --column close --create
+        seismo ingest all_stocks.csv --url "$URL" --table prices --long --column close --symbol-column Name
       """)
 
   @Argument(
@@ -121,8 +123,20 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Rows already in the table: append (an overlap is an error), upsert or replace.")
   var mode = IngestMode.append
 
+  @Option(
+    help: ArgumentHelp(
+      "The CSV is long, a row per symbol and time: the column naming each row's symbol (Name, ticker); its values are each symbol's.",
+      valueName: "column"))
+  var symbolColumn: String?
+
+  @Option(help: "With --symbol-column: a symbol to load (repeatable; default: every one).")
+  var symbol: [String] = []
+
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give the CSV file to load (or several)") }
+    if !symbol.isEmpty, symbolColumn == nil {
+      throw ValidationError("--symbol picks symbols of a long CSV (a row per symbol and time): name its --symbol-column")
+    }
     if ["", "none"].contains(timeColumn) {
       throw ValidationError(
         "--time-column \(timeColumn.isEmpty ? "\"\"" : timeColumn): a table's rows need times, and numbered rows would be stored as seconds after 1970; name the time column"
@@ -146,18 +160,18 @@ struct IngestCommand: ParsableCommand {
       let source = try CSVSource(
         paths: files, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn,
         timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
-        gaps: gaps, duplicates: duplicates, spelling: .options)
+        gaps: gaps, duplicates: duplicates, symbolColumn: symbolColumn, symbols: symbol, spelling: .options)
       // A wide table holds the files joined on time; a long table each file's rows, on its own
       // times. The numbers as written, not rounded to a detector's Float.
-      let readers = long ? try source.eachFile() : [source]
-      var tables = try readers.map { try $0.readTableInDoubles(observer: reading.update) }
+      var tables =
+        long
+        ? try source.readPartsInDoubles(observer: reading.update) : [try source.readTableInDoubles(observer: reading.update)]
       reading.finish()
-      for (k, csv) in tables.enumerated() {  // the files joined have times, or the join said which has none
-        if let notFound = readers[k].timeColumnNotFound(csv.hasTimeColumn) {
-          throw SeismoError.file(
-            path: files[k],
-            message: "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
-        }
+      // Files joined, and a long file's symbols, have times, or the read said which has none.
+      if let k = tables.firstIndex(where: { !$0.hasTimeColumn }), let notFound = source.timeColumnNotFound(false) {
+        throw SeismoError.file(
+          path: files[tables.count == files.count ? k : 0],
+          message: "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
       }
       if !storedNames.isEmpty {
         let loaded = tables.flatMap(\.featureNames)
