@@ -513,7 +513,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// sorted by time and their duplicates merged, before the gap policy. The duplicate error
   /// names `symbol`, or gives `longHint`, that the file is long.
   private func merged<Value: CSVNumber>(
-    _ values: [Value], _ timestamps: [Timestamp], _ lines: [Int32], of collector: ColumnCollector,
+    _ values: consuming [Value], _ timestamps: [Timestamp], _ lines: [Int32], of collector: ColumnCollector,
     symbol: String? = nil, longHint: String? = nil
   ) throws -> CSVTable<Value> {
     var (values, timestamps, lines) = (values, timestamps, lines)
@@ -538,7 +538,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// `table` (its features named by the file's columns) held back and with the gap policy applied,
   /// as one file read alone is; `names` are the features' names as loaded.
-  private func filled<Value: CSVNumber>(_ table: CSVTable<Value>, names: [String]) throws -> CSVTable<Value> {
+  private func filled<Value: CSVNumber>(_ table: consuming CSVTable<Value>, names: [String]) throws -> CSVTable<Value> {
     var table = table
     table.waiting = try holdingBack(&table.values, &table.timestamps, &table.lines, names: names)
     let (columns, sourceLines) = (table.featureNames, table.lines)
