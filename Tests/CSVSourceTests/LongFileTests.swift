@@ -124,5 +124,23 @@ import Testing
     #expect(try CSVSource(parameters: close).indicatorNames() == ["MSFT", "AAPL"])
     // A stream cannot join the symbols.
     #expect(throws: SeismoError.self) { try CSVSource(parameters: close).stream(rows: 10) { _ in } }
+
+    // Every feature read alone at once (`--each`) is what its narrowed read gives, rows and all.
+    let text = Self.text.replacingOccurrences(of: "2020-01-02,6,60,MSFT", with: "2020-01-02,,60,MSFT")
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    for gaps in ["ffill", "drop"] {
+      var every = parameters
+      every.set(GapPolicy.parameter, try #require(GapPolicy(rawValue: gaps)))
+      let alone = try #require(try CSVSource(parameters: every).loadEachAlone())
+      #expect(alone.keys.sorted() == ["AAPL_close", "AAPL_open", "MSFT_close", "MSFT_open"])
+      for (name, frame) in alone {
+        let narrowed = try CSVSource(parameters: try #require(CSVSource.narrowing(every, to: name))).load()
+        #expect(frame.frame == narrowed.frame && frame.rowsDropped == narrowed.rowsDropped, "\(name), gaps: \(gaps)")
+      }
+      #expect(alone["MSFT_open"]?.frame.timestamps == (gaps == "drop" ? [1, 4] : [1, 2, 4]).map(Self.jan))
+    }
+    #expect(
+      try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(path)])).loadEachAlone()
+        == nil)
   }
 }

@@ -108,6 +108,10 @@ enum FanOut {
           quiet: quiet)
       }
     }
+    // Where each indicator is read alone, a source that can read them all alone at once does
+    // (a long file of many symbols); one that fails here is read narrowed, and fails alone.
+    let readAlone = loaded.map { $0.rowsDropped > 0 || registry.narrowingChangesRows(config.source) } ?? true
+    let alone = readAlone ? try? pipeline.loadEachSourceIndicatorAlone() : nil
     let outcomes = Outcomes(count: names.count)
     let next = Counter()
     let folders = folderNames(names)
@@ -123,7 +127,7 @@ enum FanOut {
           outcomes.set(
             j,
             indicator(
-              j, named: names[j], of: loaded, config: config, registry: registry,
+              j, named: names[j], of: loaded, alone: alone?[names[j]], config: config, registry: registry,
               folder: (staging: "\(staging)/\(folders[j])", shown: "\(out)/\(folders[j])"), model: modelFiles?[j],
               group: group, quiet: quiet, counting: counting))
         }
@@ -140,16 +144,17 @@ enum FanOut {
     }
   }
 
-  /// Runs indicator `j`, `name`, writes its run into `folder.staging` and saves its model to
-  /// `model`, when given; `folder.shown` is where the run will be once the output folder is
+  /// Runs indicator `j`, `name`, on its rows `alone` when they were read so, else cut from
+  /// `loaded` or read now (`rows(of:)`); writes its run into `folder.staging` and saves its model
+  /// to `model`, when given; `folder.shown` is where the run will be once the output folder is
   /// committed.
   static func indicator(
-    _ j: Int, named name: String, of loaded: LoadedFrame?, config: RunConfig, registry: PluginRegistry,
+    _ j: Int, named name: String, of loaded: LoadedFrame?, alone: LoadedFrame?, config: RunConfig, registry: PluginRegistry,
     folder: (staging: String, shown: String), model: String?, group: String, quiet: Bool, counting: ScriptingOptions
   ) -> Outcome {
     do {
       let run = try DetectionPipeline(registry: registry, config: config).run(
-        rows(of: j, named: name, in: loaded, config: config, registry: registry))
+        alone ?? rows(of: j, named: name, in: loaded, config: config, registry: registry))
       try RunOutput.writeFiles(run, into: folder.staging)
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       if let model { try write(SavedModel(run: run).encode(), to: model) }

@@ -346,6 +346,9 @@ public struct DetectionPipeline {
   /// Reads the config's source, telling `observer` how far it has read.
   public func loadSource(observer: ProgressObserver? = nil) throws -> LoadedFrame { try source().load(observer: observer) }
 
+  /// Every indicator of the source loaded alone, from one read (`DataSource.loadEachAlone`).
+  public func loadEachSourceIndicatorAlone() throws -> [String: LoadedFrame]? { try source().loadEachAlone() }
+
   /// The source's indicators without loading its rows (`DataSource.indicatorNames`).
   public func sourceIndicators() throws -> [String]? { try source().indicatorNames() }
 

@@ -20,6 +20,12 @@ public protocol DataSource {
   /// its job read it.
   static func narrowingChangesRows(_ parameters: Parameters) -> Bool
 
+  /// Every indicator as `narrowing` would load it alone (its own rows), by name, from one read
+  /// of the data; nil when the source cannot (the caller then loads each narrowed). `--each`
+  /// asks where narrowing changes the rows, so that a long file of 500 symbols is read once,
+  /// not once a symbol.
+  func loadEachAlone() throws -> [String: LoadedFrame]?
+
   /// The indicators (features) `load` would return, found without reading the rows (a CSV's
   /// header, a table's columns or symbols), or nil when the source cannot tell without loading. `--each`
   /// asks when its indicators cannot be loaded together, to read each alone.
@@ -48,6 +54,7 @@ extension DataSource {
   public static func narrowing(_ parameters: Parameters, to indicator: String) -> Parameters? { nil }
   public static func narrowingChangesRows(_ parameters: Parameters) -> Bool { false }
   public func indicatorNames() throws -> [String]? { nil }
+  public func loadEachAlone() throws -> [String: LoadedFrame]? { nil }
   public func loadHoldingBack(after settled: Timestamp?) throws -> (LoadedFrame, WaitingRows?) { (try load(), nil) }
 }
 
