@@ -149,6 +149,17 @@ extension CSVSource {
     return header.names
   }
 
+  /// For each file, an observer that tells `observer` the bytes read of all the files: the
+  /// sizes of the files before it, and the bytes read of it.
+  func fileObservers(_ observer: ProgressObserver?) -> [ProgressObserver?] {
+    let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+    let total = sizes.reduce(0, +)
+    return sizes.indices.map { k in
+      let before = sizes[..<k].reduce(0, +)
+      return observer.map { observer in { observer(ProgressCount(before + $0.done, of: total, .bytes)) } }
+    }
+  }
+
   /// The files' tables, each read by `readFile` with its own columns and its gaps kept, joined on
   /// time: a row for each time any file has, NaN where a file has none, then the gap policy.
   /// Errors name the file (and its line, when the file has the row).
@@ -156,16 +167,13 @@ extension CSVSource {
     observer: ProgressObserver?, _ readFile: (CSVSource, ProgressObserver?) throws -> CSVTable<Value>
   ) throws -> CSVTable<Value> {
     let features = try featureSources()
-    let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
-    let total = sizes.reduce(0, +)
+    let observers = fileObservers(observer)
     var tables: [CSVTable<Value>] = []
     for (k, file) in paths.enumerated() {
       var source = single(file)
       source.request.columns = features.filter { $0.path == file }.map(\.column)
       source.gaps = .keep
-      let before = sizes[..<k].reduce(0, +)
-      let table = try readFile(
-        source, observer.map { observer in { observer(ProgressCount(before + $0.done, of: total, .bytes)) } })
+      let table = try readFile(source, observers[k])
       guard table.hasTimeColumn else {
         throw SeismoError.data(
           source: file, line: 1, column: nil,

@@ -468,7 +468,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// own times.
   public func readPartsInDoubles(observer: ProgressObserver? = nil) throws -> [CSVTable<Double>] {
     guard !request.symbol.isEmpty else {
-      return try eachFile().map { try $0.readTableInDoubles(observer: observer) }
+      return try zip(eachFile(), fileObservers(observer)).map { try $0.readTableInDoubles(observer: $1) }
     }
     let collector = try collect(inDoubles: true, observer: observer)
     var (tables, _, names) = try symbolTables(of: collector, values: collector.doubles)

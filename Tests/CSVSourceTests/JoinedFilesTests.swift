@@ -279,6 +279,10 @@ import Testing
     let sizes = ["vix.csv", "spx.csv"].map { files[$0]!.utf8.count }
     let total = sizes.reduce(0, +)
     #expect(heard == [sizes[0], total].map { ProgressCount($0, of: total, .bytes) }, "\(heard)")
+    // Read file by file (`seismo ingest --long`), likewise.
+    heard = []
+    _ = try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"])]).readPartsInDoubles { heard.append($0) }
+    #expect(heard == [sizes[0], total].map { ProgressCount($0, of: total, .bytes) }, "\(heard)")
   }
 
   /// `as` renames one file's columns too, when loaded and when streamed.
