@@ -149,6 +149,28 @@ extension CSVSource {
     return header.names
   }
 
+  /// Throws for files of one series cut by time (a file a year, or a month): the same columns,
+  /// each pair sharing fewer than half the times of the shorter. Joined side by side, each
+  /// would be a feature of its own stretch of time, named for its file. Features named by `as`
+  /// are indicators, as said.
+  private func refuseOneSeriesCutByTime<Value>(_ tables: [CSVTable<Value>]) throws {
+    guard renames.isEmpty, Set(tables.map(\.featureNames)).count == 1 else { return }
+    let sets = tables.map { Set($0.timestamps) }
+    for k in sets.indices {
+      for l in sets.indices where l > k && sets[k].intersection(sets[l]).count * 2 >= min(sets[k].count, sets[l].count) {
+        return  // indicators side by side, on the same times
+      }
+    }
+    let spans = zip(paths, tables).map { path, table in
+      "\(path): \(CivilTime.format(table.timestamps.first!)) … \(CivilTime.format(table.timestamps.last!))"
+    }
+    throw SeismoError.config(
+      key: "source.path", location: nil,
+      message:
+        "the files have the same columns (\(EditDistance.listing(tables[0].featureNames))) and follow one another in time (\(spans.joined(separator: "; "))): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, to put in one file (its rows after the first's), or name the features with as if they are indicators"
+    )
+  }
+
   /// For each file, an observer that tells `observer` the bytes read of all the files: the
   /// sizes of the files before it, and the bytes read of it.
   func fileObservers(_ observer: ProgressObserver?) -> [ProgressObserver?] {
@@ -183,7 +205,7 @@ extension CSVSource {
       }
       tables.append(table)
     }
-
+    try refuseOneSeriesCutByTime(tables)
     let parts = paths.map { file in
       JoinedPart(file: file, symbol: nil, columns: features.filter { $0.path == file }.map(\.column))
     }

@@ -123,6 +123,24 @@ import Testing
     )
   }
 
+  /// Files of one series cut by time (a file a year, as forex vendors ship them) are refused:
+  /// joined, each would be a feature of its own year. Indicators on the same days, or named
+  /// by `as`, are joined.
+  @Test func filesOfOneSeriesCutByTimeAreRefused() throws {
+    let folder = try Folder([
+      "2019.csv": "date,close\n2019-12-30,1\n2019-12-31,2\n2020-01-02,3\n",
+      "2020.csv": "date,close\n2020-01-02,3\n2020-01-03,4\n2020-01-06,5\n",
+    ])
+    #expect(
+      folder.error { _ = try folder.source(["2019.csv", "2020.csv"]).load() }
+        == "source.path: the files have the same columns (close) and follow one another in time (2019.csv: 2019-12-30 … 2020-01-02; 2020.csv: 2020-01-02 … 2020-01-06): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, to put in one file (its rows after the first's), or name the features with as if they are indicators"
+    )
+    let named = try folder.source(["2019.csv", "2020.csv"], ["as": .textList(["a", "b"])]).load().frame
+    #expect(named.featureNames == ["a", "b"] && named.timestamps.first == Self.jan(2), "b starts on the 2nd")
+    let indicators = try Folder(files)
+    #expect(try indicators.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"])]).load().frame.rowCount == 5)
+  }
+
   @Test func aColumnInNoFileOrAFileWithNoneIsNamed() throws {
     let folder = try Folder(files)
     let unknown = folder.error {
