@@ -5,6 +5,11 @@ extension CSVSource {
   /// renamed files), from the headers alone; a long file's only when `symbols` lists them (else
   /// nil: its rows name them).
   public func indicatorNames() throws -> [String]? {
+    if appends, paths.count > 1 {  // the first file's, as every one's
+      var first = single(paths[0])
+      first.renames = renames
+      return try first.indicatorNames()
+    }
     if !request.symbol.isEmpty {
       guard renames.isEmpty else { return renames }
       guard !symbolsRead.isEmpty else { return nil }
@@ -37,7 +42,7 @@ extension CSVSource {
     }
     var picked = parameters
     picked.set(columns, features)
-    guard parameters.ifDeclared(path)?.count ?? 0 > 1 else { return picked }
+    guard parameters.ifDeclared(path)?.count ?? 0 > 1, parameters.ifDeclared(combine) != .append else { return picked }
     func names(_ parameters: Parameters) -> [String]? {
       guard let resolved = try? parameters.resolved(against: descriptor.parameters, section: "source") else { return nil }
       return try? CSVSource(parameters: resolved).indicatorNames()

@@ -7,6 +7,8 @@ struct JoinedPart {
   var file: String
   var symbol: String?
   var columns: [String]
+  /// The file and line of a line of the part's rows, where files were appended; nil: `file`'s.
+  var place: ((Int32) -> (path: String, line: Int))? = nil
 
   /// What the parts are: files, or a long file's symbols.
   var kind: String { symbol == nil ? "file" : "symbol" }
@@ -31,7 +33,7 @@ extension CSVSource {
   func featureSources() throws -> [FeatureSource] {
     var found: [(path: String, column: String)] = []
     var headers: [(path: String, names: [String])] = []
-    for file in paths {
+    for file in appends ? [path] : paths {  // appended files give the first one's columns
       let own = single(file)
       let header = try own.header()
       headers.append((file, header))
@@ -127,7 +129,7 @@ extension CSVSource {
   /// One source per file, each reading its file alone, with the features the join takes from
   /// it under the names the join gives them (`as`, or named for the files).
   func eachFile() throws -> [CSVSource] {
-    guard paths.count > 1 else { return [self] }
+    guard joins else { return [self] }
     let features = try featureSources()
     return paths.map { file in
       var source = single(file)
@@ -167,7 +169,7 @@ extension CSVSource {
     throw SeismoError.config(
       key: "source.path", location: nil,
       message:
-        "the files have the same columns (\(EditDistance.listing(tables[0].featureNames))) and follow one another in time (\(spans.joined(separator: "; "))): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, to put in one file (its rows after the first's), or name the features with as if they are indicators"
+        "the files have the same columns (\(EditDistance.listing(tables[0].featureNames))) and follow one another in time (\(spans.joined(separator: "; "))): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, whose rows combine: append reads as one file's; or name the features with as if they are indicators"
     )
   }
 
@@ -248,12 +250,13 @@ extension CSVSource {
       let (k, column) = featureOf[feature]
       let part = parts[k]
       let line = tableLines[k][row]
+      let (file, fileLine) = part.place?(line) ?? (part.file, Int(line))
       guard line > 0 else {
         return .data(
           source: part.file, line: nil, column: nil,
           message: "\(part.subject)has no row for \(CivilTime.format(times[row])), which another \(part.kind) has (gaps: error)")
       }
-      return .data(source: part.file, line: Int(line), column: "'\(part.columns[column])'", message: "empty cell (gaps: error)")
+      return .data(source: file, line: fileLine, column: "'\(part.columns[column])'", message: "empty cell (gaps: error)")
     }
     guard !timestamps.isEmpty else {
       throw SeismoError.data(

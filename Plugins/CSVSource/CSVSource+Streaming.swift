@@ -21,7 +21,7 @@ extension CSVSource: StreamingSource {
       throw SeismoError.config(
         key: "source.path", location: nil,
         message:
-          "a stream reads one file in time order, and \(origin) are joined in memory: score without --stream, or load them into one table (seismo ingest --as)"
+          "a stream reads one file in time order, and \(origin) are \(appends ? "appended" : "joined") in memory: score without --stream, or load them into one table (seismo ingest --as)"
       )
     }
     guard request.symbol.isEmpty else {

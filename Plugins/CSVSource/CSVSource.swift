@@ -27,6 +27,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     help:
       "the features' names, in order (file by file, each file's columns in turn); empty: the columns' own names, or where files share a column's name, the files' (spx, or spx_close when a file gives several)"
   )
+  public static let combine = Parameter<Combine>(
+    "combine", default: .join,
+    help:
+      "several files: join (indicators side by side, joined on time) or append (one series cut by time, a file a year or a month, of the same columns: their rows read as one file's)"
+  )
+  /// How several files make one table.
+  public enum Combine: String, CaseIterable, Sendable {
+    case join, append
+  }
   public static let layout = Parameter<Layout>(
     "layout", default: .wide,
     help:
@@ -94,6 +103,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.delimiter.spec,
       Self.decimal.spec,
       Self.skipLines.spec,
+      Self.combine.spec,
       Self.layout.spec,
       Self.symbolColumn.spec,
       Self.symbols.spec,
@@ -117,6 +127,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// `layout: long`'s symbols to read, in order (empty: every one); the symbol column is
   /// `request.symbol`.
   var symbolsRead: [String]
+  /// Whether several files are one series cut by time, whose rows are read as one file's
+  /// (`combine: append`), not indicators joined on time.
+  var appends: Bool
+  /// Whether several files are joined on time, each giving its features.
+  var joins: Bool { paths.count > 1 && !appends }
   var gaps: GapPolicy
   let duplicates: DuplicatePolicy
   /// The features a new row at the end must have before incremental scoring takes it.
@@ -172,11 +187,13 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       let source = try? CSVSource(parameters: checked), let features = try? source.featureSources(),
       let feature = features.first(where: { $0.name == indicator })
     else { return nil }
-    let k = source.paths.firstIndex(of: feature.path) ?? 0
-    for setting in perFile where checked[setting].count > 1 {
-      narrowed.set(setting, [checked[setting][k]])  // the file's own
+    if source.joins {
+      let k = source.paths.firstIndex(of: feature.path) ?? 0
+      for setting in perFile where checked[setting].count > 1 {
+        narrowed.set(setting, [checked[setting][k]])  // the file's own
+      }
+      narrowed.set(path, [feature.path])
     }
-    narrowed.set(path, [feature.path])
     narrowed.set(columns, [feature.column])
     narrowed.set(renames, feature.name == feature.column ? [] : [indicator])  // `as`, or named for its file
     return narrowed
@@ -185,7 +202,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// Joined files each have their own times, as a long file's symbols do: an indicator read
   /// alone has its own.
   public static func narrowingChangesRows(_ parameters: Parameters) -> Bool {
-    (parameters.ifDeclared(path)?.count ?? 0) > 1 || parameters.ifDeclared(layout) == .long
+    ((parameters.ifDeclared(path)?.count ?? 0) > 1 && parameters.ifDeclared(combine) != .append)
+      || parameters.ifDeclared(layout) == .long
   }
 
   /// For a long file (`parameters`), what gives a feature of a name: its symbol and value column
@@ -230,6 +248,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     timeOfDayColumns = parameters[Self.timeOfDayColumn].map { $0 == "none" ? "" : $0 }
     request = ColumnRequest(time: timeColumns[0], columns: parameters[Self.columns], timeOfDay: timeOfDayColumns[0])
     symbolsRead = parameters[Self.symbols]
+    appends = parameters[Self.combine] == .append
     try Self.checkLayout(parameters, paths: paths, numbersRows: request.numbersRows)
     if parameters[Self.layout] == .long { request.symbol = parameters[Self.symbolColumn] }
     for (k, name) in timeOfDayColumns.enumerated() where !name.isEmpty {
@@ -245,7 +264,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       throw SeismoError.config(
         key: "source.time_column", location: nil,
         message:
-          "several files are joined on their times, so each needs a time column; time_column \(none.isEmpty ? "\"\"" : none) numbers the rows"
+          "several files are \(parameters[Self.combine] == .append ? "appended" : "joined") on their times, so each needs a time column; time_column \(none.isEmpty ? "\"\"" : none) numbers the rows"
       )
     }
     if let twice = paths.firstRepeated {
@@ -308,11 +327,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       }
       return
     }
-    if paths.count > 1 {
+    if paths.count > 1, parameters[Self.combine] == .join {
       throw SeismoError.config(
         key: "source.layout", location: nil,
         message:
-          "long reads one file of many symbols; \(paths.count) files are joined as wide ones: one at a time, or layout: wide")
+          "long reads one file of many symbols; \(paths.count) files are joined as wide ones: one at a time, combine: append for a long file cut by time, or layout: wide"
+      )
     }
     if numbersRows {
       throw SeismoError.config(
@@ -453,7 +473,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         var one = table
         one.featureNames = [table.featureNames[j]]
         one.values = stride(from: j, to: table.values.count, by: f).map { table.values[$0] }
-        var alone = try filled(one, names: [names[next]])
+        var alone = try filled(one, names: [names[next]], of: collector)
         alone.featureNames = [names[next]]
         frames[names[next]] = try loaded(alone)
         next += 1
@@ -480,7 +500,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return try tables.map { table in
       let own = Array(names[next..<next + table.featureNames.count])
       next += own.count
-      var part = try filled(table, names: own)
+      var part = try filled(table, names: own, of: collector)
       part.featureNames = own
       return part
     }
@@ -491,7 +511,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   private func read<Value: CSVNumber>(
     observer: ProgressObserver?, _ readFile: (CSVSource, ProgressObserver?) throws -> CSVTable<Value>
   ) throws -> CSVTable<Value> {
-    var table = try paths.count == 1 ? readFile(self, observer) : joinedTable(observer: observer, readFile)
+    var table = try joins ? joinedTable(observer: observer, readFile) : readFile(self, observer)
     if !renames.isEmpty {
       guard renames.count == table.featureNames.count else { throw renameCountError(table.featureNames) }
       table.featureNames = renames
@@ -510,6 +530,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// The file read by a collector, at least a header and a data row.
   private func collect(inDoubles: Bool, observer: ProgressObserver?) throws -> ColumnCollector {
+    guard !appends || paths.count == 1 else { return try collectAppended(inDoubles: inDoubles, observer: observer) }
     try checkFile()
     let collector = ColumnCollector(
       path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
@@ -520,6 +541,29 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
     }
     return collector
+  }
+
+  /// The files of one series cut by time (`combine: append`), each read with its own settings,
+  /// their rows as one file's; they must give the same columns.
+  private func collectAppended(inDoubles: Bool, observer: ProgressObserver?) throws -> ColumnCollector {
+    let observers = fileObservers(observer)
+    var first: ColumnCollector?
+    for (k, file) in paths.enumerated() {
+      let next = try single(file).collect(inDoubles: inDoubles, observer: observers[k])
+      guard let first else {
+        first = next
+        continue
+      }
+      guard next.featureNames == first.featureNames else {
+        throw SeismoError.data(
+          source: file, line: 1, column: nil,
+          message:
+            "gives the columns \(EditDistance.listing(next.featureNames)), and \(paths[0]) \(EditDistance.listing(first.featureNames)): files appended (combine: append) are one series, of the same columns; choose them with columns"
+        )
+      }
+      first.append(next)
+    }
+    return first!
   }
 
   /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy
@@ -534,7 +578,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       " (a long file, a row per symbol and time? set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", $0)))"
     }
     let rows = try merged(values, collector.timestamps, collector.lines, of: collector, longHint: long)
-    return try filled(rows, names: renames.count == rows.featureNames.count ? renames : rows.featureNames)
+    return try filled(rows, names: renames.count == rows.featureNames.count ? renames : rows.featureNames, of: collector)
   }
 
   /// Rows of `collector` (`values`, `timestamps` and `lines`, a file's or a long file's symbol's)
@@ -555,7 +599,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       duplicateRows = try duplicates.apply(values: &values, timestamps: &timestamps, rowLabels: &lines, featureCount: f) {
         duplicateError(
           row: $0, lines: sortedLines, timestamps: sortedTimes, fractional: collector.firstFractionalTime, symbol: symbol,
-          long: longHint)
+          long: longHint, place: collector.place)
       }
     }
     return CSVTable(
@@ -566,14 +610,16 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// `table` (its features named by the file's columns) held back and with the gap policy applied,
   /// as one file read alone is; `names` are the features' names as loaded.
-  private func filled<Value: CSVNumber>(_ table: consuming CSVTable<Value>, names: [String]) throws -> CSVTable<Value> {
+  private func filled<Value: CSVNumber>(
+    _ table: consuming CSVTable<Value>, names: [String], of collector: ColumnCollector
+  ) throws -> CSVTable<Value> {
     var table = table
     table.waiting = try holdingBack(&table.values, &table.timestamps, &table.lines, names: names)
     let (columns, sourceLines) = (table.featureNames, table.lines)
     let outcome = try gaps.apply(
       values: &table.values, timestamps: &table.timestamps, rowLabels: &table.lines, featureCount: columns.count
     ) {
-      gapError(row: $0, feature: $1, lines: sourceLines, names: columns)
+      gapError(row: $0, feature: $1, lines: sourceLines, names: columns, place: collector.place)
     }
     guard !table.timestamps.isEmpty else {
       throw SeismoError.data(
@@ -631,7 +677,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         try merged(
           own, rowsOf[k].map { collector.timestamps[$0] }, rowsOf[k].map { collector.lines[$0] }, of: collector,
           symbol: symbol))
-      parts.append(JoinedPart(file: path, symbol: symbol, columns: columns))
+      parts.append(JoinedPart(file: path, symbol: symbol, columns: columns, place: collector.place))
       names += f == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" }
     }
     return (tables, parts, names)
@@ -642,23 +688,30 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// A long file's rows are `symbol`'s; `long` is the hint that a wide file is long.
   func duplicateError(
     row r: Int, lines: [Int32], timestamps: [Timestamp], fractional: (cell: String, time: Timestamp)?,
-    symbol: String? = nil, long: String? = nil
+    symbol: String? = nil, long: String? = nil, place: ((Int32) -> (path: String, line: Int))? = nil
   ) -> SeismoError {
+    let place = place ?? { (path, Int($0)) }
+    let (this, before) = (place(lines[r]), place(lines[r - 1]))
+    let also = before.path == this.path ? "line \(before.line)" : "\(before.path):\(before.line)"
     let why = fractional.map {
       " (times are kept to the second, and this file's have fractions, which are dropped: '\($0.cell)' reads as \(CivilTime.format($0.time)))"
     }
     let merge = fractional == nil ? "to merge" : "to merge the rows of each second (mean: one bar a second)"
     return .data(
-      source: path, line: Int(lines[r]), column: nil,
+      source: this.path, line: this.line, column: nil,
       message:
-        "duplicate timestamp \(CivilTime.format(timestamps[r]))\(symbol.map { " of symbol \($0)" } ?? "") (also on line \(lines[r - 1]))\(why ?? "")\(long ?? ""); set \(spelling.setting("duplicates", "first, last or mean")) \(merge)"
+        "duplicate timestamp \(CivilTime.format(timestamps[r]))\(symbol.map { " of symbol \($0)" } ?? "") (also on \(also))\(why ?? "")\(long ?? ""); set \(spelling.setting("duplicates", "first, last or mean")) \(merge)"
     )
   }
 
-  /// Row `row` has an empty cell in `feature` (`gaps: error`).
-  func gapError(row: Int, feature: Int, lines: [Int32], names: [String]) -> SeismoError {
-    .data(
-      source: path, line: Int(lines[row]), column: "'\(names[feature])'",
+  /// Row `row` has an empty cell in `feature` (`gaps: error`); `place` names the file and line
+  /// of appended files' lines.
+  func gapError(
+    row: Int, feature: Int, lines: [Int32], names: [String], place: ((Int32) -> (path: String, line: Int))? = nil
+  ) -> SeismoError {
+    let (file, line) = place?(lines[row]) ?? (path, Int(lines[row]))
+    return .data(
+      source: file, line: line, column: "'\(names[feature])'",
       message: "empty cell (\(spelling.setting("gaps", "error")))")
   }
 

@@ -221,6 +221,38 @@ final class ColumnCollector: CSVRecordHandler {
     clearRow()
   }
 
+  /// Where each appended file's lines start (`combine: append`): a row's line is the lines of
+  /// the files before it plus its line in its file. One file: `[(0, path)]`.
+  private(set) lazy var lineStarts: [(offset: Int32, path: String)] = [(0, path)]
+
+  /// Adds the rows of `next`, the file that follows this one's rows in time (`combine: append`,
+  /// the same columns): its lines after this one's, its symbols among this one's.
+  func append(_ next: ColumnCollector) {
+    let offset = (lines.last ?? 0) + 1
+    lineStarts.append((offset, next.path))
+    values += next.values
+    doubles += next.doubles
+    timestamps += next.timestamps
+    lines += next.lines.map { $0 + offset }
+    for k in next.rowSymbols {
+      let symbol = next.symbols[Int(k)]
+      if symbolIndex[symbol] == nil {
+        symbolIndex[symbol] = Int32(symbols.count)
+        symbols.append(symbol)
+      }
+      rowSymbols.append(symbolIndex[symbol]!)
+    }
+    if firstFractionalTime == nil { firstFractionalTime = next.firstFractionalTime }
+    if timesWrittenWithOffset.isEmpty { timesWrittenWithOffset = next.timesWrittenWithOffset }
+  }
+
+  /// The file and line of `line`, a line of these rows (one of an appended file's, past the
+  /// lines of the files before it).
+  func place(of line: Int32) -> (path: String, line: Int) {
+    let start = lineStarts.last { $0.offset <= line } ?? lineStarts[0]
+    return (start.path, Int(line - start.offset))
+  }
+
   /// Empties the row being read (every cell a gap until read).
   private func clearRow() {
     for k in rowValues.indices { rowValues[k] = .nan }

@@ -133,12 +133,53 @@ import Testing
     ])
     #expect(
       folder.error { _ = try folder.source(["2019.csv", "2020.csv"]).load() }
-        == "source.path: the files have the same columns (close) and follow one another in time (2019.csv: 2019-12-30 … 2020-01-02; 2020.csv: 2020-01-02 … 2020-01-06): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, to put in one file (its rows after the first's), or name the features with as if they are indicators"
+        == "source.path: the files have the same columns (close) and follow one another in time (2019.csv: 2019-12-30 … 2020-01-02; 2020.csv: 2020-01-02 … 2020-01-06): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, whose rows combine: append reads as one file's; or name the features with as if they are indicators"
     )
     let named = try folder.source(["2019.csv", "2020.csv"], ["as": .textList(["a", "b"])]).load().frame
     #expect(named.featureNames == ["a", "b"] && named.timestamps.first == Self.jan(2), "b starts on the 2nd")
     let indicators = try Folder(files)
     #expect(try indicators.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"])]).load().frame.rowCount == 5)
+  }
+
+  /// `combine: append`: files of one series cut by time read as one file, each with its own
+  /// settings; a time in two files is a duplicate, named in both; their columns must agree.
+  @Test func appendedFilesAreOneSeries() throws {
+    let folder = try Folder([
+      "2019.csv": "date,close\n2019-12-30,1\n2019-12-31,2\n",
+      "2020.csv": "date;close\n02/01/2020;3\n31/12/2019;9\n03/01/2020;\n",
+      "other.csv": "date,open\n2020-01-06,5\n",
+    ])
+    let append: [String: ParameterValue] = [
+      "combine": .text("append"), "delimiter": .textList([",", ";"]), "time_format": .textList(["iso", "%d/%m/%Y"]),
+    ]
+    let both = try folder.source(["2019.csv", "2020.csv"], append)
+    #expect(
+      folder.error { _ = try both.load() }
+        == "2020.csv:3: duplicate timestamp 2019-12-31 (also on 2019.csv:3); set duplicates: first, last or mean to merge")
+    let lastSource = try folder.source(["2019.csv", "2020.csv"], append.merging(["duplicates": .text("last")]) { $1 })
+    let last = try lastSource.load()
+    #expect(last.frame.featureNames == ["close"] && last.frame.timestamps == [-1, 0, 2, 3].map { Self.jan($0) })
+    #expect(last.frame.values == [1, 9, 3, 3] && last.cellsFilled == 1 && last.duplicateRowsMerged == 1)
+    #expect(
+      folder.error {
+        _ = try folder.source(
+          ["2019.csv", "2020.csv"], append.merging(["duplicates": .text("last"), "gaps": .text("error")]) { $1 }
+        )
+        .load()
+      } == "2020.csv:4 (column 'close'): empty cell (gaps: error)")
+    #expect(
+      folder.error { _ = try folder.source(["2019.csv", "other.csv"], ["combine": .text("append")]).load() }
+        == "other.csv:1: gives the columns open, and 2019.csv close: files appended (combine: append) are one series, of the same columns; choose them with columns"
+    )
+    // Its features are the first file's, as `as` names them; `--each` cuts them from one load.
+    let renamed = try folder.source(["2019.csv", "2020.csv"], append.merging(["as": .textList(["eurusd"])]) { $1 })
+    #expect(try renamed.indicatorNames() == ["eurusd"])
+    let parameters = Parameters(
+      specs: CSVSource.descriptor.parameters,
+      values: append.merging(["path": .textList(["2019.csv", "2020.csv"].map(folder.path))]) { $1 })
+    #expect(!CSVSource.narrowingChangesRows(parameters))
+    #expect(try lastSource.readPartsInDoubles().map(\.rowCount) == [4])
+    #expect(throws: SeismoError.self) { try both.stream(rows: 10) { _ in } }
   }
 
   @Test func aColumnInNoFileOrAFileWithNoneIsNamed() throws {

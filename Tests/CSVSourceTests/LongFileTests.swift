@@ -47,6 +47,25 @@ import Testing
     #expect(named.frame.featureNames == ["apple", "microsoft"])
   }
 
+  /// A long file cut by time (`combine: append`, a file a period) reads as the one it was cut
+  /// from; a symbol first seen in the second file is one of the symbols.
+  @Test func aLongFileCutByTimeIsAppended() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-long-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let lines = Self.text.split(separator: "\n").map(String.init)
+    let cuts = [[lines[0]] + lines[1...4], [lines[0]] + lines[5...] + ["2020-01-04,9,90,IBM"]]
+    let paths = cuts.enumerated().map { k, cut in dir.appendingPathComponent("\(k).csv").path }
+    for (path, cut) in zip(paths, cuts) {
+      try (cut.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    let values = long(["path": .textList(paths), "combine": .text("append"), "columns": .textList(["close"])])
+    let appended = try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values)).load().frame
+    let whole = try load(Self.text + "2020-01-04,9,90,IBM\n", long(["columns": .textList(["close"])])).frame
+    #expect(appended.featureNames == ["AAPL", "MSFT", "IBM"] && appended.values == whole.values)
+    #expect(appended.timestamps == whole.timestamps)
+  }
+
   @Test func aLongFilesErrorsNameTheSymbol() throws {
     #expect(
       loadError(Self.text, long(["symbols": .textList(["MSFTT"])]))

@@ -228,6 +228,35 @@ import Testing
     #expect(none.status == 1 && none.stderr == "error: --set: source.path: 'prices/*.txt' matches no file\n", "\(none.stderr)")
   }
 
+  /// `combine: append` reads files of one series cut by time (`p/*.csv`, a file a period, the
+  /// day between them in both) as the one file they were cut from: the same scores, and its
+  /// model scores them again. Without it, they are refused.
+  @Test func filesOfOnePeriodEachAreAppended() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200)
+    let lines = try scratch.read("a.csv").split(separator: "\n").map(String.init)
+    try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("p"), withIntermediateDirectories: true)
+    try scratch.write("p/1.csv", lines[...100].joined(separator: "\n") + "\n")
+    try scratch.write("p/2.csv", ([lines[0]] + lines[100...]).joined(separator: "\n") + "\n")
+    let config = Self.config.replacingOccurrences(of: "path: [a.csv, b.csv], columns: [close], as: [a, b]", with: "path: a.csv")
+    try scratch.write("whole.yaml", config)
+    try scratch.write(
+      "cut.yaml", config.replacingOccurrences(of: "path: a.csv", with: "path: p/*.csv, combine: append, duplicates: first"))
+    let whole = try CLI.run(["detect", "whole.yaml", "--out", "w", "--quiet"], in: scratch.url)
+    try #require(whole.status == 0, "\(whole.stderr)")
+    let cut = try CLI.run(["detect", "cut.yaml", "--out", "c", "--save-model", "c.seismo"], in: scratch.url)
+    try #require(cut.status == 0, "\(cut.stderr)")
+    #expect(
+      cut.stderr.contains("warning: 1 rows of \(scratch.url.path)/p/1.csv + \(scratch.url.path)/p/2.csv repeated a timestamp"))
+    #expect(column(try scratch.read("c/scores.csv"), "score") == column(try scratch.read("w/scores.csv"), "score"))
+    let again = try CLI.run(["score", "--model", "c.seismo", "--out", "s", "--quiet"], in: scratch.url)
+    try #require(again.status == 0, "\(again.stderr)")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == column(try scratch.read("c/scores.csv"), "score"))
+    try scratch.write("joined.yaml", config.replacingOccurrences(of: "path: a.csv", with: "path: p/*.csv, duplicates: first"))
+    let joined = try CLI.run(["detect", "joined.yaml", "--out", "j"], in: scratch.url)
+    #expect(joined.status == 1 && joined.stderr.contains("whose rows combine: append reads as one file's"), "\(joined.stderr)")
+  }
+
   /// `--each` runs each file's indicator on that file's own days, not on the union, even where
   /// the gap policy dropped no row of the union.
   @Test func eachIndicatorOfJoinedFilesRunsOnItsOwnDays() throws {
