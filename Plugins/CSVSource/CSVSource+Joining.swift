@@ -155,8 +155,8 @@ extension CSVSource {
   /// each pair sharing fewer than half the times of the shorter. Joined side by side, each
   /// would be a feature of its own stretch of time, named for its file. Features named by `as`
   /// are indicators, as said.
-  private func refuseOneSeriesCutByTime<Value>(_ tables: [CSVTable<Value>]) throws {
-    guard renames.isEmpty, Set(tables.map(\.featureNames)).count == 1 else { return }
+  func refuseOneSeriesCutByTime<Value>(_ tables: [CSVTable<Value>], columns: [[String]]) throws {
+    guard renames.isEmpty, Set(columns).count == 1 else { return }
     let sets = tables.map { Set($0.timestamps) }
     for k in sets.indices {
       for l in sets.indices where l > k && sets[k].intersection(sets[l]).count * 2 >= min(sets[k].count, sets[l].count) {
@@ -166,11 +166,9 @@ extension CSVSource {
     let spans = zip(paths, tables).map { path, table in
       "\(path): \(CivilTime.format(table.timestamps.first!)) … \(CivilTime.format(table.timestamps.last!))"
     }
-    throw SeismoError.config(
-      key: "source.path", location: nil,
-      message:
-        "the files have the same columns (\(EditDistance.listing(tables[0].featureNames))) and follow one another in time (\(spans.joined(separator: "; "))): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, whose rows combine: append reads as one file's; or name the features with as if they are indicators"
-    )
+    let message =
+      "the files have the same columns (\(EditDistance.listing(columns[0]))) and follow one another in time (\(spans.joined(separator: "; "))): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, whose rows \(spelling.setting("combine", "append")) reads as one file's; or name the features with \(spelling.name("as")) if they are indicators"
+    throw spelling == .config ? SeismoError.config(key: "source.path", location: nil, message: message) : .invalidInput(message)
   }
 
   /// For each file, an observer that tells `observer` the bytes read of all the files: the
@@ -207,10 +205,10 @@ extension CSVSource {
       }
       tables.append(table)
     }
-    try refuseOneSeriesCutByTime(tables)
     let parts = paths.map { file in
       JoinedPart(file: file, symbol: nil, columns: features.filter { $0.path == file }.map(\.column))
     }
+    try refuseOneSeriesCutByTime(tables, columns: parts.map(\.columns))
     return try join(tables, parts: parts, names: features.map(\.name))
   }
 

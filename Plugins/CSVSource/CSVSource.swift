@@ -350,7 +350,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     timeFormat: String = "iso",
     delimiter: String = ",",
     decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
-    duplicates: DuplicatePolicy = .error, symbolColumn: String? = nil, symbols: [String] = [],
+    duplicates: DuplicatePolicy = .error, combine: Combine = .join, symbolColumn: String? = nil, symbols: [String] = [],
     spelling: SettingSpelling = .config
   ) throws {
     var values: [String: ParameterValue] = [
@@ -358,7 +358,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       "time_of_day_column": .text(timeOfDayColumn),
       "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
       "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
-      "duplicates": .text(duplicates.rawValue), "symbols": .textList(symbols),
+      "duplicates": .text(duplicates.rawValue), "combine": Self.combine.stored(combine), "symbols": .textList(symbols),
     ]
     if let symbolColumn {
       values["layout"] = Self.layout.stored(.long)
@@ -488,7 +488,10 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// own times.
   public func readPartsInDoubles(observer: ProgressObserver? = nil) throws -> [CSVTable<Double>] {
     guard !request.symbol.isEmpty else {
-      return try zip(eachFile(), fileObservers(observer)).map { try $0.readTableInDoubles(observer: $1) }
+      let files = try eachFile()
+      let tables = try zip(files, fileObservers(observer)).map { try $0.readTableInDoubles(observer: $1) }
+      if joins { try refuseOneSeriesCutByTime(tables, columns: files.map(\.request.columns)) }
+      return tables
     }
     let collector = try collect(inDoubles: true, observer: observer)
     var (tables, _, names) = try symbolTables(of: collector, values: collector.doubles)

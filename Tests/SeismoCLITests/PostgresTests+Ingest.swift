@@ -374,6 +374,16 @@ extension PostgresTests {
       ])
     #expect(try ingest("several_as", ["--long", "--as", "v", "--as", "so", "--as", "sc"]).status == 0)
     #expect(try sql("SELECT DISTINCT symbol FROM \(schema).several_as ORDER BY symbol") == [["sc"], ["so"], ["v"]])
+    // Files of one series cut by time: refused as indicators, appended with --combine append.
+    try scratch.write("2019.csv", "date,close\n2019-12-30,1\n2019-12-31,2\n")
+    try scratch.write("2020.csv", "date,close\n2020-01-02,3\n2020-01-03,4\n")
+    let periods = ["ingest", "2019.csv", "2020.csv", "--url", url, "--schema", schema, "--create", "--long"]
+    let refused = try CLI.run(periods + ["--table", "periods"], in: scratch.url)
+    #expect(
+      refused.status == 1 && refused.stderr.contains("whose rows --combine append reads as one file's"), "\(refused.stderr)")
+    let appended = try CLI.run(periods + ["--table", "periods", "--combine", "append", "--as", "eurusd"], in: scratch.url)
+    #expect(appended.status == 0, "\(appended.stderr)")
+    #expect(try sql("SELECT symbol, count(*)::text FROM \(schema).periods GROUP BY symbol") == [["eurusd", "4"]])
     let short = try ingest("several_short", ["--long", "--as", "v"])
     #expect(
       short.status == 1

@@ -7,6 +7,7 @@ import SeismoPostgres
 extension GapPolicy: ExpressibleByArgument {}
 extension DecimalMark: ExpressibleByArgument {}
 extension DuplicatePolicy: ExpressibleByArgument {}
+extension CSVSource.Combine: ExpressibleByArgument {}
 
 /// How `ingest` treats rows the table already has.
 enum IngestMode: String, ExpressibleByArgument, CaseIterable {
@@ -124,6 +125,12 @@ struct IngestCommand: ParsableCommand {
   var mode = IngestMode.append
 
   @Option(
+    help:
+      "Several files: join (indicators side by side) or append (one series cut by time, a file a year or a month: their rows as one file's)."
+  )
+  var combine = CSVSource.Combine.join
+
+  @Option(
     help: ArgumentHelp(
       "The CSV is long, a row per symbol and time: the column naming each row's symbol (Name, ticker); its values are each symbol's.",
       valueName: "column"))
@@ -160,7 +167,7 @@ struct IngestCommand: ParsableCommand {
       let source = try CSVSource(
         paths: files, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn,
         timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
-        gaps: gaps, duplicates: duplicates, symbolColumn: symbolColumn, symbols: symbol, spelling: .options)
+        gaps: gaps, duplicates: duplicates, combine: combine, symbolColumn: symbolColumn, symbols: symbol, spelling: .options)
       // A wide table holds the files joined on time; a long table each file's rows, on its own
       // times. The numbers as written, not rounded to a detector's Float.
       var tables =
