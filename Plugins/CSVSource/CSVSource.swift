@@ -39,7 +39,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let layout = Parameter<Layout>(
     "layout", default: .wide,
     help:
-      "wide: a column per feature; long: a row per symbol and time (a symbol column beside the values, as one file of many tickers is shipped), each symbol's values a feature (AAPL, or AAPL_close when several value columns are read); one file"
+      "wide: a column per feature; long: a row per symbol and time (a symbol column beside the values, as one file of many tickers is shipped), each symbol's values a feature (AAPL, or AAPL_close when several value columns are read); one file, or files appended"
   )
   /// A file's shape: a column per feature, or a row per symbol and time.
   public enum Layout: String, CaseIterable, Sendable {
