@@ -17,11 +17,11 @@ extension CSVSource: StreamingSource {
   private func stream(
     rows: Int, observer: ProgressObserver?, escaping body: @escaping (LoadedFrame) throws -> Void
   ) throws {
-    guard paths.count == 1 else {
+    guard !joins else {
       throw SeismoError.config(
         key: "source.path", location: nil,
         message:
-          "a stream reads one file in time order, and \(origin) are \(appends ? "appended" : "joined") in memory: score without --stream, or load them into one table (seismo ingest --as)"
+          "a stream reads one file in time order, and \(origin) are joined in memory: score without --stream, or load them into one table (seismo ingest --as)"
       )
     }
     guard request.symbol.isEmpty else {
@@ -31,17 +31,22 @@ extension CSVSource: StreamingSource {
           "a stream reads rows in time order, and a long file's symbols are joined in memory: score without --stream"
       )
     }
-    try checkFile()
-    let collector = ColumnCollector(
-      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
-      spelling: spelling, marks: marks)
     var waiting = Piece()  // rows read but not yet handed on
     var carried: GapPolicy.Carrying<Float>?  // what ffill carries from piece to piece
     var previous: (time: Timestamp, line: Int32)?
+    // Appended files (`combine: append`) are read one after the other, each by its own
+    // collector; a row's line counts past the lines of the files before it (`place`).
+    var reading: ColumnCollector?
+    var starts: [(offset: Int32, path: String)] = []
+    func place(_ line: Int32) -> (path: String, line: Int) {
+      let start = starts.last { $0.offset <= line } ?? starts[0]
+      return (start.path, Int(line - start.offset))
+    }
 
     /// Applies the policies to the waiting rows and hands them on, but for the rows sharing the
     /// last timestamp unless `final` (they may have duplicates in the next piece).
     func handOn(final: Bool) throws {
+      guard let collector = reading else { return }
       let f = collector.featureNames.count
       var cut = waiting.timestamps.count
       if !final, collector.hasTimeColumn, let last = waiting.timestamps.last {
@@ -56,7 +61,8 @@ extension CSVSource: StreamingSource {
         merged = try duplicates.apply(
           values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f
         ) {
-          duplicateError(row: $0, lines: lines, timestamps: times, fractional: collector.firstFractionalTime)
+          duplicateError(
+            row: $0, lines: lines, timestamps: times, fractional: collector.firstFractionalTime, place: place)
         }
       }
       let lines = piece.lines
@@ -64,13 +70,13 @@ extension CSVSource: StreamingSource {
       defer { carried = carry }
       let outcome = try gaps.apply(
         values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f, carrying: &carry
-      ) { gapError(row: $0, feature: $1, lines: lines, names: collector.featureNames) }
+      ) { gapError(row: $0, feature: $1, lines: lines, names: collector.featureNames, place: place) }
       guard renames.isEmpty || renames.count == f else { throw renameCountError(collector.featureNames) }
       let frame = try Frame(
         timestamps: piece.timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index,
-        featureNames: renames.isEmpty ? collector.featureNames : renames, values: piece.values, source: path)
+        featureNames: renames.isEmpty ? collector.featureNames : renames, values: piece.values, source: origin)
       var loaded = LoadedFrame(
-        frame: frame, origin: path, rowsRead: cut, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
+        frame: frame, origin: origin, rowsRead: cut, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
       loaded.duplicateRowsMerged = merged
       loaded.duplicatePolicy = duplicates
       loaded.carriedToEnd = outcome.carriedToEnd
@@ -81,27 +87,48 @@ extension CSVSource: StreamingSource {
       try body(loaded)
     }
 
-    collector.chunkRows = rows
-    defer { collector.onRows = nil }  // it holds the collector
-    collector.onRows = { values, timestamps, lines in
-      for (r, t) in timestamps.enumerated() {
-        if let previous, t < previous.time {
-          throw SeismoError.data(
-            source: path, line: Int(lines[r]), column: nil,
-            message:
-              "comes before line \(previous.line) in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
-          )
+    let observers = fileObservers(observer)
+    var offset: Int32 = 0
+    for (k, file) in paths.enumerated() {
+      let source = single(file)
+      try source.checkFile()
+      let collector = ColumnCollector(
+        path: file, request: source.request, timeParser: source.timeParser, delimiter: source.delimiter,
+        decimal: source.decimal, spelling: spelling, marks: marks)
+      let first = reading
+      starts.append((offset, file))
+      reading = collector
+      collector.chunkRows = rows
+      defer { collector.onRows = nil }  // it holds the collector
+      var lastLine = offset
+      collector.onRows = { values, timestamps, lines in
+        if let first, collector.featureNames != first.featureNames {
+          throw appendedColumnsError(file, columns: collector.featureNames, first: first.featureNames)
         }
-        previous = (t, lines[r])
+        let lines = offset == 0 ? lines : lines.map { $0 + offset }
+        for (r, t) in timestamps.enumerated() {
+          if let previous, t < previous.time {
+            let (file, line) = place(lines[r])
+            let before = place(previous.line)
+            throw SeismoError.data(
+              source: file, line: line, column: nil,
+              message:
+                "comes before \(before.path == file ? "line \(before.line)" : "\(before.path):\(before.line)") in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
+            )
+          }
+          previous = (t, lines[r])
+        }
+        lastLine = lines.last ?? lastLine
+        waiting.append(values: values, timestamps: timestamps, lines: lines)
+        try handOn(final: false)
       }
-      waiting.append(values: values, timestamps: timestamps, lines: lines)
-      try handOn(final: false)
-    }
-    try recordReader.read(into: collector, progress: observer)
-    guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
-    try collector.handOn()
-    guard collector.rowsHandedOn > 0 else {
-      throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
+      try source.recordReader.read(into: collector, progress: observers[k])
+      guard !collector.header.isEmpty else { throw SeismoError.file(path: file, message: "the file is empty") }
+      try collector.handOn()
+      guard collector.rowsHandedOn > 0 else {
+        throw SeismoError.data(source: file, line: nil, column: nil, message: "has a header but no data rows")
+      }
+      offset = lastLine + 1
     }
     try handOn(final: true)
   }

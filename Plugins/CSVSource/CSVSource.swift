@@ -558,15 +558,20 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
         continue
       }
       guard next.featureNames == first.featureNames else {
-        throw SeismoError.data(
-          source: file, line: 1, column: nil,
-          message:
-            "gives the columns \(EditDistance.listing(next.featureNames)), and \(paths[0]) \(EditDistance.listing(first.featureNames)): files appended (combine: append) are one series, of the same columns; choose them with columns"
-        )
+        throw appendedColumnsError(file, columns: next.featureNames, first: first.featureNames)
       }
       first.append(next)
     }
     return first!
+  }
+
+  /// `file`, appended to the first file, gives other `columns` than its (`first`).
+  func appendedColumnsError(_ file: String, columns: [String], first: [String]) -> SeismoError {
+    .data(
+      source: file, line: 1, column: nil,
+      message:
+        "gives the columns \(EditDistance.listing(columns)), and \(path) \(EditDistance.listing(first)): files appended (\(spelling.setting("combine", "append"))) are one series, of the same columns; choose them with \(spelling.name("columns"))"
+    )
   }
 
   /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy

@@ -179,7 +179,45 @@ import Testing
       values: append.merging(["path": .textList(["2019.csv", "2020.csv"].map(folder.path))]) { $1 })
     #expect(!CSVSource.narrowingChangesRows(parameters))
     #expect(try lastSource.readPartsInDoubles().map(\.rowCount) == [4])
-    #expect(throws: SeismoError.self) { try both.stream(rows: 10) { _ in } }
+    // A stream reads them one after the other; it cannot sort 2020.csv's 31/12/2019.
+    #expect(
+      folder.error { try lastSource.stream(rows: 1) { _ in } }
+        == "2020.csv:3: comes before line 2 in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
+    )
+  }
+
+  /// Appended files in time order stream as they load, a piece at a time, whatever the piece
+  /// size: the day in both files merged across the cut, errors naming each file's line.
+  @Test func appendedFilesStreamAsTheyLoad() throws {
+    let folder = try Folder([
+      "1.csv": "date,close\n2020-01-01,1\n2020-01-02,2\n2020-01-03,\n",
+      "2.csv": "date,close\n2020-01-03,3\n2020-01-04,4\n2020-01-05,5\n",
+      "3.csv": "date,open\n2020-01-06,6\n",
+    ])
+    let append: [String: ParameterValue] = ["combine": .text("append"), "duplicates": .text("last")]
+    let source = try folder.source(["1.csv", "2.csv"], append)
+    let loaded = try source.load().frame
+    #expect(loaded.values == [1, 2, 3, 4, 5])
+    for rows in [1, 2, 10] {
+      var values: [Float] = []
+      var times: [Timestamp] = []
+      try source.stream(rows: rows) {
+        values += $0.frame.values
+        times += $0.frame.timestamps
+      }
+      #expect(values == loaded.values && times == loaded.timestamps, "pieces of \(rows)")
+    }
+    #expect(
+      folder.error { try folder.source(["1.csv", "2.csv"], ["combine": .text("append")]).stream(rows: 1) { _ in } }
+        == "2.csv:2: duplicate timestamp 2020-01-03 (also on 1.csv:4); set duplicates: first, last or mean to merge")
+    #expect(
+      folder.error { try folder.source(["1.csv", "3.csv"], append).stream(rows: 1) { _ in } }
+        == "3.csv:1: gives the columns open, and 1.csv close: files appended (combine: append) are one series, of the same columns; choose them with columns"
+    )
+    #expect(
+      folder.error { try folder.source(["2.csv", "1.csv"], append).stream(rows: 1) { _ in } }
+        == "1.csv:2: comes before 2.csv:4 in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
+    )
   }
 
   @Test func aColumnInNoFileOrAFileWithNoneIsNamed() throws {
