@@ -36,15 +36,11 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public enum Combine: String, CaseIterable, Sendable {
     case join, append
   }
-  public static let layout = Parameter<Layout>(
+  public static let layout = Parameter<TableLayout>(
     "layout", default: .wide,
     help:
       "wide: a column per feature; long: a row per symbol and time (a symbol column beside the values, as one file of many tickers is shipped), each symbol's values a feature (AAPL, or AAPL_close when several value columns are read); one file, or files appended"
   )
-  /// A file's shape: a column per feature, or a row per symbol and time.
-  public enum Layout: String, CaseIterable, Sendable {
-    case wide, long
-  }
   public static let symbolColumn = Parameter<String>(
     "symbol_column", default: "symbol", help: "long: the column naming each row's symbol (Name, ticker, …)")
   public static let symbols = Parameter<[String]>(

@@ -30,16 +30,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   public static let waitFor = WaitingRows.parameter
 
-  public static let layout = Parameter<Layout>(
+  public static let layout = Parameter<TableLayout>(
     "layout", default: .wide, help: "wide: a column per indicator; long: rows of (symbol, time, value)")
-
-  /// How the table holds its indicators.
-  public enum Layout: String, CaseIterable, Sendable {
-    /// A column per indicator.
-    case wide
-    /// Rows of (symbol, time, value).
-    case long
-  }
 
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "postgres", summary: "time series from a PostgreSQL table (wide or long) or a SELECT",
@@ -64,7 +56,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   let url: String
   let table: String
   let schema: String
-  let layout: Layout
+  let layout: TableLayout
   let timeColumn: String
   let columns: [String]
   let symbolColumn: String
