@@ -37,11 +37,8 @@ extension CSVSource: StreamingSource {
     // Appended files (`combine: append`) are read one after the other, each by its own
     // collector; a row's line counts past the lines of the files before it (`place`).
     var reading: ColumnCollector?
-    var starts: [(offset: Int32, path: String)] = []
-    func place(_ line: Int32) -> (path: String, line: Int) {
-      let start = starts.last { $0.offset <= line } ?? starts[0]
-      return (start.path, Int(line - start.offset))
-    }
+    var appended = AppendedLines()
+    func place(_ line: Int32) -> (path: String, line: Int) { appended.place(of: line) }
 
     /// Applies the policies to the waiting rows and hands them on, but for the rows sharing the
     /// last timestamp unless `final` (they may have duplicates in the next piece).
@@ -96,7 +93,7 @@ extension CSVSource: StreamingSource {
         path: file, request: source.request, timeParser: source.timeParser, delimiter: source.delimiter,
         decimal: source.decimal, spelling: spelling, marks: marks)
       let first = reading
-      starts.append((offset, file))
+      appended.append(file, after: offset)
       reading = collector
       collector.chunkRows = rows
       defer { collector.onRows = nil }  // it holds the collector

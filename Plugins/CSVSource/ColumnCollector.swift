@@ -146,14 +146,7 @@ final class ColumnCollector: CSVRecordHandler {
       }
     case .symbol:
       guard !empty else { return }  // a row of empty cells is skipped; another is refused at its end
-      let symbol = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-      if let known = symbolIndex[symbol] {
-        rowSymbol = known
-      } else {
-        rowSymbol = Int32(symbols.count)
-        symbolIndex[symbol] = rowSymbol
-        symbols.append(symbol)
-      }
+      rowSymbol = symbolID(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces))
     case .timeOfDay:
       guard let seconds = Self.secondsOfDay(bytes) else {
         return fail(
@@ -221,36 +214,38 @@ final class ColumnCollector: CSVRecordHandler {
     clearRow()
   }
 
-  /// Where each appended file's lines start (`combine: append`): a row's line is the lines of
-  /// the files before it plus its line in its file. One file: `[(0, path)]`.
-  private(set) lazy var lineStarts: [(offset: Int32, path: String)] = [(0, path)]
+  /// The files whose rows are appended here (`combine: append`), by line: a row's line is the
+  /// lines of the files before it plus its line in its file.
+  private lazy var appendedLines: AppendedLines = {
+    var lines = AppendedLines()
+    lines.append(path, after: 0)
+    return lines
+  }()
 
   /// Adds the rows of `next`, the file that follows this one's rows in time (`combine: append`,
   /// the same columns): its lines after this one's, its symbols among this one's.
   func append(_ next: ColumnCollector) {
     let offset = (lines.last ?? 0) + 1
-    lineStarts.append((offset, next.path))
+    appendedLines.append(next.path, after: offset)
     values += next.values
     doubles += next.doubles
     timestamps += next.timestamps
     lines += next.lines.map { $0 + offset }
-    for k in next.rowSymbols {
-      let symbol = next.symbols[Int(k)]
-      if symbolIndex[symbol] == nil {
-        symbolIndex[symbol] = Int32(symbols.count)
-        symbols.append(symbol)
-      }
-      rowSymbols.append(symbolIndex[symbol]!)
-    }
+    rowSymbols += next.rowSymbols.map { symbolID(next.symbols[Int($0)]) }
     if firstFractionalTime == nil { firstFractionalTime = next.firstFractionalTime }
     if timesWrittenWithOffset.isEmpty { timesWrittenWithOffset = next.timesWrittenWithOffset }
   }
 
   /// The file and line of `line`, a line of these rows (one of an appended file's, past the
   /// lines of the files before it).
-  func place(of line: Int32) -> (path: String, line: Int) {
-    let start = lineStarts.last { $0.offset <= line } ?? lineStarts[0]
-    return (start.path, Int(line - start.offset))
+  func place(of line: Int32) -> (path: String, line: Int) { appendedLines.place(of: line) }
+
+  /// The index of `symbol` among `symbols`, added when new.
+  private func symbolID(_ symbol: String) -> Int32 {
+    if let known = symbolIndex[symbol] { return known }
+    symbolIndex[symbol] = Int32(symbols.count)
+    symbols.append(symbol)
+    return Int32(symbols.count - 1)
   }
 
   /// Empties the row being read (every cell a gap until read).
