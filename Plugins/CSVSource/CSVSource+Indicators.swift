@@ -43,10 +43,7 @@ extension CSVSource {
     var picked = parameters
     picked.set(columns, features)
     guard parameters.ifDeclared(path)?.count ?? 0 > 1, parameters.ifDeclared(combine) != .append else { return picked }
-    func names(_ parameters: Parameters) -> [String]? {
-      guard let resolved = try? parameters.resolved(against: descriptor.parameters, section: "source") else { return nil }
-      return try? CSVSource(parameters: resolved).indicatorNames()
-    }
+    func names(_ parameters: Parameters) -> [String]? { try? resolved(parameters)?.indicatorNames() }
     if names(parameters) == features { return parameters }
     if names(picked) == features { return picked }
     var renamed = parameters

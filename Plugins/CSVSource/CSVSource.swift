@@ -195,6 +195,13 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return narrowed
   }
 
+  /// The source of `parameters` checked against the plugin's (a saved model's, untrusted, or
+  /// ones a command changed), or nil when they do not make one (its load then says why).
+  public static func resolved(_ parameters: Parameters) -> CSVSource? {
+    guard let checked = try? parameters.resolved(against: descriptor.parameters, section: "source") else { return nil }
+    return try? CSVSource(parameters: checked)
+  }
+
   /// Joined files each have their own times, as a long file's symbols do: an indicator read
   /// alone has its own.
   public static func narrowingChangesRows(_ parameters: Parameters) -> Bool {
@@ -207,9 +214,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// cannot be read or `as` names the features, which only a load tells apart; the function's
   /// nil, for a name no feature has.
   static func longFeatures(_ parameters: Parameters) -> ((String) -> (symbol: String, column: String)?)? {
-    guard parameters.ifDeclared(renames)?.isEmpty ?? true,
-      let checked = try? parameters.resolved(against: descriptor.parameters, section: "source"),
-      let source = try? CSVSource(parameters: checked), let header = try? source.header()
+    guard parameters.ifDeclared(renames)?.isEmpty ?? true, let source = resolved(parameters),
+      let header = try? source.header()
     else { return nil }
     let values = source.request.features(in: header)
     return { name in
@@ -456,11 +462,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public func loadEachAlone() throws -> [String: LoadedFrame]? {
     guard !request.symbol.isEmpty, holdBack == nil else { return nil }
     let collector = try collect(inDoubles: false, observer: nil)
-    var (tables, _, names) = try symbolTables(of: collector, values: collector.values)
-    if !renames.isEmpty {
-      guard renames.count == names.count else { throw renameCountError(names) }
-      names = renames
-    }
+    let (tables, _, names) = try symbolTables(of: collector, values: collector.values)
     var frames: [String: LoadedFrame] = [:]
     var next = 0
     for table in tables {
@@ -490,11 +492,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       return tables
     }
     let collector = try collect(inDoubles: true, observer: observer)
-    var (tables, _, names) = try symbolTables(of: collector, values: collector.doubles)
-    if !renames.isEmpty {
-      guard renames.count == names.count else { throw renameCountError(names) }
-      names = renames
-    }
+    let (tables, _, names) = try symbolTables(of: collector, values: collector.doubles)
     var next = 0
     return try tables.map { table in
       let own = Array(names[next..<next + table.featureNames.count])
@@ -640,8 +638,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   /// A long file's rows (`layout: long`), `values` being their numbers, one table per symbol
   /// read (`symbols`, or every one), each sorted and merged as a wide file's rows are; with where
-  /// each came from and the features' names, each symbol's named for it (`AAPL`, or `AAPL_close`
-  /// for several value columns).
+  /// each came from and the features' names: `as`'s, or each symbol's named for it (`AAPL`, or
+  /// `AAPL_close` for several value columns).
   private func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> (
     [CSVTable<Value>], [JoinedPart], [String]
   ) {
@@ -684,7 +682,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       parts.append(JoinedPart(file: path, symbol: symbol, columns: columns, place: collector.place))
       names += f == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" }
     }
-    return (tables, parts, names)
+    guard !renames.isEmpty else { return (tables, parts, names) }
+    guard renames.count == names.count else { throw renameCountError(names) }
+    return (tables, parts, renames)
   }
 
   /// Row `row` repeats the timestamp of the row before it (`duplicates: error`); `fractional`, the

@@ -226,12 +226,7 @@ struct ScoreCommand: ParsableCommand {
 
   /// The header of the one CSV file that `parameters` read; nil when it cannot be read (loading
   /// it then says why).
-  private static func header(of parameters: Parameters) -> [String]? {
-    guard let resolved = try? parameters.resolved(against: CSVSource.descriptor.parameters, section: "source"),
-      let source = try? CSVSource(parameters: resolved)
-    else { return nil }
-    return try? source.header()
-  }
+  private static func header(of parameters: Parameters) -> [String]? { try? CSVSource.resolved(parameters)?.header() }
 
   /// `--set source.columns=[…]` (`setting`): the columns of the one CSV file `data` that hold
   /// the model's features, in the model's order, read under the features' names (`as`).
