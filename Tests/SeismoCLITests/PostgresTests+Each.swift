@@ -195,10 +195,15 @@ extension PostgresTests {
     try #require(unsorted.status == 0, "\(unsorted.stderr)")
     let unsortedRun = try #require(
       (try JSONSerialization.jsonObject(with: Data(unsorted.stdout.utf8)) as? [String: Any])?["run_id"] as? String)
+    // The suite's other tests store fan-outs of their own on this server at the same time, so the
+    // cross-indicator query is also run for this fan-out's group, where the file asks for the latest.
+    let latestGroup = "(SELECT group_id FROM seismo.runs WHERE group_id IS NOT NULL ORDER BY finished_at DESC LIMIT 1)"
     for statement in statements {
       let rows = try sql(statement)
       if statement.contains("count(DISTINCT a.indicator) >= 2") {
-        #expect(rows.map { [$0[0], $0[1]] } == [[date(18_262 + 100), "2"], [date(18_262 + 101), "2"]], "\(rows)")
+        #expect(statement.contains(latestGroup))
+        let ours = try sql(statement.replacingOccurrences(of: latestGroup, with: "$1"), [group])
+        #expect(ours.map { [$0[0], $0[1]] } == [[date(18_262 + 100), "2"], [date(18_262 + 101), "2"]], "\(ours)")
       }
       if statement.contains("latest_flags") {
         #expect(rows.filter { $0[0] == runIDs[20] }.map { Array($0.dropFirst(2)) } == [["fixed", "2", ownFlags, "0"]], "\(rows)")
