@@ -58,15 +58,18 @@ public struct TimestampParser: Sendable {
     return format.map { "a date in the format '\($0)'" } ?? "an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM])"
   }
 
-  /// For a cell the ISO reading refused: the `time_format` that would read it, when it is a
-  /// common other form (`2020/03/16`, `16/03/2020`, `03/16/2020`, `16.03.2020`, `20200316`,
-  /// `16-Mar-2020`, seconds or milliseconds since 1970; maybe with a time of day), as
-  /// `" (set time_format: …)"` in `spelling`; `""` when none does or another format is set.
-  /// `01/02/2020` gets both orders. Under `%s`, milliseconds get `%Q`.
+  /// For a cell the format refused: the `time_format` that would read it, when it is a common
+  /// form (`2020/03/16`, `16/03/2020`, `03/16/2020`, `16.03.2020`, `20200316`, `16-Mar-2020`,
+  /// seconds or milliseconds since 1970; maybe with a time of day), as `" (set time_format: …)"`
+  /// in `spelling`; `""` when none does. `01/02/2020` gets both orders. Under a set format, which
+  /// the rest of the file may follow, the formats that read the cell are named without advice,
+  /// and a cell ISO reads (a fraction of a second too) is sent back to the default.
   public func hint(for text: String, spelling: SettingSpelling) -> String {
     func set(_ format: String) -> String { spelling.setting("time_format", quoted: format) }
     if format == "%s", Self.isMilliseconds(text) { return " (milliseconds since 1970? set \(set("%Q")))" }
-    guard format == nil else { return "" }
+    if format != nil, TimestampParser().parse(text) != nil {
+      return " (an ISO time, which is read when \(spelling.name("time_format")) is not set)"
+    }
     let dates = [
       "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y",
       "%b %d, %Y",
@@ -74,6 +77,7 @@ public struct TimestampParser: Sendable {
     ]
     let times = ["", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p"]
     var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
+      .filter { $0 != format }
     if found.isEmpty, Self.isMilliseconds(text) { found = ["%Q"] }
     if found.isEmpty, text.count >= 9, Self.parse(text, format: "%s") != nil { found = ["%s"] }
     // Excel serial days of 1954–2119 (20000–80000), as a date column formatted as a number exports.
@@ -81,6 +85,9 @@ public struct TimestampParser: Sendable {
       Self.parseExcel(text) != nil
     {
       found = [Self.excel]
+    }
+    if format != nil, !found.isEmpty {  // the whole file, or this cell alone: said neutrally
+      return " (it reads as \(spelling.name("time_format")) \(found.map(spelling.quote).joined(separator: " or ")))"
     }
     switch found.count {
     case 0: return ""
