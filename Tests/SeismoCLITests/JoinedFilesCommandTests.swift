@@ -226,6 +226,17 @@ import Testing
     #expect(column(try scratch.read("o/scores.csv"), "score") == column(try scratch.read("r/scores.csv"), "score"))
     let none = try CLI.run(["detect", "run.yaml", "--set", "source.path=prices/*.txt", "--out", "n"], in: scratch.url)
     #expect(none.status == 1 && none.stderr == "error: --set: source.path: 'prices/*.txt' matches no file\n", "\(none.stderr)")
+    // A wildcard that matches folders alone says how to reach their files.
+    for year in ["2019", "2020"] {
+      try FileManager.default.createDirectory(
+        at: scratch.url.appendingPathComponent("years/\(year)"), withIntermediateDirectories: true)
+    }
+    let folders = try CLI.run(["detect", "run.yaml", "--set", "source.path=years/*", "--out", "n"], in: scratch.url)
+    #expect(
+      folders.status == 1
+        && folders.stderr
+          == "error: --set: source.path: 'years/*' matches folders only (2019/, 2020/); the files in them are matched by a pattern that goes on into them, as 'years/*/*.csv' does\n",
+      "\(folders.stderr)")
   }
 
   /// `combine: append` reads files of one series cut by time (`p/*.csv`, a file a period, the

@@ -434,13 +434,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
         guard PathPattern.isPattern(resolved) else { return [resolved] }
         // A wildcard gives the files it matches now, in name order: the run (and a model saved
         // from it) keeps that list, so a file added later is not read by `score`.
-        let files = PathPattern.files(matching: resolved)
-        guard !files.isEmpty else {
-          throw SeismoError.config(
-            key: path, location: raw.location,
-            message: "'\(s.string)' matches no file\(resolved == s.string ? "" : " (\(resolved))")")
-        }
-        return files
+        let (files, folders) = PathPattern.matches(resolved)
+        guard files.isEmpty else { return files }
+        let shown = "'\(s.string)'\(resolved == s.string ? "" : " (\(resolved))")"
+        let message =
+          folders.isEmpty
+          ? "\(shown) matches no file"
+          : "\(shown) matches folders only (\(folders.prefix(3).map { URL(fileURLWithPath: $0).lastPathComponent + "/" }.joined(separator: ", "))\(folders.count > 3 ? ", …" : "")); "
+            + "the files in them are matched by a pattern that goes on into them, as '\(s.string.hasSuffix("/") ? s.string : s.string + "/")*.csv' does"
+        throw SeismoError.config(key: path, location: raw.location, message: message)
       }
       guard let value = type.admit(.textList(paths)) else { throw fail(type.expectation) }
       return value

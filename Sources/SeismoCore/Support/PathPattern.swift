@@ -8,13 +8,13 @@ enum PathPattern {
     path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) && !FileManager.default.fileExists(atPath: path)
   }
 
-  /// The files (not folders) that `pattern` matches, in name order (`glob(3)`); empty when none.
-  static func files(matching pattern: String) -> [String] {
+  /// What `pattern` matches, in name order (`glob(3)`), files apart from folders (a folder's
+  /// name ends with a slash); both empty when nothing matches.
+  static func matches(_ pattern: String) -> (files: [String], folders: [String]) {
     var found = glob_t()
     defer { globfree(&found) }
-    guard glob(pattern, GLOB_MARK, nil, &found) == 0 else { return [] }
-    return (0..<Int(found.gl_pathc)).compactMap { k in
-      found.gl_pathv[k].map { String(cString: $0) }
-    }.filter { !$0.hasSuffix("/") }  // GLOB_MARK ends a folder's name with a slash
+    guard glob(pattern, GLOB_MARK, nil, &found) == 0 else { return ([], []) }
+    let all = (0..<Int(found.gl_pathc)).compactMap { k in found.gl_pathv[k].map { String(cString: $0) } }
+    return (all.filter { !$0.hasSuffix("/") }, all.filter { $0.hasSuffix("/") })
   }
 }
