@@ -25,6 +25,22 @@ extension PostgresSource {
     /// The numeric columns other than `time`, in table order: a wide table's indicators.
     func numbers(besides time: String) -> [String] { all.filter { $0.name != time && $0.isNumber }.map(\.name) }
 
+    /// The time column `name`. When the table has none of that name, nor one spelled alike, the
+    /// error names the ones it has of a date or timestamp type too, before `hint` (or how a
+    /// config names one).
+    func time(_ name: String, hint: String? = nil) throws -> Column {
+      let times = all.filter(\.isTime).map { "'\($0.name)'" }
+      guard !times.isEmpty, !all.contains(where: { $0.name == name }),
+        EditDistance.suggestion(for: name, among: all.map(\.name)).isEmpty
+      else {
+        return try named(name, "time column", hint: hint)
+      }
+      let these =
+        times.count == 1
+        ? "its date or timestamp column is \(times[0])" : "its date or timestamp columns are \(times.joined(separator: ", "))"
+      return try named(name, "time column", hint: "\(these): \(hint ?? "name it with time_column")")
+    }
+
     /// The column `name`, which the source calls its `role`; an error for a missing one ends with
     /// `hint`, in parentheses, when given.
     func named(_ name: String, _ role: String, hint: String? = nil) throws -> Column {
@@ -52,7 +68,7 @@ extension PostgresSource {
   /// timestamp (`seismo db watch` checks the column its triggers announce times of). An error
   /// about the column ends with `hint`, in parentheses: which option names it.
   public func requireTimeColumn(on db: PGConnection, hint: String) throws {
-    try requireTime(TableColumns(self, db).named(timeColumn, "time column", hint: hint), hint: hint)
+    try requireTime(TableColumns(self, db).time(timeColumn, hint: hint), hint: hint)
   }
 
   /// Throws unless `column` is a date or timestamp, ending the error with `hint` in parentheses;
@@ -120,7 +136,7 @@ extension PostgresSource {
       try db.transaction(readOnly: true) {
         let catalogue = try TableColumns(self, db)
         guard layout == .long else { return catalogue.numbers(besides: timeColumn) }
-        let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"))
+        let (range, bounds) = try timeRange(on: catalogue.time(timeColumn))
         _ = try catalogue.named(symbolColumn, "symbol column")
         let names = try symbols(in: range, bounds, on: db)
         return names.isEmpty ? nil : names

@@ -74,14 +74,14 @@ extension PostgresSource {
     return try inSnapshot { db in
       let catalogue = try TableColumns(self, db)
       let (range, bounds) = try timeRange(
-        on: catalogue.named(timeColumn, "time column"), next: end + 1, unbounded: true)
+        on: catalogue.time(timeColumn), next: end + 1, unbounded: true)
       return try count(db, where: rows(in: range), layout == .wide ? bounds : bounds + [PGText.array(features)])
     }
   }
 
   /// The table's rows before `next` within from and to (a long table's of the `features`' symbols).
   func countRows(_ db: PGConnection, _ catalogue: TableColumns, before next: Timestamp, features: [String]) throws -> Int {
-    let (range, bounds) = try timeRange(on: catalogue.named(timeColumn, "time column"), next: next, before: true)
+    let (range, bounds) = try timeRange(on: catalogue.time(timeColumn), next: next, before: true)
     return try count(db, where: rows(in: range), layout == .wide ? bounds : bounds + [PGText.array(features)])
   }
 }

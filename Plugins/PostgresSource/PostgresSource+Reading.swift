@@ -100,7 +100,7 @@ extension PostgresSource {
     let time = PGConnection.quote(self.timeColumn)
     let table = PGConnection.qualified(self.schema, self.table)
     let catalogue = try known ?? TableColumns(self, db)
-    let timeRead = try catalogue.named(self.timeColumn, "time column")
+    let timeRead = try catalogue.time(self.timeColumn)
     let (range, bounds) = try timeRange(on: timeRead, next: next)
     if layout == .wide {
       var names = features ?? self.columns
@@ -159,7 +159,7 @@ extension PostgresSource {
   /// A long table's symbols within from and to.
   func storedSymbols(_ db: PGConnection) throws -> [String] {
     let catalogue = try TableColumns(self, db)
-    let (range, bounds) = try timeRange(on: catalogue.named(self.timeColumn, "time column"))
+    let (range, bounds) = try timeRange(on: catalogue.time(self.timeColumn))
     return try symbols(in: range, bounds, on: db)
   }
 

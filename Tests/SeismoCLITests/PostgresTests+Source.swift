@@ -272,7 +272,14 @@ extension PostgresTests {
     )
     #expect(
       load(["table": .text("mixed"), "time_column": .text("when")])
-        == "\(table): no time column 'when'; columns are: ts, a, label, n, p")
+        == "\(table): no time column 'when'; columns are: ts, a, label, n, p (its date or timestamp column is 'ts': name it with time_column)"
+    )
+    // A table without the default's `ts` names its columns of a date or timestamp type.
+    try sql("CREATE TABLE \(schema).stamped (day date, stamp timestamptz, x float8)")
+    #expect(
+      load(["table": .text("stamped")])
+        == "postgres table \(schema).stamped: no time column 'ts'; columns are: day, stamp, x (its date or timestamp columns are 'day', 'stamp': name it with time_column)"
+    )
     #expect(
       load(["query": .text("SELECT ts, label FROM \(schema).mixed")])
         == "postgres query: column 'label' is text, not a number (numbers? convert it in the query: SELECT \"label\"::float8 AS \"label\", …)"

@@ -29,6 +29,12 @@ extension PostgresTests {
         && misnamed.stderr.hasPrefix(
           "error: postgres table \(schema).m: no time column 'tss' (did you mean 'ts'?); columns are: ts, a, b (--time-column names the table's time column)"
         ), "\(misnamed.stderr)")
+    let unnamed = try CLI.run(
+      ["db", "watch", "--url", url, "--schema", schema, "--table", "m", "--time-column", "when"], in: scratch.url)
+    #expect(
+      unnamed.stderr.hasPrefix(
+        "error: postgres table \(schema).m: no time column 'when'; columns are: ts, a, b (its date or timestamp column is 'ts': --time-column names the table's time column)"
+      ), "\(unnamed.stderr)")
     let numbers = try CLI.run(
       ["db", "watch", "--url", url, "--schema", schema, "--table", "m", "--time-column", "a"], in: scratch.url)
     #expect(numbers.status == 1 && numbers.stderr.contains("the time column 'a' is double precision"), "\(numbers.stderr)")
