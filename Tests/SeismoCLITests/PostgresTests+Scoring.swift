@@ -824,4 +824,40 @@ extension PostgresTests {
     #expect(try sql(stored, [watched]) == [["watch", warning]])
     #expect(try sql(stored, [nightly]) == [["score --new-rows", warning]])
   }
+
+  /// A feed sampled otherwise than the model's training rows (hourly rows after daily ones) is
+  /// warned about by `--new-rows` once the last rows read show it, those scored before counted
+  /// too, since a nightly batch appends one row; rows sampled alike give no warning.
+  @Test func newRowsSampledOtherwiseAreWarnedAbout() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try sql("CREATE SCHEMA \(schema)")
+    try sql("CREATE TABLE \(schema).m (ts timestamp PRIMARY KEY, a float8)")
+    try sql(
+      "INSERT INTO \(schema).m SELECT '2020-01-01'::timestamp + i * interval '1 day', 100 + sin(i) FROM generate_series(0, 199) i"
+    )
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      detector: { plugin: rolling-zscore, window: 20 }
+      """)
+    let newRows = ["score", "--run", runID, "--url", url, "--new-rows"]
+    try sql("INSERT INTO \(schema).m VALUES ('2020-07-19', 100.5)")
+    let daily = try CLI.run(newRows, in: scratch.url)
+    #expect(daily.status == 0 && daily.stderr == "" && daily.stdout.contains("scored 1 new row"), "\(daily.stderr)")
+    // Four hourly rows: of the last ten read, most are a day apart still.
+    let hourly =
+      "INSERT INTO \(schema).m SELECT '2020-07-19'::timestamp + i * interval '1 hour', 100 + sin(i) FROM generate_series($1::int, $2::int) i"
+    try sql(hourly, ["1", "4"])
+    let few = try CLI.run(newRows, in: scratch.url)
+    #expect(few.status == 0 && few.stderr == "", "\(few.stderr)")
+    try sql(hourly, ["5", "12"])
+    let many = try CLI.run(newRows, in: scratch.url)
+    let warning =
+      "warning: the model (rolling-zscore) was fitted on rows 1 day apart, and the last 10 rows read are 1 hour apart (medians): it reads a number of rows at a time, so its scores and threshold mean something else here; score rows sampled as its training rows were"
+    #expect(many.status == 0 && many.stderr == warning + "\n", "\(many.stderr)")
+    let stored = "SELECT w.message FROM seismo.run_warnings w JOIN seismo.runs r ON r.id = w.run WHERE r.run_id = $1"
+    #expect(try sql(stored, [runID]) == [[warning]])
+  }
 }

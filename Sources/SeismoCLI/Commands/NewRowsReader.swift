@@ -52,6 +52,10 @@ struct NewRowsReader {
     var stale = Set<Int>()
     /// The rows after the source's `to`, which are never read.
     var beyondEnd = false
+    /// The times of the last rows read (`RowSpacing.fewest` of them), whose spacing is judged
+    /// against the model's training rows' whenever rows are appended; and whether it was warned of.
+    var lastTimes: [Timestamp] = []
+    var spacing = false
   }
 
   let saved: SavedModel
@@ -266,6 +270,18 @@ struct NewRowsReader {
     warnings += carried.compactMap(loaded.warning(_:))
     warnings += stale.compactMap(loaded.staleWarning(_:))
     warnings += holes.compactMap(loaded.warning(_:))
+    // A feed sampled otherwise (hourly rows after daily ones) shows in the last rows read, those
+    // scored before included: a nightly batch appends one row.
+    if appended, let training = saved.trainingRows, !warned.spacing {
+      warned.lastTimes = Array((warned.lastTimes + loaded.frame.timestamps.suffix(RowSpacing.fewest)).suffix(RowSpacing.fewest))
+      if let last = RowSpacing(times: warned.lastTimes[...]),
+        let warning = training.spacing.warning(
+          scoring: last, detector: saved.detector.plugin, rows: "the last \(RowSpacing.fewest) rows read")
+      {
+        warned.spacing = true
+        warnings.append(warning)
+      }
+    }
     batch.warnings = warnings + outside
     if beyondEnd > 0, let end = bounded?.end, !warned.beyondEnd {
       warned.beyondEnd = true

@@ -16,7 +16,7 @@ public struct RowSpacing: Sendable, Equatable {
 
   /// The fewest rows whose spacing is judged: fewer say little (a weekend is one of the two
   /// gaps of three days' rows).
-  static let fewest = 10
+  public static let fewest = 10
 
   public init?(seconds: Int64) {
     guard seconds > 0 else { return nil }
@@ -32,9 +32,17 @@ public struct RowSpacing: Sendable, Equatable {
   /// of them, when there are more); nil when the frame's rows are numbered (no time column) or
   /// fewer than `fewest`.
   public init?(of frame: Frame, rows: Range<Int>) {
-    guard frame.timeKind == .calendar, rows.count >= Self.fewest else { return nil }
-    let from = max(rows.lowerBound + 1, rows.upperBound - Self.sampledGaps)
-    var gaps = (from..<rows.upperBound).map { frame.timestamps[$0] - frame.timestamps[$0 - 1] }
+    guard frame.timeKind == .calendar else { return nil }
+    self.init(times: frame.timestamps[rows])
+  }
+
+  /// The spacing of rows at `times` (ascending, in seconds): the lower median of their gaps (of
+  /// the last `sampledGaps` of them, when there are more); nil when there are fewer than
+  /// `fewest` times.
+  public init?(times: ArraySlice<Timestamp>) {
+    guard times.count >= Self.fewest else { return nil }
+    let recent = times.suffix(Self.sampledGaps + 1)
+    var gaps = zip(recent.dropFirst(), recent).map { $0 - $1 }
     gaps.sort()
     self.init(seconds: gaps[(gaps.count - 1) / 2])
   }
@@ -57,11 +65,11 @@ public struct RowSpacing: Sendable, Equatable {
   }
 
   /// The warning for `scored` rows spaced otherwise than this, a saved model's training rows';
-  /// nil when they are alike. `detector` names the model's plugin.
-  public func warning(scoring scored: RowSpacing, detector: String) -> String? {
+  /// nil when they are alike. `detector` names the model's plugin, `rows` the scored ones.
+  public func warning(scoring scored: RowSpacing, detector: String, rows: String = "the scored rows") -> String? {
     guard differs(from: scored) else { return nil }
     return
-      "warning: the model (\(detector)) was fitted on rows \(description) apart, and the scored rows are \(scored.description) apart (medians): it reads a number of rows at a time, so its scores and threshold mean something else here; score rows sampled as its training rows were"
+      "warning: the model (\(detector)) was fitted on rows \(description) apart, and \(rows) are \(scored.description) apart (medians): it reads a number of rows at a time, so its scores and threshold mean something else here; score rows sampled as its training rows were"
   }
 
   /// The warning for a run's `test` rows spaced otherwise than this, its training rows'
