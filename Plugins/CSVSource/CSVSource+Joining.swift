@@ -121,6 +121,7 @@ extension CSVSource {
     source.delimiters = own(delimiters)
     source.decimals = own(decimals)
     source.skips = own(skips)
+    source.footers = own(footers)
     source.renames = []
     source.holdBack = nil  // the joined rows are held back, not each file's
     return source

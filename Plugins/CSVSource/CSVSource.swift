@@ -79,9 +79,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       "lines above the header row to skip: a title or notes an export writes first; several files: one for all, or a list, one per file"
   )
 
+  public static let skipFooter = Parameter<[String]>(
+    oneOrMore: "skip_footer", default: ["0"],
+    help:
+      "lines below the data to skip: a source or notes an export writes last (blank lines aside); several files: one for all, or a list, one per file"
+  )
+
   /// The settings that may differ from file to file (a list, one per file) when vendors write
   /// their files differently.
-  public static let perFile = [timeColumn, timeOfDayColumn, timeFormat, delimiter, decimal, skipLines]
+  public static let perFile = [timeColumn, timeOfDayColumn, timeFormat, delimiter, decimal, skipLines, skipFooter]
 
   public static let descriptor = PluginDescriptor(
     kind: .source, name: "csv", summary: "time series from CSV files with a header row (libcsv)",
@@ -99,6 +105,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       Self.delimiter.spec,
       Self.decimal.spec,
       Self.skipLines.spec,
+      Self.skipFooter.spec,
       Self.combine.spec,
       Self.layout.spec,
       Self.symbolColumn.spec,
@@ -118,8 +125,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var timeParsers: [TimestampParser]
   var delimiters: [UInt8]
   var decimals: [DecimalMark]
-  /// Lines above each file's header to skip.
+  /// Lines above each file's header, and below its data, to skip.
   var skips: [Int]
+  var footers: [Int]
   /// `layout: long`'s symbols to read, in order (empty: every one); the symbol column is
   /// `request.symbol`.
   var symbolsRead: [String]
@@ -146,7 +154,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   var delimiter: UInt8 { delimiters[0] }
   var decimal: DecimalMark { decimals[0] }
   /// The reader of the one file's records.
-  var recordReader: CSVRecordReader { CSVRecordReader(path: path, delimiter: delimiter, skipLines: skips[0]) }
+  var recordReader: CSVRecordReader {
+    CSVRecordReader(path: path, delimiter: delimiter, skipLines: skips[0], skipFooter: footers[0])
+  }
   /// How the files are named in messages: `vix.csv + spx.csv`.
   var origin: String { paths.joined(separator: " + ") }
 
@@ -305,13 +315,17 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       }
       return mark
     }
-    skips = try parameters[Self.skipLines].map { text in
-      guard let lines = Int(text), (0...1_000_000).contains(lines) else {
-        throw SeismoError.config(
-          key: "source.skip_lines", location: nil, message: "expected a count of lines, 0 or more, got '\(text)'")
+    func lines(_ parameter: Parameter<[String]>) throws -> [Int] {
+      try parameters[parameter].map { text in
+        guard let lines = Int(text), (0...1_000_000).contains(lines) else {
+          throw SeismoError.config(
+            key: "source.\(parameter.name)", location: nil, message: "expected a count of lines, 0 or more, got '\(text)'")
+        }
+        return lines
       }
-      return lines
     }
+    skips = try lines(Self.skipLines)
+    footers = try lines(Self.skipFooter)
   }
 
   /// Throws for a layout setting that cannot be read, or that would go unread: a long file needs
@@ -351,7 +365,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     paths: [String], columns: [String] = [], timeColumn: String = "auto", timeOfDayColumn: String = "none",
     timeFormat: String = "iso",
     delimiter: String = ",",
-    decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, gaps: GapPolicy = .ffill,
+    decimal: DecimalMark = .point, missing: [String] = [], skipLines: Int = 0, skipFooter: Int = 0,
+    gaps: GapPolicy = .ffill,
     duplicates: DuplicatePolicy = .error, combine: Combine = .join, symbolColumn: String? = nil, symbols: [String] = [],
     spelling: SettingSpelling = .config
   ) throws {
@@ -359,7 +374,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       "path": .textList(paths), "columns": .textList(columns), "time_column": .text(timeColumn),
       "time_of_day_column": .text(timeOfDayColumn),
       "time_format": .text(timeFormat), "delimiter": .text(delimiter), "decimal": .text(decimal.rawValue),
-      "missing": .textList(missing), "skip_lines": .text(String(skipLines)), "gaps": .text(gaps.rawValue),
+      "missing": .textList(missing), "skip_lines": .text(String(skipLines)),
+      "skip_footer": .text(String(skipFooter)), "gaps": .text(gaps.rawValue),
       "duplicates": .text(duplicates.rawValue), "combine": Self.combine.stored(combine), "symbols": .textList(symbols),
     ]
     if let symbolColumn {

@@ -131,7 +131,10 @@ final class ColumnCollector: CSVRecordHandler {
         // A column taken by a word of its name may not hold times at all: say how it was taken.
         let hint = timeParser.hint(for: cell, spelling: spelling)
         let took = hint.isEmpty && request.tookByWord(header[index]) ? tookByWordHint(header[index]) : ""
-        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(hint)\(took)")
+        // Words where times were (not a mistyped date such as 2020-02-30): perhaps a note below the data.
+        let words = cell.first { !$0.isWhitespace }.map { !$0.isNumber } ?? false
+        let footer = hint.isEmpty && took.isEmpty && firstTimeSeen && words ? footerHint(timeField: index) : ""
+        return fail(index, "'\(text(bytes))' is not \(timeParser.expectation)\(hint)\(took)\(footer)")
       }
       rowTime = t
       if firstFractionalTime == nil, timeParser.format == nil, Self.hasFraction(bytes) {
@@ -520,6 +523,21 @@ final class ColumnCollector: CSVRecordHandler {
       return " (commas grouping thousands? set \(spelling.setting("decimal", "point_grouped")), or write \(grouped))"
     }
     return number(.comma).map { " (a decimal comma? set \(spelling.setting("decimal", "comma")), or write \($0))" } ?? ""
+  }
+
+  /// A hint for a time cell of words on one of the file's last few lines, after times that
+  /// were, when the lines after it hold no time either: a source or a note below the data, which
+  /// `skip_footer` skips. The file is read again to find its last lines, as this is a failure's
+  /// hint; their cells are split without quoting, which a note seldom has.
+  private func footerHint(timeField: Int) -> String {
+    guard let below = CSVRecordReader(path: path).lastLines(from: currentLine, most: 5),
+      below.dropFirst().allSatisfy({ line in
+        let cells = line.split(separator: Character(UnicodeScalar(separators.delimiter)), omittingEmptySubsequences: false)
+        return cells.count <= timeField || timeParser.parse(String(cells[timeField])) == nil
+      })
+    else { return "" }
+    let lines = below.count == 1 ? "line" : "\(below.count) lines"
+    return " (a note below the data? \(spelling.setting("skip_footer", "\(below.count)")) skips the file's last \(lines))"
   }
 
   /// A hint for a time in a feature column when no column was read as time: the time column is

@@ -349,6 +349,48 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(try load("date,a\n2020-01-01,1\n").frame.values == [1])
   }
 
+  /// A source or notes below the data are skipped with `skip_footer`, blank lines aside (after
+  /// and among them); without it, a time cell that is none on one of the last lines, after
+  /// times that were, gets the count that skips them. Skipped lines are not parsed.
+  @Test func linesBelowTheDataAreSkippedWhenAsked() throws {
+    let data = "date,a,b\n2020-01-01,1,2\n2020-01-02,3,4\n"
+    let noted = data + "\nSource: Bloomberg, \"2024\n\n Downloaded 2024-01-01 \r\n\n"
+    #expect(
+      loadError(noted)
+        == "t.csv:5 (column 1 'date'): 'Source: Bloomberg' is not an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) (a note below the data? skip_footer: 2 skips the file's last 2 lines)"
+    )
+    for (footer, lines) in [(noted, "2"), (data + "Total,4,6", "1"), (data, "0")] {
+      let read = try load(footer, ["skip_footer": .text(lines)])
+      #expect(read.frame.values == [1, 2, 3, 4] && read.rowsRead == 2, "\(lines)")
+    }
+    // One line too few skipped: the hint counts the lines from the bad one to the end, skipped ones too.
+    #expect(
+      loadError(noted, ["skip_footer": .text("1")]).hasSuffix(
+        "(a note below the data? skip_footer: 2 skips the file's last 2 lines)"))
+    // A bad time among many later rows, or before any good one, is no footer.
+    #expect(!loadError(data + "x,1,2\n" + data.dropFirst(9)).contains("skip_footer"))
+    #expect(!loadError("date,a\nx,1\n2020-01-01,2\n").contains("skip_footer"))
+    #expect(loadError(noted, ["skip_footer": .text("4")]) == "t.csv: has a header but no data rows")
+    #expect(loadError(noted, ["skip_footer": .text("9")]) == "t.csv: the file is empty")
+    #expect(
+      loadError(noted, ["skip_footer": .text("-1")]) == "source.skip_footer: expected a count of lines, 0 or more, got '-1'")
+    // Ingest's double-precision read and a stream skip them too, and each file of several its own.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-footer-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (file, plain) = (folder.appendingPathComponent("noted.csv"), folder.appendingPathComponent("plain.csv"))
+    try Data(noted.utf8).write(to: file)
+    try Data("date,c\n2020-01-01,5\n2020-01-02,6\n".utf8).write(to: plain)
+    #expect(try CSVSource(paths: [file.path], skipFooter: 2).readTableInDoubles().values == [1, 2, 3, 4])
+    var streamed: [Float] = []
+    try CSVSource(paths: [file.path], skipFooter: 2).stream(rows: 1) { streamed += $0.frame.values }
+    #expect(streamed == [1, 2, 3, 4])
+    let parameters = try Parameters(
+      specs: CSVSource.descriptor.parameters,
+      values: ["path": .textList([file.path, plain.path]), "skip_footer": .textList(["2", "0"])])
+    #expect(try CSVSource(parameters: parameters).load().frame.values == [1, 2, 5, 3, 4, 6])
+  }
+
   @Test func theDelimiterIsOneCharacterThatIsNotAQuoteOrALineBreak() throws {
     for bad in [";;", "", "\"", "\n", "\r", "é"] {
       #expect(

@@ -155,6 +155,7 @@ import Testing
     ("date,a\n2020-01-01,1\n2020-01-01,2\n", "set --duplicates first, last or mean to merge"),
     ("date;a\n2020-01-01;1,5\n", "set --delimiter ';', and --decimal comma if its numbers are written 12,47"),
     ("Title\ndate,a\n2020-01-01,1\n", "a title or notes above the table? --skip-lines 1 starts reading at line 2"),
+    ("date,a\n2020-01-01,1\nSource: FRED\n", "(a note below the data? --skip-footer 1 skips the file's last line)"),
     // Ingest stores a table by its times: numbering the rows is not offered.
     (
       "time_to_maturity,a\n3.5,1\n",
@@ -167,6 +168,20 @@ import Testing
     let result = try CLI.run(
       ["ingest", "data.csv", "--url", "postgresql://u@127.0.0.1:1/db", "--table", "t", "--create"], in: scratch.url)
     #expect(result.status == 1 && result.stderr.hasSuffix(expected + "\n"), "\(result.stderr)")
+  }
+
+  /// `ingest --skip-footer` skips a note below the data: the file is read, and only the server,
+  /// unreachable here, refuses.
+  @Test func ingestSkipsTheLinesBelowTheData() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", "date,a\n2020-01-01,1\nSource: FRED\n")
+    let result = try CLI.run(
+      [
+        "ingest", "data.csv", "--url", "postgresql://u@127.0.0.1:1/db?connect_timeout=2", "--table", "t", "--create",
+        "--skip-footer", "1",
+      ],
+      in: scratch.url)
+    #expect(result.status == 2 && result.stderr.contains("127.0.0.1"), "\(result.stderr)")
   }
 
   @Test func missingConfigFile() throws {

@@ -115,6 +115,9 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Lines above the header row to skip: a title or notes an export writes first.")
   var skipLines = 0
 
+  @Option(help: "Lines below the data to skip: a source or notes an export writes last (blank lines aside).")
+  var skipFooter = 0
+
   @Option(help: "Empty cells: ffill (carry the last value forward), drop (the row), error, or keep (store NULL).")
   var gaps = GapPolicy.ffill
 
@@ -167,6 +170,7 @@ struct IngestCommand: ParsableCommand {
       let source = try CSVSource(
         paths: files, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn,
         timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
+        skipFooter: skipFooter,
         gaps: gaps, duplicates: duplicates, combine: combine, symbolColumn: symbolColumn, symbols: symbol, spelling: .options)
       // A wide table holds the files joined on time; a long table each file's rows, on its own
       // times. The numbers as written, not rounded to a detector's Float.

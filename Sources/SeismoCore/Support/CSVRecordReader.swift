@@ -36,11 +36,15 @@ public struct CSVRecordReader {
   /// Physical lines at the start that are not parsed (a title or notes above the header); line
   /// numbers still count them.
   public var skipLines: Int
+  /// Lines at the end of a file that are not parsed (a source or a note an export writes below
+  /// the table); blank lines after and among them are not counted.
+  public var skipFooter: Int
 
-  public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), skipLines: Int = 0) {
+  public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), skipLines: Int = 0, skipFooter: Int = 0) {
     self.path = path
     self.delimiter = delimiter
     self.skipLines = skipLines
+    self.skipFooter = skipFooter
   }
 
   /// Reads the file at `path` and reports each record to `handler`, and to `progress` the bytes
@@ -51,15 +55,64 @@ public struct CSVRecordReader {
     }
     defer { fclose(file) }
     var status = stat()
-    let size = fstat(fileno(file), &status) == 0 ? Int(status.st_size) : 0
+    var size = fstat(fileno(file), &status) == 0 ? Int(status.st_size) : 0
+    if skipFooter > 0 { size = try footerStart(of: file, size: size) }
     var done = 0
     try parse(into: handler) { buffer, capacity in
-      let count = fread(buffer, 1, capacity, file)
+      let count = fread(buffer, 1, skipFooter > 0 ? min(capacity, size - done) : capacity, file)
       guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
       done += count
       if count > 0 { progress?(ProgressCount(done, of: max(size, done), .bytes)) }
       return count
     }
+  }
+
+  /// The file's lines that are not blank from physical line `line` (1-based) to its end, when
+  /// there are `most` or fewer; nil when there are more, or it cannot be read. It reads the whole
+  /// file: for an error's hint.
+  public func lastLines(from line: Int, most: Int) -> [String]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var (lines, current, text) = ([String](), 1, [UInt8]())
+    func endLine() {
+      let trimmed = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      if current >= line, !trimmed.isEmpty { lines.append(trimmed) }
+      (current, text) = (current + 1, [])
+    }
+    while case let read = fread(&buffer, 1, buffer.count, file), read > 0 {
+      for byte in buffer[..<read] {
+        if byte == 0x0A {
+          endLine()
+          if lines.count > most { return nil }
+        } else if current >= line {
+          text.append(byte)
+        }
+      }
+    }
+    endLine()  // a last line without a newline
+    return lines.count > most ? nil : lines
+  }
+
+  /// The byte offset at which the last `skipFooter` lines of `file` (`size` bytes) begin, blank
+  /// lines aside: the end of what is read. 0 when they are every line.
+  private func footerStart(of file: UnsafeMutablePointer<FILE>, size: Int) throws -> Int {
+    let tail = min(size, 1 << 20)
+    var bytes = [UInt8](repeating: 0, count: tail)
+    guard fseek(file, size - tail, SEEK_SET) == 0, fread(&bytes, 1, tail, file) == tail, fseek(file, 0, SEEK_SET) == 0
+    else { throw SeismoError.file(path: path, message: "read failed") }
+    var end = tail  // the footer's lines are the ones from `end` on
+    for _ in 0..<skipFooter {
+      while end > 0, [0x0A, 0x0D, 0x20, 0x09].contains(bytes[end - 1]) { end -= 1 }  // blank lines
+      guard let newline = bytes[..<end].lastIndex(of: 0x0A) else {
+        guard tail == size else {
+          throw SeismoError.file(path: path, message: "its last \(skipFooter) lines (skip_footer) are longer than 1 MB")
+        }
+        return 0
+      }
+      end = newline
+    }
+    return size - tail + end + 1
   }
 
   /// Parses `text`, a whole file already in memory, and reports each record to `handler`.
