@@ -182,6 +182,15 @@ import Testing
       ],
       in: scratch.url)
     #expect(result.status == 2 && result.stderr.contains("127.0.0.1"), "\(result.stderr)")
+    for option in ["--skip-footer=-1", "--skip-lines=-2"] {
+      let negative = try CLI.run(
+        ["ingest", "data.csv", "--url", "postgresql://u@127.0.0.1:1/db", "--table", "t", option], in: scratch.url)
+      #expect(
+        negative.status == 64
+          && negative.stderr.hasPrefix(
+            "Error: \(option.replacingOccurrences(of: "=", with: " ")): give a count of lines, 0 or more\n"),
+        "\(negative.stderr)")
+    }
   }
 
   @Test func missingConfigFile() throws {

@@ -144,6 +144,9 @@ struct IngestCommand: ParsableCommand {
 
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give the CSV file to load (or several)") }
+    for (option, lines) in [("--skip-lines", skipLines), ("--skip-footer", skipFooter)] where lines < 0 {
+      throw ValidationError("\(option) \(lines): give a count of lines, 0 or more")
+    }
     if !symbol.isEmpty, symbolColumn == nil {
       throw ValidationError("--symbol picks symbols of a long CSV (a row per symbol and time): name its --symbol-column")
     }
