@@ -49,7 +49,7 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public static let timeColumn = Parameter<[String]>(
     oneOrMore: "time_column", default: ["auto"],
     help:
-      "timestamp column; auto: one named date/timestamp/time/datetime/ts, else the first with one of those words in its name (observation_date, open_time, Date (UTC)), else none, with a warning; none: number the rows (one file only); several files: one for all, or a list, one per file"
+      "timestamp column; auto: one named date/timestamp/time/datetime/ts/datum/fecha, else the first with one of those words in its name (observation_date, open_time, Date (UTC)), else none, with a warning; none: number the rows (one file only); several files: one for all, or a list, one per file"
   )
   public static let timeOfDayColumn = Parameter<[String]>(
     oneOrMore: "time_of_day_column", default: ["none"],

@@ -542,7 +542,7 @@ final class ColumnCollector: CSVRecordHandler {
 
   /// A hint for a time in a feature column when no column was read as time: the time column is
   /// found by name, and this one's name is not among those looked for. A time in another format
-  /// (`01.02.2020` under `Datum`) gets the `time_format` that reads it too.
+  /// (`01.02.2020` under `Tag`) gets the `time_format` that reads it too.
   private func timeHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
     if hasTimeColumn, Self.secondsOfDay(cell) != nil, field < header.count,
       let t = roles.firstIndex(where: { if case .time = $0 { true } else { false } })

@@ -1,6 +1,7 @@
 /// Which columns of a CSV file to read.
 struct ColumnRequest {
-  /// `"auto"`: a column named date, timestamp, time, datetime or ts (any case) if there is one,
+  /// `"auto"`: a column named date, timestamp, time, datetime, ts, datum or fecha (any case) if
+  /// there is one,
   /// else the first whose name has one of those as a word (`open_time`, `Date (UTC)`, `tradeDate`);
   /// `""` or `"none"`: no time column (rows are numbered); otherwise the exact header name.
   var time: String
@@ -13,8 +14,9 @@ struct ColumnRequest {
   /// A long file's column naming each row's symbol (`layout: long`), or "" for a wide file.
   var symbol = ""
 
-  /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports).
-  static let automaticTimeNames = ["date", "timestamp", "time", "datetime", "ts"]
+  /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports); `Datum`
+  /// a German, Dutch or Scandinavian export's, `Fecha` a Spanish one's.
+  static let automaticTimeNames = ["date", "timestamp", "time", "datetime", "ts", "datum", "fecha"]
 
   /// Names a long file's symbol column goes by (any case), for hints.
   static let symbolNames: Set<String> = ["symbol", "ticker", "name", "code", "sym", "instrument", "asset", "security", "isin"]

@@ -504,14 +504,24 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(exported.frame.featureNames == ["a"] && exported.frame.timestamps == [1_584_351_000, 1_584_351_060])
     #expect(
       loadError("when,a\n2020-03-16,1\n")
-        == "t.csv:2 (column 1 'when'): '2020-03-16' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name; name this one with time_column: when)"
+        == "t.csv:2 (column 1 'when'): '2020-03-16' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name; name this one with time_column: when)"
     )
-    // A time in another format gets the time_format that reads it too (a German export's Datum).
+    // A time in another format gets the time_format that reads it too.
+    #expect(
+      loadError("Tag;Schluss\n16.03.2020;1\n", ["delimiter": .text(";")])
+        == "t.csv:2 (column 1 'Tag'): '16.03.2020' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name; name this one with time_column: Tag, and set time_format: '%d.%m.%Y' to read it)"
+    )
+    #expect(loadError("Tag,a\nx1,1\n") == "t.csv:2 (column 1 'Tag'): 'x1' is not a number", "no time, no hint")
+    // A German export's Datum and a Spanish one's Fecha are time columns by name.
+    let german = try load(
+      "Datum;Schluss\n16.03.2020;1,5\n", ["delimiter": .text(";"), "decimal": .text("comma"), "time_format": .text("%d.%m.%Y")])
+    #expect(
+      german.frame.featureNames == ["Schluss"] && german.frame.timestamps == [1_584_316_800] && german.frame.values == [1.5])
     #expect(
       loadError("Datum;Schluss\n16.03.2020;1\n", ["delimiter": .text(";")])
-        == "t.csv:2 (column 1 'Datum'): '16.03.2020' is not a number (a time? time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name; name this one with time_column: Datum, and set time_format: '%d.%m.%Y' to read it)"
+        == "t.csv:2 (column 1 'Datum'): '16.03.2020' is not an ISO date (YYYY-MM-DD[ HH:MM:SS][±HH:MM]) (set time_format: '%d.%m.%Y' to read it)"
     )
-    #expect(loadError("Datum,a\nx1,1\n") == "t.csv:2 (column 1 'Datum'): 'x1' is not a number", "no time, no hint")
+    #expect(try load("Fecha,Cierre\n2020-03-16,1\n").frame.featureNames == ["Cierre"])
     // A number that is not one, where a time column was found, is no time.
     #expect(loadError("date,a\n2020-03-16,x1\n") == "t.csv:2 (column 2 'a'): 'x1' is not a number")
     #expect(
@@ -599,7 +609,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       untimed.warnings
         == [
-          "warning: t.csv has no time column (time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
+          "warning: t.csv has no time column (time_column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
         ].map { $0.replacingOccurrences(of: "t.csv", with: untimed.origin) })
     #expect(try load("update,a\n5,1\n6,2\n", ["time_column": .text("none")]).warnings.isEmpty)
     // Taken by its name, a column of other numbers is refused, saying how it was taken.
@@ -615,7 +625,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     let format: [String: ParameterValue] = ["time_format": .text("%d/%m/%Y")]
     #expect(
       loadError("day,a\n16/03/2020,1\n", format)
-        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name); name it with time_column"
+        == "t.csv:1: time_format '%d/%m/%Y' is set but no column is read as time (time_column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name); name it with time_column"
     )
     #expect(
       loadError("a\n1\n", format.merging(["time_column": .text("none")]) { $1 })

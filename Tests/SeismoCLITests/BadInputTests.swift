@@ -148,7 +148,7 @@ import Testing
   @Test(arguments: [
     (
       "close,volume\n1.5,10\n",
-      "has no time column (--time-column auto looks for a column named date, timestamp, time, datetime or ts, or with one of those words in its name), and a table's rows need times; name its time column with --time-column"
+      "has no time column (--time-column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name), and a table's rows need times; name its time column with --time-column"
     ),
     ("date,a\n01/02/2020,1\n", "(set --time-format '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)"),
     ("date,a\n2020-01-01,.\n", "(a mark for a missing value? set --missing '.' to read such cells as gaps)"),

@@ -91,7 +91,7 @@ struct IngestCommand: ParsableCommand {
       valueName: "name"))
   var storedNames: [String] = []
 
-  @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime or ts) or a header name.")
+  @Option(help: "Time column of the CSV: auto (date, timestamp, time, datetime, ts, Datum or Fecha) or a header name.")
   var timeColumn = "auto"
 
   @Option(
