@@ -77,7 +77,6 @@ public struct TimestampParser: Sendable {
     ]
     let times = ["", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p"]
     var found = dates.flatMap { date in times.map { date + $0 } }.filter { Self.parse(text, format: $0) != nil }
-      .filter { $0 != format }
     if found.isEmpty, Self.isMilliseconds(text) { found = ["%Q"] }
     if found.isEmpty, text.count >= 9, Self.parse(text, format: "%s") != nil { found = ["%s"] }
     // Excel serial days of 1954–2119 (20000–80000), as a date column formatted as a number exports.
