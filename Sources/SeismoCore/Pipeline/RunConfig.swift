@@ -437,11 +437,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         let (files, folders) = PathPattern.matches(resolved)
         guard files.isEmpty else { return files }
         let shown = "'\(s.string)'\(resolved == s.string ? "" : " (\(resolved))")"
-        let message =
-          folders.isEmpty
-          ? "\(shown) matches no file"
-          : "\(shown) matches folders only (\(folders.prefix(3).map { URL(fileURLWithPath: $0).lastPathComponent + "/" }.joined(separator: ", "))\(folders.count > 3 ? ", …" : "")); "
-            + "the files in them are matched by a pattern that goes on into them, as '\(s.string.hasSuffix("/") ? s.string : s.string + "/")*.csv' does"
+        let message = "\(shown) \(PathPattern.matchesNoFile(s.string, folders: folders))"
         throw SeismoError.config(key: path, location: raw.location, message: message)
       }
       guard let value = type.admit(.textList(paths)) else { throw fail(type.expectation) }

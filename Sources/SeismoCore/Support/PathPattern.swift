@@ -17,4 +17,14 @@ enum PathPattern {
     let all = (0..<Int(found.gl_pathc)).compactMap { k in found.gl_pathv[k].map { String(cString: $0) } }
     return (all.filter { !$0.hasSuffix("/") }, all.filter { $0.hasSuffix("/") })
   }
+
+  /// Why `pattern`, as written, gives no file: it matches nothing, or only `folders` (named, and
+  /// the pattern that would reach their files).
+  static func matchesNoFile(_ pattern: String, folders: [String]) -> String {
+    guard !folders.isEmpty else { return "matches no file" }
+    let names = folders.prefix(3).map { URL(fileURLWithPath: $0).lastPathComponent + "/" } + (folders.count > 3 ? ["…"] : [])
+    let deeper = (pattern.hasSuffix("/") ? pattern : pattern + "/") + "*.csv"
+    return
+      "matches folders only (\(names.joined(separator: ", "))); the files in them are matched by a pattern that goes on into them, as '\(deeper)' does"
+  }
 }
