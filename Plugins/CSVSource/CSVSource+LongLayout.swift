@@ -1,0 +1,102 @@
+import SeismoCore
+
+/// A long file (`layout: long`, a row per symbol and time): each symbol's rows as a table of its own.
+extension CSVSource {
+  /// Each feature of a long file as `narrowing` loads it alone (its symbol's rows, its value
+  /// column, the policies applied to them), from one read of the file; nil for other files,
+  /// which `narrowing` reads once each anyway.
+  public func loadEachAlone() throws -> [String: LoadedFrame]? {
+    guard !request.symbol.isEmpty, holdBack == nil else { return nil }
+    let collector = try collect(inDoubles: false, observer: nil)
+    let (tables, _, names) = try symbolTables(of: collector, values: collector.values)
+    var frames: [String: LoadedFrame] = [:]
+    var next = 0
+    for table in tables {
+      let f = table.featureNames.count
+      for j in 0..<f {
+        var one = table
+        one.featureNames = [table.featureNames[j]]
+        one.values = stride(from: j, to: table.values.count, by: f).map { table.values[$0] }
+        var alone = try filled(one, names: [names[next]], of: collector)
+        alone.featureNames = [names[next]]
+        frames[names[next]] = try loaded(alone)
+        next += 1
+      }
+    }
+    return frames
+  }
+
+  /// What `readTableInDoubles` joins, each part read alone with the policies a file read alone
+  /// gets, its features under the names the join gives them: each of several files, or each
+  /// symbol of a long file; else the one file. How a long table stores each part's rows on its
+  /// own times.
+  public func readPartsInDoubles(observer: ProgressObserver? = nil) throws -> [CSVTable<Double>] {
+    guard !request.symbol.isEmpty else {
+      let files = try eachFile()
+      let tables = try zip(files, fileObservers(observer)).map { try $0.readTableInDoubles(observer: $1) }
+      if joins { try refuseOneSeriesCutByTime(tables, columns: files.map(\.request.columns)) }
+      return tables
+    }
+    let collector = try collect(inDoubles: true, observer: observer)
+    let (tables, _, names) = try symbolTables(of: collector, values: collector.doubles)
+    var next = 0
+    return try tables.map { table in
+      let own = Array(names[next..<next + table.featureNames.count])
+      next += own.count
+      var part = try filled(table, names: own, of: collector)
+      part.featureNames = own
+      return part
+    }
+  }
+
+  /// A long file's rows (`layout: long`), `values` being their numbers, one table per symbol
+  /// read (`symbols`, or every one), each sorted and merged as a wide file's rows are; with where
+  /// each came from and the features' names: `as`'s, or each symbol's named for it (`AAPL`, or
+  /// `AAPL_close` for several value columns).
+  func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> (
+    [CSVTable<Value>], [JoinedPart], [String]
+  ) {
+    guard collector.hasTimeColumn else {
+      throw SeismoError.file(
+        path: path,
+        message:
+          "has no time column (\(timeColumnNotFound(false) ?? "")), and a long file's symbols are joined on their times; name it with \(spelling.name("time_column"))"
+      )
+    }
+    let columns = collector.featureNames
+    let f = columns.count
+    let read =
+      try symbolsRead.isEmpty
+      ? Array(collector.symbols.indices)
+      : symbolsRead.map { symbol in
+        guard let k = collector.symbols.firstIndex(of: symbol) else {
+          throw SeismoError.config(
+            key: "source.symbols", location: nil,
+            message:
+              "'\(symbol)' is not in \(path)'s symbol column '\(request.symbol)'\(EditDistance.suggestion(for: symbol, among: collector.symbols)); its symbols: \(EditDistance.listing(collector.symbols))"
+          )
+        }
+        return k
+      }
+    var rowsOf = [[Int]](repeating: [], count: collector.symbols.count)
+    for (r, k) in collector.rowSymbols.enumerated() { rowsOf[Int(k)].append(r) }
+    var tables: [CSVTable<Value>] = []
+    var parts: [JoinedPart] = []
+    var names: [String] = []
+    for k in read {
+      let symbol = collector.symbols[k]
+      var own = [Value]()
+      own.reserveCapacity(rowsOf[k].count * f)
+      for r in rowsOf[k] { own.append(contentsOf: values[r * f..<(r + 1) * f]) }
+      tables.append(
+        try merged(
+          own, rowsOf[k].map { collector.timestamps[$0] }, rowsOf[k].map { collector.lines[$0] }, of: collector,
+          symbol: symbol))
+      parts.append(JoinedPart(file: path, symbol: symbol, columns: columns, place: collector.place))
+      names += f == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" }
+    }
+    guard !renames.isEmpty else { return (tables, parts, names) }
+    guard renames.count == names.count else { throw renameCountError(names) }
+    return (tables, parts, renames)
+  }
+}
