@@ -264,10 +264,8 @@ extension CSVSource {
     }
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: true, featureNames: names, values: values,
-      lines: [], rowsRead: times.count, cellsFilled: outcome.cellsFilled,
-      rowsDropped: outcome.rowsDropped, sortedByTime: tables.contains(where: \.sortedByTime),
-      duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, carriedToEnd: outcome.carriedToEnd,
-      filledAtEnd: outcome.filledAtEnd, holes: outcome.holes, waiting: waiting,
+      lines: [], rowsRead: times.count, gapsApplied: outcome, sortedByTime: tables.contains(where: \.sortedByTime),
+      duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, waiting: waiting,
       timesWrittenWithOffset: tables.first { !$0.timesWrittenWithOffset.isEmpty }?.timesWrittenWithOffset ?? [])
   }
 }

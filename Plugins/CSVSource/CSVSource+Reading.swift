@@ -107,7 +107,7 @@ extension CSVSource {
     }
     return CSVTable(
       timestamps: timestamps, hasTimeColumn: collector.hasTimeColumn, featureNames: collector.featureNames, values: values,
-      lines: lines, rowsRead: rowsRead, cellsFilled: 0, rowsDropped: 0, sortedByTime: sorted,
+      lines: lines, rowsRead: rowsRead, sortedByTime: sorted,
       duplicateRowsMerged: duplicateRows, timesWrittenWithOffset: collector.timesWrittenWithOffset)
   }
 
@@ -129,11 +129,7 @@ extension CSVSource {
         source: path, line: nil, column: nil,
         message: gaps.noRowsLeft(outcome, names: names, otherwise: "every row has an empty selected cell"))
     }
-    table.cellsFilled = outcome.cellsFilled
-    table.rowsDropped = outcome.rowsDropped
-    table.carriedToEnd = outcome.carriedToEnd
-    table.filledAtEnd = outcome.filledAtEnd
-    table.holes = outcome.holes
+    table.gapsApplied = outcome
     return table
   }
 

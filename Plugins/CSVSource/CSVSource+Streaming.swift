@@ -69,19 +69,13 @@ extension CSVSource: StreamingSource {
         values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f, carrying: &carry
       ) { gapError(row: $0, feature: $1, lines: lines, names: collector.featureNames, place: place) }
       guard renames.isEmpty || renames.count == f else { throw renameCountError(collector.featureNames) }
-      let frame = try Frame(
-        timestamps: piece.timestamps, timeKind: collector.hasTimeColumn ? .calendar : .index,
-        featureNames: renames.isEmpty ? collector.featureNames : renames, values: piece.values, source: origin)
-      var loaded = LoadedFrame(
-        frame: frame, origin: origin, rowsRead: cut, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
-      loaded.duplicateRowsMerged = merged
-      loaded.duplicatePolicy = duplicates
-      loaded.carriedToEnd = outcome.carriedToEnd
-      loaded.filledAtEnd = outcome.filledAtEnd
-      loaded.holes = outcome.holes
-      loaded.timeColumnNotFound = timeColumnNotFound(collector.hasTimeColumn)
-      loaded.timesWrittenWithOffset = collector.timesWrittenWithOffset
-      try body(loaded)
+      try body(
+        loaded(
+          CSVTable(
+            timestamps: piece.timestamps, hasTimeColumn: collector.hasTimeColumn,
+            featureNames: renames.isEmpty ? collector.featureNames : renames, values: piece.values, lines: piece.lines,
+            rowsRead: cut, gapsApplied: outcome, sortedByTime: false, duplicateRowsMerged: merged,
+            timesWrittenWithOffset: collector.timesWrittenWithOffset)))
     }
 
     let observers = fileObservers(observer)

@@ -435,13 +435,9 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
       timestamps: table.timestamps, timeKind: table.hasTimeColumn ? .calendar : .index, featureNames: table.featureNames,
       values: table.values, source: origin)
     var loaded = LoadedFrame(
-      frame: frame, origin: origin, rowsRead: table.rowsRead, cellsFilled: table.cellsFilled, rowsDropped: table.rowsDropped)
+      frame: frame, origin: origin, rowsRead: table.rowsRead, gaps: table.gapsApplied,
+      duplicateRowsMerged: table.duplicateRowsMerged, policy: duplicates)
     loaded.sortedByTime = table.sortedByTime
-    loaded.duplicateRowsMerged = table.duplicateRowsMerged
-    loaded.duplicatePolicy = duplicates
-    loaded.carriedToEnd = table.carriedToEnd
-    loaded.filledAtEnd = table.filledAtEnd
-    loaded.holes = table.holes
     loaded.timeColumnNotFound = timeColumnNotFound(table.hasTimeColumn)
     loaded.timesWrittenWithOffset = table.timesWrittenWithOffset
     return loaded

@@ -16,16 +16,11 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
   public var lines: [Int32]
   /// Data rows in the file.
   public var rowsRead: Int
-  public var cellsFilled: Int
-  public var rowsDropped: Int
+  /// What the gap policy did: cells filled, rows dropped, features carried to the end (what
+  /// `seismo ingest` would store there) and long runs of filled rows inside their data.
+  public var gapsApplied = GapPolicy.Outcome()
   public var sortedByTime: Bool
   public var duplicateRowsMerged: Int
-  /// Features `ffill` carried to the end over a longer gap than any earlier one of theirs.
-  public var carriedToEnd: [GapPolicy.Carry] = []
-  /// Features whose last rows `ffill` filled, however few: what `seismo ingest` would store.
-  public var filledAtEnd: [GapPolicy.Carry] = []
-  /// Features' long runs of filled rows inside their data.
-  public var holes: [GapPolicy.Hole] = []
   /// The rows at the end left out because they wait for a feature (`loadHoldingBack`).
   public var waiting: WaitingRows?
   /// The first time cell as written, when the file writes its times with an offset from UTC, and

@@ -255,13 +255,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         "\(origin): \(gaps.noRowsLeft(outcome, names: names, otherwise: "every row has a NULL or missing value"))")
     }
     let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
-    var loaded = LoadedFrame(
-      frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: outcome.cellsFilled, rowsDropped: outcome.rowsDropped)
-    loaded.duplicateRowsMerged = merged
-    loaded.duplicatePolicy = duplicates
-    loaded.carriedToEnd = outcome.carriedToEnd
-    loaded.filledAtEnd = outcome.filledAtEnd
-    loaded.holes = outcome.holes
-    return loaded
+    return LoadedFrame(
+      frame: frame, origin: origin, rowsRead: rowsRead, gaps: outcome, duplicateRowsMerged: merged, policy: duplicates)
   }
 }

@@ -267,12 +267,12 @@ struct IngestCommand: ParsableCommand {
       progress.finish()  // before the closing line
       // Filled cells are stored as data: say where a column's data stopped or has a hole.
       for csv in tables {
-        for carry in csv.filledAtEnd {
+        for carry in csv.gapsApplied.filledAtEnd {
           Console.err(
             "warning: \(csv.featureNames[carry.feature]) has no value after \(CivilTime.format(carry.after)): --gaps ffill stored that value in its last \(carry.rows) row\(carry.rows == 1 ? "" : "s") (from \(CivilTime.format(carry.from)) on); --gaps keep stores NULL there, for a later --mode upsert to fill"
           )
         }
-        for hole in csv.holes {
+        for hole in csv.gapsApplied.holes {
           Console.err(
             "warning: \(csv.featureNames[hole.feature]) has no value from \(CivilTime.format(hole.from)) to \(CivilTime.format(hole.to)): --gaps ffill stored its value of \(CivilTime.format(hole.after)) in those \(hole.rows) rows"
           )
@@ -281,11 +281,13 @@ struct IngestCommand: ParsableCommand {
       let seconds = Date().timeIntervalSince(started)
       func total(_ count: (CSVTable<Double>) -> Int) -> Int { tables.reduce(0) { $0 + count($1) } }
       var notes: [String] = []
-      if total(\.rowsDropped) > 0 { notes.append("\(total(\.rowsDropped)) rows dropped by --gaps \(gaps.rawValue)") }
+      if total(\.gapsApplied.rowsDropped) > 0 {
+        notes.append("\(total(\.gapsApplied.rowsDropped)) rows dropped by --gaps \(gaps.rawValue)")
+      }
       if total(\.duplicateRowsMerged) > 0 {
         notes.append("\(total(\.duplicateRowsMerged)) rows sharing a time merged by --duplicates \(duplicates.rawValue)")
       }
-      if total(\.cellsFilled) > 0 { notes.append("\(total(\.cellsFilled)) empty cells forward-filled") }
+      if total(\.gapsApplied.cellsFilled) > 0 { notes.append("\(total(\.gapsApplied.cellsFilled)) empty cells forward-filled") }
       let kept = total { $0.values.lazy.filter(\.isNaN).count }
       if kept > 0 { notes.append("\(kept) empty cells stored as NULL") }
       Console.out(

@@ -104,6 +104,21 @@ public struct LoadedFrame: Sendable {
     self.rowsDropped = rowsDropped
   }
 
+  /// `frame`, read from `origin`'s `rowsRead` rows, after the gap policy did `gaps` and the
+  /// duplicate policy `policy` merged `duplicateRowsMerged` rows.
+  public init(
+    frame: Frame, origin: String, rowsRead: Int, gaps: GapPolicy.Outcome, duplicateRowsMerged: Int,
+    policy: DuplicatePolicy
+  ) {
+    self.init(
+      frame: frame, origin: origin, rowsRead: rowsRead, cellsFilled: gaps.cellsFilled, rowsDropped: gaps.rowsDropped)
+    carriedToEnd = gaps.carriedToEnd
+    filledAtEnd = gaps.filledAtEnd
+    holes = gaps.holes
+    self.duplicateRowsMerged = duplicateRowsMerged
+    duplicatePolicy = policy
+  }
+
   /// What was loaded, for the log: `loaded 1140 rows × 4 features (vix, nasdaq_futures,
   /// treasury_30y, gold_futures) from market.csv (gaps: 3 cells filled, 8 rows dropped)`.
   public var logLine: String {
