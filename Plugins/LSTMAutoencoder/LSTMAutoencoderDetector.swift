@@ -86,10 +86,8 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     let preprocessing = try Preprocessing(transform: transform, scaler: scalerKind, fittedOn: train)
     let windows = try self.windows(
       preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
-    let trainer = try startingTrainer(features: train.featureNames)
-    let history = try trainer.fit(inputs: windows, targets: windows, observer: observer)
-    fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
-    return TrainingReport(history: history)
+    return try self.train(
+      inputs: windows, targets: windows, preprocessing: preprocessing, features: train.featureNames, observer: observer)
   }
 
   /// A trainer around a freshly initialised model for `features`.

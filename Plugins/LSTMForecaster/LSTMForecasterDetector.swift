@@ -96,10 +96,8 @@ public final class LSTMForecasterDetector: NeuralDetector {
       transform: transform, scaler: perWindow ? .none : scalerKind, fittedOn: train)
     let (inputs, targets) = try samples(
       preprocessing.apply(train), featureCount: train.featureCount, context: "the training part")
-    let trainer = try startingTrainer(features: train.featureNames)
-    let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
-    fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: train.featureNames)
-    return TrainingReport(history: history)
+    return try self.train(
+      inputs: inputs, targets: targets, preprocessing: preprocessing, features: train.featureNames, observer: observer)
   }
 
   /// A trainer around a freshly initialised model for `features`.

@@ -54,6 +54,19 @@ extension NeuralDetector {
     return trainer
   }
 
+  /// Trains the network for `features` (fresh, or the previous fold's after a warm start) to map
+  /// `inputs` to `targets`, samples of the training rows as `preprocessing` left them, and keeps
+  /// it as the fitted network.
+  public func train(
+    inputs: BatchMajorSamples, targets: BatchMajorSamples, preprocessing: Preprocessing, features: [String],
+    observer: TrainingObserver?
+  ) throws -> TrainingReport {
+    let trainer = try startingTrainer(features: features)
+    let history = try trainer.fit(inputs: inputs, targets: targets, observer: observer)
+    fitted = FittedNetwork(trainer: trainer, preprocessing: preprocessing, features: features)
+    return TrainingReport(history: history)
+  }
+
   /// The fitted network, checked against `frame`'s features.
   public func fitted(for frame: Frame) throws -> FittedNetwork {
     guard let fitted else { throw SeismoError.state("\(Self.descriptor.name): used before fit") }
