@@ -20,6 +20,49 @@ extension CSVSource {
     guard request.columns.isEmpty else { return request.columns }
     return request.features(in: try header())
   }
+
+  /// Each feature as `narrowing` loads it alone, with the policies applied to its own rows: a
+  /// long file's symbol (its rows, its value column) from one read of the file, or a column of
+  /// several joined files (its file's rows) from one read of each file. Nil for one wide file,
+  /// whose features narrowing does not give rows of their own.
+  public func loadEachAlone() throws -> [String: LoadedFrame]? {
+    guard holdBack == nil else { return nil }
+    guard request.symbol.isEmpty else {
+      let collector = try collect(inDoubles: false, observer: nil)
+      let (tables, _, names) = try symbolTables(of: collector, values: collector.values)
+      return try columnsAlone(tables, names: names, of: collector)
+    }
+    guard joins else { return nil }
+    var frames: [String: LoadedFrame] = [:]
+    for file in try eachFile() {
+      let collector = try file.collect(inDoubles: false, observer: nil)
+      let rows = try file.mergedRows(of: collector, values: collector.values)
+      frames.merge(try file.columnsAlone([rows], names: file.renames, of: collector)) { $1 }
+    }
+    return frames
+  }
+
+  /// Each column of `tables` (rows sorted and merged, before the gap policy) as a frame of its
+  /// own, named by `names` (the tables' columns in order), the gap policy applied to it alone.
+  private func columnsAlone(
+    _ tables: [CSVTable<Float>], names: [String], of collector: ColumnCollector
+  ) throws -> [String: LoadedFrame] {
+    var frames: [String: LoadedFrame] = [:]
+    var next = 0
+    for table in tables {
+      let f = table.featureNames.count
+      for j in 0..<f {
+        var one = table
+        one.featureNames = [table.featureNames[j]]
+        one.values = stride(from: j, to: table.values.count, by: f).map { table.values[$0] }
+        var alone = try filled(one, names: [names[next]], of: collector)
+        alone.featureNames = [names[next]]
+        frames[names[next]] = try loaded(alone)
+        next += 1
+      }
+    }
+    return frames
+  }
 }
 
 extension CSVSource {

@@ -2,30 +2,6 @@ import SeismoCore
 
 /// A long file (`layout: long`, a row per symbol and time): each symbol's rows as a table of its own.
 extension CSVSource {
-  /// Each feature of a long file as `narrowing` loads it alone (its symbol's rows, its value
-  /// column, the policies applied to them), from one read of the file; nil for other files,
-  /// which `narrowing` reads once each anyway.
-  public func loadEachAlone() throws -> [String: LoadedFrame]? {
-    guard !request.symbol.isEmpty, holdBack == nil else { return nil }
-    let collector = try collect(inDoubles: false, observer: nil)
-    let (tables, _, names) = try symbolTables(of: collector, values: collector.values)
-    var frames: [String: LoadedFrame] = [:]
-    var next = 0
-    for table in tables {
-      let f = table.featureNames.count
-      for j in 0..<f {
-        var one = table
-        one.featureNames = [table.featureNames[j]]
-        one.values = stride(from: j, to: table.values.count, by: f).map { table.values[$0] }
-        var alone = try filled(one, names: [names[next]], of: collector)
-        alone.featureNames = [names[next]]
-        frames[names[next]] = try loaded(alone)
-        next += 1
-      }
-    }
-    return frames
-  }
-
   /// What `readTableInDoubles` joins, each part read alone with the policies a file read alone
   /// gets, its features under the names the join gives them: each of several files, or each
   /// symbol of a long file; else the one file. How a long table stores each part's rows on its

@@ -76,12 +76,18 @@ extension CSVSource {
       let (tables, parts, names) = try symbolTables(of: collector, values: values)
       return try join(tables, parts: parts, names: names)
     }
+    let rows = try mergedRows(of: collector, values: values)
+    return try filled(rows, names: renames.count == rows.featureNames.count ? renames : rows.featureNames, of: collector)
+  }
+
+  /// A wide file's collected rows, `values` being their numbers, sorted and their duplicates
+  /// merged, before the gap policy.
+  func mergedRows<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
     // A column named as a symbol column is, beside repeated times: a long file read as wide.
     let long = ColumnRequest.likelySymbolColumn(in: collector.header).map {
       " (a long file, a row per symbol and time? set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", $0)))"
     }
-    let rows = try merged(values, collector.timestamps, collector.lines, of: collector, longHint: long)
-    return try filled(rows, names: renames.count == rows.featureNames.count ? renames : rows.featureNames, of: collector)
+    return try merged(values, collector.timestamps, collector.lines, of: collector, longHint: long)
   }
 
   /// Rows of `collector` (`values`, `timestamps` and `lines`, a file's or a long file's symbol's)

@@ -426,4 +426,39 @@ import Testing
     let one = Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(folder.path("vix.csv"))])
     #expect(!CSVSource.narrowingChangesRows(one) && CSVSource.narrowing(one, to: "open")?[CSVSource.columns] == ["open"])
   }
+
+  /// Every indicator of joined files read alone at once (`--each`), from one read of each file,
+  /// is what its narrowed read gives: its file's own rows, settings and policies, applied to it
+  /// alone (vix's empty close on the 3rd drops that row from vix_close, not from vix_open).
+  @Test func everyIndicatorOfJoinedFilesIsReadAloneFromOneReadOfEachFile() throws {
+    let folder = try Folder([
+      "vix.csv": "date,open,close\n2020-01-01,1,10\n2020-01-02,2,11\n2020-01-02,4,15\n2020-01-03,3,\n2020-01-04,4,13\n",
+      "spx.csv": "Date,close\n2020-01-04,400\n2020-01-02,200\n2020-01-05,500\n2020-01-06,600\n",
+      "eu.csv": "Datum;dax\n02/01/2020;13000\n04/01/2020;13100\n",
+    ])
+    for (gaps, duplicates) in [("ffill", "first"), ("drop", "mean"), ("drop", "last")] {
+      let parameters = Parameters(
+        specs: CSVSource.descriptor.parameters,
+        values: [
+          "path": .textList(["vix.csv", "spx.csv", "eu.csv"].map(folder.path)),
+          "time_column": .textList(["auto", "auto", "Datum"]), "time_format": .textList(["iso", "iso", "%d/%m/%Y"]),
+          "delimiter": .textList([",", ",", ";"]), "gaps": .text(gaps), "duplicates": .text(duplicates),
+        ])
+      let alone = try #require(try CSVSource(parameters: parameters).loadEachAlone())
+      #expect(alone.keys.sorted() == ["eu_dax", "spx_close", "vix_close", "vix_open"])
+      for (name, loaded) in alone {
+        let narrowed = try CSVSource(parameters: try #require(CSVSource.narrowing(parameters, to: name))).load()
+        #expect(loaded.frame == narrowed.frame, "\(name), \(gaps), \(duplicates)")
+        #expect(
+          loaded.rowsRead == narrowed.rowsRead && loaded.rowsDropped == narrowed.rowsDropped
+            && loaded.cellsFilled == narrowed.cellsFilled && loaded.duplicateRowsMerged == narrowed.duplicateRowsMerged
+            && loaded.sortedByTime == narrowed.sortedByTime && loaded.origin == narrowed.origin,
+          "\(name), \(gaps), \(duplicates)")
+      }
+      #expect(alone["vix_open"]?.frame.timestamps == (1...4).map(Self.jan))
+      #expect(alone["vix_close"]?.frame.timestamps == (gaps == "drop" ? [1, 2, 4] : [1, 2, 3, 4]).map(Self.jan))
+      #expect(alone["spx_close"]?.sortedByTime == true && alone["eu_dax"]?.frame.values == [13000, 13100])
+      #expect(alone["vix_close"]?.frame.values[1] == ["first": 11, "mean": 13, "last": 15][duplicates])
+    }
+  }
 }
