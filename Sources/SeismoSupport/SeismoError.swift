@@ -4,14 +4,21 @@
 public protocol UserFacingError: Error, CustomStringConvertible {
   /// 1 bad data, config or file; 2 the database failed or could not be reached.
   var exitStatus: Int32 { get }
+  /// What the CLI prints, a line each as `error: <line>`: the description, unless the error
+  /// gathers several.
+  var lines: [String] { get }
+}
+
+extension UserFacingError {
+  public var lines: [String] { [description] }
 }
 
 /// The error type of Seismo's own modules, by domain (file, data, config, input, state,
 /// database).
 ///
 /// Every case renders as a single line that says *where* (file, line, column, config key or
-/// table) and *what*. The CLI prints `error: <description>` and exits non-zero; nothing else is
-/// ever shown, so messages must stand on their own.
+/// table) and *what*, but `configs`, a line for each problem. The CLI prints `error: <line>` and
+/// exits non-zero; nothing else is ever shown, so messages must stand on their own.
 public enum SeismoError: UserFacingError, Equatable, Sendable {
   /// A file could not be read or written.
   case file(path: String, message: String)
@@ -25,6 +32,22 @@ public enum SeismoError: UserFacingError, Equatable, Sendable {
   case state(String)
   /// The database refused, failed or could not be reached (the CLI exits 2).
   case database(String)
+  /// Several configuration problems found in one reading of a config (each a `.config`),
+  /// reported together, a line each, so that one run names every typo.
+  case configs([SeismoError])
+
+  /// `errors` as one error: the one, or all of them gathered (nil: none).
+  public static func gathering(_ errors: [SeismoError]) -> SeismoError? {
+    let all = errors.flatMap(\.each)
+    return all.count > 1 ? .configs(all) : all.first
+  }
+
+  /// The problems this error gathers, or itself.
+  public var each: [SeismoError] {
+    if case .configs(let all) = self { all } else { [self] }
+  }
+
+  public var lines: [String] { each.map(\.description) }
 
   /// 2 for the database, 1 for everything else.
   public var exitStatus: Int32 {
@@ -46,6 +69,8 @@ public enum SeismoError: UserFacingError, Equatable, Sendable {
       return "\(place)\(key): \(message)"
     case .invalidInput(let message), .state(let message), .database(let message):
       return message
+    case .configs:
+      return lines.joined(separator: "\n")
     }
   }
 }

@@ -106,6 +106,31 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("out/summary.json").path))
   }
 
+  /// A config's every typo is named in one run, a line each, in the order of the file, and
+  /// nothing is read or written.
+  @Test func everyTypoOfAConfigIsALineOfItsOwn() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", Self.good)
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv, gapz: drop }\ndetector: { plugin: rolling-zscore, windw: 5 }\nthreshold: { plugin: percentile, percentil: 95 }\n"
+    )
+    let result = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
+    #expect(result.status == 1 && result.stdout.isEmpty)
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3, "\(result.stderr)")
+    #expect(
+      zip(
+        lines,
+        [
+          "error: run.yaml:1:46: source.gapz:", "error: run.yaml:2:44: detector.windw:",
+          "error: run.yaml:3:45: threshold.percentil:",
+        ]
+      )
+      .allSatisfy { $0.hasPrefix($1) }, "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("out").path))
+  }
+
   @Test func valuesThatOverflowTheArithmeticAreNamed() throws {
     let scratch = try Scratch()
     try scratch.write(

@@ -65,6 +65,40 @@ import Testing
     )
   }
 
+  /// Every problem of a config is named at once, in the order of the file, a line each: a
+  /// section's several keys, and the other sections' problems, whatever their order of checking.
+  @Test func everyProblemOfAConfigIsNamedAtOnce() throws {
+    let yaml = """
+      threshold: { plugin: fixed, valu: 95 }
+      source: { plugin: constant }
+      detector:
+        plugin: absolute
+        lagg: 2
+        scale: many
+      split: { train_fraction: 1.5 }
+      """
+    let error = try #require(throws: SeismoError.self) { try parse(yaml) }
+    #expect(
+      error.lines == [
+        "c.yaml:1:35: threshold.valu: unknown parameter for plugin 'fixed' (did you mean 'value'?); known: value",
+        "c.yaml:5:9: detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode",
+        "c.yaml:6:10: detector.scale: expected a number, got 'many'",
+        "c.yaml:7:26: split.train_fraction: expected a number in 0.01...1.0, got '1.5'",
+      ])
+    #expect(error.description == error.lines.joined(separator: "\n") && error.exitStatus == 1)
+    // One problem is the error itself, as before; --set's come after the file's.
+    #expect(
+      throws: SeismoError.config(
+        key: "split.train_fraction", location: "c.yaml:7:26", message: "expected a number in 0.01...1.0, got '1.5'")
+    ) {
+      try parse(
+        yaml.replacingOccurrences(of: "valu:", with: "value:").replacingOccurrences(of: "lagg", with: "lag").replacingOccurrences(
+          of: "many", with: "3"))
+    }
+    let set = try #require(throws: SeismoError.self) { try parse(yaml, overrides: ["events.merge_gapp=2"]) }
+    #expect(set.lines.count == 5 && set.lines.last?.hasPrefix("--set: events.merge_gapp: unknown parameter") == true)
+  }
+
   @Test func wrongTypesAreRejectedWithTheKeyPath() {
     #expect(
       message("source: { plugin: constant }\ndetector: { plugin: absolute, lag: two }")

@@ -50,7 +50,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let error as UserFacingError {
-    Console.error("\(error)")
+    error.lines.forEach(Console.error)
     throw ExitCode(error.exitStatus)
   } catch let error as ExitCode {
     throw error

@@ -284,15 +284,38 @@ public struct RunConfig: Sendable, Codable, Equatable {
       try locating(in: body, section: section) { try registry.check(kind, named: name, parameters, stored: stored) }
       return PluginChoice(plugin: name, parameters: parameters)
     }
-    guard let source = try choice("source", .source, default: nil) else {
-      throw SeismoError.config(key: "source", location: nil, message: "missing section; say where the data comes from")
+    // Each section is checked on its own, and the problems of all are reported together.
+    var problems: [SeismoError] = []
+    func gathering<T>(_ body: () throws -> T) throws -> T? {
+      do {
+        return try body()
+      } catch let error as SeismoError {
+        switch error {
+        case .config, .configs:
+          problems.append(error)
+          return nil
+        default: throw error
+        }
+      }
     }
-    guard let detector = try choice("detector", .detector, default: nil) else {
-      throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
+    let source = try gathering {
+      guard let source = try choice("source", .source, default: nil) else {
+        throw SeismoError.config(key: "source", location: nil, message: "missing section; say where the data comes from")
+      }
+      return source
     }
-    let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
-    try locating(in: sections["split"] ?? [], section: "split") {
-      if stored { _ = try SplitPolicy(parameters: split) } else { try SplitPolicy.checkConfiguration(split) }
+    let detector = try gathering {
+      guard let detector = try choice("detector", .detector, default: nil) else {
+        throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
+      }
+      return detector
+    }
+    let split = try gathering {
+      let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
+      try locating(in: sections["split"] ?? [], section: "split") {
+        if stored { _ = try SplitPolicy(parameters: split) } else { try SplitPolicy.checkConfiguration(split) }
+      }
+      return split
     }
     func threshold() throws -> PluginChoice {
       guard let chosen = try choice("threshold", .threshold, default: registry.defaultThreshold) else {
@@ -311,23 +334,41 @@ public struct RunConfig: Sendable, Codable, Equatable {
       while let next = try choice("sinks[\(listed.count + 1)]", .sink, default: nil) { listed.append(next) }
       return listed
     }
-    var ensemble: [EnsembleMember] = []
-    while let memberDetector = try choice("ensemble[\(ensemble.count + 1)].detector", .detector, default: nil) {
-      let section = "ensemble[\(ensemble.count + 1)].threshold"
-      let memberThreshold = try choice(section, .threshold, default: registry.defaultThreshold)
-      guard let memberThreshold else {
-        throw SeismoError.config(key: section, location: nil, message: "missing; choose a threshold plugin")
+    func members() throws -> [EnsembleMember] {
+      var ensemble: [EnsembleMember] = []
+      while let memberDetector = try choice("ensemble[\(ensemble.count + 1)].detector", .detector, default: nil) {
+        let section = "ensemble[\(ensemble.count + 1)].threshold"
+        let memberThreshold = try choice(section, .threshold, default: registry.defaultThreshold)
+        guard let memberThreshold else {
+          throw SeismoError.config(key: section, location: nil, message: "missing; choose a threshold plugin")
+        }
+        ensemble.append(EnsembleMember(detector: memberDetector, threshold: memberThreshold))
       }
-      ensemble.append(EnsembleMember(detector: memberDetector, threshold: memberThreshold))
+      return ensemble
     }
+    let threshold = try gathering(threshold)
+    let events = try gathering {
+      try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil)
+    }
+    let importance = try gathering { try choice("importance", .importance, default: nil) }
+    let sinks = try gathering(sinks)
+    let ensemble = try gathering(members)
+    guard let source, let detector, let split, let threshold, let events, let importance, let sinks, let ensemble,
+      problems.isEmpty
+    else { throw SeismoError.gathering(problems.flatMap(\.each).sorted { place($0) < place($1) })! }
     let config = RunConfig(
-      source: source, split: split, detector: detector,
-      threshold: try threshold(),
-      events: try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil),
-      importance: try choice("importance", .importance, default: nil),
-      sinks: try sinks(), ensemble: ensemble.isEmpty ? nil : ensemble)
+      source: source, split: split, detector: detector, threshold: threshold, events: events, importance: importance,
+      sinks: sinks, ensemble: ensemble.isEmpty ? nil : ensemble)
     try locating(in: sections["events"] ?? [], section: "events") { try config.checkEnsemble() }
     return config
+  }
+
+  /// Where a config error was found, to report several in the order of the file: its line and
+  /// column, or (`Int.max`, 0) for one from `--set` or without a place.
+  static func place(_ error: SeismoError) -> (Int, Int) {
+    guard case .config(_, let location?, _) = error else { return (.max, 0) }
+    let numbers = location.split(separator: ":").suffix(2).compactMap { Int($0) }
+    return numbers.count == 2 ? (numbers[0], numbers[1]) : (.max, 0)
   }
 
   /// Runs `check`, placing a config error it throws without a location at its key's line and
@@ -373,6 +414,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     siblings: [PluginDescriptor] = []
   ) throws -> Parameters {
     var values: [String: ParameterValue] = [:]
+    var problems: [SeismoError] = []
     for (key, raw) in body {
       let path = "\(section).\(key)"
       guard let spec = specs.first(where: { $0.name == key }) else {
@@ -389,19 +431,27 @@ public struct RunConfig: Sendable, Codable, Equatable {
           ?? (owners.isEmpty
             ? ""
             : "; \(owners.count == 1 ? "plugin" : "plugins") \(owners.joined(separator: ", ")) \(owners.count == 1 ? "takes" : "take") it: choose \(owners.count == 1 ? "it" : "one") with \(section).plugin")
-        throw SeismoError.config(
-          key: path, location: raw.location,
-          message:
-            "unknown parameter for \(owner)\(moved.isEmpty ? suggestion(key, names) : "")\(moved); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
-        )
+        problems.append(
+          SeismoError.config(
+            key: path, location: raw.location,
+            message:
+              "unknown parameter for \(owner)\(moved.isEmpty ? suggestion(key, names) : "")\(moved); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
+          ))
+        continue
       }
-      values[key] = try convert(raw, to: spec.type, path: path)
+      do {
+        values[key] = try convert(raw, to: spec.type, path: path)
+      } catch let error as SeismoError {
+        problems.append(error)
+      }
     }
-    for spec in specs where spec.defaultValue == nil && values[spec.name] == nil {
+    for spec in specs where spec.defaultValue == nil && body.allSatisfy({ $0.key != spec.name }) {
       let hint = chosenAt == "--set" ? "; add --set \(section).\(spec.name)=VALUE" : ""
-      throw SeismoError.config(
-        key: "\(section).\(spec.name)", location: chosenAt, message: "required (\(spec.help))\(hint)")
+      problems.append(
+        SeismoError.config(
+          key: "\(section).\(spec.name)", location: chosenAt, message: "required (\(spec.help))\(hint)"))
     }
+    if let error = SeismoError.gathering(problems) { throw error }
     return Parameters(specs: specs, values: values)
   }
 
