@@ -129,6 +129,14 @@ import Testing
       )
       .allSatisfy { $0.hasPrefix($1) }, "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("out").path))
+    // A required key misspelled is one problem, not also a missing key.
+    try scratch.write("run.yaml", "source: { plugin: csv, pth: data.csv }\ndetector: { plugin: rolling-zscore }\n")
+    let misspelled = try CLI.run(["detect", "run.yaml", "--out", "out"], in: scratch.url)
+    #expect(
+      misspelled.status == 1 && misspelled.stderr.split(separator: "\n").count == 1
+        && misspelled.stderr.hasPrefix(
+          "error: run.yaml:1:29: source.pth: unknown parameter for plugin 'csv' (did you mean 'path'?)"),
+      "\(misspelled.stderr)")
   }
 
   @Test func valuesThatOverflowTheArithmeticAreNamed() throws {

@@ -445,7 +445,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
         problems.append(error)
       }
     }
-    for spec in specs where spec.defaultValue == nil && body.allSatisfy({ $0.key != spec.name }) {
+    // A required key is missing, unless an unknown key may be it, misspelled (`pth: a.csv`).
+    let unknown = body.contains { key, _ in !specs.contains { $0.name == key } }
+    for spec in specs where !unknown && spec.defaultValue == nil && body.allSatisfy({ $0.key != spec.name }) {
       let hint = chosenAt == "--set" ? "; add --set \(section).\(spec.name)=VALUE" : ""
       problems.append(
         SeismoError.config(
