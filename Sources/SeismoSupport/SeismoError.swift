@@ -36,10 +36,22 @@ public enum SeismoError: UserFacingError, Equatable, Sendable {
   /// reported together, a line each, so that one run names every typo.
   case configs([SeismoError])
 
-  /// `errors` as one error: the one, or all of them gathered (nil: none).
+  /// `errors` as one error: the one, or all of them gathered in the order of the file (those
+  /// from `--set` or without a place after, as they came); nil: none.
   public static func gathering(_ errors: [SeismoError]) -> SeismoError? {
-    let all = errors.flatMap(\.each)
+    let all = errors.flatMap(\.each).enumerated().sorted { a, b in
+      let (x, y) = (a.element.place, b.element.place)
+      return x != y ? x < y : a.offset < b.offset
+    }.map(\.element)
     return all.count > 1 ? .configs(all) : all.first
+  }
+
+  /// A config error's line and column in its file; (`Int.max`, 0) for one from `--set` or
+  /// without a place.
+  var place: (Int, Int) {
+    guard case .config(_, let location?, _) = self else { return (.max, 0) }
+    let numbers = location.split(separator: ":").suffix(2).compactMap { Int($0) }
+    return numbers.count == 2 ? (numbers[0], numbers[1]) : (.max, 0)
   }
 
   /// The problems this error gathers, or itself.

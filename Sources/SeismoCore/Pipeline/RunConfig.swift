@@ -353,22 +353,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
     let importance = try gathering { try choice("importance", .importance, default: nil) }
     let sinks = try gathering(sinks)
     let ensemble = try gathering(members)
-    guard let source, let detector, let split, let threshold, let events, let importance, let sinks, let ensemble,
-      problems.isEmpty
-    else { throw SeismoError.gathering(problems.flatMap(\.each).sorted { place($0) < place($1) })! }
+    // A section is nil only when its problems were gathered.
+    guard let source, let detector, let split, let threshold, let events, let importance, let sinks, let ensemble
+    else { throw SeismoError.gathering(problems)! }
     let config = RunConfig(
       source: source, split: split, detector: detector, threshold: threshold, events: events, importance: importance,
       sinks: sinks, ensemble: ensemble.isEmpty ? nil : ensemble)
     try locating(in: sections["events"] ?? [], section: "events") { try config.checkEnsemble() }
     return config
-  }
-
-  /// Where a config error was found, to report several in the order of the file: its line and
-  /// column, or (`Int.max`, 0) for one from `--set` or without a place.
-  static func place(_ error: SeismoError) -> (Int, Int) {
-    guard case .config(_, let location?, _) = error else { return (.max, 0) }
-    let numbers = location.split(separator: ":").suffix(2).compactMap { Int($0) }
-    return numbers.count == 2 ? (numbers[0], numbers[1]) : (.max, 0)
   }
 
   /// Runs `check`, placing a config error it throws without a location at its key's line and
@@ -415,6 +407,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
   ) throws -> Parameters {
     var values: [String: ParameterValue] = [:]
     var problems: [SeismoError] = []
+    var unknown = false  // a key not of the specs, which may be a required one misspelled
     for (key, raw) in body {
       let path = "\(section).\(key)"
       guard let spec = specs.first(where: { $0.name == key }) else {
@@ -437,6 +430,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
             message:
               "unknown parameter for \(owner)\(moved.isEmpty ? suggestion(key, names) : "")\(moved); known: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
           ))
+        unknown = true
         continue
       }
       do {
@@ -446,7 +440,6 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
     }
     // A required key is missing, unless an unknown key may be it, misspelled (`pth: a.csv`).
-    let unknown = body.contains { key, _ in !specs.contains { $0.name == key } }
     for spec in specs where !unknown && spec.defaultValue == nil && body.allSatisfy({ $0.key != spec.name }) {
       let hint = chosenAt == "--set" ? "; add --set \(section).\(spec.name)=VALUE" : ""
       problems.append(
