@@ -385,7 +385,7 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     var streamed: [Float] = []
     try CSVSource(paths: [file.path], skipFooter: 2).stream(rows: 1) { streamed += $0.frame.values }
     #expect(streamed == [1, 2, 3, 4])
-    let parameters = try Parameters(
+    let parameters = Parameters(
       specs: CSVSource.descriptor.parameters,
       values: ["path": .textList([file.path, plain.path]), "skip_footer": .textList(["2", "0"])])
     #expect(try CSVSource(parameters: parameters).load().frame.values == [1, 2, 5, 3, 4, 6])
