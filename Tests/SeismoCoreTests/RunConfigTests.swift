@@ -99,6 +99,42 @@ import Testing
     #expect(set.lines.count == 5 && set.lines.last?.hasPrefix("--set: events.merge_gapp: unknown parameter") == true)
   }
 
+  /// A misspelled or malformed section is one problem among the others; a required section it
+  /// means is not also "missing".
+  @Test func sectionProblemsAreNamedWithTheOthers() throws {
+    let sections = RunConfig.sectionNames.joined(separator: ", ")
+    let yaml = """
+      sorce: { plugin: constant }
+      detector: { plugin: absolute, lagg: 2 }
+      evnts: { merge_gap: 2 }
+      threshold: fixed
+      """
+    let error = try #require(throws: SeismoError.self) { try parse(yaml, overrides: ["nosuch.key=1"]) }
+    #expect(
+      error.lines == [
+        "c.yaml:1:1: sorce: unknown section (did you mean 'source'?); sections are \(sections)",
+        "c.yaml:2:37: detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode",
+        "c.yaml:3:1: evnts: unknown section (did you mean 'events'?); sections are \(sections)",
+        "c.yaml:4:12: threshold: expected a mapping of parameters",
+        "--set: nosuch.key: unknown section",
+      ])
+    // A malformed required section is not missing either; an absent one still is.
+    #expect(
+      message("source: [constant]\ndetectr: { plugin: absolute }").split(separator: "\n").map(String.init) == [
+        "c.yaml:1:9: source: expected a mapping of parameters",
+        "c.yaml:2:1: detectr: unknown section (did you mean 'detector'?); sections are \(sections)",
+      ])
+    #expect(
+      message("detectr: { plugin: absolute }").split(separator: "\n").map(String.init) == [
+        "c.yaml:1:1: detectr: unknown section (did you mean 'detector'?); sections are \(sections)",
+        "source: missing section; say where the data comes from",
+      ])
+    // An unknown section beside sections that are all well is still refused.
+    #expect(
+      message("source: { plugin: constant }\ndetector: { plugin: absolute }\nimportanse: {}")
+        == "c.yaml:3:1: importanse: unknown section (did you mean 'importance'?); sections are \(sections)")
+  }
+
   @Test func wrongTypesAreRejectedWithTheKeyPath() {
     #expect(
       message("source: { plugin: constant }\ndetector: { plugin: absolute, lag: two }")

@@ -119,14 +119,18 @@ public struct RunConfig: Sendable, Codable, Equatable {
     yaml: String, origin: String, baseDirectory: String? = nil, overrides: [String] = [],
     registry: PluginRegistry, stored: Bool = false
   ) throws -> RunConfig {
-    var sections = try readSections(yaml: yaml, origin: origin, baseDirectory: baseDirectory)
+    var read = try readSections(yaml: yaml, origin: origin, baseDirectory: baseDirectory)
     // Another plugin drops the file's parameters of its section, so plugins are set first: the
     // parameters set beside one are its own, in whatever order they were given.
     func setsPlugin(_ override: String) -> Bool { key(ofOverride: override).hasSuffix(".plugin") }
     for override in overrides.filter(setsPlugin) + overrides.filter({ !setsPlugin($0) }) {
-      try apply(override: override, to: &sections)
+      do {
+        try apply(override: override, to: &read.sections)
+      } catch let error as SeismoError {
+        read.problems.append(error)
+      }
     }
-    return try validate(sections, registry: registry, stored: stored)
+    return try validate(read, registry: registry, stored: stored)
   }
 
   // MARK: - Reading
@@ -141,7 +145,19 @@ public struct RunConfig: Sendable, Codable, Equatable {
 
   typealias RawSection = [(key: String, value: RawValue)]
 
-  static func readSections(yaml: String, origin: String, baseDirectory: String?) throws -> [String: RawSection] {
+  /// A config's sections as read, with the problems of its shape met on the way.
+  struct RawSections {
+    var sections: [String: RawSection] = [:]
+    /// An unknown section, a section that is not a mapping, a malformed `ensemble` or `sinks`.
+    var problems: [SeismoError] = []
+    /// Sections the file means but could not give: misspelled (`sorce`) or malformed. A
+    /// "missing section" for one would repeat a problem already named.
+    var meant: Set<String> = []
+  }
+
+  /// The file's sections. Text that is not YAML, or not a mapping, throws; a section that cannot
+  /// be read is a problem of `RawSections`, and the others are still read.
+  static func readSections(yaml: String, origin: String, baseDirectory: String?) throws -> RawSections {
     let root: Node?
     do {
       root = try Yams.compose(yaml: yaml)
@@ -152,29 +168,37 @@ public struct RunConfig: Sendable, Codable, Equatable {
     guard case .mapping(let mapping) = root else {
       throw SeismoError.config(key: "(config)", location: locate(root, origin), message: "expected a mapping of sections")
     }
-    var sections: [String: RawSection] = [:]
+    var read = RawSections()
     for (keyNode, valueNode) in mapping {
       let name = keyNode.string ?? ""
       guard sectionNames.contains(name) else {
-        throw SeismoError.config(
-          key: name, location: locate(keyNode, origin),
-          message: "unknown section\(suggestion(name, sectionNames)); sections are \(sectionNames.joined(separator: ", "))")
+        read.problems.append(
+          SeismoError.config(
+            key: name, location: locate(keyNode, origin),
+            message: "unknown section\(suggestion(name, sectionNames)); sections are \(sectionNames.joined(separator: ", "))"))
+        if let meant = EditDistance.nearest(to: name, among: sectionNames) { read.meant.insert(meant) }
+        continue
       }
-      if name == "ensemble" {
-        try readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &sections)
-      } else if name == "sinks" {
-        guard case .sequence(let items) = valueNode else {
-          throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a list of sinks")
+      do {
+        if name == "ensemble" {
+          try readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read.sections)
+        } else if name == "sinks" {
+          guard case .sequence(let items) = valueNode else {
+            throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a list of sinks")
+          }
+          for (k, item) in items.enumerated() {
+            read.sections["sinks[\(k + 1)]"] = try readSection(
+              item, name: "sinks[\(k + 1)]", origin: origin, baseDirectory: baseDirectory)
+          }
+        } else {
+          read.sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
         }
-        for (k, item) in items.enumerated() {
-          sections["sinks[\(k + 1)]"] = try readSection(
-            item, name: "sinks[\(k + 1)]", origin: origin, baseDirectory: baseDirectory)
-        }
-      } else {
-        sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
+      } catch let error as SeismoError {
+        read.problems.append(error)
+        read.meant.insert(name)
       }
     }
-    return sections
+    return read
   }
 
   /// A section's mapping of parameters (an empty value is an empty section).
@@ -261,7 +285,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
 
   // MARK: - Validating
 
-  static func validate(_ sections: [String: RawSection], registry: PluginRegistry, stored: Bool) throws -> RunConfig {
+  /// The config of `read`'s sections. Each section is checked on its own, and every problem,
+  /// `read`'s first, is thrown at once (`SeismoError.gathering`).
+  static func validate(_ read: RawSections, registry: PluginRegistry, stored: Bool) throws -> RunConfig {
+    let sections = read.sections
     func choice(_ section: String, _ kind: PluginDescriptor.Kind, default defaultPlugin: String?) throws -> PluginChoice? {
       guard let body = sections[section] ?? defaultPlugin.map({ _ in [] }) else { return nil }
       let pluginValue = body.first { $0.key == "plugin" }?.value
@@ -284,8 +311,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       try locating(in: body, section: section) { try registry.check(kind, named: name, parameters, stored: stored) }
       return PluginChoice(plugin: name, parameters: parameters)
     }
-    // Each section is checked on its own, and the problems of all are reported together.
-    var problems: [SeismoError] = []
+    var problems = read.problems
     func gathering<T>(_ body: () throws -> T) throws -> T? {
       do {
         return try body()
@@ -298,18 +324,16 @@ public struct RunConfig: Sendable, Codable, Equatable {
         }
       }
     }
-    let source = try gathering {
-      guard let source = try choice("source", .source, default: nil) else {
-        throw SeismoError.config(key: "source", location: nil, message: "missing section; say where the data comes from")
+    // A required section the file means but could not give is nil, with its problem in `read`.
+    func required(_ section: String, _ kind: PluginDescriptor.Kind, missing advice: String) throws -> PluginChoice? {
+      if let chosen = try choice(section, kind, default: nil) { return chosen }
+      guard read.meant.contains(section) else {
+        throw SeismoError.config(key: section, location: nil, message: "missing section; \(advice)")
       }
-      return source
+      return nil
     }
-    let detector = try gathering {
-      guard let detector = try choice("detector", .detector, default: nil) else {
-        throw SeismoError.config(key: "detector", location: nil, message: "missing section; choose a detector plugin")
-      }
-      return detector
-    }
+    let source = try gathering { try required("source", .source, missing: "say where the data comes from") } ?? nil
+    let detector = try gathering { try required("detector", .detector, missing: "choose a detector plugin") } ?? nil
     let split = try gathering {
       let split = try resolve(sections["split"] ?? [], specs: SplitPolicy.parameters, section: "split", plugin: nil)
       try locating(in: sections["split"] ?? [], section: "split") {
@@ -353,8 +377,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
     let importance = try gathering { try choice("importance", .importance, default: nil) }
     let sinks = try gathering(sinks)
     let ensemble = try gathering(members)
-    // A section is nil only when its problems were gathered.
-    guard let source, let detector, let split, let threshold, let events, let importance, let sinks, let ensemble
+    // A section is nil only when a problem was gathered; `read`'s problems (an unknown section)
+    // may leave every section read.
+    guard problems.isEmpty, let source, let detector, let split, let threshold, let events, let importance, let sinks,
+      let ensemble
     else { throw SeismoError.gathering(problems)! }
     let config = RunConfig(
       source: source, split: split, detector: detector, threshold: threshold, events: events, importance: importance,

@@ -18,8 +18,7 @@ public enum EditDistance {
     return previous[b.count]
   }
 
-  /// `" (did you mean 'x'?)"` for the closest known name that differs only in case, or within
-  /// distance 2 and fewer edits than `name` has characters (`b` is not a typo of `a`), or `""`.
+  /// `" (did you mean 'x'?)"` for the known name `name` is a typo of (`nearest`), or `""`.
   /// Names joined by commas, each known, are a list written as one name (`--set
   /// source.columns=a,b`, or `[a, b` without its closing bracket): the suggestion is to write it
   /// as a list.
@@ -27,13 +26,19 @@ public enum EditDistance {
     if let parts = listed(name), parts.allSatisfy(known.contains) {
       return " (a list? write it [\(parts.joined(separator: ", "))])"
     }
+    return nearest(to: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+  }
+
+  /// The closest known name that differs from `name` only in case, or within distance 2 and by
+  /// fewer edits than `name` has characters (`b` is not a typo of `a`); nil for none.
+  public static func nearest(to name: String, among known: [String]) -> String? {
     func distance(_ candidate: String) -> Int {
       candidate.lowercased() == name.lowercased() ? 0 : between(candidate, name)
     }
     guard let best = known.min(by: { distance($0) < distance($1) }), best != name,
       distance(best) == 0 || distance(best) <= min(2, name.count - 1)
-    else { return "" }
-    return " (did you mean '\(best)'?)"
+    else { return nil }
+    return best
   }
 
   /// The names in `name` when it is several joined by commas (`a,b`, `[a, b`), as a list setting
