@@ -135,6 +135,14 @@ import Testing
         == "c.yaml:3:1: importanse: unknown section (did you mean 'importance'?); sections are \(sections)")
   }
 
+  @Test func aDataFileGivenForTheConfigIsNamedAsOne() {
+    #expect(
+      message("date,vix\n2020-01-02,12.5\n2020-01-03,13.1")
+        == "c.yaml:1:1: (config): expected a mapping of sections; this reads as rows of data: a config names its data file in the source section (source: { plugin: csv, path: FILE }), and `seismo demo` writes a config to start from"
+    )
+    #expect(message("- source\n- detector") == "c.yaml:1:1: (config): expected a mapping of sections")
+  }
+
   @Test func wrongTypesAreRejectedWithTheKeyPath() {
     #expect(
       message("source: { plugin: constant }\ndetector: { plugin: absolute, lag: two }")

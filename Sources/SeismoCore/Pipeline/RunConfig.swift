@@ -166,7 +166,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
     guard let root else { throw SeismoError.config(key: "(config)", location: origin, message: "the file is empty") }
     guard case .mapping(let mapping) = root else {
-      throw SeismoError.config(key: "(config)", location: locate(root, origin), message: "expected a mapping of sections")
+      // A CSV file given for its config reads as one plain scalar of its lines.
+      let rows = root.scalar.map { $0.string.contains(",") || $0.string.contains(";") || $0.string.contains("\t") } ?? false
+      let hint =
+        rows
+        ? "; this reads as rows of data: a config names its data file in the source section (source: { plugin: csv, path: FILE }), and `seismo demo` writes a config to start from"
+        : ""
+      throw SeismoError.config(
+        key: "(config)", location: locate(root, origin), message: "expected a mapping of sections\(hint)")
     }
     var read = RawSections()
     for (keyNode, valueNode) in mapping {
