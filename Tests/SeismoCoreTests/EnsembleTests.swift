@@ -82,6 +82,24 @@ import Testing
     #expect(
       message("ensemble:\n  - detector: { plugin: absolute }\n", overrides: ["ensemble[2].detector.lag=1"]).contains(
         "unknown section"))
+    // Each member's problems are named, past a member that cannot be read, a detector's apart
+    // from its threshold's.
+    #expect(
+      message(
+        """
+        ensemble:
+          - detector: { plugin: absolute, lagg: 3 }
+            threshold: { plugin: fixed, valu: 1 }
+          - detectr: { plugin: absolute }
+          - detector: { plugin: absolute, lag: 99 }
+          - detector: { plugin: absolute }
+        """
+      ).split(separator: "\n").map(String.init) == [
+        "c.yaml:4:41: ensemble[1].detector.lagg: unknown parameter for plugin 'absolute' (did you mean 'lag'?); known: lag, scale, verbose, mode",
+        "c.yaml:5:39: ensemble[1].threshold.valu: unknown parameter for plugin 'fixed' (did you mean 'value'?); known: value",
+        "c.yaml:6:5: ensemble[2].detectr: unknown key (did you mean 'detector'?); a member has a detector and a threshold",
+        "c.yaml:7:40: ensemble[3].detector.lag: expected an integer in 0...10, got '99'",
+      ])
     #expect(
       message("ensemble:\n  - detector: { plugin: absolute }\nevents: { min_margin: 0.5 }\n")
         == "c.yaml:5:23: events.min_margin: not available with an ensemble: its score is already each member's margin over its own cut-off"

@@ -186,10 +186,12 @@ public struct RunConfig: Sendable, Codable, Equatable {
         if let meant = EditDistance.nearest(to: name, among: sectionNames) { read.meant.insert(meant) }
         continue
       }
+      if name == "ensemble" {
+        readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read)
+        continue
+      }
       do {
-        if name == "ensemble" {
-          try readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read.sections)
-        } else if name == "sinks" {
+        if name == "sinks" {
           guard case .sequence(let items) = valueNode else {
             throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a list of sinks")
           }
@@ -209,7 +211,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
   }
 
   /// A section's mapping of parameters (an empty value is an empty section).
-  static func readSection(_ node: Node, name: String, origin: String, baseDirectory: String?) throws -> RawSection {
+  static func readSection(
+    _ node: Node, name: String, origin: String, baseDirectory: String?
+  ) throws(SeismoError) -> RawSection {
     if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
       return []
     }
@@ -228,34 +232,42 @@ public struct RunConfig: Sendable, Codable, Equatable {
   }
 
   /// The `ensemble` list: member k (from 1) becomes the sections `ensemble[k].detector` and
-  /// `ensemble[k].threshold`, so every message names the member's key path.
-  static func readEnsemble(
-    _ node: Node, origin: String, baseDirectory: String?, into sections: inout [String: RawSection]
-  ) throws {
+  /// `ensemble[k].threshold`, so every message names the member's key path. A member that cannot
+  /// be read is a problem of `read`, and `meant` (as `ensemble[k]`); the others are still read.
+  static func readEnsemble(_ node: Node, origin: String, baseDirectory: String?, into read: inout RawSections) {
     guard case .sequence(let items) = node, !items.isEmpty else {
-      throw SeismoError.config(
-        key: "ensemble", location: locate(node, origin),
-        message: "expected a list of members, each a mapping with a detector and a threshold")
+      read.problems.append(
+        SeismoError.config(
+          key: "ensemble", location: locate(node, origin),
+          message: "expected a list of members, each a mapping with a detector and a threshold"))
+      return
     }
     for (k, item) in items.enumerated() {
       let member = "ensemble[\(k + 1)]"
-      guard case .mapping(let body) = item else {
-        throw SeismoError.config(
-          key: member, location: locate(item, origin), message: "expected a mapping with a detector and a threshold")
-      }
-      for (keyNode, value) in body {
-        let key = keyNode.string ?? ""
-        guard ["detector", "threshold"].contains(key) else {
+      do throws(SeismoError) {
+        guard case .mapping(let body) = item else {
           throw SeismoError.config(
-            key: "\(member).\(key)", location: locate(keyNode, origin),
-            message: "unknown key\(suggestion(key, ["detector", "threshold"])); a member has a detector and a threshold")
+            key: member, location: locate(item, origin), message: "expected a mapping with a detector and a threshold")
         }
-        sections["\(member).\(key)"] = try readSection(
-          value, name: "\(member).\(key)", origin: origin, baseDirectory: baseDirectory)
-      }
-      guard sections["\(member).detector"] != nil else {
-        throw SeismoError.config(
-          key: "\(member).detector", location: locate(item, origin), message: "missing; choose a detector plugin")
+        var sections: [String: RawSection] = [:]
+        for (keyNode, value) in body {
+          let key = keyNode.string ?? ""
+          guard ["detector", "threshold"].contains(key) else {
+            throw SeismoError.config(
+              key: "\(member).\(key)", location: locate(keyNode, origin),
+              message: "unknown key\(suggestion(key, ["detector", "threshold"])); a member has a detector and a threshold")
+          }
+          sections["\(member).\(key)"] = try readSection(
+            value, name: "\(member).\(key)", origin: origin, baseDirectory: baseDirectory)
+        }
+        guard sections["\(member).detector"] != nil else {
+          throw SeismoError.config(
+            key: "\(member).detector", location: locate(item, origin), message: "missing; choose a detector plugin")
+        }
+        read.sections.merge(sections) { $1 }
+      } catch {
+        read.problems.append(error)
+        read.meant.insert(member)
       }
     }
   }
@@ -365,17 +377,32 @@ public struct RunConfig: Sendable, Codable, Equatable {
       while let next = try choice("sinks[\(listed.count + 1)]", .sink, default: nil) { listed.append(next) }
       return listed
     }
-    func members() throws -> [EnsembleMember] {
+    // Each member is checked on its own, its detector apart from its threshold; a member the
+    // file could not give has its problem in `read`. Nil when any member has a problem.
+    func members() throws -> [EnsembleMember]? {
       var ensemble: [EnsembleMember] = []
-      while let memberDetector = try choice("ensemble[\(ensemble.count + 1)].detector", .detector, default: nil) {
-        let section = "ensemble[\(ensemble.count + 1)].threshold"
-        let memberThreshold = try choice(section, .threshold, default: registry.defaultThreshold)
-        guard let memberThreshold else {
-          throw SeismoError.config(key: section, location: nil, message: "missing; choose a threshold plugin")
+      var complete = true
+      for k in 1... {
+        let member = "ensemble[\(k)]"
+        if read.meant.contains(member) {
+          complete = false
+          continue
         }
-        ensemble.append(EnsembleMember(detector: memberDetector, threshold: memberThreshold))
+        guard sections["\(member).detector"] != nil else { break }
+        let detector = try gathering { try choice("\(member).detector", .detector, default: nil) } ?? nil
+        let threshold = try gathering {
+          guard let chosen = try choice("\(member).threshold", .threshold, default: registry.defaultThreshold) else {
+            throw SeismoError.config(key: "\(member).threshold", location: nil, message: "missing; choose a threshold plugin")
+          }
+          return chosen
+        }
+        guard let detector, let threshold else {
+          complete = false
+          continue
+        }
+        ensemble.append(EnsembleMember(detector: detector, threshold: threshold))
       }
-      return ensemble
+      return complete ? ensemble : nil
     }
     let threshold = try gathering(threshold)
     let events = try gathering {
@@ -383,7 +410,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
     let importance = try gathering { try choice("importance", .importance, default: nil) }
     let sinks = try gathering(sinks)
-    let ensemble = try gathering(members)
+    let ensemble = try members()
     // A section is nil only when a problem was gathered; `read`'s problems (an unknown section)
     // may leave every section read.
     guard problems.isEmpty, let source, let detector, let split, let threshold, let events, let importance, let sinks,
