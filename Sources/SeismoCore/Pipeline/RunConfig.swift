@@ -190,7 +190,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read)
         continue
       }
-      do {
+      do throws(SeismoError) {
         if name == "sinks" {
           guard case .sequence(let items) = valueNode else {
             throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a list of sinks")
@@ -202,7 +202,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         } else {
           read.sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
         }
-      } catch let error as SeismoError {
+      } catch {
         read.problems.append(error)
         read.meant.insert(name)
       }
