@@ -26,6 +26,18 @@ import Testing
     #expect(throws: SeismoError.self) {
       try RunConfig.parse(yaml: head + "sinks:\n  - { plugin: null, lable: a }\n", origin: "c", registry: registry)
     }
+    // Each item's problem is named, past an item that cannot be read.
+    let problems = try #require(throws: SeismoError.self) {
+      try RunConfig.parse(
+        yaml: head + "sinks:\n  - [null]\n  - { plugin: null, lable: a }\n  - { plugin: nul }\n  - { plugin: null }\n",
+        origin: "c", registry: registry)
+    }
+    #expect(
+      problems.lines == [
+        "c:4:5: sinks[1]: expected a mapping of parameters",
+        "c:5:28: sinks[2].lable: unknown parameter for plugin 'null' (did you mean 'label'?); known: label",
+        "c:6:15: sinks[3].plugin: unknown sink plugin 'nul' (did you mean 'null'?); available: null",
+      ])
     // Stored configs: the list is written as `sinks`; one written before as `sink` still reads.
     let json = String(decoding: try JSONEncoder().encode(two), as: UTF8.self)
     #expect(json.contains("\"sinks\"") && !json.contains("\"sink\""))

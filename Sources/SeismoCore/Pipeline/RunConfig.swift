@@ -190,24 +190,37 @@ public struct RunConfig: Sendable, Codable, Equatable {
         readEnsemble(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read)
         continue
       }
+      if name == "sinks" {
+        readSinks(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read)
+        continue
+      }
       do throws(SeismoError) {
-        if name == "sinks" {
-          guard case .sequence(let items) = valueNode else {
-            throw SeismoError.config(key: name, location: locate(valueNode, origin), message: "expected a list of sinks")
-          }
-          for (k, item) in items.enumerated() {
-            read.sections["sinks[\(k + 1)]"] = try readSection(
-              item, name: "sinks[\(k + 1)]", origin: origin, baseDirectory: baseDirectory)
-          }
-        } else {
-          read.sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
-        }
+        read.sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
       } catch {
         read.problems.append(error)
         read.meant.insert(name)
       }
     }
     return read
+  }
+
+  /// The `sinks` list: item k (from 1) becomes the section `sinks[k]`. An item that cannot be
+  /// read is a problem of `read`, and `meant`; the others are still read.
+  static func readSinks(_ node: Node, origin: String, baseDirectory: String?, into read: inout RawSections) {
+    guard case .sequence(let items) = node else {
+      read.problems.append(
+        SeismoError.config(key: "sinks", location: locate(node, origin), message: "expected a list of sinks"))
+      return
+    }
+    for (k, item) in items.enumerated() {
+      let name = "sinks[\(k + 1)]"
+      do throws(SeismoError) {
+        read.sections[name] = try readSection(item, name: name, origin: origin, baseDirectory: baseDirectory)
+      } catch {
+        read.problems.append(error)
+        read.meant.insert(name)
+      }
+    }
   }
 
   /// A section's mapping of parameters (an empty value is an empty section).
@@ -366,29 +379,35 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       return chosen
     }
-    func sinks() throws -> [PluginChoice] {
+    // The items of a list (`sinks`, `ensemble`), each `check`ed on its own: item k (from 1) is
+    // `list[k]`, read while its section `present(item)` is; one the file could not give has its
+    // problem in `read`. Nil when any item has a problem.
+    func listed<Item>(_ list: String, present: (String) -> String, _ check: (String) throws -> Item?) throws -> [Item]? {
+      var items: [Item] = []
+      var complete = true
+      for k in 1... {
+        let item = "\(list)[\(k)]"
+        if read.meant.contains(item) {
+          complete = false
+          continue
+        }
+        guard sections[present(item)] != nil else { break }
+        if let checked = try check(item) { items.append(checked) } else { complete = false }
+      }
+      return complete ? items : nil
+    }
+    func sinks() throws -> [PluginChoice]? {
       if let one = try choice("sink", .sink, default: nil) {
         guard sections["sinks[1]"] == nil else {
           throw SeismoError.config(key: "sinks", location: nil, message: "give sink (one) or sinks (a list), not both")
         }
         return [one]
       }
-      var listed: [PluginChoice] = []
-      while let next = try choice("sinks[\(listed.count + 1)]", .sink, default: nil) { listed.append(next) }
-      return listed
+      return try listed("sinks", present: { $0 }) { item in try gathering { try choice(item, .sink, default: nil) } ?? nil }
     }
-    // Each member is checked on its own, its detector apart from its threshold; a member the
-    // file could not give has its problem in `read`. Nil when any member has a problem.
+    // Each member is checked on its own, its detector apart from its threshold.
     func members() throws -> [EnsembleMember]? {
-      var ensemble: [EnsembleMember] = []
-      var complete = true
-      for k in 1... {
-        let member = "ensemble[\(k)]"
-        if read.meant.contains(member) {
-          complete = false
-          continue
-        }
-        guard sections["\(member).detector"] != nil else { break }
+      try listed("ensemble", present: { "\($0).detector" }) { member in
         let detector = try gathering { try choice("\(member).detector", .detector, default: nil) } ?? nil
         let threshold = try gathering {
           guard let chosen = try choice("\(member).threshold", .threshold, default: registry.defaultThreshold) else {
@@ -396,20 +415,16 @@ public struct RunConfig: Sendable, Codable, Equatable {
           }
           return chosen
         }
-        guard let detector, let threshold else {
-          complete = false
-          continue
-        }
-        ensemble.append(EnsembleMember(detector: detector, threshold: threshold))
+        guard let detector, let threshold else { return nil }
+        return EnsembleMember(detector: detector, threshold: threshold)
       }
-      return complete ? ensemble : nil
     }
     let threshold = try gathering(threshold)
     let events = try gathering {
       try resolve(sections["events"] ?? [], specs: EventRule.parameters, section: "events", plugin: nil)
     }
     let importance = try gathering { try choice("importance", .importance, default: nil) }
-    let sinks = try gathering(sinks)
+    let sinks = try gathering(sinks) ?? nil
     let ensemble = try members()
     // A section is nil only when a problem was gathered; `read`'s problems (an unknown section)
     // may leave every section read.
