@@ -169,7 +169,15 @@ import Testing
       message("source: { plugin: constant }\ndetectr: { plugin: absolute }").hasPrefix(
         "c.yaml:2:1: detectr: unknown section (did you mean 'detector'?)"))
     #expect(message("detector: { plugin: absolute }") == "source: missing section; say where the data comes from")
-    #expect(message("source: {}\ndetector: { plugin: absolute }") == "source.plugin: missing; choose one of: constant")
+    // A section without its plugin is placed at its key, or at its list item.
+    #expect(
+      message("source: {}\ndetector: { plugin: absolute }") == "c.yaml:1:1: source.plugin: missing; choose one of: constant")
+    #expect(
+      message("source: { plugin: constant }\ndetector:\n  lag: 2\nensemble:\n  - detector: { lag: 1 }\n")
+        .split(separator: "\n") == [
+          "c.yaml:2:1: detector.plugin: missing; choose one of: absolute",
+          "c.yaml:5:5: ensemble[1].detector.plugin: missing; choose one of: absolute",
+        ])
   }
 
   /// A plugin's or a section's own checks (beyond each key's type and range) place their error at

@@ -38,6 +38,9 @@ import Testing
         "c:5:28: sinks[2].lable: unknown parameter for plugin 'null' (did you mean 'label'?); known: label",
         "c:6:15: sinks[3].plugin: unknown sink plugin 'nul' (did you mean 'null'?); available: null",
       ])
+    #expect(throws: SeismoError.config(key: "sinks[1].plugin", location: "c:4:5", message: "missing; choose one of: null")) {
+      try RunConfig.parse(yaml: head + "sinks:\n  - { label: a }\n", origin: "c", registry: registry)
+    }
     // Stored configs: the list is written as `sinks`; one written before as `sink` still reads.
     let json = String(decoding: try JSONEncoder().encode(two), as: UTF8.self)
     #expect(json.contains("\"sinks\"") && !json.contains("\"sink\""))

@@ -153,6 +153,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
     /// Sections the file means but could not give: misspelled (`sorce`) or malformed. A
     /// "missing section" for one would repeat a problem already named.
     var meant: Set<String> = []
+    /// Where each section is named in the file (its key, or its list item), for a problem of the
+    /// section as a whole: a plugin not chosen.
+    var places: [String: String] = [:]
   }
 
   /// The file's sections. Text that is not YAML, or not a mapping, throws; a section that cannot
@@ -196,6 +199,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       }
       do throws(SeismoError) {
         read.sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
+        read.places[name] = locate(keyNode, origin)
       } catch {
         read.problems.append(error)
         read.meant.insert(name)
@@ -216,6 +220,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       let name = "sinks[\(k + 1)]"
       do throws(SeismoError) {
         read.sections[name] = try readSection(item, name: name, origin: origin, baseDirectory: baseDirectory)
+        read.places[name] = locate(item, origin)
       } catch {
         read.problems.append(error)
         read.meant.insert(name)
@@ -272,6 +277,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
           }
           sections["\(member).\(key)"] = try readSection(
             value, name: "\(member).\(key)", origin: origin, baseDirectory: baseDirectory)
+          read.places["\(member).\(key)"] = locate(keyNode, origin)
         }
         guard sections["\(member).detector"] != nil else {
           throw SeismoError.config(
@@ -326,7 +332,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       let pluginValue = body.first { $0.key == "plugin" }?.value
       guard let name = pluginValue?.node.string ?? defaultPlugin else {
         throw SeismoError.config(
-          key: "\(section).plugin", location: nil,
+          key: "\(section).plugin", location: read.places[section],
           message: "missing; choose one of: \(registry.descriptors(kind).map(\.name).joined(separator: ", "))")
       }
       guard let descriptor = registry.descriptor(kind, named: name) else {
