@@ -13,7 +13,9 @@ import SeismoPostgres
 /// source. An infinite timestamp is refused.
 public struct PostgresSource: DataSource, ConfigurablePlugin {
   public static let url = Parameter<String>("url", default: "", help: "postgresql:// URL or conninfo; empty: PG* environment")
-  public static let table = Parameter<String>("table", default: "", help: "table name (exact, quoted); or use query")
+  public static let table = Parameter<String>(
+    "table", default: "",
+    help: "table name, taken whole (quoted: its case and any dot kept; the schema is given apart); or use query")
   public static let schema = Parameter<String>("schema", default: "public", help: "schema of the table")
   static let timeColumn = Parameter<String>("time_column", default: "ts", help: "timestamp or date column")
   public static let columns = Parameter<[String]>(

@@ -194,6 +194,14 @@ extension PostgresTests {
       ),
       "\(long.stderr)")
     #expect(try sql("SELECT count(*) FROM \(schema).m") == [["1"]], "nothing more was written")
+    // A table named with its schema, as in SQL, is refused, not made under that whole name.
+    let dotted = try CLI.run(["ingest", "vix.csv", "--url", url, "--table", "\(schema).n", "--create"], in: scratch.url)
+    #expect(
+      dotted.status == 1
+        && dotted.stderr
+          == "error: --table \(schema).n: a name is taken whole, dots included, and public has no table '\(schema).n'; for table 'n' of schema '\(schema)' give --schema \(schema) --table n\n",
+      "\(dotted.stderr)")
+    #expect(try sql("SELECT to_regclass('public.\"\(schema).n\"') IS NULL, to_regclass('\(schema).n') IS NULL") == [["t", "t"]])
   }
 
   /// A table made by hand may lack a key on its times, or keep a feature as text. Appending

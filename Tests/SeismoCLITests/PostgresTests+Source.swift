@@ -338,6 +338,11 @@ extension PostgresTests {
     #expect(
       load(["schema": .text(typo), "table": .text("mixed")])
         == "postgres table \(typo).mixed: no such table; there is no schema '\(typo)' (did you mean '\(schema)'?)")
+    // A table named as SQL would name it with its schema is told apart from one named with a dot.
+    #expect(
+      load(["table": .text("\(schema).mixed")])
+        == "postgres table \(schema).\(schema).mixed: no such table; a name is taken whole, dots included: for table 'mixed' of schema '\(schema)', name the schema apart"
+    )
   }
 
   /// `newRows` reads the whole table once, then only the rows after the last it read, with the
