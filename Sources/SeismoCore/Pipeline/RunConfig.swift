@@ -156,6 +156,18 @@ public struct RunConfig: Sendable, Codable, Equatable {
     /// Where each section is named in the file (its key, or its list item), for a problem of the
     /// section as a whole: a plugin not chosen.
     var places: [String: String] = [:]
+
+    /// Adds `node` as section `name`, named in the file at `place` (its key or list item); a
+    /// section that cannot be read is a problem instead, and meant.
+    mutating func add(_ node: Node, as name: String, namedAt place: Node, origin: String, baseDirectory: String?) {
+      do throws(SeismoError) {
+        sections[name] = try readSection(node, name: name, origin: origin, baseDirectory: baseDirectory)
+        places[name] = locate(place, origin)
+      } catch {
+        problems.append(error)
+        meant.insert(name)
+      }
+    }
   }
 
   /// The file's sections. Text that is not YAML, or not a mapping, throws; a section that cannot
@@ -197,13 +209,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         readSinks(valueNode, origin: origin, baseDirectory: baseDirectory, into: &read)
         continue
       }
-      do throws(SeismoError) {
-        read.sections[name] = try readSection(valueNode, name: name, origin: origin, baseDirectory: baseDirectory)
-        read.places[name] = locate(keyNode, origin)
-      } catch {
-        read.problems.append(error)
-        read.meant.insert(name)
-      }
+      read.add(valueNode, as: name, namedAt: keyNode, origin: origin, baseDirectory: baseDirectory)
     }
     return read
   }
@@ -217,14 +223,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       return
     }
     for (k, item) in items.enumerated() {
-      let name = "sinks[\(k + 1)]"
-      do throws(SeismoError) {
-        read.sections[name] = try readSection(item, name: name, origin: origin, baseDirectory: baseDirectory)
-        read.places[name] = locate(item, origin)
-      } catch {
-        read.problems.append(error)
-        read.meant.insert(name)
-      }
+      read.add(item, as: "sinks[\(k + 1)]", namedAt: item, origin: origin, baseDirectory: baseDirectory)
     }
   }
 
@@ -386,9 +385,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
       return chosen
     }
     // The items of a list (`sinks`, `ensemble`), each `check`ed on its own: item k (from 1) is
-    // `list[k]`, read while its section `present(item)` is; one the file could not give has its
-    // problem in `read`. Nil when any item has a problem.
-    func listed<Item>(_ list: String, present: (String) -> String, _ check: (String) throws -> Item?) throws -> [Item]? {
+    // `list[k]`, read while its section `list[k]` + `section` is; one the file could not give has
+    // its problem in `read`. Nil when any item has a problem.
+    func listed<Item>(_ list: String, section: String, _ check: (String) throws -> Item?) throws -> [Item]? {
       var items: [Item] = []
       var complete = true
       for k in 1... {
@@ -397,7 +396,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
           complete = false
           continue
         }
-        guard sections[present(item)] != nil else { break }
+        guard sections[item + section] != nil else { break }
         if let checked = try check(item) { items.append(checked) } else { complete = false }
       }
       return complete ? items : nil
@@ -409,11 +408,11 @@ public struct RunConfig: Sendable, Codable, Equatable {
         }
         return [one]
       }
-      return try listed("sinks", present: { $0 }) { item in try gathering { try choice(item, .sink, default: nil) } ?? nil }
+      return try listed("sinks", section: "") { item in try gathering { try choice(item, .sink, default: nil) } ?? nil }
     }
     // Each member is checked on its own, its detector apart from its threshold.
     func members() throws -> [EnsembleMember]? {
-      try listed("ensemble", present: { "\($0).detector" }) { member in
+      try listed("ensemble", section: ".detector") { member in
         let detector = try gathering { try choice("\(member).detector", .detector, default: nil) } ?? nil
         let threshold = try gathering {
           guard let chosen = try choice("\(member).threshold", .threshold, default: registry.defaultThreshold) else {
