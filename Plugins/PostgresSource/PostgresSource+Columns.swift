@@ -16,8 +16,12 @@ extension PostgresSource {
     init(_ source: PostgresSource, _ db: PGConnection) throws {
       origin = source.origin
       guard let all = try db.columns(ofTable: source.schema, source.table) else {
-        throw SeismoError.invalidInput(
-          "\(origin): no such table\(try db.missingTableHint(schema: source.schema, table: source.table))")
+        // `table: market.daily` names schema market to anyone who writes SQL.
+        let hint =
+          try PGConnection.schemaAndTable(in: source.table).map {
+            "; a name is taken whole, dots included: for table '\($0.table)' of schema '\($0.schema)', give schema: \($0.schema) and table: \($0.table)"
+          } ?? db.missingTableHint(schema: source.schema, table: source.table)
+        throw SeismoError.invalidInput("\(origin): no such table\(hint)")
       }
       self.all = all
     }

@@ -58,18 +58,13 @@ extension PGConnection {
 
   /// What follows "no such table" for `schema.table`: the schema's closest table or view
   /// (` (did you mean 'vix'?)`: names are quoted, so `VIX` is not `vix`), or, when the schema
-  /// does not exist, that and its closest schema, or, for a table named with a dot, the schema
-  /// and table it likely means; empty when nothing is close.
+  /// does not exist, that and its closest schema; empty when nothing is close.
   public func missingTableHint(schema: String, table: String) throws -> String {
     let schemas = try execute(
       "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
     ).rows.compactMap { $0.first ?? nil }
     guard schemas.contains(schema) else {
       return "; there is no schema '\(schema)'\(EditDistance.suggestion(for: schema, among: schemas))"
-    }
-    if let meant = Self.schemaAndTable(in: table) {
-      return
-        "; a name is taken whole, dots included: for table '\(meant.table)' of schema '\(meant.schema)', name the schema apart"
     }
     let tables = try execute(
       """

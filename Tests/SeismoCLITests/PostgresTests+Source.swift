@@ -341,7 +341,7 @@ extension PostgresTests {
     // A table named as SQL would name it with its schema is told apart from one named with a dot.
     #expect(
       load(["table": .text("\(schema).mixed")])
-        == "postgres table \(schema).\(schema).mixed: no such table; a name is taken whole, dots included: for table 'mixed' of schema '\(schema)', name the schema apart"
+        == "postgres table \(schema).\(schema).mixed: no such table; a name is taken whole, dots included: for table 'mixed' of schema '\(schema)', give schema: \(schema) and table: mixed"
     )
   }
 
