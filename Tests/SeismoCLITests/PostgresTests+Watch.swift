@@ -44,6 +44,12 @@ extension PostgresTests {
     let missing = try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "nope"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr == "error: postgres table \(schema).nope: no such table\n", "\(missing.stderr)")
     #expect(try triggers().isEmpty, "a refused db watch attaches nothing")
+    let dotted = try CLI.run(["db", "watch", "--url", url, "--table", "\(schema).m"], in: scratch.url)
+    #expect(
+      dotted.status == 1
+        && dotted.stderr
+          == "error: --table \(schema).m: a name is taken whole, dots included, and public has no table '\(schema).m'; for table 'm' of schema '\(schema)' give --schema \(schema) --table m\n",
+      "\(dotted.stderr)")
 
     // Announcements: new rows name the table; an UPDATE or DELETE its earliest time changed
     // (before or after the change); a statement that changes nothing, nothing.

@@ -61,6 +61,7 @@ struct DatabaseCommand: ParsableCommand {
     func run() throws {
       try reportingErrors {
         let db = try SchemaMigrator.connection(connection.url)
+        try DottedTableName.check(table, schema: schema, on: db)
         let target = PGConnection.qualified(schema, table)
         if !off { try requireTimeColumn(on: db) }
         try db.transaction {

@@ -205,13 +205,7 @@ struct IngestCommand: ParsableCommand {
       if !long { try names.forEach { try PGConnection.requireIdentifier($0, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
-      // `--table market.daily` means schema market to anyone who writes SQL; --create would make
-      // a table of that whole name in --schema.
-      if let meant = PGConnection.schemaAndTable(in: table), try db.columns(ofTable: schema, table) == nil {
-        throw SeismoError.invalidInput(
-          "--table \(table): a name is taken whole, dots included, and \(schema) has no table '\(table)'; for table '\(meant.table)' of schema '\(meant.schema)' give --schema \(meant.schema) --table \(meant.table)"
-        )
-      }
+      try DottedTableName.check(table, schema: schema, on: db)  // before --create makes it
       let target = PGConnection.qualified(schema, table)
       let daily = tables.allSatisfy { $0.timestamps.allSatisfy { $0 % 86_400 == 0 } }
       let key = long ? ["symbol", "ts"] : ["ts"]
