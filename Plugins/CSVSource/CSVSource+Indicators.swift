@@ -21,6 +21,13 @@ extension CSVSource {
     return request.features(in: try header())
   }
 
+  /// The columns the files of `parameters` give, file by file (each file's listed `columns`
+  /// that it has, in their order), which `as` names in turn; nil when the parameters make no
+  /// source (loading it then says why). Throws when a listed column is in none of the files.
+  public static func columnsRead(_ parameters: Parameters) throws -> [(path: String, column: String)]? {
+    try resolved(parameters)?.columnsFound()
+  }
+
   /// Each feature as `narrowing` loads it alone, with the policies applied to its own rows: a
   /// long file's symbol (its rows, its value column) from one read of the file, or a column of
   /// several joined files (its file's rows) from one read of each file. Nil for one wide file,

@@ -26,11 +26,32 @@ struct FeatureSource: Equatable {
 }
 
 extension CSVSource {
-  /// The features the files give, in order, found from their headers alone: each file's
-  /// `columns` that it has (every named column but its time column when none are listed), named
-  /// by `as`. Throws, naming the files and their columns, when a listed column is in none of the
-  /// files, a file gives none, or two features would share a name.
+  /// The features the files give, in order, found from their headers alone (`columnsFound`),
+  /// named by `as`. Throws as `columnsFound` does, or when two features would share a name.
   func featureSources() throws -> [FeatureSource] {
+    let found = try columnsFound()
+    guard !renames.isEmpty else {
+      let names = Self.featureNames(found)
+      if let k = names.indices.first(where: { names[..<$0].contains(names[$0]) }) {
+        let other = found[names.firstIndex(of: names[k])!]
+        let distinct = names.enumerated().map { j, name in names[..<j].contains(name) ? "\(name)_\(j + 1)" : name }
+        throw SeismoError.config(
+          key: "source.as", location: nil,
+          message:
+            "'\(found[k].column)' is a column of both \(other.path) and \(found[k].path), files of one name; name the \(found.count) features with as, in this order: as: [\(distinct.joined(separator: ", "))]"
+        )
+      }
+      return zip(found, names).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
+    }
+    guard renames.count == found.count else { throw renameCountError(found.map(\.column)) }
+    return zip(found, renames).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
+  }
+
+  /// The columns the files give, file by file: each file's `columns` that it has, in their
+  /// order (every named column but its time column when none are listed), before `as` names
+  /// them. Throws, naming the files and their columns, when a listed column is in none of the
+  /// files or a file gives none.
+  func columnsFound() throws -> [(path: String, column: String)] {
     var found: [(path: String, column: String)] = []
     var headers: [(path: String, names: [String])] = []
     for file in appends ? [path] : paths {  // appended files give the first one's columns
@@ -55,21 +76,7 @@ extension CSVSource {
           "unknown column '\(missing)'\(EditDistance.suggestion(for: missing, among: others)): none of the files has it; their columns: \(listing)"
       )
     }
-    guard !renames.isEmpty else {
-      let names = Self.featureNames(found)
-      if let k = names.indices.first(where: { names[..<$0].contains(names[$0]) }) {
-        let other = found[names.firstIndex(of: names[k])!]
-        let distinct = names.enumerated().map { j, name in names[..<j].contains(name) ? "\(name)_\(j + 1)" : name }
-        throw SeismoError.config(
-          key: "source.as", location: nil,
-          message:
-            "'\(found[k].column)' is a column of both \(other.path) and \(found[k].path), files of one name; name the \(found.count) features with as, in this order: as: [\(distinct.joined(separator: ", "))]"
-        )
-      }
-      return zip(found, names).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
-    }
-    guard renames.count == found.count else { throw renameCountError(found.map(\.column)) }
-    return zip(found, renames).map { FeatureSource(path: $0.path, column: $0.column, name: $1) }
+    return found
   }
 
   /// The features' names without `as`: the columns' own, unless files share a column's name

@@ -109,6 +109,43 @@ import Testing
     }
   }
 
+  /// Files whose columns have other names than the model's files had are read with
+  /// `--set source.columns`, each file giving the listed columns it has, file by file, as the
+  /// model's features in order: a column both files call `Close` is the model's two features.
+  @Test func joinedFilesWithOtherColumnNamesAreReadWithSourceColumns() throws {
+    let scratch = try Scratch()
+    try writeFiles(scratch, rows: 200)
+    try scratch.write("run.yaml", Self.config)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "r", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let scores = column(try scratch.read("r/scores.csv"), "score")
+    try scratch.write("a2.csv", try scratch.read("a.csv").replacingOccurrences(of: "date,close\n", with: "date,Close\n"))
+    try scratch.write("b2.csv", try scratch.read("b.csv").replacingOccurrences(of: "date,close\n", with: "Date,Last\n"))
+    let score = { (columns: String, out: String) in
+      try CLI.run(
+        ["score", "--model", "m.seismo", "a2.csv", "b2.csv", "--out", out, "--quiet", "--set", "source.columns=\(columns)"],
+        in: scratch.url)
+    }
+    let named = try score("[Close, Last]", "s")
+    try #require(named.status == 0, "\(named.stderr)")
+    #expect(column(try scratch.read("s/scores.csv"), "score") == scores)
+    try scratch.write("b2.csv", try scratch.read("b.csv").replacingOccurrences(of: "date,close\n", with: "date,Close\n"))
+    let shared = try score("[Close]", "t")
+    try #require(shared.status == 0, "\(shared.stderr)")
+    #expect(column(try scratch.read("t/scores.csv"), "score") == scores)
+    // Columns that do not give one per feature are named with the file each comes from.
+    let lines = try scratch.read("a.csv").split(separator: "\n").enumerated().map { i, line in
+      i == 0 ? "date,Close,Open" : "\(line),\(line.split(separator: ",")[1])"
+    }
+    try scratch.write("a2.csv", lines.joined(separator: "\n") + "\n")
+    let three = try score("[Close, Open]", "u")
+    #expect(
+      three.status == 1
+        && three.stderr
+          == "error: --set source.columns=[Close, Open]: gives 3 columns of 2 files (a2.csv: Close, a2.csv: Open, b2.csv: Close), and the model has 2 features (a, b): name the files' columns for each, in that order, file by file (each file gives the listed columns it has)\n",
+      "\(three.stderr)")
+  }
+
   /// A model of one file whose columns `as` renamed scores another file of that layout.
   /// A model of a file with the day and the time of day apart (`time_of_day_column`) keeps the
   /// setting, so `score` reads a new file of that layout, whole and streamed, as the run did.

@@ -20,7 +20,8 @@ struct ScoreCommand: ParsableCommand {
       same PostgreSQL table or query. Models never store passwords, so give the connection with \
       --url (or PG* variables, ~/.pgpass). The data must have the model's feature columns (others \
       are left out); a file whose columns have other names is read with --set \
-      'source.columns=[Close, Gold]', its columns for the model's features in the model's order. Writes \
+      'source.columns=[Close, Gold]', its columns for the model's features in the model's order (joined \
+      files: the listed columns each has, file by file, so [Close] reads each file's Close). Writes \
       summary.json, scores.csv and report.html like detect; every row counts as test. It warns of \
       rows that fall within the times the model was fitted on (in sample, if they are those rows) \
       and of rows spaced otherwise than those (weekly rows for a model of daily ones).
@@ -228,21 +229,28 @@ struct ScoreCommand: ParsableCommand {
   /// it then says why).
   private static func header(of parameters: Parameters) -> [String]? { try? CSVSource.resolved(parameters)?.header() }
 
-  /// `--set source.columns=[…]` (`setting`): the columns of the one CSV file `data` that hold
-  /// the model's features, in the model's order, read under the features' names (`as`).
+  /// `--set source.columns=[…]` (`setting`): the columns of the CSV files `data` that hold the
+  /// model's features, in the model's order, read under the features' names (`as`). Joined files
+  /// give the columns each has, file by file, as `as` names them: `[Close]` reads two files'
+  /// `Close` as the model's two features.
   private static func readFeatures(
     from setting: String, of source: inout PluginChoice, for saved: SavedModel, data: [String]
   ) throws {
     let features = saved.features.joined(separator: ", ")
-    guard data.count == 1, source.plugin == CSVSource.descriptor.name else {
+    guard !data.isEmpty, source.plugin == CSVSource.descriptor.name else {
       throw SeismoError.invalidInput(
         "--set \(setting): names the columns of a CSV file given as DATA that hold the model's features (\(features)); the model's own source is read with its own columns"
       )
     }
-    let columns = source.parameters[CSVSource.columns]
-    guard columns.count == saved.features.count else {
+    var unnamed = source.parameters
+    unnamed.set(CSVSource.renames, [])
+    if let read = try CSVSource.columnsRead(unnamed), read.count != saved.features.count {
+      let given =
+        data.count == 1
+        ? "names \(read.count) column\(read.count == 1 ? "" : "s")"
+        : "gives \(read.count) column\(read.count == 1 ? "" : "s") of \(data.count) files (\(read.map { "\($0.path): \($0.column)" }.joined(separator: ", ")))"
       throw SeismoError.invalidInput(
-        "--set \(setting): names \(columns.count) column\(columns.count == 1 ? "" : "s"), and the model has \(saved.features.count) feature\(saved.features.count == 1 ? "" : "s") (\(features)): name the file's column for each, in that order"
+        "--set \(setting): \(given), and the model has \(saved.features.count) feature\(saved.features.count == 1 ? "" : "s") (\(features)): name the \(data.count == 1 ? "file's column" : "files' columns") for each, in that order\(data.count == 1 ? "" : ", file by file (each file gives the listed columns it has)")"
       )
     }
     source.parameters.set(CSVSource.renames, saved.features)
