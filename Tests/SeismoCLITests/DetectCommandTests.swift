@@ -321,6 +321,37 @@ import Testing
     try expectReportShows(warning, of: "a", in: scratch)
   }
 
+  /// A feature listed later than the others (a, from the 31st day) cuts every feature's history
+  /// to its first value: detect warns, naming where the data would start without it (b's first
+  /// value), keeps it in summary.json and the report, and a stream says it too; --each, which
+  /// reads each indicator with its own rows, does not.
+  @Test func aFeatureThatStartsLateIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 200, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      guard (1...30).contains(r) else { return String(line) }
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      return "\(cells[0]),,\(r <= 5 ? "" : cells[2])"
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: a has no value before \(date(18_262 + 30)), so gaps: ffill drops the 30 rows before that (from \(date(18_262))) for every feature, and the history starts there; without it the data would start at \(date(18_262 + 5)) (b's first value). Leave it out of columns, or give each indicator its own rows with detect --each"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    let said = (summary?["source"] as? [String: Any])?["warnings"] as? [String]
+    #expect(said?.contains(warning) == true, "\(String(describing: said))")
+    try expectReportShows(warning, of: "a", in: scratch)
+    let stream = try CLI.run(
+      ["score", "--model", "m.seismo", "data.csv", "--stream", "--piece-rows", "7", "--out", "s"], in: scratch.url)
+    #expect(stream.status == 0 && stream.stderr.contains(warning), "\(stream.stderr)")
+    let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
+    #expect(
+      each.status == 0 && !each.stderr.contains("has no value before")
+        && each.stderr.contains("30 rows were dropped where some indicator had a gap; each indicator is read again alone"),
+      "\(each.stderr)")
+  }
+
   /// A model of levels fitted once, meeting test rows outside its training range, is warned
   /// about (stderr, summary.json, the report, a rebuilt report), and so is one refitted walk
   /// forward, by each fold's range; a model of changes and a rolling detector are not.

@@ -242,6 +242,17 @@ extension PostgresTests {
     #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("mean")]) == "rows 2: [2.0, 5.0]")
     // A symbol listed twice is a config error, not a crash.
     #expect(load("sublong", ["layout": .text("long"), "symbols": .textList(["v", "v"])]).contains("'v' is listed twice"))
+    // A symbol listed 20 days after another cuts both to its first day, and the load says so.
+    try sql("CREATE TABLE \(schema).late (ts date, symbol text, value float8)")
+    try sql(
+      "INSERT INTO \(schema).late SELECT date '2020-01-01' + i, s, i FROM generate_series(0, 39) i, unnest(array['x', 'y']) s WHERE s = 'x' OR i >= 20"
+    )
+    let late = try source(["table": .text("late"), "layout": .text("long")]).load()
+    #expect(
+      late.frame.rowCount == 20
+        && late.lateStartWarning?.hasPrefix(
+          "warning: y has no value before 2020-01-21, so gaps: ffill drops the 20 rows before that (from 2020-01-01) for every feature"
+        ) == true, "\(String(describing: late.lateStartWarning))")
   }
 
   /// Columns are checked by name and type before any row is read: a missing one is named with

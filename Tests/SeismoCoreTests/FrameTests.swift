@@ -38,6 +38,40 @@ import Testing
     }
   }
 
+  /// The gap policy dropping the first rows, before the first value of the feature that starts
+  /// last, is warned of once they are 10 rows or more and a twentieth of the rows read, naming
+  /// where the data would start without it; a frame cut to some features keeps the warning while
+  /// a feature that starts last is among them.
+  @Test func aFeatureThatStartsLateIsWarnedOf() throws {
+    let day: Timestamp = 86_400
+    let frame = try Frame(
+      timestamps: [30 * day, 31 * day], featureNames: ["a", "b", "c"], values: [1, 2, 3, 4, 5, 6])
+    func loaded(_ starts: [(feature: Int, rows: Int)], rowsRead: Int = 200) -> LoadedFrame {
+      var loaded = LoadedFrame(frame: frame, origin: "m.csv", rowsRead: rowsRead)
+      loaded.lateStarts = starts.map {
+        GapPolicy.LateStart(feature: $0.feature, rows: $0.rows, from: 0, first: Timestamp($0.rows) * day, policy: .ffill)
+      }
+      return loaded
+    }
+    let tied = loaded([(0, 30), (1, 30), (2, 5)])
+    #expect(
+      tied.lateStartWarning
+        == "warning: a, b have no value before 1970-01-31, so gaps: ffill drops the 30 rows before that (from 1970-01-01) for every feature, and the history starts there; without them the data would start at 1970-01-06 (c's first value). Leave them out of columns, or give each indicator its own rows with detect --each"
+    )
+    #expect(tied.warnings == [tied.lateStartWarning])
+    #expect(
+      loaded([(2, 10)]).lateStartWarning
+        == "warning: c has no value before 1970-01-11, so gaps: ffill drops the 10 rows before that (from 1970-01-01) for every feature, and the history starts there; without it every row would be kept. Leave it out of columns, or give each indicator its own rows with detect --each"
+    )
+    #expect(loaded([(2, 9)]).lateStartWarning == nil, "fewer than 10 rows")
+    #expect(loaded([(2, 30)], rowsRead: 601).lateStartWarning == nil, "under a twentieth of the rows read")
+    #expect(loaded([(2, 30)], rowsRead: 600).lateStartWarning != nil)
+    #expect(tied.selecting(features: [2]).lateStarts.isEmpty, "the feature that starts last is not picked")
+    #expect(tied.selecting(features: [1, 2]).lateStarts.map(\.feature) == [0, 1], "b starts as late as a")
+    #expect(tied.selecting(features: [2, 0]).lateStarts.map(\.feature) == [1, 0])
+    #expect(tied.selecting(feature: 0).lateStartWarning == nil, "one feature loses nothing to its own start")
+  }
+
   /// A saved model scores the features it was trained on, in its order, cut from data that has
   /// others too; data that lacks one is refused, naming both lists.
   @Test func aModelTakesItsFeaturesFromWiderData() throws {
@@ -115,7 +149,46 @@ import Testing
     let (v, t, outcome) = try apply(.ffill, [nan, 1, 2, nan, nan, 3, 4, 5])
     #expect(v == [2, 1, 2, 3, 4, 5])
     #expect(t == [1, 2, 3])
-    #expect(outcome == GapPolicy.Outcome(cellsFilled: 2, rowsDropped: 1))
+    var expected = GapPolicy.Outcome(cellsFilled: 2, rowsDropped: 1)
+    expected.lateStarts = [GapPolicy.LateStart(feature: 0, rows: 1, from: 0, first: 1, policy: .ffill)]
+    #expect(outcome == expected)
+  }
+
+  /// The features whose first value comes after the first row are named, latest first, with the
+  /// rows before it (which `ffill` and `drop` both drop) and its first time, whole or piece by
+  /// piece; a feature with a value in the first row, or none at all, is not.
+  @Test func featuresThatStartLateAreNamedLatestFirst() throws {
+    // a from row 2, b from row 5, c from row 0, d never: 4 features, 8 rows at times 10, 11, …
+    let a: [Float?] = [nil, nil, 1, 2, nil, 3, 4, 5]
+    let b: [Float?] = [nil, nil, nil, nil, nil, 1, 2, 3]
+    let c: [Float?] = [1, 2, 3, 4, 5, 6, 7, 8]
+    let rows = (0..<8).flatMap { [a[$0] ?? nan, b[$0] ?? nan, c[$0] ?? nan] }
+    for policy in [GapPolicy.ffill, .drop] {
+      let expected = [
+        GapPolicy.LateStart(feature: 1, rows: 5, from: 10, first: 15, policy: policy),
+        GapPolicy.LateStart(feature: 0, rows: 2, from: 10, first: 12, policy: policy),
+      ]
+      for cut in [0, 1, 3, 6, 8] {
+        var state = GapPolicy.Carrying<Float>(featureCount: 3)
+        var last = GapPolicy.Outcome()
+        for range in [0..<cut, cut..<8] where !range.isEmpty {
+          var v = Array(rows[range.lowerBound * 3..<range.upperBound * 3])
+          var t = range.map { Timestamp(10 + $0) }
+          var labels = t.map { Int32($0) }
+          last = try policy.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 3, carrying: &state) {
+            .data(source: "x", line: $0, column: "\($1)", message: "gap")
+          }
+        }
+        #expect(last.lateStarts == expected, "\(policy) cut at \(cut)")
+      }
+    }
+    // Ties keep the features' order; a feature without a value is not a late start.
+    let tied = (0..<4).flatMap { r -> [Float] in r < 2 ? [nan, nan, nan] : [1, 2, nan] }
+    var (v, t, labels) = (tied, (0..<4).map { Timestamp($0) }, (0..<4).map { Int32($0) })
+    let outcome = try GapPolicy.drop.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 3) {
+      .data(source: "x", line: $0, column: "\($1)", message: "gap")
+    }
+    #expect(outcome.lateStarts.map(\.feature) == [0, 1] && outcome.lateStarts.allSatisfy { $0.rows == 2 && $0.first == 2 })
   }
 
   /// A feature carried over its last rows is noticed when the gap is at least 5 rows and longer

@@ -98,11 +98,13 @@ enum FanOut {
       if !quiet { Console.err("the indicators could not be loaded together (\(error)); each is read alone") }
       (loaded, names) = (nil, listed)
     }
-    if let loaded {
+    if var loaded {
       Console.narrate(
         "loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time", quiet: quiet)
+      let readAgain = loaded.rowsDropped > 0 && names.first.map { registry.narrowed(config.source, to: $0) != nil } == true
+      if readAgain { loaded.lateStarts = [] }  // no indicator's history is cut to another's
       loaded.warnings.forEach { Console.err($0) }  // under --quiet too
-      if loaded.rowsDropped > 0, let first = names.first, registry.narrowed(config.source, to: first) != nil {
+      if readAgain {
         Console.narrate(
           "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows",
           quiet: quiet)

@@ -61,6 +61,7 @@ extension DetectionPipeline {
         sum.carriedToEnd = loaded.carriedToEnd  // each piece's counts every piece before it
         sum.filledAtEnd = loaded.filledAtEnd
         sum.holes = loaded.holes
+        sum.lateStarts = loaded.lateStarts
         totals = sum
       } else {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")

@@ -15,10 +15,16 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     "gaps", default: .ffill, cases: [.drop, .ffill, .error],
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
+  /// What the policy noticed of one feature, by its index, which follows the feature when a
+  /// frame is cut to some of its features.
+  public protocol FeatureNote {
+    var feature: Int { get set }
+  }
+
   /// A feature `ffill` carried over the last `rows` rows, a longer gap than any earlier one of
   /// that feature and at least `Carry.noticed` rows: its data stopped, or is late. Its last value
   /// is at `after`; the carried rows start at `from`.
-  public struct Carry: Equatable, Sendable {
+  public struct Carry: FeatureNote, Equatable, Sendable {
     public var feature: Int
     public var rows: Int
     public var after: Timestamp
@@ -45,7 +51,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
   /// filled, when it is at least `Hole.noticed` rows: a hole in the data, over which the feature
   /// is flat, and after which it jumps. The value carried is from `after`; the filled rows run
   /// from `from` to `to`.
-  public struct Hole: Equatable, Sendable {
+  public struct Hole: FeatureNote, Equatable, Sendable {
     public var feature: Int
     public var rows: Int
     public var after: Timestamp
@@ -65,8 +71,32 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     }
   }
 
-  /// What `ffill` carries from one piece of a series into the next: each column's last value
-  /// and its time, and the gap it is filling since. A series read whole is one piece.
+  /// A feature whose first value comes after the data's first row. Before it there is nothing to
+  /// carry (`ffill`) or every row has a gap (`drop`), so `policy` drops those `rows` rows for
+  /// every feature: the data starts no earlier than `first`, however far back the others go.
+  /// `from` is the data's first time.
+  public struct LateStart: FeatureNote, Equatable, Sendable {
+    public var feature: Int
+    public var rows: Int
+    public var from: Timestamp
+    public var first: Timestamp
+    public var policy: GapPolicy
+
+    /// The fewest rows dropped so worth a word (as for a hole).
+    public static let noticed = Hole.noticed
+
+    public init(feature: Int, rows: Int, from: Timestamp, first: Timestamp, policy: GapPolicy) {
+      self.feature = feature
+      self.rows = rows
+      self.from = from
+      self.first = first
+      self.policy = policy
+    }
+  }
+
+  /// What the policy carries from one piece of a series into the next: for `ffill`, each
+  /// column's last value and its time, and the gap it is filling since; for `ffill` and `drop`,
+  /// where each column's values begin. A series read whole is one piece.
   public struct Carrying<Value: BinaryFloatingPoint & Sendable>: Sendable {
     /// Each column's last value (NaN: none yet) and its time.
     @usableFromInline var last: [Value]
@@ -77,6 +107,11 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     @usableFromInline var runTo: [Timestamp]
     /// Each column's longest run that a value ended, as a hole (nil: none yet).
     @usableFromInline var longestHole: [Hole?]
+    /// The time of the first row read (nil: none yet), and each column's rows read before its
+    /// first value and that value's time (nil: none yet).
+    @usableFromInline var start: Timestamp?
+    @usableFromInline var leadingRows: [Int]
+    @usableFromInline var firstValue: [Timestamp?]
 
     public init(featureCount f: Int) {
       last = [Value](repeating: .nan, count: f)
@@ -85,6 +120,33 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       runFrom = lastTime
       runTo = lastTime
       longestHole = [Hole?](repeating: nil, count: f)
+      leadingRows = run
+      firstValue = [Timestamp?](repeating: nil, count: f)
+    }
+
+    /// Counts, for each column without a value yet, the rows of row-major `values` before its first.
+    @inlinable
+    mutating func noteFirstValues(_ values: [Value], timestamps: [Timestamp], featureCount f: Int) {
+      if start == nil { start = timestamps.first }
+      for j in 0..<f where firstValue[j] == nil {
+        var r = 0
+        while r < timestamps.count, values[r * f + j].isNaN { r += 1 }
+        leadingRows[j] += r
+        if r < timestamps.count { firstValue[j] = timestamps[r] }
+      }
+    }
+
+    /// The columns whose first value came after the first row read, latest first (`policy`
+    /// dropped the rows before it).
+    @usableFromInline
+    func lateStarts(_ policy: GapPolicy) -> [LateStart] {
+      guard let start else { return [] }
+      return leadingRows.indices.compactMap { j in
+        firstValue[j].flatMap { first in
+          leadingRows[j] > 0
+            ? LateStart(feature: j, rows: leadingRows[j], from: start, first: first, policy: policy) : nil
+        }
+      }.sorted { ($0.rows, $1.feature) > ($1.rows, $0.feature) }
     }
 
     /// Each column's longest hole in what has been read, when worth a word.
@@ -126,6 +188,9 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// When every row was dropped: the features without a value in any of them (nor one carried
     /// in), which no policy can fill. Empty otherwise.
     public var emptyFeatures: [Int] = []
+    /// The features whose first value came after the data's first row, latest first: over all
+    /// the pieces read so far.
+    public var lateStarts: [LateStart] = []
 
     @inlinable
     public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
@@ -165,8 +230,12 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       if let i = values.firstIndex(where: \.isNaN) { throw gapError(i / f, i % f) }
       return outcome
     case .drop:
+      state.noteFirstValues(values, timestamps: timestamps, featureCount: f)
+      outcome.lateStarts = state.lateStarts(self)
       for r in 0..<rows where values[r * f..<(r + 1) * f].contains(where: \.isNaN) { keep[r] = false }
     case .ffill:
+      state.noteFirstValues(values, timestamps: timestamps, featureCount: f)
+      outcome.lateStarts = state.lateStarts(self)
       for j in 0..<f {
         for r in 0..<rows {
           let i = r * f + j

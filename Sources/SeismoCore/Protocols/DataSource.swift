@@ -81,6 +81,9 @@ public struct LoadedFrame: Sendable {
   public var filledAtEnd: [GapPolicy.Carry] = []
   /// Features with a long run of rows inside their data that `ffill` filled.
   public var holes: [GapPolicy.Hole] = []
+  /// Features whose first value came after the data's first row, latest first: the gap policy
+  /// dropped the rows before it.
+  public var lateStarts: [GapPolicy.LateStart] = []
   /// Features whose last rows repeat one value, longer than ever before (`StaleValues`), other
   /// than those carried to the end: found in `frame`, or over every piece a stream read.
   public var staleToEnd: [GapPolicy.Carry] {
@@ -115,6 +118,7 @@ public struct LoadedFrame: Sendable {
     carriedToEnd = gaps.carriedToEnd
     filledAtEnd = gaps.filledAtEnd
     holes = gaps.holes
+    lateStarts = gaps.lateStarts
     self.duplicateRowsMerged = duplicateRowsMerged
     duplicatePolicy = policy
   }
@@ -139,8 +143,8 @@ public struct LoadedFrame: Sendable {
     return shown.isEmpty ? "" : "; times are shown in UTC: " + shown.joined(separator: ", ")
   }
 
-  /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, features
-  /// whose data stopped before the last row (carried there by `ffill`), repeats one value at the
+  /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, the
+  /// first rows dropped before a feature's first value, features whose data stopped before the last row (carried there by `ffill`), repeats one value at the
   /// end (stale) or has a hole, and rows numbered for want of a time column.
   public var warnings: [String] {
     var said: [String] = []
@@ -150,6 +154,7 @@ public struct LoadedFrame: Sendable {
         "warning: \(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))"
       )
     }
+    if let lateStartWarning { said.append(lateStartWarning) }
     said += carriedToEnd.compactMap(warning(_:))
     let long = Set(carriedToEnd.map(\.feature))
     said += filledAtEnd.filter { !long.contains($0.feature) }.compactMap(lastRowsWarning(_:))
@@ -161,6 +166,24 @@ public struct LoadedFrame: Sendable {
       )
     }
     return said
+  }
+
+  /// The warning that the gap policy dropped the data's first rows, before the first value of
+  /// the feature (or features) that start last, when they are at least `LateStart.noticed` rows
+  /// and a twentieth of the rows read: one late-listed indicator cuts every other's history.
+  /// Nil otherwise, and for one feature (its own leading gap loses nothing).
+  public var lateStartWarning: String? {
+    guard frame.featureCount > 1, let last = lateStarts.first, last.rows >= GapPolicy.LateStart.noticed,
+      last.rows * 20 >= rowsRead, lateStarts.allSatisfy({ $0.feature < frame.featureCount })
+    else { return nil }
+    let names = lateStarts.prefix { $0.rows == last.rows }.map { frame.featureNames[$0.feature] }
+    let one = names.count == 1
+    let without =
+      lateStarts.first { $0.rows < last.rows }.map {
+        "without \(one ? "it" : "them") the data would start at \(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)"
+      } ?? "without \(one ? "it" : "them") every row would be kept"
+    return
+      "warning: \(EditDistance.listing(names)) \(one ? "has" : "have") no value before \(frame.formatTimestamp(last.first)), so gaps: \(last.policy.rawValue) drops the \(last.rows) rows before that (from \(frame.formatTimestamp(last.from))) for every feature, and the history starts there; \(without). Leave \(one ? "it" : "them") out of columns, or give each indicator its own rows with detect --each"
   }
 
   /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
@@ -206,21 +229,22 @@ public struct LoadedFrame: Sendable {
   public func selecting(features: [Int]) -> LoadedFrame {
     var picked = self
     if features != Array(0..<frame.featureCount) { picked.frame = frame.selecting(features: features) }
-    func narrowed(_ carries: [GapPolicy.Carry]) -> [GapPolicy.Carry] {
-      carries.compactMap { carry in
-        features.firstIndex(of: carry.feature).map {
-          GapPolicy.Carry(feature: $0, rows: carry.rows, after: carry.after, from: carry.from)
+    func narrowed<Note: GapPolicy.FeatureNote>(_ notes: [Note]) -> [Note] {
+      notes.compactMap { note in
+        features.firstIndex(of: note.feature).map {
+          var kept = note
+          kept.feature = $0
+          return kept
         }
       }
     }
     picked.carriedToEnd = narrowed(carriedToEnd)
     picked.filledAtEnd = narrowed(filledAtEnd)
     picked.staleOverPieces = staleOverPieces.map(narrowed)
-    picked.holes = holes.compactMap { hole in
-      features.firstIndex(of: hole.feature).map {
-        GapPolicy.Hole(feature: $0, rows: hole.rows, after: hole.after, from: hole.from, to: hole.to)
-      }
-    }
+    picked.holes = narrowed(holes)
+    // Kept while a feature that starts last is picked: the frame's rows start at its first value.
+    let last = lateStarts.prefix { $0.rows == lateStarts[0].rows }
+    picked.lateStarts = last.contains { features.contains($0.feature) } ? narrowed(lateStarts) : []
     picked.origin = "\(origin) [\(features.map { frame.featureNames[$0] }.joined(separator: ", "))]"
     return picked
   }
