@@ -335,7 +335,7 @@ import Testing
     try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
     try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
     let warning =
-      "warning: a has no value before \(date(18_262 + 30)), so gaps: ffill drops the 30 rows before that (from \(date(18_262))) for every feature, and the history starts there; without it the data would start at \(date(18_262 + 5)) (b's first value). Leave it out of columns, or give each indicator its own rows with detect --each"
+      "warning: a has no value before \(date(18_262 + 30)), so gaps: ffill leaves out the 30 rows before that (from \(date(18_262))) for every feature, and the history starts there; without it the data would start at \(date(18_262 + 5)) (b's first value). Read the others without it, or give each indicator its own rows with detect --each"
     let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo"], in: scratch.url)
     #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
     let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]

@@ -251,7 +251,7 @@ extension PostgresTests {
     #expect(
       late.frame.rowCount == 20
         && late.lateStartWarning?.hasPrefix(
-          "warning: y has no value before 2020-01-21, so gaps: ffill drops the 20 rows before that (from 2020-01-01) for every feature"
+          "warning: y has no value before 2020-01-21, so gaps: ffill leaves out the 20 rows before that (from 2020-01-01) for every feature"
         ) == true, "\(String(describing: late.lateStartWarning))")
   }
 

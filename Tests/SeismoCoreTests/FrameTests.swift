@@ -56,12 +56,12 @@ import Testing
     let tied = loaded([(0, 30), (1, 30), (2, 5)])
     #expect(
       tied.lateStartWarning
-        == "warning: a, b have no value before 1970-01-31, so gaps: ffill drops the 30 rows before that (from 1970-01-01) for every feature, and the history starts there; without them the data would start at 1970-01-06 (c's first value). Leave them out of columns, or give each indicator its own rows with detect --each"
+        == "warning: a, b have no value before 1970-01-31, so gaps: ffill leaves out the 30 rows before that (from 1970-01-01) for every feature, and the history starts there; without them the data would start at 1970-01-06 (c's first value). Read the others without them, or give each indicator its own rows with detect --each"
     )
     #expect(tied.warnings == [tied.lateStartWarning])
     #expect(
       loaded([(2, 10)]).lateStartWarning
-        == "warning: c has no value before 1970-01-11, so gaps: ffill drops the 10 rows before that (from 1970-01-01) for every feature, and the history starts there; without it every row would be kept. Leave it out of columns, or give each indicator its own rows with detect --each"
+        == "warning: c has no value before 1970-01-11, so gaps: ffill leaves out the 10 rows before that (from 1970-01-01) for every feature, and the history starts there; without it the data would start at its first row (1970-01-01). Read the others without it, or give each indicator its own rows with detect --each"
     )
     #expect(loaded([(2, 9)]).lateStartWarning == nil, "fewer than 10 rows")
     #expect(loaded([(2, 30)], rowsRead: 601).lateStartWarning == nil, "under a twentieth of the rows read")

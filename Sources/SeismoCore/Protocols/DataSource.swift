@@ -178,12 +178,13 @@ public struct LoadedFrame: Sendable {
     else { return nil }
     let names = lateStarts.prefix { $0.rows == last.rows }.map { frame.featureNames[$0.feature] }
     let one = names.count == 1
-    let without =
+    let start =
       lateStarts.first { $0.rows < last.rows }.map {
-        "without \(one ? "it" : "them") the data would start at \(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)"
-      } ?? "without \(one ? "it" : "them") every row would be kept"
+        "\(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)"
+      } ?? "its first row (\(frame.formatTimestamp(last.from)))"
+    let it = one ? "it" : "them"
     return
-      "warning: \(EditDistance.listing(names)) \(one ? "has" : "have") no value before \(frame.formatTimestamp(last.first)), so gaps: \(last.policy.rawValue) drops the \(last.rows) rows before that (from \(frame.formatTimestamp(last.from))) for every feature, and the history starts there; \(without). Leave \(one ? "it" : "them") out of columns, or give each indicator its own rows with detect --each"
+      "warning: \(EditDistance.listing(names)) \(one ? "has" : "have") no value before \(frame.formatTimestamp(last.first)), so gaps: \(last.policy.rawValue) leaves out the \(last.rows) rows before that (from \(frame.formatTimestamp(last.from))) for every feature, and the history starts there; without \(it) the data would start at \(start). Read the others without \(it), or give each indicator its own rows with detect --each"
   }
 
   /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
