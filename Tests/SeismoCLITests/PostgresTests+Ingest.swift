@@ -579,6 +579,21 @@ extension PostgresTests {
         == "warning: b has no value after 2020-01-28: --gaps ffill stored that value in its last 2 rows (from 2020-01-29 on); --gaps keep stores NULL there, for a later --mode upsert to fill\n"
         + "warning: b has no value from 2020-01-06 to 2020-01-17: --gaps ffill stored its value of 2020-01-05 in those 12 rows\n",
       "\(stored.stderr)")
+    // A column that starts late leaves out every column's rows before it, which is named; --gaps
+    // keep stores them.
+    let lateStart = days.enumerated().map { i, day in "\(day),\(i),\(i < 12 ? "" : "\(i)")" }
+    try scratch.write("start.csv", "date,a,b\n" + lateStart.joined(separator: "\n") + "\n")
+    let cut = try CLI.run(
+      ["ingest", "start.csv", "--url", url, "--schema", schema, "--table", "cut", "--create"], in: scratch.url)
+    #expect(
+      cut.status == 0 && cut.stdout.contains("wrote 18 rows")
+        && cut.stderr
+          == "warning: b has no value before 2020-01-13: --gaps ffill left out the 12 rows before that (from 2020-01-01) for every column; --gaps keep stores them, with NULL where a column has no value yet, so that a source reading the others, or detect --each, has their history\n",
+      "\(cut.stdout) \(cut.stderr)")
+    let whole = try CLI.run(
+      ["ingest", "start.csv", "--url", url, "--schema", schema, "--table", "whole", "--create", "--gaps", "keep"],
+      in: scratch.url)
+    #expect(whole.status == 0 && whole.stdout.contains("wrote 30 rows") && whole.stderr.isEmpty, "\(whole.stderr)")
     // FRED writes '.' for a day without a print: --missing stores it as NULL; without, it is refused.
     try scratch.write("fred.csv", "DATE,DGS30\n2020-01-01,2.5\n2020-01-02,.\n2020-01-03,2.75\n")
     let refused = try CLI.run(

@@ -266,8 +266,18 @@ struct IngestCommand: ParsableCommand {
         }
       }
       progress.finish()  // before the closing line
-      // Filled cells are stored as data: say where a column's data stopped or has a hole.
+      // Filled cells are stored as data: say where a column's data stopped or has a hole, and
+      // which column's late start left out the first rows.
       for csv in tables {
+        if let (last, _) = GapPolicy.LateStart.cut(
+          csv.gapsApplied.lateStarts, features: csv.featureNames.count, rowsRead: csv.rowsRead),
+          let first = last.first
+        {
+          let names = last.map { csv.featureNames[$0.feature] }
+          Console.err(
+            "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value before \(CivilTime.format(first.first)): --gaps \(gaps.rawValue) left out the \(first.rows) rows before that (from \(CivilTime.format(first.from))) for every column; --gaps keep stores them, with NULL where a column has no value yet, so that a source reading the others, or detect --each, has their history"
+          )
+        }
         for carry in csv.gapsApplied.filledAtEnd {
           Console.err(
             "warning: \(csv.featureNames[carry.feature]) has no value after \(CivilTime.format(carry.after)): --gaps ffill stored that value in its last \(carry.rows) row\(carry.rows == 1 ? "" : "s") (from \(CivilTime.format(carry.from)) on); --gaps keep stores NULL there, for a later --mode upsert to fill"

@@ -85,6 +85,19 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// The fewest rows dropped so worth a word (as for a hole).
     public static let noticed = Hole.noticed
 
+    /// Of `starts` (latest first, of `features` features, from `rowsRead` rows), the features that
+    /// start last and the next one to start, when their first value cut at least `noticed` rows
+    /// and a twentieth of the rows read from more than one feature's history; nil otherwise (a
+    /// lone feature's leading gap loses nothing).
+    public static func cut(_ starts: [LateStart], features: Int, rowsRead: Int) -> (
+      last: ArraySlice<LateStart>, next: LateStart?
+    )? {
+      guard features > 1, let last = starts.first, last.rows >= noticed, last.rows * 20 >= rowsRead,
+        starts.allSatisfy({ $0.feature < features })
+      else { return nil }
+      return (starts.prefix { $0.rows == last.rows }, starts.first { $0.rows < last.rows })
+    }
+
     public init(feature: Int, rows: Int, from: Timestamp, first: Timestamp, policy: GapPolicy) {
       self.feature = feature
       self.rows = rows

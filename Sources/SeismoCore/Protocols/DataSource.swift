@@ -169,22 +169,19 @@ public struct LoadedFrame: Sendable {
   }
 
   /// The warning that the gap policy dropped the data's first rows, before the first value of
-  /// the feature (or features) that start last, when they are at least `LateStart.noticed` rows
-  /// and a twentieth of the rows read: one late-listed indicator cuts every other's history.
-  /// Nil otherwise, and for one feature (its own leading gap loses nothing).
+  /// the feature (or features) that start last, when worth a word (`LateStart.cut`): one
+  /// late-listed indicator cuts every other's history. Nil otherwise.
   public var lateStartWarning: String? {
-    guard frame.featureCount > 1, let last = lateStarts.first, last.rows >= GapPolicy.LateStart.noticed,
-      last.rows * 20 >= rowsRead, lateStarts.allSatisfy({ $0.feature < frame.featureCount })
+    guard let (last, next) = GapPolicy.LateStart.cut(lateStarts, features: frame.featureCount, rowsRead: rowsRead),
+      let first = last.first
     else { return nil }
-    let names = lateStarts.prefix { $0.rows == last.rows }.map { frame.featureNames[$0.feature] }
-    let one = names.count == 1
+    let names = last.map { frame.featureNames[$0.feature] }
+    let it = names.count == 1 ? "it" : "them"
     let start =
-      lateStarts.first { $0.rows < last.rows }.map {
-        "\(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)"
-      } ?? "its first row (\(frame.formatTimestamp(last.from)))"
-    let it = one ? "it" : "them"
+      next.map { "\(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)" }
+      ?? "its first row (\(frame.formatTimestamp(first.from)))"
     return
-      "warning: \(EditDistance.listing(names)) \(one ? "has" : "have") no value before \(frame.formatTimestamp(last.first)), so gaps: \(last.policy.rawValue) leaves out the \(last.rows) rows before that (from \(frame.formatTimestamp(last.from))) for every feature, and the history starts there; without \(it) the data would start at \(start). Read the others without \(it), or give each indicator its own rows with detect --each"
+      "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value before \(frame.formatTimestamp(first.first)), so gaps: \(first.policy.rawValue) leaves out the \(first.rows) rows before that (from \(frame.formatTimestamp(first.from))) for every feature, and the history starts there; without \(it) the data would start at \(start). Read the others without \(it), or give each indicator its own rows with detect --each"
   }
 
   /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
