@@ -352,6 +352,29 @@ import Testing
       "\(each.stderr)")
   }
 
+  /// Under gaps: drop, a feature whose data stopped (b, after 170 of 200 days) cuts every
+  /// feature's last rows, which are then never scored: detect warns; under ffill the stop is
+  /// warned of as a carry instead.
+  @Test func aFeatureThatStopsEarlyUnderDropIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 200, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r <= 170 ? String(line) : line.split(separator: ",").dropLast().joined(separator: ",") + ","
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let dropped = try CLI.run(["detect", "run.yaml", "--out", "d", "--set", "source.gaps=drop"], in: scratch.url)
+    #expect(
+      dropped.status == 0
+        && dropped.stderr.contains(
+          "warning: b has no value after \(date(18_262 + 169)), so gaps: drop leaves out the 30 rows after that (to \(date(18_262 + 199))) for every feature, and the history ends there; without it the data would end at its last row (\(date(18_262 + 199))). Read the others without it, or give each indicator its own rows with detect --each"
+        ), "\(dropped.stderr)")
+    let filled = try CLI.run(["detect", "run.yaml", "--out", "f"], in: scratch.url)
+    #expect(
+      filled.status == 0 && !filled.stderr.contains("leaves out")
+        && filled.stderr.contains("warning: b has no value after \(date(18_262 + 169)): gaps: ffill carries that value"),
+      "\(filled.stderr)")
+  }
+
   /// A model of levels fitted once, meeting test rows outside its training range, is warned
   /// about (stderr, summary.json, the report, a rebuilt report), and so is one refitted walk
   /// forward, by each fold's range; a model of changes and a rolling detector are not.

@@ -588,8 +588,19 @@ extension PostgresTests {
     #expect(
       cut.status == 0 && cut.stdout.contains("wrote 18 rows")
         && cut.stderr
-          == "warning: b has no value before 2020-01-13: --gaps ffill left out the 12 rows before that (from 2020-01-01) for every column; --gaps keep stores them, with NULL where a column has no value yet, so that a source reading the others, or detect --each, has their history\n",
+          == "warning: b has no value before 2020-01-13: --gaps ffill left out the 12 rows before that (from 2020-01-01) for every column; --gaps keep stores them, with NULL where a column has no value, so that a source reading the others, or detect --each, has their history\n",
       "\(cut.stdout) \(cut.stderr)")
+    // Under --gaps drop, a column that stops early leaves out every column's rows after it.
+    let earlyStop = days.enumerated().map { i, day in "\(day),\(i),\(i >= 18 ? "" : "\(i)")" }
+    try scratch.write("stop.csv", "date,a,b\n" + earlyStop.joined(separator: "\n") + "\n")
+    let stopped = try CLI.run(
+      ["ingest", "stop.csv", "--url", url, "--schema", schema, "--table", "stopped", "--create", "--gaps", "drop"],
+      in: scratch.url)
+    #expect(
+      stopped.status == 0 && stopped.stdout.contains("wrote 18 rows")
+        && stopped.stderr
+          == "warning: b has no value after 2020-01-18: --gaps drop left out the 12 rows after that (to 2020-01-30) for every column; --gaps keep stores them, with NULL where a column has no value, so that a source reading the others, or detect --each, has their history\n",
+      "\(stopped.stdout) \(stopped.stderr)")
     let whole = try CLI.run(
       ["ingest", "start.csv", "--url", url, "--schema", schema, "--table", "whole", "--create", "--gaps", "keep"],
       in: scratch.url)

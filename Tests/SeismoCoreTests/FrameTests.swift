@@ -70,6 +70,19 @@ import Testing
     #expect(tied.selecting(features: [1, 2]).lateStarts.map(\.feature) == [0, 1], "b starts as late as a")
     #expect(tied.selecting(features: [2, 0]).lateStarts.map(\.feature) == [1, 0])
     #expect(tied.selecting(feature: 0).lateStartWarning == nil, "one feature loses nothing to its own start")
+    // Under drop, a feature that ends first cuts the rows after its last value.
+    var ended = LoadedFrame(frame: frame, origin: "m.csv", rowsRead: 200)
+    ended.earlyEnds = [
+      GapPolicy.EarlyEnd(feature: 1, rows: 40, last: 20 * day, to: 60 * day),
+      GapPolicy.EarlyEnd(feature: 0, rows: 3, last: 57 * day, to: 60 * day),
+    ]
+    #expect(
+      ended.warnings == [
+        "warning: b has no value after 1970-01-21, so gaps: drop leaves out the 40 rows after that (to 1970-03-02) for every feature, and the history ends there; without it the data would end at 1970-02-27 (a's last value). Read the others without it, or give each indicator its own rows with detect --each"
+      ])
+    ended.earlyEnds.removeLast()
+    #expect(ended.earlyEndWarning?.contains("without it the data would end at its last row (1970-03-02).") == true)
+    #expect(ended.selecting(features: [0, 2]).earlyEndWarning == nil && ended.selecting(features: [2, 1]).earlyEnds.count == 1)
   }
 
   /// A saved model scores the features it was trained on, in its order, cut from data that has
@@ -181,6 +194,34 @@ import Testing
         }
         #expect(last.lateStarts == expected, "\(policy) cut at \(cut)")
       }
+    }
+    // The same features backwards: under drop they end early, b first (its last 5 rows), then a
+    // (its last 2, whose gap at row 3 is inside its data); ffill carries them instead.
+    let backwards = (0..<8).reversed().flatMap { [a[$0] ?? nan, b[$0] ?? nan, c[$0] ?? nan] }
+    for cut in [0, 1, 3, 6, 8] {
+      var state = GapPolicy.Carrying<Float>(featureCount: 3)
+      var (dropped, filled) = (GapPolicy.Outcome(), GapPolicy.Outcome())
+      for range in [0..<cut, cut..<8] where !range.isEmpty {
+        for policy in [GapPolicy.drop, .ffill] {
+          var piece = state
+          var v = Array(backwards[range.lowerBound * 3..<range.upperBound * 3])
+          var t = range.map { Timestamp(10 + $0) }
+          var labels = t.map { Int32($0) }
+          let outcome = try policy.apply(values: &v, timestamps: &t, rowLabels: &labels, featureCount: 3, carrying: &piece) {
+            .data(source: "x", line: $0, column: "\($1)", message: "gap")
+          }
+          if policy == .drop {
+            (dropped, state) = (outcome, piece)
+          } else {
+            filled = outcome
+          }
+        }
+      }
+      #expect(
+        dropped.earlyEnds == [
+          GapPolicy.EarlyEnd(feature: 1, rows: 5, last: 12, to: 17), GapPolicy.EarlyEnd(feature: 0, rows: 2, last: 15, to: 17),
+        ], "cut at \(cut)")
+      #expect(dropped.rowsDropped > 0 && filled.earlyEnds.isEmpty && dropped.carriedToEnd.isEmpty)
     }
     // Ties keep the features' order; a feature without a value is not a late start.
     let tied = (0..<4).flatMap { r -> [Float] in r < 2 ? [nan, nan, nan] : [1, 2, nan] }

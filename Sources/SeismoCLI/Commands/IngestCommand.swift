@@ -269,14 +269,22 @@ struct IngestCommand: ParsableCommand {
       // Filled cells are stored as data: say where a column's data stopped or has a hole, and
       // which column's late start left out the first rows.
       for csv in tables {
-        if let (last, _) = GapPolicy.LateStart.cut(
-          csv.gapsApplied.lateStarts, features: csv.featureNames.count, rowsRead: csv.rowsRead),
-          let first = last.first
+        let columns = csv.featureNames.count
+        if let (cutting, _) = GapPolicy.worthAWord(csv.gapsApplied.lateStarts, features: columns, rowsRead: csv.rowsRead),
+          let cut = cutting.first
         {
-          let names = last.map { csv.featureNames[$0.feature] }
           Console.err(
-            "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value before \(CivilTime.format(first.first)): --gaps \(gaps.rawValue) left out the \(first.rows) rows before that (from \(CivilTime.format(first.from))) for every column; --gaps keep stores them, with NULL where a column has no value yet, so that a source reading the others, or detect --each, has their history"
-          )
+            Self.cutWarning(
+              cutting.map { csv.featureNames[$0.feature] }, noValue: "before \(CivilTime.format(cut.first))",
+              dropped: "\(cut.rows) rows before that (from \(CivilTime.format(cut.from)))", by: gaps))
+        }
+        if let (cutting, _) = GapPolicy.worthAWord(csv.gapsApplied.earlyEnds, features: columns, rowsRead: csv.rowsRead),
+          let cut = cutting.first
+        {
+          Console.err(
+            Self.cutWarning(
+              cutting.map { csv.featureNames[$0.feature] }, noValue: "after \(CivilTime.format(cut.last))",
+              dropped: "\(cut.rows) rows after that (to \(CivilTime.format(cut.to)))", by: gaps))
         }
         for carry in csv.gapsApplied.filledAtEnd {
           Console.err(
@@ -306,6 +314,12 @@ struct IngestCommand: ParsableCommand {
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
     }
+  }
+
+  /// The warning that the gap policy left out every column's rows `dropped` (a start or an end
+  /// of the file) for the columns `names`, which have no value there.
+  static func cutWarning(_ names: [String], noValue: String, dropped: String, by gaps: GapPolicy) -> String {
+    "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue): --gaps \(gaps.rawValue) left out the \(dropped) for every column; --gaps keep stores them, with NULL where a column has no value, so that a source reading the others, or detect --each, has their history"
   }
 
   /// Runs `body`, adding to a duplicate-key error what to do about it.

@@ -62,6 +62,7 @@ extension DetectionPipeline {
         sum.filledAtEnd = loaded.filledAtEnd
         sum.holes = loaded.holes
         sum.lateStarts = loaded.lateStarts
+        sum.earlyEnds = loaded.earlyEnds
         totals = sum
       } else {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")

@@ -15,12 +15,6 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     "gaps", default: .ffill, cases: [.drop, .ffill, .error],
     help: "empty cells: ffill (carry the last value forward; leading gaps dropped), drop (drop the row), error")
 
-  /// What the policy noticed of one feature, by its index, which follows the feature when a
-  /// frame is cut to some of its features.
-  public protocol FeatureNote {
-    var feature: Int { get set }
-  }
-
   /// A feature `ffill` carried over the last `rows` rows, a longer gap than any earlier one of
   /// that feature and at least `Carry.noticed` rows: its data stopped, or is late. Its last value
   /// is at `after`; the carried rows start at `from`.
@@ -71,58 +65,23 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     }
   }
 
-  /// A feature whose first value comes after the data's first row. Before it there is nothing to
-  /// carry (`ffill`) or every row has a gap (`drop`), so `policy` drops those `rows` rows for
-  /// every feature: the data starts no earlier than `first`, however far back the others go.
-  /// `from` is the data's first time.
-  public struct LateStart: FeatureNote, Equatable, Sendable {
-    public var feature: Int
-    public var rows: Int
-    public var from: Timestamp
-    public var first: Timestamp
-    public var policy: GapPolicy
-
-    /// The fewest rows dropped so worth a word (as for a hole).
-    public static let noticed = Hole.noticed
-
-    /// Of `starts` (latest first, of `features` features, from `rowsRead` rows), the features that
-    /// start last and the next one to start, when their first value cut at least `noticed` rows
-    /// and a twentieth of the rows read from more than one feature's history; nil otherwise (a
-    /// lone feature's leading gap loses nothing).
-    public static func cut(_ starts: [LateStart], features: Int, rowsRead: Int) -> (
-      last: ArraySlice<LateStart>, next: LateStart?
-    )? {
-      guard features > 1, let last = starts.first, last.rows >= noticed, last.rows * 20 >= rowsRead,
-        starts.allSatisfy({ $0.feature < features })
-      else { return nil }
-      return (starts.prefix { $0.rows == last.rows }, starts.first { $0.rows < last.rows })
-    }
-
-    public init(feature: Int, rows: Int, from: Timestamp, first: Timestamp, policy: GapPolicy) {
-      self.feature = feature
-      self.rows = rows
-      self.from = from
-      self.first = first
-      self.policy = policy
-    }
-  }
-
-  /// What the policy carries from one piece of a series into the next: for `ffill`, each
-  /// column's last value and its time, and the gap it is filling since; for `ffill` and `drop`,
-  /// where each column's values begin. A series read whole is one piece.
+  /// What the policy carries from one piece of a series into the next: each column's last
+  /// value and its time, the gap since (which `ffill` fills and `drop` drops), and where each
+  /// column's values begin. A series read whole is one piece.
   public struct Carrying<Value: BinaryFloatingPoint & Sendable>: Sendable {
     /// Each column's last value (NaN: none yet) and its time.
     @usableFromInline var last: [Value]
     @usableFromInline var lastTime: [Timestamp]
-    /// Cells filled since each column's last value, and the times of the first and last of them.
+    /// Empty cells since each column's last value, and the times of the first and last of them.
     @usableFromInline var run: [Int]
     @usableFromInline var runFrom: [Timestamp]
     @usableFromInline var runTo: [Timestamp]
     /// Each column's longest run that a value ended, as a hole (nil: none yet).
     @usableFromInline var longestHole: [Hole?]
-    /// The time of the first row read (nil: none yet), and each column's rows read before its
-    /// first value and that value's time (nil: none yet).
+    /// The times of the first and the last row read (nil: none yet), and each column's rows
+    /// read before its first value and that value's time (nil: none yet).
     @usableFromInline var start: Timestamp?
+    @usableFromInline var end: Timestamp?
     @usableFromInline var leadingRows: [Int]
     @usableFromInline var firstValue: [Timestamp?]
 
@@ -137,10 +96,12 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       firstValue = [Timestamp?](repeating: nil, count: f)
     }
 
-    /// Counts, for each column without a value yet, the rows of row-major `values` before its first.
+    /// Counts, for each column without a value yet, the rows of row-major `values` before its
+    /// first, and notes the times of the first and the last row read.
     @inlinable
     mutating func noteFirstValues(_ values: [Value], timestamps: [Timestamp], featureCount f: Int) {
       if start == nil { start = timestamps.first }
+      end = timestamps.last ?? end
       for j in 0..<f where firstValue[j] == nil {
         var r = 0
         while r < timestamps.count, values[r * f + j].isNaN { r += 1 }
@@ -159,7 +120,16 @@ public enum GapPolicy: String, Sendable, CaseIterable {
           leadingRows[j] > 0
             ? LateStart(feature: j, rows: leadingRows[j], from: start, first: first, policy: policy) : nil
         }
-      }.sorted { ($0.rows, $1.feature) > ($1.rows, $0.feature) }
+      }.sorted(by: GapPolicy.mostRowsFirst)
+    }
+
+    /// The columns whose last value came before the last row read, earliest first (`drop`
+    /// dropped the rows after it).
+    @usableFromInline
+    var earlyEnds: [EarlyEnd] {
+      guard let end else { return [] }
+      return run.indices.filter { run[$0] > 0 }.map { EarlyEnd(feature: $0, rows: run[$0], last: lastTime[$0], to: end) }
+        .sorted(by: GapPolicy.mostRowsFirst)
     }
 
     /// Each column's longest hole in what has been read, when worth a word.
@@ -204,6 +174,9 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// The features whose first value came after the data's first row, latest first: over all
     /// the pieces read so far.
     public var lateStarts: [LateStart] = []
+    /// `drop`'s: the features whose last value came before the data's last row, earliest first:
+    /// over all the pieces read so far.
+    public var earlyEnds: [EarlyEnd] = []
 
     @inlinable
     public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
@@ -242,26 +215,24 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     case .error:
       if let i = values.firstIndex(where: \.isNaN) { throw gapError(i / f, i % f) }
       return outcome
-    case .drop:
+    case .drop, .ffill:
       state.noteFirstValues(values, timestamps: timestamps, featureCount: f)
       outcome.lateStarts = state.lateStarts(self)
-      for r in 0..<rows where values[r * f..<(r + 1) * f].contains(where: \.isNaN) { keep[r] = false }
-    case .ffill:
-      state.noteFirstValues(values, timestamps: timestamps, featureCount: f)
-      outcome.lateStarts = state.lateStarts(self)
+      let fills = self == .ffill
       for j in 0..<f {
         for r in 0..<rows {
           let i = r * f + j
           if values[i].isNaN {
-            if state.last[j].isNaN {
+            if state.last[j].isNaN || !fills {
               keep[r] = false
             } else {
               values[i] = state.last[j]
               outcome.cellsFilled += 1
-              if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
-              state.runTo[j] = timestamps[r]
-              state.run[j] += 1
             }
+            guard !state.last[j].isNaN else { continue }
+            if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
+            state.runTo[j] = timestamps[r]
+            state.run[j] += 1
           } else {
             state.endRun(j)
             state.last[j] = values[i]
@@ -269,9 +240,13 @@ public enum GapPolicy: String, Sendable, CaseIterable {
           }
         }
       }
-      outcome.carriedToEnd = state.carriedToEnd
-      outcome.filledAtEnd = state.filledAtEnd
-      outcome.holes = state.holes
+      if fills {
+        outcome.carriedToEnd = state.carriedToEnd
+        outcome.filledAtEnd = state.filledAtEnd
+        outcome.holes = state.holes
+      } else {
+        outcome.earlyEnds = state.earlyEnds
+      }
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count
     guard outcome.rowsDropped > 0 else { return outcome }

@@ -84,6 +84,9 @@ public struct LoadedFrame: Sendable {
   /// Features whose first value came after the data's first row, latest first: the gap policy
   /// dropped the rows before it.
   public var lateStarts: [GapPolicy.LateStart] = []
+  /// Features whose last value came before the data's last row, earliest first: `drop` dropped
+  /// the rows after it.
+  public var earlyEnds: [GapPolicy.EarlyEnd] = []
   /// Features whose last rows repeat one value, longer than ever before (`StaleValues`), other
   /// than those carried to the end: found in `frame`, or over every piece a stream read.
   public var staleToEnd: [GapPolicy.Carry] {
@@ -119,6 +122,7 @@ public struct LoadedFrame: Sendable {
     filledAtEnd = gaps.filledAtEnd
     holes = gaps.holes
     lateStarts = gaps.lateStarts
+    earlyEnds = gaps.earlyEnds
     self.duplicateRowsMerged = duplicateRowsMerged
     duplicatePolicy = policy
   }
@@ -154,7 +158,7 @@ public struct LoadedFrame: Sendable {
         "warning: \(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))"
       )
     }
-    if let lateStartWarning { said.append(lateStartWarning) }
+    said += [lateStartWarning, earlyEndWarning].compactMap { $0 }
     said += carriedToEnd.compactMap(warning(_:))
     let long = Set(carriedToEnd.map(\.feature))
     said += filledAtEnd.filter { !long.contains($0.feature) }.compactMap(lastRowsWarning(_:))
@@ -169,19 +173,45 @@ public struct LoadedFrame: Sendable {
   }
 
   /// The warning that the gap policy dropped the data's first rows, before the first value of
-  /// the feature (or features) that start last, when worth a word (`LateStart.cut`): one
+  /// the feature (or features) that start last, when worth a word (`GapPolicy.worthAWord`): one
   /// late-listed indicator cuts every other's history. Nil otherwise.
   public var lateStartWarning: String? {
-    guard let (last, next) = GapPolicy.LateStart.cut(lateStarts, features: frame.featureCount, rowsRead: rowsRead),
-      let first = last.first
+    guard let (cutting, next) = GapPolicy.worthAWord(lateStarts, features: frame.featureCount, rowsRead: rowsRead),
+      let cut = cutting.first
     else { return nil }
-    let names = last.map { frame.featureNames[$0.feature] }
+    let at = next.map { "\(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)" }
+    return cutWarning(
+      cutting.map(\.feature), at: .start, noValue: "before \(frame.formatTimestamp(cut.first))",
+      dropped: "\(cut.rows) rows before that (from \(frame.formatTimestamp(cut.from)))", by: cut.policy,
+      without: at ?? "its first row (\(frame.formatTimestamp(cut.from)))")
+  }
+
+  /// The warning that `drop` dropped the data's last rows, after the last value of the feature
+  /// (or features) that end first, when worth a word: one indicator that stopped cuts every
+  /// other's recent rows, which are then never scored. Nil otherwise.
+  public var earlyEndWarning: String? {
+    guard let (cutting, next) = GapPolicy.worthAWord(earlyEnds, features: frame.featureCount, rowsRead: rowsRead),
+      let cut = cutting.first
+    else { return nil }
+    let at = next.map { "\(frame.formatTimestamp($0.last)) (\(frame.featureNames[$0.feature])'s last value)" }
+    return cutWarning(
+      cutting.map(\.feature), at: .end, noValue: "after \(frame.formatTimestamp(cut.last))",
+      dropped: "\(cut.rows) rows after that (to \(frame.formatTimestamp(cut.to)))", by: .drop,
+      without: at ?? "its last row (\(frame.formatTimestamp(cut.to)))")
+  }
+
+  /// The end of the data a cut takes.
+  private enum Edge: String { case start, end }
+
+  /// `warning: F has no value NO_VALUE, so gaps: POLICY leaves out the DROPPED for every feature,
+  /// and the history EDGEs there; without it the data would EDGE at WITHOUT. …`
+  private func cutWarning(
+    _ features: [Int], at edge: Edge, noValue: String, dropped: String, by policy: GapPolicy, without: String
+  ) -> String {
+    let names = features.map { frame.featureNames[$0] }
     let it = names.count == 1 ? "it" : "them"
-    let start =
-      next.map { "\(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)" }
-      ?? "its first row (\(frame.formatTimestamp(first.from)))"
     return
-      "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value before \(frame.formatTimestamp(first.first)), so gaps: \(first.policy.rawValue) leaves out the \(first.rows) rows before that (from \(frame.formatTimestamp(first.from))) for every feature, and the history starts there; without \(it) the data would start at \(start). Read the others without \(it), or give each indicator its own rows with detect --each"
+      "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue), so gaps: \(policy.rawValue) leaves out the \(dropped) for every feature, and the history \(edge)s there; without \(it) the data would \(edge) at \(without). Read the others without \(it), or give each indicator its own rows with detect --each"
   }
 
   /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
@@ -240,9 +270,12 @@ public struct LoadedFrame: Sendable {
     picked.filledAtEnd = narrowed(filledAtEnd)
     picked.staleOverPieces = staleOverPieces.map(narrowed)
     picked.holes = narrowed(holes)
-    // Kept while a feature that starts last is picked: the frame's rows start at its first value.
-    let last = lateStarts.prefix { $0.rows == lateStarts[0].rows }
-    picked.lateStarts = last.contains { features.contains($0.feature) } ? narrowed(lateStarts) : []
+    // Cuts are kept while a feature that cut the most is picked: the frame's rows start (or end) at it.
+    func kept<Cut: GapPolicy.Cut>(_ cuts: [Cut]) -> [Cut] {
+      cuts.prefix { $0.rows == cuts[0].rows }.contains { features.contains($0.feature) } ? narrowed(cuts) : []
+    }
+    picked.lateStarts = kept(lateStarts)
+    picked.earlyEnds = kept(earlyEnds)
     picked.origin = "\(origin) [\(features.map { frame.featureNames[$0] }.joined(separator: ", "))]"
     return picked
   }
