@@ -267,25 +267,20 @@ struct IngestCommand: ParsableCommand {
       }
       progress.finish()  // before the closing line
       // Filled cells are stored as data: say where a column's data stopped or has a hole, and
-      // which column's late start left out the first rows.
+      // which column's late start (or early stop, under drop) left out every column's rows.
       for csv in tables {
-        let columns = csv.featureNames.count
-        if let (cutting, _) = GapPolicy.worthAWord(csv.gapsApplied.lateStarts, features: columns, rowsRead: csv.rowsRead),
-          let cut = cutting.first
-        {
+        func warn<C: GapPolicy.Cut>(_ cuts: [C]) {
+          guard
+            let (cutting, _) = GapPolicy.worthAWord(cuts, features: csv.featureNames.count, rowsRead: csv.rowsRead),
+            let cut = cutting.first
+          else { return }
+          let (noValue, dropped) = GapPolicy.phrases(cut) { CivilTime.format($0) }
           Console.err(
-            Self.cutWarning(
-              cutting.map { csv.featureNames[$0.feature] }, noValue: "before \(CivilTime.format(cut.first))",
-              dropped: "\(cut.rows) rows before that (from \(CivilTime.format(cut.from)))", by: gaps))
+            "warning: \(EditDistance.listing(cutting.map { csv.featureNames[$0.feature] })) \(cutting.count == 1 ? "has" : "have") no value \(noValue): --gaps \(gaps.rawValue) left out the \(dropped) for every column; --gaps keep stores them, with NULL where a column has no value, so that a source reading the others, or detect --each, has their history"
+          )
         }
-        if let (cutting, _) = GapPolicy.worthAWord(csv.gapsApplied.earlyEnds, features: columns, rowsRead: csv.rowsRead),
-          let cut = cutting.first
-        {
-          Console.err(
-            Self.cutWarning(
-              cutting.map { csv.featureNames[$0.feature] }, noValue: "after \(CivilTime.format(cut.last))",
-              dropped: "\(cut.rows) rows after that (to \(CivilTime.format(cut.to)))", by: gaps))
-        }
+        warn(csv.gapsApplied.lateStarts)
+        warn(csv.gapsApplied.earlyEnds)
         for carry in csv.gapsApplied.filledAtEnd {
           Console.err(
             "warning: \(csv.featureNames[carry.feature]) has no value after \(CivilTime.format(carry.after)): --gaps ffill stored that value in its last \(carry.rows) row\(carry.rows == 1 ? "" : "s") (from \(CivilTime.format(carry.from)) on); --gaps keep stores NULL there, for a later --mode upsert to fill"
@@ -314,12 +309,6 @@ struct IngestCommand: ParsableCommand {
           + (notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))
       )
     }
-  }
-
-  /// The warning that the gap policy left out every column's rows `dropped` (a start or an end
-  /// of the file) for the columns `names`, which have no value there.
-  static func cutWarning(_ names: [String], noValue: String, dropped: String, by gaps: GapPolicy) -> String {
-    "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue): --gaps \(gaps.rawValue) left out the \(dropped) for every column; --gaps keep stores them, with NULL where a column has no value, so that a source reading the others, or detect --each, has their history"
   }
 
   /// Runs `body`, adding to a duplicate-key error what to do about it.

@@ -5,10 +5,29 @@ extension GapPolicy {
     var feature: Int { get set }
   }
 
+  /// The end of the data a cut takes.
+  public enum Edge: Sendable {
+    case start, end
+
+    /// `start`, `end`; `before`, `after`; `from`, `to`; `first`, `last`.
+    public var word: String { self == .start ? "start" : "end" }
+    public var side: String { self == .start ? "before" : "after" }
+    public var bound: String { self == .start ? "from" : "to" }
+    public var ordinal: String { self == .start ? "first" : "last" }
+  }
+
   /// A feature whose gaps at the start or the end of the data made the policy drop `rows` rows
   /// for every feature: one indicator listed late, or stopped early, cuts every other's history.
   public protocol Cut: FeatureNote {
+    /// The end of the data it cuts.
+    static var edge: Edge { get }
     var rows: Int { get }
+    /// The time of the feature's first value (a cut at the start) or last (at the end).
+    var value: Timestamp { get }
+    /// The data's first time (a cut at the start) or last (at the end).
+    var bound: Timestamp { get }
+    /// The policy that dropped the rows.
+    var policy: GapPolicy { get }
   }
 
   /// The fewest rows a cut drops so worth a word (as for a hole).
@@ -27,6 +46,13 @@ extension GapPolicy {
     return (cuts.prefix { $0.rows == most.rows }, cuts.first { $0.rows < most.rows })
   }
 
+  /// How a warning names a cut, its times as `format` writes them: `before 2007-10-23` (when the
+  /// feature has no value) and `443 rows before that (from 1999-04-27)` (what was dropped).
+  public static func phrases<C: Cut>(_ cut: C, _ format: (Timestamp) -> String) -> (noValue: String, dropped: String) {
+    let side = C.edge.side
+    return ("\(side) \(format(cut.value))", "\(cut.rows) rows \(side) that (\(C.edge.bound) \(format(cut.bound)))")
+  }
+
   /// Orders cuts by rows, most first, and ties by feature.
   static func mostRowsFirst<C: Cut>(_ a: C, _ b: C) -> Bool { (a.rows, b.feature) > (b.rows, a.feature) }
 
@@ -40,6 +66,10 @@ extension GapPolicy {
     public var from: Timestamp
     public var first: Timestamp
     public var policy: GapPolicy
+
+    public static let edge = Edge.start
+    public var value: Timestamp { first }
+    public var bound: Timestamp { from }
 
     public init(feature: Int, rows: Int, from: Timestamp, first: Timestamp, policy: GapPolicy) {
       self.feature = feature
@@ -59,6 +89,11 @@ extension GapPolicy {
     public var rows: Int
     public var last: Timestamp
     public var to: Timestamp
+
+    public static let edge = Edge.end
+    public var value: Timestamp { last }
+    public var bound: Timestamp { to }
+    public var policy: GapPolicy { .drop }
 
     public init(feature: Int, rows: Int, last: Timestamp, to: Timestamp) {
       self.feature = feature

@@ -99,7 +99,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// Counts, for each column without a value yet, the rows of row-major `values` before its
     /// first, and notes the times of the first and the last row read.
     @inlinable
-    mutating func noteFirstValues(_ values: [Value], timestamps: [Timestamp], featureCount f: Int) {
+    mutating func noteEdges(_ values: [Value], timestamps: [Timestamp], featureCount f: Int) {
       if start == nil { start = timestamps.first }
       end = timestamps.last ?? end
       for j in 0..<f where firstValue[j] == nil {
@@ -216,7 +216,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       if let i = values.firstIndex(where: \.isNaN) { throw gapError(i / f, i % f) }
       return outcome
     case .drop, .ffill:
-      state.noteFirstValues(values, timestamps: timestamps, featureCount: f)
+      state.noteEdges(values, timestamps: timestamps, featureCount: f)
       outcome.lateStarts = state.lateStarts(self)
       let fills = self == .ffill
       for j in 0..<f {

@@ -148,8 +148,9 @@ public struct LoadedFrame: Sendable {
   }
 
   /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, the
-  /// first rows dropped before a feature's first value, features whose data stopped before the last row (carried there by `ffill`), repeats one value at the
-  /// end (stale) or has a hole, and rows numbered for want of a time column.
+  /// first or last rows dropped for a feature that starts late or stops early, features whose
+  /// data stopped before the last row (carried there by `ffill`), repeats one value at the end
+  /// (stale) or has a hole, and rows numbered for want of a time column.
   public var warnings: [String] {
     var said: [String] = []
     if sortedByTime { said.append("warning: \(origin) had rows out of time order; they were sorted") }
@@ -175,43 +176,28 @@ public struct LoadedFrame: Sendable {
   /// The warning that the gap policy dropped the data's first rows, before the first value of
   /// the feature (or features) that start last, when worth a word (`GapPolicy.worthAWord`): one
   /// late-listed indicator cuts every other's history. Nil otherwise.
-  public var lateStartWarning: String? {
-    guard let (cutting, next) = GapPolicy.worthAWord(lateStarts, features: frame.featureCount, rowsRead: rowsRead),
-      let cut = cutting.first
-    else { return nil }
-    let at = next.map { "\(frame.formatTimestamp($0.first)) (\(frame.featureNames[$0.feature])'s first value)" }
-    return cutWarning(
-      cutting.map(\.feature), at: .start, noValue: "before \(frame.formatTimestamp(cut.first))",
-      dropped: "\(cut.rows) rows before that (from \(frame.formatTimestamp(cut.from)))", by: cut.policy,
-      without: at ?? "its first row (\(frame.formatTimestamp(cut.from)))")
-  }
+  public var lateStartWarning: String? { cutWarning(lateStarts) }
 
   /// The warning that `drop` dropped the data's last rows, after the last value of the feature
   /// (or features) that end first, when worth a word: one indicator that stopped cuts every
   /// other's recent rows, which are then never scored. Nil otherwise.
-  public var earlyEndWarning: String? {
-    guard let (cutting, next) = GapPolicy.worthAWord(earlyEnds, features: frame.featureCount, rowsRead: rowsRead),
+  public var earlyEndWarning: String? { cutWarning(earlyEnds) }
+
+  /// `warning: F has no value before T, so gaps: P leaves out the N rows before that (from T₀)
+  /// for every feature, and the history starts there; without it the data would start at …`
+  private func cutWarning<C: GapPolicy.Cut>(_ cuts: [C]) -> String? {
+    guard let (cutting, next) = GapPolicy.worthAWord(cuts, features: frame.featureCount, rowsRead: rowsRead),
       let cut = cutting.first
     else { return nil }
-    let at = next.map { "\(frame.formatTimestamp($0.last)) (\(frame.featureNames[$0.feature])'s last value)" }
-    return cutWarning(
-      cutting.map(\.feature), at: .end, noValue: "after \(frame.formatTimestamp(cut.last))",
-      dropped: "\(cut.rows) rows after that (to \(frame.formatTimestamp(cut.to)))", by: .drop,
-      without: at ?? "its last row (\(frame.formatTimestamp(cut.to)))")
-  }
-
-  /// The end of the data a cut takes.
-  private enum Edge: String { case start, end }
-
-  /// `warning: F has no value NO_VALUE, so gaps: POLICY leaves out the DROPPED for every feature,
-  /// and the history EDGEs there; without it the data would EDGE at WITHOUT. …`
-  private func cutWarning(
-    _ features: [Int], at edge: Edge, noValue: String, dropped: String, by policy: GapPolicy, without: String
-  ) -> String {
-    let names = features.map { frame.featureNames[$0] }
+    let edge = C.edge
+    let (noValue, dropped) = GapPolicy.phrases(cut, frame.formatTimestamp)
+    let names = cutting.map { frame.featureNames[$0.feature] }
     let it = names.count == 1 ? "it" : "them"
+    let without =
+      next.map { "\(frame.formatTimestamp($0.value)) (\(frame.featureNames[$0.feature])'s \(edge.ordinal) value)" }
+      ?? "its \(edge.ordinal) row (\(frame.formatTimestamp(cut.bound)))"
     return
-      "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue), so gaps: \(policy.rawValue) leaves out the \(dropped) for every feature, and the history \(edge)s there; without \(it) the data would \(edge) at \(without). Read the others without \(it), or give each indicator its own rows with detect --each"
+      "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue), so gaps: \(cut.policy.rawValue) leaves out the \(dropped) for every feature, and the history \(edge.word)s there; without \(it) the data would \(edge.word) at \(without). Read the others without \(it), or give each indicator its own rows with detect --each"
   }
 
   /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
