@@ -396,14 +396,22 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
 
   public func load() throws -> LoadedFrame { try load(observer: nil) }
 
-  public func load(observer: ProgressObserver?) throws -> LoadedFrame { try loaded(readTable(observer: observer)) }
+  public func load(observer: ProgressObserver?) throws -> LoadedFrame { try whole(readTable(observer: observer)) }
 
   /// `load`, less the rows at the end that wait for a feature `wait_for` names (after `settled`).
   public func loadHoldingBack(after settled: Timestamp?) throws -> (LoadedFrame, WaitingRows?) {
     var source = self
     source.holdBack = HoldBack(after: settled)
     let table = try source.readTable()
-    return (try loaded(table), table.waiting)
+    return (try whole(table), table.waiting)
+  }
+
+  /// The frame of `table`, the whole data, with how it was read; when the config lists no
+  /// columns of a wide file, every column was read, and those that look like labels are noted.
+  func whole(_ table: CSVTable<Float>) throws -> LoadedFrame {
+    var loaded = try loaded(table)
+    if request.columns.isEmpty, request.symbol.isEmpty { loaded.noteLabelLikeFeatures() }
+    return loaded
   }
 
   /// Rows at the end that `loadHoldingBack` leaves out: those that miss a feature `wait_for`

@@ -176,6 +176,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       var carried: GapPolicy.Carrying<Float>?
       var loaded = try policiesApplied(to: rows, carrying: &carried)
       loaded.timesWrittenWithOffset = try sessionTimes(of: loaded.frame.timestamps, in: time, db)
+      // Every numeric column of a wide table was read: say which look like labels.
+      if query.isEmpty, layout == .wide, columns.isEmpty { loaded.noteLabelLikeFeatures() }
       return loaded
     }
   }

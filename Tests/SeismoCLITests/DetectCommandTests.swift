@@ -352,6 +352,27 @@ import Testing
       "\(each.stderr)")
   }
 
+  /// A label column (y: 0 and 1) in a file whose config lists no columns is read as a feature
+  /// and flags itself: detect warns, naming it; listing the columns, or a column of other values,
+  /// says nothing.
+  @Test func aLabelColumnReadAsAFeatureIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 200, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      r == 0 ? "\(line),y" : "\(line),\(r % 50 == 0 ? 1 : 0)"
+    }
+    try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+    try scratch.write("run.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: y holds only 0 and 1, as a label column does, and is read as a feature because the source lists no columns: a detector that sees the labels flags them. List the features in columns; evaluate --labels FILE --label-column y scores the flags against it"
+    let all = try CLI.run(["detect", "run.yaml", "--out", "a"], in: scratch.url)
+    #expect(all.status == 0 && all.stderr.contains(warning), "\(all.stderr)")
+    let listed = try CLI.run(["detect", "run.yaml", "--out", "l", "--set", "source.columns=[a, b, y]"], in: scratch.url)
+    #expect(listed.status == 0 && !listed.stderr.contains("holds only 0 and 1"), "listed: \(listed.stderr)")
+    try scratch.write("data.csv", lines.joined(separator: "\n").replacingOccurrences(of: ",1\n", with: ",2\n") + "\n")
+    let counts = try CLI.run(["detect", "run.yaml", "--out", "c"], in: scratch.url)
+    #expect(counts.status == 0 && !counts.stderr.contains("holds only 0 and 1"), "0 and 2: \(counts.stderr)")
+  }
+
   /// Under gaps: drop, a feature whose data stopped (b, after 170 of 200 days) cuts every
   /// feature's last rows, which are then never scored: detect warns; under ffill the stop is
   /// warned of as a carry instead.

@@ -242,6 +242,13 @@ extension PostgresTests {
     #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("mean")]) == "rows 2: [2.0, 5.0]")
     // A symbol listed twice is a config error, not a crash.
     #expect(load("sublong", ["layout": .text("long"), "symbols": .textList(["v", "v"])]).contains("'v' is listed twice"))
+    // A 0/1 column of a table read whole (no columns listed) is named as a label read as a feature.
+    try sql("CREATE TABLE \(schema).labelled (ts date, x float8, y int)")
+    try sql(
+      "INSERT INTO \(schema).labelled SELECT date '2020-01-01' + i, i * 1.5, (i % 7 = 0)::int FROM generate_series(0, 29) i")
+    let labelled = try source(["table": .text("labelled")]).load()
+    #expect(labelled.labelLike == [1] && labelled.warnings.contains { $0.hasPrefix("warning: y holds only 0 and 1") })
+    #expect(try source(["table": .text("labelled"), "columns": .textList(["x", "y"])]).load().labelLike.isEmpty)
     // A symbol listed 20 days after another cuts both to its first day, and the load says so.
     try sql("CREATE TABLE \(schema).late (ts date, symbol text, value float8)")
     try sql(

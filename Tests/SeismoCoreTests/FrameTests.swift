@@ -85,6 +85,23 @@ import Testing
     #expect(ended.selecting(features: [0, 2]).earlyEndWarning == nil && ended.selecting(features: [2, 1]).earlyEnds.count == 1)
   }
 
+  /// A feature whose every value is 0 or 1, both present, looks like a label; one of zeros only,
+  /// or with another value, does not. A frame cut to some features keeps its own.
+  @Test func labelLikeFeaturesAreTheZeroOneColumns() throws {
+    let frame = try Frame(
+      timestamps: [0, 1, 2], featureNames: ["y", "zeros", "counts", "flag"],
+      values: [0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 2, 1])
+    var loaded = LoadedFrame(frame: frame, origin: "m.csv", rowsRead: 3)
+    loaded.noteLabelLikeFeatures()
+    #expect(loaded.labelLike == [0, 3])
+    #expect(
+      loaded.warnings.first
+        == "warning: y holds only 0 and 1, as a label column does, and is read as a feature because the source lists no columns: a detector that sees the labels flags them. List the features in columns; evaluate --labels FILE --label-column y scores the flags against it"
+    )
+    #expect(loaded.warnings.count == 2 && loaded.warnings[1].hasPrefix("warning: flag holds only 0 and 1"))
+    #expect(loaded.selecting(features: [2, 3]).labelLike == [1] && loaded.selecting(features: [1, 2]).labelLike.isEmpty)
+  }
+
   /// A saved model scores the features it was trained on, in its order, cut from data that has
   /// others too; data that lacks one is refused, naming both lists.
   @Test func aModelTakesItsFeaturesFromWiderData() throws {

@@ -94,6 +94,10 @@ public struct LoadedFrame: Sendable {
   }
   /// `staleToEnd` as a stream found it over its pieces (its `frame` keeps the last row only).
   public var staleOverPieces: [GapPolicy.Carry]?
+  /// Features the source read because its config lists none (every column) whose every value
+  /// is 0 or 1, both present: a label column, which read as a feature flags its own anomalies
+  /// (`noteLabelLikeFeatures`).
+  public var labelLike: [Int] = []
   /// What the source looked for as the time column and did not find, so that it numbered the
   /// rows (nil: it found one, or was told to number them).
   public var timeColumnNotFound: String?
@@ -159,6 +163,7 @@ public struct LoadedFrame: Sendable {
         "warning: \(duplicateRowsMerged) rows of \(origin) repeated a timestamp and were merged (duplicates: \(duplicatePolicy.rawValue))"
       )
     }
+    said += labelLike.compactMap(labelWarning(_:))
     said += [lateStartWarning, earlyEndWarning].compactMap { $0 }
     said += carriedToEnd.compactMap(warning(_:))
     let long = Set(carriedToEnd.map(\.feature))
@@ -171,6 +176,32 @@ public struct LoadedFrame: Sendable {
       )
     }
     return said
+  }
+
+  /// Notes the features whose every value is 0 or 1, both present (`labelLike`): what a source
+  /// calls when its config lists no features and it reads every column.
+  public mutating func noteLabelLikeFeatures() {
+    let f = frame.featureCount
+    var zero = [Bool](repeating: false, count: f)
+    var one = zero
+    var other = zero
+    for (i, v) in frame.values.enumerated() {
+      switch v {
+      case 0: zero[i % f] = true
+      case 1: one[i % f] = true
+      default: other[i % f] = true
+      }
+    }
+    labelLike = (0..<f).filter { zero[$0] && one[$0] && !other[$0] }
+  }
+
+  /// The warning that a feature read because the config lists none looks like a label; nil for
+  /// a feature the frame does not have.
+  public func labelWarning(_ feature: Int) -> String? {
+    guard feature < frame.featureCount else { return nil }
+    let name = frame.featureNames[feature]
+    return
+      "warning: \(name) holds only 0 and 1, as a label column does, and is read as a feature because the source lists no columns: a detector that sees the labels flags them. List the features in columns; evaluate --labels FILE --label-column \(name) scores the flags against it"
   }
 
   /// The warning that the gap policy dropped the data's first rows, before the first value of
@@ -261,6 +292,7 @@ public struct LoadedFrame: Sendable {
       cuts.prefix { $0.rows == cuts[0].rows }.contains { features.contains($0.feature) } ? narrowed(cuts) : []
     }
     picked.lateStarts = kept(lateStarts)
+    picked.labelLike = labelLike.compactMap { features.firstIndex(of: $0) }
     picked.earlyEnds = kept(earlyEnds)
     picked.origin = "\(origin) [\(features.map { frame.featureNames[$0] }.joined(separator: ", "))]"
     return picked
