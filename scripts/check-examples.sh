@@ -5,7 +5,8 @@
 # forecast's, the warnings of runs on levels (detect --quiet prints them; README: nasdaq_futures'
 # 228 of 228, and the seed's 395 of 410 refitted yearly), the forecast errors of the forecaster
 # of log returns, and the stale features of the shared data files (README: LLL1 Index, 513
-# weeks). Examples read ../shared/data beside the repository.
+# weeks), and how many of the 57 weekly features a forecaster of levels meets outside their
+# training range (README: 30). Examples read ../shared/data beside the repository.
 #
 #   scripts/check-examples.sh             # runs go to ${SEISMO_EXAMPLES_OUT:-example-runs}/NAME
 set -euo pipefail
@@ -30,6 +31,11 @@ done
 # The seed on levels, refitted yearly: how many test days lie outside their fold's training range.
 "$seismo" detect examples/spx-autoencoder.yaml --out "$out/spx-levels-yearly" --quiet --set detector.transform=level \
   --set split.refit_every=1y --set detector.epochs=1 2>&1 | sed 's/^/spx-autoencoder on levels, refitted yearly: /'
+# The forecaster on levels over every column of the 57-feature file: its features outside their
+# training range share one warning (README: 30 of 57).
+"$seismo" detect examples/weekly4-forecaster.yaml --out "$out/weekly-all-levels" --quiet --set detector.epochs=1 \
+  --set source.path="$(realpath ../shared/data/financial_market_weekly_all.csv)" --set 'source.columns=[]' 2>&1 |
+  sed -n 's/^warning: \([0-9]* of [0-9]* features have a quarter or more of their [0-9]* test rows\).*/weekly4-forecaster over financial_market_weekly_all: \1 outside their training range/p'
 python3 - "$out/demo-autoencoder/summary.json" seismo-demo/injected.csv <<'PY'
 import csv, json, sys
 flags = {a["timestamp"] for a in json.load(open(sys.argv[1]))["anomalies"]}

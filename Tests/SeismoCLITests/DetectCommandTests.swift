@@ -352,6 +352,26 @@ import Testing
       "\(each.stderr)")
   }
 
+  /// Five features trending out of a model of levels' training range share one warning, which
+  /// names each with its count and range, in place of five that would bury the others.
+  @Test func manyFeaturesOutsideTheTrainingRangeShareOneWarning() throws {
+    let scratch = try Scratch()
+    let rows = (0..<200).map { r in
+      "\(date(18_262 + r)),\((1...5).map { "\(Double(r * $0) + sin(Double(r)))" }.joined(separator: ","))"
+    }
+    try scratch.write("data.csv", "date,a,b,c,d,e\n" + rows.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-autoencoder, window: 10, units: 4, epochs: 1 }\n")
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    let lines = detect.stderr.split(separator: "\n")
+    #expect(detect.status == 0 && lines.count == 1, "\(detect.stderr)")
+    #expect(
+      lines.first?.hasPrefix(
+        "warning: 5 of 5 features have a quarter or more of their 40 test rows outside their training range: a 40 (0 to 159.9), b 40 (0 to 318.9), c 40 ("
+      ) == true && lines.first?.contains("; lstm-autoencoder models levels (transform: level)") == true, "\(detect.stderr)")
+  }
+
   /// A label column (y: 0 and 1) in a file whose config lists no columns is read as a feature
   /// and flags itself: detect warns, naming it; listing the columns, or a column of other values,
   /// says nothing.

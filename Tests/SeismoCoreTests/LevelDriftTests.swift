@@ -26,9 +26,10 @@ import Testing
         LevelDrift(feature: 2, outside: 3, rows: 4, range: 10...20),
       ])
     #expect(
-      drift[1].warning(frame, detector: "lstm-forecaster")
-        == "warning: c: 3 of 4 test rows lie outside its training range (10 to 20); lstm-forecaster models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
-    )
+      LevelDrift.warnings(drift, names: frame.featureNames, detector: "lstm-forecaster", judged: "test rows") == [
+        "warning: a: 1 of 4 test rows lie outside its training range (0 to 5); lstm-forecaster models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes",
+        "warning: c: 3 of 4 test rows lie outside its training range (10 to 20); lstm-forecaster models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes",
+      ])
     // Rows 0–4 train: a has 1 of 5 outside (6), under a quarter; b 2 of 5 (6, 6); c 3 of 5.
     #expect(drifts(frame, trainRows: 5).map(\.outside) == [2, 3])
     #expect(drifts(frame, trainRows: 5).map(\.feature) == [1, 2])
@@ -38,6 +39,24 @@ import Testing
     // No test rows, no drift.
     #expect(drifts(frame, trainRows: 10).isEmpty)
     #expect(LevelDrift.shown(1_234_567) == "1.235e+06" && LevelDrift.shown(0.5) == "0.5" && LevelDrift.shown(80) == "80")
+  }
+
+  /// Up to 3 drifting features are warned of one by one; more share one warning naming each with
+  /// its count (and range, or none for walk-forward folds), so a wide set's warnings do not bury
+  /// the others.
+  @Test func manyDriftingFeaturesShareOneWarning() {
+    let names = ["a", "b", "c", "d", "e"]
+    let four = (0..<4).map { LevelDrift(feature: $0, outside: 10 + $0, rows: 40, range: Float($0)...Float($0 + 1)) }
+    #expect(LevelDrift.warnings(Array(four.prefix(3)), names: names, detector: "x", judged: "test rows").count == 3)
+    #expect(
+      LevelDrift.warnings(four, names: names, detector: "lstm-forecaster", judged: "scored rows") == [
+        "warning: 4 of 5 features have a quarter or more of their 40 scored rows outside their training range: a 10 (0 to 1), b 11 (1 to 2), c 12 (2 to 3), d 13 (3 to 4); lstm-forecaster models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+      ])
+    let folds = four.map { LevelDrift(feature: $0.feature, outside: $0.outside, rows: 40, range: nil) }
+    #expect(
+      LevelDrift.warnings(folds, names: names, detector: "x", judged: "test rows")[0].hasPrefix(
+        "warning: 4 of 5 features have a quarter or more of their 40 test rows outside the training range of the fold that scored them: a 10, b 11, c 12, d 13; x models"
+      ))
   }
 
   /// Walk-forward folds judge their test rows by their own training rows. x rises to a new high
@@ -52,8 +71,9 @@ import Testing
     let rolling = [Fold(trainStart: 0, trainEnd: 4, scoreEnd: 6), Fold(trainStart: 2, trainEnd: 6, scoreEnd: 8)]
     #expect(LevelDrift.foldRanges(of: frame, feature: 0, folds: rolling) == [1...4, 2...5])
     #expect(
-      LevelDrift.of(frame, folds: rolling)[0].warning(frame, detector: "lstm-autoencoder").hasPrefix(
-        "warning: x: 2 of 4 test rows lie outside the training range of the fold that scored them; lstm-autoencoder"))
+      LevelDrift.warnings(LevelDrift.of(frame, folds: rolling), names: ["x"], detector: "lstm-autoencoder", judged: "test rows")[
+        0
+      ].hasPrefix("warning: x: 2 of 4 test rows lie outside the training range of the fold that scored them; lstm-autoencoder"))
     // One fold is judged as before, with its range.
     #expect(
       LevelDrift.of(frame, folds: [Fold(trainStart: 0, trainEnd: 4, scoreEnd: 8)])

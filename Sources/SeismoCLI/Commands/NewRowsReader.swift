@@ -18,9 +18,6 @@ struct NewRowsReader {
     /// The times of the rows the run scored before that have changed since (restated in the
     /// table), as far as this batch read them: every stored row when it read the whole table.
     var restated: [Timestamp] = []
-    /// The features with a quarter or more of the rows appended since the reader began outside
-    /// the training range of a model of levels, and the warning for each (`LevelDriftCounter`).
-    var outsideRange: [(feature: String, text: String)] = []
     /// The warnings of this batch that the reader had not given before (restated rows not named
     /// before, features newly outside their range, features whose data stopped, went stale or
     /// has a hole among the appended rows), as stored with the run (seismo.run_warnings).
@@ -237,9 +234,9 @@ struct NewRowsReader {
     return batch
   }
 
-  /// `batch` with its appended rows (the last of its piece) counted against a model of levels'
-  /// training ranges, the warnings of every row counted so far, and the warnings it gives that
-  /// the reader has not given before, of those, of the gaps `ffill` filled and the stale values
+  /// `batch` with the warnings it gives that the reader has not given before: of its appended
+  /// rows (the last of its piece) and those before, counted against a model of levels' training
+  /// ranges, of the gaps `ffill` filled and the stale values
   /// among the appended rows as `loaded` found them, and of the `beyondEnd` rows after the source's `to`; with the
   /// counter and what has been warned of after it.
   func judged(_ batch: Batch, loaded: LoadedFrame, beyondEnd: Int, run runID: String) -> (
@@ -248,10 +245,15 @@ struct NewRowsReader {
     var batch = batch
     var drift = self.drift
     var warned = self.warned
+    // The features newly with a quarter or more of the rows appended since the reader began
+    // outside the training range of a model of levels.
+    var outside: [String] = []
     if var counter = drift {
       let rows = batch.piece.frame.rowCount
       counter.count(batch.piece.frame, rows: (rows - min(batch.appended.rows, rows))..<rows)
-      batch.outsideRange = counter.warnings(judged: "new rows")
+      let (features, texts) = counter.warnings(judged: "new rows", besides: warned.features)
+      warned.features.formUnion(features)
+      outside = texts
       drift = counter
     }
     let fresh = batch.restated.filter { warned.restated.insert($0).inserted }
@@ -265,7 +267,6 @@ struct NewRowsReader {
       batch.appended.lastBefore.map { hole.to > $0 } ?? true
         && warned.holes.insert([Timestamp(hole.feature), hole.from]).inserted
     }
-    let outside = batch.outsideRange.filter { warned.features.insert($0.feature).inserted }.map(\.text)
     var warnings = restatedWarning.map { [$0] } ?? []
     warnings += carried.compactMap(loaded.warning(_:))
     warnings += stale.compactMap(loaded.staleWarning(_:))

@@ -85,7 +85,7 @@ extension DetectionPipeline {
     totals.warnings.forEach(log)
     let later =
       [tally?.inSampleWarning(shownAs: totals.frame)].compactMap { $0 }
-      + (drift?.warnings(judged: "scored rows").map(\.text) ?? [])
+      + (drift?.warnings(judged: "scored rows").texts ?? [])
     later.forEach(log)
     warnings += later
     let total = Date().timeIntervalSince(started)

@@ -87,7 +87,10 @@ public struct DetectionPipeline {
     // A model of levels meets test rows outside the range it was fitted on (each walk-forward
     // fold's own).
     if let level = zip(config.members, members).first(where: { $1.detector.learnsLevels }) {
-      LevelDrift.of(frame, folds: plan).forEach { warn($0.warning(frame, detector: level.0.detector.plugin)) }
+      LevelDrift.warnings(
+        LevelDrift.of(frame, folds: plan), names: frame.featureNames, detector: level.0.detector.plugin,
+        judged: "test rows"
+      ).forEach(warn)
     }
     var fitted = members[0]
     if members.count > 1 {
@@ -280,7 +283,7 @@ public struct DetectionPipeline {
     }
     if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {
       drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)
-      result.warnings += drift.warnings(judged: "scored rows").map(\.text)
+      result.warnings += drift.warnings(judged: "scored rows").texts
     }
     result.warnings.forEach(log)
     return result

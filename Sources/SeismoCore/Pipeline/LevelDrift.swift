@@ -111,19 +111,37 @@ struct LevelDrift: Equatable {
     }
   }
 
-  /// The warning for `detector`, naming the feature of `frame`; `judged` says which rows were
-  /// counted ("test rows", "scored rows").
-  func warning(_ frame: Frame, detector: String, judged: String = "test rows") -> String {
-    warning(named: frame.featureNames[feature], detector: detector, judged: judged)
+  /// The most features warned of one by one: more share one warning, so that a wide set's do
+  /// not bury the others.
+  static let listedApart = 3
+
+  /// The warnings for `drifts` of a `detector` of `names.count` features (`names[feature]`),
+  /// whose rows were judged together (`judged` says which: "test rows", "scored rows"): one per
+  /// feature, or one naming them all when more than `listedApart` drift.
+  static func warnings(_ drifts: [LevelDrift], names: [String], detector: String, judged: String) -> [String] {
+    let advice =
+      "\(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+    guard drifts.count > listedApart, let rows = drifts.first?.rows else {
+      return drifts.map {
+        "warning: \(names[$0.feature]): \($0.outside) of \($0.rows) \(judged) lie outside \($0.outsideWhat); \(advice)"
+      }
+    }
+    let listed = drifts.map { drift in
+      "\(names[drift.feature]) \(drift.outside)\(drift.range.map { " (\(Self.shown($0)))" } ?? "")"
+    }
+    let outsideWhat = drifts[0].range == nil ? "the training range of the fold that scored them" : "their training range"
+    return [
+      "warning: \(drifts.count) of \(names.count) features have a quarter or more of their \(rows) \(judged) outside \(outsideWhat): \(listed.joined(separator: ", ")); \(advice)"
+    ]
   }
 
-  func warning(named name: String, detector: String, judged: String) -> String {
-    let outsideWhat =
-      range.map { "its training range (\(Self.shown($0.lowerBound)) to \(Self.shown($0.upperBound)))" }
-      ?? "the training range of the fold that scored them"
-    return
-      "warning: \(name): \(outside) of \(rows) \(judged) lie outside \(outsideWhat); \(detector) models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+  /// Where the rows lie outside: `its training range (2.155 to 4.832)`.
+  var outsideWhat: String {
+    range.map { "its training range (\(Self.shown($0)))" } ?? "the training range of the fold that scored them"
   }
+
+  /// `range` as the warnings show it: `2.155 to 4.832`.
+  static func shown(_ range: ClosedRange<Float>) -> String { "\(shown(range.lowerBound)) to \(shown(range.upperBound))" }
 
   /// `x` with 4 significant digits, as the run prints scores.
   static func shown(_ x: Float) -> String {

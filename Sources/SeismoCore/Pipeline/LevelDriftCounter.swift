@@ -21,11 +21,14 @@ public struct LevelDriftCounter: Sendable {
     tally.count(frame, rows: rows)
   }
 
-  /// The warnings for the rows counted so far, one per feature with at least a quarter of them
-  /// outside its range; `judged` names those rows ("scored rows", "new rows").
-  public func warnings(judged: String) -> [(feature: String, text: String)] {
-    tally.drifts.map {
-      (features[$0.feature], $0.warning(named: features[$0.feature], detector: detector, judged: judged))
-    }
+  /// The warnings for the rows counted so far, of the features with at least a quarter of them
+  /// outside their range, but those `besides` (one per feature, or one for them all:
+  /// `LevelDrift.warnings`), and those features; `judged` names the rows ("scored rows", "new rows").
+  public func warnings(judged: String, besides: Set<String> = []) -> (features: [String], texts: [String]) {
+    let drifts = tally.drifts.filter { !besides.contains(features[$0.feature]) }
+    return (
+      drifts.map { features[$0.feature] },
+      LevelDrift.warnings(drifts, names: features, detector: detector, judged: judged)
+    )
   }
 }
