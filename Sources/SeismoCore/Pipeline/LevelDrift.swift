@@ -129,16 +129,17 @@ struct LevelDrift: Equatable {
     let listed = drifts.map { drift in
       "\(names[drift.feature]) \(drift.outside)\(drift.range.map { " (\(Self.shown($0)))" } ?? "")"
     }
-    let outsideWhat = drifts[0].range == nil ? "the training range of the fold that scored them" : "their training range"
+    let outsideWhat = drifts[0].range == nil ? Self.foldsRange : "their training range"
     return [
       "warning: \(drifts.count) of \(names.count) features have a quarter or more of their \(rows) \(judged) outside \(outsideWhat): \(listed.joined(separator: ", ")); \(advice)"
     ]
   }
 
-  /// Where the rows lie outside: `its training range (2.155 to 4.832)`.
-  var outsideWhat: String {
-    range.map { "its training range (\(Self.shown($0)))" } ?? "the training range of the fold that scored them"
-  }
+  /// Where the rows lie outside: `its training range (2.155 to 4.832)`, or `foldsRange`.
+  var outsideWhat: String { range.map { "its training range (\(Self.shown($0)))" } ?? Self.foldsRange }
+
+  /// Where a walk-forward run's rows lie outside.
+  static let foldsRange = "the training range of the fold that scored them"
 
   /// `range` as the warnings show it: `2.155 to 4.832`.
   static func shown(_ range: ClosedRange<Float>) -> String { "\(shown(range.lowerBound)) to \(shown(range.upperBound))" }
