@@ -52,13 +52,13 @@ done
 # Stale features in the shared data (README: LLL1 Index, flat for its last 513 weeks), features
 # that start late or stop early and cut the others' history (README: LLL1 Index, 443 weeks), label
 # columns read as features (README: y and Y of the labelled files), features late on the last
-# rows, constant through training, or test rows spaced otherwise (README: none):
+# rows, of another frequency, constant through training, or test rows spaced otherwise (README: none):
 # those warnings of a rolling z-score run over each file; a file that names none prints nothing.
 for file in ../shared/data/*.csv; do
   name=$(basename "$file" .csv)
   printf 'source: { plugin: csv, path: %s, duplicates: first }\ndetector: { plugin: rolling-zscore, window: 20 }\n' \
     "$(realpath "$file")" > "$out/stale-$name.yaml"
   { "$seismo" detect "$out/stale-$name.yaml" --out "$out/stale-$name" --quiet 2>&1 || true; } |
-    { grep -e "has kept its value" -e "leaves out" -e "holds only 0 and 1" -e "has no value on" -e "has one value" -e "apart (medians)" || true; } |
+    { grep -e "has kept its value" -e "leaves out" -e "holds only 0 and 1" -e "a value of its own" -e "has no value on" -e "has one value" -e "apart (medians)" || true; } |
     sed "s/^/$name: /"
 done

@@ -372,6 +372,29 @@ import Testing
       ) == true && lines.first?.contains("; lstm-autoencoder models levels (transform: level)") == true, "\(detect.stderr)")
   }
 
+  /// A weekly file joined to a daily one is carried over four days of five: the run says it
+  /// moves in steps, and keeps the warning in summary.json.
+  @Test func aWeeklyFeatureAmongDailyRowsIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    let daily = syntheticCSV(rows: 200, spikes: []).split(separator: "\n")
+    try scratch.write(
+      "daily.csv", daily.map { $0.split(separator: ",").prefix(2).joined(separator: ",") }.joined(separator: "\n") + "\n")
+    let weekly = daily.enumerated().filter { $0.offset == 0 || ($0.offset - 1) % 5 == 0 }.map { r, line in
+      r == 0 ? "date,w" : "\(line.split(separator: ",")[0]),\(r)"
+    }
+    try scratch.write("weekly.csv", weekly.joined(separator: "\n") + "\n")
+    try scratch.write(
+      "run.yaml", "source: { plugin: csv, path: [daily.csv, weekly.csv] }\ndetector: { plugin: rolling-zscore, window: 10 }\n")
+    let warning =
+      "warning: w has a value of its own on 40 of the 196 rows from its first value to its last (20 %), and gaps: ffill carries it over the others: it moves in steps (a weekly series among daily rows?), which a detector may flag. Read it in a run of its own, or the others at its frequency"
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a"], in: scratch.url)
+    #expect(detect.status == 0 && detect.stderr.contains(warning), "\(detect.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    #expect(((summary?["source"] as? [String: Any])?["warnings"] as? [String])?.contains(warning) == true)
+    let alone = try CLI.run(["detect", "run.yaml", "--out", "b", "--set", "source.path=daily.csv"], in: scratch.url)
+    #expect(alone.status == 0 && !alone.stderr.contains("a value of its own"), "\(alone.stderr)")
+  }
+
   /// A label column (y: 0 and 1) in a file whose config lists no columns is read as a feature
   /// and flags itself: detect warns, naming it; listing the columns, or a column of other values,
   /// says nothing.

@@ -322,6 +322,27 @@ import Testing
     }
   }
 
+  /// A feature with a value on every fifth row only (weekly among daily rows) is sparse, whole
+  /// or piece by piece: 8 values on the 36 rows from its first to its last; one every third row
+  /// too. A long hole, a value on more than half of the rows, or under 20 rows, is not.
+  @Test func forwardFillNoticesAFeatureOfAnotherFrequency() throws {
+    let steady = (0..<40).map(Float.init)
+    let weekly = (0..<40).map { $0 % 5 == 0 ? Float($0) : nan }
+    let whole = try apply(.ffill, zip(steady, weekly).flatMap { [$0, $1] })
+    #expect(whole.2.sparse == [GapPolicy.Sparse(feature: 1, own: 8, rows: 36)])
+    for cut in [3, 17, 36] {
+      #expect(try ffillInTwoPieces(steady, weekly, cut: cut).last.sparse == whole.2.sparse, "cut at \(cut)")
+    }
+    let third = (0..<40).map { $0 % 3 == 0 ? Float($0) : nan }
+    #expect(try apply(.ffill, zip(steady, third).flatMap { [$0, $1] }).2.sparse.map(\.own) == [14])
+    let other = (0..<41).map { $0 % 2 == 0 ? Float($0) : nan }
+    #expect(try apply(.ffill, zip((0..<41).map(Float.init), other).flatMap { [$0, $1] }).2.sparse.isEmpty, "21 of 41")
+    let hole = (0..<40).map { (10..<30).contains($0) ? nan : Float($0) }
+    #expect(try apply(.ffill, zip(steady, hole).flatMap { [$0, $1] }).2.sparse.isEmpty, "one hole of 20")
+    #expect(try apply(.ffill, zip(steady.prefix(16), weekly.prefix(16)).flatMap { [$0, $1] }).2.sparse.isEmpty, "16 rows")
+    #expect(try apply(.drop, zip(steady, weekly).flatMap { [$0, $1] }).2.sparse.isEmpty, "drop keeps its own rows only")
+  }
+
   @Test func dropRemovesRowsWithAnyGap() throws {
     let (v, t, outcome) = try apply(.drop, [nan, 1, 2, nan, 6, 3, 4, 5])
     #expect(v == [6, 3, 4, 5])

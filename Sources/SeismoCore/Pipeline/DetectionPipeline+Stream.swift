@@ -63,6 +63,7 @@ extension DetectionPipeline {
         sum.holes = loaded.holes
         sum.lateStarts = loaded.lateStarts
         sum.earlyEnds = loaded.earlyEnds
+        sum.sparse = loaded.sparse
         totals = sum
       } else {
         log("streaming \(loaded.origin) in pieces of about \(pieceRows) rows\(loaded.utcNote)")

@@ -65,6 +65,25 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     }
   }
 
+  /// A feature with a value of its own on at most half of the `rows` rows from its first value
+  /// to its last (`own` of them), with gaps all through, `ffill` carrying it over the rest: a
+  /// series of another frequency (weekly among daily rows), which moves in steps that a detector
+  /// may flag.
+  public struct Sparse: FeatureNote, Equatable, Sendable {
+    public var feature: Int
+    public var own: Int
+    public var rows: Int
+
+    /// The fewest rows judged.
+    public static let fewestRows = 20
+
+    public init(feature: Int, own: Int, rows: Int) {
+      self.feature = feature
+      self.own = own
+      self.rows = rows
+    }
+  }
+
   /// What the policy carries from one piece of a series into the next: each column's last
   /// value and its time, the gap since (which `ffill` fills and `drop` drops), and where each
   /// column's values begin. A series read whole is one piece.
@@ -78,6 +97,10 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     @usableFromInline var runTo: [Timestamp]
     /// Each column's longest run that a value ended, as a hole (nil: none yet).
     @usableFromInline var longestHole: [Hole?]
+    /// Each column's values, the empty cells between two of them, and the runs those make.
+    @usableFromInline var ownValues: [Int]
+    @usableFromInline var filledBetween: [Int]
+    @usableFromInline var runsBetween: [Int]
     /// The times of the first and the last row read (nil: none yet), and each column's rows
     /// read before its first value and that value's time (nil: none yet).
     @usableFromInline var start: Timestamp?
@@ -93,6 +116,9 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       runTo = lastTime
       longestHole = [Hole?](repeating: nil, count: f)
       leadingRows = run
+      ownValues = run
+      filledBetween = run
+      runsBetween = run
       firstValue = [Timestamp?](repeating: nil, count: f)
     }
 
@@ -145,7 +171,21 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       if run[j] > longest(j) {
         longestHole[j] = Hole(feature: j, rows: run[j], after: lastTime[j], from: runFrom[j], to: runTo[j])
       }
+      ownValues[j] += 1
+      filledBetween[j] += run[j]
+      if run[j] > 0 { runsBetween[j] += 1 }
       run[j] = 0
+    }
+
+    /// The columns with a value of their own on at most half of the rows from their first value
+    /// to their last, over at least `Sparse.fewestRows` rows, with a gap after at least every
+    /// other value: spread through the data, as another frequency is, not one long hole.
+    public var sparse: [Sparse] {
+      ownValues.indices.compactMap { j in
+        let (own, rows) = (ownValues[j], ownValues[j] + filledBetween[j])
+        return rows >= Sparse.fewestRows && 2 * own <= rows && 2 * runsBetween[j] >= own
+          ? Sparse(feature: j, own: own, rows: rows) : nil
+      }
     }
 
     /// The columns carried to the end of what has been read, over a gap worth a word.
@@ -177,6 +217,9 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     /// `drop`'s: the features whose last value came before the data's last row, earliest first:
     /// over all the pieces read so far.
     public var earlyEnds: [EarlyEnd] = []
+    /// `ffill`'s: the features with a value of their own on at most half of their rows: over all
+    /// the pieces read so far.
+    public var sparse: [Sparse] = []
 
     @inlinable
     public init(cellsFilled: Int = 0, rowsDropped: Int = 0) {
@@ -244,6 +287,7 @@ public enum GapPolicy: String, Sendable, CaseIterable {
         outcome.carriedToEnd = state.carriedToEnd
         outcome.filledAtEnd = state.filledAtEnd
         outcome.holes = state.holes
+        outcome.sparse = state.sparse
       } else {
         outcome.earlyEnds = state.earlyEnds
       }

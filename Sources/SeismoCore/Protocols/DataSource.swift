@@ -87,6 +87,8 @@ public struct LoadedFrame: Sendable {
   /// Features whose last value came before the data's last row, earliest first: `drop` dropped
   /// the rows after it.
   public var earlyEnds: [GapPolicy.EarlyEnd] = []
+  /// Features `ffill` carried over more than half of their rows: another frequency.
+  public var sparse: [GapPolicy.Sparse] = []
   /// Features whose last rows repeat one value, longer than ever before (`StaleValues`), other
   /// than those carried to the end: found in `frame`, or over every piece a stream read.
   public var staleToEnd: [GapPolicy.Carry] {
@@ -127,6 +129,7 @@ public struct LoadedFrame: Sendable {
     holes = gaps.holes
     lateStarts = gaps.lateStarts
     earlyEnds = gaps.earlyEnds
+    sparse = gaps.sparse
     self.duplicateRowsMerged = duplicateRowsMerged
     duplicatePolicy = policy
   }
@@ -165,6 +168,7 @@ public struct LoadedFrame: Sendable {
     }
     said += labelLike.compactMap(labelWarning(_:))
     said += [lateStartWarning, earlyEndWarning].compactMap { $0 }
+    said += sparse.compactMap(warning(_:))
     said += carriedToEnd.compactMap(warning(_:))
     let long = Set(carriedToEnd.map(\.feature))
     said += filledAtEnd.filter { !long.contains($0.feature) }.compactMap(lastRowsWarning(_:))
@@ -231,6 +235,15 @@ public struct LoadedFrame: Sendable {
       "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue), so gaps: \(cut.policy.rawValue) leaves out the \(dropped) for every feature, and the history \(edge.word)s there; without \(it) the data would \(edge.word) at \(without). Read the others without \(it), or give each indicator its own rows with detect --each"
   }
 
+  /// The warning that a feature has a value of its own on at most half of its rows (`Sparse`);
+  /// nil for a feature the frame does not have.
+  public func warning(_ sparse: GapPolicy.Sparse) -> String? {
+    guard sparse.feature < frame.featureCount else { return nil }
+    let share = Int((100 * Double(sparse.own) / Double(sparse.rows)).rounded())
+    return
+      "warning: \(frame.featureNames[sparse.feature]) has a value of its own on \(sparse.own) of the \(sparse.rows) rows from its first value to its last (\(share) %), and gaps: ffill carries it over the others: it moves in steps (a weekly series among daily rows?), which a detector may flag. Read it in a run of its own, or the others at its frequency"
+  }
+
   /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
   /// feature the frame does not have.
   public func warning(_ carry: GapPolicy.Carry) -> String? {
@@ -287,6 +300,7 @@ public struct LoadedFrame: Sendable {
     picked.filledAtEnd = narrowed(filledAtEnd)
     picked.staleOverPieces = staleOverPieces.map(narrowed)
     picked.holes = narrowed(holes)
+    picked.sparse = narrowed(sparse)
     // Cuts are kept while a feature that cut the most is picked: the frame's rows start (or end) at it.
     func kept<Cut: GapPolicy.Cut>(_ cuts: [Cut]) -> [Cut] {
       cuts.prefix { $0.rows == cuts[0].rows }.contains { features.contains($0.feature) } ? narrowed(cuts) : []
