@@ -393,6 +393,15 @@ import Testing
     #expect(((summary?["source"] as? [String: Any])?["warnings"] as? [String])?.contains(warning) == true)
     let alone = try CLI.run(["detect", "run.yaml", "--out", "b", "--set", "source.path=daily.csv"], in: scratch.url)
     #expect(alone.status == 0 && !alone.stderr.contains("a value of its own"), "\(alone.stderr)")
+    // --each over the files: with no row dropped each indicator is cut from the joined rows, and
+    // w still moves in steps; once w's late start drops rows, each is read alone, and neither is said.
+    let each = try CLI.run(["detect", "run.yaml", "--out", "e", "--each"], in: scratch.url)
+    #expect(each.status == 0 && each.stderr.contains(warning), "\(each.stderr)")
+    try scratch.write("weekly.csv", ([weekly[0]] + weekly.dropFirst(4)).joined(separator: "\n") + "\n")
+    let late = try CLI.run(["detect", "run.yaml", "--out", "l", "--each"], in: scratch.url)
+    #expect(
+      late.status == 0 && !late.stderr.contains("a value of its own") && !late.stderr.contains("leaves out")
+        && late.stderr.contains("each indicator is read again alone"), "\(late.stderr)")
   }
 
   /// A label column (y: 0 and 1) in a file whose config lists no columns is read as a feature

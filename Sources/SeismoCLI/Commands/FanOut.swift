@@ -102,10 +102,7 @@ enum FanOut {
       Console.narrate(
         "loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time", quiet: quiet)
       let readAgain = loaded.rowsDropped > 0 && names.first.map { registry.narrowed(config.source, to: $0) != nil } == true
-      if readAgain {  // no indicator's history is cut to another's
-        loaded.lateStarts = []
-        loaded.earlyEnds = []
-      }
+      if readAgain { loaded.forgetWhatJoiningDid() }  // no indicator's rows are another's
       loaded.warnings.forEach { Console.err($0) }  // under --quiet too
       if readAgain {
         Console.narrate(

@@ -182,6 +182,15 @@ public struct LoadedFrame: Sendable {
     return said
   }
 
+  /// Forgets what the features read together did to one another's rows: the rows one's late
+  /// start or early end cut from the others, and one carried over another's rows. A feature read
+  /// alone has its own rows (`--each` where rows were dropped).
+  public mutating func forgetWhatJoiningDid() {
+    lateStarts = []
+    earlyEnds = []
+    sparse = []
+  }
+
   /// Notes the features whose every value is 0 or 1, both present (`labelLike`): what a source
   /// calls when its config lists no features and it reads every column.
   public mutating func noteLabelLikeFeatures() {
