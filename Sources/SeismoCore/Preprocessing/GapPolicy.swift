@@ -85,8 +85,8 @@ public enum GapPolicy: String, Sendable, CaseIterable {
   }
 
   /// What the policy carries from one piece of a series into the next: each column's last
-  /// value and its time, the gap since (which `ffill` fills and `drop` drops), and where each
-  /// column's values begin. A series read whole is one piece.
+  /// value and its time, the gap since (which `ffill` fills and `drop` drops), where each
+  /// column's values begin, and (for `ffill`) how they are spread. A series read whole is one piece.
   public struct Carrying<Value: BinaryFloatingPoint & Sendable>: Sendable {
     /// Each column's last value (NaN: none yet) and its time.
     @usableFromInline var last: [Value]
@@ -133,6 +133,24 @@ public enum GapPolicy: String, Sendable, CaseIterable {
         while r < timestamps.count, values[r * f + j].isNaN { r += 1 }
         leadingRows[j] += r
         if r < timestamps.count { firstValue[j] = timestamps[r] }
+      }
+    }
+
+    /// Notes, for `drop`, each column's last value in row-major `values` and the empty cells
+    /// after it (`run`), which a column without a value yet does not count.
+    @inlinable
+    mutating func noteLastValues(_ values: [Value], timestamps: [Timestamp], featureCount f: Int) {
+      let rows = timestamps.count
+      for j in 0..<f where firstValue[j] != nil {
+        var r = rows - 1
+        while r >= 0, values[r * f + j].isNaN { r -= 1 }
+        if r >= 0 {
+          last[j] = values[r * f + j]
+          lastTime[j] = timestamps[r]
+          run[j] = rows - 1 - r
+        } else {
+          run[j] += rows
+        }
       }
     }
 
@@ -258,24 +276,28 @@ public enum GapPolicy: String, Sendable, CaseIterable {
     case .error:
       if let i = values.firstIndex(where: \.isNaN) { throw gapError(i / f, i % f) }
       return outcome
-    case .drop, .ffill:
+    case .drop:
       state.noteEdges(values, timestamps: timestamps, featureCount: f)
       outcome.lateStarts = state.lateStarts(self)
-      let fills = self == .ffill
+      for r in 0..<rows where values[r * f..<(r + 1) * f].contains(where: \.isNaN) { keep[r] = false }
+      state.noteLastValues(values, timestamps: timestamps, featureCount: f)
+      outcome.earlyEnds = state.earlyEnds
+    case .ffill:
+      state.noteEdges(values, timestamps: timestamps, featureCount: f)
+      outcome.lateStarts = state.lateStarts(self)
       for j in 0..<f {
         for r in 0..<rows {
           let i = r * f + j
           if values[i].isNaN {
-            if state.last[j].isNaN || !fills {
+            if state.last[j].isNaN {
               keep[r] = false
             } else {
               values[i] = state.last[j]
               outcome.cellsFilled += 1
+              if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
+              state.runTo[j] = timestamps[r]
+              state.run[j] += 1
             }
-            guard !state.last[j].isNaN else { continue }
-            if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
-            state.runTo[j] = timestamps[r]
-            state.run[j] += 1
           } else {
             state.endRun(j)
             state.last[j] = values[i]
@@ -283,14 +305,10 @@ public enum GapPolicy: String, Sendable, CaseIterable {
           }
         }
       }
-      if fills {
-        outcome.carriedToEnd = state.carriedToEnd
-        outcome.filledAtEnd = state.filledAtEnd
-        outcome.holes = state.holes
-        outcome.sparse = state.sparse
-      } else {
-        outcome.earlyEnds = state.earlyEnds
-      }
+      outcome.carriedToEnd = state.carriedToEnd
+      outcome.filledAtEnd = state.filledAtEnd
+      outcome.holes = state.holes
+      outcome.sparse = state.sparse
     }
     outcome.rowsDropped = keep.lazy.filter { !$0 }.count
     guard outcome.rowsDropped > 0 else { return outcome }

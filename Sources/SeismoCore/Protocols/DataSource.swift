@@ -194,18 +194,18 @@ public struct LoadedFrame: Sendable {
   /// Notes the features whose every value is 0 or 1, both present (`labelLike`): what a source
   /// calls when its config lists no features and it reads every column.
   public mutating func noteLabelLikeFeatures() {
-    let f = frame.featureCount
-    var zero = [Bool](repeating: false, count: f)
-    var one = zero
-    var other = zero
-    for (i, v) in frame.values.enumerated() {
-      switch v {
-      case 0: zero[i % f] = true
-      case 1: one[i % f] = true
-      default: other[i % f] = true
+    let (f, rows) = (frame.featureCount, frame.rowCount)
+    labelLike = (0..<f).filter { j in
+      var seen = (zero: false, one: false)
+      for r in 0..<rows {  // most columns stop at their first value
+        switch frame.values[r * f + j] {
+        case 0: seen.zero = true
+        case 1: seen.one = true
+        default: return false
+        }
       }
+      return seen.zero && seen.one
     }
-    labelLike = (0..<f).filter { zero[$0] && one[$0] && !other[$0] }
   }
 
   /// The warning that a feature read because the config lists none looks like a label; nil for
