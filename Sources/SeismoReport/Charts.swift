@@ -2,7 +2,8 @@ import Foundation
 import SeismoCore
 
 /// Inline SVG charts. Every chart is an `<svg class="chart" data-chart=KIND>`; its data lines are
-/// `<polyline class="series">`, flagged rows `<circle class="flag">`, the threshold
+/// `<polyline class="series">`, flagged rows `<circle class="flag">` (rings, `class="flag other"`,
+/// on a feature's chart for the rows another feature drove), the threshold
 /// `<line class="threshold" data-value=…>` (or, when each row has its own cut-off,
 /// `<polyline class="threshold adaptive">` pieces) and the train/test cut `<line class="boundary">`,
 /// so tests and readers can find them.
@@ -19,10 +20,12 @@ enum Charts {
   static let margin = (left: 70.0, right: 20.0, top: 28.0, bottom: 34.0)
 
   /// A line over time with optional flags, threshold and train/test boundary. `flags` are indices
-  /// of `series`. `cutoff`, one per point (infinity: none yet), draws a per-row threshold instead
-  /// of the constant `threshold`.
+  /// of `series`, drawn as dots; `otherFlags`, drawn as rings, are flags of the row that this
+  /// chart's series did not drive. `cutoff`, one per point (infinity: none yet), draws a per-row
+  /// threshold instead of the constant `threshold`.
   static func timeSeries(
-    kind: String, title: String, yLabel: String, series: PlotSeries, flags: [Int], threshold: Double?,
+    kind: String, title: String, yLabel: String, series: PlotSeries, flags: [Int], otherFlags: [Int] = [],
+    threshold: Double?,
     cutoff: ((Int) -> Double)? = nil, boundary: Timestamp?, timeKind: Frame.TimeKind, height: Double = 190,
     attributes: String = ""
   ) -> String {
@@ -65,13 +68,16 @@ enum Charts {
     if let cutoff {
       svg += adaptiveThreshold(count: series.count, x: px, cutoff: cutoff, y: y)
     }
-    // One circle (radius 3) per 2-pixel square: flags closer than that would only draw over each
-    // other, and a long series can have tens of thousands of them, which a browser draws slowly.
-    var drawn = Set<Int>()
-    for i in flags {
-      let (cx, cy) = (px(i), y(series.value(i)))
-      guard drawn.insert(Int(cx / 2) * 1_000_000 + Int(cy / 2)).inserted else { continue }
-      svg += String(format: "<circle class=\"flag\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", cx, cy)
+    // One circle per 2-pixel square: flags closer than that would only draw over each other, and
+    // a long series can have tens of thousands of them, which a browser draws slowly. Rings
+    // first, so a dot on the same spot covers them.
+    for (rows, circle) in [(otherFlags, "class=\"flag other\" r=\"2.5\""), (flags, "class=\"flag\" r=\"3\"")] {
+      var drawn = Set<Int>()
+      for i in rows {
+        let (cx, cy) = (px(i), y(series.value(i)))
+        guard drawn.insert(Int(cx / 2) * 1_000_000 + Int(cy / 2)).inserted else { continue }
+        svg += "<circle \(circle) " + String(format: "cx=\"%.1f\" cy=\"%.1f\"/>\n", cx, cy)
+      }
     }
     return svg + "</svg>\n"
   }

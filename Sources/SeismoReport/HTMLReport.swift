@@ -7,7 +7,7 @@ import SeismoCore
 /// the anomaly score with its threshold; training and validation loss; the histogram of training
 /// scores with the threshold; feature importance; the table of top anomalies.
 public enum HTMLReport {
-  /// At most this many feature panels (the most important first when importance ran).
+  /// At most this many feature panels (`ReportData.panelFeatures` chooses them).
   public static let maxFeaturePanels = 12
   /// Rows of the top-anomalies table.
   public static let maxTableRows = 30
@@ -32,15 +32,15 @@ public enum HTMLReport {
       """
     for warning in data.warnings { html += "<p class=\"warning\">\(Format.escape(warning))</p>\n" }
 
-    html += "<h2>Features over time</h2>\n<p class=\"hint\">Red dots: flagged rows. Dashed line: start of the test part.</p>\n"
-    let order =
-      data.importance.map { ranking in ranking.compactMap { frame.featureIndex($0.feature) } } ?? Array(0..<frame.featureCount)
-    let shown = Array(order.prefix(maxFeaturePanels))
+    let shown = data.panelFeatures(max: maxFeaturePanels)
+    html += "<h2>Features over time</h2>\n<p class=\"hint\">\(panelHint(data, shown: shown.count))</p>\n"
     for j in shown {
       let series = PlotSeries(count: frame.rowCount, time: { frame.timestamps[$0] }, value: { Double(frame[$0, j]) })
+      let own = flagged.filter { data.topFeatures[$0] == j }
+      let others = flagged.filter { data.topFeatures[$0] != j }
       html += Charts.timeSeries(
         kind: "feature", title: frame.featureNames[j], yLabel: frame.featureNames[j], series: series,
-        flags: flaggedRows, threshold: nil, boundary: boundary,
+        flags: own.map(data.scoreRow), otherFlags: others.map(data.scoreRow), threshold: nil, boundary: boundary,
         timeKind: frame.timeKind, height: 170, attributes: "data-feature=\"\(Format.escape(frame.featureNames[j]))\"")
     }
     if frame.featureCount > shown.count {
@@ -67,8 +67,19 @@ public enum HTMLReport {
       html += "<h2>Feature importance</h2>\n" + Charts.importance(importance)
     }
     html += foldTable(data)
-    html += table(data, flagged: flagged)
+    html += table(data, flagged: flagged, columns: shown)
     return html + "<p class=\"hint\">Seismo \(SeismoVersion.current)</p>\n</body></html>\n"
+  }
+
+  /// What the feature panels show, and in what order.
+  static func panelHint(_ data: ReportData, shown: Int) -> String {
+    let count = data.frame.featureCount
+    guard count > 1 else { return "Red dots: flagged rows. Dashed line: start of the test part." }
+    return
+      "Red dots: rows flagged with this feature on top (the one that drove the score); rings: rows flagged for another feature. "
+      + "The features that top the most flagged rows come first (the test part's flags counted first), then "
+      + (data.importance == nil ? "the data's order" : "the most important")
+      + (shown < count ? "; the first \(shown) of \(count) are drawn" : "") + ". Dashed line: start of the test part."
   }
 
   /// The walk-forward folds: which rows each model trained on and scored, its cut-off and fit time.
@@ -89,7 +100,8 @@ public enum HTMLReport {
     return html + "</tbody></table>\n"
   }
 
-  static func table(_ data: ReportData, flagged: [Int]) -> String {
+  /// The top anomalies, with the values of the `columns` features (the panels').
+  static func table(_ data: ReportData, flagged: [Int], columns: [Int]) -> String {
     let frame = data.frame
     // The test part's flags first (out of sample, what an analyst acts on), each part by score.
     let isTest = { (i: Int) in data.scoreRow(i) >= data.trainRows }
@@ -97,17 +109,18 @@ public enum HTMLReport {
       isTest($0) != isTest($1) ? isTest($0) : data.scores[$0] > data.scores[$1]
     }.prefix(maxTableRows)
     guard !top.isEmpty else { return "<h2>Top anomalies</h2>\n<p>No row scored above the threshold.</p>\n" }
-    let columns = frame.featureNames.prefix(maxFeaturePanels)
     var html =
       "<h2>Top anomalies</h2>\n<p class=\"hint\">The test part's first, then the training part's (in sample); each by score.</p>\n"
       + "<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>part</th><th>score</th><th>top feature</th>"
-    html += columns.map { "<th>\(Format.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+    html += columns.map { "<th>\(Format.escape(frame.featureNames[$0]))</th>" }.joined() + "</tr></thead><tbody>\n"
     for i in top {
       let row = data.scoreRow(i)
       html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(isTest(i) ? "test" : "train")</td>"
       html += "<td>\(Format.number(Double(data.scores[i])))</td>"
       html += "<td>\(Format.escape(frame.featureNames[Int(data.topFeatures[i])]))</td>"
-      html += columns.indices.map { "<td>\(Format.value(frame[row, $0]))</td>" }.joined() + "</tr>\n"
+      let top = Int(data.topFeatures[i])
+      html +=
+        columns.map { "<td\($0 == top ? " class=\"top\"" : "")>\(Format.value(frame[row, $0]))</td>" }.joined() + "</tr>\n"
     }
     return html + "</tbody></table>\n"
   }
@@ -121,11 +134,12 @@ public enum HTMLReport {
     .axis-label{font-size:11px;fill:#475467}.label{font-size:12px;fill:#1d2330}
     .grid{stroke:#eaecf0;stroke-width:1}.axis{stroke:#98a2b3;stroke-width:1}
     .series{fill:none;stroke:#2e6fdb;stroke-width:1.3}.series.val_loss,.legend.val_loss{stroke:#f79009}.legend.loss{stroke:#2e6fdb}
-    .legend{stroke-width:2}.flag{fill:#d92d20;stroke:#fff;stroke-width:.6}
+    .legend{stroke-width:2}.flag{fill:#d92d20;stroke:#fff;stroke-width:.6}.flag.other{fill:none;stroke:#f0948c;stroke-width:1}
     .threshold{stroke:#d92d20;stroke-width:1.4;stroke-dasharray:6 4;fill:none}.boundary{stroke:#475467;stroke-width:1.2}
     .bar{fill:#84adf0}.bar.importance{fill:#2e6fdb}.whisker{stroke:#1d2330;stroke-width:1.5}
     table.anomalies{border-collapse:collapse;font-size:12px;width:100%}
     .anomalies th,.anomalies td{border-bottom:1px solid #eaecf0;padding:4px 8px;text-align:right}
+    .anomalies td.top{font-weight:700;color:#b42318}
     .anomalies th:first-child,.anomalies td:first-child,.anomalies td:nth-child(3),.anomalies th:nth-child(3){text-align:left}
     """
 }

@@ -69,6 +69,26 @@ public struct ReportData: Sendable {
   /// Scores of training rows, for the histogram.
   public var trainingScores: [Float] { Array(scores.prefix(max(0, trainRows - firstScoreRow))) }
 
+  /// The features to draw, at most `max` of them, as indices into `frame.featureNames`: those
+  /// that top the most flagged rows first (the test part's flags, then all), so the features
+  /// behind the flags are drawn however many the run has; then the most important (when
+  /// importance ran) or, failing that, the first in the data.
+  public func panelFeatures(max: Int) -> [Int] {
+    let ranked = importance.map { $0.compactMap { frame.featureIndex($0.feature) } } ?? []
+    let order = ranked + (0..<frame.featureCount).filter { !ranked.contains($0) }
+    var topped = [(test: Int, all: Int)](repeating: (0, 0), count: frame.featureCount)
+    for i in flagged {
+      let j = Int(topFeatures[i])
+      topped[j].all += 1
+      if scoreRow(i) >= trainRows { topped[j].test += 1 }
+    }
+    let byFlags = order.enumerated().sorted { a, b in
+      let (x, y) = (topped[a.element], topped[b.element])
+      return x.test != y.test ? x.test > y.test : x.all != y.all ? x.all > y.all : a.offset < b.offset
+    }
+    return byFlags.prefix(max).map(\.element)
+  }
+
   /// The frame row of score `i`.
   public func scoreRow(_ i: Int) -> Int { firstScoreRow + i }
 }

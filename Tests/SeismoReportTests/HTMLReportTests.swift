@@ -21,6 +21,50 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
       flags: scoreRows.map { frame[$0, 1] > 5 }, history: history, importance: importance)
   }
 
+  /// The SVG of the feature panel of `feature`; nil when the report has none.
+  func panel(_ feature: String, in html: String) -> String? {
+    guard let start = html.range(of: "data-feature=\"\(feature)\"") else { return nil }
+    let rest = html[start.upperBound...]
+    return rest.range(of: "</svg>").map { String(rest[..<$0.lowerBound]) }
+  }
+
+  /// A run of 20 features, of which 15, 16 and 17 top the flags: with 12 panels, those three are
+  /// drawn first, the most flagged first (test-part flags before all), each with dots for its own
+  /// flags and rings for the others'; the anomalies table has the same columns, the top feature's
+  /// value marked.
+  @Test func panelsShowTheFeaturesBehindTheFlags() throws {
+    let (rows, f) = (100, 20)
+    let frame = try Frame(
+      timestamps: (0..<rows).map { Timestamp(18_262 + $0) * 86_400 }, featureNames: (0..<f).map { "f\($0)" },
+      values: (0..<rows * f).map { Float($0 % 13) })
+    // Flagged: rows 20 and 30 (training) by f17, 60 by f15, 70 and 80 by f16 (test from row 50).
+    let tops: [Int: Int32] = [20: 17, 30: 17, 60: 15, 70: 16, 80: 16]
+    var data = ReportData(
+      runID: "r", detector: "rolling-zscore", thresholdPlugin: "fixed", frame: frame, trainRows: 50, firstScoreRow: 0,
+      scores: (0..<rows).map { tops[$0] == nil ? 1 : 9 }, topFeatures: (0..<rows).map { tops[$0] ?? 0 }, threshold: 5,
+      flags: (0..<rows).map { tops[$0] != nil }, history: [], importance: nil)
+    #expect(data.panelFeatures(max: 12) == [16, 15, 17, 0, 1, 2, 3, 4, 5, 6, 7, 8])
+    var html = HTMLReport.render(data)
+    #expect(occurrences("data-chart=\"feature\"", in: html) == 12)
+    let f16 = try #require(panel("f16", in: html))
+    #expect(occurrences("class=\"flag\"", in: f16) == 2 && occurrences("class=\"flag other\"", in: f16) == 3)
+    #expect(occurrences("class=\"flag other\"", in: try #require(panel("f0", in: html))) == 5)
+    #expect(panel("f9", in: html) == nil)
+    #expect(
+      html.contains(
+        "The features that top the most flagged rows come first (the test part's flags counted first), then the data's order; the first 12 of 20 are drawn."
+      ))
+    #expect(html.contains("<th>top feature</th><th>f16</th><th>f15</th><th>f17</th><th>f0</th>"))
+    #expect(html.contains("<td>f16</td><td class=\"top\">"), "the top feature's value is marked")
+    // With importance, the most important follow the flagged ones.
+    data.importance = [
+      FeatureImportanceEntry(feature: "f19", mean: 1, std: 0), FeatureImportanceEntry(feature: "f15", mean: 0.5, std: 0),
+    ]
+    #expect(data.panelFeatures(max: 5) == [16, 15, 17, 19, 0])
+    html = HTMLReport.render(data)
+    #expect(html.contains("then the most important; the first 12 of 20 are drawn."))
+  }
+
   @Test func perRowCutoffsAreDrawnAsSteppedLinesWithGapsWhereThereIsNone() throws {
     var report = try data(rows: 300, spikes: [200])
     report.threshold = nil
@@ -47,8 +91,14 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     let html = HTMLReport.render(try data(rows: 300, spikes: [40, 200, 260], history: history, importance: importance))
     #expect(occurrences("data-chart=\"feature\"", in: html) == 2)
     #expect(html.contains("data-feature=\"vix index\"") && html.contains("data-feature=\"gold\""))
-    // Three flags, drawn on each feature panel and on the score chart.
-    #expect(occurrences("class=\"flag\"", in: html) == 3 * 3)
+    // Three flags, all gold's: dots on its panel and the score chart, rings on vix index's.
+    #expect(occurrences("class=\"flag\"", in: html) == 2 * 3)
+    #expect(occurrences("class=\"flag other\"", in: html) == 3)
+    let vixPanel = try #require(panel("vix index", in: html))
+    #expect(occurrences("class=\"flag other\"", in: vixPanel) == 3 && !vixPanel.contains("class=\"flag\""))
+    #expect(
+      html.contains("rings: rows flagged for another feature.") && html.contains("then the most important. Dashed"),
+      "every feature is drawn")
     #expect(html.contains("data-anomaly-count=\"3\""))
     // The threshold line on the score chart and the histogram, with its value.
     #expect(occurrences("class=\"threshold\"", in: html) == 2)
@@ -74,13 +124,13 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     let counts = html.components(separatedBy: "data-points=\"").dropFirst().map { Int($0.prefix { $0.isNumber })! }
     #expect(counts.count == 3)
     #expect(counts.allSatisfy { $0 <= 4 * 880 }, "at most four points per pixel column: \(counts)")
-    #expect(occurrences("class=\"flag\"", in: html) == 3 * 3)
+    #expect(occurrences("<circle class=\"flag", in: html) == 3 * 3, "dots and rings")
     #expect(html.utf8.count < 1_000_000)
     // Flags within 2 pixels of each other are one circle: 2,000 flagged rows in a row, about 18
     // pixel columns wide, are drawn with few circles, still one per 2-pixel square they cover.
     var crowded = try data(rows: 100_000, spikes: [])
     crowded.flags = crowded.scores.indices.map { (40_000..<42_000).contains($0 + crowded.firstScoreRow) }
-    let circles = occurrences("class=\"flag\"", in: HTMLReport.render(crowded))
+    let circles = occurrences("<circle class=\"flag", in: HTMLReport.render(crowded))
     #expect((3 * 9...3 * 100).contains(circles), "\(circles) circles for 3 × 2,000 flags")
   }
 
