@@ -186,6 +186,22 @@ import Testing
     try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
   }
 
+  /// Five of six features late on the last two rows (the day's export came before most feeds)
+  /// share one warning, in detect and in a stream, and in summary.json: before, each was its own
+  /// line, and 56 of them buried the others.
+  @Test func manyFeaturesLateOnTheSameRowsShareOneWarning() throws {
+    let scratch = try Scratch()
+    let lines = syntheticCSV(rows: 100, spikes: []).split(separator: "\n").enumerated().map { r, line in
+      let cells = line.split(separator: ",").map(String.init)
+      guard r > 0 else { return "date,a,b,c,d,e,f" }
+      let others = (0..<4).map { k in String(Double(cells[2])! + Double(k)) }
+      return ([cells[0], cells[1]] + (r > 98 ? Array(repeating: "", count: 5) : [cells[2]] + others)).joined(separator: ",")
+    }
+    let warning =
+      "warning: 5 of 6 features have no value on the last 2 rows (from \(date(18_262 + 98)) on): gaps: ffill carries their values of \(date(18_262 + 97)) there, and the scores use them; their data is late, or they had no row then: b, c, d, e, f"
+    try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
+  }
+
   /// A feature with one value in every training row (a policy rate at its floor) teaches the
   /// detector nothing, and its first change after is judged against no spread: the run says so,
   /// and keeps it in summary.json; a feature that moves says nothing.

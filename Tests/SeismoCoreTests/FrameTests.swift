@@ -42,6 +42,49 @@ import Testing
   /// last, is warned of once they are 10 rows or more and a twentieth of the rows read, naming
   /// where the data would start without it; a frame cut to some features keeps the warning while
   /// a feature that starts last is among them.
+  /// Features with a note of one kind on the same rows share one warning when they are more
+  /// than three (56 feeds late on one day are said once, not 56 times); three, or notes on other
+  /// rows, are warned of one by one, in the words of one.
+  @Test func manyFeaturesWithOneGapShareAWarning() throws {
+    let day: Timestamp = 86_400
+    let names = (0..<6).map { "f\($0)" }
+    let frame = try Frame(
+      timestamps: (0..<3).map { Timestamp($0 + 40) * day }, featureNames: names, values: (0..<18).map(Float.init))
+    var loaded = LoadedFrame(frame: frame, origin: "m.csv", rowsRead: 3)
+    let late = { (j: Int) in GapPolicy.Carry(feature: j, rows: 2, after: 40 * day, from: 41 * day) }
+    loaded.filledAtEnd = [
+      late(0), late(1), late(2), late(4), GapPolicy.Carry(feature: 5, rows: 1, after: 41 * day, from: 42 * day),
+    ]
+    loaded.holes = (1..<4).map { GapPolicy.Hole(feature: $0, rows: 12, after: 9 * day, from: 10 * day, to: 21 * day) }
+    loaded.sparse = (0..<6).map { GapPolicy.Sparse(feature: $0, own: 8, rows: 40) }
+    #expect(
+      loaded.warnings == [
+        "warning: 6 of 6 features have a value of their own on 8 of the 40 rows from their first value to their last (20 %), and gaps: ffill carries them over the others: they move in steps (a weekly series among daily rows?), which a detector may flag. Read them in a run of their own, or the others at their frequency: f0, f1, f2, f3, f4, f5",
+        "warning: 4 of 6 features have no value on the last 2 rows (from 1970-02-11 on): gaps: ffill carries their values of 1970-02-10 there, and the scores use them; their data is late, or they had no row then: f0, f1, f2, f4",
+        "warning: f5 has no value on the last row (1970-02-12): gaps: ffill carries its value of 1970-02-11 there, and the scores use it; its data is late, or it had no row then",
+      ]
+        + (1..<4).map {
+          "warning: f\($0) has no value from 1970-01-11 to 1970-01-22: gaps: ffill carries its value of 1970-01-10 over 12 rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+        })
+    loaded.holes.append(GapPolicy.Hole(feature: 5, rows: 12, after: 9 * day, from: 10 * day, to: 21 * day))
+    #expect(
+      loaded.holeWarnings(loaded.holes) == [
+        "warning: 4 of 6 features have no value from 1970-01-11 to 1970-01-22: gaps: ffill carries their values of 1970-01-10 over 12 rows, where their data has a hole; they are flat there, and their first values after may look like jumps: f1, f2, f3, f5"
+      ])
+    let stopped = (0..<4).map { GapPolicy.Carry(feature: $0, rows: 30, after: 10 * day, from: 11 * day) }
+    #expect(
+      loaded.carryWarnings(stopped) == [
+        "warning: 4 of 6 features have no value after 1970-01-11: gaps: ffill carries those values through the last 30 rows (from 1970-01-12 on); their data stopped, or is late: f0, f1, f2, f3"
+      ])
+    #expect(loaded.carryWarnings(Array(stopped.prefix(3))).count == 3, "three are named one by one")
+    #expect(
+      loaded.staleWarnings(stopped) == [
+        "warning: 4 of 6 features have kept their values of 1970-01-11 through the last 30 rows (from 1970-01-12 on), longer than ever before: their data may be stale (a feed resending its last print), which reads as a calm market: f0 (12.0), f1 (13.0), f2 (14.0), f3 (15.0)"
+      ])
+    let three = loaded.selecting(features: [0, 1, 2]).warnings
+    #expect(three.count == 3 + 3 + 2 && !three.contains { $0.contains(" of 3 features") }, "cut to three, each is named")
+  }
+
   @Test func aFeatureThatStartsLateIsWarnedOf() throws {
     let day: Timestamp = 86_400
     let frame = try Frame(

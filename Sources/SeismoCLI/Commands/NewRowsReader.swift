@@ -268,9 +268,9 @@ struct NewRowsReader {
         && warned.holes.insert([Timestamp(hole.feature), hole.from]).inserted
     }
     var warnings = restatedWarning.map { [$0] } ?? []
-    warnings += carried.compactMap(loaded.warning(_:))
-    warnings += stale.compactMap(loaded.staleWarning(_:))
-    warnings += holes.compactMap(loaded.warning(_:))
+    warnings += loaded.carryWarnings(carried)
+    warnings += loaded.staleWarnings(stale)
+    warnings += loaded.holeWarnings(holes)
     // A feed sampled otherwise (hourly rows after daily ones) shows in the last rows read, those
     // scored before included: a nightly batch appends one row.
     if appended, let training = saved.trainingRows, !warned.spacing {

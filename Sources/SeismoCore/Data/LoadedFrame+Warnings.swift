@@ -2,7 +2,9 @@ extension LoadedFrame {
   /// What a run says about the load besides `logLine`: rows sorted, timestamps merged, the
   /// first or last rows dropped for a feature that starts late or stops early, features whose
   /// data stopped before the last row (carried there by `ffill`), repeats one value at the end
-  /// (stale) or has a hole, and rows numbered for want of a time column.
+  /// (stale) or has a hole, and rows numbered for want of a time column. Where more than
+  /// `LevelDrift.listedApart` features have a note of one kind on the same rows, they share one
+  /// warning: a day on which 56 feeds were late is said once.
   public var warnings: [String] {
     var said: [String] = []
     if sortedByTime { said.append("warning: \(origin) had rows out of time order; they were sorted") }
@@ -13,12 +15,12 @@ extension LoadedFrame {
     }
     said += labelLike.compactMap(labelWarning(_:))
     said += [lateStartWarning, earlyEndWarning].compactMap { $0 }
-    said += sparse.compactMap(warning(_:))
-    said += carriedToEnd.compactMap(warning(_:))
+    said += sparseWarnings(sparse)
+    said += carryWarnings(carriedToEnd)
     let long = Set(carriedToEnd.map(\.feature))
-    said += filledAtEnd.filter { !long.contains($0.feature) }.compactMap(lastRowsWarning(_:))
-    said += staleToEnd.compactMap(staleWarning(_:))
-    said += holes.compactMap(warning(_:))
+    said += lastRowsWarnings(filledAtEnd.filter { !long.contains($0.feature) })
+    said += staleWarnings(staleToEnd)
+    said += holeWarnings(holes)
     if let timeColumnNotFound {
       said.append(
         "warning: \(origin) has no time column (\(timeColumnNotFound)), so its rows are numbered 0, 1, 2, …; name its time column with time_column, or set time_column: none if its rows have no time"
@@ -63,50 +65,79 @@ extension LoadedFrame {
       "warning: \(EditDistance.listing(names)) \(names.count == 1 ? "has" : "have") no value \(noValue), so gaps: \(cut.policy.rawValue) leaves out the \(dropped) for every feature, and the history \(edge.word)s there; without \(it) the data would \(edge.word) at \(without). Read the others without \(it), or give each indicator its own rows with detect --each"
   }
 
-  /// The warning that a feature has a value of its own on at most half of its rows (`Sparse`);
-  /// nil for a feature the frame does not have.
-  public func warning(_ sparse: GapPolicy.Sparse) -> String? {
-    guard sparse.feature < frame.featureCount else { return nil }
-    let share = Int((100 * Double(sparse.own) / Double(sparse.rows)).rounded())
-    return
-      "warning: \(frame.featureNames[sparse.feature]) has a value of its own on \(sparse.own) of the \(sparse.rows) rows from its first value to its last (\(share) %), and gaps: ffill carries it over the others: it moves in steps (a weekly series among daily rows?), which a detector may flag. Read it in a run of its own, or the others at its frequency"
+  /// The warnings that features have a value of their own on at most half of their rows
+  /// (`Sparse`): another frequency.
+  func sparseWarnings(_ notes: [GapPolicy.Sparse]) -> [String] {
+    grouped(notes, sharing: { [Timestamp($0.own), Timestamp($0.rows)] }) { names, many, note in
+      let share = Int((100 * Double(note.own) / Double(note.rows)).rounded())
+      let (their, they) = many ? ("their", "they") : ("its", "it")
+      return
+        "\(names) \(many ? "have" : "has") a value of \(their) own on \(note.own) of the \(note.rows) rows from \(their) first value to \(their) last (\(share) %), and gaps: ffill carries \(many ? "them" : "it") over the others: \(they) \(many ? "move" : "moves") in steps (a weekly series among daily rows?), which a detector may flag. Read \(many ? "them" : "it") in a run of \(their) own, or the others at \(their) frequency"
+    }
   }
 
-  /// The warning that `ffill` carried a feature's last value to the end of the data; nil for a
-  /// feature the frame does not have.
-  public func warning(_ carry: GapPolicy.Carry) -> String? {
-    guard carry.feature < frame.featureCount else { return nil }
-    return
-      "warning: \(frame.featureNames[carry.feature]) has no value after \(frame.formatTimestamp(carry.after)): gaps: ffill carries that value through the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on); its data stopped, or is late"
+  /// The warnings that `ffill` carried features' last values to the end of the data.
+  public func carryWarnings(_ notes: [GapPolicy.Carry]) -> [String] {
+    grouped(notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] }) { names, many, note in
+      "\(names) \(many ? "have" : "has") no value after \(frame.formatTimestamp(note.after)): gaps: ffill carries \(many ? "those values" : "that value") through the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on); \(many ? "their" : "its") data stopped, or is late"
+    }
   }
 
-  /// The warning that `ffill` filled a feature's last few rows (`filledAtEnd`, not long enough to
-  /// be `carriedToEnd`): the last row is scored with a value of an earlier one. Nil for a feature
-  /// the frame does not have.
-  public func lastRowsWarning(_ carry: GapPolicy.Carry) -> String? {
-    guard carry.feature < frame.featureCount else { return nil }
-    let rows =
-      carry.rows == 1
-      ? "the last row (\(frame.formatTimestamp(carry.from)))"
-      : "the last \(carry.rows) rows (from \(frame.formatTimestamp(carry.from)) on)"
-    return
-      "warning: \(frame.featureNames[carry.feature]) has no value on \(rows): gaps: ffill carries its value of \(frame.formatTimestamp(carry.after)) there, and the scores use it; its data is late, or it had no row then"
+  /// The warnings that `ffill` filled features' last few rows (`filledAtEnd`, not long enough to
+  /// be `carriedToEnd`): the last row is scored with a value of an earlier one.
+  func lastRowsWarnings(_ notes: [GapPolicy.Carry]) -> [String] {
+    grouped(notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] }) { names, many, note in
+      let rows =
+        note.rows == 1
+        ? "the last row (\(frame.formatTimestamp(note.from)))"
+        : "the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on)"
+      return
+        "\(names) \(many ? "have" : "has") no value on \(rows): gaps: ffill carries \(many ? "their values" : "its value") of \(frame.formatTimestamp(note.after)) there, and the scores use \(many ? "them" : "it"); \(many ? "their data is late, or they had no row then" : "its data is late, or it had no row then")"
+    }
   }
 
-  /// The warning that a feature's last rows repeat one value (`staleToEnd`); nil for a feature
-  /// the frame does not have.
-  public func staleWarning(_ stale: GapPolicy.Carry) -> String? {
-    guard stale.feature < frame.featureCount, frame.rowCount > 0 else { return nil }
-    let value = frame[frame.rowCount - 1, stale.feature]
-    return
-      "warning: \(frame.featureNames[stale.feature]) has kept its value of \(frame.formatTimestamp(stale.after)) (\(value)) through the last \(stale.rows) rows (from \(frame.formatTimestamp(stale.from)) on), longer than ever before: its data may be stale (a feed resending its last print), which reads as a calm market"
+  /// The warnings that features' last rows repeat one value (`staleToEnd`), each with it.
+  public func staleWarnings(_ notes: [GapPolicy.Carry]) -> [String] {
+    guard frame.rowCount > 0 else { return [] }
+    let value = { (note: GapPolicy.Carry) in frame[frame.rowCount - 1, note.feature] }
+    return grouped(
+      notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] },
+      listed: { "\(frame.featureNames[$0.feature]) (\(value($0)))" }
+    ) { names, many, note in
+      "\(names) \(many ? "have kept their values" : "has kept its value") of \(frame.formatTimestamp(note.after))\(many ? "" : " (\(value(note)))") through the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on), longer than ever before: \(many ? "their" : "its") data may be stale (a feed resending its last print), which reads as a calm market"
+    }
   }
 
-  /// The warning that `ffill` filled a hole inside a feature's data; nil for a feature the frame
-  /// does not have.
-  public func warning(_ hole: GapPolicy.Hole) -> String? {
-    guard hole.feature < frame.featureCount else { return nil }
-    return
-      "warning: \(frame.featureNames[hole.feature]) has no value from \(frame.formatTimestamp(hole.from)) to \(frame.formatTimestamp(hole.to)): gaps: ffill carries its value of \(frame.formatTimestamp(hole.after)) over \(hole.rows) rows, where its data has a hole; it is flat there, and its first value after may look like a jump"
+  /// The warnings that `ffill` filled a hole inside features' data.
+  public func holeWarnings(_ notes: [GapPolicy.Hole]) -> [String] {
+    grouped(notes, sharing: { [$0.from, $0.to, $0.after, Timestamp($0.rows)] }) { names, many, note in
+      "\(names) \(many ? "have" : "has") no value from \(frame.formatTimestamp(note.from)) to \(frame.formatTimestamp(note.to)): gaps: ffill carries \(many ? "their values" : "its value") of \(frame.formatTimestamp(note.after)) over \(note.rows) rows, where \(many ? "their data has a hole; they are flat there, and their first values after may look like jumps" : "its data has a hole; it is flat there, and its first value after may look like a jump")"
+    }
+  }
+
+  /// A warning for each of `notes` (of features the frame has), but one for the features whose
+  /// notes share a `key` (the same rows) where they are more than `LevelDrift.listedApart`.
+  /// `text(names, many, note)` words one: `names` is the feature's name, or for many `N of M
+  /// features`, their names (`listed`) following the text.
+  private func grouped<Note: GapPolicy.FeatureNote>(
+    _ notes: [Note], sharing key: (Note) -> [Timestamp], listed: ((Note) -> String)? = nil,
+    _ text: (_ names: String, _ many: Bool, _ note: Note) -> String
+  ) -> [String] {
+    let name = { (note: Note) in frame.featureNames[note.feature] }
+    var groups: [[Timestamp]: [Note]] = [:]
+    var order: [[Timestamp]] = []
+    for note in notes where note.feature < frame.featureCount {
+      let k = key(note)
+      if groups[k] == nil { order.append(k) }
+      groups[k, default: []].append(note)
+    }
+    return order.flatMap { k -> [String] in
+      let group = groups[k]!
+      guard group.count > LevelDrift.listedApart else { return group.map { "warning: " + text(name($0), false, $0) } }
+      return [
+        "warning: " + text("\(group.count) of \(frame.featureCount) features", true, group[0]) + ": "
+          + EditDistance.listing(group.map(listed ?? name))
+      ]
+    }
   }
 }
