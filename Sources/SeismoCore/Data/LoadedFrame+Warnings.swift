@@ -68,32 +68,38 @@ extension LoadedFrame {
   /// The warnings that features have a value of their own on at most half of their rows
   /// (`Sparse`): another frequency.
   func sparseWarnings(_ notes: [GapPolicy.Sparse]) -> [String] {
-    grouped(notes, sharing: { [Timestamp($0.own), Timestamp($0.rows)] }) { names, many, note in
-      let share = Int((100 * Double(note.own) / Double(note.rows)).rounded())
-      let (their, they) = many ? ("their", "they") : ("its", "it")
-      return
-        "\(names) \(many ? "have" : "has") a value of \(their) own on \(note.own) of the \(note.rows) rows from \(their) first value to \(their) last (\(share) %), and gaps: ffill carries \(many ? "them" : "it") over the others: \(they) \(many ? "move" : "moves") in steps (a weekly series among daily rows?), which a detector may flag. Read \(many ? "them" : "it") in a run of \(their) own, or the others at \(their) frequency"
-    }
+    grouped(
+      notes, sharing: { [Timestamp($0.own), Timestamp($0.rows)] },
+      words: { names, many, note in
+        let share = Int((100 * Double(note.own) / Double(note.rows)).rounded())
+        let (their, they) = many ? ("their", "they") : ("its", "it")
+        return
+          "\(names) \(many ? "have" : "has") a value of \(their) own on \(note.own) of the \(note.rows) rows from \(their) first value to \(their) last (\(share) %), and gaps: ffill carries \(many ? "them" : "it") over the others: \(they) \(many ? "move" : "moves") in steps (a weekly series among daily rows?), which a detector may flag. Read \(many ? "them" : "it") in a run of \(their) own, or the others at \(their) frequency"
+      })
   }
 
   /// The warnings that `ffill` carried features' last values to the end of the data.
   public func carryWarnings(_ notes: [GapPolicy.Carry]) -> [String] {
-    grouped(notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] }) { names, many, note in
-      "\(names) \(many ? "have" : "has") no value after \(frame.formatTimestamp(note.after)): gaps: ffill carries \(many ? "those values" : "that value") through the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on); \(many ? "their" : "its") data stopped, or is late"
-    }
+    grouped(
+      notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] },
+      words: { names, many, note in
+        "\(names) \(many ? "have" : "has") no value after \(frame.formatTimestamp(note.after)): gaps: ffill carries \(many ? "those values" : "that value") through the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on); \(many ? "their" : "its") data stopped, or is late"
+      })
   }
 
   /// The warnings that `ffill` filled features' last few rows (`filledAtEnd`, not long enough to
   /// be `carriedToEnd`): the last row is scored with a value of an earlier one.
   func lastRowsWarnings(_ notes: [GapPolicy.Carry]) -> [String] {
-    grouped(notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] }) { names, many, note in
-      let rows =
-        note.rows == 1
-        ? "the last row (\(frame.formatTimestamp(note.from)))"
-        : "the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on)"
-      return
-        "\(names) \(many ? "have" : "has") no value on \(rows): gaps: ffill carries \(many ? "their values" : "its value") of \(frame.formatTimestamp(note.after)) there, and the scores use \(many ? "them" : "it"); \(many ? "their data is late, or they had no row then" : "its data is late, or it had no row then")"
-    }
+    grouped(
+      notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] },
+      words: { names, many, note in
+        let rows =
+          note.rows == 1
+          ? "the last row (\(frame.formatTimestamp(note.from)))"
+          : "the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on)"
+        return
+          "\(names) \(many ? "have" : "has") no value on \(rows): gaps: ffill carries \(many ? "their values" : "its value") of \(frame.formatTimestamp(note.after)) there, and the scores use \(many ? "them" : "it"); \(many ? "their data is late, or they had no row then" : "its data is late, or it had no row then")"
+      })
   }
 
   /// The warnings that features' last rows repeat one value (`staleToEnd`), each with it.
@@ -102,26 +108,28 @@ extension LoadedFrame {
     let value = { (note: GapPolicy.Carry) in frame[frame.rowCount - 1, note.feature] }
     return grouped(
       notes, sharing: { [$0.after, $0.from, Timestamp($0.rows)] },
-      listed: { "\(frame.featureNames[$0.feature]) (\(value($0)))" }
-    ) { names, many, note in
-      "\(names) \(many ? "have kept their values" : "has kept its value") of \(frame.formatTimestamp(note.after))\(many ? "" : " (\(value(note)))") through the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on), longer than ever before: \(many ? "their" : "its") data may be stale (a feed resending its last print), which reads as a calm market"
-    }
+      listed: { "\(frame.featureNames[$0.feature]) (\(value($0)))" },
+      words: { names, many, note in
+        "\(names) \(many ? "have kept their values" : "has kept its value") of \(frame.formatTimestamp(note.after))\(many ? "" : " (\(value(note)))") through the last \(note.rows) rows (from \(frame.formatTimestamp(note.from)) on), longer than ever before: \(many ? "their" : "its") data may be stale (a feed resending its last print), which reads as a calm market"
+      })
   }
 
   /// The warnings that `ffill` filled a hole inside features' data.
   public func holeWarnings(_ notes: [GapPolicy.Hole]) -> [String] {
-    grouped(notes, sharing: { [$0.from, $0.to, $0.after, Timestamp($0.rows)] }) { names, many, note in
-      "\(names) \(many ? "have" : "has") no value from \(frame.formatTimestamp(note.from)) to \(frame.formatTimestamp(note.to)): gaps: ffill carries \(many ? "their values" : "its value") of \(frame.formatTimestamp(note.after)) over \(note.rows) rows, where \(many ? "their data has a hole; they are flat there, and their first values after may look like jumps" : "its data has a hole; it is flat there, and its first value after may look like a jump")"
-    }
+    grouped(
+      notes, sharing: { [$0.from, $0.to, $0.after, Timestamp($0.rows)] },
+      words: { names, many, note in
+        "\(names) \(many ? "have" : "has") no value from \(frame.formatTimestamp(note.from)) to \(frame.formatTimestamp(note.to)): gaps: ffill carries \(many ? "their values" : "its value") of \(frame.formatTimestamp(note.after)) over \(note.rows) rows, where \(many ? "their data has a hole; they are flat there, and their first values after may look like jumps" : "its data has a hole; it is flat there, and its first value after may look like a jump")"
+      })
   }
 
   /// A warning for each of `notes` (of features the frame has), but one for the features whose
   /// notes share a `key` (the same rows) where they are more than `LevelDrift.listedApart`.
-  /// `text(names, many, note)` words one: `names` is the feature's name, or for many `N of M
+  /// `words(names, many, note)` words one: `names` is the feature's name, or for many `N of M
   /// features`, their names (`listed`) following the text.
   private func grouped<Note: GapPolicy.FeatureNote>(
     _ notes: [Note], sharing key: (Note) -> [Timestamp], listed: ((Note) -> String)? = nil,
-    _ text: (_ names: String, _ many: Bool, _ note: Note) -> String
+    words text: (_ names: String, _ many: Bool, _ note: Note) -> String
   ) -> [String] {
     let name = { (note: Note) in frame.featureNames[note.feature] }
     var groups: [[Timestamp]: [Note]] = [:]
