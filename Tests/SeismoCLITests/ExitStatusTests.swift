@@ -37,6 +37,12 @@ import Testing
     ),
     (["help", "runs", "lst"], "Error: unknown command 'lst' for 'seismo runs' (did you mean 'list'?)"),
     (
+      ["runs", "--url=postgresql://u:secret@h/db", "list"],
+      "Error: '--url' comes before a command of 'seismo runs'; options follow the command they are for: seismo runs list --url …\nUsage: seismo runs <subcommand>"
+    ),
+    (["jobs", "--url", "x"], "Error: '--url' comes before a command of 'seismo jobs'; its commands: enqueue, list,"),
+    (["--quiet", "detect", "run.yaml"], "options follow the command they are for: seismo detect --quiet …"),
+    (
       ["db", "status"],
       "Error: unknown command 'status' for 'seismo db'; its commands: migrate, watch\nUsage: seismo db <subcommand>"
     ),
@@ -47,6 +53,7 @@ import Testing
     let result = try CLI.run(arguments, in: scratch.url)
     #expect(result.status == 64, "\(arguments): \(result.stderr)")
     #expect(result.stderr.contains(expected) && result.stderr.contains("Usage:"), "\(result.stderr)")
+    #expect(!result.stderr.contains("secret"), "an option's value may be a password")
   }
 
   @Test func anUnreachableDatabaseExits2() throws {

@@ -1,29 +1,35 @@
 import ArgumentParser
 import SeismoCore
 
-/// A mistyped command name, caught before argument-parser reads the line: it answered
-/// `seismo detetc run.yaml` with "2 unexpected arguments", and `seismo runs lst --url …` with
-/// "Unknown option '--url'", naming neither the typo nor the command meant.
+/// A mistyped command name, or an option before its command, caught before argument-parser
+/// reads the line: it answered `seismo detetc run.yaml` with "2 unexpected arguments", and
+/// `seismo runs lst --url …` and `seismo runs --url … list` with "Unknown option '--url'",
+/// naming neither the typo nor the command meant.
 enum UnknownCommand {
   /// The usage error for the first of `arguments` (without the program name) that stands where a
-  /// command group expects one of its commands and names none: the nearest name, the group's
-  /// usage. Nil when every command name is known (or an option comes first).
+  /// command group expects one of its commands and names none: the nearest name, or for an
+  /// option the command named after it, to give it after; the group's usage. Nil when every command name is
+  /// known and options follow their commands (or ask for help or the version).
   static func message(for arguments: [String]) -> String? {
     var commands = SeismoCommand.configuration.subcommands
     var path = [SeismoCommand.configuration.commandName ?? "seismo"]
-    for argument in arguments {
+    for (index, argument) in arguments.enumerated() {
       // An option is for the command reached; `seismo help runs list` names commands after `help`.
-      guard !commands.isEmpty, !argument.hasPrefix("-") else { return nil }
+      guard !commands.isEmpty, !["-h", "--help", "--version"].contains(argument) else { return nil }
       if path.count == 1, argument == "help" { continue }
-      var names: [String] = []
-      var next: [ParsableCommand.Type]?
-      for command in commands {
-        let name = name(of: command)
-        names.append(name)
-        if name == argument { next = command.configuration.subcommands }
+      let names = commands.map(name(of:))
+      let usage = path.joined(separator: " ")
+      if argument.hasPrefix("-") {
+        // Only the option's name: its value may be a password.
+        let option = Console.oneLine(String(argument.prefix { $0 != "=" }))
+        let later = arguments[(index + 1)...].first(where: names.contains)
+        return """
+          Error: '\(option)' comes before a command of '\(usage)'\(later.map { "; options follow the command they are for: \(usage) \($0) \(option) …" } ?? "; its commands: \(names.joined(separator: ", "))")
+          Usage: \(usage) <subcommand>
+            See '\(usage) --help' for more information.
+          """
       }
-      guard let next else {
-        let usage = path.joined(separator: " ")
+      guard let next = commands.first(where: { name(of: $0) == argument })?.configuration.subcommands else {
         return """
           Error: unknown command '\(Console.oneLine(argument))'\(path.count > 1 ? " for '\(usage)'" : "")\(EditDistance.suggestion(for: argument, among: names)); its commands: \(names.joined(separator: ", "))
           Usage: \(usage) <subcommand>
