@@ -85,7 +85,7 @@ extension CSVSource {
   func mergedRows<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
     // A column named as a symbol column is, beside repeated times: a long file read as wide.
     let long = ColumnRequest.likelySymbolColumn(in: collector.header).map {
-      " (a long file, a row per symbol and time? set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", $0)))"
+      " (a long file, a row per symbol and time? \(spelling.longLayout(symbolColumn: $0)))"
     }
     return try merged(values, collector.timestamps, collector.lines, of: collector, longHint: long)
   }

@@ -96,7 +96,36 @@ extension ColumnCollector {
       && cell.allSatisfy { capital($0) || (0x30...0x39).contains($0) || ".-^=".utf8.contains($0) }
     guard named || ticker else { return "" }
     return
-      " (a symbol? a file of a row per symbol and time is long: set \(spelling.setting("layout", "long")), \(spelling.setting("symbol_column", header[field])))"
+      " (a symbol? a file of a row per symbol and time is long: \(spelling.longLayout(symbolColumn: header[field])))"
+  }
+
+  /// For a word in a feature column of the first data row that no other hint explains (`Tech`
+  /// under `Sector`), when the source lists no columns and so reads every one: ` (a column of
+  /// text? … list the features in columns: [Open, Close, Volume])`, the others the file would
+  /// give. A word below numbers is a bad cell of a column of numbers.
+  func textColumnHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
+    guard request.columns.isEmpty, field < header.count, timestamps.isEmpty, rowsHandedOn == 0,
+      cell.contains(where: { (0x41...0x5A).contains($0 & 0xDF) }), !cell.contains(where: { (0x30...0x39).contains($0) })
+    else { return "" }
+    let others = request.features(in: header).filter { $0 != header[field] }
+    guard !others.isEmpty else { return "" }
+    let listed =
+      spelling == .config
+      ? spelling.setting(
+        "columns", "[\(others.map { $0.contains(where: ",[]:#'\"".contains) ? spelling.quote($0) : $0 }.joined(separator: ", "))]"
+      )
+      : others.map { spelling.setting("column", spelling.quote($0)) }.joined(separator: " ")
+    return
+      " (a column of text? the \(spelling == .config ? "source lists" : "command names") no columns, so every one is read as a feature: list the features, \(listed))"
+  }
+
+  /// The hints for a cell that is not a number: what it looks like, and the setting that reads
+  /// it; failing every other, that a column of text is read because no columns are listed.
+  func notANumberHint(_ bytes: UnsafeBufferPointer<UInt8>, written: UnsafeBufferPointer<UInt8>, field: Int) -> String {
+    let hints =
+      (decimal == .point ? groupingHint(bytes) : "") + timeHint(written, field: field)
+      + missingMarkHint(text(written)) + longFileHint(written, field: field)
+    return hints.isEmpty ? textColumnHint(written, field: field) : hints
   }
 
   /// A hint when the header is one column holding another separator: a file separated by ';'

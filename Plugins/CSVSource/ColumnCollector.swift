@@ -454,7 +454,7 @@ final class ColumnCollector: CSVRecordHandler {
     guard stop == bytes.count, stop > first else {
       fail(
         field,
-        "'\(text(written))' is not a number\(decimal == .point ? groupingHint(bytes) : "")\(timeHint(written, field: field))\(missingMarkHint(text(written)))\(longFileHint(written, field: field))"
+        "'\(text(written))' is not a number\(notANumberHint(bytes, written: written, field: field))"
       )
       return .nan
     }
@@ -534,7 +534,8 @@ final class ColumnCollector: CSVRecordHandler {
     return i == end ? hour * 3600 + minute * 60 + second : nil
   }
 
-  private func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+  /// A cell as errors quote it: at most 40 characters.
+  func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let s = String(decoding: bytes, as: UTF8.self)
     return s.count > 40 ? String(s.prefix(40)) + "…" : s
   }

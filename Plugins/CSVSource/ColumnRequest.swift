@@ -1,3 +1,5 @@
+import SeismoCore
+
 /// Which columns of a CSV file to read.
 struct ColumnRequest {
   /// `"auto"`: a column named date, timestamp, time, datetime, ts, datum or fecha (any case) if
@@ -76,5 +78,14 @@ struct ColumnRequest {
     }
     if !word.isEmpty { words.append(word) }
     return words
+  }
+}
+
+extension SettingSpelling {
+  /// What reads a long file whose symbols are in `column`: `set layout: long, symbol_column:
+  /// Name` in a config; `give --symbol-column Name` to `ingest`, which has no layout option.
+  func longLayout(symbolColumn column: String) -> String {
+    self == .config
+      ? "set \(setting("layout", "long")), \(setting("symbol_column", column))" : "give \(setting("symbol_column", column))"
   }
 }

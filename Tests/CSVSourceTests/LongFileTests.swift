@@ -116,7 +116,36 @@ import Testing
       loadError("date,close,ticker_id\n2020-01-01,1,BRK.B\n").hasSuffix(
         "'BRK.B' is not a number (a symbol? a file of a row per symbol and time is long: set layout: long, symbol_column: ticker_id)"
       ))
-    #expect(loadError("date,close,note\n2020-01-01,1,big day\n") == "t.csv:2 (column 3 'note'): 'big day' is not a number")
+    // A column of words that read as no ticker: text, read because no columns are listed.
+    #expect(
+      loadError("date,close,Adj Close,note\n2020-01-01,1,1,big day\n")
+        == "t.csv:2 (column 4 'note'): 'big day' is not a number (a column of text? the source lists no columns, so every one is read as a feature: list the features, columns: [close, Adj Close])"
+    )
+    #expect(
+      loadError("date,close,note\n2020-01-01,1,big day\n", ["columns": .textList(["close", "note"])])
+        == "t.csv:2 (column 3 'note'): 'big day' is not a number", "a listed column is meant")
+    #expect(loadError("date,close,note\n2020-01-01,1,n/a 3\n").hasSuffix("'n/a 3' is not a number"), "digits: no word")
+    // ingest reads a long file with --symbol-column (it has no --layout), and lists --column.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-long-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func ingestError(_ text: String) throws -> String {
+      let path = dir.appendingPathComponent("i.csv").path
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      do {
+        _ = try CSVSource(paths: [path], spelling: .options).load()
+        return "no error"
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(
+      try ingestError(Self.text).hasSuffix(
+        "'AAPL' is not a number (a symbol? a file of a row per symbol and time is long: give --symbol-column Name)"))
+    #expect(
+      try ingestError("date,close,note\n2020-01-01,1,big day\n").hasSuffix(
+        "(a column of text? the command names no columns, so every one is read as a feature: list the features, --column 'close')"
+      ))
   }
 
   /// `--each` reads a symbol alone, on its own times; `AAPL_close` is AAPL's close, named so.
