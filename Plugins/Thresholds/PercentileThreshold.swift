@@ -61,11 +61,32 @@ public struct PercentileThreshold: Threshold, ConfigurablePlugin {
     self.holdoutFraction = holdoutFraction
   }
 
-  public func calibrate(trainingScores: [Float]) throws -> Float {
-    let used =
+  /// How many of `count` training scores calibrate: all, or the last `holdout_fraction` (one at least).
+  func scoresUsed(of count: Int) -> Int {
+    calibration == .training ? count : max(1, Int((Double(count) * holdoutFraction).rounded(.down)))
+  }
+
+  /// The fewest scores of which one lies above the p-th percentile: 100 / (100 − p), rounded up
+  /// (20 for the 95th); nil for p = 100, the largest by definition.
+  var fewestScores: Int? {
+    percentile < 100 ? Int((100 / (100 - percentile) - 1e-9).rounded(.up)) : nil
+  }
+
+  /// `percentile 99 of 59 scores (every training row's) …`: fewer than `fewestScores`, the cut-off
+  /// is their largest score or near it, whatever p says.
+  public func calibrationWarning(scores count: Int) -> String? {
+    let used = scoresUsed(of: count)
+    guard let fewest = fewestScores, used < fewest else { return nil }
+    func shown(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+    let which =
       calibration == .training
-      ? trainingScores
-      : Array(trainingScores.suffix(max(1, Int((Double(trainingScores.count) * holdoutFraction).rounded(.down)))))
+      ? "every training row's" : "calibrate_on: holdout, the last \(shown(holdoutFraction * 100)) % of \(count) training scores"
+    return
+      "percentile \(shown(percentile)) is taken of \(used) score\(used == 1 ? "" : "s") (\(which)), fewer than the \(fewest) that put one above it, so the cut-off is their largest or near it: give more training rows\(calibration == .holdout ? ", a larger holdout_fraction" : ""), or a lower percentile"
+  }
+
+  public func calibrate(trainingScores: [Float]) throws -> Float {
+    let used = Array(trainingScores.suffix(scoresUsed(of: trainingScores.count)))
     guard !used.isEmpty else {
       throw SeismoError.invalidInput("the percentile threshold needs at least one training score")
     }

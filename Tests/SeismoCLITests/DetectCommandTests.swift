@@ -202,6 +202,31 @@ import Testing
     try expectDetectAndStreamWarn(warning, of: lines, in: scratch)
   }
 
+  /// A percentile of too few training scores is their largest: detect says so, and keeps it in
+  /// summary.json; a walk-forward run judges its first fold's; enough scores say nothing.
+  @Test func aPercentileOfTooFewScoresIsWarnedAbout() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 100, spikes: []))
+    // 80 training rows, the first 10 without a score: 70 scores.
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 10 }\nthreshold: { plugin: percentile, percentile: 99 }\n"
+    )
+    let warning =
+      "warning: threshold percentile: percentile 99 is taken of 70 scores (every training row's), fewer than the 100 that put one above it, so the cut-off is their largest or near it: give more training rows, or a lower percentile"
+    let few = try CLI.run(["detect", "run.yaml", "--out", "a", "--quiet"], in: scratch.url)
+    #expect(few.status == 0 && few.stderr == warning + "\n", "\(few.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("a/summary.json").utf8)) as? [String: Any]
+    #expect(summary?["warnings"] as? [String] == [warning])
+    let folds = try CLI.run(
+      ["detect", "run.yaml", "--out", "w", "--quiet", "--set", "split.refit_every=10", "--set", "split.refit_window=rolling"],
+      in: scratch.url)
+    #expect(folds.status == 0 && folds.stderr == warning + "\n", "\(folds.stderr)")
+    let enough = try CLI.run(
+      ["detect", "run.yaml", "--out", "b", "--quiet", "--set", "threshold.percentile=95"], in: scratch.url)
+    #expect(enough.status == 0 && enough.stderr.isEmpty, "\(enough.stderr)")
+  }
+
   /// A feature with one value in every training row (a policy rate at its floor) teaches the
   /// detector nothing, and its first change after is judged against no spread: the run says so,
   /// and keeps it in summary.json; a feature that moves says nothing.

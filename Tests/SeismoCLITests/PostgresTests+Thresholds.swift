@@ -95,6 +95,14 @@ extension PostgresTests {
     #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"), "\(missing.stderr)")
     let neither = try CLI.run(["evaluate", "--labels", "labels.txt"], in: scratch.url)
     #expect(neither.status == 64 && neither.stderr.contains("give run folders, or stored runs with --run"), "\(neither.stderr)")
+    // A percentile of more scores than the run has is their largest: rethreshold says so.
+    let few = try CLI.run(
+      ["rethreshold", runID, "--url", url, "--set", "threshold.plugin=percentile", "--set", "threshold.percentile=99.99"],
+      in: scratch.url)
+    #expect(
+      few.status == 0
+        && few.stderr.hasPrefix("warning: threshold percentile: percentile 99.99 is taken of ")
+        && few.stderr.contains("fewer than the 10000 that put one above it"), "\(few.stderr)")
   }
 
   /// `rethreshold` adds threshold versions computed from the stored scores; the anomalies view

@@ -22,6 +22,30 @@ import Testing
     #expect(scores.filter { $0 > cut }.count == 50)
   }
 
+  /// Fewer than 100 / (100 − p) scores put none above the p-th percentile, which is then their
+  /// largest or near it: the rule says so, counting the held-out scores it uses.
+  @Test func tooFewScoresForThePercentileAreNamed() {
+    #expect(PercentileThreshold(percentile: 95).calibrationWarning(scores: 20) == nil)
+    #expect(
+      PercentileThreshold(percentile: 95).calibrationWarning(scores: 19)
+        == "percentile 95 is taken of 19 scores (every training row's), fewer than the 20 that put one above it, so the cut-off is their largest or near it: give more training rows, or a lower percentile"
+    )
+    #expect(PercentileThreshold(percentile: 99).calibrationWarning(scores: 99)?.contains("fewer than the 100 ") == true)
+    #expect(PercentileThreshold(percentile: 99).calibrationWarning(scores: 100) == nil)
+    #expect(
+      PercentileThreshold(percentile: 99.9).calibrationWarning(scores: 999)?.contains("percentile 99.9 is taken of 999 scores")
+        == true)
+    #expect(PercentileThreshold(percentile: 99.9).calibrationWarning(scores: 1000) == nil)
+    #expect(PercentileThreshold(percentile: 100).calibrationWarning(scores: 3) == nil, "the largest, as asked")
+    #expect(PercentileThreshold(percentile: 0).calibrationWarning(scores: 1) == nil)
+    let holdout = PercentileThreshold(percentile: 95, calibration: .holdout, holdoutFraction: 0.1)
+    #expect(
+      holdout.calibrationWarning(scores: 59)
+        == "percentile 95 is taken of 5 scores (calibrate_on: holdout, the last 10 % of 59 training scores), fewer than the 20 that put one above it, so the cut-off is their largest or near it: give more training rows, a larger holdout_fraction, or a lower percentile"
+    )
+    #expect(holdout.calibrationWarning(scores: 200) == nil, "20 held out")
+  }
+
   @Test func emptyTrainingScoresAreAnError() {
     #expect(throws: SeismoError.self) { try PercentileThreshold(percentile: 95).calibrate(trainingScores: []) }
   }

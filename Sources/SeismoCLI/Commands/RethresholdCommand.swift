@@ -80,6 +80,7 @@ struct RethresholdCommand: ParsableCommand {
       let scores = stored.scores
       let firstRow = stored.firstRow
       let cutoffs: [Float]
+      var firstCalibration = calibration  // the first fold's, walking forward
       if foldCount > 1 {
         let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
         guard folds.count == foldCount else {
@@ -88,6 +89,7 @@ struct RethresholdCommand: ParsableCommand {
           )
         }
         cutoffs = try rule.cutoffs(for: scores, firstRow: firstRow, walkingForward: folds)
+        firstCalibration = folds.first?.calibrationCount ?? 0
       } else {
         do {
           cutoffs = try rule.calibratedCutoffs(for: scores, calibrationCount: calibration).cutoffs
@@ -96,6 +98,9 @@ struct RethresholdCommand: ParsableCommand {
             "run '\(runID)' was scored by a saved model and has no training scores to calibrate on (\(why)); rethreshold the run that trained the model, or give a cut-off (threshold.plugin=fixed)"
           )
         }
+      }
+      if let said = rule.calibrationWarning(scores: firstCalibration) {
+        Console.err("warning: threshold \(choice.plugin): \(said)")
       }
       let constant = cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
       let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count

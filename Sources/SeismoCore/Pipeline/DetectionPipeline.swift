@@ -79,6 +79,10 @@ public struct DetectionPipeline {
           observer: observer, log: log)
       }
     }
+    for (member, fitted) in zip(config.members, members) {
+      guard let said = fitted.calibrationWarning else { continue }
+      warn("warning: threshold \(member.threshold.plugin)\(members.count > 1 ? " of \(member.detector.plugin)" : ""): \(said)")
+    }
     // The ranges of the rows the last fold's detector was fitted on, which a saved model keeps.
     let trainingRanges = plan.last.flatMap { fold in
       fold.trainEnd > fold.trainStart ? LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd) : nil
@@ -153,6 +157,9 @@ public struct DetectionPipeline {
     var calibrationScores: Int
     /// Mean of the first fold's calibration scores: the detector's typical score (for `Ensemble`).
     var typicalScore: Float
+    /// What the rule says of the first fold's calibration scores (`Threshold.calibrationWarning`):
+    /// a walk-forward run's fewest, or as few.
+    var calibrationWarning: String?
     var training: TrainingReport
     var folds: [Fold]
     /// Each fold's own training scores, for re-thresholding; empty for a single fit.
@@ -173,6 +180,7 @@ public struct DetectionPipeline {
   ) throws -> FittedFolds {
     let rule = try make(registry.thresholds, member.threshold)
     var typicalScore: Float = 0
+    var calibrationWarning: String?
     var values: [Float] = []
     var errors: [Float] = []
     var cutoffs: [Float] = []
@@ -207,7 +215,10 @@ public struct DetectionPipeline {
           "no training row has a score: the detector needs \(scores.firstRow) rows of history\(detector.lookahead > 0 ? " and \(detector.lookahead) after" : "") and the training part has \(trainCount)"
         )
       }
-      if k == 0 { typicalScore = scores.values.prefix(calibrationCount).reduce(0, +) / Float(calibrationCount) }
+      if k == 0 {
+        typicalScore = scores.values.prefix(calibrationCount).reduce(0, +) / Float(calibrationCount)
+        calibrationWarning = rule.calibrationWarning(scores: calibrationCount)
+      }
       t0 = Date()
       let (calibrated, foldCutoffs) = try rule.calibratedCutoffs(for: scores.values, calibrationCount: calibrationCount)
       thresholdSeconds += Date().timeIntervalSince(t0)
@@ -238,7 +249,7 @@ public struct DetectionPipeline {
       detector: last.detector,
       scores: Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: last.features),
       cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, typicalScore: typicalScore,
-      training: last.training,
+      calibrationWarning: calibrationWarning, training: last.training,
       folds: folds, foldScores: foldScores, fitSeconds: folds.map(\.fitSeconds).reduce(0, +), scoreSeconds: scoreSeconds,
       thresholdSeconds: thresholdSeconds)
   }

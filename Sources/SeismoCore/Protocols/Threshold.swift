@@ -18,6 +18,11 @@ public protocol Threshold {
   /// `calibrated` is what `calibrate` returned for them. Its state is bounded by the rule's own
   /// windows, never by the number of scores, so a stream of any length runs in fixed memory.
   func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream
+
+  /// What a run should say of a calibration on `count` training scores when they are too few
+  /// for the rule to mean what its parameters say (a 99th percentile of 50 scores is their
+  /// largest), worded to follow `threshold NAME`; nil when they are enough.
+  func calibrationWarning(scores count: Int) -> String?
 }
 
 /// Cut-offs for scores that arrive in order: feeding a series in any number of chunks gives the
@@ -38,6 +43,8 @@ public struct ConstantCutoffs: CutoffStream {
 
 extension Threshold {
   public func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream { ConstantCutoffs(calibrated) }
+
+  public func calibrationWarning(scores count: Int) -> String? { nil }
 
   /// One cut-off per score, in order: the whole series fed to one `cutoffStream`. The first
   /// `calibrationCount` scores are the ones `calibrate` saw (0 when a saved model scores new data);
