@@ -50,21 +50,35 @@ public struct CSVRecordReader {
   /// Reads the file at `path` and reports each record to `handler`, and to `progress` the bytes
   /// read and the file's size after each chunk.
   public func read(into handler: any CSVRecordHandler, progress: ProgressObserver? = nil) throws {
+    let cursor = try self.cursor(into: handler, progress: progress)
+    while try cursor.step() {}
+  }
+
+  /// A cursor over the file at `path`, which reports its records to `handler` a chunk at a time,
+  /// as `step` is called, and to `progress` the bytes read and the file's size after each chunk.
+  public func cursor(into handler: any CSVRecordHandler, progress: ProgressObserver? = nil) throws -> CSVRecordCursor {
     guard let file = fopen(path, "rb") else {
       throw SeismoError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
     }
-    defer { fclose(file) }
     var status = stat()
     var size = fstat(fileno(file), &status) == 0 ? Int(status.st_size) : 0
-    if skipFooter > 0 { size = try footerStart(of: file, size: size) }
-    var done = 0
-    try parse(into: handler) { buffer, capacity in
-      let count = fread(buffer, 1, skipFooter > 0 ? min(capacity, size - done) : capacity, file)
-      guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
-      done += count
-      if count > 0 { progress?(ProgressCount(done, of: max(size, done), .bytes)) }
-      return count
+    do {
+      if skipFooter > 0 { size = try footerStart(of: file, size: size) }
+    } catch {
+      fclose(file)
+      throw error
     }
+    var done = 0
+    let (path, footer) = (path, skipFooter > 0)
+    return try CSVRecordCursor(
+      reader: self, handler: handler,
+      next: { buffer, capacity in
+        let count = fread(buffer, 1, footer ? min(capacity, size - done) : capacity, file)
+        guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
+        done += count
+        if count > 0 { progress?(ProgressCount(done, of: max(size, done), .bytes)) }
+        return count
+      }, close: { fclose(file) })
   }
 
   /// The file's lines that are not blank from physical line `line` (1-based) to its end, when
@@ -118,104 +132,14 @@ public struct CSVRecordReader {
   /// Parses `text`, a whole file already in memory, and reports each record to `handler`.
   public func read(_ text: UnsafeRawBufferPointer, into handler: any CSVRecordHandler) throws {
     var offset = 0
-    try parse(into: handler) { buffer, capacity in
-      let count = min(capacity, text.count - offset)
-      if count > 0 { buffer.copyMemory(from: text.baseAddress! + offset, byteCount: count) }
-      offset += count
-      return count
-    }
-  }
-
-  /// The parse loop: `next` fills the buffer with up to `capacity` bytes and returns how many
-  /// (0 at the end).
-  private func parse(
-    into handler: any CSVRecordHandler, next: (UnsafeMutableRawPointer, _ capacity: Int) throws -> Int
-  ) throws {
-    var parser = csv_parser()
-    guard csv_init(&parser, UInt8(CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) == 0 else {
-      throw SeismoError.state("libcsv could not initialise")
-    }
-    defer { csv_free(&parser) }
-    csv_set_delim(&parser, delimiter)
-
-    let context = Context(handler: handler)
-    let opaque = Unmanaged.passUnretained(context).toOpaque()
-    let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { data, length, ctx in
-      let context = Unmanaged<Context>.fromOpaque(ctx!).takeUnretainedValue()
-      if context.fieldIndex == 0 { context.recordLine = context.line }
-      let bytes = UnsafeBufferPointer(start: data?.assumingMemoryBound(to: UInt8.self), count: length)
-      context.handler.field(context.fieldIndex, bytes, line: context.recordLine)
-      context.fieldIndex += 1
-    }
-    let onRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, ctx in
-      let context = Unmanaged<Context>.fromOpaque(ctx!).takeUnretainedValue()
-      context.handler.endRecord(fieldCount: context.fieldIndex, line: context.recordLine)
-      context.fieldIndex = 0
-    }
-
-    let capacity = max(chunkSize, 3)
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
-    defer { buffer.deallocate() }
-    var firstChunk = true
-    var atLineStart = true
-    while true {
-      let count = try next(buffer, capacity)
-      guard count > 0 else { break }
-      var cursor = UnsafeRawPointer(buffer)
-      let end = cursor + count
-      if firstChunk, let reason = NotText.reason(UnsafeRawBufferPointer(start: cursor, count: count)) {
-        throw SeismoError.file(path: path, message: reason)
-      }
-      // Skip a UTF-8 byte-order mark (a first chunk is at least 3 bytes unless the file is shorter).
-      if firstChunk, count >= 3, cursor.load(as: UInt8.self) == 0xEF, cursor.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
-        cursor.load(fromByteOffset: 2, as: UInt8.self) == 0xBF
-      {
-        cursor += 3
-      }
-      firstChunk = false
-      // Feed up to one physical line at a time so `context.line` is exact when a callback fires;
-      // a line cut by the chunk's end continues in the next chunk.
-      while cursor < end {
-        if atLineStart { context.line += 1 }
-        let newline = memchr(cursor, 0x0A, end - cursor)
-        let length = newline.map { UnsafeRawPointer($0) - cursor + 1 } ?? (end - cursor)
-        if context.line <= skipLines {
-          atLineStart = newline != nil
-          cursor += length
-          continue
-        }
-        if csv_parse(&parser, cursor, length, onField, onRecord, opaque) != length {
-          throw malformed(
-            line: context.line, parser: &parser,
-            hint: handler.hint(forMalformed: UnsafeRawBufferPointer(start: cursor, count: length)))
-        }
-        if let failure = handler.failure { throw failure }
-        try handler.afterLine()
-        atLineStart = newline != nil
-        cursor += length
-      }
-    }
-    if csv_fini(&parser, onField, onRecord, opaque) != 0 {
-      throw malformed(line: context.line, parser: &parser)
-    }
-    if let failure = handler.failure { throw failure }
-  }
-
-  private func malformed(line: Int, parser: inout csv_parser, hint: String? = nil) -> SeismoError {
-    let reason =
-      csv_error(&parser) == CSV_EPARSE
-      ? "malformed quoting (a quote inside an unquoted field, text after a closing quote, or an unclosed quote)"
-        + (hint.map { " " + $0 } ?? "")
-      : String(cString: csv_strerror(csv_error(&parser)))
-    return SeismoError.data(source: path, line: line, column: nil, message: reason)
-  }
-
-  /// State shared with the C callbacks through libcsv's context pointer.
-  private final class Context {
-    let handler: any CSVRecordHandler
-    var line = 0
-    var recordLine = 0
-    var fieldIndex = 0
-    init(handler: any CSVRecordHandler) { self.handler = handler }
+    let cursor = try CSVRecordCursor(
+      reader: self, handler: handler,
+      next: { buffer, capacity in
+        let count = min(capacity, text.count - offset)
+        if count > 0 { buffer.copyMemory(from: text.baseAddress! + offset, byteCount: count) }
+        offset += count
+        return count
+      }, close: {})
+    while try cursor.step() {}
   }
 }
