@@ -94,20 +94,16 @@ extension CSVSource {
   /// other: rows join on exact times, so dates beside times of day (`2020-01-02` beside
   /// `2020-01-02 16:00`), or years that do not overlap, would give rows that each hold one part's
   /// value.
-  private func checkSharedTimes<Value>(_ tables: [CSVTable<Value>], parts: [JoinedPart]) throws {
-    guard tables.count > 1 else { return }  // a long file's one symbol
-    let sets = tables.map { Set($0.timestamps) }
-    for (k, table) in tables.enumerated() {
-      let others = sets.indices.filter { $0 != k }
-      guard !others.contains(where: { !sets[$0].isDisjoint(with: sets[k]) }) else { continue }
+  func checkSharedTimes(_ times: JoinedTimes, parts: [JoinedPart]) throws {
+    guard times.counts.count > 1 else { return }  // a long file's one symbol
+    for k in times.counts.indices {
+      let others = times.counts.indices.filter { $0 != k }
+      guard !others.contains(where: { times.share(k, $0) }) else { continue }
       let other = others[0]
-      func span(_ t: CSVTable<Value>) -> String {
-        "\(CivilTime.format(t.timestamps.first!)) … \(CivilTime.format(t.timestamps.last!))"
-      }
       throw SeismoError.data(
         source: parts[k].file, line: nil, column: nil,
         message:
-          "\(parts[k].subject)shares no time with the other \(parts[k].kind)s (its rows: \(span(table)); \(parts[other].named)'s: \(span(tables[other]))); rows are joined on exact times, so the \(parts[k].kind)s must overlap in time, and dates never meet times of day"
+          "\(parts[k].subject)shares no time with the other \(parts[k].kind)s (its rows: \(times.span(k)); \(parts[other].named)'s: \(times.span(other))); rows are joined on exact times, so the \(parts[k].kind)s must overlap in time, and dates never meet times of day"
       )
     }
   }
@@ -163,17 +159,14 @@ extension CSVSource {
   /// each pair sharing fewer than half the times of the shorter. Joined side by side, each
   /// would be a feature of its own stretch of time, named for its file. Features named by `as`
   /// are indicators, as said.
-  func refuseOneSeriesCutByTime<Value>(_ tables: [CSVTable<Value>], columns: [[String]]) throws {
+  func refuseOneSeriesCutByTime(_ times: JoinedTimes, columns: [[String]]) throws {
     guard renames.isEmpty, Set(columns).count == 1 else { return }
-    let sets = tables.map { Set($0.timestamps) }
-    for k in sets.indices {
-      for l in sets.indices where l > k && sets[k].intersection(sets[l]).count * 2 >= min(sets[k].count, sets[l].count) {
+    for k in times.counts.indices {
+      for l in times.counts.indices where l > k && times.shared(k, l) * 2 >= min(times.counts[k], times.counts[l]) {
         return  // indicators side by side, on the same times
       }
     }
-    let spans = zip(paths, tables).map { path, table in
-      "\(path): \(CivilTime.format(table.timestamps.first!)) … \(CivilTime.format(table.timestamps.last!))"
-    }
+    let spans = paths.indices.map { "\(paths[$0]): \(times.span($0))" }
     let message =
       "the files have the same columns (\(EditDistance.listing(columns[0]))) and follow one another in time (\(spans.joined(separator: "; "))): files are joined side by side, each a feature of its own stretch of time; a file a period is one series, whose rows \(spelling.setting("combine", "append")) reads as one file's; or name the features with \(spelling.name("as")) if they are indicators"
     throw spelling == .config ? SeismoError.config(key: "source.path", location: nil, message: message) : .invalidInput(message)
@@ -216,7 +209,7 @@ extension CSVSource {
     let parts = paths.map { file in
       JoinedPart(file: file, symbol: nil, columns: features.filter { $0.path == file }.map(\.column))
     }
-    try refuseOneSeriesCutByTime(tables, columns: parts.map(\.columns))
+    try refuseOneSeriesCutByTime(JoinedTimes(tables), columns: parts.map(\.columns))
     return try join(tables, parts: parts, names: features.map(\.name))
   }
 
@@ -224,7 +217,7 @@ extension CSVSource {
   /// gap policy. `parts` say where each table's rows came from, for errors; `names` are the
   /// features', table by table.
   func join<Value: CSVNumber>(_ tables: [CSVTable<Value>], parts: [JoinedPart], names: [String]) throws -> CSVTable<Value> {
-    try checkSharedTimes(tables, parts: parts)
+    try checkSharedTimes(JoinedTimes(tables), parts: parts)
 
     // The union of the tables' times, and where each table's rows land in it.
     let times = Array(Set(tables.flatMap(\.timestamps))).sorted()
@@ -275,4 +268,52 @@ extension CSVSource {
       duplicateRowsMerged: tables.reduce(0) { $0 + $1.duplicateRowsMerged }, waiting: waiting,
       timesWrittenWithOffset: tables.first { !$0.timesWrittenWithOffset.isEmpty }?.timesWrittenWithOffset ?? [])
   }
+}
+
+/// What the times of joined parts (files, or a long file's symbols) say for the checks on a
+/// join: each part's first and last time and rows, and the times each pair shares. A load finds
+/// them in its tables (pairs compared only when asked: a long file may have hundreds of
+/// symbols); a stream counts them as it joins.
+struct JoinedTimes {
+  var first: [Timestamp]
+  var last: [Timestamp]
+  var counts: [Int]
+  /// Each table's times; empty for a stream.
+  private var sets: [Set<Timestamp>] = []
+  /// A stream's count of the times each pair shares.
+  private var counted: [[Int]]
+
+  /// For `parts` parts with no rows yet, whose rows a stream adds.
+  init(parts: Int) {
+    first = Array(repeating: .max, count: parts)
+    last = Array(repeating: .min, count: parts)
+    counts = Array(repeating: 0, count: parts)
+    counted = Array(repeating: Array(repeating: 0, count: parts), count: parts)
+  }
+
+  /// The times of `tables`, each sorted and without duplicates.
+  init<Value>(_ tables: [CSVTable<Value>]) {
+    first = tables.map { $0.timestamps.first ?? .max }
+    last = tables.map { $0.timestamps.last ?? .min }
+    counts = tables.map(\.rowCount)
+    counted = []
+    sets = tables.map { Set($0.timestamps) }
+  }
+
+  /// Counts a joined row at `time`, which `parts` have.
+  mutating func add(_ time: Timestamp, parts: [Int]) {
+    for k in parts {
+      (first[k], last[k], counts[k]) = (min(first[k], time), max(last[k], time), counts[k] + 1)
+      for l in parts where l != k { counted[k][l] += 1 }
+    }
+  }
+
+  /// The times parts k and l both have.
+  func shared(_ k: Int, _ l: Int) -> Int { sets.isEmpty ? counted[k][l] : sets[k].intersection(sets[l]).count }
+
+  /// Whether parts k and l have a time in common.
+  func share(_ k: Int, _ l: Int) -> Bool { sets.isEmpty ? counted[k][l] > 0 : !sets[k].isDisjoint(with: sets[l]) }
+
+  /// `2020-01-02 … 2020-12-31`: part k's first and last time.
+  func span(_ k: Int) -> String { "\(CivilTime.format(first[k])) … \(CivilTime.format(last[k]))" }
 }

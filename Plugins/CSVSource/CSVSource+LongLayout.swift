@@ -10,7 +10,7 @@ extension CSVSource {
     guard !request.symbol.isEmpty else {
       let files = try eachFile()
       let tables = try zip(files, fileObservers(observer)).map { try $0.readTableInDoubles(observer: $1) }
-      if joins { try refuseOneSeriesCutByTime(tables, columns: files.map(\.request.columns)) }
+      if joins { try refuseOneSeriesCutByTime(JoinedTimes(tables), columns: files.map(\.request.columns)) }
       return tables
     }
     let collector = try collect(inDoubles: true, observer: observer)
