@@ -172,10 +172,13 @@ extension CSVSource {
     throw spelling == .config ? SeismoError.config(key: "source.path", location: nil, message: message) : .invalidInput(message)
   }
 
+  /// Each file's size in bytes (0 when it cannot be read: the read says why).
+  var fileSizes: [Int] { paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 } }
+
   /// For each file, an observer that tells `observer` the bytes read of all the files: the
   /// sizes of the files before it, and the bytes read of it.
   func fileObservers(_ observer: ProgressObserver?) -> [ProgressObserver?] {
-    let sizes = paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+    let sizes = fileSizes
     let total = sizes.reduce(0, +)
     return sizes.indices.map { k in
       let before = sizes[..<k].reduce(0, +)
@@ -213,6 +216,18 @@ extension CSVSource {
     return try join(tables, parts: parts, names: features.map(\.name))
   }
 
+  /// The error of `gaps: error` for a joined row at `time` that part `part` gives no value in
+  /// its column `column`: an empty cell on its `line`, or no row (`line` 0).
+  func joinedGapError(_ part: JoinedPart, column: Int, line: Int32, time: Timestamp) -> SeismoError {
+    guard line > 0 else {
+      return .data(
+        source: part.file, line: nil, column: nil,
+        message: "\(part.subject)has no row for \(CivilTime.format(time)), which another \(part.kind) has (gaps: error)")
+    }
+    let (file, fileLine) = part.place?(line) ?? (part.file, Int(line))
+    return .data(source: file, line: fileLine, column: "'\(part.columns[column])'", message: "empty cell (gaps: error)")
+  }
+
   /// `tables` joined on time: a row for each time any has, NaN where a table has none, then the
   /// gap policy. `parts` say where each table's rows came from, for errors; `names` are the
   /// features', table by table.
@@ -247,15 +262,7 @@ extension CSVSource {
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f) {
       row, feature in
       let (k, column) = featureOf[feature]
-      let part = parts[k]
-      let line = tableLines[k][row]
-      let (file, fileLine) = part.place?(line) ?? (part.file, Int(line))
-      guard line > 0 else {
-        return .data(
-          source: part.file, line: nil, column: nil,
-          message: "\(part.subject)has no row for \(CivilTime.format(times[row])), which another \(part.kind) has (gaps: error)")
-      }
-      return .data(source: file, line: fileLine, column: "'\(part.columns[column])'", message: "empty cell (gaps: error)")
+      return joinedGapError(parts[k], column: column, line: tableLines[k][row], time: times[row])
     }
     guard !timestamps.isEmpty else {
       throw SeismoError.data(

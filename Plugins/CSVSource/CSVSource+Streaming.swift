@@ -17,13 +17,7 @@ extension CSVSource: StreamingSource {
   private func stream(
     rows: Int, observer: ProgressObserver?, escaping body: @escaping (LoadedFrame) throws -> Void
   ) throws {
-    guard !joins else {
-      throw SeismoError.config(
-        key: "source.path", location: nil,
-        message:
-          "a stream reads one file in time order, and \(origin) are joined in memory: score without --stream, or load them into one table (seismo ingest --as)"
-      )
-    }
+    if joins { return try streamJoined(rows: rows, observer: observer, body) }
     guard request.symbol.isEmpty else {
       throw SeismoError.config(
         key: "source.layout", location: nil,
@@ -31,7 +25,7 @@ extension CSVSource: StreamingSource {
           "a stream reads rows in time order, and a long file's symbols are joined in memory: score without --stream"
       )
     }
-    var waiting = Piece()  // rows read but not yet handed on
+    var waiting = StreamRows()  // rows read but not yet handed on
     var carried: GapPolicy.Carrying<Float>?  // what ffill carries from piece to piece
     var previous: (time: Timestamp, line: Int32)?
     // Appended files (`combine: append`) are read one after the other, each by its own
@@ -43,25 +37,11 @@ extension CSVSource: StreamingSource {
     /// Applies the policies to the waiting rows and hands them on, but for the rows sharing the
     /// last timestamp unless `final` (they may have duplicates in the next piece).
     func handOn(final: Bool) throws {
-      guard let collector = reading else { return }
+      guard let collector = reading, let released = try released(from: &waiting, of: collector, final: final, place: place)
+      else { return }
+      var piece = released.rows
+      let (cut, merged) = (released.taken, released.merged)
       let f = collector.featureNames.count
-      var cut = waiting.timestamps.count
-      if !final, collector.hasTimeColumn, let last = waiting.timestamps.last {
-        while cut > 0, waiting.timestamps[cut - 1] == last { cut -= 1 }
-      }
-      guard cut > 0 else { return }
-      var piece = waiting.prefix(cut, featureCount: f)
-      waiting.removeFirst(cut, featureCount: f)
-      var merged = 0
-      if collector.hasTimeColumn {
-        let (lines, times) = (piece.lines, piece.timestamps)
-        merged = try duplicates.apply(
-          values: &piece.values, timestamps: &piece.timestamps, rowLabels: &piece.lines, featureCount: f
-        ) {
-          duplicateError(
-            row: $0, lines: lines, timestamps: times, fractional: collector.firstFractionalTime, place: place)
-        }
-      }
       let lines = piece.lines
       var carry = carried ?? GapPolicy.Carrying(featureCount: f)
       defer { carried = carry }
@@ -124,26 +104,52 @@ extension CSVSource: StreamingSource {
     try handOn(final: true)
   }
 
-  /// Rows read and not yet handed on.
-  private struct Piece {
-    var values: [Float] = []
-    var timestamps: [Timestamp] = []
-    var lines: [Int32] = []
-
-    mutating func append(values: [Float], timestamps: [Timestamp], lines: [Int32]) {
-      self.values += values
-      self.timestamps += timestamps
-      self.lines += lines
+  /// The rows of `waiting` (read by `collector`) that can be handed on, taken from it with their
+  /// duplicates merged by the duplicate policy: every row when `final`, else all but those
+  /// sharing the last timestamp, whose duplicates may come next; with the rows taken and the
+  /// rows merged. Nil when none can be. `place` names a line's file for errors.
+  func released(
+    from waiting: inout StreamRows, of collector: ColumnCollector, final: Bool,
+    place: ((Int32) -> (path: String, line: Int))? = nil
+  ) throws -> (rows: StreamRows, taken: Int, merged: Int)? {
+    let f = collector.featureNames.count
+    var cut = waiting.timestamps.count
+    if !final, collector.hasTimeColumn, let last = waiting.timestamps.last {
+      while cut > 0, waiting.timestamps[cut - 1] == last { cut -= 1 }
     }
-
-    func prefix(_ n: Int, featureCount f: Int) -> Piece {
-      Piece(values: Array(values.prefix(n * f)), timestamps: Array(timestamps.prefix(n)), lines: Array(lines.prefix(n)))
+    guard cut > 0 else { return nil }
+    var rows = waiting.prefix(cut, featureCount: f)
+    waiting.removeFirst(cut, featureCount: f)
+    guard collector.hasTimeColumn else { return (rows, cut, 0) }
+    let (lines, times) = (rows.lines, rows.timestamps)
+    let merged = try duplicates.apply(
+      values: &rows.values, timestamps: &rows.timestamps, rowLabels: &rows.lines, featureCount: f
+    ) {
+      duplicateError(row: $0, lines: lines, timestamps: times, fractional: collector.firstFractionalTime, place: place)
     }
+    return (rows, cut, merged)
+  }
+}
 
-    mutating func removeFirst(_ n: Int, featureCount f: Int) {
-      values.removeFirst(n * f)
-      timestamps.removeFirst(n)
-      lines.removeFirst(n)
-    }
+/// Rows a stream has read and not yet handed on: values row-major, each row's time and line.
+struct StreamRows {
+  var values: [Float] = []
+  var timestamps: [Timestamp] = []
+  var lines: [Int32] = []
+
+  mutating func append(values: [Float], timestamps: [Timestamp], lines: [Int32]) {
+    self.values += values
+    self.timestamps += timestamps
+    self.lines += lines
+  }
+
+  func prefix(_ n: Int, featureCount f: Int) -> StreamRows {
+    StreamRows(values: Array(values.prefix(n * f)), timestamps: Array(timestamps.prefix(n)), lines: Array(lines.prefix(n)))
+  }
+
+  mutating func removeFirst(_ n: Int, featureCount f: Int) {
+    values.removeFirst(n * f)
+    timestamps.removeFirst(n)
+    lines.removeFirst(n)
   }
 }

@@ -20,6 +20,13 @@ import Testing
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
+    /// The sizes in bytes of the files, in name order.
+    var fileSizes: [Int] {
+      ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted().map {
+        (try? FileManager.default.attributesOfItem(atPath: path($0))[.size] as? Int) ?? 0
+      }
+    }
+
     /// The csv source over `names` with `extra` settings.
     func source(_ names: [String], _ extra: [String: ParameterValue] = [:]) throws -> CSVSource {
       var values = extra
@@ -393,16 +400,77 @@ import Testing
     #expect(try source.indicatorNames() == ["o", "c"])
   }
 
-  @Test func aStreamReadsOneFile() throws {
-    let folder = try Folder(files)
-    let refused = folder.error {
-      try folder.source(["vix.csv", "spx.csv"], ["columns": .textList(["close"]), "as": .textList(["v", "s"])]).stream(rows: 10) {
-        _ in
+  /// Joined files stream as they load: each read a chunk at a time as the join needs it, the
+  /// pieces give the load's rows, values and gap counts, whatever their size, under ffill and
+  /// drop, with a file's duplicates merged across the cut; what a stream cannot do, or the
+  /// load refuses, is refused in the load's words.
+  @Test func joinedFilesStreamAsTheyLoad() throws {
+    let folder = try Folder(
+      files.merging([
+        // Weekly, with a duplicate day (merged by `last`) and an empty cell.
+        "gold.csv":
+          "date,gold\n2020-01-01,1500\n2020-01-02,1505\n2020-01-03,1510\n2020-01-03,1511\n2020-01-04,1520\n2020-01-05,\n2020-01-07,1530\n",
+        "sorted.csv": "Date,close\n2020-01-02,200\n2020-01-04,400\n2020-01-05,500\n2020-01-06,600\n",
+        "late.csv": "date,close\n2020-02-01,1\n2020-02-02,2\n",
+        "numbered.csv": "close\n1\n2\n",
+      ]) { $1 })
+    let names = ["vix.csv", "sorted.csv", "gold.csv"]
+    for gaps in ["ffill", "drop"] {
+      let source = try folder.source(names, ["gaps": .text(gaps), "duplicates": .text("last")])
+      let loaded = try source.load()
+      #expect(loaded.frame.featureNames == ["vix_open", "vix_close", "sorted_close", "gold_gold"])
+      #expect(loaded.frame.rowCount == (gaps == "ffill" ? 6 : 2))
+      for rows in [1, 2, 3, 10, 1000] {
+        var (values, times, filled, dropped, read) = ([Float](), [Timestamp](), 0, 0, 0)
+        try source.stream(rows: rows) {
+          #expect($0.frame.rowCount <= rows, "at most a piece")
+          (values, times) = (values + $0.frame.values, times + $0.frame.timestamps)
+          (filled, dropped, read) = (filled + $0.cellsFilled, dropped + $0.rowsDropped, read + $0.rowsRead)
+        }
+        #expect(values == loaded.frame.values && times == loaded.frame.timestamps, "\(gaps), pieces of \(rows)")
+        #expect(
+          (filled, dropped, read) == (loaded.cellsFilled, loaded.rowsDropped, loaded.rowsRead), "\(gaps), pieces of \(rows)")
       }
     }
+    // Memory holds a piece of each file: the first piece comes when a chunk (1 MiB) of each has
+    // been read, of files of 3 MiB each.
+    let minutes = (0..<120_000).map { 1_577_836_800 + 60 * $0 }
+    let big = try Folder([
+      "a.csv": "date,a\n" + minutes.map { "\($0),1234.\($0 % 97)\n" }.joined(),
+      "b.csv": "date,b\n" + minutes.map { "\($0),5678.\($0 % 89)\n" }.joined(),
+    ])
+    var read = 0
+    var (readAtFirstPiece, pieces) = (0, 0)
+    let heard: ProgressObserver = { read = $0.done }
+    try big.source(["a.csv", "b.csv"], ["time_format": .text("%s")]).stream(rows: 1000, observer: heard) { _ in
+      if pieces == 0 { readAtFirstPiece = read }
+      pieces += 1
+    }
+    let total = big.fileSizes.reduce(0, +)
     #expect(
-      refused.hasPrefix("source.path: a stream reads one file in time order, and vix.csv + spx.csv are joined in memory"),
-      "\(refused)")
+      total > 4_000_000 && readAtFirstPiece <= total / 2 && read == total && pieces == 120, "\(readAtFirstPiece) of \(total)")
+    func streamError(_ names: [String], _ extra: [String: ParameterValue] = [:]) -> String {
+      folder.error { try folder.source(names, extra).stream(rows: 2) { _ in } }
+    }
+    func loadError(_ names: [String], _ extra: [String: ParameterValue] = [:]) -> String {
+      folder.error { _ = try folder.source(names, extra).load() }
+    }
+    // Refused as the load refuses: a gap under `error`, a file sharing no time, no time column.
+    let error: [String: ParameterValue] = ["gaps": .text("error"), "duplicates": .text("last")]
+    #expect(streamError(names, error) == loadError(names, error))
+    #expect(
+      streamError(["vix.csv", "sorted.csv"], error)
+        == "sorted.csv: has no row for 2020-01-01, which another file has (gaps: error)")
+    #expect(streamError(["vix.csv", "gold.csv"], error) == "vix.csv:4 (column 'close'): empty cell (gaps: error)")
+    #expect(streamError(["vix.csv", "gold.csv"], error) == loadError(["vix.csv", "gold.csv"], error))
+    #expect(streamError(["vix.csv", "late.csv"]) == loadError(["vix.csv", "late.csv"]))
+    #expect(streamError(["vix.csv", "late.csv"]).hasPrefix("vix.csv: shares no time with the other files"))
+    #expect(streamError(["vix.csv", "numbered.csv"]) == loadError(["vix.csv", "numbered.csv"]))
+    // What only a stream refuses: rows it cannot sort, named by file and line.
+    #expect(
+      streamError(["vix.csv", "spx.csv"])
+        == "spx.csv:3: comes before line 2 in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
+    )
   }
 
   /// An indicator of joined files is narrowed to its file, column and name, and keeps its own

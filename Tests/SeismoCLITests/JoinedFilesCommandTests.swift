@@ -86,6 +86,17 @@ import Testing
     let file = try CLI.run(["score", "--model", "m.seismo", "joined.csv", "--out", "t", "--quiet"], in: scratch.url)
     #expect(file.status == 0, "\(file.stderr)")
     #expect(column(try scratch.read("t/scores.csv"), "score") == column(scores, "score"))
+    // A stream joins them a piece at a time, to the same scores, flags and load counts.
+    let stream = try CLI.run(
+      ["score", "--model", "m.seismo", "--stream", "--piece-rows", "7", "--out", "st", "--quiet"], in: scratch.url)
+    #expect(stream.status == 0, "\(stream.stderr)")
+    let streamed = try scratch.read("st/scores.csv")
+    for name in ["score", "is_anomaly", "value_a", "value_b"] {
+      #expect(column(streamed, name) == column(try scratch.read("s/scores.csv"), name), "\(name)")
+    }
+    let summary = try JSONSerialization.jsonObject(with: Data(try scratch.read("st/summary.json").utf8)) as? [String: Any]
+    let source = summary?["source"] as? [String: Any]
+    #expect(source?["cells_filled"] as? Int == 42 && source?["rows_dropped"] as? Int == 3, "\(String(describing: source))")
     // New files, as many as the model joined, are read as it read its own: by column and `as`.
     try scratch.write("a2.csv", try scratch.read("a.csv"))
     try scratch.write("b2.csv", try scratch.read("b.csv"))
