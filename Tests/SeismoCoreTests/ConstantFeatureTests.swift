@@ -28,4 +28,21 @@ import Testing
         "warning: rate has one value (5.0) in every training row (1970-01-04 – 1970-01-08): the detector learns nothing of it, and judges any later change against no spread"
       ])
   }
+
+  /// More than three features constant in the same training rows share one warning, with each
+  /// one's value; three are named one by one.
+  @Test func manyConstantFeaturesShareAWarning() throws {
+    func frame(constant: Int) throws -> Frame {
+      // Features 0 ..< constant hold 10 + j in the 8 training rows; the last one moves.
+      try Frame(
+        timestamps: (0..<10).map { Int64($0) * 86_400 }, featureNames: (0...constant).map { "f\($0)" },
+        values: (0..<10).flatMap { r in (0..<constant).map { Float(10 + $0) } + [Float(r)] })
+    }
+    #expect(
+      DetectionPipeline.trainingWarnings(try frame(constant: 4), folds: [0..<8], trainRows: 8) == [
+        "warning: 4 of 5 features have one value each in every training row (1970-01-01 – 1970-01-08): the detector learns nothing of them, and judges any later change against no spread: f0 (10.0), f1 (11.0), f2 (12.0), f3 (13.0)"
+      ])
+    let three = DetectionPipeline.trainingWarnings(try frame(constant: 3), folds: [0..<8], trainRows: 8)
+    #expect(three.count == 3 && three[2].hasPrefix("warning: f2 has one value (12.0) in every training row"), "\(three)")
+  }
 }

@@ -4,7 +4,8 @@ extension DetectionPipeline {
   /// What the folds' training rows of `frame` say before any fit: test rows (from `trainRows`)
   /// spaced otherwise than the first fold's training rows, and features with one value in every
   /// training row of a fold, of which that fold's detector learns nothing and whose later changes
-  /// it judges against no spread (a rolling refit over years of a policy rate at its floor).
+  /// it judges against no spread (a rolling refit over years of a policy rate at its floor);
+  /// more than three constant in the same rows share one warning.
   static func trainingWarnings(_ frame: Frame, folds: [Range<Int>], trainRows: Int) -> [String] {
     guard let first = folds.first else { return [] }
     var said: [String] = []
@@ -13,19 +14,34 @@ extension DetectionPipeline {
     {
       said.append(warning)
     }
+    // Each constant feature with its value, by the training rows it is constant in.
+    var constant: [String: [(name: String, value: Float)]] = [:]
+    var order: [String] = []
     for j in 0..<frame.featureCount {
-      let constant = constantFolds(of: j, in: frame, folds: folds)
-      guard let k = constant.first else { continue }
+      let found = constantFolds(of: j, in: frame, folds: folds)
+      guard let k = found.first else { continue }
       let rows = folds[k]
       let span =
         "\(frame.formatTimestamp(frame.timestamps[rows.lowerBound])) – \(frame.formatTimestamp(frame.timestamps[rows.upperBound - 1]))"
-      let more = constant.count - 1
+      let more = found.count - 1
       let which =
         folds.count == 1
         ? "every training row (\(span))"
         : "every training row of fold \(k + 1) of \(folds.count) (\(span))\(more > 0 ? ", and one value in those of \(more) later fold\(more == 1 ? "" : "s")" : "")"
+      if constant[which] == nil { order.append(which) }
+      constant[which, default: []].append((frame.featureNames[j], frame[rows.lowerBound, j]))
+    }
+    // More than `LevelDrift.listedApart` constant in the same rows share one warning.
+    for which in order {
+      let features = constant[which]!
+      guard features.count > LevelDrift.listedApart else {
+        said += features.map {
+          "warning: \($0.name) has one value (\($0.value)) in \(which): the detector learns nothing of it, and judges any later change against no spread"
+        }
+        continue
+      }
       said.append(
-        "warning: \(frame.featureNames[j]) has one value (\(frame[rows.lowerBound, j])) in \(which): the detector learns nothing of it, and judges any later change against no spread"
+        "warning: \(features.count) of \(frame.featureCount) features have one value each in \(which): the detector learns nothing of them, and judges any later change against no spread: \(EditDistance.listing(features.map { "\($0.name) (\($0.value))" }))"
       )
     }
     return said
