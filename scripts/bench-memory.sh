@@ -6,7 +6,7 @@
 #   score --stream  the same model (trained on the first 2,000 rows and saved) scoring the whole
 #                   file with `seismo score --stream`, which holds one piece of rows at a time.
 # Streamed memory should not grow with ROWS; detect's grows by about 30 bytes a row. Then the
-# same for the series as two files joined on time. Last,
+# same for the series as two files joined on time, and as one long file of two symbols. Last,
 # detect at the 95th percentile, which flags about 5 % of the rows, and the size of its summary.
 #
 # With PG_URL (a postgresql:// URL), the same series also goes into a table (seismo_bench_memory,
@@ -59,6 +59,17 @@ printf 'source: { plugin: csv, path: [%s, %s], time_format: "%%s" }\nsplit: { tr
 /usr/bin/time -f "zscore on two joined files, score --stream: %e s wall, peak RSS %M KiB" "$seismo" score \
   --model "$work/joined.seismo" --stream --out "$work/joined-stream" --quiet ||
   echo "  (this build cannot stream joined files)"
+# A long file: the same two series as one file, a row per symbol and minute (x's, then y's),
+# read with `layout: long`; score --stream joins each minute's rows as they come.
+awk -F, 'NR == 1 { print "ts,symbol,value"; next } { t = 946684800 + 60 * $1; print t ",x," $2; print t ",y," (-$2) }' \
+  "$work/series.csv" > "$work/long.csv"
+printf 'source: { plugin: csv, path: %s, layout: long, time_format: "%%s" }\nsplit: { train_fraction: 0.01, max_train_rows: 2000 }\n%s\n%s\n' \
+  "$work/long.csv" "$zscore" "$threshold" > "$work/long.yaml"
+/usr/bin/time -f "zscore on a long file of two symbols, detect: %e s wall, peak RSS %M KiB" "$seismo" detect \
+  "$work/long.yaml" --out "$work/long" --save-model "$work/long.seismo" --quiet
+/usr/bin/time -f "zscore on a long file of two symbols, score --stream: %e s wall, peak RSS %M KiB" "$seismo" score \
+  --model "$work/long.seismo" --stream --out "$work/long-stream" --quiet ||
+  echo "  (this build cannot stream a long file)"
 # Many flags: the 95th percentile flags about 5 % of the rows; the summary lists 1,000 of them.
 sed 's/percentile: 99.9/percentile: 95/' "$work/zscore.yaml" > "$work/zscore-95.yaml"
 /usr/bin/time -f "zscore at the 95th percentile, detect: %e s wall, peak RSS %M KiB" "$seismo" detect \

@@ -14,7 +14,6 @@ extension CSVSource {
   /// then ends the stream.
   func streamJoined(rows: Int, observer: ProgressObserver?, _ body: (LoadedFrame) throws -> Void) throws {
     let features = try featureSources()
-    let names = features.map(\.name)
     var bytes = [Int](repeating: 0, count: paths.count)
     let total = fileSizes.reduce(0, +)
     let files = try paths.enumerated().map { k, path in
@@ -27,43 +26,20 @@ extension CSVSource {
     }
     defer { for file in files { file.close() } }
     let parts = zip(paths, files).map { JoinedPart(file: $0, symbol: nil, columns: $1.source.request.columns) }
-    let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.columns.count) }
-    let f = names.count
-    var times = JoinedTimes(parts: files.count)
-    var joined = StreamRows()  // the joined rows not yet handed on: `lines` unused
-    var lines: [Int32] = []  // each joined row's line in each file, row-major (0: none at its time)
+    var joined = JoinedStreamRows(parts: parts, names: features.map(\.name), pairs: true)
     var having: [Int] = []  // the files with a row at the time joined
-    var carried: GapPolicy.Carrying<Float>?
-    var merged = 0  // duplicate rows merged since the last piece
 
-    /// Applies the gap policy to the joined rows and hands them on as a piece.
+    /// Hands the joined rows on as a piece.
     func handOn() throws {
-      guard !joined.timestamps.isEmpty else { return }
-      var (values, timestamps) = (joined.values, joined.timestamps)
-      var labels = [Int32](repeating: 0, count: timestamps.count)
-      var carry = carried ?? GapPolicy.Carrying(featureCount: f)
-      let rowLines = lines
-      let outcome = try gaps.apply(
-        values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: f, carrying: &carry
-      ) { row, feature in
-        let k = offsets.lastIndex { $0 <= feature }!
-        return joinedGapError(
-          parts[k], column: feature - offsets[k], line: rowLines[row * files.count + k], time: joined.timestamps[row])
-      }
-      carried = carry
-      let table = CSVTable(
-        timestamps: timestamps, hasTimeColumn: true, featureNames: names, values: values, lines: [],
-        rowsRead: joined.timestamps.count, gapsApplied: outcome, sortedByTime: false, duplicateRowsMerged: merged,
-        timesWrittenWithOffset: files.first { !$0.collector.timesWrittenWithOffset.isEmpty }?.collector
-          .timesWrittenWithOffset ?? [])
-      (joined, lines, merged) = (StreamRows(), [], 0)
+      let written = files.first { !$0.collector.timesWrittenWithOffset.isEmpty }?.collector.timesWrittenWithOffset
+      guard let table = try joined.piece(of: self, timesWrittenWithOffset: written ?? []) else { return }
       try body(loaded(table))
     }
 
     while true {
       // Every file still read needs a row to say how far it has come.
       if let k = files.indices.first(where: { !files[$0].done && files[$0].isEmpty }) {
-        merged += try files[k].readMore()
+        joined.merged += try files[k].readMore()
         continue
       }
       let reading = files.filter { !$0.done }
@@ -77,22 +53,17 @@ extension CSVSource {
         guard t != .max, horizon.map({ t <= $0 }) ?? true else { break }
         having.removeAll(keepingCapacity: true)
         for k in files.indices where files[k].nextTime == t { having.append(k) }
-        let row = joined.timestamps.count
-        joined.values.append(contentsOf: repeatElement(.nan, count: f))
-        lines.append(contentsOf: repeatElement(0, count: files.count))
-        for k in having { lines[row * files.count + k] = files[k].take(into: &joined.values, at: row * f + offsets[k]) }
-        joined.timestamps.append(t)
-        times.add(t, parts: having)
+        joined.add(t, having: having) { files[$0].take(into: &$1, at: $2) }
         joinedAny = true
-        if joined.timestamps.count >= rows { try handOn() }
+        if joined.count >= rows { try handOn() }
       }
       if reading.isEmpty { break }
       if !joinedAny, let k = files.indices.filter({ !files[$0].done }).min(by: { files[$0].lastTime! < files[$1].lastTime! }) {
-        merged += try files[k].readMore()
+        joined.merged += try files[k].readMore()
       }
     }
-    try checkSharedTimes(times, parts: parts)
-    try refuseOneSeriesCutByTime(times, columns: parts.map(\.columns))
+    try checkSharedTimes(joined.times, parts: parts)
+    try refuseOneSeriesCutByTime(joined.times, columns: parts.map(\.columns))
     try handOn()
   }
 }
@@ -109,30 +80,18 @@ private final class JoinedFile {
   /// Rows released, from `next` on not yet taken by the join.
   private var ready = StreamRows()
   private var next = 0
-  private var previous: (time: Timestamp, line: Int32)?
+  private var order = TimeOrder()
   /// Whether every row has been read and released.
   private(set) var done = false
 
   init(_ source: CSVSource, rows: Int, progress: @escaping ProgressObserver) throws {
     self.source = source
     try source.checkFile()
-    collector = ColumnCollector(
-      path: source.path, request: source.request, timeParser: source.timeParser, delimiter: source.delimiter,
-      decimal: source.decimal, spelling: source.spelling, marks: source.marks)
-    collector.chunkRows = rows
+    collector = source.collector(chunkRows: rows)
     collector.onRows = { [unowned self] values, timestamps, lines in
       guard self.collector.hasTimeColumn else { throw self.noTimeColumn }
-      for (r, t) in timestamps.enumerated() {
-        if let previous = self.previous, t < previous.time {
-          throw SeismoError.data(
-            source: source.path, line: Int(lines[r]), column: nil,
-            message:
-              "comes before line \(previous.line) in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
-          )
-        }
-        self.previous = (t, lines[r])
-      }
-      self.waiting.append(values: values, timestamps: timestamps, lines: lines)
+      try self.order.check(timestamps, lines: lines) { (source.path, Int($0)) }
+      self.waiting.append(StreamRows(values: values, timestamps: timestamps, lines: lines))
     }
     cursor = try source.recordReader.cursor(into: collector, progress: progress)
   }
@@ -152,11 +111,7 @@ private final class JoinedFile {
     guard let cursor else { return 0 }
     var final = false
     if try !cursor.step() {
-      try collector.handOn()
-      guard !collector.header.isEmpty else { throw SeismoError.file(path: source.path, message: "the file is empty") }
-      guard collector.rowsHandedOn > 0 else {
-        throw SeismoError.data(source: source.path, line: nil, column: nil, message: "has a header but no data rows")
-      }
+      try collector.finishStream()
       guard collector.hasTimeColumn else { throw noTimeColumn }
       (final, self.cursor) = (true, nil)
     }
@@ -166,7 +121,7 @@ private final class JoinedFile {
       ready.removeFirst(next, featureCount: collector.featureNames.count)
       next = 0
     }
-    ready.append(values: rows.values, timestamps: rows.timestamps, lines: rows.lines)
+    ready.append(rows)
     return merged
   }
 

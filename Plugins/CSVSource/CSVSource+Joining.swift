@@ -97,9 +97,8 @@ extension CSVSource {
   func checkSharedTimes(_ times: JoinedTimes, parts: [JoinedPart]) throws {
     guard times.counts.count > 1 else { return }  // a long file's one symbol
     for k in times.counts.indices {
-      let others = times.counts.indices.filter { $0 != k }
-      guard !others.contains(where: { times.share(k, $0) }) else { continue }
-      let other = others[0]
+      guard !times.sharesTime(k) else { continue }
+      let other = k == 0 ? 1 : 0
       throw SeismoError.data(
         source: parts[k].file, line: nil, column: nil,
         message:
@@ -278,24 +277,28 @@ extension CSVSource {
 }
 
 /// What the times of joined parts (files, or a long file's symbols) say for the checks on a
-/// join: each part's first and last time and rows, and the times each pair shares. A load finds
-/// them in its tables (pairs compared only when asked: a long file may have hundreds of
-/// symbols); a stream counts them as it joins.
+/// join: each part's first and last time and rows, whether it shares a time with another, and
+/// the times each pair shares. A load finds them in its tables (pairs compared only when asked:
+/// a long file may have hundreds of symbols); a stream counts them as it joins.
 struct JoinedTimes {
   var first: [Timestamp]
   var last: [Timestamp]
   var counts: [Int]
   /// Each table's times; empty for a stream.
   private var sets: [Set<Timestamp>] = []
-  /// A stream's count of the times each pair shares.
-  private var counted: [[Int]]
+  /// A stream's: whether each part has had a row at a time another part has.
+  private var sharing: [Bool] = []
+  /// A stream's count of the times each pair shares, when it counts pairs.
+  private var counted: [[Int]] = []
 
-  /// For `parts` parts with no rows yet, whose rows a stream adds.
-  init(parts: Int) {
+  /// For `parts` parts with no rows yet, whose rows a stream adds; `pairs`: whether it counts
+  /// the times each pair shares (`shared`), which costs the square of the parts a row has.
+  init(parts: Int, pairs: Bool) {
     first = Array(repeating: .max, count: parts)
     last = Array(repeating: .min, count: parts)
     counts = Array(repeating: 0, count: parts)
-    counted = Array(repeating: Array(repeating: 0, count: parts), count: parts)
+    sharing = Array(repeating: false, count: parts)
+    if pairs { counted = Array(repeating: Array(repeating: 0, count: parts), count: parts) }
   }
 
   /// The times of `tables`, each sorted and without duplicates.
@@ -303,7 +306,6 @@ struct JoinedTimes {
     first = tables.map { $0.timestamps.first ?? .max }
     last = tables.map { $0.timestamps.last ?? .min }
     counts = tables.map(\.rowCount)
-    counted = []
     sets = tables.map { Set($0.timestamps) }
   }
 
@@ -311,15 +313,19 @@ struct JoinedTimes {
   mutating func add(_ time: Timestamp, parts: [Int]) {
     for k in parts {
       (first[k], last[k], counts[k]) = (min(first[k], time), max(last[k], time), counts[k] + 1)
-      for l in parts where l != k { counted[k][l] += 1 }
+      if parts.count > 1 { sharing[k] = true }
     }
+    guard !counted.isEmpty else { return }
+    for k in parts { for l in parts where l != k { counted[k][l] += 1 } }
   }
 
-  /// The times parts k and l both have.
+  /// The times parts k and l both have (a stream's: when it counts pairs).
   func shared(_ k: Int, _ l: Int) -> Int { sets.isEmpty ? counted[k][l] : sets[k].intersection(sets[l]).count }
 
-  /// Whether parts k and l have a time in common.
-  func share(_ k: Int, _ l: Int) -> Bool { sets.isEmpty ? counted[k][l] > 0 : !sets[k].isDisjoint(with: sets[l]) }
+  /// Whether part k has a time in common with another.
+  func sharesTime(_ k: Int) -> Bool {
+    sets.isEmpty ? sharing[k] : sets.indices.contains { $0 != k && !sets[k].isDisjoint(with: sets[$0]) }
+  }
 
   /// `2020-01-02 … 2020-12-31`: part k's first and last time.
   func span(_ k: Int) -> String { "\(CivilTime.format(first[k])) … \(CivilTime.format(last[k]))" }

@@ -32,13 +32,7 @@ extension CSVSource {
   func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> (
     [CSVTable<Value>], [JoinedPart], [String]
   ) {
-    guard collector.hasTimeColumn else {
-      throw SeismoError.file(
-        path: path,
-        message:
-          "has no time column (\(timeColumnNotFound(false) ?? "")), and a long file's symbols are joined on their times; name it with \(spelling.name("time_column"))"
-      )
-    }
+    guard collector.hasTimeColumn else { throw symbolsWithoutTimes }
     let columns = collector.featureNames
     let f = columns.count
     let read =
@@ -46,11 +40,7 @@ extension CSVSource {
       ? Array(collector.symbols.indices)
       : symbolsRead.map { symbol in
         guard let k = collector.symbols.firstIndex(of: symbol) else {
-          throw SeismoError.config(
-            key: "source.symbols", location: nil,
-            message:
-              "'\(symbol)' is not in \(path)'s symbol column '\(request.symbol)'\(EditDistance.suggestion(for: symbol, among: collector.symbols)); its symbols: \(EditDistance.listing(collector.symbols))"
-          )
+          throw unknownSymbolError(symbol, among: collector.symbols)
         }
         return k
       }
@@ -58,7 +48,6 @@ extension CSVSource {
     for (r, k) in collector.rowSymbols.enumerated() { rowsOf[Int(k)].append(r) }
     var tables: [CSVTable<Value>] = []
     var parts: [JoinedPart] = []
-    var names: [String] = []
     for k in read {
       let symbol = collector.symbols[k]
       var own = [Value]()
@@ -69,10 +58,36 @@ extension CSVSource {
           own, rowsOf[k].map { collector.timestamps[$0] }, rowsOf[k].map { collector.lines[$0] }, of: collector,
           symbol: symbol))
       parts.append(JoinedPart(file: path, symbol: symbol, columns: columns, place: collector.place))
-      names += f == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" }
     }
+    let names = longFeatureNames(symbols: read.map { collector.symbols[$0] }, columns: columns)
     guard !renames.isEmpty else { return (tables, parts, names) }
     guard renames.count == names.count else { throw renameCountError(names) }
     return (tables, parts, renames)
+  }
+}
+
+extension CSVSource {
+  /// The error for a long file without a time column.
+  var symbolsWithoutTimes: SeismoError {
+    .file(
+      path: path,
+      message:
+        "has no time column (\(timeColumnNotFound(false) ?? "")), and a long file's symbols are joined on their times; name it with \(spelling.name("time_column"))"
+    )
+  }
+
+  /// The error for a symbol of `symbols` not among the file's, `found`.
+  func unknownSymbolError(_ symbol: String, among found: [String]) -> SeismoError {
+    .config(
+      key: "source.symbols", location: nil,
+      message:
+        "'\(symbol)' is not in \(path)'s symbol column '\(request.symbol)'\(EditDistance.suggestion(for: symbol, among: found)); its symbols: \(EditDistance.listing(found))"
+    )
+  }
+
+  /// The features of `symbols` read from the value columns `columns`, named for each symbol
+  /// (`AAPL`) or, with several columns, for the symbol and the column (`AAPL_close`).
+  func longFeatureNames(symbols: [String], columns: [String]) -> [String] {
+    symbols.flatMap { symbol in columns.count == 1 ? [symbol] : columns.map { "\(symbol)_\($0)" } }
   }
 }

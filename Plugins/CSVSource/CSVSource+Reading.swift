@@ -35,13 +35,21 @@ extension CSVSource {
     return table
   }
 
+  /// A collector of the one file's cells, as this source reads them; `chunkRows`: of a stream,
+  /// handed to its `onRows` that many at a time.
+  func collector(inDoubles: Bool = false, chunkRows: Int? = nil) -> ColumnCollector {
+    let collector = ColumnCollector(
+      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
+      spelling: spelling, marks: marks, inDoubles: inDoubles)
+    collector.chunkRows = chunkRows
+    return collector
+  }
+
   /// The file read by a collector, at least a header and a data row.
   func collect(inDoubles: Bool, observer: ProgressObserver?) throws -> ColumnCollector {
     guard !appends || paths.count == 1 else { return try collectAppended(inDoubles: inDoubles, observer: observer) }
     try checkFile()
-    let collector = ColumnCollector(
-      path: path, request: request, timeParser: timeParser, delimiter: delimiter, decimal: decimal,
-      spelling: spelling, marks: marks, inDoubles: inDoubles)
+    let collector = collector(inDoubles: inDoubles)
     try recordReader.read(into: collector, progress: observer)
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {

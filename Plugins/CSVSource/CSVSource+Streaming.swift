@@ -18,21 +18,12 @@ extension CSVSource: StreamingSource {
     rows: Int, observer: ProgressObserver?, escaping body: @escaping (LoadedFrame) throws -> Void
   ) throws {
     if joins { return try streamJoined(rows: rows, observer: observer, body) }
-    guard request.symbol.isEmpty else {
-      throw SeismoError.config(
-        key: "source.layout", location: nil,
-        message:
-          "a stream reads rows in time order, and a long file's symbols are joined in memory: score without --stream"
-      )
-    }
+    if !request.symbol.isEmpty { return try streamLong(rows: rows, observer: observer, body) }
     var waiting = StreamRows()  // rows read but not yet handed on
     var carried: GapPolicy.Carrying<Float>?  // what ffill carries from piece to piece
-    var previous: (time: Timestamp, line: Int32)?
-    // Appended files (`combine: append`) are read one after the other, each by its own
-    // collector; a row's line counts past the lines of the files before it (`place`).
-    var reading: ColumnCollector?
-    var appended = AppendedLines()
-    func place(_ line: Int32) -> (path: String, line: Int) { appended.place(of: line) }
+    var reading: ColumnCollector?  // the collector of the file being read
+    let appended = AppendedLines()
+    let place = appended.place
 
     /// Applies the policies to the waiting rows and hands them on, but for the rows sharing the
     /// last timestamp unless `final` (they may have duplicates in the next piece).
@@ -58,50 +49,49 @@ extension CSVSource: StreamingSource {
             timesWrittenWithOffset: collector.timesWrittenWithOffset)))
     }
 
-    let observers = fileObservers(observer)
-    var offset: Int32 = 0
-    for (k, file) in paths.enumerated() {
-      let source = single(file)
-      try source.checkFile()
-      let collector = ColumnCollector(
-        path: file, request: source.request, timeParser: source.timeParser, delimiter: source.delimiter,
-        decimal: source.decimal, spelling: spelling, marks: marks)
-      let first = reading
-      appended.append(file, after: offset)
+    try readInTimeOrder(rows: rows, observers: fileObservers(observer), lines: appended) { collector, chunk in
       reading = collector
-      collector.chunkRows = rows
-      defer { collector.onRows = nil }  // it holds the collector
-      var lastLine = offset
-      collector.onRows = { values, timestamps, lines in
-        if let first, collector.featureNames != first.featureNames {
-          throw appendedColumnsError(file, columns: collector.featureNames, first: first.featureNames)
-        }
-        let lines = offset == 0 ? lines : lines.map { $0 + offset }
-        for (r, t) in timestamps.enumerated() {
-          if let previous, t < previous.time {
-            let (file, line) = place(lines[r])
-            let before = place(previous.line)
-            throw SeismoError.data(
-              source: file, line: line, column: nil,
-              message:
-                "comes before \(before.path == file ? "line \(before.line)" : "\(before.path):\(before.line)") in time; a stream reads rows in file order and cannot sort them: sort the file, or score without --stream"
-            )
-          }
-          previous = (t, lines[r])
-        }
-        lastLine = lines.last ?? lastLine
-        waiting.append(values: values, timestamps: timestamps, lines: lines)
-        try handOn(final: false)
-      }
-      try source.recordReader.read(into: collector, progress: observers[k])
-      guard !collector.header.isEmpty else { throw SeismoError.file(path: file, message: "the file is empty") }
-      try collector.handOn()
-      guard collector.rowsHandedOn > 0 else {
-        throw SeismoError.data(source: file, line: nil, column: nil, message: "has a header but no data rows")
-      }
-      offset = lastLine + 1
+      waiting.append(chunk)
+      try handOn(final: false)
     }
     try handOn(final: true)
+  }
+
+  /// Reads the files one after the other (the one file, or files appended: `combine: append`),
+  /// each a chunk of `rows` rows at a time with its observer, and hands each chunk to `take`
+  /// with the collector that read it. A row's line counts on past the lines of the files before
+  /// it, which `lines` places in its file. Throws for a row earlier in time than the one before
+  /// it (`sort` says how to sort the file), and for a file of other columns than the first's.
+  func readInTimeOrder(
+    rows: Int, observers: [ProgressObserver?], lines appended: AppendedLines, sort: String = "sort the file",
+    _ take: (ColumnCollector, StreamRows) throws -> Void
+  ) throws {
+    try withoutActuallyEscaping(take) { take in
+      var order = TimeOrder()
+      var first: ColumnCollector?
+      var offset: Int32 = 0
+      for (k, file) in paths.enumerated() {
+        let source = single(file)
+        try source.checkFile()
+        let collector = source.collector(chunkRows: rows)
+        appended.append(file, after: offset)
+        defer { collector.onRows = nil }  // it holds the collector
+        var lastLine = offset
+        collector.onRows = { [first] values, timestamps, lines in
+          if let first, collector.featureNames != first.featureNames {
+            throw appendedColumnsError(file, columns: collector.featureNames, first: first.featureNames)
+          }
+          let lines = offset == 0 ? lines : lines.map { $0 + offset }
+          try order.check(timestamps, lines: lines, place: appended.place, sort: sort)
+          lastLine = lines.last ?? lastLine
+          try take(collector, StreamRows(values: values, timestamps: timestamps, lines: lines))
+        }
+        try source.recordReader.read(into: collector, progress: observers[k])
+        try collector.finishStream()
+        first = first ?? collector
+        offset = lastLine + 1
+      }
+    }
   }
 
   /// The rows of `waiting` (read by `collector`) that can be handed on, taken from it with their
@@ -137,10 +127,10 @@ struct StreamRows {
   var timestamps: [Timestamp] = []
   var lines: [Int32] = []
 
-  mutating func append(values: [Float], timestamps: [Timestamp], lines: [Int32]) {
-    self.values += values
-    self.timestamps += timestamps
-    self.lines += lines
+  mutating func append(_ rows: StreamRows) {
+    values += rows.values
+    timestamps += rows.timestamps
+    lines += rows.lines
   }
 
   func prefix(_ n: Int, featureCount f: Int) -> StreamRows {

@@ -220,7 +220,7 @@ final class ColumnCollector: CSVRecordHandler {
   /// The files whose rows are appended here (`combine: append`), by line: a row's line is the
   /// lines of the files before it plus its line in its file.
   private lazy var appendedLines: AppendedLines = {
-    var lines = AppendedLines()
+    let lines = AppendedLines()
     lines.append(path, after: 0)
     return lines
   }()
@@ -262,7 +262,8 @@ final class ColumnCollector: CSVRecordHandler {
     if let chunkRows, timestamps.count >= chunkRows { try handOn() }
   }
 
-  /// Hands the rows collected so far to `onRows` (a streaming read calls it once more at the end).
+  /// Hands the rows collected so far to `onRows` (a streaming read calls it once more at the end);
+  /// a long file's rows' symbols are `rowSymbols` until it returns.
   func handOn() throws {
     guard let onRows, !timestamps.isEmpty else { return }
     try onRows(values, timestamps, lines)
@@ -270,6 +271,17 @@ final class ColumnCollector: CSVRecordHandler {
     values.removeAll(keepingCapacity: true)
     timestamps.removeAll(keepingCapacity: true)
     lines.removeAll(keepingCapacity: true)
+    rowSymbols.removeAll(keepingCapacity: true)
+  }
+
+  /// Ends a streaming read: hands on the last rows; throws, naming the file, when it had no
+  /// header or no data rows.
+  func finishStream() throws {
+    try handOn()
+    guard !header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
+    guard rowsHandedOn > 0 else {
+      throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")
+    }
   }
 
   /// Line where the record being read started.

@@ -170,8 +170,6 @@ import Testing
     #expect(try CSVSource(parameters: close).indicatorNames() == nil)
     close.set(CSVSource.symbols, ["MSFT", "AAPL"])
     #expect(try CSVSource(parameters: close).indicatorNames() == ["MSFT", "AAPL"])
-    // A stream cannot join the symbols.
-    #expect(throws: SeismoError.self) { try CSVSource(parameters: close).stream(rows: 10) { _ in } }
 
     // Every feature read alone at once (`--each`) is what its narrowed read gives, rows and all.
     let text = Self.text.replacingOccurrences(of: "2020-01-02,6,60,MSFT", with: "2020-01-02,,60,MSFT")
@@ -190,5 +188,112 @@ import Testing
     #expect(
       try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: ["path": .text(path)])).loadEachAlone()
         == nil)
+  }
+
+  /// A long file in time order streams a piece at a time (`score --stream`), each time's symbols
+  /// in any order, and its pieces give the rows the load gives; what the load refuses, the stream
+  /// refuses alike, once every row is read.
+  @Test func aLongFileInTimeOrderStreamsAsItLoads() throws {
+    // IBM's rows come before or after the others'; MSFT starts late and has an empty cell; AAPL
+    // has two rows on the 3rd (merged by `last`: line order) and none on the 5th.
+    let text = """
+      date,open,close,Name
+      2020-01-01,1,10,AAPL
+      2020-01-01,7,70,IBM
+      2020-01-02,6,60,MSFT
+      2020-01-02,2,20,AAPL
+      2020-01-02,7,71,IBM
+      2020-01-03,3,30,AAPL
+      2020-01-03,,61,MSFT
+      2020-01-03,4,31,AAPL
+      2020-01-04,7,72,IBM
+      2020-01-04,8,80,MSFT
+      2020-01-04,5,50,AAPL
+      2020-01-05,9,90,MSFT
+
+      """
+    let lines = text.split(separator: "\n").map(String.init)
+    let folder = try JoinedFilesTests.Folder([
+      "long.csv": text,
+      // The same rows cut in two within the 2nd (`combine: append`).
+      "a.csv": (lines[0...4] + [""]).joined(separator: "\n"),
+      "b.csv": ([lines[0]] + lines[5...] + [""]).joined(separator: "\n"),
+      "bysymbol.csv": Self.text,
+      "numbered.csv": "close,Name\n1,AAPL\n",
+      "apart.csv": "date,close,Name\n2020-01-01,1,AAPL\n2020-01-02,2,MSFT\n",
+    ])
+    let cases: [(files: [String], extra: [String: ParameterValue])] = [
+      (["long.csv"], [:]),
+      (["long.csv"], ["columns": .textList(["close"]), "symbols": .textList(["MSFT", "AAPL"])]),
+      (["long.csv"], ["columns": .textList(["close"]), "as": .textList(["apple", "microsoft", "ibm"])]),
+      (["a.csv", "b.csv"], ["combine": .text("append"), "symbols": .textList(["AAPL", "MSFT", "IBM"])]),
+    ]
+    for (files, extra) in cases {
+      for gaps in ["ffill", "drop"] {
+        let source = try folder.source(files, long(extra).merging(["gaps": .text(gaps), "duplicates": .text("last")]) { $1 })
+        let loaded = try source.load()
+        for rows in [1, 2, 3, 10, 1000] {
+          var (values, times, filled, dropped, read, merged) = ([Float](), [Timestamp](), 0, 0, 0, 0)
+          try source.stream(rows: rows) {
+            #expect($0.frame.featureNames == loaded.frame.featureNames && $0.frame.rowCount <= rows)
+            (values, times) = (values + $0.frame.values, times + $0.frame.timestamps)
+            (filled, dropped, read) = (filled + $0.cellsFilled, dropped + $0.rowsDropped, read + $0.rowsRead)
+            merged += $0.duplicateRowsMerged
+          }
+          let context = "\(files) \(extra), \(gaps), pieces of \(rows)"
+          #expect(values == loaded.frame.values && times == loaded.frame.timestamps, "\(context)")
+          #expect((filled, dropped, read) == (loaded.cellsFilled, loaded.rowsDropped, loaded.rowsRead), "\(context)")
+          #expect(merged == loaded.duplicateRowsMerged && merged == 1, "\(context)")
+        }
+      }
+    }
+    // Worked by hand: the closes of AAPL, IBM and MSFT, as they first appear; the 1st has no
+    // MSFT to carry (dropped), the 3rd AAPL's later row and IBM's carried, the 5th AAPL's and
+    // IBM's carried.
+    let closes = try folder.source(["long.csv"], long(["columns": .textList(["close"]), "duplicates": .text("last")]))
+    var streamed: [Float] = []
+    try closes.stream(rows: 2) {
+      #expect($0.frame.featureNames == ["AAPL", "IBM", "MSFT"])
+      streamed += $0.frame.values
+    }
+    #expect(streamed == [20, 71, 60, 31, 71, 61, 50, 72, 80, 50, 72, 90])
+    // The files are read twice without `symbols` (for them, then for the rows), once with them.
+    for (extra, passes) in [([String: ParameterValue](), 2), (["symbols": .textList(["AAPL"])], 1)] {
+      var heard: [ProgressCount] = []
+      let hear: ProgressObserver = { heard.append($0) }
+      let source = try folder.source(["long.csv"], long(extra).merging(["duplicates": .text("last")]) { $1 })
+      try source.stream(rows: 2, observer: hear) { _ in }
+      #expect(heard.last?.done == passes * text.utf8.count && heard.last?.total == heard.last?.done, "\(extra)")
+    }
+
+    func streamError(_ files: [String], _ extra: [String: ParameterValue] = [:]) -> String {
+      folder.error { try folder.source(files, long(extra)).stream(rows: 2) { _ in } }
+    }
+    func loadError(_ files: [String], _ extra: [String: ParameterValue] = [:]) -> String {
+      folder.error { _ = try folder.source(files, long(extra)).load() }
+    }
+    // Refused as the load refuses: duplicates, a gap under `error`, an unknown symbol, no time
+    // column, symbols that share no time, `as` of another count.
+    let refused: [([String], [String: ParameterValue])] = [
+      (["long.csv"], [:]),
+      (["long.csv"], ["duplicates": .text("first"), "gaps": .text("error")]),
+      (["long.csv"], ["symbols": .textList(["MSFT", "APPL"])]),
+      (["numbered.csv"], [:]),
+      (["apart.csv"], [:]),
+      (["long.csv"], ["duplicates": .text("first"), "as": .textList(["a", "b"])]),
+    ]
+    for (files, extra) in refused {
+      #expect(streamError(files, extra) == loadError(files, extra), "\(files) \(extra)")
+      #expect(streamError(files, extra) != "no error", "\(files) \(extra)")
+    }
+    #expect(
+      streamError(["long.csv"])
+        == "long.csv:9: duplicate timestamp 2020-01-03 of symbol AAPL (also on line 7); set duplicates: first, last or mean to merge"
+    )
+    // What only a stream refuses: a file sorted by symbol, which it cannot join.
+    #expect(
+      streamError(["bysymbol.csv"])
+        == "bysymbol.csv:3: comes before line 2 in time; a stream reads rows in file order and cannot sort them: sort the file by time (a long file sorted by symbol is read whole), or score without --stream"
+    )
   }
 }

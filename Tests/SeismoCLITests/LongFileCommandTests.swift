@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A long file (`layout: long`, a row per symbol and day) end to end: one run of every symbol,
-/// `--each` runs of each on its own days, and their models scoring again.
+/// `--each` runs of each on its own days, and their models scoring again, whole or streamed.
 @Suite struct LongFileCommandTests {
   /// The synthetic series' two columns as two symbols of one long file, `date,close,Name`; B's
   /// rows lack every 5th day, so each symbol has days of its own.
@@ -62,7 +62,25 @@ import Testing
     let byName = try CLI.run(["score", "--model", "m/B.seismo", "b.csv", "--out", "wide", "--quiet"], in: scratch.url)
     try #require(byName.status == 0, "\(byName.stderr)")
     #expect(column(try scratch.read("wide/scores.csv"), "score") == column(b, "score"))
-    let stream = try CLI.run(["score", "--model", "all.seismo", "--stream", "--out", "s"], in: scratch.url)
-    #expect(stream.status == 1 && stream.stderr.contains("a long file's symbols are joined in memory"), "\(stream.stderr)")
+    // Streamed in pieces of 7 rows, the file (in time order) gives the scores of the run and of
+    // B's, up to rounding.
+    for (model, run) in [("all.seismo", "all/scores.csv"), ("m/B.seismo", "e/B/scores.csv")] {
+      let stream = try CLI.run(
+        ["score", "--model", model, "--stream", "--piece-rows", "7", "--out", "s-\(model)", "--quiet"], in: scratch.url)
+      try #require(stream.status == 0, "\(stream.stderr)")
+      let streamed = column(try scratch.read("s-\(model)/scores.csv"), "score")
+      let whole = column(try scratch.read(run), "score")
+      #expect(streamed.count == whole.count && streamed.count > 90, "\(model)")
+      for (a, b) in zip(streamed, whole) where a != b {
+        let (x, y) = (Double(a) ?? .nan, Double(b) ?? .nan)
+        #expect(abs(x - y) <= 1e-5 * (1 + abs(y)), "\(model): \(a) streamed, \(b) whole")
+      }
+    }
+    // A long file sorted by symbol cannot be streamed; the error says so.
+    let lines = try scratch.read("long.csv").split(separator: "\n")
+    let bySymbol = [lines[0]] + lines.dropFirst().filter { $0.hasSuffix(",A") } + lines.dropFirst().filter { $0.hasSuffix(",B") }
+    try scratch.write("long.csv", bySymbol.joined(separator: "\n") + "\n")
+    let sorted = try CLI.run(["score", "--model", "all.seismo", "--stream", "--out", "sorted"], in: scratch.url)
+    #expect(sorted.status != 0 && sorted.stderr.contains("a long file sorted by symbol is read whole"), "\(sorted.stderr)")
   }
 }

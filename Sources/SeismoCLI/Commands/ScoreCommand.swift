@@ -36,14 +36,15 @@ struct ScoreCommand: ParsableCommand {
       new run; the database is checked before anything is scored.
 
       --stream reads the data a piece at a time (--piece-rows rows: a CSV file as it is read, files \
-      joined on time a chunk of each as the join needs it, a PostgreSQL table or query through a \
-      cursor) and writes scores.csv as it goes, so memory stays \
+      joined on time a chunk of each as the join needs it, a long file's symbols of each time joined \
+      as they come, a PostgreSQL table or query through a cursor) and writes scores.csv as it goes, \
+      so memory stays \
       flat however long the data: use it for data too large to load. Each \
       piece is scored with the rows of history its scores use, so flags and events are those of \
       the whole data and scores agree up to rounding (near 1e-6). It writes summary.json and \
       scores.csv but no report.html (seismo report FOLDER draws one). It needs a file's rows in \
-      time order (a stream cannot sort; a table's come sorted), a wide file (a long file's \
-      symbols are joined in memory), a point-in-time model (not attribution: mean_over_windows) \
+      time order (a stream cannot sort; a table's come sorted; a long file's symbols of a time \
+      together, not sorted by symbol), a point-in-time model (not attribution: mean_over_windows) \
       and, for discord, a bounded history.
         seismo score --model vix.seismo --stream ten-years-of-ticks.csv
         seismo score --run 20261124-101500-ab12 --url "$URL" --stream     # a run's table
