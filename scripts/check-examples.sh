@@ -4,7 +4,7 @@
 # injected days demo-autoencoder flags, and sp500-univariate's forecast errors beside the naive
 # forecast's, the warnings of runs on levels (detect --quiet prints them; README: nasdaq_futures'
 # 228 of 228, and the seed's 395 of 410 refitted yearly), the forecast errors of the forecaster
-# of log returns, and the stale features of the shared data files (README: LLL1 Index, 513
+# of log returns, each forecaster's MASE (README: 29.3, 0.99 and 2.64), and the stale features of the shared data files (README: LLL1 Index, 513
 # weeks), and how many of the 57 weekly features a forecaster of levels meets outside their
 # training range (README: 30). Examples read ../shared/data beside the repository.
 #
@@ -24,8 +24,10 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 flagged, rows = s["test_anomaly_count"], s["split"]["test_rows"]
 days = [a["timestamp"] for a in s["anomalies"] if a["part"] == "test"]
+skill = s.get("forecast_skill")
 print(f"{sys.argv[2]}: {flagged} of {rows} test rows flagged ({100 * flagged / rows:.1f} %)"
-      + (f": {', '.join(days)}" if len(days) <= 10 else ""))
+      + (f": {', '.join(days)}" if len(days) <= 10 else "")
+      + (f"; forecast MASE {skill['mase']:.2f}" if skill and "mase" in skill else ""))
 PY
 done
 # The seed on levels, refitted yearly: how many test days lie outside their fold's training range.

@@ -130,6 +130,28 @@ public final class LSTMForecasterDetector: NeuralDetector {
     return Scores(firstRow: warmupRows, values: scores, featureErrors: errors, featureCount: f)
   }
 
+  /// The naive forecast's errors, in the prepared units `score`'s are in: each window's last row
+  /// for a model of levels (relative to the window's first, with `normalization: window`); for a
+  /// model of changes, a change of 0, scaled as the model sees it.
+  public func naiveErrors(_ frame: Frame) throws -> Scores? {
+    let trained = try fitted(for: frame)
+    let f = frame.featureCount
+    let (inputs, targets) = try samples(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
+    let noChange = trained.preprocessing.scaler.transform([Float](repeating: 0, count: f))
+    var errors = [Float](repeating: 0, count: targets.values.count)
+    var scores = [Float](repeating: 0, count: targets.count)
+    for i in 0..<targets.count {
+      var total: Float = 0
+      for j in 0..<f {
+        let naive = transform == .level ? inputs.values[((i + 1) * window - 1) * f + j] : noChange[j]
+        errors[i * f + j] = abs(targets.values[i * f + j] - naive)
+        total += errors[i * f + j]
+      }
+      scores[i] = total / Float(f)
+    }
+    return Scores(firstRow: warmupRows, values: scores, featureErrors: errors, featureCount: f)
+  }
+
   /// How `forecast` feeds the model.
   public enum ForecastMode: Sendable, Equatable {
     /// Every step from the true `window` rows before it.

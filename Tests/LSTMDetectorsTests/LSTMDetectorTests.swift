@@ -196,6 +196,28 @@ func evaluate(_ detector: Detector, frame: Frame, trainRows: Int, spikes: [Int],
     for i in [0, 40, 71] { #expect(abs(s.values[i] - (s.featureErrors[2 * i] + s.featureErrors[2 * i + 1]) / 2) < 1e-6) }
   }
 
+  /// The naive forecast repeats each window's last row, in the units the model's errors are in
+  /// (worked by hand on 1, 2, 4, 7, 11 with a window of 2): its scaled levels, a change of 0
+  /// scaled as the changes are, or the last row relative to the window's first.
+  @Test func naiveErrorsAreThoseOfRepeatingTheLastValue() throws {
+    let frame = try Frame(timestamps: (0..<5).map { Timestamp($0) * 86_400 }, featureNames: ["x"], values: [1, 2, 4, 7, 11])
+    func naive(_ extra: [String: ParameterValue]) throws -> Scores {
+      let d = try detector(["window": .integer(2), "epochs": .integer(1)].merging(extra) { $1 })
+      _ = try d.fit(frame, observer: nil)
+      return try #require(try d.naiveErrors(frame))
+    }
+    // Levels min-max scaled, (x − 1) / 10: 0, .1, .3, .6, 1; each target less the row before it.
+    let levels = try naive(["scaler": .text("minmax")])
+    #expect(levels.firstRow == 2 && zip(levels.featureErrors, [0.2, 0.3, 0.4]).allSatisfy { abs($0 - $1) < 1e-6 })
+    // Changes 1, 2, 3, 4 scaled (Δ − 1) / 3; no change is −1/3, so the errors are Δ / 3.
+    let changes = try naive(["scaler": .text("minmax"), "transform": .text("diff")])
+    #expect(changes.firstRow == 3 && zip(changes.featureErrors, [1, 4.0 / 3]).allSatisfy { abs($0 - $1) < 1e-6 })
+    // Relative to each window's first: [0, 1] → 3, [0, 1] → 2.5, [0, .75] → 1.75.
+    let relative = try naive(["normalization": .text("window")])
+    #expect(zip(relative.featureErrors, [2, 1.5, 1]).allSatisfy { abs($0 - $1) < 1e-6 })
+    #expect(levels.values == levels.featureErrors, "one feature: the row's mean is its error")
+  }
+
   @Test func badUnitsAreAConfigError() {
     #expect(throws: SeismoError.self) { try self.detector(["units": .integerList([])]) }
   }

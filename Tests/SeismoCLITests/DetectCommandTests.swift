@@ -71,6 +71,44 @@ import Testing
     }
   }
 
+  /// A forecaster's run measures its test errors against the naive forecast's (MASE), says it,
+  /// and keeps it in summary.json, over every fold's test rows; other detectors do not.
+  @Test func aForecastersSkillIsMeasuredAgainstTheNaiveForecast() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 320]))
+    let head = "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.6 }\n"
+    let forecaster = "detector: { plugin: lstm-forecaster, window: 5, units: [4], epochs: 2, seed: 1 }\n"
+    try scratch.write("one.yaml", head + forecaster)
+    try scratch.write(
+      "refits.yaml", "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.6, refit_every: 50 }\n" + forecaster)
+    try scratch.write("zscore.yaml", head + "detector: { plugin: rolling-zscore, window: 20 }\n")
+    func skill(_ name: String) throws -> (printed: String?, json: [String: Any]?, warned: Bool) {
+      let run = try CLI.run(["detect", "\(name).yaml", "--out", name], in: scratch.url)
+      try #require(run.status == 0, "\(run.stderr)")
+      let summary = try #require(
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("\(name)/summary.json").utf8)) as? [String: Any])
+      let line = run.stdout.split(separator: "\n").first { $0.hasPrefix("forecast skill") }
+      let warned = (summary["warnings"] as? [String] ?? []).contains { $0.contains("times those of repeating each last value") }
+      #expect(warned == run.stderr.contains("times those of repeating each last value"))
+      return (line.map(String.init), summary["forecast_skill"] as? [String: Any], warned)
+    }
+    for name in ["one", "refits"] {
+      let (printed, json, warned) = try skill(name)
+      let mase = try #require(json?["mase"] as? Double, "\(name)")
+      #expect(json?["rows"] as? Int == 160, "every test row, of every fold: \(name)")
+      let features = try #require(json?["features"] as? [[String: Any]])
+      #expect(features.map { $0["feature"] as? String } == ["a", "b"])
+      #expect(features.allSatisfy { ($0["mase"] as? Double ?? 0) > 0 })
+      #expect(
+        printed?.hasPrefix(
+          "forecast skill on 160 test rows: MASE \(String(format: "%.2f", mase)) (its mean absolute error ÷ that of repeating each last value; under 1 beats it); a "
+        ) == true, "\(printed ?? "")")
+      #expect(warned == (mase >= 2), "warned from twice the naive forecast's errors: \(name), MASE \(mase)")
+    }
+    let (printed, json, warned) = try skill("zscore")
+    #expect(printed == nil && json == nil && !warned)
+  }
+
   /// `--no-sinks` writes the run folder only: a config's sink is neither reached nor written.
   @Test func noSinksSkipsTheConfigsSinks() throws {
     let scratch = try Scratch()

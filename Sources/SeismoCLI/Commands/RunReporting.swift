@@ -15,6 +15,7 @@ enum RunReporting {
       "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) event\(run.events.count == 1 ? "" : "s")",
       "anomalies: \(anomalies.count) (\(testCount) in the test part)",
     ]
+    if let skill = run.forecastSkill, let line = skillLine(skill, names: frame.featureNames) { lines.append(line) }
     let test = anomalies.filter { !$0.isTraining }.sorted { $0.score > $1.score }
     let training = anomalies.filter(\.isTraining).sorted { $0.score > $1.score }
     for (heading, part, count) in [
@@ -56,6 +57,17 @@ enum RunReporting {
       "wrote \(directory)/\(RunFolder.summaryFile) and \(directory)/\(RunFolder.scoresFile) (a streamed run draws no \(RunOutput.reportFile); `seismo report \(directory)` draws one)"
     )
     return lines
+  }
+
+  /// `forecast skill on 228 test rows: MASE 2.31 (…); vix 0.98, …`: the forecaster's MASE, and
+  /// each feature's (the 5 worst of more than 6); nil when the naive forecast made no error.
+  static func skillLine(_ skill: ForecastSkill, names: [String]) -> String? {
+    guard let ratio = skill.ratio else { return nil }
+    let measured = names.indices.compactMap { j in skill.ratio(ofFeature: j).map { (name: names[j], ratio: $0) } }
+    let shown = measured.count > 6 ? Array(measured.sorted { $0.ratio > $1.ratio }.prefix(5)) : measured
+    let each = shown.map { "\($0.name) \(String(format: "%.2f", $0.ratio))" }.joined(separator: ", ")
+    return
+      "forecast skill on \(skill.rows) test rows: MASE \(String(format: "%.2f", ratio)) (its mean absolute error ÷ that of repeating each last value; under 1 beats it)\(names.count > 1 ? "; \(measured.count > 6 ? "worst: " : "")\(each)\(measured.count > 6 ? ", …" : "")" : "")"
   }
 
   /// Four decimals, or four significant digits for a value under 0.001 or from 1000 on.

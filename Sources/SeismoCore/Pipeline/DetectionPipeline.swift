@@ -96,6 +96,12 @@ public struct DetectionPipeline {
         judged: "test rows"
       ).forEach(warn)
     }
+    if members.count == 1,
+      let said = members[0].skill?.warning(
+        names: frame.featureNames, detector: config.detector.plugin, learnsLevels: members[0].detector.learnsLevels)
+    {
+      warn(said)
+    }
     var fitted = members[0]
     if members.count > 1 {
       (fitted.scores, fitted.cutoffs) = Ensemble.combine(
@@ -140,7 +146,10 @@ public struct DetectionPipeline {
     result.trainingRanges = trainingRanges
     result.trainingRows = trainingRows
     // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
-    if members.count == 1 { result.foldScores = fitted.foldScores }
+    if members.count == 1 {
+      result.foldScores = fitted.foldScores
+      result.forecastSkill = fitted.skill
+    }
     return result
   }
 
@@ -164,6 +173,8 @@ public struct DetectionPipeline {
     var folds: [Fold]
     /// Each fold's own training scores, for re-thresholding; empty for a single fit.
     var foldScores: [FoldScores]
+    /// A forecaster's errors on the rows each fold tests, against the naive forecast's.
+    var skill: ForecastSkill?
     var fitSeconds: Double
     var scoreSeconds: Double
     var thresholdSeconds: Double
@@ -189,6 +200,7 @@ public struct DetectionPipeline {
     var foldScores: [FoldScores] = []
     var scoreSeconds = 0.0
     var thresholdSeconds = 0.0
+    var skill: ForecastSkill?
     var last: (detector: Detector, calibrated: Float, calibrationCount: Int, training: TrainingReport, features: Int)?
     for (k, planned) in plan.enumerated() {
       var fold = planned
@@ -224,6 +236,10 @@ public struct DetectionPipeline {
       thresholdSeconds += Date().timeIntervalSince(t0)
       fold.threshold = calibrated.isFinite ? calibrated : nil
       let inSample = trainCount - scores.firstRow
+      if inSample < scores.values.count, let naive = try detector.naiveErrors(frame.rows(fold.trainStart..<fold.scoreEnd)) {
+        let tested = ForecastSkill(scores: scores, naive: naive, rows: inSample..<scores.values.count)
+        skill = skill?.adding(tested) ?? tested
+      }
       if plan.count > 1 {
         foldScores.append(
           FoldScores(
@@ -250,7 +266,8 @@ public struct DetectionPipeline {
       scores: Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: last.features),
       cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, typicalScore: typicalScore,
       calibrationWarning: calibrationWarning, training: last.training,
-      folds: folds, foldScores: foldScores, fitSeconds: folds.map(\.fitSeconds).reduce(0, +), scoreSeconds: scoreSeconds,
+      folds: folds, foldScores: foldScores, skill: skill, fitSeconds: folds.map(\.fitSeconds).reduce(0, +),
+      scoreSeconds: scoreSeconds,
       thresholdSeconds: thresholdSeconds)
   }
 

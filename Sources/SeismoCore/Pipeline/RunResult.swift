@@ -39,6 +39,9 @@ public struct RunResult: Sendable {
   /// The times and spacing of the rows the last fold's detector was fitted on, which a saved
   /// model keeps; nil for rows without times.
   public var trainingRows: TrainingRows?
+  /// A forecaster's errors on the test rows against the naive forecast's (one detector, not an
+  /// ensemble); nil for other detectors, or without test rows.
+  public var forecastSkill: ForecastSkill?
   /// What the run warned about besides its data's load (`LoadedFrame.warnings`): a split that
   /// tests nothing, test rows outside the range a model of levels learned.
   public var warnings: [String] = []

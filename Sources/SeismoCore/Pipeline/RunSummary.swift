@@ -171,10 +171,33 @@ public struct RunSummary: Codable, Sendable {
   /// What the run warned about besides its data's load (`RunResult.warnings`); absent when
   /// nothing, and in older summaries.
   public var warnings: [String]?
+  /// A forecaster's errors on the test rows against the naive forecast's (`ForecastSkill`);
+  /// absent for other detectors, and in older summaries.
+  public var forecastSkill: Skill?
+
+  /// `forecast_skill`: the mean absolute scaled error of all features and of each, over `rows`
+  /// test rows; a MASE is absent where the naive forecast made no error.
+  public struct Skill: Codable, Equatable, Sendable {
+    public var mase: Double?
+    public var rows: Int
+    public var features: [Feature]
+
+    public struct Feature: Codable, Equatable, Sendable {
+      public var feature: String
+      public var mase: Double?
+    }
+
+    init(_ skill: ForecastSkill, names: [String]) {
+      mase = skill.ratio
+      rows = skill.rows
+      features = names.enumerated().map { Feature(feature: $1, mase: skill.ratio(ofFeature: $0)) }
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
     case source, features, split, detector, threshold, ensemble, importance, training, anomalies, timings, events
     case warnings
+    case forecastSkill = "forecast_skill"
     case causality, folds
     case eventRule = "event_rule"
     case eventCount = "event_count"
@@ -210,6 +233,7 @@ public struct RunSummary: Codable, Sendable {
     }
     training = run.training
     warnings = run.warnings.isEmpty ? nil : run.warnings
+    forecastSkill = run.forecastSkill.map { Skill($0, names: frame.featureNames) }
   }
 
   /// `run`'s flags fed in time order to a log that lists `listing` of them and of its events

@@ -34,6 +34,12 @@ public protocol Detector: AnyObject {
   /// many test rows lie outside it.
   var learnsLevels: Bool { get }
 
+  /// A forecaster's: the errors of the naive forecast that repeats each row's last value (no
+  /// change, for a model of changes) on the rows `score(frame)` scores, in the units and shape of
+  /// its `featureErrors` (`ForecastSkill` compares them). Nil for a detector that does not
+  /// forecast.
+  func naiveErrors(_ frame: Frame) throws -> Scores?
+
   /// Makes the next `fit` start from `previous`'s fitted state and train at most `epochs` epochs
   /// (nil: as many as configured) — a walk-forward refit with `split.warm_start` and
   /// `split.refit_epochs`. Detectors without learned weights ignore it.
@@ -44,6 +50,7 @@ extension Detector {
   public var historyRows: Int? { warmupRows }
   public var lookahead: Int { 0 }
   public var learnsLevels: Bool { false }
+  public func naiveErrors(_ frame: Frame) throws -> Scores? { nil }
   public func warmStart(from previous: Detector, epochs: Int?) {}
 }
 
