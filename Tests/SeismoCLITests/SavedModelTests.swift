@@ -50,6 +50,29 @@ import Testing
     let again = try CLI.run(["score", "--model", "m.seismo", "--out", "c", "--quiet"], in: scratch.url)
     #expect(again.status == 0, "\(again.stderr)")
     #expect(column(try scratch.read("c/scores.csv"), "score") == column(a, "score"))
+    // A forecaster's scoring measures its skill on every scored row, as detect does on its test
+    // rows; worked from scores.csv: the naive forecast's scaled error is each row's change over
+    // the feature's range in the 112 training rows (min-max scaling).
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(try scratch.read("b/summary.json").utf8)) as? [String: Any])
+    let skill = summary["forecast_skill"] as? [String: Any]
+    guard detector == "lstm-forecaster" else {
+      #expect(skill == nil)
+      return
+    }
+    let features = try #require(skill?["features"] as? [[String: Any]])
+    #expect(skill?["rows"] as? Int == 154)
+    for (j, name) in ["a", "b"].enumerated() {
+      let values = column(b, "value_\(name)").map { Double($0)! }
+      let errors = column(b, "error_\(name)").map { Double($0) }
+      let range = values.prefix(112).max()! - values.prefix(112).min()!
+      let (forecast, naive) = (1..<values.count).reduce((0.0, 0.0)) { sums, r in
+        guard let error = errors[r] else { return sums }
+        return (sums.0 + error, sums.1 + abs(values[r] - values[r - 1]) / range)
+      }
+      let mase = try #require(features[j]["mase"] as? Double)
+      #expect(abs(mase - forecast / naive) <= 1e-4 * mase, "\(name): \(mase) against \(forecast / naive)")
+    }
   }
 
   @Test func scoreTakesTheModelOneWay() throws {

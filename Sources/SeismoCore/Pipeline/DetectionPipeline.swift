@@ -313,6 +313,16 @@ public struct DetectionPipeline {
       drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)
       result.warnings += drift.warnings(judged: "scored rows").texts
     }
+    // A forecaster that forecasts the new rows worse than it did is said, as detect says it.
+    if let naive = try detector.naiveErrors(loaded.frame) {
+      let skill = ForecastSkill(scores: scores, naive: naive, rows: 0..<scores.values.count)
+      result.forecastSkill = skill
+      if let said = skill.warning(
+        names: loaded.frame.featureNames, detector: model.detector.plugin, learnsLevels: detector.learnsLevels)
+      {
+        result.warnings.append(said)
+      }
+    }
     result.warnings.forEach(log)
     return result
   }
