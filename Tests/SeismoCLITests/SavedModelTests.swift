@@ -537,7 +537,7 @@ import Testing
 @Suite struct StreamedScoreTests {
   func column(_ csv: String, _ name: String) -> [Substring] { SavedModelTests().column(csv, name) }
 
-  @Test(arguments: ["rolling-zscore", "lstm-autoencoder", "discord"])
+  @Test(arguments: ["rolling-zscore", "lstm-autoencoder", "discord", "lstm-forecaster"])
   func piecesGiveTheScoresOfTheWholeFile(_ detector: String) throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 330]))
@@ -546,6 +546,7 @@ import Testing
       "lstm-autoencoder": "{ plugin: lstm-autoencoder, window: 6, units: 8, epochs: 2 }",
       // Its history bounds the context each piece needs.
       "discord": "{ plugin: discord, window: 8, history: 60 }",
+      "lstm-forecaster": "{ plugin: lstm-forecaster, window: 6, units: [8], epochs: 2 }",
     ][detector]!
     try scratch.write(
       "run.yaml",
@@ -589,6 +590,10 @@ import Testing
       #expect(summaries[0].events?.map(\.alert) == summaries[1].events?.map(\.alert))
       #expect(summaries[0].eventCount == summaries[1].eventCount)
       #expect(summaries[1].split.testRows == 400 && summaries[1].scoredRows == summaries[0].scoredRows)
+      // A forecaster's skill over every scored row, summed piece by piece.
+      let skills = summaries.map(\.forecastSkill)
+      #expect((skills[1] != nil) == (detector == "lstm-forecaster") && skills[1]?.rows == skills[0]?.rows)
+      if let x = skills[0]?.mase, let y = skills[1]?.mase { #expect(abs(x - y) <= 1e-5 * x, "MASE \(x), streamed \(y)") }
       #expect(streamed.stdout.contains("\"anomaly_count\""), "--json prints the summary")
       #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("\(out)/report.html").path))
     }

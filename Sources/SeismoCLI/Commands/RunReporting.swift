@@ -47,6 +47,9 @@ enum RunReporting {
       "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) event\(run.eventCount == 1 ? "" : "s")",
       "anomalies: \(run.anomalyCount)",
     ]
+    if let skill = run.forecastSkill, let line = skillLine(skill, names: run.loaded.frame.featureNames) {
+      lines.append(line)
+    }
     if !run.flags.isEmpty {
       lines.append("top anomalies by score:")
       for flag in run.flags.sorted(by: { $0.score > $1.score }).prefix(top) {

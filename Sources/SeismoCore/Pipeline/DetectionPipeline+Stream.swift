@@ -87,6 +87,10 @@ extension DetectionPipeline {
     let later =
       [tally?.inSampleWarning(shownAs: totals.frame)].compactMap { $0 }
       + (drift?.warnings(judged: "scored rows").texts ?? [])
+      + [
+        stream.skill?.warning(
+          names: model.features, detector: model.detector.plugin, learnsLevels: stream.learnsLevels)
+      ].compactMap { $0 }
     later.forEach(log)
     warnings += later
     let total = Date().timeIntervalSince(started)
@@ -94,10 +98,12 @@ extension DetectionPipeline {
     log(
       "scored \(stream.scoredRows) rows: \(stream.log.flagged.count) flagged, \(stream.log.eventCount) event\(stream.log.eventCount == 1 ? "" : "s")"
     )
-    return StreamedRun(
+    var run = StreamedRun(
       runID: runID, startedAt: started, config: config, loaded: totals, rows: stream.rows,
       scoredRows: stream.scoredRows, threshold: model.thresholdValue, hasConstantCutoff: stream.constantCutoff,
       flags: flags, flagged: stream.log.flagged, events: events, eventCount: stream.log.eventCount,
       timings: ["load_s": max(0, total - scoreSeconds), "score_s": scoreSeconds, "total_s": total], warnings: warnings)
+    run.forecastSkill = stream.skill
+    return run
   }
 }

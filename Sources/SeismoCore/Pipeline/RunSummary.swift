@@ -264,6 +264,7 @@ public struct RunSummary: Codable, Sendable {
       events: run.events, eventCount: run.eventCount, timings: run.timings)
     folds = []
     warnings = run.warnings.isEmpty ? nil : run.warnings
+    forecastSkill = run.forecastSkill.map { Skill($0, names: run.loaded.frame.featureNames) }
   }
 
   /// The parts every run has.

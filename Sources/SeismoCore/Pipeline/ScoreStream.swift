@@ -26,6 +26,8 @@ public struct ScoreStream {
   var firstCutoff: Float?
   /// Timestamps print with a time of day once any row has one.
   var timeOfDay = false
+  /// A forecaster's errors on the rows scored so far, against the naive forecast's.
+  var skill: ForecastSkill?
 
   /// The stream of `model` (rebuilt as `DetectionPipeline.score` rebuilds it), whose flag log
   /// keeps the `keepFlags` highest flags. Throws `Unstreamable` for a model whose scores look
@@ -110,6 +112,10 @@ public struct ScoreStream {
     let own = Scores(
       firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
       featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
+    if let naive = try detector.naiveErrors(frame) {
+      let scored = ForecastSkill(scores: scores, naive: naive, rows: skip..<scores.values.count)
+      skill = skill?.adding(scored) ?? scored
+    }
     let ownFrame = frame.rows(contextRows..<frame.rowCount)
     let cut = cutoffs.cutoffs(for: own.values[...])
     timeOfDay = timeOfDay || frame.hasTimeOfDay

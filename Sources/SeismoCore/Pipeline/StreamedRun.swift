@@ -29,6 +29,9 @@ public struct StreamedRun: Sendable {
   /// What the run warned about besides its data's load: scored rows outside a model of levels'
   /// training range (`LevelDriftCounter`).
   public var warnings: [String] = []
+  /// A forecaster's errors on every scored row against the naive forecast's; nil for other
+  /// detectors.
+  public var forecastSkill: ForecastSkill?
 
   /// Flagged rows: every one is in the test part (a streamed run trains nothing).
   public var anomalyCount: Int { flagged.count }
