@@ -27,7 +27,7 @@ public enum HTMLReport {
       \(frame.rowCount) rows (\(frame.formatTimestamp(frame.timestamps[0])) – \(frame.formatTimestamp(frame.timestamps[frame.rowCount - 1]))), \
       \(data.trainRows) training rows. Threshold (\(Format.escape(data.thresholdPlugin))): <b>\(data.threshold.map { Format.number(Double($0)) } ?? "adaptive, per row")</b>. \
       Anomalies: <b data-anomaly-count="\(flagged.count)">\(flagged.count)</b>, \
-      \(flaggedRows.filter { $0 >= data.trainRows }.count) in the test part.</p>
+      \(flaggedRows.filter { $0 >= data.trainRows }.count) in the test part.\(skillSentence(data))</p>
 
       """
     for warning in data.warnings { html += "<p class=\"warning\">\(Format.escape(warning))</p>\n" }
@@ -69,6 +69,13 @@ public enum HTMLReport {
     html += foldTable(data)
     html += table(data, flagged: flagged, columns: shown)
     return html + "<p class=\"hint\">Seismo \(SeismoVersion.current)</p>\n</body></html>\n"
+  }
+
+  /// ` Forecast skill: MASE 2.31 on 228 test rows (…).` for a forecaster's run; empty otherwise.
+  static func skillSentence(_ data: ReportData) -> String {
+    guard let skill = data.forecastSkill else { return "" }
+    return
+      " Forecast skill: <b data-mase=\"\(skill.mase)\">MASE \(String(format: "%.2f", skill.mase))</b> on \(skill.rows) test rows (its mean absolute error ÷ that of repeating each last value; under 1 beats it)."
   }
 
   /// What the feature panels show, and in what order.

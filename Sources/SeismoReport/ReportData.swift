@@ -30,6 +30,8 @@ public struct ReportData: Sendable {
   /// What the run warned about its data and itself (`LoadedFrame.warnings`,
   /// `RunResult.warnings`), shown under the summary.
   public var warnings: [String] = []
+  /// A forecaster's MASE on its test rows (`ForecastSkill`), and how many; nil for other detectors.
+  public var forecastSkill: (mase: Double, rows: Int)?
 
   public init(
     runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, firstScoreRow: Int,
@@ -61,6 +63,7 @@ public struct ReportData: Sendable {
     folds = run.folds
     if !run.hasConstantCutoff { cutoffs = run.cutoffs }
     warnings = run.loaded.warnings + run.warnings
+    forecastSkill = run.forecastSkill.flatMap { skill in skill.ratio.map { ($0, skill.rows) } }
   }
 
   /// Indices into `scores` of flagged rows (score strictly above its cut-off).

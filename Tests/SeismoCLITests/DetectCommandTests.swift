@@ -104,9 +104,16 @@ import Testing
           "forecast skill on 160 test rows: MASE \(String(format: "%.2f", mase)) (its mean absolute error ÷ that of repeating each last value; under 1 beats it); a "
         ) == true, "\(printed ?? "")")
       #expect(warned == (mase >= 2), "warned from twice the naive forecast's errors: \(name), MASE \(mase)")
+      // The report says it, and a report rebuilt from the run folder alike.
+      let drawn = try scratch.read("\(name)/report.html")
+      #expect(drawn.contains("data-mase=\"\(mase)\">MASE \(String(format: "%.2f", mase))</b> on 160 test rows"))
+      try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("\(name)/report.html"))
+      #expect(try CLI.run(["report", name], in: scratch.url).status == 0)
+      #expect(try scratch.read("\(name)/report.html").contains("data-mase=\"\(mase)\""))
     }
     let (printed, json, warned) = try skill("zscore")
-    #expect(printed == nil && json == nil && !warned)
+    let report = try scratch.read("zscore/report.html")
+    #expect(printed == nil && json == nil && !warned && !report.contains("MASE"))
   }
 
   /// `--no-sinks` writes the run folder only: a config's sink is neither reached nor written.

@@ -61,6 +61,7 @@ struct ReportCommand: ParsableCommand {
       flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
+    data.forecastSkill = summary.forecastSkill.flatMap { skill in skill.mase.map { ($0, skill.rows) } }
     var loaded = LoadedFrame(frame: frame, origin: summary.source.origin, rowsRead: summary.source.rowsRead)
     loaded.sortedByTime = summary.source.sortedByTime ?? false
     loaded.duplicateRowsMerged = summary.source.duplicateRowsMerged ?? 0
