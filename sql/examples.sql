@@ -100,3 +100,13 @@ SELECT w.run_id, w.indicator, w.warned_at, w.kind, w.up_to, w.message
 FROM seismo.warnings w
 ORDER BY w.warned_at DESC, w.run_id, w.message
 LIMIT 50;
+
+-- Forecasters' skill on their test rows (summary's forecast_skill: the MASE, their mean absolute
+-- error over that of repeating each last value), worst first: from 1 they forecast no better
+-- than the naive forecast, and from 2 their flags mark mostly where they forecast badly.
+SELECT r.run_id, r.indicator, r.finished_at, (r.summary->'forecast_skill'->>'mase')::float8 AS mase,
+       (r.summary->'forecast_skill'->>'rows')::int AS test_rows
+FROM seismo.runs r
+WHERE r.summary ? 'forecast_skill'
+ORDER BY mase DESC NULLS LAST, r.finished_at DESC
+LIMIT 50;
