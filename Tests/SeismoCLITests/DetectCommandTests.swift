@@ -43,6 +43,14 @@ import Testing
     #expect(try flagged("both") == one.union(two))
     let summary = try scratch.read("both/summary.json")
     #expect(summary.contains("\"ensemble\"") && summary.contains("lstm-forecaster"))
+    // A member forecasting worse than repeating each last value is warned of by its place: the
+    // forecaster of a 4-unit layer trained 2 epochs on levels is (the run alone says so too).
+    let alone = try #require(
+      try JSONSerialization.jsonObject(with: Data(try scratch.read("two/summary.json").utf8)) as? [String: Any])
+    let mase = try #require((alone["forecast_skill"] as? [String: Any])?["mase"] as? Double)
+    let warned =
+      "warning: ensemble[1] lstm-forecaster's forecast errors on the 160 test rows are \(String(format: "%.1f", mase)) times"
+    #expect(mase >= 2 && summary.contains(warned) && !summary.contains("forecast_skill"), "MASE \(mase)")
 
     // Refused before any work: a model file holds one model; importance explains one detector.
     let saved = try CLI.run(["detect", "both.yaml", "--out", "s", "--save-model", "m.seismo"], in: scratch.url)

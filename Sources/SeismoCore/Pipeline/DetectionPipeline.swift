@@ -96,11 +96,13 @@ public struct DetectionPipeline {
         judged: "test rows"
       ).forEach(warn)
     }
-    if members.count == 1,
-      let said = members[0].skill?.warning(
-        names: frame.featureNames, detector: config.detector.plugin, learnsLevels: members[0].detector.learnsLevels)
-    {
-      warn(said)
+    // A forecaster, or an ensemble's, that forecasts worse than repeating each last value.
+    for (k, (member, fitted)) in zip(config.members, members).enumerated() {
+      let name =
+        members.count == 1 ? member.detector.plugin : "\(k == 0 ? "detector" : "ensemble[\(k)]") \(member.detector.plugin)"
+      if let said = fitted.skill?.warning(names: frame.featureNames, detector: name, learnsLevels: fitted.detector.learnsLevels) {
+        warn(said)
+      }
     }
     var fitted = members[0]
     if members.count > 1 {
