@@ -47,6 +47,15 @@ import Testing
     #expect(named.frame.featureNames == ["apple", "microsoft"])
   }
 
+  /// A symbol is its cell without the blanks around it: spaces, tabs, a no-break space.
+  @Test func symbolsAreTheirCellsWithoutTheBlanksAround() throws {
+    let text =
+      "date,close,Name\n2020-01-01,1, AAPL\n2020-01-01,5,MSFT\t\n2020-01-01,9,MSF T\n"
+      + "2020-01-02,2,\u{A0}AAPL\u{A0}\n2020-01-02,6,\tMSFT\n2020-01-02,8,MSF T \n"
+    let frame = try load(text, Self.long).frame
+    #expect(frame.featureNames == ["AAPL", "MSFT", "MSF T"] && frame.values == [1, 5, 9, 2, 6, 8])
+  }
+
   /// A long file cut by time (`combine: append`, a file a period) reads as the one it was cut
   /// from; a symbol first seen in the second file is one of the symbols.
   @Test func aLongFileCutByTimeIsAppended() throws {
