@@ -116,18 +116,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
     let f = frame.featureCount
     let (inputs, targets) = try samples(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
     let forecasts = trained.trainer.predict(inputs)
-    var errors = [Float](repeating: 0, count: targets.values.count)
-    var scores = [Float](repeating: 0, count: targets.count)
-    for i in 0..<targets.count {
-      var total: Float = 0
-      for j in 0..<f {
-        let e = abs(forecasts.values[i * f + j] - targets.values[i * f + j])
-        errors[i * f + j] = e
-        total += e
-      }
-      scores[i] = total / Float(f)
-    }
-    return Scores(firstRow: warmupRows, values: scores, featureErrors: errors, featureCount: f)
+    return absoluteErrors(of: targets) { forecasts.values[$0 * f + $1] }
   }
 
   /// The naive forecast's errors, in the prepared units `score`'s are in: each window's last row
@@ -138,13 +127,21 @@ public final class LSTMForecasterDetector: NeuralDetector {
     let f = frame.featureCount
     let (inputs, targets) = try samples(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
     let noChange = trained.preprocessing.scaler.transform([Float](repeating: 0, count: f))
+    return absoluteErrors(of: targets) { i, j in
+      transform == .level ? inputs.values[((i + 1) * window - 1) * f + j] : noChange[j]
+    }
+  }
+
+  /// Each target's absolute error against `forecast(i, j)` (sample i, feature j), and each
+  /// sample's mean over the features as its score.
+  private func absoluteErrors(of targets: BatchMajorSamples, forecast: (Int, Int) -> Float) -> Scores {
+    let f = targets.features
     var errors = [Float](repeating: 0, count: targets.values.count)
     var scores = [Float](repeating: 0, count: targets.count)
     for i in 0..<targets.count {
       var total: Float = 0
       for j in 0..<f {
-        let naive = transform == .level ? inputs.values[((i + 1) * window - 1) * f + j] : noChange[j]
-        errors[i * f + j] = abs(targets.values[i * f + j] - naive)
+        errors[i * f + j] = abs(forecast(i, j) - targets.values[i * f + j])
         total += errors[i * f + j]
       }
       scores[i] = total / Float(f)
