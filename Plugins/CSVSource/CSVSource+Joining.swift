@@ -233,9 +233,10 @@ extension CSVSource {
   func join<Value: CSVNumber>(_ tables: [CSVTable<Value>], parts: [JoinedPart], names: [String]) throws -> CSVTable<Value> {
     try checkSharedTimes(JoinedTimes(tables), parts: parts)
 
-    // The union of the tables' times, and where each table's rows land in it.
-    let times = Array(Set(tables.flatMap(\.timestamps))).sorted()
-    let rowOf = Dictionary(uniqueKeysWithValues: times.enumerated().map { ($1, $0) })
+    // The union of the tables' times (each table's are sorted and distinct), and where each
+    // table's rows land in it: a walk along both, as the tables' rows are in time order.
+    var times: [Timestamp] = []
+    for time in tables.flatMap(\.timestamps).sorted() where times.last != time { times.append(time) }
     let f = names.count
     var values = [Value](repeating: .nan, count: times.count * f)
     // The line of each joined row in each table (0: the table has no such row), and each
@@ -245,8 +246,9 @@ extension CSVSource {
     var offset = 0
     for (k, table) in tables.enumerated() {
       let width = table.featureNames.count
+      var row = 0  // a walk along the union costs what filling its rows with gaps did
       for (r, time) in table.timestamps.enumerated() {
-        let row = rowOf[time]!
+        while times[row] < time { row += 1 }
         tableLines[k][row] = table.lines[r]
         for j in 0..<width { values[row * f + offset + j] = table[r, j] }
       }
@@ -278,14 +280,14 @@ extension CSVSource {
 
 /// What the times of joined parts (files, or a long file's symbols) say for the checks on a
 /// join: each part's first and last time and rows, whether it shares a time with another, and
-/// the times each pair shares. A load finds them in its tables (pairs compared only when asked:
-/// a long file may have hundreds of symbols); a stream counts them as it joins.
+/// the times each pair shares. A load finds them in its tables' sorted times (pairs compared
+/// only when asked: a long file may have hundreds of symbols); a stream counts them as it joins.
 struct JoinedTimes {
   var first: [Timestamp]
   var last: [Timestamp]
   var counts: [Int]
-  /// Each table's times; empty for a stream.
-  private var sets: [Set<Timestamp>] = []
+  /// Each table's times, sorted and distinct; empty for a stream.
+  private var tables: [[Timestamp]] = []
   /// A stream's: whether each part has had a row at a time another part has.
   private var sharing: [Bool] = []
   /// A stream's count of the times each pair shares, when it counts pairs.
@@ -306,7 +308,7 @@ struct JoinedTimes {
     first = tables.map { $0.timestamps.first ?? .max }
     last = tables.map { $0.timestamps.last ?? .min }
     counts = tables.map(\.rowCount)
-    sets = tables.map { Set($0.timestamps) }
+    self.tables = tables.map(\.timestamps)
   }
 
   /// Counts a joined row at `time`, which `parts` have.
@@ -320,11 +322,28 @@ struct JoinedTimes {
   }
 
   /// The times parts k and l both have (a stream's: when it counts pairs).
-  func shared(_ k: Int, _ l: Int) -> Int { sets.isEmpty ? counted[k][l] : sets[k].intersection(sets[l]).count }
+  func shared(_ k: Int, _ l: Int) -> Int { tables.isEmpty ? counted[k][l] : Self.common(tables[k], tables[l]) }
 
   /// Whether part k has a time in common with another.
   func sharesTime(_ k: Int) -> Bool {
-    sets.isEmpty ? sharing[k] : sets.indices.contains { $0 != k && !sets[k].isDisjoint(with: sets[$0]) }
+    tables.isEmpty ? sharing[k] : tables.indices.contains { $0 != k && Self.common(tables[k], tables[$0], first: true) > 0 }
+  }
+
+  /// The times two sorted lists of distinct times share, by a walk along both; with `first`, 1 at
+  /// the first shared time.
+  private static func common(_ a: [Timestamp], _ b: [Timestamp], first: Bool = false) -> Int {
+    var (i, j, count) = (0, 0, 0)
+    while i < a.count, j < b.count {
+      if a[i] < b[j] {
+        i += 1
+      } else if b[j] < a[i] {
+        j += 1
+      } else {
+        if first { return 1 }
+        (i, j, count) = (i + 1, j + 1, count + 1)
+      }
+    }
+    return count
   }
 
   /// `2020-01-02 … 2020-12-31`: part k's first and last time.
