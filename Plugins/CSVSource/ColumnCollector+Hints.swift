@@ -86,7 +86,8 @@ extension ColumnCollector {
 
   /// For a text in a feature column of a wide file: ` (a symbol? …)` when the column is named as
   /// a symbol column is, or the cell reads as a ticker (`AAPL`, `BRK.B`: a capital first, two
-  /// or more, digits and `.-^=` besides): a file of a row per symbol and time is long.
+  /// or more, digits and `.-^=` besides) and is no common mark of a missing value (`NA`,
+  /// `NULL`): a file of a row per symbol and time is long.
   func longFileHint(_ cell: UnsafeBufferPointer<UInt8>, field: Int) -> String {
     guard request.symbol.isEmpty, field < header.count else { return "" }
     let named = ColumnRequest.symbolNames.contains(header[field].lowercased())
@@ -94,6 +95,7 @@ extension ColumnCollector {
     let ticker =
       (2...12).contains(cell.count) && capital(cell[0]) && cell.filter(capital).count >= 2
       && cell.allSatisfy { capital($0) || (0x30...0x39).contains($0) || ".-^=".utf8.contains($0) }
+      && !Self.commonMissingMarks.contains(text(cell).lowercased())
     guard named || ticker else { return "" }
     return
       " (a symbol? a file of a row per symbol and time is long: \(spelling.longLayout(symbolColumn: header[field])))"

@@ -134,6 +134,12 @@ import Testing
       loadError("date,close,note\n2020-01-01,1,big day\n", ["columns": .textList(["close", "note"])])
         == "t.csv:2 (column 3 'note'): 'big day' is not a number", "a listed column is meant")
     #expect(loadError("date,close,note\n2020-01-01,1,n/a 3\n").hasSuffix("'n/a 3' is not a number"), "digits: no word")
+    // A mark for a missing value in capitals is no ticker.
+    for mark in ["NA", "NULL", "ND"] {
+      #expect(
+        loadError("date,close,other\n2020-01-01,1,\(mark)\n").hasSuffix(
+          "'\(mark)' is not a number (a mark for a missing value? set missing: ['\(mark)'] to read such cells as gaps)"))
+    }
     // ingest reads a long file with --symbol-column (it has no --layout), and lists --column.
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seismo-long-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
