@@ -29,11 +29,22 @@ extension PostgresSource {
     /// The numeric columns other than `time`, in table order: a wide table's indicators.
     func numbers(besides time: String) -> [String] { all.filter { $0.name != time && $0.isNumber }.map(\.name) }
 
-    /// The time column `name`. When the table has none of that name, nor one spelled alike, the
+    /// The time column `name`; `auto`: the column named `ts`, else the table's one column of a
+    /// date or timestamp type. When the table has none of that name, nor one spelled alike, the
     /// error names the ones it has of a date or timestamp type too, before `hint` (or how a
     /// config names one).
     func time(_ name: String, hint: String? = nil) throws -> Column {
       let times = all.filter(\.isTime).map { "'\($0.name)'" }
+      if name == "auto", !all.isEmpty {  // an empty table's error is `named`'s
+        if let ts = all.first(where: { $0.name == "ts" }) { return ts }
+        if times.count == 1, let only = all.first(where: \.isTime) { return only }
+        let names = EditDistance.listing(all.map(\.name))
+        throw SeismoError.invalidInput(
+          times.isEmpty
+            ? "\(origin): no time column: none named ts, nor of a date or timestamp type; columns are: \(names) (\(hint ?? "name it with time_column"))"
+            : "\(origin): no column named ts, and several of a date or timestamp type: \(times.joined(separator: ", ")) (\(hint ?? "name the time column with time_column"))"
+        )
+      }
       guard !times.isEmpty, !all.contains(where: { $0.name == name }),
         EditDistance.suggestion(for: name, among: all.map(\.name)).isEmpty
       else {
@@ -68,11 +79,14 @@ extension PostgresSource {
     return rows.map { $0[0] ?? "" }
   }
 
-  /// Throws, naming the table's columns, unless the table has `time_column`, as a date or
-  /// timestamp (`seismo db watch` checks the column its triggers announce times of). An error
-  /// about the column ends with `hint`, in parentheses: which option names it.
-  public func requireTimeColumn(on db: PGConnection, hint: String) throws {
-    try requireTime(TableColumns(self, db).time(timeColumn, hint: hint), hint: hint)
+  /// The name of the table's `time_column` (`auto` found), which must be a date or timestamp
+  /// (`seismo db watch` checks the column its triggers announce times of); else throws, naming
+  /// the table's columns. An error about the column ends with `hint`, in parentheses: which
+  /// option names it.
+  public func requireTimeColumn(on db: PGConnection, hint: String) throws -> String {
+    let column = try TableColumns(self, db).time(timeColumn, hint: hint)
+    try requireTime(column, hint: hint)
+    return column.name
   }
 
   /// Throws unless `column` is a date or timestamp, ending the error with `hint` in parentheses;
@@ -139,8 +153,9 @@ extension PostgresSource {
     return try PGConnectionPool.shared.withConnection(url) { db in
       try db.transaction(readOnly: true) {
         let catalogue = try TableColumns(self, db)
-        guard layout == .long else { return catalogue.numbers(besides: timeColumn) }
-        let (range, bounds) = try timeRange(on: catalogue.time(timeColumn))
+        let time = try catalogue.time(timeColumn)
+        guard layout == .long else { return catalogue.numbers(besides: time.name) }
+        let (range, bounds) = try timeRange(on: time)
         _ = try catalogue.named(symbolColumn, "symbol column")
         let names = try symbols(in: range, bounds, on: db)
         return names.isEmpty ? nil : names

@@ -97,17 +97,17 @@ extension PostgresSource {
         names: names, select: "SELECT \(select.joined(separator: ", ")) FROM (\(self.query)) AS q ORDER BY 1",
         parameters: [], filter: nil, isLong: false, time: selected[0])
     }
-    let time = PGConnection.quote(self.timeColumn)
     let table = PGConnection.qualified(self.schema, self.table)
     let catalogue = try known ?? TableColumns(self, db)
     let timeRead = try catalogue.time(self.timeColumn)
+    let time = PGConnection.quote(timeRead.name)
     let (range, bounds) = try timeRange(on: timeRead, next: next)
     if layout == .wide {
       var names = features ?? self.columns
       if names.isEmpty {
-        names = catalogue.numbers(besides: self.timeColumn)
+        names = catalogue.numbers(besides: timeRead.name)
         guard !names.isEmpty else {
-          throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(self.timeColumn)'")
+          throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(timeRead.name)'")
         }
       } else {
         try names.forEach { try requireNumber(catalogue.named($0, "column")) }

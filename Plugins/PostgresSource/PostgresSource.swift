@@ -17,7 +17,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     "table", default: "",
     help: "table name, taken whole (quoted: its case and any dot kept; the schema is given apart); or use query")
   public static let schema = Parameter<String>("schema", default: "public", help: "schema of the table")
-  static let timeColumn = Parameter<String>("time_column", default: "ts", help: "timestamp or date column")
+  static let timeColumn = Parameter<String>(
+    "time_column", default: "auto",
+    help: "timestamp or date column; auto: the column named ts, else the table's one column of a date or timestamp type")
   public static let columns = Parameter<[String]>(
     "columns", default: [], help: "wide: indicator columns; empty: every numeric column")
   static let symbolColumn = Parameter<String>("symbol_column", default: "symbol", help: "long: the symbol column")

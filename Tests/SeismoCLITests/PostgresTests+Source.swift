@@ -292,11 +292,30 @@ extension PostgresTests {
       load(["table": .text("mixed"), "time_column": .text("when")])
         == "\(table): no time column 'when'; columns are: ts, a, label, n, p (its date or timestamp column is 'ts': name it with time_column)"
     )
-    // A table without the default's `ts` names its columns of a date or timestamp type.
+    // `time_column: auto` takes `ts`, else the one column of a date or timestamp type; with
+    // several, or none, it names them.
     try sql("CREATE TABLE \(schema).stamped (day date, stamp timestamptz, x float8)")
     #expect(
       load(["table": .text("stamped")])
-        == "postgres table \(schema).stamped: no time column 'ts'; columns are: day, stamp, x (its date or timestamp columns are 'day', 'stamp': name it with time_column)"
+        == "postgres table \(schema).stamped: no column named ts, and several of a date or timestamp type: 'day', 'stamp' (name the time column with time_column)"
+    )
+    try sql(
+      "INSERT INTO \(schema).stamped SELECT '2020-01-01'::date + i, '2021-06-01'::timestamptz + i * interval '1 hour', i FROM generate_series(0, 4) i"
+    )
+    #expect(load(["table": .text("stamped"), "time_column": .text("day")]) == "[\"x\"] × 5")
+    try sql("CREATE TABLE \(schema).dated (\"Trade Date\" date, \"VIX Close\" numeric, n integer)")
+    try sql("INSERT INTO \(schema).dated SELECT '2020-01-01'::date + i, 15 + i, i FROM generate_series(0, 6) i")
+    #expect(
+      loadOutcome(["table": .text("dated")]) {
+        "\($0.featureNames) \($0.formatTimestamp($0.timestamps[0]))…\($0.formatTimestamp($0.timestamps[6]))"
+      }
+        == "[\"VIX Close\", \"n\"] 2020-01-01…2020-01-07", "the one date column, read as time, not as a feature")
+    #expect(
+      load(["table": .text("mixed"), "time_column": .text("auto")]) == load(["table": .text("mixed")]), "ts before the others")
+    try sql("CREATE TABLE \(schema).untimed (day text, x float8)")
+    #expect(
+      load(["table": .text("untimed")])
+        == "postgres table \(schema).untimed: no time column: none named ts, nor of a date or timestamp type; columns are: day, x (name it with time_column)"
     )
     #expect(
       load(["query": .text("SELECT ts, label FROM \(schema).mixed")])

@@ -77,6 +77,16 @@ extension PostgresTests {
     #expect(try heard(1) == [changed(1)])
     try sql("UPDATE \(schema).m SET a = 0 WHERE false")
     #expect(try heard(1) == [table])
+
+    // --time-column auto (the default) finds a table's one date column, and the triggers
+    // announce its times.
+    try sql("CREATE TABLE \(schema).dated (day date, x float8)")
+    let dated = try CLI.run(["db", "watch", "--url", url, "--schema", schema, "--table", "dated"], in: scratch.url)
+    #expect(dated.status == 0 && dated.stdout.contains("(from their earliest day)"), "\(dated.stdout)\(dated.stderr)")
+    let arguments = try sql(
+      "SELECT tgname, encode(tgargs, 'escape') FROM pg_trigger WHERE tgrelid = $1::regclass AND tgnargs > 0 ORDER BY tgname",
+      ["\(schema).dated"])
+    #expect(arguments == [["seismo_watch_deletes", "day\\000"], ["seismo_watch_updates", "day\\000"]], "\(arguments)")
   }
 
   /// An UPDATE of a row the watcher has scored is named at once, not only when the watcher next

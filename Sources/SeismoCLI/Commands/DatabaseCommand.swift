@@ -49,8 +49,11 @@ struct DatabaseCommand: ParsableCommand {
     @Option(help: "The market table.")
     var table: String
 
-    @Option(help: "The table's time column (the postgres source's time_column).")
-    var timeColumn = "ts"
+    @Option(
+      help:
+        "The table's time column (the postgres source's time_column); auto: the column named ts, else the table's one column of a date or timestamp type."
+    )
+    var timeColumn = "auto"
 
     @Flag(help: "Remove the triggers instead.")
     var off = false
@@ -63,7 +66,7 @@ struct DatabaseCommand: ParsableCommand {
         let db = try SchemaMigrator.connection(connection.url)
         try DottedTableName.check(table, schema: schema, on: db)
         let target = PGConnection.qualified(schema, table)
-        if !off { try requireTimeColumn(on: db) }
+        let timeColumn = off ? self.timeColumn : try timeColumn(on: db)
         try db.transaction {
           for name in Self.triggers { try db.execute("DROP TRIGGER IF EXISTS \(name) ON \(target)") }
           guard !off else { return }
@@ -91,13 +94,14 @@ struct DatabaseCommand: ParsableCommand {
       }
     }
 
-    /// Throws, naming the table's columns, unless the table has the time column as a date or timestamp.
-    func requireTimeColumn(on db: PGConnection) throws {
+    /// The name of the table's time column (`auto` found); throws, naming the table's columns,
+    /// unless the table has it as a date or timestamp.
+    func timeColumn(on db: PGConnection) throws -> String {
       let source = try PostgresSource(
         parameters: Parameters(
           specs: PostgresSource.descriptor.parameters,
           values: ["schema": .text(schema), "table": .text(table), "time_column": .text(timeColumn)]))
-      try source.requireTimeColumn(on: db, hint: "--time-column names the table's time column")
+      return try source.requireTimeColumn(on: db, hint: "--time-column names the table's time column")
     }
   }
 }
