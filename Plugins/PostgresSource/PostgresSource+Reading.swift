@@ -110,7 +110,7 @@ extension PostgresSource {
           throw SeismoError.invalidInput("\(origin): no numeric columns besides '\(timeRead.name)'")
         }
       } else {
-        try names.forEach { try requireNumber(catalogue.named($0, "column")) }
+        for name in names { try requireNumber(catalogue.named(name, "column")) }
       }
       let select = ["extract(epoch from \(time))::float8"] + names.map { PGConnection.quote($0) + "::float8" }
       return ReadPlan(

@@ -179,7 +179,7 @@ extension PostgresTests {
       var pieces: [LoadedFrame] = []
       var counts: [ProgressCount] = []
       // Pieces of 3 rows cut seconds in two.
-      try source.stream(rows: 3, observer: { counts.append($0) }) { pieces.append($0) }
+      try source.stream(rows: 3, observer: { counts.append($0) }, { pieces.append($0) })
       #expect(pieces.count >= 7, "\(values)")
       #expect(pieces.allSatisfy { $0.rowsRead <= 4 }, "\(pieces.map(\.rowsRead))")
       #expect(pieces.flatMap(\.frame.timestamps) == whole.frame.timestamps, "\(values)")

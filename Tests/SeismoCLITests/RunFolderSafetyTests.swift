@@ -60,7 +60,7 @@ import Testing
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
     let arguments = ["/bin/sh", "-c", "kill -\(signal) $$; exec \"$0\" plugins > /dev/null", CLI.executable.path]
     var argv = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for argument in argv { free(argument) } }
     var pid = pid_t()
     try #require(posix_spawn(&pid, "/bin/sh", nil, &attributes, &argv, environ) == 0)
     var wait: Int32 = 0

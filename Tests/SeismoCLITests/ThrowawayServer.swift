@@ -50,11 +50,11 @@ struct ThrowawayServer {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv = (["/bin/bash"] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for argument in argv { free(argument) } }
     var variables = ProcessInfo.processInfo.environment
     variables.merge(environment) { $1 }
     let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { envp.forEach { free($0) } }
+    defer { for variable in envp { free(variable) } }
     var pid: pid_t = 0
     guard posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp) == 0 else {
       throw SeismoTestError("cannot start \(arguments)")

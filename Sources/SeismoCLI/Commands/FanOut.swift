@@ -41,7 +41,9 @@ enum FanOut {
 
     enum CodingKeys: String, CodingKey {
       case indicator, status, folder, model, anomalies, error
-      case runId = "run_id", anomalyCount = "anomaly_count", testAnomalyCount = "test_anomaly_count"
+      case runId = "run_id"
+      case anomalyCount = "anomaly_count"
+      case testAnomalyCount = "test_anomaly_count"
     }
   }
 
@@ -103,7 +105,7 @@ enum FanOut {
         "loaded \(loaded.frame.rowCount) rows × \(names.count) indicators from \(loaded.origin); \(jobs) at a time", quiet: quiet)
       let readAgain = loaded.rowsDropped > 0 && names.first.map { registry.narrowed(config.source, to: $0) != nil } == true
       if readAgain { loaded.forgetWhatJoiningDid() }  // no indicator's rows are another's
-      loaded.warnings.forEach { Console.err($0) }  // under --quiet too
+      for warning in loaded.warnings { Console.err(warning) }  // under --quiet too
       if readAgain {
         Console.narrate(
           "\(loaded.rowsDropped) rows were dropped where some indicator had a gap; each indicator is read again alone, with its own rows",
@@ -120,7 +122,7 @@ enum FanOut {
     // Each model's file, checked before any indicator runs.
     let modelFiles = models.map { models in folders.map { "\(models.folder)/\($0).seismo" } }
     if let models, let modelFiles {
-      try modelFiles.forEach { try checkModelPath($0, config: config, out: out, force: models.force) }
+      for file in modelFiles { try checkModelPath(file, config: config, out: out, force: models.force) }
       try makeOutputFolder(models.folder, for: Models.option)
     }
     return try staged.fill { staging in
@@ -161,7 +163,7 @@ enum FanOut {
       try RunOutput.writeSinks(run, config: config, registry: registry, indicator: name, group: group)
       if let model { try write(SavedModel(run: run).encode(), to: model) }
       let summary = RunSummary(run)
-      run.warnings.forEach { Console.err($0) }
+      for warning in run.warnings { Console.err(warning) }
       if !quiet {
         Console.err(
           "\(name): \(summary.anomalyCount) anomal\(summary.anomalyCount == 1 ? "y" : "ies"), \(summary.testAnomalyCount) in the test part (\(folder.shown))"

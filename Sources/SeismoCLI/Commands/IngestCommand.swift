@@ -202,7 +202,7 @@ struct IngestCommand: ParsableCommand {
         }
       }
       let names = tables.flatMap(\.featureNames)
-      if !long { try names.forEach { try PGConnection.requireIdentifier($0, "column") } }
+      if !long { for name in names { try PGConnection.requireIdentifier(name, "column") } }
       let started = Date()
       let db = try PGConnection(connection.url)
       try DottedTableName.check(table, schema: schema, on: db)  // before --create makes it

@@ -39,7 +39,7 @@ public final class Sequential {
     return gradient
   }
 
-  public func zeroGradients() { layers.forEach { $0.zeroGradients() } }
+  public func zeroGradients() { for layer in layers { layer.zeroGradients() } }
 
   /// A twin sharing every parameter, with its own caches and gradients (for another thread).
   public func replica() -> Sequential { Sequential(layers.map { $0.replica() }) }
