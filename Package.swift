@@ -89,8 +89,9 @@ let package = Package(
 
     // Tests.
     .testTarget(name: "SeismoCoreTests", dependencies: ["SeismoCore"]),
-    .testTarget(name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport", "CSeismoKernels"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore"]),
+    .testTarget(
+      name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport", "CSeismoKernels"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore", "SeismoSupport"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "DiscordTests", dependencies: ["Discord", "SeismoCore", "SeismoSupport"]),
