@@ -91,7 +91,8 @@ let package = Package(
     .testTarget(name: "SeismoCoreTests", dependencies: ["SeismoCore"]),
     .testTarget(
       name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport", "CSeismoKernels"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore", "SeismoSupport"]),
+    .target(name: "RandomSeries", dependencies: ["SeismoCore", "SeismoSupport"], path: "Tests/RandomSeries"),
+    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore", "RandomSeries"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "DiscordTests", dependencies: ["Discord", "SeismoCore", "SeismoSupport"]),
@@ -104,7 +105,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "SeismoCLITests",
-      dependencies: ["SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "SeismoCore"]),
+      dependencies: [
+        "SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "CSVSource", "SeismoCore", "RandomSeries",
+      ]),
   ]
 )
 

@@ -36,7 +36,10 @@ extension PostgresSource {
     let plan = try self.plan(db, features: features, next: next, catalogue: catalogue)
     var rows = StoredRows(names: plan.names, isLong: plan.isLong)
     let tableRows = try fetch(plan, on: db, cursor: false, observer: observer) { try rows.append($0, from: self) }
-    if plan.isLong, next == nil { try requireEverySymbol(rows.names, present: rows.present, db) }
+    if plan.isLong, next == nil {
+      try requireEverySymbol(rows.names, present: rows.present, db)
+      try requireSharedTimes(rows)
+    }
     return (rows, tableRows, plan.time)
   }
 
@@ -153,6 +156,21 @@ extension PostgresSource {
     guard let missing = names.indices.first(where: { !present[$0] }) else { return }
     throw SeismoError.invalidInput(
       "\(origin): no rows for symbol '\(names[missing])'\(EditDistance.suggestion(for: names[missing], among: try storedSymbols(db)))"
+    )
+  }
+
+  /// Throws, naming it, when a long table's symbol among `rows` shares no time with any other:
+  /// rows join on exact times, so dates beside times of day, or years that do not overlap,
+  /// would give rows that each hold one symbol's value (as a long file's symbols are checked).
+  func requireSharedTimes(_ rows: StoredRows) throws {
+    let read = rows.names.indices.filter { rows.spans[$0] != nil }
+    guard read.count > 1, let k = read.first(where: { !rows.sharing[$0] }), let other = read.first(where: { $0 != k })
+    else { return }
+    func span(_ j: Int) -> String {
+      rows.spans[j].map { "\(CivilTime.format($0.lowerBound)) … \(CivilTime.format($0.upperBound))" }!
+    }
+    throw SeismoError.invalidInput(
+      "\(origin): symbol '\(rows.names[k])' shares no time with the other symbols (its rows: \(span(k)); symbol '\(rows.names[other])''s: \(span(other))); rows are joined on exact times, so the symbols must overlap in time, and dates never meet times of day"
     )
   }
 

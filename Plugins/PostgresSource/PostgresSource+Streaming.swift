@@ -25,7 +25,7 @@ extension PostgresSource: StreamingSource {
         // The first piece must have rows: `policiesApplied` refuses an empty read.
         guard !settled.timestamps.isEmpty || (final && carried == nil) else { return }
         let first = carried == nil
-        var piece = try policiesApplied(to: settled, carrying: &carried)
+        var piece = try policiesApplied(to: settled, carrying: &carried, piece: true)
         // The first piece carries the note that times are shown in UTC, as a load does.
         if first { piece.timesWrittenWithOffset = try sessionTimes(of: piece.frame.timestamps, in: plan.time, db) }
         try body(piece)
@@ -37,6 +37,7 @@ extension PostgresSource: StreamingSource {
           try handOn(final: false)
         }
       }
+      if plan.isLong { try requireSharedTimes(waiting) }  // once every row is read, as a long file's stream
       try handOn(final: true)
     }
   }

@@ -225,8 +225,12 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds what `ffill`
   /// carries in from the rows before, and is left holding what it carries on. The first read of
-  /// a series (`carried` nil) must find rows.
-  func policiesApplied(to rows: StoredRows, carrying carried: inout GapPolicy.Carrying<Float>?) throws -> LoadedFrame {
+  /// a series (`carried` nil) must find rows and, unless it is a stream's first `piece` (whose
+  /// leading gaps may drop all its rows: the stream's reader says when no piece kept one), keep
+  /// some.
+  func policiesApplied(to rows: StoredRows, carrying carried: inout GapPolicy.Carrying<Float>?, piece: Bool = false)
+    throws -> LoadedFrame
+  {
     let names = rows.names
     var timestamps = rows.timestamps
     var values = rows.values
@@ -256,7 +260,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         source: origin, line: nil, column: "'\(names[feature])'",
         message: "NULL or missing at \(CivilTime.format(times[row])) (gaps: error)")
     }
-    guard !timestamps.isEmpty || carried != nil else {
+    guard !timestamps.isEmpty || carried != nil || piece else {
       throw SeismoError.invalidInput(
         "\(origin): \(gaps.noRowsLeft(outcome, names: names, otherwise: "every row has a NULL or missing value"))")
     }

@@ -17,11 +17,23 @@ struct StoredRows {
   private(set) var present: [Bool]
   /// A long table's: the table rows merged into each cell (row-major as `values`).
   private var merged: [Int] = []
+  /// A long table's: each feature's first and last time, and whether it has had a row at a
+  /// time another feature has (rows join on exact times), over every row appended.
+  private(set) var spans: [ClosedRange<Timestamp>?]
+  private(set) var sharing: [Bool]
+  /// A long table's, at the last time: the features with a row, counted, and the first of them;
+  /// and, under `duplicates: mean`, the sums of each feature's values (NULL left out) and how
+  /// many, as `DuplicatePolicy` averages a file's rows.
+  private var atLast = (count: 0, first: 0)
+  private var sums: [(total: Double, count: Int)]
 
   init(names: [String], isLong: Bool) {
     self.names = names
     self.isLong = isLong
     present = [Bool](repeating: false, count: names.count)
+    spans = Array(repeating: nil, count: isLong ? names.count : 0)
+    sharing = Array(repeating: false, count: isLong ? names.count : 0)
+    sums = Array(repeating: (0, 0), count: isLong ? names.count : 0)
   }
 
   /// Appends `row`, a row in the form of `source`'s read plan, pivoting a long table's rows.
@@ -41,19 +53,26 @@ struct StoredRows {
       timestamps.append(t)
       values += repeatElement(.nan, count: f)
       merged += repeatElement(0, count: f)
+      atLast = (0, j)
     }
     let k = (timestamps.count - 1) * f + j
     let v = Self.value(row[2])
     merged[k] += 1
     guard merged[k] > 1 else {
       values[k] = v
+      sums[j] = v.isNaN ? (0, 0) : (Double(v), 1)
+      spans[j] = (spans[j]?.lowerBound ?? t)...t
+      if atLast.count > 0 { (sharing[j], sharing[atLast.first]) = (true, true) }
+      atLast.count += 1
       return
     }
     switch source.duplicates {
     case .error: throw source.twoRows(at: t, column: names[j])
     case .first: break
     case .last: values[k] = v
-    case .mean: values[k] += (v - values[k]) / Float(merged[k])
+    case .mean:
+      if !v.isNaN { sums[j] = (sums[j].total + Double(v), sums[j].count + 1) }
+      values[k] = sums[j].count == 0 ? .nan : Float(sums[j].total / Double(sums[j].count))
     }
   }
 

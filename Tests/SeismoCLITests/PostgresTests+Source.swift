@@ -202,6 +202,15 @@ extension PostgresTests {
         .stream(rows: 3, observer: nil) { _ in handed += 1 }
     }
     #expect("\(missing.map { "\($0)" } ?? "")".contains("no rows for symbol 'c'") && handed == 0)
+    // A column that starts later than the first pieces: those pieces' rows are leading gaps,
+    // dropped, and the stream goes on, as the load does (it stopped: no rows left).
+    try sql(
+      "CREATE TABLE \(schema).late AS SELECT date '2020-01-01' + i AS ts, i::float8 AS a, CASE WHEN i >= 7 THEN i END::float8 AS b FROM generate_series(0, 19) i"
+    )
+    let late = try source(["table": .text("late")])
+    var rows: [Timestamp] = []
+    try late.stream(rows: 3, observer: nil) { rows += $0.frame.timestamps }
+    #expect(rows == (try late.load().frame.timestamps) && rows.count == 13)
   }
 
   @Test func legalButAwkwardTablesGiveClearAnswers() throws {
@@ -240,6 +249,25 @@ extension PostgresTests {
     #expect(load("sublong", ["layout": .text("long")]).contains("set duplicates"))
     #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("last")]) == "rows 2: [3.0, 5.0]")
     #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("mean")]) == "rows 2: [2.0, 5.0]")
+    // A mean leaves NULL out, as a file's empty cell: the mean of 4 and 8 is 6, not a gap.
+    try sql(
+      "INSERT INTO \(schema).sublong VALUES ('2020-01-01 00:00:02.1', 'v', NULL), ('2020-01-01 00:00:02.5', 'v', 4), ('2020-01-01 00:00:02.9', 'v', 8)"
+    )
+    #expect(load("sublong", ["layout": .text("long"), "duplicates": .text("mean")]) == "rows 3: [2.0, 5.0, 6.0]")
+    // Symbols whose times never meet (dates beside times of day) are refused, as a long file's
+    // are, where they joined into rows of one symbol each.
+    try sql("CREATE TABLE \(schema).apart (ts timestamp, symbol text, value float8)")
+    try sql(
+      "INSERT INTO \(schema).apart SELECT date '2020-01-01' + i, 'spx', i FROM generate_series(0, 4) i UNION ALL SELECT date '2020-01-01' + i + time '16:00', 'vix', i FROM generate_series(0, 4) i"
+    )
+    let apart =
+      "postgres table \(schema).apart: symbol 'spx' shares no time with the other symbols (its rows: 2020-01-01 … 2020-01-05; symbol 'vix''s: 2020-01-01 16:00:00 … 2020-01-05 16:00:00); rows are joined on exact times, so the symbols must overlap in time, and dates never meet times of day"
+    #expect(load("apart", ["layout": .text("long")]) == apart)
+    #expect(throws: SeismoError.self) {
+      try source(["table": .text("apart"), "layout": .text("long")]).stream(rows: 3, observer: nil) { _ in }
+    }
+    try sql("INSERT INTO \(schema).apart VALUES ('2020-01-05 16:00', 'spx', 9)")
+    #expect(load("apart", ["layout": .text("long"), "gaps": .text("drop")]) == "rows 1: [9.0, 4.0]", "one shared time")
     // A symbol listed twice is a config error, not a crash.
     #expect(load("sublong", ["layout": .text("long"), "symbols": .textList(["v", "v"])]).contains("'v' is listed twice"))
     // A 0/1 column of a table read whole (no columns listed) is named as a label read as a feature.
