@@ -224,7 +224,8 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
   }
 
   /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds what `ffill`
-  /// carries in from the rows before, and is left holding what it carries on. The first read of
+  /// carries in from the rows before, and is left holding what it carries on (unchanged when it
+  /// throws). The first read of
   /// a series (`carried` nil) must find rows and, unless it is a stream's first `piece` (whose
   /// leading gaps may drop all its rows: the stream's reader says when no piece kept one), keep
   /// some.
@@ -252,7 +253,6 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
     ) { twoRows(at: sorted[$0], column: nil) }
     let times = timestamps
     var carry = carried ?? GapPolicy.Carrying(featureCount: names.count)
-    defer { carried = carry }
     let outcome = try gaps.apply(
       values: &values, timestamps: &timestamps, rowLabels: &labels, featureCount: names.count, carrying: &carry
     ) { row, feature in
@@ -265,6 +265,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
         "\(origin): \(gaps.noRowsLeft(outcome, names: names, otherwise: "every row has a NULL or missing value"))")
     }
     let frame = try Frame(timestamps: timestamps, featureNames: names, values: values, source: origin)
+    carried = carry  // only once the rows are taken: a read that failed is read again from the same state
     return LoadedFrame(
       frame: frame, origin: origin, rowsRead: rowsRead, gaps: outcome, duplicateRowsMerged: merged, policy: duplicates)
   }

@@ -48,6 +48,18 @@ public struct LoadOutcome: Equatable, CustomStringConvertible {
     do { return LoadOutcome(try source().load()) } catch { return LoadOutcome(failure: error) }
   }
 
+  /// This outcome's rows followed by `later`'s (a read after this one), counts summed; its
+  /// names when this one has none.
+  public func adding(_ later: LoadOutcome) -> LoadOutcome {
+    var sum = self
+    if sum.names.isEmpty { sum.names = later.names }
+    sum.times += later.times
+    sum.bits += later.bits
+    sum.filled += later.filled
+    sum.dropped += later.dropped
+    return sum
+  }
+
   /// Equal rows, or both failed.
   public func agrees(with other: LoadOutcome) -> Bool {
     (failed != nil && other.failed != nil) || (failed == nil && other.failed == nil && self == other)

@@ -415,6 +415,19 @@ extension PostgresTests {
   /// already read.
   @Test func newRowsAreTheRowsAfterTheLastRead() throws {
     try sql("CREATE SCHEMA \(schema)")
+    // A first read that fails (c has no value yet: no row is left) leaves the reader as it was:
+    // the next read takes the table from its start, with nothing carried from the failed one.
+    try sql("CREATE TABLE \(schema).slow (ts date, a float8, b float8, c float8)")
+    try sql("INSERT INTO \(schema).slow VALUES ('2020-01-01', NULL, 1, NULL), ('2020-01-02', 7, NULL, NULL)")
+    let slow = try source(["table": .text("slow"), "wait_for": .textList([])])
+    var retrying = PostgresSource.ReadPosition(features: ["a", "b", "c"])
+    #expect(throws: SeismoError.self) { try slow.newRows(after: &retrying) }
+    try sql("INSERT INTO \(schema).slow VALUES ('2020-01-03', NULL, NULL, 9)")
+    let retried = try slow.newRows(after: &retrying)
+    var fresh = PostgresSource.ReadPosition(features: ["a", "b", "c"])
+    let whole = try slow.newRows(after: &fresh)
+    #expect(retried.frame.values == [7, 1, 9] && retried.frame.values == whole.frame.values)
+    #expect(retried.cellsFilled == whole.cellsFilled, "a's 7 was carried back to the 1st")
     try sql("CREATE TABLE \(schema).w (ts date, a float8, b float8)")
     try sql("CREATE TABLE \(schema).l (ts timestamptz, symbol text, value float8)")
     // Days 0–3; a is NULL on day 0 (and on day 4, added later), b is ten times the day.
