@@ -1,0 +1,136 @@
+import Foundation
+import SeismoSupport
+import Testing
+
+@testable import SeismoCLI
+@testable import SeismoCore
+
+/// Runs of random configurations (detector, transform, threshold rule, events, walk-forward,
+/// ensembles) over random series, checked against themselves, for combinations no one wrote a
+/// test for: what a run says of row t must not change when rows after t are added (point in
+/// time), and a saved model scores alike whole and as a stream. (1,500 seeds of each were run by
+/// hand, all agreeing; the suite runs a few dozen.)
+@Suite struct RandomRunTests {
+  /// A random configuration of the fast detectors, with every threshold rule and event setting.
+  static func config(_ random: inout SeededGenerator, path: String) -> String {
+    func pick<T>(_ values: [T]) -> T { values.randomElement(using: &random)! }
+    let transform = pick(["level", "diff"])
+    let detectors = [
+      "{ plugin: rolling-zscore, window: \(pick([5, 12, 30])), transform: \(transform) }",
+      "{ plugin: discord, window: \(pick([4, 8, 16])), history: \(pick([0, 60])), transform: \(transform) }",
+      "{ plugin: lstm-forecaster, window: 5, units: [4], epochs: 2, "
+        + (transform == "level" && Bool.random(using: &random) ? "normalization: window }" : "transform: \(transform) }"),
+      "{ plugin: lstm-autoencoder, window: 5, units: 4, epochs: 2, transform: \(transform), attribution: \(pick(["last_step", "last_row"])) }",
+    ]
+    let detector = pick(detectors + detectors.prefix(2))  // the fast ones twice as often
+    let neural = detector.contains("lstm")
+    let threshold = pick([
+      "{ plugin: percentile, percentile: \(pick([90, 97.5, 99.5])), calibrate_on: \(pick(["training", "holdout"])) }",
+      "{ plugin: fixed, value: \(pick([0.5, 2, 3])) }",
+      "{ plugin: likelihood, short_window: \(pick([1, 5])), long_window: \(pick([40, 120])), min_history: \(pick([10, 30])), tail_probability: \(pick([0.01, 0.0001])) }",
+      "{ plugin: dynamic, window: \(pick([40, 150])), smoothing_span: \(pick([1, 5, 20])), refresh: \(pick([1, 7, 25])), min_history: \(pick([10, 30])) }",
+      "{ plugin: spot, risk: \(pick([0.01, 0.001])), initial_quantile: \(pick([0.9, 0.98])) }",
+    ])
+    let refit = pick(["", "", "refit_every: 40, ", "refit_every: 25d, "])
+    let window =
+      refit.isEmpty
+      ? ""
+      : "refit_window: \(pick(["expanding", "rolling"])), "
+        + (neural && Bool.random(using: &random) ? "warm_start: true, refit_epochs: 1, " : "")
+    let member = pick(["", "", "", "ensemble: [{ detector: \(detectors[0]), threshold: { plugin: fixed, value: 3 } }]"])
+    return """
+      source: { plugin: csv, path: \(path), gaps: ffill }
+      split: { \(refit)\(window)train_fraction: 0.9, max_train_rows: 80 }
+      detector: \(detector)
+      threshold: \(threshold)
+      events: { merge_gap: \(pick([0, 3, 10])), min_length: \(pick([1, 1, 3])), min_margin: \(member.isEmpty ? pick([0, 0, 0.2]) : 0) }
+      \(member)
+      """
+  }
+
+  /// A random walk of two features, a few rows empty, a few spikes.
+  static func series(rows: Int, _ random: inout SeededGenerator) -> String {
+    var (a, b) = (100.0, 50.0)
+    var text = "date,a,b\n"
+    for r in 0..<rows {
+      a += Double.random(in: -1...1, using: &random)
+      b += Double.random(in: -0.5...0.5, using: &random)
+      let spike = Double.random(in: 0..<1, using: &random) < 0.02 ? Double.random(in: -15...15, using: &random) : 0
+      let empty = r > 0 && Double.random(in: 0..<1, using: &random) < 0.03  // the first row full: none dropped
+      text += "\(date(18_262 + r)),\(String(format: "%.3f", a + spike)),\(empty ? "" : String(format: "%.3f", b))\n"
+    }
+    return text
+  }
+
+  @Test(arguments: 0..<60)
+  func whatARunSaysOfARowDoesNotChangeWithLaterRows(seed: Int) throws {
+    var random = SeededGenerator(seed: UInt64(seed) &+ 77)
+    let scratch = try Scratch()
+    let rows = Int.random(in: 160...260, using: &random)
+    let text = Self.series(rows: rows, &random)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let kept = rows - Int.random(in: 1...40, using: &random)
+    let full = try scratch.write("full.csv", text)
+    let head = try scratch.write("head.csv", lines.prefix(kept + 1).joined(separator: "\n") + "\n")
+    let yaml = Self.config(&random, path: "PATH")
+    func run(_ path: String) throws -> RunResult {
+      let config = try RunConfig.parse(
+        yaml: yaml.replacingOccurrences(of: "PATH", with: path), origin: "random.yaml", registry: StandardPlugins.registry)
+      return try DetectionPipeline(registry: StandardPlugins.registry, config: config).run()
+    }
+    let (short, long) = (try run(head), try run(full))
+    let context = "seed \(seed), \(kept) of \(rows) rows:\n\(yaml)"
+    #expect(short.frame.rowCount == kept && short.scores.firstRow == long.scores.firstRow, "\(context)")
+    let n = short.scores.values.count
+    #expect(short.scores.values == Array(long.scores.values.prefix(n)), "scores: \(context)")
+    let moved = zip(short.cutoffs, long.cutoffs).enumerated().filter { $0.element.0 != $0.element.1 }
+    #expect(moved.isEmpty, "cut-offs of rows \(moved.prefix(5).map(\.offset)) moved: \(context)")
+    let alerts = { (run: RunResult) in run.events.map(\.alert).filter { $0 < n } }  // rows of the scores
+    #expect(alerts(short) == alerts(long), "alerts \(alerts(short)) against \(alerts(long)): \(context)")
+  }
+
+  /// A model saved by a random run scores a series the same way whole and as a stream in pieces
+  /// of random size: the same flags and alerts, scores and cut-offs equal up to the rounding of
+  /// products cut at the pieces.
+  @Test(arguments: 0..<40)
+  func aModelScoresAlikeWholeAndInPieces(seed: Int) throws {
+    var random = SeededGenerator(seed: UInt64(seed) &+ 5_000)
+    let scratch = try Scratch()
+    let rows = Int.random(in: 160...300, using: &random)
+    let path = try scratch.write("data.csv", Self.series(rows: rows, &random))
+    // Only a bounded history streams: discord looks back `history` rows at most.
+    var yaml = Self.config(&random, path: path).replacingOccurrences(of: "history: 0,", with: "history: 60,")
+    yaml = yaml.split(separator: "\n").filter { !$0.hasPrefix("ensemble") }.joined(separator: "\n")  // not saved
+    if let refit = yaml.range(
+      of: "refit_every: [^,]*, refit_window: [a-z]*, (warm_start: true, refit_epochs: 1, )?", options: .regularExpression)
+    {
+      yaml.removeSubrange(refit)  // a walk-forward run saves its last fold's model: fitted once here
+    }
+    let config = try RunConfig.parse(yaml: yaml, origin: "random.yaml", registry: StandardPlugins.registry)
+    let saved = try SavedModel(run: DetectionPipeline(registry: StandardPlugins.registry, config: config).run())
+    let scoring = try ScoreCommand.config(for: saved, data: [path])
+    let whole = try DetectionPipeline.score(saved, config: scoring, registry: StandardPlugins.registry).scoredRows
+    let pieceRows = Int.random(in: 1...90, using: &random)
+    var (scores, cutoffs, alerts) = ([Float](), [Float](), Set<Int>())
+    _ = try DetectionPipeline.scoreStream(
+      saved, config: scoring, registry: StandardPlugins.registry, runID: "random", pieceRows: pieceRows,
+      write: { piece in
+        let offset = scores.count
+        scores += piece.scores.values
+        cutoffs += piece.cutoffs
+        alerts.formUnion(piece.alerts.map { $0 + offset })
+      })
+    let context = "seed \(seed), pieces of \(pieceRows):\n\(yaml)"
+    #expect(scores.count == whole.scores.values.count, "\(context)")
+    let near = { (a: Float, b: Float) in a == b || abs(a - b) <= 1e-5 * max(1, abs(a)) }
+    let far = zip(scores, whole.scores.values).enumerated().filter { !near($0.element.0, $0.element.1) }
+    #expect(far.isEmpty, "scores of rows \(far.prefix(5).map(\.offset)): \(context)")
+    let moved = zip(cutoffs, whole.cutoffs).enumerated().filter { !near($0.element.0, $0.element.1) }
+    #expect(moved.isEmpty, "cut-offs of rows \(moved.prefix(5).map(\.offset)): \(context)")
+    let flags = { (scores: [Float], cutoffs: [Float]) in
+      zip(scores, cutoffs).enumerated().filter { $0.element.0 > $0.element.1 }.map(\.offset)
+    }
+    #expect(flags(scores, cutoffs) == flags(whole.scores.values, whole.cutoffs), "flags: \(context)")
+    #expect(alerts == whole.alerts, "alerts \(alerts.sorted()) against \(whole.alerts.sorted()): \(context)")
+  }
+}
