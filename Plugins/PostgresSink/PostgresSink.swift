@@ -226,6 +226,19 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     text?.dropFirst().dropLast().split(separator: ",") ?? []
   }
 
+  /// How many of run `runID`'s first stored scores calibrated its threshold (0 for a run scored
+  /// by a saved model), and how many folds it walked forward over (1: a single fit).
+  public static func storedCalibration(of runID: String, on db: PGConnection) throws -> (scores: Int, folds: Int) {
+    let row = try db.execute(
+      """
+      SELECT coalesce((summary->'threshold'->>'calibration_scores')::int, 0)::text,
+             coalesce(jsonb_array_length(summary->'folds'), 1)::text
+      FROM seismo.runs WHERE run_id = $1
+      """, [runID]
+    ).rows.first
+    return (row?[0].flatMap { Int($0) } ?? 0, row?[1].flatMap { Int($0) } ?? 1)
+  }
+
   /// Run `runID`'s folds' own training scores, in fold order: empty for a single fit, and for a
   /// walk-forward run stored before schema version 9 kept them.
   public static func storedFoldScores(of runID: String, on db: PGConnection) throws -> [FoldScores] {

@@ -123,4 +123,68 @@ extension PostgresTests {
         "seed \(seed): \(series)\n\(k == 0 ? "long" : "wide") read as it grew: \(read[k])\nloaded: \(loaded)")
     }
   }
+
+  /// A random run stored with its model, then given new rows a few at a time by `score
+  /// --new-rows`, holds the scores, cut-offs, flags and alerts the same run gives with every row
+  /// there from the start (its training rows are the same, and walking forward, its last fold):
+  /// the appends resume the threshold (from its calibration) and the events from the stored
+  /// scores.
+  @Test(arguments: 0..<60)
+  func newRowsAppendWhatTheWholeTableScores(seed: Int) throws {
+    var random = SeededGenerator(seed: UInt64(seed) &+ 9_000)
+    let scratch = try Scratch()
+    try migrate(scratch)
+    var rows = Int.random(in: 170...240, using: &random)
+    let lines = RandomRunTests.series(rows: rows, &random).split(separator: "\n").map(String.init)
+    var start = Int.random(in: 120...150, using: &random)  // rows 0..<start stored first
+    try scratch.write("part0.csv", lines[0...start].joined(separator: "\n") + "\n")
+    try ingest(scratch, "part0.csv")
+    // A model is saved once: no ensemble. Walking forward, it is the last fold's, which new rows
+    // extend: they stop before the next refit (every 40 rows from the first test row, 80).
+    let config = RandomRunTests.config(&random, path: "PATH").split(separator: "\n").filter {
+      !$0.hasPrefix("ensemble")
+    }.map {
+      $0.hasPrefix("source:")
+        ? "source: { plugin: postgres, url: \"\(url)\", schema: \(schema), table: m, gaps: ffill }"
+        : String($0).replacingOccurrences(of: "refit_every: 25d", with: "refit_every: 40")
+    }.joined(separator: "\n")
+    if config.contains("refit_every") { rows = min(rows, 80 + 40 * ((start - 1 - 80) / 40 + 1)) }
+    let runID = try storedModelRun(scratch, config)
+    var batch = 0
+    while start < rows {
+      let end = min(rows, start + Int.random(in: 1...25, using: &random))
+      batch += 1
+      try scratch.write("part\(batch).csv", ([lines[0]] + lines[(start + 1)...end]).joined(separator: "\n") + "\n")
+      try ingest(scratch, "part\(batch).csv", [])
+      let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--quiet"], in: scratch.url)
+      #expect(scored.status == 0, "seed \(seed), batch \(batch): \(scored.stderr)")
+      start = end
+    }
+    // What the run would have said with every row there when it ran: the same training rows.
+    let whole = try CLI.run(["detect", "run.yaml", "--no-sinks", "--out", "whole", "--quiet"], in: scratch.url)
+    try #require(whole.status == 0, "\(whole.stderr)")
+    let stored = try sql(
+      """
+      SELECT (extract(epoch FROM s.ts) / 86400)::int, s.score::text, s.threshold::text, s.is_anomaly::int, s.alert::int
+      FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.score IS NOT NULL ORDER BY s.ts
+      """, [runID]
+    ).map { row in [date(Int(row[0]!)!)] + row.dropFirst().map { $0 ?? "" } }  // no cut-off yet: empty
+    let csv = try scratch.read("whole/scores.csv").split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+    let header = csv[0]
+    let columns = ["score", "threshold", "is_anomaly", "alert"].map { header.firstIndex(of: $0)! }
+    let expected = csv.dropFirst().filter { !$0[columns[0]].isEmpty }.map { row in [row[0]] + columns.map { row[$0] } }
+    let context = "seed \(seed), \(batch) batches:\n\(config)"
+    #expect(stored.count == expected.count, "\(stored.count) stored scores, \(expected.count) whole: \(context)")
+    func near(_ a: String, _ b: String) -> Bool {
+      guard a != b else { return true }
+      guard let x = Float(a), let y = Float(b) else { return false }
+      return abs(x - y) <= 1e-5 * max(1, abs(x))
+    }
+    let differing = zip(stored, expected).filter { a, b in
+      a[0] != b[0] || !near(a[1], b[1]) || !near(a[2], b[2]) || a[3] != b[3] || a[4] != b[4]
+    }
+    #expect(differing.isEmpty, "first differing rows \(differing.prefix(3).map { "\($0.0) against \($0.1)" }): \(context)")
+  }
 }

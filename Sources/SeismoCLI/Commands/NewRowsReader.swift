@@ -123,9 +123,10 @@ struct NewRowsReader {
 
   /// Appends `series` (the whole table) to a new `stream`, set to score only the rows from run
   /// `runID`'s last stored one on: the rows before it are context, and the threshold's and events'
-  /// state is replayed from the stored scores. The last stored row is scored again, so that the
-  /// append checks it is still the row the run scored. A run without stored scores, or whose
-  /// scores do not fit `series`, has every row appended (the append then refuses a mismatch).
+  /// state is replayed from the stored scores (the threshold's from its calibration on, as the
+  /// run's ran: `thresholdReplay`). The last stored row is scored again, so that the append
+  /// checks it is still the row the run scored. A run without stored scores, or whose scores do
+  /// not fit `series`, has every row appended (the append then refuses a mismatch).
   /// - Returns: the times of the stored rows that have changed since they were scored.
   static func resume(_ stream: inout ScoreStream, series: LoadedFrame, run runID: String, on db: PGConnection) throws
     -> [Timestamp]
@@ -140,9 +141,27 @@ struct NewRowsReader {
     let last = stored.lastRow
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
-      cutoffs: stored.cutoffs.dropLast())
+      cutoffs: stored.cutoffs.dropLast(), threshold: try thresholdReplay(of: runID, stored, on: db))
     try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
     return stored.restatedTimes(in: frame)
+  }
+
+  /// What run `runID`'s threshold rule was calibrated on and then ran through up to its last
+  /// stored row (not included, as it is scored again), as `detect` fed it: a single fit's first
+  /// `calibration_scores` stored scores, then every stored score; a walk-forward run's last
+  /// fold's own training scores, then its stored rows after them. Nil when the run has none
+  /// (scored by a saved model, or walked forward before Seismo kept each fold's training scores).
+  static func thresholdReplay(of runID: String, _ stored: PostgresSink.StoredScores, on db: PGConnection) throws -> (
+    calibration: [Float], fed: [Float]
+  )? {
+    let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
+    let scores = Array(stored.scores.dropLast())
+    guard foldCount > 1 else { return calibration > 0 ? (Array(scores.prefix(calibration)), scores) : nil }
+    let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
+    guard folds.count == foldCount, let fold = folds.last, fold.endRow >= stored.firstRow,
+      fold.endRow - stored.firstRow <= scores.count
+    else { return nil }
+    return (Array(fold.scores.prefix(fold.calibrationCount)), fold.scores + scores[(fold.endRow - stored.firstRow)...])
   }
 
   /// The rows at the end of the data that the last batch left to wait for a feature (the

@@ -49,14 +49,11 @@ struct RethresholdCommand: ParsableCommand {
       let db = try SchemaMigrator.connection(connection.url)
       let found = try db.execute(
         """
-        SELECT id::text, config::text, coalesce((summary->'threshold'->>'calibration_scores')::int, 0)::text,
-               coalesce(jsonb_array_length(summary->'folds'), 1)::text, anomaly_count::text
-        FROM seismo.runs WHERE run_id = $1
+        SELECT id::text, config::text, anomaly_count::text FROM seismo.runs WHERE run_id = $1
         """, [runID]
       ).rows
-      guard let row = found.first, let id = row[0], let configText = row[1], let calibration = row[2].flatMap(Int.init)
-      else { throw MissingRun.error(runID, on: db) }
-      let foldCount = row[3].flatMap(Int.init) ?? 1
+      guard let row = found.first, let id = row[0], let configText = row[1] else { throw MissingRun.error(runID, on: db) }
+      let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
       let storedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
       guard storedConfig.ensemble == nil else {
         throw SeismoError.invalidInput(
@@ -133,7 +130,7 @@ struct RethresholdCommand: ParsableCommand {
         return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)
       }
       Console.out(
-        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomal\(flagged == 1 ? "y" : "ies") in \(events) event\(events == 1 ? "" : "s") (version 1 had \(row[4] ?? "?"))"
+        "run \(runID): threshold version \(version) (\(choice.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomal\(flagged == 1 ? "y" : "ies") in \(events) event\(events == 1 ? "" : "s") (version 1 had \(row[2] ?? "?"))"
       )
     }
   }

@@ -14,6 +14,9 @@ public struct ScoreStream {
   let detector: Detector
   /// Rows of context each piece needs.
   let history: Int
+  /// The threshold rule, and the cut-off the model was saved with.
+  let rule: any Threshold
+  let calibrated: Float
   var cutoffs: any CutoffStream
   var log: FlagLog
   /// The context rows, then the rows not yet scored.
@@ -36,7 +39,9 @@ public struct ScoreStream {
     let (detector, rule) = try DetectionPipeline(registry: registry, config: config).rebuild(model)
     self.detector = detector
     history = try Self.contextRows(of: detector, plugin: model.detector.plugin)
-    cutoffs = rule.cutoffStream(calibration: [], calibrated: model.thresholdValue)
+    self.rule = rule
+    calibrated = model.thresholdValue
+    cutoffs = rule.cutoffStream(calibration: [], calibrated: calibrated)
     log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
   }
 
@@ -67,15 +72,26 @@ public struct ScoreStream {
   /// Resumes scoring a series whose first `rows` rows were scored before (a stored run), so that
   /// only the rows after them are scored: `context` holds the series' rows just before row
   /// `rows` (the last `historyRows` of them are kept), and `scores` and `cutoffs` what every
-  /// scored row before got, in order. The threshold rule's and the event rule's state are
-  /// replayed from them; the replayed rows are neither listed nor counted. Call it before any
-  /// `append`; the next row appended is series row `rows`.
-  public mutating func resume(after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>) {
+  /// scored row before got, in order. The event rule's state is replayed from them, and the
+  /// threshold rule's: from `threshold` when given (the scores the run's rule was calibrated on,
+  /// and those it then ran through up to row `rows`, the calibration's first, as `detect` feeds
+  /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
+  /// run's did; else from `scores`, on from the saved cut-off. The replayed rows are neither
+  /// listed nor counted. Call it before any `append`; the next row appended is series row `rows`.
+  public mutating func resume(
+    after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
+    threshold: (calibration: [Float], fed: [Float])? = nil
+  ) {
     let kept = min(history, context.rowCount)
     pending = context.rows((context.rowCount - kept)..<context.rowCount)
     contextRows = kept
     self.rows = rows
-    _ = self.cutoffs.cutoffs(for: scores)
+    if let threshold {
+      self.cutoffs = rule.cutoffStream(calibration: threshold.calibration, calibrated: calibrated)
+      _ = self.cutoffs.cutoffs(for: threshold.fed[...])
+    } else {
+      _ = self.cutoffs.cutoffs(for: scores)
+    }
     for (i, (score, cutoff)) in zip(scores, cutoffs).enumerated() where score > cutoff {
       log.replay(at: i, clearsMargin: log.rule.clears(score, cutoff))
     }
