@@ -57,6 +57,8 @@ struct NewRowsReader {
 
   let saved: SavedModel
   let config: RunConfig
+  /// The model's threshold rule, which a whole read's appended rows get their cut-offs from.
+  let rule: any Threshold
   /// How the run groups its flags into events, which the appended rows extend.
   let events: EventRule
   /// The table read a batch at a time; nil when the source is read whole.
@@ -92,7 +94,8 @@ struct NewRowsReader {
     repeats = StaleValues.Tracker(featureCount: saved.features.count)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)
     let source = try pipeline.source() as? PostgresSource
-    let (detector, _) = try pipeline.rebuild(saved)  // the stream builds its own at the first batch
+    let (detector, rule) = try pipeline.rebuild(saved)  // the stream builds its own at the first batch
+    self.rule = rule
     drift = LevelDriftCounter(saved, learnsLevels: detector.learnsLevels)
     var reason: String?
     if let source, !source.readsNewRows {
@@ -164,6 +167,23 @@ struct NewRowsReader {
     return (Array(fold.scores.prefix(fold.calibrationCount)), fold.scores + scores[(fold.endRow - stored.firstRow)...])
   }
 
+  /// Gives the rows of `result` (the whole series scored by the saved model) from run `runID`'s
+  /// last `stored` row on the cut-offs the run's threshold gives them, replayed as `detect` ran
+  /// it (`thresholdReplay`), as a stream resumed after that row would; unchanged when the run has
+  /// no replay or its rows do not line up (the append then refuses them).
+  func replayThreshold(
+    into result: inout RunResult, after stored: PostgresSink.StoredScores, run runID: String, on db: PGConnection
+  )
+    throws
+  {
+    let from = stored.lastRow - result.scores.firstRow  // the last stored row, scored again
+    guard from >= 0, from < result.scores.values.count, let replay = try Self.thresholdReplay(of: runID, stored, on: db)
+    else { return }
+    var stream = rule.cutoffStream(calibration: replay.calibration, calibrated: saved.thresholdValue)
+    _ = stream.cutoffs(for: replay.fed[...])
+    result.cutoffs.replaceSubrange(from..., with: stream.cutoffs(for: result.scores.values[from...]))
+  }
+
   /// The rows at the end of the data that the last batch left to wait for a feature (the
   /// source's `wait_for`); nil when none did.
   var waiting: WaitingRows? { table == nil ? heldBack : position.waiting }
@@ -188,7 +208,7 @@ struct NewRowsReader {
     guard let table else {
       let settled = try PostgresSink.lastScoredTime(of: runID, on: db)
       var held: WaitingRows?
-      let result = try DetectionPipeline.score(
+      var result = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry,
         load: { source in
           let (loaded, waiting) = try source.loadHoldingBack(after: settled)
@@ -196,7 +216,9 @@ struct NewRowsReader {
           return loaded
         })
       heldBack = held
-      let restated = try PostgresSink.storedScores(of: runID, on: db)?.restatedTimes(in: result.scoredRows.frame) ?? []
+      let stored = try PostgresSink.storedScores(of: runID, on: db)
+      if let stored { try replayThreshold(into: &result, after: stored, run: runID, on: db) }
+      let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
       let (events, command) = (events, command)  // read before `landed` changes self
       return try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) {
         warnings in
