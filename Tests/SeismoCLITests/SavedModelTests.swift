@@ -21,6 +21,32 @@ import Testing
     return lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[index] }
   }
 
+  /// Discord without a `history` compares each row with every earlier row: a rolling fold's
+  /// rows too, not only those from its training start, so the saved model (the last fold's)
+  /// gives the last fold's rows the scores the run gave them, as it does the rows `score
+  /// --new-rows` appends. (The fold compared them with its own rows only, from row 180.)
+  @Test func aRollingDiscordRunsLastFoldScoresAsItsModelDoes() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [100, 280]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.3, refit_every: 60, refit_window: rolling }
+      detector: { plugin: discord, window: 8 }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let score = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "s", "--quiet"], in: scratch.url)
+    try #require(score.status == 0, "\(score.stderr)")
+    let summary = try RunSummary.read(from: Data(try scratch.read("a/summary.json").utf8), path: "a")
+    let last = try #require(summary.folds?.last)
+    #expect(summary.folds?.count == 4 && last.trainStart == 180, "\(summary.folds ?? [])")
+    let (run, model) = (column(try scratch.read("a/scores.csv"), "score"), column(try scratch.read("s/scores.csv"), "score"))
+    let rows = last.trainEnd..<last.scoreEnd
+    #expect(rows.allSatisfy { run[$0] == model[$0] }, "\(rows.filter { run[$0] != model[$0] }.prefix(5))")
+  }
+
   @Test(arguments: ["lstm-forecaster", "lstm-autoencoder", "rolling-zscore"])
   func scoresEqualTheSavingRun(_ detector: String) throws {
     let scratch = try Scratch()

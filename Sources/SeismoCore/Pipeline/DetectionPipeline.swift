@@ -220,7 +220,11 @@ public struct DetectionPipeline {
           : "fold \(k + 1) of \(plan.count): trained \(member.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
       )
       t0 = Date()
-      let scores = try detector.score(frame.rows(fold.trainStart..<fold.scoreEnd))
+      // A detector that compares each row with every earlier row (discord without a `history`)
+      // scores from the first row, so a rolling fold's rows meet every earlier row, as its
+      // setting says and as its saved model extending the run does; the fold keeps its own rows'.
+      let scoreStart = detector.historyRows == nil ? 0 : fold.trainStart
+      let scores = try detector.score(frame.rows(scoreStart..<fold.scoreEnd)).fromRow(fold.trainStart - scoreStart)
       scoreSeconds += Date().timeIntervalSince(t0)
       try Self.requireFinite(scores, of: frame, detector: "detector '\(member.detector.plugin)'")
       let calibrationCount = max(0, trainCount - detector.lookahead - scores.firstRow)

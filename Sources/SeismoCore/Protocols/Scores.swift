@@ -29,6 +29,14 @@ public struct Scores: Sendable, Equatable {
   /// The scored index of frame row `row`; nil for a warm-up row or a row past the last score.
   public func index(ofRow row: Int) -> Int? { rows.contains(row) ? row - firstRow : nil }
 
+  /// The scores of the frame's rows from row `start` on, their rows counted from `start`.
+  public func fromRow(_ start: Int) -> Scores {
+    let dropped = min(values.count, max(0, start - firstRow))
+    return Scores(
+      firstRow: max(0, firstRow - start), values: Array(values[dropped...]),
+      featureErrors: Array(featureErrors[(dropped * featureCount)...]), featureCount: featureCount)
+  }
+
   /// The feature with the largest error at scored index `i`.
   public func topFeature(at i: Int) -> Int {
     let row = featureErrors[i * featureCount..<(i + 1) * featureCount]
