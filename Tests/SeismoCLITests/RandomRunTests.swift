@@ -24,13 +24,7 @@ import Testing
     ]
     let detector = pick(detectors + detectors.prefix(2))  // the fast ones twice as often
     let neural = detector.contains("lstm")
-    let threshold = pick([
-      "{ plugin: percentile, percentile: \(pick([90, 97.5, 99.5])), calibrate_on: \(pick(["training", "holdout"])) }",
-      "{ plugin: fixed, value: \(pick([0.5, 2, 3])) }",
-      "{ plugin: likelihood, short_window: \(pick([1, 5])), long_window: \(pick([40, 120])), min_history: \(pick([10, 30])), tail_probability: \(pick([0.01, 0.0001])) }",
-      "{ plugin: dynamic, window: \(pick([40, 150])), smoothing_span: \(pick([1, 5, 20])), refresh: \(pick([1, 7, 25])), min_history: \(pick([10, 30])) }",
-      "{ plugin: spot, risk: \(pick([0.01, 0.001])), initial_quantile: \(pick([0.9, 0.98])) }",
-    ])
+    let threshold = "{ " + Self.threshold(&random).map { "\($0): \($1)" }.joined(separator: ", ") + " }"
     let refit = pick(["", "", "refit_every: 40, ", "refit_every: 25d, "])
     let window =
       refit.isEmpty
@@ -46,6 +40,25 @@ import Testing
       events: { merge_gap: \(pick([0, 3, 10])), min_length: \(pick([1, 1, 3])), min_margin: \(member.isEmpty ? pick([0, 0, 0.2]) : 0) }
       \(member)
       """
+  }
+
+  /// A random threshold rule with its settings, as (key, value) pairs, the plugin first.
+  static func threshold(_ random: inout SeededGenerator) -> [(String, String)] {
+    func pick<T>(_ values: [T]) -> String { "\(values.randomElement(using: &random)!)" }
+    let rules: [[(String, String)]] = [
+      [("plugin", "percentile"), ("percentile", pick([90, 97.5, 99.5])), ("calibrate_on", pick(["training", "holdout"]))],
+      [("plugin", "fixed"), ("value", pick([0.5, 2, 3]))],
+      [
+        ("plugin", "likelihood"), ("short_window", pick([1, 5])), ("long_window", pick([40, 120])),
+        ("min_history", pick([10, 30])), ("tail_probability", pick([0.01, 0.0001])),
+      ],
+      [
+        ("plugin", "dynamic"), ("window", pick([40, 150])), ("smoothing_span", pick([1, 5, 20])),
+        ("refresh", pick([1, 7, 25])), ("min_history", pick([10, 30])),
+      ],
+      [("plugin", "spot"), ("risk", pick([0.01, 0.001])), ("initial_quantile", pick([0.9, 0.98]))],
+    ]
+    return rules.randomElement(using: &random)!
   }
 
   /// A random walk of two features, a few rows empty, a few spikes.
