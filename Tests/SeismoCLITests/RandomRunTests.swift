@@ -8,8 +8,9 @@ import Testing
 /// Runs of random configurations (detector, transform, threshold rule, events, walk-forward,
 /// ensembles) over random series, checked against themselves, for combinations no one wrote a
 /// test for: what a run says of row t must not change when rows after t are added (point in
-/// time), and a saved model scores alike whole and as a stream. (1,500 seeds of each were run by
-/// hand, all agreeing; the suite runs a few dozen.)
+/// time), a saved model scores alike whole and as a stream, and `--each` runs each indicator as
+/// a run of it alone. (Hundreds to 1,500 seeds of each were run by hand, all agreeing; the suite
+/// runs a few dozen.)
 @Suite struct RandomRunTests {
   /// A random configuration of the fast detectors, with every threshold rule and event setting.
   static func config(_ random: inout SeededGenerator, path: String) -> String {
@@ -145,5 +146,27 @@ import Testing
     }
     #expect(flags(scores, cutoffs) == flags(whole.scores.values, whole.cutoffs), "flags: \(context)")
     #expect(alerts == whole.alerts, "alerts \(alerts.sorted()) against \(whole.alerts.sorted()): \(context)")
+  }
+
+  /// `detect --each` runs each indicator as a run of that column alone does: the same rows (a
+  /// column's gaps are its own), scores, cut-offs, flags and alerts.
+  @Test(arguments: 0..<16)
+  func eachIndicatorRunsAsItsOwnRun(seed: Int) throws {
+    var random = SeededGenerator(seed: UInt64(seed) &+ 21_000)
+    let scratch = try Scratch()
+    try scratch.write("data.csv", Self.series(rows: Int.random(in: 160...240, using: &random), &random))
+    // The fast detectors: a network's training differs with the threads each indicator gets.
+    var config = ""
+    while config.isEmpty || config.contains("lstm") { config = Self.config(&random, path: "data.csv") }
+    try scratch.write("run.yaml", config)
+    let each = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(each.status == 0, "\(each.stderr)")
+    for column in ["a", "b"] {
+      let alone = try CLI.run(
+        ["detect", "run.yaml", "--set", "source.columns=[\(column)]", "--out", "alone-\(column)", "--quiet"], in: scratch.url)
+      try #require(alone.status == 0, "\(alone.stderr)")
+      let (a, b) = (try scratch.read("each/\(column)/scores.csv"), try scratch.read("alone-\(column)/scores.csv"))
+      #expect(a == b, "seed \(seed), \(column):\n\(config)")
+    }
   }
 }
