@@ -62,6 +62,42 @@ extension PostgresTests {
     }
   }
 
+  /// A random series ingested (`seismo ingest --gaps keep`: empty cells stored as NULL) from its
+  /// long file into a long table, and from its wide file into a wide one, loads from the tables
+  /// as the files load: ingest stores what the csv source reads.
+  @Test(arguments: 0..<24)
+  func ingestedFilesLoadAsTheFilesDo(seed: Int) throws {
+    // A table keeps one row a time (and symbol): days repeated are merged by the files' reader.
+    let series = RandomSeries(seed: UInt64(seed) &+ 2_000, valueColumns: 1, duplicates: ["error"])
+    let scratch = try Scratch()
+    let policies: [String: ParameterValue] = ["gaps": .text(series.gaps), "duplicates": .text(series.duplicates)]
+    func csv(_ name: String, _ extra: [String: ParameterValue]) throws -> CSVSource {
+      let values = policies.merging(extra) { $1 }.merging(["path": .text(scratch.url.appendingPathComponent(name).path)]) { $1 }
+      return try CSVSource(parameters: Parameters(specs: CSVSource.descriptor.parameters, values: values))
+    }
+    try scratch.write("long.csv", series.longFile(shuffled: false, seed: UInt64(seed)))
+    let symbols: [String: ParameterValue] = ["symbols": .textList(series.symbols)]
+    var pairs: [(name: String, ingest: [String], table: [String: ParameterValue], file: () throws -> CSVSource)] = [
+      (
+        "long", ["long.csv", "--long", "--symbol-column", "Name", "--table", "l"],
+        symbols.merging(["table": .text("l"), "layout": .text("long")]) { $1 },
+        { try csv("long.csv", symbols.merging(["layout": .text("long"), "symbol_column": .text("Name")]) { $1 }) }
+      )
+    ]
+    if let wide = series.wideFile {
+      try scratch.write("wide.csv", wide)
+      pairs.append(("wide", ["wide.csv", "--table", "w"], ["table": .text("w")], { try csv("wide.csv", [:]) }))
+    }
+    for (name, arguments, table, file) in pairs {
+      let ingest = try CLI.run(
+        ["ingest"] + arguments + ["--url", url, "--schema", schema, "--create", "--gaps", "keep"], in: scratch.url)
+      try #require(ingest.status == 0, "seed \(seed), \(name): \(ingest.stderr)")
+      let stored = LoadOutcome.load { try source(policies.merging(table) { $1 }) }
+      let read = LoadOutcome.load(file)
+      #expect(stored.agrees(with: read), "seed \(seed): \(series)\n\(name) table: \(stored)\n\(name) file: \(read)")
+    }
+  }
+
   /// The same tables filled a few days at a time, read after each with `newRows` (as `watch`
   /// and `score --new-rows` read them), give the rows one load of the full table gives: the gap
   /// policy carried from read to read, a late-starting symbol's leading gaps dropped, a day a
