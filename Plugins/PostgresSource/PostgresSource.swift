@@ -225,10 +225,9 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   /// `rows` with the duplicate and gap policies applied; `carried` (nil: none) holds what `ffill`
   /// carries in from the rows before, and is left holding what it carries on (unchanged when it
-  /// throws). The first read of
-  /// a series (`carried` nil) must find rows and, unless it is a stream's first `piece` (whose
-  /// leading gaps may drop all its rows: the stream's reader says when no piece kept one), keep
-  /// some.
+  /// throws). The first read of a series (`carried` nil) must find rows and, unless it is a
+  /// stream's first `piece` (whose leading gaps may drop all its rows: the stream's reader says
+  /// when no piece kept one), keep some.
   func policiesApplied(to rows: StoredRows, carrying carried: inout GapPolicy.Carrying<Float>?, piece: Bool = false)
     throws -> LoadedFrame
   {
