@@ -179,8 +179,7 @@ struct NewRowsReader {
     let from = stored.lastRow - result.scores.firstRow  // the last stored row, scored again
     guard from >= 0, from < result.scores.values.count, let replay = try Self.thresholdReplay(of: runID, stored, on: db)
     else { return }
-    var stream = rule.cutoffStream(calibration: replay.calibration, calibrated: saved.thresholdValue)
-    _ = stream.cutoffs(for: replay.fed[...])
+    var stream = rule.resumedStream(calibration: replay.calibration, calibrated: saved.thresholdValue, fed: replay.fed)
     result.cutoffs.replaceSubrange(from..., with: stream.cutoffs(for: result.scores.values[from...]))
   }
 

@@ -87,8 +87,7 @@ public struct ScoreStream {
     contextRows = kept
     self.rows = rows
     if let threshold {
-      self.cutoffs = rule.cutoffStream(calibration: threshold.calibration, calibrated: calibrated)
-      _ = self.cutoffs.cutoffs(for: threshold.fed[...])
+      self.cutoffs = rule.resumedStream(calibration: threshold.calibration, calibrated: calibrated, fed: threshold.fed)
     } else {
       _ = self.cutoffs.cutoffs(for: scores)
     }

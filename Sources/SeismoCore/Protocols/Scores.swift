@@ -31,6 +31,7 @@ public struct Scores: Sendable, Equatable {
 
   /// The scores of the frame's rows from row `start` on, their rows counted from `start`.
   public func fromRow(_ start: Int) -> Scores {
+    guard start > 0 else { return self }
     let dropped = min(values.count, max(0, start - firstRow))
     return Scores(
       firstRow: max(0, firstRow - start), values: Array(values[dropped...]),

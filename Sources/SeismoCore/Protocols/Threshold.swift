@@ -53,4 +53,13 @@ extension Threshold {
     var stream = cutoffStream(calibration: Array(scores.prefix(calibrationCount)), calibrated: calibrated)
     return stream.cutoffs(for: scores[...])
   }
+
+  /// The stream of a run's rule where the run left it: calibrated on `calibration` (to
+  /// `calibrated`), then fed `fed`, the calibration's scores first, as `detect` fed them; the
+  /// next score it cuts is the one after `fed`'s last.
+  public func resumedStream(calibration: [Float], calibrated: Float, fed: [Float]) -> any CutoffStream {
+    var stream = cutoffStream(calibration: calibration, calibrated: calibrated)
+    _ = stream.cutoffs(for: fed[...])
+    return stream
+  }
 }
