@@ -11,7 +11,9 @@ import SeismoCore
 /// (i, s) depends on rows up to s + window − 1 only, so appending rows changes no earlier entry.
 /// The diagonals are dealt out to `threads` threads (alternately, so each gets as many pairs),
 /// each keeping its own nearest windows; merging them gives the same profile for any number of
-/// threads.
+/// threads. With `from`, only the windows starting there or later are matched (the others keep
+/// infinity): each diagonal starts at its first such pair, computed in full, and refreshes where
+/// a whole scan does, so it gives the whole scan's distances up to rounding.
 struct LeftProfile {
   /// Per window start: the squared distance to the nearest earlier window (infinity before
   /// `exclusion`) and that window's start.
@@ -19,7 +21,9 @@ struct LeftProfile {
 
   static let refresh = 1024
 
-  init(values x: [Float], featureCount f: Int, window m: Int, exclusion: Int, history: Int, threads: Int = 2) {
+  init(
+    values x: [Float], featureCount f: Int, window m: Int, exclusion: Int, history: Int, from: Int = 0, threads: Int = 2
+  ) {
     let n = x.count / f - m + 1  // window starts
     nearest = [(distance: Double, start: Int)](repeating: (.infinity, 0), count: max(n, 0))
     guard n > exclusion else { return }
@@ -35,7 +39,7 @@ struct LeftProfile {
         let (x, found) = shared.value
         let mine = UnsafeMutableBufferPointer(rebasing: found[(part * n)..<((part + 1) * n)])
         for lag in stride(from: exclusion + part, to: exclusion + lagCount, by: parts) {
-          Self.scan(x, featureCount: f, window: m, lag: lag, pairs: n - lag, into: mine)
+          Self.scan(x, featureCount: f, window: m, lag: lag, pairs: min(max(0, from - lag), n - lag)..<(n - lag), into: mine)
         }
       }
     }
@@ -52,11 +56,11 @@ struct LeftProfile {
     }
   }
 
-  /// Diagonal `lag`: the distances of pairs (i, i + lag) for i < `pairs`, kept in `best` (indexed
+  /// Diagonal `lag`: the distances of pairs (i, i + lag) for i in `pairs`, kept in `best` (indexed
   /// by the later window's start) where nearer than what it holds. Each step's squared difference
   /// is computed once and kept in a ring of `m` (oldest step next) until it leaves the window.
   private static func scan(
-    _ x: UnsafeBufferPointer<Float>, featureCount f: Int, window m: Int, lag: Int, pairs: Int,
+    _ x: UnsafeBufferPointer<Float>, featureCount f: Int, window m: Int, lag: Int, pairs: Range<Int>,
     into best: UnsafeMutableBufferPointer<(distance: Double, start: Int)>
   ) {
     /// Σ_f (x[p + lag, f] − x[p, f])², one step of the pair starting at (p, p + lag).
@@ -71,8 +75,8 @@ struct LeftProfile {
     withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { ring in
       var distance = 0.0
       var slot = 0  // the ring's slot of step i − 1, which leaves as step i + m − 1 enters
-      for i in 0..<pairs {
-        if i % refresh == 0 {
+      for i in pairs {
+        if i % refresh == 0 || i == pairs.lowerBound {
           distance = 0
           for k in 0..<m {
             ring[k] = step(i + k)

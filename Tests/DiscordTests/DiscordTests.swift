@@ -96,6 +96,28 @@ import Testing
     #expect(Array(long.featureErrors.prefix(short.featureErrors.count)) == short.featureErrors)
   }
 
+  /// Scoring from a row (a rolling walk-forward fold: the rows before are context) matches only
+  /// the later windows, with every earlier one: the same scores as scoring every row, up to the
+  /// running sums' rounding, and the same nearest windows (feature errors), from any row.
+  @Test(arguments: [0, 60])
+  func scoringFromARowGivesTheWholeScoresOfTheRowsAfter(history: Int) throws {
+    var random = SeededGenerator(seed: 11)
+    let values = (0..<2600).flatMap { _ in [Float.random(in: 0..<1, using: &random), Float.random(in: 0..<1, using: &random)] }
+    let frame = try Frame(
+      timestamps: (0..<2600).map { Timestamp($0) * 60 }, featureNames: ["a", "b"], values: values)
+    let detector = try detector(["window": .integer(12), "history": .integer(history), "exclusion": .integer(5)])
+    _ = try detector.fit(frame.rows(0..<400), observer: nil)
+    let whole = try detector.score(frame)
+    for row in [0, 5, 16, 17, 700, 1030, 2050, 2599, 2600] {
+      let later = try detector.score(frame, from: row)
+      let expected = whole.fromRow(row)
+      #expect(later.firstRow == expected.firstRow && later.values.count == expected.values.count, "from \(row)")
+      let far = zip(later.values, expected.values).filter { abs($0 - $1) > 1e-5 * max(1, abs($1)) }
+      #expect(far.isEmpty, "from \(row): \(far.prefix(3))")
+      #expect(zip(later.featureErrors, expected.featureErrors).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+    }
+  }
+
   /// Under `log_return` a doubling series is one constant return (ln 2, exactly): every window is
   /// the same, so every score is 0; on levels the windows keep growing and no window has a twin.
   @Test func transformPreparesTheValuesItCompares() throws {

@@ -224,7 +224,7 @@ public struct DetectionPipeline {
       // scores from the first row, so a rolling fold's rows meet every earlier row, as its
       // setting says and as its saved model extending the run does; the fold keeps its own rows'.
       let scoreStart = detector.historyRows == nil ? 0 : fold.trainStart
-      let scores = try detector.score(frame.rows(scoreStart..<fold.scoreEnd)).fromRow(fold.trainStart - scoreStart)
+      let scores = try detector.score(frame.rows(scoreStart..<fold.scoreEnd), from: fold.trainStart - scoreStart)
       scoreSeconds += Date().timeIntervalSince(t0)
       try Self.requireFinite(scores, of: frame, detector: "detector '\(member.detector.plugin)'")
       let calibrationCount = max(0, trainCount - detector.lookahead - scores.firstRow)

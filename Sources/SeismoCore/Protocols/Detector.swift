@@ -9,6 +9,11 @@ public protocol Detector: AnyObject {
   /// Scores every row of `frame` that has enough history (see `Scores.firstRow`).
   func score(_ frame: Frame) throws -> Scores
 
+  /// `score(frame).fromRow(row)`: the scores of `frame`'s rows from `row` on, the rows before
+  /// being context only, which a detector may leave unscored (discord compares only the later
+  /// rows' windows with every earlier one). Equal to it up to rounding.
+  func score(_ frame: Frame, from row: Int) throws -> Scores
+
   /// The fitted state, to save with a model. Throws when not fitted.
   func exportState() throws -> DetectorState
 
@@ -47,6 +52,7 @@ public protocol Detector: AnyObject {
 }
 
 extension Detector {
+  public func score(_ frame: Frame, from row: Int) throws -> Scores { try score(frame).fromRow(row) }
   public var historyRows: Int? { warmupRows }
   public var lookahead: Int { 0 }
   public var learnsLevels: Bool { false }
