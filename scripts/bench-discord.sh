@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Times the discord detector's scoring (summary.json's score_s, medians of ROUNDS runs, default 3):
-# on NAB's machine_temperature_system_failure.csv (22,695 rows, every earlier window searched)
-# and on a synthetic series of 1,000,000 rows with history 2000. Prints the load before and after.
+# on NAB's machine_temperature_system_failure.csv (22,695 rows, every earlier window searched),
+# there also walking forward (refits every 2,000 rows, rolling and expanding), and on a synthetic
+# series of 1,000,000 rows with history 2000. Prints the load before and after. SEISMO=path/to/seismo
+# times that build instead (an earlier commit's, say).
 #
 #   scripts/bench-discord.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 nab=$(cd "${SEISMO_NAB_DIR:-../shared/data/nab}" 2>/dev/null && pwd || echo "${SEISMO_NAB_DIR:-../shared/data/nab}")
-swift build -c release --product seismo >&2
-seismo=$(pwd)/.build/release/seismo
+if [ -z "${SEISMO:-}" ]; then swift build -c release --product seismo >&2; fi
+seismo=${SEISMO:-$(pwd)/.build/release/seismo}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$work/series.csv" <<'PY'
@@ -32,6 +34,13 @@ if [ -f "$nab/realKnownCause/machine_temperature_system_failure.csv" ]; then
     "$nab/realKnownCause/machine_temperature_system_failure.csv" > "$work/nab.yaml"
   t=$(time_score "$work/nab.yaml" nab)
   echo "discord, window 60, 22,695 NAB rows, all history: $t"
+  # Walking forward, each fold's rows are matched with every earlier window; a rolling fold
+  # scores only its own rows, an expanding one every row from the first.
+  for refit in rolling expanding; do
+    sed "s/max_train_rows: 750 }/max_train_rows: 750, refit_every: 2000, refit_window: $refit }/" "$work/nab.yaml" > "$work/nab-$refit.yaml"
+    t=$(time_score "$work/nab-$refit.yaml" "nab-$refit")
+    echo "discord, window 60, 22,695 NAB rows, all history, $refit refits every 2,000 rows: $t"
+  done
 fi
 printf 'source: { plugin: csv, path: %s, columns: [x], time_column: none }\nsplit: { max_train_rows: 2000 }\ndetector: { plugin: discord, window: 50, history: 2000 }\n' \
   "$work/series.csv" > "$work/long.yaml"
