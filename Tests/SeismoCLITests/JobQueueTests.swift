@@ -1,5 +1,6 @@
 import Foundation
 import SeismoSQL
+import SeismoSupport
 import Testing
 
 @testable import SeismoPostgres
@@ -54,6 +55,52 @@ struct JobQueueTests {
     let result = try CLI.run(["jobs", "enqueue"] + arguments + ["--url", db.url], in: scratch.url)
     try #require(result.status == 0, "\(result.stderr)")
     return try #require(result.stdout.split(separator: " ").last.map { String($0.dropLast()) })
+  }
+
+  /// A random configuration over a random series, queued one job per indicator and run by a
+  /// worker, stores for each indicator the scores, cut-offs, flags and alerts `detect --each`
+  /// gives it. (The fast detectors: a network's training differs with the threads it gets.)
+  @Test(arguments: 0..<6)
+  func queuedRandomRunsStoreWhatDetectGives(seed: Int) throws {
+    var random = SeededGenerator(seed: UInt64(seed) &+ 31_000)
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try scratch.write("data.csv", RandomRunTests.series(rows: Int.random(in: 160...240, using: &random), &random))
+    var config = ""
+    while config.isEmpty || config.contains("lstm") { config = RandomRunTests.config(&random, path: "data.csv") }
+    try scratch.write("run.yaml", config)
+    let group = try enqueue(["run.yaml", "--each"], db, in: scratch)
+    let worker = try CLI.start(["worker", "--url", db.url, "--exit-when-done", "--poll", "0.2"], in: scratch.url)
+    let finished = try finish(worker, within: 120)
+    #expect(finished.status == 0, "\(finished.stderr)")
+    let detect = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    for indicator in ["a", "b"] {
+      let stored = try db.sql(
+        """
+        SELECT (extract(epoch FROM s.ts) / 86400)::int, s.score::text, coalesce(s.threshold::text, ''),
+               s.is_anomaly::int::text, s.alert::int::text
+        FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run
+        WHERE r.group_id = $1 AND r.indicator = $2 AND s.score IS NOT NULL ORDER BY s.ts
+        """, [group, indicator]
+      ).map { row in [date(Int(row[0]!)!)] + row.dropFirst().map { $0 ?? "" } }
+      let csv = try scratch.read("each/\(indicator)/scores.csv").split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
+      let columns = ["score", "threshold", "is_anomaly", "alert"].map { csv[0].firstIndex(of: $0)! }
+      let expected = csv.dropFirst().filter { !$0[columns[0]].isEmpty }.map { row in [row[0]] + columns.map { row[$0] } }
+      func near(_ a: String, _ b: String) -> Bool {  // as written: 3 in PostgreSQL, 3.0 in a file
+        guard a != b else { return true }
+        guard let x = Float(a), let y = Float(b) else { return false }
+        return abs(x - y) <= 1e-6 * max(1, abs(x))
+      }
+      let differing = zip(stored, expected).filter { a, b in a[0] != b[0] || !zip(a.dropFirst(), b.dropFirst()).allSatisfy(near) }
+      #expect(
+        stored.count == expected.count && differing.isEmpty,
+        "seed \(seed), \(indicator): \(stored.count) stored, \(expected.count) detected, first differing \(differing.prefix(2)):\n\(config)"
+      )
+    }
   }
 
   @Test func eachIndicatorRunsOnceAsDetectWouldRunIt() throws {
