@@ -173,14 +173,29 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
 
   /// `observer` hears the table rows read of how many (of how many unknown for a query).
   public func load(observer: ProgressObserver?) throws -> LoadedFrame {
+    try load(observer: observer, holdingBack: false).loaded
+  }
+
+  /// `load`, less the rows at the end that miss a feature `wait_for` names and come after
+  /// `settled`, as `newRows` holds them back (a query's rows never wait).
+  public func loadHoldingBack(after settled: Timestamp?) throws -> (LoadedFrame, WaitingRows?) {
+    try load(observer: nil, holdingBack: readsNewRows, after: settled)
+  }
+
+  /// `load`; `holdingBack`, less the rows that wait for a feature after `settled`.
+  private func load(observer: ProgressObserver?, holdingBack: Bool, after settled: Timestamp? = nil) throws -> (
+    loaded: LoadedFrame, waiting: WaitingRows?
+  ) {
     try inSnapshot { db in
-      let (rows, _, time) = try read(db, observer: observer)
+      var (rows, _, time) = try read(db, observer: observer)
+      let held =
+        holdingBack ? rows.removeWaiting(needing: try WaitingRows.awaited(waitFor, among: rows.names), after: settled) : nil
       var carried: GapPolicy.Carrying<Float>?
       var loaded = try policiesApplied(to: rows, carrying: &carried)
       loaded.timesWrittenWithOffset = try sessionTimes(of: loaded.frame.timestamps, in: time, db)
       // Every numeric column of a wide table was read: say which look like labels.
       if query.isEmpty, layout == .wide, columns.isEmpty { loaded.noteLabelLikeFeatures() }
-      return loaded
+      return (loaded, held?.waiting)
     }
   }
 

@@ -333,6 +333,38 @@ extension PostgresTests {
     #expect(stopped.stdout.contains("run \(runID): scored 3 new rows up to \(date(18_262 + 205))"), "\(stopped.stdout)")
   }
 
+  /// A model scored whole at every call (a discord comparing each window with every earlier one)
+  /// holds back the days that wait for an indicator too, as a table read a piece at a time does.
+  /// Before, such a read scored them at once with the value carried, and never again.
+  @Test func wholeReadsHoldBackTheDaysThatWait() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 203, spikes: [201], ["old.csv": 0..<200, "new.csv": 200..<203])
+    try ingest(scratch, "old.csv", ["--long", "--column", "a", "--as", "x", "--create"])
+    try ingest(scratch, "old.csv", ["--long", "--column", "b", "--as", "y"])
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m, layout: long }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: discord, window: 8, history: 0 }
+      threshold: { plugin: percentile, percentile: 99 }
+      """)
+    func newRows() throws -> [String: Any] {
+      let r = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+      #expect(r.status == 0, "\(r.stderr)")
+      return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+    try ingest(scratch, "new.csv", ["--long", "--column", "a", "--as", "x"])
+    let waiting = try newRows()
+    #expect(waiting["new_rows"] as? Int == 0 && waiting["waiting"] as? Int == 3, "\(waiting)")
+    #expect(waiting["waiting_for"] as? [String] == ["y"])
+    try ingest(scratch, "new.csv", ["--long", "--column", "b", "--as", "y"])
+    let scored = try newRows()
+    #expect(scored["new_rows"] as? Int == 3 && scored["waiting"] as? Int == 0, "\(scored)")
+    try expectStoredScoresOfAWholeRescoring(runID, from: 200, scratch)
+  }
+
   /// A run whose last scored day missed an indicator (detect scored it with the value carried)
   /// goes on from that day: rows the run has scored never wait.
   @Test func newRowsGoOnFromALastScoredRowThatMissedAnIndicator() throws {
