@@ -177,9 +177,21 @@ struct IngestCommand: ParsableCommand {
         gaps: gaps, duplicates: duplicates, combine: combine, symbolColumn: symbolColumn, symbols: symbol, spelling: .options)
       // A wide table holds the files joined on time; a long table each file's rows, on its own
       // times. The numbers as written, not rounded to a detector's Float.
-      var tables =
-        long
-        ? try source.readPartsInDoubles(observer: reading.update) : [try source.readTableInDoubles(observer: reading.update)]
+      var tables: [CSVTable<Double>]
+      do {
+        tables =
+          long
+          ? try source.readPartsInDoubles(observer: reading.update) : [try source.readTableInDoubles(observer: reading.update)]
+      } catch SeismoError.data(let path, nil, nil, let message)
+        where gaps != .keep && message.hasPrefix("no rows left after the gap policy")
+      {
+        // A day's file whose column has not come yet, appended: the table may have its history.
+        throw SeismoError.data(
+          source: path, line: nil, column: nil,
+          message:
+            "\(message); --gaps keep stores the rows, with NULL where a column has no value (a postgres source's gaps: ffill then carries the table's last value into them)"
+        )
+      }
       reading.finish()
       // Files joined, and a long file's symbols, have times, or the read said which has none.
       if let k = tables.firstIndex(where: { !$0.hasTimeColumn }), let notFound = source.timeColumnNotFound(false) {
