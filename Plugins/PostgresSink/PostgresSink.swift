@@ -274,15 +274,16 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// events grow by `events`' grouping of the new flags with the stored ones. What `warnings`
   /// gives for what was appended is stored in seismo.run_warnings, in the same transaction, as
   /// said by `command`. `db` is an open connection with a current schema (a watcher passes the
-  /// one it keeps).
+  /// one it keeps). A `refit` whose folds scored rows of `result` is stored with them (`store`).
   public static func appendNewRows(
-    _ result: RunResult, to runID: String, events: EventRule, on db: PGConnection, command: String,
+    _ result: RunResult, to runID: String, events: EventRule, on db: PGConnection, command: String, refit: Refit? = nil,
     warnings: (Appended) throws -> [String]
   ) throws -> Appended {
     var rows = result.scoredRows
     rows.trainRows = 0
     rows.alerts = []  // the stored events decide them
-    return try appendNewRows(rows, at: 0, to: runID, events: events, on: db, command: command, warnings: warnings)
+    return try appendNewRows(
+      rows, at: 0, to: runID, events: events, on: db, command: command, refit: refit, warnings: warnings)
   }
 
   /// `appendNewRows` for a piece of the series whose frame row 0 is series row `offset` (a
@@ -291,7 +292,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// or just before it; rows after the piece (stored by another scorer) leave nothing to append.
   public static func appendNewRows(
     _ piece: ScoresCSV.Rows, at offset: Int, to runID: String, events: EventRule, on db: PGConnection,
-    command: String, warnings: (Appended) throws -> [String]
+    command: String, refit: Refit? = nil, warnings: (Appended) throws -> [String]
   ) throws -> Appended {
     try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
@@ -299,6 +300,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }
       try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [String(Int32(truncatingIfNeeded: key))])
       let appended = try appendLocked(piece, at: offset, to: (runID, id, key), events: events, on: db)
+      if let refit, appended.rows > 0 { try store(refit, run: id, key: key, on: db) }
       for message in try warnings(appended) {
         try db.execute(
           "INSERT INTO seismo.run_warnings (run, command, up_to, message) VALUES ($1::bigint, $2, to_timestamp($3::float8), $4)",
@@ -357,15 +359,15 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       alerts: alerts)
   }
 
-  /// Binary COPY rows of seismo.fold_scores, a fold per chunk; the first chunk carries the header
-  /// and the last the trailer.
-  static func foldChunks(_ folds: [FoldScores], id: Int64) -> AnySequence<[UInt8]> {
+  /// Binary COPY rows of seismo.fold_scores, a fold per chunk numbered from `firstFold`; the
+  /// first chunk carries the header and the last the trailer.
+  static func foldChunks(_ folds: [FoldScores], id: Int64, firstFold: Int = 1) -> AnySequence<[UInt8]> {
     AnySequence(
       folds.enumerated().lazy.map { k, fold in
         var copy = k == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: 64 + 8 * fold.scores.count)
         copy.row(fields: 5)
         copy.int64(id)
-        copy.int32(Int32(k + 1))
+        copy.int32(Int32(firstFold + k))
         copy.int32(Int32(fold.firstRow))
         copy.int32(Int32(fold.calibrationCount))
         copy.float4Array(fold.scores[...])

@@ -333,6 +333,56 @@ extension PostgresTests {
     #expect(stopped.stdout.contains("run \(runID): scored 3 new rows up to \(date(18_262 + 205))"), "\(stopped.stdout)")
   }
 
+  /// `--new-rows` refits a walk-forward run once its new rows reach the next refit, here a run
+  /// whose refit every 100 rows placed none in its test part: the call fits the fold due, says
+  /// so (`refits`), and stores what `detect` over the grown table gives. The run keeps the first
+  /// fold's training scores, which its single fit had not kept, so `rethreshold` re-cuts it
+  /// fold by fold: its own rule gives the cut-offs stored.
+  @Test func newRowsRefitARunThatFittedOnce() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 240, spikes: [150, 230], ["old.csv": 0..<200, "new.csv": 200..<240])
+    try ingest(scratch, "old.csv")
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { max_train_rows: 120, refit_every: 100 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: percentile, percentile: 99 }
+      """)
+    try ingest(scratch, "new.csv", [])
+    let call = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    try #require(call.status == 0, "\(call.stderr)")
+    let said = try JSONSerialization.jsonObject(with: Data(call.stdout.utf8)) as? [String: Any] ?? [:]
+    #expect(said["new_rows"] as? Int == 40, "\(said)")
+    #expect(said["refits"] as? [String] == ["fold 2 of 2: trained rolling-zscore on rows 1–220, scoring rows 221–240"])
+    let detect = try CLI.run(["detect", "run.yaml", "--no-sinks", "--out", "whole", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let csv = try scratch.read("whole/scores.csv")
+    let expected = zip(SavedModelTests().column(csv, "score"), SavedModelTests().column(csv, "threshold")).suffix(40)
+    let stored = try sql(
+      """
+      SELECT s.score::text, s.threshold::text FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run
+      WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no
+      """, [runID])
+    let rethreshold = try CLI.run(
+      ["rethreshold", runID, "--url", url, "--set", "threshold.percentile=99"], in: scratch.url)
+    try #require(rethreshold.status == 0, "\(rethreshold.stderr)")
+    let recut = try sql(
+      """
+      SELECT j.cut::text FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
+      WHERE r.run_id = $1 AND j.row_no >= 200 ORDER BY j.row_no
+      """, [runID]
+    ).map { $0[0] }
+    try #require(stored.count == 40 && recut.count == 40)
+    for (k, (row, (score, cut))) in zip(stored, expected).enumerated() {
+      #expect(row[0].flatMap(Float.init) == Float(score) && row[1].flatMap(Float.init) == Float(cut), "row \(200 + k)")
+      #expect(recut[k] == row[1], "row \(200 + k): re-cut by version 2")
+    }
+    #expect(Set(stored[20...].map { $0[1] }).count == 1 && stored[19][1] != stored[20][1], "the refit's own cut-off from row 220")
+  }
+
   /// A model scored whole at every call (a discord comparing each window with every earlier one)
   /// holds back the days that wait for an indicator too, as a table read a piece at a time does.
   /// Before, such a read scored them at once with the value carried, and never again.

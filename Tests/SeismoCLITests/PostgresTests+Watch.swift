@@ -371,6 +371,74 @@ extension PostgresTests {
     #expect(!stopped.stderr.contains("does not announce new rows"), "the table has its trigger")
   }
 
+  /// A walk-forward run's watcher refits as `detect` refits: a batch that reaches the next refit
+  /// fits the folds due on the rows before them, and their models score the rows from there.
+  /// The stored scores, cut-offs and flags are those of `detect` over the whole table, and the
+  /// run keeps the refitted folds and the last one's model. Before, the last fold's model
+  /// scored every new row, however many refits were due.
+  @Test func watchRefitsAWalkForwardRunAsDetectWould() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 260, spikes: [150, 230], ["old.csv": 0..<200, "b1.csv": 200..<215, "b2.csv": 215..<240, "b3.csv": 240..<260])
+    try ingest(scratch, "old.csv")
+    let (runID, watcher) = try watching(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6, max_train_rows: 120, refit_every: 30 }
+      detector: { plugin: lstm-forecaster, window: 5, units: [4], epochs: 2 }
+      threshold: { plugin: percentile, percentile: 99 }
+      """)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(90)
+    // Folds start at rows 120, 150 and 180; b2 reaches row 210, b3 row 240.
+    for (batch, total) in [("b1.csv", "210"), ("b2.csv", "235"), ("b3.csv", "255")] {
+      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
+      try ingest(scratch, batch, [])
+      while try storedScores(runID) != total {
+        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    try watcher.waitFor("scored 20 new rows up to \(date(18_262 + 259))", in: watcher.outURL, deadline: deadline)
+    watcher.process.terminate()
+    let stopped = try watcher.wait()
+    for fold in [
+      "fold 4 of 4: trained lstm-forecaster on rows 1–210, scoring rows 211–",
+      "fold 5 of 5: trained lstm-forecaster on rows 1–240, scoring rows 241–260",
+    ] {
+      #expect(stopped.stdout.contains("run \(runID): refitted \(fold)"), "\(stopped.stdout)")
+    }
+    let detect = try CLI.run(["detect", "run.yaml", "--no-sinks", "--out", "whole", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let expected = try scratch.read("whole/scores.csv").split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }.filter { $0[0] >= Substring(date(18_262 + 200)) }
+    let stored = try sql(
+      """
+      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.threshold::text, s.is_anomaly::text FROM seismo.scores s
+      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no
+      """, [runID])
+    try #require(stored.count == 60 && expected.count == 60, "\(stored.count) stored, \(expected.count) detected")
+    for (row, line) in zip(stored, expected) {
+      #expect(row[0].map { Substring($0) } == line[0])
+      for (value, whole) in [(row[1], line[2]), (row[2], line[3])] {
+        let (a, b) = (Double(value ?? "") ?? .nan, Double(whole) ?? .nan)
+        #expect(!(abs(a - b) > 1e-5 * (1 + abs(b))), "\(line[0]): \(a) stored, \(b) detected")
+      }
+      #expect((row[3] == "true") == (line[4] == "1" || line[4] == "true"), "\(line[0]): flag")
+    }
+    let folds = try sql(
+      """
+      SELECT jsonb_array_length(r.summary->'folds')::text, (SELECT count(*)::text FROM seismo.fold_scores f WHERE f.run = r.id)
+      FROM seismo.runs r WHERE r.run_id = $1
+      """, [runID])
+    #expect(folds == [["5", "5"]])
+    #expect(
+      try storedModel(runID).trainingRows?.last == Int64(18_262 + 239) * 86_400, "the last fold's model, fitted up to row 240")
+  }
+
   /// Table m of 120 synthetic rows, without `db watch`'s triggers, and a rolling z-score run on it
   /// that stores its model; returns the run id.
   func storedRunOfTableM(_ scratch: Scratch) throws -> String {

@@ -257,6 +257,32 @@ import Testing
       timestamps: (0..<300).map { Timestamp($0) }, timeKind: .index, featureNames: ["x"], values: times.map { _ in 1 })
     #expect(throws: SeismoError.self) { try SplitPolicy(refitEvery: .months(1)).folds(of: indexed, trainRows: 100) }
   }
+
+  /// A reader that sees a series grow (`seismo watch`) knows from the folds of the rows it has
+  /// read where the next one starts: a series of `m` rows has a new fold exactly when the plan
+  /// of its first `m` rows has more folds than the plan of the rows read. Business days with
+  /// holes of up to three weeks, so that some periods start no fold.
+  @Test(arguments: [RefitInterval.rows(17), .days(9), .days(14), .months(1), .months(3)])
+  func theNextRefitIsWhereTheGrownSeriesPlansItsNextFold(_ interval: RefitInterval) throws {
+    var random = SeededGenerator(seed: 7)
+    var times: [Timestamp] = []
+    var t = day(2020, 1, 1)
+    while times.count < 400 {
+      let weekday = (t / 86_400 + 4) % 7
+      if weekday != 0 && weekday != 6 { times.append(t) }
+      t += 86_400 * (Int.random(in: 0..<40, using: &random) == 0 ? Int64.random(in: 5...21, using: &random) : 1)
+    }
+    let frame = try Frame(timestamps: times, featureNames: ["x"], values: times.map { _ in 1 })
+    let split = SplitPolicy(trainFraction: 1, refitEvery: interval)
+    for read in stride(from: 61, to: 400, by: 7) {
+      let folds = try split.folds(of: frame.rows(0..<read), trainRows: 60)
+      let next = try #require(split.nextRefit(after: folds, in: frame.rows(0..<read)))
+      for rows in (read + 1)...400 {
+        let grown = try split.folds(of: frame.rows(0..<rows), trainRows: 60).count
+        #expect(next.isDue(rows: rows, lastTime: times[rows - 1]) == (grown > folds.count), "\(read) rows read, \(rows) now")
+      }
+    }
+  }
 }
 
 @Suite struct EventTrackerTests {

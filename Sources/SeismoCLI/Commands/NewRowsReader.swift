@@ -8,7 +8,9 @@ import SeismoPostgres
 /// threshold's state kept in a `ScoreStream`. The first read scores only the rows from the run's
 /// last stored one on: the stream resumes from the stored scores. A query source, or a model
 /// whose scores cannot be computed piece by piece, is read and scored whole at every batch
-/// instead.
+/// instead. A walk-forward run's rows from its next refit on are scored as `detect` scores them:
+/// the batch that reaches the refit reads the source whole, fits the folds due (`Refit`), and
+/// the run keeps the last one's model from then on.
 struct NewRowsReader {
   /// One batch: what was appended to the run, and the scored rows it came from; nil when no
   /// row was new.
@@ -22,6 +24,8 @@ struct NewRowsReader {
     /// before, features newly outside their range, features whose data stopped, went stale or
     /// has a hole among the appended rows), as stored with the run (seismo.run_warnings).
     var warnings: [String] = []
+    /// The folds this batch refitted, a line each as `detect` says them.
+    var refits: [String] = []
 
     /// The warning that the stored scores of the restated rows at `times` are stale, with the
     /// times as `format` prints them; nil when there are none.
@@ -55,7 +59,8 @@ struct NewRowsReader {
     var spacing = false
   }
 
-  let saved: SavedModel
+  /// The run's model: its last fold's, which a refit replaces.
+  var saved: SavedModel
   let config: RunConfig
   /// The model's threshold rule, which a whole read's appended rows get their cut-offs from.
   let rule: any Threshold
@@ -81,6 +86,10 @@ struct NewRowsReader {
   var drift: LevelDriftCounter?
   /// What the reader has warned of, each once.
   var warned = Warned()
+  /// The run's walk-forward plan, read at each restart; nil for a run that fits once.
+  var walk: PostgresSink.StoredWalk?
+  /// Where the run's next fold starts, found at the restart's whole read.
+  var nextRefit: NextRefit?
   /// The command that reads, as its stored warnings name it: `score --new-rows` or `watch`.
   let command: String
 
@@ -204,29 +213,14 @@ struct NewRowsReader {
 
   /// Reads and scores the new rows and appends their scores to run `runID` on `db`.
   mutating func scoreNewRows(to runID: String, on db: PGConnection) throws -> Batch? {
-    guard let table else {
-      let settled = try PostgresSink.lastScoredTime(of: runID, on: db)
-      var held: WaitingRows?
-      var result = try DetectionPipeline.score(
-        saved, config: config, registry: StandardPlugins.registry,
-        load: { source in
-          let (loaded, waiting) = try source.loadHoldingBack(after: settled)
-          held = waiting
-          return loaded
-        })
-      heldBack = held
-      let stored = try PostgresSink.storedScores(of: runID, on: db)
-      if let stored { try replayThreshold(into: &result, after: stored, run: runID, on: db) }
-      let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
-      let (events, command) = (events, command)  // read before `landed` changes self
-      return try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) {
-        warnings in
-        try PostgresSink.appendNewRows(
-          result, to: runID, events: events, on: db, command: command, warnings: warnings)
-      }
-    }
+    if stream == nil { walk = try PostgresSink.storedWalk(of: runID, on: db) }
+    guard let table else { return try scoreWhole(to: runID, on: db) }
     if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
     var loaded = try table.newRows(after: &position)
+    if refitIsDue(after: loaded) {
+      restart()
+      return try scoreWhole(to: runID, on: db)
+    }
     repeats.add(loaded.frame)
     loaded.staleOverPieces = repeats.atEnd(besides: Set(loaded.carriedToEnd.map(\.feature)))
     var stream: ScoreStream
@@ -247,6 +241,54 @@ struct NewRowsReader {
       try PostgresSink.appendNewRows(
         piece, at: offset, to: runID, events: events, on: db, command: command, warnings: warnings)
     }
+  }
+
+  /// Whether the rows `loaded` reads (the whole table when no stream is kept) reach the run's
+  /// next refit.
+  mutating func refitIsDue(after loaded: LoadedFrame) -> Bool {
+    guard let walk, let last = loaded.frame.timestamps.last else { return false }
+    if stream == nil { nextRefit = walk.split.nextRefit(after: walk.folds, in: loaded.frame) }
+    return nextRefit?.isDue(rows: (stream?.rows ?? 0) + loaded.frame.rowCount, lastTime: last) ?? false
+  }
+
+  /// Reads and scores the whole source with the run's model, the rows from a refit due on with
+  /// the folds refitted for them (`Refit`), and appends the new rows' scores to run `runID`; the
+  /// refitted folds and model are stored with them, and the reader scores on with that model.
+  mutating func scoreWhole(to runID: String, on db: PGConnection) throws -> Batch {
+    let settled = try PostgresSink.lastScoredTime(of: runID, on: db)
+    var held: WaitingRows?
+    var result = try DetectionPipeline.score(
+      saved, config: config, registry: StandardPlugins.registry,
+      load: { source in
+        let (loaded, waiting) = try source.loadHoldingBack(after: settled)
+        held = waiting
+        return loaded
+      })
+    heldBack = held
+    let stored = try PostgresSink.storedScores(of: runID, on: db)
+    if let stored { try replayThreshold(into: &result, after: stored, run: runID, on: db) }
+    var refits: [String] = []
+    let refit = try walk.flatMap { walk in
+      try Refit.due(
+        for: saved, split: walk.split, trainRows: walk.trainRows, stored: walk.folds, frame: result.frame,
+        registry: StandardPlugins.registry, log: { refits.append($0) })
+    }
+    if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs) }
+    let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
+    let (events, command) = (events, command)  // read before `landed` changes self
+    var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) {
+      warnings in
+      try PostgresSink.appendNewRows(
+        result, to: runID, events: events, on: db, command: command, refit: refit, warnings: warnings)
+    }
+    if let refit, batch.appended.rows > 0 {
+      batch.refits = refits
+      saved = refit.model
+      if drift != nil { drift = LevelDriftCounter(refit.model, learnsLevels: true) }
+      walk?.folds = refit.folds
+      restart()
+    }
+    return batch
   }
 
   /// Appends `piece` (scored from `loaded`) through `append`, which stores the warnings it is

@@ -68,10 +68,13 @@ struct ScoreCommand: ParsableCommand {
       with the run (seismo.run_warnings; \
       runs show lists them). (A \
       query, a CSV file, a model whose scores look ahead or a discord without a bounded history \
-      score the whole data instead.) It writes no folder; --json prints what it appended \
+      score the whole data instead.) A walk-forward run (split.refit_every) refits as detect \
+      would once the new rows reach its next refit: the folds due are fitted on the rows before \
+      them, score the rows from there, and the run keeps the last one's model. It writes no \
+      folder; --json prints what it appended \
       (new_rows, anomalies, and alerts: the rows where an event alerts), what waits \
-      (waiting, waiting_for), what changed (restated, restated_from, restated_to) and the \
-      warnings, and \
+      (waiting, waiting_for), what changed (restated, restated_from, restated_to), the folds \
+      refitted (refits) and the warnings, and \
       --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).
       """)
 
@@ -331,10 +334,11 @@ struct ScoreCommand: ParsableCommand {
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
         "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
         "restated": batch.restated.count, "restated_from": format(batch.restated.first) ?? NSNull(),
-        "restated_to": format(batch.restated.last) ?? NSNull(), "warnings": batch.warnings,
+        "restated_to": format(batch.restated.last) ?? NSNull(), "warnings": batch.warnings, "refits": batch.refits,
       ]
       scripting.printJSON(try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]))
     } else if !quiet {
+      for refit in batch.refits { Console.out("run \(runID): refitted \(refit)") }
       let since = format(appended.lastBefore).map { " after \($0)" } ?? ""
       Console.out(
         (appended.rows == 0

@@ -168,6 +168,7 @@ struct WatchCommand: ParsableCommand {
       try db.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
     }
     if !quiet {
+      for refit in batch.refits { Console.out("run \(runID): refitted \(refit)") }
       Console.out(
         "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s") up to \(appended.lastAfter.map(frame.formatTimestamp) ?? "?"), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
       )

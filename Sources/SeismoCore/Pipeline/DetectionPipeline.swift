@@ -186,9 +186,11 @@ public struct DetectionPipeline {
   /// keeps the scores and cut-offs of the rows each fold scores out of sample (plus the first
   /// fold's training rows, in sample). With `warmStart`, each fold's detector starts from the
   /// previous fold's fitted state and trains `refitEpochs` epochs (nil: as configured).
+  /// `previous`, when given, is the fitted detector of the fold before the plan's first (a stored
+  /// run's last, numbered `fold` from 1): the plan's folds are then its refits.
   func walkForward(
     _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, refitEpochs: Int? = nil, member: EnsembleMember,
-    observer: TrainingObserver?,
+    after previous: (detector: Detector, fold: Int)? = nil, observer: TrainingObserver?,
     log: (String) -> Void
   ) throws -> FittedFolds {
     let rule = try make(registry.thresholds, member.threshold)
@@ -204,10 +206,14 @@ public struct DetectionPipeline {
     var thresholdSeconds = 0.0
     var skill: ForecastSkill?
     var last: (detector: Detector, calibrated: Float, calibrationCount: Int, training: TrainingReport, features: Int)?
+    let refitting = plan.count > 1 || previous != nil
+    let numbered = previous?.fold ?? 0
     for (k, planned) in plan.enumerated() {
       var fold = planned
       let detector = try make(registry.detectors, member.detector)
-      if warmStart, let previous = last?.detector { detector.warmStart(from: previous, epochs: refitEpochs) }
+      if warmStart, let previous = last?.detector ?? previous?.detector {
+        detector.warmStart(from: previous, epochs: refitEpochs)
+      }
       var t0 = Date()
       let training = try detector.fit(frame.rows(fold.trainStart..<fold.trainEnd), observer: observer)
       fold.fitSeconds = Date().timeIntervalSince(t0)
@@ -215,9 +221,9 @@ public struct DetectionPipeline {
       fold.finalLoss = training.history.last?.loss
       let trainCount = fold.trainEnd - fold.trainStart
       log(
-        plan.count == 1
+        !refitting
           ? "trained \(member.detector.plugin) on \(trainCount) rows"
-          : "fold \(k + 1) of \(plan.count): trained \(member.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
+          : "fold \(numbered + k + 1) of \(numbered + plan.count): trained \(member.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
       )
       t0 = Date()
       // A detector that compares each row with every earlier row (discord without a `history`)
@@ -246,7 +252,7 @@ public struct DetectionPipeline {
         let tested = ForecastSkill(scores: scores, naive: naive, rows: inSample..<scores.values.count)
         skill = skill?.adding(tested) ?? tested
       }
-      if plan.count > 1 {
+      if refitting {
         foldScores.append(
           FoldScores(
             firstRow: fold.trainStart + scores.firstRow, scores: Array(scores.values.prefix(inSample)),

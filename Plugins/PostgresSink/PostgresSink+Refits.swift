@@ -1,0 +1,70 @@
+import Foundation
+import SeismoCore
+import SeismoPostgres
+
+extension PostgresSink {
+  /// A stored walk-forward run's plan: what `Refit.due` needs to fit the folds its new rows are
+  /// due.
+  public struct StoredWalk: Sendable {
+    public var split: SplitPolicy
+    /// The rows its first model trained on.
+    public var trainRows: Int
+    /// Its folds so far (one when none was refitted yet).
+    public var folds: [Fold]
+  }
+
+  /// Run `runID`'s walk-forward plan; nil for a run that fits once (no `refit_every`), an
+  /// ensemble's, one scored by a saved model, or one stored before its folds were kept.
+  public static func storedWalk(of runID: String, on db: PGConnection) throws -> StoredWalk? {
+    guard
+      let row = try db.execute(
+        "SELECT config::text, train_rows::text, (summary->'folds')::text FROM seismo.runs WHERE run_id = $1", [runID]
+      ).rows.first,
+      let configText = row[0], let trainRows = row[1].flatMap({ Int($0) }), let foldsText = row[2]
+    else { return nil }
+    let config = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
+    let split = try SplitPolicy(parameters: config.split)
+    guard split.refitEvery != nil, config.ensemble == nil else { return nil }
+    let folds = try JSONDecoder().decode([Fold].self, from: Data(foldsText.utf8))
+    guard !folds.isEmpty, folds[0].trainEnd == trainRows else { return nil }
+    return StoredWalk(split: split, trainRows: trainRows, folds: folds)
+  }
+
+  /// Stores `refit` with run `id` inside the caller's transaction, the run locked: its folds in
+  /// the summary, the new folds' training scores in seismo.fold_scores (and the first fold's,
+  /// from its training rows' stored scores, when the run had fit once and so kept none), the
+  /// last fold's model and cut-off. Nothing when the run's folds are no longer those `refit`
+  /// followed (another scorer stored them).
+  static func store(_ refit: Refit, run id: String, key: Int64, on db: PGConnection) throws {
+    let folds =
+      try db.execute(
+        "SELECT coalesce(jsonb_array_length(summary->'folds'), 0)::text FROM seismo.runs WHERE id = $1::bigint", [id]
+      ).rows.first?.first ?? nil
+    guard folds == String(refit.storedCount) else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    try db.execute(
+      "UPDATE seismo.runs SET summary = jsonb_set(summary, '{folds}', $2::jsonb), threshold = $3::real WHERE id = $1::bigint",
+      [
+        id, String(decoding: try encoder.encode(refit.folds), as: UTF8.self),
+        refit.model.thresholdValue.isFinite ? String(refit.model.thresholdValue) : nil,
+      ])
+    try db.execute(
+      "UPDATE seismo.models SET model = $2::bytea WHERE run = $1::bigint",
+      [id, PGText.bytea([UInt8](try refit.model.encode()))])
+    if refit.storedCount == 1 {
+      try db.execute(
+        """
+        INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
+        SELECT $1::bigint, 1, min(row_no),
+          (SELECT (summary->'threshold'->>'calibration_scores')::int FROM seismo.runs WHERE id = $1::bigint),
+          array_agg(score ORDER BY row_no)
+        FROM seismo.scores WHERE run = $1::bigint AND part = 'train' HAVING count(*) > 0
+        ON CONFLICT DO NOTHING
+        """, [id])
+    }
+    try db.copy(
+      "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
+      byteChunks: foldChunks(refit.foldScores, id: key, firstFold: refit.storedCount + 1))
+  }
+}

@@ -1,0 +1,88 @@
+/// The refits a stored walk-forward run is due once rows have been added after it ran, fitted
+/// as `detect` fits its folds (`seismo score --new-rows`, `seismo watch`).
+///
+/// A walk-forward run refits every `refit_every` rows or period. Its model scores the rows after
+/// the run's last fold only until the next refit is due: from that row on, `detect` over the
+/// grown series scores with a model fitted on the rows before it. `Refit.due` fits those folds:
+/// each on its training rows only (rolling or expanding, warm-started from the fold before when
+/// the run was), its threshold rule calibrated on its own training scores.
+public struct Refit: Sendable {
+  /// The run's folds, stored and new: the last stored fold now scores up to the first new one.
+  public var folds: [Fold]
+  /// How many of `folds` the run had stored.
+  public var storedCount: Int
+  /// The new folds' own training scores, in fold order (`FoldScores`).
+  public var foldScores: [FoldScores]
+  /// The new folds' scores and cut-offs, from their first out-of-sample row (`firstRow`) to the
+  /// end of the series, each row by the fold that scores it.
+  public var scores: Scores
+  public var cutoffs: [Float]
+  /// The last new fold's model, with its calibrated cut-off: the run's model from now on.
+  public var model: SavedModel
+
+  /// The first series row a new fold scores: the first new fold's first out-of-sample row.
+  public var firstRow: Int { folds[storedCount].trainEnd }
+
+  /// The folds `split` plans for `frame` (the run's series, grown) whose first `trainRows`
+  /// trained its first model, after the run's `stored` folds, fitted as `detect` fits them; the
+  /// first from `saved` (the run's last fold's model) when the run warm-starts. Nil when no refit
+  /// is due: no fold starts after the stored ones.
+  /// - Throws: when the stored folds are not the plan's first (rows were inserted or removed
+  ///   before the last refit), or a fit fails.
+  public static func due(
+    for saved: SavedModel, split: SplitPolicy, trainRows: Int, stored: [Fold], frame: Frame, registry: PluginRegistry,
+    log: (String) -> Void = { _ in }
+  ) throws -> Refit? {
+    guard split.refitEvery != nil, !stored.isEmpty, trainRows < frame.rowCount else { return nil }
+    let plan = try split.folds(of: frame, trainRows: trainRows)
+    guard plan.count > stored.count else { return nil }
+    if let moved = stored.indices.first(where: {
+      plan[$0].trainStart != stored[$0].trainStart || plan[$0].trainEnd != stored[$0].trainEnd
+    }) {
+      throw SeismoError.invalidInput(
+        "the data's rows no longer give the run's folds (fold \(moved + 1) moved); rows were inserted or removed before its last refit: run detect again"
+      )
+    }
+    let pipeline = DetectionPipeline(
+      registry: registry, config: RunConfig(source: saved.source, detector: saved.detector, threshold: saved.threshold))
+    let (previous, _) = try pipeline.rebuild(saved)
+    let fitted = try pipeline.walkForward(
+      frame, folds: Array(plan[stored.count...]), warmStart: split.warmStart, refitEpochs: split.refitEpochs,
+      member: EnsembleMember(detector: saved.detector, threshold: saved.threshold),
+      after: (previous, stored.count), observer: nil, log: log)
+    guard let last = fitted.folds.last else { return nil }
+    var folds = stored
+    folds[folds.count - 1].scoreEnd = plan[stored.count].trainEnd
+    folds += fitted.folds
+    var model = saved
+    model.state = try fitted.detector.exportState()
+    model.thresholdValue = fitted.threshold
+    let trained = last.trainStart..<last.trainEnd
+    model.trainingRanges = LevelDrift.ranges(of: frame, rows: trained)
+    model.trainingRows = TrainingRows(of: frame, rows: trained)
+    // The first new fold's scores begin with its training rows' (in sample).
+    let start = plan[stored.count].trainEnd
+    let (from, f) = (start - fitted.scores.firstRow, fitted.scores.featureCount)
+    let scores = Scores(
+      firstRow: start, values: Array(fitted.scores.values[from...]),
+      featureErrors: Array(fitted.scores.featureErrors[(from * f)...]), featureCount: f)
+    return Refit(
+      folds: folds, storedCount: stored.count, foldScores: fitted.foldScores, scores: scores,
+      cutoffs: Array(fitted.cutoffs[from...]), model: model)
+  }
+
+  /// `scores` and their `cutoffs` (every row of the series scored by the run's last stored
+  /// fold's model) with the rows from `firstRow` on those of the new folds.
+  public func splice(into scores: inout Scores, cutoffs: inout [Float]) throws {
+    let from = firstRow - scores.firstRow
+    guard from >= 0, scores.values.count - from == self.scores.values.count, scores.featureCount == self.scores.featureCount
+    else {
+      throw SeismoError.state(
+        "the refitted folds score rows \(self.scores.rows), and the run's model rows \(scores.rows): they do not line up")
+    }
+    let f = scores.featureCount
+    scores.values.replaceSubrange(from..., with: self.scores.values)
+    scores.featureErrors.replaceSubrange((from * f)..., with: self.scores.featureErrors)
+    cutoffs.replaceSubrange(from..., with: self.cutoffs)
+  }
+}
