@@ -326,38 +326,11 @@ extension PostgresTests {
       threshold: { plugin: dynamic, window: 50, smoothing_span: 3, refresh: 7, min_history: 30 }
       """)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
-    func scored() throws -> String? { try storedScores(runID) }
-    let deadline = Date().addingTimeInterval(90)
-    for (batch, total) in [("b1.csv", "200"), ("b2.csv", "220"), ("b3.csv", "240")] {
-      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
-      try ingest(scratch, batch, [])
-      while try scored() != total {
-        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
-        Thread.sleep(forTimeInterval: 0.1)
-      }
-    }
+    try feed(scratch, [("b1.csv", "200"), ("b2.csv", "220"), ("b3.csv", "240")], to: watcher, of: runID)
     // As a whole score of the table: the same rows, scores, cut-offs and flags.
     let whole = try CLI.run(["score", "--run", runID, "--url", url, "--out", "whole", "--quiet"], in: scratch.url)
     try #require(whole.status == 0, "\(whole.stderr)")
-    let expected = try scratch.read("whole/scores.csv").split(separator: "\n").dropFirst().map {
-      $0.split(separator: ",", omittingEmptySubsequences: false)
-    }.filter { $0[0] >= Substring(date(18_262 + 200)) }
-    let stored = try sql(
-      """
-      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.threshold::text, s.is_anomaly::text FROM seismo.scores s
-      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no
-      """, [runID])
-    try #require(stored.count == 60 && expected.count == 60, "\(stored.count) stored, \(expected.count) scored whole")
-    var flags = 0
-    for (row, line) in zip(stored, expected) {
-      #expect(row[0].map { Substring($0) } == line[0])
-      for (value, whole) in [(row[1], line[2]), (row[2], line[3])] {
-        let (a, b) = (Double(value ?? "") ?? .nan, Double(whole) ?? .nan)
-        #expect(a.isNaN == b.isNaN && !(abs(a - b) > 1e-5 * (1 + abs(b))), "\(line[0]): \(a) stored, \(b) scored whole")
-      }
-      #expect((row[3] == "true") == (line[4] == "1" || line[4] == "true"), "\(line[0]): flag")
-      flags += row[3] == "true" ? 1 : 0
-    }
+    let flags = try expectStoredRows(of: runID, fromRow: 200, as: try scratch.read("whole/scores.csv"), gave: "scored whole")
     #expect(flags >= 1, "the spike on day 230 is flagged")
     // A row inserted among those read: the counts no longer match, and the watcher stops.
     try sql("INSERT INTO \(schema).m (ts, a, b) VALUES ('2019-12-31', 1, 1)")
@@ -391,17 +364,10 @@ extension PostgresTests {
       threshold: { plugin: percentile, percentile: 99 }
       """)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
-    let deadline = Date().addingTimeInterval(90)
     // Folds start at rows 120, 150 and 180; b2 reaches row 210, b3 row 240.
-    for (batch, total) in [("b1.csv", "210"), ("b2.csv", "235"), ("b3.csv", "255")] {
-      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
-      try ingest(scratch, batch, [])
-      while try storedScores(runID) != total {
-        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
-        Thread.sleep(forTimeInterval: 0.1)
-      }
-    }
-    try watcher.waitFor("scored 20 new rows up to \(date(18_262 + 259))", in: watcher.outURL, deadline: deadline)
+    try feed(scratch, [("b1.csv", "210"), ("b2.csv", "235"), ("b3.csv", "255")], to: watcher, of: runID)
+    try watcher.waitFor(
+      "scored 20 new rows up to \(date(18_262 + 259))", in: watcher.outURL, deadline: Date().addingTimeInterval(30))
     watcher.process.terminate()
     let stopped = try watcher.wait()
     for fold in [
@@ -412,23 +378,7 @@ extension PostgresTests {
     }
     let detect = try CLI.run(["detect", "run.yaml", "--no-sinks", "--out", "whole", "--quiet"], in: scratch.url)
     try #require(detect.status == 0, "\(detect.stderr)")
-    let expected = try scratch.read("whole/scores.csv").split(separator: "\n").dropFirst().map {
-      $0.split(separator: ",", omittingEmptySubsequences: false)
-    }.filter { $0[0] >= Substring(date(18_262 + 200)) }
-    let stored = try sql(
-      """
-      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.threshold::text, s.is_anomaly::text FROM seismo.scores s
-      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 ORDER BY s.row_no
-      """, [runID])
-    try #require(stored.count == 60 && expected.count == 60, "\(stored.count) stored, \(expected.count) detected")
-    for (row, line) in zip(stored, expected) {
-      #expect(row[0].map { Substring($0) } == line[0])
-      for (value, whole) in [(row[1], line[2]), (row[2], line[3])] {
-        let (a, b) = (Double(value ?? "") ?? .nan, Double(whole) ?? .nan)
-        #expect(!(abs(a - b) > 1e-5 * (1 + abs(b))), "\(line[0]): \(a) stored, \(b) detected")
-      }
-      #expect((row[3] == "true") == (line[4] == "1" || line[4] == "true"), "\(line[0]): flag")
-    }
+    try expectStoredRows(of: runID, fromRow: 200, as: try scratch.read("whole/scores.csv"), gave: "detected")
     let folds = try sql(
       """
       SELECT jsonb_array_length(r.summary->'folds')::text, (SELECT count(*)::text FROM seismo.fold_scores f WHERE f.run = r.id)
@@ -437,6 +387,47 @@ extension PostgresTests {
     #expect(folds == [["5", "5"]])
     #expect(
       try storedModel(runID).trainingRows?.last == Int64(18_262 + 239) * 86_400, "the last fold's model, fitted up to row 240")
+  }
+
+  /// Ingests each batch file into table m once `watcher` is listening, and waits (up to 90 s in
+  /// all) until run `runID` has stored the scores counted beside it.
+  func feed(_ scratch: Scratch, _ batches: [(file: String, scores: String)], to watcher: CLI.Running, of runID: String) throws {
+    let deadline = Date().addingTimeInterval(90)
+    for (batch, total) in batches {
+      Thread.sleep(forTimeInterval: 0.5)  // the watcher is listening (and has caught up)
+      try ingest(scratch, batch, [])
+      while try storedScores(runID) != total {
+        guard Date() < deadline, watcher.process.isRunning else { throw SeismoTestError("the watcher never scored \(batch)") }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+  }
+
+  /// Expects run `runID`'s stored rows from row `first` on (60 of them) to have the times,
+  /// scores, cut-offs and flags of the same rows of `csv` (a scores.csv, which `gave` says how it
+  /// was made); returns how many are flagged.
+  @discardableResult
+  func expectStoredRows(of runID: String, fromRow first: Int, as csv: String, gave: String) throws -> Int {
+    let expected = csv.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }.filter { $0[0] >= Substring(date(18_262 + first)) }
+    let stored = try sql(
+      """
+      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.threshold::text, s.is_anomaly::text FROM seismo.scores s
+      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= $2 ORDER BY s.row_no
+      """, [runID, String(first)])
+    try #require(stored.count == 60 && expected.count == 60, "\(stored.count) stored, \(expected.count) \(gave)")
+    var flags = 0
+    for (row, line) in zip(stored, expected) {
+      #expect(row[0].map { Substring($0) } == line[0])
+      for (value, whole) in [(row[1], line[2]), (row[2], line[3])] {
+        let (a, b) = (Double(value ?? "") ?? .nan, Double(whole) ?? .nan)
+        #expect(a.isNaN == b.isNaN && !(abs(a - b) > 1e-5 * (1 + abs(b))), "\(line[0]): \(a) stored, \(b) \(gave)")
+      }
+      #expect((row[3] == "true") == (line[4] == "1" || line[4] == "true"), "\(line[0]): flag")
+      flags += row[3] == "true" ? 1 : 0
+    }
+    return flags
   }
 
   /// Table m of 120 synthetic rows, without `db watch`'s triggers, and a rolling z-score run on it
