@@ -30,29 +30,22 @@ extension PostgresSink {
     return StoredWalk(split: split, trainRows: trainRows, folds: folds)
   }
 
-  /// Stores `refit` with run `id` inside the caller's transaction, the run locked: its folds in
-  /// the summary, the new folds' training scores in seismo.fold_scores (and the first fold's,
-  /// from its training rows' stored scores, when the run had fit once and so kept none), the
-  /// last fold's model and cut-off. Nothing when the run's folds are no longer those `refit`
-  /// followed (another scorer stored them).
+  /// Stores `refit` with run `id` inside the caller's transaction, the run locked: the new
+  /// folds' training scores in seismo.fold_scores (and the first fold's, from its training rows'
+  /// stored scores, when the run had fit once and so kept none), the folds and the last one's
+  /// cut-off in the summary (as `detect` would write them), and its model. Nothing when the
+  /// run's folds are no longer those `refit` followed (another scorer stored them).
   static func store(_ refit: Refit, run id: String, key: Int64, on db: PGConnection) throws {
-    let folds =
-      try db.execute(
-        "SELECT coalesce(jsonb_array_length(summary->'folds'), 0)::text FROM seismo.runs WHERE id = $1::bigint", [id]
-      ).rows.first?.first ?? nil
-    guard folds == String(refit.storedCount) else { return }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    try db.execute(
-      "UPDATE seismo.runs SET summary = jsonb_set(summary, '{folds}', $2::jsonb), threshold = $3::real WHERE id = $1::bigint",
-      [
-        id, String(decoding: try encoder.encode(refit.folds), as: UTF8.self),
-        refit.model.thresholdValue.isFinite ? String(refit.model.thresholdValue) : nil,
-      ])
-    try db.execute(
-      "UPDATE seismo.models SET model = $2::bytea WHERE run = $1::bigint",
-      [id, PGText.bytea([UInt8](try refit.model.encode()))])
-    if refit.storedCount == 1 {
+    guard
+      let row = try db.execute(
+        """
+        SELECT coalesce(jsonb_array_length(summary->'folds'), 0)::text, summary->'threshold'->>'value',
+          coalesce(summary->'threshold'->>'constant', 'true')
+        FROM seismo.runs WHERE id = $1::bigint
+        """, [id]
+      ).rows.first, row[0] == String(refit.storedCount)
+    else { return }
+    if refit.storedCount == 1 {  // before the summary's calibration count becomes the new fold's
       try db.execute(
         """
         INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
@@ -66,5 +59,27 @@ extension PostgresSink {
     try db.copy(
       "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
       byteChunks: foldChunks(refit.foldScores, id: key, firstFold: refit.storedCount + 1))
+    let value = refit.model.thresholdValue
+    // Every row's cut-off is still the one the summary gives only if every refit gave it too.
+    let constant = row[2] == "true" && row[1].flatMap(Float.init) == value && refit.cutoffs.allSatisfy { $0 == value }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let threshold: [String: Any] = [
+      "value": value.isFinite ? Double(value) : NSNull(), "constant": constant,
+      "calibration_scores": refit.calibrationScores,
+    ]
+    try db.execute(
+      """
+      UPDATE seismo.runs SET threshold = $3::real,
+        summary = jsonb_set(jsonb_set(summary, '{folds}', $2::jsonb), '{threshold}', (summary->'threshold') || $4::jsonb)
+      WHERE id = $1::bigint
+      """,
+      [
+        id, String(decoding: try encoder.encode(refit.folds), as: UTF8.self), value.isFinite ? String(value) : nil,
+        String(decoding: try JSONSerialization.data(withJSONObject: threshold, options: [.sortedKeys]), as: UTF8.self),
+      ])
+    try db.execute(
+      "UPDATE seismo.models SET model = $2::bytea WHERE run = $1::bigint",
+      [id, PGText.bytea([UInt8](try refit.model.encode()))])
   }
 }

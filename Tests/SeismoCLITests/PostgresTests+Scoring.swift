@@ -381,6 +381,16 @@ extension PostgresTests {
       #expect(recut[k] == row[1], "row \(200 + k): re-cut by version 2")
     }
     #expect(Set(stored[20...].map { $0[1] }).count == 1 && stored[19][1] != stored[20][1], "the refit's own cut-off from row 220")
+    // The run's summary and cut-off are the refit's, as detect's summary of the grown table.
+    let run = try sql(
+      """
+      SELECT summary->'threshold'->>'value', summary->'threshold'->>'constant', jsonb_array_length(summary->'folds')::text,
+        threshold::text FROM seismo.runs WHERE run_id = $1
+      """, [runID])[0]
+    let detected = try JSONSerialization.jsonObject(with: Data(try scratch.read("whole/summary.json").utf8)) as? [String: Any]
+    let threshold = detected?["threshold"] as? [String: Any]
+    #expect(run[0].flatMap(Float.init) == (threshold?["value"] as? Double).map(Float.init) && run[3] == stored[20][1])
+    #expect(run[1] == "false" && threshold?["constant"] as? Bool == false && run[2] == "2", "\(run)")
   }
 
   /// A model scored whole at every call (a discord comparing each window with every earlier one)

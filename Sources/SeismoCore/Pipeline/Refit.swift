@@ -19,6 +19,8 @@ public struct Refit: Sendable {
   public var cutoffs: [Float]
   /// The last new fold's model, with its calibrated cut-off: the run's model from now on.
   public var model: SavedModel
+  /// How many of the last new fold's training scores calibrated its cut-off.
+  public var calibrationScores: Int
 
   /// The first series row a new fold scores: the first new fold's first out-of-sample row.
   public var firstRow: Int { folds[storedCount].trainEnd }
@@ -68,7 +70,7 @@ public struct Refit: Sendable {
       featureErrors: Array(fitted.scores.featureErrors[(from * f)...]), featureCount: f)
     return Refit(
       folds: folds, storedCount: stored.count, foldScores: fitted.foldScores, scores: scores,
-      cutoffs: Array(fitted.cutoffs[from...]), model: model)
+      cutoffs: Array(fitted.cutoffs[from...]), model: model, calibrationScores: fitted.calibrationScores)
   }
 
   /// `scores` and their `cutoffs` (every row of the series scored by the run's last stored
