@@ -55,7 +55,7 @@ let package = Package(
         .embedInCode("migrations/009_fold_scores.sql"), .embedInCode("migrations/010_version_events.sql"),
         .embedInCode("migrations/011_input_digests.sql"), .embedInCode("migrations/012_warmup_digests.sql"),
         .embedInCode("migrations/013_changed_rows.sql"),
-        .embedInCode("migrations/014_later_warnings.sql"),
+        .embedInCode("migrations/014_later_warnings.sql"), .embedInCode("migrations/015_per_run_reads.sql"),
       ]),
 
     // The HTML report with inline SVG charts.

@@ -40,5 +40,8 @@ public enum Migrations {
     Migration(
       version: 14, name: "later_warnings",
       sql: String(decoding: PackageResources._14_later_warnings_sql, as: UTF8.self)),
+    Migration(
+      version: 15, name: "per_run_reads",
+      sql: String(decoding: PackageResources._15_per_run_reads_sql, as: UTF8.self)),
   ]
 }

@@ -216,4 +216,47 @@ extension PostgresTests {
       #expect(each.status == 0 && !each.stderr.contains("deadlock"), "round \(round): \(each.stderr)")
     }
   }
+
+  /// Reading one run reads that run's scores: `seismo.anomalies` asked for a run id, and
+  /// `seismo.judged_scores` joined to the run, have their scans of seismo.scores return that
+  /// run's rows only (before, every run's, joined to the run at the end). Plans vary with the
+  /// tables' sizes, so the test counts the rows the scans of seismo.scores returned, whatever
+  /// the plan; three runs are stored beside the one read (and whatever other tests store).
+  @Test func oneRunsAnomaliesReadOnlyItsScores() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 150, spikes: [120]))
+    try ingest(scratch, "data.csv")
+    let runs = try (0..<4).map { _ in
+      try storedModelRun(
+        scratch,
+        """
+        source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+        detector: { plugin: rolling-zscore, window: 10 }
+        """)
+    }
+    let read = try #require(runs.first)
+    let rethreshold = try CLI.run(["rethreshold", read, "--url", url, "--set", "threshold.percentile=99"], in: scratch.url)
+    #expect(rethreshold.status == 0, "\(rethreshold.stderr)")
+    let scores = try #require(
+      Int(
+        try sql(
+          "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [read])[0][0] ?? ""))
+    for query in [
+      "SELECT * FROM seismo.anomalies WHERE run_id = $1",
+      "SELECT j.ts, j.cut FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1 ORDER BY j.ts",
+    ] {
+      let plan = try #require(try sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, [read])[0][0])
+      let json = try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]]
+      // The rows each scan of a partition of seismo.scores returned, over all its loops.
+      func scanned(_ node: [String: Any]) -> Int {
+        let own =
+          (node["Relation Name"] as? String)?.hasPrefix("scores") == true
+          ? Int((node["Actual Rows"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0)) : 0
+        return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(scanned).reduce(0, +)
+      }
+      let root = try #require(json?.first?["Plan"] as? [String: Any])
+      #expect(scanned(root) == scores, "\(query): \(scanned(root)) rows read of seismo.scores for a run of \(scores)")
+    }
+  }
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Times reading the results schema by run, under the views of migration 15 and, in the same run,
+# those before it (migration 10's, put back inside a transaction that is rolled back): one run's
+# anomalies (`seismo.anomalies WHERE run_id = …`), one run's judged scores joined to
+# seismo.runs, every run's anomalies, and the ten highest of them (the README's query). The schema holds --runs runs of --rows rows each
+# (rolling z-score runs of a long table's symbols, `detect --each`) on a throwaway server, every
+# fifth run with a threshold version of its own (`rethreshold`). Prints the median and range of
+# --repeat timings of each (EXPLAIN ANALYZE's execution time), the sides interleaved.
+#
+#   scripts/bench-sql-reads.sh [--runs 1000] [--rows 400] [--repeat 5]
+#
+# Run it when nothing else runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=1000 rows=400 repeat=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --rows) rows=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    *) echo "bench-sql-reads: unknown option $1 (see the header of this script)" >&2; exit 64 ;;
+  esac
+done
+source scripts/pg-bench-env.sh
+url=$SEISMO_TEST_PG_URL
+"$seismo" db migrate --url "$url" > /dev/null
+python3 - "$work/long.csv" "$runs" "$rows" <<'PY'
+import random, sys
+path, runs, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(5)
+with open(path, "w") as f:
+    f.write("date,symbol,close\n")
+    for k in range(runs):
+        x = 100.0
+        for r in range(rows):
+            x += random.gauss(0, 1) + (15 if random.random() < 0.01 else 0)
+            f.write(f"{2000 + r // 365:04d}-{r % 365 // 28 % 12 + 1:02d}-{r % 28 + 1:02d},s{k},{x:.3f}\n")
+PY
+"$seismo" ingest "$work/long.csv" --url "$url" --table m --create --symbol-column symbol --long --duplicates last > /dev/null
+cat > "$work/run.yaml" <<YAML
+source: { plugin: postgres, url: "$url", table: m, layout: long }
+detector: { plugin: rolling-zscore, window: 10 }
+sink: { plugin: postgres, url: "$url" }
+YAML
+echo "storing $runs runs of $rows rows…" >&2
+"$seismo" detect "$work/run.yaml" --each --jobs 2 --out "$work/each" --quiet
+for id in $(psql "$url" -Atc "SELECT run_id FROM seismo.runs WHERE id % 5 = 0"); do
+  "$seismo" rethreshold "$id" --url "$url" --set threshold.plugin=percentile --set threshold.percentile=99 > /dev/null
+done
+run=$(psql "$url" -Atc "SELECT run_id FROM seismo.runs ORDER BY id OFFSET $((runs / 2)) LIMIT 1")
+# Migration 10's current_thresholds and judged_scores, as they were before migration 15.
+old=$(awk '/^CREATE OR REPLACE VIEW seismo.current_thresholds/,/e.alert_ts = j.ts;/' sql/migrations/010_version_events.sql)
+queries=(
+  "SELECT * FROM seismo.anomalies WHERE run_id = '$run'"
+  "SELECT j.ts, j.cut FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = '$run' ORDER BY j.ts"
+  "SELECT count(*), count(alert) FROM seismo.anomalies"
+  "SELECT run_id, indicator, day, score, top_feature FROM seismo.anomalies ORDER BY score DESC LIMIT 10"
+)
+names=("one run's anomalies" "one run's judged scores" "every run's anomalies" "the README's ten highest anomalies")
+timed() {  # $1: the views (new or old), $2: the query; prints the execution time in ms
+  { echo "BEGIN;"; [ "$1" = old ] && echo "$old"; echo "EXPLAIN ANALYZE $2;"; echo "ROLLBACK;"; } |
+    psql "$url" -Atq | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p'
+}
+stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f ms (%.2f–%.2f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+echo "load $(cut -d' ' -f1-3 /proc/loadavg); $(psql "$url" -Atc "SELECT count(*) FROM seismo.runs") runs, $(psql "$url" -Atc "SELECT count(*) FROM seismo.scores") scores"
+for q in "${!queries[@]}"; do
+  : > "$work/new" && : > "$work/old"
+  for _ in $(seq "$repeat"); do
+    timed new "${queries[$q]}" >> "$work/new"
+    timed old "${queries[$q]}" >> "$work/old"
+  done
+  echo "${names[$q]}: $(stats < "$work/new") with migration 15's views, $(stats < "$work/old") with those before"
+done
