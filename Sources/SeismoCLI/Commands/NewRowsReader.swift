@@ -285,8 +285,7 @@ struct NewRowsReader {
       batch.refits = refits
       saved = refit.model
       if drift != nil { drift = LevelDriftCounter(refit.model, learnsLevels: true) }
-      walk?.folds = refit.folds
-      restart()
+      restart()  // the next batch reads the run's folds again, and resumes with the new model
     }
     return batch
   }
