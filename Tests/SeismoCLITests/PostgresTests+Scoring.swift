@@ -393,6 +393,39 @@ extension PostgresTests {
     #expect(run[1] == "false" && threshold?["constant"] as? Bool == false && run[2] == "2", "\(run)")
   }
 
+  /// A batch that refits judges each new row against the training range of the fold that scored
+  /// it, as `detect` over the grown table does. b steps from 50 to 150 on day 180 and to 250 on
+  /// day 220: the fold refitted at day 200 has seen 150 but not 250 (20 rows outside), the fold
+  /// refitted at day 240 has seen both. Before, the 50 new rows were all counted against the
+  /// stored fold's range (47 to 53), "50 of 50".
+  @Test func aRefitBatchJudgesEachRowByTheRangeOfItsFold() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    let wave = (0..<10).map { 3 * sin(2 * Double.pi * Double($0) / 10) }  // the same ten values every ten days
+    let lines = (0..<250).map { r in
+      let level: Double = r < 180 ? 50 : r < 220 ? 150 : 250
+      return "\(date(18_262 + r)),\(String(format: "%.4f", 100 + wave[r % 10])),\(String(format: "%.4f", level + wave[r % 10]))"
+    }
+    try scratch.write("old.csv", (["date,a,b"] + lines[..<200]).joined(separator: "\n") + "\n")
+    try scratch.write("new.csv", (["date,a,b"] + lines[200...]).joined(separator: "\n") + "\n")
+    try ingest(scratch, "old.csv")
+    let runID = try storedModelRun(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.6, refit_every: 40 }
+      detector: { plugin: lstm-autoencoder, window: 10, units: 4, epochs: 1 }
+      """)
+    try ingest(scratch, "new.csv", [])
+    let call = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    try #require(call.status == 0, "\(call.stderr)")
+    let said = try JSONSerialization.jsonObject(with: Data(call.stdout.utf8)) as? [String: Any] ?? [:]
+    #expect(said["new_rows"] as? Int == 50 && (said["refits"] as? [String])?.count == 2, "\(said)")
+    let warning =
+      "warning: b: 20 of 50 new rows lie outside the training range of the fold that scored them; lstm-autoencoder models levels (transform: level), so it may flag them for that alone: transform: diff or log_return models changes"
+    #expect(said["warnings"] as? [String] == [warning] && call.stderr == warning + "\n", "\(call.stderr)")
+  }
+
   /// A model scored whole at every call (a discord comparing each window with every earlier one)
   /// holds back the days that wait for an indicator too, as a table read a piece at a time does.
   /// Before, such a read scored them at once with the value carried, and never again.

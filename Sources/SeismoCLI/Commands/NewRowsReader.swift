@@ -276,7 +276,7 @@ struct NewRowsReader {
     if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs) }
     let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
     let (events, command) = (events, command)  // read before `landed` changes self
-    var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID) {
+    var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID, refit: refit) {
       warnings in
       try PostgresSink.appendNewRows(
         result, to: runID, events: events, on: db, command: command, refit: refit, warnings: warnings)
@@ -284,32 +284,34 @@ struct NewRowsReader {
     if let refit, batch.appended.rows > 0 {
       batch.refits = refits
       saved = refit.model
-      if drift != nil { drift = LevelDriftCounter(refit.model, learnsLevels: true) }
       restart()  // the next batch reads the run's folds again, and resumes with the new model
     }
     return batch
   }
 
-  /// Appends `piece` (scored from `loaded`) through `append`, which stores the warnings it is
-  /// handed with the rows, in one transaction, and returns the batch (counting the table's rows
-  /// past the source's end, for their warning). The reader's counts and
+  /// Appends `piece` (scored from `loaded`, the rows from a `refit`'s first new fold on by its
+  /// folds) through `append`, which stores the warnings it is handed with the rows, in one
+  /// transaction, and returns the batch (counting the table's rows past the source's end, for
+  /// their warning). The reader's counts and
   /// what it has warned of change only once the append has landed, so a batch that failed warns
   /// again when retried.
   mutating func landed(
-    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], run runID: String,
+    _ piece: ScoresCSV.Rows, loaded: LoadedFrame, restated: [Timestamp], run runID: String, refit: Refit? = nil,
     append: ((PostgresSink.Appended) -> [String]) throws -> PostgresSink.Appended
   ) throws -> Batch {
     let beyondEnd = try bounded?.rowsAfterTheEnd(features: saved.features) ?? 0
     var judged: (batch: Batch, drift: LevelDriftCounter?, warned: Warned)?
     let appended = try append { appended in
       judged = self.judged(
-        Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, beyondEnd: beyondEnd, run: runID)
+        Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, refit: refit, beyondEnd: beyondEnd,
+        run: runID)
       return judged?.batch.warnings ?? []
     }
     let (batch, drift, warned) =
       judged
       ?? self.judged(
-        Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, beyondEnd: beyondEnd, run: runID)
+        Batch(appended: appended, piece: piece, restated: restated), loaded: loaded, refit: refit, beyondEnd: beyondEnd,
+        run: runID)
     self.drift = drift
     self.warned = warned
     return batch
@@ -317,10 +319,10 @@ struct NewRowsReader {
 
   /// `batch` with the warnings it gives that the reader has not given before: of its appended
   /// rows (the last of its piece) and those before, counted against a model of levels' training
-  /// ranges, of the gaps `ffill` filled and the stale values
+  /// ranges (each row from a `refit`'s first new fold on against its fold's), of the gaps `ffill` filled and the stale values
   /// among the appended rows as `loaded` found them, and of the `beyondEnd` rows after the source's `to`; with the
   /// counter and what has been warned of after it.
-  func judged(_ batch: Batch, loaded: LoadedFrame, beyondEnd: Int, run runID: String) -> (
+  func judged(_ batch: Batch, loaded: LoadedFrame, refit: Refit?, beyondEnd: Int, run runID: String) -> (
     batch: Batch, drift: LevelDriftCounter?, warned: Warned
   ) {
     var batch = batch
@@ -331,7 +333,12 @@ struct NewRowsReader {
     var outside: [String] = []
     if var counter = drift {
       let rows = batch.piece.frame.rowCount
-      counter.count(batch.piece.frame, rows: (rows - min(batch.appended.rows, rows))..<rows)
+      let appended = (rows - min(batch.appended.rows, rows))..<rows
+      if let refit {
+        counter.count(batch.piece.frame, rows: appended, refit: refit)
+      } else {
+        counter.count(batch.piece.frame, rows: appended)
+      }
       let (features, texts) = counter.warnings(judged: "new rows", besides: warned.features)
       warned.features.formUnion(features)
       outside = texts

@@ -82,7 +82,11 @@ struct LevelDrift: Equatable {
 
   /// Rows outside each feature's range, counted over one or more pieces of a series.
   struct Tally: Sendable {
-    let ranges: [ClosedRange<Float>]
+    /// The ranges the next rows are counted against: the model's, or since a refit its last fold's.
+    private(set) var ranges: [ClosedRange<Float>]
+    /// Whether some rows were counted against another fold's ranges (`refit(to:)`), so that no
+    /// one range is theirs.
+    private(set) var refitted = false
     /// Per feature, the rows counted outside its range.
     var outside: [Int]
     var rows = 0
@@ -101,12 +105,19 @@ struct LevelDrift: Equatable {
       self.rows += rows.count
     }
 
+    /// Counts the next rows against `ranges` (a refitted model's), keeping the rows counted.
+    mutating func refit(to ranges: [ClosedRange<Float>]) {
+      guard ranges.count == self.ranges.count else { return }
+      self.ranges = ranges
+      refitted = true
+    }
+
     /// The features with at least `noticed` of the rows counted outside their range.
     var drifts: [LevelDrift] {
       guard rows > 0 else { return [] }
       return ranges.indices.compactMap { j in
         guard Double(outside[j]) >= noticed * Double(rows) else { return nil }
-        return LevelDrift(feature: j, outside: outside[j], rows: rows, range: ranges[j])
+        return LevelDrift(feature: j, outside: outside[j], rows: rows, range: refitted ? nil : ranges[j])
       }
     }
   }

@@ -21,6 +21,18 @@ public struct LevelDriftCounter: Sendable {
     tally.count(frame, rows: rows)
   }
 
+  /// Counts `rows` of `frame` (a walk-forward run's series, grown) as `detect` over it judges
+  /// them: the rows before `refit`'s first new fold against the model's ranges, and each new
+  /// fold's rows against the range of the rows that fold trained on. The rows counted next are
+  /// judged by the last new fold's, the model's from now on.
+  public mutating func count(_ frame: Frame, rows: Range<Int>, refit: Refit) {
+    count(frame, rows: rows.clamped(to: 0..<refit.firstRow))
+    for fold in refit.folds[refit.storedCount...] {
+      tally.refit(to: LevelDrift.ranges(of: frame, rows: fold.trainStart..<fold.trainEnd))
+      count(frame, rows: rows.clamped(to: fold.trainEnd..<fold.scoreEnd))
+    }
+  }
+
   /// The warnings for the rows counted so far, of the features with at least a quarter of them
   /// outside their range, but those `besides` (one per feature, or one for them all:
   /// `LevelDrift.warnings`), and those features; `judged` names the rows ("scored rows", "new rows").
