@@ -93,6 +93,19 @@ import Testing
     #expect(quiet.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") }, "only warnings: \(quiet.stderr)")
   }
 
+  /// Each fit's line counts its own epochs' time: a second fold's (or member's, or refit's)
+  /// first epoch of 3, taking 1 s, is 1 s elapsed with 2 s to go. Before, the time of every
+  /// earlier fit was counted in: 4 s elapsed, "ETA 8.0s".
+  @Test func eachFitHasItsOwnElapsedTimeAndETA() {
+    let progress = ProgressLine(quiet: false, isTerminal: false)
+    func line(_ epoch: Int) -> String {
+      progress.line(for: EpochRecord(epoch: epoch, loss: 0.5, validationLoss: nil, seconds: 1), planned: 3)
+    }
+    #expect([1, 2, 3].map(line).last == "epoch 3/3  loss 0.50000  elapsed 3.0s  ETA 0.0s")
+    #expect(line(1) == "epoch 1/3  loss 0.50000  elapsed 1.0s  ETA 2.0s")
+    #expect(line(2) == "epoch 2/3  loss 0.50000  elapsed 2.0s  ETA 1.0s")
+  }
+
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
   func oneUpdatingLineUnderATerminal() throws {
     let scratch = try Scratch()

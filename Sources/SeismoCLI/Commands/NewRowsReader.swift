@@ -92,12 +92,15 @@ struct NewRowsReader {
   var nextRefit: NextRefit?
   /// The command that reads, as its stored warnings name it: `score --new-rows` or `watch`.
   let command: String
+  /// Where a refit's training shows its epochs; nil shows nothing.
+  let progress: ProgressLine?
 
   /// Throws when the model or its source cannot be built.
-  init(_ saved: SavedModel, config: RunConfig, command: String) throws {
+  init(_ saved: SavedModel, config: RunConfig, command: String, progress: ProgressLine? = nil) throws {
     self.saved = saved
     self.config = config
     self.command = command
+    self.progress = progress
     events = EventRule(parameters: config.events)
     position = PostgresSource.ReadPosition(features: saved.features)
     repeats = StaleValues.Tracker(featureCount: saved.features.count)
@@ -268,10 +271,15 @@ struct NewRowsReader {
     let stored = try PostgresSink.storedScores(of: runID, on: db)
     if let stored { try replayThreshold(into: &result, after: stored, run: runID, on: db) }
     var refits: [String] = []
+    let progress = progress
     let refit = try walk.flatMap { walk in
       try Refit.due(
         for: saved, split: walk.split, trainRows: walk.trainRows, stored: walk.folds, frame: result.frame,
-        registry: StandardPlugins.registry, log: { refits.append($0) })
+        registry: StandardPlugins.registry, observer: progress?.observer,
+        log: {
+          progress?.finish()
+          refits.append($0)
+        })
     }
     if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs) }
     let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []

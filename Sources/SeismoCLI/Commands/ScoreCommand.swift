@@ -316,7 +316,7 @@ struct ScoreCommand: ParsableCommand {
   /// - Returns: the anomalies that count for `--fail-on-anomalies`.
   func appendNewRows(_ saved: SavedModel, config: RunConfig, to runID: String) throws -> Int {
     let db = try SchemaMigrator.connection(url ?? "")
-    var reader = try NewRowsReader(saved, config: config, command: "score --new-rows")
+    var reader = try NewRowsReader(saved, config: config, command: "score --new-rows", progress: ProgressLine(quiet: quiet))
     guard let batch = try reader.scoreNewRows(to: runID, on: db) else {
       throw SeismoError.invalidInput("the data has no row to score after the model's warm-up")
     }

@@ -69,7 +69,7 @@ struct WatchCommand: ParsableCommand {
       watched?.startWarning.map(Console.err)
       let indicator =
         try listener.execute("SELECT indicator FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
-      var reader = try NewRowsReader(saved, config: config, command: "watch")
+      var reader = try NewRowsReader(saved, config: config, command: "watch", progress: ProgressLine(quiet: quiet))
       if let end = reader.bounded?.end {
         Console.err(
           "warning: run \(runID)'s source ends at \(CivilTime.format(end)) (to:), so this watcher scores no row after it: --set source.to= reads on (source.to=TIME: up to TIME)"

@@ -2,7 +2,9 @@ import Foundation
 import SeismoCore
 
 /// Training progress on stderr: one updating line (epoch, loss, validation loss, elapsed, ETA)
-/// when stderr is a terminal, one plain line per epoch otherwise, nothing when quiet.
+/// when stderr is a terminal, one plain line per epoch otherwise, nothing when quiet. Elapsed
+/// time and ETA are those of the fit under way: each fit (a walk-forward fold, an ensemble
+/// member, a refit) starts again from its epoch 1.
 final class ProgressLine {
   let quiet: Bool
   let isTerminal: Bool
@@ -20,15 +22,20 @@ final class ProgressLine {
   }
 
   func epoch(_ record: EpochRecord, planned: Int) {
-    elapsed += record.seconds
-    let remaining = elapsed / Double(record.epoch) * Double(max(planned - record.epoch, 0))
-    let line = Self.describe(record, planned: planned, elapsed: elapsed, remaining: remaining)
+    let line = line(for: record, planned: planned)
     if isTerminal {
       FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
       open = true
     } else {
       Console.err(line)
     }
+  }
+
+  /// The line for `record`, one of `planned` epochs of the fit under way, counted into its time.
+  func line(for record: EpochRecord, planned: Int) -> String {
+    elapsed = (record.epoch == 1 ? 0 : elapsed) + record.seconds
+    let remaining = elapsed / Double(record.epoch) * Double(max(planned - record.epoch, 0))
+    return Self.describe(record, planned: planned, elapsed: elapsed, remaining: remaining)
   }
 
   /// Ends the updating line, if one is showing.

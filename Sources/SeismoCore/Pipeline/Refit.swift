@@ -27,13 +27,14 @@ public struct Refit: Sendable {
 
   /// The folds `split` plans for `frame` (the run's series, grown) whose first `trainRows`
   /// trained its first model, after the run's `stored` folds, fitted as `detect` fits them; the
-  /// first from `saved` (the run's last fold's model) when the run warm-starts. Nil when no refit
-  /// is due: no fold starts after the stored ones.
+  /// first from `saved` (the run's last fold's model) when the run warm-starts; `observer` sees
+  /// each fit's epochs and `log` gets a line per fold fitted. Nil when no refit is due: no fold
+  /// starts after the stored ones.
   /// - Throws: when the stored folds are not the plan's first (rows were inserted or removed
   ///   before the last refit), or a fit fails.
   public static func due(
     for saved: SavedModel, split: SplitPolicy, trainRows: Int, stored: [Fold], frame: Frame, registry: PluginRegistry,
-    log: (String) -> Void = { _ in }
+    observer: TrainingObserver? = nil, log: (String) -> Void = { _ in }
   ) throws -> Refit? {
     guard split.refitEvery != nil, !stored.isEmpty, trainRows < frame.rowCount else { return nil }
     let plan = try split.folds(of: frame, trainRows: trainRows)
@@ -51,7 +52,7 @@ public struct Refit: Sendable {
     let fitted = try pipeline.walkForward(
       frame, folds: Array(plan[stored.count...]), warmStart: split.warmStart, refitEpochs: split.refitEpochs,
       member: EnsembleMember(detector: saved.detector, threshold: saved.threshold),
-      after: (previous, stored.count), observer: nil, log: log)
+      after: (previous, stored.count), observer: observer, log: log)
     guard let last = fitted.folds.last else { return nil }
     var folds = stored
     folds[folds.count - 1].scoreEnd = plan[stored.count].trainEnd
