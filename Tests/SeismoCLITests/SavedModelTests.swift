@@ -101,6 +101,56 @@ import Testing
     }
   }
 
+  /// A saved model scoring the rows after its training rows goes on from its threshold rule's
+  /// state where the training scores left it, as `detect` went on into its test rows: scoring
+  /// the test part alone (with the rows before it that its first score needs) gives detect's
+  /// cut-offs and flags, row for row. Before, an adaptive rule started afresh on the file's own
+  /// scores: `spot` kept its calibrated cut-off for ever, `dynamic` and `likelihood` set no
+  /// cut-off until their `min_history` scores had come (here, 60 of the 200 rows).
+  @Test(arguments: [
+    "{ plugin: spot, risk: 0.01, initial_quantile: 0.9 }", "{ plugin: dynamic, window: 100, min_history: 60 }",
+    "{ plugin: likelihood, long_window: 100, min_history: 60, tail_probability: 0.01 }",
+  ])
+  func aModelGoesOnFromItsTrainingScores(_ threshold: String) throws {
+    let scratch = try Scratch()
+    let csv = syntheticCSV(rows: 400, spikes: [260, 330, 390])
+    try scratch.write("data.csv", csv)
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.5 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: \(threshold)
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let a = try scratch.read("a/scores.csv")
+    // The test part from row 200, after the rows of warm-up its first score needs.
+    let warmup = try #require(column(a, "score").firstIndex { !$0.isEmpty })
+    let lines = csv.split(separator: "\n")
+    try scratch.write("test.csv", ([lines[0]] + lines[(1 + 200 - warmup)...]).joined(separator: "\n") + "\n")
+    let score = try CLI.run(["score", "--model", "m.seismo", "test.csv", "--out", "b", "--quiet"], in: scratch.url)
+    try #require(score.status == 0, "\(score.stderr)")
+    let b = try scratch.read("b/scores.csv")
+    for name in ["score", "threshold", "is_anomaly"] {
+      #expect(Array(column(b, name).dropFirst(warmup)) == Array(column(a, name).dropFirst(200)), "\(name)")
+    }
+    #expect(column(b, "is_anomaly").contains("1"), "some test row is flagged")
+    // The same file as a stream, in pieces, goes on from the same state.
+    let stream = try CLI.run(
+      ["score", "--model", "m.seismo", "test.csv", "--stream", "--piece-rows", "37", "--out", "c", "--quiet"], in: scratch.url)
+    try #require(stream.status == 0, "\(stream.stderr)")
+    #expect(column(try scratch.read("c/scores.csv"), "threshold") == column(b, "threshold"))
+    // Rows the model was fitted on start afresh: 50 of them give dynamic and likelihood fewer
+    // scores than their min_history, and the scoring says no row could be flagged.
+    try scratch.write("head.csv", lines.prefix(51).joined(separator: "\n") + "\n")
+    let head = try CLI.run(["score", "--model", "m.seismo", "head.csv", "--out", "d", "--quiet"], in: scratch.url)
+    let none =
+      "set no cut-off on any scored row, so none could be flagged: it needs more scores before its first than the run has (min_history 60)"
+    #expect(head.status == 0 && head.stderr.contains(none) == !threshold.contains("spot"), "\(head.stderr)")
+  }
+
   @Test func scoreTakesTheModelOneWay() throws {
     let scratch = try Scratch()
     for arguments in [["score"], ["score", "--model", "m.seismo", "--run", "r1"]] {
@@ -506,6 +556,11 @@ import Testing
           }), "would need about"
       ),
       (
+        "more calibration scores than training scores",
+        try TensorArchive.encode(tensors, metadata: metadata.merging(["seismo.calibration_count": "100000"]) { $1 }),
+        "damaged model: the calibration count (100000) is not between 0 and the training scores' count"
+      ),
+      (
         "a hundred million threads",
         try TensorArchive.encode(tensors, metadata: try detector { $0["threads"] = 100_000_000 }),
         "detector.threads: expected an integer in 1...256"
@@ -531,8 +586,16 @@ import Testing
       (
         "NaN weights",
         try TensorArchive.encode(
-          tensors.mapValues { TensorArchive.Tensor(shape: $0.shape, values: $0.values.map { _ in .nan }) },
+          tensors.mapValues { TensorArchive.Tensor(shape: $0.shape, values: $0.values.map { _ in .nan }) }.merging(
+            ["seismo.training_scores": tensors["seismo.training_scores"]!]) { $1 },
           metadata: metadata), "NaN or infinite"
+      ),
+      (
+        "NaN training scores",
+        try TensorArchive.encode(
+          tensors.merging(["seismo.training_scores": TensorArchive.Tensor(shape: [1], values: [.nan])]) { $1 },
+          metadata: metadata.merging(["seismo.calibration_count": "1"]) { $1 }),
+        "damaged model: a training score is NaN or infinite"
       ),
       (
         "NaN threshold",

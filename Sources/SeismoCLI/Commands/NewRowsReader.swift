@@ -156,7 +156,8 @@ struct NewRowsReader {
     let last = stored.lastRow
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
-      cutoffs: stored.cutoffs.dropLast(), threshold: try thresholdReplay(of: runID, stored, on: db))
+      cutoffs: stored.cutoffs.dropLast(), threshold: try thresholdReplay(of: runID, stored, on: db),
+      firstScored: frame.timestamps[stored.firstRow])
     try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
     return stored.restatedTimes(in: frame)
   }

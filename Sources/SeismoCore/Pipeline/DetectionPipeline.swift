@@ -118,11 +118,8 @@ public struct DetectionPipeline {
     let detector = fitted.detector
     // The cut-offs start at the first scored row.
     let testCutoffs = fitted.cutoffs.dropFirst(max(0, trainRows - scores.firstRow))
-    if members.count == 1, !testCutoffs.isEmpty, !testCutoffs.contains(where: \.isFinite) {
-      let history = config.threshold.parameters.values["min_history"].map { " (min_history \($0))" } ?? ""
-      warn(
-        "warning: threshold \(config.threshold.plugin) set no cut-off on any test row, so none could be flagged: it needs more scores before its first than the run has\(history)"
-      )
+    if members.count == 1, let said = Self.noCutoffWarning(testCutoffs, threshold: config.threshold, rows: "test row") {
+      warn(said)
     }
     let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: fitted.cutoffs)
 
@@ -151,8 +148,18 @@ public struct DetectionPipeline {
     if members.count == 1 {
       result.foldScores = fitted.foldScores
       result.forecastSkill = fitted.skill
+      result.trainingScores = fitted.trainingScores
     }
     return result
+  }
+
+  /// The warning that `cutoffs` (of some rows, each a `rows`) hold no finite cut-off, so that an
+  /// adaptive `threshold` could flag none of them; nil when there are none or some.
+  static func noCutoffWarning(_ cutoffs: ArraySlice<Float>, threshold: PluginChoice, rows: String) -> String? {
+    guard !cutoffs.isEmpty, !cutoffs.contains(where: \.isFinite) else { return nil }
+    let history = threshold.parameters.values["min_history"].map { " (min_history \($0))" } ?? ""
+    return
+      "warning: threshold \(threshold.plugin) set no cut-off on any \(rows), so none could be flagged: it needs more scores before its first than the run has\(history)"
   }
 
   /// What fitting and scoring every fold of one detector produced.
@@ -166,6 +173,8 @@ public struct DetectionPipeline {
     /// The last fold's calibrated cut-off and calibration size, and its training history.
     var threshold: Float
     var calibrationScores: Int
+    /// The last fold's own training scores and calibration size.
+    var trainingScores: SavedModel.TrainingScores
     /// Mean of the first fold's calibration scores: the detector's typical score (for `Ensemble`).
     var typicalScore: Float
     /// What the rule says of the first fold's calibration scores (`Threshold.calibrationWarning`):
@@ -205,7 +214,11 @@ public struct DetectionPipeline {
     var scoreSeconds = 0.0
     var thresholdSeconds = 0.0
     var skill: ForecastSkill?
-    var last: (detector: Detector, calibrated: Float, calibrationCount: Int, training: TrainingReport, features: Int)?
+    var last:
+      (
+        detector: Detector, calibrated: Float, trainingScores: SavedModel.TrainingScores, training: TrainingReport,
+        features: Int
+      )?
     let refitting = plan.count > 1 || previous != nil
     let numbered = previous?.fold ?? 0
     for (k, planned) in plan.enumerated() {
@@ -270,13 +283,16 @@ public struct DetectionPipeline {
         cutoffs += foldCutoffs[keep...]
       }
       folds.append(fold)
-      last = (detector, calibrated, calibrationCount, training, f)
+      let trainingScores = SavedModel.TrainingScores(
+        scores: Array(scores.values.prefix(inSample)), calibrationCount: calibrationCount)
+      last = (detector, calibrated, trainingScores, training, f)
     }
     guard let last else { throw SeismoError.state("the split left no fold to fit") }
     return FittedFolds(
       detector: last.detector,
       scores: Scores(firstRow: firstRow, values: values, featureErrors: errors, featureCount: last.features),
-      cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.calibrationCount, typicalScore: typicalScore,
+      cutoffs: cutoffs, threshold: last.calibrated, calibrationScores: last.trainingScores.calibrationCount,
+      trainingScores: last.trainingScores, typicalScore: typicalScore,
       calibrationWarning: calibrationWarning, training: last.training,
       folds: folds, foldScores: foldScores, skill: skill, fitSeconds: folds.map(\.fitSeconds).reduce(0, +),
       scoreSeconds: scoreSeconds,
@@ -306,7 +322,10 @@ public struct DetectionPipeline {
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
     try Self.requireFinite(scores, of: loaded.frame, detector: "the model")
-    let cutoffs = rule.cutoffs(for: scores.values, calibrationCount: 0, calibrated: model.thresholdValue)
+    let firstScored = scores.values.isEmpty ? nil : loaded.frame.timestamps[scores.firstRow]
+    var stream = model.cutoffStream(of: rule, firstScored: firstScored)
+    let cutoffs = stream.cutoffs(for: scores.values[...])
+    let noCutoff = Self.noCutoffWarning(cutoffs[...], threshold: model.threshold, rows: "scored row")
     let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: cutoffs)
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(
@@ -317,6 +336,8 @@ public struct DetectionPipeline {
     // Kept by a model stored from this scoring (score --store).
     result.trainingRanges = model.trainingRanges
     result.trainingRows = model.trainingRows
+    result.trainingScores = model.trainingScores
+    if let noCutoff { result.warnings.append(noCutoff) }
     if let training = model.trainingRows {
       var tally = TrainingRows.Tally(training, detector: model.detector.plugin, lastRows: lastRows)
       result.warnings += [tally.count(loaded.frame), tally.inSampleWarning(shownAs: loaded.frame)].compactMap { $0 }

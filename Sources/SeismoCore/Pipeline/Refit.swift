@@ -60,6 +60,7 @@ public struct Refit: Sendable {
     var model = saved
     model.state = try fitted.detector.exportState()
     model.thresholdValue = fitted.threshold
+    model.trainingScores = fitted.trainingScores
     let trained = last.trainStart..<last.trainEnd
     model.trainingRanges = LevelDrift.ranges(of: frame, rows: trained)
     model.trainingRows = TrainingRows(of: frame, rows: trained)

@@ -39,6 +39,10 @@ public struct RunResult: Sendable {
   /// The times and spacing of the rows the last fold's detector was fitted on, which a saved
   /// model keeps; nil for rows without times.
   public var trainingRows: TrainingRows?
+  /// The scores of the rows the last fold's detector was fitted on, which its threshold rule was
+  /// calibrated on, kept by a saved model; a scoring run passes its model's on. Nil for an
+  /// ensemble.
+  public var trainingScores: SavedModel.TrainingScores?
   /// A forecaster's errors on the test rows against the naive forecast's (one detector, not an
   /// ensemble); nil for other detectors, or without test rows.
   public var forecastSkill: ForecastSkill?

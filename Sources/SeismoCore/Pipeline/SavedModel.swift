@@ -27,6 +27,42 @@ public struct SavedModel: Sendable {
   /// rows are spaced otherwise or were trained on (`TrainingRows`); nil for rows without times,
   /// or a model saved before they were kept.
   public var trainingRows: TrainingRows?
+  /// The scores of the rows the model was fitted on, which its threshold rule was calibrated on
+  /// and then fed, so that scoring rows after them goes on from the rule's state where the
+  /// training rows left it (`cutoffStream(of:firstScored:)`); nil for a model saved before they
+  /// were kept.
+  public var trainingScores: TrainingScores?
+
+  /// The scores of a model's training rows, in order (the rows it has a score for), the first
+  /// `calibrationCount` of which calibrated its threshold rule: what an adaptive rule (spot,
+  /// likelihood, dynamic) had seen when the training rows ended.
+  public struct TrainingScores: Sendable, Equatable {
+    public var scores: [Float]
+    public var calibrationCount: Int
+
+    public init(scores: [Float], calibrationCount: Int) {
+      self.scores = scores
+      self.calibrationCount = calibrationCount
+    }
+  }
+
+  /// The cut-offs `rule` (the model's) gives a series whose first scored row is at `firstScored`:
+  /// when it comes after the rows the model was fitted on, the rule goes on from its state after
+  /// the training scores, as `detect` went on into its test rows (a `spot` tail keeps growing, a
+  /// `dynamic` or `likelihood` cut-off has its history); otherwise (rows the model was fitted on,
+  /// rows without times, a model without training scores) it starts afresh on the series' own
+  /// scores, from the saved cut-off.
+  public func cutoffStream(of rule: any Threshold, firstScored: Timestamp?) -> any CutoffStream {
+    guard let trainingScores, let trainingRows, let firstScored, firstScored > trainingRows.last else {
+      return rule.cutoffStream(calibration: [], calibrated: thresholdValue)
+    }
+    return rule.resumedStream(
+      calibration: Array(trainingScores.scores.prefix(trainingScores.calibrationCount)), calibrated: thresholdValue,
+      fed: trainingScores.scores)
+  }
+
+  /// The tensor that holds `trainingScores` in a model file, beside the detector's.
+  static let trainingScoresTensor = "seismo.training_scores"
 
   /// Why an ensemble run cannot be saved.
   public static let ensembleError = SeismoError.config(
@@ -44,6 +80,7 @@ public struct SavedModel: Sendable {
       thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
     trainingRanges = run.trainingRanges
     trainingRows = run.trainingRows
+    trainingScores = run.trainingScores
   }
 
   public init(
@@ -80,12 +117,19 @@ public struct SavedModel: Sendable {
         "first": trainingRows.first, "last": trainingRows.last, "spacing_s": trainingRows.spacing.seconds,
       ])
     }
-    return try TensorArchive.encode(state.tensors, metadata: metadata)
+    var tensors = state.tensors
+    if let trainingScores {
+      metadata["seismo.calibration_count"] = String(trainingScores.calibrationCount)
+      tensors[Self.trainingScoresTensor] = TensorArchive.Tensor(
+        shape: [trainingScores.scores.count], values: trainingScores.scores)
+    }
+    return try TensorArchive.encode(tensors, metadata: metadata)
   }
 
   /// Reads a model file's bytes; `origin` names it in errors.
   public static func decode(_ data: Data, origin: String) throws -> SavedModel {
-    let (tensors, metadata) = try TensorArchive.decode(data, origin: origin)
+    var (tensors, metadata) = try TensorArchive.decode(data, origin: origin)
+    let trainingScores = tensors.removeValue(forKey: trainingScoresTensor)
     guard metadata["seismo.format"] == format else {
       throw SeismoError.file(
         path: origin, message: "not a Seismo model (no '\(format)' marker); save one with detect --save-model")
@@ -132,6 +176,18 @@ public struct SavedModel: Sendable {
           message: "damaged model: the training rows need a first time before their last and a positive spacing in seconds")
       }
       model.trainingRows = training
+    }
+    if let trainingScores {  // absent in models saved before they were kept
+      let count = metadata["seismo.calibration_count"] ?? "none"
+      guard let calibrationCount = Int(count), (0...trainingScores.values.count).contains(calibrationCount) else {
+        throw SeismoError.file(
+          path: origin,
+          message: "damaged model: the calibration count (\(count)) is not between 0 and the training scores' count")
+      }
+      guard trainingScores.values.allSatisfy(\.isFinite) else {
+        throw SeismoError.file(path: origin, message: "damaged model: a training score is NaN or infinite")
+      }
+      model.trainingScores = TrainingScores(scores: trainingScores.values, calibrationCount: calibrationCount)
     }
     return model
   }

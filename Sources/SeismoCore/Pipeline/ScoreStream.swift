@@ -17,7 +17,12 @@ public struct ScoreStream {
   /// The threshold rule, and the cut-off the model was saved with.
   let rule: any Threshold
   let calibrated: Float
+  /// The model, whose training scores the cut-offs go on from when the first scored row comes
+  /// after its training rows (`SavedModel.cutoffStream(of:firstScored:)`).
+  let model: SavedModel
+  /// Set at the first scored row (`cutoffsStarted`), or by `resume`.
   var cutoffs: any CutoffStream
+  var cutoffsStarted = false
   var log: FlagLog
   /// The context rows, then the rows not yet scored.
   var pending: Frame?
@@ -41,6 +46,7 @@ public struct ScoreStream {
     history = try Self.contextRows(of: detector, plugin: model.detector.plugin)
     self.rule = rule
     calibrated = model.thresholdValue
+    self.model = model
     cutoffs = rule.cutoffStream(calibration: [], calibrated: calibrated)
     log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
   }
@@ -76,11 +82,12 @@ public struct ScoreStream {
   /// threshold rule's: from `threshold` when given (the scores the run's rule was calibrated on,
   /// and those it then ran through up to row `rows`, the calibration's first, as `detect` feeds
   /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
-  /// run's did; else from `scores`, on from the saved cut-off. The replayed rows are neither
-  /// listed nor counted. Call it before any `append`; the next row appended is series row `rows`.
+  /// run's did; else from `scores`, as a scoring whose first scored row was at `firstScored` began
+  /// (`SavedModel.cutoffStream(of:firstScored:)`). The replayed rows are neither listed nor
+  /// counted. Call it before any `append`; the next row appended is series row `rows`.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
-    threshold: (calibration: [Float], fed: [Float])? = nil
+    threshold: (calibration: [Float], fed: [Float])? = nil, firstScored: Timestamp? = nil
   ) {
     let kept = min(history, context.rowCount)
     pending = context.rows((context.rowCount - kept)..<context.rowCount)
@@ -89,8 +96,10 @@ public struct ScoreStream {
     if let threshold {
       self.cutoffs = rule.resumedStream(calibration: threshold.calibration, calibrated: calibrated, fed: threshold.fed)
     } else {
+      self.cutoffs = model.cutoffStream(of: rule, firstScored: firstScored)
       _ = self.cutoffs.cutoffs(for: scores)
     }
+    cutoffsStarted = true
     for (i, (score, cutoff)) in zip(scores, cutoffs).enumerated() where score > cutoff {
       log.replay(at: i, clearsMargin: log.rule.clears(score, cutoff))
     }
@@ -132,6 +141,10 @@ public struct ScoreStream {
       skill = skill?.adding(scored) ?? scored
     }
     let ownFrame = frame.rows(contextRows..<frame.rowCount)
+    if !cutoffsStarted, !own.values.isEmpty {
+      cutoffs = model.cutoffStream(of: rule, firstScored: ownFrame.timestamps[own.row(0)])
+      cutoffsStarted = true
+    }
     let cut = cutoffs.cutoffs(for: own.values[...])
     timeOfDay = timeOfDay || frame.hasTimeOfDay
     var alerts = Set<Int>()

@@ -14,7 +14,7 @@ public protocol Threshold {
   func calibrate(trainingScores: [Float]) throws -> Float
 
   /// The cut-offs of scores fed in time order, a chunk at a time. The first `calibration.count`
-  /// scores fed are `calibration` itself (empty when a saved model scores new data), and
+  /// scores fed are `calibration` itself (empty when a saved model scores rows afresh), and
   /// `calibrated` is what `calibrate` returned for them. Its state is bounded by the rule's own
   /// windows, never by the number of scores, so a stream of any length runs in fixed memory.
   func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream
@@ -47,7 +47,7 @@ extension Threshold {
   public func calibrationWarning(scores count: Int) -> String? { nil }
 
   /// One cut-off per score, in order: the whole series fed to one `cutoffStream`. The first
-  /// `calibrationCount` scores are the ones `calibrate` saw (0 when a saved model scores new data);
+  /// `calibrationCount` scores are the ones `calibrate` saw (0 when a saved model scores rows afresh);
   /// `calibrated` is what it returned.
   public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
     var stream = cutoffStream(calibration: Array(scores.prefix(calibrationCount)), calibrated: calibrated)
