@@ -151,6 +151,34 @@ import Testing
     #expect(head.status == 0 && head.stderr.contains(none) == !threshold.contains("spot"), "\(head.stderr)")
   }
 
+  /// A file of the day's rows, shorter than the model's window, is refused with what to add: the
+  /// rows before them that the window needs. With those, each of the day's rows has a score.
+  @Test func aFileShorterThanTheModelsWindowSaysWhatToAdd() throws {
+    let scratch = try Scratch()
+    let csv = syntheticCSV(rows: 200, spikes: [])
+    try scratch.write("data.csv", csv)
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 20 }\nthreshold: { plugin: fixed, value: 10 }\n"
+    )
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "a", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let lines = csv.split(separator: "\n")
+    try scratch.write("day.csv", ([lines[0]] + lines.suffix(5)).joined(separator: "\n") + "\n")
+    let short = try CLI.run(["score", "--model", "m.seismo", "day.csv", "--out", "b", "--quiet"], in: scratch.url)
+    #expect(
+      short.status == 1
+        && short.stderr
+          == "error: day.csv has 5 rows, and the model (rolling-zscore) scores a row with the 20 rows before it: give the data the 20 rows before these as well (those are scored too; --fail-on-anomalies --in-last 5 counts only the last 5)\n",
+      "\(short.stderr)")
+    try scratch.write("day.csv", ([lines[0]] + lines.suffix(25)).joined(separator: "\n") + "\n")
+    let enough = try CLI.run(
+      ["score", "--model", "m.seismo", "day.csv", "--out", "c", "--fail-on-anomalies", "--in-last", "5", "--quiet"],
+      in: scratch.url)
+    #expect(enough.status == 0, "\(enough.stderr)")
+    #expect(column(try scratch.read("c/scores.csv"), "score").filter { !$0.isEmpty }.count == 5)
+  }
+
   @Test func scoreTakesTheModelOneWay() throws {
     let scratch = try Scratch()
     for arguments in [["score"], ["score", "--model", "m.seismo", "--run", "r1"]] {
@@ -258,7 +286,7 @@ import Testing
       (["score", "--model", "m.seismo", "other.csv"], "error: other.csv:1: unknown column 'a'"),
       (
         ["score", "--model", "m.seismo", "short.csv"],
-        "error: the data has 2 rows; lstm-forecaster with window 6 needs at least 7"
+        "error: short.csv has 2 rows, and the model (lstm-forecaster) scores a row with the 6 rows before it: give the data the 6 rows before these as well"
       ),
     ]
     for (arguments, expected) in cases {

@@ -318,6 +318,13 @@ public struct DetectionPipeline {
     timings["load_s"] = Date().timeIntervalSince(t0)
     log(loaded.logLine)
     loaded.warnings.forEach(log)
+    // A nightly file of the day's rows is shorter than the model's window: say what to add.
+    let (rows, warmup) = (loaded.frame.rowCount, detector.warmupRows)
+    guard rows > warmup else {
+      throw SeismoError.invalidInput(
+        "\(loaded.origin) has \(rows) row\(rows == 1 ? "" : "s"), and the model (\(model.detector.plugin)) scores a row with the \(warmup) rows before it: give the data the \(warmup) rows before \(rows == 1 ? "this one" : "these") as well (those are scored too; --fail-on-anomalies --in-last \(rows) counts only the last \(rows))"
+      )
+    }
     t0 = Date()
     let scores = try detector.score(loaded.frame)
     timings["score_s"] = Date().timeIntervalSince(t0)
