@@ -52,16 +52,33 @@ import Testing
       "warning: ensemble[1] lstm-forecaster's forecast errors on the 160 test rows are \(String(format: "%.1f", mase)) times"
     #expect(mase >= 2 && summary.contains(warned) && !summary.contains("forecast_skill"), "MASE \(mase)")
 
-    // Refused before any work: a model file holds one model; importance explains one detector.
-    let saved = try CLI.run(["detect", "both.yaml", "--out", "s", "--save-model", "m.seismo"], in: scratch.url)
-    #expect(saved.status == 1 && saved.stderr.contains("an ensemble keeps several models"), "\(saved.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("s").path))
+    // The ensemble's model (both members in one file) scores the data as the run did: the same
+    // margins, cut-offs and flags. It scores whole: a stream, and a stored model, follow one
+    // detector.
+    let saved = try CLI.run(["detect", "both.yaml", "--out", "s", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
+    try #require(saved.status == 0, "\(saved.stderr)")
+    let scored = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "m", "--quiet"], in: scratch.url)
+    try #require(scored.status == 0, "\(scored.stderr)")
+    let (run, model) = (try scratch.read("s/scores.csv"), try scratch.read("m/scores.csv"))
+    for name in ["score", "threshold", "is_anomaly", "error_a"] {
+      #expect(SavedModelTests().column(run, name) == SavedModelTests().column(model, name), "\(name)")
+    }
+    #expect(try flagged("m") == one.union(two))
+    let stream = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--stream", "--out", "t"], in: scratch.url)
+    #expect(
+      stream.status == 1
+        && stream.stderr.hasSuffix("the model is an ensemble of 2 detectors, which is scored whole; score without --stream\n"),
+      "\(stream.stderr)")
+    let store = try CLI.run(
+      ["score", "--model", "m.seismo", "data.csv", "--store", "--url", "postgresql://nobody@127.0.0.1:1/x"], in: scratch.url)
+    #expect(store.status == 1 && store.stderr.contains("save an ensemble's model to a file"), "\(store.stderr)")
+    // Refused before any work: a stored model follows one detector; importance explains one.
     try scratch.write(
       "sink.yaml",
       head + "detector: \(zscore)\n" + member
         + "sink: { plugin: postgres, url: \"postgresql://nobody@127.0.0.1:1/x?connect_timeout=1\", save_model: true }\n")
     let sink = try CLI.run(["detect", "sink.yaml", "--out", "k"], in: scratch.url)
-    #expect(sink.status == 1 && sink.stderr.contains("an ensemble keeps several models"), "\(sink.stderr)")
+    #expect(sink.status == 1 && sink.stderr.contains("save an ensemble's model to a file"), "\(sink.stderr)")
     try scratch.write("why.yaml", head + "detector: \(zscore)\n" + member + "importance: { plugin: permutation }\n")
     let why = try CLI.run(["detect", "why.yaml", "--out", "w"], in: scratch.url)
     #expect(why.status == 1 && why.stderr.contains("not available with an ensemble"), "\(why.stderr)")

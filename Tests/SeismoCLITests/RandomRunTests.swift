@@ -152,8 +152,8 @@ import Testing
     #expect(alerts == whole.alerts, "alerts \(alerts.sorted()) against \(whole.alerts.sorted()): \(context)")
   }
 
-  /// A model saved by a random run (walking forward or not) scores the rows after its training
-  /// rows as the run scored them, whole and as a stream: the scores, and the cut-offs of every
+  /// A model saved by a random run (walking forward or not, an ensemble or not) scores the rows
+  /// after its training rows as the run scored them, whole and (but an ensemble's) as a stream: the scores, and the cut-offs of every
   /// threshold rule, adaptive ones going on from the training scores the model keeps, equal up to
   /// the rounding of products cut elsewhere; the same flags. The file scored starts with the rows
   /// of warm-up its first score needs, so that first score is the first row after the training
@@ -167,12 +167,17 @@ import Testing
     let path = try scratch.write("data.csv", text)
     var yaml = ""
     while yaml.isEmpty || yaml.contains("discord") { yaml = Self.config(&random, path: path) }
-    yaml = yaml.split(separator: "\n").filter { !$0.hasPrefix("ensemble") }.joined(separator: "\n")  // not saved
     let config = try RunConfig.parse(yaml: yaml, origin: "random.yaml", registry: StandardPlugins.registry)
     let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run()
     let saved = try SavedModel(run: run)
     let trainEnd = try #require(run.folds.last?.trainEnd)
     let start = trainEnd - run.scores.firstRow  // the first row of the file: its first score is row trainEnd's
+    // An ensemble's members whose warm-ups differ cannot all have their first score there: the
+    // others' first rows would be training rows, which start afresh.
+    let warmups = try saved.members.map {
+      try DetectionPipeline(registry: StandardPlugins.registry, config: config).rebuild($0).0.warmupRows
+    }
+    guard Set(warmups).count == 1 else { return }
     // The file's first row takes b's last value where it has none, as the run's gap policy did.
     var lines = text.split(separator: "\n").map(String.init)
     let carried = lines[1...(start + 1)].last { !$0.hasSuffix(",") }.map { String($0.split(separator: ",")[2]) }
@@ -181,17 +186,27 @@ import Testing
     let scoring = try ScoreCommand.config(for: saved, data: [tail])
     let whole = try DetectionPipeline.score(saved, config: scoring, registry: StandardPlugins.registry).scoredRows
     var (streamed, streamedCutoffs) = ([Float](), [Float]())
-    _ = try DetectionPipeline.scoreStream(
-      saved, config: scoring, registry: StandardPlugins.registry, runID: "random",
-      pieceRows: Int.random(in: 1...90, using: &random),
-      write: { piece in
-        streamed += piece.scores.values
-        streamedCutoffs += piece.cutoffs
-      })
+    let pieceRows = Int.random(in: 1...90, using: &random)
+    func stream() throws {
+      _ = try DetectionPipeline.scoreStream(
+        saved, config: scoring, registry: StandardPlugins.registry, runID: "random", pieceRows: pieceRows,
+        write: { piece in
+          streamed += piece.scores.values
+          streamedCutoffs += piece.cutoffs
+        })
+    }
+    if saved.ensemble.isEmpty {
+      try stream()
+    } else {
+      #expect(throws: SeismoError.self, "an ensemble's model is scored whole") { try stream() }
+    }
     let from = trainEnd - run.scores.firstRow  // the run's scores from row trainEnd
     let (scores, cutoffs) = (Array(run.scores.values[from...]), Array(run.cutoffs[from...]))
     let context = "seed \(seed), rows \(trainEnd)–\(rows):\n\(yaml)"
-    for (name, (own, ownCutoffs)) in [("whole", (whole.scores.values, whole.cutoffs)), ("stream", (streamed, streamedCutoffs))] {
+    let scorings =
+      [("whole", (whole.scores.values, whole.cutoffs))]
+      + (saved.ensemble.isEmpty ? [("stream", (streamed, streamedCutoffs))] : [])
+    for (name, (own, ownCutoffs)) in scorings {
       try #require(own.count == scores.count, "\(name): \(own.count) scores against \(scores.count): \(context)")
       let far = zip(own, scores).enumerated().filter { !Self.near($0.element.0, $0.element.1) }
       #expect(far.isEmpty, "\(name): scores of rows \(far.prefix(5).map(\.offset)): \(context)")

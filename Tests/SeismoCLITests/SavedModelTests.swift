@@ -589,6 +589,11 @@ import Testing
         "damaged model: the calibration count (100000) is not between 0 and the training scores' count"
       ),
       (
+        "a typical score that is not a number",
+        try TensorArchive.encode(tensors, metadata: metadata.merging(["seismo.typical_score": "nan"]) { $1 }),
+        "damaged model: the typical score 'nan' is not a finite number"
+      ),
+      (
         "a hundred million threads",
         try TensorArchive.encode(tensors, metadata: try detector { $0["threads"] = 100_000_000 }),
         "detector.threads: expected an integer in 1...256"

@@ -45,7 +45,10 @@ import Testing
     #expect(both.scores.firstRow == 1 && both.scores.values.first == 0.125)
     #expect(both.threshold == 0 && both.cutoffs.allSatisfy { $0 == 0 })
     #expect(both.detectorState == nil)
-    #expect(throws: SavedModel.ensembleError) { try SavedModel(run: both) }
+    // Its model keeps both members, each with its cut-off and typical score, through a file.
+    let model = try SavedModel.decode(try SavedModel(run: both).encode(), origin: "m")
+    #expect(model.members.map(\.detector.plugin) == ["absolute", "absolute"] && model.ensemble.count == 1)
+    #expect(model.members.map(\.thresholdValue) == [8, 5] && model.typicalScore == 6)
   }
 
   @Test func membersAreReadWithTheirKeyPaths() throws {

@@ -85,7 +85,6 @@ struct DetectCommand: ParsableCommand {
       if each {
         let folder = out ?? "seismo-out/each-\(RunResult.makeID())"
         if let saveModel {
-          if runConfig.ensemble != nil { throw SavedModel.ensembleError }
           if isPath(saveModel, inside: folder) {
             throw SeismoError.file(
               path: saveModel, message: "is inside the runs' output folder \(folder); save the models elsewhere")

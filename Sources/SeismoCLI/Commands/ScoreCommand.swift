@@ -196,7 +196,10 @@ struct ScoreCommand: ParsableCommand {
         source.parameters = CSVSource.reading(saved.features, with: source.parameters)
       }
     }
-    var config = RunConfig(source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events)
+    var config = RunConfig(
+      source: source, detector: saved.detector, threshold: saved.threshold, events: saved.events,
+      ensemble: saved.ensemble.isEmpty
+        ? nil : saved.ensemble.map { EnsembleMember(detector: $0.detector, threshold: $0.threshold) })
     if !overrides.isEmpty {
       config.source =
         try RunConfig.parse(
@@ -266,6 +269,7 @@ struct ScoreCommand: ParsableCommand {
     var anomalies = 0
     try reportingErrors {
       let saved = try runID.map { try Self.storedModel(run: $0, url: url ?? "") } ?? Self.modelFile(model ?? "")
+      if store, !saved.ensemble.isEmpty { throw SavedModel.ensembleStoreError }
       if stream {
         anomalies = try scoreStream(saved)
         return

@@ -6,7 +6,6 @@ import SeismoCore
 /// a file inside the run's output folder, or an existing file that is not a Seismo model
 /// (unless `force`). Checked before any work.
 func checkModelPath(_ path: String, config: RunConfig, out: String?, force: Bool) throws {
-  if config.ensemble != nil { throw SavedModel.ensembleError }
   let target = resolvedPath(path)
   var isDirectory: ObjCBool = false
   let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory)

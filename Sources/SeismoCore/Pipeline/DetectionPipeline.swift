@@ -149,6 +149,12 @@ public struct DetectionPipeline {
       result.foldScores = fitted.foldScores
       result.forecastSkill = fitted.skill
       result.trainingScores = fitted.trainingScores
+    } else {
+      result.members = try members.map {
+        RunResult.FittedMember(
+          state: try $0.detector.exportState(), threshold: $0.threshold, trainingScores: $0.trainingScores,
+          typicalScore: $0.typicalScore)
+      }
     }
     return result
   }
@@ -299,7 +305,8 @@ public struct DetectionPipeline {
       thresholdSeconds: thresholdSeconds)
   }
 
-  /// Scores data with a saved model: no training, the saved threshold, every row in the test part.
+  /// Scores data with a saved model: no training, the saved threshold, every row in the test part;
+  /// an ensemble's model scores and cuts with each member, then combines them as `detect` does.
   /// `config.source` says how to read the data; `reading` hears how far it has read, and `load`,
   /// when given, reads it from the source instead of `load(observer:)` (incremental scoring
   /// holds back rows that wait for a feature). `lastRows`, when given, are the rows whose flags
@@ -311,7 +318,8 @@ public struct DetectionPipeline {
     let started = Date()
     var timings: [String: Double] = [:]
     let pipeline = DetectionPipeline(registry: registry, config: config)
-    let (detector, rule) = try pipeline.rebuild(model)
+    let members = model.members
+    let built = try members.map { try pipeline.rebuild($0) }
     var t0 = Date()
     let read = try load.map { try $0(pipeline.source()) } ?? pipeline.loadSource(observer: reading)
     let loaded = try read.withFeatures(model.features, for: "the model")
@@ -319,27 +327,37 @@ public struct DetectionPipeline {
     log(loaded.logLine)
     loaded.warnings.forEach(log)
     // A nightly file of the day's rows is shorter than the model's window: say what to add.
-    let (rows, warmup) = (loaded.frame.rowCount, detector.warmupRows)
-    guard rows > warmup else {
+    let rows = loaded.frame.rowCount
+    if let (member, (detector, _)) = zip(members, built).max(by: { $0.1.0.warmupRows < $1.1.0.warmupRows }),
+      rows <= detector.warmupRows
+    {
+      let warmup = detector.warmupRows
       throw SeismoError.invalidInput(
-        "\(loaded.origin) has \(rows) row\(rows == 1 ? "" : "s"), and the model (\(model.detector.plugin)) scores a row with the \(warmup) rows before it: give the data the \(warmup) rows before \(rows == 1 ? "this one" : "these") as well (those are scored too; --fail-on-anomalies --in-last \(rows) counts only the last \(rows))"
+        "\(loaded.origin) has \(rows) row\(rows == 1 ? "" : "s"), and the model (\(member.detector.plugin)) scores a row with the \(warmup) rows before it: give the data the \(warmup) rows before \(rows == 1 ? "this one" : "these") as well (those are scored too; --fail-on-anomalies --in-last \(rows) counts only the last \(rows))"
       )
     }
     t0 = Date()
-    let scores = try detector.score(loaded.frame)
+    let flagged = try zip(members, built).enumerated().map { k, pair in
+      let (member, (detector, rule)) = pair
+      let scores = try naming(member: k, of: members.count) { try detector.score(loaded.frame) }
+      try Self.requireFinite(
+        scores, of: loaded.frame, detector: members.count == 1 ? "the model" : "the model's \(member.detector.plugin)")
+      let firstScored = scores.values.isEmpty ? nil : loaded.frame.timestamps[scores.firstRow]
+      var stream = member.cutoffStream(of: rule, firstScored: firstScored)
+      return Ensemble.Flagged(
+        scores: scores, cutoffs: stream.cutoffs(for: scores.values[...]), typicalScore: member.typicalScore ?? 1)
+    }
     timings["score_s"] = Date().timeIntervalSince(t0)
-    try Self.requireFinite(scores, of: loaded.frame, detector: "the model")
-    let firstScored = scores.values.isEmpty ? nil : loaded.frame.timestamps[scores.firstRow]
-    var stream = model.cutoffStream(of: rule, firstScored: firstScored)
-    let cutoffs = stream.cutoffs(for: scores.values[...])
-    let noCutoff = Self.noCutoffWarning(cutoffs[...], threshold: model.threshold, rows: "scored row")
+    let (scores, cutoffs) = members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs) : Ensemble.combine(flagged)
+    let noCutoff =
+      members.count == 1 ? Self.noCutoffWarning(cutoffs[...], threshold: model.threshold, rows: "scored row") : nil
     let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: cutoffs)
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: 0,
-      training: TrainingReport(), scores: scores, threshold: model.thresholdValue, cutoffs: cutoffs, events: events,
-      calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
-    result.lookahead = detector.lookahead
+      training: TrainingReport(), scores: scores, threshold: members.count == 1 ? model.thresholdValue : 0, cutoffs: cutoffs,
+      events: events, calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
+    result.lookahead = built.map(\.0.lookahead).max() ?? 0
     // Kept by a model stored from this scoring (score --store).
     result.trainingRanges = model.trainingRanges
     result.trainingRows = model.trainingRows
@@ -349,12 +367,15 @@ public struct DetectionPipeline {
       var tally = TrainingRows.Tally(training, detector: model.detector.plugin, lastRows: lastRows)
       result.warnings += [tally.count(loaded.frame), tally.inSampleWarning(shownAs: loaded.frame)].compactMap { $0 }
     }
-    if var drift = LevelDriftCounter(model, learnsLevels: detector.learnsLevels) {
+    // A model of levels, or an ensemble's first member of levels, meets rows outside its range.
+    if let level = zip(members, built).first(where: { $1.0.learnsLevels }),
+      var drift = LevelDriftCounter(level.0, learnsLevels: true)
+    {
       drift.count(loaded.frame, rows: 0..<loaded.frame.rowCount)
       result.warnings += drift.warnings(judged: "scored rows").texts
     }
     // A forecaster that forecasts the new rows worse than it did is said, as detect says it.
-    if let naive = try detector.naiveErrors(loaded.frame) {
+    if members.count == 1, let detector = built.first?.0, let naive = try detector.naiveErrors(loaded.frame) {
       let skill = ForecastSkill(scores: scores, naive: naive, rows: 0..<scores.values.count)
       result.forecastSkill = skill
       if let said = skill.warning(
@@ -416,7 +437,7 @@ public struct DetectionPipeline {
     if let importance = config.importance { _ = try make(registry.importances, importance) }
     for choice in config.sinks {
       let sink = try make(registry.sinks, choice)
-      if sink.savesModel, config.ensemble != nil { throw SavedModel.ensembleError }
+      if sink.savesModel, config.ensemble != nil { throw SavedModel.ensembleStoreError }
       try sink.prepare()
     }
   }

@@ -28,6 +28,27 @@ public struct RunResult: Sendable {
   public var timings: [String: Double]
   /// The fitted detector's state (for `SavedModel`).
   public var detectorState: DetectorState?
+  /// An ensemble's members as fitted (its last fold's), in the config's order, which a saved
+  /// model keeps; empty for one detector (`detectorState` and `threshold` are its).
+  public var members: [FittedMember] = []
+
+  /// One fitted member of an ensemble: its detector's state, its rule's calibrated cut-off, the
+  /// training scores it was calibrated on, and its typical score (`Ensemble`).
+  public struct FittedMember: Sendable {
+    public var state: DetectorState
+    public var threshold: Float
+    public var trainingScores: SavedModel.TrainingScores?
+    public var typicalScore: Float?
+
+    public init(
+      state: DetectorState, threshold: Float, trainingScores: SavedModel.TrainingScores?, typicalScore: Float? = nil
+    ) {
+      self.state = state
+      self.threshold = threshold
+      self.trainingScores = trainingScores
+      self.typicalScore = typicalScore
+    }
+  }
   /// Later rows each score may depend on (`Detector.lookahead`); 0 for point-in-time scores.
   public var lookahead: Int = 0
   /// The fits of the run: one, or one per walk-forward refit.

@@ -32,6 +32,12 @@ public struct SavedModel: Sendable {
   /// training rows left it (`cutoffStream(of:firstScored:)`); nil for a model saved before they
   /// were kept.
   public var trainingScores: TrainingScores?
+  /// The mean of the detector's first calibration scores, which an ensemble scales its margin by
+  /// (`Ensemble`); nil for a model of one detector.
+  public var typicalScore: Float?
+  /// An ensemble's further members (`SavedModel+Ensemble`), each a model of one detector on the
+  /// same features; empty for a model of one detector.
+  public var ensemble: [SavedModel] = []
 
   /// The scores of a model's training rows, in order (the rows it has a score for), the first
   /// `calibrationCount` of which calibrated its threshold rule: what an adaptive rule (spot,
@@ -64,23 +70,26 @@ public struct SavedModel: Sendable {
   /// The tensor that holds `trainingScores` in a model file, beside the detector's.
   static let trainingScoresTensor = "seismo.training_scores"
 
-  /// Why an ensemble run cannot be saved.
-  public static let ensembleError = SeismoError.config(
-    key: "ensemble", location: nil,
-    message:
-      "an ensemble keeps several models, and a model file holds one; drop the model saving (save_model, --save-model) or the ensemble"
-  )
-
+  /// The model of `run`: of its detector, or of each member of its ensemble (`RunResult.members`).
   public init(run: RunResult) throws {
-    guard run.config.ensemble == nil else { throw Self.ensembleError }
-    guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
     let config = run.config.withoutSecrets  // a model file never holds a password
-    self.init(
-      detector: config.detector, source: config.source, threshold: config.threshold,
-      thresholdValue: run.threshold, events: config.events, features: run.frame.featureNames, state: state)
-    trainingRanges = run.trainingRanges
-    trainingRows = run.trainingRows
-    trainingScores = run.trainingScores
+    var fitted = run.members
+    if fitted.isEmpty {
+      guard let state = run.detectorState else { throw SeismoError.state("the run kept no detector state to save") }
+      fitted = [RunResult.FittedMember(state: state, threshold: run.threshold, trainingScores: run.trainingScores)]
+    }
+    let models = zip(config.members, fitted).map { member, fitted in
+      var model = SavedModel(
+        detector: member.detector, source: config.source, threshold: member.threshold, thresholdValue: fitted.threshold,
+        events: config.events, features: run.frame.featureNames, state: fitted.state)
+      model.trainingRanges = run.trainingRanges
+      model.trainingRows = run.trainingRows
+      model.trainingScores = fitted.trainingScores
+      model.typicalScore = fitted.typicalScore
+      return model
+    }
+    self = models[0]
+    ensemble = Array(models.dropFirst())
   }
 
   public init(
@@ -97,6 +106,13 @@ public struct SavedModel: Sendable {
   }
 
   public func encode() throws -> Data {
+    var (tensors, metadata) = try parts()
+    for (k, member) in ensemble.enumerated() { try member.addOwnParts(to: &tensors, &metadata, as: k + 1) }
+    return try TensorArchive.encode(tensors, metadata: metadata)
+  }
+
+  /// The tensors and metadata of a model file of this model's own detector.
+  func parts() throws -> (tensors: [String: TensorArchive.Tensor], metadata: [String: String]) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys  // the same model is the same bytes
     func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
@@ -123,17 +139,29 @@ public struct SavedModel: Sendable {
       tensors[Self.trainingScoresTensor] = TensorArchive.Tensor(
         shape: [trainingScores.scores.count], values: trainingScores.scores)
     }
-    return try TensorArchive.encode(tensors, metadata: metadata)
+    if let typicalScore { metadata["seismo.typical_score"] = String(typicalScore) }
+    return (tensors, metadata)
   }
 
   /// Reads a model file's bytes; `origin` names it in errors.
   public static func decode(_ data: Data, origin: String) throws -> SavedModel {
-    var (tensors, metadata) = try TensorArchive.decode(data, origin: origin)
-    let trainingScores = tensors.removeValue(forKey: trainingScoresTensor)
+    let (tensors, metadata) = try TensorArchive.decode(data, origin: origin)
     guard metadata["seismo.format"] == format else {
       throw SeismoError.file(
         path: origin, message: "not a Seismo model (no '\(format)' marker); save one with detect --save-model")
     }
+    let (own, members) = ownParts(tensors, metadata)
+    var model = try decodeParts(own.tensors, own.metadata, origin: origin)
+    model.ensemble = try members.map { try decodeParts($0.tensors, $0.metadata, origin: origin) }
+    return model
+  }
+
+  /// The model of one detector in a model file's `tensors` and `metadata`.
+  static func decodeParts(_ tensors: [String: TensorArchive.Tensor], _ metadata: [String: String], origin: String) throws
+    -> SavedModel
+  {
+    var tensors = tensors
+    let trainingScores = tensors.removeValue(forKey: trainingScoresTensor)
     func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
       guard let text = metadata["seismo." + key], let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else {
         throw SeismoError.file(path: origin, message: "damaged model: '\(key)' is missing or unreadable")
@@ -188,6 +216,12 @@ public struct SavedModel: Sendable {
         throw SeismoError.file(path: origin, message: "damaged model: a training score is NaN or infinite")
       }
       model.trainingScores = TrainingScores(scores: trainingScores.values, calibrationCount: calibrationCount)
+    }
+    if let typical = metadata["seismo.typical_score"] {
+      guard let value = Float(typical), value.isFinite else {
+        throw SeismoError.file(path: origin, message: "damaged model: the typical score '\(typical)' is not a finite number")
+      }
+      model.typicalScore = value
     }
     return model
   }

@@ -41,6 +41,9 @@ public struct ScoreStream {
   /// keeps the `keepFlags` highest flags. Throws `Unstreamable` for a model whose scores look
   /// ahead or use every earlier row.
   public init(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, keepFlags: Int) throws {
+    guard model.ensemble.isEmpty else {
+      throw Unstreamable.scores("the model is an ensemble of \(model.members.count) detectors, which is scored whole")
+    }
     let (detector, rule) = try DetectionPipeline(registry: registry, config: config).rebuild(model)
     self.detector = detector
     history = try Self.contextRows(of: detector, plugin: model.detector.plugin)
