@@ -111,7 +111,7 @@ import Testing
     #expect(alerts(short) == alerts(long), "alerts \(alerts(short)) against \(alerts(long)): \(context)")
   }
 
-  /// A model saved by a random run scores a series the same way whole and as a stream in pieces
+  /// A model saved by a random run (an ensemble's too) scores a series the same way whole and as a stream in pieces
   /// of random size: the same flags and alerts, scores and cut-offs equal up to the rounding of
   /// products cut at the pieces.
   @Test(arguments: 0..<40)
@@ -122,7 +122,6 @@ import Testing
     let path = try scratch.write("data.csv", Self.series(rows: rows, &random))
     // Only a bounded history streams: discord looks back `history` rows at most.
     var yaml = Self.config(&random, path: path).replacingOccurrences(of: "history: 0,", with: "history: 60,")
-    yaml = yaml.split(separator: "\n").filter { !$0.hasPrefix("ensemble") }.joined(separator: "\n")  // not saved
     if let refit = yaml.range(
       of: "refit_every: [^,]*, refit_window: [a-z]*, (warm_start: true, refit_epochs: 1, )?", options: .regularExpression)
     {
@@ -153,7 +152,7 @@ import Testing
   }
 
   /// A model saved by a random run (walking forward or not, an ensemble or not) scores the rows
-  /// after its training rows as the run scored them, whole and (but an ensemble's) as a stream: the scores, and the cut-offs of every
+  /// after its training rows as the run scored them, whole and as a stream: the scores, and the cut-offs of every
   /// threshold rule, adaptive ones going on from the training scores the model keeps, equal up to
   /// the rounding of products cut elsewhere; the same flags. The file scored starts with the rows
   /// of warm-up its first score needs, so that first score is the first row after the training
@@ -186,27 +185,17 @@ import Testing
     let scoring = try ScoreCommand.config(for: saved, data: [tail])
     let whole = try DetectionPipeline.score(saved, config: scoring, registry: StandardPlugins.registry).scoredRows
     var (streamed, streamedCutoffs) = ([Float](), [Float]())
-    let pieceRows = Int.random(in: 1...90, using: &random)
-    func stream() throws {
-      _ = try DetectionPipeline.scoreStream(
-        saved, config: scoring, registry: StandardPlugins.registry, runID: "random", pieceRows: pieceRows,
-        write: { piece in
-          streamed += piece.scores.values
-          streamedCutoffs += piece.cutoffs
-        })
-    }
-    if saved.ensemble.isEmpty {
-      try stream()
-    } else {
-      #expect(throws: SeismoError.self, "an ensemble's model is scored whole") { try stream() }
-    }
+    _ = try DetectionPipeline.scoreStream(
+      saved, config: scoring, registry: StandardPlugins.registry, runID: "random",
+      pieceRows: Int.random(in: 1...90, using: &random),
+      write: { piece in
+        streamed += piece.scores.values
+        streamedCutoffs += piece.cutoffs
+      })
     let from = trainEnd - run.scores.firstRow  // the run's scores from row trainEnd
     let (scores, cutoffs) = (Array(run.scores.values[from...]), Array(run.cutoffs[from...]))
     let context = "seed \(seed), rows \(trainEnd)–\(rows):\n\(yaml)"
-    let scorings =
-      [("whole", (whole.scores.values, whole.cutoffs))]
-      + (saved.ensemble.isEmpty ? [("stream", (streamed, streamedCutoffs))] : [])
-    for (name, (own, ownCutoffs)) in scorings {
+    for (name, (own, ownCutoffs)) in [("whole", (whole.scores.values, whole.cutoffs)), ("stream", (streamed, streamedCutoffs))] {
       try #require(own.count == scores.count, "\(name): \(own.count) scores against \(scores.count): \(context)")
       let far = zip(own, scores).enumerated().filter { !Self.near($0.element.0, $0.element.1) }
       #expect(far.isEmpty, "\(name): scores of rows \(far.prefix(5).map(\.offset)): \(context)")

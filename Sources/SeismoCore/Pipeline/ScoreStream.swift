@@ -11,18 +11,10 @@ public struct ScoreStream {
     case scores(String)
   }
 
-  let detector: Detector
-  /// Rows of context each piece needs.
+  /// The model's detector, or an ensemble's, each with its rule's cut-offs (`Member`).
+  var members: [Member]
+  /// Rows of context each piece needs: the most any member needs.
   let history: Int
-  /// The threshold rule, and the cut-off the model was saved with.
-  let rule: any Threshold
-  let calibrated: Float
-  /// The model, whose training scores the cut-offs go on from when the first scored row comes
-  /// after its training rows (`SavedModel.cutoffStream(of:firstScored:)`).
-  let model: SavedModel
-  /// Set at the first scored row (`cutoffsStarted`), or by `resume`.
-  var cutoffs: any CutoffStream
-  var cutoffsStarted = false
   var log: FlagLog
   /// The context rows, then the rows not yet scored.
   var pending: Frame?
@@ -41,16 +33,9 @@ public struct ScoreStream {
   /// keeps the `keepFlags` highest flags. Throws `Unstreamable` for a model whose scores look
   /// ahead or use every earlier row.
   public init(_ model: SavedModel, config: RunConfig, registry: PluginRegistry, keepFlags: Int) throws {
-    guard model.ensemble.isEmpty else {
-      throw Unstreamable.scores("the model is an ensemble of \(model.members.count) detectors, which is scored whole")
-    }
-    let (detector, rule) = try DetectionPipeline(registry: registry, config: config).rebuild(model)
-    self.detector = detector
-    history = try Self.contextRows(of: detector, plugin: model.detector.plugin)
-    self.rule = rule
-    calibrated = model.thresholdValue
-    self.model = model
-    cutoffs = rule.cutoffStream(calibration: [], calibrated: calibrated)
+    let pipeline = DetectionPipeline(registry: registry, config: config)
+    members = try model.members.map { try Member($0, pipeline: pipeline) }
+    history = try members.map { try Self.contextRows(of: $0.detector, plugin: $0.model.detector.plugin) }.max() ?? 0
     log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
   }
 
@@ -72,11 +57,11 @@ public struct ScoreStream {
 
   /// Rows of context each piece's first score uses (`Detector.historyRows`).
   public var historyRows: Int { history }
-  /// Rows before the first score of a series (`Detector.warmupRows`).
-  public var warmupRows: Int { detector.warmupRows }
-  /// Whether the model learns levels (`Detector.learnsLevels`), so may flag rows outside its
-  /// training range for that alone.
-  public var learnsLevels: Bool { detector.learnsLevels }
+  /// Rows before the first score of a series (`Detector.warmupRows`): before every member's.
+  public var warmupRows: Int { members.map(\.detector.warmupRows).max() ?? 0 }
+  /// Whether the model learns levels (`Detector.learnsLevels`), or an ensemble's member does, so
+  /// may flag rows outside its training range for that alone.
+  public var learnsLevels: Bool { members.contains { $0.detector.learnsLevels } }
 
   /// Resumes scoring a series whose first `rows` rows were scored before (a stored run), so that
   /// only the rows after them are scored: `context` holds the series' rows just before row
@@ -87,7 +72,8 @@ public struct ScoreStream {
   /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
   /// run's did; else from `scores`, as a scoring whose first scored row was at `firstScored` began
   /// (`SavedModel.cutoffStream(of:firstScored:)`). The replayed rows are neither listed nor
-  /// counted. Call it before any `append`; the next row appended is series row `rows`.
+  /// counted. Call it before any `append`; the next row appended is series row `rows`. A model of
+  /// one detector only: an ensemble is never stored with a run.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
     threshold: (calibration: [Float], fed: [Float])? = nil, firstScored: Timestamp? = nil
@@ -96,13 +82,15 @@ public struct ScoreStream {
     pending = context.rows((context.rowCount - kept)..<context.rowCount)
     contextRows = kept
     self.rows = rows
+    let (rule, model) = (members[0].rule, members[0].model)
     if let threshold {
-      self.cutoffs = rule.resumedStream(calibration: threshold.calibration, calibrated: calibrated, fed: threshold.fed)
+      members[0].cutoffs = rule.resumedStream(
+        calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed)
     } else {
-      self.cutoffs = model.cutoffStream(of: rule, firstScored: firstScored)
-      _ = self.cutoffs.cutoffs(for: scores)
+      members[0].cutoffs = model.cutoffStream(of: rule, firstScored: firstScored)
+      _ = members[0].cutoffs.cutoffs(for: scores)
     }
-    cutoffsStarted = true
+    members[0].started = true
     for (i, (score, cutoff)) in zip(scores, cutoffs).enumerated() where score > cutoff {
       log.replay(at: i, clearsMargin: log.rule.clears(score, cutoff))
     }
@@ -113,7 +101,7 @@ public struct ScoreStream {
   var unscoredRows: Int { (pending?.rowCount ?? 0) - contextRows }
   /// Whether the waiting rows can be scored before the end: the first piece must outgrow the
   /// detector's warm-up (at the end, the detector itself says when the data is too short).
-  var outgrewWarmup: Bool { (pending?.rowCount ?? 0) > detector.warmupRows }
+  var outgrewWarmup: Bool { (pending?.rowCount ?? 0) > warmupRows }
 
   /// Appends the next rows of the series (after every row appended before).
   public mutating func append(_ frame: Frame, origin: String) throws {
@@ -127,28 +115,20 @@ public struct ScoreStream {
   /// nil when there are none.
   public mutating func scorePending() throws -> ScoresCSV.Rows? {
     guard let frame = pending, unscoredRows > 0 else { return nil }
-    let scores = try detector.score(frame)
-    try DetectionPipeline.requireFinite(scores, of: frame, detector: "the model")
-    guard scores.firstRow == detector.warmupRows else {
-      throw SeismoError.state(
-        "the detector's first score is at row \(scores.firstRow), not after its warm-up of \(detector.warmupRows) rows")
+    // Each member's scores and cut-offs; an ensemble's combined row by row, as `detect` does.
+    var flagged: [Ensemble.Flagged] = []
+    for k in members.indices {
+      let name = members.count == 1 ? "the model" : "the model's \(members[k].model.detector.plugin)"
+      let (scores, own) = try members[k].scoreAndCut(frame, contextRows: contextRows, detectorName: name)
+      if members.count == 1, let naive = try members[k].detector.naiveErrors(frame) {
+        let scored = ForecastSkill(
+          scores: scores, naive: naive, rows: max(0, contextRows - scores.firstRow)..<scores.values.count)
+        skill = skill?.adding(scored) ?? scored
+      }
+      flagged.append(own)
     }
-    // The context rows' own scores were written with the piece before.
-    let skip = max(0, contextRows - scores.firstRow)
-    let f = scores.featureCount
-    let own = Scores(
-      firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
-      featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
-    if let naive = try detector.naiveErrors(frame) {
-      let scored = ForecastSkill(scores: scores, naive: naive, rows: skip..<scores.values.count)
-      skill = skill?.adding(scored) ?? scored
-    }
+    let (own, cut) = members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs) : Ensemble.combine(flagged)
     let ownFrame = frame.rows(contextRows..<frame.rowCount)
-    if !cutoffsStarted, !own.values.isEmpty {
-      cutoffs = model.cutoffStream(of: rule, firstScored: ownFrame.timestamps[own.row(0)])
-      cutoffsStarted = true
-    }
-    let cut = cutoffs.cutoffs(for: own.values[...])
     timeOfDay = timeOfDay || frame.hasTimeOfDay
     var alerts = Set<Int>()
     for i in own.values.indices {

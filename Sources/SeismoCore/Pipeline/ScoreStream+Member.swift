@@ -1,0 +1,44 @@
+extension ScoreStream {
+  /// One detector of the stream's model (an ensemble has several), with its threshold rule's
+  /// stream of cut-offs.
+  struct Member {
+    let detector: Detector
+    let rule: any Threshold
+    /// The member's model, whose training scores its cut-offs go on from when its first scored
+    /// row comes after its training rows (`SavedModel.cutoffStream(of:firstScored:)`).
+    let model: SavedModel
+    /// Set at the member's first scored row (`started`), or by `resume`.
+    var cutoffs: any CutoffStream
+    var started = false
+
+    init(_ model: SavedModel, pipeline: DetectionPipeline) throws {
+      (detector, rule) = try pipeline.rebuild(model)
+      self.model = model
+      cutoffs = rule.cutoffStream(calibration: [], calibrated: model.thresholdValue)
+    }
+
+    /// The member's scores of the rows of `frame` after its first `contextRows` (scored with
+    /// the piece before), and their cut-offs, its rule started at its first scored row.
+    mutating func scoreAndCut(_ frame: Frame, contextRows: Int, detectorName: String) throws -> (
+      all: Scores, own: Ensemble.Flagged
+    ) {
+      let scores = try detector.score(frame)
+      try DetectionPipeline.requireFinite(scores, of: frame, detector: detectorName)
+      guard scores.firstRow == detector.warmupRows else {
+        throw SeismoError.state(
+          "the detector's first score is at row \(scores.firstRow), not after its warm-up of \(detector.warmupRows) rows")
+      }
+      let skip = max(0, contextRows - scores.firstRow)
+      let f = scores.featureCount
+      let own = Scores(
+        firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
+        featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
+      if !started, !own.values.isEmpty {
+        cutoffs = model.cutoffStream(of: rule, firstScored: frame.timestamps[contextRows + own.row(0)])
+        started = true
+      }
+      let cut = cutoffs.cutoffs(for: own.values[...])
+      return (scores, Ensemble.Flagged(scores: own, cutoffs: cut, typicalScore: model.typicalScore ?? 1))
+    }
+  }
+}
