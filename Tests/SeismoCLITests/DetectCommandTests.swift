@@ -56,8 +56,9 @@ import Testing
     // as a stream: the same margins, cut-offs and flags. A stored model follows one detector.
     let saved = try CLI.run(["detect", "both.yaml", "--out", "s", "--save-model", "m.seismo", "--quiet"], in: scratch.url)
     try #require(saved.status == 0, "\(saved.stderr)")
-    let scored = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "m", "--quiet"], in: scratch.url)
+    let scored = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "m"], in: scratch.url)
     try #require(scored.status == 0, "\(scored.stderr)")
+    #expect(scored.stderr.contains("ensemble of 2 detectors: a row is flagged when any of them flags it"))
     let (run, model) = (try scratch.read("s/scores.csv"), try scratch.read("m/scores.csv"))
     for name in ["score", "threshold", "is_anomaly", "error_a"] {
       #expect(SavedModelTests().column(run, name) == SavedModelTests().column(model, name), "\(name)")

@@ -109,7 +109,7 @@ public struct DetectionPipeline {
       (fitted.scores, fitted.cutoffs) = Ensemble.combine(
         members.map { Ensemble.Flagged(scores: $0.scores, cutoffs: $0.cutoffs, typicalScore: $0.typicalScore) })
       fitted.threshold = 0
-      log("ensemble of \(members.count) detectors: a row is flagged when any of them flags it")
+      log(Ensemble.said(members: members.count))
     }
     timings["fit_s"] = members.map(\.fitSeconds).reduce(0, +)
     timings["score_s"] = members.map(\.scoreSeconds).reduce(0, +)
@@ -349,6 +349,7 @@ public struct DetectionPipeline {
     }
     timings["score_s"] = Date().timeIntervalSince(t0)
     let (scores, cutoffs) = members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs) : Ensemble.combine(flagged)
+    if members.count > 1 { log(Ensemble.said(members: members.count)) }
     let noCutoff =
       members.count == 1 ? Self.noCutoffWarning(cutoffs[...], threshold: model.threshold, rows: "scored row") : nil
     let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: cutoffs)

@@ -18,6 +18,11 @@
 /// Point in time: each member's score and cut-off of row t use rows up to t, and the combination
 /// is row by row, so the ensemble's are too.
 public enum Ensemble {
+  /// What a run of an ensemble of `count` members says of it.
+  static func said(members count: Int) -> String {
+    "ensemble of \(count) detectors: a row is flagged when any of them flags it"
+  }
+
   /// One member's output: scores, one cut-off per score, and its typical score ŝ.
   public struct Flagged {
     public var scores: Scores
