@@ -111,7 +111,8 @@ import Testing
     #expect(alerts(short) == alerts(long), "alerts \(alerts(short)) against \(alerts(long)): \(context)")
   }
 
-  /// A model saved by a random run (an ensemble's too) scores a series the same way whole and as a stream in pieces
+  /// A model saved by a random run (an ensemble's too) scores a series the same way whole and as a
+  /// stream in pieces, and scores the run's own series as the run did
   /// of random size: the same flags and alerts, scores and cut-offs equal up to the rounding of
   /// products cut at the pieces.
   @Test(arguments: 0..<40)
@@ -128,7 +129,8 @@ import Testing
       yaml.removeSubrange(refit)  // a walk-forward run saves its last fold's model: fitted once here
     }
     let config = try RunConfig.parse(yaml: yaml, origin: "random.yaml", registry: StandardPlugins.registry)
-    let saved = try SavedModel(run: DetectionPipeline(registry: StandardPlugins.registry, config: config).run())
+    let run = try DetectionPipeline(registry: StandardPlugins.registry, config: config).run()
+    let saved = try SavedModel(run: run)
     let scoring = try ScoreCommand.config(for: saved, data: [path])
     let whole = try DetectionPipeline.score(saved, config: scoring, registry: StandardPlugins.registry).scoredRows
     let pieceRows = Int.random(in: 1...90, using: &random)
@@ -149,6 +151,14 @@ import Testing
     #expect(moved.isEmpty, "cut-offs of rows \(moved.prefix(5).map(\.offset)): \(context)")
     #expect(Self.flags(scores, cutoffs) == Self.flags(whole.scores.values, whole.cutoffs), "flags: \(context)")
     #expect(alerts == whole.alerts, "alerts \(alerts.sorted()) against \(whole.alerts.sorted()): \(context)")
+    // The run's own data, read again, is cut as the run cut it: every rule calibrated on the
+    // training scores the model keeps (before, spot kept its calibrated cut-off on every row).
+    let cutAgain = zip(whole.cutoffs, run.cutoffs).enumerated().filter { !Self.near($0.element.0, $0.element.1) }
+    #expect(
+      whole.cutoffs.count == run.cutoffs.count && cutAgain.isEmpty,
+      "the run's cut-offs, rows \(cutAgain.prefix(5).map(\.offset)): \(context)")
+    #expect(
+      Self.flags(whole.scores.values, whole.cutoffs) == Self.flags(run.scores.values, run.cutoffs), "the run's flags: \(context)")
   }
 
   /// A model saved by a random run (walking forward or not, an ensemble or not) scores the rows

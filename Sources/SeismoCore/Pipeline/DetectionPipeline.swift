@@ -343,7 +343,7 @@ public struct DetectionPipeline {
       try Self.requireFinite(
         scores, of: loaded.frame, detector: members.count == 1 ? "the model" : "the model's \(member.detector.plugin)")
       let firstScored = scores.values.isEmpty ? nil : loaded.frame.timestamps[scores.firstRow]
-      var stream = member.cutoffStream(of: rule, firstScored: firstScored)
+      var stream = member.cutoffStream(of: rule, seriesStart: loaded.frame.timestamps.first, firstScored: firstScored)
       return Ensemble.Flagged(
         scores: scores, cutoffs: stream.cutoffs(for: scores.values[...]), typicalScore: member.typicalScore ?? 1)
     }

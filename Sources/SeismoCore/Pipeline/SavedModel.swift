@@ -52,19 +52,28 @@ public struct SavedModel: Sendable {
     }
   }
 
-  /// The cut-offs `rule` (the model's) gives a series whose first scored row is at `firstScored`:
-  /// when it comes after the rows the model was fitted on, the rule goes on from its state after
-  /// the training scores, as `detect` went on into its test rows (a `spot` tail keeps growing, a
-  /// `dynamic` or `likelihood` cut-off has its history); otherwise (rows the model was fitted on,
-  /// rows without times, a model without training scores) it starts afresh on the series' own
-  /// scores, from the saved cut-off.
-  public func cutoffStream(of rule: any Threshold, firstScored: Timestamp?) -> any CutoffStream {
-    guard let trainingScores, let trainingRows, let firstScored, firstScored > trainingRows.last else {
+  /// The cut-offs `rule` (the model's) gives a series whose first row is at `seriesStart` and first
+  /// scored row at `firstScored`:
+  /// - a series that begins where the model's training rows began (its own data, read again) is
+  ///   cut as `detect` cut it: the rule calibrated on the training scores, which are its first;
+  /// - a series scored after the training rows goes on from the rule's state after the training
+  ///   scores, as `detect` went on into its test rows (a `spot` tail keeps growing, a `dynamic`
+  ///   or `likelihood` cut-off has its history);
+  /// - otherwise (rows without times, a model without training scores, a series that begins
+  ///   among the training rows) the rule starts afresh on the series' own scores, from the saved
+  ///   cut-off.
+  public func cutoffStream(of rule: any Threshold, seriesStart: Timestamp?, firstScored: Timestamp?)
+    -> any CutoffStream
+  {
+    guard let trainingScores, let trainingRows, let seriesStart, let firstScored else {
       return rule.cutoffStream(calibration: [], calibrated: thresholdValue)
     }
-    return rule.resumedStream(
-      calibration: Array(trainingScores.scores.prefix(trainingScores.calibrationCount)), calibrated: thresholdValue,
-      fed: trainingScores.scores)
+    let calibration = Array(trainingScores.scores.prefix(trainingScores.calibrationCount))
+    if seriesStart == trainingRows.first {
+      return rule.cutoffStream(calibration: calibration, calibrated: thresholdValue)
+    }
+    guard firstScored > trainingRows.last else { return rule.cutoffStream(calibration: [], calibrated: thresholdValue) }
+    return rule.resumedStream(calibration: calibration, calibrated: thresholdValue, fed: trainingScores.scores)
   }
 
   /// The tensor that holds `trainingScores` in a model file, beside the detector's.

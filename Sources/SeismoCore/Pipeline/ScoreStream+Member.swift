@@ -5,7 +5,7 @@ extension ScoreStream {
     let detector: Detector
     let rule: any Threshold
     /// The member's model, whose training scores its cut-offs go on from when its first scored
-    /// row comes after its training rows (`SavedModel.cutoffStream(of:firstScored:)`).
+    /// row comes after its training rows (`SavedModel.cutoffStream(of:seriesStart:firstScored:)`).
     let model: SavedModel
     /// Set at the member's first scored row (`started`), or by `resume`.
     var cutoffs: any CutoffStream
@@ -18,8 +18,9 @@ extension ScoreStream {
     }
 
     /// The member's scores of the rows of `frame` after its first `contextRows` (scored with
-    /// the piece before), and their cut-offs, its rule started at its first scored row.
-    mutating func scoreAndCut(_ frame: Frame, contextRows: Int, detectorName: String) throws -> (
+    /// the piece before), and their cut-offs, its rule started at its first scored row of a
+    /// series whose first row is at `seriesStart`.
+    mutating func scoreAndCut(_ frame: Frame, contextRows: Int, seriesStart: Timestamp?, detectorName: String) throws -> (
       all: Scores, own: Ensemble.Flagged
     ) {
       let scores = try detector.score(frame)
@@ -34,7 +35,8 @@ extension ScoreStream {
         firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
         featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
       if !started, !own.values.isEmpty {
-        cutoffs = model.cutoffStream(of: rule, firstScored: frame.timestamps[contextRows + own.row(0)])
+        cutoffs = model.cutoffStream(
+          of: rule, seriesStart: seriesStart, firstScored: frame.timestamps[contextRows + own.row(0)])
         started = true
       }
       let cut = cutoffs.cutoffs(for: own.values[...])

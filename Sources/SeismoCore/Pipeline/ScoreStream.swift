@@ -19,6 +19,8 @@ public struct ScoreStream {
   /// The context rows, then the rows not yet scored.
   var pending: Frame?
   var contextRows = 0
+  /// The time of the series' first row, once appended (or resumed after).
+  var seriesStart: Timestamp?
   /// Rows appended so far: the series row of the next appended row.
   public private(set) var rows = 0
   var scoredRows = 0
@@ -71,23 +73,24 @@ public struct ScoreStream {
   /// and those it then ran through up to row `rows`, the calibration's first, as `detect` feeds
   /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
   /// run's did; else from `scores`, as a scoring whose first scored row was at `firstScored` began
-  /// (`SavedModel.cutoffStream(of:firstScored:)`). The replayed rows are neither listed nor
+  /// (`SavedModel.cutoffStream(of:seriesStart:firstScored:)`). The replayed rows are neither listed nor
   /// counted. Call it before any `append`; the next row appended is series row `rows`. A model of
   /// one detector only: an ensemble is never stored with a run.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
-    threshold: (calibration: [Float], fed: [Float])? = nil, firstScored: Timestamp? = nil
+    threshold: (calibration: [Float], fed: [Float])? = nil, seriesStart: Timestamp? = nil, firstScored: Timestamp? = nil
   ) {
     let kept = min(history, context.rowCount)
     pending = context.rows((context.rowCount - kept)..<context.rowCount)
     contextRows = kept
     self.rows = rows
+    self.seriesStart = seriesStart
     let (rule, model) = (members[0].rule, members[0].model)
     if let threshold {
       members[0].cutoffs = rule.resumedStream(
         calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed)
     } else {
-      members[0].cutoffs = model.cutoffStream(of: rule, firstScored: firstScored)
+      members[0].cutoffs = model.cutoffStream(of: rule, seriesStart: seriesStart, firstScored: firstScored)
       _ = members[0].cutoffs.cutoffs(for: scores)
     }
     members[0].started = true
@@ -106,6 +109,7 @@ public struct ScoreStream {
   /// Appends the next rows of the series (after every row appended before).
   public mutating func append(_ frame: Frame, origin: String) throws {
     guard frame.rowCount > 0 else { return }
+    if rows == 0 { seriesStart = frame.timestamps.first }
     pending = try pending.map { try $0.appending(frame, source: origin) } ?? frame
     rows += frame.rowCount
   }
@@ -119,7 +123,8 @@ public struct ScoreStream {
     var flagged: [Ensemble.Flagged] = []
     for k in members.indices {
       let name = members.count == 1 ? "the model" : "the model's \(members[k].model.detector.plugin)"
-      let (scores, own) = try members[k].scoreAndCut(frame, contextRows: contextRows, detectorName: name)
+      let (scores, own) = try members[k].scoreAndCut(
+        frame, contextRows: contextRows, seriesStart: seriesStart, detectorName: name)
       if members.count == 1, let naive = try members[k].detector.naiveErrors(frame) {
         let scored = ForecastSkill(
           scores: scores, naive: naive, rows: max(0, contextRows - scores.firstRow)..<scores.values.count)
