@@ -110,7 +110,9 @@ struct NewRowsReader {
     self.rule = rule
     drift = LevelDriftCounter(saved, learnsLevels: detector.learnsLevels)
     var reason: String?
-    if let source, !source.readsNewRows {
+    if !saved.ensemble.isEmpty {
+      reason = "an ensemble's members are scored together, each cut as the run cut it"
+    } else if let source, !source.readsNewRows {
       reason = "a query's new rows cannot be told apart"
     } else if source == nil {
       reason = "the source is not a PostgreSQL table"
@@ -270,7 +272,8 @@ struct NewRowsReader {
       })
     heldBack = held
     let stored = try PostgresSink.storedScores(of: runID, on: db)
-    if let stored { try replayThreshold(into: &result, after: stored, run: runID, on: db) }
+    // An ensemble's members are cut as the run cut them by the scoring itself.
+    if let stored, saved.ensemble.isEmpty { try replayThreshold(into: &result, after: stored, run: runID, on: db) }
     var refits: [String] = []
     let progress = progress
     let refit = try walk.flatMap { walk in

@@ -269,7 +269,6 @@ struct ScoreCommand: ParsableCommand {
     var anomalies = 0
     try reportingErrors {
       let saved = try runID.map { try Self.storedModel(run: $0, url: url ?? "") } ?? Self.modelFile(model ?? "")
-      if store, !saved.ensemble.isEmpty { throw SavedModel.ensembleStoreError }
       if stream {
         anomalies = try scoreStream(saved)
         return

@@ -429,7 +429,7 @@ public struct DetectionPipeline {
   /// its schema), so a bad parameter or an unreachable database fails before any data is loaded
   /// or any model trained.
   public func validate() throws {
-    _ = try SplitPolicy(parameters: config.split)
+    let split = try SplitPolicy(parameters: config.split)
     _ = try source()
     for member in config.members {
       _ = try make(registry.detectors, member.detector)
@@ -438,7 +438,7 @@ public struct DetectionPipeline {
     if let importance = config.importance { _ = try make(registry.importances, importance) }
     for choice in config.sinks {
       let sink = try make(registry.sinks, choice)
-      if sink.savesModel, config.ensemble != nil { throw SavedModel.ensembleStoreError }
+      if sink.savesModel, config.ensemble != nil, split.refitEvery != nil { throw SavedModel.ensembleStoreError }
       try sink.prepare()
     }
   }
