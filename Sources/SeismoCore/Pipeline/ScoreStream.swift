@@ -1,8 +1,9 @@
 /// A saved model scoring a series whose rows arrive in pieces (`score --stream`, `seismo watch`).
 ///
 /// It holds the rows waiting to be scored behind the rows of history their scores use as context
-/// (`Detector.historyRows`), the threshold rule's `CutoffStream`, and the event rule's state and
-/// flagged rows in a `FlagLog`. Each piece's scores are those the rows get within the whole
+/// (`Detector.historyRows`), the detector with its threshold rule's `CutoffStream` (an
+/// ensemble's members each with theirs, combined row by row: `Member`), and the event rule's
+/// state and flagged rows in a `FlagLog`. Each piece's scores are those the rows get within the whole
 /// series, up to rounding (see `DetectionPipeline.scoreStream`).
 public struct ScoreStream {
   /// Why a model's scores cannot be computed piece by piece.
