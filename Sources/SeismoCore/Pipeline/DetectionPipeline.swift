@@ -271,11 +271,13 @@ public struct DetectionPipeline {
         let tested = ForecastSkill(scores: scores, naive: naive, rows: inSample..<scores.values.count)
         skill = skill?.adding(tested) ?? tested
       }
+      // The fold's own training scores: what its rule was calibrated on, kept by a saved model.
+      let trainingScores = SavedModel.TrainingScores(
+        scores: Array(scores.values.prefix(inSample)), calibrationCount: calibrationCount)
       if refitting {
         foldScores.append(
           FoldScores(
-            firstRow: fold.trainStart + scores.firstRow, scores: Array(scores.values.prefix(inSample)),
-            calibrationCount: calibrationCount))
+            firstRow: fold.trainStart + scores.firstRow, scores: trainingScores.scores, calibrationCount: calibrationCount))
       }
       // The first fold keeps its training rows' (in-sample) scores; later folds only their own rows.
       let keep = k == 0 ? 0 : inSample
@@ -289,8 +291,6 @@ public struct DetectionPipeline {
         cutoffs += foldCutoffs[keep...]
       }
       folds.append(fold)
-      let trainingScores = SavedModel.TrainingScores(
-        scores: Array(scores.values.prefix(inSample)), calibrationCount: calibrationCount)
       last = (detector, calibrated, trainingScores, training, f)
     }
     guard let last else { throw SeismoError.state("the split left no fold to fit") }
