@@ -29,6 +29,7 @@ extension ScoreStream {
         throw SeismoError.state(
           "the detector's first score is at row \(scores.firstRow), not after its warm-up of \(detector.warmupRows) rows")
       }
+      // The context rows' own scores were written with the piece before.
       let skip = max(0, contextRows - scores.firstRow)
       let f = scores.featureCount
       let own = Scores(

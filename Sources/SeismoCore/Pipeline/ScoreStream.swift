@@ -76,7 +76,7 @@ public struct ScoreStream {
   /// run's did; else from `scores`, as a scoring whose first scored row was at `firstScored` began
   /// (`SavedModel.cutoffStream(of:seriesStart:firstScored:)`). The replayed rows are neither listed nor
   /// counted. Call it before any `append`; the next row appended is series row `rows`. A model of
-  /// one detector only: an ensemble is never stored with a run.
+  /// one detector only: `NewRowsReader` reads an ensemble's stored run whole at every batch.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
     threshold: (calibration: [Float], fed: [Float])? = nil, seriesStart: Timestamp? = nil, firstScored: Timestamp? = nil
