@@ -137,7 +137,7 @@ public struct DetectionPipeline {
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: trainRows,
       training: fitted.training, scores: scores, threshold: fitted.threshold, cutoffs: fitted.cutoffs, events: events,
       calibrationScores: fitted.calibrationScores, importance: importance, timings: timings,
-      // An ensemble keeps no single model to save.
+      // An ensemble has no single detector: its members are kept below (`RunResult.members`).
       detectorState: members.count == 1 ? try detector.exportState() : nil)
     result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
