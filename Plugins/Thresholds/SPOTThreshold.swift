@@ -12,8 +12,8 @@ import SeismoCore
 /// left out of the model); a score between t and z is a new peak, the tail is refitted and z moves;
 /// every score counts in n. Row t's cut-off uses scores before t only. A saved model scoring its
 /// own series again is calibrated on its training scores, and one scoring rows after them goes on
-/// from their tail; a series that begins among the training rows (no calibration scores) keeps
-/// the saved z fixed.
+/// from their tail; a series that begins before or among the training rows (no calibration
+/// scores) keeps the saved z fixed up to their end, then goes on from their tail.
 public struct SPOTThreshold: Threshold, ConfigurablePlugin {
   static let risk = Parameter<Double>(
     "risk", 1e-12...0.5, default: 1e-4, help: "probability of a normal score exceeding the cut-off (q)")

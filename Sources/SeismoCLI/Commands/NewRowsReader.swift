@@ -159,7 +159,7 @@ struct NewRowsReader {
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
       cutoffs: stored.cutoffs.dropLast(), threshold: try thresholdReplay(of: runID, stored, on: db),
-      seriesStart: frame.timestamps.first, firstScored: frame.timestamps[stored.firstRow])
+      seriesStart: frame.timestamps.first, scoredTimes: frame.timestamps[stored.firstRow..<last])
     try stream.append(frame.rows(last..<frame.rowCount), origin: series.origin)
     return stored.restatedTimes(in: frame)
   }

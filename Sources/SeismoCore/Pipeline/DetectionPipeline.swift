@@ -342,10 +342,10 @@ public struct DetectionPipeline {
       let scores = try naming(member: k, of: members.count) { try detector.score(loaded.frame) }
       try Self.requireFinite(
         scores, of: loaded.frame, detector: members.count == 1 ? "the model" : "the model's \(member.detector.plugin)")
-      let firstScored = scores.values.isEmpty ? nil : loaded.frame.timestamps[scores.firstRow]
-      var stream = member.cutoffStream(of: rule, seriesStart: loaded.frame.timestamps.first, firstScored: firstScored)
+      let times = loaded.frame.timestamps.dropFirst(scores.firstRow)
+      var cut = member.cutoffs(of: rule, seriesStart: loaded.frame.timestamps.first, firstScored: times.first)
       return Ensemble.Flagged(
-        scores: scores, cutoffs: stream.cutoffs(for: scores.values[...]), typicalScore: member.typicalScore ?? 1)
+        scores: scores, cutoffs: cut.cutoffs(for: scores.values[...], at: times), typicalScore: member.typicalScore ?? 1)
     }
     timings["score_s"] = Date().timeIntervalSince(t0)
     let (scores, cutoffs) = members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs) : Ensemble.combine(flagged)

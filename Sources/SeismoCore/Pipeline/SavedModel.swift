@@ -29,7 +29,7 @@ public struct SavedModel: Sendable {
   public var trainingRows: TrainingRows?
   /// The scores of the rows the model was fitted on, which its threshold rule was calibrated on
   /// and then fed, so that scoring rows after them goes on from the rule's state where the
-  /// training rows left it (`cutoffStream(of:firstScored:)`); nil for a model saved before they
+  /// training rows left it (`cutoffs(of:seriesStart:firstScored:)`); nil for a model saved before they
   /// were kept.
   public var trainingScores: TrainingScores?
   /// The mean of the detector's first calibration scores, which an ensemble scales its margin by
@@ -60,20 +60,19 @@ public struct SavedModel: Sendable {
   ///   scores, as `detect` went on into its test rows (a `spot` tail keeps growing, a `dynamic`
   ///   or `likelihood` cut-off has its history);
   /// - otherwise (rows without times, a model without training scores, a series that begins
-  ///   among the training rows) the rule starts afresh on the series' own scores, from the saved
-  ///   cut-off.
-  public func cutoffStream(of rule: any Threshold, seriesStart: Timestamp?, firstScored: Timestamp?)
-    -> any CutoffStream
-  {
-    guard let trainingScores, let trainingRows, let seriesStart, let firstScored else {
-      return rule.cutoffStream(calibration: [], calibrated: thresholdValue)
-    }
+  ///   before or among the training rows) the rule starts afresh on the series' own scores, from
+  ///   the saved cut-off, and, for a model with training scores, goes on from their state at the
+  ///   first row after the training rows (`ModelCutoffs`).
+  public func cutoffs(of rule: any Threshold, seriesStart: Timestamp?, firstScored: Timestamp?) -> ModelCutoffs {
+    let afresh = rule.cutoffStream(calibration: [], calibrated: thresholdValue)
+    guard let trainingScores, let trainingRows, let seriesStart, let firstScored else { return ModelCutoffs(afresh) }
     let calibration = Array(trainingScores.scores.prefix(trainingScores.calibrationCount))
     if seriesStart == trainingRows.first {
-      return rule.cutoffStream(calibration: calibration, calibrated: thresholdValue)
+      return ModelCutoffs(rule.cutoffStream(calibration: calibration, calibrated: thresholdValue))
     }
-    guard firstScored > trainingRows.last else { return rule.cutoffStream(calibration: [], calibrated: thresholdValue) }
-    return rule.resumedStream(calibration: calibration, calibrated: thresholdValue, fed: trainingScores.scores)
+    let resumed = rule.resumedStream(calibration: calibration, calibrated: thresholdValue, fed: trainingScores.scores)
+    guard firstScored > trainingRows.last else { return ModelCutoffs(afresh, resumedAfter: trainingRows.last, as: resumed) }
+    return ModelCutoffs(resumed)
   }
 
   /// The tensor that holds `trainingScores` in a model file, beside the detector's.

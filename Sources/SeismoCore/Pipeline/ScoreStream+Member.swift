@@ -5,16 +5,14 @@ extension ScoreStream {
     let detector: Detector
     let rule: any Threshold
     /// The member's model, whose training scores its cut-offs go on from when its first scored
-    /// row comes after its training rows (`SavedModel.cutoffStream(of:seriesStart:firstScored:)`).
+    /// row comes after its training rows (`SavedModel.cutoffs(of:seriesStart:firstScored:)`).
     let model: SavedModel
-    /// Set at the member's first scored row (`started`), or by `resume`.
-    var cutoffs: any CutoffStream
-    var started = false
+    /// Set at the member's first scored row, or by `resume`.
+    var cutoffs: ModelCutoffs?
 
     init(_ model: SavedModel, pipeline: DetectionPipeline) throws {
       (detector, rule) = try pipeline.rebuild(model)
       self.model = model
-      cutoffs = rule.cutoffStream(calibration: [], calibrated: model.thresholdValue)
     }
 
     /// The member's scores of the rows of `frame` after its first `contextRows` (scored with
@@ -35,12 +33,10 @@ extension ScoreStream {
       let own = Scores(
         firstRow: max(0, scores.firstRow - contextRows), values: Array(scores.values[skip...]),
         featureErrors: Array(scores.featureErrors[(skip * f)...]), featureCount: f)
-      if !started, !own.values.isEmpty {
-        cutoffs = model.cutoffStream(
-          of: rule, seriesStart: seriesStart, firstScored: frame.timestamps[contextRows + own.row(0)])
-        started = true
-      }
-      let cut = cutoffs.cutoffs(for: own.values[...])
+      let times = frame.timestamps.dropFirst(contextRows + own.firstRow)
+      var cutoffs = self.cutoffs ?? model.cutoffs(of: rule, seriesStart: seriesStart, firstScored: times.first)
+      let cut = cutoffs.cutoffs(for: own.values[...], at: times)
+      if !own.values.isEmpty { self.cutoffs = cutoffs }
       return (scores, Ensemble.Flagged(scores: own, cutoffs: cut, typicalScore: model.typicalScore ?? 1))
     }
   }

@@ -73,13 +73,14 @@ public struct ScoreStream {
   /// threshold rule's: from `threshold` when given (the scores the run's rule was calibrated on,
   /// and those it then ran through up to row `rows`, the calibration's first, as `detect` feeds
   /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
-  /// run's did; else from `scores`, as a scoring whose first scored row was at `firstScored` began
-  /// (`SavedModel.cutoffStream(of:seriesStart:firstScored:)`). The replayed rows are neither listed nor
+  /// run's did; else from `scores`, of the rows at `scoredTimes`, as a scoring of them began
+  /// (`SavedModel.cutoffs(of:seriesStart:firstScored:)`). The replayed rows are neither listed nor
   /// counted. Call it before any `append`; the next row appended is series row `rows`. A model of
   /// one detector only: `NewRowsReader` reads an ensemble's stored run whole at every batch.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
-    threshold: (calibration: [Float], fed: [Float])? = nil, seriesStart: Timestamp? = nil, firstScored: Timestamp? = nil
+    threshold: (calibration: [Float], fed: [Float])? = nil, seriesStart: Timestamp? = nil,
+    scoredTimes: ArraySlice<Timestamp> = []
   ) {
     let kept = min(history, context.rowCount)
     pending = context.rows((context.rowCount - kept)..<context.rowCount)
@@ -88,13 +89,13 @@ public struct ScoreStream {
     self.seriesStart = seriesStart
     let (rule, model) = (members[0].rule, members[0].model)
     if let threshold {
-      members[0].cutoffs = rule.resumedStream(
-        calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed)
+      members[0].cutoffs = ModelCutoffs(
+        rule.resumedStream(calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed))
     } else {
-      members[0].cutoffs = model.cutoffStream(of: rule, seriesStart: seriesStart, firstScored: firstScored)
-      _ = members[0].cutoffs.cutoffs(for: scores)
+      var replayed = model.cutoffs(of: rule, seriesStart: seriesStart, firstScored: scoredTimes.first)
+      _ = replayed.cutoffs(for: scores, at: scoredTimes)
+      members[0].cutoffs = replayed
     }
-    members[0].started = true
     for (i, (score, cutoff)) in zip(scores, cutoffs).enumerated() where score > cutoff {
       log.replay(at: i, clearsMargin: log.rule.clears(score, cutoff))
     }

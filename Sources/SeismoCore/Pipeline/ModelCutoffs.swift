@@ -1,0 +1,31 @@
+/// A saved model's threshold rule cutting the scores of a series, in time order, a piece at a
+/// time (`SavedModel.cutoffs(of:seriesStart:firstScored:)` says how it starts).
+///
+/// A series that reaches back before the rows the model was fitted on (a walk-forward run's last
+/// fold, which trained on the rows just before the rows it scored, read with the run's whole
+/// table) has no state of the rule that matches its first rows: they are cut afresh. From the
+/// first row after the training rows on, the rule goes on where the training scores left it, as
+/// `detect` cut the rows that model scored.
+public struct ModelCutoffs {
+  var stream: any CutoffStream
+  /// The time of the model's last training row, when the rows up to it are cut afresh, and the
+  /// rule's stream where the training scores left it, which cuts the rows after it.
+  var pending: (lastTraining: Timestamp, resumed: any CutoffStream)?
+
+  init(_ stream: any CutoffStream, resumedAfter lastTraining: Timestamp? = nil, as resumed: (any CutoffStream)? = nil) {
+    self.stream = stream
+    if let lastTraining, let resumed { pending = (lastTraining, resumed) }
+  }
+
+  /// One cut-off per score of `scores`, whose rows are at `times` (as many, in order), the
+  /// scores fed before being the history.
+  public mutating func cutoffs(for scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) -> [Float] {
+    guard let (lastTraining, resumed) = pending else { return stream.cutoffs(for: scores) }
+    let before = times.prefix { $0 <= lastTraining }.count
+    var cut = stream.cutoffs(for: scores.prefix(before))
+    guard before < scores.count else { return cut }
+    (stream, pending) = (resumed, nil)
+    cut += stream.cutoffs(for: scores.dropFirst(before))
+    return cut
+  }
+}
