@@ -13,8 +13,8 @@ extension PostgresSink {
     public var folds: [Fold]
   }
 
-  /// Run `runID`'s walk-forward plan; nil for a run that fits once (no `refit_every`), an
-  /// ensemble's, one scored by a saved model, or one stored before its folds were kept.
+  /// Run `runID`'s walk-forward plan; nil for a run that fits once (no `refit_every`), one
+  /// scored by a saved model, or one stored before its folds were kept.
   public static func storedWalk(of runID: String, on db: PGConnection) throws -> StoredWalk? {
     guard
       let row = try db.execute(
@@ -24,7 +24,7 @@ extension PostgresSink {
     else { return nil }
     let config = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
     let split = try SplitPolicy(parameters: config.split)
-    guard split.refitEvery != nil, config.ensemble == nil else { return nil }
+    guard split.refitEvery != nil else { return nil }
     let folds = try JSONDecoder().decode([Fold].self, from: Data(foldsText.utf8))
     guard !folds.isEmpty, folds[0].trainEnd == trainRows else { return nil }
     return StoredWalk(split: split, trainRows: trainRows, folds: folds)
@@ -33,8 +33,9 @@ extension PostgresSink {
   /// Stores `refit` with run `id` inside the caller's transaction, the run locked: the new
   /// folds' training scores in seismo.fold_scores (and the first fold's, from its training rows'
   /// stored scores, when the run had fit once and so kept none), the folds and the last one's
-  /// cut-off in the summary (as `detect` would write them), and its model. Nothing when the
-  /// run's folds are no longer those `refit` followed (another scorer stored them).
+  /// cut-off in the summary (as `detect` would write them), and its model. An ensemble's run
+  /// keeps no fold scores (its margins no one rule re-cuts), and its cut-off stays 0. Nothing
+  /// when the run's folds are no longer those `refit` followed (another scorer stored them).
   static func store(_ refit: Refit, run id: String, key: Int64, on db: PGConnection) throws {
     guard
       let row = try db.execute(
@@ -45,21 +46,24 @@ extension PostgresSink {
         """, [id]
       ).rows.first, row[0] == String(refit.storedCount)
     else { return }
-    if refit.storedCount == 1 {  // before the summary's calibration count becomes the new fold's
-      try db.execute(
-        """
-        INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
-        SELECT $1::bigint, 1, min(row_no),
-          (SELECT (summary->'threshold'->>'calibration_scores')::int FROM seismo.runs WHERE id = $1::bigint),
-          array_agg(score ORDER BY row_no)
-        FROM seismo.scores WHERE run = $1::bigint AND part = 'train' HAVING count(*) > 0
-        ON CONFLICT DO NOTHING
-        """, [id])
+    let ensemble = !refit.model.ensemble.isEmpty
+    if !ensemble {
+      if refit.storedCount == 1 {  // before the summary's calibration count becomes the new fold's
+        try db.execute(
+          """
+          INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
+          SELECT $1::bigint, 1, min(row_no),
+            (SELECT (summary->'threshold'->>'calibration_scores')::int FROM seismo.runs WHERE id = $1::bigint),
+            array_agg(score ORDER BY row_no)
+          FROM seismo.scores WHERE run = $1::bigint AND part = 'train' HAVING count(*) > 0
+          ON CONFLICT DO NOTHING
+          """, [id])
+      }
+      try db.copy(
+        "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
+        byteChunks: foldChunks(refit.foldScores, id: key, firstFold: refit.storedCount + 1))
     }
-    try db.copy(
-      "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
-      byteChunks: foldChunks(refit.foldScores, id: key, firstFold: refit.storedCount + 1))
-    let value = refit.model.thresholdValue
+    let value = ensemble ? 0 : refit.model.thresholdValue
     // Every row's cut-off is still the one the summary gives only if every refit gave it too.
     let constant = row[2] == "true" && row[1].flatMap(Float.init) == value && refit.cutoffs.allSatisfy { $0 == value }
     let encoder = JSONEncoder()

@@ -74,14 +74,7 @@ import Testing
       abs((Double($0) ?? 0) - (Double($1) ?? 0)) > 1e-5 || $0.isEmpty != $1.isEmpty
     }
     #expect(apart.isEmpty, "a stream in pieces scores as the whole: \(apart.prefix(3))")
-    // Refused before any work: a stored model walking forward refits one detector; importance
-    // explains one.
-    try scratch.write(
-      "sink.yaml",
-      head + "detector: \(zscore)\n" + member
-        + "sink: { plugin: postgres, url: \"postgresql://nobody@127.0.0.1:1/x?connect_timeout=1\", save_model: true }\n")
-    let sink = try CLI.run(["detect", "sink.yaml", "--out", "k", "--set", "split.refit_every=50"], in: scratch.url)
-    #expect(sink.status == 1 && sink.stderr.contains("they refit one detector, not an ensemble's"), "\(sink.stderr)")
+    // Refused before any work: importance explains one detector.
     try scratch.write("why.yaml", head + "detector: \(zscore)\n" + member + "importance: { plugin: permutation }\n")
     let why = try CLI.run(["detect", "why.yaml", "--out", "w"], in: scratch.url)
     #expect(why.status == 1 && why.stderr.contains("not available with an ensemble"), "\(why.stderr)")

@@ -175,16 +175,25 @@ extension PostgresTests {
     var start = Int.random(in: 120...150, using: &random)  // rows 0..<start stored first
     try scratch.write("part0.csv", lines[0...start].joined(separator: "\n") + "\n")
     try ingest(scratch, "part0.csv")
-    // Walking forward, the model is the last fold's, which new rows extend up to the next refit,
-    // and the refits due from there replace (every 40 rows or 25 days from the first test row,
-    // 80); an ensemble, scored whole at each call, is stored only when fitted once. A query's new
+    // Walking forward, the model is the last fold's (each member's, for an ensemble, which is
+    // scored whole at each call), which new rows extend up to the next refit, and the refits due
+    // from there replace (every 40 rows or 25 days from the first test row, 80). A query's new
     // rows cannot be told apart: every third run reads one, scored whole at each call; every
-    // fourth is cut by spot, whose cut-off moves with every score.
+    // fourth is cut by spot, whose cut-off moves with every score. Every sixth from the second
+    // is an ensemble walking forward, each member refitted and cut from its fold's training
+    // scores on (on a rolling window, after rows before them that no state of the rule matches).
     let table = seed % 3 == 0 ? "query: 'SELECT ts, a, b FROM \(schema).m'" : "schema: \(schema), table: m"
-    let drawn = RandomRunTests.config(&random, path: "PATH")
-    let config = drawn.split(separator: "\n").filter {
-      !($0.hasPrefix("ensemble") && drawn.contains("refit_every"))
-    }.map {
+    var drawn = RandomRunTests.config(&random, path: "PATH")
+    if seed % 6 == 1, !drawn.contains("refit_every") {
+      drawn = drawn.replacingOccurrences(of: "split: { ", with: "split: { refit_every: 40, refit_window: rolling, ")
+    }
+    if seed % 6 == 1, !drawn.contains("ensemble") {
+      drawn =
+        drawn.replacingOccurrences(of: "min_margin: 0.2", with: "min_margin: 0")
+        + "ensemble: [{ detector: { plugin: rolling-zscore, window: 12, transform: diff }, "
+        + "threshold: { plugin: dynamic, window: 40, min_history: 10 } }]"
+    }
+    let config = drawn.split(separator: "\n").map {
       $0.hasPrefix("source:")
         ? "source: { plugin: postgres, url: \"\(url)\", \(table), gaps: ffill }"
         : seed % 4 == 0 && $0.hasPrefix("threshold:")

@@ -429,7 +429,7 @@ public struct DetectionPipeline {
   /// its schema), so a bad parameter or an unreachable database fails before any data is loaded
   /// or any model trained.
   public func validate() throws {
-    let split = try SplitPolicy(parameters: config.split)
+    _ = try SplitPolicy(parameters: config.split)
     _ = try source()
     for member in config.members {
       _ = try make(registry.detectors, member.detector)
@@ -437,9 +437,7 @@ public struct DetectionPipeline {
     }
     if let importance = config.importance { _ = try make(registry.importances, importance) }
     for choice in config.sinks {
-      let sink = try make(registry.sinks, choice)
-      if sink.savesModel, config.ensemble != nil, split.refitEvery != nil { throw SavedModel.ensembleStoreError }
-      try sink.prepare()
+      try make(registry.sinks, choice).prepare()
     }
   }
 

@@ -5,19 +5,22 @@
 /// the run's last fold only until the next refit is due: from that row on, `detect` over the
 /// grown series scores with a model fitted on the rows before it. `Refit.due` fits those folds:
 /// each on its training rows only (rolling or expanding, warm-started from the fold before when
-/// the run was), its threshold rule calibrated on its own training scores.
+/// the run was), its threshold rule calibrated on its own training scores; an ensemble's members
+/// each so, combined as `detect` combines them.
 public struct Refit: Sendable {
   /// The run's folds, stored and new: the last stored fold now scores up to the first new one.
   public var folds: [Fold]
   /// How many of `folds` the run had stored.
   public var storedCount: Int
-  /// The new folds' own training scores, in fold order (`FoldScores`).
+  /// The new folds' own training scores, in fold order (`FoldScores`); none for an ensemble,
+  /// whose margins no one rule re-cuts.
   public var foldScores: [FoldScores]
   /// The new folds' scores and cut-offs, from their first out-of-sample row (`firstRow`) to the
   /// end of the series, each row by the fold that scores it.
   public var scores: Scores
   public var cutoffs: [Float]
-  /// The last new fold's model, with its calibrated cut-off: the run's model from now on.
+  /// The last new fold's model (each member's, for an ensemble), with its calibrated cut-off: the
+  /// run's model from now on.
   public var model: SavedModel
   /// How many of the last new fold's training scores calibrated its cut-off.
   public var calibrationScores: Int
@@ -48,31 +51,51 @@ public struct Refit: Sendable {
     }
     let pipeline = DetectionPipeline(
       registry: registry, config: RunConfig(source: saved.source, detector: saved.detector, threshold: saved.threshold))
-    let (previous, _) = try pipeline.rebuild(saved)
-    let fitted = try pipeline.walkForward(
-      frame, folds: Array(plan[stored.count...]), warmStart: split.warmStart, refitEpochs: split.refitEpochs,
-      member: EnsembleMember(detector: saved.detector, threshold: saved.threshold),
-      after: (previous, stored.count), observer: observer, log: log)
+    let members = saved.members
+    let refitted = try members.enumerated().map { k, member in
+      try DetectionPipeline.naming(member: k, of: members.count) {
+        let (previous, _) = try pipeline.rebuild(member)
+        return try pipeline.walkForward(
+          frame, folds: Array(plan[stored.count...]), warmStart: split.warmStart, refitEpochs: split.refitEpochs,
+          member: EnsembleMember(detector: member.detector, threshold: member.threshold),
+          after: (previous, stored.count), observer: observer, log: log)
+      }
+    }
+    let fitted = refitted[0]  // an ensemble's folds, as `detect` keeps them, are its first member's
     guard let last = fitted.folds.last else { return nil }
     var folds = stored
     folds[folds.count - 1].scoreEnd = plan[stored.count].trainEnd
     folds += fitted.folds
-    var model = saved
-    model.state = try fitted.detector.exportState()
-    model.thresholdValue = fitted.threshold
-    model.trainingScores = fitted.trainingScores
     let trained = last.trainStart..<last.trainEnd
-    model.trainingRanges = LevelDrift.ranges(of: frame, rows: trained)
-    model.trainingRows = TrainingRows(of: frame, rows: trained)
+    let (ranges, rows) = (LevelDrift.ranges(of: frame, rows: trained), TrainingRows(of: frame, rows: trained))
+    let models = try zip(members, refitted).map { member, fitted in
+      var model = member
+      model.state = try fitted.detector.exportState()
+      model.thresholdValue = fitted.threshold
+      model.trainingScores = fitted.trainingScores
+      model.trainingRanges = ranges
+      model.trainingRows = rows
+      return model
+    }
+    var model = models[0]
+    model.ensemble = Array(models.dropFirst())
+    // An ensemble's margins keep each member's typical score from the run's first fold.
+    let (all, allCutoffs) =
+      members.count == 1
+      ? (fitted.scores, fitted.cutoffs)
+      : Ensemble.combine(
+        zip(members, refitted).map {
+          Ensemble.Flagged(scores: $1.scores, cutoffs: $1.cutoffs, typicalScore: $0.typicalScore ?? 1)
+        })
     // The first new fold's scores begin with its training rows' (in sample).
     let start = plan[stored.count].trainEnd
-    let (from, f) = (start - fitted.scores.firstRow, fitted.scores.featureCount)
+    let (from, f) = (start - all.firstRow, all.featureCount)
     let scores = Scores(
-      firstRow: start, values: Array(fitted.scores.values[from...]),
-      featureErrors: Array(fitted.scores.featureErrors[(from * f)...]), featureCount: f)
+      firstRow: start, values: Array(all.values[from...]), featureErrors: Array(all.featureErrors[(from * f)...]),
+      featureCount: f)
     return Refit(
-      folds: folds, storedCount: stored.count, foldScores: fitted.foldScores, scores: scores,
-      cutoffs: Array(fitted.cutoffs[from...]), model: model, calibrationScores: fitted.calibrationScores)
+      folds: folds, storedCount: stored.count, foldScores: members.count == 1 ? fitted.foldScores : [], scores: scores,
+      cutoffs: Array(allCutoffs[from...]), model: model, calibrationScores: fitted.calibrationScores)
   }
 
   /// `scores` and their `cutoffs` (every row of the series scored by the run's last stored

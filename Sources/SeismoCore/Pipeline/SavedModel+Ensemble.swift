@@ -3,14 +3,6 @@
 /// member K's own under `ensemble.K.` (`ensemble.2.seismo.detector`, `ensemble.2.0.kernel`,
 /// `ensemble.2.state.scaler`), sharing the source, features, events and training rows.
 extension SavedModel {
-  /// Why an ensemble walking forward is not stored with its model: `score --new-rows` and
-  /// `watch`, which go on from a stored model, refit one detector.
-  public static let ensembleStoreError = SeismoError.config(
-    key: "ensemble", location: nil,
-    message:
-      "a stored model is what score --new-rows and watch go on from, and they refit one detector, not an ensemble's: drop save_model, refit_every or the ensemble (an ensemble's model is saved to a file with detect --save-model)"
-  )
-
   /// Every member, the first being this model's own detector: one for a model of one detector.
   public var members: [SavedModel] {
     var own = self
