@@ -55,7 +55,8 @@ public struct ReportData: Sendable {
   public init(_ run: RunResult) {
     let indices = run.scores.values.indices
     self.init(
-      runID: run.runID, detector: run.config.detector.plugin, thresholdPlugin: run.config.threshold.plugin,
+      runID: run.runID, detector: Ensemble.detectorName(run.config.members),
+      thresholdPlugin: Ensemble.thresholdName(run.config.members),
       frame: run.frame, trainRows: run.trainRows, firstScoreRow: run.scores.firstRow,
       scores: run.scores.values, topFeatures: indices.map { Int32(run.scores.topFeature(at: $0)) },
       threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,

@@ -33,10 +33,20 @@ import Testing
       let lines = try scratch.read("\(folder)/scores.csv").split(separator: "\n").dropFirst()
       return Set(lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) }.filter { $0[4] == "1" }.map { $0[0] })
     }
+    var said = ""
     for name in ["one", "two", "both"] {
-      let result = try CLI.run(["detect", "\(name).yaml", "--out", name, "--quiet"], in: scratch.url)
+      let result = try CLI.run(["detect", "\(name).yaml", "--out", name] + (name == "both" ? [] : ["--quiet"]), in: scratch.url)
       try #require(result.status == 0, "\(result.stderr)")
+      said = result.stdout
     }
+    // The summary and the report name the members and what the cut-off of 0 cuts (before, the
+    // first member's plugins: "rolling-zscore", "threshold (fixed): 0.0000").
+    let named = "ensemble of rolling-zscore × fixed and lstm-forecaster × percentile"
+    #expect(said.contains(": \(named) on 2 features × 400 rows"), "\(said)")
+    #expect(said.contains("threshold (margin over each member's cut-off): 0.0000;"), "\(said)")
+    let rebuilt = try CLI.run(["report", "both"], in: scratch.url)
+    try #require(rebuilt.status == 0, "\(rebuilt.stderr)")
+    #expect(try scratch.read("both/report.html").contains("\(named) on 2 features"))
     let one = try flagged("one")
     let two = try flagged("two")
     #expect(!one.isEmpty && !two.subtracting(one).isEmpty, "the members flag different rows")

@@ -53,8 +53,11 @@ struct ReportCommand: ParsableCommand {
     }
     let flagCells = try column("is_anomaly")
     let errors = try summary.features.map { try column("error_" + $0) }
+    let threshold = PluginChoice(plugin: summary.threshold.plugin, parameters: summary.threshold.parameters)
+    let members = [EnsembleMember(detector: summary.detector, threshold: threshold)] + (summary.ensemble ?? [])
     var data = ReportData(
-      runID: summary.runId, detector: summary.detector.plugin, thresholdPlugin: summary.threshold.plugin, frame: frame,
+      runID: summary.runId, detector: Ensemble.detectorName(members), thresholdPlugin: Ensemble.thresholdName(members),
+      frame: frame,
       trainRows: summary.split.trainRows, firstScoreRow: firstScoreRow, scores: scoreRows.map { scoreCells[$0] ?? 0 },
       topFeatures: scoreRows.map { r in Int32(errors.indices.max { (errors[$0][r] ?? 0) < (errors[$1][r] ?? 0) } ?? 0) },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,

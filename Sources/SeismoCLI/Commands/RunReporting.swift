@@ -11,8 +11,8 @@ enum RunReporting {
     let anomalies = run.anomalies
     let testCount = anomalies.filter { !$0.isTraining }.count
     var lines = [
-      "run \(run.runID): \(run.config.detector.plugin) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \(frame.rowCount) rows (\(run.trainRows) train, \(frame.rowCount - run.trainRows) test)",
-      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) event\(run.events.count == 1 ? "" : "s")",
+      "run \(run.runID): \(Ensemble.detectorName(run.config.members)) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \(frame.rowCount) rows (\(run.trainRows) train, \(frame.rowCount - run.trainRows) test)",
+      "threshold (\(Ensemble.thresholdName(run.config.members))): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) event\(run.events.count == 1 ? "" : "s")",
       "anomalies: \(anomalies.count) (\(testCount) in the test part)",
     ]
     if let skill = run.forecastSkill, let line = skillLine(skill, names: frame.featureNames) { lines.append(line) }
@@ -43,8 +43,8 @@ enum RunReporting {
   static func lines(for run: StreamedRun, directory: String, top: Int = 10) -> [String] {
     let features = run.loaded.frame.featureCount
     var lines = [
-      "run \(run.runID): \(run.config.detector.plugin) on \(features) feature\(features == 1 ? "" : "s") × \(run.rows) rows, streamed",
-      "threshold (\(run.config.threshold.plugin)): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) event\(run.eventCount == 1 ? "" : "s")",
+      "run \(run.runID): \(Ensemble.detectorName(run.config.members)) on \(features) feature\(features == 1 ? "" : "s") × \(run.rows) rows, streamed",
+      "threshold (\(Ensemble.thresholdName(run.config.members))): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) event\(run.eventCount == 1 ? "" : "s")",
       "anomalies: \(run.anomalyCount)",
     ]
     if let skill = run.forecastSkill, let line = skillLine(skill, names: run.loaded.frame.featureNames) {

@@ -23,6 +23,21 @@ public enum Ensemble {
     "ensemble of \(count) detectors: a row is flagged when any of them flags it"
   }
 
+  /// How a run's summary names the detector of `members` (a config's `members`): its plugin, or
+  /// an ensemble's members, each with its rule ("ensemble of rolling-zscore × dynamic and
+  /// discord × spot").
+  public static func detectorName(_ members: [EnsembleMember]) -> String {
+    guard members.count > 1 else { return members.first?.detector.plugin ?? "" }
+    let named = members.map { "\($0.detector.plugin) × \($0.threshold.plugin)" }
+    return "ensemble of " + named.dropLast().joined(separator: ", ") + " and " + named[named.count - 1]
+  }
+
+  /// How a run's summary names the threshold of `members`: its rule's plugin, or, for an
+  /// ensemble, what its cut-off of 0 cuts.
+  public static func thresholdName(_ members: [EnsembleMember]) -> String {
+    members.count > 1 ? "margin over each member's cut-off" : members.first?.threshold.plugin ?? ""
+  }
+
   /// One member's output: scores, one cut-off per score, and its typical score ŝ.
   public struct Flagged {
     public var scores: Scores
