@@ -629,6 +629,54 @@ extension PostgresTests {
     #expect(try sql("SELECT t10::text FROM \(schema).t10 ORDER BY ts") == [["1.9"], ["1.95"]])
   }
 
+  /// A day's file appended to a wide table, an indicator not yet in, keeps its row: `ffill`
+  /// carries the table's last value of that column into the file's first empty cells, as the
+  /// file's own earlier rows would (before, the file alone dropped those rows, the day lost).
+  @Test func ingestCarriesTheTablesLastValuesIntoAnAppendedFile() throws {
+    let scratch = try Scratch()
+    func ingest(_ files: [String], _ extra: [String] = []) throws -> CLI.Result {
+      try CLI.run(files + ["--url", url, "--schema", schema, "--table", "carried"] + extra, in: scratch.url)
+    }
+    try scratch.write("history.csv", "date,a,b\n2020-01-01,1,10\n2020-01-02,2,\n2020-01-03,3,\n")
+    #expect(try ingest(["ingest", "history.csv", "--create"]).status == 0)
+    try scratch.write("day.csv", "date,a,b\n2020-01-06,6,\n2020-01-07,7,70\n")
+    let day = try ingest(["ingest", "day.csv"])
+    #expect(day.status == 0 && day.stdout.contains("wrote 2 rows") && day.stdout.contains("1 empty cells forward-filled"))
+    #expect(!day.stdout.contains("dropped") && day.stderr.isEmpty, "\(day.stdout) \(day.stderr)")
+    // b's last value before the file is 2020-01-01's: its own value, not a filled cell's time.
+    try scratch.write("late.csv", "date,a,b\n2020-01-08,8,\n2020-01-09,9,\n")
+    let late = try ingest(["ingest", "late.csv"])
+    #expect(
+      late.status == 0
+        && late.stderr
+          == "warning: b has no value after 2020-01-07: --gaps ffill stored that value in its last 2 rows (from 2020-01-08 on); --gaps keep stores NULL there, for a later --mode upsert to fill\n",
+      "\(late.stderr)")
+    // Files joined on time (one indicator each, named for their files), appended: b's first day
+    // carried in too.
+    try scratch.write("a.csv", "date,close\n2020-01-10,10\n2020-01-13,13\n")
+    try scratch.write("b.csv", "date,close\n2020-01-13,130\n")
+    let joined = try ingest(["ingest", "a.csv", "b.csv", "--column", "close"])
+    #expect(joined.status == 0 && joined.stdout.contains("wrote 2 rows"), "\(joined.stdout) \(joined.stderr)")
+    #expect(
+      try sql("SELECT ts::text, a::text, b::text FROM \(schema).carried ORDER BY ts") == [
+        ["2020-01-01", "1", "10"], ["2020-01-02", "2", "10"], ["2020-01-03", "3", "10"], ["2020-01-06", "6", "10"],
+        ["2020-01-07", "7", "70"], ["2020-01-08", "8", "70"], ["2020-01-09", "9", "70"], ["2020-01-10", "10", "70"],
+        ["2020-01-13", "13", "130"],
+      ])
+    // What the table has no value of yet is left out as before; replace empties the table first.
+    try scratch.write("new.csv", "date,a,c\n2020-01-14,14,\n2020-01-15,15,1.5\n")
+    let added = try ingest(["ingest", "new.csv", "--create"])
+    #expect(
+      added.status == 0 && added.stdout.contains("wrote 1 rows") && added.stdout.contains("; 1 rows dropped by --gaps ffill"),
+      "\(added.stdout)")
+    try scratch.write("none.csv", "date,a,c\n2020-01-16,16,\n")
+    let none = try ingest(["ingest", "none.csv"])
+    #expect(none.status == 0, "c's last value carries: \(none.stderr)")
+    try scratch.write("whole.csv", "date,a,b,c\n2020-01-01,1,,1\n2020-01-02,2,20,2\n")
+    let replaced = try ingest(["ingest", "whole.csv", "--mode", "replace"])
+    #expect(replaced.status == 0 && replaced.stdout.contains("wrote 1 rows"), "\(replaced.stdout) \(replaced.stderr)")
+  }
+
   @Test func ingestRefusesNamesPostgreSQLWouldShorten() throws {
     let scratch = try Scratch()
     let long = String(repeating: "é", count: 32)  // 64 bytes

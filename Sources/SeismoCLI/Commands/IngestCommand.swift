@@ -34,7 +34,8 @@ struct IngestCommand: ParsableCommand {
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
       source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma or point_grouped, \
       no missing-value marks unless --missing, gaps \
-      forward-filled unless --gaps says otherwise; --gaps keep stores empty cells as NULL, for the \
+      forward-filled unless --gaps says otherwise, a wide table's last values carried into an \
+      appended file's first empty cells; --gaps keep stores empty cells as NULL, for the \
       postgres source's own gap policy when the table is read); rows the gap policy dropped and \
       cells it filled or kept are counted in the output. --mode says what \
       happens to rows already in the table: append (default; an overlap is an error), upsert \
@@ -170,11 +171,15 @@ struct IngestCommand: ParsableCommand {
       try PGConnection.requireIdentifier(table, "table")
       let reading = CountProgress("reading")
       defer { reading.finish() }
+      // A wide table's ffill carries the table's last values into the file's first empty cells:
+      // the file is read keeping them, and filled once the table is open.
+      let fillsFromTable = gaps == .ffill && !long && mode != .replace
       let source = try CSVSource(
         paths: files, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn,
         timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
         skipFooter: skipFooter,
-        gaps: gaps, duplicates: duplicates, combine: combine, symbolColumn: symbolColumn, symbols: symbol, spelling: .options)
+        gaps: fillsFromTable ? .keep : gaps, duplicates: duplicates, combine: combine, symbolColumn: symbolColumn,
+        symbols: symbol, spelling: .options)
       // A wide table holds the files joined on time; a long table each file's rows, on its own
       // times. The numbers as written, not rounded to a detector's Float.
       var tables: [CSVTable<Double>]
@@ -240,6 +245,9 @@ struct IngestCommand: ParsableCommand {
           if create, !long { catalogued = try catalogued.adding(featureColumns: names, on: db) }
           try catalogued.require(columns: key + valueColumns, long: long)
           try catalogued.requireNumbers(in: valueColumns)
+          if fillsFromTable {
+            tables = try tables.map { try catalogued.forwardFilled($0, origin: files.joined(separator: " + "), on: db) }
+          }
           for csv in tables {
             try catalogued.requireWholeNumbers(in: csv, long: long)
             try catalogued.requireDates(in: csv)

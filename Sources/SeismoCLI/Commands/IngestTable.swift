@@ -97,6 +97,47 @@ struct IngestTable {
     return added
   }
 
+  /// `csv` (read keeping its empty cells) with `ffill` applied as if the table's rows before it
+  /// came first: each column's last value before the file's first time fills the file's first
+  /// empty cells of that column, where the file alone would drop those rows (a day's file whose
+  /// indicator has not come yet). A column the table has no value of yet drops them, as before.
+  /// - Throws: when no row is left, naming `origin` (the file).
+  func forwardFilled(_ csv: CSVTable<Double>, origin: String, on db: PGConnection) throws -> CSVTable<Double> {
+    var csv = csv
+    let f = csv.featureNames.count
+    var carrying = GapPolicy.Carrying<Double>(featureCount: f)
+    if let first = csv.timestamps.first {
+      for (j, column) in csv.featureNames.enumerated() where columns.contains(where: { $0.name == column }) {
+        let quoted = PGConnection.quote(column)
+        let last = try db.execute(
+          """
+          SELECT extract(epoch FROM ts)::float8, \(quoted)::float8 FROM \(PGConnection.qualified(schema, name))
+          WHERE \(quoted) IS NOT NULL AND extract(epoch FROM ts) < $1::float8 ORDER BY ts DESC LIMIT 1
+          """, [String(first)]
+        ).rows.first
+        if let time = last?[0].flatMap(Double.init), let value = last?[1].flatMap(Double.init) {
+          carrying.carry(value, into: j, from: Timestamp(time))
+        }
+      }
+    }
+    // Files joined on time have no line per row: labels to drop alongside, then none again.
+    var lines = csv.lines.isEmpty ? [Int32](repeating: 0, count: csv.rowCount) : csv.lines
+    let outcome = try GapPolicy.ffill.apply(
+      values: &csv.values, timestamps: &csv.timestamps, rowLabels: &lines, featureCount: f, carrying: &carrying
+    ) { _, _ in SeismoError.state("ffill fills every gap it can") }
+    if !csv.lines.isEmpty { csv.lines = lines }
+    guard !csv.timestamps.isEmpty else {
+      throw SeismoError.data(
+        source: origin, line: nil, column: nil,
+        message: GapPolicy.ffill.noRowsLeft(
+          outcome, names: csv.featureNames,
+          otherwise: "no column has a value in every row, nor one in \(schema).\(name) before it")
+          + "; --gaps keep stores the rows, with NULL where a column has no value")
+    }
+    csv.gapsApplied = outcome
+    return csv
+  }
+
   /// Throws unless the table has all of `written`, the columns COPY writes (a table made before,
   /// or by hand, may lack some).
   func require(columns written: [String], long: Bool) throws {

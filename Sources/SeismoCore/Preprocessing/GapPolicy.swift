@@ -122,6 +122,15 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       firstValue = [Timestamp?](repeating: nil, count: f)
     }
 
+    /// Carries `value`, column `j`'s last at `time` in the rows before those read (a table's, which
+    /// a file's rows are appended to), into the first empty cells read, as `ffill` carries a
+    /// value of the rows read.
+    public mutating func carry(_ value: Value, into j: Int, from time: Timestamp) {
+      last[j] = value
+      lastTime[j] = time
+      firstValue[j] = time
+    }
+
     /// Counts, for each column without a value yet, the rows of row-major `values` before its
     /// first, and notes the times of the first and the last row read.
     @inlinable
