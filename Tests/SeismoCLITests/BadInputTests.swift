@@ -189,11 +189,6 @@ import Testing
     ("date;a\n2020-01-01;1,5\n", "set --delimiter ';', and --decimal comma if its numbers are written 12,47"),
     ("Title\ndate,a\n2020-01-01,1\n", "a title or notes above the table? --skip-lines 1 starts reading at line 2"),
     ("date,a\n2020-01-01,1\nSource: FRED\n", "(a note below the data? --skip-footer 1 skips the file's last line)"),
-    // A day's file whose b has not come yet: the table the file joins may hold b's history.
-    (
-      "date,a,b\n2020-01-03,1.7,\n",
-      "feature 'b' has no value in any row; --gaps keep stores the rows, with NULL where a column has no value (a postgres source's gaps: ffill then carries the table's last value into them)"
-    ),
     // Ingest stores a table by its times: numbering the rows is not offered.
     (
       "time_to_maturity,a\n3.5,1\n",

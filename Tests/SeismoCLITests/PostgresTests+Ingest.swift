@@ -672,6 +672,22 @@ extension PostgresTests {
     try scratch.write("none.csv", "date,a,c\n2020-01-16,16,\n")
     let none = try ingest(["ingest", "none.csv"])
     #expect(none.status == 0, "c's last value carries: \(none.stderr)")
+    // A column with no value in the file nor the table leaves no row: the error says so, and
+    // what stores the rows; under drop it says so before connecting.
+    try scratch.write("empty.csv", "date,a,d\n2020-01-20,20,\n")
+    let empty = try ingest(["ingest", "empty.csv", "--create"])
+    #expect(
+      empty.status == 1
+        && empty.stderr.hasSuffix(
+          "feature 'd' has no value in any row; --gaps keep stores the rows, with NULL where a column has no value\n"),
+      "\(empty.stderr)")
+    let dropped = try CLI.run(
+      ["ingest", "empty.csv", "--url", "postgresql://u@127.0.0.1:1/db", "--table", "t", "--gaps", "drop"], in: scratch.url)
+    #expect(
+      dropped.status == 1
+        && dropped.stderr.hasSuffix(
+          "feature 'd' has no value in any row; --gaps keep stores the rows, with NULL where a column has no value (a postgres source's gaps: ffill then carries the table's last value into them)\n"
+        ), "\(dropped.stderr)")
     try scratch.write("whole.csv", "date,a,b,c\n2020-01-01,1,,1\n2020-01-02,2,20,2\n")
     let replaced = try ingest(["ingest", "whole.csv", "--mode", "replace"])
     #expect(replaced.status == 0 && replaced.stdout.contains("wrote 1 rows"), "\(replaced.stdout) \(replaced.stderr)")
