@@ -206,9 +206,13 @@ extension PostgresTests {
         + "\nthreshold: { plugin: fixed, value: 6 }\nensemble:\n  - detector: { plugin: rolling-zscore, window: 40 }\n"
         + "    threshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
     #expect(try CLI.run(["detect", "ensemble.yaml", "--out", "e", "--quiet"], in: scratch.url).status == 0)
-    let ensemble = try CLI.run(
-      ["rethreshold", try storedRunID(scratch, "e"), "--url", url, "--set", "threshold.value=1"], in: scratch.url)
+    let ensembleID = try storedRunID(scratch, "e")
+    let ensemble = try CLI.run(["rethreshold", ensembleID, "--url", url, "--set", "threshold.value=1"], in: scratch.url)
     #expect(ensemble.status == 1 && ensemble.stderr.contains("is an ensemble"), "\(ensemble.stderr)")
+    // runs list names every member, in order (before, only the first).
+    let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
+    let line = try #require(listed.split(separator: "\n").first { $0.hasPrefix(ensembleID) })
+    #expect(line.contains("\trolling-zscore + rolling-zscore\tfixed + fixed\t"), "\(line)")
   }
 
   /// `rethreshold` re-cuts a walk-forward run fold by fold: each fold's rule is calibrated on that

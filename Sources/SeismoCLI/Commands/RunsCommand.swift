@@ -22,6 +22,8 @@ struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "The latest runs, newest first, one line each.",
       discussion: """
+        An ensemble's run shows its members' detectors and threshold rules in order \
+        (rolling-zscore + discord, dynamic + spot). \
         A run given another threshold by `seismo rethreshold` shows its latest version and the \
         anomalies flagged under it, as seismo.judged_scores (and seismo.anomalies) judge them. \
         warnings counts what the run warned of (a hole in a column, a model of levels meeting \
@@ -54,7 +56,8 @@ struct RunsCommand: ParsableCommand {
         let db = try SchemaMigrator.connection(connection.url)
         let rows = try db.execute(
           """
-          SELECT r.run_id, r.group_id, r.indicator, r.detector_plugin, coalesce(v.plugin, r.threshold_plugin),
+          SELECT r.run_id, r.group_id, r.indicator, r.detector_plugin || coalesce(m.detectors, ''),
+                 coalesce(v.plugin, r.threshold_plugin) || coalesce(m.thresholds, ''),
                  coalesce(v.version, 1)::text,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
                       ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
@@ -64,6 +67,13 @@ struct RunsCommand: ParsableCommand {
                  (SELECT count(*) FROM seismo.warnings w WHERE w.run = r.id)::text,
                  to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
           FROM seismo.runs r LEFT JOIN seismo.current_thresholds v ON v.run = r.id
+          -- An ensemble's further members, in order: "rolling-zscore + discord", "dynamic + spot".
+          LEFT JOIN LATERAL (
+            SELECT string_agg(' + ' || (e.member->'detector'->>'plugin'), '' ORDER BY e.k) AS detectors,
+                   string_agg(' + ' || (e.member->'threshold'->>'plugin'), '' ORDER BY e.k) AS thresholds
+            FROM jsonb_array_elements(CASE jsonb_typeof(r.config->'ensemble') WHEN 'array' THEN r.config->'ensemble' END)
+              WITH ORDINALITY e(member, k)
+          ) m ON true
           WHERE $2::text IS NULL OR r.group_id = $2
           ORDER BY r.finished_at DESC, r.id DESC LIMIT $1::integer
           """, [String(limit), group]
