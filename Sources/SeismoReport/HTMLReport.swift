@@ -52,7 +52,10 @@ public enum HTMLReport {
       count: data.scores.count, time: { frame.timestamps[data.scoreRow($0)] }, value: { Double(data.scores[$0]) })
     let cutoff: ((Int) -> Double)? = data.cutoffs.count == data.scores.count ? { Double(data.cutoffs[$0]) } : nil
     html += Charts.timeSeries(
-      kind: "score", title: "Score of each row (\(Format.escape(data.detector)))", yLabel: "score", series: scores,
+      kind: "score",
+      title:
+        "\(data.scoreName.prefix(1).uppercased() + data.scoreName.dropFirst()) of each row (\(Format.escape(data.detector)))",
+      yLabel: data.scoreName, series: scores,
       flags: flagged, threshold: data.threshold.map(Double.init), cutoff: cutoff, boundary: boundary,
       timeKind: frame.timeKind, height: 230)
 
@@ -118,7 +121,7 @@ public enum HTMLReport {
     guard !top.isEmpty else { return "<h2>Top anomalies</h2>\n<p>No row scored above the threshold.</p>\n" }
     var html =
       "<h2>Top anomalies</h2>\n<p class=\"hint\">The test part's first, then the training part's (in sample); each by score.</p>\n"
-      + "<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>part</th><th>score</th><th>top feature</th>"
+      + "<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>part</th><th>\(data.scoreName)</th><th>top feature</th>"
     html += columns.map { "<th>\(Format.escape(frame.featureNames[$0]))</th>" }.joined() + "</tr></thead><tbody>\n"
     for i in top {
       let row = data.scoreRow(i)

@@ -4,8 +4,8 @@ import SeismoCore
 /// Built from a finished run, or read back from a run folder by `seismo report`.
 public struct ReportData: Sendable {
   public var runID: String
-  public var detector: String
-  public var thresholdPlugin: String
+  /// The run's detector with its threshold rule, or an ensemble's members (`RunConfig.members`).
+  public var members: [EnsembleMember]
   /// Input rows (values in the data's units) on their time axis.
   public var frame: Frame
   /// Leading rows of `frame` that trained (0 when a saved model scored the data).
@@ -34,13 +34,12 @@ public struct ReportData: Sendable {
   public var forecastSkill: (mase: Double, rows: Int)?
 
   public init(
-    runID: String, detector: String, thresholdPlugin: String, frame: Frame, trainRows: Int, firstScoreRow: Int,
+    runID: String, members: [EnsembleMember], frame: Frame, trainRows: Int, firstScoreRow: Int,
     scores: [Float], topFeatures: [Int32], threshold: Float?, flags: [Bool], history: [EpochRecord],
     importance: [FeatureImportanceEntry]?
   ) {
     self.runID = runID
-    self.detector = detector
-    self.thresholdPlugin = thresholdPlugin
+    self.members = members
     self.frame = frame
     self.trainRows = trainRows
     self.firstScoreRow = firstScoreRow
@@ -55,8 +54,7 @@ public struct ReportData: Sendable {
   public init(_ run: RunResult) {
     let indices = run.scores.values.indices
     self.init(
-      runID: run.runID, detector: Ensemble.detectorName(run.config.members),
-      thresholdPlugin: Ensemble.thresholdName(run.config.members),
+      runID: run.runID, members: run.config.members,
       frame: run.frame, trainRows: run.trainRows, firstScoreRow: run.scores.firstRow,
       scores: run.scores.values, topFeatures: indices.map { Int32(run.scores.topFeature(at: $0)) },
       threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,
@@ -66,6 +64,13 @@ public struct ReportData: Sendable {
     warnings = run.loaded.warnings + run.warnings
     forecastSkill = run.forecastSkill.flatMap { skill in skill.ratio.map { ($0, skill.rows) } }
   }
+
+  /// The detector as the summary names it: its plugin, or an ensemble's members (`Ensemble`).
+  public var detector: String { Ensemble.detectorName(members) }
+  /// The threshold as the summary names it: its rule, or what an ensemble's cut-off cuts.
+  public var thresholdPlugin: String { Ensemble.thresholdName(members) }
+  /// What a score is: an ensemble's are margins over its members' own cut-offs.
+  public var scoreName: String { Ensemble.scoreName(members) }
 
   /// Indices into `scores` of flagged rows (score strictly above its cut-off).
   public var flagged: [Int] { scores.indices.filter { flags[$0] } }

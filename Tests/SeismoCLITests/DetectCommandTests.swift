@@ -44,9 +44,11 @@ import Testing
     let named = "ensemble of rolling-zscore × fixed and lstm-forecaster × percentile"
     #expect(said.contains(": \(named) on 2 features × 400 rows"), "\(said)")
     #expect(said.contains("threshold (margin over each member's cut-off): 0.0000;"), "\(said)")
+    #expect(said.contains("top anomalies of the test part, by margin:\n") && said.contains("  margin "), "\(said)")
     let rebuilt = try CLI.run(["report", "both"], in: scratch.url)
     try #require(rebuilt.status == 0, "\(rebuilt.stderr)")
-    #expect(try scratch.read("both/report.html").contains("\(named) on 2 features"))
+    let report = try scratch.read("both/report.html")
+    #expect(report.contains("\(named) on 2 features") && report.contains("Margin of each row (\(named))"))
     let one = try flagged("one")
     let two = try flagged("two")
     #expect(!one.isEmpty && !two.subtracting(one).isEmpty, "the members flag different rows")

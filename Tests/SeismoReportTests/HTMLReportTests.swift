@@ -7,6 +7,13 @@ import Testing
 func occurrences(_ needle: String, in haystack: String) -> Int { haystack.components(separatedBy: needle).count - 1 }
 
 @Suite struct HTMLReportTests {
+  /// A rolling z-score cut at a fixed value: what the reports below were made by.
+  static let zscoreFixed = [
+    EnsembleMember(
+      detector: PluginChoice(plugin: "rolling-zscore", parameters: Parameters()),
+      threshold: PluginChoice(plugin: "fixed", parameters: Parameters()))
+  ]
+
   /// `rows` days of two features; scores = |b|, warm-up of 2 rows; threshold 5.
   func data(rows: Int, spikes: Set<Int>, history: [EpochRecord] = [], importance: [FeatureImportanceEntry]? = nil) throws
     -> ReportData
@@ -16,7 +23,7 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
       timestamps: (0..<rows).map { Timestamp(18_262 + $0) * 86_400 }, featureNames: ["vix index", "gold"], values: values)
     let scoreRows = Array(2..<rows)
     return ReportData(
-      runID: "r1", detector: "rolling-zscore", thresholdPlugin: "fixed", frame: frame, trainRows: rows / 2,
+      runID: "r1", members: Self.zscoreFixed, frame: frame, trainRows: rows / 2,
       firstScoreRow: 2, scores: scoreRows.map { frame[$0, 1] }, topFeatures: scoreRows.map { _ in 1 }, threshold: 5,
       flags: scoreRows.map { frame[$0, 1] > 5 }, history: history, importance: importance)
   }
@@ -40,7 +47,7 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     // Flagged: rows 20 and 30 (training) by f17, 60 by f15, 70 and 80 by f16 (test from row 50).
     let tops: [Int: Int32] = [20: 17, 30: 17, 60: 15, 70: 16, 80: 16]
     var data = ReportData(
-      runID: "r", detector: "rolling-zscore", thresholdPlugin: "fixed", frame: frame, trainRows: 50, firstScoreRow: 0,
+      runID: "r", members: Self.zscoreFixed, frame: frame, trainRows: 50, firstScoreRow: 0,
       scores: (0..<rows).map { tops[$0] == nil ? 1 : 9 }, topFeatures: (0..<rows).map { tops[$0] ?? 0 }, threshold: 5,
       flags: (0..<rows).map { tops[$0] != nil }, history: [], importance: nil)
     #expect(data.panelFeatures(max: 12) == [16, 15, 17, 0, 1, 2, 3, 4, 5, 6, 7, 8])

@@ -56,8 +56,7 @@ struct ReportCommand: ParsableCommand {
     let threshold = PluginChoice(plugin: summary.threshold.plugin, parameters: summary.threshold.parameters)
     let members = [EnsembleMember(detector: summary.detector, threshold: threshold)] + (summary.ensemble ?? [])
     var data = ReportData(
-      runID: summary.runId, detector: Ensemble.detectorName(members), thresholdPlugin: Ensemble.thresholdName(members),
-      frame: frame,
+      runID: summary.runId, members: members, frame: frame,
       trainRows: summary.split.trainRows, firstScoreRow: firstScoreRow, scores: scoreRows.map { scoreCells[$0] ?? 0 },
       topFeatures: scoreRows.map { r in Int32(errors.indices.max { (errors[$0][r] ?? 0) < (errors[$1][r] ?? 0) } ?? 0) },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,

@@ -10,6 +10,7 @@ enum RunReporting {
     let frame = run.frame
     let anomalies = run.anomalies
     let testCount = anomalies.filter { !$0.isTraining }.count
+    let score = Ensemble.scoreName(run.config.members)
     var lines = [
       "run \(run.runID): \(Ensemble.detectorName(run.config.members)) on \(frame.featureCount) feature\(frame.featureCount == 1 ? "" : "s") × \(frame.rowCount) rows (\(run.trainRows) train, \(frame.rowCount - run.trainRows) test)",
       "threshold (\(Ensemble.thresholdName(run.config.members))): \(run.threshold.isFinite ? format(run.threshold) : "none yet")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.events.count) event\(run.events.count == 1 ? "" : "s")",
@@ -19,12 +20,12 @@ enum RunReporting {
     let test = anomalies.filter { !$0.isTraining }.sorted { $0.score > $1.score }
     let training = anomalies.filter(\.isTraining).sorted { $0.score > $1.score }
     for (heading, part, count) in [
-      ("top anomalies of the test part, by score:", test, top),
-      ("top anomalies of the training part (in sample), by score:", training, test.isEmpty ? top : top / 2),
+      ("top anomalies of the test part, by \(score):", test, top),
+      ("top anomalies of the training part (in sample), by \(score):", training, test.isEmpty ? top : top / 2),
     ] where !part.isEmpty {
       lines.append(heading)
       for a in part.prefix(count) {
-        lines.append("  \(frame.formatTimestamp(a.timestamp))  score \(format(a.score))  top feature \(a.topFeature)")
+        lines.append("  \(frame.formatTimestamp(a.timestamp))  \(score) \(format(a.score))  top feature \(a.topFeature)")
       }
     }
     if let importance = run.importance {
@@ -42,6 +43,7 @@ enum RunReporting {
   /// Lines describing a streamed `run`, written to `directory`.
   static func lines(for run: StreamedRun, directory: String, top: Int = 10) -> [String] {
     let features = run.loaded.frame.featureCount
+    let score = Ensemble.scoreName(run.config.members)
     var lines = [
       "run \(run.runID): \(Ensemble.detectorName(run.config.members)) on \(features) feature\(features == 1 ? "" : "s") × \(run.rows) rows, streamed",
       "threshold (\(Ensemble.thresholdName(run.config.members))): \(run.threshold.isFinite ? format(run.threshold) : "none")\(!run.hasConstantCutoff ? ", adaptive per row" : ""); \(run.eventCount) event\(run.eventCount == 1 ? "" : "s")",
@@ -51,9 +53,9 @@ enum RunReporting {
       lines.append(line)
     }
     if !run.flags.isEmpty {
-      lines.append("top anomalies by score:")
+      lines.append("top anomalies by \(score):")
       for flag in run.flags.sorted(by: { $0.score > $1.score }).prefix(top) {
-        lines.append("  \(flag.timestamp)  score \(format(flag.score))  top feature \(flag.topFeature)")
+        lines.append("  \(flag.timestamp)  \(score) \(format(flag.score))  top feature \(flag.topFeature)")
       }
     }
     lines.append(

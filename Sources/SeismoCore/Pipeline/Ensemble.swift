@@ -38,6 +38,10 @@ public enum Ensemble {
     members.count > 1 ? "margin over each member's cut-off" : members.first?.threshold.plugin ?? ""
   }
 
+  /// What a run's summary calls a score of `members`: an ensemble's are margins over its
+  /// members' own cut-offs.
+  public static func scoreName(_ members: [EnsembleMember]) -> String { members.count > 1 ? "margin" : "score" }
+
   /// One member's output: scores, one cut-off per score, and its typical score ŝ.
   public struct Flagged {
     public var scores: Scores
