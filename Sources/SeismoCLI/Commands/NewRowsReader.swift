@@ -6,9 +6,9 @@ import SeismoPostgres
 /// How `seismo watch` and `seismo score --new-rows` read and score a run's new rows: the whole
 /// table once, then only the rows after the last it read, with the model's context rows and the
 /// threshold's state kept in a `ScoreStream`. The first read scores only the rows from the run's
-/// last stored one on: the stream resumes from the stored scores. A query source, or a model
-/// whose scores cannot be computed piece by piece, is read and scored whole at every batch
-/// instead. A walk-forward run's rows from its next refit on are scored as `detect` scores them:
+/// last stored one on: the stream resumes from the stored scores (an ensemble's members from
+/// their scores of the rows before, scored again). A query source, or a model whose scores
+/// cannot be computed piece by piece, is read and scored whole at every batch instead. A walk-forward run's rows from its next refit on are scored as `detect` scores them:
 /// the batch that reaches the refit reads the source whole, fits the folds due (`Refit`), and
 /// the run keeps the last one's model from then on.
 struct NewRowsReader {
@@ -110,15 +110,16 @@ struct NewRowsReader {
     self.rule = rule
     drift = LevelDriftCounter(saved, learnsLevels: detector.learnsLevels)
     var reason: String?
-    if !saved.ensemble.isEmpty {
-      reason = "an ensemble's members are scored together, each cut as the run cut it"
-    } else if let source, !source.readsNewRows {
+    if let source, !source.readsNewRows {
       reason = "a query's new rows cannot be told apart"
     } else if source == nil {
       reason = "the source is not a PostgreSQL table"
     } else {
       do {
-        _ = try ScoreStream.contextRows(of: detector, plugin: saved.detector.plugin)
+        let detectors = try [detector] + saved.ensemble.map { try pipeline.rebuild($0).0 }
+        for (member, detector) in zip(saved.members, detectors) {
+          _ = try ScoreStream.contextRows(of: detector, plugin: member.detector.plugin)
+        }
       } catch ScoreStream.Unstreamable.scores(let why) {
         reason = why
       }
@@ -141,7 +142,8 @@ struct NewRowsReader {
   /// Appends `series` (the whole table) to a new `stream`, set to score only the rows from run
   /// `runID`'s last stored one on: the rows before it are context, and the threshold's and events'
   /// state is replayed from the stored scores (the threshold's from its calibration on, as the
-  /// run's ran: `thresholdReplay`). The last stored row is scored again, so that the append
+  /// run's ran: `thresholdReplay`; an ensemble's members' rules from their scores of the rows
+  /// before it, scored again). The last stored row is scored again, so that the append
   /// checks it is still the row the run scored. A run without stored scores, or whose scores do
   /// not fit `series`, has every row appended (the append then refuses a mismatch).
   /// - Returns: the times of the stored rows that have changed since they were scored.
@@ -156,6 +158,8 @@ struct NewRowsReader {
       return []
     }
     let last = stored.lastRow
+    // An ensemble's members' rules, which its stored margins cannot replay, from its history.
+    if stream.isEnsemble { try stream.resumeMembers(scoring: frame.rows(0..<last)) }
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
       cutoffs: stored.cutoffs.dropLast(), threshold: try thresholdReplay(of: runID, stored, on: db),

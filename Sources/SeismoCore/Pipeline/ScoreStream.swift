@@ -58,6 +58,8 @@ public struct ScoreStream {
     return history
   }
 
+  /// Whether the model is an ensemble's, whose members' rules `resumeMembers(scoring:)` resumes.
+  public var isEnsemble: Bool { members.count > 1 }
   /// Rows of context each piece's first score uses (`Detector.historyRows`).
   public var historyRows: Int { history }
   /// Rows before the first score of a series (`Detector.warmupRows`): before every member's.
@@ -75,8 +77,9 @@ public struct ScoreStream {
   /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
   /// run's did; else from `scores`, of the rows at `scoredTimes`, as a scoring of them began
   /// (`SavedModel.cutoffs(of:seriesStart:firstScored:)`). The replayed rows are neither listed nor
-  /// counted. Call it before any `append`; the next row appended is series row `rows`. A model of
-  /// one detector only: `NewRowsReader` reads an ensemble's stored run whole at every batch.
+  /// counted. Call it before any `append`; the next row appended is series row `rows`. An
+  /// ensemble's stored scores are margins, from which no member's rule can be replayed: its
+  /// members' rules are set by `resumeMembers(scoring:)` instead, before this.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
     threshold: (calibration: [Float], fed: [Float])? = nil, seriesStart: Timestamp? = nil,
@@ -87,20 +90,40 @@ public struct ScoreStream {
     contextRows = kept
     self.rows = rows
     self.seriesStart = seriesStart
-    let (rule, model) = (members[0].rule, members[0].model)
-    if let threshold {
-      members[0].cutoffs = ModelCutoffs(
-        rule.resumedStream(calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed))
-    } else {
-      var replayed = model.cutoffs(of: rule, seriesStart: seriesStart, firstScored: scoredTimes.first)
-      _ = replayed.cutoffs(for: scores, at: scoredTimes)
-      members[0].cutoffs = replayed
+    if members.count == 1 {  // an ensemble's members are resumed by `resumeMembers(scoring:)`
+      let (rule, model) = (members[0].rule, members[0].model)
+      if let threshold {
+        members[0].cutoffs = ModelCutoffs(
+          rule.resumedStream(calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed))
+      } else {
+        var replayed = model.cutoffs(of: rule, seriesStart: seriesStart, firstScored: scoredTimes.first)
+        _ = replayed.cutoffs(for: scores, at: scoredTimes)
+        members[0].cutoffs = replayed
+      }
     }
     for (i, (score, cutoff)) in zip(scores, cutoffs).enumerated() where score > cutoff {
       log.replay(at: i, clearsMargin: log.rule.clears(score, cutoff))
     }
     scoredRows = scores.count
     timeOfDay = context.hasTimeOfDay
+  }
+
+  /// Sets each member's threshold rule where scoring `history` (the series' rows before the
+  /// first row the stream will append, from the series' first) leaves it, as a scoring of the
+  /// whole series cuts each member's scores (`SavedModel.cutoffs(of:seriesStart:firstScored:)`).
+  /// An ensemble's, before `resume`: its members' rules cannot be replayed from the stored
+  /// margins, so the history is scored again, once.
+  public mutating func resumeMembers(scoring history: Frame) throws {
+    // A member without a score in the history starts its rule at its first, as in a scoring.
+    for k in members.indices where history.rowCount > members[k].detector.warmupRows {
+      let member = members[k]
+      let scores = try member.detector.score(history)
+      let times = history.timestamps.dropFirst(scores.firstRow)
+      guard let first = times.first, !scores.values.isEmpty else { continue }
+      var cutoffs = member.model.cutoffs(of: member.rule, seriesStart: history.timestamps.first, firstScored: first)
+      _ = cutoffs.cutoffs(for: scores.values[...], at: times)
+      members[k].cutoffs = cutoffs
+    }
   }
 
   var unscoredRows: Int { (pending?.rowCount ?? 0) - contextRows }
