@@ -6,7 +6,7 @@ watcher, then commits ROWS new rows one at a time (each waits for its score) and
 p50 and p99 latency, then commits a burst of BURST rows and reports the sustained rows/s until
 all are scored. Needs psycopg (pip install "psycopg[binary]") and a server; see bench-watch.sh.
 
-    bench-watch.py URL SEISMO [--detector lstm-forecaster|rolling-zscore] [--rows 200] [--burst 500]
+    bench-watch.py URL SEISMO [--detector lstm-forecaster|rolling-zscore|ensemble] [--rows 200] [--burst 500]
 """
 import argparse, json, math, os, random, statistics, subprocess, sys, tempfile, time
 
@@ -44,9 +44,14 @@ with psycopg.connect(args.url, autocommit=True) as db:
     db.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 seismo("db", "migrate", "--url", args.url)
 seismo("ingest", "history.csv", "--url", args.url, "--schema", schema, "--table", "m", "--create")
+forecaster = "{ plugin: lstm-forecaster, window: 10, units: [32], epochs: 5 }"
+zscore = "{ plugin: rolling-zscore, window: 20 }"
+# An ensemble: the forecaster, and the rolling z-score under likelihood as a second member.
 detector = {
-    "lstm-forecaster": "{ plugin: lstm-forecaster, window: 10, units: [32], epochs: 5 }",
-    "rolling-zscore": "{ plugin: rolling-zscore, window: 20 }",
+    "lstm-forecaster": forecaster,
+    "rolling-zscore": zscore,
+    "ensemble": forecaster + "\nensemble: [{ detector: " + zscore
+    + ", threshold: { plugin: likelihood, short_window: 1, long_window: 200, min_history: 50 } }]",
 }[args.detector]
 with open(os.path.join(work, "run.yaml"), "w") as f:
     f.write(
