@@ -8,9 +8,10 @@ import SeismoPostgres
 /// threshold's state kept in a `ScoreStream`. The first read scores only the rows from the run's
 /// last stored one on: the stream resumes from the stored scores (an ensemble's members from
 /// their scores of the rows before, scored again). A query source, or a model whose scores
-/// cannot be computed piece by piece, is read and scored whole at every batch instead. A walk-forward run's rows from its next refit on are scored as `detect` scores them:
-/// the batch that reaches the refit reads the source whole, fits the folds due (`Refit`), and
-/// the run keeps the last one's model from then on.
+/// cannot be computed piece by piece, is read and scored whole at every batch instead. A
+/// walk-forward run's rows from its next refit on are scored as `detect` scores them: the batch
+/// that reaches the refit reads the source whole, fits the folds due (`Refit`), and the run
+/// keeps the last one's model from then on.
 struct NewRowsReader {
   /// One batch: what was appended to the run, and the scored rows it came from; nil when no
   /// row was new.

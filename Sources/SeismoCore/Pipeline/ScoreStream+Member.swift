@@ -7,7 +7,7 @@ extension ScoreStream {
     /// The member's model, whose training scores its cut-offs go on from when its first scored
     /// row comes after its training rows (`SavedModel.cutoffs(of:seriesStart:firstScored:)`).
     let model: SavedModel
-    /// Set at the member's first scored row, or by `resume`.
+    /// Set at the member's first scored row, or by `resume` (an ensemble's by `resumeMembers`).
     var cutoffs: ModelCutoffs?
 
     init(_ model: SavedModel, pipeline: DetectionPipeline) throws {
