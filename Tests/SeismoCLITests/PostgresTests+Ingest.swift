@@ -663,6 +663,11 @@ extension PostgresTests {
         ["2020-01-07", "7", "70"], ["2020-01-08", "8", "70"], ["2020-01-09", "9", "70"], ["2020-01-10", "10", "70"],
         ["2020-01-13", "13", "130"],
       ])
+    // Upserted, a row the table has keeps its own value where the file's is empty (not the
+    // value before it, 2020-01-10's 70).
+    try scratch.write("restated.csv", "date,a,b\n2020-01-13,99,\n")
+    #expect(try ingest(["ingest", "restated.csv", "--mode", "upsert"]).status == 0)
+    #expect(try sql("SELECT a::text, b::text FROM \(schema).carried WHERE ts = '2020-01-13'") == [["99", "130"]])
     // What the table has no value of yet is left out as before; replace empties the table first.
     try scratch.write("new.csv", "date,a,c\n2020-01-14,14,\n2020-01-15,15,1.5\n")
     let added = try ingest(["ingest", "new.csv", "--create"])

@@ -97,10 +97,11 @@ struct IngestTable {
     return added
   }
 
-  /// `csv` (read keeping its empty cells) with `ffill` applied as if the table's rows before it
-  /// came first: each column's last value before the file's first time fills the file's first
-  /// empty cells of that column, where the file alone would drop those rows (a day's file whose
-  /// indicator has not come yet). A column the table has no value of yet drops them, as before.
+  /// `csv` (read keeping its empty cells) with `ffill` applied as if the table's rows up to it
+  /// came first: each column's last value at or before the file's first time fills the file's
+  /// first empty cells of that column, where the file alone would drop those rows (a day's file
+  /// whose indicator has not come yet; under upsert, a row the table has keeps its own value). A
+  /// column the table has no value of yet drops them, as before.
   /// - Throws: when no row is left, naming `origin` (the file).
   func forwardFilled(_ csv: CSVTable<Double>, origin: String, on db: PGConnection) throws -> CSVTable<Double> {
     var csv = csv
@@ -112,7 +113,7 @@ struct IngestTable {
         let last = try db.execute(
           """
           SELECT extract(epoch FROM ts)::float8, \(quoted)::float8 FROM \(PGConnection.qualified(schema, name))
-          WHERE \(quoted) IS NOT NULL AND extract(epoch FROM ts) < $1::float8 ORDER BY ts DESC LIMIT 1
+          WHERE \(quoted) IS NOT NULL AND extract(epoch FROM ts) <= $1::float8 ORDER BY ts DESC LIMIT 1
           """, [String(first)]
         ).rows.first
         if let time = last?[0].flatMap(Double.init), let value = last?[1].flatMap(Double.init) {
