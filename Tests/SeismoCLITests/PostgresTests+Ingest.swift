@@ -668,6 +668,17 @@ extension PostgresTests {
     try scratch.write("restated.csv", "date,a,b\n2020-01-13,99,\n")
     #expect(try ingest(["ingest", "restated.csv", "--mode", "upsert"]).status == 0)
     #expect(try sql("SELECT a::text, b::text FROM \(schema).carried WHERE ts = '2020-01-13'") == [["99", "130"]])
+    // A long table's symbols alike: b's day is carried from b's rows.
+    #expect(
+      try CLI.run(
+        ["ingest", "history.csv", "--url", url, "--schema", schema, "--table", "carried_long", "--create", "--long"],
+        in: scratch.url
+      ).status == 0)
+    let longDay = try CLI.run(
+      ["ingest", "day.csv", "--url", url, "--schema", schema, "--table", "carried_long", "--long"], in: scratch.url)
+    #expect(longDay.status == 0 && longDay.stdout.contains("wrote 4 rows"), "\(longDay.stdout) \(longDay.stderr)")
+    #expect(
+      try sql("SELECT value::text FROM \(schema).carried_long WHERE symbol = 'b' AND ts = '2020-01-06'") == [["10"]])
     // What the table has no value of yet is left out as before; replace empties the table first.
     try scratch.write("new.csv", "date,a,c\n2020-01-14,14,\n2020-01-15,15,1.5\n")
     let added = try ingest(["ingest", "new.csv", "--create"])

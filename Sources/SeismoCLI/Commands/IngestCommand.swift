@@ -34,7 +34,7 @@ struct IngestCommand: ParsableCommand {
       day in any session time zone, and anything finer a `timestamptz`. The CSV is read as the csv \
       source reads it (header, ISO dates unless --time-format, commas unless --delimiter, decimal points unless --decimal comma or point_grouped, \
       no missing-value marks unless --missing, gaps \
-      forward-filled unless --gaps says otherwise, a wide table's last values carried into an \
+      forward-filled unless --gaps says otherwise, the table's last values carried into an \
       appended file's first empty cells; --gaps keep stores empty cells as NULL, for the \
       postgres source's own gap policy when the table is read); rows the gap policy dropped and \
       cells it filled or kept are counted in the output. --mode says what \
@@ -171,9 +171,9 @@ struct IngestCommand: ParsableCommand {
       try PGConnection.requireIdentifier(table, "table")
       let reading = CountProgress("reading")
       defer { reading.finish() }
-      // A wide table's ffill carries the table's last values into the file's first empty cells:
-      // the file is read keeping them, and filled once the table is open.
-      let fillsFromTable = gaps == .ffill && !long && mode != .replace
+      // ffill carries the table's last values into the file's first empty cells: the file is
+      // read keeping them, and filled once the table is open.
+      let fillsFromTable = gaps == .ffill && mode != .replace
       let source = try CSVSource(
         paths: files, columns: column, timeColumn: timeColumn, timeOfDayColumn: timeOfDayColumn,
         timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
@@ -246,7 +246,9 @@ struct IngestCommand: ParsableCommand {
           try catalogued.require(columns: key + valueColumns, long: long)
           try catalogued.requireNumbers(in: valueColumns)
           if fillsFromTable {
-            tables = try tables.map { try catalogued.forwardFilled($0, origin: files.joined(separator: " + "), on: db) }
+            tables = try tables.map {
+              try catalogued.forwardFilled($0, long: long, origin: files.joined(separator: " + "), on: db)
+            }
           }
           for csv in tables {
             try catalogued.requireWholeNumbers(in: csv, long: long)

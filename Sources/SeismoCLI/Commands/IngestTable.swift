@@ -101,20 +101,22 @@ struct IngestTable {
   /// came first: each column's last value at or before the file's first time fills the file's
   /// first empty cells of that column, where the file alone would drop those rows (a day's file
   /// whose indicator has not come yet; under upsert, a row the table has keeps its own value). A
-  /// column the table has no value of yet drops them, as before.
+  /// column the table has no value of yet drops them, as before. A `long` table's columns are
+  /// its symbols' values.
   /// - Throws: when no row is left, naming `origin` (the file).
-  func forwardFilled(_ csv: CSVTable<Double>, origin: String, on db: PGConnection) throws -> CSVTable<Double> {
+  func forwardFilled(_ csv: CSVTable<Double>, long: Bool, origin: String, on db: PGConnection) throws -> CSVTable<Double> {
     var csv = csv
     let f = csv.featureNames.count
     var carrying = GapPolicy.Carrying<Double>(featureCount: f)
+    let table = PGConnection.qualified(schema, name)
     if let first = csv.timestamps.first {
-      for (j, column) in csv.featureNames.enumerated() where columns.contains(where: { $0.name == column }) {
-        let quoted = PGConnection.quote(column)
+      for (j, column) in csv.featureNames.enumerated() where long || columns.contains(where: { $0.name == column }) {
+        let (value, symbol) = long ? ("value", " AND symbol = $2") : (PGConnection.quote(column), "")
         let last = try db.execute(
           """
-          SELECT extract(epoch FROM ts)::float8, \(quoted)::float8 FROM \(PGConnection.qualified(schema, name))
-          WHERE \(quoted) IS NOT NULL AND extract(epoch FROM ts) <= $1::float8 ORDER BY ts DESC LIMIT 1
-          """, [String(first)]
+          SELECT extract(epoch FROM ts)::float8, \(value)::float8 FROM \(table)
+          WHERE \(value) IS NOT NULL AND extract(epoch FROM ts) <= $1::float8\(symbol) ORDER BY ts DESC LIMIT 1
+          """, [String(first)] + (long ? [column] : [])
         ).rows.first
         if let time = last?[0].flatMap(Double.init), let value = last?[1].flatMap(Double.init) {
           carrying.carry(value, into: j, from: Timestamp(time))
