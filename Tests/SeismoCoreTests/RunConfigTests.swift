@@ -34,7 +34,8 @@ import Testing
     var strict = testRegistry
     strict.defaultThreshold = nil
     #expect(
-      throws: SeismoError.config(key: "threshold", location: nil, message: "missing section; choose a threshold plugin")
+      throws: SeismoError.config(
+        key: "threshold", location: "c.yaml", message: "missing section; choose a threshold plugin")
     ) {
       try RunConfig.parse(
         yaml: "source: { plugin: constant }\ndetector: { plugin: absolute }\n", origin: "c.yaml", registry: strict)
@@ -127,7 +128,7 @@ import Testing
     #expect(
       message("detectr: { plugin: absolute }").split(separator: "\n").map(String.init) == [
         "c.yaml:1:1: detectr: unknown section (did you mean 'detector'?); sections are \(sections)",
-        "source: missing section; say where the data comes from",
+        "c.yaml: source: missing section; say where the data comes from",
       ])
     // An unknown section beside sections that are all well is still refused.
     #expect(
@@ -168,7 +169,8 @@ import Testing
     #expect(
       message("source: { plugin: constant }\ndetectr: { plugin: absolute }").hasPrefix(
         "c.yaml:2:1: detectr: unknown section (did you mean 'detector'?)"))
-    #expect(message("detector: { plugin: absolute }") == "source: missing section; say where the data comes from")
+    // A missing section is named with its file, which has no line for it.
+    #expect(message("detector: { plugin: absolute }") == "c.yaml: source: missing section; say where the data comes from")
     // A section without its plugin is placed at its key, or at its list item.
     #expect(
       message("source: {}\ndetector: { plugin: absolute }") == "c.yaml:1:1: source.plugin: missing; choose one of: constant")

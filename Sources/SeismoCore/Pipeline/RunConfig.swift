@@ -156,6 +156,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
     /// Where each section is named in the file (its key, or its list item), for a problem of the
     /// section as a whole: a plugin not chosen.
     var places: [String: String] = [:]
+    /// The file the sections come from, for a problem of the file as a whole: a section missing.
+    var origin: String?
 
     /// Adds `node` as section `name`, named in the file at `place` (its key or list item); a
     /// section that cannot be read is a problem instead, and meant.
@@ -190,7 +192,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
       throw SeismoError.config(
         key: "(config)", location: locate(root, origin), message: "expected a mapping of sections\(hint)")
     }
-    var read = RawSections()
+    var read = RawSections(origin: origin)
     for (keyNode, valueNode) in mapping {
       let name = keyNode.string ?? ""
       guard sectionNames.contains(name) else {
@@ -365,7 +367,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
     func required(_ section: String, _ kind: PluginDescriptor.Kind, missing advice: String) throws -> PluginChoice? {
       if let chosen = try choice(section, kind, default: nil) { return chosen }
       guard read.meant.contains(section) else {
-        throw SeismoError.config(key: section, location: nil, message: "missing section; \(advice)")
+        throw SeismoError.config(key: section, location: read.origin, message: "missing section; \(advice)")
       }
       return nil
     }
@@ -380,7 +382,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
     func threshold() throws -> PluginChoice {
       guard let chosen = try choice("threshold", .threshold, default: registry.defaultThreshold) else {
-        throw SeismoError.config(key: "threshold", location: nil, message: "missing section; choose a threshold plugin")
+        throw SeismoError.config(
+          key: "threshold", location: read.origin, message: "missing section; choose a threshold plugin")
       }
       return chosen
     }
