@@ -40,16 +40,17 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
     self.initialQuantile = initialQuantile
   }
 
-  /// The state after calibration: t, the peaks (excesses over t) and the count of scores seen.
+  /// The state after calibration: t, the peaks (excesses over t) and their fit, and the count
+  /// of scores seen.
   struct State {
     var t: Double
-    var peaks: [Double]
+    var peaks: ParetoTail
     var seen: Int
     var tail: GeneralizedPareto
 
     /// z: t plus the excess whose tail probability, among peaks, is risk·n/Nₜ.
     func cutoff(risk: Double) -> Double {
-      t + tail.excess(exceededWithProbability: risk * Double(seen) / Double(peaks.count))
+      t + tail.excess(exceededWithProbability: risk * Double(seen) / Double(peaks.excesses.count))
     }
   }
 
@@ -64,7 +65,8 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
       throw SeismoError.invalidInput(
         "the spot threshold found no calibration score above its initial quantile (\(t)); the scores are too uniform")
     }
-    return State(t: t, peaks: peaks, seen: sorted.count, tail: GeneralizedPareto(fitting: peaks))
+    var tail = ParetoTail(peaks)
+    return State(t: t, peaks: tail, seen: sorted.count, tail: tail.fit())
   }
 
   public func calibrate(trainingScores: [Float]) throws -> Float {
@@ -96,8 +98,8 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
         if x > z { continue }  // an anomaly: not part of the normal tail
         state.seen += 1
         if x > state.t {
-          state.peaks.append(x - state.t)
-          state.tail = GeneralizedPareto(fitting: state.peaks)
+          state.peaks.add(x - state.t)
+          state.tail = state.peaks.fit()
         }
         z = state.cutoff(risk: risk)
       }

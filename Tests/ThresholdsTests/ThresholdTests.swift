@@ -189,6 +189,81 @@ import Testing
     #expect(abs(exponential.shape) < 0.08 && abs(exponential.scale - 3) < 0.24, "\(exponential)")
   }
 
+  /// The most likely of the exponential fit and the stationary points found by a brute-force
+  /// search: w on points 500 a decade (8 times the fit's) of |x| and, from 0.5/y_max, of the
+  /// distance to −1/y_max, each sign change bisected.
+  func bruteForceFit(_ ys: [Double]) -> (shape: Double, scale: Double, likelihood: Double) {
+    let n = Double(ys.count)
+    let sum = ys.reduce(0, +)
+    let (mean, low, high) = (sum / n, ys.min()!, ys.max()!)
+    func w(_ x: Double) -> Double {
+      var (u, v) = (0.0, 0.0)
+      for y in ys {
+        u += 1 / (1 + x * y)
+        v += log1p(x * y)
+      }
+      return (u / n) * (1 + v / n) - 1
+    }
+    func decades(from a: Double, to b: Double) -> [Double] {
+      let count = Int(log10(b / a) * 500) + 1
+      return (0...count).map { a * pow(b / a, Double($0) / Double(count)) }
+    }
+    let a = 1e-8 / mean
+    let near = decades(from: 1e-9, to: 0.5).reversed().map { (1 - $0) / high }
+    var grids: [[Double]] = [(decades(from: a, to: 0.5 / high) + near).map { -$0 }.reversed()]
+    if mean > low { grids.append(decades(from: a, to: 2 * (mean - low) / (low * low))) }
+    var best = (shape: 0.0, scale: mean, likelihood: GeneralizedPareto(shape: 0, scale: mean).logLikelihood(ys, sum: sum))
+    for grid in grids {
+      for (x0, x1) in zip(grid, grid.dropFirst()) {
+        let (f0, f1) = (w(x0), w(x1))
+        guard f0.sign != f1.sign, f0.isFinite, f1.isFinite, max(abs(f0), abs(f1)) > n * .ulpOfOne else { continue }
+        var (lo, hi) = (x0, x1)
+        for _ in 0..<100 {
+          let mid = (lo + hi) / 2
+          if w(mid).sign == f0.sign { lo = mid } else { hi = mid }
+        }
+        let x = (lo + hi) / 2
+        let shape = ys.reduce(0) { $0 + log1p(x * $1) } / n
+        let candidate = GeneralizedPareto(shape: shape, scale: shape / x)
+        guard candidate.scale > 0, candidate.scale.isFinite else { continue }
+        let likelihood = candidate.logLikelihood(ys, sum: sum)
+        if likelihood > best.likelihood { best = (shape, candidate.scale, likelihood) }
+      }
+    }
+    return best
+  }
+
+  @Test func grimshawFindsTheMostLikelyFit() {
+    // Small samples of bounded tails (γ < −0.5) often have their most likely fit at one of a
+    // pair of roots within a fraction of a percent of −1/y_max. The grid before ParetoTail (400
+    // points from 1e-8/ȳ to the bound, geometric in |x|) held such a pair in one cell, and missed
+    // the most likely fit in 7 of these 20 samples with γ ≤ −0.6.
+    for (k, shape) in [-0.9, -0.8, -0.7, -0.6, -0.4, 0, 0.3, 0.6].enumerated() {
+      for seed in 0..<5 {
+        let ys = paretoSample(shape: shape, scale: 1, count: 15 + 8 * seed, seed: UInt64(100 + 5 * k + seed))
+        let fit = GeneralizedPareto(fitting: ys)
+        let likelihood = fit.logLikelihood(ys, sum: ys.reduce(0, +))
+        let best = bruteForceFit(ys)
+        #expect(
+          likelihood >= best.likelihood - 1e-6 * abs(best.likelihood), "γ \(shape), seed \(seed): \(fit) against \(best)")
+      }
+    }
+  }
+
+  @Test func aTailRefittedAsExcessesComeFitsAsAFreshOne() {
+    // The lattice's sums, extended by each new excess (and the points near −1/y_max, moved by
+    // each new largest one), give the very fit a fresh pass over the same excesses gives.
+    for (shape, seed) in [(-0.7, 7), (0.0, 8), (0.4, 9)] as [(Double, UInt64)] {
+      let ys = paretoSample(shape: shape, scale: 2, count: 60, seed: seed)
+      var tail = ParetoTail(Array(ys.prefix(10)))
+      for n in 11...ys.count {
+        tail.add(ys[n - 1])
+        let fresh = GeneralizedPareto(fitting: Array(ys.prefix(n)))
+        #expect(tail.fit() == fresh, "γ \(shape), \(n) excesses")
+      }
+    }
+  }
+
   @Test func tailQuantileByHand() {
     // γ = 0.5, σ = 2: P(Y > y) = (1 + y/4)^(−2) = 0.01 at y = 4·(10 − 1) = 36; exponential σ = 3:
     // −3·ln 0.01 = 13.8155.
@@ -211,7 +286,7 @@ import Testing
         parameters: Parameters(
           specs: SPOTThreshold.descriptor.parameters, values: ["initial_quantile": .number(q), "risk": .number(1e-3)]))
       let state = try rule.initialState(scores)
-      #expect(state.t == t && state.peaks.count == 1000 - Int(t) && state.seen == 1000)
+      #expect(state.t == t && state.peaks.excesses.count == 1000 - Int(t) && state.seen == 1000)
     }
   }
 

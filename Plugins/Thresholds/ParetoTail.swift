@@ -1,0 +1,178 @@
+import Foundation
+
+/// The excesses a generalized Pareto tail is fitted to, kept so that it can be refitted after
+/// each new excess (as `SPOTThreshold` does) without a pass over them per grid point.
+///
+/// Grimshaw's method (see `GeneralizedPareto`) looks for the sign changes of
+/// w(x) = u(x)·v(x) − 1 on grids of x, each point a pass over the excesses. Here the grids'
+/// inner points are fixed: ±10^(k/64) for integer k, and near the negative bound −1/y_max, where
+/// w falls to −∞, −(1 − 10^(−k/64))/y_max. Their sums Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) are kept
+/// and extended by each new excess, in the order the excesses came, so they are the very sums a
+/// fresh pass gives (the points near the bound start afresh when a new largest excess moves
+/// them). Only the grids' ends, which move with the excesses' mean, least and largest, and the
+/// refinement of each root found take passes over the excesses: a refit costs a few dozen passes
+/// rather than one per grid point.
+struct ParetoTail {
+  /// The excesses yᵢ > 0, in the order they were added.
+  private(set) var excesses: [Double] = []
+  /// Σ yᵢ, added in order (what `reduce(0, +)` gives), and the least and largest yᵢ.
+  private var total = 0.0
+  private var low = Double.infinity
+  private var high = 0.0
+  /// The sums at the lattice points, by x (±10^(k/64)).
+  private var lattice: [Double: Sums] = [:]
+  /// The sums at the points near the negative bound, by x (−(1 − 10^(−k/64))/y_max), for
+  /// `nearBoundHigh` as y_max: they move when a new largest excess comes.
+  private var nearBound: [Double: Sums] = [:]
+  private var nearBoundHigh = 0.0
+
+  /// Lattice points per decade of |x|, and of the distance to the negative bound.
+  static let pointsPerDecade = 64.0
+
+  /// Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) at one x over the first `count` excesses.
+  struct Sums {
+    var u = 0.0
+    var v = 0.0
+    var count = 0
+  }
+
+  /// A tail of `excesses` (all > 0; at least one before `fit`).
+  init(_ excesses: [Double]) {
+    for y in excesses { add(y) }
+  }
+
+  /// Adds excess `y` (> 0).
+  mutating func add(_ y: Double) {
+    excesses.append(y)
+    total += y
+    low = min(low, y)
+    high = max(high, y)
+  }
+
+  /// The maximum-likelihood fit to the excesses: the exponential case γ = 0 (σ = ȳ), or a root
+  /// of w, whichever has the highest likelihood.
+  mutating func fit() -> GeneralizedPareto {
+    let n = Double(excesses.count)
+    let mean = total / n
+    var best = GeneralizedPareto(shape: 0, scale: mean)
+    var bestLikelihood = best.logLikelihood(excesses, sum: total)
+    // Roots can sit near either end of an interval many decades wide: search from 1e-8/ȳ up to
+    // each bound. The roots lie in (−1/y_max, 0) and (0, 2(ȳ − y_min)/y_min²).
+    let smallest = 1e-8 / max(mean, 1e-300)
+    var grids: [[(x: Double, w: Double)]] = []
+    if 1 / high > smallest {
+      grids.append(grid(from: smallest, to: (1 - 1e-9) / high, negative: true).reversed())
+    }
+    if low > 0, mean > low, 2 * (mean - low) / (low * low) > smallest {
+      grids.append(grid(from: smallest, to: 2 * (mean - low) / (low * low), negative: false))
+    }
+    for grid in grids {
+      for root in roots(on: grid) {
+        var v = 0.0
+        for y in excesses { v += log1p(root * y) }
+        let shape = v / n
+        let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
+        guard candidate.scale > 0, candidate.scale.isFinite else { continue }
+        let likelihood = candidate.logLikelihood(excesses, sum: total)
+        if likelihood > bestLikelihood {
+          best = candidate
+          bestLikelihood = likelihood
+        }
+      }
+    }
+    return best
+  }
+
+  /// w at the points of |x| from `a` to `b` (0 < a < b), increasing in |x|: both ends, and the
+  /// lattice points between them, negated when `negative`. On the negative side, w falls to −∞
+  /// at −1/y_max, and a pair of roots can sit within a fraction of a percent of it (a bounded
+  /// tail, γ < −0.5): from |x| = 0.5/y_max on, the points are spaced geometrically in the
+  /// distance to −1/y_max instead.
+  private mutating func grid(from a: Double, to b: Double, negative: Bool) -> [(x: Double, w: Double)] {
+    let sign = negative ? -1.0 : 1.0
+    var points = [(x: sign * a, w: w(sign * a))]
+    let split = negative ? 0.5 / high : b
+    var k = Int((log10(a) * Self.pointsPerDecade).rounded(.down))
+    while case let x = Self.lattice(k), x < min(b, split) {
+      if x > a { points.append((sign * x, w(sign * x, cached: \.lattice))) }
+      k += 1
+    }
+    if negative {
+      if nearBoundHigh != high { (nearBound, nearBoundHigh) = ([:], high) }
+      k = Int((-log10(0.5) * Self.pointsPerDecade).rounded(.up))
+      while case let x = (1 - 1 / Self.lattice(k)) / high, x < b {
+        if x > a { points.append((-x, w(-x, cached: \.nearBound))) }
+        k += 1
+      }
+    }
+    points.append((sign * b, w(sign * b)))
+    return points
+  }
+
+  /// 10^(k/64).
+  private static func lattice(_ k: Int) -> Double { pow(10, Double(k) / pointsPerDecade) }
+
+  /// w at `x`, whose sums `cache` keeps: brought up to date with the excesses added since.
+  private mutating func w(_ x: Double, cached cache: WritableKeyPath<Self, [Double: Sums]>) -> Double {
+    var sums = self[keyPath: cache][x] ?? Sums()
+    for y in excesses[sums.count...] {
+      sums.u += 1 / (1 + x * y)
+      sums.v += log1p(x * y)
+    }
+    sums.count = excesses.count
+    self[keyPath: cache][x] = sums
+    return Self.w(sums, n: Double(excesses.count))
+  }
+
+  /// w at `x`, a pass over the excesses.
+  private func w(_ x: Double) -> Double {
+    var sums = Sums()
+    for y in excesses {
+      sums.u += 1 / (1 + x * y)
+      sums.v += log1p(x * y)
+    }
+    return Self.w(sums, n: Double(excesses.count))
+  }
+
+  private static func w(_ sums: Sums, n: Double) -> Double { (sums.u / n) * (1 + sums.v / n) - 1 }
+
+  /// The roots of w between consecutive points of `grid` (increasing x) where its sign
+  /// changes, refined by the Illinois method (false position that halves a stale end's value)
+  /// until the bracket is a few ulps wide. Where w is within its rounding error (n·ε) of 0 at
+  /// both points, its sign is noise: near x = 0, w ≈ 0 for any tail, and the exponential case
+  /// (x → 0) is a candidate already.
+  private func roots(on grid: [(x: Double, w: Double)]) -> [Double] {
+    var roots: [Double] = []
+    let noise = Double(excesses.count) * .ulpOfOne
+    for (p0, p1) in zip(grid, grid.dropFirst()) where max(abs(p0.w), abs(p1.w)) > noise {
+      if p0.w == 0 {
+        roots.append(p0.x)
+        continue
+      }
+      guard p0.w.sign != p1.w.sign, p0.w.isFinite, p1.w.isFinite else { continue }
+      var (a, fa, b, fb) = (p0.x, p0.w, p1.x, p1.w)
+      var kept = 0  // the end the last step kept (−1 a, +1 b): kept again, its value is halved
+      for _ in 0..<100 {
+        var c = (a * fb - b * fa) / (fb - fa)
+        if !(c > a && c < b) { c = (a + b) / 2 }
+        let fc = w(c)
+        if fc == 0 {
+          (a, b) = (c, c)
+          break
+        }
+        if fc.sign == fa.sign {
+          (a, fa) = (c, fc)
+          if kept == 1 { fb /= 2 }
+          kept = 1
+        } else {
+          (b, fb) = (c, fc)
+          if kept == -1 { fa /= 2 }
+          kept = -1
+        }
+        if b - a <= 4 * max(abs(a), abs(b)).ulp { break }
+      }
+      roots.append((a + b) / 2)
+    }
+    return roots
+  }
+}

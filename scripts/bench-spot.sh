@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Times the spot threshold (summary.json's threshold_s, medians of ROUNDS runs, default 3) over a
+# rolling z-score of a synthetic minute series of log returns, half of it training, for each row
+# count in SIZES (default "100000 1000000"). spot refits its tail at every new peak, so its cost
+# grows with the peaks: about 2 % of the rows. Also on NAB's 7 realKnownCause series
+# (examples/nab/zscore-spot.yaml, their total). AGAINST=path/to/seismo times that build too, each
+# round interleaved with this one's, and says whether both cut every row alike; SEISMO=path times
+# another build in place of this one. Prints the load before and after.
+#
+#   scripts/bench-spot.sh
+#   AGAINST=/tmp/seismo-before SIZES=100000 ROUNDS=1 scripts/bench-spot.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+sizes=${SIZES:-100000 1000000}
+nab=$(cd "${SEISMO_NAB_DIR:-../shared/data/nab}" 2>/dev/null && pwd || echo "${SEISMO_NAB_DIR:-../shared/data/nab}")
+if [ -z "${SEISMO:-}" ]; then swift build -c release --product seismo >&2; fi
+builds=("${SEISMO:-$(pwd)/.build/release/seismo}")
+[ -z "${AGAINST:-}" ] || builds+=("$AGAINST")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# run CONFIG NAME: each round, each build's detect; prints "build seconds" lines (threshold_s).
+run() {
+  for r in $(seq "$rounds"); do
+    for b in "${!builds[@]}"; do
+      "${builds[$b]}" detect "$1" --out "$work/$2.$b.$r" --quiet
+      python3 -c "import json,sys; print(sys.argv[2], json.load(open(sys.argv[1]))['timings']['threshold_s'])" \
+        "$work/$2.$b.$r/summary.json" "$b"
+    done
+  done
+}
+# report NAME LABEL: the median of each build's lines, and whether the builds' cut-offs agree
+# (of a single series' run).
+report() {
+  for b in "${!builds[@]}"; do
+    t=$(awk -v b="$b" '$1 == b { print $2 }' "$work/$1.times" | sort -n |
+      awk '{ a[NR] = $1 } END { printf "%.2f s (median of %d)", a[int((NR + 1) / 2)], NR }')
+    echo "$2: ${builds[$b]}: $t"
+  done
+  if [ ${#builds[@]} -gt 1 ] && [ -f "$work/$1.0.1/scores.csv" ]; then
+    if cmp -s <(cut -d, -f1-5 "$work/$1.0.1/scores.csv") <(cut -d, -f1-5 "$work/$1.1.1/scores.csv"); then
+      echo "  the two builds cut every row alike"
+    else
+      echo "  the two builds' cut-offs differ on $(paste -d'|' <(cut -d, -f4 "$work/$1.0.1/scores.csv") <(cut -d, -f4 "$work/$1.1.1/scores.csv") | awk -F'|' '$1 != $2' | wc -l) rows"
+    fi
+  fi
+}
+for n in $sizes; do
+  python3 - "$work/series$n.csv" "$n" <<'PY'
+import math, random, sys
+random.seed(1)
+price = 100.0
+with open(sys.argv[1], "w") as f:
+    f.write("ts,x\n")
+    for i in range(int(sys.argv[2])):
+        price *= math.exp(random.gauss(0, 0.001))
+        f.write(f"{1500000000 + 60 * i},{price:.5f}\n")
+PY
+  printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nthreshold: { plugin: spot }\n' \
+    "$work/series$n.csv" > "$work/s$n.yaml"
+  run "$work/s$n.yaml" "s$n" > "$work/s$n.times"
+  report "s$n" "spot over $n rows"
+done
+if [ -d "$nab/realKnownCause" ]; then
+  for r in $(seq "$rounds"); do
+    for b in "${!builds[@]}"; do
+      total=0
+      for csv in "$nab"/realKnownCause/*.csv; do
+        series=$(basename "$csv" .csv)
+        "${builds[$b]}" detect examples/nab/zscore-spot.yaml --set "source.path=$csv" --out "$work/nab.$b.$r/$series" --quiet 2>/dev/null
+        total=$(python3 -c "import json,sys; print(float(sys.argv[2]) + json.load(open(sys.argv[1]))['timings']['threshold_s'])" \
+          "$work/nab.$b.$r/$series/summary.json" "$total")
+      done
+      echo "$b $total"
+    done
+  done > "$work/nab.times"
+  report nab "spot over NAB's 7 realKnownCause series (69,560 rows, together)"
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
