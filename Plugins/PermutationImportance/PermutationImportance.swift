@@ -27,8 +27,11 @@ public struct PermutationImportance: FeatureImportance, ConfigurablePlugin {
     seed = parameters[Self.seed]
   }
 
-  public func explain(_ detector: Detector, on frame: Frame, baseline: Scores) throws -> [FeatureImportanceEntry] {
+  public func explain(_ detector: Detector, on frame: Frame, baseline: Scores, progress: ProgressObserver?) throws
+    -> [FeatureImportanceEntry]
+  {
     let base = baseline.mean
+    let total = frame.featureCount * repeats
     var entries: [FeatureImportanceEntry] = []
     for j in 0..<frame.featureCount {
       var generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)) &+ UInt64(j) &* 0x9E37_79B9)
@@ -37,6 +40,7 @@ public struct PermutationImportance: FeatureImportance, ConfigurablePlugin {
       for _ in 0..<repeats {
         let shuffled = column.shuffled(using: &generator)
         increases.append(try detector.score(frame.replacingColumn(j, with: shuffled)).mean - base)
+        progress?(ProgressCount(j * repeats + increases.count, of: total, .scorings))
       }
       let mean = increases.reduce(0, +) / Double(repeats)
       let variance = increases.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(repeats)

@@ -25,14 +25,14 @@ final class GapDetector: Detector {
       values: x.flatMap { [$0, $0, 100 + $0] })
   }
 
-  func importance(repeats: Int, seed: Int) throws -> [FeatureImportanceEntry] {
+  func importance(repeats: Int, seed: Int, progress: ProgressObserver? = nil) throws -> [FeatureImportanceEntry] {
     let frame = try frame()
     let detector = GapDetector()
     let explainer = try PermutationImportance(
       parameters: Parameters(
         specs: PermutationImportance.descriptor.parameters,
         values: ["repeats": .integer(repeats), "seed": .integer(seed)]))
-    return try explainer.explain(detector, on: frame, baseline: try detector.score(frame))
+    return try explainer.explain(detector, on: frame, baseline: try detector.score(frame), progress: progress)
   }
 
   /// The increases computed by hand from the documented shuffles: baseline mean 0 (a = b), so
@@ -46,6 +46,13 @@ final class GapDetector: Detector {
     let mean = increases.reduce(0, +) / Double(repeats)
     let variance = increases.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(repeats)
     return (mean, variance.squareRoot())
+  }
+
+  @Test func eachScoringIsCountedForProgress() throws {
+    // 3 features × 2 repeats: a count after each of the 6 scorings of a shuffled frame.
+    var heard: [ProgressCount] = []
+    _ = try importance(repeats: 2, seed: 7) { heard.append($0) }
+    #expect(heard == (1...6).map { ProgressCount($0, of: 6, .scorings) })
   }
 
   @Test func increasesMatchHandComputedShufflesAndRankLargestFirst() throws {

@@ -119,6 +119,25 @@ import Testing
     #expect(!output.contains("epoch 1/3  loss 0.00000\n"), "epochs overwrite one line")
   }
 
+  /// Permutation importance counts its scorings on one line, cleared before the line that says
+  /// it is done; nothing of it goes to a pipe.
+  @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
+  func explainingShowsItsScoringsOnATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: []))
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\nimportance: { plugin: permutation, repeats: 3 }\n"
+    )
+    let detect = try CLI.runOnATerminal("detect run.yaml --out r", in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stdout)")
+    // syntheticCSV has 2 features: 6 scorings.
+    #expect(detect.stdout.contains("\r\u{1B}[Kexplaining 1 of 6 scorings (16 %)"), "\(detect.stdout.prefix(600))")
+    #expect(detect.stdout.contains("explaining 6 of 6 scorings (100 %)\r\u{1B}[Kfeature importance by permutation"))
+    let piped = try CLI.run(["detect", "run.yaml", "--out", "p"], in: scratch.url)
+    #expect(piped.status == 0 && !piped.stderr.contains("explaining"), "\(piped.stderr)")
+  }
+
   /// Reading a large file shows the mebibytes read on one line, cleared before the next line,
   /// for detect, score and score --stream, and before an error; nothing of it goes to a pipe.
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
@@ -162,6 +181,8 @@ import Testing
     #expect(progress.describe(ProgressCount(1_230_000, of: 2_000_000, .rows)) == "writing 1,230,000 of 2,000,000 rows (61 %)")
     #expect(progress.describe(ProgressCount(0, of: 0, .rows)) == "writing 0 of 0 rows (100 %)")
     #expect(progress.describe(ProgressCount(430_000, of: nil, .rows)) == "writing 430,000 rows")
+    #expect(
+      CountProgress("explaining").describe(ProgressCount(12, of: 20, .scorings)) == "explaining 12 of 20 scorings (60 %)")
     let bytes = CountProgress("reading m.csv:", isTerminal: false)
     #expect(bytes.describe(ProgressCount(325_000_000, of: 723_400_000, .bytes)) == "reading m.csv: 309.9 of 689.9 MB (44 %)")
     #expect(bytes.describe(ProgressCount(325_000_000, of: nil, .bytes)) == "reading m.csv: 309.9 MB")

@@ -140,11 +140,17 @@ struct DetectCommand: ParsableCommand {
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
     let reading = CountProgress("reading")
-    defer { reading.finish() }  // an error's line too starts on a clean line
+    let explaining = CountProgress("explaining")
+    defer {  // an error's line too starts on a clean line
+      reading.finish()
+      explaining.finish()
+    }
     let run = try pipeline.run(
       reading: quiet ? nil : reading.update, observer: progress.observer,
+      explaining: quiet ? nil : explaining.update,
       log: { message in
         reading.finish()
+        explaining.finish()
         progress.finish()
         Console.narrate(message, quiet: quiet)
       })

@@ -1,8 +1,8 @@
 import Foundation
 import SeismoCore
 
-/// Progress of long work counted in rows (`ingest`'s rows written, a table's rows read) or bytes
-/// (a CSV file read), on stderr: one updating line when stderr is a terminal, nothing otherwise
+/// Progress of long work counted in rows (`ingest`'s rows written, a table's rows read), bytes
+/// (a CSV file read) or scorings (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing otherwise
 /// (a log gets the command's closing line).
 final class CountProgress {
   let label: String
@@ -28,12 +28,18 @@ final class CountProgress {
   }
 
   /// The line for `count`: `writing 1,230,000 of 2,000,000 rows (61 %)`, `reading 310.2 of
-  /// 689.9 MB (45 %)`, or without a known total `reading 430,000 rows`.
+  /// 689.9 MB (45 %)`, `explaining 12 of 20 scorings (60 %)`, or without a known total `reading
+  /// 430,000 rows`.
   func describe(_ count: ProgressCount) -> String {
     let amount = { (n: Int) in
-      count.unit == .rows ? Self.grouped(n) : String(format: "%.1f", Double(n) / 1_048_576)
+      count.unit == .bytes ? String(format: "%.1f", Double(n) / 1_048_576) : Self.grouped(n)
     }
-    let unit = count.unit == .rows ? "rows" : "MB"
+    let unit =
+      switch count.unit {
+      case .rows: "rows"
+      case .bytes: "MB"
+      case .scorings: "scorings"
+      }
     guard let total = count.total else { return "\(label) \(amount(count.done)) \(unit)" }
     let percent = total > 0 ? 100 * count.done / total : 100
     return "\(label) \(amount(count.done)) of \(amount(total)) \(unit) (\(percent) %)"

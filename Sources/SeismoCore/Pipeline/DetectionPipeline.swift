@@ -20,10 +20,12 @@ public struct DetectionPipeline {
   /// - Parameters:
   ///   - reading: hears how far the source has read (for progress display).
   ///   - observer: receives each training epoch (for progress display).
+  ///   - explaining: hears how far the feature importance has come (for progress display).
   ///   - log: receives one line per finished stage.
-  public func run(reading: ProgressObserver? = nil, observer: TrainingObserver? = nil, log: (String) -> Void = { _ in })
-    throws -> RunResult
-  {
+  public func run(
+    reading: ProgressObserver? = nil, observer: TrainingObserver? = nil, explaining: ProgressObserver? = nil,
+    log: (String) -> Void = { _ in }
+  ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
     func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
@@ -34,14 +36,14 @@ public struct DetectionPipeline {
 
     try validate()
     let loaded = try timed("load_s") { try loadSource(observer: reading) }
-    return try run(loaded, started: started, timings: timings, observer: observer, log: log)
+    return try run(loaded, started: started, timings: timings, observer: observer, explaining: explaining, log: log)
   }
 
   /// Runs every stage after loading, on data already loaded (`seismo detect --each` loads once
   /// and runs this per indicator).
   public func run(
     _ loaded: LoadedFrame, started: Date = Date(), timings initial: [String: Double] = [:], observer: TrainingObserver? = nil,
-    log: (String) -> Void = { _ in }
+    explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
   ) throws -> RunResult {
     var timings = initial
     func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
@@ -128,7 +130,8 @@ public struct DetectionPipeline {
       importance = try timed("importance_s") {
         // Walk-forward scores come from several models; importance explains the last one.
         let baseline = fitted.folds.count == 1 ? scores : try detector.score(frame)
-        return try make(registry.importances, choice).explain(detector, on: frame, baseline: baseline)
+        return try make(registry.importances, choice).explain(
+          detector, on: frame, baseline: baseline, progress: explaining)
       }
       log("feature importance by \(choice.plugin)")
     }

@@ -4,7 +4,9 @@ public protocol FeatureImportance {
   ///   - detector: already fitted.
   ///   - frame: the rows to explain (usually the whole frame that was scored).
   ///   - baseline: `detector.score(frame)`, already computed by the pipeline.
-  func explain(_ detector: Detector, on frame: Frame, baseline: Scores) throws -> [FeatureImportanceEntry]
+  ///   - progress: hears each scoring of the frame done, of all the explanation makes.
+  func explain(_ detector: Detector, on frame: Frame, baseline: Scores, progress: ProgressObserver?) throws
+    -> [FeatureImportanceEntry]
 }
 
 /// The importance of one feature: mean and standard deviation over repeats of the change in

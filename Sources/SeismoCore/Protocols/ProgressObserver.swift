@@ -6,6 +6,8 @@ public struct ProgressCount: Sendable, Equatable {
     case rows
     /// Bytes: a file's bytes read.
     case bytes
+    /// Scorings: a detector's passes over the data (permutation importance's shuffles).
+    case scorings
   }
 
   public var done: Int
@@ -20,5 +22,6 @@ public struct ProgressCount: Sendable, Equatable {
   }
 }
 
-/// Hears how far long work has come (a source's bytes or rows read, a sink's rows written).
+/// Hears how far long work has come (a source's bytes or rows read, a sink's rows written, an
+/// importance's scorings done).
 public typealias ProgressObserver = (ProgressCount) -> Void
