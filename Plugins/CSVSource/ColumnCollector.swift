@@ -501,6 +501,16 @@ final class ColumnCollector: CSVRecordHandler {
       )
       return .nan
     }
+    // Nor is one whose digits are not all 0 but that is nearer 0 than the type holds (1e-50 in a
+    // Float), which would read as 0.
+    if value == 0, bytes[first..<stop].prefix(while: { $0 | 0x20 != 0x65 }).contains(where: { (0x31...0x39).contains($0) }) {
+      let least = String(format: "%.1e", Double(Value.leastNonzeroMagnitude))
+      fail(
+        field,
+        "'\(text(written))' is nearer 0 than the smallest number a \(MemoryLayout<Value>.size * 8)-bit float holds (\(least)), and would read as 0: rescale the column (in millionths, say)"
+      )
+      return .nan
+    }
     guard value.isFinite else {
       fail(
         field,

@@ -258,7 +258,7 @@ public struct PostgresSource: DataSource, ConfigurablePlugin {
       throw SeismoError.data(
         source: origin, line: nil, column: "'\(names[bad % names.count])'",
         message:
-          "NaN or infinity at \(CivilTime.format(timestamps[bad / names.count])) is not a number Seismo can use (nor is a number beyond a 32-bit float's ±3.4e+38, read as infinity: rescale such a column); store a missing value as NULL"
+          "NaN or infinity at \(CivilTime.format(timestamps[bad / names.count])) is not a number Seismo can use (nor is a number beyond a 32-bit float's ±3.4e+38, read as infinity, or a non-zero one nearer 0 than its 1.4e-45: rescale such a column); store a missing value as NULL"
       )
     }
     let sorted = timestamps

@@ -115,10 +115,12 @@ struct StoredRows {
     return (waiting, tableRows)
   }
 
-  /// A value cell: NULL is a gap (NaN); a stored NaN becomes infinity, which is refused with the
-  /// other infinities.
+  /// A value cell: NULL is a gap (NaN); a stored NaN, and a non-zero number nearer 0 than a
+  /// Float holds (which would read as 0), become infinity, which is refused with the other
+  /// infinities (and numbers beyond a Float's range).
   static func value(_ cell: Double?) -> Float {
     guard let cell else { return .nan }
-    return cell.isNaN ? .infinity : Float(cell)
+    let value = Float(cell)
+    return cell.isNaN || value == 0 && cell != 0 ? .infinity : value
   }
 }

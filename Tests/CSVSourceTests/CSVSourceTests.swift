@@ -673,6 +673,15 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
       )
     }
     #expect(try load("date,a\n2020-01-01,3e38\n").frame.values == [3e38])
+    // Digits nearer 0 than a Float holds would read as 0; written zeros stay 0.
+    for tiny in ["1e-50", "-1.5E-46"] {
+      #expect(
+        loadError("date,a\n2020-01-01,\(tiny)\n")
+          == "t.csv:2 (column 2 'a'): '\(tiny)' is nearer 0 than the smallest number a 32-bit float holds (1.4e-45), and would read as 0: rescale the column (in millionths, say)"
+      )
+    }
+    #expect(try load("date,a,b,c\n2020-01-01,0,-0.000,0e-99\n").frame.values == [0, 0, 0])
+    #expect(try load("date,a\n2020-01-01,1e-40\n").frame.values == [1e-40], "a subnormal Float is kept")
     #expect(
       loadError("date,a\n2020-01-01,NaN\n").hasSuffix(
         "leave the cell empty for a gap, or set missing: ['NaN'] to read such cells as gaps)"))

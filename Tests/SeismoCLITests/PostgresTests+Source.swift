@@ -231,6 +231,10 @@ extension PostgresTests {
     try sql("CREATE TABLE \(schema).huge (ts date, x float8)")
     try sql("INSERT INTO \(schema).huge VALUES ('2020-01-01', 1), ('2020-01-02', 1e39)")
     #expect(load("huge").contains("at 2020-01-02 is not a number Seismo can use (nor is a number beyond a 32-bit float's"))
+    try sql("CREATE TABLE \(schema).tiny (ts date, x float8)")
+    try sql("INSERT INTO \(schema).tiny VALUES ('2020-01-01', 0), ('2020-01-02', 1e-50)")
+    #expect(load("tiny").contains("at 2020-01-02 is not a number Seismo can use"), "not read as 0: \(load("tiny"))")
+    #expect(load("tiny", ["to": .text("2020-01-01")]) == "rows 1: [0.0]", "a stored 0 is 0")
     // Sub-second rows share a second: an error by default, merged on request.
     try sql("CREATE TABLE \(schema).sub (ts timestamptz, x float8)")
     try sql(
