@@ -43,5 +43,8 @@ public enum Migrations {
     Migration(
       version: 15, name: "per_run_reads",
       sql: String(decoding: PackageResources._15_per_run_reads_sql, as: UTF8.self)),
+    Migration(
+      version: 16, name: "version_cutoffs",
+      sql: String(decoding: PackageResources._16_version_cutoffs_sql, as: UTF8.self)),
   ]
 }

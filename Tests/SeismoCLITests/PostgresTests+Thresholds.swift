@@ -190,8 +190,11 @@ extension PostgresTests {
     #expect(perRow.contains("\"cutoff\": \"per row\""), "\(perRow.suffix(400))")
     #expect(
       try sql(
-        "SELECT cutoff IS NULL, array_length(cutoffs, 1) FROM seismo.current_thresholds c JOIN seismo.runs r ON r.id = c.run WHERE r.run_id = $1",
-        [runID]) == [["t", "280"]])
+        """
+        SELECT c.cutoff IS NULL, c.cutoff_count, (SELECT count(*) FROM seismo.threshold_cutoffs p WHERE p.run = c.run AND p.version = c.version)
+        FROM seismo.current_thresholds c JOIN seismo.runs r ON r.id = c.run WHERE r.run_id = $1
+        """,
+        [runID]) == [["t", "280", "280"]])
 
     let retrain = try rethreshold(["detector.window=5"])
     #expect(retrain.status == 64 && retrain.stderr.contains("only threshold.* settings change without retraining"))
@@ -251,8 +254,9 @@ extension PostgresTests {
     func versionCutoffs() throws -> [Float?] {
       try sql(
         """
-        SELECT coalesce(v.cutoff, v.cutoffs[s.row_no - v.first_row + 1])::text
+        SELECT coalesce(v.cutoff, p.cut)::text
         FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run JOIN seismo.current_thresholds v ON v.run = s.run
+        LEFT JOIN seismo.threshold_cutoffs p ON p.run = s.run AND p.version = v.version AND p.row_no = s.row_no
         WHERE r.run_id = $1 ORDER BY s.row_no
         """, [runID]
       ).map { $0[0].flatMap { Float($0) } }

@@ -111,18 +111,29 @@ struct RethresholdCommand: ParsableCommand {
         let inserted =
           try db.execute(
             """
-            INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, cutoff, first_row, cutoffs)
-            SELECT $1::bigint, coalesce(max(version), 1) + 1, $2, $3::jsonb, $4::real, $5::integer, $6::real[]
+            INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, cutoff, first_row, cutoff_count)
+            SELECT $1::bigint, coalesce(max(version), 1) + 1, $2, $3::jsonb, $4::real, $5::integer, $6::integer
             FROM seismo.threshold_versions WHERE run = $1::bigint
             RETURNING version::text
             """,
             [
               id, choice.plugin, String(decoding: try encoder.encode(choice.parameters), as: UTF8.self),
-              constant ? String(cutoffs[0]) : nil, String(firstRow),
-              constant ? nil : "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
+              constant ? String(cutoffs[0]) : nil, String(firstRow), constant ? nil : String(cutoffs.count),
             ]
           ).rows.first?.first.flatMap { $0.flatMap(Int.init) }
         guard let version = inserted else { throw SeismoError.database("postgres: the new threshold version got no number") }
+        if !constant {  // a row each, from firstRow on; an infinite cut-off (none yet) is NULL
+          try db.execute(
+            """
+            INSERT INTO seismo.threshold_cutoffs (run, version, row_no, cut)
+            SELECT $1::bigint, $2::integer, $3::integer + u.k::integer - 1, u.cut
+            FROM unnest($4::real[]) WITH ORDINALITY AS u(cut, k)
+            """,
+            [
+              id, String(version), String(firstRow),
+              "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
+            ])
+        }
         try PostgresSink.updateEvents(
           of: id, version: version, from: firstRow, rule: EventRule(parameters: config.events), on: db)
         let events = try db.execute(

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Times giving a stored run a per-row threshold and reading it back, for runs of each row count
+# in SIZES (default "10000 40000 160000"): a rolling z-score of a synthetic minute series, stored
+# by the postgres sink, then `seismo rethreshold RUN --set threshold.plugin=dynamic` (wall time)
+# and one run's anomalies under the new version (`seismo.anomalies WHERE run_id = …`, EXPLAIN
+# ANALYZE's execution time). AGAINST=path/to/seismo times an earlier build too, on a database of
+# its own that it migrates, each round interleaved with this build's. ROUNDS (default 3) rounds,
+# medians. Prints the load before and after. Run it when nothing else runs.
+#
+#   scripts/bench-rethreshold.sh
+#   AGAINST=/tmp/seismo-before SIZES="10000 40000" scripts/bench-rethreshold.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+sizes=${SIZES:-10000 40000 160000}
+source scripts/pg-bench-env.sh
+builds=("$seismo")
+[ -z "${AGAINST:-}" ] || builds+=("$AGAINST")
+urls=()
+for b in "${!builds[@]}"; do  # a database per build, migrated by it
+  psql "$SEISMO_TEST_PG_URL" -qc "CREATE DATABASE bench_$b"
+  urls+=("${SEISMO_TEST_PG_URL%/*}/bench_$b")
+  "${builds[$b]}" db migrate --url "${urls[$b]}" > /dev/null
+done
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
+for n in $sizes; do
+  python3 - "$work/series$n.csv" "$n" <<'PY'
+import math, random, sys
+random.seed(1)
+price = 100.0
+with open(sys.argv[1], "w") as f:
+    f.write("ts,x\n")
+    for i in range(int(sys.argv[2])):
+        price *= math.exp(random.gauss(0, 0.001))
+        f.write(f"{1500000000 + 60 * i},{price:.5f}\n")
+PY
+  for r in $(seq "$rounds"); do
+    for b in "${!builds[@]}"; do
+      printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nsink: { plugin: postgres, url: "%s" }\n' \
+        "$work/series$n.csv" "${urls[$b]}" > "$work/run$b.yaml"
+      run=$("${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out$b.$n.$r" --quiet --json |
+        python3 -c "import json, sys; print(json.load(sys.stdin)['run_id'])")
+      start=$(date +%s.%N)
+      "${builds[$b]}" rethreshold "$run" --url "${urls[$b]}" --set threshold.plugin=dynamic > /dev/null
+      echo "$(date +%s.%N) - $start" | bc >> "$work/rethreshold.$b.$n"
+      psql "${urls[$b]}" -Atqc "EXPLAIN ANALYZE SELECT * FROM seismo.anomalies WHERE run_id = '$run'" |
+        sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p' >> "$work/read.$b.$n"
+    done
+  done
+  for b in "${!builds[@]}"; do
+    echo "$n rows: ${builds[$b]}: rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms (medians of $rounds)"
+  done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
