@@ -25,16 +25,7 @@ done
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
 for n in $sizes; do
-  python3 - "$work/series$n.csv" "$n" <<'PY'
-import math, random, sys
-random.seed(1)
-price = 100.0
-with open(sys.argv[1], "w") as f:
-    f.write("ts,x\n")
-    for i in range(int(sys.argv[2])):
-        price *= math.exp(random.gauss(0, 0.001))
-        f.write(f"{1500000000 + 60 * i},{price:.5f}\n")
-PY
+  python3 scripts/minute_series.py "$n" "$work/series$n.csv"
   for r in $(seq "$rounds"); do
     for b in "${!builds[@]}"; do
       printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nsink: { plugin: postgres, url: "%s" }\n' \

@@ -47,16 +47,7 @@ report() {
   fi
 }
 for n in $sizes; do
-  python3 - "$work/series$n.csv" "$n" <<'PY'
-import math, random, sys
-random.seed(1)
-price = 100.0
-with open(sys.argv[1], "w") as f:
-    f.write("ts,x\n")
-    for i in range(int(sys.argv[2])):
-        price *= math.exp(random.gauss(0, 0.001))
-        f.write(f"{1500000000 + 60 * i},{price:.5f}\n")
-PY
+  python3 scripts/minute_series.py "$n" "$work/series$n.csv"
   printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nthreshold: { plugin: spot }\n' \
     "$work/series$n.csv" > "$work/s$n.yaml"
   run "$work/s$n.yaml" "s$n" > "$work/s$n.times"
