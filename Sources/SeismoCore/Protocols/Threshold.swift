@@ -16,7 +16,8 @@ public protocol Threshold {
   /// The cut-offs of scores fed in time order, a chunk at a time. The first `calibration.count`
   /// scores fed are `calibration` itself (empty when a saved model scores rows afresh), and
   /// `calibrated` is what `calibrate` returned for them. Its state is bounded by the rule's own
-  /// windows, never by the number of scores, so a stream of any length runs in fixed memory.
+  /// windows, so a stream of any length runs in fixed memory; `spot`'s grows with its peaks only
+  /// (the scores above its initial quantile: about 2 % by default).
   func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream
 
   /// What a run should say of a calibration on `count` training scores when they are too few
