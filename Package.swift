@@ -32,8 +32,8 @@ let package = Package(
     // Core: protocols, Frame, windows, scalers, registry, pipeline (re-exports SeismoSupport).
     .target(name: "SeismoCore", dependencies: ["SeismoSupport", "CLibCSV", .product(name: "Yams", package: "Yams")]),
 
-    // The engine's element-wise kernels in C, each built for AVX-512, AVX2 and the baseline and
-    // picked at load time (Swift builds a function for one instruction set only).
+    // Kernels in C, each built for AVX-512, AVX2 and the baseline and picked at load time (Swift
+    // builds a function for one instruction set only): the engine's, and discord's diagonals.
     .target(name: "CSeismoKernels", cSettings: widestVectors),
 
     // Neural-network engine: LSTM, Dense, Dropout, RepeatVector, BPTT, Adam, RMSprop, losses.
@@ -66,7 +66,7 @@ let package = Package(
     .target(name: "CSVSource", dependencies: ["SeismoCore"], path: "Plugins/CSVSource"),
     .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
     .target(name: "RollingZScore", dependencies: ["SeismoCore"], path: "Plugins/RollingZScore"),
-    .target(name: "Discord", dependencies: ["SeismoCore"], path: "Plugins/Discord"),
+    .target(name: "Discord", dependencies: ["SeismoCore", "CSeismoKernels"], path: "Plugins/Discord"),
     .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
     .target(
       name: "LSTMAutoencoder", dependencies: ["SeismoCore", "SeismoNN", "SeismoNeural"], path: "Plugins/LSTMAutoencoder"),

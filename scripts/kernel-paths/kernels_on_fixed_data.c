@@ -2,6 +2,7 @@
 // `<kernel> <index> <value>`, the value with 9 significant digits (enough to tell any two floats
 // apart). scripts/check-kernel-paths.sh compares the output across instruction sets.
 #include "seismo_kernels.h"
+#include "seismo_profile.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,28 @@ static void cell(SeismoCellActivation activation) {
   free(cell), free(activated), free(hidden), free(gate_gradients);
 }
 
+// Discord's profile over 400 rows of `features` features (feature-major), window 7, from row `from`: lags 7 to
+// 200 in blocks (the last one partial), each lag's first pairs alone, the sums refreshed every
+// 128 pairs. Prints each window's nearest distance (17 digits: a double) and start.
+static void profile(size_t features, size_t from) {
+  const size_t rows = 400, window = 7, windows = rows - window + 1, max_lag = 200;
+  float *x = filled(rows * features, 1, 0.31f, 0);
+  for (size_t i = 0; i < rows * features; i++) x[i] += 0.5f * sinf(0.017f * i * i);
+  double *distance = malloc(windows * sizeof(double)), *ring = aligned_alloc(64, SEISMO_PROFILE_LANES * window * sizeof(double));
+  ptrdiff_t *start = calloc(windows, sizeof(ptrdiff_t));
+  for (size_t s = 0; s < windows; s++) distance[s] = INFINITY;
+  for (size_t lag = window; lag <= max_lag; lag += SEISMO_PROFILE_LANES)
+    seismo_profile_block(x, rows, features, window, lag, max_lag, from, windows, 128, ring, distance, start);
+  char name[64];
+  for (size_t s = 0; s < windows; s++) {
+    snprintf(name, sizeof name, "profile-%zu-%zu-start", features, from);
+    printf("%s %zu %td\n", name, s, start[s]);
+    snprintf(name, sizeof name, "profile-%zu-%zu-distance", features, from);
+    if (isfinite(distance[s])) printf("%s %zu %.17g\n", name, s, distance[s]);
+  }
+  free(x), free(distance), free(ring), free(start);
+}
+
 int main(void) {
   for (int activation = SeismoCellTanh; activation <= SeismoCellLinear; activation++) cell(activation);
 
@@ -66,5 +89,7 @@ int main(void) {
   const SeismoProductTerm first = {a, depth, 1, b, columns, 11}, second = {a + 11, depth, 1, b + 11 * columns, columns, depth - 11};
   seismo_small_product_sum(rows, columns, first, second, bias, 0, c, columns);
   print("product-sum", c, rows * columns);
+
+  for (size_t features = 1; features <= 3; features += 2) profile(features, 0), profile(features, 150);
   return 0;
 }
