@@ -78,11 +78,12 @@ public final class DiscordDetector: Detector, ConfigurablePlugin {
     scaling = try FeatureScaler.restore(from: state.metadata, detector: "discord")
   }
 
-  public func score(_ frame: Frame) throws -> Scores { try score(frame, from: 0) }
+  public func score(_ frame: Frame) throws -> Scores { try score(frame, from: 0, progress: nil) }
 
   /// Only the windows of rows `row…` are matched with every earlier window (a rolling
-  /// walk-forward fold's rows, after the rows before it as context).
-  public func score(_ frame: Frame, from row: Int) throws -> Scores {
+  /// walk-forward fold's rows, after the rows before it as context). `progress` hears the pairs
+  /// of windows compared.
+  public func score(_ frame: Frame, from row: Int, progress: ProgressObserver?) throws -> Scores {
     guard let scaling else { throw SeismoError.state("discord: score before fit") }
     try frame.requireFeatures(scaling.features, for: "this discord detector")
     try requireRows(frame.rowCount, what: "the data")
@@ -91,7 +92,8 @@ public final class DiscordDetector: Detector, ConfigurablePlugin {
     try requireAffordable(rows: frame.rowCount - transform.lostRows, features: f, from: first + exclusion)
     let x = scaling.scaler.transform(try transform.apply(to: frame))
     let profile = LeftProfile(
-      values: x, featureCount: f, window: window, exclusion: exclusion, history: history, from: first + exclusion)
+      values: x, featureCount: f, window: window, exclusion: exclusion, history: history, from: first + exclusion,
+      progress: progress)
     let count = max(0, profile.nearest.count - exclusion - first)
     var scores = [Float](repeating: 0, count: count)
     var errors = [Float](repeating: 0, count: count * f)

@@ -99,26 +99,27 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
     }
   }
 
-  /// Windows scored per chunk: scoring memory grows with the chunk and the series' rows, not with
-  /// rows × window. A multiple of the prediction batch (32 per thread), so the batches, and the
-  /// scores, are the same as scoring every window at once.
-  static let scoringChunk = 4096
+  public func score(_ frame: Frame) throws -> Scores { try score(frame, from: 0, progress: nil) }
 
-  public func score(_ frame: Frame) throws -> Scores {
+  /// Scores every window, a chunk at a time (`progress` hears the windows scored), and keeps the
+  /// rows' from `row` on.
+  public func score(_ frame: Frame, from row: Int, progress: ProgressObserver?) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
     let sliding = try SlidingWindows(
       values: trained.preprocessing.apply(frame), featureCount: f, length: window, context: "the data")
     var errors = ReconstructionErrors(windows: sliding.count, window: window, features: f, attribution: attribution)
     var buffer: [Float] = []
-    for start in stride(from: 0, to: sliding.count, by: Self.scoringChunk) {
-      let range = start..<min(start + Self.scoringChunk, sliding.count)
-      sliding.copy(range, into: &buffer)
-      let outputs = trained.trainer.predict(BatchMajorSamples(values: buffer, steps: window, features: f))
-      errors.add(inputs: buffer, outputs: outputs.values, firstWindow: start)
-    }
+    trained.predictInChunks(
+      count: sliding.count, progress: progress,
+      windows: { range in
+        sliding.copy(range, into: &buffer)
+        return BatchMajorSamples(values: buffer, steps: window, features: f)
+      },
+      take: { range, inputs, outputs in errors.add(inputs: inputs.values, outputs: outputs.values, firstWindow: range.lowerBound)
+      })
     let (scores, featureErrors) = errors.finish()
-    return Scores(firstRow: warmupRows, values: scores, featureErrors: featureErrors, featureCount: f)
+    return Scores(firstRow: warmupRows, values: scores, featureErrors: featureErrors, featureCount: f).fromRow(row)
   }
 
   /// Per-row scores and row-major `(rows, features)` errors from windows `[N, L, D]` and

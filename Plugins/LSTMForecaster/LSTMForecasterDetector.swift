@@ -111,12 +111,26 @@ public final class LSTMForecasterDetector: NeuralDetector {
     }
   }
 
-  public func score(_ frame: Frame) throws -> Scores {
+  public func score(_ frame: Frame) throws -> Scores { try score(frame, from: 0, progress: nil) }
+
+  /// Forecasts every window, a chunk at a time (`progress` hears the windows scored), and keeps
+  /// the rows' from `row` on.
+  public func score(_ frame: Frame, from row: Int, progress: ProgressObserver?) throws -> Scores {
     let trained = try fitted(for: frame)
     let f = frame.featureCount
     let (inputs, targets) = try samples(trained.preprocessing.apply(frame), featureCount: f, context: "the data")
-    let forecasts = trained.trainer.predict(inputs)
-    return absoluteErrors(of: targets) { forecasts.values[$0 * f + $1] }
+    var forecasts: [Float] = []
+    forecasts.reserveCapacity(targets.values.count)
+    let span = inputs.steps * inputs.features
+    trained.predictInChunks(
+      count: inputs.count, progress: progress,
+      windows: { range in
+        BatchMajorSamples(
+          values: Array(inputs.values[(range.lowerBound * span)..<(range.upperBound * span)]), steps: inputs.steps,
+          features: inputs.features)
+      },
+      take: { _, _, outputs in forecasts += outputs.values })
+    return absoluteErrors(of: targets) { forecasts[$0 * f + $1] }.fromRow(row)
   }
 
   /// The naive forecast's errors, in the prepared units `score`'s are in: each window's last row

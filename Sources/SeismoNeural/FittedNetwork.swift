@@ -29,6 +29,26 @@ public struct FittedNetwork {
       optimizer: TrainingParameters.optimizer(parameters), options: options)
   }
 
+  /// Windows predicted per chunk when scoring: scoring memory grows with the chunk, not with all
+  /// the windows. A multiple of the prediction batch (32 per thread), so the batches, and the
+  /// outputs, are those of predicting every window at once.
+  public static let scoringChunk = 4096
+
+  /// The network's outputs for `count` windows, a chunk at a time: `windows(range)` gives the
+  /// chunk's windows `[N, L, D]`, and `take(range, windows, outputs)` receives them with its
+  /// outputs. `progress` hears the windows predicted after each chunk.
+  public func predictInChunks(
+    count: Int, progress: ProgressObserver?, windows: (Range<Int>) -> BatchMajorSamples,
+    take: (Range<Int>, BatchMajorSamples, BatchMajorSamples) -> Void
+  ) {
+    for start in stride(from: 0, to: count, by: Self.scoringChunk) {
+      let range = start..<min(start + Self.scoringChunk, count)
+      let inputs = windows(range)
+      take(range, inputs, trainer.predict(inputs))
+      progress?(ProgressCount(range.upperBound, of: count, .windows))
+    }
+  }
+
   /// Throws unless `frame` has the trained features; `detector` names the plugin in errors.
   public func check(_ frame: Frame, detector: String) throws {
     try frame.requireFeatures(features, for: "this \(detector)")

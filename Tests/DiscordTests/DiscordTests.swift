@@ -65,6 +65,28 @@ import Testing
     #expect(one.nearest[500].start == 470, "the latest of the exact twins, one period back")
   }
 
+  /// Progress counts the pairs compared, as they are compared: with one thread every one, at
+  /// each hundredth; with two, the first thread's counts rise to near all of them.
+  @Test(arguments: [0, 700])
+  func progressCountsThePairsCompared(from: Int) {
+    var random = SeededGenerator(seed: 5)
+    let x = (0..<3000).map { _ in Float.random(in: -1..<1, using: &random) }
+    let (m, exclusion) = (9, 9)
+    let n = 3000 - m + 1
+    // Every pair (i, s) with i ≤ s − exclusion and s from `from` on.
+    let pairs = (max(from, exclusion)..<n).reduce(0) { $0 + $1 - exclusion + 1 }
+    for threads in [1, 2] {
+      var counts: [ProgressCount] = []
+      _ = LeftProfile(
+        values: x, featureCount: 1, window: m, exclusion: exclusion, history: 0, from: from, threads: threads,
+        progress: { counts.append($0) })
+      #expect(counts.allSatisfy { $0.total == pairs && $0.unit == .windowPairs })
+      #expect(zip(counts, counts.dropFirst()).allSatisfy { $0.done < $1.done }, "rising")
+      #expect(counts.count <= 100 && counts.count >= (threads == 1 ? 99 : 45), "\(counts.count) counts")
+      if threads == 1 { #expect(counts.last?.done == pairs) }
+    }
+  }
+
   /// Exact twins on diagonals of one block (lags 3, 6 and 9 of a period of 3, run side by side):
   /// the latest is kept there too, alone (before the block's last lag) and together; on three
   /// features, feature by feature.

@@ -1,4 +1,5 @@
 import Foundation
+import SeismoNeural
 import Testing
 
 @testable import LSTMAutoencoder
@@ -153,9 +154,12 @@ import Testing
   }
 }
 
-/// The autoencoder scores a long series chunk by chunk; the scores must equal scoring every
-/// window at once, across chunk boundaries, for every attribution.
+/// The neural detectors score a long series chunk by chunk; the scores must equal scoring every
+/// window at once, across chunk boundaries, for every attribution, and each chunk is counted for
+/// progress.
 @Suite struct ChunkedScoringTests {
+  static let rows = FittedNetwork.scoringChunk + 300
+
   @Test(arguments: LSTMAutoencoderDetector.Attribution.allCases)
   func chunksScoreAsOneBatch(_ attribution: LSTMAutoencoderDetector.Attribution) throws {
     let d = try LSTMAutoencoderDetector(
@@ -164,17 +168,37 @@ import Testing
         [
           "window": .integer(6), "units": .integer(4), "epochs": .integer(1), "attribution": .text(attribution.rawValue),
         ]))
-    let rows = LSTMAutoencoderDetector.scoringChunk + 300
-    let frame = try syntheticFrame(rows: rows, spikes: [LSTMAutoencoderDetector.scoringChunk + 2])
+    let frame = try syntheticFrame(rows: Self.rows, spikes: [FittedNetwork.scoringChunk + 2])
     _ = try d.fit(frame.rows(0..<200), observer: nil)
-    let chunked = try d.score(frame)
+    var counts: [ProgressCount] = []
+    let chunked = try d.score(frame, from: 0) { counts.append($0) }
     let trained = try d.fitted(for: frame)
     let windows = try d.windows(trained.preprocessing.apply(frame), featureCount: 2, context: "test")
     let whole = LSTMAutoencoderDetector.reconstructionErrors(
       inputs: windows.values, outputs: trained.trainer.predict(windows).values, windows: windows.count, window: 6,
       features: 2, attribution: attribution)
-    #expect(windows.count > LSTMAutoencoderDetector.scoringChunk, "more than one chunk")
+    #expect(windows.count > FittedNetwork.scoringChunk, "more than one chunk")
     #expect(chunked.values == whole.scores)
     #expect(chunked.featureErrors == whole.errors)
+    #expect(counts == [FittedNetwork.scoringChunk, windows.count].map { ProgressCount($0, of: windows.count, .windows) })
+    #expect(try d.score(frame, from: 700).values == Array(chunked.values.dropFirst(700 - chunked.firstRow)))
+  }
+
+  @Test func forecastsChunkByChunkAsOneBatch() throws {
+    let d = try LSTMForecasterDetector(
+      parameters: parameters(
+        LSTMForecasterDetector.descriptor.parameters,
+        ["window": .integer(5), "units": .integerList([4, 3]), "epochs": .integer(1)]))
+    let frame = try syntheticFrame(rows: Self.rows, spikes: [FittedNetwork.scoringChunk + 2])
+    _ = try d.fit(frame.rows(0..<200), observer: nil)
+    var counts: [ProgressCount] = []
+    let chunked = try d.score(frame, from: 0) { counts.append($0) }
+    let trained = try d.fitted(for: frame)
+    let (inputs, targets) = try d.samples(trained.preprocessing.apply(frame), featureCount: 2, context: "test")
+    let forecasts = trained.trainer.predict(inputs).values
+    #expect(inputs.count > FittedNetwork.scoringChunk, "more than one chunk")
+    #expect(chunked.featureErrors == zip(forecasts, targets.values).map { abs($0 - $1) })
+    #expect(counts == [FittedNetwork.scoringChunk, inputs.count].map { ProgressCount($0, of: inputs.count, .windows) })
+    #expect(try d.score(frame, from: 700).values == Array(chunked.values.dropFirst(700 - chunked.firstRow)))
   }
 }

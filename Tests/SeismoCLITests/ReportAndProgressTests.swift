@@ -119,6 +119,33 @@ import Testing
     #expect(!output.contains("epoch 1/3  loss 0.00000\n"), "epochs overwrite one line")
   }
 
+  /// Scoring counts discord's pairs of windows and the autoencoder's windows on one line, cleared
+  /// before the next line, in detect and in score; nothing of it goes to a pipe.
+  @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
+  func scoringShowsItsWindowsOnATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 5000, spikes: []))
+    try scratch.write(
+      "discord.yaml", "source: { plugin: csv, path: data.csv }\ndetector: { plugin: discord, window: 10 }\n")
+    // Windows of 10 rows from the 10th row on, each with every window starting 10 rows or more
+    // before it: 1 + 2 + … + 4,981 pairs.
+    let detect = try CLI.runOnATerminal("detect discord.yaml --out r --save-model d.seismo", in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stdout.suffix(600))")
+    #expect(detect.stdout.contains(#/\r\e\[Kscoring [\d,]+ of 12,407,671 pairs of windows \(1 %\)\r\e\[K/#))
+    #expect(detect.stdout.contains(#/ pairs of windows \(\d+ %\)\r\e\[Krun /#), "cleared before the next line")
+    let score = try CLI.runOnATerminal("score --model d.seismo data.csv --out s", in: scratch.url)
+    #expect(score.stdout.contains(#/ of 12,407,671 pairs of windows \(\d+ %\)\r\e\[K/#), "\(score.stdout.prefix(600))")
+    try scratch.write(
+      "autoencoder.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: lstm-autoencoder, window: 5, units: 4, epochs: 1 }\n")
+    let neural = try CLI.runOnATerminal("detect autoencoder.yaml --out a", in: scratch.url)
+    #expect(
+      neural.stdout.contains(
+        "\r\u{1B}[Kscoring 4,096 of 4,996 windows (81 %)\r\u{1B}[Kscoring 4,996 of 4,996 windows (100 %)\r\u{1B}[K"))
+    let piped = try CLI.run(["detect", "discord.yaml", "--out", "p"], in: scratch.url)
+    #expect(piped.status == 0 && !piped.stderr.contains("scoring"), "\(piped.stderr)")
+  }
+
   /// Permutation importance counts its scorings on one line, cleared before the line that says
   /// it is done; nothing of it goes to a pipe.
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))

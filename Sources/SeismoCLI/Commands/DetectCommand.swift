@@ -140,20 +140,19 @@ struct DetectCommand: ParsableCommand {
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
     let reading = CountProgress("reading")
+    let scoring = CountProgress("scoring")
     let explaining = CountProgress("explaining")
-    defer {  // an error's line too starts on a clean line
-      reading.finish()
-      explaining.finish()
-    }
+    let lines = [reading, scoring, explaining]
+    defer { for line in lines { line.finish() } }  // an error's line too starts on a clean line
     let run = try pipeline.run(
-      reading: quiet ? nil : reading.update, observer: progress.observer,
+      reading: quiet ? nil : reading.update, observer: progress.observer, scoring: quiet ? nil : scoring.update,
       explaining: quiet ? nil : explaining.update,
       log: { message in
-        reading.finish()
-        explaining.finish()
+        for line in lines { line.finish() }
         progress.finish()
         Console.narrate(message, quiet: quiet)
       })
+    for line in lines { line.finish() }
     progress.finish()
     let directory = out ?? "seismo-out/\(run.runID)"
     try RunOutput.write(run, to: try staged ?? StagedFolder(directory))

@@ -76,12 +76,16 @@ struct ForecastCommand: ParsableCommand {
         )
       }
       let progress = ProgressLine(quiet: quiet)
+      let scoring = CountProgress("scoring")
+      defer { scoring.finish() }
       let run = try pipeline.run(
-        loaded, observer: progress.observer,
+        loaded, observer: progress.observer, scoring: quiet ? nil : scoring.update,
         log: { message in
+          scoring.finish()
           progress.finish()
           Console.narrate(message, quiet: quiet)
         })
+      scoring.finish()
       progress.finish()
       let trainRows = run.trainRows
       guard let state = run.detectorState else { throw SeismoError.state("the run kept no forecaster to forecast with") }

@@ -287,14 +287,16 @@ struct ScoreCommand: ParsableCommand {
       }
       let staged = try out.map(StagedFolder.init)
       let reading = CountProgress("reading")
-      defer { reading.finish() }
+      let scoring = CountProgress("scoring")
+      defer { for line in [reading, scoring] { line.finish() } }
       let result = try DetectionPipeline.score(
         saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
-        judging: scripting.inLast,
+        scoring: quiet ? nil : scoring.update, judging: scripting.inLast,
         log: {
-          reading.finish()
+          for line in [reading, scoring] { line.finish() }
           Console.narrate($0, quiet: quiet)
         })
+      scoring.finish()
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if let sink {

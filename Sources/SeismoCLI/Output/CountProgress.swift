@@ -2,8 +2,9 @@ import Foundation
 import SeismoCore
 
 /// Progress of long work counted in rows (`ingest`'s rows written, a table's rows read), bytes
-/// (a CSV file read) or scorings (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing otherwise
-/// (a log gets the command's closing line).
+/// (a CSV file read), windows or pairs of windows (a detector's scoring) or scorings
+/// (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing
+/// otherwise (a log gets the command's closing line).
 final class CountProgress {
   let label: String
   let isTerminal: Bool
@@ -28,8 +29,8 @@ final class CountProgress {
   }
 
   /// The line for `count`: `writing 1,230,000 of 2,000,000 rows (61 %)`, `reading 310.2 of
-  /// 689.9 MB (45 %)`, `explaining 12 of 20 scorings (60 %)`, or without a known total `reading
-  /// 430,000 rows`.
+  /// 689.9 MB (45 %)`, `scoring 8,192 of 20,000 windows (40 %)`, `explaining 12 of 20 scorings
+  /// (60 %)`, or without a known total `reading 430,000 rows`.
   func describe(_ count: ProgressCount) -> String {
     let amount = { (n: Int) in
       count.unit == .bytes ? String(format: "%.1f", Double(n) / 1_048_576) : Self.grouped(n)
@@ -39,6 +40,8 @@ final class CountProgress {
       case .rows: "rows"
       case .bytes: "MB"
       case .scorings: "scorings"
+      case .windows: "windows"
+      case .windowPairs: "pairs of windows"
       }
     guard let total = count.total else { return "\(label) \(amount(count.done)) \(unit)" }
     let percent = total > 0 ? 100 * count.done / total : 100

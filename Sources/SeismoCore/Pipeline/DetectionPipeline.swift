@@ -20,11 +20,12 @@ public struct DetectionPipeline {
   /// - Parameters:
   ///   - reading: hears how far the source has read (for progress display).
   ///   - observer: receives each training epoch (for progress display).
+  ///   - scoring: hears how far each fold's scoring has come (for progress display).
   ///   - explaining: hears how far the feature importance has come (for progress display).
   ///   - log: receives one line per finished stage.
   public func run(
-    reading: ProgressObserver? = nil, observer: TrainingObserver? = nil, explaining: ProgressObserver? = nil,
-    log: (String) -> Void = { _ in }
+    reading: ProgressObserver? = nil, observer: TrainingObserver? = nil, scoring: ProgressObserver? = nil,
+    explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
   ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
@@ -36,14 +37,15 @@ public struct DetectionPipeline {
 
     try validate()
     let loaded = try timed("load_s") { try loadSource(observer: reading) }
-    return try run(loaded, started: started, timings: timings, observer: observer, explaining: explaining, log: log)
+    return try run(
+      loaded, started: started, timings: timings, observer: observer, scoring: scoring, explaining: explaining, log: log)
   }
 
   /// Runs every stage after loading, on data already loaded (`seismo detect --each` loads once
   /// and runs this per indicator).
   public func run(
     _ loaded: LoadedFrame, started: Date = Date(), timings initial: [String: Double] = [:], observer: TrainingObserver? = nil,
-    explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
+    scoring: ProgressObserver? = nil, explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
   ) throws -> RunResult {
     var timings = initial
     func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
@@ -78,7 +80,7 @@ public struct DetectionPipeline {
       try Self.naming(member: k, of: config.members.count) {
         try walkForward(
           frame, folds: plan, warmStart: split.warmStart, refitEpochs: split.refitEpochs, member: member,
-          observer: observer, log: log)
+          observer: observer, scoring: scoring, log: log)
       }
     }
     for (member, fitted) in zip(config.members, members) {
@@ -205,11 +207,12 @@ public struct DetectionPipeline {
   /// fold's training rows, in sample). With `warmStart`, each fold's detector starts from the
   /// previous fold's fitted state and trains `refitEpochs` epochs (nil: as configured).
   /// `previous`, when given, is the fitted detector of the fold before the plan's first (a stored
-  /// run's last, numbered `fold` from 1): the plan's folds are then its refits.
+  /// run's last, numbered `fold` from 1): the plan's folds are then its refits. `scoring` hears
+  /// how far each fold's scoring has come.
   func walkForward(
     _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, refitEpochs: Int? = nil, member: EnsembleMember,
     after previous: (detector: Detector, fold: Int)? = nil, observer: TrainingObserver?,
-    log: (String) -> Void
+    scoring: ProgressObserver? = nil, log: (String) -> Void
   ) throws -> FittedFolds {
     let rule = try make(registry.thresholds, member.threshold)
     var typicalScore: Float = 0
@@ -252,7 +255,8 @@ public struct DetectionPipeline {
       // scores from the first row, so a rolling fold's rows meet every earlier row, as its
       // setting says and as its saved model extending the run does; the fold keeps its own rows'.
       let scoreStart = detector.historyRows == nil ? 0 : fold.trainStart
-      let scores = try detector.score(frame.rows(scoreStart..<fold.scoreEnd), from: fold.trainStart - scoreStart)
+      let scores = try detector.score(
+        frame.rows(scoreStart..<fold.scoreEnd), from: fold.trainStart - scoreStart, progress: scoring)
       scoreSeconds += Date().timeIntervalSince(t0)
       try Self.requireFinite(scores, of: frame, detector: "detector '\(member.detector.plugin)'")
       let calibrationCount = max(0, trainCount - detector.lookahead - scores.firstRow)
@@ -310,13 +314,14 @@ public struct DetectionPipeline {
 
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part;
   /// an ensemble's model scores and cuts with each member, then combines them as `detect` does.
-  /// `config.source` says how to read the data; `reading` hears how far it has read, and `load`,
-  /// when given, reads it from the source instead of `load(observer:)` (incremental scoring
-  /// holds back rows that wait for a feature). `lastRows`, when given, are the rows whose flags
+  /// `config.source` says how to read the data; `reading` hears how far it has read, `scoring` how
+  /// far each member's scoring has come, and `load`, when given, reads it from the source instead
+  /// of `load(observer:)` (incremental scoring holds back rows that wait for a feature). `lastRows`, when given, are the rows whose flags
   /// count (`--in-last`): only their rows within the training rows' times are warned of.
   public static func score(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: ProgressObserver? = nil,
-    judging lastRows: Int? = nil, log: (String) -> Void = { _ in }, load: ((DataSource) throws -> LoadedFrame)? = nil
+    scoring: ProgressObserver? = nil, judging lastRows: Int? = nil, log: (String) -> Void = { _ in },
+    load: ((DataSource) throws -> LoadedFrame)? = nil
   ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
@@ -342,7 +347,9 @@ public struct DetectionPipeline {
     t0 = Date()
     let flagged = try zip(members, built).enumerated().map { k, pair in
       let (member, (detector, rule)) = pair
-      let scores = try naming(member: k, of: members.count) { try detector.score(loaded.frame) }
+      let scores = try naming(member: k, of: members.count) {
+        try detector.score(loaded.frame, from: 0, progress: scoring)
+      }
       try Self.requireFinite(
         scores, of: loaded.frame, detector: members.count == 1 ? "the model" : "the model's \(member.detector.plugin)")
       let times = loaded.frame.timestamps.dropFirst(scores.firstRow)

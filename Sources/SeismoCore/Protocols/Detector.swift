@@ -11,8 +11,10 @@ public protocol Detector: AnyObject {
 
   /// `score(frame).fromRow(row)`: the scores of `frame`'s rows from `row` on, the rows before
   /// being context only, which a detector may leave unscored (discord compares only the later
-  /// rows' windows with every earlier one). Equal to it up to rounding.
-  func score(_ frame: Frame, from row: Int) throws -> Scores
+  /// rows' windows with every earlier one). Equal to it up to rounding. `progress`, when given,
+  /// hears how far long scoring has come (windows scored, pairs of windows compared), from one
+  /// thread at a time.
+  func score(_ frame: Frame, from row: Int, progress: ProgressObserver?) throws -> Scores
 
   /// The fitted state, to save with a model. Throws when not fitted.
   func exportState() throws -> DetectorState
@@ -52,7 +54,11 @@ public protocol Detector: AnyObject {
 }
 
 extension Detector {
-  public func score(_ frame: Frame, from row: Int) throws -> Scores { try score(frame).fromRow(row) }
+  public func score(_ frame: Frame, from row: Int, progress: ProgressObserver?) throws -> Scores {
+    try score(frame).fromRow(row)
+  }
+  /// `score(frame, from: row, progress: nil)`.
+  public func score(_ frame: Frame, from row: Int) throws -> Scores { try score(frame, from: row, progress: nil) }
   public var historyRows: Int? { warmupRows }
   public var lookahead: Int { 0 }
   public var learnsLevels: Bool { false }

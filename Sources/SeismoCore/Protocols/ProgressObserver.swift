@@ -8,6 +8,10 @@ public struct ProgressCount: Sendable, Equatable {
     case bytes
     /// Scorings: a detector's passes over the data (permutation importance's shuffles).
     case scorings
+    /// Windows: a neural detector's windows scored.
+    case windows
+    /// Pairs of windows: discord's windows compared.
+    case windowPairs
   }
 
   public var done: Int
@@ -22,6 +26,6 @@ public struct ProgressCount: Sendable, Equatable {
   }
 }
 
-/// Hears how far long work has come (a source's bytes or rows read, a sink's rows written, an
-/// importance's scorings done).
+/// Hears how far long work has come (a source's bytes or rows read, a sink's rows written, a
+/// detector's windows scored, an importance's scorings done).
 public typealias ProgressObserver = (ProgressCount) -> Void
