@@ -52,6 +52,34 @@ import Testing
     }
   }
 
+  /// Random shapes against brute force: series shorter than a block or than the exclusion zone,
+  /// a history shorter than a block, scoring from a row inside a block or past the end, and
+  /// any number of threads. Lanes past the history, or before their first pair, must never win.
+  @Test(arguments: 0..<60)
+  func randomShapesGiveTheBruteForceProfile(seed: Int) {
+    var random = SeededGenerator(seed: UInt64(1000 + seed))
+    let f = Int.random(in: 1...3, using: &random)
+    let m = Int.random(in: 2...9, using: &random)
+    let rows = Int.random(in: m...(m + 120), using: &random)
+    let exclusion = Int.random(in: 1...15, using: &random)
+    let history = Bool.random(using: &random) ? 0 : exclusion + Int.random(in: 0...20, using: &random)
+    let from = Bool.random(using: &random) ? 0 : Int.random(in: 0...(rows + 3), using: &random)
+    let threads = Int.random(in: 1...3, using: &random)
+    let x = (0..<(rows * f)).map { _ in Float.random(in: -1..<1, using: &random) }
+    let profile = LeftProfile(
+      values: x, featureCount: f, window: m, exclusion: exclusion, history: history, from: from, threads: threads)
+    let expected = bruteForce(x, f: f, m: m, exclusion: exclusion, history: history)
+    let shape = "f \(f) m \(m) rows \(rows) exclusion \(exclusion) history \(history) from \(from) threads \(threads)"
+    #expect(profile.nearest.count == expected.count, "\(shape)")
+    for (s, (got, want)) in zip(profile.nearest, expected).enumerated() {
+      if s < from || want.0.isInfinite {
+        #expect(got.distance.isInfinite, "start \(s): \(shape)")
+      } else {
+        #expect(abs(got.distance - want.0) <= 1e-9 * max(1, want.0) && got.start == want.1, "start \(s): \(shape)")
+      }
+    }
+  }
+
   /// A periodic series has many equally near windows: any number of threads keeps the same one
   /// (the latest), as one thread does.
   @Test func threadsDoNotChangeTheProfile() {
