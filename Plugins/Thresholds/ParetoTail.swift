@@ -10,8 +10,8 @@ import Foundation
 /// and extended by each new excess, in the order the excesses came, so they are the very sums a
 /// fresh pass gives (the points near the bound start afresh when a new largest excess moves
 /// them). Only the grids' ends, which move with the excesses' mean, least and largest, and the
-/// refinement of each root found take passes over the excesses: a refit costs a few dozen passes
-/// rather than one per grid point.
+/// refinement of each root found take passes over the excesses: a refit costs about eight
+/// passes rather than one per grid point.
 struct ParetoTail {
   /// The excesses yᵢ > 0, in the order they were added.
   private(set) var excesses: [Double] = []
@@ -68,12 +68,14 @@ struct ParetoTail {
     }
     for grid in grids {
       for root in roots(on: grid) {
-        var v = 0.0
-        for y in excesses { v += log1p(root * y) }
-        let shape = v / n
+        // γ = mean of ln(1 + x·yᵢ) and σ = γ/x, so the likelihood's Σ ln(1 + γ·yᵢ/σ) is that sum.
+        let logs = sums(root).sums.v
+        let shape = logs / n
         let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
         guard candidate.scale > 0, candidate.scale.isFinite else { continue }
-        let likelihood = candidate.logLikelihood(excesses, sum: total)
+        let likelihood =
+          abs(shape) < 1e-12
+          ? candidate.logLikelihood(excesses, sum: total) : -n * log(candidate.scale) - (1 + 1 / shape) * logs
         if likelihood > bestLikelihood {
           best = candidate
           bestLikelihood = likelihood
@@ -125,53 +127,58 @@ struct ParetoTail {
   }
 
   /// w at `x`, a pass over the excesses.
-  private func w(_ x: Double) -> Double {
+  private func w(_ x: Double) -> Double { Self.w(sums(x).sums, n: Double(excesses.count)) }
+
+  /// The sums at `x` in one pass over the excesses, with the slope w′(x):
+  /// w′ = u′·(1 + v̄) + ū·v′, u′ = −mean of yᵢ/(1 + x·yᵢ)², v′ = mean of yᵢ/(1 + x·yᵢ).
+  private func sums(_ x: Double) -> (sums: Sums, slope: Double) {
     var sums = Sums()
+    var (du, dv) = (0.0, 0.0)
     for y in excesses {
-      sums.u += 1 / (1 + x * y)
+      let q = 1 / (1 + x * y)
+      sums.u += q
       sums.v += log1p(x * y)
+      dv += y * q
+      du -= y * q * q
     }
-    return Self.w(sums, n: Double(excesses.count))
+    let n = Double(excesses.count)
+    return (sums, (du / n) * (1 + sums.v / n) + (sums.u / n) * (dv / n))
   }
 
   private static func w(_ sums: Sums, n: Double) -> Double { (sums.u / n) * (1 + sums.v / n) - 1 }
 
   /// The roots of w between consecutive points of `grid` (increasing x) where its sign
-  /// changes, refined by the Illinois method (false position that halves a stale end's value)
-  /// until the bracket is a few ulps wide. Where w is within its rounding error (n·ε) of 0 at
-  /// both points, its sign is noise: near x = 0, w ≈ 0 for any tail, and the exponential case
-  /// (x → 0) is a candidate already.
+  /// changes, refined by Newton's method kept within the bracket (a step that would leave it, or
+  /// is more than half the step before, bisects instead) until w is 0 up to its rounding error
+  /// (n·ε) or a step moves x by less than 1e-12 of it (about three passes a root). Where w is
+  /// within its rounding error of 0 at both points, its sign is noise: near x = 0, w ≈ 0 for any
+  /// tail, and the exponential case (x → 0) is a candidate already.
   private func roots(on grid: [(x: Double, w: Double)]) -> [Double] {
     var roots: [Double] = []
     let noise = Double(excesses.count) * .ulpOfOne
+    let n = Double(excesses.count)
     for (p0, p1) in zip(grid, grid.dropFirst()) where max(abs(p0.w), abs(p1.w)) > noise {
       if p0.w == 0 {
         roots.append(p0.x)
         continue
       }
       guard p0.w.sign != p1.w.sign, p0.w.isFinite, p1.w.isFinite else { continue }
-      var (a, fa, b, fb) = (p0.x, p0.w, p1.x, p1.w)
-      var kept = 0  // the end the last step kept (−1 a, +1 b): kept again, its value is halved
+      var (a, fa, b) = (p0.x, p0.w, p1.x)
+      var x = (a * p1.w - b * p0.w) / (p1.w - p0.w)  // false position
+      if !(x > a && x < b) { x = (a + b) / 2 }
+      var previousStep = b - a
       for _ in 0..<100 {
-        var c = (a * fb - b * fa) / (fb - fa)
-        if !(c > a && c < b) { c = (a + b) / 2 }
-        let fc = w(c)
-        if fc == 0 {
-          (a, b) = (c, c)
-          break
-        }
-        if fc.sign == fa.sign {
-          (a, fa) = (c, fc)
-          if kept == 1 { fb /= 2 }
-          kept = 1
-        } else {
-          (b, fb) = (c, fc)
-          if kept == -1 { fa /= 2 }
-          kept = -1
-        }
-        if b - a <= 4 * max(abs(a), abs(b)).ulp { break }
+        let (sums, slope) = self.sums(x)
+        let fx = Self.w(sums, n: n)
+        if abs(fx) <= noise { break }  // 0 up to w's rounding: no step would be better
+        if fx.sign == fa.sign { (a, fa) = (x, fx) } else { b = x }
+        var next = x - fx / slope
+        if !(next > a && next < b) || abs(next - x) > previousStep / 2 { next = (a + b) / 2 }
+        previousStep = abs(next - x)
+        x = next
+        if previousStep <= 1e-12 * x.magnitude || b - a <= 4 * max(abs(a), abs(b)).ulp { break }
       }
-      roots.append((a + b) / 2)
+      roots.append(x)
     }
     return roots
   }

@@ -250,6 +250,26 @@ import Testing
     }
   }
 
+  /// A fit at a root of w is refined to the root, not left where the grid's cell put it: with
+  /// x = γ/σ, w(x) = mean of 1/(1 + x·yᵢ) · (1 + mean of ln(1 + x·yᵢ)) − 1 is 0 up to rounding.
+  @Test func grimshawsRootIsRefinedUntilWIsZero() {
+    var roots = 0
+    for (k, shape) in [-0.8, -0.6, -0.3, 0.2, 0.5].enumerated() {
+      for seed in 0..<4 {
+        let ys = paretoSample(shape: shape, scale: 2, count: 40 + 300 * seed, seed: UInt64(300 + 4 * k + seed))
+        let fit = GeneralizedPareto(fitting: ys)
+        guard fit.shape != 0 else { continue }
+        roots += 1
+        let x = fit.shape / fit.scale
+        let n = Double(ys.count)
+        let u = ys.reduce(0) { $0 + 1 / (1 + x * $1) } / n
+        let v = ys.reduce(0) { $0 + log1p(x * $1) } / n
+        #expect(abs(u * (1 + v) - 1) < 1e-11, "γ \(shape), seed \(seed): w = \(u * (1 + v) - 1) at the fit")
+      }
+    }
+    #expect(roots >= 15, "most samples fit at a root")
+  }
+
   @Test func aTailRefittedAsExcessesComeFitsAsAFreshOne() {
     // The lattice's sums, extended by each new excess (and the points near −1/y_max, moved by
     // each new largest one), give the very fit a fresh pass over the same excesses gives.
