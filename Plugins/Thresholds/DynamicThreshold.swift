@@ -123,17 +123,35 @@ public struct DynamicThreshold: StreamingThreshold, ConfigurablePlugin {
       var cutoffs = [Float](repeating: .infinity, count: chunk.count)
       for (k, score) in chunk.enumerated() {
         if t >= rule.minHistory {
-          if (t - rule.minHistory) % rule.refresh == 0 {
-            epsilon = rule.epsilon(smoothed[max(0, smoothed.count - rule.window)...])
-          }
+          if (t - rule.minHistory) % rule.refresh == 0 { chooseEpsilon() }
           if let epsilon { cutoffs[k] = Float((epsilon - (1 - alpha) * smoothed[smoothed.count - 1]) / alpha) }
         }
-        let s = Double(score)
-        smoothed.append(t == 0 ? s : alpha * s + (1 - alpha) * smoothed[smoothed.count - 1])
-        if smoothed.count >= 2 * rule.window { smoothed.removeFirst(smoothed.count - rule.window) }
-        t += 1
+        feed(score)
       }
       return cutoffs
+    }
+
+    /// Feeds `chunk` to the state `cutoffs(for:)` leaves, choosing ε only at the chunk's last
+    /// choice: each choice replaces the one before, and the smoothed scores stand there as they
+    /// would. A resumed run's history costs its smoothing only, not a choice every `refresh` rows.
+    mutating func advance(over chunk: ArraySlice<Float>) {
+      let last = t + chunk.count - 1  // the last score's t
+      let lastChoice = last >= rule.minHistory ? last - (last - rule.minHistory) % rule.refresh : nil
+      for score in chunk {
+        if t == lastChoice { chooseEpsilon() }
+        feed(score)
+      }
+    }
+
+    /// ε chosen on the last `window` smoothed scores.
+    private mutating func chooseEpsilon() { epsilon = rule.epsilon(smoothed[max(0, smoothed.count - rule.window)...]) }
+
+    /// Adds `score`'s smoothed value (keeping at most twice `window`) and counts it.
+    private mutating func feed(_ score: Float) {
+      let (alpha, s) = (rule.alpha, Double(score))
+      smoothed.append(t == 0 ? s : alpha * s + (1 - alpha) * smoothed[smoothed.count - 1])
+      if smoothed.count >= 2 * rule.window { smoothed.removeFirst(smoothed.count - rule.window) }
+      t += 1
     }
   }
 }

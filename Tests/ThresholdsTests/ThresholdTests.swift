@@ -391,6 +391,26 @@ import Testing
     let short = rule.cutoffs(for: Array(scores.prefix(2600)), calibrationCount: 1000, calibrated: 0)
     #expect(Array(cut.prefix(2600)) == short, "appending scores never moves an earlier cut-off")
   }
+
+  /// A stream fed a history without its cut-offs (a stored run resumed), in chunks that end
+  /// before, at, just after and far from a choice of ε, then cuts as one that cut every score.
+  @Test(arguments: [(1, 60, 30), (7, 60, 40), (50, 40, 100), (300, 25, 30)])
+  func advancingOverAHistoryLeavesTheStateCuttingDoes(refresh: Int, window: Int, minHistory: Int) {
+    var random = SeededGenerator(seed: UInt64(refresh))
+    let scores = (0..<1500).map { t in Float(abs(random.nextGaussian())) + (t % 97 == 0 ? 6 : 0) }
+    let rule = DynamicThreshold(window: window, smoothingSpan: 4, refresh: refresh, minHistory: minHistory)
+    var whole = rule.cutoffStream(calibration: [], calibrated: 0)
+    let expected = whole.cutoffs(for: scores[...])
+    for ends in [[minHistory - 1, 1200], [minHistory, minHistory + refresh, 1000], [minHistory + 1, 777, 1001]] {
+      var resumed = rule.cutoffStream(calibration: [], calibrated: 0)
+      var start = 0
+      for end in ends {
+        resumed.advance(over: scores[start..<end])
+        start = end
+      }
+      #expect(resumed.cutoffs(for: scores[start...]) == Array(expected[start...]), "chunks ending at \(ends)")
+    }
+  }
 }
 
 /// Every rule's `CutoffStream` fed in pieces gives the cut-offs of the whole series, with state

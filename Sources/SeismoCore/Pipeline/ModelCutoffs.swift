@@ -20,12 +20,29 @@ public struct ModelCutoffs {
   /// One cut-off per score of `scores`, whose rows are at `times` (as many, in order), the
   /// scores fed before being the history.
   public mutating func cutoffs(for scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) -> [Float] {
-    guard let (lastTraining, resumed) = pending else { return stream.cutoffs(for: scores) }
+    cut(scores, at: times, keeping: true)
+  }
+
+  /// Feeds `scores` as `cutoffs(for:at:)` does, without their cut-offs (`CutoffStream.advance`).
+  public mutating func advance(over scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) {
+    _ = cut(scores, at: times, keeping: false)
+  }
+
+  /// `cutoffs(for:at:)`, or, unless `keeping`, no cut-off (an empty array) and the same state.
+  private mutating func cut(_ scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>, keeping: Bool) -> [Float] {
+    func feed(_ stream: inout any CutoffStream, _ chunk: ArraySlice<Float>) -> [Float] {
+      guard keeping else {
+        stream.advance(over: chunk)
+        return []
+      }
+      return stream.cutoffs(for: chunk)
+    }
+    guard let (lastTraining, resumed) = pending else { return feed(&stream, scores) }
     let before = times.prefix { $0 <= lastTraining }.count
-    var cut = stream.cutoffs(for: scores.prefix(before))
+    var cut = feed(&stream, scores.prefix(before))
     guard before < scores.count else { return cut }
     (stream, pending) = (resumed, nil)
-    cut += stream.cutoffs(for: scores.dropFirst(before))
+    cut += feed(&stream, scores.dropFirst(before))
     return cut
   }
 }

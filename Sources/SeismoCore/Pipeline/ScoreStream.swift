@@ -97,7 +97,7 @@ public struct ScoreStream {
           rule.resumedStream(calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed))
       } else {
         var replayed = model.cutoffs(of: rule, seriesStart: seriesStart, firstScored: scoredTimes.first)
-        _ = replayed.cutoffs(for: scores, at: scoredTimes)
+        replayed.advance(over: scores, at: scoredTimes)
         members[0].cutoffs = replayed
       }
     }
@@ -121,7 +121,7 @@ public struct ScoreStream {
       let times = history.timestamps.dropFirst(scores.firstRow)
       guard let first = times.first, !scores.values.isEmpty else { continue }
       var cutoffs = member.model.cutoffs(of: member.rule, seriesStart: history.timestamps.first, firstScored: first)
-      _ = cutoffs.cutoffs(for: scores.values[...], at: times)
+      cutoffs.advance(over: scores.values[...], at: times)
       members[k].cutoffs = cutoffs
     }
   }

@@ -31,6 +31,15 @@ public protocol Threshold {
 public protocol CutoffStream {
   /// One cut-off per score of `chunk`, the scores fed before it being the history.
   mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float]
+
+  /// Feeds `chunk` as `cutoffs(for:)` does, to the same state, when its cut-offs are not wanted
+  /// (a stored run's history, replayed to resume it). A rule may skip work there that only its
+  /// cut-offs need.
+  mutating func advance(over chunk: ArraySlice<Float>)
+}
+
+extension CutoffStream {
+  public mutating func advance(over chunk: ArraySlice<Float>) { _ = cutoffs(for: chunk) }
 }
 
 /// A static rule's stream: the calibrated value for every row.
@@ -60,7 +69,7 @@ extension Threshold {
   /// next score it cuts is the one after `fed`'s last.
   public func resumedStream(calibration: [Float], calibrated: Float, fed: [Float]) -> any CutoffStream {
     var stream = cutoffStream(calibration: calibration, calibrated: calibrated)
-    _ = stream.cutoffs(for: fed[...])
+    stream.advance(over: fed[...])
     return stream
   }
 }
