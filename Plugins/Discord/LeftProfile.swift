@@ -69,7 +69,7 @@ struct LeftProfile {
               guard let progress else { continue }
               let done = compared.add(pairs(ofBlock: block), ordering: .relaxed).newValue
               // Heard at each hundredth of the pairs, not after each of the (many thousand) blocks.
-              if part == 0, done * 100 / total > heard {
+              if part == 0, total > 0, done * 100 / total > heard {
                 heard = done * 100 / total
                 progress(ProgressCount(done, of: total, .windowPairs))
               }
