@@ -5,13 +5,13 @@ import Foundation
 ///
 /// Grimshaw's method (see `GeneralizedPareto`) looks for the sign changes of
 /// w(x) = u(x)·v(x) − 1 on grids of x, each point a pass over the excesses. Here the grids'
-/// inner points are fixed: ±10^(k/64) for integer k, and near the negative bound −1/y_max, where
-/// w falls to −∞, −(1 − 10^(−k/64))/y_max. Their sums Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) are kept
+/// points are fixed: ±10^(k/64) for integer k, and near the negative bound −1/y_max, where w
+/// falls to −∞, −(1 − 10^(−k/64))/y_max. Their sums Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) are kept
 /// and extended by each new excess, in the order the excesses came, so they are the very sums a
 /// fresh pass gives (the points near the bound start afresh when a new largest excess moves
-/// them). Only the grids' ends, which move with the excesses' mean, least and largest, and the
-/// refinement of each root found take passes over the excesses: a refit costs about eight
-/// passes rather than one per grid point.
+/// them). A grid runs from the point at or below its search's start to the first at or beyond
+/// its end, so only the refinement of each root found takes passes over the excesses: a refit
+/// costs about four passes rather than one per grid point.
 struct ParetoTail {
   /// The excesses yᵢ > 0, in the order they were added.
   private(set) var excesses: [Double] = []
@@ -85,29 +85,30 @@ struct ParetoTail {
     return best
   }
 
-  /// w at the points of |x| from `a` to `b` (0 < a < b), increasing in |x|: both ends, and the
-  /// lattice points between them, negated when `negative`. On the negative side, w falls to −∞
-  /// at −1/y_max, and a pair of roots can sit within a fraction of a percent of it (a bounded
-  /// tail, γ < −0.5): from |x| = 0.5/y_max on, the points are spaced geometrically in the
-  /// distance to −1/y_max instead.
+  /// w at the lattice points of |x| from the last at or below `a` to the first at or beyond `b`
+  /// (0 < a < b), increasing in |x| and negated when `negative`: every point's sums are kept, so
+  /// the grid costs no pass of its own. On the negative side, w falls to −∞ at −1/y_max, and a
+  /// pair of roots can sit within a fraction of a percent of it (a bounded tail, γ < −0.5): from
+  /// |x| = 0.5/y_max on, the points are spaced geometrically in the distance to −1/y_max instead,
+  /// and `b` = (1 − 1e-9)/y_max is one of them. Past `b` on the positive side w has no root (see
+  /// `GeneralizedPareto`), so the first point beyond it has the sign w has at `b`.
   private mutating func grid(from a: Double, to b: Double, negative: Bool) -> [(x: Double, w: Double)] {
-    let sign = negative ? -1.0 : 1.0
-    var points = [(x: sign * a, w: w(sign * a))]
-    let split = negative ? 0.5 / high : b
+    var points: [(x: Double, w: Double)] = []
+    let split = negative ? 0.5 / high : .infinity
     var k = Int((log10(a) * Self.pointsPerDecade).rounded(.down))
-    while case let x = Self.lattice(k), x < min(b, split) {
-      if x > a { points.append((sign * x, w(sign * x, cached: \.lattice))) }
+    while case let x = Self.lattice(k), x < split {
+      points.append((negative ? -x : x, w(negative ? -x : x, cached: \.lattice)))
+      if x >= b { return points }
       k += 1
     }
-    if negative {
-      if nearBoundHigh != high { (nearBound, nearBoundHigh) = ([:], high) }
-      k = Int((-log10(0.5) * Self.pointsPerDecade).rounded(.up))
-      while case let x = (1 - 1 / Self.lattice(k)) / high, x < b {
-        if x > a { points.append((-x, w(-x, cached: \.nearBound))) }
-        k += 1
-      }
+    if nearBoundHigh != high { (nearBound, nearBoundHigh) = ([:], high) }
+    k = Int((-log10(0.5) * Self.pointsPerDecade).rounded(.up))
+    while points.last.map({ -$0.x < b }) ?? true {
+      let x = (1 - 1 / Self.lattice(k)) / high
+      if x <= a { points.removeAll() }  // a point at or below `a` (past 0.5/y_max) starts the grid
+      points.append((-x, w(-x, cached: \.nearBound)))
+      k += 1
     }
-    points.append((sign * b, w(sign * b)))
     return points
   }
 
