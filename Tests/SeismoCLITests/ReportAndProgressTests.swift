@@ -131,7 +131,8 @@ import Testing
     // before it: 1 + 2 + … + 4,981 pairs.
     let detect = try CLI.runOnATerminal("detect discord.yaml --out r --save-model d.seismo", in: scratch.url)
     #expect(detect.status == 0, "\(detect.stdout.suffix(600))")
-    #expect(detect.stdout.contains(#/\r\e\[Kscoring [\d,]+ of 12,407,671 pairs of windows \(1 %\)\r\e\[K/#))
+    // (The first thread's count: how far the second has come by then varies with the load.)
+    #expect(detect.stdout.contains(#/\r\e\[Kscoring [\d,]+ of 12,407,671 pairs of windows \(\d+ %\)\r\e\[K/#))
     #expect(detect.stdout.contains(#/ pairs of windows \(\d+ %\)\r\e\[Krun /#), "cleared before the next line")
     let score = try CLI.runOnATerminal("score --model d.seismo data.csv --out s", in: scratch.url)
     #expect(score.stdout.contains(#/ of 12,407,671 pairs of windows \(\d+ %\)\r\e\[K/#), "\(score.stdout.prefix(600))")
