@@ -67,9 +67,9 @@ struct ParetoTail {
       grids.append(grid(from: smallest, to: 2 * (mean - low) / (low * low), negative: false))
     }
     for grid in grids {
-      for root in roots(on: grid) {
+      for (root, known) in roots(on: grid) {
         // γ = mean of ln(1 + x·yᵢ) and σ = γ/x, so the likelihood's Σ ln(1 + γ·yᵢ/σ) is that sum.
-        let logs = sums(root).sums.v
+        let logs = known ?? sums(root).sums.v
         let shape = logs / n
         let candidate = GeneralizedPareto(shape: shape, scale: shape / root)
         guard candidate.scale > 0, candidate.scale.isFinite else { continue }
@@ -153,14 +153,15 @@ struct ParetoTail {
   /// is more than half the step before, bisects instead) until w is 0 up to its rounding error
   /// (n·ε) or a step moves x by less than 1e-12 of it (about three passes a root). Where w is
   /// within its rounding error of 0 at both points, its sign is noise: near x = 0, w ≈ 0 for any
-  /// tail, and the exponential case (x → 0) is a candidate already.
-  private func roots(on grid: [(x: Double, w: Double)]) -> [Double] {
-    var roots: [Double] = []
+  /// tail, and the exponential case (x → 0) is a candidate already. Each root comes with its
+  /// Σ ln(1 + x·yᵢ) when the refinement's last pass was at the root itself.
+  private func roots(on grid: [(x: Double, w: Double)]) -> [(x: Double, logs: Double?)] {
+    var roots: [(x: Double, logs: Double?)] = []
     let noise = Double(excesses.count) * .ulpOfOne
     let n = Double(excesses.count)
     for (p0, p1) in zip(grid, grid.dropFirst()) where max(abs(p0.w), abs(p1.w)) > noise {
       if p0.w == 0 {
-        roots.append(p0.x)
+        roots.append((p0.x, nil))
         continue
       }
       guard p0.w.sign != p1.w.sign, p0.w.isFinite, p1.w.isFinite else { continue }
@@ -168,10 +169,14 @@ struct ParetoTail {
       var x = (a * p1.w - b * p0.w) / (p1.w - p0.w)  // false position
       if !(x > a && x < b) { x = (a + b) / 2 }
       var previousStep = b - a
+      var logs: Double?  // at x, when the last pass was there
       for _ in 0..<100 {
         let (sums, slope) = self.sums(x)
         let fx = Self.w(sums, n: n)
-        if abs(fx) <= noise { break }  // 0 up to w's rounding: no step would be better
+        if abs(fx) <= noise {  // 0 up to w's rounding: no step would be better
+          logs = sums.v
+          break
+        }
         if fx.sign == fa.sign { (a, fa) = (x, fx) } else { b = x }
         var next = x - fx / slope
         if !(next > a && next < b) || abs(next - x) > previousStep / 2 { next = (a + b) / 2 }
@@ -179,7 +184,7 @@ struct ParetoTail {
         x = next
         if previousStep <= 1e-12 * x.magnitude || b - a <= 4 * max(abs(a), abs(b)).ulp { break }
       }
-      roots.append(x)
+      roots.append((x, logs))
     }
     return roots
   }
