@@ -70,7 +70,7 @@ public final class LSTMAutoencoderDetector: NeuralDetector {
   public var warmupRows: Int { (attribution == .meanOverWindows ? 0 : window - 1) + transform.lostRows }
   let parameters: Parameters
   public var fitted: FittedNetwork?
-  public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
+  public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Double?)?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters

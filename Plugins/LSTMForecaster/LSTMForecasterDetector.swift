@@ -62,7 +62,7 @@ public final class LSTMForecasterDetector: NeuralDetector {
   /// Rows before the first score: the window that predicts it, plus the transform's.
   public var warmupRows: Int { window + transform.lostRows }
   public var fitted: FittedNetwork?
-  public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)?
+  public var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Double?)?
 
   public init(parameters: Parameters) throws {
     self.parameters = parameters

@@ -12,7 +12,7 @@ public protocol NeuralDetector: Detector, ConfigurablePlugin {
   func makeTrainer(features: [String]) throws -> Trainer
   /// Weights the next `fit` starts from instead of fresh ones, and the epochs it then trains
   /// (nil: as configured); set by `warmStart(from:epochs:)`.
-  var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Int?)? { get set }
+  var startingPoint: (weights: [String: TensorArchive.Tensor], epochs: Double?)? { get set }
   /// Throws for a config's settings of this detector that the others make unread (part of
   /// `checkConfiguration`; none by default).
   static func checkUnreadSettings(_ parameters: Parameters) throws
@@ -38,7 +38,7 @@ extension NeuralDetector {
       state, detector: Self.descriptor.name, transform: transform, trainer: makeTrainer)
   }
 
-  public func warmStart(from previous: Detector, epochs: Int?) {
+  public func warmStart(from previous: Detector, epochs: Double?) {
     guard let previous = previous as? Self, let network = previous.fitted else { return }
     startingPoint = (network.trainer.model.namedTensors(), epochs)
   }

@@ -18,7 +18,7 @@ import Testing
   }
 
   /// Training losses of every epoch of every fold, in order, for a walk-forward run.
-  func losses(detector: String, warmStart: Bool, refitEpochs: Int = 0) throws -> (
+  func losses(detector: String, warmStart: Bool, refitEpochs: Double = 0) throws -> (
     epochs: [Double], folds: Int, planned: [Int], foldEpochs: [Int]
   ) {
     let rows = 240
@@ -32,7 +32,7 @@ import Testing
         specs: SplitPolicy.parameters,
         values: [
           "train_fraction": .number(0.5), "refit_every": .text("40"), "warm_start": .boolean(warmStart),
-          "refit_epochs": .integer(refitEpochs),
+          "refit_epochs": .number(refitEpochs),
         ]),
       detector: PluginChoice(
         plugin: detector,
@@ -68,6 +68,18 @@ import Testing
         key: "split.refit_epochs", location: nil,
         message: "fewer epochs per refit need warm_start: true (a cold refit starts from fresh weights)")
     ) { try losses(detector: detector, warmStart: false, refitEpochs: 2) }
+  }
+
+  /// `refit_epochs: 0.5`: each warm refit trains one epoch on a random half of its windows, so
+  /// its loss is another than a whole epoch's, and it costs half as much.
+  @Test(arguments: ["lstm-autoencoder", "lstm-forecaster"])
+  func aFractionOfAnEpochTrainsPartOfTheWindows(_ detector: String) throws {
+    let half = try losses(detector: detector, warmStart: true, refitEpochs: 0.5)
+    let one = try losses(detector: detector, warmStart: true, refitEpochs: 1)
+    #expect(half.foldEpochs == [4, 1, 1] && one.foldEpochs == [4, 1, 1])
+    #expect(half.planned == [4, 4, 4, 4, 1, 1])
+    #expect(Array(half.epochs.prefix(4)) == Array(one.epochs.prefix(4)), "the first fit is whole either way")
+    #expect(half.epochs[4] != one.epochs[4] && half.epochs[5] != one.epochs[5], "\(half.epochs) \(one.epochs)")
   }
 
   @Test(arguments: ["lstm-autoencoder", "lstm-forecaster"])

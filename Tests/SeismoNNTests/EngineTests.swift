@@ -211,6 +211,58 @@ import Testing
     #expect(largest <= 1e-5, "one batch of the same windows in another order: rounding only")
   }
 
+  /// A trainer of a small autoencoder over 40 windows (36 train, 4 held out), one window a batch.
+  static func windowTrainer(epochLimit: Double?, optimizer: any Optimizer = Adam(learningRate: 0.01), shuffle: Bool = false)
+    -> Trainer
+  {
+    var options = TrainingOptions()
+    options.epochs = 3
+    options.batchSize = 1
+    options.threads = 1
+    options.shuffle = shuffle
+    let model = Architectures.lstmAutoencoder(features: 1, steps: 6, units: 4, dropout: 0, seed: 1)
+    let trainer = Trainer(model: model, loss: .mse, optimizer: optimizer, options: options)
+    trainer.epochLimit = epochLimit
+    return trainer
+  }
+
+  /// `epochLimit` (a warm refit's `refit_epochs`) may end in a fraction: the last epoch trains
+  /// that share of the training windows. One step a window, so the steps count the windows.
+  @Test(arguments: [(nil, 108), (2.0, 72), (2.5, 90), (0.25, 9), (0.01, 1), (7.5, 108)] as [(Double?, Int)])
+  func aFractionalEpochTrainsThatShareOfTheWindows(limit: Double?, steps: Int) throws {
+    let data = Self.sineWindows(count: 40, steps: 6)
+    let optimizer = CapturingOptimizer()
+    let trainer = Self.windowTrainer(epochLimit: limit, optimizer: optimizer)
+    let history = try trainer.fit(inputs: data, targets: data)
+    #expect(optimizer.steps == steps)
+    #expect(history.count == trainer.plannedEpochs && history.count == Int((min(limit ?? 3, 3)).rounded(.up)))
+  }
+
+  /// The share is drawn at random over all the training windows, by the seed, in the epoch's
+  /// order, and it is what trains: the weights equal one epoch over exactly those windows.
+  @Test(arguments: [false, true])
+  func aFractionalEpochDrawsItsWindowsAtRandom(shuffle: Bool) throws {
+    let data = Self.sineWindows(count: 40, steps: 6)
+    let trainer = Self.windowTrainer(epochLimit: 0.25, shuffle: shuffle)
+    let order = shuffle ? Array(0..<36).shuffled() : Array(0..<36)
+    let drawn = trainer.lastEpochSamples(of: order)
+    #expect(drawn.count == 9 && Set(drawn).count == 9 && Set(drawn).isSubset(of: 0..<36))
+    #expect(drawn == order.filter(Set(drawn).contains), "in the order the epoch gives")
+    #expect(drawn.max()! >= 18 && drawn.min()! < 18, "from the whole span, not the oldest or newest only")
+    #expect(Self.windowTrainer(epochLimit: 0.25, shuffle: shuffle).lastEpochSamples(of: order) == drawn, "by the seed")
+    guard !shuffle else { return }
+    _ = try trainer.fit(inputs: data, targets: data)
+    let subset = BatchMajorSamples(
+      values: drawn.flatMap { data.values[($0 * 6)..<($0 * 6 + 6)] }, steps: 6, features: 1)
+    let whole = Self.windowTrainer(epochLimit: nil)
+    var options = whole.options
+    options.epochs = 1
+    options.validationSplit = 0
+    let reference = Trainer(model: whole.model, loss: .mse, optimizer: Adam(learningRate: 0.01), options: options)
+    _ = try reference.fit(inputs: subset, targets: subset)
+    #expect(trainer.model.parameters.map(\.value) == reference.model.parameters.map(\.value))
+  }
+
   @Test func earlyStoppingStopsAndRestoresBest() throws {
     let data = Self.sineWindows(count: 100, steps: 5)
     let model = Architectures.lstmAutoencoder(features: 1, steps: 5, units: 4, seed: 2)

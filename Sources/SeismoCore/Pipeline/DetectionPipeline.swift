@@ -210,7 +210,7 @@ public struct DetectionPipeline {
   /// run's last, numbered `fold` from 1): the plan's folds are then its refits. `scoring` hears
   /// how far each fold's scoring has come.
   func walkForward(
-    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, refitEpochs: Int? = nil, member: EnsembleMember,
+    _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, refitEpochs: Double? = nil, member: EnsembleMember,
     after previous: (detector: Detector, fold: Int)? = nil, observer: TrainingObserver?,
     scoring: ProgressObserver? = nil, log: (String) -> Void
   ) throws -> FittedFolds {

@@ -18,8 +18,9 @@ public struct SplitPolicy: Sendable, Equatable {
   /// Walk-forward: each refit starts from the previous fold's fitted state (a network's weights)
   /// instead of a fresh one (`Detector.warmStart(from:epochs:)`).
   public var warmStart = false
-  /// With `warmStart`: the epochs each refit trains (nil: as many as the first fit).
-  public var refitEpochs: Int?
+  /// With `warmStart`: the epochs each refit trains (nil: as many as the first fit). A fraction
+  /// trains the last epoch on that share of the fold's windows, drawn at random.
+  public var refitEpochs: Double?
 
   public enum RefitWindow: String, Sendable, CaseIterable {
     case expanding, rolling
@@ -40,9 +41,11 @@ public struct SplitPolicy: Sendable, Equatable {
   static let refitWindow = Parameter<RefitWindow>(
     "refit_window", default: .expanding,
     help: "walk-forward training rows: expanding (every earlier row) or rolling (as many as the first fold)")
-  static let refitEpochs = Parameter<Int>(
+  static let refitEpochs = Parameter<Double>(
     "refit_epochs", 0...100_000, default: 0,
-    help: "with warm_start: epochs each refit trains from the previous fold's weights (0: as many as the first fit)")
+    help:
+      "with warm_start: epochs each refit trains from the previous fold's weights (0: as many as the first fit); a fraction trains the last on that share of the windows, drawn at random (0.5: a random half)"
+  )
   static let warmStart = Parameter<Bool>(
     "warm_start", default: false,
     help: "walk-forward: start each refit from the previous fold's weights (neural detectors) instead of fresh ones")

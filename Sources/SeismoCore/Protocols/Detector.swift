@@ -48,9 +48,10 @@ public protocol Detector: AnyObject {
   func naiveErrors(_ frame: Frame) throws -> Scores?
 
   /// Makes the next `fit` start from `previous`'s fitted state and train at most `epochs` epochs
-  /// (nil: as many as configured) — a walk-forward refit with `split.warm_start` and
-  /// `split.refit_epochs`. Detectors without learned weights ignore it.
-  func warmStart(from previous: Detector, epochs: Int?)
+  /// (nil: as many as configured; a fraction trains its last epoch on that share of the windows)
+  /// — a walk-forward refit with `split.warm_start` and `split.refit_epochs`. Detectors without
+  /// learned weights ignore it.
+  func warmStart(from previous: Detector, epochs: Double?)
 }
 
 extension Detector {
@@ -63,7 +64,7 @@ extension Detector {
   public var lookahead: Int { 0 }
   public var learnsLevels: Bool { false }
   public func naiveErrors(_ frame: Frame) throws -> Scores? { nil }
-  public func warmStart(from previous: Detector, epochs: Int?) {}
+  public func warmStart(from previous: Detector, epochs: Double?) {}
 }
 
 /// What `fit` did: the per-epoch history (empty for detectors without epochs).

@@ -34,11 +34,14 @@ public final class Trainer {
   public var optimizer: any Optimizer
   public let options: TrainingOptions
   /// At most this many epochs, fewer than `options.epochs` (a warm-started walk-forward refit);
-  /// nil trains `options.epochs`.
-  public var epochLimit: Int?
+  /// nil trains `options.epochs`. A fraction trains the last epoch on that share of the training
+  /// samples, drawn at random (seeded): 0.5 trains one epoch on a random half.
+  public var epochLimit: Double?
 
-  /// The epochs `fit` runs, unless early stopping ends it sooner.
-  public var plannedEpochs: Int { max(min(options.epochs, epochLimit ?? options.epochs), 1) }
+  /// The epochs `fit` runs, unless early stopping ends it sooner; the last may be partial.
+  public var plannedEpochs: Int { max(Int(epochBudget.rounded(.up)), 1) }
+  /// `epochLimit`, at most `options.epochs`.
+  private var epochBudget: Double { min(Double(options.epochs), epochLimit ?? Double(options.epochs)) }
   /// `replicas[0]` is `model`; the others share its parameters.
   private let replicas: [Sequential]
   /// Runs a batch's shards and inference's members, iteration s on `replicas[s]`, and the
@@ -86,14 +89,15 @@ public final class Trainer {
         var random = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         order.shuffle(using: &random)
       }
+      let samples = epoch == plannedEpochs ? lastEpochSamples(of: order) : order
       var total = 0.0
       var batchIndex = 0
-      for start in stride(from: 0, to: trainCount, by: options.batchSize) {
-        let batch = Array(order[start..<min(start + options.batchSize, trainCount)])
+      for start in stride(from: 0, to: samples.count, by: options.batchSize) {
+        let batch = Array(samples[start..<min(start + options.batchSize, samples.count)])
         total += trainBatch(batch, inputs: inputs, targets: targets, epoch: epoch, batchIndex: batchIndex)
         batchIndex += 1
       }
-      let trainLoss = total / Double(trainCount * targets.steps * targets.features)
+      let trainLoss = total / Double(samples.count * targets.steps * targets.features)
       let validationLoss =
         validationCount > 0
         ? evaluate(inputs: inputs.slice(trainCount..<inputs.count), targets: targets.slice(trainCount..<inputs.count)) : nil
@@ -111,6 +115,17 @@ public final class Trainer {
       }
     }
     return history
+  }
+
+  /// The samples the last epoch trains, in the order `order` gives them: all of them, or for a
+  /// fractional `epochLimit` that share of them (at least one), drawn at random with the seed.
+  func lastEpochSamples(of order: [Int]) -> [Int] {
+    let share = epochBudget - epochBudget.rounded(.down)
+    guard share > 0 else { return order }
+    let count = max(1, Int((share * Double(order.count)).rounded()))
+    var random = SeededGenerator(seed: options.seed &+ 0xD1B5_4A32_D192_ED03)
+    let drawn = Set(Array(0..<order.count).shuffled(using: &random).prefix(count))
+    return order.indices.filter(drawn.contains).map { order[$0] }
   }
 
   /// One optimiser step on samples `batch`; returns the summed element loss.
