@@ -85,6 +85,16 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
     var z: Double
     /// Calibration scores still to be fed: they get z and are already in the model.
     var calibrationLeft: Int
+    /// Tail fits made since calibration, each a few passes over the peaks (what a stored run's
+    /// cut-offs spare a resumed stream).
+    private(set) var fits = 0
+
+    /// Refits the tail to the peaks and moves z.
+    private mutating func refit() {
+      state.tail = state.peaks.fit()
+      fits += 1
+      z = state.cutoff(risk: risk)
+    }
 
     mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] {
       var cutoffs = [Float](repeating: Float(z), count: chunk.count)
@@ -99,11 +109,47 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
         state.seen += 1
         if x > state.t {
           state.peaks.add(x - state.t)
-          state.tail = state.peaks.fit()
+          refit()
+        } else {
+          z = state.cutoff(risk: risk)
         }
-        z = state.cutoff(risk: risk)
       }
       return cutoffs
+    }
+
+    /// Feeds `chunk` as `cutoffs(for:)` does, reading from each score's stored cut-off
+    /// (`Float(z)`) whether it was above z, so that the tail is refitted only where that cannot
+    /// tell (a score equal to its cut-off, or a cut-off that is not finite) and at the last
+    /// score. A fit depends on the peaks alone, so a late one is the one each peak made. Each z
+    /// computed is checked against its stored cut-off: where one differs, they are not this
+    /// rule's, and the chunk is fed again without them.
+    mutating func advance(over chunk: ArraySlice<Float>, cutOff cutoffs: ArraySlice<Float>) {
+      precondition(chunk.count == cutoffs.count, "one cut-off per score")
+      let start = self
+      var stale = false  // peaks were added since z was last computed
+      for (k, (score, stored)) in zip(chunk, cutoffs).enumerated() {
+        if calibrationLeft > 0 {
+          calibrationLeft -= 1
+          continue
+        }
+        if stale, score == stored || !stored.isFinite || k == chunk.count - 1 {
+          refit()
+          stale = false
+        }
+        guard stale || Float(z) == stored else {
+          self = start
+          return advance(over: chunk)
+        }
+        let x = Double(score)
+        if stale ? score > stored : x > z { continue }
+        state.seen += 1
+        if x > state.t {
+          state.peaks.add(x - state.t)
+          stale = true
+        }
+        if !stale { z = state.cutoff(risk: risk) }
+      }
+      if stale { refit() }
     }
   }
 }

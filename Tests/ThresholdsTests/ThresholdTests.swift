@@ -310,6 +310,68 @@ import Testing
     }
   }
 
+  /// Scores of a tail with anomalies, some equal to the cut-off `spot` gives them (where a
+  /// stored cut-off cannot tell whether the score was above z), the rule, its first 1,000
+  /// scores' calibration, and the cut-offs a stream gives every score.
+  func storedRun(seed: UInt64) throws -> (scores: [Float], rule: SPOTThreshold, calibrated: Float, cutoffs: [Float]) {
+    var scores = paretoSample(shape: 0.1, scale: 1, count: 4000, seed: seed).map(Float.init)
+    for i in stride(from: 1500, to: 4000, by: 600) { scores[i] = 60 }
+    let rule = SPOTThreshold(risk: 1e-3, initialQuantile: 0.9)
+    let calibrated = try rule.calibrate(trainingScores: Array(scores.prefix(1000)))
+    var stream = try #require(
+      rule.cutoffStream(calibration: Array(scores.prefix(1000)), calibrated: calibrated) as? SPOTThreshold.Stream)
+    var cutoffs: [Float] = []
+    for (start, end) in [(0, 2000), (2000, 2500), (2500, 3333), (3333, 3499), (3499, 4000)] {
+      scores[start] = start > 0 ? Float(stream.z) : scores[start]  // the cut-off row `start` gets
+      cutoffs += stream.cutoffs(for: scores[start..<end])
+    }
+    return (scores, rule, calibrated, cutoffs)
+  }
+
+  /// A stored run resumed from its scores and stored cut-offs (`advance(over:cutOff:)`), in
+  /// chunks of any size, cuts the next scores as the stream that cut every score does, bit for
+  /// bit, with a fit at each chunk's end rather than at each peak.
+  @Test(arguments: [1, 2] as [UInt64])
+  func storedCutoffsResumeTheTailWithoutAFitPerPeak(seed: UInt64) throws {
+    let (scores, rule, calibrated, cutoffs) = try storedRun(seed: seed)
+    let calibration = Array(scores.prefix(1000))
+    var plain = rule.cutoffStream(calibration: calibration, calibrated: calibrated)
+    plain.advance(over: scores[..<3500])
+    let peakFits = try #require(plain as? SPOTThreshold.Stream).fits
+    for ends in [[3500], [1, 999, 1000, 2000, 3333, 3500], [2500, 3499, 3500]] {
+      var resumed = rule.cutoffStream(calibration: calibration, calibrated: calibrated)
+      var start = 0
+      for end in ends {
+        resumed.advance(over: scores[start..<end], cutOff: cutoffs[start..<end])
+        start = end
+      }
+      let fits = try #require(resumed as? SPOTThreshold.Stream).fits
+      #expect(peakFits > 150 && fits <= ends.count + 4, "\(fits) fits resuming, \(peakFits) cutting")
+      #expect(resumed.cutoffs(for: scores[3500...]) == Array(cutoffs[3500...]), "seed \(seed), chunks ending at \(ends)")
+    }
+  }
+
+  /// Cut-offs that are not this rule's are found out, and the history is fed again without
+  /// them: the state is the one cutting every score leaves. Another risk's, each an ulp off,
+  /// and one changed where the stream reads it unchecked (the second peak's after the last
+  /// score equal to its cut-off, set below its score, so that it leaves the tail), which only the
+  /// check at the history's last score finds.
+  @Test func cutoffsOfAnotherRuleAreNotTrusted() throws {
+    let (scores, rule, calibrated, cutoffs) = try storedRun(seed: 4)
+    let other = SPOTThreshold(risk: 1e-2, initialQuantile: 0.9)
+    let otherCutoffs = other.cutoffs(for: scores, calibrationCount: 1000, calibrated: calibrated)
+    let calibration = Array(scores.prefix(1000))
+    let t = try #require(rule.cutoffStream(calibration: calibration, calibrated: calibrated) as? SPOTThreshold.Stream).state.t
+    let peaks = (3334..<3400).filter { Double(scores[$0]) > t && scores[$0] < cutoffs[$0] }
+    var tampered = cutoffs
+    tampered[peaks[1]] = scores[peaks[1]].nextDown
+    for foreign in [otherCutoffs, cutoffs.map { $0.nextUp }, tampered] {
+      var resumed = rule.cutoffStream(calibration: calibration, calibrated: calibrated)
+      resumed.advance(over: scores[..<3400], cutOff: foreign[..<3400])
+      #expect(resumed.cutoffs(for: scores[3400...]) == Array(cutoffs[3400...]))
+    }
+  }
+
   @Test func streamsCausallyAndLeavesAnomaliesOutOfTheTail() throws {
     var scores = paretoSample(shape: 0, scale: 1, count: 4000, seed: 5).map(Float.init)
     scores[3000] = 100

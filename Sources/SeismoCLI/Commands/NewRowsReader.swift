@@ -172,19 +172,27 @@ struct NewRowsReader {
   /// What run `runID`'s threshold rule was calibrated on and then ran through up to its last
   /// stored row (not included, as it is scored again), as `detect` fed it: a single fit's first
   /// `calibration_scores` stored scores, then every stored score; a walk-forward run's last
-  /// fold's own training scores, then its stored rows after them. Nil when the run has none
-  /// (scored by a saved model, or walked forward before Seismo kept each fold's training scores).
-  static func thresholdReplay(of runID: String, _ stored: PostgresSink.StoredScores, on db: PGConnection) throws -> (
-    calibration: [Float], fed: [Float]
-  )? {
+  /// fold's own training scores, then its stored rows after them. The stored rows come with
+  /// their stored cut-offs. Nil when the run has none (scored by a saved model, or walked
+  /// forward before Seismo kept each fold's training scores).
+  static func thresholdReplay(of runID: String, _ stored: PostgresSink.StoredScores, on db: PGConnection) throws
+    -> ThresholdReplay?
+  {
     let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
     let scores = Array(stored.scores.dropLast())
-    guard foldCount > 1 else { return calibration > 0 ? (Array(scores.prefix(calibration)), scores) : nil }
+    let cutoffs = Array(stored.cutoffs.dropLast())
+    guard foldCount > 1 else {
+      return calibration > 0
+        ? ThresholdReplay(calibration: Array(scores.prefix(calibration)), fed: scores, cutoffs: cutoffs) : nil
+    }
     let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
     guard folds.count == foldCount, let fold = folds.last, fold.endRow >= stored.firstRow,
       fold.endRow - stored.firstRow <= scores.count
     else { return nil }
-    return (Array(fold.scores.prefix(fold.calibrationCount)), fold.scores + scores[(fold.endRow - stored.firstRow)...])
+    let after = fold.endRow - stored.firstRow
+    return ThresholdReplay(
+      calibration: Array(fold.scores.prefix(fold.calibrationCount)), fed: fold.scores + scores[after...],
+      cutoffs: Array(cutoffs[after...]))
   }
 
   /// Gives the rows of `result` (the whole series scored by the saved model) from run `runID`'s
@@ -199,7 +207,7 @@ struct NewRowsReader {
     let from = stored.lastRow - result.scores.firstRow  // the last stored row, scored again
     guard from >= 0, from < result.scores.values.count, let replay = try Self.thresholdReplay(of: runID, stored, on: db)
     else { return }
-    var stream = rule.resumedStream(calibration: replay.calibration, calibrated: saved.thresholdValue, fed: replay.fed)
+    var stream = rule.resumedStream(replay, calibrated: saved.thresholdValue)
     result.cutoffs.replaceSubrange(from..., with: stream.cutoffs(for: result.scores.values[from...]))
   }
 

@@ -70,7 +70,8 @@ public struct SavedModel: Sendable {
     if seriesStart == trainingRows.first {
       return ModelCutoffs(rule.cutoffStream(calibration: calibration, calibrated: thresholdValue))
     }
-    let resumed = rule.resumedStream(calibration: calibration, calibrated: thresholdValue, fed: trainingScores.scores)
+    let resumed = rule.resumedStream(
+      ThresholdReplay(calibration: calibration, fed: trainingScores.scores), calibrated: thresholdValue)
     guard firstScored > trainingRows.last else { return ModelCutoffs(afresh, resumedAfter: trainingRows.last, as: resumed) }
     return ModelCutoffs(resumed)
   }

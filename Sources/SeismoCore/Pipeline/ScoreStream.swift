@@ -73,7 +73,7 @@ public struct ScoreStream {
   /// `rows` (the last `historyRows` of them are kept), and `scores` and `cutoffs` what every
   /// scored row before got, in order. The event rule's state is replayed from them, and the
   /// threshold rule's: from `threshold` when given (the scores the run's rule was calibrated on,
-  /// and those it then ran through up to row `rows`, the calibration's first, as `detect` feeds
+  /// and those it then ran through up to row `rows`, with the stored cut-offs of the last of
   /// them), so a rule whose state grows after calibration (an extreme-value tail) goes on as the
   /// run's did; else from `scores`, of the rows at `scoredTimes`, as a scoring of them began
   /// (`SavedModel.cutoffs(of:seriesStart:firstScored:)`). The replayed rows are neither listed nor
@@ -82,7 +82,7 @@ public struct ScoreStream {
   /// members' rules are set by `resumeMembers(scoring:)` instead, before this.
   public mutating func resume(
     after context: Frame, rows: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>,
-    threshold: (calibration: [Float], fed: [Float])? = nil, seriesStart: Timestamp? = nil,
+    threshold: ThresholdReplay? = nil, seriesStart: Timestamp? = nil,
     scoredTimes: ArraySlice<Timestamp> = []
   ) {
     let kept = min(history, context.rowCount)
@@ -93,8 +93,7 @@ public struct ScoreStream {
     if members.count == 1 {  // an ensemble's members are resumed by `resumeMembers(scoring:)`
       let (rule, model) = (members[0].rule, members[0].model)
       if let threshold {
-        members[0].cutoffs = ModelCutoffs(
-          rule.resumedStream(calibration: threshold.calibration, calibrated: model.thresholdValue, fed: threshold.fed))
+        members[0].cutoffs = ModelCutoffs(rule.resumedStream(threshold, calibrated: model.thresholdValue))
       } else {
         var replayed = model.cutoffs(of: rule, seriesStart: seriesStart, firstScored: scoredTimes.first)
         replayed.advance(over: scores, at: scoredTimes)

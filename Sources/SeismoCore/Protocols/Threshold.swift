@@ -36,10 +36,18 @@ public protocol CutoffStream {
   /// (a stored run's history, replayed to resume it). A rule may skip work there that only its
   /// cut-offs need.
   mutating func advance(over chunk: ArraySlice<Float>)
+
+  /// Feeds `chunk` as `advance(over:)` does, given `cutoffs`: what this rule's `cutoffs(for:)`
+  /// gave these scores when they were cut (a stored run's), one per score. A rule whose state
+  /// depends on its own cut-offs (an extreme-value tail leaves out the scores above them) may
+  /// read them instead of computing each, but must reach the state `advance(over:)` reaches,
+  /// and so must check them where it can.
+  mutating func advance(over chunk: ArraySlice<Float>, cutOff cutoffs: ArraySlice<Float>)
 }
 
 extension CutoffStream {
   public mutating func advance(over chunk: ArraySlice<Float>) { _ = cutoffs(for: chunk) }
+  public mutating func advance(over chunk: ArraySlice<Float>, cutOff cutoffs: ArraySlice<Float>) { advance(over: chunk) }
 }
 
 /// A static rule's stream: the calibrated value for every row.
@@ -64,12 +72,13 @@ extension Threshold {
     return stream.cutoffs(for: scores[...])
   }
 
-  /// The stream of a run's rule where the run left it: calibrated on `calibration` (to
-  /// `calibrated`), then fed `fed`, the calibration's scores first, as `detect` fed them; the
-  /// next score it cuts is the one after `fed`'s last.
-  public func resumedStream(calibration: [Float], calibrated: Float, fed: [Float]) -> any CutoffStream {
-    var stream = cutoffStream(calibration: calibration, calibrated: calibrated)
-    stream.advance(over: fed[...])
+  /// The stream of a run's rule where the run left it: calibrated on `replay.calibration` (to
+  /// `calibrated`), then fed `replay.fed`, the last of them with the cut-offs the run stored.
+  public func resumedStream(_ replay: ThresholdReplay, calibrated: Float) -> any CutoffStream {
+    var stream = cutoffStream(calibration: replay.calibration, calibrated: calibrated)
+    let uncut = replay.fed.count - replay.cutoffs.count
+    stream.advance(over: replay.fed[..<uncut])
+    stream.advance(over: replay.fed[uncut...], cutOff: replay.cutoffs[...])
     return stream
   }
 }
