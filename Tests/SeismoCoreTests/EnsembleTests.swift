@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SeismoCore
@@ -49,6 +50,34 @@ import Testing
     let model = try SavedModel.decode(try SavedModel(run: both).encode(), origin: "m")
     #expect(model.members.map(\.detector.plugin) == ["absolute", "absolute"] && model.ensemble.count == 1)
     #expect(model.members.map(\.thresholdValue) == [8, 5] && model.typicalScore == 6)
+  }
+
+  /// Resuming an ensemble's stream (`score --new-rows`) scores the rows before again only with
+  /// the members whose cut-offs move with their scores, whose rules it replays: a member under
+  /// a fixed rule has no state to replay.
+  @Test func resumingAnEnsembleScoresTheHistoryOnlyForRulesThatMove() throws {
+    var registry = testRegistry
+    registry.register(detector: CountingDetector.self)
+    registry.register(threshold: RunningMaxCut.self)
+    let series = (0..<40).map { "\"\(($0 * 7) % 11)\"" }.joined(separator: ", ")
+    let config = try RunConfig.parse(
+      yaml: """
+        source: { plugin: constant, series: [\(series)] }
+        split: { train_fraction: 0.5 }
+        detector: { plugin: counting, lag: 1 }
+        threshold: { plugin: running-max }
+        ensemble:
+          - detector: { plugin: counting, lag: 2 }
+            threshold: { plugin: fixed, value: 5 }
+        """, origin: "c", registry: registry)
+    let pipeline = DetectionPipeline(registry: registry, config: config)
+    let model = try SavedModel.decode(try SavedModel(run: try pipeline.run(log: { _ in })).encode(), origin: "m")
+    var stream = try ScoreStream(model, config: config, registry: registry, keepFlags: 0)
+    let frame = try pipeline.source().load().frame
+    CountingDetector.rowsScored.withLock { $0 = [:] }
+    try stream.resumeMembers(scoring: frame.rows(0..<30))
+    #expect(CountingDetector.rowsScored.withLock { $0 } == [1: 30], "only the running-max member scored the 30 rows")
+    #expect(stream.members.map { $0.cutoffs?.isConstant } == [false, true])
   }
 
   @Test func membersAreReadWithTheirKeyPaths() throws {
@@ -121,5 +150,46 @@ import Testing
     let older = try JSONEncoder().encode(single)
     #expect(!String(decoding: older, as: UTF8.self).contains("ensemble"))
     #expect(try RunConfig.stored(older, origin: "job 2", registry: testRegistry).ensemble == nil)
+  }
+}
+
+/// `absolute` that counts the rows it scores, by its lag.
+private final class CountingDetector: Detector, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(
+    kind: .detector, name: "counting", summary: "|x|, counting the rows scored", parameters: [AbsoluteDetector.lag.spec])
+  static let rowsScored = Mutex<[Int: Int]>([:])
+  let scores: AbsoluteDetector
+  init(parameters: Parameters) throws {
+    let lag = parameters[AbsoluteDetector.lag]
+    scores = try AbsoluteDetector(
+      parameters: Parameters(specs: AbsoluteDetector.descriptor.parameters, values: ["lag": .integer(lag)]))
+  }
+  var warmupRows: Int { scores.warmupRows }
+  func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport { TrainingReport() }
+  func exportState() throws -> DetectorState { try scores.exportState() }
+  func importState(_ state: DetectorState) throws {}
+  func score(_ frame: Frame) throws -> Scores {
+    Self.rowsScored.withLock { $0[scores.lag, default: 0] += frame.rowCount }
+    return try scores.score(frame)
+  }
+}
+
+/// Cuts each score at the largest score before it (the calibrated value at first): a rule whose
+/// cut-offs move with the scores.
+private struct RunningMaxCut: Threshold, ConfigurablePlugin {
+  static let descriptor = PluginDescriptor(
+    kind: .threshold, name: "running-max", summary: "the largest score before", parameters: [])
+  init(parameters: Parameters) throws {}
+  func calibrate(trainingScores: [Float]) throws -> Float { trainingScores.max() ?? 0 }
+  func cutoffStream(calibration: [Float], calibrated: Float) -> any CutoffStream { Stream(cutoff: calibrated) }
+
+  struct Stream: CutoffStream {
+    var cutoff: Float
+    mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] {
+      chunk.map { score in
+        defer { cutoff = max(cutoff, score) }
+        return cutoff
+      }
+    }
   }
 }

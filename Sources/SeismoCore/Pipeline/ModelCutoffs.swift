@@ -17,6 +17,10 @@ public struct ModelCutoffs {
     if let lastTraining, let resumed { pending = (lastTraining, resumed) }
   }
 
+  /// Whether every cut-off is the rule's one value, whatever the scores (a fixed or percentile
+  /// rule's), so that no score fed moves it.
+  var isConstant: Bool { stream is ConstantCutoffs && (pending.map { $0.resumed is ConstantCutoffs } ?? true) }
+
   /// One cut-off per score of `scores`, whose rows are at `times` (as many, in order), the
   /// scores fed before being the history.
   public mutating func cutoffs(for scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) -> [Float] {

@@ -111,16 +111,19 @@ public struct ScoreStream {
   /// first row the stream will append, from the series' first) leaves it, as a scoring of the
   /// whole series cuts each member's scores (`SavedModel.cutoffs(of:seriesStart:firstScored:)`).
   /// An ensemble's, before `resume`: its members' rules cannot be replayed from the stored
-  /// margins, so the history is scored again, once.
+  /// margins, so the history is scored again, once, by each member whose cut-offs move with its
+  /// scores (a member under a fixed or percentile rule has none to replay).
   public mutating func resumeMembers(scoring history: Frame) throws {
     // A member without a score in the history starts its rule at its first, as in a scoring.
     for k in members.indices where history.rowCount > members[k].detector.warmupRows {
       let member = members[k]
-      let scores = try member.detector.score(history)
-      let times = history.timestamps.dropFirst(scores.firstRow)
-      guard let first = times.first, !scores.values.isEmpty else { continue }
-      var cutoffs = member.model.cutoffs(of: member.rule, seriesStart: history.timestamps.first, firstScored: first)
-      cutoffs.advance(over: scores.values[...], at: times)
+      // A member's first score is at its warm-up's end (`Member.scoreAndCut` checks it).
+      var cutoffs = member.model.cutoffs(
+        of: member.rule, seriesStart: history.timestamps.first, firstScored: history.timestamps[member.detector.warmupRows])
+      if !cutoffs.isConstant {
+        let scores = try member.detector.score(history)
+        cutoffs.advance(over: scores.values[...], at: history.timestamps.dropFirst(scores.firstRow))
+      }
       members[k].cutoffs = cutoffs
     }
   }
