@@ -31,7 +31,7 @@ import Testing
       refit.isEmpty
       ? ""
       : "refit_window: \(pick(["expanding", "rolling"])), "
-        + (neural && Bool.random(using: &random) ? "warm_start: true, refit_epochs: 1, " : "")
+        + (neural && Bool.random(using: &random) ? "warm_start: true, refit_epochs: \(pick(["1", "0.5"])), " : "")
     let member = pick(["", "", "", "ensemble: [{ detector: \(detectors[0]), threshold: { plugin: fixed, value: 3 } }]"])
     return """
       source: { plugin: csv, path: \(path), gaps: ffill }
