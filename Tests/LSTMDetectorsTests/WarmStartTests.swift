@@ -19,7 +19,7 @@ import Testing
 
   /// Training losses of every epoch of every fold, in order, for a walk-forward run.
   func losses(detector: String, warmStart: Bool, refitEpochs: Double = 0) throws -> (
-    epochs: [Double], folds: Int, planned: [Int], foldEpochs: [Int]
+    epochs: [Double], folds: Int, planned: [Int], foldEpochs: [Int], lines: [String]
   ) {
     let rows = 240
     let values = (0..<rows).flatMap { r -> [Float] in [Float(sin(Double(r) / 6)), Float(cos(Double(r) / 9))] }
@@ -45,13 +45,14 @@ import Testing
       threshold: PluginChoice(plugin: "fixed", parameters: Parameters(["value": .number(1)])))
     var epochs: [Double] = []
     var planned: [Int] = []
+    var lines: [String] = []
     let run = try DetectionPipeline(registry: registry, config: config).run(
       LoadedFrame(frame: frame, origin: "memory", rowsRead: rows),
       observer: { record, plan in
         epochs.append(record.loss)
         planned.append(plan)
-      })
-    return (epochs, run.folds.count, planned, run.folds.map(\.epochs))
+      }, log: { lines.append($0) })
+    return (epochs, run.folds.count, planned, run.folds.map(\.epochs), lines.filter { $0.hasPrefix("fold ") })
   }
 
   @Test(arguments: ["lstm-autoencoder", "lstm-forecaster"])
@@ -59,6 +60,12 @@ import Testing
     let run = try losses(detector: detector, warmStart: true, refitEpochs: 2)
     #expect(run.foldEpochs == [4, 2, 2], "the first fit trains its 4 epochs, each warm refit 2")
     #expect(run.planned == [4, 4, 4, 4, 2, 2, 2, 2], "progress plans each fold's own epochs")
+    #expect(
+      run.lines == [
+        "fold 1 of 3: trained \(detector) on rows 1–120, scoring rows 121–160",
+        "fold 2 of 3: trained \(detector) on rows 1–160 from fold 1's weights, scoring rows 161–200",
+        "fold 3 of 3: trained \(detector) on rows 1–200 from fold 2's weights, scoring rows 201–240",
+      ], "a warm refit says whose weights it started from")
     // The first fold is the same as without refit_epochs.
     let full = try losses(detector: detector, warmStart: true)
     #expect(Array(run.epochs.prefix(4)) == Array(full.epochs.prefix(4)))
@@ -86,6 +93,7 @@ import Testing
   func laterFoldsStartWhereTheLastEnded(_ detector: String) throws {
     let cold = try losses(detector: detector, warmStart: false)
     let warm = try losses(detector: detector, warmStart: true)
+    #expect(!cold.lines.contains { $0.contains("weights") }, "\(cold.lines)")
     try #require(cold.folds == 3 && warm.folds == 3 && cold.epochs.count == 12 && warm.epochs.count == 12, "\(cold) \(warm)")
     #expect(Array(cold.epochs.prefix(4)) == Array(warm.epochs.prefix(4)), "the first fold is the same either way")
     for fold in 1..<3 {

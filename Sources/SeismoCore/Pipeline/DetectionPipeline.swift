@@ -236,19 +236,20 @@ public struct DetectionPipeline {
     for (k, planned) in plan.enumerated() {
       var fold = planned
       let detector = try make(registry.detectors, member.detector)
-      if warmStart, let previous = last?.detector ?? previous?.detector {
-        detector.warmStart(from: previous, epochs: refitEpochs)
-      }
+      let warmFrom = warmStart ? last?.detector ?? previous?.detector : nil
+      if let warmFrom { detector.warmStart(from: warmFrom, epochs: refitEpochs) }
       var t0 = Date()
       let training = try detector.fit(frame.rows(fold.trainStart..<fold.trainEnd), observer: observer)
       fold.fitSeconds = Date().timeIntervalSince(t0)
       fold.epochs = training.history.count
       fold.finalLoss = training.history.last?.loss
       let trainCount = fold.trainEnd - fold.trainStart
+      // A detector that trains epochs took the previous fold's weights (others have none).
+      let warmed = warmFrom != nil && !training.history.isEmpty ? " from fold \(numbered + k)'s weights" : ""
       log(
         !refitting
           ? "trained \(member.detector.plugin) on \(trainCount) rows"
-          : "fold \(numbered + k + 1) of \(numbered + plan.count): trained \(member.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
+          : "fold \(numbered + k + 1) of \(numbered + plan.count): trained \(member.detector.plugin) on rows \(fold.trainStart + 1)–\(fold.trainEnd)\(warmed), scoring rows \(fold.trainEnd + 1)–\(fold.scoreEnd)"
       )
       t0 = Date()
       // A detector that compares each row with every earlier row (discord without a `history`)
