@@ -2,12 +2,15 @@
 # Times the nightly job, `seismo score --run RUN --new-rows`, on a stored run of a long table: a
 # synthetic minute series of ROWS rows (default 1000000; scripts/minute_series.py) loaded with
 # `seismo ingest`, a rolling z-score under THRESHOLD (default dynamic) stored by the postgres
-# sink, then CALLS calls (default 3), each after one new row is appended (wall time). AGAINST=
-# path/to/seismo times an earlier build too, on a database of its own, each call interleaved with
-# this build's. Prints the medians, and the load before and after. Run it when nothing else runs.
+# sink, with the ensemble member MEMBER beside it when set, then CALLS calls (default 3), each
+# after one new row is appended (wall time). AGAINST=path/to/seismo times an earlier build too, on
+# a database of its own, each call interleaved with this build's. Prints the medians, and the load
+# before and after. Run it when nothing else runs.
 #
 #   scripts/bench-new-rows.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 THRESHOLD=spot scripts/bench-new-rows.sh
+#   MEMBER='{ detector: { plugin: lstm-autoencoder, window: 30, units: 16, epochs: 1, transform: log_return },
+#     threshold: { plugin: percentile, percentile: 99.9 } }' scripts/bench-new-rows.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-1000000}
@@ -27,6 +30,7 @@ for b in "${!builds[@]}"; do  # a database per build, migrated by it, with its o
   "${builds[$b]}" ingest "$work/series.csv" --url "${urls[$b]}" --table minutes --create --time-format '%s' > /dev/null
   printf 'source: { plugin: postgres, url: "%s", table: minutes }\nsplit: { train_fraction: 0.2 }\ndetector: { plugin: rolling-zscore, window: 60, transform: log_return }\nthreshold: { plugin: %s }\nsinks:\n  - { plugin: postgres, url: "%s", save_model: true }\n' \
     "${urls[$b]}" "$threshold" "${urls[$b]}" > "$work/run$b.yaml"
+  [ -z "${MEMBER:-}" ] || echo "ensemble: [$MEMBER]" >> "$work/run$b.yaml"
   runs+=("$("${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out$b" --quiet --json |
     python3 -c "import json, sys; print(json.load(sys.stdin)['run_id'])")")
 done
@@ -42,6 +46,6 @@ for c in $(seq "$calls"); do
 done
 for b in "${!builds[@]}"; do
   median=$(sort -n "$work/call.$b" | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }')
-  echo "score --new-rows, $rows rows under $threshold, one new row a call: ${builds[$b]}: $median s (median of $calls)"
+  echo "score --new-rows, $rows rows under $threshold${MEMBER:+ with the member $MEMBER}, one new row a call: ${builds[$b]}: $median s (median of $calls)"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
