@@ -96,60 +96,56 @@ public struct SPOTThreshold: Threshold, ConfigurablePlugin {
       z = state.cutoff(risk: risk)
     }
 
-    mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] {
-      var cutoffs = [Float](repeating: Float(z), count: chunk.count)
-      for (k, score) in chunk.enumerated() {
-        cutoffs[k] = Float(z)
-        if calibrationLeft > 0 {
-          calibrationLeft -= 1
-          continue
-        }
-        let x = Double(score)
-        if x > z { continue }  // an anomaly: not part of the normal tail
-        state.seen += 1
-        if x > state.t {
-          state.peaks.add(x - state.t)
-          refit()
-        } else {
-          z = state.cutoff(risk: risk)
-        }
-      }
-      return cutoffs
-    }
+    mutating func cutoffs(for chunk: ArraySlice<Float>) -> [Float] { feed(chunk, stored: nil)! }
 
     /// Feeds `chunk` as `cutoffs(for:)` does, reading from each score's stored cut-off
-    /// (`Float(z)`) whether it was above z, so that the tail is refitted only where that cannot
-    /// tell (a score equal to its cut-off, or a cut-off that is not finite) and at the last
-    /// score. A fit depends on the peaks alone, so a late one is the one each peak made. Each z
-    /// computed is checked against its stored cut-off: where one differs, they are not this
-    /// rule's, and the chunk is fed again without them.
+    /// (`Float(z)`) whether it was above z (`feed`). Where a z computed differs from its stored
+    /// cut-off, they are not this rule's, and the chunk is fed again without them.
     mutating func advance(over chunk: ArraySlice<Float>, cutOff cutoffs: ArraySlice<Float>) {
       precondition(chunk.count == cutoffs.count, "one cut-off per score")
       let start = self
-      var stale = false  // peaks were added since z was last computed
-      for (k, (score, stored)) in zip(chunk, cutoffs).enumerated() {
+      if feed(chunk, stored: cutoffs) == nil {
+        self = start
+        advance(over: chunk)
+      }
+    }
+
+    /// Feeds `chunk` and returns the cut-off z gave each score. Without `stored`, the tail is
+    /// refitted at each peak. With `stored` (the cut-offs a run stored for these scores), whether
+    /// a score was above z is read from its cut-off while peaks wait to be fitted: for a score
+    /// x ≠ Float(z), x > Float(z) exactly when x > z. The tail is refitted only where that cannot
+    /// tell (a score equal to its cut-off, or a cut-off that is not finite) and at the last score;
+    /// a fit depends on the peaks alone, so a late one is the one each peak made. Each z computed
+    /// is checked against its stored cut-off: nil (and a state to drop) where one differs, else
+    /// no cut-offs.
+    private mutating func feed(_ chunk: ArraySlice<Float>, stored: ArraySlice<Float>?) -> [Float]? {
+      var cutoffs: [Float] = []
+      if stored == nil { cutoffs.reserveCapacity(chunk.count) }
+      var stale = false  // with `stored`: peaks were added since z was last computed
+      for (k, score) in chunk.enumerated() {
+        let given = stored.map { $0[$0.startIndex + k] }
+        if stale, let given, score == given || !given.isFinite || k == chunk.count - 1 {
+          refit()
+          stale = false
+        }
+        if stored == nil { cutoffs.append(Float(z)) }
         if calibrationLeft > 0 {
           calibrationLeft -= 1
           continue
         }
-        if stale, score == stored || !stored.isFinite || k == chunk.count - 1 {
-          refit()
-          stale = false
-        }
-        guard stale || Float(z) == stored else {
-          self = start
-          return advance(over: chunk)
-        }
+        if let given, !stale, Float(z) != given { return nil }
         let x = Double(score)
-        if stale ? score > stored : x > z { continue }
+        if stale ? score > given! : x > z { continue }  // an anomaly: not part of the normal tail
         state.seen += 1
         if x > state.t {
           state.peaks.add(x - state.t)
-          stale = true
+          if stored == nil { refit() } else { stale = true }
+        } else if !stale {
+          z = state.cutoff(risk: risk)
         }
-        if !stale { z = state.cutoff(risk: risk) }
       }
       if stale { refit() }
+      return cutoffs
     }
   }
 }
