@@ -56,7 +56,7 @@ let package = Package(
         .embedInCode("migrations/011_input_digests.sql"), .embedInCode("migrations/012_warmup_digests.sql"),
         .embedInCode("migrations/013_changed_rows.sql"),
         .embedInCode("migrations/014_later_warnings.sql"), .embedInCode("migrations/015_per_run_reads.sql"),
-        .embedInCode("migrations/016_version_cutoffs.sql"),
+        .embedInCode("migrations/016_version_cutoffs.sql"), .embedInCode("migrations/017_member_scores.sql"),
       ]),
 
     // The HTML report with inline SVG charts.

@@ -46,5 +46,8 @@ public enum Migrations {
     Migration(
       version: 16, name: "version_cutoffs",
       sql: String(decoding: PackageResources._16_version_cutoffs_sql, as: UTF8.self)),
+    Migration(
+      version: 17, name: "member_scores",
+      sql: String(decoding: PackageResources._17_member_scores_sql, as: UTF8.self)),
   ]
 }

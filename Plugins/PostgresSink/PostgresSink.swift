@@ -135,7 +135,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// The binary COPY of score rows into `table`, a partition of seismo.scores. Writing to the
   /// partition itself skips routing each row through the parent.
   static func copyScores(into table: String) -> String {
-    "COPY \(table) (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert, input_digest) FROM STDIN (FORMAT binary)"
+    """
+    COPY \(table) (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert, input_digest, member_scores,
+      member_cutoffs) FROM STDIN (FORMAT binary)
+    """
   }
 
   /// The partition of seismo.scores that holds run `id`'s scores (created when missing), quoted.
@@ -166,6 +169,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// The digests of the run's warm-up rows (rows `0..<firstRow`, which have no score), as they
     /// were scored; nil for a run stored before schema version 12.
     public var warmupDigests: [Int32]?
+    /// An ensemble's members' own scores and cut-offs of the stored rows, when asked for; nil
+    /// when a row has none (stored before schema version 17) or another number of members.
+    public var members: MemberScores?
 
     /// Whether every row from the first to the last stored one has its score.
     public var isContiguous: Bool { lastRow - firstRow + 1 == scores.count }
@@ -185,16 +191,21 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
   }
 
-  /// Run `runID`'s stored scores and cut-offs (nil when it has none). A per-row cut-off of a
+  /// Run `runID`'s stored scores and cut-offs (nil when it has none), with the own scores and
+  /// cut-offs of its ensemble's `members` when it has more than one. A per-row cut-off of a
   /// later threshold version (`rethreshold`) is not among them: these are the ones scored.
-  public static func storedScores(of runID: String, on db: PGConnection) throws -> StoredScores? {
+  public static func storedScores(of runID: String, members: Int = 1, on db: PGConnection) throws -> StoredScores? {
     var rows: (first: Int, last: Int)?
     var scores: [Float] = []
     var cutoffs: [Float] = []
     var digests: [Int32?] = []
+    var own: MemberScores? =
+      members > 1
+      ? MemberScores(scores: Array(repeating: [], count: members), cutoffs: Array(repeating: [], count: members)) : nil
+    let memberColumns = members > 1 ? ", s.member_scores, s.member_cutoffs" : ""
     try db.forEachFloat8Row(
       """
-      SELECT s.row_no::float8, s.score::float8, s.threshold::float8, s.input_digest::float8
+      SELECT s.row_no::float8, s.score::float8, s.threshold::float8, s.input_digest::float8\(memberColumns)
       FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY s.row_no
       """, [runID]
     ) { row in
@@ -203,12 +214,25 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       scores.append(Float(row[1] ?? .nan))
       cutoffs.append(row[2].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
       digests.append(row[3].flatMap { Int32(exactly: $0) })  // NULL: stored before version 11
+      if own != nil {
+        guard let memberScores = row.floats(4), let memberCutoffs = row.floats(5), memberScores.count == members,
+          memberCutoffs.count == members
+        else {  // NULL: stored before version 17
+          own = nil
+          return
+        }
+        for k in 0..<members {
+          own?.scores[k].append(memberScores[k])
+          own?.cutoffs[k].append(memberCutoffs[k])
+        }
+      }
     }
     guard let (first, last) = rows else { return nil }
     let warmup = try db.execute("SELECT array_to_string(warmup_digests, ',') FROM seismo.runs WHERE run_id = $1", [runID])
       .rows.first?.first??.split(separator: ",").compactMap { Int32($0) }
     return StoredScores(
-      firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs, digests: digests, warmupDigests: warmup)
+      firstRow: first, lastRow: last, scores: scores, cutoffs: cutoffs, digests: digests, warmupDigests: warmup,
+      members: own)
   }
 
   /// The time of run `runID`'s last scored row, in epoch seconds; nil when it has none.
@@ -387,13 +411,14 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     let f = scores.featureCount
     let rowsPerChunk = 10_000
     let count = scores.values.count
+    let m = piece.members?.scores.count ?? 0
     let starts = Array(stride(from: first, to: max(count, first + 1), by: rowsPerChunk))
     return AnySequence(
       starts.lazy.map { start in
-        var copy = start == first ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (78 + 8 * f))
+        var copy = start == first ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (86 + 8 * f + 16 * m))
         for i in start..<min(start + rowsPerChunk, count) {
           let row = scores.row(i)
-          copy.row(fields: 10)
+          copy.row(fields: 12)
           copy.int64(id)
           copy.int32(Int32(offset + row))
           copy.timestamptz(frame.timestamps[row])
@@ -404,6 +429,13 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           if piece.cutoffs[i].isFinite { copy.float4(piece.cutoffs[i]) } else { copy.null() }
           copy.bool(piece.alerts.contains(i))
           copy.int32(frame.digest(ofRow: row))
+          if let members = piece.members {
+            copy.float4Array(members.scores.map { $0[i] }[...])
+            copy.float4Array(members.cutoffs.map { $0[i] }[...])
+          } else {
+            copy.null()
+            copy.null()
+          }
         }
         if start == starts.last { copy.finish() }
         observer?(ProgressCount(min(start + rowsPerChunk, count) - first, of: count - first, .rows))

@@ -74,7 +74,8 @@ public final class PGConnection {
     return try check(result, sql: sql)
   }
 
-  /// Runs one SELECT whose columns are all `float8` and hands `body` its rows one at a time as
+  /// Runs one SELECT whose columns are all `float8` (or `real[]`, read with
+  /// `PGFloat8Row.floats(_:)`) and hands `body` its rows one at a time as
   /// they arrive (libpq's single-row mode), in binary: the server prints no number and nothing
   /// here parses one, which makes reading many rows of numbers (a source's table, a run's scores)
   /// several times cheaper than `execute`. Memory holds a row, never the result, and the server
@@ -156,9 +157,9 @@ public final class PGConnection {
   /// Cursors declared on this connection, to name each apart.
   private var cursors = 0
 
-  /// Throws unless every column of `result` is float8.
+  /// Throws unless every column of `result` is float8 or real[].
   private static func requireFloat8(_ result: OpaquePointer) throws {
-    if let column = (0..<PQnfields(result)).first(where: { PQftype(result, $0) != 701 }) {
+    if let column = (0..<PQnfields(result)).first(where: { PQftype(result, $0) != 701 && PQftype(result, $0) != 1021 }) {
       throw SeismoError.state("postgres: column \(column + 1) of a float8 read is not float8")
     }
   }
@@ -420,6 +421,26 @@ public struct PGFloat8Row {
       return nil
     }
     return Double(bitPattern: UInt64(bigEndian: UnsafeRawPointer(cell).loadUnaligned(as: UInt64.self)))
+  }
+
+  /// The one-dimensional `real[]` in `column` (from 0), as the server sends it in binary; nil for
+  /// NULL, and for an array holding a NULL or of more than one dimension.
+  public func floats(_ column: Int) -> [Float]? {
+    guard PQgetisnull(result, row, Int32(column)) == 0, let cell = PQgetvalue(result, row, Int32(column)) else {
+      return nil
+    }
+    let bytes = UnsafeRawPointer(cell)
+    let length = Int(PQgetlength(result, row, Int32(column)))
+    func int32(at offset: Int) -> Int32 { Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+    // Dimensions, a NULL flag, the element type, then each dimension's size and lower bound.
+    guard length >= 12 else { return nil }
+    let dimensions = int32(at: 0)
+    guard dimensions == 1, length >= 20, int32(at: 4) == 0 else { return dimensions == 0 ? [] : nil }
+    let count = Int(int32(at: 12))
+    guard length == 20 + 8 * count else { return nil }
+    return (0..<count).map { i in
+      Float(bitPattern: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 24 + 8 * i, as: UInt32.self)))
+    }
   }
 }
 

@@ -13,8 +13,13 @@ import Testing
     let b = Ensemble.Flagged(
       scores: Scores(firstRow: 2, values: [3, 1], featureErrors: [7, 0, 0, 9], featureCount: 2),
       cutoffs: [.infinity, -2], typicalScore: 3)
-    let (scores, cutoffs) = Ensemble.combine([a, b])
+    let (scores, cutoffs, members) = Ensemble.combine([a, b])
     #expect(scores.firstRow == 1)
+    // Each member's own score and cut-off of rows 1–3: b has neither at row 1.
+    #expect(members.scores[0] == [2, 5, 1] && members.cutoffs[0] == [.infinity, 4, 4])
+    #expect(members.scores[1][0].isNaN && members.scores[1].dropFirst() == [3, 1])
+    #expect(members.cutoffs[1] == [.infinity, .infinity, -2])
+    #expect(members.own(1)?.first == 1 && members.own(1)?.scores == [3, 1] && members.own(0)?.first == 0)
     // Row 1: no member has a cut-off → margin −1, no cut-off, a's errors.
     // Row 2: a (5 − 4)/max(4, 2) = 0.25; b has no cut-off yet.
     // Row 3: a (1 − 4)/4 = −0.75; b (1 − (−2))/max(2, 3) = 1 (its typical score is the floor).
@@ -71,13 +76,34 @@ import Testing
             threshold: { plugin: fixed, value: 5 }
         """, origin: "c", registry: registry)
     let pipeline = DetectionPipeline(registry: registry, config: config)
-    let model = try SavedModel.decode(try SavedModel(run: try pipeline.run(log: { _ in })).encode(), origin: "m")
-    var stream = try ScoreStream(model, config: config, registry: registry, keepFlags: 0)
+    let run = try pipeline.run(log: { _ in })
+    let model = try SavedModel.decode(try SavedModel(run: run).encode(), origin: "m")
     let frame = try pipeline.source().load().frame
-    CountingDetector.rowsScored.withLock { $0 = [:] }
-    try stream.resumeMembers(scoring: frame.rows(0..<30))
-    #expect(CountingDetector.rowsScored.withLock { $0 } == [1: 30], "only the running-max member scored the 30 rows")
-    #expect(stream.members.map { $0.cutoffs?.isConstant } == [false, true])
+    func resumed(stored: MemberScores?) throws -> (stream: ScoreStream, scored: [Int: Int]) {
+      var stream = try ScoreStream(model, config: config, registry: registry, keepFlags: 0)
+      CountingDetector.rowsScored.withLock { $0 = [:] }
+      try stream.resumeMembers(scoring: frame.rows(0..<30), stored: stored, storedFrom: run.scores.firstRow)
+      return (stream, CountingDetector.rowsScored.withLock { $0 })
+    }
+    let (scoring, scored) = try resumed(stored: nil)
+    #expect(scored == [1: 30], "only the running-max member scored the 30 rows")
+    #expect(scoring.members.map { $0.cutoffs?.isConstant } == [false, true])
+
+    // With the members' own scores and cut-offs of the rows before row 30, as the run stored
+    // them, no member scores the history, and the running-max member's rule goes on as the
+    // run's did: its cut-offs of rows 30–39 are the run's.
+    let own = try #require(run.memberScores)
+    let before = 30 - run.scores.firstRow
+    let stored = MemberScores(
+      scores: own.scores.map { Array($0[..<before]) }, cutoffs: own.cutoffs.map { Array($0[..<before]) })
+    let (replaying, none) = try resumed(stored: stored)
+    #expect(none.isEmpty, "no member scored the history")
+    var cut = try #require(replaying.members[0].cutoffs)
+    #expect(cut.cutoffs(for: own.scores[0][before...], at: frame.timestamps[30...]) == Array(own.cutoffs[0][before...]))
+    // A member's own scores with a gap (a run stored before they were kept) are scored again.
+    var gap = stored
+    gap.scores[0][before - 3] = .nan
+    #expect(try resumed(stored: gap).scored == [1: 30])
   }
 
   @Test func membersAreReadWithTheirKeyPaths() throws {

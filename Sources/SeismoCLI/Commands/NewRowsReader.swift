@@ -7,7 +7,8 @@ import SeismoPostgres
 /// table once, then only the rows after the last it read, with the model's context rows and the
 /// threshold's state kept in a `ScoreStream`. The first read scores only the rows from the run's
 /// last stored one on: the stream resumes from the stored scores (an ensemble's members from
-/// their scores of the rows before, scored again). A query source, or a model whose scores
+/// their own stored scores, or their scores of the rows before, scored again, for a run stored
+/// before those were kept). A query source, or a model whose scores
 /// cannot be computed piece by piece, is read and scored whole at every batch instead. A
 /// walk-forward run's rows from its next refit on are scored as `detect` scores them: the batch
 /// that reaches the refit reads the source whole, fits the folds due (`Refit`), and the run
@@ -143,8 +144,8 @@ struct NewRowsReader {
   /// Appends `series` (the whole table) to a new `stream`, set to score only the rows from run
   /// `runID`'s last stored one on: the rows before it are context, and the threshold's and events'
   /// state is replayed from the stored scores (the threshold's from its calibration on, as the
-  /// run's ran: `thresholdReplay`; an ensemble's members' rules from their scores of the rows
-  /// before it, scored again). The last stored row is scored again, so that the append
+  /// run's ran: `thresholdReplay`; an ensemble's members' rules from their own stored scores of
+  /// the rows before it, else from those rows scored again). The last stored row is scored again, so that the append
   /// checks it is still the row the run scored. A run without stored scores, or whose scores do
   /// not fit `series`, has every row appended (the append then refuses a mismatch).
   /// - Returns: the times of the stored rows that have changed since they were scored.
@@ -152,15 +153,20 @@ struct NewRowsReader {
     -> [Timestamp]
   {
     let frame = series.frame
-    guard let stored = try PostgresSink.storedScores(of: runID, on: db), stored.isContiguous,
+    guard let stored = try PostgresSink.storedScores(of: runID, members: stream.memberCount, on: db), stored.isContiguous,
       stored.lastRow < frame.rowCount, stored.lastRow >= stream.warmupRows
     else {
       try stream.append(frame, origin: series.origin)
       return []
     }
     let last = stored.lastRow
-    // An ensemble's members' rules, which its stored margins cannot replay, from its history.
-    if stream.isEnsemble { try stream.resumeMembers(scoring: frame.rows(0..<last)) }
+    // An ensemble's members' rules, which its stored margins cannot replay: from their own
+    // stored scores, or from its history scored again.
+    if stream.isEnsemble {
+      try stream.resumeMembers(
+        scoring: frame.rows(0..<last), stored: stored.members?.slice(..<(last - stored.firstRow)),
+        storedFrom: stored.firstRow)
+    }
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),
       cutoffs: stored.cutoffs.dropLast(), threshold: try thresholdReplay(of: runID, stored, on: db),
@@ -298,7 +304,7 @@ struct NewRowsReader {
           refits.append($0)
         })
     }
-    if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs) }
+    if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs, members: &result.memberScores) }
     let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
     let (events, command) = (events, command)  // read before `landed` changes self
     var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID, refit: refit) {

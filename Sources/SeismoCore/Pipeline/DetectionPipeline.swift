@@ -109,8 +109,9 @@ public struct DetectionPipeline {
       }
     }
     var fitted = members[0]
+    var memberScores: MemberScores?
     if members.count > 1 {
-      (fitted.scores, fitted.cutoffs) = Ensemble.combine(
+      (fitted.scores, fitted.cutoffs, memberScores) = Ensemble.combine(
         members.map { Ensemble.Flagged(scores: $0.scores, cutoffs: $0.cutoffs, typicalScore: $0.typicalScore) })
       fitted.threshold = 0
       log(Ensemble.said(members: members.count))
@@ -144,6 +145,7 @@ public struct DetectionPipeline {
       calibrationScores: fitted.calibrationScores, importance: importance, timings: timings,
       // An ensemble has no single detector: its members are kept below (`RunResult.members`).
       detectorState: members.count == 1 ? try detector.exportState() : nil)
+    result.memberScores = memberScores
     result.lookahead = members.map(\.detector.lookahead).max() ?? 0
     result.folds = fitted.folds
     result.warnings = warnings
@@ -359,7 +361,8 @@ public struct DetectionPipeline {
         scores: scores, cutoffs: cut.cutoffs(for: scores.values[...], at: times), typicalScore: member.typicalScore ?? 1)
     }
     timings["score_s"] = Date().timeIntervalSince(t0)
-    let (scores, cutoffs) = members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs) : Ensemble.combine(flagged)
+    let (scores, cutoffs, memberScores) =
+      members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs, nil) : Ensemble.combine(flagged)
     if members.count > 1 { log(Ensemble.said(members: members.count)) }
     let noCutoff =
       members.count == 1 ? Self.noCutoffWarning(cutoffs[...], threshold: model.threshold, rows: "scored row") : nil
@@ -369,6 +372,7 @@ public struct DetectionPipeline {
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: 0,
       training: TrainingReport(), scores: scores, threshold: members.count == 1 ? model.thresholdValue : 0, cutoffs: cutoffs,
       events: events, calibrationScores: 0, importance: nil, timings: timings, detectorState: model.state)
+    result.memberScores = memberScores
     result.lookahead = built.map(\.0.lookahead).max() ?? 0
     // Kept by a model stored from this scoring (score --store).
     result.trainingRanges = model.trainingRanges

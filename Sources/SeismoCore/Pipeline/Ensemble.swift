@@ -56,9 +56,10 @@ public enum Ensemble {
   }
 
   /// The ensemble's margins and cut-offs, from the first row any member scores to the frame's
-  /// last row (every member scores to the end).
+  /// last row (every member scores to the end), with each member's score and cut-off of those
+  /// rows.
   /// - Precondition: every member's scores end on the same frame row and have the same features.
-  public static func combine(_ members: [Flagged]) -> (scores: Scores, cutoffs: [Float]) {
+  public static func combine(_ members: [Flagged]) -> (scores: Scores, cutoffs: [Float], members: MemberScores) {
     let firstRow = members.map(\.scores.firstRow).min() ?? 0
     let end = members.first?.scores.rows.upperBound ?? 0
     let f = members.first?.scores.featureCount ?? 0
@@ -66,6 +67,9 @@ public enum Ensemble {
     var margins = [Float](repeating: -1, count: end - firstRow)
     var cutoffs = [Float](repeating: .infinity, count: end - firstRow)
     var errors = [Float](repeating: 0, count: (end - firstRow) * f)
+    var own = MemberScores(
+      scores: Array(repeating: Array(repeating: .nan, count: end - firstRow), count: members.count),
+      cutoffs: Array(repeating: Array(repeating: .infinity, count: end - firstRow), count: members.count))
     for row in firstRow..<end {
       let r = row - firstRow
       // (member, score index) pairs: the best margin's, else the first member scoring the row.
@@ -75,6 +79,7 @@ public enum Ensemble {
         guard let i = member.scores.index(ofRow: row) else { continue }
         if explaining == nil { explaining = (k, i) }
         let cutoff = member.cutoffs[i]
+        (own.scores[k][r], own.cutoffs[k][r]) = (member.scores.values[i], cutoff)
         guard cutoff.isFinite else { continue }
         let scale = max(abs(cutoff), member.typicalScore > 0 ? member.typicalScore : 1)
         let margin = (member.scores.values[i] - cutoff) / scale
@@ -89,6 +94,6 @@ public enum Ensemble {
         errors[r * f..<(r + 1) * f] = members[k].scores.featureErrors[i * f..<(i + 1) * f]
       }
     }
-    return (Scores(firstRow: firstRow, values: margins, featureErrors: errors, featureCount: f), cutoffs)
+    return (Scores(firstRow: firstRow, values: margins, featureErrors: errors, featureCount: f), cutoffs, own)
   }
 }

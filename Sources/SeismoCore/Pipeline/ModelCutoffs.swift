@@ -21,32 +21,32 @@ public struct ModelCutoffs {
   /// rule's), so that no score fed moves it.
   var isConstant: Bool { stream is ConstantCutoffs && (pending.map { $0.resumed is ConstantCutoffs } ?? true) }
 
+  /// Feeds `scores` as `cutoffs(for:at:)` does, without their cut-offs (`CutoffStream.advance`):
+  /// given `cutoffs`, those this rule gave them (a stored run's), a rule may read them
+  /// (`CutoffStream.advance(over:cutOff:)`).
+  public mutating func advance(
+    over scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>, cutOff cutoffs: ArraySlice<Float>? = nil
+  ) {
+    func feed(_ stream: inout any CutoffStream, _ scores: ArraySlice<Float>, _ cutoffs: ArraySlice<Float>?) {
+      if let cutoffs { stream.advance(over: scores, cutOff: cutoffs) } else { stream.advance(over: scores) }
+    }
+    guard let (lastTraining, resumed) = pending else { return feed(&stream, scores, cutoffs) }
+    let before = times.prefix { $0 <= lastTraining }.count
+    // The rows up to the training rows' end matter only while the afresh stream cuts on.
+    guard before < scores.count else { return feed(&stream, scores, cutoffs) }
+    (stream, pending) = (resumed, nil)
+    feed(&stream, scores.dropFirst(before), cutoffs?.dropFirst(before))
+  }
+
   /// One cut-off per score of `scores`, whose rows are at `times` (as many, in order), the
   /// scores fed before being the history.
   public mutating func cutoffs(for scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) -> [Float] {
-    cut(scores, at: times, keeping: true)
-  }
-
-  /// Feeds `scores` as `cutoffs(for:at:)` does, without their cut-offs (`CutoffStream.advance`).
-  public mutating func advance(over scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) {
-    _ = cut(scores, at: times, keeping: false)
-  }
-
-  /// `cutoffs(for:at:)`, or, unless `keeping`, no cut-off (an empty array) and the same state.
-  private mutating func cut(_ scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>, keeping: Bool) -> [Float] {
-    func feed(_ stream: inout any CutoffStream, _ chunk: ArraySlice<Float>) -> [Float] {
-      guard keeping else {
-        stream.advance(over: chunk)
-        return []
-      }
-      return stream.cutoffs(for: chunk)
-    }
-    guard let (lastTraining, resumed) = pending else { return feed(&stream, scores) }
+    guard let (lastTraining, resumed) = pending else { return stream.cutoffs(for: scores) }
     let before = times.prefix { $0 <= lastTraining }.count
-    var cut = feed(&stream, scores.prefix(before))
+    var cut = stream.cutoffs(for: scores.prefix(before))
     guard before < scores.count else { return cut }
     (stream, pending) = (resumed, nil)
-    cut += feed(&stream, scores.dropFirst(before))
+    cut += stream.cutoffs(for: scores.dropFirst(before))
     return cut
   }
 }

@@ -19,6 +19,8 @@ public struct Refit: Sendable {
   /// end of the series, each row by the fold that scores it.
   public var scores: Scores
   public var cutoffs: [Float]
+  /// An ensemble's members' own scores and cut-offs of those rows; nil for one detector.
+  public var memberScores: MemberScores?
   /// The last new fold's model (each member's, for an ensemble), with its calibrated cut-off: the
   /// run's model from now on.
   public var model: SavedModel
@@ -80,9 +82,9 @@ public struct Refit: Sendable {
     var model = models[0]
     model.ensemble = Array(models.dropFirst())
     // An ensemble's margins keep each member's typical score from the run's first fold.
-    let (all, allCutoffs) =
+    let (all, allCutoffs, allMembers) =
       members.count == 1
-      ? (fitted.scores, fitted.cutoffs)
+      ? (fitted.scores, fitted.cutoffs, nil)
       : Ensemble.combine(
         zip(members, refitted).map {
           Ensemble.Flagged(scores: $1.scores, cutoffs: $1.cutoffs, typicalScore: $0.typicalScore ?? 1)
@@ -95,12 +97,14 @@ public struct Refit: Sendable {
       featureCount: f)
     return Refit(
       folds: folds, storedCount: stored.count, foldScores: members.count == 1 ? fitted.foldScores : [], scores: scores,
-      cutoffs: Array(allCutoffs[from...]), model: model, calibrationScores: fitted.calibrationScores)
+      cutoffs: Array(allCutoffs[from...]), memberScores: allMembers?.slice(from...), model: model,
+      calibrationScores: fitted.calibrationScores)
   }
 
   /// `scores` and their `cutoffs` (every row of the series scored by the run's last stored
-  /// fold's model) with the rows from `firstRow` on those of the new folds.
-  public func splice(into scores: inout Scores, cutoffs: inout [Float]) throws {
+  /// fold's model), and an ensemble's `members`' own, with the rows from `firstRow` on those of
+  /// the new folds.
+  public func splice(into scores: inout Scores, cutoffs: inout [Float], members: inout MemberScores?) throws {
     let from = firstRow - scores.firstRow
     guard from >= 0, scores.values.count - from == self.scores.values.count, scores.featureCount == self.scores.featureCount
     else {
@@ -111,5 +115,6 @@ public struct Refit: Sendable {
     scores.values.replaceSubrange(from..., with: self.scores.values)
     scores.featureErrors.replaceSubrange((from * f)..., with: self.scores.featureErrors)
     cutoffs.replaceSubrange(from..., with: self.cutoffs)
+    if let memberScores { members?.replace(from: from, with: memberScores) }
   }
 }

@@ -18,6 +18,9 @@ public struct RunResult: Sendable {
   /// One cut-off per score: scored index `i` is an anomaly when its score is strictly greater
   /// than `cutoffs[i]` (infinity: no cut-off yet, never flagged).
   public var cutoffs: [Float]
+  /// An ensemble's members' own scores and cut-offs of the scored rows (the margins' indices);
+  /// nil for one detector.
+  public var memberScores: MemberScores?
   /// Flagged rows grouped by the run's `EventRule`; indices are scored indices.
   public var events: [EventRule.Event]
   /// Leading scores that calibrated the threshold (training rows whose scores saw no test row).
@@ -83,7 +86,8 @@ public struct RunResult: Sendable {
   /// write them.
   public var scoredRows: ScoresCSV.Rows {
     ScoresCSV.Rows(
-      frame: frame, trainRows: trainRows, scores: scores, cutoffs: cutoffs, alerts: Set(events.map(\.alert)))
+      frame: frame, trainRows: trainRows, scores: scores, cutoffs: cutoffs, alerts: Set(events.map(\.alert)),
+      members: memberScores)
   }
 
   /// Whether every scored row has the same cut-off (a fixed or percentile rule, one fold).

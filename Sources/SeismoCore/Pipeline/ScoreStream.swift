@@ -60,6 +60,8 @@ public struct ScoreStream {
 
   /// Whether the model is an ensemble's, whose members' rules `resumeMembers(scoring:)` resumes.
   public var isEnsemble: Bool { members.count > 1 }
+  /// The model's detectors: an ensemble's members, or 1.
+  public var memberCount: Int { members.count }
   /// Rows of context each piece's first score uses (`Detector.historyRows`).
   public var historyRows: Int { history }
   /// Rows before the first score of a series (`Detector.warmupRows`): before every member's.
@@ -111,18 +113,26 @@ public struct ScoreStream {
   /// first row the stream will append, from the series' first) leaves it, as a scoring of the
   /// whole series cuts each member's scores (`SavedModel.cutoffs(of:seriesStart:firstScored:)`).
   /// An ensemble's, before `resume`: its members' rules cannot be replayed from the stored
-  /// margins, so the history is scored again, once, by each member whose cut-offs move with its
-  /// scores (a member under a fixed or percentile rule has none to replay).
-  public mutating func resumeMembers(scoring history: Frame) throws {
+  /// margins. They are replayed from `stored`, the members' own scores and cut-offs of the
+  /// history's rows from series row `storedFrom` on, as the run stored them; a member whose own
+  /// are not all there (a run stored before they were kept) scores the history again. A member
+  /// under a fixed or percentile rule has nothing to replay.
+  public mutating func resumeMembers(scoring history: Frame, stored: MemberScores? = nil, storedFrom firstRow: Int = 0)
+    throws
+  {
     // A member without a score in the history starts its rule at its first, as in a scoring.
     for k in members.indices where history.rowCount > members[k].detector.warmupRows {
       let member = members[k]
       // A member's first score is at its warm-up's end (`Member.scoreAndCut` checks it).
+      let warmup = member.detector.warmupRows
       var cutoffs = member.model.cutoffs(
-        of: member.rule, seriesStart: history.timestamps.first, firstScored: history.timestamps[member.detector.warmupRows])
-      if !cutoffs.isConstant {
-        let scores = try member.detector.score(history)
-        cutoffs.advance(over: scores.values[...], at: history.timestamps.dropFirst(scores.firstRow))
+        of: member.rule, seriesStart: history.timestamps.first, firstScored: history.timestamps[warmup])
+      let times = history.timestamps.dropFirst(warmup)
+      if cutoffs.isConstant {  // nothing to replay
+      } else if let own = stored?.own(k), firstRow + own.first == warmup, own.scores.count == times.count {
+        cutoffs.advance(over: own.scores, at: times, cutOff: own.cutoffs)
+      } else {
+        cutoffs.advance(over: try member.detector.score(history).values[...], at: times)
       }
       members[k].cutoffs = cutoffs
     }
@@ -159,7 +169,8 @@ public struct ScoreStream {
       }
       flagged.append(own)
     }
-    let (own, cut) = members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs) : Ensemble.combine(flagged)
+    let (own, cut, memberScores) =
+      members.count == 1 ? (flagged[0].scores, flagged[0].cutoffs, nil) : Ensemble.combine(flagged)
     let ownFrame = frame.rows(contextRows..<frame.rowCount)
     timeOfDay = timeOfDay || frame.hasTimeOfDay
     var alerts = Set<Int>()
@@ -173,7 +184,8 @@ public struct ScoreStream {
       if log.add(flag, at: scoredRows + i, clearsMargin: log.rule.clears(own.values[i], cut[i])) { alerts.insert(i) }
     }
     scoredRows += own.values.count
-    let piece = ScoresCSV.Rows(frame: ownFrame, trainRows: 0, scores: own, cutoffs: cut, alerts: alerts)
+    let piece = ScoresCSV.Rows(
+      frame: ownFrame, trainRows: 0, scores: own, cutoffs: cut, alerts: alerts, members: memberScores)
     contextRows = min(history, frame.rowCount)
     pending = frame.rows((frame.rowCount - contextRows)..<frame.rowCount)
     return piece

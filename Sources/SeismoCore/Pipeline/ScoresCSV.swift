@@ -13,13 +13,18 @@ public struct ScoresCSV {
     public var cutoffs: [Float]
     /// Scored indices where an event alerts.
     public var alerts: Set<Int>
+    /// An ensemble's members' own scores and cut-offs, by scored index; nil for one detector.
+    public var members: MemberScores?
 
-    public init(frame: Frame, trainRows: Int, scores: Scores, cutoffs: [Float], alerts: Set<Int>) {
+    public init(
+      frame: Frame, trainRows: Int, scores: Scores, cutoffs: [Float], alerts: Set<Int>, members: MemberScores? = nil
+    ) {
       self.frame = frame
       self.trainRows = trainRows
       self.scores = scores
       self.cutoffs = cutoffs
       self.alerts = alerts
+      self.members = members
     }
   }
 

@@ -1,0 +1,15 @@
+-- Seismo results schema, version 17: an ensemble's rows keep each member's own score and cut-off.
+--
+-- An ensemble's stored score is a margin over its members' cut-offs, from which no member's
+-- threshold rule can be replayed: `score --new-rows` and `watch` scored the whole history again
+-- with each member under an adaptive rule before scoring the new rows. The members' scores and
+-- cut-offs, in the config's order (NaN: the member has no score yet; Infinity: no cut-off yet),
+-- let them resume from the stored rows, and show which member flagged a row
+-- (`member_scores[k] > member_cutoffs[k]`). NULL for one detector, and for the rows of an ensemble
+-- stored before this migration, which are scored again as before.
+ALTER TABLE seismo.scores ADD COLUMN IF NOT EXISTS member_scores real[];
+ALTER TABLE seismo.scores ADD COLUMN IF NOT EXISTS member_cutoffs real[];
+COMMENT ON COLUMN seismo.scores.member_scores IS
+  'an ensemble''s members'' own scores of the row, in the config''s order (NaN: none yet); NULL for one detector';
+COMMENT ON COLUMN seismo.scores.member_cutoffs IS
+  'an ensemble''s members'' own cut-offs of the row (Infinity: none yet); the row is flagged where some member_scores[k] > member_cutoffs[k]';
