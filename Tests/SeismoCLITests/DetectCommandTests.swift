@@ -53,6 +53,19 @@ import Testing
     let two = try flagged("two")
     #expect(!one.isEmpty && !two.subtracting(one).isEmpty, "the members flag different rows")
     #expect(try flagged("both") == one.union(two))
+    // Each member's own score and cut-off follow the margins: those it gives run alone (a
+    // warm-up row empty: the z-score's 20, the forecaster's 5). One detector has none.
+    let column = SavedModelTests().column
+    let (both, first, second) = (
+      try scratch.read("both/scores.csv"), try scratch.read("one/scores.csv"), try scratch.read("two/scores.csv")
+    )
+    #expect(column(both, "member_1_score") == column(first, "score"))
+    #expect(column(both, "member_1_threshold") == column(first, "threshold"))
+    #expect(column(both, "member_2_score") == column(second, "score"))
+    #expect(column(both, "member_2_threshold") == column(second, "threshold"))
+    #expect(column(both, "member_1_score").filter(\.isEmpty).count == 20)
+    #expect(column(both, "member_2_score").filter(\.isEmpty).count == 5)
+    #expect(!first.prefix { $0 != "\n" }.contains("member_"))
     let summary = try scratch.read("both/summary.json")
     #expect(summary.contains("\"ensemble\"") && summary.contains("lstm-forecaster"))
     // A member forecasting worse than repeating each last value is warned of by its place: the
@@ -72,7 +85,7 @@ import Testing
     try #require(scored.status == 0, "\(scored.stderr)")
     #expect(scored.stderr.contains("ensemble of 2 detectors: a row is flagged when any of them flags it"))
     let (run, model) = (try scratch.read("s/scores.csv"), try scratch.read("m/scores.csv"))
-    for name in ["score", "threshold", "is_anomaly", "error_a"] {
+    for name in ["score", "threshold", "is_anomaly", "error_a", "member_1_score", "member_2_threshold"] {
       #expect(SavedModelTests().column(run, name) == SavedModelTests().column(model, name), "\(name)")
     }
     #expect(try flagged("m") == one.union(two))
@@ -86,6 +99,7 @@ import Testing
       abs((Double($0) ?? 0) - (Double($1) ?? 0)) > 1e-5 || $0.isEmpty != $1.isEmpty
     }
     #expect(apart.isEmpty, "a stream in pieces scores as the whole: \(apart.prefix(3))")
+    #expect(SavedModelTests().column(streamed, "member_1_threshold") == SavedModelTests().column(model, "member_1_threshold"))
     // Refused before any work: importance explains one detector.
     try scratch.write("why.yaml", head + "detector: \(zscore)\n" + member + "importance: { plugin: permutation }\n")
     let why = try CLI.run(["detect", "why.yaml", "--out", "w"], in: scratch.url)

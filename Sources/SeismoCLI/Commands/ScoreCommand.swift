@@ -364,7 +364,7 @@ struct ScoreCommand: ParsableCommand {
     let reading = CountProgress("reading")
     defer { reading.finish() }
     let run = try staged.fill { directory in
-      try RunFolder(directory).write(featureNames: saved.features) { write in
+      try RunFolder(directory).write(featureNames: saved.features, members: saved.members.count) { write in
         try DetectionPipeline.scoreStream(
           saved, config: config, registry: StandardPlugins.registry, runID: runID, pieceRows: pieceRows ?? Self.defaultPieceRows,
           reading: quiet ? nil : reading.update, judging: scripting.inLast, write: write,

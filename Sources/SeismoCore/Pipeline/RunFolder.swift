@@ -8,7 +8,8 @@ import Foundation
 /// column per feature. `threshold` is that row's own cut-off (empty while an adaptive rule has
 /// none yet); `alert` is 1 on the row where an event alerts (see `EventRule`). Warm-up rows
 /// (before the detector's first score) have empty score, threshold, is_anomaly, alert and error
-/// cells. Each file is written to a temporary name and renamed, so a
+/// cells. An ensemble's file ends with each member's own score and cut-off
+/// (`member_<k>_score`, `member_<k>_threshold`), empty before its first. Each file is written to a temporary name and renamed, so a
 /// failure never leaves a half-written file behind.
 public struct RunFolder: ResultSink {
   public let path: String
@@ -30,15 +31,19 @@ public struct RunFolder: ResultSink {
 
   /// Writes a streamed run: `scores.csv` a piece at a time as `score` hands the pieces to its
   /// argument, then `summary.json` from what it returns. Both files appear whole or not at all.
-  /// - Parameter featureNames: the columns of `scores.csv`.
+  /// - Parameters:
+  ///   - featureNames: the columns of `scores.csv`;
+  ///   - members: the model's detectors (an ensemble's members), each with its own columns when
+  ///     more than one.
   public func write(
-    featureNames: [String], streaming score: (_ write: (ScoresCSV.Rows) throws -> Void) throws -> StreamedRun
+    featureNames: [String], members: Int = 1,
+    streaming score: (_ write: (ScoresCSV.Rows) throws -> Void) throws -> StreamedRun
   ) throws -> StreamedRun {
     try createFolder()
     var run: StreamedRun?
     try save(as: Self.scoresFile) { write in
       try withoutActuallyEscaping(write) { write in
-        var csv = ScoresCSV(featureNames: featureNames)
+        var csv = ScoresCSV(featureNames: featureNames, members: members)
         run = try score { try csv.write($0) { try write(Data($0)) } }
         try csv.finish { try write(Data($0)) }
       }
@@ -51,7 +56,7 @@ public struct RunFolder: ResultSink {
 
   /// scores.csv, handed to `flush` about a mebibyte of UTF-8 at a time.
   func scoresCSV(_ run: RunResult, flush: ([UInt8]) throws -> Void) throws {
-    var csv = ScoresCSV(featureNames: run.frame.featureNames)
+    var csv = ScoresCSV(featureNames: run.frame.featureNames, members: run.memberScores?.scores.count ?? 1)
     try csv.write(run.scoredRows, flush: flush)
     try csv.finish(flush: flush)
   }

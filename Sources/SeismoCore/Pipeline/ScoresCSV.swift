@@ -35,13 +35,16 @@ public struct ScoresCSV {
   /// Whether timestamps print with a time of day: once any row has one, every later row does.
   private var timeOfDay = false
 
-  /// Starts the file with its header for `featureNames`.
-  public init(featureNames: [String]) {
+  /// Starts the file with its header for `featureNames`, and an ensemble's `members` (more than
+  /// one): each member's own score and cut-off (`member_1_score, member_1_threshold, …`, in the
+  /// config's order) after the error columns.
+  public init(featureNames: [String], members: Int = 1) {
     bytes.reserveCapacity(Self.chunk + 4096)
+    let memberColumns = members > 1 ? (1...members).flatMap { ["member_\($0)_score", "member_\($0)_threshold"] } : []
     add(
       CSVText.line(
         ["timestamp", "part", "score", "threshold", "is_anomaly", "alert"] + featureNames.map { "value_" + $0 }
-          + featureNames.map { "error_" + $0 }))
+          + featureNames.map { "error_" + $0 } + memberColumns))
     add("\n")
   }
 
@@ -79,6 +82,13 @@ public struct ScoresCSV {
       for f in 0..<frame.featureCount {
         bytes.append(comma)
         if let i { add(scores.featureErrors[i * frame.featureCount + f]) }
+      }
+      // A member without a score or a cut-off yet leaves its cell empty.
+      for k in piece.members?.scores.indices ?? 0..<0 {
+        bytes.append(comma)
+        if let i, let score = piece.members?.scores[k][i], !score.isNaN { add(score) }
+        bytes.append(comma)
+        if let i, let cutoff = piece.members?.cutoffs[k][i], cutoff.isFinite { add(cutoff) }
       }
       bytes.append(UInt8(ascii: "\n"))
       if bytes.count >= Self.chunk {
