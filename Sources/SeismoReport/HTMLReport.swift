@@ -122,12 +122,16 @@ public enum HTMLReport {
     var html =
       "<h2>Top anomalies</h2>\n<p class=\"hint\">The test part's first, then the training part's (in sample); each by score.</p>\n"
       + "<table class=\"anomalies\"><thead><tr><th>timestamp</th><th>part</th><th>\(data.scoreName)</th><th>top feature</th>"
+      + (data.memberScores == nil ? "" : "<th>flagged by</th>")
     html += columns.map { "<th>\(Format.escape(frame.featureNames[$0]))</th>" }.joined() + "</tr></thead><tbody>\n"
     for i in top {
       let row = data.scoreRow(i)
       html += "<tr><td>\(frame.formatTimestamp(frame.timestamps[row]))</td><td>\(isTest(i) ? "test" : "train")</td>"
       html += "<td>\(Format.number(Double(data.scores[i])))</td>"
       html += "<td>\(Format.escape(frame.featureNames[Int(data.topFeatures[i])]))</td>"
+      if let own = data.memberScores {
+        html += "<td>\(Format.escape(Ensemble.memberNames(own.flagging(at: i), of: data.members)))</td>"
+      }
       let top = Int(data.topFeatures[i])
       html +=
         columns.map { "<td\($0 == top ? " class=\"top\"" : "")>\(Format.value(frame[row, $0]))</td>" }.joined() + "</tr>\n"

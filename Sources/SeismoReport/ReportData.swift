@@ -20,6 +20,9 @@ public struct ReportData: Sendable {
   public var threshold: Float?
   /// Whether each score is flagged (strictly above its own cut-off).
   public var flags: [Bool]
+  /// An ensemble's members' own scores and cut-offs, by score, which say which members flag a
+  /// row; nil for one detector, or a folder written before `scores.csv` had them.
+  public var memberScores: MemberScores?
   /// Each score's own cut-off when they vary (an adaptive rule or walk-forward folds), drawn as a
   /// stepped line; infinity where the rule has none yet. Empty when `threshold` says it all.
   public var cutoffs: [Float] = []
@@ -60,6 +63,7 @@ public struct ReportData: Sendable {
       threshold: run.hasConstantCutoff && run.threshold.isFinite ? run.threshold : nil,
       flags: indices.map(run.isAnomaly), history: run.training.history, importance: run.importance)
     folds = run.folds
+    memberScores = run.memberScores
     if !run.hasConstantCutoff { cutoffs = run.cutoffs }
     warnings = run.loaded.warnings + run.warnings
     forecastSkill = run.forecastSkill.flatMap { skill in skill.ratio.map { ($0, skill.rows) } }

@@ -45,10 +45,15 @@ import Testing
     #expect(said.contains(": \(named) on 2 features × 400 rows"), "\(said)")
     #expect(said.contains("threshold (margin over each member's cut-off): 0.0000;"), "\(said)")
     #expect(said.contains("top anomalies of the test part, by margin:\n") && said.contains("  margin "), "\(said)")
+    // Its table of top anomalies says which members flag each row, as detect and `report` draw it.
+    let drawn = try scratch.read("both/report.html")
     let rebuilt = try CLI.run(["report", "both"], in: scratch.url)
     try #require(rebuilt.status == 0, "\(rebuilt.stderr)")
     let report = try scratch.read("both/report.html")
     #expect(report.contains("\(named) on 2 features") && report.contains("Margin of each row (\(named))"))
+    for html in [drawn, report] {
+      #expect(html.contains("<th>flagged by</th>") && html.contains("<td>lstm-forecaster × percentile</td>"))
+    }
     let one = try flagged("one")
     let two = try flagged("two")
     #expect(!one.isEmpty && !two.subtracting(one).isEmpty, "the members flag different rows")
@@ -66,6 +71,18 @@ import Testing
     #expect(column(both, "member_1_score").filter(\.isEmpty).count == 20)
     #expect(column(both, "member_2_score").filter(\.isEmpty).count == 5)
     #expect(!first.prefix { $0 != "\n" }.contains("member_"))
+    // Each listed anomaly names the members that flag it, and the summary numbers them.
+    let listed = said.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains("  margin ") }
+    #expect(!listed.isEmpty && listed.allSatisfy { $0.contains(", flagged by ") }, "\(said)")
+    #expect(listed.contains { $0.contains("flagged by lstm-forecaster × percentile") }, "\(said)")
+    let anomalies = try #require(
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("both/summary.json").utf8)) as? [String: Any])?[
+        "anomalies"] as? [[String: Any]])
+    #expect(anomalies.count == one.union(two).count)
+    for flag in anomalies {
+      let (time, members) = (Substring(flag["timestamp"] as? String ?? ""), flag["flagged_by"] as? [Int])
+      #expect(members == [1, 2].filter { [one, two][$0 - 1].contains(time) }, "\(flag)")
+    }
     let summary = try scratch.read("both/summary.json")
     #expect(summary.contains("\"ensemble\"") && summary.contains("lstm-forecaster"))
     // A member forecasting worse than repeating each last value is warned of by its place: the

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import SeismoPostgres
+
 /// An ensemble's members' own scores and cut-offs, stored with each row (schema version 17).
 extension PostgresTests {
   /// Each stored row of an ensemble keeps each member's own score and cut-off: those the member
@@ -87,5 +89,49 @@ extension PostgresTests {
     #expect(near(try appended(runs["dropped"]!), whole), "resumed by scoring the history again")
     let changed = try appended(runs["changed"]!)
     #expect(changed.count == 30 && !near(changed, whole), "the dynamic rule went on from the changed scores")
+  }
+
+  /// `seismo watch` on an ensemble announces with each anomaly the members that flag it
+  /// (`flagged_by`, numbered from 1), as the members' own stored scores and cut-offs say.
+  @Test func aWatchedEnsembleSaysWhichMembersFlagged() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 230, spikes: [150, 215], ["old.csv": 0..<200, "new.csv": 200..<230])
+    try ingest(scratch, "old.csv")
+    let (runID, watcher) = try watching(
+      scratch,
+      """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_fraction: 0.5 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 6 }
+      ensemble:
+        - detector: { plugin: rolling-zscore, window: 40, transform: diff }
+          threshold: { plugin: fixed, value: 3 }
+      """)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let listener = try PGConnection(url)
+    try listener.execute("LISTEN seismo_anomaly")
+    try feed(scratch, [("new.csv", "210")], to: watcher, of: runID)
+    var announced: [[String: Any]] = []
+    let deadline = Date().addingTimeInterval(30)
+    while announced.isEmpty, Date() < deadline {
+      announced = try listener.notifications(waitingUpTo: 1).filter { $0.payload.contains("\"\(runID)\"") }.compactMap {
+        try JSONSerialization.jsonObject(with: Data($0.payload.utf8)) as? [String: Any]
+      }
+    }
+    let flagging = try sql(
+      """
+      SELECT to_char(s.ts, 'YYYY-MM-DD'),
+        array_to_string(ARRAY(SELECT k FROM generate_subscripts(s.member_scores, 1) k
+          WHERE s.member_scores[k] > s.member_cutoffs[k] ORDER BY k), ',')
+      FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 AND s.is_anomaly
+      ORDER BY s.ts
+      """, [runID])
+    try #require(!flagging.isEmpty && announced.count == flagging.count, "announced \(announced), stored \(flagging)")
+    for (payload, row) in zip(announced, flagging) {
+      let members = (payload["flagged_by"] as? [Int])?.map(String.init).joined(separator: ",")
+      #expect(payload["ts"] as? String == row[0] && members == row[1] && members?.isEmpty == false, "\(payload)")
+    }
   }
 }

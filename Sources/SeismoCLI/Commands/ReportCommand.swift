@@ -63,6 +63,14 @@ struct ReportCommand: ParsableCommand {
       flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
+    // An ensemble's members' own scores and cut-offs (empty cells: none yet).
+    let own = members.count > 1 ? members.indices.map { table.column("member_\($0 + 1)_score") } : []
+    let ownCutoffs = members.count > 1 ? members.indices.map { table.column("member_\($0 + 1)_threshold") } : []
+    if !own.isEmpty, own.allSatisfy({ $0 != nil }), ownCutoffs.allSatisfy({ $0 != nil }) {
+      data.memberScores = MemberScores(
+        scores: own.map { cells in scoreRows.map { cells?[$0] ?? .nan } },
+        cutoffs: ownCutoffs.map { cells in scoreRows.map { cells?[$0] ?? .infinity } })
+    }
     data.forecastSkill = summary.forecastSkill.flatMap { skill in skill.mase.map { ($0, skill.rows) } }
     var loaded = LoadedFrame(frame: frame, origin: summary.source.origin, rowsRead: summary.source.rowsRead)
     loaded.sortedByTime = summary.source.sortedByTime ?? false

@@ -25,7 +25,11 @@ enum RunReporting {
     ] where !part.isEmpty {
       lines.append(heading)
       for a in part.prefix(count) {
-        lines.append("  \(frame.formatTimestamp(a.timestamp))  \(score) \(format(a.score))  top feature \(a.topFeature)")
+        let members = run.memberScores.map {
+          ", flagged by " + Ensemble.memberNames($0.flagging(at: a.row - run.scores.firstRow), of: run.config.members)
+        }
+        lines.append(
+          "  \(frame.formatTimestamp(a.timestamp))  \(score) \(format(a.score))  top feature \(a.topFeature)\(members ?? "")")
       }
     }
     if let importance = run.importance {
@@ -55,7 +59,8 @@ enum RunReporting {
     if !run.flags.isEmpty {
       lines.append("top anomalies by \(score):")
       for flag in run.flags.sorted(by: { $0.score > $1.score }).prefix(top) {
-        lines.append("  \(flag.timestamp)  \(score) \(format(flag.score))  top feature \(flag.topFeature)")
+        let members = flag.flaggedBy.map { ", flagged by " + Ensemble.memberNames($0, of: run.config.members) }
+        lines.append("  \(flag.timestamp)  \(score) \(format(flag.score))  top feature \(flag.topFeature)\(members ?? "")")
       }
     }
     lines.append(

@@ -32,7 +32,9 @@ struct WatchCommand: ParsableCommand {
       run (seismo.run_warnings; runs show lists them). Every anomaly among the new rows is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
-      section's rule: listen for those to hear once per episode). It catches up on start and \
+      section's rule: listen for those to hear once per episode). An ensemble's also says \
+      "flagged_by": the members whose own score is above their own cut-off, numbered from 1 in \
+      the config's order. It catches up on start and \
       after a lost connection (it reconnects every few seconds), so nothing is missed and \
       nothing is scored twice. One watcher per run: a second one is refused. Stop it with \
       Ctrl-C or SIGTERM.
@@ -158,12 +160,13 @@ struct WatchCommand: ParsableCommand {
     for i in scores.values.indices where scores.values[i] > piece.cutoffs[i] {
       let row = scores.row(i)
       guard appended.lastBefore.map({ frame.timestamps[row] > $0 }) ?? true else { continue }
-      let payload: [String: Any] = [
+      var payload: [String: Any] = [
         "run": runID, "indicator": indicator ?? NSNull(), "ts": frame.formatTimestamp(frame.timestamps[row]),
         "score": Double(scores.values[i]), "threshold": Double(piece.cutoffs[i]),
         "top_feature": frame.featureNames[scores.topFeature(at: i)],
         "alert": appended.alerts.contains(frame.timestamps[row]),
       ]
+      if let members = piece.members { payload["flagged_by"] = members.flagging(at: i) }
       let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
       try db.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
     }

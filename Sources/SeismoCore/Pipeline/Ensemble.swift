@@ -28,8 +28,17 @@ public enum Ensemble {
   /// discord × spot").
   public static func detectorName(_ members: [EnsembleMember]) -> String {
     guard members.count > 1 else { return members.first?.detector.plugin ?? "" }
-    let named = members.map { "\($0.detector.plugin) × \($0.threshold.plugin)" }
-    return "ensemble of " + named.dropLast().joined(separator: ", ") + " and " + named[named.count - 1]
+    return "ensemble of " + memberNames(Array(1...members.count), of: members)
+  }
+
+  /// How a run names the members of `members` (a config's) numbered `numbers` from 1, each with
+  /// its rule: "rolling-zscore × dynamic and discord × spot"; empty for none.
+  public static func memberNames(_ numbers: [Int], of members: [EnsembleMember]) -> String {
+    let named = numbers.filter { members.indices.contains($0 - 1) }.map {
+      "\(members[$0 - 1].detector.plugin) × \(members[$0 - 1].threshold.plugin)"
+    }
+    guard let last = named.last else { return "" }
+    return named.count == 1 ? last : named.dropLast().joined(separator: ", ") + " and " + last
   }
 
   /// How a run's summary names the threshold of `members`: its rule's plugin, or, for an

@@ -30,6 +30,12 @@ public struct MemberScores: Sendable, Equatable {
     }
   }
 
+  /// The members (numbered from 1, in the config's order) whose own score of scored index `i` is
+  /// above their own cut-off: those that flag the row.
+  public func flagging(at i: Int) -> [Int] {
+    scores.indices.filter { scores[$0][i] > cutoffs[$0][i] }.map { $0 + 1 }
+  }
+
   /// Member `k`'s scores and cut-offs from its first score on, and the scored index of that
   /// first score; nil when it has none, or when a score after its first is missing.
   public func own(_ k: Int) -> (first: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>)? {

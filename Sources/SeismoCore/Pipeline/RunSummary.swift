@@ -126,17 +126,22 @@ public struct RunSummary: Codable, Sendable {
     public var topFeature: String
     /// `train` or `test`.
     public var part: String
+    /// An ensemble's members that flag the row, numbered from 1 in the config's order (its own
+    /// score above its own cut-off); nil for one detector.
+    public var flaggedBy: [Int]?
 
-    public init(timestamp: String, score: Float, topFeature: String, part: String) {
+    public init(timestamp: String, score: Float, topFeature: String, part: String, flaggedBy: [Int]? = nil) {
       self.timestamp = timestamp
       self.score = score
       self.topFeature = topFeature
       self.part = part
+      self.flaggedBy = flaggedBy
     }
 
     enum CodingKeys: String, CodingKey {
       case timestamp, score, part
       case topFeature = "top_feature"
+      case flaggedBy = "flagged_by"
     }
   }
 
@@ -247,7 +252,8 @@ public struct RunSummary: Codable, Sendable {
       log.add(
         Flag(
           timestamp: stamp?(time) ?? frame.formatTimestamp(time), score: run.scores.values[i],
-          topFeature: frame.featureNames[run.scores.topFeature(at: i)], part: row < run.trainRows ? "train" : "test"),
+          topFeature: frame.featureNames[run.scores.topFeature(at: i)], part: row < run.trainRows ? "train" : "test",
+          flaggedBy: run.memberScores?.flagging(at: i)),
         at: i, clearsMargin: log.rule.clears(run.scores.values[i], run.cutoffs[i]))
     }
     return log

@@ -180,7 +180,8 @@ public struct ScoreStream {
       guard own.values[i] > cut[i] else { continue }
       let flag = RunSummary.Flag(
         timestamp: Frame.format(ownFrame.timestamps[own.row(i)], frame.timeKind, withTime: timeOfDay),
-        score: own.values[i], topFeature: frame.featureNames[own.topFeature(at: i)], part: "test")
+        score: own.values[i], topFeature: frame.featureNames[own.topFeature(at: i)], part: "test",
+        flaggedBy: memberScores?.flagging(at: i))
       if log.add(flag, at: scoredRows + i, clearsMargin: log.rule.clears(own.values[i], cut[i])) { alerts.insert(i) }
     }
     scoredRows += own.values.count
