@@ -206,6 +206,51 @@ import Testing
       "\(blank.stderr)")
   }
 
+  /// An ensemble's run is judged whole and each member alone: by its own scores and cut-offs,
+  /// its flags grouped by the run's events rule, as the member's own run is judged; in a run
+  /// folder and stored in PostgreSQL alike.
+  @Test func anEnsembleIsJudgedWholeAndEachMemberAlone() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 300, 320]))
+    let head = "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.6 }\n"
+    let members = [
+      "detector: { plugin: rolling-zscore, window: 20 }\nthreshold: { plugin: fixed, value: 6 }\n",
+      "detector: { plugin: rolling-zscore, window: 40, transform: diff }\nthreshold: { plugin: dynamic, window: 40, min_history: 10, refresh: 10 }\n",
+    ]
+    let second = members[1].split(separator: "\n").map { $0.replacingOccurrences(of: "detector:", with: "- detector:") }
+    try scratch.write("one.yaml", head + members[0])
+    try scratch.write("two.yaml", head + members[1])
+    try scratch.write("both.yaml", head + members[0] + "ensemble:\n  " + second[0] + "\n    " + second[1] + "\n")
+    try scratch.write("labels.txt", "\(date(18_262 + 300))\n\(date(18_262 + 330))\n")
+    var reports: [String: [String: Any]] = [:]
+    for name in ["one", "two", "both"] {
+      let detect = try CLI.run(["detect", "\(name).yaml", "--out", name, "--quiet"], in: scratch.url)
+      try #require(detect.status == 0, "\(detect.stderr)")
+      let judged = try CLI.run(["evaluate", name, "--labels", "labels.txt", "--nab"], in: scratch.url)
+      try #require(judged.status == 0, "\(judged.stderr)")
+      if name == "both" {
+        #expect(judged.stdout.contains("member 1, rolling-zscore × fixed alone:\n  point-wise "), "\(judged.stdout)")
+        #expect(judged.stdout.contains("member 2, rolling-zscore × dynamic alone:\n"), "\(judged.stdout)")
+      } else {
+        #expect(!judged.stdout.contains("member"))
+      }
+      reports[name] =
+        try JSONSerialization.jsonObject(with: Data(try scratch.read("\(name)/evaluation.json").utf8)) as? [String: Any]
+    }
+    let alone = try #require(reports["both"]?["members"] as? [[String: Any]])
+    #expect(alone.map { $0["member"] as? String } == ["rolling-zscore × fixed", "rolling-zscore × dynamic"])
+    for (k, name) in ["one", "two"].enumerated() {
+      for key in ["rows_judged", "events", "nab"] {
+        let (member, own) = (alone[k][key] as? NSObject, reports[name]?[key] as? NSObject)
+        #expect(
+          member != nil && member == own,
+          "member \(k + 1)'s \(key): \(String(describing: member)) against \(String(describing: own))")
+      }
+    }
+    #expect(
+      (reports["one"]?["events"] as? NSObject) != (reports["two"]?["events"] as? NSObject), "the members judge apart")
+  }
+
   @Test func nabScoresAndSweepOverSeveralRuns() throws {
     let scratch = try Scratch()
     // Two series of 400 days, each with one spike; NAB-style windows around the spikes.

@@ -52,6 +52,20 @@ extension PostgresTests {
       try sql("SELECT count(*) FROM seismo.scores WHERE run = \(key) AND member_scores IS NOT NULL", [runs["alone1"]])
         == [["0"]])
 
+    // `evaluate --run` judges each member alone, as the member's own stored run is judged.
+    try scratch.write("labels.txt", "\(date(18_262 + 150))\n\(date(18_262 + 180))\n")
+    func evaluated(_ runID: String) throws -> String {
+      let judged = try CLI.run(["evaluate", "--run", runID, "--url", url, "--labels", "labels.txt", "--nab"], in: scratch.url)
+      #expect(judged.status == 0, "\(judged.stderr)")
+      return judged.stdout
+    }
+    let whole = try evaluated(runs["kept"]!).split(separator: "\n")
+    for k in 1...2 {
+      let member = whole.drop { !$0.hasPrefix("member \(k), ") }.dropFirst().prefix(4).map { $0.dropFirst(2) }
+      let alone = try evaluated(runs["alone\(k)"]!).split(separator: "\n").dropFirst()
+      #expect(member.count == 4 && member == Array(alone), "member \(k): \(member) against \(alone)")
+    }
+
     try sql("UPDATE seismo.scores SET member_scores = NULL, member_cutoffs = NULL WHERE run = \(key)", [runs["dropped"]])
     try sql("UPDATE seismo.scores SET member_scores[1] = member_scores[1] * 3 WHERE run = \(key)", [runs["changed"]])
     try ingest(scratch, "new.csv", [])
@@ -83,12 +97,12 @@ extension PostgresTests {
           }
         }
     }
-    let whole = try appended(try storedRunID(scratch, "grown"))
-    #expect(whole.count == 30)
-    #expect(near(try appended(runs["kept"]!), whole), "resumed from the members' own stored scores")
-    #expect(near(try appended(runs["dropped"]!), whole), "resumed by scoring the history again")
+    let grownRows = try appended(try storedRunID(scratch, "grown"))
+    #expect(grownRows.count == 30)
+    #expect(near(try appended(runs["kept"]!), grownRows), "resumed from the members' own stored scores")
+    #expect(near(try appended(runs["dropped"]!), grownRows), "resumed by scoring the history again")
     let changed = try appended(runs["changed"]!)
-    #expect(changed.count == 30 && !near(changed, whole), "the dynamic rule went on from the changed scores")
+    #expect(changed.count == 30 && !near(changed, grownRows), "the dynamic rule went on from the changed scores")
   }
 
   /// `seismo watch` on an ensemble announces with each anomaly the members that flag it

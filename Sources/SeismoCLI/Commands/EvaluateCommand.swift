@@ -32,6 +32,8 @@ struct EvaluateCommand: ParsableCommand {
       all its rows (standard, reward_low_FP_rate and reward_low_FN_rate
       profiles, NAB's probationary period), and of all runs together. --sweep
       finds the one fixed score cut-off with the best corpus NAB standard score.
+      An ensemble's run is judged whole, then each member alone (its own scores
+      and cut-offs, its flags grouped by the run's events rule).
       Writes RUN_DIR/evaluation.json for each run folder. A run stored in \
       PostgreSQL (--run RUN_ID --url URL) is judged by its latest threshold \
       version, so a `seismo rethreshold` can be measured without retraining.
@@ -107,7 +109,15 @@ struct EvaluateCommand: ParsableCommand {
       for (k, run) in runs.enumerated() {
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
         if let unknown = run.unknownAlerts { Console.err("warning: \(unknown)") }
-        let report = try run.report(part: part, nab: nab)
+        var report = try run.report(part: part, nab: nab)
+        let members = run.members
+        if !members.isEmpty {
+          report.members = try members.map { name, member in
+            var alone = try member.report(part: part, nab: nab)
+            alone.member = name
+            return alone
+          }
+        }
         eventScores.append(report.events)
         if k < folders.count {
           let encoder = JSONEncoder()
@@ -177,6 +187,10 @@ struct EvaluateCommand: ParsableCommand {
         + String(format: "; %.2f false alarms per 1,000 rows", report.events.falseAlarmsPerThousandRows),
     ]
     if let nab = report.nab { lines.append(nabLine(nab)) }
+    for (k, member) in (report.members ?? []).enumerated() {
+      lines.append("member \(k + 1), \(member.member ?? "") alone:")
+      lines += Self.lines(member, part: part).dropFirst().map { "  " + $0 }
+    }
     return lines
   }
 

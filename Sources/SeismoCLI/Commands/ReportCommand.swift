@@ -53,8 +53,7 @@ struct ReportCommand: ParsableCommand {
     }
     let flagCells = try column("is_anomaly")
     let errors = try summary.features.map { try column("error_" + $0) }
-    let threshold = PluginChoice(plugin: summary.threshold.plugin, parameters: summary.threshold.parameters)
-    let members = [EnsembleMember(detector: summary.detector, threshold: threshold)] + (summary.ensemble ?? [])
+    let members = summary.members
     var data = ReportData(
       runID: summary.runId, members: members, frame: frame,
       trainRows: summary.split.trainRows, firstScoreRow: firstScoreRow, scores: scoreRows.map { scoreCells[$0] ?? 0 },
@@ -63,14 +62,7 @@ struct ReportCommand: ParsableCommand {
       flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
     data.folds = summary.folds ?? []
-    // An ensemble's members' own scores and cut-offs (empty cells: none yet).
-    let own = members.count > 1 ? members.indices.map { table.column("member_\($0 + 1)_score") } : []
-    let ownCutoffs = members.count > 1 ? members.indices.map { table.column("member_\($0 + 1)_threshold") } : []
-    if !own.isEmpty, own.allSatisfy({ $0 != nil }), ownCutoffs.allSatisfy({ $0 != nil }) {
-      data.memberScores = MemberScores(
-        scores: own.map { cells in scoreRows.map { cells?[$0] ?? .nan } },
-        cutoffs: ownCutoffs.map { cells in scoreRows.map { cells?[$0] ?? .infinity } })
-    }
+    data.memberScores = table.memberScores(members: members.count)?.slice(scoreRows)
     data.forecastSkill = summary.forecastSkill.flatMap { skill in skill.mase.map { ($0, skill.rows) } }
     var loaded = LoadedFrame(frame: frame, origin: summary.source.origin, rowsRead: summary.source.rowsRead)
     loaded.sortedByTime = summary.source.sortedByTime ?? false

@@ -9,9 +9,13 @@ struct EvaluationReport: Codable {
   var labelledRowsNotJudged: Int
   var events: EventMetrics
   var nab: [NABScore]?
+  /// A member of an ensemble judged alone: its name ("rolling-zscore × likelihood"); nil for a run.
+  var member: String?
+  /// An ensemble's members, each judged alone (`LabelledRun.members`); nil for one detector.
+  var members: [EvaluationReport]?
 
   enum CodingKeys: String, CodingKey {
-    case part, events, nab
+    case part, events, nab, member, members
     case rows = "rows_judged"
     case labelledRowsNotJudged = "labelled_rows_not_judged"
   }

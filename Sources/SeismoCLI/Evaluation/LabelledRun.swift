@@ -11,11 +11,14 @@ struct LabelledRun {
   let summary: RunSummary
   /// Per input row: the score (nil in warm-up), its cut-off (infinity: none), whether flagged,
   /// whether it alerts, whether labelled.
-  let scores: [Float?]
-  let cutoffs: [Float]
-  let flags: [Bool]
-  let alerts: [Bool]
+  private(set) var scores: [Float?]
+  private(set) var cutoffs: [Float]
+  private(set) var flags: [Bool]
+  private(set) var alerts: [Bool]
   let labelled: [Bool]
+  /// An ensemble's members' own scores and cut-offs of each row (NaN and infinity where none);
+  /// nil for one detector, and for a run written before they were kept.
+  var memberScores: MemberScores?
   /// Rows of the training part.
   let trainRows: Int
   /// Per input row: its time (or row number, for a run read with time_column: none).
@@ -53,6 +56,25 @@ struct LabelledRun {
       // Runs written before events existed: every flagged row alerts.
       alerts: table.column("alert")?.map { ($0 ?? 0) != 0 } ?? flags, trainRows: summary.split.trainRows,
       timestamps: table.timestamps, labels: labels, windowsKey: windowsKey)
+    memberScores = table.memberScores(members: summary.members.count)
+  }
+
+  /// An ensemble's members each judged alone, with their names ("rolling-zscore × likelihood"):
+  /// its own scores and cut-offs, its flags, and the alerts the run's events rule makes of them.
+  /// Empty for one detector, or a run written before the members' own were kept.
+  var members: [(name: String, run: LabelledRun)] {
+    guard let own = memberScores else { return [] }
+    let named = summary.members
+    return own.scores.indices.map { k in
+      var member = self
+      member.scores = own.scores[k].map { $0.isNaN ? nil : $0 }
+      member.cutoffs = own.cutoffs[k]
+      member.flags = zip(own.scores[k], own.cutoffs[k]).map { $0 > $1 }
+      member.alerts = [Bool](repeating: false, count: own.scores[k].count)
+      for event in rule.events(scores: own.scores[k], cutoffs: own.cutoffs[k]) { member.alerts[event.alert] = true }
+      member.memberScores = nil
+      return (Ensemble.memberNames([k + 1], of: named), member)
+    }
   }
 
   /// Matches `labels` to the run's rows.

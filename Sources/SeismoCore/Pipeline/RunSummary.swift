@@ -159,6 +159,11 @@ public struct RunSummary: Codable, Sendable {
   /// The further detectors of an ensemble run (nil otherwise). Such a run's scores are the
   /// largest margin of any member over its own cut-off, and its cut-off is 0 (`Ensemble`).
   public var ensemble: [EnsembleMember]?
+  /// The run's detector with its threshold rule, then an ensemble's further members.
+  public var members: [EnsembleMember] {
+    [EnsembleMember(detector: detector, threshold: PluginChoice(plugin: threshold.plugin, parameters: threshold.parameters))]
+      + (ensemble ?? [])
+  }
   // Absent in summaries written before events and causality were recorded.
   public var eventRule: Parameters?
   public var causality: Causality?

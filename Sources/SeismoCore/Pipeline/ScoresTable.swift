@@ -16,6 +16,17 @@ public struct ScoresTable: Sendable {
   /// written by older versions lack the newer ones).
   public func column(_ name: String) -> [Float?]? { columns[name] }
 
+  /// An ensemble's `members`' own scores and cut-offs of every row (`member_<k>_score`,
+  /// `member_<k>_threshold`; an empty cell is NaN, or an infinite cut-off); nil for one detector,
+  /// or a file written before they were kept.
+  public func memberScores(members: Int) -> MemberScores? {
+    guard members > 1 else { return nil }
+    let scores = (1...members).compactMap { column("member_\($0)_score") }
+    let cutoffs = (1...members).compactMap { column("member_\($0)_threshold") }
+    guard scores.count == members, cutoffs.count == members else { return nil }
+    return MemberScores(scores: scores.map { $0.map { $0 ?? .nan } }, cutoffs: cutoffs.map { $0.map { $0 ?? .infinity } })
+  }
+
   /// The cells of `name`; a missing column is an error naming the file.
   public func require(_ name: String, path: String) throws -> [Float?] {
     guard let cells = columns[name] else { throw SeismoError.file(path: path, message: "has no '\(name)' column") }
