@@ -1,4 +1,5 @@
 import Foundation
+import PostgresSink
 import SeismoCore
 import SeismoPostgres
 
@@ -47,24 +48,8 @@ extension LabelledRun {
     }
     leadingRows = first
     // An ensemble's members' own, by stored row (the rows judged_scores judges).
-    guard summary.members.count > 1 else { return }
-    var own: MemberScores? = MemberScores(
-      scores: Array(repeating: [], count: summary.members.count), cutoffs: Array(repeating: [], count: summary.members.count))
-    try db.forEachFloat8Row(
-      "SELECT member_scores, member_cutoffs FROM seismo.scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY row_no",
-      [runID]
-    ) { row in
-      guard let scores = row.floats(0), let cutoffs = row.floats(1), scores.count == own?.scores.count,
-        cutoffs.count == scores.count
-      else {  // NULL: stored before schema version 17
-        own = nil
-        return
-      }
-      for k in scores.indices {
-        own?.scores[k].append(scores[k])
-        own?.cutoffs[k].append(cutoffs[k])
-      }
-    }
+    let members = summary.members.count
+    let own = members > 1 ? try PostgresSink.storedScores(of: runID, members: members, on: db)?.members : nil
     memberScores = own?.scores.first?.count == timestamps.count ? own : nil
   }
 }
