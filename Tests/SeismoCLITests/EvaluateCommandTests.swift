@@ -249,6 +249,18 @@ import Testing
     }
     #expect(
       (reports["one"]?["events"] as? NSObject) != (reports["two"]?["events"] as? NSObject), "the members judge apart")
+    // Over several runs of one ensemble, each member's corpus is its own runs' corpus.
+    func corpus(_ folders: [String]) throws -> [Substring] {
+      let judged = try CLI.run(["evaluate"] + folders + ["--labels", "labels.txt", "--nab"], in: scratch.url)
+      try #require(judged.status == 0, "\(judged.stderr)")
+      return judged.stdout.split(separator: "\n").filter { $0.hasPrefix("corpus of 2 runs") }
+    }
+    let whole = try corpus(["both", "both"])
+    for (k, name) in [(1, "one"), (2, "two")] {
+      let own = try corpus([name, name]).map { $0.dropFirst("corpus of 2 runs: ".count) }
+      let member = whole.filter { $0.hasPrefix("corpus of 2 runs, member \(k), ") }.map { $0.split(separator: " alone: ")[1] }
+      #expect(own.count == 2 && member == own, "member \(k): \(member) against \(own)")
+    }
   }
 
   @Test func nabScoresAndSweepOverSeveralRuns() throws {

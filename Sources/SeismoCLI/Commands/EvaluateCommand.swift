@@ -101,6 +101,8 @@ struct EvaluateCommand: ParsableCommand {
       }
       var evaluated: [LabelledRun] = []
       var eventScores: [EventMetrics] = []
+      // Each run's members judged alone, with their reports, for the corpus of each member.
+      var membersAlone: [[(name: String, run: LabelledRun, report: EvaluationReport)]] = []
       var runs = try folders.map { try LabelledRun(folder: $0, labels: labelSet, windowsKey: windowsKey) }
       if !runIDs.isEmpty {
         let db = try SchemaMigrator.connection(connection.url)
@@ -110,14 +112,13 @@ struct EvaluateCommand: ParsableCommand {
         if let unmatched = run.unmatched { Console.err("warning: \(unmatched)") }
         if let unknown = run.unknownAlerts { Console.err("warning: \(unknown)") }
         var report = try run.report(part: part, nab: nab)
-        let members = run.members
-        if !members.isEmpty {
-          report.members = try members.map { name, member in
-            var alone = try member.report(part: part, nab: nab)
-            alone.member = name
-            return alone
-          }
+        let members = try run.members.map { name, member in
+          var alone = try member.report(part: part, nab: nab)
+          alone.member = name
+          return (name, member, alone)
         }
+        if !members.isEmpty { report.members = members.map(\.2) }
+        membersAlone.append(members)
         eventScores.append(report.events)
         if k < folders.count {
           let encoder = JSONEncoder()
@@ -132,19 +133,17 @@ struct EvaluateCommand: ParsableCommand {
         evaluated.append(run)
       }
       if evaluated.count > 1 {
-        let pooled = Evaluation.Metrics(
-          truePositives: eventScores.map(\.scores.truePositives).reduce(0, +),
-          falsePositives: eventScores.map(\.scores.falsePositives).reduce(0, +),
-          falseNegatives: eventScores.map(\.scores.falseNegatives).reduce(0, +))
-        let mean = eventScores.map(\.scores.f1).reduce(0, +) / Double(eventScores.count)
-        Console.out(
-          String(
-            format: "corpus of %d runs: events F1 %.3f pooled (TP %d, FP %d, FN %d), %.3f mean over runs", evaluated.count,
-            pooled.f1, pooled.truePositives, pooled.falsePositives, pooled.falseNegatives, mean))
-      }
-      if nab && evaluated.count > 1 {
-        let totals = NABScore.Profile.all.map { profile in NABScore.total(evaluated.map { $0.nab(profile) }) }
-        Console.out("corpus of \(evaluated.count) runs: " + Self.nabLine(totals))
+        Console.out("corpus of \(evaluated.count) runs: " + Self.corpusLine(eventScores))
+        if nab { Console.out("corpus of \(evaluated.count) runs: " + Self.nabLine(Self.nabTotals(evaluated))) }
+        // Runs of one ensemble (the same members): each member's corpus, judged alone.
+        let names = membersAlone.first?.map(\.name) ?? []
+        if !names.isEmpty, membersAlone.allSatisfy({ $0.map(\.name) == names }) {
+          for (k, name) in names.enumerated() {
+            let alone = "corpus of \(evaluated.count) runs, member \(k + 1), \(name) alone: "
+            Console.out(alone + Self.corpusLine(membersAlone.map { $0[k].report.events }))
+            if nab { Console.out(alone + Self.nabLine(Self.nabTotals(membersAlone.map { $0[k].run }))) }
+          }
+        }
       }
       if sweep {
         let (cutoff, score) = try Self.sweep(evaluated)
@@ -192,6 +191,23 @@ struct EvaluateCommand: ParsableCommand {
       lines += Self.lines(member, part: part).dropFirst().map { "  " + $0 }
     }
     return lines
+  }
+
+  /// Event scores of several runs: pooled, and the mean of each run's F1.
+  static func corpusLine(_ events: [EventMetrics]) -> String {
+    let pooled = Evaluation.Metrics(
+      truePositives: events.map(\.scores.truePositives).reduce(0, +),
+      falsePositives: events.map(\.scores.falsePositives).reduce(0, +),
+      falseNegatives: events.map(\.scores.falseNegatives).reduce(0, +))
+    let mean = events.map(\.scores.f1).reduce(0, +) / Double(events.count)
+    return String(
+      format: "events F1 %.3f pooled (TP %d, FP %d, FN %d), %.3f mean over runs", pooled.f1, pooled.truePositives,
+      pooled.falsePositives, pooled.falseNegatives, mean)
+  }
+
+  /// The corpus NAB scores of `runs`' alerts, each profile's.
+  static func nabTotals(_ runs: [LabelledRun]) -> [NABScore] {
+    NABScore.Profile.all.map { profile in NABScore.total(runs.map { $0.nab(profile) }) }
   }
 
   static func nabLine(_ scores: [NABScore]) -> String {
