@@ -3,7 +3,7 @@
 # own rules (seismo evaluate --nab): one fixed configuration per run across all series, trained on
 # the first 15 % of each series (at most 750 rows, NAB's probationary period), every row scored
 # point in time. Prints, per configuration, the corpus NAB scores and event-level F1 on the rows
-# after training.
+# after training, and for an ensemble each member's, judged alone.
 #
 #   scripts/evaluate-nab.sh                       # every examples/nab/*.yaml
 #   scripts/evaluate-nab.sh examples/nab/zscore-likelihood.yaml
