@@ -19,7 +19,9 @@ import Testing
     #expect(members.scores[0] == [2, 5, 1] && members.cutoffs[0] == [.infinity, 4, 4])
     #expect(members.scores[1][0].isNaN && members.scores[1].dropFirst() == [3, 1])
     #expect(members.cutoffs[1] == [.infinity, .infinity, -2])
-    #expect(members.own(1)?.first == 1 && members.own(1)?.scores == [3, 1] && members.own(0)?.first == 0)
+    #expect(
+      members.fromFirstScore(of: 1)?.first == 1 && members.fromFirstScore(of: 1)?.scores == [3, 1]
+        && members.fromFirstScore(of: 0)?.first == 0)
     // Row 1: no member has a cut-off → margin −1, no cut-off, a's errors.
     // Row 2: a (5 − 4)/max(4, 2) = 0.25; b has no cut-off yet.
     // Row 3: a (1 − 4)/4 = −0.75; b (1 − (−2))/max(2, 3) = 1 (its typical score is the floor).

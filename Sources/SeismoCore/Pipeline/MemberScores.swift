@@ -38,7 +38,7 @@ public struct MemberScores: Sendable, Equatable {
 
   /// Member `k`'s scores and cut-offs from its first score on, and the scored index of that
   /// first score; nil when it has none, or when a score after its first is missing.
-  public func own(_ k: Int) -> (first: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>)? {
+  public func fromFirstScore(of k: Int) -> (first: Int, scores: ArraySlice<Float>, cutoffs: ArraySlice<Float>)? {
     guard let first = scores[k].firstIndex(where: { !$0.isNaN }),
       !scores[k][first...].contains(where: \.isNaN)
     else { return nil }

@@ -129,7 +129,7 @@ public struct ScoreStream {
         of: member.rule, seriesStart: history.timestamps.first, firstScored: history.timestamps[warmup])
       let times = history.timestamps.dropFirst(warmup)
       if cutoffs.isConstant {  // nothing to replay
-      } else if let own = stored?.own(k), firstRow + own.first == warmup, own.scores.count == times.count {
+      } else if let own = stored?.fromFirstScore(of: k), firstRow + own.first == warmup, own.scores.count == times.count {
         cutoffs.advance(over: own.scores, at: times, cutOff: own.cutoffs)
       } else {
         cutoffs.advance(over: try member.detector.score(history).values[...], at: times)
