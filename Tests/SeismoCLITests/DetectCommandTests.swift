@@ -83,6 +83,17 @@ import Testing
       let (time, members) = (Substring(flag["timestamp"] as? String ?? ""), flag["flagged_by"] as? [Int])
       #expect(members == [1, 2].filter { [one, two][$0 - 1].contains(time) }, "\(flag)")
     }
+    // An event's are those of its flagged rows.
+    let events = try #require(
+      (try JSONSerialization.jsonObject(with: Data(try scratch.read("both/summary.json").utf8)) as? [String: Any])?[
+        "events"] as? [[String: Any]])
+    #expect(!events.isEmpty)
+    for event in events {
+      let (start, end) = (event["start"] as? String ?? "", event["end"] as? String ?? "")
+      let inside = anomalies.filter { ($0["timestamp"] as? String ?? "") >= start && ($0["timestamp"] as? String ?? "") <= end }
+      let members = Set(inside.flatMap { $0["flagged_by"] as? [Int] ?? [] }).sorted()
+      #expect(event["flagged_by"] as? [Int] == members && !members.isEmpty, "\(event)")
+    }
     let summary = try scratch.read("both/summary.json")
     #expect(summary.contains("\"ensemble\"") && summary.contains("lstm-forecaster"))
     // A member forecasting worse than repeating each last value is warned of by its place: the

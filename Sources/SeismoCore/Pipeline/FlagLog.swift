@@ -40,6 +40,7 @@ public struct FlagLog {
     }
     open!.end = flag.timestamp
     open!.flaggedRows += 1
+    if let members = flag.flaggedBy { open!.flaggedBy = Array(Set(open!.flaggedBy ?? []).union(members)).sorted() }
     if flag.score > open!.peakScore {
       open!.peakScore = flag.score
       open!.topFeature = flag.topFeature

@@ -94,12 +94,16 @@ public struct RunSummary: Codable, Sendable {
     public var topFeature: String
     /// Part of the alert row: `train` or `test`.
     public var part: String
+    /// An ensemble's members that flag any of the event's rows, numbered from 1; nil for one
+    /// detector.
+    public var flaggedBy: [Int]?
 
     enum CodingKeys: String, CodingKey {
       case start, end, alert, part
       case flaggedRows = "flagged_rows"
       case peakScore = "peak_score"
       case topFeature = "top_feature"
+      case flaggedBy = "flagged_by"
     }
   }
 
