@@ -9,16 +9,20 @@ extension PostgresSink {
     guard !events.isEmpty else { return }
     try db.execute(
       """
-      INSERT INTO seismo.events (run, version, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part)
-      SELECT $1::bigint, $2::integer, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w
-      FROM unnest($3::float8[], $4::float8[], $5::float8[], $6::integer[], $7::real[], $8::text[], $9::text[])
-        AS u(s, e, a, f, p, t, w)
+      INSERT INTO seismo.events (run, version, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part,
+                                 flagged_by)
+      SELECT $1::bigint, $2::integer, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w,
+             nullif(b, '')::integer[]
+      FROM unnest($3::float8[], $4::float8[], $5::float8[], $6::integer[], $7::real[], $8::text[], $9::text[], $10::text[])
+        AS u(s, e, a, f, p, t, w, b)
       """,
       [
         id, String(version), PGText.array(events.map(\.start)), PGText.array(events.map(\.end)),
         PGText.array(events.map(\.alert)), PGText.array(events.map { String($0.flaggedRows) }),
         PGText.array(events.map { String($0.peakScore) }), PGText.array(events.map(\.topFeature)),
         PGText.array(events.map(\.part)),
+        // An ensemble's members, each event's as an array literal; empty (NULL) for one detector.
+        PGText.array(events.map { $0.flaggedBy.map { "{" + $0.map(String.init).joined(separator: ",") + "}" } ?? "" }),
       ])
   }
 
@@ -84,8 +88,11 @@ extension PostgresSink {
     try db.execute(
       """
       SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
-             j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1)
+             j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
+             (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(s.member_scores, 1) AS k
+              WHERE s.member_scores[k] > s.member_cutoffs[k])
       FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
+      LEFT JOIN seismo.scores s ON s.run = j.run AND s.row_no = j.row_no AND s.member_scores IS NOT NULL
       WHERE j.run = $1::bigint AND j.flagged AND j.row_no >= $2::integer
       ORDER BY j.row_no
       """, [id, String(low)]
@@ -93,9 +100,11 @@ extension PostgresSink {
       guard let number = row[0].flatMap(Int.init), let time = row[1], let score = row[2].flatMap(Float.init),
         let cutoff = row[3].flatMap(Float.init), let part = row[4]
       else { throw SeismoError.database("postgres: run \(id) has a flagged row without its score or cut-off") }
+      // An ensemble's row: the members that flag it (none stored before schema version 17).
+      let members = row[6].map { $0.split(separator: ",").compactMap { Int($0) } }
       return StoredFlag(
         row: number, cutoff: cutoff,
-        flag: RunSummary.Flag(timestamp: time, score: score, topFeature: row[5] ?? "", part: part))
+        flag: RunSummary.Flag(timestamp: time, score: score, topFeature: row[5] ?? "", part: part, flaggedBy: members))
     }
   }
 }

@@ -103,6 +103,17 @@ extension PostgresTests {
     #expect(near(try appended(runs["dropped"]!), grownRows), "resumed by scoring the history again")
     let changed = try appended(runs["changed"]!)
     #expect(changed.count == 30 && !near(changed, grownRows), "the dynamic rule went on from the changed scores")
+    // Each event keeps the members that flag its rows, extended with the appended rows as
+    // `detect` over the grown table stores them.
+    func events(_ runID: String) throws -> [[String?]] {
+      try sql(
+        "SELECT start_ts::text, end_ts::text, flagged_by::text FROM seismo.current_events WHERE run_id = $1 ORDER BY start_ts",
+        [runID])
+    }
+    let grownEvents = try events(try storedRunID(scratch, "grown"))
+    #expect(!grownEvents.isEmpty && grownEvents.allSatisfy { $0[2] != nil }, "\(grownEvents)")
+    #expect(try events(runs["kept"]!) == grownEvents)
+    #expect(try events(runs["alone1"]!).allSatisfy { $0[2] == nil }, "one detector's have none")
   }
 
   /// `seismo watch` on an ensemble announces with each anomaly the members that flag it
