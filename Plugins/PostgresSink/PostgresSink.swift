@@ -430,8 +430,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           copy.bool(piece.alerts.contains(i))
           copy.int32(frame.digest(ofRow: row))
           if let members = piece.members {
-            copy.float4Array(members.scores.map { $0[i] }[...])
-            copy.float4Array(members.cutoffs.map { $0[i] }[...])
+            copy.float4Array(count: m) { members.scores[$0][i] }
+            copy.float4Array(count: m) { members.cutoffs[$0][i] }
           } else {
             copy.null()
             copy.null()

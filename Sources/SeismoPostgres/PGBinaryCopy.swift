@@ -62,15 +62,21 @@ public struct PGBinaryCopy {
 
   /// real[] (one dimension, no NULLs).
   public mutating func float4Array(_ values: ArraySlice<Float>) {
-    raw(UInt32(20 + 8 * values.count))
+    float4Array(count: values.count) { values[values.startIndex + $0] }
+  }
+
+  /// real[] of `count` elements, element i being `element(i)`: a column of a member-major table
+  /// written without gathering it into an array first.
+  public mutating func float4Array(count: Int, _ element: (Int) -> Float) {
+    raw(UInt32(20 + 8 * count))
     raw(UInt32(1))  // dimensions
     raw(UInt32(0))  // no NULLs
     raw(UInt32(700))  // element type: float4
-    raw(UInt32(values.count))
+    raw(UInt32(count))
     raw(UInt32(1))  // lower bound
-    for v in values {
+    for i in 0..<count {
       raw(UInt32(4))
-      raw(v.bitPattern)
+      raw(element(i).bitPattern)
     }
   }
 
