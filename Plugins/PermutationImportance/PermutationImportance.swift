@@ -1,7 +1,7 @@
 import SeismoCore
 
-/// Permutation importance: how much worse the detector's error gets when one feature's column
-/// is shuffled, breaking its relation to time and to the other features.
+/// Permutation importance: how much worse the detector's error gets (an ensemble's margin grows)
+/// when one feature's column is shuffled, breaking its relation to time and to the other features.
 ///
 /// For feature j and each of `repeats` seeded shuffles, the frame is re-scored with column j
 /// permuted; the increase is mean(score) − mean(baseline score) over the scored rows. The
@@ -13,7 +13,7 @@ public struct PermutationImportance: FeatureImportance, ConfigurablePlugin {
 
   public static let descriptor = PluginDescriptor(
     kind: .importance, name: "permutation",
-    summary: "increase in mean score when a feature's column is shuffled (seeded, repeated)",
+    summary: "increase in mean score (an ensemble's margin) when a feature's column is shuffled (seeded, repeated)",
     parameters: [
       Self.repeats.spec,
       Self.seed.spec,
@@ -27,7 +27,7 @@ public struct PermutationImportance: FeatureImportance, ConfigurablePlugin {
     seed = parameters[Self.seed]
   }
 
-  public func explain(_ detector: Detector, on frame: Frame, baseline: Scores, progress: ProgressObserver?) throws
+  public func explain(_ scorer: any FrameScorer, on frame: Frame, baseline: Scores, progress: ProgressObserver?) throws
     -> [FeatureImportanceEntry]
   {
     let base = baseline.mean
@@ -39,7 +39,7 @@ public struct PermutationImportance: FeatureImportance, ConfigurablePlugin {
       var increases: [Double] = []
       for _ in 0..<repeats {
         let shuffled = column.shuffled(using: &generator)
-        increases.append(try detector.score(frame.replacingColumn(j, with: shuffled)).mean - base)
+        increases.append(try scorer.score(frame.replacingColumn(j, with: shuffled)).mean - base)
         progress?(ProgressCount(j * repeats + increases.count, of: total, .scorings))
       }
       let mean = increases.reduce(0, +) / Double(repeats)

@@ -164,8 +164,9 @@ enum Charts {
     return svg + "</svg>\n"
   }
 
-  /// Horizontal bars of mean importance with ± std whiskers.
-  static func importance(_ entries: [FeatureImportanceEntry]) -> String {
+  /// Horizontal bars of mean importance with ± std whiskers: the increase in the mean `scoreName`
+  /// (score, or an ensemble's margin).
+  static func importance(_ entries: [FeatureImportanceEntry], scoreName: String) -> String {
     guard !entries.isEmpty else { return "" }
     let rowHeight = 24.0
     let left = 220.0
@@ -173,7 +174,7 @@ enum Charts {
     let low = min(0, entries.map { $0.mean - $0.std }.min()!)
     let high = max(entries.map { $0.mean + $0.std }.max()!, 1e-9)
     let x = LinearScale(domain: low...high, range: left...(width - margin.right), padding: 0.05)
-    var svg = open(kind: "importance", height: height, title: "Feature importance: increase in mean score when shuffled")
+    var svg = open(kind: "importance", height: height, title: "Feature importance: increase in mean \(scoreName) when shuffled")
     let ticks = x.ticks(6)
     for (t, label) in zip(ticks, Format.ticks(ticks)) {
       svg += line(x(t), margin.top, x(t), height - margin.bottom, class: "grid")

@@ -67,7 +67,7 @@ public enum HTMLReport {
       html += "<h2>Training score distribution</h2>\n" + Charts.histogram(trainingScores, threshold: threshold)
     }
     if let importance = data.importance, !importance.isEmpty {
-      html += "<h2>Feature importance</h2>\n" + Charts.importance(importance)
+      html += "<h2>Feature importance</h2>\n" + Charts.importance(importance, scoreName: data.scoreName)
     }
     html += foldTable(data)
     html += table(data, flagged: flagged, columns: shown)

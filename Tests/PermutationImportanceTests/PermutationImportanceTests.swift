@@ -69,6 +69,43 @@ final class GapDetector: Detector {
     #expect(entries[0].mean >= entries[1].mean && entries[1].mean >= entries[2].mean)
   }
 
+  /// An ensemble is explained by its margins, each member cut at the cut-offs the run gave it.
+  /// Two members score |a − b| (0 on the frame, where a = b). Member 1 is cut at 10 on every row
+  /// (typical score 1): margin (s − 10)/10. Member 2 has no cut-off before row 4, then 2 (typical
+  /// score 4): margin (s − 2)/4, the larger for any s ≥ 0. So the baseline margins are −1 on rows
+  /// 0–3 and −0.5 on rows 4–7, and a shuffle's increase is (Σ_{t<4} s_t/10 + Σ_{t≥4} s_t/4)/8.
+  @Test func anEnsembleIsExplainedByItsMarginsAtTheRunsCutoffs() throws {
+    let frame = try frame()
+    let run = try GapDetector().score(frame)
+    let margins = EnsembleMargins(members: [
+      (GapDetector(), Ensemble.Flagged(scores: run, cutoffs: Array(repeating: 10, count: 8), typicalScore: 1)),
+      (
+        GapDetector(),
+        Ensemble.Flagged(
+          scores: run, cutoffs: Array(repeating: .infinity, count: 4) + Array(repeating: 2, count: 4), typicalScore: 4)
+      ),
+    ])
+    let baseline = try margins.score(frame)
+    #expect(baseline.firstRow == 0 && baseline.values == [-1, -1, -1, -1, -0.5, -0.5, -0.5, -0.5])
+    let explainer = try PermutationImportance(
+      parameters: Parameters(
+        specs: PermutationImportance.descriptor.parameters, values: ["repeats": .integer(3), "seed": .integer(7)]))
+    let entries = try explainer.explain(margins, on: frame, baseline: baseline, progress: nil)
+    #expect(entries.map(\.feature).last == "ignored" && entries.last?.mean == 0 && entries.last?.std == 0)
+    for (j, name) in ["a", "b"].enumerated() {
+      var generator = SeededGenerator(seed: 7 &+ UInt64(j) &* 0x9E37_79B9)
+      let increases = (0..<3).map { _ -> Double in
+        let s = zip(x.shuffled(using: &generator), x).map { Double(abs($0 - $1)) }
+        return (s[..<4].reduce(0, +) / 10 + s[4...].reduce(0, +) / 4) / 8
+      }
+      let mean = increases.reduce(0, +) / 3
+      let std = (increases.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3).squareRoot()
+      let entry = try #require(entries.first { $0.feature == name })
+      #expect(abs(entry.mean - mean) < 1e-6 && abs(entry.std - std) < 1e-6, "\(name): \(entry) vs \(mean) ± \(std)")
+      #expect(mean > 0)
+    }
+  }
+
   @Test func repeatsAndSeedAreUsed() throws {
     let one = try importance(repeats: 1, seed: 7)
     #expect(one.allSatisfy { $0.std == 0 }, "one shuffle has no spread")

@@ -33,7 +33,9 @@ enum RunReporting {
       }
     }
     if let importance = run.importance {
-      lines.append("feature importance (\(run.config.importance?.plugin ?? "")): mean ± std increase in score")
+      lines.append(
+        "feature importance (\(run.config.importance?.plugin ?? "")): mean ± std increase in \(Ensemble.scoreName(run.config.members))"
+      )
       for entry in importance {
         lines.append("  \(entry.feature): \(format(Float(entry.mean), plusMinus: Float(entry.std)))")
       }

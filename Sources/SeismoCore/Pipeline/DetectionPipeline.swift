@@ -110,9 +110,9 @@ public struct DetectionPipeline {
     }
     var fitted = members[0]
     var memberScores: MemberScores?
+    let flagged = members.map { Ensemble.Flagged(scores: $0.scores, cutoffs: $0.cutoffs, typicalScore: $0.typicalScore) }
     if members.count > 1 {
-      (fitted.scores, fitted.cutoffs, memberScores) = Ensemble.combine(
-        members.map { Ensemble.Flagged(scores: $0.scores, cutoffs: $0.cutoffs, typicalScore: $0.typicalScore) })
+      (fitted.scores, fitted.cutoffs, memberScores) = Ensemble.combine(flagged)
       fitted.threshold = 0
       log(Ensemble.said(members: members.count))
     }
@@ -131,10 +131,13 @@ public struct DetectionPipeline {
     var importance: [FeatureImportanceEntry]?
     if let choice = config.importance {
       importance = try timed("importance_s") {
+        // An ensemble's margins, each member cut as the run cut it.
+        let scorer: any FrameScorer =
+          members.count == 1 ? detector : EnsembleMargins(members: Array(zip(members.map(\.detector), flagged)))
         // Walk-forward scores come from several models; importance explains the last one.
-        let baseline = fitted.folds.count == 1 ? scores : try detector.score(frame)
+        let baseline = fitted.folds.count == 1 ? scores : try scorer.score(frame)
         return try make(registry.importances, choice).explain(
-          detector, on: frame, baseline: baseline, progress: explaining)
+          scorer, on: frame, baseline: baseline, progress: explaining)
       }
       log("feature importance by \(choice.plugin)")
     }

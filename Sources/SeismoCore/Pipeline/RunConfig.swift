@@ -462,15 +462,10 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
   }
 
-  /// What an ensemble cannot do (yet), refused before any work: importance explains one
-  /// detector, and `min_margin` is a fraction of one rule's cut-off.
+  /// What an ensemble cannot do, refused before any work: `min_margin` is a fraction of one
+  /// rule's cut-off.
   func checkEnsemble() throws {
     guard ensemble != nil else { return }
-    if importance != nil {
-      throw SeismoError.config(
-        key: "importance", location: nil,
-        message: "feature importance explains one detector; it is not available with an ensemble")
-    }
     if events[EventRule.minMargin] > 0 {
       throw SeismoError.config(
         key: "events.min_margin", location: nil,

@@ -1,13 +1,10 @@
 /// Learns what normal looks like and scores how abnormal each timestamp is.
 ///
 /// The interface follows PyOD's `BaseDetector`: `fit` on training rows, then `score` any frame
-/// with the same features. Higher scores are more anomalous; a `Threshold` turns them into flags.
-public protocol Detector: AnyObject {
+/// with the same features (`FrameScorer`). Higher scores are more anomalous; a `Threshold` turns them into flags.
+public protocol Detector: AnyObject, FrameScorer {
   /// Trains on `train`. `observer` is called once per epoch for detectors that have epochs.
   func fit(_ train: Frame, observer: TrainingObserver?) throws -> TrainingReport
-
-  /// Scores every row of `frame` that has enough history (see `Scores.firstRow`).
-  func score(_ frame: Frame) throws -> Scores
 
   /// `score(frame).fromRow(row)`: the scores of `frame`'s rows from `row` on, the rows before
   /// being context only, which a detector may leave unscored (discord compares only the later

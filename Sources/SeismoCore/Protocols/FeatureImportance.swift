@@ -1,11 +1,11 @@
-/// Explains a trained detector: how much each feature drives its scores.
+/// Explains a trained detector, or an ensemble's margins: how much each feature drives its scores.
 public protocol FeatureImportance {
   /// - Parameters:
-  ///   - detector: already fitted.
+  ///   - scorer: a fitted detector, or an ensemble's margins (`EnsembleMargins`).
   ///   - frame: the rows to explain (usually the whole frame that was scored).
-  ///   - baseline: `detector.score(frame)`, already computed by the pipeline.
+  ///   - baseline: `scorer.score(frame)`, already computed by the pipeline.
   ///   - progress: hears each scoring of the frame done, of all the explanation makes.
-  func explain(_ detector: Detector, on frame: Frame, baseline: Scores, progress: ProgressObserver?) throws
+  func explain(_ scorer: any FrameScorer, on frame: Frame, baseline: Scores, progress: ProgressObserver?) throws
     -> [FeatureImportanceEntry]
 }
 
