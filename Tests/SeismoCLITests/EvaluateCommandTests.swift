@@ -208,11 +208,14 @@ import Testing
 
   /// An ensemble's run is judged whole and each member alone: by its own scores and cut-offs,
   /// its flags grouped by the run's events rule, as the member's own run is judged; in a run
-  /// folder and stored in PostgreSQL alike.
-  @Test func anEnsembleIsJudgedWholeAndEachMemberAlone() throws {
+  /// folder and stored in PostgreSQL alike. With `min_margin`, a member alone clears by its own
+  /// cut-off, as its own run does, not by the ensemble's margins (at 5, the fixed member's event
+  /// that peaks at a score of 34 is dropped: 6 + 5·6 = 36).
+  @Test(arguments: ["", "events: { min_margin: 5 }\n"])
+  func anEnsembleIsJudgedWholeAndEachMemberAlone(events: String) throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [250, 300, 320]))
-    let head = "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.6 }\n"
+    let head = "source: { plugin: csv, path: data.csv }\nsplit: { train_fraction: 0.6 }\n" + events
     let members = [
       "detector: { plugin: rolling-zscore, window: 20 }\nthreshold: { plugin: fixed, value: 6 }\n",
       "detector: { plugin: rolling-zscore, window: 40, transform: diff }\nthreshold: { plugin: dynamic, window: 40, min_history: 10, refresh: 10 }\n",

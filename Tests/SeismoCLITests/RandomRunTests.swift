@@ -38,7 +38,7 @@ import Testing
       split: { \(refit)\(window)train_fraction: 0.9, max_train_rows: 80 }
       detector: \(detector)
       threshold: \(threshold)
-      events: { merge_gap: \(pick([0, 3, 10])), min_length: \(pick([1, 1, 3])), min_margin: \(member.isEmpty ? pick([0, 0, 0.2]) : 0) }
+      events: { merge_gap: \(pick([0, 3, 10])), min_length: \(pick([1, 1, 3])), min_margin: \(pick([0, 0, 0.2])) }
       \(member)
       """
   }

@@ -160,10 +160,36 @@ import Testing
         "c.yaml:6:5: ensemble[2].detectr: unknown key (did you mean 'detector'?); a member has a detector and a threshold",
         "c.yaml:7:40: ensemble[3].detector.lag: expected an integer in 0...10, got '99'",
       ])
+  }
+
+  /// `events.min_margin` prunes an ensemble's events by their margins, which are already in units
+  /// of each member's cut-off: an event alerts once a row's margin is at least min_margin.
+  @Test func anEnsemblesEventsArePrunedByTheirMargins() throws {
+    // By hand: flagged rows 1–2 (margins 0.2, 0.3), 4 (0.6) and 6–7 (0.1, 0.5); at 0.5 the first
+    // never clears and is dropped, the last alerts on row 7.
+    let margins: [Float] = [-1, 0.2, 0.3, -0.5, 0.6, -1, 0.1, 0.5]
+    let zeros = [Float](repeating: 0, count: margins.count)
     #expect(
-      message("ensemble:\n  - detector: { plugin: absolute }\nevents: { min_margin: 0.5 }\n")
-        == "c.yaml:5:23: events.min_margin: not available with an ensemble: its score is already each member's margin over its own cut-off"
-    )
+      EventRule(minMargin: 0.5, scoresAreMargins: true).events(scores: margins, cutoffs: zeros) == [
+        EventRule.Event(start: 4, end: 4, alert: 4, flagged: 1), EventRule.Event(start: 6, end: 7, alert: 7, flagged: 2),
+      ])
+    #expect(EventRule(minMargin: 0.5).events(scores: margins, cutoffs: zeros).count == 3, "m·|0| prunes nothing")
+    // Two identical members cut at 8, above their typical score (the training scores 2, 3 and 9
+    // average 4.7): margins (s − 8)/8, so they alert where one alone alerts with the same
+    // min_margin. Flagged: 9, 14 and 11, margins 0.125, 0.75 and 0.375.
+    let series = #"source: { plugin: constant, series: ["1", "2", "3", "9", "4", "14", "2", "11", "3"] }"#
+    let alone = "split: { train_fraction: 0.5 }\ndetector: { plugin: absolute }\nthreshold: { plugin: fixed, value: 8 }\n"
+    let twin = "ensemble:\n  - detector: { plugin: absolute }\n    threshold: { plugin: fixed, value: 8 }\n"
+    func alerts(_ yaml: String, margin: Double) throws -> [Int] {
+      let config = try RunConfig.parse(
+        yaml: series + "\n" + yaml + "events: { min_margin: \(margin) }\n", origin: "c", registry: testRegistry)
+      let run = try DetectionPipeline(registry: testRegistry, config: config).run()
+      return run.events.map { run.scores.row($0.alert) }
+    }
+    #expect(try alerts(alone, margin: 0) == [3, 5, 7] && alerts(alone + twin, margin: 0) == [3, 5, 7])
+    #expect(try alerts(alone, margin: 0.3) == [5, 7])
+    #expect(try alerts(alone + twin, margin: 0.3) == [5, 7])
+    #expect(try alerts(alone + twin, margin: 0.5) == [5])
   }
 
   @Test func storedConfigsKeepTheirMembersAndOlderOnesHaveNone() throws {

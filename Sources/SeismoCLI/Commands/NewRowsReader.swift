@@ -103,7 +103,7 @@ struct NewRowsReader {
     self.config = config
     self.command = command
     self.progress = progress
-    events = EventRule(parameters: config.events)
+    events = config.eventRule
     position = PostgresSource.ReadPosition(features: saved.features)
     repeats = StaleValues.Tracker(featureCount: saved.features.count)
     let pipeline = DetectionPipeline(registry: StandardPlugins.registry, config: config)

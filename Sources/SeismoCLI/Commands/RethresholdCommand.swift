@@ -135,7 +135,7 @@ struct RethresholdCommand: ParsableCommand {
             ])
         }
         try PostgresSink.updateEvents(
-          of: id, version: version, from: firstRow, rule: EventRule(parameters: config.events), on: db)
+          of: id, version: version, from: firstRow, rule: config.eventRule, on: db)
         let events = try db.execute(
           "SELECT count(*)::text FROM seismo.events WHERE run = $1::bigint AND version = $2::integer", [id, String(version)])
         return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)

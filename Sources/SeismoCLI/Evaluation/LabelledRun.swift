@@ -39,9 +39,15 @@ struct LabelledRun {
     return rule.clears(score, cutoffs[i])
   }
 
-  /// How the run grouped flags into events (the defaults for runs written before events existed).
+  /// Whether this is one member of an ensemble judged alone, whose scores are its own, not margins.
+  private(set) var isMemberAlone = false
+
+  /// How the run grouped flags into events (the defaults for runs written before events existed):
+  /// an ensemble's scores are margins, a member's alone are not.
   var rule: EventRule {
-    EventRule(parameters: Parameters(specs: EventRule.parameters, values: summary.eventRule?.values ?? [:]))
+    EventRule(
+      parameters: Parameters(specs: EventRule.parameters, values: summary.eventRule?.values ?? [:]),
+      scoresAreMargins: summary.members.count > 1 && !isMemberAlone)
   }
 
   init(folder: String, labels: LabelSet, windowsKey: String?) throws {
@@ -67,11 +73,12 @@ struct LabelledRun {
     let named = summary.members
     return own.scores.indices.map { k in
       var member = self
+      member.isMemberAlone = true
       member.scores = own.scores[k].map { $0.isNaN ? nil : $0 }
       member.cutoffs = own.cutoffs[k]
       member.flags = zip(own.scores[k], own.cutoffs[k]).map { $0 > $1 }
       member.alerts = [Bool](repeating: false, count: own.scores[k].count)
-      for event in rule.events(scores: own.scores[k], cutoffs: own.cutoffs[k]) { member.alerts[event.alert] = true }
+      for event in member.rule.events(scores: own.scores[k], cutoffs: own.cutoffs[k]) { member.alerts[event.alert] = true }
       member.memberScores = nil
       return (Ensemble.memberNames([k + 1], of: named), member)
     }

@@ -126,7 +126,7 @@ public struct DetectionPipeline {
     if members.count == 1, let said = Self.noCutoffWarning(testCutoffs, threshold: config.threshold, rows: "test row") {
       warn(said)
     }
-    let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: fitted.cutoffs)
+    let events = config.eventRule.events(scores: scores.values, cutoffs: fitted.cutoffs)
 
     var importance: [FeatureImportanceEntry]?
     if let choice = config.importance {
@@ -369,7 +369,7 @@ public struct DetectionPipeline {
     if members.count > 1 { log(Ensemble.said(members: members.count)) }
     let noCutoff =
       members.count == 1 ? Self.noCutoffWarning(cutoffs[...], threshold: model.threshold, rows: "scored row") : nil
-    let events = EventRule(parameters: config.events).events(scores: scores.values, cutoffs: cutoffs)
+    let events = config.eventRule.events(scores: scores.values, cutoffs: cutoffs)
     timings["total_s"] = Date().timeIntervalSince(started)
     var result = RunResult(
       runID: RunResult.makeID(at: started), startedAt: started, config: config, loaded: loaded, trainRows: 0,

@@ -6,7 +6,8 @@
 /// **alerts** on the first row where it has `min_length` flagged rows (its first row with the
 /// default 1) and, with `min_margin` m > 0, at least one row whose score s clears its cut-off c by
 /// m·|c| — the causal form of telemanom's pruning of events whose peak is barely above the
-/// threshold. An event that never alerts is dropped. Every decision uses only rows up to the
+/// threshold. An ensemble's scores are already margins over each member's cut-off, in units of
+/// it (`Ensemble`), so there a row clears when its margin is at least m. An event that never alerts is dropped. Every decision uses only rows up to the
 /// alert row, so alerts are point in time: appending rows never moves an earlier alert.
 public struct EventRule: Sendable, Equatable {
   /// Unflagged rows allowed inside one event.
@@ -15,6 +16,9 @@ public struct EventRule: Sendable, Equatable {
   public var minLength: Int
   /// How far, as a fraction of the cut-off's magnitude, one of its rows must clear the cut-off.
   public var minMargin: Double
+  /// Whether the scores are an ensemble's margins (cut-off 0), which clear by being at least
+  /// `minMargin`.
+  public var scoresAreMargins: Bool
 
   static let mergeGap = Parameter<Int>(
     "merge_gap", 0...1_000_000, default: 0, help: "flags at most this many unflagged rows apart belong to one event")
@@ -22,7 +26,9 @@ public struct EventRule: Sendable, Equatable {
     "min_length", 1...1_000_000, default: 1, help: "flagged rows an event needs before it alerts; shorter events are dropped")
   static let minMargin = Parameter<Double>(
     "min_margin", 0...1_000_000, default: 0,
-    help: "an event alerts only once a row clears its cut-off by this fraction of the cut-off; events that never do are dropped")
+    help:
+      "an event alerts only once a row clears its cut-off by this fraction of the cut-off (an ensemble's: a margin of this much); events that never do are dropped"
+  )
 
   public static let parameters: [ParameterSpec] = [
     Self.mergeGap.spec,
@@ -30,16 +36,18 @@ public struct EventRule: Sendable, Equatable {
     Self.minMargin.spec,
   ]
 
-  public init(mergeGap: Int = 0, minLength: Int = 1, minMargin: Double = 0) {
+  public init(mergeGap: Int = 0, minLength: Int = 1, minMargin: Double = 0, scoresAreMargins: Bool = false) {
     self.mergeGap = mergeGap
     self.minLength = minLength
     self.minMargin = minMargin
+    self.scoresAreMargins = scoresAreMargins
   }
 
-  public init(parameters: Parameters) {
+  /// The rule of an `events` section, for scores that are margins (an ensemble's) or not.
+  public init(parameters: Parameters, scoresAreMargins: Bool = false) {
     self.init(
       mergeGap: parameters[Self.mergeGap], minLength: parameters[Self.minLength],
-      minMargin: parameters[Self.minMargin])
+      minMargin: parameters[Self.minMargin], scoresAreMargins: scoresAreMargins)
   }
 
   /// One event: indices into the flag array.
@@ -60,9 +68,10 @@ public struct EventRule: Sendable, Equatable {
     return tracker.finish()
   }
 
-  /// Whether `score` clears `cutoff` by `minMargin`·|cutoff|.
+  /// Whether `score` clears `cutoff` by `minMargin`·|cutoff|; a margin, whether it is at least
+  /// `minMargin`.
   public func clears(_ score: Float, _ cutoff: Float) -> Bool {
-    Double(score) - Double(cutoff) >= minMargin * abs(Double(cutoff))
+    scoresAreMargins ? Double(score) >= minMargin : Double(score) - Double(cutoff) >= minMargin * abs(Double(cutoff))
   }
 
   /// The events of `flags`, in time order; `clearsMargin[i]` says whether row i clears its

@@ -40,7 +40,6 @@ extension RunConfig {
           EnsembleMember(detector: try checked($0.detector, .detector), threshold: try checked($0.threshold, .threshold))
         }
       })
-    try config.checkEnsemble()
     return config
   }
 

@@ -70,6 +70,9 @@ public struct RunConfig: Sendable, Codable, Equatable {
     [EnsembleMember(detector: detector, threshold: threshold)] + (ensemble ?? [])
   }
 
+  /// How the run groups its flags into events (`events`); an ensemble's scores are margins.
+  public var eventRule: EventRule { EventRule(parameters: events, scoresAreMargins: members.count > 1) }
+
   /// The sections a config may have.
   public static let sectionNames = [
     "source", "split", "detector", "threshold", "events", "importance", "sink", "sinks", "ensemble",
@@ -442,7 +445,6 @@ public struct RunConfig: Sendable, Codable, Equatable {
     let config = RunConfig(
       source: source, split: split, detector: detector, threshold: threshold, events: events, importance: importance,
       sinks: sinks, ensemble: ensemble.isEmpty ? nil : ensemble)
-    try locating(in: sections["events"] ?? [], section: "events") { try config.checkEnsemble() }
     return config
   }
 
@@ -459,17 +461,6 @@ public struct RunConfig: Sendable, Codable, Equatable {
         throw SeismoError.config(key: key, location: nil, message: message)
       }
       throw SeismoError.config(key: "\(section).\(name)", location: raw.location, message: message)
-    }
-  }
-
-  /// What an ensemble cannot do, refused before any work: `min_margin` is a fraction of one
-  /// rule's cut-off.
-  func checkEnsemble() throws {
-    guard ensemble != nil else { return }
-    if events[EventRule.minMargin] > 0 {
-      throw SeismoError.config(
-        key: "events.min_margin", location: nil,
-        message: "not available with an ensemble: its score is already each member's margin over its own cut-off")
     }
   }
 

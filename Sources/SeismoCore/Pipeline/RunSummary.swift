@@ -254,7 +254,7 @@ public struct RunSummary: Codable, Sendable {
   /// (nil: all), their times written by `stamp` (nil: as the run's frame prints them).
   public static func flagLog(of run: RunResult, listing: Int?, stamp: ((Timestamp) -> String)? = nil) -> FlagLog {
     let frame = run.frame
-    var log = FlagLog(rule: EventRule(parameters: run.config.events), keep: listing)
+    var log = FlagLog(rule: run.config.eventRule, keep: listing)
     for i in run.scores.values.indices where run.isAnomaly(i) {
       let row = run.scores.row(i)
       let time = frame.timestamps[row]

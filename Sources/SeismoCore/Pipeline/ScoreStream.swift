@@ -39,7 +39,7 @@ public struct ScoreStream {
     let pipeline = DetectionPipeline(registry: registry, config: config)
     members = try model.members.map { try Member($0, pipeline: pipeline) }
     history = try members.map { try Self.contextRows(of: $0.detector, plugin: $0.model.detector.plugin) }.max() ?? 0
-    log = FlagLog(rule: EventRule(parameters: config.events), keep: keepFlags)
+    log = FlagLog(rule: config.eventRule, keep: keepFlags)
   }
 
   /// The rows of context each piece of `detector` (a `plugin`) needs; throws `Unstreamable` for
