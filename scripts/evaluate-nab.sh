@@ -7,7 +7,9 @@
 #
 #   scripts/evaluate-nab.sh                       # every examples/nab/*.yaml
 #   scripts/evaluate-nab.sh examples/nab/zscore-likelihood.yaml
+#   SEISMO_NAB_SET="events.min_margin=0.3" scripts/evaluate-nab.sh examples/nab/ensemble-discord.yaml
 #
+# SEISMO_NAB_SET (KEY=VALUE settings, space-separated) is given to every run as --set KEY=VALUE.
 # NAB's data lives beside the repository (../shared/data/nab, MIT licence); SEISMO_NAB_DIR
 # points elsewhere. Runs go to ${SEISMO_NAB_OUT:-nab-runs}/CONFIG/SERIES.
 set -euo pipefail
@@ -18,6 +20,8 @@ out=${SEISMO_NAB_OUT:-nab-runs}
 [ -x .build/release/seismo ] || swift build -c release >&2
 seismo=.build/release/seismo
 configs=("$@")
+sets=()
+for setting in ${SEISMO_NAB_SET:-}; do sets+=(--set "$setting"); done
 [ ${#configs[@]} -gt 0 ] || configs=(examples/nab/*.yaml)
 for config in "${configs[@]}"; do
   name=$(basename "$config" .yaml)
@@ -25,9 +29,9 @@ for config in "${configs[@]}"; do
   runs=()
   for csv in "$nab"/realKnownCause/*.csv; do
     series=$(basename "$csv" .csv)
-    "$seismo" detect "$config" --set "source.path=$csv" --out "$out/$name/$series" --quiet
+    "$seismo" detect "$config" --set "source.path=$csv" ${sets[@]+"${sets[@]}"} --out "$out/$name/$series" --quiet
     runs+=("$out/$name/$series")
   done
-  echo "== $name"
+  echo "== $name${SEISMO_NAB_SET:+ with $SEISMO_NAB_SET}"
   "$seismo" evaluate "${runs[@]}" --labels "$nab/labels/combined_windows.json" --nab | grep '^corpus'
 done
