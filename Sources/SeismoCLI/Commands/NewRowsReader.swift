@@ -142,18 +142,20 @@ struct NewRowsReader {
   }
 
   /// Appends `series` (the whole table) to a new `stream`, set to score only the rows from run
-  /// `runID`'s last stored one on: the rows before it are context, and the threshold's and events'
-  /// state is replayed from the stored scores (the threshold's from its calibration on, as the
+  /// `runID`'s last `stored` one on (`PostgresSink.storedScores`, with the stream's members):
+  /// the rows before it are context, and the threshold's and events' state is replayed from the
+  /// stored scores (the threshold's from its calibration on, as the
   /// run's ran: `thresholdReplay`; an ensemble's members' rules from their own stored scores of
   /// the rows before it, else from those rows scored again). The last stored row is scored again, so that the append
   /// checks it is still the row the run scored. A run without stored scores, or whose scores do
   /// not fit `series`, has every row appended (the append then refuses a mismatch).
   /// - Returns: the times of the stored rows that have changed since they were scored.
-  static func resume(_ stream: inout ScoreStream, series: LoadedFrame, run runID: String, on db: PGConnection) throws
-    -> [Timestamp]
-  {
+  static func resume(
+    _ stream: inout ScoreStream, series: LoadedFrame, stored: PostgresSink.StoredScores?, run runID: String,
+    on db: PGConnection
+  ) throws -> [Timestamp] {
     let frame = series.frame
-    guard let stored = try PostgresSink.storedScores(of: runID, members: stream.memberCount, on: db), stored.isContiguous,
+    guard let stored, stored.isContiguous,
       stored.lastRow < frame.rowCount, stored.lastRow >= stream.warmupRows
     else {
       try stream.append(frame, origin: series.origin)
@@ -240,8 +242,20 @@ struct NewRowsReader {
   mutating func scoreNewRows(to runID: String, on db: PGConnection) throws -> Batch? {
     if stream == nil { walk = try PostgresSink.storedWalk(of: runID, on: db) }
     guard let table else { return try scoreWhole(to: runID, on: db) }
-    if stream == nil { position.settled = try PostgresSink.lastScoredTime(of: runID, on: db) }
-    var loaded = try table.newRows(after: &position)
+    var loaded: LoadedFrame
+    var stored: PostgresSink.StoredScores?
+    if stream == nil {
+      position.settled = try PostgresSink.lastScoredTime(of: runID, on: db)
+      // The whole table, and the run's stored scores the stream resumes from: read at once on
+      // two connections, so that the server reads both together.
+      var position = position
+      (loaded, stored) = try bothAtOnce(
+        { try table.newRows(after: &position) },
+        { try PostgresSink.storedScores(of: runID, members: saved.members.count, on: db) })
+      self.position = position
+    } else {
+      loaded = try table.newRows(after: &position)
+    }
     if refitIsDue(after: loaded) {
       restart()
       return try scoreWhole(to: runID, on: db)
@@ -255,7 +269,7 @@ struct NewRowsReader {
       try stream.append(loaded.frame, origin: loaded.origin)
     } else {
       stream = try Self.stream(of: saved, config: config)
-      restated = try Self.resume(&stream, series: loaded, run: runID, on: db)
+      restated = try Self.resume(&stream, series: loaded, stored: stored, run: runID, on: db)
     }
     let piece = try stream.scorePending()
     self.stream = stream
