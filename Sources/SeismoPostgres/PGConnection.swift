@@ -24,9 +24,17 @@ public final class PGConnection {
     public init() {}
   }
 
-  /// The session settings Seismo applied from `Limits` (those the connection string sets are
-  /// left to it), by name.
+  /// The session settings Seismo applied from `Limits` and `sessionSettings` (those the
+  /// connection string sets are left to it), by name.
   public private(set) var applied: [String: String] = [:]
+
+  /// Settings of every Seismo session, unless the connection string sets them: JIT compilation
+  /// off. PostgreSQL compiles a query whose estimated cost passes `jit_above_cost`, and the
+  /// queries through `seismo.judged_scores` (a version's events, `runs list`'s counts) are
+  /// estimated far above what they read, so compiling costs more than it saves: a `rethreshold`
+  /// of 1,000,000 rows took 0.81 s against 1.30 s (`scripts/bench-jit.sh`). `options=-c jit=on`
+  /// in the URL turns it back on.
+  public static let sessionSettings = [("jit", "off")]
 
   /// Connects with a `postgresql://` URL or a `key=value` conninfo string; an empty string uses
   /// the PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, …).
@@ -54,7 +62,8 @@ public final class PGConnection {
     }
     PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs (e.g. "already exists") stay quiet
     for (name, value) in [("lock_timeout", limits.lockTimeout), ("statement_timeout", limits.statementTimeout)]
-    where !conninfo.contains(name) {
+      + Self.sessionSettings where !conninfo.contains(name)
+    {
       try execute("SELECT set_config($1, $2, false)", [name, value])
       applied[name] = value
     }

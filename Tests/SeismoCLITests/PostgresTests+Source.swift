@@ -643,7 +643,7 @@ extension PostgresTests {
       locked.stderr.contains("canceling statement due to lock timeout")
         && locked.stderr.contains("another session holds a lock it needs"), "\(locked.stderr)")
     #expect(PGConnection.Limits().lockTimeout == "30s" && PGConnection.Limits().statementTimeout == "10min")
-    #expect(try PGConnection(url).applied == ["lock_timeout": "30s", "statement_timeout": "10min"])
+    #expect(try PGConnection(url).applied == ["lock_timeout": "30s", "statement_timeout": "10min", "jit": "off"])
 
     try scratch.write(
       "slow.yaml",
@@ -656,6 +656,14 @@ extension PostgresTests {
     #expect(
       slow.stderr.contains("canceling statement due to statement timeout") && slow.stderr.contains("statement_timeout"),
       "\(slow.stderr)")
+  }
+
+  /// JIT compilation is off in Seismo's sessions (`PGConnection.sessionSettings`), unless the URL
+  /// turns it on.
+  @Test func seismosSessionsCompileNoQueryUnlessTheURLSays() throws {
+    #expect(try PGConnection(url).execute("SHOW jit").rows == [["off"]])
+    let on = try PGConnection("\(url)?options=-c%20jit%3Don")
+    #expect(try on.execute("SHOW jit").rows == [["on"]] && on.applied["jit"] == nil)
   }
 
   /// A server that accepts the TCP connection but never answers: the default connect_timeout
