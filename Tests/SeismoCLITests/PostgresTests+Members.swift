@@ -138,13 +138,7 @@ extension PostgresTests {
     let listener = try PGConnection(url)
     try listener.execute("LISTEN seismo_anomaly")
     try feed(scratch, [("new.csv", "210")], to: watcher, of: runID)
-    var announced: [[String: Any]] = []
-    let deadline = Date().addingTimeInterval(30)
-    while announced.isEmpty, Date() < deadline {
-      announced = try listener.notifications(waitingUpTo: 1).filter { $0.payload.contains("\"\(runID)\"") }.compactMap {
-        try JSONSerialization.jsonObject(with: Data($0.payload.utf8)) as? [String: Any]
-      }
-    }
+    // The rows are stored before they are announced, each in a NOTIFY of its own: wait for all.
     let flagging = try sql(
       """
       SELECT to_char(s.ts, 'YYYY-MM-DD'),
@@ -153,6 +147,13 @@ extension PostgresTests {
       FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 AND s.row_no >= 200 AND s.is_anomaly
       ORDER BY s.ts
       """, [runID])
+    var announced: [[String: Any]] = []
+    let deadline = Date().addingTimeInterval(30)
+    while announced.count < flagging.count, Date() < deadline {
+      announced += try listener.notifications(waitingUpTo: 1).filter { $0.payload.contains("\"\(runID)\"") }.compactMap {
+        try JSONSerialization.jsonObject(with: Data($0.payload.utf8)) as? [String: Any]
+      }
+    }
     try #require(!flagging.isEmpty && announced.count == flagging.count, "announced \(announced), stored \(flagging)")
     for (payload, row) in zip(announced, flagging) {
       let members = (payload["flagged_by"] as? [Int])?.map(String.init).joined(separator: ",")
