@@ -7,8 +7,9 @@
 /// default 1) and, with `min_margin` m > 0, at least one row whose score s clears its cut-off c by
 /// m·|c| — the causal form of telemanom's pruning of events whose peak is barely above the
 /// threshold. An ensemble's scores are already margins over each member's cut-off, in units of
-/// it (`Ensemble`), so there a row clears when its margin is at least m. An event that never alerts is dropped. Every decision uses only rows up to the
-/// alert row, so alerts are point in time: appending rows never moves an earlier alert.
+/// it (`Ensemble`), so there a row clears when its margin is at least m. An event that never
+/// alerts is dropped. Every decision uses only rows up to the alert row, so alerts are point in
+/// time: appending rows never moves an earlier alert.
 public struct EventRule: Sendable, Equatable {
   /// Unflagged rows allowed inside one event.
   public var mergeGap: Int
