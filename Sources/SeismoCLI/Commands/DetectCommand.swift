@@ -25,7 +25,8 @@ struct DetectCommand: ParsableCommand {
       time: row t's use rows up to t only (the autoencoder's mean_over_windows is the one \
       non-causal option, and says so). split.refit_every makes the run walk forward: the \
       detector and threshold are refitted every N rows on the rows before them. An ensemble: \
-      list adds detectors, each with its own threshold; a row is flagged when any flags it. \
+      list adds detectors, each with its own threshold; a row is flagged when any flags it, \
+      and its score is the largest margin over a member's cut-off (examples/weekly4-ensemble.yaml). \
       sink: (one) or sinks: (a list) also writes the run to PostgreSQL or a report file.
 
       Writes summary.json (run, features, threshold, folds, the counts of anomalies and events \
