@@ -210,8 +210,13 @@ extension PostgresTests {
         + "    threshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
     #expect(try CLI.run(["detect", "ensemble.yaml", "--out", "e", "--quiet"], in: scratch.url).status == 0)
     let ensembleID = try storedRunID(scratch, "e")
-    let ensemble = try CLI.run(["rethreshold", ensembleID, "--url", url, "--set", "threshold.value=1"], in: scratch.url)
-    #expect(ensemble.status == 1 && ensemble.stderr.contains("is an ensemble"), "\(ensemble.stderr)")
+    for setting in ["threshold.value=1", "ensemble[1].threshold.value=1"] {
+      // A member's threshold is a threshold setting too: the run, not the option, is refused.
+      let ensemble = try CLI.run(["rethreshold", ensembleID, "--url", url, "--set", setting], in: scratch.url)
+      #expect(
+        ensemble.status == 1 && ensemble.stderr.contains("is an ensemble")
+          && ensemble.stderr.contains("--set ensemble[K].threshold.KEY=VALUE for member K + 1"), "\(ensemble.stderr)")
+    }
     // runs list names every member, in order (before, only the first).
     let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
     let line = try #require(listed.split(separator: "\n").first { $0.hasPrefix(ensembleID) })

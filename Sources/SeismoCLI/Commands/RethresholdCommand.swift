@@ -39,7 +39,9 @@ struct RethresholdCommand: ParsableCommand {
 
   func validate() throws {
     guard !overrides.isEmpty else { throw ValidationError("say what changes with --set threshold.KEY=VALUE") }
-    if let other = overrides.first(where: { !$0.hasPrefix("threshold.") }) {
+    // An ensemble member's threshold (ensemble[K].threshold.*) passes here: the run says why it
+    // cannot be re-cut.
+    if let other = overrides.first(where: { !$0.hasPrefix("threshold.") && !$0.contains(/^ensemble\[\d+\]\.threshold\./) }) {
       throw ValidationError("--set \(other): only threshold.* settings change without retraining")
     }
   }
@@ -57,7 +59,7 @@ struct RethresholdCommand: ParsableCommand {
       let storedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
       guard storedConfig.ensemble == nil else {
         throw SeismoError.invalidInput(
-          "run '\(runID)' is an ensemble: its stored scores are margins over each member's own cut-off, so one new threshold cannot re-cut them; run detect again with the new thresholds"
+          "run '\(runID)' is an ensemble: its stored scores are margins over each member's own cut-off, so one new threshold cannot re-cut them; run detect again with the new thresholds (seismo detect CONFIG --set threshold.KEY=VALUE, or --set ensemble[K].threshold.KEY=VALUE for member K + 1)"
         )
       }
       let config = try RunConfig.parse(
