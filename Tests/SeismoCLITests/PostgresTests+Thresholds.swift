@@ -227,6 +227,94 @@ extension PostgresTests {
   /// fold's model's own scores of its training rows (seismo.fold_scores), which are not the
   /// run's scores of those rows (the previous fold's model gave those). Each version's cut-offs
   /// are a fresh walk-forward run's with that threshold, row for row.
+  /// `rethreshold --margin M` gives an ensemble's margins another cut-off: a version that flags
+  /// the rows whose stored margin is above M (at 0, the run's own flags), with its events under
+  /// the run's events rule; one detector's run has no margins and is refused.
+  @Test func anEnsemblesMarginsAreCutAnew() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: [100, 220, 260]))
+    try scratch.write(
+      "ensemble.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      threshold: { plugin: fixed, value: 4 }
+      ensemble:
+        - detector: { plugin: rolling-zscore, window: 40, transform: diff }
+          threshold: { plugin: percentile, percentile: 99 }
+      events: { merge_gap: 5 }
+      sink: { plugin: postgres, url: "\(url)" }
+      """)
+    #expect(try CLI.run(["detect", "ensemble.yaml", "--out", "e", "--quiet"], in: scratch.url).status == 0)
+    let runID = try storedRunID(scratch, "e")
+    let stored = try sql(
+      """
+      SELECT to_char(s.ts, 'YYYY-MM-DD'), s.score::text, s.is_anomaly::text FROM seismo.scores s
+      JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1 ORDER BY s.row_no
+      """, [runID])
+    /// The version's flagged days and its events' first and last days, as seismo.judged_scores
+    /// and seismo.current_events give them.
+    func judged() throws -> (flagged: [String], events: [[String]]) {
+      let flagged = try sql(
+        """
+        SELECT to_char(j.ts, 'YYYY-MM-DD') FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
+        WHERE r.run_id = $1 AND j.flagged ORDER BY j.row_no
+        """, [runID]
+      ).map { $0[0]! }
+      let events = try sql(
+        "SELECT to_char(start_ts, 'YYYY-MM-DD'), to_char(end_ts, 'YYYY-MM-DD') FROM seismo.current_events WHERE run_id = $1 ORDER BY start_ts",
+        [runID]
+      ).map { $0.map { $0! } }
+      return (flagged, events)
+    }
+    /// The days whose stored margin is above `m`, and their events: flags at most 5 rows apart.
+    func expected(above m: Float) -> (flagged: [String], events: [[String]]) {
+      let rows = stored.indices.filter { Float(stored[$0][1] ?? "") ?? -1 > m }
+      var events: [[Int]] = []
+      for row in rows {
+        if let last = events.last?.last, row - last - 1 <= 5 {
+          events[events.count - 1].append(row)
+        } else {
+          events.append([row])
+        }
+      }
+      return (rows.map { stored[$0][0]! }, events.map { [stored[$0.first!][0]!, stored[$0.last!][0]!] })
+    }
+    let own = stored.filter { $0[2] == "true" }.map { $0[0]! }
+    for (version, m) in [(2, "0.5"), (3, "0")] {
+      let cut = try CLI.run(["rethreshold", runID, "--url", url, "--margin", m], in: scratch.url)
+      let hand = expected(above: Float(m)!)
+      #expect(
+        cut.status == 0
+          && cut.stdout.contains("threshold version \(version) (margin, cut-off \(Float(m)!)): \(hand.flagged.count) anomal"),
+        "\(cut.stdout)\(cut.stderr)")
+      let got = try judged()
+      #expect(got.flagged == hand.flagged && got.events == hand.events, "margin \(m): \(got) against \(hand)")
+      let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
+      #expect(
+        listed.split(separator: "\n").contains { $0.hasPrefix(runID) && $0.contains("\tmargin (version \(version))\t") },
+        "\(listed)")
+    }
+    let half = expected(above: 0.5).flagged
+    #expect(!half.isEmpty && half.count < own.count, "0.5 is stricter than the run: \(half) of \(own)")
+    #expect(try judged().flagged == own, "at 0 the run's own flags")
+    // Refused: --margin with --set, at −1 or below, and for one detector's run.
+    #expect(
+      try CLI.run(["rethreshold", runID, "--url", url, "--margin", "0.5", "--set", "threshold.value=1"], in: scratch.url).status
+        == 64)
+    let low = try CLI.run(["rethreshold", runID, "--url", url, "--margin=-1"], in: scratch.url)
+    #expect(low.status == 64 && low.stderr.contains("above -1"), "\(low.stderr)")
+    try scratch.write(
+      "one.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore }\nsink: { plugin: postgres, url: \"\(url)\" }\n"
+    )
+    #expect(try CLI.run(["detect", "one.yaml", "--out", "o", "--quiet"], in: scratch.url).status == 0)
+    let one = try CLI.run(["rethreshold", try storedRunID(scratch, "o"), "--url", url, "--margin", "0.5"], in: scratch.url)
+    #expect(one.status == 1 && one.stderr.contains("has one detector, whose scores have no margins"), "\(one.stderr)")
+  }
+
   @Test func rethresholdRecutsAWalkForwardRunFoldByFold() throws {
     let scratch = try Scratch()
     try migrate(scratch)

@@ -57,7 +57,8 @@ struct RunsCommand: ParsableCommand {
         let rows = try db.execute(
           """
           SELECT r.run_id, r.group_id, r.indicator, r.detector_plugin || coalesce(m.detectors, ''),
-                 coalesce(v.plugin, r.threshold_plugin) || coalesce(m.thresholds, ''),
+                 -- A version's rule (an ensemble's: its margins' cut-off), else every member's.
+                 CASE WHEN v.run IS NULL THEN r.threshold_plugin || coalesce(m.thresholds, '') ELSE v.plugin END,
                  coalesce(v.version, 1)::text,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
                       ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
