@@ -476,11 +476,21 @@ extension PostgresTests {
   }
 
   /// A table dropped and made again (as some loads do) loses its triggers without a word: a
-  /// watcher checks its table whenever it has waited without news, and says when the table is
-  /// gone, when it is back without the trigger, and when it announces its rows again.
+  /// watcher checks its table whenever it has waited 5 s without news of it, and says when the
+  /// table is gone, when it is back without the trigger, and when it announces its rows again.
+  /// Another table announces on the same channel all the while (before, its news kept the
+  /// watcher from ever looking: it looked only after 5 s of no news at all).
   @Test func watchWarnsWhenItsTableStopsAnnouncingNewRows() throws {
     let scratch = try Scratch()
     let runID = try storedRunOfTableM(scratch)
+    let (stop, url) = (DispatchSemaphore(value: 0), url)
+    Thread {
+      guard let chatter = try? PGConnection(url) else { return }
+      while stop.wait(timeout: .now() + 0.5) == .timedOut {
+        _ = try? chatter.execute("SELECT pg_notify('seismo_rows', 'another_schema.another_table')")
+      }
+    }.start()
+    defer { stop.signal() }
     let dbWatch = ["db", "watch", "--url", url, "--schema", schema, "--table", "m"]
     #expect(try CLI.run(dbWatch, in: scratch.url).status == 0)
     let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)

@@ -14,7 +14,7 @@ struct WatchCommand: ParsableCommand {
       LISTENs on channel seismo_rows (`seismo db watch --table T` makes the table announce new \
       rows; it warns at the start when the table does not, and \
       later when the table is dropped, or made again without the trigger, as it checks whenever \
-      it has waited 5 seconds without news), and for each announcement of the model's source table appends the new rows' scores to \
+      it has waited 5 seconds without news of it, whatever other tables announce), and for each announcement of the model's source table appends the new rows' scores to \
       the run, as `score --new-rows` does. It reads the whole table once, then only the rows after \
       the last it read, keeping the model's context rows and the threshold's state in memory (a \
       query source, or a model whose scores look ahead or use every earlier row, is read whole \
@@ -86,6 +86,7 @@ struct WatchCommand: ParsableCommand {
       }
       var pending = true  // catch up first
       var waiting: WaitingRows?  // as last said
+      var lastNews = Date()  // of this table, or the last look at it without any
       while true {
         do {
           if pending {
@@ -98,8 +99,16 @@ struct WatchCommand: ParsableCommand {
             }
           }
           let notifications = try listener.notifications(waitingUpTo: 5)
-          if notifications.isEmpty, let change = try watched?.recheck(on: listener) {
-            Console.narrate(change, quiet: quiet)
+          // After 5 s without news of its table, the watcher looks at it: other tables announce
+          // on the same channel, and their news must not keep it from seeing its own dropped.
+          let news = notifications.contains { note in
+            table.map { note.payload == $0 || Self.changedFrom(note.payload, in: $0) != nil } ?? true
+          }
+          if news {
+            lastNews = Date()
+          } else if Date().timeIntervalSince(lastNews) >= 5 {
+            lastNews = Date()
+            if let change = try watched?.recheck(on: listener) { Console.narrate(change, quiet: quiet) }
           }
           pending = notifications.contains { table == nil || $0.payload == table }
           // Rows changed among those read: read the whole table again, which compares the
