@@ -33,12 +33,6 @@ struct LabelledRun {
   /// Input rows before the first row listed here: a stored run's warm-up, which is not stored.
   var leadingRows = 0
 
-  /// Whether row `i`'s score clears its cut-off by the events rule's margin.
-  func clearsMargin(_ i: Int) -> Bool {
-    guard let score = scores[i] else { return false }
-    return rule.clears(score, cutoffs[i])
-  }
-
   /// Whether this is one member of an ensemble judged alone, whose scores are its own, not margins.
   private(set) var isMemberAlone = false
 
@@ -222,7 +216,10 @@ struct LabelledRun {
     }
     let judgedFlags = judged.map { flags[$0] }
     let judgedLabels = judged.map { labelled[$0] }
-    let detected = rule.events(judgedFlags, clearsMargin: judged.map { clearsMargin($0) }).map { $0.start...$0.end }
+    // The rule once, not once a row: whether each judged row clears its cut-off by its margin.
+    let rule = self.rule
+    let clears = judged.map { i in scores[i].map { rule.clears($0, cutoffs[i]) } ?? false }
+    let detected = rule.events(judgedFlags, clearsMargin: clears).map { $0.start...$0.end }
     return EvaluationReport(
       part: part.rawValue, rows: Evaluation(flags: judgedFlags, labels: judgedLabels),
       labelledRowsNotJudged: labelled.indices.filter { labelled[$0] && !judges($0, in: part) }.count,
