@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# Times reading the results schema by run, under the views of migration 15 and, in the same run,
-# those before it (migration 10's, put back inside a transaction that is rolled back): one run's
-# anomalies (`seismo.anomalies WHERE run_id = …`), one run's judged scores joined to
-# seismo.runs, every run's anomalies, and the ten highest of them (the README's query). The schema holds --runs runs of --rows rows each
-# (rolling z-score runs of a long table's symbols, `detect --each`) on a throwaway server, every
-# fifth run with a threshold version of its own (`rethreshold`). Prints the median and range of
-# --repeat timings of each (EXPLAIN ANALYZE's execution time), the sides interleaved.
+# Times reading the results schema by run, under this schema's views and, in the same run, those
+# of an earlier schema version (--against: 10, the views before migration 15, or 17, those
+# before migration 18; put back inside a transaction that is rolled back): one run's anomalies
+# (`seismo.anomalies WHERE run_id = …`), one run's judged scores joined to seismo.runs, one run's
+# judged scores by its key (as `rethreshold` and `score --new-rows` read a run's flags), every
+# run's anomalies, and the ten highest of them (the README's query). The schema holds --runs runs
+# of --rows rows each (rolling z-score runs of a long table's symbols, `detect --each`) on a
+# throwaway server, every fifth run with a threshold version of its own (`rethreshold`). Prints
+# the median and range of --repeat timings of each (EXPLAIN ANALYZE's execution time), the sides
+# interleaved.
 #
-#   scripts/bench-sql-reads.sh [--runs 1000] [--rows 400] [--repeat 5]
+#   scripts/bench-sql-reads.sh [--runs 1000] [--rows 400] [--repeat 5] [--against 10]
 #
 # Run it when nothing else runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=1000 rows=400 repeat=5
+runs=1000 rows=400 repeat=5 against=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --rows) rows=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
+    --against) against=$2; shift 2 ;;
     *) echo "bench-sql-reads: unknown option $1 (see the header of this script)" >&2; exit 64 ;;
   esac
 done
@@ -48,15 +52,25 @@ for id in $(psql "$url" -Atc "SELECT run_id FROM seismo.runs WHERE id % 5 = 0");
   "$seismo" rethreshold "$id" --url "$url" --set threshold.plugin=percentile --set threshold.percentile=99 > /dev/null
 done
 run=$(psql "$url" -Atc "SELECT run_id FROM seismo.runs ORDER BY id OFFSET $((runs / 2)) LIMIT 1")
-# Migration 10's current_thresholds and judged_scores, as they were before migration 15.
-old=$(awk '/^CREATE OR REPLACE VIEW seismo.current_thresholds/,/e.alert_ts = j.ts;/' sql/migrations/010_version_events.sql)
+# The earlier version's views: judged_scores (with current_thresholds, for 10) and anomalies on it.
+case $against in
+  10) views=$(awk '/^CREATE OR REPLACE VIEW seismo.current_thresholds/,/e.alert_ts = j.ts;/' sql/migrations/010_version_events.sql) ;;
+  17) views=$(awk '/^CREATE OR REPLACE VIEW seismo.judged_scores/,/e.version = v.version;/' sql/migrations/016_version_cutoffs.sql) ;;
+  *) echo "bench-sql-reads: --against takes 10 or 17" >&2; exit 64 ;;
+esac
+old="DROP VIEW seismo.judged_scores CASCADE;
+$views
+$(awk '/^CREATE VIEW seismo.anomalies AS/,/WHERE j.flagged;/' sql/migrations/009_fold_scores.sql)"
+id=$(psql "$url" -Atc "SELECT id FROM seismo.runs WHERE run_id = '$run'")
 queries=(
   "SELECT * FROM seismo.anomalies WHERE run_id = '$run'"
   "SELECT j.ts, j.cut FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = '$run' ORDER BY j.ts"
+  "SELECT j.row_no, j.score, j.flagged FROM seismo.judged_scores j WHERE j.run = $id AND j.flagged ORDER BY j.row_no"
   "SELECT count(*), count(alert) FROM seismo.anomalies"
   "SELECT run_id, indicator, day, score, top_feature FROM seismo.anomalies ORDER BY score DESC LIMIT 10"
 )
-names=("one run's anomalies" "one run's judged scores" "every run's anomalies" "the README's ten highest anomalies")
+names=("one run's anomalies" "one run's judged scores" "one run's flags by its key" "every run's anomalies"
+  "the README's ten highest anomalies")
 timed() {  # $1: the views (new or old), $2: the query; prints the execution time in ms
   { echo "BEGIN;"; [ "$1" = old ] && echo "$old"; echo "EXPLAIN ANALYZE $2;"; echo "ROLLBACK;"; } |
     psql "$url" -Atq | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p'
@@ -69,5 +83,5 @@ for q in "${!queries[@]}"; do
     timed new "${queries[$q]}" >> "$work/new"
     timed old "${queries[$q]}" >> "$work/old"
   done
-  echo "${names[$q]}: $(stats < "$work/new") with migration 15's views, $(stats < "$work/old") with those before"
+  echo "${names[$q]}: $(stats < "$work/new") with this schema's views, $(stats < "$work/old") with schema version $against's"
 done

@@ -49,5 +49,8 @@ public enum Migrations {
     Migration(
       version: 17, name: "member_scores",
       sql: String(decoding: PackageResources._17_member_scores_sql, as: UTF8.self)),
+    Migration(
+      version: 18, name: "member_recuts",
+      sql: String(decoding: PackageResources._18_member_recuts_sql, as: UTF8.self)),
   ]
 }

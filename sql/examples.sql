@@ -111,17 +111,17 @@ WHERE r.summary ? 'forecast_skill'
 ORDER BY mase DESC NULLS LAST, r.finished_at DESC
 LIMIT 50;
 
--- Which members of an ensemble flagged each of its flagged rows, newest first: each row keeps
--- every member's own score and cut-off (scores.member_scores, member_cutoffs: member 1 is the
--- config's detector, member k its ensemble's (k − 1)-th), and a row is flagged where some member's
--- score is above its own cut-off.
-SELECT r.run_id, r.indicator, s.ts, s.score AS margin, m.k AS member,
+-- Which members of an ensemble flagged each of its flagged rows, newest first, under each run's
+-- latest threshold version: each row keeps every member's own score and cut-off (member_scores,
+-- member_cutoffs: member 1 is the config's detector, member k its ensemble's (k − 1)-th), and a
+-- row is flagged where some member's score is above its own cut-off.
+SELECT r.run_id, r.indicator, j.ts, j.score AS margin, m.k AS member,
        CASE WHEN m.k = 1 THEN r.config->'detector' ELSE r.config->'ensemble'->(m.k::int - 2)->'detector' END->>'plugin'
          AS detector,
        m.score, m.cutoff
 FROM seismo.runs r
-JOIN seismo.scores s ON s.run = r.id AND s.is_anomaly
-CROSS JOIN LATERAL unnest(s.member_scores, s.member_cutoffs) WITH ORDINALITY AS m(score, cutoff, k)
-WHERE m.score > m.cutoff
-ORDER BY s.ts DESC, r.run_id, m.k
+JOIN seismo.judged_scores j ON j.run = r.id AND j.flagged
+CROSS JOIN LATERAL unnest(j.member_scores, j.member_cutoffs) WITH ORDINALITY AS m(score, cutoff, k)
+WHERE m.score > m.cutoff AND m.score <> 'NaN'  -- NaN (no score yet) sorts above every number
+ORDER BY j.ts DESC, r.run_id, m.k
 LIMIT 50;

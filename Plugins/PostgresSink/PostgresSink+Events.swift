@@ -89,10 +89,9 @@ extension PostgresSink {
       """
       SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
              j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
-             (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(s.member_scores, 1) AS k
-              WHERE s.member_scores[k] > s.member_cutoffs[k])
+             (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
+              WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
       FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
-      LEFT JOIN seismo.scores s ON s.run = j.run AND s.row_no = j.row_no AND s.member_scores IS NOT NULL
       WHERE j.run = $1::bigint AND j.flagged AND j.row_no >= $2::integer
       ORDER BY j.row_no
       """, [id, String(low)]
@@ -100,7 +99,8 @@ extension PostgresSink {
       guard let number = row[0].flatMap(Int.init), let time = row[1], let score = row[2].flatMap(Float.init),
         let cutoff = row[3].flatMap(Float.init), let part = row[4]
       else { throw SeismoError.database("postgres: run \(id) has a flagged row without its score or cut-off") }
-      // An ensemble's row: the members that flag it (none stored before schema version 17).
+      // An ensemble's row: the members that flag it (none stored before schema version 17). A
+      // member without a score yet has NaN, which PostgreSQL orders above every number.
       let members = row[6].map { $0.split(separator: ",").compactMap { Int($0) } }
       return StoredFlag(
         row: number, cutoff: cutoff,

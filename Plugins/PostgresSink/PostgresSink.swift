@@ -199,9 +199,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     var scores: [Float] = []
     var cutoffs: [Float] = []
     var digests: [Int32?] = []
-    var own: MemberScores? =
-      members > 1
-      ? MemberScores(scores: Array(repeating: [], count: members), cutoffs: Array(repeating: [], count: members)) : nil
+    var own = members > 1 ? MemberScores(members: members) : nil
     let memberColumns = members > 1 ? ", s.member_scores, s.member_cutoffs" : ""
     try db.forEachFloat8Row(
       """
@@ -214,18 +212,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       scores.append(Float(row[1] ?? .nan))
       cutoffs.append(row[2].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
       digests.append(row[3].flatMap { Int32(exactly: $0) })  // NULL: stored before version 11
-      if own != nil {
-        guard let memberScores = row.floats(4), let memberCutoffs = row.floats(5), memberScores.count == members,
-          memberCutoffs.count == members
-        else {  // NULL: stored before version 17
-          own = nil
-          return
-        }
-        for k in 0..<members {
-          own?.scores[k].append(memberScores[k])
-          own?.cutoffs[k].append(memberCutoffs[k])
-        }
-      }
+      // NULL: stored before version 17.
+      if own?.append(row: row.floats(4), cutoffs: row.floats(5)) == false { own = nil }
     }
     guard let (first, last) = rows else { return nil }
     let warmup = try db.execute("SELECT array_to_string(warmup_digests, ',') FROM seismo.runs WHERE run_id = $1", [runID])

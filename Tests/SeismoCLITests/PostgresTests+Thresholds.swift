@@ -201,8 +201,6 @@ extension PostgresTests {
     let missing = try CLI.run(["rethreshold", "nope", "--url", url, "--set", "threshold.value=1"], in: scratch.url)
     #expect(missing.status == 1 && missing.stderr.contains("no run 'nope'"))
 
-    // An ensemble's stored scores are margins over each member's own cut-off: one new threshold
-    // cannot re-cut them, and rethreshold says so.
     try scratch.write(
       "ensemble.yaml",
       base
@@ -210,23 +208,12 @@ extension PostgresTests {
         + "    threshold: { plugin: fixed, value: 6 }\nsink: { plugin: postgres, url: \"\(url)\" }\n")
     #expect(try CLI.run(["detect", "ensemble.yaml", "--out", "e", "--quiet"], in: scratch.url).status == 0)
     let ensembleID = try storedRunID(scratch, "e")
-    for setting in ["threshold.value=1", "ensemble[1].threshold.value=1"] {
-      // A member's threshold is a threshold setting too: the run, not the option, is refused.
-      let ensemble = try CLI.run(["rethreshold", ensembleID, "--url", url, "--set", setting], in: scratch.url)
-      #expect(
-        ensemble.status == 1 && ensemble.stderr.contains("is an ensemble")
-          && ensemble.stderr.contains("--set ensemble[K].threshold.KEY=VALUE for member K + 1"), "\(ensemble.stderr)")
-    }
     // runs list names every member, in order (before, only the first).
     let listed = try CLI.run(["runs", "list", "--url", url, "--limit", "500"], in: scratch.url).stdout
     let line = try #require(listed.split(separator: "\n").first { $0.hasPrefix(ensembleID) })
     #expect(line.contains("\trolling-zscore + rolling-zscore\tfixed + fixed\t"), "\(line)")
   }
 
-  /// `rethreshold` re-cuts a walk-forward run fold by fold: each fold's rule is calibrated on that
-  /// fold's model's own scores of its training rows (seismo.fold_scores), which are not the
-  /// run's scores of those rows (the previous fold's model gave those). Each version's cut-offs
-  /// are a fresh walk-forward run's with that threshold, row for row.
   /// `rethreshold --margin M` gives an ensemble's margins another cut-off: a version that flags
   /// the rows whose stored margin is above M (at 0, the run's own flags), with its events under
   /// the run's events rule; one detector's run has no margins and is refused.
@@ -315,6 +302,10 @@ extension PostgresTests {
     #expect(one.status == 1 && one.stderr.contains("has one detector, whose scores have no margins"), "\(one.stderr)")
   }
 
+  /// `rethreshold` re-cuts a walk-forward run fold by fold: each fold's rule is calibrated on that
+  /// fold's model's own scores of its training rows (seismo.fold_scores), which are not the
+  /// run's scores of those rows (the previous fold's model gave those). Each version's cut-offs
+  /// are a fresh walk-forward run's with that threshold, row for row.
   @Test func rethresholdRecutsAWalkForwardRunFoldByFold() throws {
     let scratch = try Scratch()
     try migrate(scratch)

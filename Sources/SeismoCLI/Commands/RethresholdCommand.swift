@@ -19,13 +19,16 @@ struct RethresholdCommand: ParsableCommand {
       A walk-forward run is re-cut fold by fold, each fold's rule calibrated on that fold's own \
       training scores, as detect did. In SQL, \
       seismo.flagged_at(run_id, cut_off) lists what a fixed cut-off would flag. \
-      An ensemble's stored scores are margins over each member's own cut-off, which no member's \
-      new rule can re-cut; --margin M gives them another cut-off instead, the same for every \
-      member: a row is flagged when some member's score is above its cut-off by M times it.
+      An ensemble's members are re-cut each by its own rule (threshold.* for the first, \
+      ensemble[K].threshold.* for member K + 1), calibrated on its own stored training scores, \
+      and the version's scores are the margins over the new cut-offs; --margin M instead gives \
+      the stored margins another cut-off, the same for every member: a row is flagged when some \
+      member's score is above its cut-off by M times it.
 
       Examples:
         seismo rethreshold 20261124-101500-ab12 --url "$URL" --set threshold.percentile=99.5
         seismo rethreshold 20261124-101500-ab12 --url "$URL" --set threshold.plugin=spot --set threshold.risk=1e-4
+        seismo rethreshold 20261124-101500-ab12 --url "$URL" --set ensemble[1].threshold.percentile=99.9   # member 2
         seismo rethreshold 20261124-101500-ab12 --url "$URL" --margin 0.5    # an ensemble, stricter
       """)
 
@@ -35,7 +38,7 @@ struct RethresholdCommand: ParsableCommand {
   @Option(
     name: .customLong("set"),
     help: ArgumentHelp(
-      "A threshold setting, e.g. threshold.percentile=99 or threshold.plugin=fixed (repeatable).",
+      "A threshold setting, e.g. threshold.percentile=99 or threshold.plugin=fixed; an ensemble's member K + 1: ensemble[K].threshold.KEY=VALUE (repeatable).",
       valueName: "threshold.key=value"))
   var overrides: [String] = []
 
@@ -59,8 +62,6 @@ struct RethresholdCommand: ParsableCommand {
     guard !overrides.isEmpty else {
       throw ValidationError("say what changes with --set threshold.KEY=VALUE (an ensemble's run: --margin M)")
     }
-    // An ensemble member's threshold (ensemble[K].threshold.*) passes here: the run says why it
-    // cannot be re-cut.
     if let other = overrides.first(where: { !$0.hasPrefix("threshold.") && !$0.contains(/^ensemble\[\d+\]\.threshold\./) }) {
       throw ValidationError("--set \(other): only threshold.* settings change without retraining")
     }
@@ -78,26 +79,21 @@ struct RethresholdCommand: ParsableCommand {
       let storedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
       // What re-cuts the scores, checked before any is read.
       let cut: Cut
-      if storedConfig.ensemble != nil {
-        guard let margin else {
-          throw SeismoError.invalidInput(
-            "run '\(runID)' is an ensemble: its stored scores are margins over each member's own cut-off, so one new threshold cannot re-cut them; run detect again with the new thresholds (seismo detect CONFIG --set threshold.KEY=VALUE, or --set ensemble[K].threshold.KEY=VALUE for member K + 1), or cut its margins elsewhere with --margin M"
-          )
-        }
-        cut = .margin(margin)
-      } else {
-        guard margin == nil else {
+      if let margin {
+        guard storedConfig.ensemble != nil else {
           throw SeismoError.invalidInput(
             "run '\(runID)' has one detector, whose scores have no margins: --margin cuts an ensemble's; give its threshold with --set threshold.KEY=VALUE"
           )
         }
-        cut = .rule(
-          try RunConfig.parse(
-            yaml: try storedConfig.yamlDocument(), origin: "run \(runID)", overrides: overrides,
-            registry: StandardPlugins.registry, stored: true
-          ).threshold)
+        cut = .margin(margin)
+      } else {
+        let config = try RunConfig.parse(
+          yaml: try storedConfig.yamlDocument(), origin: "run \(runID)", overrides: overrides,
+          registry: StandardPlugins.registry, stored: true)
+        cut = config.ensemble == nil ? .rule(config.threshold) : .members(config.members)
       }
-      guard let stored = try PostgresSink.storedScores(of: runID, on: db) else {
+      let members = storedConfig.members.count
+      guard let stored = try PostgresSink.storedScores(of: runID, members: members, on: db) else {
         throw SeismoError.invalidInput("run '\(runID)' has no stored scores")
       }
       guard stored.isContiguous else {
@@ -108,13 +104,14 @@ struct RethresholdCommand: ParsableCommand {
       let recut: Recut
       switch cut {
       case .rule(let choice): recut = try recutting(stored, by: choice, on: db)
+      case .members(let members): recut = try recutting(stored, members: members, scored: storedConfig.members, on: db)
       case .margin(let margin):
         recut = Recut(
           plugin: "margin", parameters: "{\"value\": \(margin)}", cutoffs: Array(repeating: Float(margin), count: scores.count))
       }
       let cutoffs = recut.cutoffs
-      let constant = cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
-      let flagged = zip(scores, cutoffs).filter { $0 > $1 }.count
+      let constant = recut.margins == nil && cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
+      let flagged = zip(recut.margins ?? scores, cutoffs).filter { $0 > $1 }.count
       let (version, events) = try db.transaction { () -> (Int, Int) in
         // One version at a time, and no rows appended while its events are computed.
         let key = String(Int32(truncatingIfNeeded: Int64(id) ?? 0))
@@ -134,16 +131,20 @@ struct RethresholdCommand: ParsableCommand {
             ]
           ).rows.first?.first.flatMap { $0.flatMap(Int.init) }
         guard let version = inserted else { throw SeismoError.database("postgres: the new threshold version got no number") }
-        if !constant {  // a row each, from firstRow on; an infinite cut-off (none yet) is NULL
+        // A row each, from firstRow on; an infinite cut-off (none yet) is NULL. A re-cut of an
+        // ensemble's members keeps each row's margin and members' cut-offs too.
+        if !constant {
           try db.execute(
             """
-            INSERT INTO seismo.threshold_cutoffs (run, version, row_no, cut)
-            SELECT $1::bigint, $2::integer, $3::integer + u.k::integer - 1, u.cut
-            FROM unnest($4::real[]) WITH ORDINALITY AS u(cut, k)
+            INSERT INTO seismo.threshold_cutoffs (run, version, row_no, cut, margin, member_cutoffs)
+            SELECT $1::bigint, $2::integer, $3::integer + u.k::integer - 1, u.cut, u.margin, u.members::real[]
+            FROM unnest($4::real[], $5::real[], $6::text[]) WITH ORDINALITY AS u(cut, margin, members, k)
             """,
             [
               id, String(version), String(firstRow),
               "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
+              recut.margins.map { PGText.array($0[...]) },
+              recut.memberCutoffs.map { own in PGText.array(own[0].indices.map { i in PGText.array(own.map { $0[i] }[...]) }) },
             ])
         }
         try PostgresSink.updateEvents(
@@ -159,53 +160,22 @@ struct RethresholdCommand: ParsableCommand {
   }
 
   /// What re-cuts a run's stored scores: one detector's rule (the one `--set` makes of its own),
-  /// or an ensemble's cut-off on its margins (`--margin`).
+  /// an ensemble's members' rules (each member's own, as `--set` leaves them), or an ensemble's
+  /// cut-off on its margins (`--margin`).
   private enum Cut {
     case rule(PluginChoice)
+    case members([EnsembleMember])
     case margin(Double)
   }
 
-  /// A new version: its rule's plugin and parameters (JSON), and a cut-off per stored score.
-  private struct Recut {
+  /// A new version: its rule's plugin and parameters (JSON), and a cut-off per stored score; a
+  /// re-cut of an ensemble's members also a margin per stored row (its score under the version)
+  /// and each member's cut-offs, member-major (infinity: none yet).
+  struct Recut {
     var plugin: String
     var parameters: String
     var cutoffs: [Float]
-  }
-
-  /// Run `runID`'s `stored` scores re-cut by `choice`, calibrated as the run's rule was: on its
-  /// training scores, or fold by fold on each fold's own.
-  private func recutting(_ stored: PostgresSink.StoredScores, by choice: PluginChoice, on db: PGConnection) throws -> Recut {
-    let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
-    guard let entry = StandardPlugins.registry.thresholds[choice.plugin] else {
-      throw SeismoError.state("threshold plugin '\(choice.plugin)' is not registered")
-    }
-    let rule = try entry.make(choice.parameters)
-    let cutoffs: [Float]
-    var firstCalibration = calibration  // the first fold's, walking forward
-    if foldCount > 1 {
-      let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
-      guard folds.count == foldCount else {
-        throw SeismoError.invalidInput(
-          "run '\(runID)' walked forward over \(foldCount) folds but was stored before Seismo kept each fold's training scores (schema version 9); run detect again to rethreshold it"
-        )
-      }
-      cutoffs = try rule.cutoffs(for: stored.scores, firstRow: stored.firstRow, walkingForward: folds)
-      firstCalibration = folds.first?.calibrationCount ?? 0
-    } else {
-      do {
-        cutoffs = try rule.calibratedCutoffs(for: stored.scores, calibrationCount: calibration).cutoffs
-      } catch SeismoError.invalidInput(let why) where calibration == 0 {
-        throw SeismoError.invalidInput(
-          "run '\(runID)' was scored by a saved model and has no training scores to calibrate on (\(why)); rethreshold the run that trained the model, or give a cut-off (threshold.plugin=fixed)"
-        )
-      }
-    }
-    if let said = rule.calibrationWarning(scores: firstCalibration) {
-      Console.err("warning: threshold \(choice.plugin): \(said)")
-    }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return Recut(
-      plugin: choice.plugin, parameters: String(decoding: try encoder.encode(choice.parameters), as: UTF8.self), cutoffs: cutoffs)
+    var margins: [Float]? = nil
+    var memberCutoffs: [[Float]]? = nil
   }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import PostgresSink
 import SeismoCore
 import SeismoPostgres
 
@@ -11,7 +10,21 @@ extension LabelledRun {
     guard let text = try db.execute("SELECT summary::text FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first,
       let text
     else { throw MissingRun.error(runID, on: db) }
-    let summary = try JSONDecoder().decode(RunSummary.self, from: Data(text.utf8))
+    var summary = try JSONDecoder().decode(RunSummary.self, from: Data(text.utf8))
+    // A version that re-cut an ensemble's members names each member's rule (`rethreshold`).
+    if let rules = try db.execute(
+      """
+      SELECT v.parameters::text FROM seismo.current_thresholds v JOIN seismo.runs r ON r.id = v.run
+      WHERE r.run_id = $1 AND jsonb_typeof(v.parameters) = 'array'
+      """, [runID]
+    ).rows.first?.first.flatMap({ $0 }) {
+      let choices = try? JSONDecoder().decode([PluginChoice].self, from: Data(rules.utf8))
+      guard let choices, choices.count == summary.members.count else {
+        throw SeismoError.database("postgres: run \(runID)'s latest threshold version has not one rule per member: \(rules)")
+      }
+      (summary.threshold.plugin, summary.threshold.parameters) = (choices[0].plugin, choices[0].parameters)
+      for k in 1..<choices.count { summary.ensemble?[k - 1].threshold = choices[k] }
+    }
     var first: Int?
     var timestamps: [Timestamp] = []
     var scores: [Float?] = []
@@ -20,10 +33,14 @@ extension LabelledRun {
     var alerts: [Bool] = []
     var alertsKnown = true
     var version = 1.0
+    // An ensemble's members' own scores and cut-offs under the version (none stored before schema
+    // version 17).
+    let members = summary.members.count
+    var own = members > 1 ? MemberScores(members: members) : nil
     try db.forEachFloat8Row(
       """
       SELECT row_no::float8, extract(epoch from ts)::float8, score::float8, cut::float8, flagged::int::float8,
-             alerted::int::float8, threshold_version::float8
+             alerted::int::float8, threshold_version::float8\(own == nil ? "" : ", member_scores, member_cutoffs")
       FROM seismo.judged_scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY row_no
       """, [runID]
     ) { row in
@@ -35,6 +52,7 @@ extension LabelledRun {
       alerts.append(row[5] == 1)
       alertsKnown = alertsKnown && row[5] != nil
       version = max(version, row[6] ?? 1)
+      if own?.append(row: row.floats(7), cutoffs: row.floats(8)) == false { own = nil }
     }
     guard let first else { throw SeismoError.invalidInput("run '\(runID)' has no stored scores") }
     try self.init(
@@ -47,9 +65,6 @@ extension LabelledRun {
         "run \(runID)'s threshold version \(Int(version)) was made before Seismo stored each version's events (schema version 10), so its alerts are unknown and its NAB score counts none; run seismo rethreshold again"
     }
     leadingRows = first
-    // An ensemble's members' own, by stored row (the rows judged_scores judges).
-    let members = summary.members.count
-    let own = members > 1 ? try PostgresSink.storedScores(of: runID, members: members, on: db)?.members : nil
-    memberScores = own?.scores.first?.count == timestamps.count ? own : nil
+    memberScores = own
   }
 }

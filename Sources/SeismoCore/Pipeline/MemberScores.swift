@@ -17,6 +17,24 @@ public struct MemberScores: Sendable, Equatable {
     self.cutoffs = cutoffs
   }
 
+  /// No rows yet, of `count` members.
+  public init(members count: Int) {
+    self.init(scores: Array(repeating: [], count: count), cutoffs: Array(repeating: [], count: count))
+  }
+
+  /// Appends one row's scores and cut-offs, a member each (as stored); false, and these
+  /// unchanged, when either is missing or has another count of members.
+  public mutating func append(row rowScores: [Float]?, cutoffs rowCutoffs: [Float]?) -> Bool {
+    guard let rowScores, let rowCutoffs, rowScores.count == scores.count, rowCutoffs.count == scores.count else {
+      return false
+    }
+    for k in scores.indices {
+      scores[k].append(rowScores[k])
+      cutoffs[k].append(rowCutoffs[k])
+    }
+    return true
+  }
+
   /// Scored indices `range`, each member's.
   public func slice(_ range: some RangeExpression<Int>) -> MemberScores {
     MemberScores(scores: scores.map { Array($0[range]) }, cutoffs: cutoffs.map { Array($0[range]) })

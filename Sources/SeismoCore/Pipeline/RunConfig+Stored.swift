@@ -44,21 +44,31 @@ extension RunConfig {
   }
 
   /// This config as a YAML document in the config-file layout (JSON is YAML), each section its
-  /// plugin and parameters side by side, for `parse` to read again with `--set` overrides.
+  /// plugin and parameters side by side, an ensemble's members as its list, for `parse` to read
+  /// again with `--set` overrides.
   public func yamlDocument() throws -> String {
     func section(_ plugin: String?, _ parameters: Parameters) -> [String: ParameterValue] {
       var body = parameters.values
       if let plugin { body["plugin"] = .text(plugin) }
       return body
     }
-    var sections: [String: [String: ParameterValue]] = [
-      "source": section(source.plugin, source.parameters),
-      "split": section(nil, split),
-      "detector": section(detector.plugin, detector.parameters),
-      "threshold": section(threshold.plugin, threshold.parameters),
-      "events": section(nil, events),
-    ]
-    if let importance { sections["importance"] = section(importance.plugin, importance.parameters) }
-    return String(decoding: try JSONEncoder().encode(sections), as: UTF8.self)
+    let document = Document(
+      source: section(source.plugin, source.parameters), split: section(nil, split),
+      detector: section(detector.plugin, detector.parameters), threshold: section(threshold.plugin, threshold.parameters),
+      events: section(nil, events), importance: importance.map { section($0.plugin, $0.parameters) },
+      ensemble: ensemble?.map {
+        [
+          "detector": section($0.detector.plugin, $0.detector.parameters),
+          "threshold": section($0.threshold.plugin, $0.threshold.parameters),
+        ]
+      })
+    return String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
+  }
+
+  /// The sections `yamlDocument` writes (an absent optional one is left out).
+  private struct Document: Encodable {
+    var source, split, detector, threshold, events: [String: ParameterValue]
+    var importance: [String: ParameterValue]?
+    var ensemble: [[String: [String: ParameterValue]]]?
   }
 }
