@@ -108,7 +108,8 @@ let package = Package(
     .testTarget(
       name: "SeismoCLITests",
       dependencies: [
-        "SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "CSVSource", "SeismoCore", "RandomSeries",
+        "SeismoCLI", "seismo", "SeismoPostgres", "SeismoSQL", "PostgresSource", "PostgresSink", "CSVSource", "SeismoCore",
+        "RandomSeries",
       ]),
   ]
 )

@@ -6,9 +6,13 @@
 # ANALYZE's execution time). AGAINST=path/to/seismo times an earlier build too, on a database of
 # its own that it migrates, each round interleaved with this build's. ROUNDS (default 3) rounds,
 # medians. Prints the load before and after. Run it when nothing else runs.
+# STALE=1 times each run before PostgreSQL has statistics of its rows, as right after `detect` on
+# a database in use: each database first stores a small run, is analyzed, and has autovacuum
+# turned off for the tables the runs are read from.
 #
 #   scripts/bench-rethreshold.sh
 #   AGAINST=/tmp/seismo-before SIZES="10000 40000" scripts/bench-rethreshold.sh
+#   STALE=1 AGAINST=/tmp/seismo-before SIZES="10000 40000" scripts/bench-rethreshold.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -22,16 +26,31 @@ for b in "${!builds[@]}"; do  # a database per build, migrated by it
   urls+=("${SEISMO_TEST_PG_URL%/*}/bench_$b")
   "${builds[$b]}" db migrate --url "${urls[$b]}" > /dev/null
 done
+runconfig() {  # runconfig N BUILD: a run of the N-row series, stored in BUILD's database
+  printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nsink: { plugin: postgres, url: "%s" }\n' \
+    "$work/series$1.csv" "${urls[$2]}" > "$work/run$2.yaml"
+}
+stored() {  # stored N BUILD: stores a run of the N-row series and prints its id
+  runconfig "$1" "$2"
+  "${builds[$2]}" detect "$work/run$2.yaml" --out "$work/out$2.$1.$RANDOM" --quiet --json |
+    python3 -c "import json, sys; print(json.load(sys.stdin)['run_id'])"
+}
+if [ -n "${STALE:-}" ]; then
+  python3 scripts/minute_series.py 2000 "$work/series2000.csv"
+  for b in "${!builds[@]}"; do
+    "${builds[$b]}" rethreshold "$(stored 2000 "$b")" --url "${urls[$b]}" --set threshold.plugin=dynamic > /dev/null
+    for table in seismo.scores_from_0 seismo.threshold_cutoffs seismo.events; do
+      psql "${urls[$b]}" -qc "ALTER TABLE $table SET (autovacuum_enabled = off)" -qc "ANALYZE $table"
+    done
+  done
+fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
 for n in $sizes; do
   python3 scripts/minute_series.py "$n" "$work/series$n.csv"
   for r in $(seq "$rounds"); do
     for b in "${!builds[@]}"; do
-      printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nsink: { plugin: postgres, url: "%s" }\n' \
-        "$work/series$n.csv" "${urls[$b]}" > "$work/run$b.yaml"
-      run=$("${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out$b.$n.$r" --quiet --json |
-        python3 -c "import json, sys; print(json.load(sys.stdin)['run_id'])")
+      run=$(stored "$n" "$b")
       start=$(date +%s.%N)
       "${builds[$b]}" rethreshold "$run" --url "${urls[$b]}" --set threshold.plugin=dynamic > /dev/null
       echo "$(date +%s.%N) - $start" | bc >> "$work/rethreshold.$b.$n"

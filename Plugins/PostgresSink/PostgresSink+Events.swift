@@ -82,20 +82,29 @@ extension PostgresSink {
     var flag: RunSummary.Flag
   }
 
+  /// Run `$1`'s flagged rows from series row `$2` on, in row order, as judged by its latest
+  /// threshold version: row, time (epoch seconds), score, cut-off, part, top feature and, for an
+  /// ensemble, the members that flag the row ("1,3").
+  ///
+  /// The run's id is a subquery's, which the planner does not know when it plans: a run just
+  /// stored (or just given a per-row version) is not yet in PostgreSQL's statistics, and for an
+  /// id it had not seen the planner estimated one row and read every per-row cut-off of the run
+  /// again for each of the run's rows (`rethreshold` of 160,000 rows right after `detect` ran
+  /// into the 10-minute statement timeout). Planned for any run, it reads each by its key.
+  static let flaggedRowsQuery = """
+    SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
+           j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
+           (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
+            WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
+    FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
+    WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no >= $2::integer
+    ORDER BY j.row_no
+    """
+
   /// Run `id`'s flagged rows from series row `low` on, in row order, as judged by its latest
-  /// threshold version.
+  /// threshold version (`flaggedRowsQuery`).
   private static func flaggedRows(of id: String, from low: Int, on db: PGConnection) throws -> [StoredFlag] {
-    try db.execute(
-      """
-      SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
-             j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
-             (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
-              WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
-      FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
-      WHERE j.run = $1::bigint AND j.flagged AND j.row_no >= $2::integer
-      ORDER BY j.row_no
-      """, [id, String(low)]
-    ).rows.map { row in
+    try db.execute(flaggedRowsQuery, [id, String(low)]).rows.map { row in
       guard let number = row[0].flatMap(Int.init), let time = row[1], let score = row[2].flatMap(Float.init),
         let cutoff = row[3].flatMap(Float.init), let part = row[4]
       else { throw SeismoError.database("postgres: run \(id) has a flagged row without its score or cut-off") }
