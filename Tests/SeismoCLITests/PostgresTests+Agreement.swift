@@ -279,31 +279,42 @@ extension PostgresTests {
     #expect(recut.count == stored.count && moved.isEmpty, "re-cut: \(moved.prefix(3)): \(context)")
   }
 
-  /// A random stored run given another random threshold by `rethreshold` cuts, flags and alerts
-  /// its rows as `detect` does with that threshold from the start (walking forward, fold by fold).
+  /// A random stored run given another random threshold by `rethreshold` scores, cuts, flags and
+  /// alerts its rows as `detect` does with that threshold from the start (walking forward, fold
+  /// by fold). An ensemble's member, the first or the second, takes the rule (its margins change
+  /// with it); an ensemble walking forward is refused.
   @Test(arguments: 0..<24)
   func rethresholdCutsAsDetectWithThatThreshold(seed: Int) throws {
     var random = SeededGenerator(seed: UInt64(seed) &+ 13_000)
     let scratch = try Scratch()
     try migrate(scratch)
     let path = try scratch.write("data.csv", RandomRunTests.series(rows: Int.random(in: 160...240, using: &random), &random))
-    // An ensemble's scores are margins, which no other threshold re-cuts.
-    let config = RandomRunTests.config(&random, path: path).split(separator: "\n").filter { !$0.hasPrefix("ensemble") }
-      .joined(separator: "\n")
+    let config = RandomRunTests.config(&random, path: path)
     let runID = try storedModelRun(scratch, config)
     let rule = RandomRunTests.threshold(&random)
+    let ensemble = config.contains("ensemble:")
+    let second = ensemble && Bool.random(using: &random)  // the ensemble's second member takes it
     let rethreshold = try CLI.run(
-      ["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", "threshold.\($0)=\($1)"] }, in: scratch.url)
+      ["rethreshold", runID, "--url", url]
+        + rule.flatMap { ["--set", "\(second ? "ensemble[1]." : "")threshold.\($0)=\($1)"] }, in: scratch.url)
+    if ensemble && config.contains("refit_every") {
+      #expect(rethreshold.status == 1 && rethreshold.stderr.contains("walked forward"), "\(rethreshold.stderr)")
+      return
+    }
     try #require(rethreshold.status == 0, "\(rethreshold.stderr)")
+    let newRule = "{ " + rule.map { "\($0): \($1)" }.joined(separator: ", ") + " }"
     let retold = config.split(separator: "\n").map {
-      $0.hasPrefix("threshold:") ? "threshold: { " + rule.map { "\($0): \($1)" }.joined(separator: ", ") + " }" : String($0)
+      second
+        ? String($0).replacingOccurrences(of: "threshold: { plugin: fixed, value: 3 } }]", with: "threshold: \(newRule) }]")
+        : $0.hasPrefix("threshold:") ? "threshold: \(newRule)" : String($0)
     }.joined(separator: "\n")
+    try #require(retold != config)
     try scratch.write("retold.yaml", retold)
     let detect = try CLI.run(["detect", "retold.yaml", "--out", "b", "--quiet"], in: scratch.url)
     try #require(detect.status == 0, "\(detect.stderr)")
     let judged = try sql(
       """
-      SELECT (extract(epoch FROM j.ts) / 86400)::int, coalesce(j.cut::text, ''), j.flagged::int::text,
+      SELECT (extract(epoch FROM j.ts) / 86400)::int, j.score::text, coalesce(j.cut::text, ''), j.flagged::int::text,
              coalesce(j.alerted::int::text, '?')
       FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1 AND j.score IS NOT NULL ORDER BY j.ts
       """, [runID]
@@ -312,16 +323,17 @@ extension PostgresTests {
       $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     }
     let columns = ["score", "threshold", "is_anomaly", "alert"].map { csv[0].firstIndex(of: $0)! }
-    let expected = csv.dropFirst().filter { !$0[columns[0]].isEmpty }.map { row in [row[0]] + columns.dropFirst().map { row[$0] }
-    }
+    let expected = csv.dropFirst().filter { !$0[columns[0]].isEmpty }.map { row in [row[0]] + columns.map { row[$0] } }
     func near(_ a: String, _ b: String) -> Bool {
       guard a != b else { return true }
       guard let x = Float(a), let y = Float(b) else { return false }
       return abs(x - y) <= 1e-5 * max(1, abs(x))
     }
-    let context = "seed \(seed), rethreshold \(rule):\n\(config)"
+    let context = "seed \(seed), rethreshold \(second ? "member 2's " : "")\(rule):\n\(config)"
     #expect(judged.count == expected.count, "\(judged.count) judged rows, \(expected.count) detected: \(context)")
-    let differing = zip(judged, expected).filter { a, b in a[0] != b[0] || !near(a[1], b[1]) || a[2] != b[2] || a[3] != b[3] }
+    let differing = zip(judged, expected).filter { a, b in
+      a[0] != b[0] || !near(a[1], b[1]) || !near(a[2], b[2]) || a[3] != b[3] || a[4] != b[4]
+    }
     #expect(differing.isEmpty, "first differing rows \(differing.prefix(3).map { "\($0.0) against \($0.1)" }): \(context)")
   }
 }
