@@ -111,6 +111,15 @@ extension PostgresTests {
       ["rethreshold", try storedRunID(scratch, "s"), "--url", url, "--set", "threshold.percentile=95"], in: scratch.url)
     #expect(
       uncalibrated.status == 1 && uncalibrated.stderr.contains("was scored by a saved model"), "\(uncalibrated.stderr)")
+    // A run stored before schema version 17 has no member scores to re-cut (--margin still cuts it).
+    try sql(
+      "UPDATE seismo.scores SET member_scores = NULL, member_cutoffs = NULL WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1)",
+      [try storedRunID(scratch, "f0")])
+    let old = try CLI.run(
+      ["rethreshold", try storedRunID(scratch, "f0"), "--url", url, "--set", "threshold.percentile=95"], in: scratch.url)
+    #expect(old.status == 1 && old.stderr.contains("(schema version 17)"), "\(old.stderr)")
+    #expect(
+      try CLI.run(["rethreshold", try storedRunID(scratch, "f0"), "--url", url, "--margin", "0.5"], in: scratch.url).status == 0)
     // A walk-forward ensemble's members' folds' own training scores are not stored.
     try scratch.write(
       "walk.yaml", base.replacingOccurrences(of: "train_fraction: 0.6", with: "train_fraction: 0.4, refit_every: 60"))
