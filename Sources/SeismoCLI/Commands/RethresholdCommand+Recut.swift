@@ -33,18 +33,15 @@ extension RethresholdCommand {
     if let said = rule.calibrationWarning(scores: firstCalibration) {
       Console.err("warning: threshold \(choice.plugin): \(said)")
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return Recut(
-      plugin: choice.plugin, parameters: String(decoding: try encoder.encode(choice.parameters), as: UTF8.self), cutoffs: cutoffs)
+    return Recut(plugin: choice.plugin, parameters: try Self.json(choice.parameters), cutoffs: cutoffs)
   }
 
-  /// Run `runID`'s `stored` rows re-cut member by member: each member of `members` (the run's
-  /// `scored` members, with the new rules) whose rule changed is calibrated as the run calibrated it, on its own
-  /// first training scores, and cut anew over its stored scores; the others keep their stored
-  /// cut-offs. The margins are combined again (`Ensemble.combine`), each member scaled by its
-  /// typical score, the mean of its calibration scores. A walk-forward run is refused: its members'
-  /// folds' own training scores are not stored.
+  /// Run `runID`'s `stored` rows re-cut member by member. Each of `members` (the run's `scored`
+  /// members, with the new rules) whose rule changed is calibrated as the run calibrated it, on
+  /// its own first training scores, and cut anew over its stored scores; the others keep their
+  /// stored cut-offs. The margins are combined again (`Ensemble.combine`), each member scaled by
+  /// its typical score, the mean of its calibration scores. A walk-forward run is refused: its
+  /// members' folds' own training scores are not stored.
   func recutting(
     _ stored: PostgresSink.StoredScores, members: [EnsembleMember], scored: [EnsembleMember], on db: PGConnection
   ) throws -> Recut {
@@ -110,12 +107,16 @@ extension RethresholdCommand {
     guard combined.scores.firstRow == stored.firstRow, combined.scores.values.count == stored.scores.count else {
       throw SeismoError.state("run '\(runID)': its members' stored scores do not span its stored rows")
     }
+    return Recut(
+      plugin: members.map(\.threshold.plugin).joined(separator: " + "), parameters: try Self.json(members.map(\.threshold)),
+      cutoffs: combined.cutoffs, margins: combined.scores.values, memberCutoffs: combined.members.cutoffs)
+  }
+
+  /// `value` as JSON with its keys sorted, as a version keeps its parameters.
+  private static func json(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
-    return Recut(
-      plugin: members.map(\.threshold.plugin).joined(separator: " + "),
-      parameters: String(decoding: try encoder.encode(members.map(\.threshold)), as: UTF8.self),
-      cutoffs: combined.cutoffs, margins: combined.scores.values, memberCutoffs: combined.members.cutoffs)
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 
   /// The threshold rule `choice` names, with its parameters.
