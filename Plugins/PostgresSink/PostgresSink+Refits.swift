@@ -47,21 +47,21 @@ extension PostgresSink {
       ).rows.first, row[0] == String(refit.storedCount)
     else { return }
     let ensemble = !refit.model.ensemble.isEmpty
-    if !ensemble {
-      if refit.storedCount == 1 {  // before the summary's calibration count becomes the new fold's
-        try db.execute(
-          """
-          INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
-          SELECT $1::bigint, 1, min(row_no),
-            (SELECT (summary->'threshold'->>'calibration_scores')::int FROM seismo.runs WHERE id = $1::bigint),
-            array_agg(score ORDER BY row_no)
-          FROM seismo.scores WHERE run = $1::bigint AND part = 'train' HAVING count(*) > 0
-          ON CONFLICT DO NOTHING
-          """, [id])
-      }
-      try db.copy(
-        "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
-        byteChunks: foldChunks(refit.foldScores, id: key, firstFold: refit.storedCount + 1))
+    // A run fitted once kept no fold scores: one detector's first fold's are its training part's
+    // (an ensemble's members' first folds' are not kept).
+    if !ensemble, refit.storedCount == 1 {  // before the summary's calibration count becomes the new fold's
+      try db.execute(
+        """
+        INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
+        SELECT $1::bigint, 1, min(row_no),
+          (SELECT (summary->'threshold'->>'calibration_scores')::int FROM seismo.runs WHERE id = $1::bigint),
+          array_agg(score ORDER BY row_no)
+        FROM seismo.scores WHERE run = $1::bigint AND part = 'train' HAVING count(*) > 0
+        ON CONFLICT DO NOTHING
+        """, [id])
+    }
+    for (k, folds) in refit.foldScores.enumerated() where !folds.isEmpty {
+      try db.copy(copyFoldScores, byteChunks: foldChunks(folds, id: key, member: k + 1, firstFold: refit.storedCount + 1))
     }
     let value = ensemble ? 0 : refit.model.thresholdValue
     // Every row's cut-off is still the one the summary gives only if every refit gave it too.

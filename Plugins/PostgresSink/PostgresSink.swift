@@ -109,10 +109,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
     try db.copy(
       copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(run.scoredRows, id: runKey, observer: observer))
-    if !run.foldScores.isEmpty {
-      try db.copy(
-        "COPY seismo.fold_scores (run, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)",
-        byteChunks: foldChunks(run.foldScores, id: runKey))
+    // Each member's folds (one detector's are member 1's).
+    for (k, folds) in (run.members.isEmpty ? [run.foldScores] : run.members.map(\.foldScores)).enumerated()
+    where !folds.isEmpty {
+      try db.copy(copyFoldScores, byteChunks: foldChunks(folds, id: runKey, member: k + 1))
     }
     // Every event (the summary lists the highest only), with its times in seconds, as the events
     // table takes them.
@@ -251,14 +251,16 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     return (row?[0].flatMap { Int($0) } ?? 0, row?[1].flatMap { Int($0) } ?? 1)
   }
 
-  /// Run `runID`'s folds' own training scores, in fold order: empty for a single fit, and for a
-  /// walk-forward run stored before schema version 9 kept them.
-  public static func storedFoldScores(of runID: String, on db: PGConnection) throws -> [FoldScores] {
+  /// Run `runID`'s folds' own training scores, in fold order, its ensemble member `member`'s
+  /// (from 1; one detector's are member 1's): empty for a single fit, for a walk-forward run
+  /// stored before schema version 9 kept them, and for an ensemble's before version 18.
+  public static func storedFoldScores(of runID: String, member: Int = 1, on db: PGConnection) throws -> [FoldScores] {
     try db.execute(
       """
       SELECT f.first_row::text, f.calibration::text, f.scores::text
-      FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run WHERE r.run_id = $1 ORDER BY f.fold
-      """, [runID]
+      FROM seismo.fold_scores f JOIN seismo.runs r ON r.id = f.run WHERE r.run_id = $1 AND f.member = $2::integer
+      ORDER BY f.fold
+      """, [runID, String(member)]
     ).rows.map { row in
       let text = elements(row[2])
       let scores = text.compactMap { Float($0) }
@@ -371,14 +373,19 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       alerts: alerts)
   }
 
-  /// Binary COPY rows of seismo.fold_scores, a fold per chunk numbered from `firstFold`; the
-  /// first chunk carries the header and the last the trailer.
-  static func foldChunks(_ folds: [FoldScores], id: Int64, firstFold: Int = 1) -> AnySequence<[UInt8]> {
+  /// The COPY that `foldChunks` feeds.
+  static let copyFoldScores =
+    "COPY seismo.fold_scores (run, member, fold, first_row, calibration, scores) FROM STDIN (FORMAT binary)"
+
+  /// Binary COPY rows of seismo.fold_scores, member `member`'s (from 1), a fold per chunk numbered
+  /// from `firstFold`; the first chunk carries the header and the last the trailer.
+  static func foldChunks(_ folds: [FoldScores], id: Int64, member: Int, firstFold: Int = 1) -> AnySequence<[UInt8]> {
     AnySequence(
       folds.enumerated().lazy.map { k, fold in
         var copy = k == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: 64 + 8 * fold.scores.count)
-        copy.row(fields: 5)
+        copy.row(fields: 6)
         copy.int64(id)
+        copy.int32(Int32(member))
         copy.int32(Int32(firstFold + k))
         copy.int32(Int32(fold.firstRow))
         copy.int32(Int32(fold.calibrationCount))

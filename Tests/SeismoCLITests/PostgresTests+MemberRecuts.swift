@@ -8,7 +8,8 @@ extension PostgresTests {
   /// margins, member cut-offs, flags and events (with the members flagging them) are those of a
   /// fresh run with the same settings, row for row, and `evaluate` judges each member alone by
   /// the version's cut-offs. Member 1's window is longer than member 2's, so member 2 flags a
-  /// spike in member 1's warm-up (member 1 stored NaN there). A walk-forward ensemble is refused.
+  /// spike in member 1's warm-up (member 1 stored NaN there). A walk-forward ensemble is re-cut
+  /// fold by fold.
   @Test func anEnsemblesMembersAreCutAnew() throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -120,14 +121,25 @@ extension PostgresTests {
     #expect(old.status == 1 && old.stderr.contains("(schema version 17)"), "\(old.stderr)")
     #expect(
       try CLI.run(["rethreshold", try storedRunID(scratch, "f0"), "--url", url, "--margin", "0.5"], in: scratch.url).status == 0)
-    // A walk-forward ensemble's members' folds' own training scores are not stored.
+    // A walk-forward ensemble's members are re-cut fold by fold, each fold's rule calibrated on
+    // that member's fold's own training scores (kept per member), as detect cut them.
     try scratch.write(
       "walk.yaml", base.replacingOccurrences(of: "train_fraction: 0.6", with: "train_fraction: 0.4, refit_every: 60"))
     #expect(try CLI.run(["detect", "walk.yaml", "--out", "w", "--quiet"], in: scratch.url).status == 0)
-    let walked = try CLI.run(
-      ["rethreshold", try storedRunID(scratch, "w"), "--url", url, "--set", "threshold.percentile=95"], in: scratch.url)
+    let walkID = try storedRunID(scratch, "w")
     #expect(
-      walked.status == 1 && walked.stderr.contains("walked forward over") && walked.stderr.contains("--margin M"),
-      "\(walked.stderr)")
+      try sql(
+        "SELECT member, count(*) FROM seismo.fold_scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) GROUP BY member ORDER BY member",
+        [walkID]) == [["1", "3"], ["2", "3"]])
+    let walkBefore = try judged(walkID)
+    let rules = ["ensemble[1].threshold.plugin=dynamic", "ensemble[1].threshold.min_history=10", "threshold.percentile=95"]
+    let walked = try CLI.run(["rethreshold", walkID, "--url", url] + rules.flatMap { ["--set", $0] }, in: scratch.url)
+    #expect(walked.status == 0 && walked.stdout.contains("(percentile + dynamic, per row)"), "\(walked.stdout)\(walked.stderr)")
+    let freshWalk = try CLI.run(
+      ["detect", "walk.yaml", "--out", "fw", "--quiet"] + rules.flatMap { ["--set", $0] }, in: scratch.url)
+    #expect(freshWalk.status == 0, "\(freshWalk.stderr)")
+    let (gotWalk, wantWalk) = (try judged(walkID), try judged(try storedRunID(scratch, "fw")))
+    #expect(gotWalk.rows == wantWalk.rows && gotWalk.events == wantWalk.events, "walking forward: \(gotWalk.events)")
+    #expect(gotWalk.rows != walkBefore.rows, "the version changed the run's margins")
   }
 }

@@ -7,6 +7,16 @@
 -- every other version, whose rows are judged by their stored score. `judged_scores` takes a row's
 -- score from its latest version when that version has one, and gives the members' scores and
 -- cut-offs last (which members flag a row: `member_scores[k] > member_cutoffs[k]`).
+--
+-- A walk-forward ensemble's members each keep their folds' own training scores (`fold_scores.member`,
+-- from 1 in the config's order; 1 for one detector, as every row before), which `rethreshold` re-cuts
+-- each member from fold by fold, as one detector's.
+ALTER TABLE seismo.fold_scores ADD COLUMN IF NOT EXISTS member integer NOT NULL DEFAULT 1 CHECK (member >= 1);
+ALTER TABLE seismo.fold_scores DROP CONSTRAINT fold_scores_pkey;
+ALTER TABLE seismo.fold_scores ADD PRIMARY KEY (run, member, fold);
+COMMENT ON COLUMN seismo.fold_scores.member IS
+  'the ensemble member whose fold these are (from 1, in the config''s order); 1 for one detector';
+
 ALTER TABLE seismo.threshold_cutoffs ADD COLUMN IF NOT EXISTS margin real;
 ALTER TABLE seismo.threshold_cutoffs ADD COLUMN IF NOT EXISTS member_cutoffs real[];
 COMMENT ON COLUMN seismo.threshold_cutoffs.margin IS

@@ -38,10 +38,10 @@ extension RethresholdCommand {
 
   /// Run `runID`'s `stored` rows re-cut member by member. Each of `members` (the run's `scored`
   /// members, with the new rules) whose rule changed is calibrated as the run calibrated it, on
-  /// its own first training scores, and cut anew over its stored scores; the others keep their
-  /// stored cut-offs. The margins are combined again (`Ensemble.combine`), each member scaled by
-  /// its typical score, the mean of its calibration scores. A walk-forward run is refused: its
-  /// members' folds' own training scores are not stored.
+  /// its own first training scores (walking forward, fold by fold on each fold's own), and cut
+  /// anew over its stored scores; the others keep their stored cut-offs. The margins are
+  /// combined again (`Ensemble.combine`), each member scaled by its typical score, the mean of
+  /// its (first fold's) calibration scores.
   func recutting(
     _ stored: PostgresSink.StoredScores, members: [EnsembleMember], scored: [EnsembleMember], on db: PGConnection
   ) throws -> Recut {
@@ -53,18 +53,24 @@ extension RethresholdCommand {
         "run '\(runID)' was scored by a saved model and has no training scores to calibrate its members on; rethreshold the run that trained the model, or cut its margins with --margin M"
       )
     }
-    guard foldCount <= 1 else {
-      throw SeismoError.invalidInput(
-        "run '\(runID)' is an ensemble walked forward over \(foldCount) folds, whose members' folds' own training scores are not stored, so its members cannot be re-cut; \(redo)"
-      )
+    // Walking forward, each member's folds' own training scores.
+    let folds = try (foldCount > 1 ? Array(1...members.count) : []).map { member in
+      let folds = try PostgresSink.storedFoldScores(of: runID, member: member, on: db)
+      guard folds.count == foldCount else {
+        throw SeismoError.invalidInput(
+          "run '\(runID)' walked forward over \(foldCount) folds, and its members' folds' own training scores are not all stored (kept since schema version 18, but for the first fold of a run fitted once before its first refit), so its members cannot be re-cut; \(redo)"
+        )
+      }
+      return folds
     }
     guard let own = stored.members else {
       throw SeismoError.invalidInput(
         "run '\(runID)' was stored before Seismo kept each member's own scores (schema version 17), so its members cannot be re-cut; \(redo)"
       )
     }
-    // Each member's first scored row and how many rows its detector reads ahead: the members share
-    // their training rows, so the first member's calibration count (the run's) gives the others'.
+    // Each member's first scored row and how many rows its detector reads ahead: the members of a
+    // single fit share their training rows, so the first member's calibration count (the run's)
+    // gives the others'.
     let firsts = try members.indices.map { k in
       guard let first = own.fromFirstScore(of: k) else {
         throw SeismoError.state("run '\(runID)' lacks stored scores of member \(k + 1) between its first and last")
@@ -82,20 +88,25 @@ extension RethresholdCommand {
     for (k, member) in members.enumerated() {
       let (first, scores, storedCutoffs) = firsts[k]
       let values = Array(scores)
-      let count = trainingEnd - lookaheads[k] - first
-      guard count > 0, count <= values.count else {
+      // The member's (first fold's) calibration scores.
+      let calibrating = folds.isEmpty ? values.prefix(trainingEnd - lookaheads[k] - first) : folds[k][0].calibrationScores
+      let count = calibrating.count
+      guard count > 0, !folds.isEmpty || trainingEnd - lookaheads[k] - first <= values.count else {
         throw SeismoError.invalidInput(
           "run '\(runID)': member \(k + 1) (\(member.detector.plugin)) has no training score to calibrate on")
       }
       var cutoffs = Array(storedCutoffs)
       if member.threshold != scored[k].threshold {
         let rule = try Self.rule(member.threshold)
-        cutoffs = try rule.calibratedCutoffs(for: values, calibrationCount: count).cutoffs
+        cutoffs =
+          try folds.isEmpty
+          ? rule.calibratedCutoffs(for: values, calibrationCount: count).cutoffs
+          : rule.cutoffs(for: values, firstRow: stored.firstRow + first, walkingForward: folds[k])
         if let said = rule.calibrationWarning(scores: count) {
           Console.err("warning: threshold \(member.threshold.plugin) of member \(k + 1) (\(member.detector.plugin)): \(said)")
         }
       }
-      let typical = values.prefix(count).reduce(0, +) / Float(count)
+      let typical = calibrating.reduce(0, +) / Float(count)
       flagged.append(
         Ensemble.Flagged(
           scores: Scores(

@@ -154,7 +154,7 @@ public struct DetectionPipeline {
     result.warnings = warnings
     result.trainingRanges = trainingRanges
     result.trainingRows = trainingRows
-    // An ensemble's scores are margins over each member's cut-off: no one rule re-cuts them.
+    // An ensemble's scores are margins over each member's cut-off: its members keep their own.
     if members.count == 1 {
       result.foldScores = fitted.foldScores
       result.forecastSkill = fitted.skill
@@ -163,7 +163,7 @@ public struct DetectionPipeline {
       result.members = try members.map {
         RunResult.FittedMember(
           state: try $0.detector.exportState(), threshold: $0.threshold, trainingScores: $0.trainingScores,
-          typicalScore: $0.typicalScore)
+          typicalScore: $0.typicalScore, foldScores: $0.foldScores)
       }
     }
     return result

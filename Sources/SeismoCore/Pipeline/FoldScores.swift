@@ -22,6 +22,9 @@ public struct FoldScores: Sendable, Equatable {
 
   /// The series row after the fold's training rows: its first out-of-sample row.
   public var endRow: Int { firstRow + scores.count }
+
+  /// The scores that calibrated the fold's rule: the first `calibrationCount`.
+  public var calibrationScores: ArraySlice<Float> { scores.prefix(calibrationCount) }
 }
 
 extension Threshold {

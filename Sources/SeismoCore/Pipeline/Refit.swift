@@ -12,9 +12,9 @@ public struct Refit: Sendable {
   public var folds: [Fold]
   /// How many of `folds` the run had stored.
   public var storedCount: Int
-  /// The new folds' own training scores, in fold order (`FoldScores`); none for an ensemble,
-  /// whose margins no one rule re-cuts.
-  public var foldScores: [FoldScores]
+  /// The new folds' own training scores, in fold order (`FoldScores`), each member's (one
+  /// detector's alone).
+  public var foldScores: [[FoldScores]]
   /// The new folds' scores and cut-offs, from their first out-of-sample row (`firstRow`) to the
   /// end of the series, each row by the fold that scores it.
   public var scores: Scores
@@ -96,7 +96,7 @@ public struct Refit: Sendable {
       firstRow: start, values: Array(all.values[from...]), featureErrors: Array(all.featureErrors[(from * f)...]),
       featureCount: f)
     return Refit(
-      folds: folds, storedCount: stored.count, foldScores: members.count == 1 ? fitted.foldScores : [], scores: scores,
+      folds: folds, storedCount: stored.count, foldScores: refitted.map(\.foldScores), scores: scores,
       cutoffs: Array(allCutoffs[from...]), memberScores: allMembers?.slice(from...), model: model,
       calibrationScores: fitted.calibrationScores)
   }

@@ -42,14 +42,18 @@ public struct RunResult: Sendable {
     public var threshold: Float
     public var trainingScores: SavedModel.TrainingScores?
     public var typicalScore: Float?
+    /// Walking forward, each fold's own training scores (as `foldScores` for one detector).
+    public var foldScores: [FoldScores]
 
     public init(
-      state: DetectorState, threshold: Float, trainingScores: SavedModel.TrainingScores?, typicalScore: Float? = nil
+      state: DetectorState, threshold: Float, trainingScores: SavedModel.TrainingScores?, typicalScore: Float? = nil,
+      foldScores: [FoldScores] = []
     ) {
       self.state = state
       self.threshold = threshold
       self.trainingScores = trainingScores
       self.typicalScore = typicalScore
+      self.foldScores = foldScores
     }
   }
   /// Later rows each score may depend on (`Detector.lookahead`); 0 for point-in-time scores.
