@@ -167,7 +167,7 @@ struct NewRowsReader {
     if stream.isEnsemble {
       try stream.resumeMembers(
         scoring: frame.rows(0..<last), stored: stored.members?.slice(..<(last - stored.firstRow)),
-        storedFrom: stored.firstRow)
+        storedFrom: stored.firstRow, walkedForward: try PostgresSink.storedCalibration(of: runID, on: db).folds > 1)
     }
     stream.resume(
       after: frame.rows(max(0, last - stream.historyRows)..<last), rows: last, scores: stored.scores.dropLast(),

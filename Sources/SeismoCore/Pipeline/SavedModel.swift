@@ -60,14 +60,17 @@ public struct SavedModel: Sendable {
   ///   scores, as `detect` went on into its test rows (a `spot` tail keeps growing, a `dynamic`
   ///   or `likelihood` cut-off has its history);
   /// - otherwise (rows without times, a model without training scores, a series that begins
-  ///   before or among the training rows) the rule starts afresh on the series' own scores, from
-  ///   the saved cut-off, and, for a model with training scores, goes on from their state at the
-  ///   first row after the training rows (`ModelCutoffs`).
-  public func cutoffs(of rule: any Threshold, seriesStart: Timestamp?, firstScored: Timestamp?) -> ModelCutoffs {
+  ///   before or among the training rows, or one whose training rows' scores are not the model's
+  ///   own: `scoresOwnTrainingRows` false, a walk-forward run's stored scores) the rule starts
+  ///   afresh on the series' own scores, from the saved cut-off, and, for a model with training
+  ///   scores, goes on from their state at the first row after the training rows (`ModelCutoffs`).
+  public func cutoffs(
+    of rule: any Threshold, seriesStart: Timestamp?, firstScored: Timestamp?, scoresOwnTrainingRows: Bool = true
+  ) -> ModelCutoffs {
     let afresh = rule.cutoffStream(calibration: [], calibrated: thresholdValue)
     guard let trainingScores, let trainingRows, let seriesStart, let firstScored else { return ModelCutoffs(afresh) }
     let calibration = Array(trainingScores.scores.prefix(trainingScores.calibrationCount))
-    if seriesStart == trainingRows.first {
+    if seriesStart == trainingRows.first, scoresOwnTrainingRows {
       return ModelCutoffs(rule.cutoffStream(calibration: calibration, calibrated: thresholdValue))
     }
     let resumed = rule.resumedStream(

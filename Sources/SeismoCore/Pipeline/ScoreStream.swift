@@ -116,17 +116,21 @@ public struct ScoreStream {
   /// margins. They are replayed from `stored`, the members' own scores and cut-offs of the
   /// history's rows from series row `storedFrom` on, as the run stored them; a member whose own
   /// are not all there (a run stored before they were kept) scores the history again. A member
-  /// under a fixed or percentile rule has nothing to replay.
-  public mutating func resumeMembers(scoring history: Frame, stored: MemberScores? = nil, storedFrom firstRow: Int = 0)
-    throws
-  {
+  /// under a fixed or percentile rule has nothing to replay. A run that `walkedForward` stored
+  /// its training rows' scores from its earlier folds' models, not the last fold's (the model's):
+  /// each member's rule goes on from its training scores after them, as `detect` cut the rows the
+  /// last fold scored.
+  public mutating func resumeMembers(
+    scoring history: Frame, stored: MemberScores? = nil, storedFrom firstRow: Int = 0, walkedForward: Bool = false
+  ) throws {
     // A member without a score in the history starts its rule at its first, as in a scoring.
     for k in members.indices where history.rowCount > members[k].detector.warmupRows {
       let member = members[k]
       // A member's first score is at its warm-up's end (`Member.scoreAndCut` checks it).
       let warmup = member.detector.warmupRows
       var cutoffs = member.model.cutoffs(
-        of: member.rule, seriesStart: history.timestamps.first, firstScored: history.timestamps[warmup])
+        of: member.rule, seriesStart: history.timestamps.first, firstScored: history.timestamps[warmup],
+        scoresOwnTrainingRows: !walkedForward || stored == nil)
       let times = history.timestamps.dropFirst(warmup)
       if cutoffs.isConstant {  // nothing to replay
       } else if let own = stored?.fromFirstScore(of: k), firstRow + own.first == warmup, own.scores.count == times.count {
