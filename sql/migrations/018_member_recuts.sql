@@ -8,9 +8,9 @@
 -- score from its latest version when that version has one, and gives the members' scores and
 -- cut-offs last (which members flag a row: `member_scores[k] > member_cutoffs[k]`).
 --
--- A walk-forward ensemble's members each keep their folds' own training scores (`fold_scores.member`,
--- from 1 in the config's order; 1 for one detector, as every row before), which `rethreshold` re-cuts
--- each member from fold by fold, as one detector's.
+-- A walk-forward ensemble's members each keep their folds' own training scores
+-- (`fold_scores.member`, from 1 in the config's order; 1 for one detector, as every row before),
+-- from which `rethreshold` re-cuts each member fold by fold, as it re-cuts one detector.
 ALTER TABLE seismo.fold_scores ADD COLUMN IF NOT EXISTS member integer NOT NULL DEFAULT 1 CHECK (member >= 1);
 ALTER TABLE seismo.fold_scores DROP CONSTRAINT fold_scores_pkey;
 ALTER TABLE seismo.fold_scores ADD PRIMARY KEY (run, member, fold);
