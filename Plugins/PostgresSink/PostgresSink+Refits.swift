@@ -30,12 +30,12 @@ extension PostgresSink {
     return StoredWalk(split: split, trainRows: trainRows, folds: folds)
   }
 
-  /// Stores `refit` with run `id` inside the caller's transaction, the run locked: the new
-  /// folds' training scores in seismo.fold_scores (and the first fold's, from its training rows'
-  /// stored scores, when the run had fit once and so kept none), the folds and the last one's
-  /// cut-off in the summary (as `detect` would write them), and its model. An ensemble's run
-  /// keeps no fold scores (its margins no one rule re-cuts), and its cut-off stays 0. Nothing
-  /// when the run's folds are no longer those `refit` followed (another scorer stored them).
+  /// Stores `refit` with run `id` inside the caller's transaction, the run locked: the folds'
+  /// training scores it does not keep yet in seismo.fold_scores (each member's; with the first
+  /// fold's when the run had fit once and so kept none), the folds and the last one's cut-off in
+  /// the summary (as `detect` would write them), and its model. An ensemble's cut-off stays 0.
+  /// Nothing when the run's folds are no longer those `refit` followed (another scorer stored
+  /// them).
   static func store(_ refit: Refit, run id: String, key: Int64, on db: PGConnection) throws {
     guard
       let row = try db.execute(
@@ -47,21 +47,8 @@ extension PostgresSink {
       ).rows.first, row[0] == String(refit.storedCount)
     else { return }
     let ensemble = !refit.model.ensemble.isEmpty
-    // A run fitted once kept no fold scores: one detector's first fold's are its training part's
-    // (an ensemble's members' first folds' are not kept).
-    if !ensemble, refit.storedCount == 1 {  // before the summary's calibration count becomes the new fold's
-      try db.execute(
-        """
-        INSERT INTO seismo.fold_scores (run, fold, first_row, calibration, scores)
-        SELECT $1::bigint, 1, min(row_no),
-          (SELECT (summary->'threshold'->>'calibration_scores')::int FROM seismo.runs WHERE id = $1::bigint),
-          array_agg(score ORDER BY row_no)
-        FROM seismo.scores WHERE run = $1::bigint AND part = 'train' HAVING count(*) > 0
-        ON CONFLICT DO NOTHING
-        """, [id])
-    }
     for (k, folds) in refit.foldScores.enumerated() where !folds.isEmpty {
-      try db.copy(copyFoldScores, byteChunks: foldChunks(folds, id: key, member: k + 1, firstFold: refit.storedCount + 1))
+      try db.copy(copyFoldScores, byteChunks: foldChunks(folds, id: key, member: k + 1, firstFold: refit.foldScoresFrom))
     }
     let value = ensemble ? 0 : refit.model.thresholdValue
     // Every row's cut-off is still the one the summary gives only if every refit gave it too.

@@ -142,4 +142,48 @@ extension PostgresTests {
     #expect(gotWalk.rows == wantWalk.rows && gotWalk.events == wantWalk.events, "walking forward: \(gotWalk.events)")
     #expect(gotWalk.rows != walkBefore.rows, "the version changed the run's margins")
   }
+
+  /// A walk-forward ensemble that `detect` fitted once (no refit was due within its rows) keeps
+  /// its members' first folds' own training scores, its saved model's, when `score --new-rows`
+  /// first refits it: its members are then re-cut fold by fold as a fresh run over the grown
+  /// table cuts them. (Before, they were lost, and the re-cut was refused.)
+  @Test func aWalkForwardEnsembleFittedOnceIsCutAnewAfterItsRefits() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 300, spikes: [25, 100, 220, 260], ["old.csv": 0..<110, "new.csv": 110..<300])
+    try ingest(scratch, "old.csv")
+    // Trained on the first 60 rows, refitted every 60: detect over 110 rows fits once.
+    let config = """
+      source: { plugin: postgres, url: "\(url)", schema: \(schema), table: m }
+      split: { train_until: \(date(18_262 + 59)), refit_every: 60 }
+      detector: { plugin: rolling-zscore, window: 40 }
+      threshold: { plugin: percentile, percentile: 99 }
+      ensemble:
+        - detector: { plugin: rolling-zscore, window: 10, transform: diff }
+          threshold: { plugin: fixed, value: 6 }
+      """
+    let runID = try storedModelRun(scratch, config)
+    try ingest(scratch, "new.csv", [])
+    let appended = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--quiet"], in: scratch.url)
+    try #require(appended.status == 0, "\(appended.stderr)")
+    #expect(
+      try sql(
+        "SELECT member, count(*) FROM seismo.fold_scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) GROUP BY member ORDER BY member",
+        [runID]) == [["1", "4"], ["2", "4"]], "the first fold and the three refitted, each member's")
+    let rules = ["ensemble[1].threshold.plugin=dynamic", "ensemble[1].threshold.min_history=10", "threshold.percentile=95"]
+    let cut = try CLI.run(["rethreshold", runID, "--url", url] + rules.flatMap { ["--set", $0] }, in: scratch.url)
+    #expect(cut.status == 0 && cut.stdout.contains("(percentile + dynamic, per row)"), "\(cut.stdout)\(cut.stderr)")
+    let fresh = try CLI.run(["detect", "run.yaml", "--out", "f", "--quiet"] + rules.flatMap { ["--set", $0] }, in: scratch.url)
+    try #require(fresh.status == 0, "\(fresh.stderr)")
+    func judged(_ id: String) throws -> [[String?]] {
+      try sql(
+        """
+        SELECT j.row_no::text, j.score::text, j.cut::text, j.flagged::text, j.member_cutoffs::text
+        FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1 ORDER BY j.row_no
+        """, [id])
+    }
+    let (got, want) = (try judged(runID), try judged(try storedRunID(scratch, "f")))
+    #expect(got.count > 250 && got == want, "\(zip(got, want).filter { $0 != $1 }.prefix(3))")
+  }
 }

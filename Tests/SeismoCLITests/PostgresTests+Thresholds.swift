@@ -368,7 +368,8 @@ extension PostgresTests {
     let old = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=1"], in: scratch.url)
     #expect(
       old.status == 1
-        && old.stderr.contains("walked forward over 3 folds but was stored before Seismo kept each fold's training scores"),
+        && old.stderr.contains("walked forward over 3 folds but does not keep each fold's own training scores")
+        && old.stderr.contains("(kept since schema version 9;"),
       "\(old.stderr)")
   }
 }

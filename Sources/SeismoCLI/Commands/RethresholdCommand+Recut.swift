@@ -16,7 +16,7 @@ extension RethresholdCommand {
       let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
       guard folds.count == foldCount else {
         throw SeismoError.invalidInput(
-          "run '\(runID)' walked forward over \(foldCount) folds but was stored before Seismo kept each fold's training scores (schema version 9); run detect again to rethreshold it"
+          "run '\(runID)' walked forward over \(foldCount) folds but does not keep each fold's own training scores (kept since schema version 9; a run fitted once keeps its first fold's when refitted, from its saved model, which models saved before they kept their training scores cannot give); run detect again to rethreshold it"
         )
       }
       cutoffs = try rule.cutoffs(for: stored.scores, firstRow: stored.firstRow, walkingForward: folds)
@@ -58,7 +58,7 @@ extension RethresholdCommand {
       let folds = try PostgresSink.storedFoldScores(of: runID, member: member, on: db)
       guard folds.count == foldCount else {
         throw SeismoError.invalidInput(
-          "run '\(runID)' walked forward over \(foldCount) folds, and its members' folds' own training scores are not all stored (kept since schema version 18, but for the first fold of a run fitted once before its first refit), so its members cannot be re-cut; \(redo)"
+          "run '\(runID)' walked forward over \(foldCount) folds, and its members' folds' own training scores are not all stored (kept since schema version 18; a run fitted once keeps its first fold's when refitted, from its saved model, which models saved before they kept their training scores cannot give), so its members cannot be re-cut; \(redo)"
         )
       }
       return folds

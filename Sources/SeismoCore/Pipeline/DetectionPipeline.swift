@@ -288,9 +288,7 @@ public struct DetectionPipeline {
       let trainingScores = SavedModel.TrainingScores(
         scores: Array(scores.values.prefix(inSample)), calibrationCount: calibrationCount)
       if refitting {
-        foldScores.append(
-          FoldScores(
-            firstRow: fold.trainStart + scores.firstRow, scores: trainingScores.scores, calibrationCount: calibrationCount))
+        foldScores.append(FoldScores(endingAt: fold.trainEnd, trainingScores))
       }
       // The first fold keeps its training rows' (in-sample) scores; later folds only their own rows.
       let keep = k == 0 ? 0 : inSample

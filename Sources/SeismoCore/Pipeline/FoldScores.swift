@@ -20,6 +20,12 @@ public struct FoldScores: Sendable, Equatable {
     self.calibrationCount = calibrationCount
   }
 
+  /// A fold's model's `training` scores of its rows up to `trainEnd` (its first out-of-sample
+  /// row): they are its last training rows' (the first rows have no score yet).
+  public init(endingAt trainEnd: Int, _ training: SavedModel.TrainingScores) {
+    self.init(firstRow: trainEnd - training.scores.count, scores: training.scores, calibrationCount: training.calibrationCount)
+  }
+
   /// The series row after the fold's training rows: its first out-of-sample row.
   public var endRow: Int { firstRow + scores.count }
 

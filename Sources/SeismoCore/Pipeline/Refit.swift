@@ -12,9 +12,12 @@ public struct Refit: Sendable {
   public var folds: [Fold]
   /// How many of `folds` the run had stored.
   public var storedCount: Int
-  /// The new folds' own training scores, in fold order (`FoldScores`), each member's (one
-  /// detector's alone).
+  /// The folds' own training scores (`FoldScores`) that the run does not keep yet, each member's
+  /// (one detector's alone), in fold order from fold `foldScoresFrom` (numbered from 1): the new
+  /// folds', after the first fold's when the run had fit once, as a single fit keeps none (those
+  /// are the saved model's training scores).
   public var foldScores: [[FoldScores]]
+  public var foldScoresFrom: Int
   /// The new folds' scores and cut-offs, from their first out-of-sample row (`firstRow`) to the
   /// end of the series, each row by the fold that scores it.
   public var scores: Scores
@@ -95,8 +98,13 @@ public struct Refit: Sendable {
     let scores = Scores(
       firstRow: start, values: Array(all.values[from...]), featureErrors: Array(all.featureErrors[(from * f)...]),
       featureCount: f)
+    // A single fit's model's training scores are its (first) fold's own.
+    let first = stored.count == 1 ? members.map { $0.trainingScores.map { FoldScores(endingAt: stored[0].trainEnd, $0) } } : []
+    let keepsFirst = !first.isEmpty && first.allSatisfy { $0 != nil }
     return Refit(
-      folds: folds, storedCount: stored.count, foldScores: refitted.map(\.foldScores), scores: scores,
+      folds: folds, storedCount: stored.count,
+      foldScores: refitted.enumerated().map { k, fitted in (keepsFirst ? [first[k]!] : []) + fitted.foldScores },
+      foldScoresFrom: stored.count + (keepsFirst ? 0 : 1), scores: scores,
       cutoffs: Array(allCutoffs[from...]), memberScores: allMembers?.slice(from...), model: model,
       calibrationScores: fitted.calibrationScores)
   }
