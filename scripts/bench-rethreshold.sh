@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Times giving a stored run a per-row threshold and reading it back, for runs of each row count
-# in SIZES (default "10000 40000 160000"): a rolling z-score of a synthetic minute series, stored
-# by the postgres sink, then `seismo rethreshold RUN --set threshold.plugin=dynamic` (wall time)
-# and one run's anomalies under the new version (`seismo.anomalies WHERE run_id = …`, EXPLAIN
-# ANALYZE's execution time). AGAINST=path/to/seismo times an earlier build too, on a database of
+# Times storing a run, reading it by its key, giving it a per-row threshold and reading that
+# back, for runs of each row count in SIZES (default "10000 40000 160000"): a rolling z-score of a
+# synthetic minute series stored by the postgres sink (`detect`'s wall time), its judged scores
+# read as an analyst asks for them (`seismo.judged_scores WHERE run = <key>`, EXPLAIN ANALYZE's
+# execution time), then `seismo rethreshold RUN --set threshold.plugin=dynamic` (wall time) and
+# one run's anomalies under the new version (`seismo.anomalies WHERE run_id = …`). AGAINST=path/to/seismo times an earlier build too, on a database of
 # its own that it migrates, each round interleaved with this build's. ROUNDS (default 3) rounds,
 # medians. Prints the load before and after. Run it when nothing else runs.
 # STALE=1 times each run before PostgreSQL has statistics of its rows, as right after `detect` on
@@ -35,6 +36,9 @@ stored() {  # stored N BUILD: stores a run of the N-row series and prints its id
   "${builds[$2]}" detect "$work/run$2.yaml" --out "$work/out$2.$1.$RANDOM" --quiet --json |
     python3 -c "import json, sys; print(json.load(sys.stdin)['run_id'])"
 }
+executed() {  # executed BUILD QUERY: EXPLAIN ANALYZE's execution time of QUERY in ms
+  psql "${urls[$1]}" -Atqc "EXPLAIN ANALYZE $2" | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p'
+}
 if [ -n "${STALE:-}" ]; then
   python3 scripts/minute_series.py 2000 "$work/series2000.csv"
   for b in "${!builds[@]}"; do
@@ -50,16 +54,19 @@ for n in $sizes; do
   python3 scripts/minute_series.py "$n" "$work/series$n.csv"
   for r in $(seq "$rounds"); do
     for b in "${!builds[@]}"; do
+      start=$(date +%s.%N)
       run=$(stored "$n" "$b")
+      echo "$(date +%s.%N) - $start" | bc >> "$work/detect.$b.$n"
+      key=$(psql "${urls[$b]}" -Atqc "SELECT id FROM seismo.runs WHERE run_id = '$run'")
+      executed "$b" "SELECT * FROM seismo.judged_scores WHERE run = $key" >> "$work/judged.$b.$n"
       start=$(date +%s.%N)
       "${builds[$b]}" rethreshold "$run" --url "${urls[$b]}" --set threshold.plugin=dynamic > /dev/null
       echo "$(date +%s.%N) - $start" | bc >> "$work/rethreshold.$b.$n"
-      psql "${urls[$b]}" -Atqc "EXPLAIN ANALYZE SELECT * FROM seismo.anomalies WHERE run_id = '$run'" |
-        sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p' >> "$work/read.$b.$n"
+      executed "$b" "SELECT * FROM seismo.anomalies WHERE run_id = '$run'" >> "$work/read.$b.$n"
     done
   done
   for b in "${!builds[@]}"; do
-    echo "$n rows: ${builds[$b]}: rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms (medians of $rounds)"
+    echo "$n rows: ${builds[$b]}: detect $(median < "$work/detect.$b.$n") s, its judged scores by key $(median < "$work/judged.$b.$n") ms, rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms (medians of $rounds)"
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

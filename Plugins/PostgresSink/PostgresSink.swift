@@ -49,10 +49,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     let model = savesModel ? try SavedModel(run: run).encode() : nil
     try PGConnectionPool.shared.withConnection(url) { db in
       try SchemaMigrator.requireCurrent(db)
-      try db.transaction {
-        _ = try Self.insert(
-          run, on: db, labels: Labels(indicator: indicator, group: group, model: model), observer: observer)
+      let key = try db.transaction {
+        try Self.insert(run, on: db, labels: Labels(indicator: indicator, group: group, model: model), observer: observer)
       }
+      Self.analyzeScores(ofRun: String(key), count: run.scores.values.count, on: db)
     }
   }
 
@@ -76,8 +76,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   }
 
   /// Inserts `run` (run row, scores, events, importance, model) on `db`, inside the caller's
-  /// transaction, so the caller can commit more with it (a worker marks its job done).
-  /// `observer` hears the scored rows sent.
+  /// transaction, so the caller can commit more with it (a worker marks its job done), and then
+  /// calls `analyzeScores`. `observer` hears the scored rows sent.
   /// - Returns: the run's key (`seismo.runs.id`).
   public static func insert(_ run: RunResult, on db: PGConnection, labels: Labels, observer: ProgressObserver? = nil)
     throws -> Int64
@@ -308,7 +308,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     _ piece: ScoresCSV.Rows, at offset: Int, to runID: String, events: EventRule, on db: PGConnection,
     command: String, refit: Refit? = nil, warnings: (Appended) throws -> [String]
   ) throws -> Appended {
-    try db.transaction {
+    let (id, appended) = try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
         let key = Int64(id)
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }
@@ -320,8 +320,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           "INSERT INTO seismo.run_warnings (run, command, up_to, message) VALUES ($1::bigint, $2, to_timestamp($3::float8), $4)",
           [id, command, appended.lastAfter.map { String($0) }, message])
       }
-      return appended
+      return (id, appended)
     }
+    analyzeScores(ofRun: id, count: appended.rows, on: db)
+    return appended
   }
 
   /// `appendNewRows`'s work inside its transaction, once the run (`run.id`, its key `run.key`) is

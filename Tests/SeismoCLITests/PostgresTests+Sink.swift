@@ -299,16 +299,87 @@ extension PostgresTests {
       try db.sql("ANALYZE \(table)")
     }
     let read = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [try stored("b")])[0][0])
-    let plan = try #require(try db.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + PostgresSink.flaggedRowsQuery, [read, "0"])[0][0])
-    let root = try #require(
-      (try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]])?.first?["Plan"] as? [String: Any])
-    /// The rows the joins of `node` and below read and threw away, over all their loops: a row's
-    /// cut-off looked for among all the run's would throw away the others.
-    func discarded(_ node: [String: Any]) -> Int {
-      let own = Int((node["Rows Removed by Join Filter"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0))
-      return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(discarded).reduce(0, +)
-    }
-    // (Each row meets its run's one threshold version twice, finding it the latest.)
-    #expect(discarded(root) <= 2 * rows, "\(discarded(root)) rows read and thrown away for a run of \(rows)")
+    // A row's cut-off looked for among all the run's would throw away the others. (Each row
+    // meets its run's one threshold version twice, finding it the latest.)
+    let discarded = try rowsDiscarded(by: PostgresSink.flaggedRowsQuery, [read, "0"], on: db)
+    #expect(discarded <= 2 * rows, "\(discarded) rows read and thrown away for a run of \(rows)")
   }
+
+  /// A run of `PostgresSink.scoresWorthAnalyzing` scores or more is read by its key as cheaply as
+  /// an older run: once it is stored, and again once `score --new-rows` has appended that many,
+  /// the sink analyzes its partition of seismo.scores if the planner takes the run for under a
+  /// tenth of its size, so PostgreSQL does not plan the read for one row (it then compared each
+  /// of the run's rows with each of its events), and nothing waits for autovacuum, which
+  /// analyzes a partition only once a tenth of it has changed. A shorter write, or one to a run
+  /// the statistics already size within ten times, leaves them as they were.
+  @Test func aLongRunsScoresAreAnalyzedOnceStored() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: url)
+    defer { db.drop(server: url) }
+    let (long, more) = (3 * PostgresSink.scoresWorthAnalyzing, PostgresSink.scoresWorthAnalyzing + 100)
+    let lines = syntheticCSV(rows: long + more, spikes: []).split(separator: "\n")
+    func write(_ name: String, rows: Int) throws {
+      try scratch.write(name, lines.prefix(rows + 1).joined(separator: "\n") + "\n")
+    }
+    func stored(_ file: String) throws -> String {
+      try scratch.write(
+        "run.yaml",
+        """
+        source: { plugin: csv, path: \(file) }
+        detector: { plugin: rolling-zscore, window: 20 }
+        sink: { plugin: postgres, url: "\(db.url)", save_model: true }
+        """)
+      let detect = try CLI.run(["detect", "run.yaml", "--out", "run-" + file, "--quiet"], in: scratch.url)
+      try #require(detect.status == 0, "\(detect.stderr)")
+      return try storedRunID(scratch, "run-" + file)
+    }
+    func appended(_ runID: String) throws {
+      let result = try CLI.run(["score", "--run", runID, "--url", db.url, "--new-rows", "--quiet"], in: scratch.url)
+      try #require(result.status == 0, "\(result.stderr)")
+    }
+    /// The rows the planner takes the partition to hold.
+    func estimated() throws -> Double {
+      try #require(
+        Double(try db.sql("SELECT reltuples::text FROM pg_class WHERE oid = 'seismo.scores_from_0'::regclass")[0][0] ?? ""))
+    }
+    try write("short.csv", rows: 300)
+    try write("long.csv", rows: long)
+    try write("growing.csv", rows: 300)
+    _ = try stored("short.csv")
+    try db.sql("ALTER TABLE seismo.scores_from_0 SET (autovacuum_enabled = off)")
+    try db.sql("ANALYZE seismo.scores_from_0")
+    let first = try estimated()
+    let growing = try stored("growing.csv")
+    #expect(try estimated() == first, "a run of 300 rows leaves the statistics as they were")
+    let runID = try stored("long.csv")
+    let counted = try estimated()
+    #expect(counted >= first + Double(long - 20), "the long run's scores are counted")
+    let key = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [runID])[0][0])
+    // As an analyst writes it: the key a constant.
+    let discarded = try rowsDiscarded(by: "SELECT count(*) FROM seismo.judged_scores WHERE run = \(key)", on: db)
+    #expect(discarded <= long, "\(discarded) rows read and thrown away for a run of \(long)")
+
+    // The long run grows by a third: the statistics still size it within ten times.
+    try write("long.csv", rows: long + more)
+    try appended(runID)
+    #expect(try estimated() == counted, "the long run was not analyzed again")
+    // The run of 300 rows grows seventeenfold.
+    try write("growing.csv", rows: 300 + more)
+    try appended(growing)
+    let grown = try estimated()
+    #expect(grown >= counted + Double(2 * more), "the appended scores are counted: \(grown), \(counted) before")
+  }
+}
+
+/// The rows that the joins of `query`'s plan read and threw away, over all their loops (EXPLAIN
+/// ANALYZE: the query runs).
+func rowsDiscarded(by query: String, _ parameters: [String?] = [], on db: TestDatabase) throws -> Int {
+  let plan = try #require(try db.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, parameters)[0][0])
+  let root = try #require(
+    (try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]])?.first?["Plan"] as? [String: Any])
+  func discarded(_ node: [String: Any]) -> Int {
+    let own = Int((node["Rows Removed by Join Filter"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0))
+    return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(discarded).reduce(0, +)
+  }
+  return discarded(root)
 }

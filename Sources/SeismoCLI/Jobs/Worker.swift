@@ -178,12 +178,15 @@ final class Worker: @unchecked Sendable {
   ) throws -> Bool {
     try retryingLostConnections(&connection) { db in
       let queue = JobQueue(db)
-      return try db.transaction {
-        guard try queue.lock(claim, worker: id) else { return false }
-        _ = try PostgresSink.insert(run, on: db, labels: labels)
+      let key = try db.transaction { () -> Int64? in
+        guard try queue.lock(claim, worker: id) else { return nil }
+        let key = try PostgresSink.insert(run, on: db, labels: labels)
         try queue.markDone(claim, runID: run.runID)
-        return true
+        return key
       }
+      guard let key else { return false }
+      PostgresSink.analyzeScores(ofRun: String(key), count: run.scores.values.count, on: db)
+      return true
     }
   }
 
