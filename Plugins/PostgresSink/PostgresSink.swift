@@ -279,6 +279,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     public var lastAfter: Timestamp?
     /// The times of the appended rows where an event of the run alerts.
     public var alerts: Set<Timestamp> = []
+    /// The run's latest threshold version when it gives a cut-off per row (from `rethreshold`),
+    /// which the appended rows have none in: they are judged by the run's own threshold.
+    public var uncoveredVersion: Int?
   }
 
   /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
@@ -333,11 +336,15 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     on db: PGConnection
   ) throws -> Appended {
     let (runID, id, key) = run
-    // The last scored row (none: NULLs) and the latest threshold version, whose events grow.
+    // The last scored row (none: NULLs) and the latest threshold version, whose events grow, and
+    // whether it cuts per row.
     let last = try db.execute(
       """
-      SELECT s.row_no::text AS last_row, extract(epoch FROM s.ts)::bigint::text AS last_ts, v.version::text
-      FROM (SELECT coalesce(max(version), 1) AS version FROM seismo.threshold_versions WHERE run = $1::bigint) v
+      SELECT s.row_no::text AS last_row, extract(epoch FROM s.ts)::bigint::text AS last_ts,
+        coalesce(v.version, 1)::text, (v.version IS NOT NULL AND v.cutoff IS NULL)::text
+      FROM (SELECT 1) one
+      LEFT JOIN LATERAL (SELECT version, cutoff FROM seismo.threshold_versions WHERE run = $1::bigint
+        ORDER BY version DESC LIMIT 1) v ON true
       LEFT JOIN LATERAL (SELECT row_no, ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1) s ON true
       """, [id]
     ).rows.first
@@ -372,7 +379,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       [id, String(count), String(anomalies)])
     return Appended(
       rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1],
-      alerts: alerts)
+      alerts: alerts, uncoveredVersion: last?[3] == "true" ? version : nil)
   }
 
   /// The COPY that `foldChunks` feeds.

@@ -4,11 +4,13 @@ import Testing
 /// `rethreshold` and `evaluate --run`: stored runs cut again and judged.
 extension PostgresTests {
   /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
-  /// seismo.anomalies judges them by the run's own threshold, as they were scored, and says so.
+  /// seismo.anomalies judges them by the run's own threshold, as they were scored, and says so,
+  /// as does `score --new-rows`, once, with the run's warnings.
   @Test func rowsAppendedAfterAPerRowVersionAreJudgedByTheRunsThreshold() throws {
     let scratch = try Scratch()
     try migrate(scratch)
-    try scratch.writeSyntheticParts(rows: 220, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220])
+    try scratch.writeSyntheticParts(
+      rows: 240, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
     let runID = try storedZScoreRun(scratch, history: "old.csv")
     let recut = try CLI.run(
       [
@@ -23,6 +25,17 @@ extension PostgresTests {
       "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
       [runID, date(18_262 + 199)])
     #expect(listed == [[date(18_262 + 210), "1"]])
+    let warning = "warning: threshold version 2 of run \(runID) gives a cut-off only to the rows it was made for"
+    #expect(scored.stderr.contains(warning), "\(scored.stderr)")
+    #expect(
+      try sql("SELECT count(*)::text FROM seismo.run_warnings WHERE message LIKE $1", [warning + "%"]) == [["1"]],
+      "stored with the rows")
+    // A version with one cut-off judges every row, appended ones too: nothing to warn of.
+    let fixed = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=5"], in: scratch.url)
+    #expect(fixed.status == 0 && !fixed.stdout.contains("per row"), "\(fixed.stdout)\(fixed.stderr)")
+    try ingest(scratch, "later.csv", [])
+    let later = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(later.status == 0 && later.stdout.contains("scored 20 new rows") && later.stderr == "", "\(later.stderr)")
   }
 
   /// `evaluate --run` judges a stored run as its folder is judged, then by its latest threshold

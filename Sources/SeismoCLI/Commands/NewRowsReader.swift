@@ -59,6 +59,9 @@ struct NewRowsReader {
     /// against the model's training rows' whenever rows are appended; and whether it was warned of.
     var lastTimes: [Timestamp] = []
     var spacing = false
+    /// Whether the run's per-row threshold version that its appended rows are outside of was
+    /// warned of.
+    var uncoveredVersion = false
   }
 
   /// The run's model: its last fold's, which a refit replaces.
@@ -422,6 +425,12 @@ struct NewRowsReader {
       let origin = bounded?.origin ?? "the table"
       batch.warnings.append(
         "warning: \(beyondEnd) row\(beyondEnd == 1 ? "" : "s") of \(origin) lie after the source's end (to: \(batch.piece.frame.formatTimestamp(end))), so run \(runID) never scores \(beyondEnd == 1 ? "it" : "them"): --set source.to= reads on (source.to=TIME: up to TIME)"
+      )
+    }
+    if appended, let version = batch.appended.uncoveredVersion, !warned.uncoveredVersion {
+      warned.uncoveredVersion = true
+      batch.warnings.append(
+        "warning: threshold version \(version) of run \(runID) gives a cut-off only to the rows it was made for, so the rows appended are judged by the run's own threshold (threshold_version 1 in seismo.anomalies); `seismo rethreshold \(runID) --set threshold.…` again cuts them too"
       )
     }
     return (batch, drift, warned)
