@@ -76,8 +76,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   }
 
   /// Inserts `run` (run row, scores, events, importance, model) on `db`, inside the caller's
-  /// transaction, so the caller can commit more with it (a worker marks its job done), and then
-  /// calls `analyzeScores`. `observer` hears the scored rows sent.
+  /// transaction, so the caller can commit more with it (a worker marks its job done); once it
+  /// has committed, the caller calls `analyzeScores`. `observer` hears the scored rows sent.
   /// - Returns: the run's key (`seismo.runs.id`).
   public static func insert(_ run: RunResult, on db: PGConnection, labels: Labels, observer: ProgressObserver? = nil)
     throws -> Int64

@@ -430,7 +430,7 @@ struct NewRowsReader {
     if appended, let version = batch.appended.uncoveredVersion, !warned.uncoveredVersion {
       warned.uncoveredVersion = true
       batch.warnings.append(
-        "warning: threshold version \(version) of run \(runID) gives a cut-off only to the rows it was made for, so the rows appended are judged by the run's own threshold (threshold_version 1 in seismo.anomalies); `seismo rethreshold \(runID) --set threshold.…` again cuts them too"
+        "warning: threshold version \(version) of run \(runID) gives a cut-off only to the rows it was made for, so the rows appended are judged by the run's own threshold (threshold_version 1 in seismo.anomalies); `seismo rethreshold \(runID)` with the version's settings again cuts them too"
       )
     }
     return (batch, drift, warned)

@@ -17,6 +17,7 @@ public struct Refit: Sendable {
   /// folds', after the first fold's when the run had fit once, as a single fit keeps none (those
   /// are the saved model's training scores).
   public var foldScores: [[FoldScores]]
+  /// The number of `foldScores`' first fold.
   public var foldScoresFrom: Int
   /// The new folds' scores and cut-offs, from their first out-of-sample row (`firstRow`) to the
   /// end of the series, each row by the fold that scores it.
@@ -98,12 +99,14 @@ public struct Refit: Sendable {
     let scores = Scores(
       firstRow: start, values: Array(all.values[from...]), featureErrors: Array(all.featureErrors[(from * f)...]),
       featureCount: f)
-    // A single fit's model's training scores are its (first) fold's own.
-    let first = stored.count == 1 ? members.map { $0.trainingScores.map { FoldScores(endingAt: stored[0].trainEnd, $0) } } : []
-    let keepsFirst = !first.isEmpty && first.allSatisfy { $0 != nil }
+    // A single fit's model's training scores are its (first) fold's own (a model saved before it
+    // kept them has none).
+    let firstFolds =
+      stored.count == 1 ? members.compactMap { $0.trainingScores.map { FoldScores(endingAt: stored[0].trainEnd, $0) } } : []
+    let keepsFirst = !firstFolds.isEmpty && firstFolds.count == members.count
     return Refit(
       folds: folds, storedCount: stored.count,
-      foldScores: refitted.enumerated().map { k, fitted in (keepsFirst ? [first[k]!] : []) + fitted.foldScores },
+      foldScores: refitted.enumerated().map { k, fitted in (keepsFirst ? [firstFolds[k]] : []) + fitted.foldScores },
       foldScoresFrom: stored.count + (keepsFirst ? 0 : 1), scores: scores,
       cutoffs: Array(allCutoffs[from...]), memberScores: allMembers?.slice(from...), model: model,
       calibrationScores: fitted.calibrationScores)
