@@ -1,5 +1,5 @@
 # Sourced by the PostgreSQL benchmarks (bench-jobs.sh, bench-pg-insert.sh, bench-watch.sh,
-# bench-rethreshold.sh, bench-new-rows.sh, bench-jit.sh), from
+# bench-rethreshold.sh, bench-fanout-store.sh, bench-new-rows.sh, bench-jit.sh), from
 # the repository root: installs what they need, builds the release binary ($seismo; SEISMO=path/to/seismo
 # uses that build instead, an earlier commit's, say), starts a
 # throwaway server ($SEISMO_TEST_PG_URL) and makes a work folder ($work); both go on exit.

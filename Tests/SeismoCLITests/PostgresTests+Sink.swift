@@ -307,7 +307,7 @@ extension PostgresTests {
 
   /// A run of `PostgresSink.scoresWorthAnalyzing` scores or more is read by its key as cheaply as
   /// an older run: once it is stored, and again once `score --new-rows` has appended that many,
-  /// the sink analyzes its partition of seismo.scores if the planner takes the run for under a
+  /// the sink has its partition of seismo.scores analyzed if the planner takes the run for under a
   /// tenth of its size, so PostgreSQL does not plan the read for one row (it then compared each
   /// of the run's rows with each of its events), and nothing waits for autovacuum, which
   /// analyzes a partition only once a tenth of it has changed. A shorter write, or one to a run
@@ -337,10 +337,20 @@ extension PostgresTests {
       let result = try CLI.run(["score", "--run", runID, "--url", db.url, "--new-rows", "--quiet"], in: scratch.url)
       try #require(result.status == 0, "\(result.stderr)")
     }
-    /// The rows the planner takes the partition to hold.
-    func estimated() throws -> Double {
+    /// How many times the partition was analyzed.
+    func analyses() throws -> Int {
       try #require(
-        Double(try db.sql("SELECT reltuples::text FROM pg_class WHERE oid = 'seismo.scores_from_0'::regclass")[0][0] ?? ""))
+        Int(
+          try db.sql("SELECT analyze_count::text FROM pg_stat_user_tables WHERE relid = 'seismo.scores_from_0'::regclass")[0][0]
+            ?? ""))
+    }
+    /// Run `runID`'s key, and the rows the planner expects it to have, and has.
+    func sized(_ runID: String) throws -> (key: String, planned: Double, rows: Double) {
+      let key = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [runID])[0][0])
+      let planned = try #require(
+        try PostgresSink.plannedRows("SELECT 1 FROM seismo.scores WHERE run = \(key)", on: PGConnection(db.url)))
+      let rows = try #require(Double(try db.sql("SELECT count(*)::text FROM seismo.scores WHERE run = \(key)")[0][0] ?? ""))
+      return (key, planned, rows)
     }
     try write("short.csv", rows: 300)
     try write("long.csv", rows: long)
@@ -348,26 +358,57 @@ extension PostgresTests {
     _ = try stored("short.csv")
     try db.sql("ALTER TABLE seismo.scores_from_0 SET (autovacuum_enabled = off)")
     try db.sql("ANALYZE seismo.scores_from_0")
-    let first = try estimated()
+    let first = try analyses()
     let growing = try stored("growing.csv")
-    #expect(try estimated() == first, "a run of 300 rows leaves the statistics as they were")
+    #expect(try analyses() == first, "a run of 300 rows leaves the statistics as they were")
     let runID = try stored("long.csv")
-    let counted = try estimated()
-    #expect(counted >= first + Double(long - 20), "the long run's scores are counted")
-    let key = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [runID])[0][0])
+    #expect(try analyses() == first + 1)
+    let (key, planned, rows) = try sized(runID)
+    #expect(planned >= rows / 10, "\(planned) rows planned for \(rows)")
     // As an analyst writes it: the key a constant.
     let discarded = try rowsDiscarded(by: "SELECT count(*) FROM seismo.judged_scores WHERE run = \(key)", on: db)
     #expect(discarded <= long, "\(discarded) rows read and thrown away for a run of \(long)")
 
+    // As autovacuum would, the whole partition analyzed: it lists every run by its share.
+    try db.sql("ANALYZE seismo.scores_from_0")
+    let analyzed = try analyses()
     // The long run grows by a third: the statistics still size it within ten times.
     try write("long.csv", rows: long + more)
     try appended(runID)
-    #expect(try estimated() == counted, "the long run was not analyzed again")
-    // The run of 300 rows grows seventeenfold.
-    try write("growing.csv", rows: 300 + more)
+    #expect(try analyses() == analyzed, "the long run was not analyzed again")
+    // The run of 300 rows grows fiftyfold, which the statistics, its share of the rows, miss.
+    try write("growing.csv", rows: 300 + long)
     try appended(growing)
-    let grown = try estimated()
-    #expect(grown >= counted + Double(2 * more), "the appended scores are counted: \(grown), \(counted) before")
+    #expect(try analyses() == analyzed + 1)
+    let grown = try sized(growing)
+    #expect(grown.planned >= grown.rows / 10, "\(grown.planned) rows planned for \(grown.rows)")
+  }
+
+  /// The runs of a fan-out (`detect --each`) of like indicators are analyzed at the first only:
+  /// analyzing from a small sample lists no run as common, so the planner takes each later run
+  /// for an average one rather than for one row. (Analyzed in full, as autovacuum does, a
+  /// partition of a few runs lists them all, and each new run had its own analysis.)
+  @Test func aFanOutOfLikeRunsIsAnalyzedAtItsFirstRunsOnly() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: url)
+    defer { db.drop(server: url) }
+    try db.sql("SELECT seismo.score_partition_for(1)")
+    try db.sql("ALTER TABLE seismo.scores_from_0 SET (autovacuum_enabled = off)")
+    try scratch.write("wide.csv", JobQueueTests.wideCSV(columns: 8, rows: PostgresSink.scoresWorthAnalyzing + 100))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: wide.csv }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(db.url)" }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--each", "--out", "each", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let counts = try db.sql(
+      "SELECT analyze_count, (SELECT count(*) FROM seismo.runs) FROM pg_stat_user_tables WHERE relid = 'seismo.scores_from_0'::regclass"
+    ).map { $0.compactMap { $0.flatMap { Int($0) } } }
+    // (Runs stored at once may each find none before them, or only each other.)
+    #expect(counts.count == 1 && counts[0].count == 2 && counts[0][0] <= 3 && counts[0][1] == 8, "analyses, runs: \(counts)")
   }
 }
 
