@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import SeismoPostgres
 
@@ -25,6 +26,19 @@ struct TestDatabase {
   @discardableResult
   func sql(_ statement: String, _ parameters: [String?] = []) throws -> [[String?]] {
     try PGConnection(url).execute(statement, parameters).rows
+  }
+
+  /// Creates the partition of seismo.scores that the first runs go to (`scores_from_0`) with
+  /// autovacuum off, so that only those asked to analyze it do.
+  func makeFirstScorePartitionWithoutAutovacuum() throws {
+    try sql("SELECT seismo.score_partition_for(1)")
+    try sql("ALTER TABLE seismo.scores_from_0 SET (autovacuum_enabled = off)")
+  }
+
+  /// How many times `scores_from_0` was analyzed.
+  func firstScorePartitionAnalyses() throws -> Int {
+    let count = try sql("SELECT analyze_count::text FROM pg_stat_user_tables WHERE relid = 'seismo.scores_from_0'::regclass")
+    return try #require((count.first?.first ?? nil).flatMap { Int($0) }, "\(count)")
   }
 
   func drop(server: String) {
