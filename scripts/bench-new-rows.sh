@@ -3,12 +3,15 @@
 # synthetic minute series of ROWS rows (default 1000000; scripts/minute_series.py) loaded with
 # `seismo ingest`, a rolling z-score under THRESHOLD (default dynamic) stored by the postgres
 # sink, with the ensemble member MEMBER beside it when set, then CALLS calls (default 3), each
-# after one new row is appended (wall time). AGAINST=path/to/seismo times an earlier build too, on
+# after one new row is appended (wall time). VERSION=RULE gives the run a threshold version of
+# that rule (`rethreshold --set threshold.plugin=RULE`) before the calls, which each call
+# extends over its new row when the rule cuts per row. AGAINST=path/to/seismo times an earlier build too, on
 # a database of its own, each call interleaved with this build's. Prints the medians, and the load
 # before and after. Run it when nothing else runs.
 #
 #   scripts/bench-new-rows.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 THRESHOLD=spot scripts/bench-new-rows.sh
+#   VERSION=spot ROWS=200000 scripts/bench-new-rows.sh
 #   MEMBER='{ detector: { plugin: lstm-autoencoder, window: 30, units: 16, epochs: 1, transform: log_return },
 #     threshold: { plugin: percentile, percentile: 99.9 } }' scripts/bench-new-rows.sh
 set -euo pipefail
@@ -33,6 +36,8 @@ for b in "${!builds[@]}"; do  # a database per build, migrated by it, with its o
   [ -z "${MEMBER:-}" ] || echo "ensemble: [$MEMBER]" >> "$work/run$b.yaml"
   runs+=("$("${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out$b" --quiet --json |
     python3 -c "import json, sys; print(json.load(sys.stdin)['run_id'])")")
+  [ -z "${VERSION:-}" ] ||
+    "${builds[$b]}" rethreshold "${runs[$b]}" --url "${urls[$b]}" --set "threshold.plugin=$VERSION" > /dev/null
 done
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in $(seq "$calls"); do
@@ -46,6 +51,6 @@ for c in $(seq "$calls"); do
 done
 for b in "${!builds[@]}"; do
   median=$(sort -n "$work/call.$b" | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }')
-  echo "score --new-rows, $rows rows under $threshold${MEMBER:+ with the member $MEMBER}, one new row a call: ${builds[$b]}: $median s (median of $calls)"
+  echo "score --new-rows, $rows rows under $threshold${MEMBER:+ with the member $MEMBER}${VERSION:+, version $VERSION}, one new row a call: ${builds[$b]}: $median s (median of $calls)"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,15 +26,16 @@ extension PostgresSink {
       ])
   }
 
-  /// Brings the events of run `id`'s latest threshold version, `version`, up to date with its
-  /// flags from series row `first` on (rows just appended, or every row of a version just added):
-  /// an event those rows continue is stored again with them and new events are added. Under
-  /// version 1 the row where each new event alerts is also marked in seismo.scores (`alert`).
+  /// Brings the events of run `id`'s threshold version `version`, its latest or 1 (the run's
+  /// own), up to date with its flags from series row `first` on (rows just appended, or every row
+  /// of a version just added): an event those rows continue is stored again with them and new
+  /// events are added. Under version 1 the row where each new event alerts is also marked in
+  /// seismo.scores (`alert`).
   ///
-  /// Events are `rule`'s grouping of the flags as `seismo.judged_scores` judges them, as
-  /// `detect` grouped its own. Only the flagged rows from the start of the chain that reaches the
-  /// first flag from `first` on are read (a chain: flags at most `merge_gap` unflagged rows
-  /// apart): the events before it cannot change. Rows from `first` on without a flag cost one
+  /// Events are `rule`'s grouping of the flags as `seismo.judged_scores` judges them (version 1:
+  /// as seismo.scores flags them), as `detect` grouped its own. Only the flagged rows from the
+  /// start of the chain that reaches the first flag from `first` on are read (a chain: flags at
+  /// most `merge_gap` unflagged rows apart): the events before it cannot change. Rows from `first` on without a flag cost one
   /// look at those rows.
   /// - Returns: the times of the rows from `first` on where an event alerts.
   @discardableResult
@@ -44,7 +45,7 @@ extension PostgresSink {
     var lookBack = 0
     while true {
       let low = max(0, first - lookBack)
-      let flags = try flaggedRows(of: id, from: low, on: db)
+      let flags = try flaggedRows(of: id, from: low, byLatest: version > 1, on: db)
       guard let firstNew = flags.firstIndex(where: { $0.row >= first }) else { return [] }  // no new flag
       // The chain holding the first new flag starts at the last flag, up to it, that is more than
       // merge_gap rows after the flag before it (a flag before `low` may sit at `low - 1`).
@@ -83,28 +84,37 @@ extension PostgresSink {
   }
 
   /// Run `$1`'s flagged rows from series row `$2` on, in row order, as judged by its latest
-  /// threshold version: row, time (epoch seconds), score, cut-off, part, top feature and, for an
-  /// ensemble, the members that flag the row ("1,3").
+  /// threshold version (`byLatest`) or by its own (version 1): row, time (epoch seconds), score,
+  /// cut-off, part, top feature and, for an ensemble, the members that flag the row ("1,3").
   ///
   /// The run's id is a subquery's, which the planner does not know when it plans: a run just
   /// stored (or just given a per-row version) is not yet in PostgreSQL's statistics, and for an
   /// id it had not seen the planner estimated one row and read every per-row cut-off of the run
   /// again for each of the run's rows (`rethreshold` of 160,000 rows right after `detect` ran
   /// into the 10-minute statement timeout). Planned for any run, it reads each by its key.
-  static let flaggedRowsQuery = """
-    SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
-           j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
-           (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
-            WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
-    FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run
-    WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no >= $2::integer
-    ORDER BY j.row_no
-    """
+  static func flaggedRowsQuery(byLatest: Bool) -> String {
+    let judged =
+      byLatest
+      ? "seismo.judged_scores"
+      : """
+      (SELECT run, row_no, ts, score, threshold AS cut, is_anomaly AS flagged, part, errors, member_scores,
+              member_cutoffs FROM seismo.scores)
+      """
+    return """
+      SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
+             j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
+             (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
+              WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
+      FROM \(judged) j JOIN seismo.runs r ON r.id = j.run
+      WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no >= $2::integer
+      ORDER BY j.row_no
+      """
+  }
 
   /// Run `id`'s flagged rows from series row `low` on, in row order, as judged by its latest
-  /// threshold version (`flaggedRowsQuery`).
-  private static func flaggedRows(of id: String, from low: Int, on db: PGConnection) throws -> [StoredFlag] {
-    try db.execute(flaggedRowsQuery, [id, String(low)]).rows.map { row in
+  /// threshold version or its own (`flaggedRowsQuery`).
+  private static func flaggedRows(of id: String, from low: Int, byLatest: Bool, on db: PGConnection) throws -> [StoredFlag] {
+    try db.execute(flaggedRowsQuery(byLatest: byLatest), [id, String(low)]).rows.map { row in
       guard let number = row[0].flatMap(Int.init), let time = row[1], let score = row[2].flatMap(Float.init),
         let cutoff = row[3].flatMap(Float.init), let part = row[4]
       else { throw SeismoError.database("postgres: run \(id) has a flagged row without its score or cut-off") }

@@ -279,9 +279,10 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     public var lastAfter: Timestamp?
     /// The times of the appended rows where an event of the run alerts.
     public var alerts: Set<Timestamp> = []
-    /// The run's latest threshold version when it gives a cut-off per row (from `rethreshold`),
-    /// which the appended rows have none in: they are judged by the run's own threshold.
-    public var uncoveredVersion: Int?
+    /// The run's latest threshold version when it gives a cut-off per row (from `rethreshold`)
+    /// and could not be extended over the appended rows, which the run's own threshold judges
+    /// instead; nil when it was (or there is none).
+    public var uncoveredVersion: UncoveredVersion?
   }
 
   /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
@@ -292,15 +293,17 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// gives for what was appended is stored in seismo.run_warnings, in the same transaction, as
   /// said by `command`. `db` is an open connection with a current schema (a watcher passes the
   /// one it keeps). A `refit` whose folds scored rows of `result` is stored with them (`store`).
+  /// When the run's latest threshold version gives a cut-off per row, `cutter` cuts the
+  /// appended rows by its rule too, and its events grow by those flags.
   public static func appendNewRows(
     _ result: RunResult, to runID: String, events: EventRule, on db: PGConnection, command: String, refit: Refit? = nil,
-    warnings: (Appended) throws -> [String]
+    cutter: VersionCutter, warnings: (Appended) throws -> [String]
   ) throws -> Appended {
     var rows = result.scoredRows
     rows.trainRows = 0
     rows.alerts = []  // the stored events decide them
     return try appendNewRows(
-      rows, at: 0, to: runID, events: events, on: db, command: command, refit: refit, warnings: warnings)
+      rows, at: 0, to: runID, events: events, on: db, command: command, refit: refit, cutter: cutter, warnings: warnings)
   }
 
   /// `appendNewRows` for a piece of the series whose frame row 0 is series row `offset` (a
@@ -309,15 +312,32 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// or just before it; rows after the piece (stored by another scorer) leave nothing to append.
   public static func appendNewRows(
     _ piece: ScoresCSV.Rows, at offset: Int, to runID: String, events: EventRule, on db: PGConnection,
-    command: String, refit: Refit? = nil, warnings: (Appended) throws -> [String]
+    command: String, refit: Refit? = nil, cutter: VersionCutter, warnings: (Appended) throws -> [String]
   ) throws -> Appended {
     let (id, appended) = try db.transaction {
       guard let id = try db.execute("SELECT id FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil,
         let key = Int64(id)
       else { throw SeismoError.invalidInput("no run '\(runID)' in seismo.runs") }
       try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [String(Int32(truncatingIfNeeded: key))])
-      let appended = try appendLocked(piece, at: offset, to: (runID, id, key), events: events, on: db)
-      if let refit, appended.rows > 0 { try store(refit, run: id, key: key, on: db) }
+      let stored = try appendLocked(piece, at: offset, to: (runID, id, key), on: db)
+      var appended = stored.appended
+      if appended.rows > 0 {
+        if let refit { try store(refit, run: id, key: key, on: db) }
+        // The rows the latest version judges anew: those appended, and those it is extended over.
+        var firstJudged = stored.firstRow
+        if let perRow = stored.perRowVersion, perRow.firstRow + perRow.count <= stored.lastRow {
+          appended.uncoveredVersion = try extend(perRow, ofRun: (runID, id), through: stored.lastRow, by: cutter, on: db)
+          if appended.uncoveredVersion == nil { firstJudged = min(firstJudged, perRow.firstRow + perRow.count) }
+        }
+        // The run's own events (version 1) grow with the appended rows' own flags (no flag, no
+        // event to change), and a later version's, which gives the alerts, with its flags.
+        if appended.anomalies > 0 {
+          appended.alerts = try updateEvents(of: id, version: 1, from: stored.firstRow, rule: events, on: db)
+        }
+        if stored.version > 1 {
+          appended.alerts = try updateEvents(of: id, version: stored.version, from: firstJudged, rule: events, on: db)
+        }
+      }
       for message in try warnings(appended) {
         try db.execute(
           "INSERT INTO seismo.run_warnings (run, command, up_to, message) VALUES ($1::bigint, $2, to_timestamp($3::float8), $4)",
@@ -329,22 +349,32 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     return appended
   }
 
-  /// `appendNewRows`'s work inside its transaction, once the run (`run.id`, its key `run.key`) is
-  /// locked.
+  /// What `appendLocked` stored: the appended rows (`firstRow…lastRow`, series rows) and the
+  /// run's latest threshold version, whose events grow, with its rule when it cuts per row.
+  private struct StoredRows {
+    var appended: Appended
+    var firstRow = 0
+    var lastRow = 0
+    var version = 1
+    var perRowVersion: PerRowVersion?
+  }
+
+  /// `appendNewRows`'s copy of the new rows' scores inside its transaction, once the run
+  /// (`run.id`, its key `run.key`) is locked.
   private static func appendLocked(
-    _ piece: ScoresCSV.Rows, at offset: Int, to run: (runID: String, id: String, key: Int64), events: EventRule,
-    on db: PGConnection
-  ) throws -> Appended {
+    _ piece: ScoresCSV.Rows, at offset: Int, to run: (runID: String, id: String, key: Int64), on db: PGConnection
+  ) throws -> StoredRows {
     let (runID, id, key) = run
-    // The last scored row (none: NULLs) and the latest threshold version, whose events grow, and
-    // whether it cuts per row.
+    // The last scored row (none: NULLs) and the latest threshold version, with its rule and the
+    // rows it covers when it cuts per row.
     let last = try db.execute(
       """
       SELECT s.row_no::text AS last_row, extract(epoch FROM s.ts)::bigint::text AS last_ts,
-        coalesce(v.version, 1)::text, (v.version IS NOT NULL AND v.cutoff IS NULL)::text
+        coalesce(v.version, 1)::text, (v.version IS NOT NULL AND v.cutoff IS NULL)::text,
+        v.plugin, v.parameters::text, v.first_row::text, v.cutoff_count::text
       FROM (SELECT 1) one
-      LEFT JOIN LATERAL (SELECT version, cutoff FROM seismo.threshold_versions WHERE run = $1::bigint
-        ORDER BY version DESC LIMIT 1) v ON true
+      LEFT JOIN LATERAL (SELECT version, cutoff, plugin, parameters, first_row, cutoff_count
+        FROM seismo.threshold_versions WHERE run = $1::bigint ORDER BY version DESC LIMIT 1) v ON true
       LEFT JOIN LATERAL (SELECT row_no, ts FROM seismo.scores WHERE run = $1::bigint ORDER BY row_no DESC LIMIT 1) s ON true
       """, [id]
     ).rows.first
@@ -356,7 +386,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     if let last, let row = last[0].flatMap(Int.init), let time = last[1].flatMap(Timestamp.init) {
       let local = row - offset  // the last scored row in `frame`
       if offset > 0, local >= frame.rowCount {  // another scorer stored these rows already
-        return Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time)
+        return StoredRows(appended: Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time))
       }
       guard local < frame.rowCount, local >= -1, local == -1 || frame.timestamps[local] == time else {
         throw SeismoError.invalidInput(
@@ -367,19 +397,23 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       before = time
     }
     let count = scores.values.count - from
-    guard count > 0 else { return Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before) }
+    guard count > 0 else { return StoredRows(appended: Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before)) }
     try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
     let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
-    // Without a later version the flags are these: no flag, no event to change.
-    let alerts =
-      version == 1 && anomalies == 0
-      ? [] : try updateEvents(of: id, version: version, from: offset + scores.row(from), rule: events, on: db)
     try db.execute(
       "UPDATE seismo.runs SET test_rows = test_rows + $2::integer, anomaly_count = anomaly_count + $3::integer WHERE id = $1::bigint",
       [id, String(count), String(anomalies)])
-    return Appended(
-      rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1],
-      alerts: alerts, uncoveredVersion: last?[3] == "true" ? version : nil)
+    var perRow: PerRowVersion?
+    if let last, last[3] == "true", let plugin = last[4], let parameters = last[5],
+      let first = last[6].flatMap(Int.init), let covered = last[7].flatMap(Int.init)
+    {
+      perRow = PerRowVersion(number: version, plugin: plugin, parameters: parameters, firstRow: first, count: covered)
+    }
+    return StoredRows(
+      appended: Appended(
+        rows: count, anomalies: anomalies, lastBefore: before, lastAfter: frame.timestamps[frame.rowCount - 1]),
+      firstRow: offset + scores.row(from), lastRow: offset + scores.row(scores.values.count - 1), version: version,
+      perRowVersion: perRow)
   }
 
   /// The COPY that `foldChunks` feeds.

@@ -206,6 +206,22 @@ extension PostgresTests {
           : String($0)
     }.joined(separator: "\n")
     let runID = try storedModelRun(scratch, config)
+    // Every other run is given a per-row threshold version before its new rows come (an
+    // ensemble's second member re-cut; one detector's rule, dynamic or spot), which each append
+    // extends by its rule: it then cuts as the same version made over the grown run.
+    let versionRule =
+      seed % 2 == 0
+      ? nil
+      : config.contains("ensemble")
+        ? ["ensemble[1].threshold.plugin=dynamic", "ensemble[1].threshold.min_history=10"]
+        : seed % 4 == 1
+          ? ["threshold.plugin=dynamic", "threshold.min_history=10"]
+          : ["threshold.plugin=spot", "threshold.risk=0.02", "threshold.initial_quantile=0.9"]
+    let context = "seed \(seed):\n\(config)"
+    if let versionRule {
+      let early = try CLI.run(["rethreshold", runID, "--url", url] + versionRule.flatMap { ["--set", $0] }, in: scratch.url)
+      try #require(early.status == 0, "\(early.stderr): \(context)")
+    }
     var batch = 0
     while start < rows {
       let end = min(rows, start + Int.random(in: 1...25, using: &random))
@@ -213,8 +229,17 @@ extension PostgresTests {
       try scratch.write("part\(batch).csv", ([lines[0]] + lines[(start + 1)...end]).joined(separator: "\n") + "\n")
       try ingest(scratch, "part\(batch).csv", ["--gaps", "keep"])  // a part's b may not have come yet
       let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--quiet"], in: scratch.url)
-      #expect(scored.status == 0, "seed \(seed), batch \(batch): \(scored.stderr)")
+      #expect(scored.status == 0, "batch \(batch): \(scored.stderr): \(context)")
       start = end
+    }
+    if let versionRule {
+      let again = try CLI.run(["rethreshold", runID, "--url", url] + versionRule.flatMap { ["--set", $0] }, in: scratch.url)
+      try #require(again.status == 0, "\(again.stderr): \(context)")
+      let (grown, fresh) = (try storedVersion(runID, 2), try storedVersion(runID, 3))
+      #expect(
+        grown.cuts == fresh.cuts,
+        "version grown by appends: \(zip(grown.cuts, fresh.cuts).filter { $0 != $1 }.prefix(3)): \(context)")
+      #expect(grown.events == fresh.events, "version grown by appends: \(grown.events) against \(fresh.events): \(context)")
     }
     // What the run would have said with every row there when it ran: the same training rows.
     let whole = try CLI.run(["detect", "run.yaml", "--no-sinks", "--out", "whole", "--quiet"], in: scratch.url)
@@ -231,7 +256,6 @@ extension PostgresTests {
     let header = csv[0]
     let columns = ["score", "threshold", "is_anomaly", "alert"].map { header.firstIndex(of: $0)! }
     let expected = csv.dropFirst().filter { !$0[columns[0]].isEmpty }.map { row in [row[0]] + columns.map { row[$0] } }
-    let context = "seed \(seed), \(batch) batches:\n\(config)"
     // The last rows of a table wait while b has not come (the source's wait_for), where detect
     // carries it; a query's never wait.
     let waiting = seed % 3 == 0 ? 0 : lines[1...rows].reversed().prefix { $0.hasSuffix(",") }.count

@@ -266,7 +266,7 @@ extension PostgresTests {
   }
 
   /// The flags of a run just stored and given a per-row threshold version, before PostgreSQL has
-  /// gathered statistics of its rows, are read by their keys (`PostgresSink.flaggedRowsQuery`,
+  /// gathered statistics of its rows, are read by their keys (`PostgresSink.flaggedRowsQuery(byLatest:)`,
   /// which `rethreshold` and `score --new-rows` read to group events). Before, the planner,
   /// estimating one row for a run it had not seen, read every cut-off of the run again for each
   /// of its rows: `rethreshold` of 160,000 rows right after `detect` ran into the 10-minute
@@ -301,7 +301,7 @@ extension PostgresTests {
     let read = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [try stored("b")])[0][0])
     // A row's cut-off looked for among all the run's would throw away the others. (Each row
     // meets its run's one threshold version twice, finding it the latest.)
-    let discarded = try rowsDiscarded(by: PostgresSink.flaggedRowsQuery, [read, "0"], on: db)
+    let discarded = try rowsDiscarded(by: PostgresSink.flaggedRowsQuery(byLatest: true), [read, "0"], on: db)
     #expect(discarded <= 2 * rows, "\(discarded) rows read and thrown away for a run of \(rows)")
   }
 

@@ -3,39 +3,86 @@ import Testing
 
 /// `rethreshold` and `evaluate --run`: stored runs cut again and judged.
 extension PostgresTests {
-  /// Rows appended after a per-row threshold version (an adaptive rule) have no cut-off in it:
-  /// seismo.anomalies judges them by the run's own threshold, as they were scored, and says so,
-  /// as does `score --new-rows`, once, with the run's warnings.
-  @Test func rowsAppendedAfterAPerRowVersionAreJudgedByTheRunsThreshold() throws {
+  /// Threshold version `version` of run `runID` as stored: its cut-off (one for every row) and
+  /// count of per-row ones, each row's cut-off, margin and members' cut-offs, and its events.
+  func storedVersion(_ runID: String, _ version: Int) throws -> (cuts: [[String?]], events: [[String?]]) {
+    let run = "(SELECT id FROM seismo.runs WHERE run_id = $1)"
+    let head = try sql(
+      "SELECT cutoff::text, first_row::text, cutoff_count::text FROM seismo.threshold_versions WHERE run = \(run) AND version = $2::integer",
+      [runID, String(version)])
+    let rows = try sql(
+      """
+      SELECT row_no::text, cut::text, margin::text, member_cutoffs::text FROM seismo.threshold_cutoffs
+      WHERE run = \(run) AND version = $2::integer ORDER BY row_no
+      """, [runID, String(version)])
+    let events = try sql(
+      """
+      SELECT start_ts::text, end_ts::text, alert_ts::text, flagged_rows::text, peak_score::text, top_feature, part,
+             flagged_by::text
+      FROM seismo.events WHERE run = \(run) AND version = $2::integer ORDER BY start_ts
+      """, [runID, String(version)])
+    return (head + rows, events)
+  }
+
+  /// Rows appended after a per-row threshold version (an adaptive rule) are cut by its rule too,
+  /// as `rethreshold` with its settings cuts the grown run, and its events grow with their flags.
+  /// A version whose rule cannot cut them (its plugin gone) leaves them to the run's own
+  /// threshold in seismo.anomalies, and `score --new-rows` says why, once, with the run's
+  /// warnings.
+  @Test func rowsAppendedAfterAPerRowVersionAreCutByItsRule() throws {
     let scratch = try Scratch()
     try migrate(scratch)
     try scratch.writeSyntheticParts(
-      rows: 240, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<240])
+      rows: 240, spikes: [150, 210],
+      ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<230, "last.csv": 230..<240])
     let runID = try storedZScoreRun(scratch, history: "old.csv")
-    let recut = try CLI.run(
-      [
-        "rethreshold", runID, "--url", url, "--set", "threshold.plugin=likelihood", "--set", "threshold.long_window=50",
-        "--set", "threshold.min_history=30",
-      ], in: scratch.url)
+    let rule = ["threshold.plugin=likelihood", "threshold.long_window=50", "threshold.min_history=30"]
+    let recut = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
     #expect(recut.status == 0 && recut.stdout.contains("per row"), "\(recut.stdout)\(recut.stderr)")
     try ingest(scratch, "new.csv", [])
     let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
-    #expect(scored.status == 0 && scored.stdout.contains("1 anomaly"), "\(scored.stdout)\(scored.stderr)")
-    let listed = try sql(
-      "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
-      [runID, date(18_262 + 199)])
-    #expect(listed == [[date(18_262 + 210), "1"]])
-    let warning = "warning: threshold version 2 of run \(runID) gives a cut-off only to the rows it was made for"
-    #expect(scored.stderr.contains(warning), "\(scored.stderr)")
+    #expect(scored.status == 0 && scored.stdout.contains("1 anomaly") && scored.stderr == "", "\(scored.stdout)\(scored.stderr)")
+    func anomalies(after row: Int) throws -> [[String?]] {
+      try sql(
+        "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
+        [runID, date(18_262 + row)])
+    }
+    let judged = try anomalies(after: 199)
+    #expect(
+      judged.first?.first == date(18_262 + 210) && judged.allSatisfy { $0[1] == "2" }, "judged by the version: \(judged)")
+    let again = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
+    #expect(again.status == 0, "\(again.stderr)")
+    let (grown, fresh) = (try storedVersion(runID, 2), try storedVersion(runID, 3))
+    #expect(
+      grown.cuts.count > 200 && grown.cuts == fresh.cuts,
+      "\(grown.cuts.count): \(grown.cuts.prefix(2)) \(zip(grown.cuts, fresh.cuts).filter { $0 != $1 }.prefix(3))")
+    #expect(!grown.events.isEmpty && grown.events == fresh.events, "\(grown.events) against \(fresh.events)")
+
+    // A rule that cannot cut the rows appended leaves them to the run's own threshold.
+    try sql(
+      "UPDATE seismo.threshold_versions SET plugin = 'gone' WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND version = 3",
+      [runID])
+    try ingest(scratch, "later.csv", [])
+    let later = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(later.status == 0, "\(later.stderr)")
+    let warning =
+      "warning: threshold version 3 of run \(runID) cannot cut the rows appended (threshold plugin 'gone' is not registered), so the run's own threshold judges them"
+    #expect(later.stderr.hasPrefix(warning), "\(later.stderr)")
     #expect(
       try sql("SELECT count(*)::text FROM seismo.run_warnings WHERE message LIKE $1", [warning + "%"]) == [["1"]],
       "stored with the rows")
-    // A version with one cut-off judges every row, appended ones too: nothing to warn of.
+    let uncut = try sql(
+      """
+      SELECT DISTINCT threshold_version::text FROM seismo.judged_scores
+      WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND row_no >= 220
+      """, [runID])
+    #expect(uncut == [["1"]], "\(uncut)")
+    // A version with one cut-off judges every row, appended ones too: nothing to cut or warn of.
     let fixed = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=5"], in: scratch.url)
     #expect(fixed.status == 0 && !fixed.stdout.contains("per row"), "\(fixed.stdout)\(fixed.stderr)")
-    try ingest(scratch, "later.csv", [])
-    let later = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
-    #expect(later.status == 0 && later.stdout.contains("scored 20 new rows") && later.stderr == "", "\(later.stderr)")
+    try ingest(scratch, "last.csv", [])
+    let last = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(last.status == 0 && last.stdout.contains("scored 10 new rows") && last.stderr == "", "\(last.stderr)")
   }
 
   /// `evaluate --run` judges a stored run as its folder is judged, then by its latest threshold

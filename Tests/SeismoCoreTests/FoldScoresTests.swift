@@ -103,6 +103,35 @@ struct RunningMax: Threshold, ConfigurablePlugin {
     #expect(appended == recut + [10])
   }
 
+  /// Cut-offs of the first rows given (a stored version's) are kept as given, a fold they cover
+  /// is not cut again, and the rest are cut from them: the whole re-cut, when they are its own.
+  @Test func knownCutoffsAreKeptAndTheRestCutFromThem() throws {
+    let run = try run(window: "rolling", threshold: "percentile")
+    let rule = RunningMax()
+    let whole = try rule.cutoffs(for: run.scores.values, firstRow: 1, walkingForward: run.foldScores)
+    for known in 0...whole.count {
+      #expect(
+        try rule.cutoffs(for: run.scores.values, firstRow: 1, walkingForward: run.foldScores, knowing: whole.prefix(known))
+          == whole, "\(known) known")
+    }
+    // Folds 1 and 2 given (rows 1–7) are not cut again; fold 3 is cut from its own scores. Six
+    // given end inside fold 2, whose stream resumes over its training scores and those rows.
+    let given: [Float] = [-1, -1, -1, -1, -1, -1, -1]
+    #expect(
+      try rule.cutoffs(for: run.scores.values, firstRow: 1, walkingForward: run.foldScores, knowing: given[...])
+        == given + [8, 9])
+    #expect(
+      try rule.cutoffs(for: run.scores.values, firstRow: 1, walkingForward: run.foldScores, knowing: given.prefix(6))
+        == given.prefix(6) + [50, 8, 9])
+    // One fit: calibrated on the first scores, resumed after those given.
+    let scores: [Float] = [1, 5, 2, 7, 3, 9]
+    let fit = try rule.calibratedCutoffs(for: scores, calibrationCount: 2).cutoffs
+    for known in 0...scores.count {
+      #expect(try rule.cutoffs(for: scores, calibrationCount: 2, knowing: fit.prefix(known)) == fit, "\(known) known")
+    }
+    #expect(try rule.cutoffs(for: scores, calibrationCount: 2, knowing: [-1, -1, -1]) == [-1, -1, -1, 5, 7, 7])
+  }
+
   @Test func foldsThatDoNotTileTheScoresAreRefused() throws {
     let run = try run(window: "rolling", threshold: "percentile")
     #expect(throws: SeismoError.self) {

@@ -59,7 +59,7 @@ struct NewRowsReader {
     /// against the model's training rows' whenever rows are appended; and whether it was warned of.
     var lastTimes: [Timestamp] = []
     var spacing = false
-    /// Whether the run's per-row threshold version that its appended rows are outside of was
+    /// Whether the run's per-row threshold version that could not cut the appended rows was
     /// warned of.
     var uncoveredVersion = false
   }
@@ -281,7 +281,7 @@ struct NewRowsReader {
     let (events, command) = (events, command)  // read before `landed` changes self
     return try landed(piece, loaded: loaded, restated: restated, run: runID) { warnings in
       try PostgresSink.appendNewRows(
-        piece, at: offset, to: runID, events: events, on: db, command: command, warnings: warnings)
+        piece, at: offset, to: runID, events: events, on: db, command: command, cutter: Recut.cutting, warnings: warnings)
     }
   }
 
@@ -327,7 +327,8 @@ struct NewRowsReader {
     var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID, refit: refit) {
       warnings in
       try PostgresSink.appendNewRows(
-        result, to: runID, events: events, on: db, command: command, refit: refit, warnings: warnings)
+        result, to: runID, events: events, on: db, command: command, refit: refit, cutter: Recut.cutting,
+        warnings: warnings)
     }
     if let refit, batch.appended.rows > 0 {
       batch.refits = refits
@@ -430,7 +431,7 @@ struct NewRowsReader {
     if appended, let version = batch.appended.uncoveredVersion, !warned.uncoveredVersion {
       warned.uncoveredVersion = true
       batch.warnings.append(
-        "warning: threshold version \(version) of run \(runID) gives a cut-off only to the rows it was made for, so the rows appended are judged by the run's own threshold (threshold_version 1 in seismo.anomalies); `seismo rethreshold \(runID)` with the version's settings again cuts them too"
+        "warning: threshold version \(version.number) of run \(runID) cannot cut the rows appended (\(version.reason)), so the run's own threshold judges them (threshold_version 1 in seismo.anomalies); `seismo rethreshold \(runID)` with the version's settings cuts them again once that is mended"
       )
     }
     return (batch, drift, warned)

@@ -76,21 +76,21 @@ struct RethresholdCommand: ParsableCommand {
         """, [runID]
       ).rows
       guard let row = found.first, let id = row[0], let configText = row[1] else { throw MissingRun.error(runID, on: db) }
-      let storedConfig = try JSONDecoder().decode(RunConfig.self, from: Data(configText.utf8))
+      let storedConfig = try RunConfig.stored(Data(configText.utf8), origin: "run \(runID)", registry: StandardPlugins.registry)
       // What re-cuts the scores, checked before any is read.
-      let cut: Cut
+      let rule: Recut.Rule
       if let margin {
         guard storedConfig.ensemble != nil else {
           throw SeismoError.invalidInput(
             "run '\(runID)' has one detector, whose scores have no margins: --margin cuts an ensemble's; give its threshold with --set threshold.KEY=VALUE"
           )
         }
-        cut = .margin(margin)
+        rule = .margin(margin)
       } else {
         let config = try RunConfig.parse(
           yaml: try storedConfig.yamlDocument(), origin: "run \(runID)", overrides: overrides,
           registry: StandardPlugins.registry, stored: true)
-        cut = config.ensemble == nil ? .rule(config.threshold) : .members(config.members)
+        rule = config.ensemble == nil ? .one(config.threshold) : .members(config.members)
       }
       let members = storedConfig.members.count
       guard let stored = try PostgresSink.storedScores(of: runID, members: members, on: db) else {
@@ -99,19 +99,12 @@ struct RethresholdCommand: ParsableCommand {
       guard stored.isContiguous else {
         throw SeismoError.state("run '\(runID)' lacks stored scores between rows \(stored.firstRow) and \(stored.lastRow)")
       }
-      let scores = stored.scores
-      let firstRow = stored.firstRow
-      let recut: Recut
-      switch cut {
-      case .rule(let choice): recut = try recutting(stored, by: choice, on: db)
-      case .members(let members): recut = try recutting(stored, members: members, scored: storedConfig.members, on: db)
-      case .margin(let margin):
-        recut = Recut(
-          plugin: "margin", parameters: "{\"value\": \(margin)}", cutoffs: Array(repeating: Float(margin), count: scores.count))
-      }
-      let cutoffs = recut.cutoffs
-      let constant = recut.margins == nil && cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
-      let flagged = zip(recut.margins ?? scores, cutoffs).filter { $0 > $1 }.count
+      let recut = try Recut(stored, by: rule, run: runID, scored: storedConfig.members, on: db)
+      recut.warnings.forEach(Console.err)
+      let cuts = recut.cuts
+      let cutoffs = cuts.cutoffs
+      let constant = cuts.margins == nil && cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
+      let flagged = zip(cuts.margins ?? stored.scores, cutoffs).filter { $0 > $1 }.count
       let (version, events) = try db.transaction { () -> (Int, Int) in
         // One version at a time, and no rows appended while its events are computed.
         let key = String(Int32(truncatingIfNeeded: Int64(id) ?? 0))
@@ -127,28 +120,15 @@ struct RethresholdCommand: ParsableCommand {
             """,
             [
               id, recut.plugin, recut.parameters,
-              constant ? String(cutoffs[0]) : nil, String(firstRow), constant ? nil : String(cutoffs.count),
+              constant ? String(cutoffs[0]) : nil, String(cuts.firstRow), constant ? nil : String(cutoffs.count),
             ]
           ).rows.first?.first.flatMap { $0.flatMap(Int.init) }
         guard let version = inserted else { throw SeismoError.database("postgres: the new threshold version got no number") }
-        // A row each, from firstRow on; an infinite cut-off (none yet) is NULL. A re-cut of an
-        // ensemble's members keeps each row's margin and members' cut-offs too.
-        if !constant {
-          try db.execute(
-            """
-            INSERT INTO seismo.threshold_cutoffs (run, version, row_no, cut, margin, member_cutoffs)
-            SELECT $1::bigint, $2::integer, $3::integer + u.k::integer - 1, u.cut, u.margin, u.members::real[]
-            FROM unnest($4::real[], $5::real[], $6::text[]) WITH ORDINALITY AS u(cut, margin, members, k)
-            """,
-            [
-              id, String(version), String(firstRow),
-              "{" + cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
-              recut.margins.map { PGText.array($0[...]) },
-              recut.memberCutoffs.map { own in PGText.array(own[0].indices.map { i in PGText.array(own.map { $0[i] }[...]) }) },
-            ])
-        }
+        // A row each, from the first stored row on. A re-cut of an ensemble's members keeps each
+        // row's margin and members' cut-offs too.
+        if !constant { try PostgresSink.insertCuts(cuts, run: id, version: version, on: db) }
         try PostgresSink.updateEvents(
-          of: id, version: version, from: firstRow, rule: storedConfig.eventRule, on: db)
+          of: id, version: version, from: cuts.firstRow, rule: storedConfig.eventRule, on: db)
         let events = try db.execute(
           "SELECT count(*)::text FROM seismo.events WHERE run = $1::bigint AND version = $2::integer", [id, String(version)])
         return (version, events.rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0)
@@ -157,25 +137,5 @@ struct RethresholdCommand: ParsableCommand {
         "run \(runID): threshold version \(version) (\(recut.plugin)\(constant ? ", cut-off \(cutoffs[0])" : ", per row")): \(flagged) anomal\(flagged == 1 ? "y" : "ies") in \(events) event\(events == 1 ? "" : "s") (version 1 had \(row[2] ?? "?"))"
       )
     }
-  }
-
-  /// What re-cuts a run's stored scores: one detector's rule (the one `--set` makes of its own),
-  /// an ensemble's members' rules (each member's own, as `--set` leaves them), or an ensemble's
-  /// cut-off on its margins (`--margin`).
-  private enum Cut {
-    case rule(PluginChoice)
-    case members([EnsembleMember])
-    case margin(Double)
-  }
-
-  /// A new version: its rule's plugin and parameters (JSON), and a cut-off per stored score; a
-  /// re-cut of an ensemble's members also a margin per stored row (its score under the version)
-  /// and each member's cut-offs, member-major (infinity: none yet).
-  struct Recut {
-    var plugin: String
-    var parameters: String
-    var cutoffs: [Float]
-    var margins: [Float]? = nil
-    var memberCutoffs: [[Float]]? = nil
   }
 }

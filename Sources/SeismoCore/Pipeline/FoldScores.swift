@@ -41,13 +41,25 @@ extension Threshold {
     return (calibrated, cutoffs(for: scores, calibrationCount: calibrationCount, calibrated: calibrated))
   }
 
+  /// `calibratedCutoffs(for:calibrationCount:)`'s cut-offs given the first `known.count` of
+  /// them (this rule's, as stored): the rule's stream is resumed over those scores with their
+  /// cut-offs (`resumedStream`), where a rule may skip work (`spot` refits its tail at no peak it
+  /// replays), and only the rest are computed.
+  public func cutoffs(for scores: [Float], calibrationCount: Int, knowing known: ArraySlice<Float>) throws -> [Float] {
+    try cutoffs(of: scores[...], fed: [], calibration: scores.prefix(calibrationCount), knowing: known)
+  }
+
   /// The cut-offs of a walk-forward run's `scores` (series rows `firstRow…`, each scored by its
   /// fold's model) under this rule: each fold's rule calibrated on that fold's own training
   /// scores and run on through its out-of-sample rows, as `detect` does. The first fold's
   /// training rows are the first scores; the last fold's out-of-sample rows run to the end of
-  /// `scores` (rows appended by incremental scoring belong to it).
+  /// `scores` (rows appended by incremental scoring belong to it). The first `known.count`
+  /// cut-offs are given (this rule's, as stored): a fold they cover is not cut again, and the
+  /// fold where they end resumes from them (`cutoffs(for:calibrationCount:knowing:)`).
   /// - Throws: when the folds do not tile `scores`.
-  public func cutoffs(for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores]) throws -> [Float] {
+  public func cutoffs(
+    for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores], knowing known: ArraySlice<Float> = []
+  ) throws -> [Float] {
     guard let first = folds.first, first.firstRow == firstRow else {
       throw SeismoError.state("the first fold's scores do not start at the run's first scored row \(firstRow)")
     }
@@ -58,10 +70,29 @@ extension Threshold {
       guard firstRow <= fold.endRow, fold.endRow <= end, end <= firstRow + scores.count else {
         throw SeismoError.state("fold \(k + 1)'s rows (\(fold.firstRow)..<\(end)) do not fit the run's scored rows")
       }
+      // The rows the fold cuts: its out-of-sample rows, after the first fold's training rows
+      // (the run's first rows); a later fold's training rows are fed before them, uncut.
       let outOfSample = scores[(fold.endRow - firstRow)..<(end - firstRow)]
-      let foldCutoffs = try calibratedCutoffs(for: fold.scores + outOfSample, calibrationCount: fold.calibrationCount).cutoffs
-      cutoffs += k == 0 ? foldCutoffs[...] : foldCutoffs[fold.scores.count...]
+      let rows = k == 0 ? fold.scores + outOfSample : outOfSample
+      let ahead = known.dropFirst(cutoffs.count).prefix(rows.count)
+      cutoffs +=
+        ahead.count == rows.count
+        ? ahead
+        : try self.cutoffs(
+          of: rows, fed: k == 0 ? [] : fold.scores[...], calibration: fold.calibrationScores, knowing: ahead)[...]
     }
     return cutoffs
+  }
+
+  /// The cut-offs of `rows`, fed after `fed` (uncut) to this rule calibrated on `calibration`,
+  /// the first `known.count` of them given.
+  private func cutoffs(
+    of rows: ArraySlice<Float>, fed: ArraySlice<Float>, calibration: ArraySlice<Float>, knowing known: ArraySlice<Float>
+  ) throws -> [Float] {
+    let calibration = Array(calibration)
+    var stream = resumedStream(
+      ThresholdReplay(calibration: calibration, fed: Array(fed + rows.prefix(known.count)), cutoffs: Array(known)),
+      calibrated: try calibrate(trainingScores: calibration))
+    return Array(known) + stream.cutoffs(for: rows.dropFirst(known.count))
   }
 }

@@ -1,0 +1,132 @@
+import SeismoCore
+import SeismoPostgres
+
+extension PostgresSink {
+  /// A threshold version's cut-off of each of a run's rows from `firstRow` on (infinity: none
+  /// yet, stored as NULL); under a version that re-cut an ensemble's members, also each row's
+  /// margin (its score under the version) and the members' cut-offs, member-major.
+  public struct VersionCuts: Sendable {
+    public var firstRow: Int
+    public var cutoffs: [Float]
+    public var margins: [Float]?
+    public var memberCutoffs: [[Float]]?
+
+    public init(firstRow: Int, cutoffs: [Float], margins: [Float]? = nil, memberCutoffs: [[Float]]? = nil) {
+      self.firstRow = firstRow
+      self.cutoffs = cutoffs
+      self.margins = margins
+      self.memberCutoffs = memberCutoffs
+    }
+
+    /// These cuts of the rows from series row `row` on (at least `firstRow`).
+    func fromRow(_ row: Int) -> VersionCuts {
+      let skipped = min(max(0, row - firstRow), cutoffs.count)
+      return VersionCuts(
+        firstRow: firstRow + skipped, cutoffs: Array(cutoffs.dropFirst(skipped)),
+        margins: margins.map { Array($0.dropFirst(skipped)) },
+        memberCutoffs: memberCutoffs.map { $0.map { Array($0.dropFirst(skipped)) } })
+    }
+  }
+
+  /// A run's threshold version with a cut-off per row (one `rethreshold` made): its rule, as
+  /// stored in seismo.threshold_versions, and the rows it covers, `count` rows from `firstRow` on.
+  public struct PerRowVersion: Sendable {
+    public var number: Int
+    public var plugin: String
+    /// The rule's parameters as JSON (an ensemble's re-cut: its members' rules, a list).
+    public var parameters: String
+    public var firstRow: Int
+    public var count: Int
+  }
+
+  /// Cuts every stored row of run `runID` by per-row `version`'s rule, as `rethreshold` cut them,
+  /// on `db` inside the caller's transaction (the rows just appended included). The caller knows
+  /// the threshold rules; the sink does not. Throws `SeismoError.invalidInput` with the reason
+  /// when the rule cannot cut them.
+  public typealias VersionCutter = (_ runID: String, _ version: PerRowVersion, _ db: PGConnection) throws -> VersionCuts
+
+  /// Why a run's latest per-row version still has no cut-off of some appended rows, which the run's
+  /// own threshold judges instead.
+  public struct UncoveredVersion: Sendable {
+    public var number: Int
+    public var reason: String
+  }
+
+  /// Run `runID`'s per-row `version`'s stored cut-offs (infinity where it has none), with its
+  /// `members` members' cut-offs when it re-cut them (an ensemble's; nil when it kept none).
+  public static func storedCuts(
+    of runID: String, version: PerRowVersion, members: Int, on db: PGConnection
+  ) throws -> VersionCuts {
+    var cutoffs: [Float] = []
+    var own: [[Float]]? = members > 1 ? Array(repeating: [], count: members) : nil
+    cutoffs.reserveCapacity(version.count)
+    var next = version.firstRow
+    try db.forEachFloat8Row(
+      """
+      SELECT row_no::float8, cut::float8\(members > 1 ? ", member_cutoffs" : "") FROM seismo.threshold_cutoffs
+      WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND version = $2::integer ORDER BY row_no
+      """, [runID, String(version.number)]
+    ) { row in
+      guard row[0].map(Int.init) == next else {
+        throw SeismoError.state("run '\(runID)': threshold version \(version.number) lacks the cut-off of row \(next + 1)")
+      }
+      next += 1
+      cutoffs.append(row[1].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
+      if let rowCutoffs = row.floats(2), rowCutoffs.count == members {
+        for k in rowCutoffs.indices { own?[k].append(rowCutoffs[k]) }
+      } else {
+        own = nil
+      }
+    }
+    guard cutoffs.count == version.count else {
+      throw SeismoError.state(
+        "run '\(runID)': threshold version \(version.number) has \(cutoffs.count) cut-offs, not \(version.count)")
+    }
+    return VersionCuts(firstRow: version.firstRow, cutoffs: cutoffs, memberCutoffs: own)
+  }
+
+  /// Stores `cuts` as threshold version `version`'s per-row cut-offs of run `id`, a row each in
+  /// seismo.threshold_cutoffs.
+  public static func insertCuts(_ cuts: VersionCuts, run id: String, version: Int, on db: PGConnection) throws {
+    guard !cuts.cutoffs.isEmpty else { return }
+    try db.execute(
+      """
+      INSERT INTO seismo.threshold_cutoffs (run, version, row_no, cut, margin, member_cutoffs)
+      SELECT $1::bigint, $2::integer, $3::integer + u.k::integer - 1, u.cut, u.margin, u.members::real[]
+      FROM unnest($4::real[], $5::real[], $6::text[]) WITH ORDINALITY AS u(cut, margin, members, k)
+      """,
+      [
+        id, String(version), String(cuts.firstRow),
+        "{" + cuts.cutoffs.map { $0.isFinite ? String($0) : "NULL" }.joined(separator: ",") + "}",
+        cuts.margins.map { PGText.array($0[...]) },
+        cuts.memberCutoffs.map { own in PGText.array(own[0].indices.map { i in PGText.array(own.map { $0[i] }[...]) }) },
+      ])
+  }
+
+  /// Extends run `run.id`'s per-row `version` over its stored rows up to series row `lastRow`
+  /// that it has no cut-off of (from `version.firstRow + version.count` on), by `cutter`, inside
+  /// the caller's transaction, the run locked.
+  /// - Returns: nil, or why it could not.
+  static func extend(
+    _ version: PerRowVersion, ofRun run: (runID: String, id: String), through lastRow: Int, by cutter: VersionCutter,
+    on db: PGConnection
+  ) throws -> UncoveredVersion? {
+    let first = version.firstRow + version.count
+    let cuts: VersionCuts
+    do {
+      cuts = try cutter(run.runID, version, db)
+    } catch SeismoError.invalidInput(let why) {
+      return UncoveredVersion(number: version.number, reason: why)
+    }
+    guard cuts.firstRow == version.firstRow, cuts.firstRow + cuts.cutoffs.count > lastRow else {
+      throw SeismoError.state(
+        "run '\(run.runID)': threshold version \(version.number) cut rows \(cuts.firstRow + 1) to \(cuts.firstRow + cuts.cutoffs.count) anew, not its rows \(version.firstRow + 1) to \(lastRow + 1)"
+      )
+    }
+    try insertCuts(cuts.fromRow(first), run: run.id, version: version.number, on: db)
+    try db.execute(
+      "UPDATE seismo.threshold_versions SET cutoff_count = $3::integer WHERE run = $1::bigint AND version = $2::integer",
+      [run.id, String(version.number), String(cuts.cutoffs.count)])
+    return nil
+  }
+}
