@@ -54,6 +54,7 @@ extension PostgresSink {
 
   /// Run `runID`'s per-row `version`'s stored cut-offs (infinity where it has none), with its
   /// `members` members' cut-offs when it re-cut them (an ensemble's; nil when it kept none).
+  /// Throws `SeismoError.invalidInput` when it lacks some of the rows it covers.
   public static func storedCuts(
     of runID: String, version: PerRowVersion, members: Int, on db: PGConnection
   ) throws -> VersionCuts {
@@ -68,7 +69,7 @@ extension PostgresSink {
       """, [runID, String(version.number)]
     ) { row in
       guard row[0].map(Int.init) == next else {
-        throw SeismoError.state("run '\(runID)': threshold version \(version.number) lacks the cut-off of row \(next + 1)")
+        throw SeismoError.invalidInput("it lacks the cut-off of row \(next + 1) of those it covers")
       }
       next += 1
       cutoffs.append(row[1].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
@@ -79,8 +80,7 @@ extension PostgresSink {
       }
     }
     guard cutoffs.count == version.count else {
-      throw SeismoError.state(
-        "run '\(runID)': threshold version \(version.number) has \(cutoffs.count) cut-offs, not \(version.count)")
+      throw SeismoError.invalidInput("it keeps \(cutoffs.count) cut-offs of the \(version.count) rows it covers")
     }
     return VersionCuts(firstRow: version.firstRow, cutoffs: cutoffs, memberCutoffs: own)
   }

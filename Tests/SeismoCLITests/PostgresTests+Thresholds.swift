@@ -34,7 +34,10 @@ extension PostgresTests {
     try migrate(scratch)
     try scratch.writeSyntheticParts(
       rows: 240, spikes: [150, 210],
-      ["old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<230, "last.csv": 230..<240])
+      [
+        "old.csv": 0..<200, "new.csv": 200..<220, "later.csv": 220..<225, "gap.csv": 225..<230,
+        "last.csv": 230..<240,
+      ])
     let runID = try storedZScoreRun(scratch, history: "old.csv")
     let rule = ["threshold.plugin=likelihood", "threshold.long_window=50", "threshold.min_history=30"]
     let recut = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
@@ -77,6 +80,19 @@ extension PostgresTests {
       WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND row_no >= 220
       """, [runID])
     #expect(uncut == [["1"]], "\(uncut)")
+    // Nor can a version that lacks a cut-off of a row it covers.
+    let third = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
+    #expect(third.status == 0, "\(third.stderr)")
+    try sql(
+      "DELETE FROM seismo.threshold_cutoffs WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND version = 4 AND row_no = 100",
+      [runID])
+    try ingest(scratch, "gap.csv", [])
+    let gap = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
+    #expect(
+      gap.status == 0
+        && gap.stderr.hasPrefix(
+          "warning: threshold version 4 of run \(runID) cannot cut the rows appended (it lacks the cut-off of row 101 of those it covers)"
+        ), "\(gap.stderr)")
     // A version with one cut-off judges every row, appended ones too: nothing to cut or warn of.
     let fixed = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=5"], in: scratch.url)
     #expect(fixed.status == 0 && !fixed.stdout.contains("per row"), "\(fixed.stdout)\(fixed.stderr)")

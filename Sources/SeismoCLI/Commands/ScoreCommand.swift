@@ -53,7 +53,9 @@ struct ScoreCommand: ParsableCommand {
       rows newer than the last one scored, and nothing else, so running it again adds nothing. The \
       data is read whole, but only the new rows are scored, with the rows of history their scores \
       use; an adaptive threshold and the events rule carry on from the run's stored scores, and \
-      the run's events in seismo.events grow with the new flags. Rows at the end of a table, or \
+      the run's events in seismo.events grow with the new flags. A threshold version that \
+      rethreshold gave the run with a cut-off per row cuts the new rows too, carrying on from \
+      the cut-offs it keeps, and its events grow with its flags. Rows at the end of a table, or \
       of joined CSV files, that miss an indicator (loaded one at a time, vix before spx) wait for \
       it, and are scored at a later call once it has come; the source's wait_for says which features to wait \
       for (all by default; --set source.wait_for=[] scores them at once). Rows scored before \
