@@ -76,6 +76,9 @@ extension PostgresSink {
     }
   }
 
+  /// The members `flaggingMembers` lists ("1,3"), numbered from 1.
+  static func members(flagging text: String) -> [Int] { text.split(separator: ",").compactMap { Int($0) } }
+
   /// One flagged row: its series row, cut-off, and the flag with its time in seconds as text.
   private struct StoredFlag {
     var row: Int
@@ -103,13 +106,20 @@ extension PostgresSink {
     return """
       SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
              j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
-             (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
-              WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
+             \(flaggingMembers)
       FROM \(judged) j JOIN seismo.runs r ON r.id = j.run
       WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no >= $2::integer
       ORDER BY j.row_no
       """
   }
+
+  /// The members of an ensemble that flag row `j` (of seismo.judged_scores), as text ("1,3"):
+  /// those whose own score is above their cut-off. A member without a score yet has NaN, which
+  /// PostgreSQL orders above every number.
+  static let flaggingMembers = """
+    (SELECT array_to_string(array_agg(k ORDER BY k), ',') FROM generate_subscripts(j.member_scores, 1) AS k
+     WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
+    """
 
   /// Run `id`'s flagged rows from series row `low` on, in row order, as judged by its latest
   /// threshold version or its own (`flaggedRowsQuery`).
@@ -118,9 +128,8 @@ extension PostgresSink {
       guard let number = row[0].flatMap(Int.init), let time = row[1], let score = row[2].flatMap(Float.init),
         let cutoff = row[3].flatMap(Float.init), let part = row[4]
       else { throw SeismoError.database("postgres: run \(id) has a flagged row without its score or cut-off") }
-      // An ensemble's row: the members that flag it (none stored before schema version 17). A
-      // member without a score yet has NaN, which PostgreSQL orders above every number.
-      let members = row[6].map { $0.split(separator: ",").compactMap { Int($0) } }
+      // An ensemble's row: the members that flag it (none stored before schema version 17).
+      let members = row[6].map(members(flagging:))
       return StoredFlag(
         row: number, cutoff: cutoff,
         flag: RunSummary.Flag(timestamp: time, score: score, topFeature: row[5] ?? "", part: part, flaggedBy: members))

@@ -45,6 +45,41 @@ extension PostgresSink {
   /// when the rule cannot cut them.
   public typealias VersionCutter = (_ runID: String, _ version: PerRowVersion, _ db: PGConnection) throws -> VersionCuts
 
+  /// Rows as a run's later threshold version judges them (as seismo.anomalies lists them): its
+  /// number, and each row's score under it (an ensemble's margin over its cut-offs), cut-off
+  /// (infinity: none yet) and, for an ensemble, the members that flag it (from 1), in row order.
+  public struct LatestJudgement: Sendable {
+    public var version: Int
+    public var scores: [Float]
+    public var cutoffs: [Float]
+    public var flaggedBy: [[Int]]?
+
+    /// How many of the rows are flagged: their score above their cut-off.
+    public var anomalies: Int { zip(scores, cutoffs).filter { $0 > $1 }.count }
+  }
+
+  /// Run `id`'s rows from series row `first` on as its latest threshold version, `version`,
+  /// judges them (seismo.judged_scores), `members` the run's members.
+  static func judged(ofRun id: String, from first: Int, version: Int, members: Int, on db: PGConnection) throws
+    -> LatestJudgement
+  {
+    var judged = LatestJudgement(version: version, scores: [], cutoffs: [], flaggedBy: members > 1 ? [] : nil)
+    for row in try db.execute(
+      """
+      SELECT j.score::text, j.cut::text\(members > 1 ? ", \(flaggingMembers)" : "") FROM seismo.judged_scores j
+      WHERE j.run = (SELECT $1::bigint) AND j.row_no >= $2::integer ORDER BY j.row_no
+      """, [id, String(first)]
+    ).rows {
+      guard let score = row[0].flatMap(Float.init) else {
+        throw SeismoError.database("postgres: run \(id) has an appended row without its score")
+      }
+      judged.scores.append(score)
+      judged.cutoffs.append(row[1].flatMap(Float.init) ?? .infinity)  // NULL: no cut-off yet
+      judged.flaggedBy?.append(row.count > 2 ? row[2].map(members(flagging:)) ?? [] : [])
+    }
+    return judged
+  }
+
   /// Why a run's latest per-row version still has no cut-off of some appended rows, which the run's
   /// own threshold judges instead.
   public struct UncoveredVersion: Sendable {

@@ -273,6 +273,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
   /// What `appendNewRows` did.
   public struct Appended: Sendable {
     public var rows: Int
+    /// The appended rows the run's own threshold flags (version 1, `is_anomaly` in seismo.scores).
     public var anomalies: Int
     /// The last scored timestamp before (nil: the run had no scores) and after.
     public var lastBefore: Timestamp?
@@ -283,6 +284,12 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// and could not be extended over the appended rows, which the run's own threshold judges
     /// instead; nil when it was (or there is none).
     public var uncoveredVersion: UncoveredVersion?
+    /// The appended rows as the run's latest threshold version judges them, when that is a later
+    /// one than the run's own: what seismo.anomalies lists.
+    public var judged: LatestJudgement?
+
+    /// The appended rows the run's latest threshold version flags, as seismo.anomalies lists them.
+    public var flagged: Int { judged?.anomalies ?? anomalies }
   }
 
   /// Incremental scoring: appends to stored run `runID` the scores of `result`'s rows newer than
@@ -335,7 +342,11 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
           appended.alerts = try updateEvents(of: id, version: 1, from: stored.firstRow, rule: events, on: db)
         }
         if stored.version > 1 {
+          // The version's events from the first row it judges anew; the alerts of the appended rows.
           appended.alerts = try updateEvents(of: id, version: stored.version, from: firstJudged, rule: events, on: db)
+            .filter { time in appended.lastBefore.map { time > $0 } ?? true }
+          appended.judged = try judged(
+            ofRun: id, from: stored.firstRow, version: stored.version, members: piece.members?.scores.count ?? 1, on: db)
         }
       }
       for message in try warnings(appended) {

@@ -28,7 +28,8 @@ extension PostgresTests {
   /// as `rethreshold` with its settings cuts the grown run, and its events grow with their flags.
   /// A version whose rule cannot cut them (its plugin gone) leaves them to the run's own
   /// threshold in seismo.anomalies, and `score --new-rows` says why, once, with the run's
-  /// warnings.
+  /// warnings. A version that covers fewer rows than were stored (rows appended while
+  /// `rethreshold` cut the run) is extended over those too, its events from there.
   @Test func rowsAppendedAfterAPerRowVersionAreCutByItsRule() throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -42,9 +43,18 @@ extension PostgresTests {
     let rule = ["threshold.plugin=likelihood", "threshold.long_window=50", "threshold.min_history=30"]
     let recut = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
     #expect(recut.status == 0 && recut.stdout.contains("per row"), "\(recut.stdout)\(recut.stderr)")
+    // As if rows 145 on were appended after `rethreshold` read the run's scores: the version has
+    // no cut-off of them, nor events from them (the flags there it grouped were the run's own).
+    let run = "(SELECT id FROM seismo.runs WHERE run_id = $1)"
+    try sql("DELETE FROM seismo.threshold_cutoffs WHERE run = \(run) AND version = 2 AND row_no >= 145", [runID])
+    try sql("UPDATE seismo.threshold_versions SET cutoff_count = 145 - first_row WHERE run = \(run) AND version = 2", [runID])
+    let dropped = try sql(
+      "DELETE FROM seismo.events WHERE run = \(run) AND version = 2 AND start_ts >= $2::date RETURNING 1",
+      [runID, date(18_262 + 145)])
+    #expect(!dropped.isEmpty, "the spike at row 150 makes an event")
     try ingest(scratch, "new.csv", [])
-    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
-    #expect(scored.status == 0 && scored.stdout.contains("1 anomaly") && scored.stderr == "", "\(scored.stdout)\(scored.stderr)")
+    let scored = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    #expect(scored.status == 0 && scored.stderr == "", "\(scored.stderr)")
     func anomalies(after row: Int) throws -> [[String?]] {
       try sql(
         "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
@@ -52,7 +62,13 @@ extension PostgresTests {
     }
     let judged = try anomalies(after: 199)
     #expect(
-      judged.first?.first == date(18_262 + 210) && judged.allSatisfy { $0[1] == "2" }, "judged by the version: \(judged)")
+      judged.count > 1 && judged.first?.first == date(18_262 + 210) && judged.allSatisfy { $0[1] == "2" },
+      "judged by the version: \(judged)")
+    // It says what seismo.anomalies lists: the version's flags (the run's own: 1).
+    let said = try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any]
+    #expect(
+      said?["anomalies"] as? Int == judged.count && said?["threshold_version"] as? Int == 2
+        && said?["alerts"] as? Int == 1, "\(scored.stdout)")
     let again = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
     #expect(again.status == 0, "\(again.stderr)")
     let (grown, fresh) = (try storedVersion(runID, 2), try storedVersion(runID, 3))
@@ -63,7 +79,7 @@ extension PostgresTests {
 
     // A rule that cannot cut the rows appended leaves them to the run's own threshold.
     try sql(
-      "UPDATE seismo.threshold_versions SET plugin = 'gone' WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND version = 3",
+      "UPDATE seismo.threshold_versions SET plugin = 'gone' WHERE run = \(run) AND version = 3",
       [runID])
     try ingest(scratch, "later.csv", [])
     let later = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
@@ -77,14 +93,14 @@ extension PostgresTests {
     let uncut = try sql(
       """
       SELECT DISTINCT threshold_version::text FROM seismo.judged_scores
-      WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND row_no >= 220
+      WHERE run = \(run) AND row_no >= 220
       """, [runID])
     #expect(uncut == [["1"]], "\(uncut)")
     // Nor can a version that lacks a cut-off of a row it covers.
     let third = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
     #expect(third.status == 0, "\(third.stderr)")
     try sql(
-      "DELETE FROM seismo.threshold_cutoffs WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND version = 4 AND row_no = 100",
+      "DELETE FROM seismo.threshold_cutoffs WHERE run = \(run) AND version = 4 AND row_no = 100",
       [runID])
     try ingest(scratch, "gap.csv", [])
     let gap = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
@@ -94,11 +110,16 @@ extension PostgresTests {
           "warning: threshold version 4 of run \(runID) cannot cut the rows appended (it lacks the cut-off of row 101 of those it covers)"
         ), "\(gap.stderr)")
     // A version with one cut-off judges every row, appended ones too: nothing to cut or warn of.
-    let fixed = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=5"], in: scratch.url)
+    // Its cut-off, 0, flags every row, where the run's own flags none of these: that is what
+    // --fail-on-anomalies counts.
+    let fixed = try CLI.run(["rethreshold", runID, "--url", url, "--set", "threshold.value=0"], in: scratch.url)
     #expect(fixed.status == 0 && !fixed.stdout.contains("per row"), "\(fixed.stdout)\(fixed.stderr)")
     try ingest(scratch, "last.csv", [])
-    let last = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows"], in: scratch.url)
-    #expect(last.status == 0 && last.stdout.contains("scored 10 new rows") && last.stderr == "", "\(last.stderr)")
+    let last = try CLI.run(
+      ["score", "--run", runID, "--url", url, "--new-rows", "--fail-on-anomalies", "--in-last", "4"], in: scratch.url)
+    #expect(
+      last.status == 3 && last.stdout.contains("scored 10 new rows") && last.stdout.contains("10 anomalies (threshold version 5)")
+        && last.stderr == "4 anomalies in the last 4 rows: exit status 3\n", "\(last.stdout)\(last.stderr)")
   }
 
   /// `evaluate --run` judges a stored run as its folder is judged, then by its latest threshold

@@ -230,6 +230,52 @@ extension PostgresTests {
 
   /// `seismo watch`: rows committed to a watched table are scored and their anomalies announced
   /// on seismo_anomaly; one watcher per run.
+  /// Under a later threshold version, `watch` announces the new rows that version flags, with its
+  /// cut-offs and its events' alerts: what seismo.anomalies lists, not what the run's own
+  /// threshold flags (the spike at row 210, which the version, adaptive, flags for three rows).
+  @Test func watchAnnouncesWhatTheLatestThresholdVersionFlags() throws {
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(rows: 220, spikes: [150, 210], ["old.csv": 0..<200, "new.csv": 200..<220])
+    let runID = try storedZScoreRun(scratch, history: "old.csv")
+    let rule = ["threshold.plugin=likelihood", "threshold.long_window=50", "threshold.min_history=30"]
+    for arguments in [
+      ["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] },
+      ["db", "watch", "--url", url, "--schema", schema, "--table", "m"],
+    ] {
+      let result = try CLI.run(arguments, in: scratch.url)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    }
+    let watcher = try CLI.start(["watch", "--run", runID, "--url", url], in: scratch.url)
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let deadline = Date().addingTimeInterval(60)
+    try watcher.waitFor("watching", in: watcher.outURL, deadline: deadline)
+    let listener = try PGConnection(url)
+    try listener.execute("LISTEN seismo_anomaly")
+    try ingest(scratch, "new.csv", [])
+    try watcher.waitFor("scored 20 new rows", in: watcher.outURL, deadline: deadline)
+    var announced: [[String]] = []
+    for note in try listener.notifications(waitingUpTo: 1) where note.payload.contains("\"\(runID)\"") {
+      let payload = try #require(try JSONSerialization.jsonObject(with: Data(note.payload.utf8)) as? [String: Any])
+      announced.append(
+        ["ts", "score", "threshold", "alert"].map { key in payload[key].map { "\($0)" } ?? "" })
+    }
+    let listed = try sql(
+      """
+      SELECT to_char(day, 'YYYY-MM-DD'), score::float8::text, threshold::float8::text,
+             CASE WHEN alert THEN '1' ELSE '0' END, threshold_version::text
+      FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date ORDER BY day
+      """, [runID, date(18_262 + 199)])
+    #expect(listed.count == 3 && listed.allSatisfy { $0[4] == "2" }, "\(listed)")
+    #expect(
+      announced.map { [$0[0], String(Float($0[1])!), String(Float($0[2])!), $0[3]] }
+        == listed.map { [$0[0]!, String(Float($0[1]!)!), String(Float($0[2]!)!), $0[3]!] },
+      "announced \(announced), listed \(listed)")
+    #expect(
+      watcher.printed(watcher.outURL).contains(
+        "scored 20 new rows up to \(date(18_262 + 219)), 3 anomalies (threshold version 2)"))
+  }
+
   @Test func watchScoresCommittedRowsAndAnnouncesAnomalies() throws {
     let scratch = try Scratch()
     try migrate(scratch)

@@ -74,7 +74,8 @@ struct ScoreCommand: ParsableCommand {
       would once the new rows reach its next refit: the folds due are fitted on the rows before \
       them, score the rows from there, and the run keeps the last one's model. It writes no \
       folder; --json prints what it appended \
-      (new_rows, anomalies, and alerts: the rows where an event alerts), what waits \
+      (new_rows, anomalies and alerts (the rows where an event alerts) under the run's latest \
+      threshold_version, as seismo.anomalies lists them), what waits \
       (waiting, waiting_for), what changed (restated, restated_from, restated_to), the folds \
       refitted (refits) and the warnings, and \
       --fail-on-anomalies counts the new rows only (--in-last N: those among the last N rows).
@@ -330,14 +331,17 @@ struct ScoreCommand: ParsableCommand {
     let (appended, piece) = (batch.appended, batch.piece)
     let frame = piece.frame
     let format = { (t: Timestamp?) in t.map(frame.formatTimestamp) }
-    // The appended rows are the piece's last `appended.rows` scores; --in-last N keeps the last N.
-    let scores = piece.scores.values
+    // The appended rows are the piece's last `appended.rows` scores, as the run's latest
+    // threshold version judges them; --in-last N keeps the last N.
+    let (scores, cutoffs) = appended.judged.map { ($0.scores, $0.cutoffs) } ?? (piece.scores.values, piece.cutoffs)
     let counted = (scores.count - min(appended.rows, scripting.inLast ?? appended.rows))..<scores.count
+    let version = appended.judged.map { " (threshold version \($0.version))" } ?? ""
     let waiting = reader.waiting
     batch.warnings.forEach(Console.err)
     if scripting.json {
       let summary: [String: Any] = [
-        "run_id": runID, "new_rows": appended.rows, "anomalies": appended.anomalies, "alerts": appended.alerts.count,
+        "run_id": runID, "new_rows": appended.rows, "anomalies": appended.flagged,
+        "threshold_version": appended.judged?.version ?? 1, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
         "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
         "restated": batch.restated.count, "restated_from": format(batch.restated.first) ?? NSNull(),
@@ -350,11 +354,11 @@ struct ScoreCommand: ParsableCommand {
       Console.out(
         (appended.rows == 0
           ? "run \(runID): no new rows\(since)"
-          : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")")
+          : "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s")\(since), \(appended.flagged) anomal\(appended.flagged == 1 ? "y" : "ies")\(version)")
           + (waiting.map { "; \($0.description)" } ?? "")
       )
     }
-    return counted.filter { scores[$0] > piece.cutoffs[$0] }.count
+    return counted.filter { scores[$0] > cutoffs[$0] }.count
   }
 
   /// `--stream`: scores `saved`'s data a piece at a time into the output folder.

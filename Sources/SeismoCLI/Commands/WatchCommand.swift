@@ -29,7 +29,8 @@ struct WatchCommand: ParsableCommand {
       since it started lie outside the feature's training range, and it warns once of a feature \
       whose data stopped among the rows it appends, went stale (one value repeated) or has a hole \
       there, and as it starts of a source that ends at a time (to:). Its warnings are stored with the \
-      run (seismo.run_warnings; runs show lists them). Every anomaly among the new rows is announced with NOTIFY on \
+      run (seismo.run_warnings; runs show lists them). Every anomaly among the new rows, as the \
+      run's latest threshold version judges them (seismo.anomalies), is announced with NOTIFY on \
       channel seismo_anomaly, as JSON: {"run", "indicator", "ts", "score", "threshold", \
       "top_feature", "alert"}; "alert" is true on the row where an event alerts (the events \
       section's rule: listen for those to hear once per episode). An ensemble's also says \
@@ -166,23 +167,29 @@ struct WatchCommand: ParsableCommand {
     let piece = batch.piece
     let frame = piece.frame
     let scores = piece.scores
-    for i in scores.values.indices where scores.values[i] > piece.cutoffs[i] {
+    // The appended rows are the piece's last `appended.rows` scores, as the run's latest threshold
+    // version judges them (seismo.anomalies).
+    let first = scores.values.count - appended.rows
+    for i in first..<scores.values.count {
+      let (score, cutoff) =
+        appended.judged.map { ($0.scores[i - first], $0.cutoffs[i - first]) } ?? (scores.values[i], piece.cutoffs[i])
+      guard score > cutoff else { continue }
       let row = scores.row(i)
-      guard appended.lastBefore.map({ frame.timestamps[row] > $0 }) ?? true else { continue }
       var payload: [String: Any] = [
         "run": runID, "indicator": indicator ?? NSNull(), "ts": frame.formatTimestamp(frame.timestamps[row]),
-        "score": Double(scores.values[i]), "threshold": Double(piece.cutoffs[i]),
-        "top_feature": frame.featureNames[scores.topFeature(at: i)],
+        "score": Double(score), "threshold": Double(cutoff), "top_feature": frame.featureNames[scores.topFeature(at: i)],
         "alert": appended.alerts.contains(frame.timestamps[row]),
       ]
-      if let members = piece.members { payload["flagged_by"] = members.flagging(at: i) }
+      if let members = piece.members {
+        payload["flagged_by"] = appended.judged?.flaggedBy?[i - first] ?? members.flagging(at: i)
+      }
       let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
       try db.execute("SELECT pg_notify('seismo_anomaly', $1)", [json])
     }
     if !quiet {
       for refit in batch.refits { Console.out("run \(runID): refitted \(refit)") }
       Console.out(
-        "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s") up to \(appended.lastAfter.map(frame.formatTimestamp) ?? "?"), \(appended.anomalies) anomal\(appended.anomalies == 1 ? "y" : "ies")"
+        "run \(runID): scored \(appended.rows) new row\(appended.rows == 1 ? "" : "s") up to \(appended.lastAfter.map(frame.formatTimestamp) ?? "?"), \(appended.flagged) anomal\(appended.flagged == 1 ? "y" : "ies")\(appended.judged.map { " (threshold version \($0.version))" } ?? "")"
       )
       fflush(nil)  // a watcher's lines reach a file or pipe as they happen
     }
