@@ -394,7 +394,8 @@ extension PostgresTests {
   /// fits the folds due on the rows before them, and their models score the rows from there.
   /// The stored scores, cut-offs and flags are those of `detect` over the whole table, and the
   /// run keeps the refitted folds and the last one's model. Before, the last fold's model
-  /// scored every new row, however many refits were due.
+  /// scored every new row, however many refits were due. A threshold version made as it starts
+  /// goes on with the rows it appends, fold by fold, as the same version made afterwards cuts them.
   @Test func watchRefitsAWalkForwardRunAsDetectWould() throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -410,6 +411,9 @@ extension PostgresTests {
       threshold: { plugin: percentile, percentile: 99 }
       """)
     defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    let version = ["rethreshold", runID, "--url", url, "--set", "threshold.percentile=90"]
+    let made = try CLI.run(version, in: scratch.url)
+    #expect(made.status == 0 && made.stdout.contains("per row"), "\(made.stdout)\(made.stderr)")
     // Folds start at rows 120, 150 and 180; b2 reaches row 210, b3 row 240.
     try feed(scratch, [("b1.csv", "210"), ("b2.csv", "235"), ("b3.csv", "255")], to: watcher, of: runID)
     try watcher.waitFor(
@@ -433,6 +437,12 @@ extension PostgresTests {
     #expect(folds == [["5", "5"]])
     #expect(
       try storedModel(runID).trainingRows?.last == Int64(18_262 + 239) * 86_400, "the last fold's model, fitted up to row 240")
+    let again = try CLI.run(version, in: scratch.url)
+    #expect(again.status == 0, "\(again.stderr)")
+    let (grown, fresh) = (try storedVersion(runID, 2), try storedVersion(runID, 3))
+    #expect(
+      grown.cuts.count > 200 && grown.cuts == fresh.cuts, "\(zip(grown.cuts, fresh.cuts).filter { $0 != $1 }.prefix(3))")
+    #expect(grown.events == fresh.events, "\(grown.events) against \(fresh.events)")
   }
 
   /// Ingests each batch file into table m once `watcher` is listening, and waits (up to 90 s in
