@@ -5,9 +5,9 @@
 # sink, with the ensemble member MEMBER beside it when set, then CALLS calls (default 3), each
 # after one new row is appended (wall time). VERSION=RULE gives the run a threshold version of
 # that rule (`rethreshold --set threshold.plugin=RULE`) before the calls, which each call
-# extends over its new row when the rule cuts per row. AGAINST=path/to/seismo times an earlier build too, on
-# a database of its own, each call interleaved with this build's. Prints the medians, and the load
-# before and after. Run it when nothing else runs.
+# extends over its new row when the rule cuts per row. AGAINST=path/to/seismo times an earlier
+# build too, on a database of its own, each call interleaved with this build's. Prints the
+# medians, and the load before and after. Run it when nothing else runs.
 #
 #   scripts/bench-new-rows.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 THRESHOLD=spot scripts/bench-new-rows.sh

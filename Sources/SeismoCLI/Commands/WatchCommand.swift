@@ -15,8 +15,8 @@ struct WatchCommand: ParsableCommand {
       rows; it warns at the start when the table does not, and \
       later when the table is dropped, or made again without the trigger, as it checks whenever \
       it has waited 5 seconds without news of it, whatever other tables announce), and for each announcement of the model's source table appends the new rows' scores to \
-      the run, as `score --new-rows` does (the run's latest threshold version included). It reads the whole table once, then only the rows after \
-      the last it read, keeping the model's context rows and the threshold's state in memory (a \
+      the run, as `score --new-rows` does (the run's latest threshold version included). It \
+      reads the whole table once, then only the rows after the last it read, keeping the model's context rows and the threshold's state in memory (a \
       query source, or a model whose scores look ahead or use every earlier row, is read whole \
       each time). Rows at the end of the table that miss an indicator wait for it, as with \
       score --new-rows (the source's wait_for), and it says when rows start or stop waiting. \
