@@ -57,7 +57,7 @@ extension PostgresTests {
     #expect(scored.status == 0 && scored.stderr == "", "\(scored.stderr)")
     func anomalies(after row: Int) throws -> [[String?]] {
       try sql(
-        "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date",
+        "SELECT to_char(day, 'YYYY-MM-DD'), threshold_version::text FROM seismo.anomalies WHERE run_id = $1 AND day > $2::date ORDER BY day",
         [runID, date(18_262 + row)])
     }
     let judged = try anomalies(after: 199)
@@ -96,6 +96,18 @@ extension PostgresTests {
       WHERE run = \(run) AND row_no >= 220
       """, [runID])
     #expect(uncut == [["1"]], "\(uncut)")
+    // runs show says how many rows each per-row version cuts: version 3 not those appended.
+    let shown = try CLI.run(["runs", "show", runID, "--url", url], in: scratch.url)
+    let versions = try #require(
+      (try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["threshold_versions"]
+        as? [[String: Any]], "\(shown.stdout.suffix(600))")
+    let scoredRows = try sql(
+      "SELECT count(*)::int, count(*) FILTER (WHERE row_no < 220)::int FROM seismo.scores WHERE run = \(run)", [runID])
+    // (Versions 2 and 3 cut the rows up to 220, from the first scored, 20; 225 are stored.)
+    let covered = scoredRows[0][1].flatMap(Int.init)
+    #expect(
+      covered == 200 && versions.map { $0["rows_cut"] as? Int } == [covered, covered]
+        && scoredRows[0][0].flatMap(Int.init) == 205, "\(versions), \(scoredRows)")
     // Nor can a version that lacks a cut-off of a row it covers.
     let third = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
     #expect(third.status == 0, "\(third.stderr)")

@@ -102,7 +102,7 @@ struct RunsCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
-        "A run's summary.json, as stored, with the threshold versions `seismo rethreshold` added and the warnings `score --new-rows` and `watch` gave later (later_warnings)."
+        "A run's summary.json, as stored, with the threshold versions `seismo rethreshold` added (rows_cut: how many rows a per-row version has a cut-off of) and the warnings `score --new-rows` and `watch` gave later (later_warnings)."
     )
 
     @Argument(help: "The run id.")
@@ -118,7 +118,7 @@ struct RunsCommand: ParsableCommand {
           SELECT jsonb_pretty(r.summary || coalesce((
             SELECT jsonb_build_object('threshold_versions', jsonb_agg(jsonb_build_object(
                      'version', v.version, 'plugin', v.plugin, 'parameters', v.parameters,
-                     'cutoff', coalesce(to_jsonb(v.cutoff), '"per row"'::jsonb),
+                     'cutoff', coalesce(to_jsonb(v.cutoff), '"per row"'::jsonb), 'rows_cut', v.cutoff_count,
                      'events', (SELECT count(*) FROM seismo.events e WHERE e.run = v.run AND e.version = v.version),
                      'created_at', to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))
                    ORDER BY v.version))
