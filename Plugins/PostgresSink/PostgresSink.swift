@@ -284,6 +284,8 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// and could not be extended over the appended rows, which the run's own threshold judges
     /// instead; nil when it was (or there is none).
     public var uncoveredVersion: UncoveredVersion?
+    /// The run's latest threshold version (1: its own).
+    public var thresholdVersion = 1
     /// The appended rows as the run's latest threshold version judges them, when that is a later
     /// one than the run's own: what seismo.anomalies lists.
     public var judged: LatestJudgement?
@@ -328,6 +330,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       try db.execute("SELECT pg_advisory_xact_lock(8117317, $1::int)", [String(Int32(truncatingIfNeeded: key))])
       let stored = try appendLocked(piece, at: offset, to: (runID, id, key), on: db)
       var appended = stored.appended
+      appended.thresholdVersion = stored.version
       if appended.rows > 0 {
         if let refit { try store(refit, run: id, key: key, on: db) }
         // The rows the latest version judges anew: those appended, and those it is extended over.
@@ -397,7 +400,7 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     if let last, let row = last[0].flatMap(Int.init), let time = last[1].flatMap(Timestamp.init) {
       let local = row - offset  // the last scored row in `frame`
       if offset > 0, local >= frame.rowCount {  // another scorer stored these rows already
-        return StoredRows(appended: Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time))
+        return StoredRows(appended: Appended(rows: 0, anomalies: 0, lastBefore: time, lastAfter: time), version: version)
       }
       guard local < frame.rowCount, local >= -1, local == -1 || frame.timestamps[local] == time else {
         throw SeismoError.invalidInput(
@@ -408,7 +411,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
       before = time
     }
     let count = scores.values.count - from
-    guard count > 0 else { return StoredRows(appended: Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before)) }
+    guard count > 0 else {
+      return StoredRows(appended: Appended(rows: 0, anomalies: 0, lastBefore: before, lastAfter: before), version: version)
+    }
     try db.copy(copyScores(into: partition(of: id, on: db)), byteChunks: scoreChunks(piece, id: key, at: offset, from: from))
     let anomalies = (from..<scores.values.count).filter { scores.values[$0] > piece.cutoffs[$0] }.count
     try db.execute(

@@ -69,6 +69,11 @@ extension PostgresTests {
     #expect(
       said?["anomalies"] as? Int == judged.count && said?["threshold_version"] as? Int == 2
         && said?["alerts"] as? Int == 1, "\(scored.stdout)")
+    // A call with nothing new names the version all the same.
+    let nothing = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--json"], in: scratch.url)
+    let saidNothing = try JSONSerialization.jsonObject(with: Data(nothing.stdout.utf8)) as? [String: Any]
+    #expect(
+      saidNothing?["new_rows"] as? Int == 0 && saidNothing?["threshold_version"] as? Int == 2, "\(nothing.stdout)")
     let again = try CLI.run(["rethreshold", runID, "--url", url] + rule.flatMap { ["--set", $0] }, in: scratch.url)
     #expect(again.status == 0, "\(again.stderr)")
     let (grown, fresh) = (try storedVersion(runID, 2), try storedVersion(runID, 3))

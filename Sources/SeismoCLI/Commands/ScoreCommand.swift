@@ -341,7 +341,7 @@ struct ScoreCommand: ParsableCommand {
     if scripting.json {
       let summary: [String: Any] = [
         "run_id": runID, "new_rows": appended.rows, "anomalies": appended.flagged,
-        "threshold_version": appended.judged?.version ?? 1, "alerts": appended.alerts.count,
+        "threshold_version": appended.thresholdVersion, "alerts": appended.alerts.count,
         "after": format(appended.lastBefore) ?? NSNull(), "up_to": format(appended.lastAfter) ?? NSNull(),
         "waiting": waiting?.rows ?? 0, "waiting_for": waiting?.missing ?? [],
         "restated": batch.restated.count, "restated_from": format(batch.restated.first) ?? NSNull(),
