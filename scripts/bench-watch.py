@@ -4,9 +4,12 @@
 Sets up a table of HISTORY daily rows of one indicator, a stored run of DETECTOR on it and a
 watcher, then commits ROWS new rows one at a time (each waits for its score) and reports the
 p50 and p99 latency, then commits a burst of BURST rows and reports the sustained rows/s until
-all are scored. Needs psycopg (pip install "psycopg[binary]") and a server; see bench-watch.sh.
+all are scored. With --version SETTING (repeatable), the run gets a threshold version first
+(`seismo rethreshold RUN --set SETTING ...`), which the watcher extends over the rows it appends.
+Needs psycopg (pip install "psycopg[binary]") and a server; see bench-watch.sh.
 
     bench-watch.py URL SEISMO [--detector lstm-forecaster|rolling-zscore|ensemble] [--rows 200] [--burst 500]
+                   [--version threshold.plugin=spot ...]
 """
 import argparse, json, math, os, random, statistics, subprocess, sys, tempfile, time
 
@@ -19,6 +22,7 @@ parser.add_argument("--detector", default="lstm-forecaster")
 parser.add_argument("--history", type=int, default=500)
 parser.add_argument("--rows", type=int, default=200)
 parser.add_argument("--burst", type=int, default=500)
+parser.add_argument("--version", action="append", default=[], metavar="SETTING")
 args = parser.parse_args()
 
 schema = "bench_watch"
@@ -59,13 +63,18 @@ with open(os.path.join(work, "run.yaml"), "w") as f:
         f"detector: {detector}\nthreshold: {{ plugin: percentile, percentile: 99 }}\n"
         f'sink: {{ plugin: postgres, url: "{args.url}", save_model: true }}\n')
 run = json.loads(seismo("detect", "run.yaml", "--json", "--quiet", "--out", "run"))["run_id"]
+if args.version:
+    seismo("rethreshold", run, "--url", args.url, *[a for setting in args.version for a in ("--set", setting)])
 seismo("db", "watch", "--url", args.url, "--schema", schema, "--table", "m")
 watcher = subprocess.Popen([args.seismo, "watch", "--run", run, "--url", args.url, "--quiet"], cwd=work)
 
 with psycopg.connect(args.url, autocommit=True) as db:
     def scored():
+        # The run's rows are scored in order, without gaps: its last scored row counts them
+        # (read from the index, where a count would read every row of a long history).
         return db.execute(
-            "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = %s", (run,)
+            "SELECT max(s.row_no) + 1 FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = %s)",
+            (run,),
         ).fetchone()[0]
 
     def wait_for(count, limit=60):
@@ -96,7 +105,7 @@ watcher.wait()
 latencies.sort()
 p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 print(json.dumps({
-    "detector": args.detector, "history_rows": args.history, "rows": args.rows,
+    "detector": args.detector, "version": args.version, "history_rows": args.history, "rows": args.rows,
     "latency_ms_p50": round(p(0.50), 1), "latency_ms_p99": round(p(0.99), 1), "latency_ms_max": round(latencies[-1] * 1000, 1),
     "burst_rows": args.burst, "burst_rows_per_s": round(args.burst / burst_s, 1),
     "load": os.getloadavg(),

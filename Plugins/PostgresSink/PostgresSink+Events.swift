@@ -28,8 +28,8 @@ extension PostgresSink {
 
   /// Brings the events of run `id`'s threshold version `version`, its latest or 1 (the run's
   /// own), up to date with its flags from series row `first` on (rows just appended, or every row
-  /// of a version just added): an event those rows continue is stored again with them and new
-  /// events are added. Under version 1 the row where each new event alerts is also marked in
+  /// of a version just added), the run's last row `last` when the caller knows it: an event those
+  /// rows continue is stored again with them and new events are added. Under version 1 the row where each new event alerts is also marked in
   /// seismo.scores (`alert`).
   ///
   /// Events are `rule`'s grouping of the flags as `seismo.judged_scores` judges them (version 1:
@@ -40,12 +40,12 @@ extension PostgresSink {
   /// - Returns: the times of the rows from `first` on where an event alerts.
   @discardableResult
   public static func updateEvents(
-    of id: String, version: Int, from first: Int, rule: EventRule, on db: PGConnection
+    of id: String, version: Int, from first: Int, through last: Int? = nil, rule: EventRule, on db: PGConnection
   ) throws -> Set<Timestamp> {
     var lookBack = 0
     while true {
       let low = max(0, first - lookBack)
-      let flags = try flaggedRows(of: id, from: low, byLatest: version > 1, on: db)
+      let flags = try flaggedRows(of: id, from: low, through: last, byLatest: version > 1, on: db)
       guard let firstNew = flags.firstIndex(where: { $0.row >= first }) else { return [] }  // no new flag
       // The chain holding the first new flag starts at the last flag, up to it, that is more than
       // merge_gap rows after the flag before it (a flag before `low` may sit at `low - 1`).
@@ -86,9 +86,15 @@ extension PostgresSink {
     var flag: RunSummary.Flag
   }
 
-  /// Run `$1`'s flagged rows from series row `$2` on, in row order, as judged by its latest
-  /// threshold version (`byLatest`) or by its own (version 1): row, time (epoch seconds), score,
-  /// cut-off, part, top feature and, for an ensemble, the members that flag the row ("1,3").
+  /// Run `$1`'s flagged rows from series row `$2` through `$3`, in row order, as judged by its
+  /// latest threshold version (`byLatest`) or by its own (version 1): row, time (epoch seconds),
+  /// score, cut-off, part, top feature and, for an ensemble, the members that flag the row ("1,3").
+  ///
+  /// The last row bounds the read for the planner, which does not carry a range of rows across
+  /// the view's join to a version's per-row cut-offs: given only the first, it took a watcher's
+  /// few appended rows for a third of the run and read all of the version's cut-offs, 40 ms a
+  /// batch for a run of 100,000 rows (`scripts/bench-watch.sh --version`); given both, it reads
+  /// those rows' by their keys.
   ///
   /// The run's id is a subquery's, which the planner does not know when it plans: a run just
   /// stored (or just given a per-row version) is not yet in PostgreSQL's statistics, and for an
@@ -108,7 +114,7 @@ extension PostgresSink {
              j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
              \(flaggingMembers)
       FROM \(judged) j JOIN seismo.runs r ON r.id = j.run
-      WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no >= $2::integer
+      WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no BETWEEN $2::integer AND $3::integer
       ORDER BY j.row_no
       """
   }
@@ -121,10 +127,12 @@ extension PostgresSink {
      WHERE j.member_scores[k] > j.member_cutoffs[k] AND j.member_scores[k] <> 'NaN'::real)
     """
 
-  /// Run `id`'s flagged rows from series row `low` on, in row order, as judged by its latest
-  /// threshold version or its own (`flaggedRowsQuery`).
-  private static func flaggedRows(of id: String, from low: Int, byLatest: Bool, on db: PGConnection) throws -> [StoredFlag] {
-    try db.execute(flaggedRowsQuery(byLatest: byLatest), [id, String(low)]).rows.map { row in
+  /// Run `id`'s flagged rows from series row `low` through `last` (nil: to the end), in row
+  /// order, as judged by its latest threshold version or its own (`flaggedRowsQuery`).
+  private static func flaggedRows(of id: String, from low: Int, through last: Int?, byLatest: Bool, on db: PGConnection)
+    throws -> [StoredFlag]
+  {
+    try db.execute(flaggedRowsQuery(byLatest: byLatest), [id, String(low), String(last ?? Int(Int32.max))]).rows.map { row in
       guard let number = row[0].flatMap(Int.init), let time = row[1], let score = row[2].flatMap(Float.init),
         let cutoff = row[3].flatMap(Float.init), let part = row[4]
       else { throw SeismoError.database("postgres: run \(id) has a flagged row without its score or cut-off") }

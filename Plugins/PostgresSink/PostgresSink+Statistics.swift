@@ -9,8 +9,8 @@ extension PostgresSink {
 
   /// Brings the planner's count of run `id`'s rows up to date after a committed write stored
   /// `count` of its scores, when that is at least `scoresWorthAnalyzing` and the planner takes
-  /// the run to have under a tenth of them: it analyzes the `run` column of the run's partition of
-  /// seismo.scores, from a sample of 300 rows (statistics target 1).
+  /// the run to have under a tenth of them: it analyzes the `run` and `row_no` columns of the
+  /// run's partition of seismo.scores, from a sample of 300 rows (statistics target 1).
   ///
   /// Until the partition is analyzed again, its statistics know nothing of a new run, and when
   /// they list every run they held (as a full analysis of a partition of up to a hundred runs
@@ -21,7 +21,10 @@ extension PostgresSink {
   /// tenth of it has changed, so a partition holding many runs is not analyzed for one more.
   /// The small sample takes a few milliseconds, and lists no run as common unless it is (a
   /// complete list is what gives an unseen run one row): a run stored later is taken for an
-  /// average one, so a fan-out of like runs is analyzed at its first runs only.
+  /// average one, so a fan-out of like runs is analyzed at its first runs only. The row numbers'
+  /// range tells the planner that a run's last few rows are few (`flaggedRowsQuery`): without it,
+  /// it took them for 500 rows of a run of 100,000 and read all of a threshold version's cut-offs
+  /// of the run to find theirs.
   ///
   /// The run is stored whatever happens here: a failed analysis (a role that does not own the
   /// table is skipped with a warning, which the connection keeps quiet) only leaves the
@@ -34,7 +37,7 @@ extension PostgresSink {
     else { return }
     _ = try? db.transaction {
       try db.execute("SET LOCAL default_statistics_target = 1")
-      try db.execute("ANALYZE \(PGConnection.qualified("seismo", name)) (run)")
+      try db.execute("ANALYZE \(PGConnection.qualified("seismo", name)) (run, row_no)")
     }
   }
 

@@ -39,10 +39,11 @@ extension PostgresSink {
     public var count: Int
   }
 
-  /// Cuts every stored row of run `runID` by per-row `version`'s rule, as `rethreshold` cut them,
-  /// on `db` inside the caller's transaction (the rows just appended included). The caller knows
-  /// the threshold rules; the sink does not. Throws `SeismoError.invalidInput` with the reason
-  /// when the rule cannot cut them.
+  /// Cuts the stored rows of run `runID` by per-row `version`'s rule, as `rethreshold` cut them,
+  /// on `db` inside the caller's transaction (the rows just appended included): every row from
+  /// the first it has no cut-off of on, and any number of rows before it (all of them, or those
+  /// after the last the caller cut itself). The caller knows the threshold rules; the sink does
+  /// not. Throws `SeismoError.invalidInput` with the reason when the rule cannot cut them.
   public typealias VersionCutter = (_ runID: String, _ version: PerRowVersion, _ db: PGConnection) throws -> VersionCuts
 
   /// Rows as a run's later threshold version judges them (as seismo.anomalies lists them): its
@@ -58,18 +59,13 @@ extension PostgresSink {
     public var anomalies: Int { zip(scores, cutoffs).filter { $0 > $1 }.count }
   }
 
-  /// Run `id`'s rows from series row `first` on as its latest threshold version, `version`,
-  /// judges them (seismo.judged_scores), `members` the run's members.
-  static func judged(ofRun id: String, from first: Int, version: Int, members: Int, on db: PGConnection) throws
+  /// Run `id`'s rows from series row `first` through `last` as its latest threshold version,
+  /// `version`, judges them (seismo.judged_scores), `members` the run's members.
+  static func judged(ofRun id: String, rows: ClosedRange<Int>, version: Int, members: Int, on db: PGConnection) throws
     -> LatestJudgement
   {
     var judged = LatestJudgement(version: version, scores: [], cutoffs: [], flaggedBy: members > 1 ? [] : nil)
-    for row in try db.execute(
-      """
-      SELECT j.score::text, j.cut::text\(members > 1 ? ", \(flaggingMembers)" : "") FROM seismo.judged_scores j
-      WHERE j.run = (SELECT $1::bigint) AND j.row_no >= $2::integer ORDER BY j.row_no
-      """, [id, String(first)]
-    ).rows {
+    for row in try db.execute(judgedRowsQuery(members: members), [id, String(rows.lowerBound), String(rows.upperBound)]).rows {
       guard let score = row[0].flatMap(Float.init) else {
         throw SeismoError.database("postgres: run \(id) has an appended row without its score")
       }
@@ -78,6 +74,16 @@ extension PostgresSink {
       judged.flaggedBy?.append(row.count > 2 ? row[2].map(members(flagging:)) ?? [] : [])
     }
     return judged
+  }
+
+  /// Run `$1`'s rows from series row `$2` through `$3` as seismo.judged_scores judges them: score
+  /// and cut-off, and for an ensemble of `members`, the members that flag each. Both ends bound
+  /// the read, as in `flaggedRowsQuery`: the view's per-row cut-offs are then read by their keys.
+  static func judgedRowsQuery(members: Int) -> String {
+    """
+    SELECT j.score::text, j.cut::text\(members > 1 ? ", \(flaggingMembers)" : "") FROM seismo.judged_scores j
+    WHERE j.run = (SELECT $1::bigint) AND j.row_no BETWEEN $2::integer AND $3::integer ORDER BY j.row_no
+    """
   }
 
   /// Why a run's latest per-row version still has no cut-off of some appended rows, which the run's
@@ -153,15 +159,15 @@ extension PostgresSink {
     } catch SeismoError.invalidInput(let why) {
       return UncoveredVersion(number: version.number, reason: why)
     }
-    guard cuts.firstRow == version.firstRow, cuts.firstRow + cuts.cutoffs.count > lastRow else {
+    guard version.firstRow <= cuts.firstRow, cuts.firstRow <= first, cuts.firstRow + cuts.cutoffs.count > lastRow else {
       throw SeismoError.state(
-        "run '\(run.runID)': threshold version \(version.number) cut rows \(cuts.firstRow + 1) to \(cuts.firstRow + cuts.cutoffs.count) anew, not its rows \(version.firstRow + 1) to \(lastRow + 1)"
+        "run '\(run.runID)': threshold version \(version.number) cut rows \(cuts.firstRow + 1) to \(cuts.firstRow + cuts.cutoffs.count) anew, not its rows \(first + 1) to \(lastRow + 1)"
       )
     }
     try insertCuts(cuts.fromRow(first), run: run.id, version: version.number, on: db)
     try db.execute(
       "UPDATE seismo.threshold_versions SET cutoff_count = $3::integer WHERE run = $1::bigint AND version = $2::integer",
-      [run.id, String(version.number), String(cuts.cutoffs.count)])
+      [run.id, String(version.number), String(cuts.firstRow + cuts.cutoffs.count - version.firstRow)])
     return nil
   }
 }

@@ -191,10 +191,13 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     }
   }
 
-  /// Run `runID`'s stored scores and cut-offs (nil when it has none), with the own scores and
-  /// cut-offs of its ensemble's `members` when it has more than one. A per-row cut-off of a
-  /// later threshold version (`rethreshold`) is not among them: these are the ones scored.
-  public static func storedScores(of runID: String, members: Int = 1, on db: PGConnection) throws -> StoredScores? {
+  /// Run `runID`'s stored scores and cut-offs of its rows from series row `first` on (nil when it
+  /// has none), with the own scores and cut-offs of its ensemble's `members` when it has more
+  /// than one. A per-row cut-off of a later threshold version (`rethreshold`) is not among them:
+  /// these are the ones scored.
+  public static func storedScores(of runID: String, members: Int = 1, from first: Int = 0, on db: PGConnection) throws
+    -> StoredScores?
+  {
     var rows: (first: Int, last: Int)?
     var scores: [Float] = []
     var cutoffs: [Float] = []
@@ -204,8 +207,9 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     try db.forEachFloat8Row(
       """
       SELECT s.row_no::float8, s.score::float8, s.threshold::float8, s.input_digest::float8\(memberColumns)
-      FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY s.row_no
-      """, [runID]
+      FROM seismo.scores s WHERE s.run = (SELECT id FROM seismo.runs WHERE run_id = $1) AND s.row_no >= $2::integer
+      ORDER BY s.row_no
+      """, [runID, String(first)]
     ) { row in
       let number = Int(row[0] ?? 0)
       rows = (rows?.first ?? number, number)
@@ -342,14 +346,18 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
         // The run's own events (version 1) grow with the appended rows' own flags (no flag, no
         // event to change), and a later version's, which gives the alerts, with its flags.
         if appended.anomalies > 0 {
-          appended.alerts = try updateEvents(of: id, version: 1, from: stored.firstRow, rule: events, on: db)
+          appended.alerts = try updateEvents(
+            of: id, version: 1, from: stored.firstRow, through: stored.lastRow, rule: events, on: db)
         }
         if stored.version > 1 {
           // The version's events from the first row it judges anew; the alerts of the appended rows.
-          appended.alerts = try updateEvents(of: id, version: stored.version, from: firstJudged, rule: events, on: db)
-            .filter { time in appended.lastBefore.map { time > $0 } ?? true }
+          appended.alerts = try updateEvents(
+            of: id, version: stored.version, from: firstJudged, through: stored.lastRow, rule: events, on: db
+          )
+          .filter { time in appended.lastBefore.map { time > $0 } ?? true }
           appended.judged = try judged(
-            ofRun: id, from: stored.firstRow, version: stored.version, members: piece.members?.scores.count ?? 1, on: db)
+            ofRun: id, rows: stored.firstRow...stored.lastRow, version: stored.version,
+            members: piece.members?.scores.count ?? 1, on: db)
         }
       }
       for message in try warnings(appended) {

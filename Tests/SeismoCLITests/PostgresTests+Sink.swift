@@ -252,16 +252,8 @@ extension PostgresTests {
       "SELECT j.ts, j.cut FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1 ORDER BY j.ts",
     ] {
       let plan = try #require(try sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, [read])[0][0])
-      let json = try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]]
-      // The rows each scan of a partition of seismo.scores returned, over all its loops.
-      func scanned(_ node: [String: Any]) -> Int {
-        let own =
-          (node["Relation Name"] as? String)?.hasPrefix("scores") == true
-          ? Int((node["Actual Rows"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0)) : 0
-        return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(scanned).reduce(0, +)
-      }
-      let root = try #require(json?.first?["Plan"] as? [String: Any])
-      #expect(scanned(root) == scores, "\(query): \(scanned(root)) rows read of seismo.scores for a run of \(scores)")
+      let scanned = try rowsScanned(in: plan, of: "scores")
+      #expect(scanned == scores, "\(query): \(scanned) rows read of seismo.scores for a run of \(scores)")
     }
   }
 
@@ -301,8 +293,45 @@ extension PostgresTests {
     let read = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [try stored("b")])[0][0])
     // A row's cut-off looked for among all the run's would throw away the others. (Each row
     // meets its run's one threshold version twice, finding it the latest.)
-    let discarded = try rowsDiscarded(by: PostgresSink.flaggedRowsQuery(byLatest: true), [read, "0"], on: db)
+    let discarded = try rowsDiscarded(
+      by: PostgresSink.flaggedRowsQuery(byLatest: true), [read, "0", String(Int32.max)], on: db)
     #expect(discarded <= 2 * rows, "\(discarded) rows read and thrown away for a run of \(rows)")
+  }
+
+  /// Under a per-row threshold version, the rows an append judges (a watcher's batch: the last
+  /// few of a long run) are read with their cut-offs by their keys, not with all of the version's
+  /// cut-offs of the run: both reads an append makes through seismo.judged_scores, its flags
+  /// (`flaggedRowsQuery`, for the events) and the rows' judgement (`judgedRowsQuery`). Before,
+  /// given only the first row, the planner took the last 30 rows of a run of 100,000 for a third
+  /// of them, and read its 100,000 cut-offs to find theirs. The statistics are as autovacuum
+  /// leaves them, the cut-offs' analyzed with them.
+  @Test func anAppendsFewRowsAreReadByKeyUnderAPerRowVersion() throws {
+    let scratch = try Scratch()
+    let db = try TestDatabase(server: url)
+    defer { db.drop(server: url) }
+    let rows = 3 * PostgresSink.scoresWorthAnalyzing
+    try scratch.write("data.csv", syntheticCSV(rows: rows, spikes: [500, rows - 10]))
+    try scratch.write(
+      "run.yaml",
+      """
+      source: { plugin: csv, path: data.csv }
+      detector: { plugin: rolling-zscore, window: 20 }
+      sink: { plugin: postgres, url: "\(db.url)" }
+      """)
+    let detect = try CLI.run(["detect", "run.yaml", "--out", "run", "--quiet"], in: scratch.url)
+    try #require(detect.status == 0, "\(detect.stderr)")
+    let runID = try storedRunID(scratch, "run")
+    let cut = try CLI.run(["rethreshold", runID, "--url", db.url, "--set", "threshold.plugin=dynamic"], in: scratch.url)
+    try #require(cut.status == 0 && cut.stdout.contains("per row"), "\(cut.stdout)\(cut.stderr)")
+    try db.sql("ANALYZE seismo.threshold_cutoffs")
+    let key = try #require(try db.sql("SELECT id::text FROM seismo.runs WHERE run_id = $1", [runID])[0][0])
+    let last = rows - 1
+    for query in [PostgresSink.flaggedRowsQuery(byLatest: true), PostgresSink.judgedRowsQuery(members: 1)] {
+      let plan = try #require(
+        try db.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, [key, String(last - 29), String(last)])[0][0])
+      let read = try rowsScanned(in: plan, of: "threshold_cutoffs")
+      #expect(read <= 30, "\(read) cut-offs read for the last 30 rows of \(rows)")
+    }
   }
 
   /// A run of `PostgresSink.scoresWorthAnalyzing` scores or more is read by its key as cheaply as
@@ -405,6 +434,20 @@ extension PostgresTests {
 
 /// The rows that the joins of `query`'s plan read and threw away, over all their loops (EXPLAIN
 /// ANALYZE: the query runs).
+/// The rows that the scans of the tables named `prefix`… (a table, or a partitioned table's
+/// partitions) returned, over all their loops, in `plan` (EXPLAIN (ANALYZE, FORMAT JSON)'s).
+func rowsScanned(in plan: String, of prefix: String) throws -> Int {
+  let root = try #require(
+    (try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]])?.first?["Plan"] as? [String: Any])
+  func scanned(_ node: [String: Any]) -> Int {
+    let own =
+      (node["Relation Name"] as? String)?.hasPrefix(prefix) == true
+      ? Int((node["Actual Rows"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0)) : 0
+    return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(scanned).reduce(0, +)
+  }
+  return scanned(root)
+}
+
 func rowsDiscarded(by query: String, _ parameters: [String?] = [], on db: TestDatabase) throws -> Int {
   let plan = try #require(try db.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, parameters)[0][0])
   let root = try #require(

@@ -13,7 +13,7 @@ extension PostgresTests {
     let rows = try sql(
       """
       SELECT row_no::text, cut::text, margin::text, member_cutoffs::text FROM seismo.threshold_cutoffs
-      WHERE run = \(run) AND version = $2::integer ORDER BY row_no
+      WHERE run = \(run) AND version = $2::integer ORDER BY threshold_cutoffs.row_no
       """, [runID, String(version)])
     let events = try sql(
       """

@@ -445,6 +445,86 @@ extension PostgresTests {
     #expect(grown.events == fresh.events, "\(grown.events) against \(fresh.events)")
   }
 
+  /// The watcher's runs: one detector fitted once, a walk-forward one whose batches reach its
+  /// refits, and an ensemble; each with two per-row threshold versions (the second, for an
+  /// ensemble, re-cuts its other member).
+  static let versionedRuns: [(config: String, first: [String], second: [String])] = [
+    (
+      "split: { train_fraction: 0.6 }\ndetector: { plugin: rolling-zscore, window: 20 }",
+      ["threshold.plugin=dynamic", "threshold.window=50", "threshold.refresh=7", "threshold.min_history=30"],
+      ["threshold.plugin=spot", "threshold.risk=0.02", "threshold.initial_quantile=0.9"]
+    ),
+    (
+      "split: { train_fraction: 0.4, refit_every: 40 }\ndetector: { plugin: rolling-zscore, window: 20 }",
+      ["threshold.plugin=likelihood", "threshold.long_window=50", "threshold.min_history=30"],
+      ["threshold.plugin=spot", "threshold.risk=0.02", "threshold.initial_quantile=0.9"]
+    ),
+    (
+      """
+      split: { train_fraction: 0.6 }
+      detector: { plugin: rolling-zscore, window: 20 }
+      ensemble: [{ detector: { plugin: rolling-zscore, window: 10 }, threshold: { plugin: percentile, percentile: 99 } }]
+      """,
+      ["ensemble[1].threshold.plugin=dynamic", "ensemble[1].threshold.window=50", "ensemble[1].threshold.min_history=30"],
+      ["threshold.plugin=spot", "threshold.risk=0.02", "threshold.initial_quantile=0.9"]
+    ),
+  ]
+
+  /// A watcher cuts each batch's rows by the run's latest per-row threshold version, going on
+  /// from where it cut the batch before (it does not cut every stored row again), and still
+  /// gives, row for row, what `rethreshold` with the version's settings gives the grown run:
+  /// across refits, rows another scorer appended meanwhile (`score --new-rows`, the table not
+  /// announcing them), and a later version made while it watches.
+  @Test(arguments: versionedRuns.indices)
+  func watchGoesOnCuttingEachPerRowVersionAsRethresholdWould(_ run: Int) throws {
+    let (config, first, second) = Self.versionedRuns[run]
+    let scratch = try Scratch()
+    try migrate(scratch)
+    try scratch.writeSyntheticParts(
+      rows: 300, spikes: [150, 222, 262, 290],
+      [
+        "old.csv": 0..<200, "b1.csv": 200..<215, "b2.csv": 215..<235, "b3.csv": 235..<250, "b4.csv": 250..<270,
+        "b5.csv": 270..<285, "b6.csv": 285..<300,
+      ])
+    try ingest(scratch, "old.csv")
+    let (runID, watcher) = try watching(
+      scratch, "source: { plugin: postgres, url: \"\(url)\", schema: \(schema), table: m }\n\(config)")
+    defer { if watcher.process.isRunning { watcher.process.terminate() } }
+    func rethreshold(_ settings: [String]) throws {
+      let made = try CLI.run(["rethreshold", runID, "--url", url] + settings.flatMap { ["--set", $0] }, in: scratch.url)
+      #expect(made.status == 0 && made.stdout.contains("per row"), "\(made.stdout)\(made.stderr)")
+    }
+    try rethreshold(first)
+    // The scores of the rows up to each batch's last (the first rows have none).
+    let unscored = 200 - (Int(try storedScores(runID) ?? "") ?? 0)
+    func upTo(_ row: Int) -> String { String(row - unscored) }
+    try feed(scratch, [("b1.csv", upTo(215)), ("b2.csv", upTo(235))], to: watcher, of: runID)
+    // Rows the watcher does not hear of, appended by another scorer.
+    try sql("ALTER TABLE \(schema).m DISABLE TRIGGER seismo_watch")
+    try ingest(scratch, "b3.csv", [])
+    let other = try CLI.run(["score", "--run", runID, "--url", url, "--new-rows", "--quiet"], in: scratch.url)
+    #expect(other.status == 0 && other.stderr.isEmpty, "\(other.stderr)")
+    try sql("ALTER TABLE \(schema).m ENABLE TRIGGER seismo_watch")
+    try feed(scratch, [("b4.csv", upTo(270))], to: watcher, of: runID)
+    try rethreshold(second)
+    try feed(scratch, [("b5.csv", upTo(285)), ("b6.csv", upTo(300))], to: watcher, of: runID)
+    try watcher.waitFor(
+      "scored 15 new rows up to \(date(18_262 + 299))", in: watcher.outURL, deadline: Date().addingTimeInterval(30))
+    watcher.process.terminate()
+    // Each version against the same rule's fresh cut of the grown run: the first up to the rows it
+    // covers (the later version took over from there), the second with its events.
+    try rethreshold(first)
+    try rethreshold(second)
+    let (grownFirst, freshFirst) = (try storedVersion(runID, 2), try storedVersion(runID, 4))
+    #expect(grownFirst.cuts.last?.first == "269", "the first version cut the rows up to b4's")
+    #expect(
+      Array(grownFirst.cuts.dropFirst()) == Array(freshFirst.cuts.dropFirst().prefix(grownFirst.cuts.count - 1)),
+      "\(zip(grownFirst.cuts.dropFirst(), freshFirst.cuts.dropFirst()).filter { $0 != $1 }.prefix(3))")
+    let (grown, fresh) = (try storedVersion(runID, 3), try storedVersion(runID, 5))
+    #expect(grown.cuts == fresh.cuts, "\(zip(grown.cuts, fresh.cuts).filter { $0 != $1 }.prefix(3))")
+    #expect(grown.events == fresh.events && !grown.events.isEmpty, "\(grown.events) against \(fresh.events)")
+  }
+
   /// Ingests each batch file into table m once `watcher` is listening, and waits (up to 90 s in
   /// all) until run `runID` has stored the scores counted beside it.
   func feed(_ scratch: Scratch, _ batches: [(file: String, scores: String)], to watcher: CLI.Running, of runID: String) throws {

@@ -97,6 +97,8 @@ struct NewRowsReader {
   var nextRefit: NextRefit?
   /// The command that reads, as its stored warnings name it: `score --new-rows` or `watch`.
   let command: String
+  /// The run's latest per-row threshold version's rule where it last cut the appended rows.
+  let versions = VersionStream()
   /// Where a refit's training shows its epochs; nil shows nothing.
   let progress: ProgressLine?
 
@@ -278,10 +280,10 @@ struct NewRowsReader {
     self.stream = stream
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
-    let (events, command) = (events, command)  // read before `landed` changes self
+    let (events, command, versions) = (events, command, versions)  // read before `landed` changes self
     return try landed(piece, loaded: loaded, restated: restated, run: runID) { warnings in
       try PostgresSink.appendNewRows(
-        piece, at: offset, to: runID, events: events, on: db, command: command, cutter: Recut.cutting, warnings: warnings)
+        piece, at: offset, to: runID, events: events, on: db, command: command, cutter: versions.cut, warnings: warnings)
     }
   }
 
@@ -323,11 +325,11 @@ struct NewRowsReader {
     }
     if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs, members: &result.memberScores) }
     let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
-    let (events, command) = (events, command)  // read before `landed` changes self
+    let (events, command, versions) = (events, command, versions)  // read before `landed` changes self
     var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID, refit: refit) {
       warnings in
       try PostgresSink.appendNewRows(
-        result, to: runID, events: events, on: db, command: command, refit: refit, cutter: Recut.cutting,
+        result, to: runID, events: events, on: db, command: command, refit: refit, cutter: versions.cut,
         warnings: warnings)
     }
     if let refit, batch.appended.rows > 0 {

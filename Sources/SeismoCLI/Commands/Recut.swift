@@ -24,6 +24,49 @@ struct Recut {
   var cuts: PostgresSink.VersionCuts
   /// What the rules said of their calibration, a warning each.
   var warnings: [String] = []
+  /// What cuts the rows stored after these, as a re-cut of them all would; nil for `--margin`,
+  /// whose cut-off is the same for every row.
+  var next: Continuation?
+
+  /// A re-cut's rules where they stopped: fed the scores of the rows stored after the last they
+  /// cut, in order, they cut those rows as a re-cut of every row would (until a refit starts a
+  /// fold, which is calibrated anew).
+  enum Continuation {
+    /// One detector's rule.
+    case one(any CutoffStream)
+    /// An ensemble's members' rules, each with its typical score; a member whose rule is the
+    /// run's own has none: it keeps its stored cut-offs.
+    case members([(rule: (any CutoffStream)?, typicalScore: Float)])
+
+    /// Cuts `later`, the run's stored rows that follow the last this cut (with its members'
+    /// scores and cut-offs, for an ensemble), and goes on after them.
+    /// - Throws: `SeismoError.invalidInput` when an ensemble's rows lack their members' scores.
+    mutating func cut(_ later: PostgresSink.StoredScores) throws -> PostgresSink.VersionCuts {
+      switch self {
+      case .one(var rule):
+        let cutoffs = rule.cutoffs(for: later.scores[...])
+        self = .one(rule)
+        return .init(firstRow: later.firstRow, cutoffs: cutoffs)
+      case .members(var members):
+        guard let own = later.members, own.scores.allSatisfy({ !$0.contains(where: \.isNaN) }) else {
+          throw SeismoError.invalidInput("rows \(later.firstRow + 1) to \(later.lastRow + 1) lack their members' scores")
+        }
+        let flagged = members.indices.map { k in
+          let cutoffs = members[k].rule?.cutoffs(for: own.scores[k][...]) ?? own.cutoffs[k]
+          return Ensemble.Flagged(
+            scores: Scores(
+              firstRow: later.firstRow, values: own.scores[k], featureErrors: [Float](repeating: 0, count: cutoffs.count),
+              featureCount: 1),
+            cutoffs: cutoffs, typicalScore: members[k].typicalScore)
+        }
+        self = .members(members)
+        let combined = Ensemble.combine(flagged)
+        return .init(
+          firstRow: later.firstRow, cutoffs: combined.cutoffs, margins: combined.scores.values,
+          memberCutoffs: combined.members.cutoffs)
+      }
+    }
+  }
 
   /// Run `runID`'s `stored` rows (all of them, contiguous) cut by `rule`, calibrated as the run's
   /// rules were; `scored` are the run's members, with their own rules. The cut-offs of the first
@@ -42,23 +85,25 @@ struct Recut {
     case .margin(let margin):
       self.init(
         plugin: "margin", parameters: "{\"value\": \(margin)}",
-        cuts: .init(firstRow: stored.firstRow, cutoffs: Array(repeating: Float(margin), count: stored.scores.count)))
+        cuts: .init(firstRow: stored.firstRow, cutoffs: Array(repeating: Float(margin), count: stored.scores.count)),
+        next: nil)
     }
   }
 
-  private init(plugin: String, parameters: String, cuts: PostgresSink.VersionCuts, warnings: [String] = []) {
+  private init(
+    plugin: String, parameters: String, cuts: PostgresSink.VersionCuts, warnings: [String] = [], next: Continuation?
+  ) {
     self.plugin = plugin
     self.parameters = parameters
     self.cuts = cuts
     self.warnings = warnings
+    self.next = next
   }
 
-  /// Cuts every stored row of run `runID` by its per-row `version`'s rule, as `rethreshold` cut
-  /// them (the sink's `VersionCutter`, for the rows `--new-rows` and `watch` append): the rule
-  /// resumes from the cut-offs the version keeps, and cuts the rows after them.
-  static func cutting(
-    _ runID: String, by version: PostgresSink.PerRowVersion, on db: PGConnection
-  ) throws -> PostgresSink.VersionCuts {
+  /// Every stored row of run `runID` cut by its per-row `version`'s rule, as `rethreshold` cut
+  /// them (for the rows `--new-rows` and `watch` append: `VersionStream`): the rule resumes
+  /// from the cut-offs the version keeps, and cuts the rows after them.
+  init(_ runID: String, continuing version: PostgresSink.PerRowVersion, on db: PGConnection) throws {
     guard let text = try db.execute("SELECT config::text FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
     else { throw SeismoError.state("no run '\(runID)' in seismo.runs") }
     let config = try RunConfig.stored(Data(text.utf8), origin: "run \(runID)", registry: StandardPlugins.registry)
@@ -71,7 +116,7 @@ struct Recut {
     }
     let rule: Rule
     if config.ensemble == nil {
-      rule = .one(try canonical(try decoded(Parameters.self), of: version.plugin))
+      rule = .one(try Self.canonical(try decoded(Parameters.self), of: version.plugin))
     } else {
       let chosen = try decoded([PluginChoice].self)
       guard chosen.count == config.members.count else {
@@ -80,13 +125,13 @@ struct Recut {
       }
       rule = .members(
         try zip(config.members, chosen).map {
-          EnsembleMember(detector: $0.detector, threshold: try canonical($1.parameters, of: $1.plugin))
+          EnsembleMember(detector: $0.detector, threshold: try Self.canonical($1.parameters, of: $1.plugin))
         })
     }
     guard let stored = try PostgresSink.storedScores(of: runID, members: config.members.count, on: db), stored.isContiguous
     else { throw SeismoError.invalidInput("its stored scores have gaps") }
     let known = try PostgresSink.storedCuts(of: runID, version: version, members: config.members.count, on: db)
-    return try Recut(stored, by: rule, run: runID, scored: config.members, knowing: known, on: db).cuts
+    try self.init(stored, by: rule, run: runID, scored: config.members, knowing: known, on: db)
   }
 
   /// Threshold plugin `plugin` with `parameters` (read back from storage) checked against its
@@ -111,7 +156,7 @@ struct Recut {
   ) throws -> Recut {
     let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
     let rule = try thresholdRule(choice)
-    let cutoffs: [Float]
+    let cut: ResumableCutoffs
     var firstCalibration = calibration  // the first fold's, walking forward
     if foldCount > 1 {
       let folds = try PostgresSink.storedFoldScores(of: runID, on: db)
@@ -120,11 +165,11 @@ struct Recut {
           "run '\(runID)' walked forward over \(foldCount) folds but does not keep each fold's own training scores (kept since schema version 9; a run fitted once keeps its first fold's when refitted, from its saved model, which models saved before they kept their training scores cannot give); run detect again to rethreshold it"
         )
       }
-      cutoffs = try rule.cutoffs(for: stored.scores, firstRow: stored.firstRow, walkingForward: folds, knowing: known)
+      cut = try rule.resumableCutoffs(for: stored.scores, firstRow: stored.firstRow, walkingForward: folds, knowing: known)
       firstCalibration = folds.first?.calibrationCount ?? 0
     } else {
       do {
-        cutoffs = try rule.cutoffs(for: stored.scores, calibrationCount: calibration, knowing: known)
+        cut = try rule.resumableCutoffs(for: stored.scores, calibrationCount: calibration, knowing: known)
       } catch SeismoError.invalidInput(let why) where calibration == 0 {
         throw SeismoError.invalidInput(
           "run '\(runID)' was scored by a saved model and has no training scores to calibrate on (\(why)); rethreshold the run that trained the model, or give a cut-off (threshold.plugin=fixed)"
@@ -132,8 +177,10 @@ struct Recut {
       }
     }
     return Recut(
-      plugin: choice.plugin, parameters: try json(choice.parameters), cuts: .init(firstRow: stored.firstRow, cutoffs: cutoffs),
-      warnings: rule.calibrationWarning(scores: firstCalibration).map { ["warning: threshold \(choice.plugin): \($0)"] } ?? [])
+      plugin: choice.plugin, parameters: try json(choice.parameters),
+      cuts: .init(firstRow: stored.firstRow, cutoffs: cut.cutoffs),
+      warnings: rule.calibrationWarning(scores: firstCalibration).map { ["warning: threshold \(choice.plugin): \($0)"] } ?? [],
+      next: .one(cut.stream))
   }
 
   /// Run `runID`'s `stored` rows re-cut member by member. Each of `members` (the run's `scored`
@@ -187,6 +234,7 @@ struct Recut {
     }
     let trainingEnd = calibration + lookaheads[0] + firsts[0].first
     var flagged: [Ensemble.Flagged] = []
+    var next: [(rule: (any CutoffStream)?, typicalScore: Float)] = []
     var warnings: [String] = []
     for (k, member) in members.enumerated() {
       let (first, scores, storedCutoffs) = firsts[k]
@@ -199,18 +247,21 @@ struct Recut {
           "run '\(runID)': member \(k + 1) (\(member.detector.plugin)) has no training score to calibrate on")
       }
       var cutoffs = Array(storedCutoffs)
+      var stream: (any CutoffStream)?
       if member.threshold != scored[k].threshold {
         let rule = try thresholdRule(member.threshold)
         let ahead = known?[k].dropFirst(first) ?? []
-        cutoffs =
+        let cut =
           try folds.isEmpty
-          ? rule.cutoffs(for: values, calibrationCount: count, knowing: ahead)
-          : rule.cutoffs(for: values, firstRow: stored.firstRow + first, walkingForward: folds[k], knowing: ahead)
+          ? rule.resumableCutoffs(for: values, calibrationCount: count, knowing: ahead)
+          : rule.resumableCutoffs(for: values, firstRow: stored.firstRow + first, walkingForward: folds[k], knowing: ahead)
+        (cutoffs, stream) = (cut.cutoffs, cut.stream)
         if let said = rule.calibrationWarning(scores: count) {
           warnings.append("warning: threshold \(member.threshold.plugin) of member \(k + 1) (\(member.detector.plugin)): \(said)")
         }
       }
       let typical = calibrating.reduce(0, +) / Float(count)
+      next.append((stream, typical))
       flagged.append(
         Ensemble.Flagged(
           scores: Scores(
@@ -227,7 +278,7 @@ struct Recut {
       cuts: .init(
         firstRow: stored.firstRow, cutoffs: combined.cutoffs, margins: combined.scores.values,
         memberCutoffs: combined.members.cutoffs),
-      warnings: warnings)
+      warnings: warnings, next: .members(next))
   }
 
   /// `value` as JSON with its keys sorted, as a version keeps its parameters.

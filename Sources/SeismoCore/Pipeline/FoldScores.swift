@@ -46,6 +46,14 @@ extension Threshold {
   /// cut-offs (`resumedStream`), where a rule may skip work (`spot` refits its tail at no peak it
   /// replays), and only the rest are computed.
   public func cutoffs(for scores: [Float], calibrationCount: Int, knowing known: ArraySlice<Float>) throws -> [Float] {
+    try resumableCutoffs(for: scores, calibrationCount: calibrationCount, knowing: known).cutoffs
+  }
+
+  /// `cutoffs(for:calibrationCount:knowing:)`, with the rule's stream after the last score,
+  /// which cuts the scores that follow them as a cut of them all would.
+  public func resumableCutoffs(for scores: [Float], calibrationCount: Int, knowing known: ArraySlice<Float>) throws
+    -> ResumableCutoffs
+  {
     try cutoffs(of: scores[...], fed: [], calibration: scores.prefix(calibrationCount), knowing: known)
   }
 
@@ -60,6 +68,15 @@ extension Threshold {
   public func cutoffs(
     for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores], knowing known: ArraySlice<Float> = []
   ) throws -> [Float] {
+    try resumableCutoffs(for: scores, firstRow: firstRow, walkingForward: folds, knowing: known).cutoffs
+  }
+
+  /// `cutoffs(for:firstRow:walkingForward:knowing:)`, with the last fold's stream after the last
+  /// score, which cuts the scores that follow them (until the next refit) as a cut of them all
+  /// would.
+  public func resumableCutoffs(
+    for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores], knowing known: ArraySlice<Float> = []
+  ) throws -> ResumableCutoffs {
     guard let first = folds.first, first.firstRow == firstRow else {
       throw SeismoError.state("the first fold's scores do not start at the run's first scored row \(firstRow)")
     }
@@ -75,24 +92,36 @@ extension Threshold {
       let outOfSample = scores[(fold.endRow - firstRow)..<(end - firstRow)]
       let rows = k == 0 ? fold.scores + outOfSample : outOfSample
       let ahead = known.dropFirst(cutoffs.count).prefix(rows.count)
-      cutoffs +=
-        ahead.count == rows.count
-        ? ahead
-        : try self.cutoffs(
-          of: rows, fed: k == 0 ? [] : fold.scores[...], calibration: fold.calibrationScores, knowing: ahead)[...]
+      if ahead.count == rows.count, k + 1 < folds.count {
+        cutoffs += ahead
+        continue
+      }
+      let cut = try self.cutoffs(
+        of: rows, fed: k == 0 ? [] : fold.scores[...], calibration: fold.calibrationScores, knowing: ahead)
+      guard k + 1 < folds.count else { return ResumableCutoffs(cutoffs: cutoffs + cut.cutoffs, stream: cut.stream) }
+      cutoffs += cut.cutoffs
     }
-    return cutoffs
+    preconditionFailure("the last fold returns")
   }
 
   /// The cut-offs of `rows`, fed after `fed` (uncut) to this rule calibrated on `calibration`,
-  /// the first `known.count` of them given.
+  /// the first `known.count` of them given, and the stream after them.
   private func cutoffs(
     of rows: ArraySlice<Float>, fed: ArraySlice<Float>, calibration: ArraySlice<Float>, knowing known: ArraySlice<Float>
-  ) throws -> [Float] {
+  ) throws -> ResumableCutoffs {
     let calibration = Array(calibration)
     var stream = resumedStream(
       ThresholdReplay(calibration: calibration, fed: Array(fed + rows.prefix(known.count)), cutoffs: Array(known)),
       calibrated: try calibrate(trainingScores: calibration))
-    return Array(known) + stream.cutoffs(for: rows.dropFirst(known.count))
+    let cutoffs = Array(known) + stream.cutoffs(for: rows.dropFirst(known.count))
+    return ResumableCutoffs(cutoffs: cutoffs, stream: stream)
   }
+}
+
+/// A threshold rule's cut-offs of a run's scores, and its stream after the last of them: fed the
+/// scores that follow, it cuts them as a cut of all the scores would (a per-row threshold
+/// version goes on with the rows a watcher appends).
+public struct ResumableCutoffs {
+  public var cutoffs: [Float]
+  public var stream: any CutoffStream
 }
