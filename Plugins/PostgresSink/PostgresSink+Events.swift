@@ -28,9 +28,9 @@ extension PostgresSink {
 
   /// Brings the events of run `id`'s threshold version `version`, its latest or 1 (the run's
   /// own), up to date with its flags from series row `first` on (rows just appended, or every row
-  /// of a version just added), the run's last row `last` when the caller knows it: an event those
-  /// rows continue is stored again with them and new events are added. Under version 1 the row where each new event alerts is also marked in
-  /// seismo.scores (`alert`).
+  /// of a version just added) through `last` (the run's last row; nil: to the end): an event those
+  /// rows continue is stored again with them and new events are added. Under version 1 the row
+  /// where each new event alerts is also marked in seismo.scores (`alert`).
   ///
   /// Events are `rule`'s grouping of the flags as `seismo.judged_scores` judges them (version 1:
   /// as seismo.scores flags them), as `detect` grouped its own. Only the flagged rows from the
@@ -93,7 +93,7 @@ extension PostgresSink {
   /// The last row bounds the read for the planner, which does not carry a range of rows across
   /// the view's join to a version's per-row cut-offs: given only the first, it took a watcher's
   /// few appended rows for a third of the run and read all of the version's cut-offs, 40 ms a
-  /// batch for a run of 100,000 rows (`scripts/bench-watch.sh --version`); given both, it reads
+  /// read for a run of 100,000 rows (`scripts/bench-watch.sh --version`); given both, it reads
   /// those rows' by their keys.
   ///
   /// The run's id is a subquery's, which the planner does not know when it plans: a run just

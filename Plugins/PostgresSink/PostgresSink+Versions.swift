@@ -59,8 +59,8 @@ extension PostgresSink {
     public var anomalies: Int { zip(scores, cutoffs).filter { $0 > $1 }.count }
   }
 
-  /// Run `id`'s rows from series row `first` through `last` as its latest threshold version,
-  /// `version`, judges them (seismo.judged_scores), `members` the run's members.
+  /// Run `id`'s series rows `rows` as its latest threshold version, `version`, judges them
+  /// (seismo.judged_scores), `members` the run's members.
   static func judged(ofRun id: String, rows: ClosedRange<Int>, version: Int, members: Int, on db: PGConnection) throws
     -> LatestJudgement
   {
