@@ -302,9 +302,9 @@ extension PostgresTests {
   /// few of a long run) are read with their cut-offs by their keys, not with all of the version's
   /// cut-offs of the run: both reads an append makes through seismo.judged_scores, its flags
   /// (`flaggedRowsQuery`, for the events) and the rows' judgement (`judgedRowsQuery`). Before,
-  /// given only the first row, the planner took the last 30 rows of a run of 100,000 for a third
-  /// of them, and read its 100,000 cut-offs to find theirs. The statistics are as autovacuum
-  /// leaves them, the cut-offs' analyzed with them.
+  /// given only the first row, the planner took the last 30 rows for a third of the run, and
+  /// read all of the version's cut-offs (here 14,980) to find theirs. The statistics are as
+  /// autovacuum leaves them, the cut-offs' analyzed with them.
   @Test func anAppendsFewRowsAreReadByKeyUnderAPerRowVersion() throws {
     let scratch = try Scratch()
     let db = try TestDatabase(server: url)
@@ -432,29 +432,28 @@ extension PostgresTests {
   }
 }
 
-/// The rows that the joins of `query`'s plan read and threw away, over all their loops (EXPLAIN
-/// ANALYZE: the query runs).
 /// The rows that the scans of the tables named `prefix`… (a table, or a partitioned table's
 /// partitions) returned, over all their loops, in `plan` (EXPLAIN (ANALYZE, FORMAT JSON)'s).
 func rowsScanned(in plan: String, of prefix: String) throws -> Int {
-  let root = try #require(
-    (try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]])?.first?["Plan"] as? [String: Any])
-  func scanned(_ node: [String: Any]) -> Int {
-    let own =
-      (node["Relation Name"] as? String)?.hasPrefix(prefix) == true
-      ? Int((node["Actual Rows"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0)) : 0
-    return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(scanned).reduce(0, +)
+  try summed(over: plan) { node in
+    (node["Relation Name"] as? String)?.hasPrefix(prefix) == true ? node["Actual Rows"] as? Double ?? 0 : 0
   }
-  return scanned(root)
 }
 
+/// The rows that the joins of `query`'s plan read and threw away, over all their loops (EXPLAIN
+/// ANALYZE: the query runs).
 func rowsDiscarded(by query: String, _ parameters: [String?] = [], on db: TestDatabase) throws -> Int {
   let plan = try #require(try db.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, parameters)[0][0])
+  return try summed(over: plan) { $0["Rows Removed by Join Filter"] as? Double ?? 0 }
+}
+
+/// `count` of each node of `plan` (EXPLAIN (ANALYZE, FORMAT JSON)'s), a count per loop, times
+/// the node's loops, summed over the plan.
+func summed(over plan: String, _ count: ([String: Any]) -> Double) throws -> Int {
   let root = try #require(
     (try JSONSerialization.jsonObject(with: Data(plan.utf8)) as? [[String: Any]])?.first?["Plan"] as? [String: Any])
-  func discarded(_ node: [String: Any]) -> Int {
-    let own = Int((node["Rows Removed by Join Filter"] as? Double ?? 0) * (node["Actual Loops"] as? Double ?? 0))
-    return own + ((node["Plans"] as? [[String: Any]]) ?? []).map(discarded).reduce(0, +)
+  func sum(_ node: [String: Any]) -> Int {
+    Int(count(node) * (node["Actual Loops"] as? Double ?? 0)) + ((node["Plans"] as? [[String: Any]]) ?? []).map(sum).reduce(0, +)
   }
-  return discarded(root)
+  return sum(root)
 }
