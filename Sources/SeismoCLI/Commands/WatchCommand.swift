@@ -16,9 +16,10 @@ struct WatchCommand: ParsableCommand {
       later when the table is dropped, or made again without the trigger, as it checks whenever \
       it has waited 5 seconds without news of it, whatever other tables announce), and for each announcement of the model's source table appends the new rows' scores to \
       the run, as `score --new-rows` does (the run's latest threshold version included). It \
-      reads the whole table once, then only the rows after the last it read, keeping the model's context rows and the threshold's state in memory (a \
-      query source, or a model whose scores look ahead or use every earlier row, is read whole \
-      each time). Rows at the end of the table that miss an indicator wait for it, as with \
+      reads the whole table once, then only the rows after the last it read, keeping the model's \
+      context rows and the state of the run's threshold, and of its latest threshold version, in \
+      memory (a query source, or a model whose scores look ahead or use every earlier row, is read \
+      whole each time). Rows at the end of the table that miss an indicator wait for it, as with \
       score --new-rows (the source's wait_for), and it says when rows start or stop waiting. \
       Rows inserted or deleted among those already read stop it with an error: run \
       detect again. It warns of rows it scored that have changed in the table since (a restated \
