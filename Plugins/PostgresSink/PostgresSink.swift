@@ -176,6 +176,25 @@ public struct PostgresSink: ResultSink, ConfigurablePlugin {
     /// Whether every row from the first to the last stored one has its score.
     public var isContiguous: Bool { lastRow - firstRow + 1 == scores.count }
 
+    /// These and run `runID`'s scores stored after them, read from `db` (`storedScores`), with
+    /// its ensemble's `members`' as these have them.
+    public func withLater(of runID: String, members: Int, on db: PGConnection) throws -> StoredScores {
+      guard let later = try PostgresSink.storedScores(of: runID, members: members, from: lastRow + 1, on: db) else {
+        return self
+      }
+      var all = self
+      all.lastRow = later.lastRow
+      all.scores += later.scores
+      all.cutoffs += later.cutoffs
+      all.digests += later.digests
+      if let own = later.members, all.members != nil {
+        all.members?.replace(from: scores.count, with: own)
+      } else {
+        all.members = nil
+      }
+      return all
+    }
+
     /// The times of the rows of `series` (its rows numbered as the run's) that have changed
     /// since the run scored them: a stored row whose digest differs from the one stored with its
     /// score, or a warm-up row whose digest differs from the run's. Empty unless the stored rows

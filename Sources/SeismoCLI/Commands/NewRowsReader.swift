@@ -275,6 +275,7 @@ struct NewRowsReader {
     } else {
       stream = try Self.stream(of: saved, config: config)
       restated = try Self.resume(&stream, series: loaded, stored: stored, run: runID, on: db)
+      versions.know(stored)
     }
     let piece = try stream.scorePending()
     self.stream = stream

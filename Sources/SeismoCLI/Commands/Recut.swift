@@ -102,8 +102,13 @@ struct Recut {
 
   /// Every stored row of run `runID` cut by its per-row `version`'s rule, as `rethreshold` cut
   /// them (for the rows `--new-rows` and `watch` append: `VersionStream`): the rule resumes
-  /// from the cut-offs the version keeps, and cuts the rows after them.
-  init(_ runID: String, continuing version: PostgresSink.PerRowVersion, on db: PGConnection) throws {
+  /// from the cut-offs the version keeps, and cuts the rows after them. The run's stored scores
+  /// up to some row may have been `read` already (with its members'): only the later ones are
+  /// read.
+  init(
+    _ runID: String, continuing version: PostgresSink.PerRowVersion, after read: PostgresSink.StoredScores?,
+    on db: PGConnection
+  ) throws {
     guard let text = try db.execute("SELECT config::text FROM seismo.runs WHERE run_id = $1", [runID]).rows.first?.first ?? nil
     else { throw SeismoError.state("no run '\(runID)' in seismo.runs") }
     let config = try RunConfig.stored(Data(text.utf8), origin: "run \(runID)", registry: StandardPlugins.registry)
@@ -128,7 +133,10 @@ struct Recut {
           EnsembleMember(detector: $0.detector, threshold: try Self.canonical($1.parameters, of: $1.plugin))
         })
     }
-    guard let stored = try PostgresSink.storedScores(of: runID, members: config.members.count, on: db), stored.isContiguous
+    let members = config.members.count
+    guard
+      let stored = try read.map({ try $0.withLater(of: runID, members: members, on: db) })
+        ?? PostgresSink.storedScores(of: runID, members: members, on: db), stored.isContiguous
     else { throw SeismoError.invalidInput("its stored scores have gaps") }
     let known = try PostgresSink.storedCuts(of: runID, version: version, members: config.members.count, on: db)
     try self.init(stored, by: rule, run: runID, scored: config.members, knowing: known, on: db)

@@ -36,6 +36,13 @@ final class VersionStream {
   }
 
   private var kept: Kept?
+  /// The run's stored scores as its reader read them, after which the next cut, when it cuts
+  /// every row, reads only the rows stored since (otherwise it reads them all).
+  private var read: PostgresSink.StoredScores?
+
+  /// Hands over the run's stored scores as the reader read them (`storedScores`, with the run's
+  /// members'), for the next cut of every row.
+  func know(_ stored: PostgresSink.StoredScores?) { read = stored }
 
   /// Run `runID`'s stored rows cut by per-row `version`'s rule, as `rethreshold` cut them, from
   /// the row after the last this cut when it goes on from there, else every row (the sink's
@@ -43,6 +50,7 @@ final class VersionStream {
   func cut(_ runID: String, by version: PostgresSink.PerRowVersion, on db: PGConnection) throws
     -> PostgresSink.VersionCuts
   {
+    defer { read = nil }  // read before this cut; later ones read the rows stored since
     let folds = try PostgresSink.storedCalibration(of: runID, on: db).folds
     if var kept, kept.goesOn(version, folds: folds),
       let later = try PostgresSink.storedScores(of: runID, members: kept.members, from: kept.nextRow, on: db),
@@ -54,7 +62,7 @@ final class VersionStream {
       return cuts
     }
     kept = nil
-    let recut = try Recut(runID, continuing: version, on: db)
+    let recut = try Recut(runID, continuing: version, after: read, on: db)
     kept = recut.next.map {
       Kept(version: version, folds: folds, nextRow: recut.cuts.firstRow + recut.cuts.cutoffs.count, next: $0)
     }
