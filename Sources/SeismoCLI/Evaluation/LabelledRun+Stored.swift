@@ -41,7 +41,8 @@ extension LabelledRun {
       """
       SELECT row_no::float8, extract(epoch from ts)::float8, score::float8, cut::float8, flagged::int::float8,
              alerted::int::float8, threshold_version::float8\(own == nil ? "" : ", member_scores, member_cutoffs")
-      FROM seismo.judged_scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1) ORDER BY row_no
+      FROM seismo.judged_scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1)
+      ORDER BY judged_scores.row_no  -- the column (`row_no` is the float8)
       """, [runID]
     ) { row in
       first = first ?? Int(row[0] ?? 0)
