@@ -98,7 +98,7 @@ struct NewRowsReader {
   /// The command that reads, as its stored warnings name it: `score --new-rows` or `watch`.
   let command: String
   /// The run's latest per-row threshold version's rule where it last cut the appended rows.
-  let versions = VersionStream()
+  let versionStream = VersionStream()
   /// Where a refit's training shows its epochs; nil shows nothing.
   let progress: ProgressLine?
 
@@ -275,16 +275,16 @@ struct NewRowsReader {
     } else {
       stream = try Self.stream(of: saved, config: config)
       restated = try Self.resume(&stream, series: loaded, stored: stored, run: runID, on: db)
-      versions.know(stored)
+      versionStream.know(stored)
     }
     let piece = try stream.scorePending()
     self.stream = stream
     guard let piece else { return nil }
     let offset = stream.rows - piece.frame.rowCount
-    let (events, command, versions) = (events, command, versions)  // read before `landed` changes self
+    let (events, command, versionStream) = (events, command, versionStream)  // read before `landed` changes self
     return try landed(piece, loaded: loaded, restated: restated, run: runID) { warnings in
       try PostgresSink.appendNewRows(
-        piece, at: offset, to: runID, events: events, on: db, command: command, cutter: versions.cut, warnings: warnings)
+        piece, at: offset, to: runID, events: events, on: db, command: command, cutter: versionStream.cut, warnings: warnings)
     }
   }
 
@@ -326,11 +326,11 @@ struct NewRowsReader {
     }
     if let refit { try refit.splice(into: &result.scores, cutoffs: &result.cutoffs, members: &result.memberScores) }
     let restated = stored?.restatedTimes(in: result.scoredRows.frame) ?? []
-    let (events, command, versions) = (events, command, versions)  // read before `landed` changes self
+    let (events, command, versionStream) = (events, command, versionStream)  // read before `landed` changes self
     var batch = try landed(result.scoredRows, loaded: result.loaded, restated: restated, run: runID, refit: refit) {
       warnings in
       try PostgresSink.appendNewRows(
-        result, to: runID, events: events, on: db, command: command, refit: refit, cutter: versions.cut,
+        result, to: runID, events: events, on: db, command: command, refit: refit, cutter: versionStream.cut,
         warnings: warnings)
     }
     if let refit, batch.appended.rows > 0 {

@@ -5,7 +5,8 @@ import SeismoPostgres
 /// A run's per-row threshold version's rule, kept where it last cut the run's rows: the
 /// `VersionCutter` that `score --new-rows` and `watch` extend the version with. A watcher's
 /// batch then cuts only the rows it appends, not every stored row again from the version's
-/// stored cut-offs (which costs a read of both, and of the rule's replay, in the run's rows).
+/// stored cut-offs (reading the run's scores and the cut-offs, and replaying the rule over them,
+/// takes time in the run's rows).
 ///
 /// What it keeps holds for one version, one fold and the rows it cut itself: a later version, a
 /// refit (a fold calibrated anew), or rows without a cut-off before those it would cut next
