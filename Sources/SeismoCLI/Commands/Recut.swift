@@ -51,13 +51,15 @@ struct Recut {
         guard let own = later.members, own.scores.allSatisfy({ !$0.contains(where: \.isNaN) }) else {
           throw SeismoError.invalidInput("rows \(later.firstRow + 1) to \(later.lastRow + 1) lack their members' scores")
         }
-        let flagged = members.indices.map { k in
+        var flagged: [Ensemble.Flagged] = []
+        for k in members.indices {  // each member's stream goes on over its own scores
           let cutoffs = members[k].rule?.cutoffs(for: own.scores[k][...]) ?? own.cutoffs[k]
-          return Ensemble.Flagged(
-            scores: Scores(
-              firstRow: later.firstRow, values: own.scores[k], featureErrors: [Float](repeating: 0, count: cutoffs.count),
-              featureCount: 1),
-            cutoffs: cutoffs, typicalScore: members[k].typicalScore)
+          flagged.append(
+            Ensemble.Flagged(
+              scores: Scores(
+                firstRow: later.firstRow, values: own.scores[k], featureErrors: [Float](repeating: 0, count: cutoffs.count),
+                featureCount: 1),
+              cutoffs: cutoffs, typicalScore: members[k].typicalScore))
         }
         self = .members(members)
         let combined = Ensemble.combine(flagged)
