@@ -69,7 +69,10 @@ public final class PGConnection {
     }
   }
 
-  deinit { PQfinish(handle) }
+  deinit {
+    for result in fetchedAhead.values { PQclear(result) }
+    PQfinish(handle)
+  }
 
   /// False once the connection to the server is lost.
   public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
@@ -77,6 +80,7 @@ public final class PGConnection {
   /// Runs one statement with `$1, $2, …` parameters (text format; nil is NULL).
   @discardableResult
   public func execute(_ sql: String, _ parameters: [String?] = []) throws -> PGResult {
+    try collectFetchAhead()
     let result = withCStrings(parameters) { values in
       PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
     }
@@ -89,11 +93,13 @@ public final class PGConnection {
   /// here parses one, which makes reading many rows of numbers (a source's table, a run's scores)
   /// several times cheaper than `execute`. Memory holds a row, never the result, and the server
   /// plans and runs the query as it would any other (in parallel where it can). When `body`
-  /// throws, the query is cancelled on the server and the error passed on.
+  /// throws, the query is cancelled on the server and the error passed on. `body` runs no
+  /// statement on this connection, whose rows are still coming (one throws).
   /// - Throws: as `execute`, and when a column is not `float8` (cast it: `x::float8`).
   public func forEachFloat8Row(_ sql: String, _ parameters: [String?] = [], _ body: (PGFloat8Row) throws -> Void)
     throws
   {
+    try collectFetchAhead()
     let sent = withCStrings(parameters) { values in
       PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 1)
     }
@@ -102,6 +108,8 @@ public final class PGConnection {
       throw SeismoError.database("postgres: \(lastError)")
     }
     var typesChecked = false
+    readingRows = true
+    defer { readingRows = false }
     do {
       while let next = PQgetResult(handle) {
         let result = try checked(next, sql: sql, expect: PGRES_SINGLE_TUPLE)
@@ -131,7 +139,10 @@ public final class PGConnection {
   /// socket holds. The next batch is asked for before `body` sees the current one, so the
   /// server fetches while the caller works; that fetch waits on the caller once the socket is
   /// full, so keep a batch to what `body` gets through well within the timeout. A cursor lives
-  /// in a transaction, so call this in one; its query never runs in parallel.
+  /// in a transaction, so call this in one; its query never runs in parallel. Each row costs the
+  /// client less than in single-row mode, which makes a result of its own for every row. `body`
+  /// may run statements on this connection: the batch asked for ahead is collected first
+  /// (`collectFetchAhead`).
   public func forEachFloat8Row(
     _ sql: String, _ parameters: [String?] = [], fetching batchRows: Int, _ body: (PGFloat8Row) throws -> Void
   ) throws {
@@ -140,15 +151,23 @@ public final class PGConnection {
     try execute("DECLARE \(cursor) NO SCROLL CURSOR FOR \(sql)", parameters)
     let fetch = "FETCH FORWARD \(max(1, batchRows)) FROM \(cursor)"
     func ask() throws {
+      try collectFetchAhead()
       guard PQsendQueryParams(handle, fetch, 0, nil, nil, nil, nil, 1) == 1 else {
         throw SeismoError.database("postgres: \(lastError)")
       }
+      fetchInFlight = cursor
+    }
+    /// The batch asked for last: collected by a statement `body` ran meanwhile, or now.
+    func next() -> OpaquePointer? {
+      if let collected = fetchedAhead.removeValue(forKey: cursor) { return collected }
+      fetchInFlight = nil
+      defer { _ = drainResults() }
+      return PQgetResult(handle)
     }
     try ask()
     while true {
-      let result = try checked(PQgetResult(handle), sql: fetch)
+      let result = try checked(next(), sql: fetch)
       defer { PQclear(result) }
-      _ = drainResults()
       let rows = PQntuples(result)
       guard rows > 0 else { break }
       try Self.requireFloat8(result)
@@ -156,7 +175,7 @@ public final class PGConnection {
       do {
         for r in 0..<rows { try body(PGFloat8Row(result: result, row: r)) }
       } catch {
-        _ = drainResults()  // the batch asked for, before the connection can run anything else
+        PQclear(next())  // the batch asked for, before the connection can run anything else
         throw error
       }
     }
@@ -165,6 +184,29 @@ public final class PGConnection {
 
   /// Cursors declared on this connection, to name each apart.
   private var cursors = 0
+
+  /// The cursor whose next batch is on its way: asked for before its reader's body saw the last.
+  private var fetchInFlight: String?
+  /// The batches that statements run meanwhile collected, by cursor, for their readers to take.
+  private var fetchedAhead: [String: OpaquePointer] = [:]
+
+  /// Whether a single-row read is handing its rows on (the server is still sending them).
+  private var readingRows = false
+
+  /// Before a statement runs: collects the batch a cursor asked for ahead, which the cursor's
+  /// reader then takes, so that the body of a read through a cursor may run statements on this
+  /// connection (a stream's first piece asks how the session shows its times). libpq would
+  /// otherwise drop that batch unread. A single-row read's body may not: its rows are still
+  /// coming, and it throws.
+  private func collectFetchAhead() throws {
+    guard !readingRows else {
+      throw SeismoError.state("postgres: a statement ran on a connection while it read rows a row at a time")
+    }
+    guard let cursor = fetchInFlight else { return }
+    fetchInFlight = nil
+    if let result = PQgetResult(handle) { fetchedAhead[cursor] = result }
+    _ = drainResults()
+  }
 
   /// Throws unless every column of `result` is float8 or real[].
   private static func requireFloat8(_ result: OpaquePointer) throws {
@@ -175,6 +217,7 @@ public final class PGConnection {
 
   /// Runs a script of several statements without parameters (migrations).
   public func executeScript(_ sql: String) throws {
+    try collectFetchAhead()
     _ = try check(PQexec(handle, sql), sql: sql)
   }
 
@@ -188,6 +231,7 @@ public final class PGConnection {
   /// Streams raw COPY data (text or binary, as `copySQL` says).
   @discardableResult
   public func copy<S: Sequence>(_ copySQL: String, byteChunks chunks: S) throws -> Int where S.Element == [UInt8] {
+    try collectFetchAhead()
     _ = try check(PQexec(handle, copySQL), sql: copySQL, expect: PGRES_COPY_IN)
     for chunk in chunks {
       let sent = chunk.withUnsafeBufferPointer { buffer in

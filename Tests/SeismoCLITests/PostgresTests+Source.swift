@@ -132,6 +132,51 @@ extension PostgresTests {
     }
   }
 
+  /// A cursor's reader may run statements on its connection between rows: the batch asked for
+  /// ahead is collected first, not dropped (libpq drops a pending result when another statement
+  /// runs). A single-row read's rows are still coming, so a statement there throws.
+  @Test func aCursorsReaderMayRunStatementsBetweenRows() throws {
+    let db = try PGConnection(url)
+    var rows: [Double] = []
+    var answers: [String?] = []
+    var pairs: [[Double]] = []
+    try db.transaction {
+      try db.forEachFloat8Row("SELECT generate_series(1, 35)::float8", fetching: 10) { row in
+        rows.append(row[0] ?? .nan)
+        answers.append(try db.execute("SELECT (6 * 7)::text").rows.first?.first ?? nil)
+      }
+      // One read inside another's body, each through its cursor.
+      try db.forEachFloat8Row("SELECT generate_series(1, 12)::float8", fetching: 5) { outer in
+        try db.forEachFloat8Row("SELECT generate_series(1, 3)::float8", fetching: 2) { inner in
+          pairs.append([outer[0] ?? .nan, inner[0] ?? .nan])
+        }
+      }
+    }
+    #expect(rows == (1...35).map(Double.init))
+    #expect(Set(answers) == ["42"] && answers.count == 35)
+    #expect(pairs == (1...12).flatMap { a in (1...3).map { [Double(a), Double($0)] } })
+    #expect(throws: SeismoError.state("postgres: a statement ran on a connection while it read rows a row at a time")) {
+      try db.forEachFloat8Row("SELECT generate_series(1, 3)::float8") { _ in try db.execute("SELECT 1") }
+    }
+    #expect(try db.execute("SELECT 41 + 1").rows == [["42"]])
+  }
+
+  /// A table whose times are `timestamptz` streams past its first fetch: the first piece asks how
+  /// the session shows its times while the cursor's next batch is on its way (`score --stream`
+  /// of such a table stopped there, "error: postgres: ", before).
+  @Test func aTimestamptzTableStreamsPastItsFirstFetch() throws {
+    try sql("CREATE SCHEMA \(schema)")
+    try sql(
+      "CREATE TABLE \(schema).tz AS SELECT timestamptz '2020-01-01 00:00+00' + i * interval '1 minute' AS ts, i::float8 AS x FROM generate_series(0, 119999) i"
+    )
+    var values: [Float] = []
+    try source(["table": .text("tz")]).stream(rows: 10_000, observer: nil) { piece in
+      values += piece.frame.values
+    }
+    #expect(values.count == 120_000)
+    #expect(values == (0..<120_000).map(Float.init))
+  }
+
   /// A stream scores as it reads, so its read lasts as long as the scoring: the statement timeout
   /// bounds each fetch of its cursor, and a slow piece does not stop it.
   @Test func aStreamOutlastsTheStatementTimeout() throws {
