@@ -39,7 +39,7 @@ extension LabelledRun {
     var own = members > 1 ? MemberScores(members: members) : nil
     try db.forEachFloat8Row(
       """
-      SELECT row_no::float8, extract(epoch from ts)::float8, score::float8, cut::float8, flagged::int::float8,
+      SELECT row_no::float8, date_part('epoch', ts), score::float8, cut::float8, flagged::int::float8,
              alerted::int::float8, threshold_version::float8\(own == nil ? "" : ", member_scores, member_cutoffs")
       FROM seismo.judged_scores WHERE run = (SELECT id FROM seismo.runs WHERE run_id = $1)
       ORDER BY judged_scores.row_no  -- the column (`row_no` is the float8)
