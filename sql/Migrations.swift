@@ -52,5 +52,8 @@ public enum Migrations {
     Migration(
       version: 18, name: "member_recuts",
       sql: String(decoding: PackageResources._18_member_recuts_sql, as: UTF8.self)),
+    Migration(
+      version: 19, name: "cutoff_key_once",
+      sql: String(decoding: PackageResources._19_cutoff_key_once_sql, as: UTF8.self)),
   ]
 }

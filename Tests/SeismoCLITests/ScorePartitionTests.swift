@@ -50,13 +50,7 @@ struct ScorePartitionTests {
   @Test func migrationEightMovesTheScoresOfEarlierVersions() throws {
     let db = try TestDatabase(server: server, migratedThrough: 7)
     defer { db.drop(server: server) }
-    try db.sql(
-      """
-      INSERT INTO seismo.runs (id, run_id, started_at, source_plugin, detector_plugin, threshold_plugin, features, threshold,
-        train_rows, test_rows, anomaly_count, config, summary, timings)
-      VALUES (1, 'old', now(), 'csv', 'rolling-zscore', 'fixed', '{a,b}', 2, 1, 2, 1, '{}', '{}', '{}'),
-             (1500, 'older', now(), 'csv', 'rolling-zscore', 'fixed', '{a,b}', 2, 1, 1, 0, '{}', '{}', '{}')
-      """)
+    try db.insertRuns([(1, "old"), (1500, "older")], features: ["a", "b"])
     try db.sql(
       """
       INSERT INTO seismo.scores (run, row_no, ts, part, score, is_anomaly, errors, threshold, alert) VALUES

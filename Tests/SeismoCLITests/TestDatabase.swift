@@ -28,6 +28,19 @@ struct TestDatabase {
     try PGConnection(url).execute(statement, parameters).rows
   }
 
+  /// Inserts bare runs of a rolling z-score over `features` (no scores), by their `id` and
+  /// `run_id`, for tests of the schema itself.
+  func insertRuns(_ runs: [(id: Int, runID: String)], features: [String] = ["a"]) throws {
+    for run in runs {
+      try sql(
+        """
+        INSERT INTO seismo.runs (id, run_id, started_at, source_plugin, detector_plugin, threshold_plugin, features, threshold,
+          train_rows, test_rows, anomaly_count, config, summary, timings)
+        VALUES ($1::bigint, $2, now(), 'csv', 'rolling-zscore', 'fixed', $3::text[], 2, 1, 4, 1, '{}', '{}', '{}')
+        """, [String(run.id), run.runID, PGText.array(features)])
+    }
+  }
+
   /// Creates the partition of seismo.scores that the first runs go to (`scores_from_0`) with
   /// autovacuum off, so that only those asked to analyze it do.
   func makeFirstScorePartitionWithoutAutovacuum() throws {

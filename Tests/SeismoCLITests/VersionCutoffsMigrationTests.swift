@@ -1,10 +1,13 @@
 import Foundation
+import PostgresSink
+import SeismoCore
 import Testing
 
 @testable import SeismoPostgres
 
 /// A per-row threshold version keeps its cut-offs a row each in seismo.threshold_cutoffs
-/// (migration 16), not in one array that every row's judgement read whole again.
+/// (migration 16), not in one array that every row's judgement read whole again; they are
+/// checked against their version once an insert, not once a row (migration 19).
 @Suite(.enabled(if: postgresURL != nil, "needs SEISMO_TEST_PG_URL: a PostgreSQL server (.ci/run starts one)"))
 struct VersionCutoffsMigrationTests {
   let server = postgresURL ?? ""
@@ -12,13 +15,7 @@ struct VersionCutoffsMigrationTests {
   @Test func migrationSixteenMovesEachVersionsCutoffsAndJudgesAsBefore() throws {
     let db = try TestDatabase(server: server, migratedThrough: 15)
     defer { db.drop(server: server) }
-    try db.sql(
-      """
-      INSERT INTO seismo.runs (id, run_id, started_at, source_plugin, detector_plugin, threshold_plugin, features, threshold,
-        train_rows, test_rows, anomaly_count, config, summary, timings)
-      VALUES (1, 'per-row', now(), 'csv', 'rolling-zscore', 'fixed', '{a}', 2, 1, 4, 1, '{}', '{}', '{}'),
-             (2, 'constant', now(), 'csv', 'rolling-zscore', 'fixed', '{a}', 2, 1, 4, 1, '{}', '{}', '{}')
-      """)
+    try db.insertRuns([(1, "per-row"), (2, "constant")])
     // Row 0 comes before the per-row version's first row (judged by it, with no cut-off); rows
     // 1–3 have its cut-offs (the first none yet: NULL); row 4 came after it and is judged by the
     // run's own threshold.
@@ -63,5 +60,39 @@ struct VersionCutoffsMigrationTests {
     // A deleted run takes its versions' cut-offs with it.
     try db.sql("DELETE FROM seismo.runs WHERE id = 1")
     #expect(try db.sql("SELECT count(*)::text FROM seismo.threshold_cutoffs") == [["0"]])
+  }
+
+  @Test func cutoffsAreStoredOnlyWithTheirVersionAndGoWithIt() throws {
+    let db = try TestDatabase(server: server)
+    defer { db.drop(server: server) }
+    try db.insertRuns([(1, "a"), (2, "b")])
+    try db.sql(
+      """
+      INSERT INTO seismo.threshold_versions (run, version, plugin, parameters, first_row, has_events) VALUES
+        (1, 2, 'spot', '{}', 1, false), (1, 3, 'dynamic', '{}', 1, false), (2, 2, 'spot', '{}', 0, false)
+      """)
+    let connection = try PGConnection(db.url)
+    for (run, version) in [("1", 2), ("1", 3), ("2", 2)] {
+      try connection.transaction {
+        try PostgresSink.insertCuts(
+          PostgresSink.VersionCuts(firstRow: 1, cutoffs: [1.5, .infinity, 2.5]), run: run, version: version, on: connection)
+      }
+    }
+    let stored = "SELECT run::text, version::text, count(*)::text FROM seismo.threshold_cutoffs GROUP BY 1, 2 ORDER BY 1, 2"
+    #expect(try db.sql(stored) == [["1", "2", "3"], ["1", "3", "3"], ["2", "2", "3"]])
+    #expect(
+      try db.sql("SELECT cut::text FROM seismo.threshold_cutoffs WHERE run = 2 ORDER BY row_no") == [["1.5"], [nil], ["2.5"]])
+    // A version that is not stored gets none.
+    #expect(throws: SeismoError.self) {
+      try connection.transaction {
+        try PostgresSink.insertCuts(PostgresSink.VersionCuts(firstRow: 0, cutoffs: [1]), run: "1", version: 4, on: connection)
+      }
+    }
+    #expect(try db.sql("SELECT count(*)::text FROM seismo.threshold_cutoffs WHERE version = 4") == [["0"]])
+    // A deleted version takes its own cut-offs, and a deleted run its versions'.
+    try db.sql("DELETE FROM seismo.threshold_versions WHERE run = 1 AND version = 3")
+    #expect(try db.sql(stored) == [["1", "2", "3"], ["2", "2", "3"]])
+    try db.sql("SELECT seismo.delete_runs('{2}')")
+    #expect(try db.sql(stored) == [["1", "2", "3"]])
   }
 }
