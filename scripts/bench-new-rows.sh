@@ -7,7 +7,8 @@
 # that rule (`rethreshold --set threshold.plugin=RULE`) before the calls, which each call
 # extends over its new row when the rule cuts per row. AGAINST=path/to/seismo times an earlier
 # build too, on a database of its own, each call interleaved with this build's. Prints the
-# medians, and the load before and after. Run it when nothing else runs.
+# medians of the wall time and of the client's CPU time (user), and the load before and after.
+# Run it when nothing else runs.
 #
 #   scripts/bench-new-rows.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 THRESHOLD=spot scripts/bench-new-rows.sh
@@ -44,13 +45,14 @@ for c in $(seq "$calls"); do
   { head -n 1 "$work/all.csv"; sed -n "$((rows + 1 + c))p" "$work/all.csv"; } > "$work/row$c.csv"
   for b in "${!builds[@]}"; do
     "${builds[$b]}" ingest "$work/row$c.csv" --url "${urls[$b]}" --table minutes --time-format '%s' > /dev/null
-    start=$(date +%s.%N)
-    "${builds[$b]}" score --run "${runs[$b]}" --url "${urls[$b]}" --new-rows --quiet
-    echo "$(date +%s.%N) - $start" | bc >> "$work/call.$b"
+    /usr/bin/time -f "%e %U" -a -o "$work/call.$b" \
+      "${builds[$b]}" score --run "${runs[$b]}" --url "${urls[$b]}" --new-rows --quiet
   done
 done
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
 for b in "${!builds[@]}"; do
-  median=$(sort -n "$work/call.$b" | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }')
-  echo "score --new-rows, $rows rows under $threshold${MEMBER:+ with the member $MEMBER}${VERSION:+, version $VERSION}, one new row a call: ${builds[$b]}: $median s (median of $calls)"
+  wall=$(cut -d' ' -f1 "$work/call.$b" | median)
+  cpu=$(cut -d' ' -f2 "$work/call.$b" | median)
+  echo "score --new-rows, $rows rows under $threshold${MEMBER:+ with the member $MEMBER}${VERSION:+, version $VERSION}, one new row a call: ${builds[$b]}: $wall s, the client's CPU $cpu s (medians of $calls)"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
