@@ -62,10 +62,19 @@ struct CLI {
     return running
   }
 
-  /// A `seismo` process that was started.
-  struct Running {
+  /// A `seismo` process that was started. Its captured output goes with it, waited for or not
+  /// (a test that stops a watcher reads what it printed first).
+  final class Running {
     let process: Process
     let capture: URL
+
+    init(process: Process, capture: URL) {
+      self.process = process
+      self.capture = capture
+    }
+
+    deinit { try? FileManager.default.removeItem(at: capture) }
+
     var outURL: URL { capture.appendingPathComponent("stdout") }
     var errURL: URL { capture.appendingPathComponent("stderr") }
 
@@ -86,7 +95,6 @@ struct CLI {
     /// Waits for the exit and returns what it printed.
     func wait() throws -> Result {
       process.waitUntilExit()
-      defer { try? FileManager.default.removeItem(at: capture) }
       try (process.standardOutput as? FileHandle)?.close()
       try (process.standardError as? FileHandle)?.close()
       return Result(
