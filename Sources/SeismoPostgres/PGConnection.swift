@@ -402,7 +402,7 @@ public final class PGConnection {
   /// error thrown, with its hint and SQLSTATE.
   private func checked(_ result: OpaquePointer?, sql: String, expect: ExecStatusType? = nil) throws -> OpaquePointer {
     guard let result else {
-      throw SeismoError.database("postgres: \(lastError)")
+      throw SeismoError.database("postgres: \(lastError.isEmpty ? "no result came for the statement" : lastError)")
     }
     let status = PQresultStatus(result)
     if let expect, status == expect { return result }
