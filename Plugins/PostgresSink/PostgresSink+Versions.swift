@@ -135,6 +135,7 @@ extension PostgresSink {
   /// - Throws: `SeismoError.state` when run `id` has no such version.
   public static func insertCuts(_ cuts: VersionCuts, run id: String, version: Int, on db: PGConnection) throws {
     guard !cuts.cutoffs.isEmpty else { return }
+    guard let run = Int64(id) else { throw SeismoError.state("run id \(id) is not a number") }
     let found = try db.execute(
       "SELECT 1 FROM seismo.threshold_versions WHERE run = $1::bigint AND version = $2::integer FOR KEY SHARE",
       [id, String(version)])
@@ -142,7 +143,6 @@ extension PostgresSink {
       throw SeismoError.state(
         "threshold version \(version) is no longer stored (its run deleted meanwhile?): its cut-offs were not stored")
     }
-    guard let run = Int64(id) else { throw SeismoError.state("run id \(id) is not a number") }
     // Binary COPY, 10,000 rows a chunk: no number printed or parsed. With an INSERT of unnested
     // text arrays, `rethreshold` of 1,000,000 rows took 3.8 s, against 3.1.
     let rows = cuts.cutoffs.count
