@@ -55,5 +55,8 @@ public enum Migrations {
     Migration(
       version: 19, name: "cutoff_key_once",
       sql: String(decoding: PackageResources._19_cutoff_key_once_sql, as: UTF8.self)),
+    Migration(
+      version: 20, name: "stored_flags",
+      sql: String(decoding: PackageResources._20_stored_flags_sql, as: UTF8.self)),
   ]
 }

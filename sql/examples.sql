@@ -114,13 +114,14 @@ LIMIT 50;
 -- Which members of an ensemble flagged each of its flagged rows, newest first, under each run's
 -- latest threshold version: each row keeps every member's own score and cut-off (member_scores,
 -- member_cutoffs: member 1 is the config's detector, member k its ensemble's (k − 1)-th), and a
--- row is flagged where some member's score is above its own cut-off.
+-- row is flagged where some member's score is above its own cut-off. (seismo.flagged_scores is
+-- seismo.judged_scores' flagged rows, found through indexes.)
 SELECT r.run_id, r.indicator, j.ts, j.score AS margin, m.k AS member,
        CASE WHEN m.k = 1 THEN r.config->'detector' ELSE r.config->'ensemble'->(m.k::int - 2)->'detector' END->>'plugin'
          AS detector,
        m.score, m.cutoff
 FROM seismo.runs r
-JOIN seismo.judged_scores j ON j.run = r.id AND j.flagged
+JOIN seismo.flagged_scores j ON j.run = r.id
 CROSS JOIN LATERAL unnest(j.member_scores, j.member_cutoffs) WITH ORDINALITY AS m(score, cutoff, k)
 WHERE m.score > m.cutoff AND m.score <> 'NaN'  -- NaN (no score yet) sorts above every number
 ORDER BY j.ts DESC, r.run_id, m.k

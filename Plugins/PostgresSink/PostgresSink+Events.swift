@@ -89,9 +89,13 @@ extension PostgresSink {
   /// Run `$1`'s flagged rows from series row `$2` through `$3`, in row order, as judged by its
   /// latest threshold version (`byLatest`) or by its own (version 1): row, time (epoch seconds),
   /// score, cut-off, part, top feature and, for an ensemble, the members that flag the row ("1,3").
+  /// The latest version's come from seismo.flagged_scores, which finds them through the indexes
+  /// of the flags (schema version 20). From seismo.judged_scores every row of the range was
+  /// read and judged: a `rethreshold` of 1,000,000 rows took 3.46 s, against 2.72
+  /// (`scripts/bench-rethreshold.sh`).
   ///
-  /// The last row bounds the read for the planner, which does not carry a range of rows across
-  /// the view's join to a version's per-row cut-offs: given only the first, it took a watcher's
+  /// The last row bounds the read for the planner, which did not carry a range of rows across
+  /// judged_scores' join to a version's per-row cut-offs: given only the first, it took a watcher's
   /// few appended rows for a third of the run and read all of the version's cut-offs, 40 ms a
   /// read for a run of 100,000 rows (`scripts/bench-watch.sh --version`); given both, it reads
   /// those rows' by their keys.
@@ -102,19 +106,19 @@ extension PostgresSink {
   /// again for each of the run's rows (`rethreshold` of 160,000 rows right after `detect` ran
   /// into the 10-minute statement timeout). Planned for any run, it reads each by its key.
   static func flaggedRowsQuery(byLatest: Bool) -> String {
-    let judged =
+    let flagged =
       byLatest
-      ? "seismo.judged_scores"
+      ? "seismo.flagged_scores"
       : """
-      (SELECT run, row_no, ts, score, threshold AS cut, is_anomaly AS flagged, part, errors, member_scores,
-              member_cutoffs FROM seismo.scores)
+      (SELECT run, row_no, ts, score, threshold AS cut, part, errors, member_scores, member_cutoffs
+       FROM seismo.scores WHERE is_anomaly)
       """
     return """
       SELECT j.row_no::text, extract(epoch FROM j.ts)::bigint::text, j.score::text, coalesce(j.cut, r.threshold)::text,
              j.part, (SELECT r.features[i] FROM generate_subscripts(j.errors, 1) AS i ORDER BY j.errors[i] DESC LIMIT 1),
              \(flaggingMembers)
-      FROM \(judged) j JOIN seismo.runs r ON r.id = j.run
-      WHERE j.run = (SELECT $1::bigint) AND j.flagged AND j.row_no BETWEEN $2::integer AND $3::integer
+      FROM \(flagged) j JOIN seismo.runs r ON r.id = j.run
+      WHERE j.run = (SELECT $1::bigint) AND j.row_no BETWEEN $2::integer AND $3::integer
       ORDER BY j.row_no
       """
   }

@@ -3,29 +3,55 @@ import SeismoPostgres
 
 extension PostgresSink {
   /// A threshold version's cut-off of each of a run's rows from `firstRow` on (infinity: none
-  /// yet, stored as NULL); under a version that re-cut an ensemble's members, also each row's
-  /// margin (its score under the version) and the members' cut-offs, member-major.
+  /// yet, stored as NULL), with the rows' stored scores (an ensemble's, its margins); under a
+  /// version that re-cut an ensemble's members, also each row's margin (its score under the
+  /// version) and the members' cut-offs, member-major.
   public struct VersionCuts: Sendable {
     public var firstRow: Int
     public var cutoffs: [Float]
+    public var scores: [Float]
     public var margins: [Float]?
     public var memberCutoffs: [[Float]]?
 
-    public init(firstRow: Int, cutoffs: [Float], margins: [Float]? = nil, memberCutoffs: [[Float]]? = nil) {
+    public init(
+      firstRow: Int, cutoffs: [Float], scores: [Float], margins: [Float]? = nil, memberCutoffs: [[Float]]? = nil
+    ) {
+      precondition(scores.count == cutoffs.count, "a score for each cut-off")
       self.firstRow = firstRow
       self.cutoffs = cutoffs
+      self.scores = scores
       self.margins = margins
       self.memberCutoffs = memberCutoffs
     }
+
+    /// Whether the version flags its `i`th row, as seismo.threshold_cutoffs keeps it
+    /// (`flagged`) and seismo.judged_scores compares: the row's score under the version (its
+    /// margin, or else its stored score) above its cut-off as PostgreSQL orders reals (NaN
+    /// above every number); never without a finite cut-off (stored as NULL).
+    public func flags(_ i: Int) -> Bool {
+      let score = margins?[i] ?? scores[i]
+      return cutoffs[i].isFinite && (score.isNaN || score > cutoffs[i])
+    }
+
+    /// How many rows the version flags.
+    public var flaggedCount: Int { cutoffs.indices.count(where: flags) }
 
     /// These cuts of the rows from series row `row` on (at least `firstRow`).
     func fromRow(_ row: Int) -> VersionCuts {
       let skipped = min(max(0, row - firstRow), cutoffs.count)
       return VersionCuts(
-        firstRow: firstRow + skipped, cutoffs: Array(cutoffs.dropFirst(skipped)),
+        firstRow: firstRow + skipped, cutoffs: Array(cutoffs.dropFirst(skipped)), scores: Array(scores.dropFirst(skipped)),
         margins: margins.map { Array($0.dropFirst(skipped)) },
         memberCutoffs: memberCutoffs.map { $0.map { Array($0.dropFirst(skipped)) } })
     }
+  }
+
+  /// The cut-offs a per-row version keeps, read back (`storedCuts`): each row's from the
+  /// version's first row on (infinity: none yet) and, when it re-cut an ensemble's members, the
+  /// members' (member-major).
+  public struct KeptCuts: Sendable {
+    public var cutoffs: [Float]
+    public var memberCutoffs: [[Float]]?
   }
 
   /// A run's threshold version with a cut-off per row (one `rethreshold` made): its rule, as
@@ -100,7 +126,7 @@ extension PostgresSink {
   /// `SeismoError.invalidInput` when it lacks some of the rows it covers.
   public static func storedCuts(
     of runID: String, version: PerRowVersion, members: Int, on db: PGConnection
-  ) throws -> VersionCuts {
+  ) throws -> KeptCuts {
     var cutoffs: [Float] = []
     var own: [[Float]]? = members > 1 ? Array(repeating: [], count: members) : nil
     cutoffs.reserveCapacity(version.count)
@@ -126,7 +152,7 @@ extension PostgresSink {
     guard cutoffs.count == version.count else {
       throw SeismoError.invalidInput("it keeps \(cutoffs.count) cut-offs of the \(version.count) rows it covers")
     }
-    return VersionCuts(firstRow: version.firstRow, cutoffs: cutoffs, memberCutoffs: own)
+    return KeptCuts(cutoffs: cutoffs, memberCutoffs: own)
   }
 
   /// Stores `cuts` as threshold version `version`'s per-row cut-offs of run `id`, a row each in
@@ -149,21 +175,22 @@ extension PostgresSink {
     let rowsPerChunk = 10_000
     let members = cuts.memberCutoffs?.count ?? 0
     let chunks = stride(from: 0, to: rows, by: rowsPerChunk).lazy.map { start in
-      var copy = start == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (46 + 8 * members))
+      var copy = start == 0 ? PGBinaryCopy.start() : PGBinaryCopy.chunk(capacity: rowsPerChunk * (51 + 8 * members))
       for i in start..<min(start + rowsPerChunk, rows) {
-        copy.row(fields: 6)
+        copy.row(fields: 7)
         copy.int64(run)
         copy.int32(Int32(version))
         copy.int32(Int32(cuts.firstRow + i))
         if cuts.cutoffs[i].isFinite { copy.float4(cuts.cutoffs[i]) } else { copy.null() }  // NULL: no cut-off yet
         if let margins = cuts.margins { copy.float4(margins[i]) } else { copy.null() }
         if let own = cuts.memberCutoffs { copy.float4Array(count: members) { own[$0][i] } } else { copy.null() }
+        copy.bool(cuts.flags(i))
       }
       if start + rowsPerChunk >= rows { copy.finish() }
       return copy.bytes
     }
     try db.copy(
-      "COPY seismo.threshold_cutoffs (run, version, row_no, cut, margin, member_cutoffs) FROM STDIN (FORMAT binary)",
+      "COPY seismo.threshold_cutoffs (run, version, row_no, cut, margin, member_cutoffs, flagged) FROM STDIN (FORMAT binary)",
       byteChunks: chunks)
   }
 

@@ -46,7 +46,7 @@ struct Recut {
       case .one(var rule):
         let cutoffs = rule.cutoffs(for: later.scores[...])
         self = .one(rule)
-        return .init(firstRow: later.firstRow, cutoffs: cutoffs)
+        return .init(firstRow: later.firstRow, cutoffs: cutoffs, scores: later.scores)
       case .members(var members):
         guard let own = later.members, own.scores.allSatisfy({ !$0.contains(where: \.isNaN) }) else {
           throw SeismoError.invalidInput("rows \(later.firstRow + 1) to \(later.lastRow + 1) lack their members' scores")
@@ -64,7 +64,7 @@ struct Recut {
         self = .members(members)
         let combined = Ensemble.combine(flagged)
         return .init(
-          firstRow: later.firstRow, cutoffs: combined.cutoffs, margins: combined.scores.values,
+          firstRow: later.firstRow, cutoffs: combined.cutoffs, scores: later.scores, margins: combined.scores.values,
           memberCutoffs: combined.members.cutoffs)
       }
     }
@@ -76,7 +76,7 @@ struct Recut {
   /// them, and only the rows after them are cut.
   init(
     _ stored: PostgresSink.StoredScores, by rule: Rule, run runID: String, scored: [EnsembleMember],
-    knowing known: PostgresSink.VersionCuts? = nil, on db: PGConnection
+    knowing known: PostgresSink.KeptCuts? = nil, on db: PGConnection
   ) throws {
     switch rule {
     case .one(let choice):
@@ -87,7 +87,9 @@ struct Recut {
     case .margin(let margin):
       self.init(
         plugin: "margin", parameters: "{\"value\": \(margin)}",
-        cuts: .init(firstRow: stored.firstRow, cutoffs: Array(repeating: Float(margin), count: stored.scores.count)),
+        cuts: .init(
+          firstRow: stored.firstRow, cutoffs: Array(repeating: Float(margin), count: stored.scores.count),
+          scores: stored.scores),
         next: nil)
     }
   }
@@ -188,7 +190,7 @@ struct Recut {
     }
     return Recut(
       plugin: choice.plugin, parameters: try json(choice.parameters),
-      cuts: .init(firstRow: stored.firstRow, cutoffs: cut.cutoffs),
+      cuts: .init(firstRow: stored.firstRow, cutoffs: cut.cutoffs, scores: stored.scores),
       warnings: rule.calibrationWarning(scores: firstCalibration).map { ["warning: threshold \(choice.plugin): \($0)"] } ?? [],
       next: .one(cut.stream))
   }
@@ -286,7 +288,7 @@ struct Recut {
     return Recut(
       plugin: members.map(\.threshold.plugin).joined(separator: " + "), parameters: try json(members.map(\.threshold)),
       cuts: .init(
-        firstRow: stored.firstRow, cutoffs: combined.cutoffs, margins: combined.scores.values,
+        firstRow: stored.firstRow, cutoffs: combined.cutoffs, scores: stored.scores, margins: combined.scores.values,
         memberCutoffs: combined.members.cutoffs),
       warnings: warnings, next: .members(next))
   }

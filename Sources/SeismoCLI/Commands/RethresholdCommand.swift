@@ -104,7 +104,7 @@ struct RethresholdCommand: ParsableCommand {
       let cuts = recut.cuts
       let cutoffs = cuts.cutoffs
       let constant = cuts.margins == nil && cutoffs.allSatisfy { $0 == cutoffs[0] } && cutoffs[0].isFinite
-      let flagged = zip(cuts.margins ?? stored.scores, cutoffs).filter { $0 > $1 }.count
+      let flagged = cuts.flaggedCount
       let (version, events) = try db.transaction { () -> (Int, Int) in
         // One version at a time, and no rows appended while its events are computed.
         let key = String(Int32(truncatingIfNeeded: Int64(id) ?? 0))

@@ -61,7 +61,7 @@ struct RunsCommand: ParsableCommand {
                  CASE WHEN v.run IS NULL THEN r.threshold_plugin || coalesce(m.thresholds, '') ELSE v.plugin END,
                  coalesce(v.version, 1)::text,
                  CASE WHEN v.run IS NULL THEN r.anomaly_count
-                      ELSE (SELECT count(*) FROM seismo.judged_scores j WHERE j.run = r.id AND j.flagged) END::text,
+                      ELSE (SELECT count(*) FROM seismo.flagged_scores f WHERE f.run = r.id) END::text,
                  CASE WHEN v.has_events IS FALSE THEN NULL  -- a version made before schema version 10
                       ELSE (SELECT count(*) FROM seismo.events e WHERE e.run = r.id AND e.version = coalesce(v.version, 1))::text
                  END,
