@@ -4,7 +4,8 @@
 # synthetic minute series stored by the postgres sink (`detect`'s wall time), its judged scores
 # read as an analyst asks for them (`seismo.judged_scores WHERE run = <key>`, EXPLAIN ANALYZE's
 # execution time), then `seismo rethreshold RUN --set threshold.plugin=dynamic` (wall time) and
-# one run's anomalies under the new version (`seismo.anomalies WHERE run_id = …`). AGAINST=path/to/seismo times an earlier build too, on a database of
+# one run's anomalies under the new version (`seismo.anomalies WHERE run_id = …`), read right
+# after and again once the database is analyzed (as autovacuum keeps a database in use). AGAINST=path/to/seismo times an earlier build too, on a database of
 # its own that it migrates, each round interleaved with this build's. ROUNDS (default 3) rounds,
 # medians. Prints the load before and after. Run it when nothing else runs.
 # STALE=1 times each run before PostgreSQL has statistics of its rows, as right after `detect` on
@@ -63,10 +64,12 @@ for n in $sizes; do
       "${builds[$b]}" rethreshold "$run" --url "${urls[$b]}" --set threshold.plugin=dynamic > /dev/null
       echo "$(date +%s.%N) - $start" | bc >> "$work/rethreshold.$b.$n"
       executed "$b" "SELECT * FROM seismo.anomalies WHERE run_id = '$run'" >> "$work/read.$b.$n"
+      psql "${urls[$b]}" -qc "ANALYZE"
+      executed "$b" "SELECT * FROM seismo.anomalies WHERE run_id = '$run'" >> "$work/again.$b.$n"
     done
   done
   for b in "${!builds[@]}"; do
-    echo "$n rows: ${builds[$b]}: detect $(median < "$work/detect.$b.$n") s, its judged scores by key $(median < "$work/judged.$b.$n") ms, rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms (medians of $rounds)"
+    echo "$n rows: ${builds[$b]}: detect $(median < "$work/detect.$b.$n") s, its judged scores by key $(median < "$work/judged.$b.$n") ms, rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms, analyzed $(median < "$work/again.$b.$n") ms (medians of $rounds)"
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

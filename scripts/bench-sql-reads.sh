@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Times reading the results schema by run, under this schema's views and, in the same run, those
-# of an earlier schema version (--against: 10, the views before migration 15, or 17, those
-# before migration 18; put back inside a transaction that is rolled back): one run's anomalies
+# of an earlier schema version (--against: 10, the views before migration 15, 17, those before
+# migration 18, or 19, those before migration 20; put back inside a transaction that is rolled
+# back): one run's anomalies
 # (`seismo.anomalies WHERE run_id = …`), one run's judged scores joined to seismo.runs, one run's
-# judged scores by its key (as `rethreshold` and `score --new-rows` read a run's flags), every
+# flags by its key (as `rethreshold` and `score --new-rows` read them: from `flagged_scores`
+# since migration 20, against `judged_scores WHERE flagged` before it), every
 # run's anomalies, and the ten highest of them (the README's query). The schema holds --runs runs
 # of --rows rows each (rolling z-score runs of a long table's symbols, `detect --each`) on a
 # throwaway server, every fifth run with a threshold version of its own (`rethreshold`). Prints
@@ -56,23 +58,28 @@ run=$(psql "$url" -Atc "SELECT run_id FROM seismo.runs ORDER BY id OFFSET $((run
 case $against in
   10) views=$(awk '/^CREATE OR REPLACE VIEW seismo.current_thresholds/,/e.alert_ts = j.ts;/' sql/migrations/010_version_events.sql) ;;
   17) views=$(awk '/^CREATE OR REPLACE VIEW seismo.judged_scores/,/e.version = v.version;/' sql/migrations/016_version_cutoffs.sql) ;;
-  *) echo "bench-sql-reads: --against takes 10 or 17" >&2; exit 64 ;;
+  19) views=$(awk '/^CREATE OR REPLACE VIEW seismo.judged_scores/,/e.version = v.version;/' sql/migrations/018_member_recuts.sql) ;;
+  *) echo "bench-sql-reads: --against takes 10, 17 or 19" >&2; exit 64 ;;
 esac
-old="DROP VIEW seismo.judged_scores CASCADE;
+old="DROP VIEW seismo.anomalies; DROP VIEW seismo.judged_scores CASCADE;
 $views
 $(awk '/^CREATE VIEW seismo.anomalies AS/,/WHERE j.flagged;/' sql/migrations/009_fold_scores.sql)"
 id=$(psql "$url" -Atc "SELECT id FROM seismo.runs WHERE run_id = '$run'")
 queries=(
   "SELECT * FROM seismo.anomalies WHERE run_id = '$run'"
   "SELECT j.ts, j.cut FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = '$run' ORDER BY j.ts"
-  "SELECT j.row_no, j.score, j.flagged FROM seismo.judged_scores j WHERE j.run = $id AND j.flagged ORDER BY j.row_no"
+  "SELECT j.row_no, j.score FROM seismo.flagged_scores j WHERE j.run = $id ORDER BY j.row_no"
   "SELECT count(*), count(alert) FROM seismo.anomalies"
   "SELECT run_id, indicator, day, score, top_feature FROM seismo.anomalies ORDER BY score DESC LIMIT 10"
 )
 names=("one run's anomalies" "one run's judged scores" "one run's flags by its key" "every run's anomalies"
   "the README's ten highest anomalies")
+# The views before migration 20 have no flagged_scores: their flags are judged_scores' flagged rows.
+flags_before="SELECT j.row_no, j.score FROM seismo.judged_scores j WHERE j.run = $id AND j.flagged ORDER BY j.row_no"
 timed() {  # $1: the views (new or old), $2: the query; prints the execution time in ms
-  { echo "BEGIN;"; [ "$1" = old ] && echo "$old"; echo "EXPLAIN ANALYZE $2;"; echo "ROLLBACK;"; } |
+  local query=$2
+  [ "$1" = old ] && [ "$query" = "${queries[2]}" ] && query=$flags_before
+  { echo "BEGIN;"; [ "$1" = old ] && echo "$old"; echo "EXPLAIN ANALYZE $query;"; echo "ROLLBACK;"; } |
     psql "$url" -Atq | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p'
 }
 stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f ms (%.2f–%.2f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
