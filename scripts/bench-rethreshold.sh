@@ -5,9 +5,11 @@
 # read as an analyst asks for them (`seismo.judged_scores WHERE run = <key>`, EXPLAIN ANALYZE's
 # execution time), then `seismo rethreshold RUN --set threshold.plugin=dynamic` (wall time) and
 # one run's anomalies under the new version (`seismo.anomalies WHERE run_id = …`), read right
-# after and again once the database is analyzed (as autovacuum keeps a database in use). AGAINST=path/to/seismo times an earlier build too, on a database of
-# its own that it migrates, each round interleaved with this build's. ROUNDS (default 3) rounds,
-# medians. Prints the load before and after. Run it when nothing else runs.
+# after and again once the database is analyzed (as autovacuum keeps a database in use), and
+# `seismo runs list --limit 1` (wall time), which counts the run's anomalies under the version.
+# AGAINST=path/to/seismo times an earlier build too, on a database of its own that it migrates,
+# each round interleaved with this build's. ROUNDS (default 3) rounds, medians. Prints the load
+# before and after. Run it when nothing else runs.
 # STALE=1 times each run before PostgreSQL has statistics of its rows, as right after `detect` on
 # a database in use: each database first stores a small run, is analyzed, and has autovacuum
 # turned off for the tables the runs are read from.
@@ -66,10 +68,13 @@ for n in $sizes; do
       executed "$b" "SELECT * FROM seismo.anomalies WHERE run_id = '$run'" >> "$work/read.$b.$n"
       psql "${urls[$b]}" -qc "ANALYZE"
       executed "$b" "SELECT * FROM seismo.anomalies WHERE run_id = '$run'" >> "$work/again.$b.$n"
+      start=$(date +%s.%N)
+      "${builds[$b]}" runs list --url "${urls[$b]}" --limit 1 > /dev/null
+      echo "$(date +%s.%N) - $start" | bc >> "$work/list.$b.$n"
     done
   done
   for b in "${!builds[@]}"; do
-    echo "$n rows: ${builds[$b]}: detect $(median < "$work/detect.$b.$n") s, its judged scores by key $(median < "$work/judged.$b.$n") ms, rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms, analyzed $(median < "$work/again.$b.$n") ms (medians of $rounds)"
+    echo "$n rows: ${builds[$b]}: detect $(median < "$work/detect.$b.$n") s, its judged scores by key $(median < "$work/judged.$b.$n") ms, rethreshold $(median < "$work/rethreshold.$b.$n") s, one run's anomalies $(median < "$work/read.$b.$n") ms, analyzed $(median < "$work/again.$b.$n") ms, \`runs list --limit 1\` $(median < "$work/list.$b.$n") s (medians of $rounds)"
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -91,7 +91,7 @@ extension PostgresSink {
   /// score, cut-off, part, top feature and, for an ensemble, the members that flag the row ("1,3").
   /// The latest version's come from seismo.flagged_scores, which finds them through the indexes
   /// of the flags (schema version 20). From seismo.judged_scores every row of the range was
-  /// read and judged: a `rethreshold` of 1,000,000 rows took 3.46 s, against 2.72
+  /// read and judged: a `rethreshold` of 1,000,000 rows took 2.90 s, against 2.54
   /// (`scripts/bench-rethreshold.sh`).
   ///
   /// The last row bounds the read for the planner, which did not carry a range of rows across
