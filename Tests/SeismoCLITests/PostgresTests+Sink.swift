@@ -247,9 +247,10 @@ extension PostgresTests {
         try sql(
           "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [read])[0][0] ?? ""))
     try sql("ANALYZE seismo.scores, seismo.runs, seismo.threshold_versions, seismo.events")
-    // The anomalies of a run whose version has one cut-off are its rows above it, and the
-    // rows its own threshold flags, which the version judges instead (see
-    // `aRunsAnomaliesAreReadThroughItsFlags`).
+    // The anomalies of a run whose version has one cut-off read the rows its own threshold
+    // flags, which the version judges instead (see `aRunsAnomaliesAreReadThroughItsFlags`), and
+    // its rows above the cut-off: all its rows, when the plan compares them with the cut-off
+    // as it joins them to the version rather than as it scans them.
     let flags = try sql(
       """
       SELECT (SELECT count(*) FROM seismo.scores s WHERE s.run = r.id AND s.is_anomaly)::text,
@@ -257,18 +258,17 @@ extension PostgresTests {
               WHERE s.run = r.id AND s.score > v.cutoff)::text
       FROM seismo.runs r WHERE r.run_id = $1
       """, [read])[0].compactMap { $0.flatMap(Int.init) }
-    let flagged = flags.reduce(0, +)
-    #expect(flags.count == 2 && flagged < scores, "\(flags)")
+    try #require(flags.count == 2 && flags[0] + flags[1] < scores, "\(flags)")
     for (query, reads) in [
-      ("SELECT * FROM seismo.anomalies WHERE run_id = $1", flagged),
+      ("SELECT * FROM seismo.anomalies WHERE run_id = $1", flags[0] + flags[1]...flags[0] + scores),
       (
         "SELECT j.ts, j.cut FROM seismo.judged_scores j JOIN seismo.runs r ON r.id = j.run WHERE r.run_id = $1 ORDER BY j.ts",
-        scores
+        scores...scores
       ),
     ] {
       let plan = try #require(try sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, [read])[0][0])
       let scanned = try rowsScanned(in: plan, of: "scores")
-      #expect(scanned == reads, "\(query): \(scanned) rows read of seismo.scores for a run of \(scores)")
+      #expect(reads.contains(scanned), "\(query): \(scanned) rows read of seismo.scores for a run of \(scores)")
     }
   }
 
