@@ -95,7 +95,7 @@ let package = Package(
     .testTarget(
       name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport", "CSeismoKernels"], resources: [.copy("Fixtures")]),
     .target(name: "RandomSeries", dependencies: ["SeismoCore", "SeismoSupport"], path: "Tests/RandomSeries"),
-    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore", "RandomSeries"]),
+    .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore", "SeismoSupport", "RandomSeries"]),
     .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "DiscordTests", dependencies: ["Discord", "SeismoCore", "SeismoSupport"]),

@@ -235,13 +235,10 @@ extension CSVSource {
 
     // The union of the tables' times (each table's are sorted and distinct), and where each
     // table's rows land in it: a walk along both, as the tables' rows are in time order.
-    var times: [Timestamp] = []
-    for time in tables.flatMap(\.timestamps).sorted() where times.last != time { times.append(time) }
+    let times = SortedUnion.of(tables.map(\.timestamps))
     let f = names.count
     var values = [Value](repeating: .nan, count: times.count * f)
-    // The line of each joined row in each table (0: the table has no such row), and each
-    // feature's table and column in it.
-    var tableLines = [[Int32]](repeating: [Int32](repeating: 0, count: times.count), count: tables.count)
+    // Each feature's table and column in it.
     var featureOf: [(table: Int, column: Int)] = []
     var offset = 0
     for (k, table) in tables.enumerated() {
@@ -249,7 +246,6 @@ extension CSVSource {
       var row = 0  // a walk along the union costs what filling its rows with gaps did
       for (r, time) in table.timestamps.enumerated() {
         while times[row] < time { row += 1 }
-        tableLines[k][row] = table.lines[r]
         for j in 0..<width { values[row * f + offset + j] = table[r, j] }
       }
       featureOf += (0..<width).map { (k, $0) }
@@ -263,7 +259,7 @@ extension CSVSource {
     let outcome = try gaps.apply(values: &values, timestamps: &timestamps, rowLabels: &rowLabels, featureCount: f) {
       row, feature in
       let (k, column) = featureOf[feature]
-      return joinedGapError(parts[k], column: column, line: tableLines[k][row], time: times[row])
+      return joinedGapError(parts[k], column: column, line: tables[k].line(at: times[row]), time: times[row])
     }
     guard !timestamps.isEmpty else {
       throw SeismoError.data(

@@ -28,13 +28,13 @@ extension CSVSource {
   /// A long file's rows (`layout: long`), `values` being their numbers, one table per symbol
   /// read (`symbols`, or every one), each sorted and merged as a wide file's rows are; with where
   /// each came from and the features' names: `as`'s, or each symbol's named for it (`AAPL`, or
-  /// `AAPL_close` for several value columns).
-  func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> (
+  /// `AAPL_close` for several value columns). The collector's rows are taken from it
+  /// (`takeRows`), so that they are held once, split by symbol.
+  func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: consuming [Value]) throws -> (
     [CSVTable<Value>], [JoinedPart], [String]
   ) {
     guard collector.hasTimeColumn else { throw symbolsWithoutTimes }
     let columns = collector.featureNames
-    let f = columns.count
     let read =
       try symbolsRead.isEmpty
       ? Array(collector.symbols.indices)
@@ -44,20 +44,15 @@ extension CSVSource {
         }
         return k
       }
-    var rowsOf = [[Int]](repeating: [], count: collector.symbols.count)
-    for (r, k) in collector.rowSymbols.enumerated() { rowsOf[Int(k)].append(r) }
+    var split = SymbolRows.split(consume values, collector.takeRows(), symbols: read, of: collector)
     var tables: [CSVTable<Value>] = []
     var parts: [JoinedPart] = []
-    for k in read {
-      let symbol = collector.symbols[k]
-      var own = [Value]()
-      own.reserveCapacity(rowsOf[k].count * f)
-      for r in rowsOf[k] { own.append(contentsOf: values[r * f..<(r + 1) * f]) }
+    for (k, symbol) in read.enumerated() {
+      let own = split[k]
+      split[k] = SymbolRows()  // rows that merging sorts into new arrays are freed with `own`
       tables.append(
-        try merged(
-          own, rowsOf[k].map { collector.timestamps[$0] }, rowsOf[k].map { collector.lines[$0] }, of: collector,
-          symbol: symbol))
-      parts.append(JoinedPart(file: path, symbol: symbol, columns: columns, place: collector.place))
+        try merged(own.values, own.timestamps, own.lines, of: collector, symbol: collector.symbols[symbol]))
+      parts.append(JoinedPart(file: path, symbol: collector.symbols[symbol], columns: columns, place: collector.place))
     }
     let names = longFeatureNames(symbols: read.map { collector.symbols[$0] }, columns: columns)
     guard !renames.isEmpty else { return (tables, parts, names) }

@@ -79,9 +79,9 @@ extension CSVSource {
 
   /// The collected rows, `values` being its numbers, sorted, merged and with the gap policy
   /// applied; a long file's symbols joined on time.
-  func table<Value: CSVNumber>(of collector: ColumnCollector, values: [Value]) throws -> CSVTable<Value> {
+  func table<Value: CSVNumber>(of collector: ColumnCollector, values: consuming [Value]) throws -> CSVTable<Value> {
     guard request.symbol.isEmpty else {
-      let (tables, parts, names) = try symbolTables(of: collector, values: values)
+      let (tables, parts, names) = try symbolTables(of: collector, values: consume values)
       return try join(tables, parts: parts, names: names)
     }
     let rows = try mergedRows(of: collector, values: values)

@@ -31,6 +31,12 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
 
   /// The value of `feature` in `row` (NaN: empty).
   public subscript(row: Int, feature: Int) -> Value { values[row * featureNames.count + feature] }
+
+  /// The file's line of the row at `time`, found in the sorted times; 0 when no row has that time.
+  func line(at time: Timestamp) -> Int32 {
+    let row = timestamps.partitioningIndex { $0 >= time }
+    return row < rowCount && timestamps[row] == time ? lines[row] : 0
+  }
 }
 
 /// A number type a CSV file is read into, with the C parser that reads it.

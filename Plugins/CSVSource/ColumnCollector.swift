@@ -242,6 +242,14 @@ final class ColumnCollector: CSVRecordHandler {
     if timesWrittenWithOffset.isEmpty { timesWrittenWithOffset = next.timesWrittenWithOffset }
   }
 
+  /// The collected rows' times, lines and symbols, handed over: the collector forgets them and
+  /// its numbers (which the caller has taken), so that a long file's rows split by symbol are
+  /// not held twice.
+  func takeRows() -> (timestamps: [Timestamp], lines: [Int32], symbols: [Int32]) {
+    defer { (values, doubles, timestamps, lines, rowSymbols) = ([], [], [], [], []) }
+    return (timestamps, lines, rowSymbols)
+  }
+
   /// The file and line of `line`, a line of these rows (one of an appended file's, past the
   /// lines of the files before it).
   func place(of line: Int32) -> (path: String, line: Int) { appendedLines.place(of: line) }
