@@ -147,7 +147,7 @@ public struct Frame: Sendable, Equatable {
   /// `format`'s UTF-8 bytes appended to `bytes`.
   static func append(_ t: Timestamp, _ kind: TimeKind, withTime: Bool, to bytes: inout [UInt8]) {
     switch kind {
-    case .index: bytes += String(t).utf8
+    case .index: CivilTime.pad(Int(t), 1, &bytes)
     case .calendar: CivilTime.append(t, withTime: withTime, to: &bytes)
     }
   }
