@@ -43,9 +43,13 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
 public protocol CSVNumber: BinaryFloatingPoint, Sendable {
   /// The number at `text` (`strtof`, `strtod`), with `end` set past its last character.
   static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Self
+  /// The powers of ten the type holds exactly: 10⁰ … 10¹⁰ for `Float`, … 10²² for `Double`.
+  static var exactPowersOfTen: [Self] { get }
 }
 
 extension Float: CSVNumber {
+  public static let exactPowersOfTen: [Float] = Double.exactPowersOfTen.prefix(11).map { Float($0) }
+
   @inline(__always)
   public static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)
     -> Float
@@ -53,6 +57,8 @@ extension Float: CSVNumber {
 }
 
 extension Double: CSVNumber {
+  public static let exactPowersOfTen: [Double] = (1...22).reduce(into: [1]) { powers, _ in powers.append(powers.last! * 10) }
+
   @inline(__always)
   public static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)
     -> Double
