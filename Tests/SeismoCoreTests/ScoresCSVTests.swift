@@ -43,6 +43,12 @@ import Testing
     // The first line that differs, if any (comparing the whole texts would print megabytes).
     let differing = zip(lines, expected).enumerated().first { $0.element.0 != $0.element.1 }
     #expect(differing == nil, "line \(differing.map { $0.offset + 1 } ?? 0): \(differing.map { "\($0.element)" } ?? "")")
+    // The alert cells: 1 exactly at the alerting scored indices.
+    let alerting = lines.dropFirst().enumerated().compactMap { line in
+      line.element.split(separator: ",", omittingEmptySubsequences: false)[5] == "1" ? line.offset - unscored : nil
+    }
+    let sameAlerts = alerting == alerts.sorted()
+    #expect(sameAlerts, "\(alerting.count) rows alert, of \(alerts.count) alerts")
     #expect(lines[1] == "2020-09-13 12:26:40,train,,,,,\(values[0]),,,,,")
     #expect(lines[n].hasPrefix("2020-11-21 15:23:40,test,\(scores.last!),\(cutoffs.last!),"))
   }

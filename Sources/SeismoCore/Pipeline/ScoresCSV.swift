@@ -57,8 +57,9 @@ public struct ScoresCSV {
     timeOfDay = timeOfDay || piece.frame.hasTimeOfDay
     let rows = piece.frame.rowCount
     let threads = min(ProcessInfo.processInfo.activeProcessorCount, (rows + Self.block - 1) / Self.block)
+    let alerts = piece.alerts.sorted()
     guard threads > 1 else {
-      var lines = ScoresCSVLines(piece, timeOfDay: timeOfDay)
+      var lines = ScoresCSVLines(piece, alerts: alerts, timeOfDay: timeOfDay)
       for row in 0..<rows {
         lines.append(row, to: &bytes)
         if bytes.count >= Self.chunk { try flushBytes(flush) }
@@ -72,7 +73,7 @@ public struct ScoresCSV {
         let shared = UnsafeTransfer(texts)
         DispatchQueue.concurrentPerform(iterations: threads) { k in
           let start = min(rows, first + k * Self.block)
-          var lines = ScoresCSVLines(piece, timeOfDay: timeOfDay)
+          var lines = ScoresCSVLines(piece, alerts: alerts, timeOfDay: timeOfDay)
           shared.value[k] = lines.text(of: start..<min(rows, start + Self.block))
         }
       }
