@@ -89,20 +89,10 @@ private final class JoinedFile {
     try source.checkFile()
     collector = source.collector(chunkRows: rows)
     collector.onRows = { [unowned self] values, timestamps, lines in
-      guard self.collector.hasTimeColumn else { throw self.noTimeColumn }
       try self.order.check(timestamps, lines: lines) { (source.path, Int($0)) }
       self.waiting.append(StreamRows(values: values, timestamps: timestamps, lines: lines))
     }
     cursor = try source.recordReader.cursor(into: collector, progress: progress)
-  }
-
-  /// The error for a file without a time column, which a join cannot place.
-  private var noTimeColumn: SeismoError {
-    .data(
-      source: source.path, line: 1, column: nil,
-      message:
-        "has no time column (time_column auto looks for \(ColumnRequest.automaticTimeDescription)); several files are joined on their times: name it with time_column"
-    )
   }
 
   /// Reads the next chunk of the file and releases the rows it can; at the end, every row.
@@ -112,7 +102,6 @@ private final class JoinedFile {
     var final = false
     if try !cursor.step() {
       try collector.finishStream()
-      guard collector.hasTimeColumn else { throw noTimeColumn }
       (final, self.cursor) = (true, nil)
     }
     defer { done = final }

@@ -198,15 +198,7 @@ extension CSVSource {
       var source = single(file)
       source.request.columns = features.filter { $0.path == file }.map(\.column)
       source.gaps = .keep
-      let table = try readFile(source, observers[k])
-      guard table.hasTimeColumn else {
-        throw SeismoError.data(
-          source: file, line: 1, column: nil,
-          message:
-            "has no time column (time_column auto looks for \(ColumnRequest.automaticTimeDescription)); several files are joined on their times: name it with time_column"
-        )
-      }
-      tables.append(table)
+      tables.append(try readFile(source, observers[k]))
     }
     let parts = paths.map { file in
       JoinedPart(file: file, symbol: nil, columns: features.filter { $0.path == file }.map(\.column))

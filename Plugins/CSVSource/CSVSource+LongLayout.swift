@@ -33,7 +33,6 @@ extension CSVSource {
   func symbolTables<Value: CSVNumber>(of collector: ColumnCollector, values: consuming [Value]) throws -> (
     [CSVTable<Value>], [JoinedPart], [String]
   ) {
-    guard collector.hasTimeColumn else { throw symbolsWithoutTimes }
     let columns = collector.featureNames
     let read =
       try symbolsRead.isEmpty
@@ -62,15 +61,6 @@ extension CSVSource {
 }
 
 extension CSVSource {
-  /// The error for a long file without a time column.
-  var symbolsWithoutTimes: SeismoError {
-    .file(
-      path: path,
-      message:
-        "has no time column (\(timeColumnNotFound(false) ?? "")), and a long file's symbols are joined on their times; name it with \(spelling.name("time_column"))"
-    )
-  }
-
   /// The error for a symbol of `symbols` not among the file's, `found`.
   func unknownSymbolError(_ symbol: String, among found: [String]) -> SeismoError {
     .config(

@@ -94,7 +94,6 @@ extension CSVSource {
 
     let sort = "sort the file by time (a long file sorted by symbol is read whole)"
     try readInTimeOrder(rows: rows, observers: observers(pass), lines: appended, sort: sort) { collector, chunk in
-      guard collector.hasTimeColumn else { throw symbolsWithoutTimes }
       if reading !== collector { partOf = [] }
       reading = collector
       if timesWithOffset.isEmpty { timesWithOffset = collector.timesWrittenWithOffset }

@@ -262,7 +262,12 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     symbolsRead = parameters[Self.symbols]
     appends = parameters[Self.combine] == .append
     try Self.checkLayout(parameters, paths: paths, numbersRows: request.numbersRows)
-    if parameters[Self.layout] == .long { request.symbol = parameters[Self.symbolColumn] }
+    if parameters[Self.layout] == .long {
+      request.symbol = parameters[Self.symbolColumn]
+      request.timesNeeded = "a long file's symbols are joined on their times"
+    } else if paths.count > 1 {
+      request.timesNeeded = "several files are \(appends ? "appended" : "joined") on their times"
+    }
     for (k, name) in timeOfDayColumns.enumerated() where !name.isEmpty {
       let time = timeColumns[timeColumns.count == 1 ? 0 : k]
       guard ColumnRequest(time: time, columns: []).numbersRows else { continue }
@@ -391,6 +396,15 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   public func readingBooleans() -> CSVSource {
     var source = self
     source.marks += CellMark.booleans
+    return source
+  }
+
+  /// This source, refusing a file without a time column at its header, before reading its rows;
+  /// `why` says what needs the times (`ingest`: a table's rows). A long file and several files
+  /// need them already, for their own reason.
+  public func requiringTimes(because why: String) -> CSVSource {
+    var source = self
+    source.request.timesNeeded = request.timesNeeded ?? why
     return source
   }
 

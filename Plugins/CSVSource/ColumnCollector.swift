@@ -201,6 +201,7 @@ final class ColumnCollector: CSVRecordHandler {
       resolveHeader()
       return
     }
+    if let timesMissing { return failHeader(timesMissing) }
     defer { (recordHasContent, emptyTimeField) = (false, nil) }
     guard recordHasContent else { return clearRow() }  // a row of empty cells (`,,`), as spreadsheets export: skipped
     guard fieldCount == header.count else {
@@ -320,6 +321,10 @@ final class ColumnCollector: CSVRecordHandler {
   @exclusivity(unchecked) private var recordHasContent = false
   /// The record's time cell, when it is empty.
   @exclusivity(unchecked) private var emptyTimeField: Int?
+  /// Why the file is refused at its first row, when it has no time column and its rows need
+  /// times (`request.timesNeeded`): not at the header, so that a title above the table is told
+  /// as such first.
+  @exclusivity(unchecked) private var timesMissing: String?
 
   private func resolveHeader() {
     let timeName = request.timeColumn(in: header)
@@ -329,6 +334,9 @@ final class ColumnCollector: CSVRecordHandler {
       )
     }
     hasTimeColumn = timeName != nil
+    if !hasTimeColumn, let why = request.timesNeeded {
+      timesMissing = "has no time column (\(autoLooksFor)), and \(why); name it with \(spelling.name("time_column"))"
+    }
     if !hasTimeColumn, let format = timeParser.format {
       return failHeader(
         "\(spelling.name("time_format")) '\(format)' is set but no column is read as time (\(autoLooksFor)); name it with \(spelling.name("time_column"))"

@@ -15,6 +15,10 @@ struct ColumnRequest {
   var timeOfDay = ""
   /// A long file's column naming each row's symbol (`layout: long`), or "" for a wide file.
   var symbol = ""
+  /// Why the rows need times, when they do (a long file's symbols, files joined or appended, a
+  /// table `ingest` writes): a header without a time column is then refused before any row is
+  /// read, not once the whole file has been.
+  var timesNeeded: String?
 
   /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports); `Datum`
   /// a German, Dutch or Scandinavian export's, `Fecha` a Spanish one's.

@@ -109,6 +109,11 @@ import Testing
     #expect(
       loadError(Self.text, long(["time_column": .text("none")]))
         == "source.layout: long joins the symbols on their times, and time_column none numbers the rows; name the time column")
+    // Without a time column, refused at the first row, before the rest is read (line 3 is short).
+    #expect(
+      loadError("open,close,Name\n1,10,AAPL\n2\n", Self.long)
+        == "t.csv:1: has no time column (time_column auto looks for \(ColumnRequest.automaticTimeDescription)), and a long file's symbols are joined on their times; name it with time_column"
+    )
   }
 
   /// A long file read as wide says what it is: the times repeat, and the symbols are no numbers.

@@ -176,12 +176,13 @@ import Testing
   }
 
   /// `ingest`'s errors about the file suggest its own options, not a config's keys. A file
-  /// without a time column is refused: its numbered rows would be stored as times in 1970. Each
-  /// is refused before connecting (the server here is unreachable).
+  /// without a time column is refused: its numbered rows would be stored as times in 1970; it is
+  /// refused at its first row, before the rest is read (its third line is short). Each is refused
+  /// before connecting (the server here is unreachable).
   @Test(arguments: [
     (
-      "close,volume\n1.5,10\n",
-      "has no time column (--time-column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name), and a table's rows need times; name its time column with --time-column"
+      "close,volume\n1.5,10\n2\n",
+      "data.csv:1: has no time column (--time-column auto looks for a column named date, timestamp, time, datetime, ts, datum or fecha, or with one of those words in its name), and a table's rows need times; name it with --time-column"
     ),
     ("date,a\n01/02/2020,1\n", "(set --time-format '%d/%m/%Y' if the day comes first, '%m/%d/%Y' if the month does)"),
     ("date,a\n2020-01-01,.\n", "(a mark for a missing value? set --missing '.' to read such cells as gaps)"),

@@ -179,7 +179,8 @@ struct IngestCommand: ParsableCommand {
         timeFormat: format.timeFormat, delimiter: format.delimiter, decimal: decimal, missing: missing, skipLines: skipLines,
         skipFooter: skipFooter,
         gaps: fillsFromTable ? .keep : gaps, duplicates: duplicates, combine: combine, symbolColumn: symbolColumn,
-        symbols: symbol, spelling: .options)
+        symbols: symbol, spelling: .options
+      ).requiringTimes(because: "a table's rows need times")
       // A wide table holds the files joined on time; a long table each file's rows, on its own
       // times. The numbers as written, not rounded to a detector's Float.
       var tables: [CSVTable<Double>]
@@ -198,12 +199,6 @@ struct IngestCommand: ParsableCommand {
         )
       }
       reading.finish()
-      // Files joined, and a long file's symbols, have times, or the read said which has none.
-      if let k = tables.firstIndex(where: { !$0.hasTimeColumn }), let notFound = source.timeColumnNotFound(false) {
-        throw SeismoError.file(
-          path: files[tables.count == files.count ? k : 0],
-          message: "has no time column (\(notFound)), and a table's rows need times; name its time column with --time-column")
-      }
       if !storedNames.isEmpty {
         let loaded = tables.flatMap(\.featureNames)
         guard storedNames.count == loaded.count else {
