@@ -225,7 +225,10 @@ extension PostgresTests {
   /// the plan; three runs are stored beside the one read (and whatever other tests store). The
   /// tables' statistics are brought up to date first, as autovacuum keeps them on a database in
   /// use: with stale ones (a partition other tests filled since its last analysis), the planner
-  /// once scanned a partition it took for nearly empty, 59,717 rows for a run of 140.
+  /// once scanned a partition it took for nearly empty, 59,717 rows for a run of 140. Other
+  /// tests write runs into the same partition meanwhile, so that a plan made between their
+  /// writes once read 233 rows for a run of 140: each query is planned again, after a new
+  /// analysis, up to three times, and fails when no plan keeps to the run's rows.
   @Test func oneRunsAnomaliesReadOnlyItsScores() throws {
     let scratch = try Scratch()
     try migrate(scratch)
@@ -246,7 +249,6 @@ extension PostgresTests {
       Int(
         try sql(
           "SELECT count(*) FROM seismo.scores s JOIN seismo.runs r ON r.id = s.run WHERE r.run_id = $1", [read])[0][0] ?? ""))
-    try sql("ANALYZE seismo.scores, seismo.runs, seismo.threshold_versions, seismo.events")
     // The anomalies of a run whose version has one cut-off read the rows its own threshold
     // flags, which the version judges instead (see `aRunsAnomaliesAreReadThroughItsFlags`), and
     // its rows above the cut-off: all its rows, when the plan compares them with the cut-off
@@ -266,9 +268,13 @@ extension PostgresTests {
         scores...scores
       ),
     ] {
-      let plan = try #require(try sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, [read])[0][0])
-      let scanned = try rowsScanned(in: plan, of: "scores")
-      #expect(reads.contains(scanned), "\(query): \(scanned) rows read of seismo.scores for a run of \(scores)")
+      var scanned: [Int] = []  // by each plan tried
+      repeat {
+        try sql("ANALYZE seismo.scores, seismo.runs, seismo.threshold_versions, seismo.events")
+        let plan = try #require(try sql("EXPLAIN (ANALYZE, FORMAT JSON) " + query, [read])[0][0])
+        scanned.append(try rowsScanned(in: plan, of: "scores"))
+      } while scanned.count < 3 && !reads.contains(scanned.last!)
+      #expect(reads.contains(scanned.last!), "\(query): \(scanned) rows read of seismo.scores for a run of \(scores)")
     }
   }
 
