@@ -399,8 +399,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
     return source
   }
 
-  /// This source, refusing a file without a time column at its header, before reading its rows;
-  /// `why` says what needs the times (`ingest`: a table's rows). A long file and several files
+  /// This source, refusing a file without a time column at its first row, before reading the
+  /// rest; `why` says what needs the times (`ingest`: a table's rows). A long file and several files
   /// need them already, for their own reason.
   public func requiringTimes(because why: String) -> CSVSource {
     var source = self

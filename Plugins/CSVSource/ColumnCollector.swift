@@ -111,6 +111,7 @@ final class ColumnCollector: CSVRecordHandler {
     guard failure == nil else { return }
     currentLine = line
     if inHeader {
+      headerLine = line
       guard index < Self.maxColumns else {
         return failHeader("the header has more than \(Self.maxColumns) columns; is this a CSV file with one header row?")
       }
@@ -197,7 +198,6 @@ final class ColumnCollector: CSVRecordHandler {
     guard failure == nil else { return }
     if inHeader {
       inHeader = false
-      headerLine = line
       resolveHeader()
       return
     }
@@ -545,7 +545,7 @@ final class ColumnCollector: CSVRecordHandler {
   }
 
   private func failHeader(_ message: String) {
-    failure = .data(source: path, line: 1, column: nil, message: message + delimiterHint)
+    failure = .data(source: path, line: headerLine, column: nil, message: message + delimiterHint)
   }
 
   /// The seconds since midnight of a time of day, `9:30`, `09:30` or `09:30:15` (a fraction of

@@ -16,8 +16,8 @@ struct ColumnRequest {
   /// A long file's column naming each row's symbol (`layout: long`), or "" for a wide file.
   var symbol = ""
   /// Why the rows need times, when they do (a long file's symbols, files joined or appended, a
-  /// table `ingest` writes): a header without a time column is then refused before any row is
-  /// read, not once the whole file has been.
+  /// table `ingest` writes): a file without a time column is then refused at its first row, not
+  /// once the whole file has been read.
   var timesNeeded: String?
 
   /// `ts` is the time column of the tables `seismo ingest` writes (and of their exports); `Datum`

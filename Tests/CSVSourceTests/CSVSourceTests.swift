@@ -341,6 +341,9 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(
       loadError(titled + "2020-01-03,x,5\n", ["skip_lines": .text("2")]) == "t.csv:6 (column 2 'a'): 'x' is not a number",
       "the physical line")
+    #expect(
+      loadError(titled, ["skip_lines": .text("2"), "columns": .textList(["c"])])
+        == "t.csv:3: unknown column 'c'; columns are: date, a, b", "the header's physical line")
     // Skipped lines are not parsed: a quote there does not matter.
     #expect(try load("# \"notes\n" + titled.dropFirst(24), ["skip_lines": .text("1")]).frame.values == [1, 2, 3, 4])
     #expect(
