@@ -37,11 +37,13 @@ final class ColumnCollector: CSVRecordHandler {
   /// Whether numbers go to `doubles` instead of `values`.
   let inDoubles: Bool
 
-  // What is marked `@exclusivity(unchecked)` is touched for every cell: the runtime's access
-  // check on each took 12 % of loading a 1,000,000-row file. Only this class's methods touch it,
-  // one at a time, on the reading thread.
+  // What is marked `@exclusivity(unchecked)` is touched for every cell, record or line: the
+  // runtime's access check on each took 12 % of loading a 1,000,000-row file, and on the header,
+  // the symbol column, the symbols and `chunkRows` (read for every record or line) still 7 % of
+  // loading a file of 5,000,000. Only this class's methods touch it, one at a time, on the
+  // reading thread (`chunkRows` is set before it reads).
   @exclusivity(unchecked) private(set) var failure: SeismoError?
-  private(set) var header: [String] = []
+  @exclusivity(unchecked) private(set) var header: [String] = []
   private(set) var featureNames: [String] = []
   @exclusivity(unchecked) private(set) var hasTimeColumn = false
   /// The first time cell, as written, when it has an offset from UTC (which reading takes off),
@@ -66,15 +68,15 @@ final class ColumnCollector: CSVRecordHandler {
   private var symbolIndex: [String: Int32] = [:]
   /// The symbols read from cells, by a hash of their bytes (`symbolID(cell:)`): looking a cell up
   /// as a trimmed `String` took a third of reading a long file.
-  private var symbolsByHash: [UInt64: [(bytes: [UInt8], id: Int32)]] = [:]
+  @exclusivity(unchecked) private var symbolsByHash: [UInt64: [(bytes: [UInt8], id: Int32)]] = [:]
   /// The symbol of the row being read, or -1 before its cell.
   @exclusivity(unchecked) private var rowSymbol: Int32 = -1
   /// The symbol column's position in the header, for a long file.
-  private var symbolField: Int?
+  @exclusivity(unchecked) private var symbolField: Int?
 
   /// Streaming: once this many rows are collected, `afterLine` hands them to `onRows` and starts
   /// afresh (nil: collect the whole file).
-  var chunkRows: Int?
+  @exclusivity(unchecked) var chunkRows: Int?
   var onRows: ((_ values: [Float], _ timestamps: [Timestamp], _ lines: [Int32]) throws -> Void)?
   /// Rows already handed to `onRows`.
   private(set) var rowsHandedOn = 0
