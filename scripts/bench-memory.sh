@@ -7,7 +7,8 @@
 #                   file with `seismo score --stream`, which holds one piece of rows at a time.
 # Streamed memory should not grow with ROWS; detect's grows by about 30 bytes a row. Then the
 # same for the series as two files joined on time, and as one long file of two symbols. Last,
-# detect at the 95th percentile, which flags about 5 % of the rows, and the size of its summary.
+# detect at the 95th percentile, which flags about 5 % of the rows, and the size of its summary;
+# and `seismo report` rebuilding that run's report from its scores.csv.
 #
 # With PG_URL (a postgresql:// URL), the same series also goes into a table (seismo_bench_memory,
 # schema public, replaced at each run and dropped at the end by psql) to be read from PostgreSQL:
@@ -80,6 +81,9 @@ s = json.load(open(sys.argv[1]))
 print(f"  summary.json {os.path.getsize(sys.argv[1]) / 1e6:.1f} MB: {len(s['anomalies'])} of {s['anomaly_count']} flags"
       f" and {len(s['events'])} of {s['event_count']} events listed")
 PY
+# Reading a run back: `seismo report` rebuilds that run's report from its summary and scores.csv.
+/usr/bin/time -f "report of that run, from its scores.csv: %e s wall, peak RSS %M KiB" "$seismo" report \
+  "$work/zscore-95" > /dev/null
 if [ -n "${PG_URL:-}" ]; then
   # The series with a time: one row a minute from 2000-01-01, as epoch seconds.
   awk -F, 'NR == 1 { print "ts,x"; next } { print 946684800 + 60 * $1 "," $2 }' "$work/series.csv" > "$work/timed.csv"

@@ -40,15 +40,34 @@ import Testing
     let folder = try folder()
     try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder.path) }
-    try "timestamp,part,score\n7,train,\n8,test,0.5\n".write(toFile: folder.scoresPath, atomically: true, encoding: .utf8)
-    let indexed = try ScoresTable(csv: String(contentsOfFile: folder.scoresPath, encoding: .utf8), path: "s.csv", indexed: true)
-    #expect(indexed.timestamps == [0, 1], "row numbers by position, as a CSV without a time column reads")
-    #expect(indexed.column("score") == [nil, 0.5])
-    #expect(throws: SeismoError.data(source: "s.csv", line: 3, column: "score", message: "'x' is not a finite number")) {
-      try ScoresTable(csv: "timestamp,part,score\n2020-01-01,train,1\n2020-01-02,test,x\n", path: "s.csv", indexed: false)
+    /// The table of `text`, read as the folder's scores.csv.
+    func table(_ text: String, indexed: Bool) throws -> ScoresTable {
+      try text.write(toFile: folder.scoresPath, atomically: true, encoding: .utf8)
+      return try ScoresTable(path: folder.scoresPath, indexed: indexed)
     }
-    #expect(throws: SeismoError.data(source: "s.csv", line: 2, column: nil, message: "2 fields where the header has 3")) {
-      try ScoresTable(csv: "timestamp,part,score\n2020-01-01,train\n", path: "s.csv", indexed: false)
+    let indexed = try table("timestamp,part,score\n7,train,\n8,test,0.5\n", indexed: true)
+    #expect(indexed.timestamps == [0, 1], "row numbers by position, as a CSV without a time column reads")
+    #expect(indexed.column("score") == [nil, 0.5] && indexed.parts == ["train", "test"])
+    let s = folder.scoresPath
+    #expect(throws: SeismoError.data(source: s, line: 3, column: "score", message: "'x' is not a finite number")) {
+      try table("timestamp,part,score\n2020-01-01,train,1\n2020-01-02,test,x\n", indexed: false)
+    }
+    // Numbers as `Float(String)` reads them: whole, finite, no blanks inside quotes (libcsv
+    // trims those around an unquoted cell).
+    for cell in ["\" 1\"", "1x", "inf", "nan", "1e39"] {
+      #expect(throws: SeismoError.data(source: s, line: 2, column: "score", message: "'\(cell.filter { $0 != "\"" })' is not a finite number")) {
+        try table("timestamp,part,score\n2020-01-01,train,\(cell)\n", indexed: false)
+      }
+    }
+    #expect(try table("timestamp,part,score\n2020-01-01,train,-1.5e-05\n", indexed: false).column("score") == [-1.5e-05])
+    #expect(throws: SeismoError.data(source: s, line: 2, column: "timestamp", message: "'2020-13-01' is not a timestamp")) {
+      try table("timestamp,part,score\n2020-13-01,train,1\n", indexed: false)
+    }
+    #expect(throws: SeismoError.data(source: s, line: 2, column: nil, message: "2 fields where the header has 3")) {
+      try table("timestamp,part,score\n2020-01-01,train\n", indexed: false)
+    }
+    #expect(throws: SeismoError.file(path: s, message: #"is not a Seismo scores file (its header starts ["date", "part"])"#)) {
+      try table("date,part,score\n2020-01-01,train,1\n", indexed: false)
     }
     #expect(
       throws: SeismoError.file(path: "\(folder.path)/summary.json", message: "no such file; is \(folder.path) a run folder?")

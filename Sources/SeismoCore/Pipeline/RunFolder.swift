@@ -119,10 +119,10 @@ public struct RunFolder: ResultSink {
 
   /// The run's `scores.csv`, one entry per input row, on the time axis `summary` records.
   public func scores(_ summary: RunSummary) throws -> ScoresTable {
-    guard let bytes = FileManager.default.contents(atPath: scoresPath) else {
+    guard FileManager.default.fileExists(atPath: scoresPath) else {
       throw SeismoError.file(path: scoresPath, message: "no such file; is \(path) a run folder?")
     }
-    return try ScoresTable(csv: String(decoding: bytes, as: UTF8.self), path: scoresPath, indexed: summary.isIndexed)
+    return try ScoresTable(path: scoresPath, indexed: summary.isIndexed)
   }
 }
 

@@ -128,18 +128,4 @@ public struct CSVRecordReader {
     }
     return size - tail + end + 1
   }
-
-  /// Parses `text`, a whole file already in memory, and reports each record to `handler`.
-  public func read(_ text: UnsafeRawBufferPointer, into handler: any CSVRecordHandler) throws {
-    var offset = 0
-    let cursor = try CSVRecordCursor(
-      reader: self, handler: handler,
-      next: { buffer, capacity in
-        let count = min(capacity, text.count - offset)
-        if count > 0 { buffer.copyMemory(from: text.baseAddress! + offset, byteCount: count) }
-        offset += count
-        return count
-      }, close: {})
-    while try cursor.step() {}
-  }
 }
