@@ -55,7 +55,8 @@ import Testing
     // Numbers as `Float(String)` reads them: whole, finite, no blanks inside quotes (libcsv
     // trims those around an unquoted cell).
     for cell in ["\" 1\"", "1x", "inf", "nan", "1e39"] {
-      #expect(throws: SeismoError.data(source: s, line: 2, column: "score", message: "'\(cell.filter { $0 != "\"" })' is not a finite number")) {
+      let text = cell.filter { $0 != "\"" }
+      #expect(throws: SeismoError.data(source: s, line: 2, column: "score", message: "'\(text)' is not a finite number")) {
         try table("timestamp,part,score\n2020-01-01,train,\(cell)\n", indexed: false)
       }
     }
