@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SeismoCore
@@ -19,6 +20,31 @@ import Testing
     var bytes = Array("x,".utf8)
     CivilTime.append(18_337 * 86_400, withTime: false, to: &bytes)
     #expect(String(decoding: bytes, as: UTF8.self) == "x,2020-03-16", "appends after what is there")
+  }
+
+  /// Timestamps print as `String(format:)` prints their civil fields, dates and times alike,
+  /// over years of four digits and five and every second of the day; row numbers (an index) as
+  /// their digits, from one to nineteen. Each is written a piece at a time (a year, the rest of
+  /// a timestamp, a row number), so a digit misplaced in a piece fails here.
+  @Test func timestampsPrintTheirCivilFields() {
+    var random = SeededGenerator(seed: 11)
+    let yearZero = Int64(CivilTime.days(year: 0, month: 1, day: 1)) * 86_400
+    let yearTenThousandAndOne = Int64(CivilTime.days(year: 10_002, month: 1, day: 1)) * 86_400
+    let edges = [yearZero, -1, 0, 86_399, 86_400, yearTenThousandAndOne - 1]
+    for t in edges + (0..<20_000).map({ _ in Int64.random(in: yearZero..<yearTenThousandAndOne, using: &random) }) {
+      let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+      let second = Int(t - days * 86_400)
+      let (y, m, d) = CivilTime.date(days: Int(days))
+      let date = String(format: "%04d-%02d-%02d", y, m, d)
+      let time = String(format: " %02d:%02d:%02d", second / 3600, second / 60 % 60, second % 60)
+      #expect(CivilTime.format(t, withTime: false) == date, "\(t)")
+      #expect(CivilTime.format(t, withTime: true) == date + time, "\(t)")
+    }
+    for row in [0, 7, 10, 99, 100, 4_999_999, 1 << 40, Int64.max] {
+      var bytes = Array("x,".utf8)
+      Frame.append(row, .index, withTime: true, to: &bytes)
+      #expect(String(decoding: bytes, as: UTF8.self) == "x,\(row)")
+    }
   }
 
   @Test func roundTripsEveryDayOverTwoCenturies() {
