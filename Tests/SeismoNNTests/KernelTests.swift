@@ -184,6 +184,41 @@ import Testing
   }
 }
 
+/// A Dense layer's products are the kernels' (`SmallProduct`): its output, weight gradient and
+/// input gradient are sums in order, each step one fused multiply-add where the kernels are
+/// optimised for AVX2 or AVX-512 (the same bits on every such machine), or a product and a sum
+/// in an unoptimised build such as the tests'. OpenBLAS, which ran them before, sums in orders
+/// of its own that vary with the CPU model (its output here was neither), and a model trained on
+/// one machine flagged other days on another.
+@Suite struct DenseProductTests {
+  @Test func productsAreSumsInOrder() throws {
+    try #require(KernelInstructionSet.current != "baseline", "the baseline build's sums are another test's")
+    var random = SeededGenerator(seed: 5)
+    let (d, o, rows) = (64, 3, 40)
+    func values(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &random) } }
+    let dense = Dense(inputSize: d, outputSize: o, random: &random)
+    dense.bias.value = values(o)
+    let (x, dy) = (values(rows * d), values(rows * o))
+    var mode = ForwardMode(training: true, random: SeededGenerator(seed: 1))
+    let y = dense.forward(TimeMajorTensor(steps: 1, batch: rows, features: d, data: x), mode: &mode).data
+    let dx = try #require(dense.backward(TimeMajorTensor(steps: 1, batch: rows, features: o, data: dy), inputGradient: true)).data
+    let w = dense.kernel.value
+    /// The three, summed in order from `first` by `step`.
+    func products(_ step: (Float, Float, Float) -> Float) -> [[Float]] {
+      func sum(_ first: Float, _ pairs: [(Float, Float)]) -> Float { pairs.reduce(first) { step($0, $1.0, $1.1) } }
+      return [
+        (0..<rows * o).map { i in sum(dense.bias.value[i % o], (0..<d).map { (x[i / o * d + $0], w[$0 * o + i % o]) }) },
+        (0..<d * o).map { i in sum(0, (0..<rows).map { (x[$0 * d + i / o], dy[$0 * o + i % o]) }) },
+        (0..<rows * d).map { i in sum(0, (0..<o).map { (dy[i / d * o + $0], w[i % d * o + $0]) }) },
+      ]
+    }
+    let fused = products { $0.addingProduct($1, $2) }
+    let rounded = products { $0 + $1 * $2 }
+    let dense3 = [y, dense.gradients[0], dx]
+    #expect(dense3 == fused || dense3 == rounded, "output, weight gradient, input gradient: neither sums in order")
+  }
+}
+
 /// `AlignedFloats` starts on a cache line at every size it grows to, zeroes on request, copies
 /// rows to their padded places; `paddedStride` rounds to whole 16-float vectors; a padded transpose leaves each row
 /// where its stride says.

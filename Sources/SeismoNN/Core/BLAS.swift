@@ -1,14 +1,14 @@
 import COpenBLAS
 import Foundation
 
-/// Row-major single-precision matrix products through OpenBLAS (`cblas_sgemm`).
+/// OpenBLAS, for what is not a layer's arithmetic: the transposes of an LSTM's weights (copies),
+/// and the single-precision matrix-product rate that benchmarks quote a share of. The layers'
+/// products are Seismo's own (`SmallProduct`), whose bits do not depend on the CPU model.
 ///
-/// OpenBLAS runs single-threaded: Seismo parallelises across batch shards itself, which wins for
-/// the small per-step products an LSTM makes.
+/// OpenBLAS runs single-threaded: Seismo parallelises across batch shards itself.
 public enum BLAS {
   /// Picks the kernels, then one thread; runs once. Kernel selection may `setenv`, which is not
-  /// thread-safe: programs call `configure()` in `main` before any thread starts (Dense layers
-  /// also touch it, for library users, before their first product).
+  /// thread-safe: programs call `configure()` in `main` before any thread starts.
   static let configured: Void = {
     selectKernels()
     openblas_set_num_threads(1)
@@ -16,35 +16,6 @@ public enum BLAS {
 
   /// Configures OpenBLAS now (idempotent); see `configured`.
   public static func configure() { _ = configured }
-
-  /// OpenBLAS runs small products, like a Dense layer's on one batch, at about a third of their speed
-  /// until one large product has run in the packing buffer the call draws from OpenBLAS's pool;
-  /// threads multiplying at the same time draw different buffers. So before the first Dense layer
-  /// multiplies, one 512³ product runs on a thread per core, all at once (about 10 ms, once).
-  static let warmedUp: Void = {
-    configure()
-    let n = 512
-    let zeros = [Float](repeating: 0, count: n * n)
-    let done = DispatchGroup()
-    for _ in 0..<ProcessInfo.processInfo.activeProcessorCount {
-      done.enter()
-      // Threads of their own, so the products overlap even when the caller is a busy shard.
-      Thread {
-        var product = [Float](repeating: 0, count: n * n)
-        zeros.withUnsafeBufferPointer { a in
-          product.withUnsafeMutableBufferPointer { c in
-            gemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: a.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
-          }
-        }
-        done.leave()
-      }.start()
-    }
-    done.wait()
-  }()
-
-  /// Configures OpenBLAS and warms its buffers (idempotent); see `warmedUp`. Dense layers
-  /// call it before their first product (an LSTM's products are `SmallProduct`'s).
-  public static func warmUp() { _ = warmedUp }
 
   /// The kernel set OpenBLAS uses (e.g. "SkylakeX", "Haswell", "Prescott").
   public static var kernelName: String { String(cString: openblas_get_corename()) }
@@ -86,11 +57,7 @@ public enum BLAS {
         a.withUnsafeBufferPointer { a in
           b.withUnsafeBufferPointer { b in
             c.withUnsafeMutableBufferPointer { c in
-              for _ in 0..<repeats {
-                gemm(
-                  m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!,
-                  ldc: n)
-              }
+              for _ in 0..<repeats { gemm(n: n, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!) }
             }
           }
         }
@@ -107,22 +74,10 @@ public enum BLAS {
     cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(rows), Int32(columns), 1, a, Int32(columns), b, Int32(ldb))
   }
 
-  /// C(m×n) = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.
-  /// `op(A)` is m×k (A is k×m when `transA`), `op(B)` is k×n (B is n×k when `transB`).
-  @inline(__always)
-  static func gemm(
-    transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
-    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-  ) {
-    guard m > 0, n > 0 else { return }
-    guard k > 0 else {
-      if beta != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } } }
-      return
-    }
-    cblas_sgemm(
-      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  /// C = A·B, all n×n and row-major: the product `sgemmPeakGFLOPs` times.
+  private static func gemm(n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    let size = Int32(n)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, size, size, size, 1, a, size, b, size, 0, c, size)
   }
 }
 

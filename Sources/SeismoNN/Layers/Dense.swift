@@ -2,7 +2,8 @@ import CSeismoKernels
 import SeismoSupport
 
 /// A fully connected layer, `y = x·W + b`, applied to every step (Keras's `Dense`, and
-/// `TimeDistributed(Dense)` on sequences).
+/// `TimeDistributed(Dense)` on sequences). Its products are the LSTM's (`SmallProduct`), which
+/// give the same bits on every x86 machine with AVX2 or AVX-512, so a model trains alike on each.
 ///
 /// Input `[L, N, D]` (D = `inputSize`), output `[L, N, O]` (O = `outputSize`); W `[D, O]`,
 /// glorot-uniform; b `[O]`, zeros.
@@ -44,15 +45,14 @@ public final class Dense: Layer {
 
   public func forward(_ x: TimeMajorTensor, mode: inout ForwardMode) -> TimeMajorTensor {
     precondition(x.features == inputSize, "Dense expects \(inputSize) input features, got \(x.features)")
-    BLAS.warmUp()
     let input = x.materialized()
     let rows = input.rows
     var y = [Float](repeating: 0, count: rows * outputSize)
     y.withUnsafeMutableBufferPointer { out in
-      for r in 0..<rows { (out.baseAddress! + r * outputSize).update(from: bias.value, count: outputSize) }
-      BLAS.gemm(
-        m: rows, n: outputSize, k: inputSize, a: input.data, lda: inputSize, b: kernel.value, ldb: outputSize, beta: 1,
-        c: out.baseAddress!, ldc: outputSize)
+      // y = b + x·W, b on every row.
+      SmallProduct.multiply(
+        m: rows, n: outputSize, k: inputSize, a: input.data, lda: inputSize, b: kernel.value, ldb: outputSize,
+        plus: bias.value, addendStride: 0, c: out.baseAddress!, ldc: outputSize)
       activation.apply(to: out.baseAddress!, count: out.count)
     }
     // Kept for backward in training only: in inference a kept input would share the previous
@@ -69,17 +69,23 @@ public final class Dense: Layer {
       for i in delta.indices { delta[i] *= activation.derivative(output: output[i]) }
     }
     gradients[0].withUnsafeMutableBufferPointer { dW in
-      BLAS.gemm(
+      // dW += xᵀ·δ
+      SmallProduct.multiply(
         transA: true, m: inputSize, n: outputSize, k: rows, a: input.data, lda: inputSize, b: delta, ldb: outputSize,
-        beta: 1, c: dW.baseAddress!, ldc: outputSize)
+        plus: dW.baseAddress!, addendStride: outputSize, c: dW.baseAddress!, ldc: outputSize)
     }
     gradients[1].withUnsafeMutableBufferPointer { db in seismo_add_rows(db.baseAddress!, delta, rows, outputSize) }
     guard inputGradient else { return nil }
+    // dx = δ·Wᵀ, with Wᵀ [O, D] laid out for the product (its rows contiguous).
+    var transposed = [Float](repeating: 0, count: outputSize * inputSize)
+    transposed.withUnsafeMutableBufferPointer {
+      BLAS.transpose(kernel.value, rows: inputSize, columns: outputSize, into: $0.baseAddress!, ldb: inputSize)
+    }
     var dx = [Float](repeating: 0, count: rows * inputSize)
     dx.withUnsafeMutableBufferPointer { out in
-      BLAS.gemm(
-        transB: true, m: rows, n: inputSize, k: outputSize, a: delta, lda: outputSize, b: kernel.value,
-        ldb: outputSize, beta: 0, c: out.baseAddress!, ldc: inputSize)
+      SmallProduct.multiply(
+        m: rows, n: inputSize, k: outputSize, a: delta, lda: outputSize, b: transposed, ldb: inputSize, plus: nil,
+        addendStride: 0, c: out.baseAddress!, ldc: inputSize)
     }
     return TimeMajorTensor(steps: input.steps, batch: input.batch, features: inputSize, data: dx)
   }
