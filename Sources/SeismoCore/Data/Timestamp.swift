@@ -54,7 +54,7 @@ public enum CivilTime {
 
   /// Appends `format(t, withTime:)`'s UTF-8 bytes to `bytes`, without building a string (a
   /// scores.csv of millions of rows writes one per row): the year, then the rest in one piece
-  /// (`perf` put appending a piece a number, digit by digit, at 5 % of a large run's `detect`).
+  /// (`perf` put writing each of its numbers digit by digit at 5 % of a large run's `detect`).
   public static func append(_ t: Timestamp, withTime: Bool, to bytes: inout [UInt8]) {
     let secondsPerDay: Int64 = 86_400
     var days = t / secondsPerDay
