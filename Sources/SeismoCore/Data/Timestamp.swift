@@ -85,9 +85,10 @@ public enum CivilTime {
     }
   }
 
-  /// Appends `value`'s decimal digits, zero-padded on the left to `width` characters, to
-  /// `bytes` in one piece.
+  /// Appends `value`'s decimal digits, zero-padded on the left to `width` (at most 19)
+  /// characters, to `bytes` in one piece.
   static func pad(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+    precondition(width <= 19, "pad to \(width) characters")
     guard value >= 0 else {  // a year before 1 BC: as String pads it
       let digits = String(value)
       bytes += repeatElement(UInt8(ascii: "0"), count: max(0, width - digits.utf8.count)) + Array(digits.utf8)
@@ -102,8 +103,7 @@ public enum CivilTime {
         piece[start] = UInt8(ascii: "0") + UInt8(rest % 10)
         rest /= 10
       } while rest > 0
-      for _ in 0..<max(0, width - piece.count) { bytes.append(UInt8(ascii: "0")) }  // wider than the piece
-      while piece.count - start < width, start > 0 {
+      while piece.count - start < width {
         start -= 1
         piece[start] = UInt8(ascii: "0")
       }
