@@ -43,12 +43,13 @@ public struct CSVTable<Value: CSVNumber>: Sendable {
 public protocol CSVNumber: BinaryFloatingPoint, Sendable {
   /// The number at `text` (`strtof`, `strtod`), with `end` set past its last character.
   static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Self
-  /// The powers of ten the type holds exactly: 10⁰ … 10¹⁰ for `Float`, … 10²² for `Double`.
-  static var exactPowersOfTen: [Self] { get }
+  /// The number `bytes` is when `ExactDecimal` reads it without the C parser, which `parse` gives
+  /// bit for bit; nil for any other cell.
+  static func exactDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Self?
 }
 
 extension Float: CSVNumber {
-  public static let exactPowersOfTen: [Float] = Double.exactPowersOfTen.prefix(11).map { Float($0) }
+  public static func exactDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? { ExactDecimal.float(bytes) }
 
   @inline(__always)
   public static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)
@@ -57,7 +58,7 @@ extension Float: CSVNumber {
 }
 
 extension Double: CSVNumber {
-  public static let exactPowersOfTen: [Double] = (1...22).reduce(into: [1]) { powers, _ in powers.append(powers.last! * 10) }
+  public static func exactDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { ExactDecimal.double(bytes) }
 
   @inline(__always)
   public static func parse(_ text: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)

@@ -497,7 +497,9 @@ final class ColumnCollector: CSVRecordHandler {
     var first = 0
     while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
     if first == bytes.count { return .nan }  // empty cell: a gap
-    if let value = Value.plainDecimal(bytes, from: first) { return value }
+    var last = bytes.count
+    while last > first, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 || bytes[last - 1] == 0x0D { last -= 1 }
+    if let value = Value.exactDecimal(UnsafeBufferPointer(rebasing: bytes[first..<last])) { return value }
     // strtof and strtod also read hexadecimal floats (0x1p3); a market file never means one.
     let digits = bytes[first] == 0x2B || bytes[first] == 0x2D ? first + 1 : first  // after + or -
     if digits + 1 < bytes.count, bytes[digits] == 0x30, bytes[digits + 1] | 0x20 == 0x78 {  // 0x or 0X

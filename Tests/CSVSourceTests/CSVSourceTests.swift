@@ -95,6 +95,16 @@ func loadError(_ text: String, _ extra: [String: ParameterValue] = [:]) -> Strin
     #expect(f.values == [1, 2])
   }
 
+  /// Cells with blanks around them, an exponent, or more digits than the fast path reads, are
+  /// read as `strtof` reads them, whichever path reads each.
+  @Test func numbersWithBlanksExponentsAndManyDigits() throws {
+    let cells = [" 1.5 ", "\t-2.25\t", "3e2", "4.5E-3 ", "16777217", "0.1234567890123456789", "1e-40", "+.5\r"]
+    let text = "a\n" + cells.map { $0 + "\n" }.joined()
+    let f = try load(text, ["time_column": .text("none")]).frame
+    let expected = cells.map { cell in cell.withCString { strtof($0, nil) } }
+    #expect(f.values.map(\.bitPattern) == expected.map(\.bitPattern))
+  }
+
   @Test func customTimeFormatAndNoTimeColumn() throws {
     let f = try load("day,a\n16/03/2020,1\n17/03/2020,2\n", ["time_column": .text("day"), "time_format": .text("%d/%m/%Y")]).frame
     #expect(f.timestamps == [18_337 * 86_400, 18_338 * 86_400])
