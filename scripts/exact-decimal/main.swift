@@ -1,7 +1,8 @@
 // Reads back the text (`description`) of every float whose bit pattern is `offset` mod `every`
-// (all 2³² with 1 0) with `ExactDecimal.float`, which must give the float itself wherever it reads
-// the text without `strtof`: the numbers of scores.csv are written so. Prints the counts; exits 1
-// on any difference. Built by scripts/check-exact-decimal.sh with the file it checks.
+// (all 2³² with the arguments 1 0) with `ExactDecimal.float`, which must give the float itself
+// wherever it reads the text without `strtof`: the numbers of scores.csv are written so. Prints
+// the counts; exits 1 on any difference. Built by scripts/check-exact-decimal.sh with the file
+// it checks.
 import Foundation
 
 let every = UInt64(CommandLine.arguments[1])!

@@ -28,7 +28,7 @@ public enum ExactDecimal {
   /// The `Float` that `bytes` is, as `strtof` reads it, for the cells `double` reads, through
   /// that `Double`. Rounding twice gives the `Float` nearest the number unless the `Double` fell
   /// exactly halfway between two floats (the number then may lie on either side of that midpoint,
-  /// or on it): those few are nil. Such a `Double` is at most 9·10³⁷ and at least 10⁻²², within
+  /// or on it): those few are nil. Such a `Double` is zero or between 10⁻²² and 9·10³⁷, within
   /// the floats' normal range.
   public static func float(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
     guard let value = double(bytes) else { return nil }
