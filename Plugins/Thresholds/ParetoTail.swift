@@ -19,11 +19,12 @@ struct ParetoTail {
   private var total = 0.0
   private var low = Double.infinity
   private var high = 0.0
-  /// The sums at the lattice points, by x (±10^(k/64)).
-  private var lattice: [Double: Sums] = [:]
-  /// The sums at the points near the negative bound, by x (−(1 − 10^(−k/64))/y_max), for
+  /// The sums at the lattice points 10^(k/64) and −10^(k/64), by k.
+  private var positive = KeptSums()
+  private var negative = KeptSums()
+  /// The sums at the points near the negative bound, −(1 − 10^(−k/64))/y_max by k, for
   /// `nearBoundHigh` as y_max: they move when a new largest excess comes.
-  private var nearBound: [Double: Sums] = [:]
+  private var nearBound = KeptSums()
   private var nearBoundHigh = 0.0
 
   /// Lattice points per decade of |x|, and of the distance to the negative bound.
@@ -34,6 +35,44 @@ struct ParetoTail {
     var u = 0.0
     var v = 0.0
     var count = 0
+  }
+
+  /// The sums at a run of consecutive grid points, by the point's k, each with its x: grown at
+  /// either end as a grid reaches past them. An array, not a dictionary by x: a refit reads
+  /// about 2,000 points, and `perf` put hashing each x and computing it (`pow`) again at a
+  /// quarter of a large series' spot cut-offs.
+  struct KeptSums {
+    /// The k of the first point.
+    private var first = 0
+    private var points: [(x: Double, sums: Sums)] = []
+
+    /// The index of point k, made with x `point(k)` and no sums when it is new.
+    mutating func index(of k: Int, point: (Int) -> Double) -> Int {
+      if points.isEmpty { first = k }
+      if k < first {
+        points.insert(contentsOf: (k..<first).map { (point($0), Sums()) }, at: 0)
+        first = k
+      }
+      while k - first >= points.count { points.append((point(first + points.count), Sums())) }
+      return k - first
+    }
+
+    func x(at index: Int) -> Double { points[index].x }
+
+    /// w at the point at `index`, its sums brought up to date with the `excesses` added since.
+    mutating func w(at index: Int, over excesses: [Double]) -> Double {
+      let x = points[index].x
+      var sums = points[index].sums
+      for y in excesses[sums.count...] {
+        sums.u += 1 / (1 + x * y)
+        sums.v += log1p(x * y)
+      }
+      sums.count = excesses.count
+      points[index].sums = sums
+      return ParetoTail.w(sums, n: Double(excesses.count))
+    }
+
+    mutating func removeAll() { points.removeAll(keepingCapacity: true) }
   }
 
   /// A tail of `excesses` (all > 0; at least one before `fit`).
@@ -96,17 +135,27 @@ struct ParetoTail {
     var points: [(x: Double, w: Double)] = []
     let split = negative ? 0.5 / high : .infinity
     var k = Int((log10(a) * Self.pointsPerDecade).rounded(.down))
-    while case let x = Self.lattice(k), x < split {
-      points.append((negative ? -x : x, w(negative ? -x : x, cached: \.lattice)))
+    let sign = negative ? -1.0 : 1.0
+    while true {
+      let i =
+        negative
+        ? self.negative.index(of: k) { -Self.lattice($0) } : positive.index(of: k) { Self.lattice($0) }
+      let x = sign * (negative ? self.negative : positive).x(at: i)
+      guard x < split else { break }
+      points.append((sign * x, negative ? self.negative.w(at: i, over: excesses) : positive.w(at: i, over: excesses)))
       if x >= b { return points }
       k += 1
     }
-    if nearBoundHigh != high { (nearBound, nearBoundHigh) = ([:], high) }
+    if nearBoundHigh != high {
+      nearBound.removeAll()
+      nearBoundHigh = high
+    }
     k = Int((-log10(0.5) * Self.pointsPerDecade).rounded(.up))
     while points.last.map({ -$0.x < b }) ?? true {
-      let x = (1 - 1 / Self.lattice(k)) / high
+      let i = nearBound.index(of: k) { [high] in -(1 - 1 / Self.lattice($0)) / high }
+      let x = -nearBound.x(at: i)
       if x <= a { points.removeAll() }  // a point at or below `a` (past 0.5/y_max) starts the grid
-      points.append((-x, w(-x, cached: \.nearBound)))
+      points.append((-x, nearBound.w(at: i, over: excesses)))
       k += 1
     }
     return points
@@ -114,21 +163,6 @@ struct ParetoTail {
 
   /// 10^(k/64).
   private static func lattice(_ k: Int) -> Double { pow(10, Double(k) / pointsPerDecade) }
-
-  /// w at `x`, whose sums `cache` keeps: brought up to date with the excesses added since.
-  private mutating func w(_ x: Double, cached cache: WritableKeyPath<Self, [Double: Sums]>) -> Double {
-    var sums = self[keyPath: cache][x] ?? Sums()
-    for y in excesses[sums.count...] {
-      sums.u += 1 / (1 + x * y)
-      sums.v += log1p(x * y)
-    }
-    sums.count = excesses.count
-    self[keyPath: cache][x] = sums
-    return Self.w(sums, n: Double(excesses.count))
-  }
-
-  /// w at `x`, a pass over the excesses.
-  private func w(_ x: Double) -> Double { Self.w(sums(x).sums, n: Double(excesses.count)) }
 
   /// The sums at `x` in one pass over the excesses, with the slope w′(x):
   /// w′ = u′·(1 + v̄) + ū·v′, u′ = −mean of yᵢ/(1 + x·yᵢ)², v′ = mean of yᵢ/(1 + x·yᵢ).
@@ -146,7 +180,7 @@ struct ParetoTail {
     return (sums, (du / n) * (1 + sums.v / n) + (sums.u / n) * (dv / n))
   }
 
-  private static func w(_ sums: Sums, n: Double) -> Double { (sums.u / n) * (1 + sums.v / n) - 1 }
+  fileprivate static func w(_ sums: Sums, n: Double) -> Double { (sums.u / n) * (1 + sums.v / n) - 1 }
 
   /// The roots of w between consecutive points of `grid` (increasing x) where its sign
   /// changes, refined by Newton's method kept within the bracket (a step that would leave it, or

@@ -273,8 +273,13 @@ import Testing
   @Test func aTailRefittedAsExcessesComeFitsAsAFreshOne() {
     // The lattice's sums, extended by each new excess (and the points near −1/y_max, moved by
     // each new largest one), give the very fit a fresh pass over the same excesses gives.
-    for (shape, seed) in [(-0.7, 7), (0.0, 8), (0.4, 9)] as [(Double, UInt64)] {
-      let ys = paretoSample(shape: shape, scale: 2, count: 60, seed: seed)
+    // Excesses that come in ascending order raise the mean at each one, so each grid starts
+    // at a lower point than the last (the kept sums grow at their front).
+    for (shape, seed, ascending) in [(-0.7, 7, false), (0.0, 8, false), (0.4, 9, false), (0.4, 10, true)]
+      as [(Double, UInt64, Bool)]
+    {
+      let sample = paretoSample(shape: shape, scale: 2, count: 60, seed: seed)
+      let ys = ascending ? sample.sorted() : sample
       var tail = ParetoTail(Array(ys.prefix(10)))
       for n in 11...ys.count {
         tail.add(ys[n - 1])
@@ -282,6 +287,36 @@ import Testing
         #expect(tail.fit() == fresh, "γ \(shape), \(n) excesses")
       }
     }
+  }
+
+  @Test func keptSumsGrowAtEitherEndAsAPassGives() {
+    let ys = paretoSample(shape: 0.2, scale: 1, count: 50, seed: 11)
+    /// w at `x` over `ys`'s first `n`, by a fresh pass in the same order.
+    func fresh(_ x: Double, _ n: Int) -> Double {
+      var (u, v) = (0.0, 0.0)
+      for y in ys.prefix(n) {
+        u += 1 / (1 + x * y)
+        v += log1p(x * y)
+      }
+      return (u / Double(n)) * (1 + v / Double(n)) - 1
+    }
+    var kept = ParetoTail.KeptSums()
+    let point = { (k: Int) in Double(k) / 10 }
+    let five = kept.index(of: 5, point: point)
+    #expect(kept.x(at: five) == 0.5)
+    #expect(kept.w(at: five, over: Array(ys.prefix(20))) == fresh(0.5, 20))
+    // Points before the first: the kept ones move along, sums and all.
+    let two = kept.index(of: 2, point: point)
+    #expect(two == 0 && kept.index(of: 5, point: point) == 3)
+    #expect(kept.x(at: 3) == 0.5 && kept.x(at: 1) == 0.3)
+    #expect(kept.w(at: 3, over: ys) == fresh(0.5, 50))
+    #expect(kept.w(at: two, over: ys) == fresh(0.2, 50))
+    // And after the last.
+    let eight = kept.index(of: 8, point: point)
+    #expect(eight == 6 && kept.x(at: eight) == 0.8)
+    #expect(kept.w(at: eight, over: ys) == fresh(0.8, 50))
+    kept.removeAll()
+    #expect(kept.index(of: 9, point: point) == 0 && kept.x(at: 0) == 0.9)
   }
 
   @Test func tailQuantileByHand() {
