@@ -147,6 +147,23 @@ import Testing
     #expect(piped.status == 0 && !piped.stderr.contains("scoring"), "\(piped.stderr)")
   }
 
+  /// The threshold rule counts the scores it has cut on one line, cleared before the next line,
+  /// in detect; nothing of it goes to a pipe.
+  @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
+  func cuttingShowsItsScoresOnATerminal() throws {
+    let scratch = try Scratch()
+    try scratch.write("data.csv", syntheticCSV(rows: 300, spikes: []))
+    try scratch.write(
+      "run.yaml",
+      "source: { plugin: csv, path: data.csv }\ndetector: { plugin: rolling-zscore, window: 20 }\nthreshold: { plugin: spot }\n")
+    let detect = try CLI.runOnATerminal("detect run.yaml --out r", in: scratch.url)
+    #expect(detect.status == 0, "\(detect.stdout)")
+    // Scores after the first 20 rows: 280, cut in one chunk.
+    #expect(detect.stdout.contains("\r\u{1B}[Kcutting 280 of 280 scores (100 %)\r\u{1B}[K"), "\(detect.stdout.prefix(600))")
+    let piped = try CLI.run(["detect", "run.yaml", "--out", "p"], in: scratch.url)
+    #expect(piped.status == 0 && !piped.stderr.contains("cutting"), "\(piped.stderr)")
+  }
+
   /// Permutation importance counts its scorings on one line, cleared before the line that says
   /// it is done; nothing of it goes to a pipe.
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
@@ -211,6 +228,8 @@ import Testing
     #expect(progress.describe(ProgressCount(430_000, of: nil, .rows)) == "writing 430,000 rows")
     #expect(
       CountProgress("explaining").describe(ProgressCount(12, of: 20, .scorings)) == "explaining 12 of 20 scorings (60 %)")
+    #expect(
+      CountProgress("cutting").describe(ProgressCount(50_000, of: 800_000, .scores)) == "cutting 50,000 of 800,000 scores (6 %)")
     let bytes = CountProgress("reading m.csv:", isTerminal: false)
     #expect(bytes.describe(ProgressCount(325_000_000, of: 723_400_000, .bytes)) == "reading m.csv: 309.9 of 689.9 MB (44 %)")
     #expect(bytes.describe(ProgressCount(325_000_000, of: nil, .bytes)) == "reading m.csv: 309.9 MB")

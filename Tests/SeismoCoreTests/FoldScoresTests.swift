@@ -69,6 +69,23 @@ struct RunningMax: Threshold, ConfigurablePlugin {
     #expect(recut == ahead.cutoffs)
   }
 
+  @Test func eachFoldsCutoffsAreHeardAsTheyAreCut() throws {
+    var registry = testRegistry
+    registry.register(threshold: RunningMax.self)
+    let config = try RunConfig.parse(
+      yaml: """
+        source: { plugin: constant, series: ["1", "2", "3", "4", "50", "6", "7", "8", "9", "10"] }
+        detector: { plugin: absolute, lag: 1 }
+        split: { train_fraction: 0.4, refit_every: 2 }
+        threshold: { plugin: running-max }
+        """, origin: "c", registry: registry)
+    var heard: [ProgressCount] = []
+    let run = try DetectionPipeline(registry: registry, config: config).run(cutting: { heard.append($0) })
+    // Each fold cuts the scores of the rows up to its last, in one chunk: 5, 7 and 9 scores.
+    #expect(run.folds.count == 3)
+    #expect(heard == [5, 7, 9].map { ProgressCount($0, of: $0, .scores) })
+  }
+
   @Test func aSingleFitKeepsNone() throws {
     let config = try RunConfig.parse(
       yaml: "source: { plugin: constant }\ndetector: { plugin: absolute, lag: 1 }\nsplit: { train_fraction: 0.5 }",
@@ -101,6 +118,27 @@ struct RunningMax: Threshold, ConfigurablePlugin {
     let appended = try RunningMax().cutoffs(
       for: run.scores.values + [11], firstRow: 1, walkingForward: run.foldScores)
     #expect(appended == recut + [10])
+  }
+
+  /// A re-cut hears the scores each fold cuts (`seismo rethreshold`'s progress): none of those
+  /// whose cut-offs are given.
+  @Test func aRecutHearsTheScoresItCuts() throws {
+    let run = try run(window: "rolling", threshold: "percentile")
+    var heard: [ProgressCount] = []
+    let rule = RunningMax()
+    _ = try rule.resumableCutoffs(
+      for: run.scores.values, firstRow: 1, walkingForward: run.foldScores, progress: { heard.append($0) })
+    // Fold 1 cuts its training scores and its own 2 rows; folds 2 and 3, their 2 rows each.
+    #expect(heard == [5, 2, 2].map { ProgressCount($0, of: $0, .scores) })
+    heard = []
+    _ = try rule.resumableCutoffs(
+      for: run.scores.values, firstRow: 1, walkingForward: run.foldScores, knowing: [-1, -1, -1, -1, -1, -1, -1],
+      progress: { heard.append($0) })
+    #expect(heard == [ProgressCount(2, of: 2, .scores)])
+    heard = []
+    _ = try rule.resumableCutoffs(
+      for: Array(1...10).map(Float.init), calibrationCount: 4, knowing: [0, 1, 2], progress: { heard.append($0) })
+    #expect(heard == [ProgressCount(7, of: 7, .scores)])
   }
 
   /// Cut-offs of the first rows given (a stored version's) are kept as given, a fold they cover

@@ -553,6 +553,19 @@ import Testing
     }
   }
 
+  @Test func progressHearsEachChunkCutWithTheSameCutoffs() throws {
+    // 120,000 scores: the 5,000 above, repeated with an offset, cut 50,000 at a time. (spot
+    // would take seconds in a debug build; that it cuts alike in pieces is checked above.)
+    let long = (0..<24).flatMap { k in scores.map { $0 + Float(k) / 10 } }
+    for (name, rule) in try rules() where name != "spot" {
+      let whole = rule.cutoffs(for: long, calibrationCount: 1000, calibrated: 1.5)
+      var heard: [ProgressCount] = []
+      let told = rule.cutoffs(for: long, calibrationCount: 1000, calibrated: 1.5) { heard.append($0) }
+      #expect(told == whole, "\(name)")
+      #expect(heard.map(\.done) == [50_000, 100_000, 120_000] && heard.allSatisfy { $0.total == 120_000 }, "\(name)")
+    }
+  }
+
   @Test func stateIsBoundedByTheRulesWindows() {
     let rule = DynamicThreshold(window: 300, smoothingSpan: 10, refresh: 50, minHistory: 200)
     var stream = rule.cutoffStream(calibration: [], calibrated: 0)

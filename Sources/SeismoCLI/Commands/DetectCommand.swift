@@ -142,12 +142,13 @@ struct DetectCommand: ParsableCommand {
     let progress = ProgressLine(quiet: quiet)
     let reading = CountProgress("reading")
     let scoring = CountProgress("scoring")
+    let cutting = CountProgress("cutting")
     let explaining = CountProgress("explaining")
-    let lines = [reading, scoring, explaining]
+    let lines = [reading, scoring, cutting, explaining]
     defer { for line in lines { line.finish() } }  // an error's line too starts on a clean line
     let run = try pipeline.run(
       reading: quiet ? nil : reading.update, observer: progress.observer, scoring: quiet ? nil : scoring.update,
-      explaining: quiet ? nil : explaining.update,
+      cutting: quiet ? nil : cutting.update, explaining: quiet ? nil : explaining.update,
       log: { message in
         for line in lines { line.finish() }
         progress.finish()

@@ -73,17 +73,19 @@ struct Recut {
   /// Run `runID`'s `stored` rows (all of them, contiguous) cut by `rule`, calibrated as the run's
   /// rules were; `scored` are the run's members, with their own rules. The cut-offs of the first
   /// rows may be `known` (the same rule's, as a version stored them): the rule then resumes from
-  /// them, and only the rows after them are cut.
+  /// them, and only the rows after them are cut. `progress` hears how far each rule cutting
+  /// the rows has come.
   init(
     _ stored: PostgresSink.StoredScores, by rule: Rule, run runID: String, scored: [EnsembleMember],
-    knowing known: PostgresSink.KeptCuts? = nil, on db: PGConnection
+    knowing known: PostgresSink.KeptCuts? = nil, on db: PGConnection, progress: ProgressObserver? = nil
   ) throws {
     switch rule {
     case .one(let choice):
-      self = try Self.cutting(stored, by: choice, run: runID, knowing: known?.cutoffs[...] ?? [], on: db)
+      self = try Self.cutting(
+        stored, by: choice, run: runID, knowing: known?.cutoffs[...] ?? [], on: db, progress: progress)
     case .members(let members):
       self = try Self.cutting(
-        stored, members: members, scored: scored, run: runID, knowing: known?.memberCutoffs, on: db)
+        stored, members: members, scored: scored, run: runID, knowing: known?.memberCutoffs, on: db, progress: progress)
     case .margin(let margin):
       self.init(
         plugin: "margin", parameters: "{\"value\": \(margin)}",
@@ -164,7 +166,7 @@ struct Recut {
   /// training scores, or fold by fold on each fold's own; the first cut-offs `known`.
   private static func cutting(
     _ stored: PostgresSink.StoredScores, by choice: PluginChoice, run runID: String, knowing known: ArraySlice<Float>,
-    on db: PGConnection
+    on db: PGConnection, progress: ProgressObserver?
   ) throws -> Recut {
     let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
     let rule = try thresholdRule(choice)
@@ -177,11 +179,13 @@ struct Recut {
           "run '\(runID)' walked forward over \(foldCount) folds but does not keep each fold's own training scores (kept since schema version 9; a run fitted once keeps its first fold's when refitted, from its saved model, which models saved before they kept their training scores cannot give); run detect again to rethreshold it"
         )
       }
-      cut = try rule.resumableCutoffs(for: stored.scores, firstRow: stored.firstRow, walkingForward: folds, knowing: known)
+      cut = try rule.resumableCutoffs(
+        for: stored.scores, firstRow: stored.firstRow, walkingForward: folds, knowing: known, progress: progress)
       firstCalibration = folds.first?.calibrationCount ?? 0
     } else {
       do {
-        cut = try rule.resumableCutoffs(for: stored.scores, calibrationCount: calibration, knowing: known)
+        cut = try rule.resumableCutoffs(
+          for: stored.scores, calibrationCount: calibration, knowing: known, progress: progress)
       } catch SeismoError.invalidInput(let why) where calibration == 0 {
         throw SeismoError.invalidInput(
           "run '\(runID)' was scored by a saved model and has no training scores to calibrate on (\(why)); rethreshold the run that trained the model, or give a cut-off (threshold.plugin=fixed)"
@@ -204,7 +208,7 @@ struct Recut {
   /// (member-major, from the first stored row).
   private static func cutting(
     _ stored: PostgresSink.StoredScores, members: [EnsembleMember], scored: [EnsembleMember], run runID: String,
-    knowing known: [[Float]]?, on db: PGConnection
+    knowing known: [[Float]]?, on db: PGConnection, progress: ProgressObserver?
   ) throws -> Recut {
     let (calibration, foldCount) = try PostgresSink.storedCalibration(of: runID, on: db)
     let redo =
@@ -265,8 +269,9 @@ struct Recut {
         let ahead = known?[k].dropFirst(first) ?? []
         let cut =
           try folds.isEmpty
-          ? rule.resumableCutoffs(for: values, calibrationCount: count, knowing: ahead)
-          : rule.resumableCutoffs(for: values, firstRow: stored.firstRow + first, walkingForward: folds[k], knowing: ahead)
+          ? rule.resumableCutoffs(for: values, calibrationCount: count, knowing: ahead, progress: progress)
+          : rule.resumableCutoffs(
+            for: values, firstRow: stored.firstRow + first, walkingForward: folds[k], knowing: ahead, progress: progress)
         (cutoffs, stream) = (cut.cutoffs, cut.stream)
         if let said = rule.calibrationWarning(scores: count) {
           warnings.append("warning: threshold \(member.threshold.plugin) of member \(k + 1) (\(member.detector.plugin)): \(said)")

@@ -99,7 +99,10 @@ struct RethresholdCommand: ParsableCommand {
       guard stored.isContiguous else {
         throw SeismoError.state("run '\(runID)' lacks stored scores between rows \(stored.firstRow) and \(stored.lastRow)")
       }
-      let recut = try Recut(stored, by: rule, run: runID, scored: storedConfig.members, on: db)
+      let cutting = CountProgress("cutting")
+      defer { cutting.finish() }  // an error's line too starts on a clean line
+      let recut = try Recut(stored, by: rule, run: runID, scored: storedConfig.members, on: db, progress: cutting.update)
+      cutting.finish()
       recut.warnings.forEach(Console.err)
       let cuts = recut.cuts
       let cutoffs = cuts.cutoffs

@@ -2,8 +2,8 @@ import Foundation
 import SeismoCore
 
 /// Progress of long work counted in rows (`ingest`'s rows written, a table's rows read), bytes
-/// (a CSV file read), windows or pairs of windows (a detector's scoring) or scorings
-/// (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing
+/// (a CSV file read), windows or pairs of windows (a detector's scoring), scores (a threshold
+/// rule's cut-offs) or scorings (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing
 /// otherwise (a log gets the command's closing line).
 final class CountProgress {
   let label: String
@@ -29,8 +29,8 @@ final class CountProgress {
   }
 
   /// The line for `count`: `writing 1,230,000 of 2,000,000 rows (61 %)`, `reading 310.2 of
-  /// 689.9 MB (45 %)`, `scoring 8,192 of 20,000 windows (40 %)`, `explaining 12 of 20 scorings
-  /// (60 %)`, or without a known total `reading 430,000 rows`.
+  /// 689.9 MB (45 %)`, `scoring 8,192 of 20,000 windows (40 %)`, `cutting 50,000 of 800,000
+  /// scores (6 %)`, `explaining 12 of 20 scorings (60 %)`, or without a known total `reading 430,000 rows`.
   func describe(_ count: ProgressCount) -> String {
     let amount = { (n: Int) in
       count.unit == .bytes ? String(format: "%.1f", Double(n) / 1_048_576) : Self.grouped(n)
@@ -42,6 +42,7 @@ final class CountProgress {
       case .scorings: "scorings"
       case .windows: "windows"
       case .windowPairs: "pairs of windows"
+      case .scores: "scores"
       }
     guard let total = count.total else { return "\(label) \(amount(count.done)) \(unit)" }
     let percent = total > 0 ? 100 * count.done / total : 100

@@ -21,11 +21,12 @@ public struct DetectionPipeline {
   ///   - reading: hears how far the source has read (for progress display).
   ///   - observer: receives each training epoch (for progress display).
   ///   - scoring: hears how far each fold's scoring has come (for progress display).
+  ///   - cutting: hears how far the threshold rule has cut each fold's scores (for progress display).
   ///   - explaining: hears how far the feature importance has come (for progress display).
   ///   - log: receives one line per finished stage.
   public func run(
     reading: ProgressObserver? = nil, observer: TrainingObserver? = nil, scoring: ProgressObserver? = nil,
-    explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
+    cutting: ProgressObserver? = nil, explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
   ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
@@ -38,14 +39,16 @@ public struct DetectionPipeline {
     try validate()
     let loaded = try timed("load_s") { try loadSource(observer: reading) }
     return try run(
-      loaded, started: started, timings: timings, observer: observer, scoring: scoring, explaining: explaining, log: log)
+      loaded, started: started, timings: timings, observer: observer, scoring: scoring, cutting: cutting,
+      explaining: explaining, log: log)
   }
 
   /// Runs every stage after loading, on data already loaded (`seismo detect --each` loads once
   /// and runs this per indicator).
   public func run(
     _ loaded: LoadedFrame, started: Date = Date(), timings initial: [String: Double] = [:], observer: TrainingObserver? = nil,
-    scoring: ProgressObserver? = nil, explaining: ProgressObserver? = nil, log: (String) -> Void = { _ in }
+    scoring: ProgressObserver? = nil, cutting: ProgressObserver? = nil, explaining: ProgressObserver? = nil,
+    log: (String) -> Void = { _ in }
   ) throws -> RunResult {
     var timings = initial
     func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
@@ -80,7 +83,7 @@ public struct DetectionPipeline {
       try Self.naming(member: k, of: config.members.count) {
         try walkForward(
           frame, folds: plan, warmStart: split.warmStart, refitEpochs: split.refitEpochs, member: member,
-          observer: observer, scoring: scoring, log: log)
+          observer: observer, scoring: scoring, cutting: cutting, log: log)
       }
     }
     for (member, fitted) in zip(config.members, members) {
@@ -212,12 +215,12 @@ public struct DetectionPipeline {
   /// fold's training rows, in sample). With `warmStart`, each fold's detector starts from the
   /// previous fold's fitted state and trains `refitEpochs` epochs (nil: as configured).
   /// `previous`, when given, is the fitted detector of the fold before the plan's first (a stored
-  /// run's last, numbered `fold` from 1): the plan's folds are then its refits. `scoring` hears
-  /// how far each fold's scoring has come.
+  /// run's last, numbered `fold` from 1): the plan's folds are then its refits. `scoring` and
+  /// `cutting` hear how far each fold's scoring and its threshold rule's cut-offs have come.
   func walkForward(
     _ frame: Frame, folds plan: [Fold], warmStart: Bool = false, refitEpochs: Double? = nil, member: EnsembleMember,
     after previous: (detector: Detector, fold: Int)? = nil, observer: TrainingObserver?,
-    scoring: ProgressObserver? = nil, log: (String) -> Void
+    scoring: ProgressObserver? = nil, cutting: ProgressObserver? = nil, log: (String) -> Void
   ) throws -> FittedFolds {
     let rule = try make(registry.thresholds, member.threshold)
     var typicalScore: Float = 0
@@ -276,7 +279,8 @@ public struct DetectionPipeline {
         calibrationWarning = rule.calibrationWarning(scores: calibrationCount)
       }
       t0 = Date()
-      let (calibrated, foldCutoffs) = try rule.calibratedCutoffs(for: scores.values, calibrationCount: calibrationCount)
+      let (calibrated, foldCutoffs) = try rule.calibratedCutoffs(
+        for: scores.values, calibrationCount: calibrationCount, progress: cutting)
       thresholdSeconds += Date().timeIntervalSince(t0)
       fold.threshold = calibrated.isFinite ? calibrated : nil
       let inSample = trainCount - scores.firstRow

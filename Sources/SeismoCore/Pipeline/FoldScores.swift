@@ -35,10 +35,12 @@ public struct FoldScores: Sendable, Equatable {
 
 extension Threshold {
   /// Calibrates on the first `calibrationCount` of one model's `scores` and gives every score
-  /// its cut-off, as a fit thresholds its scores.
-  public func calibratedCutoffs(for scores: [Float], calibrationCount: Int) throws -> (calibrated: Float, cutoffs: [Float]) {
+  /// its cut-off, as a fit thresholds its scores; `progress` hears how many have been cut.
+  public func calibratedCutoffs(for scores: [Float], calibrationCount: Int, progress: ProgressObserver? = nil) throws
+    -> (calibrated: Float, cutoffs: [Float])
+  {
     let calibrated = try calibrate(trainingScores: Array(scores.prefix(calibrationCount)))
-    return (calibrated, cutoffs(for: scores, calibrationCount: calibrationCount, calibrated: calibrated))
+    return (calibrated, cutoffs(for: scores, calibrationCount: calibrationCount, calibrated: calibrated, progress: progress))
   }
 
   /// `calibratedCutoffs(for:calibrationCount:)`'s cut-offs given the first `known.count` of
@@ -50,11 +52,13 @@ extension Threshold {
   }
 
   /// `cutoffs(for:calibrationCount:knowing:)`, with the rule's stream after the last score,
-  /// which cuts the scores that follow them as a cut of them all would.
-  public func resumableCutoffs(for scores: [Float], calibrationCount: Int, knowing known: ArraySlice<Float>) throws
-    -> ResumableCutoffs
-  {
-    try cutoffs(of: scores[...], fed: [], calibration: scores.prefix(calibrationCount), knowing: known)
+  /// which cuts the scores that follow them as a cut of them all would. `progress` hears how
+  /// many of the scores after the known cut-offs have been cut.
+  public func resumableCutoffs(
+    for scores: [Float], calibrationCount: Int, knowing known: ArraySlice<Float>, progress: ProgressObserver? = nil
+  ) throws -> ResumableCutoffs {
+    try cutoffs(
+      of: scores[...], fed: [], calibration: scores.prefix(calibrationCount), knowing: known, progress: progress)
   }
 
   /// The cut-offs of a walk-forward run's `scores` (series rows `firstRow…`, each scored by its
@@ -73,9 +77,10 @@ extension Threshold {
 
   /// `cutoffs(for:firstRow:walkingForward:knowing:)`, with the last fold's stream after the last
   /// score, which cuts the scores that follow them (until the next refit) as a cut of them all
-  /// would.
+  /// would. `progress` hears how far each fold that is cut has come.
   public func resumableCutoffs(
-    for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores], knowing known: ArraySlice<Float> = []
+    for scores: [Float], firstRow: Int, walkingForward folds: [FoldScores], knowing known: ArraySlice<Float> = [],
+    progress: ProgressObserver? = nil
   ) throws -> ResumableCutoffs {
     guard let first = folds.first, first.firstRow == firstRow else {
       throw SeismoError.state("the first fold's scores do not start at the run's first scored row \(firstRow)")
@@ -97,7 +102,8 @@ extension Threshold {
         continue
       }
       let cut = try self.cutoffs(
-        of: rows, fed: k == 0 ? [] : fold.scores[...], calibration: fold.calibrationScores, knowing: ahead)
+        of: rows, fed: k == 0 ? [] : fold.scores[...], calibration: fold.calibrationScores, knowing: ahead,
+        progress: progress)
       guard k + 1 < folds.count else { return ResumableCutoffs(cutoffs: cutoffs + cut.cutoffs, stream: cut.stream) }
       cutoffs += cut.cutoffs
     }
@@ -105,15 +111,17 @@ extension Threshold {
   }
 
   /// The cut-offs of `rows`, fed after `fed` (uncut) to this rule calibrated on `calibration`,
-  /// the first `known.count` of them given, and the stream after them.
+  /// the first `known.count` of them given, and the stream after them; `progress` hears how many
+  /// of the others have been cut.
   private func cutoffs(
-    of rows: ArraySlice<Float>, fed: ArraySlice<Float>, calibration: ArraySlice<Float>, knowing known: ArraySlice<Float>
+    of rows: ArraySlice<Float>, fed: ArraySlice<Float>, calibration: ArraySlice<Float>, knowing known: ArraySlice<Float>,
+    progress: ProgressObserver?
   ) throws -> ResumableCutoffs {
     let calibration = Array(calibration)
     var stream = resumedStream(
       ThresholdReplay(calibration: calibration, fed: Array(fed + rows.prefix(known.count)), cutoffs: Array(known)),
       calibrated: try calibrate(trainingScores: calibration))
-    let cutoffs = Array(known) + stream.cutoffs(for: rows.dropFirst(known.count))
+    let cutoffs = Array(known) + stream.cutoffs(for: rows.dropFirst(known.count), progress: progress)
     return ResumableCutoffs(cutoffs: cutoffs, stream: stream)
   }
 }

@@ -12,6 +12,8 @@ public struct ProgressCount: Sendable, Equatable {
     case windows
     /// Pairs of windows: discord's windows compared.
     case windowPairs
+    /// Scores: a threshold rule's scores cut.
+    case scores
   }
 
   public var done: Int

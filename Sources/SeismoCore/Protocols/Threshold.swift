@@ -48,7 +48,24 @@ public protocol CutoffStream {
 extension CutoffStream {
   public mutating func advance(over chunk: ArraySlice<Float>) { _ = cutoffs(for: chunk) }
   public mutating func advance(over chunk: ArraySlice<Float>, cutOff cutoffs: ArraySlice<Float>) { advance(over: chunk) }
+
+  /// `cutoffs(for: scores)`, fed `progressChunk` scores at a time when `progress` listens, which
+  /// hears the scores cut after each (the same cut-offs: a stream cuts alike in any chunks).
+  public mutating func cutoffs(for scores: ArraySlice<Float>, progress: ProgressObserver?) -> [Float] {
+    guard let progress else { return cutoffs(for: scores) }
+    var cut: [Float] = []
+    cut.reserveCapacity(scores.count)
+    for start in stride(from: scores.startIndex, to: scores.endIndex, by: progressChunk) {
+      cut += cutoffs(for: scores[start..<min(start + progressChunk, scores.endIndex)])
+      progress(ProgressCount(cut.count, of: scores.count, .scores))
+    }
+    return cut
+  }
 }
+
+/// The scores a stream cuts between two reports of its progress: `spot` refits its tail at each
+/// peak, a million scores in a few seconds; the other rules take milliseconds.
+let progressChunk = 50_000
 
 /// A static rule's stream: the calibrated value for every row.
 public struct ConstantCutoffs: CutoffStream {
@@ -66,10 +83,12 @@ extension Threshold {
 
   /// One cut-off per score, in order: the whole series fed to one `cutoffStream`. The first
   /// `calibrationCount` scores are the ones `calibrate` saw (0 when a saved model scores rows afresh);
-  /// `calibrated` is what it returned.
-  public func cutoffs(for scores: [Float], calibrationCount: Int, calibrated: Float) -> [Float] {
+  /// `calibrated` is what it returned. `progress` hears how many scores have been cut.
+  public func cutoffs(
+    for scores: [Float], calibrationCount: Int, calibrated: Float, progress: ProgressObserver? = nil
+  ) -> [Float] {
     var stream = cutoffStream(calibration: Array(scores.prefix(calibrationCount)), calibrated: calibrated)
-    return stream.cutoffs(for: scores[...])
+    return stream.cutoffs(for: scores[...], progress: progress)
   }
 
   /// The stream of a run's rule where the run left it: calibrated on `replay.calibration` (to
