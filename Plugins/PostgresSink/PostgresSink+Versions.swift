@@ -143,6 +143,9 @@ extension PostgresSink {
       }
       next += 1
       cutoffs.append(row[1].map(Float.init) ?? .infinity)  // NULL: no cut-off yet
+      // One detector's read has no third column: libpq would make (and drop) an error message
+      // for it at every row, 15 % of a call of `score --new-rows` under a version.
+      guard own != nil else { return }
       if let rowCutoffs = row.floats(2), rowCutoffs.count == members {
         for k in rowCutoffs.indices { own?[k].append(rowCutoffs[k]) }
       } else {

@@ -468,7 +468,8 @@ public struct PGFloat8Row {
 
   public var columnCount: Int { Int(PQnfields(result)) }
 
-  /// The cell in `column` (from 0); nil is NULL. A stored NaN or infinity is returned as such.
+  /// The cell in `column` (from 0, one of the read's); nil is NULL. A stored NaN or infinity is
+  /// returned as such. (For a column the read lacks, libpq makes an error message at each call.)
   public subscript(column: Int) -> Double? {
     guard PQgetisnull(result, row, Int32(column)) == 0, let cell = PQgetvalue(result, row, Int32(column)) else {
       return nil
@@ -476,8 +477,8 @@ public struct PGFloat8Row {
     return Double(bitPattern: UInt64(bigEndian: UnsafeRawPointer(cell).loadUnaligned(as: UInt64.self)))
   }
 
-  /// The one-dimensional `real[]` in `column` (from 0), as the server sends it in binary; nil for
-  /// NULL, and for an array holding a NULL or of more than one dimension.
+  /// The one-dimensional `real[]` in `column` (from 0, one of the read's), as the server sends
+  /// it in binary; nil for NULL, and for an array holding a NULL or of more than one dimension.
   public func floats(_ column: Int) -> [Float]? {
     guard PQgetisnull(result, row, Int32(column)) == 0, let cell = PQgetvalue(result, row, Int32(column)) else {
       return nil
