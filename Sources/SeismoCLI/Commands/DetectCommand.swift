@@ -140,10 +140,11 @@ struct DetectCommand: ParsableCommand {
     let staged = try out.map(StagedFolder.init)
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
-    let reading = CountProgress("reading")
-    let scoring = CountProgress("scoring")
-    let cutting = CountProgress("cutting")
-    let explaining = CountProgress("explaining")
+    let line = CountProgress.Line()
+    let reading = CountProgress("reading", sharing: line)
+    let scoring = CountProgress("scoring", sharing: line)
+    let cutting = CountProgress("cutting", sharing: line)
+    let explaining = CountProgress("explaining", sharing: line)
     let lines = [reading, scoring, cutting, explaining]
     defer { for line in lines { line.finish() } }  // an error's line too starts on a clean line
     let run = try pipeline.run(

@@ -6,26 +6,33 @@ import SeismoCore
 /// rule's cut-offs) or scorings (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing
 /// otherwise (a log gets the command's closing line).
 final class CountProgress {
+  /// The terminal line that the counts of a command's stages share, each overwriting the last
+  /// (scoring, then cutting): whether one is showing, to be cleared once.
+  final class Line {
+    var shown = false
+  }
+
   let label: String
   let isTerminal: Bool
-  private var shown = false
+  private let line: Line
 
-  init(_ label: String, isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
+  init(_ label: String, isTerminal: Bool = isatty(STDERR_FILENO) != 0, sharing line: Line = Line()) {
     self.label = label
     self.isTerminal = isTerminal
+    self.line = line
   }
 
   /// Shows `count`.
   func update(_ count: ProgressCount) {
     guard isTerminal else { return }
     FileHandle.standardError.write(Data(("\r\u{1B}[K" + describe(count)).utf8))
-    shown = true
+    line.shown = true
   }
 
   /// Clears the line, if one is showing.
   func finish() {
-    if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    shown = false
+    if line.shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    line.shown = false
   }
 
   /// The line for `count`: `writing 1,230,000 of 2,000,000 rows (61 %)`, `reading 310.2 of
