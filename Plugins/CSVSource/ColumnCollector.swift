@@ -126,7 +126,7 @@ final class ColumnCollector: CSVRecordHandler {
       return
     }
     guard index < roles.count else { return }  // too many fields: reported at the record's end
-    let empty = bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    let empty = bytes.allSatisfy(CellBlanks.contains)
     if !empty { recordHasContent = true }
     switch roles[index] {
     case .skip:
@@ -262,13 +262,10 @@ final class ColumnCollector: CSVRecordHandler {
   /// lines of the files before it).
   func place(of line: Int32) -> (path: String, line: Int) { appendedLines.place(of: line) }
 
-  /// The index of the symbol in `cell` (spaces and tabs around it aside), added when new: by
-  /// its bytes, without making a `String` but for a new one, or one with other blanks around it.
+  /// The index of the symbol in `cell` (`CellBlanks` around it aside), added when new: by its
+  /// bytes, without making a `String` but for a new one, or one with other blanks around it.
   private func symbolID(cell: UnsafeBufferPointer<UInt8>) -> Int32 {
-    var (start, end) = (cell.startIndex, cell.endIndex)
-    while start < end, cell[start] == 0x20 || cell[start] == 0x09 { start += 1 }
-    while end > start, cell[end - 1] == 0x20 || cell[end - 1] == 0x09 { end -= 1 }
-    let bytes = UnsafeBufferPointer(rebasing: cell[start..<end])
+    let bytes = UnsafeBufferPointer(rebasing: cell[CellBlanks.trimmed(cell)])
     // Other blanks (a no-break space) are trimmed as text is.
     guard bytes.first.map({ $0 < 0x80 }) ?? true, bytes.last.map({ $0 < 0x80 }) ?? true else {
       return symbolID(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces))
@@ -440,14 +437,12 @@ final class ColumnCollector: CSVRecordHandler {
   /// The cell being read without its units (reused from cell to cell).
   @exclusivity(unchecked) private var unitless: [UInt8] = []
 
-  /// The value of the mark `bytes` is, spaces, tabs and a carriage return around it aside; nil
-  /// when it is none of `marks`.
+  /// The value of the mark `bytes` is, `CellBlanks` around it aside; nil when it is none of
+  /// `marks`.
   private func markedValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-    let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-    guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else {
-      return nil
-    }
-    let cell = bytes[first...last]
+    let kept = CellBlanks.trimmed(bytes)
+    guard !kept.isEmpty else { return nil }
+    let cell = bytes[kept]
     return marks.first { $0.text.elementsEqual(cell) }?.value
   }
 
@@ -468,10 +463,9 @@ final class ColumnCollector: CSVRecordHandler {
     return false
   }
 
-  /// Whether `bytes`, blanks and a carriage return at its end aside, ends with `suffix`.
+  /// Whether `bytes`, `CellBlanks` at its end aside, ends with `suffix`.
   private static func ends(_ bytes: UnsafeBufferPointer<UInt8>, with suffix: [UInt8]) -> Bool {
-    var end = bytes.count
-    while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
+    let end = CellBlanks.trimmed(bytes).upperBound
     return end >= suffix.count && bytes[(end - suffix.count)..<end].elementsEqual(suffix)
   }
 
@@ -494,12 +488,10 @@ final class ColumnCollector: CSVRecordHandler {
     _ bytes: UnsafeBufferPointer<UInt8>, field: Int, written: UnsafeBufferPointer<UInt8>
   ) -> Value {
     guard let start = bytes.baseAddress else { return .nan }
-    var first = 0
-    while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
-    if first == bytes.count { return .nan }  // empty cell: a gap
-    var last = bytes.count
-    while last > first, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 || bytes[last - 1] == 0x0D { last -= 1 }
-    if let value = Value.exactDecimal(UnsafeBufferPointer(rebasing: bytes[first..<last])) { return value }
+    let kept = CellBlanks.trimmed(bytes)
+    if kept.isEmpty { return .nan }  // empty cell: a gap
+    let first = kept.lowerBound
+    if let value = Value.exactDecimal(UnsafeBufferPointer(rebasing: bytes[kept])) { return value }
     // strtof and strtod also read hexadecimal floats (0x1p3); a market file never means one.
     let digits = bytes[first] == 0x2B || bytes[first] == 0x2D ? first + 1 : first  // after + or -
     if digits + 1 < bytes.count, bytes[digits] == 0x30, bytes[digits + 1] | 0x20 == 0x78 {  // 0x or 0X
@@ -510,7 +502,7 @@ final class ColumnCollector: CSVRecordHandler {
     let cString = UnsafeRawPointer(start + first).assumingMemoryBound(to: CChar.self)
     let value = Value.parse(cString, &end)
     var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? first
-    while stop < bytes.count, bytes[stop] == 0x20 || bytes[stop] == 0x09 || bytes[stop] == 0x0D { stop += 1 }
+    while stop < bytes.count, CellBlanks.contains(bytes[stop]) { stop += 1 }
     guard stop == bytes.count, stop > first else {
       fail(
         field,
@@ -562,10 +554,9 @@ final class ColumnCollector: CSVRecordHandler {
   /// or `9:30:15PM`; blanks around it aside. Nil when `cell` is none.
   /// Read from the bytes: it runs once per row.
   static func secondsOfDay(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
-    var i = 0
-    var end = cell.count
-    while i < end, cell[i] == 0x20 || cell[i] == 0x09 { i += 1 }
-    while end > i, cell[end - 1] == 0x20 || cell[end - 1] == 0x09 || cell[end - 1] == 0x0D { end -= 1 }
+    let kept = CellBlanks.trimmed(cell)
+    var i = kept.lowerBound
+    let end = kept.upperBound
     // A field of `digits` digits (1...2 for the hour, 2 for the others) below `limit`.
     func field(_ digits: ClosedRange<Int>, below limit: Timestamp) -> Timestamp? {
       var value: Timestamp = 0

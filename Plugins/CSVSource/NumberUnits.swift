@@ -32,11 +32,9 @@ enum NumberUnits {
   /// returns true; false (with `out` unspecified) when the cell has no unit, or units a number
   /// does not carry (two currencies, a sign alone).
   static func removed(from cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-    let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-    guard var start = cell.firstIndex(where: { !blank($0) }), var end = cell.lastIndex(where: { !blank($0) }) else {
-      return false
-    }
-    end += 1
+    let kept = CellBlanks.trimmed(cell)
+    guard !kept.isEmpty else { return false }
+    var (start, end) = (kept.lowerBound, kept.upperBound)
     var found = false
     var sign: UInt8?
     if cell[start] == 0x28, cell[end - 1] == 0x29, end - start > 2 {  // `(1.50)`: negative

@@ -47,13 +47,15 @@ import Testing
     #expect(named.frame.featureNames == ["apple", "microsoft"])
   }
 
-  /// A symbol is its cell without the blanks around it: spaces, tabs, a no-break space.
+  /// A symbol is its cell without the blanks around it: spaces, tabs, a carriage return (quoted,
+  /// or it ends the line), a no-break space.
   @Test func symbolsAreTheirCellsWithoutTheBlanksAround() throws {
     let text =
       "date,close,Name\n2020-01-01,1, AAPL\n2020-01-01,5,MSFT\t\n2020-01-01,9,MSF T\n"
       + "2020-01-02,2,\u{A0}AAPL\u{A0}\n2020-01-02,6,\tMSFT\n2020-01-02,8,MSF T \n"
+      + "2020-01-03,3,\"AAPL\r\"\n2020-01-03,7,\"\rMSFT\"\n2020-01-03,10,MSF T\n"
     let frame = try load(text, Self.long).frame
-    #expect(frame.featureNames == ["AAPL", "MSFT", "MSF T"] && frame.values == [1, 5, 9, 2, 6, 8])
+    #expect(frame.featureNames == ["AAPL", "MSFT", "MSF T"] && frame.values == [1, 5, 9, 2, 6, 8, 3, 7, 10])
   }
 
   /// A long file cut by time (`combine: append`, a file a period) reads as the one it was cut
