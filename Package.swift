@@ -66,7 +66,7 @@ let package = Package(
 
     // Plugins.
     .target(name: "CSVSource", dependencies: ["SeismoCore"], path: "Plugins/CSVSource"),
-    .target(name: "Thresholds", dependencies: ["SeismoCore"], path: "Plugins/Thresholds"),
+    .target(name: "Thresholds", dependencies: ["SeismoCore", "CSeismoKernels"], path: "Plugins/Thresholds"),
     .target(name: "RollingZScore", dependencies: ["SeismoCore"], path: "Plugins/RollingZScore"),
     .target(name: "Discord", dependencies: ["SeismoCore", "CSeismoKernels"], path: "Plugins/Discord"),
     .target(name: "PermutationImportance", dependencies: ["SeismoCore"], path: "Plugins/PermutationImportance"),
@@ -96,7 +96,7 @@ let package = Package(
       name: "SeismoNNTests", dependencies: ["SeismoNN", "SeismoSupport", "CSeismoKernels"], resources: [.copy("Fixtures")]),
     .target(name: "RandomSeries", dependencies: ["SeismoCore", "SeismoSupport"], path: "Tests/RandomSeries"),
     .testTarget(name: "CSVSourceTests", dependencies: ["CSVSource", "SeismoCore", "SeismoSupport", "RandomSeries"]),
-    .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore"]),
+    .testTarget(name: "ThresholdsTests", dependencies: ["Thresholds", "SeismoCore", "CSeismoKernels"]),
     .testTarget(name: "RollingZScoreTests", dependencies: ["RollingZScore", "SeismoCore"]),
     .testTarget(name: "DiscordTests", dependencies: ["Discord", "SeismoCore", "SeismoSupport"]),
     .testTarget(name: "PermutationImportanceTests", dependencies: ["PermutationImportance", "SeismoCore"]),

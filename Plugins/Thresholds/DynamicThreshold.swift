@@ -1,3 +1,4 @@
+import CSeismoKernels
 import Foundation
 import SeismoCore
 
@@ -74,34 +75,30 @@ public struct DynamicThreshold: StreamingThreshold, ConfigurablePlugin {
 
   var alpha: Double { 2 / (Double(smoothingSpan) + 1) }
 
-  /// ε chosen on `smoothed` (telemanom's criterion); nil when no candidate flags anything.
+  /// ε chosen on `smoothed` (telemanom's criterion); nil when no candidate flags anything. Every
+  /// candidate's scores above and below it are tallied in one pass (`seismo_threshold_tally`),
+  /// adding the same scores in the same order as a pass per candidate: that took half of a
+  /// 1M-row `detect`'s time under this rule.
   func epsilon(_ smoothed: ArraySlice<Double>) -> Double? {
     let n = Double(smoothed.count)
     let mean = smoothed.reduce(0, +) / n
     let std = (smoothed.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
     guard std > 0, mean != 0 else { return nil }
-    var best: (score: Double, epsilon: Double)?
-    for z in candidates {
-      let epsilon = mean + z * std
-      var below = (count: 0.0, sum: 0.0, squares: 0.0)
-      var above = 0
-      var runs = 0
-      var previousAbove = false
-      for e in smoothed {
-        if e > epsilon {
-          above += 1
-          if !previousAbove { runs += 1 }
-          previousAbove = true
-        } else {
-          below.count += 1
-          below.sum += e
-          below.squares += e * e
-          previousAbove = false
-        }
+    let epsilons = candidates.map { mean + $0 * std }
+    let c = epsilons.count
+    var tallies = [Double](repeating: 0, count: 5 * c)  // above, runs, below: count, sum, squares
+    smoothed.withUnsafeBufferPointer { scores in
+      tallies.withUnsafeMutableBufferPointer { t in
+        let at = t.baseAddress!
+        seismo_threshold_tally(scores.baseAddress, scores.count, epsilons, c, at, at + c, at + 2 * c, at + 3 * c, at + 4 * c)
       }
-      guard above > 0, below.count > 0 else { continue }
-      let belowMean = below.sum / below.count
-      let belowStd = max(below.squares / below.count - belowMean * belowMean, 0).squareRoot()
+    }
+    var best: (score: Double, epsilon: Double)?
+    for (k, epsilon) in epsilons.enumerated() {
+      let (above, runs, count) = (Int(tallies[k]), Int(tallies[c + k]), tallies[2 * c + k])
+      guard above > 0, count > 0 else { continue }
+      let belowMean = tallies[3 * c + k] / count
+      let belowStd = max(tallies[4 * c + k] / count - belowMean * belowMean, 0).squareRoot()
       let score = ((mean - belowMean) / mean + (std - belowStd) / std) / Double(above + runs * runs)
       if best == nil || score > best!.score { best = (score, epsilon) }
     }

@@ -1,3 +1,4 @@
+import CSeismoKernels
 import Foundation
 import Testing
 
@@ -436,6 +437,70 @@ import Testing
     let cut = rule.cutoffs(for: errors.map(Float.init) + [0], calibrationCount: 12, calibrated: 0)
     #expect(cut[0..<12].allSatisfy { $0 == .infinity })
     #expect(abs(Double(cut[12]) - 6.150860386550994) < 1e-5)
+  }
+
+  /// Every candidate's tally in one pass (`seismo_threshold_tally`) is a pass of its own, bit
+  /// for bit: scores above ε (strictly: one equal to ε is below), their runs, and the count, sum
+  /// and sum of squares of the others, added in order; and ε is chosen as from those passes.
+  @Test func oneTallyOfEveryCandidateIsAPassOfEach() {
+    var random = SeededGenerator(seed: 21)
+    for trial in 0..<40 {
+      let n = [1, 2, 7, 300, 2000][trial % 5]
+      let smoothed = (0..<n).map { i in
+        Double.random(in: -1...3, using: &random) + (i % 37 < 4 ? 9 : 0) + Double(trial % 3) * 1e-3 * Double(i)
+      }
+      // 1 to 23 candidates (blocks of four and a partial one), some equal to a score.
+      var epsilons = (0..<(1 + trial % 23)).map { _ in Double.random(in: -1...12, using: &random) }
+      for k in stride(from: 0, to: epsilons.count, by: 3) { epsilons[k] = smoothed[k % n] }
+      let c = epsilons.count
+      var tallies = [Double](repeating: .nan, count: 5 * c)
+      tallies.withUnsafeMutableBufferPointer { t in
+        let at = t.baseAddress!
+        seismo_threshold_tally(smoothed, n, epsilons, c, at, at + c, at + 2 * c, at + 3 * c, at + 4 * c)
+      }
+      for (k, epsilon) in epsilons.enumerated() {
+        var (above, runs, count, sum, squares) = (0.0, 0.0, 0.0, 0.0, 0.0)
+        var previous = false
+        for e in smoothed {
+          if e > epsilon {
+            above += 1
+            if !previous { runs += 1 }
+          } else {
+            count += 1
+            sum += e
+            squares += e * e
+          }
+          previous = e > epsilon
+        }
+        let got = (0..<5).map { tallies[$0 * c + k] }
+        #expect(got.map(\.bitPattern) == [above, runs, count, sum, squares].map(\.bitPattern), "trial \(trial), ε \(k)")
+      }
+      // ε as a pass per candidate chose it.
+      let rule = DynamicThreshold(window: n, smoothingSpan: 1, candidates: [0.5, 1, 1.5, 2, 3, 4, 5], refresh: 1, minHistory: 1)
+      #expect(rule.epsilon(smoothed[...]) == Self.epsilonByPasses(rule, smoothed), "trial \(trial)")
+    }
+  }
+
+  /// ε as telemanom chooses it, a pass over the scores for each candidate.
+  static func epsilonByPasses(_ rule: DynamicThreshold, _ smoothed: [Double]) -> Double? {
+    let n = Double(smoothed.count)
+    let mean = smoothed.reduce(0, +) / n
+    let std = (smoothed.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+    guard std > 0, mean != 0 else { return nil }
+    var best: (score: Double, epsilon: Double)?
+    for z in rule.candidates {
+      let epsilon = mean + z * std
+      let below = smoothed.filter { $0 <= epsilon }
+      let above = smoothed.count - below.count
+      let runs = smoothed.indices.filter { smoothed[$0] > epsilon && ($0 == 0 || smoothed[$0 - 1] <= epsilon) }.count
+      guard above > 0, !below.isEmpty else { continue }
+      let count = Double(below.count)
+      let belowMean = below.reduce(0, +) / count
+      let belowStd = max(below.reduce(0) { $0 + $1 * $1 } / count - belowMean * belowMean, 0).squareRoot()
+      let score = ((mean - belowMean) / mean + (std - belowStd) / std) / Double(above + runs * runs)
+      if best == nil || score > best!.score { best = (score, epsilon) }
+    }
+    return best?.epsilon
   }
 
   @Test func smoothedCutoffIsWhereTheEWMACrossesEpsilon() {

@@ -3,6 +3,7 @@
 // apart). scripts/check-kernel-paths.sh compares the output across instruction sets.
 #include "seismo_kernels.h"
 #include "seismo_profile.h"
+#include "seismo_tally.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,16 @@ static void profile(size_t features, size_t from) {
   free(x), free(distance), free(ring), free(start);
 }
 
+// The dynamic threshold's tally of 1,000 smoothed scores (a drift, bursts, a negative stretch)
+// against 23 candidates: five blocks of four, the last with three.
+static void tally(void) {
+  double smoothed[1000], epsilons[23], out[5 * 23];
+  for (int i = 0; i < 1000; i++) smoothed[i] = sin(0.05 * i) + 0.001 * i + (i % 97 < 3 ? 4.0 : 0.0) - (i > 600 && i < 650);
+  for (int k = 0; k < 23; k++) epsilons[k] = -0.5 + 0.2 * k;
+  seismo_threshold_tally(smoothed, 1000, epsilons, 23, out, out + 23, out + 46, out + 69, out + 92);
+  for (int i = 0; i < 5 * 23; i++) printf("tally %d %.17g\n", i, out[i]);
+}
+
 int main(void) {
   for (int activation = SeismoCellTanh; activation <= SeismoCellLinear; activation++) cell(activation);
 
@@ -91,5 +102,6 @@ int main(void) {
   print("product-sum", c, rows * columns);
 
   for (size_t features = 1; features <= 3; features += 2) profile(features, 0), profile(features, 150);
+  tally();
   return 0;
 }
