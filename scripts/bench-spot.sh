@@ -5,14 +5,18 @@
 # grows with the peaks: about 2 % of the rows. Also on NAB's 7 realKnownCause series
 # (examples/nab/zscore-spot.yaml, their total). AGAINST=path/to/seismo times that build too, each
 # round interleaved with this one's, and says whether both cut every row alike; SEISMO=path times
-# another build in place of this one. Prints the load before and after.
+# another build in place of this one. RULE=dynamic (or another threshold plugin, with its
+# defaults) times that rule over the synthetic series instead, and skips NAB. Prints the load
+# before and after.
 #
 #   scripts/bench-spot.sh
 #   AGAINST=/tmp/seismo-before SIZES=100000 ROUNDS=1 scripts/bench-spot.sh
+#   RULE=dynamic AGAINST=/tmp/seismo-before scripts/bench-spot.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 sizes=${SIZES:-100000 1000000}
+rule=${RULE:-spot}
 nab=$(cd "${SEISMO_NAB_DIR:-../shared/data/nab}" 2>/dev/null && pwd || echo "${SEISMO_NAB_DIR:-../shared/data/nab}")
 if [ -z "${SEISMO:-}" ]; then swift build -c release --product seismo >&2; fi
 builds=("${SEISMO:-$(pwd)/.build/release/seismo}")
@@ -48,12 +52,12 @@ report() {
 }
 for n in $sizes; do
   python3 scripts/minute_series.py "$n" "$work/series$n.csv"
-  printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nthreshold: { plugin: spot }\n' \
-    "$work/series$n.csv" > "$work/s$n.yaml"
+  printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.5 }\ndetector: { plugin: rolling-zscore, window: 50, transform: log_return }\nthreshold: { plugin: %s }\n' \
+    "$work/series$n.csv" "$rule" > "$work/s$n.yaml"
   run "$work/s$n.yaml" "s$n" > "$work/s$n.times"
-  report "s$n" "spot over $n rows"
+  report "s$n" "$rule over $n rows"
 done
-if [ -d "$nab/realKnownCause" ]; then
+if [ "$rule" = spot ] && [ -d "$nab/realKnownCause" ]; then
   for r in $(seq "$rounds"); do
     for b in "${!builds[@]}"; do
       total=0
