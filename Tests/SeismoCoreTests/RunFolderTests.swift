@@ -136,6 +136,25 @@ import Testing
     #expect(capped.eventCount == 4 && capped.flagged == [0, 1, 10, 20, 30])
   }
 
+  /// `Highest` keeps what sorting the items themselves by score kept, trim by trim, ties and
+  /// all: 2,000 items of 40 distinct scores, kept 1 to 60 at a time.
+  @Test func highestKeepsWhatASortOfTheItemsKept() {
+    var random = SeededGenerator(seed: 5)
+    let scored = (0..<2000).map { order in (order, Float(Int.random(in: 0..<40, using: &random))) }
+    for keep in [1, 2, 7, 60] {
+      var highest = Highest<(Int, Float)>(keep: keep) { $0.1 }
+      var items: [(order: Int, item: (Int, Float))] = []  // a sort of the items, as before
+      for (order, score) in scored {
+        highest.add((order, score), at: order)
+        items.append((order, (order, score)))
+        if items.count >= 2 * keep { items = Array(items.sorted { $0.item.1 > $1.item.1 }.prefix(keep)) }
+      }
+      if items.count > keep { items = Array(items.sorted { $0.item.1 > $1.item.1 }.prefix(keep)) }
+      let expected = items.sorted { $0.order < $1.order }.map(\.item.0)
+      #expect(highest.inTimeOrder().map(\.0) == expected, "keep \(keep)")
+    }
+  }
+
   @Test func piecesPrintTimesOfDayOnceAnyRowHasOne() throws {
     func piece(_ timestamps: [Timestamp]) throws -> ScoresCSV.Rows {
       let frame = try Frame(timestamps: timestamps, featureNames: ["x"], values: timestamps.map { _ in 1 })

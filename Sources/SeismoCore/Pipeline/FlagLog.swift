@@ -82,11 +82,17 @@ extension FlagLog {
 }
 
 /// The `keep` items with the highest `score` (all when `keep` is nil), each added with its place
-/// in time: trimmed whenever it holds twice `keep`, so its memory stays bounded.
+/// in time: trimmed whenever it holds twice `keep`, so its memory stays bounded. Each item's score
+/// is kept beside it, and a trim or the time order sorts the items' indices by those, not the
+/// items, which carry strings and arrays: sorting the items took a third of a 1M-row `detect`
+/// that flagged 5 % of its rows. The indices sort as the items did, so the same items are kept.
 struct Highest<Item> {
   let keep: Int?
   let score: (Item) -> Float
-  private var items: [(order: Int, item: Item)] = []
+  /// The items, each with its place in time and its score, side by side.
+  private var items: [Item] = []
+  private var orders: [Int] = []
+  private var scores: [Float] = []
 
   init(keep: Int?, score: @escaping (Item) -> Float) {
     self.keep = keep
@@ -94,16 +100,21 @@ struct Highest<Item> {
   }
 
   mutating func add(_ item: Item, at order: Int) {
-    items.append((order, item))
+    items.append(item)
+    orders.append(order)
+    scores.append(score(item))
     if let keep, items.count >= 2 * keep { trim(to: keep) }
   }
 
   mutating func inTimeOrder() -> [Item] {
     if let keep, items.count > keep { trim(to: keep) }
-    return items.sorted { $0.order < $1.order }.map(\.item)
+    let orders = orders
+    return items.indices.sorted { orders[$0] < orders[$1] }.map { items[$0] }
   }
 
   private mutating func trim(to count: Int) {
-    items = Array(items.sorted { score($0.item) > score($1.item) }.prefix(count))
+    let scores = scores
+    let kept = items.indices.sorted { scores[$0] > scores[$1] }.prefix(count)
+    (items, orders, self.scores) = (kept.map { items[$0] }, kept.map { orders[$0] }, kept.map { scores[$0] })
   }
 }
