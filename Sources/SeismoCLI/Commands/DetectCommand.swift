@@ -140,11 +140,11 @@ struct DetectCommand: ParsableCommand {
     let staged = try out.map(StagedFolder.init)
     let pipeline = DetectionPipeline(registry: registry, config: config)
     let progress = ProgressLine(quiet: quiet)
-    let line = CountProgress.Line()
-    let reading = CountProgress("reading", sharing: line)
-    let scoring = CountProgress("scoring", sharing: line)
-    let cutting = CountProgress("cutting", sharing: line)
-    let explaining = CountProgress("explaining", sharing: line)
+    let shared = CountProgress.Line()
+    let reading = CountProgress("reading", sharing: shared)
+    let scoring = CountProgress("scoring", sharing: shared)
+    let cutting = CountProgress("cutting", sharing: shared)
+    let explaining = CountProgress("explaining", sharing: shared)
     let lines = [reading, scoring, cutting, explaining]
     defer { for line in lines { line.finish() } }  // an error's line too starts on a clean line
     let run = try pipeline.run(

@@ -3,8 +3,8 @@ import SeismoCore
 
 /// Progress of long work counted in rows (`ingest`'s rows written, a table's rows read), bytes
 /// (a CSV file read), windows or pairs of windows (a detector's scoring), scores (a threshold
-/// rule's cut-offs) or scorings (permutation importance's), on stderr: one updating line when stderr is a terminal, nothing
-/// otherwise (a log gets the command's closing line).
+/// rule's cut-offs) or scorings (permutation importance's), on stderr: one updating line when
+/// stderr is a terminal, nothing otherwise (a log gets the command's closing line).
 final class CountProgress {
   /// The terminal line that the counts of a command's stages share, each overwriting the last
   /// (scoring, then cutting): whether one is showing, to be cleared once.
@@ -37,7 +37,8 @@ final class CountProgress {
 
   /// The line for `count`: `writing 1,230,000 of 2,000,000 rows (61 %)`, `reading 310.2 of
   /// 689.9 MB (45 %)`, `scoring 8,192 of 20,000 windows (40 %)`, `cutting 50,000 of 800,000
-  /// scores (6 %)`, `explaining 12 of 20 scorings (60 %)`, or without a known total `reading 430,000 rows`.
+  /// scores (6 %)`, `explaining 12 of 20 scorings (60 %)`, or without a known total `reading
+  /// 430,000 rows`.
   func describe(_ count: ProgressCount) -> String {
     let amount = { (n: Int) in
       count.unit == .bytes ? String(format: "%.1f", Double(n) / 1_048_576) : Self.grouped(n)

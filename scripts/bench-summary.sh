@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Times `seismo detect` of a run that flags many rows (wall time, medians of ROUNDS runs, default
+# 3): a rolling z-score of a synthetic minute series of ROWS rows (default 1000000;
+# scripts/minute_series.py) cut at the 95th percentile, which flags about 5 % of them. Its
+# summary lists the 1,000 highest flags and events of tens of thousands, each with its time of
+# day. AGAINST=path/to/seismo times that build too, each round interleaved with this one's, and
+# says whether both wrote the same summary (timings, run id and start aside) and scores.csv;
+# SEISMO=path times another build in place of this one. Prints the load before and after.
+#
+#   scripts/bench-summary.sh
+#   AGAINST=/tmp/seismo-before ROWS=200000 scripts/bench-summary.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${ROWS:-1000000}
+rounds=${ROUNDS:-3}
+if [ -z "${SEISMO:-}" ]; then swift build -c release --product seismo >&2; fi
+builds=("${SEISMO:-$(pwd)/.build/release/seismo}")
+[ -z "${AGAINST:-}" ] || builds+=("$AGAINST")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 scripts/minute_series.py "$rows" "$work/series.csv"
+printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.2 }\ndetector: { plugin: rolling-zscore, window: 60, transform: log_return }\nthreshold: { plugin: percentile, percentile: 95 }\n' \
+  "$work/series.csv" > "$work/run.yaml"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq "$rounds"); do
+  for b in "${!builds[@]}"; do
+    /usr/bin/time -f "$b %e" -a -o "$work/times" "${builds[$b]}" detect "$work/run.yaml" --out "$work/out.$b.$r" --quiet
+  done
+done
+for b in "${!builds[@]}"; do
+  wall=$(awk -v b="$b" '$1 == b { print $2 }' "$work/times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  counts=$(python3 -c "import json, sys; s = json.load(open(sys.argv[1])); print(f\"{s['anomaly_count']} flags, {s['event_count']} events\")" \
+    "$work/out.$b.1/summary.json")
+  echo "detect, $rows rows at the 95th percentile ($counts): ${builds[$b]}: $wall s (median of $rounds)"
+done
+if [ ${#builds[@]} -gt 1 ]; then
+  # The summary but for what each run times or names afresh: its timings, each fold's fit_s,
+  # run id and start.
+  summary() {
+    python3 -c "import json, sys; s = json.load(open(sys.argv[1])); [s.pop(k) for k in ('timings', 'run_id', 'started_at')]; [f.pop('fit_s') for f in s['folds']]; print(json.dumps(s, sort_keys=True))" "$1"
+  }
+  if [ "$(summary "$work/out.0.1/summary.json")" = "$(summary "$work/out.1.1/summary.json")" ] &&
+    cmp -s "$work/out.0.1/scores.csv" "$work/out.1.1/scores.csv"; then
+    echo "  the two builds wrote the same summary and scores.csv"
+  else
+    echo "  the two builds' summaries or scores.csv DIFFER"
+  fi
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
