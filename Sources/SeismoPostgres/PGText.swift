@@ -4,10 +4,23 @@ import SeismoCore
 public enum PGText {
   /// `{"a","b"}`: an array literal, elements quoted, `"` and `\` escaped; it casts to any
   /// element type (`$1::bigint[]`, `$1::float8[]`) as well as to text[].
+  /// Built byte by byte: Foundation's `replacingOccurrences`, twice an element, took a third of
+  /// the client's time storing a 1M-row run with 48,000 events.
   public static func array(_ items: [String]) -> String {
-    "{"
-      + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-      .joined(separator: ",") + "}"
+    let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+    var out: [UInt8] = [UInt8(ascii: "{")]
+    out.reserveCapacity(2 + items.reduce(0) { $0 + $1.utf8.count + 3 })
+    for (k, item) in items.enumerated() {
+      if k > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(quote)
+      for byte in item.utf8 {
+        if byte == quote || byte == backslash { out.append(backslash) }
+        out.append(byte)
+      }
+      out.append(quote)
+    }
+    out.append(UInt8(ascii: "}"))
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// `'it''s'`: a string constant for SQL that takes no parameter (a trigger's arguments), its
