@@ -58,7 +58,7 @@ let package = Package(
         .embedInCode("migrations/014_later_warnings.sql"), .embedInCode("migrations/015_per_run_reads.sql"),
         .embedInCode("migrations/016_version_cutoffs.sql"), .embedInCode("migrations/017_member_scores.sql"),
         .embedInCode("migrations/018_member_recuts.sql"), .embedInCode("migrations/019_cutoff_key_once.sql"),
-        .embedInCode("migrations/020_stored_flags.sql"),
+        .embedInCode("migrations/020_stored_flags.sql"), .embedInCode("migrations/021_event_key_once.sql"),
       ]),
 
     // The HTML report with inline SVG charts.

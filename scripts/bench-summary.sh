@@ -5,33 +5,52 @@
 # summary lists the 1,000 highest flags and events of tens of thousands, each with its time of
 # day. AGAINST=path/to/seismo times that build too, each round interleaved with this one's, and
 # says whether both wrote the same summary (timings, run id and start aside) and scores.csv;
-# SEISMO=path times another build in place of this one. Prints the load before and after.
+# SEISMO=path times another build in place of this one. SINK=postgres also stores each run through
+# the postgres sink, on a throwaway server, in a database of each build's own (migrated by it),
+# and says whether both stored the same events. Prints the load before and after.
 #
 #   scripts/bench-summary.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 scripts/bench-summary.sh
+#   SINK=postgres AGAINST=/tmp/seismo-before scripts/bench-summary.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-1000000}
 rounds=${ROUNDS:-3}
-if [ -z "${SEISMO:-}" ]; then swift build -c release --product seismo >&2; fi
-builds=("${SEISMO:-$(pwd)/.build/release/seismo}")
+case "${SINK:-}" in
+  postgres) source scripts/pg-bench-env.sh ;;  # builds, starts the server, makes $work
+  "")
+    if [ -z "${SEISMO:-}" ]; then swift build -c release --product seismo >&2; fi
+    seismo=${SEISMO:-$(pwd)/.build/release/seismo}
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    ;;
+  *) echo "bench-summary: SINK is postgres or unset, not '$SINK'" >&2; exit 64 ;;
+esac
+builds=("$seismo")
 [ -z "${AGAINST:-}" ] || builds+=("$AGAINST")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 python3 scripts/minute_series.py "$rows" "$work/series.csv"
-printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.2 }\ndetector: { plugin: rolling-zscore, window: 60, transform: log_return }\nthreshold: { plugin: percentile, percentile: 95 }\n' \
-  "$work/series.csv" > "$work/run.yaml"
+urls=()
+for b in "${!builds[@]}"; do
+  printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.2 }\ndetector: { plugin: rolling-zscore, window: 60, transform: log_return }\nthreshold: { plugin: percentile, percentile: 95 }\n' \
+    "$work/series.csv" > "$work/run$b.yaml"
+  if [ -n "${SINK:-}" ]; then
+    psql "$SEISMO_TEST_PG_URL" -qc "CREATE DATABASE bench_$b"
+    urls+=("${SEISMO_TEST_PG_URL%/*}/bench_$b")
+    "${builds[$b]}" db migrate --url "${urls[$b]}" > /dev/null
+    printf 'sinks:\n  - { plugin: postgres, url: "%s" }\n' "${urls[$b]}" >> "$work/run$b.yaml"
+  fi
+done
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
   for b in "${!builds[@]}"; do
-    /usr/bin/time -f "$b %e" -a -o "$work/times" "${builds[$b]}" detect "$work/run.yaml" --out "$work/out.$b.$r" --quiet
+    /usr/bin/time -f "$b %e" -a -o "$work/times" "${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out.$b.$r" --quiet
   done
 done
 for b in "${!builds[@]}"; do
   wall=$(awk -v b="$b" '$1 == b { print $2 }' "$work/times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   counts=$(python3 -c "import json, sys; s = json.load(open(sys.argv[1])); print(f\"{s['anomaly_count']} flags, {s['event_count']} events\")" \
     "$work/out.$b.1/summary.json")
-  echo "detect, $rows rows at the 95th percentile ($counts): ${builds[$b]}: $wall s (median of $rounds)"
+  echo "detect, $rows rows at the 95th percentile ($counts)${SINK:+, stored in PostgreSQL}: ${builds[$b]}: $wall s (median of $rounds)"
 done
 if [ ${#builds[@]} -gt 1 ]; then
   # The summary but for what each run times or names afresh: its timings, each fold's fit_s,
@@ -44,6 +63,16 @@ if [ ${#builds[@]} -gt 1 ]; then
     echo "  the two builds wrote the same summary and scores.csv"
   else
     echo "  the two builds' summaries or scores.csv DIFFER"
+  fi
+  if [ -n "${SINK:-}" ]; then
+    events() {
+      psql "$1" -Atc "SELECT md5(string_agg(concat_ws(',', start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part), ';' ORDER BY run, start_ts)), count(*) FROM seismo.events"
+    }
+    if [ "$(events "${urls[0]}")" = "$(events "${urls[1]}")" ]; then
+      echo "  the two builds stored the same events"
+    else
+      echo "  the two builds' stored events DIFFER"
+    fi
   fi
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -58,5 +58,8 @@ public enum Migrations {
     Migration(
       version: 20, name: "stored_flags",
       sql: String(decoding: PackageResources._20_stored_flags_sql, as: UTF8.self)),
+    Migration(
+      version: 21, name: "event_key_once",
+      sql: String(decoding: PackageResources._21_event_key_once_sql, as: UTF8.self)),
   ]
 }

@@ -4,17 +4,19 @@ import SeismoPostgres
 extension PostgresSink {
   /// Inserts `events` of run `id` under threshold `version` into seismo.events in one statement (a
   /// run can have thousands); their `start`, `end` and `alert` are times in seconds since 1970
-  /// (`Timestamp`), as text.
+  /// (`Timestamp`), as text. The statement locks the run's row against deletion (the table has no
+  /// foreign key to it: schema version 21).
+  /// - Throws: `SeismoError.state` when run `id` is no longer stored.
   static func insertEvents(_ events: [RunSummary.Event], run id: String, version: Int = 1, on db: PGConnection) throws {
     guard !events.isEmpty else { return }
-    try db.execute(
+    let inserted = try db.execute(
       """
       INSERT INTO seismo.events (run, version, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part,
                                  flagged_by)
-      SELECT $1::bigint, $2::integer, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w,
-             nullif(b, '')::integer[]
-      FROM unnest($3::float8[], $4::float8[], $5::float8[], $6::integer[], $7::real[], $8::text[], $9::text[], $10::text[])
-        AS u(s, e, a, f, p, t, w, b)
+      SELECT r.id, $2::integer, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w, nullif(b, '')::integer[]
+      FROM (SELECT id FROM seismo.runs WHERE id = $1::bigint FOR KEY SHARE) r,
+           unnest($3::float8[], $4::float8[], $5::float8[], $6::integer[], $7::real[], $8::text[], $9::text[], $10::text[])
+             AS u(s, e, a, f, p, t, w, b)
       """,
       [
         id, String(version), PGText.array(events.map(\.start)), PGText.array(events.map(\.end)),
@@ -24,6 +26,9 @@ extension PostgresSink {
         // An ensemble's members, each event's as an array literal; empty (NULL) for one detector.
         PGText.array(events.map { $0.flaggedBy.map { "{" + $0.map(String.init).joined(separator: ",") + "}" } ?? "" }),
       ])
+    guard inserted.affectedRows == events.count else {
+      throw SeismoError.state("run \(id) is no longer stored (deleted meanwhile?): its events were not stored")
+    }
   }
 
   /// Brings the events of run `id`'s threshold version `version`, its latest or 1 (the run's
