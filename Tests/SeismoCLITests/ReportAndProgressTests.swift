@@ -151,7 +151,7 @@ import Testing
   }
 
   /// The threshold rule counts the scores it has cut on one line, cleared before the next line,
-  /// in detect; nothing of it goes to a pipe.
+  /// in detect and in score with a saved model; nothing of it goes to a pipe.
   @Test(.enabled(if: CLI.hasTerminal, "needs util-linux script for a pseudo-terminal"))
   func cuttingShowsItsScoresOnATerminal() throws {
     let scratch = try Scratch()
@@ -163,8 +163,14 @@ import Testing
     #expect(detect.status == 0, "\(detect.stdout)")
     // Scores after the first 20 rows: 280, cut in one chunk.
     #expect(detect.stdout.contains("\r\u{1B}[Kcutting 280 of 280 scores (100 %)\r\u{1B}[K"), "\(detect.stdout.prefix(600))")
-    let piped = try CLI.run(["detect", "run.yaml", "--out", "p"], in: scratch.url)
+    let piped = try CLI.run(["detect", "run.yaml", "--out", "p", "--save-model", "m.seismo"], in: scratch.url)
     #expect(piped.status == 0 && !piped.stderr.contains("cutting"), "\(piped.stderr)")
+    // score with the saved model cuts every scored row again, on the same line.
+    let score = try CLI.runOnATerminal("score --model m.seismo data.csv --out s", in: scratch.url)
+    #expect(score.status == 0, "\(score.stdout)")
+    #expect(score.stdout.contains("\r\u{1B}[Kcutting 280 of 280 scores (100 %)\r\u{1B}[K"), "\(score.stdout.prefix(600))")
+    let pipedScore = try CLI.run(["score", "--model", "m.seismo", "data.csv", "--out", "q"], in: scratch.url)
+    #expect(pipedScore.status == 0 && !pipedScore.stderr.contains("cutting"), "\(pipedScore.stderr)")
   }
 
   /// Permutation importance counts its scorings on one line, cleared before the line that says

@@ -631,6 +631,25 @@ import Testing
     }
   }
 
+  /// A saved model's rule that cuts the rows up to its training rows' end afresh and goes on
+  /// from its training state after them (`ModelCutoffs`) counts the scores of both parts as one.
+  @Test func aModelsCutoffsAreHeardOverBothParts() throws {
+    let long = (0..<24).flatMap { k in scores.map { $0 + Float(k) / 10 } }  // 120,000
+    let times = (0..<long.count).map { Timestamp($0) }
+    let rule = DynamicThreshold(window: 300, smoothingSpan: 10, refresh: 50, minHistory: 200)
+    func cutter() -> ModelCutoffs {
+      ModelCutoffs(
+        rule.cutoffStream(calibration: [], calibrated: 1.5), resumedAfter: 69_999,
+        as: rule.cutoffStream(calibration: Array(scores.prefix(1000)), calibrated: 1.5))
+    }
+    var quiet = cutter()
+    let whole = quiet.cutoffs(for: long[...], at: times[...])
+    var heard: [ProgressCount] = []
+    var told = cutter()
+    #expect(told.cutoffs(for: long[...], at: times[...]) { heard.append($0) } == whole)
+    #expect(heard.map(\.done) == [50_000, 70_000, 120_000] && heard.allSatisfy { $0.total == 120_000 }, "\(heard)")
+  }
+
   @Test func stateIsBoundedByTheRulesWindows() {
     let rule = DynamicThreshold(window: 300, smoothingSpan: 10, refresh: 50, minHistory: 200)
     var stream = rule.cutoffStream(calibration: [], calibrated: 0)

@@ -289,17 +289,17 @@ struct ScoreCommand: ParsableCommand {
         return
       }
       let staged = try out.map(StagedFolder.init)
-      let reading = CountProgress("reading")
-      let scoring = CountProgress("scoring")
-      defer { for line in [reading, scoring] { line.finish() } }
+      let shared = CountProgress.Line()
+      let lines = ["reading", "scoring", "cutting"].map { CountProgress($0, sharing: shared) }
+      defer { for line in lines { line.finish() } }
       let result = try DetectionPipeline.score(
-        saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
-        scoring: quiet ? nil : scoring.update, judging: scripting.inLast,
+        saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : lines[0].update,
+        scoring: quiet ? nil : lines[1].update, cutting: quiet ? nil : lines[2].update, judging: scripting.inLast,
         log: {
-          for line in [reading, scoring] { line.finish() }
+          for line in lines { line.finish() }
           Console.narrate($0, quiet: quiet)
         })
-      scoring.finish()
+      for line in lines { line.finish() }
       let directory = out ?? "seismo-out/\(result.runID)"
       try RunOutput.write(result, to: try staged ?? StagedFolder(directory))
       if let sink {

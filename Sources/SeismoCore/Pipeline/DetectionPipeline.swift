@@ -323,13 +323,14 @@ public struct DetectionPipeline {
   /// Scores data with a saved model: no training, the saved threshold, every row in the test part;
   /// an ensemble's model scores and cuts with each member, then combines them as `detect` does.
   /// `config.source` says how to read the data; `reading` hears how far it has read, `scoring` how
-  /// far each member's scoring has come, and `load`, when given, reads it from the source instead
+  /// far each member's scoring has come, `cutting` how far its threshold rule has cut its
+  /// scores, and `load`, when given, reads it from the source instead
   /// of `load(observer:)` (incremental scoring holds back rows that wait for a feature). `lastRows`, when given, are the rows whose flags
   /// count (`--in-last`): only their rows within the training rows' times are warned of.
   public static func score(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: ProgressObserver? = nil,
-    scoring: ProgressObserver? = nil, judging lastRows: Int? = nil, log: (String) -> Void = { _ in },
-    load: ((DataSource) throws -> LoadedFrame)? = nil
+    scoring: ProgressObserver? = nil, cutting: ProgressObserver? = nil, judging lastRows: Int? = nil,
+    log: (String) -> Void = { _ in }, load: ((DataSource) throws -> LoadedFrame)? = nil
   ) throws -> RunResult {
     let started = Date()
     var timings: [String: Double] = [:]
@@ -363,7 +364,8 @@ public struct DetectionPipeline {
       let times = loaded.frame.timestamps.dropFirst(scores.firstRow)
       var cut = member.cutoffs(of: rule, seriesStart: loaded.frame.timestamps.first, firstScored: times.first)
       return Ensemble.Flagged(
-        scores: scores, cutoffs: cut.cutoffs(for: scores.values[...], at: times), typicalScore: member.typicalScore ?? 1)
+        scores: scores, cutoffs: cut.cutoffs(for: scores.values[...], at: times, progress: cutting),
+        typicalScore: member.typicalScore ?? 1)
     }
     timings["score_s"] = Date().timeIntervalSince(t0)
     let (scores, cutoffs, memberScores) =

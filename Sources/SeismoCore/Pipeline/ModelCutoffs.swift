@@ -39,14 +39,20 @@ public struct ModelCutoffs {
   }
 
   /// One cut-off per score of `scores`, whose rows are at `times` (as many, in order), the
-  /// scores fed before being the history.
-  public mutating func cutoffs(for scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>) -> [Float] {
-    guard let (lastTraining, resumed) = pending else { return stream.cutoffs(for: scores) }
+  /// scores fed before being the history. `progress`, when given, hears the scores cut so far,
+  /// of all of `scores` (`CutoffStream.cutoffs(for:progress:)`; the same cut-offs).
+  public mutating func cutoffs(
+    for scores: ArraySlice<Float>, at times: ArraySlice<Timestamp>, progress: ProgressObserver? = nil
+  ) -> [Float] {
+    func overAll(from done: Int) -> ProgressObserver? {
+      progress.map { hear in { hear(ProgressCount(done + $0.done, of: scores.count, .scores)) } }
+    }
+    guard let (lastTraining, resumed) = pending else { return stream.cutoffs(for: scores, progress: overAll(from: 0)) }
     let before = times.prefix { $0 <= lastTraining }.count
-    var cut = stream.cutoffs(for: scores.prefix(before))
+    var cut = stream.cutoffs(for: scores.prefix(before), progress: overAll(from: 0))
     guard before < scores.count else { return cut }
     (stream, pending) = (resumed, nil)
-    cut += stream.cutoffs(for: scores.dropFirst(before))
+    cut += stream.cutoffs(for: scores.dropFirst(before), progress: overAll(from: before))
     return cut
   }
 }
