@@ -4,7 +4,8 @@
 # count in SIZES (default "100000 1000000"). spot refits its tail at every new peak, so its cost
 # grows with the peaks: about 2 % of the rows. Also on NAB's 7 realKnownCause series
 # (examples/nab/zscore-spot.yaml, their total). AGAINST=path/to/seismo times that build too, each
-# round interleaved with this one's, and says whether both cut every row alike; SEISMO=path times
+# round interleaved with this one's, and says whether both cut every row alike (if not, on how
+# many rows their cut-offs and flags differ, and by how much at most); SEISMO=path times
 # another build in place of this one. RULE=dynamic (or another threshold plugin, with its
 # defaults) times that rule over the synthetic series instead, and skips NAB. Prints the load
 # before and after.
@@ -46,7 +47,10 @@ report() {
     if cmp -s <(cut -d, -f1-5 "$work/$1.0.1/scores.csv") <(cut -d, -f1-5 "$work/$1.1.1/scores.csv"); then
       echo "  the two builds cut every row alike"
     else
-      echo "  the two builds' cut-offs differ on $(paste -d'|' <(cut -d, -f4 "$work/$1.0.1/scores.csv") <(cut -d, -f4 "$work/$1.1.1/scores.csv") | awk -F'|' '$1 != $2' | wc -l) rows"
+      paste -d, <(cut -d, -f4,5 "$work/$1.0.1/scores.csv") <(cut -d, -f4,5 "$work/$1.1.1/scores.csv") | awk -F, '
+        NR > 1 && $1 != $3 { cuts++; d = ($1 - $3) / ($3 < 0 ? -$3 : $3); d = d < 0 ? -d : d; if (d > worst) worst = d }
+        NR > 1 && $2 != $4 { flags++ }
+        END { printf "  the two builds cut %d rows apart (largest relative difference %.2g) and flag %d apart\n", cuts, worst, flags }' 
     fi
   fi
 }

@@ -4,7 +4,8 @@
 # natively and under qemu-user as a Haswell (AVX2 path) and a Nehalem (baseline SSE path), and
 # compares every result. Expected: AVX-512 and AVX2 identical (both fuse multiply-adds); the
 # baseline, which does not fuse, within 1e-5·(1 + |value|) of them, an ulp or so; discord's
-# profile and the dynamic threshold's tally, which fuse nothing, identical on all three.
+# profile, the dynamic threshold's tally and spot's tail passes, which fuse nothing, identical on
+# all three.
 # Needs qemu-user (apt-get install qemu-user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 cc=${CC:-$(command -v clang || echo "$(dirname "$(command -v swift)")/clang")}
 "$cc" -O2 -mprefer-vector-width=512 -I Sources/CSeismoKernels/include \
   scripts/kernel-paths/kernels_on_fixed_data.c Sources/CSeismoKernels/kernels.c Sources/CSeismoKernels/products.c \
-  Sources/CSeismoKernels/profile.c Sources/CSeismoKernels/tally.c \
+  Sources/CSeismoKernels/profile.c Sources/CSeismoKernels/tally.c Sources/CSeismoKernels/tail.c \
   -o "$work/kernels" -lm
 "$work/kernels" > "$work/native.txt"
 qemu-x86_64 -cpu Haswell "$work/kernels" 2> /dev/null > "$work/Haswell.txt"
@@ -34,9 +35,9 @@ if paste -d' ' "$work/native.txt" "$work/Nehalem.txt" | awk '
     if (r > 1e-5) { print "Nehalem: " $1 "[" $2 "] = " $6 ", here " $3; bad = 1 } }
   END { if (!bad) printf "Nehalem (baseline): every result within 1e-5·(1 + |value|); largest %.2g at %s\n", worst, at
         exit bad }'; then :; else status=1; fi
-if cmp -s <(grep '^profile\|^tally' "$work/native.txt") <(grep '^profile\|^tally' "$work/Nehalem.txt"); then
-  echo "Nehalem (baseline): all $(grep -c '^profile\|^tally' "$work/native.txt") profile and tally results identical to this machine's"
+if cmp -s <(grep '^profile\|^tally\|^tail' "$work/native.txt") <(grep '^profile\|^tally\|^tail' "$work/Nehalem.txt"); then
+  echo "Nehalem (baseline): all $(grep -c '^profile\|^tally\|^tail' "$work/native.txt") profile, tally and tail results identical to this machine's"
 else
-  echo "Nehalem (baseline): profile or tally results DIFFER from this machine's"; status=1
+  echo "Nehalem (baseline): profile, tally or tail results DIFFER from this machine's"; status=1
 fi
 exit $status

@@ -1,3 +1,4 @@
+import CSeismoKernels
 import Foundation
 
 /// The excesses a generalized Pareto tail is fitted to, kept so that it can be refitted after
@@ -38,41 +39,72 @@ struct ParetoTail {
   }
 
   /// The sums at a run of consecutive grid points, by the point's k, each with its x: grown at
-  /// either end as a grid reaches past them. An array, not a dictionary by x: a refit reads
-  /// about 2,000 points, and `perf` put hashing each x and computing it (`pow`) again at a
-  /// quarter of a large series' spot cut-offs.
+  /// either end as a grid reaches past them. Arrays, not a dictionary by x: a refit reads about
+  /// 2,000 points, and `perf` put hashing each x and computing it (`pow`) again at a quarter of
+  /// a large series' spot cut-offs. A column each, so that a C kernel brings a run of points up
+  /// to date four at a time (`seismo_kept_sums`).
   struct KeptSums {
     /// The k of the first point.
     private var first = 0
-    private var points: [(x: Double, sums: Sums)] = []
+    private var xs: [Double] = []
+    /// Each point's Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) over its first `counts` excesses.
+    private var us: [Double] = []
+    private var vs: [Double] = []
+    private var counts: [Int] = []
 
     /// The index of point k, made with x `point(k)` and no sums when it is new.
     mutating func index(of k: Int, point: (Int) -> Double) -> Int {
-      if points.isEmpty { first = k }
+      if xs.isEmpty { first = k }
       if k < first {
-        points.insert(contentsOf: (k..<first).map { (point($0), Sums()) }, at: 0)
+        let new = k..<first
+        xs.insert(contentsOf: new.map(point), at: 0)
+        us.insert(contentsOf: repeatElement(0, count: new.count), at: 0)
+        vs.insert(contentsOf: repeatElement(0, count: new.count), at: 0)
+        counts.insert(contentsOf: repeatElement(0, count: new.count), at: 0)
         first = k
       }
-      while k - first >= points.count { points.append((point(first + points.count), Sums())) }
+      while k - first >= xs.count {
+        xs.append(point(first + xs.count))
+        us.append(0)
+        vs.append(0)
+        counts.append(0)
+      }
       return k - first
     }
 
-    func x(at index: Int) -> Double { points[index].x }
+    func x(at index: Int) -> Double { xs[index] }
 
-    /// w at the point at `index`, its sums brought up to date with the `excesses` added since.
-    mutating func w(at index: Int, over excesses: [Double]) -> Double {
-      let x = points[index].x
-      var sums = points[index].sums
-      for y in excesses[sums.count...] {
-        sums.u += 1 / (1 + x * y)
-        sums.v += log1p(x * y)
+    /// Brings the sums of the points at `indices` up to date with the `excesses` added since,
+    /// each added in order as a pass over them would.
+    mutating func update(_ indices: ClosedRange<Int>, over excesses: [Double]) {
+      let range = indices.lowerBound..<(indices.upperBound + 1)
+      xs.withUnsafeBufferPointer { x in
+        us.withUnsafeMutableBufferPointer { u in
+          vs.withUnsafeMutableBufferPointer { v in
+            counts.withUnsafeBufferPointer { count in
+              let start = range.lowerBound
+              seismo_kept_sums(
+                excesses, excesses.count, x.baseAddress! + start, u.baseAddress! + start, v.baseAddress! + start,
+                count.baseAddress! + start, range.count)
+            }
+          }
+        }
       }
-      sums.count = excesses.count
-      points[index].sums = sums
-      return ParetoTail.w(sums, n: Double(excesses.count))
+      counts.replaceSubrange(range, with: repeatElement(excesses.count, count: range.count))
     }
 
-    mutating func removeAll() { points.removeAll(keepingCapacity: true) }
+    /// w at the point at `index`, over the `n` excesses its sums hold (see `update`).
+    func w(at index: Int, n: Int) -> Double {
+      precondition(counts[index] == n, "the point's sums are brought up to date first")
+      return ParetoTail.w(Sums(u: us[index], v: vs[index], count: n), n: Double(n))
+    }
+
+    mutating func removeAll() {
+      xs.removeAll(keepingCapacity: true)
+      us.removeAll(keepingCapacity: true)
+      vs.removeAll(keepingCapacity: true)
+      counts.removeAll(keepingCapacity: true)
+    }
   }
 
   /// A tail of `excesses` (all > 0; at least one before `fit`).
@@ -132,33 +164,58 @@ struct ParetoTail {
   /// and `b` = (1 − 1e-9)/y_max is one of them. Past `b` on the positive side w has no root (see
   /// `GeneralizedPareto`), so the first point beyond it has the sign w has at `b`.
   private mutating func grid(from a: Double, to b: Double, negative: Bool) -> [(x: Double, w: Double)] {
-    var points: [(x: Double, w: Double)] = []
+    let n = excesses.count
+    // Which points the grid reaches depends on their x alone: they are found first, then their
+    // sums brought up to date together.
+    var lattice: [(index: Int, x: Double)] = []  // |x| of each
     let split = negative ? 0.5 / high : .infinity
     var k = Int((log10(a) * Self.pointsPerDecade).rounded(.down))
-    let sign = negative ? -1.0 : 1.0
+    var reachedEnd = false
     while true {
       let i =
         negative
         ? self.negative.index(of: k) { -Self.lattice($0) } : positive.index(of: k) { Self.lattice($0) }
-      let x = sign * (negative ? self.negative : positive).x(at: i)
+      let x = (negative ? -self.negative.x(at: i) : positive.x(at: i))
       guard x < split else { break }
-      points.append((sign * x, negative ? self.negative.w(at: i, over: excesses) : positive.w(at: i, over: excesses)))
-      if x >= b { return points }
+      lattice.append((i, x))
+      if x >= b {
+        reachedEnd = true
+        break
+      }
       k += 1
     }
+    if let firstIndex = lattice.first?.index, let lastIndex = lattice.last?.index {
+      if negative {
+        self.negative.update(firstIndex...lastIndex, over: excesses)
+      } else {
+        positive.update(firstIndex...lastIndex, over: excesses)
+      }
+    }
+    let sign = negative ? -1.0 : 1.0
+    var points = lattice.map { point in
+      (x: sign * point.x, w: negative ? self.negative.w(at: point.index, n: n) : positive.w(at: point.index, n: n))
+    }
+    if reachedEnd { return points }
     if nearBoundHigh != high {
       nearBound.removeAll()
       nearBoundHigh = high
     }
+    var near: [(index: Int, x: Double)] = []  // |x| of each
     k = Int((-log10(0.5) * Self.pointsPerDecade).rounded(.up))
-    while points.last.map({ -$0.x < b }) ?? true {
+    while (near.last?.x ?? points.last.map { -$0.x }).map({ $0 < b }) ?? true {
       let i = nearBound.index(of: k) { [high] in -(1 - 1 / Self.lattice($0)) / high }
       let x = -nearBound.x(at: i)
-      if x <= a { points.removeAll() }  // a point at or below `a` (past 0.5/y_max) starts the grid
-      points.append((-x, nearBound.w(at: i, over: excesses)))
+      if x <= a {  // a point at or below `a` (past 0.5/y_max) starts the grid
+        points.removeAll()
+        near.removeAll()
+      }
+      near.append((i, x))
       k += 1
     }
-    return points
+    if let firstIndex = near.first?.index, let lastIndex = near.last?.index {
+      nearBound.update(firstIndex...lastIndex, over: excesses)
+    }
+    return points + near.map { (x: -$0.x, w: nearBound.w(at: $0.index, n: n)) }
   }
 
   /// 10^(k/64).
@@ -166,18 +223,16 @@ struct ParetoTail {
 
   /// The sums at `x` in one pass over the excesses, with the slope w′(x):
   /// w′ = u′·(1 + v̄) + ū·v′, u′ = −mean of yᵢ/(1 + x·yᵢ)², v′ = mean of yᵢ/(1 + x·yᵢ).
+  /// A C kernel (`seismo_tail_sums`) takes four excesses at a time: these passes, and glibc's
+  /// `log1p` in them, were two thirds of a 1M-row series' spot cut-offs.
   private func sums(_ x: Double) -> (sums: Sums, slope: Double) {
-    var sums = Sums()
-    var (du, dv) = (0.0, 0.0)
-    for y in excesses {
-      let q = 1 / (1 + x * y)
-      sums.u += q
-      sums.v += log1p(x * y)
-      dv += y * q
-      du -= y * q * q
+    var kernel = (u: 0.0, v: 0.0, dv: 0.0, du: 0.0)
+    withUnsafeMutableBytes(of: &kernel) {
+      seismo_tail_sums(excesses, excesses.count, x, $0.baseAddress!.assumingMemoryBound(to: Double.self))
     }
     let n = Double(excesses.count)
-    return (sums, (du / n) * (1 + sums.v / n) + (sums.u / n) * (dv / n))
+    let sums = Sums(u: kernel.u, v: kernel.v, count: excesses.count)
+    return (sums, (kernel.du / n) * (1 + sums.v / n) + (sums.u / n) * (kernel.dv / n))
   }
 
   fileprivate static func w(_ sums: Sums, n: Double) -> Double { (sums.u / n) * (1 + sums.v / n) - 1 }

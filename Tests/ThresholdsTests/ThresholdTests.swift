@@ -297,7 +297,7 @@ import Testing
       var (u, v) = (0.0, 0.0)
       for y in ys.prefix(n) {
         u += 1 / (1 + x * y)
-        v += log1p(x * y)
+        v += seismo_log1p(x * y)
       }
       return (u / Double(n)) * (1 + v / Double(n)) - 1
     }
@@ -305,19 +305,46 @@ import Testing
     let point = { (k: Int) in Double(k) / 10 }
     let five = kept.index(of: 5, point: point)
     #expect(kept.x(at: five) == 0.5)
-    #expect(kept.w(at: five, over: Array(ys.prefix(20))) == fresh(0.5, 20))
-    // Points before the first: the kept ones move along, sums and all.
+    kept.update(five...five, over: Array(ys.prefix(20)))
+    #expect(kept.w(at: five, n: 20) == fresh(0.5, 20))
+    // Points before the first: the kept ones move along, sums and all. One update brings points
+    // of 0 and of 20 excesses to 50 together (four a block, and a block of one).
     let two = kept.index(of: 2, point: point)
     #expect(two == 0 && kept.index(of: 5, point: point) == 3)
     #expect(kept.x(at: 3) == 0.5 && kept.x(at: 1) == 0.3)
-    #expect(kept.w(at: 3, over: ys) == fresh(0.5, 50))
-    #expect(kept.w(at: two, over: ys) == fresh(0.2, 50))
-    // And after the last.
     let eight = kept.index(of: 8, point: point)
     #expect(eight == 6 && kept.x(at: eight) == 0.8)
-    #expect(kept.w(at: eight, over: ys) == fresh(0.8, 50))
+    kept.update(two...eight, over: ys)
+    for (index, k) in (2...8).enumerated() {
+      #expect(kept.w(at: index, n: 50) == fresh(Double(k) / 10, 50), "point \(k)")
+    }
     kept.removeAll()
     #expect(kept.index(of: 9, point: point) == 0 && kept.x(at: 0) == 0.9)
+  }
+
+  /// The kernel's logarithm is within an ulp of glibc's `log1p` (itself within an ulp of
+  /// ln(1 + t)) over the range the tail's sums reach, and the four-lane pass
+  /// (`seismo_tail_sums`) takes each lane's bits from it.
+  @Test func theTailsLogarithmIsWithinAnUlpOfLog1p() {
+    var random = SeededGenerator(seed: 29)
+    var worst = 0.0
+    for k in 0..<400_000 {
+      let uniform = Double.random(in: 0..<1, using: &random)
+      let t =
+        switch k % 4 {
+        case 0: exp(uniform * 40 - 25)  // 1e-11 to 3e6
+        case 1: -exp(-uniform * 25)  // −1 to −1e-11
+        case 2: -1 + exp(-uniform * 20)  // near −1
+        default: (uniform - 0.5) * 1e-3  // near 0
+        }
+      let exact = log1p(t)
+      worst = max(worst, abs(seismo_log1p(t) - exact) / exact.magnitude.ulp)
+      var sums = (0.0, 0.0, 0.0, 0.0)
+      var y = 1.0
+      withUnsafeMutableBytes(of: &sums) { seismo_tail_sums(&y, 1, t, $0.baseAddress!.assumingMemoryBound(to: Double.self)) }
+      #expect(sums.1.bitPattern == seismo_log1p(t).bitPattern, "t \(t)")
+    }
+    #expect(worst <= 1, "\(worst) ulp")
   }
 
   @Test func tailQuantileByHand() {

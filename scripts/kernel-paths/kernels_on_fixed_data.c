@@ -3,6 +3,7 @@
 // apart). scripts/check-kernel-paths.sh compares the output across instruction sets.
 #include "seismo_kernels.h"
 #include "seismo_profile.h"
+#include "seismo_tail.h"
 #include "seismo_tally.h"
 #include <math.h>
 #include <stdio.h>
@@ -74,6 +75,27 @@ static void tally(void) {
   for (int i = 0; i < 5 * 23; i++) printf("tally %d %.17g\n", i, out[i]);
 }
 
+// spot's tail passes over 1,003 excesses (a block of three at the end) at x on either side of 0,
+// and a grid of 7 points (a block of four, then three) brought up to date from 0, 500 and 1,000
+// excesses; and the logarithm alone, from near −1 to 1e6.
+static void tail(void) {
+  double y[1003], sums[4];
+  for (int i = 0; i < 1003; i++) y[i] = 0.01 + 3.0 * (1.0 + sin(0.37 * i)) * (1.0 + 0.001 * i);
+  const double xs[] = {-0.05, -1e-6, 1e-6, 0.3, 40.0};
+  for (int k = 0; k < 5; k++) {
+    seismo_tail_sums(y, 1003, xs[k], sums);
+    for (int j = 0; j < 4; j++) printf("tail-sums %d %.17g\n", 4 * k + j, sums[j]);
+  }
+  double grid[7], us[7], vs[7];
+  ptrdiff_t counts[7];
+  for (int k = 0; k < 7; k++) grid[k] = -0.05 + 0.07 * k, us[k] = 0, vs[k] = 0, counts[k] = 0;
+  seismo_kept_sums(y, 500, grid, us, vs, counts, 7);
+  for (int k = 0; k < 7; k++) counts[k] = k % 3 == 0 ? 0 : k % 3 == 1 ? 500 : 1000;
+  seismo_kept_sums(y, 1000, grid, us, vs, counts, 7);  // the points of 1,000 keep theirs
+  for (int k = 0; k < 7; k++) printf("tail-kept %d %.17g\ntail-kept %d %.17g\n", 2 * k, us[k], 2 * k + 1, vs[k]);
+  for (int i = 0; i < 200; i++) printf("tail-log %d %.17g\n", i, seismo_log1p(-1 + exp(-0.1 * i) + 1e-6 * i * i * i));
+}
+
 int main(void) {
   for (int activation = SeismoCellTanh; activation <= SeismoCellLinear; activation++) cell(activation);
 
@@ -103,5 +125,6 @@ int main(void) {
 
   for (size_t features = 1; features <= 3; features += 2) profile(features, 0), profile(features, 150);
   tally();
+  tail();
   return 0;
 }
