@@ -8,9 +8,9 @@ import Foundation
 /// w(x) = u(x)·v(x) − 1 on grids of x, each point a pass over the excesses. Here the grids'
 /// points are fixed: ±10^(k/64) for integer k, and near the negative bound −1/y_max, where w
 /// falls to −∞, −(1 − 10^(−k/64))/y_max. Their sums Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) are kept
-/// and extended by each new excess, in the order the excesses came, so they are the very sums a
-/// fresh pass gives (the points near the bound start afresh when a new largest excess moves
-/// them). A grid runs from the point at or below its search's start to the first at or beyond
+/// and extended by each new excess, in the order the excesses came, so they are the sums one
+/// pass over all of them in order gives, however many refits came between (the points near the
+/// bound start afresh when a new largest excess moves them). A grid runs from the point at or below its search's start to the first at or beyond
 /// its end, so only the refinement of each root found takes passes over the excesses: a refit
 /// costs about four passes rather than one per grid point.
 struct ParetoTail {
@@ -31,11 +31,10 @@ struct ParetoTail {
   /// Lattice points per decade of |x|, and of the distance to the negative bound.
   static let pointsPerDecade = 64.0
 
-  /// Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) at one x over the first `count` excesses.
+  /// Σ 1/(1 + x·yᵢ) and Σ ln(1 + x·yᵢ) at one x.
   struct Sums {
     var u = 0.0
     var v = 0.0
-    var count = 0
   }
 
   /// The sums at a run of consecutive grid points, by the point's k, each with its x: grown at
@@ -96,7 +95,7 @@ struct ParetoTail {
     /// w at the point at `index`, over the `n` excesses its sums hold (see `update`).
     func w(at index: Int, n: Int) -> Double {
       precondition(counts[index] == n, "the point's sums are brought up to date first")
-      return ParetoTail.w(Sums(u: us[index], v: vs[index], count: n), n: Double(n))
+      return ParetoTail.w(Sums(u: us[index], v: vs[index]), n: Double(n))
     }
 
     mutating func removeAll() {
@@ -175,7 +174,7 @@ struct ParetoTail {
       let i =
         negative
         ? self.negative.index(of: k) { -Self.lattice($0) } : positive.index(of: k) { Self.lattice($0) }
-      let x = (negative ? -self.negative.x(at: i) : positive.x(at: i))
+      let x = negative ? -self.negative.x(at: i) : positive.x(at: i)
       guard x < split else { break }
       lattice.append((i, x))
       if x >= b {
@@ -231,7 +230,7 @@ struct ParetoTail {
       seismo_tail_sums(excesses, excesses.count, x, $0.baseAddress!.assumingMemoryBound(to: Double.self))
     }
     let n = Double(excesses.count)
-    let sums = Sums(u: kernel.u, v: kernel.v, count: excesses.count)
+    let sums = Sums(u: kernel.u, v: kernel.v)
     return (sums, (kernel.du / n) * (1 + sums.v / n) + (sums.u / n) * (kernel.dv / n))
   }
 

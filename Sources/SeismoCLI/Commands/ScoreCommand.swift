@@ -290,11 +290,14 @@ struct ScoreCommand: ParsableCommand {
       }
       let staged = try out.map(StagedFolder.init)
       let shared = CountProgress.Line()
-      let lines = ["reading", "scoring", "cutting"].map { CountProgress($0, sharing: shared) }
+      let reading = CountProgress("reading", sharing: shared)
+      let scoring = CountProgress("scoring", sharing: shared)
+      let cutting = CountProgress("cutting", sharing: shared)
+      let lines = [reading, scoring, cutting]
       defer { for line in lines { line.finish() } }
       let result = try DetectionPipeline.score(
-        saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : lines[0].update,
-        scoring: quiet ? nil : lines[1].update, cutting: quiet ? nil : lines[2].update, judging: scripting.inLast,
+        saved, config: config, registry: StandardPlugins.registry, reading: quiet ? nil : reading.update,
+        scoring: quiet ? nil : scoring.update, cutting: quiet ? nil : cutting.update, judging: scripting.inLast,
         log: {
           for line in lines { line.finish() }
           Console.narrate($0, quiet: quiet)

@@ -324,9 +324,10 @@ public struct DetectionPipeline {
   /// an ensemble's model scores and cuts with each member, then combines them as `detect` does.
   /// `config.source` says how to read the data; `reading` hears how far it has read, `scoring` how
   /// far each member's scoring has come, `cutting` how far its threshold rule has cut its
-  /// scores, and `load`, when given, reads it from the source instead
-  /// of `load(observer:)` (incremental scoring holds back rows that wait for a feature). `lastRows`, when given, are the rows whose flags
-  /// count (`--in-last`): only their rows within the training rows' times are warned of.
+  /// scores, and `load`, when given, reads it from the source instead of `load(observer:)`
+  /// (incremental scoring holds back rows that wait for a feature). `lastRows`, when given, are
+  /// the rows whose flags count (`--in-last`): only their rows within the training rows' times
+  /// are warned of.
   public static func score(
     _ model: SavedModel, config: RunConfig, registry: PluginRegistry, reading: ProgressObserver? = nil,
     scoring: ProgressObserver? = nil, cutting: ProgressObserver? = nil, judging lastRows: Int? = nil,
