@@ -2,33 +2,45 @@ import SeismoCore
 import SeismoPostgres
 
 extension PostgresSink {
-  /// Inserts `events` of run `id` under threshold `version` into seismo.events in one statement (a
-  /// run can have thousands); their `start`, `end` and `alert` are times in seconds since 1970
-  /// (`Timestamp`), as text. The statement locks the run's row against deletion (the table has no
-  /// foreign key to it: schema version 21).
+  /// Inserts `events` of run `id` under threshold `version` into seismo.events by one binary
+  /// COPY (a run can have tens of thousands); their `start`, `end` and `alert` are times in
+  /// seconds since 1970 (`Timestamp`), as text. It first locks the run's row against deletion
+  /// until the caller's transaction ends (the table has no foreign key to it: schema version 21).
   /// - Throws: `SeismoError.state` when run `id` is no longer stored.
   static func insertEvents(_ events: [RunSummary.Event], run id: String, version: Int = 1, on db: PGConnection) throws {
     guard !events.isEmpty else { return }
-    let inserted = try db.execute(
-      """
-      INSERT INTO seismo.events (run, version, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part,
-                                 flagged_by)
-      SELECT r.id, $2::integer, to_timestamp(s), to_timestamp(e), to_timestamp(a), f, p, t, w, nullif(b, '')::integer[]
-      FROM (SELECT id FROM seismo.runs WHERE id = $1::bigint FOR KEY SHARE) r,
-           unnest($3::float8[], $4::float8[], $5::float8[], $6::integer[], $7::real[], $8::text[], $9::text[], $10::text[])
-             AS u(s, e, a, f, p, t, w, b)
-      """,
-      [
-        id, String(version), PGText.array(events.map(\.start)), PGText.array(events.map(\.end)),
-        PGText.array(events.map(\.alert)), PGText.array(events.map { String($0.flaggedRows) }),
-        PGText.array(events.map { String($0.peakScore) }), PGText.array(events.map(\.topFeature)),
-        PGText.array(events.map(\.part)),
-        // An ensemble's members, each event's as an array literal; empty (NULL) for one detector.
-        PGText.array(events.map { $0.flaggedBy.map { "{" + $0.map(String.init).joined(separator: ",") + "}" } ?? "" }),
-      ])
-    guard inserted.affectedRows == events.count else {
+    guard let run = Int64(id) else { throw SeismoError.state("run id \(id) is not a number") }
+    let found = try db.execute("SELECT 1 FROM seismo.runs WHERE id = $1::bigint FOR KEY SHARE", [id])
+    guard !found.rows.isEmpty else {
       throw SeismoError.state("run \(id) is no longer stored (deleted meanwhile?): its events were not stored")
     }
+    func seconds(_ text: String) throws -> Timestamp {
+      guard let t = Timestamp(text) else { throw SeismoError.state("an event's time '\(text)' is not in seconds") }
+      return t
+    }
+    // With an INSERT of unnested text arrays, 47,619 events took 0.52 s from the scores' COPY
+    // to the commit.
+    var copy = PGBinaryCopy.start()
+    for event in events {
+      copy.row(fields: 10)
+      copy.int64(run)
+      copy.int32(Int32(version))
+      copy.timestamptz(try seconds(event.start))
+      copy.timestamptz(try seconds(event.end))
+      copy.timestamptz(try seconds(event.alert))
+      copy.int32(Int32(event.flaggedRows))
+      copy.float4(event.peakScore)
+      copy.text(event.topFeature)
+      copy.text(event.part)
+      // An ensemble's members; NULL for one detector.
+      if let members = event.flaggedBy { copy.int4Array(members.map(Int32.init)) } else { copy.null() }
+    }
+    copy.finish()
+    try db.copy(
+      """
+      COPY seismo.events (run, version, start_ts, end_ts, alert_ts, flagged_rows, peak_score, top_feature, part, flagged_by)
+      FROM STDIN (FORMAT binary)
+      """, byteChunks: [copy.bytes])
   }
 
   /// Brings the events of run `id`'s threshold version `version`, its latest or 1 (the run's

@@ -80,6 +80,20 @@ public struct PGBinaryCopy {
     }
   }
 
+  /// integer[] (one dimension, no NULLs).
+  public mutating func int4Array(_ values: [Int32]) {
+    raw(UInt32(20 + 8 * values.count))
+    raw(UInt32(1))  // dimensions
+    raw(UInt32(0))  // no NULLs
+    raw(UInt32(23))  // element type: int4
+    raw(UInt32(values.count))
+    raw(UInt32(1))  // lower bound
+    for value in values {
+      raw(UInt32(4))
+      raw(UInt32(bitPattern: value))
+    }
+  }
+
   /// Ends the stream (the trailer).
   public mutating func finish() { raw(UInt16(0xFFFF)) }
 

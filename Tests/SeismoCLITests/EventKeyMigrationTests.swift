@@ -6,7 +6,7 @@ import Testing
 @testable import SeismoPostgres
 
 /// A run's events are checked against their run once an insert, not once an event (migration
-/// 21): the writer's statement locks the run's row, and a trigger deletes a deleted run's events.
+/// 21): the writer locks the run's row first, and a trigger deletes a deleted run's events.
 @Suite(.enabled(if: postgresURL != nil, "needs SEISMO_TEST_PG_URL: a PostgreSQL server (.ci/run starts one)"))
 struct EventKeyMigrationTests {
   let server = postgresURL ?? ""
@@ -30,8 +30,16 @@ struct EventKeyMigrationTests {
     }
     #expect(
       try db.sql(
-        "SELECT run::text, start_day::text, top_feature, flagged_by::text FROM seismo.events WHERE run = 1 ORDER BY start_ts")
-        == [["1", "1970-01-01", #"say "hi""#, nil], ["1", "1970-01-06", #"say "hi""#, "{1,3}"]])
+        """
+        SELECT run::text, version::text, start_day::text, extract(epoch FROM end_ts)::bigint::text,
+               extract(epoch FROM alert_ts)::bigint::text, flagged_rows::text, peak_score::text, top_feature, part,
+               flagged_by::text
+        FROM seismo.events WHERE run = 1 ORDER BY start_ts
+        """)
+        == [
+          ["1", "1", "1970-01-01", "86400", "0", "2", "3.5", #"say "hi""#, "test", nil],
+          ["1", "1", "1970-01-06", "518400", "432000", "2", "3.5", #"say "hi""#, "test", "{1,3}"],
+        ])
     // A run that is not stored gets none.
     #expect(throws: SeismoError.self) { try PostgresSink.insertEvents([event(0)], run: "4", on: connection) }
     let stored = "SELECT run::text, count(*)::text FROM seismo.events GROUP BY 1 ORDER BY 1"

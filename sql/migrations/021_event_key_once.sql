@@ -1,9 +1,9 @@
 -- Seismo results schema, version 21: a run's events are checked against their run once an
 -- insert, not once an event. The foreign key from `events` to `runs` looked each inserted
 -- event's run up: inserting the 47,619 events of a 1,000,000-row run took 512 ms by hand, of
--- which the key's checks took 214. The key goes. The writer's insert locks the run's row (FOR
--- KEY SHARE, as the key did) and inserts nothing when the run is not there; a trigger deletes a
--- deleted run's events, as the key's ON DELETE CASCADE did.
+-- which the key's checks took 214. The key goes. The writer locks the run's row (FOR KEY SHARE,
+-- as the key did) once before it inserts, and refuses events of a run that is not there; a
+-- trigger deletes a deleted run's events, as the key's ON DELETE CASCADE did.
 ALTER TABLE seismo.events DROP CONSTRAINT IF EXISTS events_run_fkey;
 
 CREATE OR REPLACE FUNCTION seismo.delete_run_events() RETURNS trigger LANGUAGE plpgsql AS $$
