@@ -97,7 +97,7 @@ void seismo_tail_sums(const double *y, size_t n, double x, double sums[4]) {
     tail_lanes_t logs, q;
     log1p_lanes(&t, &logs, &q);
     const tail_bits_t used = (tail_bits_t){0, 1, 2, 3} < (int64_t)(n - i);
-    // A lane past the end adds +0.0 to its sums (−0.0 to du), which leaves each as it was.
+    // A lane past the end adds +0.0 to its sums (du takes +0.0 away), which leaves each as it was.
     const tail_lanes_t none = 0.0;
     v += used ? logs : none;
     u += used ? q : none;
