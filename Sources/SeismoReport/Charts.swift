@@ -58,7 +58,7 @@ enum Charts {
     }
     let px = { (i: Int) in x(Double(series.time(i))) }
     let keep = Downsampling.indices(0..<series.count, x: px, y: series.value)
-    let points = keep.map { String(format: "%.1f,%.1f", px($0), y(series.value($0))) }.joined(separator: " ")
+    let points = keep.map { Format.tenths(px($0)) + "," + Format.tenths(y(series.value($0))) }.joined(separator: " ")
     svg += "<polyline class=\"series\" data-points=\"\(keep.count)\" points=\"\(points)\"/>\n"
     if let threshold {
       let ty = y(threshold)
@@ -76,7 +76,7 @@ enum Charts {
       for i in rows {
         let (cx, cy) = (px(i), y(series.value(i)))
         guard drawn.insert(Int(cx / 2) * 1_000_000 + Int(cy / 2)).inserted else { continue }
-        svg += "<circle \(circle) " + String(format: "cx=\"%.1f\" cy=\"%.1f\"/>\n", cx, cy)
+        svg += "<circle \(circle) cx=\"\(Format.tenths(cx))\" cy=\"\(Format.tenths(cy))\"/>\n"
       }
     }
     return svg + "</svg>\n"
@@ -97,8 +97,8 @@ enum Charts {
       var points: [String] = []
       var previous: Double?
       for i in Downsampling.indices(start..<end, x: x, y: cutoff) {
-        if let previous { points.append(String(format: "%.1f,%.1f", x(i), y(previous))) }  // the step
-        points.append(String(format: "%.1f,%.1f", x(i), y(cutoff(i))))
+        if let previous { points.append(Format.tenths(x(i)) + "," + Format.tenths(y(previous))) }  // the step
+        points.append(Format.tenths(x(i)) + "," + Format.tenths(y(cutoff(i))))
         previous = cutoff(i)
       }
       svg +=
@@ -123,7 +123,7 @@ enum Charts {
     let ticks = x.ticks(8).filter { $0 == $0.rounded() }.map { (Timestamp($0), String(Int($0))) }
     svg += axes(x: x, y: y, height: height, yLabel: "loss", timeTicks: ticks, xLabel: "epoch")
     func series(_ values: [(Double, Double)], _ name: String) -> String {
-      let pts = values.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+      let pts = values.map { Format.tenths(x($0.0)) + "," + Format.tenths(y($0.1)) }.joined(separator: " ")
       return "<polyline class=\"series \(name)\" data-name=\"\(name)\" points=\"\(pts)\"/>\n"
     }
     svg += series(history.map { (Double($0.epoch), $0.loss) }, "loss")

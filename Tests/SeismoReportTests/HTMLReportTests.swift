@@ -173,6 +173,25 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     #expect(Format.number(4769.83) == "4770", "an axis's rounding, which the table used")
   }
 
+  /// Chart coordinates are written as `String(format: "%.1f")` writes them, ties and signs too.
+  @Test func tenthsAreWrittenAsPrintfWritesThem() {
+    // Exact ties (m/4, m odd) go to the even tenth; 0.35 and 0.45 are not ties as doubles.
+    var values: [Double] = [0, 0.25, 0.75, 1.25, 1.75, 2.5, 0.05, 0.15, 0.35, 0.45, 959.95, 0.04, 9.96, 99.95, 1e14 + 0.25]
+    values += values.map(-) + [-0.0, 1e15, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, 0.0999999999999999]
+    var random = SeededGenerator(seed: 11)
+    for _ in 0..<50_000 {
+      values.append(Double.random(in: -100...1_000, using: &random))
+      values.append(Double(Int.random(in: -40_000...40_000, using: &random)) / 4)  // many exact ties
+      values.append(Double.random(in: -1...1, using: &random) * pow(10, Double.random(in: -8...14, using: &random)))
+    }
+    var differ = 0
+    for v in values where Format.tenths(v) != String(format: "%.1f", v) {
+      differ += 1
+      if differ <= 5 { Issue.record("\(v): \(Format.tenths(v)), not \(String(format: "%.1f", v))") }
+    }
+    #expect(differ == 0)
+  }
+
   @Test func downsamplingKeepsExtremes() {
     let xs = (0..<1000).map { Double($0) / 100 }  // ten pixel columns
     var ys = (0..<1000).map { Double($0 % 10) }
