@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Times `seismo detect` of a run that flags many rows (wall time, medians of ROUNDS runs, default
-# 3): a rolling z-score of a synthetic minute series of ROWS rows (default 1000000;
-# scripts/minute_series.py) cut at the 95th percentile, which flags about 5 % of them. Its
-# summary lists the 1,000 highest flags and events of tens of thousands, each with its time of
-# day. AGAINST=path/to/seismo times that build too, each round interleaved with this one's, and
-# says whether both wrote the same summary (timings, run id and start aside) and scores.csv;
-# SEISMO=path times another build in place of this one. SINK=postgres also stores each run through
-# the postgres sink, on a throwaway server, in a database of each build's own (migrated by it),
-# and says whether both stored the same events. Prints the load before and after.
+# 3): a rolling z-score of a synthetic minute series of ROWS rows (default 1000000) and FEATURES
+# prices (default 1; scripts/minute_series.py) cut at the 95th percentile, which flags about 5 %
+# of them. Its summary lists the 1,000 highest flags and events of tens of thousands, each with
+# its time of day. AGAINST=path/to/seismo times that build too, each round interleaved with this
+# one's, and says whether both wrote the same summary (timings, run id and start aside) and
+# scores.csv; SEISMO=path times another build in place of this one. SINK=postgres also stores
+# each run through the postgres sink, on a throwaway server, in a database of each build's own
+# (migrated by it), and says whether both stored the same events. Prints the load before and
+# after.
 #
 #   scripts/bench-summary.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 scripts/bench-summary.sh
 #   SINK=postgres AGAINST=/tmp/seismo-before scripts/bench-summary.sh
+#   FEATURES=8 AGAINST=/tmp/seismo-before scripts/bench-summary.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${ROWS:-1000000}
 rounds=${ROUNDS:-3}
+features=${FEATURES:-1}
 case "${SINK:-}" in
   postgres) source scripts/pg-bench-env.sh ;;  # builds, starts the server, makes $work
   "")
@@ -28,7 +31,7 @@ case "${SINK:-}" in
 esac
 builds=("$seismo")
 [ -z "${AGAINST:-}" ] || builds+=("$AGAINST")
-python3 scripts/minute_series.py "$rows" "$work/series.csv"
+python3 scripts/minute_series.py "$rows" "$work/series.csv" "$features"
 urls=()
 for b in "${!builds[@]}"; do
   printf 'source: { plugin: csv, path: %s, time_format: "%%s" }\nsplit: { train_fraction: 0.2 }\ndetector: { plugin: rolling-zscore, window: 60, transform: log_return }\nthreshold: { plugin: percentile, percentile: 95 }\n' \
@@ -50,7 +53,7 @@ for b in "${!builds[@]}"; do
   wall=$(awk -v b="$b" '$1 == b { print $2 }' "$work/times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   counts=$(python3 -c "import json, sys; s = json.load(open(sys.argv[1])); print(f\"{s['anomaly_count']} flags, {s['event_count']} events\")" \
     "$work/out.$b.1/summary.json")
-  echo "detect, $rows rows at the 95th percentile ($counts)${SINK:+, stored in PostgreSQL}: ${builds[$b]}: $wall s (median of $rounds)"
+  echo "detect, $rows rows$([ "$features" = 1 ] || echo " of $features features") at the 95th percentile ($counts)${SINK:+, stored in PostgreSQL}: ${builds[$b]}: $wall s (median of $rounds)"
 done
 if [ ${#builds[@]} -gt 1 ]; then
   # The summary but for what each run times or names afresh: its timings, each fold's fit_s,

@@ -49,8 +49,13 @@ extension CSVSource {
   func collect(inDoubles: Bool, observer: ProgressObserver?) throws -> ColumnCollector {
     guard !appends || paths.count == 1 else { return try collectAppended(inDoubles: inDoubles, observer: observer) }
     try checkFile()
-    let collector = collector(inDoubles: inDoubles)
-    try recordReader.read(into: collector, progress: observer)
+    let collector: ColumnCollector
+    if let parts = collectInParts(inDoubles: inDoubles, observer: observer) {
+      collector = parts
+    } else {
+      collector = self.collector(inDoubles: inDoubles)
+      try recordReader.read(into: collector, progress: observer)
+    }
     guard !collector.header.isEmpty else { throw SeismoError.file(path: path, message: "the file is empty") }
     guard !collector.timestamps.isEmpty else {
       throw SeismoError.data(source: path, line: nil, column: nil, message: "has a header but no data rows")

@@ -147,6 +147,8 @@ public struct CSVSource: DataSource, ConfigurablePlugin {
   /// How errors name the settings that would read the file: config keys, or the options of a
   /// command that reads it itself.
   var spelling = SettingSpelling.config
+  /// How a large file is cut into parts read at once (`collectInParts`).
+  var parts = PartedReading.standard
 
   /// The one file read (each file's own source, when several are joined), and how.
   var path: String { paths[0] }

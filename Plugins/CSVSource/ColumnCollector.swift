@@ -241,13 +241,32 @@ final class ColumnCollector: CSVRecordHandler {
   func append(_ next: ColumnCollector) {
     let offset = (lines.last ?? 0) + 1
     appendedLines.append(next.path, after: offset)
-    values += next.values
-    doubles += next.doubles
-    timestamps += next.timestamps
-    lines += next.lines.map { $0 + offset }
-    rowSymbols += next.rowSymbols.map { symbolID(next.symbols[Int($0)]) }
-    if firstFractionalTime == nil { firstFractionalTime = next.firstFractionalTime }
+    appendRows(of: next, from: 0, lineOffset: offset)
     if timesWrittenWithOffset.isEmpty { timesWrittenWithOffset = next.timesWrittenWithOffset }
+  }
+
+  /// Adds the rows of `next`, the collector of a later part of this file (`CSVFileParts`), but
+  /// those of its prefix: what this one would have collected reading on. Its lines are
+  /// `lineOffset` on, and its first time written with another offset (its own first is this
+  /// one's) counts when this one has none.
+  func appendPart(_ next: ColumnCollector, lineOffset: Int32) {
+    appendRows(of: next, from: next.lines.partitioningIndex { $0 > Int32(CSVFileParts.prefixLines) }, lineOffset: lineOffset)
+    if timesWrittenWithOffset.count == 1, next.timesWrittenWithOffset.count == 2 {
+      timesWrittenWithOffset.append(next.timesWrittenWithOffset[1])
+    }
+  }
+
+  /// Adds the rows of `next` from its row `first` on: their lines `lineOffset` on, rows without
+  /// a time column numbered on after this one's, their symbols among this one's; and `next`'s
+  /// first fractional time when this one has none.
+  private func appendRows(of next: ColumnCollector, from first: Int, lineOffset: Int32) {
+    let width = next.timestamps.isEmpty ? 0 : (inDoubles ? next.doubles.count : next.values.count) / next.timestamps.count
+    let numbered = Timestamp(timestamps.count - first)
+    if inDoubles { doubles += next.doubles[(first * width)...] } else { values += next.values[(first * width)...] }
+    timestamps += hasTimeColumn ? Array(next.timestamps[first...]) : next.timestamps[first...].map { $0 + numbered }
+    lines += next.lines[first...].map { $0 + lineOffset }
+    if !next.rowSymbols.isEmpty { rowSymbols += next.rowSymbols[first...].map { symbolID(next.symbols[Int($0)]) } }
+    if firstFractionalTime == nil { firstFractionalTime = next.firstFractionalTime }
   }
 
   /// The collected rows' times, lines and symbols, handed over: the collector forgets them and

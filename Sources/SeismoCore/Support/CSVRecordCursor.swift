@@ -20,6 +20,8 @@ public final class CSVRecordCursor {
   private var atLineStart = true
   /// Whether the input has been read to its end and its last record reported.
   public private(set) var finished = false
+  /// The physical lines begun so far (skipped ones too).
+  public var lines: Int { context.line }
 
   /// A cursor reading with `reader`'s settings (path for errors, delimiter, chunk size, lines to
   /// skip) the bytes `next` gives, reporting records to `handler`; `close` is called once when it

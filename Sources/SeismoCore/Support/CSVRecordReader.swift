@@ -27,7 +27,7 @@ extension CSVRecordHandler {
 /// not grow with the file, tracking physical line numbers so errors can name them, even for
 /// quoted fields that span lines. The CSV source reads data files with it, `RunFolder` its own
 /// `scores.csv`.
-public struct CSVRecordReader {
+public struct CSVRecordReader: Sendable {
   /// The file read, and named in errors.
   public let path: String
   public let delimiter: UInt8
@@ -57,23 +57,44 @@ public struct CSVRecordReader {
   /// A cursor over the file at `path`, which reports its records to `handler` a chunk at a time,
   /// as `step` is called, and to `progress` the bytes read and the file's size after each chunk.
   public func cursor(into handler: any CSVRecordHandler, progress: ProgressObserver? = nil) throws -> CSVRecordCursor {
+    try cursor(into: handler, bytes: nil, progress: progress)
+  }
+
+  /// A cursor over the file's `bytes` (from its start to its end, or its footer, when nil), read
+  /// after the lines `prefix` (`CSVFileParts`), which reports to `progress` the file's bytes read
+  /// of those it reads.
+  func cursor(
+    into handler: any CSVRecordHandler, bytes: Range<Int>?, after prefix: [UInt8] = [], progress: ProgressObserver?
+  ) throws -> CSVRecordCursor {
     guard let file = fopen(path, "rb") else {
       throw SeismoError.file(path: path, message: "cannot be read (\(String(cString: strerror(errno))))")
     }
     var status = stat()
     var size = fstat(fileno(file), &status) == 0 ? Int(status.st_size) : 0
     do {
-      if skipFooter > 0 { size = try footerStart(of: file, size: size) }
+      if let bytes {
+        size = bytes.count
+        guard fseek(file, bytes.lowerBound, SEEK_SET) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
+      } else if skipFooter > 0 {
+        size = try footerStart(of: file, size: size)
+      }
     } catch {
       fclose(file)
       throw error
     }
     var done = 0
-    let (path, footer) = (path, skipFooter > 0)
+    var prefix = prefix[...]
+    let (path, bounded) = (path, skipFooter > 0 || bytes != nil)
     return try CSVRecordCursor(
       reader: self, handler: handler,
       next: { buffer, capacity in
-        let count = fread(buffer, 1, footer ? min(capacity, size - done) : capacity, file)
+        if !prefix.isEmpty {  // the prefix is less than a chunk (`CSVFileParts.largestPrefix`)
+          let count = prefix.count
+          prefix.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: count) }
+          prefix = []
+          return count
+        }
+        let count = fread(buffer, 1, bounded ? min(capacity, size - done) : capacity, file)
         guard count > 0 || ferror(file) == 0 else { throw SeismoError.file(path: path, message: "read failed") }
         done += count
         if count > 0 { progress?(ProgressCount(done, of: max(size, done), .bytes)) }
