@@ -26,8 +26,12 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable {
     duplicateError: (_ row: Int) -> SeismoError
   ) throws -> Int {
     let rows = timestamps.count
-    var kept = 0
-    var start = 0
+    // The rows before the first repeated time stay where they are.
+    guard let repeated = timestamps.indices.dropFirst().first(where: { timestamps[$0] == timestamps[$0 - 1] }) else {
+      return 0
+    }
+    var kept = repeated - 1
+    var start = kept
     while start < rows {
       var end = start + 1
       while end < rows, timestamps[end] == timestamps[start] { end += 1 }

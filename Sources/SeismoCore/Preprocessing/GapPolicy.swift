@@ -295,24 +295,33 @@ public enum GapPolicy: String, Sendable, CaseIterable {
       state.noteEdges(values, timestamps: timestamps, featureCount: f)
       outcome.lateStarts = state.lateStarts(self)
       for j in 0..<f {
+        // The column's last value and its time, kept here and handed back to `state` where it
+        // reads them: every cell touched `state`'s arrays (`perf`: 15 ns a cell, the most of a
+        // 1M-row load after parsing it).
+        var (last, lastTime) = (state.last[j], state.lastTime[j])
         for r in 0..<rows {
           let i = r * f + j
           if values[i].isNaN {
-            if state.last[j].isNaN {
+            if last.isNaN {
               keep[r] = false
             } else {
-              values[i] = state.last[j]
+              values[i] = last
               outcome.cellsFilled += 1
               if state.run[j] == 0 { state.runFrom[j] = timestamps[r] }
               state.runTo[j] = timestamps[r]
               state.run[j] += 1
             }
           } else {
-            state.endRun(j)
-            state.last[j] = values[i]
-            state.lastTime[j] = timestamps[r]
+            if state.run[j] == 0 {
+              state.ownValues[j] += 1  // what `endRun` does after a value
+            } else {
+              state.lastTime[j] = lastTime
+              state.endRun(j)
+            }
+            (last, lastTime) = (values[i], timestamps[r])
           }
         }
+        (state.last[j], state.lastTime[j]) = (last, lastTime)
       }
       outcome.carriedToEnd = state.carriedToEnd
       outcome.filledAtEnd = state.filledAtEnd
