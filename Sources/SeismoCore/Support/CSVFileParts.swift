@@ -1,6 +1,6 @@
 import Foundation
 
-/// A CSV file cut at line ends into parts that are parsed at once, each by a parser and a
+/// A CSV file cut at line starts into parts that are parsed at once, each by a parser and a
 /// handler of its own, on a core of its own.
 ///
 /// The first part is the file's start (skipped lines, header, rows); each later part is read
@@ -26,7 +26,7 @@ public struct CSVFileParts: Sendable {
   public static let largestPrefix = 1 << 16
 
   /// The cuts of `reader`'s file into `count` parts (or fewer) of at least `smallest` bytes each,
-  /// at line ends; nil when it is not cut: smaller, with a footer to skip, with a quote in its
+  /// at line starts; nil when it is not cut: smaller, with a footer to skip, with a quote in its
   /// header or first data line (where a field may span lines), or with no data line.
   public init?(_ reader: CSVRecordReader, count: Int, smallest: Int) {
     guard count > 1, reader.skipFooter == 0, let file = fopen(reader.path, "rb") else { return nil }
