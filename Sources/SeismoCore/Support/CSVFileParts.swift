@@ -13,7 +13,7 @@ import Foundation
 /// the file whole instead, so that every error is the one a whole read gives.
 public struct CSVFileParts: Sendable {
   /// The header line and the first data line, each with its line end.
-  public let prefix: [UInt8]
+  let prefix: [UInt8]
   /// The lines of `prefix`: a later part's own lines are numbered from the one after.
   public static let prefixLines = 2
   /// The physical line of the first data line.
@@ -23,7 +23,7 @@ public struct CSVFileParts: Sendable {
 
   /// The most bytes the header and first data lines may take together: more is not a table cut
   /// in parts.
-  public static let largestPrefix = 1 << 16
+  static let largestPrefix = 1 << 16
 
   /// The cuts of `reader`'s file into `count` parts (or fewer) of at least `smallest` bytes each,
   /// at line starts; nil when it is not cut: smaller, with a footer to skip, with a quote in its
