@@ -1,3 +1,4 @@
+import SeismoSupport
 import Testing
 
 @testable import SeismoCore
@@ -46,6 +47,28 @@ import Testing
       ])
     loaded.carriedToEnd = [GapPolicy.Carry(feature: 0, rows: 8, endOf: loaded.frame.timestamps)]
     #expect(loaded.staleToEnd.isEmpty && loaded.warnings.count == 1 && loaded.warnings[0].contains("gaps: ffill carries"))
+  }
+
+  /// `atEnd` reads the whole series only when a feature's last rows repeat; what it names is
+  /// what the tracker names over every row. Random series of few values (so runs of repeats
+  /// come often, some of them at the end, as long as `noticed` or one short), with both zeros,
+  /// which compare equal.
+  @Test(arguments: 0..<40) func readingTheLastRowsFirstNamesWhatTheWholeReadNames(seed: UInt64) throws {
+    var random = SeededGenerator(seed: seed)
+    let rows = Int.random(in: 1...60, using: &random)
+    let palette: [Float] = [0, -0, 1, 2]
+    let columns = (0..<3).map { _ in
+      var column = (0..<rows).map { _ in palette.randomElement(using: &random)! }
+      let tail = min(rows, Int.random(in: 3...8, using: &random))
+      for r in rows - tail..<rows { column[r] = column[rows - tail] }
+      return column
+    }
+    let whole = try frame(columns)
+    for carried in [[], [0], [1, 2]] as [Set<Int>] {
+      var tracker = StaleValues.Tracker(featureCount: 3)
+      tracker.add(whole)
+      #expect(StaleValues.atEnd(of: whole, besides: carried) == tracker.atEnd(besides: carried), "carried \(carried)")
+    }
   }
 
   /// What a stream found over its pieces follows its feature when the frame is narrowed.

@@ -11,10 +11,23 @@ public enum StaleValues {
 
   /// The stale features of `frame` other than those in `carried`, as `GapPolicy.Carry` values:
   /// `after` is the time of the last row with a new value, `from` the time of the first repeat.
+  /// Only a feature whose last `noticed` rows repeat can be named, so the last rows are read
+  /// first, and the whole series only when such a feature is there: a run's warnings are asked
+  /// for by its log, summary and report, and a full read of a 1M-row, 8-feature frame took 25 ms.
   public static func atEnd(of frame: Frame, besides carried: Set<Int> = []) -> [GapPolicy.Carry] {
+    let repeatsAtEnd = (0..<frame.featureCount).contains { !carried.contains($0) && endsInRepeats(frame, feature: $0) }
+    guard repeatsAtEnd else { return [] }
     var tracker = Tracker(featureCount: frame.featureCount)
     tracker.add(frame)
     return tracker.atEnd(besides: carried)
+  }
+
+  /// Whether the last `noticed` rows of `feature` each repeat the row before (as `Tracker`
+  /// counts repeats: equal values, so −0 repeats 0).
+  static func endsInRepeats(_ frame: Frame, feature j: Int) -> Bool {
+    let rows = frame.rowCount
+    guard rows > noticed else { return false }
+    return (rows - noticed..<rows).allSatisfy { frame[$0, j] == frame[$0 - 1, j] }
   }
 
   /// The runs of repeats of a series read a piece at a time (`score --stream`), as `atEnd` finds
