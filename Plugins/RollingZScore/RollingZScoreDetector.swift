@@ -1,3 +1,4 @@
+import Foundation
 import SeismoCore
 
 /// A fast non-neural baseline: how many standard deviations each value lies from the mean of
@@ -60,32 +61,53 @@ public final class RollingZScoreDetector: Detector, ConfigurablePlugin {
     }
     let f = frame.featureCount
     let series = try transform.apply(to: frame)
-    let rows = series.count / f
-    let count = rows - window
-    var errors = [Float](repeating: 0, count: count * f)
-    for j in 0..<f {
-      // Running sums of values shifted by the first value, to limit cancellation.
-      let shift = Double(series[j])
-      var sum = 0.0
-      var squares = 0.0
-      for r in 0..<window {
-        let v = Double(series[r * f + j]) - shift
-        sum += v
-        squares += v * v
+    let count = series.count / f - window
+    // Each feature's errors are its own pass, so features go to the cores at once: 8 features
+    // of 1M rows took 70 ms on one.
+    let errors = [Float](unsafeUninitializedCapacity: count * f) { errors, initialized in
+      let shared = UnsafeTransfer(errors)
+      let (window, minStd) = (window, minStd)
+      series.withUnsafeBufferPointer { series in
+        let series = UnsafeTransfer(series)
+        let parts = count * f < 1 << 16 ? 1 : f
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+          for j in stride(from: part, to: f, by: parts) {
+            Self.errors(of: series.value, feature: j, featureCount: f, window: window, minStd: minStd, into: shared.value)
+          }
+        }
       }
-      let n = Double(window)
-      for t in window..<rows {
-        let mean = sum / n
-        let variance = max(squares / n - mean * mean, 0)
-        let x = Double(series[t * f + j]) - shift
-        errors[(t - window) * f + j] = Float(abs(x - mean) / max(variance.squareRoot(), minStd))
-        let old = Double(series[(t - window) * f + j]) - shift
-        sum += x - old
-        squares += x * x - old * old
-      }
+      initialized = count * f
     }
     var scores = [Float](repeating: 0, count: count)
     for i in 0..<count { scores[i] = errors[i * f..<(i + 1) * f].max() ?? 0 }
     return Scores(firstRow: warmupRows, values: scores, featureErrors: errors, featureCount: f)
+  }
+
+  /// Writes feature `j`'s errors, row-major `(rows − window, featureCount)` as `errors` holds
+  /// them, from `series`, row-major `(rows, featureCount)`.
+  private static func errors(
+    of series: UnsafeBufferPointer<Float>, feature j: Int, featureCount f: Int, window: Int, minStd: Double,
+    into errors: UnsafeMutableBufferPointer<Float>
+  ) {
+    let rows = series.count / f
+    // Running sums of values shifted by the first value, to limit cancellation.
+    let shift = Double(series[j])
+    var sum = 0.0
+    var squares = 0.0
+    for r in 0..<window {
+      let v = Double(series[r * f + j]) - shift
+      sum += v
+      squares += v * v
+    }
+    let n = Double(window)
+    for t in window..<rows {
+      let mean = sum / n
+      let variance = max(squares / n - mean * mean, 0)
+      let x = Double(series[t * f + j]) - shift
+      errors[(t - window) * f + j] = Float(abs(x - mean) / max(variance.squareRoot(), minStd))
+      let old = Double(series[(t - window) * f + j]) - shift
+      sum += x - old
+      squares += x * x - old * old
+    }
   }
 }

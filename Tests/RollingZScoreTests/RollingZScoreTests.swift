@@ -34,6 +34,20 @@ import Testing
     #expect(s.topFeature(at: 0) == 0)
   }
 
+  /// A long frame's features are scored at once, a core each: each feature's errors are those
+  /// it has scored alone (5 features of 20,000 rows, over the 2^16 errors that split them).
+  @Test func featuresScoredAtOnceAreScoredAsAlone() throws {
+    var g = SeededGenerator(seed: 11)
+    let columns = (0..<5).map { j in (0..<20_000).map { _ in Float(g.nextGaussian()) * Float(j + 1) + 100 } }
+    let detector = try detector(window: 30, transform: "log_return")
+    let together = try detector.score(frame(columns))
+    for (j, column) in columns.enumerated() {
+      let alone = try detector.score(frame([column]))
+      #expect(stride(from: j, to: together.featureErrors.count, by: 5).map { together.featureErrors[$0] } == alone.featureErrors)
+    }
+    #expect(together.values == (0..<together.values.count).map { i in (0..<5).map { together.featureErrors[i * 5 + $0] }.max()! })
+  }
+
   @Test func diffTransformNeedsOneMoreRow() throws {
     let f = try frame([[1, 2, 3, 4, 5, 20, 7]])
     let s = try detector(window: 3, transform: "diff").score(f)

@@ -138,6 +138,18 @@ import Testing
     }
   }
 
+  /// A long series is cut into a piece a core; each change is still its own value's and the
+  /// value's a row before, up to the pieces' edges (300,003 values of 3 features, over 2^18).
+  @Test func aLongSeriesChangesAsEachValueAlone() throws {
+    var random = SeededGenerator(seed: 7)
+    let v = (0..<300_003).map { _ in Float.random(in: 0.5...2, using: &random) }
+    let diff = try SeriesTransform.diff.apply(v, featureCount: 3)
+    let logReturn = try SeriesTransform.logReturn.apply(v, featureCount: 3)
+    #expect(diff.count == 300_000 && logReturn.count == 300_000)
+    #expect(diff == (0..<300_000).map { v[$0 + 3] - v[$0] })
+    #expect(logReturn == (0..<300_000).map { Float(log(Double(v[$0 + 3]) / Double(v[$0]))) })
+  }
+
   @Test func aValueLogReturnCannotTakeIsNamedByColumnAndDate() throws {
     let day: Timestamp = 86_400
     let frame = try Frame(

@@ -36,13 +36,33 @@ public enum SeriesTransform: String, Sendable, CaseIterable {
     case .level:
       return values
     case .diff:
-      return values.count < f ? [] : (f..<values.count).map { values[$0] - values[$0 - f] }
+      return Self.changes(of: values, featureCount: f) { $1 - $0 }
     case .logReturn:
       if let bad = values.firstIndex(where: { $0 <= 0 }) {
         let value = describing?(bad) ?? "row \(bad / f + 1), feature \(bad % f + 1) is \(values[bad])"
         throw SeismoError.invalidInput("transform log_return needs positive values; \(value)")
       }
-      return values.count < f ? [] : (f..<values.count).map { Float(log(Double(values[$0]) / Double(values[$0 - f]))) }
+      return Self.changes(of: values, featureCount: f) { Float(log(Double($1) / Double($0))) }
+    }
+  }
+
+  /// `change(x₋₁, x)` of each value of row-major `(rows, featureCount)` values and the value a
+  /// row before it: `rows − 1` rows. A long series is cut into a piece a core, computed at once
+  /// (`log` of 8M values took 70 ms on one core); each value is computed as alone.
+  private static func changes(
+    of values: [Float], featureCount f: Int, _ change: @escaping @Sendable (Float, Float) -> Float
+  ) -> [Float] {
+    let count = max(values.count - f, 0)
+    let parts = count < 1 << 18 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+    return [Float](unsafeUninitializedCapacity: count) { changes, initialized in
+      values.withUnsafeBufferPointer { values in
+        let shared = UnsafeTransfer((values, changes))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+          let (values, changes) = shared.value
+          for i in count * part / parts..<count * (part + 1) / parts { changes[i] = change(values[i], values[i + f]) }
+        }
+      }
+      initialized = count
     }
   }
 
