@@ -33,31 +33,18 @@ public enum HTMLReport {
     for warning in data.warnings { html += "<p class=\"warning\">\(Format.escape(warning))</p>\n" }
 
     let shown = data.panelFeatures(max: maxFeaturePanels)
-    html += "<h2>Features over time</h2>\n<p class=\"hint\">\(panelHint(data, shown: shown.count))</p>\n"
-    for j in shown {
-      let series = PlotSeries(count: frame.rowCount, time: { frame.timestamps[$0] }, value: { Double(frame[$0, j]) })
-      let own = flagged.filter { data.topFeatures[$0] == j }
-      let others = flagged.filter { data.topFeatures[$0] != j }
-      html += Charts.timeSeries(
-        kind: "feature", title: frame.featureNames[j], yLabel: frame.featureNames[j], series: series,
-        flags: own.map(data.scoreRow), otherFlags: others.map(data.scoreRow), threshold: nil, boundary: boundary,
-        timeKind: frame.timeKind, height: 170, attributes: "data-feature=\"\(Format.escape(frame.featureNames[j]))\"")
+    // Each chart reads every row of its series, so the charts are drawn at once, a core each.
+    let charts = drawnAtOnce(shown.count + 1) { k in
+      guard k < shown.count else { return scoreChart(data, flagged: flagged, boundary: boundary) }
+      return featureChart(data, feature: shown[k], flagged: flagged, boundary: boundary)
     }
+    html += "<h2>Features over time</h2>\n<p class=\"hint\">\(panelHint(data, shown: shown.count))</p>\n"
+    html += charts.dropLast().joined()
     if frame.featureCount > shown.count {
       html += "<p class=\"hint\">\(frame.featureCount - shown.count) more features are in scores.csv.</p>\n"
     }
 
-    html += "<h2>Anomaly score</h2>\n"
-    let scores = PlotSeries(
-      count: data.scores.count, time: { frame.timestamps[data.scoreRow($0)] }, value: { Double(data.scores[$0]) })
-    let cutoff: ((Int) -> Double)? = data.cutoffs.count == data.scores.count ? { Double(data.cutoffs[$0]) } : nil
-    html += Charts.timeSeries(
-      kind: "score",
-      title:
-        "\(data.scoreName.prefix(1).uppercased() + data.scoreName.dropFirst()) of each row (\(Format.escape(data.detector)))",
-      yLabel: data.scoreName, series: scores,
-      flags: flagged, threshold: data.threshold.map(Double.init), cutoff: cutoff, boundary: boundary,
-      timeKind: frame.timeKind, height: 230)
+    html += "<h2>Anomaly score</h2>\n" + charts.last!
 
     if !data.history.isEmpty {
       html += "<h2>Training</h2>\n" + Charts.loss(data.history)
@@ -72,6 +59,44 @@ public enum HTMLReport {
     html += foldTable(data)
     html += table(data, flagged: flagged, columns: shown)
     return html + "<p class=\"hint\">Seismo \(SeismoVersion.current)</p>\n</body></html>\n"
+  }
+
+  /// `count` charts drawn by `draw`, each on whichever core is free.
+  private static func drawnAtOnce(_ count: Int, _ draw: @Sendable (Int) -> String) -> [String] {
+    var charts = [String](repeating: "", count: count)
+    charts.withUnsafeMutableBufferPointer { charts in
+      let shared = UnsafeTransfer(charts)
+      DispatchQueue.concurrentPerform(iterations: count) { shared.value[$0] = draw($0) }
+    }
+    return charts
+  }
+
+  /// The chart of feature `j` over time: its flags as dots, the flags others drove as rings.
+  private static func featureChart(_ data: ReportData, feature j: Int, flagged: [Int], boundary: Timestamp?) -> String {
+    let frame = data.frame
+    let (values, f) = (frame.values, frame.featureCount)  // the frame's subscript is a call from here
+    let series = PlotSeries(count: frame.rowCount, time: { frame.timestamps[$0] }, value: { Double(values[$0 * f + j]) })
+    let own = flagged.filter { data.topFeatures[$0] == j }
+    let others = flagged.filter { data.topFeatures[$0] != j }
+    return Charts.timeSeries(
+      kind: "feature", title: frame.featureNames[j], yLabel: frame.featureNames[j], series: series,
+      flags: own.map(data.scoreRow), otherFlags: others.map(data.scoreRow), threshold: nil, boundary: boundary,
+      timeKind: frame.timeKind, height: 170, attributes: "data-feature=\"\(Format.escape(frame.featureNames[j]))\"")
+  }
+
+  /// The chart of the anomaly score, with its cut-off and flags (indices of its scores).
+  private static func scoreChart(_ data: ReportData, flagged: [Int], boundary: Timestamp?) -> String {
+    let frame = data.frame
+    let scores = PlotSeries(
+      count: data.scores.count, time: { frame.timestamps[data.scoreRow($0)] }, value: { Double(data.scores[$0]) })
+    let cutoff: ((Int) -> Double)? = data.cutoffs.count == data.scores.count ? { Double(data.cutoffs[$0]) } : nil
+    return Charts.timeSeries(
+      kind: "score",
+      title:
+        "\(data.scoreName.prefix(1).uppercased() + data.scoreName.dropFirst()) of each row (\(Format.escape(data.detector)))",
+      yLabel: data.scoreName, series: scores,
+      flags: flagged, threshold: data.threshold.map(Double.init), cutoff: cutoff, boundary: boundary,
+      timeKind: frame.timeKind, height: 230)
   }
 
   /// ` Forecast skill: MASE 2.31 on 228 test rows (…).` for a forecaster's run; empty otherwise.

@@ -53,6 +53,14 @@ func occurrences(_ needle: String, in haystack: String) -> Int { haystack.compon
     #expect(data.panelFeatures(max: 12) == [16, 15, 17, 0, 1, 2, 3, 4, 5, 6, 7, 8])
     var html = HTMLReport.render(data)
     #expect(occurrences("data-chart=\"feature\"", in: html) == 12)
+    // The panels are drawn at once and shown in that order, under their heading, the score's after.
+    let drawn = html.components(separatedBy: "data-feature=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+    #expect(drawn == ["f16", "f15", "f17", "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8"])
+    let features = try #require(html.range(of: "<h2>Features over time</h2>"))
+    let score = try #require(html.range(of: "<h2>Anomaly score</h2>"))
+    #expect(features.upperBound < html.range(of: "data-feature=")!.lowerBound)
+    #expect(score.upperBound < html.range(of: "data-chart=\"score\"")!.lowerBound)
+    #expect(html.range(of: "data-feature=", options: .backwards)!.lowerBound < score.lowerBound)
     let f16 = try #require(panel("f16", in: html))
     #expect(occurrences("class=\"flag\"", in: f16) == 2 && occurrences("class=\"flag other\"", in: f16) == 3)
     #expect(occurrences("class=\"flag other\"", in: try #require(panel("f0", in: html))) == 5)

@@ -40,8 +40,10 @@ public struct Scores: Sendable, Equatable {
 
   /// The feature with the largest error at scored index `i`.
   public func topFeature(at i: Int) -> Int {
-    let row = featureErrors[i * featureCount..<(i + 1) * featureCount]
-    return (row.indices.max { row[$0] < row[$1] } ?? row.startIndex) - i * featureCount
+    let first = i * featureCount
+    var top = 0
+    for j in 1..<max(featureCount, 1) where featureErrors[first + j] > featureErrors[first + top] { top = j }
+    return top
   }
 
   /// Mean score, used by permutation importance as the error level.
