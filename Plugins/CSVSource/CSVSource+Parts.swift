@@ -1,37 +1,19 @@
-import Dispatch
 import Foundation
 import SeismoCore
 
 /// Reading a large file in parts at once, a core each (`CSVFileParts`): parsing its cells was
 /// most of loading a file of a million rows.
 extension CSVSource {
-  /// How many parts a file is cut into, and the fewest bytes a part may have.
-  struct PartedReading: Sendable {
-    var most: Int
-    var smallest: Int
-
-    /// A part a core, of at least 8 MiB (about 100,000 rows of a few columns): below that, the
-    /// threads cost more than they save.
-    static let standard = PartedReading(most: ProcessInfo.processInfo.activeProcessorCount, smallest: 8 << 20)
-  }
-
   /// The file's cells collected by a collector a part, at once, and then joined as one read of
   /// the whole file collects them; nil when the file is not cut into parts (`CSVFileParts`), or
   /// when a part meets any error: the caller then reads it whole, and meets the error a whole
   /// read meets. `observer` hears the bytes read of all the parts.
   func collectInParts(inDoubles: Bool, observer: ProgressObserver?) -> ColumnCollector? {
     let reader = recordReader
-    guard let cuts = CSVFileParts(reader, count: parts.most, smallest: parts.smallest) else { return nil }
+    guard let cuts = CSVFileParts(reader, parts) else { return nil }
     let collectors = (0..<cuts.count).map { _ in collector(inDoubles: inDoubles) }
-    var lines = [Int?](repeating: nil, count: cuts.count)  // each part's lines, nil when it failed
     let heard = observer.map { PartsProgress(parts: cuts.count, size: cuts.bounds.last!, observer: $0) }
-    lines.withUnsafeMutableBufferPointer { lines in
-      let shared = UnsafeTransfer((collectors, lines, heard))
-      DispatchQueue.concurrentPerform(iterations: cuts.count) { k in
-        let (collectors, lines, heard) = shared.value
-        lines[k] = try? Self.read(part: k, of: cuts, reader, into: collectors[k], progress: heard.map { $0.observer(of: k) })
-      }
-    }
+    let lines = cuts.read(reader, into: collectors) { k in heard.map { $0.observer(of: k) } }  // nil: the part failed
     heard?.finish()
     let whole = collectors[0]
     // Every part read, and the first data line the first row, as the later parts took it to be.
@@ -42,16 +24,6 @@ extension CSVSource {
       before += own - CSVFileParts.prefixLines
     }
     return whole
-  }
-
-  /// Reads part `k` of `cuts` into `collector`, and returns its lines.
-  private static func read(
-    part k: Int, of cuts: CSVFileParts, _ reader: CSVRecordReader, into collector: ColumnCollector,
-    progress: ProgressObserver?
-  ) throws -> Int {
-    let cursor = try cuts.cursor(k, of: reader, into: collector, progress: progress)
-    while try cursor.step() {}
-    return cursor.lines
   }
 }
 

@@ -110,6 +110,45 @@ import Testing
     #expect(table.column("value_x")?[39_999] == Float(39_999 % 97))
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["scores.csv", "summary.json"])
   }
+
+  /// A scores.csv cut into 2 to 6 parts read at once reads as a whole read does: random rows of
+  /// empty and numeric cells, on a calendar axis and by row number; a bad cell in any part is the
+  /// whole read's error, on its line.
+  @Test(arguments: 0..<12) func aScoresFileReadInPartsReadsAsAWholeRead(seed: UInt64) throws {
+    var random = SeededGenerator(seed: seed)
+    let folder = try folder()
+    try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder.path) }
+    let rows = Int.random(in: 1...400, using: &random)
+    let columns = Int.random(in: 1...5, using: &random)
+    var lines = ["timestamp,part," + (0..<columns).map { "c\($0)" }.joined(separator: ",")]
+    for r in 0..<rows {
+      let cells = (0..<columns).map { _ in
+        Int.random(in: 0..<5, using: &random) == 0 ? "" : String(Float.random(in: -1e4...1e4, using: &random))
+      }
+      let time = Timestamp(1_600_000_000 + r * Int.random(in: 1...86_400, using: &random) / 2 + r)
+      lines.append("\(CivilTime.format(time, withTime: true)),\(r < rows / 3 ? "train" : "test")," + cells.joined(separator: ","))
+    }
+    let whole = PartedReading(most: 1, smallest: 1)
+    func read(_ text: [String], indexed: Bool, _ reading: PartedReading) -> Result<ScoresTable, SeismoError> {
+      Result {
+        try (text.joined(separator: "\n") + "\n").write(toFile: folder.scoresPath, atomically: true, encoding: .utf8)
+        return try ScoresTable(path: folder.scoresPath, indexed: indexed, reading: reading)
+      }.mapError { $0 as! SeismoError }
+    }
+    var bad = lines
+    let badRow = Int.random(in: 1...rows, using: &random)
+    bad[badRow] += "x"
+    for indexed in [false, true] {
+      let expected = read(lines, indexed: indexed, whole)
+      #expect(try expected.get().rowCount == rows)
+      let failure = read(bad, indexed: indexed, whole)
+      for parts in 2...6 {
+        #expect(read(lines, indexed: indexed, PartedReading(most: parts, smallest: 1)) == expected, "\(parts) parts")
+        #expect(read(bad, indexed: indexed, PartedReading(most: parts, smallest: 1)) == failure, "\(parts) parts, row \(badRow)")
+      }
+    }
+  }
 }
 
 /// The summary's flags and events as `FlagLog` builds them, and `scores.csv` written in pieces.

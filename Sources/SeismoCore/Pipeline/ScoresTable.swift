@@ -5,7 +5,7 @@ import Foundation
 /// Row i is input row i. On a calendar axis its timestamp is parsed from the file; on a row-number
 /// axis it is i, as a CSV read without a time column numbers its rows, so labels read that way
 /// line up.
-public struct ScoresTable: Sendable {
+public struct ScoresTable: Sendable, Equatable {
   public let timestamps: [Timestamp]
   public let timeKind: Frame.TimeKind
   /// Each row's `part`: `train` or `test`.
@@ -37,15 +37,33 @@ public struct ScoresTable: Sendable {
 
   /// Reads the `scores.csv` at `path` a chunk at a time, each cell parsed from its bytes;
   /// `indexed`: the run's time axis is row numbers. Reading the whole text into a string first,
-  /// and each cell into one, took 9 s and 1.2 GB for a run of 5,000,000 rows.
-  init(path: String, indexed: Bool) throws {
-    let cells = Cells(path: path, indexed: indexed)
-    try CSVRecordReader(path: path).read(into: cells)
+  /// and each cell into one, took 9 s and 1.2 GB for a run of 5,000,000 rows. A large file is
+  /// read in parts at once (`CSVFileParts`, `reading`): a 1M-row run of 8 features has 207 MB of them.
+  init(path: String, indexed: Bool, reading: PartedReading = .standard) throws {
+    let reader = CSVRecordReader(path: path)
+    let cells: Cells
+    if let parted = Self.cellsInParts(reader, indexed: indexed, reading) {
+      cells = parted
+    } else {
+      cells = Cells(path: path, indexed: indexed)
+      try reader.read(into: cells)
+    }
     guard !cells.header.isEmpty else { throw SeismoError.file(path: path, message: "is empty") }
     timestamps = cells.timestamps
     timeKind = indexed ? .index : .calendar
     parts = cells.parts
     columns = Dictionary(zip(cells.header.dropFirst(2), cells.columns), uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The file's cells read a part a handler, at once, and joined as a whole read gives them; nil
+  /// when the file is not cut into parts, or when a part meets any error (which the whole read
+  /// then meets, on its line).
+  private static func cellsInParts(_ reader: CSVRecordReader, indexed: Bool, _ parts: PartedReading) -> Cells? {
+    guard let cuts = CSVFileParts(reader, parts) else { return nil }
+    let cells = (0..<cuts.count).map { _ in Cells(path: reader.path, indexed: indexed) }
+    guard !cuts.read(reader, into: cells).contains(nil) else { return nil }
+    for part in cells.dropFirst() { cells[0].append(rowsAfterTheFirstOf: part) }
+    return cells[0]
   }
 
   /// The cells of `scores.csv` as they are read: the header, then each row's time, part and
@@ -106,6 +124,16 @@ public struct ScoresTable: Sendable {
       }
       guard fieldCount == header.count else { return fail(line, "\(fieldCount) fields where the header has \(header.count)") }
       if indexed { timestamps.append(Timestamp(timestamps.count)) }
+    }
+
+    /// Appends the rows of `part`, a later part of the file, but its first: the file's first
+    /// row, which it read after the header to start as the whole read had.
+    func append(rowsAfterTheFirstOf part: Cells) {
+      let rows = part.parts.count - 1
+      let first = Timestamp(timestamps.count)
+      timestamps += indexed ? Array(first..<first + Timestamp(rows)) : Array(part.timestamps.dropFirst())
+      parts += part.parts.dropFirst()
+      for c in columns.indices { columns[c] += part.columns[c].dropFirst() }
     }
 
     private func fail(_ line: Int, _ message: String, column: String? = nil) {

@@ -25,10 +25,12 @@ public struct CSVFileParts: Sendable {
   /// in parts.
   static let largestPrefix = 1 << 16
 
-  /// The cuts of `reader`'s file into `count` parts (or fewer) of at least `smallest` bytes each,
+  /// The cuts of `reader`'s file into `reading.most` parts (or fewer) of at least
+  /// `reading.smallest` bytes each,
   /// at line starts; nil when it is not cut: smaller, with a footer to skip, with a quote in its
   /// header or first data line (where a field may span lines), or with no data line.
-  public init?(_ reader: CSVRecordReader, count: Int, smallest: Int) {
+  public init?(_ reader: CSVRecordReader, _ reading: PartedReading) {
+    let (count, smallest) = (reading.most, reading.smallest)
     guard count > 1, reader.skipFooter == 0, let file = fopen(reader.path, "rb") else { return nil }
     defer { fclose(file) }
     var status = stat()
@@ -85,6 +87,28 @@ public struct CSVFileParts: Sendable {
     if k > 0 { reader.skipLines = 0 }
     return try reader.cursor(
       into: handler, bytes: bounds[k]..<bounds[k + 1], after: k > 0 ? prefix : [], progress: progress)
+  }
+
+  /// Reads every part at once, part `k` into `handlers[k]`, each on a thread of its own, and
+  /// returns each part's lines; nil for a part that met an error, where a reader of parts reads
+  /// the file whole, to meet the error a whole read meets. `progress(k)` hears part `k`'s bytes.
+  public func read(
+    _ reader: CSVRecordReader, into handlers: [any CSVRecordHandler],
+    progress: @Sendable (Int) -> ProgressObserver? = { _ in nil }
+  ) -> [Int?] {
+    var lines = [Int?](repeating: nil, count: count)
+    lines.withUnsafeMutableBufferPointer { lines in
+      let shared = UnsafeTransfer((handlers, lines))
+      DispatchQueue.concurrentPerform(iterations: count) { k in
+        let (handlers, lines) = shared.value
+        lines[k] = try? {
+          let cursor = try self.cursor(k, of: reader, into: handlers[k], progress: progress(k))
+          while try cursor.step() {}
+          return cursor.lines
+        }()
+      }
+    }
+    return lines
   }
 
   /// The first line start at or after `offset` (> 0) in `file` (`size` bytes): just past the
