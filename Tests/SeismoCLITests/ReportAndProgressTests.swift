@@ -51,6 +51,13 @@ import Testing
     }
   }
 
+  /// A row's top feature read back from scores.csv: the first of its largest errors, an empty
+  /// cell counted as 0, as the run found it.
+  @Test func aRowsTopFeatureReadBackIsTheFirstLargestError() {
+    let errors: [[Float?]] = [[1, nil, 2, -1], [3, 0, 2, nil], [3, nil, 5, nil]]
+    #expect((0..<4).map { ReportCommand.topFeature(errors, row: $0) } == [1, 0, 2, 1])
+  }
+
   @Test func walkForwardFoldsInProgressSummaryAndReport() throws {
     let scratch = try Scratch()
     try scratch.write("data.csv", syntheticCSV(rows: 400, spikes: [300]))

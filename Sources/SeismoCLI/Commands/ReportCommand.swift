@@ -57,7 +57,7 @@ struct ReportCommand: ParsableCommand {
     var data = ReportData(
       runID: summary.runId, members: members, frame: frame,
       trainRows: summary.split.trainRows, firstScoreRow: firstScoreRow, scores: scoreRows.map { scoreCells[$0] ?? 0 },
-      topFeatures: scoreRows.map { r in Int32(errors.indices.max { (errors[$0][r] ?? 0) < (errors[$1][r] ?? 0) } ?? 0) },
+      topFeatures: scoreRows.map { Int32(topFeature(errors, row: $0)) },
       threshold: summary.threshold.constant ?? true ? summary.threshold.value : nil,
       flags: scoreRows.map { (flagCells[$0] ?? 0) != 0 }, history: summary.training.history,
       importance: summary.importance?.ranking)
@@ -86,5 +86,13 @@ struct ReportCommand: ParsableCommand {
       data.cutoffs = scoreRows.map { cutoffs[$0] ?? .infinity }
     }
     return data
+  }
+
+  /// The feature with the largest error (an empty cell counts as 0) in row `r` of `errors`, a
+  /// column a feature: the first of equal ones, as `Scores.topFeature` finds it.
+  static func topFeature(_ errors: [[Float?]], row r: Int) -> Int {
+    var top = 0
+    for j in errors.indices.dropFirst() where (errors[j][r] ?? 0) > (errors[top][r] ?? 0) { top = j }
+    return top
   }
 }
