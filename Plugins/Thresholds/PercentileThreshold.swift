@@ -94,12 +94,57 @@ public struct PercentileThreshold: Threshold, ConfigurablePlugin {
   }
 
   /// The p-th percentile of non-empty `scores`, NumPy's linear interpolation.
+  /// It needs only the two order statistics around the percentile, so it selects them rather
+  /// than sorting every score (a sort of 200,000 scores took 18 ms); scores with a NaN, which has
+  /// no order, are sorted as before.
   public static func percentile(_ p: Double, of scores: [Float]) -> Float {
-    let sorted = scores.sorted()
-    let h = Double(sorted.count - 1) * p / 100
+    let h = Double(scores.count - 1) * p / 100
     let low = Int(h.rounded(.down))
-    let high = min(low + 1, sorted.count - 1)
+    let (a, b): (Float, Float)
+    if scores.contains(where: \.isNaN) {
+      let sorted = scores.sorted()
+      (a, b) = (sorted[low], sorted[min(low + 1, sorted.count - 1)])
+    } else {
+      var values = scores
+      a = select(low, in: &values)
+      b = low + 1 < values.count ? values[(low + 1)...].min()! : a
+    }
     let fraction = h - Double(low)
-    return Float(Double(sorted[low]) + fraction * (Double(sorted[high]) - Double(sorted[low])))
+    return Float(Double(a) + fraction * (Double(b) - Double(a)))
+  }
+
+  /// The `k`-th smallest of `values` (from 0), which has no NaN: `sorted()[k]`. Leaves `values`
+  /// reordered so that none before index `k` is larger and none after it smaller.
+  static func select(_ k: Int, in values: inout [Float]) -> Float {
+    values.withUnsafeMutableBufferPointer { v in
+      var (low, high) = (0, v.count - 1)
+      var rounds = 0
+      while low < high {
+        rounds += 1
+        guard rounds <= 64 else {  // pivots that keep missing (a crafted order): sort what is left
+          v[low...high].sort()
+          break
+        }
+        let middle = low + (high - low) / 2
+        let pivot = max(min(v[low], v[middle]), min(max(v[low], v[middle]), v[high]))  // the median of three
+        var (i, j) = (low, high)
+        while i <= j {
+          while v[i] < pivot { i += 1 }
+          while v[j] > pivot { j -= 1 }
+          if i <= j {
+            v.swapAt(i, j)
+            (i, j) = (i + 1, j - 1)
+          }
+        }
+        if k <= j {
+          high = j
+        } else if k >= i {
+          low = i
+        } else {
+          break  // between j and i every value equals the pivot
+        }
+      }
+      return v[k]
+    }
   }
 }

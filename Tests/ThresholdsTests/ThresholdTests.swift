@@ -17,6 +17,38 @@ import Testing
     #expect(try PercentileThreshold(percentile: 95).calibrate(trainingScores: [7]) == 7)
   }
 
+  /// The two scores around the percentile are selected, not sorted for: they are the sorted
+  /// scores' at every p, with distinct or many equal scores, infinities, one score or two, and
+  /// (sorted instead) a NaN among them.
+  @Test(arguments: 0..<30) func selectedScoresAreTheSortedOnes(seed: UInt64) {
+    var random = SeededGenerator(seed: seed)
+    let count = [1, 2, 3, 17, 1000, 4097][Int(seed) % 6]
+    let levels = seed % 2 == 0 ? Int.random(in: 1...50, using: &random) : nil  // nil: every score its own
+    var scores = (0..<count).map { i in Float(levels.map { Int.random(in: 0..<$0, using: &random) } ?? i) * 0.37 }
+    scores.shuffle(using: &random)
+    if seed % 3 == 1 { scores[0] = .infinity }
+    if seed % 5 == 2 { scores[count - 1] = -.infinity }
+    var withNaN = scores
+    withNaN[count / 2] = .nan
+    for p in [0, 1, 5, 25, 50, 90, 95, 99, 99.9, 100] as [Double] {
+      let unordered = withNaN.sorted()
+      let n = Double(count - 1) * p / 100
+      let (x, y) = (Double(unordered[Int(n)]), Double(unordered[min(Int(n) + 1, count - 1)]))
+      let sortedAsBefore = Float(x + (n - n.rounded(.down)) * (y - x))
+      #expect(PercentileThreshold.percentile(p, of: withNaN).bitPattern == sortedAsBefore.bitPattern, "with a NaN, p \(p)")
+      let sorted = scores.sorted()
+      let h = Double(count - 1) * p / 100
+      let low = Int(h.rounded(.down))
+      var values = scores
+      #expect(PercentileThreshold.select(low, in: &values) == sorted[low], "p \(p), \(count) scores")
+      #expect(values.sorted() == sorted, "selecting reorders, and loses nothing")
+      let (a, b) = (Double(sorted[low]), Double(sorted[min(low + 1, count - 1)]))
+      let expected = Float(a + (h - Double(low)) * (b - a))
+      let got = PercentileThreshold.percentile(p, of: scores)
+      #expect(got == expected || (got.isNaN && expected.isNaN), "p \(p), \(count) scores")
+    }
+  }
+
   @Test func aboutFivePercentOfTrainingScoresLieAbove() throws {
     let scores = (0..<1000).map { Float($0) }
     let cut = try PercentileThreshold(percentile: 95).calibrate(trainingScores: scores)
