@@ -7,7 +7,10 @@
 # one's, and says whether both wrote the same summary (timings, run id and start aside) and
 # scores.csv; SEISMO=path times another build in place of this one. SINK=postgres also stores
 # each run through the postgres sink, on a throwaway server, in a database of each build's own
-# (migrated by it), and says whether both stored the same events. Prints the load before and
+# (migrated by it), and says whether both stored the same events. Then times reading that run
+# back: `seismo report` and `seismo evaluate` (against every 50,000th row's time as labels), each
+# build on a copy of the first build's run folder, ROUNDS times interleaved, and with AGAINST
+# says whether both wrote the same report.html and evaluation.json. Prints the load before and
 # after.
 #
 #   scripts/bench-summary.sh
@@ -76,6 +79,28 @@ if [ ${#builds[@]} -gt 1 ]; then
     else
       echo "  the two builds' stored events DIFFER"
     fi
+  fi
+fi
+# Reading the run back: each build a copy of the first build's first run folder, every round.
+awk -F, 'NR > 1 && NR % 50000 == 0 { print $1 }' "$work/out.0.1/scores.csv" > "$work/labels.txt"
+for r in $(seq "$rounds"); do
+  for b in "${!builds[@]}"; do
+    rm -rf "$work/back.$b" && cp -r "$work/out.0.1" "$work/back.$b"
+    /usr/bin/time -f "$b %e" -a -o "$work/report-times" "${builds[$b]}" report "$work/back.$b" > /dev/null
+    /usr/bin/time -f "$b %e" -a -o "$work/evaluate-times" "${builds[$b]}" evaluate "$work/back.$b" --labels "$work/labels.txt" > /dev/null
+  done
+done
+for b in "${!builds[@]}"; do
+  for step in report evaluate; do
+    wall=$(awk -v b="$b" '$1 == b { print $2 }' "$work/$step-times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    echo "$step of that run: ${builds[$b]}: $wall s (median of $rounds)"
+  done
+done
+if [ ${#builds[@]} -gt 1 ]; then
+  if cmp -s "$work/back.0/report.html" "$work/back.1/report.html" && cmp -s "$work/back.0/evaluation.json" "$work/back.1/evaluation.json"; then
+    echo "  the two builds wrote the same report.html and evaluation.json"
+  else
+    echo "  the two builds' report.html or evaluation.json DIFFER"
   fi
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -62,8 +62,7 @@ public struct ScoresTable: Sendable, Equatable {
     guard let cuts = CSVFileParts(reader, parts) else { return nil }
     let cells = (0..<cuts.count).map { _ in Cells(path: reader.path, indexed: indexed) }
     guard !cuts.read(reader, into: cells).contains(nil) else { return nil }
-    for part in cells.dropFirst() { cells[0].append(rowsAfterTheFirstOf: part) }
-    return cells[0]
+    return Cells.joined(cells)
   }
 
   /// The cells of `scores.csv` as they are read: the header, then each row's time, part and
@@ -126,14 +125,30 @@ public struct ScoresTable: Sendable, Equatable {
       if indexed { timestamps.append(Timestamp(timestamps.count)) }
     }
 
-    /// Appends the rows of `part`, a later part of the file, but its first: the file's first
-    /// row, which it read after the header to start as the whole read had.
-    func append(rowsAfterTheFirstOf part: Cells) {
-      let rows = part.parts.count - 1
-      let first = Timestamp(timestamps.count)
-      timestamps += indexed ? Array(first..<first + Timestamp(rows)) : Array(part.timestamps.dropFirst())
-      parts += part.parts.dropFirst()
-      for c in columns.indices { columns[c] += part.columns[c].dropFirst() }
+    /// `parts`, the file's parts in order, joined into the first: each later part's rows but its
+    /// first, the file's first row, which it read after the header to start as the whole read had.
+    /// Each column is joined into an array of its own length as the parts' copies of it are let
+    /// go: growing the first part's arrays instead took `seismo report` of a 1M-row, 8-feature run
+    /// to 317 MB at its peak, where a whole read takes 252 MB; joined so, 260 MB.
+    static func joined(_ parts: [Cells]) -> Cells {
+      let whole = parts[0]
+      let later = parts.dropFirst()
+      let rows = whole.parts.count + later.reduce(0) { $0 + $1.parts.count - 1 }
+      func joined<T>(_ cells: ReferenceWritableKeyPath<Cells, [T]>) -> [T] {
+        var all: [T] = []
+        all.reserveCapacity(rows)
+        all += whole[keyPath: cells]
+        whole[keyPath: cells] = []
+        for part in later {
+          all += part[keyPath: cells].dropFirst()
+          part[keyPath: cells] = []
+        }
+        return all
+      }
+      whole.timestamps = whole.indexed ? Array(0..<Timestamp(rows)) : joined(\.timestamps)
+      whole.parts = joined(\.parts)
+      for c in whole.columns.indices { whole.columns[c] = joined(\.columns[c]) }
+      return whole
     }
 
     private func fail(_ line: Int, _ message: String, column: String? = nil) {
