@@ -246,6 +246,16 @@ import Testing
     #expect((0..<3).map { Array(b[$0 * 16..<$0 * 16 + 2]) } == [[1, 4], [2, 5], [3, 6]])
     #expect(b[2] == -1 && b[16 + 2] == -1)
   }
+
+  /// Configured, OpenBLAS keeps no server threads spinning beside Seismo's own (the pthreads
+  /// build starts one a core as it loads), and still transposes and multiplies on the caller's.
+  @Test func openBLASKeepsNoServerThreads() throws {
+    BLAS.configure()
+    let running = try #require(BLAS.hasServerThreads, "this OpenBLAS does not say whether it has server threads")
+    #expect(!running)
+    #expect(BLAS.sgemmPeakGFLOPs(threads: 1, n: 64, repeats: 1) > 0)
+    paddedTranspose()
+  }
 }
 
 /// Inside `withSubnormalsFlushed` a kernel's subnormal results become zero (and subnormal

@@ -7,12 +7,30 @@ import Foundation
 ///
 /// OpenBLAS runs single-threaded: Seismo parallelises across batch shards itself.
 public enum BLAS {
-  /// Picks the kernels, then one thread; runs once. Kernel selection may `setenv`, which is not
-  /// thread-safe: programs call `configure()` in `main` before any thread starts.
+  /// Picks the kernels, then one thread, and stops OpenBLAS's idle server threads; runs once.
+  /// Kernel selection may `setenv`, which is not thread-safe: programs call `configure()` in
+  /// `main` before any thread starts.
   static let configured: Void = {
     selectKernels()
     openblas_set_num_threads(1)
+    stopServerThreads()
   }()
+
+  /// The pthreads build of OpenBLAS (Debian's default) starts a server thread a core as it
+  /// loads, and each spins on `sched_yield` a while before it sleeps, beside the work of the
+  /// process's first moments: a 10,000-row `detect` used 82 ms of CPU with them and 55 ms
+  /// without (`scripts/bench-process.sh`). Setting one thread leaves them spinning, so they are
+  /// shut down (`blas_thread_shutdown_`, looked up, as OpenBLAS's other builds may lack it);
+  /// OpenBLAS runs single-threaded calls on the caller's thread without them.
+  static func stopServerThreads() {
+    guard let shutdown = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+    _ = unsafeBitCast(shutdown, to: (@convention(c) () -> Int32).self)()
+  }
+
+  /// Whether OpenBLAS has server threads (nil: this build of it does not say).
+  static var hasServerThreads: Bool? {
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_server_avail").map { $0.load(as: Int32.self) != 0 }
+  }
 
   /// Configures OpenBLAS now (idempotent); see `configured`.
   public static func configure() { _ = configured }
