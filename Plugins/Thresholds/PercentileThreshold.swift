@@ -94,6 +94,7 @@ public struct PercentileThreshold: Threshold, ConfigurablePlugin {
   }
 
   /// The p-th percentile of non-empty `scores`, NumPy's linear interpolation.
+  ///
   /// It needs only the two order statistics around the percentile, so it selects them rather
   /// than sorting every score (a sort of 200,000 scores took 18 ms); scores with a NaN, which has
   /// no order, are sorted as before.

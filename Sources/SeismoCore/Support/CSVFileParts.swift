@@ -26,9 +26,9 @@ public struct CSVFileParts: Sendable {
   static let largestPrefix = 1 << 16
 
   /// The cuts of `reader`'s file into `reading.most` parts (or fewer) of at least
-  /// `reading.smallest` bytes each,
-  /// at line starts; nil when it is not cut: smaller, with a footer to skip, with a quote in its
-  /// header or first data line (where a field may span lines), or with no data line.
+  /// `reading.smallest` bytes each, at line starts; nil when it is not cut: smaller, with a footer
+  /// to skip, with a quote in its header or first data line (where a field may span lines), or
+  /// with no data line.
   public init?(_ reader: CSVRecordReader, _ reading: PartedReading) {
     let (count, smallest) = (reading.most, reading.smallest)
     guard count > 1, reader.skipFooter == 0, let file = fopen(reader.path, "rb") else { return nil }
