@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Times `seismo detect` of a run that flags many rows (wall time, medians of ROUNDS runs, default
-# 3): a rolling z-score of a synthetic minute series of ROWS rows (default 1000000) and FEATURES
-# prices (default 1; scripts/minute_series.py) cut at the 95th percentile, which flags about 5 %
-# of them. Its summary lists the 1,000 highest flags and events of tens of thousands, each with
+# Times `seismo detect` of a run that flags many rows (wall time and CPU time, user and system;
+# medians of ROUNDS runs, default 3): a rolling z-score of a synthetic minute series of ROWS rows
+# (default 1000000) and FEATURES prices (default 1; scripts/minute_series.py) cut at the 95th
+# percentile, which flags about 5 % of them. Its summary lists the 1,000 highest flags and events of tens of thousands, each with
 # its time of day. AGAINST=path/to/seismo times that build too, each round interleaved with this
 # one's, and says whether both wrote the same summary (timings, run id and start aside) and
 # scores.csv; SEISMO=path times another build in place of this one. SINK=postgres also stores
@@ -49,14 +49,15 @@ done
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
   for b in "${!builds[@]}"; do
-    /usr/bin/time -f "$b %e" -a -o "$work/times" "${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out.$b.$r" --quiet
+    /usr/bin/time -f "$b %e %U %S" -a -o "$work/times" "${builds[$b]}" detect "$work/run$b.yaml" --out "$work/out.$b.$r" --quiet
   done
 done
 for b in "${!builds[@]}"; do
   wall=$(awk -v b="$b" '$1 == b { print $2 }' "$work/times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  cpu=$(awk -v b="$b" '$1 == b { print $3 + $4 }' "$work/times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   counts=$(python3 -c "import json, sys; s = json.load(open(sys.argv[1])); print(f\"{s['anomaly_count']} flags, {s['event_count']} events\")" \
     "$work/out.$b.1/summary.json")
-  echo "detect, $rows rows$([ "$features" = 1 ] || echo " of $features features") at the 95th percentile ($counts)${SINK:+, stored in PostgreSQL}: ${builds[$b]}: $wall s (median of $rounds)"
+  echo "detect, $rows rows$([ "$features" = 1 ] || echo " of $features features") at the 95th percentile ($counts)${SINK:+, stored in PostgreSQL}: ${builds[$b]}: $wall s, $cpu s of CPU (medians of $rounds)"
 done
 if [ ${#builds[@]} -gt 1 ]; then
   # The summary but for what each run times or names afresh: its timings, each fold's fit_s,

@@ -25,8 +25,8 @@ public struct RunFolder: ResultSink {
   public func write(_ run: RunResult) throws {
     try createFolder()
     let summary = try RunSummary(run).jsonData()
-    try save(as: Self.summaryFile) { try $0(summary) }
-    try save(as: Self.scoresFile) { write in try scoresCSV(run) { try write(Data($0)) } }
+    try save(as: Self.summaryFile) { try $0([UInt8](summary)) }
+    try save(as: Self.scoresFile) { write in try scoresCSV(run, flush: write) }
   }
 
   /// Writes a streamed run: `scores.csv` a piece at a time as `score` hands the pieces to its
@@ -44,17 +44,17 @@ public struct RunFolder: ResultSink {
     try save(as: Self.scoresFile) { write in
       try withoutActuallyEscaping(write) { write in
         var csv = ScoresCSV(featureNames: featureNames, members: members)
-        run = try score { try csv.write($0) { try write(Data($0)) } }
-        try csv.finish { try write(Data($0)) }
+        run = try score { try csv.write($0, flush: write) }
+        try csv.finish(flush: write)
       }
     }
     guard let run else { throw SeismoError.state("the stream returned no run") }
     let summary = try RunSummary(run).jsonData()
-    try save(as: Self.summaryFile) { try $0(summary) }
+    try save(as: Self.summaryFile) { try $0([UInt8](summary)) }
     return run
   }
 
-  /// scores.csv, handed to `flush` about a mebibyte of UTF-8 at a time.
+  /// scores.csv, handed to `flush` a block of rows' UTF-8 at a time (`ScoresCSV`).
   func scoresCSV(_ run: RunResult, flush: ([UInt8]) throws -> Void) throws {
     var csv = ScoresCSV(featureNames: run.frame.featureNames, members: run.memberScores?.scores.count ?? 1)
     try csv.write(run.scoredRows, flush: flush)
@@ -71,7 +71,7 @@ public struct RunFolder: ResultSink {
 
   /// Writes `name` through `produce`'s pieces into a hidden temporary file beside it, renamed
   /// into place at the end: a failure never leaves half a file.
-  private func save(as name: String, _ produce: ((Data) throws -> Void) throws -> Void) throws {
+  private func save(as name: String, _ produce: (([UInt8]) throws -> Void) throws -> Void) throws {
     let url = URL(fileURLWithPath: path).appendingPathComponent(name)
     let temporary = URL(fileURLWithPath: path).appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
     do {

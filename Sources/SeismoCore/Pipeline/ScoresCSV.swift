@@ -1,8 +1,9 @@
 import Foundation
 
 /// Writes `scores.csv` (its columns are described at `RunFolder`) a run of rows at a time, handing
-/// about a mebibyte of UTF-8 at a time to the caller's `flush`, so writing never holds the whole text. A run
-/// in memory is one call of `write`; a streamed run calls it once per piece.
+/// the caller's `flush` a block's UTF-8 at a time, or about a mebibyte of smaller pieces, so
+/// writing never holds the whole text. A run in memory is one call of `write`; a streamed run
+/// calls it once per piece.
 public struct ScoresCSV {
   /// One piece of a run: consecutive rows with the scores, cut-offs and alerts of those scored.
   public struct Rows: Sendable {
@@ -77,10 +78,10 @@ public struct ScoresCSV {
           shared.value[k] = lines.text(of: start..<min(rows, start + Self.block))
         }
       }
-      for text in texts {
-        bytes += text
-        if bytes.count >= Self.chunk { try flushBytes(flush) }
-      }
+      // Each block's text goes to `flush` as it is, after the smaller pieces before it: copying
+      // it into `bytes` first copied every byte once more on this thread, while the others waited.
+      if !bytes.isEmpty { try flushBytes(flush) }
+      for text in texts { try flush(text) }
     }
   }
 
