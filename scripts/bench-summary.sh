@@ -2,9 +2,9 @@
 # Times `seismo detect` of a run that flags many rows (wall time and CPU time, user and system;
 # medians of ROUNDS runs, default 3): a rolling z-score of a synthetic minute series of ROWS rows
 # (default 1000000) and FEATURES prices (default 1; scripts/minute_series.py) cut at the 95th
-# percentile, which flags about 5 % of them. Its summary lists the 1,000 highest flags and events of tens of thousands, each with
-# its time of day. AGAINST=path/to/seismo times that build too, each round interleaved with this
-# one's, and says whether both wrote the same summary (timings, run id and start aside) and
+# percentile, which flags about 5 % of them. Its summary lists the 1,000 highest flags and events
+# of tens of thousands, each with its time of day. AGAINST=path/to/seismo times that build too,
+# each round interleaved with this one's, and says whether both wrote the same summary (timings, run id and start aside) and
 # scores.csv; SEISMO=path times another build in place of this one. SINK=postgres also stores
 # each run through the postgres sink, on a throwaway server, in a database of each build's own
 # (migrated by it), and says whether both stored the same events. Then times reading that run
