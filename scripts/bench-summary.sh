@@ -4,14 +4,14 @@
 # (default 1000000) and FEATURES prices (default 1; scripts/minute_series.py) cut at the 95th
 # percentile, which flags about 5 % of them. Its summary lists the 1,000 highest flags and events
 # of tens of thousands, each with its time of day. AGAINST=path/to/seismo times that build too,
-# each round interleaved with this one's, and says whether both wrote the same summary (timings, run id and start aside) and
-# scores.csv; SEISMO=path times another build in place of this one. SINK=postgres also stores
-# each run through the postgres sink, on a throwaway server, in a database of each build's own
-# (migrated by it), and says whether both stored the same events. Then times reading that run
-# back: `seismo report` and `seismo evaluate` (against every 50,000th row's time as labels), each
-# build on a copy of the first build's run folder, ROUNDS times interleaved, and with AGAINST
-# says whether both wrote the same report.html and evaluation.json. Prints the load before and
-# after.
+# each round interleaved with this one's, and says whether both wrote the same summary (timings,
+# run id and start aside) and scores.csv; SEISMO=path times another build in place of this one.
+# SINK=postgres also stores each run through the postgres sink, on a throwaway server, in a
+# database of each build's own (migrated by it), and says whether both stored the same events.
+# Then times reading that run back: `seismo report` and `seismo evaluate` (against every
+# 50,000th row's time as labels), each build on a copy of the first build's run folder, ROUNDS
+# times interleaved, and with AGAINST says whether both wrote the same report.html and
+# evaluation.json. Prints the load before and after.
 #
 #   scripts/bench-summary.sh
 #   AGAINST=/tmp/seismo-before ROWS=200000 scripts/bench-summary.sh
